@@ -1,0 +1,34 @@
+// Borrower Client launcher. Links no Widgets: the headless and CLI modes run here, and the
+// desktop app (borrower-client-gui) is exec'd only when a window is wanted.
+
+#include "app/AppSupport.h"
+
+#include <QCoreApplication>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    lendable::app::setApplicationInfo(QStringLiteral("borrower-client"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Lendable Borrower Client: shop offers, run jobs in borrowed partitions, pay."));
+    const lendable::app::CommonOptions common;
+    common.addTo(parser);
+    const QCommandLineOption cli(QStringList{QStringLiteral("cli")}, QCoreApplication::translate("main", "Run one command (offers, borrow, submit, logs, wait, end, bills, receipt) and exit."));
+    parser.addOption(cli);
+    const QCommandLineOption market(QStringList{QStringLiteral("market")}, QCoreApplication::translate("main", "Market to use."), QStringLiteral("ADDR:PORT"));
+    parser.addOption(market);
+    const QCommandLineOption market_id(QStringList{QStringLiteral("market-id")}, QCoreApplication::translate("main", "Node ID of the market."), QStringLiteral("ID"));
+    parser.addOption(market_id);
+    const QCommandLineOption json(QStringList{QStringLiteral("json")}, QCoreApplication::translate("main", "Print one JSON document per command."));
+    parser.addOption(json);
+    parser.process(app);
+
+    const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("borrower-client"));
+    if (parser.isSet(common.printId))
+        return lendable::app::printNodeId(dataDir, QStringLiteral("borrower"));
+    if (parser.isSet(cli))
+        return lendable::app::fail(lendable::Error(lendable::ErrorCode::Unsupported,
+            QCoreApplication::translate("main", "the command-line mode is not built yet")));
+    return lendable::app::execGui(QStringLiteral("borrower-client-gui"));
+}

@@ -1,0 +1,79 @@
+#include "AppSupport.h"
+
+#include "identity/Identity.h"
+#include "util/Paths.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+#include <vector>
+
+namespace lendable::app {
+
+void setApplicationInfo(const QString &appName)
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Lendable"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("lendable.invalid"));
+    QCoreApplication::setApplicationName(appName);
+    QCoreApplication::setApplicationVersion(QStringLiteral(LENDABLE_VERSION));
+}
+
+void CommonOptions::addTo(QCommandLineParser &parser) const
+{
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption(data);
+    parser.addOption(printId);
+}
+
+QString dataDirectory(const QCommandLineParser &parser, const CommonOptions &options, const QString &appName)
+{
+    if (parser.isSet(options.data))
+        return QFileInfo(parser.value(options.data)).absoluteFilePath();
+    return defaultDataDir(appName);
+}
+
+int printNodeId(const QString &dataDir, const QString &commonName)
+{
+    Result<Identity> identity = Identity::loadOrCreate(dataDir, commonName);
+    if (!identity.ok())
+        return fail(identity.error());
+    std::fprintf(stdout, "%s\n", qPrintable(identity->nodeId()));
+    return 0;
+}
+
+int fail(const Error &error)
+{
+    std::fprintf(stderr, "%s: %s\n", qPrintable(QCoreApplication::applicationName()), qPrintable(error.toString()));
+    return error.code == ErrorCode::InvalidArgument ? 2 : 1;
+}
+
+int execGui(const QString &guiProgram)
+{
+    const QString path = QCoreApplication::applicationDirPath() + QLatin1Char('/') + guiProgram;
+    if (!QFileInfo(path).isExecutable())
+        return fail(Error(ErrorCode::Unsupported,
+                          QCoreApplication::translate("lendable",
+                                                      "the desktop app %1 is not installed; use --headless or --cli")
+                              .arg(path)));
+    const QStringList args = QCoreApplication::arguments();
+    std::vector<QByteArray> storage;
+    storage.reserve(args.size());
+    storage.push_back(QFile::encodeName(path));
+    for (qsizetype i = 1; i < args.size(); ++i)
+        storage.push_back(args[i].toLocal8Bit());
+    std::vector<char *> argv;
+    for (QByteArray &a : storage)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::fflush(stdout);
+    ::execv(argv[0], argv.data());
+    return fail(Error(ErrorCode::IoError, QCoreApplication::translate("lendable", "cannot start %1: %2")
+                                              .arg(path, QString::fromLocal8Bit(std::strerror(errno)))));
+}
+
+} // namespace lendable::app

@@ -1,0 +1,310 @@
+#include "Channel.h"
+
+#include <QDateTime>
+
+namespace lendable::protocol {
+
+namespace {
+constexpr int kSweepIntervalMs = 100;
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+} // namespace
+
+Channel::Channel(Side side, HandshakeConfig config, QObject *parent)
+    : QObject(parent)
+    , m_side(side)
+    , m_config(std::move(config))
+    , m_reader(m_config.maxFrameBytes)
+{
+    m_sweep.setInterval(kSweepIntervalMs);
+    connect(&m_sweep, &QTimer::timeout, this, &Channel::sweepTimeouts);
+    m_helloTimer.setSingleShot(true);
+    connect(&m_helloTimer, &QTimer::timeout, this, [this] {
+        close(Error(ErrorCode::Timeout, tr("no Hello exchange within %1 ms").arg(m_config.handshakeTimeoutMs)));
+    });
+}
+
+Channel::~Channel()
+{
+    // Callbacks must not outlive the channel silently: they learn it is gone.
+    failAllPending(Error(ErrorCode::ConnectionClosed, tr("the connection was destroyed")));
+}
+
+void Channel::replyError(quint64 requestId, const Error &error)
+{
+    if (requestId != 0)
+        sendEnvelope(makeEnvelope(toErrorMessage(error), requestId, true));
+}
+
+Result<void> Channel::waitEstablished(int timeoutMs)
+{
+    if (m_closed)
+        return m_closeReason;
+    if (isEstablished())
+        return {};
+    QEventLoop loop;
+    QTimer timer;
+    timer.setSingleShot(true);
+    connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+    connect(this, &Channel::established, &loop, &QEventLoop::quit);
+    connect(this, &Channel::closed, &loop, &QEventLoop::quit);
+    timer.start(timeoutMs);
+    loop.exec();
+    if (m_closed)
+        return m_closeReason;
+    if (!isEstablished()) {
+        const Error e(ErrorCode::Timeout, tr("the connection to %1 was not established within %2 ms")
+                                              .arg(peerAddress())
+                                              .arg(timeoutMs));
+        close(e);
+        return e;
+    }
+    return {};
+}
+
+void Channel::close(const Error &reason)
+{
+    if (m_closed)
+        return;
+    m_closed = true;
+    m_closeReason = reason.isError() ? reason : Error(ErrorCode::ConnectionClosed, tr("the connection was closed"));
+    m_sweep.stop();
+    m_helloTimer.stop();
+    failAllPending(m_closeReason);
+    closeTransport();
+    emit closed(m_closeReason);
+}
+
+void Channel::transportReady(const QString &peerId)
+{
+    if (m_closed)
+        return;
+    m_peerId = peerId;
+    m_transportReady = true;
+    m_helloTimer.start(m_config.handshakeTimeoutMs);
+    if (m_side == Side::Client) {
+        Hello hello;
+        hello.protocolVersion = kProtocolVersion;
+        hello.minProtocolVersion = kMinProtocolVersion;
+        hello.role = m_config.localRole;
+        hello.features = m_config.features;
+        hello.software = m_config.software;
+        requestEnvelope(makeEnvelope(hello), this,
+                        [this](Result<Envelope> r) {
+                            if (!r.ok()) {
+                                close(r.error());
+                                return;
+                            }
+                            if (r->type == static_cast<quint32>(MessageType::Error)) {
+                                Result<ErrorMessage> em = decodeMessage<ErrorMessage>(*r);
+                                close(em.ok() ? fromErrorMessage(*em) : em.error());
+                                return;
+                            }
+                            Result<Welcome> welcome = decodeMessage<Welcome>(*r);
+                            if (!welcome.ok()) {
+                                close(welcome.error());
+                                return;
+                            }
+                            if (welcome->protocolVersion < kMinProtocolVersion
+                                || welcome->protocolVersion > kProtocolVersion) {
+                                close(Error(ErrorCode::VersionMismatch,
+                                            tr("the service chose protocol version %1; this program speaks %2 to %3")
+                                                .arg(welcome->protocolVersion)
+                                                .arg(kMinProtocolVersion)
+                                                .arg(kProtocolVersion)));
+                                return;
+                            }
+                            if (welcome->nodeId != m_peerId) {
+                                close(Error(ErrorCode::PeerIdMismatch,
+                                            tr("the service announced node ID %1 but its certificate is %2")
+                                                .arg(welcome->nodeId, m_peerId)));
+                                return;
+                            }
+                            m_peerRole = welcome->role;
+                            m_helloTimer.stop();
+                            m_established = true;
+                            emit established();
+                        },
+                        m_config.handshakeTimeoutMs);
+    }
+}
+
+void Channel::bytesReceived(QByteArrayView bytes)
+{
+    if (m_closed)
+        return;
+    m_reader.append(bytes);
+    while (!m_closed) {
+        Result<std::optional<Envelope>> next = m_reader.next();
+        if (!next.ok()) {
+            // The stream lost its framing: say why, then close (the peer may log it).
+            sendEnvelope(makeEnvelope(toErrorMessage(next.error())));
+            close(next.error());
+            return;
+        }
+        if (!next->has_value())
+            return;
+        handleEnvelope(std::move(**next));
+    }
+}
+
+void Channel::transportClosed(const Error &reason)
+{
+    if (m_closed)
+        return;
+    Error why = reason;
+    if (!m_established && m_transportReady && reason.code == ErrorCode::ConnectionClosed)
+        why = Error(ErrorCode::TlsHandshakeFailed,
+                    tr("the peer closed the connection before the Hello exchange completed "
+                       "(it may not accept this node's certificate): %1")
+                        .arg(reason.message));
+    close(why);
+}
+
+void Channel::sendEnvelope(const Envelope &envelope)
+{
+    if (m_closed || !m_transportReady)
+        return;
+    writeFrame(encodeFrame(envelope));
+}
+
+void Channel::requestEnvelope(Envelope envelope, QObject *context, std::function<void(Result<Envelope>)> callback,
+                              int timeoutMs)
+{
+    if (m_closed) {
+        callback(m_closeReason);
+        return;
+    }
+    if (!m_transportReady) {
+        callback(Error(ErrorCode::ConnectionFailed, tr("the connection is not open yet")));
+        return;
+    }
+    const quint64 id = m_nextId++;
+    envelope.id = id;
+    envelope.reply = false;
+    Pending p;
+    p.callback = std::move(callback);
+    p.context = context;
+    p.hasContext = context != nullptr;
+    p.deadlineMs = nowMs() + timeoutMs;
+    m_pending.insert(id, std::move(p));
+    if (!m_sweep.isActive())
+        m_sweep.start();
+    sendEnvelope(envelope);
+}
+
+void Channel::handleEnvelope(Envelope envelope)
+{
+    if (envelope.reply) {
+        auto it = m_pending.find(envelope.id);
+        if (it == m_pending.end())
+            return; // a late reply to a request that timed out
+        Pending p = std::move(*it);
+        m_pending.erase(it);
+        if (m_pending.isEmpty())
+            m_sweep.stop();
+        if (!p.hasContext || p.context)
+            p.callback(std::move(envelope));
+        return;
+    }
+
+    if (envelope.type == static_cast<quint32>(MessageType::Error) && envelope.id == 0) {
+        // A push of an Error means the peer is about to close: keep its reason.
+        Result<ErrorMessage> em = decodeMessage<ErrorMessage>(envelope);
+        close(em.ok() ? fromErrorMessage(*em) : em.error());
+        return;
+    }
+
+    if (!m_established) {
+        if (m_side == Side::Service && envelope.type == static_cast<quint32>(MessageType::Hello)) {
+            handleHello(envelope);
+        } else {
+            const Error e(ErrorCode::HelloRequired, tr("the first message must be Hello, not %1")
+                                                        .arg(messageName(envelope.type)));
+            replyError(envelope.id, e);
+            close(e);
+        }
+        return;
+    }
+
+    if (envelope.type == static_cast<quint32>(MessageType::Ping)) {
+        Result<Ping> ping = decodeMessage<Ping>(envelope);
+        if (ping.ok())
+            reply(envelope.id, Pong{.sentAtMs = ping->sentAtMs});
+        else
+            replyError(envelope.id, ping.error());
+        return;
+    }
+    emit envelopeReceived(envelope);
+}
+
+void Channel::handleHello(const Envelope &envelope)
+{
+    Result<Hello> hello = decodeMessage<Hello>(envelope);
+    Error refusal;
+    if (!hello.ok()) {
+        refusal = hello.error();
+    } else if (hello->protocolVersion < kMinProtocolVersion || hello->minProtocolVersion > kProtocolVersion) {
+        refusal = Error(ErrorCode::VersionMismatch,
+                        tr("this service speaks protocol versions %1 to %2; the client speaks %3 to %4")
+                            .arg(kMinProtocolVersion)
+                            .arg(kProtocolVersion)
+                            .arg(hello->minProtocolVersion)
+                            .arg(hello->protocolVersion));
+    } else if (!m_config.acceptedRoles.isEmpty() && !m_config.acceptedRoles.contains(hello->role)) {
+        refusal = Error(ErrorCode::RoleRefused, tr("this %1 service does not serve the role '%2' (it serves: %3)")
+                                                    .arg(m_config.localRole, hello->role,
+                                                         m_config.acceptedRoles.join(QStringLiteral(", "))));
+    } else if (m_admission) {
+        Result<void> admitted = m_admission(m_peerId, hello->role);
+        if (!admitted.ok())
+            refusal = admitted.error();
+    }
+    if (refusal.isError()) {
+        replyError(envelope.id, refusal);
+        close(refusal);
+        return;
+    }
+    m_peerRole = hello->role;
+    Welcome welcome;
+    welcome.protocolVersion = qMin(kProtocolVersion, hello->protocolVersion);
+    welcome.role = m_config.localRole;
+    welcome.features = m_config.features;
+    welcome.software = m_config.software;
+    welcome.nodeId = m_config.localNodeId;
+    reply(envelope.id, welcome);
+    m_helloTimer.stop();
+    m_established = true;
+    emit established();
+}
+
+void Channel::sweepTimeouts()
+{
+    const qint64 now = nowMs();
+    QList<quint64> expired;
+    for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
+        if (it->deadlineMs <= now)
+            expired.append(it.key());
+    }
+    for (quint64 id : expired) {
+        Pending p = m_pending.take(id);
+        if (!p.hasContext || p.context)
+            p.callback(Error(ErrorCode::Timeout, tr("no answer from %1 in time").arg(peerAddress())));
+    }
+    if (m_pending.isEmpty())
+        m_sweep.stop();
+}
+
+void Channel::failAllPending(const Error &error)
+{
+    const auto pending = std::exchange(m_pending, {});
+    for (const Pending &p : pending) {
+        if (!p.hasContext || p.context)
+            p.callback(error);
+    }
+}
+
+} // namespace lendable::protocol

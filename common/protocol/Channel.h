@@ -1,0 +1,175 @@
+#pragma once
+
+#include "protocol/Registry.h"
+
+#include <QEventLoop>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+#include <optional>
+
+namespace lendable::protocol {
+
+inline constexpr int kDefaultRequestTimeoutMs = 30'000;
+inline constexpr int kDefaultHandshakeTimeoutMs = 10'000;
+
+/// What one side says about itself in the Hello exchange.
+struct HandshakeConfig {
+    QString localNodeId;         ///< this side's node ID (the service announces it in Welcome)
+    QString localRole;           ///< this side's role: `borrower`, `lender`, `owner`, `admin`, `market`
+    QStringList acceptedRoles;   ///< service side: roles it serves; empty = any
+    QStringList features;
+    QString software = QStringLiteral("lendable/") + QStringLiteral(LENDABLE_VERSION);
+    qsizetype maxFrameBytes = kDefaultMaxFrameBytes;
+    int handshakeTimeoutMs = kDefaultHandshakeTimeoutMs;
+};
+
+/// Decides, on the service side, whether a verified peer may use the service in the role it
+/// claims (e.g. admin only for listed node IDs). A failure is sent to the peer as a typed Error.
+using Admission = std::function<Result<void>(const QString &peerId, const QString &role)>;
+
+/// One authenticated, framed, request/reply connection. Transport-agnostic: SslChannel runs it
+/// over mutual TLS, LocalChannel in process (for tests of service logic, as Quassel's
+/// InternalPeer). After the transport authenticates the peer, the client sends Hello and the
+/// service answers Welcome or Error; only then do requests flow.
+class Channel : public QObject {
+    Q_OBJECT
+public:
+    enum class Side { Client, Service };
+
+    Channel(Side side, HandshakeConfig config, QObject *parent = nullptr);
+    ~Channel() override;
+
+    Side side() const { return m_side; }
+    /// The peer's verified node ID (empty until the transport authenticated it).
+    QString peerId() const { return m_peerId; }
+    /// The role the peer declared in Hello (client) or Welcome (service).
+    QString peerRole() const { return m_peerRole; }
+    virtual QString peerAddress() const = 0;
+    bool isEstablished() const { return m_established && !m_closed; }
+    bool isClosed() const { return m_closed; }
+    const Error &closeReason() const { return m_closeReason; }
+    void setAdmission(Admission admission) { m_admission = std::move(admission); }
+
+    template <typename M>
+    void push(const M &message)
+    {
+        sendEnvelope(makeEnvelope(message, 0, false));
+    }
+    template <typename M>
+    void reply(quint64 requestId, const M &message)
+    {
+        if (requestId != 0)
+            sendEnvelope(makeEnvelope(message, requestId, true));
+    }
+    void replyError(quint64 requestId, const Error &error);
+
+    /// Sends a request; `callback` runs exactly once, with the reply, the peer's Error, a
+    /// timeout or the close reason, unless `context` is destroyed first.
+    template <typename Reply, typename Request>
+    void request(const Request &req, QObject *context, std::function<void(Result<Reply>)> callback,
+                 int timeoutMs = kDefaultRequestTimeoutMs)
+    {
+        requestEnvelope(makeEnvelope(req), context,
+                        [cb = std::move(callback)](Result<Envelope> r) {
+                            if (!r.ok()) {
+                                cb(r.error());
+                                return;
+                            }
+                            if (r->type == static_cast<quint32>(MessageType::Error)) {
+                                Result<ErrorMessage> em = decodeMessage<ErrorMessage>(*r);
+                                cb(em.ok() ? fromErrorMessage(*em) : em.error());
+                                return;
+                            }
+                            cb(decodeMessage<Reply>(*r));
+                        },
+                        timeoutMs);
+    }
+
+    /// Low-level request with an already built envelope (its id is assigned here). The
+    /// callback gets the raw reply envelope; typed callers use request().
+    void requestRaw(Envelope envelope, QObject *context, std::function<void(Result<Envelope>)> callback,
+                    int timeoutMs = kDefaultRequestTimeoutMs)
+    {
+        requestEnvelope(std::move(envelope), context, std::move(callback), timeoutMs);
+    }
+
+    /// Synchronous request for command-line tools and tests (spins a local event loop).
+    template <typename Reply, typename Request>
+    Result<Reply> call(const Request &req, int timeoutMs = kDefaultRequestTimeoutMs)
+    {
+        std::optional<Result<Reply>> out;
+        QEventLoop loop;
+        request<Reply>(req, &loop,
+                       [&](Result<Reply> r) {
+                           out.emplace(std::move(r));
+                           loop.quit();
+                       },
+                       timeoutMs);
+        if (!out)
+            loop.exec();
+        return std::move(*out);
+    }
+
+    /// Blocks (local event loop) until the Hello exchange completes or the channel closes.
+    Result<void> waitEstablished(int timeoutMs = kDefaultHandshakeTimeoutMs);
+
+    /// Closes after flushing what was sent. Pending requests fail with `reason`
+    /// (connection_closed if none is given).
+    void close(const Error &reason = {});
+
+signals:
+    /// The Hello exchange completed; requests may flow.
+    void established();
+    /// A request or push from the peer (replies go to their callbacks instead).
+    void envelopeReceived(const lendable::protocol::Envelope &envelope);
+    /// The channel is closed for good; emitted once.
+    void closed(const lendable::Error &reason);
+
+protected:
+    /// The transport authenticated the peer as `peerId`; starts the Hello exchange.
+    void transportReady(const QString &peerId);
+    void bytesReceived(QByteArrayView bytes);
+    /// The transport is gone (error or orderly close).
+    void transportClosed(const Error &reason);
+    virtual void writeFrame(const QByteArray &frame) = 0;
+    virtual void closeTransport() = 0;
+    const HandshakeConfig &config() const { return m_config; }
+    bool isTransportReady() const { return m_transportReady; }
+
+private:
+    struct Pending {
+        std::function<void(Result<Envelope>)> callback;
+        QPointer<QObject> context;
+        bool hasContext = false;
+        qint64 deadlineMs = 0;
+    };
+
+    void sendEnvelope(const Envelope &envelope);
+    void requestEnvelope(Envelope envelope, QObject *context, std::function<void(Result<Envelope>)> callback,
+                         int timeoutMs);
+    void handleEnvelope(Envelope envelope);
+    void handleHello(const Envelope &envelope);
+    void sweepTimeouts();
+    void failAllPending(const Error &error);
+
+    Side m_side;
+    HandshakeConfig m_config;
+    Admission m_admission;
+    FrameReader m_reader;
+    QString m_peerId;
+    QString m_peerRole;
+    bool m_transportReady = false;
+    bool m_established = false;
+    bool m_closed = false;
+    Error m_closeReason;
+    quint64 m_nextId = 1;
+    QHash<quint64, Pending> m_pending;
+    QTimer m_sweep;
+    QTimer m_helloTimer;
+};
+
+} // namespace lendable::protocol

@@ -1,0 +1,1365 @@
+#pragma once
+/// @file
+/// The protocol schema: one struct per message type, each field with a comment string.
+/// docs/protocol.md is generated from this file (`lendable-protocol-doc`) and a test fails
+/// when the two disagree. To add a message: take the next number in its range in
+/// MessageType.h, add the struct here, and append it to AllMessages at the bottom.
+
+#include "protocol/Codec.h"
+#include "protocol/MessageType.h"
+
+namespace lendable::protocol {
+
+template <MessageType T>
+struct Message {
+    static constexpr MessageType kType = T;
+    bool operator==(const Message &) const = default;
+};
+
+// ───────────────────────── shared payload types ─────────────────────────
+
+/// What a lender asks for a partition (FIG. 3, lending conditions 103).
+struct LendingConditions {
+    static constexpr const char *kName = "LendingConditions";
+    Resources resources;      ///< allocated vCPUs, memory, disk
+    QStringList osImages;     ///< OS image names a borrower may boot
+    Money ratePerHour;        ///< price per hour of lending
+    qint64 maxDurationS = 0;  ///< longest contract in seconds; 0 = no limit
+    bool operator==(const LendingConditions &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("resources", &LendingConditions::resources, "Resources allocated to the partition."),
+            field("osImages", &LendingConditions::osImages, "Names of the OS images a borrower may boot."),
+            field("ratePerHour", &LendingConditions::ratePerHour, "Price per hour, in micro-units."),
+            field("maxDurationS", &LendingConditions::maxDurationS, "Longest contract in seconds; 0 means no limit."));
+    }
+};
+
+/// One offer in a search result (FIG. 8, S44).
+struct Offer {
+    static constexpr const char *kName = "Offer";
+    QString offerId;
+    QString lenderId;
+    QString lenderName;
+    QString lenderAddress;
+    QString partitionId;
+    LendingConditions conditions;
+    qint32 reliability = 0;
+    bool operator==(const Offer &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("offerId", &Offer::offerId, "Market-wide ID of the offer (one per registered partition)."),
+            field("lenderId", &Offer::lenderId, "Node ID of the lender agent."),
+            field("lenderName", &Offer::lenderName, "Display name the lender chose."),
+            field("lenderAddress", &Offer::lenderAddress, "host:port where the lender agent serves borrowers."),
+            field("partitionId", &Offer::partitionId, "Partition ID on the lender (FIG. 3, 102)."),
+            field("conditions", &Offer::conditions, "Lending conditions of the partition."),
+            field("reliability", &Offer::reliability, "Lender reliability in percent (completed contracts, uptime)."));
+    }
+};
+
+/// How many offers one requirement excluded, for the "nothing matches" explanation.
+struct Exclusion {
+    static constexpr const char *kName = "Exclusion";
+    QString requirement;
+    qint64 excluded = 0;
+    bool operator==(const Exclusion &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("requirement", &Exclusion::requirement, "The requirement as written, e.g. `cpus>=4`."),
+            field("excluded", &Exclusion::excluded, "How many otherwise available offers it excluded."));
+    }
+};
+
+/// A named file travelling with a job.
+struct JobFile {
+    static constexpr const char *kName = "JobFile";
+    QString name;
+    QByteArray data;
+    bool operator==(const JobFile &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(field("name", &JobFile::name, "File name, no directories."),
+                               field("data", &JobFile::data, "File contents."));
+    }
+};
+
+/// A market-signed record of a contract's start and (once ended) its end and charge.
+struct Receipt {
+    static constexpr const char *kName = "Receipt";
+    QString contractId;
+    QString marketId;
+    QString borrowerId;
+    QString lenderId;
+    QString partitionId;
+    Money ratePerHour;
+    qint64 startedAtMs = 0;
+    qint64 endedAtMs = 0;
+    Money charge;
+    QByteArray marketCertificate;
+    QByteArray signature;
+    bool operator==(const Receipt &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("contractId", &Receipt::contractId, "Contract the receipt is for."),
+            field("marketId", &Receipt::marketId, "Node ID of the signing market."),
+            field("borrowerId", &Receipt::borrowerId, "Node ID of the borrower."),
+            field("lenderId", &Receipt::lenderId, "Node ID of the lender."),
+            field("partitionId", &Receipt::partitionId, "Partition lent."),
+            field("ratePerHour", &Receipt::ratePerHour, "Agreed rate per hour."),
+            field("startedAtMs", &Receipt::startedAtMs, "Start (UTC ms): when the lending key was issued (S48)."),
+            field("endedAtMs", &Receipt::endedAtMs, "End (UTC ms); 0 on a start receipt."),
+            field("charge", &Receipt::charge, "Charge = rate × duration, rounded once; 0 on a start receipt."),
+            field("marketCertificate", &Receipt::marketCertificate, "The market's certificate (PEM); its SHA-256 is marketId."),
+            field("signature", &Receipt::signature, "ECDSA-SHA256 signature by the market over the canonical CBOR of the fields above."));
+    }
+};
+
+/// One contract as billed.
+struct Bill {
+    static constexpr const char *kName = "Bill";
+    QString contractId;
+    QString borrowerId;
+    QString lenderId;
+    QString partitionId;
+    Money ratePerHour;
+    qint64 startedAtMs = 0;
+    qint64 endedAtMs = 0;
+    qint64 durationMs = 0;
+    Money charge;
+    Money lenderPayout;
+    Money marketFee;
+    QString state;
+    bool operator==(const Bill &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("contractId", &Bill::contractId, "Contract ID."),
+            field("borrowerId", &Bill::borrowerId, "Borrower node ID."),
+            field("lenderId", &Bill::lenderId, "Lender node ID."),
+            field("partitionId", &Bill::partitionId, "Partition lent."),
+            field("ratePerHour", &Bill::ratePerHour, "Agreed rate per hour."),
+            field("startedAtMs", &Bill::startedAtMs, "Start, UTC ms."),
+            field("endedAtMs", &Bill::endedAtMs, "End, UTC ms; 0 while running."),
+            field("durationMs", &Bill::durationMs, "Duration so far or in total, ms."),
+            field("charge", &Bill::charge, "Charge (final once ended)."),
+            field("lenderPayout", &Bill::lenderPayout, "What the lender is paid."),
+            field("marketFee", &Bill::marketFee, "The market's fee; payout + fee = charge."),
+            field("state", &Bill::state, "`running` or `ended`."));
+    }
+};
+
+/// A lendable partition as the lender agent knows it (FIG. 2 / FIG. 10).
+struct PartitionState {
+    static constexpr const char *kName = "PartitionState";
+    QString partitionId;
+    LendingConditions conditions;
+    QString state;
+    QString marketId;
+    QString contractId;
+    QString borrowerId;
+    QString jobId;
+    Money earnings;
+    bool externallyReferenced = false;
+    bool operator==(const PartitionState &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &PartitionState::partitionId, "Partition ID (FIG. 2, 41)."),
+            field("conditions", &PartitionState::conditions, "Allocated resources, images and rate (FIG. 2, 42)."),
+            field("state", &PartitionState::state, "`unregistered`, `registered`, `lent` or `running` (FIG. 2, lending flag 43)."),
+            field("marketId", &PartitionState::marketId, "Market that manages it, empty if none (FIG. 10)."),
+            field("contractId", &PartitionState::contractId, "Current contract, empty if not lent."),
+            field("borrowerId", &PartitionState::borrowerId, "Current borrower, empty if not lent."),
+            field("jobId", &PartitionState::jobId, "Running job, empty if none."),
+            field("earnings", &PartitionState::earnings, "Earned by this partition so far."),
+            field("externallyReferenced", &PartitionState::externallyReferenced, "Allocation held by the market (second embodiment)."));
+    }
+};
+
+/// An OS image (kernel + initramfs, optional disk) addressed by SHA-256.
+struct ImageInfo {
+    static constexpr const char *kName = "ImageInfo";
+    QString name;
+    QString sha256;
+    qint64 sizeBytes = 0;
+    bool operator==(const ImageInfo &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("name", &ImageInfo::name, "Image name borrowers ask for, e.g. `busybox`."),
+            field("sha256", &ImageInfo::sha256, "SHA-256 (hex) of the image's archive."),
+            field("sizeBytes", &ImageInfo::sizeBytes, "Size of the archive in bytes."));
+    }
+};
+
+/// One row of a billing chart series.
+struct DayStat {
+    static constexpr const char *kName = "DayStat";
+    qint64 dayStartMs = 0;
+    Money revenue;
+    Money fees;
+    Money payouts;
+    qint64 lentSeconds = 0;
+    qint64 capacitySeconds = 0;
+    bool operator==(const DayStat &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("dayStartMs", &DayStat::dayStartMs, "Start of the UTC day, ms."),
+            field("revenue", &DayStat::revenue, "Charges of contracts ended that day."),
+            field("fees", &DayStat::fees, "Market fees of those contracts."),
+            field("payouts", &DayStat::payouts, "Lender payouts of those contracts."),
+            field("lentSeconds", &DayStat::lentSeconds, "vCPU-seconds lent during the day."),
+            field("capacitySeconds", &DayStat::capacitySeconds, "vCPU-seconds registered during the day."));
+    }
+};
+
+/// A party and an amount, for top-N lists.
+struct PartyTotal {
+    static constexpr const char *kName = "PartyTotal";
+    QString nodeId;
+    QString name;
+    Money amount;
+    qint64 contracts = 0;
+    bool operator==(const PartyTotal &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(field("nodeId", &PartyTotal::nodeId, "Node ID."),
+                               field("name", &PartyTotal::name, "Display name, if known."),
+                               field("amount", &PartyTotal::amount, "Total charged or paid out."),
+                               field("contracts", &PartyTotal::contracts, "Number of contracts."));
+    }
+};
+
+// ───────────────────────── session ─────────────────────────
+
+struct Hello : Message<MessageType::Hello> {
+    static constexpr const char *kName = "Hello";
+    static constexpr const char *kDirection = "client → service";
+    static constexpr const char *kDoc = "First message on every connection: who the client is and what it speaks.";
+    quint32 protocolVersion = 0;
+    quint32 minProtocolVersion = 0;
+    QString role;
+    QStringList features;
+    QString software;
+    bool operator==(const Hello &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("protocolVersion", &Hello::protocolVersion, "Newest protocol version the client speaks."),
+            field("minProtocolVersion", &Hello::minProtocolVersion, "Oldest protocol version the client accepts."),
+            field("role", &Hello::role, "`borrower`, `lender`, `owner`, `admin` or `market`."),
+            field("features", &Hello::features, "Optional features the client supports."),
+            field("software", &Hello::software, "Program name and version, for logs."));
+    }
+};
+
+struct Welcome : Message<MessageType::Welcome> {
+    static constexpr const char *kName = "Welcome";
+    static constexpr const char *kDirection = "service → client";
+    static constexpr const char *kDoc = "Answer to Hello: the version both will speak and who the service is.";
+    quint32 protocolVersion = 0;
+    QString role;
+    QString nodeId;
+    QStringList features;
+    QString software;
+    bool operator==(const Welcome &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("protocolVersion", &Welcome::protocolVersion, "The version chosen for this connection."),
+            field("role", &Welcome::role, "The service's role: `market` or `lender`."),
+            field("nodeId", &Welcome::nodeId, "The service's node ID (also proven by its TLS certificate)."),
+            field("features", &Welcome::features, "Features both sides support."),
+            field("software", &Welcome::software, "Program name and version."));
+    }
+};
+
+struct ErrorMessage : Message<MessageType::Error> {
+    static constexpr const char *kName = "Error";
+    static constexpr const char *kDirection = "either way";
+    static constexpr const char *kDoc = "A typed failure: the reply to a request that failed, or a push before closing.";
+    quint32 code = 0;
+    QString codeName;
+    QString message;
+    bool operator==(const ErrorMessage &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("code", &ErrorMessage::code, "Numeric ErrorCode (see the table below)."),
+            field("codeName", &ErrorMessage::codeName, "The code's snake_case name."),
+            field("message", &ErrorMessage::message, "What went wrong, for a person."));
+    }
+};
+
+struct Ack : Message<MessageType::Ack> {
+    static constexpr const char *kName = "Ack";
+    static constexpr const char *kDirection = "either way";
+    static constexpr const char *kDoc = "Success with nothing more to say.";
+    bool operator==(const Ack &) const = default;
+    static constexpr auto fields() { return std::make_tuple(); }
+};
+
+struct Ping : Message<MessageType::Ping> {
+    static constexpr const char *kName = "Ping";
+    static constexpr const char *kDirection = "either way";
+    static constexpr const char *kDoc = "Liveness check; answered by Pong.";
+    qint64 sentAtMs = 0;
+    bool operator==(const Ping &) const = default;
+    static constexpr auto fields() { return std::make_tuple(field("sentAtMs", &Ping::sentAtMs, "Sender's clock, UTC ms.")); }
+};
+
+struct Pong : Message<MessageType::Pong> {
+    static constexpr const char *kName = "Pong";
+    static constexpr const char *kDirection = "either way";
+    static constexpr const char *kDoc = "Answer to Ping.";
+    qint64 sentAtMs = 0;
+    bool operator==(const Pong &) const = default;
+    static constexpr auto fields() { return std::make_tuple(field("sentAtMs", &Pong::sentAtMs, "Echo of Ping.sentAtMs.")); }
+};
+
+// ───────────────────────── lender agent ↔ market (FIG. 6, 7, 13, 14, 15) ─────────────────────────
+
+struct RegisterPartition : Message<MessageType::RegisterPartition> {
+    static constexpr const char *kName = "RegisterPartition";
+    static constexpr const char *kDirection = "lender → market";
+    static constexpr const char *kDoc = "Register a lendable partition with its lending conditions (FIG. 6 S14–S17, FIG. 13).";
+    QString partitionId;
+    QString lenderName;
+    QString agentAddress;
+    LendingConditions conditions;
+    bool externallyReferenced = false;
+    bool operator==(const RegisterPartition &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &RegisterPartition::partitionId, "Partition ID on the lender."),
+            field("lenderName", &RegisterPartition::lenderName, "Display name of the lender."),
+            field("agentAddress", &RegisterPartition::agentAddress, "host:port where the agent serves borrowers."),
+            field("conditions", &RegisterPartition::conditions, "Lending conditions offered."),
+            field("externallyReferenced", &RegisterPartition::externallyReferenced, "The market holds the allocation and may rebalance it (second embodiment)."));
+    }
+};
+
+struct PartitionRegistered : Message<MessageType::PartitionRegistered> {
+    static constexpr const char *kName = "PartitionRegistered";
+    static constexpr const char *kDirection = "market → lender";
+    static constexpr const char *kDoc = "Answer to RegisterPartition or AlterPartition.";
+    QString partitionId;
+    QString offerId;
+    bool operator==(const PartitionRegistered &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &PartitionRegistered::partitionId, "Partition ID."),
+            field("offerId", &PartitionRegistered::offerId, "Offer ID borrowers will see."));
+    }
+};
+
+struct AlterPartition : Message<MessageType::AlterPartition> {
+    static constexpr const char *kName = "AlterPartition";
+    static constexpr const char *kDirection = "lender → market";
+    static constexpr const char *kDoc = "Change the lending conditions of a registered partition; refused with `conflict` while lent (FIG. 7 S22–S29).";
+    QString partitionId;
+    LendingConditions conditions;
+    bool operator==(const AlterPartition &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &AlterPartition::partitionId, "Partition ID."),
+            field("conditions", &AlterPartition::conditions, "New lending conditions."));
+    }
+};
+
+struct WithdrawPartition : Message<MessageType::WithdrawPartition> {
+    static constexpr const char *kName = "WithdrawPartition";
+    static constexpr const char *kDirection = "lender → market";
+    static constexpr const char *kDoc = "Withdraw a partition from the market; refused with `conflict` while lent.";
+    QString partitionId;
+    bool operator==(const WithdrawPartition &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &WithdrawPartition::partitionId, "Partition ID."));
+    }
+};
+
+struct LenderHeartbeat : Message<MessageType::LenderHeartbeat> {
+    static constexpr const char *kName = "LenderHeartbeat";
+    static constexpr const char *kDirection = "lender → market";
+    static constexpr const char *kDoc = "The agent is alive; carries the address it serves on. Answered by Ack.";
+    QString agentAddress;
+    QStringList partitionIds;
+    bool operator==(const LenderHeartbeat &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("agentAddress", &LenderHeartbeat::agentAddress, "host:port where the agent serves borrowers."),
+            field("partitionIds", &LenderHeartbeat::partitionIds, "Partitions the agent still holds for this market."));
+    }
+};
+
+struct ContractStarted : Message<MessageType::ContractStarted> {
+    static constexpr const char *kName = "ContractStarted";
+    static constexpr const char *kDirection = "market → lender (push)";
+    static constexpr const char *kDoc = "A contract was concluded for one of the lender's partitions (S48): the key hash lets the agent check borrowers locally.";
+    QString contractId;
+    QString partitionId;
+    QString borrowerId;
+    QByteArray keyHash;
+    qint64 startedAtMs = 0;
+    qint64 maxDurationS = 0;
+    bool operator==(const ContractStarted &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("contractId", &ContractStarted::contractId, "Contract ID."),
+            field("partitionId", &ContractStarted::partitionId, "Partition lent."),
+            field("borrowerId", &ContractStarted::borrowerId, "Borrower node ID."),
+            field("keyHash", &ContractStarted::keyHash, "SHA-256 of the lending key."),
+            field("startedAtMs", &ContractStarted::startedAtMs, "Start, UTC ms."),
+            field("maxDurationS", &ContractStarted::maxDurationS, "Contract limit in seconds; 0 = none."));
+    }
+};
+
+struct ContractEnded : Message<MessageType::ContractEnded> {
+    static constexpr const char *kName = "ContractEnded";
+    static constexpr const char *kDirection = "market → lender (push)";
+    static constexpr const char *kDoc = "A contract ended (S58–S61); its key is no longer valid.";
+    QString contractId;
+    QString partitionId;
+    qint64 endedAtMs = 0;
+    QString reason;
+    bool operator==(const ContractEnded &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("contractId", &ContractEnded::contractId, "Contract ID."),
+            field("partitionId", &ContractEnded::partitionId, "Partition."),
+            field("endedAtMs", &ContractEnded::endedAtMs, "End, UTC ms."),
+            field("reason", &ContractEnded::reason, "`borrower`, `max_duration`, `lost` or `admin`."));
+    }
+};
+
+struct VerifyKey : Message<MessageType::VerifyKey> {
+    static constexpr const char *kName = "VerifyKey";
+    static constexpr const char *kDirection = "lender → market";
+    static constexpr const char *kDoc = "Ask the market whether a lending key is valid for this borrower and partition (FIG. 15, S52'–S54').";
+    QString partitionId;
+    QString borrowerId;
+    QByteArray key;
+    bool operator==(const VerifyKey &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &VerifyKey::partitionId, "Partition the borrower wants to use."),
+            field("borrowerId", &VerifyKey::borrowerId, "Node ID of the connecting borrower."),
+            field("key", &VerifyKey::key, "The lending key the borrower presented."));
+    }
+};
+
+struct KeyVerdict : Message<MessageType::KeyVerdict> {
+    static constexpr const char *kName = "KeyVerdict";
+    static constexpr const char *kDirection = "market → lender";
+    static constexpr const char *kDoc = "Answer to VerifyKey.";
+    bool valid = false;
+    QString contractId;
+    QString reason;
+    bool operator==(const KeyVerdict &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("valid", &KeyVerdict::valid, "True only for a running contract of this borrower on this partition with this key."),
+            field("contractId", &KeyVerdict::contractId, "The contract, when valid."),
+            field("reason", &KeyVerdict::reason, "Why not, when invalid."));
+    }
+};
+
+struct ReportViolation : Message<MessageType::ReportViolation> {
+    static constexpr const char *kName = "ReportViolation";
+    static constexpr const char *kDirection = "lender → market";
+    static constexpr const char *kDoc = "The lock saw a lent partition's allocation changed behind the agent's back.";
+    QString partitionId;
+    QString contractId;
+    QString detail;
+    bool restored = false;
+    bool operator==(const ReportViolation &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &ReportViolation::partitionId, "Partition."),
+            field("contractId", &ReportViolation::contractId, "Contract running at the time, if any."),
+            field("detail", &ReportViolation::detail, "What changed, from what to what."),
+            field("restored", &ReportViolation::restored, "Whether the agent restored the leased allocation."));
+    }
+};
+
+struct ReportJobState : Message<MessageType::ReportJobState> {
+    static constexpr const char *kName = "ReportJobState";
+    static constexpr const char *kDirection = "lender → market";
+    static constexpr const char *kDoc = "A job in a lent partition changed state (S56–S57).";
+    QString contractId;
+    QString jobId;
+    QString state;
+    std::optional<qint32> exitCode;
+    bool operator==(const ReportJobState &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("contractId", &ReportJobState::contractId, "Contract."),
+            field("jobId", &ReportJobState::jobId, "Job."),
+            field("state", &ReportJobState::state, "Job state."),
+            field("exitCode", &ReportJobState::exitCode, "Exit code once ended."));
+    }
+};
+
+struct AllocationChanged : Message<MessageType::AllocationChanged> {
+    static constexpr const char *kName = "AllocationChanged";
+    static constexpr const char *kDirection = "market → lender (push)";
+    static constexpr const char *kDoc = "The market rebalanced an externally referenced partition; the agent applies it the next time it generates the partition.";
+    QString partitionId;
+    Resources resources;
+    bool operator==(const AllocationChanged &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &AllocationChanged::partitionId, "Partition."),
+            field("resources", &AllocationChanged::resources, "New allocation."));
+    }
+};
+
+struct FetchImage : Message<MessageType::FetchImage> {
+    static constexpr const char *kName = "FetchImage";
+    static constexpr const char *kDirection = "lender → market";
+    static constexpr const char *kDoc = "Download a chunk of an OS image the lender lacks (third embodiment).";
+    QString sha256;
+    QString name;
+    qint64 offset = 0;
+    qint64 length = 0;
+    bool operator==(const FetchImage &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("sha256", &FetchImage::sha256, "Image SHA-256; or empty to look up by name."),
+            field("name", &FetchImage::name, "Image name, when sha256 is empty."),
+            field("offset", &FetchImage::offset, "First byte wanted."),
+            field("length", &FetchImage::length, "Bytes wanted (the market may send fewer)."));
+    }
+};
+
+struct ImageChunk : Message<MessageType::ImageChunk> {
+    static constexpr const char *kName = "ImageChunk";
+    static constexpr const char *kDirection = "market → lender";
+    static constexpr const char *kDoc = "Answer to FetchImage.";
+    ImageInfo image;
+    qint64 offset = 0;
+    QByteArray data;
+    bool operator==(const ImageChunk &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("image", &ImageChunk::image, "The image."),
+            field("offset", &ImageChunk::offset, "Offset of data."),
+            field("data", &ImageChunk::data, "The bytes."));
+    }
+};
+
+struct ListImages : Message<MessageType::ListImages> {
+    static constexpr const char *kName = "ListImages";
+    static constexpr const char *kDirection = "lender or borrower → market";
+    static constexpr const char *kDoc = "List the OS images the market holds.";
+    bool operator==(const ListImages &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple();
+    }
+};
+
+struct ImageList : Message<MessageType::ImageList> {
+    static constexpr const char *kName = "ImageList";
+    static constexpr const char *kDirection = "market or agent → client";
+    static constexpr const char *kDoc = "OS images held.";
+    QList<ImageInfo> images;
+    bool operator==(const ImageList &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("images", &ImageList::images, "The images."));
+    }
+};
+
+struct PartitionLost : Message<MessageType::PartitionLost> {
+    static constexpr const char *kName = "PartitionLost";
+    static constexpr const char *kDirection = "lender → market";
+    static constexpr const char *kDoc = "A partition can no longer be lent (machine shutdown, domain lost); the market ends its contract.";
+    QString partitionId;
+    QString reason;
+    bool operator==(const PartitionLost &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &PartitionLost::partitionId, "Partition."),
+            field("reason", &PartitionLost::reason, "Why."));
+    }
+};
+
+
+// ───────────────────────── borrower ↔ market (FIG. 8) ─────────────────────────
+
+struct SearchOffers : Message<MessageType::SearchOffers> {
+    static constexpr const char *kName = "SearchOffers";
+    static constexpr const char *kDirection = "borrower → market";
+    static constexpr const char *kDoc = "Search offers by requirements (S41–S44). Structured requirements and the query language combine.";
+    qint32 minCpus = 0;
+    qint64 minMemoryMib = 0;
+    qint64 minDiskMib = 0;
+    QString os;
+    std::optional<Money> maxRate;
+    qint32 minReliability = 0;
+    QString query;
+    QString order;
+    qint64 offset = 0;
+    qint64 limit = 0;
+    bool operator==(const SearchOffers &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("minCpus", &SearchOffers::minCpus, "Minimum vCPUs."),
+            field("minMemoryMib", &SearchOffers::minMemoryMib, "Minimum memory, MiB."),
+            field("minDiskMib", &SearchOffers::minDiskMib, "Minimum disk, MiB."),
+            field("os", &SearchOffers::os, "OS image that must be offered; empty = any."),
+            field("maxRate", &SearchOffers::maxRate, "Highest acceptable rate per hour."),
+            field("minReliability", &SearchOffers::minReliability, "Minimum lender reliability, percent."),
+            field("query", &SearchOffers::query, "Query-language text, e.g. `cpus>=2 memory>=1G os=busybox rate<=1.5 order=rate`."),
+            field("order", &SearchOffers::order, "`rate`, `-rate`, `cpus`, `-cpus`, `memory`, `-memory`, `reliability`; empty = rate."),
+            field("offset", &SearchOffers::offset, "Rows to skip."),
+            field("limit", &SearchOffers::limit, "Rows wanted; 0 = default (100), at most 1000."));
+    }
+};
+
+struct OfferPage : Message<MessageType::OfferPage> {
+    static constexpr const char *kName = "OfferPage";
+    static constexpr const char *kDirection = "market → borrower";
+    static constexpr const char *kDoc = "Answer to SearchOffers.";
+    QList<Offer> offers;
+    qint64 total = 0;
+    QList<Exclusion> explanation;
+    bool operator==(const OfferPage &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("offers", &OfferPage::offers, "Matching offers, in order."),
+            field("total", &OfferPage::total, "Number of matches."),
+            field("explanation", &OfferPage::explanation, "When nothing matches: which requirement excluded how many."));
+    }
+};
+
+struct Borrow : Message<MessageType::Borrow> {
+    static constexpr const char *kName = "Borrow";
+    static constexpr const char *kDirection = "borrower → market";
+    static constexpr const char *kDoc = "Conclude a contract (S45–S48) for an offer, or for the best match of a query.";
+    QString offerId;
+    QString query;
+    bool operator==(const Borrow &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("offerId", &Borrow::offerId, "Offer to borrow; empty to use query."),
+            field("query", &Borrow::query, "Requirements for \"borrow the best match\"."));
+    }
+};
+
+struct ContractGranted : Message<MessageType::ContractGranted> {
+    static constexpr const char *kName = "ContractGranted";
+    static constexpr const char *kDirection = "market → borrower";
+    static constexpr const char *kDoc = "The contract: where to go and the lending key (S48).";
+    QString contractId;
+    QString lenderId;
+    QString lenderAddress;
+    QString partitionId;
+    LendingConditions conditions;
+    qint64 startedAtMs = 0;
+    QByteArray key;
+    Receipt receipt;
+    bool operator==(const ContractGranted &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("contractId", &ContractGranted::contractId, "Contract ID."),
+            field("lenderId", &ContractGranted::lenderId, "Lender node ID, to pin."),
+            field("lenderAddress", &ContractGranted::lenderAddress, "host:port of the lender agent."),
+            field("partitionId", &ContractGranted::partitionId, "Partition ID."),
+            field("conditions", &ContractGranted::conditions, "Lending conditions agreed."),
+            field("startedAtMs", &ContractGranted::startedAtMs, "Start, UTC ms."),
+            field("key", &ContractGranted::key, "The lending key (256 bits); shown once."),
+            field("receipt", &ContractGranted::receipt, "Signed start receipt."));
+    }
+};
+
+struct EndContract : Message<MessageType::EndContract> {
+    static constexpr const char *kName = "EndContract";
+    static constexpr const char *kDirection = "borrower → market";
+    static constexpr const char *kDoc = "End a contract (S58–S61).";
+    QString contractId;
+    bool operator==(const EndContract &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("contractId", &EndContract::contractId, "Contract ID."));
+    }
+};
+
+struct ContractClosed : Message<MessageType::ContractClosed> {
+    static constexpr const char *kName = "ContractClosed";
+    static constexpr const char *kDirection = "market → borrower";
+    static constexpr const char *kDoc = "Answer to EndContract: the bill.";
+    QString contractId;
+    qint64 durationMs = 0;
+    Money charge;
+    Receipt receipt;
+    bool operator==(const ContractClosed &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("contractId", &ContractClosed::contractId, "Contract ID."),
+            field("durationMs", &ContractClosed::durationMs, "Duration, ms."),
+            field("charge", &ContractClosed::charge, "Charge."),
+            field("receipt", &ContractClosed::receipt, "Signed end receipt."));
+    }
+};
+
+struct ListBills : Message<MessageType::ListBills> {
+    static constexpr const char *kName = "ListBills";
+    static constexpr const char *kDirection = "borrower → market";
+    static constexpr const char *kDoc = "The borrower's contracts with charges.";
+    qint64 sinceMs = 0;
+    bool operator==(const ListBills &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("sinceMs", &ListBills::sinceMs, "Only contracts started at or after this, UTC ms."));
+    }
+};
+
+struct BillList : Message<MessageType::BillList> {
+    static constexpr const char *kName = "BillList";
+    static constexpr const char *kDirection = "market → borrower";
+    static constexpr const char *kDoc = "Answer to ListBills.";
+    QList<Bill> bills;
+    bool operator==(const BillList &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("bills", &BillList::bills, "Contracts, newest first."));
+    }
+};
+
+
+// ───────────────────────── borrower ↔ lender agent (FIG. 9, 15) ─────────────────────────
+
+struct SubmitJob : Message<MessageType::SubmitJob> {
+    static constexpr const char *kName = "SubmitJob";
+    static constexpr const char *kDirection = "borrower → lender";
+    static constexpr const char *kDoc = "Submit a job to a lent partition (S51): checked against key, borrower, contract and partition (S52–S55).";
+    QString contractId;
+    QString partitionId;
+    QByteArray key;
+    QString os;
+    QByteArray script;
+    QList<JobFile> inputs;
+    qint64 timeoutS = 0;
+    bool operator==(const SubmitJob &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("contractId", &SubmitJob::contractId, "Contract."),
+            field("partitionId", &SubmitJob::partitionId, "Partition."),
+            field("key", &SubmitJob::key, "Lending key."),
+            field("os", &SubmitJob::os, "OS image to boot."),
+            field("script", &SubmitJob::script, "Job script (run by /bin/sh in the guest)."),
+            field("inputs", &SubmitJob::inputs, "Input files, placed in /job/in."),
+            field("timeoutS", &SubmitJob::timeoutS, "Time limit in seconds; 0 = the agent default."));
+    }
+};
+
+struct JobAccepted : Message<MessageType::JobAccepted> {
+    static constexpr const char *kName = "JobAccepted";
+    static constexpr const char *kDirection = "lender → borrower";
+    static constexpr const char *kDoc = "Answer to SubmitJob.";
+    QString jobId;
+    bool operator==(const JobAccepted &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("jobId", &JobAccepted::jobId, "Job ID."));
+    }
+};
+
+struct WatchJob : Message<MessageType::WatchJob> {
+    static constexpr const char *kName = "WatchJob";
+    static constexpr const char *kDirection = "borrower → lender";
+    static constexpr const char *kDoc = "Stream a job's console output from an offset, then its state changes. Answered by Ack, then pushes.";
+    QString jobId;
+    qint64 fromOffset = 0;
+    bool operator==(const WatchJob &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("jobId", &WatchJob::jobId, "Job ID."),
+            field("fromOffset", &WatchJob::fromOffset, "Console byte offset to start from."));
+    }
+};
+
+struct JobOutput : Message<MessageType::JobOutput> {
+    static constexpr const char *kName = "JobOutput";
+    static constexpr const char *kDirection = "lender → borrower (push)";
+    static constexpr const char *kDoc = "Console output of a job, live.";
+    QString jobId;
+    qint64 offset = 0;
+    QByteArray data;
+    bool operator==(const JobOutput &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("jobId", &JobOutput::jobId, "Job ID."),
+            field("offset", &JobOutput::offset, "Offset of data in the console stream."),
+            field("data", &JobOutput::data, "Output bytes."));
+    }
+};
+
+struct JobStateChanged : Message<MessageType::JobStateChanged> {
+    static constexpr const char *kName = "JobStateChanged";
+    static constexpr const char *kDirection = "lender → borrower (push)";
+    static constexpr const char *kDoc = "A job changed state (S56–S57 on completion).";
+    QString jobId;
+    QString state;
+    std::optional<qint32> exitCode;
+    QString message;
+    bool operator==(const JobStateChanged &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("jobId", &JobStateChanged::jobId, "Job ID."),
+            field("state", &JobStateChanged::state, "`queued`, `preparing`, `booting`, `running`, `succeeded`, `failed`, `cancelled`, `timed_out`, `error`."),
+            field("exitCode", &JobStateChanged::exitCode, "Exit code once the job ended normally."),
+            field("message", &JobStateChanged::message, "Detail for a person."));
+    }
+};
+
+struct CancelJob : Message<MessageType::CancelJob> {
+    static constexpr const char *kName = "CancelJob";
+    static constexpr const char *kDirection = "borrower → lender";
+    static constexpr const char *kDoc = "Cancel a job; the partition is powered off.";
+    QString jobId;
+    bool operator==(const CancelJob &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("jobId", &CancelJob::jobId, "Job ID."));
+    }
+};
+
+struct FetchJobResult : Message<MessageType::FetchJobResult> {
+    static constexpr const char *kName = "FetchJobResult";
+    static constexpr const char *kDirection = "borrower → lender";
+    static constexpr const char *kDoc = "Fetch a finished job's exit code, output files and full console.";
+    QString jobId;
+    bool operator==(const FetchJobResult &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("jobId", &FetchJobResult::jobId, "Job ID."));
+    }
+};
+
+struct JobResult : Message<MessageType::JobResult> {
+    static constexpr const char *kName = "JobResult";
+    static constexpr const char *kDirection = "lender → borrower";
+    static constexpr const char *kDoc = "Answer to FetchJobResult.";
+    QString jobId;
+    QString state;
+    std::optional<qint32> exitCode;
+    QList<JobFile> outputs;
+    QByteArray console;
+    qint64 startedAtMs = 0;
+    qint64 endedAtMs = 0;
+    bool operator==(const JobResult &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("jobId", &JobResult::jobId, "Job ID."),
+            field("state", &JobResult::state, "Final state."),
+            field("exitCode", &JobResult::exitCode, "Exit code."),
+            field("outputs", &JobResult::outputs, "Files the job left in /job/out."),
+            field("console", &JobResult::console, "Job console output."),
+            field("startedAtMs", &JobResult::startedAtMs, "Submission, UTC ms."),
+            field("endedAtMs", &JobResult::endedAtMs, "End, UTC ms."));
+    }
+};
+
+struct UsageSample : Message<MessageType::UsageSample> {
+    static constexpr const char *kName = "UsageSample";
+    static constexpr const char *kDirection = "lender → borrower/owner (push)";
+    static constexpr const char *kDoc = "A partition's resource use, every second while it runs.";
+    QString partitionId;
+    qint64 atMs = 0;
+    qint32 cpuPermille = 0;
+    qint64 memoryUsedMib = 0;
+    qint64 memoryMib = 0;
+    bool operator==(const UsageSample &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &UsageSample::partitionId, "Partition."),
+            field("atMs", &UsageSample::atMs, "Sample time, UTC ms."),
+            field("cpuPermille", &UsageSample::cpuPermille, "CPU use, ‰ of the partition's vCPUs."),
+            field("memoryUsedMib", &UsageSample::memoryUsedMib, "Guest memory in use (RSS), MiB."),
+            field("memoryMib", &UsageSample::memoryMib, "Allocated memory, MiB."));
+    }
+};
+
+struct JobProgress : Message<MessageType::JobProgress> {
+    static constexpr const char *kName = "JobProgress";
+    static constexpr const char *kDirection = "lender → borrower (push)";
+    static constexpr const char *kDoc = "Progress of a long step: image download, boot, output collection.";
+    QString jobId;
+    QString stage;
+    qint64 done = 0;
+    qint64 total = 0;
+    bool operator==(const JobProgress &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("jobId", &JobProgress::jobId, "Job ID."),
+            field("stage", &JobProgress::stage, "`image_download`, `boot`, `collect`."),
+            field("done", &JobProgress::done, "Units done."),
+            field("total", &JobProgress::total, "Units in all; 0 = unknown."));
+    }
+};
+
+
+// ───────────────────────── market admin (Market Manager) ─────────────────────────
+
+struct AdminListPartitions : Message<MessageType::AdminListPartitions> {
+    static constexpr const char *kName = "AdminListPartitions";
+    static constexpr const char *kDirection = "admin → market";
+    static constexpr const char *kDoc = "Page through the resource database (FIG. 3).";
+    QString filter;
+    qint64 offset = 0;
+    qint64 limit = 0;
+    bool operator==(const AdminListPartitions &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("filter", &AdminListPartitions::filter, "Substring of lender name, lender ID or partition ID; empty = all."),
+            field("offset", &AdminListPartitions::offset, "Rows to skip."),
+            field("limit", &AdminListPartitions::limit, "Rows wanted (at most 1000)."));
+    }
+};
+
+struct AdminPartitionPage : Message<MessageType::AdminPartitionPage> {
+    static constexpr const char *kName = "AdminPartitionPage";
+    static constexpr const char *kDirection = "market → admin";
+    static constexpr const char *kDoc = "Answer to AdminListPartitions.";
+    QList<Offer> rows;
+    QStringList lendingStatus;
+    QList<bool> online;
+    qint64 total = 0;
+    bool operator==(const AdminPartitionPage &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("rows", &AdminPartitionPage::rows, "Partitions with their conditions."),
+            field("lendingStatus", &AdminPartitionPage::lendingStatus, "Borrower ID per row, empty when free (FIG. 3, 105)."),
+            field("online", &AdminPartitionPage::online, "Whether the lender of each row is online."),
+            field("total", &AdminPartitionPage::total, "Rows in all."));
+    }
+};
+
+struct AdminListContracts : Message<MessageType::AdminListContracts> {
+    static constexpr const char *kName = "AdminListContracts";
+    static constexpr const char *kDirection = "admin → market";
+    static constexpr const char *kDoc = "Page through contracts.";
+    QString filter;
+    bool runningOnly = false;
+    qint64 offset = 0;
+    qint64 limit = 0;
+    bool operator==(const AdminListContracts &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("filter", &AdminListContracts::filter, "Substring of a contract, borrower, lender or partition ID."),
+            field("runningOnly", &AdminListContracts::runningOnly, "Only running contracts."),
+            field("offset", &AdminListContracts::offset, "Rows to skip."),
+            field("limit", &AdminListContracts::limit, "Rows wanted (at most 1000)."));
+    }
+};
+
+struct AdminContractPage : Message<MessageType::AdminContractPage> {
+    static constexpr const char *kName = "AdminContractPage";
+    static constexpr const char *kDirection = "market → admin";
+    static constexpr const char *kDoc = "Answer to AdminListContracts.";
+    QList<Bill> rows;
+    qint64 total = 0;
+    bool operator==(const AdminContractPage &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("rows", &AdminContractPage::rows, "Contracts, newest first."),
+            field("total", &AdminContractPage::total, "Rows in all."));
+    }
+};
+
+struct AdminBillingReport : Message<MessageType::AdminBillingReport> {
+    static constexpr const char *kName = "AdminBillingReport";
+    static constexpr const char *kDirection = "admin → market";
+    static constexpr const char *kDoc = "Billing figures for a period, for the charts and exports.";
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    bool operator==(const AdminBillingReport &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("fromMs", &AdminBillingReport::fromMs, "Period start, UTC ms."),
+            field("toMs", &AdminBillingReport::toMs, "Period end, UTC ms."));
+    }
+};
+
+struct BillingReport : Message<MessageType::BillingReport> {
+    static constexpr const char *kName = "BillingReport";
+    static constexpr const char *kDirection = "market → admin";
+    static constexpr const char *kDoc = "Answer to AdminBillingReport.";
+    QList<DayStat> days;
+    QList<PartyTotal> topBorrowers;
+    QList<PartyTotal> topLenders;
+    qint32 feeBasisPoints = 0;
+    bool operator==(const BillingReport &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("days", &BillingReport::days, "Per UTC day."),
+            field("topBorrowers", &BillingReport::topBorrowers, "Borrowers by charge."),
+            field("topLenders", &BillingReport::topLenders, "Lenders by payout."),
+            field("feeBasisPoints", &BillingReport::feeBasisPoints, "Market fee in basis points."));
+    }
+};
+
+struct AdminRebalance : Message<MessageType::AdminRebalance> {
+    static constexpr const char *kName = "AdminRebalance";
+    static constexpr const char *kDirection = "admin → market";
+    static constexpr const char *kDoc = "Change the allocation of an unlent, externally referenced partition within the lender's budget (second embodiment).";
+    QString lenderId;
+    QString partitionId;
+    Resources resources;
+    bool operator==(const AdminRebalance &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("lenderId", &AdminRebalance::lenderId, "Lender node ID."),
+            field("partitionId", &AdminRebalance::partitionId, "Partition."),
+            field("resources", &AdminRebalance::resources, "New allocation."));
+    }
+};
+
+
+// ───────────────────────── machine owner ↔ lender agent (Lender Console, `lender-console --cli`) ─────────────────────────
+
+struct MachineShow : Message<MessageType::MachineShow> {
+    static constexpr const char *kName = "MachineShow";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc = "Show the machine: host resources, owner's reserve, lendable and allocated totals.";
+    bool operator==(const MachineShow &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple();
+    }
+};
+
+struct MachineInfo : Message<MessageType::MachineInfo> {
+    static constexpr const char *kName = "MachineInfo";
+    static constexpr const char *kDirection = "agent → owner";
+    static constexpr const char *kDoc = "Answer to MachineShow and SetReserve.";
+    Resources host;
+    Resources reserve;
+    Resources allocated;
+    Resources available;
+    QString libvirtUri;
+    QString virtType;
+    QString hostName;
+    bool operator==(const MachineInfo &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("host", &MachineInfo::host, "What the host has."),
+            field("reserve", &MachineInfo::reserve, "Owner's reserve (non-lendable partition 2P)."),
+            field("allocated", &MachineInfo::allocated, "Sum of lendable partitions."),
+            field("available", &MachineInfo::available, "Host − reserve − allocated."),
+            field("libvirtUri", &MachineInfo::libvirtUri, "libvirt connection URI in use."),
+            field("virtType", &MachineInfo::virtType, "`kvm` or `qemu` (TCG)."),
+            field("hostName", &MachineInfo::hostName, "Host name."));
+    }
+};
+
+struct SetReserve : Message<MessageType::SetReserve> {
+    static constexpr const char *kName = "SetReserve";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc = "Set the owner's reserve; refused if lendable partitions would no longer fit.";
+    Resources reserve;
+    bool operator==(const SetReserve &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("reserve", &SetReserve::reserve, "New reserve."));
+    }
+};
+
+struct PartitionCreate : Message<MessageType::PartitionCreate> {
+    static constexpr const char *kName = "PartitionCreate";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc = "Create a lendable partition (FIG. 5/12).";
+    LendingConditions conditions;
+    bool operator==(const PartitionCreate &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("conditions", &PartitionCreate::conditions, "Resources, images and rate."));
+    }
+};
+
+struct PartitionInfo : Message<MessageType::PartitionInfo> {
+    static constexpr const char *kName = "PartitionInfo";
+    static constexpr const char *kDirection = "agent → owner";
+    static constexpr const char *kDoc = "One partition's state.";
+    PartitionState partition;
+    bool operator==(const PartitionInfo &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partition", &PartitionInfo::partition, "The partition."));
+    }
+};
+
+struct PartitionAlter : Message<MessageType::PartitionAlter> {
+    static constexpr const char *kName = "PartitionAlter";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc = "Change a partition; refused while registered or lent (the lock).";
+    QString partitionId;
+    LendingConditions conditions;
+    bool operator==(const PartitionAlter &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &PartitionAlter::partitionId, "Partition."),
+            field("conditions", &PartitionAlter::conditions, "New conditions."));
+    }
+};
+
+struct PartitionRegister : Message<MessageType::PartitionRegister> {
+    static constexpr const char *kName = "PartitionRegister";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc = "Register a partition with a market (FIG. 6/13).";
+    QString partitionId;
+    QString marketId;
+    bool externallyReferenced = false;
+    bool operator==(const PartitionRegister &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &PartitionRegister::partitionId, "Partition."),
+            field("marketId", &PartitionRegister::marketId, "Market to register with; empty = the only one configured."),
+            field("externallyReferenced", &PartitionRegister::externallyReferenced, "Let the market hold the allocation."));
+    }
+};
+
+struct PartitionWithdraw : Message<MessageType::PartitionWithdraw> {
+    static constexpr const char *kName = "PartitionWithdraw";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc = "Withdraw a partition from its market; refused while lent.";
+    QString partitionId;
+    bool operator==(const PartitionWithdraw &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &PartitionWithdraw::partitionId, "Partition."));
+    }
+};
+
+struct PartitionList : Message<MessageType::PartitionList> {
+    static constexpr const char *kName = "PartitionList";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc = "List partitions.";
+    bool operator==(const PartitionList &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple();
+    }
+};
+
+struct PartitionListReply : Message<MessageType::PartitionListReply> {
+    static constexpr const char *kName = "PartitionListReply";
+    static constexpr const char *kDirection = "agent → owner";
+    static constexpr const char *kDoc = "Answer to PartitionList.";
+    QList<PartitionState> partitions;
+    bool operator==(const PartitionListReply &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitions", &PartitionListReply::partitions, "Partitions."));
+    }
+};
+
+struct ImageListRequest : Message<MessageType::ImageListRequest> {
+    static constexpr const char *kName = "ImageListRequest";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc = "List the agent's cached OS images.";
+    bool operator==(const ImageListRequest &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple();
+    }
+};
+
+struct ImageAdd : Message<MessageType::ImageAdd> {
+    static constexpr const char *kName = "ImageAdd";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc = "Add an OS image from a directory on the agent's machine.";
+    QString name;
+    QString directory;
+    bool operator==(const ImageAdd &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("name", &ImageAdd::name, "Image name."),
+            field("directory", &ImageAdd::directory, "Directory holding vmlinuz, initramfs.img and image.json."));
+    }
+};
+
+struct LendDirect : Message<MessageType::LendDirect> {
+    static constexpr const char *kName = "LendDirect";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc = "Lend a partition directly to a named borrower, without a market (LAN variant).";
+    QString partitionId;
+    QString borrowerId;
+    bool operator==(const LendDirect &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &LendDirect::partitionId, "Partition."),
+            field("borrowerId", &LendDirect::borrowerId, "Borrower node ID."));
+    }
+};
+
+struct DirectLease : Message<MessageType::DirectLease> {
+    static constexpr const char *kName = "DirectLease";
+    static constexpr const char *kDirection = "agent → owner";
+    static constexpr const char *kDoc = "Answer to LendDirect: the key to hand to the borrower.";
+    QString partitionId;
+    QString contractId;
+    QByteArray key;
+    bool operator==(const DirectLease &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &DirectLease::partitionId, "Partition."),
+            field("contractId", &DirectLease::contractId, "Local contract ID."),
+            field("key", &DirectLease::key, "Lending key."));
+    }
+};
+
+struct OwnerWatch : Message<MessageType::OwnerWatch> {
+    static constexpr const char *kName = "OwnerWatch";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc = "Subscribe to PartitionInfo and UsageSample pushes.";
+    bool operator==(const OwnerWatch &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple();
+    }
+};
+
+struct PartitionDelete : Message<MessageType::PartitionDelete> {
+    static constexpr const char *kName = "PartitionDelete";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc = "Delete an unregistered partition and its domain.";
+    QString partitionId;
+    bool operator==(const PartitionDelete &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &PartitionDelete::partitionId, "Partition."));
+    }
+};
+
+/// Every message type, in registry order. Append new messages here too.
+using AllMessages = std::tuple<
+    Hello,
+    Welcome,
+    ErrorMessage,
+    Ack,
+    Ping,
+    Pong,
+    RegisterPartition,
+    PartitionRegistered,
+    AlterPartition,
+    WithdrawPartition,
+    LenderHeartbeat,
+    ContractStarted,
+    ContractEnded,
+    VerifyKey,
+    KeyVerdict,
+    ReportViolation,
+    ReportJobState,
+    AllocationChanged,
+    FetchImage,
+    ImageChunk,
+    ListImages,
+    ImageList,
+    PartitionLost,
+    SearchOffers,
+    OfferPage,
+    Borrow,
+    ContractGranted,
+    EndContract,
+    ContractClosed,
+    ListBills,
+    BillList,
+    SubmitJob,
+    JobAccepted,
+    WatchJob,
+    JobOutput,
+    JobStateChanged,
+    CancelJob,
+    FetchJobResult,
+    JobResult,
+    UsageSample,
+    JobProgress,
+    AdminListPartitions,
+    AdminPartitionPage,
+    AdminListContracts,
+    AdminContractPage,
+    AdminBillingReport,
+    BillingReport,
+    AdminRebalance,
+    MachineShow,
+    MachineInfo,
+    SetReserve,
+    PartitionCreate,
+    PartitionInfo,
+    PartitionAlter,
+    PartitionRegister,
+    PartitionWithdraw,
+    PartitionList,
+    PartitionListReply,
+    ImageListRequest,
+    ImageAdd,
+    LendDirect,
+    DirectLease,
+    OwnerWatch,
+    PartitionDelete>;
+
+} // namespace lendable::protocol

@@ -1,0 +1,129 @@
+#include "Migrations.h"
+
+#include "storage/Database.h"
+
+#include <algorithm>
+
+namespace lendable {
+
+namespace {
+
+// Any fixed number will do, as long as every Lendable process uses the same one: it names
+// the lock that serialises schema changes across processes sharing a PostgreSQL database.
+// (The ASCII of "LENDSCHM".)
+constexpr auto kPgMigrationLock = "SELECT pg_advisory_xact_lock(5496411054133183309)";
+
+} // namespace
+
+QStringList Migration::statementsFor(SqlDialect dialect) const
+{
+    if (dialect == SqlDialect::Postgres && !postgresStatements.isEmpty())
+        return postgresStatements;
+    return sqliteStatements;
+}
+
+Result<void> checkMigrationOrder(const QList<Migration> &migrations)
+{
+    int previous = 0;
+    for (const Migration &m : migrations) {
+        if (m.version <= previous) {
+            return Error(ErrorCode::Internal,
+                         QStringLiteral("migration versions must be positive and strictly increasing: %1 (%2) follows %3")
+                             .arg(m.version)
+                             .arg(m.description)
+                             .arg(previous));
+        }
+        previous = m.version;
+    }
+    return {};
+}
+
+Result<int> readSchemaVersion(Database &db)
+{
+    // Ask the catalogue first: a failed SELECT on a missing table would abort an open
+    // PostgreSQL transaction.
+    const QString exists = db.dialect() == SqlDialect::Sqlite
+        ? QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_meta'")
+        : QStringLiteral("SELECT COUNT(*) FROM pg_catalog.pg_class WHERE oid = to_regclass('schema_meta')");
+    auto found = db.exec(exists);
+    if (!found)
+        return found.error();
+    if (!found->next() || found->value(0).toInt() == 0)
+        return 0;
+    found->finish();
+
+    auto q = db.exec(QStringLiteral("SELECT value FROM schema_meta WHERE key = 'schema_version'"));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return 0;
+    bool ok = false;
+    const QString text = q->value(0).toString();
+    const int version = text.toInt(&ok);
+    if (!ok || version < 0)
+        return Error(ErrorCode::StorageError, QStringLiteral("the schema version \"%1\" in schema_meta is corrupt").arg(text));
+    return version;
+}
+
+Result<void> applyMigrations(Database &db, const QList<Migration> &migrations)
+{
+    if (auto ordered = checkMigrationOrder(migrations); !ordered)
+        return ordered;
+    const int latest = migrations.isEmpty() ? 0 : migrations.constLast().version;
+
+    // One transaction per migration, each re-reading the version under the write lock
+    // (SQLite's IMMEDIATE lock, PostgreSQL's advisory lock): another process may have
+    // migrated while this one waited.
+    for (;;) {
+        WriteTransaction tx(db);
+        if (!tx.ok())
+            return tx.error();
+        if (db.dialect() == SqlDialect::Postgres) {
+            if (auto locked = db.exec(QLatin1String(kPgMigrationLock)); !locked)
+                return locked.error();
+        }
+        if (auto created = db.exec(QStringLiteral(
+                "CREATE TABLE IF NOT EXISTS schema_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+            !created) {
+            return created.error();
+        }
+        const auto current = readSchemaVersion(db);
+        if (!current)
+            return current.error();
+        if (*current > latest) {
+            return Error(ErrorCode::StorageError, QStringLiteral("database schema version %1 is newer than this program (%2)")
+                                                      .arg(*current)
+                                                      .arg(latest));
+        }
+
+        const auto next = std::find_if(migrations.cbegin(), migrations.cend(),
+                                       [&](const Migration &m) { return m.version > *current; });
+        if (next == migrations.cend())
+            return tx.commit(); // keeps schema_meta if this run created it
+
+        const QStringList statements = next->statementsFor(db.dialect());
+        for (qsizetype i = 0; i < statements.size(); ++i) {
+            if (auto done = db.exec(statements.at(i)); !done) {
+                return Error(done.error().code, QStringLiteral("migration %1 (%2) failed at statement %3 of %4: %5")
+                                                    .arg(next->version)
+                                                    .arg(next->description)
+                                                    .arg(i + 1)
+                                                    .arg(statements.size())
+                                                    .arg(done.error().message));
+            }
+        }
+        if (auto bumped = db.exec(QStringLiteral("INSERT INTO schema_meta (key, value) VALUES ('schema_version', ?) "
+                                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+                                  {QString::number(next->version)});
+            !bumped) {
+            return bumped.error();
+        }
+        if (auto committed = tx.commit(); !committed) {
+            return Error(committed.error().code, QStringLiteral("migration %1 (%2) could not be committed: %3")
+                                                     .arg(next->version)
+                                                     .arg(next->description, committed.error().message));
+        }
+    }
+}
+
+} // namespace lendable

@@ -1,0 +1,126 @@
+// The three executables as a user scripts them: --print-id, --version, --help, and the
+// promise that the headless/CLI launchers link no Widgets.
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run run(const QString &program, const QStringList &args)
+{
+    QProcess p;
+    p.start(program, args);
+    Run r;
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        r.err = QStringLiteral("timed out");
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QString bin(const QString &app)
+{
+    return qEnvironmentVariable("LENDABLE_BINARY_DIR") + QStringLiteral("/bin/") + app;
+}
+} // namespace
+
+class TestAppLaunchers : public QObject {
+    Q_OBJECT
+private slots:
+    void printId_data();
+    void printId();
+    void versionAndHelp_data() { printId_data(); }
+    void versionAndHelp();
+    void corruptIdentityIsAnErrorNotANewIdentity_data() { printId_data(); }
+    void corruptIdentityIsAnErrorNotANewIdentity();
+    void launchersLinkNoWidgets_data() { printId_data(); }
+    void launchersLinkNoWidgets();
+};
+
+void TestAppLaunchers::printId_data()
+{
+    QTest::addColumn<QString>("app");
+    QTest::newRow("market-manager") << QStringLiteral("market-manager");
+    QTest::newRow("lender-console") << QStringLiteral("lender-console");
+    QTest::newRow("borrower-client") << QStringLiteral("borrower-client");
+}
+
+void TestAppLaunchers::printId()
+{
+    QFETCH(QString, app);
+    QTemporaryDir a, b;
+    const QRegularExpression hex64(QStringLiteral("^[0-9a-f]{64}\n$"));
+    const Run first = run(bin(app), {QStringLiteral("--print-id"), QStringLiteral("--data"), a.path()});
+    QCOMPARE(first.exitCode, 0);
+    QVERIFY2(hex64.match(first.out).hasMatch(), qPrintable(first.out + first.err));
+    const Run again = run(bin(app), {QStringLiteral("--print-id"), QStringLiteral("--data"), a.path()});
+    QCOMPARE(again.out, first.out);
+    const Run other = run(bin(app), {QStringLiteral("--data"), b.path(), QStringLiteral("--print-id")});
+    QCOMPARE(other.exitCode, 0);
+    QVERIFY(hex64.match(other.out).hasMatch());
+    QVERIFY(other.out != first.out);
+    // The GUI executable agrees (it reads the same identity).
+    if (QFile::exists(bin(app + QStringLiteral("-gui")))) {
+        const Run gui = run(bin(app + QStringLiteral("-gui")), {QStringLiteral("--print-id"), QStringLiteral("--data"), a.path()});
+        QCOMPARE(gui.out, first.out);
+    }
+}
+
+void TestAppLaunchers::versionAndHelp()
+{
+    QFETCH(QString, app);
+    const Run version = run(bin(app), {QStringLiteral("--version")});
+    QCOMPARE(version.exitCode, 0);
+    QVERIFY2(version.out.contains(QStringLiteral(LENDABLE_VERSION)), qPrintable(version.out));
+    const Run help = run(bin(app), {QStringLiteral("--help")});
+    QCOMPARE(help.exitCode, 0);
+    for (const char *opt : {"--data", "--print-id", "--version", "--help"})
+        QVERIFY2(help.out.contains(QLatin1String(opt)), opt);
+    const Run bad = run(bin(app), {QStringLiteral("--no-such-option")});
+    QVERIFY(bad.exitCode != 0);
+    QVERIFY(bad.err.contains(QStringLiteral("no-such-option")));
+}
+
+void TestAppLaunchers::corruptIdentityIsAnErrorNotANewIdentity()
+{
+    QFETCH(QString, app);
+    QTemporaryDir dir;
+    const Run first = run(bin(app), {QStringLiteral("--print-id"), QStringLiteral("--data"), dir.path()});
+    QCOMPARE(first.exitCode, 0);
+    const QString keyPath = dir.path() + QStringLiteral("/identity/key.pem");
+    QFile key(keyPath);
+    QVERIFY(key.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    key.write("-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n");
+    key.close();
+    const Run broken = run(bin(app), {QStringLiteral("--print-id"), QStringLiteral("--data"), dir.path()});
+    QVERIFY(broken.exitCode != 0);
+    QVERIFY(broken.out.isEmpty());
+    QVERIFY2(broken.err.contains(QStringLiteral("key.pem")), qPrintable(broken.err));
+    QFile again(keyPath);
+    QVERIFY(again.open(QIODevice::ReadOnly));
+    QVERIFY(again.readAll().contains("garbage")); // nothing was overwritten
+}
+
+void TestAppLaunchers::launchersLinkNoWidgets()
+{
+    QFETCH(QString, app);
+    const Run ldd = run(QStringLiteral("ldd"), {bin(app)});
+    QCOMPARE(ldd.exitCode, 0);
+    QVERIFY2(ldd.out.contains(QStringLiteral("libQt6Core")), qPrintable(ldd.out));
+    QVERIFY2(!ldd.out.contains(QStringLiteral("libQt6Widgets")), qPrintable(ldd.out));
+    QVERIFY2(!ldd.out.contains(QStringLiteral("libQt6Gui")), qPrintable(ldd.out));
+}
+
+QTEST_GUILESS_MAIN(TestAppLaunchers)
+#include "TestAppLaunchers.moc"

@@ -1,0 +1,748 @@
+#include "storage/Database.h"
+#include "storage/Migrations.h"
+
+#include <QDir>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+#include <latch>
+#include <limits>
+#include <memory>
+#include <thread>
+#include <vector>
+
+using namespace lendable;
+
+// Each storage test runs twice, against SQLite and against PostgreSQL. PostgreSQL comes from
+// LENDABLE_TEST_PG_URL or, if that is unset, from scripts/pg-test-server.sh in a temporary
+// directory. When it cannot be had, the PostgreSQL rows fail with the reason: a green run
+// must mean both databases were tested.
+
+namespace {
+
+const QString kSqlite = QStringLiteral("sqlite");
+const QString kPostgres = QStringLiteral("postgres");
+
+QList<Migration> baseMigrations()
+{
+    return {
+        {1,
+         QStringLiteral("partitions"),
+         {QStringLiteral("CREATE TABLE partitions (id INTEGER PRIMARY KEY, lending_status TEXT)")},
+         {}},
+        {2,
+         QStringLiteral("jobs"),
+         {QStringLiteral("CREATE TABLE jobs (id INTEGER PRIMARY KEY, partition_id INTEGER NOT NULL "
+                         "REFERENCES partitions(id), command TEXT NOT NULL)"),
+          QStringLiteral("CREATE INDEX jobs_partition ON jobs(partition_id)")},
+         {}},
+        {3, QStringLiteral("partition notes"), {QStringLiteral("ALTER TABLE partitions ADD COLUMN note TEXT")}, {}},
+    };
+}
+
+QString describe(const Error &e)
+{
+    return e.toString();
+}
+
+// Whether a table exists, asked in a way that cannot abort a PostgreSQL transaction.
+bool tableExists(Database &db, const QString &name)
+{
+    const QString sql = db.dialect() == SqlDialect::Sqlite
+        ? QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?")
+        : QStringLiteral("SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = ?");
+    auto q = db.exec(sql, {name});
+    return q && q->next() && q->value(0).toInt() == 1;
+}
+
+qint64 countRows(Database &db, const QString &table)
+{
+    auto q = db.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table);
+    return q && q->next() ? q->value(0).toLongLong() : -1;
+}
+
+} // namespace
+
+// Opens a fresh, empty database of the row's dialect, or fails the test with the reason.
+#define OPEN_FRESH(var)                                                                                           \
+    QFETCH(QString, dialect);                                                                                     \
+    auto var##Opened = openFresh(dialect);                                                                        \
+    QVERIFY2(var##Opened.ok(), qPrintable(var##Opened.ok() ? QString() : describe(var##Opened.error())));        \
+    Database &var = *var##Opened
+
+class TestStorage : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void urlParsing_data();
+    void urlParsing();
+    void urlErrors_data();
+    void urlErrors();
+    void sqlitePragmas();
+    void sqliteInMemory();
+    void openFailures();
+    void connectionNames();
+    void migrationOrderChecked();
+    void sqliteDiskFull();
+
+    void migrateFromEmpty_data() { dialects(); }
+    void migrateFromEmpty();
+    void migrateIsIdempotent_data() { dialects(); }
+    void migrateIsIdempotent();
+    void newerSchemaRefused_data() { dialects(); }
+    void newerSchemaRefused();
+    void failingMigrationRollsBack_data() { dialects(); }
+    void failingMigrationRollsBack();
+    void dialectSpecificStatements_data() { dialects(); }
+    void dialectSpecificStatements();
+    void writeTransactionRollsBackOnScopeExit_data() { dialects(); }
+    void writeTransactionRollsBackOnScopeExit();
+    void failedStatementPoisonsTransaction_data() { dialects(); }
+    void failedStatementPoisonsTransaction();
+    void conditionalUpdateLendsOnce_data() { dialects(); }
+    void conditionalUpdateLendsOnce();
+    void concurrentMigrations_data() { dialects(); }
+    void concurrentMigrations();
+    void concurrentLendsNeverDoubleLend_data() { dialects(); }
+    void concurrentLendsNeverDoubleLend();
+    void bindValuesRoundTrip_data() { dialects(); }
+    void bindValuesRoundTrip();
+    void foreignKeysEnforced_data() { dialects(); }
+    void foreignKeysEnforced();
+
+private:
+    void dialects();
+    Result<Database> openFresh(const QString &dialect);
+    Result<void> startPostgres();
+
+    QTemporaryDir m_tmp;
+    int m_counter = 0;
+    QString m_lastUrl; // of the database openFresh() made last, for second connections
+
+    std::unique_ptr<QTemporaryDir> m_pgDir; // set when this test started the server
+    QString m_pgScript;
+    QString m_pgAdminUrl;
+    QString m_pgTestUrl;
+    QString m_pgTestDb;
+    QString m_pgError;
+};
+
+void TestStorage::dialects()
+{
+    QTest::addColumn<QString>("dialect");
+    QTest::newRow("sqlite") << kSqlite;
+    QTest::newRow("postgres") << kPostgres;
+}
+
+void TestStorage::initTestCase()
+{
+    QVERIFY(m_tmp.isValid());
+    if (auto started = startPostgres(); !started)
+        m_pgError = started.error().message;
+}
+
+Result<void> TestStorage::startPostgres()
+{
+    m_pgAdminUrl = qEnvironmentVariable("LENDABLE_TEST_PG_URL");
+    if (m_pgAdminUrl.isEmpty()) {
+        QString source = qEnvironmentVariable("LENDABLE_SOURCE_DIR");
+#ifdef LENDABLE_SOURCE_DIR_FALLBACK
+        if (source.isEmpty())
+            source = QStringLiteral(LENDABLE_SOURCE_DIR_FALLBACK);
+#endif
+        m_pgScript = QDir(source).filePath(QStringLiteral("scripts/pg-test-server.sh"));
+        if (source.isEmpty() || !QFile::exists(m_pgScript)) {
+            return Error(ErrorCode::Internal, QStringLiteral("PostgreSQL tests need LENDABLE_TEST_PG_URL, or "
+                                                             "LENDABLE_SOURCE_DIR to find scripts/pg-test-server.sh"));
+        }
+        // Short and under /tmp: the server's unix socket lives in it (107-byte limit), and a
+        // root-run test hands it to the postgres user.
+        m_pgDir = std::make_unique<QTemporaryDir>(QStringLiteral("/tmp/lendable-pg-XXXXXX"));
+        if (!m_pgDir->isValid())
+            return Error(ErrorCode::IoError, QStringLiteral("cannot create a directory for PostgreSQL"));
+        QProcess script;
+        script.start(QStringLiteral("bash"), {m_pgScript, QStringLiteral("start"), m_pgDir->path()});
+        if (!script.waitForFinished(180'000) || script.exitStatus() != QProcess::NormalExit || script.exitCode() != 0) {
+            const QString why = QString::fromLocal8Bit(script.readAllStandardError()).trimmed();
+            return Error(ErrorCode::Internal, QStringLiteral("could not start PostgreSQL with %1: %2")
+                                                  .arg(m_pgScript, why.isEmpty() ? script.errorString() : why));
+        }
+        m_pgAdminUrl = QString::fromLocal8Bit(script.readAllStandardOutput()).trimmed();
+        qInfo("Started PostgreSQL for this test: %s", qPrintable(m_pgAdminUrl));
+    }
+
+    // A database of our own, so that a shared server (LENDABLE_TEST_PG_URL) is not disturbed
+    // and parallel runs do not collide.
+    auto admin = Database::open(m_pgAdminUrl);
+    if (!admin)
+        return admin.error();
+    m_pgTestDb = QStringLiteral("lendable_t_%1_%2")
+                     .arg(QCoreApplication::applicationPid())
+                     .arg(QRandomGenerator::global()->bounded(1'000'000));
+    if (auto created = admin->exec(QStringLiteral("CREATE DATABASE ") + m_pgTestDb); !created)
+        return created.error();
+    QUrl url(m_pgAdminUrl);
+    url.setPath(QLatin1Char('/') + m_pgTestDb);
+    m_pgTestUrl = url.toString();
+    return {};
+}
+
+void TestStorage::cleanupTestCase()
+{
+    if (!m_pgTestDb.isEmpty()) {
+        auto admin = Database::open(m_pgAdminUrl);
+        if (admin) {
+            if (auto dropped = admin->exec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_pgTestDb)); !dropped)
+                qWarning() << "could not drop" << m_pgTestDb << dropped.error();
+        }
+    }
+    if (m_pgDir) {
+        QProcess script;
+        script.start(QStringLiteral("bash"), {m_pgScript, QStringLiteral("stop"), m_pgDir->path()});
+        if (!script.waitForFinished(120'000) || script.exitCode() != 0)
+            qWarning("Stopping PostgreSQL failed: %s", script.readAllStandardError().constData());
+        m_pgDir.reset();
+    }
+}
+
+Result<Database> TestStorage::openFresh(const QString &dialect)
+{
+    if (dialect == kSqlite) {
+        m_lastUrl = QStringLiteral("sqlite:") + m_tmp.filePath(QStringLiteral("test-%1.db").arg(++m_counter));
+        return Database::open(m_lastUrl);
+    }
+    if (!m_pgError.isEmpty())
+        return Error(ErrorCode::Internal, QStringLiteral("no PostgreSQL to test against: ") + m_pgError);
+    m_lastUrl = m_pgTestUrl;
+    auto db = Database::open(m_pgTestUrl);
+    if (!db)
+        return db.error();
+    for (const auto *sql : {"DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public"}) {
+        if (auto r = db->exec(QLatin1String(sql)); !r)
+            return r.error();
+    }
+    return db;
+}
+
+void TestStorage::urlParsing_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<bool>("postgres");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<QString>("dbName");
+    QTest::addColumn<QString>("options");
+    QTest::addColumn<QString>("redacted");
+
+    QTest::newRow("sqlite:/abs") << QStringLiteral("sqlite:/var/lib/x.db") << false << QStringLiteral("/var/lib/x.db")
+                                 << QString() << -1 << QString() << QString() << QString() << QString()
+                                 << QStringLiteral("sqlite:/var/lib/x.db");
+    QTest::newRow("sqlite:///abs") << QStringLiteral("sqlite:///var/lib/x.db") << false << QStringLiteral("/var/lib/x.db")
+                                   << QString() << -1 << QString() << QString() << QString() << QString()
+                                   << QStringLiteral("sqlite:/var/lib/x.db");
+    QTest::newRow("bare path") << QStringLiteral("/srv/market.db") << false << QStringLiteral("/srv/market.db") << QString()
+                               << -1 << QString() << QString() << QString() << QString()
+                               << QStringLiteral("sqlite:/srv/market.db");
+    QTest::newRow("relative") << QStringLiteral("rel.db") << false << QDir::current().absoluteFilePath(QStringLiteral("rel.db"))
+                              << QString() << -1 << QString() << QString() << QString() << QString()
+                              << QStringLiteral("sqlite:") + QDir::current().absoluteFilePath(QStringLiteral("rel.db"));
+    QTest::newRow("memory") << QStringLiteral("sqlite::memory:") << false << QStringLiteral(":memory:") << QString() << -1
+                            << QString() << QString() << QString() << QString() << QStringLiteral("sqlite::memory:");
+    QTest::newRow("tcp") << QStringLiteral("postgresql://lend:p%40ss@db.example:5433/market") << true << QString()
+                         << QStringLiteral("db.example") << 5433 << QStringLiteral("lend") << QStringLiteral("p@ss")
+                         << QStringLiteral("market") << QString()
+                         << QStringLiteral("postgresql://lend:***@db.example:5433/market");
+    QTest::newRow("socket") << QStringLiteral("postgresql:///market?host=/var/run/postgresql") << true << QString()
+                            << QStringLiteral("/var/run/postgresql") << -1 << QString() << QString()
+                            << QStringLiteral("market") << QString()
+                            << QStringLiteral("postgresql:///market?host=/var/run/postgresql");
+    QTest::newRow("options") << QStringLiteral("postgres://h/db?sslmode=require&connect_timeout=5&port=6000") << true
+                             << QString() << QStringLiteral("h") << 6000 << QString() << QString() << QStringLiteral("db")
+                             << QStringLiteral("sslmode='require';connect_timeout='5'")
+                             << QStringLiteral("postgresql://h:6000/db?sslmode='require'&connect_timeout='5'");
+}
+
+void TestStorage::urlParsing()
+{
+    QFETCH(QString, url);
+    QFETCH(bool, postgres);
+    QFETCH(QString, path);
+    QFETCH(QString, host);
+    QFETCH(int, port);
+    QFETCH(QString, user);
+    QFETCH(QString, password);
+    QFETCH(QString, dbName);
+    QFETCH(QString, options);
+    QFETCH(QString, redacted);
+    const auto u = DatabaseUrl::parse(url);
+    QVERIFY2(u.ok(), qPrintable(u.ok() ? QString() : describe(u.error())));
+    QCOMPARE(u->dialect, postgres ? SqlDialect::Postgres : SqlDialect::Sqlite);
+    QCOMPARE(u->path, path);
+    QCOMPARE(u->host, host);
+    QCOMPARE(u->port, port);
+    QCOMPARE(u->user, user);
+    QCOMPARE(u->password, password);
+    QCOMPARE(u->dbName, dbName);
+    QCOMPARE(u->options, options);
+    QCOMPARE(u->redacted(), redacted);
+}
+
+void TestStorage::urlErrors_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::newRow("empty") << QString();
+    QTest::newRow("blank") << QStringLiteral("   ");
+    QTest::newRow("mysql") << QStringLiteral("mysql://h/db");
+    QTest::newRow("sqlite with host") << QStringLiteral("sqlite://host/x.db");
+    QTest::newRow("sqlite without path") << QStringLiteral("sqlite:");
+    QTest::newRow("pg without db") << QStringLiteral("postgresql://h");
+    QTest::newRow("pg nested path") << QStringLiteral("postgresql://h/a/b");
+    QTest::newRow("pg bad port") << QStringLiteral("postgresql://u:secret@h:notaport/db");
+    QTest::newRow("pg bad query port") << QStringLiteral("postgresql://u:secret@h/db?port=0");
+    QTest::newRow("pg option with ;") << QStringLiteral("postgresql://h/db?application_name=a;b");
+    QTest::newRow("pg bad option name") << QStringLiteral("postgresql://h/db?Bad-Name=1");
+}
+
+void TestStorage::urlErrors()
+{
+    QFETCH(QString, url);
+    const auto u = DatabaseUrl::parse(url);
+    QVERIFY(!u.ok());
+    QCOMPARE(u.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(!u.error().message.contains(QLatin1String("secret")), qPrintable(u.error().message));
+    const auto db = Database::open(url);
+    QVERIFY(!db.ok());
+    QCOMPARE(db.error().code, ErrorCode::InvalidArgument);
+}
+
+void TestStorage::sqlitePragmas()
+{
+    const QString path = m_tmp.filePath(QStringLiteral("sub/dir/pragmas.db"));
+    auto db = Database::open(path);
+    QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : describe(db.error())));
+    QCOMPARE(db->dialect(), SqlDialect::Sqlite);
+    QVERIFY(QFile::exists(path));
+
+    const auto pragma = [&](const char *name) {
+        auto q = db->exec(QStringLiteral("PRAGMA ") + QLatin1String(name));
+        return q && q->next() ? q->value(0).toString() : QStringLiteral("<error>");
+    };
+    QCOMPARE(pragma("journal_mode"), QStringLiteral("wal"));
+    QCOMPARE(pragma("foreign_keys"), QStringLiteral("1"));
+    QCOMPARE(pragma("busy_timeout"), QStringLiteral("10000"));
+    QCOMPARE(pragma("synchronous"), QStringLiteral("2")); // FULL
+    QCOMPARE(db->schemaVersion(), 0);
+}
+
+void TestStorage::sqliteInMemory()
+{
+    auto db = Database::open(QStringLiteral("sqlite::memory:"));
+    QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : describe(db.error())));
+    QVERIFY(db->migrate(baseMigrations()).ok());
+    QCOMPARE(db->schemaVersion(), 3);
+}
+
+void TestStorage::openFailures()
+{
+    // A directory that cannot exist: under a regular file.
+    const QString blocker = m_tmp.filePath(QStringLiteral("plain-file"));
+    QFile f(blocker);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.close();
+    const auto underFile = Database::open(blocker + QStringLiteral("/x.db"));
+    QVERIFY(!underFile.ok());
+    QCOMPARE(underFile.error().code, ErrorCode::StorageError);
+
+    // Nothing listens on port 1; the message names the server but never the password.
+    const auto noServer = Database::open(QStringLiteral("postgresql://u:hunter2@127.0.0.1:1/db?connect_timeout=5"));
+    QVERIFY(!noServer.ok());
+    QCOMPARE(noServer.error().code, ErrorCode::StorageError);
+    QVERIFY2(noServer.error().message.contains(QLatin1String("127.0.0.1:1/db")), qPrintable(noServer.error().message));
+    QVERIFY2(!noServer.error().message.contains(QLatin1String("hunter2")), qPrintable(noServer.error().message));
+    QVERIFY(QSqlDatabase::connectionNames().isEmpty());
+}
+
+void TestStorage::connectionNames()
+{
+    const QString url = QStringLiteral("sqlite:") + m_tmp.filePath(QStringLiteral("names.db"));
+    {
+        auto first = Database::open(url, QStringLiteral("market-main"));
+        QVERIFY(first.ok());
+        QCOMPARE(first->connectionName(), QStringLiteral("market-main"));
+        const auto clash = Database::open(url, QStringLiteral("market-main"));
+        QVERIFY(!clash.ok());
+        QCOMPARE(clash.error().code, ErrorCode::Internal);
+
+        // Generated names are unique; moving keeps the connection usable.
+        auto a = Database::open(url);
+        auto b = Database::open(url);
+        QVERIFY(a.ok() && b.ok());
+        QVERIFY(a->connectionName() != b->connectionName());
+        Database moved = std::move(*a);
+        QVERIFY(moved.exec(QStringLiteral("SELECT 1")).ok());
+        moved = std::move(*b);
+        QVERIFY(moved.exec(QStringLiteral("SELECT 1")).ok());
+        QCOMPARE(QSqlDatabase::connectionNames().size(), 2); // market-main and b's
+    }
+    QVERIFY(QSqlDatabase::connectionNames().isEmpty());
+    QVERIFY(Database::open(url, QStringLiteral("market-main")).ok());
+}
+
+void TestStorage::migrationOrderChecked()
+{
+    auto db = Database::open(QStringLiteral("sqlite::memory:"));
+    QVERIFY(db.ok());
+    const QStringList ok{QStringLiteral("CREATE TABLE t (x INTEGER)")};
+    for (const auto &list : {QList<Migration>{{2, QStringLiteral("b"), ok, {}}, {1, QStringLiteral("a"), ok, {}}},
+                             QList<Migration>{{1, QStringLiteral("a"), ok, {}}, {1, QStringLiteral("a again"), ok, {}}},
+                             QList<Migration>{{0, QStringLiteral("zero"), ok, {}}}}) {
+        const auto r = db->migrate(list);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, ErrorCode::Internal);
+    }
+    QCOMPARE(db->schemaVersion(), 0);
+    QVERIFY(!tableExists(*db, QStringLiteral("t")));
+    QVERIFY(db->migrate({}).ok());
+}
+
+void TestStorage::sqliteDiskFull()
+{
+    auto db = Database::open(QStringLiteral("sqlite:") + m_tmp.filePath(QStringLiteral("full.db")));
+    QVERIFY(db.ok());
+    QVERIFY(db->exec(QStringLiteral("CREATE TABLE blobs (b BLOB)")).ok());
+    auto pages = db->exec(QStringLiteral("PRAGMA page_count"));
+    QVERIFY(pages && pages->next());
+    // A database that may not grow past a few more pages behaves like a full disk.
+    QVERIFY(db->exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages->value(0).toInt() + 2)).ok());
+    Error error;
+    for (int i = 0; i < 20 && !error.isError(); ++i) {
+        auto inserted = db->exec(QStringLiteral("INSERT INTO blobs VALUES (zeroblob(100000))"));
+        if (!inserted)
+            error = inserted.error();
+    }
+    QCOMPARE(error.code, ErrorCode::DiskFull);
+    QVERIFY2(error.message.contains(QLatin1String("INSERT INTO blobs")), qPrintable(error.message));
+
+    // Inside a write transaction, commit reports it and the database stays usable.
+    {
+        WriteTransaction tx(*db);
+        QVERIFY(tx.ok());
+        QVERIFY(!db->exec(QStringLiteral("INSERT INTO blobs VALUES (zeroblob(100000))")).ok());
+        const auto committed = tx.commit();
+        QVERIFY(!committed.ok());
+        QCOMPARE(committed.error().code, ErrorCode::DiskFull);
+    }
+    QVERIFY(!db->inTransaction());
+    QVERIFY(db->exec(QStringLiteral("SELECT COUNT(*) FROM blobs")).ok());
+}
+
+void TestStorage::migrateFromEmpty()
+{
+    OPEN_FRESH(db);
+    QCOMPARE(db.schemaVersion(), 0);
+    const auto r = db.migrate(baseMigrations());
+    QVERIFY2(r.ok(), qPrintable(describe(r.error())));
+    QCOMPARE(db.schemaVersion(), 3);
+    QVERIFY(tableExists(db, QStringLiteral("partitions")));
+    QVERIFY(tableExists(db, QStringLiteral("jobs")));
+    QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id, note) VALUES (1, 'migration 3 ran')")).ok());
+
+    auto meta = db.exec(QStringLiteral("SELECT key, value FROM schema_meta"));
+    QVERIFY(meta && meta->next());
+    QCOMPARE(meta->value(0).toString(), QStringLiteral("schema_version"));
+    QCOMPARE(meta->value(1).toString(), QStringLiteral("3"));
+    QVERIFY(!meta->next());
+}
+
+void TestStorage::migrateIsIdempotent()
+{
+    OPEN_FRESH(db);
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id) VALUES (7)")).ok());
+    // Again, and from a second connection: nothing to do, nothing lost.
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    auto other = Database::open(m_lastUrl);
+    QVERIFY(other.ok());
+    QVERIFY(other->migrate(baseMigrations()).ok());
+    QCOMPARE(db.schemaVersion(), 3);
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 1);
+
+    // A newer program brings one more migration: only that one runs.
+    QList<Migration> more = baseMigrations();
+    more.append({4, QStringLiteral("images"), {QStringLiteral("CREATE TABLE images (sha256 TEXT PRIMARY KEY)")}, {}});
+    QVERIFY(db.migrate(more).ok());
+    QCOMPARE(db.schemaVersion(), 4);
+    QCOMPARE(other->schemaVersion(), 4);
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 1);
+}
+
+void TestStorage::newerSchemaRefused()
+{
+    OPEN_FRESH(db);
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    const auto r = db.migrate(baseMigrations().mid(0, 2));
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, ErrorCode::StorageError);
+    QCOMPARE(r.error().message, QStringLiteral("database schema version 3 is newer than this program (2)"));
+    QCOMPARE(db.schemaVersion(), 3);
+    QVERIFY(!db.inTransaction());
+
+    const auto none = db.migrate({});
+    QVERIFY(!none.ok());
+    QVERIFY(none.error().message.contains(QLatin1String("newer than this program (0)")));
+}
+
+void TestStorage::failingMigrationRollsBack()
+{
+    OPEN_FRESH(db);
+    QList<Migration> broken = baseMigrations().mid(0, 1);
+    broken.append({2,
+                   QStringLiteral("half broken"),
+                   {QStringLiteral("CREATE TABLE leases (id INTEGER PRIMARY KEY)"),
+                    QStringLiteral("INSERT INTO leases (id) VALUES (1)"),
+                    QStringLiteral("INSERT INTO no_such_table (id) VALUES (1)")},
+                   {}});
+    const auto r = db.migrate(broken);
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, ErrorCode::StorageError);
+    QVERIFY2(r.error().message.contains(QLatin1String("migration 2 (half broken)")), qPrintable(r.error().message));
+    QVERIFY2(r.error().message.contains(QLatin1String("statement 3 of 3")), qPrintable(r.error().message));
+    QVERIFY2(r.error().message.contains(QLatin1String("no_such_table")), qPrintable(r.error().message));
+
+    // Migration 1 stays, migration 2 left no trace, and the connection is usable.
+    QCOMPARE(db.schemaVersion(), 1);
+    QVERIFY(!db.inTransaction());
+    QVERIFY(tableExists(db, QStringLiteral("partitions")));
+    QVERIFY(!tableExists(db, QStringLiteral("leases")));
+
+    broken[1].sqliteStatements.removeLast();
+    QVERIFY(db.migrate(broken).ok());
+    QCOMPARE(db.schemaVersion(), 2);
+    QCOMPARE(countRows(db, QStringLiteral("leases")), 1);
+}
+
+void TestStorage::dialectSpecificStatements()
+{
+    OPEN_FRESH(db);
+    const QList<Migration> migrations{
+        {1,
+         QStringLiteral("dialects"),
+         {QStringLiteral("CREATE TABLE which (name TEXT)"), QStringLiteral("INSERT INTO which VALUES ('sqlite')")},
+         {QStringLiteral("CREATE TABLE which (name TEXT)"), QStringLiteral("INSERT INTO which VALUES ('postgres')")}},
+    };
+    QVERIFY(db.migrate(migrations).ok());
+    auto q = db.exec(QStringLiteral("SELECT name FROM which"));
+    QVERIFY(q && q->next());
+    QCOMPARE(q->value(0).toString(), dialect);
+}
+
+void TestStorage::writeTransactionRollsBackOnScopeExit()
+{
+    OPEN_FRESH(db);
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    {
+        WriteTransaction tx(db);
+        QVERIFY(tx.ok());
+        QVERIFY(db.inTransaction());
+        QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id) VALUES (?)"), {1}).ok());
+        QCOMPARE(countRows(db, QStringLiteral("partitions")), 1);
+        // No nesting: a second writer on the same connection is a programming error.
+        const auto nested = db.beginWrite();
+        QVERIFY(!nested.ok());
+        QCOMPARE(nested.error().code, ErrorCode::Internal);
+    }
+    QVERIFY(!db.inTransaction());
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 0);
+
+    {
+        WriteTransaction tx(db);
+        QVERIFY(tx.ok());
+        QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id) VALUES (?)"), {2}).ok());
+        QVERIFY(tx.commit().ok());
+        QVERIFY(!tx.commit().ok()); // once only
+    }
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 1);
+    // Committed means visible to another connection.
+    auto other = Database::open(m_lastUrl);
+    QVERIFY(other.ok());
+    QCOMPARE(countRows(*other, QStringLiteral("partitions")), 1);
+
+    QCOMPARE(db.commit().error().code, ErrorCode::Internal);
+    db.rollback(); // harmless without a transaction
+}
+
+void TestStorage::failedStatementPoisonsTransaction()
+{
+    OPEN_FRESH(db);
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    WriteTransaction tx(db);
+    QVERIFY(tx.ok());
+    QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id) VALUES (1)")).ok());
+    const auto duplicate = db.exec(QStringLiteral("INSERT INTO partitions (id) VALUES (1)"));
+    QVERIFY(!duplicate.ok());
+    QCOMPARE(duplicate.error().code, ErrorCode::StorageError);
+    const auto committed = tx.commit();
+    QVERIFY(!committed.ok());
+    QVERIFY2(committed.error().message.contains(QLatin1String("rolled back")), qPrintable(committed.error().message));
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 0);
+    QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id) VALUES (1)")).ok());
+}
+
+void TestStorage::conditionalUpdateLendsOnce()
+{
+    OPEN_FRESH(db);
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id, lending_status) VALUES (?, ?)"), {1, QVariant()}).ok());
+    auto other = Database::open(m_lastUrl);
+    QVERIFY(other.ok());
+
+    const QString lend = QStringLiteral("UPDATE partitions SET lending_status = ? WHERE id = ? AND lending_status IS NULL");
+    auto first = db.exec(lend, {QStringLiteral("borrower-1"), 1});
+    QVERIFY(first.ok());
+    QCOMPARE(first->numRowsAffected(), 1);
+    auto second = other->exec(lend, {QStringLiteral("borrower-2"), 1});
+    QVERIFY(second.ok());
+    QCOMPARE(second->numRowsAffected(), 0);
+
+    auto q = other->exec(QStringLiteral("SELECT lending_status FROM partitions WHERE id = ?"), {1});
+    QVERIFY(q && q->next());
+    QCOMPARE(q->value(0).toString(), QStringLiteral("borrower-1"));
+}
+
+void TestStorage::concurrentMigrations()
+{
+    OPEN_FRESH(db);
+    const QString url = m_lastUrl;
+    constexpr int kWorkers = 6;
+    std::vector<QString> failures(kWorkers);
+    std::latch ready(kWorkers);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kWorkers; ++i) {
+        threads.emplace_back([&, i] {
+            auto conn = Database::open(url);
+            ready.arrive_and_wait(); // all connected, then all migrate at once
+            if (!conn) {
+                failures[i] = describe(conn.error());
+                return;
+            }
+            if (auto r = conn->migrate(baseMigrations()); !r)
+                failures[i] = describe(r.error());
+        });
+    }
+    for (auto &t : threads)
+        t.join();
+    for (int i = 0; i < kWorkers; ++i)
+        QVERIFY2(failures[i].isEmpty(), qPrintable(QStringLiteral("worker %1: %2").arg(i).arg(failures[i])));
+    QCOMPARE(db.schemaVersion(), 3);
+    QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id, note) VALUES (1, 'x')")).ok());
+}
+
+void TestStorage::concurrentLendsNeverDoubleLend()
+{
+    OPEN_FRESH(db);
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    constexpr int kPartitions = 20;
+    for (int p = 1; p <= kPartitions; ++p)
+        QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id) VALUES (?)"), {p}).ok());
+
+    // Several "market processes" race to lend every partition; each may win it only if the
+    // conditional update changed exactly one row.
+    const QString url = m_lastUrl;
+    constexpr int kWorkers = 4;
+    std::vector<int> wins(kWorkers, 0);
+    std::vector<QString> failures(kWorkers);
+    std::latch ready(kWorkers);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kWorkers; ++i) {
+        threads.emplace_back([&, i] {
+            auto conn = Database::open(url);
+            ready.arrive_and_wait();
+            if (!conn) {
+                failures[i] = describe(conn.error());
+                return;
+            }
+            for (int p = 1; p <= kPartitions; ++p) {
+                WriteTransaction tx(*conn);
+                if (!tx.ok()) {
+                    failures[i] = describe(tx.error());
+                    return;
+                }
+                auto q = conn->exec(QStringLiteral("UPDATE partitions SET lending_status = ? "
+                                                   "WHERE id = ? AND lending_status IS NULL"),
+                                    {QStringLiteral("worker-%1").arg(i), p});
+                if (!q) {
+                    failures[i] = describe(q.error());
+                    return;
+                }
+                const int affected = q->numRowsAffected();
+                q->finish();
+                if (auto c = tx.commit(); !c) {
+                    failures[i] = describe(c.error());
+                    return;
+                }
+                wins[i] += affected;
+            }
+        });
+    }
+    for (auto &t : threads)
+        t.join();
+    int total = 0;
+    for (int i = 0; i < kWorkers; ++i) {
+        QVERIFY2(failures[i].isEmpty(), qPrintable(QStringLiteral("worker %1: %2").arg(i).arg(failures[i])));
+        total += wins[i];
+    }
+    QCOMPARE(total, kPartitions);
+    auto lent = db.exec(QStringLiteral("SELECT COUNT(*) FROM partitions WHERE lending_status IS NOT NULL"));
+    QVERIFY(lent && lent->next());
+    QCOMPARE(lent->value(0).toInt(), kPartitions);
+}
+
+void TestStorage::bindValuesRoundTrip()
+{
+    OPEN_FRESH(db);
+    const QList<Migration> migrations{
+        {1,
+         QStringLiteral("values"),
+         {QStringLiteral("CREATE TABLE v (id INTEGER PRIMARY KEY, big BIGINT, txt TEXT, raw BLOB, maybe TEXT)")},
+         {QStringLiteral("CREATE TABLE v (id INTEGER PRIMARY KEY, big BIGINT, txt TEXT, raw BYTEA, maybe TEXT)")}},
+    };
+    QVERIFY(db.migrate(migrations).ok());
+    const qint64 big = std::numeric_limits<qint64>::max() - 1; // micro-units and UTC milliseconds need 64 bits
+    const QString text = QStringLiteral("Grüße, 貸す 'quoted' ? $1");
+    QByteArray raw(256, Qt::Uninitialized);
+    for (int i = 0; i < raw.size(); ++i)
+        raw[i] = char(i);
+    const auto inserted = db.exec(QStringLiteral("INSERT INTO v (id, big, txt, raw, maybe) VALUES (?, ?, ?, ?, ?)"),
+                                  {1, big, text, raw, QVariant()});
+    QVERIFY2(inserted.ok(), qPrintable(inserted.ok() ? QString() : describe(inserted.error())));
+    QCOMPARE(inserted->numRowsAffected(), 1);
+
+    auto q = db.exec(QStringLiteral("SELECT big, txt, raw, maybe FROM v WHERE id = ? AND txt = ?"), {1, text});
+    QVERIFY(q && q->next());
+    QCOMPARE(q->value(0).toLongLong(), big);
+    QCOMPARE(q->value(1).toString(), text);
+    QCOMPARE(q->value(2).toByteArray(), raw);
+    QVERIFY(q->value(3).isNull());
+}
+
+void TestStorage::foreignKeysEnforced()
+{
+    OPEN_FRESH(db);
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    const auto orphan = db.exec(QStringLiteral("INSERT INTO jobs (id, partition_id, command) VALUES (1, 99, 'x')"));
+    QVERIFY(!orphan.ok());
+    QCOMPARE(orphan.error().code, ErrorCode::StorageError);
+}
+
+QTEST_GUILESS_MAIN(TestStorage)
+#include "TestStorage.moc"
