@@ -18,6 +18,11 @@ target_compile_definitions(lendable_options INTERFACE
     QT_USE_QSTRINGBUILDER
     QT_DISABLE_DEPRECATED_UP_TO=0x060400
     LENDABLE_VERSION="${PROJECT_VERSION}")
+if(LENDABLE_FUZZ)
+    # Coverage feedback for libFuzzer in every library the fuzz target links, not only in
+    # the target itself (without it the fuzzer runs blind).
+    target_compile_options(lendable_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 if(LENDABLE_SANITIZE)
     target_compile_options(lendable_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
     target_link_options(lendable_options INTERFACE -fsanitize=address,undefined)

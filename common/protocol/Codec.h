@@ -195,6 +195,8 @@ template <Schema T>
 QCborMap encodeSchema(const T &value);
 template <Schema T>
 Result<T> decodeSchema(const QCborMap &map);
+template <Schema T>
+T sampleSchema();
 
 template <Schema T>
 struct CborTraits<T> {
@@ -210,7 +212,7 @@ struct CborTraits<T> {
         return true;
     }
     static QString typeName() { return QString::fromLatin1(T::kName); }
-    static T sample();
+    static T sample() { return sampleSchema<T>(); }
 };
 
 template <typename E>
@@ -330,7 +332,7 @@ Result<T> decodeSchema(const QCborMap &map)
 
 /// A sample value with every field set, used by the round-trip tests of every message.
 template <Schema T>
-T CborTraits<T>::sample()
+T sampleSchema()
 {
     T value{};
     std::apply(
