@@ -81,6 +81,7 @@ public:
     const T &value() const & { return std::get<0>(m_v); }
     T &value() & { return std::get<0>(m_v); }
     T &&value() && { return std::get<0>(std::move(m_v)); }
+    T value_or(T fallback) const { return ok() ? std::get<0>(m_v) : std::move(fallback); }
     const T *operator->() const { return &std::get<0>(m_v); }
     T *operator->() { return &std::get<0>(m_v); }
     const T &operator*() const & { return std::get<0>(m_v); }

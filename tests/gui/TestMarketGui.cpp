@@ -1,0 +1,160 @@
+// The Market Manager's main views, offscreen, over a real in-process market: a lender
+// registers partitions and a borrower makes contracts through the protocol, and the admin
+// window shows them (partitions with lending status, contracts, billing figures, exports).
+
+#include "MarketService.h"
+#include "MarketWindow.h"
+#include "Pages.h"
+
+#include <QCheckBox>
+#include <QFile>
+#include <QLineEdit>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lendable;
+using namespace lendable::protocol;
+
+class TestMarketGui : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void partitionsShowLendingStatus();
+    void filterNarrowsPartitions();
+    void contractsAndBilling();
+    void exportsWriteFiles();
+    void cleanupTestCase();
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<market::MarketService> m_market;
+    Channel *m_lender = nullptr;
+    Channel *m_borrower = nullptr;
+    Channel *m_admin = nullptr;
+    std::unique_ptr<market::MarketWindow> m_window;
+    QString m_contractId;
+};
+
+void TestMarketGui::initTestCase()
+{
+    Identity marketId = Identity::generate(QStringLiteral("market"), QDateTime::currentDateTimeUtc().addDays(-1),
+                                           QDateTime::currentDateTimeUtc().addDays(30)).value();
+    market::MarketConfig config;
+    config.dataDir = m_dir.path();
+    m_market = std::make_unique<market::MarketService>(marketId, QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("m.db")), config);
+    QVERIFY(m_market->start().ok());
+
+    m_lender = m_market->connectLocal(QString(64, QLatin1Char('1')), QStringLiteral("lender"));
+    QVERIFY(m_lender->waitEstablished(5000).ok());
+    for (int i = 0; i < 250; ++i) {
+        RegisterPartition reg;
+        reg.partitionId = QStringLiteral("p%1").arg(i, 3, 10, QLatin1Char('0'));
+        reg.lenderName = QStringLiteral("rack-a");
+        reg.agentAddress = QStringLiteral("127.0.0.1:7401");
+        reg.conditions.resources = Resources{1 + i % 4, 512 * (1 + i % 3), 4096};
+        reg.conditions.osImages = {QStringLiteral("busybox")};
+        reg.conditions.ratePerHour = Money::fromMicros(1'000'000 + i * 10'000);
+        Result<PartitionRegistered> r = m_lender->call<PartitionRegistered>(reg);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+    }
+    m_borrower = m_market->connectLocal(QString(64, QLatin1Char('2')), QStringLiteral("borrower"));
+    QVERIFY(m_borrower->waitEstablished(5000).ok());
+    Borrow borrow;
+    borrow.query = QStringLiteral("cpus>=4 order=rate");
+    Result<ContractGranted> granted = m_borrower->call<ContractGranted>(borrow);
+    QVERIFY2(granted.ok(), qPrintable(granted.error().toString()));
+    m_contractId = granted->contractId;
+    Result<ContractGranted> second = m_borrower->call<ContractGranted>(Borrow{.offerId = {}, .query = QStringLiteral("cpus>=2")});
+    QVERIFY(second.ok());
+    QTest::qWait(20);
+    QVERIFY(m_borrower->call<ContractClosed>(EndContract{.contractId = second->contractId}).ok());
+
+    m_admin = m_market->connectLocal(marketId.nodeId(), QStringLiteral("admin"));
+    QVERIFY(m_admin->waitEstablished(5000).ok());
+    m_window = std::make_unique<market::MarketWindow>(m_admin, marketId.nodeId(), QStringLiteral("test"), marketId.nodeId());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestMarketGui::partitionsShowLendingStatus()
+{
+    ui::PagedTableModel *model = m_window->partitionsPage()->model();
+    QTRY_COMPARE(model->total(), qint64(250));
+    QCOMPARE(model->rowCount(), 250);
+    // Only the pages looked at are loaded; scrolling to the end fetches the last page.
+    m_window->partitionsPage()->view()->scrollToBottom();
+    QTRY_VERIFY(model->isRowLoaded(249));
+    int lent = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (!model->isRowLoaded(row)) {
+            model->data(model->index(row, 0)); // asks for the page
+            QTRY_VERIFY(model->isRowLoaded(row));
+        }
+        if (model->index(row, 8).data().toString().startsWith(QStringLiteral("lent to")))
+            ++lent;
+    }
+    QCOMPARE(lent, 1); // the second contract ended, the first is running
+}
+
+void TestMarketGui::filterNarrowsPartitions()
+{
+    auto *page = m_window->partitionsPage();
+    page->filterEdit()->setText(QStringLiteral("p24"));
+    QTRY_COMPARE(page->model()->total(), qint64(10)); // p240..p249
+    page->filterEdit()->clear();
+    QTRY_COMPARE(page->model()->total(), qint64(250));
+}
+
+void TestMarketGui::contractsAndBilling()
+{
+    auto *contracts = m_window->contractsPage();
+    QTRY_COMPARE(contracts->model()->total(), qint64(2));
+    contracts->runningOnly()->setChecked(true);
+    QTRY_COMPARE(contracts->model()->total(), qint64(1));
+    QTRY_COMPARE(contracts->model()->index(0, 0).data().toString(), m_contractId);
+    contracts->runningOnly()->setChecked(false);
+
+    m_window->tabs()->setCurrentIndex(2);
+    m_window->billingPage()->reload();
+    QTRY_VERIFY(!m_window->billingPage()->report().days.isEmpty());
+    Money revenue;
+    for (const DayStat &d : m_window->billingPage()->report().days)
+        revenue = revenue.add(d.revenue).value();
+    QVERIFY(revenue.micros() >= 0);
+    QCOMPARE(m_window->billingPage()->report().feeBasisPoints, 1000);
+    QTRY_VERIFY(!m_window->billingPage()->report().topBorrowers.isEmpty());
+}
+
+void TestMarketGui::exportsWriteFiles()
+{
+    auto *billing = m_window->billingPage();
+    QTest::qWait(300); // let the contract list of the period arrive
+    const QString csv = m_dir.filePath(QStringLiteral("invoices.csv"));
+    QVERIFY(billing->exportCsv(csv, true).ok());
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray text = f.readAll();
+    QVERIFY(text.startsWith("borrower_id,contract_id"));
+    QVERIFY(text.contains("TOTAL"));
+    const QString pdf = m_dir.filePath(QStringLiteral("report.pdf"));
+    QVERIFY(billing->exportPdf(pdf).ok());
+    QFile p(pdf);
+    QVERIFY(p.open(QIODevice::ReadOnly));
+    QVERIFY(p.read(5) == "%PDF-");
+    // Unwritable target: a typed error, nothing thrown.
+    QCOMPARE(billing->exportCsv(QStringLiteral("/proc/no/such/dir/x.csv"), false).error().code, ErrorCode::IoError);
+}
+
+void TestMarketGui::cleanupTestCase()
+{
+    m_window.reset();
+    delete m_admin;
+    delete m_borrower;
+    delete m_lender;
+    m_market->shutdown();
+}
+
+QTEST_MAIN(TestMarketGui)
+#include "TestMarketGui.moc"

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QDialog>
+
+namespace lendable::ui {
+
+/// About box: what the app is, its version, and this node's ID (copyable: it is what peers pin).
+class AboutDialog : public QDialog {
+    Q_OBJECT
+public:
+    AboutDialog(const QString &appTitle, const QString &description, const QString &nodeId, QWidget *parent = nullptr);
+};
+
+} // namespace lendable::ui

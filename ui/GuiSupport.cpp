@@ -1,0 +1,75 @@
+#include "GuiSupport.h"
+
+#include <QApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QMainWindow>
+#include <QScreen>
+#include <QSettings>
+#include <QTimer>
+#include <QTranslator>
+#include <QWindow>
+
+#include <cstdio>
+
+namespace lendable::ui {
+
+void GuiOptions::addTo(QCommandLineParser &parser) const
+{
+    parser.addOption(screenshot);
+    parser.addOption(language);
+}
+
+QString installTranslations(QApplication &app, const QString &appName, const QString &requested)
+{
+    QString lang = requested;
+    if (lang.isEmpty())
+        lang = QSettings().value(QStringLiteral("language")).toString();
+    if (lang.isEmpty())
+        lang = QLocale::system().name().section(QLatin1Char('_'), 0, 0);
+    if (lang.isEmpty() || lang == QStringLiteral("en") || lang == QStringLiteral("C"))
+        return QStringLiteral("en");
+    auto *qt = new QTranslator(&app);
+    if (qt->load(QLocale(lang), QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+    auto *own = new QTranslator(&app);
+    if (own->load(QStringLiteral(":/i18n/%1_%2.qm").arg(appName, lang)))
+        QApplication::installTranslator(own);
+    auto *shared = new QTranslator(&app);
+    if (shared->load(QStringLiteral(":/i18n/lendable_%1.qm").arg(lang)))
+        QApplication::installTranslator(shared);
+    return lang;
+}
+
+void restoreWindowState(QMainWindow *window, QSize defaultSize)
+{
+    QSettings settings;
+    const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
+    if (geometry.isEmpty() || !window->restoreGeometry(geometry))
+        window->resize(defaultSize);
+    window->restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+void saveWindowState(const QMainWindow *window)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), window->saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), window->saveState());
+}
+
+void scheduleScreenshot(QWidget *window, const QString &path, int delayMs)
+{
+    QTimer::singleShot(delayMs, window, [window, path] {
+        QPixmap shot;
+        if (QScreen *screen = window->screen(); screen && window->windowHandle())
+            shot = screen->grabWindow(window->winId());
+        if (shot.isNull() || shot.toImage().allGray())
+            shot = window->grab(); // offscreen platform: render the widgets instead
+        const bool ok = shot.save(path, "PNG");
+        std::fprintf(stderr, "%s %s\n", ok ? "screenshot saved:" : "screenshot FAILED:", qPrintable(path));
+        QApplication::exit(ok ? 0 : 1);
+    });
+}
+
+} // namespace lendable::ui

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QSize>
+
+class QApplication;
+class QMainWindow;
+class QWidget;
+
+namespace lendable::ui {
+
+/// Options every desktop app has besides the common ones.
+struct GuiOptions {
+    QCommandLineOption screenshot{QStringList{QStringLiteral("screenshot")},
+                                  QStringLiteral("Save a screenshot of the main window to FILE after the app settles, then quit "
+                                                 "(used by scripts/screenshots.sh)."),
+                                  QStringLiteral("FILE")};
+    QCommandLineOption language{QStringList{QStringLiteral("language")},
+                                QStringLiteral("User interface language (e.g. de, ja); default: the setting, else the system's."),
+                                QStringLiteral("CODE")};
+    void addTo(QCommandLineParser &parser) const;
+};
+
+/// Loads the app's translation for the chosen language (option, then QSettings "language",
+/// then the system locale). Returns the language in use.
+QString installTranslations(QApplication &app, const QString &appName, const QString &requested);
+
+/// Window geometry and state persist across runs (QSettings).
+void restoreWindowState(QMainWindow *window, QSize defaultSize = QSize(1200, 780));
+void saveWindowState(const QMainWindow *window);
+
+/// Grabs the window from the screen (a real X server under Xvfb) after `delayMs`, writes PNG
+/// to `path`, and quits the application.
+void scheduleScreenshot(QWidget *window, const QString &path, int delayMs = 2500);
+
+} // namespace lendable::ui

@@ -1,0 +1,158 @@
+#include "PagedTableModel.h"
+
+#include <QPointer>
+
+namespace lendable::ui {
+
+PagedTableModel::PagedTableModel(QList<Column> columns, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_columns(std::move(columns))
+{
+}
+
+void PagedTableModel::setFetcher(Fetcher fetcher)
+{
+    m_fetcher = std::move(fetcher);
+    reload();
+}
+
+void PagedTableModel::reload()
+{
+    beginResetModel();
+    ++m_generation;
+    m_pages.clear();
+    m_inFlight.clear();
+    m_total = 0;
+    endResetModel();
+    // The first page tells how many rows there are.
+    requestPage(0);
+}
+
+QVariant PagedTableModel::keyAt(int row) const
+{
+    const auto it = m_pages.constFind(row / m_pageSize);
+    if (it == m_pages.cend() || row % m_pageSize >= it->keys.size())
+        return {};
+    return it->keys.at(row % m_pageSize);
+}
+
+QVariantList PagedTableModel::rowAt(int row) const
+{
+    const auto it = m_pages.constFind(row / m_pageSize);
+    if (it == m_pages.cend() || row % m_pageSize >= it->rows.size())
+        return {};
+    return it->rows.at(row % m_pageSize);
+}
+
+bool PagedTableModel::isRowLoaded(int row) const
+{
+    const auto it = m_pages.constFind(row / m_pageSize);
+    return it != m_pages.cend() && row % m_pageSize < it->rows.size();
+}
+
+int PagedTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(qMin<qint64>(m_total, std::numeric_limits<int>::max()));
+}
+
+int PagedTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_columns.size());
+}
+
+QVariant PagedTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid())
+        return {};
+    if (role == Qt::TextAlignmentRole)
+        return QVariant::fromValue(m_columns.at(index.column()).alignment);
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != Qt::UserRole)
+        return {};
+    const int page = index.row() / m_pageSize;
+    auto it = m_pages.find(page);
+    if (it == m_pages.end()) {
+        requestPage(page);
+        return role == Qt::DisplayRole ? QVariant(tr("…")) : QVariant();
+    }
+    it->lastUse = ++m_useClock;
+    const int r = index.row() % m_pageSize;
+    if (r >= it->rows.size())
+        return {};
+    if (role == Qt::UserRole)
+        return it->keys.value(r);
+    return it->rows.at(r).value(index.column());
+}
+
+QVariant PagedTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section < m_columns.size())
+        return m_columns.at(section).title;
+    return QAbstractTableModel::headerData(section, orientation, role);
+}
+
+void PagedTableModel::sort(int column, Qt::SortOrder order)
+{
+    if (column < 0 || column >= m_columns.size() || m_columns.at(column).sortKey.isEmpty())
+        return;
+    m_sortKey = m_columns.at(column).sortKey;
+    m_order = order;
+    reload();
+}
+
+void PagedTableModel::requestPage(int page) const
+{
+    if (!m_fetcher || m_inFlight.contains(page))
+        return;
+    m_inFlight.insert(page);
+    auto *self = const_cast<PagedTableModel *>(this);
+    const quint64 generation = m_generation;
+    QPointer<PagedTableModel> guard(self);
+    m_fetcher(qint64(page) * m_pageSize, m_pageSize, m_sortKey, m_order,
+              [guard, page, generation](Result<TablePage> result) {
+                  if (guard)
+                      guard->receivePage(page, generation, std::move(result));
+              });
+}
+
+void PagedTableModel::receivePage(int page, quint64 generation, Result<TablePage> result)
+{
+    if (generation != m_generation)
+        return; // an answer to a query that was replaced
+    m_inFlight.remove(page);
+    if (!result.ok()) {
+        m_lastError = result.error();
+        emit failed(m_lastError);
+        return;
+    }
+    m_lastError = {};
+    TablePage p = std::move(result).value();
+    // Keep memory bounded: forget the least recently shown pages.
+    while (m_pages.size() >= m_maxPages) {
+        auto oldest = m_pages.begin();
+        for (auto it = m_pages.begin(); it != m_pages.end(); ++it) {
+            if (it->lastUse < oldest->lastUse)
+                oldest = it;
+        }
+        m_pages.erase(oldest);
+    }
+    m_pages.insert(page, CachedPage{std::move(p.rows), std::move(p.keys), ++m_useClock});
+    if (p.total != m_total) {
+        const qint64 old = m_total;
+        if (p.total > old) {
+            beginInsertRows({}, int(old), int(p.total - 1));
+            m_total = p.total;
+            endInsertRows();
+        } else {
+            beginRemoveRows({}, int(p.total), int(old - 1));
+            m_total = p.total;
+            endRemoveRows();
+        }
+    }
+    const int first = page * m_pageSize;
+    const int last = int(qMin<qint64>(m_total, qint64(first) + m_pageSize)) - 1;
+    if (last >= first)
+        emit dataChanged(index(first, 0), index(last, columnCount() - 1));
+    emit loaded(m_total);
+}
+
+} // namespace lendable::ui

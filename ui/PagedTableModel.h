@@ -1,0 +1,85 @@
+#pragma once
+
+#include "util/Error.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QSet>
+
+#include <functional>
+
+namespace lendable::ui {
+
+/// One page of rows fetched from a service.
+struct TablePage {
+    qint64 total = 0;                 ///< rows in the whole result
+    QList<QVariantList> rows;         ///< display values, one list per row, one value per column
+    QList<QVariant> keys;             ///< an ID per row (e.g. offer ID), for selection
+};
+
+/// A table over a result set that lives in a service: rowCount() is the whole result, but only
+/// the pages that are looked at are fetched (and at most a bounded number kept), so 100,000
+/// rows open and scroll without loading them all. Sorting and filtering happen in the service.
+class PagedTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    using Reply = std::function<void(Result<TablePage>)>;
+    /// Fetch rows [offset, offset+limit) with the current sort and filter.
+    using Fetcher = std::function<void(qint64 offset, int limit, const QString &sortKey, Qt::SortOrder order,
+                                       const Reply &reply)>;
+
+    struct Column {
+        QString title;
+        QString sortKey; ///< what the service sorts by; empty = not sortable
+        Qt::Alignment alignment = Qt::AlignLeft | Qt::AlignVCenter;
+    };
+
+    explicit PagedTableModel(QList<Column> columns, QObject *parent = nullptr);
+
+    void setFetcher(Fetcher fetcher);
+    /// Drops every cached page and fetches again (after a filter change or an update).
+    void reload();
+    int pageSize() const { return m_pageSize; }
+    void setPageSize(int rows) { m_pageSize = qMax(1, rows); }
+    QVariant keyAt(int row) const;
+    QVariantList rowAt(int row) const;
+    bool isRowLoaded(int row) const;
+    qint64 total() const { return m_total; }
+    int pagesCached() const { return int(m_pages.size()); }
+    const Error &lastError() const { return m_lastError; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    void sort(int column, Qt::SortOrder order) override;
+
+signals:
+    void loaded(qint64 total);
+    void failed(const lendable::Error &error);
+
+private:
+    void requestPage(int page) const;
+    void receivePage(int page, quint64 generation, Result<TablePage> result);
+
+    struct CachedPage {
+        QList<QVariantList> rows;
+        QList<QVariant> keys;
+        quint64 lastUse = 0;
+    };
+
+    QList<Column> m_columns;
+    Fetcher m_fetcher;
+    int m_pageSize = 200;
+    int m_maxPages = 64;
+    qint64 m_total = 0;
+    QString m_sortKey;
+    Qt::SortOrder m_order = Qt::AscendingOrder;
+    quint64 m_generation = 0;
+    mutable quint64 m_useClock = 0;
+    mutable QHash<int, CachedPage> m_pages;
+    mutable QSet<int> m_inFlight;
+    Error m_lastError;
+};
+
+} // namespace lendable::ui
