@@ -1,14 +1,84 @@
-// Lender Console launcher. Links no Widgets: the headless and CLI modes run here, and the
-// desktop app (lender-console-gui) is exec'd only when a window is wanted.
+// Lender Console launcher. Links no Widgets: the headless agent and the owner CLI run here,
+// and the desktop app (lender-console-gui) is exec'd only when a window is wanted.
 
+#include "LenderAgent.h"
+#include "OwnerCli.h"
 #include "app/AppSupport.h"
+#include "util/Paths.h"
 
 #include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+int g_signalFd[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_signalFd[1], &c, 1);
+}
+
+// SIGTERM/SIGINT end the event loop cleanly (domains keep running: a restarted agent
+// resumes them).
+void installQuitOnSignals(QCoreApplication &app)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFd) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(g_signalFd[0], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [&app] {
+        char c;
+        [[maybe_unused]] const ssize_t n = ::read(g_signalFd[0], &c, 1);
+        app.quit();
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+}
+
+lendable::Result<std::pair<QHostAddress, quint16>> parseListen(const QString &text)
+{
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    bool ok = false;
+    const uint port = colon > 0 ? text.mid(colon + 1).toUInt(&ok) : 0;
+    QString host = colon > 0 ? text.left(colon) : QString();
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    QHostAddress address;
+    if (host == QLatin1String("*") || host.isEmpty())
+        address = QHostAddress::Any;
+    else if (host == QLatin1String("localhost"))
+        address = QHostAddress::LocalHost;
+    else
+        address = QHostAddress(host);
+    if (!ok || port > 65535 || address.isNull())
+        return lendable::Error(lendable::ErrorCode::InvalidArgument,
+                               QCoreApplication::translate("main", "--listen wants ADDR:PORT (an IP address), not '%1'").arg(text));
+    return std::pair{address, quint16(port)};
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     lendable::app::setApplicationInfo(QStringLiteral("lender-console"));
+
+    // The CLI has sub-commands with their own options: it parses its arguments itself.
+    QStringList args = QCoreApplication::arguments();
+    if (args.contains(QStringLiteral("--cli"))) {
+        args.removeFirst();
+        args.removeAll(QStringLiteral("--cli"));
+        return lendable::lender::runOwnerCli(args, lendable::defaultDataDir(QStringLiteral("lender-console")));
+    }
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate("main", "Lendable Lender Console: the lender agent (partitions, lock, jobs) and its desktop app."));
@@ -16,16 +86,26 @@ int main(int argc, char *argv[])
     common.addTo(parser);
     const QCommandLineOption headless(QStringList{QStringLiteral("headless")}, QCoreApplication::translate("main", "Run the lender agent without a window."));
     parser.addOption(headless);
-    const QCommandLineOption cli(QStringList{QStringLiteral("cli")}, QCoreApplication::translate("main", "Run one owner command against the running agent (see --cli help)."));
+    const QCommandLineOption cli(QStringList{QStringLiteral("cli")}, QCoreApplication::translate("main", "Run one owner command against the running agent (see --cli --help)."));
     parser.addOption(cli);
-    const QCommandLineOption listen(QStringList{QStringLiteral("listen")}, QCoreApplication::translate("main", "Address the agent serves borrowers and the owner on."), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption listen(QStringList{QStringLiteral("listen")}, QCoreApplication::translate("main", "Address the agent serves borrowers and the owner on."), QStringLiteral("ADDR:PORT"), QStringLiteral("127.0.0.1:0"));
     parser.addOption(listen);
+    const QCommandLineOption advertise(QStringList{QStringLiteral("advertise")}, QCoreApplication::translate("main", "host:port the markets give borrowers (default: the listen address)."), QStringLiteral("HOST:PORT"));
+    parser.addOption(advertise);
     const QCommandLineOption market(QStringList{QStringLiteral("market")}, QCoreApplication::translate("main", "A market to register partitions with (repeatable)."), QStringLiteral("ADDR:PORT"));
     parser.addOption(market);
     const QCommandLineOption market_id(QStringList{QStringLiteral("market-id")}, QCoreApplication::translate("main", "Node ID of that market (repeatable, in the same order)."), QStringLiteral("ID"));
     parser.addOption(market_id);
     const QCommandLineOption libvirt(QStringList{QStringLiteral("libvirt")}, QCoreApplication::translate("main", "libvirt connection URI."), QStringLiteral("URI"));
     parser.addOption(libvirt);
+    const QCommandLineOption virtType(QStringList{QStringLiteral("virt-type")}, QCoreApplication::translate("main", "Domain type: qemu (TCG, default) or kvm."), QStringLiteral("TYPE"), QStringLiteral("qemu"));
+    parser.addOption(virtType);
+    const QCommandLineOption ownerId(QStringList{QStringLiteral("owner-id")}, QCoreApplication::translate("main", "Another node ID allowed to act as the machine's owner (repeatable)."), QStringLiteral("ID"));
+    parser.addOption(ownerId);
+    const QCommandLineOption name(QStringList{QStringLiteral("name")}, QCoreApplication::translate("main", "Lender name shown to borrowers."), QStringLiteral("NAME"));
+    parser.addOption(name);
+    const QCommandLineOption jobTimeout(QStringList{QStringLiteral("job-timeout")}, QCoreApplication::translate("main", "Default job time limit in seconds."), QStringLiteral("S"), QStringLiteral("3600"));
+    parser.addOption(jobTimeout);
     const QCommandLineOption connect(QStringList{QStringLiteral("connect")}, QCoreApplication::translate("main", "Attach to a running agent instead of starting one (repeatable in the GUI)."), QStringLiteral("ADDR:PORT"));
     parser.addOption(connect);
     parser.process(app);
@@ -33,11 +113,51 @@ int main(int argc, char *argv[])
     const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("lender-console"));
     if (parser.isSet(common.printId))
         return lendable::app::printNodeId(dataDir, QStringLiteral("lender"));
-    if (parser.isSet(headless))
-        return lendable::app::fail(lendable::Error(lendable::ErrorCode::Unsupported,
-            QCoreApplication::translate("main", "the headless service is not built yet")));
-    if (parser.isSet(cli))
-        return lendable::app::fail(lendable::Error(lendable::ErrorCode::Unsupported,
-            QCoreApplication::translate("main", "the command-line mode is not built yet")));
-    return lendable::app::execGui(QStringLiteral("lender-console-gui"));
+    if (!parser.isSet(headless))
+        return lendable::app::execGui(QStringLiteral("lender-console-gui"));
+
+    using namespace lendable;
+    lender::AgentConfig config;
+    config.dataDir = dataDir;
+    Result<std::pair<QHostAddress, quint16>> l = parseListen(parser.value(listen));
+    if (!l.ok())
+        return app::fail(l.error());
+    config.listenAddress = l->first;
+    config.listenPort = l->second;
+    config.advertisedAddress = parser.value(advertise);
+    const QStringList markets = parser.values(market);
+    const QStringList marketIds = parser.values(market_id);
+    if (markets.size() != marketIds.size())
+        return app::fail(Error(ErrorCode::InvalidArgument,
+                               QCoreApplication::translate("main", "give one --market-id per --market (%1 markets, %2 IDs)")
+                                   .arg(markets.size()).arg(marketIds.size())));
+    for (qsizetype i = 0; i < markets.size(); ++i) {
+        Result<lender::MarketEndpoint> e = lender::MarketEndpoint::parse(markets[i], marketIds[i]);
+        if (!e.ok())
+            return app::fail(e.error());
+        config.markets << *e;
+    }
+    config.libvirtUri = parser.value(libvirt);
+    config.virtType = parser.value(virtType);
+    if (config.virtType != QLatin1String("qemu") && config.virtType != QLatin1String("kvm"))
+        return app::fail(Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--virt-type is qemu or kvm")));
+    for (const QString &id : parser.values(ownerId))
+        config.ownerIds << id.trimmed().toLower();
+    config.lenderName = parser.value(name);
+    bool ok = false;
+    config.defaultJobTimeoutS = parser.value(jobTimeout).toLongLong(&ok);
+    if (!ok || config.defaultJobTimeoutS <= 0)
+        return app::fail(Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--job-timeout wants seconds")));
+
+    installQuitOnSignals(app);
+    Result<std::unique_ptr<lender::LenderAgent>> agent = lender::LenderAgent::create(config);
+    if (!agent.ok())
+        return app::fail(agent.error());
+    if (Result<void> s = (*agent)->start(); !s.ok())
+        return app::fail(s.error());
+    std::printf("lender %s listening on %s\n", qPrintable((*agent)->nodeId()), qPrintable((*agent)->localAddress()));
+    std::fflush(stdout);
+    const int rc = app.exec();
+    agent->reset();
+    return rc;
 }

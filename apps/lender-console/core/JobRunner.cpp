@@ -1,0 +1,357 @@
+#include "JobRunner.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QDirIterator>
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+namespace lendable::lender {
+
+namespace {
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+constexpr QFileDevice::Permissions kTraversable = QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                   QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther;
+
+Result<void> checkFileName(const QString &name)
+{
+    if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..") || name.contains(QLatin1Char('/')) ||
+        name.contains(QChar(0)) || name.size() > 255)
+        return Error(ErrorCode::InvalidArgument,
+                     QStringLiteral("input file name '%1' is not allowed (no '/', not '.' or '..', at most 255 characters)").arg(name));
+    return {};
+}
+
+Result<void> writeFile(const QString &path, const QByteArray &data)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(data) != data.size())
+        return Error(ErrorCode::IoError, QStringLiteral("cannot write %1: %2").arg(path, f.errorString()));
+    return {};
+}
+
+// QEMU runs as libvirt-qemu under qemu:///system and libvirt does not relabel 9p shares:
+// the share must belong to that user for the guest to write out/ and exit_code.
+Result<void> handShareToQemu(const QString &share)
+{
+    const struct passwd *pw = ::getpwnam("libvirt-qemu");
+    if (!pw)
+        return {};
+    gid_t gid = pw->pw_gid;
+    if (const struct group *gr = ::getgrnam("kvm"))
+        gid = gr->gr_gid;
+    auto own = [&](const QString &p) { return ::lchown(QFile::encodeName(p).constData(), pw->pw_uid, gid) == 0; };
+    if (!own(share))
+        return Error(ErrorCode::IoError, QStringLiteral("cannot hand the job share %1 to libvirt-qemu (is the agent root?)").arg(share));
+    QDirIterator it(share, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        own(it.next());
+    return {};
+}
+} // namespace
+
+JobRunner::JobRunner(JobEnvironment *env, JobRecord record, Resources resources, QObject *parent)
+    : QObject(parent)
+    , m_env(env)
+    , m_record(std::move(record))
+    , m_resources(resources)
+{
+    m_consoleTimer.setInterval(200);
+    m_domainTimer.setInterval(1000);
+    m_deadline.setSingleShot(true);
+    connect(&m_consoleTimer, &QTimer::timeout, this, &JobRunner::pollConsole);
+    connect(&m_domainTimer, &QTimer::timeout, this, &JobRunner::pollDomain);
+    connect(&m_deadline, &QTimer::timeout, this, &JobRunner::onDeadline);
+    buildSpec(nullptr);
+}
+
+JobRunner::~JobRunner() = default;
+
+QString JobRunner::shareDir(const QString &jobDir) { return jobDir + QStringLiteral("/share"); }
+QString JobRunner::consolePath(const QString &jobDir) { return jobDir + QStringLiteral("/console.log"); }
+QString JobRunner::outputPath(const QString &jobDir) { return jobDir + QStringLiteral("/output.log"); }
+QString JobRunner::resultDir(const QString &jobDir) { return jobDir + QStringLiteral("/out"); }
+
+void JobRunner::setState(const QString &state, const QString &message)
+{
+    m_record.state = state;
+    if (!message.isEmpty())
+        m_record.message = message;
+    emit stateChanged(m_record);
+}
+
+void JobRunner::buildSpec(const ImageEntry *image)
+{
+    m_spec = partitionDomainSpec(m_resources.cpus, m_resources.memoryMib, m_env->virtType);
+    m_spec.name = m_record.domainName;
+    m_spec.partitionId = m_record.partitionId;
+    m_spec.jobId = m_record.jobId;
+    m_spec.agentId = m_env->agentId;
+    m_spec.shareDir = shareDir(m_record.jobDir);
+    m_spec.consolePath = consolePath(m_record.jobDir);
+    if (image) {
+        m_spec.kernel = image->kernelPath;
+        m_spec.initrd = image->initrdPath;
+        m_spec.cmdline = image->cmdline;
+    }
+}
+
+Result<void> JobRunner::prepare(const QByteArray &script, const QList<protocol::JobFile> &inputs)
+{
+    for (const protocol::JobFile &f : inputs)
+        if (Result<void> ok = checkFileName(f.name); !ok.ok())
+            return ok;
+    const QString share = shareDir(m_record.jobDir);
+    QDir(m_record.jobDir).removeRecursively();
+    if (!QDir().mkpath(share + QStringLiteral("/in")) || !QDir().mkpath(share + QStringLiteral("/out")))
+        return Error(ErrorCode::IoError, QStringLiteral("cannot create the job directory %1").arg(m_record.jobDir));
+    QFile::setPermissions(m_record.jobDir, kTraversable);
+    if (Result<void> w = writeFile(share + QStringLiteral("/job.sh"), script); !w.ok())
+        return w;
+    for (const protocol::JobFile &f : inputs)
+        if (Result<void> w = writeFile(share + QStringLiteral("/in/") + f.name, f.data); !w.ok())
+            return w;
+    if (m_env->virt && m_env->virt->runsGuestsUnprivileged())
+        if (Result<void> own = handShareToQemu(share); !own.ok())
+            return own;
+    m_outputFile.setFileName(outputPath(m_record.jobDir));
+    if (!m_outputFile.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return Error(ErrorCode::IoError, QStringLiteral("cannot write %1").arg(m_outputFile.fileName()));
+    return {};
+}
+
+Result<void> JobRunner::start(const ImageEntry &image)
+{
+    buildSpec(&image);
+    m_bootClock.start();
+    setState(QStringLiteral("booting"));
+    emit progress(m_record.jobId, QStringLiteral("boot"), 0, 0);
+    DomainSpec xmlSpec = m_spec;
+    if (m_env->liveMemtune)
+        xmlSpec.hardLimitMib = 0;
+    Result<DomainRef> dom = m_env->virt->createTransient(domainXml(xmlSpec));
+    if (!dom.ok() && !m_env->liveMemtune && dom.error().message.contains(QLatin1String("locked memory"))) {
+        // No CAP_SYS_RESOURCE (containers): libvirt cannot raise QEMU's memlock limit to the
+        // hard limit. Remember it and apply the limit live instead (cgroup only).
+        m_env->liveMemtune = true;
+        xmlSpec.hardLimitMib = 0;
+        dom = m_env->virt->createTransient(domainXml(xmlSpec));
+    }
+    if (!dom.ok()) {
+        m_record.endedAtMs = nowMs();
+        m_collected = true;
+        setState(QStringLiteral("error"), dom.error().message);
+        emit finished(m_record);
+        return dom.error();
+    }
+    m_domainUp = true;
+    if (m_env->liveMemtune && m_spec.hardLimitMib > 0) {
+        virTypedParameter p{};
+        qstrncpy(p.field, VIR_DOMAIN_MEMORY_HARD_LIMIT, VIR_TYPED_PARAM_FIELD_LENGTH);
+        p.type = VIR_TYPED_PARAM_ULLONG;
+        p.value.ul = quint64(m_spec.hardLimitMib) * 1024;
+        if (virDomainSetMemoryParameters(dom->get(), &p, 1, VIR_DOMAIN_AFFECT_LIVE) < 0)
+            qWarning("job %s: cannot set the memory hard limit live: %s", qPrintable(m_record.jobId),
+                     qPrintable(virtError(QString()).message));
+    }
+    startTimers();
+    return {};
+}
+
+void JobRunner::startTimers()
+{
+    const qint64 timeoutS = m_record.timeoutS > 0 ? m_record.timeoutS : m_env->defaultTimeoutS;
+    const qint64 remaining = m_record.submittedAtMs + timeoutS * 1000 - nowMs();
+    m_deadline.start(int(qBound<qint64>(0, remaining, 24LL * 3600 * 1000)));
+    m_consoleTimer.start();
+    m_domainTimer.start();
+}
+
+void JobRunner::resume()
+{
+    m_outputFile.setFileName(outputPath(m_record.jobDir));
+    m_outputFile.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    m_outputSize = 0;
+    m_consoleOffset = 0;
+    m_domainUp = true;
+    m_bootClock.start();
+    pollConsole();
+    startTimers();
+}
+
+void JobRunner::collectNow()
+{
+    m_outputFile.setFileName(outputPath(m_record.jobDir));
+    m_outputFile.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    m_outputSize = 0;
+    m_consoleOffset = 0;
+    m_domainUp = false;
+    if (m_endReason.isEmpty() && !QFile::exists(shareDir(m_record.jobDir) + QStringLiteral("/exit_code")))
+        m_record.message = QStringLiteral("the job ended while the lender agent was not running");
+    collect();
+}
+
+void JobRunner::appendOutput(const QByteArray &data)
+{
+    if (data.isEmpty())
+        return;
+    const qint64 offset = m_outputSize;
+    if (m_outputFile.isOpen()) {
+        m_outputFile.write(data);
+        m_outputFile.flush();
+    }
+    m_outputSize += data.size();
+    emit output(m_record.jobId, offset, data);
+}
+
+void JobRunner::pollConsole()
+{
+    QFile f(consolePath(m_record.jobDir));
+    if (!f.open(QIODevice::ReadOnly))
+        return;
+    if (f.size() < m_consoleOffset)
+        return;
+    f.seek(m_consoleOffset);
+    for (;;) {
+        const QByteArray chunk = f.read(1024 * 1024);
+        if (chunk.isEmpty())
+            break;
+        m_consoleOffset += chunk.size();
+        const bool wasStarted = m_parser.jobStarted();
+        appendOutput(m_parser.feed(chunk));
+        if (!wasStarted && m_parser.jobStarted()) {
+            emit progress(m_record.jobId, QStringLiteral("boot"), 1, 1);
+            if (m_record.state != QLatin1String("running"))
+                setState(QStringLiteral("running"));
+        }
+    }
+}
+
+void JobRunner::pollDomain()
+{
+    if (!m_domainUp)
+        return;
+    DomainRef d = m_env->virt->lookup(m_record.domainName);
+    if (!d || virDomainIsActive(d.get()) != 1)
+        domainStopped();
+}
+
+void JobRunner::onDeadline()
+{
+    if (m_collected)
+        return;
+    m_endReason = QStringLiteral("timed_out");
+    if (Result<void> r = m_env->virt->destroy(m_record.domainName); !r.ok())
+        qWarning("job %s: %s", qPrintable(m_record.jobId), qPrintable(r.error().toString()));
+    domainStopped();
+}
+
+void JobRunner::cancel()
+{
+    if (m_collected)
+        return;
+    m_endReason = QStringLiteral("cancelled");
+    if (Result<void> r = m_env->virt->destroy(m_record.domainName); !r.ok())
+        qWarning("job %s: %s", qPrintable(m_record.jobId), qPrintable(r.error().toString()));
+    domainStopped();
+}
+
+void JobRunner::domainStopped()
+{
+    if (m_collected)
+        return;
+    m_domainUp = false;
+    collect();
+}
+
+void JobRunner::collect()
+{
+    if (m_collected)
+        return;
+    m_collected = true;
+    m_consoleTimer.stop();
+    m_domainTimer.stop();
+    m_deadline.stop();
+    emit progress(m_record.jobId, QStringLiteral("collect"), 0, 1);
+    pollConsole();
+    appendOutput(m_parser.finish());
+    m_outputFile.close();
+
+    const QString share = shareDir(m_record.jobDir);
+    std::optional<int> rc;
+    {
+        QFile f(share + QStringLiteral("/exit_code"));
+        if (f.open(QIODevice::ReadOnly)) {
+            bool ok = false;
+            const int v = f.readAll().trimmed().toInt(&ok);
+            if (ok)
+                rc = v;
+        }
+    }
+    // out/ moves next to the agent's own files, and the share (the guest's view) goes: no
+    // stale 9p directories are left behind.
+    const QString result = resultDir(m_record.jobDir);
+    QDir(result).removeRecursively();
+    if (QDir(share + QStringLiteral("/out")).exists())
+        QDir().rename(share + QStringLiteral("/out"), result);
+    QDir(share).removeRecursively();
+
+    m_record.endedAtMs = nowMs();
+    QString state;
+    QString message;
+    if (m_endReason == QLatin1String("cancelled")) {
+        state = QStringLiteral("cancelled");
+        message = QStringLiteral("cancelled by the borrower");
+    } else if (m_endReason == QLatin1String("timed_out")) {
+        state = QStringLiteral("timed_out");
+        const qint64 timeoutS = m_record.timeoutS > 0 ? m_record.timeoutS : m_env->defaultTimeoutS;
+        message = QStringLiteral("stopped after its time limit of %1 s").arg(timeoutS);
+    } else if (rc) {
+        m_record.exitCode = rc;
+        state = *rc == 0 ? QStringLiteral("succeeded") : QStringLiteral("failed");
+        message = QStringLiteral("exit code %1").arg(*rc);
+    } else {
+        state = QStringLiteral("error");
+        message = !m_parser.initError().isEmpty() ? QStringLiteral("the guest could not run the job: ") + m_parser.initError()
+                  : !m_record.message.isEmpty()   ? m_record.message
+                                                  : QStringLiteral("the guest stopped without an exit code");
+    }
+    emit progress(m_record.jobId, QStringLiteral("collect"), 1, 1);
+    setState(state, message);
+    emit finished(m_record);
+}
+
+QByteArray JobRunner::outputFrom(const QString &jobDir, qint64 offset, qint64 maxBytes)
+{
+    QFile f(outputPath(jobDir));
+    if (!f.open(QIODevice::ReadOnly) || offset < 0)
+        return {};
+    f.seek(offset);
+    return f.read(maxBytes);
+}
+
+Result<QList<protocol::JobFile>> JobRunner::outputs(const QString &jobDir, qint64 maxBytes)
+{
+    QList<protocol::JobFile> out;
+    qint64 total = 0;
+    const QDir dir(resultDir(jobDir));
+    for (const QFileInfo &fi : dir.entryInfoList(QDir::Files | QDir::Hidden | QDir::NoSymLinks, QDir::Name)) {
+        total += fi.size();
+        if (total > maxBytes)
+            return Error(ErrorCode::ResourceExhausted,
+                         QStringLiteral("the job's output files exceed %1 bytes").arg(maxBytes));
+        QFile f(fi.absoluteFilePath());
+        if (!f.open(QIODevice::ReadOnly))
+            return Error(ErrorCode::IoError, QStringLiteral("cannot read output %1").arg(fi.fileName()));
+        out << protocol::JobFile{fi.fileName(), f.readAll()};
+    }
+    return out;
+}
+
+} // namespace lendable::lender

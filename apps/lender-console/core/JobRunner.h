@@ -1,0 +1,106 @@
+#pragma once
+// One borrower job in a lent partition (FIG. 9, S55–S57): prepares the job directory that
+// becomes the guest's virtio-9p share, boots the chosen OS image by direct kernel boot in a
+// transient domain with the partition's guarantees, follows the serial console live, and
+// collects the exit code and output files once the guest powers off (or the job is
+// cancelled or runs out of time).
+
+#include "ConsoleParser.h"
+#include "DomainXml.h"
+#include "ImageStore.h"
+#include "LenderStore.h"
+#include "Virt.h"
+#include "protocol/Messages.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QObject>
+#include <QTimer>
+
+namespace lendable::lender {
+
+/// What every job of one agent shares.
+struct JobEnvironment {
+    VirtConnection *virt = nullptr;
+    QString agentId;   ///< recorded in each domain's metadata
+    QString virtType = QStringLiteral("qemu");
+    /// libvirt could not raise QEMU's memlock limit to <hard_limit> (no CAP_SYS_RESOURCE):
+    /// start without <memtune> and set the hard limit live (cgroup only).
+    bool liveMemtune = false;
+    qint64 defaultTimeoutS = 3600;
+};
+
+class JobRunner : public QObject {
+    Q_OBJECT
+public:
+    JobRunner(JobEnvironment *env, JobRecord record, Resources resources, QObject *parent = nullptr);
+    ~JobRunner() override;
+
+    /// Writes job.sh and in/ (names checked: no '/', no '..') into a fresh share directory.
+    Result<void> prepare(const QByteArray &script, const QList<protocol::JobFile> &inputs);
+    /// Boots the domain. On failure the job is finished in state `error`.
+    Result<void> start(const ImageEntry &image);
+    /// After an agent restart: the domain still runs; follow it again from the start of
+    /// its console (the output offsets come out the same).
+    void resume();
+    /// After an agent restart: the domain is gone; collect what it left.
+    void collectNow();
+
+    void cancel();
+    /// The domain stopped (lifecycle event); safe to call more than once.
+    void domainStopped();
+
+    const JobRecord &record() const { return m_record; }
+    QString domainName() const { return m_record.domainName; }
+    const DomainSpec &spec() const { return m_spec; }
+    /// What the live domain must show (the lease snapshot the lock audits against).
+    Tunables lease() const { return leaseTunables(m_spec); }
+    bool isRunning() const { return m_domainUp; }
+    qint64 outputSize() const { return m_outputSize; }
+    /// Output bytes from `offset` (the agent's own copy, outside the guest's share).
+    static QByteArray outputFrom(const QString &jobDir, qint64 offset, qint64 maxBytes = 8 * 1024 * 1024);
+    /// Files the job left in out/ (regular files at the top level), once finished.
+    static Result<QList<protocol::JobFile>> outputs(const QString &jobDir, qint64 maxBytes);
+
+    /// Paths inside a job directory.
+    static QString shareDir(const QString &jobDir);
+    static QString consolePath(const QString &jobDir);
+    static QString outputPath(const QString &jobDir);
+    static QString resultDir(const QString &jobDir);
+
+signals:
+    void output(const QString &jobId, qint64 offset, const QByteArray &data);
+    void stateChanged(const lendable::lender::JobRecord &record);
+    void progress(const QString &jobId, const QString &stage, qint64 done, qint64 total);
+    /// Emitted once, after the record reached a terminal state and was collected.
+    void finished(const lendable::lender::JobRecord &record);
+
+private:
+    void setState(const QString &state, const QString &message = {});
+    void buildSpec(const ImageEntry *image);
+    void startTimers();
+    void pollConsole();
+    void pollDomain();
+    void onDeadline();
+    void collect();
+    void appendOutput(const QByteArray &data);
+    QString kernelOf(const ImageEntry &image) const;
+
+    JobEnvironment *m_env;
+    JobRecord m_record;
+    Resources m_resources;
+    DomainSpec m_spec;
+    ConsoleParser m_parser;
+    qint64 m_consoleOffset = 0;
+    qint64 m_outputSize = 0;
+    QFile m_outputFile;
+    QTimer m_consoleTimer;
+    QTimer m_domainTimer;
+    QTimer m_deadline;
+    QElapsedTimer m_bootClock;
+    bool m_domainUp = false;
+    bool m_collected = false;
+    QString m_endReason;   ///< "cancelled", "timed_out" or empty
+};
+
+} // namespace lendable::lender

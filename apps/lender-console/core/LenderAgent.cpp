@@ -1,0 +1,1019 @@
+#include "LenderAgent.h"
+
+#include "LockGuard.h"
+#include "PartitionMath.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QHostInfo>
+#include <QRandomGenerator>
+#include <QSaveFile>
+
+namespace lendable::lender {
+
+using namespace lendable::protocol;
+
+namespace {
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QString randomId(const char *prefix, int bytes)
+{
+    QByteArray b(bytes, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(b.data()), bytes / 4);
+    return QLatin1String(prefix) + QString::fromLatin1(b.toHex());
+}
+
+QByteArray keyHashOf(const QByteArray &key)
+{
+    return QCryptographicHash::hash(key, QCryptographicHash::Sha256);
+}
+
+// Lending keys are compared in constant time: how long a refusal takes must not tell an
+// attacker how many bytes were right.
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    volatile unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff = diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]));
+    return diff == 0;
+}
+
+constexpr qint64 kMaxResultBytes = 12 * 1024 * 1024;
+
+void makeTraversable(const QString &dir)
+{
+    QFile::setPermissions(dir, QFile::permissions(dir) | QFileDevice::ExeGroup | QFileDevice::ExeOther);
+}
+} // namespace
+
+LenderAgent::LenderAgent(AgentConfig config)
+    : m_config(std::move(config))
+    , m_images(QDir(m_config.dataDir).filePath(QStringLiteral("images")))
+{
+}
+
+LenderAgent::~LenderAgent()
+{
+    // Runners stop following their domains; the domains keep running (a restarted agent
+    // resumes them). Channels go with the server.
+    m_auditTimer.stop();
+    m_usageTimer.stop();
+    m_heartbeatTimer.stop();
+    qDeleteAll(m_markets);
+    m_markets.clear();
+    if (m_server)
+        m_server->close();
+    for (JobRunner *r : std::as_const(m_runners))
+        r->disconnect(this);
+    qDeleteAll(m_runners);
+    m_runners.clear();
+    if (m_virt)
+        m_virt->setEventHandler({});
+}
+
+Result<std::unique_ptr<LenderAgent>> LenderAgent::create(AgentConfig config)
+{
+    if (config.dataDir.isEmpty())
+        return Error(ErrorCode::InvalidArgument, QStringLiteral("the agent needs a data directory (--data DIR)"));
+    config.dataDir = QDir(config.dataDir).absolutePath();
+    if (!QDir().mkpath(config.dataDir))
+        return Error(ErrorCode::IoError, QStringLiteral("cannot create %1").arg(config.dataDir));
+    std::unique_ptr<LenderAgent> agent(new LenderAgent(std::move(config)));
+    const QString dataDir = agent->m_config.dataDir;
+    Result<Identity> id = Identity::loadOrCreate(dataDir, QStringLiteral("lender"));
+    if (!id.ok())
+        return id.error();
+    agent->m_identity = *id;
+    Result<LenderStore> store = LenderStore::open(QDir(dataDir).filePath(QStringLiteral("lender.db")));
+    if (!store.ok())
+        return store.error();
+    agent->m_store.emplace(std::move(*store));
+    Result<std::unique_ptr<VirtConnection>> virt = VirtConnection::open(agent->m_config.libvirtUri, dataDir);
+    if (!virt.ok())
+        return virt.error();
+    agent->m_virt = std::move(*virt);
+    agent->m_env.virt = agent->m_virt.get();
+    agent->m_env.agentId = agent->m_identity.nodeId();
+    agent->m_env.virtType = agent->m_config.virtType;
+    agent->m_env.defaultTimeoutS = agent->m_config.defaultJobTimeoutS;
+    if (agent->m_config.lenderName.isEmpty())
+        agent->m_config.lenderName = agent->m_virt->hostName();
+    // QEMU runs as libvirt-qemu under qemu:///system: it must be able to walk down to the
+    // job shares and the images (identity/ stays 0700 below).
+    QDir().mkpath(QDir(dataDir).filePath(QStringLiteral("jobs")));
+    QDir().mkpath(agent->m_images.root());
+    makeTraversable(dataDir);
+    makeTraversable(QDir(dataDir).filePath(QStringLiteral("jobs")));
+    makeTraversable(agent->m_images.root());
+    QFile::setPermissions(agent->m_images.root(), QFile::permissions(agent->m_images.root()) | QFileDevice::ReadOther |
+                                                      QFileDevice::ReadGroup);
+    return agent;
+}
+
+quint16 LenderAgent::port() const
+{
+    return m_server ? m_server->serverPort() : 0;
+}
+
+QString LenderAgent::localAddress() const
+{
+    QHostAddress a = m_config.listenAddress;
+    if (a == QHostAddress::Any || a == QHostAddress::AnyIPv4)
+        a = QHostAddress::LocalHost;
+    else if (a == QHostAddress::AnyIPv6)
+        a = QHostAddress::LocalHostIPv6;
+    const QString host = a.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + a.toString() + QLatin1Char(']')
+                                                                        : a.toString();
+    return host + QLatin1Char(':') + QString::number(port());
+}
+
+QString LenderAgent::advertisedAddress() const
+{
+    if (!m_config.advertisedAddress.isEmpty())
+        return m_config.advertisedAddress;
+    const QHostAddress a = m_config.listenAddress;
+    if (a == QHostAddress::Any || a == QHostAddress::AnyIPv4 || a == QHostAddress::AnyIPv6)
+        return QHostInfo::localHostName() + QLatin1Char(':') + QString::number(port());
+    return localAddress();
+}
+
+QString LenderAgent::addressFilePath(const QString &dataDir)
+{
+    return QDir(dataDir).filePath(QStringLiteral("agent.address"));
+}
+
+MarketLink *LenderAgent::market(const QString &marketId) const
+{
+    for (MarketLink *l : m_markets)
+        if (l->marketId() == marketId)
+            return l;
+    return nullptr;
+}
+
+Result<void> LenderAgent::start()
+{
+    m_virt->setEventHandler([this](const DomainEvent &ev) { onDomainEvent(ev); });
+    if (Result<void> r = reconcile(); !r.ok())
+        return r;
+
+    HandshakeConfig hc;
+    hc.localNodeId = nodeId();
+    hc.localRole = QStringLiteral("lender");
+    hc.acceptedRoles = {QStringLiteral("borrower"), QStringLiteral("owner")};
+    m_server = std::make_unique<Server>(m_identity, hc);
+    const QString self = nodeId();
+    const QStringList owners = m_config.ownerIds;
+    m_server->setAdmission([self, owners](const QString &peerId, const QString &role) -> Result<void> {
+        if (role == QLatin1String("owner") && peerId != self && !owners.contains(peerId))
+            return Error(ErrorCode::PeerNotAllowed,
+                         QStringLiteral("node %1 may not act as this machine's owner (start the CLI with the agent's --data directory)")
+                             .arg(peerId.left(12)));
+        return {};
+    });
+    setupDispatcher();
+    connect(m_server.get(), &Server::channelEstablished, this, [this](Channel *c) { m_dispatcher.attach(c); });
+    if (Result<void> l = m_server->listen(m_config.listenAddress, m_config.listenPort); !l.ok())
+        return l;
+
+    QSaveFile af(addressFilePath(m_config.dataDir));
+    if (af.open(QIODevice::WriteOnly)) {
+        af.write((localAddress() + QLatin1Char('\n') + nodeId() + QLatin1Char('\n')).toUtf8());
+        af.commit();
+    }
+
+    for (const MarketEndpoint &e : std::as_const(m_config.markets)) {
+        auto *link = new MarketLink(m_identity, e, this);
+        setupMarketHandlers(link);
+        connect(link, &MarketLink::connected, this, [this, link] {
+            sendHeartbeat(link);
+            emit marketConnected(link->marketId());
+        });
+        m_markets << link;
+        link->start();
+    }
+
+    connect(&m_auditTimer, &QTimer::timeout, this, &LenderAgent::auditNow);
+    m_auditTimer.start(m_config.auditIntervalMs);
+    connect(&m_usageTimer, &QTimer::timeout, this, &LenderAgent::sampleUsage);
+    m_usageTimer.start(1000);
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &LenderAgent::sendHeartbeats);
+    m_heartbeatTimer.start(m_config.heartbeatIntervalMs);
+    return {};
+}
+
+// ───────────── restart safety ─────────────
+
+Result<void> LenderAgent::reconcile()
+{
+    Result<QStringList> active = m_virt->activeDomainNames(QLatin1String(kDomainPrefix));
+    if (!active.ok())
+        return active.error();
+    Result<QList<JobRecord>> unfinished = m_store->unfinishedJobs();
+    if (!unfinished.ok())
+        return unfinished.error();
+    QSet<QString> claimed;
+    for (const JobRecord &j : std::as_const(*unfinished)) {
+        Result<PartitionRecord> p = m_store->partition(j.partitionId);
+        const Resources res = p.ok() ? p->resources : Resources{1, 256, 0};
+        JobRunner *runner = addRunner(j, res);
+        if (active->contains(j.domainName)) {
+            claimed.insert(j.domainName);
+            runner->resume();
+        } else {
+            runner->collectNow();
+        }
+    }
+    // Domains this agent started that no job claims are orphans from a crash between
+    // starting a domain and recording it: nobody would ever collect them. Other agents on
+    // the same libvirt (other data directories) keep theirs: the metadata names the owner.
+    for (const QString &name : std::as_const(*active)) {
+        if (claimed.contains(name))
+            continue;
+        DomainRef d = m_virt->lookup(name);
+        if (!d)
+            continue;
+        Result<QString> xml = m_virt->liveXml(d.get());
+        Result<ParsedDomain> parsed = xml.ok() ? parseDomainXml(*xml) : Result<ParsedDomain>(xml.error());
+        if (!parsed.ok() || parsed->agentId != nodeId())
+            continue;
+        qWarning("lender: destroying orphan domain %s", qPrintable(name));
+        if (Result<void> r = m_virt->destroy(name); !r.ok())
+            qWarning("lender: %s", qPrintable(r.error().toString()));
+    }
+    // Shares of finished jobs are the guest's view only; nothing reads them any more.
+    const QDir jobs(QDir(m_config.dataDir).filePath(QStringLiteral("jobs")));
+    for (const QString &id : jobs.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (m_runners.contains(id))
+            continue;
+        const QString share = JobRunner::shareDir(jobs.filePath(id));
+        if (QDir(share).exists())
+            QDir(share).removeRecursively();
+    }
+    return {};
+}
+
+// ───────────── libvirt events, lock, usage ─────────────
+
+void LenderAgent::onDomainEvent(const DomainEvent &ev)
+{
+    const QString jobId = m_runnerByDomain.value(ev.domainName);
+    JobRunner *runner = m_runners.value(jobId);
+    if (!runner)
+        return;
+    if (ev.kind == DomainEvent::Kind::Lifecycle) {
+        if (ev.lifecycleEvent == VIR_DOMAIN_EVENT_STOPPED || ev.lifecycleEvent == VIR_DOMAIN_EVENT_CRASHED)
+            runner->domainStopped();
+        else if (ev.lifecycleEvent == VIR_DOMAIN_EVENT_SHUTDOWN && ev.lifecycleDetail == VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED)
+            runner->domainStopped();
+    } else {
+        // A tunable changed: audit at once rather than at the next tick.
+        QTimer::singleShot(0, this, &LenderAgent::auditNow);
+    }
+}
+
+void LenderAgent::auditNow()
+{
+    const QList<JobRunner *> runners = m_runners.values();
+    for (JobRunner *runner : runners) {
+        if (!runner->isRunning())
+            continue;
+        const JobRecord rec = runner->record();
+        Result<AuditResult> audit = auditAndRestore(*m_virt, runner->domainName(), runner->lease());
+        if (!audit.ok() || !audit->violated())
+            continue;
+        const QString detail = audit->detail();
+        qWarning("lender: lock violation on partition %s (job %s): %s", qPrintable(rec.partitionId),
+                 qPrintable(rec.jobId), qPrintable(detail));
+        emit violationDetected(rec.partitionId, detail, audit->restored());
+        // Every violation goes to the market, restored or not.
+        Result<ContractRecord> c = m_store->contract(rec.contractId);
+        if (c.ok() && !c->marketId.isEmpty())
+            if (MarketLink *link = market(c->marketId))
+                link->notify(ReportViolation{.partitionId = rec.partitionId, .contractId = rec.contractId,
+                                             .detail = detail, .restored = audit->restored()});
+        m_lastViolation.insert(rec.jobId, detail);
+    }
+}
+
+void LenderAgent::sampleUsage()
+{
+    if (m_runners.isEmpty())
+        return;
+    virDomainStatsRecordPtr *records = nullptr;
+    const int n = virConnectGetAllDomainStats(m_virt->raw(), VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON,
+                                              &records, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+    if (n < 0)
+        return;
+    const qint64 atMs = nowMs();
+    QElapsedTimer mono;
+    mono.start();
+    for (int i = 0; i < n; ++i) {
+        const QString name = QString::fromUtf8(virDomainGetName(records[i]->dom));
+        JobRunner *runner = m_runners.value(m_runnerByDomain.value(name));
+        if (!runner)
+            continue;
+        unsigned long long cpuTime = 0;
+        unsigned long long rssKib = 0;
+        virTypedParamsGetULLong(records[i]->params, records[i]->nparams, "cpu.time", &cpuTime);
+        virTypedParamsGetULLong(records[i]->params, records[i]->nparams, "balloon.rss", &rssKib);
+        const qint64 nowNs = QDateTime::currentMSecsSinceEpoch() * 1000000;
+        CpuSample &prev = m_cpuSamples[runner->record().jobId];
+        int permille = 0;
+        if (prev.cpuTimeNs >= 0 && nowNs > prev.atNs) {
+            const double used = double(qint64(cpuTime) - prev.cpuTimeNs) / double(nowNs - prev.atNs);
+            permille = int(qBound(0.0, used * 1000.0 / qMax(1, runner->spec().vcpus), 1000.0));
+        }
+        prev.cpuTimeNs = qint64(cpuTime);
+        prev.atNs = nowNs;
+        const UsageSample sample{.partitionId = runner->record().partitionId, .atMs = atMs, .cpuPermille = permille,
+                                 .memoryUsedMib = qint64(rssKib / 1024), .memoryMib = runner->spec().memoryMib};
+        for (const QPointer<Channel> &w : m_jobWatchers.value(runner->record().jobId))
+            if (w)
+                w->push(sample);
+        for (const QPointer<Channel> &w : std::as_const(m_ownerWatchers))
+            if (w)
+                w->push(sample);
+    }
+    virDomainStatsRecordListFree(records);
+}
+
+// ───────────── markets ─────────────
+
+void LenderAgent::sendHeartbeats()
+{
+    for (MarketLink *l : std::as_const(m_markets))
+        if (l->isConnected())
+            sendHeartbeat(l);
+}
+
+void LenderAgent::sendHeartbeat(MarketLink *link)
+{
+    LenderHeartbeat hb;
+    hb.agentAddress = advertisedAddress();
+    if (Result<QList<PartitionRecord>> ps = m_store->partitions(); ps.ok())
+        for (const PartitionRecord &p : std::as_const(*ps))
+            if (p.marketId == link->marketId())
+                hb.partitionIds << p.partitionId;
+    link->notify(hb);
+}
+
+void LenderAgent::setupMarketHandlers(MarketLink *link)
+{
+    Dispatcher &d = link->dispatcher();
+    d.on<ContractStarted>([this, link](const ContractStarted &m, const RequestContext &ctx) {
+        // S48: the market concluded a contract. Only the market that manages the partition may
+        // lend it (FIG. 11): a partition is never lent by two markets.
+        Result<PartitionRecord> p = m_store->partition(m.partitionId);
+        Error refusal;
+        if (!p.ok())
+            refusal = p.error();
+        else if (p->marketId != link->marketId())
+            refusal = Error(ErrorCode::Conflict, QStringLiteral("partition %1 is not registered with this market").arg(m.partitionId));
+        if (!refusal.isError()) {
+            ContractRecord c{.contractId = m.contractId, .partitionId = m.partitionId, .borrowerId = m.borrowerId,
+                             .keyHash = m.keyHash, .marketId = link->marketId(), .startedAtMs = m.startedAtMs,
+                             .endedAtMs = 0, .maxDurationS = m.maxDurationS, .ratePerHour = p->ratePerHour};
+            if (Result<void> r = m_store->startContract(c); !r.ok() && r.error().code != ErrorCode::AlreadyExists)
+                refusal = r.error();
+        }
+        if (refusal.isError()) {
+            qWarning("lender: contract %s refused: %s", qPrintable(m.contractId), qPrintable(refusal.toString()));
+            ctx.fail(refusal);
+            return;
+        }
+        ctx.reply(Ack{});
+        notifyOwnersById(m.partitionId);
+    });
+    d.on<ContractEnded>([this, link](const ContractEnded &m, const RequestContext &ctx) {
+        Result<ContractRecord> c = m_store->contract(m.contractId);
+        if (!c.ok() || c->marketId != link->marketId()) {
+            ctx.fail(c.ok() ? Error(ErrorCode::PermissionDenied, QStringLiteral("contract %1 belongs to another market").arg(m.contractId))
+                            : c.error());
+            return;
+        }
+        endContractLocally(m.contractId, m.endedAtMs > 0 ? m.endedAtMs : nowMs(), QStringLiteral("the contract ended"));
+        ctx.reply(Ack{});
+    });
+    d.on<AllocationChanged>([this, link](const AllocationChanged &m, const RequestContext &ctx) {
+        // Second embodiment: the market rebalances an externally referenced partition; it takes
+        // effect when the partition is next generated (the next job).
+        Result<PartitionRecord> p = m_store->partition(m.partitionId);
+        if (!p.ok() || p->marketId != link->marketId() || !p->externallyReferenced || !p->contractId.isEmpty()) {
+            ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 cannot be rebalanced now").arg(m.partitionId)));
+            return;
+        }
+        Result<Resources> host = m_virt->hostResources(m_config.dataDir);
+        Result<Resources> reserve = m_store->reserve();
+        Result<Resources> others = allocatedTotal(m.partitionId);
+        if (!host.ok() || !reserve.ok() || !others.ok()) {
+            ctx.fail(Error(ErrorCode::Internal, QStringLiteral("cannot read the machine's budget")));
+            return;
+        }
+        if (Result<void> fits = checkPartitionFits(*host, *reserve, *others, m.resources); !fits.ok()) {
+            ctx.fail(fits.error());
+            return;
+        }
+        PartitionRecord np = *p;
+        np.resources = m.resources;
+        if (Result<void> u = m_store->updatePartition(np); !u.ok()) {
+            ctx.fail(u.error());
+            return;
+        }
+        ctx.reply(Ack{});
+        notifyOwners(np);
+    });
+}
+
+void LenderAgent::endContractLocally(const QString &contractId, qint64 endedAtMs, const QString &why)
+{
+    Result<ContractRecord> c = m_store->contract(contractId);
+    if (!c.ok())
+        return;
+    // The key is dead: a job still running under it stops.
+    for (JobRunner *r : m_runners.values())
+        if (r->record().contractId == contractId) {
+            qInfo("lender: stopping job %s: %s", qPrintable(r->record().jobId), qPrintable(why));
+            r->cancel();
+        }
+    if (Result<void> e = m_store->endContract(contractId, endedAtMs); !e.ok())
+        qWarning("lender: %s", qPrintable(e.error().toString()));
+    notifyOwnersById(c->partitionId);
+}
+
+// ───────────── owner ─────────────
+
+Result<void> LenderAgent::requireOwner(const RequestContext &ctx) const
+{
+    if (ctx.peerRole() != QLatin1String("owner"))
+        return Error(ErrorCode::PermissionDenied, QStringLiteral("only the machine's owner may do this"));
+    return {};
+}
+
+Result<Resources> LenderAgent::allocatedTotal(const QString &exceptPartition)
+{
+    Result<QList<PartitionRecord>> ps = m_store->partitions();
+    if (!ps.ok())
+        return ps.error();
+    Resources total;
+    for (const PartitionRecord &p : std::as_const(*ps))
+        if (p.partitionId != exceptPartition)
+            total += p.resources;
+    return total;
+}
+
+Result<MachineInfo> LenderAgent::machineInfo()
+{
+    Result<Resources> host = m_virt->hostResources(m_config.dataDir);
+    if (!host.ok())
+        return host.error();
+    Result<Resources> reserve = m_store->reserve();
+    if (!reserve.ok())
+        return reserve.error();
+    Result<Resources> allocated = allocatedTotal();
+    if (!allocated.ok())
+        return allocated.error();
+    MachineInfo mi;
+    mi.host = *host;
+    mi.reserve = *reserve;
+    mi.allocated = *allocated;
+    mi.available = MachineBudget{*host, *reserve, *allocated}.available();
+    mi.libvirtUri = m_virt->uri();
+    mi.virtType = m_env.virtType;
+    mi.hostName = m_virt->hostName();
+    return mi;
+}
+
+PartitionState LenderAgent::stateOf(const PartitionRecord &p) const
+{
+    PartitionState s;
+    s.partitionId = p.partitionId;
+    s.conditions = LendingConditions{p.resources, p.osImages, p.ratePerHour, p.maxDurationS};
+    s.state = p.state;
+    s.marketId = p.marketId;
+    s.contractId = p.contractId;
+    s.borrowerId = p.borrowerId;
+    s.earnings = p.earnings;
+    s.externallyReferenced = p.externallyReferenced;
+    for (JobRunner *r : m_runners)
+        if (r->record().partitionId == p.partitionId) {
+            s.jobId = r->record().jobId;
+            s.state = QStringLiteral("running");
+        }
+    return s;
+}
+
+void LenderAgent::notifyOwners(const PartitionRecord &p)
+{
+    const PartitionInfo info{.partition = stateOf(p)};
+    for (const QPointer<Channel> &w : std::as_const(m_ownerWatchers))
+        if (w)
+            w->push(info);
+}
+
+void LenderAgent::notifyOwnersById(const QString &partitionId)
+{
+    if (Result<PartitionRecord> p = m_store->partition(partitionId); p.ok())
+        notifyOwners(*p);
+}
+
+void LenderAgent::setupDispatcher()
+{
+    Dispatcher &d = m_dispatcher;
+
+    d.onCall<MachineShow, MachineInfo>([this](const MachineShow &, const RequestContext &ctx) -> Result<MachineInfo> {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return o.error();
+        return machineInfo();
+    });
+
+    d.onCall<SetReserve, MachineInfo>([this](const SetReserve &m, const RequestContext &ctx) -> Result<MachineInfo> {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return o.error();
+        Result<Resources> host = m_virt->hostResources(m_config.dataDir);
+        if (!host.ok())
+            return host.error();
+        Result<Resources> allocated = allocatedTotal();
+        if (!allocated.ok())
+            return allocated.error();
+        if (Result<void> ok = checkReserve(*host, m.reserve, *allocated); !ok.ok())
+            return ok.error();
+        if (Result<void> s = m_store->setReserve(m.reserve); !s.ok())
+            return s.error();
+        return machineInfo();
+    });
+
+    d.onCall<PartitionCreate, PartitionInfo>([this](const PartitionCreate &m, const RequestContext &ctx) -> Result<PartitionInfo> {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return o.error();
+        if (Result<void> shape = checkPartitionShape(m.conditions.resources); !shape.ok())
+            return shape.error();
+        if (m.conditions.ratePerHour.isNegative())
+            return Error(ErrorCode::InvalidArgument, QStringLiteral("the rate cannot be negative"));
+        for (const QString &os : m.conditions.osImages)
+            if (!ImageStore::isValidName(os))
+                return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an image name").arg(os));
+        Result<MachineInfo> mi = machineInfo();
+        if (!mi.ok())
+            return mi.error();
+        if (Result<void> fits = checkPartitionFits(mi->host, mi->reserve, mi->allocated, m.conditions.resources); !fits.ok())
+            return fits.error();
+        PartitionRecord p;
+        p.partitionId = randomId("p", 4);
+        p.resources = m.conditions.resources;
+        p.osImages = m.conditions.osImages.isEmpty() ? QStringList{QStringLiteral("busybox")} : m.conditions.osImages;
+        p.ratePerHour = m.conditions.ratePerHour;
+        p.maxDurationS = m.conditions.maxDurationS;
+        p.createdAtMs = nowMs();
+        if (Result<void> ins = m_store->insertPartition(p); !ins.ok())
+            return ins.error();
+        notifyOwners(p);
+        return PartitionInfo{.partition = stateOf(p)};
+    });
+
+    d.onCall<PartitionAlter, PartitionInfo>([this](const PartitionAlter &m, const RequestContext &ctx) -> Result<PartitionInfo> {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return o.error();
+        Result<PartitionRecord> p = m_store->partition(m.partitionId);
+        if (!p.ok())
+            return p.error();
+        // The lock (FIG. 7): from registration, and always while lent, the allocation is fixed.
+        if (p->state == PartitionStateName::Lent)
+            return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is lent (contract %2): it cannot be changed until the contract ends")
+                                                  .arg(p->partitionId, p->contractId));
+        if (p->state == PartitionStateName::Registered)
+            return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is registered with market %2: withdraw it before changing it")
+                                                  .arg(p->partitionId, p->marketId.left(12)));
+        if (Result<void> shape = checkPartitionShape(m.conditions.resources); !shape.ok())
+            return shape.error();
+        if (m.conditions.ratePerHour.isNegative())
+            return Error(ErrorCode::InvalidArgument, QStringLiteral("the rate cannot be negative"));
+        Result<MachineInfo> mi = machineInfo();
+        if (!mi.ok())
+            return mi.error();
+        if (Result<void> fits = checkPartitionFits(mi->host, mi->reserve, mi->allocated - p->resources, m.conditions.resources);
+            !fits.ok())
+            return fits.error();
+        PartitionRecord np = *p;
+        np.resources = m.conditions.resources;
+        if (!m.conditions.osImages.isEmpty())
+            np.osImages = m.conditions.osImages;
+        np.ratePerHour = m.conditions.ratePerHour;
+        np.maxDurationS = m.conditions.maxDurationS;
+        if (Result<void> u = m_store->updatePartition(np); !u.ok())
+            return u.error();
+        notifyOwners(np);
+        return PartitionInfo{.partition = stateOf(np)};
+    });
+
+    d.onCall<PartitionDelete, Ack>([this](const PartitionDelete &m, const RequestContext &ctx) -> Result<Ack> {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return o.error();
+        Result<PartitionRecord> p = m_store->partition(m.partitionId);
+        if (!p.ok())
+            return p.error();
+        if (p->isLocked())
+            return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is %2: withdraw it first").arg(p->partitionId, p->state));
+        if (Result<void> del = m_store->deletePartition(m.partitionId); !del.ok())
+            return del.error();
+        return Ack{};
+    });
+
+    d.onCall<PartitionList, PartitionListReply>([this](const PartitionList &, const RequestContext &ctx) -> Result<PartitionListReply> {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return o.error();
+        Result<QList<PartitionRecord>> ps = m_store->partitions();
+        if (!ps.ok())
+            return ps.error();
+        PartitionListReply reply;
+        for (const PartitionRecord &p : std::as_const(*ps))
+            reply.partitions << stateOf(p);
+        return reply;
+    });
+
+    d.on<PartitionRegister>([this](const PartitionRegister &m, const RequestContext &ctx) {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return ctx.fail(o.error());
+        Result<PartitionRecord> p = m_store->partition(m.partitionId);
+        if (!p.ok())
+            return ctx.fail(p.error());
+        if (p->state != PartitionStateName::Unregistered)
+            return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 is already %2").arg(p->partitionId, p->state)));
+        MarketLink *link = nullptr;
+        if (m.marketId.isEmpty()) {
+            if (m_markets.size() != 1)
+                return ctx.fail(Error(ErrorCode::InvalidArgument,
+                                      m_markets.isEmpty() ? QStringLiteral("the agent has no market (start it with --market and --market-id)")
+                                                          : QStringLiteral("the agent works with several markets: name one")));
+            link = m_markets.first();
+        } else {
+            link = market(m.marketId.trimmed().toLower());
+            if (!link)
+                return ctx.fail(Error(ErrorCode::NotFound, QStringLiteral("the agent does not work with market %1").arg(m.marketId)));
+        }
+        RegisterPartition reg{.partitionId = p->partitionId, .lenderName = m_config.lenderName,
+                              .agentAddress = advertisedAddress(),
+                              .conditions = LendingConditions{p->resources, p->osImages, p->ratePerHour, p->maxDurationS},
+                              .externallyReferenced = m.externallyReferenced};
+        const QString partitionId = p->partitionId;
+        link->request<PartitionRegistered>(reg, this, [this, ctx, partitionId, link, ext = m.externallyReferenced](Result<PartitionRegistered> r) {
+            if (!r.ok())
+                return ctx.fail(r.error());
+            Result<PartitionRecord> cur = m_store->partition(partitionId);
+            if (!cur.ok())
+                return ctx.fail(cur.error());
+            PartitionRecord np = *cur;
+            np.state = PartitionStateName::Registered;
+            np.marketId = link->marketId();
+            np.offerId = r->offerId;
+            np.externallyReferenced = ext;
+            if (Result<void> u = m_store->updatePartition(np); !u.ok())
+                return ctx.fail(u.error());
+            notifyOwners(np);
+            ctx.reply(PartitionInfo{.partition = stateOf(np)});
+        });
+    });
+
+    d.on<PartitionWithdraw>([this](const PartitionWithdraw &m, const RequestContext &ctx) {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return ctx.fail(o.error());
+        Result<PartitionRecord> p = m_store->partition(m.partitionId);
+        if (!p.ok())
+            return ctx.fail(p.error());
+        if (p->state == PartitionStateName::Lent && p->marketId.isEmpty()) {
+            // A direct (LAN) lease has no market to end it: withdrawing ends it.
+            endContractLocally(p->contractId, nowMs(), QStringLiteral("the owner ended the direct lease"));
+            notifyOwnersById(m.partitionId);
+            Result<PartitionRecord> np = m_store->partition(m.partitionId);
+            return np.ok() ? ctx.reply(PartitionInfo{.partition = stateOf(*np)}) : ctx.fail(np.error());
+        }
+        if (p->state == PartitionStateName::Lent)
+            return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 is lent (contract %2): it can be withdrawn when the contract ends")
+                                                           .arg(p->partitionId, p->contractId)));
+        if (p->state == PartitionStateName::Unregistered)
+            return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 is not registered").arg(p->partitionId)));
+        MarketLink *link = market(p->marketId);
+        auto finish = [this, ctx, id = p->partitionId] {
+            Result<PartitionRecord> cur = m_store->partition(id);
+            if (!cur.ok())
+                return ctx.fail(cur.error());
+            PartitionRecord np = *cur;
+            np.state = PartitionStateName::Unregistered;
+            np.marketId.clear();
+            np.offerId.clear();
+            np.externallyReferenced = false;
+            if (Result<void> u = m_store->updatePartition(np); !u.ok())
+                return ctx.fail(u.error());
+            notifyOwners(np);
+            ctx.reply(PartitionInfo{.partition = stateOf(np)});
+        };
+        if (!link) {
+            // The market is no longer configured: nothing to tell it.
+            finish();
+            return;
+        }
+        link->request<Ack>(WithdrawPartition{.partitionId = p->partitionId}, this, [ctx, finish](Result<Ack> r) {
+            if (!r.ok())
+                return ctx.fail(r.error());
+            finish();
+        });
+    });
+
+    d.onCall<ImageListRequest, ImageList>([this](const ImageListRequest &, const RequestContext &ctx) -> Result<ImageList> {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return o.error();
+        ImageList l;
+        for (const ImageEntry &e : m_images.list())
+            l.images << e.info();
+        return l;
+    });
+
+    d.onCall<ImageAdd, ImageList>([this](const ImageAdd &m, const RequestContext &ctx) -> Result<ImageList> {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return o.error();
+        Result<ImageEntry> e = m_images.add(m.name, m.directory);
+        if (!e.ok())
+            return e.error();
+        return ImageList{.images = {e->info()}};
+    });
+
+    d.onCall<LendDirect, DirectLease>([this](const LendDirect &m, const RequestContext &ctx) -> Result<DirectLease> {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return o.error();
+        const QString borrower = m.borrowerId.trimmed().toLower();
+        if (!Identity::isValidNodeId(borrower))
+            return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not a borrower node ID (64 hex digits)").arg(m.borrowerId));
+        Result<PartitionRecord> p = m_store->partition(m.partitionId);
+        if (!p.ok())
+            return p.error();
+        if (p->state != PartitionStateName::Unregistered)
+            return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is %2: only an unregistered partition can be lent directly")
+                                                  .arg(p->partitionId, p->state));
+        QByteArray key(32, Qt::Uninitialized);
+        QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(key.data()), 8);
+        ContractRecord c{.contractId = randomId("d", 8), .partitionId = p->partitionId, .borrowerId = borrower,
+                         .keyHash = keyHashOf(key), .marketId = {}, .startedAtMs = nowMs(), .endedAtMs = 0,
+                         .maxDurationS = p->maxDurationS, .ratePerHour = p->ratePerHour};
+        if (Result<void> s = m_store->startContract(c); !s.ok())
+            return s.error();
+        notifyOwnersById(p->partitionId);
+        return DirectLease{.partitionId = p->partitionId, .contractId = c.contractId, .key = key};
+    });
+
+    d.on<OwnerWatch>([this](const OwnerWatch &, const RequestContext &ctx) {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return ctx.fail(o.error());
+        m_ownerWatchers.removeAll(QPointer<Channel>());
+        m_ownerWatchers << QPointer<Channel>(ctx.channel());
+        ctx.reply(Ack{});
+    });
+
+    // borrower
+    d.on<SubmitJob>([this](const SubmitJob &m, const RequestContext &ctx) { submitJob(m, ctx); });
+    d.on<WatchJob>([this](const WatchJob &m, const RequestContext &ctx) { watchJob(m, ctx); });
+    d.on<CancelJob>([this](const CancelJob &m, const RequestContext &ctx) {
+        Result<JobRecord> j = jobForPeer(m.jobId, ctx);
+        if (!j.ok())
+            return ctx.fail(j.error());
+        if (JobRunner *r = m_runners.value(m.jobId))
+            r->cancel();
+        ctx.reply(Ack{});
+    });
+    d.on<FetchJobResult>([this](const FetchJobResult &m, const RequestContext &ctx) {
+        Result<JobRecord> j = jobForPeer(m.jobId, ctx);
+        if (!j.ok())
+            return ctx.fail(j.error());
+        if (!j->isFinished())
+            return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("job %1 is still %2").arg(j->jobId, j->state)));
+        Result<QList<JobFile>> outs = JobRunner::outputs(j->jobDir, kMaxResultBytes);
+        if (!outs.ok())
+            return ctx.fail(outs.error());
+        qint64 used = 0;
+        for (const JobFile &f : std::as_const(*outs))
+            used += f.data.size();
+        JobResult res{.jobId = j->jobId, .state = j->state, .exitCode = j->exitCode, .outputs = *outs,
+                      .console = JobRunner::outputFrom(j->jobDir, 0, qMax<qint64>(0, kMaxResultBytes - used)),
+                      .startedAtMs = j->submittedAtMs, .endedAtMs = j->endedAtMs};
+        ctx.reply(res);
+    });
+}
+
+// ───────────── borrower: jobs (FIG. 9, 15) ─────────────
+
+void LenderAgent::verifyLease(const QString &partitionId, const QString &contractId, const QByteArray &key,
+                              const QString &borrowerId, Verdict done)
+{
+    const auto invalid = [](const QString &why) { return Error(ErrorCode::KeyInvalid, why); };
+    Result<PartitionRecord> p = m_store->partition(partitionId);
+    if (!p.ok())
+        return done(p.error());
+    Result<ContractRecord> c = m_store->contract(contractId);
+    if (c.ok()) {
+        // First embodiment: the market's contract notice gave us the key hash (S52–S54).
+        const bool keyOk = constantTimeEquals(keyHashOf(key), c->keyHash);
+        if (!keyOk || c->borrowerId != borrowerId || c->partitionId != partitionId)
+            return done(invalid(QStringLiteral("the lending key is not valid for this borrower, contract and partition")));
+        if (!c->isRunning())
+            return done(invalid(QStringLiteral("contract %1 has ended; its lending key is no longer valid").arg(contractId)));
+        return done(*c);
+    }
+    // FIG. 15: the lender does not know the contract; ask the market that manages the partition.
+    MarketLink *link = p->marketId.isEmpty() ? nullptr : market(p->marketId);
+    if (!link)
+        return done(invalid(QStringLiteral("contract %1 is unknown here").arg(contractId)));
+    link->request<KeyVerdict>(
+        VerifyKey{.partitionId = partitionId, .borrowerId = borrowerId, .key = key}, this,
+        [this, done, partitionId, borrowerId, contractId, key, link, invalid](Result<KeyVerdict> v) {
+            if (!v.ok())
+                return done(Error(v.error().code == ErrorCode::KeyInvalid ? ErrorCode::KeyInvalid : ErrorCode::ConnectionFailed,
+                                  QStringLiteral("cannot check the lending key with the market: ") + v.error().message));
+            if (!v->valid || (!v->contractId.isEmpty() && v->contractId != contractId))
+                return done(invalid(v->reason.isEmpty() ? QStringLiteral("the market says the lending key is not valid") : v->reason));
+            Result<PartitionRecord> p2 = m_store->partition(partitionId);
+            ContractRecord c{.contractId = contractId, .partitionId = partitionId, .borrowerId = borrowerId,
+                             .keyHash = keyHashOf(key), .marketId = link->marketId(), .startedAtMs = nowMs(),
+                             .endedAtMs = 0, .maxDurationS = 0,
+                             .ratePerHour = p2.ok() ? p2->ratePerHour : Money{}};
+            if (Result<void> s = m_store->startContract(c); !s.ok() && s.error().code != ErrorCode::AlreadyExists)
+                return done(invalid(s.error().message));
+            notifyOwnersById(partitionId);
+            done(c);
+        });
+}
+
+void LenderAgent::submitJob(const SubmitJob &m, const RequestContext &ctx)
+{
+    if (ctx.peerRole() != QLatin1String("borrower"))
+        return ctx.fail(Error(ErrorCode::PermissionDenied, QStringLiteral("jobs are submitted in the borrower role")));
+    if (m.script.isEmpty())
+        return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("the job has no script")));
+    if (m.timeoutS < 0)
+        return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("a negative time limit makes no sense")));
+    const QString borrower = ctx.peerId();
+    verifyLease(m.partitionId, m.contractId, m.key, borrower, [this, m, ctx, borrower](Result<ContractRecord> c) {
+        if (!c.ok())
+            return ctx.fail(c.error());
+        Result<PartitionRecord> p = m_store->partition(m.partitionId);
+        if (!p.ok())
+            return ctx.fail(p.error());
+        for (JobRunner *r : std::as_const(m_runners))
+            if (r->record().partitionId == m.partitionId)
+                return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("job %1 is still running in partition %2")
+                                                               .arg(r->record().jobId, m.partitionId)));
+        const QString os = m.os.isEmpty() ? p->osImages.value(0) : m.os;
+        if (!p->osImages.contains(os))
+            return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("partition %1 offers the OS images %2, not '%3'")
+                                                                  .arg(p->partitionId, p->osImages.join(QStringLiteral(", ")), os)));
+        Result<ImageEntry> image = m_images.find(os);
+        if (!image.ok())
+            return ctx.fail(image.error());
+        if (image->minMemoryMib > p->resources.memoryMib)
+            return ctx.fail(Error(ErrorCode::ResourceExhausted, QStringLiteral("image %1 needs %2 of memory; the partition has %3")
+                                                                    .arg(os, formatSizeMib(image->minMemoryMib),
+                                                                         formatSizeMib(p->resources.memoryMib))));
+        JobRecord rec;
+        rec.jobId = randomId("j", 8);
+        rec.partitionId = p->partitionId;
+        rec.contractId = c->contractId;
+        rec.borrowerId = borrower;
+        rec.os = os;
+        rec.state = QStringLiteral("preparing");
+        rec.domainName = QLatin1String(kDomainPrefix) + rec.jobId;
+        rec.jobDir = QDir(m_config.dataDir).filePath(QStringLiteral("jobs/") + rec.jobId);
+        rec.submittedAtMs = nowMs();
+        rec.timeoutS = m.timeoutS > 0 ? m.timeoutS : m_config.defaultJobTimeoutS;
+        if (c->maxDurationS > 0) {
+            // A job never outlives its contract.
+            const qint64 left = (c->startedAtMs + c->maxDurationS * 1000 - rec.submittedAtMs) / 1000;
+            rec.timeoutS = qMax<qint64>(1, qMin(rec.timeoutS, left));
+        }
+        JobRunner *runner = addRunner(rec, p->resources);
+        if (Result<void> prep = runner->prepare(m.script, m.inputs); !prep.ok()) {
+            m_runners.remove(rec.jobId);
+            m_runnerByDomain.remove(rec.domainName);
+            QDir(rec.jobDir).removeRecursively();
+            runner->deleteLater();
+            return ctx.fail(prep.error());
+        }
+        if (Result<void> ins = m_store->insertJob(rec); !ins.ok()) {
+            m_runners.remove(rec.jobId);
+            m_runnerByDomain.remove(rec.domainName);
+            runner->deleteLater();
+            return ctx.fail(ins.error());
+        }
+        ctx.reply(JobAccepted{.jobId = rec.jobId});
+        notifyOwnersById(rec.partitionId);
+        // Start after the answer has gone out: creating the domain takes a moment.
+        QTimer::singleShot(0, runner, [this, runner, img = *image] { startRunner(runner, img); });
+    });
+}
+
+JobRunner *LenderAgent::addRunner(const JobRecord &record, const Resources &resources)
+{
+    auto *runner = new JobRunner(&m_env, record, resources, this);
+    m_runners.insert(record.jobId, runner);
+    m_runnerByDomain.insert(record.domainName, record.jobId);
+    connect(runner, &JobRunner::output, this, [this](const QString &jobId, qint64 offset, const QByteArray &data) {
+        const JobOutput out{.jobId = jobId, .offset = offset, .data = data};
+        for (const QPointer<Channel> &w : m_jobWatchers.value(jobId))
+            if (w)
+                w->push(out);
+    });
+    connect(runner, &JobRunner::progress, this, [this](const QString &jobId, const QString &stage, qint64 done, qint64 total) {
+        const JobProgress pr{.jobId = jobId, .stage = stage, .done = done, .total = total};
+        for (const QPointer<Channel> &w : m_jobWatchers.value(jobId))
+            if (w)
+                w->push(pr);
+    });
+    connect(runner, &JobRunner::stateChanged, this, &LenderAgent::onJobState);
+    connect(runner, &JobRunner::finished, this, &LenderAgent::onJobFinished);
+    return runner;
+}
+
+void LenderAgent::startRunner(JobRunner *runner, const ImageEntry &image)
+{
+    if (Result<void> r = runner->start(image); !r.ok())
+        qWarning("lender: job %s could not start: %s", qPrintable(runner->record().jobId), qPrintable(r.error().toString()));
+}
+
+void LenderAgent::onJobState(const JobRecord &record)
+{
+    if (Result<void> u = m_store->updateJob(record); !u.ok())
+        qWarning("lender: %s", qPrintable(u.error().toString()));
+    const JobStateChanged ch{.jobId = record.jobId, .state = record.state, .exitCode = record.exitCode, .message = record.message};
+    for (const QPointer<Channel> &w : m_jobWatchers.value(record.jobId))
+        if (w)
+            w->push(ch);
+    // S56–S57: the market hears about the job too.
+    if (Result<ContractRecord> c = m_store->contract(record.contractId); c.ok() && !c->marketId.isEmpty())
+        if (MarketLink *link = market(c->marketId); link && link->isConnected())
+            link->notify(ReportJobState{.contractId = record.contractId, .jobId = record.jobId, .state = record.state,
+                                        .exitCode = record.exitCode});
+}
+
+void LenderAgent::onJobFinished(const JobRecord &record)
+{
+    JobRunner *runner = m_runners.take(record.jobId);
+    m_runnerByDomain.remove(record.domainName);
+    m_cpuSamples.remove(record.jobId);
+    m_lastViolation.remove(record.jobId);
+    m_jobWatchers.remove(record.jobId);
+    if (runner) {
+        runner->disconnect(this);
+        runner->deleteLater();
+    }
+    notifyOwnersById(record.partitionId);
+    emit jobFinished(record);
+}
+
+Result<JobRecord> LenderAgent::jobForPeer(const QString &jobId, const RequestContext &ctx)
+{
+    Result<JobRecord> j = m_store->job(jobId);
+    if (!j.ok())
+        return j.error();
+    if (ctx.peerRole() != QLatin1String("owner") && j->borrowerId != ctx.peerId())
+        return Error(ErrorCode::NotFound, QStringLiteral("unknown job %1").arg(jobId));
+    if (JobRunner *r = m_runners.value(jobId))
+        return r->record();
+    return j;
+}
+
+void LenderAgent::watchJob(const WatchJob &m, const RequestContext &ctx)
+{
+    Result<JobRecord> j = jobForPeer(m.jobId, ctx);
+    if (!j.ok())
+        return ctx.fail(j.error());
+    if (m.fromOffset < 0)
+        return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("negative offset")));
+    ctx.reply(Ack{});
+    Channel *ch = ctx.channel();
+    if (!ch)
+        return;
+    // The backlog first, then live pushes continue exactly where it ends (one thread: no
+    // output can slip in between).
+    JobRunner *runner = m_runners.value(m.jobId);
+    const qint64 end = runner ? runner->outputSize() : QFileInfo(JobRunner::outputPath(j->jobDir)).size();
+    qint64 offset = m.fromOffset;
+    while (offset < end) {
+        const QByteArray chunk = JobRunner::outputFrom(j->jobDir, offset, qMin<qint64>(end - offset, 1024 * 1024));
+        if (chunk.isEmpty())
+            break;
+        ch->push(JobOutput{.jobId = j->jobId, .offset = offset, .data = chunk});
+        offset += chunk.size();
+    }
+    ch->push(JobStateChanged{.jobId = j->jobId, .state = j->state, .exitCode = j->exitCode, .message = j->message});
+    if (runner) {
+        auto &list = m_jobWatchers[m.jobId];
+        list.removeAll(QPointer<Channel>());
+        if (!list.contains(QPointer<Channel>(ch)))
+            list << QPointer<Channel>(ch);
+    }
+}
+
+} // namespace lendable::lender

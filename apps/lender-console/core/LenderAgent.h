@@ -1,0 +1,135 @@
+#pragma once
+// The lender agent: the lending server of the patent (partition control unit 3, partition
+// database 4, lender's interface 5). Serves borrowers (jobs, FIG. 9/15) and the machine's
+// owner (partitions, FIG. 5–7, 12–14) over the protocol, keeps the lock, and talks to each
+// configured market. `lender-console --headless`, the Lender Console and the tests all run
+// this one class.
+
+#include "ImageStore.h"
+#include "JobRunner.h"
+#include "LenderStore.h"
+#include "MarketLink.h"
+#include "Virt.h"
+#include "identity/Identity.h"
+#include "protocol/Dispatcher.h"
+#include "protocol/Server.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QPointer>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+namespace lendable::lender {
+
+struct AgentConfig {
+    QString dataDir;
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 listenPort = 0;
+    /// host:port the markets hand to borrowers; empty = derived from the listen address.
+    QString advertisedAddress;
+    QList<MarketEndpoint> markets;
+    /// Empty = qemu:///system when it answers, else the embedded driver under dataDir.
+    QString libvirtUri;
+    /// Node IDs admitted in the owner role besides the agent's own.
+    QStringList ownerIds;
+    QString virtType = QStringLiteral("qemu");
+    QString lenderName;
+    qint64 defaultJobTimeoutS = 3600;
+    int heartbeatIntervalMs = 10000;
+    int auditIntervalMs = 1000;
+};
+
+class LenderAgent : public QObject {
+    Q_OBJECT
+public:
+    /// Opens identity, database and libvirt; nothing listens yet.
+    static Result<std::unique_ptr<LenderAgent>> create(AgentConfig config);
+    ~LenderAgent() override;
+
+    /// Reconciles with libvirt (restart safety), listens, writes DATA/agent.address and
+    /// connects to the markets.
+    Result<void> start();
+
+    QString nodeId() const { return m_identity.nodeId(); }
+    const Identity &identity() const { return m_identity; }
+    quint16 port() const;
+    /// "ADDR:PORT" the agent listens on (127.0.0.1 when listening on every address).
+    QString localAddress() const;
+    QString advertisedAddress() const;
+    VirtConnection &virt() { return *m_virt; }
+    protocol::Server *server() { return m_server.get(); }
+    LenderStore &store() { return *m_store; }
+    ImageStore &images() { return m_images; }
+    MarketLink *market(const QString &marketId) const;
+    int activeJobCount() const { return int(m_runners.size()); }
+
+    /// Runs the lock audit over every running lent domain now (the timer does it every second).
+    void auditNow();
+
+    static QString addressFilePath(const QString &dataDir);
+
+signals:
+    /// The lock found a lent domain changed behind the agent's back (after trying to restore it).
+    void violationDetected(const QString &partitionId, const QString &detail, bool restored);
+    void jobFinished(const lendable::lender::JobRecord &record);
+    void marketConnected(const QString &marketId);
+
+private:
+    explicit LenderAgent(AgentConfig config);
+    void setupDispatcher();
+    void setupMarketHandlers(MarketLink *link);
+    Result<void> reconcile();
+    void onDomainEvent(const DomainEvent &ev);
+    void sampleUsage();
+    void sendHeartbeats();
+    void sendHeartbeat(MarketLink *link);
+
+    // owner (machine) side
+    Result<protocol::MachineInfo> machineInfo();
+    Result<Resources> allocatedTotal(const QString &exceptPartition = {});
+    protocol::PartitionState stateOf(const PartitionRecord &p) const;
+    void notifyOwners(const PartitionRecord &p);
+    void notifyOwnersById(const QString &partitionId);
+    Result<void> requireOwner(const protocol::RequestContext &ctx) const;
+
+    // borrower side
+    using Verdict = std::function<void(Result<ContractRecord>)>;
+    void verifyLease(const QString &partitionId, const QString &contractId, const QByteArray &key,
+                     const QString &borrowerId, Verdict done);
+    void submitJob(const protocol::SubmitJob &req, const protocol::RequestContext &ctx);
+    void watchJob(const protocol::WatchJob &req, const protocol::RequestContext &ctx);
+    Result<JobRecord> jobForPeer(const QString &jobId, const protocol::RequestContext &ctx);
+    void startRunner(JobRunner *runner, const ImageEntry &image);
+    JobRunner *addRunner(const JobRecord &record, const Resources &resources);
+    void onJobState(const JobRecord &record);
+    void onJobFinished(const JobRecord &record);
+    void endContractLocally(const QString &contractId, qint64 endedAtMs, const QString &why);
+
+    AgentConfig m_config;
+    Identity m_identity;
+    std::optional<LenderStore> m_store;
+    std::unique_ptr<VirtConnection> m_virt;
+    ImageStore m_images;
+    JobEnvironment m_env;
+    std::unique_ptr<protocol::Server> m_server;
+    protocol::Dispatcher m_dispatcher;
+    QList<MarketLink *> m_markets;
+    QHash<QString, JobRunner *> m_runners;                     ///< by job ID, while running
+    QHash<QString, QString> m_runnerByDomain;                  ///< domain name -> job ID
+    QHash<QString, QList<QPointer<protocol::Channel>>> m_jobWatchers;
+    QList<QPointer<protocol::Channel>> m_ownerWatchers;
+    QHash<QString, QString> m_lastViolation;                   ///< job ID -> last reported detail
+    struct CpuSample {
+        qint64 cpuTimeNs = -1;
+        qint64 atNs = 0;
+    };
+    QHash<QString, CpuSample> m_cpuSamples;
+    QTimer m_auditTimer;
+    QTimer m_usageTimer;
+    QTimer m_heartbeatTimer;
+};
+
+} // namespace lendable::lender

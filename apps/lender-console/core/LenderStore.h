@@ -1,0 +1,108 @@
+#pragma once
+// The lender's partition database (FIG. 2: partition ID 41, allocated resources 42, lending
+// flag 43, key hash 44; FIG. 10: managing market / external reference), its contracts
+// and its jobs, in SQLite through common/storage.
+
+#include "model/Money.h"
+#include "model/Resources.h"
+#include "storage/Database.h"
+
+#include <QList>
+#include <QStringList>
+
+#include <optional>
+
+namespace lendable::lender {
+
+namespace PartitionStateName {
+inline const QString Unregistered = QStringLiteral("unregistered");
+inline const QString Registered = QStringLiteral("registered");
+inline const QString Lent = QStringLiteral("lent");
+} // namespace PartitionStateName
+
+struct PartitionRecord {
+    QString partitionId;
+    Resources resources;
+    QStringList osImages;
+    Money ratePerHour;
+    qint64 maxDurationS = 0;
+    QString state = PartitionStateName::Unregistered;  ///< lending flag (FIG. 2, 43)
+    QString marketId;                 ///< managing market (FIG. 10); empty when none
+    QString offerId;
+    bool externallyReferenced = false;
+    QString contractId;               ///< running contract, empty if not lent
+    QString borrowerId;
+    Money earnings;
+    qint64 createdAtMs = 0;
+
+    /// Registered or lent: the allocation is locked.
+    bool isLocked() const { return state != PartitionStateName::Unregistered; }
+};
+
+struct ContractRecord {
+    QString contractId;
+    QString partitionId;
+    QString borrowerId;
+    QByteArray keyHash;               ///< SHA-256 of the lending key; the key itself is never stored
+    QString marketId;                 ///< empty for a direct (LAN) lease
+    qint64 startedAtMs = 0;
+    qint64 endedAtMs = 0;             ///< 0 while running
+    qint64 maxDurationS = 0;
+    Money ratePerHour;
+    bool isRunning() const { return endedAtMs == 0; }
+};
+
+struct JobRecord {
+    QString jobId;
+    QString partitionId;
+    QString contractId;
+    QString borrowerId;
+    QString os;
+    QString state;
+    std::optional<qint32> exitCode;
+    QString message;
+    QString domainName;
+    QString jobDir;
+    qint64 submittedAtMs = 0;
+    qint64 endedAtMs = 0;
+    qint64 timeoutS = 0;
+    bool isFinished() const;
+};
+
+/// Terminal job states.
+bool isFinishedJobState(const QString &state);
+
+class LenderStore {
+public:
+    static Result<LenderStore> open(const QString &dbUrl);
+
+    Result<Resources> reserve();
+    Result<void> setReserve(const Resources &reserve);
+
+    Result<QList<PartitionRecord>> partitions();
+    Result<PartitionRecord> partition(const QString &partitionId);
+    Result<void> insertPartition(const PartitionRecord &p);
+    Result<void> updatePartition(const PartitionRecord &p);
+    Result<void> deletePartition(const QString &partitionId);
+
+    /// Records a contract and marks its partition lent, in one transaction; the update is
+    /// conditional (`contract_id IS NULL`) so a partition is never lent twice: Conflict.
+    Result<void> startContract(const ContractRecord &c);
+    /// Ends a contract (idempotent), frees its partition and adds the earnings.
+    Result<void> endContract(const QString &contractId, qint64 endedAtMs);
+    Result<ContractRecord> contract(const QString &contractId);
+    Result<QList<ContractRecord>> runningContracts();
+
+    Result<void> insertJob(const JobRecord &j);
+    Result<void> updateJob(const JobRecord &j);
+    Result<JobRecord> job(const QString &jobId);
+    Result<QList<JobRecord>> unfinishedJobs();
+
+    Database &database() { return m_db; }
+
+private:
+    explicit LenderStore(Database db) : m_db(std::move(db)) {}
+    Database m_db;
+};
+
+} // namespace lendable::lender

@@ -1,0 +1,29 @@
+#pragma once
+// The lock's watchman: compares a running lent domain's live XML with the lease snapshot
+// and puts back what libvirt lets it put back (memory, vCPUs, memtune hard limit,
+// cputune shares/period/quota). The agent reports every difference to the market,
+// restored or not (ARCHITECTURE.md, "Lock while registered/lent").
+
+#include "DomainXml.h"
+#include "Virt.h"
+
+namespace lendable::lender {
+
+struct AuditResult {
+    QList<TunableDiff> found;      ///< differences seen
+    QList<TunableDiff> remaining;  ///< differences still there after restoring
+    QStringList restoreErrors;     ///< what libvirt refused while restoring
+    bool violated() const { return !found.isEmpty(); }
+    bool restored() const { return violated() && remaining.isEmpty(); }
+    /// "hard_limit 786432 -> 1000 (restored); cpu_shares 1024 -> 5 (restored)"
+    QString detail() const;
+};
+
+/// Reads the live XML of `domainName`, compares it with `lease` and restores what differs.
+/// NotFound when the domain is gone.
+Result<AuditResult> auditAndRestore(VirtConnection &virt, const QString &domainName, const Tunables &lease);
+
+/// Reads the live tunables of a domain (for tests and the owner's view).
+Result<Tunables> liveTunables(VirtConnection &virt, const QString &domainName);
+
+} // namespace lendable::lender

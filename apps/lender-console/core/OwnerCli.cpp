@@ -1,0 +1,413 @@
+#include "OwnerCli.h"
+
+#include "LenderAgent.h"
+#include "identity/Identity.h"
+#include "protocol/SslChannel.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+
+namespace lendable::lender {
+
+using namespace lendable::protocol;
+
+namespace {
+
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("OwnerCli", s);
+}
+
+struct Args {
+    QStringList positional;
+    QHash<QString, QString> options;   ///< "--cpus" -> "2"
+    QSet<QString> flags;               ///< "--json"
+};
+
+const QStringList kValueOptions = {QStringLiteral("--data"), QStringLiteral("--connect"), QStringLiteral("--agent-id"),
+                                   QStringLiteral("--cpus"), QStringLiteral("--memory"), QStringLiteral("--disk"),
+                                   QStringLiteral("--rate"), QStringLiteral("--os"), QStringLiteral("--max-duration"),
+                                   QStringLiteral("--borrower-id"), QStringLiteral("--market-id"), QStringLiteral("--timeout")};
+const QStringList kFlags = {QStringLiteral("--json"), QStringLiteral("--cli"), QStringLiteral("--external"),
+                            QStringLiteral("--help"), QStringLiteral("-h")};
+
+Result<Args> parse(const QStringList &in)
+{
+    Args a;
+    for (qsizetype i = 0; i < in.size(); ++i) {
+        QString arg = in[i];
+        QString value;
+        bool hasInlineValue = false;
+        if (arg.startsWith(QLatin1String("--")) && arg.contains(QLatin1Char('='))) {
+            value = arg.section(QLatin1Char('='), 1);
+            arg = arg.section(QLatin1Char('='), 0, 0);
+            hasInlineValue = true;
+        }
+        if (kFlags.contains(arg)) {
+            a.flags.insert(arg);
+        } else if (kValueOptions.contains(arg)) {
+            if (!hasInlineValue) {
+                if (i + 1 >= in.size())
+                    return Error(ErrorCode::InvalidArgument, tr("%1 needs a value").arg(arg));
+                value = in[++i];
+            }
+            a.options.insert(arg, value);
+        } else if (arg.startsWith(QLatin1String("--"))) {
+            return Error(ErrorCode::InvalidArgument, tr("unknown option %1").arg(arg));
+        } else {
+            a.positional << arg;
+        }
+    }
+    return a;
+}
+
+void out(const QString &s)
+{
+    std::fputs(qPrintable(s), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+int failWith(const Error &e)
+{
+    std::fprintf(stderr, "lender-console: %s\n", qPrintable(e.toString()));
+    return e.code == ErrorCode::InvalidArgument ? 2 : 1;
+}
+
+QJsonObject resourcesJson(const Resources &r)
+{
+    return QJsonObject{{QStringLiteral("cpus"), r.cpus},
+                       {QStringLiteral("memory_mib"), r.memoryMib},
+                       {QStringLiteral("disk_mib"), r.diskMib}};
+}
+
+QJsonObject partitionJson(const PartitionState &p)
+{
+    QJsonObject o = resourcesJson(p.conditions.resources);
+    o.insert(QStringLiteral("partition_id"), p.partitionId);
+    o.insert(QStringLiteral("rate"), p.conditions.ratePerHour.toString());
+    o.insert(QStringLiteral("os_images"), QJsonArray::fromStringList(p.conditions.osImages));
+    o.insert(QStringLiteral("max_duration_s"), p.conditions.maxDurationS);
+    o.insert(QStringLiteral("state"), p.state);
+    o.insert(QStringLiteral("market_id"), p.marketId);
+    o.insert(QStringLiteral("contract_id"), p.contractId);
+    o.insert(QStringLiteral("borrower_id"), p.borrowerId);
+    o.insert(QStringLiteral("job_id"), p.jobId);
+    o.insert(QStringLiteral("earnings"), p.earnings.toString());
+    o.insert(QStringLiteral("externally_referenced"), p.externallyReferenced);
+    o.insert(QStringLiteral("locked"), p.state != QLatin1String("unregistered"));
+    return o;
+}
+
+QString partitionText(const PartitionState &p)
+{
+    QString s = QStringLiteral("%1  %2  rate %3/h  os %4  %5")
+                    .arg(p.partitionId, p.conditions.resources.toString(), p.conditions.ratePerHour.toString(),
+                         p.conditions.osImages.join(QLatin1Char(',')), p.state);
+    if (!p.marketId.isEmpty())
+        s += QStringLiteral("  market %1").arg(p.marketId.left(12));
+    if (!p.borrowerId.isEmpty())
+        s += QStringLiteral("  lent to %1 (contract %2)").arg(p.borrowerId.left(12), p.contractId);
+    if (!p.jobId.isEmpty())
+        s += QStringLiteral("  job %1").arg(p.jobId);
+    s += QStringLiteral("  earned %1").arg(p.earnings.toString());
+    return s;
+}
+
+QString json(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+Result<Resources> resourcesFrom(const Args &a, const Resources &base, bool required)
+{
+    Resources r = base;
+    if (a.options.contains(QStringLiteral("--cpus"))) {
+        bool ok = false;
+        r.cpus = a.options.value(QStringLiteral("--cpus")).toInt(&ok);
+        if (!ok || r.cpus < 0)
+            return Error(ErrorCode::InvalidArgument, tr("--cpus wants a whole number, not '%1'").arg(a.options.value(QStringLiteral("--cpus"))));
+    } else if (required) {
+        return Error(ErrorCode::InvalidArgument, tr("--cpus is required"));
+    }
+    for (const auto &[opt, field] : {std::pair{QStringLiteral("--memory"), &r.memoryMib}, std::pair{QStringLiteral("--disk"), &r.diskMib}}) {
+        if (a.options.contains(opt)) {
+            Result<qint64> v = parseSizeMib(a.options.value(opt));
+            if (!v.ok())
+                return Error(ErrorCode::InvalidArgument, opt + QStringLiteral(": ") + v.error().message);
+            *field = *v;
+        } else if (required) {
+            return Error(ErrorCode::InvalidArgument, tr("%1 is required (e.g. 512M, 2G)").arg(opt));
+        }
+    }
+    return r;
+}
+
+Result<LendingConditions> conditionsFrom(const Args &a, LendingConditions base, bool required)
+{
+    Result<Resources> r = resourcesFrom(a, base.resources, required);
+    if (!r.ok())
+        return r.error();
+    base.resources = *r;
+    if (a.options.contains(QStringLiteral("--rate"))) {
+        Result<Money> m = Money::parse(a.options.value(QStringLiteral("--rate")));
+        if (!m.ok())
+            return Error(ErrorCode::InvalidArgument, QStringLiteral("--rate: ") + m.error().message);
+        base.ratePerHour = *m;
+    } else if (required) {
+        return Error(ErrorCode::InvalidArgument, tr("--rate is required (price per hour, e.g. 0.5)"));
+    }
+    if (a.options.contains(QStringLiteral("--os")))
+        base.osImages = a.options.value(QStringLiteral("--os")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    else if (required)
+        base.osImages = {QStringLiteral("busybox")};
+    if (a.options.contains(QStringLiteral("--max-duration"))) {
+        bool ok = false;
+        base.maxDurationS = a.options.value(QStringLiteral("--max-duration")).toLongLong(&ok);
+        if (!ok || base.maxDurationS < 0)
+            return Error(ErrorCode::InvalidArgument, tr("--max-duration wants seconds"));
+    }
+    return base;
+}
+
+struct Connection {
+    std::unique_ptr<SslChannel> channel;
+};
+
+Result<Connection> connectToAgent(const Args &a, const QString &defaultDataDir)
+{
+    const QString dataDir = QDir(a.options.value(QStringLiteral("--data"), defaultDataDir)).absolutePath();
+    Result<Identity> id = Identity::load(dataDir);
+    if (!id.ok())
+        return Error(ErrorCode::IdentityError,
+                     tr("no owner identity in %1 (run the CLI with the agent's --data directory): %2").arg(dataDir, id.error().message));
+    QString address = a.options.value(QStringLiteral("--connect"));
+    QString agentId = a.options.value(QStringLiteral("--agent-id"));
+    QFile af(LenderAgent::addressFilePath(dataDir));
+    if (af.open(QIODevice::ReadOnly)) {
+        const QStringList lines = QString::fromUtf8(af.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        if (address.isEmpty())
+            address = lines.value(0).trimmed();
+        if (agentId.isEmpty())
+            agentId = lines.value(1).trimmed();
+    }
+    if (address.isEmpty())
+        return Error(ErrorCode::ConnectionFailed,
+                     tr("no running agent found for %1 (start `lender-console --headless --data %1 …` or pass --connect ADDR:PORT)").arg(dataDir));
+    if (agentId.isEmpty())
+        agentId = id->nodeId();
+    Result<MarketEndpoint> ep = MarketEndpoint::parse(address, agentId);
+    if (!ep.ok())
+        return ep.error();
+    HandshakeConfig hc;
+    hc.localNodeId = id->nodeId();
+    hc.localRole = QStringLiteral("owner");
+    Connection c;
+    c.channel.reset(SslChannel::connectTo(ep->host, ep->port, *id, ep->marketId, hc));
+    if (Result<void> up = c.channel->waitEstablished(15000); !up.ok())
+        return Error(up.error().code, tr("cannot reach the agent at %1: %2").arg(address, up.error().message));
+    return c;
+}
+
+} // namespace
+
+QString ownerCliUsage()
+{
+    return tr("usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND\n"
+              "  machine show\n"
+              "  machine reserve --cpus N --memory SIZE --disk SIZE\n"
+              "  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]\n"
+              "  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]\n"
+              "  partition register ID [--market-id ID] [--external]\n"
+              "  partition withdraw ID\n"
+              "  partition delete ID\n"
+              "  partition list\n"
+              "  partition lend-direct ID --borrower-id ID\n"
+              "  image list\n"
+              "  image add NAME DIR\n"
+              "Sizes accept 512M, 2G. Exit status 0 on success.");
+}
+
+int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
+{
+    Result<Args> parsed = parse(rawArgs);
+    if (!parsed.ok())
+        return failWith(parsed.error());
+    const Args &a = *parsed;
+    if (a.flags.contains(QStringLiteral("--help")) || a.flags.contains(QStringLiteral("-h")) || a.positional.size() < 2) {
+        if (a.positional.size() < 2 && !a.flags.contains(QStringLiteral("--help"))) {
+            std::fprintf(stderr, "%s\n", qPrintable(ownerCliUsage()));
+            return 2;
+        }
+        out(ownerCliUsage());
+        return 0;
+    }
+    const bool asJson = a.flags.contains(QStringLiteral("--json"));
+    const QString noun = a.positional[0];
+    const QString verb = a.positional[1];
+    const QString arg1 = a.positional.value(2);
+    const QString arg2 = a.positional.value(3);
+    const int timeoutMs = a.options.value(QStringLiteral("--timeout"), QStringLiteral("60000")).toInt();
+
+    auto usage = [](const QString &what) { return failWith(Error(ErrorCode::InvalidArgument, what)); };
+    const bool known = (noun == QLatin1String("machine") && (verb == QLatin1String("show") || verb == QLatin1String("reserve"))) ||
+                       (noun == QLatin1String("partition") &&
+                        QStringList{QStringLiteral("create"), QStringLiteral("alter"), QStringLiteral("register"),
+                                    QStringLiteral("withdraw"), QStringLiteral("delete"), QStringLiteral("list"),
+                                    QStringLiteral("lend-direct")}
+                            .contains(verb)) ||
+                       (noun == QLatin1String("image") && (verb == QLatin1String("list") || verb == QLatin1String("add")));
+    if (!known)
+        return usage(tr("unknown command '%1 %2'\n%3").arg(noun, verb, ownerCliUsage()));
+    const bool needsId = noun == QLatin1String("partition") && verb != QLatin1String("create") && verb != QLatin1String("list");
+    if (needsId && arg1.isEmpty())
+        return usage(tr("partition %1 needs a partition ID").arg(verb));
+    if (noun == QLatin1String("image") && verb == QLatin1String("add") && (arg1.isEmpty() || arg2.isEmpty()))
+        return usage(tr("image add needs NAME and DIR"));
+
+    // Validate arguments before connecting: a typo should not wait for the network.
+    LendingConditions createConditions;
+    Resources reserve;
+    if (noun == QLatin1String("partition") && verb == QLatin1String("create")) {
+        Result<LendingConditions> c = conditionsFrom(a, {}, true);
+        if (!c.ok())
+            return failWith(c.error());
+        createConditions = *c;
+    } else if (noun == QLatin1String("machine") && verb == QLatin1String("reserve")) {
+        Result<Resources> r = resourcesFrom(a, {}, true);
+        if (!r.ok())
+            return failWith(r.error());
+        reserve = *r;
+    } else if (verb == QLatin1String("lend-direct") && !a.options.contains(QStringLiteral("--borrower-id"))) {
+        return usage(tr("partition lend-direct needs --borrower-id ID"));
+    }
+
+    Result<Connection> conn = connectToAgent(a, defaultDataDir);
+    if (!conn.ok())
+        return failWith(conn.error());
+    Channel &ch = *conn->channel;
+
+    auto printMachine = [&](const MachineInfo &m) {
+        if (asJson) {
+            out(json(QJsonObject{{QStringLiteral("host"), resourcesJson(m.host)},
+                                 {QStringLiteral("reserve"), resourcesJson(m.reserve)},
+                                 {QStringLiteral("allocated"), resourcesJson(m.allocated)},
+                                 {QStringLiteral("available"), resourcesJson(m.available)},
+                                 {QStringLiteral("libvirt_uri"), m.libvirtUri},
+                                 {QStringLiteral("virt_type"), m.virtType},
+                                 {QStringLiteral("host_name"), m.hostName}}));
+        } else {
+            out(tr("host       %1 (%2)").arg(m.host.toString(), m.hostName));
+            out(tr("reserve    %1").arg(m.reserve.toString()));
+            out(tr("allocated  %1").arg(m.allocated.toString()));
+            out(tr("available  %1").arg(m.available.toString()));
+            out(tr("libvirt    %1 (%2)").arg(m.libvirtUri, m.virtType));
+        }
+        return 0;
+    };
+    auto printPartition = [&](const PartitionState &p) {
+        out(asJson ? json(partitionJson(p)) : partitionText(p));
+        return 0;
+    };
+    auto printImages = [&](const ImageList &l) {
+        if (asJson) {
+            QJsonArray arr;
+            for (const ImageInfo &i : l.images)
+                arr << QJsonObject{{QStringLiteral("name"), i.name}, {QStringLiteral("sha256"), i.sha256},
+                                   {QStringLiteral("size_bytes"), i.sizeBytes}};
+            out(json(QJsonObject{{QStringLiteral("images"), arr}}));
+        } else {
+            for (const ImageInfo &i : l.images)
+                out(QStringLiteral("%1  %2  %3 bytes").arg(i.name, i.sha256.left(16)).arg(i.sizeBytes));
+        }
+        return 0;
+    };
+
+    if (noun == QLatin1String("machine")) {
+        Result<MachineInfo> r = verb == QLatin1String("show") ? ch.call<MachineInfo>(MachineShow{}, timeoutMs)
+                                                              : ch.call<MachineInfo>(SetReserve{.reserve = reserve}, timeoutMs);
+        return r.ok() ? printMachine(*r) : failWith(r.error());
+    }
+    if (noun == QLatin1String("image")) {
+        Result<ImageList> r = verb == QLatin1String("list")
+                                  ? ch.call<ImageList>(ImageListRequest{}, timeoutMs)
+                                  : ch.call<ImageList>(ImageAdd{.name = arg1, .directory = QDir(arg2).absolutePath()}, timeoutMs);
+        return r.ok() ? printImages(*r) : failWith(r.error());
+    }
+    if (verb == QLatin1String("list")) {
+        Result<PartitionListReply> r = ch.call<PartitionListReply>(PartitionList{}, timeoutMs);
+        if (!r.ok())
+            return failWith(r.error());
+        if (asJson) {
+            QJsonArray arr;
+            for (const PartitionState &p : r->partitions)
+                arr << partitionJson(p);
+            out(json(QJsonObject{{QStringLiteral("partitions"), arr}}));
+        } else {
+            for (const PartitionState &p : r->partitions)
+                out(partitionText(p));
+        }
+        return 0;
+    }
+    if (verb == QLatin1String("create")) {
+        Result<PartitionInfo> r = ch.call<PartitionInfo>(PartitionCreate{.conditions = createConditions}, timeoutMs);
+        return r.ok() ? printPartition(r->partition) : failWith(r.error());
+    }
+    if (verb == QLatin1String("alter")) {
+        Result<PartitionListReply> list = ch.call<PartitionListReply>(PartitionList{}, timeoutMs);
+        if (!list.ok())
+            return failWith(list.error());
+        std::optional<LendingConditions> current;
+        for (const PartitionState &p : list->partitions)
+            if (p.partitionId == arg1)
+                current = p.conditions;
+        if (!current)
+            return failWith(Error(ErrorCode::NotFound, tr("no partition %1 on this machine").arg(arg1)));
+        Result<LendingConditions> c = conditionsFrom(a, *current, false);
+        if (!c.ok())
+            return failWith(c.error());
+        Result<PartitionInfo> r = ch.call<PartitionInfo>(PartitionAlter{.partitionId = arg1, .conditions = *c}, timeoutMs);
+        return r.ok() ? printPartition(r->partition) : failWith(r.error());
+    }
+    if (verb == QLatin1String("register")) {
+        Result<PartitionInfo> r = ch.call<PartitionInfo>(
+            PartitionRegister{.partitionId = arg1, .marketId = a.options.value(QStringLiteral("--market-id")),
+                              .externallyReferenced = a.flags.contains(QStringLiteral("--external"))},
+            timeoutMs);
+        return r.ok() ? printPartition(r->partition) : failWith(r.error());
+    }
+    if (verb == QLatin1String("withdraw")) {
+        Result<PartitionInfo> r = ch.call<PartitionInfo>(PartitionWithdraw{.partitionId = arg1}, timeoutMs);
+        return r.ok() ? printPartition(r->partition) : failWith(r.error());
+    }
+    if (verb == QLatin1String("delete")) {
+        Result<Ack> r = ch.call<Ack>(PartitionDelete{.partitionId = arg1}, timeoutMs);
+        if (!r.ok())
+            return failWith(r.error());
+        out(asJson ? json(QJsonObject{{QStringLiteral("partition_id"), arg1}, {QStringLiteral("deleted"), true}})
+                   : tr("deleted %1").arg(arg1));
+        return 0;
+    }
+    // lend-direct
+    Result<DirectLease> r = ch.call<DirectLease>(
+        LendDirect{.partitionId = arg1, .borrowerId = a.options.value(QStringLiteral("--borrower-id"))}, timeoutMs);
+    if (!r.ok())
+        return failWith(r.error());
+    const QString keyHex = QString::fromLatin1(r->key.toHex());
+    if (asJson)
+        out(json(QJsonObject{{QStringLiteral("partition_id"), r->partitionId},
+                             {QStringLiteral("contract_id"), r->contractId},
+                             {QStringLiteral("key"), keyHex}}));
+    else
+        out(tr("partition %1 lent directly: contract %2, key %3 (hand it to the borrower; it is shown once)")
+                .arg(r->partitionId, r->contractId, keyHex));
+    return 0;
+}
+
+} // namespace lendable::lender

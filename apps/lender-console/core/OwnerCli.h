@@ -1,0 +1,17 @@
+#pragma once
+// `lender-console --cli …`: the owner's commands for servers without a display. Talks to
+// the running agent in the owner role with the identity of the same --data directory.
+
+#include <QStringList>
+
+namespace lendable::lender {
+
+/// Runs one owner command. `args` are the arguments after the program name (with or
+/// without --cli). Prints the result (text, or JSON with --json) on stdout and failures
+/// on stderr; returns the exit code (0 ok, 2 usage, 1 other failures).
+int runOwnerCli(const QStringList &args, const QString &defaultDataDir);
+
+/// The usage text.
+QString ownerCliUsage();
+
+} // namespace lendable::lender

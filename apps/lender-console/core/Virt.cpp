@@ -1,0 +1,232 @@
+#include "Virt.h"
+
+#include <QDir>
+#include <QHostInfo>
+#include <QMetaObject>
+
+#include <atomic>
+#include <sys/statvfs.h>
+#include <thread>
+
+#include <libvirt/virterror.h>
+
+namespace lendable::lender {
+
+namespace {
+// libvirt prints every error to stderr unless told otherwise; the agent reports errors
+// itself, typed, so the default handler only adds noise.
+void quietErrorHandler(void *, virErrorPtr) {}
+
+void eventTick(int, void *) {}
+} // namespace
+
+Error virtError(const QString &what)
+{
+    const char *msg = virGetLastErrorMessage();
+    return Error(ErrorCode::VirtError, msg ? what + QStringLiteral(": ") + QString::fromUtf8(msg) : what);
+}
+
+void ensureVirtEventLoop()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        virInitialize();
+        virSetErrorFunc(nullptr, quietErrorHandler);
+        if (virEventRegisterDefaultImpl() < 0)
+            qWarning("libvirt: cannot register the default event loop: %s", virGetLastErrorMessage());
+        // A periodic timer wakes the loop now and then; nothing else needs it to.
+        virEventAddTimeout(1000, eventTick, nullptr, nullptr);
+        // The loop lives as long as the process: libvirt offers no way to unregister the
+        // default implementation, and connections may deliver events until exit.
+        std::thread([] {
+            virSetErrorFunc(nullptr, quietErrorHandler);
+            for (;;) {
+                if (virEventRunDefaultImpl() < 0)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+        }).detach();
+    });
+}
+
+VirtConnection::VirtConnection(virConnectPtr conn, QString uri)
+    : m_conn(conn)
+    , m_uri(std::move(uri))
+    , m_bridge(std::make_shared<Bridge>())
+{
+    m_bridge->target = this;
+    virSetErrorFunc(nullptr, quietErrorHandler);
+    registerEvents();
+}
+
+VirtConnection::~VirtConnection()
+{
+    {
+        std::lock_guard lock(m_bridge->mutex);
+        m_bridge->target = nullptr;
+    }
+    if (m_lifecycleId >= 0)
+        virConnectDomainEventDeregisterAny(m_conn, m_lifecycleId);
+    if (m_tunableId >= 0)
+        virConnectDomainEventDeregisterAny(m_conn, m_tunableId);
+    if (m_conn)
+        virConnectClose(m_conn);
+}
+
+Result<std::unique_ptr<VirtConnection>> VirtConnection::open(const QString &uri, const QString &dataDir)
+{
+    ensureVirtEventLoop();
+    QString chosen = uri;
+    if (chosen.isEmpty()) {
+        if (virConnectPtr probe = virConnectOpen("qemu:///system")) {
+            return std::unique_ptr<VirtConnection>(new VirtConnection(probe, QStringLiteral("qemu:///system")));
+        }
+        const QString root = QDir(dataDir).absoluteFilePath(QStringLiteral("libvirt"));
+        QDir().mkpath(root);
+        chosen = QStringLiteral("qemu:///embed?root=") + root;
+    }
+    virConnectPtr conn = virConnectOpen(chosen.toUtf8().constData());
+    if (!conn)
+        return virtError(QStringLiteral("cannot open libvirt connection %1").arg(chosen));
+    // A remote daemon that dies would otherwise leave calls hanging: keepalive notices.
+    if (!chosen.startsWith(QLatin1String("test:")) && !chosen.contains(QLatin1String("/embed")))
+        virConnectSetKeepAlive(conn, 5, 3);
+    return std::unique_ptr<VirtConnection>(new VirtConnection(conn, chosen));
+}
+
+QString VirtConnection::driverType() const
+{
+    const char *t = virConnectGetType(m_conn);
+    return t ? QString::fromUtf8(t) : QString();
+}
+
+Result<Resources> VirtConnection::hostResources(const QString &dataDir) const
+{
+    virNodeInfo info;
+    if (virNodeGetInfo(m_conn, &info) < 0)
+        return virtError(QStringLiteral("cannot read host information"));
+    Resources r;
+    r.cpus = int(info.cpus);
+    r.memoryMib = qint64(info.memory / 1024);
+    struct statvfs fs;
+    if (::statvfs(QFile::encodeName(dataDir).constData(), &fs) != 0)
+        return Error(ErrorCode::IoError, QStringLiteral("cannot read the size of the file system holding %1").arg(dataDir));
+    r.diskMib = qint64((quint64(fs.f_blocks) * fs.f_frsize) / (1024 * 1024));
+    return r;
+}
+
+QString VirtConnection::hostName() const
+{
+    char *h = virConnectGetHostname(m_conn);
+    if (!h)
+        return QHostInfo::localHostName();
+    const QString s = QString::fromUtf8(h);
+    free(h);
+    return s;
+}
+
+Result<DomainRef> VirtConnection::createTransient(const QString &xml)
+{
+    virDomainPtr d = virDomainCreateXML(m_conn, xml.toUtf8().constData(), 0);
+    if (!d)
+        return virtError(QStringLiteral("cannot start the partition's domain"));
+    return DomainRef(d);
+}
+
+DomainRef VirtConnection::lookup(const QString &name) const
+{
+    return DomainRef(virDomainLookupByName(m_conn, name.toUtf8().constData()));
+}
+
+Result<QStringList> VirtConnection::activeDomainNames(const QString &prefix) const
+{
+    virDomainPtr *domains = nullptr;
+    const int n = virConnectListAllDomains(m_conn, &domains, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+    if (n < 0)
+        return virtError(QStringLiteral("cannot list domains"));
+    QStringList names;
+    for (int i = 0; i < n; ++i) {
+        const QString name = QString::fromUtf8(virDomainGetName(domains[i]));
+        if (name.startsWith(prefix))
+            names << name;
+        virDomainFree(domains[i]);
+    }
+    free(domains);
+    return names;
+}
+
+Result<QString> VirtConnection::liveXml(virDomainPtr domain) const
+{
+    char *xml = virDomainGetXMLDesc(domain, 0);
+    if (!xml)
+        return virtError(QStringLiteral("cannot read the domain's live XML"));
+    const QString s = QString::fromUtf8(xml);
+    free(xml);
+    return s;
+}
+
+Result<void> VirtConnection::destroy(const QString &name)
+{
+    DomainRef d = lookup(name);
+    if (!d)
+        return {};
+    if (virDomainDestroy(d.get()) < 0) {
+        // It may have ended between lookup and destroy.
+        if (DomainRef again = lookup(name); again && virDomainIsActive(again.get()) == 1)
+            return virtError(QStringLiteral("cannot stop domain %1").arg(name));
+    }
+    return {};
+}
+
+void VirtConnection::registerEvents()
+{
+    auto *opaque1 = new std::shared_ptr<Bridge>(m_bridge);
+    m_lifecycleId = virConnectDomainEventRegisterAny(m_conn, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                     VIR_DOMAIN_EVENT_CALLBACK(lifecycleCallback), opaque1,
+                                                     [](void *p) { delete static_cast<std::shared_ptr<Bridge> *>(p); });
+    if (m_lifecycleId < 0)
+        delete opaque1;
+    auto *opaque2 = new std::shared_ptr<Bridge>(m_bridge);
+    m_tunableId = virConnectDomainEventRegisterAny(m_conn, nullptr, VIR_DOMAIN_EVENT_ID_TUNABLE,
+                                                   VIR_DOMAIN_EVENT_CALLBACK(tunableCallback), opaque2,
+                                                   [](void *p) { delete static_cast<std::shared_ptr<Bridge> *>(p); });
+    if (m_tunableId < 0)
+        delete opaque2;
+}
+
+int VirtConnection::lifecycleCallback(virConnectPtr, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    DomainEvent ev;
+    ev.kind = DomainEvent::Kind::Lifecycle;
+    ev.domainName = QString::fromUtf8(virDomainGetName(dom));
+    ev.lifecycleEvent = event;
+    ev.lifecycleDetail = detail;
+    post(opaque, std::move(ev));
+    return 0;
+}
+
+void VirtConnection::tunableCallback(virConnectPtr, virDomainPtr dom, virTypedParameterPtr, int, void *opaque)
+{
+    DomainEvent ev;
+    ev.kind = DomainEvent::Kind::Tunable;
+    ev.domainName = QString::fromUtf8(virDomainGetName(dom));
+    post(opaque, std::move(ev));
+}
+
+void VirtConnection::post(void *opaque, DomainEvent ev)
+{
+    // Runs on libvirt's event thread: hand the event to the connection's own thread. The
+    // bridge's mutex keeps the target alive while the call is queued; a queued call to an
+    // object deleted later is dropped by Qt.
+    auto bridge = *static_cast<std::shared_ptr<Bridge> *>(opaque);
+    std::lock_guard lock(bridge->mutex);
+    if (VirtConnection *target = bridge->target)
+        QMetaObject::invokeMethod(target, [target, ev] { target->deliver(ev); }, Qt::QueuedConnection);
+}
+
+void VirtConnection::deliver(const DomainEvent &ev)
+{
+    if (m_eventHandler)
+        m_eventHandler(ev);
+}
+
+} // namespace lendable::lender

@@ -1,0 +1,105 @@
+#pragma once
+// The libvirt layer: one connection, its event loop, host facts and a few typed wrappers
+// around the C API (libvirt.h). Everything the agent asks of libvirt goes through here, so
+// libvirt failures become typed VirtError values with libvirt's own message.
+
+#include "model/Resources.h"
+#include "util/Error.h"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include <libvirt/libvirt.h>
+
+namespace lendable::lender {
+
+/// VirtError carrying `what` and libvirt's last error message of this thread.
+Error virtError(const QString &what);
+
+/// Registers libvirt's default event loop implementation once per process and runs it in a
+/// background thread. Needed for domain events, keepalive and the embedded QEMU driver; it
+/// must happen before the first virConnectOpen().
+void ensureVirtEventLoop();
+
+struct DomainDeleter {
+    void operator()(virDomainPtr d) const
+    {
+        if (d)
+            virDomainFree(d);
+    }
+};
+using DomainRef = std::unique_ptr<virDomain, DomainDeleter>;
+
+/// A domain-level event, marshalled to the thread that owns the VirtConnection.
+struct DomainEvent {
+    enum class Kind { Lifecycle, Tunable };
+    Kind kind = Kind::Lifecycle;
+    QString domainName;
+    int lifecycleEvent = 0;   ///< virDomainEventType, for Lifecycle
+    int lifecycleDetail = 0;
+};
+
+/// One open libvirt connection (RAII). Not thread-safe beyond what libvirt itself is: use it
+/// from the thread that opened it. Domain events arrive through `eventHandler` on that thread.
+class VirtConnection : public QObject {
+    Q_OBJECT
+public:
+    ~VirtConnection() override;
+
+    /// Opens `uri`. An empty URI chooses the default: qemu:///system when a libvirt daemon
+    /// answers, else the embedded QEMU driver rooted at `dataDir/libvirt`.
+    static Result<std::unique_ptr<VirtConnection>> open(const QString &uri, const QString &dataDir);
+
+    virConnectPtr raw() const { return m_conn; }
+    QString uri() const { return m_uri; }
+    /// The driver name: "QEMU", "Test", …
+    QString driverType() const;
+    bool isTestDriver() const { return m_uri.startsWith(QLatin1String("test:")); }
+    bool isEmbedded() const { return m_uri.contains(QLatin1String("/embed")); }
+    /// QEMU runs as an unprivileged user (libvirt-qemu) that needs to reach job files.
+    bool runsGuestsUnprivileged() const { return m_uri.startsWith(QLatin1String("qemu:///system")); }
+
+    /// Host CPUs and memory (virNodeGetInfo); disk is the free+used size of the file system
+    /// holding `dataDir` (statvfs).
+    Result<Resources> hostResources(const QString &dataDir) const;
+    QString hostName() const;
+
+    /// Starts a transient domain (virDomainCreateXML); it vanishes when it ends.
+    Result<DomainRef> createTransient(const QString &xml);
+    /// nullptr-holding ref (no error) when no domain has that name.
+    DomainRef lookup(const QString &name) const;
+    /// Names of the active domains whose name starts with `prefix`.
+    Result<QStringList> activeDomainNames(const QString &prefix) const;
+    /// The live XML (flags 0).
+    Result<QString> liveXml(virDomainPtr domain) const;
+    /// Destroys a domain if it is still running; success if it is already gone.
+    Result<void> destroy(const QString &name);
+
+    /// Lifecycle and tunable events of every domain; runs on the owning thread.
+    void setEventHandler(std::function<void(const DomainEvent &)> handler) { m_eventHandler = std::move(handler); }
+
+private:
+    struct Bridge {
+        std::mutex mutex;
+        VirtConnection *target = nullptr;
+    };
+    VirtConnection(virConnectPtr conn, QString uri);
+    void registerEvents();
+    static int lifecycleCallback(virConnectPtr, virDomainPtr dom, int event, int detail, void *opaque);
+    static void tunableCallback(virConnectPtr, virDomainPtr dom, virTypedParameterPtr, int, void *opaque);
+    static void post(void *opaque, DomainEvent ev);
+    void deliver(const DomainEvent &ev);
+
+    virConnectPtr m_conn = nullptr;
+    QString m_uri;
+    std::shared_ptr<Bridge> m_bridge;
+    int m_lifecycleId = -1;
+    int m_tunableId = -1;
+    std::function<void(const DomainEvent &)> m_eventHandler;
+};
+
+} // namespace lendable::lender

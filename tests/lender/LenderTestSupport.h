@@ -1,0 +1,189 @@
+#pragma once
+// Test peers for the lender agent's tests, over real TLS:
+//  - TestMarket: a minimal market (NOT the real MarketService, which lives in
+//    apps/market-manager/core): it answers RegisterPartition/WithdrawPartition/VerifyKey,
+//    records reports, and pushes ContractStarted/ContractEnded on demand.
+//  - BorrowerPeer: a borrower connection that collects the agent's pushes.
+
+#include "identity/Identity.h"
+#include "protocol/Dispatcher.h"
+#include "protocol/Server.h"
+#include "protocol/SslChannel.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QTest>
+
+#include <memory>
+
+namespace lendable::lender::testing {
+
+using namespace lendable::protocol;
+
+inline Identity newIdentity(const QString &name)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return Identity::generate(name, now.addDays(-1), now.addDays(30)).value();
+}
+
+inline QByteArray randomKey()
+{
+    QByteArray k(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(k.data()), 8);
+    return k;
+}
+
+class TestMarket : public QObject {
+public:
+    struct Contract {
+        QString contractId;
+        QString partitionId;
+        QString borrowerId;
+        QByteArray key;
+        bool running = true;
+    };
+
+    TestMarket()
+        : m_identity(newIdentity(QStringLiteral("test market")))
+    {
+        HandshakeConfig hc;
+        hc.localNodeId = m_identity.nodeId();
+        hc.localRole = QStringLiteral("market");
+        hc.acceptedRoles = {QStringLiteral("lender")};
+        m_server = std::make_unique<Server>(m_identity, hc);
+        m_dispatcher.onCall<RegisterPartition, PartitionRegistered>([this](const RegisterPartition &m, const RequestContext &) -> Result<PartitionRegistered> {
+            registered << m.partitionId;
+            return PartitionRegistered{.partitionId = m.partitionId, .offerId = QStringLiteral("o-") + m.partitionId};
+        });
+        m_dispatcher.onCall<WithdrawPartition, Ack>([this](const WithdrawPartition &m, const RequestContext &) -> Result<Ack> {
+            for (const Contract &c : std::as_const(contracts))
+                if (c.partitionId == m.partitionId && c.running)
+                    return Error(ErrorCode::Conflict, QStringLiteral("lent"));
+            registered.removeAll(m.partitionId);
+            return Ack{};
+        });
+        m_dispatcher.onCall<LenderHeartbeat, Ack>([this](const LenderHeartbeat &, const RequestContext &) -> Result<Ack> {
+            ++heartbeats;
+            return Ack{};
+        });
+        m_dispatcher.onCall<VerifyKey, KeyVerdict>([this](const VerifyKey &m, const RequestContext &) -> Result<KeyVerdict> {
+            ++verifyCalls;
+            for (const Contract &c : std::as_const(contracts))
+                if (c.partitionId == m.partitionId && c.key == m.key && c.borrowerId == m.borrowerId && c.running)
+                    return KeyVerdict{.valid = true, .contractId = c.contractId, .reason = {}};
+            return KeyVerdict{.valid = false, .contractId = {}, .reason = QStringLiteral("no running contract with that key")};
+        });
+        m_dispatcher.onCall<ReportViolation, Ack>([this](const ReportViolation &m, const RequestContext &) -> Result<Ack> {
+            violations << m;
+            return Ack{};
+        });
+        m_dispatcher.onCall<ReportJobState, Ack>([this](const ReportJobState &m, const RequestContext &) -> Result<Ack> {
+            jobStates << m;
+            return Ack{};
+        });
+        connect(m_server.get(), &Server::channelEstablished, this, [this](Channel *c) {
+            m_dispatcher.attach(c);
+            m_lender = c;
+        });
+        if (Result<void> l = m_server->listen(QHostAddress::LocalHost, 0); !l.ok())
+            qFatal("test market cannot listen: %s", qPrintable(l.error().toString()));
+    }
+
+    QString id() const { return m_identity.nodeId(); }
+    QString address() const { return QStringLiteral("127.0.0.1:%1").arg(m_server->serverPort()); }
+    bool lenderConnected() const { return m_lender && m_lender->isEstablished(); }
+
+    /// Concludes a contract (S48); with `notify`, the lender hears of it (first embodiment),
+    /// otherwise it has to ask (FIG. 15).
+    Contract startContract(const QString &partitionId, const QString &borrowerId, bool notify = true)
+    {
+        Contract c{QStringLiteral("c-%1").arg(++m_next), partitionId, borrowerId, randomKey(), true};
+        contracts << c;
+        if (notify && m_lender)
+            m_lender->push(ContractStarted{.contractId = c.contractId, .partitionId = partitionId, .borrowerId = borrowerId,
+                                           .keyHash = QCryptographicHash::hash(c.key, QCryptographicHash::Sha256),
+                                           .startedAtMs = QDateTime::currentMSecsSinceEpoch(), .maxDurationS = 0});
+        return c;
+    }
+    void endContract(const QString &contractId)
+    {
+        for (Contract &c : contracts)
+            if (c.contractId == contractId) {
+                c.running = false;
+                if (m_lender)
+                    m_lender->push(ContractEnded{.contractId = c.contractId, .partitionId = c.partitionId,
+                                                 .endedAtMs = QDateTime::currentMSecsSinceEpoch(), .reason = QStringLiteral("borrower")});
+            }
+    }
+
+    QStringList registered;
+    QList<Contract> contracts;
+    QList<ReportViolation> violations;
+    QList<ReportJobState> jobStates;
+    int heartbeats = 0;
+    int verifyCalls = 0;
+
+private:
+    Identity m_identity;
+    std::unique_ptr<Server> m_server;
+    Dispatcher m_dispatcher;
+    QPointer<Channel> m_lender;
+    int m_next = 0;
+};
+
+/// A connection in the borrower (or owner) role that collects the agent's pushes.
+class Peer : public QObject {
+public:
+    Peer(const Identity &identity, const QString &agentAddress, const QString &agentId,
+         const QString &role = QStringLiteral("borrower"))
+        : m_identity(identity)
+    {
+        HandshakeConfig hc;
+        hc.localNodeId = identity.nodeId();
+        hc.localRole = role;
+        const qsizetype colon = agentAddress.lastIndexOf(QLatin1Char(':'));
+        channel = SslChannel::connectTo(agentAddress.left(colon), quint16(agentAddress.mid(colon + 1).toUInt()), identity,
+                                        agentId, hc, this);
+        connect(channel, &Channel::envelopeReceived, this, [this](const Envelope &e) {
+            if (e.type == quint32(MessageType::JobOutput)) {
+                const JobOutput o = decodeMessage<JobOutput>(e).value();
+                if (o.offset == output.size())
+                    output += o.data;
+                else
+                    outputGaps = true;
+            } else if (e.type == quint32(MessageType::JobStateChanged)) {
+                states << decodeMessage<JobStateChanged>(e).value();
+            } else if (e.type == quint32(MessageType::UsageSample)) {
+                usage << decodeMessage<UsageSample>(e).value();
+            } else if (e.type == quint32(MessageType::JobProgress)) {
+                progress << decodeMessage<JobProgress>(e).value();
+            }
+        });
+    }
+    Result<void> waitUp() { return channel->waitEstablished(15000); }
+    QString id() const { return m_identity.nodeId(); }
+    bool hasFinalState() const
+    {
+        for (const JobStateChanged &s : states)
+            if (QStringList{QStringLiteral("succeeded"), QStringLiteral("failed"), QStringLiteral("cancelled"),
+                            QStringLiteral("timed_out"), QStringLiteral("error")}
+                    .contains(s.state))
+                return true;
+        return false;
+    }
+    JobStateChanged lastState() const { return states.isEmpty() ? JobStateChanged{} : states.last(); }
+
+    QPointer<SslChannel> channel;
+    QByteArray output;
+    bool outputGaps = false;
+    QList<JobStateChanged> states;
+    QList<UsageSample> usage;
+    QList<JobProgress> progress;
+
+private:
+    Identity m_identity;
+};
+
+} // namespace lendable::lender::testing

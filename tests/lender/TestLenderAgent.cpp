@@ -1,0 +1,247 @@
+// The lender agent over real TLS, on libvirt's test driver (no VM boots): the owner's
+// partition commands and the lock, registration with a (test) market, and the lending-key
+// checks of FIG. 9/15 — wrong key, ended key, another borrower with the right key.
+
+#include "LenderAgent.h"
+#include "LenderTestSupport.h"
+
+#include <QTemporaryDir>
+
+using namespace lendable;
+using namespace lendable::lender;
+using namespace lendable::lender::testing;
+
+class TestLenderAgent : public QObject {
+    Q_OBJECT
+private slots:
+    void init();
+    void cleanup();
+    void machineAndReserve();
+    void createRefusesWhatTheMachineCannotGive();
+    void lockRefusesAlterWhileRegisteredOrLent();
+    void otherNodesAreNotOwners();
+    void wrongKeyIsRefused();
+    void otherBorrowerWithTheRightKeyIsRefused();
+    void endedKeyIsRefused();
+    void unknownContractIsCheckedWithTheMarket();
+    void directLease();
+
+private:
+    QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
+    QString registeredAndLent(TestMarket::Contract *contract, const QString &borrowerId);
+    Result<JobAccepted> submit(Peer &b, const QString &pid, const QString &cid, const QByteArray &key);
+
+    std::optional<QTemporaryDir> m_dir;
+    std::unique_ptr<TestMarket> m_market;
+    std::unique_ptr<LenderAgent> m_agent;
+    std::unique_ptr<Peer> m_owner;
+    Identity m_borrower = newIdentity(QStringLiteral("borrower"));
+    Identity m_stranger = newIdentity(QStringLiteral("stranger"));
+};
+
+void TestLenderAgent::init()
+{
+    m_dir.emplace();
+    m_market = std::make_unique<TestMarket>();
+    AgentConfig c;
+    c.dataDir = m_dir->path();
+    c.libvirtUri = QStringLiteral("test:///default");
+    c.markets << MarketEndpoint::parse(m_market->address(), m_market->id()).value();
+    Result<std::unique_ptr<LenderAgent>> a = LenderAgent::create(c);
+    QVERIFY2(a.ok(), qPrintable(a.error().toString()));
+    m_agent = std::move(*a);
+    Result<void> s = m_agent->start();
+    QVERIFY2(s.ok(), qPrintable(s.error().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(m_market->lenderConnected(), 15000);
+    m_owner = std::make_unique<Peer>(m_agent->identity(), m_agent->localAddress(), m_agent->nodeId(), QStringLiteral("owner"));
+    QVERIFY(m_owner->waitUp().ok());
+}
+
+void TestLenderAgent::cleanup()
+{
+    m_owner.reset();
+    m_agent.reset();
+    m_market.reset();
+    m_dir.reset();
+}
+
+QString TestLenderAgent::createPartition(int cpus, const QString &mem)
+{
+    Result<PartitionInfo> p = m_owner->channel->call<PartitionInfo>(PartitionCreate{
+        .conditions = LendingConditions{Resources{cpus, parseSizeMib(mem).value(), 1024}, {QStringLiteral("busybox")},
+                                        Money::parse(u"0.5").value(), 0}});
+    if (!p.ok())
+        qWarning() << p.error();
+    return p.ok() ? p->partition.partitionId : QString();
+}
+
+QString TestLenderAgent::registeredAndLent(TestMarket::Contract *contract, const QString &borrowerId)
+{
+    const QString pid = createPartition();
+    Result<PartitionInfo> r = m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false});
+    if (!r.ok() || r->partition.state != QLatin1String("registered"))
+        return {};
+    *contract = m_market->startContract(pid, borrowerId);
+    for (int i = 0; i < 100; ++i) {
+        QTest::qWait(50);
+        if (m_agent->store().partition(pid)->state == PartitionStateName::Lent)
+            return pid;
+    }
+    return {};
+}
+
+Result<JobAccepted> TestLenderAgent::submit(Peer &b, const QString &pid, const QString &cid, const QByteArray &key)
+{
+    return b.channel->call<JobAccepted>(SubmitJob{.contractId = cid, .partitionId = pid, .key = key, .os = QStringLiteral("busybox"),
+                                                  .script = "echo hi\n", .inputs = {}, .timeoutS = 30});
+}
+
+void TestLenderAgent::machineAndReserve()
+{
+    Result<MachineInfo> m = m_owner->channel->call<MachineInfo>(MachineShow{});
+    QVERIFY2(m.ok(), qPrintable(m.error().toString()));
+    QVERIFY(m->host.cpus > 0);
+    QCOMPARE(m->libvirtUri, QStringLiteral("test:///default"));
+    QCOMPARE(m->available, m->host);
+    Result<MachineInfo> r = m_owner->channel->call<MachineInfo>(SetReserve{.reserve = Resources{1, 512, 1024}});
+    QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+    QCOMPARE(r->available, m->host - Resources({1, 512, 1024}));
+    Result<MachineInfo> tooBig = m_owner->channel->call<MachineInfo>(SetReserve{.reserve = m->host + Resources{1, 0, 0}});
+    QCOMPARE(tooBig.error().code, ErrorCode::ResourceExhausted);
+}
+
+void TestLenderAgent::createRefusesWhatTheMachineCannotGive()
+{
+    const MachineInfo m = *m_owner->channel->call<MachineInfo>(MachineShow{});
+    QVERIFY(!createPartition(m.host.cpus).isEmpty());
+    // Every CPU is now allocated: one more is too many, whatever else is asked.
+    Result<PartitionInfo> p = m_owner->channel->call<PartitionInfo>(
+        PartitionCreate{.conditions = LendingConditions{Resources{1, 256, 0}, {}, Money{}, 0}});
+    QCOMPARE(p.error().code, ErrorCode::ResourceExhausted);
+    Result<PartitionInfo> bad = m_owner->channel->call<PartitionInfo>(
+        PartitionCreate{.conditions = LendingConditions{Resources{1, 16, 0}, {}, Money{}, 0}});
+    QCOMPARE(bad.error().code, ErrorCode::InvalidArgument);
+}
+
+void TestLenderAgent::lockRefusesAlterWhileRegisteredOrLent()
+{
+    const QString pid = createPartition();
+    QVERIFY(!pid.isEmpty());
+    const LendingConditions bigger{Resources{1, 512, 1024}, {QStringLiteral("busybox")}, Money::fromMicros(1), 0};
+    QVERIFY(m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = bigger}).ok());
+
+    Result<PartitionInfo> reg = m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false});
+    QVERIFY2(reg.ok(), qPrintable(reg.error().toString()));
+    QCOMPARE(reg->partition.state, QStringLiteral("registered"));
+    QCOMPARE(reg->partition.marketId, m_market->id());
+    QVERIFY(m_market->registered.contains(pid));
+    QCOMPARE(m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = bigger}).error().code,
+             ErrorCode::Conflict);
+    QCOMPARE(m_owner->channel->call<Ack>(PartitionDelete{.partitionId = pid}).error().code, ErrorCode::Conflict);
+
+    const TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId());
+    QTRY_COMPARE_WITH_TIMEOUT(m_agent->store().partition(pid)->state, PartitionStateName::Lent, 10000);
+    QCOMPARE(m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = bigger}).error().code,
+             ErrorCode::Conflict);
+    QCOMPARE(m_owner->channel->call<PartitionInfo>(PartitionWithdraw{.partitionId = pid}).error().code, ErrorCode::Conflict);
+
+    m_market->endContract(c.contractId);
+    QTRY_COMPARE_WITH_TIMEOUT(m_agent->store().partition(pid)->state, PartitionStateName::Registered, 10000);
+    Result<PartitionInfo> w = m_owner->channel->call<PartitionInfo>(PartitionWithdraw{.partitionId = pid});
+    QVERIFY2(w.ok(), qPrintable(w.error().toString()));
+    QCOMPARE(w->partition.state, QStringLiteral("unregistered"));
+    QVERIFY(!m_market->registered.contains(pid));
+    QVERIFY(m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = bigger}).ok());
+}
+
+void TestLenderAgent::otherNodesAreNotOwners()
+{
+    Peer stranger(m_stranger, m_agent->localAddress(), m_agent->nodeId(), QStringLiteral("owner"));
+    const Result<void> up = stranger.waitUp();
+    QVERIFY(!up.ok());
+    QCOMPARE(up.error().code, ErrorCode::PeerNotAllowed);
+    // A borrower connection cannot use owner commands either.
+    Peer borrower(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(borrower.waitUp().ok());
+    QCOMPARE(borrower.channel->call<MachineInfo>(MachineShow{}).error().code, ErrorCode::PermissionDenied);
+}
+
+void TestLenderAgent::wrongKeyIsRefused()
+{
+    TestMarket::Contract c;
+    const QString pid = registeredAndLent(&c, m_borrower.nodeId());
+    QVERIFY(!pid.isEmpty());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    QByteArray wrong = c.key;
+    wrong[0] = char(wrong[0] ^ 1);
+    QCOMPARE(submit(b, pid, c.contractId, wrong).error().code, ErrorCode::KeyInvalid);
+    QCOMPARE(submit(b, pid, c.contractId, QByteArray()).error().code, ErrorCode::KeyInvalid);
+    // The right key gets past the checks (this lender holds no image: NotFound, not KeyInvalid).
+    QCOMPARE(submit(b, pid, c.contractId, c.key).error().code, ErrorCode::NotFound);
+}
+
+void TestLenderAgent::otherBorrowerWithTheRightKeyIsRefused()
+{
+    TestMarket::Contract c;
+    const QString pid = registeredAndLent(&c, m_borrower.nodeId());
+    QVERIFY(!pid.isEmpty());
+    Peer thief(m_stranger, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(thief.waitUp().ok());
+    QCOMPARE(submit(thief, pid, c.contractId, c.key).error().code, ErrorCode::KeyInvalid);
+}
+
+void TestLenderAgent::endedKeyIsRefused()
+{
+    TestMarket::Contract c;
+    const QString pid = registeredAndLent(&c, m_borrower.nodeId());
+    QVERIFY(!pid.isEmpty());
+    m_market->endContract(c.contractId);
+    QTRY_COMPARE_WITH_TIMEOUT(m_agent->store().partition(pid)->state, PartitionStateName::Registered, 10000);
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const Result<JobAccepted> r = submit(b, pid, c.contractId, c.key);
+    QCOMPARE(r.error().code, ErrorCode::KeyInvalid);
+    QVERIFY2(r.error().message.contains(QLatin1String("ended")), qPrintable(r.error().message));
+}
+
+void TestLenderAgent::unknownContractIsCheckedWithTheMarket()
+{
+    const QString pid = createPartition();
+    QVERIFY(m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false}).ok());
+    // FIG. 15: the lender never heard of this contract and must ask the market.
+    const TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId(), false);
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    QCOMPARE(submit(b, pid, c.contractId, randomKey()).error().code, ErrorCode::KeyInvalid);
+    QCOMPARE(m_market->verifyCalls, 1);
+    QCOMPARE(submit(b, pid, c.contractId, c.key).error().code, ErrorCode::NotFound); // past the key check
+    QCOMPARE(m_market->verifyCalls, 2);
+    QCOMPARE(m_agent->store().partition(pid)->state, PartitionStateName::Lent);
+    // Now known locally: no more questions to the market.
+    QCOMPARE(submit(b, pid, c.contractId, c.key).error().code, ErrorCode::NotFound);
+    QCOMPARE(m_market->verifyCalls, 2);
+}
+
+void TestLenderAgent::directLease()
+{
+    const QString pid = createPartition();
+    Result<DirectLease> lease = m_owner->channel->call<DirectLease>(LendDirect{.partitionId = pid, .borrowerId = m_borrower.nodeId()});
+    QVERIFY2(lease.ok(), qPrintable(lease.error().toString()));
+    QCOMPARE(lease->key.size(), 32);
+    QCOMPARE(m_agent->store().partition(pid)->state, PartitionStateName::Lent);
+    Peer thief(m_stranger, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(thief.waitUp().ok());
+    QCOMPARE(submit(thief, pid, lease->contractId, lease->key).error().code, ErrorCode::KeyInvalid);
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    QCOMPARE(submit(b, pid, lease->contractId, lease->key).error().code, ErrorCode::NotFound);
+    // Withdrawing a direct lease ends it; its key dies with it.
+    Result<PartitionInfo> w = m_owner->channel->call<PartitionInfo>(PartitionWithdraw{.partitionId = pid});
+    QVERIFY2(w.ok(), qPrintable(w.error().toString()));
+    QCOMPARE(w->partition.state, QStringLiteral("unregistered"));
+    QCOMPARE(submit(b, pid, lease->contractId, lease->key).error().code, ErrorCode::KeyInvalid);
+}
+
+QTEST_GUILESS_MAIN(TestLenderAgent)
+#include "TestLenderAgent.moc"

@@ -1,0 +1,395 @@
+// Real VMs (label vm): the busybox image booted by the lender agent under qemu:///system
+// (scripts/test-env.sh starts libvirtd). A job prints and exits 3; a job past its limit is
+// stopped; tampering with a lent domain's tunables via virsh is detected, restored and
+// reported; the agent killed with -9 mid-job and restarted finds its job again.
+// The market is a minimal in-test peer (LenderTestSupport.h) over real TLS.
+
+#include "LenderAgent.h"
+#include "LenderTestSupport.h"
+#include "LockGuard.h"
+
+#include <QDir>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QJsonObject>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QTemporaryDir>
+
+using namespace lendable;
+using namespace lendable::lender;
+using namespace lendable::lender::testing;
+
+namespace {
+const QString kUri = QStringLiteral("qemu:///system");
+
+QString binDir()
+{
+    return qEnvironmentVariable("LENDABLE_BINARY_DIR") + QStringLiteral("/bin");
+}
+
+QString imageCache()
+{
+    const QString base = qEnvironmentVariable("LENDABLE_IMAGE_CACHE", QStringLiteral("/var/tmp/lendable-cache"));
+    return base + QStringLiteral("/busybox");
+}
+
+// Runs `lender-console --cli` and returns its stdout; fails the test on a non-zero exit.
+QByteArray cli(const QString &dataDir, const QStringList &args, int *exitCode = nullptr)
+{
+    QProcess p;
+    p.start(binDir() + QStringLiteral("/lender-console"), QStringList{QStringLiteral("--cli"), QStringLiteral("--data"), dataDir} + args);
+    // The test market lives in this process: keep its event loop turning while the CLI runs.
+    QElapsedTimer t;
+    t.start();
+    while (p.state() != QProcess::NotRunning && t.elapsed() < 120000)
+        QTest::qWait(20);
+    if (exitCode)
+        *exitCode = p.exitCode();
+    else if (p.exitCode() != 0)
+        qWarning("cli %s failed: %s", qPrintable(args.join(QLatin1Char(' '))), p.readAllStandardError().constData());
+    return p.readAllStandardOutput();
+}
+// A long-running domain named like the agent's, owned (in its metadata) by `agentId`.
+Result<void> startStrayDomain(VirtConnection &virt, const QString &name, const QString &agentId, const QString &workDir,
+                              const ImageEntry &image)
+{
+    const QString share = workDir + QStringLiteral("/") + name;
+    QDir().mkpath(share + QStringLiteral("/out"));
+    QFile job(share + QStringLiteral("/job.sh"));
+    if (!job.open(QIODevice::WriteOnly) || job.write("sleep 600\n") < 0)
+        return Error(ErrorCode::IoError, QStringLiteral("cannot write ") + job.fileName());
+    job.close();
+    QProcess::execute(QStringLiteral("chown"), {QStringLiteral("-R"), QStringLiteral("libvirt-qemu:kvm"), share});
+    DomainSpec s = partitionDomainSpec(1, 256, QStringLiteral("qemu"));
+    s.hardLimitMib = 0;
+    s.name = name;
+    s.agentId = agentId;
+    s.partitionId = QStringLiteral("p-stray");
+    s.jobId = name;
+    s.kernel = image.kernelPath;
+    s.initrd = image.initrdPath;
+    s.cmdline = image.cmdline;
+    s.shareDir = share;
+    s.consolePath = share + QStringLiteral(".console");
+    Result<DomainRef> d = virt.createTransient(domainXml(s));
+    if (!d.ok())
+        return d.error();
+    return {};
+}
+} // namespace
+
+class TestLenderVm : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void jobPrintsAndExits3();
+    void jobPastItsLimitIsStopped();
+    void tamperingIsDetectedRestoredAndReported();
+    void killedAgentRestartsAndReconciles();
+
+private:
+    struct Lease {
+        QString partitionId;
+        TestMarket::Contract contract;
+    };
+    Lease lendPartition();
+    QString submit(Peer &b, const Lease &l, const QByteArray &script, const QList<JobFile> &inputs, qint64 timeoutS);
+    void release(const Lease &l);
+
+    std::optional<QTemporaryDir> m_dir;
+    std::unique_ptr<TestMarket> m_market;
+    std::unique_ptr<LenderAgent> m_agent;
+    std::unique_ptr<Peer> m_owner;
+    Identity m_borrower = newIdentity(QStringLiteral("vm borrower"));
+};
+
+void TestLenderVm::initTestCase()
+{
+    // The image is built once into a cache directory (a few seconds once the kernel .deb is cached).
+    if (!QFile::exists(imageCache() + QStringLiteral("/image.json"))) {
+        QProcess build;
+        build.setProcessChannelMode(QProcess::MergedChannels);
+        build.start(qEnvironmentVariable("LENDABLE_SOURCE_DIR") + QStringLiteral("/installer/os-images/build-busybox-image.sh"),
+                    {imageCache()});
+        QVERIFY(build.waitForFinished(900000));
+        QVERIFY2(build.exitCode() == 0, build.readAll().constData());
+    }
+    m_dir.emplace(QStringLiteral("/var/tmp/lendable-vmtest-XXXXXX"));
+    QVERIFY(m_dir->isValid());
+    m_market = std::make_unique<TestMarket>();
+    AgentConfig c;
+    c.dataDir = m_dir->path();
+    c.libvirtUri = kUri;
+    c.markets << MarketEndpoint::parse(m_market->address(), m_market->id()).value();
+    Result<std::unique_ptr<LenderAgent>> a = LenderAgent::create(c);
+    QVERIFY2(a.ok(), qPrintable(a.error().toString() + QStringLiteral(" (is libvirtd running? scripts/libvirt-up.sh)")));
+    m_agent = std::move(*a);
+    Result<void> s = m_agent->start();
+    QVERIFY2(s.ok(), qPrintable(s.error().toString()));
+    Result<ImageEntry> img = m_agent->images().add(QStringLiteral("busybox"), imageCache());
+    QVERIFY2(img.ok(), qPrintable(img.error().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(m_market->lenderConnected(), 15000);
+    m_owner = std::make_unique<Peer>(m_agent->identity(), m_agent->localAddress(), m_agent->nodeId(), QStringLiteral("owner"));
+    QVERIFY(m_owner->waitUp().ok());
+}
+
+void TestLenderVm::cleanupTestCase()
+{
+    // Leave no domain behind, whatever failed.
+    if (m_agent)
+        if (Result<QList<JobRecord>> jobs = m_agent->store().unfinishedJobs(); jobs.ok())
+            for (const JobRecord &j : std::as_const(*jobs))
+                (void)m_agent->virt().destroy(j.domainName);
+    m_owner.reset();
+    m_agent.reset();
+}
+
+TestLenderVm::Lease TestLenderVm::lendPartition()
+{
+    Result<PartitionInfo> p = m_owner->channel->call<PartitionInfo>(PartitionCreate{
+        .conditions = LendingConditions{Resources{1, 256, 512}, {QStringLiteral("busybox")}, Money::parse(u"1.5").value(), 0}});
+    if (!p.ok())
+        return {};
+    const QString pid = p->partition.partitionId;
+    if (!m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false}).ok())
+        return {};
+    Lease l{pid, m_market->startContract(pid, m_borrower.nodeId())};
+    for (int i = 0; i < 200 && m_agent->store().partition(pid)->state != PartitionStateName::Lent; ++i)
+        QTest::qWait(50);
+    return l;
+}
+
+// Ends the contract and gives the partition's resources back to the machine.
+void TestLenderVm::release(const Lease &l)
+{
+    m_market->endContract(l.contract.contractId);
+    for (int i = 0; i < 200 && m_agent->store().partition(l.partitionId)->state == PartitionStateName::Lent; ++i)
+        QTest::qWait(50);
+    QVERIFY(m_owner->channel->call<PartitionInfo>(PartitionWithdraw{.partitionId = l.partitionId}).ok());
+    QVERIFY(m_owner->channel->call<Ack>(PartitionDelete{.partitionId = l.partitionId}).ok());
+}
+
+QString TestLenderVm::submit(Peer &b, const Lease &l, const QByteArray &script, const QList<JobFile> &inputs, qint64 timeoutS)
+{
+    Result<JobAccepted> a = b.channel->call<JobAccepted>(SubmitJob{.contractId = l.contract.contractId, .partitionId = l.partitionId,
+                                                                   .key = l.contract.key, .os = QStringLiteral("busybox"),
+                                                                   .script = script, .inputs = inputs, .timeoutS = timeoutS});
+    if (!a.ok()) {
+        qWarning() << "submit:" << a.error();
+        return {};
+    }
+    if (!b.channel->call<Ack>(WatchJob{.jobId = a->jobId, .fromOffset = 0}).ok())
+        return {};
+    return a->jobId;
+}
+
+void TestLenderVm::jobPrintsAndExits3()
+{
+    const Lease l = lendPartition();
+    QVERIFY(!l.partitionId.isEmpty());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const QString jobId = submit(b, l,
+                                 "echo hello from job\n"
+                                 "cat /job/in/a.txt\n"
+                                 "echo result > result.txt\n"
+                                 "sleep 3\n"
+                                 "echo to stderr >&2\n"
+                                 "exit 3\n",
+                                 {JobFile{QStringLiteral("a.txt"), "input one\n"}}, 300);
+    QVERIFY(!jobId.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(b.hasFinalState(), 300000);
+    const JobStateChanged last = b.lastState();
+    QCOMPARE(last.state, QStringLiteral("failed"));
+    QCOMPARE(last.exitCode, std::optional<qint32>(3));
+    QVERIFY(!b.outputGaps);
+    QCOMPARE(b.output, QByteArray("hello from job\ninput one\nto stderr\n"));
+    QStringList seen;
+    for (const JobStateChanged &s : b.states)
+        seen << s.state;
+    QVERIFY2(seen.contains(QStringLiteral("running")), qPrintable(seen.join(QLatin1Char(','))));
+    QVERIFY(!b.progress.isEmpty());
+    QVERIFY2(!b.usage.isEmpty(), "no usage sample during a job of more than 3 s");
+    QCOMPARE(b.usage.first().partitionId, l.partitionId);
+    QCOMPARE(b.usage.first().memoryMib, 256);
+
+    Result<JobResult> r = b.channel->call<JobResult>(FetchJobResult{.jobId = jobId});
+    QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+    QCOMPARE(r->exitCode, std::optional<qint32>(3));
+    QCOMPARE(r->console, b.output);
+    QCOMPARE(r->outputs.size(), 1);
+    QCOMPARE(r->outputs[0].name, QStringLiteral("result.txt"));
+    QCOMPARE(r->outputs[0].data, QByteArray("result\n"));
+    // S57: the market heard about it; the domain and the share are gone.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_market->jobStates.isEmpty() && m_market->jobStates.last().state == QLatin1String("failed"), 10000);
+    QCOMPARE(m_market->jobStates.last().exitCode, std::optional<qint32>(3));
+    QVERIFY(!m_agent->virt().lookup(QStringLiteral("lendable-") + jobId));
+    QVERIFY(!QFileInfo::exists(m_dir->filePath(QStringLiteral("jobs/") + jobId + QStringLiteral("/share"))));
+    release(l);
+}
+
+void TestLenderVm::jobPastItsLimitIsStopped()
+{
+    const Lease l = lendPartition();
+    QVERIFY(!l.partitionId.isEmpty());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const QString jobId = submit(b, l, "echo started\nsleep 600\necho never\n", {}, 20);
+    QVERIFY(!jobId.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(b.hasFinalState(), 300000);
+    QCOMPARE(b.lastState().state, QStringLiteral("timed_out"));
+    QVERIFY(!b.lastState().exitCode);
+    QVERIFY(!b.output.contains("never"));
+    QVERIFY(!m_agent->virt().lookup(QStringLiteral("lendable-") + jobId));
+    release(l);
+}
+
+void TestLenderVm::tamperingIsDetectedRestoredAndReported()
+{
+    const Lease l = lendPartition();
+    QVERIFY(!l.partitionId.isEmpty());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const QString jobId = submit(b, l, "echo up\nsleep 600\n", {}, 600);
+    QVERIFY(!jobId.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(b.output.contains("up"), 300000);
+    const QString dom = QStringLiteral("lendable-") + jobId;
+
+    QSignalSpy spy(m_agent.get(), &LenderAgent::violationDetected);
+    // The machine's owner (or anyone with root) changes the lent domain behind the agent's back.
+    QProcess virsh;
+    virsh.start(QStringLiteral("virsh"), {QStringLiteral("-c"), kUri, QStringLiteral("schedinfo"), dom, QStringLiteral("--live"),
+                                          QStringLiteral("--set"), QStringLiteral("cpu_shares=7")});
+    QVERIFY(virsh.waitForFinished(30000));
+    QVERIFY2(virsh.exitCode() == 0, virsh.readAllStandardError().constData());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_market->violations.isEmpty(), 30000);
+    const ReportViolation v = m_market->violations.first();
+    QCOMPARE(v.partitionId, l.partitionId);
+    QCOMPARE(v.contractId, l.contract.contractId);
+    QVERIFY2(v.detail.contains(QLatin1String("cpu_shares 1024 -> 7")), qPrintable(v.detail));
+    QVERIFY2(v.restored, qPrintable(v.detail));
+    QCOMPARE(liveTunables(m_agent->virt(), dom)->cpuShares, 1024);
+
+    virsh.start(QStringLiteral("virsh"), {QStringLiteral("-c"), kUri, QStringLiteral("memtune"), dom, QStringLiteral("--live"),
+                                          QStringLiteral("--hard-limit"), QStringLiteral("400000")});
+    QVERIFY(virsh.waitForFinished(30000));
+    QVERIFY2(virsh.exitCode() == 0, virsh.readAllStandardError().constData());
+    QTRY_VERIFY_WITH_TIMEOUT(m_market->violations.size() >= 2, 30000);
+    QVERIFY2(m_market->violations.last().detail.contains(QLatin1String("hard_limit")), qPrintable(m_market->violations.last().detail));
+    QVERIFY(m_market->violations.last().restored);
+    const Tunables live = *liveTunables(m_agent->virt(), dom);
+    QCOMPARE(live.hardLimitKib, (256 + 512) * 1024);
+    QVERIFY(spy.count() >= 2);
+
+    QVERIFY(b.channel->call<Ack>(CancelJob{.jobId = jobId}).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(b.hasFinalState(), 60000);
+    QCOMPARE(b.lastState().state, QStringLiteral("cancelled"));
+    QVERIFY(!m_agent->virt().lookup(dom));
+    release(l);
+}
+
+void TestLenderVm::killedAgentRestartsAndReconciles()
+{
+    QTemporaryDir dir(QStringLiteral("/var/tmp/lendable-vmtest-XXXXXX"));
+    QVERIFY(dir.isValid());
+    dir.setAutoRemove(qEnvironmentVariableIsEmpty("LENDABLE_KEEP_TEST_DIRS"));
+    qInfo("restart test data: %s", qPrintable(dir.path()));
+    auto startAgent = [&](QProcess &p) -> QString {
+        p.setProcessChannelMode(QProcess::SeparateChannels);
+        p.setStandardErrorFile(dir.filePath(QStringLiteral("agent.stderr")), QIODevice::Append);
+        p.start(binDir() + QStringLiteral("/lender-console"),
+                {QStringLiteral("--headless"), QStringLiteral("--data"), dir.path(), QStringLiteral("--listen"),
+                 QStringLiteral("127.0.0.1:0"), QStringLiteral("--market"), m_market->address(), QStringLiteral("--market-id"),
+                 m_market->id(), QStringLiteral("--libvirt"), kUri});
+        for (int i = 0; i < 3000 && !p.canReadLine() && p.state() != QProcess::NotRunning; ++i)
+            QTest::qWait(20);
+        const QString line = QString::fromUtf8(p.readLine()).trimmed();
+        if (!line.startsWith(QLatin1String("lender ")))
+            qWarning("agent did not start (state %d, exit %d, error %s): %s %s", int(p.state()), p.exitCode(),
+                     qPrintable(p.errorString()), qPrintable(line), p.readAllStandardError().constData());
+        return line.section(QLatin1Char(' '), -1);
+    };
+    QProcess agent;
+    const QString address = startAgent(agent);
+    QVERIFY(!address.isEmpty());
+
+    // The owner's CLI, as a server without a display would use it.
+    int rc = -1;
+    cli(dir.path(), {QStringLiteral("image"), QStringLiteral("add"), QStringLiteral("busybox"), imageCache()}, &rc);
+    QCOMPARE(rc, 0);
+    const QJsonObject created = QJsonDocument::fromJson(cli(dir.path(), {QStringLiteral("--json"), QStringLiteral("partition"), QStringLiteral("create"),
+                                                                          QStringLiteral("--cpus"), QStringLiteral("1"), QStringLiteral("--memory"),
+                                                                          QStringLiteral("256M"), QStringLiteral("--disk"), QStringLiteral("1G"),
+                                                                          QStringLiteral("--rate"), QStringLiteral("0.25"), QStringLiteral("--os"),
+                                                                          QStringLiteral("busybox")}))
+                                    .object();
+    const QString pid = created.value(QStringLiteral("partition_id")).toString();
+    QVERIFY(!pid.isEmpty());
+    const QJsonObject reg = QJsonDocument::fromJson(cli(dir.path(), {QStringLiteral("--json"), QStringLiteral("partition"),
+                                                                      QStringLiteral("register"), pid})).object();
+    QCOMPARE(reg.value(QStringLiteral("state")).toString(), QStringLiteral("registered"));
+    cli(dir.path(), {QStringLiteral("partition"), QStringLiteral("alter"), pid, QStringLiteral("--cpus"), QStringLiteral("2")}, &rc);
+    QCOMPARE(rc, 1); // locked while registered
+
+    // FIG. 15: no contract notice this time; the agent asks the market.
+    const TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId(), false);
+    Identity lenderIdentity = Identity::load(dir.path()).value();
+    QString jobId;
+    {
+        Peer b(m_borrower, address, lenderIdentity.nodeId());
+        QVERIFY(b.waitUp().ok());
+        Result<JobAccepted> a = b.channel->call<JobAccepted>(SubmitJob{
+            .contractId = c.contractId, .partitionId = pid, .key = c.key, .os = QStringLiteral("busybox"),
+            .script = "echo before\nsleep 12\necho after\nexit 5\n", .inputs = {}, .timeoutS = 300});
+        QVERIFY2(a.ok(), qPrintable(a.error().toString()));
+        jobId = a->jobId;
+        QVERIFY(b.channel->call<Ack>(WatchJob{.jobId = jobId, .fromOffset = 0}).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(b.output.contains("before"), 300000);
+    }
+    agent.kill(); // SIGKILL: no chance to clean up
+    QVERIFY(agent.waitForFinished(10000));
+    // While it is down: a domain of this agent that no job claims (an orphan), and one of
+    // another agent on the same libvirt, which must be left alone.
+    const QString suffix = QString::number(QCoreApplication::applicationPid());
+    const QString orphan = QStringLiteral("lendable-orphan-") + suffix;
+    const QString foreign = QStringLiteral("lendable-foreign-") + suffix;
+    const ImageEntry image = ImageStore(dir.filePath(QStringLiteral("images"))).find(QStringLiteral("busybox")).value();
+    QVERIFY(startStrayDomain(m_agent->virt(), orphan, lenderIdentity.nodeId(), m_dir->path(), image).ok());
+    QVERIFY(startStrayDomain(m_agent->virt(), foreign, newIdentity(QStringLiteral("x")).nodeId(), m_dir->path(), image).ok());
+
+    QProcess agent2;
+    const QString address2 = startAgent(agent2);
+    const bool foreignSurvived = bool(m_agent->virt().lookup(foreign));
+    const bool orphanReaped = !m_agent->virt().lookup(orphan);
+    (void)m_agent->virt().destroy(foreign);
+    (void)m_agent->virt().destroy(orphan);
+    QVERIFY(!address2.isEmpty());
+    // Reconciliation runs before the agent listens: by its "listening" line it is done.
+    QVERIFY(orphanReaped);
+    QVERIFY(foreignSurvived);
+    Peer b(m_borrower, address2, lenderIdentity.nodeId());
+    QVERIFY(b.waitUp().ok());
+    QVERIFY(b.channel->call<Ack>(WatchJob{.jobId = jobId, .fromOffset = 0}).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(b.hasFinalState(), 300000);
+    QVERIFY2(b.lastState().state == QLatin1String("failed"), qPrintable(b.lastState().state + QLatin1Char(' ') + b.lastState().message));
+    QCOMPARE(b.lastState().exitCode, std::optional<qint32>(5));
+    QCOMPARE(b.output, QByteArray("before\nafter\n"));
+    // Nothing leaked: no domain, no share.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_agent->virt().lookup(QStringLiteral("lendable-") + jobId), 10000);
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("jobs/") + jobId + QStringLiteral("/share"))));
+    const QJsonObject list = QJsonDocument::fromJson(cli(dir.path(), {QStringLiteral("--json"), QStringLiteral("partition"), QStringLiteral("list")})).object();
+    QCOMPARE(list.value(QStringLiteral("partitions")).toArray().first().toObject().value(QStringLiteral("state")).toString(),
+             QStringLiteral("lent"));
+    agent2.terminate();
+    QVERIFY(agent2.waitForFinished(15000));
+    QCOMPARE(agent2.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(agent2.exitCode(), 0);
+    m_market->endContract(c.contractId);
+}
+
+QTEST_GUILESS_MAIN(TestLenderVm)
+#include "TestLenderVm.moc"

@@ -1,0 +1,56 @@
+// The machine's arithmetic: lendable partitions never exceed host minus reserve.
+
+#include "PartitionMath.h"
+
+#include <QTest>
+
+using namespace lendable;
+using namespace lendable::lender;
+
+class TestPartitionMath : public QObject {
+    Q_OBJECT
+private slots:
+    void fitsExactly()
+    {
+        const Resources host{8, 16384, 100000};
+        const Resources reserve{2, 4096, 20000};
+        const Resources others{4, 8192, 40000};
+        QVERIFY(checkPartitionFits(host, reserve, others, Resources{2, 4096, 40000}).ok());
+        QCOMPARE((MachineBudget{host, reserve, others + Resources{2, 4096, 40000}}.available()), (Resources{0, 0, 0}));
+    }
+    void eachComponentCanBeExhausted_data()
+    {
+        QTest::addColumn<Resources>("wanted");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("cpus") << Resources{3, 1024, 1000} << QStringLiteral("3 CPUs wanted, 2 available");
+        QTest::newRow("memory") << Resources{1, 4097, 1000} << QStringLiteral("memory wanted, 4G available");
+        QTest::newRow("disk") << Resources{1, 1024, 40001} << QStringLiteral("disk wanted, 40000M available");
+    }
+    void eachComponentCanBeExhausted()
+    {
+        QFETCH(Resources, wanted);
+        QFETCH(QString, mentions);
+        const Result<void> r = checkPartitionFits({8, 16384, 100000}, {2, 4096, 20000}, {4, 8192, 40000}, wanted);
+        QCOMPARE(r.error().code, ErrorCode::ResourceExhausted);
+        QVERIFY2(r.error().message.contains(mentions), qPrintable(r.error().message));
+    }
+    void reserveMustLeaveRoomForPartitions()
+    {
+        const Resources host{4, 8192, 10000};
+        QVERIFY(checkReserve(host, {1, 1024, 1000}, {3, 7168, 9000}).ok());
+        QCOMPARE(checkReserve(host, {2, 1024, 1000}, {3, 7168, 9000}).error().code, ErrorCode::ResourceExhausted);
+        QCOMPARE(checkReserve(host, {5, 0, 0}, {}).error().code, ErrorCode::ResourceExhausted);
+        QCOMPARE(checkReserve(host, {-1, 0, 0}, {}).error().code, ErrorCode::InvalidArgument);
+    }
+    void shape()
+    {
+        QVERIFY(checkPartitionShape({1, 64, 0}).ok());
+        QCOMPARE(checkPartitionShape({0, 512, 0}).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(checkPartitionShape({1, 63, 0}).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(checkPartitionShape({1, 512, -1}).error().code, ErrorCode::InvalidArgument);
+    }
+    void sumAddsUp() { QCOMPARE(sum({{1, 2, 3}, {4, 5, 6}}), (Resources{5, 7, 9})); }
+};
+
+QTEST_GUILESS_MAIN(TestPartitionMath)
+#include "TestPartitionMath.moc"
