@@ -1,45 +1,123 @@
-// Lender Console desktop app.
+// Lender Console desktop app. Without --connect it runs the lender agent in process (the
+// embedded default); with --connect (repeatable) it shows one tab per remote agent, talking
+// to each as its owner.
 
+#include "LenderAgent.h"
+#include "LenderWindow.h"
 #include "app/AppSupport.h"
+#include "protocol/LocalChannel.h"
+#include "protocol/SslChannel.h"
+#include "ui/GuiSupport.h"
 
 #include <QApplication>
-#include <QLabel>
-#include <QMainWindow>
+#include <QFile>
+#include <QMessageBox>
+
+using namespace lendable;
+
+namespace {
+int showFatal(const Error &error)
+{
+    const int rc = app::fail(error);
+    if (qEnvironmentVariable("QT_QPA_PLATFORM") != QStringLiteral("offscreen"))
+        QMessageBox::critical(nullptr, QApplication::translate("main", "Lendable Lender Console"), error.message);
+    return rc;
+}
+} // namespace
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    lendable::app::setApplicationInfo(QStringLiteral("lender-console"));
-    QApplication::setApplicationDisplayName(QApplication::translate("main", "Lender Console"));
+    QApplication application(argc, argv);
+    app::setApplicationInfo(QStringLiteral("lender-console"));
+    QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Lender Console"));
+    QApplication::setQuitOnLastWindowClosed(false); // the tray keeps lending visible
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("main", "Lendable Lender Console: the lender agent (partitions, lock, jobs) and its desktop app."));
-    const lendable::app::CommonOptions common;
+    parser.setApplicationDescription(QApplication::translate("main", "Lendable Lender Console: partition your machine and lend it."));
+    const app::CommonOptions common;
     common.addTo(parser);
-    const QCommandLineOption headless(QStringList{QStringLiteral("headless")}, QCoreApplication::translate("main", "Run the lender agent without a window."));
-    parser.addOption(headless);
-    const QCommandLineOption cli(QStringList{QStringLiteral("cli")}, QCoreApplication::translate("main", "Run one owner command against the running agent (see --cli help)."));
-    parser.addOption(cli);
-    const QCommandLineOption listen(QStringList{QStringLiteral("listen")}, QCoreApplication::translate("main", "Address the agent serves borrowers and the owner on."), QStringLiteral("ADDR:PORT"));
-    parser.addOption(listen);
-    const QCommandLineOption market(QStringList{QStringLiteral("market")}, QCoreApplication::translate("main", "A market to register partitions with (repeatable)."), QStringLiteral("ADDR:PORT"));
-    parser.addOption(market);
-    const QCommandLineOption market_id(QStringList{QStringLiteral("market-id")}, QCoreApplication::translate("main", "Node ID of that market (repeatable, in the same order)."), QStringLiteral("ID"));
-    parser.addOption(market_id);
-    const QCommandLineOption libvirt(QStringList{QStringLiteral("libvirt")}, QCoreApplication::translate("main", "libvirt connection URI."), QStringLiteral("URI"));
-    parser.addOption(libvirt);
-    const QCommandLineOption connect(QStringList{QStringLiteral("connect")}, QCoreApplication::translate("main", "Attach to a running agent instead of starting one (repeatable in the GUI)."), QStringLiteral("ADDR:PORT"));
-    parser.addOption(connect);
-    parser.process(app);
+    const ui::GuiOptions gui;
+    gui.addTo(parser);
+    const QCommandLineOption headless(QStringList{QStringLiteral("headless")}, QApplication::translate("main", "Run without a window (handled by the launcher)."));
+    const QCommandLineOption cli(QStringList{QStringLiteral("cli")}, QApplication::translate("main", "Command-line mode (handled by the launcher)."));
+    const QCommandLineOption listen(QStringList{QStringLiteral("listen")}, QApplication::translate("main", "Where the embedded agent serves borrowers."), QStringLiteral("ADDR:PORT"), QStringLiteral("127.0.0.1:7401"));
+    const QCommandLineOption market(QStringList{QStringLiteral("market")}, QApplication::translate("main", "A market to register with (repeatable)."), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption marketId(QStringList{QStringLiteral("market-id")}, QApplication::translate("main", "Node ID of that market (repeatable)."), QStringLiteral("ID"));
+    const QCommandLineOption libvirt(QStringList{QStringLiteral("libvirt")}, QApplication::translate("main", "libvirt connection URI."), QStringLiteral("URI"));
+    const QCommandLineOption name(QStringList{QStringLiteral("name")}, QApplication::translate("main", "Name shown to borrowers."), QStringLiteral("NAME"));
+    const QCommandLineOption connectTo(QStringList{QStringLiteral("connect")}, QApplication::translate("main", "Attach to a running agent (repeatable: a tab per machine)."), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption agentId(QStringList{QStringLiteral("agent-id")}, QApplication::translate("main", "Node ID of each --connect agent, in order (default: from the data directory's agent.address)."), QStringLiteral("ID"));
+    for (const auto *o : {&headless, &cli, &listen, &market, &marketId, &libvirt, &name, &connectTo, &agentId})
+        parser.addOption(*o);
+    parser.process(application);
 
-    const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("lender-console"));
+    const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("lender-console"));
     if (parser.isSet(common.printId))
-        return lendable::app::printNodeId(dataDir, QStringLiteral("lender"));
+        return app::printNodeId(dataDir, QStringLiteral("lender"));
+    ui::installTranslations(application, QStringLiteral("lender-console"), parser.value(gui.language));
 
-    QMainWindow window;
-    window.setObjectName(QStringLiteral("mainWindow"));
-    window.setCentralWidget(new QLabel(QApplication::translate("main", "Lender Console"), &window));
-    window.resize(1000, 700);
+    std::unique_ptr<lender::LenderAgent> agent;
+    Result<Identity> identity = Identity::loadOrCreate(dataDir, QStringLiteral("lender"));
+    if (!identity.ok())
+        return showFatal(identity.error());
+    lender::LenderWindow window(identity->nodeId());
+    protocol::HandshakeConfig owner;
+    owner.localRole = QStringLiteral("owner");
+
+    if (parser.isSet(connectTo)) {
+        const QStringList addresses = parser.values(connectTo);
+        QStringList ids = parser.values(agentId);
+        if (ids.isEmpty() && addresses.size() == 1) {
+            QFile f(lender::LenderAgent::addressFilePath(dataDir));
+            if (f.open(QIODevice::ReadOnly))
+                ids.append(QString::fromUtf8(f.readAll()).split(QLatin1Char('\n')).value(1).trimmed());
+        }
+        if (ids.size() != addresses.size())
+            return showFatal(Error(ErrorCode::InvalidArgument, QApplication::translate("main", "give one --agent-id per --connect")));
+        for (qsizetype i = 0; i < addresses.size(); ++i) {
+            Result<lender::MarketEndpoint> e = lender::MarketEndpoint::parse(addresses[i], ids[i]);
+            if (!e.ok())
+                return showFatal(e.error());
+            auto *channel = protocol::SslChannel::connectTo(e->host, e->port, *identity, ids[i].toLower(), owner, &application);
+            if (const Result<void> up = channel->waitEstablished(15000); !up.ok())
+                return showFatal(up.error());
+            window.addMachine(channel, addresses[i]);
+        }
+    } else {
+        lender::AgentConfig config;
+        config.dataDir = dataDir;
+        const QString l = parser.value(listen);
+        const int colon = l.lastIndexOf(QLatin1Char(':'));
+        config.listenAddress = QHostAddress(l.left(colon));
+        config.listenPort = quint16(l.mid(colon + 1).toUInt());
+        if (config.listenAddress.isNull() || colon < 0)
+            return showFatal(Error(ErrorCode::InvalidArgument, QApplication::translate("main", "--listen wants ADDR:PORT, not '%1'").arg(l)));
+        const QStringList markets = parser.values(market);
+        const QStringList marketIds = parser.values(marketId);
+        if (markets.size() != marketIds.size())
+            return showFatal(Error(ErrorCode::InvalidArgument, QApplication::translate("main", "give one --market-id per --market")));
+        for (qsizetype i = 0; i < markets.size(); ++i) {
+            Result<lender::MarketEndpoint> e = lender::MarketEndpoint::parse(markets[i], marketIds[i]);
+            if (!e.ok())
+                return showFatal(e.error());
+            config.markets << *e;
+        }
+        config.libvirtUri = parser.value(libvirt);
+        config.lenderName = parser.value(name);
+        Result<std::unique_ptr<lender::LenderAgent>> created = lender::LenderAgent::create(config);
+        if (!created.ok())
+            return showFatal(created.error());
+        agent = std::move(*created);
+        if (const Result<void> started = agent->start(); !started.ok())
+            return showFatal(started.error());
+        protocol::Channel *channel = agent->server()->connectLocal(agent->nodeId(), owner);
+        channel->setParent(&application);
+        if (const Result<void> up = channel->waitEstablished(15000); !up.ok())
+            return showFatal(up.error());
+        window.addMachine(channel, QApplication::translate("main", "This machine (%1)").arg(agent->localAddress()));
+    }
     window.show();
-    return app.exec();
+    if (parser.isSet(gui.screenshot))
+        ui::scheduleScreenshot(&window, parser.value(gui.screenshot));
+    return QApplication::exec();
 }

@@ -1,0 +1,565 @@
+#include "LenderWindow.h"
+
+#include "ui/AboutDialog.h"
+#include "ui/ErrorBanner.h"
+#include "ui/GuiSupport.h"
+#include "ui/UsageChart.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QPainter>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStyle>
+#include <QSystemTrayIcon>
+#include <QTabWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace lendable::lender {
+
+using namespace lendable::protocol;
+
+namespace {
+const QList<QColor> kPartitionColors{QColor(0x3b82f6), QColor(0x10b981), QColor(0xf59e0b), QColor(0x8b5cf6),
+                                     QColor(0xef4444), QColor(0x14b8a6), QColor(0xec4899), QColor(0x84cc16)};
+const QColor kReserveColor(0x6b7280);
+const QColor kFreeColor(0xe5e7eb);
+
+bool lockedState(const QString &state)
+{
+    return state != QStringLiteral("unregistered");
+}
+
+QString stateText(const PartitionState &p)
+{
+    if (p.state == QStringLiteral("unregistered"))
+        return QObject::tr("Not registered — you can change it");
+    if (p.state == QStringLiteral("registered"))
+        return QObject::tr("Registered with market %1 — locked").arg(p.marketId.left(12));
+    if (p.state == QStringLiteral("running"))
+        return QObject::tr("Lent to %1 — job %2 running — locked").arg(p.borrowerId.left(12), p.jobId);
+    if (p.state == QStringLiteral("lent"))
+        return QObject::tr("Lent to %1 (contract %2) — locked").arg(p.borrowerId.left(12), p.contractId);
+    return p.state;
+}
+} // namespace
+
+// ───────────────────────────── machine bar ─────────────────────────────
+
+MachineBar::MachineBar(QWidget *parent)
+    : QWidget(parent)
+{
+    setObjectName(QStringLiteral("machineBar"));
+    setMinimumHeight(96);
+}
+
+void MachineBar::setMachine(const MachineInfo &machine, const QList<PartitionState> &partitions)
+{
+    m_machine = machine;
+    m_partitions = partitions;
+    QStringList tip;
+    tip << tr("Host: %1 vCPU, %2 memory, %3 disk").arg(machine.host.cpus).arg(formatSizeMib(machine.host.memoryMib), formatSizeMib(machine.host.diskMib));
+    tip << tr("Owner's reserve: %1 vCPU, %2, %3").arg(machine.reserve.cpus).arg(formatSizeMib(machine.reserve.memoryMib), formatSizeMib(machine.reserve.diskMib));
+    for (const PartitionState &p : partitions)
+        tip << tr("%1: %2 vCPU, %3, %4").arg(p.partitionId).arg(p.conditions.resources.cpus)
+                   .arg(formatSizeMib(p.conditions.resources.memoryMib), formatSizeMib(p.conditions.resources.diskMib));
+    setToolTip(tip.join(QLatin1Char('\n')));
+    update();
+}
+
+void MachineBar::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const int labelW = 70;
+    const int rowH = (height() - 8) / 3;
+    struct Row {
+        QString name;
+        double total;
+        double reserve;
+        std::function<double(const Resources &)> of;
+        std::function<QString(double)> fmt;
+    };
+    const QList<Row> rows{
+        {tr("CPU"), double(m_machine.host.cpus), double(m_machine.reserve.cpus), [](const Resources &r) { return double(r.cpus); },
+         [](double v) { return QString::number(v, 'f', 0); }},
+        {tr("Memory"), double(m_machine.host.memoryMib), double(m_machine.reserve.memoryMib),
+         [](const Resources &r) { return double(r.memoryMib); }, [](double v) { return formatSizeMib(qint64(v)); }},
+        {tr("Disk"), double(m_machine.host.diskMib), double(m_machine.reserve.diskMib),
+         [](const Resources &r) { return double(r.diskMib); }, [](double v) { return formatSizeMib(qint64(v)); }},
+    };
+    for (int i = 0; i < rows.size(); ++i) {
+        const Row &row = rows[i];
+        const QRectF bar(labelW, 4 + i * rowH, width() - labelW - 4, rowH - 6);
+        painter.setPen(palette().color(QPalette::WindowText));
+        painter.drawText(QRectF(0, bar.top(), labelW - 6, bar.height()), Qt::AlignRight | Qt::AlignVCenter, row.name);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(kFreeColor);
+        painter.drawRoundedRect(bar, 3, 3);
+        if (row.total <= 0)
+            continue;
+        double x = bar.left();
+        auto segment = [&](double amount, const QColor &color, const QString &label) {
+            const double w = bar.width() * qMin(1.0, amount / row.total);
+            if (w <= 0)
+                return;
+            const QRectF r(x, bar.top(), w, bar.height());
+            painter.setBrush(color);
+            painter.drawRect(r);
+            painter.setPen(Qt::white);
+            if (painter.fontMetrics().horizontalAdvance(label) < w - 4)
+                painter.drawText(r, Qt::AlignCenter, label);
+            painter.setPen(Qt::NoPen);
+            x += w;
+        };
+        segment(row.reserve, kReserveColor, tr("owner %1").arg(row.fmt(row.reserve)));
+        for (int p = 0; p < m_partitions.size(); ++p)
+            segment(row.of(m_partitions[p].conditions.resources), kPartitionColors[p % kPartitionColors.size()],
+                    QStringLiteral("%1 %2").arg(m_partitions[p].partitionId.left(8), row.fmt(row.of(m_partitions[p].conditions.resources))));
+    }
+}
+
+// ───────────────────────────── partition card ─────────────────────────────
+
+PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
+    : QGroupBox(parent)
+    , m_state(state)
+    , m_rows(new QVBoxLayout)
+    , m_rate(new QLineEdit(this))
+    , m_images(new QLineEdit(this))
+    , m_lock(new QLabel(this))
+    , m_stateLabel(new QLabel(this))
+    , m_earnings(new QLabel(this))
+    , m_register(new QPushButton(tr("Register"), this))
+    , m_withdraw(new QPushButton(tr("Withdraw"), this))
+    , m_delete(new QPushButton(tr("Delete"), this))
+    , m_usage(new ui::UsageChart(this))
+{
+    setObjectName(QStringLiteral("partitionCard_") + state.partitionId);
+    m_cpu = addControl(tr("vCPUs"), QString(), 1, QStringLiteral("cpu"));
+    m_memory = addControl(tr("Memory"), tr(" MiB"), 64, QStringLiteral("memory"));
+    m_disk = addControl(tr("Disk"), tr(" MiB"), 256, QStringLiteral("disk"));
+    m_rate->setObjectName(QStringLiteral("rateEdit"));
+    m_images->setObjectName(QStringLiteral("imagesEdit"));
+    m_register->setObjectName(QStringLiteral("registerButton"));
+    m_withdraw->setObjectName(QStringLiteral("withdrawButton"));
+    m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
+    m_lock->setObjectName(QStringLiteral("lockIcon"));
+    m_usage->setMinimumHeight(130);
+
+    auto *terms = new QFormLayout;
+    terms->addRow(tr("Rate per hour"), m_rate);
+    terms->addRow(tr("OS images"), m_images);
+    auto *left = new QVBoxLayout;
+    auto *stateRow = new QHBoxLayout;
+    stateRow->addWidget(m_lock);
+    stateRow->addWidget(m_stateLabel, 1);
+    left->addLayout(stateRow);
+    left->addLayout(m_rows);
+    left->addLayout(terms);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_register);
+    buttons->addWidget(m_withdraw);
+    buttons->addWidget(m_delete);
+    buttons->addStretch();
+    buttons->addWidget(m_earnings);
+    left->addLayout(buttons);
+    auto *layout = new QHBoxLayout(this);
+    layout->addLayout(left, 3);
+    layout->addWidget(m_usage, 2);
+
+    connect(m_rate, &QLineEdit::editingFinished, this, &PartitionCard::emitAlter);
+    connect(m_images, &QLineEdit::editingFinished, this, &PartitionCard::emitAlter);
+    connect(m_register, &QPushButton::clicked, this, [this] { emit registerRequested(m_state.partitionId); });
+    connect(m_withdraw, &QPushButton::clicked, this, [this] { emit withdrawRequested(m_state.partitionId); });
+    connect(m_delete, &QPushButton::clicked, this, [this] { emit deleteRequested(m_state.partitionId); });
+}
+
+ResourceControl PartitionCard::addControl(const QString &label, const QString &suffix, int step, const QString &name)
+{
+    ResourceControl c;
+    c.slider = new QSlider(Qt::Horizontal, this);
+    c.slider->setObjectName(name + QStringLiteral("Slider"));
+    c.slider->setSingleStep(step);
+    c.slider->setPageStep(step * 4);
+    c.spin = new QSpinBox(this);
+    c.spin->setObjectName(name + QStringLiteral("SpinBox"));
+    c.spin->setSingleStep(step);
+    c.spin->setSuffix(suffix);
+    c.spin->setKeyboardTracking(false);
+    auto *row = new QHBoxLayout;
+    auto *l = new QLabel(label, this);
+    l->setMinimumWidth(60);
+    row->addWidget(l);
+    row->addWidget(c.slider, 1);
+    row->addWidget(c.spin);
+    m_rows->addLayout(row);
+    connect(c.slider, &QSlider::valueChanged, c.spin, &QSpinBox::setValue);
+    connect(c.spin, &QSpinBox::valueChanged, c.slider, &QSlider::setValue);
+    // A drag ends in one alteration; typing in the spin box does too.
+    connect(c.slider, &QSlider::sliderReleased, this, &PartitionCard::emitAlter);
+    connect(c.spin, &QSpinBox::editingFinished, this, &PartitionCard::emitAlter);
+    connect(c.slider, &QSlider::actionTriggered, this, [this, slider = c.slider](int action) {
+        // Keyboard and page clicks (no drag) change the value without a release.
+        if (action != QAbstractSlider::SliderMove)
+            QTimer::singleShot(0, this, [this, slider] {
+                if (!slider->isSliderDown())
+                    emitAlter();
+            });
+    });
+    return c;
+}
+
+bool PartitionCard::isLocked() const
+{
+    return lockedState(m_state.state);
+}
+
+LendingConditions PartitionCard::editedConditions() const
+{
+    LendingConditions c = m_state.conditions;
+    c.resources = Resources{m_cpu.spin->value(), m_memory.spin->value(), m_disk.spin->value()};
+    if (Result<Money> rate = Money::parse(m_rate->text().trimmed()); rate.ok())
+        c.ratePerHour = *rate;
+    QStringList images;
+    for (const QString &s : m_images->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+        images.append(s.trimmed());
+    if (!images.isEmpty())
+        c.osImages = images;
+    return c;
+}
+
+void PartitionCard::emitAlter()
+{
+    if (m_updating || isLocked())
+        return;
+    const LendingConditions c = editedConditions();
+    if (c == m_state.conditions)
+        return;
+    emit alterRequested(m_state.partitionId, c);
+}
+
+void PartitionCard::setState(const PartitionState &state, const Resources &available)
+{
+    m_updating = true;
+    m_state = state;
+    setTitle(tr("Partition %1").arg(state.partitionId));
+    const Resources &r = state.conditions.resources;
+    // The sliders stop at what the machine can still give this partition.
+    auto set = [](ResourceControl &c, qint64 value, qint64 max, int min) {
+        const int top = int(qMax<qint64>(value, max));
+        c.slider->setRange(min, qMax(min, top));
+        c.spin->setRange(min, qMax(min, top));
+        c.slider->setValue(int(value));
+        c.spin->setValue(int(value));
+    };
+    set(m_cpu, r.cpus, r.cpus + available.cpus, 1);
+    set(m_memory, r.memoryMib, r.memoryMib + available.memoryMib, 64);
+    set(m_disk, r.diskMib, r.diskMib + available.diskMib, 0);
+    if (!m_rate->hasFocus())
+        m_rate->setText(state.conditions.ratePerHour.toString());
+    if (!m_images->hasFocus())
+        m_images->setText(state.conditions.osImages.join(QStringLiteral(", ")));
+    const bool locked = isLocked();
+    for (QWidget *w : {static_cast<QWidget *>(m_cpu.slider), static_cast<QWidget *>(m_cpu.spin),
+                       static_cast<QWidget *>(m_memory.slider), static_cast<QWidget *>(m_memory.spin),
+                       static_cast<QWidget *>(m_disk.slider), static_cast<QWidget *>(m_disk.spin),
+                       static_cast<QWidget *>(m_rate), static_cast<QWidget *>(m_images), static_cast<QWidget *>(m_delete)})
+        w->setEnabled(!locked);
+    m_lock->setPixmap(locked ? style()->standardIcon(QStyle::SP_VistaShield).pixmap(18, 18) : QPixmap());
+    m_lock->setToolTip(locked ? tr("Locked: the allocation cannot change while registered or lent") : QString());
+    m_stateLabel->setText(stateText(state));
+    m_register->setEnabled(state.state == QStringLiteral("unregistered"));
+    m_withdraw->setEnabled(state.state == QStringLiteral("registered"));
+    m_earnings->setText(tr("Earned %1").arg(state.earnings.toString()));
+    m_updating = false;
+}
+
+// ───────────────────────────── machine tab ─────────────────────────────
+
+MachineTab::MachineTab(Channel *owner, QWidget *parent)
+    : QWidget(parent)
+    , m_owner(owner)
+    , m_bar(new MachineBar(this))
+    , m_summary(new QLabel(this))
+    , m_new(new QPushButton(tr("New partition"), this))
+    , m_cardLayout(new QVBoxLayout)
+{
+    m_summary->setObjectName(QStringLiteral("machineSummary"));
+    m_new->setObjectName(QStringLiteral("newPartitionButton"));
+    auto *reserveBox = new QGroupBox(tr("Owner's reserve (never lent)"), this);
+    auto *reserveLayout = new QHBoxLayout(reserveBox);
+    auto addReserve = [&](const QString &label, const QString &suffix, int step, const QString &name) {
+        ResourceControl c;
+        c.slider = new QSlider(Qt::Horizontal, reserveBox);
+        c.slider->setObjectName(name + QStringLiteral("ReserveSlider"));
+        c.spin = new QSpinBox(reserveBox);
+        c.spin->setSuffix(suffix);
+        c.spin->setSingleStep(step);
+        c.spin->setKeyboardTracking(false);
+        reserveLayout->addWidget(new QLabel(label, reserveBox));
+        reserveLayout->addWidget(c.slider, 1);
+        reserveLayout->addWidget(c.spin);
+        connect(c.slider, &QSlider::valueChanged, c.spin, &QSpinBox::setValue);
+        connect(c.spin, &QSpinBox::valueChanged, c.slider, &QSlider::setValue);
+        return c;
+    };
+    m_reserveCpu = addReserve(tr("vCPUs"), QString(), 1, QStringLiteral("cpu"));
+    m_reserveMemory = addReserve(tr("Memory"), tr(" MiB"), 256, QStringLiteral("memory"));
+    m_reserveDisk = addReserve(tr("Disk"), tr(" MiB"), 1024, QStringLiteral("disk"));
+    auto applyReserve = [this] {
+        SetReserve req;
+        req.reserve = Resources{m_reserveCpu.spin->value(), m_reserveMemory.spin->value(), m_reserveDisk.spin->value()};
+        if (req.reserve == m_machine.reserve)
+            return;
+        send<MachineInfo>(req);
+    };
+    for (const ResourceControl &c : {m_reserveCpu, m_reserveMemory, m_reserveDisk}) {
+        connect(c.slider, &QSlider::sliderReleased, this, applyReserve);
+        connect(c.spin, &QSpinBox::editingFinished, this, applyReserve);
+    }
+
+    auto *cards = new QWidget(this);
+    cards->setLayout(m_cardLayout);
+    m_cardLayout->addStretch();
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(cards);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_summary, 1);
+    top->addWidget(m_new);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_bar);
+    layout->addLayout(top);
+    layout->addWidget(reserveBox);
+    layout->addWidget(scroll, 1);
+
+    connect(m_new, &QPushButton::clicked, this, [this] {
+        PartitionCreate req;
+        const Resources &free = m_machine.available;
+        req.conditions.resources = Resources{qMin(1, free.cpus), qMin<qint64>(256, free.memoryMib), qMin<qint64>(1024, free.diskMib)};
+        req.conditions.osImages = {QStringLiteral("busybox")};
+        req.conditions.ratePerHour = Money::fromMicros(1'000'000);
+        send<PartitionInfo>(req);
+    });
+
+    if (m_owner) {
+        // Live: the agent pushes partition changes and usage samples to watching owners.
+        connect(m_owner, &Channel::envelopeReceived, this, [this](const Envelope &e) {
+            if (e.type == quint32(MessageType::PartitionInfo)) {
+                if (Result<PartitionInfo> info = decodeMessage<PartitionInfo>(e); info.ok())
+                    applyPartition(info->partition);
+                refresh();
+            } else if (e.type == quint32(MessageType::UsageSample)) {
+                if (Result<UsageSample> s = decodeMessage<UsageSample>(e); s.ok()) {
+                    if (PartitionCard *c = m_cards.value(s->partitionId))
+                        c->usageChart()->addSample(s->atMs, s->cpuPermille, s->memoryUsedMib, s->memoryMib);
+                }
+            }
+        });
+        m_owner->request<Ack>(OwnerWatch{}, this, [this](Result<Ack> r) {
+            if (!r.ok())
+                emit error(r.error());
+        });
+    }
+    refresh();
+}
+
+template <typename Reply, typename Request>
+void MachineTab::send(const Request &request)
+{
+    if (!m_owner) {
+        emit error(Error(ErrorCode::ConnectionClosed, tr("not connected to the lender agent")));
+        return;
+    }
+    m_owner->request<Reply>(request, this, [this](Result<Reply> r) {
+        if (!r.ok())
+            emit error(r.error());
+        refresh(); // also puts a refused slider back where the agent says it is
+    });
+}
+
+void MachineTab::refresh()
+{
+    if (!m_owner)
+        return;
+    m_owner->request<MachineInfo>(MachineShow{}, this, [this](Result<MachineInfo> r) {
+        if (!r.ok()) {
+            emit error(r.error());
+            return;
+        }
+        m_machine = *r;
+        m_summary->setText(tr("%1 — %2 vCPU, %3 memory, %4 disk · available to lend: %5 vCPU, %6, %7 · %8 (%9)")
+                               .arg(m_machine.hostName)
+                               .arg(m_machine.host.cpus)
+                               .arg(formatSizeMib(m_machine.host.memoryMib), formatSizeMib(m_machine.host.diskMib))
+                               .arg(m_machine.available.cpus)
+                               .arg(formatSizeMib(m_machine.available.memoryMib), formatSizeMib(m_machine.available.diskMib),
+                                    m_machine.libvirtUri, m_machine.virtType));
+        auto setReserve = [](ResourceControl &c, qint64 value, qint64 max) {
+            const QSignalBlocker b1(c.slider), b2(c.spin);
+            c.slider->setRange(0, int(max));
+            c.spin->setRange(0, int(max));
+            c.slider->setValue(int(value));
+            c.spin->setValue(int(value));
+        };
+        // The reserve can grow only into what no partition uses.
+        setReserve(m_reserveCpu, m_machine.reserve.cpus, m_machine.reserve.cpus + m_machine.available.cpus);
+        setReserve(m_reserveMemory, m_machine.reserve.memoryMib, m_machine.reserve.memoryMib + m_machine.available.memoryMib);
+        setReserve(m_reserveDisk, m_machine.reserve.diskMib, m_machine.reserve.diskMib + m_machine.available.diskMib);
+        m_new->setEnabled(m_machine.available.cpus > 0 && m_machine.available.memoryMib >= 64);
+        m_owner->request<PartitionListReply>(PartitionList{}, this, [this](Result<PartitionListReply> list) {
+            if (!list.ok()) {
+                emit error(list.error());
+                return;
+            }
+            showPartitions(list->partitions);
+        });
+    });
+}
+
+void MachineTab::showPartitions(const QList<PartitionState> &partitions)
+{
+    m_partitions = partitions;
+    QSet<QString> seen;
+    for (const PartitionState &p : partitions) {
+        seen.insert(p.partitionId);
+        applyPartition(p);
+    }
+    for (auto it = m_cards.begin(); it != m_cards.end();) {
+        if (!seen.contains(it.key())) {
+            it.value()->deleteLater();
+            it = m_cards.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    m_bar->setMachine(m_machine, m_partitions);
+    emit changed();
+}
+
+void MachineTab::applyPartition(const PartitionState &state)
+{
+    PartitionCard *card = m_cards.value(state.partitionId);
+    if (!card) {
+        card = new PartitionCard(state, this);
+        m_cardLayout->insertWidget(m_cardLayout->count() - 1, card);
+        m_cards.insert(state.partitionId, card);
+        connect(card, &PartitionCard::alterRequested, this, [this](const QString &id, const LendingConditions &c) {
+            send<PartitionInfo>(PartitionAlter{.partitionId = id, .conditions = c});
+        });
+        connect(card, &PartitionCard::registerRequested, this, [this](const QString &id) {
+            send<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}, .externallyReferenced = false});
+        });
+        connect(card, &PartitionCard::withdrawRequested, this,
+                [this](const QString &id) { send<PartitionInfo>(PartitionWithdraw{.partitionId = id}); });
+        connect(card, &PartitionCard::deleteRequested, this,
+                [this](const QString &id) { send<Ack>(PartitionDelete{.partitionId = id}); });
+    }
+    for (PartitionState &p : m_partitions) {
+        if (p.partitionId == state.partitionId)
+            p = state;
+    }
+    card->setState(state, m_machine.available);
+}
+
+QPair<int, int> MachineTab::lendingCounts() const
+{
+    int lent = 0, registered = 0;
+    for (const PartitionState &p : m_partitions) {
+        if (p.state == QStringLiteral("lent") || p.state == QStringLiteral("running"))
+            ++lent;
+        else if (p.state == QStringLiteral("registered"))
+            ++registered;
+    }
+    return {lent, registered};
+}
+
+// ───────────────────────────── window ─────────────────────────────
+
+LenderWindow::LenderWindow(const QString &localNodeId, QWidget *parent)
+    : QMainWindow(parent)
+    , m_localNodeId(localNodeId)
+    , m_banner(new ui::ErrorBanner(this))
+    , m_tabs(new QTabWidget(this))
+{
+    setObjectName(QStringLiteral("lenderWindow"));
+    setWindowTitle(tr("Lendable Lender Console"));
+    m_tabs->setObjectName(QStringLiteral("machineTabs"));
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About"), this, [this] {
+        ui::AboutDialog(tr("Lendable Lender Console"), tr("Partition your machine and lend what you do not use."), m_localNodeId, this).exec();
+    });
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(style()->standardIcon(QStyle::SP_ComputerIcon), this);
+        auto *menu = new QMenu(this);
+        menu->addAction(tr("Show"), this, &QWidget::showNormal);
+        menu->addAction(tr("Quit"), qApp, &QApplication::quit);
+        m_tray->setContextMenu(menu);
+        connect(m_tray, &QSystemTrayIcon::activated, this, &QWidget::showNormal);
+        m_tray->show();
+    }
+    ui::restoreWindowState(this, QSize(1100, 820));
+}
+
+MachineTab *LenderWindow::addMachine(Channel *owner, const QString &title)
+{
+    auto *tab = new MachineTab(owner, m_tabs);
+    connect(tab, &MachineTab::error, this, [this](const Error &e) { m_banner->showError(e); });
+    connect(tab, &MachineTab::changed, this, &LenderWindow::updateTray);
+    m_tabs->addTab(tab, title);
+    return tab;
+}
+
+MachineTab *LenderWindow::machine(int index) const
+{
+    return qobject_cast<MachineTab *>(m_tabs->widget(index));
+}
+
+void LenderWindow::updateTray()
+{
+    int lent = 0, registered = 0;
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (MachineTab *t = machine(i)) {
+            lent += t->lendingCounts().first;
+            registered += t->lendingCounts().second;
+        }
+    }
+    const QString text = tr("Lendable: %1 partition(s) lent, %2 offered").arg(lent).arg(registered);
+    setWindowTitle(tr("Lendable Lender Console — %1 lent, %2 offered").arg(lent).arg(registered));
+    if (m_tray)
+        m_tray->setToolTip(text);
+}
+
+void LenderWindow::closeEvent(QCloseEvent *event)
+{
+    ui::saveWindowState(this);
+    // With a tray, closing the window keeps the agent lending; the tray shows its state.
+    if (m_tray && m_tray->isVisible()) {
+        hide();
+        m_tray->showMessage(tr("Lendable"), tr("Still lending in the background. Quit from the tray menu."));
+        event->ignore();
+        return;
+    }
+    event->accept();
+}
+
+} // namespace lendable::lender

@@ -1,0 +1,152 @@
+#pragma once
+
+#include "protocol/Channel.h"
+
+#include <QGroupBox>
+#include <QHash>
+#include <QMainWindow>
+#include <QPointer>
+
+class QLabel;
+class QSlider;
+class QSpinBox;
+class QLineEdit;
+class QPushButton;
+class QTabWidget;
+class QVBoxLayout;
+class QSystemTrayIcon;
+
+namespace lendable::ui {
+class ErrorBanner;
+class UsageChart;
+}
+
+namespace lendable::lender {
+
+/// A picture of the machine: for CPUs, memory and disk, a bar split into the owner's reserve
+/// (non-lendable partition 2P), each lendable partition, and what is free.
+class MachineBar : public QWidget {
+    Q_OBJECT
+public:
+    explicit MachineBar(QWidget *parent = nullptr);
+    void setMachine(const protocol::MachineInfo &machine, const QList<protocol::PartitionState> &partitions);
+    QSize sizeHint() const override { return {600, 96}; }
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    protocol::MachineInfo m_machine;
+    QList<protocol::PartitionState> m_partitions;
+};
+
+/// One resource row of a partition: a slider you drag and a spin box, kept in step.
+struct ResourceControl {
+    QSlider *slider = nullptr;
+    QSpinBox *spin = nullptr;
+};
+
+/// A lendable partition: sliders for its allocation (locked while registered or lent), rate,
+/// OS images, register/withdraw, state, earnings and live usage.
+class PartitionCard : public QGroupBox {
+    Q_OBJECT
+public:
+    PartitionCard(const protocol::PartitionState &state, QWidget *parent = nullptr);
+    void setState(const protocol::PartitionState &state, const Resources &available);
+    const protocol::PartitionState &state() const { return m_state; }
+    bool isLocked() const;
+    QSlider *cpuSlider() const { return m_cpu.slider; }
+    QSlider *memorySlider() const { return m_memory.slider; }
+    QSlider *diskSlider() const { return m_disk.slider; }
+    QLabel *stateLabel() const { return m_stateLabel; }
+    QPushButton *registerButton() const { return m_register; }
+    ui::UsageChart *usageChart() const { return m_usage; }
+    /// The allocation the controls show now.
+    protocol::LendingConditions editedConditions() const;
+
+signals:
+    /// The owner changed the allocation or terms (sent when a slider is released).
+    void alterRequested(const QString &partitionId, const lendable::protocol::LendingConditions &conditions);
+    void registerRequested(const QString &partitionId);
+    void withdrawRequested(const QString &partitionId);
+    void deleteRequested(const QString &partitionId);
+
+private:
+    ResourceControl addControl(const QString &label, const QString &suffix, int step, const QString &name);
+    void emitAlter();
+
+    protocol::PartitionState m_state;
+    QVBoxLayout *m_rows;
+    ResourceControl m_cpu;
+    ResourceControl m_memory;
+    ResourceControl m_disk;
+    QLineEdit *m_rate;
+    QLineEdit *m_images;
+    QLabel *m_lock;
+    QLabel *m_stateLabel;
+    QLabel *m_earnings;
+    QPushButton *m_register;
+    QPushButton *m_withdraw;
+    QPushButton *m_delete;
+    ui::UsageChart *m_usage;
+    bool m_updating = false;
+};
+
+/// Everything about one machine (one lender agent), through the owner role of the protocol.
+class MachineTab : public QWidget {
+    Q_OBJECT
+public:
+    MachineTab(protocol::Channel *owner, QWidget *parent = nullptr);
+    void refresh();
+    PartitionCard *card(const QString &partitionId) const { return m_cards.value(partitionId); }
+    QList<PartitionCard *> cards() const { return m_cards.values(); }
+    const protocol::MachineInfo &machine() const { return m_machine; }
+    QPushButton *newPartitionButton() const { return m_new; }
+    /// Lent / registered counts, for the tray icon.
+    QPair<int, int> lendingCounts() const;
+
+signals:
+    void error(const lendable::Error &error);
+    void changed();
+
+private:
+    void showPartitions(const QList<protocol::PartitionState> &partitions);
+    void applyPartition(const protocol::PartitionState &state);
+    template <typename Reply, typename Request>
+    void send(const Request &request);
+
+    QPointer<protocol::Channel> m_owner;
+    protocol::MachineInfo m_machine;
+    QList<protocol::PartitionState> m_partitions;
+    MachineBar *m_bar;
+    QLabel *m_summary;
+    ResourceControl m_reserveCpu;
+    ResourceControl m_reserveMemory;
+    ResourceControl m_reserveDisk;
+    QPushButton *m_new;
+    QVBoxLayout *m_cardLayout;
+    QHash<QString, PartitionCard *> m_cards;
+};
+
+class LenderWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit LenderWindow(const QString &localNodeId, QWidget *parent = nullptr);
+    MachineTab *addMachine(protocol::Channel *owner, const QString &title);
+    MachineTab *machine(int index) const;
+    QTabWidget *tabs() const { return m_tabs; }
+    ui::ErrorBanner *errorBanner() const { return m_banner; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void updateTray();
+
+    QString m_localNodeId;
+    ui::ErrorBanner *m_banner;
+    QTabWidget *m_tabs;
+    QSystemTrayIcon *m_tray = nullptr;
+};
+
+} // namespace lendable::lender

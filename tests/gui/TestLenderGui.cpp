@@ -1,0 +1,162 @@
+// The Lender Console offscreen over a real in-process lender agent (libvirt's test driver
+// for speed; the VM suite covers real domains): dragging a slider changes the partition's
+// allocation in the agent, the sliders stop at what the machine can give, and a locked
+// (lent) partition's sliders do not move.
+
+#include "LenderAgent.h"
+#include "LenderWindow.h"
+#include "protocol/LocalChannel.h"
+#include "ui/ErrorBanner.h"
+
+#include <QApplication>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lendable;
+using namespace lendable::protocol;
+
+class TestLenderGui : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void draggingASliderChangesTheAllocation();
+    void slidersStopAtWhatTheMachineCanGive();
+    void lockedPartitionSlidersDoNotMove();
+    void cleanupTestCase();
+
+private:
+    QString createPartition(int cpus, qint64 memoryMib);
+    PartitionState partitionInAgent(const QString &id);
+    static void drag(QSlider *slider, int toValue);
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<lender::LenderAgent> m_agent;
+    Channel *m_owner = nullptr;
+    std::unique_ptr<lender::LenderWindow> m_window;
+    lender::MachineTab *m_tab = nullptr;
+};
+
+void TestLenderGui::initTestCase()
+{
+    lender::AgentConfig config;
+    config.dataDir = m_dir.path();
+    config.libvirtUri = QStringLiteral("test:///default");
+    Result<std::unique_ptr<lender::LenderAgent>> agent = lender::LenderAgent::create(config);
+    QVERIFY2(agent.ok(), qPrintable(agent.error().toString()));
+    m_agent = std::move(*agent);
+    QVERIFY(m_agent->start().ok());
+    HandshakeConfig owner;
+    owner.localRole = QStringLiteral("owner");
+    m_owner = m_agent->server()->connectLocal(m_agent->nodeId(), owner);
+    QVERIFY(m_owner->waitEstablished(5000).ok());
+    m_window = std::make_unique<lender::LenderWindow>(m_agent->nodeId());
+    m_tab = m_window->addMachine(m_owner, QStringLiteral("test"));
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QTRY_VERIFY(m_tab->machine().host.cpus > 0);
+}
+
+QString TestLenderGui::createPartition(int cpus, qint64 memoryMib)
+{
+    PartitionCreate req;
+    req.conditions.resources = Resources{cpus, memoryMib, 1024};
+    req.conditions.osImages = {QStringLiteral("busybox")};
+    req.conditions.ratePerHour = Money::fromMicros(500'000);
+    Result<PartitionInfo> r = m_owner->call<PartitionInfo>(req);
+    return r.ok() ? r->partition.partitionId : QString();
+}
+
+PartitionState TestLenderGui::partitionInAgent(const QString &id)
+{
+    Result<PartitionListReply> list = m_owner->call<PartitionListReply>(PartitionList{});
+    if (list.ok()) {
+        for (const PartitionState &p : list->partitions) {
+            if (p.partitionId == id)
+                return p;
+        }
+    }
+    return {};
+}
+
+void TestLenderGui::drag(QSlider *slider, int toValue)
+{
+    // A real drag: press on the handle, move, release (the card alters on release).
+    const QPoint from = QPoint(int(double(slider->value() - slider->minimum()) / qMax(1, slider->maximum() - slider->minimum())
+                                   * (slider->width() - 12)) + 6,
+                               slider->height() / 2);
+    const QPoint to = QPoint(int(double(toValue - slider->minimum()) / qMax(1, slider->maximum() - slider->minimum())
+                                 * (slider->width() - 12)) + 6,
+                             slider->height() / 2);
+    QTest::mousePress(slider, Qt::LeftButton, {}, from);
+    QMouseEvent move(QEvent::MouseMove, to, slider->mapToGlobal(to), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(slider, &move);
+    QTest::mouseRelease(slider, Qt::LeftButton, {}, to);
+}
+
+void TestLenderGui::draggingASliderChangesTheAllocation()
+{
+    const QString id = createPartition(1, 256);
+    QVERIFY(!id.isEmpty());
+    m_tab->refresh();
+    QTRY_VERIFY(m_tab->card(id) != nullptr);
+    lender::PartitionCard *card = m_tab->card(id);
+    QTRY_VERIFY(card->cpuSlider()->maximum() > 1);
+    QVERIFY(card->cpuSlider()->isEnabled());
+    const int target = qMin(card->cpuSlider()->maximum(), 3);
+    drag(card->cpuSlider(), target);
+    QTRY_COMPARE(partitionInAgent(id).conditions.resources.cpus, card->cpuSlider()->value());
+    QVERIFY(card->cpuSlider()->value() > 1);
+    // The spin box works the same way.
+    card->findChild<QSpinBox *>(QStringLiteral("memorySpinBox"))->setValue(512);
+    emit card->findChild<QSpinBox *>(QStringLiteral("memorySpinBox"))->editingFinished();
+    QTRY_COMPARE(partitionInAgent(id).conditions.resources.memoryMib, qint64(512));
+}
+
+void TestLenderGui::slidersStopAtWhatTheMachineCanGive()
+{
+    m_tab->refresh();
+    QTRY_VERIFY(!m_tab->cards().isEmpty());
+    lender::PartitionCard *card = m_tab->cards().first();
+    QTRY_COMPARE(card->cpuSlider()->maximum(), card->state().conditions.resources.cpus + m_tab->machine().available.cpus);
+    // Asking the agent directly for more than that is refused with a typed error.
+    PartitionAlter alter{.partitionId = card->state().partitionId, .conditions = card->state().conditions};
+    alter.conditions.resources.cpus = card->cpuSlider()->maximum() + 1;
+    QCOMPARE(m_owner->call<PartitionInfo>(alter).error().code, ErrorCode::ResourceExhausted);
+}
+
+void TestLenderGui::lockedPartitionSlidersDoNotMove()
+{
+    const QString id = createPartition(1, 256);
+    QVERIFY(!id.isEmpty());
+    Result<DirectLease> lease = m_owner->call<DirectLease>(LendDirect{.partitionId = id, .borrowerId = QString(64, QLatin1Char('b'))});
+    QVERIFY2(lease.ok(), qPrintable(lease.error().toString()));
+    m_tab->refresh();
+    QTRY_VERIFY(m_tab->card(id) && m_tab->card(id)->isLocked());
+    lender::PartitionCard *card = m_tab->card(id);
+    QVERIFY(!card->cpuSlider()->isEnabled());
+    QVERIFY(!card->memorySlider()->isEnabled());
+    QVERIFY(card->stateLabel()->text().contains(QStringLiteral("locked")));
+    const int before = card->cpuSlider()->value();
+    drag(card->cpuSlider(), card->cpuSlider()->maximum());
+    QTest::qWait(200);
+    QCOMPARE(card->cpuSlider()->value(), before);
+    QCOMPARE(partitionInAgent(id).conditions.resources.cpus, before);
+    // The agent refuses the change too, whatever the GUI does.
+    PartitionAlter alter{.partitionId = id, .conditions = card->state().conditions};
+    alter.conditions.resources.memoryMib = 512;
+    QCOMPARE(m_owner->call<PartitionInfo>(alter).error().code, ErrorCode::Conflict);
+}
+
+void TestLenderGui::cleanupTestCase()
+{
+    m_window.reset();
+    delete m_owner;
+    m_agent.reset();
+}
+
+QTEST_MAIN(TestLenderGui)
+#include "TestLenderGui.moc"
