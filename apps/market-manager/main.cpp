@@ -1,9 +1,160 @@
 // Market Manager launcher. Links no Widgets: the headless and CLI modes run here, and the
 // desktop app (market-manager-gui) is exec'd only when a window is wanted.
 
+#include "MarketService.h"
 #include "app/AppSupport.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QSocketNotifier>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace lendable;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("main", text);
+}
+
+// SIGTERM/SIGINT arrive on a self-pipe: the handler only write()s one byte (async-signal-
+// safe), and a QSocketNotifier turns that into an orderly quit on the event loop.
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const int saved = errno;
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &byte, 1);
+    errno = saved;
+}
+
+Result<void> installSignalHandlers()
+{
+    if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return Error(ErrorCode::IoError, tr("cannot create the signal pipe: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    for (int sig : {SIGTERM, SIGINT}) {
+        if (::sigaction(sig, &action, nullptr) != 0)
+            return Error(ErrorCode::IoError, tr("cannot install a signal handler: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
+    }
+    return {};
+}
+
+struct Endpoint {
+    QHostAddress address;
+    quint16 port = 0;
+};
+
+// "ADDR:PORT", "[v6]:PORT" or ":PORT" (all addresses).
+Result<Endpoint> parseEndpoint(const QString &text)
+{
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    const auto bad = [&] {
+        return Error(ErrorCode::InvalidArgument, tr("'%1' is not ADDR:PORT (for example 0.0.0.0:7400)").arg(text));
+    };
+    if (colon < 0)
+        return bad();
+    QString host = text.left(colon);
+    bool ok = false;
+    const uint port = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || port > 65535)
+        return bad();
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    Endpoint e;
+    e.port = static_cast<quint16>(port);
+    if (host.isEmpty() || host == u"*")
+        e.address = QHostAddress(QHostAddress::Any);
+    else if (host == u"localhost")
+        e.address = QHostAddress(QHostAddress::LocalHost);
+    else if (!e.address.setAddress(host))
+        return bad();
+    return e;
+}
+
+// "10", "2.5", "0" → basis points.
+Result<int> parsePercent(const QString &text)
+{
+    Result<Money> m = Money::parse(text);
+    if (!m || m->isNegative() || m->micros() > 100 * Money::kMicrosPerUnit || m->micros() % 10'000 != 0)
+        return Error(ErrorCode::InvalidArgument,
+                     tr("'%1' is not a fee percentage between 0 and 100 with at most two decimals").arg(text));
+    return static_cast<int>(m->micros() / 10'000);
+}
+
+int runHeadless(const QString &dataDir, const QString &listenText, const QString &databaseUrl, const QStringList &adminIds,
+                const QString &feePercent, const QString &heartbeatS)
+{
+    Result<Endpoint> endpoint = parseEndpoint(listenText);
+    if (!endpoint)
+        return app::fail(endpoint.error());
+    market::MarketConfig config;
+    config.dataDir = dataDir;
+    for (const QString &id : adminIds) {
+        if (!Identity::isValidNodeId(id.toLower()))
+            return app::fail(Error(ErrorCode::InvalidArgument, tr("'%1' is not a node ID (64 hex characters)").arg(id)));
+        config.adminIds.append(id.toLower());
+    }
+    if (!feePercent.isEmpty()) {
+        Result<int> bp = parsePercent(feePercent);
+        if (!bp)
+            return app::fail(bp.error());
+        config.feeBasisPoints = *bp;
+    }
+    if (!heartbeatS.isEmpty()) {
+        bool ok = false;
+        const double s = heartbeatS.toDouble(&ok);
+        if (!ok || s < 0.1 || s > 86'400)
+            return app::fail(Error(ErrorCode::InvalidArgument, tr("'%1' is not a heartbeat timeout in seconds").arg(heartbeatS)));
+        config.heartbeatTimeoutMs = static_cast<int>(s * 1000);
+    }
+    if (!QDir().mkpath(dataDir))
+        return app::fail(Error(ErrorCode::IoError, tr("cannot create the data directory %1").arg(dataDir)));
+    Result<Identity> identity = Identity::loadOrCreate(dataDir, QStringLiteral("market"));
+    if (!identity)
+        return app::fail(identity.error());
+    if (auto handlers = installSignalHandlers(); !handlers)
+        return app::fail(handlers.error());
+
+    const QString url = databaseUrl.isEmpty() ? QStringLiteral("sqlite:") + QDir(dataDir).filePath(QStringLiteral("market.db"))
+                                              : databaseUrl;
+    market::MarketService service(*identity, url, config);
+    if (auto listening = service.listen(endpoint->address, endpoint->port); !listening)
+        return app::fail(listening.error());
+
+    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [] {
+        char buffer[16];
+        while (::read(g_signalPipe[0], buffer, sizeof buffer) > 0) {
+        }
+        QCoreApplication::quit();
+    });
+
+    const QString shownAddress = service.serverAddress().protocol() == QAbstractSocket::IPv6Protocol
+        ? QLatin1Char('[') + service.serverAddress().toString() + QLatin1Char(']')
+        : service.serverAddress().toString();
+    // Tests and scripts wait for this line: the service accepts connections from now on.
+    std::fprintf(stdout, "market %s listening on %s:%u\n", qPrintable(service.nodeId()), qPrintable(shownAddress),
+                 unsigned(service.serverPort()));
+    std::fflush(stdout);
+
+    QCoreApplication::exec();
+    service.shutdown();
+    std::fprintf(stderr, "market %s stopped\n", qPrintable(service.nodeId()));
+    return 0;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -11,16 +162,22 @@ int main(int argc, char *argv[])
     lendable::app::setApplicationInfo(QStringLiteral("market-manager"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("main", "Lendable Market Manager: the market service (resource database, contracts, billing) and its desktop app."));
+    parser.setApplicationDescription(tr("Lendable Market Manager: the market service (resource database, contracts, billing) and its desktop app."));
     const lendable::app::CommonOptions common;
     common.addTo(parser);
-    const QCommandLineOption headless(QStringList{QStringLiteral("headless")}, QCoreApplication::translate("main", "Run the market service without a window until SIGTERM/SIGINT."));
+    const QCommandLineOption headless(QStringList{QStringLiteral("headless")}, tr("Run the market service without a window until SIGTERM/SIGINT."));
     parser.addOption(headless);
-    const QCommandLineOption listen(QStringList{QStringLiteral("listen")}, QCoreApplication::translate("main", "Address to serve the protocol on (headless default 0.0.0.0:7400)."), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption listen(QStringList{QStringLiteral("listen")}, tr("Address to serve the protocol on (headless default 0.0.0.0:7400; port 0 = any free port)."), QStringLiteral("ADDR:PORT"));
     parser.addOption(listen);
-    const QCommandLineOption database(QStringList{QStringLiteral("database")}, QCoreApplication::translate("main", "Database URL: sqlite:PATH (default: in the data directory) or postgresql://…"), QStringLiteral("URL"));
+    const QCommandLineOption database(QStringList{QStringLiteral("database")}, tr("Database URL: sqlite:PATH (default: market.db in the data directory) or postgresql://… (shared by several market processes)."), QStringLiteral("URL"));
     parser.addOption(database);
-    const QCommandLineOption connect(QStringList{QStringLiteral("connect")}, QCoreApplication::translate("main", "Attach the desktop app to a running market as admin."), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption adminId(QStringList{QStringLiteral("admin-id")}, tr("Node ID allowed to administer the market (repeatable)."), QStringLiteral("ID"));
+    parser.addOption(adminId);
+    const QCommandLineOption feePercent(QStringList{QStringLiteral("fee-percent")}, tr("Market fee in percent of each charge (default 10)."), QStringLiteral("PERCENT"));
+    parser.addOption(feePercent);
+    const QCommandLineOption heartbeat(QStringList{QStringLiteral("heartbeat-timeout")}, tr("Seconds without a message after which a lender is offline (default 30)."), QStringLiteral("SECONDS"));
+    parser.addOption(heartbeat);
+    const QCommandLineOption connect(QStringList{QStringLiteral("connect")}, tr("Attach the desktop app to a running market as admin."), QStringLiteral("ADDR:PORT"));
     parser.addOption(connect);
     parser.process(app);
 
@@ -28,7 +185,7 @@ int main(int argc, char *argv[])
     if (parser.isSet(common.printId))
         return lendable::app::printNodeId(dataDir, QStringLiteral("market"));
     if (parser.isSet(headless))
-        return lendable::app::fail(lendable::Error(lendable::ErrorCode::Unsupported,
-            QCoreApplication::translate("main", "the headless service is not built yet")));
+        return runHeadless(dataDir, parser.isSet(listen) ? parser.value(listen) : QStringLiteral("0.0.0.0:7400"),
+                           parser.value(database), parser.values(adminId), parser.value(feePercent), parser.value(heartbeat));
     return lendable::app::execGui(QStringLiteral("market-manager-gui"));
 }

@@ -1,39 +1,111 @@
-// Market Manager desktop app.
+// Market Manager desktop app. Started without --connect it runs the market service in
+// process (the embedded default) and serves it on --listen for lenders and borrowers;
+// with --connect it attaches to a running market as admin.
 
+#include "MarketService.h"
+#include "MarketWindow.h"
 #include "app/AppSupport.h"
+#include "protocol/SslChannel.h"
+#include "ui/GuiSupport.h"
 
 #include <QApplication>
-#include <QLabel>
-#include <QMainWindow>
+#include <QMessageBox>
+
+#include <memory>
+
+using namespace lendable;
+
+namespace {
+int showFatal(const Error &error)
+{
+    const int rc = app::fail(error); // on the terminal too, for scripts
+    if (qEnvironmentVariable("QT_QPA_PLATFORM") != QStringLiteral("offscreen"))
+        QMessageBox::critical(nullptr, QApplication::translate("main", "Lendable Market Manager"), error.message);
+    return rc;
+}
+
+Result<std::pair<QString, quint16>> parseHostPort(const QString &text)
+{
+    const int colon = text.lastIndexOf(QLatin1Char(':'));
+    bool ok = false;
+    const uint port = colon > 0 ? text.mid(colon + 1).toUInt(&ok) : 0;
+    if (!ok || port > 65535)
+        return Error(ErrorCode::InvalidArgument,
+                     QApplication::translate("main", "'%1' is not ADDR:PORT").arg(text));
+    return std::make_pair(text.left(colon), quint16(port));
+}
+} // namespace
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    lendable::app::setApplicationInfo(QStringLiteral("market-manager"));
-    QApplication::setApplicationDisplayName(QApplication::translate("main", "Market Manager"));
+    QApplication application(argc, argv);
+    app::setApplicationInfo(QStringLiteral("market-manager"));
+    QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Market Manager"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("main", "Lendable Market Manager: the market service (resource database, contracts, billing) and its desktop app."));
-    const lendable::app::CommonOptions common;
+    parser.setApplicationDescription(QApplication::translate("main", "Lendable Market Manager: the market service and its desktop app."));
+    const app::CommonOptions common;
     common.addTo(parser);
-    const QCommandLineOption headless(QStringList{QStringLiteral("headless")}, QCoreApplication::translate("main", "Run the market service without a window until SIGTERM/SIGINT."));
-    parser.addOption(headless);
-    const QCommandLineOption listen(QStringList{QStringLiteral("listen")}, QCoreApplication::translate("main", "Address to serve the protocol on (headless default 0.0.0.0:7400)."), QStringLiteral("ADDR:PORT"));
-    parser.addOption(listen);
-    const QCommandLineOption database(QStringList{QStringLiteral("database")}, QCoreApplication::translate("main", "Database URL: sqlite:PATH (default: in the data directory) or postgresql://…"), QStringLiteral("URL"));
-    parser.addOption(database);
-    const QCommandLineOption connect(QStringList{QStringLiteral("connect")}, QCoreApplication::translate("main", "Attach the desktop app to a running market as admin."), QStringLiteral("ADDR:PORT"));
-    parser.addOption(connect);
-    parser.process(app);
+    const ui::GuiOptions gui;
+    gui.addTo(parser);
+    const QCommandLineOption headless(QStringList{QStringLiteral("headless")}, QApplication::translate("main", "Run without a window (handled by the launcher)."));
+    const QCommandLineOption listen(QStringList{QStringLiteral("listen")}, QApplication::translate("main", "Where the embedded market serves lenders and borrowers (default 127.0.0.1:7400)."), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption database(QStringList{QStringLiteral("database")}, QApplication::translate("main", "Database URL of the embedded market."), QStringLiteral("URL"));
+    const QCommandLineOption connectTo(QStringList{QStringLiteral("connect")}, QApplication::translate("main", "Attach to a running market as admin."), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption marketId(QStringList{QStringLiteral("market-id")}, QApplication::translate("main", "Node ID of the market given with --connect."), QStringLiteral("ID"));
+    const QCommandLineOption adminId(QStringList{QStringLiteral("admin-id")}, QApplication::translate("main", "A node ID allowed to administer the embedded market (repeatable)."), QStringLiteral("ID"));
+    for (const auto *o : {&headless, &listen, &database, &connectTo, &marketId, &adminId})
+        parser.addOption(*o);
+    parser.process(application);
 
-    const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("market-manager"));
+    const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("market-manager"));
     if (parser.isSet(common.printId))
-        return lendable::app::printNodeId(dataDir, QStringLiteral("market"));
+        return app::printNodeId(dataDir, QStringLiteral("market"));
+    ui::installTranslations(application, QStringLiteral("market-manager"), parser.value(gui.language));
 
-    QMainWindow window;
-    window.setObjectName(QStringLiteral("mainWindow"));
-    window.setCentralWidget(new QLabel(QApplication::translate("main", "Market Manager"), &window));
-    window.resize(1000, 700);
+    Result<Identity> identity = Identity::loadOrCreate(dataDir, QStringLiteral("market"));
+    if (!identity.ok())
+        return showFatal(identity.error());
+
+    std::unique_ptr<market::MarketService> service;
+    protocol::Channel *channel = nullptr;
+    QString marketNodeId;
+    QString where;
+    if (parser.isSet(connectTo)) {
+        Result<std::pair<QString, quint16>> hp = parseHostPort(parser.value(connectTo));
+        if (!hp.ok())
+            return showFatal(hp.error());
+        marketNodeId = parser.value(marketId).trimmed().toLower();
+        protocol::HandshakeConfig config;
+        config.localRole = QStringLiteral("admin");
+        channel = protocol::SslChannel::connectTo(hp->first, hp->second, *identity, marketNodeId, config, &application);
+        where = parser.value(connectTo);
+    } else {
+        market::MarketConfig config;
+        config.dataDir = dataDir;
+        config.adminIds = parser.values(adminId);
+        const QString url = parser.isSet(database) ? parser.value(database) : QStringLiteral("sqlite:") + dataDir + QStringLiteral("/market.db");
+        service = std::make_unique<market::MarketService>(*identity, url, config);
+        Result<std::pair<QString, quint16>> hp = parseHostPort(parser.isSet(listen) ? parser.value(listen) : QStringLiteral("127.0.0.1:7400"));
+        if (!hp.ok())
+            return showFatal(hp.error());
+        const Result<void> up = service->listen(QHostAddress(hp->first), hp->second);
+        if (!up.ok())
+            return showFatal(up.error());
+        marketNodeId = service->nodeId();
+        channel = service->connectLocal(identity->nodeId(), QStringLiteral("admin"));
+        channel->setParent(&application);
+        where = QApplication::translate("main", "embedded, serving %1:%2").arg(hp->first).arg(service->serverPort());
+    }
+    const Result<void> up = channel->waitEstablished(15000);
+    if (!up.ok())
+        return showFatal(up.error());
+
+    market::MarketWindow window(channel, marketNodeId, where, identity->nodeId());
     window.show();
-    return app.exec();
+    gui.apply(parser, &window);
+    const int rc = QApplication::exec();
+    if (service)
+        service->shutdown();
+    return rc;
 }

@@ -1,0 +1,966 @@
+#include "MarketService.h"
+
+#include "Billing.h"
+#include "LendingKey.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QSaveFile>
+
+namespace lendable::market {
+
+Q_LOGGING_CATEGORY(lcMarket, "lendable.market")
+
+using namespace protocol;
+
+namespace {
+
+const QString kLender = QStringLiteral("lender");
+const QString kBorrower = QStringLiteral("borrower");
+const QString kAdmin = QStringLiteral("admin");
+
+qint64 realNowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+bool isPlainName(const QString &name)
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$"));
+    return re.match(name).hasMatch();
+}
+
+} // namespace
+
+Result<void> validateConditions(const LendingConditions &c)
+{
+    const auto bad = [](const QString &why) { return Error(ErrorCode::InvalidArgument, why); };
+    if (c.resources.cpus < 1)
+        return bad(MarketService::tr("a partition must offer at least 1 vCPU"));
+    if (c.resources.memoryMib < 1)
+        return bad(MarketService::tr("a partition must offer some memory"));
+    if (c.resources.diskMib < 0)
+        return bad(MarketService::tr("the disk size cannot be negative"));
+    if (c.ratePerHour.isNegative())
+        return bad(MarketService::tr("the rate cannot be negative (%1)").arg(c.ratePerHour.toString()));
+    if (c.maxDurationS < 0)
+        return bad(MarketService::tr("the maximum duration cannot be negative"));
+    if (c.osImages.isEmpty())
+        return bad(MarketService::tr("a partition must offer at least one OS image"));
+    for (const QString &image : c.osImages) {
+        if (!isPlainName(image))
+            return bad(MarketService::tr("'%1' is not an image name (letters, digits, '.', '_', '+', '-'; at most 64)")
+                           .arg(image));
+    }
+    return {};
+}
+
+MarketService::MarketService(const Identity &identity, const QString &databaseUrl, MarketConfig config, QObject *parent)
+    : QObject(parent)
+    , m_identity(identity)
+    , m_databaseUrl(databaseUrl)
+    , m_config(std::move(config))
+    , m_server(identity,
+               HandshakeConfig{.localNodeId = identity.nodeId(),
+                               .localRole = QStringLiteral("market"),
+                               .acceptedRoles = {kLender, kBorrower, kAdmin}},
+               this)
+{
+    if (!m_config.clock)
+        m_config.clock = realNowMs;
+    m_config.feeBasisPoints = qBound(0, m_config.feeBasisPoints, 10'000);
+    m_config.heartbeatTimeoutMs = qMax(100, m_config.heartbeatTimeoutMs);
+    m_steady.start();
+    m_server.setAdmission([this](const QString &peerId, const QString &role) { return admit(peerId, role); });
+    connect(&m_server, &Server::channelEstablished, this, &MarketService::onChannelEstablished);
+    connect(&m_server, &Server::channelClosed, this,
+            [this](Channel *channel, const lendable::Error &) { onChannelClosed(channel); });
+    connect(&m_maintenance, &QTimer::timeout, this, &MarketService::runMaintenance);
+    registerHandlers();
+}
+
+MarketService::~MarketService()
+{
+    shutdown();
+}
+
+qint64 MarketService::now() const
+{
+    return m_config.clock();
+}
+
+Result<void> MarketService::start()
+{
+    if (m_store)
+        return {};
+    Result<std::unique_ptr<MarketStore>> store = MarketStore::open(m_databaseUrl);
+    if (!store)
+        return store.error();
+    m_store = std::move(store).value();
+    if (m_config.syncSettleMs < 0)
+        m_config.syncSettleMs = m_store->dialect() == SqlDialect::Postgres ? 2000 : 0;
+
+    Result<Changes> all = m_store->loadAll();
+    if (!all) {
+        m_store.reset();
+        return all.error();
+    }
+    // A lender is online here only once it speaks to some market process: rows left online
+    // by a process that died are timed out by checkHeartbeats() on last_seen.
+    for (const LenderRow &l : std::as_const(all->lenders))
+        m_index.upsertLender(l, l.online && l.lastSeenMs >= realNowMs() - m_config.heartbeatTimeoutMs);
+    for (const PartitionRow &p : std::as_const(all->partitions))
+        m_index.upsertPartition(p);
+    m_loaded = Watermarks{all->maxLenderRev, all->maxPartitionRev, all->maxContractRev};
+    m_syncHistory.clear();
+    m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
+    m_maintenance.start(qMax(10, m_config.maintenanceIntervalMs));
+    qCInfo(lcMarket) << "market" << nodeId() << "opened" << m_store->database().redactedUrl() << "with"
+                     << m_index.offerCount() << "offers";
+    return {};
+}
+
+Result<void> MarketService::listen(const QHostAddress &address, quint16 port)
+{
+    if (auto started = start(); !started)
+        return started;
+    return m_server.listen(address, port);
+}
+
+quint16 MarketService::serverPort() const
+{
+    return m_server.serverPort();
+}
+
+QHostAddress MarketService::serverAddress() const
+{
+    return m_server.serverAddress();
+}
+
+LocalChannel *MarketService::connectLocal(const QString &clientNodeId, const QString &role)
+{
+    HandshakeConfig config;
+    config.localNodeId = clientNodeId;
+    config.localRole = role;
+    return m_server.connectLocal(clientNodeId, config);
+}
+
+void MarketService::shutdown()
+{
+    m_maintenance.stop();
+    if (!m_store)
+        return;
+    flushContracts(); // requests already accepted are answered, not dropped
+    // Our lenders' offers must not stay on offer in other processes until they time out.
+    const QStringList local = m_lenders.keys();
+    for (const QString &id : local) {
+        if (m_lenders.value(id).online) {
+            if (auto r = m_store->setLenderOffline(id); !r)
+                qCWarning(lcMarket) << "could not mark lender" << id << "offline:" << r.error();
+        }
+    }
+    m_lenders.clear();
+    m_server.close();
+    m_store.reset();
+}
+
+Result<void> MarketService::admit(const QString &peerId, const QString &role) const
+{
+    if (role == kAdmin && peerId != nodeId() && !m_config.adminIds.contains(peerId, Qt::CaseInsensitive))
+        return Error(ErrorCode::PeerNotAllowed,
+                     tr("node %1 is not an administrator of this market (start it with --admin-id %1 to allow it)")
+                         .arg(peerId));
+    return {};
+}
+
+template <typename Req, typename Reply>
+void MarketService::serve(const QStringList &roles, Result<Reply> (MarketService::*handler)(const Req &, const Ctx &))
+{
+    m_dispatcher.onCall<Req, Reply>([this, roles, handler](const Req &req, const Ctx &ctx) -> Result<Reply> {
+        if (!roles.contains(ctx.peerRole()))
+            return Error(ErrorCode::PermissionDenied, tr("%1 is for the %2 role; this connection is %3")
+                                                          .arg(QLatin1String(Req::kName), roles.join(QStringLiteral(" or ")),
+                                                               ctx.peerRole()));
+        if (!m_store)
+            return Error(ErrorCode::Unsupported, tr("the market is shutting down"));
+        return (this->*handler)(req, ctx);
+    });
+}
+
+template <typename Req>
+void MarketService::serveAsync(const QStringList &roles, void (MarketService::*handler)(const Req &, const Ctx &))
+{
+    m_dispatcher.on<Req>([this, roles, handler](const Req &req, const Ctx &ctx) {
+        if (!roles.contains(ctx.peerRole())) {
+            ctx.fail(ErrorCode::PermissionDenied, tr("%1 is for the %2 role; this connection is %3")
+                                                      .arg(QLatin1String(Req::kName), roles.join(QStringLiteral(" or ")),
+                                                           ctx.peerRole()));
+            return;
+        }
+        if (!m_store) {
+            ctx.fail(ErrorCode::Unsupported, tr("the market is shutting down"));
+            return;
+        }
+        (this->*handler)(req, ctx);
+    });
+}
+
+void MarketService::registerHandlers()
+{
+    serve(QStringList{kLender}, &MarketService::onRegister);
+    serve(QStringList{kLender}, &MarketService::onAlter);
+    serve(QStringList{kLender}, &MarketService::onWithdraw);
+    serve(QStringList{kLender}, &MarketService::onHeartbeat);
+    serve(QStringList{kLender}, &MarketService::onVerifyKey);
+    serve(QStringList{kLender}, &MarketService::onPartitionLost);
+    serve(QStringList{kLender}, &MarketService::onViolation);
+    serve(QStringList{kLender}, &MarketService::onJobState);
+    serve(QStringList{kLender, kBorrower, kAdmin}, &MarketService::onFetchImage);
+    serve(QStringList{kLender, kBorrower, kAdmin}, &MarketService::onListImages);
+    serve(QStringList{kBorrower, kAdmin}, &MarketService::onSearch);
+    serveAsync(QStringList{kBorrower}, &MarketService::onBorrow);
+    serveAsync(QStringList{kBorrower}, &MarketService::onEndContract);
+    serve(QStringList{kBorrower, kLender}, &MarketService::onListBills);
+    serve(QStringList{kAdmin}, &MarketService::onAdminPartitions);
+    serve(QStringList{kAdmin}, &MarketService::onAdminContracts);
+    serve(QStringList{kAdmin}, &MarketService::onAdminBilling);
+    serve(QStringList{kAdmin}, &MarketService::onAdminRebalance);
+}
+
+// ───────────────────────── channels and lender liveness ─────────────────────────
+
+void MarketService::onChannelEstablished(Channel *channel)
+{
+    m_dispatcher.attach(channel);
+    if (channel->peerRole() == kLender) {
+        // Any message from a lender proves it alive; the channel itself too.
+        connect(channel, &Channel::envelopeReceived, this, [this, channel] { lenderSeen(channel->peerId(), channel); });
+        lenderSeen(channel->peerId(), channel);
+    }
+}
+
+void MarketService::onChannelClosed(Channel *channel)
+{
+    if (channel->peerRole() != kLender)
+        return;
+    const auto it = m_lenders.find(channel->peerId());
+    // A lender that reconnected before its old channel closed keeps its new one.
+    if (it == m_lenders.end() || (it->channel && it->channel != channel))
+        return;
+    m_lenders.erase(it);
+    setLenderOffline(channel->peerId());
+}
+
+void MarketService::lenderSeen(const QString &lenderId, Channel *channel)
+{
+    LocalLender &l = m_lenders[lenderId];
+    if (channel)
+        l.channel = channel;
+    l.lastSeenMs = realNowMs();
+    if (l.online)
+        return;
+    l.online = true;
+    // Known lenders come back online at once (a new one does so when it registers).
+    if (m_store) {
+        if (auto r = m_store->touchLenders({lenderId}, l.lastSeenMs); !r)
+            qCWarning(lcMarket) << "could not mark lender" << lenderId << "online:" << r.error();
+    }
+    if (m_index.setLenderOnline(lenderId, true))
+        emit lenderOnlineChanged(lenderId, true);
+}
+
+void MarketService::setLenderOffline(const QString &lenderId)
+{
+    if (m_store) {
+        if (auto r = m_store->setLenderOffline(lenderId); !r)
+            qCWarning(lcMarket) << "could not mark lender" << lenderId << "offline:" << r.error();
+    }
+    if (m_index.setLenderOnline(lenderId, false))
+        emit lenderOnlineChanged(lenderId, false);
+}
+
+void MarketService::pushToLender(const QString &lenderId, const auto &message)
+{
+    const auto it = m_lenders.constFind(lenderId);
+    if (it != m_lenders.cend() && it->channel && it->channel->isEstablished())
+        it->channel->push(message);
+}
+
+void MarketService::notifyStarted(const ContractRow &c)
+{
+    if (!m_lenders.contains(c.lenderId))
+        return; // its lender is connected to another market process, which tells it
+    PushState &state = m_pushed[c.id];
+    if (state.started || state.ended)
+        return;
+    state.started = true;
+    pushToLender(c.lenderId, ContractStarted{.contractId = c.id,
+                                             .partitionId = c.partitionId,
+                                             .borrowerId = c.borrowerId,
+                                             .keyHash = c.keyHash,
+                                             .startedAtMs = c.startedAtMs,
+                                             .maxDurationS = c.maxDurationS});
+}
+
+void MarketService::notifyEnded(const ContractRow &c)
+{
+    if (!m_lenders.contains(c.lenderId))
+        return;
+    PushState &state = m_pushed[c.id];
+    if (state.ended)
+        return;
+    state.ended = true;
+    state.endedAtSteadyMs = m_steady.elapsed();
+    pushToLender(c.lenderId, ContractEnded{.contractId = c.id,
+                                           .partitionId = c.partitionId,
+                                           .endedAtMs = c.endedAtMs,
+                                           .reason = c.endReason});
+}
+
+// ───────────────────────── maintenance ─────────────────────────
+
+void MarketService::runMaintenance()
+{
+    if (!m_store)
+        return;
+    checkHeartbeats();
+    endExpiredContracts();
+    syncFromDatabase();
+}
+
+void MarketService::checkHeartbeats()
+{
+    const qint64 realNow = realNowMs();
+    const qint64 cutoff = realNow - m_config.heartbeatTimeoutMs;
+    QStringList lapsed;
+    for (auto it = m_lenders.begin(); it != m_lenders.end(); ++it) {
+        if (it->online && it->lastSeenMs < cutoff) {
+            it->online = false;
+            lapsed.append(it.key());
+        }
+    }
+    for (const QString &id : std::as_const(lapsed)) {
+        qCInfo(lcMarket) << "lender" << id << "missed its heartbeats: offline";
+        setLenderOffline(id);
+    }
+
+    // Now and then: tell the shared database who is alive here, and time out lenders of
+    // other processes that stopped refreshing theirs (a process that died, for instance).
+    const qint64 flushEvery = qMax<qint64>(50, qMin<qint64>(5000, m_config.heartbeatTimeoutMs / 3));
+    if (m_steady.elapsed() - m_lastFlushMs < flushEvery)
+        return;
+    m_lastFlushMs = m_steady.elapsed();
+    // This process vouches for the lenders it sees alive (it times them out itself), so
+    // they are all stamped with the current time.
+    QStringList alive;
+    QSet<QString> keep;
+    for (auto it = m_lenders.cbegin(); it != m_lenders.cend(); ++it) {
+        if (it->online) {
+            alive.append(it.key());
+            keep.insert(it.key());
+        }
+    }
+    if (auto r = m_store->touchLenders(alive, realNow); !r)
+        qCWarning(lcMarket) << "could not record lender heartbeats:" << r.error();
+    Result<QStringList> stale = m_store->markStaleLendersOffline(cutoff, keep);
+    if (!stale) {
+        qCWarning(lcMarket) << "could not time out lenders:" << stale.error();
+        return;
+    }
+    for (const QString &id : std::as_const(*stale)) {
+        if (m_index.setLenderOnline(id, false))
+            emit lenderOnlineChanged(id, false);
+    }
+}
+
+void MarketService::endExpiredContracts()
+{
+    Result<QList<ContractRow>> expired = m_store->expiredContracts(now());
+    if (!expired) {
+        qCWarning(lcMarket) << "could not look for expired contracts:" << expired.error();
+        return;
+    }
+    for (const ContractRow &c : std::as_const(*expired)) {
+        // Billed up to the limit, not to whenever this sweep ran: the lender stops lending then.
+        const qint64 limit = c.startedAtMs + c.maxDurationS * 1000;
+        Result<ContractRow> ended = finishContract(c.id, QString(), QStringLiteral("max_duration"), limit);
+        // Conflict: another market process ended it first.
+        if (!ended && ended.error().code != ErrorCode::Conflict)
+            qCWarning(lcMarket) << "could not end expired contract" << c.id << ended.error();
+    }
+}
+
+void MarketService::syncFromDatabase()
+{
+    // Re-read from the newest watermark that is older than the settle window, so that a
+    // PostgreSQL transaction that took its revision early but committed late is not missed.
+    const qint64 steadyNow = m_steady.elapsed();
+    Watermarks base = m_syncHistory.front().second;
+    for (const auto &[at, marks] : m_syncHistory) {
+        if (steadyNow - at >= m_config.syncSettleMs)
+            base = marks;
+    }
+    Result<Changes> changes = m_store->changesSince(base);
+    if (!changes) {
+        qCWarning(lcMarket) << "could not read changes from the database:" << changes.error();
+        return;
+    }
+    for (const LenderRow &l : std::as_const(changes->lenders)) {
+        const auto local = m_lenders.constFind(l.id);
+        const bool online = local != m_lenders.cend() ? local->online : l.online;
+        const bool was = m_index.isLenderOnline(l.id);
+        m_index.upsertLender(l, online);
+        if (was != online)
+            emit lenderOnlineChanged(l.id, online);
+    }
+    for (const PartitionRow &p : std::as_const(changes->partitions))
+        m_index.upsertPartition(p);
+    // Contract notices for our lenders about contracts other processes made or ended.
+    for (const ContractRow &c : std::as_const(changes->contracts)) {
+        if (c.isRunning())
+            notifyStarted(c);
+        else
+            notifyEnded(c);
+    }
+
+    m_syncHistory.emplace_back(steadyNow, Watermarks{changes->maxLenderRev, changes->maxPartitionRev, changes->maxContractRev});
+    // Keep one entry older than the window and everything inside it.
+    while (m_syncHistory.size() > 1 && steadyNow - m_syncHistory[1].first >= m_config.syncSettleMs)
+        m_syncHistory.pop_front();
+
+    // Forget old notices once no sync can bring their contract back.
+    const qint64 forgetAfter = qMax<qint64>(60'000, 4LL * m_config.syncSettleMs);
+    for (auto it = m_pushed.begin(); it != m_pushed.end();) {
+        if (it->ended && steadyNow - it->endedAtSteadyMs > forgetAfter)
+            it = m_pushed.erase(it);
+        else
+            ++it;
+    }
+}
+
+// ───────────────────────── lender flows (FIG. 6, 7, 13–15) ─────────────────────────
+
+Result<PartitionRegistered> MarketService::onRegister(const RegisterPartition &req, const Ctx &ctx)
+{
+    if (req.partitionId.isEmpty() || req.partitionId.size() > 128)
+        return Error(ErrorCode::InvalidArgument, tr("a partition ID of 1 to 128 characters is required"));
+    if (req.agentAddress.isEmpty())
+        return Error(ErrorCode::InvalidArgument,
+                     tr("the agent address (host:port where borrowers reach the lender) is required"));
+    if (auto valid = validateConditions(req.conditions); !valid)
+        return valid.error();
+    const QString lenderId = ctx.peerId();
+    Result<PartitionRow> row = m_store->registerPartition(lenderId, req, realNowMs());
+    if (!row)
+        return row.error();
+    LenderRow lender;
+    lender.id = lenderId;
+    lender.name = req.lenderName;
+    lender.address = req.agentAddress;
+    Result<std::optional<LenderRow>> stored = m_store->lender(lenderId);
+    if (stored && stored->has_value())
+        lender = **stored;
+    m_index.upsertLender(lender, m_lenders.value(lenderId).online);
+    m_index.upsertPartition(*row);
+    return PartitionRegistered{.partitionId = row->partitionId, .offerId = row->offerId};
+}
+
+Result<PartitionRegistered> MarketService::onAlter(const AlterPartition &req, const Ctx &ctx)
+{
+    if (auto valid = validateConditions(req.conditions); !valid)
+        return valid.error();
+    Result<PartitionRow> row = m_store->alterPartition(ctx.peerId(), req.partitionId, req.conditions);
+    if (!row)
+        return row.error();
+    m_index.upsertPartition(*row);
+    return PartitionRegistered{.partitionId = row->partitionId, .offerId = row->offerId};
+}
+
+Result<Ack> MarketService::onWithdraw(const WithdrawPartition &req, const Ctx &ctx)
+{
+    Result<PartitionRow> row = m_store->withdrawPartition(ctx.peerId(), req.partitionId);
+    if (!row)
+        return row.error();
+    m_index.removeOffer(row->offerId);
+    return Ack{};
+}
+
+Result<Ack> MarketService::onHeartbeat(const LenderHeartbeat &req, const Ctx &ctx)
+{
+    // lenderSeen() ran already for the envelope; a new address is recorded at once.
+    if (!req.agentAddress.isEmpty()) {
+        Result<std::optional<LenderRow>> l = m_store->lender(ctx.peerId());
+        if (l && l->has_value() && (*l)->address != req.agentAddress) {
+            if (auto r = m_store->upsertLender(ctx.peerId(), (*l)->name, req.agentAddress, realNowMs()); !r)
+                return r.error();
+            LenderRow updated = **l;
+            updated.address = req.agentAddress;
+            m_index.upsertLender(updated, true);
+        }
+    }
+    return Ack{};
+}
+
+Result<KeyVerdict> MarketService::onVerifyKey(const VerifyKey &req, const Ctx &ctx)
+{
+    // FIG. 15: valid only for the running contract of this borrower on this lender's partition.
+    Result<std::optional<ContractRow>> running = m_store->runningContract(ctx.peerId(), req.partitionId);
+    if (!running)
+        return running.error();
+    KeyVerdict verdict;
+    if (!running->has_value()) {
+        verdict.reason = tr("no contract is running on partition %1").arg(req.partitionId);
+        return verdict;
+    }
+    const ContractRow &c = **running;
+    const bool keyMatches = constantTimeEquals(hashLendingKey(req.key), c.keyHash);
+    if (c.borrowerId != req.borrowerId) {
+        verdict.reason = tr("partition %1 is lent to another borrower").arg(req.partitionId);
+        return verdict;
+    }
+    if (!keyMatches) {
+        verdict.reason = tr("the lending key does not match contract %1").arg(c.id);
+        return verdict;
+    }
+    verdict.valid = true;
+    verdict.contractId = c.id;
+    return verdict;
+}
+
+Result<Ack> MarketService::onPartitionLost(const PartitionLost &req, const Ctx &ctx)
+{
+    qCInfo(lcMarket) << "lender" << ctx.peerId() << "lost partition" << req.partitionId << ":" << req.reason;
+    Result<std::optional<ContractRow>> running = m_store->runningContract(ctx.peerId(), req.partitionId);
+    if (!running)
+        return running.error();
+    if (running->has_value()) {
+        Result<ContractRow> ended = finishContract((*running)->id, QString(), QStringLiteral("lost"), now());
+        if (!ended && ended.error().code != ErrorCode::Conflict)
+            return ended.error();
+    }
+    // A lost partition is no longer on offer until the lender registers it again.
+    Result<PartitionRow> withdrawn = m_store->withdrawPartition(ctx.peerId(), req.partitionId);
+    if (withdrawn)
+        m_index.removeOffer(withdrawn->offerId);
+    else if (withdrawn.error().code != ErrorCode::NotFound)
+        return withdrawn.error();
+    return Ack{};
+}
+
+Result<Ack> MarketService::onViolation(const ReportViolation &req, const Ctx &ctx)
+{
+    qCWarning(lcMarket) << "lender" << ctx.peerId() << "reports a lock violation on" << req.partitionId << ":" << req.detail
+                        << (req.restored ? "(restored)" : "(not restored)");
+    emit violationReported(ctx.peerId(), req.partitionId, req.detail);
+    return Ack{};
+}
+
+Result<Ack> MarketService::onJobState(const ReportJobState &req, const Ctx &ctx)
+{
+    qCDebug(lcMarket) << "lender" << ctx.peerId() << "job" << req.jobId << "of contract" << req.contractId << "is" << req.state;
+    return Ack{};
+}
+
+// ───────────────────────── images (third embodiment) ─────────────────────────
+
+QString MarketService::imagePath(const QString &sha256) const
+{
+    return QDir(m_config.dataDir).filePath(QStringLiteral("images/%1/image.tar").arg(sha256));
+}
+
+Result<ImageInfo> MarketService::addImage(const QString &name, const QString &archivePath)
+{
+    if (auto started = start(); !started)
+        return started.error();
+    if (!isPlainName(name))
+        return Error(ErrorCode::InvalidArgument, tr("'%1' is not an image name (letters, digits, '.', '_', '+', '-')").arg(name));
+    if (m_config.dataDir.isEmpty())
+        return Error(ErrorCode::Unsupported, tr("this market has no data directory to keep images in"));
+    QFile in(archivePath);
+    if (!in.open(QIODevice::ReadOnly))
+        return Error(ErrorCode::IoError, tr("cannot read image archive %1: %2").arg(archivePath, in.errorString()));
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&in))
+        return Error(ErrorCode::IoError, tr("cannot read image archive %1: %2").arg(archivePath, in.errorString()));
+    const QString sha = QString::fromLatin1(hash.result().toHex());
+    ImageInfo info{name, sha, in.size()};
+    const QString target = imagePath(sha);
+    if (!QDir().mkpath(QFileInfo(target).absolutePath()))
+        return Error(ErrorCode::IoError, tr("cannot create %1").arg(QFileInfo(target).absolutePath()));
+    if (!QFile::exists(target)) {
+        in.seek(0);
+        QSaveFile out(target);
+        if (!out.open(QIODevice::WriteOnly))
+            return Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(target, out.errorString()));
+        QByteArray buffer;
+        while (!(buffer = in.read(1 << 20)).isEmpty()) {
+            if (out.write(buffer) != buffer.size())
+                return Error(out.error() == QFileDevice::ResourceError ? ErrorCode::DiskFull : ErrorCode::IoError,
+                             tr("cannot write %1: %2").arg(target, out.errorString()));
+        }
+        if (!out.commit())
+            return Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(target, out.errorString()));
+    }
+    if (auto r = m_store->addImage(info, now()); !r)
+        return r.error();
+    return info;
+}
+
+Result<ImageChunk> MarketService::onFetchImage(const FetchImage &req, const Ctx &)
+{
+    if (req.sha256.isEmpty() && req.name.isEmpty())
+        return Error(ErrorCode::InvalidArgument, tr("name an image by SHA-256 or by name"));
+    if (req.offset < 0 || req.length < 0)
+        return Error(ErrorCode::InvalidArgument, tr("offset and length cannot be negative"));
+    Result<std::optional<ImageInfo>> info = m_store->image(req.sha256, req.name);
+    if (!info)
+        return info.error();
+    if (!info->has_value())
+        return Error(ErrorCode::NotFound, tr("this market holds no image %1").arg(req.sha256.isEmpty() ? req.name : req.sha256));
+    const ImageInfo &image = **info;
+    if (req.offset > image.sizeBytes)
+        return Error(ErrorCode::InvalidArgument,
+                     tr("offset %1 is beyond the end of image %2 (%3 bytes)").arg(req.offset).arg(image.name).arg(image.sizeBytes));
+    QFile file(imagePath(image.sha256));
+    if (!file.open(QIODevice::ReadOnly) || !file.seek(req.offset))
+        return Error(ErrorCode::IoError, tr("cannot read image %1: %2").arg(image.name, file.errorString()));
+    const qint64 length = qMin(req.length > 0 ? req.length : kMaxImageChunk, kMaxImageChunk);
+    ImageChunk chunk;
+    chunk.image = image;
+    chunk.offset = req.offset;
+    chunk.data = file.read(length);
+    return chunk;
+}
+
+Result<ImageList> MarketService::onListImages(const ListImages &, const Ctx &)
+{
+    Result<QList<ImageInfo>> images = m_store->images();
+    if (!images)
+        return images.error();
+    return ImageList{.images = *images};
+}
+
+// ───────────────────────── borrower flows (FIG. 8, 9) ─────────────────────────
+
+Result<OfferPage> MarketService::onSearch(const SearchOffers &req, const Ctx &)
+{
+    Result<OfferQuery> query = OfferQuery::fromSearch(req);
+    if (!query)
+        return query.error();
+    return m_index.search(*query);
+}
+
+Result<protocol::Receipt> MarketService::receiptFor(const ContractRow &c) const
+{
+    Receipt r;
+    r.contractId = c.id;
+    r.borrowerId = c.borrowerId;
+    r.lenderId = c.lenderId;
+    r.partitionId = c.partitionId;
+    r.ratePerHour = c.ratePerHour;
+    r.startedAtMs = c.startedAtMs;
+    r.endedAtMs = c.endedAtMs;
+    r.charge = c.bill.charge;
+    return signReceipt(r, m_identity);
+}
+
+void MarketService::onBorrow(const Borrow &req, const Ctx &ctx)
+{
+    PendingBorrow pending{ctx, ctx.peerId(), {}, req.offerId.isEmpty()};
+    if (!pending.bestMatch) {
+        pending.candidates.append(req.offerId);
+    } else {
+        Result<OfferQuery> query = OfferQuery::parse(req.query);
+        if (!query) {
+            ctx.fail(query.error());
+            return;
+        }
+        // A few candidates: other borrowers may take the best ones before this commit.
+        pending.candidates = m_index.bestMatches(*query, 8);
+        if (pending.candidates.isEmpty()) {
+            const OfferPage why = m_index.search(*query);
+            QStringList parts;
+            for (const Exclusion &e : why.explanation)
+                parts.append(tr("%1 excluded %2").arg(e.requirement).arg(e.excluded));
+            ctx.fail(ErrorCode::NoMatch, parts.isEmpty() ? tr("no offer is available")
+                                                         : tr("no offer matches: %1").arg(parts.join(QStringLiteral("; "))));
+            return;
+        }
+    }
+    m_pendingBorrows.append(std::move(pending));
+    scheduleFlush();
+}
+
+void MarketService::onEndContract(const EndContract &req, const Ctx &ctx)
+{
+    m_pendingEnds.append(PendingEnd{ctx, ctx.peerId(), req.contractId});
+    scheduleFlush();
+}
+
+void MarketService::scheduleFlush()
+{
+    if (m_flushScheduled)
+        return;
+    m_flushScheduled = true;
+    // After the requests already read from the sockets have been queued: one commit (one
+    // fsync) then acknowledges all of them. Under load the queue fills while the previous
+    // commit syncs, which is what makes group commit pay.
+    QTimer::singleShot(0, this, &MarketService::flushContracts);
+}
+
+namespace {
+
+// A transaction the database gave up on because of other writers (PostgreSQL deadlock or
+// serialization failure, SQLite still busy after its timeout): running it again is safe,
+// nothing of it was committed.
+bool isRetryable(const Error &e)
+{
+    return e.code == ErrorCode::StorageError
+        && (e.message.contains(QLatin1String("(40P01)")) || e.message.contains(QLatin1String("(40001)"))
+            || e.message.contains(QLatin1String("database is locked")));
+}
+
+} // namespace
+
+void MarketService::flushContracts()
+{
+    m_flushScheduled = false;
+    QList<PendingBorrow> borrows = std::exchange(m_pendingBorrows, {});
+    QList<PendingEnd> ends = std::exchange(m_pendingEnds, {});
+    if (borrows.isEmpty() && ends.isEmpty())
+        return;
+    if (!m_store) {
+        for (const PendingBorrow &b : std::as_const(borrows))
+            b.ctx.fail(ErrorCode::Unsupported, tr("the market is shutting down"));
+        for (const PendingEnd &e : std::as_const(ends))
+            e.ctx.fail(ErrorCode::Unsupported, tr("the market is shutting down"));
+        return;
+    }
+    // Rows are locked in one order (offer, contract) so that market processes sharing a
+    // PostgreSQL database rarely deadlock; when they do, the batch runs again.
+    std::sort(borrows.begin(), borrows.end(),
+              [](const PendingBorrow &a, const PendingBorrow &b) { return a.candidates.value(0) < b.candidates.value(0); });
+    std::sort(ends.begin(), ends.end(), [](const PendingEnd &a, const PendingEnd &b) { return a.contractId < b.contractId; });
+    commitBatch(borrows, ends);
+}
+
+void MarketService::commitBatch(const QList<PendingBorrow> &borrows, const QList<PendingEnd> &ends)
+{
+    struct Outcome {
+        std::optional<LendResult> lent;
+        QByteArray key;
+        Error error;
+    };
+    QList<Outcome> lendOutcomes;
+    QList<Result<ContractRow>> endOutcomes;
+    QSet<QString> conflicted;
+    Error batchError;
+    constexpr int kAttempts = 4;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        lendOutcomes.clear();
+        endOutcomes.clear();
+        conflicted.clear();
+        batchError = Error();
+        WriteTransaction tx(m_store->database());
+        if (!tx.ok()) {
+            batchError = tx.error();
+        } else {
+            const qint64 t = now();
+            for (const PendingBorrow &b : borrows) {
+                Outcome o;
+                for (const QString &offerId : b.candidates) {
+                    o.key = generateLendingKey();
+                    Result<LendResult> r =
+                        m_store->lendInTransaction(offerId, b.borrowerId, randomId(u"c-"), hashLendingKey(o.key), t);
+                    if (r) {
+                        o.lent = std::move(r).value();
+                        o.error = Error();
+                        break;
+                    }
+                    o.error = r.error();
+                    if (o.error.code != ErrorCode::Conflict)
+                        break;
+                    conflicted.insert(offerId);
+                    if (!b.bestMatch)
+                        break;
+                }
+                lendOutcomes.append(std::move(o));
+            }
+            for (const PendingEnd &p : ends)
+                endOutcomes.append(m_store->endInTransaction(p.contractId, p.borrowerId, QStringLiteral("borrower"), t,
+                                                             m_config.feeBasisPoints));
+            // Nothing is acknowledged before this commit returns (S48, S61).
+            if (auto committed = tx.commit(); !committed)
+                batchError = committed.error();
+        }
+        if (!batchError.isError() || !isRetryable(batchError))
+            break;
+        qCDebug(lcMarket) << "contract batch of" << borrows.size() + ends.size() << "retried:" << batchError;
+    }
+
+    if (batchError.isError()) {
+        if (isRetryable(batchError) && borrows.size() + ends.size() > 1) {
+            // Still contended: one transaction per request, so that each can get through.
+            for (const PendingBorrow &b : borrows)
+                commitBatch({b}, {});
+            for (const PendingEnd &e : ends)
+                commitBatch({}, {e});
+            return;
+        }
+        for (qsizetype i = 0; i < borrows.size(); ++i)
+            borrows[i].ctx.fail(i < lendOutcomes.size() && !lendOutcomes[i].lent && lendOutcomes[i].error.isError()
+                                    ? lendOutcomes[i].error
+                                    : batchError);
+        for (qsizetype i = 0; i < ends.size(); ++i)
+            ends[i].ctx.fail(i < endOutcomes.size() && !endOutcomes[i] ? endOutcomes[i].error() : batchError);
+        return;
+    }
+
+    for (qsizetype i = 0; i < borrows.size(); ++i) {
+        if (lendOutcomes[i].lent)
+            afterLent(*lendOutcomes[i].lent, lendOutcomes[i].key, borrows[i].ctx);
+        else
+            borrows[i].ctx.fail(lendOutcomes[i].error);
+    }
+    for (qsizetype i = 0; i < ends.size(); ++i) {
+        if (!endOutcomes[i]) {
+            ends[i].ctx.fail(endOutcomes[i].error());
+            continue;
+        }
+        const ContractRow &ended = *endOutcomes[i];
+        afterEnded(ended);
+        Result<Receipt> receipt = receiptFor(ended);
+        if (!receipt) {
+            ends[i].ctx.fail(receipt.error());
+            continue;
+        }
+        ends[i].ctx.reply(ContractClosed{.contractId = ended.id,
+                                         .durationMs = ended.bill.durationMs,
+                                         .charge = ended.bill.charge,
+                                         .receipt = *receipt});
+    }
+    // The index was stale about these: learn from the database.
+    for (const QString &offerId : std::as_const(conflicted)) {
+        Result<std::optional<PartitionRow>> p = m_store->partitionByOffer(offerId);
+        if (p && p->has_value())
+            m_index.upsertPartition(**p);
+    }
+}
+
+void MarketService::afterLent(const LendResult &r, const QByteArray &key, const Ctx &ctx)
+{
+    m_index.setLent(r.contract.offerId, true);
+    Result<Receipt> receipt = receiptFor(r.contract);
+    if (!receipt)
+        qCWarning(lcMarket) << "could not sign the start receipt of" << r.contract.id << receipt.error();
+    notifyStarted(r.contract);
+    emit contractStarted(r.contract.id, r.contract.lenderId, r.contract.borrowerId);
+    ContractGranted granted;
+    granted.contractId = r.contract.id;
+    granted.lenderId = r.contract.lenderId;
+    granted.lenderAddress = m_index.lenderAddress(r.contract.lenderId);
+    if (granted.lenderAddress.isEmpty()) {
+        Result<std::optional<LenderRow>> lender = m_store->lender(r.contract.lenderId);
+        if (lender && lender->has_value())
+            granted.lenderAddress = (*lender)->address;
+    }
+    granted.partitionId = r.contract.partitionId;
+    granted.conditions = r.partition.conditions;
+    granted.startedAtMs = r.contract.startedAtMs;
+    granted.key = key;
+    if (receipt)
+        granted.receipt = *receipt;
+    ctx.reply(granted);
+}
+
+void MarketService::afterEnded(const ContractRow &ended)
+{
+    m_index.setLent(ended.offerId, false);
+    // Every end moves the lender's reliability (completed versus lost contracts).
+    Result<std::optional<LenderRow>> lender = m_store->lender(ended.lenderId);
+    if (lender && lender->has_value())
+        m_index.upsertLender(**lender, m_index.isLenderOnline(ended.lenderId));
+    notifyEnded(ended);
+    emit contractEnded(ended.id, ended.endReason);
+}
+
+Result<ContractRow> MarketService::finishContract(const QString &contractId, const QString &borrowerId, const QString &reason,
+                                                  qint64 endedAtMs)
+{
+    Result<ContractRow> ended = m_store->endContract(contractId, borrowerId, reason, endedAtMs, m_config.feeBasisPoints);
+    if (ended)
+        afterEnded(*ended);
+    return ended;
+}
+
+Result<BillList> MarketService::onListBills(const ListBills &req, const Ctx &ctx)
+{
+    Result<QList<ContractRow>> rows = m_store->contractsOf(ctx.peerId(), ctx.peerRole() == kLender, req.sinceMs);
+    if (!rows)
+        return rows.error();
+    BillList list;
+    const qint64 t = now();
+    for (const ContractRow &c : std::as_const(*rows))
+        list.bills.append(c.toBill(t));
+    return list;
+}
+
+// ───────────────────────── admin ─────────────────────────
+
+Result<AdminPartitionPage> MarketService::onAdminPartitions(const AdminListPartitions &req, const Ctx &)
+{
+    Result<PartitionPage> page = m_store->listPartitions(req.filter, req.offset, req.limit > 0 ? req.limit : 100);
+    if (!page)
+        return page.error();
+    AdminPartitionPage out;
+    out.total = page->total;
+    for (qsizetype i = 0; i < page->rows.size(); ++i) {
+        const PartitionRow &p = page->rows[i];
+        const LenderRow &l = page->lenders[i];
+        out.rows.append(Offer{.offerId = p.offerId,
+                              .lenderId = p.lenderId,
+                              .lenderName = l.name,
+                              .lenderAddress = l.address,
+                              .partitionId = p.partitionId,
+                              .conditions = p.conditions,
+                              .reliability = l.reliability});
+        out.lendingStatus.append(p.lendingStatus);
+        out.online.append(m_index.isLenderOnline(p.lenderId));
+    }
+    return out;
+}
+
+Result<AdminContractPage> MarketService::onAdminContracts(const AdminListContracts &req, const Ctx &)
+{
+    Result<ContractPage> page = m_store->listContracts(req.filter, req.runningOnly, req.offset, req.limit > 0 ? req.limit : 100);
+    if (!page)
+        return page.error();
+    AdminContractPage out;
+    out.total = page->total;
+    const qint64 t = now();
+    for (const ContractRow &c : std::as_const(page->rows))
+        out.rows.append(c.toBill(t));
+    return out;
+}
+
+Result<BillingReport> MarketService::onAdminBilling(const AdminBillingReport &req, const Ctx &)
+{
+    return m_store->billingReport(req.fromMs, req.toMs, m_config.feeBasisPoints);
+}
+
+Result<Ack> MarketService::onAdminRebalance(const AdminRebalance &req, const Ctx &)
+{
+    Result<PartitionRow> row = m_store->rebalance(req.lenderId, req.partitionId, req.resources);
+    if (!row)
+        return row.error();
+    m_index.upsertPartition(*row);
+    // The lender applies it the next time it generates the partition (second embodiment).
+    pushToLender(row->lenderId, AllocationChanged{.partitionId = row->partitionId, .resources = row->conditions.resources});
+    return Ack{};
+}
+
+} // namespace lendable::market

@@ -1,0 +1,189 @@
+#pragma once
+// The management server of the patent (control unit 11): the protocol glue between lender
+// agents, borrowers and admins on one side, and the resource and billing databases
+// (MarketStore) and the search index (OfferIndex) on the other. The headless mode, the
+// Market Manager desktop app (embedded default) and the tests all run this one class.
+
+#include "MarketStore.h"
+#include "OfferIndex.h"
+#include "identity/Identity.h"
+#include "protocol/Dispatcher.h"
+#include "protocol/LocalChannel.h"
+#include "protocol/Server.h"
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <deque>
+#include <functional>
+#include <memory>
+
+namespace lendable::market {
+
+struct MarketConfig {
+    /// Market fee in basis points of each charge (1000 = 10 %).
+    int feeBasisPoints = 1000;
+    /// Node IDs allowed in the `admin` role (the market's own ID always is).
+    QStringList adminIds;
+    /// A lender that sends nothing for this long is offline and its offers are not offered.
+    int heartbeatTimeoutMs = 30'000;
+    /// Where images live (DIR/images/<sha256>/image.tar); empty = no image store.
+    QString dataDir;
+    /// The contract clock, UTC ms: contract starts (S48), ends (S61) and max-duration
+    /// expiry. Tests inject one to bill exact durations. Liveness (heartbeats) always runs on
+    /// the real clock.
+    std::function<qint64()> clock;
+    /// How often heartbeats, expiries and other processes' changes are looked at.
+    int maintenanceIntervalMs = 1000;
+    /// How far back a sync re-reads changes, in ms, because PostgreSQL transactions may
+    /// commit in another order than they took their revision numbers; -1 = 0 for SQLite
+    /// (one writer at a time) and 2000 for PostgreSQL.
+    int syncSettleMs = -1;
+};
+
+class MarketService : public QObject {
+    Q_OBJECT
+public:
+    static constexpr qint64 kMaxImageChunk = 1024 * 1024;
+
+    MarketService(const Identity &identity, const QString &databaseUrl, MarketConfig config = {},
+                  QObject *parent = nullptr);
+    ~MarketService() override;
+
+    /// Opens the database (migrating it), loads the offer index, starts maintenance.
+    Result<void> start();
+    /// Serves the protocol over mutual TLS (port 0 = any free port). Calls start() if needed.
+    Result<void> listen(const QHostAddress &address, quint16 port);
+    quint16 serverPort() const;
+    QHostAddress serverAddress() const;
+    /// An in-process client connected to this market (the desktop app's embedded default,
+    /// and tests). The caller owns the returned channel.
+    protocol::LocalChannel *connectLocal(const QString &clientNodeId, const QString &role);
+    /// Closes every channel (lenders of this process are marked offline) and the database.
+    void shutdown();
+
+    QString nodeId() const { return m_identity.nodeId(); }
+    const Identity &identity() const { return m_identity; }
+    const MarketConfig &config() const { return m_config; }
+    bool isStarted() const { return m_store != nullptr; }
+    qint64 now() const;
+
+    /// Adds an OS image to the store: `archivePath` is a tar archive of the image directory
+    /// (vmlinuz, initramfs.img, image.json, optional disk image), kept as opaque bytes and
+    /// addressed by its SHA-256; lenders fetch it in chunks (FetchImage) and unpack it.
+    Result<protocol::ImageInfo> addImage(const QString &name, const QString &archivePath);
+
+    /// One round of housekeeping (also run by a timer): heartbeat timeouts, max-duration
+    /// ends, and changes made by other market processes on the same database.
+    void runMaintenance();
+
+    /// Offers currently registered (not withdrawn), whatever their state.
+    qsizetype offerCount() const { return m_index.offerCount(); }
+
+signals:
+    void contractStarted(const QString &contractId, const QString &lenderId, const QString &borrowerId);
+    void contractEnded(const QString &contractId, const QString &reason);
+    void lenderOnlineChanged(const QString &lenderId, bool online);
+    void violationReported(const QString &lenderId, const QString &partitionId, const QString &detail);
+
+private:
+    struct LocalLender {
+        QPointer<protocol::Channel> channel;
+        qint64 lastSeenMs = 0;     // real clock
+        bool online = false;
+    };
+    struct PushState {
+        bool started = false;
+        bool ended = false;
+        qint64 endedAtSteadyMs = 0;
+    };
+    using Ctx = protocol::RequestContext;
+    // Contract requests wait here for the next group commit (flushContracts()).
+    struct PendingBorrow {
+        Ctx ctx;
+        QString borrowerId;
+        QStringList candidates; // offer IDs, best first
+        bool bestMatch = false;
+    };
+    struct PendingEnd {
+        Ctx ctx;
+        QString borrowerId;
+        QString contractId;
+    };
+
+    template <typename Req, typename Reply>
+    void serve(const QStringList &roles, Result<Reply> (MarketService::*handler)(const Req &, const Ctx &));
+    template <typename Req>
+    void serveAsync(const QStringList &roles, void (MarketService::*handler)(const Req &, const Ctx &));
+    void scheduleFlush();
+    void flushContracts();
+    void commitBatch(const QList<PendingBorrow> &borrows, const QList<PendingEnd> &ends);
+    void afterLent(const LendResult &lent, const QByteArray &key, const Ctx &ctx);
+    void afterEnded(const ContractRow &ended);
+    void registerHandlers();
+    Result<void> admit(const QString &peerId, const QString &role) const;
+    void onChannelEstablished(protocol::Channel *channel);
+    void onChannelClosed(protocol::Channel *channel);
+    void lenderSeen(const QString &lenderId, protocol::Channel *channel);
+    void setLenderOffline(const QString &lenderId);
+    void pushToLender(const QString &lenderId, const auto &message);
+    void notifyStarted(const ContractRow &contract);
+    void notifyEnded(const ContractRow &contract);
+    Result<ContractRow> finishContract(const QString &contractId, const QString &borrowerId, const QString &reason,
+                                       qint64 endedAtMs);
+    void checkHeartbeats();
+    void endExpiredContracts();
+    void syncFromDatabase();
+    Result<protocol::Receipt> receiptFor(const ContractRow &contract) const;
+    QString imagePath(const QString &sha256) const;
+
+    // lender agent
+    Result<protocol::PartitionRegistered> onRegister(const protocol::RegisterPartition &req, const Ctx &ctx);
+    Result<protocol::PartitionRegistered> onAlter(const protocol::AlterPartition &req, const Ctx &ctx);
+    Result<protocol::Ack> onWithdraw(const protocol::WithdrawPartition &req, const Ctx &ctx);
+    Result<protocol::Ack> onHeartbeat(const protocol::LenderHeartbeat &req, const Ctx &ctx);
+    Result<protocol::KeyVerdict> onVerifyKey(const protocol::VerifyKey &req, const Ctx &ctx);
+    Result<protocol::Ack> onPartitionLost(const protocol::PartitionLost &req, const Ctx &ctx);
+    Result<protocol::Ack> onViolation(const protocol::ReportViolation &req, const Ctx &ctx);
+    Result<protocol::Ack> onJobState(const protocol::ReportJobState &req, const Ctx &ctx);
+    // images (lenders and borrowers)
+    Result<protocol::ImageChunk> onFetchImage(const protocol::FetchImage &req, const Ctx &ctx);
+    Result<protocol::ImageList> onListImages(const protocol::ListImages &req, const Ctx &ctx);
+    // borrower
+    Result<protocol::OfferPage> onSearch(const protocol::SearchOffers &req, const Ctx &ctx);
+    void onBorrow(const protocol::Borrow &req, const Ctx &ctx);
+    void onEndContract(const protocol::EndContract &req, const Ctx &ctx);
+    Result<protocol::BillList> onListBills(const protocol::ListBills &req, const Ctx &ctx);
+    // admin
+    Result<protocol::AdminPartitionPage> onAdminPartitions(const protocol::AdminListPartitions &req, const Ctx &ctx);
+    Result<protocol::AdminContractPage> onAdminContracts(const protocol::AdminListContracts &req, const Ctx &ctx);
+    Result<protocol::BillingReport> onAdminBilling(const protocol::AdminBillingReport &req, const Ctx &ctx);
+    Result<protocol::Ack> onAdminRebalance(const protocol::AdminRebalance &req, const Ctx &ctx);
+
+    Identity m_identity;
+    QString m_databaseUrl;
+    MarketConfig m_config;
+    std::unique_ptr<MarketStore> m_store;
+    OfferIndex m_index;
+    protocol::Dispatcher m_dispatcher; // outlives the server's channels, which call into it
+    protocol::Server m_server;
+    QTimer m_maintenance;
+    QElapsedTimer m_steady;
+    qint64 m_lastFlushMs = 0;
+
+    QList<PendingBorrow> m_pendingBorrows;
+    QList<PendingEnd> m_pendingEnds;
+    bool m_flushScheduled = false;
+    QHash<QString, LocalLender> m_lenders;   // lenders connected to this process
+    QHash<QString, PushState> m_pushed;      // contract notices sent to local lenders
+    Watermarks m_loaded;                     // what loadAll() saw
+    std::deque<std::pair<qint64, Watermarks>> m_syncHistory; // (steady ms, watermarks reached)
+};
+
+/// Checks the lending conditions a lender offers; InvalidArgument naming the problem.
+Result<void> validateConditions(const protocol::LendingConditions &conditions);
+
+} // namespace lendable::market

@@ -1,0 +1,1022 @@
+#include "MarketStore.h"
+
+#include "LendingKey.h"
+
+#include <QCoreApplication>
+#include <QSet>
+#include <QSqlQuery>
+
+#include <algorithm>
+#include <map>
+
+namespace lendable::market {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("MarketStore", text);
+}
+
+constexpr qint64 kDayMs = 86'400'000;
+
+QVariant nullInt()
+{
+    return QVariant(QMetaType(QMetaType::LongLong));
+}
+
+// Qt binds a null QString as SQL NULL; an empty text field decoded from the wire is one.
+QString notNull(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
+QString joinImages(const QStringList &images)
+{
+    return notNull(images.join(QLatin1Char('\n')));
+}
+QStringList splitImages(const QString &text)
+{
+    return text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+// The schema is written once with placeholders for the two types whose names differ.
+QStringList dialectStatements(const QStringList &statements, SqlDialect dialect)
+{
+    QStringList out;
+    for (QString s : statements) {
+        s.replace(QStringLiteral("%BLOB%"), dialect == SqlDialect::Sqlite ? QStringLiteral("BLOB") : QStringLiteral("BYTEA"));
+        out.append(s);
+    }
+    return out;
+}
+
+const QString kPartitionColumns = QStringLiteral(
+    "offer_id, lender_id, partition_id, cpus, memory_mib, disk_mib, os_images, rate_micros, max_duration_s, "
+    "key_hash, lending_status, contract_id, externally_referenced, budget_cpus, budget_memory_mib, "
+    "budget_disk_mib, withdrawn, rev");
+
+PartitionRow partitionFrom(const QSqlQuery &q)
+{
+    PartitionRow p;
+    p.offerId = q.value(0).toString();
+    p.lenderId = q.value(1).toString();
+    p.partitionId = q.value(2).toString();
+    p.conditions.resources = Resources{q.value(3).toInt(), q.value(4).toLongLong(), q.value(5).toLongLong()};
+    p.conditions.osImages = splitImages(q.value(6).toString());
+    p.conditions.ratePerHour = Money::fromMicros(q.value(7).toLongLong());
+    p.conditions.maxDurationS = q.value(8).toLongLong();
+    p.keyHash = q.value(9).toByteArray();
+    p.lendingStatus = q.value(10).toString();
+    p.contractId = q.value(11).toString();
+    p.externallyReferenced = q.value(12).toInt() != 0;
+    p.budget = Resources{q.value(13).toInt(), q.value(14).toLongLong(), q.value(15).toLongLong()};
+    p.withdrawn = q.value(16).toInt() != 0;
+    p.rev = q.value(17).toLongLong();
+    return p;
+}
+
+const QString kContractColumns = QStringLiteral(
+    "c.id, c.offer_id, c.borrower_id, c.lender_id, c.partition_id, c.rate_micros, c.cpus, c.memory_mib, "
+    "c.disk_mib, c.max_duration_s, c.started_at_ms, c.ended_at_ms, c.key_hash, c.end_reason, c.rev, "
+    "b.duration_ms, b.charge_micros, b.fee_micros, b.payout_micros");
+const QString kContractFrom = QStringLiteral(" FROM contracts c LEFT JOIN billing b ON b.contract_id = c.id ");
+
+ContractRow contractFrom(const QSqlQuery &q)
+{
+    ContractRow c;
+    c.id = q.value(0).toString();
+    c.offerId = q.value(1).toString();
+    c.borrowerId = q.value(2).toString();
+    c.lenderId = q.value(3).toString();
+    c.partitionId = q.value(4).toString();
+    c.ratePerHour = Money::fromMicros(q.value(5).toLongLong());
+    c.resources = Resources{q.value(6).toInt(), q.value(7).toLongLong(), q.value(8).toLongLong()};
+    c.maxDurationS = q.value(9).toLongLong();
+    c.startedAtMs = q.value(10).toLongLong();
+    c.endedAtMs = q.value(11).isNull() ? 0 : q.value(11).toLongLong();
+    c.keyHash = q.value(12).toByteArray();
+    c.endReason = q.value(13).toString();
+    c.rev = q.value(14).toLongLong();
+    c.bill.durationMs = q.value(15).toLongLong();
+    c.bill.charge = Money::fromMicros(q.value(16).toLongLong());
+    c.bill.fee = Money::fromMicros(q.value(17).toLongLong());
+    c.bill.payout = Money::fromMicros(q.value(18).toLongLong());
+    return c;
+}
+
+const QString kLenderColumns =
+    QStringLiteral("id, name, address, online, last_seen_ms, reliability, rev");
+
+LenderRow lenderFrom(const QSqlQuery &q)
+{
+    LenderRow l;
+    l.id = q.value(0).toString();
+    l.name = q.value(1).toString();
+    l.address = q.value(2).toString();
+    l.online = q.value(3).toInt() != 0;
+    l.lastSeenMs = q.value(4).toLongLong();
+    l.reliability = q.value(5).toInt();
+    l.rev = q.value(6).toLongLong();
+    return l;
+}
+
+// A LIKE pattern that matches `filter` as a plain substring.
+QString likePattern(const QString &filter)
+{
+    QString escaped = filter.toLower();
+    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+    escaped.replace(QLatin1Char('%'), QStringLiteral("\\%"));
+    escaped.replace(QLatin1Char('_'), QStringLiteral("\\_"));
+    return QLatin1Char('%') + escaped + QLatin1Char('%');
+}
+
+} // namespace
+
+protocol::Bill ContractRow::toBill(qint64 nowMs) const
+{
+    protocol::Bill b;
+    b.contractId = id;
+    b.borrowerId = borrowerId;
+    b.lenderId = lenderId;
+    b.partitionId = partitionId;
+    b.ratePerHour = ratePerHour;
+    b.startedAtMs = startedAtMs;
+    b.endedAtMs = endedAtMs;
+    if (isRunning()) {
+        // A running contract shows what it has cost so far, so a borrower sees the meter run.
+        b.durationMs = qMax<qint64>(0, nowMs - startedAtMs);
+        const Result<Money> soFar = Money::charge(ratePerHour, b.durationMs);
+        b.charge = soFar.ok() ? *soFar : Money();
+        b.state = QStringLiteral("running");
+    } else {
+        b.durationMs = bill.durationMs;
+        b.charge = bill.charge;
+        b.lenderPayout = bill.payout;
+        b.marketFee = bill.fee;
+        b.state = QStringLiteral("ended");
+    }
+    return b;
+}
+
+QList<Migration> marketMigrations()
+{
+    const QStringList v1 = {
+        QStringLiteral("CREATE TABLE lenders ("
+                       "id TEXT PRIMARY KEY, "
+                       "name TEXT NOT NULL DEFAULT '', "
+                       "address TEXT NOT NULL DEFAULT '', "
+                       "online INTEGER NOT NULL DEFAULT 0, "
+                       "last_seen_ms BIGINT NOT NULL DEFAULT 0, "
+                       "first_seen_ms BIGINT NOT NULL DEFAULT 0, "
+                       "contracts_ended BIGINT NOT NULL DEFAULT 0, "
+                       "contracts_lost BIGINT NOT NULL DEFAULT 0, "
+                       "reliability INTEGER NOT NULL DEFAULT 100, "
+                       "rev BIGINT NOT NULL DEFAULT 0)"),
+        QStringLiteral("CREATE INDEX lenders_rev ON lenders(rev)"),
+        QStringLiteral("CREATE INDEX lenders_online ON lenders(online, last_seen_ms)"),
+        // FIG. 3. Lending conditions are columns, not a blob, so that the admin views and a
+        // SQL fallback can filter on them.
+        QStringLiteral("CREATE TABLE partitions ("
+                       "offer_id TEXT PRIMARY KEY, "
+                       "lender_id TEXT NOT NULL REFERENCES lenders(id), "
+                       "partition_id TEXT NOT NULL, "
+                       "cpus INTEGER NOT NULL, "
+                       "memory_mib BIGINT NOT NULL, "
+                       "disk_mib BIGINT NOT NULL, "
+                       "os_images TEXT NOT NULL, "
+                       "rate_micros BIGINT NOT NULL, "
+                       "max_duration_s BIGINT NOT NULL, "
+                       "key_hash %BLOB%, "
+                       "lending_status TEXT, "
+                       "contract_id TEXT, "
+                       "externally_referenced INTEGER NOT NULL DEFAULT 0, "
+                       "budget_cpus INTEGER NOT NULL, "
+                       "budget_memory_mib BIGINT NOT NULL, "
+                       "budget_disk_mib BIGINT NOT NULL, "
+                       "withdrawn INTEGER NOT NULL DEFAULT 0, "
+                       "registered_at_ms BIGINT NOT NULL, "
+                       "rev BIGINT NOT NULL, "
+                       "UNIQUE (lender_id, partition_id))"),
+        QStringLiteral("CREATE INDEX partitions_rev ON partitions(rev)"),
+        QStringLiteral("CREATE INDEX partitions_available_rate ON partitions(rate_micros) "
+                       "WHERE lending_status IS NULL AND withdrawn = 0"),
+        QStringLiteral("CREATE TABLE contracts ("
+                       "id TEXT PRIMARY KEY, "
+                       "offer_id TEXT NOT NULL REFERENCES partitions(offer_id), "
+                       "borrower_id TEXT NOT NULL, "
+                       "lender_id TEXT NOT NULL, "
+                       "partition_id TEXT NOT NULL, "
+                       "rate_micros BIGINT NOT NULL, "
+                       "cpus INTEGER NOT NULL, "
+                       "memory_mib BIGINT NOT NULL, "
+                       "disk_mib BIGINT NOT NULL, "
+                       "max_duration_s BIGINT NOT NULL, "
+                       "expires_at_ms BIGINT, "
+                       "started_at_ms BIGINT NOT NULL, "
+                       "ended_at_ms BIGINT, "
+                       "key_hash %BLOB% NOT NULL, "
+                       "end_reason TEXT, "
+                       "rev BIGINT NOT NULL)"),
+        // The database itself refuses a second running contract on one offer, whatever the
+        // code above it does.
+        QStringLiteral("CREATE UNIQUE INDEX contracts_one_running ON contracts(offer_id) WHERE ended_at_ms IS NULL"),
+        QStringLiteral("CREATE INDEX contracts_borrower ON contracts(borrower_id, started_at_ms)"),
+        QStringLiteral("CREATE INDEX contracts_lender ON contracts(lender_id, started_at_ms)"),
+        QStringLiteral("CREATE INDEX contracts_started ON contracts(started_at_ms)"),
+        QStringLiteral("CREATE INDEX contracts_expiry ON contracts(expires_at_ms) WHERE ended_at_ms IS NULL"),
+        QStringLiteral("CREATE INDEX contracts_rev ON contracts(rev)"),
+        QStringLiteral("CREATE TABLE billing ("
+                       "contract_id TEXT PRIMARY KEY REFERENCES contracts(id), "
+                       "borrower_id TEXT NOT NULL, "
+                       "lender_id TEXT NOT NULL, "
+                       "ended_at_ms BIGINT NOT NULL, "
+                       "duration_ms BIGINT NOT NULL, "
+                       "charge_micros BIGINT NOT NULL, "
+                       "fee_micros BIGINT NOT NULL, "
+                       "payout_micros BIGINT NOT NULL, "
+                       "fee_basis_points INTEGER NOT NULL)"),
+        QStringLiteral("CREATE INDEX billing_ended ON billing(ended_at_ms)"),
+        QStringLiteral("CREATE TABLE images ("
+                       "sha256 TEXT PRIMARY KEY, "
+                       "name TEXT NOT NULL, "
+                       "size_bytes BIGINT NOT NULL, "
+                       "added_at_ms BIGINT NOT NULL)"),
+        QStringLiteral("CREATE INDEX images_name ON images(name, added_at_ms)"),
+    };
+    QStringList pg = dialectStatements(v1, SqlDialect::Postgres);
+    pg.append(QStringLiteral("CREATE SEQUENCE market_rev"));
+    return {Migration{1, QStringLiteral("market resource and billing databases"), dialectStatements(v1, SqlDialect::Sqlite), pg}};
+}
+
+MarketStore::MarketStore(Database db)
+    : m_db(std::move(db))
+{
+}
+
+Result<std::unique_ptr<MarketStore>> MarketStore::open(const QString &url)
+{
+    Result<Database> db = Database::open(url);
+    if (!db)
+        return db.error();
+    if (auto migrated = db->migrate(marketMigrations()); !migrated)
+        return migrated.error();
+    return std::unique_ptr<MarketStore>(new MarketStore(std::move(db).value()));
+}
+
+QString MarketStore::nextRev(const QString &table) const
+{
+    // PostgreSQL: a sequence, safe under concurrent writers. SQLite: one writer at a time
+    // (BEGIN IMMEDIATE), so MAX+1 over the rev index is monotonic in commit order.
+    if (m_db.dialect() == SqlDialect::Postgres)
+        return QStringLiteral("nextval('market_rev')");
+    return QStringLiteral("(SELECT COALESCE(MAX(rev), 0) + 1 FROM %1)").arg(table);
+}
+
+Result<QList<PartitionRow>> MarketStore::selectPartitions(const QString &where, const QVariantList &binds)
+{
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + kPartitionColumns + QStringLiteral(" FROM partitions ") + where, binds);
+    if (!q)
+        return q.error();
+    QList<PartitionRow> rows;
+    while (q->next())
+        rows.append(partitionFrom(*q));
+    return rows;
+}
+
+Result<QList<ContractRow>> MarketStore::selectContracts(const QString &where, const QVariantList &binds)
+{
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + kContractColumns + kContractFrom + where, binds);
+    if (!q)
+        return q.error();
+    QList<ContractRow> rows;
+    while (q->next())
+        rows.append(contractFrom(*q));
+    return rows;
+}
+
+Result<QList<LenderRow>> MarketStore::selectLenders(const QString &where, const QVariantList &binds)
+{
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + kLenderColumns + QStringLiteral(" FROM lenders ") + where, binds);
+    if (!q)
+        return q.error();
+    QList<LenderRow> rows;
+    while (q->next())
+        rows.append(lenderFrom(*q));
+    return rows;
+}
+
+// ───────────────────────── lenders ─────────────────────────
+
+Result<void> MarketStore::upsertLender(const QString &lenderId, const QString &name, const QString &address, qint64 nowMs)
+{
+    Result<QSqlQuery> q = m_db.exec(
+        QStringLiteral("INSERT INTO lenders (id, name, address, online, last_seen_ms, first_seen_ms, rev) "
+                       "VALUES (?, ?, ?, 1, ?, ?, %1) "
+                       "ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address, online = 1, "
+                       "last_seen_ms = excluded.last_seen_ms, rev = excluded.rev")
+            .arg(nextRev(QStringLiteral("lenders"))),
+        {lenderId, notNull(name), notNull(address), nowMs, nowMs});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<void> MarketStore::setLenderOffline(const QString &lenderId)
+{
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("UPDATE lenders SET online = 0, rev = %1 WHERE id = ? AND online = 1")
+                                        .arg(nextRev(QStringLiteral("lenders"))),
+                                    {lenderId});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<void> MarketStore::touchLenders(const QStringList &lenderIds, qint64 nowMs)
+{
+    if (lenderIds.isEmpty())
+        return {};
+    WriteTransaction tx(m_db);
+    if (!tx.ok())
+        return tx.error();
+    // In chunks, one statement each: thousands of lenders refresh in a few statements. The
+    // revision moves only when a lender comes back online, so other processes re-read only
+    // what changed for their index.
+    constexpr qsizetype kChunk = 500;
+    for (qsizetype from = 0; from < lenderIds.size(); from += kChunk) {
+        const QStringList chunk = lenderIds.mid(from, kChunk);
+        QString marks = QStringLiteral("?");
+        for (qsizetype i = 1; i < chunk.size(); ++i)
+            marks += QStringLiteral(", ?");
+        QVariantList binds{nowMs};
+        for (const QString &id : chunk)
+            binds.append(id);
+        Result<QSqlQuery> q = m_db.exec(
+            QStringLiteral("UPDATE lenders SET last_seen_ms = ?, rev = CASE WHEN online = 1 THEN rev ELSE %1 END, online = 1 "
+                           "WHERE id IN (%2)")
+                .arg(nextRev(QStringLiteral("lenders")), marks),
+            binds);
+        if (!q)
+            return q.error();
+    }
+    return tx.commit();
+}
+
+Result<QStringList> MarketStore::markStaleLendersOffline(qint64 cutoffMs, const QSet<QString> &keep)
+{
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT id FROM lenders WHERE online = 1 AND last_seen_ms < ?"), {cutoffMs});
+    if (!q)
+        return q.error();
+    QStringList stale;
+    while (q->next()) {
+        const QString id = q->value(0).toString();
+        if (!keep.contains(id))
+            stale.append(id);
+    }
+    if (stale.isEmpty())
+        return stale;
+    WriteTransaction tx(m_db);
+    if (!tx.ok())
+        return tx.error();
+    // Re-checked under the write lock: another process may have seen the lender meanwhile.
+    const QString sql = QStringLiteral("UPDATE lenders SET online = 0, rev = %1 WHERE id = ? AND online = 1 AND last_seen_ms < ?")
+                            .arg(nextRev(QStringLiteral("lenders")));
+    for (const QString &id : std::as_const(stale)) {
+        if (Result<QSqlQuery> u = m_db.exec(sql, {id, cutoffMs}); !u)
+            return u.error();
+    }
+    if (auto c = tx.commit(); !c)
+        return c.error();
+    return stale;
+}
+
+Result<std::optional<LenderRow>> MarketStore::lender(const QString &lenderId)
+{
+    Result<QList<LenderRow>> rows = selectLenders(QStringLiteral("WHERE id = ?"), {lenderId});
+    if (!rows)
+        return rows.error();
+    if (rows->isEmpty())
+        return std::optional<LenderRow>();
+    return std::optional<LenderRow>(rows->first());
+}
+
+// ───────────────────────── partitions ─────────────────────────
+
+Result<std::optional<PartitionRow>> MarketStore::partitionByOffer(const QString &offerId)
+{
+    Result<QList<PartitionRow>> rows = selectPartitions(QStringLiteral("WHERE offer_id = ?"), {offerId});
+    if (!rows)
+        return rows.error();
+    return rows->isEmpty() ? std::optional<PartitionRow>() : std::optional<PartitionRow>(rows->first());
+}
+
+Result<std::optional<PartitionRow>> MarketStore::partition(const QString &lenderId, const QString &partitionId)
+{
+    Result<QList<PartitionRow>> rows =
+        selectPartitions(QStringLiteral("WHERE lender_id = ? AND partition_id = ?"), {lenderId, partitionId});
+    if (!rows)
+        return rows.error();
+    return rows->isEmpty() ? std::optional<PartitionRow>() : std::optional<PartitionRow>(rows->first());
+}
+
+Result<PartitionRow> MarketStore::registerPartition(const QString &lenderId, const protocol::RegisterPartition &reg,
+                                                    qint64 nowMs)
+{
+    WriteTransaction tx(m_db);
+    if (!tx.ok())
+        return tx.error();
+    if (auto l = upsertLender(lenderId, reg.lenderName, reg.agentAddress, nowMs); !l)
+        return l.error();
+    Result<std::optional<PartitionRow>> existing = partition(lenderId, reg.partitionId);
+    if (!existing)
+        return existing.error();
+    const protocol::LendingConditions &c = reg.conditions;
+    const Resources &r = c.resources;
+    QString offerId;
+    if (!existing->has_value()) {
+        offerId = randomId(u"o-");
+        Result<QSqlQuery> ins = m_db.exec(
+            QStringLiteral("INSERT INTO partitions (offer_id, lender_id, partition_id, cpus, memory_mib, disk_mib, "
+                           "os_images, rate_micros, max_duration_s, externally_referenced, budget_cpus, "
+                           "budget_memory_mib, budget_disk_mib, withdrawn, registered_at_ms, rev) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, %1)")
+                .arg(nextRev(QStringLiteral("partitions"))),
+            {offerId, lenderId, reg.partitionId, r.cpus, r.memoryMib, r.diskMib, joinImages(c.osImages),
+             c.ratePerHour.micros(), c.maxDurationS, reg.externallyReferenced ? 1 : 0, r.cpus, r.memoryMib, r.diskMib,
+             nowMs});
+        if (!ins)
+            return ins.error();
+    } else {
+        const PartitionRow &old = **existing;
+        offerId = old.offerId;
+        if (old.isLent()) {
+            if (old.withdrawn || old.conditions != c || old.externallyReferenced != reg.externallyReferenced)
+                return Error(ErrorCode::Conflict,
+                             tr("partition %1 is lent (contract %2): its lending conditions cannot change until the "
+                                "contract ends")
+                                 .arg(reg.partitionId, old.contractId));
+            if (auto done = tx.commit(); !done)
+                return done.error();
+            return old;
+        }
+        Result<QSqlQuery> upd = m_db.exec(
+            QStringLiteral("UPDATE partitions SET cpus = ?, memory_mib = ?, disk_mib = ?, os_images = ?, rate_micros = ?, "
+                           "max_duration_s = ?, externally_referenced = ?, budget_cpus = ?, budget_memory_mib = ?, "
+                           "budget_disk_mib = ?, withdrawn = 0, rev = %1 WHERE offer_id = ? AND lending_status IS NULL")
+                .arg(nextRev(QStringLiteral("partitions"))),
+            {r.cpus, r.memoryMib, r.diskMib, joinImages(c.osImages), c.ratePerHour.micros(), c.maxDurationS,
+             reg.externallyReferenced ? 1 : 0, r.cpus, r.memoryMib, r.diskMib, offerId});
+        if (!upd)
+            return upd.error();
+        if (upd->numRowsAffected() != 1)
+            return Error(ErrorCode::Conflict, tr("partition %1 was lent meanwhile; try again after the contract ends")
+                                                  .arg(reg.partitionId));
+    }
+    Result<std::optional<PartitionRow>> row = partitionByOffer(offerId);
+    if (!row)
+        return row.error();
+    if (auto done = tx.commit(); !done)
+        return done.error();
+    return **row;
+}
+
+Result<PartitionRow> MarketStore::alterPartition(const QString &lenderId, const QString &partitionId,
+                                                 const protocol::LendingConditions &c)
+{
+    WriteTransaction tx(m_db);
+    if (!tx.ok())
+        return tx.error();
+    const Resources &r = c.resources;
+    // S24–S28 in one statement: the update happens only when the lending status is blank.
+    Result<QSqlQuery> upd = m_db.exec(
+        QStringLiteral("UPDATE partitions SET cpus = ?, memory_mib = ?, disk_mib = ?, os_images = ?, rate_micros = ?, "
+                       "max_duration_s = ?, budget_cpus = ?, budget_memory_mib = ?, budget_disk_mib = ?, rev = %1 "
+                       "WHERE lender_id = ? AND partition_id = ? AND withdrawn = 0 AND lending_status IS NULL")
+            .arg(nextRev(QStringLiteral("partitions"))),
+        {r.cpus, r.memoryMib, r.diskMib, joinImages(c.osImages), c.ratePerHour.micros(), c.maxDurationS, r.cpus,
+         r.memoryMib, r.diskMib, lenderId, partitionId});
+    if (!upd)
+        return upd.error();
+    Result<std::optional<PartitionRow>> row = partition(lenderId, partitionId);
+    if (!row)
+        return row.error();
+    if (upd->numRowsAffected() != 1) {
+        if (!row->has_value() || (*row)->withdrawn)
+            return Error(ErrorCode::NotFound, tr("partition %1 is not registered with this market").arg(partitionId));
+        return Error(ErrorCode::Conflict, tr("partition %1 is lent (contract %2): it cannot be altered until the "
+                                             "contract ends (FIG. 7, S25)")
+                                              .arg(partitionId, (*row)->contractId));
+    }
+    if (auto done = tx.commit(); !done)
+        return done.error();
+    return **row;
+}
+
+Result<PartitionRow> MarketStore::withdrawPartition(const QString &lenderId, const QString &partitionId)
+{
+    WriteTransaction tx(m_db);
+    if (!tx.ok())
+        return tx.error();
+    Result<QSqlQuery> upd = m_db.exec(
+        QStringLiteral("UPDATE partitions SET withdrawn = 1, rev = %1 "
+                       "WHERE lender_id = ? AND partition_id = ? AND withdrawn = 0 AND lending_status IS NULL")
+            .arg(nextRev(QStringLiteral("partitions"))),
+        {lenderId, partitionId});
+    if (!upd)
+        return upd.error();
+    Result<std::optional<PartitionRow>> row = partition(lenderId, partitionId);
+    if (!row)
+        return row.error();
+    if (upd->numRowsAffected() != 1) {
+        if (!row->has_value() || (*row)->withdrawn)
+            return Error(ErrorCode::NotFound, tr("partition %1 is not registered with this market").arg(partitionId));
+        return Error(ErrorCode::Conflict, tr("partition %1 is lent (contract %2): it cannot be withdrawn until the "
+                                             "contract ends")
+                                              .arg(partitionId, (*row)->contractId));
+    }
+    if (auto done = tx.commit(); !done)
+        return done.error();
+    return **row;
+}
+
+Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QString &partitionId, const Resources &resources)
+{
+    if (resources.anyNegative() || resources.cpus < 1 || resources.memoryMib < 1)
+        return Error(ErrorCode::InvalidArgument,
+                     tr("a partition needs at least 1 CPU and some memory (asked for %1)").arg(resources.toString()));
+    WriteTransaction tx(m_db);
+    if (!tx.ok())
+        return tx.error();
+    Result<std::optional<PartitionRow>> row = partition(lenderId, partitionId);
+    if (!row)
+        return row.error();
+    if (!row->has_value() || (*row)->withdrawn)
+        return Error(ErrorCode::NotFound, tr("partition %1 of lender %2 is not registered").arg(partitionId, lenderId));
+    const PartitionRow &p = **row;
+    if (!p.externallyReferenced)
+        return Error(ErrorCode::PermissionDenied,
+                     tr("partition %1 is not externally referenced: its lender holds its allocation").arg(partitionId));
+    if (p.isLent())
+        return Error(ErrorCode::Conflict,
+                     tr("partition %1 is lent (contract %2): its allocation is locked").arg(partitionId, p.contractId));
+
+    // The lender's budget: what it registered for all its externally referenced partitions.
+    Result<QList<PartitionRow>> siblings =
+        selectPartitions(QStringLiteral("WHERE lender_id = ? AND externally_referenced = 1 AND withdrawn = 0"), {lenderId});
+    if (!siblings)
+        return siblings.error();
+    Resources budget, inUse;
+    for (const PartitionRow &s : std::as_const(*siblings)) {
+        budget += s.budget;
+        inUse += s.offerId == p.offerId ? resources : s.conditions.resources;
+    }
+    if (!inUse.fitsWithin(budget))
+        return Error(ErrorCode::ResourceExhausted,
+                     tr("the lender's externally referenced partitions would need %1, but it registered only %2")
+                         .arg(inUse.toString(), budget.toString()));
+
+    Result<QSqlQuery> upd = m_db.exec(
+        QStringLiteral("UPDATE partitions SET cpus = ?, memory_mib = ?, disk_mib = ?, rev = %1 "
+                       "WHERE offer_id = ? AND lending_status IS NULL AND withdrawn = 0")
+            .arg(nextRev(QStringLiteral("partitions"))),
+        {resources.cpus, resources.memoryMib, resources.diskMib, p.offerId});
+    if (!upd)
+        return upd.error();
+    if (upd->numRowsAffected() != 1)
+        return Error(ErrorCode::Conflict, tr("partition %1 was lent meanwhile").arg(partitionId));
+    Result<std::optional<PartitionRow>> after = partitionByOffer(p.offerId);
+    if (!after)
+        return after.error();
+    if (auto done = tx.commit(); !done)
+        return done.error();
+    return **after;
+}
+
+// ───────────────────────── contracts ─────────────────────────
+
+Result<LendResult> MarketStore::lend(const QString &offerId, const QString &borrowerId, const QString &contractId,
+                                     const QByteArray &keyHash, qint64 nowMs)
+{
+    WriteTransaction tx(m_db);
+    if (!tx.ok())
+        return tx.error();
+    Result<LendResult> lent = lendInTransaction(offerId, borrowerId, contractId, keyHash, nowMs);
+    if (!lent)
+        return lent;
+    // The contract exists once this commit returns; only then may anyone be told (S48).
+    if (auto done = tx.commit(); !done)
+        return done.error();
+    return lent;
+}
+
+Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const QString &borrowerId,
+                                                  const QString &contractId, const QByteArray &keyHash, qint64 nowMs)
+{
+    // S46: the borrower ID goes into the lending status only if the status is blank — one
+    // row or none, which is what keeps a partition from being lent twice, also when several
+    // market processes share the database.
+    Result<QSqlQuery> upd = m_db.exec(
+        QStringLiteral("UPDATE partitions SET lending_status = ?, contract_id = ?, key_hash = ?, rev = %1 "
+                       "WHERE offer_id = ? AND lending_status IS NULL AND withdrawn = 0 "
+                       "AND lender_id IN (SELECT id FROM lenders WHERE online = 1)")
+            .arg(nextRev(QStringLiteral("partitions"))),
+        {borrowerId, contractId, keyHash, offerId});
+    if (!upd)
+        return upd.error();
+    const int affected = upd->numRowsAffected();
+    Result<std::optional<PartitionRow>> row = partitionByOffer(offerId);
+    if (!row)
+        return row.error();
+    if (affected != 1) {
+        if (!row->has_value())
+            return Error(ErrorCode::NotFound, tr("there is no offer %1").arg(offerId));
+        const PartitionRow &p = **row;
+        if (p.withdrawn)
+            return Error(ErrorCode::Conflict, tr("offer %1 was withdrawn by its lender").arg(offerId));
+        if (p.isLent())
+            return Error(ErrorCode::Conflict, tr("offer %1 (partition %2) is already lent").arg(offerId, p.partitionId));
+        return Error(ErrorCode::Conflict, tr("the lender of offer %1 is offline").arg(offerId));
+    }
+    const PartitionRow &p = **row;
+    ContractRow c;
+    c.id = contractId;
+    c.offerId = offerId;
+    c.borrowerId = borrowerId;
+    c.lenderId = p.lenderId;
+    c.partitionId = p.partitionId;
+    c.ratePerHour = p.conditions.ratePerHour;
+    c.resources = p.conditions.resources;
+    c.maxDurationS = p.conditions.maxDurationS;
+    c.startedAtMs = nowMs;
+    c.keyHash = keyHash;
+    const QVariant expires = c.maxDurationS > 0 ? QVariant(nowMs + c.maxDurationS * 1000) : nullInt();
+    Result<QSqlQuery> ins = m_db.exec(
+        QStringLiteral("INSERT INTO contracts (id, offer_id, borrower_id, lender_id, partition_id, rate_micros, cpus, "
+                       "memory_mib, disk_mib, max_duration_s, expires_at_ms, started_at_ms, key_hash, rev) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %1)")
+            .arg(nextRev(QStringLiteral("contracts"))),
+        {c.id, c.offerId, c.borrowerId, c.lenderId, c.partitionId, c.ratePerHour.micros(), c.resources.cpus,
+         c.resources.memoryMib, c.resources.diskMib, c.maxDurationS, expires, c.startedAtMs, c.keyHash});
+    if (!ins)
+        return ins.error();
+    return LendResult{c, p};
+}
+
+Result<ContractRow> MarketStore::endContract(const QString &contractId, const QString &borrowerId, const QString &reason,
+                                             qint64 nowMs, int feeBasisPoints)
+{
+    WriteTransaction tx(m_db);
+    if (!tx.ok())
+        return tx.error();
+    Result<ContractRow> ended = endInTransaction(contractId, borrowerId, reason, nowMs, feeBasisPoints);
+    if (!ended)
+        return ended;
+    if (auto done = tx.commit(); !done)
+        return done.error();
+    return ended;
+}
+
+Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, const QString &borrowerId,
+                                                  const QString &reason, qint64 nowMs, int feeBasisPoints)
+{
+    Result<std::optional<ContractRow>> found = contract(contractId);
+    if (!found)
+        return found.error();
+    if (!found->has_value())
+        return Error(ErrorCode::NotFound, tr("there is no contract %1").arg(contractId));
+    ContractRow c = **found;
+    if (!borrowerId.isEmpty() && c.borrowerId != borrowerId)
+        return Error(ErrorCode::PermissionDenied, tr("contract %1 belongs to another borrower").arg(contractId));
+    if (!c.isRunning())
+        return Error(ErrorCode::Conflict, tr("contract %1 has already ended").arg(contractId));
+
+    // Market processes' clocks may differ by a little: an end "before" the start is billed as
+    // zero time rather than refused.
+    const qint64 endedAt = qMax(nowMs, c.startedAtMs);
+    Result<BillAmounts> bill = computeBill(c.ratePerHour, c.startedAtMs, endedAt, feeBasisPoints);
+    if (!bill)
+        return bill.error();
+
+    Result<QSqlQuery> upd = m_db.exec(QStringLiteral("UPDATE contracts SET ended_at_ms = ?, end_reason = ?, rev = %1 "
+                                                     "WHERE id = ? AND ended_at_ms IS NULL")
+                                          .arg(nextRev(QStringLiteral("contracts"))),
+                                      {endedAt, reason, contractId});
+    if (!upd)
+        return upd.error();
+    if (upd->numRowsAffected() != 1)
+        return Error(ErrorCode::Conflict, tr("contract %1 has already ended").arg(contractId));
+    // S60: the borrower ID leaves the lending status; the key hash goes with it.
+    Result<QSqlQuery> freed = m_db.exec(
+        QStringLiteral("UPDATE partitions SET lending_status = NULL, contract_id = NULL, key_hash = NULL, rev = %1 "
+                       "WHERE offer_id = ? AND contract_id = ?")
+            .arg(nextRev(QStringLiteral("partitions"))),
+        {c.offerId, contractId});
+    if (!freed)
+        return freed.error();
+    Result<QSqlQuery> billed = m_db.exec(
+        QStringLiteral("INSERT INTO billing (contract_id, borrower_id, lender_id, ended_at_ms, duration_ms, charge_micros, "
+                       "fee_micros, payout_micros, fee_basis_points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {contractId, c.borrowerId, c.lenderId, endedAt, bill->durationMs, bill->charge.micros(), bill->fee.micros(),
+         bill->payout.micros(), feeBasisPoints});
+    if (!billed)
+        return billed.error();
+    const bool lost = reason == u"lost";
+    Result<QSqlQuery> counted = m_db.exec(
+        QStringLiteral("UPDATE lenders SET contracts_ended = contracts_ended + 1, contracts_lost = contracts_lost + ?, "
+                       "reliability = (100 * (contracts_ended + 1 - contracts_lost - ?)) / (contracts_ended + 1), rev = %1 "
+                       "WHERE id = ?")
+            .arg(nextRev(QStringLiteral("lenders"))),
+        {lost ? 1 : 0, lost ? 1 : 0, c.lenderId});
+    if (!counted)
+        return counted.error();
+    c.endedAtMs = endedAt;
+    c.endReason = reason;
+    c.bill = *bill;
+    return c;
+}
+
+Result<std::optional<ContractRow>> MarketStore::contract(const QString &contractId)
+{
+    Result<QList<ContractRow>> rows = selectContracts(QStringLiteral("WHERE c.id = ?"), {contractId});
+    if (!rows)
+        return rows.error();
+    return rows->isEmpty() ? std::optional<ContractRow>() : std::optional<ContractRow>(rows->first());
+}
+
+Result<std::optional<ContractRow>> MarketStore::runningContract(const QString &lenderId, const QString &partitionId)
+{
+    Result<QList<ContractRow>> rows = selectContracts(
+        QStringLiteral("WHERE c.lender_id = ? AND c.partition_id = ? AND c.ended_at_ms IS NULL"), {lenderId, partitionId});
+    if (!rows)
+        return rows.error();
+    return rows->isEmpty() ? std::optional<ContractRow>() : std::optional<ContractRow>(rows->first());
+}
+
+Result<QList<ContractRow>> MarketStore::expiredContracts(qint64 nowMs, int limit)
+{
+    return selectContracts(QStringLiteral("WHERE c.ended_at_ms IS NULL AND c.expires_at_ms <= ? "
+                                          "ORDER BY c.expires_at_ms LIMIT %1")
+                               .arg(limit),
+                           {nowMs});
+}
+
+Result<QList<ContractRow>> MarketStore::contractsOf(const QString &nodeId, bool asLender, qint64 sinceMs, int limit)
+{
+    return selectContracts(QStringLiteral("WHERE c.%1 = ? AND c.started_at_ms >= ? ORDER BY c.started_at_ms DESC, c.id LIMIT %2")
+                               .arg(asLender ? QStringLiteral("lender_id") : QStringLiteral("borrower_id"))
+                               .arg(limit),
+                           {nodeId, sinceMs});
+}
+
+// ───────────────────────── admin ─────────────────────────
+
+Result<PartitionPage> MarketStore::listPartitions(const QString &filter, qint64 offset, qint64 limit)
+{
+    QString where = QStringLiteral("WHERE p.withdrawn = 0");
+    QVariantList binds;
+    if (!filter.isEmpty()) {
+        where += QStringLiteral(" AND (LOWER(p.partition_id) LIKE ? ESCAPE '\\' OR LOWER(p.lender_id) LIKE ? ESCAPE '\\' "
+                                "OR LOWER(l.name) LIKE ? ESCAPE '\\' OR LOWER(p.offer_id) LIKE ? ESCAPE '\\')");
+        const QString pattern = likePattern(filter);
+        binds = {pattern, pattern, pattern, pattern};
+    }
+    const QString from = QStringLiteral(" FROM partitions p JOIN lenders l ON l.id = p.lender_id ");
+    PartitionPage page;
+    Result<QSqlQuery> count = m_db.exec(QStringLiteral("SELECT COUNT(*)") + from + where, binds);
+    if (!count)
+        return count.error();
+    if (count->next())
+        page.total = count->value(0).toLongLong();
+
+    QString columns;
+    for (const QString &c : kPartitionColumns.split(QStringLiteral(", ")))
+        columns += (columns.isEmpty() ? QString() : QStringLiteral(", ")) + QStringLiteral("p.") + c;
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + columns + QStringLiteral(", l.") +
+                                        kLenderColumns.split(QStringLiteral(", ")).join(QStringLiteral(", l.")) + from + where +
+                                        QStringLiteral(" ORDER BY p.lender_id, p.partition_id LIMIT %1 OFFSET %2")
+                                            .arg(qBound(qint64(1), limit, qint64(1000)))
+                                            .arg(qMax<qint64>(0, offset)),
+                                    binds);
+    if (!q)
+        return q.error();
+    const int lenderBase = kPartitionColumns.count(QLatin1Char(',')) + 1;
+    while (q->next()) {
+        page.rows.append(partitionFrom(*q));
+        LenderRow l;
+        l.id = q->value(lenderBase).toString();
+        l.name = q->value(lenderBase + 1).toString();
+        l.address = q->value(lenderBase + 2).toString();
+        l.online = q->value(lenderBase + 3).toInt() != 0;
+        l.lastSeenMs = q->value(lenderBase + 4).toLongLong();
+        l.reliability = q->value(lenderBase + 5).toInt();
+        l.rev = q->value(lenderBase + 6).toLongLong();
+        page.lenders.append(l);
+    }
+    return page;
+}
+
+Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runningOnly, qint64 offset, qint64 limit)
+{
+    QStringList conditions;
+    QVariantList binds;
+    if (runningOnly)
+        conditions << QStringLiteral("c.ended_at_ms IS NULL");
+    if (!filter.isEmpty()) {
+        conditions << QStringLiteral("(LOWER(c.id) LIKE ? ESCAPE '\\' OR LOWER(c.borrower_id) LIKE ? ESCAPE '\\' OR "
+                                     "LOWER(c.lender_id) LIKE ? ESCAPE '\\' OR LOWER(c.partition_id) LIKE ? ESCAPE '\\')");
+        const QString pattern = likePattern(filter);
+        binds << pattern << pattern << pattern << pattern;
+    }
+    const QString where = conditions.isEmpty() ? QString() : QStringLiteral("WHERE ") + conditions.join(QStringLiteral(" AND "));
+    ContractPage page;
+    Result<QSqlQuery> count = m_db.exec(QStringLiteral("SELECT COUNT(*) FROM contracts c ") + where, binds);
+    if (!count)
+        return count.error();
+    if (count->next())
+        page.total = count->value(0).toLongLong();
+    Result<QList<ContractRow>> rows = selectContracts(where + QStringLiteral(" ORDER BY c.started_at_ms DESC, c.id LIMIT %1 OFFSET %2")
+                                                                  .arg(qBound(qint64(1), limit, qint64(1000)))
+                                                                  .arg(qMax<qint64>(0, offset)),
+                                                      binds);
+    if (!rows)
+        return rows.error();
+    page.rows = *rows;
+    return page;
+}
+
+Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64 toMs, int feeBasisPoints, int top)
+{
+    if (toMs <= fromMs)
+        return Error(ErrorCode::InvalidArgument, tr("the report period ends (%1) before it starts (%2)").arg(toMs).arg(fromMs));
+    if ((toMs - fromMs) / kDayMs > 3660)
+        return Error(ErrorCode::InvalidArgument, tr("a report covers at most ten years"));
+    protocol::BillingReport report;
+    report.feeBasisPoints = feeBasisPoints;
+
+    const qint64 firstDay = fromMs - (((fromMs % kDayMs) + kDayMs) % kDayMs);
+    std::map<qint64, protocol::DayStat> days;
+    for (qint64 d = firstDay; d < toMs; d += kDayMs)
+        days[d].dayStartMs = d;
+
+    // Money per day of contract end (a contract is billed when it ends, S61).
+    Result<QSqlQuery> money = m_db.exec(
+        QStringLiteral("SELECT ended_at_ms, charge_micros, fee_micros, payout_micros FROM billing "
+                       "WHERE ended_at_ms >= ? AND ended_at_ms < ?"),
+        {fromMs, toMs});
+    if (!money)
+        return money.error();
+    while (money->next()) {
+        const qint64 at = money->value(0).toLongLong();
+        protocol::DayStat &d = days[at - (((at % kDayMs) + kDayMs) % kDayMs)];
+        d.revenue = Money::fromMicros(d.revenue.micros() + money->value(1).toLongLong());
+        d.fees = Money::fromMicros(d.fees.micros() + money->value(2).toLongLong());
+        d.payouts = Money::fromMicros(d.payouts.micros() + money->value(3).toLongLong());
+    }
+
+    // vCPU-seconds lent: each contract's overlap with each day.
+    Result<QSqlQuery> lent = m_db.exec(QStringLiteral("SELECT started_at_ms, ended_at_ms, cpus FROM contracts "
+                                                      "WHERE started_at_ms < ? AND (ended_at_ms IS NULL OR ended_at_ms > ?)"),
+                                       {toMs, fromMs});
+    if (!lent)
+        return lent.error();
+    while (lent->next()) {
+        const qint64 start = qMax(fromMs, lent->value(0).toLongLong());
+        const qint64 end = lent->value(1).isNull() ? toMs : qMin(toMs, lent->value(1).toLongLong());
+        const qint64 cpus = lent->value(2).toLongLong();
+        for (auto it = days.begin(); it != days.end(); ++it) {
+            const qint64 s = qMax(start, it->first), e = qMin(end, it->first + kDayMs);
+            if (e > s)
+                it->second.lentSeconds += cpus * (e - s) / 1000;
+        }
+    }
+    // vCPU-seconds registered: partitions registered now, from their registration on. The
+    // market keeps no history of withdrawn offers, so past days count today's offers only.
+    Result<QSqlQuery> capacity = m_db.exec(QStringLiteral("SELECT registered_at_ms, cpus FROM partitions WHERE withdrawn = 0 "
+                                                          "AND registered_at_ms < ?"),
+                                           {toMs});
+    if (!capacity)
+        return capacity.error();
+    while (capacity->next()) {
+        const qint64 start = qMax(fromMs, capacity->value(0).toLongLong());
+        const qint64 cpus = capacity->value(1).toLongLong();
+        for (auto it = days.begin(); it != days.end(); ++it) {
+            const qint64 s = qMax(start, it->first), e = qMin(toMs, it->first + kDayMs);
+            if (e > s)
+                it->second.capacitySeconds += cpus * (e - s) / 1000;
+        }
+    }
+    for (const auto &[day, stat] : days)
+        report.days.append(stat);
+
+    const auto tops = [&](const QString &party, const QString &amount, QList<protocol::PartyTotal> &out) -> Result<void> {
+        Result<QSqlQuery> q = m_db.exec(
+            QStringLiteral("SELECT b.%1, CAST(SUM(b.%2) AS BIGINT), COUNT(*), MAX(l.name) FROM billing b "
+                           "LEFT JOIN lenders l ON l.id = b.%1 WHERE b.ended_at_ms >= ? AND b.ended_at_ms < ? "
+                           "GROUP BY b.%1 ORDER BY 2 DESC, 1 LIMIT %3")
+                .arg(party, amount)
+                .arg(top),
+            {fromMs, toMs});
+        if (!q)
+            return q.error();
+        while (q->next())
+            out.append(protocol::PartyTotal{q->value(0).toString(), q->value(3).toString(),
+                                            Money::fromMicros(q->value(1).toLongLong()), q->value(2).toLongLong()});
+        return {};
+    };
+    if (auto r = tops(QStringLiteral("borrower_id"), QStringLiteral("charge_micros"), report.topBorrowers); !r)
+        return r.error();
+    if (auto r = tops(QStringLiteral("lender_id"), QStringLiteral("payout_micros"), report.topLenders); !r)
+        return r.error();
+    return report;
+}
+
+// ───────────────────────── images ─────────────────────────
+
+Result<void> MarketStore::addImage(const protocol::ImageInfo &image, qint64 nowMs)
+{
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("INSERT INTO images (sha256, name, size_bytes, added_at_ms) VALUES (?, ?, ?, ?) "
+                                                   "ON CONFLICT (sha256) DO UPDATE SET name = excluded.name"),
+                                    {image.sha256, image.name, image.sizeBytes, nowMs});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<std::optional<protocol::ImageInfo>> MarketStore::image(const QString &sha256, const QString &name)
+{
+    Result<QSqlQuery> q = sha256.isEmpty()
+        ? m_db.exec(QStringLiteral("SELECT name, sha256, size_bytes FROM images WHERE name = ? ORDER BY added_at_ms DESC LIMIT 1"), {name})
+        : m_db.exec(QStringLiteral("SELECT name, sha256, size_bytes FROM images WHERE sha256 = ?"), {sha256.toLower()});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<protocol::ImageInfo>();
+    return std::optional<protocol::ImageInfo>(
+        protocol::ImageInfo{q->value(0).toString(), q->value(1).toString(), q->value(2).toLongLong()});
+}
+
+Result<QList<protocol::ImageInfo>> MarketStore::images()
+{
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT name, sha256, size_bytes FROM images ORDER BY name, added_at_ms DESC"));
+    if (!q)
+        return q.error();
+    QList<protocol::ImageInfo> out;
+    while (q->next())
+        out.append(protocol::ImageInfo{q->value(0).toString(), q->value(1).toString(), q->value(2).toLongLong()});
+    return out;
+}
+
+// ───────────────────────── synchronisation ─────────────────────────
+
+Result<Changes> MarketStore::loadAll()
+{
+    Changes c;
+    Result<QList<LenderRow>> lenders = selectLenders(QString(), {});
+    if (!lenders)
+        return lenders.error();
+    c.lenders = *lenders;
+    Result<QList<PartitionRow>> partitions = selectPartitions(QStringLiteral("WHERE withdrawn = 0"), {});
+    if (!partitions)
+        return partitions.error();
+    c.partitions = *partitions;
+    // Watermarks from the whole tables, withdrawn rows and contracts included.
+    for (const auto &[table, out] : {std::pair{QStringLiteral("lenders"), &c.maxLenderRev},
+                                     std::pair{QStringLiteral("partitions"), &c.maxPartitionRev},
+                                     std::pair{QStringLiteral("contracts"), &c.maxContractRev}}) {
+        Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT COALESCE(MAX(rev), 0) FROM ") + table);
+        if (!q)
+            return q.error();
+        if (q->next())
+            *out = q->value(0).toLongLong();
+    }
+    return c;
+}
+
+Result<Changes> MarketStore::changesSince(const Watermarks &since)
+{
+    Changes c;
+    c.maxLenderRev = since.lenders;
+    c.maxPartitionRev = since.partitions;
+    c.maxContractRev = since.contracts;
+    Result<QList<LenderRow>> lenders = selectLenders(QStringLiteral("WHERE rev > ? ORDER BY rev"), {since.lenders});
+    if (!lenders)
+        return lenders.error();
+    c.lenders = *lenders;
+    Result<QList<PartitionRow>> partitions = selectPartitions(QStringLiteral("WHERE rev > ? ORDER BY rev"), {since.partitions});
+    if (!partitions)
+        return partitions.error();
+    c.partitions = *partitions;
+    Result<QList<ContractRow>> contracts = selectContracts(QStringLiteral("WHERE c.rev > ? ORDER BY c.rev"), {since.contracts});
+    if (!contracts)
+        return contracts.error();
+    c.contracts = *contracts;
+    for (const LenderRow &l : std::as_const(c.lenders))
+        c.maxLenderRev = qMax(c.maxLenderRev, l.rev);
+    for (const PartitionRow &p : std::as_const(c.partitions))
+        c.maxPartitionRev = qMax(c.maxPartitionRev, p.rev);
+    for (const ContractRow &r : std::as_const(c.contracts))
+        c.maxContractRev = qMax(c.maxContractRev, r.rev);
+    return c;
+}
+
+} // namespace lendable::market

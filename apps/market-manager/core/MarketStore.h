@@ -1,0 +1,203 @@
+#pragma once
+// The market's databases (patent resource DB 12 and billing DB 13) in SQL, for SQLite and
+// PostgreSQL alike. Everything that must hold across several market processes sharing one
+// PostgreSQL database lives here as a statement the database enforces: a partition is lent
+// by a conditional UPDATE (`… AND lending_status IS NULL`, one row or nothing), a partial
+// unique index allows one running contract per offer, and a contract is ended by a
+// conditional UPDATE on `ended_at_ms IS NULL`.
+//
+// Every mutation of partitions, lenders and contracts stamps the row with a `rev` taken
+// from a counter (a PostgreSQL sequence; MAX(rev)+1 under SQLite's single writer), so a
+// process can read what other processes changed since it last looked (changesSince()).
+
+#include "Billing.h"
+#include "protocol/Messages.h"
+#include "storage/Database.h"
+
+#include <memory>
+#include <optional>
+
+namespace lendable::market {
+
+/// A lender agent as the market knows it.
+struct LenderRow {
+    QString id;
+    QString name;
+    QString address;
+    bool online = false;
+    qint64 lastSeenMs = 0;
+    qint32 reliability = 100;
+    qint64 rev = 0;
+};
+
+/// A registered partition (FIG. 3): lending server ID, partition ID, lending conditions 103,
+/// key hash 104 and lending status 105.
+struct PartitionRow {
+    QString offerId;
+    QString lenderId;
+    QString partitionId;
+    protocol::LendingConditions conditions;
+    QByteArray keyHash;         ///< of the running contract's key; empty when not lent
+    QString lendingStatus;      ///< borrower node ID while lent (FIG. 3, 105); empty when free
+    QString contractId;         ///< the running contract, empty when free
+    bool externallyReferenced = false;
+    Resources budget;           ///< allocation the lender registered: the rebalancing budget
+    bool withdrawn = false;
+    qint64 rev = 0;
+
+    bool isLent() const { return !lendingStatus.isEmpty(); }
+};
+
+/// A contract (S45–S61) with its bill once ended.
+struct ContractRow {
+    QString id;
+    QString offerId;
+    QString borrowerId;
+    QString lenderId;
+    QString partitionId;
+    Money ratePerHour;
+    Resources resources;
+    qint64 maxDurationS = 0;
+    qint64 startedAtMs = 0;
+    qint64 endedAtMs = 0;       ///< 0 while running
+    QByteArray keyHash;
+    QString endReason;
+    BillAmounts bill;           ///< zero while running
+    qint64 rev = 0;
+
+    bool isRunning() const { return endedAtMs == 0; }
+    protocol::Bill toBill(qint64 nowMs) const;
+};
+
+/// What a successful lend needs to tell the borrower and the lender.
+struct LendResult {
+    ContractRow contract;
+    PartitionRow partition;
+};
+
+/// What other processes (or this one) changed since a watermark.
+struct Changes {
+    QList<LenderRow> lenders;
+    QList<PartitionRow> partitions;
+    QList<ContractRow> contracts;
+    qint64 maxLenderRev = 0;
+    qint64 maxPartitionRev = 0;
+    qint64 maxContractRev = 0;
+};
+
+struct Watermarks {
+    qint64 lenders = 0;
+    qint64 partitions = 0;
+    qint64 contracts = 0;
+};
+
+/// One page of the resource database for the admin view.
+struct PartitionPage {
+    QList<PartitionRow> rows;
+    QList<LenderRow> lenders; ///< the lender of each row
+    qint64 total = 0;
+};
+
+struct ContractPage {
+    QList<ContractRow> rows;
+    qint64 total = 0;
+};
+
+class MarketStore {
+public:
+    /// Opens the database and brings its schema up to date.
+    static Result<std::unique_ptr<MarketStore>> open(const QString &url);
+
+    Database &database() { return m_db; }
+    SqlDialect dialect() const { return m_db.dialect(); }
+
+    // ── lenders ──
+    /// Creates or refreshes a lender and marks it online (it just spoke to us).
+    Result<void> upsertLender(const QString &lenderId, const QString &name, const QString &address, qint64 nowMs);
+    Result<void> setLenderOffline(const QString &lenderId);
+    /// Records that these lenders are alive at `nowMs` (one transaction): last_seen and
+    /// online = 1.
+    Result<void> touchLenders(const QStringList &lenderIds, qint64 nowMs);
+    /// Marks offline every lender whose last_seen is before `cutoffMs`, except `keep`
+    /// (lenders this process sees alive). Returns their IDs.
+    Result<QStringList> markStaleLendersOffline(qint64 cutoffMs, const QSet<QString> &keep);
+    Result<std::optional<LenderRow>> lender(const QString &lenderId);
+
+    // ── partitions (FIG. 6, 7) ──
+    /// S15–S16: registers a partition, or updates it when it is registered already and not
+    /// lent. Re-registering a lent partition with the same conditions returns it unchanged
+    /// (an agent that reconnects re-registers what it holds); other changes while lent are
+    /// Conflict.
+    Result<PartitionRow> registerPartition(const QString &lenderId, const protocol::RegisterPartition &reg,
+                                           qint64 nowMs);
+    /// S23–S28: Conflict while lent, NotFound when not registered.
+    Result<PartitionRow> alterPartition(const QString &lenderId, const QString &partitionId,
+                                        const protocol::LendingConditions &conditions);
+    /// Conflict while lent, NotFound when not registered.
+    Result<PartitionRow> withdrawPartition(const QString &lenderId, const QString &partitionId);
+    Result<std::optional<PartitionRow>> partitionByOffer(const QString &offerId);
+    Result<std::optional<PartitionRow>> partition(const QString &lenderId, const QString &partitionId);
+    /// Second embodiment: changes the allocation of an unlent, externally referenced
+    /// partition so that the lender's externally referenced partitions together stay within
+    /// the allocations it registered.
+    Result<PartitionRow> rebalance(const QString &lenderId, const QString &partitionId, const Resources &resources);
+
+    // ── contracts (FIG. 8, 9) ──
+    /// S46–S47, atomically: marks the offer lent to `borrowerId` (only if it is registered,
+    /// free and its lender online), inserts the contract, commits. Conflict when the
+    /// partition is lent, withdrawn or its lender offline; NotFound for an unknown offer.
+    Result<LendResult> lend(const QString &offerId, const QString &borrowerId, const QString &contractId,
+                            const QByteArray &keyHash, qint64 nowMs);
+    /// S59–S60 and the bill: ends a running contract (only by its borrower when
+    /// `borrowerId` is given), frees the partition, writes the billing row. NotFound for an
+    /// unknown contract, PermissionDenied for another borrower's, Conflict when it ended
+    /// already.
+    Result<ContractRow> endContract(const QString &contractId, const QString &borrowerId, const QString &reason,
+                                    qint64 nowMs, int feeBasisPoints);
+    /// lend() and endContract() without their own transaction, for group commit: the caller
+    /// runs many inside one WriteTransaction on database() and acknowledges none before it
+    /// commits. Refusals (NotFound, Conflict, PermissionDenied) write nothing, so the batch
+    /// goes on; a database error poisons the whole transaction.
+    Result<LendResult> lendInTransaction(const QString &offerId, const QString &borrowerId, const QString &contractId,
+                                         const QByteArray &keyHash, qint64 nowMs);
+    Result<ContractRow> endInTransaction(const QString &contractId, const QString &borrowerId, const QString &reason,
+                                         qint64 nowMs, int feeBasisPoints);
+    Result<std::optional<ContractRow>> contract(const QString &contractId);
+    /// The running contract on a partition, if any.
+    Result<std::optional<ContractRow>> runningContract(const QString &lenderId, const QString &partitionId);
+    /// Running contracts whose max duration has passed at `nowMs`.
+    Result<QList<ContractRow>> expiredContracts(qint64 nowMs, int limit = 1000);
+    /// Contracts of a borrower (or of a lender), newest first.
+    Result<QList<ContractRow>> contractsOf(const QString &nodeId, bool asLender, qint64 sinceMs, int limit = 1000);
+
+    // ── admin ──
+    Result<PartitionPage> listPartitions(const QString &filter, qint64 offset, qint64 limit);
+    Result<ContractPage> listContracts(const QString &filter, bool runningOnly, qint64 offset, qint64 limit);
+    Result<protocol::BillingReport> billingReport(qint64 fromMs, qint64 toMs, int feeBasisPoints, int top = 10);
+
+    // ── images ──
+    Result<void> addImage(const protocol::ImageInfo &image, qint64 nowMs);
+    /// By SHA-256, or the newest image of that name when sha256 is empty.
+    Result<std::optional<protocol::ImageInfo>> image(const QString &sha256, const QString &name);
+    Result<QList<protocol::ImageInfo>> images();
+
+    // ── synchronisation of in-memory views ──
+    /// Every lender and every registered (not withdrawn) partition, and the watermarks.
+    Result<Changes> loadAll();
+    /// Rows whose rev is above the watermarks.
+    Result<Changes> changesSince(const Watermarks &since);
+
+private:
+    explicit MarketStore(Database db);
+    QString nextRev(const QString &table) const;
+    Result<QList<PartitionRow>> selectPartitions(const QString &where, const QVariantList &binds);
+    Result<QList<ContractRow>> selectContracts(const QString &where, const QVariantList &binds);
+    Result<QList<LenderRow>> selectLenders(const QString &where, const QVariantList &binds);
+
+    Database m_db;
+};
+
+/// The schema, oldest migration first.
+QList<Migration> marketMigrations();
+
+} // namespace lendable::market

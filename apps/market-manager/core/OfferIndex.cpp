@@ -1,0 +1,370 @@
+#include "OfferIndex.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+#include <bit>
+
+namespace lendable::market {
+
+namespace {
+
+// Offer IDs are "o-" and random hex: their first 64 bits make a tie-break every process
+// agrees on.
+quint64 tieBreakOf(const QString &offerId)
+{
+    bool ok = false;
+    const quint64 v = QStringView(offerId).mid(2, 16).toULongLong(&ok, 16);
+    return ok ? v : qHash(offerId);
+}
+
+void setBit(std::vector<quint64> &bits, qint32 slot, bool on)
+{
+    const quint64 mask = quint64(1) << (slot % 64);
+    if (on)
+        bits[slot / 64] |= mask;
+    else
+        bits[slot / 64] &= ~mask;
+}
+
+bool testBit(const std::vector<quint64> &bits, qint32 slot)
+{
+    return (bits[slot / 64] >> (slot % 64)) & 1;
+}
+
+qint64 popcount(const std::vector<quint64> &bits)
+{
+    qint64 n = 0;
+    for (quint64 w : bits)
+        n += std::popcount(w);
+    return n;
+}
+
+// One sequential pass over a column: bit i of the result is pred(column[i]). Written so
+// that the compiler can keep the inner loop free of branches.
+template <typename T, typename Pred>
+void fillBits(const std::vector<T> &column, Pred pred, std::vector<quint64> &out)
+{
+    const size_t n = column.size();
+    out.assign((n + 63) / 64, 0);
+    const T *data = column.data();
+    for (size_t w = 0; w < out.size(); ++w) {
+        const size_t base = w * 64;
+        const size_t count = std::min<size_t>(64, n - base);
+        quint64 bits = 0;
+        for (size_t i = 0; i < count; ++i)
+            bits |= quint64(pred(data[base + i])) << i;
+        out[w] = bits;
+    }
+}
+
+template <typename T>
+void compareBits(const std::vector<T> &column, CompareOp op, qint64 v, std::vector<quint64> &out)
+{
+    switch (op) {
+    case CompareOp::Ge: fillBits(column, [v](T x) { return qint64(x) >= v; }, out); return;
+    case CompareOp::Gt: fillBits(column, [v](T x) { return qint64(x) > v; }, out); return;
+    case CompareOp::Le: fillBits(column, [v](T x) { return qint64(x) <= v; }, out); return;
+    case CompareOp::Lt: fillBits(column, [v](T x) { return qint64(x) < v; }, out); return;
+    case CompareOp::Eq: fillBits(column, [v](T x) { return qint64(x) == v; }, out); return;
+    case CompareOp::Ne: fillBits(column, [v](T x) { return qint64(x) != v; }, out); return;
+    }
+}
+
+} // namespace
+
+void OfferIndex::upsertLender(const LenderRow &lender, bool online)
+{
+    LenderInfo &info = m_lenders[lender.id];
+    info.name = lender.name;
+    info.address = lender.address;
+    if (info.reliability != lender.reliability) {
+        info.reliability = lender.reliability;
+        for (qint32 slot : info.slotIds)
+            m_reliability[slot] = static_cast<qint16>(lender.reliability);
+        m_orderDirty[static_cast<int>(OrderKey::Reliability)] = true;
+    }
+    setLenderFlag(info, online);
+}
+
+bool OfferIndex::setLenderOnline(const QString &lenderId, bool online)
+{
+    auto it = m_lenders.find(lenderId);
+    if (it == m_lenders.end() || it->online == online)
+        return false;
+    setLenderFlag(*it, online);
+    return true;
+}
+
+bool OfferIndex::isLenderOnline(const QString &lenderId) const
+{
+    const auto it = m_lenders.constFind(lenderId);
+    return it != m_lenders.cend() && it->online;
+}
+
+QString OfferIndex::lenderAddress(const QString &lenderId) const
+{
+    const auto it = m_lenders.constFind(lenderId);
+    return it != m_lenders.cend() ? it->address : QString();
+}
+
+void OfferIndex::setFlags(qint32 slot, quint8 flags)
+{
+    const bool wasLive = m_flags[slot] & Live;
+    if (wasLive != bool(flags & Live))
+        m_liveCount += (flags & Live) ? 1 : -1;
+    m_flags[slot] = flags;
+    setBit(m_liveBits, slot, flags & Live);
+    setBit(m_availableBits, slot, flags == Live);
+}
+
+void OfferIndex::setLenderFlag(LenderInfo &info, bool online)
+{
+    info.online = online;
+    for (qint32 slot : info.slotIds)
+        setFlags(slot, online ? (m_flags[slot] & ~LenderOffline) : (m_flags[slot] | LenderOffline));
+}
+
+quint64 OfferIndex::maskFor(const QStringList &images)
+{
+    quint64 mask = 0;
+    for (const QString &name : images) {
+        auto it = m_imageBits.constFind(name);
+        if (it == m_imageBits.cend() && m_imageBits.size() < kOverflowBit)
+            it = m_imageBits.insert(name, static_cast<int>(m_imageBits.size()));
+        // More distinct image names than bits: those offers are matched by name.
+        mask |= it != m_imageBits.cend() ? quint64(1) << *it : quint64(1) << kOverflowBit;
+    }
+    return mask;
+}
+
+void OfferIndex::markOrderDirty()
+{
+    m_orderDirty.fill(true);
+}
+
+void OfferIndex::upsertPartition(const PartitionRow &p)
+{
+    if (p.withdrawn) {
+        removeOffer(p.offerId);
+        return;
+    }
+    LenderInfo &lender = m_lenders[p.lenderId];
+    auto found = m_slotByOffer.constFind(p.offerId);
+    qint32 slot;
+    if (found == m_slotByOffer.cend()) {
+        slot = slotCount();
+        m_rate.push_back(0);
+        m_memory.push_back(0);
+        m_disk.push_back(0);
+        m_cpus.push_back(0);
+        m_reliability.push_back(100);
+        m_osMask.push_back(0);
+        m_tieBreak.push_back(tieBreakOf(p.offerId));
+        m_flags.push_back(0);
+        m_cold.emplace_back();
+        if (m_liveBits.size() * 64 < m_flags.size()) {
+            m_liveBits.push_back(0);
+            m_availableBits.push_back(0);
+        }
+        m_slotByOffer.insert(p.offerId, slot);
+        lender.slotIds.push_back(slot);
+        markOrderDirty();
+    } else {
+        slot = *found;
+    }
+    const Resources &r = p.conditions.resources;
+    const qint64 rate = p.conditions.ratePerHour.micros();
+    if (m_rate[slot] != rate || m_cpus[slot] != r.cpus || m_memory[slot] != r.memoryMib || m_disk[slot] != r.diskMib)
+        markOrderDirty();
+    m_rate[slot] = rate;
+    m_cpus[slot] = r.cpus;
+    m_memory[slot] = r.memoryMib;
+    m_disk[slot] = r.diskMib;
+    m_osMask[slot] = maskFor(p.conditions.osImages);
+    m_reliability[slot] = static_cast<qint16>(lender.reliability);
+    setFlags(slot, Live | (p.isLent() ? Lent : 0) | (lender.online ? 0 : LenderOffline));
+    Cold &c = m_cold[slot];
+    c.offerId = p.offerId;
+    c.lenderId = p.lenderId;
+    c.partitionId = p.partitionId;
+    c.conditions = p.conditions;
+}
+
+void OfferIndex::removeOffer(const QString &offerId)
+{
+    const auto found = m_slotByOffer.constFind(offerId);
+    if (found != m_slotByOffer.cend())
+        setFlags(*found, m_flags[*found] & ~Live);
+}
+
+void OfferIndex::setLent(const QString &offerId, bool lent)
+{
+    const auto found = m_slotByOffer.constFind(offerId);
+    if (found != m_slotByOffer.cend())
+        setFlags(*found, lent ? (m_flags[*found] | Lent) : (m_flags[*found] & ~Lent));
+}
+
+qsizetype OfferIndex::availableCount() const
+{
+    return popcount(m_availableBits);
+}
+
+const std::vector<qint32> &OfferIndex::permutation(const Order &order) const
+{
+    const int k = static_cast<int>(order.key);
+    std::vector<qint32> &perm = m_order[k];
+    if (m_orderDirty[k] || perm.size() != m_flags.size()) {
+        perm.resize(m_flags.size());
+        for (qint32 i = 0; i < slotCount(); ++i)
+            perm[i] = i;
+        const auto sortBy = [&](const auto &column) {
+            std::sort(perm.begin(), perm.end(), [&](qint32 a, qint32 b) {
+                return column[a] != column[b] ? column[a] < column[b] : m_tieBreak[a] < m_tieBreak[b];
+            });
+        };
+        switch (order.key) {
+        case OrderKey::Rate: sortBy(m_rate); break;
+        case OrderKey::Cpus: sortBy(m_cpus); break;
+        case OrderKey::Memory: sortBy(m_memory); break;
+        case OrderKey::Disk: sortBy(m_disk); break;
+        case OrderKey::Reliability: sortBy(m_reliability); break;
+        }
+        m_orderDirty[k] = false;
+    }
+    return perm;
+}
+
+void OfferIndex::requirementBits(const Requirement &r, Bits &out) const
+{
+    switch (r.field) {
+    case OfferField::Cpus: compareBits(m_cpus, r.op, r.value, out); return;
+    case OfferField::Memory: compareBits(m_memory, r.op, r.value, out); return;
+    case OfferField::Disk: compareBits(m_disk, r.op, r.value, out); return;
+    case OfferField::Rate: compareBits(m_rate, r.op, r.value, out); return;
+    case OfferField::Reliability: compareBits(m_reliability, r.op, r.value, out); return;
+    case OfferField::Os: {
+        const auto it = m_imageBits.constFind(r.os);
+        if (it != m_imageBits.cend()) {
+            const quint64 bit = quint64(1) << *it;
+            fillBits(m_osMask, [bit](quint64 m) { return (m & bit) != 0; }, out);
+        } else {
+            // Not one of the bit-mapped names: only offers with overflow names can have it.
+            constexpr quint64 overflow = quint64(1) << kOverflowBit;
+            fillBits(m_osMask, [](quint64 m) { return (m & overflow) != 0; }, out);
+            for (qint32 slot = 0; slot < slotCount(); ++slot) {
+                if (testBit(out, slot) && !m_cold[slot].conditions.osImages.contains(r.os))
+                    setBit(out, slot, false);
+            }
+        }
+        if (r.op == CompareOp::Ne) {
+            for (quint64 &w : out)
+                w = ~w;
+            if (slotCount() % 64 != 0 && !out.empty())
+                out.back() &= (quint64(1) << (slotCount() % 64)) - 1;
+        }
+        return;
+    }
+    }
+}
+
+OfferIndex::Bits OfferIndex::matchBits(const OfferQuery &query, std::vector<Bits> *perRequirement) const
+{
+    Bits match = m_availableBits;
+    Bits bits;
+    for (const Requirement &r : query.requirements) {
+        requirementBits(r, bits);
+        for (size_t w = 0; w < match.size(); ++w)
+            match[w] &= bits[w];
+        if (perRequirement)
+            perRequirement->push_back(bits);
+    }
+    return match;
+}
+
+template <typename Visit>
+void OfferIndex::forEachInOrder(const Order &order, const Bits &match, Visit &&visit) const
+{
+    const std::vector<qint32> &perm = permutation(order);
+    if (order.descending) {
+        for (auto it = perm.crbegin(); it != perm.crend(); ++it) {
+            if (testBit(match, *it) && !visit(*it))
+                return;
+        }
+    } else {
+        for (qint32 slot : perm) {
+            if (testBit(match, slot) && !visit(slot))
+                return;
+        }
+    }
+}
+
+protocol::Offer OfferIndex::offerAt(qint32 slot) const
+{
+    const Cold &c = m_cold[slot];
+    protocol::Offer o;
+    o.offerId = c.offerId;
+    o.lenderId = c.lenderId;
+    o.partitionId = c.partitionId;
+    o.conditions = c.conditions;
+    o.reliability = m_reliability[slot];
+    const auto lender = m_lenders.constFind(c.lenderId);
+    if (lender != m_lenders.cend()) {
+        o.lenderName = lender->name;
+        o.lenderAddress = lender->address;
+    }
+    return o;
+}
+
+protocol::OfferPage OfferIndex::search(const OfferQuery &query) const
+{
+    std::vector<Bits> perRequirement;
+    const Bits match = matchBits(query, &perRequirement);
+    protocol::OfferPage page;
+    page.total = popcount(match);
+    if (page.total > query.offset) {
+        qint64 seen = 0;
+        forEachInOrder(query.order, match, [&](qint32 slot) {
+            if (seen++ >= query.offset)
+                page.offers.append(offerAt(slot));
+            return page.offers.size() < query.limit;
+        });
+    }
+    if (page.total > 0)
+        return page;
+
+    // HTCondor's -better-analyze: how many otherwise available offers each requirement
+    // turns away, and how many would match but are lent or offline.
+    for (qsizetype i = 0; i < query.requirements.size(); ++i) {
+        qint64 excluded = 0;
+        for (size_t w = 0; w < m_availableBits.size(); ++w)
+            excluded += std::popcount(m_availableBits[w] & ~perRequirement[i][w]);
+        page.explanation.append(protocol::Exclusion{query.requirements[i].text, excluded});
+    }
+    qint64 unavailable = 0;
+    for (size_t w = 0; w < m_liveBits.size(); ++w) {
+        quint64 bits = m_liveBits[w] & ~m_availableBits[w];
+        for (const Bits &r : perRequirement)
+            bits &= r[w];
+        unavailable += std::popcount(bits);
+    }
+    if (unavailable > 0)
+        page.explanation.append(protocol::Exclusion{
+            QCoreApplication::translate("OfferIndex", "available (not lent, lender online)"), unavailable});
+    return page;
+}
+
+QStringList OfferIndex::bestMatches(const OfferQuery &query, int max) const
+{
+    const Bits match = matchBits(query, nullptr);
+    QStringList out;
+    if (max <= 0)
+        return out;
+    forEachInOrder(query.order, match, [&](qint32 slot) {
+        out.append(m_cold[slot].offerId);
+        return out.size() < max;
+    });
+    return out;
+}
+
+} // namespace lendable::market

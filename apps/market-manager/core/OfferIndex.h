@@ -1,0 +1,111 @@
+#pragma once
+// The search side of the resource database (S42–S43), in memory.
+//
+// Why not SQL: a search must also count every match (OfferPage.total) and, when nothing
+// matches, count per requirement what it excluded. With 100,000 partitions and loose
+// requirements that is a scan of most rows however the indexes are laid out, which SQLite
+// does in several milliseconds and PostgreSQL in more (plus a round trip); the target is a
+// p99 of 1 ms inside the server. So the few numeric columns a search reads are kept here
+// column by column: each requirement becomes one sequential, branch-free pass over one
+// column into a bitmap (one bit per offer), the bitmaps are ANDed, the total is a
+// popcount, and the explanation is a popcount per requirement. The page is then read off a
+// sorted permutation per order key (rebuilt only when prices or sizes change), testing bits
+// in a bitmap that fits in the L1 cache, and stops as soon as the page is full.
+//
+// The database stays the only authority: a lend is decided by the conditional UPDATE in
+// MarketStore, never by this index, so a stale index can at worst show an offer that a
+// borrow then refuses with Conflict. The service updates the index after each of its own
+// commits and folds in other processes' changes from MarketStore::changesSince().
+
+#include "MarketStore.h"
+#include "QueryLanguage.h"
+
+#include <QHash>
+#include <QSet>
+
+#include <array>
+#include <vector>
+
+namespace lendable::market {
+
+class OfferIndex {
+public:
+    /// Adds or replaces a lender's display data and online state.
+    void upsertLender(const LenderRow &lender, bool online);
+    /// Returns true if the state changed.
+    bool setLenderOnline(const QString &lenderId, bool online);
+    bool isLenderOnline(const QString &lenderId) const;
+    /// The address the lender's agent serves borrowers on; empty if unknown.
+    QString lenderAddress(const QString &lenderId) const;
+    /// Adds, updates, or (when withdrawn) removes an offer.
+    void upsertPartition(const PartitionRow &partition);
+    void removeOffer(const QString &offerId);
+    void setLent(const QString &offerId, bool lent);
+
+    /// Offers that are registered, free and whose lender is online.
+    qsizetype availableCount() const;
+    qsizetype offerCount() const { return m_liveCount; }
+
+    /// S42–S44: one page of matches in order, the total, and the explanation when nothing
+    /// matches.
+    protocol::OfferPage search(const OfferQuery &query) const;
+    /// The offer IDs of the first `max` matches, best first (for "borrow the best match").
+    QStringList bestMatches(const OfferQuery &query, int max) const;
+
+private:
+    enum Flag : quint8 { Live = 1, Lent = 2, LenderOffline = 4 };
+    static constexpr int kOrderKeys = 5;
+    static constexpr int kOverflowBit = 63;
+    using Bits = std::vector<quint64>;
+
+    // What only a result row needs.
+    struct Cold {
+        QString offerId;
+        QString lenderId;
+        QString partitionId;
+        protocol::LendingConditions conditions;
+    };
+    struct LenderInfo {
+        QString name;
+        QString address;
+        qint32 reliability = 100;
+        bool online = false;
+        std::vector<qint32> slotIds;
+    };
+
+    qint32 slotCount() const { return static_cast<qint32>(m_flags.size()); }
+    void setFlags(qint32 slot, quint8 flags);
+    void requirementBits(const Requirement &req, Bits &out) const;
+    // Offers that are available and meet every requirement; per-requirement bitmaps too.
+    Bits matchBits(const OfferQuery &query, std::vector<Bits> *perRequirement) const;
+    quint64 maskFor(const QStringList &images);
+    const std::vector<qint32> &permutation(const Order &order) const;
+    void markOrderDirty();
+    void setLenderFlag(LenderInfo &info, bool online);
+    protocol::Offer offerAt(qint32 slot) const;
+    // Walks matching slots in the query's order; `visit(slot)` returns false to stop.
+    template <typename Visit>
+    void forEachInOrder(const Order &order, const Bits &match, Visit &&visit) const;
+
+    // Columns, one entry per slot.
+    std::vector<qint64> m_rate;
+    std::vector<qint64> m_memory;
+    std::vector<qint64> m_disk;
+    std::vector<qint32> m_cpus;
+    std::vector<qint16> m_reliability;
+    std::vector<quint64> m_osMask;
+    std::vector<quint64> m_tieBreak; // from the offer ID, so that order is the same in every process
+    std::vector<quint8> m_flags;
+    Bits m_liveBits;      // registered (not withdrawn)
+    Bits m_availableBits; // live, not lent, lender online
+    std::vector<Cold> m_cold;
+
+    QHash<QString, qint32> m_slotByOffer;
+    QHash<QString, LenderInfo> m_lenders;
+    QHash<QString, int> m_imageBits;
+    qsizetype m_liveCount = 0;
+    mutable std::array<std::vector<qint32>, kOrderKeys> m_order;
+    mutable std::array<bool, kOrderKeys> m_orderDirty{true, true, true, true, true};
+};
+
+} // namespace lendable::market

@@ -1,0 +1,284 @@
+#include "QueryLanguage.h"
+
+#include "model/Resources.h"
+
+#include <QCoreApplication>
+#include <QRegularExpression>
+
+#include <array>
+#include <limits>
+#include <optional>
+
+namespace lendable::market {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("QueryLanguage", text);
+}
+
+struct OpSpelling {
+    QStringView text;
+    CompareOp op;
+};
+// Two-character operators first, so that ">=" is not read as ">" followed by "=2".
+constexpr std::array<OpSpelling, 6> kOps{{{u">=", CompareOp::Ge},
+                                          {u"<=", CompareOp::Le},
+                                          {u"!=", CompareOp::Ne},
+                                          {u">", CompareOp::Gt},
+                                          {u"<", CompareOp::Lt},
+                                          {u"=", CompareOp::Eq}}};
+
+Error badToken(const QString &token, const QString &why)
+{
+    return Error(ErrorCode::InvalidArgument, tr("bad query token '%1': %2").arg(token, why));
+}
+
+const QString kKnownKeys = QStringLiteral("cpus, memory, disk, os, rate, reliability, order, limit, offset");
+
+Result<qint64> parseWhole(const QString &token, const QString &value, qint64 max)
+{
+    bool ok = false;
+    const qint64 n = value.toLongLong(&ok);
+    if (!ok || n < 0 || value.startsWith(QLatin1Char('+')))
+        return badToken(token, tr("'%1' is not a whole number").arg(value));
+    if (n > max)
+        return badToken(token, tr("%1 is above the largest accepted value %2").arg(value).arg(max));
+    return n;
+}
+
+Requirement numeric(OfferField field, CompareOp op, qint64 value, const QString &text)
+{
+    Requirement r;
+    r.field = field;
+    r.op = op;
+    r.value = value;
+    r.text = text;
+    return r;
+}
+
+// Applies one token to the query being built.
+Result<void> applyToken(const QString &token, OfferQuery &q, bool &orderSet, bool &limitSet, bool &offsetSet)
+{
+    // Split at the first operator character.
+    qsizetype at = -1;
+    for (qsizetype i = 0; i < token.size(); ++i) {
+        const QChar c = token[i];
+        if (c == u'>' || c == u'<' || c == u'=' || c == u'!') {
+            at = i;
+            break;
+        }
+    }
+    if (at <= 0)
+        return badToken(token, tr("expected key, operator and value, as in cpus>=2 (keys: %1)").arg(kKnownKeys));
+    const QString key = token.left(at).toLower();
+    const QStringView rest = QStringView(token).mid(at);
+    std::optional<CompareOp> op;
+    QString value;
+    for (const OpSpelling &s : kOps) {
+        if (rest.startsWith(s.text)) {
+            op = s.op;
+            value = rest.mid(s.text.size()).toString();
+            break;
+        }
+    }
+    if (!op)
+        return badToken(token, tr("unknown operator (use >=, >, <=, <, = or !=)"));
+    if (value.isEmpty())
+        return badToken(token, tr("the value is missing"));
+
+    const auto onlyEq = [&]() -> Result<void> {
+        if (*op != CompareOp::Eq)
+            return badToken(token, tr("'%1' takes only '='").arg(key));
+        return {};
+    };
+
+    if (key == u"cpus" || key == u"cpu" || key == u"vcpus") {
+        Result<qint64> n = parseWhole(token, value, 1'000'000);
+        if (!n)
+            return n.error();
+        q.requirements.append(numeric(OfferField::Cpus, *op, *n, token));
+    } else if (key == u"memory" || key == u"mem" || key == u"disk") {
+        Result<qint64> mib = parseSizeMib(value);
+        if (!mib)
+            return badToken(token, mib.error().message);
+        q.requirements.append(numeric(key == u"disk" ? OfferField::Disk : OfferField::Memory, *op, *mib, token));
+    } else if (key == u"rate" || key == u"price") {
+        Result<Money> m = Money::parse(value);
+        if (!m)
+            return badToken(token, m.error().message);
+        if (m->isNegative())
+            return badToken(token, tr("a rate cannot be negative"));
+        q.requirements.append(numeric(OfferField::Rate, *op, m->micros(), token));
+    } else if (key == u"reliability") {
+        Result<qint64> n = parseWhole(token, value.endsWith(QLatin1Char('%')) ? value.chopped(1) : value, 100);
+        if (!n)
+            return n.error();
+        q.requirements.append(numeric(OfferField::Reliability, *op, *n, token));
+    } else if (key == u"os" || key == u"image") {
+        if (*op != CompareOp::Eq && *op != CompareOp::Ne)
+            return badToken(token, tr("'os' takes only '=' or '!='"));
+        Requirement r;
+        r.field = OfferField::Os;
+        r.op = *op;
+        r.os = value;
+        r.text = token;
+        q.requirements.append(r);
+    } else if (key == u"order" || key == u"sort") {
+        if (auto e = onlyEq(); !e)
+            return e;
+        Result<Order> o = parseOrder(value);
+        if (!o)
+            return badToken(token, o.error().message);
+        q.order = *o;
+        orderSet = true;
+    } else if (key == u"limit") {
+        if (auto e = onlyEq(); !e)
+            return e;
+        Result<qint64> n = parseWhole(token, value, OfferQuery::kMaxLimit);
+        if (!n)
+            return n.error();
+        if (*n == 0)
+            return badToken(token, tr("the limit must be at least 1"));
+        q.limit = *n;
+        limitSet = true;
+    } else if (key == u"offset") {
+        if (auto e = onlyEq(); !e)
+            return e;
+        Result<qint64> n = parseWhole(token, value, std::numeric_limits<qint32>::max());
+        if (!n)
+            return n.error();
+        q.offset = *n;
+        offsetSet = true;
+    } else {
+        return badToken(token, tr("unknown key '%1' (keys: %2)").arg(key, kKnownKeys));
+    }
+    return {};
+}
+
+Result<OfferQuery> parseText(const QString &text, bool &orderSet, bool &limitSet, bool &offsetSet)
+{
+    OfferQuery q;
+    const QStringList tokens = text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    for (const QString &token : tokens) {
+        if (auto r = applyToken(token, q, orderSet, limitSet, offsetSet); !r)
+            return r.error();
+    }
+    return q;
+}
+
+} // namespace
+
+bool Requirement::accepts(qint64 actual) const
+{
+    switch (op) {
+    case CompareOp::Ge: return actual >= value;
+    case CompareOp::Gt: return actual > value;
+    case CompareOp::Le: return actual <= value;
+    case CompareOp::Lt: return actual < value;
+    case CompareOp::Eq: return actual == value;
+    case CompareOp::Ne: return actual != value;
+    }
+    return false;
+}
+
+QString Order::toString() const
+{
+    QString name;
+    switch (key) {
+    case OrderKey::Rate: name = QStringLiteral("rate"); break;
+    case OrderKey::Cpus: name = QStringLiteral("cpus"); break;
+    case OrderKey::Memory: name = QStringLiteral("memory"); break;
+    case OrderKey::Disk: name = QStringLiteral("disk"); break;
+    case OrderKey::Reliability: name = QStringLiteral("reliability"); break;
+    }
+    return descending ? QLatin1Char('-') + name : name;
+}
+
+Result<Order> parseOrder(const QString &text)
+{
+    Order o;
+    QStringView name(text);
+    if (name.startsWith(u'-')) {
+        o.descending = true;
+        name = name.mid(1);
+    } else if (name.startsWith(u'+')) {
+        name = name.mid(1);
+    }
+    if (name == u"rate" || name == u"price")
+        o.key = OrderKey::Rate;
+    else if (name == u"cpus")
+        o.key = OrderKey::Cpus;
+    else if (name == u"memory")
+        o.key = OrderKey::Memory;
+    else if (name == u"disk")
+        o.key = OrderKey::Disk;
+    else if (name == u"reliability")
+        o.key = OrderKey::Reliability;
+    else
+        return Error(ErrorCode::InvalidArgument,
+                     tr("unknown order '%1' (use rate, cpus, memory, disk or reliability, '-' in front to reverse)")
+                         .arg(text));
+    return o;
+}
+
+Result<OfferQuery> OfferQuery::parse(const QString &text)
+{
+    bool orderSet = false, limitSet = false, offsetSet = false;
+    return parseText(text, orderSet, limitSet, offsetSet);
+}
+
+Result<OfferQuery> OfferQuery::fromSearch(const protocol::SearchOffers &s)
+{
+    bool orderSet = false, limitSet = false, offsetSet = false;
+    Result<OfferQuery> parsed = parseText(s.query, orderSet, limitSet, offsetSet);
+    if (!parsed)
+        return parsed.error();
+    OfferQuery q = std::move(parsed).value();
+
+    // Structured requirements come first so that explanations list them in field order.
+    QList<Requirement> structured;
+    if (s.minCpus < 0 || s.minMemoryMib < 0 || s.minDiskMib < 0 || s.minReliability < 0 || s.offset < 0 || s.limit < 0)
+        return Error(ErrorCode::InvalidArgument, tr("search requirements, offset and limit cannot be negative"));
+    if (s.minCpus > 0)
+        structured.append(numeric(OfferField::Cpus, CompareOp::Ge, s.minCpus, QStringLiteral("cpus>=%1").arg(s.minCpus)));
+    if (s.minMemoryMib > 0)
+        structured.append(numeric(OfferField::Memory, CompareOp::Ge, s.minMemoryMib,
+                                  QStringLiteral("memory>=") + formatSizeMib(s.minMemoryMib)));
+    if (s.minDiskMib > 0)
+        structured.append(numeric(OfferField::Disk, CompareOp::Ge, s.minDiskMib,
+                                  QStringLiteral("disk>=") + formatSizeMib(s.minDiskMib)));
+    if (!s.os.isEmpty()) {
+        Requirement r;
+        r.field = OfferField::Os;
+        r.op = CompareOp::Eq;
+        r.os = s.os;
+        r.text = QStringLiteral("os=") + s.os;
+        structured.append(r);
+    }
+    if (s.maxRate) {
+        if (s.maxRate->isNegative())
+            return Error(ErrorCode::InvalidArgument, tr("the maximum rate cannot be negative"));
+        structured.append(numeric(OfferField::Rate, CompareOp::Le, s.maxRate->micros(),
+                                  QStringLiteral("rate<=") + s.maxRate->toString()));
+    }
+    if (s.minReliability > 0)
+        structured.append(numeric(OfferField::Reliability, CompareOp::Ge, s.minReliability,
+                                  QStringLiteral("reliability>=%1").arg(s.minReliability)));
+    q.requirements = structured + q.requirements;
+
+    if (!orderSet && !s.order.isEmpty()) {
+        Result<Order> o = parseOrder(s.order);
+        if (!o)
+            return o.error();
+        q.order = *o;
+    }
+    if (!limitSet && s.limit > 0)
+        q.limit = qMin(s.limit, kMaxLimit);
+    if (!offsetSet)
+        q.offset = s.offset;
+    return q;
+}
+
+} // namespace lendable::market

@@ -1,0 +1,100 @@
+#include "MarketWindow.h"
+
+#include "Pages.h"
+#include "ui/AboutDialog.h"
+#include "ui/ErrorBanner.h"
+#include "ui/GuiSupport.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QMenuBar>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace lendable::market {
+
+MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, const QString &where,
+                           const QString &localNodeId, QWidget *parent)
+    : QMainWindow(parent)
+    , m_channel(channel)
+    , m_marketId(marketId)
+    , m_localNodeId(localNodeId)
+    , m_tabs(new QTabWidget(this))
+    , m_banner(new ui::ErrorBanner(this))
+    , m_partitions(new PartitionsPage(channel, this))
+    , m_contracts(new ContractsPage(channel, this))
+    , m_billing(new BillingPage(channel, this))
+    , m_status(new QLabel(this))
+{
+    setObjectName(QStringLiteral("marketWindow"));
+    setWindowTitle(tr("Lendable Market Manager"));
+    m_tabs->setObjectName(QStringLiteral("mainTabs"));
+    m_tabs->addTab(m_partitions, tr("Lenders && partitions"));
+    m_tabs->addTab(m_contracts, tr("Contracts"));
+    m_tabs->addTab(m_billing, tr("Billing"));
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+
+    m_status->setObjectName(QStringLiteral("connectionLabel"));
+    m_status->setText(tr("Market %1 · %2").arg(marketId.left(16), where));
+    m_status->setToolTip(marketId);
+    statusBar()->addPermanentWidget(m_status);
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Refresh"), QKeySequence::Refresh, this, &MarketWindow::refreshAll);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About"), this, [this] {
+        ui::AboutDialog(tr("Lendable Market Manager"),
+                        tr("The market: resource database, contracts and billing of lent computer partitions."),
+                        m_localNodeId, this)
+            .exec();
+    });
+
+    auto showError = [this](const Error &e) { m_banner->showError(e); };
+    connect(m_partitions, &PartitionsPage::error, this, showError);
+    connect(m_contracts, &ContractsPage::error, this, showError);
+    connect(m_billing, &BillingPage::error, this, showError);
+    if (channel) {
+        connect(channel, &protocol::Channel::closed, this, [this](const Error &reason) {
+            m_banner->showError(Error(reason.code, tr("Disconnected from the market: %1").arg(reason.message)));
+            m_status->setText(tr("Disconnected"));
+        });
+    }
+    // A live market changes under the admin's eyes: refresh the contracts and billing now
+    // and then (the partitions table keeps its scroll position unless asked).
+    auto *timer = new QTimer(this);
+    timer->setInterval(5000);
+    connect(timer, &QTimer::timeout, this, [this] {
+        m_contracts->reload();
+        m_billing->reload();
+    });
+    timer->start();
+    ui::restoreWindowState(this);
+    refreshAll();
+}
+
+MarketWindow::~MarketWindow() = default;
+
+void MarketWindow::refreshAll()
+{
+    m_partitions->reload();
+    m_contracts->reload();
+    m_billing->reload();
+}
+
+void MarketWindow::closeEvent(QCloseEvent *event)
+{
+    ui::saveWindowState(this);
+    event->accept();
+}
+
+} // namespace lendable::market

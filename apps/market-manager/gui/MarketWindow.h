@@ -1,0 +1,54 @@
+#pragma once
+
+#include "protocol/Channel.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+class QTabWidget;
+class QLabel;
+
+namespace lendable::ui {
+class ErrorBanner;
+}
+
+namespace lendable::market {
+
+class PartitionsPage;
+class ContractsPage;
+class BillingPage;
+
+/// The Market Manager: the resource database, contracts and billing of one market, read
+/// through the admin role of the protocol — from the in-process service (embedded default)
+/// or a remote market (`--connect`).
+class MarketWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    MarketWindow(protocol::Channel *channel, const QString &marketId, const QString &where, const QString &localNodeId,
+                 QWidget *parent = nullptr);
+    ~MarketWindow() override;
+
+    PartitionsPage *partitionsPage() const { return m_partitions; }
+    ContractsPage *contractsPage() const { return m_contracts; }
+    BillingPage *billingPage() const { return m_billing; }
+    QTabWidget *tabs() const { return m_tabs; }
+    ui::ErrorBanner *errorBanner() const { return m_banner; }
+    /// Reloads every view (also on a timer, so a live market stays current).
+    void refreshAll();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    QPointer<protocol::Channel> m_channel;
+    QString m_marketId;
+    QString m_localNodeId;
+    QTabWidget *m_tabs;
+    ui::ErrorBanner *m_banner;
+    PartitionsPage *m_partitions;
+    ContractsPage *m_contracts;
+    BillingPage *m_billing;
+    QLabel *m_status;
+};
+
+} // namespace lendable::market

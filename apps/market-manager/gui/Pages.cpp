@@ -1,0 +1,612 @@
+#include "Pages.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDialog>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QHorizontalBarSeries>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QMap>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStackedBarSeries>
+#include <QTableView>
+#include <QTimeZone>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <functional>
+#include <memory>
+
+namespace lendable::market {
+
+using namespace lendable::protocol;
+
+namespace {
+
+QString shortId(const QString &id)
+{
+    return id.left(12);
+}
+
+QString formatTime(qint64 ms)
+{
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+                  : QString();
+}
+
+QString formatDuration(qint64 ms)
+{
+    const qint64 s = ms / 1000;
+    return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+double toUnits(Money m)
+{
+    return double(m.micros()) / double(Money::kMicrosPerUnit); // for drawing only, never for sums
+}
+
+QTableView *makeTable(QAbstractItemModel *model, QWidget *parent, const QString &name)
+{
+    auto *view = new QTableView(parent);
+    view->setObjectName(name);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setAlternatingRowColors(true);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+    view->verticalHeader()->hide();
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->setWordWrap(false);
+    view->setSortingEnabled(true);
+    // Fixed row heights let the view scroll 100,000 rows without measuring them.
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    return view;
+}
+
+/// Fetches every contract page (for exports) and calls done once.
+void fetchAllContracts(QPointer<Channel> channel, QObject *context, std::function<void(Result<QList<Bill>>)> done)
+{
+    auto all = std::make_shared<QList<Bill>>();
+    auto step = std::make_shared<std::function<void(qint64)>>();
+    *step = [=](qint64 offset) {
+        if (!channel) {
+            done(Error(ErrorCode::ConnectionClosed, QObject::tr("not connected to the market")));
+            return;
+        }
+        AdminListContracts req;
+        req.offset = offset;
+        req.limit = 1000;
+        channel->request<AdminContractPage>(req, context, [=](Result<AdminContractPage> page) {
+            if (!page.ok()) {
+                done(page.error());
+                return;
+            }
+            all->append(page->rows);
+            if (page->rows.isEmpty() || offset + page->rows.size() >= page->total || all->size() >= 200'000)
+                done(*all);
+            else
+                (*step)(offset + page->rows.size());
+        });
+    };
+    (*step)(0);
+}
+
+} // namespace
+
+// ───────────────────────────── partitions ─────────────────────────────
+
+PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
+    : QWidget(parent)
+    , m_channel(channel)
+    , m_filter(new QLineEdit(this))
+    , m_rebalance(new QPushButton(tr("Rebalance…"), this))
+    , m_summary(new QLabel(this))
+    , m_model(new ui::PagedTableModel({{tr("Lender"), {}},
+                                       {tr("Partition"), {}},
+                                       {tr("vCPUs"), {}, Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Memory"), {}, Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Disk"), {}, Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("OS images"), {}},
+                                       {tr("Rate / h"), {}, Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Lender status"), {}},
+                                       {tr("Lending status"), {}}},
+                                      this))
+{
+    m_filter->setObjectName(QStringLiteral("partitionFilterEdit"));
+    m_filter->setPlaceholderText(tr("Filter by lender name, lender ID or partition ID"));
+    m_filter->setClearButtonEnabled(true);
+    m_rebalance->setObjectName(QStringLiteral("rebalanceButton"));
+    m_rebalance->setEnabled(false);
+    m_rebalance->setToolTip(tr("Change the allocation of an unlent partition whose allocation the market holds"));
+    m_view = makeTable(m_model, this, QStringLiteral("partitionsView"));
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_filter, 1);
+    top->addWidget(m_rebalance);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_summary);
+
+    m_model->setFetcher([this](qint64 offset, int limit, const QString &, Qt::SortOrder, const ui::PagedTableModel::Reply &reply) {
+        if (!m_channel) {
+            reply(Error(ErrorCode::ConnectionClosed, tr("not connected to the market")));
+            return;
+        }
+        AdminListPartitions req;
+        req.filter = m_filter->text().trimmed();
+        req.offset = offset;
+        req.limit = limit;
+        m_channel->request<AdminPartitionPage>(req, this, [reply](Result<AdminPartitionPage> r) {
+            if (!r.ok()) {
+                reply(r.error());
+                return;
+            }
+            ui::TablePage page;
+            page.total = r->total;
+            for (qsizetype i = 0; i < r->rows.size(); ++i) {
+                const Offer &o = r->rows[i];
+                const QString borrower = r->lendingStatus.value(i);
+                const bool online = r->online.value(i, false);
+                page.rows.append({o.lenderName.isEmpty() ? shortId(o.lenderId) : o.lenderName, o.partitionId,
+                                  o.conditions.resources.cpus, formatSizeMib(o.conditions.resources.memoryMib),
+                                  formatSizeMib(o.conditions.resources.diskMib),
+                                  o.conditions.osImages.join(QStringLiteral(", ")), o.conditions.ratePerHour.toString(),
+                                  online ? tr("online") : tr("offline"),
+                                  borrower.isEmpty() ? tr("free") : tr("lent to %1").arg(shortId(borrower))});
+                page.keys.append(QVariant::fromValue(QStringList{o.lenderId, o.partitionId, QString::number(o.conditions.resources.cpus),
+                                                                 QString::number(o.conditions.resources.memoryMib),
+                                                                 QString::number(o.conditions.resources.diskMib), borrower}));
+            }
+            reply(page);
+        });
+    });
+    connect(m_model, &ui::PagedTableModel::failed, this, &PartitionsPage::error);
+    connect(m_model, &ui::PagedTableModel::loaded, this, [this](qint64 total) {
+        m_summary->setText(tr("%n partition(s)", nullptr, int(qMin<qint64>(total, INT_MAX))));
+    });
+    connect(m_filter, &QLineEdit::textChanged, this, [this] { m_model->reload(); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+        const QStringList key = rows.isEmpty() ? QStringList() : m_model->keyAt(rows.first().row()).toStringList();
+        m_rebalance->setEnabled(key.size() == 6 && key.at(5).isEmpty());
+    });
+    connect(m_rebalance, &QPushButton::clicked, this, &PartitionsPage::rebalanceSelected);
+}
+
+void PartitionsPage::reload()
+{
+    m_model->reload();
+}
+
+void PartitionsPage::rebalanceSelected()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty() || !m_channel)
+        return;
+    const QStringList key = m_model->keyAt(rows.first().row()).toStringList();
+    if (key.size() != 6)
+        return;
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("rebalanceDialog"));
+    dialog.setWindowTitle(tr("Rebalance partition %1").arg(key.at(1)));
+    auto *form = new QFormLayout(&dialog);
+    auto addSlider = [&](const QString &label, int value, int max, int step, const QString &suffix, const QString &name) {
+        auto *slider = new QSlider(Qt::Horizontal, &dialog);
+        slider->setObjectName(name + QStringLiteral("Slider"));
+        auto *spin = new QSpinBox(&dialog);
+        spin->setObjectName(name + QStringLiteral("SpinBox"));
+        for (auto *w : {static_cast<QWidget *>(slider), static_cast<QWidget *>(spin)})
+            Q_UNUSED(w);
+        slider->setRange(step, max);
+        spin->setRange(step, max);
+        slider->setSingleStep(step);
+        spin->setSingleStep(step);
+        spin->setSuffix(suffix);
+        slider->setValue(value);
+        spin->setValue(value);
+        connect(slider, &QSlider::valueChanged, spin, &QSpinBox::setValue);
+        connect(spin, &QSpinBox::valueChanged, slider, &QSlider::setValue);
+        auto *row = new QHBoxLayout;
+        row->addWidget(slider, 1);
+        row->addWidget(spin);
+        form->addRow(label, row);
+        return spin;
+    };
+    const int cpus = key.at(2).toInt();
+    const int mem = key.at(3).toInt();
+    const int disk = key.at(4).toInt();
+    QSpinBox *cpuSpin = addSlider(tr("vCPUs"), cpus, qMax(1, cpus * 4), 1, QString(), QStringLiteral("cpu"));
+    QSpinBox *memSpin = addSlider(tr("Memory"), mem, qMax(256, mem * 4), 64, tr(" MiB"), QStringLiteral("memory"));
+    QSpinBox *diskSpin = addSlider(tr("Disk"), disk, qMax(1024, disk * 4), 256, tr(" MiB"), QStringLiteral("disk"));
+    auto *note = new QLabel(tr("The market checks the lender's budget; the lender applies the change the next time it "
+                               "generates the partition."),
+                            &dialog);
+    note->setWordWrap(true);
+    form->addRow(note);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    AdminRebalance req;
+    req.lenderId = key.at(0);
+    req.partitionId = key.at(1);
+    req.resources = Resources{cpuSpin->value(), memSpin->value(), diskSpin->value()};
+    m_channel->request<Ack>(req, this, [this](Result<Ack> r) {
+        if (!r.ok())
+            emit error(r.error());
+        m_model->reload();
+    });
+}
+
+// ───────────────────────────── contracts ─────────────────────────────
+
+ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
+    : QWidget(parent)
+    , m_channel(channel)
+    , m_filter(new QLineEdit(this))
+    , m_running(new QCheckBox(tr("Running only"), this))
+    , m_model(new ui::PagedTableModel({{tr("Contract"), {}},
+                                       {tr("Borrower"), {}},
+                                       {tr("Lender"), {}},
+                                       {tr("Partition"), {}},
+                                       {tr("Rate / h"), {}, Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Started"), {}},
+                                       {tr("Ended"), {}},
+                                       {tr("Duration"), {}, Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Charge"), {}, Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("State"), {}}},
+                                      this))
+{
+    m_filter->setObjectName(QStringLiteral("contractFilterEdit"));
+    m_filter->setPlaceholderText(tr("Search by contract, borrower, lender or partition ID"));
+    m_filter->setClearButtonEnabled(true);
+    m_running->setObjectName(QStringLiteral("runningOnlyCheckBox"));
+    m_view = makeTable(m_model, this, QStringLiteral("contractsView"));
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_filter, 1);
+    top->addWidget(m_running);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_view, 1);
+
+    m_model->setFetcher([this](qint64 offset, int limit, const QString &, Qt::SortOrder, const ui::PagedTableModel::Reply &reply) {
+        if (!m_channel) {
+            reply(Error(ErrorCode::ConnectionClosed, tr("not connected to the market")));
+            return;
+        }
+        AdminListContracts req;
+        req.filter = m_filter->text().trimmed();
+        req.runningOnly = m_running->isChecked();
+        req.offset = offset;
+        req.limit = limit;
+        m_channel->request<AdminContractPage>(req, this, [reply](Result<AdminContractPage> r) {
+            if (!r.ok()) {
+                reply(r.error());
+                return;
+            }
+            ui::TablePage page;
+            page.total = r->total;
+            for (const Bill &b : r->rows) {
+                page.rows.append({b.contractId, shortId(b.borrowerId), shortId(b.lenderId), b.partitionId,
+                                  b.ratePerHour.toString(), formatTime(b.startedAtMs), formatTime(b.endedAtMs),
+                                  formatDuration(b.durationMs), b.charge.toString(),
+                                  b.state == QStringLiteral("running") ? tr("running") : tr("ended")});
+                page.keys.append(b.contractId);
+            }
+            reply(page);
+        });
+    });
+    connect(m_model, &ui::PagedTableModel::failed, this, &ContractsPage::error);
+    connect(m_filter, &QLineEdit::textChanged, this, [this] { m_model->reload(); });
+    connect(m_running, &QCheckBox::toggled, this, [this] { m_model->reload(); });
+}
+
+void ContractsPage::reload()
+{
+    m_model->reload();
+}
+
+// ───────────────────────────── billing ─────────────────────────────
+
+BillingPage::BillingPage(Channel *channel, QWidget *parent)
+    : QWidget(parent)
+    , m_channel(channel)
+    , m_period(new QComboBox(this))
+    , m_totals(new QLabel(this))
+{
+    m_period->setObjectName(QStringLiteral("periodComboBox"));
+    m_period->addItem(tr("Last 7 days"), 7);
+    m_period->addItem(tr("Last 30 days"), 30);
+    m_period->addItem(tr("Last 90 days"), 90);
+    m_totals->setObjectName(QStringLiteral("totalsLabel"));
+    m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto makeChart = [this](const QString &name) {
+        auto *view = new QChartView(new QChart, this);
+        view->setObjectName(name);
+        view->setRenderHint(QPainter::Antialiasing);
+        view->setMinimumSize(320, 220);
+        return view;
+    };
+    m_revenue = makeChart(QStringLiteral("revenueChart"));
+    m_split = makeChart(QStringLiteral("feeSplitChart"));
+    m_parties = makeChart(QStringLiteral("topPartiesChart"));
+    m_utilisation = makeChart(QStringLiteral("utilisationChart"));
+
+    auto *invoices = new QPushButton(tr("Export invoices (CSV)…"), this);
+    invoices->setObjectName(QStringLiteral("exportInvoicesButton"));
+    auto *payouts = new QPushButton(tr("Export payouts (CSV)…"), this);
+    payouts->setObjectName(QStringLiteral("exportPayoutsButton"));
+    auto *pdf = new QPushButton(tr("Export report (PDF)…"), this);
+    pdf->setObjectName(QStringLiteral("exportPdfButton"));
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Period:"), this));
+    top->addWidget(m_period);
+    top->addWidget(m_totals, 1);
+    top->addWidget(invoices);
+    top->addWidget(payouts);
+    top->addWidget(pdf);
+    auto *grid = new QGridLayout;
+    grid->addWidget(m_revenue, 0, 0);
+    grid->addWidget(m_split, 0, 1);
+    grid->addWidget(m_parties, 1, 0);
+    grid->addWidget(m_utilisation, 1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addLayout(grid, 1);
+
+    connect(m_period, &QComboBox::currentIndexChanged, this, &BillingPage::reload);
+    auto exportTo = [this](const QString &title, const QString &filter, const QString &suffix, auto writer) {
+        const QString path = QFileDialog::getSaveFileName(this, title, QStringLiteral("lendable-%1.%2")
+                                                                           .arg(QDate::currentDate().toString(Qt::ISODate), suffix),
+                                                          filter);
+        if (path.isEmpty())
+            return;
+        const Result<void> r = writer(path);
+        if (!r.ok())
+            emit error(r.error());
+    };
+    connect(invoices, &QPushButton::clicked, this, [this, exportTo] {
+        exportTo(tr("Export invoices"), tr("CSV files (*.csv)"), QStringLiteral("csv"),
+                 [this](const QString &p) { return exportCsv(p, true); });
+    });
+    connect(payouts, &QPushButton::clicked, this, [this, exportTo] {
+        exportTo(tr("Export payouts"), tr("CSV files (*.csv)"), QStringLiteral("csv"),
+                 [this](const QString &p) { return exportCsv(p, false); });
+    });
+    connect(pdf, &QPushButton::clicked, this, [this, exportTo] {
+        exportTo(tr("Export report"), tr("PDF files (*.pdf)"), QStringLiteral("pdf"),
+                 [this](const QString &p) { return exportPdf(p); });
+    });
+}
+
+qint64 BillingPage::periodStartMs() const
+{
+    const int days = m_period->currentData().toInt();
+    const QDate first = QDate::currentDate().addDays(-(days - 1));
+    return QDateTime(first, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+}
+
+void BillingPage::reload()
+{
+    if (!m_channel)
+        return;
+    AdminBillingReport req;
+    req.fromMs = periodStartMs();
+    req.toMs = QDateTime::currentMSecsSinceEpoch() + 1;
+    m_channel->request<BillingReport>(req, this, [this](Result<BillingReport> r) {
+        if (!r.ok()) {
+            emit error(r.error());
+            return;
+        }
+        show(*r);
+    });
+    const qint64 from = req.fromMs;
+    fetchAllContracts(m_channel, this, [this, from](Result<QList<Bill>> bills) {
+        if (!bills.ok()) {
+            emit error(bills.error());
+            return;
+        }
+        m_periodBills.clear();
+        for (const Bill &b : *bills) {
+            if (b.state == QStringLiteral("ended") && b.endedAtMs >= from)
+                m_periodBills.append(b);
+        }
+    });
+}
+
+void BillingPage::show(const BillingReport &report)
+{
+    m_report = report;
+    QStringList days;
+    auto *revenue = new QBarSet(tr("Revenue"));
+    auto *fees = new QBarSet(tr("Market fees"));
+    auto *payouts = new QBarSet(tr("Lender payouts"));
+    auto *utilisation = new QLineSeries;
+    utilisation->setName(tr("Lent capacity %"));
+    Money totalRevenue, totalFees, totalPayouts;
+    int i = 0;
+    for (const DayStat &d : report.days) {
+        days.append(QDateTime::fromMSecsSinceEpoch(d.dayStartMs, Qt::UTC).toString(QStringLiteral("MM-dd")));
+        *revenue << toUnits(d.revenue);
+        *fees << toUnits(d.fees);
+        *payouts << toUnits(d.payouts);
+        utilisation->append(i++, d.capacitySeconds > 0 ? 100.0 * double(d.lentSeconds) / double(d.capacitySeconds) : 0.0);
+        totalRevenue = totalRevenue.add(d.revenue).value_or(totalRevenue);
+        totalFees = totalFees.add(d.fees).value_or(totalFees);
+        totalPayouts = totalPayouts.add(d.payouts).value_or(totalPayouts);
+    }
+    m_totals->setText(tr("Revenue %1 · fees %2 · payouts %3 · fee %4 %")
+                          .arg(totalRevenue.toString(), totalFees.toString(), totalPayouts.toString())
+                          .arg(double(report.feeBasisPoints) / 100.0));
+
+    auto setChart = [](QChartView *view, QChart *chart, const QString &title) {
+        chart->setTitle(title);
+        chart->legend()->setAlignment(Qt::AlignBottom);
+        chart->setAnimationOptions(QChart::NoAnimation);
+        QChart *old = view->chart();
+        view->setChart(chart);
+        delete old;
+    };
+    auto categoryAxis = [&days] {
+        auto *axis = new QBarCategoryAxis;
+        axis->append(days);
+        return axis;
+    };
+
+    auto *revenueChart = new QChart;
+    auto *revenueSeries = new QBarSeries;
+    revenueSeries->append(revenue);
+    revenueChart->addSeries(revenueSeries);
+    revenueChart->addAxis(categoryAxis(), Qt::AlignBottom);
+    revenueChart->addAxis(new QValueAxis, Qt::AlignLeft);
+    revenueSeries->attachAxis(revenueChart->axes(Qt::Horizontal).first());
+    revenueSeries->attachAxis(revenueChart->axes(Qt::Vertical).first());
+    setChart(m_revenue, revenueChart, tr("Revenue per day"));
+
+    auto *splitChart = new QChart;
+    auto *splitSeries = new QStackedBarSeries;
+    splitSeries->append(fees);
+    splitSeries->append(payouts);
+    splitChart->addSeries(splitSeries);
+    splitChart->addAxis(categoryAxis(), Qt::AlignBottom);
+    splitChart->addAxis(new QValueAxis, Qt::AlignLeft);
+    splitSeries->attachAxis(splitChart->axes(Qt::Horizontal).first());
+    splitSeries->attachAxis(splitChart->axes(Qt::Vertical).first());
+    setChart(m_split, splitChart, tr("Fees vs payouts"));
+
+    auto *partiesChart = new QChart;
+    auto *partiesSeries = new QHorizontalBarSeries;
+    auto *borrowerSet = new QBarSet(tr("Borrowers (charged)"));
+    auto *lenderSet = new QBarSet(tr("Lenders (paid)"));
+    QStringList parties;
+    for (const PartyTotal &p : report.topBorrowers) {
+        parties.append(tr("B %1").arg(p.name.isEmpty() ? shortId(p.nodeId).left(8) : p.name));
+        *borrowerSet << toUnits(p.amount);
+        *lenderSet << 0;
+    }
+    for (const PartyTotal &p : report.topLenders) {
+        parties.append(tr("L %1").arg(p.name.isEmpty() ? shortId(p.nodeId).left(8) : p.name));
+        *borrowerSet << 0;
+        *lenderSet << toUnits(p.amount);
+    }
+    partiesSeries->append(borrowerSet);
+    partiesSeries->append(lenderSet);
+    partiesSeries->setBarWidth(0.9);
+    partiesChart->addSeries(partiesSeries);
+    auto *partyAxis = new QBarCategoryAxis;
+    partyAxis->append(parties);
+    partiesChart->addAxis(partyAxis, Qt::AlignLeft);
+    partiesChart->addAxis(new QValueAxis, Qt::AlignBottom);
+    partiesSeries->attachAxis(partyAxis);
+    partiesSeries->attachAxis(partiesChart->axes(Qt::Horizontal).first());
+    setChart(m_parties, partiesChart, tr("Top borrowers and lenders"));
+
+    auto *utilChart = new QChart;
+    utilChart->addSeries(utilisation);
+    auto *dayAxis = new QValueAxis;
+    dayAxis->setRange(0, qMax(1, int(report.days.size()) - 1));
+    dayAxis->setLabelFormat(QStringLiteral("%d"));
+    dayAxis->setTitleText(tr("day of period"));
+    auto *pct = new QValueAxis;
+    pct->setRange(0, 100);
+    utilChart->addAxis(dayAxis, Qt::AlignBottom);
+    utilChart->addAxis(pct, Qt::AlignLeft);
+    utilisation->attachAxis(dayAxis);
+    utilisation->attachAxis(pct);
+    setChart(m_utilisation, utilChart, tr("Utilisation of lent capacity"));
+    emit reportLoaded();
+}
+
+Result<void> BillingPage::exportCsv(const QString &path, bool invoices) const
+{
+    // One block per party: its contracts of the period, then its total (exact decimal sums).
+    QMap<QString, QList<Bill>> byParty;
+    for (const Bill &b : m_periodBills)
+        byParty[invoices ? b.borrowerId : b.lenderId].append(b);
+    QString csv = invoices ? QStringLiteral("borrower_id,contract_id,partition_id,lender_id,started_at,ended_at,duration_ms,rate,charge\n")
+                           : QStringLiteral("lender_id,contract_id,partition_id,borrower_id,started_at,ended_at,duration_ms,charge,market_fee,payout\n");
+    for (auto it = byParty.cbegin(); it != byParty.cend(); ++it) {
+        Money total;
+        for (const Bill &b : it.value()) {
+            const QString started = QDateTime::fromMSecsSinceEpoch(b.startedAtMs, Qt::UTC).toString(Qt::ISODateWithMs);
+            const QString ended = QDateTime::fromMSecsSinceEpoch(b.endedAtMs, Qt::UTC).toString(Qt::ISODateWithMs);
+            if (invoices) {
+                csv += QStringList{it.key(), b.contractId, b.partitionId, b.lenderId, started, ended,
+                                   QString::number(b.durationMs), b.ratePerHour.toString(), b.charge.toString()}
+                           .join(QLatin1Char(',')) + QLatin1Char('\n');
+                total = total.add(b.charge).value_or(total);
+            } else {
+                csv += QStringList{it.key(), b.contractId, b.partitionId, b.borrowerId, started, ended,
+                                   QString::number(b.durationMs), b.charge.toString(), b.marketFee.toString(),
+                                   b.lenderPayout.toString()}
+                           .join(QLatin1Char(',')) + QLatin1Char('\n');
+                total = total.add(b.lenderPayout).value_or(total);
+            }
+        }
+        csv += invoices ? QStringLiteral("%1,TOTAL,,,,,,,%2\n").arg(it.key(), total.toString())
+                        : QStringLiteral("%1,TOTAL,,,,,,,,%2\n").arg(it.key(), total.toString());
+    }
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(path, f.errorString()));
+    const QByteArray bytes = csv.toUtf8();
+    if (f.write(bytes) != bytes.size() || !f.commit())
+        return Error(ErrorCode::DiskFull, tr("cannot write %1: %2").arg(path, f.errorString()));
+    return {};
+}
+
+Result<void> BillingPage::exportPdf(const QString &path)
+{
+    QPdfWriter writer(path);
+    writer.setTitle(tr("Lendable billing report"));
+    writer.setPageSize(QPageSize(QPageSize::A4));
+    writer.setPageOrientation(QPageLayout::Landscape);
+    writer.setResolution(96);
+    QPainter painter;
+    if (!painter.begin(&writer))
+        return Error(ErrorCode::IoError, tr("cannot write %1").arg(path));
+    const QRect page = painter.viewport();
+    QFont title = painter.font();
+    title.setPointSize(16);
+    title.setBold(true);
+    painter.setFont(title);
+    painter.drawText(QRect(0, 0, page.width(), 40), Qt::AlignLeft | Qt::AlignVCenter,
+                     tr("Lendable billing report — %1").arg(m_period->currentText()));
+    QFont body = painter.font();
+    body.setPointSize(10);
+    body.setBold(false);
+    painter.setFont(body);
+    painter.drawText(QRect(0, 44, page.width(), 24), Qt::AlignLeft, m_totals->text());
+    const int chartW = page.width() / 2 - 10;
+    const int chartH = (page.height() - 90) / 2 - 10;
+    const QList<QChartView *> charts{m_revenue, m_split, m_parties, m_utilisation};
+    for (int i = 0; i < charts.size(); ++i) {
+        const QRect target((i % 2) * (chartW + 20), 80 + (i / 2) * (chartH + 20), chartW, chartH);
+        charts[i]->render(&painter, target);
+    }
+    painter.end();
+    return {};
+}
+
+} // namespace lendable::market

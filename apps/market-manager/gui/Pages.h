@@ -1,0 +1,95 @@
+#pragma once
+
+#include "protocol/Channel.h"
+#include "ui/PagedTableModel.h"
+
+#include <QPointer>
+#include <QWidget>
+
+class QLineEdit;
+class QCheckBox;
+class QTableView;
+class QPushButton;
+class QComboBox;
+class QChartView;
+class QLabel;
+
+namespace lendable::market {
+
+/// The resource database (FIG. 3): every lender's partitions with lending status, paged.
+class PartitionsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit PartitionsPage(protocol::Channel *channel, QWidget *parent = nullptr);
+    ui::PagedTableModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    QLineEdit *filterEdit() const { return m_filter; }
+    void reload();
+
+signals:
+    void error(const lendable::Error &error);
+
+private:
+    void rebalanceSelected();
+
+    QPointer<protocol::Channel> m_channel;
+    QLineEdit *m_filter;
+    QTableView *m_view;
+    QPushButton *m_rebalance;
+    QLabel *m_summary;
+    ui::PagedTableModel *m_model;
+};
+
+/// Running and past contracts with their charges.
+class ContractsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit ContractsPage(protocol::Channel *channel, QWidget *parent = nullptr);
+    ui::PagedTableModel *model() const { return m_model; }
+    QLineEdit *filterEdit() const { return m_filter; }
+    QCheckBox *runningOnly() const { return m_running; }
+    void reload();
+
+signals:
+    void error(const lendable::Error &error);
+
+private:
+    QPointer<protocol::Channel> m_channel;
+    QLineEdit *m_filter;
+    QCheckBox *m_running;
+    QTableView *m_view;
+    ui::PagedTableModel *m_model;
+};
+
+/// Billing charts (revenue per day, fees vs payouts, top parties, utilisation) and exports.
+class BillingPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit BillingPage(protocol::Channel *channel, QWidget *parent = nullptr);
+    void reload();
+    const protocol::BillingReport &report() const { return m_report; }
+    /// Writes per-borrower invoices or per-lender payouts of the period as CSV.
+    Result<void> exportCsv(const QString &path, bool invoices) const;
+    /// Writes the period's report (totals, charts, per-party tables) as PDF.
+    Result<void> exportPdf(const QString &path);
+
+signals:
+    void error(const lendable::Error &error);
+    void reportLoaded();
+
+private:
+    void show(const protocol::BillingReport &report);
+    qint64 periodStartMs() const;
+
+    QPointer<protocol::Channel> m_channel;
+    QComboBox *m_period;
+    QLabel *m_totals;
+    QChartView *m_revenue;
+    QChartView *m_split;
+    QChartView *m_parties;
+    QChartView *m_utilisation;
+    protocol::BillingReport m_report;
+    QList<protocol::Bill> m_periodBills;
+};
+
+} // namespace lendable::market

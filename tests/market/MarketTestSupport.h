@@ -1,0 +1,54 @@
+#pragma once
+// Shared by the market tests: real databases (a fresh SQLite file or a fresh PostgreSQL
+// database per test), identities, and TLS clients of a running MarketService.
+
+#include "MarketService.h"
+#include "protocol/SslChannel.h"
+
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace lendable::market::test {
+
+/// A PostgreSQL server for the whole test program: LENDABLE_TEST_PG_URL, or one started with
+/// scripts/pg-test-server.sh in a temporary directory (stopped again by stop()). Every
+/// freshDatabase() is a new database on it, dropped by stop().
+class PgServer {
+public:
+    static PgServer &instance();
+    /// Empty when PostgreSQL is available; otherwise why not.
+    QString error();
+    /// The URL of a new, empty database.
+    Result<QString> freshDatabase();
+    void stop();
+
+private:
+    Result<void> ensure();
+    bool m_tried = false;
+    QString m_error;
+    QString m_adminUrl;
+    QString m_script;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QStringList m_databases;
+};
+
+/// "sqlite" or "postgres" → the URL of a fresh database of that kind (files in `tmp`).
+Result<QString> freshDatabaseUrl(const QString &dialect, const QTemporaryDir &tmp);
+
+Identity makeIdentity(const QString &name);
+
+/// A TLS client of a market on loopback, established, or nullptr (with the reason in `error`).
+protocol::SslChannel *connectClient(quint16 port, const Identity &client, const QString &marketId, const QString &role,
+                                    QObject *parent, Error *error = nullptr);
+
+/// Lending conditions for tests.
+protocol::LendingConditions conditions(int cpus, qint64 memoryMib, qint64 diskMib, const QString &rate,
+                                       const QStringList &images = {QStringLiteral("busybox")}, qint64 maxDurationS = 0);
+
+/// The source tree (for scripts/), from LENDABLE_SOURCE_DIR or the compiled-in fallback.
+QString sourceDir();
+/// Where the executables are (LENDABLE_BINARY_DIR/bin or the compiled-in fallback).
+QString binaryDir();
+
+} // namespace lendable::market::test

@@ -1,0 +1,857 @@
+// Every market flow against a real MarketService over real mutual TLS on loopback, each on
+// SQLite and on PostgreSQL (a fresh database per test). The contract clock is injected so
+// that charges can be checked to the micro-unit.
+
+#include "Billing.h"
+#include "LendingKey.h"
+#include "MarketTestSupport.h"
+
+#include <QCryptographicHash>
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace lendable;
+using namespace lendable::market;
+using namespace lendable::market::test;
+using namespace lendable::protocol;
+
+namespace {
+
+constexpr qint64 kT0 = 1'700'000'000'000; // 2023-11-14T22:13:20Z
+
+// Collects the pushes a client receives.
+class PushLog : public QObject {
+public:
+    explicit PushLog(Channel *channel)
+    {
+        connect(channel, &Channel::envelopeReceived, this, [this](const Envelope &e) {
+            if (e.id == 0)
+                envelopes.append(e);
+        });
+    }
+    template <typename M>
+    QList<M> all() const
+    {
+        QList<M> out;
+        for (const Envelope &e : envelopes) {
+            if (e.type == static_cast<quint32>(M::kType))
+                out.append(decodeMessage<M>(e).value());
+        }
+        return out;
+    }
+    QList<Envelope> envelopes;
+};
+
+QString names(const OfferPage &page)
+{
+    QStringList out;
+    for (const Offer &o : page.offers)
+        out << o.partitionId;
+    return out.join(QLatin1Char(','));
+}
+
+} // namespace
+
+// Evaluates its argument once (it is often a request).
+#define CHECK_OK(expr)                                                                                             \
+    do {                                                                                                          \
+        const auto &checkOkResult_ = (expr);                                                                      \
+        QVERIFY2(checkOkResult_.ok(), qPrintable(checkOkResult_.error().toString()));                             \
+    } while (false)
+
+class TestMarketFlows : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanup();
+    void cleanupTestCase();
+
+    void registerAlterWithdraw_data() { dialects(); }
+    void registerAlterWithdraw();
+    void searchRequirementsOrderPaging_data() { dialects(); }
+    void searchRequirementsOrderPaging();
+    void borrowEndBillAndReceipts_data() { dialects(); }
+    void borrowEndBillAndReceipts();
+    void concurrentBorrowsShareCommits_data() { dialects(); }
+    void concurrentBorrowsShareCommits();
+    void lenderPushesAndVerifyKey_data() { dialects(); }
+    void lenderPushesAndVerifyKey();
+    void offlineLendersAreNotOffered_data() { dialects(); }
+    void offlineLendersAreNotOffered();
+    void maxDurationAndPartitionLost_data() { dialects(); }
+    void maxDurationAndPartitionLost();
+    void adminAccessAndViews_data() { dialects(); }
+    void adminAccessAndViews();
+    void rebalance_data() { dialects(); }
+    void rebalance();
+    void images_data() { dialects(); }
+    void images();
+    void stateSurvivesRestart_data() { dialects(); }
+    void stateSurvivesRestart();
+
+private:
+    void dialects();
+    // Starts a market on a fresh database of the row's dialect; nullptr (and a failed test) if not.
+    MarketService *startMarket(MarketConfig config = {});
+    SslChannel *client(const Identity &who, const QString &role);
+    Result<PartitionRegistered> registerPartition(Channel *lender, const QString &partitionId, const LendingConditions &c,
+                                                  bool externallyReferenced = false);
+    std::optional<Database> openSameDatabase();
+
+    QTemporaryDir m_tmp;
+    Identity m_marketIdentity;
+    Identity m_lender, m_lender2, m_borrower, m_borrower2, m_admin, m_stranger;
+    std::unique_ptr<MarketService> m_market;
+    QString m_dbUrl;
+    qint64 m_clock = kT0;
+    QString m_startError;
+};
+
+void TestMarketFlows::dialects()
+{
+    QTest::addColumn<QString>("dialect");
+    QTest::newRow("sqlite") << QStringLiteral("sqlite");
+    QTest::newRow("postgres") << QStringLiteral("postgres");
+}
+
+void TestMarketFlows::initTestCase()
+{
+    QVERIFY(m_tmp.isValid());
+    m_marketIdentity = makeIdentity(QStringLiteral("market"));
+    m_lender = makeIdentity(QStringLiteral("lender"));
+    m_lender2 = makeIdentity(QStringLiteral("lender2"));
+    m_borrower = makeIdentity(QStringLiteral("borrower"));
+    m_borrower2 = makeIdentity(QStringLiteral("borrower2"));
+    m_admin = makeIdentity(QStringLiteral("admin"));
+    m_stranger = makeIdentity(QStringLiteral("stranger"));
+}
+
+void TestMarketFlows::cleanup()
+{
+    m_market.reset();
+}
+
+void TestMarketFlows::cleanupTestCase()
+{
+    PgServer::instance().stop();
+}
+
+MarketService *TestMarketFlows::startMarket(MarketConfig config)
+{
+    QFETCH(QString, dialect);
+    Result<QString> url = freshDatabaseUrl(dialect, m_tmp);
+    if (!url) {
+        m_startError = url.error().toString();
+        return nullptr;
+    }
+    m_dbUrl = *url;
+    m_clock = kT0;
+    config.clock = [this] { return m_clock; };
+    if (config.dataDir.isEmpty())
+        config.dataDir = m_tmp.filePath(QStringLiteral("data-%1").arg(QLatin1String(QTest::currentDataTag())));
+    if (config.maintenanceIntervalMs == 1000)
+        config.maintenanceIntervalMs = 50;
+    m_market = std::make_unique<MarketService>(m_marketIdentity, m_dbUrl, config);
+    if (auto r = m_market->listen(QHostAddress::LocalHost, 0); !r) {
+        m_startError = r.error().toString();
+        m_market.reset();
+        return nullptr;
+    }
+    return m_market.get();
+}
+
+#define START_MARKET(...)                                                                                          \
+    MarketService *market = startMarket(__VA_ARGS__);                                                             \
+    QVERIFY2(market, qPrintable(m_startError))
+
+SslChannel *TestMarketFlows::client(const Identity &who, const QString &role)
+{
+    Error error;
+    SslChannel *c = connectClient(m_market->serverPort(), who, m_marketIdentity.nodeId(), role, this, &error);
+    if (!c)
+        qWarning() << "connect failed:" << error;
+    return c;
+}
+
+Result<PartitionRegistered> TestMarketFlows::registerPartition(Channel *lender, const QString &partitionId,
+                                                               const LendingConditions &c, bool externallyReferenced)
+{
+    return lender->call<PartitionRegistered>(RegisterPartition{.partitionId = partitionId,
+                                                               .lenderName = QStringLiteral("Alice's box"),
+                                                               .agentAddress = QStringLiteral("127.0.0.1:7500"),
+                                                               .conditions = c,
+                                                               .externallyReferenced = externallyReferenced});
+}
+
+std::optional<Database> TestMarketFlows::openSameDatabase()
+{
+    Result<Database> db = Database::open(m_dbUrl);
+    if (!db)
+        return std::nullopt;
+    return std::move(db).value();
+}
+
+// ───────────────────────── lender flows ─────────────────────────
+
+void TestMarketFlows::registerAlterWithdraw()
+{
+    START_MARKET();
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower);
+
+    // S14–S17
+    Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1.5")));
+    CHECK_OK(reg);
+    QCOMPARE(reg->partitionId, QStringLiteral("p1"));
+    QVERIFY(reg->offerId.startsWith(QStringLiteral("o-")));
+    // An agent re-registering what it holds (after a reconnect) keeps its offer.
+    Result<PartitionRegistered> again = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1.5")));
+    CHECK_OK(again);
+    QCOMPARE(again->offerId, reg->offerId);
+
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});
+    CHECK_OK(page);
+    QCOMPARE(page->total, 1);
+    const Offer &offer = page->offers.first();
+    QCOMPARE(offer.offerId, reg->offerId);
+    QCOMPARE(offer.lenderId, m_lender.nodeId());
+    QCOMPARE(offer.lenderName, QStringLiteral("Alice's box"));
+    QCOMPARE(offer.lenderAddress, QStringLiteral("127.0.0.1:7500"));
+    QCOMPARE(offer.conditions, conditions(2, 2048, 10240, QStringLiteral("1.5")));
+    QCOMPARE(offer.reliability, 100);
+
+    // Bad registrations are refused with the reason.
+    Result<PartitionRegistered> noCpu = registerPartition(lender, QStringLiteral("p2"), conditions(0, 2048, 0, QStringLiteral("1")));
+    QCOMPARE(noCpu.error().code, ErrorCode::InvalidArgument);
+    Result<PartitionRegistered> badImage = registerPartition(lender, QStringLiteral("p2"), conditions(1, 512, 0, QStringLiteral("1"), {QStringLiteral("bad name")}));
+    QCOMPARE(badImage.error().code, ErrorCode::InvalidArgument);
+    // Only lenders register.
+    Result<PartitionRegistered> byBorrower = borrower->call<PartitionRegistered>(
+        RegisterPartition{.partitionId = QStringLiteral("x"), .agentAddress = QStringLiteral("h:1"), .conditions = conditions(1, 1, 0, QStringLiteral("1"))});
+    QCOMPARE(byBorrower.error().code, ErrorCode::PermissionDenied);
+
+    // S22–S29 while free: altered.
+    Result<PartitionRegistered> altered = lender->call<PartitionRegistered>(
+        AlterPartition{.partitionId = QStringLiteral("p1"), .conditions = conditions(2, 2048, 10240, QStringLiteral("2"))});
+    CHECK_OK(altered);
+    QCOMPARE(altered->offerId, reg->offerId);
+    page = borrower->call<OfferPage>(SearchOffers{});
+    QCOMPARE(page->offers.first().conditions.ratePerHour, Money::parse(u"2").value());
+    QCOMPARE(lender->call<PartitionRegistered>(AlterPartition{.partitionId = QStringLiteral("nope"), .conditions = conditions(1, 1, 0, QStringLiteral("1"))}).error().code,
+             ErrorCode::NotFound);
+
+    // Lent: alteration (S25), withdrawal and changed re-registration are Conflict.
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = reg->offerId});
+    CHECK_OK(granted);
+    Result<PartitionRegistered> alterLent = lender->call<PartitionRegistered>(
+        AlterPartition{.partitionId = QStringLiteral("p1"), .conditions = conditions(4, 2048, 10240, QStringLiteral("2"))});
+    QCOMPARE(alterLent.error().code, ErrorCode::Conflict);
+    QVERIFY2(alterLent.error().message.contains(granted->contractId), qPrintable(alterLent.error().message));
+    QCOMPARE(lender->call<Ack>(WithdrawPartition{.partitionId = QStringLiteral("p1")}).error().code, ErrorCode::Conflict);
+    QCOMPARE(registerPartition(lender, QStringLiteral("p1"), conditions(4, 2048, 10240, QStringLiteral("2"))).error().code, ErrorCode::Conflict);
+    Result<PartitionRegistered> sameWhileLent = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("2")));
+    CHECK_OK(sameWhileLent);
+    QCOMPARE(sameWhileLent->offerId, reg->offerId);
+
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = granted->contractId}));
+    CHECK_OK(lender->call<Ack>(WithdrawPartition{.partitionId = QStringLiteral("p1")}));
+    page = borrower->call<OfferPage>(SearchOffers{});
+    QCOMPARE(page->total, 0);
+    QCOMPARE(lender->call<Ack>(WithdrawPartition{.partitionId = QStringLiteral("p1")}).error().code, ErrorCode::NotFound);
+    QCOMPARE(borrower->call<ContractGranted>(Borrow{.offerId = reg->offerId}).error().code, ErrorCode::Conflict);
+
+    // The resource database agrees (FIG. 3).
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT lender_id, lending_status, withdrawn, rate_micros FROM partitions WHERE offer_id = ?"), {reg->offerId});
+    CHECK_OK(q);
+    QVERIFY(q->next());
+    QCOMPARE(q->value(0).toString(), m_lender.nodeId());
+    QVERIFY(q->value(1).isNull());
+    QCOMPARE(q->value(2).toInt(), 1);
+    QCOMPARE(q->value(3).toLongLong(), 2'000'000);
+}
+
+// ───────────────────────── search (S41–S44) ─────────────────────────
+
+void TestMarketFlows::searchRequirementsOrderPaging()
+{
+    START_MARKET();
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower);
+    const QString bb = QStringLiteral("busybox"), deb = QStringLiteral("debian-12");
+    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 512, 10240, QStringLiteral("0.5"), {bb})));
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(2, 1024, 20480, QStringLiteral("1"), {bb, deb})));
+    CHECK_OK(registerPartition(lender, QStringLiteral("p3"), conditions(4, 4096, 40960, QStringLiteral("2"), {deb})));
+    Result<PartitionRegistered> p4 = registerPartition(lender, QStringLiteral("p4"), conditions(8, 16384, 102400, QStringLiteral("4"), {bb}));
+    CHECK_OK(p4);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p5"), conditions(2, 2048, 10240, QStringLiteral("0.75"), {bb})));
+    CHECK_OK(registerPartition(lender, QStringLiteral("p6"), conditions(16, 65536, 512000, QStringLiteral("10"), {deb})));
+
+    const auto search = [&](SearchOffers s) { return borrower->call<OfferPage>(s); };
+    const auto query = [&](const QString &text) { return search(SearchOffers{.query = text}); };
+
+    QCOMPARE(names(*query(QString())), QStringLiteral("p1,p5,p2,p3,p4,p6")); // default order: rate
+    QCOMPARE(names(*query(QStringLiteral("cpus>=4"))), QStringLiteral("p3,p4,p6"));
+    QCOMPARE(names(*query(QStringLiteral("memory>=2G"))), QStringLiteral("p5,p3,p4,p6"));
+    QCOMPARE(names(*query(QStringLiteral("disk>=40G"))), QStringLiteral("p3,p4,p6"));
+    QCOMPARE(names(*query(QStringLiteral("os=debian-12"))), QStringLiteral("p2,p3,p6"));
+    QCOMPARE(names(*query(QStringLiteral("os!=debian-12"))), QStringLiteral("p1,p5,p4"));
+    QCOMPARE(names(*query(QStringLiteral("rate<=1"))), QStringLiteral("p1,p5,p2"));
+    QCOMPARE(names(*query(QStringLiteral("reliability>=100"))), QStringLiteral("p1,p5,p2,p3,p4,p6"));
+    QCOMPARE(names(*query(QStringLiteral("cpus>=2 memory>=1G os=busybox rate<=1.5 order=rate"))), QStringLiteral("p5,p2"));
+
+    // Structured requirements, alone and with text.
+    QCOMPARE(names(*search(SearchOffers{.minCpus = 2, .maxRate = Money::parse(u"1").value()})), QStringLiteral("p5,p2"));
+    QCOMPARE(names(*search(SearchOffers{.minMemoryMib = 4096, .minDiskMib = 102400})), QStringLiteral("p4,p6"));
+    QCOMPARE(names(*search(SearchOffers{.os = deb, .query = QStringLiteral("cpus<=4")})), QStringLiteral("p2,p3"));
+    QCOMPARE(names(*search(SearchOffers{.minReliability = 100, .query = QStringLiteral("cpus>=16")})), QStringLiteral("p6"));
+
+    // Orders; ties (p2 and p5 both have 2 CPUs) in an order every process agrees on.
+    const QString byCpus = names(*query(QStringLiteral("order=-cpus")));
+    QVERIFY2(byCpus.startsWith(QStringLiteral("p6,p4,p3,")) && byCpus.endsWith(QStringLiteral(",p1")), qPrintable(byCpus));
+    QCOMPARE(names(*query(QStringLiteral("order=memory"))), QStringLiteral("p1,p2,p5,p3,p4,p6"));
+    QCOMPARE(names(*search(SearchOffers{.order = QStringLiteral("-rate")})), QStringLiteral("p6,p4,p3,p2,p5,p1"));
+    QCOMPARE(names(*query(QStringLiteral("order=-disk limit=2"))), QStringLiteral("p6,p4"));
+
+    // Paging: offset/limit with the total of all matches.
+    Result<OfferPage> first = query(QStringLiteral("limit=2"));
+    QCOMPARE(names(*first), QStringLiteral("p1,p5"));
+    QCOMPARE(first->total, 6);
+    Result<OfferPage> second = search(SearchOffers{.offset = 2, .limit = 2});
+    QCOMPARE(names(*second), QStringLiteral("p2,p3"));
+    QCOMPARE(second->total, 6);
+    Result<OfferPage> past = query(QStringLiteral("offset=6"));
+    QCOMPARE(past->offers.size(), 0);
+    QCOMPARE(past->total, 6);
+    QVERIFY(past->explanation.isEmpty());
+
+    // A bad token is named.
+    Result<OfferPage> bad = query(QStringLiteral("cpus>=2 colour=red"));
+    QCOMPARE(bad.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(bad.error().message.contains(QStringLiteral("'colour=red'")), qPrintable(bad.error().message));
+    QCOMPARE(query(QStringLiteral("memory>=lots")).error().code, ErrorCode::InvalidArgument);
+
+    // Nothing matches: each requirement with how many available offers it excluded.
+    Result<OfferPage> none = query(QStringLiteral("cpus>=8 rate<=1"));
+    CHECK_OK(none);
+    QCOMPARE(none->total, 0);
+    QCOMPARE(none->explanation, (QList<Exclusion>{{QStringLiteral("cpus>=8"), 4}, {QStringLiteral("rate<=1"), 3}}));
+    Result<OfferPage> noImage = search(SearchOffers{.os = QStringLiteral("windows")});
+    QCOMPARE(noImage->explanation, (QList<Exclusion>{{QStringLiteral("os=windows"), 6}}));
+
+    // A lent offer is not offered, and the explanation says so.
+    CHECK_OK(borrower->call<ContractGranted>(Borrow{.offerId = p4->offerId}));
+    QCOMPARE(names(*query(QStringLiteral("cpus>=8"))), QStringLiteral("p6"));
+    Result<OfferPage> lent = query(QStringLiteral("cpus>=8 rate<=4"));
+    QCOMPARE(lent->total, 0);
+    QCOMPARE(lent->explanation.size(), 3);
+    QCOMPARE(lent->explanation[0], (Exclusion{QStringLiteral("cpus>=8"), 4}));
+    QCOMPARE(lent->explanation[1], (Exclusion{QStringLiteral("rate<=4"), 1}));
+    QCOMPARE(lent->explanation[2].excluded, 1);
+}
+
+// ───────────────────────── contracts and billing (S45–S48, S58–S61) ─────────────────────────
+
+void TestMarketFlows::borrowEndBillAndReceipts()
+{
+    START_MARKET();
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    SslChannel *borrower2 = client(m_borrower2, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower && borrower2);
+    Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1.5")));
+    CHECK_OK(reg);
+
+    // By offer ID.
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = reg->offerId});
+    CHECK_OK(granted);
+    QVERIFY(granted->contractId.startsWith(QStringLiteral("c-")));
+    QCOMPARE(granted->lenderId, m_lender.nodeId());
+    QCOMPARE(granted->lenderAddress, QStringLiteral("127.0.0.1:7500"));
+    QCOMPARE(granted->partitionId, QStringLiteral("p1"));
+    QCOMPARE(granted->conditions, conditions(2, 2048, 10240, QStringLiteral("1.5")));
+    QCOMPARE(granted->startedAtMs, kT0);
+    QCOMPARE(granted->key.size(), 32);
+    const Receipt &start = granted->receipt;
+    QCOMPARE(start.contractId, granted->contractId);
+    QCOMPARE(start.borrowerId, m_borrower.nodeId());
+    QCOMPARE(start.lenderId, m_lender.nodeId());
+    QCOMPARE(start.startedAtMs, kT0);
+    QCOMPARE(start.endedAtMs, 0);
+    QVERIFY2(verifyReceipt(start, m_marketIdentity.nodeId()).ok(), qPrintable(verifyReceipt(start).error().toString()));
+
+    // Never twice.
+    Result<ContractGranted> twice = borrower2->call<ContractGranted>(Borrow{.offerId = reg->offerId});
+    QCOMPARE(twice.error().code, ErrorCode::Conflict);
+    QCOMPARE(borrower->call<ContractGranted>(Borrow{.offerId = reg->offerId}).error().code, ErrorCode::Conflict);
+    QCOMPARE(borrower->call<ContractGranted>(Borrow{.offerId = QStringLiteral("o-unknown")}).error().code, ErrorCode::NotFound);
+
+    // Only its borrower ends it.
+    QCOMPARE(borrower2->call<ContractClosed>(EndContract{.contractId = granted->contractId}).error().code, ErrorCode::PermissionDenied);
+    QCOMPARE(borrower->call<ContractClosed>(EndContract{.contractId = QStringLiteral("c-none")}).error().code, ErrorCode::NotFound);
+
+    // A running bill shows the meter.
+    m_clock = kT0 + 3'600'000;
+    Result<BillList> running = borrower->call<BillList>(ListBills{});
+    CHECK_OK(running);
+    QCOMPARE(running->bills.size(), 1);
+    QCOMPARE(running->bills.first().state, QStringLiteral("running"));
+    QCOMPARE(running->bills.first().charge, Money::parse(u"1.5").value());
+
+    // 1 h 20 min 30.5 s at 1.5/h = 2.012708 (rounded once); fee 10 % = 0.201271.
+    m_clock = kT0 + 4'830'500;
+    Result<ContractClosed> closed = borrower->call<ContractClosed>(EndContract{.contractId = granted->contractId});
+    CHECK_OK(closed);
+    QCOMPARE(closed->durationMs, 4'830'500);
+    QCOMPARE(closed->charge, Money::fromMicros(2'012'708));
+    const Receipt &end = closed->receipt;
+    QCOMPARE(end.endedAtMs, kT0 + 4'830'500);
+    QCOMPARE(end.charge, Money::fromMicros(2'012'708));
+    QVERIFY(verifyReceipt(end, m_marketIdentity.nodeId()).ok());
+    Receipt tampered = end;
+    tampered.charge = Money::fromMicros(2'012'707);
+    QVERIFY(!verifyReceipt(tampered, m_marketIdentity.nodeId()).ok());
+    QCOMPARE(borrower->call<ContractClosed>(EndContract{.contractId = granted->contractId}).error().code, ErrorCode::Conflict);
+
+    Result<BillList> bills = borrower->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QCOMPARE(bills->bills.size(), 1);
+    const Bill &bill = bills->bills.first();
+    QCOMPARE(bill.state, QStringLiteral("ended"));
+    QCOMPARE(bill.charge, Money::fromMicros(2'012'708));
+    QCOMPARE(bill.marketFee, Money::fromMicros(201'271));
+    QCOMPARE(bill.lenderPayout, Money::fromMicros(1'811'437));
+    QCOMPARE(bill.durationMs, 4'830'500);
+    Result<BillList> lenderBills = lender->call<BillList>(ListBills{});
+    CHECK_OK(lenderBills);
+    QCOMPARE(lenderBills->bills.size(), 1);
+    QCOMPARE(lenderBills->bills.first().lenderPayout, Money::fromMicros(1'811'437));
+    QCOMPARE(borrower2->call<BillList>(ListBills{})->bills.size(), 0);
+
+    // The billing database (13) holds the same numbers.
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT charge_micros, fee_micros, payout_micros, duration_ms FROM billing WHERE contract_id = ?"), {granted->contractId});
+    CHECK_OK(q);
+    QVERIFY(q->next());
+    QCOMPARE(q->value(0).toLongLong(), 2'012'708);
+    QCOMPARE(q->value(1).toLongLong(), 201'271);
+    QCOMPARE(q->value(2).toLongLong(), 1'811'437);
+    QCOMPARE(q->value(3).toLongLong(), 4'830'500);
+    Result<QSqlQuery> c = db->exec(QStringLiteral("SELECT started_at_ms, ended_at_ms, end_reason, key_hash FROM contracts WHERE id = ?"), {granted->contractId});
+    QVERIFY(c->next());
+    QCOMPARE(c->value(0).toLongLong(), kT0);
+    QCOMPARE(c->value(1).toLongLong(), kT0 + 4'830'500);
+    QCOMPARE(c->value(2).toString(), QStringLiteral("borrower"));
+    QCOMPARE(c->value(3).toByteArray(), QCryptographicHash::hash(granted->key, QCryptographicHash::Sha256));
+
+    // Borrow the best match of a query, and a query nothing matches.
+    Result<ContractGranted> best = borrower2->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=2 os=busybox")});
+    CHECK_OK(best);
+    QCOMPARE(best->partitionId, QStringLiteral("p1"));
+    QVERIFY(best->key != granted->key);
+    Result<ContractGranted> noMatch = borrower->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=64")});
+    QCOMPARE(noMatch.error().code, ErrorCode::NoMatch);
+    QVERIFY2(noMatch.error().message.contains(QStringLiteral("cpus>=64")), qPrintable(noMatch.error().message));
+    QCOMPARE(borrower->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>>2")}).error().code, ErrorCode::InvalidArgument);
+}
+
+void TestMarketFlows::concurrentBorrowsShareCommits()
+{
+    // Many requests in flight at once land in shared transactions (group commit); within
+    // one, later requests see earlier lends: still one contract per partition, and every
+    // acknowledged one is in the database.
+    START_MARKET();
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    SslChannel *borrower2 = client(m_borrower2, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower && borrower2);
+    QStringList offers;
+    for (int i = 0; i < 10; ++i) {
+        Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p%1").arg(i), conditions(1, 1024, 0, QStringLiteral("1")));
+        CHECK_OK(reg);
+        offers << reg->offerId;
+    }
+    QList<ContractGranted> granted;
+    int answered = 0, conflicts = 0;
+    const auto collect = [&](Result<ContractGranted> r) {
+        ++answered;
+        if (r.ok())
+            granted.append(*r);
+        else if (r.error().code == ErrorCode::Conflict || r.error().code == ErrorCode::NoMatch)
+            ++conflicts;
+    };
+    for (const QString &offer : std::as_const(offers)) {
+        borrower->request<ContractGranted>(Borrow{.offerId = offer}, this, collect);
+        borrower2->request<ContractGranted>(Borrow{.offerId = offer}, this, collect);
+        borrower2->request<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=1")}, this, collect);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(answered, 30, 30'000);
+    QCOMPARE(granted.size() + conflicts, 30);
+    QCOMPARE(granted.size(), 10);
+    QSet<QString> partitions;
+    for (const ContractGranted &g : std::as_const(granted))
+        partitions.insert(g.partitionId);
+    QCOMPARE(partitions.size(), 10);
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT COUNT(*) FROM contracts WHERE ended_at_ms IS NULL"));
+    CHECK_OK(q);
+    QVERIFY(q->next());
+    QCOMPARE(q->value(0).toInt(), 10);
+
+    // Ends batch the same way.
+    int ended = 0;
+    for (const ContractGranted &g : std::as_const(granted)) {
+        Channel *owner = g.receipt.borrowerId == m_borrower.nodeId() ? static_cast<Channel *>(borrower) : borrower2;
+        owner->request<ContractClosed>(EndContract{.contractId = g.contractId}, this, [&](Result<ContractClosed> r) { ended += r.ok(); });
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(ended, 10, 30'000);
+    QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 10);
+}
+
+void TestMarketFlows::lenderPushesAndVerifyKey()
+{
+    START_MARKET();
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower);
+    PushLog pushes(lender);
+    Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"), {QStringLiteral("busybox")}, 3600));
+    CHECK_OK(reg);
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = reg->offerId});
+    CHECK_OK(granted);
+
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractStarted>().size(), 1, 10'000);
+    const ContractStarted started = pushes.all<ContractStarted>().first();
+    QCOMPARE(started.contractId, granted->contractId);
+    QCOMPARE(started.partitionId, QStringLiteral("p1"));
+    QCOMPARE(started.borrowerId, m_borrower.nodeId());
+    QCOMPARE(started.keyHash, hashLendingKey(granted->key));
+    QCOMPARE(started.startedAtMs, kT0);
+    QCOMPARE(started.maxDurationS, 3600);
+
+    // FIG. 15: the market answers for the key.
+    Result<KeyVerdict> right = lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .borrowerId = m_borrower.nodeId(), .key = granted->key});
+    CHECK_OK(right);
+    QVERIFY(right->valid);
+    QCOMPARE(right->contractId, granted->contractId);
+    QByteArray wrongKey = granted->key;
+    wrongKey[0] = char(wrongKey[0] ^ 0x40);
+    Result<KeyVerdict> wrong = lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .borrowerId = m_borrower.nodeId(), .key = wrongKey});
+    QVERIFY(wrong.ok() && !wrong->valid && wrong->contractId.isEmpty());
+    QVERIFY(!wrong->reason.isEmpty());
+    Result<KeyVerdict> otherBorrower = lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .borrowerId = m_borrower2.nodeId(), .key = granted->key});
+    QVERIFY(otherBorrower.ok() && !otherBorrower->valid);
+    Result<KeyVerdict> otherPartition = lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p2"), .borrowerId = m_borrower.nodeId(), .key = granted->key});
+    QVERIFY(otherPartition.ok() && !otherPartition->valid);
+    QCOMPARE(lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .key = QByteArray()})->valid, false);
+    // Only the lender of the partition may ask.
+    QCOMPARE(borrower->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .borrowerId = m_borrower.nodeId(), .key = granted->key}).error().code,
+             ErrorCode::PermissionDenied);
+    SslChannel *otherLender = client(m_lender2, QStringLiteral("lender"));
+    QVERIFY(otherLender);
+    QVERIFY(!otherLender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .borrowerId = m_borrower.nodeId(), .key = granted->key})->valid);
+
+    m_clock = kT0 + 60'000;
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = granted->contractId}));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 1, 10'000);
+    const ContractEnded ended = pushes.all<ContractEnded>().first();
+    QCOMPARE(ended.contractId, granted->contractId);
+    QCOMPARE(ended.partitionId, QStringLiteral("p1"));
+    QCOMPARE(ended.endedAtMs, kT0 + 60'000);
+    QCOMPARE(ended.reason, QStringLiteral("borrower"));
+    // An ended key is no longer valid.
+    Result<KeyVerdict> afterEnd = lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .borrowerId = m_borrower.nodeId(), .key = granted->key});
+    QVERIFY(afterEnd.ok() && !afterEnd->valid);
+    // Exactly one notice of each: maintenance syncs do not repeat them.
+    QTest::qWait(200);
+    QCOMPARE(pushes.all<ContractStarted>().size(), 1);
+    QCOMPARE(pushes.all<ContractEnded>().size(), 1);
+}
+
+void TestMarketFlows::offlineLendersAreNotOffered()
+{
+    MarketConfig config;
+    config.heartbeatTimeoutMs = 600;
+    START_MARKET(config);
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *lender2 = client(m_lender2, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && lender2 && borrower);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    Result<PartitionRegistered> q1 = registerPartition(lender2, QStringLiteral("q1"), conditions(1, 1024, 0, QStringLiteral("1"), {QStringLiteral("busybox")}));
+    CHECK_OK(q1);
+    QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 2);
+
+    // A lender whose channel closes is offline at once.
+    lender2->close();
+    QTRY_COMPARE_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{})->total, 1, 10'000);
+    Result<ContractGranted> offline = borrower->call<ContractGranted>(Borrow{.offerId = q1->offerId});
+    QCOMPARE(offline.error().code, ErrorCode::Conflict);
+    QVERIFY2(offline.error().message.contains(QStringLiteral("offline")), qPrintable(offline.error().message));
+
+    // One that stops sending heartbeats goes offline after the timeout, and comes back with
+    // its next heartbeat.
+    QTRY_COMPARE_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{})->total, 0, 10'000);
+    CHECK_OK(lender->call<Ack>(LenderHeartbeat{.agentAddress = QStringLiteral("127.0.0.1:7600"), .partitionIds = {QStringLiteral("p1")}}));
+    Result<OfferPage> back = borrower->call<OfferPage>(SearchOffers{});
+    QCOMPARE(back->total, 1);
+    QCOMPARE(back->offers.first().lenderAddress, QStringLiteral("127.0.0.1:7600"));
+
+    // The reconnecting lender is online again.
+    SslChannel *again = client(m_lender2, QStringLiteral("lender"));
+    QVERIFY(again);
+    CHECK_OK(again->call<Ack>(LenderHeartbeat{.agentAddress = QStringLiteral("127.0.0.1:7500")}));
+    QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 2);
+    CHECK_OK(borrower->call<ContractGranted>(Borrow{.offerId = q1->offerId}));
+}
+
+void TestMarketFlows::maxDurationAndPartitionLost()
+{
+    START_MARKET();
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower);
+    PushLog pushes(lender);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6"), {QStringLiteral("busybox")}, 60));
+    Result<PartitionRegistered> p2 = registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1")));
+    CHECK_OK(p1);
+    CHECK_OK(p2);
+
+    // The market ends a contract at its max duration, billed to the limit.
+    Result<ContractGranted> limited = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(limited);
+    m_clock = kT0 + 59'000;
+    market->runMaintenance();
+    QCOMPARE(borrower->call<BillList>(ListBills{})->bills.first().state, QStringLiteral("running"));
+    m_clock = kT0 + 95'000;
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 1, 10'000);
+    QCOMPARE(pushes.all<ContractEnded>().first().reason, QStringLiteral("max_duration"));
+    Result<BillList> bills = borrower->call<BillList>(ListBills{});
+    QCOMPARE(bills->bills.first().state, QStringLiteral("ended"));
+    QCOMPARE(bills->bills.first().endedAtMs, kT0 + 60'000);
+    QCOMPARE(bills->bills.first().charge, Money::parse(u"0.06").value());
+    QCOMPARE(borrower->call<ContractClosed>(EndContract{.contractId = limited->contractId}).error().code, ErrorCode::Conflict);
+
+    // The lender loses a lent partition: the contract ends, the offer goes away, and the
+    // lender's reliability drops (2 contracts, 1 lost → 50 %).
+    Result<ContractGranted> onP2 = borrower->call<ContractGranted>(Borrow{.offerId = p2->offerId});
+    CHECK_OK(onP2);
+    m_clock = kT0 + 120'000;
+    CHECK_OK(lender->call<Ack>(PartitionLost{.partitionId = QStringLiteral("p2"), .reason = QStringLiteral("host shutdown")}));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 2, 10'000);
+    QCOMPARE(pushes.all<ContractEnded>().last().reason, QStringLiteral("lost"));
+    QCOMPARE(pushes.all<ContractEnded>().last().contractId, onP2->contractId);
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});
+    QCOMPARE(names(*page), QStringLiteral("p1"));
+    QCOMPARE(page->offers.first().reliability, 50);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    QCOMPARE(borrower->call<OfferPage>(SearchOffers{.query = QStringLiteral("reliability>=51")})->total, 0);
+    QCOMPARE(borrower->call<OfferPage>(SearchOffers{.minReliability = 50})->total, 2);
+    // A lost partition without a contract is just withdrawn.
+    CHECK_OK(lender->call<Ack>(PartitionLost{.partitionId = QStringLiteral("p1"), .reason = QStringLiteral("deleted")}));
+    QCOMPARE(names(*borrower->call<OfferPage>(SearchOffers{})), QStringLiteral("p2"));
+}
+
+// ───────────────────────── admin ─────────────────────────
+
+void TestMarketFlows::adminAccessAndViews()
+{
+    MarketConfig config;
+    config.adminIds = {m_admin.nodeId()};
+    config.feeBasisPoints = 2500;
+    START_MARKET(config);
+
+    // Unlisted node IDs are refused in the admin role, with a typed error.
+    Error refused;
+    SslChannel *stranger = connectClient(market->serverPort(), m_stranger, m_marketIdentity.nodeId(), QStringLiteral("admin"), this, &refused);
+    QVERIFY(!stranger);
+    QCOMPARE(refused.code, ErrorCode::PeerNotAllowed);
+    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(admin && lender && borrower);
+    QCOMPARE(borrower->call<AdminPartitionPage>(AdminListPartitions{}).error().code, ErrorCode::PermissionDenied);
+    // The market's own ID (the embedded desktop app) is admin, in process.
+    std::unique_ptr<LocalChannel> self(market->connectLocal(m_marketIdentity.nodeId(), QStringLiteral("admin")));
+    CHECK_OK(self->waitEstablished());
+    std::unique_ptr<LocalChannel> localStranger(market->connectLocal(m_stranger.nodeId(), QStringLiteral("admin")));
+    QCOMPARE(localStranger->waitEstablished().error().code, ErrorCode::PeerNotAllowed);
+
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 0, QStringLiteral("2")));
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    CHECK_OK(p1);
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(granted);
+
+    Result<AdminPartitionPage> partitions = admin->call<AdminPartitionPage>(AdminListPartitions{});
+    CHECK_OK(partitions);
+    QCOMPARE(partitions->total, 2);
+    QCOMPARE(partitions->rows.size(), 2);
+    QCOMPARE(partitions->rows[0].partitionId, QStringLiteral("p1"));
+    QCOMPARE(partitions->lendingStatus, (QStringList{m_borrower.nodeId(), QString()}));
+    QCOMPARE(partitions->online, (QList<bool>{true, true}));
+    Result<AdminPartitionPage> filtered = self->call<AdminPartitionPage>(AdminListPartitions{.filter = QStringLiteral("P2"), .limit = 10});
+    CHECK_OK(filtered);
+    QCOMPARE(filtered->total, 1);
+    QCOMPARE(filtered->rows.first().partitionId, QStringLiteral("p2"));
+    QCOMPARE(admin->call<AdminPartitionPage>(AdminListPartitions{.offset = 1, .limit = 1})->rows.first().partitionId, QStringLiteral("p2"));
+
+    m_clock = kT0 + 1'800'000; // half an hour at 2/h = 1; fee 25 % = 0.25
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = granted->contractId}));
+    CHECK_OK(borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId}));
+    Result<AdminContractPage> contracts = admin->call<AdminContractPage>(AdminListContracts{});
+    CHECK_OK(contracts);
+    QCOMPARE(contracts->total, 2);
+    QCOMPARE(contracts->rows.first().state, QStringLiteral("running")); // newest first
+    QCOMPARE(contracts->rows.last().charge, Money::parse(u"1").value());
+    QCOMPARE(admin->call<AdminContractPage>(AdminListContracts{.runningOnly = true})->total, 1);
+    QCOMPARE(admin->call<AdminContractPage>(AdminListContracts{.filter = granted->contractId})->total, 1);
+
+    const qint64 day = kT0 - kT0 % 86'400'000;
+    Result<BillingReport> report = admin->call<BillingReport>(AdminBillingReport{.fromMs = day, .toMs = day + 2 * 86'400'000});
+    CHECK_OK(report);
+    QCOMPARE(report->feeBasisPoints, 2500);
+    QCOMPARE(report->days.size(), 2);
+    QCOMPARE(report->days[0].dayStartMs, day);
+    QCOMPARE(report->days[0].revenue, Money::parse(u"1").value());
+    QCOMPARE(report->days[0].fees, Money::parse(u"0.25").value());
+    QCOMPARE(report->days[0].payouts, Money::parse(u"0.75").value());
+    QCOMPARE(report->days[1].revenue, Money());
+    QVERIFY(report->days[0].lentSeconds >= 2 * 1800);
+    QCOMPARE(report->topBorrowers.size(), 1);
+    QCOMPARE(report->topBorrowers.first().nodeId, m_borrower.nodeId());
+    QCOMPARE(report->topBorrowers.first().amount, Money::parse(u"1").value());
+    QCOMPARE(report->topLenders.first().nodeId, m_lender.nodeId());
+    QCOMPARE(report->topLenders.first().name, QStringLiteral("Alice's box"));
+    QCOMPARE(report->topLenders.first().amount, Money::parse(u"0.75").value());
+    QCOMPARE(admin->call<BillingReport>(AdminBillingReport{.fromMs = 10, .toMs = 5}).error().code, ErrorCode::InvalidArgument);
+}
+
+void TestMarketFlows::rebalance()
+{
+    MarketConfig config;
+    config.adminIds = {m_admin.nodeId()};
+    START_MARKET(config);
+    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(admin && lender && borrower);
+    PushLog pushes(lender);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1")), true);
+    CHECK_OK(p1);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(2, 2048, 10240, QStringLiteral("1")), true));
+    CHECK_OK(registerPartition(lender, QStringLiteral("p3"), conditions(2, 2048, 10240, QStringLiteral("1")), false));
+    const auto rebalance = [&](const QString &partition, Resources r) {
+        return admin->call<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = partition, .resources = r});
+    };
+
+    // The budget is what the lender registered for its externally referenced partitions: 4 CPUs.
+    QCOMPARE(rebalance(QStringLiteral("p1"), Resources{3, 2048, 10240}).error().code, ErrorCode::ResourceExhausted);
+    CHECK_OK(rebalance(QStringLiteral("p2"), Resources{1, 1024, 10240}));
+    CHECK_OK(rebalance(QStringLiteral("p1"), Resources{3, 3072, 10240}));
+    QCOMPARE(rebalance(QStringLiteral("p1"), Resources{3, 3073, 10240}).error().code, ErrorCode::ResourceExhausted);
+    QCOMPARE(rebalance(QStringLiteral("p3"), Resources{1, 1024, 1024}).error().code, ErrorCode::PermissionDenied);
+    QCOMPARE(rebalance(QStringLiteral("p9"), Resources{1, 1024, 1024}).error().code, ErrorCode::NotFound);
+    QCOMPARE(rebalance(QStringLiteral("p2"), Resources{0, 1024, 1024}).error().code, ErrorCode::InvalidArgument);
+
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<AllocationChanged>().size(), 2, 10'000);
+    QCOMPARE(pushes.all<AllocationChanged>()[0], (AllocationChanged{.partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 10240}}));
+    QCOMPARE(pushes.all<AllocationChanged>()[1], (AllocationChanged{.partitionId = QStringLiteral("p1"), .resources = Resources{3, 3072, 10240}}));
+    QCOMPARE(names(*borrower->call<OfferPage>(SearchOffers{.minCpus = 3})), QStringLiteral("p1"));
+
+    // A lent partition's allocation is locked.
+    CHECK_OK(borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId}));
+    QCOMPARE(rebalance(QStringLiteral("p1"), Resources{2, 2048, 10240}).error().code, ErrorCode::Conflict);
+    QCOMPARE(lender->call<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 1}}).error().code,
+             ErrorCode::PermissionDenied);
+}
+
+// ───────────────────────── images (third embodiment) ─────────────────────────
+
+void TestMarketFlows::images()
+{
+    START_MARKET();
+    QByteArray archive;
+    for (int i = 0; i < 3 * 1024 * 1024 / 16 + 7; ++i)
+        archive += QByteArray::number(i).rightJustified(16, '.');
+    const QString path = m_tmp.filePath(QStringLiteral("busybox-%1.tar").arg(QLatin1String(QTest::currentDataTag())));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(archive);
+    f.close();
+    Result<ImageInfo> added = market->addImage(QStringLiteral("busybox"), path);
+    CHECK_OK(added);
+    const QString sha = QString::fromLatin1(QCryptographicHash::hash(archive, QCryptographicHash::Sha256).toHex());
+    QCOMPARE(added->sha256, sha);
+    QCOMPARE(added->sizeBytes, archive.size());
+    QCOMPARE(market->addImage(QStringLiteral("bad name"), path).error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(market->addImage(QStringLiteral("x"), m_tmp.filePath(QStringLiteral("missing"))).error().code, ErrorCode::IoError);
+
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    QVERIFY(lender);
+    Result<ImageList> list = lender->call<ImageList>(ListImages{});
+    CHECK_OK(list);
+    QCOMPARE(list->images, (QList<ImageInfo>{*added}));
+
+    // Download in chunks by name, as a lender that lacks the image does.
+    QByteArray got;
+    while (got.size() < archive.size()) {
+        Result<ImageChunk> chunk = lender->call<ImageChunk>(FetchImage{.name = QStringLiteral("busybox"), .offset = got.size(), .length = 4 * 1024 * 1024});
+        CHECK_OK(chunk);
+        QCOMPARE(chunk->offset, got.size());
+        QCOMPARE(chunk->image.sha256, sha);
+        QVERIFY(!chunk->data.isEmpty());
+        QVERIFY(chunk->data.size() <= MarketService::kMaxImageChunk);
+        got += chunk->data;
+    }
+    QCOMPARE(got, archive);
+    Result<ImageChunk> bySha = lender->call<ImageChunk>(FetchImage{.sha256 = sha, .offset = 10, .length = 6});
+    CHECK_OK(bySha);
+    QCOMPARE(bySha->data, archive.mid(10, 6));
+    QCOMPARE(lender->call<ImageChunk>(FetchImage{.name = QStringLiteral("windows")}).error().code, ErrorCode::NotFound);
+    QCOMPARE(lender->call<ImageChunk>(FetchImage{.sha256 = sha, .offset = archive.size() + 1}).error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(lender->call<ImageChunk>(FetchImage{}).error().code, ErrorCode::InvalidArgument);
+}
+
+void TestMarketFlows::stateSurvivesRestart()
+{
+    START_MARKET();
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1")));
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(granted);
+    delete lender;
+    delete borrower;
+
+    // A new service on the same database: the lent partition stays lent, the contract ends.
+    m_market->shutdown();
+    MarketConfig config;
+    config.clock = [this] { return m_clock; };
+    config.maintenanceIntervalMs = 50;
+    m_market = std::make_unique<MarketService>(m_marketIdentity, m_dbUrl, config);
+    CHECK_OK(m_market->listen(QHostAddress::LocalHost, 0));
+    QCOMPARE(m_market->offerCount(), 2);
+    lender = client(m_lender, QStringLiteral("lender"));
+    borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower);
+    CHECK_OK(lender->call<Ack>(LenderHeartbeat{.agentAddress = QStringLiteral("127.0.0.1:7500")}));
+    QCOMPARE(names(*borrower->call<OfferPage>(SearchOffers{})), QStringLiteral("p2"));
+    QCOMPARE(borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId}).error().code, ErrorCode::Conflict);
+    m_clock += 3'600'000;
+    Result<ContractClosed> closed = borrower->call<ContractClosed>(EndContract{.contractId = granted->contractId});
+    CHECK_OK(closed);
+    QCOMPARE(closed->charge, Money::parse(u"1").value());
+    QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 2);
+}
+
+QTEST_GUILESS_MAIN(TestMarketFlows)
+#include "TestMarketFlows.moc"

@@ -1,0 +1,377 @@
+// The headless market as a process: it announces itself, serves, and stops cleanly on
+// SIGTERM; two processes on one PostgreSQL database never lend a partition twice; and a
+// process killed with SIGKILL in the middle of a stream of contracts loses none it
+// acknowledged and leaves a sound SQLite database.
+
+#include "MarketTestSupport.h"
+
+#include <QDir>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QTest>
+
+#include <csignal>
+
+using namespace lendable;
+using namespace lendable::market;
+using namespace lendable::market::test;
+using namespace lendable::protocol;
+
+namespace {
+
+// One `market-manager --headless` child process.
+class HeadlessMarket {
+public:
+    ~HeadlessMarket()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(10'000);
+        }
+    }
+
+    // Starts and waits for "market <id> listening on ADDR:PORT".
+    Result<void> start(const QString &dataDir, const QString &databaseUrl = {}, const QStringList &extra = {})
+    {
+        QStringList args{QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                         QStringLiteral("--data"), dataDir};
+        if (!databaseUrl.isEmpty())
+            args << QStringLiteral("--database") << databaseUrl;
+        args << extra;
+        m_process.setProgram(QDir(binaryDir()).filePath(QStringLiteral("market-manager")));
+        m_process.setArguments(args);
+        m_process.start();
+        if (!m_process.waitForStarted(10'000))
+            return Error(ErrorCode::Internal, QStringLiteral("cannot start %1: %2").arg(m_process.program(), m_process.errorString()));
+        static const QRegularExpression line(QStringLiteral("^market ([0-9a-f]{64}) listening on 127\\.0\\.0\\.1:(\\d+)$"));
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 60'000) {
+            if (m_process.canReadLine()) {
+                const QString text = QString::fromUtf8(m_process.readLine()).trimmed();
+                const QRegularExpressionMatch m = line.match(text);
+                if (m.hasMatch()) {
+                    nodeId = m.captured(1);
+                    port = static_cast<quint16>(m.captured(2).toUInt());
+                    return {};
+                }
+                return Error(ErrorCode::Internal, QStringLiteral("unexpected first line: ") + text);
+            }
+            if (m_process.state() == QProcess::NotRunning)
+                break;
+            m_process.waitForReadyRead(200);
+        }
+        return Error(ErrorCode::Internal, QStringLiteral("the market did not start: %1").arg(QString::fromLocal8Bit(m_process.readAllStandardError())));
+    }
+
+    QProcess &process() { return m_process; }
+    QString nodeId;
+    quint16 port = 0;
+
+private:
+    QProcess m_process;
+};
+
+QStringList grantedOffers(const QList<ContractGranted> &granted)
+{
+    QStringList out;
+    for (const ContractGranted &g : granted)
+        out << g.partitionId;
+    return out;
+}
+
+} // namespace
+
+// Evaluates its argument once (it is often a request).
+#define CHECK_OK(expr)                                                                                             \
+    do {                                                                                                          \
+        const auto &checkOkResult_ = (expr);                                                                      \
+        QVERIFY2(checkOkResult_.ok(), qPrintable(checkOkResult_.error().toString()));                             \
+    } while (false)
+
+class TestMarketProcesses : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void headlessStartsServesAndStops();
+    void badArgumentsAreRefused();
+    void twoProcessesOnePostgresNeverDoubleLend();
+    void killDuringContractsLosesNothingAcknowledged();
+
+private:
+    QTemporaryDir m_tmp;
+    Identity m_lender;
+    QList<Identity> m_borrowers;
+};
+
+void TestMarketProcesses::initTestCase()
+{
+    QVERIFY(m_tmp.isValid());
+    QVERIFY2(QFile::exists(QDir(binaryDir()).filePath(QStringLiteral("market-manager"))), qPrintable(binaryDir()));
+    m_lender = makeIdentity(QStringLiteral("lender"));
+    for (int i = 0; i < 8; ++i)
+        m_borrowers.append(makeIdentity(QStringLiteral("borrower%1").arg(i)));
+}
+
+void TestMarketProcesses::cleanupTestCase()
+{
+    PgServer::instance().stop();
+}
+
+void TestMarketProcesses::headlessStartsServesAndStops()
+{
+    const QString data = m_tmp.filePath(QStringLiteral("single"));
+    HeadlessMarket market;
+    CHECK_OK(market.start(data, {}, {QStringLiteral("--fee-percent"), QStringLiteral("12.5")}));
+    QVERIFY(QFile::exists(QDir(data).filePath(QStringLiteral("market.db"))));
+
+    // --print-id agrees with the announced node ID.
+    QProcess printId;
+    printId.start(market.process().program(), {QStringLiteral("--print-id"), QStringLiteral("--data"), data});
+    QVERIFY(printId.waitForFinished(30'000));
+    QCOMPARE(QString::fromLatin1(printId.readAllStandardOutput()).trimmed(), market.nodeId);
+
+    SslChannel *lender = connectClient(market.port, m_lender, market.nodeId, QStringLiteral("lender"), this);
+    SslChannel *borrower = connectClient(market.port, m_borrowers[0], market.nodeId, QStringLiteral("borrower"), this);
+    QVERIFY(lender && borrower);
+    Result<PartitionRegistered> reg = lender->call<PartitionRegistered>(RegisterPartition{
+        .partitionId = QStringLiteral("p1"), .agentAddress = QStringLiteral("127.0.0.1:1"), .conditions = conditions(1, 512, 0, QStringLiteral("3.6"))});
+    CHECK_OK(reg);
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = reg->offerId});
+    CHECK_OK(granted);
+    QCOMPARE(granted->receipt.marketId, market.nodeId);
+
+    // SIGTERM: channels are closed, the process exits 0.
+    QSignalSpy lenderClosed(lender, &Channel::closed);
+    ::kill(static_cast<pid_t>(market.process().processId()), SIGTERM);
+    QVERIFY(market.process().waitForFinished(30'000));
+    QCOMPARE(market.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(market.process().exitCode(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(lenderClosed.size(), 1, 10'000);
+
+    // Restarted, it still knows the contract; SIGINT stops it as well.
+    HeadlessMarket again;
+    CHECK_OK(again.start(data, {}, {QStringLiteral("--fee-percent"), QStringLiteral("12.5")}));
+    QCOMPARE(again.nodeId, market.nodeId);
+    SslChannel *borrower2 = connectClient(again.port, m_borrowers[0], again.nodeId, QStringLiteral("borrower"), this);
+    QVERIFY(borrower2);
+    Result<BillList> bills = borrower2->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QCOMPARE(bills->bills.size(), 1);
+    QCOMPARE(bills->bills.first().contractId, granted->contractId);
+    Result<ContractClosed> closed = borrower2->call<ContractClosed>(EndContract{.contractId = granted->contractId});
+    CHECK_OK(closed);
+    ::kill(static_cast<pid_t>(again.process().processId()), SIGINT);
+    QVERIFY(again.process().waitForFinished(30'000));
+    QCOMPARE(again.process().exitCode(), 0);
+
+    // The fee set on the command line was applied: 12.5 % of the charge.
+    Result<Database> db = Database::open(QStringLiteral("sqlite:") + QDir(data).filePath(QStringLiteral("market.db")));
+    CHECK_OK(db);
+    Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT fee_basis_points, charge_micros, fee_micros FROM billing"));
+    CHECK_OK(q);
+    QVERIFY(q->next());
+    QCOMPARE(q->value(0).toInt(), 1250);
+    QCOMPARE(q->value(2).toLongLong(), Money::feeOf(Money::fromMicros(q->value(1).toLongLong()), 1250).micros());
+}
+
+void TestMarketProcesses::badArgumentsAreRefused()
+{
+    const QString program = QDir(binaryDir()).filePath(QStringLiteral("market-manager"));
+    const QString data = m_tmp.filePath(QStringLiteral("bad"));
+    for (const QStringList &extra : {QStringList{QStringLiteral("--listen"), QStringLiteral("nowhere")},
+                                     QStringList{QStringLiteral("--admin-id"), QStringLiteral("xyz")},
+                                     QStringList{QStringLiteral("--fee-percent"), QStringLiteral("150")}}) {
+        QProcess p;
+        p.start(program, QStringList{QStringLiteral("--headless"), QStringLiteral("--data"), data} + extra);
+        QVERIFY(p.waitForFinished(30'000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY2(!p.readAllStandardError().isEmpty(), qPrintable(extra.join(QLatin1Char(' '))));
+    }
+    QProcess p;
+    p.start(program, {QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--data"), data,
+                      QStringLiteral("--database"), QStringLiteral("postgresql://u:secret@127.0.0.1:1/db?connect_timeout=5")});
+    QVERIFY(p.waitForFinished(30'000));
+    QCOMPARE(p.exitCode(), 1);
+    const QString err = QString::fromLocal8Bit(p.readAllStandardError());
+    QVERIFY2(err.contains(QStringLiteral("storage_error")) && !err.contains(QStringLiteral("secret")), qPrintable(err));
+}
+
+void TestMarketProcesses::twoProcessesOnePostgresNeverDoubleLend()
+{
+    Result<QString> url = PgServer::instance().freshDatabase();
+    CHECK_OK(url);
+    HeadlessMarket a, b;
+    CHECK_OK(a.start(m_tmp.filePath(QStringLiteral("pg-a")), *url));
+    CHECK_OK(b.start(m_tmp.filePath(QStringLiteral("pg-b")), *url));
+
+    // The lender registers with A only; B learns the offers from the shared database.
+    SslChannel *lender = connectClient(a.port, m_lender, a.nodeId, QStringLiteral("lender"), this);
+    QVERIFY(lender);
+    QList<ContractStarted> notices;
+    connect(lender, &Channel::envelopeReceived, this, [&](const Envelope &e) {
+        if (e.type == static_cast<quint32>(MessageType::ContractStarted))
+            notices.append(decodeMessage<ContractStarted>(e).value());
+    });
+    constexpr int kPartitions = 20;
+    QStringList offers;
+    for (int i = 0; i < kPartitions; ++i) {
+        Result<PartitionRegistered> reg = lender->call<PartitionRegistered>(RegisterPartition{
+            .partitionId = QStringLiteral("p%1").arg(i), .agentAddress = QStringLiteral("127.0.0.1:1"),
+            .conditions = conditions(1 + i % 4, 1024, 0, QStringLiteral("1"))});
+        CHECK_OK(reg);
+        offers << reg->offerId;
+    }
+    QList<SslChannel *> borrowers;
+    for (int i = 0; i < m_borrowers.size(); ++i) {
+        const HeadlessMarket &m = i % 2 == 0 ? a : b;
+        SslChannel *c = connectClient(m.port, m_borrowers[i], m.nodeId, QStringLiteral("borrower"), this);
+        QVERIFY(c);
+        borrowers << c;
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(borrowers[1]->call<OfferPage>(SearchOffers{})->total, kPartitions, 20'000);
+
+    // Every borrower asks for every partition, in its own order, all at once; half of them
+    // by "best match", which races on whatever each process believes is free.
+    QList<ContractGranted> granted;
+    int answered = 0, refused = 0;
+    int expected = 0;
+    for (int i = 0; i < borrowers.size(); ++i) {
+        QStringList order = offers;
+        std::shuffle(order.begin(), order.end(), *QRandomGenerator::global());
+        for (const QString &offer : std::as_const(order)) {
+            const Borrow req = i % 4 < 2 ? Borrow{.offerId = offer} : Borrow{.query = QStringLiteral("cpus>=1")};
+            ++expected;
+            borrowers[i]->request<ContractGranted>(req, this, [&](Result<ContractGranted> r) {
+                ++answered;
+                if (r.ok())
+                    granted.append(*r);
+                else if (r.error().code == ErrorCode::Conflict || r.error().code == ErrorCode::NoMatch)
+                    ++refused;
+                else
+                    qWarning() << "unexpected failure" << r.error();
+            }, 60'000);
+        }
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(answered, expected, 120'000);
+    QCOMPARE(refused + granted.size(), expected);
+
+    // Each partition lent exactly once (all were asked for), and each acknowledged contract
+    // is in the database, running.
+    QStringList lent = grantedOffers(granted);
+    lent.sort();
+    QStringList unique = lent;
+    unique.removeDuplicates();
+    QCOMPARE(lent, unique);
+    QCOMPARE(lent.size(), kPartitions);
+    Result<Database> db = Database::open(*url);
+    CHECK_OK(db);
+    for (const ContractGranted &g : std::as_const(granted)) {
+        Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT c.ended_at_ms, p.contract_id FROM contracts c JOIN partitions p ON p.offer_id = c.offer_id WHERE c.id = ?"), {g.contractId});
+        CHECK_OK(q);
+        QVERIFY2(q->next(), qPrintable(g.contractId));
+        QVERIFY(q->value(0).isNull());
+        QCOMPARE(q->value(1).toString(), g.contractId);
+    }
+    Result<QSqlQuery> count = db->exec(QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT offer_id) FROM contracts"));
+    QVERIFY(count->next());
+    QCOMPARE(count->value(0).toInt(), kPartitions);
+    QCOMPARE(count->value(1).toInt(), kPartitions);
+
+    // The lender, connected to A, hears of every contract, also those B concluded.
+    QTRY_COMPARE_WITH_TIMEOUT(notices.size(), kPartitions, 20'000);
+    QStringList noticed;
+    for (const ContractStarted &n : std::as_const(notices))
+        noticed << n.contractId;
+    noticed.sort();
+    QStringList ids;
+    for (const ContractGranted &g : std::as_const(granted))
+        ids << g.contractId;
+    ids.sort();
+    QCOMPARE(noticed, ids);
+}
+
+void TestMarketProcesses::killDuringContractsLosesNothingAcknowledged()
+{
+    const QString data = m_tmp.filePath(QStringLiteral("crash"));
+    auto market = std::make_unique<HeadlessMarket>();
+    CHECK_OK(market->start(data));
+    SslChannel *lender = connectClient(market->port, m_lender, market->nodeId, QStringLiteral("lender"), this);
+    SslChannel *borrower = connectClient(market->port, m_borrowers[0], market->nodeId, QStringLiteral("borrower"), this);
+    QVERIFY(lender && borrower);
+    constexpr int kPartitions = 60;
+    QStringList offers;
+    for (int i = 0; i < kPartitions; ++i) {
+        Result<PartitionRegistered> reg = lender->call<PartitionRegistered>(RegisterPartition{
+            .partitionId = QStringLiteral("p%1").arg(i), .agentAddress = QStringLiteral("127.0.0.1:1"),
+            .conditions = conditions(1, 512, 0, QStringLiteral("1"))});
+        CHECK_OK(reg);
+        offers << reg->offerId;
+    }
+
+    // A stream of contracts, several in flight; SIGKILL right after the 15th acknowledgement,
+    // while others are being committed.
+    QList<ContractGranted> acknowledged;
+    const auto pid = static_cast<pid_t>(market->process().processId());
+    int next = 0;
+    std::function<void()> send = [&] {
+        if (next >= offers.size())
+            return;
+        borrower->request<ContractGranted>(Borrow{.offerId = offers[next++]}, this, [&](Result<ContractGranted> r) {
+            if (!r.ok())
+                return;
+            acknowledged.append(*r);
+            if (acknowledged.size() == 15)
+                ::kill(pid, SIGKILL);
+            else
+                send();
+        });
+    };
+    for (int i = 0; i < 4; ++i)
+        send();
+    QTRY_VERIFY_WITH_TIMEOUT(acknowledged.size() >= 15, 60'000);
+    // waitForFinished() is false for a process already reaped, hence the state.
+    if (market->process().state() != QProcess::NotRunning)
+        market->process().waitForFinished(30'000);
+    QCOMPARE(market->process().state(), QProcess::NotRunning);
+    QCOMPARE(market->process().exitStatus(), QProcess::CrashExit);
+    QTest::qWait(100); // let in-flight replies that were already on the wire arrive
+    const QList<ContractGranted> acked = acknowledged;
+    QVERIFY(acked.size() < kPartitions);
+    market.reset();
+
+    // Restarted: every acknowledged contract is there, the database is sound.
+    HeadlessMarket again;
+    CHECK_OK(again.start(data));
+    Result<Database> db = Database::open(QStringLiteral("sqlite:") + QDir(data).filePath(QStringLiteral("market.db")));
+    CHECK_OK(db);
+    Result<QSqlQuery> check = db->exec(QStringLiteral("PRAGMA integrity_check"));
+    CHECK_OK(check);
+    QVERIFY(check->next());
+    QCOMPARE(check->value(0).toString(), QStringLiteral("ok"));
+    for (const ContractGranted &g : acked) {
+        Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT c.borrower_id, p.lending_status FROM contracts c JOIN partitions p ON p.offer_id = c.offer_id WHERE c.id = ?"), {g.contractId});
+        CHECK_OK(q);
+        QVERIFY2(q->next(), qPrintable(QStringLiteral("acknowledged contract %1 is missing").arg(g.contractId)));
+        QCOMPARE(q->value(0).toString(), m_borrowers[0].nodeId());
+        QCOMPARE(q->value(1).toString(), m_borrowers[0].nodeId());
+    }
+    Result<QSqlQuery> stray = db->exec(QStringLiteral("SELECT COUNT(*) FROM partitions WHERE lending_status IS NOT NULL AND contract_id NOT IN (SELECT id FROM contracts)"));
+    QVERIFY(stray->next());
+    QCOMPARE(stray->value(0).toInt(), 0);
+
+    // And it serves on: the borrower's contracts are listed and can be ended.
+    SslChannel *borrower2 = connectClient(again.port, m_borrowers[0], again.nodeId, QStringLiteral("borrower"), this);
+    QVERIFY(borrower2);
+    Result<BillList> bills = borrower2->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QVERIFY(bills->bills.size() >= acked.size());
+    CHECK_OK(borrower2->call<ContractClosed>(EndContract{.contractId = acked.first().contractId}));
+}
+
+QTEST_GUILESS_MAIN(TestMarketProcesses)
+#include "TestMarketProcesses.moc"

@@ -1,0 +1,210 @@
+// The in-memory offer index against a brute-force reference on random offers: same matches,
+// same order, same totals and explanations, through lends, withdrawals and lenders going
+// offline. Prints (does not assert) the search time at 100,000 offers.
+
+#include "OfferIndex.h"
+
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace lendable;
+using namespace lendable::market;
+
+namespace {
+
+struct Ref {
+    PartitionRow row;
+    bool lenderOnline = true;
+};
+
+bool refMatches(const Ref &r, const OfferQuery &q)
+{
+    if (r.row.withdrawn || r.row.isLent() || !r.lenderOnline)
+        return false;
+    for (const Requirement &req : q.requirements) {
+        const auto &res = r.row.conditions.resources;
+        bool ok = true;
+        switch (req.field) {
+        case OfferField::Cpus: ok = req.accepts(res.cpus); break;
+        case OfferField::Memory: ok = req.accepts(res.memoryMib); break;
+        case OfferField::Disk: ok = req.accepts(res.diskMib); break;
+        case OfferField::Rate: ok = req.accepts(r.row.conditions.ratePerHour.micros()); break;
+        case OfferField::Reliability: ok = req.accepts(100); break;
+        case OfferField::Os: ok = r.row.conditions.osImages.contains(req.os) == (req.op == CompareOp::Eq); break;
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+class TestOfferIndex : public QObject {
+    Q_OBJECT
+private slots:
+    void matchesBruteForce();
+    void manyImageNames();
+    void searchTimeAt100k();
+};
+
+void TestOfferIndex::matchesBruteForce()
+{
+    QRandomGenerator rng(42);
+    OfferIndex index;
+    QList<Ref> refs;
+    const QStringList images{QStringLiteral("busybox"), QStringLiteral("debian-12"), QStringLiteral("alpine")};
+    for (int l = 0; l < 10; ++l)
+        index.upsertLender(LenderRow{.id = QStringLiteral("L%1").arg(l), .name = QStringLiteral("lender %1").arg(l)}, true);
+    for (int i = 0; i < 2000; ++i) {
+        Ref r;
+        r.row.offerId = QStringLiteral("o-%1").arg(rng.generate64(), 16, 16, QLatin1Char('0'));
+        r.row.lenderId = QStringLiteral("L%1").arg(i % 10);
+        r.row.partitionId = QStringLiteral("p%1").arg(i);
+        r.row.conditions.resources = Resources{1 << rng.bounded(5), 256 * (1 + rng.bounded(64)), 1024 * rng.bounded(100)};
+        r.row.conditions.ratePerHour = Money::fromMicros(10'000 * rng.bounded(500));
+        r.row.conditions.osImages = {images[rng.bounded(3)]};
+        if (rng.bounded(4) == 0)
+            r.row.conditions.osImages << images[rng.bounded(3)];
+        index.upsertPartition(r.row);
+        refs.append(r);
+    }
+    // Some lent, some withdrawn, one lender offline.
+    for (int i = 0; i < refs.size(); i += 7) {
+        refs[i].row.lendingStatus = QStringLiteral("b");
+        index.setLent(refs[i].row.offerId, true);
+    }
+    for (int i = 3; i < refs.size(); i += 11) {
+        refs[i].row.withdrawn = true;
+        index.upsertPartition(refs[i].row);
+    }
+    index.setLenderOnline(QStringLiteral("L3"), false);
+    for (Ref &r : refs)
+        r.lenderOnline = r.row.lenderId != u"L3";
+
+    const QStringList queries{QString(), QStringLiteral("cpus>=4"), QStringLiteral("memory>=4G rate<=2 order=-memory"),
+                              QStringLiteral("os=alpine order=cpus"), QStringLiteral("os!=busybox disk<50G order=-disk"),
+                              QStringLiteral("cpus=8 memory<=8G order=-rate limit=7 offset=3"),
+                              QStringLiteral("cpus>16"), QStringLiteral("rate<0.01 os=alpine cpus>=16")};
+    for (const QString &text : queries) {
+        OfferQuery q = OfferQuery::parse(text).value();
+        QList<const Ref *> expected;
+        for (const Ref &r : refs) {
+            if (refMatches(r, q))
+                expected.append(&r);
+        }
+        const auto key = [&](const Ref *r) -> qint64 {
+            const auto &c = r->row.conditions;
+            switch (q.order.key) {
+            case OrderKey::Rate: return c.ratePerHour.micros();
+            case OrderKey::Cpus: return c.resources.cpus;
+            case OrderKey::Memory: return c.resources.memoryMib;
+            case OrderKey::Disk: return c.resources.diskMib;
+            case OrderKey::Reliability: return 100;
+            }
+            return 0;
+        };
+        std::stable_sort(expected.begin(), expected.end(), [&](const Ref *a, const Ref *b) {
+            const qint64 ka = key(a), kb = key(b);
+            if (ka != kb)
+                return q.order.descending ? ka > kb : ka < kb;
+            return q.order.descending ? a->row.offerId > b->row.offerId : a->row.offerId < b->row.offerId;
+        });
+        const protocol::OfferPage page = index.search(q);
+        QCOMPARE(page.total, expected.size());
+        QStringList got, want;
+        for (const protocol::Offer &o : page.offers)
+            got << o.offerId;
+        for (qsizetype i = q.offset; i < expected.size() && want.size() < q.limit; ++i)
+            want << expected[i]->row.offerId;
+        QCOMPARE(got, want);
+        if (expected.isEmpty()) {
+            QVERIFY(page.explanation.size() >= q.requirements.size());
+            for (qsizetype i = 0; i < q.requirements.size(); ++i) {
+                qint64 excluded = 0;
+                OfferQuery one;
+                one.requirements = {q.requirements[i]};
+                for (const Ref &r : refs) {
+                    if (!r.row.withdrawn && !r.row.isLent() && r.lenderOnline && !refMatches(r, one))
+                        ++excluded;
+                }
+                QCOMPARE(page.explanation[i].requirement, q.requirements[i].text);
+                QCOMPARE(page.explanation[i].excluded, excluded);
+            }
+        }
+        QStringList wantBest;
+        for (qsizetype i = 0; i < expected.size() && i < 3; ++i)
+            wantBest << expected[i]->row.offerId;
+        QCOMPARE(index.bestMatches(q, 3), wantBest);
+    }
+    QCOMPARE(index.offerCount(), refs.size() - std::count_if(refs.cbegin(), refs.cend(), [](const Ref &r) { return r.row.withdrawn; }));
+}
+
+void TestOfferIndex::manyImageNames()
+{
+    // More distinct image names than the bit mask holds: the rest are matched by name.
+    OfferIndex index;
+    index.upsertLender(LenderRow{.id = QStringLiteral("L")}, true);
+    for (int i = 0; i < 100; ++i) {
+        PartitionRow p;
+        p.offerId = QStringLiteral("o-%1").arg(i, 16, 10, QLatin1Char('0'));
+        p.lenderId = QStringLiteral("L");
+        p.partitionId = QStringLiteral("p%1").arg(i);
+        p.conditions.resources = Resources{1, 512, 0};
+        p.conditions.osImages = {QStringLiteral("img%1").arg(i), QStringLiteral("common")};
+        index.upsertPartition(p);
+    }
+    for (int i : {0, 10, 62, 63, 64, 99}) {
+        const protocol::OfferPage page = index.search(OfferQuery::parse(QStringLiteral("os=img%1").arg(i)).value());
+        QCOMPARE(page.total, 1);
+        QCOMPARE(page.offers.first().partitionId, QStringLiteral("p%1").arg(i));
+        QCOMPARE(index.search(OfferQuery::parse(QStringLiteral("os!=img%1").arg(i)).value()).total, 99);
+    }
+    QCOMPARE(index.search(OfferQuery::parse(QStringLiteral("os=common")).value()).total, 100);
+    QCOMPARE(index.search(OfferQuery::parse(QStringLiteral("os=none")).value()).total, 0);
+}
+
+void TestOfferIndex::searchTimeAt100k()
+{
+    QRandomGenerator rng(7);
+    OfferIndex index;
+    for (int l = 0; l < 10'000; ++l)
+        index.upsertLender(LenderRow{.id = QStringLiteral("L%1").arg(l)}, true);
+    const QStringList images{QStringLiteral("busybox"), QStringLiteral("debian-12")};
+    for (int i = 0; i < 100'000; ++i) {
+        PartitionRow p;
+        p.offerId = QStringLiteral("o-%1").arg(rng.generate64(), 16, 16, QLatin1Char('0'));
+        p.lenderId = QStringLiteral("L%1").arg(i % 10'000);
+        p.partitionId = QStringLiteral("p%1").arg(i);
+        p.conditions.resources = Resources{1 << rng.bounded(5), 256 * (1 + rng.bounded(64)), 1024 * rng.bounded(100)};
+        p.conditions.ratePerHour = Money::fromMicros(10'000 * rng.bounded(500));
+        p.conditions.osImages = {images[rng.bounded(2)]};
+        if (i % 5 == 0)
+            p.lendingStatus = QStringLiteral("b");
+        index.upsertPartition(p);
+    }
+    QCOMPARE(index.offerCount(), 100'000);
+    const QStringList queries{QString(), QStringLiteral("cpus>=2 memory>=1G os=busybox rate<=1.5 order=rate"),
+                              QStringLiteral("cpus>=8 order=-memory limit=20"), QStringLiteral("cpus>=64")};
+    for (const QString &text : queries) {
+        const OfferQuery q = OfferQuery::parse(text).value();
+        index.search(q); // builds the order's permutation once
+        std::vector<qint64> ns;
+        QElapsedTimer t;
+        for (int i = 0; i < 200; ++i) {
+            t.start();
+            const protocol::OfferPage page = index.search(q);
+            ns.push_back(t.nsecsElapsed());
+            QVERIFY(page.total >= 0);
+        }
+        std::sort(ns.begin(), ns.end());
+        qInfo("search \"%s\" at 100k offers: p50 %.3f ms, p99 %.3f ms", qPrintable(text), ns[ns.size() / 2] / 1e6,
+              ns[ns.size() * 99 / 100] / 1e6);
+    }
+}
+
+QTEST_GUILESS_MAIN(TestOfferIndex)
+#include "TestOfferIndex.moc"
