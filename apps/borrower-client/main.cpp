@@ -1,6 +1,8 @@
 // Borrower Client launcher. Links no Widgets: the headless and CLI modes run here, and the
 // desktop app (borrower-client-gui) is exec'd only when a window is wanted.
 
+#include "BorrowerCli.h"
+
 #include "app/AppSupport.h"
 
 #include <QCoreApplication>
@@ -9,6 +11,11 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     lendable::app::setApplicationInfo(QStringLiteral("borrower-client"));
+
+    // The CLI has sub-commands with options of their own; it parses the whole line itself.
+    const QStringList args = app.arguments().mid(1);
+    if (args.contains(QStringLiteral("--cli")))
+        return lendable::borrower::runCli(args);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate("main", "Lendable Borrower Client: shop offers, run jobs in borrowed partitions, pay."));
@@ -27,8 +34,7 @@ int main(int argc, char *argv[])
     const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("borrower-client"));
     if (parser.isSet(common.printId))
         return lendable::app::printNodeId(dataDir, QStringLiteral("borrower"));
-    if (parser.isSet(cli))
-        return lendable::app::fail(lendable::Error(lendable::ErrorCode::Unsupported,
-            QCoreApplication::translate("main", "the command-line mode is not built yet")));
+    if (parser.isSet(cli)) // reached only if "--cli" was spelt differently (e.g. "-cli")
+        return lendable::borrower::runCli(args);
     return lendable::app::execGui(QStringLiteral("borrower-client-gui"));
 }

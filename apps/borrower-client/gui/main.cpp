@@ -1,39 +1,93 @@
-// Borrower Client desktop app.
+// Borrower Client desktop app: shop offers, contract, run and watch jobs, end and pay.
 
+#include "BorrowerSession.h"
+#include "BorrowerWindow.h"
 #include "app/AppSupport.h"
+#include "ui/GuiSupport.h"
 
 #include <QApplication>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
 #include <QLabel>
-#include <QMainWindow>
+#include <QLineEdit>
+#include <QMessageBox>
+
+using namespace lendable;
+
+namespace {
+/// Asks for the market once; the session remembers it (trust on first use, made visible).
+bool askForMarket(borrower::BorrowerSession &session)
+{
+    QDialog dialog;
+    dialog.setObjectName(QStringLiteral("connectDialog"));
+    dialog.setWindowTitle(QApplication::translate("main", "Connect to a market"));
+    auto *form = new QFormLayout(&dialog);
+    auto *intro = new QLabel(QApplication::translate("main",
+        "Enter the market's address and its node ID (ask its operator, or run "
+        "<tt>market-manager --print-id</tt> on it). The ID is pinned: a different market at that address is refused."), &dialog);
+    intro->setWordWrap(true);
+    form->addRow(intro);
+    auto *address = new QLineEdit(QStringLiteral("127.0.0.1:7400"), &dialog);
+    auto *id = new QLineEdit(&dialog);
+    id->setMinimumWidth(520);
+    form->addRow(QApplication::translate("main", "Address"), address);
+    form->addRow(QApplication::translate("main", "Market ID"), id);
+    auto *error = new QLabel(&dialog);
+    error->setStyleSheet(QStringLiteral("color: #b00020"));
+    form->addRow(error);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    form->addRow(buttons);
+    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        const Result<void> r = session.setMarket(address->text().trimmed(), id->text().trimmed());
+        if (r.ok())
+            dialog.accept();
+        else
+            error->setText(r.error().message);
+    });
+    return dialog.exec() == QDialog::Accepted;
+}
+} // namespace
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    lendable::app::setApplicationInfo(QStringLiteral("borrower-client"));
-    QApplication::setApplicationDisplayName(QApplication::translate("main", "Borrower Client"));
+    QApplication application(argc, argv);
+    app::setApplicationInfo(QStringLiteral("borrower-client"));
+    QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Borrower Client"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("main", "Lendable Borrower Client: shop offers, run jobs in borrowed partitions, pay."));
-    const lendable::app::CommonOptions common;
+    parser.setApplicationDescription(QApplication::translate("main", "Lendable Borrower Client: shop offers, run jobs in borrowed partitions, pay."));
+    const app::CommonOptions common;
     common.addTo(parser);
-    const QCommandLineOption cli(QStringList{QStringLiteral("cli")}, QCoreApplication::translate("main", "Run one command (offers, borrow, submit, logs, wait, end, bills, receipt) and exit."));
-    parser.addOption(cli);
-    const QCommandLineOption market(QStringList{QStringLiteral("market")}, QCoreApplication::translate("main", "Market to use."), QStringLiteral("ADDR:PORT"));
-    parser.addOption(market);
-    const QCommandLineOption market_id(QStringList{QStringLiteral("market-id")}, QCoreApplication::translate("main", "Node ID of the market."), QStringLiteral("ID"));
-    parser.addOption(market_id);
-    const QCommandLineOption json(QStringList{QStringLiteral("json")}, QCoreApplication::translate("main", "Print one JSON document per command."));
-    parser.addOption(json);
-    parser.process(app);
+    const ui::GuiOptions gui;
+    gui.addTo(parser);
+    const QCommandLineOption cli(QStringList{QStringLiteral("cli")}, QApplication::translate("main", "Command-line mode (handled by the launcher)."));
+    const QCommandLineOption market(QStringList{QStringLiteral("market")}, QApplication::translate("main", "Market to use."), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption marketId(QStringList{QStringLiteral("market-id")}, QApplication::translate("main", "Node ID of the market."), QStringLiteral("ID"));
+    for (const auto *o : {&cli, &market, &marketId})
+        parser.addOption(*o);
+    parser.process(application);
 
-    const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("borrower-client"));
+    const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("borrower-client"));
     if (parser.isSet(common.printId))
-        return lendable::app::printNodeId(dataDir, QStringLiteral("borrower"));
+        return app::printNodeId(dataDir, QStringLiteral("borrower"));
+    ui::installTranslations(application, QStringLiteral("borrower-client"), parser.value(gui.language));
 
-    QMainWindow window;
-    window.setObjectName(QStringLiteral("mainWindow"));
-    window.setCentralWidget(new QLabel(QApplication::translate("main", "Borrower Client"), &window));
-    window.resize(1000, 700);
+    borrower::BorrowerSession session(dataDir);
+    if (const Result<void> opened = session.open(); !opened.ok()) {
+        QMessageBox::critical(nullptr, QApplication::applicationDisplayName(), opened.error().message);
+        return app::fail(opened.error());
+    }
+    if (const Result<void> r = session.setMarket(parser.value(market), parser.value(marketId)); !r.ok()) {
+        QMessageBox::critical(nullptr, QApplication::applicationDisplayName(), r.error().message);
+        return app::fail(r.error());
+    }
+    if (session.marketAddress().isEmpty() && !askForMarket(session))
+        return 1;
+
+    borrower::BorrowerWindow window(&session);
     window.show();
-    return app.exec();
+    gui.apply(parser, &window);
+    return QApplication::exec();
 }

@@ -1,0 +1,439 @@
+#include "BorrowerCli.h"
+
+#include "BorrowerSession.h"
+#include "CliFormat.h"
+#include "ReceiptCheck.h"
+
+#include "app/AppSupport.h"
+#include "util/Paths.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace lendable::borrower {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("BorrowerCli", text);
+}
+
+void printOut(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stdout);
+    std::fflush(stdout);
+}
+
+void printErr(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stderr);
+    std::fflush(stderr);
+}
+
+void printRaw(const QByteArray &bytes)
+{
+    std::fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stdout);
+    std::fflush(stdout);
+}
+
+void printJson(const QJsonValue &v)
+{
+    const QJsonDocument doc = v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject());
+    printRaw(doc.toJson(QJsonDocument::Indented));
+}
+
+Result<QByteArray> readSmallFile(const QString &path, const QString &what)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error(ErrorCode::IoError, tr("cannot read the %1 %2: %3").arg(what, path, f.errorString()));
+    if (f.size() > BorrowerSession::kMaxJobBytes)
+        return Error(ErrorCode::InvalidArgument, tr("the %1 %2 is %3 bytes; at most %4 bytes go with a job")
+                                                     .arg(what, path)
+                                                     .arg(f.size())
+                                                     .arg(BorrowerSession::kMaxJobBytes));
+    return f.readAll();
+}
+
+class Runner {
+public:
+    Runner(const CliInvocation &inv, BorrowerSession &session)
+        : m_inv(inv)
+        , m_session(session)
+    {
+    }
+
+    Result<void> run()
+    {
+        switch (m_inv.command) {
+        case CliCommand::Offers: return offers();
+        case CliCommand::Borrow: return borrow();
+        case CliCommand::Submit: return submit();
+        case CliCommand::Logs: return logs();
+        case CliCommand::Wait: return wait();
+        case CliCommand::Cancel: return cancel();
+        case CliCommand::End: return end();
+        case CliCommand::Bills: return bills();
+        case CliCommand::ReceiptVerify: return {}; // handled before a session exists
+        }
+        return {};
+    }
+
+private:
+    Result<void> offers()
+    {
+        protocol::SearchOffers req;
+        req.query = m_inv.query;
+        req.order = m_inv.order;
+        req.limit = m_inv.limit;
+        Result<protocol::OfferPage> page = BorrowerSession::await<protocol::OfferPage>(
+            [&](QObject *ctx, Callback<protocol::OfferPage> cb) { m_session.searchOffers(req, ctx, cb); });
+        if (!page)
+            return page.error();
+        if (page->offers.isEmpty())
+            printErr(explainNoMatch(*page) + QLatin1Char('\n'));
+        if (m_inv.json)
+            printJson(offersToJson(page->offers));
+        else if (!page->offers.isEmpty())
+            printOut(offersTable(page->offers));
+        return {};
+    }
+
+    Result<void> borrow()
+    {
+        Result<ContractRecord> c = BorrowerSession::await<ContractRecord>([&](QObject *ctx, Callback<ContractRecord> cb) {
+            m_session.borrow(m_inv.offerId, m_inv.query, ctx, cb);
+        });
+        if (!c)
+            return c.error();
+        QByteArray key;
+        if (m_inv.showKey) {
+            if (Result<KeyMaterial> k = m_session.store().key(c->contractId); k)
+                key = k->key;
+        }
+        if (m_inv.json) {
+            printJson(contractToJson(*c, key));
+        } else {
+            printOut(tr("Contract %1: partition %2 of lender %3 at %4, %5 per hour, started %6.\n"
+                        "The lending key is kept in %7.\n")
+                         .arg(c->contractId, c->partitionId, c->lenderId, c->lenderAddress, c->ratePerHour.toString(),
+                              isoTime(c->startedAtMs), m_session.store().keyPath(c->contractId)));
+            if (!key.isEmpty())
+                printOut(tr("Key: %1\n").arg(QString::fromLatin1(key.toBase64())));
+        }
+        return {};
+    }
+
+    Result<void> importDirect()
+    {
+        if (!m_inv.isDirect())
+            return {};
+        Result<KeyMaterial> key = readKeyFile(m_inv.keyFile);
+        if (!key)
+            return key.error();
+        if (m_inv.command == CliCommand::Submit && !m_inv.contractId.isEmpty() && m_inv.contractId != key->contractId)
+            return Error(ErrorCode::InvalidArgument, tr("the key file %1 is for contract %2, not %3")
+                                                         .arg(m_inv.keyFile, key->contractId, m_inv.contractId));
+        Result<ContractRecord> c = m_session.addDirectContract(*key, m_inv.lender, m_inv.lenderId);
+        if (!c)
+            return c.error();
+        m_directContract = c->contractId;
+        return {};
+    }
+
+    Result<void> submit()
+    {
+        if (Result<void> d = importDirect(); !d)
+            return d;
+        const QString contractId = m_inv.contractId.isEmpty() ? m_directContract : m_inv.contractId;
+        JobSpec spec;
+        spec.os = m_inv.os;
+        spec.timeoutS = m_inv.timeoutS;
+        Result<QByteArray> script = readSmallFile(m_inv.scriptPath, tr("script"));
+        if (!script)
+            return script.error();
+        spec.script = *script;
+        for (const QString &path : m_inv.inputPaths) {
+            Result<QByteArray> data = readSmallFile(path, tr("input file"));
+            if (!data)
+                return data.error();
+            const QString name = QFileInfo(path).fileName();
+            for (const protocol::JobFile &f : std::as_const(spec.inputs)) {
+                if (f.name == name)
+                    return Error(ErrorCode::InvalidArgument,
+                                 tr("two input files are named %1; they would overwrite each other in /job/in").arg(name));
+            }
+            spec.inputs.append(protocol::JobFile{name, *data});
+        }
+        Result<JobRecord> job = BorrowerSession::await<JobRecord>(
+            [&](QObject *ctx, Callback<JobRecord> cb) { m_session.submitJob(contractId, spec, ctx, cb); });
+        if (!job)
+            return job.error();
+        if (m_inv.json) {
+            QJsonObject o;
+            o.insert(QStringLiteral("job_id"), job->jobId);
+            o.insert(QStringLiteral("contract_id"), job->contractId);
+            printJson(o);
+        } else {
+            printOut(tr("Job %1 submitted; follow it with `borrower-client --cli logs %1 --follow`.\n").arg(job->jobId));
+        }
+        return {};
+    }
+
+    // Streams output; with follow=false stops once the output has been quiet for a moment
+    // (the lender sends what it has at once on a watch).
+    Result<void> logs()
+    {
+        if (Result<void> d = importDirect(); !d)
+            return d;
+        if (!m_inv.follow) {
+            Result<JobOutcome> done = BorrowerSession::await<JobOutcome>(
+                [&](QObject *ctx, Callback<JobOutcome> cb) { m_session.fetchJobResult(m_inv.jobId, ctx, cb); });
+            if (done && isFinalJobState(done->state)) {
+                printRaw(done->console);
+                return {};
+            }
+            if (!done && done.error().code != ErrorCode::Conflict && done.error().code != ErrorCode::NotFound)
+                return done.error();
+        }
+        QEventLoop loop;
+        QObject ctx;
+        std::optional<Error> failure;
+        qint64 printed = 0;
+        QTimer quiet;
+        quiet.setSingleShot(true);
+        QObject::connect(&quiet, &QTimer::timeout, &loop, &QEventLoop::quit);
+        QObject::connect(&m_session, &BorrowerSession::jobOutput, &ctx,
+                         [&](const QString &jobId, qint64 offset, const QByteArray &data) {
+                             if (jobId != m_inv.jobId)
+                                 return;
+                             printRaw(data);
+                             printed = offset + data.size();
+                             if (!m_inv.follow)
+                                 quiet.start(1500);
+                         });
+        bool ended = false;
+        QObject::connect(&m_session, &BorrowerSession::jobStateChanged, &ctx, [&](const protocol::JobStateChanged &c) {
+            if (c.jobId == m_inv.jobId && isFinalJobState(c.state)) {
+                // The console goes to stdout untouched; how the job ended goes to stderr.
+                printErr(tr("job %1 %2%3%4\n")
+                             .arg(c.jobId, c.state, c.exitCode ? tr(", exit code %1").arg(*c.exitCode) : QString(),
+                                  c.message.isEmpty() ? QString() : QStringLiteral(": ") + c.message));
+                ended = true;
+                loop.quit();
+            }
+        });
+        QObject::connect(&m_session, &BorrowerSession::watchLost, &ctx, [&](const QString &jobId, const Error &e) {
+            if (jobId == m_inv.jobId) {
+                failure = e;
+                loop.quit();
+            }
+        });
+        bool acked = false;
+        m_session.watchJob(m_inv.jobId, 0, &ctx, [&](Result<void> r) {
+            if (!r) {
+                failure = r.error();
+                loop.quit();
+                return;
+            }
+            acked = true;
+            if (!m_inv.follow && !quiet.isActive())
+                quiet.start(1500);
+            // A job that ended before the watch began may send no state change: ask once.
+            m_session.fetchJobResult(m_inv.jobId, &ctx, [&](Result<JobOutcome> done) {
+                if (done && isFinalJobState(done->state)) {
+                    ended = true;
+                    loop.quit();
+                }
+            });
+        });
+        if (!failure && !ended)
+            loop.exec();
+        m_session.unwatchJob(m_inv.jobId);
+        if (failure)
+            return *failure;
+        if (ended) {
+            // Anything the console held beyond what streamed (a push lost in a reconnect).
+            Result<JobOutcome> done = BorrowerSession::await<JobOutcome>(
+                [&](QObject *c, Callback<JobOutcome> cb) { m_session.fetchJobResult(m_inv.jobId, c, cb); });
+            if (done && done->console.size() > printed)
+                printRaw(done->console.mid(printed));
+        }
+        Q_UNUSED(acked);
+        return {};
+    }
+
+    Result<void> wait()
+    {
+        if (Result<void> d = importDirect(); !d)
+            return d;
+        Result<JobOutcome> out = BorrowerSession::await<JobOutcome>(
+            [&](QObject *ctx, Callback<JobOutcome> cb) { m_session.waitJob(m_inv.jobId, ctx, cb); });
+        if (!out)
+            return out.error();
+        if (m_inv.json) {
+            printJson(outcomeToJson(*out));
+        } else {
+            printOut(tr("Job %1 %2%3%4.\n")
+                         .arg(out->jobId, out->state,
+                              out->exitCode ? tr(", exit code %1").arg(*out->exitCode) : QString(),
+                              out->message.isEmpty() ? QString() : QStringLiteral(": ") + out->message));
+            for (const QString &p : std::as_const(out->outputPaths))
+                printOut(p + QLatin1Char('\n'));
+        }
+        return {};
+    }
+
+    Result<void> cancel()
+    {
+        if (Result<void> d = importDirect(); !d)
+            return d;
+        Result<void> r = BorrowerSession::await<void>(
+            [&](QObject *ctx, Callback<void> cb) { m_session.cancelJob(m_inv.jobId, ctx, cb); });
+        if (!r)
+            return r;
+        if (m_inv.json) {
+            QJsonObject o;
+            o.insert(QStringLiteral("job_id"), m_inv.jobId);
+            o.insert(QStringLiteral("cancelled"), true);
+            printJson(o);
+        } else {
+            printOut(tr("Job %1 cancelled.\n").arg(m_inv.jobId));
+        }
+        return {};
+    }
+
+    Result<void> end()
+    {
+        Result<ContractEnd> e = BorrowerSession::await<ContractEnd>(
+            [&](QObject *ctx, Callback<ContractEnd> cb) { m_session.endContract(m_inv.contractId, ctx, cb); });
+        if (!e)
+            return e.error();
+        if (e->receiptProblem.isError())
+            printErr(tr("warning: %1\n").arg(e->receiptProblem.message));
+        if (m_inv.json) {
+            printJson(contractEndToJson(*e));
+        } else {
+            printOut(tr("Contract %1 ended after %2; charge %3%4.\n")
+                         .arg(e->closed.contractId, humanDuration(e->closed.durationMs), e->closed.charge.toString(),
+                              e->receiptProblem.isError() ? tr(" (the receipt does NOT verify)")
+                                                          : tr(" (signed receipt verified)")));
+        }
+        return {};
+    }
+
+    Result<void> bills()
+    {
+        Result<protocol::BillList> b = BorrowerSession::await<protocol::BillList>(
+            [&](QObject *ctx, Callback<protocol::BillList> cb) { m_session.listBills(m_inv.sinceMs.value_or(0), ctx, cb); });
+        if (!b)
+            return b.error();
+        if (m_inv.json) {
+            QJsonArray a;
+            for (const protocol::Bill &bill : std::as_const(b->bills))
+                a.append(billToJson(bill));
+            printJson(a);
+        } else {
+            printOut(billsTable(b->bills));
+            Money total;
+            for (const protocol::Bill &bill : std::as_const(b->bills))
+                total = total.add(bill.charge).value();
+            printOut(tr("Total: %1\n").arg(total.toString()));
+        }
+        return {};
+    }
+
+    const CliInvocation &m_inv;
+    BorrowerSession &m_session;
+    QString m_directContract;
+};
+
+Result<void> verifyReceiptFile(const CliInvocation &inv)
+{
+    QFile f(inv.receiptFile);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error(ErrorCode::IoError, tr("cannot read %1: %2").arg(inv.receiptFile, f.errorString()));
+    QJsonParseError perr;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.read(4 * 1024 * 1024), &perr);
+    if (!doc.isObject())
+        return Error(ErrorCode::InvalidArgument,
+                     tr("%1 is not a receipt (a JSON object as `end --json` prints): %2").arg(inv.receiptFile, perr.errorString()));
+    Result<protocol::Receipt> r = receiptFromJson(doc.object());
+    if (!r)
+        return Error(r.error().code, tr("%1: %2").arg(inv.receiptFile, r.error().message));
+    const Result<void> v = verifyReceipt(*r, inv.marketId);
+    if (!v)
+        return v;
+    if (inv.json) {
+        QJsonObject o;
+        o.insert(QStringLiteral("valid"), true);
+        o.insert(QStringLiteral("contract_id"), r->contractId);
+        o.insert(QStringLiteral("market_id"), r->marketId);
+        o.insert(QStringLiteral("charge"), r->charge.toString());
+        printJson(o);
+    } else {
+        printOut(tr("The receipt for contract %1 is valid: signed by market %2; charge %3.\n")
+                     .arg(r->contractId, r->marketId, r->charge.toString()));
+    }
+    return {};
+}
+} // namespace
+
+ReconnectPolicy cliReconnectPolicy()
+{
+    ReconnectPolicy p;
+    p.initialDelayMs = 500;
+    p.maxDelayMs = 30'000;
+    p.maxAttempts = 3;
+    p.handshakeTimeoutMs = 10'000;
+    return p;
+}
+
+int runCli(const QStringList &arguments)
+{
+    Result<CliInvocation> inv = parseCliArguments(arguments);
+    if (!inv) {
+        if (inv.error().code == ErrorCode::Cancelled) { // --help
+            printOut(inv.error().message);
+            return 0;
+        }
+        return app::fail(inv.error());
+    }
+    if (inv->command == CliCommand::ReceiptVerify) {
+        // Offline: no identity, no store, no network.
+        const Result<void> r = verifyReceiptFile(*inv);
+        if (!r) {
+            if (inv->json) {
+                QJsonObject o;
+                o.insert(QStringLiteral("valid"), false);
+                o.insert(QStringLiteral("reason"), r.error().message);
+                printJson(o);
+            }
+            return app::fail(r.error());
+        }
+        return 0;
+    }
+    const QString dataDir = inv->dataDir.isEmpty() ? defaultDataDir(QStringLiteral("borrower-client"))
+                                                   : QFileInfo(inv->dataDir).absoluteFilePath();
+    BorrowerSession session(dataDir);
+    if (Result<void> o = session.open(); !o)
+        return app::fail(o.error());
+    session.setReconnectPolicy(cliReconnectPolicy());
+    if (Result<void> m = session.setMarket(inv->market, inv->marketId); !m)
+        return app::fail(m.error());
+    Runner runner(*inv, session);
+    if (Result<void> r = runner.run(); !r)
+        return app::fail(r.error());
+    return 0;
+}
+
+} // namespace lendable::borrower

@@ -1,0 +1,267 @@
+#include "CliArguments.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QHash>
+#include <QRegularExpression>
+#include <QSet>
+
+namespace lendable::borrower {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("BorrowerCli", text);
+}
+
+struct Options {
+    QCommandLineOption cli{QStringLiteral("cli")};
+    QCommandLineOption help{QStringList{QStringLiteral("help"), QStringLiteral("h")}};
+    QCommandLineOption data{QStringLiteral("data"), {}, QStringLiteral("DIR")};
+    QCommandLineOption market{QStringLiteral("market"), {}, QStringLiteral("ADDR:PORT")};
+    QCommandLineOption marketId{QStringLiteral("market-id"), {}, QStringLiteral("ID")};
+    QCommandLineOption json{QStringLiteral("json")};
+    QCommandLineOption lender{QStringLiteral("lender"), {}, QStringLiteral("ADDR:PORT")};
+    QCommandLineOption lenderId{QStringLiteral("lender-id"), {}, QStringLiteral("ID")};
+    QCommandLineOption keyFile{QStringLiteral("key-file"), {}, QStringLiteral("FILE")};
+    QCommandLineOption query{QStringLiteral("query"), {}, QStringLiteral("Q")};
+    QCommandLineOption order{QStringLiteral("order"), {}, QStringLiteral("KEY")};
+    QCommandLineOption limit{QStringLiteral("limit"), {}, QStringLiteral("N")};
+    QCommandLineOption showKey{QStringLiteral("show-key")};
+    QCommandLineOption os{QStringLiteral("os"), {}, QStringLiteral("IMAGE")};
+    QCommandLineOption script{QStringLiteral("script"), {}, QStringLiteral("FILE")};
+    QCommandLineOption input{QStringLiteral("input"), {}, QStringLiteral("FILE")};
+    QCommandLineOption timeout{QStringLiteral("timeout"), {}, QStringLiteral("SECONDS")};
+    QCommandLineOption follow{QStringLiteral("follow")};
+    QCommandLineOption since{QStringLiteral("since"), {}, QStringLiteral("DATE")};
+
+    QList<QCommandLineOption> all() const
+    {
+        return {cli, help, data, market, marketId, json, lender, lenderId, keyFile, query, order, limit, showKey,
+                os, script, input, timeout, follow, since};
+    }
+};
+
+// Options each command accepts beyond the common ones.
+QHash<CliCommand, QStringList> commandOptions()
+{
+    return {
+        {CliCommand::Offers, {QStringLiteral("query"), QStringLiteral("order"), QStringLiteral("limit")}},
+        {CliCommand::Borrow, {QStringLiteral("query"), QStringLiteral("show-key")}},
+        {CliCommand::Submit, {QStringLiteral("os"), QStringLiteral("script"), QStringLiteral("input"), QStringLiteral("timeout")}},
+        {CliCommand::Logs, {QStringLiteral("follow")}},
+        {CliCommand::Wait, {}},
+        {CliCommand::Cancel, {}},
+        {CliCommand::End, {}},
+        {CliCommand::Bills, {QStringLiteral("since")}},
+        {CliCommand::ReceiptVerify, {}},
+    };
+}
+
+const QStringList kCommonOptions{QStringLiteral("cli"),     QStringLiteral("help"),      QStringLiteral("data"),
+                                 QStringLiteral("market"),  QStringLiteral("market-id"), QStringLiteral("json"),
+                                 QStringLiteral("lender"),  QStringLiteral("lender-id"), QStringLiteral("key-file")};
+
+Error usageError(const QString &text)
+{
+    return Error(ErrorCode::InvalidArgument, text + QStringLiteral(" (see `borrower-client --cli --help`)"));
+}
+
+Result<qint64> positiveNumber(const QString &value, const QString &option, bool allowZero)
+{
+    bool ok = false;
+    const qint64 n = value.toLongLong(&ok);
+    if (!ok || n < 0 || (!allowZero && n == 0))
+        return usageError(tr("--%1 wants a whole number of at least %2, not '%3'").arg(option).arg(allowZero ? 0 : 1).arg(value));
+    return n;
+}
+} // namespace
+
+QString cliCommandName(CliCommand command)
+{
+    switch (command) {
+    case CliCommand::Offers: return QStringLiteral("offers");
+    case CliCommand::Borrow: return QStringLiteral("borrow");
+    case CliCommand::Submit: return QStringLiteral("submit");
+    case CliCommand::Logs: return QStringLiteral("logs");
+    case CliCommand::Wait: return QStringLiteral("wait");
+    case CliCommand::Cancel: return QStringLiteral("cancel");
+    case CliCommand::End: return QStringLiteral("end");
+    case CliCommand::Bills: return QStringLiteral("bills");
+    case CliCommand::ReceiptVerify: return QStringLiteral("receipt verify");
+    }
+    return {};
+}
+
+QString cliUsage()
+{
+    return tr("Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] COMMAND …\n"
+              "\n"
+              "Commands:\n"
+              "  offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query \"cpus>=1 memory>=256M os=busybox rate<=2\"\n"
+              "  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)\n"
+              "  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]\n"
+              "  logs JOB_ID [--follow]                          console output; --follow streams until the job ends\n"
+              "  wait JOB_ID                                     block until the job ends; fetch its outputs\n"
+              "  cancel JOB_ID                                   stop a job\n"
+              "  end CONTRACT_ID                                 end a contract and get the signed bill\n"
+              "  bills [--since DATE]                            your contracts with their charges\n"
+              "  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline\n"
+              "\n"
+              "Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE\n"
+              "with submit, logs and wait.\n"
+              "The market used is remembered in the data directory; so are each contract's lender and key.\n");
+}
+
+Result<qint64> parseCliDate(const QString &text)
+{
+    const QString t = text.trimmed();
+    static const QRegularExpression dateOnly(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+    if (dateOnly.match(t).hasMatch()) {
+        const QDate d = QDate::fromString(t, Qt::ISODate);
+        if (d.isValid())
+            return QDateTime(d, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+    } else {
+        QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs);
+        if (dt.isValid()) {
+            // A time without a zone is read as UTC, not as this machine's local time.
+            if (dt.timeSpec() == Qt::LocalTime)
+                dt.setTimeSpec(Qt::UTC);
+            return dt.toMSecsSinceEpoch();
+        }
+    }
+    return usageError(tr("'%1' is not a date; write 2024-05-01 or 2024-05-01T12:00:00Z").arg(text));
+}
+
+Result<CliInvocation> parseCliArguments(const QStringList &arguments)
+{
+    Options o;
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addOptions(o.all());
+    if (!parser.parse(QStringList{QStringLiteral("borrower-client")} + arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(o.help))
+        return Error(ErrorCode::Cancelled, cliUsage());
+
+    QStringList pos = parser.positionalArguments();
+    if (pos.isEmpty())
+        return usageError(tr("no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, "
+                             "bills and receipt verify"));
+    static const QHash<QString, CliCommand> names{
+        {QStringLiteral("offers"), CliCommand::Offers}, {QStringLiteral("borrow"), CliCommand::Borrow},
+        {QStringLiteral("submit"), CliCommand::Submit}, {QStringLiteral("logs"), CliCommand::Logs},
+        {QStringLiteral("wait"), CliCommand::Wait},     {QStringLiteral("cancel"), CliCommand::Cancel},
+        {QStringLiteral("end"), CliCommand::End},       {QStringLiteral("bills"), CliCommand::Bills},
+        {QStringLiteral("receipt"), CliCommand::ReceiptVerify}};
+    const QString name = pos.takeFirst();
+    if (!names.contains(name))
+        return usageError(tr("unknown command '%1'; the commands are offers, borrow, submit, logs, wait, cancel, end, "
+                             "bills and receipt verify").arg(name));
+    CliInvocation inv;
+    inv.command = names.value(name);
+    if (inv.command == CliCommand::ReceiptVerify) {
+        if (pos.isEmpty() || pos.first() != QLatin1String("verify"))
+            return usageError(tr("write `receipt verify FILE`"));
+        pos.removeFirst();
+    }
+
+    // An option that belongs to another command is a mistake worth naming.
+    const QStringList allowed = kCommonOptions + commandOptions().value(inv.command);
+    for (const QString &opt : parser.optionNames()) {
+        QString longName = opt == QLatin1String("h") ? QStringLiteral("help") : opt;
+        if (!allowed.contains(longName))
+            return usageError(tr("--%1 does not apply to `%2`").arg(longName, cliCommandName(inv.command)));
+    }
+
+    inv.dataDir = parser.value(o.data);
+    inv.market = parser.value(o.market);
+    inv.marketId = parser.value(o.marketId);
+    inv.json = parser.isSet(o.json);
+    inv.lender = parser.value(o.lender);
+    inv.lenderId = parser.value(o.lenderId);
+    inv.keyFile = parser.value(o.keyFile);
+    inv.query = parser.value(o.query);
+    inv.order = parser.value(o.order);
+    inv.showKey = parser.isSet(o.showKey);
+    inv.os = parser.value(o.os);
+    inv.scriptPath = parser.value(o.script);
+    inv.inputPaths = parser.values(o.input);
+    inv.follow = parser.isSet(o.follow);
+    if (parser.isSet(o.limit)) {
+        Result<qint64> n = positiveNumber(parser.value(o.limit), QStringLiteral("limit"), false);
+        if (!n)
+            return n.error();
+        inv.limit = *n;
+    }
+    if (parser.isSet(o.timeout)) {
+        Result<qint64> n = positiveNumber(parser.value(o.timeout), QStringLiteral("timeout"), false);
+        if (!n)
+            return n.error();
+        inv.timeoutS = *n;
+    }
+    if (parser.isSet(o.since)) {
+        Result<qint64> ms = parseCliDate(parser.value(o.since));
+        if (!ms)
+            return ms.error();
+        inv.sinceMs = *ms;
+    }
+    if (!inv.keyFile.isEmpty() || !inv.lender.isEmpty() || !inv.lenderId.isEmpty()) {
+        const QList<CliCommand> directOk{CliCommand::Submit, CliCommand::Logs, CliCommand::Wait, CliCommand::Cancel};
+        if (!directOk.contains(inv.command))
+            return usageError(tr("direct mode (--lender, --lender-id, --key-file) works with submit, logs, wait and "
+                                 "cancel, not with `%1`").arg(cliCommandName(inv.command)));
+        if (inv.keyFile.isEmpty())
+            return usageError(tr("direct mode needs --key-file FILE (the file the partition's owner gave you)"));
+    }
+
+    // Positional arguments per command.
+    auto takeOne = [&](const QString &what, QString &out, bool optional) -> Result<void> {
+        if (pos.size() > 1)
+            return usageError(tr("`%1` takes one %2, got: %3").arg(cliCommandName(inv.command), what, pos.join(QLatin1Char(' '))));
+        if (pos.isEmpty()) {
+            if (optional)
+                return {};
+            return usageError(tr("`%1` needs %2").arg(cliCommandName(inv.command), what));
+        }
+        out = pos.takeFirst();
+        return {};
+    };
+    Result<void> r;
+    switch (inv.command) {
+    case CliCommand::Offers:
+    case CliCommand::Bills:
+        if (!pos.isEmpty())
+            return usageError(tr("`%1` takes no arguments, got: %2").arg(cliCommandName(inv.command), pos.join(QLatin1Char(' '))));
+        break;
+    case CliCommand::Borrow:
+        r = takeOne(tr("OFFER_ID"), inv.offerId, true);
+        if (r && inv.offerId.isEmpty() == inv.query.isEmpty())
+            return usageError(tr("`borrow` needs either an OFFER_ID or --query \"…\" (the best match), not both"));
+        break;
+    case CliCommand::Submit:
+        r = takeOne(tr("CONTRACT_ID"), inv.contractId, inv.isDirect());
+        if (r && inv.os.isEmpty())
+            return usageError(tr("`submit` needs --os IMAGE (an image the offer lists, e.g. busybox)"));
+        if (r && inv.scriptPath.isEmpty())
+            return usageError(tr("`submit` needs --script FILE (run by /bin/sh in the guest)"));
+        break;
+    case CliCommand::Logs:
+    case CliCommand::Wait:
+    case CliCommand::Cancel:
+        r = takeOne(tr("JOB_ID"), inv.jobId, false);
+        break;
+    case CliCommand::End:
+        r = takeOne(tr("CONTRACT_ID"), inv.contractId, false);
+        break;
+    case CliCommand::ReceiptVerify:
+        r = takeOne(tr("FILE"), inv.receiptFile, false);
+        break;
+    }
+    if (!r)
+        return r.error();
+    return inv;
+}
+
+} // namespace lendable::borrower

@@ -1,0 +1,64 @@
+#pragma once
+// `borrower-client --cli …`: the command line turned into one typed invocation. Kept apart
+// from running it so that parsing is unit-tested without a market.
+
+#include "util/Error.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace lendable::borrower {
+
+enum class CliCommand { Offers, Borrow, Submit, Logs, Wait, Cancel, End, Bills, ReceiptVerify };
+
+QString cliCommandName(CliCommand command);
+
+struct CliInvocation {
+    CliCommand command = CliCommand::Offers;
+    // common
+    QString dataDir;        ///< empty = the app's default
+    QString market;
+    QString marketId;
+    bool json = false;
+    // direct mode (a partition lent without a market)
+    QString lender;
+    QString lenderId;
+    QString keyFile;
+    // offers / borrow
+    QString query;
+    QString order;
+    qint64 limit = 0;
+    QString offerId;
+    bool showKey = false;
+    // submit
+    QString contractId;     ///< submit, end
+    QString os;
+    QString scriptPath;
+    QStringList inputPaths;
+    qint64 timeoutS = 0;
+    // logs / wait / cancel
+    QString jobId;
+    bool follow = false;
+    // bills
+    std::optional<qint64> sinceMs;
+    // receipt verify
+    QString receiptFile;
+
+    bool isDirect() const { return !keyFile.isEmpty(); }
+};
+
+/// Parses the arguments after the program name (`--cli` may be among them and is ignored).
+/// `--help` gives an InvalidArgument-free Cancelled error carrying the usage text. Usage errors
+/// are InvalidArgument naming the offending word and what would be right.
+Result<CliInvocation> parseCliArguments(const QStringList &arguments);
+
+/// The usage text printed for --help and after usage errors.
+QString cliUsage();
+
+/// "2024-05-01", "2024-05-01T12:00:00Z" or "2024-05-01T12:00:00+02:00" → UTC ms. A date
+/// alone means its start in UTC.
+Result<qint64> parseCliDate(const QString &text);
+
+} // namespace lendable::borrower

@@ -1,0 +1,182 @@
+#include "CliFormat.h"
+
+#include "ReceiptCheck.h"
+
+#include "model/Resources.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+
+namespace lendable::borrower {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("BorrowerCli", text);
+}
+} // namespace
+
+QString isoTime(qint64 utcMs)
+{
+    if (utcMs <= 0)
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(utcMs, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+QString humanDuration(qint64 ms)
+{
+    const qint64 h = ms / 3'600'000;
+    const qint64 m = (ms / 60'000) % 60;
+    const double s = static_cast<double>(ms % 60'000) / 1000.0;
+    if (h > 0)
+        return QStringLiteral("%1 h %2 min %3 s").arg(h).arg(m, 2, 10, QLatin1Char('0')).arg(s, 6, 'f', 3, QLatin1Char('0'));
+    if (m > 0)
+        return QStringLiteral("%1 min %2 s").arg(m).arg(s, 6, 'f', 3, QLatin1Char('0'));
+    return QStringLiteral("%1 s").arg(s, 0, 'f', 3);
+}
+
+QJsonObject offerToJson(const protocol::Offer &offer)
+{
+    QJsonObject o;
+    o.insert(QStringLiteral("offer_id"), offer.offerId);
+    o.insert(QStringLiteral("lender_id"), offer.lenderId);
+    o.insert(QStringLiteral("lender_name"), offer.lenderName);
+    o.insert(QStringLiteral("lender_address"), offer.lenderAddress);
+    o.insert(QStringLiteral("partition_id"), offer.partitionId);
+    o.insert(QStringLiteral("cpus"), offer.conditions.resources.cpus);
+    o.insert(QStringLiteral("memory_mib"), offer.conditions.resources.memoryMib);
+    o.insert(QStringLiteral("disk_mib"), offer.conditions.resources.diskMib);
+    o.insert(QStringLiteral("os_images"), QJsonArray::fromStringList(offer.conditions.osImages));
+    o.insert(QStringLiteral("rate"), offer.conditions.ratePerHour.toString());
+    o.insert(QStringLiteral("max_duration_s"), offer.conditions.maxDurationS);
+    o.insert(QStringLiteral("reliability"), offer.reliability);
+    return o;
+}
+
+QJsonArray offersToJson(const QList<protocol::Offer> &offers)
+{
+    QJsonArray a;
+    for (const protocol::Offer &o : offers)
+        a.append(offerToJson(o));
+    return a;
+}
+
+QString explainNoMatch(const protocol::OfferPage &page)
+{
+    QStringList parts;
+    for (const protocol::Exclusion &e : page.explanation)
+        parts.append(QCoreApplication::translate("BorrowerCli", "%1 excluded %n offer(s)", nullptr, static_cast<int>(e.excluded)).arg(e.requirement));
+    if (parts.isEmpty())
+        return tr("no offer matches (the market has no free partition that fits)");
+    return tr("no offer matches: %1").arg(parts.join(QStringLiteral("; ")));
+}
+
+QJsonObject contractToJson(const ContractRecord &c, const QByteArray &keyToShow)
+{
+    QJsonObject o;
+    o.insert(QStringLiteral("contract_id"), c.contractId);
+    o.insert(QStringLiteral("lender_id"), c.lenderId);
+    o.insert(QStringLiteral("lender_address"), c.lenderAddress);
+    o.insert(QStringLiteral("partition_id"), c.partitionId);
+    o.insert(QStringLiteral("rate"), c.ratePerHour.toString());
+    o.insert(QStringLiteral("started_at"), isoTime(c.startedAtMs));
+    o.insert(QStringLiteral("started_at_ms"), c.startedAtMs);
+    o.insert(QStringLiteral("os_images"), QJsonArray::fromStringList(c.osImages));
+    o.insert(QStringLiteral("market_id"), c.marketId);
+    if (c.startReceipt)
+        o.insert(QStringLiteral("receipt"), receiptToJson(*c.startReceipt));
+    if (!keyToShow.isEmpty())
+        o.insert(QStringLiteral("key"), QString::fromLatin1(keyToShow.toBase64()));
+    return o;
+}
+
+QJsonObject contractEndToJson(const ContractEnd &end)
+{
+    QJsonObject o;
+    o.insert(QStringLiteral("contract_id"), end.closed.contractId);
+    o.insert(QStringLiteral("duration_ms"), end.closed.durationMs);
+    o.insert(QStringLiteral("charge"), end.closed.charge.toString());
+    o.insert(QStringLiteral("receipt"), receiptToJson(end.closed.receipt));
+    o.insert(QStringLiteral("receipt_valid"), !end.receiptProblem.isError());
+    if (end.receiptProblem.isError())
+        o.insert(QStringLiteral("receipt_problem"), end.receiptProblem.message);
+    return o;
+}
+
+QJsonObject billToJson(const protocol::Bill &b)
+{
+    QJsonObject o;
+    o.insert(QStringLiteral("contract_id"), b.contractId);
+    o.insert(QStringLiteral("lender_id"), b.lenderId);
+    o.insert(QStringLiteral("partition_id"), b.partitionId);
+    o.insert(QStringLiteral("rate"), b.ratePerHour.toString());
+    o.insert(QStringLiteral("started_at_ms"), b.startedAtMs);
+    o.insert(QStringLiteral("ended_at_ms"), b.endedAtMs);
+    o.insert(QStringLiteral("started_at"), isoTime(b.startedAtMs));
+    o.insert(QStringLiteral("ended_at"), isoTime(b.endedAtMs));
+    o.insert(QStringLiteral("duration_ms"), b.durationMs);
+    o.insert(QStringLiteral("charge"), b.charge.toString());
+    o.insert(QStringLiteral("state"), b.state);
+    return o;
+}
+
+QJsonObject outcomeToJson(const JobOutcome &out)
+{
+    QJsonObject o;
+    o.insert(QStringLiteral("job_id"), out.jobId);
+    o.insert(QStringLiteral("state"), out.state);
+    o.insert(QStringLiteral("exit_code"), out.exitCode ? QJsonValue(*out.exitCode) : QJsonValue(QJsonValue::Null));
+    o.insert(QStringLiteral("outputs"), QJsonArray::fromStringList(out.outputPaths));
+    o.insert(QStringLiteral("console"), out.consolePath);
+    if (!out.message.isEmpty())
+        o.insert(QStringLiteral("message"), out.message);
+    return o;
+}
+
+QString formatTable(const QStringList &headers, const QList<QStringList> &rows)
+{
+    QList<qsizetype> widths;
+    for (const QString &h : headers)
+        widths.append(h.size());
+    for (const QStringList &r : rows)
+        for (qsizetype i = 0; i < r.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], r[i].size());
+    auto line = [&](const QStringList &cells) -> QString {
+        QString s;
+        for (qsizetype i = 0; i < widths.size(); ++i) {
+            const QString cell = i < cells.size() ? cells[i] : QString();
+            s += i + 1 == widths.size() ? cell : cell.leftJustified(widths[i] + 2);
+        }
+        return s + QLatin1Char('\n');
+    };
+    QString out = line(headers);
+    QStringList rule;
+    for (qsizetype w : widths)
+        rule.append(QString(w, QLatin1Char('-')));
+    out += line(rule);
+    for (const QStringList &r : rows)
+        out += line(r);
+    return out;
+}
+
+QString offersTable(const QList<protocol::Offer> &offers)
+{
+    QList<QStringList> rows;
+    for (const protocol::Offer &o : offers)
+        rows.append({o.offerId, QString::number(o.conditions.resources.cpus),
+                     formatSizeMib(o.conditions.resources.memoryMib), formatSizeMib(o.conditions.resources.diskMib),
+                     o.conditions.osImages.join(QLatin1Char(',')), o.conditions.ratePerHour.toString(),
+                     o.lenderName.isEmpty() ? o.lenderId.left(12) : o.lenderName});
+    return formatTable({tr("OFFER"), tr("CPUS"), tr("MEMORY"), tr("DISK"), tr("OS"), tr("RATE/H"), tr("LENDER")}, rows);
+}
+
+QString billsTable(const QList<protocol::Bill> &bills)
+{
+    QList<QStringList> rows;
+    for (const protocol::Bill &b : bills)
+        rows.append({b.contractId, isoTime(b.startedAtMs), b.endedAtMs > 0 ? isoTime(b.endedAtMs) : b.state,
+                     humanDuration(b.durationMs), b.ratePerHour.toString(), b.charge.toString()});
+    return formatTable({tr("CONTRACT"), tr("STARTED"), tr("ENDED"), tr("DURATION"), tr("RATE/H"), tr("CHARGE")}, rows);
+}
+
+} // namespace lendable::borrower

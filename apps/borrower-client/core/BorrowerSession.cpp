@@ -1,0 +1,619 @@
+#include "BorrowerSession.h"
+
+#include "ReceiptCheck.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QSaveFile>
+
+namespace lendable::borrower {
+
+namespace {
+const QString kMarketAddressSetting = QStringLiteral("market_address");
+const QString kMarketIdSetting = QStringLiteral("market_id");
+
+QString lenderKeyOf(const QString &lenderId, const QString &address)
+{
+    return lenderId + QLatin1Char('@') + address;
+}
+
+Result<void> writeFile(const QString &path, const QByteArray &data)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size() || !f.commit())
+        return Error(ErrorCode::IoError, BorrowerSession::tr("cannot write %1: %2").arg(path, f.errorString()));
+    return {};
+}
+} // namespace
+
+BorrowerSession::BorrowerSession(QString dataDir, QObject *parent)
+    : QObject(parent)
+    , m_dataDir(QDir(dataDir).absolutePath())
+{
+}
+
+BorrowerSession::~BorrowerSession() = default;
+
+Result<void> BorrowerSession::open()
+{
+    Result<Identity> id = Identity::loadOrCreate(m_dataDir, QStringLiteral("borrower"));
+    if (!id)
+        return id.error();
+    m_identity = *id;
+    Result<BorrowerStore> store = BorrowerStore::open(m_dataDir);
+    if (!store)
+        return store.error();
+    m_store.emplace(std::move(store).value());
+    return {};
+}
+
+void BorrowerSession::setReconnectPolicy(const ReconnectPolicy &policy)
+{
+    m_policy = policy;
+    if (m_market)
+        m_market->setPolicy(policy);
+    for (PeerLink *l : std::as_const(m_lenders))
+        l->setPolicy(policy);
+}
+
+Result<void> BorrowerSession::setMarket(const QString &address, const QString &marketId)
+{
+    QString addr = address.trimmed();
+    QString id = marketId.trimmed().toLower();
+    if (addr.isEmpty())
+        addr = m_store->setting(kMarketAddressSetting);
+    if (id.isEmpty())
+        id = m_store->setting(kMarketIdSetting);
+    if (!addr.isEmpty()) {
+        if (Result<std::pair<QString, quint16>> hp = parseHostPort(addr, tr("market")); !hp)
+            return hp.error();
+    }
+    if (!id.isEmpty() && !Identity::isValidNodeId(id))
+        return Error(ErrorCode::InvalidArgument,
+                     tr("'%1' is not a market ID (64 hex characters, as `market-manager --print-id` prints)").arg(marketId));
+    if (addr != m_marketAddress || id != m_marketId) {
+        delete m_market;
+        m_market = nullptr;
+    }
+    m_marketAddress = addr;
+    m_marketId = id;
+    if (!address.trimmed().isEmpty() && !marketId.trimmed().isEmpty()) {
+        if (Result<void> r = m_store->setSetting(kMarketAddressSetting, addr); !r)
+            return r;
+        if (Result<void> r = m_store->setSetting(kMarketIdSetting, id); !r)
+            return r;
+    }
+    return {};
+}
+
+Result<PeerLink *> BorrowerSession::marketLink()
+{
+    if (m_marketAddress.isEmpty() || m_marketId.isEmpty())
+        return Error(ErrorCode::InvalidArgument,
+                     tr("no market is configured; pass --market ADDR:PORT and --market-id ID "
+                        "(the market's operator gets the ID with `market-manager --print-id`)"));
+    if (!m_market) {
+        m_market = new PeerLink(m_identity, tr("market"), m_marketAddress, m_marketId, m_policy,
+                                tr("is the market running there? check --market and --market-id"), this);
+    }
+    return m_market;
+}
+
+Result<PeerLink *> BorrowerSession::lenderLink(const QString &lenderId, const QString &address, const QString &contractId,
+                                               bool direct)
+{
+    if (!Identity::isValidNodeId(lenderId))
+        return Error(ErrorCode::InvalidArgument, tr("'%1' is not a lender ID (64 hex characters)").arg(lenderId));
+    const QString key = lenderKeyOf(lenderId, address);
+    if (PeerLink *l = m_lenders.value(key))
+        return l;
+    const QString hint = direct ? tr("the lender agent may be offline; ask the partition's owner to start it")
+                                : tr("the lender may be offline — end the contract with `borrower-client --cli end %1`")
+                                      .arg(contractId);
+    auto *link = new PeerLink(m_identity, tr("lender agent"), address, lenderId, m_policy, hint, this);
+    connect(link, &PeerLink::pushReceived, this, &BorrowerSession::onLenderPush);
+    connect(link, &PeerLink::disconnected, this, [this, key](const Error &e) { onLenderDisconnected(key, e); });
+    m_lenders.insert(key, link);
+    return link;
+}
+
+Result<PeerLink *> BorrowerSession::lenderLinkForJob(const QString &jobId, JobRecord *jobOut)
+{
+    Result<JobRecord> job = m_store->job(jobId);
+    if (!job)
+        return job.error();
+    bool direct = false;
+    if (Result<ContractRecord> c = m_store->contract(job->contractId); c)
+        direct = c->direct;
+    if (jobOut)
+        *jobOut = *job;
+    return lenderLink(job->lenderId, job->lenderAddress, job->contractId, direct);
+}
+
+template <typename T>
+Callback<T> BorrowerSession::reporting(Callback<T> cb)
+{
+    return [this, cb = std::move(cb)](Result<T> r) {
+        if (!r.ok())
+            emit error(r.error());
+        cb(std::move(r));
+    };
+}
+
+Result<ContractRecord> BorrowerSession::addDirectContract(KeyMaterial key, const QString &lenderAddress,
+                                                          const QString &lenderId)
+{
+    if (!lenderAddress.trimmed().isEmpty())
+        key.lenderAddress = lenderAddress.trimmed();
+    if (!lenderId.trimmed().isEmpty())
+        key.lenderId = lenderId.trimmed().toLower();
+    if (key.lenderAddress.isEmpty())
+        return Error(ErrorCode::InvalidArgument, tr("direct mode needs the lender agent's address: --lender ADDR:PORT"));
+    if (Result<std::pair<QString, quint16>> hp = parseHostPort(key.lenderAddress, tr("lender agent")); !hp)
+        return hp.error();
+    if (!Identity::isValidNodeId(key.lenderId))
+        return Error(ErrorCode::InvalidArgument,
+                     tr("direct mode needs the lender agent's ID (64 hex characters): --lender-id ID, "
+                        "printed by `lender-console --print-id` on the lender's machine"));
+    ContractRecord c;
+    if (Result<ContractRecord> known = m_store->contract(key.contractId); known)
+        c = *known;
+    c.contractId = key.contractId;
+    c.partitionId = key.partitionId;
+    c.lenderId = key.lenderId;
+    c.lenderAddress = key.lenderAddress;
+    c.direct = true;
+    if (c.startedAtMs == 0)
+        c.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    if (Result<void> r = m_store->saveContract(c); !r)
+        return r.error();
+    if (Result<void> r = m_store->saveKey(key); !r)
+        return r.error();
+    return c;
+}
+
+void BorrowerSession::searchOffers(const protocol::SearchOffers &search, QObject *context, Callback<protocol::OfferPage> cb)
+{
+    Result<PeerLink *> link = marketLink();
+    if (!link) {
+        reporting(std::move(cb))(link.error());
+        return;
+    }
+    (*link)->request<protocol::OfferPage>(search, context, reporting<protocol::OfferPage>([this, cb](Result<protocol::OfferPage> r) {
+        if (r.ok())
+            emit offersReceived(*r);
+        cb(std::move(r));
+    }));
+}
+
+void BorrowerSession::borrow(const QString &offerId, const QString &query, QObject *context, Callback<ContractRecord> cb)
+{
+    Result<PeerLink *> link = marketLink();
+    if (!link) {
+        reporting(std::move(cb))(link.error());
+        return;
+    }
+    protocol::Borrow req;
+    req.offerId = offerId;
+    req.query = query;
+    const QString marketAddress = m_marketAddress;
+    const QString marketId = m_marketId;
+    (*link)->request<protocol::ContractGranted>(
+        req, context,
+        reporting<protocol::ContractGranted>([this, cb, marketAddress, marketId](Result<protocol::ContractGranted> r) {
+            if (!r) {
+                cb(r.error());
+                return;
+            }
+            const protocol::ContractGranted &g = *r;
+            ContractRecord c;
+            c.contractId = g.contractId;
+            c.marketId = marketId;
+            c.marketAddress = marketAddress;
+            c.lenderId = g.lenderId.toLower();
+            c.lenderAddress = g.lenderAddress;
+            c.partitionId = g.partitionId;
+            c.ratePerHour = g.conditions.ratePerHour;
+            c.startedAtMs = g.startedAtMs;
+            c.osImages = g.conditions.osImages;
+            if (!g.receipt.signature.isEmpty())
+                c.startReceipt = g.receipt;
+            // The key goes to disk before the contract is acknowledged to the caller: a
+            // contract whose key was lost could be paid for but never used.
+            KeyMaterial key{g.contractId, g.partitionId, c.lenderId, g.lenderAddress, g.key};
+            if (Result<void> k = m_store->saveKey(key); !k) {
+                cb(Error(k.error().code, tr("contract %1 was granted but its key could not be kept (%2); end it with "
+                                            "`borrower-client --cli end %1` and fix the data directory")
+                                             .arg(g.contractId, k.error().message)));
+                return;
+            }
+            if (Result<void> s = m_store->saveContract(c); !s) {
+                cb(s.error());
+                return;
+            }
+            emit contractGranted(c);
+            cb(c);
+        }));
+}
+
+void BorrowerSession::endContract(const QString &contractId, QObject *context, Callback<ContractEnd> cb)
+{
+    // A contract unknown here may still be ended at the market we talk to (made in another
+    // data directory); the market decides whether this borrower may.
+    Result<ContractRecord> known = m_store->contract(contractId);
+    PeerLink *link = nullptr;
+    QString expectedMarket = m_marketId;
+    if (known && known->direct) {
+        reporting(std::move(cb))(Error(ErrorCode::Unsupported,
+                                       tr("contract %1 was lent directly by the partition's owner, without a market; "
+                                          "ask the owner to end it").arg(contractId)));
+        return;
+    }
+    if (known && !known->marketAddress.isEmpty() && !known->marketId.isEmpty()
+        && (known->marketAddress != m_marketAddress || known->marketId != m_marketId)) {
+        // The contract remembers its market; that is the one that must end it.
+        if (Result<void> r = setMarket(known->marketAddress, known->marketId); !r) {
+            reporting(std::move(cb))(r.error());
+            return;
+        }
+        expectedMarket = known->marketId;
+    }
+    Result<PeerLink *> ml = marketLink();
+    if (!ml) {
+        reporting(std::move(cb))(known ? ml.error() : known.error());
+        return;
+    }
+    link = *ml;
+    protocol::EndContract req;
+    req.contractId = contractId;
+    const bool knownHere = known.ok();
+    link->request<protocol::ContractClosed>(
+        req, context, reporting<protocol::ContractClosed>([this, cb, contractId, expectedMarket, knownHere](Result<protocol::ContractClosed> r) {
+            if (!r) {
+                if (!knownHere)
+                    cb(Error(r.error().code, tr("contract %1 is not known in %2, and the market could not end it: %3")
+                                                 .arg(contractId, m_dataDir, r.error().message)));
+                else
+                    cb(r.error());
+                return;
+            }
+            ContractEnd end;
+            end.closed = *r;
+            if (Result<void> v = verifyReceipt(r->receipt, expectedMarket); !v)
+                end.receiptProblem = v.error();
+            const qint64 endedAt = r->receipt.endedAtMs > 0 ? r->receipt.endedAtMs : QDateTime::currentMSecsSinceEpoch();
+            if (Result<ContractRecord> c = m_store->contract(contractId); c) {
+                (void)m_store->markContractEnded(contractId, endedAt, r->charge, r->receipt);
+            } else {
+                // Remember it all the same: the receipt is the borrower's proof of payment.
+                ContractRecord rec;
+                rec.contractId = contractId;
+                rec.marketId = r->receipt.marketId;
+                rec.marketAddress = m_marketAddress;
+                rec.lenderId = r->receipt.lenderId;
+                rec.partitionId = r->receipt.partitionId;
+                rec.ratePerHour = r->receipt.ratePerHour;
+                rec.startedAtMs = r->receipt.startedAtMs;
+                rec.endedAtMs = endedAt;
+                rec.charge = r->charge;
+                rec.endReceipt = r->receipt;
+                (void)m_store->saveContract(rec);
+            }
+            m_store->removeKey(contractId);
+            emit contractEnded(end);
+            cb(end);
+        }));
+}
+
+void BorrowerSession::listBills(qint64 sinceMs, QObject *context, Callback<protocol::BillList> cb)
+{
+    Result<PeerLink *> link = marketLink();
+    if (!link) {
+        reporting(std::move(cb))(link.error());
+        return;
+    }
+    protocol::ListBills req;
+    req.sinceMs = sinceMs;
+    (*link)->request<protocol::BillList>(req, context, reporting<protocol::BillList>([this, cb](Result<protocol::BillList> r) {
+        if (r.ok())
+            emit billsReceived(*r);
+        cb(std::move(r));
+    }));
+}
+
+void BorrowerSession::submitJob(const QString &contractId, const JobSpec &spec, QObject *context, Callback<JobRecord> cb)
+{
+    auto fail = [&](const Error &e) { reporting(std::move(cb))(e); };
+    Result<ContractRecord> c = m_store->contract(contractId);
+    if (!c)
+        return fail(c.error());
+    if (c->isEnded())
+        return fail(Error(ErrorCode::KeyInvalid,
+                          tr("contract %1 ended on %2; borrow a partition again with `borrower-client --cli borrow`")
+                              .arg(contractId, QDateTime::fromMSecsSinceEpoch(c->endedAtMs, Qt::UTC).toString(Qt::ISODate))));
+    Result<KeyMaterial> key = m_store->key(contractId);
+    if (!key)
+        return fail(key.error());
+    qsizetype bytes = spec.script.size();
+    for (const protocol::JobFile &f : spec.inputs)
+        bytes += f.data.size() + f.name.size();
+    if (bytes > kMaxJobBytes)
+        return fail(Error(ErrorCode::InvalidArgument, tr("the script and inputs add up to %1 bytes; at most %2 bytes go "
+                                                         "with a job")
+                                                          .arg(bytes)
+                                                          .arg(kMaxJobBytes)));
+    if (spec.os.trimmed().isEmpty())
+        return fail(Error(ErrorCode::InvalidArgument, tr("choose the OS image to boot with --os (the offer lists them: %1)")
+                                                          .arg(c->osImages.join(QStringLiteral(", ")))));
+    Result<PeerLink *> link = lenderLink(c->lenderId, c->lenderAddress, contractId, c->direct);
+    if (!link)
+        return fail(link.error());
+    protocol::SubmitJob req;
+    req.contractId = contractId;
+    req.partitionId = c->partitionId;
+    req.key = key->key;
+    req.os = spec.os;
+    req.script = spec.script;
+    req.inputs = spec.inputs;
+    req.timeoutS = spec.timeoutS;
+    const ContractRecord contract = *c;
+    (*link)->request<protocol::JobAccepted>(
+        req, context, reporting<protocol::JobAccepted>([this, cb, contract, os = spec.os](Result<protocol::JobAccepted> r) {
+            if (!r) {
+                cb(r.error());
+                return;
+            }
+            JobRecord j;
+            j.jobId = r->jobId;
+            j.contractId = contract.contractId;
+            j.lenderId = contract.lenderId;
+            j.lenderAddress = contract.lenderAddress;
+            j.os = os;
+            j.submittedAtMs = QDateTime::currentMSecsSinceEpoch();
+            j.state = QStringLiteral("queued");
+            if (Result<void> s = m_store->saveJob(j); !s) {
+                cb(Error(s.error().code, tr("job %1 was accepted but could not be recorded: %2").arg(j.jobId, s.error().message)));
+                return;
+            }
+            emit jobSubmitted(j);
+            cb(j);
+        }));
+}
+
+void BorrowerSession::watchJob(const QString &jobId, qint64 fromOffset, QObject *context, Callback<void> cb)
+{
+    JobRecord job;
+    Result<PeerLink *> link = lenderLinkForJob(jobId, &job);
+    if (!link) {
+        reporting(std::move(cb))(link.error());
+        return;
+    }
+    Watch w;
+    w.jobId = jobId;
+    w.lenderKey = lenderKeyOf(job.lenderId, job.lenderAddress);
+    w.offset = fromOffset;
+    m_watches.insert(jobId, w);
+    sendWatch(jobId, context, std::move(cb));
+}
+
+void BorrowerSession::sendWatch(const QString &jobId, QObject *context, Callback<void> cb)
+{
+    const auto it = m_watches.constFind(jobId);
+    if (it == m_watches.constEnd())
+        return;
+    PeerLink *link = m_lenders.value(it->lenderKey);
+    if (!link)
+        return;
+    protocol::WatchJob req;
+    req.jobId = jobId;
+    req.fromOffset = it->offset;
+    link->request<protocol::Ack>(req, context, [this, cb, jobId](Result<protocol::Ack> r) {
+        if (!r) {
+            emit error(r.error());
+            cb(r.error());
+            return;
+        }
+        cb(Result<void>());
+    });
+}
+
+void BorrowerSession::unwatchJob(const QString &jobId)
+{
+    m_watches.remove(jobId);
+}
+
+void BorrowerSession::onLenderDisconnected(const QString &lenderKey, const Error &reason)
+{
+    // Pick the watches up again from where they stopped; PeerLink retries per the policy.
+    for (const Watch &w : std::as_const(m_watches)) {
+        if (w.lenderKey != lenderKey || w.final)
+            continue;
+        const QString jobId = w.jobId;
+        sendWatch(jobId, this, [this, jobId, reason](Result<void> r) {
+            if (!r && m_watches.contains(jobId))
+                emit watchLost(jobId, r.error());
+        });
+    }
+}
+
+void BorrowerSession::onLenderPush(const protocol::Envelope &e)
+{
+    switch (static_cast<protocol::MessageType>(e.type)) {
+    case protocol::MessageType::JobOutput: {
+        Result<protocol::JobOutput> m = protocol::decodeMessage<protocol::JobOutput>(e);
+        if (!m)
+            return;
+        auto it = m_watches.find(m->jobId);
+        if (it == m_watches.end())
+            return;
+        // After a re-subscription the same bytes may come twice: keep each byte once.
+        qint64 offset = m->offset;
+        QByteArray data = m->data;
+        if (offset < it->offset) {
+            const qint64 skip = it->offset - offset;
+            if (skip >= data.size())
+                return;
+            data = data.mid(skip);
+            offset = it->offset;
+        }
+        it->offset = offset + data.size();
+        emit jobOutput(m->jobId, offset, data);
+        break;
+    }
+    case protocol::MessageType::JobStateChanged: {
+        Result<protocol::JobStateChanged> m = protocol::decodeMessage<protocol::JobStateChanged>(e);
+        if (!m)
+            return;
+        std::optional<int> exit;
+        if (m->exitCode)
+            exit = *m->exitCode;
+        (void)m_store->updateJobState(m->jobId, m->state, exit);
+        if (!m->message.isEmpty())
+            m_stateMessages.insert(m->jobId, m->message);
+        if (auto it = m_watches.find(m->jobId); it != m_watches.end())
+            it->final = isFinalJobState(m->state);
+        emit jobStateChanged(*m);
+        break;
+    }
+    case protocol::MessageType::JobProgress: {
+        if (Result<protocol::JobProgress> m = protocol::decodeMessage<protocol::JobProgress>(e); m)
+            emit progress(*m);
+        break;
+    }
+    case protocol::MessageType::UsageSample: {
+        if (Result<protocol::UsageSample> m = protocol::decodeMessage<protocol::UsageSample>(e); m)
+            emit usageSample(*m);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+Result<JobOutcome> BorrowerSession::storeResult(const protocol::JobResult &r)
+{
+    JobOutcome o;
+    o.jobId = r.jobId;
+    o.state = r.state;
+    if (r.exitCode)
+        o.exitCode = *r.exitCode;
+    o.console = r.console;
+    o.message = m_stateMessages.value(r.jobId);
+    o.startedAtMs = r.startedAtMs;
+    o.endedAtMs = r.endedAtMs;
+    const QString dir = m_store->jobDir(r.jobId);
+    const QString outDir = m_store->jobOutputDir(r.jobId);
+    if (!QDir().mkpath(outDir))
+        return Error(ErrorCode::IoError, tr("cannot create %1").arg(outDir));
+    o.consolePath = dir + QStringLiteral("/console.log");
+    if (Result<void> w = writeFile(o.consolePath, r.console); !w)
+        return w.error();
+    for (const protocol::JobFile &f : r.outputs) {
+        // Output names come from the guest: keep only a plain file name inside out/.
+        const QString name = QFileInfo(f.name).fileName();
+        if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..") || name != f.name)
+            continue;
+        const QString path = outDir + QLatin1Char('/') + name;
+        if (Result<void> w = writeFile(path, f.data); !w)
+            return w.error();
+        o.outputPaths.append(path);
+    }
+    (void)m_store->updateJobState(r.jobId, r.state, o.exitCode);
+    return o;
+}
+
+void BorrowerSession::fetchJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb)
+{
+    Result<PeerLink *> link = lenderLinkForJob(jobId);
+    if (!link) {
+        reporting(std::move(cb))(link.error());
+        return;
+    }
+    protocol::FetchJobResult req;
+    req.jobId = jobId;
+    (*link)->request<protocol::JobResult>(req, context, [this, cb](Result<protocol::JobResult> r) {
+        if (!r) {
+            cb(r.error());
+            return;
+        }
+        if (!isFinalJobState(r->state)) {
+            JobOutcome o;
+            o.jobId = r->jobId;
+            o.state = r->state;
+            cb(o);
+            return;
+        }
+        Result<JobOutcome> o = storeResult(*r);
+        if (o.ok())
+            emit jobFinished(*o);
+        else
+            emit error(o.error());
+        cb(std::move(o));
+    });
+}
+
+void BorrowerSession::waitJob(const QString &jobId, QObject *context, Callback<JobOutcome> cb)
+{
+    // Watch first, then ask for the result once: a job that ended before the watch began
+    // is caught by the fetch, one that ends later by its final state push.
+    struct Waiting {
+        bool done = false;
+        QMetaObject::Connection stateConnection;
+        QMetaObject::Connection lostConnection;
+    };
+    auto st = std::make_shared<Waiting>();
+    auto finish = [this, st, cb, jobId](Result<JobOutcome> r) {
+        if (st->done)
+            return;
+        st->done = true;
+        QObject::disconnect(st->stateConnection);
+        QObject::disconnect(st->lostConnection);
+        unwatchJob(jobId);
+        cb(std::move(r));
+    };
+    auto fetch = [this, st, context, finish, jobId](std::optional<Error> watchError) {
+        // Fetches may overlap (a final push during the first fetch); finish() runs once.
+        if (st->done)
+            return;
+        fetchJobResult(jobId, context, [finish, watchError](Result<JobOutcome> r) {
+            if (r.ok() && isFinalJobState(r->state))
+                finish(std::move(r));
+            else if (watchError)
+                finish(*watchError);
+            // else: not over yet; the final state push triggers another fetch.
+        });
+    };
+    st->stateConnection = connect(this, &BorrowerSession::jobStateChanged, context,
+                                  [jobId, fetch](const protocol::JobStateChanged &c) {
+                                      if (c.jobId == jobId && isFinalJobState(c.state))
+                                          fetch(std::nullopt);
+                                  });
+    st->lostConnection = connect(this, &BorrowerSession::watchLost, context,
+                                 [jobId, finish](const QString &id, const Error &e) {
+                                     if (id == jobId)
+                                         finish(e);
+                                 });
+    watchJob(jobId, 0, context, [fetch](Result<void> r) {
+        fetch(r.ok() ? std::nullopt : std::optional<Error>(r.error()));
+    });
+}
+
+void BorrowerSession::cancelJob(const QString &jobId, QObject *context, Callback<void> cb)
+{
+    Result<PeerLink *> link = lenderLinkForJob(jobId);
+    if (!link) {
+        reporting(std::move(cb))(link.error());
+        return;
+    }
+    protocol::CancelJob req;
+    req.jobId = jobId;
+    (*link)->request<protocol::Ack>(req, context, [this, cb](Result<protocol::Ack> r) {
+        const Result<void> v = r.ok() ? Result<void>() : Result<void>(r.error());
+        if (!v)
+            emit error(v.error());
+        cb(v);
+    });
+}
+
+} // namespace lendable::borrower

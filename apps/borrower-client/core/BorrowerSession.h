@@ -1,0 +1,161 @@
+#pragma once
+// The borrower's side of the patent's flows (client system 20a, user interface control 25):
+// shop offers and contract with the market (FIG. 8, S41–S48), submit and watch jobs on the
+// lender agent that the contract names (FIG. 9 / FIG. 15, S51–S57), end the contract and
+// get the signed bill (S58–S61). Used asynchronously by the desktop app (signals) and
+// synchronously by the CLI (the *Sync helpers spin a local event loop).
+
+#include "BorrowerStore.h"
+#include "PeerLink.h"
+
+#include "identity/Identity.h"
+#include "protocol/Messages.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <functional>
+#include <optional>
+
+namespace lendable::borrower {
+
+template <typename T>
+using Callback = std::function<void(Result<T>)>;
+
+/// What to run in a borrowed partition.
+struct JobSpec {
+    QString os;
+    QByteArray script;
+    QList<protocol::JobFile> inputs;
+    qint64 timeoutS = 0;
+};
+
+/// A finished job as fetched to this machine.
+struct JobOutcome {
+    QString jobId;
+    QString state;
+    std::optional<int> exitCode;
+    QStringList outputPaths;   ///< absolute paths under DATA/jobs/<job_id>/out/
+    QString consolePath;       ///< DATA/jobs/<job_id>/console.log
+    QByteArray console;
+    QString message;           ///< the lender's last word on the job's state, e.g. why it failed
+    qint64 startedAtMs = 0;
+    qint64 endedAtMs = 0;
+};
+
+/// The answer to EndContract, with the local verdict on its receipt.
+struct ContractEnd {
+    protocol::ContractClosed closed;
+    Error receiptProblem;      ///< null when the receipt verified against the pinned market
+};
+
+class BorrowerSession : public QObject {
+    Q_OBJECT
+public:
+    /// Largest script plus inputs that fit in one frame with room for the envelope.
+    static constexpr qsizetype kMaxJobBytes = 15 * 1024 * 1024;
+
+    explicit BorrowerSession(QString dataDir, QObject *parent = nullptr);
+    ~BorrowerSession() override;
+
+    /// Loads or creates the borrower identity and opens the local store.
+    Result<void> open();
+    QString dataDir() const { return m_dataDir; }
+    QString nodeId() const { return m_identity.nodeId(); }
+    BorrowerStore &store() { return *m_store; }
+
+    void setReconnectPolicy(const ReconnectPolicy &policy);
+    ReconnectPolicy reconnectPolicy() const { return m_policy; }
+
+    /// The market to use. Empty values fall back to the market remembered in the data
+    /// directory; given values are remembered. InvalidArgument for a malformed address or ID.
+    Result<void> setMarket(const QString &address, const QString &marketId);
+    QString marketAddress() const { return m_marketAddress; }
+    QString marketId() const { return m_marketId; }
+
+    /// Registers a partition its owner lent directly (no market): the contract and its key
+    /// go into the store so submit/logs/wait work with IDs alone afterwards.
+    Result<ContractRecord> addDirectContract(KeyMaterial key, const QString &lenderAddress, const QString &lenderId);
+
+    // ── asynchronous API (the GUI); every callback runs once unless `context` dies ──
+    void searchOffers(const protocol::SearchOffers &search, QObject *context, Callback<protocol::OfferPage> cb);
+    /// Borrow an offer, or (offerId empty) the best match of `query`.
+    void borrow(const QString &offerId, const QString &query, QObject *context, Callback<ContractRecord> cb);
+    void endContract(const QString &contractId, QObject *context, Callback<ContractEnd> cb);
+    void listBills(qint64 sinceMs, QObject *context, Callback<protocol::BillList> cb);
+    void submitJob(const QString &contractId, const JobSpec &spec, QObject *context, Callback<JobRecord> cb);
+    /// Streams a job's console from `fromOffset` through jobOutput(), then its state changes;
+    /// re-subscribes after a lost connection from where it stopped. `cb` reports the Ack.
+    void watchJob(const QString &jobId, qint64 fromOffset, QObject *context, Callback<void> cb);
+    void unwatchJob(const QString &jobId);
+    /// Fetches the result of a job and writes its outputs under DATA/jobs/<job_id>/.
+    void fetchJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb);
+    /// Waits until the job ends (watching it), then fetches its result.
+    void waitJob(const QString &jobId, QObject *context, Callback<JobOutcome> cb);
+    void cancelJob(const QString &jobId, QObject *context, Callback<void> cb);
+
+    /// Runs an asynchronous call to completion in a local event loop.
+    template <typename T, typename Start>
+    static Result<T> await(Start &&start)
+    {
+        std::optional<Result<T>> out;
+        QEventLoop loop;
+        QObject context;
+        start(&context, [&](Result<T> r) {
+            if (out)
+                return;
+            out.emplace(std::move(r));
+            loop.quit();
+        });
+        if (!out)
+            loop.exec();
+        return std::move(*out);
+    }
+
+signals:
+    void offersReceived(const lendable::protocol::OfferPage &page);
+    void contractGranted(const lendable::borrower::ContractRecord &contract);
+    void contractEnded(const lendable::borrower::ContractEnd &end);
+    void billsReceived(const lendable::protocol::BillList &bills);
+    void jobSubmitted(const lendable::borrower::JobRecord &job);
+    void jobOutput(const QString &jobId, qint64 offset, const QByteArray &data);
+    void jobStateChanged(const lendable::protocol::JobStateChanged &change);
+    void progress(const lendable::protocol::JobProgress &progress);
+    void usageSample(const lendable::protocol::UsageSample &sample);
+    void jobFinished(const lendable::borrower::JobOutcome &outcome);
+    /// A watch could not be kept up (the lender stayed unreachable).
+    void watchLost(const QString &jobId, const lendable::Error &error);
+    /// Every failure of an asynchronous call, for a window's status area.
+    void error(const lendable::Error &error);
+
+private:
+    struct Watch {
+        QString jobId;
+        QString lenderKey;
+        qint64 offset = 0;
+        bool final = false;
+    };
+
+    Result<PeerLink *> marketLink();
+    Result<PeerLink *> lenderLink(const QString &lenderId, const QString &address, const QString &contractId, bool direct);
+    Result<PeerLink *> lenderLinkForJob(const QString &jobId, JobRecord *job = nullptr);
+    void onLenderPush(const protocol::Envelope &envelope);
+    void onLenderDisconnected(const QString &lenderKey, const Error &reason);
+    void sendWatch(const QString &jobId, QObject *context, Callback<void> cb);
+    Result<JobOutcome> storeResult(const protocol::JobResult &result);
+    template <typename T>
+    Callback<T> reporting(Callback<T> cb);
+
+    QString m_dataDir;
+    Identity m_identity;
+    std::optional<BorrowerStore> m_store;
+    ReconnectPolicy m_policy;
+    QString m_marketAddress;
+    QString m_marketId;
+    PeerLink *m_market = nullptr;
+    QHash<QString, PeerLink *> m_lenders;   // by "lenderId@address"
+    QHash<QString, Watch> m_watches;        // by job ID
+    QHash<QString, QString> m_stateMessages; // last JobStateChanged.message by job ID
+};
+
+} // namespace lendable::borrower

@@ -1,0 +1,205 @@
+#include "PeerLink.h"
+
+#include "protocol/SslChannel.h"
+
+#include <QHostAddress>
+
+namespace lendable::borrower {
+
+int ReconnectPolicy::delayAfter(int failures) const
+{
+    qint64 d = initialDelayMs;
+    for (int i = 1; i < failures && d < maxDelayMs; ++i)
+        d *= 2;
+    return static_cast<int>(std::min<qint64>(d, maxDelayMs));
+}
+
+Result<std::pair<QString, quint16>> parseHostPort(const QString &text, const QString &what)
+{
+    const QString t = text.trimmed();
+    QString host;
+    QString port;
+    if (t.startsWith(QLatin1Char('['))) {
+        const qsizetype close = t.indexOf(QStringLiteral("]:"));
+        if (close > 1) {
+            host = t.mid(1, close - 1);
+            port = t.mid(close + 2);
+        }
+    } else {
+        const qsizetype colon = t.lastIndexOf(QLatin1Char(':'));
+        if (colon > 0 && t.indexOf(QLatin1Char(':')) == colon) {
+            host = t.left(colon);
+            port = t.mid(colon + 1);
+        }
+    }
+    bool ok = false;
+    const uint p = port.toUInt(&ok);
+    if (host.isEmpty() || !ok || p == 0 || p > 65535)
+        return Error(ErrorCode::InvalidArgument,
+                     PeerLink::tr("'%1' is not a %2 address; write HOST:PORT, e.g. 127.0.0.1:7400").arg(text, what));
+    return std::pair<QString, quint16>(host, static_cast<quint16>(p));
+}
+
+PeerLink::PeerLink(const Identity &identity, QString kind, QString address, QString peerId, ReconnectPolicy policy,
+                   QString hint, QObject *parent)
+    : QObject(parent)
+    , m_identity(identity)
+    , m_kind(std::move(kind))
+    , m_address(std::move(address))
+    , m_peerId(peerId.trimmed().toLower())
+    , m_policy(policy)
+    , m_hint(std::move(hint))
+{
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &PeerLink::attempt);
+}
+
+PeerLink::~PeerLink()
+{
+    if (m_channel) {
+        m_channel->disconnect(this);
+        m_channel->close();
+    }
+}
+
+protocol::Channel *PeerLink::channel() const
+{
+    return m_channel && m_channel->isEstablished() ? m_channel.data() : nullptr;
+}
+
+void PeerLink::withChannel(QObject *context, std::function<void(Result<protocol::Channel *>)> fn)
+{
+    if (protocol::Channel *ch = channel()) {
+        fn(ch);
+        return;
+    }
+    m_waiters.append(Waiter{context, std::move(fn)});
+    if (!m_connecting && !m_retry.isActive())
+        attempt();
+}
+
+void PeerLink::attempt()
+{
+    Result<std::pair<QString, quint16>> hp = parseHostPort(m_address, m_kind);
+    if (!hp) {
+        flushWaiters(hp.error());
+        return;
+    }
+    m_connecting = true;
+    protocol::HandshakeConfig config;
+    config.localRole = QStringLiteral("borrower");
+    config.handshakeTimeoutMs = m_policy.handshakeTimeoutMs;
+    protocol::SslChannel *ch = protocol::SslChannel::connectTo(hp->first, hp->second, m_identity, m_peerId, config, this);
+    m_channel = ch;
+    connect(ch, &protocol::Channel::established, this, [this, ch] {
+        if (m_channel != ch)
+            return;
+        m_connecting = false;
+        m_failures = 0;
+        emit connected();
+        flushWaiters(static_cast<protocol::Channel *>(ch));
+    });
+    connect(ch, &protocol::Channel::envelopeReceived, this, [this](const protocol::Envelope &e) {
+        if (e.id == 0)
+            emit pushReceived(e);
+    });
+    connect(ch, &protocol::Channel::closed, this, [this, ch](const Error &reason) {
+        ch->deleteLater();
+        if (m_channel != ch)
+            return;
+        m_channel = nullptr;
+        if (m_connecting) {
+            m_connecting = false;
+            onAttemptFailed(reason);
+        } else {
+            emit disconnected(explain(reason));
+        }
+    });
+}
+
+bool PeerLink::isPermanent(const Error &e)
+{
+    switch (e.code) {
+    case ErrorCode::PeerIdMismatch:
+    case ErrorCode::CertificateInvalid:
+    case ErrorCode::RoleRefused:
+    case ErrorCode::VersionMismatch:
+    case ErrorCode::PeerNotAllowed:
+    case ErrorCode::InvalidArgument:
+    case ErrorCode::IdentityError:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void PeerLink::onAttemptFailed(const Error &reason)
+{
+    ++m_failures;
+    const bool giveUp = isPermanent(reason) || (m_policy.maxAttempts > 0 && m_failures >= m_policy.maxAttempts);
+    if (giveUp || m_waiters.isEmpty()) {
+        m_failures = 0;
+        flushWaiters(explain(reason));
+        return;
+    }
+    m_retry.start(m_policy.delayAfter(m_failures));
+}
+
+void PeerLink::flushWaiters(const Result<protocol::Channel *> &result)
+{
+    const QList<Waiter> waiters = std::exchange(m_waiters, {});
+    for (const Waiter &w : waiters) {
+        if (w.context)
+            w.fn(result);
+    }
+}
+
+void PeerLink::disconnectFromPeer()
+{
+    m_retry.stop();
+    m_waiters.clear();
+    m_connecting = false;
+    m_failures = 0;
+    if (m_channel) {
+        protocol::Channel *ch = m_channel;
+        m_channel = nullptr;
+        ch->close();
+    }
+}
+
+Error PeerLink::explain(const Error &error) const
+{
+    auto withHint = [this](QString text) {
+        if (!m_hint.isEmpty())
+            text += QStringLiteral("; ") + m_hint;
+        return text;
+    };
+    // The transport says "cannot reach HOST:PORT: reason"; keep only the reason.
+    QString reason = error.message;
+    const qsizetype colon = reason.lastIndexOf(QStringLiteral(": "));
+    if (colon >= 0)
+        reason = reason.mid(colon + 2);
+    switch (error.code) {
+    case ErrorCode::ConnectionFailed:
+        return Error(error.code, withHint(tr("cannot reach the %1 at %2 (%3)").arg(m_kind, m_address, reason.toLower())));
+    case ErrorCode::Timeout:
+        if (error.message.contains(QStringLiteral("TLS")))
+            return Error(error.code, withHint(tr("the %1 at %2 did not answer in time").arg(m_kind, m_address)));
+        return Error(error.code, tr("the %1 at %2 did not answer in time: %3").arg(m_kind, m_address, error.message));
+    case ErrorCode::ConnectionClosed:
+        return Error(error.code, withHint(tr("the %1 at %2 closed the connection").arg(m_kind, m_address)));
+    case ErrorCode::TlsHandshakeFailed:
+        return Error(error.code, tr("no secure connection with the %1 at %2 (%3); is that address really a %1?")
+                                     .arg(m_kind, m_address, reason));
+    case ErrorCode::PeerIdMismatch:
+        return Error(error.code, tr("the %1 at %2 is not the node you pinned: %3; check the address and the ID")
+                                     .arg(m_kind, m_address, error.message));
+    case ErrorCode::RoleRefused:
+    case ErrorCode::PeerNotAllowed:
+        return Error(error.code, tr("the %1 at %2 refused this borrower: %3").arg(m_kind, m_address, error.message));
+    default:
+        return error;
+    }
+}
+
+} // namespace lendable::borrower

@@ -1,0 +1,739 @@
+#include "BorrowerWindow.h"
+
+#include "ReceiptCheck.h"
+#include "ui/AboutDialog.h"
+#include "ui/ErrorBanner.h"
+#include "ui/GuiSupport.h"
+#include "ui/UsageChart.h"
+
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMap>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QScrollBar>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace lendable::borrower {
+
+using namespace lendable::protocol;
+
+namespace {
+
+QString formatTime(qint64 ms)
+{
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
+}
+
+QString formatDuration(qint64 ms)
+{
+    const qint64 s = ms / 1000;
+    return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString conditionsText(const LendingConditions &c)
+{
+    return QObject::tr("%1 vCPU · %2 memory · %3 disk · %4 per hour · images: %5")
+        .arg(c.resources.cpus)
+        .arg(formatSizeMib(c.resources.memoryMib), formatSizeMib(c.resources.diskMib), c.ratePerHour.toString(),
+             c.osImages.join(QStringLiteral(", ")));
+}
+
+const char *kSampleScript = "#!/bin/sh\n# Runs in the lent partition; files from \"Inputs\" are in /job/in,\n"
+                            "# files written to the working directory come back as outputs.\n"
+                            "echo \"hello from $(uname -n)\"\nls -l /job/in\necho result > result.txt\nexit 0\n";
+} // namespace
+
+// ───────────────────────────── offers ─────────────────────────────
+
+OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_cpus(new QSpinBox(this))
+    , m_memory(new QLineEdit(this))
+    , m_disk(new QLineEdit(this))
+    , m_os(new QLineEdit(this))
+    , m_maxRate(new QLineEdit(this))
+    , m_query(new QLineEdit(this))
+    , m_explanation(new QLabel(this))
+    , m_borrow(new QPushButton(tr("Borrow…"), this))
+    , m_model(new ui::PagedTableModel({{tr("Lender"), {}},
+                                       {tr("Partition"), {}},
+                                       {tr("vCPUs"), QStringLiteral("cpus"), Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Memory"), QStringLiteral("memory"), Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Disk"), QStringLiteral("disk"), Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("OS images"), {}},
+                                       {tr("Rate / h"), QStringLiteral("rate"), Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Reliability"), QStringLiteral("reliability"), Qt::AlignRight | Qt::AlignVCenter}},
+                                      this))
+{
+    m_cpus->setObjectName(QStringLiteral("cpuSpinBox"));
+    m_cpus->setRange(0, 1024);
+    m_cpus->setSpecialValueText(tr("any"));
+    m_memory->setObjectName(QStringLiteral("memoryEdit"));
+    m_memory->setPlaceholderText(tr("e.g. 512M, 2G"));
+    m_disk->setObjectName(QStringLiteral("diskEdit"));
+    m_disk->setPlaceholderText(tr("e.g. 4G"));
+    m_os->setObjectName(QStringLiteral("osEdit"));
+    m_os->setPlaceholderText(tr("e.g. busybox"));
+    m_maxRate->setObjectName(QStringLiteral("maxRateEdit"));
+    m_maxRate->setPlaceholderText(tr("e.g. 1.50"));
+    m_query->setObjectName(QStringLiteral("queryEdit"));
+    m_query->setPlaceholderText(tr("Query language, e.g. cpus>=2 memory>=1G os=busybox rate<=1.5 order=rate"));
+    m_query->setClearButtonEnabled(true);
+    m_explanation->setObjectName(QStringLiteral("explanationLabel"));
+    m_explanation->setWordWrap(true);
+    m_borrow->setObjectName(QStringLiteral("borrowButton"));
+    m_borrow->setEnabled(false);
+    auto *searchButton = new QPushButton(tr("Search"), this);
+    searchButton->setObjectName(QStringLiteral("searchButton"));
+    searchButton->setDefault(true);
+
+    auto *filters = new QHBoxLayout;
+    auto addFilter = [&](const QString &label, QWidget *w) {
+        auto *l = new QLabel(label, this);
+        l->setBuddy(w);
+        filters->addWidget(l);
+        filters->addWidget(w);
+    };
+    addFilter(tr("Min &vCPUs"), m_cpus);
+    addFilter(tr("Min &memory"), m_memory);
+    addFilter(tr("Min &disk"), m_disk);
+    addFilter(tr("&OS image"), m_os);
+    addFilter(tr("Max &rate"), m_maxRate);
+    filters->addStretch();
+    auto *queryRow = new QHBoxLayout;
+    queryRow->addWidget(m_query, 1);
+    queryRow->addWidget(searchButton);
+    queryRow->addWidget(m_borrow);
+
+    m_view = new QTableView(this);
+    m_view->setObjectName(QStringLiteral("offersView"));
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSortingEnabled(true);
+    m_view->setAlternatingRowColors(true);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->setWordWrap(false);
+    m_view->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
+    m_view->sortByColumn(6, Qt::AscendingOrder);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(filters);
+    layout->addLayout(queryRow);
+    layout->addWidget(m_explanation);
+    layout->addWidget(m_view, 1);
+
+    m_model->setFetcher([this](qint64 offset, int limit, const QString &sortKey, Qt::SortOrder order,
+                               const ui::PagedTableModel::Reply &reply) {
+        SearchOffers req = currentSearch();
+        req.offset = offset;
+        req.limit = limit;
+        if (!sortKey.isEmpty() && !req.query.contains(QStringLiteral("order=")))
+            req.order = (order == Qt::DescendingOrder ? QStringLiteral("-") : QString()) + sortKey;
+        m_session->searchOffers(req, this, [this, reply, offset](Result<OfferPage> r) {
+            if (!r.ok()) {
+                m_explanation->setText(tr("Search failed: %1").arg(r.error().message));
+                reply(r.error());
+                return;
+            }
+            if (offset == 0) {
+                if (r->total == 0 && !r->explanation.isEmpty()) {
+                    QStringList why;
+                    for (const Exclusion &e : r->explanation)
+                        why.append(tr("%1 excluded %n offer(s)", nullptr, int(e.excluded)).arg(e.requirement));
+                    m_explanation->setText(tr("No offer matches. %1.").arg(why.join(QStringLiteral("; "))));
+                } else if (r->total == 0) {
+                    m_explanation->setText(tr("No offers on the market right now."));
+                } else {
+                    m_explanation->setText(tr("%n offer(s) match.", nullptr, int(qMin<qint64>(r->total, INT_MAX))));
+                }
+            }
+            ui::TablePage page;
+            page.total = r->total;
+            for (const Offer &o : r->offers) {
+                m_offers.insert(o.offerId, o);
+                page.rows.append({o.lenderName.isEmpty() ? o.lenderId.left(12) : o.lenderName, o.partitionId,
+                                  o.conditions.resources.cpus, formatSizeMib(o.conditions.resources.memoryMib),
+                                  formatSizeMib(o.conditions.resources.diskMib), o.conditions.osImages.join(QStringLiteral(", ")),
+                                  o.conditions.ratePerHour.toString(), QStringLiteral("%1 %").arg(o.reliability)});
+                page.keys.append(o.offerId);
+            }
+            reply(page);
+        });
+    });
+    connect(searchButton, &QPushButton::clicked, this, &OffersPage::search);
+    connect(m_query, &QLineEdit::returnPressed, this, &OffersPage::search);
+    for (QLineEdit *e : {m_memory, m_disk, m_os, m_maxRate})
+        connect(e, &QLineEdit::returnPressed, this, &OffersPage::search);
+    connect(m_cpus, &QSpinBox::valueChanged, this, &OffersPage::search);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { m_borrow->setEnabled(selectedOffer().has_value()); });
+    connect(m_view, &QTableView::doubleClicked, this, [this] {
+        if (auto offer = selectedOffer())
+            emit borrowRequested(*offer);
+    });
+    connect(m_borrow, &QPushButton::clicked, this, [this] {
+        if (auto offer = selectedOffer())
+            emit borrowRequested(*offer);
+    });
+}
+
+SearchOffers OffersPage::currentSearch() const
+{
+    SearchOffers req;
+    req.minCpus = m_cpus->value();
+    if (Result<qint64> mem = parseSizeMib(m_memory->text().trimmed()); !m_memory->text().trimmed().isEmpty() && mem.ok())
+        req.minMemoryMib = *mem;
+    if (Result<qint64> disk = parseSizeMib(m_disk->text().trimmed()); !m_disk->text().trimmed().isEmpty() && disk.ok())
+        req.minDiskMib = *disk;
+    req.os = m_os->text().trimmed();
+    if (Result<Money> rate = Money::parse(m_maxRate->text().trimmed()); !m_maxRate->text().trimmed().isEmpty() && rate.ok())
+        req.maxRate = *rate;
+    req.query = m_query->text().trimmed();
+    return req;
+}
+
+void OffersPage::search()
+{
+    // A typo in a filter box is said at once, not silently ignored.
+    QStringList problems;
+    if (!m_memory->text().trimmed().isEmpty() && !parseSizeMib(m_memory->text().trimmed()).ok())
+        problems.append(parseSizeMib(m_memory->text().trimmed()).error().message);
+    if (!m_disk->text().trimmed().isEmpty() && !parseSizeMib(m_disk->text().trimmed()).ok())
+        problems.append(parseSizeMib(m_disk->text().trimmed()).error().message);
+    if (!m_maxRate->text().trimmed().isEmpty() && !Money::parse(m_maxRate->text().trimmed()).ok())
+        problems.append(Money::parse(m_maxRate->text().trimmed()).error().message);
+    if (!problems.isEmpty()) {
+        emit error(Error(ErrorCode::InvalidArgument, problems.join(QStringLiteral("; "))));
+        return;
+    }
+    m_offers.clear();
+    m_model->reload();
+}
+
+std::optional<Offer> OffersPage::selectedOffer() const
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return std::nullopt;
+    const QString id = m_model->keyAt(rows.first().row()).toString();
+    const auto it = m_offers.constFind(id);
+    if (it == m_offers.cend())
+        return std::nullopt;
+    return *it;
+}
+
+// ───────────────────────────── contract ─────────────────────────────
+
+ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_contract(std::move(contract))
+    , m_os(new QComboBox(this))
+    , m_script(new QPlainTextEdit(this))
+    , m_inputs(new QListWidget(this))
+    , m_timeout(new QSpinBox(this))
+    , m_submit(new QPushButton(tr("&Submit job"), this))
+    , m_cancel(new QPushButton(tr("&Cancel job"), this))
+    , m_end(new QPushButton(tr("&End contract"), this))
+    , m_state(new QLabel(tr("No job yet"), this))
+    , m_progress(new QProgressBar(this))
+    , m_console(new QPlainTextEdit(this))
+    , m_usage(new ui::UsageChart(this))
+    , m_history(new QListWidget(this))
+    , m_charge(new QLabel(this))
+{
+    setObjectName(QStringLiteral("contractPage"));
+    m_os->setObjectName(QStringLiteral("osComboBox"));
+    m_os->addItems(m_contract.osImages.isEmpty() ? QStringList{QStringLiteral("busybox")} : m_contract.osImages);
+    m_script->setObjectName(QStringLiteral("scriptEdit"));
+    m_script->setPlainText(QString::fromUtf8(kSampleScript));
+    QFont mono(QStringLiteral("monospace"));
+    mono.setStyleHint(QFont::Monospace);
+    m_script->setFont(mono);
+    m_console->setObjectName(QStringLiteral("consoleView"));
+    m_console->setReadOnly(true);
+    m_console->setFont(mono);
+    m_console->setMaximumBlockCount(20000);
+    m_timeout->setObjectName(QStringLiteral("timeoutSpinBox"));
+    m_timeout->setRange(10, 86400);
+    m_timeout->setValue(300);
+    m_timeout->setSuffix(tr(" s"));
+    m_submit->setObjectName(QStringLiteral("submitButton"));
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_cancel->setEnabled(false);
+    m_end->setObjectName(QStringLiteral("endContractButton"));
+    m_state->setObjectName(QStringLiteral("jobStateLabel"));
+    m_charge->setObjectName(QStringLiteral("chargeLabel"));
+    m_history->setObjectName(QStringLiteral("jobHistoryList"));
+    m_progress->setVisible(false);
+    m_inputs->setMaximumHeight(70);
+
+    auto *summary = new QLabel(tr("<b>Contract %1</b> with lender %2 — partition %3<br>%4<br>Started %5")
+                                   .arg(m_contract.contractId.toHtmlEscaped(), m_contract.lenderId.left(16),
+                                        m_contract.partitionId.toHtmlEscaped())
+                                   .arg(tr("rate %1 per hour").arg(m_contract.ratePerHour.toString()),
+                                        formatTime(m_contract.startedAtMs)),
+                               this);
+    summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *job = new QGroupBox(tr("New job"), this);
+    auto *form = new QFormLayout(job);
+    form->addRow(tr("OS image"), m_os);
+    auto *scriptRow = new QHBoxLayout;
+    auto *load = new QPushButton(tr("Load script…"), job);
+    scriptRow->addWidget(m_script, 1);
+    scriptRow->addWidget(load, 0, Qt::AlignTop);
+    form->addRow(tr("Script"), scriptRow);
+    auto *inputRow = new QHBoxLayout;
+    auto *addInput = new QPushButton(tr("Add…"), job);
+    auto *removeInput = new QPushButton(tr("Remove"), job);
+    inputRow->addWidget(m_inputs, 1);
+    auto *inputButtons = new QVBoxLayout;
+    inputButtons->addWidget(addInput);
+    inputButtons->addWidget(removeInput);
+    inputRow->addLayout(inputButtons);
+    form->addRow(tr("Input files"), inputRow);
+    form->addRow(tr("Time limit"), m_timeout);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_submit);
+    buttons->addWidget(m_cancel);
+    buttons->addStretch();
+    buttons->addWidget(m_end);
+    form->addRow(buttons);
+
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    auto *stateRow = new QHBoxLayout;
+    stateRow->addWidget(m_state, 1);
+    stateRow->addWidget(m_progress);
+    rightLayout->addLayout(stateRow);
+    rightLayout->addWidget(m_console, 3);
+    rightLayout->addWidget(m_usage, 2);
+    rightLayout->addWidget(new QLabel(tr("Job history"), right));
+    rightLayout->addWidget(m_history, 1);
+    rightLayout->addWidget(m_charge);
+
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(job);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(summary);
+    layout->addWidget(splitter, 1);
+
+    connect(load, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load job script"));
+        if (path.isEmpty())
+            return;
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) {
+            emit error(Error(ErrorCode::IoError, tr("cannot read %1: %2").arg(path, f.errorString())));
+            return;
+        }
+        m_script->setPlainText(QString::fromUtf8(f.readAll()));
+    });
+    connect(addInput, &QPushButton::clicked, this, [this] {
+        for (const QString &path : QFileDialog::getOpenFileNames(this, tr("Add input files")))
+            m_inputs->addItem(path);
+    });
+    connect(removeInput, &QPushButton::clicked, this, [this] { qDeleteAll(m_inputs->selectedItems()); });
+    connect(m_submit, &QPushButton::clicked, this, &ContractPage::submit);
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        if (m_jobId.isEmpty())
+            return;
+        m_session->cancelJob(m_jobId, this, [this](Result<void> r) {
+            if (!r.ok())
+                emit error(r.error());
+        });
+    });
+    connect(m_end, &QPushButton::clicked, this, &ContractPage::endContract);
+
+    connect(m_session, &BorrowerSession::jobOutput, this, [this](const QString &jobId, qint64, const QByteArray &data) {
+        if (jobId != m_jobId)
+            return;
+        m_console->moveCursor(QTextCursor::End);
+        m_console->insertPlainText(QString::fromUtf8(data));
+        m_console->verticalScrollBar()->setValue(m_console->verticalScrollBar()->maximum());
+    });
+    connect(m_session, &BorrowerSession::jobStateChanged, this, [this](const JobStateChanged &s) {
+        if (s.jobId != m_jobId)
+            return;
+        QString text = tr("Job %1: %2").arg(s.jobId, s.state);
+        if (s.exitCode)
+            text += tr(" (exit code %1)").arg(*s.exitCode);
+        if (!s.message.isEmpty())
+            text += QStringLiteral(" — ") + s.message;
+        m_state->setText(text);
+        if (isFinalJobState(s.state)) {
+            setRunning(false);
+            m_history->addItem(QStringLiteral("%1  %2  %3").arg(formatTime(QDateTime::currentMSecsSinceEpoch()), s.jobId, text));
+            m_session->fetchJobResult(s.jobId, this, [this](Result<JobOutcome> r) {
+                if (!r.ok()) {
+                    emit error(r.error());
+                    return;
+                }
+                if (!r->outputPaths.isEmpty())
+                    m_history->addItem(tr("    outputs: %1").arg(r->outputPaths.join(QStringLiteral(", "))));
+            });
+        }
+    });
+    connect(m_session, &BorrowerSession::progress, this, [this](const JobProgress &p) {
+        if (p.jobId != m_jobId)
+            return;
+        m_progress->setVisible(true);
+        m_progress->setFormat(p.stage == QStringLiteral("image_download") ? tr("downloading image %p%")
+                              : p.stage == QStringLiteral("boot")         ? tr("booting")
+                                                                          : tr("collecting outputs"));
+        m_progress->setRange(0, p.total > 0 ? 100 : 0);
+        if (p.total > 0)
+            m_progress->setValue(int(100 * p.done / p.total));
+    });
+    connect(m_session, &BorrowerSession::usageSample, this, [this](const UsageSample &s) {
+        if (s.partitionId == m_contract.partitionId)
+            m_usage->addSample(s.atMs, s.cpuPermille, s.memoryUsedMib, s.memoryMib);
+    });
+    // Jobs run earlier (from this app or the CLI) are in the local store: list them, and show
+    // the console of the last one that was fetched.
+    if (Result<QList<JobRecord>> jobs = m_session->store().jobsOf(m_contract.contractId); jobs.ok()) {
+        for (const JobRecord &j : *jobs) {
+            QString line = QStringLiteral("%1  %2  %3  %4").arg(formatTime(j.submittedAtMs), j.jobId, j.os, j.state);
+            if (j.exitCode)
+                line += tr(" (exit code %1)").arg(*j.exitCode);
+            m_history->addItem(line);
+        }
+        if (!jobs->isEmpty()) {
+            const JobRecord &last = jobs->last();
+            QFile console(m_session->store().jobDir(last.jobId) + QStringLiteral("/console.log"));
+            if (console.open(QIODevice::ReadOnly))
+                m_console->setPlainText(QString::fromUtf8(console.readAll()));
+            m_state->setText(tr("Last job %1: %2").arg(last.jobId, last.state)
+                             + (last.exitCode ? tr(" (exit code %1)").arg(*last.exitCode) : QString()));
+            if (!isFinalJobState(last.state)) {
+                m_jobId = last.jobId;
+                setRunning(true);
+                m_session->watchJob(m_jobId, 0, this, [this](Result<void> w) {
+                    if (!w.ok())
+                        emit error(w.error());
+                });
+            }
+        }
+    }
+    if (m_contract.isEnded()) {
+        m_charge->setText(tr("Ended %1 · charge %2").arg(formatTime(m_contract.endedAtMs), m_contract.charge.toString()));
+        m_submit->setEnabled(false);
+        m_end->setEnabled(false);
+    }
+}
+
+void ContractPage::setRunning(bool running)
+{
+    m_submit->setEnabled(!running && !m_contract.isEnded());
+    m_cancel->setEnabled(running);
+    if (!running)
+        m_progress->setVisible(false);
+}
+
+void ContractPage::submit()
+{
+    JobSpec spec;
+    spec.os = m_os->currentText();
+    spec.script = m_script->toPlainText().toUtf8();
+    spec.timeoutS = m_timeout->value();
+    for (int i = 0; i < m_inputs->count(); ++i) {
+        const QString path = m_inputs->item(i)->text();
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) {
+            emit error(Error(ErrorCode::IoError, tr("cannot read input %1: %2").arg(path, f.errorString())));
+            return;
+        }
+        spec.inputs.append(JobFile{QFileInfo(path).fileName(), f.readAll()});
+    }
+    m_console->clear();
+    m_usage->clear();
+    setRunning(true);
+    m_state->setText(tr("Submitting…"));
+    m_session->submitJob(m_contract.contractId, spec, this, [this](Result<JobRecord> r) {
+        if (!r.ok()) {
+            setRunning(false);
+            m_state->setText(tr("Submission refused"));
+            emit error(r.error());
+            return;
+        }
+        m_jobId = r->jobId;
+        m_state->setText(tr("Job %1: queued").arg(m_jobId));
+        m_session->watchJob(m_jobId, 0, this, [this](Result<void> w) {
+            if (!w.ok())
+                emit error(w.error());
+        });
+    });
+}
+
+void ContractPage::endContract()
+{
+    m_end->setEnabled(false);
+    m_session->endContract(m_contract.contractId, this, [this](Result<ContractEnd> r) {
+        if (!r.ok()) {
+            m_end->setEnabled(true);
+            emit error(r.error());
+            return;
+        }
+        m_contract.endedAtMs = r->closed.receipt.endedAtMs;
+        m_contract.charge = r->closed.charge;
+        m_charge->setText(tr("Contract ended after %1 · charge %2 · receipt %3")
+                              .arg(formatDuration(r->closed.durationMs), r->closed.charge.toString(),
+                                   r->receiptProblem.isError() ? tr("NOT verified: %1").arg(r->receiptProblem.message)
+                                                               : tr("verified")));
+        m_submit->setEnabled(false);
+        m_cancel->setEnabled(false);
+        emit ended(m_contract.contractId);
+    });
+}
+
+// ───────────────────────────── bills ─────────────────────────────
+
+BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_table(new QTableWidget(0, 7, this))
+    , m_months(new QTableWidget(0, 3, this))
+{
+    m_table->setObjectName(QStringLiteral("billsTable"));
+    m_table->setHorizontalHeaderLabels({tr("Contract"), tr("Partition"), tr("Rate / h"), tr("Started"), tr("Ended"),
+                                        tr("Duration"), tr("Charge")});
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->setSortingEnabled(true);
+    m_months->setObjectName(QStringLiteral("monthTotalsTable"));
+    m_months->setHorizontalHeaderLabels({tr("Month"), tr("Contracts"), tr("Total")});
+    m_months->horizontalHeader()->setStretchLastSection(true);
+    m_months->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_months->verticalHeader()->hide();
+    m_months->setMaximumHeight(160);
+    auto *refresh = new QPushButton(tr("Refresh"), this);
+    auto *verify = new QPushButton(tr("Verify receipt…"), this);
+    verify->setObjectName(QStringLiteral("verifyReceiptButton"));
+    auto *exportButton = new QPushButton(tr("Export CSV…"), this);
+    exportButton->setObjectName(QStringLiteral("exportCsvButton"));
+    auto *top = new QHBoxLayout;
+    top->addWidget(refresh);
+    top->addStretch();
+    top->addWidget(verify);
+    top->addWidget(exportButton);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(new QLabel(tr("Totals per month"), this));
+    layout->addWidget(m_months);
+
+    connect(refresh, &QPushButton::clicked, this, &BillsPage::reload);
+    connect(verify, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Verify receipt"), {}, tr("Receipts (*.json)"));
+        if (path.isEmpty())
+            return;
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) {
+            emit error(Error(ErrorCode::IoError, tr("cannot read %1: %2").arg(path, f.errorString())));
+            return;
+        }
+        Result<Receipt> receipt = receiptFromJson(QJsonDocument::fromJson(f.readAll()).object());
+        const Result<void> ok = receipt.ok() ? verifyReceipt(*receipt, m_session->marketId()) : Result<void>(receipt.error());
+        if (ok.ok())
+            QMessageBox::information(this, tr("Receipt"), tr("The receipt is valid: signed by market %1.").arg(receipt->marketId.left(16)));
+        else
+            emit error(Error(ok.error().code, tr("The receipt is NOT valid: %1").arg(ok.error().message)));
+    });
+    connect(exportButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export bills"), QStringLiteral("lendable-bills.csv"), tr("CSV files (*.csv)"));
+        if (path.isEmpty())
+            return;
+        if (const Result<void> r = exportCsv(path); !r.ok())
+            emit error(r.error());
+    });
+}
+
+void BillsPage::reload()
+{
+    m_session->listBills(0, this, [this](Result<BillList> r) {
+        if (!r.ok()) {
+            emit error(r.error());
+            return;
+        }
+        m_bills = r->bills;
+        m_table->setSortingEnabled(false);
+        m_table->setRowCount(int(m_bills.size()));
+        QMap<QString, QPair<int, Money>> months;
+        for (int i = 0; i < m_bills.size(); ++i) {
+            const Bill &b = m_bills[i];
+            const QStringList cells{b.contractId, b.partitionId, b.ratePerHour.toString(), formatTime(b.startedAtMs),
+                                    b.endedAtMs > 0 ? formatTime(b.endedAtMs) : tr("running"), formatDuration(b.durationMs),
+                                    b.charge.toString()};
+            for (int c = 0; c < cells.size(); ++c)
+                m_table->setItem(i, c, new QTableWidgetItem(cells[c]));
+            const QString month = QDateTime::fromMSecsSinceEpoch(b.startedAtMs).toString(QStringLiteral("yyyy-MM"));
+            auto &m = months[month];
+            ++m.first;
+            m.second = m.second.add(b.charge).value_or(m.second);
+        }
+        m_table->setSortingEnabled(true);
+        m_months->setRowCount(int(months.size()));
+        int row = 0;
+        for (auto it = months.cbegin(); it != months.cend(); ++it, ++row) {
+            m_months->setItem(row, 0, new QTableWidgetItem(it.key()));
+            m_months->setItem(row, 1, new QTableWidgetItem(QString::number(it->first)));
+            m_months->setItem(row, 2, new QTableWidgetItem(it->second.toString()));
+        }
+    });
+}
+
+Result<void> BillsPage::exportCsv(const QString &path) const
+{
+    QString csv = QStringLiteral("contract_id,partition_id,lender_id,rate,started_at,ended_at,duration_ms,charge\n");
+    for (const Bill &b : m_bills)
+        csv += QStringList{b.contractId, b.partitionId, b.lenderId, b.ratePerHour.toString(),
+                           QDateTime::fromMSecsSinceEpoch(b.startedAtMs, Qt::UTC).toString(Qt::ISODateWithMs),
+                           b.endedAtMs > 0 ? QDateTime::fromMSecsSinceEpoch(b.endedAtMs, Qt::UTC).toString(Qt::ISODateWithMs) : QString(),
+                           QString::number(b.durationMs), b.charge.toString()}
+                   .join(QLatin1Char(',')) + QLatin1Char('\n');
+    QSaveFile f(path);
+    const QByteArray bytes = csv.toUtf8();
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+        return Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(path, f.errorString()));
+    return {};
+}
+
+// ───────────────────────────── window ─────────────────────────────
+
+BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
+    : QMainWindow(parent)
+    , m_session(session)
+    , m_banner(new ui::ErrorBanner(this))
+    , m_tabs(new QTabWidget(this))
+    , m_offers(new OffersPage(session, this))
+    , m_bills(new BillsPage(session, this))
+{
+    setObjectName(QStringLiteral("borrowerWindow"));
+    setWindowTitle(tr("Lendable Borrower Client"));
+    m_tabs->setObjectName(QStringLiteral("mainTabs"));
+    m_tabs->setTabsClosable(true);
+    m_tabs->addTab(m_offers, tr("Offers"));
+    m_tabs->addTab(m_bills, tr("Bills"));
+    for (int i = 0; i < 2; ++i)
+        m_tabs->tabBar()->setTabButton(i, QTabBar::RightSide, nullptr);
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+    statusBar()->showMessage(tr("Market %1 at %2 · this node %3")
+                                 .arg(session->marketId().left(16), session->marketAddress(), session->nodeId().left(16)));
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About"), this, [this] {
+        ui::AboutDialog(tr("Lendable Borrower Client"), tr("Borrow partitions of real computers and run jobs in them."),
+                        m_session->nodeId(), this)
+            .exec();
+    });
+
+    auto showError = [this](const Error &e) { m_banner->showError(e); };
+    connect(m_offers, &OffersPage::error, this, showError);
+    connect(m_bills, &BillsPage::error, this, showError);
+    connect(m_offers, &OffersPage::borrowRequested, this, [this](const Offer &o) { borrowOffer(o); });
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        if (index >= 2)
+            m_tabs->widget(index)->deleteLater();
+    });
+    // Running contracts from earlier sessions reopen as tabs.
+    if (Result<QList<ContractRecord>> all = m_session->store().contracts(); all.ok()) {
+        for (const ContractRecord &c : *all) {
+            if (!c.isEnded())
+                openContract(c);
+        }
+    }
+    m_tabs->setCurrentIndex(0);
+    ui::restoreWindowState(this);
+    m_offers->search();
+    m_bills->reload();
+}
+
+ContractPage *BorrowerWindow::openContract(const ContractRecord &contract)
+{
+    for (int i = 2; i < m_tabs->count(); ++i) {
+        if (auto *page = qobject_cast<ContractPage *>(m_tabs->widget(i)); page && page->contract().contractId == contract.contractId) {
+            m_tabs->setCurrentIndex(i);
+            return page;
+        }
+    }
+    auto *page = new ContractPage(m_session, contract, m_tabs);
+    connect(page, &ContractPage::error, this, [this](const Error &e) { m_banner->showError(e); });
+    connect(page, &ContractPage::ended, this, [this] {
+        m_bills->reload();
+        m_offers->search();
+    });
+    m_tabs->setCurrentIndex(m_tabs->addTab(page, tr("Contract %1").arg(contract.contractId.left(10))));
+    return page;
+}
+
+void BorrowerWindow::borrowOffer(const Offer &offer, bool confirm)
+{
+    if (confirm) {
+        QMessageBox box(QMessageBox::Question, tr("Borrow partition"),
+                        tr("Borrow partition %1 of lender %2?").arg(offer.partitionId, offer.lenderName.isEmpty() ? offer.lenderId.left(16) : offer.lenderName),
+                        QMessageBox::Ok | QMessageBox::Cancel, this);
+        box.setObjectName(QStringLiteral("contractDialog"));
+        box.setInformativeText(tr("%1\n\nYou are charged from now until you end the contract, by the second.")
+                                   .arg(conditionsText(offer.conditions)));
+        box.button(QMessageBox::Ok)->setText(tr("Borrow"));
+        if (box.exec() != QMessageBox::Ok)
+            return;
+    }
+    m_session->borrow(offer.offerId, {}, this, [this](Result<ContractRecord> r) {
+        if (!r.ok()) {
+            m_banner->showError(r.error());
+            m_offers->search();
+            return;
+        }
+        openContract(*r);
+        m_offers->search();
+        m_bills->reload();
+    });
+}
+
+void BorrowerWindow::closeEvent(QCloseEvent *event)
+{
+    ui::saveWindowState(this);
+    event->accept();
+}
+
+} // namespace lendable::borrower

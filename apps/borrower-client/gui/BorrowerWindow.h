@@ -1,0 +1,154 @@
+#pragma once
+
+#include "BorrowerSession.h"
+#include "ui/PagedTableModel.h"
+
+#include <QMainWindow>
+
+class QTabWidget;
+class QSpinBox;
+class QComboBox;
+class QLineEdit;
+class QTableView;
+class QPushButton;
+class QLabel;
+class QPlainTextEdit;
+class QListWidget;
+class QProgressBar;
+class QTableWidget;
+
+namespace lendable::ui {
+class ErrorBanner;
+class UsageChart;
+}
+
+namespace lendable::borrower {
+
+/// Shop offers (FIG. 8 S41–S44): filter widgets and the query language, a paged, sortable
+/// list, and the market's explanation when nothing matches.
+class OffersPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit OffersPage(BorrowerSession *session, QWidget *parent = nullptr);
+    ui::PagedTableModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    QSpinBox *cpuFilter() const { return m_cpus; }
+    QLineEdit *memoryFilter() const { return m_memory; }
+    QLineEdit *osFilter() const { return m_os; }
+    QLineEdit *maxRateFilter() const { return m_maxRate; }
+    QLineEdit *queryEdit() const { return m_query; }
+    QLabel *explanationLabel() const { return m_explanation; }
+    QPushButton *borrowButton() const { return m_borrow; }
+    /// The offer on the selected row, if its page is loaded.
+    std::optional<protocol::Offer> selectedOffer() const;
+    void search();
+
+signals:
+    void borrowRequested(const lendable::protocol::Offer &offer);
+    void error(const lendable::Error &error);
+
+private:
+    protocol::SearchOffers currentSearch() const;
+
+    BorrowerSession *m_session;
+    QSpinBox *m_cpus;
+    QLineEdit *m_memory;
+    QLineEdit *m_disk;
+    QLineEdit *m_os;
+    QLineEdit *m_maxRate;
+    QLineEdit *m_query;
+    QLabel *m_explanation;
+    QPushButton *m_borrow;
+    QTableView *m_view;
+    ui::PagedTableModel *m_model;
+    QHash<QString, protocol::Offer> m_offers; // offers of the loaded pages, by offer ID
+};
+
+/// One contract: submit jobs, watch the console and usage live, cancel, end and see the bill.
+class ContractPage : public QWidget {
+    Q_OBJECT
+public:
+    ContractPage(BorrowerSession *session, ContractRecord contract, QWidget *parent = nullptr);
+    const ContractRecord &contract() const { return m_contract; }
+    QPlainTextEdit *scriptEdit() const { return m_script; }
+    QComboBox *osCombo() const { return m_os; }
+    QPushButton *submitButton() const { return m_submit; }
+    QPushButton *endButton() const { return m_end; }
+    QPlainTextEdit *console() const { return m_console; }
+    QLabel *stateLabel() const { return m_state; }
+    QLabel *chargeLabel() const { return m_charge; }
+    QListWidget *history() const { return m_history; }
+    QString currentJobId() const { return m_jobId; }
+    void submit();
+    void endContract();
+
+signals:
+    void error(const lendable::Error &error);
+    void ended(const QString &contractId);
+
+private:
+    void setRunning(bool running);
+
+    BorrowerSession *m_session;
+    ContractRecord m_contract;
+    QString m_jobId;
+    QComboBox *m_os;
+    QPlainTextEdit *m_script;
+    QListWidget *m_inputs;
+    QSpinBox *m_timeout;
+    QPushButton *m_submit;
+    QPushButton *m_cancel;
+    QPushButton *m_end;
+    QLabel *m_state;
+    QProgressBar *m_progress;
+    QPlainTextEdit *m_console;
+    ui::UsageChart *m_usage;
+    QListWidget *m_history;
+    QLabel *m_charge;
+};
+
+/// Every contract with its duration and charge, totals per month, receipts, CSV export.
+class BillsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit BillsPage(BorrowerSession *session, QWidget *parent = nullptr);
+    void reload();
+    QTableWidget *table() const { return m_table; }
+    QTableWidget *monthTable() const { return m_months; }
+    Result<void> exportCsv(const QString &path) const;
+
+signals:
+    void error(const lendable::Error &error);
+
+private:
+    BorrowerSession *m_session;
+    QTableWidget *m_table;
+    QTableWidget *m_months;
+    QList<protocol::Bill> m_bills;
+};
+
+class BorrowerWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit BorrowerWindow(BorrowerSession *session, QWidget *parent = nullptr);
+    OffersPage *offersPage() const { return m_offers; }
+    BillsPage *billsPage() const { return m_bills; }
+    QTabWidget *tabs() const { return m_tabs; }
+    ui::ErrorBanner *errorBanner() const { return m_banner; }
+    /// The page of a contract, opened if needed.
+    ContractPage *openContract(const ContractRecord &contract);
+    /// Asks for confirmation (unless `confirm` is false), then borrows.
+    void borrowOffer(const protocol::Offer &offer, bool confirm = true);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    BorrowerSession *m_session;
+    ui::ErrorBanner *m_banner;
+    QTabWidget *m_tabs;
+    OffersPage *m_offers;
+    BillsPage *m_bills;
+};
+
+} // namespace lendable::borrower

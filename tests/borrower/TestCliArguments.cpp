@@ -1,0 +1,222 @@
+// `borrower-client --cli` argument parsing and output formatting, without a market.
+
+#include "BorrowerCli.h"
+#include "CliArguments.h"
+#include "CliFormat.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+using namespace lendable;
+using namespace lendable::borrower;
+
+namespace {
+QStringList words(const char *line)
+{
+    return QString::fromUtf8(line).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+} // namespace
+
+class TestCliArguments : public QObject {
+    Q_OBJECT
+private slots:
+    void offersWithOptions()
+    {
+        Result<CliInvocation> r = parseCliArguments(
+            QStringList{QStringLiteral("--cli"), QStringLiteral("--data"), QStringLiteral("/tmp/d"), QStringLiteral("--json"),
+                        QStringLiteral("offers"), QStringLiteral("--query"), QStringLiteral("cpus>=1 memory>=256M"),
+                        QStringLiteral("--order"), QStringLiteral("rate"), QStringLiteral("--limit"), QStringLiteral("5")});
+        QVERIFY2(r.ok(), qPrintable(r.error().message));
+        QCOMPARE(r->command, CliCommand::Offers);
+        QCOMPARE(r->dataDir, QStringLiteral("/tmp/d"));
+        QVERIFY(r->json);
+        QCOMPARE(r->query, QStringLiteral("cpus>=1 memory>=256M"));
+        QCOMPARE(r->order, QStringLiteral("rate"));
+        QCOMPARE(r->limit, 5);
+    }
+
+    void commonOptionsAfterTheCommand()
+    {
+        Result<CliInvocation> r = parseCliArguments(words("end c-1 --market 127.0.0.1:7400 --market-id abc --json"));
+        QVERIFY2(r.ok(), qPrintable(r.error().message));
+        QCOMPARE(r->command, CliCommand::End);
+        QCOMPARE(r->contractId, QStringLiteral("c-1"));
+        QCOMPARE(r->market, QStringLiteral("127.0.0.1:7400"));
+        QCOMPARE(r->marketId, QStringLiteral("abc"));
+    }
+
+    void submitWithInputs()
+    {
+        Result<CliInvocation> r =
+            parseCliArguments(words("submit c-9 --os busybox --script job.sh --input a.txt --input b.bin --timeout 60"));
+        QVERIFY2(r.ok(), qPrintable(r.error().message));
+        QCOMPARE(r->contractId, QStringLiteral("c-9"));
+        QCOMPARE(r->os, QStringLiteral("busybox"));
+        QCOMPARE(r->scriptPath, QStringLiteral("job.sh"));
+        QCOMPARE(r->inputPaths, (QStringList{QStringLiteral("a.txt"), QStringLiteral("b.bin")}));
+        QCOMPARE(r->timeoutS, 60);
+    }
+
+    void borrowEitherOfferOrQuery()
+    {
+        QVERIFY(parseCliArguments(words("borrow o-1")).ok());
+        Result<CliInvocation> q = parseCliArguments(QStringList{QStringLiteral("borrow"), QStringLiteral("--query"),
+                                                                QStringLiteral("cpus>=1"), QStringLiteral("--show-key")});
+        QVERIFY(q.ok());
+        QVERIFY(q->offerId.isEmpty());
+        QVERIFY(q->showKey);
+        QCOMPARE(parseCliArguments(words("borrow")).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(parseCliArguments(QStringList{QStringLiteral("borrow"), QStringLiteral("o-1"), QStringLiteral("--query"),
+                                               QStringLiteral("cpus>=1")})
+                     .error()
+                     .code,
+                 ErrorCode::InvalidArgument);
+    }
+
+    void logsWaitReceipt()
+    {
+        Result<CliInvocation> l = parseCliArguments(words("logs j-1 --follow"));
+        QVERIFY(l.ok());
+        QCOMPARE(l->command, CliCommand::Logs);
+        QCOMPARE(l->jobId, QStringLiteral("j-1"));
+        QVERIFY(l->follow);
+        Result<CliInvocation> w = parseCliArguments(words("wait j-2"));
+        QVERIFY(w.ok());
+        QCOMPARE(w->command, CliCommand::Wait);
+        Result<CliInvocation> v = parseCliArguments(words("receipt verify /tmp/r.json"));
+        QVERIFY(v.ok());
+        QCOMPARE(v->command, CliCommand::ReceiptVerify);
+        QCOMPARE(v->receiptFile, QStringLiteral("/tmp/r.json"));
+        QCOMPARE(parseCliArguments(words("receipt show x")).error().code, ErrorCode::InvalidArgument);
+    }
+
+    void directMode()
+    {
+        Result<CliInvocation> d = parseCliArguments(
+            words("submit --lender 127.0.0.1:7401 --lender-id ab --key-file k.json --os busybox --script s.sh"));
+        QVERIFY2(d.ok(), qPrintable(d.error().message));
+        QVERIFY(d->isDirect());
+        QVERIFY(d->contractId.isEmpty()); // the key file names it
+        QCOMPARE(parseCliArguments(words("submit --os busybox --script s.sh")).error().code, ErrorCode::InvalidArgument);
+        // Direct mode is for job commands only.
+        const Error e = parseCliArguments(words("end c-1 --key-file k.json")).error();
+        QCOMPARE(e.code, ErrorCode::InvalidArgument);
+        QVERIFY2(e.message.contains(QStringLiteral("direct mode")), qPrintable(e.message));
+    }
+
+    void usageErrorsNameTheWord_data()
+    {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<QString>("named");
+        QTest::newRow("unknown command") << QStringLiteral("shop") << QStringLiteral("shop");
+        QTest::newRow("option of another command") << QStringLiteral("offers --follow") << QStringLiteral("--follow");
+        QTest::newRow("unknown option") << QStringLiteral("offers --colour") << QStringLiteral("colour");
+        QTest::newRow("bad limit") << QStringLiteral("offers --limit ten") << QStringLiteral("ten");
+        QTest::newRow("zero timeout") << QStringLiteral("submit c --os b --script s --timeout 0") << QStringLiteral("--timeout");
+        QTest::newRow("bad date") << QStringLiteral("bills --since yesterday") << QStringLiteral("yesterday");
+        QTest::newRow("missing job") << QStringLiteral("wait") << QStringLiteral("JOB_ID");
+        QTest::newRow("extra argument") << QStringLiteral("end c-1 c-2") << QStringLiteral("c-2");
+        QTest::newRow("no command") << QString() << QStringLiteral("no command");
+    }
+
+    void usageErrorsNameTheWord()
+    {
+        QFETCH(QString, line);
+        QFETCH(QString, named);
+        Result<CliInvocation> r = parseCliArguments(line.split(QLatin1Char(' '), Qt::SkipEmptyParts));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(r.error().message.contains(named), qPrintable(r.error().message));
+    }
+
+    void helpIsNotAnError()
+    {
+        Result<CliInvocation> r = parseCliArguments(words("--help"));
+        QCOMPARE(r.error().code, ErrorCode::Cancelled);
+        QVERIFY(r.error().message.contains(QStringLiteral("receipt verify FILE")));
+    }
+
+    void dates()
+    {
+        QCOMPARE(*parseCliDate(QStringLiteral("2024-05-01")), qint64(1714521600000));
+        QCOMPARE(*parseCliDate(QStringLiteral("2024-05-01T00:00:01Z")), qint64(1714521601000));
+        QCOMPARE(*parseCliDate(QStringLiteral("2024-05-01T02:00:00+02:00")), qint64(1714521600000));
+        // No zone: UTC, not this machine's local time.
+        QCOMPARE(*parseCliDate(QStringLiteral("2024-05-01T00:00:00")), qint64(1714521600000));
+        QVERIFY(!parseCliDate(QStringLiteral("2024-13-01")).ok());
+    }
+
+    void offerJsonHasTheDocumentedKeys()
+    {
+        protocol::Offer o;
+        o.offerId = QStringLiteral("o-1");
+        o.lenderId = QStringLiteral("l");
+        o.partitionId = QStringLiteral("p-1");
+        o.conditions.resources = Resources{2, 512, 4096};
+        o.conditions.osImages = {QStringLiteral("busybox")};
+        o.conditions.ratePerHour = Money::fromMicros(1'500'000);
+        const QJsonObject j = offerToJson(o);
+        for (const char *k : {"offer_id", "lender_id", "partition_id", "cpus", "memory_mib", "disk_mib", "os_images", "rate"})
+            QVERIFY2(j.contains(QLatin1String(k)), k);
+        QCOMPARE(j.value(QStringLiteral("rate")).toString(), QStringLiteral("1.5")); // a decimal string, never a float
+        QCOMPARE(j.value(QStringLiteral("cpus")).toInt(), 2);
+        QCOMPARE(j.value(QStringLiteral("memory_mib")).toInt(), 512);
+        QCOMPARE(j.value(QStringLiteral("os_images")).toArray().first().toString(), QStringLiteral("busybox"));
+    }
+
+    void contractJsonHidesTheKeyUnlessAsked()
+    {
+        ContractRecord c;
+        c.contractId = QStringLiteral("c-1");
+        c.ratePerHour = Money::fromMicros(2'000'000);
+        c.startedAtMs = 1714521600000;
+        const QJsonObject hidden = contractToJson(c);
+        QVERIFY(!hidden.contains(QStringLiteral("key")));
+        for (const char *k : {"contract_id", "lender_id", "lender_address", "partition_id", "rate", "started_at"})
+            QVERIFY2(hidden.contains(QLatin1String(k)), k);
+        QCOMPARE(hidden.value(QStringLiteral("started_at")).toString(), QStringLiteral("2024-05-01T00:00:00.000Z"));
+        const QJsonObject shown = contractToJson(c, QByteArray(32, 'k'));
+        QCOMPARE(QByteArray::fromBase64(shown.value(QStringLiteral("key")).toString().toLatin1()), QByteArray(32, 'k'));
+    }
+
+    void noMatchExplanation()
+    {
+        protocol::OfferPage page;
+        page.explanation = {protocol::Exclusion{QStringLiteral("cpus>=64"), 3}, protocol::Exclusion{QStringLiteral("os=plan9"), 1}};
+        const QString text = explainNoMatch(page);
+        QVERIFY2(text.contains(QStringLiteral("cpus>=64")) && text.contains(QStringLiteral("3")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("os=plan9")), qPrintable(text));
+    }
+
+    void tableColumnsAlign()
+    {
+        const QString t = formatTable({QStringLiteral("A"), QStringLiteral("BB")},
+                                      {{QStringLiteral("long cell"), QStringLiteral("x")}, {QStringLiteral("s"), QStringLiteral("y")}});
+        const QStringList lines = t.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 4);
+        QCOMPARE(lines[0].indexOf(QStringLiteral("BB")), lines[2].indexOf(QStringLiteral("x")));
+        QCOMPARE(lines[2].indexOf(QStringLiteral("x")), lines[3].indexOf(QStringLiteral("y")));
+    }
+
+    void reconnectBackoffDoublesToACap()
+    {
+        ReconnectPolicy p;
+        QCOMPARE(p.delayAfter(1), 500);
+        QCOMPARE(p.delayAfter(2), 1000);
+        QCOMPARE(p.delayAfter(3), 2000);
+        QCOMPARE(p.delayAfter(7), 30'000 < 32'000 ? 30'000 : 32'000);
+        QCOMPARE(p.delayAfter(50), 30'000);
+        QVERIFY(cliReconnectPolicy().maxAttempts > 0); // the CLI gives up instead of hanging
+    }
+
+    void hostPort()
+    {
+        QCOMPARE(parseHostPort(QStringLiteral("127.0.0.1:7400"), QStringLiteral("market"))->second, quint16(7400));
+        QCOMPARE(parseHostPort(QStringLiteral("[::1]:7400"), QStringLiteral("market"))->first, QStringLiteral("::1"));
+        for (const char *bad : {"127.0.0.1", ":7400", "host:0", "host:70000", "::1:7400", "host:port"})
+            QVERIFY2(!parseHostPort(QString::fromLatin1(bad), QStringLiteral("market")).ok(), bad);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliArguments)
+#include "TestCliArguments.moc"

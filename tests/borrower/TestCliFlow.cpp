@@ -1,0 +1,256 @@
+// The borrower's whole flow as a user runs it (label vm): the real market, the real lender
+// agent booting the busybox image under libvirt, and `borrower-client --cli` for every step:
+// offers → borrow → submit → logs --follow → wait (exit code 3, outputs fetched) → end
+// (charge = rate × duration to the micro-unit) → bills. Another borrower holding a copy of
+// the key is refused by the lender; a partition lent directly (no market) runs a job with
+// --lender/--lender-id/--key-file.
+//
+// Needs: libvirtd (scripts/test-env.sh or scripts/libvirt-up.sh) and the busybox image,
+// built into $LENDABLE_IMAGE_CACHE/busybox (default /var/tmp/lendable-cache) on first use.
+
+#include "CliHarness.h"
+
+#include "model/Money.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lendable;
+using namespace cliharness;
+
+namespace {
+QString imageCache()
+{
+    return qEnvironmentVariable("LENDABLE_IMAGE_CACHE", QStringLiteral("/var/tmp/lendable-cache")) + QStringLiteral("/busybox");
+}
+
+bool writeFile(const QString &path, const QByteArray &data)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
+}
+} // namespace
+
+class TestCliFlow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void offersBorrowSubmitLogsWaitEndBills();
+    void directLendingWithoutAMarket();
+
+private:
+    Run borrower(const QString &dataDir, QStringList args);
+    Run lenderCli(QStringList args);
+    QString createPartition();
+
+    std::optional<QTemporaryDir> m_root;
+    Service m_market;
+    Service m_lender;
+    QString m_marketId;
+    QString m_marketAddress;
+    QString m_lenderId;
+    QString m_lenderAddress;
+    QString m_borrowerA;
+    QString m_borrowerB;
+};
+
+void TestCliFlow::initTestCase()
+{
+    for (const char *app : {"market-manager", "lender-console", "borrower-client"})
+        if (!QFile::exists(bin(QString::fromLatin1(app))))
+            QSKIP(qPrintable(QStringLiteral("%1 is not built").arg(QString::fromLatin1(app))));
+    if (!QFile::exists(imageCache() + QStringLiteral("/image.json"))) {
+        const Run build = runProgram(qEnvironmentVariable("LENDABLE_SOURCE_DIR") + QStringLiteral("/installer/os-images/build-busybox-image.sh"),
+                                     {imageCache()}, 900'000);
+        QVERIFY2(build.exitCode == 0, qPrintable(build.describe()));
+    }
+    // Under /var/tmp: libvirt's QEMU user must reach the job shares below the data directory.
+    m_root.emplace(QStringLiteral("/var/tmp/lendable-borrowerflow-XXXXXX"));
+    QVERIFY(m_root->isValid());
+    // QTemporaryDir makes 0700; QEMU (user libvirt-qemu) must traverse to the lender's images.
+    QVERIFY(QFile::setPermissions(m_root->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
+                                                      | QFile::ExeGroup | QFile::ExeOther));
+    QVERIFY2(m_market.start(bin(QStringLiteral("market-manager")),
+                            {QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                             QStringLiteral("--data"), m_root->filePath(QStringLiteral("market"))},
+                            QRegularExpression(QStringLiteral("^market ([0-9a-f]{64}) listening on (\\S+)"))),
+             qPrintable(m_market.log()));
+    m_marketId = m_market.match.captured(1);
+    m_marketAddress = m_market.match.captured(2);
+    QVERIFY2(m_lender.start(bin(QStringLiteral("lender-console")),
+                            {QStringLiteral("--headless"), QStringLiteral("--data"), m_root->filePath(QStringLiteral("lender")),
+                             QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--market"),
+                             m_marketAddress, QStringLiteral("--market-id"), m_marketId, QStringLiteral("--libvirt"),
+                             QStringLiteral("qemu:///system"), QStringLiteral("--name"), QStringLiteral("flow lender")},
+                            QRegularExpression(QStringLiteral("^lender ([0-9a-f]{64}) listening on (\\S+)"))),
+             qPrintable(m_lender.log() + QStringLiteral("\n(is libvirtd running? scripts/libvirt-up.sh)")));
+    m_lenderId = m_lender.match.captured(1);
+    m_lenderAddress = m_lender.match.captured(2);
+    const Run image = lenderCli({QStringLiteral("image"), QStringLiteral("add"), QStringLiteral("busybox"), imageCache()});
+    QVERIFY2(image.exitCode == 0, qPrintable(image.describe()));
+    m_borrowerA = m_root->filePath(QStringLiteral("borrower-a"));
+    m_borrowerB = m_root->filePath(QStringLiteral("borrower-b"));
+}
+
+void TestCliFlow::cleanupTestCase()
+{
+    m_lender.stop();
+    m_market.stop();
+}
+
+Run TestCliFlow::borrower(const QString &dataDir, QStringList args)
+{
+    return runProgram(bin(QStringLiteral("borrower-client")),
+                      QStringList{QStringLiteral("--cli"), QStringLiteral("--data"), dataDir, QStringLiteral("--json"),
+                                  QStringLiteral("--market"), m_marketAddress, QStringLiteral("--market-id"), m_marketId}
+                          + args,
+                      600'000);
+}
+
+Run TestCliFlow::lenderCli(QStringList args)
+{
+    return runProgram(bin(QStringLiteral("lender-console")),
+                      QStringList{QStringLiteral("--cli"), QStringLiteral("--data"), m_root->filePath(QStringLiteral("lender")),
+                                  QStringLiteral("--json")}
+                          + args);
+}
+
+QString TestCliFlow::createPartition()
+{
+    const Run p = lenderCli({QStringLiteral("partition"), QStringLiteral("create"), QStringLiteral("--cpus"), QStringLiteral("1"),
+                             QStringLiteral("--memory"), QStringLiteral("256M"), QStringLiteral("--disk"), QStringLiteral("512M"),
+                             QStringLiteral("--rate"), QStringLiteral("1.5"), QStringLiteral("--os"), QStringLiteral("busybox")});
+    if (p.exitCode != 0) {
+        qWarning() << p.describe();
+        return {};
+    }
+    return p.object().value(QStringLiteral("partition_id")).toString();
+}
+
+void TestCliFlow::offersBorrowSubmitLogsWaitEndBills()
+{
+    const QString partitionId = createPartition();
+    QVERIFY(!partitionId.isEmpty());
+    const Run reg = lenderCli({QStringLiteral("partition"), QStringLiteral("register"), partitionId});
+    QVERIFY2(reg.exitCode == 0, qPrintable(reg.describe()));
+
+    // The offer appears once the market has it.
+    QString offerId;
+    for (int i = 0; i < 50 && offerId.isEmpty(); ++i) {
+        const Run offers = borrower(m_borrowerA, {QStringLiteral("offers"), QStringLiteral("--query"), QStringLiteral("os=busybox")});
+        QVERIFY2(offers.exitCode == 0, qPrintable(offers.describe()));
+        for (const QJsonValue &v : offers.array())
+            if (v.toObject().value(QStringLiteral("partition_id")).toString() == partitionId)
+                offerId = v.toObject().value(QStringLiteral("offer_id")).toString();
+        if (offerId.isEmpty())
+            QTest::qWait(200);
+    }
+    QVERIFY2(!offerId.isEmpty(), "the registered partition never showed up in the offers");
+
+    const Run borrowed = borrower(m_borrowerA, {QStringLiteral("borrow"), offerId});
+    QVERIFY2(borrowed.exitCode == 0, qPrintable(borrowed.describe()));
+    const QString contractId = borrowed.object().value(QStringLiteral("contract_id")).toString();
+    QCOMPARE(borrowed.object().value(QStringLiteral("lender_id")).toString(), m_lenderId);
+
+    const QString script = m_root->filePath(QStringLiteral("job.sh"));
+    QVERIFY(writeFile(script, "echo hello from job\ncat /job/in/a.txt\necho result > result.txt\nsleep 2\nexit 3\n"));
+    const QString input = m_root->filePath(QStringLiteral("a.txt"));
+    QVERIFY(writeFile(input, "input one\n"));
+
+    // Another borrower with a copy of A's key is refused by the lender (S52–S55).
+    const QString stolen = m_root->filePath(QStringLiteral("stolen-key.json"));
+    QVERIFY(QFile::copy(QDir(m_borrowerA + QStringLiteral("/keys")).entryInfoList(QDir::Files).first().absoluteFilePath(), stolen));
+    const Run thief = borrower(m_borrowerB, {QStringLiteral("submit"), QStringLiteral("--lender"), m_lenderAddress,
+                                             QStringLiteral("--lender-id"), m_lenderId, QStringLiteral("--key-file"), stolen,
+                                             QStringLiteral("--os"), QStringLiteral("busybox"), QStringLiteral("--script"), script});
+    QVERIFY2(thief.exitCode != 0, qPrintable(thief.describe()));
+
+    const Run submitted = borrower(m_borrowerA, {QStringLiteral("submit"), contractId, QStringLiteral("--os"), QStringLiteral("busybox"),
+                                                 QStringLiteral("--script"), script, QStringLiteral("--input"), input,
+                                                 QStringLiteral("--timeout"), QStringLiteral("300")});
+    QVERIFY2(submitted.exitCode == 0, qPrintable(submitted.describe()));
+    const QString jobId = submitted.object().value(QStringLiteral("job_id")).toString();
+    QVERIFY(!jobId.isEmpty());
+
+    const Run logs = runProgram(bin(QStringLiteral("borrower-client")),
+                                {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("logs"), jobId,
+                                 QStringLiteral("--follow")},
+                                600'000);
+    QVERIFY2(logs.exitCode == 0, qPrintable(logs.describe()));
+    QVERIFY2(logs.out.contains("hello from job\ninput one\n"), qPrintable(logs.describe()));
+
+    const Run waited = borrower(m_borrowerA, {QStringLiteral("wait"), jobId});
+    QVERIFY2(waited.exitCode == 0, qPrintable(waited.describe()));
+    const QJsonObject w = waited.object();
+    QCOMPARE(w.value(QStringLiteral("exit_code")).toInt(-1), 3);
+    QCOMPARE(w.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+    const QJsonArray outputs = w.value(QStringLiteral("outputs")).toArray();
+    QCOMPARE(outputs.size(), 1);
+    const QString outPath = outputs.first().toString();
+    QVERIFY2(outPath.startsWith(m_borrowerA + QStringLiteral("/jobs/")) && outPath.endsWith(QStringLiteral("/out/result.txt")),
+             qPrintable(outPath));
+    QFile out(outPath);
+    QVERIFY(out.open(QIODevice::ReadOnly));
+    QCOMPARE(out.readAll(), QByteArray("result\n"));
+
+    // Logs of a finished job without --follow: the whole console.
+    const Run again = runProgram(bin(QStringLiteral("borrower-client")),
+                                 {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("logs"), jobId});
+    QVERIFY2(again.exitCode == 0 && again.out.contains("hello from job"), qPrintable(again.describe()));
+
+    const Run ended = borrower(m_borrowerA, {QStringLiteral("end"), contractId});
+    QVERIFY2(ended.exitCode == 0, qPrintable(ended.describe()));
+    const QJsonObject receipt = ended.object().value(QStringLiteral("receipt")).toObject();
+    const qint64 started = static_cast<qint64>(receipt.value(QStringLiteral("started_at_ms")).toDouble());
+    const qint64 endedAt = static_cast<qint64>(receipt.value(QStringLiteral("ended_at_ms")).toDouble());
+    QCOMPARE(Money::parse(ended.object().value(QStringLiteral("charge")).toString()).value(),
+             Money::charge(Money::parse(u"1.5").value(), endedAt - started).value());
+    QVERIFY(ended.object().value(QStringLiteral("receipt_valid")).toBool());
+
+    // The ended contract's key is void: submitting again is refused before anything is sent.
+    const Run late = borrower(m_borrowerA, {QStringLiteral("submit"), contractId, QStringLiteral("--os"), QStringLiteral("busybox"),
+                                            QStringLiteral("--script"), script});
+    QVERIFY(late.exitCode != 0);
+
+    const Run bills = borrower(m_borrowerA, {QStringLiteral("bills")});
+    QVERIFY2(bills.exitCode == 0 && bills.out.contains(contractId.toUtf8()), qPrintable(bills.describe()));
+}
+
+void TestCliFlow::directLendingWithoutAMarket()
+{
+    const QString partitionId = createPartition();
+    QVERIFY(!partitionId.isEmpty());
+    const Run id = runProgram(bin(QStringLiteral("borrower-client")), {QStringLiteral("--data"), m_borrowerB, QStringLiteral("--print-id")});
+    QCOMPARE(id.exitCode, 0);
+    const Run lease = lenderCli({QStringLiteral("partition"), QStringLiteral("lend-direct"), partitionId, QStringLiteral("--borrower-id"),
+                                 QString::fromUtf8(id.out).trimmed()});
+    QVERIFY2(lease.exitCode == 0, qPrintable(lease.describe()));
+    // The owner's JSON output is the key file the borrower is handed.
+    const QString keyFile = m_root->filePath(QStringLiteral("direct-key.json"));
+    QVERIFY(writeFile(keyFile, lease.out));
+    const QString script = m_root->filePath(QStringLiteral("direct.sh"));
+    QVERIFY(writeFile(script, "echo direct job\nexit 0\n"));
+    const QStringList direct{QStringLiteral("--lender"), m_lenderAddress, QStringLiteral("--lender-id"), m_lenderId,
+                             QStringLiteral("--key-file"), keyFile};
+    const Run submitted = runProgram(bin(QStringLiteral("borrower-client")),
+                                     QStringList{QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerB, QStringLiteral("--json"),
+                                                 QStringLiteral("submit"), QStringLiteral("--os"), QStringLiteral("busybox"),
+                                                 QStringLiteral("--script"), script}
+                                         + direct,
+                                     600'000);
+    QVERIFY2(submitted.exitCode == 0, qPrintable(submitted.describe()));
+    const QString jobId = submitted.object().value(QStringLiteral("job_id")).toString();
+    const Run waited = runProgram(bin(QStringLiteral("borrower-client")),
+                                  {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerB, QStringLiteral("--json"),
+                                   QStringLiteral("wait"), jobId},
+                                  600'000);
+    QVERIFY2(waited.exitCode == 0, qPrintable(waited.describe()));
+    QVERIFY2(waited.object().value(QStringLiteral("exit_code")).toInt(-1) == 0, qPrintable(waited.describe()));
+    QCOMPARE(waited.object().value(QStringLiteral("state")).toString(), QStringLiteral("succeeded"));
+}
+
+QTEST_GUILESS_MAIN(TestCliFlow)
+#include "TestCliFlow.moc"

@@ -1,0 +1,406 @@
+// `borrower-client --cli` against the real `market-manager --headless` over mutual TLS on
+// loopback: offers, borrow, end, bills and receipt verify as a user runs them, and the
+// failures a user meets (bad query, unknown IDs, another borrower's contract, a dead lender,
+// a market that is down or restarts). The lender side is a real protocol client in this
+// process that registers partitions; no job runs here (TestCliFlow does that in a VM).
+
+#include "CliHarness.h"
+
+#include "identity/Identity.h"
+#include "model/Money.h"
+#include "protocol/SslChannel.h"
+
+#include <QFile>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lendable;
+using namespace cliharness;
+
+class TestCliMarket : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void offersAsJson();
+    void nothingMatchesExplainsAndExitsZero();
+    void queryErrorNamesTheToken();
+    void borrowEndBillsAndVerify();
+    void anotherBorrowerCannotEndOrUseTheContract();
+    void deadLenderIsAClearError();
+    void unknownIdsAreClearErrors();
+    void marketDownIsAClearErrorNotAHang();
+    void marketRestartLosesNothing();
+
+private:
+    bool startMarket();
+    Run cli(const QString &dataDir, QStringList args, bool withMarket = true);
+    QString borrowOne(const QString &dataDir, const QString &query, QJsonObject *out = nullptr);
+
+    QTemporaryDir m_root;
+    Service m_market;
+    QString m_marketId;
+    quint16 m_marketPort = 0;
+    quint16 m_deadLenderPort = 0;
+    Identity m_lenderIdentity;
+    protocol::Channel *m_lender = nullptr;
+    QTimer m_heartbeat;
+    QString m_borrowerA;
+    QString m_borrowerB;
+};
+
+bool TestCliMarket::startMarket()
+{
+    const QString listen = QStringLiteral("127.0.0.1:") + QString::number(m_marketPort);
+    return m_market.start(bin(QStringLiteral("market-manager")),
+                          {QStringLiteral("--headless"), QStringLiteral("--listen"), listen, QStringLiteral("--data"),
+                           m_root.filePath(QStringLiteral("market")), QStringLiteral("--heartbeat-timeout"),
+                           QStringLiteral("3600")},
+                          QRegularExpression(QStringLiteral("^market ([0-9a-f]{64}) listening on [^:]+:(\\d+)")));
+}
+
+void TestCliMarket::initTestCase()
+{
+    if (!QFile::exists(bin(QStringLiteral("market-manager"))))
+        QSKIP("market-manager is not built");
+    QVERIFY(m_root.isValid());
+    QVERIFY2(startMarket(), qPrintable(m_market.log()));
+    m_marketId = m_market.match.captured(1);
+    m_marketPort = static_cast<quint16>(m_market.match.captured(2).toUInt());
+
+    // A port where nothing listens: the lender agent named in the offers is "offline".
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        m_deadLenderPort = probe.serverPort();
+    }
+
+    Result<Identity> id = Identity::loadOrCreate(m_root.filePath(QStringLiteral("lender")), QStringLiteral("lender"));
+    QVERIFY(id.ok());
+    m_lenderIdentity = *id;
+    protocol::HandshakeConfig config;
+    config.localRole = QStringLiteral("lender");
+    m_lender = protocol::SslChannel::connectTo(QStringLiteral("127.0.0.1"), m_marketPort, m_lenderIdentity, m_marketId,
+                                               config, this);
+    QVERIFY2(m_lender->waitEstablished(30'000).ok(), qPrintable(m_lender->closeReason().message));
+    const QString agent = QStringLiteral("127.0.0.1:") + QString::number(m_deadLenderPort);
+    struct P {
+        const char *id;
+        int cpus;
+        qint64 mem;
+        const char *rate;
+    };
+    for (const P &p : {P{"p-small", 1, 256, "1.5"}, P{"p-big", 2, 1024, "3"}, P{"p-mid", 1, 512, "2.25"}}) {
+        protocol::RegisterPartition reg;
+        reg.partitionId = QString::fromLatin1(p.id);
+        reg.lenderName = QStringLiteral("test lender");
+        reg.agentAddress = agent;
+        reg.conditions.resources = Resources{p.cpus, p.mem, 2048};
+        reg.conditions.osImages = {QStringLiteral("busybox")};
+        reg.conditions.ratePerHour = Money::parse(QString::fromLatin1(p.rate)).value();
+        Result<protocol::PartitionRegistered> r = m_lender->call<protocol::PartitionRegistered>(reg);
+        QVERIFY2(r.ok(), qPrintable(r.error().message));
+    }
+    // Keep the lender online while the test runs (CLI runs spin this event loop).
+    connect(&m_heartbeat, &QTimer::timeout, this, [this, agent] {
+        if (m_lender && m_lender->isEstablished())
+            m_lender->request<protocol::Ack>(protocol::LenderHeartbeat{.agentAddress = agent, .partitionIds = {}}, this,
+                                             [](Result<protocol::Ack>) {});
+    });
+    m_heartbeat.start(5000);
+    m_borrowerA = m_root.filePath(QStringLiteral("borrower-a"));
+    m_borrowerB = m_root.filePath(QStringLiteral("borrower-b"));
+}
+
+void TestCliMarket::cleanupTestCase()
+{
+    m_heartbeat.stop();
+    m_market.stop();
+}
+
+Run TestCliMarket::cli(const QString &dataDir, QStringList args, bool withMarket)
+{
+    QStringList all{QStringLiteral("--cli"), QStringLiteral("--data"), dataDir, QStringLiteral("--json")};
+    if (withMarket)
+        all << QStringLiteral("--market") << QStringLiteral("127.0.0.1:") + QString::number(m_marketPort)
+            << QStringLiteral("--market-id") << m_marketId;
+    return runProgram(bin(QStringLiteral("borrower-client")), all + args);
+}
+
+QString TestCliMarket::borrowOne(const QString &dataDir, const QString &query, QJsonObject *out)
+{
+    const Run r = cli(dataDir, {QStringLiteral("borrow"), QStringLiteral("--query"), query});
+    if (r.exitCode != 0) {
+        qWarning() << r.describe();
+        return {};
+    }
+    if (out)
+        *out = r.object();
+    return r.object().value(QStringLiteral("contract_id")).toString();
+}
+
+void TestCliMarket::offersAsJson()
+{
+    const Run all = cli(m_borrowerA, {QStringLiteral("offers")});
+    QVERIFY2(all.exitCode == 0, qPrintable(all.describe()));
+    const QJsonArray offers = all.array();
+    QCOMPARE(offers.size(), 3);
+    for (const QJsonValue &v : offers) {
+        const QJsonObject o = v.toObject();
+        for (const char *k : {"offer_id", "lender_id", "partition_id", "cpus", "memory_mib", "disk_mib", "os_images", "rate"})
+            QVERIFY2(o.contains(QLatin1String(k)), k);
+        QVERIFY(o.value(QStringLiteral("rate")).isString());
+        QCOMPARE(o.value(QStringLiteral("lender_id")).toString(), m_lenderIdentity.nodeId());
+    }
+    // Ordered by rate, cheapest first, and limited.
+    const Run cheapest = cli(m_borrowerA, {QStringLiteral("offers"), QStringLiteral("--order"), QStringLiteral("rate"),
+                                           QStringLiteral("--limit"), QStringLiteral("1")});
+    QVERIFY2(cheapest.exitCode == 0, qPrintable(cheapest.describe()));
+    QCOMPARE(cheapest.array().size(), 1);
+    QCOMPARE(cheapest.array().first().toObject().value(QStringLiteral("partition_id")).toString(), QStringLiteral("p-small"));
+    const Run big = cli(m_borrowerA, {QStringLiteral("offers"), QStringLiteral("--query"), QStringLiteral("cpus>=2 memory>=1G os=busybox")});
+    QVERIFY2(big.exitCode == 0, qPrintable(big.describe()));
+    QCOMPARE(big.array().size(), 1);
+    QCOMPARE(big.array().first().toObject().value(QStringLiteral("rate")).toString(), QStringLiteral("3"));
+    // Without --json: a table for people.
+    const Run table = runProgram(bin(QStringLiteral("borrower-client")),
+                                 {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("offers")});
+    QVERIFY2(table.exitCode == 0, qPrintable(table.describe())); // the market was remembered
+    QVERIFY2(table.out.contains("RATE/H") && table.out.contains("2.25"), table.out.constData());
+}
+
+void TestCliMarket::nothingMatchesExplainsAndExitsZero()
+{
+    const Run none = cli(m_borrowerA, {QStringLiteral("offers"), QStringLiteral("--query"), QStringLiteral("cpus>=64")});
+    QVERIFY2(none.exitCode == 0, qPrintable(none.describe()));
+    QVERIFY(none.json().isArray());
+    QCOMPARE(none.array().size(), 0);
+    QVERIFY2(none.err.contains(QStringLiteral("cpus>=64")), qPrintable(none.err));
+}
+
+void TestCliMarket::queryErrorNamesTheToken()
+{
+    const Run bad = cli(m_borrowerA, {QStringLiteral("offers"), QStringLiteral("--query"), QStringLiteral("cpus>=1 colour=blue")});
+    QVERIFY(bad.exitCode != 0);
+    QVERIFY2(bad.err.contains(QStringLiteral("colour=blue")), qPrintable(bad.describe()));
+    const Run badBorrow = cli(m_borrowerA, {QStringLiteral("borrow"), QStringLiteral("--query"), QStringLiteral("memory>=lots")});
+    QVERIFY(badBorrow.exitCode != 0);
+    QVERIFY2(badBorrow.err.contains(QStringLiteral("memory>=lots")), qPrintable(badBorrow.describe()));
+}
+
+void TestCliMarket::borrowEndBillsAndVerify()
+{
+    const Run borrowed = cli(m_borrowerA, {QStringLiteral("borrow"), QStringLiteral("--query"), QStringLiteral("memory>=512M order=rate")});
+    QVERIFY2(borrowed.exitCode == 0, qPrintable(borrowed.describe()));
+    const QJsonObject c = borrowed.object();
+    for (const char *k : {"contract_id", "lender_id", "lender_address", "partition_id", "rate", "started_at"})
+        QVERIFY2(c.contains(QLatin1String(k)), k);
+    QVERIFY(!c.contains(QStringLiteral("key")));
+    QCOMPARE(c.value(QStringLiteral("partition_id")).toString(), QStringLiteral("p-mid")); // the cheapest that fits
+    QCOMPARE(c.value(QStringLiteral("rate")).toString(), QStringLiteral("2.25"));
+    QCOMPARE(c.value(QStringLiteral("lender_id")).toString(), m_lenderIdentity.nodeId());
+    const QString contractId = c.value(QStringLiteral("contract_id")).toString();
+
+    // The key is kept, privately, and never printed without --show-key.
+    const QDir keys(m_borrowerA + QStringLiteral("/keys"));
+    const QStringList keyFiles = keys.entryList(QDir::Files);
+    QCOMPARE(keyFiles.size(), 1);
+    const QFile::Permissions perms = QFile::permissions(keys.filePath(keyFiles.first()));
+    QCOMPARE(perms & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther), QFile::Permissions());
+    QVERIFY(!borrowed.out.contains("\"key\""));
+
+    // The offer is gone from the market while lent.
+    const Run after = cli(m_borrowerA, {QStringLiteral("offers")});
+    QCOMPARE(after.array().size(), 2);
+
+    // --show-key on a second contract.
+    const Run shown = cli(m_borrowerA, {QStringLiteral("borrow"), QStringLiteral("--query"), QStringLiteral("cpus>=2"),
+                                        QStringLiteral("--show-key")});
+    QVERIFY2(shown.exitCode == 0, qPrintable(shown.describe()));
+    QCOMPARE(QByteArray::fromBase64(shown.object().value(QStringLiteral("key")).toString().toLatin1()).size(), 32);
+    const QString second = shown.object().value(QStringLiteral("contract_id")).toString();
+
+    // End: the market options are remembered with the contract, so the ID is enough.
+    const Run ended = runProgram(bin(QStringLiteral("borrower-client")),
+                                 {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("--json"),
+                                  QStringLiteral("end"), contractId});
+    QVERIFY2(ended.exitCode == 0, qPrintable(ended.describe()));
+    const QJsonObject e = ended.object();
+    QCOMPARE(e.value(QStringLiteral("contract_id")).toString(), contractId);
+    const QJsonObject receipt = e.value(QStringLiteral("receipt")).toObject();
+    for (const char *k : {"contract_id", "market_id", "borrower_id", "lender_id", "partition_id", "rate", "started_at_ms",
+                          "ended_at_ms", "charge", "market_certificate", "signature"})
+        QVERIFY2(receipt.contains(QLatin1String(k)), k);
+    QCOMPARE(receipt.value(QStringLiteral("market_id")).toString(), m_marketId);
+    QVERIFY(e.value(QStringLiteral("receipt_valid")).toBool());
+    // charge = rate × (ended − started), to the micro-unit.
+    const qint64 started = static_cast<qint64>(receipt.value(QStringLiteral("started_at_ms")).toDouble());
+    const qint64 endedAt = static_cast<qint64>(receipt.value(QStringLiteral("ended_at_ms")).toDouble());
+    QVERIFY(endedAt >= started && started > 0);
+    QCOMPARE(e.value(QStringLiteral("duration_ms")).toInteger(), endedAt - started);
+    const Money expected = Money::charge(Money::parse(QStringLiteral("2.25")).value(), endedAt - started).value();
+    QCOMPARE(Money::parse(e.value(QStringLiteral("charge")).toString()).value(), expected);
+    QCOMPARE(Money::parse(receipt.value(QStringLiteral("charge")).toString()).value(), expected);
+    // The key is void now and forgotten.
+    QCOMPARE(keys.entryList(QDir::Files).size(), 1);
+
+    // Ending twice is refused, clearly.
+    const Run twice = cli(m_borrowerA, {QStringLiteral("end"), contractId});
+    QVERIFY(twice.exitCode != 0);
+    QVERIFY2(twice.err.contains(contractId), qPrintable(twice.describe()));
+
+    // The receipt checks offline: the whole `end` output or the receipt alone.
+    const QString endFile = m_root.filePath(QStringLiteral("end.json"));
+    QFile f(endFile);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(ended.out);
+    f.close();
+    const Run verified = runProgram(bin(QStringLiteral("borrower-client")),
+                                    {QStringLiteral("--cli"), QStringLiteral("--json"), QStringLiteral("receipt"),
+                                     QStringLiteral("verify"), endFile});
+    QVERIFY2(verified.exitCode == 0, qPrintable(verified.describe()));
+    QCOMPARE(verified.object().value(QStringLiteral("valid")).toBool(), true);
+    // A receipt whose charge was lowered fails, with the reason.
+    QJsonObject tampered = receipt;
+    tampered.insert(QStringLiteral("charge"), Money::fromMicros(expected.micros() / 2).toString());
+    const QString badFile = m_root.filePath(QStringLiteral("tampered.json"));
+    QFile b(badFile);
+    QVERIFY(b.open(QIODevice::WriteOnly));
+    b.write(QJsonDocument(tampered).toJson());
+    b.close();
+    const Run refused = runProgram(bin(QStringLiteral("borrower-client")),
+                                   {QStringLiteral("--cli"), QStringLiteral("receipt"), QStringLiteral("verify"), badFile});
+    QVERIFY(refused.exitCode != 0);
+    QVERIFY2(refused.err.contains(QStringLiteral("does not verify")), qPrintable(refused.describe()));
+    // Pinned to another market: refused.
+    const Run otherMarket = runProgram(bin(QStringLiteral("borrower-client")),
+                                       {QStringLiteral("--cli"), QStringLiteral("--market-id"), QString(64, QLatin1Char('0')),
+                                        QStringLiteral("receipt"), QStringLiteral("verify"), endFile});
+    QVERIFY(otherMarket.exitCode != 0);
+
+    // Bills: both contracts, the ended one with the same charge.
+    const Run bills = cli(m_borrowerA, {QStringLiteral("bills")});
+    QVERIFY2(bills.exitCode == 0, qPrintable(bills.describe()));
+    bool sawEnded = false, sawRunning = false;
+    for (const QJsonValue &v : bills.array()) {
+        const QJsonObject bill = v.toObject();
+        if (bill.value(QStringLiteral("contract_id")).toString() == contractId) {
+            sawEnded = true;
+            QCOMPARE(bill.value(QStringLiteral("state")).toString(), QStringLiteral("ended"));
+            QCOMPARE(Money::parse(bill.value(QStringLiteral("charge")).toString()).value(), expected);
+        } else if (bill.value(QStringLiteral("contract_id")).toString() == second) {
+            sawRunning = true;
+            QCOMPARE(bill.value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+        }
+    }
+    QVERIFY2(sawEnded && sawRunning, bills.out.constData());
+    const Run future = cli(m_borrowerA, {QStringLiteral("bills"), QStringLiteral("--since"), QStringLiteral("2999-01-01")});
+    QVERIFY2(future.exitCode == 0, qPrintable(future.describe()));
+    QCOMPARE(future.array().size(), 0);
+    QVERIFY(cli(m_borrowerA, {QStringLiteral("end"), second}).exitCode == 0);
+}
+
+void TestCliMarket::anotherBorrowerCannotEndOrUseTheContract()
+{
+    const QString contractId = borrowOne(m_borrowerA, QStringLiteral("cpus>=1"));
+    QVERIFY(!contractId.isEmpty());
+    const Run stranger = cli(m_borrowerB, {QStringLiteral("end"), contractId});
+    QVERIFY(stranger.exitCode != 0);
+    QVERIFY2(stranger.err.contains(contractId), qPrintable(stranger.describe()));
+    // B has no key for it: nothing to submit with.
+    QFile script(m_root.filePath(QStringLiteral("job.sh")));
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("echo hi\n");
+    script.close();
+    const Run use = cli(m_borrowerB, {QStringLiteral("submit"), contractId, QStringLiteral("--os"), QStringLiteral("busybox"),
+                                      QStringLiteral("--script"), script.fileName()});
+    QVERIFY(use.exitCode != 0);
+    QVERIFY2(use.err.contains(contractId), qPrintable(use.describe()));
+    // A's contract still runs and A can end it.
+    const Run bills = cli(m_borrowerA, {QStringLiteral("bills")});
+    bool running = false;
+    for (const QJsonValue &v : bills.array())
+        running |= v.toObject().value(QStringLiteral("contract_id")).toString() == contractId
+                   && v.toObject().value(QStringLiteral("state")).toString() == QStringLiteral("running");
+    QVERIFY2(running, bills.out.constData());
+    // B's bills do not show it.
+    const Run billsB = cli(m_borrowerB, {QStringLiteral("bills")});
+    QVERIFY2(billsB.exitCode == 0, qPrintable(billsB.describe()));
+    QVERIFY(!billsB.out.contains(contractId.toUtf8()));
+    QVERIFY(cli(m_borrowerA, {QStringLiteral("end"), contractId}).exitCode == 0);
+}
+
+void TestCliMarket::deadLenderIsAClearError()
+{
+    const QString contractId = borrowOne(m_borrowerA, QStringLiteral("cpus>=1"));
+    QVERIFY(!contractId.isEmpty());
+    const QString scriptPath = m_root.filePath(QStringLiteral("job.sh"));
+    QFile script(scriptPath);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("echo hi\nexit 3\n");
+    script.close();
+    const Run r = cli(m_borrowerA, {QStringLiteral("submit"), contractId, QStringLiteral("--os"), QStringLiteral("busybox"),
+                                    QStringLiteral("--script"), scriptPath});
+    QVERIFY(r.exitCode != 0);
+    QVERIFY(!r.timedOut);
+    QVERIFY2(r.err.contains(QStringLiteral("cannot reach the lender agent at 127.0.0.1:") + QString::number(m_deadLenderPort)),
+             qPrintable(r.describe()));
+    QVERIFY2(r.err.contains(QStringLiteral("end ") + contractId), qPrintable(r.describe()));
+    QVERIFY(cli(m_borrowerA, {QStringLiteral("end"), contractId}).exitCode == 0);
+}
+
+void TestCliMarket::unknownIdsAreClearErrors()
+{
+    const Run end = cli(m_borrowerA, {QStringLiteral("end"), QStringLiteral("c-does-not-exist")});
+    QVERIFY(end.exitCode != 0);
+    QVERIFY2(end.err.contains(QStringLiteral("c-does-not-exist")), qPrintable(end.describe()));
+    const Run wait = cli(m_borrowerA, {QStringLiteral("wait"), QStringLiteral("j-does-not-exist")});
+    QVERIFY(wait.exitCode != 0);
+    QVERIFY2(wait.err.contains(QStringLiteral("j-does-not-exist")), qPrintable(wait.describe()));
+    const Run borrow = cli(m_borrowerA, {QStringLiteral("borrow"), QStringLiteral("o-does-not-exist")});
+    QVERIFY(borrow.exitCode != 0);
+    QVERIFY2(!borrow.err.isEmpty(), qPrintable(borrow.describe()));
+}
+
+void TestCliMarket::marketDownIsAClearErrorNotAHang()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const QString closed = QStringLiteral("127.0.0.1:") + QString::number(probe.serverPort());
+    probe.close();
+    const Run r = runProgram(bin(QStringLiteral("borrower-client")),
+                             {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerB, QStringLiteral("--market"), closed,
+                              QStringLiteral("--market-id"), m_marketId, QStringLiteral("offers")});
+    QVERIFY(!r.timedOut);
+    QVERIFY(r.exitCode != 0);
+    QVERIFY2(r.err.contains(QStringLiteral("cannot reach the market at ") + closed), qPrintable(r.describe()));
+    // A wrong market ID is named as such.
+    const Run wrongId = runProgram(bin(QStringLiteral("borrower-client")),
+                                   {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerB, QStringLiteral("--market"),
+                                    QStringLiteral("127.0.0.1:") + QString::number(m_marketPort), QStringLiteral("--market-id"),
+                                    QString(64, QLatin1Char('e')), QStringLiteral("offers")});
+    QVERIFY(wrongId.exitCode != 0);
+    QVERIFY2(wrongId.err.contains(QStringLiteral("not the node you pinned")), qPrintable(wrongId.describe()));
+}
+
+void TestCliMarket::marketRestartLosesNothing()
+{
+    const QString contractId = borrowOne(m_borrowerA, QStringLiteral("cpus>=1"));
+    QVERIFY(!contractId.isEmpty());
+    m_market.stop();
+    const Run down = cli(m_borrowerA, {QStringLiteral("bills")});
+    QVERIFY(down.exitCode != 0);
+    QVERIFY2(down.err.contains(QStringLiteral("cannot reach the market")), qPrintable(down.describe()));
+    QVERIFY2(startMarket(), qPrintable(m_market.log()));
+    QCOMPARE(m_market.match.captured(1), m_marketId);
+    const Run bills = cli(m_borrowerA, {QStringLiteral("bills")});
+    QVERIFY2(bills.exitCode == 0, qPrintable(bills.describe()));
+    QVERIFY(bills.out.contains(contractId.toUtf8()));
+    const Run ended = cli(m_borrowerA, {QStringLiteral("end"), contractId});
+    QVERIFY2(ended.exitCode == 0, qPrintable(ended.describe()));
+    QVERIFY(ended.object().value(QStringLiteral("receipt_valid")).toBool());
+}
+
+QTEST_GUILESS_MAIN(TestCliMarket)
+#include "TestCliMarket.moc"
