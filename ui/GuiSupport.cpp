@@ -6,6 +6,7 @@
 #include <QMainWindow>
 #include <QScreen>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTimer>
 #include <QTranslator>
 #include <QWindow>
@@ -18,6 +19,21 @@ void GuiOptions::addTo(QCommandLineParser &parser) const
 {
     parser.addOption(screenshot);
     parser.addOption(language);
+    parser.addOption(tab);
+}
+
+void GuiOptions::apply(const QCommandLineParser &parser, QWidget *window) const
+{
+    if (parser.isSet(tab)) {
+        const int index = parser.value(tab).toInt();
+        // Tabs may appear once data arrives: select shortly after start.
+        QTimer::singleShot(800, window, [window, index] {
+            if (auto *tabs = window->findChild<QTabWidget *>())
+                tabs->setCurrentIndex(qBound(0, index, tabs->count() - 1));
+        });
+    }
+    if (parser.isSet(screenshot))
+        scheduleScreenshot(window, parser.value(screenshot));
 }
 
 QString installTranslations(QApplication &app, const QString &appName, const QString &requested)

@@ -19,7 +19,12 @@ struct GuiOptions {
     QCommandLineOption language{QStringList{QStringLiteral("language")},
                                 QStringLiteral("User interface language (e.g. de, ja); default: the setting, else the system's."),
                                 QStringLiteral("CODE")};
+    QCommandLineOption tab{QStringList{QStringLiteral("tab")},
+                           QStringLiteral("Open the main window on tab N (0 = first); for screenshots and scripts."),
+                           QStringLiteral("N")};
     void addTo(QCommandLineParser &parser) const;
+    /// Applies --tab and --screenshot to a shown main window.
+    void apply(const QCommandLineParser &parser, QWidget *window) const;
 };
 
 /// Loads the app's translation for the chosen language (option, then QSettings "language",

@@ -117,7 +117,6 @@ int main(int argc, char *argv[])
         window.addMachine(channel, QApplication::translate("main", "This machine (%1)").arg(agent->localAddress()));
     }
     window.show();
-    if (parser.isSet(gui.screenshot))
-        ui::scheduleScreenshot(&window, parser.value(gui.screenshot));
+    gui.apply(parser, &window);
     return QApplication::exec();
 }

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Makes docs/screenshots/*.png: runs a real market and lender agent (with a real VM job run
+# through the borrower CLI, plus simulated lenders from lendable-seed for fuller charts),
+# then opens each desktop app on an Xvfb display and grabs its window from the X server.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="$root/build/bin"
+out="$root/docs/screenshots"
+state="${LENDABLE_SHOTS_DIR:-/var/tmp/lendable-shots}"
+image="${LENDABLE_IMAGE_CACHE:-/var/tmp/lendable-cache}/busybox"
+market_addr=127.0.0.1:7450
+lender_addr=127.0.0.1:7451
+
+json_field() { sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" | head -n 1; }
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+[ -f "$image/image.json" ] || "$root/installer/os-images/build-busybox-image.sh" "$image"
+"$root/scripts/libvirt-up.sh" >/dev/null
+rm -rf "$state" && mkdir -p "$state" "$out" && chmod 711 "$state"
+
+Xvfb :97 -screen 0 1280x860x24 -nolisten tcp >/dev/null 2>&1 &
+pids+=($!)
+export DISPLAY=:97
+sleep 1
+
+market_id=$("$bin/market-manager" --print-id --data "$state/market")
+"$bin/market-manager" --headless --listen "$market_addr" --data "$state/market" >"$state/market.log" 2>&1 &
+pids+=($!)
+"$bin/lender-console" --headless --data "$state/lender" --listen "$lender_addr" --name my-workstation \
+    --market "$market_addr" --market-id "$market_id" >"$state/lender.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$state/lender/agent.address" ] && break; sleep 0.2; done
+lender() { "$bin/lender-console" --cli --data "$state/lender" "$@"; }
+borrower() { "$bin/borrower-client" --cli --data "$state/borrower" --market "$market_addr" --market-id "$market_id" "$@"; }
+lender image add busybox "$image" >/dev/null
+lender machine reserve --cpus 0 --memory 1G --disk 4G >/dev/null
+for rate in 0.60 0.90; do
+    p=$(lender --json partition create --cpus 1 --memory 256M --disk 1G --rate $rate --os busybox | json_field partition_id)
+    lender partition register "$p" >/dev/null
+done
+
+# One real contract with a real VM job, ended (a bill), and one left running (a lock).
+printf 'echo "hello from $(uname -n)"\nfor i in 1 2 3; do echo "step $i"; sleep 1; done\necho done > result.txt\nexit 0\n' >"$state/job.sh"
+c=$(borrower --json borrow --query "cpus>=1 os=busybox rate<=0.75" | json_field contract_id)
+j=$(borrower --json submit "$c" --os busybox --script "$state/job.sh" | json_field job_id)
+borrower --json wait "$j" >/dev/null
+borrower --json end "$c" >/dev/null
+c2=$(borrower --json borrow --query "cpus>=1 os=busybox rate<=0.95 order=-rate" | json_field contract_id)
+j2=$(borrower --json submit "$c2" --os busybox --script "$state/job.sh" | json_field job_id)
+borrower --json wait "$j2" >/dev/null
+# Simulated lenders (after the real contracts, so those went to the real agent).
+"$bin/lendable-seed" --market "$market_addr" --market-id "$market_id" --lenders 4 --partitions 10 --contracts 8 --keep-open >"$state/seed.log" 2>&1 &
+pids+=($!)
+sleep 4
+
+shot() { # shot NAME PROGRAM ARGS...
+    local name=$1
+    shift
+    "$@" --screenshot "$out/$name.png" >/dev/null 2>"$state/$name.err" || { cat "$state/$name.err" >&2; exit 1; }
+    echo "screenshots: $out/$name.png"
+}
+shot market-manager "$bin/market-manager-gui" --data "$state/market" --connect "$market_addr" --market-id "$market_id"
+shot market-manager-billing "$bin/market-manager-gui" --data "$state/market" --connect "$market_addr" --market-id "$market_id" --tab 2
+shot market-manager-contracts "$bin/market-manager-gui" --data "$state/market" --connect "$market_addr" --market-id "$market_id" --tab 1
+shot lender-console "$bin/lender-console-gui" --data "$state/lender" --connect "$lender_addr"
+shot borrower-client "$bin/borrower-client-gui" --data "$state/borrower" --market "$market_addr" --market-id "$market_id"
+shot borrower-client-contract "$bin/borrower-client-gui" --data "$state/borrower" --market "$market_addr" --market-id "$market_id" --tab 2
+shot borrower-client-bills "$bin/borrower-client-gui" --data "$state/borrower" --market "$market_addr" --market-id "$market_id" --tab 1
