@@ -24,7 +24,7 @@ PACKAGES=(
     # GUI tests and screenshots
     xvfb xauth
     # packaging
-    dpkg-dev fakeroot file
+    dpkg-dev fakeroot file desktop-file-utils
 )
 
 missing=()
