@@ -98,7 +98,7 @@ int main(int argc, char *argv[])
     parser.addOption(market_id);
     const QCommandLineOption libvirt(QStringList{QStringLiteral("libvirt")}, QCoreApplication::translate("main", "libvirt connection URI."), QStringLiteral("URI"));
     parser.addOption(libvirt);
-    const QCommandLineOption virtType(QStringList{QStringLiteral("virt-type")}, QCoreApplication::translate("main", "Domain type: qemu (TCG, default) or kvm."), QStringLiteral("TYPE"), QStringLiteral("qemu"));
+    const QCommandLineOption virtType(QStringList{QStringLiteral("virt-type")}, QCoreApplication::translate("main", "Domain type: qemu (TCG) or kvm. Default: kvm if a timed smoke boot passes (tested once, cached in the data directory), else qemu."), QStringLiteral("TYPE"));
     parser.addOption(virtType);
     const QCommandLineOption ownerId(QStringList{QStringLiteral("owner-id")}, QCoreApplication::translate("main", "Another node ID allowed to act as the machine's owner (repeatable)."), QStringLiteral("ID"));
     parser.addOption(ownerId);
@@ -138,8 +138,8 @@ int main(int argc, char *argv[])
         config.markets << *e;
     }
     config.libvirtUri = parser.value(libvirt);
-    config.virtType = parser.value(virtType);
-    if (config.virtType != QLatin1String("qemu") && config.virtType != QLatin1String("kvm"))
+    config.virtType = parser.isSet(virtType) ? parser.value(virtType) : QString();
+    if (parser.isSet(virtType) && config.virtType != QLatin1String("qemu") && config.virtType != QLatin1String("kvm"))
         return app::fail(Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--virt-type is qemu or kvm")));
     for (const QString &id : parser.values(ownerId))
         config.ownerIds << id.trimmed().toLower();

@@ -62,10 +62,11 @@ JobRunner::JobRunner(JobEnvironment *env, JobRecord record, Resources resources,
     , m_record(std::move(record))
     , m_resources(resources)
 {
-    m_consoleTimer.setInterval(200);
+    m_consoleTimer.setInterval(250);
     m_domainTimer.setInterval(1000);
     m_deadline.setSingleShot(true);
     connect(&m_consoleTimer, &QTimer::timeout, this, &JobRunner::pollConsole);
+    connect(&m_consoleWatcher, &QFileSystemWatcher::fileChanged, this, &JobRunner::pollConsole);
     connect(&m_domainTimer, &QTimer::timeout, this, &JobRunner::pollDomain);
     connect(&m_deadline, &QTimer::timeout, this, &JobRunner::onDeadline);
     buildSpec(nullptr);
@@ -126,6 +127,12 @@ Result<void> JobRunner::prepare(const QByteArray &script, const QList<protocol::
     return {};
 }
 
+void JobRunner::failBeforeStart(const Error &error)
+{
+    setState(QStringLiteral("error"), error.message);
+    emit finished(m_record);
+}
+
 Result<void> JobRunner::start(const ImageEntry &image)
 {
     buildSpec(&image);
@@ -169,6 +176,9 @@ void JobRunner::startTimers()
     const qint64 timeoutS = m_record.timeoutS > 0 ? m_record.timeoutS : m_env->defaultTimeoutS;
     const qint64 remaining = m_record.submittedAtMs + timeoutS * 1000 - nowMs();
     m_deadline.start(int(qBound<qint64>(0, remaining, 24LL * 3600 * 1000)));
+    // libvirt creates the console file when the domain starts.
+    if (m_consoleWatcher.files().isEmpty() && QFile::exists(consolePath(m_record.jobDir)))
+        m_consoleWatcher.addPath(consolePath(m_record.jobDir));
     m_consoleTimer.start();
     m_domainTimer.start();
 }
@@ -182,7 +192,8 @@ void JobRunner::resume()
     m_domainUp = true;
     m_bootClock.start();
     pollConsole();
-    startTimers();
+    if (!m_collected)
+        startTimers();
 }
 
 void JobRunner::collectNow()
@@ -231,6 +242,8 @@ void JobRunner::pollConsole()
                 setState(QStringLiteral("running"));
         }
     }
+    if (m_domainUp && !m_collected && (m_parser.exitMarker() || !m_parser.initError().isEmpty()))
+        guestFinished();
 }
 
 void JobRunner::pollDomain()
@@ -262,6 +275,23 @@ void JobRunner::cancel()
     domainStopped();
 }
 
+void JobRunner::guestFinished()
+{
+    if (m_collected || !m_domainUp)
+        return;
+    m_domainUp = false;
+    m_tearingDown = true;
+    // The guest wrote exit_code before its marker and its 9p writes are already on the host
+    // (the share is mounted without a cache), so nothing is lost by not waiting for it.
+    m_env->virt->destroyInBackground(m_record.domainName, this, [this](Result<void> r) {
+        if (!r.ok())
+            qWarning("job %s: %s", qPrintable(m_record.jobId), qPrintable(r.error().toString()));
+        m_tearingDown = false;
+        emit domainGone(m_record.jobId);
+    });
+    collect();
+}
+
 void JobRunner::domainStopped()
 {
     if (m_collected)
@@ -276,6 +306,8 @@ void JobRunner::collect()
         return;
     m_collected = true;
     m_consoleTimer.stop();
+    if (!m_consoleWatcher.files().isEmpty())
+        m_consoleWatcher.removePaths(m_consoleWatcher.files());
     m_domainTimer.stop();
     m_deadline.stop();
     emit progress(m_record.jobId, QStringLiteral("collect"), 0, 1);

@@ -10,6 +10,7 @@
 #include "LenderStore.h"
 #include "MarketLink.h"
 #include "Virt.h"
+#include "VirtChoice.h"
 #include "identity/Identity.h"
 #include "protocol/Dispatcher.h"
 #include "protocol/Server.h"
@@ -35,7 +36,10 @@ struct AgentConfig {
     QString libvirtUri;
     /// Node IDs admitted in the owner role besides the agent's own.
     QStringList ownerIds;
-    QString virtType = QStringLiteral("qemu");
+    /// "qemu" (TCG) or "kvm" forces the domain type; empty decides: KVM only where a timed
+    /// smoke boot passed (verdict cached in DATA/virt-verdict.json), else TCG.
+    QString virtType;
+    qint64 kvmProbeTimeoutS = 20;
     QString lenderName;
     qint64 defaultJobTimeoutS = 3600;
     int heartbeatIntervalMs = 10000;
@@ -65,6 +69,11 @@ public:
     ImageStore &images() { return m_images; }
     MarketLink *market(const QString &marketId) const;
     int activeJobCount() const { return int(m_runners.size()); }
+    /// The domain type new jobs get ("qemu" or "kvm") and why.
+    QString virtType() const { return m_env.virtType; }
+    QString virtTypeReason() const { return m_virtReason; }
+    /// A KVM smoke boot is under way (jobs meanwhile run under TCG).
+    bool isProbingKvm() const { return m_kvmProbe != nullptr; }
 
     /// Runs the lock audit over every running lent domain now (the timer does it every second).
     void auditNow();
@@ -76,12 +85,15 @@ signals:
     void violationDetected(const QString &partitionId, const QString &detail, bool restored);
     void jobFinished(const lendable::lender::JobRecord &record);
     void marketConnected(const QString &marketId);
+    /// The KVM smoke boot answered (only emitted when one ran).
+    void virtTypeDecided(const QString &virtType, const QString &reason);
 
 private:
     explicit LenderAgent(AgentConfig config);
     void setupDispatcher();
     void setupMarketHandlers(MarketLink *link);
     Result<void> reconcile();
+    void chooseVirtType();
     void onDomainEvent(const DomainEvent &ev);
     void sampleUsage();
     void sendHeartbeats();
@@ -103,6 +115,13 @@ private:
     void watchJob(const protocol::WatchJob &req, const protocol::RequestContext &ctx);
     Result<JobRecord> jobForPeer(const QString &jobId, const protocol::RequestContext &ctx);
     void startRunner(JobRunner *runner, const ImageEntry &image);
+    /// Third embodiment: downloads the OS image from the market, then starts the job.
+    /// Creates, prepares and starts the job once the lease and the image are settled (S55).
+    void acceptJob(const protocol::SubmitJob &m, const protocol::RequestContext &ctx, const ContractRecord &contract,
+                   const PartitionRecord &partition, const QString &os, const std::optional<ImageEntry> &image,
+                   MarketLink *imageSource);
+    void fetchImageThenStart(JobRunner *runner, const QString &os, MarketLink *source, qint64 memoryMib);
+    static Result<void> imageFits(const ImageEntry &image, qint64 memoryMib);
     JobRunner *addRunner(const JobRecord &record, const Resources &resources);
     void onJobState(const JobRecord &record);
     void onJobFinished(const JobRecord &record);
@@ -119,6 +138,10 @@ private:
     QList<MarketLink *> m_markets;
     QHash<QString, JobRunner *> m_runners;                     ///< by job ID, while running
     QHash<QString, QString> m_runnerByDomain;                  ///< domain name -> job ID
+    /// Finished jobs whose domain is still being torn down, by partition ID: the partition's
+    /// next domain waits for it, so a partition never holds two domains at once.
+    QHash<QString, JobRunner *> m_draining;
+    QHash<QString, std::function<void()>> m_startAfterDrain;   ///< by partition ID
     QHash<QString, QList<QPointer<protocol::Channel>>> m_jobWatchers;
     QList<QPointer<protocol::Channel>> m_ownerWatchers;
     QHash<QString, QString> m_lastViolation;                   ///< job ID -> last reported detail
@@ -127,6 +150,8 @@ private:
         qint64 atNs = 0;
     };
     QHash<QString, CpuSample> m_cpuSamples;
+    QString m_virtReason;
+    QPointer<KvmProbe> m_kvmProbe;
     QTimer m_auditTimer;
     QTimer m_usageTimer;
     QTimer m_heartbeatTimer;

@@ -19,11 +19,6 @@ using namespace lendable::protocol;
 
 namespace {
 
-QString tr(const char *s)
-{
-    return QCoreApplication::translate("OwnerCli", s);
-}
-
 struct Args {
     QStringList positional;
     QHash<QString, QString> options;   ///< "--cpus" -> "2"
@@ -54,12 +49,12 @@ Result<Args> parse(const QStringList &in)
         } else if (kValueOptions.contains(arg)) {
             if (!hasInlineValue) {
                 if (i + 1 >= in.size())
-                    return Error(ErrorCode::InvalidArgument, tr("%1 needs a value").arg(arg));
+                    return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("OwnerCli", "%1 needs a value").arg(arg));
                 value = in[++i];
             }
             a.options.insert(arg, value);
         } else if (arg.startsWith(QLatin1String("--"))) {
-            return Error(ErrorCode::InvalidArgument, tr("unknown option %1").arg(arg));
+            return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("OwnerCli", "unknown option %1").arg(arg));
         } else {
             a.positional << arg;
         }
@@ -107,16 +102,16 @@ QJsonObject partitionJson(const PartitionState &p)
 
 QString partitionText(const PartitionState &p)
 {
-    QString s = QStringLiteral("%1  %2  rate %3/h  os %4  %5")
+    QString s = QCoreApplication::translate("OwnerCli", "%1  %2  rate %3/h  os %4  %5")
                     .arg(p.partitionId, p.conditions.resources.toString(), p.conditions.ratePerHour.toString(),
                          p.conditions.osImages.join(QLatin1Char(',')), p.state);
     if (!p.marketId.isEmpty())
-        s += QStringLiteral("  market %1").arg(p.marketId.left(12));
+        s += QCoreApplication::translate("OwnerCli", "  market %1").arg(p.marketId.left(12));
     if (!p.borrowerId.isEmpty())
-        s += QStringLiteral("  lent to %1 (contract %2)").arg(p.borrowerId.left(12), p.contractId);
+        s += QCoreApplication::translate("OwnerCli", "  lent to %1 (contract %2)").arg(p.borrowerId.left(12), p.contractId);
     if (!p.jobId.isEmpty())
-        s += QStringLiteral("  job %1").arg(p.jobId);
-    s += QStringLiteral("  earned %1").arg(p.earnings.toString());
+        s += QCoreApplication::translate("OwnerCli", "  job %1").arg(p.jobId);
+    s += QCoreApplication::translate("OwnerCli", "  earned %1").arg(p.earnings.toString());
     return s;
 }
 
@@ -132,9 +127,9 @@ Result<Resources> resourcesFrom(const Args &a, const Resources &base, bool requi
         bool ok = false;
         r.cpus = a.options.value(QStringLiteral("--cpus")).toInt(&ok);
         if (!ok || r.cpus < 0)
-            return Error(ErrorCode::InvalidArgument, tr("--cpus wants a whole number, not '%1'").arg(a.options.value(QStringLiteral("--cpus"))));
+            return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("OwnerCli", "--cpus wants a whole number, not '%1'").arg(a.options.value(QStringLiteral("--cpus"))));
     } else if (required) {
-        return Error(ErrorCode::InvalidArgument, tr("--cpus is required"));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("OwnerCli", "--cpus is required"));
     }
     for (const auto &[opt, field] : {std::pair{QStringLiteral("--memory"), &r.memoryMib}, std::pair{QStringLiteral("--disk"), &r.diskMib}}) {
         if (a.options.contains(opt)) {
@@ -143,7 +138,7 @@ Result<Resources> resourcesFrom(const Args &a, const Resources &base, bool requi
                 return Error(ErrorCode::InvalidArgument, opt + QStringLiteral(": ") + v.error().message);
             *field = *v;
         } else if (required) {
-            return Error(ErrorCode::InvalidArgument, tr("%1 is required (e.g. 512M, 2G)").arg(opt));
+            return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("OwnerCli", "%1 is required (e.g. 512M, 2G)").arg(opt));
         }
     }
     return r;
@@ -161,7 +156,7 @@ Result<LendingConditions> conditionsFrom(const Args &a, LendingConditions base, 
             return Error(ErrorCode::InvalidArgument, QStringLiteral("--rate: ") + m.error().message);
         base.ratePerHour = *m;
     } else if (required) {
-        return Error(ErrorCode::InvalidArgument, tr("--rate is required (price per hour, e.g. 0.5)"));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("OwnerCli", "--rate is required (price per hour, e.g. 0.5)"));
     }
     if (a.options.contains(QStringLiteral("--os")))
         base.osImages = a.options.value(QStringLiteral("--os")).split(QLatin1Char(','), Qt::SkipEmptyParts);
@@ -171,7 +166,7 @@ Result<LendingConditions> conditionsFrom(const Args &a, LendingConditions base, 
         bool ok = false;
         base.maxDurationS = a.options.value(QStringLiteral("--max-duration")).toLongLong(&ok);
         if (!ok || base.maxDurationS < 0)
-            return Error(ErrorCode::InvalidArgument, tr("--max-duration wants seconds"));
+            return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("OwnerCli", "--max-duration wants seconds"));
     }
     return base;
 }
@@ -186,7 +181,7 @@ Result<Connection> connectToAgent(const Args &a, const QString &defaultDataDir)
     Result<Identity> id = Identity::load(dataDir);
     if (!id.ok())
         return Error(ErrorCode::IdentityError,
-                     tr("no owner identity in %1 (run the CLI with the agent's --data directory): %2").arg(dataDir, id.error().message));
+                     QCoreApplication::translate("OwnerCli", "no owner identity in %1 (run the CLI with the agent's --data directory): %2").arg(dataDir, id.error().message));
     QString address = a.options.value(QStringLiteral("--connect"));
     QString agentId = a.options.value(QStringLiteral("--agent-id"));
     QFile af(LenderAgent::addressFilePath(dataDir));
@@ -199,7 +194,7 @@ Result<Connection> connectToAgent(const Args &a, const QString &defaultDataDir)
     }
     if (address.isEmpty())
         return Error(ErrorCode::ConnectionFailed,
-                     tr("no running agent found for %1 (start `lender-console --headless --data %1 …` or pass --connect ADDR:PORT)").arg(dataDir));
+                     QCoreApplication::translate("OwnerCli", "no running agent found for %1 (start `lender-console --headless --data %1 …` or pass --connect ADDR:PORT)").arg(dataDir));
     if (agentId.isEmpty())
         agentId = id->nodeId();
     Result<MarketEndpoint> ep = MarketEndpoint::parse(address, agentId);
@@ -211,7 +206,7 @@ Result<Connection> connectToAgent(const Args &a, const QString &defaultDataDir)
     Connection c;
     c.channel.reset(SslChannel::connectTo(ep->host, ep->port, *id, ep->marketId, hc));
     if (Result<void> up = c.channel->waitEstablished(15000); !up.ok())
-        return Error(up.error().code, tr("cannot reach the agent at %1: %2").arg(address, up.error().message));
+        return Error(up.error().code, QCoreApplication::translate("OwnerCli", "cannot reach the agent at %1: %2").arg(address, up.error().message));
     return c;
 }
 
@@ -219,7 +214,7 @@ Result<Connection> connectToAgent(const Args &a, const QString &defaultDataDir)
 
 QString ownerCliUsage()
 {
-    return tr("usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND\n"
+    return QCoreApplication::translate("OwnerCli", "usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND\n"
               "  machine show\n"
               "  machine reserve --cpus N --memory SIZE --disk SIZE\n"
               "  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]\n"
@@ -264,12 +259,12 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
                             .contains(verb)) ||
                        (noun == QLatin1String("image") && (verb == QLatin1String("list") || verb == QLatin1String("add")));
     if (!known)
-        return usage(tr("unknown command '%1 %2'\n%3").arg(noun, verb, ownerCliUsage()));
+        return usage(QCoreApplication::translate("OwnerCli", "unknown command '%1 %2'\n%3").arg(noun, verb, ownerCliUsage()));
     const bool needsId = noun == QLatin1String("partition") && verb != QLatin1String("create") && verb != QLatin1String("list");
     if (needsId && arg1.isEmpty())
-        return usage(tr("partition %1 needs a partition ID").arg(verb));
+        return usage(QCoreApplication::translate("OwnerCli", "partition %1 needs a partition ID").arg(verb));
     if (noun == QLatin1String("image") && verb == QLatin1String("add") && (arg1.isEmpty() || arg2.isEmpty()))
-        return usage(tr("image add needs NAME and DIR"));
+        return usage(QCoreApplication::translate("OwnerCli", "image add needs NAME and DIR"));
 
     // Validate arguments before connecting: a typo should not wait for the network.
     LendingConditions createConditions;
@@ -285,7 +280,7 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
             return failWith(r.error());
         reserve = *r;
     } else if (verb == QLatin1String("lend-direct") && !a.options.contains(QStringLiteral("--borrower-id"))) {
-        return usage(tr("partition lend-direct needs --borrower-id ID"));
+        return usage(QCoreApplication::translate("OwnerCli", "partition lend-direct needs --borrower-id ID"));
     }
 
     Result<Connection> conn = connectToAgent(a, defaultDataDir);
@@ -303,11 +298,11 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
                                  {QStringLiteral("virt_type"), m.virtType},
                                  {QStringLiteral("host_name"), m.hostName}}));
         } else {
-            out(tr("host       %1 (%2)").arg(m.host.toString(), m.hostName));
-            out(tr("reserve    %1").arg(m.reserve.toString()));
-            out(tr("allocated  %1").arg(m.allocated.toString()));
-            out(tr("available  %1").arg(m.available.toString()));
-            out(tr("libvirt    %1 (%2)").arg(m.libvirtUri, m.virtType));
+            out(QCoreApplication::translate("OwnerCli", "host       %1 (%2)").arg(m.host.toString(), m.hostName));
+            out(QCoreApplication::translate("OwnerCli", "reserve    %1").arg(m.reserve.toString()));
+            out(QCoreApplication::translate("OwnerCli", "allocated  %1").arg(m.allocated.toString()));
+            out(QCoreApplication::translate("OwnerCli", "available  %1").arg(m.available.toString()));
+            out(QCoreApplication::translate("OwnerCli", "libvirt    %1 (%2)").arg(m.libvirtUri, m.virtType));
         }
         return 0;
     };
@@ -324,7 +319,7 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
             out(json(QJsonObject{{QStringLiteral("images"), arr}}));
         } else {
             for (const ImageInfo &i : l.images)
-                out(QStringLiteral("%1  %2  %3 bytes").arg(i.name, i.sha256.left(16)).arg(i.sizeBytes));
+                out(QCoreApplication::translate("OwnerCli", "%1  %2  %3 bytes").arg(i.name, i.sha256.left(16)).arg(i.sizeBytes));
         }
         return 0;
     };
@@ -368,7 +363,7 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
             if (p.partitionId == arg1)
                 current = p.conditions;
         if (!current)
-            return failWith(Error(ErrorCode::NotFound, tr("no partition %1 on this machine").arg(arg1)));
+            return failWith(Error(ErrorCode::NotFound, QCoreApplication::translate("OwnerCli", "no partition %1 on this machine").arg(arg1)));
         Result<LendingConditions> c = conditionsFrom(a, *current, false);
         if (!c.ok())
             return failWith(c.error());
@@ -391,7 +386,7 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
         if (!r.ok())
             return failWith(r.error());
         out(asJson ? json(QJsonObject{{QStringLiteral("partition_id"), arg1}, {QStringLiteral("deleted"), true}})
-                   : tr("deleted %1").arg(arg1));
+                   : QCoreApplication::translate("OwnerCli", "deleted %1").arg(arg1));
         return 0;
     }
     // lend-direct
@@ -405,7 +400,7 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
                              {QStringLiteral("contract_id"), r->contractId},
                              {QStringLiteral("key"), keyHex}}));
     else
-        out(tr("partition %1 lent directly: contract %2, key %3 (hand it to the borrower; it is shown once)")
+        out(QCoreApplication::translate("OwnerCli", "partition %1 lent directly: contract %2, key %3 (hand it to the borrower; it is shown once)")
                 .arg(r->partitionId, r->contractId, keyHex));
     return 0;
 }

@@ -5,21 +5,16 @@
 namespace lendable::lender {
 
 namespace {
-QString tr(const char *s)
-{
-    return QCoreApplication::translate("PartitionMath", s);
-}
-
 QStringList shortfalls(const Resources &room, const Resources &wanted)
 {
     QStringList out;
     if (wanted.cpus > room.cpus)
-        out << tr("%1 CPUs wanted, %2 available").arg(wanted.cpus).arg(qMax(0, room.cpus));
+        out << QCoreApplication::translate("PartitionMath", "%1 CPUs wanted, %2 available").arg(wanted.cpus).arg(qMax(0, room.cpus));
     if (wanted.memoryMib > room.memoryMib)
-        out << tr("%1 memory wanted, %2 available")
+        out << QCoreApplication::translate("PartitionMath", "%1 memory wanted, %2 available")
                    .arg(formatSizeMib(wanted.memoryMib), formatSizeMib(qMax<qint64>(0, room.memoryMib)));
     if (wanted.diskMib > room.diskMib)
-        out << tr("%1 disk wanted, %2 available")
+        out << QCoreApplication::translate("PartitionMath", "%1 disk wanted, %2 available")
                    .arg(formatSizeMib(wanted.diskMib), formatSizeMib(qMax<qint64>(0, room.diskMib)));
     return out;
 }
@@ -28,11 +23,11 @@ QStringList shortfalls(const Resources &room, const Resources &wanted)
 Result<void> checkPartitionShape(const Resources &wanted)
 {
     if (wanted.anyNegative())
-        return Error(ErrorCode::InvalidArgument, tr("negative resources: %1").arg(wanted.toString()));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("PartitionMath", "negative resources: %1").arg(wanted.toString()));
     if (wanted.cpus < 1)
-        return Error(ErrorCode::InvalidArgument, tr("a partition needs at least 1 CPU"));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("PartitionMath", "a partition needs at least 1 CPU"));
     if (wanted.memoryMib < 64)
-        return Error(ErrorCode::InvalidArgument, tr("a partition needs at least 64M of memory"));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("PartitionMath", "a partition needs at least 64M of memory"));
     return {};
 }
 
@@ -43,7 +38,7 @@ Result<void> checkPartitionFits(const Resources &host, const Resources &reserve,
     const QStringList missing = shortfalls(room, wanted);
     if (!missing.isEmpty())
         return Error(ErrorCode::ResourceExhausted,
-                     tr("the machine cannot give that (host minus reserve minus other partitions): %1")
+                     QCoreApplication::translate("PartitionMath", "the machine cannot give that (host minus reserve minus other partitions): %1")
                          .arg(missing.join(QStringLiteral("; "))));
     return {};
 }
@@ -51,11 +46,11 @@ Result<void> checkPartitionFits(const Resources &host, const Resources &reserve,
 Result<void> checkReserve(const Resources &host, const Resources &reserve, const Resources &allocated)
 {
     if (reserve.anyNegative())
-        return Error(ErrorCode::InvalidArgument, tr("negative reserve: %1").arg(reserve.toString()));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("PartitionMath", "negative reserve: %1").arg(reserve.toString()));
     const QStringList missing = shortfalls(host - allocated, reserve);
     if (!missing.isEmpty())
         return Error(ErrorCode::ResourceExhausted,
-                     tr("that reserve does not fit beside the lendable partitions: %1").arg(missing.join(QStringLiteral("; "))));
+                     QCoreApplication::translate("PartitionMath", "that reserve does not fit beside the lendable partitions: %1").arg(missing.join(QStringLiteral("; "))));
     return {};
 }
 

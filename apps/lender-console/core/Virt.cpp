@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QHostInfo>
 #include <QMetaObject>
+#include <QPointer>
 
 #include <atomic>
 #include <sys/statvfs.h>
@@ -18,6 +19,20 @@ namespace {
 void quietErrorHandler(void *, virErrorPtr) {}
 
 void eventTick(int, void *) {}
+
+Result<void> destroyByName(virConnectPtr conn, const QString &name)
+{
+    const QByteArray utf8 = name.toUtf8();
+    DomainRef d(virDomainLookupByName(conn, utf8.constData()));
+    if (!d)
+        return {};
+    if (virDomainDestroy(d.get()) < 0) {
+        // It may have ended between lookup and destroy.
+        if (DomainRef again(virDomainLookupByName(conn, utf8.constData())); again && virDomainIsActive(again.get()) == 1)
+            return virtError(QStringLiteral("cannot stop domain %1").arg(name));
+    }
+    return {};
+}
 } // namespace
 
 Error virtError(const QString &what)
@@ -166,15 +181,27 @@ Result<QString> VirtConnection::liveXml(virDomainPtr domain) const
 
 Result<void> VirtConnection::destroy(const QString &name)
 {
-    DomainRef d = lookup(name);
-    if (!d)
-        return {};
-    if (virDomainDestroy(d.get()) < 0) {
-        // It may have ended between lookup and destroy.
-        if (DomainRef again = lookup(name); again && virDomainIsActive(again.get()) == 1)
-            return virtError(QStringLiteral("cannot stop domain %1").arg(name));
-    }
-    return {};
+    return destroyByName(m_conn, name);
+}
+
+void VirtConnection::destroyInBackground(const QString &name, QObject *context, std::function<void(Result<void>)> done)
+{
+    // libvirt connections may be used from several threads; the extra reference keeps this
+    // one open until the worker is done, even if the VirtConnection goes first.
+    virConnectRef(m_conn);
+    std::thread([conn = m_conn, bridge = m_bridge, ctx = QPointer<QObject>(context), name, done = std::move(done)] {
+        const Result<void> r = destroyByName(conn, name);
+        virConnectClose(conn);
+        std::lock_guard lock(bridge->mutex);
+        if (VirtConnection *target = bridge->target)
+            QMetaObject::invokeMethod(
+                target,
+                [ctx, done, r] {
+                    if (ctx)
+                        done(r);
+                },
+                Qt::QueuedConnection);
+    }).detach();
 }
 
 void VirtConnection::registerEvents()

@@ -78,6 +78,10 @@ public:
     Result<QString> liveXml(virDomainPtr domain) const;
     /// Destroys a domain if it is still running; success if it is already gone.
     Result<void> destroy(const QString &name);
+    /// The same on a worker thread: libvirt's teardown of a QEMU process takes a while
+    /// (SIGTERM, wait, relabel, cgroups) and must not stall the agent's event loop. `done`
+    /// runs on this connection's thread, unless `context` is gone by then.
+    void destroyInBackground(const QString &name, QObject *context, std::function<void(Result<void>)> done);
 
     /// Lifecycle and tunable events of every domain; runs on the owning thread.
     void setEventHandler(std::function<void(const DomainEvent &)> handler) { m_eventHandler = std::move(handler); }

@@ -1,0 +1,152 @@
+#include "ImageFetcher.h"
+
+#include "MarketLink.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QProcess>
+#include <QTemporaryDir>
+
+namespace lendable::lender {
+
+using namespace lendable::protocol;
+
+ImageFetcher::ImageFetcher(MarketLink *market, ImageStore *store, QString workDir, QObject *parent)
+    : QObject(parent)
+    , m_market(market)
+    , m_store(store)
+    , m_workDir(std::move(workDir))
+{
+}
+
+ImageFetcher::~ImageFetcher()
+{
+    if (m_part.isOpen())
+        m_part.remove();
+}
+
+void ImageFetcher::fetch(const QString &name, Progress progress, Done done)
+{
+    m_name = name;
+    m_progress = std::move(progress);
+    m_done = std::move(done);
+    m_offset = 0;
+    m_info = {};
+    m_hash.reset();
+    if (!ImageStore::isValidName(name)) {
+        finish(Error(ErrorCode::InvalidArgument, tr("'%1' is not an image name").arg(name)));
+        return;
+    }
+    if (!m_market) {
+        finish(Error(ErrorCode::NotFound, tr("image %1 is not held here and no market is connected to fetch it from").arg(name)));
+        return;
+    }
+    if (!QDir().mkpath(m_workDir)) {
+        finish(Error(ErrorCode::IoError, tr("cannot create %1").arg(m_workDir)));
+        return;
+    }
+    m_part.setFileName(m_workDir + QStringLiteral("/%1.tar.part").arg(name));
+    if (!m_part.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        finish(Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(m_part.fileName(), m_part.errorString())));
+        return;
+    }
+    requestNext();
+}
+
+void ImageFetcher::requestNext()
+{
+    FetchImage req;
+    // The first chunk names the image; later ones pin the exact archive the market announced.
+    if (m_info.sha256.isEmpty())
+        req.name = m_name;
+    else
+        req.sha256 = m_info.sha256;
+    req.offset = m_offset;
+    req.length = kChunkBytes;
+    if (!m_market) {
+        finish(Error(ErrorCode::ConnectionClosed, tr("the market went away while image %1 was downloading").arg(m_name)));
+        return;
+    }
+    m_market->request<ImageChunk>(req, this, [this](Result<ImageChunk> chunk) {
+        if (!chunk.ok()) {
+            finish(Error(chunk.error().code, tr("cannot download image %1 from the market: %2").arg(m_name, chunk.error().message)));
+            return;
+        }
+        if (m_info.sha256.isEmpty()) {
+            m_info = chunk->image;
+            if (m_info.sha256.size() != 64 || m_info.sizeBytes <= 0) {
+                finish(Error(ErrorCode::BadPayload, tr("the market described image %1 badly").arg(m_name)));
+                return;
+            }
+        } else if (chunk->image.sha256 != m_info.sha256) {
+            finish(Error(ErrorCode::BadPayload, tr("the market switched images in the middle of the download")));
+            return;
+        }
+        if (chunk->offset != m_offset || (chunk->data.isEmpty() && m_offset < m_info.sizeBytes)
+            || m_offset + chunk->data.size() > m_info.sizeBytes) {
+            finish(Error(ErrorCode::BadPayload, tr("the market sent a chunk of image %1 that does not fit (offset %2, %3 bytes)")
+                                                    .arg(m_name)
+                                                    .arg(chunk->offset)
+                                                    .arg(chunk->data.size())));
+            return;
+        }
+        if (m_part.write(chunk->data) != chunk->data.size()) {
+            finish(Error(ErrorCode::DiskFull, tr("cannot write %1: %2").arg(m_part.fileName(), m_part.errorString())));
+            return;
+        }
+        m_hash.addData(chunk->data);
+        m_offset += chunk->data.size();
+        if (m_progress)
+            m_progress(m_offset, m_info.sizeBytes);
+        if (m_offset < m_info.sizeBytes) {
+            requestNext();
+            return;
+        }
+        if (!m_part.flush()) {
+            finish(Error(ErrorCode::DiskFull, tr("cannot write %1: %2").arg(m_part.fileName(), m_part.errorString())));
+            return;
+        }
+        m_part.close();
+        if (QString::fromLatin1(m_hash.result().toHex()) != m_info.sha256) {
+            finish(Error(ErrorCode::BadPayload, tr("image %1 from the market does not match its SHA-256 %2; discarded")
+                                                    .arg(m_name, m_info.sha256)));
+            return;
+        }
+        finish(unpackAndAdd());
+    });
+}
+
+Result<ImageEntry> ImageFetcher::unpackAndAdd()
+{
+    QTemporaryDir unpacked(m_workDir + QStringLiteral("/unpack-XXXXXX"));
+    if (!unpacked.isValid())
+        return Error(ErrorCode::IoError, tr("cannot create a directory under %1").arg(m_workDir));
+    // GNU tar keeps members inside the target (it drops leading '/' and refuses '..').
+    QProcess tar;
+    tar.start(QStringLiteral("tar"), {QStringLiteral("-xf"), m_part.fileName(), QStringLiteral("-C"), unpacked.path(),
+                                      QStringLiteral("--no-same-owner"), QStringLiteral("--no-same-permissions")});
+    if (!tar.waitForFinished(120'000) || tar.exitStatus() != QProcess::NormalExit || tar.exitCode() != 0)
+        return Error(ErrorCode::BadPayload, tr("cannot unpack image %1: %2").arg(m_name, QString::fromLocal8Bit(tar.readAllStandardError()).trimmed()));
+    // The archive holds the image directory's files, at its top or in one directory.
+    QString dir = unpacked.path();
+    if (!QFile::exists(dir + QStringLiteral("/image.json"))) {
+        const QStringList subdirs = QDir(dir).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        if (subdirs.size() == 1 && QFile::exists(dir + QLatin1Char('/') + subdirs.first() + QStringLiteral("/image.json")))
+            dir += QLatin1Char('/') + subdirs.first();
+        else
+            return Error(ErrorCode::BadPayload, tr("image %1 from the market has no image.json").arg(m_name));
+    }
+    // ImageStore::add checks every file against image.json before taking the image.
+    return m_store->add(m_name, dir);
+}
+
+void ImageFetcher::finish(Result<ImageEntry> result)
+{
+    if (m_part.isOpen())
+        m_part.close();
+    QFile::remove(m_part.fileName());
+    if (Done done = std::exchange(m_done, {}))
+        done(std::move(result));
+}
+
+} // namespace lendable::lender

@@ -1,0 +1,163 @@
+// Third embodiment: a lender that lacks an OS image downloads it from the market's image
+// store in chunks, checks the archive's SHA-256 and every file against image.json, and only
+// then adds it. A market that sends something else is refused and nothing is kept.
+
+#include "ImageFetcher.h"
+#include "MarketLink.h"
+#include "MarketService.h"
+#include "protocol/Dispatcher.h"
+#include "protocol/Server.h"
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lendable;
+using namespace lendable::protocol;
+
+namespace {
+Identity makeIdentity(const QString &name)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return Identity::generate(name, now.addDays(-1), now.addDays(1)).value();
+}
+
+QByteArray randomBytes(qsizetype n)
+{
+    QByteArray b(n, Qt::Uninitialized);
+    QRandomGenerator rng(7);
+    for (char &c : b)
+        c = char(rng.bounded(256));
+    return b;
+}
+
+/// A small image directory in the real format (installer/os-images/README.md).
+bool writeImage(const QString &dir, qsizetype kernelBytes)
+{
+    const QByteArray kernel = randomBytes(kernelBytes);
+    const QByteArray initrd = randomBytes(4096);
+    QFile k(dir + QStringLiteral("/vmlinuz")), i(dir + QStringLiteral("/initramfs.img"));
+    if (!k.open(QIODevice::WriteOnly) || !i.open(QIODevice::WriteOnly))
+        return false;
+    k.write(kernel);
+    i.write(initrd);
+    auto sha = [](const QByteArray &b) { return QString::fromLatin1(QCryptographicHash::hash(b, QCryptographicHash::Sha256).toHex()); };
+    QJsonObject o{{QStringLiteral("formatVersion"), 1},
+                  {QStringLiteral("name"), QStringLiteral("tiny")},
+                  {QStringLiteral("kernel"), QStringLiteral("vmlinuz")},
+                  {QStringLiteral("initrd"), QStringLiteral("initramfs.img")},
+                  {QStringLiteral("cmdline"), QStringLiteral("console=ttyS0")},
+                  {QStringLiteral("minMemoryMiB"), 128},
+                  {QStringLiteral("sha256"), QJsonObject{{QStringLiteral("vmlinuz"), sha(kernel)}, {QStringLiteral("initramfs.img"), sha(initrd)}}},
+                  {QStringLiteral("size"), QJsonObject{{QStringLiteral("vmlinuz"), kernel.size()}, {QStringLiteral("initramfs.img"), initrd.size()}}},
+                  {QStringLiteral("initContract"), 1}};
+    QFile j(dir + QStringLiteral("/image.json"));
+    return j.open(QIODevice::WriteOnly) && j.write(QJsonDocument(o).toJson()) > 0;
+}
+} // namespace
+
+class TestImageFetch : public QObject {
+    Q_OBJECT
+private slots:
+    void downloadsVerifiesAndAdds();
+    void refusesWhatDoesNotMatchItsHash();
+    void unknownImageIsATypedError();
+};
+
+void TestImageFetch::downloadsVerifiesAndAdds()
+{
+    QTemporaryDir dir;
+    QDir().mkpath(dir.filePath(QStringLiteral("src")));
+    QVERIFY(writeImage(dir.filePath(QStringLiteral("src")), 2'500'000)); // three 1 MiB chunks
+    QProcess tar;
+    tar.start(QStringLiteral("tar"), {QStringLiteral("-cf"), dir.filePath(QStringLiteral("tiny.tar")), QStringLiteral("-C"),
+                                      dir.filePath(QStringLiteral("src")), QStringLiteral(".")});
+    QVERIFY(tar.waitForFinished() && tar.exitCode() == 0);
+
+    market::MarketConfig config;
+    config.dataDir = dir.filePath(QStringLiteral("market"));
+    const Identity marketIdentity = makeIdentity(QStringLiteral("market"));
+    market::MarketService market(marketIdentity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), config);
+    QVERIFY(market.listen(QHostAddress::LocalHost, 0).ok());
+    QVERIFY(market.addImage(QStringLiteral("tiny"), dir.filePath(QStringLiteral("tiny.tar"))).ok());
+
+    lender::MarketLink link(makeIdentity(QStringLiteral("lender")),
+                            lender::MarketEndpoint::parse(QStringLiteral("127.0.0.1:%1").arg(market.serverPort()), marketIdentity.nodeId()).value());
+    link.start();
+    lender::ImageStore store(dir.filePath(QStringLiteral("lender/images")));
+    QVERIFY(!store.find(QStringLiteral("tiny")).ok());
+    lender::ImageFetcher fetcher(&link, &store, dir.filePath(QStringLiteral("lender/images/.incoming")));
+    std::optional<Result<lender::ImageEntry>> done;
+    QList<qint64> progress;
+    fetcher.fetch(QStringLiteral("tiny"), [&](qint64 d, qint64) { progress.append(d); },
+                  [&](Result<lender::ImageEntry> r) { done.emplace(std::move(r)); });
+    QTRY_VERIFY_WITH_TIMEOUT(done.has_value(), 30000);
+    QVERIFY2(done->ok(), qPrintable(done->error().toString()));
+    QVERIFY(progress.size() >= 3);
+    QVERIFY(store.find(QStringLiteral("tiny")).ok());
+    QFile original(dir.filePath(QStringLiteral("src/vmlinuz"))), copy(store.find(QStringLiteral("tiny"))->directory + QStringLiteral("/vmlinuz"));
+    QVERIFY(original.open(QIODevice::ReadOnly) && copy.open(QIODevice::ReadOnly));
+    QVERIFY(original.readAll() == copy.readAll());
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("lender/images/.incoming/tiny.tar.part"))));
+    market.shutdown();
+}
+
+void TestImageFetch::refusesWhatDoesNotMatchItsHash()
+{
+    // A market that announces one SHA-256 and sends other bytes.
+    QTemporaryDir dir;
+    const Identity marketIdentity = makeIdentity(QStringLiteral("lying market"));
+    HandshakeConfig config;
+    config.localRole = QStringLiteral("market");
+    Server server(marketIdentity, config);
+    Dispatcher dispatcher;
+    dispatcher.onCall<FetchImage, ImageChunk>([](const FetchImage &req, const RequestContext &) -> Result<ImageChunk> {
+        ImageChunk c;
+        c.image = ImageInfo{QStringLiteral("tiny"), QString(64, QLatin1Char('a')), 1000};
+        c.offset = req.offset;
+        c.data = QByteArray(int(qMin<qint64>(1000 - req.offset, 400)), 'x');
+        return c;
+    });
+    connect(&server, &Server::channelEstablished, this, [&](Channel *c) { dispatcher.attach(c); });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0).ok());
+    lender::MarketLink link(makeIdentity(QStringLiteral("lender")),
+                            lender::MarketEndpoint::parse(QStringLiteral("127.0.0.1:%1").arg(server.serverPort()), marketIdentity.nodeId()).value());
+    link.start();
+    lender::ImageStore store(dir.filePath(QStringLiteral("images")));
+    lender::ImageFetcher fetcher(&link, &store, dir.filePath(QStringLiteral("incoming")));
+    std::optional<Result<lender::ImageEntry>> done;
+    fetcher.fetch(QStringLiteral("tiny"), {}, [&](Result<lender::ImageEntry> r) { done.emplace(std::move(r)); });
+    QTRY_VERIFY_WITH_TIMEOUT(done.has_value(), 30000);
+    QVERIFY(!done->ok());
+    QCOMPARE(done->error().code, ErrorCode::BadPayload);
+    QVERIFY(done->error().message.contains(QStringLiteral("SHA-256")));
+    QVERIFY(!store.find(QStringLiteral("tiny")).ok());
+    QVERIFY(QDir(dir.filePath(QStringLiteral("incoming"))).entryList(QDir::Files).isEmpty());
+}
+
+void TestImageFetch::unknownImageIsATypedError()
+{
+    QTemporaryDir dir;
+    market::MarketConfig config;
+    config.dataDir = dir.filePath(QStringLiteral("market"));
+    const Identity marketIdentity = makeIdentity(QStringLiteral("market"));
+    market::MarketService market(marketIdentity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), config);
+    QVERIFY(market.listen(QHostAddress::LocalHost, 0).ok());
+    lender::MarketLink link(makeIdentity(QStringLiteral("lender")),
+                            lender::MarketEndpoint::parse(QStringLiteral("127.0.0.1:%1").arg(market.serverPort()), marketIdentity.nodeId()).value());
+    link.start();
+    lender::ImageStore store(dir.filePath(QStringLiteral("images")));
+    lender::ImageFetcher fetcher(&link, &store, dir.filePath(QStringLiteral("incoming")));
+    std::optional<Result<lender::ImageEntry>> done;
+    fetcher.fetch(QStringLiteral("no-such-os"), {}, [&](Result<lender::ImageEntry> r) { done.emplace(std::move(r)); });
+    QTRY_VERIFY_WITH_TIMEOUT(done.has_value(), 30000);
+    QCOMPARE(done->error().code, ErrorCode::NotFound);
+    market.shutdown();
+}
+
+QTEST_GUILESS_MAIN(TestImageFetch)
+#include "TestImageFetch.moc"
