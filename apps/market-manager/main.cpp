@@ -1,11 +1,16 @@
 // Market Manager launcher. Links no Widgets: the headless and CLI modes run here, and the
 // desktop app (market-manager-gui) is exec'd only when a window is wanted.
 
+#include "ImageImport.h"
 #include "MarketService.h"
 #include "app/AppSupport.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
 #include <QSocketNotifier>
 
 #include <cerrno>
@@ -18,34 +23,32 @@ using namespace lendable;
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("main", text);
-}
-
-// SIGTERM/SIGINT arrive on a self-pipe: the handler only write()s one byte (async-signal-
-// safe), and a QSocketNotifier turns that into an orderly quit on the event loop.
+// SIGTERM/SIGINT (and SIGUSR1 with --stats-file) arrive on a self-pipe: the handler only
+// write()s the signal's number (async-signal-safe), and a QSocketNotifier turns that into an
+// orderly quit, or a stats dump, on the event loop.
 int g_signalPipe[2] = {-1, -1};
 
-void onSignal(int)
+void onSignal(int sig)
 {
     const int saved = errno;
-    const char byte = 1;
+    const char byte = static_cast<char>(sig);
     [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &byte, 1);
     errno = saved;
 }
 
-Result<void> installSignalHandlers()
+Result<void> installSignalHandlers(bool withStats)
 {
     if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
-        return Error(ErrorCode::IoError, tr("cannot create the signal pipe: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
+        return Error(ErrorCode::IoError, QCoreApplication::translate("main", "cannot create the signal pipe: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
     struct sigaction action = {};
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
-    for (int sig : {SIGTERM, SIGINT}) {
+    for (int sig : {SIGTERM, SIGINT, SIGUSR1}) {
+        if (sig == SIGUSR1 && !withStats)
+            continue;
         if (::sigaction(sig, &action, nullptr) != 0)
-            return Error(ErrorCode::IoError, tr("cannot install a signal handler: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
+            return Error(ErrorCode::IoError, QCoreApplication::translate("main", "cannot install a signal handler: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
     }
     return {};
 }
@@ -60,7 +63,7 @@ Result<Endpoint> parseEndpoint(const QString &text)
 {
     const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
     const auto bad = [&] {
-        return Error(ErrorCode::InvalidArgument, tr("'%1' is not ADDR:PORT (for example 0.0.0.0:7400)").arg(text));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "'%1' is not ADDR:PORT (for example 0.0.0.0:7400)").arg(text));
     };
     if (colon < 0)
         return bad();
@@ -88,12 +91,24 @@ Result<int> parsePercent(const QString &text)
     Result<Money> m = Money::parse(text);
     if (!m || m->isNegative() || m->micros() > 100 * Money::kMicrosPerUnit || m->micros() % 10'000 != 0)
         return Error(ErrorCode::InvalidArgument,
-                     tr("'%1' is not a fee percentage between 0 and 100 with at most two decimals").arg(text));
+                     QCoreApplication::translate("main", "'%1' is not a fee percentage between 0 and 100 with at most two decimals").arg(text));
     return static_cast<int>(m->micros() / 10'000);
 }
 
+// The request timings (MarketService::requestStats()) and the process's own figures, as one
+// JSON object replaced atomically, so a reader never sees half a file.
+void writeStats(const market::MarketService &service, const QString &path)
+{
+    QJsonObject stats = service.requestStats();
+    stats.insert(QStringLiteral("pid"), static_cast<qint64>(QCoreApplication::applicationPid()));
+    stats.insert(QStringLiteral("writtenAtMs"), QDateTime::currentMSecsSinceEpoch());
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly) || out.write(QJsonDocument(stats).toJson(QJsonDocument::Compact)) < 0 || !out.commit())
+        std::fprintf(stderr, "market-manager: cannot write the stats file %s: %s\n", qPrintable(path), qPrintable(out.errorString()));
+}
+
 int runHeadless(const QString &dataDir, const QString &listenText, const QString &databaseUrl, const QStringList &adminIds,
-                const QString &feePercent, const QString &heartbeatS)
+                const QString &feePercent, const QString &heartbeatS, const QString &statsFile, const QStringList &images)
 {
     Result<Endpoint> endpoint = parseEndpoint(listenText);
     if (!endpoint)
@@ -102,7 +117,7 @@ int runHeadless(const QString &dataDir, const QString &listenText, const QString
     config.dataDir = dataDir;
     for (const QString &id : adminIds) {
         if (!Identity::isValidNodeId(id.toLower()))
-            return app::fail(Error(ErrorCode::InvalidArgument, tr("'%1' is not a node ID (64 hex characters)").arg(id)));
+            return app::fail(Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "'%1' is not a node ID (64 hex characters)").arg(id)));
         config.adminIds.append(id.toLower());
     }
     if (!feePercent.isEmpty()) {
@@ -115,15 +130,15 @@ int runHeadless(const QString &dataDir, const QString &listenText, const QString
         bool ok = false;
         const double s = heartbeatS.toDouble(&ok);
         if (!ok || s < 0.1 || s > 86'400)
-            return app::fail(Error(ErrorCode::InvalidArgument, tr("'%1' is not a heartbeat timeout in seconds").arg(heartbeatS)));
+            return app::fail(Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "'%1' is not a heartbeat timeout in seconds").arg(heartbeatS)));
         config.heartbeatTimeoutMs = static_cast<int>(s * 1000);
     }
     if (!QDir().mkpath(dataDir))
-        return app::fail(Error(ErrorCode::IoError, tr("cannot create the data directory %1").arg(dataDir)));
+        return app::fail(Error(ErrorCode::IoError, QCoreApplication::translate("main", "cannot create the data directory %1").arg(dataDir)));
     Result<Identity> identity = Identity::loadOrCreate(dataDir, QStringLiteral("market"));
     if (!identity)
         return app::fail(identity.error());
-    if (auto handlers = installSignalHandlers(); !handlers)
+    if (auto handlers = installSignalHandlers(!statsFile.isEmpty()); !handlers)
         return app::fail(handlers.error());
 
     const QString url = databaseUrl.isEmpty() ? QStringLiteral("sqlite:") + QDir(dataDir).filePath(QStringLiteral("market.db"))
@@ -131,13 +146,34 @@ int runHeadless(const QString &dataDir, const QString &listenText, const QString
     market::MarketService service(*identity, url, config);
     if (auto listening = service.listen(endpoint->address, endpoint->port); !listening)
         return app::fail(listening.error());
+    for (const QString &spec : images) {
+        const qsizetype eq = spec.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return app::fail(Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--image wants NAME=DIR, not '%1'").arg(spec)));
+        Result<protocol::ImageInfo> added = market::importImageDirectory(service, spec.left(eq), spec.mid(eq + 1));
+        if (!added)
+            return app::fail(added.error());
+        std::printf("image %s %s (%lld bytes)\n", qPrintable(added->name), qPrintable(added->sha256), static_cast<long long>(added->sizeBytes));
+    }
 
     QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [] {
+    QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [&service, statsFile] {
         char buffer[16];
-        while (::read(g_signalPipe[0], buffer, sizeof buffer) > 0) {
+        bool quit = false;
+        bool dump = false;
+        ssize_t n = 0;
+        while ((n = ::read(g_signalPipe[0], buffer, sizeof buffer)) > 0) {
+            for (ssize_t i = 0; i < n; ++i) {
+                if (buffer[i] == SIGUSR1)
+                    dump = true;
+                else
+                    quit = true;
+            }
         }
-        QCoreApplication::quit();
+        if (dump)
+            writeStats(service, statsFile);
+        if (quit)
+            QCoreApplication::quit();
     });
 
     const QString shownAddress = service.serverAddress().protocol() == QAbstractSocket::IPv6Protocol
@@ -162,22 +198,26 @@ int main(int argc, char *argv[])
     lendable::app::setApplicationInfo(QStringLiteral("market-manager"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Lendable Market Manager: the market service (resource database, contracts, billing) and its desktop app."));
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Lendable Market Manager: the market service (resource database, contracts, billing) and its desktop app."));
     const lendable::app::CommonOptions common;
     common.addTo(parser);
-    const QCommandLineOption headless(QStringList{QStringLiteral("headless")}, tr("Run the market service without a window until SIGTERM/SIGINT."));
+    const QCommandLineOption headless(QStringList{QStringLiteral("headless")}, QCoreApplication::translate("main", "Run the market service without a window until SIGTERM/SIGINT."));
     parser.addOption(headless);
-    const QCommandLineOption listen(QStringList{QStringLiteral("listen")}, tr("Address to serve the protocol on (headless default 0.0.0.0:7400; port 0 = any free port)."), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption listen(QStringList{QStringLiteral("listen")}, QCoreApplication::translate("main", "Address to serve the protocol on (headless default 0.0.0.0:7400; port 0 = any free port)."), QStringLiteral("ADDR:PORT"));
     parser.addOption(listen);
-    const QCommandLineOption database(QStringList{QStringLiteral("database")}, tr("Database URL: sqlite:PATH (default: market.db in the data directory) or postgresql://… (shared by several market processes)."), QStringLiteral("URL"));
+    const QCommandLineOption database(QStringList{QStringLiteral("database")}, QCoreApplication::translate("main", "Database URL: sqlite:PATH (default: market.db in the data directory) or postgresql://… (shared by several market processes)."), QStringLiteral("URL"));
     parser.addOption(database);
-    const QCommandLineOption adminId(QStringList{QStringLiteral("admin-id")}, tr("Node ID allowed to administer the market (repeatable)."), QStringLiteral("ID"));
+    const QCommandLineOption adminId(QStringList{QStringLiteral("admin-id")}, QCoreApplication::translate("main", "Node ID allowed to administer the market (repeatable)."), QStringLiteral("ID"));
     parser.addOption(adminId);
-    const QCommandLineOption feePercent(QStringList{QStringLiteral("fee-percent")}, tr("Market fee in percent of each charge (default 10)."), QStringLiteral("PERCENT"));
+    const QCommandLineOption feePercent(QStringList{QStringLiteral("fee-percent")}, QCoreApplication::translate("main", "Market fee in percent of each charge (default 10)."), QStringLiteral("PERCENT"));
     parser.addOption(feePercent);
-    const QCommandLineOption heartbeat(QStringList{QStringLiteral("heartbeat-timeout")}, tr("Seconds without a message after which a lender is offline (default 30)."), QStringLiteral("SECONDS"));
+    const QCommandLineOption heartbeat(QStringList{QStringLiteral("heartbeat-timeout")}, QCoreApplication::translate("main", "Seconds without a message after which a lender is offline (default 30)."), QStringLiteral("SECONDS"));
     parser.addOption(heartbeat);
-    const QCommandLineOption connect(QStringList{QStringLiteral("connect")}, tr("Attach the desktop app to a running market as admin."), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption statsFile(QStringList{QStringLiteral("stats-file")}, QCoreApplication::translate("main", "Headless: on SIGUSR1, write the server-side request timings (JSON) to this file (market-bench reads it)."), QStringLiteral("PATH"));
+    parser.addOption(statsFile);
+    const QCommandLineOption image(QStringList{QStringLiteral("image")}, QCoreApplication::translate("main", "Headless: serve the OS image in DIR to lenders as NAME (repeatable)."), QStringLiteral("NAME=DIR"));
+    parser.addOption(image);
+    const QCommandLineOption connect(QStringList{QStringLiteral("connect")}, QCoreApplication::translate("main", "Attach the desktop app to a running market as admin."), QStringLiteral("ADDR:PORT"));
     parser.addOption(connect);
     parser.process(app);
 
@@ -186,6 +226,7 @@ int main(int argc, char *argv[])
         return lendable::app::printNodeId(dataDir, QStringLiteral("market"));
     if (parser.isSet(headless))
         return runHeadless(dataDir, parser.isSet(listen) ? parser.value(listen) : QStringLiteral("0.0.0.0:7400"),
-                           parser.value(database), parser.values(adminId), parser.value(feePercent), parser.value(heartbeat));
+                           parser.value(database), parser.values(adminId), parser.value(feePercent), parser.value(heartbeat),
+                           parser.value(statsFile), parser.values(image));
     return lendable::app::execGui(QStringLiteral("market-manager-gui"));
 }

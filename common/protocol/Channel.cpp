@@ -1,6 +1,7 @@
 #include "Channel.h"
 
 #include <QDateTime>
+#include <QTimerEvent>
 
 namespace lendable::protocol {
 
@@ -19,12 +20,27 @@ Channel::Channel(Side side, HandshakeConfig config, QObject *parent)
     , m_config(std::move(config))
     , m_reader(m_config.maxFrameBytes)
 {
-    m_sweep.setInterval(kSweepIntervalMs);
-    connect(&m_sweep, &QTimer::timeout, this, &Channel::sweepTimeouts);
-    m_helloTimer.setSingleShot(true);
-    connect(&m_helloTimer, &QTimer::timeout, this, [this] {
+}
+
+void Channel::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() == m_sweepTimer) {
+        sweepTimeouts();
+    } else if (event->timerId() == m_helloTimer) {
+        killTimer(m_helloTimer);
+        m_helloTimer = 0;
         close(Error(ErrorCode::Timeout, tr("no Hello exchange within %1 ms").arg(m_config.handshakeTimeoutMs)));
-    });
+    } else {
+        QObject::timerEvent(event);
+    }
+}
+
+void Channel::stopTimer(int &id)
+{
+    if (id != 0) {
+        killTimer(id);
+        id = 0;
+    }
 }
 
 Channel::~Channel()
@@ -71,8 +87,8 @@ void Channel::close(const Error &reason)
         return;
     m_closed = true;
     m_closeReason = reason.isError() ? reason : Error(ErrorCode::ConnectionClosed, tr("the connection was closed"));
-    m_sweep.stop();
-    m_helloTimer.stop();
+    stopTimer(m_sweepTimer);
+    stopTimer(m_helloTimer);
     failAllPending(m_closeReason);
     closeTransport();
     emit closed(m_closeReason);
@@ -84,7 +100,7 @@ void Channel::transportReady(const QString &peerId)
         return;
     m_peerId = peerId;
     m_transportReady = true;
-    m_helloTimer.start(m_config.handshakeTimeoutMs);
+    m_helloTimer = startTimer(m_config.handshakeTimeoutMs);
     if (m_side == Side::Client) {
         Hello hello;
         hello.protocolVersion = kProtocolVersion;
@@ -124,7 +140,7 @@ void Channel::transportReady(const QString &peerId)
                                 return;
                             }
                             m_peerRole = welcome->role;
-                            m_helloTimer.stop();
+                            stopTimer(m_helloTimer);
                             m_established = true;
                             emit established();
                         },
@@ -191,8 +207,8 @@ void Channel::requestEnvelope(Envelope envelope, QObject *context, std::function
     p.hasContext = context != nullptr;
     p.deadlineMs = nowMs() + timeoutMs;
     m_pending.insert(id, std::move(p));
-    if (!m_sweep.isActive())
-        m_sweep.start();
+    if (m_sweepTimer == 0)
+        m_sweepTimer = startTimer(kSweepIntervalMs);
     sendEnvelope(envelope);
 }
 
@@ -205,7 +221,7 @@ void Channel::handleEnvelope(Envelope envelope)
         Pending p = std::move(*it);
         m_pending.erase(it);
         if (m_pending.isEmpty())
-            m_sweep.stop();
+            stopTimer(m_sweepTimer);
         if (!p.hasContext || p.context)
             p.callback(std::move(envelope));
         return;
@@ -276,7 +292,7 @@ void Channel::handleHello(const Envelope &envelope)
     welcome.software = m_config.software;
     welcome.nodeId = m_config.localNodeId;
     reply(envelope.id, welcome);
-    m_helloTimer.stop();
+    stopTimer(m_helloTimer);
     m_established = true;
     emit established();
 }
@@ -295,7 +311,7 @@ void Channel::sweepTimeouts()
             p.callback(Error(ErrorCode::Timeout, tr("no answer from %1 in time").arg(peerAddress())));
     }
     if (m_pending.isEmpty())
-        m_sweep.stop();
+        stopTimer(m_sweepTimer);
 }
 
 void Channel::failAllPending(const Error &error)

@@ -139,6 +139,7 @@ protected:
     virtual void closeTransport() = 0;
     const HandshakeConfig &config() const { return m_config; }
     bool isTransportReady() const { return m_transportReady; }
+    void timerEvent(QTimerEvent *event) override;
 
 private:
     struct Pending {
@@ -154,6 +155,7 @@ private:
     void handleEnvelope(Envelope envelope);
     void handleHello(const Envelope &envelope);
     void sweepTimeouts();
+    void stopTimer(int &id);
     void failAllPending(const Error &error);
 
     Side m_side;
@@ -168,8 +170,10 @@ private:
     Error m_closeReason;
     quint64 m_nextId = 1;
     QHash<quint64, Pending> m_pending;
-    QTimer m_sweep;
-    QTimer m_helloTimer;
+    // Plain timer IDs rather than QTimer members: a market holds thousands of idle channels,
+    // and a QTimer is a QObject with its private data and connections (market-bench).
+    int m_sweepTimer = 0; // running only while requests are pending
+    int m_helloTimer = 0; // running only until the Hello exchange completes
 };
 
 } // namespace lendable::protocol

@@ -1,6 +1,7 @@
 #include "SslChannel.h"
 
 #include <QSslConfiguration>
+#include <QTimerEvent>
 
 namespace lendable::protocol {
 
@@ -83,7 +84,10 @@ SslChannel *SslChannel::connectTo(const QString &host, quint16 port, const Ident
         socket->ignoreSslErrors();
     });
     connect(socket, &QSslSocket::encrypted, channel, [channel, socket] {
-        channel->m_connectTimer.stop();
+        if (channel->m_connectTimer != 0) {
+            channel->killTimer(channel->m_connectTimer);
+            channel->m_connectTimer = 0;
+        }
         // Pin again here: a certificate that raised no TLS error still has to be the pinned one.
         const QString id = Identity::nodeIdOf(socket->peerCertificate());
         if (id != channel->m_expectedPeerId) {
@@ -102,13 +106,7 @@ SslChannel *SslChannel::connectTo(const QString &host, quint16 port, const Ident
         });
         return channel;
     }
-    channel->m_connectTimer.setSingleShot(true);
-    connect(&channel->m_connectTimer, &QTimer::timeout, channel, [channel] {
-        channel->close(Error(ErrorCode::Timeout, tr("no TLS connection to %1 within %2 ms")
-                                                     .arg(channel->m_address)
-                                                     .arg(channel->config().handshakeTimeoutMs)));
-    });
-    channel->m_connectTimer.start(channel->config().handshakeTimeoutMs);
+    channel->m_connectTimer = channel->startTimer(channel->config().handshakeTimeoutMs);
     socket->connectToHostEncrypted(host, port);
     return channel;
 }
@@ -136,6 +134,10 @@ QString SslChannel::peerAddress() const
 void SslChannel::attachSocket(QSslSocket *socket)
 {
     m_socket = socket;
+    // Requests and replies are small frames, often several in flight: with Nagle's algorithm
+    // a frame written while an earlier one is unacknowledged waits for the peer's delayed ACK
+    // (40 ms on Linux), which market-bench measured as a 40–80 ms p50 for one search.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(socket, &QSslSocket::readyRead, this, &SslChannel::onReadyRead);
     connect(socket, &QSslSocket::errorOccurred, this, &SslChannel::onSocketError);
     connect(socket, &QSslSocket::disconnected, this, [this] {
@@ -148,14 +150,29 @@ void SslChannel::onReadyRead()
     // Bytes that arrive before the channel knows its peer stay in the socket until then.
     if (!isTransportReady())
         return;
-    // A TLS record is at most 16 KiB; reading what is there keeps memory bounded because
-    // the FrameReader refuses an oversized frame as soon as its header arrives.
+    // readAll() rather than read(n): when the socket's buffer is one chunk, readAll() hands
+    // over that chunk itself, so an idle socket keeps no 16 KiB read chunk for reuse (with
+    // read(n) it does, for every connection: market-bench, docs/performance.md), and
+    // read(n) would allocate n bytes up front besides. Memory stays bounded: a TLS record
+    // is at most 16 KiB and the FrameReader refuses an oversized frame at its header.
     while (m_socket && m_socket->bytesAvailable() > 0 && !isClosed()) {
-        const QByteArray chunk = m_socket->read(64 * 1024);
+        const QByteArray chunk = m_socket->readAll();
         if (chunk.isEmpty())
             break;
         bytesReceived(chunk);
     }
+}
+
+void SslChannel::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_connectTimer || m_connectTimer == 0) {
+        Channel::timerEvent(event);
+        return;
+    }
+    killTimer(m_connectTimer);
+    m_connectTimer = 0;
+    close(Error(ErrorCode::Timeout,
+                tr("no TLS connection to %1 within %2 ms").arg(m_address).arg(config().handshakeTimeoutMs)));
 }
 
 void SslChannel::onSocketError(QAbstractSocket::SocketError error)
@@ -192,7 +209,10 @@ void SslChannel::writeFrame(const QByteArray &frame)
 
 void SslChannel::closeTransport()
 {
-    m_connectTimer.stop();
+    if (m_connectTimer != 0) {
+        killTimer(m_connectTimer);
+        m_connectTimer = 0;
+    }
     if (!m_socket)
         return;
     QSslSocket *socket = m_socket;

@@ -40,11 +40,12 @@ private:
     void attachSocket(QSslSocket *socket);
     void onReadyRead();
     void onSocketError(QAbstractSocket::SocketError error);
+    void timerEvent(QTimerEvent *event) override;
 
     QSslSocket *m_socket = nullptr;
     QString m_expectedPeerId;
     QString m_address;
-    QTimer m_connectTimer;
+    int m_connectTimer = 0; // client side, until TLS is up (a timer ID: see Channel)
 };
 
 } // namespace lendable::protocol

@@ -8,18 +8,11 @@
 
 namespace lendable::market {
 
-namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Billing", text);
-}
-} // namespace
-
 Result<BillAmounts> computeBill(Money ratePerHour, qint64 startedAtMs, qint64 endedAtMs, int feeBasisPoints)
 {
     if (endedAtMs < startedAtMs)
         return Error(ErrorCode::InvalidArgument,
-                     tr("the contract would end (%1) before it started (%2); is the clock right?")
+                     QCoreApplication::translate("Billing", "the contract would end (%1) before it started (%2); is the clock right?")
                          .arg(endedAtMs)
                          .arg(startedAtMs));
     BillAmounts b;
@@ -70,21 +63,21 @@ Result<protocol::Receipt> signReceipt(protocol::Receipt receipt, const Identity 
 Result<void> verifyReceipt(const protocol::Receipt &receipt, const QString &expectedMarketId)
 {
     if (receipt.signature.isEmpty())
-        return Error(ErrorCode::InvalidArgument, tr("the receipt for contract %1 is not signed").arg(receipt.contractId));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("Billing", "the receipt for contract %1 is not signed").arg(receipt.contractId));
     const QList<QSslCertificate> certs = QSslCertificate::fromData(receipt.marketCertificate, QSsl::Pem);
     if (certs.size() != 1)
         return Error(ErrorCode::CertificateInvalid,
-                     tr("the receipt for contract %1 does not carry one PEM certificate").arg(receipt.contractId));
+                     QCoreApplication::translate("Billing", "the receipt for contract %1 does not carry one PEM certificate").arg(receipt.contractId));
     const QString certId = Identity::nodeIdOf(certs.first());
     if (certId != receipt.marketId)
         return Error(ErrorCode::PeerIdMismatch,
-                     tr("the receipt's certificate is node %1, not the market %2 it names").arg(certId, receipt.marketId));
+                     QCoreApplication::translate("Billing", "the receipt's certificate is node %1, not the market %2 it names").arg(certId, receipt.marketId));
     if (!expectedMarketId.isEmpty() && receipt.marketId != expectedMarketId)
         return Error(ErrorCode::PeerIdMismatch,
-                     tr("the receipt was signed by %1, not by the expected market %2").arg(receipt.marketId, expectedMarketId));
+                     QCoreApplication::translate("Billing", "the receipt was signed by %1, not by the expected market %2").arg(receipt.marketId, expectedMarketId));
     Result<void> ok = Identity::verify(receipt.marketCertificate, canonicalReceiptBytes(receipt), receipt.signature);
     if (!ok)
-        return Error(ok.error().code, tr("the receipt for contract %1 does not verify: %2")
+        return Error(ok.error().code, QCoreApplication::translate("Billing", "the receipt for contract %1 does not verify: %2")
                                           .arg(receipt.contractId, ok.error().message));
     return {};
 }

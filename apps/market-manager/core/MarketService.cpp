@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSaveFile>
@@ -211,7 +212,7 @@ void MarketService::serveAsync(const QStringList &roles, void (MarketService::*h
 
 void MarketService::registerHandlers()
 {
-    serve(QStringList{kLender}, &MarketService::onRegister);
+    serveAsync(QStringList{kLender}, &MarketService::onRegister);
     serve(QStringList{kLender}, &MarketService::onAlter);
     serve(QStringList{kLender}, &MarketService::onWithdraw);
     serve(QStringList{kLender}, &MarketService::onHeartbeat);
@@ -235,12 +236,58 @@ void MarketService::registerHandlers()
 
 void MarketService::onChannelEstablished(Channel *channel)
 {
-    m_dispatcher.attach(channel);
+    connect(channel, &Channel::envelopeReceived, channel,
+            [this, channel](const Envelope &envelope) { dispatchTimed(channel, envelope); });
     if (channel->peerRole() == kLender) {
         // Any message from a lender proves it alive; the channel itself too.
         connect(channel, &Channel::envelopeReceived, this, [this, channel] { lenderSeen(channel->peerId(), channel); });
         lenderSeen(channel->peerId(), channel);
     }
+}
+
+void MarketService::dispatchTimed(Channel *channel, const Envelope &envelope)
+{
+    m_dispatchStartNs = m_steady.nsecsElapsed();
+    m_dispatcher.dispatch(channel, envelope);
+    // Borrow, EndContract and RegisterPartition are answered after their group commit:
+    // timed in commitBatch() and commitRegistrations().
+    if (envelope.type != static_cast<quint32>(MessageType::Borrow)
+        && envelope.type != static_cast<quint32>(MessageType::EndContract)
+        && envelope.type != static_cast<quint32>(MessageType::RegisterPartition))
+        recordTiming(envelope.type, m_dispatchStartNs);
+}
+
+void MarketService::recordTiming(quint32 type, qint64 receivedNs)
+{
+    const qint64 micros = (m_steady.nsecsElapsed() - receivedNs) / 1000;
+    switch (static_cast<MessageType>(type)) {
+    case MessageType::SearchOffers:
+        m_searchTimes.record(micros);
+        break;
+    case MessageType::Borrow:
+        m_borrowTimes.record(micros);
+        break;
+    case MessageType::EndContract:
+        m_endTimes.record(micros);
+        break;
+    case MessageType::RegisterPartition:
+        m_registerTimes.record(micros);
+        break;
+    default:
+        m_otherTimes.record(micros);
+        break;
+    }
+}
+
+QJsonObject MarketService::requestStats() const
+{
+    return QJsonObject{{QStringLiteral("search"), m_searchTimes.toJson()},
+                       {QStringLiteral("borrow"), m_borrowTimes.toJson()},
+                       {QStringLiteral("end"), m_endTimes.toJson()},
+                       {QStringLiteral("register"), m_registerTimes.toJson()},
+                       {QStringLiteral("other"), m_otherTimes.toJson()},
+                       {QStringLiteral("channels"), static_cast<qint64>(m_server.channels().size())},
+                       {QStringLiteral("offers"), static_cast<qint64>(m_index.offerCount())}};
 }
 
 void MarketService::onChannelClosed(Channel *channel)
@@ -444,33 +491,88 @@ void MarketService::syncFromDatabase()
 
 // ───────────────────────── lender flows (FIG. 6, 7, 13–15) ─────────────────────────
 
-Result<PartitionRegistered> MarketService::onRegister(const RegisterPartition &req, const Ctx &ctx)
+void MarketService::onRegister(const RegisterPartition &req, const Ctx &ctx)
 {
+    const auto refuse = [&](const QString &why) { ctx.fail(ErrorCode::InvalidArgument, why); };
     if (req.partitionId.isEmpty() || req.partitionId.size() > 128)
-        return Error(ErrorCode::InvalidArgument, tr("a partition ID of 1 to 128 characters is required"));
+        return refuse(tr("a partition ID of 1 to 128 characters is required"));
     if (req.agentAddress.isEmpty())
-        return Error(ErrorCode::InvalidArgument,
-                     tr("the agent address (host:port where borrowers reach the lender) is required"));
-    if (auto valid = validateConditions(req.conditions); !valid)
-        return valid.error();
-    const QString lenderId = ctx.peerId();
-    Result<PartitionRow> row = m_store->registerPartition(lenderId, req, realNowMs());
-    if (!row)
-        return row.error();
-    LenderRow lender;
-    lender.id = lenderId;
-    lender.name = req.lenderName;
-    lender.address = req.agentAddress;
-    Result<std::optional<LenderRow>> stored = m_store->lender(lenderId);
-    if (stored && stored->has_value())
-        lender = **stored;
-    m_index.upsertLender(lender, m_lenders.value(lenderId).online);
-    m_index.upsertPartition(*row);
-    return PartitionRegistered{.partitionId = row->partitionId, .offerId = row->offerId};
+        return refuse(tr("the agent address (host:port where borrowers reach the lender) is required"));
+    if (auto valid = validateConditions(req.conditions); !valid) {
+        ctx.fail(valid.error());
+        return;
+    }
+    // Group commit, as for contracts: an agent (re)registers all its partitions at once, and
+    // one fsync per partition made 100,000 registrations take minutes (market-bench).
+    m_pendingRegistrations.append(PendingRegistration{ctx, m_dispatchStartNs, ctx.peerId(), req});
+    scheduleFlush();
+}
+
+void MarketService::commitRegistrations(const QList<PendingRegistration> &regs)
+{
+    QList<Result<PartitionRow>> rows;
+    Error batchError;
+    {
+        WriteTransaction tx(m_store->database());
+        if (!tx.ok()) {
+            batchError = tx.error();
+        } else {
+            const qint64 t = realNowMs();
+            for (const PendingRegistration &r : regs)
+                rows.append(m_store->registerInTransaction(r.lenderId, r.request, t));
+            // Nothing is acknowledged before this commit returns.
+            if (auto committed = tx.commit(); !committed)
+                batchError = committed.error();
+        }
+    }
+    if (batchError.isError()) {
+        // A statement failed (and took the transaction with it) or the commit did: one
+        // transaction per registration, so that only the bad one fails.
+        if (regs.size() > 1) {
+            for (const PendingRegistration &r : regs)
+                commitRegistrations({r});
+            return;
+        }
+        const PendingRegistration &r = regs.constFirst();
+        r.ctx.fail(rows.isEmpty() || rows.constFirst() ? batchError : rows.constFirst().error());
+        recordTiming(static_cast<quint32>(MessageType::RegisterPartition), r.receivedNs);
+        return;
+    }
+    QSet<QString> lendersSeen;
+    for (qsizetype i = 0; i < regs.size(); ++i) {
+        const PendingRegistration &r = regs[i];
+        if (!rows[i]) {
+            r.ctx.fail(rows[i].error());
+            recordTiming(static_cast<quint32>(MessageType::RegisterPartition), r.receivedNs);
+            continue;
+        }
+        if (!lendersSeen.contains(r.lenderId)) {
+            lendersSeen.insert(r.lenderId);
+            LenderRow lender;
+            lender.id = r.lenderId;
+            lender.name = r.request.lenderName;
+            lender.address = r.request.agentAddress;
+            Result<std::optional<LenderRow>> stored = m_store->lender(r.lenderId);
+            if (stored && stored->has_value())
+                lender = **stored;
+            m_index.upsertLender(lender, m_lenders.value(r.lenderId).online);
+        }
+        m_index.upsertPartition(*rows[i]);
+        r.ctx.reply(PartitionRegistered{.partitionId = rows[i]->partitionId, .offerId = rows[i]->offerId});
+        recordTiming(static_cast<quint32>(MessageType::RegisterPartition), r.receivedNs);
+    }
+}
+
+void MarketService::commitPendingRegistrations()
+{
+    // A lender's later request about a partition must not overtake its registration.
+    if (!m_pendingRegistrations.isEmpty() && m_store)
+        commitRegistrations(std::exchange(m_pendingRegistrations, {}));
 }
 
 Result<PartitionRegistered> MarketService::onAlter(const AlterPartition &req, const Ctx &ctx)
 {
+    commitPendingRegistrations();
     if (auto valid = validateConditions(req.conditions); !valid)
         return valid.error();
     Result<PartitionRow> row = m_store->alterPartition(ctx.peerId(), req.partitionId, req.conditions);
@@ -482,6 +584,7 @@ Result<PartitionRegistered> MarketService::onAlter(const AlterPartition &req, co
 
 Result<Ack> MarketService::onWithdraw(const WithdrawPartition &req, const Ctx &ctx)
 {
+    commitPendingRegistrations();
     Result<PartitionRow> row = m_store->withdrawPartition(ctx.peerId(), req.partitionId);
     if (!row)
         return row.error();
@@ -533,6 +636,7 @@ Result<KeyVerdict> MarketService::onVerifyKey(const VerifyKey &req, const Ctx &c
 
 Result<Ack> MarketService::onPartitionLost(const PartitionLost &req, const Ctx &ctx)
 {
+    commitPendingRegistrations();
     qCInfo(lcMarket) << "lender" << ctx.peerId() << "lost partition" << req.partitionId << ":" << req.reason;
     Result<std::optional<ContractRow>> running = m_store->runningContract(ctx.peerId(), req.partitionId);
     if (!running)
@@ -670,7 +774,7 @@ Result<protocol::Receipt> MarketService::receiptFor(const ContractRow &c) const
 
 void MarketService::onBorrow(const Borrow &req, const Ctx &ctx)
 {
-    PendingBorrow pending{ctx, ctx.peerId(), {}, req.offerId.isEmpty()};
+    PendingBorrow pending{ctx, m_dispatchStartNs, ctx.peerId(), {}, req.offerId.isEmpty()};
     if (!pending.bestMatch) {
         pending.candidates.append(req.offerId);
     } else {
@@ -697,7 +801,7 @@ void MarketService::onBorrow(const Borrow &req, const Ctx &ctx)
 
 void MarketService::onEndContract(const EndContract &req, const Ctx &ctx)
 {
-    m_pendingEnds.append(PendingEnd{ctx, ctx.peerId(), req.contractId});
+    m_pendingEnds.append(PendingEnd{ctx, m_dispatchStartNs, ctx.peerId(), req.contractId});
     scheduleFlush();
 }
 
@@ -729,8 +833,17 @@ bool isRetryable(const Error &e)
 void MarketService::flushContracts()
 {
     m_flushScheduled = false;
+    QList<PendingRegistration> regs = std::exchange(m_pendingRegistrations, {});
     QList<PendingBorrow> borrows = std::exchange(m_pendingBorrows, {});
     QList<PendingEnd> ends = std::exchange(m_pendingEnds, {});
+    if (!regs.isEmpty()) {
+        if (m_store) {
+            commitRegistrations(regs);
+        } else {
+            for (const PendingRegistration &r : std::as_const(regs))
+                r.ctx.fail(ErrorCode::Unsupported, tr("the market is shutting down"));
+        }
+    }
     if (borrows.isEmpty() && ends.isEmpty())
         return;
     if (!m_store) {
@@ -817,6 +930,7 @@ void MarketService::commitBatch(const QList<PendingBorrow> &borrows, const QList
                                     : batchError);
         for (qsizetype i = 0; i < ends.size(); ++i)
             ends[i].ctx.fail(i < endOutcomes.size() && !endOutcomes[i] ? endOutcomes[i].error() : batchError);
+        recordBatchTimings(borrows, ends);
         return;
     }
 
@@ -843,12 +957,21 @@ void MarketService::commitBatch(const QList<PendingBorrow> &borrows, const QList
                                          .charge = ended.bill.charge,
                                          .receipt = *receipt});
     }
+    recordBatchTimings(borrows, ends);
     // The index was stale about these: learn from the database.
     for (const QString &offerId : std::as_const(conflicted)) {
         Result<std::optional<PartitionRow>> p = m_store->partitionByOffer(offerId);
         if (p && p->has_value())
             m_index.upsertPartition(**p);
     }
+}
+
+void MarketService::recordBatchTimings(const QList<PendingBorrow> &borrows, const QList<PendingEnd> &ends)
+{
+    for (const PendingBorrow &b : borrows)
+        recordTiming(static_cast<quint32>(MessageType::Borrow), b.receivedNs);
+    for (const PendingEnd &e : ends)
+        recordTiming(static_cast<quint32>(MessageType::EndContract), e.receivedNs);
 }
 
 void MarketService::afterLent(const LendResult &r, const QByteArray &key, const Ctx &ctx)

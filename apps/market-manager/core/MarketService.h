@@ -4,6 +4,7 @@
 // (MarketStore) and the search index (OfferIndex) on the other. The headless mode, the
 // Market Manager desktop app (embedded default) and the tests all run this one class.
 
+#include "LatencyHistogram.h"
 #include "MarketStore.h"
 #include "OfferIndex.h"
 #include "identity/Identity.h"
@@ -83,6 +84,12 @@ public:
     /// Offers currently registered (not withdrawn), whatever their state.
     qsizetype offerCount() const { return m_index.offerCount(); }
 
+    /// Server-side request timings since start, per request kind (`search`, `borrow`, `end`,
+    /// `register`, `other`): from the decoded frame to the reply handed to the socket
+    /// (borrow and end: to the reply after their group commit). Plus the open channel count.
+    /// market-bench reads it through `market-manager --headless --stats-file`.
+    QJsonObject requestStats() const;
+
 signals:
     void contractStarted(const QString &contractId, const QString &lenderId, const QString &borrowerId);
     void contractEnded(const QString &contractId, const QString &reason);
@@ -104,12 +111,20 @@ private:
     // Contract requests wait here for the next group commit (flushContracts()).
     struct PendingBorrow {
         Ctx ctx;
+        qint64 receivedNs = 0; // m_steady, for the request timings
         QString borrowerId;
         QStringList candidates; // offer IDs, best first
         bool bestMatch = false;
     };
+    struct PendingRegistration {
+        Ctx ctx;
+        qint64 receivedNs = 0;
+        QString lenderId;
+        protocol::RegisterPartition request;
+    };
     struct PendingEnd {
         Ctx ctx;
+        qint64 receivedNs = 0;
         QString borrowerId;
         QString contractId;
     };
@@ -121,12 +136,17 @@ private:
     void scheduleFlush();
     void flushContracts();
     void commitBatch(const QList<PendingBorrow> &borrows, const QList<PendingEnd> &ends);
+    void commitRegistrations(const QList<PendingRegistration> &regs);
+    void commitPendingRegistrations();
     void afterLent(const LendResult &lent, const QByteArray &key, const Ctx &ctx);
     void afterEnded(const ContractRow &ended);
     void registerHandlers();
     Result<void> admit(const QString &peerId, const QString &role) const;
     void onChannelEstablished(protocol::Channel *channel);
     void onChannelClosed(protocol::Channel *channel);
+    void dispatchTimed(protocol::Channel *channel, const protocol::Envelope &envelope);
+    void recordTiming(quint32 type, qint64 receivedNs);
+    void recordBatchTimings(const QList<PendingBorrow> &borrows, const QList<PendingEnd> &ends);
     void lenderSeen(const QString &lenderId, protocol::Channel *channel);
     void setLenderOffline(const QString &lenderId);
     void pushToLender(const QString &lenderId, const auto &message);
@@ -141,7 +161,7 @@ private:
     QString imagePath(const QString &sha256) const;
 
     // lender agent
-    Result<protocol::PartitionRegistered> onRegister(const protocol::RegisterPartition &req, const Ctx &ctx);
+    void onRegister(const protocol::RegisterPartition &req, const Ctx &ctx);
     Result<protocol::PartitionRegistered> onAlter(const protocol::AlterPartition &req, const Ctx &ctx);
     Result<protocol::Ack> onWithdraw(const protocol::WithdrawPartition &req, const Ctx &ctx);
     Result<protocol::Ack> onHeartbeat(const protocol::LenderHeartbeat &req, const Ctx &ctx);
@@ -176,11 +196,19 @@ private:
 
     QList<PendingBorrow> m_pendingBorrows;
     QList<PendingEnd> m_pendingEnds;
+    QList<PendingRegistration> m_pendingRegistrations;
     bool m_flushScheduled = false;
     QHash<QString, LocalLender> m_lenders;   // lenders connected to this process
     QHash<QString, PushState> m_pushed;      // contract notices sent to local lenders
     Watermarks m_loaded;                     // what loadAll() saw
     std::deque<std::pair<qint64, Watermarks>> m_syncHistory; // (steady ms, watermarks reached)
+    // Request timings (see requestStats()); fixed-size, so recording never allocates.
+    LatencyHistogram m_searchTimes;
+    LatencyHistogram m_borrowTimes;
+    LatencyHistogram m_endTimes;
+    LatencyHistogram m_registerTimes;
+    LatencyHistogram m_otherTimes;
+    qint64 m_dispatchStartNs = 0; // of the request being dispatched now
 };
 
 /// Checks the lending conditions a lender offers; InvalidArgument naming the problem.

@@ -13,11 +13,6 @@ namespace lendable::market {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("MarketStore", text);
-}
-
 constexpr qint64 kDayMs = 86'400'000;
 
 QVariant nullInt()
@@ -425,6 +420,17 @@ Result<PartitionRow> MarketStore::registerPartition(const QString &lenderId, con
     WriteTransaction tx(m_db);
     if (!tx.ok())
         return tx.error();
+    Result<PartitionRow> row = registerInTransaction(lenderId, reg, nowMs);
+    if (!row)
+        return row;
+    if (auto done = tx.commit(); !done)
+        return done.error();
+    return row;
+}
+
+Result<PartitionRow> MarketStore::registerInTransaction(const QString &lenderId, const protocol::RegisterPartition &reg,
+                                                        qint64 nowMs)
+{
     if (auto l = upsertLender(lenderId, reg.lenderName, reg.agentAddress, nowMs); !l)
         return l.error();
     Result<std::optional<PartitionRow>> existing = partition(lenderId, reg.partitionId);
@@ -452,11 +458,9 @@ Result<PartitionRow> MarketStore::registerPartition(const QString &lenderId, con
         if (old.isLent()) {
             if (old.withdrawn || old.conditions != c || old.externallyReferenced != reg.externallyReferenced)
                 return Error(ErrorCode::Conflict,
-                             tr("partition %1 is lent (contract %2): its lending conditions cannot change until the "
+                             QCoreApplication::translate("MarketStore", "partition %1 is lent (contract %2): its lending conditions cannot change until the "
                                 "contract ends")
                                  .arg(reg.partitionId, old.contractId));
-            if (auto done = tx.commit(); !done)
-                return done.error();
             return old;
         }
         Result<QSqlQuery> upd = m_db.exec(
@@ -469,14 +473,12 @@ Result<PartitionRow> MarketStore::registerPartition(const QString &lenderId, con
         if (!upd)
             return upd.error();
         if (upd->numRowsAffected() != 1)
-            return Error(ErrorCode::Conflict, tr("partition %1 was lent meanwhile; try again after the contract ends")
+            return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "partition %1 was lent meanwhile; try again after the contract ends")
                                                   .arg(reg.partitionId));
     }
     Result<std::optional<PartitionRow>> row = partitionByOffer(offerId);
     if (!row)
         return row.error();
-    if (auto done = tx.commit(); !done)
-        return done.error();
     return **row;
 }
 
@@ -502,8 +504,8 @@ Result<PartitionRow> MarketStore::alterPartition(const QString &lenderId, const 
         return row.error();
     if (upd->numRowsAffected() != 1) {
         if (!row->has_value() || (*row)->withdrawn)
-            return Error(ErrorCode::NotFound, tr("partition %1 is not registered with this market").arg(partitionId));
-        return Error(ErrorCode::Conflict, tr("partition %1 is lent (contract %2): it cannot be altered until the "
+            return Error(ErrorCode::NotFound, QCoreApplication::translate("MarketStore", "partition %1 is not registered with this market").arg(partitionId));
+        return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "partition %1 is lent (contract %2): it cannot be altered until the "
                                              "contract ends (FIG. 7, S25)")
                                               .arg(partitionId, (*row)->contractId));
     }
@@ -529,8 +531,8 @@ Result<PartitionRow> MarketStore::withdrawPartition(const QString &lenderId, con
         return row.error();
     if (upd->numRowsAffected() != 1) {
         if (!row->has_value() || (*row)->withdrawn)
-            return Error(ErrorCode::NotFound, tr("partition %1 is not registered with this market").arg(partitionId));
-        return Error(ErrorCode::Conflict, tr("partition %1 is lent (contract %2): it cannot be withdrawn until the "
+            return Error(ErrorCode::NotFound, QCoreApplication::translate("MarketStore", "partition %1 is not registered with this market").arg(partitionId));
+        return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "partition %1 is lent (contract %2): it cannot be withdrawn until the "
                                              "contract ends")
                                               .arg(partitionId, (*row)->contractId));
     }
@@ -543,7 +545,7 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
 {
     if (resources.anyNegative() || resources.cpus < 1 || resources.memoryMib < 1)
         return Error(ErrorCode::InvalidArgument,
-                     tr("a partition needs at least 1 CPU and some memory (asked for %1)").arg(resources.toString()));
+                     QCoreApplication::translate("MarketStore", "a partition needs at least 1 CPU and some memory (asked for %1)").arg(resources.toString()));
     WriteTransaction tx(m_db);
     if (!tx.ok())
         return tx.error();
@@ -551,14 +553,14 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
     if (!row)
         return row.error();
     if (!row->has_value() || (*row)->withdrawn)
-        return Error(ErrorCode::NotFound, tr("partition %1 of lender %2 is not registered").arg(partitionId, lenderId));
+        return Error(ErrorCode::NotFound, QCoreApplication::translate("MarketStore", "partition %1 of lender %2 is not registered").arg(partitionId, lenderId));
     const PartitionRow &p = **row;
     if (!p.externallyReferenced)
         return Error(ErrorCode::PermissionDenied,
-                     tr("partition %1 is not externally referenced: its lender holds its allocation").arg(partitionId));
+                     QCoreApplication::translate("MarketStore", "partition %1 is not externally referenced: its lender holds its allocation").arg(partitionId));
     if (p.isLent())
         return Error(ErrorCode::Conflict,
-                     tr("partition %1 is lent (contract %2): its allocation is locked").arg(partitionId, p.contractId));
+                     QCoreApplication::translate("MarketStore", "partition %1 is lent (contract %2): its allocation is locked").arg(partitionId, p.contractId));
 
     // The lender's budget: what it registered for all its externally referenced partitions.
     Result<QList<PartitionRow>> siblings =
@@ -572,7 +574,7 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
     }
     if (!inUse.fitsWithin(budget))
         return Error(ErrorCode::ResourceExhausted,
-                     tr("the lender's externally referenced partitions would need %1, but it registered only %2")
+                     QCoreApplication::translate("MarketStore", "the lender's externally referenced partitions would need %1, but it registered only %2")
                          .arg(inUse.toString(), budget.toString()));
 
     Result<QSqlQuery> upd = m_db.exec(
@@ -583,7 +585,7 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
     if (!upd)
         return upd.error();
     if (upd->numRowsAffected() != 1)
-        return Error(ErrorCode::Conflict, tr("partition %1 was lent meanwhile").arg(partitionId));
+        return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "partition %1 was lent meanwhile").arg(partitionId));
     Result<std::optional<PartitionRow>> after = partitionByOffer(p.offerId);
     if (!after)
         return after.error();
@@ -629,13 +631,13 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
         return row.error();
     if (affected != 1) {
         if (!row->has_value())
-            return Error(ErrorCode::NotFound, tr("there is no offer %1").arg(offerId));
+            return Error(ErrorCode::NotFound, QCoreApplication::translate("MarketStore", "there is no offer %1").arg(offerId));
         const PartitionRow &p = **row;
         if (p.withdrawn)
-            return Error(ErrorCode::Conflict, tr("offer %1 was withdrawn by its lender").arg(offerId));
+            return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "offer %1 was withdrawn by its lender").arg(offerId));
         if (p.isLent())
-            return Error(ErrorCode::Conflict, tr("offer %1 (partition %2) is already lent").arg(offerId, p.partitionId));
-        return Error(ErrorCode::Conflict, tr("the lender of offer %1 is offline").arg(offerId));
+            return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "offer %1 (partition %2) is already lent").arg(offerId, p.partitionId));
+        return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "the lender of offer %1 is offline").arg(offerId));
     }
     const PartitionRow &p = **row;
     ContractRow c;
@@ -683,12 +685,12 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
     if (!found)
         return found.error();
     if (!found->has_value())
-        return Error(ErrorCode::NotFound, tr("there is no contract %1").arg(contractId));
+        return Error(ErrorCode::NotFound, QCoreApplication::translate("MarketStore", "there is no contract %1").arg(contractId));
     ContractRow c = **found;
     if (!borrowerId.isEmpty() && c.borrowerId != borrowerId)
-        return Error(ErrorCode::PermissionDenied, tr("contract %1 belongs to another borrower").arg(contractId));
+        return Error(ErrorCode::PermissionDenied, QCoreApplication::translate("MarketStore", "contract %1 belongs to another borrower").arg(contractId));
     if (!c.isRunning())
-        return Error(ErrorCode::Conflict, tr("contract %1 has already ended").arg(contractId));
+        return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "contract %1 has already ended").arg(contractId));
 
     // Market processes' clocks may differ by a little: an end "before" the start is billed as
     // zero time rather than refused.
@@ -704,7 +706,7 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
     if (!upd)
         return upd.error();
     if (upd->numRowsAffected() != 1)
-        return Error(ErrorCode::Conflict, tr("contract %1 has already ended").arg(contractId));
+        return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "contract %1 has already ended").arg(contractId));
     // S60: the borrower ID leaves the lending status; the key hash goes with it.
     Result<QSqlQuery> freed = m_db.exec(
         QStringLiteral("UPDATE partitions SET lending_status = NULL, contract_id = NULL, key_hash = NULL, rev = %1 "
@@ -847,9 +849,9 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
 Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64 toMs, int feeBasisPoints, int top)
 {
     if (toMs <= fromMs)
-        return Error(ErrorCode::InvalidArgument, tr("the report period ends (%1) before it starts (%2)").arg(toMs).arg(fromMs));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketStore", "the report period ends (%1) before it starts (%2)").arg(toMs).arg(fromMs));
     if ((toMs - fromMs) / kDayMs > 3660)
-        return Error(ErrorCode::InvalidArgument, tr("a report covers at most ten years"));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketStore", "a report covers at most ten years"));
     protocol::BillingReport report;
     report.feeBasisPoints = feeBasisPoints;
 

@@ -130,6 +130,9 @@ public:
     /// Conflict.
     Result<PartitionRow> registerPartition(const QString &lenderId, const protocol::RegisterPartition &reg,
                                            qint64 nowMs);
+    /// registerPartition() inside the caller's write transaction (group commit).
+    Result<PartitionRow> registerInTransaction(const QString &lenderId, const protocol::RegisterPartition &reg,
+                                               qint64 nowMs);
     /// S23–S28: Conflict while lent, NotFound when not registered.
     Result<PartitionRow> alterPartition(const QString &lenderId, const QString &partitionId,
                                         const protocol::LendingConditions &conditions);

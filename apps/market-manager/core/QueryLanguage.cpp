@@ -13,11 +13,6 @@ namespace lendable::market {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("QueryLanguage", text);
-}
-
 struct OpSpelling {
     QStringView text;
     CompareOp op;
@@ -32,7 +27,7 @@ constexpr std::array<OpSpelling, 6> kOps{{{u">=", CompareOp::Ge},
 
 Error badToken(const QString &token, const QString &why)
 {
-    return Error(ErrorCode::InvalidArgument, tr("bad query token '%1': %2").arg(token, why));
+    return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("QueryLanguage", "bad query token '%1': %2").arg(token, why));
 }
 
 const QString kKnownKeys = QStringLiteral("cpus, memory, disk, os, rate, reliability, order, limit, offset");
@@ -42,9 +37,9 @@ Result<qint64> parseWhole(const QString &token, const QString &value, qint64 max
     bool ok = false;
     const qint64 n = value.toLongLong(&ok);
     if (!ok || n < 0 || value.startsWith(QLatin1Char('+')))
-        return badToken(token, tr("'%1' is not a whole number").arg(value));
+        return badToken(token, QCoreApplication::translate("QueryLanguage", "'%1' is not a whole number").arg(value));
     if (n > max)
-        return badToken(token, tr("%1 is above the largest accepted value %2").arg(value).arg(max));
+        return badToken(token, QCoreApplication::translate("QueryLanguage", "%1 is above the largest accepted value %2").arg(value).arg(max));
     return n;
 }
 
@@ -71,7 +66,7 @@ Result<void> applyToken(const QString &token, OfferQuery &q, bool &orderSet, boo
         }
     }
     if (at <= 0)
-        return badToken(token, tr("expected key, operator and value, as in cpus>=2 (keys: %1)").arg(kKnownKeys));
+        return badToken(token, QCoreApplication::translate("QueryLanguage", "expected key, operator and value, as in cpus>=2 (keys: %1)").arg(kKnownKeys));
     const QString key = token.left(at).toLower();
     const QStringView rest = QStringView(token).mid(at);
     std::optional<CompareOp> op;
@@ -84,13 +79,13 @@ Result<void> applyToken(const QString &token, OfferQuery &q, bool &orderSet, boo
         }
     }
     if (!op)
-        return badToken(token, tr("unknown operator (use >=, >, <=, <, = or !=)"));
+        return badToken(token, QCoreApplication::translate("QueryLanguage", "unknown operator (use >=, >, <=, <, = or !=)"));
     if (value.isEmpty())
-        return badToken(token, tr("the value is missing"));
+        return badToken(token, QCoreApplication::translate("QueryLanguage", "the value is missing"));
 
     const auto onlyEq = [&]() -> Result<void> {
         if (*op != CompareOp::Eq)
-            return badToken(token, tr("'%1' takes only '='").arg(key));
+            return badToken(token, QCoreApplication::translate("QueryLanguage", "'%1' takes only '='").arg(key));
         return {};
     };
 
@@ -109,7 +104,7 @@ Result<void> applyToken(const QString &token, OfferQuery &q, bool &orderSet, boo
         if (!m)
             return badToken(token, m.error().message);
         if (m->isNegative())
-            return badToken(token, tr("a rate cannot be negative"));
+            return badToken(token, QCoreApplication::translate("QueryLanguage", "a rate cannot be negative"));
         q.requirements.append(numeric(OfferField::Rate, *op, m->micros(), token));
     } else if (key == u"reliability") {
         Result<qint64> n = parseWhole(token, value.endsWith(QLatin1Char('%')) ? value.chopped(1) : value, 100);
@@ -118,7 +113,7 @@ Result<void> applyToken(const QString &token, OfferQuery &q, bool &orderSet, boo
         q.requirements.append(numeric(OfferField::Reliability, *op, *n, token));
     } else if (key == u"os" || key == u"image") {
         if (*op != CompareOp::Eq && *op != CompareOp::Ne)
-            return badToken(token, tr("'os' takes only '=' or '!='"));
+            return badToken(token, QCoreApplication::translate("QueryLanguage", "'os' takes only '=' or '!='"));
         Requirement r;
         r.field = OfferField::Os;
         r.op = *op;
@@ -140,7 +135,7 @@ Result<void> applyToken(const QString &token, OfferQuery &q, bool &orderSet, boo
         if (!n)
             return n.error();
         if (*n == 0)
-            return badToken(token, tr("the limit must be at least 1"));
+            return badToken(token, QCoreApplication::translate("QueryLanguage", "the limit must be at least 1"));
         q.limit = *n;
         limitSet = true;
     } else if (key == u"offset") {
@@ -152,7 +147,7 @@ Result<void> applyToken(const QString &token, OfferQuery &q, bool &orderSet, boo
         q.offset = *n;
         offsetSet = true;
     } else {
-        return badToken(token, tr("unknown key '%1' (keys: %2)").arg(key, kKnownKeys));
+        return badToken(token, QCoreApplication::translate("QueryLanguage", "unknown key '%1' (keys: %2)").arg(key, kKnownKeys));
     }
     return {};
 }
@@ -218,7 +213,7 @@ Result<Order> parseOrder(const QString &text)
         o.key = OrderKey::Reliability;
     else
         return Error(ErrorCode::InvalidArgument,
-                     tr("unknown order '%1' (use rate, cpus, memory, disk or reliability, '-' in front to reverse)")
+                     QCoreApplication::translate("QueryLanguage", "unknown order '%1' (use rate, cpus, memory, disk or reliability, '-' in front to reverse)")
                          .arg(text));
     return o;
 }
@@ -240,7 +235,7 @@ Result<OfferQuery> OfferQuery::fromSearch(const protocol::SearchOffers &s)
     // Structured requirements come first so that explanations list them in field order.
     QList<Requirement> structured;
     if (s.minCpus < 0 || s.minMemoryMib < 0 || s.minDiskMib < 0 || s.minReliability < 0 || s.offset < 0 || s.limit < 0)
-        return Error(ErrorCode::InvalidArgument, tr("search requirements, offset and limit cannot be negative"));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("QueryLanguage", "search requirements, offset and limit cannot be negative"));
     if (s.minCpus > 0)
         structured.append(numeric(OfferField::Cpus, CompareOp::Ge, s.minCpus, QStringLiteral("cpus>=%1").arg(s.minCpus)));
     if (s.minMemoryMib > 0)
@@ -259,7 +254,7 @@ Result<OfferQuery> OfferQuery::fromSearch(const protocol::SearchOffers &s)
     }
     if (s.maxRate) {
         if (s.maxRate->isNegative())
-            return Error(ErrorCode::InvalidArgument, tr("the maximum rate cannot be negative"));
+            return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("QueryLanguage", "the maximum rate cannot be negative"));
         structured.append(numeric(OfferField::Rate, CompareOp::Le, s.maxRate->micros(),
                                   QStringLiteral("rate<=") + s.maxRate->toString()));
     }

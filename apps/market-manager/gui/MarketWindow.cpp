@@ -51,6 +51,7 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     file->addAction(tr("&Refresh"), QKeySequence::Refresh, this, &MarketWindow::refreshAll);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    ui::addLanguageMenu(menuBar());
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, [this] {
         ui::AboutDialog(tr("Lendable Market Manager"),

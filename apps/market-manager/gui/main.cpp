@@ -62,6 +62,8 @@ int main(int argc, char *argv[])
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("market"));
     ui::installTranslations(application, QStringLiteral("market-manager"), parser.value(gui.language));
+    // Set before the translator was installed (for --help); now in the chosen language.
+    QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Market Manager"));
 
     Result<Identity> identity = Identity::loadOrCreate(dataDir, QStringLiteral("market"));
     if (!identity.ok())

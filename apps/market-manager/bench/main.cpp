@@ -1,0 +1,768 @@
+// market-bench: a benchmark program (not a test) for the market service.
+//
+// It runs `market-manager --headless` as a child process (so the market's resident memory
+// and CPU time are its own, measured from /proc, and the client's work does not share its
+// event loop or heap), fills it with N partitions registered over TLS by simulated lenders,
+// opens C borrower connections over real TLS and measures, phase by phase:
+//   idle     market RSS with C idle established connections minus RSS with none, / C
+//   mix      a closed-loop search/borrow/end mix, pipelined (--depth requests in flight per
+//            connection): requests/s, contracts/s, latency per kind
+//   latency  the same mix open-loop at a fixed rate (--rate, default half of the mix's
+//            throughput): end-to-end latency that is not queueing behind a saturated loop,
+//            plus the market's own timings (it writes them to --stats-file on SIGUSR1)
+//   contract borrow/end only, closed loop: durable contracts/s (each acknowledged only after
+//            its group commit, SQLite synchronous=FULL or PostgreSQL synchronous_commit)
+//   handshake open, Hello, close, as fast as possible: new TLS connections/s
+// and prints a final JSON line with the figures docs/performance.md reports.
+
+#include "LatencyHistogram.h"
+#include "identity/Identity.h"
+#include "protocol/SslChannel.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/resource.h>
+#include <unistd.h>
+
+using namespace lendable;
+using namespace lendable::protocol;
+using lendable::market::LatencyHistogram;
+
+namespace {
+
+struct Options {
+    int partitions = 100'000;
+    int lenders = 100;
+    int connections = 1000;
+    int seconds = 20;
+    int depth = 2;
+    int rate = 0;
+    int searchWeight = 60;
+    int borrowWeight = 20;
+    int endWeight = 20;
+    int handshakeConcurrency = 32;
+    QString database;
+    QString dataDir;
+    QString marketBinary;
+};
+
+void say(const char *format, auto... args)
+{
+    std::fprintf(stdout, format, args...);
+    std::fflush(stdout);
+}
+
+// Spins the event loop until `done()` or the deadline; false on timeout.
+template <typename Pred>
+bool spinUntil(Pred done, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 5);
+    }
+    return true;
+}
+
+void spinFor(int ms)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms)
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 5);
+}
+
+// ───────────────────────── the market child process ─────────────────────────
+
+class Market {
+public:
+    bool start(const Options &o, const QString &dataDir)
+    {
+        m_statsFile = QDir(dataDir).filePath(QStringLiteral("stats.json"));
+        QStringList args{QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                         QStringLiteral("--data"), dataDir, QStringLiteral("--stats-file"), m_statsFile,
+                         // the simulated lenders send no heartbeats during the run
+                         QStringLiteral("--heartbeat-timeout"), QStringLiteral("3600")};
+        if (!o.database.isEmpty())
+            args << QStringLiteral("--database") << o.database;
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_process.start(o.marketBinary, args);
+        if (!m_process.waitForStarted(10'000)) {
+            say("market-bench: cannot start %s: %s\n", qPrintable(o.marketBinary), qPrintable(m_process.errorString()));
+            return false;
+        }
+        QByteArray out;
+        QElapsedTimer t;
+        t.start();
+        while (!out.contains('\n') && t.elapsed() < 120'000) {
+            if (!m_process.waitForReadyRead(1000) && m_process.state() != QProcess::Running)
+                break;
+            out += m_process.readAllStandardOutput();
+        }
+        // "market <id> listening on <addr>:<port>"
+        const QList<QByteArray> words = out.trimmed().split(' ');
+        if (words.size() < 4 || words[0] != "market") {
+            say("market-bench: the market did not start: %s\n", out.constData());
+            return false;
+        }
+        m_id = QString::fromLatin1(words[1]);
+        m_port = static_cast<quint16>(words.last().mid(words.last().lastIndexOf(':') + 1).toUInt());
+        return true;
+    }
+    void stop()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        m_process.terminate();
+        if (!m_process.waitForFinished(30'000))
+            m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+    QString id() const { return m_id; }
+    quint16 port() const { return m_port; }
+    qint64 pid() const { return m_process.processId(); }
+
+    qint64 rssKb() const
+    {
+        QFile f(QStringLiteral("/proc/%1/status").arg(pid()));
+        if (!f.open(QIODevice::ReadOnly))
+            return -1;
+        for (const QByteArray &line : f.readAll().split('\n')) {
+            if (line.startsWith("VmRSS:"))
+                return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+        }
+        return -1;
+    }
+    // utime + stime, in clock ticks.
+    qint64 cpuTicks() const
+    {
+        QFile f(QStringLiteral("/proc/%1/stat").arg(pid()));
+        if (!f.open(QIODevice::ReadOnly))
+            return 0;
+        const QByteArray s = f.readAll();
+        const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
+        return fields.value(11).toLongLong() + fields.value(12).toLongLong(); // fields 14 and 15
+    }
+    // The market's request timings (cumulative since it started).
+    QJsonObject stats()
+    {
+        QFile::remove(m_statsFile);
+        ::kill(static_cast<pid_t>(pid()), SIGUSR1);
+        spinUntil([&] { return QFile::exists(m_statsFile); }, 10'000);
+        QFile f(m_statsFile);
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        return QJsonDocument::fromJson(f.readAll()).object();
+    }
+
+private:
+    QProcess m_process;
+    QString m_statsFile;
+    QString m_id;
+    quint16 m_port = 0;
+};
+
+qint64 ownCpuTicks()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    const qint64 us = (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1'000'000LL + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
+    return us * sysconf(_SC_CLK_TCK) / 1'000'000LL;
+}
+
+// CPU use of the market and of this program over a phase, in percent of one core.
+struct CpuMeter {
+    const Market &market;
+    qint64 marketStart = market.cpuTicks();
+    qint64 ownStart = ownCpuTicks();
+    QElapsedTimer wall = [] {
+        QElapsedTimer t;
+        t.start();
+        return t;
+    }();
+    QString report() const
+    {
+        const double ticks = static_cast<double>(wall.elapsed()) / 1000.0 * static_cast<double>(sysconf(_SC_CLK_TCK));
+        return QStringLiteral("market CPU %1 %, bench CPU %2 % (of one core)")
+            .arg(100.0 * static_cast<double>(market.cpuTicks() - marketStart) / ticks, 0, 'f', 0)
+            .arg(100.0 * static_cast<double>(ownCpuTicks() - ownStart) / ticks, 0, 'f', 0);
+    }
+};
+
+// ───────────────────────── clients ─────────────────────────
+
+Identity makeIdentity(const QString &name)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return Identity::generate(name, now.addDays(-1), now.addDays(30)).value();
+}
+
+HandshakeConfig clientConfig(const QString &role)
+{
+    HandshakeConfig config;
+    config.localRole = role;
+    config.handshakeTimeoutMs = 60'000;
+    return config;
+}
+
+// Opens `count` established channels, at most `concurrency` handshakes at a time.
+QList<Channel *> openChannels(const Market &market, const QList<Identity> &identities, const QString &role, int count,
+                              int concurrency, QObject *parent)
+{
+    QList<Channel *> ready;
+    int started = 0;
+    int pending = 0;
+    int failed = 0;
+    std::function<void()> next = [&] {
+        while (pending < concurrency && started < count) {
+            const Identity &id = identities[started % identities.size()];
+            ++started;
+            ++pending;
+            auto *c = SslChannel::connectTo(QStringLiteral("127.0.0.1"), market.port(), id, market.id(), clientConfig(role),
+                                            parent);
+            QObject::connect(c, &Channel::established, c, [&, c] {
+                --pending;
+                ready.append(c);
+                next();
+            });
+            QObject::connect(c, &Channel::closed, c, [&, c](const Error &why) {
+                if (c->isEstablished() || ready.contains(c))
+                    return;
+                --pending;
+                if (++failed <= 5)
+                    say("  connection failed: %s\n", qPrintable(why.toString()));
+                c->deleteLater();
+                next();
+            });
+        }
+    };
+    next();
+    spinUntil([&] { return pending == 0 && started == count; }, 600'000);
+    return ready;
+}
+
+struct Kind {
+    const char *name;
+    LatencyHistogram latency;
+    qint64 ok = 0;
+    qint64 failed = 0;
+};
+
+enum Op { OpSearch, OpBorrow, OpEnd };
+
+struct Conn {
+    Channel *channel = nullptr;
+    int inFlight = 0;
+    QStringList offers;    // from its last search page, not yet tried
+    QStringList contracts; // running
+};
+
+// Drives requests over the borrower connections and keeps the per-kind figures.
+class Driver : public QObject {
+public:
+    Driver(QList<Channel *> channels, const Options &o)
+        : m_o(o)
+        , m_rng(7)
+    {
+        for (Channel *c : channels)
+            m_conns.push_back(Conn{c});
+        m_clock.start();
+    }
+
+    void resetFigures()
+    {
+        for (Kind &k : m_kinds) {
+            k.latency = {};
+            k.ok = 0;
+            k.failed = 0;
+        }
+    }
+    const Kind &kind(Op op) const { return m_kinds[op]; }
+    qint64 completed() const { return m_kinds[0].ok + m_kinds[1].ok + m_kinds[2].ok; }
+    qint64 inFlight() const
+    {
+        qint64 n = 0;
+        for (const Conn &c : m_conns)
+            n += c.inFlight;
+        return n;
+    }
+    int connectionCount() const { return static_cast<int>(m_conns.size()); }
+
+    /// Chooses what connection `i` does next under the given weights.
+    Op choose(int i, int searchW, int borrowW, int endW)
+    {
+        Conn &c = m_conns[i];
+        const int roll = static_cast<int>(m_rng.bounded(searchW + borrowW + endW));
+        Op op = roll < searchW ? OpSearch : roll < searchW + borrowW ? OpBorrow : OpEnd;
+        if (op == OpEnd && c.contracts.isEmpty())
+            op = OpBorrow;
+        if (op == OpBorrow && c.contracts.size() >= 4)
+            op = OpEnd;
+        if (op == OpBorrow && c.offers.isEmpty())
+            op = OpSearch;
+        return op;
+    }
+
+    bool send(int i, Op op, std::function<void()> done)
+    {
+        Conn &c = m_conns[i];
+        if (!c.channel->isEstablished())
+            return false;
+        ++c.inFlight;
+        const qint64 sentNs = m_clock.nsecsElapsed();
+        auto finish = [this, i, op, sentNs, done = std::move(done)](bool ok) {
+            Kind &k = m_kinds[op];
+            k.latency.record((m_clock.nsecsElapsed() - sentNs) / 1000);
+            ok ? ++k.ok : ++k.failed;
+            --m_conns[i].inFlight;
+            if (done)
+                done();
+        };
+        switch (op) {
+        case OpSearch:
+            c.channel->requestRaw(makeEnvelope(randomSearch()), c.channel,
+                                  [this, i, finish](Result<Envelope> r) {
+                                      const bool ok = r.ok() && r->type == static_cast<quint32>(MessageType::OfferPage);
+                                      if (ok) {
+                                          QStringList &offers = m_conns[i].offers;
+                                          offers.clear();
+                                          const QCborArray page = r->payload.value(QLatin1String("offers")).toArray();
+                                          for (const QCborValue &offer : page)
+                                              offers.append(offer.toMap().value(QLatin1String("offerId")).toString());
+                                      }
+                                      finish(ok);
+                                  });
+            break;
+        case OpBorrow: {
+            const QString offer = c.offers.takeAt(static_cast<qsizetype>(m_rng.bounded(static_cast<int>(c.offers.size()))));
+            c.channel->requestRaw(makeEnvelope(Borrow{.offerId = offer, .query = {}}), c.channel,
+                                  [this, i, finish](Result<Envelope> r) {
+                                      const bool ok = r.ok() && r->type == static_cast<quint32>(MessageType::ContractGranted);
+                                      if (ok)
+                                          m_conns[i].contracts.append(r->payload.value(QLatin1String("contractId")).toString());
+                                      finish(ok);
+                                  });
+            break;
+        }
+        case OpEnd: {
+            const QString contract = c.contracts.takeFirst();
+            c.channel->requestRaw(makeEnvelope(EndContract{.contractId = contract}), c.channel,
+                                  [finish](Result<Envelope> r) {
+                                      finish(r.ok() && r->type == static_cast<quint32>(MessageType::ContractClosed));
+                                  });
+            break;
+        }
+        }
+        return true;
+    }
+
+    /// Closed loop: every connection keeps `depth` requests in flight for `ms`.
+    void closedLoop(int ms, int searchW, int borrowW, int endW)
+    {
+        m_running = true;
+        std::function<void(int)> refill = [&](int i) {
+            while (m_running && m_conns[i].inFlight < m_o.depth) {
+                if (!send(i, choose(i, searchW, borrowW, endW), [&refill, i] { refill(i); }))
+                    break;
+            }
+        };
+        for (int i = 0; i < connectionCount(); ++i)
+            refill(i);
+        spinFor(ms);
+        m_running = false;
+        spinUntil([&] { return inFlight() == 0; }, 60'000);
+    }
+
+    /// Open loop: `rate` requests/s spread over the connections for `ms`; returns the rate reached.
+    double openLoop(int ms, int rate, int searchW, int borrowW, int endW)
+    {
+        QElapsedTimer t;
+        t.start();
+        qint64 sent = 0;
+        int next = 0;
+        QTimer tick;
+        tick.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&tick, &QTimer::timeout, this, [&] {
+            const qint64 due = t.elapsed() * rate / 1000;
+            for (int guard = 0; sent < due && guard < connectionCount(); ++guard) {
+                next = (next + 1) % connectionCount();
+                if (m_conns[next].inFlight >= 8) // that connection is backed up: the client is saturated
+                    continue;
+                send(next, choose(next, searchW, borrowW, endW), {});
+                ++sent;
+            }
+        });
+        tick.start(1);
+        spinFor(ms);
+        tick.stop();
+        const double achieved = static_cast<double>(sent) * 1000.0 / static_cast<double>(t.elapsed());
+        spinUntil([&] { return inFlight() == 0; }, 60'000);
+        return achieved;
+    }
+
+    /// Makes sure every connection has offers to borrow (one search each).
+    void primeOffers()
+    {
+        for (int i = 0; i < connectionCount(); ++i) {
+            if (m_conns[i].offers.size() < 4)
+                send(i, OpSearch, {});
+        }
+        spinUntil([&] { return inFlight() == 0; }, 60'000);
+    }
+
+    void endAll()
+    {
+        for (int i = 0; i < connectionCount(); ++i) {
+            while (!m_conns[i].contracts.isEmpty()) {
+                if (!send(i, OpEnd, {}))
+                    break;
+            }
+        }
+        spinUntil([&] { return inFlight() == 0; }, 60'000);
+    }
+
+private:
+    SearchOffers randomSearch()
+    {
+        static const QStringList orders{QStringLiteral("rate"), QStringLiteral("-cpus"), QStringLiteral("memory"),
+                                        QStringLiteral("reliability"), QStringLiteral("-rate")};
+        static const QStringList oses{QString(), QStringLiteral("busybox"), QStringLiteral("debian-12")};
+        SearchOffers s;
+        if (m_rng.bounded(4) == 0) {
+            // the query language, as the CLI and the GUI's search box send it
+            s.query = QStringLiteral("cpus>=%1 memory>=%2M order=%3")
+                          .arg(1 << m_rng.bounded(3))
+                          .arg(512 << m_rng.bounded(3))
+                          .arg(orders[m_rng.bounded(static_cast<int>(orders.size()))]);
+        } else {
+            s.minCpus = static_cast<qint32>(m_rng.bounded(5));
+            s.minMemoryMib = m_rng.bounded(2) ? 0 : 512LL << m_rng.bounded(3);
+            s.os = oses[m_rng.bounded(static_cast<int>(oses.size()))];
+            s.order = orders[m_rng.bounded(static_cast<int>(orders.size()))];
+        }
+        // Spread borrowers over the offers, as many people browsing would.
+        s.offset = m_rng.bounded(200);
+        s.limit = 20;
+        return s;
+    }
+
+    const Options &m_o;
+    QRandomGenerator m_rng;
+    QElapsedTimer m_clock;
+    std::vector<Conn> m_conns;
+    std::array<Kind, 3> m_kinds{Kind{"search"}, Kind{"borrow"}, Kind{"end"}};
+    bool m_running = false;
+};
+
+void printKinds(const Driver &d, double seconds)
+{
+    for (Op op : {OpSearch, OpBorrow, OpEnd}) {
+        const Kind &k = d.kind(op);
+        say("  %-7s %8.0f/s  p50 %7.2f ms  p99 %7.2f ms  max %8.2f ms  (%lld ok, %lld failed)\n", k.name,
+            static_cast<double>(k.ok) / seconds, k.latency.percentileMs(50), k.latency.percentileMs(99),
+            k.latency.percentileMs(100), static_cast<long long>(k.ok), static_cast<long long>(k.failed));
+    }
+}
+
+LatencyHistogram serverHistogram(const QJsonObject &stats, const char *kind)
+{
+    return LatencyHistogram::fromJson(stats.value(QLatin1String(kind)).toObject());
+}
+
+// ───────────────────────── phases ─────────────────────────
+
+bool registerPartitions(const Market &market, const Options &o, QObject *parent)
+{
+    QElapsedTimer t;
+    t.start();
+    QList<Identity> ids;
+    for (int l = 0; l < o.lenders; ++l)
+        ids.append(makeIdentity(QStringLiteral("bench lender %1").arg(l)));
+    const QList<Channel *> lenders = openChannels(market, ids, QStringLiteral("lender"), o.lenders, 16, parent);
+    if (lenders.size() != o.lenders) {
+        say("market-bench: only %lld of %d lenders connected\n", static_cast<long long>(lenders.size()), o.lenders);
+        return false;
+    }
+    const int perLender = (o.partitions + o.lenders - 1) / o.lenders;
+    constexpr int kWindow = 64; // requests in flight per lender: registration is pipelined
+    QRandomGenerator rng(42);
+    qint64 sent = 0;
+    qint64 done = 0;
+    qint64 failed = 0;
+    std::vector<int> next(lenders.size(), 0);
+    std::vector<int> inFlight(lenders.size(), 0);
+    std::function<void(int)> pump = [&](int l) {
+        while (inFlight[l] < kWindow && next[l] < perLender && sent < o.partitions) {
+            RegisterPartition reg;
+            reg.partitionId = QStringLiteral("p-%1").arg(next[l]);
+            reg.lenderName = QStringLiteral("bench-lender-%1").arg(l);
+            reg.agentAddress = QStringLiteral("127.0.0.1:%1").arg(20000 + l);
+            const int cpus = 1 << rng.bounded(4);
+            reg.conditions.resources = Resources{cpus, 512LL << rng.bounded(4), 4096LL << rng.bounded(3)};
+            reg.conditions.osImages = rng.bounded(3) == 0
+                ? QStringList{QStringLiteral("busybox"), QStringLiteral("debian-12")}
+                : QStringList{QStringLiteral("busybox")};
+            reg.conditions.ratePerHour = Money::fromMicros(250'000LL * cpus + 1'000LL * rng.bounded(500));
+            ++next[l];
+            ++sent;
+            ++inFlight[l];
+            lenders[l]->request<PartitionRegistered>(reg, lenders[l], [&, l](Result<PartitionRegistered> r) {
+                --inFlight[l];
+                ++done;
+                if (!r.ok() && ++failed <= 5)
+                    say("  registration failed: %s\n", qPrintable(r.error().toString()));
+                pump(l);
+            });
+        }
+    };
+    for (int l = 0; l < lenders.size(); ++l)
+        pump(l);
+    QElapsedTimer progress;
+    progress.start();
+    spinUntil([&] {
+        if (progress.elapsed() > 10'000) {
+            progress.restart();
+            say("  ... %lld registered\n", static_cast<long long>(done));
+        }
+        return done == sent && sent >= o.partitions;
+    }, 3'600'000);
+    const double s = static_cast<double>(t.elapsed()) / 1000.0;
+    say("registered %lld partitions from %d lenders in %.1f s (%.0f/s, %lld failed)\n", static_cast<long long>(done),
+        o.lenders, s, static_cast<double>(done) / s, static_cast<long long>(failed));
+    return failed == 0;
+}
+
+double handshakes(const Market &market, const Identity &id, int ms, int concurrency, QObject *parent)
+{
+    qint64 established = 0;
+    qint64 failed = 0;
+    bool running = true;
+    int live = 0;
+    std::function<void()> one = [&] {
+        ++live;
+        auto *c = SslChannel::connectTo(QStringLiteral("127.0.0.1"), market.port(), id, market.id(),
+                                        clientConfig(QStringLiteral("borrower")), parent);
+        QObject::connect(c, &Channel::established, c, [&, c] {
+            ++established;
+            c->close();
+        });
+        QObject::connect(c, &Channel::closed, c, [&, c](const Error &) {
+            if (!c->isEstablished() && c->closeReason().code != ErrorCode::ConnectionClosed)
+                ++failed;
+            --live;
+            c->deleteLater();
+            if (running)
+                QTimer::singleShot(0, parent, one);
+        });
+    };
+    QElapsedTimer t;
+    t.start();
+    for (int i = 0; i < concurrency; ++i)
+        one();
+    spinFor(ms);
+    running = false;
+    const double rate = static_cast<double>(established) * 1000.0 / static_cast<double>(t.elapsed());
+    spinUntil([&] { return live == 0; }, 60'000);
+    if (failed)
+        say("  %lld handshakes failed\n", static_cast<long long>(failed));
+    return rate;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("market-bench"));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Benchmarks a market-manager over TLS: registrations, a search/contract/end mix, handshakes, idle memory."));
+    parser.addHelpOption();
+    const QCommandLineOption partitions(QStringLiteral("partitions"), QStringLiteral("Partitions to register (default 100000)."), QStringLiteral("N"), QStringLiteral("100000"));
+    const QCommandLineOption lenders(QStringLiteral("lenders"), QStringLiteral("Simulated lenders (default 100)."), QStringLiteral("N"), QStringLiteral("100"));
+    const QCommandLineOption connections(QStringLiteral("connections"), QStringLiteral("Borrower connections (default 1000)."), QStringLiteral("C"), QStringLiteral("1000"));
+    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Length of the mix phase (default 20); the latency and contract phases take half of it each."), QStringLiteral("D"), QStringLiteral("20"));
+    const QCommandLineOption depth(QStringLiteral("depth"), QStringLiteral("Requests in flight per connection in the closed-loop phases (default 2)."), QStringLiteral("N"), QStringLiteral("2"));
+    const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Requests/s of the open-loop latency phase (default: half of the mix's throughput)."), QStringLiteral("R"), QStringLiteral("0"));
+    const QCommandLineOption mix(QStringLiteral("mix"), QStringLiteral("Weights search:borrow:end (default 60:20:20)."), QStringLiteral("S:B:E"), QStringLiteral("60:20:20"));
+    const QCommandLineOption database(QStringLiteral("database"), QStringLiteral("Database URL for the market (default: SQLite in its data directory)."), QStringLiteral("URL"));
+    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("The market's data directory (default: a temporary one, on the disk, not tmpfs)."), QStringLiteral("DIR"));
+    const QCommandLineOption idleOnly(QStringLiteral("idle-only"), QStringLiteral("Stop after the idle-memory measurement (for memory work)."));
+    const QCommandLineOption binary(QStringLiteral("market-binary"), QStringLiteral("market-manager to run (default: next to this program)."), QStringLiteral("PATH"));
+    for (const auto *opt : {&partitions, &lenders, &connections, &seconds, &depth, &rate, &mix, &database, &data, &idleOnly, &binary})
+        parser.addOption(*opt);
+    parser.process(app);
+
+    Options o;
+    o.partitions = qMax(1, parser.value(partitions).toInt());
+    o.lenders = qBound(1, parser.value(lenders).toInt(), o.partitions);
+    o.connections = qMax(1, parser.value(connections).toInt());
+    o.seconds = qMax(1, parser.value(seconds).toInt());
+    o.depth = qMax(1, parser.value(depth).toInt());
+    o.rate = qMax(0, parser.value(rate).toInt());
+    const QStringList weights = parser.value(mix).split(QLatin1Char(':'));
+    if (weights.size() != 3) {
+        std::fprintf(stderr, "market-bench: --mix wants S:B:E\n");
+        return 2;
+    }
+    o.searchWeight = qMax(0, weights[0].toInt());
+    o.borrowWeight = qMax(0, weights[1].toInt());
+    o.endWeight = qMax(0, weights[2].toInt());
+    if (o.searchWeight + o.borrowWeight + o.endWeight == 0)
+        o.searchWeight = 1;
+    o.database = parser.value(database);
+    o.marketBinary = parser.isSet(binary) ? parser.value(binary)
+                                          : QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("market-manager"));
+
+    // Each connection is a socket on both sides; the market inherits this limit.
+    rlimit files{};
+    getrlimit(RLIMIT_NOFILE, &files);
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+    if (files.rlim_cur < static_cast<rlim_t>(o.connections + o.lenders + 256)) {
+        std::fprintf(stderr, "market-bench: %d connections need more than the %llu open files allowed\n", o.connections,
+                     static_cast<unsigned long long>(files.rlim_cur));
+        return 2;
+    }
+
+    // Under the working directory by default: /tmp may be tmpfs, where fsync costs nothing.
+    QTemporaryDir tmp(QDir::current().filePath(QStringLiteral("market-bench-XXXXXX")));
+    const QString dataDir = parser.isSet(data) ? parser.value(data) : tmp.path();
+    QDir().mkpath(dataDir);
+    say("market-bench: %d partitions, %d lenders, %d connections, %d s mix (depth %d, mix %d:%d:%d), database %s\n",
+        o.partitions, o.lenders, o.connections, o.seconds, o.depth, o.searchWeight, o.borrowWeight, o.endWeight,
+        o.database.isEmpty() ? "SQLite" : "PostgreSQL");
+
+    Market market;
+    if (!market.start(o, dataDir))
+        return 1;
+    say("market %s on port %u (pid %lld)\n", qPrintable(market.id()), unsigned(market.port()),
+        static_cast<long long>(market.pid()));
+    QObject root;
+    int rc = 0;
+    const auto finish = [&] {
+        market.stop();
+        return rc;
+    };
+
+    if (!registerPartitions(market, o, &root)) {
+        rc = 1;
+        return finish();
+    }
+
+    // ── idle memory per connection ──
+    QList<Identity> borrowers;
+    for (int b = 0; b < 10; ++b)
+        borrowers.append(makeIdentity(QStringLiteral("bench borrower %1").arg(b)));
+    spinFor(1500);
+    const qint64 rssNone = market.rssKb();
+    QElapsedTimer connectTime;
+    connectTime.start();
+    const QList<Channel *> channels = openChannels(market, borrowers, QStringLiteral("borrower"), o.connections, 64, &root);
+    say("opened %lld of %d borrower connections in %.1f s\n", static_cast<long long>(channels.size()), o.connections,
+        static_cast<double>(connectTime.elapsed()) / 1000.0);
+    if (channels.isEmpty()) {
+        rc = 1;
+        return finish();
+    }
+    spinFor(2000);
+    const qint64 rssIdle = market.rssKb();
+    const double idleKb = static_cast<double>(rssIdle - rssNone) / static_cast<double>(channels.size());
+    say("idle: market RSS %lld KiB with none, %lld KiB with %lld idle connections: %.1f KiB per connection\n",
+        static_cast<long long>(rssNone), static_cast<long long>(rssIdle), static_cast<long long>(channels.size()), idleKb);
+
+    if (parser.isSet(idleOnly)) {
+        say("{\"idle_kb_per_connection\":%.1f,\"connections\":%lld}\n", idleKb, static_cast<long long>(channels.size()));
+        return finish();
+    }
+    Driver driver(channels, o);
+
+    // ── mix, closed loop ──
+    driver.primeOffers();
+    driver.resetFigures();
+    {
+        CpuMeter cpu{market};
+        driver.closedLoop(o.seconds * 1000, o.searchWeight, o.borrowWeight, o.endWeight);
+        const double s = static_cast<double>(cpu.wall.elapsed()) / 1000.0;
+        say("mix (closed loop, %d in flight): %.0f requests/s; %s\n", o.depth * driver.connectionCount(),
+            static_cast<double>(driver.completed()) / s, qPrintable(cpu.report()));
+        printKinds(driver, s);
+    }
+    const double mixRate = static_cast<double>(driver.completed()) / static_cast<double>(o.seconds);
+    const double mixContracts = static_cast<double>(driver.kind(OpBorrow).ok) / static_cast<double>(o.seconds);
+
+    // ── latency, open loop ──
+    const int paced = o.rate > 0 ? o.rate : qMax(100, static_cast<int>(mixRate / 2));
+    driver.resetFigures();
+    const QJsonObject before = market.stats();
+    double achieved = 0;
+    {
+        CpuMeter cpu{market};
+        achieved = driver.openLoop(o.seconds * 500, paced, o.searchWeight, o.borrowWeight, o.endWeight);
+        const double s = static_cast<double>(cpu.wall.elapsed()) / 1000.0;
+        say("latency (open loop at %d requests/s, reached %.0f): %s\n", paced, achieved, qPrintable(cpu.report()));
+        printKinds(driver, s);
+    }
+    const QJsonObject after = market.stats();
+    const LatencyHistogram serverSearch = serverHistogram(after, "search").since(serverHistogram(before, "search"));
+    const LatencyHistogram serverBorrow = serverHistogram(after, "borrow").since(serverHistogram(before, "borrow"));
+    const LatencyHistogram serverEnd = serverHistogram(after, "end").since(serverHistogram(before, "end"));
+    say("  in the market: search p50 %.3f ms p99 %.3f ms; borrow p50 %.2f ms p99 %.2f ms; end p50 %.2f ms p99 %.2f ms\n",
+        serverSearch.percentileMs(50), serverSearch.percentileMs(99), serverBorrow.percentileMs(50),
+        serverBorrow.percentileMs(99), serverEnd.percentileMs(50), serverEnd.percentileMs(99));
+    const double searchP99 = driver.kind(OpSearch).latency.percentileMs(99);
+    const double contractP99 = driver.kind(OpBorrow).latency.percentileMs(99);
+
+    // ── contracts only, closed loop ──
+    driver.primeOffers();
+    driver.resetFigures();
+    double contractsPerS = 0;
+    {
+        CpuMeter cpu{market};
+        driver.closedLoop(o.seconds * 500, 0, 1, 1);
+        const double s = static_cast<double>(cpu.wall.elapsed()) / 1000.0;
+        contractsPerS = static_cast<double>(driver.kind(OpBorrow).ok) / s;
+        say("contracts (closed loop, borrow/end only): %.0f contracts/s durable, %.0f ends/s; %s\n", contractsPerS,
+            static_cast<double>(driver.kind(OpEnd).ok) / s, qPrintable(cpu.report()));
+        printKinds(driver, s);
+    }
+    driver.endAll();
+    spinFor(1000);
+    say("market RSS after the load, %lld connections idle again: %lld KiB\n", static_cast<long long>(channels.size()),
+        static_cast<long long>(market.rssKb()));
+
+    // ── handshakes ──
+    double handshakesPerS = 0;
+    {
+        CpuMeter cpu{market};
+        handshakesPerS = handshakes(market, borrowers[0], qMin(10'000, qMax(2000, o.seconds * 250)), 32, &root);
+        say("handshakes (TLS 1.3 + Hello, then close; 32 at a time): %.0f/s; %s\n", handshakesPerS, qPrintable(cpu.report()));
+    }
+
+    QJsonObject result{{QStringLiteral("requests_per_s"), qRound(mixRate)},
+                       {QStringLiteral("search_p99_ms"), searchP99},
+                       {QStringLiteral("search_p99_server_ms"), serverSearch.percentileMs(99)},
+                       {QStringLiteral("contracts_per_s"), qRound(qMax(contractsPerS, mixContracts))},
+                       {QStringLiteral("contract_p99_ms"), contractP99},
+                       {QStringLiteral("handshakes_per_s"), qRound(handshakesPerS)},
+                       {QStringLiteral("idle_kb_per_connection"), qRound(idleKb * 10) / 10.0},
+                       {QStringLiteral("connections"), static_cast<qint64>(channels.size())},
+                       {QStringLiteral("partitions"), o.partitions},
+                       {QStringLiteral("latency_rate_per_s"), qRound(achieved)}};
+    say("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
+    return finish();
+}

@@ -1,0 +1,115 @@
+#pragma once
+// A fixed-size latency histogram for the market's request timings and for market-bench.
+//
+// Why not a sorted sample list: the market records every request (tens of thousands a
+// second) and must not allocate or grow to do it. Values are microseconds in log-linear
+// buckets (HdrHistogram's idea, cut down): exact below 32 µs, then 16 buckets per power of
+// two, so a percentile is off by at most 1/16 (6.25 %). Counts are cumulative; a reader
+// that wants one period subtracts the snapshot taken at its start.
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <array>
+#include <bit>
+#include <cstdint>
+
+namespace lendable::market {
+
+class LatencyHistogram {
+public:
+    static constexpr int kSubBits = 4;
+    static constexpr int kSub = 1 << kSubBits;
+    static constexpr int kLinear = 2 * kSub; // values below this have a bucket each
+    static constexpr int kBuckets = kLinear + (40 - kSubBits - 1) * kSub;
+
+    void record(qint64 micros)
+    {
+        ++m_buckets[bucketOf(micros)];
+        ++m_count;
+    }
+    qint64 count() const { return m_count; }
+
+    /// The upper bound, in µs, of the bucket that holds the p-th percentile (0 < p ≤ 100); 0 if empty.
+    qint64 percentileMicros(double p) const
+    {
+        if (m_count == 0)
+            return 0;
+        const qint64 rank = qMax<qint64>(1, static_cast<qint64>(p / 100.0 * static_cast<double>(m_count) + 0.999999));
+        qint64 seen = 0;
+        for (int i = 0; i < kBuckets; ++i) {
+            seen += m_buckets[i];
+            if (seen >= rank)
+                return upperBound(i);
+        }
+        return upperBound(kBuckets - 1);
+    }
+    double percentileMs(double p) const { return static_cast<double>(percentileMicros(p)) / 1000.0; }
+
+    /// This histogram minus an earlier snapshot of the same counter (one period's values).
+    LatencyHistogram since(const LatencyHistogram &earlier) const
+    {
+        LatencyHistogram out;
+        for (int i = 0; i < kBuckets; ++i)
+            out.m_buckets[i] = m_buckets[i] - earlier.m_buckets[i];
+        out.m_count = m_count - earlier.m_count;
+        return out;
+    }
+    void add(const LatencyHistogram &other)
+    {
+        for (int i = 0; i < kBuckets; ++i)
+            m_buckets[i] += other.m_buckets[i];
+        m_count += other.m_count;
+    }
+
+    /// {"count": N, "buckets": [[index, count], ...]} with the empty buckets left out.
+    QJsonObject toJson() const
+    {
+        QJsonArray buckets;
+        for (int i = 0; i < kBuckets; ++i) {
+            if (m_buckets[i] != 0)
+                buckets.append(QJsonArray{i, m_buckets[i]});
+        }
+        return QJsonObject{{QStringLiteral("count"), m_count}, {QStringLiteral("buckets"), buckets}};
+    }
+    static LatencyHistogram fromJson(const QJsonObject &json)
+    {
+        LatencyHistogram h;
+        const QJsonArray buckets = json.value(QStringLiteral("buckets")).toArray();
+        for (const QJsonValue &b : buckets) {
+            const QJsonArray pair = b.toArray();
+            const int i = pair.at(0).toInt(-1);
+            if (i < 0 || i >= kBuckets)
+                continue;
+            const auto n = static_cast<qint64>(pair.at(1).toDouble());
+            h.m_buckets[i] += n;
+            h.m_count += n;
+        }
+        return h;
+    }
+
+private:
+    static int bucketOf(qint64 micros)
+    {
+        if (micros < kLinear)
+            return micros < 0 ? 0 : static_cast<int>(micros);
+        const auto v = static_cast<quint64>(micros);
+        const int msb = 63 - std::countl_zero(v); // ≥ kSubBits + 1
+        const int shift = msb - kSubBits;
+        const int index = kLinear + (shift - 1) * kSub + static_cast<int>((v >> shift) & (kSub - 1));
+        return index < kBuckets ? index : kBuckets - 1;
+    }
+    static qint64 upperBound(int index)
+    {
+        if (index < kLinear)
+            return index;
+        const int shift = (index - kLinear) / kSub + 1;
+        const qint64 mantissa = kSub + (index - kLinear) % kSub;
+        return ((mantissa + 1) << shift) - 1;
+    }
+
+    std::array<qint64, kBuckets> m_buckets{};
+    qint64 m_count = 0;
+};
+
+} // namespace lendable::market
