@@ -59,5 +59,10 @@ package: build
 protocol-doc: build
 	cmake --build $(BUILD) --target protocol-doc
 
+# Re-read the sources into translations/*.ts (then translate what lupdate marked unfinished).
+.PHONY: translations
+translations: configure
+	cmake --build $(BUILD) --target update-translations
+
 clean:
 	rm -rf $(BUILD) build-fuzz

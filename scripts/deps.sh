@@ -16,6 +16,8 @@ PACKAGES=(
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools
     qt6-l10n-tools qt6-svg-dev libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 libqt6opengl6-dev
     libgl-dev libvulkan-dev fonts-dejavu-core
+    # translations: Qt's own (dialog buttons) and a CJK font so Japanese is not boxes
+    qt6-translations-l10n fonts-noto-cjk
     # partitions: libvirt + QEMU, and what the OS image scripts need
     libvirt-dev libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
     busybox-static kmod cpio debootstrap zstd xz-utils

@@ -3,7 +3,11 @@
 #include <QApplication>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QActionGroup>
 #include <QMainWindow>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
 #include <QScreen>
 #include <QSettings>
 #include <QTabWidget>
@@ -56,6 +60,47 @@ QString installTranslations(QApplication &app, const QString &appName, const QSt
     if (shared->load(QStringLiteral(":/i18n/lendable_%1.qm").arg(lang)))
         QApplication::installTranslator(shared);
     return lang;
+}
+
+QMenu *addLanguageMenu(QMenuBar *menuBar)
+{
+    QMenu *settings = menuBar->addMenu(QCoreApplication::translate("LanguageMenu", "&Settings"));
+    settings->setObjectName(QStringLiteral("settingsMenu"));
+    QMenu *languages = settings->addMenu(QCoreApplication::translate("LanguageMenu", "&Language"));
+    languages->setObjectName(QStringLiteral("languageMenu"));
+    auto *group = new QActionGroup(languages);
+    group->setExclusive(true);
+    const QString current = QSettings().value(QStringLiteral("language")).toString();
+    // Each language is named in itself, so a user who cannot read the current one finds theirs.
+    const QList<std::pair<QString, QString>> choices{
+        {QString(), QCoreApplication::translate("LanguageMenu", "System default")},
+        {QStringLiteral("en"), QStringLiteral("English")},
+        {QStringLiteral("de"), QStringLiteral("Deutsch")},
+        {QStringLiteral("ja"), QString::fromUtf8("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e")}, // 日本語
+    };
+    for (const auto &[code, name] : choices) {
+        QAction *action = languages->addAction(name);
+        action->setObjectName(QStringLiteral("language_") + (code.isEmpty() ? QStringLiteral("system") : code));
+        action->setData(code);
+        action->setCheckable(true);
+        action->setChecked(code == current);
+        group->addAction(action);
+    }
+    QObject::connect(group, &QActionGroup::triggered, menuBar, [menuBar](QAction *action) {
+        const QString code = action->data().toString();
+        QSettings settings;
+        if (settings.value(QStringLiteral("language")).toString() == code)
+            return;
+        if (code.isEmpty())
+            settings.remove(QStringLiteral("language"));
+        else
+            settings.setValue(QStringLiteral("language"), code);
+        // Every window builds its texts once; restarting is simpler and surer than retranslating.
+        QMessageBox::information(menuBar->window(), QCoreApplication::translate("LanguageMenu", "Language"),
+                                 QCoreApplication::translate("LanguageMenu", "The new language applies the next time you start %1.")
+                                     .arg(QApplication::applicationDisplayName()));
+    });
+    return settings;
 }
 
 void restoreWindowState(QMainWindow *window, QSize defaultSize)

@@ -2,10 +2,13 @@
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QSize>
 
 class QApplication;
 class QMainWindow;
+class QMenu;
+class QMenuBar;
 class QWidget;
 
 namespace lendable::ui {
@@ -13,14 +16,14 @@ namespace lendable::ui {
 /// Options every desktop app has besides the common ones.
 struct GuiOptions {
     QCommandLineOption screenshot{QStringList{QStringLiteral("screenshot")},
-                                  QStringLiteral("Save a screenshot of the main window to FILE after the app settles, then quit "
-                                                 "(used by scripts/screenshots.sh)."),
+                                  QCoreApplication::translate("GuiOptions", "Save a screenshot of the main window to FILE after the app settles, then quit "
+                                                                             "(used by scripts/screenshots.sh)."),
                                   QStringLiteral("FILE")};
     QCommandLineOption language{QStringList{QStringLiteral("language")},
-                                QStringLiteral("User interface language (e.g. de, ja); default: the setting, else the system's."),
+                                QCoreApplication::translate("GuiOptions", "User interface language (e.g. de, ja); default: the setting, else the system's."),
                                 QStringLiteral("CODE")};
     QCommandLineOption tab{QStringList{QStringLiteral("tab")},
-                           QStringLiteral("Open the main window on tab N (0 = first); for screenshots and scripts."),
+                           QCoreApplication::translate("GuiOptions", "Open the main window on tab N (0 = first); for screenshots and scripts."),
                            QStringLiteral("N")};
     void addTo(QCommandLineParser &parser) const;
     /// Applies --tab and --screenshot to a shown main window.
@@ -30,6 +33,11 @@ struct GuiOptions {
 /// Loads the app's translation for the chosen language (option, then QSettings "language",
 /// then the system locale). Returns the language in use.
 QString installTranslations(QApplication &app, const QString &appName, const QString &requested);
+
+/// Adds Settings → Language (system default, English, Deutsch, 日本語) to `menuBar`. The choice is
+/// stored in QSettings "language", which installTranslations() reads at the next start. Returns
+/// the Settings menu.
+QMenu *addLanguageMenu(QMenuBar *menuBar);
 
 /// Window geometry and state persist across runs (QSettings).
 void restoreWindowState(QMainWindow *window, QSize defaultSize = QSize(1200, 780));

@@ -20,11 +20,6 @@
 namespace lendable::borrower {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("BorrowerCli", text);
-}
-
 void printOut(const QString &text)
 {
     const QByteArray bytes = text.toUtf8();
@@ -55,9 +50,9 @@ Result<QByteArray> readSmallFile(const QString &path, const QString &what)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return Error(ErrorCode::IoError, tr("cannot read the %1 %2: %3").arg(what, path, f.errorString()));
+        return Error(ErrorCode::IoError, QCoreApplication::translate("BorrowerCli", "cannot read the %1 %2: %3").arg(what, path, f.errorString()));
     if (f.size() > BorrowerSession::kMaxJobBytes)
-        return Error(ErrorCode::InvalidArgument, tr("the %1 %2 is %3 bytes; at most %4 bytes go with a job")
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("BorrowerCli", "the %1 %2 is %3 bytes; at most %4 bytes go with a job")
                                                      .arg(what, path)
                                                      .arg(f.size())
                                                      .arg(BorrowerSession::kMaxJobBytes));
@@ -123,12 +118,12 @@ private:
         if (m_inv.json) {
             printJson(contractToJson(*c, key));
         } else {
-            printOut(tr("Contract %1: partition %2 of lender %3 at %4, %5 per hour, started %6.\n"
+            printOut(QCoreApplication::translate("BorrowerCli", "Contract %1: partition %2 of lender %3 at %4, %5 per hour, started %6.\n"
                         "The lending key is kept in %7.\n")
                          .arg(c->contractId, c->partitionId, c->lenderId, c->lenderAddress, c->ratePerHour.toString(),
                               isoTime(c->startedAtMs), m_session.store().keyPath(c->contractId)));
             if (!key.isEmpty())
-                printOut(tr("Key: %1\n").arg(QString::fromLatin1(key.toBase64())));
+                printOut(QCoreApplication::translate("BorrowerCli", "Key: %1\n").arg(QString::fromLatin1(key.toBase64())));
         }
         return {};
     }
@@ -141,7 +136,7 @@ private:
         if (!key)
             return key.error();
         if (m_inv.command == CliCommand::Submit && !m_inv.contractId.isEmpty() && m_inv.contractId != key->contractId)
-            return Error(ErrorCode::InvalidArgument, tr("the key file %1 is for contract %2, not %3")
+            return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("BorrowerCli", "the key file %1 is for contract %2, not %3")
                                                          .arg(m_inv.keyFile, key->contractId, m_inv.contractId));
         Result<ContractRecord> c = m_session.addDirectContract(*key, m_inv.lender, m_inv.lenderId);
         if (!c)
@@ -158,19 +153,19 @@ private:
         JobSpec spec;
         spec.os = m_inv.os;
         spec.timeoutS = m_inv.timeoutS;
-        Result<QByteArray> script = readSmallFile(m_inv.scriptPath, tr("script"));
+        Result<QByteArray> script = readSmallFile(m_inv.scriptPath, QCoreApplication::translate("BorrowerCli", "script"));
         if (!script)
             return script.error();
         spec.script = *script;
         for (const QString &path : m_inv.inputPaths) {
-            Result<QByteArray> data = readSmallFile(path, tr("input file"));
+            Result<QByteArray> data = readSmallFile(path, QCoreApplication::translate("BorrowerCli", "input file"));
             if (!data)
                 return data.error();
             const QString name = QFileInfo(path).fileName();
             for (const protocol::JobFile &f : std::as_const(spec.inputs)) {
                 if (f.name == name)
                     return Error(ErrorCode::InvalidArgument,
-                                 tr("two input files are named %1; they would overwrite each other in /job/in").arg(name));
+                                 QCoreApplication::translate("BorrowerCli", "two input files are named %1; they would overwrite each other in /job/in").arg(name));
             }
             spec.inputs.append(protocol::JobFile{name, *data});
         }
@@ -184,7 +179,7 @@ private:
             o.insert(QStringLiteral("contract_id"), job->contractId);
             printJson(o);
         } else {
-            printOut(tr("Job %1 submitted; follow it with `borrower-client --cli logs %1 --follow`.\n").arg(job->jobId));
+            printOut(QCoreApplication::translate("BorrowerCli", "Job %1 submitted; follow it with `borrower-client --cli logs %1 --follow`.\n").arg(job->jobId));
         }
         return {};
     }
@@ -225,8 +220,8 @@ private:
         QObject::connect(&m_session, &BorrowerSession::jobStateChanged, &ctx, [&](const protocol::JobStateChanged &c) {
             if (c.jobId == m_inv.jobId && isFinalJobState(c.state)) {
                 // The console goes to stdout untouched; how the job ended goes to stderr.
-                printErr(tr("job %1 %2%3%4\n")
-                             .arg(c.jobId, c.state, c.exitCode ? tr(", exit code %1").arg(*c.exitCode) : QString(),
+                printErr(QCoreApplication::translate("BorrowerCli", "job %1 %2%3%4\n")
+                             .arg(c.jobId, c.state, c.exitCode ? QCoreApplication::translate("BorrowerCli", ", exit code %1").arg(*c.exitCode) : QString(),
                                   c.message.isEmpty() ? QString() : QStringLiteral(": ") + c.message));
                 ended = true;
                 loop.quit();
@@ -283,9 +278,9 @@ private:
         if (m_inv.json) {
             printJson(outcomeToJson(*out));
         } else {
-            printOut(tr("Job %1 %2%3%4.\n")
+            printOut(QCoreApplication::translate("BorrowerCli", "Job %1 %2%3%4.\n")
                          .arg(out->jobId, out->state,
-                              out->exitCode ? tr(", exit code %1").arg(*out->exitCode) : QString(),
+                              out->exitCode ? QCoreApplication::translate("BorrowerCli", ", exit code %1").arg(*out->exitCode) : QString(),
                               out->message.isEmpty() ? QString() : QStringLiteral(": ") + out->message));
             for (const QString &p : std::as_const(out->outputPaths))
                 printOut(p + QLatin1Char('\n'));
@@ -307,7 +302,7 @@ private:
             o.insert(QStringLiteral("cancelled"), true);
             printJson(o);
         } else {
-            printOut(tr("Job %1 cancelled.\n").arg(m_inv.jobId));
+            printOut(QCoreApplication::translate("BorrowerCli", "Job %1 cancelled.\n").arg(m_inv.jobId));
         }
         return {};
     }
@@ -319,14 +314,14 @@ private:
         if (!e)
             return e.error();
         if (e->receiptProblem.isError())
-            printErr(tr("warning: %1\n").arg(e->receiptProblem.message));
+            printErr(QCoreApplication::translate("BorrowerCli", "warning: %1\n").arg(e->receiptProblem.message));
         if (m_inv.json) {
             printJson(contractEndToJson(*e));
         } else {
-            printOut(tr("Contract %1 ended after %2; charge %3%4.\n")
+            printOut(QCoreApplication::translate("BorrowerCli", "Contract %1 ended after %2; charge %3%4.\n")
                          .arg(e->closed.contractId, humanDuration(e->closed.durationMs), e->closed.charge.toString(),
-                              e->receiptProblem.isError() ? tr(" (the receipt does NOT verify)")
-                                                          : tr(" (signed receipt verified)")));
+                              e->receiptProblem.isError() ? QCoreApplication::translate("BorrowerCli", " (the receipt does NOT verify)")
+                                                          : QCoreApplication::translate("BorrowerCli", " (signed receipt verified)")));
         }
         return {};
     }
@@ -347,7 +342,7 @@ private:
             Money total;
             for (const protocol::Bill &bill : std::as_const(b->bills))
                 total = total.add(bill.charge).value();
-            printOut(tr("Total: %1\n").arg(total.toString()));
+            printOut(QCoreApplication::translate("BorrowerCli", "Total: %1\n").arg(total.toString()));
         }
         return {};
     }
@@ -361,15 +356,15 @@ Result<void> verifyReceiptFile(const CliInvocation &inv)
 {
     QFile f(inv.receiptFile);
     if (!f.open(QIODevice::ReadOnly))
-        return Error(ErrorCode::IoError, tr("cannot read %1: %2").arg(inv.receiptFile, f.errorString()));
+        return Error(ErrorCode::IoError, QCoreApplication::translate("BorrowerCli", "cannot read %1: %2").arg(inv.receiptFile, f.errorString()));
     QJsonParseError perr;
     const QJsonDocument doc = QJsonDocument::fromJson(f.read(4 * 1024 * 1024), &perr);
     if (!doc.isObject())
         return Error(ErrorCode::InvalidArgument,
-                     tr("%1 is not a receipt (a JSON object as `end --json` prints): %2").arg(inv.receiptFile, perr.errorString()));
+                     QCoreApplication::translate("BorrowerCli", "%1 is not a receipt (a JSON object as `end --json` prints): %2").arg(inv.receiptFile, perr.errorString()));
     Result<protocol::Receipt> r = receiptFromJson(doc.object());
     if (!r)
-        return Error(r.error().code, tr("%1: %2").arg(inv.receiptFile, r.error().message));
+        return Error(r.error().code, QCoreApplication::translate("BorrowerCli", "%1: %2").arg(inv.receiptFile, r.error().message));
     const Result<void> v = verifyReceipt(*r, inv.marketId);
     if (!v)
         return v;
@@ -381,7 +376,7 @@ Result<void> verifyReceiptFile(const CliInvocation &inv)
         o.insert(QStringLiteral("charge"), r->charge.toString());
         printJson(o);
     } else {
-        printOut(tr("The receipt for contract %1 is valid: signed by market %2; charge %3.\n")
+        printOut(QCoreApplication::translate("BorrowerCli", "The receipt for contract %1 is valid: signed by market %2; charge %3.\n")
                      .arg(r->contractId, r->marketId, r->charge.toString()));
     }
     return {};

@@ -10,11 +10,6 @@
 namespace lendable::borrower {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("BorrowerCli", text);
-}
-
 struct Options {
     QCommandLineOption cli{QStringLiteral("cli")};
     QCommandLineOption help{QStringList{QStringLiteral("help"), QStringLiteral("h")}};
@@ -65,7 +60,8 @@ const QStringList kCommonOptions{QStringLiteral("cli"),     QStringLiteral("help
 
 Error usageError(const QString &text)
 {
-    return Error(ErrorCode::InvalidArgument, text + QStringLiteral(" (see `borrower-client --cli --help`)"));
+    return Error(ErrorCode::InvalidArgument,
+                 QCoreApplication::translate("BorrowerCli", "%1 (see `borrower-client --cli --help`)").arg(text));
 }
 
 Result<qint64> positiveNumber(const QString &value, const QString &option, bool allowZero)
@@ -73,7 +69,7 @@ Result<qint64> positiveNumber(const QString &value, const QString &option, bool 
     bool ok = false;
     const qint64 n = value.toLongLong(&ok);
     if (!ok || n < 0 || (!allowZero && n == 0))
-        return usageError(tr("--%1 wants a whole number of at least %2, not '%3'").arg(option).arg(allowZero ? 0 : 1).arg(value));
+        return usageError(QCoreApplication::translate("BorrowerCli", "--%1 wants a whole number of at least %2, not '%3'").arg(option).arg(allowZero ? 0 : 1).arg(value));
     return n;
 }
 } // namespace
@@ -96,7 +92,7 @@ QString cliCommandName(CliCommand command)
 
 QString cliUsage()
 {
-    return tr("Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] COMMAND …\n"
+    return QCoreApplication::translate("BorrowerCli", "Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] COMMAND …\n"
               "\n"
               "Commands:\n"
               "  offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query \"cpus>=1 memory>=256M os=busybox rate<=2\"\n"
@@ -131,7 +127,7 @@ Result<qint64> parseCliDate(const QString &text)
             return dt.toMSecsSinceEpoch();
         }
     }
-    return usageError(tr("'%1' is not a date; write 2024-05-01 or 2024-05-01T12:00:00Z").arg(text));
+    return usageError(QCoreApplication::translate("BorrowerCli", "'%1' is not a date; write 2024-05-01 or 2024-05-01T12:00:00Z").arg(text));
 }
 
 Result<CliInvocation> parseCliArguments(const QStringList &arguments)
@@ -147,7 +143,7 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
 
     QStringList pos = parser.positionalArguments();
     if (pos.isEmpty())
-        return usageError(tr("no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, "
+        return usageError(QCoreApplication::translate("BorrowerCli", "no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, "
                              "bills and receipt verify"));
     static const QHash<QString, CliCommand> names{
         {QStringLiteral("offers"), CliCommand::Offers}, {QStringLiteral("borrow"), CliCommand::Borrow},
@@ -157,13 +153,13 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
         {QStringLiteral("receipt"), CliCommand::ReceiptVerify}};
     const QString name = pos.takeFirst();
     if (!names.contains(name))
-        return usageError(tr("unknown command '%1'; the commands are offers, borrow, submit, logs, wait, cancel, end, "
+        return usageError(QCoreApplication::translate("BorrowerCli", "unknown command '%1'; the commands are offers, borrow, submit, logs, wait, cancel, end, "
                              "bills and receipt verify").arg(name));
     CliInvocation inv;
     inv.command = names.value(name);
     if (inv.command == CliCommand::ReceiptVerify) {
         if (pos.isEmpty() || pos.first() != QLatin1String("verify"))
-            return usageError(tr("write `receipt verify FILE`"));
+            return usageError(QCoreApplication::translate("BorrowerCli", "write `receipt verify FILE`"));
         pos.removeFirst();
     }
 
@@ -172,7 +168,7 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
     for (const QString &opt : parser.optionNames()) {
         QString longName = opt == QLatin1String("h") ? QStringLiteral("help") : opt;
         if (!allowed.contains(longName))
-            return usageError(tr("--%1 does not apply to `%2`").arg(longName, cliCommandName(inv.command)));
+            return usageError(QCoreApplication::translate("BorrowerCli", "--%1 does not apply to `%2`").arg(longName, cliCommandName(inv.command)));
     }
 
     inv.dataDir = parser.value(o.data);
@@ -210,20 +206,20 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
     if (!inv.keyFile.isEmpty() || !inv.lender.isEmpty() || !inv.lenderId.isEmpty()) {
         const QList<CliCommand> directOk{CliCommand::Submit, CliCommand::Logs, CliCommand::Wait, CliCommand::Cancel};
         if (!directOk.contains(inv.command))
-            return usageError(tr("direct mode (--lender, --lender-id, --key-file) works with submit, logs, wait and "
+            return usageError(QCoreApplication::translate("BorrowerCli", "direct mode (--lender, --lender-id, --key-file) works with submit, logs, wait and "
                                  "cancel, not with `%1`").arg(cliCommandName(inv.command)));
         if (inv.keyFile.isEmpty())
-            return usageError(tr("direct mode needs --key-file FILE (the file the partition's owner gave you)"));
+            return usageError(QCoreApplication::translate("BorrowerCli", "direct mode needs --key-file FILE (the file the partition's owner gave you)"));
     }
 
     // Positional arguments per command.
     auto takeOne = [&](const QString &what, QString &out, bool optional) -> Result<void> {
         if (pos.size() > 1)
-            return usageError(tr("`%1` takes one %2, got: %3").arg(cliCommandName(inv.command), what, pos.join(QLatin1Char(' '))));
+            return usageError(QCoreApplication::translate("BorrowerCli", "`%1` takes one %2, got: %3").arg(cliCommandName(inv.command), what, pos.join(QLatin1Char(' '))));
         if (pos.isEmpty()) {
             if (optional)
                 return {};
-            return usageError(tr("`%1` needs %2").arg(cliCommandName(inv.command), what));
+            return usageError(QCoreApplication::translate("BorrowerCli", "`%1` needs %2").arg(cliCommandName(inv.command), what));
         }
         out = pos.takeFirst();
         return {};
@@ -233,30 +229,30 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
     case CliCommand::Offers:
     case CliCommand::Bills:
         if (!pos.isEmpty())
-            return usageError(tr("`%1` takes no arguments, got: %2").arg(cliCommandName(inv.command), pos.join(QLatin1Char(' '))));
+            return usageError(QCoreApplication::translate("BorrowerCli", "`%1` takes no arguments, got: %2").arg(cliCommandName(inv.command), pos.join(QLatin1Char(' '))));
         break;
     case CliCommand::Borrow:
-        r = takeOne(tr("OFFER_ID"), inv.offerId, true);
+        r = takeOne(QCoreApplication::translate("BorrowerCli", "OFFER_ID"), inv.offerId, true);
         if (r && inv.offerId.isEmpty() == inv.query.isEmpty())
-            return usageError(tr("`borrow` needs either an OFFER_ID or --query \"…\" (the best match), not both"));
+            return usageError(QCoreApplication::translate("BorrowerCli", "`borrow` needs either an OFFER_ID or --query \"…\" (the best match), not both"));
         break;
     case CliCommand::Submit:
-        r = takeOne(tr("CONTRACT_ID"), inv.contractId, inv.isDirect());
+        r = takeOne(QCoreApplication::translate("BorrowerCli", "CONTRACT_ID"), inv.contractId, inv.isDirect());
         if (r && inv.os.isEmpty())
-            return usageError(tr("`submit` needs --os IMAGE (an image the offer lists, e.g. busybox)"));
+            return usageError(QCoreApplication::translate("BorrowerCli", "`submit` needs --os IMAGE (an image the offer lists, e.g. busybox)"));
         if (r && inv.scriptPath.isEmpty())
-            return usageError(tr("`submit` needs --script FILE (run by /bin/sh in the guest)"));
+            return usageError(QCoreApplication::translate("BorrowerCli", "`submit` needs --script FILE (run by /bin/sh in the guest)"));
         break;
     case CliCommand::Logs:
     case CliCommand::Wait:
     case CliCommand::Cancel:
-        r = takeOne(tr("JOB_ID"), inv.jobId, false);
+        r = takeOne(QCoreApplication::translate("BorrowerCli", "JOB_ID"), inv.jobId, false);
         break;
     case CliCommand::End:
-        r = takeOne(tr("CONTRACT_ID"), inv.contractId, false);
+        r = takeOne(QCoreApplication::translate("BorrowerCli", "CONTRACT_ID"), inv.contractId, false);
         break;
     case CliCommand::ReceiptVerify:
-        r = takeOne(tr("FILE"), inv.receiptFile, false);
+        r = takeOne(QCoreApplication::translate("BorrowerCli", "FILE"), inv.receiptFile, false);
         break;
     }
     if (!r)

@@ -9,13 +9,6 @@
 
 namespace lendable::borrower {
 
-namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("BorrowerCli", text);
-}
-} // namespace
-
 QString isoTime(qint64 utcMs)
 {
     if (utcMs <= 0)
@@ -29,10 +22,10 @@ QString humanDuration(qint64 ms)
     const qint64 m = (ms / 60'000) % 60;
     const double s = static_cast<double>(ms % 60'000) / 1000.0;
     if (h > 0)
-        return QStringLiteral("%1 h %2 min %3 s").arg(h).arg(m, 2, 10, QLatin1Char('0')).arg(s, 6, 'f', 3, QLatin1Char('0'));
+        return QCoreApplication::translate("BorrowerCli", "%1 h %2 min %3 s").arg(h).arg(m, 2, 10, QLatin1Char('0')).arg(s, 6, 'f', 3, QLatin1Char('0'));
     if (m > 0)
-        return QStringLiteral("%1 min %2 s").arg(m).arg(s, 6, 'f', 3, QLatin1Char('0'));
-    return QStringLiteral("%1 s").arg(s, 0, 'f', 3);
+        return QCoreApplication::translate("BorrowerCli", "%1 min %2 s").arg(m).arg(s, 6, 'f', 3, QLatin1Char('0'));
+    return QCoreApplication::translate("BorrowerCli", "%1 s").arg(s, 0, 'f', 3);
 }
 
 QJsonObject offerToJson(const protocol::Offer &offer)
@@ -67,8 +60,8 @@ QString explainNoMatch(const protocol::OfferPage &page)
     for (const protocol::Exclusion &e : page.explanation)
         parts.append(QCoreApplication::translate("BorrowerCli", "%1 excluded %n offer(s)", nullptr, static_cast<int>(e.excluded)).arg(e.requirement));
     if (parts.isEmpty())
-        return tr("no offer matches (the market has no free partition that fits)");
-    return tr("no offer matches: %1").arg(parts.join(QStringLiteral("; ")));
+        return QCoreApplication::translate("BorrowerCli", "no offer matches (the market has no free partition that fits)");
+    return QCoreApplication::translate("BorrowerCli", "no offer matches: %1").arg(parts.join(QStringLiteral("; ")));
 }
 
 QJsonObject contractToJson(const ContractRecord &c, const QByteArray &keyToShow)
@@ -167,7 +160,7 @@ QString offersTable(const QList<protocol::Offer> &offers)
                      formatSizeMib(o.conditions.resources.memoryMib), formatSizeMib(o.conditions.resources.diskMib),
                      o.conditions.osImages.join(QLatin1Char(',')), o.conditions.ratePerHour.toString(),
                      o.lenderName.isEmpty() ? o.lenderId.left(12) : o.lenderName});
-    return formatTable({tr("OFFER"), tr("CPUS"), tr("MEMORY"), tr("DISK"), tr("OS"), tr("RATE/H"), tr("LENDER")}, rows);
+    return formatTable({QCoreApplication::translate("BorrowerCli", "OFFER"), QCoreApplication::translate("BorrowerCli", "CPUS"), QCoreApplication::translate("BorrowerCli", "MEMORY"), QCoreApplication::translate("BorrowerCli", "DISK"), QCoreApplication::translate("BorrowerCli", "OS"), QCoreApplication::translate("BorrowerCli", "RATE/H"), QCoreApplication::translate("BorrowerCli", "LENDER")}, rows);
 }
 
 QString billsTable(const QList<protocol::Bill> &bills)
@@ -176,7 +169,7 @@ QString billsTable(const QList<protocol::Bill> &bills)
     for (const protocol::Bill &b : bills)
         rows.append({b.contractId, isoTime(b.startedAtMs), b.endedAtMs > 0 ? isoTime(b.endedAtMs) : b.state,
                      humanDuration(b.durationMs), b.ratePerHour.toString(), b.charge.toString()});
-    return formatTable({tr("CONTRACT"), tr("STARTED"), tr("ENDED"), tr("DURATION"), tr("RATE/H"), tr("CHARGE")}, rows);
+    return formatTable({QCoreApplication::translate("BorrowerCli", "CONTRACT"), QCoreApplication::translate("BorrowerCli", "STARTED"), QCoreApplication::translate("BorrowerCli", "ENDED"), QCoreApplication::translate("BorrowerCli", "DURATION"), QCoreApplication::translate("BorrowerCli", "RATE/H"), QCoreApplication::translate("BorrowerCli", "CHARGE")}, rows);
 }
 
 } // namespace lendable::borrower

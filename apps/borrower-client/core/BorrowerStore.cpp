@@ -10,11 +10,6 @@
 namespace lendable::borrower {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("BorrowerStore", text);
-}
-
 QList<Migration> migrations()
 {
     Migration m1;
@@ -84,7 +79,7 @@ BorrowerStore::BorrowerStore(QString dataDir, Database db)
 Result<BorrowerStore> BorrowerStore::open(const QString &dataDir)
 {
     if (!QDir().mkpath(dataDir))
-        return Error(ErrorCode::IoError, tr("cannot create the data directory %1").arg(dataDir));
+        return Error(ErrorCode::IoError, QCoreApplication::translate("BorrowerStore", "cannot create the data directory %1").arg(dataDir));
     Result<Database> db = Database::open(QStringLiteral("sqlite:") + QDir(dataDir).absoluteFilePath(QStringLiteral("borrower.db")));
     if (!db)
         return db.error();
@@ -136,7 +131,7 @@ Result<ContractRecord> BorrowerStore::contract(const QString &contractId)
         return q.error();
     if (!q->next())
         return Error(ErrorCode::NotFound,
-                     tr("no contract %1 in %2; `borrower-client --cli bills` lists your contracts, "
+                     QCoreApplication::translate("BorrowerStore", "no contract %1 in %2; `borrower-client --cli bills` lists your contracts, "
                         "and a contract made with another --data directory is only known there")
                          .arg(contractId, m_dataDir));
     return contractFromQuery(*q);
@@ -199,7 +194,7 @@ Result<JobRecord> BorrowerStore::job(const QString &jobId)
     if (!q)
         return q.error();
     if (!q->next())
-        return Error(ErrorCode::NotFound, tr("no job %1 was submitted from %2; check the job ID that `submit` printed "
+        return Error(ErrorCode::NotFound, QCoreApplication::translate("BorrowerStore", "no job %1 was submitted from %2; check the job ID that `submit` printed "
                                              "and use the same --data directory")
                                               .arg(jobId, m_dataDir));
     return jobFromQuery(*q);
@@ -245,7 +240,7 @@ Result<KeyMaterial> BorrowerStore::key(const QString &contractId) const
 {
     const QString path = keyPath(contractId);
     if (!QFile::exists(path))
-        return Error(ErrorCode::NotFound, tr("no lending key for contract %1 is kept in %2 (the contract ended, "
+        return Error(ErrorCode::NotFound, QCoreApplication::translate("BorrowerStore", "no lending key for contract %1 is kept in %2 (the contract ended, "
                                              "or it was made with another --data directory)")
                                               .arg(contractId, m_dataDir));
     return readKeyFile(path);

@@ -11,11 +11,6 @@
 namespace lendable::borrower {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("KeyFile", text);
-}
-
 QString str(const QJsonObject &o, const char *key)
 {
     return o.value(QLatin1String(key)).toString().trimmed();
@@ -28,8 +23,8 @@ Result<KeyMaterial> parseKeyJson(const QByteArray &json, const QString &origin)
     const QJsonDocument doc = QJsonDocument::fromJson(json, &perr);
     if (!doc.isObject())
         return Error(ErrorCode::InvalidArgument,
-                     tr("%1 is not a key file (a JSON object with contract_id, partition_id and key): %2")
-                         .arg(origin, perr.error == QJsonParseError::NoError ? tr("not an object") : perr.errorString()));
+                     QCoreApplication::translate("KeyFile", "%1 is not a key file (a JSON object with contract_id, partition_id and key): %2")
+                         .arg(origin, perr.error == QJsonParseError::NoError ? QCoreApplication::translate("KeyFile", "not an object") : perr.errorString()));
     const QJsonObject o = doc.object();
     KeyMaterial k;
     k.contractId = str(o, "contract_id");
@@ -39,19 +34,19 @@ Result<KeyMaterial> parseKeyJson(const QByteArray &json, const QString &origin)
     const QString keyText = str(o, "key");
     if (k.contractId.isEmpty() || k.partitionId.isEmpty() || keyText.isEmpty())
         return Error(ErrorCode::InvalidArgument,
-                     tr("%1 lacks one of contract_id, partition_id or key").arg(origin));
+                     QCoreApplication::translate("KeyFile", "%1 lacks one of contract_id, partition_id or key").arg(origin));
     static const QRegularExpression hex64(QStringLiteral("^[0-9a-fA-F]{64}$"));
     if (hex64.match(keyText).hasMatch()) {
         k.key = QByteArray::fromHex(keyText.toLatin1());
     } else {
         auto decoded = QByteArray::fromBase64Encoding(keyText.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
         if (!decoded)
-            return Error(ErrorCode::InvalidArgument, tr("the key in %1 is neither base64 nor 64 hex digits").arg(origin));
+            return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("KeyFile", "the key in %1 is neither base64 nor 64 hex digits").arg(origin));
         k.key = *decoded;
     }
     if (k.key.size() < 16)
         return Error(ErrorCode::InvalidArgument,
-                     tr("the key in %1 is only %2 bytes; a lending key has 32").arg(origin).arg(k.key.size()));
+                     QCoreApplication::translate("KeyFile", "the key in %1 is only %2 bytes; a lending key has 32").arg(origin).arg(k.key.size()));
     return k;
 }
 
@@ -72,9 +67,9 @@ Result<KeyMaterial> readKeyFile(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return Error(ErrorCode::IoError, tr("cannot read the key file %1: %2").arg(path, f.errorString()));
+        return Error(ErrorCode::IoError, QCoreApplication::translate("KeyFile", "cannot read the key file %1: %2").arg(path, f.errorString()));
     if (f.size() > 64 * 1024)
-        return Error(ErrorCode::InvalidArgument, tr("%1 is too large to be a key file").arg(path));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("KeyFile", "%1 is too large to be a key file").arg(path));
     return parseKeyJson(f.readAll(), path);
 }
 
@@ -84,18 +79,18 @@ Result<void> writeKeyFile(const QString &path, const KeyMaterial &key)
     QDir dir = info.absoluteDir();
     if (!dir.exists()) {
         if (!dir.mkpath(QStringLiteral(".")))
-            return Error(ErrorCode::IoError, tr("cannot create the directory %1").arg(dir.absolutePath()));
+            return Error(ErrorCode::IoError, QCoreApplication::translate("KeyFile", "cannot create the directory %1").arg(dir.absolutePath()));
         QFile::setPermissions(dir.absolutePath(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     }
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly))
-        return Error(ErrorCode::IoError, tr("cannot write the key file %1: %2").arg(path, f.errorString()));
+        return Error(ErrorCode::IoError, QCoreApplication::translate("KeyFile", "cannot write the key file %1: %2").arg(path, f.errorString()));
     // Restrict before any byte of the key is written.
     if (!f.setPermissions(QFile::ReadOwner | QFile::WriteOwner))
-        return Error(ErrorCode::IoError, tr("cannot make %1 private (mode 0600)").arg(path));
+        return Error(ErrorCode::IoError, QCoreApplication::translate("KeyFile", "cannot make %1 private (mode 0600)").arg(path));
     f.write(QJsonDocument(keyToJson(key)).toJson(QJsonDocument::Indented));
     if (!f.commit())
-        return Error(ErrorCode::IoError, tr("cannot write the key file %1: %2").arg(path, f.errorString()));
+        return Error(ErrorCode::IoError, QCoreApplication::translate("KeyFile", "cannot write the key file %1: %2").arg(path, f.errorString()));
     return {};
 }
 

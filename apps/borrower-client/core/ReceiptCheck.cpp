@@ -13,13 +13,6 @@
 
 namespace lendable::borrower {
 
-namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ReceiptCheck", text);
-}
-} // namespace
-
 QByteArray canonicalReceiptBytes(const protocol::Receipt &receipt)
 {
     QCborMap encoded = protocol::encodeSchema(receipt);
@@ -43,21 +36,21 @@ QByteArray canonicalReceiptBytes(const protocol::Receipt &receipt)
 Result<void> verifyReceipt(const protocol::Receipt &receipt, const QString &expectedMarketId)
 {
     if (receipt.signature.isEmpty())
-        return Error(ErrorCode::InvalidArgument, tr("the receipt for contract %1 is not signed").arg(receipt.contractId));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("ReceiptCheck", "the receipt for contract %1 is not signed").arg(receipt.contractId));
     const QList<QSslCertificate> certs = QSslCertificate::fromData(receipt.marketCertificate, QSsl::Pem);
     if (certs.size() != 1)
         return Error(ErrorCode::CertificateInvalid,
-                     tr("the receipt for contract %1 does not carry one PEM certificate").arg(receipt.contractId));
+                     QCoreApplication::translate("ReceiptCheck", "the receipt for contract %1 does not carry one PEM certificate").arg(receipt.contractId));
     const QString certId = Identity::nodeIdOf(certs.first());
     if (certId != receipt.marketId)
         return Error(ErrorCode::PeerIdMismatch,
-                     tr("the receipt's certificate is node %1, not the market %2 it names").arg(certId, receipt.marketId));
+                     QCoreApplication::translate("ReceiptCheck", "the receipt's certificate is node %1, not the market %2 it names").arg(certId, receipt.marketId));
     if (!expectedMarketId.isEmpty() && receipt.marketId != expectedMarketId.trimmed().toLower())
-        return Error(ErrorCode::PeerIdMismatch, tr("the receipt was signed by market %1, not by the expected market %2")
+        return Error(ErrorCode::PeerIdMismatch, QCoreApplication::translate("ReceiptCheck", "the receipt was signed by market %1, not by the expected market %2")
                                                     .arg(receipt.marketId, expectedMarketId));
     Result<void> ok = Identity::verify(receipt.marketCertificate, canonicalReceiptBytes(receipt), receipt.signature);
     if (!ok)
-        return Error(ok.error().code, tr("the signature of the receipt for contract %1 does not verify (%2): "
+        return Error(ok.error().code, QCoreApplication::translate("ReceiptCheck", "the signature of the receipt for contract %1 does not verify (%2): "
                                          "the receipt was altered or not made by that market")
                                           .arg(receipt.contractId, ok.error().message));
     return {};
@@ -90,7 +83,7 @@ Result<protocol::Receipt> receiptFromJson(const QJsonObject &json)
     auto text = [&](const char *key, QString &out) {
         const QJsonValue v = o.value(QLatin1String(key));
         if (!v.isString() && !bad.isError())
-            bad = Error(ErrorCode::InvalidArgument, tr("the receipt has no text field \"%1\"").arg(QLatin1String(key)));
+            bad = Error(ErrorCode::InvalidArgument, QCoreApplication::translate("ReceiptCheck", "the receipt has no text field \"%1\"").arg(QLatin1String(key)));
         out = v.toString();
     };
     auto integer = [&](const char *key, qint64 &out) {
@@ -100,7 +93,7 @@ Result<protocol::Receipt> receiptFromJson(const QJsonObject &json)
         if ((!v.isDouble() || d < 0 || d > 9007199254740992.0 || d != static_cast<double>(static_cast<qint64>(d)))
             && !bad.isError())
             bad = Error(ErrorCode::InvalidArgument,
-                        tr("the receipt has no whole-number field \"%1\" (UTC milliseconds)").arg(QLatin1String(key)));
+                        QCoreApplication::translate("ReceiptCheck", "the receipt has no whole-number field \"%1\" (UTC milliseconds)").arg(QLatin1String(key)));
         out = static_cast<qint64>(d);
     };
     auto money = [&](const char *key, Money &out) {
@@ -111,7 +104,7 @@ Result<protocol::Receipt> receiptFromJson(const QJsonObject &json)
         Result<Money> m = Money::parse(s);
         if (!m) {
             bad = Error(ErrorCode::InvalidArgument,
-                        tr("the receipt's \"%1\" is not an amount: %2").arg(QLatin1String(key), m.error().message));
+                        QCoreApplication::translate("ReceiptCheck", "the receipt's \"%1\" is not an amount: %2").arg(QLatin1String(key), m.error().message));
             return;
         }
         out = *m;
@@ -133,7 +126,7 @@ Result<protocol::Receipt> receiptFromJson(const QJsonObject &json)
     r.marketCertificate = cert.toLatin1();
     auto decoded = QByteArray::fromBase64Encoding(sig.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)
-        return Error(ErrorCode::InvalidArgument, tr("the receipt's signature is not base64"));
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("ReceiptCheck", "the receipt's signature is not base64"));
     r.signature = *decoded;
     return r;
 }

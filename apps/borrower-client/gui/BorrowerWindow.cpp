@@ -7,6 +7,7 @@
 #include "ui/UsageChart.h"
 
 #include <QCloseEvent>
+#include <QCoreApplication>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDialogButtonBox>
@@ -61,6 +62,22 @@ QString conditionsText(const LendingConditions &c)
         .arg(c.resources.cpus)
         .arg(formatSizeMib(c.resources.memoryMib), formatSizeMib(c.resources.diskMib), c.ratePerHour.toString(),
              c.osImages.join(QStringLiteral(", ")));
+}
+
+/// Job states come from the protocol as identifiers; show them in the user's language.
+QString jobStateText(const QString &state)
+{
+    static const char *const kStates[] = {
+        QT_TRANSLATE_NOOP("JobState", "queued"),    QT_TRANSLATE_NOOP("JobState", "preparing"),
+        QT_TRANSLATE_NOOP("JobState", "booting"),   QT_TRANSLATE_NOOP("JobState", "running"),
+        QT_TRANSLATE_NOOP("JobState", "succeeded"), QT_TRANSLATE_NOOP("JobState", "failed"),
+        QT_TRANSLATE_NOOP("JobState", "cancelled"), QT_TRANSLATE_NOOP("JobState", "timed_out"),
+        QT_TRANSLATE_NOOP("JobState", "error")};
+    for (const char *known : kStates) {
+        if (state == QLatin1String(known))
+            return QCoreApplication::translate("JobState", known);
+    }
+    return state;
 }
 
 const char *kSampleScript = "#!/bin/sh\n# Runs in the lent partition; files from \"Inputs\" are in /job/in,\n"
@@ -387,7 +404,7 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
     connect(m_session, &BorrowerSession::jobStateChanged, this, [this](const JobStateChanged &s) {
         if (s.jobId != m_jobId)
             return;
-        QString text = tr("Job %1: %2").arg(s.jobId, s.state);
+        QString text = tr("Job %1: %2").arg(s.jobId, jobStateText(s.state));
         if (s.exitCode)
             text += tr(" (exit code %1)").arg(*s.exitCode);
         if (!s.message.isEmpty())
@@ -425,7 +442,7 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
     // the console of the last one that was fetched.
     if (Result<QList<JobRecord>> jobs = m_session->store().jobsOf(m_contract.contractId); jobs.ok()) {
         for (const JobRecord &j : *jobs) {
-            QString line = QStringLiteral("%1  %2  %3  %4").arg(formatTime(j.submittedAtMs), j.jobId, j.os, j.state);
+            QString line = QStringLiteral("%1  %2  %3  %4").arg(formatTime(j.submittedAtMs), j.jobId, j.os, jobStateText(j.state));
             if (j.exitCode)
                 line += tr(" (exit code %1)").arg(*j.exitCode);
             m_history->addItem(line);
@@ -659,6 +676,7 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    ui::addLanguageMenu(menuBar());
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, [this] {
         ui::AboutDialog(tr("Lendable Borrower Client"), tr("Borrow partitions of real computers and run jobs in them."),

@@ -73,6 +73,8 @@ int main(int argc, char *argv[])
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("borrower"));
     ui::installTranslations(application, QStringLiteral("borrower-client"), parser.value(gui.language));
+    // Set before the translator was installed (for --help); now in the chosen language.
+    QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Borrower Client"));
 
     borrower::BorrowerSession session(dataDir);
     if (const Result<void> opened = session.open(); !opened.ok()) {

@@ -80,7 +80,6 @@ void MachineBar::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
     painter.setRenderHint(QPainter::Antialiasing);
-    const int labelW = 70;
     const int rowH = (height() - 8) / 3;
     struct Row {
         QString name;
@@ -97,6 +96,10 @@ void MachineBar::paintEvent(QPaintEvent *)
         {tr("Disk"), double(m_machine.host.diskMib), double(m_machine.reserve.diskMib),
          [](const Resources &r) { return double(r.diskMib); }, [](double v) { return formatSizeMib(qint64(v)); }},
     };
+    // Room for the longest label: translations ("Arbeitsspeicher") are wider than English.
+    int labelW = 70;
+    for (const Row &row : rows)
+        labelW = qMax(labelW, painter.fontMetrics().horizontalAdvance(row.name) + 12);
     for (int i = 0; i < rows.size(); ++i) {
         const Row &row = rows[i];
         const QRectF bar(labelW, 4 + i * rowH, width() - labelW - 4, rowH - 6);
@@ -504,6 +507,7 @@ LenderWindow::LenderWindow(const QString &localNodeId, QWidget *parent)
     setCentralWidget(central);
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    ui::addLanguageMenu(menuBar());
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, [this] {
         ui::AboutDialog(tr("Lendable Lender Console"), tr("Partition your machine and lend what you do not use."), m_localNodeId, this).exec();

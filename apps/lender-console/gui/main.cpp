@@ -55,6 +55,8 @@ int main(int argc, char *argv[])
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("lender"));
     ui::installTranslations(application, QStringLiteral("lender-console"), parser.value(gui.language));
+    // Set before the translator was installed (for --help); now in the chosen language.
+    QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Lender Console"));
 
     std::unique_ptr<lender::LenderAgent> agent;
     Result<Identity> identity = Identity::loadOrCreate(dataDir, QStringLiteral("lender"));

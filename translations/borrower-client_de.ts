@@ -1,0 +1,1019 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de" sourcelanguage="en">
+<context>
+    <name>BorrowerCli</name>
+    <message>
+        <source>cannot read the %1 %2: %3</source>
+        <translation>%1 %2 kann nicht gelesen werden: %3</translation>
+    </message>
+    <message>
+        <source>the %1 %2 is %3 bytes; at most %4 bytes go with a job</source>
+        <translation>%1 %2 ist %3 Bytes groß; höchstens %4 Bytes gehen mit einem Job mit</translation>
+    </message>
+    <message>
+        <source>Contract %1: partition %2 of lender %3 at %4, %5 per hour, started %6.
+The lending key is kept in %7.
+</source>
+        <translation>Vertrag %1: Partition %2 von Verleiher %3 unter %4, %5 pro Stunde, begonnen %6.
+Der Leihschlüssel liegt in %7.
+</translation>
+    </message>
+    <message>
+        <source>Key: %1
+</source>
+        <translation>Schlüssel: %1
+</translation>
+    </message>
+    <message>
+        <source>the key file %1 is for contract %2, not %3</source>
+        <translation>die Schlüsseldatei %1 gehört zu Vertrag %2, nicht %3</translation>
+    </message>
+    <message>
+        <source>script</source>
+        <translation>Skript</translation>
+    </message>
+    <message>
+        <source>input file</source>
+        <translation>Eingabedatei</translation>
+    </message>
+    <message>
+        <source>two input files are named %1; they would overwrite each other in /job/in</source>
+        <translation>zwei Eingabedateien heißen %1; sie würden sich in /job/in gegenseitig überschreiben</translation>
+    </message>
+    <message>
+        <source>Job %1 submitted; follow it with `borrower-client --cli logs %1 --follow`.
+</source>
+        <translation>Job %1 übermittelt; verfolgen Sie ihn mit `borrower-client --cli logs %1 --follow`.
+</translation>
+    </message>
+    <message>
+        <source>job %1 %2%3%4
+</source>
+        <translation>Job %1 %2%3%4
+</translation>
+    </message>
+    <message>
+        <source>, exit code %1</source>
+        <translation>, Exit-Code %1</translation>
+    </message>
+    <message>
+        <source>Job %1 %2%3%4.
+</source>
+        <translation>Job %1: %2%3%4.
+</translation>
+    </message>
+    <message>
+        <source>Job %1 cancelled.
+</source>
+        <translation>Job %1 abgebrochen.
+</translation>
+    </message>
+    <message>
+        <source>warning: %1
+</source>
+        <translation>Warnung: %1
+</translation>
+    </message>
+    <message>
+        <source>Contract %1 ended after %2; charge %3%4.
+</source>
+        <translation>Vertrag %1 nach %2 beendet; Gebühr %3%4.
+</translation>
+    </message>
+    <message>
+        <source> (the receipt does NOT verify)</source>
+        <translation> (der Beleg lässt sich NICHT verifizieren)</translation>
+    </message>
+    <message>
+        <source> (signed receipt verified)</source>
+        <translation> (signierter Beleg verifiziert)</translation>
+    </message>
+    <message>
+        <source>Total: %1
+</source>
+        <translation>Summe: %1
+</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a receipt (a JSON object as `end --json` prints): %2</source>
+        <translation>%1 ist kein Beleg (ein JSON-Objekt, wie es `end --json` ausgibt): %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The receipt for contract %1 is valid: signed by market %2; charge %3.
+</source>
+        <translation>Der Beleg für Vertrag %1 ist gültig: signiert von Marktplatz %2; Gebühr %3.
+</translation>
+    </message>
+    <message>
+        <source>%1 (see `borrower-client --cli --help`)</source>
+        <translation>%1 (siehe `borrower-client --cli --help`)</translation>
+    </message>
+    <message>
+        <source>--%1 wants a whole number of at least %2, not &apos;%3&apos;</source>
+        <translation>--%1 erwartet eine ganze Zahl von mindestens %2, nicht &apos;%3&apos;</translation>
+    </message>
+    <message>
+        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] COMMAND …
+
+Commands:
+  offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
+  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
+  logs JOB_ID [--follow]                          console output; --follow streams until the job ends
+  wait JOB_ID                                     block until the job ends; fetch its outputs
+  cancel JOB_ID                                   stop a job
+  end CONTRACT_ID                                 end a contract and get the signed bill
+  bills [--since DATE]                            your contracts with their charges
+  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline
+
+Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE
+with submit, logs and wait.
+The market used is remembered in the data directory; so are each contract&apos;s lender and key.
+</source>
+        <translation>Aufruf: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] COMMAND …
+
+Befehle:
+  offers [--query Q] [--order rate] [--limit N]   Angebote suchen, z. B. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  borrow OFFER_ID | borrow --query Q [--show-key]  einen Vertrag schließen (der Schlüssel bleibt in DIR/keys)
+  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
+  logs JOB_ID [--follow]                          Konsolenausgabe; --follow streamt bis zum Ende des Jobs
+  wait JOB_ID                                     bis zum Ende des Jobs warten; seine Ausgaben abholen
+  cancel JOB_ID                                   einen Job anhalten
+  end CONTRACT_ID                                 einen Vertrag beenden und die signierte Rechnung erhalten
+  bills [--since DATE]                            Ihre Verträge mit ihren Gebühren
+  receipt verify FILE                             einen Beleg offline prüfen (JSON, wie `end --json` es ausgibt)
+
+Direktmodus (eine ohne Marktplatz verliehene Partition): --lender ADDR:PORT --lender-id ID --key-file FILE
+mit submit, logs und wait.
+Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher und Schlüssel jedes Vertrags.
+</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a date; write 2024-05-01 or 2024-05-01T12:00:00Z</source>
+        <translation>&apos;%1&apos; ist kein Datum; schreiben Sie 2024-05-01 oder 2024-05-01T12:00:00Z</translation>
+    </message>
+    <message>
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills and receipt verify</source>
+        <translation>kein Befehl angegeben; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills und receipt verify</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills and receipt verify</source>
+        <translation>unbekannter Befehl &apos;%1&apos;; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills und receipt verify</translation>
+    </message>
+    <message>
+        <source>write `receipt verify FILE`</source>
+        <translation>schreiben Sie `receipt verify FILE`</translation>
+    </message>
+    <message>
+        <source>--%1 does not apply to `%2`</source>
+        <translation>--%1 gilt nicht für `%2`</translation>
+    </message>
+    <message>
+        <source>direct mode (--lender, --lender-id, --key-file) works with submit, logs, wait and cancel, not with `%1`</source>
+        <translation>der Direktmodus (--lender, --lender-id, --key-file) funktioniert mit submit, logs, wait und cancel, nicht mit `%1`</translation>
+    </message>
+    <message>
+        <source>direct mode needs --key-file FILE (the file the partition&apos;s owner gave you)</source>
+        <translation>der Direktmodus braucht --key-file FILE (die Datei, die Ihnen der Eigentümer der Partition gegeben hat)</translation>
+    </message>
+    <message>
+        <source>`%1` takes one %2, got: %3</source>
+        <translation>`%1` erwartet genau ein %2, erhalten: %3</translation>
+    </message>
+    <message>
+        <source>`%1` needs %2</source>
+        <translation>`%1` braucht %2</translation>
+    </message>
+    <message>
+        <source>`%1` takes no arguments, got: %2</source>
+        <translation>`%1` erwartet keine Argumente, erhalten: %2</translation>
+    </message>
+    <message>
+        <source>OFFER_ID</source>
+        <translation>OFFER_ID</translation>
+    </message>
+    <message>
+        <source>`borrow` needs either an OFFER_ID or --query &quot;…&quot; (the best match), not both</source>
+        <translation>`borrow` braucht entweder eine OFFER_ID oder --query &quot;…&quot; (den besten Treffer), nicht beides</translation>
+    </message>
+    <message>
+        <source>CONTRACT_ID</source>
+        <translation>CONTRACT_ID</translation>
+    </message>
+    <message>
+        <source>`submit` needs --os IMAGE (an image the offer lists, e.g. busybox)</source>
+        <translation>`submit` braucht --os IMAGE (ein Image, das das Angebot nennt, z. B. busybox)</translation>
+    </message>
+    <message>
+        <source>`submit` needs --script FILE (run by /bin/sh in the guest)</source>
+        <translation>`submit` braucht --script FILE (ausgeführt von /bin/sh im Gast)</translation>
+    </message>
+    <message>
+        <source>JOB_ID</source>
+        <translation>JOB_ID</translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation>FILE</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min %3 s</source>
+        <translation>%1 h %2 min %3 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>no offer matches (the market has no free partition that fits)</source>
+        <translation>kein Angebot passt (der Marktplatz hat keine freie passende Partition)</translation>
+    </message>
+    <message>
+        <source>no offer matches: %1</source>
+        <translation>kein Angebot passt: %1</translation>
+    </message>
+    <message>
+        <source>OFFER</source>
+        <translation>ANGEBOT</translation>
+    </message>
+    <message>
+        <source>CPUS</source>
+        <translation>CPUS</translation>
+    </message>
+    <message>
+        <source>MEMORY</source>
+        <translation>SPEICHER</translation>
+    </message>
+    <message>
+        <source>DISK</source>
+        <translation>FESTPLATTE</translation>
+    </message>
+    <message>
+        <source>OS</source>
+        <translation>OS</translation>
+    </message>
+    <message>
+        <source>RATE/H</source>
+        <translation>PREIS/H</translation>
+    </message>
+    <message>
+        <source>LENDER</source>
+        <translation>VERLEIHER</translation>
+    </message>
+    <message>
+        <source>CONTRACT</source>
+        <translation>VERTRAG</translation>
+    </message>
+    <message>
+        <source>STARTED</source>
+        <translation>BEGONNEN</translation>
+    </message>
+    <message>
+        <source>ENDED</source>
+        <translation>BEENDET</translation>
+    </message>
+    <message>
+        <source>DURATION</source>
+        <translation>DAUER</translation>
+    </message>
+    <message>
+        <source>CHARGE</source>
+        <translation>GEBÜHR</translation>
+    </message>
+</context>
+<context>
+    <name>BorrowerStore</name>
+    <message>
+        <source>cannot create the data directory %1</source>
+        <translation>das Datenverzeichnis %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>no contract %1 in %2; `borrower-client --cli bills` lists your contracts, and a contract made with another --data directory is only known there</source>
+        <translation>kein Vertrag %1 in %2; `borrower-client --cli bills` listet Ihre Verträge, und ein mit einem anderen --data-Verzeichnis geschlossener Vertrag ist nur dort bekannt</translation>
+    </message>
+    <message>
+        <source>no job %1 was submitted from %2; check the job ID that `submit` printed and use the same --data directory</source>
+        <translation>von %2 aus wurde kein Job %1 übermittelt; prüfen Sie die Job-ID, die `submit` ausgegeben hat, und verwenden Sie dasselbe --data-Verzeichnis</translation>
+    </message>
+    <message>
+        <source>no lending key for contract %1 is kept in %2 (the contract ended, or it was made with another --data directory)</source>
+        <translation>für Vertrag %1 liegt in %2 kein Leihschlüssel (der Vertrag ist beendet, oder er wurde mit einem anderen --data-Verzeichnis geschlossen)</translation>
+    </message>
+</context>
+<context>
+    <name>JobState</name>
+    <message>
+        <source>queued</source>
+        <translation>wartend</translation>
+    </message>
+    <message>
+        <source>preparing</source>
+        <translation>wird vorbereitet</translation>
+    </message>
+    <message>
+        <source>booting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>succeeded</source>
+        <translation>erfolgreich</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>timed_out</source>
+        <translation>Zeit überschritten</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>KeyFile</name>
+    <message>
+        <source>%1 is not a key file (a JSON object with contract_id, partition_id and key): %2</source>
+        <translation>%1 ist keine Schlüsseldatei (ein JSON-Objekt mit contract_id, partition_id und key): %2</translation>
+    </message>
+    <message>
+        <source>not an object</source>
+        <translation>kein Objekt</translation>
+    </message>
+    <message>
+        <source>%1 lacks one of contract_id, partition_id or key</source>
+        <translation>%1 fehlt contract_id, partition_id oder key</translation>
+    </message>
+    <message>
+        <source>the key in %1 is neither base64 nor 64 hex digits</source>
+        <translation>der Schlüssel in %1 ist weder Base64 noch 64 Hex-Ziffern</translation>
+    </message>
+    <message>
+        <source>the key in %1 is only %2 bytes; a lending key has 32</source>
+        <translation>der Schlüssel in %1 hat nur %2 Bytes; ein Leihschlüssel hat 32</translation>
+    </message>
+    <message>
+        <source>cannot read the key file %1: %2</source>
+        <translation>die Schlüsseldatei %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a key file</source>
+        <translation>%1 ist zu groß für eine Schlüsseldatei</translation>
+    </message>
+    <message>
+        <source>cannot create the directory %1</source>
+        <translation>das Verzeichnis %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>cannot write the key file %1: %2</source>
+        <translation>die Schlüsseldatei %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>cannot make %1 private (mode 0600)</source>
+        <translation>%1 kann nicht privat gemacht werden (Modus 0600)</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>%1 vCPU · %2 memory · %3 disk · %4 per hour · images: %5</source>
+        <translation>%1 vCPU · %2 Arbeitsspeicher · %3 Festplatte · %4 pro Stunde · Images: %5</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptCheck</name>
+    <message>
+        <source>the receipt for contract %1 is not signed</source>
+        <translation>der Beleg für Vertrag %1 ist nicht signiert</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 does not carry one PEM certificate</source>
+        <translation>der Beleg für Vertrag %1 enthält nicht genau ein PEM-Zertifikat</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s certificate is node %1, not the market %2 it names</source>
+        <translation>das Zertifikat des Belegs gehört zu Knoten %1, nicht zum genannten Marktplatz %2</translation>
+    </message>
+    <message>
+        <source>the receipt was signed by market %1, not by the expected market %2</source>
+        <translation>der Beleg wurde von Marktplatz %1 signiert, nicht vom erwarteten Marktplatz %2</translation>
+    </message>
+    <message>
+        <source>the signature of the receipt for contract %1 does not verify (%2): the receipt was altered or not made by that market</source>
+        <translation>die Signatur des Belegs für Vertrag %1 lässt sich nicht verifizieren (%2): der Beleg wurde verändert oder nicht von diesem Marktplatz ausgestellt</translation>
+    </message>
+    <message>
+        <source>the receipt has no text field &quot;%1&quot;</source>
+        <translation>der Beleg hat kein Textfeld &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>the receipt has no whole-number field &quot;%1&quot; (UTC milliseconds)</source>
+        <translation>der Beleg hat kein ganzzahliges Feld &quot;%1&quot; (UTC-Millisekunden)</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s &quot;%1&quot; is not an amount: %2</source>
+        <translation>&quot;%1&quot; im Beleg ist kein Betrag: %2</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s signature is not base64</source>
+        <translation>die Signatur des Belegs ist kein Base64</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::borrower::BillsPage</name>
+    <message>
+        <source>Contract</source>
+        <translation>Vertrag</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Rate / h</source>
+        <translation>Preis / h</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Charge</source>
+        <translation>Gebühr</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Monat</translation>
+    </message>
+    <message>
+        <source>Contracts</source>
+        <translation>Verträge</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Summe</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Verify receipt…</source>
+        <translation>Beleg prüfen…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Totals per month</source>
+        <translation>Summen pro Monat</translation>
+    </message>
+    <message>
+        <source>Verify receipt</source>
+        <translation>Beleg prüfen</translation>
+    </message>
+    <message>
+        <source>Receipts (*.json)</source>
+        <translation>Belege (*.json)</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Beleg</translation>
+    </message>
+    <message>
+        <source>The receipt is valid: signed by market %1.</source>
+        <translation>Der Beleg ist gültig: signiert von Marktplatz %1.</translation>
+    </message>
+    <message>
+        <source>The receipt is NOT valid: %1</source>
+        <translation>Der Beleg ist NICHT gültig: %1</translation>
+    </message>
+    <message>
+        <source>Export bills</source>
+        <translation>Rechnungen exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::borrower::BorrowerSession</name>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>market</source>
+        <translation>Marktplatz</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a market ID (64 hex characters, as `market-manager --print-id` prints)</source>
+        <translation>&apos;%1&apos; ist keine Marktplatz-ID (64 Hex-Zeichen, wie sie `market-manager --print-id` ausgibt)</translation>
+    </message>
+    <message>
+        <source>no market is configured; pass --market ADDR:PORT and --market-id ID (the market&apos;s operator gets the ID with `market-manager --print-id`)</source>
+        <translation>kein Marktplatz eingerichtet; geben Sie --market ADDR:PORT und --market-id ID an (der Betreiber des Marktplatzes erhält die ID mit `market-manager --print-id`)</translation>
+    </message>
+    <message>
+        <source>is the market running there? check --market and --market-id</source>
+        <translation>läuft dort der Marktplatz? prüfen Sie --market und --market-id</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a lender ID (64 hex characters)</source>
+        <translation>&apos;%1&apos; ist keine Verleiher-ID (64 Hex-Zeichen)</translation>
+    </message>
+    <message>
+        <source>the lender agent may be offline; ask the partition&apos;s owner to start it</source>
+        <translation>der Verleiher-Agent ist vielleicht offline; bitten Sie den Eigentümer der Partition, ihn zu starten</translation>
+    </message>
+    <message>
+        <source>the lender may be offline — end the contract with `borrower-client --cli end %1`</source>
+        <translation>der Verleiher ist vielleicht offline — beenden Sie den Vertrag mit `borrower-client --cli end %1`</translation>
+    </message>
+    <message>
+        <source>lender agent</source>
+        <translation>Verleiher-Agent</translation>
+    </message>
+    <message>
+        <source>direct mode needs the lender agent&apos;s address: --lender ADDR:PORT</source>
+        <translation>der Direktmodus braucht die Adresse des Verleiher-Agenten: --lender ADDR:PORT</translation>
+    </message>
+    <message>
+        <source>direct mode needs the lender agent&apos;s ID (64 hex characters): --lender-id ID, printed by `lender-console --print-id` on the lender&apos;s machine</source>
+        <translation>der Direktmodus braucht die ID des Verleiher-Agenten (64 Hex-Zeichen): --lender-id ID, ausgegeben von `lender-console --print-id` auf dem Rechner des Verleihers</translation>
+    </message>
+    <message>
+        <source>contract %1 was granted but its key could not be kept (%2); end it with `borrower-client --cli end %1` and fix the data directory</source>
+        <translation>Vertrag %1 wurde gewährt, aber sein Schlüssel konnte nicht gespeichert werden (%2); beenden Sie ihn mit `borrower-client --cli end %1` und reparieren Sie das Datenverzeichnis</translation>
+    </message>
+    <message>
+        <source>contract %1 was lent directly by the partition&apos;s owner, without a market; ask the owner to end it</source>
+        <translation>Vertrag %1 wurde vom Eigentümer der Partition direkt verliehen, ohne Marktplatz; bitten Sie den Eigentümer, ihn zu beenden</translation>
+    </message>
+    <message>
+        <source>contract %1 is not known in %2, and the market could not end it: %3</source>
+        <translation>Vertrag %1 ist in %2 unbekannt, und der Marktplatz konnte ihn nicht beenden: %3</translation>
+    </message>
+    <message>
+        <source>contract %1 ended on %2; borrow a partition again with `borrower-client --cli borrow`</source>
+        <translation>Vertrag %1 endete am %2; leihen Sie erneut eine Partition mit `borrower-client --cli borrow`</translation>
+    </message>
+    <message>
+        <source>the script and inputs add up to %1 bytes; at most %2 bytes go with a job</source>
+        <translation>Skript und Eingaben ergeben zusammen %1 Bytes; höchstens %2 Bytes gehen mit einem Job mit</translation>
+    </message>
+    <message>
+        <source>choose the OS image to boot with --os (the offer lists them: %1)</source>
+        <translation>wählen Sie das zu startende OS-Image mit --os (das Angebot nennt sie: %1)</translation>
+    </message>
+    <message>
+        <source>job %1 was accepted but could not be recorded: %2</source>
+        <translation>Job %1 wurde angenommen, konnte aber nicht gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>cannot create %1</source>
+        <translation>%1 kann nicht angelegt werden</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::borrower::BorrowerWindow</name>
+    <message>
+        <source>Lendable Borrower Client</source>
+        <translation>Lendable Entleiher-Client</translation>
+    </message>
+    <message>
+        <source>Offers</source>
+        <translation>Angebote</translation>
+    </message>
+    <message>
+        <source>Bills</source>
+        <translation>Rechnungen</translation>
+    </message>
+    <message>
+        <source>Market %1 at %2 · this node %3</source>
+        <translation>Marktplatz %1 unter %2 · dieser Knoten %3</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>Ü&amp;ber</translation>
+    </message>
+    <message>
+        <source>Borrow partitions of real computers and run jobs in them.</source>
+        <translation>Leihen Sie Partitionen echter Computer und führen Sie darin Jobs aus.</translation>
+    </message>
+    <message>
+        <source>Contract %1</source>
+        <translation>Vertrag %1</translation>
+    </message>
+    <message>
+        <source>Borrow partition</source>
+        <translation>Partition leihen</translation>
+    </message>
+    <message>
+        <source>Borrow partition %1 of lender %2?</source>
+        <translation>Partition %1 von Verleiher %2 leihen?</translation>
+    </message>
+    <message>
+        <source>%1
+
+You are charged from now until you end the contract, by the second.</source>
+        <translation>%1
+
+Ab jetzt wird Ihnen sekundengenau eine Gebühr berechnet, bis Sie den Vertrag beenden.</translation>
+    </message>
+    <message>
+        <source>Borrow</source>
+        <translation>Leihen</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::borrower::ContractPage</name>
+    <message>
+        <source>&amp;Submit job</source>
+        <translation>Job &amp;übermitteln</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel job</source>
+        <translation>Job &amp;abbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;End contract</source>
+        <translation>Vertrag &amp;beenden</translation>
+    </message>
+    <message>
+        <source>No job yet</source>
+        <translation>Noch kein Job</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Contract %1&lt;/b&gt; with lender %2 — partition %3&lt;br&gt;%4&lt;br&gt;Started %5</source>
+        <translation>&lt;b&gt;Vertrag %1&lt;/b&gt; mit Verleiher %2 — Partition %3&lt;br&gt;%4&lt;br&gt;Begonnen %5</translation>
+    </message>
+    <message>
+        <source>rate %1 per hour</source>
+        <translation>Preis %1 pro Stunde</translation>
+    </message>
+    <message>
+        <source>New job</source>
+        <translation>Neuer Job</translation>
+    </message>
+    <message>
+        <source>OS image</source>
+        <translation>OS-Image</translation>
+    </message>
+    <message>
+        <source>Load script…</source>
+        <translation>Skript laden…</translation>
+    </message>
+    <message>
+        <source>Script</source>
+        <translation>Skript</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Input files</source>
+        <translation>Eingabedateien</translation>
+    </message>
+    <message>
+        <source>Time limit</source>
+        <translation>Zeitlimit</translation>
+    </message>
+    <message>
+        <source>Job history</source>
+        <translation>Job-Verlauf</translation>
+    </message>
+    <message>
+        <source>Load job script</source>
+        <translation>Job-Skript laden</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Add input files</source>
+        <translation>Eingabedateien hinzufügen</translation>
+    </message>
+    <message>
+        <source>Job %1: %2</source>
+        <translation>Job %1: %2</translation>
+    </message>
+    <message>
+        <source> (exit code %1)</source>
+        <translation> (Exit-Code %1)</translation>
+    </message>
+    <message>
+        <source>    outputs: %1</source>
+        <translation>    Ausgaben: %1</translation>
+    </message>
+    <message>
+        <source>downloading image %p%</source>
+        <translation>Image wird geladen %p%</translation>
+    </message>
+    <message>
+        <source>booting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <source>collecting outputs</source>
+        <translation>Ausgaben werden eingesammelt</translation>
+    </message>
+    <message>
+        <source>Last job %1: %2</source>
+        <translation>Letzter Job %1: %2</translation>
+    </message>
+    <message>
+        <source>Ended %1 · charge %2</source>
+        <translation>Beendet %1 · Gebühr %2</translation>
+    </message>
+    <message>
+        <source>cannot read input %1: %2</source>
+        <translation>Eingabe %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Submitting…</source>
+        <translation>Wird übermittelt…</translation>
+    </message>
+    <message>
+        <source>Submission refused</source>
+        <translation>Übermittlung abgelehnt</translation>
+    </message>
+    <message>
+        <source>Job %1: queued</source>
+        <translation>Job %1: wartend</translation>
+    </message>
+    <message>
+        <source>Contract ended after %1 · charge %2 · receipt %3</source>
+        <translation>Vertrag nach %1 beendet · Gebühr %2 · Beleg %3</translation>
+    </message>
+    <message>
+        <source>NOT verified: %1</source>
+        <translation>NICHT verifiziert: %1</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>verifiziert</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::borrower::OffersPage</name>
+    <message>
+        <source>Borrow…</source>
+        <translation>Leihen…</translation>
+    </message>
+    <message>
+        <source>Lender</source>
+        <translation>Verleiher</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>vCPUs</source>
+        <translation>vCPUs</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>Festplatte</translation>
+    </message>
+    <message>
+        <source>OS images</source>
+        <translation>OS-Images</translation>
+    </message>
+    <message>
+        <source>Rate / h</source>
+        <translation>Preis / h</translation>
+    </message>
+    <message>
+        <source>Reliability</source>
+        <translation>Zuverlässigkeit</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>beliebig</translation>
+    </message>
+    <message>
+        <source>e.g. 512M, 2G</source>
+        <translation>z. B. 512M, 2G</translation>
+    </message>
+    <message>
+        <source>e.g. 4G</source>
+        <translation>z. B. 4G</translation>
+    </message>
+    <message>
+        <source>e.g. busybox</source>
+        <translation>z. B. busybox</translation>
+    </message>
+    <message>
+        <source>e.g. 1.50</source>
+        <translation>z. B. 1.50</translation>
+    </message>
+    <message>
+        <source>Query language, e.g. cpus&gt;=2 memory&gt;=1G os=busybox rate&lt;=1.5 order=rate</source>
+        <translation>Suchsprache, z. B. cpus&gt;=2 memory&gt;=1G os=busybox rate&lt;=1.5 order=rate</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Min &amp;vCPUs</source>
+        <translation>Min. &amp;vCPUs</translation>
+    </message>
+    <message>
+        <source>Min &amp;memory</source>
+        <translation>Min. &amp;Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>Min &amp;disk</source>
+        <translation>Min. &amp;Festplatte</translation>
+    </message>
+    <message>
+        <source>&amp;OS image</source>
+        <translation>&amp;OS-Image</translation>
+    </message>
+    <message>
+        <source>Max &amp;rate</source>
+        <translation>Max. &amp;Preis</translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation>Suche fehlgeschlagen: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 excluded %n offer(s)</source>
+        <translation>
+            <numerusform>%1 schloss %n Angebot aus</numerusform>
+            <numerusform>%1 schloss %n Angebote aus</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No offer matches. %1.</source>
+        <translation>Kein Angebot passt. %1.</translation>
+    </message>
+    <message>
+        <source>No offers on the market right now.</source>
+        <translation>Derzeit gibt es keine Angebote auf dem Marktplatz.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n offer(s) match.</source>
+        <translation>
+            <numerusform>%n Angebot passt.</numerusform>
+            <numerusform>%n Angebote passen.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>lendable::borrower::PeerLink</name>
+    <message>
+        <source>&apos;%1&apos; is not a %2 address; write HOST:PORT, e.g. 127.0.0.1:7400</source>
+        <translation>&apos;%1&apos; ist keine %2-Adresse; schreiben Sie HOST:PORT, z. B. 127.0.0.1:7400</translation>
+    </message>
+    <message>
+        <source>cannot reach the %1 at %2 (%3)</source>
+        <translation>der %1 unter %2 ist nicht erreichbar (%3)</translation>
+    </message>
+    <message>
+        <source>the %1 at %2 did not answer in time</source>
+        <translation>der %1 unter %2 hat nicht rechtzeitig geantwortet</translation>
+    </message>
+    <message>
+        <source>the %1 at %2 did not answer in time: %3</source>
+        <translation>der %1 unter %2 hat nicht rechtzeitig geantwortet: %3</translation>
+    </message>
+    <message>
+        <source>the %1 at %2 closed the connection</source>
+        <translation>der %1 unter %2 hat die Verbindung geschlossen</translation>
+    </message>
+    <message>
+        <source>no secure connection with the %1 at %2 (%3); is that address really a %1?</source>
+        <translation>keine sichere Verbindung zu %2 (%3); ist unter dieser Adresse wirklich ein %1?</translation>
+    </message>
+    <message>
+        <source>the %1 at %2 is not the node you pinned: %3; check the address and the ID</source>
+        <translation>der %1 unter %2 ist nicht der festgelegte Knoten: %3; prüfen Sie Adresse und ID</translation>
+    </message>
+    <message>
+        <source>the %1 at %2 refused this borrower: %3</source>
+        <translation>der %1 unter %2 hat diesen Entleiher abgewiesen: %3</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Connect to a market</source>
+        <translation>Mit einem Marktplatz verbinden</translation>
+    </message>
+    <message>
+        <source>Enter the market&apos;s address and its node ID (ask its operator, or run &lt;tt&gt;market-manager --print-id&lt;/tt&gt; on it). The ID is pinned: a different market at that address is refused.</source>
+        <translation>Geben Sie die Adresse des Marktplatzes und seine Knoten-ID ein (fragen Sie den Betreiber oder führen Sie dort &lt;tt&gt;market-manager --print-id&lt;/tt&gt; aus). Die ID wird festgelegt: ein anderer Marktplatz unter dieser Adresse wird abgewiesen.</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Market ID</source>
+        <translation>Marktplatz-ID</translation>
+    </message>
+    <message>
+        <source>Lendable Borrower Client</source>
+        <translation>Lendable Entleiher-Client</translation>
+    </message>
+    <message>
+        <source>Lendable Borrower Client: shop offers, run jobs in borrowed partitions, pay.</source>
+        <translation>Lendable Entleiher-Client: Angebote durchsuchen, Jobs in geliehenen Partitionen ausführen, bezahlen.</translation>
+    </message>
+    <message>
+        <source>Command-line mode (handled by the launcher).</source>
+        <translation>Kommandozeilenmodus (übernimmt der Starter).</translation>
+    </message>
+    <message>
+        <source>Market to use.</source>
+        <translation>Zu verwendender Marktplatz.</translation>
+    </message>
+    <message>
+        <source>Node ID of the market.</source>
+        <translation>Knoten-ID des Marktplatzes.</translation>
+    </message>
+    <message>
+        <source>Run one command (offers, borrow, submit, logs, wait, end, bills, receipt) and exit.</source>
+        <translation>Einen Befehl ausführen (offers, borrow, submit, logs, wait, end, bills, receipt) und beenden.</translation>
+    </message>
+    <message>
+        <source>Print one JSON document per command.</source>
+        <translation>Ein JSON-Dokument pro Befehl ausgeben.</translation>
+    </message>
+</context>
+</TS>

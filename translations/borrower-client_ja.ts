@@ -1,0 +1,1017 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja" sourcelanguage="en">
+<context>
+    <name>BorrowerCli</name>
+    <message>
+        <source>cannot read the %1 %2: %3</source>
+        <translation>%1 %2 を読み込めません: %3</translation>
+    </message>
+    <message>
+        <source>the %1 %2 is %3 bytes; at most %4 bytes go with a job</source>
+        <translation>%1 %2 は %3 バイトです。ジョブに添付できるのは最大 %4 バイトです</translation>
+    </message>
+    <message>
+        <source>Contract %1: partition %2 of lender %3 at %4, %5 per hour, started %6.
+The lending key is kept in %7.
+</source>
+        <translation>契約 %1: 貸し手 %3 のパーティション %2 (%4)、1 時間あたり %5、開始 %6。
+貸出キーは %7 に保存されています。
+</translation>
+    </message>
+    <message>
+        <source>Key: %1
+</source>
+        <translation>キー: %1
+</translation>
+    </message>
+    <message>
+        <source>the key file %1 is for contract %2, not %3</source>
+        <translation>キーファイル %1 は契約 %2 のもので、%3 のものではありません</translation>
+    </message>
+    <message>
+        <source>script</source>
+        <translation>スクリプト</translation>
+    </message>
+    <message>
+        <source>input file</source>
+        <translation>入力ファイル</translation>
+    </message>
+    <message>
+        <source>two input files are named %1; they would overwrite each other in /job/in</source>
+        <translation>2 つの入力ファイルの名前が %1 です。/job/in で互いに上書きしてしまいます</translation>
+    </message>
+    <message>
+        <source>Job %1 submitted; follow it with `borrower-client --cli logs %1 --follow`.
+</source>
+        <translation>ジョブ %1 を投入しました。`borrower-client --cli logs %1 --follow` で追跡できます。
+</translation>
+    </message>
+    <message>
+        <source>job %1 %2%3%4
+</source>
+        <translation>ジョブ %1 %2%3%4
+</translation>
+    </message>
+    <message>
+        <source>, exit code %1</source>
+        <translation>、終了コード %1</translation>
+    </message>
+    <message>
+        <source>Job %1 %2%3%4.
+</source>
+        <translation>ジョブ %1: %2%3%4。
+</translation>
+    </message>
+    <message>
+        <source>Job %1 cancelled.
+</source>
+        <translation>ジョブ %1 をキャンセルしました。
+</translation>
+    </message>
+    <message>
+        <source>warning: %1
+</source>
+        <translation>警告: %1
+</translation>
+    </message>
+    <message>
+        <source>Contract %1 ended after %2; charge %3%4.
+</source>
+        <translation>契約 %1 は %2 で終了しました。料金 %3%4。
+</translation>
+    </message>
+    <message>
+        <source> (the receipt does NOT verify)</source>
+        <translation> (領収書の検証に失敗しました)</translation>
+    </message>
+    <message>
+        <source> (signed receipt verified)</source>
+        <translation> (署名付き領収書を検証済み)</translation>
+    </message>
+    <message>
+        <source>Total: %1
+</source>
+        <translation>合計: %1
+</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 を読み込めません: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a receipt (a JSON object as `end --json` prints): %2</source>
+        <translation>%1 は領収書ではありません (`end --json` が出力する JSON オブジェクトが必要): %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The receipt for contract %1 is valid: signed by market %2; charge %3.
+</source>
+        <translation>契約 %1 の領収書は有効です: マーケット %2 の署名、料金 %3。
+</translation>
+    </message>
+    <message>
+        <source>%1 (see `borrower-client --cli --help`)</source>
+        <translation>%1 (`borrower-client --cli --help` を参照)</translation>
+    </message>
+    <message>
+        <source>--%1 wants a whole number of at least %2, not &apos;%3&apos;</source>
+        <translation>--%1 には %2 以上の整数を指定してください (&apos;%3&apos; は不可)</translation>
+    </message>
+    <message>
+        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] COMMAND …
+
+Commands:
+  offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
+  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
+  logs JOB_ID [--follow]                          console output; --follow streams until the job ends
+  wait JOB_ID                                     block until the job ends; fetch its outputs
+  cancel JOB_ID                                   stop a job
+  end CONTRACT_ID                                 end a contract and get the signed bill
+  bills [--since DATE]                            your contracts with their charges
+  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline
+
+Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE
+with submit, logs and wait.
+The market used is remembered in the data directory; so are each contract&apos;s lender and key.
+</source>
+        <translation>使い方: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] COMMAND …
+
+コマンド:
+  offers [--query Q] [--order rate] [--limit N]   オファーを検索、例: --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  borrow OFFER_ID | borrow --query Q [--show-key]  契約を結ぶ (キーは DIR/keys に保存)
+  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
+  logs JOB_ID [--follow]                          コンソール出力。--follow でジョブ終了まで流し続ける
+  wait JOB_ID                                     ジョブの終了まで待ち、出力を取得する
+  cancel JOB_ID                                   ジョブを停止する
+  end CONTRACT_ID                                 契約を終了し、署名付きの請求を受け取る
+  bills [--since DATE]                            契約とその料金の一覧
+  receipt verify FILE                             領収書をオフラインで検証する (`end --json` が出力する JSON)
+
+直接モード (マーケットを通さず貸し出されたパーティション): --lender ADDR:PORT --lender-id ID --key-file FILE
+を submit, logs, wait と一緒に使います。
+使用したマーケットはデータディレクトリに記録されます。各契約の貸し手とキーも同様です。
+</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a date; write 2024-05-01 or 2024-05-01T12:00:00Z</source>
+        <translation>&apos;%1&apos; は日付ではありません。2024-05-01 または 2024-05-01T12:00:00Z の形式で書いてください</translation>
+    </message>
+    <message>
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills and receipt verify</source>
+        <translation>コマンドがありません。コマンドは offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify です</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills and receipt verify</source>
+        <translation>不明なコマンド &apos;%1&apos;。コマンドは offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify です</translation>
+    </message>
+    <message>
+        <source>write `receipt verify FILE`</source>
+        <translation>`receipt verify FILE` と書いてください</translation>
+    </message>
+    <message>
+        <source>--%1 does not apply to `%2`</source>
+        <translation>--%1 は `%2` には使えません</translation>
+    </message>
+    <message>
+        <source>direct mode (--lender, --lender-id, --key-file) works with submit, logs, wait and cancel, not with `%1`</source>
+        <translation>直接モード (--lender, --lender-id, --key-file) は submit, logs, wait, cancel で使えますが、`%1` では使えません</translation>
+    </message>
+    <message>
+        <source>direct mode needs --key-file FILE (the file the partition&apos;s owner gave you)</source>
+        <translation>直接モードには --key-file FILE (パーティションの所有者から受け取ったファイル) が必要です</translation>
+    </message>
+    <message>
+        <source>`%1` takes one %2, got: %3</source>
+        <translation>`%1` には %2 を 1 つ指定します。受け取った値: %3</translation>
+    </message>
+    <message>
+        <source>`%1` needs %2</source>
+        <translation>`%1` には %2 が必要です</translation>
+    </message>
+    <message>
+        <source>`%1` takes no arguments, got: %2</source>
+        <translation>`%1` は引数を取りません。受け取った値: %2</translation>
+    </message>
+    <message>
+        <source>OFFER_ID</source>
+        <translation>OFFER_ID</translation>
+    </message>
+    <message>
+        <source>`borrow` needs either an OFFER_ID or --query &quot;…&quot; (the best match), not both</source>
+        <translation>`borrow` には OFFER_ID か --query &quot;…&quot; (最も一致するもの) のどちらか一方が必要です</translation>
+    </message>
+    <message>
+        <source>CONTRACT_ID</source>
+        <translation>CONTRACT_ID</translation>
+    </message>
+    <message>
+        <source>`submit` needs --os IMAGE (an image the offer lists, e.g. busybox)</source>
+        <translation>`submit` には --os IMAGE (オファーにあるイメージ、例: busybox) が必要です</translation>
+    </message>
+    <message>
+        <source>`submit` needs --script FILE (run by /bin/sh in the guest)</source>
+        <translation>`submit` には --script FILE (ゲストの /bin/sh で実行) が必要です</translation>
+    </message>
+    <message>
+        <source>JOB_ID</source>
+        <translation>JOB_ID</translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation>FILE</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min %3 s</source>
+        <translation>%1 時間 %2 分 %3 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>no offer matches (the market has no free partition that fits)</source>
+        <translation>一致するオファーはありません (マーケットに条件に合う空きパーティションがありません)</translation>
+    </message>
+    <message>
+        <source>no offer matches: %1</source>
+        <translation>一致するオファーはありません: %1</translation>
+    </message>
+    <message>
+        <source>OFFER</source>
+        <translation>オファー</translation>
+    </message>
+    <message>
+        <source>CPUS</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>MEMORY</source>
+        <translation>メモリ</translation>
+    </message>
+    <message>
+        <source>DISK</source>
+        <translation>ディスク</translation>
+    </message>
+    <message>
+        <source>OS</source>
+        <translation>OS</translation>
+    </message>
+    <message>
+        <source>RATE/H</source>
+        <translation>単価/時</translation>
+    </message>
+    <message>
+        <source>LENDER</source>
+        <translation>貸し手</translation>
+    </message>
+    <message>
+        <source>CONTRACT</source>
+        <translation>契約</translation>
+    </message>
+    <message>
+        <source>STARTED</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>ENDED</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>DURATION</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <source>CHARGE</source>
+        <translation>料金</translation>
+    </message>
+</context>
+<context>
+    <name>BorrowerStore</name>
+    <message>
+        <source>cannot create the data directory %1</source>
+        <translation>データディレクトリ %1 を作成できません</translation>
+    </message>
+    <message>
+        <source>no contract %1 in %2; `borrower-client --cli bills` lists your contracts, and a contract made with another --data directory is only known there</source>
+        <translation>%2 に契約 %1 はありません。`borrower-client --cli bills` で契約を一覧できます。別の --data ディレクトリで結んだ契約はそこでしか分かりません</translation>
+    </message>
+    <message>
+        <source>no job %1 was submitted from %2; check the job ID that `submit` printed and use the same --data directory</source>
+        <translation>%2 からジョブ %1 は投入されていません。`submit` が表示したジョブ ID を確認し、同じ --data ディレクトリを使ってください</translation>
+    </message>
+    <message>
+        <source>no lending key for contract %1 is kept in %2 (the contract ended, or it was made with another --data directory)</source>
+        <translation>%2 に契約 %1 の貸出キーはありません (契約が終了したか、別の --data ディレクトリで結ばれました)</translation>
+    </message>
+</context>
+<context>
+    <name>JobState</name>
+    <message>
+        <source>queued</source>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <source>preparing</source>
+        <translation>準備中</translation>
+    </message>
+    <message>
+        <source>booting</source>
+        <translation>起動中</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>実行中</translation>
+    </message>
+    <message>
+        <source>succeeded</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>キャンセル済み</translation>
+    </message>
+    <message>
+        <source>timed_out</source>
+        <translation>タイムアウト</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>エラー</translation>
+    </message>
+</context>
+<context>
+    <name>KeyFile</name>
+    <message>
+        <source>%1 is not a key file (a JSON object with contract_id, partition_id and key): %2</source>
+        <translation>%1 はキーファイルではありません (contract_id, partition_id, key を持つ JSON オブジェクトが必要): %2</translation>
+    </message>
+    <message>
+        <source>not an object</source>
+        <translation>オブジェクトではありません</translation>
+    </message>
+    <message>
+        <source>%1 lacks one of contract_id, partition_id or key</source>
+        <translation>%1 には contract_id, partition_id, key のいずれかがありません</translation>
+    </message>
+    <message>
+        <source>the key in %1 is neither base64 nor 64 hex digits</source>
+        <translation>%1 のキーは Base64 でも 16 進数 64 桁でもありません</translation>
+    </message>
+    <message>
+        <source>the key in %1 is only %2 bytes; a lending key has 32</source>
+        <translation>%1 のキーは %2 バイトしかありません。貸出キーは 32 バイトです</translation>
+    </message>
+    <message>
+        <source>cannot read the key file %1: %2</source>
+        <translation>キーファイル %1 を読み込めません: %2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a key file</source>
+        <translation>%1 はキーファイルにしては大きすぎます</translation>
+    </message>
+    <message>
+        <source>cannot create the directory %1</source>
+        <translation>ディレクトリ %1 を作成できません</translation>
+    </message>
+    <message>
+        <source>cannot write the key file %1: %2</source>
+        <translation>キーファイル %1 に書き込めません: %2</translation>
+    </message>
+    <message>
+        <source>cannot make %1 private (mode 0600)</source>
+        <translation>%1 を非公開 (モード 0600) にできません</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>%1 vCPU · %2 memory · %3 disk · %4 per hour · images: %5</source>
+        <translation>%1 vCPU · メモリ %2 · ディスク %3 · 1 時間あたり %4 · イメージ: %5</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptCheck</name>
+    <message>
+        <source>the receipt for contract %1 is not signed</source>
+        <translation>契約 %1 の領収書には署名がありません</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 does not carry one PEM certificate</source>
+        <translation>契約 %1 の領収書に PEM 証明書が 1 つ含まれていません</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s certificate is node %1, not the market %2 it names</source>
+        <translation>領収書の証明書はノード %1 のもので、記載されたマーケット %2 のものではありません</translation>
+    </message>
+    <message>
+        <source>the receipt was signed by market %1, not by the expected market %2</source>
+        <translation>領収書はマーケット %1 が署名したもので、想定したマーケット %2 ではありません</translation>
+    </message>
+    <message>
+        <source>the signature of the receipt for contract %1 does not verify (%2): the receipt was altered or not made by that market</source>
+        <translation>契約 %1 の領収書の署名を検証できません (%2)。領収書が改変されたか、そのマーケットが発行したものではありません</translation>
+    </message>
+    <message>
+        <source>the receipt has no text field &quot;%1&quot;</source>
+        <translation>領収書にテキスト項目 &quot;%1&quot; がありません</translation>
+    </message>
+    <message>
+        <source>the receipt has no whole-number field &quot;%1&quot; (UTC milliseconds)</source>
+        <translation>領収書に整数項目 &quot;%1&quot; (UTC ミリ秒) がありません</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s &quot;%1&quot; is not an amount: %2</source>
+        <translation>領収書の &quot;%1&quot; は金額ではありません: %2</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s signature is not base64</source>
+        <translation>領収書の署名が Base64 ではありません</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::borrower::BillsPage</name>
+    <message>
+        <source>Contract</source>
+        <translation>契約</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>パーティション</translation>
+    </message>
+    <message>
+        <source>Rate / h</source>
+        <translation>単価 / 時</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <source>Charge</source>
+        <translation>料金</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Contracts</source>
+        <translation>契約</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Verify receipt…</source>
+        <translation>領収書を検証…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV をエクスポート…</translation>
+    </message>
+    <message>
+        <source>Totals per month</source>
+        <translation>月ごとの合計</translation>
+    </message>
+    <message>
+        <source>Verify receipt</source>
+        <translation>領収書を検証</translation>
+    </message>
+    <message>
+        <source>Receipts (*.json)</source>
+        <translation>領収書 (*.json)</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 を読み込めません: %2</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>領収書</translation>
+    </message>
+    <message>
+        <source>The receipt is valid: signed by market %1.</source>
+        <translation>領収書は有効です: マーケット %1 の署名です。</translation>
+    </message>
+    <message>
+        <source>The receipt is NOT valid: %1</source>
+        <translation>領収書は無効です: %1</translation>
+    </message>
+    <message>
+        <source>Export bills</source>
+        <translation>請求をエクスポート</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV ファイル (*.csv)</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>実行中</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 に書き込めません: %2</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::borrower::BorrowerSession</name>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 に書き込めません: %2</translation>
+    </message>
+    <message>
+        <source>market</source>
+        <translation>マーケット</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a market ID (64 hex characters, as `market-manager --print-id` prints)</source>
+        <translation>&apos;%1&apos; はマーケット ID ではありません (`market-manager --print-id` が表示する 16 進数 64 文字)</translation>
+    </message>
+    <message>
+        <source>no market is configured; pass --market ADDR:PORT and --market-id ID (the market&apos;s operator gets the ID with `market-manager --print-id`)</source>
+        <translation>マーケットが設定されていません。--market ADDR:PORT と --market-id ID を指定してください (マーケットの運営者は `market-manager --print-id` で ID を確認できます)</translation>
+    </message>
+    <message>
+        <source>is the market running there? check --market and --market-id</source>
+        <translation>そこでマーケットは動いていますか? --market と --market-id を確認してください</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a lender ID (64 hex characters)</source>
+        <translation>&apos;%1&apos; は貸し手 ID ではありません (16 進数 64 文字)</translation>
+    </message>
+    <message>
+        <source>the lender agent may be offline; ask the partition&apos;s owner to start it</source>
+        <translation>貸し手エージェントがオフラインかもしれません。パーティションの所有者に起動を依頼してください</translation>
+    </message>
+    <message>
+        <source>the lender may be offline — end the contract with `borrower-client --cli end %1`</source>
+        <translation>貸し手がオフラインかもしれません — `borrower-client --cli end %1` で契約を終了してください</translation>
+    </message>
+    <message>
+        <source>lender agent</source>
+        <translation>貸し手エージェント</translation>
+    </message>
+    <message>
+        <source>direct mode needs the lender agent&apos;s address: --lender ADDR:PORT</source>
+        <translation>直接モードには貸し手エージェントのアドレスが必要です: --lender ADDR:PORT</translation>
+    </message>
+    <message>
+        <source>direct mode needs the lender agent&apos;s ID (64 hex characters): --lender-id ID, printed by `lender-console --print-id` on the lender&apos;s machine</source>
+        <translation>直接モードには貸し手エージェントの ID (16 進数 64 文字) が必要です: --lender-id ID (貸し手のマシンで `lender-console --print-id` が表示します)</translation>
+    </message>
+    <message>
+        <source>contract %1 was granted but its key could not be kept (%2); end it with `borrower-client --cli end %1` and fix the data directory</source>
+        <translation>契約 %1 は成立しましたが、キーを保存できませんでした (%2)。`borrower-client --cli end %1` で終了し、データディレクトリを修復してください</translation>
+    </message>
+    <message>
+        <source>contract %1 was lent directly by the partition&apos;s owner, without a market; ask the owner to end it</source>
+        <translation>契約 %1 はマーケットを通さずパーティションの所有者が直接貸し出したものです。所有者に終了を依頼してください</translation>
+    </message>
+    <message>
+        <source>contract %1 is not known in %2, and the market could not end it: %3</source>
+        <translation>契約 %1 は %2 にありません。マーケットも終了できませんでした: %3</translation>
+    </message>
+    <message>
+        <source>contract %1 ended on %2; borrow a partition again with `borrower-client --cli borrow`</source>
+        <translation>契約 %1 は %2 に終了しました。`borrower-client --cli borrow` でもう一度パーティションを借りてください</translation>
+    </message>
+    <message>
+        <source>the script and inputs add up to %1 bytes; at most %2 bytes go with a job</source>
+        <translation>スクリプトと入力の合計は %1 バイトです。ジョブに添付できるのは最大 %2 バイトです</translation>
+    </message>
+    <message>
+        <source>choose the OS image to boot with --os (the offer lists them: %1)</source>
+        <translation>起動する OS イメージを --os で選んでください (オファーにあるもの: %1)</translation>
+    </message>
+    <message>
+        <source>job %1 was accepted but could not be recorded: %2</source>
+        <translation>ジョブ %1 は受け付けられましたが、記録できませんでした: %2</translation>
+    </message>
+    <message>
+        <source>cannot create %1</source>
+        <translation>%1 を作成できません</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::borrower::BorrowerWindow</name>
+    <message>
+        <source>Lendable Borrower Client</source>
+        <translation>Lendable 借り手クライアント</translation>
+    </message>
+    <message>
+        <source>Offers</source>
+        <translation>オファー</translation>
+    </message>
+    <message>
+        <source>Bills</source>
+        <translation>請求</translation>
+    </message>
+    <message>
+        <source>Market %1 at %2 · this node %3</source>
+        <translation>マーケット %1 (%2) · このノード %3</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>バージョン情報(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Borrow partitions of real computers and run jobs in them.</source>
+        <translation>実在のコンピューターのパーティションを借りて、ジョブを実行します。</translation>
+    </message>
+    <message>
+        <source>Contract %1</source>
+        <translation>契約 %1</translation>
+    </message>
+    <message>
+        <source>Borrow partition</source>
+        <translation>パーティションを借りる</translation>
+    </message>
+    <message>
+        <source>Borrow partition %1 of lender %2?</source>
+        <translation>貸し手 %2 のパーティション %1 を借りますか?</translation>
+    </message>
+    <message>
+        <source>%1
+
+You are charged from now until you end the contract, by the second.</source>
+        <translation>%1
+
+今から契約を終了するまで、秒単位で料金が発生します。</translation>
+    </message>
+    <message>
+        <source>Borrow</source>
+        <translation>借りる</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::borrower::ContractPage</name>
+    <message>
+        <source>&amp;Submit job</source>
+        <translation>ジョブを投入(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel job</source>
+        <translation>ジョブをキャンセル(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;End contract</source>
+        <translation>契約を終了(&amp;E)</translation>
+    </message>
+    <message>
+        <source>No job yet</source>
+        <translation>ジョブはまだありません</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Contract %1&lt;/b&gt; with lender %2 — partition %3&lt;br&gt;%4&lt;br&gt;Started %5</source>
+        <translation>&lt;b&gt;契約 %1&lt;/b&gt; 貸し手 %2 — パーティション %3&lt;br&gt;%4&lt;br&gt;開始 %5</translation>
+    </message>
+    <message>
+        <source>rate %1 per hour</source>
+        <translation>1 時間あたり %1</translation>
+    </message>
+    <message>
+        <source>New job</source>
+        <translation>新しいジョブ</translation>
+    </message>
+    <message>
+        <source>OS image</source>
+        <translation>OS イメージ</translation>
+    </message>
+    <message>
+        <source>Load script…</source>
+        <translation>スクリプトを読み込む…</translation>
+    </message>
+    <message>
+        <source>Script</source>
+        <translation>スクリプト</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>追加…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <source>Input files</source>
+        <translation>入力ファイル</translation>
+    </message>
+    <message>
+        <source>Time limit</source>
+        <translation>制限時間</translation>
+    </message>
+    <message>
+        <source>Job history</source>
+        <translation>ジョブ履歴</translation>
+    </message>
+    <message>
+        <source>Load job script</source>
+        <translation>ジョブスクリプトを読み込む</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 を読み込めません: %2</translation>
+    </message>
+    <message>
+        <source>Add input files</source>
+        <translation>入力ファイルを追加</translation>
+    </message>
+    <message>
+        <source>Job %1: %2</source>
+        <translation>ジョブ %1: %2</translation>
+    </message>
+    <message>
+        <source> (exit code %1)</source>
+        <translation> (終了コード %1)</translation>
+    </message>
+    <message>
+        <source>    outputs: %1</source>
+        <translation>    出力: %1</translation>
+    </message>
+    <message>
+        <source>downloading image %p%</source>
+        <translation>イメージをダウンロード中 %p%</translation>
+    </message>
+    <message>
+        <source>booting</source>
+        <translation>起動中</translation>
+    </message>
+    <message>
+        <source>collecting outputs</source>
+        <translation>出力を収集中</translation>
+    </message>
+    <message>
+        <source>Last job %1: %2</source>
+        <translation>最後のジョブ %1: %2</translation>
+    </message>
+    <message>
+        <source>Ended %1 · charge %2</source>
+        <translation>終了 %1 · 料金 %2</translation>
+    </message>
+    <message>
+        <source>cannot read input %1: %2</source>
+        <translation>入力 %1 を読み込めません: %2</translation>
+    </message>
+    <message>
+        <source>Submitting…</source>
+        <translation>投入中…</translation>
+    </message>
+    <message>
+        <source>Submission refused</source>
+        <translation>投入が拒否されました</translation>
+    </message>
+    <message>
+        <source>Job %1: queued</source>
+        <translation>ジョブ %1: 待機中</translation>
+    </message>
+    <message>
+        <source>Contract ended after %1 · charge %2 · receipt %3</source>
+        <translation>契約は %1 で終了 · 料金 %2 · 領収書 %3</translation>
+    </message>
+    <message>
+        <source>NOT verified: %1</source>
+        <translation>未検証: %1</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>検証済み</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::borrower::OffersPage</name>
+    <message>
+        <source>Borrow…</source>
+        <translation>借りる…</translation>
+    </message>
+    <message>
+        <source>Lender</source>
+        <translation>貸し手</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>パーティション</translation>
+    </message>
+    <message>
+        <source>vCPUs</source>
+        <translation>vCPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>メモリ</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>ディスク</translation>
+    </message>
+    <message>
+        <source>OS images</source>
+        <translation>OS イメージ</translation>
+    </message>
+    <message>
+        <source>Rate / h</source>
+        <translation>単価 / 時</translation>
+    </message>
+    <message>
+        <source>Reliability</source>
+        <translation>信頼性</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>指定なし</translation>
+    </message>
+    <message>
+        <source>e.g. 512M, 2G</source>
+        <translation>例: 512M, 2G</translation>
+    </message>
+    <message>
+        <source>e.g. 4G</source>
+        <translation>例: 4G</translation>
+    </message>
+    <message>
+        <source>e.g. busybox</source>
+        <translation>例: busybox</translation>
+    </message>
+    <message>
+        <source>e.g. 1.50</source>
+        <translation>例: 1.50</translation>
+    </message>
+    <message>
+        <source>Query language, e.g. cpus&gt;=2 memory&gt;=1G os=busybox rate&lt;=1.5 order=rate</source>
+        <translation>クエリ言語、例: cpus&gt;=2 memory&gt;=1G os=busybox rate&lt;=1.5 order=rate</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>検索</translation>
+    </message>
+    <message>
+        <source>Min &amp;vCPUs</source>
+        <translation>最小 vCPU(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Min &amp;memory</source>
+        <translation>最小メモリ(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Min &amp;disk</source>
+        <translation>最小ディスク(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;OS image</source>
+        <translation>OS イメージ(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Max &amp;rate</source>
+        <translation>最大単価(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation>検索に失敗しました: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 excluded %n offer(s)</source>
+        <translation>
+            <numerusform>%1 により %n 件のオファーを除外</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No offer matches. %1.</source>
+        <translation>一致するオファーはありません。%1。</translation>
+    </message>
+    <message>
+        <source>No offers on the market right now.</source>
+        <translation>現在マーケットにオファーはありません。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n offer(s) match.</source>
+        <translation>
+            <numerusform>%n 件のオファーが一致しました。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>lendable::borrower::PeerLink</name>
+    <message>
+        <source>&apos;%1&apos; is not a %2 address; write HOST:PORT, e.g. 127.0.0.1:7400</source>
+        <translation>&apos;%1&apos; は%2のアドレスではありません。HOST:PORT の形式で書いてください (例: 127.0.0.1:7400)</translation>
+    </message>
+    <message>
+        <source>cannot reach the %1 at %2 (%3)</source>
+        <translation>%2 の%1に到達できません (%3)</translation>
+    </message>
+    <message>
+        <source>the %1 at %2 did not answer in time</source>
+        <translation>%2 の%1から時間内に応答がありませんでした</translation>
+    </message>
+    <message>
+        <source>the %1 at %2 did not answer in time: %3</source>
+        <translation>%2 の%1から時間内に応答がありませんでした: %3</translation>
+    </message>
+    <message>
+        <source>the %1 at %2 closed the connection</source>
+        <translation>%2 の%1が接続を閉じました</translation>
+    </message>
+    <message>
+        <source>no secure connection with the %1 at %2 (%3); is that address really a %1?</source>
+        <translation>%2 の%1と安全な接続ができません (%3)。そのアドレスは本当に%1ですか?</translation>
+    </message>
+    <message>
+        <source>the %1 at %2 is not the node you pinned: %3; check the address and the ID</source>
+        <translation>%2 の%1は固定したノードではありません: %3。アドレスと ID を確認してください</translation>
+    </message>
+    <message>
+        <source>the %1 at %2 refused this borrower: %3</source>
+        <translation>%2 の%1がこの借り手を拒否しました: %3</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Connect to a market</source>
+        <translation>マーケットに接続</translation>
+    </message>
+    <message>
+        <source>Enter the market&apos;s address and its node ID (ask its operator, or run &lt;tt&gt;market-manager --print-id&lt;/tt&gt; on it). The ID is pinned: a different market at that address is refused.</source>
+        <translation>マーケットのアドレスとノード ID を入力してください (運営者に尋ねるか、そのマシンで &lt;tt&gt;market-manager --print-id&lt;/tt&gt; を実行します)。ID は固定され、そのアドレスにある別のマーケットは拒否されます。</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>アドレス</translation>
+    </message>
+    <message>
+        <source>Market ID</source>
+        <translation>マーケット ID</translation>
+    </message>
+    <message>
+        <source>Lendable Borrower Client</source>
+        <translation>Lendable 借り手クライアント</translation>
+    </message>
+    <message>
+        <source>Lendable Borrower Client: shop offers, run jobs in borrowed partitions, pay.</source>
+        <translation>Lendable 借り手クライアント: オファーを探し、借りたパーティションでジョブを実行し、支払います。</translation>
+    </message>
+    <message>
+        <source>Command-line mode (handled by the launcher).</source>
+        <translation>コマンドラインモード (ランチャーが処理)。</translation>
+    </message>
+    <message>
+        <source>Market to use.</source>
+        <translation>使用するマーケット。</translation>
+    </message>
+    <message>
+        <source>Node ID of the market.</source>
+        <translation>マーケットのノード ID。</translation>
+    </message>
+    <message>
+        <source>Run one command (offers, borrow, submit, logs, wait, end, bills, receipt) and exit.</source>
+        <translation>コマンドを 1 つ実行して終了します (offers, borrow, submit, logs, wait, end, bills, receipt)。</translation>
+    </message>
+    <message>
+        <source>Print one JSON document per command.</source>
+        <translation>コマンドごとに JSON ドキュメントを 1 つ出力します。</translation>
+    </message>
+</context>
+</TS>

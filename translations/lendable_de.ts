@@ -1,0 +1,236 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de" sourcelanguage="en">
+<context>
+    <name>GuiOptions</name>
+    <message>
+        <source>Save a screenshot of the main window to FILE after the app settles, then quit (used by scripts/screenshots.sh).</source>
+        <translation>Speichert nach dem Start ein Bildschirmfoto des Hauptfensters in DATEI und beendet sich (für scripts/screenshots.sh).</translation>
+    </message>
+    <message>
+        <source>User interface language (e.g. de, ja); default: the setting, else the system&apos;s.</source>
+        <translation>Sprache der Benutzeroberfläche (z. B. de, ja); Standard: die Einstellung, sonst die des Systems.</translation>
+    </message>
+    <message>
+        <source>Open the main window on tab N (0 = first); for screenshots and scripts.</source>
+        <translation>Öffnet das Hauptfenster auf Reiter N (0 = erster); für Bildschirmfotos und Skripte.</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageMenu</name>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>&amp;Einstellungen</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systemstandard</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>The new language applies the next time you start %1.</source>
+        <translation>Die neue Sprache gilt ab dem nächsten Start von %1.</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>this service does not handle %1</source>
+        <translation>dieser Dienst verarbeitet %1 nicht</translation>
+    </message>
+    <message>
+        <source>message type %1 is not in the registry</source>
+        <translation>Nachrichtentyp %1 ist nicht registriert</translation>
+    </message>
+    <message>
+        <source>the peer presented no certificate</source>
+        <translation>die Gegenstelle hat kein Zertifikat vorgelegt</translation>
+    </message>
+    <message>
+        <source>the peer&apos;s certificate is not valid now (%1; valid %2 to %3)</source>
+        <translation>das Zertifikat der Gegenstelle ist derzeit nicht gültig (%1; gültig von %2 bis %3)</translation>
+    </message>
+    <message>
+        <source>the peer&apos;s certificate is unusable: %1</source>
+        <translation>das Zertifikat der Gegenstelle ist unbrauchbar: %1</translation>
+    </message>
+    <message>
+        <source>the peer&apos;s certificate is not valid now (valid %1 to %2)</source>
+        <translation>das Zertifikat der Gegenstelle ist derzeit nicht gültig (gültig von %1 bis %2)</translation>
+    </message>
+</context>
+<context>
+    <name>lendable</name>
+    <message>
+        <source>the desktop app %1 is not installed; use --headless or --cli</source>
+        <translation>die Desktop-Anwendung %1 ist nicht installiert; verwenden Sie --headless oder --cli</translation>
+    </message>
+    <message>
+        <source>cannot start %1: %2</source>
+        <translation>%1 kann nicht gestartet werden: %2</translation>
+    </message>
+    <message>
+        <source>Data directory (identity, database, settings).</source>
+        <translation>Datenverzeichnis (Identität, Datenbank, Einstellungen).</translation>
+    </message>
+    <message>
+        <source>Print this node&apos;s ID (creating the identity if needed) and exit.</source>
+        <translation>Gibt die ID dieses Knotens aus (und erzeugt die Identität, falls nötig) und beendet sich.</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::protocol::Channel</name>
+    <message>
+        <source>no Hello exchange within %1 ms</source>
+        <translation>kein Hello-Austausch innerhalb von %1 ms</translation>
+    </message>
+    <message>
+        <source>the connection was destroyed</source>
+        <translation>die Verbindung wurde zerstört</translation>
+    </message>
+    <message>
+        <source>the connection to %1 was not established within %2 ms</source>
+        <translation>die Verbindung zu %1 wurde nicht innerhalb von %2 ms aufgebaut</translation>
+    </message>
+    <message>
+        <source>the connection was closed</source>
+        <translation>die Verbindung wurde geschlossen</translation>
+    </message>
+    <message>
+        <source>the service chose protocol version %1; this program speaks %2 to %3</source>
+        <translation>der Dienst hat Protokollversion %1 gewählt; dieses Programm spricht %2 bis %3</translation>
+    </message>
+    <message>
+        <source>the service announced node ID %1 but its certificate is %2</source>
+        <translation>der Dienst hat die Knoten-ID %1 angekündigt, sein Zertifikat ist aber %2</translation>
+    </message>
+    <message>
+        <source>the peer closed the connection before the Hello exchange completed (it may not accept this node&apos;s certificate): %1</source>
+        <translation>die Gegenstelle hat die Verbindung vor Abschluss des Hello-Austauschs geschlossen (vielleicht akzeptiert sie das Zertifikat dieses Knotens nicht): %1</translation>
+    </message>
+    <message>
+        <source>the connection is not open yet</source>
+        <translation>die Verbindung ist noch nicht offen</translation>
+    </message>
+    <message>
+        <source>the first message must be Hello, not %1</source>
+        <translation>die erste Nachricht muss Hello sein, nicht %1</translation>
+    </message>
+    <message>
+        <source>this service speaks protocol versions %1 to %2; the client speaks %3 to %4</source>
+        <translation>dieser Dienst spricht die Protokollversionen %1 bis %2; der Client spricht %3 bis %4</translation>
+    </message>
+    <message>
+        <source>this %1 service does not serve the role &apos;%2&apos; (it serves: %3)</source>
+        <translation>dieser %1-Dienst bedient die Rolle &apos;%2&apos; nicht (er bedient: %3)</translation>
+    </message>
+    <message>
+        <source>no answer from %1 in time</source>
+        <translation>keine rechtzeitige Antwort von %1</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::protocol::LocalChannel</name>
+    <message>
+        <source>the peer closed the connection</source>
+        <translation>die Gegenstelle hat die Verbindung geschlossen</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::protocol::Server</name>
+    <message>
+        <source>cannot listen on %1:%2: %3</source>
+        <translation>auf %1:%2 kann nicht gelauscht werden: %3</translation>
+    </message>
+    <message>
+        <source>the service is shutting down</source>
+        <translation>der Dienst wird heruntergefahren</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::protocol::SslChannel</name>
+    <message>
+        <source>%1 is node %2, not the pinned node %3</source>
+        <translation>%1 ist Knoten %2, nicht der festgelegte Knoten %3</translation>
+    </message>
+    <message>
+        <source>(no certificate)</source>
+        <translation>(kein Zertifikat)</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a node ID (64 hex characters)</source>
+        <translation>&apos;%1&apos; ist keine Knoten-ID (64 Hex-Zeichen)</translation>
+    </message>
+    <message>
+        <source>no TLS connection to %1 within %2 ms</source>
+        <translation>keine TLS-Verbindung zu %1 innerhalb von %2 ms</translation>
+    </message>
+    <message>
+        <source>%1 closed the connection</source>
+        <translation>%1 hat die Verbindung geschlossen</translation>
+    </message>
+    <message>
+        <source>TLS with %1 failed: %2</source>
+        <translation>TLS mit %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>cannot reach %1: %2</source>
+        <translation>%1 ist nicht erreichbar: %2</translation>
+    </message>
+    <message>
+        <source>connection to %1 failed: %2</source>
+        <translation>Verbindung zu %1 fehlgeschlagen: %2</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::ui::AboutDialog</name>
+    <message>
+        <source>About %1</source>
+        <translation>Über %1</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>Version %1</translation>
+    </message>
+    <message>
+        <source>This node&apos;s ID (peers pin it):</source>
+        <translation>ID dieses Knotens (Gegenstellen legen sie fest):</translation>
+    </message>
+    <message>
+        <source>Copy ID</source>
+        <translation>ID kopieren</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::ui::ErrorBanner</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::ui::PagedTableModel</name>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::ui::UsageChart</name>
+    <message>
+        <source>CPU %</source>
+        <translation>CPU %</translation>
+    </message>
+    <message>
+        <source>Memory %</source>
+        <translation>Arbeitsspeicher %</translation>
+    </message>
+</context>
+</TS>

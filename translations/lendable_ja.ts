@@ -1,0 +1,236 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja" sourcelanguage="en">
+<context>
+    <name>GuiOptions</name>
+    <message>
+        <source>Save a screenshot of the main window to FILE after the app settles, then quit (used by scripts/screenshots.sh).</source>
+        <translation>起動が落ち着いた後、メインウィンドウのスクリーンショットを FILE に保存して終了します (scripts/screenshots.sh 用)。</translation>
+    </message>
+    <message>
+        <source>User interface language (e.g. de, ja); default: the setting, else the system&apos;s.</source>
+        <translation>ユーザーインターフェースの言語 (例: de, ja)。既定値: 設定の値、なければシステムの言語。</translation>
+    </message>
+    <message>
+        <source>Open the main window on tab N (0 = first); for screenshots and scripts.</source>
+        <translation>メインウィンドウをタブ N で開きます (0 = 最初のタブ)。スクリーンショットやスクリプト用です。</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageMenu</name>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>設定(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>言語(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>システムの既定</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>言語</translation>
+    </message>
+    <message>
+        <source>The new language applies the next time you start %1.</source>
+        <translation>新しい言語は次回 %1 を起動したときに適用されます。</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>this service does not handle %1</source>
+        <translation>このサービスは %1 を処理しません</translation>
+    </message>
+    <message>
+        <source>message type %1 is not in the registry</source>
+        <translation>メッセージ種別 %1 はレジストリにありません</translation>
+    </message>
+    <message>
+        <source>the peer presented no certificate</source>
+        <translation>相手が証明書を提示しませんでした</translation>
+    </message>
+    <message>
+        <source>the peer&apos;s certificate is not valid now (%1; valid %2 to %3)</source>
+        <translation>相手の証明書は現在有効ではありません (%1、有効期間 %2 ～ %3)</translation>
+    </message>
+    <message>
+        <source>the peer&apos;s certificate is unusable: %1</source>
+        <translation>相手の証明書は使用できません: %1</translation>
+    </message>
+    <message>
+        <source>the peer&apos;s certificate is not valid now (valid %1 to %2)</source>
+        <translation>相手の証明書は現在有効ではありません (有効期間 %1 ～ %2)</translation>
+    </message>
+</context>
+<context>
+    <name>lendable</name>
+    <message>
+        <source>the desktop app %1 is not installed; use --headless or --cli</source>
+        <translation>デスクトップアプリ %1 がインストールされていません。--headless か --cli を使ってください</translation>
+    </message>
+    <message>
+        <source>cannot start %1: %2</source>
+        <translation>%1 を起動できません: %2</translation>
+    </message>
+    <message>
+        <source>Data directory (identity, database, settings).</source>
+        <translation>データディレクトリ (ID、データベース、設定)。</translation>
+    </message>
+    <message>
+        <source>Print this node&apos;s ID (creating the identity if needed) and exit.</source>
+        <translation>このノードの ID を表示して終了します (必要なら ID を作成します)。</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::protocol::Channel</name>
+    <message>
+        <source>no Hello exchange within %1 ms</source>
+        <translation>%1 ms 以内に Hello の交換がありませんでした</translation>
+    </message>
+    <message>
+        <source>the connection was destroyed</source>
+        <translation>接続が破棄されました</translation>
+    </message>
+    <message>
+        <source>the connection to %1 was not established within %2 ms</source>
+        <translation>%1 への接続が %2 ms 以内に確立されませんでした</translation>
+    </message>
+    <message>
+        <source>the connection was closed</source>
+        <translation>接続が閉じられました</translation>
+    </message>
+    <message>
+        <source>the service chose protocol version %1; this program speaks %2 to %3</source>
+        <translation>サービスはプロトコルバージョン %1 を選びましたが、このプログラムが扱えるのは %2 ～ %3 です</translation>
+    </message>
+    <message>
+        <source>the service announced node ID %1 but its certificate is %2</source>
+        <translation>サービスはノード ID %1 を名乗りましたが、証明書は %2 のものです</translation>
+    </message>
+    <message>
+        <source>the peer closed the connection before the Hello exchange completed (it may not accept this node&apos;s certificate): %1</source>
+        <translation>Hello の交換が終わる前に相手が接続を閉じました (このノードの証明書を受け入れていない可能性があります): %1</translation>
+    </message>
+    <message>
+        <source>the connection is not open yet</source>
+        <translation>接続はまだ開いていません</translation>
+    </message>
+    <message>
+        <source>the first message must be Hello, not %1</source>
+        <translation>最初のメッセージは Hello でなければなりません (受信: %1)</translation>
+    </message>
+    <message>
+        <source>this service speaks protocol versions %1 to %2; the client speaks %3 to %4</source>
+        <translation>このサービスのプロトコルバージョンは %1 ～ %2、クライアントは %3 ～ %4 です</translation>
+    </message>
+    <message>
+        <source>this %1 service does not serve the role &apos;%2&apos; (it serves: %3)</source>
+        <translation>この %1 サービスはロール &apos;%2&apos; を扱いません (扱うロール: %3)</translation>
+    </message>
+    <message>
+        <source>no answer from %1 in time</source>
+        <translation>%1 から時間内に応答がありませんでした</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::protocol::LocalChannel</name>
+    <message>
+        <source>the peer closed the connection</source>
+        <translation>相手が接続を閉じました</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::protocol::Server</name>
+    <message>
+        <source>cannot listen on %1:%2: %3</source>
+        <translation>%1:%2 で待ち受けできません: %3</translation>
+    </message>
+    <message>
+        <source>the service is shutting down</source>
+        <translation>サービスは終了処理中です</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::protocol::SslChannel</name>
+    <message>
+        <source>%1 is node %2, not the pinned node %3</source>
+        <translation>%1 はノード %2 であり、固定されたノード %3 ではありません</translation>
+    </message>
+    <message>
+        <source>(no certificate)</source>
+        <translation>(証明書なし)</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a node ID (64 hex characters)</source>
+        <translation>&apos;%1&apos; はノード ID ではありません (16 進数 64 文字)</translation>
+    </message>
+    <message>
+        <source>no TLS connection to %1 within %2 ms</source>
+        <translation>%2 ms 以内に %1 との TLS 接続ができませんでした</translation>
+    </message>
+    <message>
+        <source>%1 closed the connection</source>
+        <translation>%1 が接続を閉じました</translation>
+    </message>
+    <message>
+        <source>TLS with %1 failed: %2</source>
+        <translation>%1 との TLS に失敗しました: %2</translation>
+    </message>
+    <message>
+        <source>cannot reach %1: %2</source>
+        <translation>%1 に到達できません: %2</translation>
+    </message>
+    <message>
+        <source>connection to %1 failed: %2</source>
+        <translation>%1 への接続に失敗しました: %2</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::ui::AboutDialog</name>
+    <message>
+        <source>About %1</source>
+        <translation>%1 について</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>バージョン %1</translation>
+    </message>
+    <message>
+        <source>This node&apos;s ID (peers pin it):</source>
+        <translation>このノードの ID (相手側はこれを固定します):</translation>
+    </message>
+    <message>
+        <source>Copy ID</source>
+        <translation>ID をコピー</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::ui::ErrorBanner</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>閉じる</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::ui::PagedTableModel</name>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::ui::UsageChart</name>
+    <message>
+        <source>CPU %</source>
+        <translation>CPU %</translation>
+    </message>
+    <message>
+        <source>Memory %</source>
+        <translation>メモリ %</translation>
+    </message>
+</context>
+</TS>

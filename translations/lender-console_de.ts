@@ -1,0 +1,557 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de" sourcelanguage="en">
+<context>
+    <name>OwnerCli</name>
+    <message>
+        <source>%1 needs a value</source>
+        <translation>%1 braucht einen Wert</translation>
+    </message>
+    <message>
+        <source>unknown option %1</source>
+        <translation>unbekannte Option %1</translation>
+    </message>
+    <message>
+        <source>%1  %2  rate %3/h  os %4  %5</source>
+        <translation>%1  %2  Preis %3/h  OS %4  %5</translation>
+    </message>
+    <message>
+        <source>  market %1</source>
+        <translation>  Marktplatz %1</translation>
+    </message>
+    <message>
+        <source>  lent to %1 (contract %2)</source>
+        <translation>  verliehen an %1 (Vertrag %2)</translation>
+    </message>
+    <message>
+        <source>  job %1</source>
+        <translation>  Job %1</translation>
+    </message>
+    <message>
+        <source>  earned %1</source>
+        <translation>  verdient %1</translation>
+    </message>
+    <message>
+        <source>--cpus wants a whole number, not &apos;%1&apos;</source>
+        <translation>--cpus erwartet eine ganze Zahl, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>--cpus is required</source>
+        <translation>--cpus ist erforderlich</translation>
+    </message>
+    <message>
+        <source>%1 is required (e.g. 512M, 2G)</source>
+        <translation>%1 ist erforderlich (z. B. 512M, 2G)</translation>
+    </message>
+    <message>
+        <source>--rate is required (price per hour, e.g. 0.5)</source>
+        <translation>--rate ist erforderlich (Preis pro Stunde, z. B. 0.5)</translation>
+    </message>
+    <message>
+        <source>--max-duration wants seconds</source>
+        <translation>--max-duration erwartet Sekunden</translation>
+    </message>
+    <message>
+        <source>no owner identity in %1 (run the CLI with the agent&apos;s --data directory): %2</source>
+        <translation>keine Eigentümer-Identität in %1 (starten Sie die CLI mit dem --data-Verzeichnis des Agenten): %2</translation>
+    </message>
+    <message>
+        <source>no running agent found for %1 (start `lender-console --headless --data %1 …` or pass --connect ADDR:PORT)</source>
+        <translation>kein laufender Agent für %1 gefunden (starten Sie `lender-console --headless --data %1 …` oder geben Sie --connect ADDR:PORT an)</translation>
+    </message>
+    <message>
+        <source>cannot reach the agent at %1: %2</source>
+        <translation>der Agent unter %1 ist nicht erreichbar: %2</translation>
+    </message>
+    <message>
+        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID
+  image list
+  image add NAME DIR
+Sizes accept 512M, 2G. Exit status 0 on success.</source>
+        <translation>Aufruf: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID
+  image list
+  image add NAME DIR
+Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1 %2&apos;
+%3</source>
+        <translation>unbekannter Befehl &apos;%1 %2&apos;
+%3</translation>
+    </message>
+    <message>
+        <source>partition %1 needs a partition ID</source>
+        <translation>partition %1 braucht eine Partitions-ID</translation>
+    </message>
+    <message>
+        <source>image add needs NAME and DIR</source>
+        <translation>image add braucht NAME und DIR</translation>
+    </message>
+    <message>
+        <source>partition lend-direct needs --borrower-id ID</source>
+        <translation>partition lend-direct braucht --borrower-id ID</translation>
+    </message>
+    <message>
+        <source>host       %1 (%2)</source>
+        <translation>Host       %1 (%2)</translation>
+    </message>
+    <message>
+        <source>reserve    %1</source>
+        <translation>Reserve    %1</translation>
+    </message>
+    <message>
+        <source>allocated  %1</source>
+        <translation>zugeteilt  %1</translation>
+    </message>
+    <message>
+        <source>available  %1</source>
+        <translation>verfügbar  %1</translation>
+    </message>
+    <message>
+        <source>libvirt    %1 (%2)</source>
+        <translation>libvirt    %1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1  %2  %3 bytes</source>
+        <translation>%1  %2  %3 Bytes</translation>
+    </message>
+    <message>
+        <source>no partition %1 on this machine</source>
+        <translation>keine Partition %1 auf diesem Rechner</translation>
+    </message>
+    <message>
+        <source>deleted %1</source>
+        <translation>%1 gelöscht</translation>
+    </message>
+    <message>
+        <source>partition %1 lent directly: contract %2, key %3 (hand it to the borrower; it is shown once)</source>
+        <translation>Partition %1 direkt verliehen: Vertrag %2, Schlüssel %3 (geben Sie ihn dem Entleiher; er wird nur einmal angezeigt)</translation>
+    </message>
+</context>
+<context>
+    <name>PartitionMath</name>
+    <message>
+        <source>%1 CPUs wanted, %2 available</source>
+        <translation>%1 CPUs gewünscht, %2 verfügbar</translation>
+    </message>
+    <message>
+        <source>%1 memory wanted, %2 available</source>
+        <translation>%1 Arbeitsspeicher gewünscht, %2 verfügbar</translation>
+    </message>
+    <message>
+        <source>%1 disk wanted, %2 available</source>
+        <translation>%1 Festplatte gewünscht, %2 verfügbar</translation>
+    </message>
+    <message>
+        <source>negative resources: %1</source>
+        <translation>negative Ressourcen: %1</translation>
+    </message>
+    <message>
+        <source>a partition needs at least 1 CPU</source>
+        <translation>eine Partition braucht mindestens 1 CPU</translation>
+    </message>
+    <message>
+        <source>a partition needs at least 64M of memory</source>
+        <translation>eine Partition braucht mindestens 64M Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>the machine cannot give that (host minus reserve minus other partitions): %1</source>
+        <translation>der Rechner kann das nicht hergeben (Host minus Reserve minus andere Partitionen): %1</translation>
+    </message>
+    <message>
+        <source>negative reserve: %1</source>
+        <translation>negative Reserve: %1</translation>
+    </message>
+    <message>
+        <source>that reserve does not fit beside the lendable partitions: %1</source>
+        <translation>diese Reserve passt nicht neben die verleihbaren Partitionen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Not registered — you can change it</source>
+        <translation>Nicht angemeldet — Sie können sie ändern</translation>
+    </message>
+    <message>
+        <source>Registered with market %1 — locked</source>
+        <translation>Beim Marktplatz %1 angemeldet — gesperrt</translation>
+    </message>
+    <message>
+        <source>Lent to %1 — job %2 running — locked</source>
+        <translation>Verliehen an %1 — Job %2 läuft — gesperrt</translation>
+    </message>
+    <message>
+        <source>Lent to %1 (contract %2) — locked</source>
+        <translation>Verliehen an %1 (Vertrag %2) — gesperrt</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::ImageFetcher</name>
+    <message>
+        <source>&apos;%1&apos; is not an image name</source>
+        <translation>&apos;%1&apos; ist kein Image-Name</translation>
+    </message>
+    <message>
+        <source>image %1 is not held here and no market is connected to fetch it from</source>
+        <translation>Image %1 liegt hier nicht vor, und kein Marktplatz ist verbunden, um es zu holen</translation>
+    </message>
+    <message>
+        <source>cannot create %1</source>
+        <translation>%1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>the market went away while image %1 was downloading</source>
+        <translation>der Marktplatz ist während des Herunterladens von Image %1 verschwunden</translation>
+    </message>
+    <message>
+        <source>cannot download image %1 from the market: %2</source>
+        <translation>Image %1 kann nicht vom Marktplatz heruntergeladen werden: %2</translation>
+    </message>
+    <message>
+        <source>the market described image %1 badly</source>
+        <translation>der Marktplatz hat Image %1 fehlerhaft beschrieben</translation>
+    </message>
+    <message>
+        <source>the market switched images in the middle of the download</source>
+        <translation>der Marktplatz hat mitten im Herunterladen das Image gewechselt</translation>
+    </message>
+    <message>
+        <source>the market sent a chunk of image %1 that does not fit (offset %2, %3 bytes)</source>
+        <translation>der Marktplatz hat ein unpassendes Stück von Image %1 gesendet (Offset %2, %3 Bytes)</translation>
+    </message>
+    <message>
+        <source>image %1 from the market does not match its SHA-256 %2; discarded</source>
+        <translation>Image %1 vom Marktplatz passt nicht zu seinem SHA-256 %2; verworfen</translation>
+    </message>
+    <message>
+        <source>cannot create a directory under %1</source>
+        <translation>unter %1 kann kein Verzeichnis angelegt werden</translation>
+    </message>
+    <message>
+        <source>cannot unpack image %1: %2</source>
+        <translation>Image %1 kann nicht entpackt werden: %2</translation>
+    </message>
+    <message>
+        <source>image %1 from the market has no image.json</source>
+        <translation>Image %1 vom Marktplatz hat keine image.json</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::LenderWindow</name>
+    <message>
+        <source>Lendable Lender Console</source>
+        <translation>Lendable Verleiher-Konsole</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>Ü&amp;ber</translation>
+    </message>
+    <message>
+        <source>Partition your machine and lend what you do not use.</source>
+        <translation>Teilen Sie Ihren Rechner in Partitionen auf und verleihen Sie, was Sie nicht nutzen.</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>Lendable: %1 partition(s) lent, %2 offered</source>
+        <translation>Lendable: %1 Partition(en) verliehen, %2 angeboten</translation>
+    </message>
+    <message>
+        <source>Lendable Lender Console — %1 lent, %2 offered</source>
+        <translation>Lendable Verleiher-Konsole — %1 verliehen, %2 angeboten</translation>
+    </message>
+    <message>
+        <source>Lendable</source>
+        <translation>Lendable</translation>
+    </message>
+    <message>
+        <source>Still lending in the background. Quit from the tray menu.</source>
+        <translation>Verleiht im Hintergrund weiter. Beenden über das Menü im Infobereich.</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::MachineBar</name>
+    <message>
+        <source>Host: %1 vCPU, %2 memory, %3 disk</source>
+        <translation>Host: %1 vCPU, %2 Arbeitsspeicher, %3 Festplatte</translation>
+    </message>
+    <message>
+        <source>Owner&apos;s reserve: %1 vCPU, %2, %3</source>
+        <translation>Reserve des Eigentümers: %1 vCPU, %2, %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 vCPU, %3, %4</source>
+        <translation>%1: %2 vCPU, %3, %4</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>Festplatte</translation>
+    </message>
+    <message>
+        <source>owner %1</source>
+        <translation>Eigentümer %1</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::MachineTab</name>
+    <message>
+        <source>New partition</source>
+        <translation>Neue Partition</translation>
+    </message>
+    <message>
+        <source>Owner&apos;s reserve (never lent)</source>
+        <translation>Reserve des Eigentümers (wird nie verliehen)</translation>
+    </message>
+    <message>
+        <source>vCPUs</source>
+        <translation>vCPUs</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>Festplatte</translation>
+    </message>
+    <message>
+        <source>not connected to the lender agent</source>
+        <translation>nicht mit dem Verleiher-Agenten verbunden</translation>
+    </message>
+    <message>
+        <source>%1 — %2 vCPU, %3 memory, %4 disk · available to lend: %5 vCPU, %6, %7 · %8 (%9)</source>
+        <translation>%1 — %2 vCPU, %3 Arbeitsspeicher, %4 Festplatte · verleihbar: %5 vCPU, %6, %7 · %8 (%9)</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::PartitionCard</name>
+    <message>
+        <source>Register</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <source>Withdraw</source>
+        <translation>Zurückziehen</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>vCPUs</source>
+        <translation>vCPUs</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>Festplatte</translation>
+    </message>
+    <message>
+        <source>Rate per hour</source>
+        <translation>Preis pro Stunde</translation>
+    </message>
+    <message>
+        <source>OS images</source>
+        <translation>OS-Images</translation>
+    </message>
+    <message>
+        <source>Partition %1</source>
+        <translation>Partition %1</translation>
+    </message>
+    <message>
+        <source>Locked: the allocation cannot change while registered or lent</source>
+        <translation>Gesperrt: die Zuteilung kann sich nicht ändern, solange die Partition angemeldet oder verliehen ist</translation>
+    </message>
+    <message>
+        <source>Earned %1</source>
+        <translation>Verdient: %1</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Lendable Lender Console</source>
+        <translation>Lendable Verleiher-Konsole</translation>
+    </message>
+    <message>
+        <source>Lendable Lender Console: partition your machine and lend it.</source>
+        <translation>Lendable Verleiher-Konsole: Teilen Sie Ihren Rechner in Partitionen auf und verleihen Sie ihn.</translation>
+    </message>
+    <message>
+        <source>Run without a window (handled by the launcher).</source>
+        <translation>Ohne Fenster laufen (übernimmt der Starter).</translation>
+    </message>
+    <message>
+        <source>Command-line mode (handled by the launcher).</source>
+        <translation>Kommandozeilenmodus (übernimmt der Starter).</translation>
+    </message>
+    <message>
+        <source>Where the embedded agent serves borrowers.</source>
+        <translation>Wo der eingebettete Agent Entleiher bedient.</translation>
+    </message>
+    <message>
+        <source>A market to register with (repeatable).</source>
+        <translation>Ein Marktplatz, bei dem angemeldet wird (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>Node ID of that market (repeatable).</source>
+        <translation>Knoten-ID dieses Marktplatzes (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>libvirt connection URI.</source>
+        <translation>libvirt-Verbindungs-URI.</translation>
+    </message>
+    <message>
+        <source>Name shown to borrowers.</source>
+        <translation>Name, den Entleiher sehen.</translation>
+    </message>
+    <message>
+        <source>Attach to a running agent (repeatable: a tab per machine).</source>
+        <translation>Mit einem laufenden Agenten verbinden (wiederholbar: ein Reiter pro Rechner).</translation>
+    </message>
+    <message>
+        <source>Node ID of each --connect agent, in order (default: from the data directory&apos;s agent.address).</source>
+        <translation>Knoten-ID jedes --connect-Agenten, in derselben Reihenfolge (Standard: aus agent.address im Datenverzeichnis).</translation>
+    </message>
+    <message>
+        <source>give one --agent-id per --connect</source>
+        <translation>geben Sie je --connect eine --agent-id an</translation>
+    </message>
+    <message>
+        <source>--listen wants ADDR:PORT, not &apos;%1&apos;</source>
+        <translation>--listen erwartet ADDR:PORT, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>give one --market-id per --market</source>
+        <translation>geben Sie je --market eine --market-id an</translation>
+    </message>
+    <message>
+        <source>This machine (%1)</source>
+        <translation>Dieser Rechner (%1)</translation>
+    </message>
+    <message>
+        <source>--listen wants ADDR:PORT (an IP address), not &apos;%1&apos;</source>
+        <translation>--listen erwartet ADDR:PORT (eine IP-Adresse), nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>Lendable Lender Console: the lender agent (partitions, lock, jobs) and its desktop app.</source>
+        <translation>Lendable Verleiher-Konsole: der Verleiher-Agent (Partitionen, Sperre, Jobs) und seine Desktop-Anwendung.</translation>
+    </message>
+    <message>
+        <source>Run the lender agent without a window.</source>
+        <translation>Den Verleiher-Agenten ohne Fenster ausführen.</translation>
+    </message>
+    <message>
+        <source>Run one owner command against the running agent (see --cli --help).</source>
+        <translation>Einen Eigentümer-Befehl gegen den laufenden Agenten ausführen (siehe --cli --help).</translation>
+    </message>
+    <message>
+        <source>Address the agent serves borrowers and the owner on.</source>
+        <translation>Adresse, unter der der Agent Entleiher und den Eigentümer bedient.</translation>
+    </message>
+    <message>
+        <source>host:port the markets give borrowers (default: the listen address).</source>
+        <translation>host:port, den die Marktplätze an Entleiher weitergeben (Standard: die Listen-Adresse).</translation>
+    </message>
+    <message>
+        <source>A market to register partitions with (repeatable).</source>
+        <translation>Ein Marktplatz, bei dem Partitionen angemeldet werden (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>Node ID of that market (repeatable, in the same order).</source>
+        <translation>Knoten-ID dieses Marktplatzes (wiederholbar, in derselben Reihenfolge).</translation>
+    </message>
+    <message>
+        <source>Another node ID allowed to act as the machine&apos;s owner (repeatable).</source>
+        <translation>Eine weitere Knoten-ID, die als Eigentümer des Rechners handeln darf (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>Lender name shown to borrowers.</source>
+        <translation>Name des Verleihers, den Entleiher sehen.</translation>
+    </message>
+    <message>
+        <source>Default job time limit in seconds.</source>
+        <translation>Standard-Zeitlimit für Jobs in Sekunden.</translation>
+    </message>
+    <message>
+        <source>Attach to a running agent instead of starting one (repeatable in the GUI).</source>
+        <translation>Mit einem laufenden Agenten verbinden, statt einen zu starten (in der GUI wiederholbar).</translation>
+    </message>
+    <message>
+        <source>give one --market-id per --market (%1 markets, %2 IDs)</source>
+        <translation>geben Sie je --market eine --market-id an (%1 Marktplätze, %2 IDs)</translation>
+    </message>
+    <message>
+        <source>--virt-type is qemu or kvm</source>
+        <translation>--virt-type ist qemu oder kvm</translation>
+    </message>
+    <message>
+        <source>--job-timeout wants seconds</source>
+        <translation>--job-timeout erwartet Sekunden</translation>
+    </message>
+    <message>
+        <source>Domain type: qemu (TCG) or kvm. Default: kvm if a timed smoke boot passes (tested once, cached in the data directory), else qemu.</source>
+        <translation>Domänentyp: qemu (TCG) oder kvm. Standard: kvm, wenn ein zeitlich begrenzter Probestart gelingt (einmal getestet, im Datenverzeichnis gespeichert), sonst qemu.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,557 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja" sourcelanguage="en">
+<context>
+    <name>OwnerCli</name>
+    <message>
+        <source>%1 needs a value</source>
+        <translation>%1 には値が必要です</translation>
+    </message>
+    <message>
+        <source>unknown option %1</source>
+        <translation>不明なオプション %1</translation>
+    </message>
+    <message>
+        <source>%1  %2  rate %3/h  os %4  %5</source>
+        <translation>%1  %2  単価 %3/時  OS %4  %5</translation>
+    </message>
+    <message>
+        <source>  market %1</source>
+        <translation>  マーケット %1</translation>
+    </message>
+    <message>
+        <source>  lent to %1 (contract %2)</source>
+        <translation>  %1 に貸出中 (契約 %2)</translation>
+    </message>
+    <message>
+        <source>  job %1</source>
+        <translation>  ジョブ %1</translation>
+    </message>
+    <message>
+        <source>  earned %1</source>
+        <translation>  収益 %1</translation>
+    </message>
+    <message>
+        <source>--cpus wants a whole number, not &apos;%1&apos;</source>
+        <translation>--cpus には整数を指定してください (&apos;%1&apos; は不可)</translation>
+    </message>
+    <message>
+        <source>--cpus is required</source>
+        <translation>--cpus は必須です</translation>
+    </message>
+    <message>
+        <source>%1 is required (e.g. 512M, 2G)</source>
+        <translation>%1 は必須です (例: 512M, 2G)</translation>
+    </message>
+    <message>
+        <source>--rate is required (price per hour, e.g. 0.5)</source>
+        <translation>--rate は必須です (1 時間あたりの単価、例: 0.5)</translation>
+    </message>
+    <message>
+        <source>--max-duration wants seconds</source>
+        <translation>--max-duration には秒数を指定してください</translation>
+    </message>
+    <message>
+        <source>no owner identity in %1 (run the CLI with the agent&apos;s --data directory): %2</source>
+        <translation>%1 に所有者の ID がありません (エージェントの --data ディレクトリを指定して CLI を実行してください): %2</translation>
+    </message>
+    <message>
+        <source>no running agent found for %1 (start `lender-console --headless --data %1 …` or pass --connect ADDR:PORT)</source>
+        <translation>%1 で実行中のエージェントが見つかりません (`lender-console --headless --data %1 …` で起動するか、--connect ADDR:PORT を指定してください)</translation>
+    </message>
+    <message>
+        <source>cannot reach the agent at %1: %2</source>
+        <translation>%1 のエージェントに到達できません: %2</translation>
+    </message>
+    <message>
+        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID
+  image list
+  image add NAME DIR
+Sizes accept 512M, 2G. Exit status 0 on success.</source>
+        <translation>使い方: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID
+  image list
+  image add NAME DIR
+サイズは 512M、2G のように指定できます。成功時の終了ステータスは 0 です。</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1 %2&apos;
+%3</source>
+        <translation>不明なコマンド &apos;%1 %2&apos;
+%3</translation>
+    </message>
+    <message>
+        <source>partition %1 needs a partition ID</source>
+        <translation>partition %1 にはパーティション ID が必要です</translation>
+    </message>
+    <message>
+        <source>image add needs NAME and DIR</source>
+        <translation>image add には NAME と DIR が必要です</translation>
+    </message>
+    <message>
+        <source>partition lend-direct needs --borrower-id ID</source>
+        <translation>partition lend-direct には --borrower-id ID が必要です</translation>
+    </message>
+    <message>
+        <source>host       %1 (%2)</source>
+        <translation>ホスト     %1 (%2)</translation>
+    </message>
+    <message>
+        <source>reserve    %1</source>
+        <translation>確保分     %1</translation>
+    </message>
+    <message>
+        <source>allocated  %1</source>
+        <translation>割当済み   %1</translation>
+    </message>
+    <message>
+        <source>available  %1</source>
+        <translation>利用可能   %1</translation>
+    </message>
+    <message>
+        <source>libvirt    %1 (%2)</source>
+        <translation>libvirt    %1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1  %2  %3 bytes</source>
+        <translation>%1  %2  %3 バイト</translation>
+    </message>
+    <message>
+        <source>no partition %1 on this machine</source>
+        <translation>このマシンにパーティション %1 はありません</translation>
+    </message>
+    <message>
+        <source>deleted %1</source>
+        <translation>%1 を削除しました</translation>
+    </message>
+    <message>
+        <source>partition %1 lent directly: contract %2, key %3 (hand it to the borrower; it is shown once)</source>
+        <translation>パーティション %1 を直接貸し出しました: 契約 %2、キー %3 (借り手に渡してください。表示は 1 回だけです)</translation>
+    </message>
+</context>
+<context>
+    <name>PartitionMath</name>
+    <message>
+        <source>%1 CPUs wanted, %2 available</source>
+        <translation>CPU %1 個を要求、利用可能 %2 個</translation>
+    </message>
+    <message>
+        <source>%1 memory wanted, %2 available</source>
+        <translation>メモリ %1 を要求、利用可能 %2</translation>
+    </message>
+    <message>
+        <source>%1 disk wanted, %2 available</source>
+        <translation>ディスク %1 を要求、利用可能 %2</translation>
+    </message>
+    <message>
+        <source>negative resources: %1</source>
+        <translation>負のリソース: %1</translation>
+    </message>
+    <message>
+        <source>a partition needs at least 1 CPU</source>
+        <translation>パーティションには少なくとも 1 CPU が必要です</translation>
+    </message>
+    <message>
+        <source>a partition needs at least 64M of memory</source>
+        <translation>パーティションには少なくとも 64M のメモリが必要です</translation>
+    </message>
+    <message>
+        <source>the machine cannot give that (host minus reserve minus other partitions): %1</source>
+        <translation>マシンにはその余裕がありません (ホスト − 確保分 − 他のパーティション): %1</translation>
+    </message>
+    <message>
+        <source>negative reserve: %1</source>
+        <translation>負の確保分: %1</translation>
+    </message>
+    <message>
+        <source>that reserve does not fit beside the lendable partitions: %1</source>
+        <translation>この確保分は貸出可能なパーティションと両立しません: %1</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Not registered — you can change it</source>
+        <translation>未登録 — 変更できます</translation>
+    </message>
+    <message>
+        <source>Registered with market %1 — locked</source>
+        <translation>マーケット %1 に登録済み — ロック中</translation>
+    </message>
+    <message>
+        <source>Lent to %1 — job %2 running — locked</source>
+        <translation>%1 に貸出中 — ジョブ %2 実行中 — ロック中</translation>
+    </message>
+    <message>
+        <source>Lent to %1 (contract %2) — locked</source>
+        <translation>%1 に貸出中 (契約 %2) — ロック中</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::ImageFetcher</name>
+    <message>
+        <source>&apos;%1&apos; is not an image name</source>
+        <translation>&apos;%1&apos; はイメージ名ではありません</translation>
+    </message>
+    <message>
+        <source>image %1 is not held here and no market is connected to fetch it from</source>
+        <translation>イメージ %1 はここになく、取得元のマーケットにも接続していません</translation>
+    </message>
+    <message>
+        <source>cannot create %1</source>
+        <translation>%1 を作成できません</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 に書き込めません: %2</translation>
+    </message>
+    <message>
+        <source>the market went away while image %1 was downloading</source>
+        <translation>イメージ %1 のダウンロード中にマーケットとの接続が失われました</translation>
+    </message>
+    <message>
+        <source>cannot download image %1 from the market: %2</source>
+        <translation>マーケットからイメージ %1 をダウンロードできません: %2</translation>
+    </message>
+    <message>
+        <source>the market described image %1 badly</source>
+        <translation>マーケットから届いたイメージ %1 の説明が不正です</translation>
+    </message>
+    <message>
+        <source>the market switched images in the middle of the download</source>
+        <translation>ダウンロードの途中でマーケットがイメージを切り替えました</translation>
+    </message>
+    <message>
+        <source>the market sent a chunk of image %1 that does not fit (offset %2, %3 bytes)</source>
+        <translation>マーケットが送ってきたイメージ %1 の断片が合いません (offset %2、%3 バイト)</translation>
+    </message>
+    <message>
+        <source>image %1 from the market does not match its SHA-256 %2; discarded</source>
+        <translation>マーケットからのイメージ %1 が SHA-256 %2 と一致しないため破棄しました</translation>
+    </message>
+    <message>
+        <source>cannot create a directory under %1</source>
+        <translation>%1 の下にディレクトリを作成できません</translation>
+    </message>
+    <message>
+        <source>cannot unpack image %1: %2</source>
+        <translation>イメージ %1 を展開できません: %2</translation>
+    </message>
+    <message>
+        <source>image %1 from the market has no image.json</source>
+        <translation>マーケットからのイメージ %1 に image.json がありません</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::LenderWindow</name>
+    <message>
+        <source>Lendable Lender Console</source>
+        <translation>Lendable 貸し手コンソール</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>バージョン情報(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Partition your machine and lend what you do not use.</source>
+        <translation>マシンをパーティションに分け、使っていない分を貸し出します。</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>表示</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>Lendable: %1 partition(s) lent, %2 offered</source>
+        <translation>Lendable: パーティション %1 個を貸出中、%2 個を提供中</translation>
+    </message>
+    <message>
+        <source>Lendable Lender Console — %1 lent, %2 offered</source>
+        <translation>Lendable 貸し手コンソール — 貸出中 %1、提供中 %2</translation>
+    </message>
+    <message>
+        <source>Lendable</source>
+        <translation>Lendable</translation>
+    </message>
+    <message>
+        <source>Still lending in the background. Quit from the tray menu.</source>
+        <translation>バックグラウンドで貸し出しを続けています。終了はトレイメニューから行ってください。</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::MachineBar</name>
+    <message>
+        <source>Host: %1 vCPU, %2 memory, %3 disk</source>
+        <translation>ホスト: %1 vCPU、メモリ %2、ディスク %3</translation>
+    </message>
+    <message>
+        <source>Owner&apos;s reserve: %1 vCPU, %2, %3</source>
+        <translation>所有者の確保分: %1 vCPU、%2、%3</translation>
+    </message>
+    <message>
+        <source>%1: %2 vCPU, %3, %4</source>
+        <translation>%1: %2 vCPU、%3、%4</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>メモリ</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>ディスク</translation>
+    </message>
+    <message>
+        <source>owner %1</source>
+        <translation>所有者 %1</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::MachineTab</name>
+    <message>
+        <source>New partition</source>
+        <translation>新しいパーティション</translation>
+    </message>
+    <message>
+        <source>Owner&apos;s reserve (never lent)</source>
+        <translation>所有者の確保分 (貸し出されません)</translation>
+    </message>
+    <message>
+        <source>vCPUs</source>
+        <translation>vCPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>メモリ</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>ディスク</translation>
+    </message>
+    <message>
+        <source>not connected to the lender agent</source>
+        <translation>貸し手エージェントに接続していません</translation>
+    </message>
+    <message>
+        <source>%1 — %2 vCPU, %3 memory, %4 disk · available to lend: %5 vCPU, %6, %7 · %8 (%9)</source>
+        <translation>%1 — %2 vCPU、メモリ %3、ディスク %4 · 貸出可能: %5 vCPU、%6、%7 · %8 (%9)</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::PartitionCard</name>
+    <message>
+        <source>Register</source>
+        <translation>登録</translation>
+    </message>
+    <message>
+        <source>Withdraw</source>
+        <translation>取り下げ</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <source>vCPUs</source>
+        <translation>vCPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>メモリ</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>ディスク</translation>
+    </message>
+    <message>
+        <source>Rate per hour</source>
+        <translation>1 時間あたりの単価</translation>
+    </message>
+    <message>
+        <source>OS images</source>
+        <translation>OS イメージ</translation>
+    </message>
+    <message>
+        <source>Partition %1</source>
+        <translation>パーティション %1</translation>
+    </message>
+    <message>
+        <source>Locked: the allocation cannot change while registered or lent</source>
+        <translation>ロック中: 登録中または貸出中は割り当てを変更できません</translation>
+    </message>
+    <message>
+        <source>Earned %1</source>
+        <translation>収益: %1</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Lendable Lender Console</source>
+        <translation>Lendable 貸し手コンソール</translation>
+    </message>
+    <message>
+        <source>Lendable Lender Console: partition your machine and lend it.</source>
+        <translation>Lendable 貸し手コンソール: マシンをパーティションに分けて貸し出します。</translation>
+    </message>
+    <message>
+        <source>Run without a window (handled by the launcher).</source>
+        <translation>ウィンドウなしで実行します (ランチャーが処理)。</translation>
+    </message>
+    <message>
+        <source>Command-line mode (handled by the launcher).</source>
+        <translation>コマンドラインモード (ランチャーが処理)。</translation>
+    </message>
+    <message>
+        <source>Where the embedded agent serves borrowers.</source>
+        <translation>組み込みエージェントが借り手を受け付けるアドレス。</translation>
+    </message>
+    <message>
+        <source>A market to register with (repeatable).</source>
+        <translation>登録先のマーケット (複数指定可)。</translation>
+    </message>
+    <message>
+        <source>Node ID of that market (repeatable).</source>
+        <translation>そのマーケットのノード ID (複数指定可)。</translation>
+    </message>
+    <message>
+        <source>libvirt connection URI.</source>
+        <translation>libvirt の接続 URI。</translation>
+    </message>
+    <message>
+        <source>Name shown to borrowers.</source>
+        <translation>借り手に表示される名前。</translation>
+    </message>
+    <message>
+        <source>Attach to a running agent (repeatable: a tab per machine).</source>
+        <translation>実行中のエージェントに接続します (複数指定可: マシンごとに 1 タブ)。</translation>
+    </message>
+    <message>
+        <source>Node ID of each --connect agent, in order (default: from the data directory&apos;s agent.address).</source>
+        <translation>各 --connect エージェントのノード ID を同じ順で指定 (既定値: データディレクトリの agent.address から)。</translation>
+    </message>
+    <message>
+        <source>give one --agent-id per --connect</source>
+        <translation>--connect ごとに --agent-id を 1 つ指定してください</translation>
+    </message>
+    <message>
+        <source>--listen wants ADDR:PORT, not &apos;%1&apos;</source>
+        <translation>--listen には ADDR:PORT を指定してください (&apos;%1&apos; は不可)</translation>
+    </message>
+    <message>
+        <source>give one --market-id per --market</source>
+        <translation>--market ごとに --market-id を 1 つ指定してください</translation>
+    </message>
+    <message>
+        <source>This machine (%1)</source>
+        <translation>このマシン (%1)</translation>
+    </message>
+    <message>
+        <source>--listen wants ADDR:PORT (an IP address), not &apos;%1&apos;</source>
+        <translation>--listen には ADDR:PORT (IP アドレス) を指定してください (&apos;%1&apos; は不可)</translation>
+    </message>
+    <message>
+        <source>Lendable Lender Console: the lender agent (partitions, lock, jobs) and its desktop app.</source>
+        <translation>Lendable 貸し手コンソール: 貸し手エージェント (パーティション、ロック、ジョブ) とそのデスクトップアプリ。</translation>
+    </message>
+    <message>
+        <source>Run the lender agent without a window.</source>
+        <translation>貸し手エージェントをウィンドウなしで実行します。</translation>
+    </message>
+    <message>
+        <source>Run one owner command against the running agent (see --cli --help).</source>
+        <translation>実行中のエージェントに所有者コマンドを 1 つ実行します (--cli --help を参照)。</translation>
+    </message>
+    <message>
+        <source>Address the agent serves borrowers and the owner on.</source>
+        <translation>エージェントが借り手と所有者を受け付けるアドレス。</translation>
+    </message>
+    <message>
+        <source>host:port the markets give borrowers (default: the listen address).</source>
+        <translation>マーケットが借り手に伝える host:port (既定値: 待ち受けアドレス)。</translation>
+    </message>
+    <message>
+        <source>A market to register partitions with (repeatable).</source>
+        <translation>パーティションを登録するマーケット (複数指定可)。</translation>
+    </message>
+    <message>
+        <source>Node ID of that market (repeatable, in the same order).</source>
+        <translation>そのマーケットのノード ID (複数指定可、同じ順で)。</translation>
+    </message>
+    <message>
+        <source>Another node ID allowed to act as the machine&apos;s owner (repeatable).</source>
+        <translation>マシンの所有者として操作できる別のノード ID (複数指定可)。</translation>
+    </message>
+    <message>
+        <source>Lender name shown to borrowers.</source>
+        <translation>借り手に表示される貸し手の名前。</translation>
+    </message>
+    <message>
+        <source>Default job time limit in seconds.</source>
+        <translation>ジョブの既定の制限時間 (秒)。</translation>
+    </message>
+    <message>
+        <source>Attach to a running agent instead of starting one (repeatable in the GUI).</source>
+        <translation>エージェントを起動せず、実行中のエージェントに接続します (GUI では複数指定可)。</translation>
+    </message>
+    <message>
+        <source>give one --market-id per --market (%1 markets, %2 IDs)</source>
+        <translation>--market ごとに --market-id を 1 つ指定してください (マーケット %1 個、ID %2 個)</translation>
+    </message>
+    <message>
+        <source>--virt-type is qemu or kvm</source>
+        <translation>--virt-type は qemu か kvm です</translation>
+    </message>
+    <message>
+        <source>--job-timeout wants seconds</source>
+        <translation>--job-timeout には秒数を指定してください</translation>
+    </message>
+    <message>
+        <source>Domain type: qemu (TCG) or kvm. Default: kvm if a timed smoke boot passes (tested once, cached in the data directory), else qemu.</source>
+        <translation>ドメインの種類: qemu (TCG) または kvm。既定値: 時間制限付きの試験起動に成功すれば kvm (一度だけ試し、結果はデータディレクトリに保存)、そうでなければ qemu。</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,763 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de" sourcelanguage="en">
+<context>
+    <name>Billing</name>
+    <message>
+        <source>the contract would end (%1) before it started (%2); is the clock right?</source>
+        <translation>der Vertrag würde enden (%1), bevor er begonnen hat (%2); stimmt die Uhr?</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 is not signed</source>
+        <translation>der Beleg für Vertrag %1 ist nicht signiert</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 does not carry one PEM certificate</source>
+        <translation>der Beleg für Vertrag %1 enthält nicht genau ein PEM-Zertifikat</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s certificate is node %1, not the market %2 it names</source>
+        <translation>das Zertifikat des Belegs gehört zu Knoten %1, nicht zum genannten Marktplatz %2</translation>
+    </message>
+    <message>
+        <source>the receipt was signed by %1, not by the expected market %2</source>
+        <translation>der Beleg wurde von %1 signiert, nicht vom erwarteten Marktplatz %2</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 does not verify: %2</source>
+        <translation>der Beleg für Vertrag %1 lässt sich nicht verifizieren: %2</translation>
+    </message>
+</context>
+<context>
+    <name>ImageImport</name>
+    <message>
+        <source>%1 is not an OS image directory (no image.json)</source>
+        <translation>%1 ist kein OS-Image-Verzeichnis (keine image.json)</translation>
+    </message>
+    <message>
+        <source>cannot create a temporary directory</source>
+        <translation>ein temporäres Verzeichnis kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>cannot archive %1: %2</source>
+        <translation>%1 kann nicht archiviert werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>MarketStore</name>
+    <message>
+        <source>partition %1 is lent (contract %2): its lending conditions cannot change until the contract ends</source>
+        <translation>Partition %1 ist verliehen (Vertrag %2): ihre Leihbedingungen können sich erst nach Vertragsende ändern</translation>
+    </message>
+    <message>
+        <source>partition %1 was lent meanwhile; try again after the contract ends</source>
+        <translation>Partition %1 wurde inzwischen verliehen; versuchen Sie es nach Vertragsende erneut</translation>
+    </message>
+    <message>
+        <source>partition %1 is not registered with this market</source>
+        <translation>Partition %1 ist bei diesem Marktplatz nicht angemeldet</translation>
+    </message>
+    <message>
+        <source>partition %1 is lent (contract %2): it cannot be altered until the contract ends (FIG. 7, S25)</source>
+        <translation>Partition %1 ist verliehen (Vertrag %2): sie kann bis Vertragsende nicht geändert werden (FIG. 7, S25)</translation>
+    </message>
+    <message>
+        <source>partition %1 is lent (contract %2): it cannot be withdrawn until the contract ends</source>
+        <translation>Partition %1 ist verliehen (Vertrag %2): sie kann bis Vertragsende nicht zurückgezogen werden</translation>
+    </message>
+    <message>
+        <source>a partition needs at least 1 CPU and some memory (asked for %1)</source>
+        <translation>eine Partition braucht mindestens 1 CPU und etwas Arbeitsspeicher (angefragt: %1)</translation>
+    </message>
+    <message>
+        <source>partition %1 of lender %2 is not registered</source>
+        <translation>Partition %1 von Verleiher %2 ist nicht angemeldet</translation>
+    </message>
+    <message>
+        <source>partition %1 is not externally referenced: its lender holds its allocation</source>
+        <translation>Partition %1 wird nicht extern verwaltet: ihr Verleiher hält ihre Zuteilung</translation>
+    </message>
+    <message>
+        <source>partition %1 is lent (contract %2): its allocation is locked</source>
+        <translation>Partition %1 ist verliehen (Vertrag %2): ihre Zuteilung ist gesperrt</translation>
+    </message>
+    <message>
+        <source>the lender&apos;s externally referenced partitions would need %1, but it registered only %2</source>
+        <translation>die extern verwalteten Partitionen des Verleihers bräuchten %1, er hat aber nur %2 angemeldet</translation>
+    </message>
+    <message>
+        <source>partition %1 was lent meanwhile</source>
+        <translation>Partition %1 wurde inzwischen verliehen</translation>
+    </message>
+    <message>
+        <source>there is no offer %1</source>
+        <translation>es gibt kein Angebot %1</translation>
+    </message>
+    <message>
+        <source>offer %1 was withdrawn by its lender</source>
+        <translation>Angebot %1 wurde von seinem Verleiher zurückgezogen</translation>
+    </message>
+    <message>
+        <source>offer %1 (partition %2) is already lent</source>
+        <translation>Angebot %1 (Partition %2) ist bereits verliehen</translation>
+    </message>
+    <message>
+        <source>the lender of offer %1 is offline</source>
+        <translation>der Verleiher von Angebot %1 ist offline</translation>
+    </message>
+    <message>
+        <source>there is no contract %1</source>
+        <translation>es gibt keinen Vertrag %1</translation>
+    </message>
+    <message>
+        <source>contract %1 belongs to another borrower</source>
+        <translation>Vertrag %1 gehört einem anderen Entleiher</translation>
+    </message>
+    <message>
+        <source>contract %1 has already ended</source>
+        <translation>Vertrag %1 ist bereits beendet</translation>
+    </message>
+    <message>
+        <source>the report period ends (%1) before it starts (%2)</source>
+        <translation>der Berichtszeitraum endet (%1), bevor er beginnt (%2)</translation>
+    </message>
+    <message>
+        <source>a report covers at most ten years</source>
+        <translation>ein Bericht umfasst höchstens zehn Jahre</translation>
+    </message>
+</context>
+<context>
+    <name>OfferIndex</name>
+    <message>
+        <source>available (not lent, lender online)</source>
+        <translation>verfügbar (nicht verliehen, Verleiher online)</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>not connected to the market</source>
+        <translation>nicht mit dem Marktplatz verbunden</translation>
+    </message>
+</context>
+<context>
+    <name>QueryLanguage</name>
+    <message>
+        <source>bad query token &apos;%1&apos;: %2</source>
+        <translation>ungültiges Suchelement &apos;%1&apos;: %2</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a whole number</source>
+        <translation>&apos;%1&apos; ist keine ganze Zahl</translation>
+    </message>
+    <message>
+        <source>%1 is above the largest accepted value %2</source>
+        <translation>%1 liegt über dem größten zulässigen Wert %2</translation>
+    </message>
+    <message>
+        <source>expected key, operator and value, as in cpus&gt;=2 (keys: %1)</source>
+        <translation>Schlüssel, Operator und Wert erwartet, wie in cpus&gt;=2 (Schlüssel: %1)</translation>
+    </message>
+    <message>
+        <source>unknown operator (use &gt;=, &gt;, &lt;=, &lt;, = or !=)</source>
+        <translation>unbekannter Operator (verwenden Sie &gt;=, &gt;, &lt;=, &lt;, = oder !=)</translation>
+    </message>
+    <message>
+        <source>the value is missing</source>
+        <translation>der Wert fehlt</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; takes only &apos;=&apos;</source>
+        <translation>&apos;%1&apos; erlaubt nur &apos;=&apos;</translation>
+    </message>
+    <message>
+        <source>a rate cannot be negative</source>
+        <translation>ein Preis kann nicht negativ sein</translation>
+    </message>
+    <message>
+        <source>&apos;os&apos; takes only &apos;=&apos; or &apos;!=&apos;</source>
+        <translation>&apos;os&apos; erlaubt nur &apos;=&apos; oder &apos;!=&apos;</translation>
+    </message>
+    <message>
+        <source>the limit must be at least 1</source>
+        <translation>das Limit muss mindestens 1 sein</translation>
+    </message>
+    <message>
+        <source>unknown key &apos;%1&apos; (keys: %2)</source>
+        <translation>unbekannter Schlüssel &apos;%1&apos; (Schlüssel: %2)</translation>
+    </message>
+    <message>
+        <source>unknown order &apos;%1&apos; (use rate, cpus, memory, disk or reliability, &apos;-&apos; in front to reverse)</source>
+        <translation>unbekannte Sortierung &apos;%1&apos; (verwenden Sie rate, cpus, memory, disk oder reliability, &apos;-&apos; davor kehrt sie um)</translation>
+    </message>
+    <message>
+        <source>search requirements, offset and limit cannot be negative</source>
+        <translation>Suchanforderungen, Offset und Limit können nicht negativ sein</translation>
+    </message>
+    <message>
+        <source>the maximum rate cannot be negative</source>
+        <translation>der Höchstpreis kann nicht negativ sein</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::BillingPage</name>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>Letzte 90 Tage</translation>
+    </message>
+    <message>
+        <source>Export invoices (CSV)…</source>
+        <translation>Rechnungen exportieren (CSV)…</translation>
+    </message>
+    <message>
+        <source>Export payouts (CSV)…</source>
+        <translation>Auszahlungen exportieren (CSV)…</translation>
+    </message>
+    <message>
+        <source>Export report (PDF)…</source>
+        <translation>Bericht exportieren (PDF)…</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>Zeitraum:</translation>
+    </message>
+    <message>
+        <source>Export invoices</source>
+        <translation>Rechnungen exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export payouts</source>
+        <translation>Auszahlungen exportieren</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>Bericht exportieren</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF-Dateien (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>Umsatz</translation>
+    </message>
+    <message>
+        <source>Market fees</source>
+        <translation>Marktplatz-Provisionen</translation>
+    </message>
+    <message>
+        <source>Lender payouts</source>
+        <translation>Auszahlungen an Verleiher</translation>
+    </message>
+    <message>
+        <source>Lent capacity %</source>
+        <translation>Verliehene Kapazität %</translation>
+    </message>
+    <message>
+        <source>Revenue %1 · fees %2 · payouts %3 · fee %4 %</source>
+        <translation>Umsatz %1 · Provisionen %2 · Auszahlungen %3 · Provision %4 %</translation>
+    </message>
+    <message>
+        <source>Revenue per day</source>
+        <translation>Umsatz pro Tag</translation>
+    </message>
+    <message>
+        <source>Fees vs payouts</source>
+        <translation>Provisionen und Auszahlungen</translation>
+    </message>
+    <message>
+        <source>Borrowers (charged)</source>
+        <translation>Entleiher (belastet)</translation>
+    </message>
+    <message>
+        <source>Lenders (paid)</source>
+        <translation>Verleiher (ausgezahlt)</translation>
+    </message>
+    <message>
+        <source>B %1</source>
+        <translation>E %1</translation>
+    </message>
+    <message>
+        <source>L %1</source>
+        <translation>V %1</translation>
+    </message>
+    <message>
+        <source>Top borrowers and lenders</source>
+        <translation>Wichtigste Entleiher und Verleiher</translation>
+    </message>
+    <message>
+        <source>day of period</source>
+        <translation>Tag des Zeitraums</translation>
+    </message>
+    <message>
+        <source>Utilisation of lent capacity</source>
+        <translation>Auslastung der verliehenen Kapazität</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Lendable billing report</source>
+        <translation>Lendable-Abrechnungsbericht</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>Lendable billing report — %1</source>
+        <translation>Lendable-Abrechnungsbericht — %1</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::ContractsPage</name>
+    <message>
+        <source>Running only</source>
+        <translation>Nur laufende</translation>
+    </message>
+    <message>
+        <source>Contract</source>
+        <translation>Vertrag</translation>
+    </message>
+    <message>
+        <source>Borrower</source>
+        <translation>Entleiher</translation>
+    </message>
+    <message>
+        <source>Lender</source>
+        <translation>Verleiher</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Rate / h</source>
+        <translation>Preis / h</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Charge</source>
+        <translation>Gebühr</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Search by contract, borrower, lender or partition ID</source>
+        <translation>Nach Vertrags-, Entleiher-, Verleiher- oder Partitions-ID suchen</translation>
+    </message>
+    <message>
+        <source>not connected to the market</source>
+        <translation>nicht mit dem Marktplatz verbunden</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>ended</source>
+        <translation>beendet</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::MarketService</name>
+    <message>
+        <source>a partition must offer at least 1 vCPU</source>
+        <translation>eine Partition muss mindestens 1 vCPU anbieten</translation>
+    </message>
+    <message>
+        <source>a partition must offer some memory</source>
+        <translation>eine Partition muss etwas Arbeitsspeicher anbieten</translation>
+    </message>
+    <message>
+        <source>the disk size cannot be negative</source>
+        <translation>die Festplattengröße kann nicht negativ sein</translation>
+    </message>
+    <message>
+        <source>the rate cannot be negative (%1)</source>
+        <translation>der Preis kann nicht negativ sein (%1)</translation>
+    </message>
+    <message>
+        <source>the maximum duration cannot be negative</source>
+        <translation>die Höchstdauer kann nicht negativ sein</translation>
+    </message>
+    <message>
+        <source>a partition must offer at least one OS image</source>
+        <translation>eine Partition muss mindestens ein OS-Image anbieten</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an image name (letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;+&apos;, &apos;-&apos;; at most 64)</source>
+        <translation>&apos;%1&apos; ist kein Image-Name (Buchstaben, Ziffern, &apos;.&apos;, &apos;_&apos;, &apos;+&apos;, &apos;-&apos;; höchstens 64)</translation>
+    </message>
+    <message>
+        <source>node %1 is not an administrator of this market (start it with --admin-id %1 to allow it)</source>
+        <translation>Knoten %1 verwaltet diesen Marktplatz nicht (starten Sie ihn mit --admin-id %1, um es zu erlauben)</translation>
+    </message>
+    <message>
+        <source>%1 is for the %2 role; this connection is %3</source>
+        <translation>%1 ist für die Rolle %2; diese Verbindung ist %3</translation>
+    </message>
+    <message>
+        <source>the market is shutting down</source>
+        <translation>der Marktplatz wird heruntergefahren</translation>
+    </message>
+    <message>
+        <source>a partition ID of 1 to 128 characters is required</source>
+        <translation>eine Partitions-ID mit 1 bis 128 Zeichen ist erforderlich</translation>
+    </message>
+    <message>
+        <source>the agent address (host:port where borrowers reach the lender) is required</source>
+        <translation>die Agent-Adresse (host:port, unter der Entleiher den Verleiher erreichen) ist erforderlich</translation>
+    </message>
+    <message>
+        <source>no contract is running on partition %1</source>
+        <translation>auf Partition %1 läuft kein Vertrag</translation>
+    </message>
+    <message>
+        <source>partition %1 is lent to another borrower</source>
+        <translation>Partition %1 ist an einen anderen Entleiher verliehen</translation>
+    </message>
+    <message>
+        <source>the lending key does not match contract %1</source>
+        <translation>der Leihschlüssel passt nicht zu Vertrag %1</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an image name (letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;+&apos;, &apos;-&apos;)</source>
+        <translation>&apos;%1&apos; ist kein Image-Name (Buchstaben, Ziffern, &apos;.&apos;, &apos;_&apos;, &apos;+&apos;, &apos;-&apos;)</translation>
+    </message>
+    <message>
+        <source>this market has no data directory to keep images in</source>
+        <translation>dieser Marktplatz hat kein Datenverzeichnis für Images</translation>
+    </message>
+    <message>
+        <source>cannot read image archive %1: %2</source>
+        <translation>Image-Archiv %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>cannot create %1</source>
+        <translation>%1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>name an image by SHA-256 or by name</source>
+        <translation>nennen Sie ein Image per SHA-256 oder Name</translation>
+    </message>
+    <message>
+        <source>offset and length cannot be negative</source>
+        <translation>Offset und Länge können nicht negativ sein</translation>
+    </message>
+    <message>
+        <source>this market holds no image %1</source>
+        <translation>dieser Marktplatz hat kein Image %1</translation>
+    </message>
+    <message>
+        <source>offset %1 is beyond the end of image %2 (%3 bytes)</source>
+        <translation>Offset %1 liegt hinter dem Ende von Image %2 (%3 Bytes)</translation>
+    </message>
+    <message>
+        <source>cannot read image %1: %2</source>
+        <translation>Image %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 excluded %2</source>
+        <translation>%1 schloss %2 aus</translation>
+    </message>
+    <message>
+        <source>no offer is available</source>
+        <translation>kein Angebot ist verfügbar</translation>
+    </message>
+    <message>
+        <source>no offer matches: %1</source>
+        <translation>kein Angebot passt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::MarketWindow</name>
+    <message>
+        <source>Lendable Market Manager</source>
+        <translation>Lendable Marktplatz-Verwaltung</translation>
+    </message>
+    <message>
+        <source>Lenders &amp;&amp; partitions</source>
+        <translation>Verleiher &amp;&amp; Partitionen</translation>
+    </message>
+    <message>
+        <source>Contracts</source>
+        <translation>Verträge</translation>
+    </message>
+    <message>
+        <source>Billing</source>
+        <translation>Abrechnung</translation>
+    </message>
+    <message>
+        <source>Market %1 · %2</source>
+        <translation>Marktplatz %1 · %2</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>Ü&amp;ber</translation>
+    </message>
+    <message>
+        <source>The market: resource database, contracts and billing of lent computer partitions.</source>
+        <translation>Der Marktplatz: Ressourcendatenbank, Verträge und Abrechnung verliehener Computer-Partitionen.</translation>
+    </message>
+    <message>
+        <source>Disconnected from the market: %1</source>
+        <translation>Verbindung zum Marktplatz getrennt: %1</translation>
+    </message>
+    <message>
+        <source>Disconnected</source>
+        <translation>Getrennt</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::PartitionsPage</name>
+    <message>
+        <source>Rebalance…</source>
+        <translation>Neu zuteilen…</translation>
+    </message>
+    <message>
+        <source>Lender</source>
+        <translation>Verleiher</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>vCPUs</source>
+        <translation>vCPUs</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>Festplatte</translation>
+    </message>
+    <message>
+        <source>OS images</source>
+        <translation>OS-Images</translation>
+    </message>
+    <message>
+        <source>Rate / h</source>
+        <translation>Preis / h</translation>
+    </message>
+    <message>
+        <source>Lender status</source>
+        <translation>Verleiher-Status</translation>
+    </message>
+    <message>
+        <source>Lending status</source>
+        <translation>Leihstatus</translation>
+    </message>
+    <message>
+        <source>Filter by lender name, lender ID or partition ID</source>
+        <translation>Nach Verleihername, Verleiher-ID oder Partitions-ID filtern</translation>
+    </message>
+    <message>
+        <source>Change the allocation of an unlent partition whose allocation the market holds</source>
+        <translation>Die Zuteilung einer nicht verliehenen Partition ändern, deren Zuteilung der Marktplatz hält</translation>
+    </message>
+    <message>
+        <source>not connected to the market</source>
+        <translation>nicht mit dem Marktplatz verbunden</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>free</source>
+        <translation>frei</translation>
+    </message>
+    <message>
+        <source>lent to %1</source>
+        <translation>verliehen an %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n partition(s)</source>
+        <translation>
+            <numerusform>%n Partition</numerusform>
+            <numerusform>%n Partitionen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Rebalance partition %1</source>
+        <translation>Partition %1 neu zuteilen</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source>The market checks the lender&apos;s budget; the lender applies the change the next time it generates the partition.</source>
+        <translation>Der Marktplatz prüft das Budget des Verleihers; der Verleiher übernimmt die Änderung, wenn er die Partition das nächste Mal erzeugt.</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Lendable Market Manager</source>
+        <translation>Lendable Marktplatz-Verwaltung</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not ADDR:PORT</source>
+        <translation>&apos;%1&apos; ist nicht ADRESSE:PORT</translation>
+    </message>
+    <message>
+        <source>Lendable Market Manager: the market service and its desktop app.</source>
+        <translation>Lendable Marktplatz-Verwaltung: der Marktplatz-Dienst und seine Desktop-Anwendung.</translation>
+    </message>
+    <message>
+        <source>Run without a window (handled by the launcher).</source>
+        <translation>Ohne Fenster laufen (übernimmt der Starter).</translation>
+    </message>
+    <message>
+        <source>Where the embedded market serves lenders and borrowers (default 127.0.0.1:7400).</source>
+        <translation>Wo der eingebettete Marktplatz Verleiher und Entleiher bedient (Standard 127.0.0.1:7400).</translation>
+    </message>
+    <message>
+        <source>Database URL of the embedded market.</source>
+        <translation>Datenbank-URL des eingebetteten Marktplatzes.</translation>
+    </message>
+    <message>
+        <source>Attach to a running market as admin.</source>
+        <translation>Als Administrator mit einem laufenden Marktplatz verbinden.</translation>
+    </message>
+    <message>
+        <source>Node ID of the market given with --connect.</source>
+        <translation>Knoten-ID des mit --connect angegebenen Marktplatzes.</translation>
+    </message>
+    <message>
+        <source>A node ID allowed to administer the embedded market (repeatable).</source>
+        <translation>Eine Knoten-ID, die den eingebetteten Marktplatz verwalten darf (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>embedded, serving %1:%2</source>
+        <translation>eingebettet, erreichbar unter %1:%2</translation>
+    </message>
+    <message>
+        <source>cannot create the signal pipe: %1</source>
+        <translation>die Signal-Pipe kann nicht angelegt werden: %1</translation>
+    </message>
+    <message>
+        <source>cannot install a signal handler: %1</source>
+        <translation>ein Signal-Handler kann nicht installiert werden: %1</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not ADDR:PORT (for example 0.0.0.0:7400)</source>
+        <translation>&apos;%1&apos; ist nicht ADRESSE:PORT (zum Beispiel 0.0.0.0:7400)</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a fee percentage between 0 and 100 with at most two decimals</source>
+        <translation>&apos;%1&apos; ist kein Provisionssatz zwischen 0 und 100 mit höchstens zwei Nachkommastellen</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a node ID (64 hex characters)</source>
+        <translation>&apos;%1&apos; ist keine Knoten-ID (64 Hex-Zeichen)</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a heartbeat timeout in seconds</source>
+        <translation>&apos;%1&apos; ist keine Heartbeat-Zeitüberschreitung in Sekunden</translation>
+    </message>
+    <message>
+        <source>cannot create the data directory %1</source>
+        <translation>das Datenverzeichnis %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>Lendable Market Manager: the market service (resource database, contracts, billing) and its desktop app.</source>
+        <translation>Lendable Marktplatz-Verwaltung: der Marktplatz-Dienst (Ressourcendatenbank, Verträge, Abrechnung) und seine Desktop-Anwendung.</translation>
+    </message>
+    <message>
+        <source>Run the market service without a window until SIGTERM/SIGINT.</source>
+        <translation>Den Marktplatz-Dienst ohne Fenster bis SIGTERM/SIGINT ausführen.</translation>
+    </message>
+    <message>
+        <source>Address to serve the protocol on (headless default 0.0.0.0:7400; port 0 = any free port).</source>
+        <translation>Adresse, unter der das Protokoll angeboten wird (headless-Standard 0.0.0.0:7400; Port 0 = beliebiger freier Port).</translation>
+    </message>
+    <message>
+        <source>Database URL: sqlite:PATH (default: market.db in the data directory) or postgresql://… (shared by several market processes).</source>
+        <translation>Datenbank-URL: sqlite:PFAD (Standard: market.db im Datenverzeichnis) oder postgresql://… (von mehreren Marktplatz-Prozessen geteilt).</translation>
+    </message>
+    <message>
+        <source>Node ID allowed to administer the market (repeatable).</source>
+        <translation>Knoten-ID, die den Marktplatz verwalten darf (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>Market fee in percent of each charge (default 10).</source>
+        <translation>Marktplatz-Provision in Prozent jeder Gebühr (Standard 10).</translation>
+    </message>
+    <message>
+        <source>Seconds without a message after which a lender is offline (default 30).</source>
+        <translation>Sekunden ohne Nachricht, nach denen ein Verleiher offline ist (Standard 30).</translation>
+    </message>
+    <message>
+        <source>Attach the desktop app to a running market as admin.</source>
+        <translation>Die Desktop-Anwendung als Administrator mit einem laufenden Marktplatz verbinden.</translation>
+    </message>
+    <message>
+        <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file (market-bench reads it).</source>
+        <translation>Headless: bei SIGUSR1 die serverseitigen Anfragezeiten (JSON) in diese Datei schreiben (market-bench liest sie).</translation>
+    </message>
+    <message>
+        <source>--image wants NAME=DIR, not &apos;%1&apos;</source>
+        <translation>--image erwartet NAME=DIR, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>Headless: serve the OS image in DIR to lenders as NAME (repeatable).</source>
+        <translation>Headless: das OS-Image in DIR den Verleihern als NAME anbieten (wiederholbar).</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,762 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja" sourcelanguage="en">
+<context>
+    <name>Billing</name>
+    <message>
+        <source>the contract would end (%1) before it started (%2); is the clock right?</source>
+        <translation>契約が開始 (%2) より前に終了 (%1) することになります。時計は正しいですか?</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 is not signed</source>
+        <translation>契約 %1 の領収書には署名がありません</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 does not carry one PEM certificate</source>
+        <translation>契約 %1 の領収書に PEM 証明書が 1 つ含まれていません</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s certificate is node %1, not the market %2 it names</source>
+        <translation>領収書の証明書はノード %1 のもので、記載されたマーケット %2 のものではありません</translation>
+    </message>
+    <message>
+        <source>the receipt was signed by %1, not by the expected market %2</source>
+        <translation>領収書は %1 が署名したもので、想定したマーケット %2 ではありません</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 does not verify: %2</source>
+        <translation>契約 %1 の領収書を検証できません: %2</translation>
+    </message>
+</context>
+<context>
+    <name>ImageImport</name>
+    <message>
+        <source>%1 is not an OS image directory (no image.json)</source>
+        <translation>%1 は OS イメージのディレクトリではありません (image.json がありません)</translation>
+    </message>
+    <message>
+        <source>cannot create a temporary directory</source>
+        <translation>一時ディレクトリを作成できません</translation>
+    </message>
+    <message>
+        <source>cannot archive %1: %2</source>
+        <translation>%1 をアーカイブできません: %2</translation>
+    </message>
+</context>
+<context>
+    <name>MarketStore</name>
+    <message>
+        <source>partition %1 is lent (contract %2): its lending conditions cannot change until the contract ends</source>
+        <translation>パーティション %1 は貸出中です (契約 %2)。契約が終わるまで貸出条件は変更できません</translation>
+    </message>
+    <message>
+        <source>partition %1 was lent meanwhile; try again after the contract ends</source>
+        <translation>パーティション %1 はその間に貸し出されました。契約終了後にもう一度試してください</translation>
+    </message>
+    <message>
+        <source>partition %1 is not registered with this market</source>
+        <translation>パーティション %1 はこのマーケットに登録されていません</translation>
+    </message>
+    <message>
+        <source>partition %1 is lent (contract %2): it cannot be altered until the contract ends (FIG. 7, S25)</source>
+        <translation>パーティション %1 は貸出中です (契約 %2)。契約が終わるまで変更できません (FIG. 7, S25)</translation>
+    </message>
+    <message>
+        <source>partition %1 is lent (contract %2): it cannot be withdrawn until the contract ends</source>
+        <translation>パーティション %1 は貸出中です (契約 %2)。契約が終わるまで取り下げできません</translation>
+    </message>
+    <message>
+        <source>a partition needs at least 1 CPU and some memory (asked for %1)</source>
+        <translation>パーティションには少なくとも 1 CPU とメモリが必要です (要求: %1)</translation>
+    </message>
+    <message>
+        <source>partition %1 of lender %2 is not registered</source>
+        <translation>貸し手 %2 のパーティション %1 は登録されていません</translation>
+    </message>
+    <message>
+        <source>partition %1 is not externally referenced: its lender holds its allocation</source>
+        <translation>パーティション %1 は外部参照されていません。割り当ては貸し手が管理しています</translation>
+    </message>
+    <message>
+        <source>partition %1 is lent (contract %2): its allocation is locked</source>
+        <translation>パーティション %1 は貸出中です (契約 %2)。割り当てはロックされています</translation>
+    </message>
+    <message>
+        <source>the lender&apos;s externally referenced partitions would need %1, but it registered only %2</source>
+        <translation>貸し手の外部参照パーティションには %1 が必要ですが、登録されているのは %2 だけです</translation>
+    </message>
+    <message>
+        <source>partition %1 was lent meanwhile</source>
+        <translation>パーティション %1 はその間に貸し出されました</translation>
+    </message>
+    <message>
+        <source>there is no offer %1</source>
+        <translation>オファー %1 はありません</translation>
+    </message>
+    <message>
+        <source>offer %1 was withdrawn by its lender</source>
+        <translation>オファー %1 は貸し手により取り下げられました</translation>
+    </message>
+    <message>
+        <source>offer %1 (partition %2) is already lent</source>
+        <translation>オファー %1 (パーティション %2) はすでに貸出中です</translation>
+    </message>
+    <message>
+        <source>the lender of offer %1 is offline</source>
+        <translation>オファー %1 の貸し手はオフラインです</translation>
+    </message>
+    <message>
+        <source>there is no contract %1</source>
+        <translation>契約 %1 はありません</translation>
+    </message>
+    <message>
+        <source>contract %1 belongs to another borrower</source>
+        <translation>契約 %1 は別の借り手のものです</translation>
+    </message>
+    <message>
+        <source>contract %1 has already ended</source>
+        <translation>契約 %1 はすでに終了しています</translation>
+    </message>
+    <message>
+        <source>the report period ends (%1) before it starts (%2)</source>
+        <translation>レポート期間の終わり (%1) が始まり (%2) より前です</translation>
+    </message>
+    <message>
+        <source>a report covers at most ten years</source>
+        <translation>レポートの期間は最長 10 年です</translation>
+    </message>
+</context>
+<context>
+    <name>OfferIndex</name>
+    <message>
+        <source>available (not lent, lender online)</source>
+        <translation>利用可能 (貸出中でなく、貸し手がオンライン)</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>not connected to the market</source>
+        <translation>マーケットに接続していません</translation>
+    </message>
+</context>
+<context>
+    <name>QueryLanguage</name>
+    <message>
+        <source>bad query token &apos;%1&apos;: %2</source>
+        <translation>不正なクエリ要素 &apos;%1&apos;: %2</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a whole number</source>
+        <translation>&apos;%1&apos; は整数ではありません</translation>
+    </message>
+    <message>
+        <source>%1 is above the largest accepted value %2</source>
+        <translation>%1 は受け付ける最大値 %2 を超えています</translation>
+    </message>
+    <message>
+        <source>expected key, operator and value, as in cpus&gt;=2 (keys: %1)</source>
+        <translation>cpus&gt;=2 のように、キー・演算子・値を指定してください (キー: %1)</translation>
+    </message>
+    <message>
+        <source>unknown operator (use &gt;=, &gt;, &lt;=, &lt;, = or !=)</source>
+        <translation>不明な演算子です (&gt;=, &gt;, &lt;=, &lt;, = または != を使ってください)</translation>
+    </message>
+    <message>
+        <source>the value is missing</source>
+        <translation>値がありません</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; takes only &apos;=&apos;</source>
+        <translation>&apos;%1&apos; には &apos;=&apos; しか使えません</translation>
+    </message>
+    <message>
+        <source>a rate cannot be negative</source>
+        <translation>単価を負にはできません</translation>
+    </message>
+    <message>
+        <source>&apos;os&apos; takes only &apos;=&apos; or &apos;!=&apos;</source>
+        <translation>&apos;os&apos; には &apos;=&apos; か &apos;!=&apos; しか使えません</translation>
+    </message>
+    <message>
+        <source>the limit must be at least 1</source>
+        <translation>limit は 1 以上でなければなりません</translation>
+    </message>
+    <message>
+        <source>unknown key &apos;%1&apos; (keys: %2)</source>
+        <translation>不明なキー &apos;%1&apos; (キー: %2)</translation>
+    </message>
+    <message>
+        <source>unknown order &apos;%1&apos; (use rate, cpus, memory, disk or reliability, &apos;-&apos; in front to reverse)</source>
+        <translation>不明な並び順 &apos;%1&apos; (rate, cpus, memory, disk, reliability のいずれか。先頭に &apos;-&apos; を付けると逆順)</translation>
+    </message>
+    <message>
+        <source>search requirements, offset and limit cannot be negative</source>
+        <translation>検索条件、offset、limit を負にはできません</translation>
+    </message>
+    <message>
+        <source>the maximum rate cannot be negative</source>
+        <translation>最大単価を負にはできません</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::BillingPage</name>
+    <message>
+        <source>Last 7 days</source>
+        <translation>過去 7 日間</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>過去 30 日間</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>過去 90 日間</translation>
+    </message>
+    <message>
+        <source>Export invoices (CSV)…</source>
+        <translation>請求書をエクスポート (CSV)…</translation>
+    </message>
+    <message>
+        <source>Export payouts (CSV)…</source>
+        <translation>支払いをエクスポート (CSV)…</translation>
+    </message>
+    <message>
+        <source>Export report (PDF)…</source>
+        <translation>レポートをエクスポート (PDF)…</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>期間:</translation>
+    </message>
+    <message>
+        <source>Export invoices</source>
+        <translation>請求書をエクスポート</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV ファイル (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export payouts</source>
+        <translation>支払いをエクスポート</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>レポートをエクスポート</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF ファイル (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>売上</translation>
+    </message>
+    <message>
+        <source>Market fees</source>
+        <translation>マーケット手数料</translation>
+    </message>
+    <message>
+        <source>Lender payouts</source>
+        <translation>貸し手への支払い</translation>
+    </message>
+    <message>
+        <source>Lent capacity %</source>
+        <translation>貸出容量 %</translation>
+    </message>
+    <message>
+        <source>Revenue %1 · fees %2 · payouts %3 · fee %4 %</source>
+        <translation>売上 %1 · 手数料 %2 · 支払い %3 · 手数料率 %4 %</translation>
+    </message>
+    <message>
+        <source>Revenue per day</source>
+        <translation>日別売上</translation>
+    </message>
+    <message>
+        <source>Fees vs payouts</source>
+        <translation>手数料と支払い</translation>
+    </message>
+    <message>
+        <source>Borrowers (charged)</source>
+        <translation>借り手 (請求額)</translation>
+    </message>
+    <message>
+        <source>Lenders (paid)</source>
+        <translation>貸し手 (支払額)</translation>
+    </message>
+    <message>
+        <source>B %1</source>
+        <translation>借 %1</translation>
+    </message>
+    <message>
+        <source>L %1</source>
+        <translation>貸 %1</translation>
+    </message>
+    <message>
+        <source>Top borrowers and lenders</source>
+        <translation>上位の借り手と貸し手</translation>
+    </message>
+    <message>
+        <source>day of period</source>
+        <translation>期間内の日</translation>
+    </message>
+    <message>
+        <source>Utilisation of lent capacity</source>
+        <translation>貸出容量の利用率</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 に書き込めません: %2</translation>
+    </message>
+    <message>
+        <source>Lendable billing report</source>
+        <translation>Lendable 請求レポート</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>%1 に書き込めません</translation>
+    </message>
+    <message>
+        <source>Lendable billing report — %1</source>
+        <translation>Lendable 請求レポート — %1</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::ContractsPage</name>
+    <message>
+        <source>Running only</source>
+        <translation>実行中のみ</translation>
+    </message>
+    <message>
+        <source>Contract</source>
+        <translation>契約</translation>
+    </message>
+    <message>
+        <source>Borrower</source>
+        <translation>借り手</translation>
+    </message>
+    <message>
+        <source>Lender</source>
+        <translation>貸し手</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>パーティション</translation>
+    </message>
+    <message>
+        <source>Rate / h</source>
+        <translation>単価 / 時</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <source>Charge</source>
+        <translation>料金</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Search by contract, borrower, lender or partition ID</source>
+        <translation>契約・借り手・貸し手・パーティションの ID で検索</translation>
+    </message>
+    <message>
+        <source>not connected to the market</source>
+        <translation>マーケットに接続していません</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>実行中</translation>
+    </message>
+    <message>
+        <source>ended</source>
+        <translation>終了</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::MarketService</name>
+    <message>
+        <source>a partition must offer at least 1 vCPU</source>
+        <translation>パーティションは少なくとも 1 vCPU を提供する必要があります</translation>
+    </message>
+    <message>
+        <source>a partition must offer some memory</source>
+        <translation>パーティションはメモリを提供する必要があります</translation>
+    </message>
+    <message>
+        <source>the disk size cannot be negative</source>
+        <translation>ディスクサイズを負にはできません</translation>
+    </message>
+    <message>
+        <source>the rate cannot be negative (%1)</source>
+        <translation>単価を負にはできません (%1)</translation>
+    </message>
+    <message>
+        <source>the maximum duration cannot be negative</source>
+        <translation>最長期間を負にはできません</translation>
+    </message>
+    <message>
+        <source>a partition must offer at least one OS image</source>
+        <translation>パーティションは少なくとも 1 つの OS イメージを提供する必要があります</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an image name (letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;+&apos;, &apos;-&apos;; at most 64)</source>
+        <translation>&apos;%1&apos; はイメージ名ではありません (英字、数字、&apos;.&apos;, &apos;_&apos;, &apos;+&apos;, &apos;-&apos;、64 文字まで)</translation>
+    </message>
+    <message>
+        <source>node %1 is not an administrator of this market (start it with --admin-id %1 to allow it)</source>
+        <translation>ノード %1 はこのマーケットの管理者ではありません (許可するには --admin-id %1 を付けて起動してください)</translation>
+    </message>
+    <message>
+        <source>%1 is for the %2 role; this connection is %3</source>
+        <translation>%1 はロール %2 用ですが、この接続は %3 です</translation>
+    </message>
+    <message>
+        <source>the market is shutting down</source>
+        <translation>マーケットは終了処理中です</translation>
+    </message>
+    <message>
+        <source>a partition ID of 1 to 128 characters is required</source>
+        <translation>1 ～ 128 文字のパーティション ID が必要です</translation>
+    </message>
+    <message>
+        <source>the agent address (host:port where borrowers reach the lender) is required</source>
+        <translation>エージェントのアドレス (借り手が貸し手に接続する host:port) が必要です</translation>
+    </message>
+    <message>
+        <source>no contract is running on partition %1</source>
+        <translation>パーティション %1 で実行中の契約はありません</translation>
+    </message>
+    <message>
+        <source>partition %1 is lent to another borrower</source>
+        <translation>パーティション %1 は別の借り手に貸し出されています</translation>
+    </message>
+    <message>
+        <source>the lending key does not match contract %1</source>
+        <translation>貸出キーが契約 %1 と一致しません</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an image name (letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;+&apos;, &apos;-&apos;)</source>
+        <translation>&apos;%1&apos; はイメージ名ではありません (英字、数字、&apos;.&apos;, &apos;_&apos;, &apos;+&apos;, &apos;-&apos;)</translation>
+    </message>
+    <message>
+        <source>this market has no data directory to keep images in</source>
+        <translation>このマーケットにはイメージを保存するデータディレクトリがありません</translation>
+    </message>
+    <message>
+        <source>cannot read image archive %1: %2</source>
+        <translation>イメージアーカイブ %1 を読み込めません: %2</translation>
+    </message>
+    <message>
+        <source>cannot create %1</source>
+        <translation>%1 を作成できません</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 に書き込めません: %2</translation>
+    </message>
+    <message>
+        <source>name an image by SHA-256 or by name</source>
+        <translation>イメージは SHA-256 か名前で指定してください</translation>
+    </message>
+    <message>
+        <source>offset and length cannot be negative</source>
+        <translation>offset と長さを負にはできません</translation>
+    </message>
+    <message>
+        <source>this market holds no image %1</source>
+        <translation>このマーケットにはイメージ %1 がありません</translation>
+    </message>
+    <message>
+        <source>offset %1 is beyond the end of image %2 (%3 bytes)</source>
+        <translation>offset %1 はイメージ %2 の末尾 (%3 バイト) を超えています</translation>
+    </message>
+    <message>
+        <source>cannot read image %1: %2</source>
+        <translation>イメージ %1 を読み込めません: %2</translation>
+    </message>
+    <message>
+        <source>%1 excluded %2</source>
+        <translation>%1 により %2 件を除外</translation>
+    </message>
+    <message>
+        <source>no offer is available</source>
+        <translation>利用できるオファーはありません</translation>
+    </message>
+    <message>
+        <source>no offer matches: %1</source>
+        <translation>一致するオファーはありません: %1</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::MarketWindow</name>
+    <message>
+        <source>Lendable Market Manager</source>
+        <translation>Lendable マーケットマネージャー</translation>
+    </message>
+    <message>
+        <source>Lenders &amp;&amp; partitions</source>
+        <translation>貸し手とパーティション</translation>
+    </message>
+    <message>
+        <source>Contracts</source>
+        <translation>契約</translation>
+    </message>
+    <message>
+        <source>Billing</source>
+        <translation>請求</translation>
+    </message>
+    <message>
+        <source>Market %1 · %2</source>
+        <translation>マーケット %1 · %2</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>更新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>バージョン情報(&amp;A)</translation>
+    </message>
+    <message>
+        <source>The market: resource database, contracts and billing of lent computer partitions.</source>
+        <translation>マーケット: 貸し出されたコンピューターパーティションのリソースデータベース、契約、請求。</translation>
+    </message>
+    <message>
+        <source>Disconnected from the market: %1</source>
+        <translation>マーケットから切断されました: %1</translation>
+    </message>
+    <message>
+        <source>Disconnected</source>
+        <translation>切断</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::PartitionsPage</name>
+    <message>
+        <source>Rebalance…</source>
+        <translation>再配分…</translation>
+    </message>
+    <message>
+        <source>Lender</source>
+        <translation>貸し手</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>パーティション</translation>
+    </message>
+    <message>
+        <source>vCPUs</source>
+        <translation>vCPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>メモリ</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>ディスク</translation>
+    </message>
+    <message>
+        <source>OS images</source>
+        <translation>OS イメージ</translation>
+    </message>
+    <message>
+        <source>Rate / h</source>
+        <translation>単価 / 時</translation>
+    </message>
+    <message>
+        <source>Lender status</source>
+        <translation>貸し手の状態</translation>
+    </message>
+    <message>
+        <source>Lending status</source>
+        <translation>貸出状態</translation>
+    </message>
+    <message>
+        <source>Filter by lender name, lender ID or partition ID</source>
+        <translation>貸し手の名前、貸し手 ID、パーティション ID で絞り込み</translation>
+    </message>
+    <message>
+        <source>Change the allocation of an unlent partition whose allocation the market holds</source>
+        <translation>マーケットが割り当てを管理している、貸出中でないパーティションの割り当てを変更します</translation>
+    </message>
+    <message>
+        <source>not connected to the market</source>
+        <translation>マーケットに接続していません</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>オンライン</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>オフライン</translation>
+    </message>
+    <message>
+        <source>free</source>
+        <translation>空き</translation>
+    </message>
+    <message>
+        <source>lent to %1</source>
+        <translation>%1 に貸出中</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n partition(s)</source>
+        <translation>
+            <numerusform>%n 個のパーティション</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Rebalance partition %1</source>
+        <translation>パーティション %1 の再配分</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source>The market checks the lender&apos;s budget; the lender applies the change the next time it generates the partition.</source>
+        <translation>マーケットが貸し手の予算を確認します。貸し手は次にパーティションを生成するときに変更を適用します。</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Lendable Market Manager</source>
+        <translation>Lendable マーケットマネージャー</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not ADDR:PORT</source>
+        <translation>&apos;%1&apos; は ADDR:PORT の形式ではありません</translation>
+    </message>
+    <message>
+        <source>Lendable Market Manager: the market service and its desktop app.</source>
+        <translation>Lendable マーケットマネージャー: マーケットサービスとそのデスクトップアプリ。</translation>
+    </message>
+    <message>
+        <source>Run without a window (handled by the launcher).</source>
+        <translation>ウィンドウなしで実行します (ランチャーが処理)。</translation>
+    </message>
+    <message>
+        <source>Where the embedded market serves lenders and borrowers (default 127.0.0.1:7400).</source>
+        <translation>組み込みマーケットが貸し手と借り手を受け付けるアドレス (既定値 127.0.0.1:7400)。</translation>
+    </message>
+    <message>
+        <source>Database URL of the embedded market.</source>
+        <translation>組み込みマーケットのデータベース URL。</translation>
+    </message>
+    <message>
+        <source>Attach to a running market as admin.</source>
+        <translation>実行中のマーケットに管理者として接続します。</translation>
+    </message>
+    <message>
+        <source>Node ID of the market given with --connect.</source>
+        <translation>--connect で指定したマーケットのノード ID。</translation>
+    </message>
+    <message>
+        <source>A node ID allowed to administer the embedded market (repeatable).</source>
+        <translation>組み込みマーケットの管理を許可するノード ID (複数指定可)。</translation>
+    </message>
+    <message>
+        <source>embedded, serving %1:%2</source>
+        <translation>組み込み、%1:%2 で提供中</translation>
+    </message>
+    <message>
+        <source>cannot create the signal pipe: %1</source>
+        <translation>シグナル用パイプを作成できません: %1</translation>
+    </message>
+    <message>
+        <source>cannot install a signal handler: %1</source>
+        <translation>シグナルハンドラーを設定できません: %1</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not ADDR:PORT (for example 0.0.0.0:7400)</source>
+        <translation>&apos;%1&apos; は ADDR:PORT の形式ではありません (例: 0.0.0.0:7400)</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a fee percentage between 0 and 100 with at most two decimals</source>
+        <translation>&apos;%1&apos; は 0 ～ 100 の手数料率 (小数点以下 2 桁まで) ではありません</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a node ID (64 hex characters)</source>
+        <translation>&apos;%1&apos; はノード ID ではありません (16 進数 64 文字)</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a heartbeat timeout in seconds</source>
+        <translation>&apos;%1&apos; はハートビートのタイムアウト秒数ではありません</translation>
+    </message>
+    <message>
+        <source>cannot create the data directory %1</source>
+        <translation>データディレクトリ %1 を作成できません</translation>
+    </message>
+    <message>
+        <source>Lendable Market Manager: the market service (resource database, contracts, billing) and its desktop app.</source>
+        <translation>Lendable マーケットマネージャー: マーケットサービス (リソースデータベース、契約、請求) とそのデスクトップアプリ。</translation>
+    </message>
+    <message>
+        <source>Run the market service without a window until SIGTERM/SIGINT.</source>
+        <translation>SIGTERM/SIGINT を受けるまで、マーケットサービスをウィンドウなしで実行します。</translation>
+    </message>
+    <message>
+        <source>Address to serve the protocol on (headless default 0.0.0.0:7400; port 0 = any free port).</source>
+        <translation>プロトコルを提供するアドレス (headless の既定値 0.0.0.0:7400、ポート 0 = 空いている任意のポート)。</translation>
+    </message>
+    <message>
+        <source>Database URL: sqlite:PATH (default: market.db in the data directory) or postgresql://… (shared by several market processes).</source>
+        <translation>データベース URL: sqlite:PATH (既定値: データディレクトリの market.db) または postgresql://… (複数のマーケットプロセスで共有)。</translation>
+    </message>
+    <message>
+        <source>Node ID allowed to administer the market (repeatable).</source>
+        <translation>マーケットの管理を許可するノード ID (複数指定可)。</translation>
+    </message>
+    <message>
+        <source>Market fee in percent of each charge (default 10).</source>
+        <translation>各料金に対するマーケット手数料の割合 (%、既定値 10)。</translation>
+    </message>
+    <message>
+        <source>Seconds without a message after which a lender is offline (default 30).</source>
+        <translation>メッセージがないまま経過すると貸し手をオフラインとみなす秒数 (既定値 30)。</translation>
+    </message>
+    <message>
+        <source>Attach the desktop app to a running market as admin.</source>
+        <translation>デスクトップアプリを実行中のマーケットに管理者として接続します。</translation>
+    </message>
+    <message>
+        <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file (market-bench reads it).</source>
+        <translation>headless 時: SIGUSR1 を受けたら、サーバー側のリクエスト処理時間 (JSON) をこのファイルに書き込みます (market-bench が読み込みます)。</translation>
+    </message>
+    <message>
+        <source>--image wants NAME=DIR, not &apos;%1&apos;</source>
+        <translation>--image には NAME=DIR を指定してください (&apos;%1&apos; は不可)</translation>
+    </message>
+    <message>
+        <source>Headless: serve the OS image in DIR to lenders as NAME (repeatable).</source>
+        <translation>headless 時: DIR にある OS イメージを NAME として貸し手に提供します (複数指定可)。</translation>
+    </message>
+</context>
+</TS>
