@@ -405,26 +405,6 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
 <context>
     <name>ReceiptCheck</name>
     <message>
-        <source>the receipt for contract %1 is not signed</source>
-        <translation>der Beleg für Vertrag %1 ist nicht signiert</translation>
-    </message>
-    <message>
-        <source>the receipt for contract %1 does not carry one PEM certificate</source>
-        <translation>der Beleg für Vertrag %1 enthält nicht genau ein PEM-Zertifikat</translation>
-    </message>
-    <message>
-        <source>the receipt&apos;s certificate is node %1, not the market %2 it names</source>
-        <translation>das Zertifikat des Belegs gehört zu Knoten %1, nicht zum genannten Marktplatz %2</translation>
-    </message>
-    <message>
-        <source>the receipt was signed by market %1, not by the expected market %2</source>
-        <translation>der Beleg wurde von Marktplatz %1 signiert, nicht vom erwarteten Marktplatz %2</translation>
-    </message>
-    <message>
-        <source>the signature of the receipt for contract %1 does not verify (%2): the receipt was altered or not made by that market</source>
-        <translation>die Signatur des Belegs für Vertrag %1 lässt sich nicht verifizieren (%2): der Beleg wurde verändert oder nicht von diesem Marktplatz ausgestellt</translation>
-    </message>
-    <message>
         <source>the receipt has no text field &quot;%1&quot;</source>
         <translation>der Beleg hat kein Textfeld &quot;%1&quot;</translation>
     </message>

@@ -405,26 +405,6 @@ The market used is remembered in the data directory; so are each contract&apos;s
 <context>
     <name>ReceiptCheck</name>
     <message>
-        <source>the receipt for contract %1 is not signed</source>
-        <translation>契約 %1 の領収書には署名がありません</translation>
-    </message>
-    <message>
-        <source>the receipt for contract %1 does not carry one PEM certificate</source>
-        <translation>契約 %1 の領収書に PEM 証明書が 1 つ含まれていません</translation>
-    </message>
-    <message>
-        <source>the receipt&apos;s certificate is node %1, not the market %2 it names</source>
-        <translation>領収書の証明書はノード %1 のもので、記載されたマーケット %2 のものではありません</translation>
-    </message>
-    <message>
-        <source>the receipt was signed by market %1, not by the expected market %2</source>
-        <translation>領収書はマーケット %1 が署名したもので、想定したマーケット %2 ではありません</translation>
-    </message>
-    <message>
-        <source>the signature of the receipt for contract %1 does not verify (%2): the receipt was altered or not made by that market</source>
-        <translation>契約 %1 の領収書の署名を検証できません (%2)。領収書が改変されたか、そのマーケットが発行したものではありません</translation>
-    </message>
-    <message>
         <source>the receipt has no text field &quot;%1&quot;</source>
         <translation>領収書にテキスト項目 &quot;%1&quot; がありません</translation>
     </message>

@@ -67,6 +67,29 @@
     </message>
 </context>
 <context>
+    <name>ReceiptCheck</name>
+    <message>
+        <source>the receipt for contract %1 is not signed</source>
+        <translation>契約 %1 の領収書には署名がありません</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 does not carry one PEM certificate</source>
+        <translation>契約 %1 の領収書に PEM 証明書が 1 つ含まれていません</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s certificate is node %1, not the market %2 it names</source>
+        <translation>領収書の証明書はノード %1 のもので、記載されたマーケット %2 のものではありません</translation>
+    </message>
+    <message>
+        <source>the receipt was signed by market %1, not by the expected market %2</source>
+        <translation>領収書はマーケット %1 が署名したもので、想定したマーケット %2 ではありません</translation>
+    </message>
+    <message>
+        <source>the signature of the receipt for contract %1 does not verify (%2): the receipt was altered or not made by that market</source>
+        <translation>契約 %1 の領収書の署名を検証できません (%2)。領収書が改変されたか、そのマーケットが発行したものではありません</translation>
+    </message>
+</context>
+<context>
     <name>lendable</name>
     <message>
         <source>the desktop app %1 is not installed; use --headless or --cli</source>

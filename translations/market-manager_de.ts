@@ -7,26 +7,6 @@
         <source>the contract would end (%1) before it started (%2); is the clock right?</source>
         <translation>der Vertrag würde enden (%1), bevor er begonnen hat (%2); stimmt die Uhr?</translation>
     </message>
-    <message>
-        <source>the receipt for contract %1 is not signed</source>
-        <translation>der Beleg für Vertrag %1 ist nicht signiert</translation>
-    </message>
-    <message>
-        <source>the receipt for contract %1 does not carry one PEM certificate</source>
-        <translation>der Beleg für Vertrag %1 enthält nicht genau ein PEM-Zertifikat</translation>
-    </message>
-    <message>
-        <source>the receipt&apos;s certificate is node %1, not the market %2 it names</source>
-        <translation>das Zertifikat des Belegs gehört zu Knoten %1, nicht zum genannten Marktplatz %2</translation>
-    </message>
-    <message>
-        <source>the receipt was signed by %1, not by the expected market %2</source>
-        <translation>der Beleg wurde von %1 signiert, nicht vom erwarteten Marktplatz %2</translation>
-    </message>
-    <message>
-        <source>the receipt for contract %1 does not verify: %2</source>
-        <translation>der Beleg für Vertrag %1 lässt sich nicht verifizieren: %2</translation>
-    </message>
 </context>
 <context>
     <name>ImageImport</name>

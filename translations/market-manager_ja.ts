@@ -7,26 +7,6 @@
         <source>the contract would end (%1) before it started (%2); is the clock right?</source>
         <translation>契約が開始 (%2) より前に終了 (%1) することになります。時計は正しいですか?</translation>
     </message>
-    <message>
-        <source>the receipt for contract %1 is not signed</source>
-        <translation>契約 %1 の領収書には署名がありません</translation>
-    </message>
-    <message>
-        <source>the receipt for contract %1 does not carry one PEM certificate</source>
-        <translation>契約 %1 の領収書に PEM 証明書が 1 つ含まれていません</translation>
-    </message>
-    <message>
-        <source>the receipt&apos;s certificate is node %1, not the market %2 it names</source>
-        <translation>領収書の証明書はノード %1 のもので、記載されたマーケット %2 のものではありません</translation>
-    </message>
-    <message>
-        <source>the receipt was signed by %1, not by the expected market %2</source>
-        <translation>領収書は %1 が署名したもので、想定したマーケット %2 ではありません</translation>
-    </message>
-    <message>
-        <source>the receipt for contract %1 does not verify: %2</source>
-        <translation>契約 %1 の領収書を検証できません: %2</translation>
-    </message>
 </context>
 <context>
     <name>ImageImport</name>

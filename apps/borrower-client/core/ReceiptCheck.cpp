@@ -13,49 +13,6 @@
 
 namespace lendable::borrower {
 
-QByteArray canonicalReceiptBytes(const protocol::Receipt &receipt)
-{
-    QCborMap encoded = protocol::encodeSchema(receipt);
-    encoded.remove(QStringLiteral("signature"));
-    // QCborMap keeps insertion order, so inserting in encoded-key order fixes the encoding.
-    struct Entry {
-        QByteArray keyBytes;
-        QCborValue key;
-        QCborValue value;
-    };
-    std::vector<Entry> entries;
-    for (auto it = encoded.constBegin(); it != encoded.constEnd(); ++it)
-        entries.push_back({it.key().toCbor(), it.key(), it.value()});
-    std::sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) { return a.keyBytes < b.keyBytes; });
-    QCborMap canonical;
-    for (const Entry &e : entries)
-        canonical.insert(e.key, e.value);
-    return QCborValue(canonical).toCbor();
-}
-
-Result<void> verifyReceipt(const protocol::Receipt &receipt, const QString &expectedMarketId)
-{
-    if (receipt.signature.isEmpty())
-        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("ReceiptCheck", "the receipt for contract %1 is not signed").arg(receipt.contractId));
-    const QList<QSslCertificate> certs = QSslCertificate::fromData(receipt.marketCertificate, QSsl::Pem);
-    if (certs.size() != 1)
-        return Error(ErrorCode::CertificateInvalid,
-                     QCoreApplication::translate("ReceiptCheck", "the receipt for contract %1 does not carry one PEM certificate").arg(receipt.contractId));
-    const QString certId = Identity::nodeIdOf(certs.first());
-    if (certId != receipt.marketId)
-        return Error(ErrorCode::PeerIdMismatch,
-                     QCoreApplication::translate("ReceiptCheck", "the receipt's certificate is node %1, not the market %2 it names").arg(certId, receipt.marketId));
-    if (!expectedMarketId.isEmpty() && receipt.marketId != expectedMarketId.trimmed().toLower())
-        return Error(ErrorCode::PeerIdMismatch, QCoreApplication::translate("ReceiptCheck", "the receipt was signed by market %1, not by the expected market %2")
-                                                    .arg(receipt.marketId, expectedMarketId));
-    Result<void> ok = Identity::verify(receipt.marketCertificate, canonicalReceiptBytes(receipt), receipt.signature);
-    if (!ok)
-        return Error(ok.error().code, QCoreApplication::translate("ReceiptCheck", "the signature of the receipt for contract %1 does not verify (%2): "
-                                         "the receipt was altered or not made by that market")
-                                          .arg(receipt.contractId, ok.error().message));
-    return {};
-}
-
 QJsonObject receiptToJson(const protocol::Receipt &r)
 {
     QJsonObject o;
