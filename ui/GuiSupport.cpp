@@ -103,6 +103,18 @@ QMenu *addLanguageMenu(QMenuBar *menuBar)
     return settings;
 }
 
+QString rememberedNodeId(const QString &address)
+{
+    return QSettings().value(QStringLiteral("connections/") + QString(address).replace(QLatin1Char('/'), QLatin1Char('_'))).toString();
+}
+
+void rememberConnection(const QString &address, const QString &nodeId)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("connections/") + QString(address).replace(QLatin1Char('/'), QLatin1Char('_')), nodeId);
+    settings.setValue(QStringLiteral("lastConnection"), address);
+}
+
 void restoreWindowState(QMainWindow *window, QSize defaultSize)
 {
     QSettings settings;

@@ -39,6 +39,11 @@ QString installTranslations(QApplication &app, const QString &appName, const QSt
 /// the Settings menu.
 QMenu *addLanguageMenu(QMenuBar *menuBar);
 
+/// Last connections (QSettings "connections/<address>" = node ID): remembered when a
+/// connection succeeds, so `--connect ADDR` alone reaches a peer met before.
+QString rememberedNodeId(const QString &address);
+void rememberConnection(const QString &address, const QString &nodeId);
+
 /// Window geometry and state persist across runs (QSettings).
 void restoreWindowState(QMainWindow *window, QSize defaultSize = QSize(1200, 780));
 void saveWindowState(const QMainWindow *window);

@@ -69,6 +69,13 @@ int main(int argc, char *argv[])
     if (parser.isSet(connectTo)) {
         const QStringList addresses = parser.values(connectTo);
         QStringList ids = parser.values(agentId);
+        for (qsizetype i = ids.size(); ids.size() < addresses.size(); ++i) {
+            // An agent met before is remembered by address.
+            const QString remembered = ui::rememberedNodeId(addresses[i]);
+            if (remembered.isEmpty())
+                break;
+            ids.append(remembered);
+        }
         if (ids.isEmpty() && addresses.size() == 1) {
             QFile f(lender::LenderAgent::addressFilePath(dataDir));
             if (f.open(QIODevice::ReadOnly))
@@ -83,6 +90,7 @@ int main(int argc, char *argv[])
             auto *channel = protocol::SslChannel::connectTo(e->host, e->port, *identity, ids[i].toLower(), owner, &application);
             if (const Result<void> up = channel->waitEstablished(15000); !up.ok())
                 return showFatal(up.error());
+            ui::rememberConnection(addresses[i], ids[i].toLower());
             window.addMachine(channel, addresses[i]);
         }
     } else {

@@ -78,6 +78,8 @@ int main(int argc, char *argv[])
         if (!hp.ok())
             return showFatal(hp.error());
         marketNodeId = parser.value(marketId).trimmed().toLower();
+        if (marketNodeId.isEmpty())
+            marketNodeId = ui::rememberedNodeId(parser.value(connectTo)); // a market met before
         protocol::HandshakeConfig config;
         config.localRole = QStringLiteral("admin");
         channel = protocol::SslChannel::connectTo(hp->first, hp->second, *identity, marketNodeId, config, &application);
@@ -102,6 +104,8 @@ int main(int argc, char *argv[])
     const Result<void> up = channel->waitEstablished(15000);
     if (!up.ok())
         return showFatal(up.error());
+    if (parser.isSet(connectTo))
+        ui::rememberConnection(parser.value(connectTo), marketNodeId);
 
     market::MarketWindow window(channel, marketNodeId, where, identity->nodeId());
     window.show();
