@@ -455,7 +455,7 @@ private:
             s.order = orders[m_rng.bounded(static_cast<int>(orders.size()))];
         }
         // Spread borrowers over the offers, as many people browsing would.
-        s.offset = m_rng.bounded(200);
+        s.offset = m_rng.bounded(2000);
         s.limit = 20;
         return s;
     }
