@@ -57,6 +57,13 @@ public:
             registered << m.partitionId;
             return PartitionRegistered{.partitionId = m.partitionId, .offerId = QStringLiteral("o-") + m.partitionId};
         });
+        m_dispatcher.onCall<AlterPartition, PartitionRegistered>([this](const AlterPartition &m, const RequestContext &) -> Result<PartitionRegistered> {
+            for (const Contract &c : std::as_const(contracts))
+                if (c.partitionId == m.partitionId && c.running)
+                    return Error(ErrorCode::Conflict, QStringLiteral("lent"));
+            altered << m;
+            return PartitionRegistered{.partitionId = m.partitionId, .offerId = QStringLiteral("o-") + m.partitionId};
+        });
         m_dispatcher.onCall<WithdrawPartition, Ack>([this](const WithdrawPartition &m, const RequestContext &) -> Result<Ack> {
             for (const Contract &c : std::as_const(contracts))
                 if (c.partitionId == m.partitionId && c.running)
@@ -119,6 +126,7 @@ public:
     }
 
     QStringList registered;
+    QList<AlterPartition> altered;
     QList<Contract> contracts;
     QList<ReportViolation> violations;
     QList<ReportJobState> jobStates;

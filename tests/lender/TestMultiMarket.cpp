@@ -15,6 +15,7 @@ class TestMultiMarket : public QObject {
     Q_OBJECT
 private slots:
     void eachPartitionBelongsToOneMarket();
+    void registeredTermsChangeThroughTheMarket();
 };
 
 void TestMultiMarket::eachPartitionBelongsToOneMarket()
@@ -75,6 +76,51 @@ void TestMultiMarket::eachPartitionBelongsToOneMarket()
     a.endContract(real.contractId);
     QTRY_VERIFY(!agent->store().contract(real.contractId)->isRunning());
     QTRY_COMPARE(agent->store().partition(p1)->state, PartitionStateName::Registered);
+}
+
+void TestMultiMarket::registeredTermsChangeThroughTheMarket()
+{
+    // FIG. 7: a registered partition's rate and images change through its market; its
+    // allocation does not change (the lock), and nothing changes while it is lent.
+    QTemporaryDir dir;
+    TestMarket a;
+    AgentConfig config;
+    config.dataDir = dir.path();
+    config.libvirtUri = QStringLiteral("test:///default");
+    config.markets << MarketEndpoint::parse(a.address(), a.id()).value();
+    Result<std::unique_ptr<LenderAgent>> created = LenderAgent::create(config);
+    QVERIFY(created.ok());
+    std::unique_ptr<LenderAgent> agent = std::move(*created);
+    QVERIFY(agent->start().ok());
+    QTRY_VERIFY_WITH_TIMEOUT(a.lenderConnected(), 15000);
+    Peer owner(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
+    QVERIFY(owner.waitUp().ok());
+    const LendingConditions initial{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"0.5").value(), 0};
+    Result<PartitionInfo> p = owner.channel->call<PartitionInfo>(PartitionCreate{.conditions = initial});
+    QVERIFY(p.ok());
+    const QString pid = p->partition.partitionId;
+    QVERIFY(owner.channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false}).ok());
+
+    LendingConditions dearer = initial;
+    dearer.ratePerHour = Money::parse(u"0.75").value();
+    Result<PartitionInfo> altered = owner.channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = dearer});
+    QVERIFY2(altered.ok(), qPrintable(altered.error().toString()));
+    QCOMPARE(altered->partition.conditions.ratePerHour, Money::parse(u"0.75").value());
+    QCOMPARE(a.altered.size(), 1);
+    QCOMPARE(a.altered.first().conditions.ratePerHour, Money::parse(u"0.75").value());
+
+    LendingConditions bigger = dearer;
+    bigger.resources.memoryMib = 512;
+    QCOMPARE(owner.channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = bigger}).error().code, ErrorCode::Conflict);
+    QCOMPARE(a.altered.size(), 1);
+
+    const TestMarket::Contract c = a.startContract(pid, newIdentity(QStringLiteral("b")).nodeId());
+    QTRY_COMPARE(agent->store().partition(pid)->state, PartitionStateName::Lent);
+    LendingConditions cheaper = dearer;
+    cheaper.ratePerHour = Money::parse(u"0.1").value();
+    QCOMPARE(owner.channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = cheaper}).error().code, ErrorCode::Conflict);
+    QCOMPARE(agent->store().partition(pid)->ratePerHour, Money::parse(u"0.75").value());
+    Q_UNUSED(c);
 }
 
 QTEST_GUILESS_MAIN(TestMultiMarket)

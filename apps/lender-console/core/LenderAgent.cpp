@@ -672,39 +672,57 @@ void LenderAgent::setupDispatcher()
         return PartitionInfo{.partition = stateOf(p)};
     });
 
-    d.onCall<PartitionAlter, PartitionInfo>([this](const PartitionAlter &m, const RequestContext &ctx) -> Result<PartitionInfo> {
+    d.on<PartitionAlter>([this](const PartitionAlter &m, const RequestContext &ctx) {
         if (Result<void> o = requireOwner(ctx); !o.ok())
-            return o.error();
+            return ctx.fail(o.error());
         Result<PartitionRecord> p = m_store->partition(m.partitionId);
         if (!p.ok())
-            return p.error();
+            return ctx.fail(p.error());
         // The lock (FIG. 7): from registration, and always while lent, the allocation is fixed.
         if (p->state == PartitionStateName::Lent)
-            return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is lent (contract %2): it cannot be changed until the contract ends")
-                                                  .arg(p->partitionId, p->contractId));
-        if (p->state == PartitionStateName::Registered)
-            return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is registered with market %2: withdraw it before changing it")
-                                                  .arg(p->partitionId, p->marketId.left(12)));
+            return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 is lent (contract %2): it cannot be changed until the contract ends")
+                                                           .arg(p->partitionId, p->contractId)));
+        const bool registered = p->state == PartitionStateName::Registered;
+        if (registered && m.conditions.resources != p->resources)
+            return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 is registered with market %2: its allocation is locked "
+                                                                      "(withdraw it to change vCPUs, memory or disk; the rate and OS images can change)")
+                                                           .arg(p->partitionId, p->marketId.left(12))));
         if (Result<void> shape = checkPartitionShape(m.conditions.resources); !shape.ok())
-            return shape.error();
+            return ctx.fail(shape.error());
         if (m.conditions.ratePerHour.isNegative())
-            return Error(ErrorCode::InvalidArgument, QStringLiteral("the rate cannot be negative"));
+            return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("the rate cannot be negative")));
         Result<MachineInfo> mi = machineInfo();
         if (!mi.ok())
-            return mi.error();
+            return ctx.fail(mi.error());
         if (Result<void> fits = checkPartitionFits(mi->host, mi->reserve, mi->allocated - p->resources, m.conditions.resources);
             !fits.ok())
-            return fits.error();
+            return ctx.fail(fits.error());
         PartitionRecord np = *p;
         np.resources = m.conditions.resources;
         if (!m.conditions.osImages.isEmpty())
             np.osImages = m.conditions.osImages;
         np.ratePerHour = m.conditions.ratePerHour;
         np.maxDurationS = m.conditions.maxDurationS;
-        if (Result<void> u = m_store->updatePartition(np); !u.ok())
-            return u.error();
-        notifyOwners(np);
-        return PartitionInfo{.partition = stateOf(np)};
+        auto commit = [this, ctx, np] {
+            if (Result<void> u = m_store->updatePartition(np); !u.ok())
+                return ctx.fail(u.error());
+            notifyOwners(np);
+            ctx.reply(PartitionInfo{.partition = stateOf(np)});
+        };
+        if (!registered)
+            return commit();
+        // FIG. 7 S22–S29: a registered partition's new terms go to its market first, which
+        // refuses them while the partition is lent there.
+        MarketLink *link = market(np.marketId);
+        if (!link)
+            return ctx.fail(Error(ErrorCode::ConnectionFailed, QStringLiteral("market %1 is not configured here").arg(np.marketId.left(12))));
+        const LendingConditions terms{np.resources, np.osImages, np.ratePerHour, np.maxDurationS};
+        link->request<PartitionRegistered>(AlterPartition{.partitionId = np.partitionId, .conditions = terms}, this,
+                                           [ctx, commit](Result<PartitionRegistered> r) {
+                                               if (!r.ok())
+                                                   return ctx.fail(r.error());
+                                               commit();
+                                           });
     });
 
     d.onCall<PartitionDelete, Ack>([this](const PartitionDelete &m, const RequestContext &ctx) -> Result<Ack> {

@@ -243,7 +243,9 @@ LendingConditions PartitionCard::editedConditions() const
 
 void PartitionCard::emitAlter()
 {
-    if (m_updating || isLocked())
+    // Registered: only the terms (rate, images) may change, through the market (FIG. 7);
+    // lent: nothing.
+    if (m_updating || (isLocked() && m_state.state != QStringLiteral("registered")))
         return;
     const LendingConditions c = editedConditions();
     if (c == m_state.conditions)
@@ -276,8 +278,11 @@ void PartitionCard::setState(const PartitionState &state, const Resources &avail
     for (QWidget *w : {static_cast<QWidget *>(m_cpu.slider), static_cast<QWidget *>(m_cpu.spin),
                        static_cast<QWidget *>(m_memory.slider), static_cast<QWidget *>(m_memory.spin),
                        static_cast<QWidget *>(m_disk.slider), static_cast<QWidget *>(m_disk.spin),
-                       static_cast<QWidget *>(m_rate), static_cast<QWidget *>(m_images), static_cast<QWidget *>(m_delete)})
+                       static_cast<QWidget *>(m_delete)})
         w->setEnabled(!locked);
+    const bool termsEditable = !locked || state.state == QStringLiteral("registered");
+    m_rate->setEnabled(termsEditable);
+    m_images->setEnabled(termsEditable);
     m_lock->setPixmap(locked ? style()->standardIcon(QStyle::SP_VistaShield).pixmap(18, 18) : QPixmap());
     m_lock->setToolTip(locked ? tr("Locked: the allocation cannot change while registered or lent") : QString());
     m_stateLabel->setText(stateText(state));
