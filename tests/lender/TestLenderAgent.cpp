@@ -135,8 +135,12 @@ void TestLenderAgent::lockRefusesAlterWhileRegisteredOrLent()
     QCOMPARE(reg->partition.state, QStringLiteral("registered"));
     QCOMPARE(reg->partition.marketId, m_market->id());
     QVERIFY(m_market->registered.contains(pid));
-    QCOMPARE(m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = bigger}).error().code,
+    // Registered: the allocation is locked (only the terms may change, through the market).
+    LendingConditions biggest = bigger;
+    biggest.resources.memoryMib = 1024;
+    QCOMPARE(m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = biggest}).error().code,
              ErrorCode::Conflict);
+    QCOMPARE(m_agent->store().partition(pid)->resources.memoryMib, qint64(512));
     QCOMPARE(m_owner->channel->call<Ack>(PartitionDelete{.partitionId = pid}).error().code, ErrorCode::Conflict);
 
     const TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId());
