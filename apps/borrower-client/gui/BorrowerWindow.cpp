@@ -3,6 +3,7 @@
 #include "ReceiptCheck.h"
 #include "ui/AboutDialog.h"
 #include "ui/ErrorBanner.h"
+#include "ui/Format.h"
 #include "ui/GuiSupport.h"
 #include "ui/UsageChart.h"
 
@@ -44,17 +45,6 @@ namespace lendable::borrower {
 using namespace lendable::protocol;
 
 namespace {
-
-QString formatTime(qint64 ms)
-{
-    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
-}
-
-QString formatDuration(qint64 ms)
-{
-    const qint64 s = ms / 1000;
-    return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
 
 QString conditionsText(const LendingConditions &c)
 {
@@ -317,7 +307,7 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
                                    .arg(m_contract.contractId.toHtmlEscaped(), m_contract.lenderId.left(16),
                                         m_contract.partitionId.toHtmlEscaped())
                                    .arg(tr("rate %1 per hour").arg(m_contract.ratePerHour.toString()),
-                                        formatTime(m_contract.startedAtMs)),
+                                        ui::formatTimestamp(m_contract.startedAtMs)),
                                this);
     summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -412,7 +402,7 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
         m_state->setText(text);
         if (isFinalJobState(s.state)) {
             setRunning(false);
-            m_history->addItem(QStringLiteral("%1  %2  %3").arg(formatTime(QDateTime::currentMSecsSinceEpoch()), s.jobId, text));
+            m_history->addItem(QStringLiteral("%1  %2  %3").arg(ui::formatTimestamp(QDateTime::currentMSecsSinceEpoch()), s.jobId, text));
             m_session->fetchJobResult(s.jobId, this, [this](Result<JobOutcome> r) {
                 if (!r.ok()) {
                     emit error(r.error());
@@ -442,7 +432,7 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
     // the console of the last one that was fetched.
     if (Result<QList<JobRecord>> jobs = m_session->store().jobsOf(m_contract.contractId); jobs.ok()) {
         for (const JobRecord &j : *jobs) {
-            QString line = QStringLiteral("%1  %2  %3  %4").arg(formatTime(j.submittedAtMs), j.jobId, j.os, jobStateText(j.state));
+            QString line = QStringLiteral("%1  %2  %3  %4").arg(ui::formatTimestamp(j.submittedAtMs), j.jobId, j.os, jobStateText(j.state));
             if (j.exitCode)
                 line += tr(" (exit code %1)").arg(*j.exitCode);
             m_history->addItem(line);
@@ -465,7 +455,7 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
         }
     }
     if (m_contract.isEnded()) {
-        m_charge->setText(tr("Ended %1 · charge %2").arg(formatTime(m_contract.endedAtMs), m_contract.charge.toString()));
+        m_charge->setText(tr("Ended %1 · charge %2").arg(ui::formatTimestamp(m_contract.endedAtMs), m_contract.charge.toString()));
         m_submit->setEnabled(false);
         m_end->setEnabled(false);
     }
@@ -526,7 +516,7 @@ void ContractPage::endContract()
         m_contract.endedAtMs = r->closed.receipt.endedAtMs;
         m_contract.charge = r->closed.charge;
         m_charge->setText(tr("Contract ended after %1 · charge %2 · receipt %3")
-                              .arg(formatDuration(r->closed.durationMs), r->closed.charge.toString(),
+                              .arg(ui::formatDuration(r->closed.durationMs), r->closed.charge.toString(),
                                    r->receiptProblem.isError() ? tr("NOT verified: %1").arg(r->receiptProblem.message)
                                                                : tr("verified")));
         m_submit->setEnabled(false);
@@ -611,8 +601,8 @@ void BillsPage::reload()
         QMap<QString, QPair<int, Money>> months;
         for (int i = 0; i < m_bills.size(); ++i) {
             const Bill &b = m_bills[i];
-            const QStringList cells{b.contractId, b.partitionId, b.ratePerHour.toString(), formatTime(b.startedAtMs),
-                                    b.endedAtMs > 0 ? formatTime(b.endedAtMs) : tr("running"), formatDuration(b.durationMs),
+            const QStringList cells{b.contractId, b.partitionId, b.ratePerHour.toString(), ui::formatTimestamp(b.startedAtMs),
+                                    b.endedAtMs > 0 ? ui::formatTimestamp(b.endedAtMs) : tr("running"), ui::formatDuration(b.durationMs),
                                     b.charge.toString()};
             for (int c = 0; c < cells.size(); ++c)
                 m_table->setItem(i, c, new QTableWidgetItem(cells[c]));

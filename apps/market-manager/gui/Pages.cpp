@@ -1,5 +1,7 @@
 #include "Pages.h"
 
+#include "ui/Format.h"
+
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
@@ -44,18 +46,6 @@ namespace {
 QString shortId(const QString &id)
 {
     return id.left(12);
-}
-
-QString formatTime(qint64 ms)
-{
-    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
-                  : QString();
-}
-
-QString formatDuration(qint64 ms)
-{
-    const qint64 s = ms / 1000;
-    return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
 double toUnits(Money m)
@@ -309,8 +299,8 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
             page.total = r->total;
             for (const Bill &b : r->rows) {
                 page.rows.append({b.contractId, shortId(b.borrowerId), shortId(b.lenderId), b.partitionId,
-                                  b.ratePerHour.toString(), formatTime(b.startedAtMs), formatTime(b.endedAtMs),
-                                  formatDuration(b.durationMs), b.charge.toString(),
+                                  b.ratePerHour.toString(), ui::formatTimestamp(b.startedAtMs), ui::formatTimestamp(b.endedAtMs),
+                                  ui::formatDuration(b.durationMs), b.charge.toString(),
                                   b.state == QStringLiteral("running") ? tr("running") : tr("ended")});
                 page.keys.append(b.contractId);
             }
