@@ -9,6 +9,7 @@
 #include <QUrlQuery>
 
 #include <atomic>
+#include <unordered_map>
 
 namespace lendable {
 
@@ -156,6 +157,8 @@ struct Database::Private {
     bool inTransaction = false;
     // The first failure inside the open write transaction, reported by commit().
     Error transactionError;
+    // execCached(): prepared statements by SQL text.
+    std::unordered_map<QString, std::unique_ptr<QSqlQuery>> statements; // stable addresses
 };
 
 Database::Database() : d(std::make_unique<Private>()) {}
@@ -176,6 +179,7 @@ Database::~Database()
     if (!d)
         return;
     rollback();
+    d->statements.clear();
     const QString name = d->connectionName;
     d->db.close();
     // Every handle must be gone before removeDatabase(), or Qt warns that the connection
@@ -346,6 +350,39 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
     }
     if (!ok) {
         Error error = sqlError(query, sql);
+        if (d->inTransaction && !d->transactionError.isError())
+            d->transactionError = error;
+        return error;
+    }
+    return query;
+}
+
+Result<QSqlQuery *> Database::execCached(const QString &sql, const QVariantList &binds)
+{
+    // A bound on the cache, should a caller ever build SQL text from data.
+    constexpr size_t kMaxStatements = 256;
+    auto it = d->statements.find(sql);
+    if (it == d->statements.end()) {
+        if (d->statements.size() >= kMaxStatements)
+            d->statements.clear();
+        auto query = std::make_unique<QSqlQuery>(d->db);
+        query->setForwardOnly(true);
+        if (!query->prepare(sql)) {
+            Error error = sqlError(*query, sql);
+            if (d->inTransaction && !d->transactionError.isError())
+                d->transactionError = error;
+            return error;
+        }
+        it = d->statements.emplace(sql, std::move(query)).first;
+    }
+    QSqlQuery *query = it->second.get();
+    query->finish();
+    for (qsizetype i = 0; i < binds.size(); ++i)
+        query->bindValue(int(i), binds[i]);
+    if (!query->exec()) {
+        Error error = sqlError(*query, sql);
+        // A statement the server forgot (a PostgreSQL reconnect) is prepared anew next time.
+        d->statements.erase(it);
         if (d->inTransaction && !d->transactionError.isError())
             d->transactionError = error;
         return error;

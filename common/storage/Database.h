@@ -90,6 +90,11 @@ public:
     /// forward-only. Failures are StorageError, or DiskFull for SQLITE_FULL, PostgreSQL's
     /// disk_full (53100) and ENOSPC; the message carries the driver's text and the SQL.
     Result<QSqlQuery> exec(const QString &sql, const QVariantList &binds = {});
+    /// exec() with binds through a statement prepared once per connection and kept (for the
+    /// hot paths: group commits run the same few statements thousands of times a second).
+    /// The returned query is the cached one, owned by this Database: read it before the next
+    /// execCached() of the same SQL, which resets it.
+    Result<QSqlQuery *> execCached(const QString &sql, const QVariantList &binds);
 
 private:
     Database();

@@ -2,12 +2,14 @@
 
 #include "Billing.h"
 #include "LendingKey.h"
+#include "StoreWriter.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonObject>
+#include <QMutexLocker>
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSaveFile>
@@ -116,6 +118,12 @@ Result<void> MarketService::start()
         m_index.upsertLender(l, l.online && l.lastSeenMs >= realNowMs() - m_config.heartbeatTimeoutMs);
     for (const PartitionRow &p : std::as_const(all->partitions))
         m_index.upsertPartition(p);
+    Result<std::unique_ptr<StoreWriter>> writer = StoreWriter::start(m_databaseUrl, m_store.get());
+    if (!writer) {
+        m_store.reset();
+        return writer.error();
+    }
+    m_writer = std::move(writer).value();
     m_loaded = Watermarks{all->maxLenderRev, all->maxPartitionRev, all->maxContractRev};
     m_syncHistory.clear();
     m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
@@ -155,7 +163,8 @@ void MarketService::shutdown()
     m_maintenance.stop();
     if (!m_store)
         return;
-    flushContracts(); // requests already accepted are answered, not dropped
+    settleWrites(); // requests already accepted are answered, not dropped
+    m_writer.reset();
     // Our lenders' offers must not stay on offer in other processes until they time out.
     const QStringList local = m_lenders.keys();
     for (const QString &id : local) {
@@ -508,71 +517,20 @@ void MarketService::onRegister(const RegisterPartition &req, const Ctx &ctx)
     scheduleFlush();
 }
 
-void MarketService::commitRegistrations(const QList<PendingRegistration> &regs)
+void MarketService::settleWrites()
 {
-    QList<Result<PartitionRow>> rows;
-    Error batchError;
-    {
-        WriteTransaction tx(m_store->database());
-        if (!tx.ok()) {
-            batchError = tx.error();
-        } else {
-            const qint64 t = realNowMs();
-            for (const PendingRegistration &r : regs)
-                rows.append(m_store->registerInTransaction(r.lenderId, r.request, t));
-            // Nothing is acknowledged before this commit returns.
-            if (auto committed = tx.commit(); !committed)
-                batchError = committed.error();
-        }
-    }
-    if (batchError.isError()) {
-        // A statement failed (and took the transaction with it) or the commit did: one
-        // transaction per registration, so that only the bad one fails.
-        if (regs.size() > 1) {
-            for (const PendingRegistration &r : regs)
-                commitRegistrations({r});
-            return;
-        }
-        const PendingRegistration &r = regs.constFirst();
-        r.ctx.fail(rows.isEmpty() || rows.constFirst() ? batchError : rows.constFirst().error());
-        recordTiming(static_cast<quint32>(MessageType::RegisterPartition), r.receivedNs);
+    // A lender's later request about a partition must not overtake its registration, nor a
+    // shutdown the requests already accepted: submit what waits, and wait for all of it.
+    if (!m_writer)
         return;
-    }
-    QSet<QString> lendersSeen;
-    for (qsizetype i = 0; i < regs.size(); ++i) {
-        const PendingRegistration &r = regs[i];
-        if (!rows[i]) {
-            r.ctx.fail(rows[i].error());
-            recordTiming(static_cast<quint32>(MessageType::RegisterPartition), r.receivedNs);
-            continue;
-        }
-        if (!lendersSeen.contains(r.lenderId)) {
-            lendersSeen.insert(r.lenderId);
-            LenderRow lender;
-            lender.id = r.lenderId;
-            lender.name = r.request.lenderName;
-            lender.address = r.request.agentAddress;
-            Result<std::optional<LenderRow>> stored = m_store->lender(r.lenderId);
-            if (stored && stored->has_value())
-                lender = **stored;
-            m_index.upsertLender(lender, m_lenders.value(r.lenderId).online);
-        }
-        m_index.upsertPartition(*rows[i]);
-        r.ctx.reply(PartitionRegistered{.partitionId = rows[i]->partitionId, .offerId = rows[i]->offerId});
-        recordTiming(static_cast<quint32>(MessageType::RegisterPartition), r.receivedNs);
-    }
-}
-
-void MarketService::commitPendingRegistrations()
-{
-    // A lender's later request about a partition must not overtake its registration.
-    if (!m_pendingRegistrations.isEmpty() && m_store)
-        commitRegistrations(std::exchange(m_pendingRegistrations, {}));
+    submitPending();
+    m_writer->waitIdle();
+    processCompletions();
 }
 
 Result<PartitionRegistered> MarketService::onAlter(const AlterPartition &req, const Ctx &ctx)
 {
-    commitPendingRegistrations();
+    settleWrites();
     if (auto valid = validateConditions(req.conditions); !valid)
         return valid.error();
     Result<PartitionRow> row = m_store->alterPartition(ctx.peerId(), req.partitionId, req.conditions);
@@ -584,7 +542,7 @@ Result<PartitionRegistered> MarketService::onAlter(const AlterPartition &req, co
 
 Result<Ack> MarketService::onWithdraw(const WithdrawPartition &req, const Ctx &ctx)
 {
-    commitPendingRegistrations();
+    settleWrites();
     Result<PartitionRow> row = m_store->withdrawPartition(ctx.peerId(), req.partitionId);
     if (!row)
         return row.error();
@@ -636,7 +594,7 @@ Result<KeyVerdict> MarketService::onVerifyKey(const VerifyKey &req, const Ctx &c
 
 Result<Ack> MarketService::onPartitionLost(const PartitionLost &req, const Ctx &ctx)
 {
-    commitPendingRegistrations();
+    settleWrites();
     qCInfo(lcMarket) << "lender" << ctx.peerId() << "lost partition" << req.partitionId << ":" << req.reason;
     Result<std::optional<ContractRow>> running = m_store->runningContract(ctx.peerId(), req.partitionId);
     if (!running)
@@ -758,20 +716,6 @@ Result<OfferPage> MarketService::onSearch(const SearchOffers &req, const Ctx &)
     return m_index.search(*query);
 }
 
-Result<protocol::Receipt> MarketService::receiptFor(const ContractRow &c) const
-{
-    Receipt r;
-    r.contractId = c.id;
-    r.borrowerId = c.borrowerId;
-    r.lenderId = c.lenderId;
-    r.partitionId = c.partitionId;
-    r.ratePerHour = c.ratePerHour;
-    r.startedAtMs = c.startedAtMs;
-    r.endedAtMs = c.endedAtMs;
-    r.charge = c.bill.charge;
-    return signReceipt(r, m_identity);
-}
-
 void MarketService::onBorrow(const Borrow &req, const Ctx &ctx)
 {
     PendingBorrow pending{ctx, m_dispatchStartNs, ctx.peerId(), {}, req.offerId.isEmpty()};
@@ -811,8 +755,8 @@ void MarketService::scheduleFlush()
         return;
     m_flushScheduled = true;
     // After the requests already read from the sockets have been queued: one commit (one
-    // fsync) then acknowledges all of them. Under load the queue fills while the previous
-    // commit syncs, which is what makes group commit pay.
+    // fsync) then acknowledges all of them. While a batch commits on the writer thread the
+    // next one fills here, which is what makes group commit pay.
     QTimer::singleShot(0, this, &MarketService::flushContracts);
 }
 
@@ -828,25 +772,177 @@ bool isRetryable(const Error &e)
             || e.message.contains(QLatin1String("database is locked")));
 }
 
+Result<Receipt> signedReceipt(const ContractRow &c, const Identity &identity)
+{
+    Receipt r;
+    r.contractId = c.id;
+    r.borrowerId = c.borrowerId;
+    r.lenderId = c.lenderId;
+    r.partitionId = c.partitionId;
+    r.ratePerHour = c.ratePerHour;
+    r.startedAtMs = c.startedAtMs;
+    r.endedAtMs = c.endedAtMs;
+    r.charge = c.bill.charge;
+    return signReceipt(r, identity);
+}
+
+// ── The write jobs: these run on the writer thread, with its store ──
+
+struct RegistrationJob {
+    QString lenderId;
+    RegisterPartition request;
+};
+struct BorrowJob {
+    QString borrowerId;
+    QStringList candidates; // offer IDs, best first
+    bool bestMatch = false;
+};
+struct EndJob {
+    QString borrowerId;
+    QString contractId;
+};
+
+QList<Result<PartitionRow>> runRegistrations(MarketStore &store, const QList<RegistrationJob> &regs, qint64 t)
+{
+    QList<Result<PartitionRow>> rows;
+    Error batchError;
+    {
+        WriteTransaction tx(store.database());
+        if (!tx.ok()) {
+            batchError = tx.error();
+        } else {
+            for (const RegistrationJob &r : regs)
+                rows.append(store.registerInTransaction(r.lenderId, r.request, t));
+            // Nothing is acknowledged before this commit returns.
+            if (auto committed = tx.commit(); !committed)
+                batchError = committed.error();
+        }
+    }
+    if (!batchError.isError())
+        return rows;
+    // A statement failed (and took the transaction with it) or the commit did: one
+    // transaction per registration, so that only the bad one fails.
+    if (regs.size() > 1) {
+        QList<Result<PartitionRow>> each;
+        for (const RegistrationJob &r : regs)
+            each.append(runRegistrations(store, {r}, t).constFirst());
+        return each;
+    }
+    return {rows.isEmpty() || rows.constFirst() ? Result<PartitionRow>(batchError) : rows.constFirst()};
+}
+
+struct LendOutcome {
+    std::optional<LendResult> lent;
+    QByteArray key;
+    Error error;
+};
+
+struct ContractOutcomes {
+    QList<LendOutcome> lends;
+    QList<Result<ContractRow>> ends;
+    QSet<QString> conflicted; // offers the service's index thought free
+};
+
+ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrows, const QList<EndJob> &ends, qint64 t,
+                              int feeBasisPoints)
+{
+    ContractOutcomes out;
+    Error batchError;
+    constexpr int kAttempts = 4;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        out = ContractOutcomes();
+        batchError = Error();
+        WriteTransaction tx(store.database());
+        if (!tx.ok()) {
+            batchError = tx.error();
+        } else {
+            for (const BorrowJob &b : borrows) {
+                LendOutcome o;
+                for (const QString &offerId : b.candidates) {
+                    o.key = generateLendingKey();
+                    Result<LendResult> r =
+                        store.lendInTransaction(offerId, b.borrowerId, randomId(u"c-"), hashLendingKey(o.key), t);
+                    if (r) {
+                        o.lent = std::move(r).value();
+                        o.error = Error();
+                        break;
+                    }
+                    o.error = r.error();
+                    if (o.error.code != ErrorCode::Conflict)
+                        break;
+                    out.conflicted.insert(offerId);
+                    if (!b.bestMatch)
+                        break;
+                }
+                out.lends.append(std::move(o));
+            }
+            for (const EndJob &e : ends)
+                out.ends.append(store.endInTransaction(e.contractId, e.borrowerId, QStringLiteral("borrower"), t,
+                                                       feeBasisPoints));
+            // Nothing is acknowledged before this commit returns (S48, S61).
+            if (auto committed = tx.commit(); !committed)
+                batchError = committed.error();
+        }
+        if (!batchError.isError() || !isRetryable(batchError))
+            break;
+        qCDebug(lcMarket) << "contract batch of" << borrows.size() + ends.size() << "retried:" << batchError;
+    }
+    if (!batchError.isError())
+        return out;
+
+    if (isRetryable(batchError) && borrows.size() + ends.size() > 1) {
+        // Still contended: one transaction per request, so that each can get through.
+        ContractOutcomes each;
+        for (const BorrowJob &b : borrows) {
+            ContractOutcomes one = runContracts(store, {b}, {}, t, feeBasisPoints);
+            each.lends.append(one.lends.constFirst());
+            each.conflicted.unite(one.conflicted);
+        }
+        for (const EndJob &e : ends)
+            each.ends.append(runContracts(store, {}, {e}, t, feeBasisPoints).ends.constFirst());
+        return each;
+    }
+    // Nothing of the batch was committed: every request fails, with its own refusal if it
+    // had one, or with the batch's error.
+    for (qsizetype i = 0; i < borrows.size(); ++i) {
+        if (i >= out.lends.size())
+            out.lends.append(LendOutcome{});
+        LendOutcome &o = out.lends[i];
+        if (o.lent || !o.error.isError())
+            o.error = batchError;
+        o.lent.reset();
+    }
+    for (qsizetype i = 0; i < ends.size(); ++i) {
+        if (i >= out.ends.size())
+            out.ends.append(Result<ContractRow>(batchError));
+        else if (out.ends[i])
+            out.ends[i] = Result<ContractRow>(batchError);
+    }
+    return out;
+}
+
 } // namespace
 
 void MarketService::flushContracts()
 {
     m_flushScheduled = false;
+    // One batch at a time: what arrives while it commits waits for the next, so a batch
+    // holds everything that came in during one fsync.
+    if (m_writesInFlight > 0)
+        return;
+    submitPending();
+}
+
+void MarketService::submitPending()
+{
+    if (m_pendingRegistrations.isEmpty() && m_pendingBorrows.isEmpty() && m_pendingEnds.isEmpty())
+        return;
     QList<PendingRegistration> regs = std::exchange(m_pendingRegistrations, {});
     QList<PendingBorrow> borrows = std::exchange(m_pendingBorrows, {});
     QList<PendingEnd> ends = std::exchange(m_pendingEnds, {});
-    if (!regs.isEmpty()) {
-        if (m_store) {
-            commitRegistrations(regs);
-        } else {
-            for (const PendingRegistration &r : std::as_const(regs))
-                r.ctx.fail(ErrorCode::Unsupported, tr("the market is shutting down"));
-        }
-    }
-    if (borrows.isEmpty() && ends.isEmpty())
-        return;
-    if (!m_store) {
+    if (!m_store || !m_writer) {
+        for (const PendingRegistration &r : std::as_const(regs))
+            r.ctx.fail(ErrorCode::Unsupported, tr("the market is shutting down"));
         for (const PendingBorrow &b : std::as_const(borrows))
             b.ctx.fail(ErrorCode::Unsupported, tr("the market is shutting down"));
         for (const PendingEnd &e : std::as_const(ends))
@@ -858,128 +954,164 @@ void MarketService::flushContracts()
     std::sort(borrows.begin(), borrows.end(),
               [](const PendingBorrow &a, const PendingBorrow &b) { return a.candidates.value(0) < b.candidates.value(0); });
     std::sort(ends.begin(), ends.end(), [](const PendingEnd &a, const PendingEnd &b) { return a.contractId < b.contractId; });
-    commitBatch(borrows, ends);
-}
 
-void MarketService::commitBatch(const QList<PendingBorrow> &borrows, const QList<PendingEnd> &ends)
-{
-    struct Outcome {
-        std::optional<LendResult> lent;
-        QByteArray key;
-        Error error;
-    };
-    QList<Outcome> lendOutcomes;
-    QList<Result<ContractRow>> endOutcomes;
-    QSet<QString> conflicted;
-    Error batchError;
-    constexpr int kAttempts = 4;
-    for (int attempt = 0; attempt < kAttempts; ++attempt) {
-        lendOutcomes.clear();
-        endOutcomes.clear();
-        conflicted.clear();
-        batchError = Error();
-        WriteTransaction tx(m_store->database());
-        if (!tx.ok()) {
-            batchError = tx.error();
-        } else {
-            const qint64 t = now();
-            for (const PendingBorrow &b : borrows) {
-                Outcome o;
-                for (const QString &offerId : b.candidates) {
-                    o.key = generateLendingKey();
-                    Result<LendResult> r =
-                        m_store->lendInTransaction(offerId, b.borrowerId, randomId(u"c-"), hashLendingKey(o.key), t);
-                    if (r) {
-                        o.lent = std::move(r).value();
-                        o.error = Error();
-                        break;
-                    }
-                    o.error = r.error();
-                    if (o.error.code != ErrorCode::Conflict)
-                        break;
-                    conflicted.insert(offerId);
-                    if (!b.bestMatch)
-                        break;
+    // The job gets copies of what it needs; the request contexts stay on this thread.
+    QList<RegistrationJob> regJobs;
+    regJobs.reserve(regs.size());
+    for (const PendingRegistration &r : std::as_const(regs))
+        regJobs.append(RegistrationJob{r.lenderId, r.request});
+    QList<BorrowJob> borrowJobs;
+    borrowJobs.reserve(borrows.size());
+    for (const PendingBorrow &b : std::as_const(borrows))
+        borrowJobs.append(BorrowJob{b.borrowerId, b.candidates, b.bestMatch});
+    QList<EndJob> endJobs;
+    endJobs.reserve(ends.size());
+    for (const PendingEnd &e : std::as_const(ends))
+        endJobs.append(EndJob{e.borrowerId, e.contractId});
+
+    const qint64 contractNow = now();
+    const qint64 realNow = realNowMs();
+    const int fee = m_config.feeBasisPoints;
+    const Identity identity = m_identity;
+    ++m_writesInFlight;
+    m_writer->submit([this, regs, borrows, ends, regJobs, borrowJobs, endJobs, contractNow, realNow, fee,
+                      identity](MarketStore &store) {
+        auto batch = std::make_shared<WriteBatch>();
+        batch->registrations = regs;
+        batch->borrows = borrows;
+        batch->ends = ends;
+        if (!regJobs.isEmpty())
+            batch->registered = runRegistrations(store, regJobs, realNow);
+        if (!borrowJobs.isEmpty() || !endJobs.isEmpty()) {
+            ContractOutcomes outcomes = runContracts(store, borrowJobs, endJobs, contractNow, fee);
+            for (LendOutcome &o : outcomes.lends) {
+                BorrowOutcome b{std::move(o.lent), std::move(o.key), std::move(o.error), {}};
+                // Signing is CPU work: done here, beside the next batch's reads of the sockets.
+                if (b.lent) {
+                    Result<Receipt> receipt = signedReceipt(b.lent->contract, identity);
+                    if (receipt)
+                        b.receipt = *receipt;
+                    else
+                        qCWarning(lcMarket) << "could not sign the start receipt of" << b.lent->contract.id
+                                            << receipt.error();
                 }
-                lendOutcomes.append(std::move(o));
+                batch->lent.append(std::move(b));
             }
-            for (const PendingEnd &p : ends)
-                endOutcomes.append(m_store->endInTransaction(p.contractId, p.borrowerId, QStringLiteral("borrower"), t,
-                                                             m_config.feeBasisPoints));
-            // Nothing is acknowledged before this commit returns (S48, S61).
-            if (auto committed = tx.commit(); !committed)
-                batchError = committed.error();
+            for (Result<ContractRow> &e : outcomes.ends) {
+                EndOutcome out{std::move(e), {}};
+                if (out.ended) {
+                    Result<Receipt> receipt = signedReceipt(*out.ended, identity);
+                    if (receipt)
+                        out.receipt = *receipt;
+                    else
+                        out.ended = Result<ContractRow>(receipt.error());
+                }
+                batch->ended.append(std::move(out));
+            }
+            // The service's index was stale about these: what the database says now.
+            for (const QString &offerId : std::as_const(outcomes.conflicted)) {
+                Result<std::optional<PartitionRow>> p = store.partitionByOffer(offerId);
+                if (p && p->has_value())
+                    batch->refreshed.append(**p);
+            }
         }
-        if (!batchError.isError() || !isRetryable(batchError))
-            break;
-        qCDebug(lcMarket) << "contract batch of" << borrows.size() + ends.size() << "retried:" << batchError;
-    }
-
-    if (batchError.isError()) {
-        if (isRetryable(batchError) && borrows.size() + ends.size() > 1) {
-            // Still contended: one transaction per request, so that each can get through.
-            for (const PendingBorrow &b : borrows)
-                commitBatch({b}, {});
-            for (const PendingEnd &e : ends)
-                commitBatch({}, {e});
-            return;
+        // Lenders whose rows the batch changed (a registration, or the reliability an end moves).
+        QSet<QString> lenderIds;
+        for (qsizetype i = 0; i < batch->registered.size(); ++i) {
+            if (batch->registered[i])
+                lenderIds.insert(regJobs[i].lenderId);
         }
-        for (qsizetype i = 0; i < borrows.size(); ++i)
-            borrows[i].ctx.fail(i < lendOutcomes.size() && !lendOutcomes[i].lent && lendOutcomes[i].error.isError()
-                                    ? lendOutcomes[i].error
-                                    : batchError);
-        for (qsizetype i = 0; i < ends.size(); ++i)
-            ends[i].ctx.fail(i < endOutcomes.size() && !endOutcomes[i] ? endOutcomes[i].error() : batchError);
-        recordBatchTimings(borrows, ends);
-        return;
-    }
-
-    for (qsizetype i = 0; i < borrows.size(); ++i) {
-        if (lendOutcomes[i].lent)
-            afterLent(*lendOutcomes[i].lent, lendOutcomes[i].key, borrows[i].ctx);
-        else
-            borrows[i].ctx.fail(lendOutcomes[i].error);
-    }
-    for (qsizetype i = 0; i < ends.size(); ++i) {
-        if (!endOutcomes[i]) {
-            ends[i].ctx.fail(endOutcomes[i].error());
-            continue;
+        for (const EndOutcome &e : std::as_const(batch->ended)) {
+            if (e.ended)
+                lenderIds.insert(e.ended->lenderId);
         }
-        const ContractRow &ended = *endOutcomes[i];
-        afterEnded(ended);
-        Result<Receipt> receipt = receiptFor(ended);
-        if (!receipt) {
-            ends[i].ctx.fail(receipt.error());
-            continue;
+        for (const QString &id : std::as_const(lenderIds)) {
+            Result<std::optional<LenderRow>> row = store.lender(id);
+            if (row && row->has_value())
+                batch->lenders.insert(id, **row);
         }
-        ends[i].ctx.reply(ContractClosed{.contractId = ended.id,
-                                         .durationMs = ended.bill.durationMs,
-                                         .charge = ended.bill.charge,
-                                         .receipt = *receipt});
-    }
-    recordBatchTimings(borrows, ends);
-    // The index was stale about these: learn from the database.
-    for (const QString &offerId : std::as_const(conflicted)) {
-        Result<std::optional<PartitionRow>> p = m_store->partitionByOffer(offerId);
-        if (p && p->has_value())
-            m_index.upsertPartition(**p);
-    }
+        completeOnServiceThread([this, batch] { applyBatch(*batch); });
+    });
 }
 
-void MarketService::recordBatchTimings(const QList<PendingBorrow> &borrows, const QList<PendingEnd> &ends)
+void MarketService::completeOnServiceThread(std::function<void()> completion)
 {
-    for (const PendingBorrow &b : borrows)
-        recordTiming(static_cast<quint32>(MessageType::Borrow), b.receivedNs);
-    for (const PendingEnd &e : ends)
-        recordTiming(static_cast<quint32>(MessageType::EndContract), e.receivedNs);
+    bool wake = false;
+    {
+        QMutexLocker lock(&m_completionMutex);
+        wake = m_completions.empty();
+        m_completions.push_back(std::move(completion));
+    }
+    if (wake)
+        QMetaObject::invokeMethod(this, &MarketService::processCompletions, Qt::QueuedConnection);
 }
 
-void MarketService::afterLent(const LendResult &r, const QByteArray &key, const Ctx &ctx)
+void MarketService::processCompletions()
+{
+    std::deque<std::function<void()>> done;
+    {
+        QMutexLocker lock(&m_completionMutex);
+        done.swap(m_completions);
+    }
+    for (const std::function<void()> &completion : done)
+        completion();
+}
+
+void MarketService::applyBatch(const WriteBatch &batch)
+{
+    --m_writesInFlight;
+    const auto lenderRow = [&](const QString &id) -> std::optional<LenderRow> {
+        const auto it = batch.lenders.constFind(id);
+        return it == batch.lenders.cend() ? std::nullopt : std::optional<LenderRow>(*it);
+    };
+
+    for (qsizetype i = 0; i < batch.registrations.size(); ++i) {
+        const PendingRegistration &r = batch.registrations[i];
+        const Result<PartitionRow> &row = batch.registered[i];
+        if (!row) {
+            r.ctx.fail(row.error());
+        } else {
+            if (std::optional<LenderRow> lender = lenderRow(r.lenderId))
+                m_index.upsertLender(*lender, m_lenders.value(r.lenderId).online);
+            m_index.upsertPartition(*row);
+            r.ctx.reply(PartitionRegistered{.partitionId = row->partitionId, .offerId = row->offerId});
+        }
+        recordTiming(static_cast<quint32>(MessageType::RegisterPartition), r.receivedNs);
+    }
+    for (const PartitionRow &p : batch.refreshed)
+        m_index.upsertPartition(p);
+    for (qsizetype i = 0; i < batch.borrows.size(); ++i) {
+        const BorrowOutcome &o = batch.lent[i];
+        if (o.lent)
+            afterLent(*o.lent, o.key, o.receipt, batch.borrows[i].ctx);
+        else
+            batch.borrows[i].ctx.fail(o.error);
+        recordTiming(static_cast<quint32>(MessageType::Borrow), batch.borrows[i].receivedNs);
+    }
+    for (qsizetype i = 0; i < batch.ends.size(); ++i) {
+        const EndOutcome &o = batch.ended[i];
+        const Ctx &ctx = batch.ends[i].ctx;
+        if (!o.ended) {
+            ctx.fail(o.ended.error());
+        } else {
+            const ContractRow &ended = *o.ended;
+            afterEnded(ended, lenderRow(ended.lenderId));
+            ctx.reply(ContractClosed{.contractId = ended.id,
+                                     .durationMs = ended.bill.durationMs,
+                                     .charge = ended.bill.charge,
+                                     .receipt = o.receipt});
+        }
+        recordTiming(static_cast<quint32>(MessageType::EndContract), batch.ends[i].receivedNs);
+    }
+    // What arrived during this commit is the next batch.
+    if (m_writesInFlight == 0)
+        submitPending();
+}
+
+void MarketService::afterLent(const LendResult &r, const QByteArray &key, const std::optional<Receipt> &receipt,
+                              const Ctx &ctx)
 {
     m_index.setLent(r.contract.offerId, true);
-    Result<Receipt> receipt = receiptFor(r.contract);
-    if (!receipt)
-        qCWarning(lcMarket) << "could not sign the start receipt of" << r.contract.id << receipt.error();
     notifyStarted(r.contract);
     emit contractStarted(r.contract.id, r.contract.lenderId, r.contract.borrowerId);
     ContractGranted granted;
@@ -1000,13 +1132,17 @@ void MarketService::afterLent(const LendResult &r, const QByteArray &key, const 
     ctx.reply(granted);
 }
 
-void MarketService::afterEnded(const ContractRow &ended)
+void MarketService::afterEnded(const ContractRow &ended, std::optional<LenderRow> lender)
 {
     m_index.setLent(ended.offerId, false);
     // Every end moves the lender's reliability (completed versus lost contracts).
-    Result<std::optional<LenderRow>> lender = m_store->lender(ended.lenderId);
-    if (lender && lender->has_value())
-        m_index.upsertLender(**lender, m_index.isLenderOnline(ended.lenderId));
+    if (!lender) {
+        Result<std::optional<LenderRow>> stored = m_store->lender(ended.lenderId);
+        if (stored && stored->has_value())
+            lender = **stored;
+    }
+    if (lender)
+        m_index.upsertLender(*lender, m_index.isLenderOnline(ended.lenderId));
     notifyEnded(ended);
     emit contractEnded(ended.id, ended.endReason);
 }

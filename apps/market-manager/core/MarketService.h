@@ -14,6 +14,7 @@
 
 #include <QElapsedTimer>
 #include <QHostAddress>
+#include <QMutex>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -23,6 +24,8 @@
 #include <memory>
 
 namespace lendable::market {
+
+class StoreWriter;
 
 struct MarketConfig {
     /// Market fee in basis points of each charge (1000 = 10 %).
@@ -129,24 +132,49 @@ private:
         QString contractId;
     };
 
+    struct BorrowOutcome {
+        std::optional<LendResult> lent;
+        QByteArray key;
+        Error error;
+        std::optional<protocol::Receipt> receipt;
+    };
+    struct EndOutcome {
+        Result<ContractRow> ended;
+        protocol::Receipt receipt;
+    };
+    // One group commit: the requests (their contexts stay on the service thread) and what
+    // the writer thread made of them, index for index.
+    struct WriteBatch {
+        QList<PendingRegistration> registrations;
+        QList<PendingBorrow> borrows;
+        QList<PendingEnd> ends;
+        QList<Result<PartitionRow>> registered;
+        QList<BorrowOutcome> lent;
+        QList<EndOutcome> ended;
+        QList<PartitionRow> refreshed;      // offers the index thought free
+        QHash<QString, LenderRow> lenders;  // lender rows the batch changed
+    };
+
     template <typename Req, typename Reply>
     void serve(const QStringList &roles, Result<Reply> (MarketService::*handler)(const Req &, const Ctx &));
     template <typename Req>
     void serveAsync(const QStringList &roles, void (MarketService::*handler)(const Req &, const Ctx &));
     void scheduleFlush();
     void flushContracts();
-    void commitBatch(const QList<PendingBorrow> &borrows, const QList<PendingEnd> &ends);
-    void commitRegistrations(const QList<PendingRegistration> &regs);
-    void commitPendingRegistrations();
-    void afterLent(const LendResult &lent, const QByteArray &key, const Ctx &ctx);
-    void afterEnded(const ContractRow &ended);
+    void submitPending();
+    void settleWrites();
+    void completeOnServiceThread(std::function<void()> completion);
+    void processCompletions();
+    void applyBatch(const WriteBatch &batch);
+    void afterLent(const LendResult &lent, const QByteArray &key, const std::optional<protocol::Receipt> &receipt,
+                   const Ctx &ctx);
+    void afterEnded(const ContractRow &ended, std::optional<LenderRow> lender = std::nullopt);
     void registerHandlers();
     Result<void> admit(const QString &peerId, const QString &role) const;
     void onChannelEstablished(protocol::Channel *channel);
     void onChannelClosed(protocol::Channel *channel);
     void dispatchTimed(protocol::Channel *channel, const protocol::Envelope &envelope);
     void recordTiming(quint32 type, qint64 receivedNs);
-    void recordBatchTimings(const QList<PendingBorrow> &borrows, const QList<PendingEnd> &ends);
     void lenderSeen(const QString &lenderId, protocol::Channel *channel);
     void setLenderOffline(const QString &lenderId);
     void pushToLender(const QString &lenderId, const auto &message);
@@ -157,7 +185,6 @@ private:
     void checkHeartbeats();
     void endExpiredContracts();
     void syncFromDatabase();
-    Result<protocol::Receipt> receiptFor(const ContractRow &contract) const;
     QString imagePath(const QString &sha256) const;
 
     // lender agent
@@ -186,7 +213,11 @@ private:
     Identity m_identity;
     QString m_databaseUrl;
     MarketConfig m_config;
-    std::unique_ptr<MarketStore> m_store;
+    std::unique_ptr<MarketStore> m_store;   // this thread's connection: reads, rare writes
+    std::unique_ptr<StoreWriter> m_writer;  // group commits, on a thread of their own
+    int m_writesInFlight = 0;
+    QMutex m_completionMutex;
+    std::deque<std::function<void()>> m_completions; // posted by the writer thread
     OfferIndex m_index;
     protocol::Dispatcher m_dispatcher; // outlives the server's channels, which call into it
     protocol::Server m_server;

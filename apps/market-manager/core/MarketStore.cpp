@@ -268,36 +268,57 @@ QString MarketStore::nextRev(const QString &table) const
     return QStringLiteral("(SELECT COALESCE(MAX(rev), 0) + 1 FROM %1)").arg(table);
 }
 
-Result<QList<PartitionRow>> MarketStore::selectPartitions(const QString &where, const QVariantList &binds)
+Result<QSqlQuery *> MarketStore::runSelect(const QString &sql, const QVariantList &binds, bool cached,
+                                           std::optional<QSqlQuery> &owned)
 {
-    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + kPartitionColumns + QStringLiteral(" FROM partitions ") + where, binds);
+    if (cached)
+        return m_db.execCached(sql, binds);
+    Result<QSqlQuery> q = m_db.exec(sql, binds);
+    if (!q)
+        return q.error();
+    owned.emplace(std::move(q).value());
+    return &*owned;
+}
+
+Result<QList<PartitionRow>> MarketStore::selectPartitions(const QString &where, const QVariantList &binds, bool cached)
+{
+    const QString sql = QStringLiteral("SELECT ") + kPartitionColumns + QStringLiteral(" FROM partitions ") + where;
+    std::optional<QSqlQuery> owned;
+    Result<QSqlQuery *> q = runSelect(sql, binds, cached, owned);
     if (!q)
         return q.error();
     QList<PartitionRow> rows;
-    while (q->next())
-        rows.append(partitionFrom(*q));
+    while ((*q)->next())
+        rows.append(partitionFrom(**q));
+    (*q)->finish(); // a cached statement must not hold its result set (PostgreSQL keeps it in memory)
     return rows;
 }
 
-Result<QList<ContractRow>> MarketStore::selectContracts(const QString &where, const QVariantList &binds)
+Result<QList<ContractRow>> MarketStore::selectContracts(const QString &where, const QVariantList &binds, bool cached)
 {
-    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + kContractColumns + kContractFrom + where, binds);
+    const QString sql = QStringLiteral("SELECT ") + kContractColumns + kContractFrom + where;
+    std::optional<QSqlQuery> owned;
+    Result<QSqlQuery *> q = runSelect(sql, binds, cached, owned);
     if (!q)
         return q.error();
     QList<ContractRow> rows;
-    while (q->next())
-        rows.append(contractFrom(*q));
+    while ((*q)->next())
+        rows.append(contractFrom(**q));
+    (*q)->finish(); // a cached statement must not hold its result set (PostgreSQL keeps it in memory)
     return rows;
 }
 
-Result<QList<LenderRow>> MarketStore::selectLenders(const QString &where, const QVariantList &binds)
+Result<QList<LenderRow>> MarketStore::selectLenders(const QString &where, const QVariantList &binds, bool cached)
 {
-    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + kLenderColumns + QStringLiteral(" FROM lenders ") + where, binds);
+    const QString sql = QStringLiteral("SELECT ") + kLenderColumns + QStringLiteral(" FROM lenders ") + where;
+    std::optional<QSqlQuery> owned;
+    Result<QSqlQuery *> q = runSelect(sql, binds, cached, owned);
     if (!q)
         return q.error();
     QList<LenderRow> rows;
-    while (q->next())
-        rows.append(lenderFrom(*q));
+    while ((*q)->next())
+        rows.append(lenderFrom(**q));
+    (*q)->finish(); // a cached statement must not hold its result set (PostgreSQL keeps it in memory)
     return rows;
 }
 
@@ -305,7 +326,7 @@ Result<QList<LenderRow>> MarketStore::selectLenders(const QString &where, const 
 
 Result<void> MarketStore::upsertLender(const QString &lenderId, const QString &name, const QString &address, qint64 nowMs)
 {
-    Result<QSqlQuery> q = m_db.exec(
+    Result<QSqlQuery *> q = m_db.execCached(
         QStringLiteral("INSERT INTO lenders (id, name, address, online, last_seen_ms, first_seen_ms, rev) "
                        "VALUES (?, ?, ?, 1, ?, ?, %1) "
                        "ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address, online = 1, "
@@ -387,7 +408,7 @@ Result<QStringList> MarketStore::markStaleLendersOffline(qint64 cutoffMs, const 
 
 Result<std::optional<LenderRow>> MarketStore::lender(const QString &lenderId)
 {
-    Result<QList<LenderRow>> rows = selectLenders(QStringLiteral("WHERE id = ?"), {lenderId});
+    Result<QList<LenderRow>> rows = selectLenders(QStringLiteral("WHERE id = ?"), {lenderId}, true);
     if (!rows)
         return rows.error();
     if (rows->isEmpty())
@@ -399,7 +420,7 @@ Result<std::optional<LenderRow>> MarketStore::lender(const QString &lenderId)
 
 Result<std::optional<PartitionRow>> MarketStore::partitionByOffer(const QString &offerId)
 {
-    Result<QList<PartitionRow>> rows = selectPartitions(QStringLiteral("WHERE offer_id = ?"), {offerId});
+    Result<QList<PartitionRow>> rows = selectPartitions(QStringLiteral("WHERE offer_id = ?"), {offerId}, true);
     if (!rows)
         return rows.error();
     return rows->isEmpty() ? std::optional<PartitionRow>() : std::optional<PartitionRow>(rows->first());
@@ -408,7 +429,7 @@ Result<std::optional<PartitionRow>> MarketStore::partitionByOffer(const QString 
 Result<std::optional<PartitionRow>> MarketStore::partition(const QString &lenderId, const QString &partitionId)
 {
     Result<QList<PartitionRow>> rows =
-        selectPartitions(QStringLiteral("WHERE lender_id = ? AND partition_id = ?"), {lenderId, partitionId});
+        selectPartitions(QStringLiteral("WHERE lender_id = ? AND partition_id = ?"), {lenderId, partitionId}, true);
     if (!rows)
         return rows.error();
     return rows->isEmpty() ? std::optional<PartitionRow>() : std::optional<PartitionRow>(rows->first());
@@ -441,7 +462,7 @@ Result<PartitionRow> MarketStore::registerInTransaction(const QString &lenderId,
     QString offerId;
     if (!existing->has_value()) {
         offerId = randomId(u"o-");
-        Result<QSqlQuery> ins = m_db.exec(
+        Result<QSqlQuery *> ins = m_db.execCached(
             QStringLiteral("INSERT INTO partitions (offer_id, lender_id, partition_id, cpus, memory_mib, disk_mib, "
                            "os_images, rate_micros, max_duration_s, externally_referenced, budget_cpus, "
                            "budget_memory_mib, budget_disk_mib, withdrawn, registered_at_ms, rev) "
@@ -463,7 +484,7 @@ Result<PartitionRow> MarketStore::registerInTransaction(const QString &lenderId,
                                  .arg(reg.partitionId, old.contractId));
             return old;
         }
-        Result<QSqlQuery> upd = m_db.exec(
+        Result<QSqlQuery *> upd = m_db.execCached(
             QStringLiteral("UPDATE partitions SET cpus = ?, memory_mib = ?, disk_mib = ?, os_images = ?, rate_micros = ?, "
                            "max_duration_s = ?, externally_referenced = ?, budget_cpus = ?, budget_memory_mib = ?, "
                            "budget_disk_mib = ?, withdrawn = 0, rev = %1 WHERE offer_id = ? AND lending_status IS NULL")
@@ -472,7 +493,7 @@ Result<PartitionRow> MarketStore::registerInTransaction(const QString &lenderId,
              reg.externallyReferenced ? 1 : 0, r.cpus, r.memoryMib, r.diskMib, offerId});
         if (!upd)
             return upd.error();
-        if (upd->numRowsAffected() != 1)
+        if ((*upd)->numRowsAffected() != 1)
             return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "partition %1 was lent meanwhile; try again after the contract ends")
                                                   .arg(reg.partitionId));
     }
@@ -617,7 +638,7 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
     // S46: the borrower ID goes into the lending status only if the status is blank — one
     // row or none, which is what keeps a partition from being lent twice, also when several
     // market processes share the database.
-    Result<QSqlQuery> upd = m_db.exec(
+    Result<QSqlQuery *> upd = m_db.execCached(
         QStringLiteral("UPDATE partitions SET lending_status = ?, contract_id = ?, key_hash = ?, rev = %1 "
                        "WHERE offer_id = ? AND lending_status IS NULL AND withdrawn = 0 "
                        "AND lender_id IN (SELECT id FROM lenders WHERE online = 1)")
@@ -625,7 +646,7 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
         {borrowerId, contractId, keyHash, offerId});
     if (!upd)
         return upd.error();
-    const int affected = upd->numRowsAffected();
+    const int affected = (*upd)->numRowsAffected();
     Result<std::optional<PartitionRow>> row = partitionByOffer(offerId);
     if (!row)
         return row.error();
@@ -652,7 +673,7 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
     c.startedAtMs = nowMs;
     c.keyHash = keyHash;
     const QVariant expires = c.maxDurationS > 0 ? QVariant(nowMs + c.maxDurationS * 1000) : nullInt();
-    Result<QSqlQuery> ins = m_db.exec(
+    Result<QSqlQuery *> ins = m_db.execCached(
         QStringLiteral("INSERT INTO contracts (id, offer_id, borrower_id, lender_id, partition_id, rate_micros, cpus, "
                        "memory_mib, disk_mib, max_duration_s, expires_at_ms, started_at_ms, key_hash, rev) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %1)")
@@ -699,23 +720,23 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
     if (!bill)
         return bill.error();
 
-    Result<QSqlQuery> upd = m_db.exec(QStringLiteral("UPDATE contracts SET ended_at_ms = ?, end_reason = ?, rev = %1 "
+    Result<QSqlQuery *> upd = m_db.execCached(QStringLiteral("UPDATE contracts SET ended_at_ms = ?, end_reason = ?, rev = %1 "
                                                      "WHERE id = ? AND ended_at_ms IS NULL")
                                           .arg(nextRev(QStringLiteral("contracts"))),
                                       {endedAt, reason, contractId});
     if (!upd)
         return upd.error();
-    if (upd->numRowsAffected() != 1)
+    if ((*upd)->numRowsAffected() != 1)
         return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "contract %1 has already ended").arg(contractId));
     // S60: the borrower ID leaves the lending status; the key hash goes with it.
-    Result<QSqlQuery> freed = m_db.exec(
+    Result<QSqlQuery *> freed = m_db.execCached(
         QStringLiteral("UPDATE partitions SET lending_status = NULL, contract_id = NULL, key_hash = NULL, rev = %1 "
                        "WHERE offer_id = ? AND contract_id = ?")
             .arg(nextRev(QStringLiteral("partitions"))),
         {c.offerId, contractId});
     if (!freed)
         return freed.error();
-    Result<QSqlQuery> billed = m_db.exec(
+    Result<QSqlQuery *> billed = m_db.execCached(
         QStringLiteral("INSERT INTO billing (contract_id, borrower_id, lender_id, ended_at_ms, duration_ms, charge_micros, "
                        "fee_micros, payout_micros, fee_basis_points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {contractId, c.borrowerId, c.lenderId, endedAt, bill->durationMs, bill->charge.micros(), bill->fee.micros(),
@@ -723,7 +744,7 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
     if (!billed)
         return billed.error();
     const bool lost = reason == u"lost";
-    Result<QSqlQuery> counted = m_db.exec(
+    Result<QSqlQuery *> counted = m_db.execCached(
         QStringLiteral("UPDATE lenders SET contracts_ended = contracts_ended + 1, contracts_lost = contracts_lost + ?, "
                        "reliability = (100 * (contracts_ended + 1 - contracts_lost - ?)) / (contracts_ended + 1), rev = %1 "
                        "WHERE id = ?")
@@ -739,7 +760,7 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
 
 Result<std::optional<ContractRow>> MarketStore::contract(const QString &contractId)
 {
-    Result<QList<ContractRow>> rows = selectContracts(QStringLiteral("WHERE c.id = ?"), {contractId});
+    Result<QList<ContractRow>> rows = selectContracts(QStringLiteral("WHERE c.id = ?"), {contractId}, true);
     if (!rows)
         return rows.error();
     return rows->isEmpty() ? std::optional<ContractRow>() : std::optional<ContractRow>(rows->first());

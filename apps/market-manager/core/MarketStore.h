@@ -193,9 +193,13 @@ public:
 private:
     explicit MarketStore(Database db);
     QString nextRev(const QString &table) const;
-    Result<QList<PartitionRow>> selectPartitions(const QString &where, const QVariantList &binds);
-    Result<QList<ContractRow>> selectContracts(const QString &where, const QVariantList &binds);
-    Result<QList<LenderRow>> selectLenders(const QString &where, const QVariantList &binds);
+    Result<QSqlQuery *> runSelect(const QString &sql, const QVariantList &binds, bool cached,
+                                  std::optional<QSqlQuery> &owned);
+    // `cached`: through a statement prepared once (Database::execCached), for the lookups
+    // the group commits run per request; not for SQL built per call.
+    Result<QList<PartitionRow>> selectPartitions(const QString &where, const QVariantList &binds, bool cached = false);
+    Result<QList<ContractRow>> selectContracts(const QString &where, const QVariantList &binds, bool cached = false);
+    Result<QList<LenderRow>> selectLenders(const QString &where, const QVariantList &binds, bool cached = false);
 
     Database m_db;
 };
