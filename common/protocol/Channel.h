@@ -57,13 +57,14 @@ public:
     template <typename M>
     void push(const M &message)
     {
-        sendEnvelope(makeEnvelope(message, 0, false));
+        if (canSend())
+            writeFrame(encodeMessageFrame(message, 0, false));
     }
     template <typename M>
     void reply(quint64 requestId, const M &message)
     {
-        if (requestId != 0)
-            sendEnvelope(makeEnvelope(message, requestId, true));
+        if (requestId != 0 && canSend())
+            writeFrame(encodeMessageFrame(message, requestId, true));
     }
     void replyError(quint64 requestId, const Error &error);
 
@@ -150,6 +151,7 @@ private:
     };
 
     void sendEnvelope(const Envelope &envelope);
+    bool canSend() const { return !m_closed && m_transportReady; }
     void requestEnvelope(Envelope envelope, QObject *context, std::function<void(Result<Envelope>)> callback,
                          int timeoutMs);
     void handleEnvelope(Envelope envelope);

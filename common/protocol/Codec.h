@@ -2,6 +2,12 @@
 // Schema-driven CBOR codec. Every payload struct lists its fields once, with a comment
 // string, in `static constexpr auto fields()`; encoding, decoding, the round-trip tests and
 // docs/protocol.md all come from that one list.
+//
+// Two encoders, one wire format: encodeSchema() builds a QCborMap (for code that wants a
+// value), writeSchema() streams the same bytes straight into a QCborStreamWriter, without
+// building the tree: the hot replies (a page of offers) are encoded that way
+// (encodeMessageFrame() in Registry.h); a test checks both give identical bytes for every
+// message.
 
 #include "model/Money.h"
 #include "model/Resources.h"
@@ -9,6 +15,7 @@
 
 #include <QCborArray>
 #include <QCborMap>
+#include <QCborStreamWriter>
 #include <QCborValue>
 #include <QList>
 #include <QString>
@@ -50,6 +57,7 @@ concept Encodable = requires(const T &v, const QCborValue &c, T &out) {
 template <>
 struct CborTraits<bool> {
     static QCborValue encode(bool v) { return QCborValue(v); }
+    static void write(QCborStreamWriter &w, bool v) { w.append(v); }
     static bool decode(const QCborValue &c, bool &out)
     {
         if (!c.isBool())
@@ -65,6 +73,7 @@ template <typename Int>
     requires(std::is_integral_v<Int> && !std::is_same_v<Int, bool>)
 struct CborTraits<Int> {
     static QCborValue encode(Int v) { return QCborValue(static_cast<qint64>(v)); }
+    static void write(QCborStreamWriter &w, Int v) { w.append(static_cast<qint64>(v)); }
     static bool decode(const QCborValue &c, Int &out)
     {
         if (!c.isInteger())
@@ -84,6 +93,7 @@ struct CborTraits<Int> {
 template <>
 struct CborTraits<QString> {
     static QCborValue encode(const QString &v) { return QCborValue(v); }
+    static void write(QCborStreamWriter &w, const QString &v) { w.append(QStringView(v)); }
     static bool decode(const QCborValue &c, QString &out)
     {
         if (!c.isString())
@@ -98,6 +108,7 @@ struct CborTraits<QString> {
 template <>
 struct CborTraits<QByteArray> {
     static QCborValue encode(const QByteArray &v) { return QCborValue(v); }
+    static void write(QCborStreamWriter &w, const QByteArray &v) { w.append(v); }
     static bool decode(const QCborValue &c, QByteArray &out)
     {
         if (!c.isByteArray())
@@ -112,6 +123,7 @@ struct CborTraits<QByteArray> {
 template <>
 struct CborTraits<Money> {
     static QCborValue encode(Money v) { return QCborValue(v.micros()); }
+    static void write(QCborStreamWriter &w, Money v) { w.append(v.micros()); }
     static bool decode(const QCborValue &c, Money &out)
     {
         if (!c.isInteger())
@@ -132,6 +144,13 @@ struct CborTraits<QStringList> {
             a.append(s);
         return a;
     }
+    static void write(QCborStreamWriter &w, const QStringList &v)
+    {
+        w.startArray(quint64(v.size()));
+        for (const QString &s : v)
+            w.append(QStringView(s));
+        w.endArray();
+    }
     static bool decode(const QCborValue &c, QStringList &out)
     {
         if (!c.isArray())
@@ -151,6 +170,7 @@ struct CborTraits<QStringList> {
 template <>
 struct CborTraits<QCborMap> {
     static QCborValue encode(const QCborMap &v) { return v; }
+    static void write(QCborStreamWriter &w, const QCborMap &v) { v.toCborValue().toCbor(w); }
     static bool decode(const QCborValue &c, QCborMap &out)
     {
         if (!c.isMap())
@@ -169,6 +189,17 @@ struct CborTraits<Resources> {
         return QCborMap{{QStringLiteral("cpus"), v.cpus},
                         {QStringLiteral("memoryMib"), v.memoryMib},
                         {QStringLiteral("diskMib"), v.diskMib}};
+    }
+    static void write(QCborStreamWriter &w, const Resources &v)
+    {
+        w.startMap(3);
+        w.append(QLatin1StringView("cpus"));
+        w.append(qint64(v.cpus));
+        w.append(QLatin1StringView("memoryMib"));
+        w.append(qint64(v.memoryMib));
+        w.append(QLatin1StringView("diskMib"));
+        w.append(qint64(v.diskMib));
+        w.endMap();
     }
     static bool decode(const QCborValue &c, Resources &out)
     {
@@ -194,6 +225,8 @@ struct CborTraits<Resources> {
 template <Schema T>
 QCborMap encodeSchema(const T &value);
 template <Schema T>
+void writeSchema(QCborStreamWriter &w, const T &value);
+template <Schema T>
 Result<T> decodeSchema(const QCborMap &map);
 template <Schema T>
 T sampleSchema();
@@ -201,6 +234,7 @@ T sampleSchema();
 template <Schema T>
 struct CborTraits<T> {
     static QCborValue encode(const T &v) { return encodeSchema(v); }
+    static void write(QCborStreamWriter &w, const T &v) { writeSchema(w, v); }
     static bool decode(const QCborValue &c, T &out)
     {
         if (!c.isMap())
@@ -223,6 +257,13 @@ struct CborTraits<QList<E>> {
         for (const E &e : v)
             a.append(CborTraits<E>::encode(e));
         return a;
+    }
+    static void write(QCborStreamWriter &w, const QList<E> &v)
+    {
+        w.startArray(quint64(v.size()));
+        for (const E &e : v)
+            CborTraits<E>::write(w, e);
+        w.endArray();
     }
     static bool decode(const QCborValue &c, QList<E> &out)
     {
@@ -253,6 +294,13 @@ struct CborTraits<std::optional<E>> {
     static QCborValue encode(const std::optional<E> &v)
     {
         return v ? CborTraits<E>::encode(*v) : QCborValue(QCborValue::Null);
+    }
+    static void write(QCborStreamWriter &w, const std::optional<E> &v)
+    {
+        if (v)
+            CborTraits<E>::write(w, *v);
+        else
+            w.append(nullptr);
     }
     static bool decode(const QCborValue &c, std::optional<E> &out)
     {
@@ -291,6 +339,46 @@ QCborMap encodeSchema(const T &value)
         },
         T::fields());
     return map;
+}
+
+/// writeSchema(): encodeSchema()'s bytes, streamed (same keys, same order, same omissions).
+template <Schema T>
+void writeSchema(QCborStreamWriter &w, const T &value)
+{
+    quint64 present = 0;
+    std::apply(
+        [&](const auto &...f) {
+            (
+                [&] {
+                    const auto &member = value.*(f.member);
+                    using M = std::remove_cvref_t<decltype(member)>;
+                    if constexpr (IsOptional<M>::value) {
+                        if (!member)
+                            return;
+                    }
+                    ++present;
+                }(),
+                ...);
+        },
+        T::fields());
+    w.startMap(present);
+    std::apply(
+        [&](const auto &...f) {
+            (
+                [&] {
+                    const auto &member = value.*(f.member);
+                    using M = std::remove_cvref_t<decltype(member)>;
+                    if constexpr (IsOptional<M>::value) {
+                        if (!member)
+                            return;
+                    }
+                    w.append(QLatin1StringView(f.name));
+                    CborTraits<M>::write(w, member);
+                }(),
+                ...);
+        },
+        T::fields());
+    w.endMap();
 }
 
 /// Decodes a schema struct; a missing required field or a wrong-typed one is a typed

@@ -5,6 +5,9 @@
 #include "protocol/Frame.h"
 #include "protocol/Messages.h"
 
+#include <QBuffer>
+#include <QtEndian>
+
 namespace lendable::protocol {
 
 /// Payload types that appear inside messages, documented once each.
@@ -38,6 +41,35 @@ template <typename M>
 Envelope makeEnvelope(const M &message, quint64 id = 0, bool reply = false)
 {
     return Envelope{static_cast<quint32>(M::kType), id, reply, encodeSchema(message)};
+}
+
+/// encodeFrame(makeEnvelope(message, id, reply)), streamed: the same bytes without building
+/// the payload's QCborMap first (a page of offers is most of a market's replies).
+template <typename M>
+QByteArray encodeMessageFrame(const M &message, quint64 id = 0, bool reply = false)
+{
+    QByteArray frame(kFrameHeaderBytes, Qt::Uninitialized);
+    frame.reserve(1024);
+    {
+        QBuffer buffer(&frame);
+        buffer.open(QIODevice::WriteOnly | QIODevice::Unbuffered);
+        buffer.seek(kFrameHeaderBytes);
+        QCborStreamWriter w(&buffer);
+        w.startMap(reply ? 4 : 3);
+        w.append(QLatin1StringView("type"));
+        w.append(qint64(M::kType));
+        w.append(QLatin1StringView("id"));
+        w.append(qint64(id));
+        if (reply) {
+            w.append(QLatin1StringView("re"));
+            w.append(true);
+        }
+        w.append(QLatin1StringView("payload"));
+        writeSchema(w, message);
+        w.endMap();
+    }
+    qToBigEndian(static_cast<quint32>(frame.size() - kFrameHeaderBytes), frame.data());
+    return frame;
 }
 
 /// Decodes an envelope's payload as M; a type mismatch or bad payload is a typed error.

@@ -101,12 +101,15 @@ Identity makeIdentity(const QString &name)
 }
 
 protocol::SslChannel *connectClient(quint16 port, const Identity &client, const QString &marketId, const QString &role,
-                                    QObject *parent, Error *error)
+                                    QObject *parent, Error *error,
+                                    const std::function<void(protocol::SslChannel *)> &beforeHello)
 {
     protocol::HandshakeConfig config;
     config.localRole = role;
     config.handshakeTimeoutMs = 10'000;
     auto *channel = protocol::SslChannel::connectTo(QStringLiteral("127.0.0.1"), port, client, marketId, config, parent);
+    if (beforeHello)
+        beforeHello(channel);
     const Result<void> up = channel->waitEstablished(15'000);
     if (!up) {
         if (error)

@@ -7,6 +7,7 @@
 
 #include <QTemporaryDir>
 
+#include <functional>
 #include <memory>
 
 namespace lendable::market::test {
@@ -39,8 +40,11 @@ Result<QString> freshDatabaseUrl(const QString &dialect, const QTemporaryDir &tm
 Identity makeIdentity(const QString &name);
 
 /// A TLS client of a market on loopback, established, or nullptr (with the reason in `error`).
+/// `beforeHello` runs on the channel before it is established (to catch pushes that follow
+/// the Welcome at once).
 protocol::SslChannel *connectClient(quint16 port, const Identity &client, const QString &marketId, const QString &role,
-                                    QObject *parent, Error *error = nullptr);
+                                    QObject *parent, Error *error = nullptr,
+                                    const std::function<void(protocol::SslChannel *)> &beforeHello = {});
 
 /// Lending conditions for tests.
 protocol::LendingConditions conditions(int cpus, qint64 memoryMib, qint64 diskMib, const QString &rate,

@@ -85,6 +85,8 @@ private slots:
     void adminAccessAndViews();
     void rebalance_data() { dialects(); }
     void rebalance();
+    void noticesReachLendersAcrossProcessesAndReconnects_data() { dialects(); }
+    void noticesReachLendersAcrossProcessesAndReconnects();
     void images_data() { dialects(); }
     void images();
     void stateSurvivesRestart_data() { dialects(); }
@@ -770,6 +772,81 @@ void TestMarketFlows::rebalance()
     QCOMPARE(rebalance(QStringLiteral("p1"), Resources{2, 2048, 10240}).error().code, ErrorCode::Conflict);
     QCOMPARE(lender->call<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 1}}).error().code,
              ErrorCode::PermissionDenied);
+}
+
+void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
+{
+    // Two market services on one database (as two processes would be): the lender is
+    // connected to B, the admin and the borrower to A. What A does reaches the lender
+    // through B; what happens while the lender is away reaches it when it comes back.
+    MarketConfig config;
+    config.adminIds = {m_admin.nodeId()};
+    START_MARKET(config);
+    const Identity marketB = makeIdentity(QStringLiteral("market-b"));
+    MarketConfig configB;
+    configB.clock = [this] { return m_clock; };
+    configB.maintenanceIntervalMs = 50;
+    configB.dataDir = m_tmp.filePath(QStringLiteral("data-b-%1").arg(QLatin1String(QTest::currentDataTag())));
+    auto b = std::make_unique<MarketService>(marketB, m_dbUrl, configB);
+    CHECK_OK(b->listen(QHostAddress::LocalHost, 0));
+    std::unique_ptr<PushLog> pushes;
+    const auto lenderOnB = [&] {
+        // The push log listens before Hello: a returning lender's notices follow the Welcome.
+        return connectClient(b->serverPort(), m_lender, marketB.nodeId(), QStringLiteral("lender"), this, nullptr,
+                             [&](SslChannel *c) { pushes = std::make_unique<PushLog>(c); });
+    };
+
+    SslChannel *lender = lenderOnB();
+    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && admin && borrower);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1")), true);
+    CHECK_OK(p1);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(2, 2048, 10240, QStringLiteral("1")), true));
+
+    // Second embodiment across processes: A rebalances, the lender hears it from B.
+    CHECK_OK(admin->call<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 10240}}));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes->all<AllocationChanged>().size(), 1, 10'000);
+    CHECK_OK(admin->call<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = QStringLiteral("p1"), .resources = Resources{3, 3072, 10240}}));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes->all<AllocationChanged>().size(), 2, 10'000);
+    QCOMPARE(pushes->all<AllocationChanged>()[0], (AllocationChanged{.partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 10240}}));
+    QCOMPARE(pushes->all<AllocationChanged>()[1], (AllocationChanged{.partitionId = QStringLiteral("p1"), .resources = Resources{3, 3072, 10240}}));
+
+    // A contract made on A: the lender hears of it from B.
+    QTRY_VERIFY_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{.minCpus = 3})->total == 1, 10'000);
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(granted);
+    QTRY_COMPARE_WITH_TIMEOUT(pushes->all<ContractStarted>().size(), 1, 10'000);
+    QCOMPARE(pushes->all<ContractStarted>().first().contractId, granted->contractId);
+
+    // The lender goes away and comes back: it is told again what runs on its partitions.
+    lender->close();
+    QTest::qWait(100);
+    lender = lenderOnB();
+    QVERIFY(lender);
+    QTRY_COMPARE_WITH_TIMEOUT(pushes->all<ContractStarted>().size(), 1, 10'000);
+    QCOMPARE(pushes->all<ContractStarted>().first().contractId, granted->contractId);
+    QCOMPARE(pushes->all<ContractStarted>().first().keyHash, hashLendingKey(granted->key));
+    QVERIFY(pushes->all<ContractEnded>().isEmpty());
+
+    // The contract ends while the lender is away: it learns that when it comes back.
+    lender->close();
+    QTest::qWait(100);
+    m_clock = kT0 + 90'000;
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = granted->contractId}));
+    QTest::qWait(300); // B's maintenance runs meanwhile, with no lender to tell
+    lender = lenderOnB();
+    QVERIFY(lender);
+    QTRY_COMPARE_WITH_TIMEOUT(pushes->all<ContractEnded>().size(), 1, 10'000);
+    const ContractEnded ended = pushes->all<ContractEnded>().first();
+    QCOMPARE(ended.contractId, granted->contractId);
+    QCOMPARE(ended.endedAtMs, kT0 + 90'000);
+    QCOMPARE(ended.reason, QStringLiteral("borrower"));
+    QVERIFY(pushes->all<ContractStarted>().isEmpty());
+    // Nothing is repeated by later syncs.
+    QTest::qWait(300);
+    QCOMPARE(pushes->all<ContractEnded>().size(), 1);
+    b.reset();
 }
 
 // ───────────────────────── images (third embodiment) ─────────────────────────

@@ -321,12 +321,57 @@ void MarketService::lenderSeen(const QString &lenderId, Channel *channel)
         return;
     l.online = true;
     // Known lenders come back online at once (a new one does so when it registers).
+    qint64 lastSeenBefore = -1;
     if (m_store) {
+        if (Result<std::optional<LenderRow>> row = m_store->lender(lenderId); row && row->has_value())
+            lastSeenBefore = (*row)->lastSeenMs;
         if (auto r = m_store->touchLenders({lenderId}, l.lastSeenMs); !r)
             qCWarning(lcMarket) << "could not mark lender" << lenderId << "online:" << r.error();
     }
     if (m_index.setLenderOnline(lenderId, true))
         emit lenderOnlineChanged(lenderId, true);
+    if (lastSeenBefore >= 0) {
+        // Liveness runs on the real clock, contracts on the contract clock (MarketConfig):
+        // how long the lender was away, with a heartbeat's margin, on the contract clock.
+        const qint64 away = qMax<qint64>(0, l.lastSeenMs - lastSeenBefore);
+        replayContractsTo(lenderId, now() - away - m_config.heartbeatTimeoutMs);
+    }
+}
+
+void MarketService::replayContractsTo(const QString &lenderId, qint64 sinceMs)
+{
+    // A lender that was away (its connection dropped, the agent restarted, or it spoke to
+    // another market process) may have missed contract notices: tell it again what runs on
+    // its partitions, and what ended since it was last seen. The agent takes both as no-ops
+    // when it knows them already (a contract it has, an end it recorded).
+    Result<QList<ContractRow>> running = m_store->runningContractsOf(lenderId);
+    if (running) {
+        for (const ContractRow &c : std::as_const(*running)) {
+            m_pushed[c.id].started = true;
+            pushToLender(lenderId, ContractStarted{.contractId = c.id,
+                                                   .partitionId = c.partitionId,
+                                                   .borrowerId = c.borrowerId,
+                                                   .keyHash = c.keyHash,
+                                                   .startedAtMs = c.startedAtMs,
+                                                   .maxDurationS = c.maxDurationS});
+        }
+    } else {
+        qCWarning(lcMarket) << "could not read the running contracts of lender" << lenderId << running.error();
+    }
+    Result<QList<ContractRow>> ended = m_store->contractsEndedSince(lenderId, sinceMs);
+    if (ended) {
+        for (const ContractRow &c : std::as_const(*ended)) {
+            PushState &state = m_pushed[c.id];
+            state.started = state.ended = true;
+            state.endedAtSteadyMs = m_steady.elapsed();
+            pushToLender(lenderId, ContractEnded{.contractId = c.id,
+                                                 .partitionId = c.partitionId,
+                                                 .endedAtMs = c.endedAtMs,
+                                                 .reason = c.endReason});
+        }
+    } else {
+        qCWarning(lcMarket) << "could not read the ended contracts of lender" << lenderId << ended.error();
+    }
 }
 
 void MarketService::setLenderOffline(const QString &lenderId)
@@ -473,8 +518,16 @@ void MarketService::syncFromDatabase()
         if (was != online)
             emit lenderOnlineChanged(l.id, online);
     }
-    for (const PartitionRow &p : std::as_const(changes->partitions))
+    for (const PartitionRow &p : std::as_const(changes->partitions)) {
+        // Another market process rebalanced one of our lenders' externally referenced
+        // partitions (second embodiment): the lender hears it from this process, which
+        // holds its connection. The index already has what this process changed itself.
+        const std::optional<Resources> before = m_index.resourcesOf(p.offerId);
         m_index.upsertPartition(p);
+        if (before && *before != p.conditions.resources && p.externallyReferenced && !p.isLent() && !p.withdrawn
+            && m_lenders.contains(p.lenderId))
+            pushToLender(p.lenderId, AllocationChanged{.partitionId = p.partitionId, .resources = p.conditions.resources});
+    }
     // Contract notices for our lenders about contracts other processes made or ended.
     for (const ContractRow &c : std::as_const(changes->contracts)) {
         if (c.isRunning())

@@ -766,6 +766,18 @@ Result<std::optional<ContractRow>> MarketStore::contract(const QString &contract
     return rows->isEmpty() ? std::optional<ContractRow>() : std::optional<ContractRow>(rows->first());
 }
 
+Result<QList<ContractRow>> MarketStore::runningContractsOf(const QString &lenderId)
+{
+    return selectContracts(QStringLiteral("WHERE c.lender_id = ? AND c.ended_at_ms IS NULL ORDER BY c.started_at_ms"),
+                           {lenderId});
+}
+
+Result<QList<ContractRow>> MarketStore::contractsEndedSince(const QString &lenderId, qint64 sinceMs)
+{
+    return selectContracts(QStringLiteral("WHERE c.lender_id = ? AND c.ended_at_ms >= ? ORDER BY c.ended_at_ms"),
+                           {lenderId, sinceMs});
+}
+
 Result<std::optional<ContractRow>> MarketStore::runningContract(const QString &lenderId, const QString &partitionId)
 {
     Result<QList<ContractRow>> rows = selectContracts(

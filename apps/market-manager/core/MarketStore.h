@@ -168,6 +168,10 @@ public:
     Result<std::optional<ContractRow>> contract(const QString &contractId);
     /// The running contract on a partition, if any.
     Result<std::optional<ContractRow>> runningContract(const QString &lenderId, const QString &partitionId);
+    /// Every running contract of a lender (to tell a lender that reconnects).
+    Result<QList<ContractRow>> runningContractsOf(const QString &lenderId);
+    /// Contracts of a lender that ended at or after `sinceMs`.
+    Result<QList<ContractRow>> contractsEndedSince(const QString &lenderId, qint64 sinceMs);
     /// Running contracts whose max duration has passed at `nowMs`.
     Result<QList<ContractRow>> expiredContracts(qint64 nowMs, int limit = 1000);
     /// Contracts of a borrower (or of a lender), newest first.

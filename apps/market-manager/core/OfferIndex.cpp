@@ -46,15 +46,23 @@ template <typename T, typename Pred>
 void fillBits(const std::vector<T> &column, Pred pred, std::vector<quint64> &out)
 {
     const size_t n = column.size();
-    out.assign((n + 63) / 64, 0);
+    out.resize((n + 63) / 64);
     const T *data = column.data();
-    for (size_t w = 0; w < out.size(); ++w) {
-        const size_t base = w * 64;
-        const size_t count = std::min<size_t>(64, n - base);
+    const size_t full = n / 64;
+    for (size_t w = 0; w < full; ++w) {
+        // A constant trip count: the compiler unrolls and vectorises this (OfferIndex.cpp
+        // is built with -O3, see CMakeLists.txt).
+        const T *chunk = data + w * 64;
         quint64 bits = 0;
-        for (size_t i = 0; i < count; ++i)
-            bits |= quint64(pred(data[base + i])) << i;
+        for (size_t i = 0; i < 64; ++i)
+            bits |= quint64(pred(chunk[i])) << i;
         out[w] = bits;
+    }
+    if (full < out.size()) {
+        quint64 bits = 0;
+        for (size_t i = 0; i < n - full * 64; ++i)
+            bits |= quint64(pred(data[full * 64 + i])) << i;
+        out[full] = bits;
     }
 }
 
@@ -198,6 +206,14 @@ void OfferIndex::removeOffer(const QString &offerId)
         setFlags(*found, m_flags[*found] & ~Live);
 }
 
+std::optional<Resources> OfferIndex::resourcesOf(const QString &offerId) const
+{
+    const auto found = m_slotByOffer.constFind(offerId);
+    if (found == m_slotByOffer.cend() || !(m_flags[*found] & Live))
+        return std::nullopt;
+    return m_cold[*found].conditions.resources;
+}
+
 void OfferIndex::setLent(const QString &offerId, bool lent)
 {
     const auto found = m_slotByOffer.constFind(offerId);
@@ -271,13 +287,12 @@ void OfferIndex::requirementBits(const Requirement &r, Bits &out) const
 OfferIndex::Bits OfferIndex::matchBits(const OfferQuery &query, std::vector<Bits> *perRequirement) const
 {
     Bits match = m_availableBits;
-    Bits bits;
     for (const Requirement &r : query.requirements) {
-        requirementBits(r, bits);
+        requirementBits(r, m_scratch);
         for (size_t w = 0; w < match.size(); ++w)
-            match[w] &= bits[w];
+            match[w] &= m_scratch[w];
         if (perRequirement)
-            perRequirement->push_back(bits);
+            perRequirement->push_back(m_scratch);
     }
     return match;
 }
@@ -318,8 +333,7 @@ protocol::Offer OfferIndex::offerAt(qint32 slot) const
 
 protocol::OfferPage OfferIndex::search(const OfferQuery &query) const
 {
-    std::vector<Bits> perRequirement;
-    const Bits match = matchBits(query, &perRequirement);
+    const Bits match = matchBits(query, nullptr);
     protocol::OfferPage page;
     page.total = popcount(match);
     if (page.total > query.offset) {
@@ -334,7 +348,10 @@ protocol::OfferPage OfferIndex::search(const OfferQuery &query) const
         return page;
 
     // HTCondor's -better-analyze: how many otherwise available offers each requirement
-    // turns away, and how many would match but are lent or offline.
+    // turns away, and how many would match but are lent or offline. Only now are the
+    // per-requirement bitmaps kept (the common case, a match, needs none of them).
+    std::vector<Bits> perRequirement;
+    matchBits(query, &perRequirement);
     for (qsizetype i = 0; i < query.requirements.size(); ++i) {
         qint64 excluded = 0;
         for (size_t w = 0; w < m_availableBits.size(); ++w)

@@ -40,6 +40,8 @@ public:
     /// Adds, updates, or (when withdrawn) removes an offer.
     void upsertPartition(const PartitionRow &partition);
     void removeOffer(const QString &offerId);
+    /// The resources a live offer has in the index, if it has that offer.
+    std::optional<Resources> resourcesOf(const QString &offerId) const;
     void setLent(const QString &offerId, bool lent);
 
     /// Offers that are registered, free and whose lender is online.
@@ -106,6 +108,7 @@ private:
     qsizetype m_liveCount = 0;
     mutable std::array<std::vector<qint32>, kOrderKeys> m_order;
     mutable std::array<bool, kOrderKeys> m_orderDirty{true, true, true, true, true};
+    mutable Bits m_scratch; // one requirement's bitmap, reused by every search
 };
 
 } // namespace lendable::market
