@@ -87,6 +87,8 @@ private slots:
     void rebalance();
     void noticesReachLendersAcrossProcessesAndReconnects_data() { dialects(); }
     void noticesReachLendersAcrossProcessesAndReconnects();
+    void capacityHistory_data() { dialects(); }
+    void capacityHistory();
     void images_data() { dialects(); }
     void images();
     void stateSurvivesRestart_data() { dialects(); }
@@ -847,6 +849,48 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     QTest::qWait(300);
     QCOMPARE(pushes->all<ContractEnded>().size(), 1);
     b.reset();
+}
+
+void TestMarketFlows::capacityHistory()
+{
+    // The utilisation chart divides lent vCPU-seconds by registered vCPU-seconds per day; a
+    // partition withdrawn today still counted yesterday, and alterations count from when
+    // they happened.
+    Result<QString> url = freshDatabaseUrl(QString::fromLatin1(QTest::currentDataTag()), m_tmp);
+    QVERIFY2(url.ok(), qPrintable(url.ok() ? QString() : url.error().toString()));
+    Result<std::unique_ptr<MarketStore>> opened = MarketStore::open(*url);
+    CHECK_OK(opened);
+    MarketStore &store = **opened;
+    constexpr qint64 kDay = 86'400'000;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 yesterday = now - now % kDay - kDay;
+    const auto reg = [&](const QString &id, int cpus, qint64 at) {
+        return store.registerPartition(m_lender.nodeId(),
+                                       RegisterPartition{.partitionId = id,
+                                                         .lenderName = QStringLiteral("L"),
+                                                         .agentAddress = QStringLiteral("127.0.0.1:1"),
+                                                         .conditions = conditions(cpus, 1024, 0, QStringLiteral("1"))},
+                                       at);
+    };
+    CHECK_OK(reg(QStringLiteral("p1"), 2, yesterday + 6 * 3'600'000));
+    CHECK_OK(reg(QStringLiteral("p2"), 4, yesterday + 12 * 3'600'000));
+    // Re-registering p1 with more vCPUs at 18:00 counts the difference from then on.
+    CHECK_OK(reg(QStringLiteral("p1"), 3, yesterday + 18 * 3'600'000));
+    CHECK_OK(store.withdrawPartition(m_lender.nodeId(), QStringLiteral("p2"))); // today
+
+    Result<BillingReport> report = store.billingReport(yesterday, yesterday + kDay, 1000);
+    CHECK_OK(report);
+    QCOMPARE(report->days.size(), 1);
+    // p1: 2 vCPUs for 12 h, then 3 for 6 h; p2: 4 vCPUs for 12 h.
+    QCOMPARE(report->days[0].capacitySeconds, (2 * 12 + 3 * 6 + 4 * 12) * 3600LL);
+
+    // Today: p2 counts until it was withdrawn, p1 all day so far.
+    Result<BillingReport> today = store.billingReport(yesterday + kDay, now + 1, 1000);
+    CHECK_OK(today);
+    QCOMPARE(today->days.size(), 1);
+    const qint64 elapsedS = (now + 1 - (yesterday + kDay)) / 1000;
+    QVERIFY(today->days[0].capacitySeconds >= 3 * elapsedS);
+    QVERIFY(today->days[0].capacitySeconds <= 7 * elapsedS + 7);
 }
 
 // ───────────────────────── images (third embodiment) ─────────────────────────

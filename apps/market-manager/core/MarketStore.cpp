@@ -3,6 +3,7 @@
 #include "LendingKey.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QSet>
 #include <QSqlQuery>
 
@@ -14,6 +15,11 @@ namespace lendable::market {
 namespace {
 
 constexpr qint64 kDayMs = 86'400'000;
+
+qint64 realNowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
 
 QVariant nullInt()
 {
@@ -241,7 +247,21 @@ QList<Migration> marketMigrations()
     };
     QStringList pg = dialectStatements(v1, SqlDialect::Postgres);
     pg.append(QStringLiteral("CREATE SEQUENCE market_rev"));
-    return {Migration{1, QStringLiteral("market resource and billing databases"), dialectStatements(v1, SqlDialect::Sqlite), pg}};
+    // The history of lendable capacity, for the utilisation chart: every change of a
+    // registered partition's vCPUs (registration, alteration, rebalancing, withdrawal) as a
+    // signed delta. Seeded with what is registered now.
+    const QStringList v2 = {
+        QStringLiteral("CREATE TABLE capacity_log ("
+                       "at_ms BIGINT NOT NULL, "
+                       "offer_id TEXT NOT NULL, "
+                       "cpus_delta INTEGER NOT NULL)"),
+        QStringLiteral("CREATE INDEX capacity_log_at ON capacity_log(at_ms)"),
+        QStringLiteral("INSERT INTO capacity_log (at_ms, offer_id, cpus_delta) "
+                       "SELECT registered_at_ms, offer_id, cpus FROM partitions WHERE withdrawn = 0"),
+    };
+    return {Migration{1, QStringLiteral("market resource and billing databases"), dialectStatements(v1, SqlDialect::Sqlite), pg},
+            Migration{2, QStringLiteral("history of lendable capacity"), dialectStatements(v2, SqlDialect::Sqlite),
+                      dialectStatements(v2, SqlDialect::Postgres)}};
 }
 
 MarketStore::MarketStore(Database db)
@@ -278,6 +298,17 @@ Result<QSqlQuery *> MarketStore::runSelect(const QString &sql, const QVariantLis
         return q.error();
     owned.emplace(std::move(q).value());
     return &*owned;
+}
+
+Result<void> MarketStore::logCapacity(const QString &offerId, qint64 cpusDelta, qint64 atMs)
+{
+    if (cpusDelta == 0)
+        return {};
+    Result<QSqlQuery *> q = m_db.execCached(
+        QStringLiteral("INSERT INTO capacity_log (at_ms, offer_id, cpus_delta) VALUES (?, ?, ?)"), {atMs, offerId, cpusDelta});
+    if (!q)
+        return q.error();
+    return {};
 }
 
 Result<QList<PartitionRow>> MarketStore::selectPartitions(const QString &where, const QVariantList &binds, bool cached)
@@ -473,6 +504,8 @@ Result<PartitionRow> MarketStore::registerInTransaction(const QString &lenderId,
              nowMs});
         if (!ins)
             return ins.error();
+        if (auto logged = logCapacity(offerId, r.cpus, nowMs); !logged)
+            return logged.error();
     } else {
         const PartitionRow &old = **existing;
         offerId = old.offerId;
@@ -496,6 +529,8 @@ Result<PartitionRow> MarketStore::registerInTransaction(const QString &lenderId,
         if ((*upd)->numRowsAffected() != 1)
             return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "partition %1 was lent meanwhile; try again after the contract ends")
                                                   .arg(reg.partitionId));
+        if (auto logged = logCapacity(offerId, r.cpus - (old.withdrawn ? 0 : old.conditions.resources.cpus), nowMs); !logged)
+            return logged.error();
     }
     Result<std::optional<PartitionRow>> row = partitionByOffer(offerId);
     if (!row)
@@ -510,6 +545,9 @@ Result<PartitionRow> MarketStore::alterPartition(const QString &lenderId, const 
     if (!tx.ok())
         return tx.error();
     const Resources &r = c.resources;
+    Result<std::optional<PartitionRow>> before = partition(lenderId, partitionId);
+    if (!before)
+        return before.error();
     // S24–S28 in one statement: the update happens only when the lending status is blank.
     Result<QSqlQuery> upd = m_db.exec(
         QStringLiteral("UPDATE partitions SET cpus = ?, memory_mib = ?, disk_mib = ?, os_images = ?, rate_micros = ?, "
@@ -530,6 +568,8 @@ Result<PartitionRow> MarketStore::alterPartition(const QString &lenderId, const 
                                              "contract ends (FIG. 7, S25)")
                                               .arg(partitionId, (*row)->contractId));
     }
+    if (auto logged = logCapacity((*row)->offerId, r.cpus - (before->has_value() ? (*before)->conditions.resources.cpus : 0), realNowMs()); !logged)
+        return logged.error();
     if (auto done = tx.commit(); !done)
         return done.error();
     return **row;
@@ -557,6 +597,8 @@ Result<PartitionRow> MarketStore::withdrawPartition(const QString &lenderId, con
                                              "contract ends")
                                               .arg(partitionId, (*row)->contractId));
     }
+    if (auto logged = logCapacity((*row)->offerId, -(*row)->conditions.resources.cpus, realNowMs()); !logged)
+        return logged.error();
     if (auto done = tx.commit(); !done)
         return done.error();
     return **row;
@@ -607,6 +649,8 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
         return upd.error();
     if (upd->numRowsAffected() != 1)
         return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "partition %1 was lent meanwhile").arg(partitionId));
+    if (auto logged = logCapacity(p.offerId, resources.cpus - p.conditions.resources.cpus, realNowMs()); !logged)
+        return logged.error();
     Result<std::optional<PartitionRow>> after = partitionByOffer(p.offerId);
     if (!after)
         return after.error();
@@ -924,22 +968,35 @@ Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64
                 it->second.lentSeconds += cpus * (e - s) / 1000;
         }
     }
-    // vCPU-seconds registered: partitions registered now, from their registration on. The
-    // market keeps no history of withdrawn offers, so past days count today's offers only.
-    Result<QSqlQuery> capacity = m_db.exec(QStringLiteral("SELECT registered_at_ms, cpus FROM partitions WHERE withdrawn = 0 "
-                                                          "AND registered_at_ms < ?"),
-                                           {toMs});
-    if (!capacity)
-        return capacity.error();
-    while (capacity->next()) {
-        const qint64 start = qMax(fromMs, capacity->value(0).toLongLong());
-        const qint64 cpus = capacity->value(1).toLongLong();
-        for (auto it = days.begin(); it != days.end(); ++it) {
-            const qint64 s = qMax(start, it->first), e = qMin(toMs, it->first + kDayMs);
+    // vCPU-seconds registered: the capacity log integrated over each day, starting from the
+    // level it had reached at `fromMs`.
+    Result<QSqlQuery> level = m_db.exec(
+        QStringLiteral("SELECT CAST(COALESCE(SUM(cpus_delta), 0) AS BIGINT) FROM capacity_log WHERE at_ms < ?"), {fromMs});
+    if (!level)
+        return level.error();
+    qint64 cpus = level->next() ? level->value(0).toLongLong() : 0;
+    const auto addCapacity = [&](qint64 from, qint64 to, qint64 n) {
+        if (n <= 0 || to <= from)
+            return;
+        for (auto it = days.lower_bound(from - kDayMs); it != days.end() && it->first < to; ++it) {
+            const qint64 s = qMax(from, it->first), e = qMin(to, it->first + kDayMs);
             if (e > s)
-                it->second.capacitySeconds += cpus * (e - s) / 1000;
+                it->second.capacitySeconds += n * (e - s) / 1000;
         }
+    };
+    Result<QSqlQuery> changes = m_db.exec(
+        QStringLiteral("SELECT at_ms, cpus_delta FROM capacity_log WHERE at_ms >= ? AND at_ms < ? ORDER BY at_ms"),
+        {fromMs, toMs});
+    if (!changes)
+        return changes.error();
+    qint64 at = fromMs;
+    while (changes->next()) {
+        const qint64 next = changes->value(0).toLongLong();
+        addCapacity(at, next, cpus);
+        at = next;
+        cpus += changes->value(1).toLongLong();
     }
+    addCapacity(at, toMs, cpus);
     for (const auto &[day, stat] : days)
         report.days.append(stat);
 

@@ -197,6 +197,7 @@ public:
 private:
     explicit MarketStore(Database db);
     QString nextRev(const QString &table) const;
+    Result<void> logCapacity(const QString &offerId, qint64 cpusDelta, qint64 atMs);
     Result<QSqlQuery *> runSelect(const QString &sql, const QVariantList &binds, bool cached,
                                   std::optional<QSqlQuery> &owned);
     // `cached`: through a statement prepared once (Database::execCached), for the lookups
