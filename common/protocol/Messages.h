@@ -495,7 +495,7 @@ struct ReportViolation : Message<MessageType::ReportViolation> {
             field("partitionId", &ReportViolation::partitionId, "Partition."),
             field("contractId", &ReportViolation::contractId, "Contract running at the time, if any."),
             field("detail", &ReportViolation::detail, "What changed, from what to what."),
-            field("restored", &ReportViolation::restored, "Whether the agent restored the leased allocation."));
+            field("restored", &ReportViolation::restored, "Whether the agent restored the leased allocation. When it could not, the market ends the contract (reason `violation`, counted against the lender's reliability); either way the report is kept."));
     }
 };
 

@@ -81,6 +81,8 @@ private slots:
     void offlineLendersAreNotOffered();
     void maxDurationAndPartitionLost_data() { dialects(); }
     void maxDurationAndPartitionLost();
+    void lockViolations_data() { dialects(); }
+    void lockViolations();
     void adminAccessAndViews_data() { dialects(); }
     void adminAccessAndViews();
     void rebalance_data() { dialects(); }
@@ -660,6 +662,48 @@ void TestMarketFlows::maxDurationAndPartitionLost()
     // A lost partition without a contract is just withdrawn.
     CHECK_OK(lender->call<Ack>(PartitionLost{.partitionId = QStringLiteral("p1"), .reason = QStringLiteral("deleted")}));
     QCOMPARE(names(*borrower->call<OfferPage>(SearchOffers{})), QStringLiteral("p2"));
+}
+
+void TestMarketFlows::lockViolations()
+{
+    START_MARKET();
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower);
+    PushLog pushes(lender);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6")));
+    CHECK_OK(p1);
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(granted);
+
+    // A violation the agent undid is kept as evidence; the contract goes on.
+    CHECK_OK(lender->call<Ack>(ReportViolation{.partitionId = QStringLiteral("p1"), .contractId = granted->contractId,
+                                               .detail = QStringLiteral("vcpus 1 -> 2"), .restored = true}));
+    QCOMPARE(borrower->call<BillList>(ListBills{})->bills.first().state, QStringLiteral("running"));
+
+    // One it could not undo ends the contract, billed to that moment, against the lender.
+    m_clock = kT0 + 10'000;
+    CHECK_OK(lender->call<Ack>(ReportViolation{.partitionId = QStringLiteral("p1"), .contractId = granted->contractId,
+                                               .detail = QStringLiteral("memory 1024 -> 512 MiB"), .restored = false}));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 1, 10'000);
+    QCOMPARE(pushes.all<ContractEnded>().first().reason, QStringLiteral("violation"));
+    const Bill bill = borrower->call<BillList>(ListBills{})->bills.first();
+    QCOMPARE(bill.state, QStringLiteral("ended"));
+    QCOMPARE(bill.endedAtMs, kT0 + 10'000);
+    QCOMPARE(bill.charge, Money::parse(u"0.01").value());
+    QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->offers.first().reliability, 0);
+
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    Result<QSqlQuery> rows = db->exec(QStringLiteral("SELECT partition_id, contract_id, detail, restored FROM violations ORDER BY at_ms"));
+    CHECK_OK(rows);
+    QVERIFY(rows->next());
+    QCOMPARE(rows->value(2).toString(), QStringLiteral("vcpus 1 -> 2"));
+    QCOMPARE(rows->value(3).toInt(), 1);
+    QVERIFY(rows->next());
+    QCOMPARE(rows->value(1).toString(), granted->contractId);
+    QCOMPARE(rows->value(3).toInt(), 0);
+    QVERIFY(!rows->next());
 }
 
 // ───────────────────────── admin ─────────────────────────

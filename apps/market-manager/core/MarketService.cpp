@@ -670,7 +670,23 @@ Result<Ack> MarketService::onViolation(const ReportViolation &req, const Ctx &ct
 {
     qCWarning(lcMarket) << "lender" << ctx.peerId() << "reports a lock violation on" << req.partitionId << ":" << req.detail
                         << (req.restored ? "(restored)" : "(not restored)");
+    if (auto recorded = m_store->recordViolation(ctx.peerId(), req.partitionId, req.contractId, req.detail, req.restored,
+                                                 now());
+        !recorded)
+        return recorded.error();
     emit violationReported(ctx.peerId(), req.partitionId, req.detail);
+    if (req.restored)
+        return Ack{};
+    // The lender could not give the borrower back what was leased: the contract ends now,
+    // billed to this moment, and counts against the lender's reliability.
+    Result<std::optional<ContractRow>> running = m_store->runningContract(ctx.peerId(), req.partitionId);
+    if (!running)
+        return running.error();
+    if (running->has_value() && (req.contractId.isEmpty() || (*running)->id == req.contractId)) {
+        Result<ContractRow> ended = finishContract((*running)->id, QString(), QStringLiteral("violation"), now());
+        if (!ended && ended.error().code != ErrorCode::Conflict)
+            return ended.error();
+    }
     return Ack{};
 }
 

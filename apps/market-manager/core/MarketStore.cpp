@@ -258,9 +258,19 @@ QList<Migration> marketMigrations()
         QStringLiteral("CREATE INDEX capacity_log_at ON capacity_log(at_ms)"),
         QStringLiteral("INSERT INTO capacity_log (at_ms, offer_id, cpus_delta) "
                        "SELECT registered_at_ms, offer_id, cpus FROM partitions WHERE withdrawn = 0"),
+        // Lock violations lenders reported (FIG. 13–14: a lent partition changed behind the
+        // agent's back), kept as evidence for disputes.
+        QStringLiteral("CREATE TABLE violations ("
+                       "at_ms BIGINT NOT NULL, "
+                       "lender_id TEXT NOT NULL, "
+                       "partition_id TEXT NOT NULL, "
+                       "contract_id TEXT, "
+                       "detail TEXT NOT NULL, "
+                       "restored INTEGER NOT NULL)"),
+        QStringLiteral("CREATE INDEX violations_lender ON violations(lender_id, at_ms)"),
     };
     return {Migration{1, QStringLiteral("market resource and billing databases"), dialectStatements(v1, SqlDialect::Sqlite), pg},
-            Migration{2, QStringLiteral("history of lendable capacity"), dialectStatements(v2, SqlDialect::Sqlite),
+            Migration{2, QStringLiteral("history of lendable capacity; lock violations"), dialectStatements(v2, SqlDialect::Sqlite),
                       dialectStatements(v2, SqlDialect::Postgres)}};
 }
 
@@ -787,7 +797,8 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
          bill->payout.micros(), feeBasisPoints});
     if (!billed)
         return billed.error();
-    const bool lost = reason == u"lost";
+    // A partition lost, or whose lock the lender could not restore, counts against it.
+    const bool lost = reason == u"lost" || reason == u"violation";
     Result<QSqlQuery *> counted = m_db.execCached(
         QStringLiteral("UPDATE lenders SET contracts_ended = contracts_ended + 1, contracts_lost = contracts_lost + ?, "
                        "reliability = (100 * (contracts_ended + 1 - contracts_lost - ?)) / (contracts_ended + 1), rev = %1 "
@@ -808,6 +819,18 @@ Result<std::optional<ContractRow>> MarketStore::contract(const QString &contract
     if (!rows)
         return rows.error();
     return rows->isEmpty() ? std::optional<ContractRow>() : std::optional<ContractRow>(rows->first());
+}
+
+Result<void> MarketStore::recordViolation(const QString &lenderId, const QString &partitionId, const QString &contractId,
+                                          const QString &detail, bool restored, qint64 atMs)
+{
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("INSERT INTO violations (at_ms, lender_id, partition_id, contract_id, detail, "
+                                                   "restored) VALUES (?, ?, ?, ?, ?, ?)"),
+                                    {atMs, lenderId, partitionId, contractId.isEmpty() ? QVariant() : QVariant(contractId),
+                                     detail.left(4096), restored ? 1 : 0});
+    if (!q)
+        return q.error();
+    return {};
 }
 
 Result<QList<ContractRow>> MarketStore::runningContractsOf(const QString &lenderId)

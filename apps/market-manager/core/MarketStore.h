@@ -168,6 +168,9 @@ public:
     Result<std::optional<ContractRow>> contract(const QString &contractId);
     /// The running contract on a partition, if any.
     Result<std::optional<ContractRow>> runningContract(const QString &lenderId, const QString &partitionId);
+    /// Keeps a lender's report that a lent partition's lock was violated.
+    Result<void> recordViolation(const QString &lenderId, const QString &partitionId, const QString &contractId,
+                                 const QString &detail, bool restored, qint64 atMs);
     /// Every running contract of a lender (to tell a lender that reconnects).
     Result<QList<ContractRow>> runningContractsOf(const QString &lenderId);
     /// Contracts of a lender that ended at or after `sinceMs`.
