@@ -130,9 +130,15 @@ void TestMarketGui::contractsAndBilling()
 void TestMarketGui::exportsWriteFiles()
 {
     auto *billing = m_window->billingPage();
-    QTest::qWait(300); // let the contract list of the period arrive
+    const auto exportCsv = [billing](const QString &path, bool invoices) {
+        std::optional<Result<void>> outcome;
+        billing->exportCsv(path, invoices, [&](Result<void> r) { outcome.emplace(std::move(r)); });
+        if (!QTest::qWaitFor([&] { return outcome.has_value(); }, 10'000))
+            return Result<void>(Error(ErrorCode::Timeout, QStringLiteral("the export did not finish")));
+        return *outcome;
+    };
     const QString csv = m_dir.filePath(QStringLiteral("invoices.csv"));
-    QVERIFY(billing->exportCsv(csv, true).ok());
+    QVERIFY(exportCsv(csv, true).ok());
     QFile f(csv);
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QByteArray text = f.readAll();
@@ -144,7 +150,7 @@ void TestMarketGui::exportsWriteFiles()
     QVERIFY(p.open(QIODevice::ReadOnly));
     QVERIFY(p.read(5) == "%PDF-");
     // Unwritable target: a typed error, nothing thrown.
-    QCOMPARE(billing->exportCsv(QStringLiteral("/proc/no/such/dir/x.csv"), false).error().code, ErrorCode::IoError);
+    QCOMPARE(exportCsv(QStringLiteral("/proc/no/such/dir/x.csv"), false).error().code, ErrorCode::IoError);
 }
 
 void TestMarketGui::cleanupTestCase()

@@ -376,14 +376,19 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
         if (!r.ok())
             emit error(r.error());
     };
-    connect(invoices, &QPushButton::clicked, this, [this, exportTo] {
-        exportTo(tr("Export invoices"), tr("CSV files (*.csv)"), QStringLiteral("csv"),
-                 [this](const QString &p) { return exportCsv(p, true); });
-    });
-    connect(payouts, &QPushButton::clicked, this, [this, exportTo] {
-        exportTo(tr("Export payouts"), tr("CSV files (*.csv)"), QStringLiteral("csv"),
-                 [this](const QString &p) { return exportCsv(p, false); });
-    });
+    const auto exportCsvTo = [this](const QString &title, bool invoiceFile) {
+        const QString path = QFileDialog::getSaveFileName(this, title, QStringLiteral("lendable-%1.csv")
+                                                                           .arg(QDate::currentDate().toString(Qt::ISODate)),
+                                                          tr("CSV files (*.csv)"));
+        if (path.isEmpty())
+            return;
+        exportCsv(path, invoiceFile, [this](Result<void> r) {
+            if (!r.ok())
+                emit error(r.error());
+        });
+    };
+    connect(invoices, &QPushButton::clicked, this, [exportCsvTo] { exportCsvTo(tr("Export invoices"), true); });
+    connect(payouts, &QPushButton::clicked, this, [exportCsvTo] { exportCsvTo(tr("Export payouts"), false); });
     connect(pdf, &QPushButton::clicked, this, [this, exportTo] {
         exportTo(tr("Export report"), tr("PDF files (*.pdf)"), QStringLiteral("pdf"),
                  [this](const QString &p) { return exportPdf(p); });
@@ -411,17 +416,24 @@ void BillingPage::reload()
         }
         show(*r);
     });
-    const qint64 from = req.fromMs;
-    fetchAllContracts(m_channel, this, [this, from](Result<QList<Bill>> bills) {
+}
+
+void BillingPage::exportCsv(const QString &path, bool invoices, std::function<void(Result<void>)> done)
+{
+    // The contract list is fetched for the export only: the 5 s refresh reloads the report,
+    // which the server aggregates, and never every contract of the period.
+    const qint64 from = periodStartMs();
+    fetchAllContracts(m_channel, this, [path, invoices, from, done](Result<QList<Bill>> bills) {
         if (!bills.ok()) {
-            emit error(bills.error());
+            done(bills.error());
             return;
         }
-        m_periodBills.clear();
+        QList<Bill> period;
         for (const Bill &b : *bills) {
             if (b.state == QStringLiteral("ended") && b.endedAtMs >= from)
-                m_periodBills.append(b);
+                period.append(b);
         }
+        done(writeCsv(path, invoices, period));
     });
 }
 
@@ -528,11 +540,11 @@ void BillingPage::show(const BillingReport &report)
     emit reportLoaded();
 }
 
-Result<void> BillingPage::exportCsv(const QString &path, bool invoices) const
+Result<void> BillingPage::writeCsv(const QString &path, bool invoices, const QList<Bill> &bills)
 {
     // One block per party: its contracts of the period, then its total (exact decimal sums).
     QMap<QString, QList<Bill>> byParty;
-    for (const Bill &b : m_periodBills)
+    for (const Bill &b : bills)
         byParty[invoices ? b.borrowerId : b.lenderId].append(b);
     QString csv = invoices ? QStringLiteral("borrower_id,contract_id,partition_id,lender_id,started_at,ended_at,duration_ms,rate,charge\n")
                            : QStringLiteral("lender_id,contract_id,partition_id,borrower_id,started_at,ended_at,duration_ms,charge,market_fee,payout\n");

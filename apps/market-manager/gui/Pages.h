@@ -68,8 +68,11 @@ public:
     explicit BillingPage(protocol::Channel *channel, QWidget *parent = nullptr);
     void reload();
     const protocol::BillingReport &report() const { return m_report; }
-    /// Writes per-borrower invoices or per-lender payouts of the period as CSV.
-    Result<void> exportCsv(const QString &path, bool invoices) const;
+    /// Fetches the period's ended contracts, then writes per-borrower invoices or
+    /// per-lender payouts as CSV; `done` gets the outcome (also when the fetch failed).
+    void exportCsv(const QString &path, bool invoices, std::function<void(Result<void>)> done);
+    /// Writes invoices or payouts of `bills` (ended contracts) as CSV.
+    static Result<void> writeCsv(const QString &path, bool invoices, const QList<protocol::Bill> &bills);
     /// Writes the period's report (totals, charts, per-party tables) as PDF.
     Result<void> exportPdf(const QString &path);
 
@@ -89,7 +92,6 @@ private:
     QChartView *m_parties;
     QChartView *m_utilisation;
     protocol::BillingReport m_report;
-    QList<protocol::Bill> m_periodBills;
 };
 
 } // namespace lendable::market
