@@ -3,21 +3,38 @@
 #include "identity/Identity.h"
 #include "protocol/Channel.h"
 
+#include <QHostAddress>
+#include <QSslConfiguration>
 #include <QSslError>
-#include <QSslSocket>
+
+#include <functional>
+
+// OpenSSL's types, declared here so that users of this header need no OpenSSL headers.
+struct ssl_st;
+struct ssl_ctx_st;
 
 namespace lendable::protocol {
 
-/// TLS configuration for a node: TLS 1.3 only, its own certificate and key, peers verified
-/// (a certificate is required of both sides) and pinned by node ID rather than by a CA.
+/// TLS configuration for a node as a QSslConfiguration: TLS 1.3 only, its own certificate and
+/// key, peers verified (a certificate is required of both sides) and pinned by node ID rather
+/// than by a CA. SslChannel and Server do not use it (they configure OpenSSL directly, with
+/// the same policy); it is for code that talks TLS through QSslSocket, e.g. tests.
 QSslConfiguration tlsConfiguration(const Identity &identity);
 
 /// Checks the TLS errors of a self-signed peer: the only acceptable ones are those that say
 /// "no CA vouches for this certificate". Expired, not-yet-valid or badly signed certificates
-/// are refused. Returns the typed refusal, or no error.
+/// are refused. Returns the typed refusal, or no error. (SslChannel applies the same policy
+/// to OpenSSL's verification errors.)
 Error checkPeerCertificate(const QSslCertificate &certificate, const QList<QSslError> &errors);
 
-/// A Channel over a QSslSocket with mutual authentication.
+class Server;
+class SslNotifier;
+
+/// A Channel over mutual TLS 1.3, on OpenSSL directly: a non-blocking socket, a read
+/// QSocketNotifier (and a write one only while output is queued), one `SSL` object with its
+/// buffers released while idle, and one `SSL_CTX` shared by every channel of an identity and
+/// side. Built for a market holding thousands of idle connections (docs/performance.md):
+/// an idle channel keeps no read or write buffer of its own.
 class SslChannel : public Channel {
     Q_OBJECT
 public:
@@ -26,26 +43,68 @@ public:
     static SslChannel *connectTo(const QString &host, quint16 port, const Identity &identity,
                                  const QString &expectedPeerId, HandshakeConfig config, QObject *parent = nullptr);
 
-    /// Service side: adopts a socket whose TLS handshake the server completed.
-    SslChannel(QSslSocket *socket, HandshakeConfig config, QObject *parent = nullptr);
+    ~SslChannel() override;
 
+    /// "IP:port" of the peer (the host name as given, for a client still resolving it).
     QString peerAddress() const override;
 
 protected:
     void writeFrame(const QByteArray &frame) override;
     void closeTransport() override;
-
-private:
-    SslChannel(Side side, HandshakeConfig config, QObject *parent);
-    void attachSocket(QSslSocket *socket);
-    void onReadyRead();
-    void onSocketError(QAbstractSocket::SocketError error);
     void timerEvent(QTimerEvent *event) override;
 
-    QSslSocket *m_socket = nullptr;
-    QString m_expectedPeerId;
+private:
+    friend class Server;
+    friend class SslNotifier;
+
+    enum class State : quint8 { Resolving, Connecting, Handshaking, Open, Closed };
+    /// Why the TLS handshake ended, for the server's connectionRefused (empty on success).
+    using AcceptDone = std::function<void(SslChannel *, const Error &)>;
+
+    /// The process-wide TLS context of `identity` for one side, made on first use (thread-safe).
+    static Result<ssl_ctx_st *> sharedContext(const Identity &identity, bool server);
+
+    SslChannel(Side side, HandshakeConfig config, QObject *parent);
+    /// Service side: takes a connected socket `fd` accepted by Server and runs the TLS
+    /// handshake on it with `ctx`; `done` runs once, when it succeeds or fails.
+    SslChannel(int fd, ssl_ctx_st *ctx, HandshakeConfig config, AcceptDone done, QObject *parent);
+
+    void startConnect(const QList<QHostAddress> &addresses, const Error &lookupError);
+    void connectNext();
+    void onConnected();
+    void startTls();
+    void continueHandshake();
+    void handshakeSucceeded();
+    void handshakeFailed(const Error &error);
+    void onReadable();
+    void onWritable();
+    void readAvailable();
+    void flush();
+    void afterWrite(int outcome, int sslErrorCode, int savedErrno);
+    void updateWriteNotifier();
+    Error sslError(int ret, const char *what, int sslErrorCode = 0);
+    void releaseSocket(bool orderly);
+    void stopTlsTimer();
+
+    int m_fd = -1;
+    ssl_st *m_ssl = nullptr;
+    ssl_ctx_st *m_ctx = nullptr;  ///< shared, cached for the process (not owned)
+    SslNotifier *m_readNotifier = nullptr;
+    SslNotifier *m_writeNotifier = nullptr; ///< made when first needed, enabled only while needed
+    QList<QByteArray> m_outgoing; ///< frames not yet taken by SSL_write; empty (no memory) when idle
+    qsizetype m_outgoingOffset = 0;
+    QString m_expectedPeerId;     ///< client side
     QString m_address;
-    int m_connectTimer = 0; // client side, until TLS is up (a timer ID: see Channel)
+    QList<QHostAddress> m_addresses; ///< client side, while connecting
+    AcceptDone m_acceptDone;      ///< service side, until the handshake ends
+    Error m_verifyRefusal;        ///< the first peer certificate problem the verify callback refused
+    int m_lookupId = -1;
+    int m_tlsTimer = 0;           ///< connect + handshake deadline (a timer ID: see Channel)
+    quint16 m_port = 0;
+    State m_state = State::Connecting;
+    bool m_writeWantsRead = false;
+    bool m_readWantsWrite = false;
+    bool m_reading = false;
 };
 
 } // namespace lendable::protocol
