@@ -47,11 +47,15 @@ signals:
     /// A connection that never became a channel (TLS failure, refused certificate, timeout).
     void connectionRefused(const QString &address, const lendable::Error &reason);
 
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
 private:
     friend class TlsListener;
     void accept(qintptr fd);
     void handshakeDone(SslChannel *channel, const Error &error);
     void adopt(Channel *channel);
+    void scheduleTrim();
 
     Identity m_identity;
     HandshakeConfig m_config;
@@ -60,6 +64,7 @@ private:
     ssl_ctx_st *m_ctx = nullptr;        ///< shared with every server of this identity
     QList<SslChannel *> m_handshaking;  ///< accepted, TLS handshake still running
     QList<QPointer<Channel>> m_channels;
+    int m_trimTimer = 0; ///< pending malloc_trim() after connections came or went
 };
 
 } // namespace lendable::protocol

@@ -533,16 +533,17 @@ SslChannel::SslChannel(Side side, HandshakeConfig config, QObject *parent)
 
 SslChannel::SslChannel(int fd, ssl_ctx_st *ctx, HandshakeConfig config, AcceptDone done, QObject *parent)
     : Channel(Side::Service, std::move(config), parent)
+    , m_setup(std::make_unique<Setup>())
     , m_fd(fd)
-    , m_ctx(ctx)
-    , m_acceptDone(std::move(done))
     , m_state(State::Handshaking)
 {
+    m_setup->ctx = ctx;
+    m_setup->acceptDone = std::move(done);
     const int flags = ::fcntl(fd, F_GETFL);
     ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
     setNoDelay(fd);
     m_address = socketPeerAddress(fd);
-    m_tlsTimer = startTimer(this->config().handshakeTimeoutMs);
+    m_setup->timer = startTimer(this->config().handshakeTimeoutMs);
     // The handshake starts when the ClientHello is readable (next event-loop pass at the
     // earliest), so the server has registered this channel before anything can fail.
     startTls();
@@ -558,12 +559,14 @@ SslChannel *SslChannel::connectTo(const QString &host, quint16 port, const Ident
 {
     config.localNodeId = identity.nodeId();
     auto *channel = new SslChannel(Side::Client, std::move(config), parent);
-    channel->m_expectedPeerId = expectedPeerId.trimmed().toLower();
+    channel->m_setup = std::make_unique<Setup>();
+    Setup &setup = *channel->m_setup;
+    setup.expectedPeerId = expectedPeerId.trimmed().toLower();
+    setup.port = port;
     channel->m_address = host + QLatin1Char(':') + QString::number(port);
-    channel->m_port = port;
 
     // Everything below reports failure asynchronously, so callers can connect to closed() first.
-    if (!Identity::isValidNodeId(channel->m_expectedPeerId)) {
+    if (!Identity::isValidNodeId(setup.expectedPeerId)) {
         QTimer::singleShot(0, channel, [channel, expectedPeerId] {
             channel->close(Error(ErrorCode::InvalidArgument,
                                  tr("'%1' is not a node ID (64 hex characters)").arg(expectedPeerId)));
@@ -575,8 +578,8 @@ SslChannel *SslChannel::connectTo(const QString &host, quint16 port, const Ident
         QTimer::singleShot(0, channel, [channel, error = ctx.error()] { channel->close(error); });
         return channel;
     }
-    channel->m_ctx = *ctx;
-    channel->m_tlsTimer = channel->startTimer(channel->config().handshakeTimeoutMs);
+    setup.ctx = *ctx;
+    setup.timer = channel->startTimer(channel->config().handshakeTimeoutMs);
 
     const QHostAddress numeric(host);
     if (!numeric.isNull()) {
@@ -585,8 +588,9 @@ SslChannel *SslChannel::connectTo(const QString &host, quint16 port, const Ident
         return channel;
     }
     channel->m_state = State::Resolving;
-    channel->m_lookupId = QHostInfo::lookupHost(host, channel, [channel](const QHostInfo &info) {
-        channel->m_lookupId = -1;
+    setup.lookupId = QHostInfo::lookupHost(host, channel, [channel](const QHostInfo &info) {
+        if (channel->m_setup)
+            channel->m_setup->lookupId = -1;
         if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
             channel->startConnect({}, Error(ErrorCode::ConnectionFailed, tr("cannot reach %1: %2")
                                                                             .arg(channel->m_address, info.errorString())));
@@ -603,13 +607,13 @@ QString SslChannel::peerAddress() const
 
 void SslChannel::startConnect(const QList<QHostAddress> &addresses, const Error &lookupError)
 {
-    if (m_state == State::Closed)
+    if (m_state == State::Closed || !m_setup)
         return;
     if (lookupError.isError()) {
         close(lookupError);
         return;
     }
-    m_addresses = addresses;
+    m_setup->addresses = addresses;
     m_state = State::Connecting;
     connectNext();
 }
@@ -618,20 +622,20 @@ void SslChannel::startConnect(const QList<QHostAddress> &addresses, const Error 
 void SslChannel::connectNext()
 {
     int lastError = ECONNREFUSED;
-    while (!m_addresses.isEmpty()) {
-        const QHostAddress address = m_addresses.takeFirst();
+    while (!m_setup->addresses.isEmpty()) {
+        const QHostAddress address = m_setup->addresses.takeFirst();
         sockaddr_storage ss{};
         socklen_t length = 0;
         if (address.protocol() == QAbstractSocket::IPv4Protocol) {
             auto *in = reinterpret_cast<sockaddr_in *>(&ss);
             in->sin_family = AF_INET;
-            in->sin_port = htons(m_port);
+            in->sin_port = htons(m_setup->port);
             in->sin_addr.s_addr = htonl(address.toIPv4Address());
             length = sizeof(sockaddr_in);
         } else if (address.protocol() == QAbstractSocket::IPv6Protocol) {
             auto *in6 = reinterpret_cast<sockaddr_in6 *>(&ss);
             in6->sin6_family = AF_INET6;
-            in6->sin6_port = htons(m_port);
+            in6->sin6_port = htons(m_setup->port);
             const Q_IPV6ADDR bytes = address.toIPv6Address();
             std::memcpy(&in6->sin6_addr, bytes.c, sizeof bytes.c);
             bool numericScope = false;
@@ -681,7 +685,7 @@ void SslChannel::onConnected()
         if (m_writeNotifier)
             m_writeNotifier->setEnabled(false);
         ::close(std::exchange(m_fd, -1));
-        if (!m_addresses.isEmpty()) {
+        if (!m_setup->addresses.isEmpty()) {
             if (m_writeNotifier)
                 std::exchange(m_writeNotifier, nullptr)->deleteLater();
             connectNext();
@@ -690,7 +694,7 @@ void SslChannel::onConnected()
         close(Error(ErrorCode::ConnectionFailed, tr("cannot reach %1: %2").arg(m_address, errnoText(error))));
         return;
     }
-    m_addresses = {};
+    m_setup->addresses = {};
     m_state = State::Handshaking;
     startTls();
     if (m_state == State::Handshaking)
@@ -700,7 +704,7 @@ void SslChannel::onConnected()
 void SslChannel::startTls()
 {
     ERR_clear_error();
-    m_ssl = SSL_new(m_ctx);
+    m_ssl = SSL_new(m_setup->ctx);
     BIO *bio = m_ssl ? BIO_new(socketBioMethod()) : nullptr;
     if (!bio) {
         handshakeFailed(Error(ErrorCode::Internal, tr("cannot start TLS: %1").arg(openSslErrors())));
@@ -720,7 +724,7 @@ void SslChannel::startTls()
 void SslChannel::continueHandshake()
 {
     m_readWantsWrite = false;
-    VerifyScope scope{&m_verifyRefusal, side() == Side::Client ? &m_expectedPeerId : nullptr, &m_address};
+    VerifyScope scope{&m_setup->verifyRefusal, side() == Side::Client ? &m_setup->expectedPeerId : nullptr, &m_address};
     t_verify = &scope;
     ERR_clear_error();
     const int r = SSL_do_handshake(m_ssl);
@@ -741,8 +745,8 @@ void SslChannel::continueHandshake()
     default:
         break;
     }
-    if (m_verifyRefusal.isError()) {
-        handshakeFailed(m_verifyRefusal);
+    if (m_setup->verifyRefusal.isError()) {
+        handshakeFailed(m_setup->verifyRefusal);
         return;
     }
     errno = savedErrno;
@@ -770,26 +774,28 @@ void SslChannel::handshakeSucceeded()
         return;
     }
     const QString id = nodeIdOfX509(peer);
-    if (side() == Side::Client && id != m_expectedPeerId) {
+    if (side() == Side::Client && id != m_setup->expectedPeerId) {
         handshakeFailed(Error(ErrorCode::PeerIdMismatch,
-                              tr("%1 is node %2, not the pinned node %3").arg(m_address, id, m_expectedPeerId)));
+                              tr("%1 is node %2, not the pinned node %3").arg(m_address, id, m_setup->expectedPeerId)));
         return;
     }
     m_state = State::Open;
     updateWriteNotifier();
-    if (m_acceptDone)
-        std::exchange(m_acceptDone, {})(this, Error()); // the server adopts the channel now
+    const AcceptDone done = std::move(m_setup->acceptDone);
+    m_setup.reset(); // an established channel keeps no connect or handshake state
+    if (done)
+        done(this, Error()); // the server adopts the channel now
     QPointer<SslChannel> self(this);
     transportReady(id);
     if (self && m_state == State::Open)
         readAvailable(); // anything that came with the last handshake flight
 }
 
-void SslChannel::handshakeFailed(const Error &error)
+void SslChannel::handshakeFailed(Error error)
 {
     stopTlsTimer();
-    AcceptDone done = std::exchange(m_acceptDone, {});
-    close(error); // releases the socket
+    AcceptDone done = m_setup ? std::move(m_setup->acceptDone) : AcceptDone();
+    close(error); // releases the socket and the setup state
     if (done)
         done(this, error);
 }
@@ -983,7 +989,7 @@ Error SslChannel::sslError(int ret, const char *what, int sslErrorCode)
 
 void SslChannel::timerEvent(QTimerEvent *event)
 {
-    if (event->timerId() != m_tlsTimer || m_tlsTimer == 0) {
+    if (!m_setup || m_setup->timer == 0 || event->timerId() != m_setup->timer) {
         Channel::timerEvent(event);
         return;
     }
@@ -996,9 +1002,9 @@ void SslChannel::timerEvent(QTimerEvent *event)
 
 void SslChannel::stopTlsTimer()
 {
-    if (m_tlsTimer != 0) {
-        killTimer(m_tlsTimer);
-        m_tlsTimer = 0;
+    if (m_setup && m_setup->timer != 0) {
+        killTimer(m_setup->timer);
+        m_setup->timer = 0;
     }
 }
 
@@ -1010,11 +1016,9 @@ void SslChannel::closeTransport()
 void SslChannel::releaseSocket(bool orderly)
 {
     stopTlsTimer();
-    if (m_lookupId != -1) {
-        QHostInfo::abortHostLookup(m_lookupId);
-        m_lookupId = -1;
-    }
-    m_addresses = {};
+    if (m_setup && m_setup->lookupId != -1)
+        QHostInfo::abortHostLookup(m_setup->lookupId);
+    m_setup.reset();
     // Off before the fd is closed (a notifier must never watch a closed or reused fd); deleted
     // later because this may run inside one of their own events.
     for (SslNotifier **n : {&m_readNotifier, &m_writeNotifier}) {

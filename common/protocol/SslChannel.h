@@ -8,6 +8,7 @@
 #include <QSslError>
 
 #include <functional>
+#include <memory>
 
 // OpenSSL's types, declared here so that users of this header need no OpenSSL headers.
 struct ssl_st;
@@ -75,7 +76,7 @@ private:
     void startTls();
     void continueHandshake();
     void handshakeSucceeded();
-    void handshakeFailed(const Error &error);
+    void handshakeFailed(Error error);
     void onReadable();
     void onWritable();
     void readAvailable();
@@ -86,21 +87,27 @@ private:
     void releaseSocket(bool orderly);
     void stopTlsTimer();
 
-    int m_fd = -1;
+    /// What only connecting and the handshake need; freed once TLS is up, so that an idle
+    /// channel does not carry it.
+    struct Setup {
+        ssl_ctx_st *ctx = nullptr;       ///< shared, cached for the process (not owned)
+        QString expectedPeerId;          ///< client side: the pinned node ID
+        QList<QHostAddress> addresses;   ///< client side: addresses not yet tried
+        AcceptDone acceptDone;           ///< service side: tells the server how it ended
+        Error verifyRefusal;             ///< the first peer certificate problem the verify callback refused
+        int lookupId = -1;
+        int timer = 0;                   ///< connect + handshake deadline (a timer ID: see Channel)
+        quint16 port = 0;
+    };
+
+    std::unique_ptr<Setup> m_setup;
     ssl_st *m_ssl = nullptr;
-    ssl_ctx_st *m_ctx = nullptr;  ///< shared, cached for the process (not owned)
     SslNotifier *m_readNotifier = nullptr;
     SslNotifier *m_writeNotifier = nullptr; ///< made when first needed, enabled only while needed
     QList<QByteArray> m_outgoing; ///< frames not yet taken by SSL_write; empty (no memory) when idle
     qsizetype m_outgoingOffset = 0;
-    QString m_expectedPeerId;     ///< client side
     QString m_address;
-    QList<QHostAddress> m_addresses; ///< client side, while connecting
-    AcceptDone m_acceptDone;      ///< service side, until the handshake ends
-    Error m_verifyRefusal;        ///< the first peer certificate problem the verify callback refused
-    int m_lookupId = -1;
-    int m_tlsTimer = 0;           ///< connect + handshake deadline (a timer ID: see Channel)
-    quint16 m_port = 0;
+    int m_fd = -1;
     State m_state = State::Connecting;
     bool m_writeWantsRead = false;
     bool m_readWantsWrite = false;
