@@ -24,22 +24,13 @@ Channel::Channel(Side side, HandshakeConfig config, QObject *parent)
 
 void Channel::timerEvent(QTimerEvent *event)
 {
-    if (event->timerId() == m_sweepTimer) {
+    if (event->timerId() == m_sweepTimer.timerId()) {
         sweepTimeouts();
-    } else if (event->timerId() == m_helloTimer) {
-        killTimer(m_helloTimer);
-        m_helloTimer = 0;
+    } else if (event->timerId() == m_helloTimer.timerId()) {
+        m_helloTimer.stop();
         close(Error(ErrorCode::Timeout, tr("no Hello exchange within %1 ms").arg(m_config.handshakeTimeoutMs)));
     } else {
         QObject::timerEvent(event);
-    }
-}
-
-void Channel::stopTimer(int &id)
-{
-    if (id != 0) {
-        killTimer(id);
-        id = 0;
     }
 }
 
@@ -87,8 +78,8 @@ void Channel::close(const Error &reason)
         return;
     m_closed = true;
     m_closeReason = reason.isError() ? reason : Error(ErrorCode::ConnectionClosed, tr("the connection was closed"));
-    stopTimer(m_sweepTimer);
-    stopTimer(m_helloTimer);
+    m_sweepTimer.stop();
+    m_helloTimer.stop();
     failAllPending(m_closeReason);
     closeTransport();
     emit closed(m_closeReason);
@@ -100,7 +91,7 @@ void Channel::transportReady(const QString &peerId)
         return;
     m_peerId = peerId;
     m_transportReady = true;
-    m_helloTimer = startTimer(m_config.handshakeTimeoutMs);
+    m_helloTimer.start(m_config.handshakeTimeoutMs, this);
     if (m_side == Side::Client) {
         Hello hello;
         hello.protocolVersion = kProtocolVersion;
@@ -140,7 +131,7 @@ void Channel::transportReady(const QString &peerId)
                                 return;
                             }
                             m_peerRole = welcome->role;
-                            stopTimer(m_helloTimer);
+                            m_helloTimer.stop();
                             m_established = true;
                             emit established();
                         },
@@ -207,8 +198,8 @@ void Channel::requestEnvelope(Envelope envelope, QObject *context, std::function
     p.hasContext = context != nullptr;
     p.deadlineMs = nowMs() + timeoutMs;
     m_pending.insert(id, std::move(p));
-    if (m_sweepTimer == 0)
-        m_sweepTimer = startTimer(kSweepIntervalMs);
+    if (!m_sweepTimer.isActive())
+        m_sweepTimer.start(kSweepIntervalMs, this);
     sendEnvelope(envelope);
 }
 
@@ -221,7 +212,7 @@ void Channel::handleEnvelope(Envelope envelope)
         Pending p = std::move(*it);
         m_pending.erase(it);
         if (m_pending.isEmpty())
-            stopTimer(m_sweepTimer);
+            m_sweepTimer.stop();
         if (!p.hasContext || p.context)
             p.callback(std::move(envelope));
         return;
@@ -292,7 +283,7 @@ void Channel::handleHello(const Envelope &envelope)
     welcome.software = m_config.software;
     welcome.nodeId = m_config.localNodeId;
     reply(envelope.id, welcome);
-    stopTimer(m_helloTimer);
+    m_helloTimer.stop();
     m_established = true;
     emit established();
 }
@@ -311,7 +302,7 @@ void Channel::sweepTimeouts()
             p.callback(Error(ErrorCode::Timeout, tr("no answer from %1 in time").arg(peerAddress())));
     }
     if (m_pending.isEmpty())
-        stopTimer(m_sweepTimer);
+        m_sweepTimer.stop();
 }
 
 void Channel::failAllPending(const Error &error)

@@ -543,7 +543,7 @@ SslChannel::SslChannel(int fd, ssl_ctx_st *ctx, HandshakeConfig config, AcceptDo
     ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
     setNoDelay(fd);
     m_address = socketPeerAddress(fd);
-    m_setup->timer = startTimer(this->config().handshakeTimeoutMs);
+    m_setup->timer.start(this->config().handshakeTimeoutMs, this);
     // The handshake starts when the ClientHello is readable (next event-loop pass at the
     // earliest), so the server has registered this channel before anything can fail.
     startTls();
@@ -579,7 +579,7 @@ SslChannel *SslChannel::connectTo(const QString &host, quint16 port, const Ident
         return channel;
     }
     setup.ctx = *ctx;
-    setup.timer = channel->startTimer(channel->config().handshakeTimeoutMs);
+    setup.timer.start(channel->config().handshakeTimeoutMs, channel);
 
     const QHostAddress numeric(host);
     if (!numeric.isNull()) {
@@ -989,7 +989,7 @@ Error SslChannel::sslError(int ret, const char *what, int sslErrorCode)
 
 void SslChannel::timerEvent(QTimerEvent *event)
 {
-    if (!m_setup || m_setup->timer == 0 || event->timerId() != m_setup->timer) {
+    if (!m_setup || event->timerId() != m_setup->timer.timerId()) {
         Channel::timerEvent(event);
         return;
     }
@@ -1002,10 +1002,8 @@ void SslChannel::timerEvent(QTimerEvent *event)
 
 void SslChannel::stopTlsTimer()
 {
-    if (m_setup && m_setup->timer != 0) {
-        killTimer(m_setup->timer);
-        m_setup->timer = 0;
-    }
+    if (m_setup)
+        m_setup->timer.stop();
 }
 
 void SslChannel::closeTransport()

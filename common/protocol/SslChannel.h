@@ -96,7 +96,7 @@ private:
         AcceptDone acceptDone;           ///< service side: tells the server how it ended
         Error verifyRefusal;             ///< the first peer certificate problem the verify callback refused
         int lookupId = -1;
-        int timer = 0;                   ///< connect + handshake deadline (a timer ID: see Channel)
+        QBasicTimer timer;               ///< connect + handshake deadline (see Channel's timers)
         quint16 port = 0;
     };
 
