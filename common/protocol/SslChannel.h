@@ -29,7 +29,7 @@ QSslConfiguration tlsConfiguration(const Identity &identity);
 Error checkPeerCertificate(const QSslCertificate &certificate, const QList<QSslError> &errors);
 
 class Server;
-class SslNotifier;
+class SslReactor;
 
 /// A Channel over mutual TLS 1.3, on OpenSSL directly: a non-blocking socket, a read
 /// QSocketNotifier (and a write one only while output is queued), one `SSL` object with its
@@ -56,7 +56,7 @@ protected:
 
 private:
     friend class Server;
-    friend class SslNotifier;
+    friend class SslReactor;
 
     enum class State : quint8 { Resolving, Connecting, Handshaking, Open, Closed };
     /// Why the TLS handshake ended, for the server's connectionRefused (empty on success).
@@ -77,12 +77,12 @@ private:
     void continueHandshake();
     void handshakeSucceeded();
     void handshakeFailed(Error error);
-    void onReadable();
-    void onWritable();
+    void onSocketEvent(quint32 events);
     void readAvailable();
     void flush();
     void afterWrite(int outcome, int sslErrorCode, int savedErrno);
-    void updateWriteNotifier();
+    bool updateInterest();
+    void unwatch();
     Error sslError(int ret, const char *what, int sslErrorCode = 0);
     void releaseSocket(bool orderly);
     void stopTlsTimer();
@@ -102,16 +102,17 @@ private:
 
     std::unique_ptr<Setup> m_setup;
     ssl_st *m_ssl = nullptr;
-    SslNotifier *m_readNotifier = nullptr;
-    SslNotifier *m_writeNotifier = nullptr; ///< made when first needed, enabled only while needed
+    SslReactor *m_reactor = nullptr;  ///< this thread's epoll set, which watches the socket
     QList<QByteArray> m_outgoing; ///< frames not yet taken by SSL_write; empty (no memory) when idle
     qsizetype m_outgoingOffset = 0;
     QString m_address;
     int m_fd = -1;
+    quint32 m_events = 0;             ///< what the reactor watches the socket for (EPOLLIN/EPOLLOUT)
     State m_state = State::Connecting;
     bool m_writeWantsRead = false;
     bool m_readWantsWrite = false;
     bool m_reading = false;
+    bool m_readPaused = false;
 };
 
 } // namespace lendable::protocol

@@ -68,6 +68,7 @@ private slots:
     void serverHandshakeTimesOut();
     void clientHandshakeTimesOut();
     void descriptorsAreReleased();
+    void nestedEventLoopKeepsOrder();
 
 private:
     std::unique_ptr<Server> startServer(const Identity &identity, HandshakeConfig config = serviceConfig());
@@ -565,6 +566,34 @@ void TestTlsChannel::descriptorsAreReleased()
     delete unpinned;
     QTRY_COMPARE_WITH_TIMEOUT(openFds(), baseline, 10000);
     QVERIFY(refused.count() >= 2); // the garbage, and the handshake our client aborted over its pin
+}
+
+void TestTlsChannel::nestedEventLoopKeepsOrder()
+{
+    // A handler that spins a nested event loop (as Channel::call does) does not get the next
+    // message inside itself: delivery pauses until it returns, and the order stays.
+    auto server = startServer(m_serverIdentity);
+    QSignalSpy established(server.get(), &Server::channelEstablished);
+    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
+                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    QVERIFY(client->waitEstablished(10000).ok());
+    QTRY_COMPARE(established.count(), 1);
+    auto *serviceSide = established.at(0).at(0).value<Channel *>();
+    QStringList log;
+    connect(client, &Channel::envelopeReceived, this, [&](const Envelope &e) {
+        const QString id = decodeMessage<EndContract>(e).value().contractId;
+        log.append(QStringLiteral("begin ") + id);
+        if (id == QStringLiteral("1"))
+            QTest::qWait(300); // meanwhile "2" arrives
+        log.append(QStringLiteral("end ") + id);
+    });
+    serviceSide->push(EndContract{.contractId = QStringLiteral("1")});
+    QTimer::singleShot(50, serviceSide, [serviceSide] { serviceSide->push(EndContract{.contractId = QStringLiteral("2")}); });
+    QTRY_COMPARE_WITH_TIMEOUT(log.size(), 4, 10000);
+    QCOMPARE(log, QStringList({QStringLiteral("begin 1"), QStringLiteral("end 1"), QStringLiteral("begin 2"),
+                               QStringLiteral("end 2")}));
+    QVERIFY(client->call<Pong>(Ping{.sentAtMs = 1}).ok()); // and it reads again afterwards
+    delete client;
 }
 
 QTEST_GUILESS_MAIN(TestTlsChannel)
