@@ -15,10 +15,15 @@ qint64 nowMs()
 } // namespace
 
 Channel::Channel(Side side, HandshakeConfig config, QObject *parent)
+    : Channel(side, std::make_shared<const HandshakeConfig>(std::move(config)), parent)
+{
+}
+
+Channel::Channel(Side side, std::shared_ptr<const HandshakeConfig> config, QObject *parent)
     : QObject(parent)
     , m_side(side)
     , m_config(std::move(config))
-    , m_reader(m_config.maxFrameBytes)
+    , m_reader(m_config->maxFrameBytes)
 {
 }
 
@@ -28,7 +33,7 @@ void Channel::timerEvent(QTimerEvent *event)
         sweepTimeouts();
     } else if (event->timerId() == m_helloTimer.timerId()) {
         m_helloTimer.stop();
-        close(Error(ErrorCode::Timeout, tr("no Hello exchange within %1 ms").arg(m_config.handshakeTimeoutMs)));
+        close(Error(ErrorCode::Timeout, tr("no Hello exchange within %1 ms").arg(m_config->handshakeTimeoutMs)));
     } else {
         QObject::timerEvent(event);
     }
@@ -91,14 +96,14 @@ void Channel::transportReady(const QString &peerId)
         return;
     m_peerId = peerId;
     m_transportReady = true;
-    m_helloTimer.start(m_config.handshakeTimeoutMs, this);
+    m_helloTimer.start(m_config->handshakeTimeoutMs, this);
     if (m_side == Side::Client) {
         Hello hello;
         hello.protocolVersion = kProtocolVersion;
         hello.minProtocolVersion = kMinProtocolVersion;
-        hello.role = m_config.localRole;
-        hello.features = m_config.features;
-        hello.software = m_config.software;
+        hello.role = m_config->localRole;
+        hello.features = m_config->features;
+        hello.software = m_config->software;
         requestEnvelope(makeEnvelope(hello), this,
                         [this](Result<Envelope> r) {
                             if (!r.ok()) {
@@ -135,7 +140,7 @@ void Channel::transportReady(const QString &peerId)
                             m_established = true;
                             emit established();
                         },
-                        m_config.handshakeTimeoutMs);
+                        m_config->handshakeTimeoutMs);
     }
 }
 
@@ -261,10 +266,10 @@ void Channel::handleHello(const Envelope &envelope)
                             .arg(kProtocolVersion)
                             .arg(hello->minProtocolVersion)
                             .arg(hello->protocolVersion));
-    } else if (!m_config.acceptedRoles.isEmpty() && !m_config.acceptedRoles.contains(hello->role)) {
+    } else if (!m_config->acceptedRoles.isEmpty() && !m_config->acceptedRoles.contains(hello->role)) {
         refusal = Error(ErrorCode::RoleRefused, tr("this %1 service does not serve the role '%2' (it serves: %3)")
-                                                    .arg(m_config.localRole, hello->role,
-                                                         m_config.acceptedRoles.join(QStringLiteral(", "))));
+                                                    .arg(m_config->localRole, hello->role,
+                                                         m_config->acceptedRoles.join(QStringLiteral(", "))));
     } else if (m_admission) {
         Result<void> admitted = m_admission(m_peerId, hello->role);
         if (!admitted.ok())
@@ -278,10 +283,10 @@ void Channel::handleHello(const Envelope &envelope)
     m_peerRole = hello->role;
     Welcome welcome;
     welcome.protocolVersion = qMin(kProtocolVersion, hello->protocolVersion);
-    welcome.role = m_config.localRole;
-    welcome.features = m_config.features;
-    welcome.software = m_config.software;
-    welcome.nodeId = m_config.localNodeId;
+    welcome.role = m_config->localRole;
+    welcome.features = m_config->features;
+    welcome.software = m_config->software;
+    welcome.nodeId = m_config->localNodeId;
     reply(envelope.id, welcome);
     m_helloTimer.stop();
     m_established = true;

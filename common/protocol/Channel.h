@@ -10,6 +10,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace lendable::protocol {
@@ -131,6 +132,10 @@ signals:
     void closed(const lendable::Error &reason);
 
 protected:
+    /// For channels that all have one configuration (Server's): they share one copy of it
+    /// instead of holding one each (a market holds thousands of channels).
+    Channel(Side side, std::shared_ptr<const HandshakeConfig> config, QObject *parent);
+
     /// The transport authenticated the peer as `peerId`; starts the Hello exchange.
     void transportReady(const QString &peerId);
     void bytesReceived(QByteArrayView bytes);
@@ -138,7 +143,7 @@ protected:
     void transportClosed(const Error &reason);
     virtual void writeFrame(const QByteArray &frame) = 0;
     virtual void closeTransport() = 0;
-    const HandshakeConfig &config() const { return m_config; }
+    const HandshakeConfig &config() const { return *m_config; }
     bool isTransportReady() const { return m_transportReady; }
     void timerEvent(QTimerEvent *event) override;
 
@@ -159,7 +164,7 @@ private:
     void failAllPending(const Error &error);
 
     Side m_side;
-    HandshakeConfig m_config;
+    std::shared_ptr<const HandshakeConfig> m_config;
     Admission m_admission;
     FrameReader m_reader;
     QString m_peerId;

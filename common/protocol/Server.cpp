@@ -40,6 +40,7 @@ Server::Server(const Identity &identity, HandshakeConfig config, QObject *parent
     , m_listener(std::make_unique<TlsListener>(this))
 {
     m_config.localNodeId = identity.nodeId();
+    m_channelConfig = std::make_shared<const HandshakeConfig>(m_config);
 }
 
 Server::~Server()
@@ -110,7 +111,7 @@ void Server::accept(qintptr fd)
         ::close(static_cast<int>(fd));
         return;
     }
-    auto *channel = new SslChannel(static_cast<int>(fd), m_ctx, m_config,
+    auto *channel = new SslChannel(static_cast<int>(fd), m_ctx, m_channelConfig,
                                    [this](SslChannel *c, const Error &error) { handshakeDone(c, error); }, this);
     if (!channel->isClosed())
         m_handshaking.append(channel);

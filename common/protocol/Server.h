@@ -59,6 +59,7 @@ private:
 
     Identity m_identity;
     HandshakeConfig m_config;
+    std::shared_ptr<const HandshakeConfig> m_channelConfig; ///< m_config, one copy for all channels
     Admission m_admission;
     std::unique_ptr<TlsListener> m_listener;
     ssl_ctx_st *m_ctx = nullptr;        ///< shared with every server of this identity

@@ -599,7 +599,8 @@ SslChannel::SslChannel(Side side, HandshakeConfig config, QObject *parent)
 {
 }
 
-SslChannel::SslChannel(int fd, ssl_ctx_st *ctx, HandshakeConfig config, AcceptDone done, QObject *parent)
+SslChannel::SslChannel(int fd, ssl_ctx_st *ctx, std::shared_ptr<const HandshakeConfig> config, AcceptDone done,
+                       QObject *parent)
     : Channel(Side::Service, std::move(config), parent)
     , m_setup(std::make_unique<Setup>())
     , m_fd(fd)

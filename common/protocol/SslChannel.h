@@ -31,11 +31,13 @@ Error checkPeerCertificate(const QSslCertificate &certificate, const QList<QSslE
 class Server;
 class SslReactor;
 
-/// A Channel over mutual TLS 1.3, on OpenSSL directly: a non-blocking socket, a read
-/// QSocketNotifier (and a write one only while output is queued), one `SSL` object with its
-/// buffers released while idle, and one `SSL_CTX` shared by every channel of an identity and
-/// side. Built for a market holding thousands of idle connections (docs/performance.md):
-/// an idle channel keeps no read or write buffer of its own.
+/// A Channel over mutual TLS 1.3, on OpenSSL directly (not QSslSocket): a non-blocking
+/// socket in its thread's epoll set (one QSocketNotifier per thread, not per channel; watched
+/// for writing only while output is queued), one `SSL` object with its buffers released while
+/// idle, and one `SSL_CTX` shared by every channel of an identity and side. Built for a market
+/// holding thousands of idle connections (docs/performance.md): an idle channel keeps no read
+/// or write buffer and no connect or handshake state. Writes never raise SIGPIPE; close()
+/// flushes queued frames (for at most 2 s) before close_notify.
 class SslChannel : public Channel {
     Q_OBJECT
 public:
@@ -68,7 +70,7 @@ private:
     SslChannel(Side side, HandshakeConfig config, QObject *parent);
     /// Service side: takes a connected socket `fd` accepted by Server and runs the TLS
     /// handshake on it with `ctx`; `done` runs once, when it succeeds or fails.
-    SslChannel(int fd, ssl_ctx_st *ctx, HandshakeConfig config, AcceptDone done, QObject *parent);
+    SslChannel(int fd, ssl_ctx_st *ctx, std::shared_ptr<const HandshakeConfig> config, AcceptDone done, QObject *parent);
 
     void startConnect(const QList<QHostAddress> &addresses, const Error &lookupError);
     void connectNext();
