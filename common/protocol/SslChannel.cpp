@@ -767,8 +767,9 @@ void SslChannel::onConnected()
     }
     m_setup->addresses = {};
     m_state = State::Handshaking;
+    QPointer<SslChannel> self(this); // a closed() handler may delete the channel
     startTls();
-    if (m_state == State::Handshaking)
+    if (self && m_state == State::Handshaking)
         continueHandshake(); // the client speaks first
 }
 
@@ -962,7 +963,7 @@ void SslChannel::writeFrame(const QByteArray &frame)
         return;
     if (!m_outgoing.isEmpty() || m_writeWantsRead) {
         m_outgoing.append(frame); // shares the frame's bytes, no copy
-        return;                   // the write notifier (or the read one) goes on with the queue
+        return;                   // writability (or readability) of the socket goes on with the queue
     }
     // Nothing queued: straight to OpenSSL; only what the socket does not take is queued.
     qsizetype written = 0;
