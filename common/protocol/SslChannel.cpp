@@ -558,13 +558,23 @@ private:
 
     void dispatch()
     {
-        epoll_event events[64];
-        const int n = ::epoll_wait(m_epoll, events, 64, 0);
-        for (int i = 0; i < n; ++i) {
-            // Looked up again for every event: a handler may have closed (or deleted) any
-            // channel, this one or one whose event comes later in the batch.
-            if (SslChannel *channel = channelAt(events[i].data.fd))
-                channel->onSocketEvent(events[i].events);
+        // Everything that is ready, as a notifier per socket delivered it, before the event
+        // loop goes on to its posted events: the market's group commit is one, and it commits
+        // what arrived before it (batches of 64 made 20 % fewer contracts/s). Bounded, so
+        // timers and posted events still run under a flood.
+        constexpr int kBatch = 64;
+        constexpr int kMaxRounds = 32;
+        epoll_event events[kBatch];
+        for (int round = 0; round < kMaxRounds; ++round) {
+            const int n = ::epoll_wait(m_epoll, events, kBatch, 0);
+            for (int i = 0; i < n; ++i) {
+                // Looked up again for every event: a handler may have closed (or deleted) any
+                // channel, this one or one whose event comes later in the batch.
+                if (SslChannel *channel = channelAt(events[i].data.fd))
+                    channel->onSocketEvent(events[i].events);
+            }
+            if (n < kBatch)
+                break;
         }
     }
 
