@@ -15,31 +15,27 @@ qint64 nowMs()
 } // namespace
 
 Channel::Channel(Side side, HandshakeConfig config, QObject *parent)
+    : Channel(side, std::make_shared<const HandshakeConfig>(std::move(config)), parent)
+{
+}
+
+Channel::Channel(Side side, std::shared_ptr<const HandshakeConfig> config, QObject *parent)
     : QObject(parent)
     , m_side(side)
     , m_config(std::move(config))
-    , m_reader(m_config.maxFrameBytes)
+    , m_reader(m_config->maxFrameBytes)
 {
 }
 
 void Channel::timerEvent(QTimerEvent *event)
 {
-    if (event->timerId() == m_sweepTimer) {
+    if (event->timerId() == m_sweepTimer.timerId()) {
         sweepTimeouts();
-    } else if (event->timerId() == m_helloTimer) {
-        killTimer(m_helloTimer);
-        m_helloTimer = 0;
-        close(Error(ErrorCode::Timeout, tr("no Hello exchange within %1 ms").arg(m_config.handshakeTimeoutMs)));
+    } else if (event->timerId() == m_helloTimer.timerId()) {
+        m_helloTimer.stop();
+        close(Error(ErrorCode::Timeout, tr("no Hello exchange within %1 ms").arg(m_config->handshakeTimeoutMs)));
     } else {
         QObject::timerEvent(event);
-    }
-}
-
-void Channel::stopTimer(int &id)
-{
-    if (id != 0) {
-        killTimer(id);
-        id = 0;
     }
 }
 
@@ -87,8 +83,8 @@ void Channel::close(const Error &reason)
         return;
     m_closed = true;
     m_closeReason = reason.isError() ? reason : Error(ErrorCode::ConnectionClosed, tr("the connection was closed"));
-    stopTimer(m_sweepTimer);
-    stopTimer(m_helloTimer);
+    m_sweepTimer.stop();
+    m_helloTimer.stop();
     failAllPending(m_closeReason);
     closeTransport();
     emit closed(m_closeReason);
@@ -100,14 +96,14 @@ void Channel::transportReady(const QString &peerId)
         return;
     m_peerId = peerId;
     m_transportReady = true;
-    m_helloTimer = startTimer(m_config.handshakeTimeoutMs);
+    m_helloTimer.start(m_config->handshakeTimeoutMs, this);
     if (m_side == Side::Client) {
         Hello hello;
         hello.protocolVersion = kProtocolVersion;
         hello.minProtocolVersion = kMinProtocolVersion;
-        hello.role = m_config.localRole;
-        hello.features = m_config.features;
-        hello.software = m_config.software;
+        hello.role = m_config->localRole;
+        hello.features = m_config->features;
+        hello.software = m_config->software;
         requestEnvelope(makeEnvelope(hello), this,
                         [this](Result<Envelope> r) {
                             if (!r.ok()) {
@@ -140,11 +136,11 @@ void Channel::transportReady(const QString &peerId)
                                 return;
                             }
                             m_peerRole = welcome->role;
-                            stopTimer(m_helloTimer);
+                            m_helloTimer.stop();
                             m_established = true;
                             emit established();
                         },
-                        m_config.handshakeTimeoutMs);
+                        m_config->handshakeTimeoutMs);
     }
 }
 
@@ -207,8 +203,8 @@ void Channel::requestEnvelope(Envelope envelope, QObject *context, std::function
     p.hasContext = context != nullptr;
     p.deadlineMs = nowMs() + timeoutMs;
     m_pending.insert(id, std::move(p));
-    if (m_sweepTimer == 0)
-        m_sweepTimer = startTimer(kSweepIntervalMs);
+    if (!m_sweepTimer.isActive())
+        m_sweepTimer.start(kSweepIntervalMs, this);
     sendEnvelope(envelope);
 }
 
@@ -221,7 +217,7 @@ void Channel::handleEnvelope(Envelope envelope)
         Pending p = std::move(*it);
         m_pending.erase(it);
         if (m_pending.isEmpty())
-            stopTimer(m_sweepTimer);
+            m_sweepTimer.stop();
         if (!p.hasContext || p.context)
             p.callback(std::move(envelope));
         return;
@@ -270,10 +266,10 @@ void Channel::handleHello(const Envelope &envelope)
                             .arg(kProtocolVersion)
                             .arg(hello->minProtocolVersion)
                             .arg(hello->protocolVersion));
-    } else if (!m_config.acceptedRoles.isEmpty() && !m_config.acceptedRoles.contains(hello->role)) {
+    } else if (!m_config->acceptedRoles.isEmpty() && !m_config->acceptedRoles.contains(hello->role)) {
         refusal = Error(ErrorCode::RoleRefused, tr("this %1 service does not serve the role '%2' (it serves: %3)")
-                                                    .arg(m_config.localRole, hello->role,
-                                                         m_config.acceptedRoles.join(QStringLiteral(", "))));
+                                                    .arg(m_config->localRole, hello->role,
+                                                         m_config->acceptedRoles.join(QStringLiteral(", "))));
     } else if (m_admission) {
         Result<void> admitted = m_admission(m_peerId, hello->role);
         if (!admitted.ok())
@@ -287,12 +283,12 @@ void Channel::handleHello(const Envelope &envelope)
     m_peerRole = hello->role;
     Welcome welcome;
     welcome.protocolVersion = qMin(kProtocolVersion, hello->protocolVersion);
-    welcome.role = m_config.localRole;
-    welcome.features = m_config.features;
-    welcome.software = m_config.software;
-    welcome.nodeId = m_config.localNodeId;
+    welcome.role = m_config->localRole;
+    welcome.features = m_config->features;
+    welcome.software = m_config->software;
+    welcome.nodeId = m_config->localNodeId;
     reply(envelope.id, welcome);
-    stopTimer(m_helloTimer);
+    m_helloTimer.stop();
     m_established = true;
     emit established();
 }
@@ -311,7 +307,7 @@ void Channel::sweepTimeouts()
             p.callback(Error(ErrorCode::Timeout, tr("no answer from %1 in time").arg(peerAddress())));
     }
     if (m_pending.isEmpty())
-        stopTimer(m_sweepTimer);
+        m_sweepTimer.stop();
 }
 
 void Channel::failAllPending(const Error &error)

@@ -4,14 +4,25 @@
 #include "protocol/Channel.h"
 
 #include <QHostAddress>
-#include <QSslServer>
+
+#include <memory>
+
+struct ssl_ctx_st;
 
 namespace lendable::protocol {
 
 class LocalChannel;
+class SslChannel;
+class TlsListener;
 
-/// Accepts mutual-TLS connections (QSslServer, with a handshake timeout) and turns each into
-/// an established Channel. Owns its channels; a closed channel is deleted later.
+/// Accepts mutual-TLS connections and turns each into an established Channel. Owns its
+/// channels; a closed channel is deleted later.
+///
+/// A QTcpServer hands over the accepted socket descriptor and SslChannel runs the TLS 1.3
+/// handshake on it with OpenSSL directly (a handshake timeout of the config's
+/// handshakeTimeoutMs); all channels of one identity share one SSL_CTX. Not QSslServer: its
+/// sockets cost 84–89 KiB each while idle, and Qt made an SSL_CTX per socket
+/// (docs/performance.md).
 class Server : public QObject {
     Q_OBJECT
 public:
@@ -33,17 +44,28 @@ public:
 signals:
     void channelEstablished(lendable::protocol::Channel *channel);
     void channelClosed(lendable::protocol::Channel *channel, const lendable::Error &reason);
-    /// A connection that never became a channel (TLS failure, refused certificate).
+    /// A connection that never became a channel (TLS failure, refused certificate, timeout).
     void connectionRefused(const QString &address, const lendable::Error &reason);
 
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
 private:
+    friend class TlsListener;
+    void accept(qintptr fd);
+    void handshakeDone(SslChannel *channel, const Error &error);
     void adopt(Channel *channel);
+    void scheduleTrim();
 
     Identity m_identity;
     HandshakeConfig m_config;
+    std::shared_ptr<const HandshakeConfig> m_channelConfig; ///< m_config, one copy for all channels
     Admission m_admission;
-    QSslServer m_server;
+    std::unique_ptr<TlsListener> m_listener;
+    ssl_ctx_st *m_ctx = nullptr;        ///< shared with every server of this identity
+    QList<SslChannel *> m_handshaking;  ///< accepted, TLS handshake still running
     QList<QPointer<Channel>> m_channels;
+    int m_trimTimer = 0; ///< pending malloc_trim() after connections came or went
 };
 
 } // namespace lendable::protocol

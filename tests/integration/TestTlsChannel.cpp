@@ -5,13 +5,17 @@
 #include "protocol/Server.h"
 #include "protocol/SslChannel.h"
 
+#include <QDir>
 #include <QSignalSpy>
 #include <QSslSocket>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 #include <QtEndian>
+
+#include <csignal>
 
 using namespace lendable;
 using namespace lendable::protocol;
@@ -55,9 +59,21 @@ private slots:
     void deadPeerIsReported();
     void serverInAnotherThread();
     void invalidPinIsRefusedEarly();
+    // The OpenSSL transport's own edges.
+    void largeFramesBothWays();
+    void hostNameIsResolved();
+    void peerClosingMidFrameIsReported();
+    void writeToVanishedPeerRaisesNoSigpipe();
+    void tls12ClientIsRefused();
+    void serverHandshakeTimesOut();
+    void clientHandshakeTimesOut();
+    void descriptorsAreReleased();
+    void nestedEventLoopKeepsOrder();
 
 private:
-    std::unique_ptr<Server> startServer(const Identity &identity);
+    std::unique_ptr<Server> startServer(const Identity &identity, HandshakeConfig config = serviceConfig());
+    // A QSslSocket that did the Hello exchange by hand as the client identity.
+    bool helloByHand(QSslSocket &socket, quint16 port);
     Identity m_serverIdentity;
     Identity m_clientIdentity;
 };
@@ -69,9 +85,9 @@ void TestTlsChannel::initTestCase()
     m_clientIdentity = makeIdentity(QStringLiteral("borrower"));
 }
 
-std::unique_ptr<Server> TestTlsChannel::startServer(const Identity &identity)
+std::unique_ptr<Server> TestTlsChannel::startServer(const Identity &identity, HandshakeConfig config)
 {
-    auto server = std::make_unique<Server>(identity, serviceConfig());
+    auto server = std::make_unique<Server>(identity, std::move(config));
     auto *dispatcher = new Dispatcher;
     dispatcher->onCall<EndContract, ContractClosed>([](const EndContract &e, const RequestContext &ctx) -> Result<ContractClosed> {
         ContractClosed c;
@@ -339,6 +355,244 @@ void TestTlsChannel::invalidPinIsRefusedEarly()
     auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), 1, m_clientIdentity, QStringLiteral("not-an-id"),
                                          clientConfig(), this);
     QCOMPARE(client->waitEstablished(5000).error().code, ErrorCode::InvalidArgument);
+    delete client;
+}
+
+bool TestTlsChannel::helloByHand(QSslSocket &socket, quint16 port)
+{
+    socket.setSslConfiguration(tlsConfiguration(m_clientIdentity));
+    connect(&socket, &QSslSocket::sslErrors, &socket, [&socket](const QList<QSslError> &) { socket.ignoreSslErrors(); });
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+    if (!QTest::qWaitFor([&] { return socket.isEncrypted(); }, 10000))
+        return false;
+    Hello hello;
+    hello.protocolVersion = kProtocolVersion;
+    hello.minProtocolVersion = kMinProtocolVersion;
+    hello.role = QStringLiteral("borrower");
+    socket.write(encodeFrame(makeEnvelope(hello, 1)));
+    FrameReader reader;
+    std::optional<Envelope> welcome;
+    (void)QTest::qWaitFor([&] {
+        reader.append(socket.readAll());
+        Result<std::optional<Envelope>> e = reader.next();
+        if (e.ok() && e->has_value())
+            welcome = **e;
+        return welcome.has_value() || !e.ok();
+    }, 10000);
+    return welcome && welcome->type == static_cast<quint32>(MessageType::Welcome);
+}
+
+void TestTlsChannel::largeFramesBothWays()
+{
+    // 4 MiB each way: partial writes, a queue drained by the write notifier, many reads.
+    auto server = startServer(m_serverIdentity);
+    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
+                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    QVERIFY(client->waitEstablished(10000).ok());
+    QString big(4 * 1024 * 1024, Qt::Uninitialized);
+    for (qsizetype i = 0; i < big.size(); ++i)
+        big[i] = QChar(char16_t(u'a' + i % 26));
+    int answered = 0;
+    for (int i = 0; i < 3; ++i) {
+        client->request<ContractClosed>(EndContract{.contractId = big + QString::number(i)}, this,
+                                        [&, i](Result<ContractClosed> r) {
+                                            QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+                                            QCOMPARE(r->contractId, big + QString::number(i) + QLatin1Char('@')
+                                                                        + m_clientIdentity.nodeId().left(8));
+                                            ++answered;
+                                        }, 30000);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(answered, 3, 30000);
+    // And small requests still flow afterwards.
+    QVERIFY(client->call<Pong>(Ping{.sentAtMs = 1}).ok());
+    delete client;
+}
+
+void TestTlsChannel::hostNameIsResolved()
+{
+    auto server = startServer(m_serverIdentity);
+    // "localhost" may resolve to ::1 first, where nobody listens: the next address is tried.
+    auto *client = SslChannel::connectTo(QStringLiteral("localhost"), server->serverPort(), m_clientIdentity,
+                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    const Result<void> up = client->waitEstablished(10000);
+    QVERIFY2(up.ok(), qPrintable(up.error().toString()));
+    QVERIFY(client->call<Pong>(Ping{.sentAtMs = 1}).ok());
+    delete client;
+
+    auto *nowhere = SslChannel::connectTo(QStringLiteral("no-such-host.invalid"), server->serverPort(), m_clientIdentity,
+                                          m_serverIdentity.nodeId(), clientConfig(), this);
+    QCOMPARE(nowhere->waitEstablished(10000).error().code, ErrorCode::ConnectionFailed);
+    delete nowhere;
+}
+
+void TestTlsChannel::peerClosingMidFrameIsReported()
+{
+    auto server = startServer(m_serverIdentity);
+    QSignalSpy closed(server.get(), &Server::channelClosed);
+    QSslSocket socket;
+    QVERIFY(helloByHand(socket, server->serverPort()));
+    QByteArray partial(4, Qt::Uninitialized);
+    qToBigEndian(quint32(100), partial.data());
+    partial.append(QByteArray(10, 'x')); // 10 of the 100 bytes announced
+    socket.write(partial);
+    QTRY_VERIFY(socket.bytesToWrite() == 0);
+    socket.disconnectFromHost();
+    QTRY_COMPARE_WITH_TIMEOUT(closed.count(), 1, 10000);
+    QCOMPARE(closed.at(0).at(1).value<Error>().code, ErrorCode::ConnectionClosed);
+    QVERIFY(server->channels().isEmpty());
+
+    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
+                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    QVERIFY(client->waitEstablished(10000).ok());
+    delete client;
+}
+
+void TestTlsChannel::writeToVanishedPeerRaisesNoSigpipe()
+{
+    auto server = startServer(m_serverIdentity);
+    QSignalSpy established(server.get(), &Server::channelEstablished);
+    QSignalSpy closed(server.get(), &Server::channelClosed);
+    QSslSocket socket;
+    QVERIFY(helloByHand(socket, server->serverPort()));
+    QTRY_COMPARE(established.count(), 1);
+    auto *serviceSide = established.at(0).at(0).value<Channel *>();
+    socket.abort(); // gone, without a word
+    // Qt's socket engine sets SIGPIPE to "ignore" for the whole process when it makes a
+    // socket; the channel must not depend on that (a client-only program has no Qt socket).
+    // With the default action, one write() to the dead socket would end this process.
+    const auto previous = std::signal(SIGPIPE, SIG_DFL);
+    // Push without returning to the event loop first, so the writes meet the dead socket.
+    const QString chunk(64 * 1024, u'z');
+    for (int i = 0; i < 64 && !serviceSide->isClosed(); ++i)
+        serviceSide->push(EndContract{.contractId = chunk});
+    std::signal(SIGPIPE, previous);
+    QTRY_COMPARE_WITH_TIMEOUT(closed.count(), 1, 10000);
+    QCOMPARE(closed.at(0).at(1).value<Error>().code, ErrorCode::ConnectionClosed);
+}
+
+void TestTlsChannel::tls12ClientIsRefused()
+{
+    auto server = startServer(m_serverIdentity);
+    QSignalSpy refused(server.get(), &Server::connectionRefused);
+    QSignalSpy established(server.get(), &Server::channelEstablished);
+    QSslSocket socket;
+    QSslConfiguration conf = tlsConfiguration(m_clientIdentity);
+    conf.setProtocol(QSsl::TlsV1_2);
+    socket.setSslConfiguration(conf);
+    connect(&socket, &QSslSocket::sslErrors, &socket, [&socket](const QList<QSslError> &) { socket.ignoreSslErrors(); });
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), server->serverPort());
+    QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::UnconnectedState, 10000);
+    QVERIFY(!socket.isEncrypted());
+    QTRY_COMPARE(refused.count(), 1);
+    QCOMPARE(refused.at(0).at(0).toString(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(refused.at(0).at(1).value<Error>().code, ErrorCode::TlsHandshakeFailed);
+    QCOMPARE(established.count(), 0);
+}
+
+void TestTlsChannel::serverHandshakeTimesOut()
+{
+    HandshakeConfig config = serviceConfig();
+    config.handshakeTimeoutMs = 300;
+    auto server = startServer(m_serverIdentity, config);
+    QSignalSpy refused(server.get(), &Server::connectionRefused);
+    QTcpSocket silent; // connects and says nothing
+    silent.connectToHost(QStringLiteral("127.0.0.1"), server->serverPort());
+    QVERIFY(silent.waitForConnected(5000));
+    QTRY_COMPARE_WITH_TIMEOUT(refused.count(), 1, 5000);
+    QCOMPARE(refused.at(0).at(1).value<Error>().code, ErrorCode::Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(silent.state() == QAbstractSocket::UnconnectedState, 5000);
+}
+
+void TestTlsChannel::clientHandshakeTimesOut()
+{
+    QTcpServer silent; // accepts and says nothing
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    HandshakeConfig config = clientConfig();
+    config.handshakeTimeoutMs = 300;
+    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), silent.serverPort(), m_clientIdentity,
+                                         m_serverIdentity.nodeId(), config, this);
+    QCOMPARE(client->waitEstablished(5000).error().code, ErrorCode::Timeout);
+    delete client;
+}
+
+void TestTlsChannel::descriptorsAreReleased()
+{
+    const auto openFds = [] { return QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size(); };
+    auto server = startServer(m_serverIdentity);
+    QSignalSpy closedOnServer(server.get(), &Server::channelClosed);
+    QSignalSpy refused(server.get(), &Server::connectionRefused);
+    { // warm up whatever Qt opens once (event fds, the host lookup pool…)
+        auto *c = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
+                                        m_serverIdentity.nodeId(), clientConfig(), this);
+        QVERIFY(c->waitEstablished(10000).ok());
+        c->close();
+        delete c;
+        QTRY_COMPARE(closedOnServer.count(), 1);
+    }
+    QTest::qWait(100);
+    const qsizetype baseline = openFds();
+
+    constexpr int kCount = 40;
+    QList<SslChannel *> clients;
+    for (int i = 0; i < kCount; ++i)
+        clients.append(SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
+                                             m_serverIdentity.nodeId(), clientConfig(), this));
+    // Failures too: a pin that does not match, and a peer that is not TLS at all.
+    const Identity other = makeIdentity(QStringLiteral("impostor"));
+    auto *unpinned = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
+                                           other.nodeId(), clientConfig(), this);
+    QTcpSocket garbage;
+    garbage.connectToHost(QStringLiteral("127.0.0.1"), server->serverPort());
+    QVERIFY(garbage.waitForConnected(5000));
+    garbage.write(QByteArray(600, '\x16'));
+    for (SslChannel *c : clients)
+        QVERIFY(c->waitEstablished(10000).ok());
+    QCOMPARE(unpinned->waitEstablished(10000).error().code, ErrorCode::PeerIdMismatch);
+    QTRY_VERIFY_WITH_TIMEOUT(garbage.state() == QAbstractSocket::UnconnectedState, 10000);
+    QTRY_COMPARE(server->channels().size(), kCount);
+    QVERIFY(openFds() >= baseline + 2 * kCount);
+
+    // Half close from the server, the rest from the client; then everything is gone.
+    for (Channel *c : server->channels().mid(0, kCount / 2))
+        c->close();
+    QTRY_COMPARE_WITH_TIMEOUT(std::count_if(clients.cbegin(), clients.cend(), [](SslChannel *c) { return c->isClosed(); }),
+                              kCount / 2, 10000);
+    for (SslChannel *c : clients) {
+        if (!c->isClosed())
+            c->close();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(server->channels().size(), 0, 10000);
+    qDeleteAll(clients);
+    delete unpinned;
+    QTRY_COMPARE_WITH_TIMEOUT(openFds(), baseline, 10000);
+    QVERIFY(refused.count() >= 2); // the garbage, and the handshake our client aborted over its pin
+}
+
+void TestTlsChannel::nestedEventLoopKeepsOrder()
+{
+    // A handler that spins a nested event loop (as Channel::call does) does not get the next
+    // message inside itself: delivery pauses until it returns, and the order stays.
+    auto server = startServer(m_serverIdentity);
+    QSignalSpy established(server.get(), &Server::channelEstablished);
+    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
+                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    QVERIFY(client->waitEstablished(10000).ok());
+    QTRY_COMPARE(established.count(), 1);
+    auto *serviceSide = established.at(0).at(0).value<Channel *>();
+    QStringList log;
+    connect(client, &Channel::envelopeReceived, this, [&](const Envelope &e) {
+        const QString id = decodeMessage<EndContract>(e).value().contractId;
+        log.append(QStringLiteral("begin ") + id);
+        if (id == QStringLiteral("1"))
+            QTest::qWait(300); // meanwhile "2" arrives
+        log.append(QStringLiteral("end ") + id);
+    });
+    serviceSide->push(EndContract{.contractId = QStringLiteral("1")});
+    QTimer::singleShot(50, serviceSide, [serviceSide] { serviceSide->push(EndContract{.contractId = QStringLiteral("2")}); });
+    QTRY_COMPARE_WITH_TIMEOUT(log.size(), 4, 10000);
+    QCOMPARE(log, QStringList({QStringLiteral("begin 1"), QStringLiteral("end 1"), QStringLiteral("begin 2"),
+                               QStringLiteral("end 2")}));
+    QVERIFY(client->call<Pong>(Ping{.sentAtMs = 1}).ok()); // and it reads again afterwards
     delete client;
 }
 
