@@ -65,6 +65,26 @@
         <source>the peer&apos;s certificate is not valid now (valid %1 to %2)</source>
         <translation>das Zertifikat der Gegenstelle ist derzeit nicht gültig (gültig von %1 bis %2)</translation>
     </message>
+    <message>
+        <source>%1 is node %2, not the pinned node %3</source>
+        <translation>%1 ist Knoten %2, nicht der festgelegte Knoten %3</translation>
+    </message>
+    <message>
+        <source>(no certificate)</source>
+        <translation>(kein Zertifikat)</translation>
+    </message>
+    <message>
+        <source>unknown OpenSSL error</source>
+        <translation>unbekannter OpenSSL-Fehler</translation>
+    </message>
+    <message>
+        <source>cannot create a TLS context: %1</source>
+        <translation>TLS-Kontext kann nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>this node&apos;s certificate or key cannot be used for TLS: %1</source>
+        <translation>Zertifikat oder Schlüssel dieses Knotens ist für TLS nicht verwendbar: %1</translation>
+    </message>
 </context>
 <context>
     <name>ReceiptCheck</name>
@@ -184,10 +204,6 @@
         <translation>%1 ist Knoten %2, nicht der festgelegte Knoten %3</translation>
     </message>
     <message>
-        <source>(no certificate)</source>
-        <translation>(kein Zertifikat)</translation>
-    </message>
-    <message>
         <source>&apos;%1&apos; is not a node ID (64 hex characters)</source>
         <translation>&apos;%1&apos; ist keine Knoten-ID (64 Hex-Zeichen)</translation>
     </message>
@@ -208,8 +224,36 @@
         <translation>%1 ist nicht erreichbar: %2</translation>
     </message>
     <message>
-        <source>connection to %1 failed: %2</source>
-        <translation>Verbindung zu %1 fehlgeschlagen: %2</translation>
+        <source>no identity to make TLS connections with</source>
+        <translation>keine Identität für TLS-Verbindungen</translation>
+    </message>
+    <message>
+        <source>cannot start TLS: %1</source>
+        <translation>TLS kann nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <source>cannot watch the socket of %1: %2</source>
+        <translation>der Socket von %1 kann nicht überwacht werden: %2</translation>
+    </message>
+    <message>
+        <source>TLS with %1 failed: the peer closed the connection during the handshake (it may not accept this node&apos;s certificate)</source>
+        <translation>TLS mit %1 fehlgeschlagen: die Gegenstelle hat die Verbindung während des Handshakes geschlossen (sie akzeptiert das Zertifikat dieses Knotens womöglich nicht)</translation>
+    </message>
+    <message>
+        <source>%1 presented no certificate</source>
+        <translation>%1 hat kein Zertifikat vorgelegt</translation>
+    </message>
+    <message>
+        <source>outside its validity period</source>
+        <translation>außerhalb seines Gültigkeitszeitraums</translation>
+    </message>
+    <message>
+        <source>connection to %1 failed (%2): %3</source>
+        <translation>Verbindung zu %1 fehlgeschlagen (%2): %3</translation>
+    </message>
+    <message>
+        <source>connection to %1 failed (%2, OpenSSL error %3)</source>
+        <translation>Verbindung zu %1 fehlgeschlagen (%2, OpenSSL-Fehler %3)</translation>
     </message>
 </context>
 <context>

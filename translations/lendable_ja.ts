@@ -65,6 +65,26 @@
         <source>the peer&apos;s certificate is not valid now (valid %1 to %2)</source>
         <translation>相手の証明書は現在有効ではありません (有効期間 %1 ～ %2)</translation>
     </message>
+    <message>
+        <source>%1 is node %2, not the pinned node %3</source>
+        <translation>%1 はノード %2 であり、固定されたノード %3 ではありません</translation>
+    </message>
+    <message>
+        <source>(no certificate)</source>
+        <translation>(証明書なし)</translation>
+    </message>
+    <message>
+        <source>unknown OpenSSL error</source>
+        <translation>不明な OpenSSL エラー</translation>
+    </message>
+    <message>
+        <source>cannot create a TLS context: %1</source>
+        <translation>TLS コンテキストを作成できません: %1</translation>
+    </message>
+    <message>
+        <source>this node&apos;s certificate or key cannot be used for TLS: %1</source>
+        <translation>このノードの証明書または鍵を TLS に使用できません: %1</translation>
+    </message>
 </context>
 <context>
     <name>ReceiptCheck</name>
@@ -184,10 +204,6 @@
         <translation>%1 はノード %2 であり、固定されたノード %3 ではありません</translation>
     </message>
     <message>
-        <source>(no certificate)</source>
-        <translation>(証明書なし)</translation>
-    </message>
-    <message>
         <source>&apos;%1&apos; is not a node ID (64 hex characters)</source>
         <translation>&apos;%1&apos; はノード ID ではありません (16 進数 64 文字)</translation>
     </message>
@@ -208,8 +224,36 @@
         <translation>%1 に到達できません: %2</translation>
     </message>
     <message>
-        <source>connection to %1 failed: %2</source>
-        <translation>%1 への接続に失敗しました: %2</translation>
+        <source>no identity to make TLS connections with</source>
+        <translation>TLS 接続に使う ID がありません</translation>
+    </message>
+    <message>
+        <source>cannot start TLS: %1</source>
+        <translation>TLS を開始できません: %1</translation>
+    </message>
+    <message>
+        <source>cannot watch the socket of %1: %2</source>
+        <translation>%1 のソケットを監視できません: %2</translation>
+    </message>
+    <message>
+        <source>TLS with %1 failed: the peer closed the connection during the handshake (it may not accept this node&apos;s certificate)</source>
+        <translation>%1 との TLS に失敗しました: ハンドシェイク中に相手が接続を閉じました (このノードの証明書を受け入れていない可能性があります)</translation>
+    </message>
+    <message>
+        <source>%1 presented no certificate</source>
+        <translation>%1 は証明書を提示しませんでした</translation>
+    </message>
+    <message>
+        <source>outside its validity period</source>
+        <translation>有効期間外</translation>
+    </message>
+    <message>
+        <source>connection to %1 failed (%2): %3</source>
+        <translation>%1 への接続に失敗しました (%2): %3</translation>
+    </message>
+    <message>
+        <source>connection to %1 failed (%2, OpenSSL error %3)</source>
+        <translation>%1 への接続に失敗しました (%2、OpenSSL エラー %3)</translation>
     </message>
 </context>
 <context>
