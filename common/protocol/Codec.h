@@ -318,11 +318,11 @@ struct CborTraits<std::optional<E>> {
     static std::optional<E> sample() { return CborTraits<E>::sample(); }
 };
 
-/// Encodes a schema struct as a CBOR map keyed by field name. Absent optionals are omitted.
-template <Schema T>
-QCborMap encodeSchema(const T &value)
+/// Calls visit(name, member) for every field of `value` in schema order, skipping absent
+/// optionals: what both encoders put on the wire.
+template <Schema T, typename Visit>
+void forEachPresentField(const T &value, Visit &&visit)
 {
-    QCborMap map;
     std::apply(
         [&](const auto &...f) {
             (
@@ -333,11 +333,21 @@ QCborMap encodeSchema(const T &value)
                         if (!member)
                             return;
                     }
-                    map.insert(QLatin1String(f.name), CborTraits<M>::encode(member));
+                    visit(f.name, member);
                 }(),
                 ...);
         },
         T::fields());
+}
+
+/// Encodes a schema struct as a CBOR map keyed by field name. Absent optionals are omitted.
+template <Schema T>
+QCborMap encodeSchema(const T &value)
+{
+    QCborMap map;
+    forEachPresentField(value, [&](const char *name, const auto &member) {
+        map.insert(QLatin1String(name), CborTraits<std::remove_cvref_t<decltype(member)>>::encode(member));
+    });
     return map;
 }
 
@@ -346,38 +356,12 @@ template <Schema T>
 void writeSchema(QCborStreamWriter &w, const T &value)
 {
     quint64 present = 0;
-    std::apply(
-        [&](const auto &...f) {
-            (
-                [&] {
-                    const auto &member = value.*(f.member);
-                    using M = std::remove_cvref_t<decltype(member)>;
-                    if constexpr (IsOptional<M>::value) {
-                        if (!member)
-                            return;
-                    }
-                    ++present;
-                }(),
-                ...);
-        },
-        T::fields());
+    forEachPresentField(value, [&](const char *, const auto &) { ++present; });
     w.startMap(present);
-    std::apply(
-        [&](const auto &...f) {
-            (
-                [&] {
-                    const auto &member = value.*(f.member);
-                    using M = std::remove_cvref_t<decltype(member)>;
-                    if constexpr (IsOptional<M>::value) {
-                        if (!member)
-                            return;
-                    }
-                    w.append(QLatin1StringView(f.name));
-                    CborTraits<M>::write(w, member);
-                }(),
-                ...);
-        },
-        T::fields());
+    forEachPresentField(value, [&](const char *name, const auto &member) {
+        w.append(QLatin1StringView(name));
+        CborTraits<std::remove_cvref_t<decltype(member)>>::write(w, member);
+    });
     w.endMap();
 }
 
