@@ -89,6 +89,7 @@ void TestOfferIndex::matchesBruteForce()
                               QStringLiteral("os=alpine order=cpus"), QStringLiteral("os!=busybox disk<50G order=-disk"),
                               QStringLiteral("cpus=8 memory<=8G order=-rate limit=7 offset=3"),
                               QStringLiteral("cpus>16"), QStringLiteral("rate<0.01 os=alpine cpus>=16")};
+    const auto checkAll = [&] {
     for (const QString &text : queries) {
         OfferQuery q = OfferQuery::parse(text).value();
         QList<const Ref *> expected;
@@ -140,6 +141,47 @@ void TestOfferIndex::matchesBruteForce()
             wantBest << expected[i]->row.offerId;
         QCOMPARE(index.bestMatches(q, 3), wantBest);
     }
+    };
+    checkAll();
+    if (QTest::currentTestFailed())
+        return;
+    // The index caches requirement bitmaps between column changes: alter offers' sizes,
+    // prices and images, add offers, free lent ones and re-list a withdrawn one, then check
+    // every query again (and again once nothing changed, from the cache).
+    for (int i = 1; i < refs.size(); i += 13) {
+        if (refs[i].row.withdrawn || refs[i].row.isLent())
+            continue;
+        refs[i].row.conditions.resources.cpus = 1 << rng.bounded(6);
+        refs[i].row.conditions.resources.memoryMib = 256 * (1 + rng.bounded(64));
+        refs[i].row.conditions.ratePerHour = Money::fromMicros(10'000 * rng.bounded(500));
+        refs[i].row.conditions.osImages = {images[rng.bounded(3)]};
+        index.upsertPartition(refs[i].row);
+    }
+    checkAll();
+    if (QTest::currentTestFailed())
+        return;
+    for (int i = 0; i < 100; ++i) {
+        Ref r;
+        r.row.offerId = QStringLiteral("o-%1").arg(rng.generate64(), 16, 16, QLatin1Char('0'));
+        r.row.lenderId = QStringLiteral("L%1").arg(i % 10);
+        r.row.partitionId = QStringLiteral("n%1").arg(i);
+        r.row.conditions.resources = Resources{1 << rng.bounded(6), 256 * (1 + rng.bounded(64)), 1024 * rng.bounded(100)};
+        r.row.conditions.ratePerHour = Money::fromMicros(10'000 * rng.bounded(500));
+        r.row.conditions.osImages = {images[rng.bounded(3)]};
+        r.lenderOnline = r.row.lenderId != u"L3";
+        index.upsertPartition(r.row);
+        refs.append(r);
+    }
+    for (int i = 0; i < refs.size(); i += 14) {
+        refs[i].row.lendingStatus.clear();
+        index.setLent(refs[i].row.offerId, false);
+    }
+    refs[3].row.withdrawn = false;
+    index.upsertPartition(refs[3].row);
+    checkAll();
+    if (QTest::currentTestFailed())
+        return;
+    checkAll();
     QCOMPARE(index.offerCount(), refs.size() - std::count_if(refs.cbegin(), refs.cend(), [](const Ref &r) { return r.row.withdrawn; }));
 }
 

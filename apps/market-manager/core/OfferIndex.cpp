@@ -91,6 +91,7 @@ void OfferIndex::upsertLender(const LenderRow &lender, bool online)
         for (qint32 slot : info.slotIds)
             m_reliability[slot] = static_cast<qint16>(lender.reliability);
         m_orderDirty[static_cast<int>(OrderKey::Reliability)] = true;
+        m_requirementCache.clear();
     }
     setLenderFlag(info, online);
 }
@@ -178,6 +179,7 @@ void OfferIndex::upsertPartition(const PartitionRow &p)
         m_slotByOffer.insert(p.offerId, slot);
         lender.slotIds.push_back(slot);
         markOrderDirty();
+        m_requirementCache.clear();
     } else {
         slot = *found;
     }
@@ -185,11 +187,16 @@ void OfferIndex::upsertPartition(const PartitionRow &p)
     const qint64 rate = p.conditions.ratePerHour.micros();
     if (m_rate[slot] != rate || m_cpus[slot] != r.cpus || m_memory[slot] != r.memoryMib || m_disk[slot] != r.diskMib)
         markOrderDirty();
+    const quint64 osMask = maskFor(p.conditions.osImages);
+    if (m_rate[slot] != rate || m_cpus[slot] != r.cpus || m_memory[slot] != r.memoryMib || m_disk[slot] != r.diskMib
+        || m_osMask[slot] != osMask || m_reliability[slot] != lender.reliability
+        || m_cold[slot].conditions.osImages != p.conditions.osImages)
+        m_requirementCache.clear();
     m_rate[slot] = rate;
     m_cpus[slot] = r.cpus;
     m_memory[slot] = r.memoryMib;
     m_disk[slot] = r.diskMib;
-    m_osMask[slot] = maskFor(p.conditions.osImages);
+    m_osMask[slot] = osMask;
     m_reliability[slot] = static_cast<qint16>(lender.reliability);
     setFlags(slot, Live | (p.isLent() ? Lent : 0) | (lender.online ? 0 : LenderOffline));
     Cold &c = m_cold[slot];
@@ -284,15 +291,34 @@ void OfferIndex::requirementBits(const Requirement &r, Bits &out) const
     }
 }
 
+const OfferIndex::Bits &OfferIndex::cachedRequirementBits(const Requirement &r) const
+{
+    // A requirement's bitmap depends only on the columns, which change when offers are
+    // registered or altered, not when they are lent or freed (that is m_availableBits). So
+    // the bitmaps of the requirements borrowers actually send (a few values each: the
+    // GUI's presets, the CLI's usual sizes) are kept until the next such change, and a
+    // search is then an AND of cached bitmaps instead of a scan of every offer.
+    constexpr size_t kMaxCached = 256;
+    const RequirementKey key{static_cast<int>(r.field), static_cast<int>(r.op), r.value, r.os};
+    auto it = m_requirementCache.find(key);
+    if (it != m_requirementCache.end())
+        return it->second;
+    if (m_requirementCache.size() >= kMaxCached)
+        m_requirementCache.clear();
+    Bits bits;
+    requirementBits(r, bits);
+    return m_requirementCache.emplace(key, std::move(bits)).first->second;
+}
+
 OfferIndex::Bits OfferIndex::matchBits(const OfferQuery &query, std::vector<Bits> *perRequirement) const
 {
     Bits match = m_availableBits;
     for (const Requirement &r : query.requirements) {
-        requirementBits(r, m_scratch);
+        const Bits &bits = cachedRequirementBits(r);
         for (size_t w = 0; w < match.size(); ++w)
-            match[w] &= m_scratch[w];
+            match[w] &= bits[w];
         if (perRequirement)
-            perRequirement->push_back(m_scratch);
+            perRequirement->push_back(bits);
     }
     return match;
 }

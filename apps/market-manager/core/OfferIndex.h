@@ -24,6 +24,8 @@
 #include <QSet>
 
 #include <array>
+#include <map>
+#include <tuple>
 #include <vector>
 
 namespace lendable::market {
@@ -108,7 +110,10 @@ private:
     qsizetype m_liveCount = 0;
     mutable std::array<std::vector<qint32>, kOrderKeys> m_order;
     mutable std::array<bool, kOrderKeys> m_orderDirty{true, true, true, true, true};
-    mutable Bits m_scratch; // one requirement's bitmap, reused by every search
+    // Requirement bitmaps by (field, op, value, os), valid until the columns change.
+    using RequirementKey = std::tuple<int, int, qint64, QString>;
+    const Bits &cachedRequirementBits(const Requirement &r) const;
+    mutable std::map<RequirementKey, Bits> m_requirementCache;
 };
 
 } // namespace lendable::market
