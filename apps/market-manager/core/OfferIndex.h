@@ -10,7 +10,10 @@
 // column into a bitmap (one bit per offer), the bitmaps are ANDed, the total is a
 // popcount, and the explanation is a popcount per requirement. The page is then read off a
 // sorted permutation per order key (rebuilt only when prices or sizes change), testing bits
-// in a bitmap that fits in the L1 cache, and stops as soon as the page is full.
+// in a bitmap that fits in the L1 cache, and stops as soon as the page is full. A
+// requirement's bitmap depends only on the columns, so the bitmaps of the requirements
+// borrowers send are kept until an offer is registered or altered: lending and freeing
+// change only the availability bitmap, and most searches AND cached bitmaps.
 //
 // The database stays the only authority: a lend is decided by the conditional UPDATE in
 // MarketStore, never by this index, so a stale index can at worst show an offer that a
