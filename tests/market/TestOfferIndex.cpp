@@ -59,16 +59,21 @@ void TestOfferIndex::matchesBruteForce()
     const QStringList images{QStringLiteral("busybox"), QStringLiteral("debian-12"), QStringLiteral("alpine")};
     for (int l = 0; l < 10; ++l)
         index.upsertLender(LenderRow{.id = QStringLiteral("L%1").arg(l), .name = QStringLiteral("lender %1").arg(l)}, true);
-    for (int i = 0; i < 2000; ++i) {
+    // A random offer of lender L(i % 10); up to 2^(cpuBits - 1) vCPUs.
+    const auto randomRef = [&](int i, const QString &partitionPrefix, int cpuBits) {
         Ref r;
         r.row.offerId = QStringLiteral("o-%1").arg(rng.generate64(), 16, 16, QLatin1Char('0'));
         r.row.lenderId = QStringLiteral("L%1").arg(i % 10);
-        r.row.partitionId = QStringLiteral("p%1").arg(i);
-        r.row.conditions.resources = Resources{1 << rng.bounded(5), 256 * (1 + rng.bounded(64)), 1024 * rng.bounded(100)};
+        r.row.partitionId = partitionPrefix + QString::number(i);
+        r.row.conditions.resources = Resources{1 << rng.bounded(cpuBits), 256 * (1 + rng.bounded(64)), 1024 * rng.bounded(100)};
         r.row.conditions.ratePerHour = Money::fromMicros(10'000 * rng.bounded(500));
         r.row.conditions.osImages = {images[rng.bounded(3)]};
         if (rng.bounded(4) == 0)
             r.row.conditions.osImages << images[rng.bounded(3)];
+        return r;
+    };
+    for (int i = 0; i < 2000; ++i) {
+        Ref r = randomRef(i, QStringLiteral("p"), 5);
         index.upsertPartition(r.row);
         refs.append(r);
     }
@@ -161,13 +166,7 @@ void TestOfferIndex::matchesBruteForce()
     if (QTest::currentTestFailed())
         return;
     for (int i = 0; i < 100; ++i) {
-        Ref r;
-        r.row.offerId = QStringLiteral("o-%1").arg(rng.generate64(), 16, 16, QLatin1Char('0'));
-        r.row.lenderId = QStringLiteral("L%1").arg(i % 10);
-        r.row.partitionId = QStringLiteral("n%1").arg(i);
-        r.row.conditions.resources = Resources{1 << rng.bounded(6), 256 * (1 + rng.bounded(64)), 1024 * rng.bounded(100)};
-        r.row.conditions.ratePerHour = Money::fromMicros(10'000 * rng.bounded(500));
-        r.row.conditions.osImages = {images[rng.bounded(3)]};
+        Ref r = randomRef(i, QStringLiteral("n"), 6);
         r.lenderOnline = r.row.lenderId != u"L3";
         index.upsertPartition(r.row);
         refs.append(r);
