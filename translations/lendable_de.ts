@@ -50,20 +50,12 @@
         <translation>Nachrichtentyp %1 ist nicht registriert</translation>
     </message>
     <message>
-        <source>the peer presented no certificate</source>
-        <translation>die Gegenstelle hat kein Zertifikat vorgelegt</translation>
-    </message>
-    <message>
         <source>the peer&apos;s certificate is not valid now (%1; valid %2 to %3)</source>
         <translation>das Zertifikat der Gegenstelle ist derzeit nicht gültig (%1; gültig von %2 bis %3)</translation>
     </message>
     <message>
         <source>the peer&apos;s certificate is unusable: %1</source>
         <translation>das Zertifikat der Gegenstelle ist unbrauchbar: %1</translation>
-    </message>
-    <message>
-        <source>the peer&apos;s certificate is not valid now (valid %1 to %2)</source>
-        <translation>das Zertifikat der Gegenstelle ist derzeit nicht gültig (gültig von %1 bis %2)</translation>
     </message>
     <message>
         <source>%1 is node %2, not the pinned node %3</source>

@@ -50,20 +50,12 @@
         <translation>メッセージ種別 %1 はレジストリにありません</translation>
     </message>
     <message>
-        <source>the peer presented no certificate</source>
-        <translation>相手が証明書を提示しませんでした</translation>
-    </message>
-    <message>
         <source>the peer&apos;s certificate is not valid now (%1; valid %2 to %3)</source>
         <translation>相手の証明書は現在有効ではありません (%1、有効期間 %2 ～ %3)</translation>
     </message>
     <message>
         <source>the peer&apos;s certificate is unusable: %1</source>
         <translation>相手の証明書は使用できません: %1</translation>
-    </message>
-    <message>
-        <source>the peer&apos;s certificate is not valid now (valid %1 to %2)</source>
-        <translation>相手の証明書は現在有効ではありません (有効期間 %1 ～ %2)</translation>
     </message>
     <message>
         <source>%1 is node %2, not the pinned node %3</source>

@@ -41,41 +41,6 @@ QSslConfiguration tlsConfiguration(const Identity &identity)
     return conf;
 }
 
-Error checkPeerCertificate(const QSslCertificate &certificate, const QList<QSslError> &errors)
-{
-    if (certificate.isNull())
-        return Error(ErrorCode::TlsHandshakeFailed, QObject::tr("the peer presented no certificate"));
-    for (const QSslError &e : errors) {
-        switch (e.error()) {
-        case QSslError::SelfSignedCertificate:
-        case QSslError::SelfSignedCertificateInChain:
-        case QSslError::UnableToGetLocalIssuerCertificate:
-        case QSslError::UnableToGetIssuerCertificate:
-        case QSslError::UnableToVerifyFirstCertificate:
-        case QSslError::CertificateUntrusted:
-        case QSslError::HostNameMismatch:
-        case QSslError::NoPeerCertificate: // a server does not always see its own chain; checked above
-            break;
-        case QSslError::CertificateExpired:
-        case QSslError::CertificateNotYetValid:
-            return Error(ErrorCode::CertificateInvalid,
-                         QObject::tr("the peer's certificate is not valid now (%1; valid %2 to %3)")
-                             .arg(e.errorString(),
-                                  certificate.effectiveDate().toString(Qt::ISODate),
-                                  certificate.expiryDate().toString(Qt::ISODate)));
-        default:
-            return Error(ErrorCode::CertificateInvalid,
-                         QObject::tr("the peer's certificate is unusable: %1").arg(e.errorString()));
-        }
-    }
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (certificate.expiryDate() < now || certificate.effectiveDate() > now)
-        return Error(ErrorCode::CertificateInvalid, QObject::tr("the peer's certificate is not valid now (valid %1 to %2)")
-                                                        .arg(certificate.effectiveDate().toString(Qt::ISODate),
-                                                             certificate.expiryDate().toString(Qt::ISODate)));
-    return {};
-}
-
 namespace {
 
 constexpr int kReadChunk = 16 * 1024;        // one TLS record's plaintext at most
@@ -208,8 +173,7 @@ void refuse(const Error &error)
 }
 
 // Certificates are self-signed and pinned by node ID, so the only acceptable verification
-// errors are those that say "no CA vouches for this certificate" — the policy of
-// checkPeerCertificate(). Anything else (expired, not yet valid, bad signature, wrong
+// errors are those that say "no CA vouches for this certificate". Anything else (expired, not yet valid, bad signature, wrong
 // purpose…) fails the handshake, with a TLS alert that tells the peer why.
 int verifyCallback(int preverifyOk, X509_STORE_CTX *store)
 {

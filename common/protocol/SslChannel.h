@@ -5,7 +5,6 @@
 
 #include <QHostAddress>
 #include <QSslConfiguration>
-#include <QSslError>
 
 #include <functional>
 #include <memory>
@@ -21,12 +20,6 @@ namespace lendable::protocol {
 /// than by a CA. SslChannel and Server do not use it (they configure OpenSSL directly, with
 /// the same policy); it is for code that talks TLS through QSslSocket, e.g. tests.
 QSslConfiguration tlsConfiguration(const Identity &identity);
-
-/// Checks the TLS errors of a self-signed peer: the only acceptable ones are those that say
-/// "no CA vouches for this certificate". Expired, not-yet-valid or badly signed certificates
-/// are refused. Returns the typed refusal, or no error. (SslChannel applies the same policy
-/// to OpenSSL's verification errors.)
-Error checkPeerCertificate(const QSslCertificate &certificate, const QList<QSslError> &errors);
 
 class Server;
 class SslReactor;
