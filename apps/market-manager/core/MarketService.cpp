@@ -997,7 +997,7 @@ void MarketService::flushContracts()
     m_flushScheduled = false;
     // One batch at a time: what arrives while it commits waits for the next, so a batch
     // holds everything that came in during one fsync.
-    if (m_writesInFlight > 0)
+    if (!m_inFlight.empty())
         return;
     submitPending();
 }
@@ -1024,7 +1024,8 @@ void MarketService::submitPending()
               [](const PendingBorrow &a, const PendingBorrow &b) { return a.candidates.value(0) < b.candidates.value(0); });
     std::sort(ends.begin(), ends.end(), [](const PendingEnd &a, const PendingEnd &b) { return a.contractId < b.contractId; });
 
-    // The job gets copies of what it needs; the request contexts stay on this thread.
+    // The job gets copies of what it needs; the requests with their contexts wait on this
+    // thread, in m_inFlight, for the outcome.
     QList<RegistrationJob> regJobs;
     regJobs.reserve(regs.size());
     for (const PendingRegistration &r : std::as_const(regs))
@@ -1042,13 +1043,10 @@ void MarketService::submitPending()
     const qint64 realNow = realNowMs();
     const int fee = m_config.feeBasisPoints;
     const Identity identity = m_identity;
-    ++m_writesInFlight;
-    m_writer->submit([this, regs, borrows, ends, regJobs, borrowJobs, endJobs, contractNow, realNow, fee,
-                      identity](MarketStore &store) {
-        auto batch = std::make_shared<WriteBatch>();
-        batch->registrations = regs;
-        batch->borrows = borrows;
-        batch->ends = ends;
+    // Before submit(): an inline writer (a private in-memory database) runs the job at once.
+    m_inFlight.push_back(InFlightBatch{std::move(regs), std::move(borrows), std::move(ends)});
+    m_writer->submit([this, regJobs, borrowJobs, endJobs, contractNow, realNow, fee, identity](MarketStore &store) {
+        auto batch = std::make_shared<BatchOutcome>();
         if (!regJobs.isEmpty())
             batch->registered = runRegistrations(store, regJobs, realNow);
         if (!borrowJobs.isEmpty() || !endJobs.isEmpty()) {
@@ -1126,17 +1124,19 @@ void MarketService::processCompletions()
         completion();
 }
 
-void MarketService::applyBatch(const WriteBatch &batch)
+void MarketService::applyBatch(const BatchOutcome &outcome)
 {
-    --m_writesInFlight;
+    // The writer commits batches in the order they were submitted.
+    const InFlightBatch batch = std::move(m_inFlight.front());
+    m_inFlight.pop_front();
     const auto lenderRow = [&](const QString &id) -> std::optional<LenderRow> {
-        const auto it = batch.lenders.constFind(id);
-        return it == batch.lenders.cend() ? std::nullopt : std::optional<LenderRow>(*it);
+        const auto it = outcome.lenders.constFind(id);
+        return it == outcome.lenders.cend() ? std::nullopt : std::optional<LenderRow>(*it);
     };
 
     for (qsizetype i = 0; i < batch.registrations.size(); ++i) {
         const PendingRegistration &r = batch.registrations[i];
-        const Result<PartitionRow> &row = batch.registered[i];
+        const Result<PartitionRow> &row = outcome.registered[i];
         if (!row) {
             r.ctx.fail(row.error());
         } else {
@@ -1147,10 +1147,10 @@ void MarketService::applyBatch(const WriteBatch &batch)
         }
         recordTiming(static_cast<quint32>(MessageType::RegisterPartition), r.receivedNs);
     }
-    for (const PartitionRow &p : batch.refreshed)
+    for (const PartitionRow &p : outcome.refreshed)
         m_index.upsertPartition(p);
     for (qsizetype i = 0; i < batch.borrows.size(); ++i) {
-        const BorrowOutcome &o = batch.lent[i];
+        const BorrowOutcome &o = outcome.lent[i];
         if (o.lent)
             afterLent(*o.lent, o.key, o.receipt, batch.borrows[i].ctx);
         else
@@ -1158,7 +1158,7 @@ void MarketService::applyBatch(const WriteBatch &batch)
         recordTiming(static_cast<quint32>(MessageType::Borrow), batch.borrows[i].receivedNs);
     }
     for (qsizetype i = 0; i < batch.ends.size(); ++i) {
-        const EndOutcome &o = batch.ended[i];
+        const EndOutcome &o = outcome.ended[i];
         const Ctx &ctx = batch.ends[i].ctx;
         if (!o.ended) {
             ctx.fail(o.ended.error());
@@ -1173,7 +1173,7 @@ void MarketService::applyBatch(const WriteBatch &batch)
         recordTiming(static_cast<quint32>(MessageType::EndContract), batch.ends[i].receivedNs);
     }
     // What arrived during this commit is the next batch.
-    if (m_writesInFlight == 0)
+    if (m_inFlight.empty())
         submitPending();
 }
 

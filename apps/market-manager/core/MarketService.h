@@ -142,12 +142,15 @@ private:
         Result<ContractRow> ended;
         protocol::Receipt receipt;
     };
-    // One group commit: the requests (their contexts stay on the service thread) and what
-    // the writer thread made of them, index for index.
-    struct WriteBatch {
+    // The requests of a group commit in flight; they and their contexts stay on the
+    // service thread while the writer thread commits.
+    struct InFlightBatch {
         QList<PendingRegistration> registrations;
         QList<PendingBorrow> borrows;
         QList<PendingEnd> ends;
+    };
+    // What the writer thread made of one batch, index for index with its InFlightBatch.
+    struct BatchOutcome {
         QList<Result<PartitionRow>> registered;
         QList<BorrowOutcome> lent;
         QList<EndOutcome> ended;
@@ -165,7 +168,7 @@ private:
     void settleWrites();
     void completeOnServiceThread(std::function<void()> completion);
     void processCompletions();
-    void applyBatch(const WriteBatch &batch);
+    void applyBatch(const BatchOutcome &outcome);
     void afterLent(const LendResult &lent, const QByteArray &key, const std::optional<protocol::Receipt> &receipt,
                    const Ctx &ctx);
     void afterEnded(const ContractRow &ended, std::optional<LenderRow> lender = std::nullopt);
@@ -216,7 +219,7 @@ private:
     MarketConfig m_config;
     std::unique_ptr<MarketStore> m_store;   // this thread's connection: reads, rare writes
     std::unique_ptr<StoreWriter> m_writer;  // group commits, on a thread of their own
-    int m_writesInFlight = 0;
+    std::deque<InFlightBatch> m_inFlight; // submitted to the writer, oldest first
     QMutex m_completionMutex;
     std::deque<std::function<void()>> m_completions; // posted by the writer thread
     OfferIndex m_index;
