@@ -31,6 +31,22 @@ qint64 realNowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+// The lender's notices of a contract (S48, S61), as pushed live and as replayed.
+ContractStarted startedNotice(const ContractRow &c)
+{
+    return ContractStarted{.contractId = c.id,
+                           .partitionId = c.partitionId,
+                           .borrowerId = c.borrowerId,
+                           .keyHash = c.keyHash,
+                           .startedAtMs = c.startedAtMs,
+                           .maxDurationS = c.maxDurationS};
+}
+
+ContractEnded endedNotice(const ContractRow &c)
+{
+    return ContractEnded{.contractId = c.id, .partitionId = c.partitionId, .endedAtMs = c.endedAtMs, .reason = c.endReason};
+}
+
 bool isPlainName(const QString &name)
 {
     static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$"));
@@ -348,12 +364,7 @@ void MarketService::replayContractsTo(const QString &lenderId, qint64 sinceMs)
     if (running) {
         for (const ContractRow &c : std::as_const(*running)) {
             m_pushed[c.id].started = true;
-            pushToLender(lenderId, ContractStarted{.contractId = c.id,
-                                                   .partitionId = c.partitionId,
-                                                   .borrowerId = c.borrowerId,
-                                                   .keyHash = c.keyHash,
-                                                   .startedAtMs = c.startedAtMs,
-                                                   .maxDurationS = c.maxDurationS});
+            pushToLender(lenderId, startedNotice(c));
         }
     } else {
         qCWarning(lcMarket) << "could not read the running contracts of lender" << lenderId << running.error();
@@ -364,10 +375,7 @@ void MarketService::replayContractsTo(const QString &lenderId, qint64 sinceMs)
             PushState &state = m_pushed[c.id];
             state.started = state.ended = true;
             state.endedAtSteadyMs = m_steady.elapsed();
-            pushToLender(lenderId, ContractEnded{.contractId = c.id,
-                                                 .partitionId = c.partitionId,
-                                                 .endedAtMs = c.endedAtMs,
-                                                 .reason = c.endReason});
+            pushToLender(lenderId, endedNotice(c));
         }
     } else {
         qCWarning(lcMarket) << "could not read the ended contracts of lender" << lenderId << ended.error();
@@ -399,12 +407,7 @@ void MarketService::notifyStarted(const ContractRow &c)
     if (state.started || state.ended)
         return;
     state.started = true;
-    pushToLender(c.lenderId, ContractStarted{.contractId = c.id,
-                                             .partitionId = c.partitionId,
-                                             .borrowerId = c.borrowerId,
-                                             .keyHash = c.keyHash,
-                                             .startedAtMs = c.startedAtMs,
-                                             .maxDurationS = c.maxDurationS});
+    pushToLender(c.lenderId, startedNotice(c));
 }
 
 void MarketService::notifyEnded(const ContractRow &c)
@@ -416,10 +419,7 @@ void MarketService::notifyEnded(const ContractRow &c)
         return;
     state.ended = true;
     state.endedAtSteadyMs = m_steady.elapsed();
-    pushToLender(c.lenderId, ContractEnded{.contractId = c.id,
-                                           .partitionId = c.partitionId,
-                                           .endedAtMs = c.endedAtMs,
-                                           .reason = c.endReason});
+    pushToLender(c.lenderId, endedNotice(c));
 }
 
 // ───────────────────────── maintenance ─────────────────────────
