@@ -21,6 +21,22 @@ qint64 realNowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+// Runs `work` (one of the *InTransaction() steps) in its own write transaction: its result
+// once the commit returned, or its refusal (the transaction rolls back).
+template <typename Work>
+auto inOwnTransaction(Database &db, Work &&work) -> decltype(work())
+{
+    WriteTransaction tx(db);
+    if (!tx.ok())
+        return tx.error();
+    auto result = work();
+    if (!result)
+        return result;
+    if (auto done = tx.commit(); !done)
+        return done.error();
+    return result;
+}
+
 QVariant nullInt()
 {
     return QVariant(QMetaType(QMetaType::LongLong));
@@ -479,15 +495,7 @@ Result<std::optional<PartitionRow>> MarketStore::partition(const QString &lender
 Result<PartitionRow> MarketStore::registerPartition(const QString &lenderId, const protocol::RegisterPartition &reg,
                                                     qint64 nowMs)
 {
-    WriteTransaction tx(m_db);
-    if (!tx.ok())
-        return tx.error();
-    Result<PartitionRow> row = registerInTransaction(lenderId, reg, nowMs);
-    if (!row)
-        return row;
-    if (auto done = tx.commit(); !done)
-        return done.error();
-    return row;
+    return inOwnTransaction(m_db, [&] { return registerInTransaction(lenderId, reg, nowMs); });
 }
 
 Result<PartitionRow> MarketStore::registerInTransaction(const QString &lenderId, const protocol::RegisterPartition &reg,
@@ -674,16 +682,8 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
 Result<LendResult> MarketStore::lend(const QString &offerId, const QString &borrowerId, const QString &contractId,
                                      const QByteArray &keyHash, qint64 nowMs)
 {
-    WriteTransaction tx(m_db);
-    if (!tx.ok())
-        return tx.error();
-    Result<LendResult> lent = lendInTransaction(offerId, borrowerId, contractId, keyHash, nowMs);
-    if (!lent)
-        return lent;
     // The contract exists once this commit returns; only then may anyone be told (S48).
-    if (auto done = tx.commit(); !done)
-        return done.error();
-    return lent;
+    return inOwnTransaction(m_db, [&] { return lendInTransaction(offerId, borrowerId, contractId, keyHash, nowMs); });
 }
 
 Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const QString &borrowerId,
@@ -742,15 +742,7 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
 Result<ContractRow> MarketStore::endContract(const QString &contractId, const QString &borrowerId, const QString &reason,
                                              qint64 nowMs, int feeBasisPoints)
 {
-    WriteTransaction tx(m_db);
-    if (!tx.ok())
-        return tx.error();
-    Result<ContractRow> ended = endInTransaction(contractId, borrowerId, reason, nowMs, feeBasisPoints);
-    if (!ended)
-        return ended;
-    if (auto done = tx.commit(); !done)
-        return done.error();
-    return ended;
+    return inOwnTransaction(m_db, [&] { return endInTransaction(contractId, borrowerId, reason, nowMs, feeBasisPoints); });
 }
 
 Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, const QString &borrowerId,
