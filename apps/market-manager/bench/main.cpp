@@ -19,6 +19,7 @@
 #include "identity/Identity.h"
 #include "protocol/SslChannel.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
@@ -64,16 +65,22 @@ void say(const char *format, auto... args)
     std::fflush(stdout);
 }
 
-// Spins the event loop until `done()` or the deadline; false on timeout.
+// Runs the event loop until `done()` or the deadline; false on timeout. It sleeps in the
+// event dispatcher between events: QCoreApplication::processEvents(flags, ms) drops
+// WaitForMoreEvents and so spins, which took a whole core from the market (the two share
+// this machine's two cores).
 template <typename Pred>
 bool spinUntil(Pred done, int timeoutMs)
 {
     QElapsedTimer t;
     t.start();
+    QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance();
+    QTimer wake; // the predicate is checked at least every 5 ms, events or not
+    wake.start(5);
     while (!done()) {
         if (t.elapsed() > timeoutMs)
             return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 5);
+        dispatcher->processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
     }
     return true;
 }
@@ -82,8 +89,7 @@ void spinFor(int ms)
 {
     QElapsedTimer t;
     t.start();
-    while (t.elapsed() < ms)
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 5);
+    spinUntil([&] { return t.elapsed() >= ms; }, ms + 1000);
 }
 
 // ───────────────────────── the market child process ─────────────────────────
