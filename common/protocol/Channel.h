@@ -68,6 +68,12 @@ public:
         if (requestId != 0 && canSend())
             writeFrame(encodeMessageFrame(message, requestId, true));
     }
+    /// A reply frame encoded ahead for this request (encodeOfferPageFrame() with its id).
+    void replyFrame(quint64 requestId, const QByteArray &frame)
+    {
+        if (requestId != 0 && canSend())
+            writeFrame(frame);
+    }
     void replyError(quint64 requestId, const Error &error);
 
     /// Sends a request; `callback` runs exactly once, with the reply, the peer's Error, a

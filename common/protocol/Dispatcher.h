@@ -26,6 +26,12 @@ public:
         if (m_channel)
             m_channel->reply(m_id, message);
     }
+    /// A reply frame encoded ahead with this request's id().
+    void replyFrame(const QByteArray &frame) const
+    {
+        if (m_channel)
+            m_channel->replyFrame(m_id, frame);
+    }
     void fail(const Error &error) const
     {
         if (m_channel)

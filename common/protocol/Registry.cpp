@@ -126,4 +126,78 @@ Error fromErrorMessage(const ErrorMessage &message)
     return Error(code, message.message);
 }
 
+namespace {
+
+// A CBOR head (RFC 8949, 3.1) in its shortest form, as QCborStreamWriter writes it.
+void appendCborHead(QByteArray &out, quint8 major, quint64 argument)
+{
+    const char type = static_cast<char>(major << 5);
+    if (argument < 24) {
+        out.append(static_cast<char>(type | static_cast<char>(argument)));
+        return;
+    }
+    int bytes = 8;
+    char info = 27;
+    if (argument <= 0xff) {
+        bytes = 1;
+        info = 24;
+    } else if (argument <= 0xffff) {
+        bytes = 2;
+        info = 25;
+    } else if (argument <= 0xffffffffULL) {
+        bytes = 4;
+        info = 26;
+    }
+    out.append(static_cast<char>(type | info));
+    for (int i = bytes - 1; i >= 0; --i)
+        out.append(static_cast<char>((argument >> (8 * i)) & 0xff));
+}
+
+void appendCborKey(QByteArray &out, QLatin1StringView key)
+{
+    appendCborHead(out, 3, quint64(key.size()));
+    out.append(key.data(), key.size());
+}
+
+void appendCborInteger(QByteArray &out, qint64 v)
+{
+    if (v >= 0)
+        appendCborHead(out, 0, quint64(v));
+    else
+        appendCborHead(out, 1, quint64(-1 - v));
+}
+
+} // namespace
+
+QByteArray encodeOfferPageFrame(const QList<QByteArray> &encodedOffers, qint64 total, quint64 id)
+{
+    qsizetype size = kFrameHeaderBytes + 64;
+    for (const QByteArray &offer : encodedOffers)
+        size += offer.size();
+    QByteArray frame(kFrameHeaderBytes, Qt::Uninitialized);
+    frame.reserve(size);
+    // The envelope, in encodeMessageFrame's order: type, id, re, payload.
+    appendCborHead(frame, 5, 4);
+    appendCborKey(frame, QLatin1StringView("type"));
+    appendCborInteger(frame, qint64(OfferPage::kType));
+    appendCborKey(frame, QLatin1StringView("id"));
+    appendCborHead(frame, 0, id);
+    appendCborKey(frame, QLatin1StringView("re"));
+    frame.append(static_cast<char>(0xf5)); // true
+    appendCborKey(frame, QLatin1StringView("payload"));
+    // OfferPage's fields in schema order: offers, total, explanation.
+    static_assert(std::tuple_size_v<decltype(OfferPage::fields())> == 3);
+    appendCborHead(frame, 5, 3);
+    appendCborKey(frame, QLatin1StringView("offers"));
+    appendCborHead(frame, 4, quint64(encodedOffers.size()));
+    for (const QByteArray &offer : encodedOffers)
+        frame.append(offer);
+    appendCborKey(frame, QLatin1StringView("total"));
+    appendCborInteger(frame, total);
+    appendCborKey(frame, QLatin1StringView("explanation"));
+    appendCborHead(frame, 4, 0);
+    qToBigEndian(static_cast<quint32>(frame.size() - kFrameHeaderBytes), frame.data());
+    return frame;
+}
+
 } // namespace lendable::protocol

@@ -72,6 +72,25 @@ QByteArray encodeMessageFrame(const M &message, quint64 id = 0, bool reply = fal
     return frame;
 }
 
+/// The CBOR of one schema value, as writeSchema() puts it on the wire inside a message.
+template <Schema T>
+QByteArray encodeSchemaBytes(const T &value)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly | QIODevice::Unbuffered);
+    QCborStreamWriter w(&buffer);
+    writeSchema(w, value);
+    return bytes;
+}
+
+/// The reply frame of an OfferPage with these offers, already encoded one by one
+/// (encodeSchemaBytes), this total and no explanation: the same bytes as
+/// encodeMessageFrame(OfferPage{offers, total, {}}, id, true), with each offer copied instead
+/// of encoded again. The market keeps every offer's bytes until the offer changes, and a
+/// page of offers is most of what it sends.
+QByteArray encodeOfferPageFrame(const QList<QByteArray> &encodedOffers, qint64 total, quint64 id);
+
 /// Decodes an envelope's payload as M; a type mismatch or bad payload is a typed error.
 template <typename M>
 Result<M> decodeMessage(const Envelope &envelope)

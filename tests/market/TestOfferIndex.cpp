@@ -3,6 +3,7 @@
 // offline. Prints (does not assert) the search time at 100,000 offers.
 
 #include "OfferIndex.h"
+#include "protocol/Registry.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>
@@ -41,6 +42,14 @@ bool refMatches(const Ref &r, const OfferQuery &q)
     return true;
 }
 
+QList<protocol::Offer> decodeOffers(const QList<QByteArray> &encoded)
+{
+    QList<protocol::Offer> out;
+    for (const QByteArray &bytes : encoded)
+        out.append(protocol::decodeSchema<protocol::Offer>(QCborValue::fromCbor(bytes).toMap()).value());
+    return out;
+}
+
 } // namespace
 
 class TestOfferIndex : public QObject {
@@ -48,6 +57,7 @@ class TestOfferIndex : public QObject {
 private slots:
     void matchesBruteForce();
     void manyImageNames();
+    void encodedOffersFollowChanges();
     void searchTimeAt100k();
 };
 
@@ -121,6 +131,10 @@ void TestOfferIndex::matchesBruteForce()
         });
         const protocol::OfferPage page = index.search(q);
         QCOMPARE(page.total, expected.size());
+        // What the market sends: the same page, from the offers' kept CBOR.
+        const OfferIndex::EncodedPage encoded = index.searchEncoded(q);
+        QCOMPARE(encoded.total, page.total);
+        QCOMPARE(decodeOffers(encoded.offers), page.offers);
         QStringList got, want;
         for (const protocol::Offer &o : page.offers)
             got << o.offerId;
@@ -206,6 +220,54 @@ void TestOfferIndex::manyImageNames()
     }
     QCOMPARE(index.search(OfferQuery::parse(QStringLiteral("os=common")).value()).total, 100);
     QCOMPARE(index.search(OfferQuery::parse(QStringLiteral("os=none")).value()).total, 0);
+}
+
+void TestOfferIndex::encodedOffersFollowChanges()
+{
+    // The kept CBOR of an offer must change with everything an Offer shows: its conditions,
+    // and its lender's name, address and reliability. Lending and freeing keep it.
+    OfferIndex index;
+    LenderRow lender{.id = QStringLiteral("L"), .name = QStringLiteral("first"), .address = QStringLiteral("a:1")};
+    index.upsertLender(lender, true);
+    PartitionRow p;
+    p.offerId = QStringLiteral("o-00000000000000aa");
+    p.lenderId = lender.id;
+    p.partitionId = QStringLiteral("p1");
+    p.conditions.resources = Resources{2, 1024, 0};
+    p.conditions.ratePerHour = Money::fromMicros(500'000);
+    p.conditions.osImages = {QStringLiteral("busybox")};
+    index.upsertPartition(p);
+    const OfferQuery all = OfferQuery::parse(QString()).value();
+    const auto shown = [&]() -> protocol::Offer {
+        const OfferIndex::EncodedPage page = index.searchEncoded(all);
+        if (page.offers.size() != 1)
+            return {};
+        const QList<protocol::Offer> offers = decodeOffers(page.offers);
+        if (offers != index.search(all).offers)
+            return {};
+        return offers.first();
+    };
+    QCOMPARE(shown().lenderName, QStringLiteral("first"));
+
+    lender.name = QStringLiteral("second");
+    index.upsertLender(lender, true);
+    QCOMPARE(shown().lenderName, QStringLiteral("second"));
+    lender.address = QStringLiteral("b:2");
+    index.upsertLender(lender, true);
+    QCOMPARE(shown().lenderAddress, QStringLiteral("b:2"));
+    lender.reliability = 42;
+    index.upsertLender(lender, true);
+    QCOMPARE(shown().reliability, 42);
+
+    p.conditions.ratePerHour = Money::fromMicros(700'000);
+    p.conditions.osImages = {QStringLiteral("busybox"), QStringLiteral("debian-12")};
+    index.upsertPartition(p);
+    QCOMPARE(shown().conditions, p.conditions);
+
+    index.setLent(p.offerId, true);
+    QCOMPARE(index.searchEncoded(all).total, 0);
+    index.setLent(p.offerId, false);
+    QCOMPARE(shown().conditions, p.conditions);
 }
 
 void TestOfferIndex::searchTimeAt100k()

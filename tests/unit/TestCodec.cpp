@@ -21,6 +21,7 @@ private slots:
     void everyMessageRoundTrips();
     void everyMessageRoundTripsByteByByte();
     void streamedEncodingIsByteIdentical();
+    void offerPageFrameIsByteIdentical();
     void missingFieldIsNamed();
     void wrongTypedFieldIsNamed();
     void optionalFieldsMayBeAbsent();
@@ -125,6 +126,31 @@ void TestCodec::streamedEncodingIsByteIdentical()
         ++checked;
     });
     QVERIFY(checked > 30);
+}
+
+void TestCodec::offerPageFrameIsByteIdentical()
+{
+    // The market copies its replies to searches together from offers encoded one by one;
+    // they must be the bytes the schema encoder makes, at every size of CBOR head.
+    Offer sample = CborTraits<Offer>::sample();
+    sample.lenderName = QStringLiteral("Zürich 東京 lender");
+    for (qsizetype count : {0, 1, 23, 24, 255, 256, 300}) {
+        for (qint64 total : {qint64(0), qint64(23), qint64(24), qint64(65'536), qint64(5'000'000'000)}) {
+            for (quint64 id : {quint64(1), quint64(23), quint64(24), quint64(70'000), 4'294'967'296ULL}) {
+                OfferPage page;
+                page.total = total;
+                QList<QByteArray> encoded;
+                for (qsizetype i = 0; i < count; ++i) {
+                    Offer o = sample;
+                    o.offerId = QStringLiteral("o-%1").arg(i);
+                    o.reliability = static_cast<qint32>(i % 101);
+                    page.offers.append(o);
+                    encoded.append(encodeSchemaBytes(o));
+                }
+                QCOMPARE(encodeOfferPageFrame(encoded, total, id), encodeMessageFrame(page, id, true));
+            }
+        }
+    }
 }
 
 void TestCodec::missingFieldIsNamed()

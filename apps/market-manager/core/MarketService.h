@@ -204,7 +204,7 @@ private:
     Result<protocol::ImageChunk> onFetchImage(const protocol::FetchImage &req, const Ctx &ctx);
     Result<protocol::ImageList> onListImages(const protocol::ListImages &req, const Ctx &ctx);
     // borrower
-    Result<protocol::OfferPage> onSearch(const protocol::SearchOffers &req, const Ctx &ctx);
+    void onSearch(const protocol::SearchOffers &req, const Ctx &ctx);
     void onBorrow(const protocol::Borrow &req, const Ctx &ctx);
     void onEndContract(const protocol::EndContract &req, const Ctx &ctx);
     Result<protocol::BillList> onListBills(const protocol::ListBills &req, const Ctx &ctx);

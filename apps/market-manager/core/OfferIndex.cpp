@@ -1,5 +1,7 @@
 #include "OfferIndex.h"
 
+#include "protocol/Registry.h"
+
 #include <QCoreApplication>
 
 #include <algorithm>
@@ -84,6 +86,8 @@ void compareBits(const std::vector<T> &column, CompareOp op, qint64 v, std::vect
 void OfferIndex::upsertLender(const LenderRow &lender, bool online)
 {
     LenderInfo &info = m_lenders[lender.id];
+    if (info.name != lender.name || info.address != lender.address || info.reliability != lender.reliability)
+        forgetEncoded(info);
     info.name = lender.name;
     info.address = lender.address;
     if (info.reliability != lender.reliability) {
@@ -172,6 +176,7 @@ void OfferIndex::upsertPartition(const PartitionRow &p)
         m_tieBreak.push_back(tieBreakOf(p.offerId));
         m_flags.push_back(0);
         m_cold.emplace_back();
+        m_encoded.emplace_back();
         if (m_liveBits.size() * 64 < m_flags.size()) {
             m_liveBits.push_back(0);
             m_availableBits.push_back(0);
@@ -199,6 +204,7 @@ void OfferIndex::upsertPartition(const PartitionRow &p)
     m_osMask[slot] = osMask;
     m_reliability[slot] = static_cast<qint16>(lender.reliability);
     setFlags(slot, Live | (p.isLent() ? Lent : 0) | (lender.online ? 0 : LenderOffline));
+    m_encoded[slot] = QByteArray();
     Cold &c = m_cold[slot];
     c.offerId = p.offerId;
     c.lenderId = p.lenderId;
@@ -355,6 +361,37 @@ protocol::Offer OfferIndex::offerAt(qint32 slot) const
         o.lenderAddress = lender->address;
     }
     return o;
+}
+
+const QByteArray &OfferIndex::encodedOfferAt(qint32 slot) const
+{
+    QByteArray &bytes = m_encoded[slot];
+    if (bytes.isEmpty())
+        bytes = protocol::encodeSchemaBytes(offerAt(slot));
+    return bytes;
+}
+
+void OfferIndex::forgetEncoded(const LenderInfo &lender)
+{
+    for (qint32 slot : lender.slotIds)
+        m_encoded[slot] = QByteArray();
+}
+
+OfferIndex::EncodedPage OfferIndex::searchEncoded(const OfferQuery &query) const
+{
+    const Bits match = matchBits(query, nullptr);
+    EncodedPage page;
+    page.total = popcount(match);
+    if (page.total > query.offset) {
+        page.offers.reserve(qMin<qint64>(query.limit, page.total - query.offset));
+        qint64 seen = 0;
+        forEachInOrder(query.order, match, [&](qint32 slot) {
+            if (seen++ >= query.offset)
+                page.offers.append(encodedOfferAt(slot));
+            return page.offers.size() < query.limit;
+        });
+    }
+    return page;
 }
 
 protocol::OfferPage OfferIndex::search(const OfferQuery &query) const

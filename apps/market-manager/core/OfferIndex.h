@@ -56,6 +56,14 @@ public:
     /// S42–S44: one page of matches in order, the total, and the explanation when nothing
     /// matches.
     protocol::OfferPage search(const OfferQuery &query) const;
+    /// search() as the market puts it on the wire: the page's offers as the CBOR the index
+    /// keeps for each (encoded the first time it is shown after it changed), when something
+    /// matches; total 0 and no offers when nothing does (search() then says why).
+    struct EncodedPage {
+        qint64 total = 0;
+        QList<QByteArray> offers;
+    };
+    EncodedPage searchEncoded(const OfferQuery &query) const;
     /// The offer IDs of the first `max` matches, best first (for "borrow the best match").
     QStringList bestMatches(const OfferQuery &query, int max) const;
 
@@ -90,6 +98,8 @@ private:
     void markOrderDirty();
     void setLenderFlag(LenderInfo &info, bool online);
     protocol::Offer offerAt(qint32 slot) const;
+    const QByteArray &encodedOfferAt(qint32 slot) const;
+    void forgetEncoded(const LenderInfo &lender);
     // Walks matching slots in the query's order; `visit(slot)` returns false to stop.
     template <typename Visit>
     void forEachInOrder(const Order &order, const Bits &match, Visit &&visit) const;
@@ -106,6 +116,9 @@ private:
     Bits m_liveBits;      // registered (not withdrawn)
     Bits m_availableBits; // live, not lent, lender online
     std::vector<Cold> m_cold;
+    // offerAt(slot) as CBOR, made when first shown; emptied when the offer or its lender's
+    // name, address or reliability changes (lending and freeing do not change an Offer).
+    mutable std::vector<QByteArray> m_encoded;
 
     QHash<QString, qint32> m_slotByOffer;
     QHash<QString, LenderInfo> m_lenders;
