@@ -520,6 +520,38 @@ private:
 
     SslChannel *channelAt(int fd) const { return fd >= 0 && fd < m_channels.size() ? m_channels[fd] : nullptr; }
 
+public:
+    /// The channel on `fd` has frames to send: they go out together when this pass of the
+    /// event loop is done with the channel (after the reactor's dispatch, or in a posted
+    /// call, which also runs in nested event loops such as Channel::call's).
+    void deferFlush(int fd)
+    {
+        m_deferred.push_back(fd);
+        if (!m_flushPosted) {
+            m_flushPosted = true;
+            QMetaObject::invokeMethod(this, [this] {
+                m_flushPosted = false;
+                flushDeferred();
+            }, Qt::QueuedConnection);
+        }
+    }
+
+    void flushDeferred()
+    {
+        // By fd, looked up again: a channel may have closed (it wrote its frames then) or
+        // been deleted since, and its fd even reused by a channel with nothing deferred.
+        while (!m_deferred.empty()) {
+            std::vector<int> fds;
+            fds.swap(m_deferred);
+            for (int fd : fds) {
+                if (SslChannel *channel = channelAt(fd); channel && channel->m_flushPending)
+                    channel->flushDeferred();
+            }
+        }
+    }
+
+private:
+
     void dispatch()
     {
         // Everything that is ready, as a notifier per socket delivered it, before the event
@@ -540,6 +572,7 @@ private:
             if (n < kBatch)
                 break;
         }
+        flushDeferred();
     }
 
     static thread_local SslReactor *t_reactor;
@@ -547,6 +580,8 @@ private:
     QSocketNotifier *m_notifier = nullptr;
     QList<SslChannel *> m_channels; ///< by fd
     qsizetype m_count = 0;
+    std::vector<int> m_deferred; ///< fds of channels with frames waiting for flushDeferred()
+    bool m_flushPosted = false;
 };
 
 thread_local SslReactor *SslReactor::t_reactor = nullptr;
@@ -937,7 +972,16 @@ void SslChannel::writeFrame(const QByteArray &frame)
         return;
     if (!m_outgoing.isEmpty() || m_writeWantsRead) {
         m_outgoing.append(frame); // shares the frame's bytes, no copy
-        return;                   // writability (or readability) of the socket goes on with the queue
+        return;                   // the deferred flush, writability or readability goes on with the queue
+    }
+    if (m_reactor && m_fd >= 0) {
+        // Frames sent in one pass of the event loop (the replies and lender notices of a group
+        // commit, pipelined requests) leave as one TLS record and one send() instead of one
+        // each: in a contract-only run that was a third of the market's event loop.
+        m_outgoing.append(frame);
+        m_flushPending = true;
+        m_reactor->deferFlush(m_fd);
+        return;
     }
     // Nothing queued: straight to OpenSSL; only what the socket does not take is queued.
     qsizetype written = 0;
@@ -948,6 +992,24 @@ void SslChannel::writeFrame(const QByteArray &frame)
         m_outgoingOffset = written;
     }
     afterWrite(static_cast<int>(outcome), sslErrorCode, savedErrno);
+}
+
+void SslChannel::flushDeferred()
+{
+    m_flushPending = false;
+    if (m_state != State::Open || m_writeWantsRead || m_outgoing.isEmpty())
+        return;
+    if (m_outgoing.size() > 1 && m_outgoingOffset == 0) {
+        qsizetype total = 0;
+        for (const QByteArray &frame : std::as_const(m_outgoing))
+            total += frame.size();
+        QByteArray joined;
+        joined.reserve(total);
+        for (const QByteArray &frame : std::as_const(m_outgoing))
+            joined.append(frame);
+        m_outgoing = {std::move(joined)};
+    }
+    flush();
 }
 
 void SslChannel::flush()
@@ -996,7 +1058,8 @@ bool SslChannel::updateInterest()
         } else {
             if (!m_readPaused)
                 wanted |= EPOLLIN;
-            if (m_readWantsWrite || (m_state == State::Open && !m_outgoing.isEmpty() && !m_writeWantsRead))
+            if (m_readWantsWrite
+                || (m_state == State::Open && !m_outgoing.isEmpty() && !m_writeWantsRead && !m_flushPending))
                 wanted |= EPOLLOUT;
         }
     }

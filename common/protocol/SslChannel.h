@@ -75,6 +75,7 @@ private:
     void onSocketEvent(quint32 events);
     void readAvailable();
     void flush();
+    void flushDeferred();
     void afterWrite(int outcome, int sslErrorCode, int savedErrno);
     bool updateInterest();
     void unwatch();
@@ -108,6 +109,7 @@ private:
     bool m_readWantsWrite = false;
     bool m_reading = false;
     bool m_readPaused = false;
+    bool m_flushPending = false;      ///< frames wait in m_outgoing for the reactor's flush
 };
 
 } // namespace lendable::protocol
