@@ -87,6 +87,8 @@ void Channel::close(const Error &reason)
     m_helloTimer.stop();
     failAllPending(m_closeReason);
     closeTransport();
+    if (m_observer)
+        std::exchange(m_observer, nullptr)->observedClosed(this, m_closeReason);
     emit closed(m_closeReason);
 }
 
@@ -138,6 +140,8 @@ void Channel::transportReady(const QString &peerId)
                             m_peerRole = welcome->role;
                             m_helloTimer.stop();
                             m_established = true;
+                            if (m_observer)
+                                m_observer->observedEstablished(this);
                             emit established();
                         },
                         m_config->handshakeTimeoutMs);
@@ -250,6 +254,8 @@ void Channel::handleEnvelope(Envelope envelope)
             replyError(envelope.id, ping.error());
         return;
     }
+    if (m_observer)
+        m_observer->observedEnvelope(this, envelope);
     emit envelopeReceived(envelope);
 }
 
@@ -290,6 +296,8 @@ void Channel::handleHello(const Envelope &envelope)
     reply(envelope.id, welcome);
     m_helloTimer.stop();
     m_established = true;
+    if (m_observer)
+        m_observer->observedEstablished(this);
     emit established();
 }
 

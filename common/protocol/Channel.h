@@ -33,6 +33,21 @@ struct HandshakeConfig {
 /// claims (e.g. admin only for listed node IDs). A failure is sent to the peer as a typed Error.
 using Admission = std::function<Result<void>(const QString &peerId, const QString &role)>;
 
+class Channel;
+
+/// What a Server hears from each of its channels without a signal connection per channel
+/// (with its slot object and the channel's connection lists, a few hundred bytes on each of
+/// thousands of idle channels). Called before the corresponding signal is emitted.
+class ChannelObserver {
+public:
+    virtual void observedEstablished(Channel *channel) = 0;
+    virtual void observedClosed(Channel *channel, const Error &reason) = 0;
+    virtual void observedEnvelope(Channel *channel, const Envelope &envelope) = 0;
+
+protected:
+    ~ChannelObserver() = default;
+};
+
 /// One authenticated, framed, request/reply connection. Transport-agnostic: SslChannel runs it
 /// over mutual TLS, LocalChannel in process (for tests of service logic, as Quassel's
 /// InternalPeer). After the transport authenticates the peer, the client sends Hello and the
@@ -55,6 +70,8 @@ public:
     bool isClosed() const { return m_closed; }
     const Error &closeReason() const { return m_closeReason; }
     void setAdmission(Admission admission) { m_admission = std::move(admission); }
+    /// The one observer (its Server); nullptr for none.
+    void setObserver(ChannelObserver *observer) { m_observer = observer; }
 
     template <typename M>
     void push(const M &message)
@@ -174,6 +191,7 @@ private:
     Side m_side;
     std::shared_ptr<const HandshakeConfig> m_config;
     Admission m_admission;
+    ChannelObserver *m_observer = nullptr;
     FrameReader m_reader;
     QString m_peerId;
     QString m_peerRole;

@@ -46,6 +46,10 @@ Server::Server(const Identity &identity, HandshakeConfig config, QObject *parent
 Server::~Server()
 {
     close();
+    for (const QPointer<Channel> &channel : std::as_const(m_channels)) {
+        if (channel)
+            channel->setObserver(nullptr);
+    }
 }
 
 Result<void> Server::listen(const QHostAddress &address, quint16 port)
@@ -135,15 +139,26 @@ void Server::adopt(Channel *channel)
     if (m_admission)
         channel->setAdmission(m_admission);
     m_channels.append(channel);
-    // Single-shot: an idle channel keeps one connection to its server, not two.
-    connect(channel, &Channel::established, this, [this, channel] { emit channelEstablished(channel); },
-            Qt::SingleShotConnection);
-    connect(channel, &Channel::closed, this, [this, channel](const Error &reason) {
-        m_channels.removeAll(QPointer<Channel>(channel));
-        scheduleTrim();
-        emit channelClosed(channel, reason);
-        channel->deleteLater();
-    });
+    channel->setObserver(this);
+}
+
+void Server::observedEstablished(Channel *channel)
+{
+    emit channelEstablished(channel);
+}
+
+void Server::observedClosed(Channel *channel, const Error &reason)
+{
+    m_channels.removeAll(QPointer<Channel>(channel));
+    scheduleTrim();
+    emit channelClosed(channel, reason);
+    channel->deleteLater();
+}
+
+void Server::observedEnvelope(Channel *channel, const Envelope &envelope)
+{
+    if (m_envelopeHandler)
+        m_envelopeHandler(channel, envelope);
 }
 
 // A TLS handshake allocates tens of KiB of temporaries (key shares, transcript, record

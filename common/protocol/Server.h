@@ -23,9 +23,11 @@ class TlsListener;
 /// handshakeTimeoutMs); all channels of one identity share one SSL_CTX. Not QSslServer: its
 /// sockets cost 84–89 KiB each while idle, and Qt made an SSL_CTX per socket
 /// (docs/performance.md).
-class Server : public QObject {
+class Server : public QObject, private ChannelObserver {
     Q_OBJECT
 public:
+    using EnvelopeHandler = std::function<void(Channel *channel, const Envelope &envelope)>;
+
     Server(const Identity &identity, HandshakeConfig config, QObject *parent = nullptr);
     ~Server() override;
 
@@ -40,6 +42,9 @@ public:
     /// An in-process client end connected to this server, for the embedded default and tests.
     LocalChannel *connectLocal(const QString &clientNodeId, HandshakeConfig clientConfig);
     const Identity &identity() const { return m_identity; }
+    /// Gets the requests and pushes of every channel of this server, before the channel's
+    /// envelopeReceived signal: one handler instead of a connection per channel.
+    void setEnvelopeHandler(EnvelopeHandler handler) { m_envelopeHandler = std::move(handler); }
 
 signals:
     void channelEstablished(lendable::protocol::Channel *channel);
@@ -55,9 +60,13 @@ private:
     void accept(qintptr fd);
     void handshakeDone(SslChannel *channel, const Error &error);
     void adopt(Channel *channel);
+    void observedEstablished(Channel *channel) override;
+    void observedClosed(Channel *channel, const Error &reason) override;
+    void observedEnvelope(Channel *channel, const Envelope &envelope) override;
     void scheduleTrim();
 
     Identity m_identity;
+    EnvelopeHandler m_envelopeHandler;
     HandshakeConfig m_config;
     std::shared_ptr<const HandshakeConfig> m_channelConfig; ///< m_config, one copy for all channels
     Admission m_admission;

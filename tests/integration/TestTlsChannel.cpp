@@ -69,6 +69,7 @@ private slots:
     void clientHandshakeTimesOut();
     void descriptorsAreReleased();
     void nestedEventLoopKeepsOrder();
+    void burstOfFramesGoesOutTogether();
 
 private:
     std::unique_ptr<Server> startServer(const Identity &identity, HandshakeConfig config = serviceConfig());
@@ -594,6 +595,60 @@ void TestTlsChannel::nestedEventLoopKeepsOrder()
                                QStringLiteral("end 2")}));
     QVERIFY(client->call<Pong>(Ping{.sentAtMs = 1}).ok()); // and it reads again afterwards
     delete client;
+}
+
+void TestTlsChannel::burstOfFramesGoesOutTogether()
+{
+    // Frames written in one pass of the event loop wait for the reactor's flush and leave
+    // joined: they must all arrive, whole and in order, at every size (one record, many
+    // records, a socket that fills up). A request sent from inside a handler must still go
+    // out, when the handler waits for its reply in a nested event loop. And the server's one
+    // envelope handler sees every request, beside the channel's own signal.
+    auto server = startServer(m_serverIdentity);
+    int handled = 0;
+    server->setEnvelopeHandler([&handled](Channel *, const Envelope &) { ++handled; });
+    QSignalSpy established(server.get(), &Server::channelEstablished);
+    QSignalSpy closed(server.get(), &Server::channelClosed);
+    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
+                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    QVERIFY(client->waitEstablished(10000).ok());
+    QTRY_COMPARE(established.count(), 1);
+    auto *serviceSide = established.at(0).at(0).value<Channel *>();
+
+    constexpr int kFrames = 400;
+    const auto body = [](int i) { return QString(1 + (i * 997) % 40'000, QChar(u'a' + i % 26)); };
+    // A second connection, called synchronously from inside the first one's handler: its
+    // request is written while the reactor dispatches (the first channel's reading pauses
+    // meanwhile, so a call on that same channel could not get its reply).
+    auto *other = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
+                                        m_serverIdentity.nodeId(), clientConfig(), this);
+    QVERIFY(other->waitEstablished(10000).ok());
+    QStringList received;
+    bool nestedCallOk = false;
+    connect(client, &Channel::envelopeReceived, this, [&](const Envelope &e) {
+        received.append(decodeMessage<EndContract>(e).value().contractId);
+        if (received.size() == kFrames)
+            nestedCallOk = other->call<Pong>(Ping{.sentAtMs = 2}, 10000).ok();
+    });
+    for (int i = 0; i < kFrames; ++i)
+        serviceSide->push(EndContract{.contractId = QString::number(i) + QLatin1Char(':') + body(i)});
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), kFrames, 30000);
+    for (int i = 0; i < kFrames; ++i)
+        QCOMPARE(received[i], QString::number(i) + QLatin1Char(':') + body(i));
+    QTRY_VERIFY_WITH_TIMEOUT(nestedCallOk, 15000);
+
+    // Pipelined requests of one pass, answered in one pass.
+    int answered = 0;
+    for (int i = 0; i < 50; ++i)
+        client->request<ContractClosed>(EndContract{.contractId = QString::number(i)}, this,
+                                        [&answered](Result<ContractClosed> r) { answered += r.ok() ? 1 : 0; });
+    QTRY_COMPARE_WITH_TIMEOUT(answered, 50, 10000);
+    QCOMPARE(handled, 50); // Ping is answered by the channel itself
+
+    delete client;
+    delete other;
+    QTRY_COMPARE_WITH_TIMEOUT(closed.count(), 2, 10000);
+    QCOMPARE(server->channels().size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestTlsChannel)

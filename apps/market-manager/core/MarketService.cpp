@@ -96,6 +96,7 @@ MarketService::MarketService(const Identity &identity, const QString &databaseUr
     m_steady.start();
     m_server.setAdmission([this](const QString &peerId, const QString &role) { return admit(peerId, role); });
     connect(&m_server, &Server::channelEstablished, this, &MarketService::onChannelEstablished);
+    m_server.setEnvelopeHandler([this](Channel *channel, const Envelope &envelope) { onEnvelope(channel, envelope); });
     connect(&m_server, &Server::channelClosed, this,
             [this](Channel *channel, const lendable::Error &) { onChannelClosed(channel); });
     connect(&m_maintenance, &QTimer::timeout, this, &MarketService::runMaintenance);
@@ -261,13 +262,17 @@ void MarketService::registerHandlers()
 
 void MarketService::onChannelEstablished(Channel *channel)
 {
-    connect(channel, &Channel::envelopeReceived, channel,
-            [this, channel](const Envelope &envelope) { dispatchTimed(channel, envelope); });
-    if (channel->peerRole() == kLender) {
-        // Any message from a lender proves it alive; the channel itself too.
-        connect(channel, &Channel::envelopeReceived, this, [this, channel] { lenderSeen(channel->peerId(), channel); });
+    // Requests reach dispatchTimed() through the server's one envelope handler.
+    if (channel->peerRole() == kLender)
+        lenderSeen(channel->peerId(), channel); // the channel proves the lender alive, as does any message
+}
+
+void MarketService::onEnvelope(Channel *channel, const Envelope &envelope)
+{
+    QPointer<Channel> alive(channel);
+    dispatchTimed(channel, envelope);
+    if (alive && channel->isEstablished() && channel->peerRole() == kLender)
         lenderSeen(channel->peerId(), channel);
-    }
 }
 
 void MarketService::dispatchTimed(Channel *channel, const Envelope &envelope)

@@ -175,6 +175,7 @@ private:
     void registerHandlers();
     Result<void> admit(const QString &peerId, const QString &role) const;
     void onChannelEstablished(protocol::Channel *channel);
+    void onEnvelope(protocol::Channel *channel, const protocol::Envelope &envelope);
     void onChannelClosed(protocol::Channel *channel);
     void dispatchTimed(protocol::Channel *channel, const protocol::Envelope &envelope);
     void recordTiming(quint32 type, qint64 receivedNs);
