@@ -100,6 +100,10 @@ MarketService::MarketService(const Identity &identity, const QString &databaseUr
     connect(&m_server, &Server::channelClosed, this,
             [this](Channel *channel, const lendable::Error &) { onChannelClosed(channel); });
     connect(&m_maintenance, &QTimer::timeout, this, &MarketService::runMaintenance);
+    connect(&m_sync, &QTimer::timeout, this, [this] {
+        if (m_store)
+            syncFromDatabase();
+    });
     registerHandlers();
 }
 
@@ -123,6 +127,9 @@ Result<void> MarketService::start()
     m_store = std::move(store).value();
     if (m_config.syncSettleMs < 0)
         m_config.syncSettleMs = m_store->dialect() == SqlDialect::Postgres ? 2000 : 0;
+    if (m_config.syncIntervalMs < 0)
+        m_config.syncIntervalMs = m_store->dialect() == SqlDialect::Postgres ? m_config.maintenanceIntervalMs
+                                                                             : qMin(100, m_config.maintenanceIntervalMs);
 
     Result<Changes> all = m_store->loadAll();
     if (!all) {
@@ -145,6 +152,7 @@ Result<void> MarketService::start()
     m_syncHistory.clear();
     m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
     m_maintenance.start(qMax(10, m_config.maintenanceIntervalMs));
+    m_sync.start(qMax(10, m_config.syncIntervalMs));
     qCInfo(lcMarket) << "market" << nodeId() << "opened" << m_store->database().redactedUrl() << "with"
                      << m_index.offerCount() << "offers";
     return {};
@@ -178,6 +186,7 @@ LocalChannel *MarketService::connectLocal(const QString &clientNodeId, const QSt
 void MarketService::shutdown()
 {
     m_maintenance.stop();
+    m_sync.stop();
     if (!m_store)
         return;
     settleWrites(); // requests already accepted are answered, not dropped
@@ -435,7 +444,6 @@ void MarketService::runMaintenance()
         return;
     checkHeartbeats();
     endExpiredContracts();
-    syncFromDatabase();
 }
 
 void MarketService::checkHeartbeats()

@@ -46,6 +46,10 @@ struct MarketConfig {
     /// commit in another order than they took their revision numbers; -1 = 0 for SQLite
     /// (one writer at a time) and 2000 for PostgreSQL.
     int syncSettleMs = -1;
+    /// How often other processes' changes are read, in ms; -1 = the maintenance interval for
+    /// PostgreSQL (each sync re-reads the settle window) and at most 100 ms for SQLite, where
+    /// a sync reads only what is new: short syncs keep the event loop's pauses short.
+    int syncIntervalMs = -1;
 };
 
 class MarketService : public QObject {
@@ -227,6 +231,7 @@ private:
     protocol::Dispatcher m_dispatcher; // outlives the server's channels, which call into it
     protocol::Server m_server;
     QTimer m_maintenance;
+    QTimer m_sync;
     QElapsedTimer m_steady;
     qint64 m_lastFlushMs = 0;
 
