@@ -90,6 +90,8 @@ private slots:
     void noticesReachLendersAcrossProcessesAndReconnects_data() { dialects(); }
     void noticesReachLendersAcrossProcessesAndReconnects();
     void capacityHistory_data() { dialects(); }
+    void syncSkipsOwnRevisions();
+    void syncSkipsOwnRevisions_data() { dialects(); }
     void capacityHistory();
     void images_data() { dialects(); }
     void images();
@@ -893,6 +895,60 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     QTest::qWait(300);
     QCOMPARE(pushes->all<ContractEnded>().size(), 1);
     b.reset();
+}
+
+void TestMarketFlows::syncSkipsOwnRevisions()
+{
+    // Two processes' stores on one database, each with its own tag: each reads only what the
+    // other wrote, its watermarks still move past its own rows, revs stay in commit order,
+    // and a store without a tag reads everything.
+    Result<QString> url = freshDatabaseUrl(QString::fromLatin1(QTest::currentDataTag()), m_tmp);
+    QVERIFY2(url.ok(), qPrintable(url.ok() ? QString() : url.error().toString()));
+    Result<std::unique_ptr<MarketStore>> a = MarketStore::open(*url);
+    Result<std::unique_ptr<MarketStore>> b = MarketStore::open(*url);
+    Result<std::unique_ptr<MarketStore>> plain = MarketStore::open(*url);
+    CHECK_OK(a);
+    CHECK_OK(b);
+    CHECK_OK(plain);
+    CHECK_OK((*a)->claimRevisionTag());
+    CHECK_OK((*b)->claimRevisionTag());
+    QVERIFY((*a)->revisionTag() != (*b)->revisionTag());
+    QVERIFY((*a)->revisionTag() >= 1 && (*a)->revisionTag() < MarketStore::kRevTagSpan);
+    Result<Changes> start = (*plain)->loadAll();
+    CHECK_OK(start);
+    const Watermarks from{start->maxLenderRev, start->maxPartitionRev, start->maxContractRev};
+
+    CHECK_OK((*a)->upsertLender(QStringLiteral("LA"), QStringLiteral("by a"), QStringLiteral("a:1"), 1));
+    CHECK_OK((*b)->upsertLender(QStringLiteral("LB"), QStringLiteral("by b"), QStringLiteral("b:1"), 2));
+    CHECK_OK((*a)->upsertLender(QStringLiteral("LA2"), QStringLiteral("by a"), QStringLiteral("a:2"), 3));
+
+    const auto ids = [](const Changes &c) {
+        QStringList out;
+        for (const LenderRow &l : c.lenders)
+            out << l.id;
+        return out;
+    };
+    Result<Changes> seenByA = (*a)->changesSince(from);
+    Result<Changes> seenByB = (*b)->changesSince(from);
+    Result<Changes> seenByPlain = (*plain)->changesSince(from);
+    CHECK_OK(seenByA);
+    CHECK_OK(seenByB);
+    CHECK_OK(seenByPlain);
+    QCOMPARE(ids(*seenByA), QStringList{QStringLiteral("LB")});
+    QCOMPARE(ids(*seenByB), (QStringList{QStringLiteral("LA"), QStringLiteral("LA2")}));
+    QCOMPARE(ids(*seenByPlain), (QStringList{QStringLiteral("LA"), QStringLiteral("LB"), QStringLiteral("LA2")}));
+    // Commit order is rev order, whoever wrote; everyone's watermark covers all three.
+    QVERIFY(seenByPlain->lenders[0].rev < seenByPlain->lenders[1].rev);
+    QVERIFY(seenByPlain->lenders[1].rev < seenByPlain->lenders[2].rev);
+    QCOMPARE(seenByPlain->lenders[0].rev % MarketStore::kRevTagSpan, (*a)->revisionTag());
+    QCOMPARE(seenByA->maxLenderRev, seenByPlain->lenders[2].rev);
+    QCOMPARE(seenByB->maxLenderRev, seenByPlain->lenders[2].rev);
+    // Nothing new: nothing read, and the watermarks stay.
+    const Watermarks after{seenByA->maxLenderRev, seenByA->maxPartitionRev, seenByA->maxContractRev};
+    Result<Changes> again = (*b)->changesSince(after);
+    CHECK_OK(again);
+    QVERIFY(again->lenders.isEmpty());
+    QCOMPARE(again->maxLenderRev, after.lenders);
 }
 
 void TestMarketFlows::capacityHistory()

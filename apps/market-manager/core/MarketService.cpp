@@ -125,6 +125,10 @@ Result<void> MarketService::start()
     if (!store)
         return store.error();
     m_store = std::move(store).value();
+    if (Result<qint64> tag = m_store->claimRevisionTag(); !tag) {
+        m_store.reset();
+        return tag.error();
+    }
     if (m_config.syncSettleMs < 0)
         m_config.syncSettleMs = m_store->dialect() == SqlDialect::Postgres ? 2000 : 0;
     if (m_config.syncIntervalMs < 0)

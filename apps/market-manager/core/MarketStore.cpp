@@ -285,9 +285,16 @@ QList<Migration> marketMigrations()
                        "restored INTEGER NOT NULL)"),
         QStringLiteral("CREATE INDEX violations_lender ON violations(lender_id, at_ms)"),
     };
+    // The counter of writer tags (MarketStore::claimRevisionTag()).
+    const QStringList v3 = {
+        QStringLiteral("CREATE TABLE rev_tags (n BIGINT NOT NULL)"),
+        QStringLiteral("INSERT INTO rev_tags (n) VALUES (0)"),
+    };
     return {Migration{1, QStringLiteral("market resource and billing databases"), dialectStatements(v1, SqlDialect::Sqlite), pg},
             Migration{2, QStringLiteral("history of lendable capacity; lock violations"), dialectStatements(v2, SqlDialect::Sqlite),
-                      dialectStatements(v2, SqlDialect::Postgres)}};
+                      dialectStatements(v2, SqlDialect::Postgres)},
+            Migration{3, QStringLiteral("tags of the processes that write revisions"), dialectStatements(v3, SqlDialect::Sqlite),
+                      dialectStatements(v3, SqlDialect::Postgres)}};
 }
 
 MarketStore::MarketStore(Database db)
@@ -309,9 +316,26 @@ QString MarketStore::nextRev(const QString &table) const
 {
     // PostgreSQL: a sequence, safe under concurrent writers. SQLite: one writer at a time
     // (BEGIN IMMEDIATE), so MAX+1 over the rev index is monotonic in commit order.
+    // The counter above the low 16 bits, this store's tag in them (see the header).
     if (m_db.dialect() == SqlDialect::Postgres)
-        return QStringLiteral("nextval('market_rev')");
-    return QStringLiteral("(SELECT COALESCE(MAX(rev), 0) + 1 FROM %1)").arg(table);
+        return QStringLiteral("(nextval('market_rev') * %1 + %2)").arg(kRevTagSpan).arg(m_revTag);
+    return QStringLiteral("(((SELECT COALESCE(MAX(rev), 0) FROM %1) / %2 + 1) * %2 + %3)")
+        .arg(table)
+        .arg(kRevTagSpan)
+        .arg(m_revTag);
+}
+
+Result<qint64> MarketStore::claimRevisionTag()
+{
+    // One atomic increment (both dialects have UPDATE … RETURNING): two processes never get
+    // the same tag unless 65,535 others opened the database in between.
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("UPDATE rev_tags SET n = n + 1 RETURNING n"));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return Error(ErrorCode::StorageError, QStringLiteral("the rev_tags table has no row"));
+    m_revTag = q->value(0).toLongLong() % (kRevTagSpan - 1) + 1;
+    return m_revTag;
 }
 
 Result<QSqlQuery *> MarketStore::runSelect(const QString &sql, const QVariantList &binds, bool cached,
@@ -1105,24 +1129,42 @@ Result<Changes> MarketStore::changesSince(const Watermarks &since)
     c.maxLenderRev = since.lenders;
     c.maxPartitionRev = since.partitions;
     c.maxContractRev = since.contracts;
-    Result<QList<LenderRow>> lenders = selectLenders(QStringLiteral("WHERE rev > ? ORDER BY rev"), {since.lenders});
+    // The new watermarks first, then the rows up to them: a row committed in between has a
+    // higher rev (SQLite) or is re-read within the settle window (PostgreSQL), and this
+    // process's own rows, skipped, still move the watermarks.
+    for (const auto &[table, out] : {std::pair{QStringLiteral("lenders"), &c.maxLenderRev},
+                                     std::pair{QStringLiteral("partitions"), &c.maxPartitionRev},
+                                     std::pair{QStringLiteral("contracts"), &c.maxContractRev}}) {
+        Result<QSqlQuery *> q = m_db.execCached(QStringLiteral("SELECT COALESCE(MAX(rev), 0) FROM ") + table, {});
+        if (!q)
+            return q.error();
+        if ((*q)->next())
+            *out = qMax(*out, (*q)->value(0).toLongLong());
+        // Done with it now: a kept statement left on its row holds SQLite's read snapshot
+        // open, and this connection's next write transaction could not start from it.
+        (*q)->finish();
+    }
+    // A store without a tag (0) has no rows of its own to skip.
+    const auto where = [this](const QString &rev) -> QString {
+        QString sql = QStringLiteral("WHERE %1 > ? AND %1 <= ?").arg(rev);
+        if (m_revTag != 0)
+            sql += QStringLiteral(" AND %1 % %2 <> %3").arg(rev).arg(kRevTagSpan).arg(m_revTag);
+        return sql + QStringLiteral(" ORDER BY ") + rev;
+    };
+    Result<QList<LenderRow>> lenders = selectLenders(where(QStringLiteral("rev")), {since.lenders, c.maxLenderRev}, true);
     if (!lenders)
         return lenders.error();
     c.lenders = *lenders;
-    Result<QList<PartitionRow>> partitions = selectPartitions(QStringLiteral("WHERE rev > ? ORDER BY rev"), {since.partitions});
+    Result<QList<PartitionRow>> partitions =
+        selectPartitions(where(QStringLiteral("rev")), {since.partitions, c.maxPartitionRev}, true);
     if (!partitions)
         return partitions.error();
     c.partitions = *partitions;
-    Result<QList<ContractRow>> contracts = selectContracts(QStringLiteral("WHERE c.rev > ? ORDER BY c.rev"), {since.contracts});
+    Result<QList<ContractRow>> contracts =
+        selectContracts(where(QStringLiteral("c.rev")), {since.contracts, c.maxContractRev}, true);
     if (!contracts)
         return contracts.error();
     c.contracts = *contracts;
-    for (const LenderRow &l : std::as_const(c.lenders))
-        c.maxLenderRev = qMax(c.maxLenderRev, l.rev);
-    for (const PartitionRow &p : std::as_const(c.partitions))
-        c.maxPartitionRev = qMax(c.maxPartitionRev, p.rev);
-    for (const ContractRow &r : std::as_const(c.contracts))
-        c.maxContractRev = qMax(c.maxContractRev, r.rev);
     return c;
 }
 

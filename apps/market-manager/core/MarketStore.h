@@ -9,6 +9,9 @@
 // Every mutation of partitions, lenders and contracts stamps the row with a `rev` taken
 // from a counter (a PostgreSQL sequence; MAX(rev)+1 under SQLite's single writer), so a
 // process can read what other processes changed since it last looked (changesSince()).
+// The low 16 bits of a rev are the writing process's tag (claimRevisionTag(); 0 = none),
+// the counter is above them: the order stays the counter's, and a process skips the rows
+// it wrote itself, which it has applied already.
 
 #include "Billing.h"
 #include "protocol/Messages.h"
@@ -194,8 +197,16 @@ public:
     // ── synchronisation of in-memory views ──
     /// Every lender and every registered (not withdrawn) partition, and the watermarks.
     Result<Changes> loadAll();
-    /// Rows whose rev is above the watermarks.
+    /// Rows whose rev is above the watermarks, except those this process's tag wrote; the
+    /// watermarks returned cover those too.
     Result<Changes> changesSince(const Watermarks &since);
+
+    /// Takes a tag (1–65535) no other process opened since took, for the revs of this
+    /// store's writes; a market service's stores share one (setRevisionTag()).
+    Result<qint64> claimRevisionTag();
+    void setRevisionTag(qint64 tag) { m_revTag = tag; }
+    qint64 revisionTag() const { return m_revTag; }
+    static constexpr qint64 kRevTagSpan = 65536;
 
 private:
     explicit MarketStore(Database db);
@@ -210,6 +221,7 @@ private:
     Result<QList<LenderRow>> selectLenders(const QString &where, const QVariantList &binds, bool cached = false);
 
     Database m_db;
+    qint64 m_revTag = 0;
 };
 
 /// The schema, oldest migration first.

@@ -20,7 +20,9 @@ Result<std::unique_ptr<StoreWriter>> StoreWriter::start(const QString &url, Mark
         return writer;
     }
     StoreWriter *w = writer.get();
-    writer->m_thread.reset(QThread::create([w, url] { w->run(url); }));
+    // The writer's rows carry the service's tag, so that its sync skips them too.
+    const qint64 tag = inlineStore ? inlineStore->revisionTag() : 0;
+    writer->m_thread.reset(QThread::create([w, url, tag] { w->run(url, tag); }));
     writer->m_thread->setObjectName(QStringLiteral("market-store-writer"));
     writer->m_thread->start();
     QMutexLocker lock(&writer->m_mutex);
@@ -36,7 +38,7 @@ Result<std::unique_ptr<StoreWriter>> StoreWriter::start(const QString &url, Mark
     return writer;
 }
 
-void StoreWriter::run(const QString &url)
+void StoreWriter::run(const QString &url, qint64 revisionTag)
 {
     Result<std::unique_ptr<MarketStore>> opened = MarketStore::open(url);
     std::unique_ptr<MarketStore> store;
@@ -47,6 +49,8 @@ void StoreWriter::run(const QString &url)
             m_openError = opened.error();
         else
             store = std::move(opened).value();
+        if (store)
+            store->setRevisionTag(revisionTag);
         m_idle.wakeAll();
         if (!store)
             return;

@@ -45,7 +45,7 @@ public:
 
 private:
     StoreWriter() = default;
-    void run(const QString &url);
+    void run(const QString &url, qint64 revisionTag);
 
     MarketStore *m_inline = nullptr;
     std::unique_ptr<QThread> m_thread;
