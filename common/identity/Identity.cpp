@@ -377,22 +377,54 @@ QByteArray Identity::certificateDer() const
     return m_certificateDer;
 }
 
+namespace {
+
+// The signing context of this thread's last key, kept: in OpenSSL 3, EVP_DigestSignInit()
+// fetches the algorithms and sets up the key's provider context anew on every call, which
+// cost as much as the signature itself (a market signs two receipts per contract). The
+// context holds a reference to its key, so a cached pointer is never a different key.
+struct SignContextCache {
+    EVP_PKEY *key = nullptr;
+    EVP_PKEY_CTX *ctx = nullptr;
+    ~SignContextCache() { EVP_PKEY_CTX_free(ctx); }
+};
+
+EVP_PKEY_CTX *signContext(EVP_PKEY *key)
+{
+    thread_local SignContextCache cache;
+    if (cache.key == key && cache.ctx)
+        return cache.ctx;
+    EVP_PKEY_CTX_free(std::exchange(cache.ctx, nullptr));
+    cache.key = nullptr;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(key, nullptr);
+    if (!ctx || EVP_PKEY_sign_init(ctx) != 1 || EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) != 1) {
+        EVP_PKEY_CTX_free(ctx);
+        return nullptr;
+    }
+    cache.key = key;
+    cache.ctx = ctx;
+    return ctx;
+}
+
+} // namespace
+
 Result<QByteArray> Identity::sign(QByteArrayView data) const
 {
     if (!m_pkey)
         return Error(ErrorCode::IdentityError, QStringLiteral("cannot sign with a null identity"));
-    MdCtxPtr ctx(EVP_MD_CTX_new());
+    // ECDSA over SHA-256(data): the digest here, the signature with the kept context. The
+    // same DER signature EVP_DigestSign() makes, verified by EVP_DigestVerify().
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digestLength = 0;
+    if (EVP_Digest(data.data(), size_t(data.size()), digest, &digestLength, EVP_sha256(), nullptr) != 1)
+        return openSslFailure(ErrorCode::Internal, QStringLiteral("cannot sign"));
+    EVP_PKEY_CTX *ctx = signContext(m_pkey.get());
     size_t length = 0;
-    const auto *bytes = reinterpret_cast<const unsigned char *>(data.data());
-    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, m_pkey.get()) != 1
-        || EVP_DigestSign(ctx.get(), nullptr, &length, bytes, size_t(data.size())) != 1) {
+    if (!ctx || EVP_PKEY_sign(ctx, nullptr, &length, digest, digestLength) != 1)
         return openSslFailure(ErrorCode::Internal, QStringLiteral("cannot sign"));
-    }
     QByteArray signature(qsizetype(length), Qt::Uninitialized);
-    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char *>(signature.data()), &length, bytes, size_t(data.size()))
-        != 1) {
+    if (EVP_PKEY_sign(ctx, reinterpret_cast<unsigned char *>(signature.data()), &length, digest, digestLength) != 1)
         return openSslFailure(ErrorCode::Internal, QStringLiteral("cannot sign"));
-    }
     // ECDSA signatures vary in DER length; the first call gave the maximum.
     signature.resize(qsizetype(length));
     return signature;
