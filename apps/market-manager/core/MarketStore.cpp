@@ -716,19 +716,26 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
     // S46: the borrower ID goes into the lending status only if the status is blank — one
     // row or none, which is what keeps a partition from being lent twice, also when several
     // market processes share the database.
+    // RETURNING (SQLite 3.35+, PostgreSQL): the lent row comes back with the UPDATE, not
+    // with a second lookup.
     Result<QSqlQuery *> upd = m_db.execCached(
         QStringLiteral("UPDATE partitions SET lending_status = ?, contract_id = ?, key_hash = ?, rev = %1 "
                        "WHERE offer_id = ? AND lending_status IS NULL AND withdrawn = 0 "
-                       "AND lender_id IN (SELECT id FROM lenders WHERE online = 1)")
-            .arg(nextRev(QStringLiteral("partitions"))),
+                       "AND lender_id IN (SELECT id FROM lenders WHERE online = 1) RETURNING ")
+                .arg(nextRev(QStringLiteral("partitions")))
+            + kPartitionColumns,
         {borrowerId, contractId, keyHash, offerId});
     if (!upd)
         return upd.error();
-    const int affected = (*upd)->numRowsAffected();
-    Result<std::optional<PartitionRow>> row = partitionByOffer(offerId);
-    if (!row)
-        return row.error();
-    if (affected != 1) {
+    std::optional<PartitionRow> lent;
+    if ((*upd)->next())
+        lent = partitionFrom(**upd);
+    (*upd)->finish();
+    if (!lent) {
+        // Refused: the row says why.
+        Result<std::optional<PartitionRow>> row = partitionByOffer(offerId);
+        if (!row)
+            return row.error();
         if (!row->has_value())
             return Error(ErrorCode::NotFound, QCoreApplication::translate("MarketStore", "there is no offer %1").arg(offerId));
         const PartitionRow &p = **row;
@@ -738,7 +745,7 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
             return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "offer %1 (partition %2) is already lent").arg(offerId, p.partitionId));
         return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "the lender of offer %1 is offline").arg(offerId));
     }
-    const PartitionRow &p = **row;
+    const PartitionRow &p = *lent;
     ContractRow c;
     c.id = contractId;
     c.offerId = offerId;
