@@ -377,36 +377,36 @@ void OfferIndex::forgetEncoded(const LenderInfo &lender)
         m_encoded[slot] = QByteArray();
 }
 
-OfferIndex::EncodedPage OfferIndex::searchEncoded(const OfferQuery &query) const
+template <typename Visit>
+qint64 OfferIndex::forEachOnPage(const OfferQuery &query, Visit &&visit) const
 {
     const Bits match = matchBits(query, nullptr);
-    EncodedPage page;
-    page.total = popcount(match);
-    if (page.total > query.offset) {
-        page.offers.reserve(qMin<qint64>(query.limit, page.total - query.offset));
+    const qint64 total = popcount(match);
+    if (total > query.offset) {
         qint64 seen = 0;
+        qint64 taken = 0;
         forEachInOrder(query.order, match, [&](qint32 slot) {
-            if (seen++ >= query.offset)
-                page.offers.append(encodedOfferAt(slot));
-            return page.offers.size() < query.limit;
+            if (seen++ >= query.offset) {
+                visit(slot);
+                ++taken;
+            }
+            return taken < query.limit;
         });
     }
+    return total;
+}
+
+OfferIndex::EncodedPage OfferIndex::searchEncoded(const OfferQuery &query) const
+{
+    EncodedPage page;
+    page.total = forEachOnPage(query, [&](qint32 slot) { page.offers.append(encodedOfferAt(slot)); });
     return page;
 }
 
 protocol::OfferPage OfferIndex::search(const OfferQuery &query) const
 {
-    const Bits match = matchBits(query, nullptr);
     protocol::OfferPage page;
-    page.total = popcount(match);
-    if (page.total > query.offset) {
-        qint64 seen = 0;
-        forEachInOrder(query.order, match, [&](qint32 slot) {
-            if (seen++ >= query.offset)
-                page.offers.append(offerAt(slot));
-            return page.offers.size() < query.limit;
-        });
-    }
+    page.total = forEachOnPage(query, [&](qint32 slot) { page.offers.append(offerAt(slot)); });
     if (page.total > 0)
         return page;
 

@@ -103,6 +103,10 @@ private:
     // Walks matching slots in the query's order; `visit(slot)` returns false to stop.
     template <typename Visit>
     void forEachInOrder(const Order &order, const Bits &match, Visit &&visit) const;
+    // Calls visit(slot) for the query's page (its offset and limit, in its order); returns
+    // how many offers match in all.
+    template <typename Visit>
+    qint64 forEachOnPage(const OfferQuery &query, Visit &&visit) const;
 
     // Columns, one entry per slot.
     std::vector<qint64> m_rate;
