@@ -1118,27 +1118,13 @@ Result<Changes> MarketStore::loadAll()
         return partitions.error();
     c.partitions = *partitions;
     // Watermarks from the whole tables, withdrawn rows and contracts included.
-    for (const auto &[table, out] : {std::pair{QStringLiteral("lenders"), &c.maxLenderRev},
-                                     std::pair{QStringLiteral("partitions"), &c.maxPartitionRev},
-                                     std::pair{QStringLiteral("contracts"), &c.maxContractRev}}) {
-        Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT COALESCE(MAX(rev), 0) FROM ") + table);
-        if (!q)
-            return q.error();
-        if (q->next())
-            *out = q->value(0).toLongLong();
-    }
+    if (Result<void> marks = readWatermarks(c); !marks)
+        return marks.error();
     return c;
 }
 
-Result<Changes> MarketStore::changesSince(const Watermarks &since)
+Result<void> MarketStore::readWatermarks(Changes &c)
 {
-    Changes c;
-    c.maxLenderRev = since.lenders;
-    c.maxPartitionRev = since.partitions;
-    c.maxContractRev = since.contracts;
-    // The new watermarks first, then the rows up to them: a row committed in between has a
-    // higher rev (SQLite) or is re-read within the settle window (PostgreSQL), and this
-    // process's own rows, skipped, still move the watermarks.
     for (const auto &[table, out] : {std::pair{QStringLiteral("lenders"), &c.maxLenderRev},
                                      std::pair{QStringLiteral("partitions"), &c.maxPartitionRev},
                                      std::pair{QStringLiteral("contracts"), &c.maxContractRev}}) {
@@ -1151,6 +1137,20 @@ Result<Changes> MarketStore::changesSince(const Watermarks &since)
         // open, and this connection's next write transaction could not start from it.
         (*q)->finish();
     }
+    return {};
+}
+
+Result<Changes> MarketStore::changesSince(const Watermarks &since)
+{
+    Changes c;
+    c.maxLenderRev = since.lenders;
+    c.maxPartitionRev = since.partitions;
+    c.maxContractRev = since.contracts;
+    // The new watermarks first, then the rows up to them: a row committed in between has a
+    // higher rev (SQLite) or is re-read within the settle window (PostgreSQL), and this
+    // process's own rows, skipped, still move the watermarks.
+    if (Result<void> marks = readWatermarks(c); !marks)
+        return marks.error();
     // A store without a tag (0) has no rows of its own to skip.
     const auto where = [this](const QString &rev) -> QString {
         QString sql = QStringLiteral("WHERE %1 > ? AND %1 <= ?").arg(rev);

@@ -211,6 +211,8 @@ public:
 private:
     explicit MarketStore(Database db);
     QString nextRev(const QString &table) const;
+    /// Raises c's watermarks to the highest rev of each table.
+    Result<void> readWatermarks(Changes &c);
     Result<void> logCapacity(const QString &offerId, qint64 cpusDelta, qint64 atMs);
     Result<QSqlQuery *> runSelect(const QString &sql, const QVariantList &binds, bool cached,
                                   std::optional<QSqlQuery> &owned);
