@@ -73,6 +73,8 @@ private slots:
 
 private:
     std::unique_ptr<Server> startServer(const Identity &identity, HandshakeConfig config = serviceConfig());
+    // A client of `server` on loopback as m_clientIdentity, pinning `pin` (default: the server's ID).
+    SslChannel *connectClient(const Server &server, HandshakeConfig config = clientConfig(), const QString &pin = {});
     // A QSslSocket that did the Hello exchange by hand as the client identity.
     bool helloByHand(QSslSocket &socket, quint16 port);
     Identity m_serverIdentity;
@@ -104,11 +106,16 @@ std::unique_ptr<Server> TestTlsChannel::startServer(const Identity &identity, Ha
     return server;
 }
 
+SslChannel *TestTlsChannel::connectClient(const Server &server, HandshakeConfig config, const QString &pin)
+{
+    return SslChannel::connectTo(QStringLiteral("127.0.0.1"), server.serverPort(), m_clientIdentity,
+                                 pin.isEmpty() ? m_serverIdentity.nodeId() : pin, std::move(config), this);
+}
+
 void TestTlsChannel::helloAndRequestOverMutualTls()
 {
     auto server = startServer(m_serverIdentity);
-    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    auto *client = connectClient(*server);
     const Result<void> up = client->waitEstablished(10000);
     QVERIFY2(up.ok(), qPrintable(up.error().toString()));
     QCOMPARE(client->peerId(), m_serverIdentity.nodeId());
@@ -137,8 +144,7 @@ void TestTlsChannel::serviceSeesClientNodeId()
 {
     auto server = startServer(m_serverIdentity);
     QSignalSpy spy(server.get(), &Server::channelEstablished);
-    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    auto *client = connectClient(*server);
     QVERIFY(client->waitEstablished(10000).ok());
     QTRY_COMPARE(spy.count(), 1);
     auto *serviceSide = spy.at(0).at(0).value<Channel *>();
@@ -151,8 +157,7 @@ void TestTlsChannel::unpinnedServerIsRefused()
 {
     auto server = startServer(m_serverIdentity);
     const Identity other = makeIdentity(QStringLiteral("impostor"));
-    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                         other.nodeId(), clientConfig(), this);
+    auto *client = connectClient(*server, clientConfig(), other.nodeId());
     const Result<void> r = client->waitEstablished(10000);
     QVERIFY(!r.ok());
     QCOMPARE(r.error().code, ErrorCode::PeerIdMismatch);
@@ -169,8 +174,7 @@ void TestTlsChannel::admissionRefusesUnlistedClient()
             return Error(ErrorCode::PeerNotAllowed, QStringLiteral("node %1 is not an admin of this market").arg(peerId));
         return {};
     });
-    auto *admin = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                        m_serverIdentity.nodeId(), clientConfig(QStringLiteral("admin")), this);
+    auto *admin = connectClient(*server, clientConfig(QStringLiteral("admin")));
     const Result<void> r = admin->waitEstablished(10000);
     QVERIFY(!r.ok());
     QCOMPARE(r.error().code, ErrorCode::PeerNotAllowed);
@@ -178,12 +182,10 @@ void TestTlsChannel::admissionRefusesUnlistedClient()
     delete admin;
 
     // The same node as a borrower is fine, and a role the market does not serve is refused.
-    auto *borrower = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                           m_serverIdentity.nodeId(), clientConfig(), this);
+    auto *borrower = connectClient(*server);
     QVERIFY(borrower->waitEstablished(10000).ok());
     delete borrower;
-    auto *owner = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                        m_serverIdentity.nodeId(), clientConfig(QStringLiteral("owner")), this);
+    auto *owner = connectClient(*server, clientConfig(QStringLiteral("owner")));
     QCOMPARE(owner->waitEstablished(10000).error().code, ErrorCode::RoleRefused);
     delete owner;
 }
@@ -208,8 +210,7 @@ void TestTlsChannel::expiredServerCertificateIsRefused()
 {
     const Identity expired = makeIdentity(QStringLiteral("old market"), -30, -1);
     auto server = startServer(expired);
-    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                         expired.nodeId(), clientConfig(), this);
+    auto *client = connectClient(*server, clientConfig(), expired.nodeId());
     const Result<void> r = client->waitEstablished(10000);
     QVERIFY(!r.ok());
     QCOMPARE(r.error().code, ErrorCode::CertificateInvalid);
@@ -234,8 +235,7 @@ void TestTlsChannel::clientWithoutCertificateIsRefused()
     QTRY_VERIFY(refused.count() >= 1);
 
     // The server still serves good clients.
-    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    auto *client = connectClient(*server);
     QVERIFY(client->waitEstablished(10000).ok());
     delete client;
 }
@@ -251,8 +251,7 @@ void TestTlsChannel::garbageBytesAreRefused()
     QTRY_VERIFY_WITH_TIMEOUT(raw.state() == QAbstractSocket::UnconnectedState, 10000);
     QCOMPARE(established.count(), 0);
 
-    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    auto *client = connectClient(*server);
     QVERIFY(client->waitEstablished(10000).ok());
     delete client;
 }
@@ -387,8 +386,7 @@ void TestTlsChannel::largeFramesBothWays()
 {
     // 4 MiB each way: partial writes, a queue drained by the write notifier, many reads.
     auto server = startServer(m_serverIdentity);
-    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    auto *client = connectClient(*server);
     QVERIFY(client->waitEstablished(10000).ok());
     QString big(4 * 1024 * 1024, Qt::Uninitialized);
     for (qsizetype i = 0; i < big.size(); ++i)
@@ -442,8 +440,7 @@ void TestTlsChannel::peerClosingMidFrameIsReported()
     QCOMPARE(closed.at(0).at(1).value<Error>().code, ErrorCode::ConnectionClosed);
     QVERIFY(server->channels().isEmpty());
 
-    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    auto *client = connectClient(*server);
     QVERIFY(client->waitEstablished(10000).ok());
     delete client;
 }
@@ -523,8 +520,7 @@ void TestTlsChannel::descriptorsAreReleased()
     QSignalSpy closedOnServer(server.get(), &Server::channelClosed);
     QSignalSpy refused(server.get(), &Server::connectionRefused);
     { // warm up whatever Qt opens once (event fds, the host lookup pool…)
-        auto *c = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                        m_serverIdentity.nodeId(), clientConfig(), this);
+        auto *c = connectClient(*server);
         QVERIFY(c->waitEstablished(10000).ok());
         c->close();
         delete c;
@@ -536,12 +532,10 @@ void TestTlsChannel::descriptorsAreReleased()
     constexpr int kCount = 40;
     QList<SslChannel *> clients;
     for (int i = 0; i < kCount; ++i)
-        clients.append(SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                             m_serverIdentity.nodeId(), clientConfig(), this));
+        clients.append(connectClient(*server));
     // Failures too: a pin that does not match, and a peer that is not TLS at all.
     const Identity other = makeIdentity(QStringLiteral("impostor"));
-    auto *unpinned = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                           other.nodeId(), clientConfig(), this);
+    auto *unpinned = connectClient(*server, clientConfig(), other.nodeId());
     QTcpSocket garbage;
     garbage.connectToHost(QStringLiteral("127.0.0.1"), server->serverPort());
     QVERIFY(garbage.waitForConnected(5000));
@@ -575,8 +569,7 @@ void TestTlsChannel::nestedEventLoopKeepsOrder()
     // message inside itself: delivery pauses until it returns, and the order stays.
     auto server = startServer(m_serverIdentity);
     QSignalSpy established(server.get(), &Server::channelEstablished);
-    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    auto *client = connectClient(*server);
     QVERIFY(client->waitEstablished(10000).ok());
     QTRY_COMPARE(established.count(), 1);
     auto *serviceSide = established.at(0).at(0).value<Channel *>();
@@ -609,8 +602,7 @@ void TestTlsChannel::burstOfFramesGoesOutTogether()
     server->setEnvelopeHandler([&handled](Channel *, const Envelope &) { ++handled; });
     QSignalSpy established(server.get(), &Server::channelEstablished);
     QSignalSpy closed(server.get(), &Server::channelClosed);
-    auto *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                         m_serverIdentity.nodeId(), clientConfig(), this);
+    auto *client = connectClient(*server);
     QVERIFY(client->waitEstablished(10000).ok());
     QTRY_COMPARE(established.count(), 1);
     auto *serviceSide = established.at(0).at(0).value<Channel *>();
@@ -620,8 +612,7 @@ void TestTlsChannel::burstOfFramesGoesOutTogether()
     // A second connection, called synchronously from inside the first one's handler: its
     // request is written while the reactor dispatches (the first channel's reading pauses
     // meanwhile, so a call on that same channel could not get its reply).
-    auto *other = SslChannel::connectTo(QStringLiteral("127.0.0.1"), server->serverPort(), m_clientIdentity,
-                                        m_serverIdentity.nodeId(), clientConfig(), this);
+    auto *other = connectClient(*server);
     QVERIFY(other->waitEstablished(10000).ok());
     QStringList received;
     bool nestedCallOk = false;
