@@ -970,28 +970,16 @@ void SslChannel::writeFrame(const QByteArray &frame)
 {
     if (m_state != State::Open || frame.isEmpty())
         return;
-    if (!m_outgoing.isEmpty() || m_writeWantsRead) {
-        m_outgoing.append(frame); // shares the frame's bytes, no copy
-        return;                   // the deferred flush, writability or readability goes on with the queue
-    }
-    if (m_reactor && m_fd >= 0) {
-        // Frames sent in one pass of the event loop (the replies and lender notices of a group
-        // commit, pipelined requests) leave as one TLS record and one send() instead of one
-        // each: in a contract-only run that was a third of the market's event loop.
-        m_outgoing.append(frame);
-        m_flushPending = true;
-        m_reactor->deferFlush(m_fd);
-        return;
-    }
-    // Nothing queued: straight to OpenSSL; only what the socket does not take is queued.
-    qsizetype written = 0;
-    int sslErrorCode = 0, savedErrno = 0;
-    const WriteOutcome outcome = writeSome(m_ssl, frame, written, &sslErrorCode, &savedErrno);
-    if (outcome != WriteOutcome::Done && outcome != WriteOutcome::Failed) {
-        m_outgoing.append(frame);
-        m_outgoingOffset = written;
-    }
-    afterWrite(static_cast<int>(outcome), sslErrorCode, savedErrno);
+    const bool queued = !m_outgoing.isEmpty() || m_writeWantsRead;
+    m_outgoing.append(frame); // shares the frame's bytes, no copy
+    if (queued)
+        return; // the deferred flush, writability or readability goes on with the queue
+    // Frames sent in one pass of the event loop (the replies and lender notices of a group
+    // commit, pipelined requests) leave as one TLS record and one send() instead of one
+    // each: in a contract-only run that was a third of the market's event loop. An open
+    // channel always has its reactor and socket (startTls() set them).
+    m_flushPending = true;
+    m_reactor->deferFlush(m_fd);
 }
 
 void SslChannel::flushDeferred()
