@@ -29,8 +29,10 @@ class SslReactor;
 /// for writing only while output is queued), one `SSL` object with its buffers released while
 /// idle, and one `SSL_CTX` shared by every channel of an identity and side. Built for a market
 /// holding thousands of idle connections (docs/performance.md): an idle channel keeps no read
-/// or write buffer and no connect or handshake state. Writes never raise SIGPIPE; close()
-/// flushes queued frames (for at most 2 s) before close_notify.
+/// or write buffer and no connect or handshake state. Frames written in one pass of the event
+/// loop are queued and leave together, as one TLS record, when the pass is done with the
+/// channel. Writes never raise SIGPIPE; close() flushes queued frames (for at most 2 s)
+/// before close_notify.
 class SslChannel : public Channel {
     Q_OBJECT
 public:
