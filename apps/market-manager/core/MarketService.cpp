@@ -94,6 +94,11 @@ MarketService::MarketService(const Identity &identity, const QString &databaseUr
     m_config.feeBasisPoints = qBound(0, m_config.feeBasisPoints, 10'000);
     m_config.heartbeatTimeoutMs = qMax(100, m_config.heartbeatTimeoutMs);
     m_steady.start();
+    // One thread: batches are signed, and so acknowledged, in the order they committed. It
+    // stays (no expiry), with its signing context.
+    m_signer.setMaxThreadCount(1);
+    m_signer.setExpiryTimeout(-1);
+    m_signer.setObjectName(QStringLiteral("market-signer"));
     m_server.setAdmission([this](const QString &peerId, const QString &role) { return admit(peerId, role); });
     connect(&m_server, &Server::channelEstablished, this, &MarketService::onChannelEstablished);
     m_server.setEnvelopeHandler([this](Channel *channel, const Envelope &envelope) { onEnvelope(channel, envelope); });
@@ -595,6 +600,7 @@ void MarketService::settleWrites()
         return;
     submitPending();
     m_writer->waitIdle();
+    m_signer.waitForDone();
     processCompletions();
 }
 
@@ -1017,14 +1023,53 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
 
 } // namespace
 
+// The start receipt of every contract a batch granted and the end receipt of every one it
+// ended. A start receipt that cannot be signed leaves the contract granted without one; an
+// end that cannot be signed is reported as failed.
+void MarketService::signReceipts(BatchOutcome &batch, const Identity &identity)
+{
+    for (BorrowOutcome &b : batch.lent) {
+        if (!b.lent)
+            continue;
+        Result<Receipt> receipt = signedReceipt(b.lent->contract, identity);
+        if (receipt)
+            b.receipt = *receipt;
+        else
+            qCWarning(lcMarket) << "could not sign the start receipt of" << b.lent->contract.id << receipt.error();
+    }
+    for (EndOutcome &e : batch.ended) {
+        if (!e.ended)
+            continue;
+        Result<Receipt> receipt = signedReceipt(*e.ended, identity);
+        if (receipt)
+            e.receipt = *receipt;
+        else
+            e.ended = Result<ContractRow>(receipt.error());
+    }
+}
+
 void MarketService::flushContracts()
 {
     m_flushScheduled = false;
-    // One batch at a time: what arrives while it commits waits for the next, so a batch
-    // holds everything that came in during one fsync.
-    if (!m_inFlight.empty())
-        return;
-    submitPending();
+    if (maySubmit())
+        submitPending();
+}
+
+bool MarketService::maySubmit() const
+{
+    // One batch at the writer at a time: what arrives while it commits waits for the next,
+    // so a batch holds everything that came in during one fsync. The batches before it may
+    // still be having their receipts signed, a few at most, so that a slow signer holds the
+    // writer back rather than piling up batches.
+    constexpr std::size_t kMaxBatchesSigning = 3;
+    return !m_writerBusy && m_inFlight.size() <= kMaxBatchesSigning;
+}
+
+void MarketService::writerFree()
+{
+    m_writerBusy = false;
+    if (maySubmit())
+        submitPending();
 }
 
 void MarketService::submitPending()
@@ -1070,36 +1115,17 @@ void MarketService::submitPending()
     const Identity identity = m_identity;
     // Before submit(): an inline writer (a private in-memory database) runs the job at once.
     m_inFlight.push_back(InFlightBatch{std::move(regs), std::move(borrows), std::move(ends)});
+    m_writerBusy = true;
     m_writer->submit([this, regJobs, borrowJobs, endJobs, contractNow, realNow, fee, identity](MarketStore &store) {
         auto batch = std::make_shared<BatchOutcome>();
         if (!regJobs.isEmpty())
             batch->registered = runRegistrations(store, regJobs, realNow);
         if (!borrowJobs.isEmpty() || !endJobs.isEmpty()) {
             ContractOutcomes outcomes = runContracts(store, borrowJobs, endJobs, contractNow, fee);
-            for (LendOutcome &o : outcomes.lends) {
-                BorrowOutcome b{std::move(o.lent), std::move(o.key), std::move(o.error), {}};
-                // Signing is CPU work: done here, beside the next batch's reads of the sockets.
-                if (b.lent) {
-                    Result<Receipt> receipt = signedReceipt(b.lent->contract, identity);
-                    if (receipt)
-                        b.receipt = *receipt;
-                    else
-                        qCWarning(lcMarket) << "could not sign the start receipt of" << b.lent->contract.id
-                                            << receipt.error();
-                }
-                batch->lent.append(std::move(b));
-            }
-            for (Result<ContractRow> &e : outcomes.ends) {
-                EndOutcome out{std::move(e), {}};
-                if (out.ended) {
-                    Result<Receipt> receipt = signedReceipt(*out.ended, identity);
-                    if (receipt)
-                        out.receipt = *receipt;
-                    else
-                        out.ended = Result<ContractRow>(receipt.error());
-                }
-                batch->ended.append(std::move(out));
-            }
+            for (LendOutcome &o : outcomes.lends)
+                batch->lent.append(BorrowOutcome{std::move(o.lent), std::move(o.key), std::move(o.error), {}});
+            for (Result<ContractRow> &e : outcomes.ends)
+                batch->ended.append(EndOutcome{std::move(e), {}});
             // The service's index was stale about these: what the database says now.
             for (const QString &offerId : std::as_const(outcomes.conflicted)) {
                 Result<std::optional<PartitionRow>> p = store.partitionByOffer(offerId);
@@ -1122,7 +1148,13 @@ void MarketService::submitPending()
             if (row && row->has_value())
                 batch->lenders.insert(id, **row);
         }
-        completeOnServiceThread([this, batch] { applyBatch(*batch); });
+        // Committed: the writer may take the next batch while this one's receipts are
+        // signed (CPU work, on the signer's thread; its one thread keeps the batches' order).
+        completeOnServiceThread([this] { writerFree(); });
+        m_signer.start([this, batch, identity] {
+            signReceipts(*batch, identity);
+            completeOnServiceThread([this, batch] { applyBatch(*batch); });
+        });
     });
 }
 
@@ -1198,7 +1230,7 @@ void MarketService::applyBatch(const BatchOutcome &outcome)
         recordTiming(static_cast<quint32>(MessageType::EndContract), batch.ends[i].receivedNs);
     }
     // What arrived during this commit is the next batch.
-    if (m_inFlight.empty())
+    if (maySubmit())
         submitPending();
 }
 

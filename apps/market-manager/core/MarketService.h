@@ -17,6 +17,7 @@
 #include <QMutex>
 #include <QObject>
 #include <QPointer>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <deque>
@@ -168,11 +169,14 @@ private:
     void serveAsync(const QStringList &roles, void (MarketService::*handler)(const Req &, const Ctx &));
     void scheduleFlush();
     void flushContracts();
+    bool maySubmit() const;
     void submitPending();
+    void writerFree();
     void settleWrites();
     void completeOnServiceThread(std::function<void()> completion);
     void processCompletions();
     void applyBatch(const BatchOutcome &outcome);
+    static void signReceipts(BatchOutcome &batch, const Identity &identity);
     void afterLent(const LendResult &lent, const QByteArray &key, const std::optional<protocol::Receipt> &receipt,
                    const Ctx &ctx);
     void afterEnded(const ContractRow &ended, std::optional<LenderRow> lender = std::nullopt);
@@ -225,8 +229,13 @@ private:
     std::unique_ptr<MarketStore> m_store;   // this thread's connection: reads, rare writes
     std::unique_ptr<StoreWriter> m_writer;  // group commits, on a thread of their own
     std::deque<InFlightBatch> m_inFlight; // submitted to the writer, oldest first
+    bool m_writerBusy = false;            // a batch is at the writer (not yet committed)
     QMutex m_completionMutex;
-    std::deque<std::function<void()>> m_completions; // posted by the writer thread
+    std::deque<std::function<void()>> m_completions; // posted by the writer and signer threads
+    // Receipts of committed batches are signed here, one batch after the other, while the
+    // writer commits the next batch (declared after what its jobs touch: it is destroyed,
+    // and waited for, first).
+    QThreadPool m_signer;
     OfferIndex m_index;
     protocol::Dispatcher m_dispatcher; // outlives the server's channels, which call into it
     protocol::Server m_server;

@@ -717,11 +717,13 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
     // row or none, which is what keeps a partition from being lent twice, also when several
     // market processes share the database.
     // RETURNING (SQLite 3.35+, PostgreSQL): the lent row comes back with the UPDATE, not
-    // with a second lookup.
+    // with a second lookup. The lender is looked up by its key (EXISTS): an IN list would
+    // have SQLite scan every lender into a temporary table for each lend.
     Result<QSqlQuery *> upd = m_db.execCached(
         QStringLiteral("UPDATE partitions SET lending_status = ?, contract_id = ?, key_hash = ?, rev = %1 "
                        "WHERE offer_id = ? AND lending_status IS NULL AND withdrawn = 0 "
-                       "AND lender_id IN (SELECT id FROM lenders WHERE online = 1) RETURNING ")
+                       "AND EXISTS (SELECT 1 FROM lenders WHERE lenders.id = partitions.lender_id AND lenders.online = 1) "
+                       "RETURNING ")
                 .arg(nextRev(QStringLiteral("partitions")))
             + kPartitionColumns,
         {borrowerId, contractId, keyHash, offerId});
