@@ -961,7 +961,7 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
                 for (const QString &offerId : b.candidates) {
                     o.key = generateLendingKey();
                     Result<LendResult> r =
-                        store.lendInTransaction(offerId, b.borrowerId, randomId(u"c-"), hashLendingKey(o.key), t);
+                        store.lendInTransaction(offerId, b.borrowerId, timeOrderedId(u"c-", t), hashLendingKey(o.key), t);
                     if (r) {
                         o.lent = std::move(r).value();
                         o.error = Error();
@@ -1250,7 +1250,7 @@ void MarketService::afterLent(const LendResult &r, const QByteArray &key, const 
             granted.lenderAddress = (*lender)->address;
     }
     granted.partitionId = r.contract.partitionId;
-    granted.conditions = r.partition.conditions;
+    granted.conditions = r.conditions;
     granted.startedAtMs = r.contract.startedAtMs;
     granted.key = key;
     if (receipt)
