@@ -1,6 +1,12 @@
 #include "StoreWriter.h"
 
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QLoggingCategory>
 #include <QMutexLocker>
+#include <QSqlQuery>
+
+Q_LOGGING_CATEGORY(lcStoreWriter, "lendable.market.writer")
 
 namespace lendable::market {
 
@@ -55,6 +61,16 @@ void StoreWriter::run(const QString &url, qint64 revisionTag)
         if (!store)
             return;
     }
+    if (store->database().dialect() == SqlDialect::Sqlite) {
+        if (auto q = store->database().exec(QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(kBackstopCheckpointPages));
+            !q) {
+            qCWarning(lcStoreWriter) << "could not move the writer's checkpoints to their own thread:" << q.error();
+        } else {
+            m_checkpointer.reset(QThread::create([this, url] { runCheckpointer(url); }));
+            m_checkpointer->setObjectName(QStringLiteral("market-checkpointer"));
+            m_checkpointer->start(QThread::LowPriority);
+        }
+    }
     for (;;) {
         Job job;
         {
@@ -71,11 +87,67 @@ void StoreWriter::run(const QString &url, qint64 revisionTag)
         {
             QMutexLocker lock(&m_mutex);
             m_running = false;
+            ++m_jobsRun;
+            m_committed.wakeOne();
             if (m_jobs.empty())
                 m_idle.wakeAll();
         }
     }
+    if (m_checkpointer) {
+        {
+            QMutexLocker lock(&m_mutex);
+            m_committed.wakeOne(); // m_stop is set
+        }
+        m_checkpointer->wait();
+        m_checkpointer.reset();
+    }
     store.reset(); // its connection belongs to this thread: close it here
+}
+
+void StoreWriter::runCheckpointer(const QString &url)
+{
+    Result<Database> db = Database::open(url);
+    if (!db) {
+        qCWarning(lcStoreWriter) << "no checkpointer: cannot open the database:" << db.error();
+        return;
+    }
+    // This connection only checkpoints; it never commits, so its own automatic checkpoint
+    // never runs.
+    qint64 seen = 0;
+    QElapsedTimer since;
+    since.start();
+    for (;;) {
+        {
+            QMutexLocker lock(&m_mutex);
+            // After a commit, at most every kCheckpointIntervalMs; without one, once a second
+            // (the service thread's connection writes now and then too).
+            for (;;) {
+                if (m_stop)
+                    return;
+                const qint64 elapsed = since.elapsed();
+                if ((m_jobsRun != seen && elapsed >= kCheckpointIntervalMs) || elapsed >= 1000)
+                    break;
+                const qint64 waitMs = m_jobsRun != seen ? kCheckpointIntervalMs - elapsed : 1000 - elapsed;
+                m_committed.wait(&m_mutex, QDeadlineTimer(qMax<qint64>(1, waitMs)));
+            }
+            seen = m_jobsRun;
+        }
+        since.restart();
+        // PASSIVE: copies what no reader still needs, waits for nobody, blocks no writer.
+        Result<QSqlQuery> q = db->exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+        if (!q) {
+            qCWarning(lcStoreWriter) << "checkpoint failed:" << q.error();
+            continue;
+        }
+        QMutexLocker lock(&m_mutex);
+        ++m_checkpoints;
+    }
+}
+
+qint64 StoreWriter::checkpointsRun() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_checkpoints;
 }
 
 StoreWriter::~StoreWriter()

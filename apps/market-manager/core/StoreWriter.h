@@ -6,6 +6,13 @@
 // lets the service thread read beside it; PostgreSQL needs nothing), one job after the
 // other in the order they were submitted.
 //
+// On a SQLite file the WAL is checkpointed (copied back into the database file, with an
+// fsync) on a thread and connection of its own, beside the commits: run by the committing
+// connection (SQLite's default), it held up every thousandth page of commits for a copy
+// and an fsync, 15 % of the writer's time (docs/performance.md). The writer's own
+// automatic checkpoint stays, at a larger size, only as a backstop: a PASSIVE checkpoint
+// never waits for the writer, and the WAL starts over only once it is wholly copied.
+//
 // A job is a function of the writer's MarketStore. It runs on the writer thread and must
 // touch nothing of the caller's but what it captured by value; it hands its outcome back
 // by posting to the caller's thread (MarketService does that with a completion queue).
@@ -43,19 +50,31 @@ public:
     /// Whether `url` names a database a second connection would not see.
     static bool isPrivateDatabase(const QString &url);
 
+    /// WAL pages past which the writer connection checkpoints itself (the backstop).
+    static constexpr int kBackstopCheckpointPages = 8000;
+    /// How often at most the checkpointer runs while commits come in.
+    static constexpr int kCheckpointIntervalMs = 50;
+    /// Checkpoints the checkpointer thread has run (for tests and the log).
+    qint64 checkpointsRun() const;
+
 private:
     StoreWriter() = default;
     void run(const QString &url, qint64 revisionTag);
+    void runCheckpointer(const QString &url);
 
     MarketStore *m_inline = nullptr;
     std::unique_ptr<QThread> m_thread;
-    QMutex m_mutex;
+    std::unique_ptr<QThread> m_checkpointer;
+    mutable QMutex m_mutex;
     QWaitCondition m_wake;  // the writer: a job or stop
     QWaitCondition m_idle;  // waitIdle(): the queue ran dry
     std::deque<Job> m_jobs;
     bool m_running = false; // a job is running now
     bool m_stop = false;
     bool m_opened = false;
+    QWaitCondition m_committed; // the checkpointer: a job ran, or stop
+    qint64 m_jobsRun = 0;
+    qint64 m_checkpoints = 0;
     Error m_openError;
 };
 

@@ -1,0 +1,139 @@
+// The market's writer thread on a real SQLite file: jobs run in order off the caller's
+// thread, the WAL is checkpointed beside the commits by a connection of its own (the
+// writer's own automatic checkpoint is only a backstop), and the database stays whole.
+// Also the time-ordered contract IDs the writer creates.
+
+#include "LendingKey.h"
+#include "StoreWriter.h"
+
+#include <QFileInfo>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <atomic>
+
+using namespace lendable;
+using namespace lendable::market;
+
+class TestStoreWriter : public QObject {
+    Q_OBJECT
+private slots:
+    void jobsRunInOrderOnTheWriterThread();
+    void checkpointsBesideTheCommits();
+    void timeOrderedIds();
+};
+
+void TestStoreWriter::jobsRunInOrderOnTheWriterThread()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    Result<std::unique_ptr<StoreWriter>> writer = StoreWriter::start(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), nullptr);
+    QVERIFY2(writer.ok(), qPrintable(writer.ok() ? QString() : writer.error().toString()));
+    QVERIFY((*writer)->isThreaded());
+    QList<int> order;
+    std::atomic<bool> offThread{true};
+    QThread *const caller = QThread::currentThread();
+    for (int i = 0; i < 50; ++i) {
+        (*writer)->submit([&order, &offThread, caller, i](MarketStore &) {
+            order.append(i); // only the writer thread touches it until waitIdle()
+            if (QThread::currentThread() == caller)
+                offThread = false;
+        });
+    }
+    (*writer)->waitIdle();
+    QCOMPARE(order.size(), 50);
+    for (int i = 0; i < 50; ++i)
+        QCOMPARE(order[i], i);
+    QVERIFY(offThread);
+}
+
+void TestStoreWriter::checkpointsBesideTheCommits()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("m.db"));
+    const QString url = QStringLiteral("sqlite:") + path;
+    Result<std::unique_ptr<StoreWriter>> writer = StoreWriter::start(url, nullptr);
+    QVERIFY2(writer.ok(), qPrintable(writer.ok() ? QString() : writer.error().toString()));
+    StoreWriter &w = **writer;
+
+    // The writer's connection checkpoints only past the backstop.
+    int autocheckpoint = -1;
+    w.submit([&autocheckpoint](MarketStore &store) {
+        Result<QSqlQuery> q = store.database().exec(QStringLiteral("PRAGMA wal_autocheckpoint"));
+        if (q && q->next())
+            autocheckpoint = q->value(0).toInt();
+    });
+    w.waitIdle();
+    QCOMPARE(autocheckpoint, StoreWriter::kBackstopCheckpointPages);
+
+    // Commits of a few hundred pages each: with the backstop alone nothing would be copied
+    // back into the database file, the WAL would only grow.
+    std::atomic<int> failures{0};
+    constexpr int kJobs = 40;
+    constexpr int kLendersPerJob = 200;
+    for (int j = 0; j < kJobs; ++j) {
+        w.submit([j, &failures](MarketStore &store) {
+            WriteTransaction tx(store.database());
+            if (!tx.ok()) {
+                ++failures;
+                return;
+            }
+            for (int i = 0; i < kLendersPerJob; ++i) {
+                const QString id = QStringLiteral("lender-%1-%2").arg(j).arg(i);
+                if (!store.upsertLender(id, QString(id).repeated(8), QStringLiteral("127.0.0.1:1"), 1000 + j))
+                    ++failures;
+            }
+            if (!tx.commit())
+                ++failures;
+        });
+    }
+    w.waitIdle();
+    QCOMPARE(failures.load(), 0);
+
+    // The checkpointer has copied the rows into the database file (which, without it, would
+    // keep its size after the migrations: the backstop is far off), with no checkpoint run
+    // here: this connection only reads.
+    QTRY_VERIFY_WITH_TIMEOUT(w.checkpointsRun() > 0, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(path).size() > 1024 * 1024, 5000);
+    Result<Database> reader = Database::open(url);
+    QVERIFY(reader.ok());
+    Result<QSqlQuery> count = reader->exec(QStringLiteral("SELECT COUNT(*) FROM lenders"));
+    QVERIFY(count.ok() && count->next());
+    QCOMPARE(count->value(0).toInt(), kJobs * kLendersPerJob);
+    Result<QSqlQuery> check = reader->exec(QStringLiteral("PRAGMA integrity_check"));
+    QVERIFY(check.ok() && check->next());
+    QCOMPARE(check->value(0).toString(), QStringLiteral("ok"));
+
+    // It stops with the writer, and the writer with it.
+    writer->reset();
+}
+
+void TestStoreWriter::timeOrderedIds()
+{
+    const QString random = randomId(u"c-");
+    QStringList ids;
+    for (qint64 ms : {0LL, 1LL, 1'700'000'000'000LL, 1'700'000'000'001LL, 1'800'000'000'000LL})
+        ids.append(timeOrderedId(u"c-", ms));
+    for (const QString &id : std::as_const(ids)) {
+        QCOMPARE(id.size(), random.size());
+        QVERIFY(id.startsWith(QLatin1String("c-")));
+        bool hex = false;
+        id.mid(2, 12).toULongLong(&hex, 16);
+        QVERIFY2(hex, qPrintable(id));
+    }
+    QStringList sorted = ids;
+    sorted.sort();
+    QCOMPARE(sorted, ids);
+    // The same millisecond: still distinct (80 random bits).
+    QSet<QString> same;
+    for (int i = 0; i < 1000; ++i)
+        same.insert(timeOrderedId(u"c-", 42));
+    QCOMPARE(same.size(), 1000);
+    QVERIFY(timeOrderedId(u"c-", 42).startsWith(QLatin1String("c-00000000002a")));
+}
+
+QTEST_GUILESS_MAIN(TestStoreWriter)
+#include "TestStoreWriter.moc"
