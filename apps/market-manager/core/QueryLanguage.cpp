@@ -3,7 +3,6 @@
 #include "model/Resources.h"
 
 #include <QCoreApplication>
-#include <QRegularExpression>
 
 #include <array>
 #include <limits>
@@ -155,7 +154,9 @@ Result<void> applyToken(const QString &token, OfferQuery &q, bool &orderSet, boo
 Result<OfferQuery> parseText(const QString &text, bool &orderSet, bool &limitSet, bool &offsetSet)
 {
     OfferQuery q;
-    const QStringList tokens = text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    // Tokens are separated by any run of white space. (A QRegularExpression built here was
+    // compiled on every search: an eighth of the market's event loop under market-bench.)
+    const QStringList tokens = text.simplified().split(u' ', Qt::SkipEmptyParts);
     for (const QString &token : tokens) {
         if (auto r = applyToken(token, q, orderSet, limitSet, offsetSet); !r)
             return r.error();
