@@ -153,18 +153,56 @@ void Channel::bytesReceived(QByteArrayView bytes)
     if (m_closed)
         return;
     m_reader.append(bytes);
+    const auto lostFraming = [this](const Error &error) {
+        // The stream lost its framing: say why, then close (the peer may log it).
+        sendEnvelope(makeEnvelope(toErrorMessage(error)));
+        close(error);
+    };
     while (!m_closed) {
-        Result<std::optional<Envelope>> next = m_reader.next();
-        if (!next.ok()) {
-            // The stream lost its framing: say why, then close (the peer may log it).
-            sendEnvelope(makeEnvelope(toErrorMessage(next.error())));
-            close(next.error());
+        Result<std::optional<QByteArray>> body = m_reader.nextBody();
+        if (!body.ok())
+            return lostFraming(body.error());
+        if (!body->has_value())
             return;
+        if (m_rawPending > 0 && deliverRawReply(**body))
+            continue;
+        Result<Envelope> envelope = decodeFrameBody(**body);
+        if (!envelope.ok()) {
+            m_reader.fail(envelope.error());
+            return lostFraming(envelope.error());
         }
-        if (!next->has_value())
-            return;
-        handleEnvelope(std::move(**next));
+        handleEnvelope(std::move(envelope).value());
     }
+}
+
+bool Channel::deliverRawReply(QByteArray &body)
+{
+    // Only the head is read; a frame that is not a reply to a requestFrame() (or is not
+    // well-formed) goes the usual way, and is refused there.
+    Result<FrameHead> head = peekFrameHead(body);
+    if (!head || !head->reply)
+        return false;
+    auto it = m_pending.find(head->id);
+    if (it == m_pending.end() || !it->rawCallback)
+        return false;
+    Pending p = std::move(*it);
+    m_pending.erase(it);
+    --m_rawPending;
+    if (m_pending.isEmpty())
+        m_sweepTimer.stop();
+    if (!p.hasContext || p.context)
+        p.rawCallback(RawReply{head->type, std::move(body)});
+    return true;
+}
+
+void Channel::failPending(const Pending &p, const Error &error)
+{
+    if (p.hasContext && !p.context)
+        return;
+    if (p.rawCallback)
+        p.rawCallback(error);
+    else
+        p.callback(error);
 }
 
 void Channel::transportClosed(const Error &reason)
@@ -187,25 +225,40 @@ void Channel::sendEnvelope(const Envelope &envelope)
     writeFrame(encodeFrame(envelope));
 }
 
+void Channel::requestFrame(Envelope envelope, QObject *context, std::function<void(Result<RawReply>)> callback,
+                           int timeoutMs)
+{
+    Pending p;
+    p.rawCallback = std::move(callback);
+    sendRequest(std::move(envelope), context, std::move(p), timeoutMs);
+}
+
 void Channel::requestEnvelope(Envelope envelope, QObject *context, std::function<void(Result<Envelope>)> callback,
                               int timeoutMs)
 {
+    Pending p;
+    p.callback = std::move(callback);
+    sendRequest(std::move(envelope), context, std::move(p), timeoutMs);
+}
+
+void Channel::sendRequest(Envelope envelope, QObject *context, Pending p, int timeoutMs)
+{
     if (m_closed) {
-        callback(m_closeReason);
+        failPending(p, m_closeReason);
         return;
     }
     if (!m_transportReady) {
-        callback(Error(ErrorCode::ConnectionFailed, tr("the connection is not open yet")));
+        failPending(p, Error(ErrorCode::ConnectionFailed, tr("the connection is not open yet")));
         return;
     }
     const quint64 id = m_nextId++;
     envelope.id = id;
     envelope.reply = false;
-    Pending p;
-    p.callback = std::move(callback);
     p.context = context;
     p.hasContext = context != nullptr;
     p.deadlineMs = nowMs() + timeoutMs;
+    if (p.rawCallback)
+        ++m_rawPending;
     m_pending.insert(id, std::move(p));
     if (!m_sweepTimer.isActive())
         m_sweepTimer.start(kSweepIntervalMs, this);
@@ -222,6 +275,13 @@ void Channel::handleEnvelope(Envelope envelope)
         m_pending.erase(it);
         if (m_pending.isEmpty())
             m_sweepTimer.stop();
+        if (p.rawCallback) {
+            // Not reached through bytesReceived(), which hands these over undecoded.
+            --m_rawPending;
+            if (!p.hasContext || p.context)
+                p.rawCallback(RawReply{envelope.type, encodeFrame(envelope).sliced(kFrameHeaderBytes)});
+            return;
+        }
         if (!p.hasContext || p.context)
             p.callback(std::move(envelope));
         return;
@@ -311,8 +371,9 @@ void Channel::sweepTimeouts()
     }
     for (quint64 id : expired) {
         Pending p = m_pending.take(id);
-        if (!p.hasContext || p.context)
-            p.callback(Error(ErrorCode::Timeout, tr("no answer from %1 in time").arg(peerAddress())));
+        if (p.rawCallback)
+            --m_rawPending;
+        failPending(p, Error(ErrorCode::Timeout, tr("no answer from %1 in time").arg(peerAddress())));
     }
     if (m_pending.isEmpty())
         m_sweepTimer.stop();
@@ -321,10 +382,9 @@ void Channel::sweepTimeouts()
 void Channel::failAllPending(const Error &error)
 {
     const auto pending = std::exchange(m_pending, {});
-    for (const Pending &p : pending) {
-        if (!p.hasContext || p.context)
-            p.callback(error);
-    }
+    m_rawPending = 0;
+    for (const Pending &p : pending)
+        failPending(p, error);
 }
 
 } // namespace lendable::protocol

@@ -123,6 +123,20 @@ public:
         requestEnvelope(std::move(envelope), context, std::move(callback), timeoutMs);
     }
 
+    /// A reply left undecoded: its type, and the frame body (the CBOR map {type, id, re,
+    /// payload}). Only its head was checked (peekFrameHead()); decodeFrameBody() checks
+    /// the rest for a caller that wants it.
+    struct RawReply {
+        quint32 type = 0;
+        QByteArray body;
+    };
+    /// requestRaw() for a caller that reads the reply later, or not at all: it is not built
+    /// into QCbor containers on arrival, which is most of what reading a large payload costs.
+    /// Errors, timeouts and the close reason come as for requestRaw(); a reply of type Error
+    /// comes as a RawReply of that type.
+    void requestFrame(Envelope envelope, QObject *context, std::function<void(Result<RawReply>)> callback,
+                      int timeoutMs = kDefaultRequestTimeoutMs);
+
     /// Synchronous request for command-line tools and tests (spins a local event loop).
     template <typename Reply, typename Request>
     Result<Reply> call(const Request &req, int timeoutMs = kDefaultRequestTimeoutMs)
@@ -174,6 +188,7 @@ protected:
 private:
     struct Pending {
         std::function<void(Result<Envelope>)> callback;
+        std::function<void(Result<RawReply>)> rawCallback; // requestFrame(): instead of callback
         QPointer<QObject> context;
         bool hasContext = false;
         qint64 deadlineMs = 0;
@@ -184,6 +199,9 @@ private:
     void requestEnvelope(Envelope envelope, QObject *context, std::function<void(Result<Envelope>)> callback,
                          int timeoutMs);
     void handleEnvelope(Envelope envelope);
+    void sendRequest(Envelope envelope, QObject *context, Pending p, int timeoutMs);
+    bool deliverRawReply(QByteArray &body);
+    static void failPending(const Pending &p, const Error &error);
     void handleHello(const Envelope &envelope);
     void sweepTimeouts();
     void failAllPending(const Error &error);
@@ -201,6 +219,7 @@ private:
     Error m_closeReason;
     quint64 m_nextId = 1;
     QHash<quint64, Pending> m_pending;
+    qsizetype m_rawPending = 0; // of m_pending, those of requestFrame()
     // QBasicTimers rather than QTimer members: a market holds thousands of idle channels, and
     // a QTimer is a QObject with its private data and connections; nor QObject::startTimer(),
     // which gives the object a QObjectPrivate::ExtraData (≈ 0.2 KiB) for good (market-bench).

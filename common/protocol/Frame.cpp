@@ -3,6 +3,8 @@
 #include <QCborStreamReader>
 #include <QtEndian>
 
+#include <limits>
+
 namespace lendable::protocol {
 
 namespace {
@@ -29,10 +31,14 @@ QByteArray encodeFrame(const Envelope &envelope)
 
 Result<Envelope> decodeFrameBody(QByteArrayView body)
 {
-    if (body.isEmpty())
+    return decodeFrameBody(body.toByteArray());
+}
+
+Result<Envelope> decodeFrameBody(const QByteArray &bytes)
+{
+    if (bytes.isEmpty())
         return Error(ErrorCode::MalformedFrame, QStringLiteral("empty frame"));
     QCborParserError parseError;
-    const QByteArray bytes = body.toByteArray();
     const QCborValue value = QCborValue::fromCbor(bytes, &parseError);
     if (parseError.error != QCborError::NoError)
         return Error(ErrorCode::MalformedFrame,
@@ -65,6 +71,97 @@ Result<Envelope> decodeFrameBody(QByteArrayView body)
     return e;
 }
 
+namespace {
+// QCborValue::fromCbor() refuses deeper nesting (qcborvalue.cpp, MaximumRecursionDepth).
+constexpr int kMaxCborNesting = 1024;
+} // namespace
+
+Result<FrameHead> peekFrameHead(const QByteArray &body)
+{
+    if (body.isEmpty())
+        return Error(ErrorCode::MalformedFrame, QStringLiteral("empty frame"));
+    QCborStreamReader reader(body);
+    const auto malformed = [&reader](const QString &what) {
+        return Error(ErrorCode::MalformedFrame,
+                     reader.lastError() != QCborError::NoError
+                         ? QStringLiteral("frame is not valid CBOR: %1").arg(reader.lastError().toString())
+                         : what);
+    };
+    if (!reader.isMap() || !reader.enterContainer())
+        return malformed(QStringLiteral("frame does not hold a CBOR map"));
+    // As QCborMap::value() in decodeFrameBody(): the first of duplicate keys counts.
+    FrameHead head;
+    bool haveType = false;
+    bool haveId = false;
+    bool haveReply = false;
+    bool havePayload = false;
+    while (reader.lastError() == QCborError::NoError && reader.hasNext()) {
+        QString key;
+        if (reader.isString()) {
+            for (auto chunk = reader.readString(); chunk.status == QCborStreamReader::Ok; chunk = reader.readString())
+                key += chunk.data;
+        } else if (!reader.next()) { // a key of another kind: not one of ours
+            break;
+        }
+        if (reader.lastError() != QCborError::NoError || !reader.hasNext())
+            return malformed(QStringLiteral("frame map has a key without a value"));
+        if ((key == kType && haveType) || (key == kId && haveId) || (key == kReply && haveReply)
+            || (key == kPayload && havePayload)) {
+            // a later duplicate: skipped below
+        } else if (key == kType || key == kId) {
+            const bool ok = reader.isUnsignedInteger();
+            const quint64 v = ok ? quint64(reader.toUnsignedInteger()) : 0;
+            if (key == kType) {
+                if (!ok || v == 0 || v > 0xffff)
+                    return malformed(QStringLiteral("frame has no valid 'type'"));
+                head.type = static_cast<quint32>(v);
+                haveType = true;
+            } else {
+                if (!ok || v > quint64(std::numeric_limits<qint64>::max()))
+                    return malformed(QStringLiteral("frame has no valid 'id'"));
+                head.id = v;
+                haveId = true;
+            }
+        } else if (key == kReply) {
+            if (!reader.isBool() && !reader.isUndefined())
+                return malformed(QStringLiteral("frame field 're' is not a bool"));
+            head.reply = reader.isBool() && reader.toBool();
+            haveReply = true;
+        } else if (key == kPayload) {
+            if (!reader.isMap())
+                return malformed(QStringLiteral("frame has no 'payload' map"));
+            havePayload = true;
+            // Our encoder writes type, id, re, then the payload: the head is complete, and
+            // the payload is left to whoever reads it (skipping it here would cost as much
+            // as reading it: QCborStreamReader::next() copies every string it passes).
+            if (haveType && haveId)
+                break;
+        }
+        // Skips the value (a payload without building it), checking it; no deeper than
+        // QCborValue::fromCbor() goes.
+        reader.next(kMaxCborNesting);
+    }
+    if (reader.lastError() != QCborError::NoError)
+        return malformed(QStringLiteral("frame does not hold a CBOR map"));
+    if (!(havePayload && haveType && haveId)) {
+        // The whole map was read: it must end the frame.
+        if (!reader.leaveContainer())
+            return malformed(QStringLiteral("frame does not hold a CBOR map"));
+        if (reader.currentOffset() != body.size())
+            return Error(ErrorCode::MalformedFrame, QStringLiteral("frame has %1 trailing bytes after its CBOR value")
+                                                        .arg(body.size() - reader.currentOffset()));
+    }
+    if (!haveType)
+        return Error(ErrorCode::MalformedFrame, QStringLiteral("frame has no valid 'type'"));
+    if (!haveId)
+        return Error(ErrorCode::MalformedFrame, QStringLiteral("frame has no valid 'id'"));
+    if (!havePayload)
+        return Error(ErrorCode::MalformedFrame, QStringLiteral("frame has no 'payload' map"));
+    if (head.reply && head.id == 0)
+        return Error(ErrorCode::MalformedFrame, QStringLiteral("a reply must carry the request's id"));
+    return head;
+}
+
 FrameReader::FrameReader(qsizetype maxFrameBytes)
     : m_max(maxFrameBytes)
 {
@@ -89,11 +186,26 @@ void FrameReader::append(QByteArrayView bytes)
 
 Result<std::optional<Envelope>> FrameReader::next()
 {
+    Result<std::optional<QByteArray>> body = nextBody();
+    if (!body)
+        return body.error();
+    if (!body->has_value())
+        return std::optional<Envelope>();
+    Result<Envelope> env = decodeFrameBody(**body);
+    if (!env.ok()) {
+        m_error = env.error();
+        return m_error;
+    }
+    return std::optional<Envelope>(std::move(env).value());
+}
+
+Result<std::optional<QByteArray>> FrameReader::nextBody()
+{
     if (m_error.isError())
         return m_error;
     if (m_bodyLength < 0) {
         if (m_buffer.size() - m_pos < kFrameHeaderBytes)
-            return std::optional<Envelope>();
+            return std::optional<QByteArray>();
         const quint32 length = qFromBigEndian<quint32>(m_buffer.constData() + m_pos);
         m_pos += kFrameHeaderBytes;
         if (length == 0) {
@@ -110,8 +222,8 @@ Result<std::optional<Envelope>> FrameReader::next()
         m_bodyLength = length;
     }
     if (m_buffer.size() - m_pos < m_bodyLength)
-        return std::optional<Envelope>();
-    Result<Envelope> env = decodeFrameBody(QByteArrayView(m_buffer.constData() + m_pos, m_bodyLength));
+        return std::optional<QByteArray>();
+    QByteArray body(m_buffer.constData() + m_pos, m_bodyLength);
     m_pos += m_bodyLength;
     m_bodyLength = -1;
     // Compact once the consumed prefix dominates, so a long-lived stream stays small.
@@ -122,11 +234,12 @@ Result<std::optional<Envelope>> FrameReader::next()
         m_buffer.remove(0, m_pos);
         m_pos = 0;
     }
-    if (!env.ok()) {
-        m_error = env.error();
-        return m_error;
-    }
-    return std::optional<Envelope>(std::move(env).value());
+    return std::optional<QByteArray>(std::move(body));
+}
+
+void FrameReader::fail(const Error &error)
+{
+    m_error = error;
 }
 
 } // namespace lendable::protocol

@@ -31,6 +31,22 @@ QByteArray encodeFrame(const Envelope &envelope);
 
 /// Decodes the CBOR body of one frame (without its header).
 Result<Envelope> decodeFrameBody(QByteArrayView body);
+Result<Envelope> decodeFrameBody(const QByteArray &body);
+
+/// The routing fields of a frame, for a reader that wants the payload's bytes rather than
+/// its QCborMap (decoding a large payload into QCbor containers is most of what reading it
+/// costs).
+struct FrameHead {
+    quint32 type = 0;
+    quint64 id = 0;
+    bool reply = false;
+};
+/// Reads the head of a frame body without decoding its payload: one CBOR map with a valid
+/// type, id, optional re and a payload that is a map. It stops at the payload once it has
+/// the type and id (the order our encoder writes), so the payload's contents and what
+/// follows it are left unchecked: whatever decodeFrameBody() accepts this accepts with the
+/// same head, but not the other way round. A reader of the body checks the rest.
+Result<FrameHead> peekFrameHead(const QByteArray &body);
 
 /// Incremental reader: feed bytes as they arrive, take whole envelopes out.
 /// After the first error the reader stays failed: a stream that lost framing cannot recover.
@@ -44,7 +60,12 @@ public:
     void append(QByteArrayView bytes);
     /// The next whole envelope, std::nullopt if more bytes are needed, or an error.
     Result<std::optional<Envelope>> next();
+    /// The next whole frame's body, undecoded (only its length was checked); std::nullopt if
+    /// more bytes are needed, or an error.
+    Result<std::optional<QByteArray>> nextBody();
     bool failed() const { return m_error.isError(); }
+    /// Marks the stream failed (a body from nextBody() did not decode).
+    void fail(const Error &error);
     qsizetype bufferedBytes() const { return m_buffer.size(); }
 
 private:

@@ -70,6 +70,7 @@ private slots:
     void descriptorsAreReleased();
     void nestedEventLoopKeepsOrder();
     void burstOfFramesGoesOutTogether();
+    void requestFrameHandsTheReplyUndecoded();
 
 private:
     std::unique_ptr<Server> startServer(const Identity &identity, HandshakeConfig config = serviceConfig());
@@ -380,6 +381,66 @@ bool TestTlsChannel::helloByHand(QSslSocket &socket, quint16 port)
         return welcome.has_value() || !e.ok();
     }, 10000);
     return welcome && welcome->type == static_cast<quint32>(MessageType::Welcome);
+}
+
+void TestTlsChannel::requestFrameHandsTheReplyUndecoded()
+{
+    auto server = startServer(m_serverIdentity);
+    auto *client = connectClient(*server);
+    QVERIFY(client->waitEstablished(10000).ok());
+    // Raw and decoded requests interleaved: each reply reaches its own caller, the raw ones
+    // as the frame body, which decodes to the same reply.
+    int raw = 0;
+    int typed = 0;
+    for (int i = 0; i < 100; ++i) {
+        client->requestFrame(makeEnvelope(EndContract{.contractId = QStringLiteral("r%1").arg(i)}), this,
+                             [&, i](Result<Channel::RawReply> r) {
+                                 QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+                                 QCOMPARE(r->type, static_cast<quint32>(MessageType::ContractClosed));
+                                 Result<Envelope> e = decodeFrameBody(r->body);
+                                 QVERIFY(e.ok());
+                                 QVERIFY(e->reply);
+                                 Result<ContractClosed> c = decodeMessage<ContractClosed>(*e);
+                                 QVERIFY(c.ok());
+                                 QCOMPARE(c->contractId, QStringLiteral("r%1@").arg(i) + m_clientIdentity.nodeId().left(8));
+                                 ++raw;
+                             });
+        client->request<ContractClosed>(EndContract{.contractId = QStringLiteral("t%1").arg(i)}, this,
+                                        [&, i](Result<ContractClosed> r) {
+                                            QVERIFY(r.ok());
+                                            QVERIFY(r->contractId.startsWith(QStringLiteral("t%1@").arg(i)));
+                                            ++typed;
+                                        });
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(raw, 100, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(typed, 100, 10000);
+
+    // A refusal comes as a reply of type Error, for the caller to read.
+    std::optional<Result<Channel::RawReply>> refused;
+    client->requestFrame(makeEnvelope(Borrow{.offerId = QStringLiteral("o"), .query = {}}), this,
+                         [&](Result<Channel::RawReply> r) { refused.emplace(std::move(r)); });
+    QTRY_VERIFY_WITH_TIMEOUT(refused.has_value(), 10000);
+    QVERIFY(refused->ok());
+    QCOMPARE((*refused)->type, static_cast<quint32>(MessageType::Error));
+    QVERIFY(decodeMessage<ErrorMessage>(decodeFrameBody((*refused)->body).value()).ok());
+
+    // One still waiting when the channel closes gets the reason, once.
+    int failures = 0;
+    client->requestFrame(makeEnvelope(EndContract{.contractId = QStringLiteral("late")}), this,
+                         [&](Result<Channel::RawReply> r) {
+                             QVERIFY(!r.ok());
+                             ++failures;
+                         });
+    client->close();
+    QTRY_COMPARE_WITH_TIMEOUT(failures, 1, 5000);
+    // And after the close, at once.
+    client->requestFrame(makeEnvelope(EndContract{.contractId = QStringLiteral("after")}), this,
+                         [&](Result<Channel::RawReply> r) {
+                             QVERIFY(!r.ok());
+                             ++failures;
+                         });
+    QCOMPARE(failures, 2);
+    delete client;
 }
 
 void TestTlsChannel::largeFramesBothWays()

@@ -32,6 +32,7 @@ private slots:
     void zeroLengthFrameIsMalformed();
     void nonMapAndTrailingBytesAreMalformed();
     void envelopeFieldsAreChecked();
+    void frameHeadAgreesWithTheDecoder();
     void readerStaysFailedAfterAnError();
     void randomFramesNeverCrash();
     void dispatcherAnswersUnknownTypesAndBadPayloads();
@@ -306,6 +307,72 @@ void TestCodec::envelopeFieldsAreChecked()
              ErrorCode::MalformedFrame); // a reply to nothing
     // Decoding as the wrong message type is typed too.
     QCOMPARE(decodeMessage<Welcome>(makeEnvelope(Hello{})).error().code, ErrorCode::BadPayload);
+}
+
+void TestCodec::frameHeadAgreesWithTheDecoder()
+{
+    // Every message, as request, push and reply: the same head as the decoder reads.
+    quint64 id = 0;
+    forEachMessage([&](auto m) {
+        for (int kind = 0; kind < 3; ++kind) {
+            Envelope e = makeEnvelope(decltype(m){});
+            e.id = kind == 1 ? 0 : ++id * 0x1'0000'0001ULL;
+            e.reply = kind == 2;
+            const QByteArray body = encodeFrame(e).mid(kFrameHeaderBytes);
+            Result<FrameHead> head = peekFrameHead(body);
+            QVERIFY2(head.ok(), qPrintable(head.ok() ? QString() : head.error().toString()));
+            QCOMPARE(head->type, e.type);
+            QCOMPARE(head->id, e.id);
+            QCOMPARE(head->reply, e.reply);
+        }
+    });
+
+    // What the decoder refuses for its head, the head refuses, with the same code.
+    const auto bodyOf = [](const QCborMap &m) { return m.toCborValue().toCbor(); };
+    const QCborMap payload;
+    const QByteArray ack = encodeFrame(makeEnvelope(Ack{})).mid(kFrameHeaderBytes);
+    const QList<QByteArray> bad{
+        QByteArray(),
+        QCborValue(5).toCbor(),
+        QCborArray{1, 2}.toCborValue().toCbor(),
+        QByteArray("\xff\xff\xff"),
+        bodyOf({{QStringLiteral("id"), 1}, {QStringLiteral("payload"), payload}}),
+        bodyOf({{QStringLiteral("type"), 1}, {QStringLiteral("payload"), payload}}),
+        bodyOf({{QStringLiteral("type"), 1}, {QStringLiteral("id"), 1}}),
+        bodyOf({{QStringLiteral("type"), QStringLiteral("Hello")}, {QStringLiteral("id"), 1}, {QStringLiteral("payload"), payload}}),
+        bodyOf({{QStringLiteral("type"), 0}, {QStringLiteral("id"), 1}, {QStringLiteral("payload"), payload}}),
+        bodyOf({{QStringLiteral("type"), 0x10000}, {QStringLiteral("id"), 1}, {QStringLiteral("payload"), payload}}),
+        bodyOf({{QStringLiteral("type"), 1}, {QStringLiteral("id"), -1}, {QStringLiteral("payload"), payload}}),
+        bodyOf({{QStringLiteral("type"), 1}, {QStringLiteral("id"), 1}, {QStringLiteral("payload"), 3}}),
+        bodyOf({{QStringLiteral("type"), 1}, {QStringLiteral("id"), 1}, {QStringLiteral("re"), 1}, {QStringLiteral("payload"), payload}}),
+        bodyOf({{QStringLiteral("type"), 1}, {QStringLiteral("id"), 0}, {QStringLiteral("re"), true}, {QStringLiteral("payload"), payload}}),
+    };
+    for (const QByteArray &body : bad) {
+        const Result<Envelope> decoded = decodeFrameBody(body);
+        QVERIFY2(!decoded.ok(), body.toHex().constData());
+        const Result<FrameHead> head = peekFrameHead(body);
+        QVERIFY2(!head.ok(), body.toHex().constData());
+        QCOMPARE(head.error().code, ErrorCode::MalformedFrame);
+    }
+
+    // The payload, and what follows it, are left to the reader of the body.
+    QVERIFY(!decodeFrameBody(ack + QByteArray("\x01")).ok());
+    QVERIFY(peekFrameHead(ack + QByteArray("\x01")).ok());
+
+    // Unknown keys are skipped; the first of duplicate keys counts, as in QCborMap::value().
+    QCborMap extra{{QStringLiteral("type"), 7}, {QStringLiteral("id"), 9}, {QStringLiteral("x"), QCborArray{1, QCborMap{{1, 2}}}},
+                   {QStringLiteral("payload"), payload}};
+    Result<FrameHead> head = peekFrameHead(bodyOf(extra));
+    QVERIFY(head.ok());
+    QCOMPARE(head->type, 7u);
+    QCOMPARE(head->id, 9u);
+    QByteArray dup = bodyOf(extra);
+    // Append a second "type" (7 -> 5 entries in the map's head byte 0xa4 -> 0xa5).
+    QCOMPARE(quint8(dup[0]), quint8(0xa4));
+    dup[0] = char(0xa5);
+    dup += QCborValue(QStringLiteral("type")).toCbor() + QCborValue(8).toCbor();
+    QCOMPARE(decodeFrameBody(dup).value().type, 7u);
+    QCOMPARE(peekFrameHead(dup).value().type, 7u);
 }
 
 void TestCodec::readerStaysFailedAfterAnError()
