@@ -383,10 +383,12 @@ public:
         }
         case OpEnd: {
             const QString contract = c.contracts.takeFirst();
-            c.channel->requestRaw(makeEnvelope(EndContract{.contractId = contract}), c.channel,
-                                  [finish](Result<Envelope> r) {
-                                      finish(r.ok() && r->type == static_cast<quint32>(MessageType::ContractClosed));
-                                  });
+            // Only the reply's type is needed: it is not decoded (its receipt carries the
+            // market's certificate).
+            c.channel->requestFrame(makeEnvelope(EndContract{.contractId = contract}), c.channel,
+                                    [finish](Result<Channel::RawReply> r) {
+                                        finish(r.ok() && r->type == static_cast<quint32>(MessageType::ContractClosed));
+                                    });
             break;
         }
         }
