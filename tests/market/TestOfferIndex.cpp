@@ -103,7 +103,11 @@ void TestOfferIndex::matchesBruteForce()
     const QStringList queries{QString(), QStringLiteral("cpus>=4"), QStringLiteral("memory>=4G rate<=2 order=-memory"),
                               QStringLiteral("os=alpine order=cpus"), QStringLiteral("os!=busybox disk<50G order=-disk"),
                               QStringLiteral("cpus=8 memory<=8G order=-rate limit=7 offset=3"),
-                              QStringLiteral("cpus>16"), QStringLiteral("rate<0.01 os=alpine cpus>=16")};
+                              QStringLiteral("cpus>16"), QStringLiteral("rate<0.01 os=alpine cpus>=16"),
+                              // Deep pages: the counted skip, in blocks and one by one, both ways.
+                              QStringLiteral("cpus>=2 order=rate offset=517 limit=13"),
+                              QStringLiteral("order=-memory offset=1999"), QStringLiteral("os=alpine order=-rate offset=9"),
+                              QStringLiteral("cpus>=4 offset=8 limit=1"), QStringLiteral("offset=100000")};
     const auto checkAll = [&] {
     for (const QString &text : queries) {
         OfferQuery q = OfferQuery::parse(text).value();

@@ -100,9 +100,10 @@ private:
     protocol::Offer offerAt(qint32 slot) const;
     const QByteArray &encodedOfferAt(qint32 slot) const;
     void forgetEncoded(const LenderInfo &lender);
-    // Walks matching slots in the query's order; `visit(slot)` returns false to stop.
+    // Walks matching slots in the query's order after the first `skip` of them;
+    // `visit(slot)` returns false to stop.
     template <typename Visit>
-    void forEachInOrder(const Order &order, const Bits &match, Visit &&visit) const;
+    void forEachInOrder(const Order &order, const Bits &match, qint64 skip, Visit &&visit) const;
     // Calls visit(slot) for the query's page (its offset and limit, in its order); returns
     // how many offers match in all.
     template <typename Visit>
