@@ -71,11 +71,6 @@ Result<Envelope> decodeFrameBody(const QByteArray &bytes)
     return e;
 }
 
-namespace {
-// QCborValue::fromCbor() refuses deeper nesting (qcborvalue.cpp, MaximumRecursionDepth).
-constexpr int kMaxCborNesting = 1024;
-} // namespace
-
 Result<FrameHead> peekFrameHead(const QByteArray &body)
 {
     if (body.isEmpty())
@@ -137,9 +132,9 @@ Result<FrameHead> peekFrameHead(const QByteArray &body)
             if (haveType && haveId)
                 break;
         }
-        // Skips the value (a payload without building it), checking it; no deeper than
-        // QCborValue::fromCbor() goes.
-        reader.next(kMaxCborNesting);
+        // Skips the value, checking it (to Qt's default depth, deeper than
+        // QCborValue::fromCbor() accepts: what the decoder takes, this takes too).
+        reader.next();
     }
     if (reader.lastError() != QCborError::NoError)
         return malformed(QStringLiteral("frame does not hold a CBOR map"));
