@@ -116,18 +116,20 @@ void StoreWriter::runCheckpointer(const QString &url)
     qint64 seen = 0;
     QElapsedTimer since;
     since.start();
+    QString lastFailure; // logged once, not every 50 ms (a full disk fails every checkpoint)
     for (;;) {
+        // After a commit, at most every kCheckpointIntervalMs; without one, or after a
+        // failure, once a second (the service thread's connection writes now and then too).
+        const qint64 interval = lastFailure.isEmpty() ? kCheckpointIntervalMs : 1000;
         {
             QMutexLocker lock(&m_mutex);
-            // After a commit, at most every kCheckpointIntervalMs; without one, once a second
-            // (the service thread's connection writes now and then too).
             for (;;) {
                 if (m_stop)
                     return;
                 const qint64 elapsed = since.elapsed();
-                if ((m_jobsRun != seen && elapsed >= kCheckpointIntervalMs) || elapsed >= 1000)
+                if ((m_jobsRun != seen && elapsed >= interval) || elapsed >= 1000)
                     break;
-                const qint64 waitMs = m_jobsRun != seen ? kCheckpointIntervalMs - elapsed : 1000 - elapsed;
+                const qint64 waitMs = m_jobsRun != seen ? interval - elapsed : 1000 - elapsed;
                 m_committed.wait(&m_mutex, QDeadlineTimer(qMax<qint64>(1, waitMs)));
             }
             seen = m_jobsRun;
@@ -136,9 +138,14 @@ void StoreWriter::runCheckpointer(const QString &url)
         // PASSIVE: copies what no reader still needs, waits for nobody, blocks no writer.
         Result<QSqlQuery> q = db->exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
         if (!q) {
-            qCWarning(lcStoreWriter) << "checkpoint failed:" << q.error();
+            if (q.error().message != lastFailure)
+                qCWarning(lcStoreWriter) << "checkpoint failed (retried every second):" << q.error();
+            lastFailure = q.error().message;
             continue;
         }
+        if (!lastFailure.isEmpty())
+            qCInfo(lcStoreWriter) << "checkpoints work again";
+        lastFailure.clear();
         QMutexLocker lock(&m_mutex);
         ++m_checkpoints;
     }
