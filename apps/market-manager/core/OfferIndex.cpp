@@ -400,12 +400,13 @@ void OfferIndex::forgetEncoded(const LenderInfo &lender)
         m_encoded[slot] = QByteArray();
 }
 
-template <typename Visit>
-qint64 OfferIndex::forEachOnPage(const OfferQuery &query, Visit &&visit) const
+template <typename Reserve, typename Visit>
+qint64 OfferIndex::forEachOnPage(const OfferQuery &query, Reserve &&reserve, Visit &&visit) const
 {
     const Bits match = matchBits(query, nullptr);
     const qint64 total = popcount(match);
     if (total > query.offset) {
+        reserve(static_cast<qsizetype>(qMin(query.limit, total - query.offset)));
         qint64 taken = 0;
         forEachInOrder(query.order, match, query.offset, [&](qint32 slot) {
             visit(slot);
@@ -418,14 +419,16 @@ qint64 OfferIndex::forEachOnPage(const OfferQuery &query, Visit &&visit) const
 OfferIndex::EncodedPage OfferIndex::searchEncoded(const OfferQuery &query) const
 {
     EncodedPage page;
-    page.total = forEachOnPage(query, [&](qint32 slot) { page.offers.append(encodedOfferAt(slot)); });
+    page.total = forEachOnPage(
+        query, [&](qsizetype n) { page.offers.reserve(n); }, [&](qint32 slot) { page.offers.append(encodedOfferAt(slot)); });
     return page;
 }
 
 protocol::OfferPage OfferIndex::search(const OfferQuery &query) const
 {
     protocol::OfferPage page;
-    page.total = forEachOnPage(query, [&](qint32 slot) { page.offers.append(offerAt(slot)); });
+    page.total = forEachOnPage(
+        query, [&](qsizetype n) { page.offers.reserve(n); }, [&](qint32 slot) { page.offers.append(offerAt(slot)); });
     if (page.total > 0)
         return page;
 

@@ -104,10 +104,10 @@ private:
     // `visit(slot)` returns false to stop.
     template <typename Visit>
     void forEachInOrder(const Order &order, const Bits &match, qint64 skip, Visit &&visit) const;
-    // Calls visit(slot) for the query's page (its offset and limit, in its order); returns
-    // how many offers match in all.
-    template <typename Visit>
-    qint64 forEachOnPage(const OfferQuery &query, Visit &&visit) const;
+    // Calls reserve(n) with the page's size, then visit(slot) for each offer of the query's
+    // page (its offset and limit, in its order); returns how many offers match in all.
+    template <typename Reserve, typename Visit>
+    qint64 forEachOnPage(const OfferQuery &query, Reserve &&reserve, Visit &&visit) const;
 
     // Columns, one entry per slot.
     std::vector<qint64> m_rate;
