@@ -87,6 +87,27 @@ struct JobFile {
     }
 };
 
+/// Where a receipt sits in the batch of receipts the market signed with one signature (the
+/// receipts of one group commit): the batch's receipts are the leaves of a Merkle tree as in
+/// RFC 9162 §2.1.1 (leaf = SHA-256(0x00 ‖ canonical receipt bytes), node = SHA-256(0x01 ‖
+/// left ‖ right), a last odd node moves up a level unpaired), and the signature covers its
+/// root. docs/security.md says what exactly is signed.
+struct ReceiptBatch {
+    static constexpr const char *kName = "ReceiptBatch";
+    qint64 size = 0;
+    qint64 index = 0;
+    QList<QByteArray> path;
+    bool operator==(const ReceiptBatch &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(field("size", &ReceiptBatch::size, "Receipts in the batch: the tree's leaves (2 or more)."),
+                               field("index", &ReceiptBatch::index, "This receipt's leaf, from 0."),
+                               field("path", &ReceiptBatch::path,
+                                     "Inclusion proof: the 32-byte sibling hashes from the leaf up to the root, "
+                                     "a level without a sibling skipped (RFC 9162 §2.1.3)."));
+    }
+};
+
 /// A market-signed record of a contract's start and (once ended) its end and charge.
 struct Receipt {
     static constexpr const char *kName = "Receipt";
@@ -101,6 +122,7 @@ struct Receipt {
     Money charge;
     QByteArray marketCertificate;
     QByteArray signature;
+    std::optional<ReceiptBatch> batch;
     bool operator==(const Receipt &) const = default;
     static constexpr auto fields()
     {
@@ -115,7 +137,12 @@ struct Receipt {
             field("endedAtMs", &Receipt::endedAtMs, "End (UTC ms); 0 on a start receipt."),
             field("charge", &Receipt::charge, "Charge = rate × duration, rounded once; 0 on a start receipt."),
             field("marketCertificate", &Receipt::marketCertificate, "The market's certificate (PEM); its SHA-256 is marketId."),
-            field("signature", &Receipt::signature, "ECDSA-SHA256 signature by the market over the canonical CBOR of the fields above."));
+            field("signature", &Receipt::signature,
+                  "ECDSA-SHA256 signature by the market: over the canonical CBOR of the fields above, or, when `batch` "
+                  "is present, over the head of the batch the receipt was signed in."),
+            field("batch", &Receipt::batch,
+                  "Absent when the signature covers this receipt alone; else where the receipt sits in the batch "
+                  "whose Merkle root the signature covers."));
     }
 };
 

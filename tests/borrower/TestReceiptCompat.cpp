@@ -4,6 +4,7 @@
 #include "Billing.h"
 #include "ReceiptCheck.h"
 
+#include <QJsonArray>
 #include <QTest>
 
 using namespace lendable;
@@ -37,6 +38,44 @@ private slots:
         QCOMPARE(borrower::canonicalReceiptBytes(*s), market::canonicalReceiptBytes(*s));
         QVERIFY(borrower::verifyReceipt(*s).ok());
         QVERIFY(market::verifyReceipt(*borrower::receiptFromJson(borrower::receiptToJson(*s))).ok());
+    }
+
+    void batchProofSurvivesJson()
+    {
+        // What `borrower-client --cli end --json` prints and `receipt verify` reads back
+        // keeps the batch proof of a receipt the market signed in a batch.
+        const Identity market = Identity::generate(QStringLiteral("m"), QDateTime::currentDateTimeUtc().addDays(-1),
+                                                   QDateTime::currentDateTimeUtc().addDays(1))
+                                    .value();
+        QList<protocol::Receipt> receipts(5);
+        QList<protocol::Receipt *> pointers;
+        for (qsizetype i = 0; i < receipts.size(); ++i) {
+            receipts[i].contractId = QStringLiteral("c-%1").arg(i);
+            receipts[i].startedAtMs = 1'700'000'000'000 + i;
+            pointers.append(&receipts[i]);
+        }
+        QVERIFY(market::signReceiptBatch(pointers, market).ok());
+        for (const protocol::Receipt &r : std::as_const(receipts)) {
+            QVERIFY(r.batch.has_value());
+            const QJsonObject json = borrower::receiptToJson(r);
+            QVERIFY(json.value(QStringLiteral("batch")).isObject());
+            Result<protocol::Receipt> back = borrower::receiptFromJson(json);
+            QVERIFY2(back.ok(), qPrintable(back.error().message));
+            QCOMPARE(*back, r);
+            QVERIFY(borrower::verifyReceipt(*back, market.nodeId()).ok());
+        }
+        // A receipt without a batch (signed alone) has no "batch" key, as before batches.
+        QVERIFY(!borrower::receiptToJson(market::signReceipt(receipts[0], market).value()).contains(QStringLiteral("batch")));
+
+        QJsonObject broken = borrower::receiptToJson(receipts[1]);
+        broken.insert(QStringLiteral("batch"), QJsonObject{{QStringLiteral("size"), 5}, {QStringLiteral("index"), 1},
+                                                           {QStringLiteral("path"), QJsonArray{QStringLiteral("%%")}}});
+        QCOMPARE(borrower::receiptFromJson(broken).error().code, ErrorCode::InvalidArgument);
+        broken.insert(QStringLiteral("batch"), QStringLiteral("x"));
+        QCOMPARE(borrower::receiptFromJson(broken).error().code, ErrorCode::InvalidArgument);
+        broken.insert(QStringLiteral("batch"), QJsonObject{{QStringLiteral("size"), 1.5}, {QStringLiteral("index"), 1},
+                                                           {QStringLiteral("path"), QJsonArray{}}});
+        QCOMPARE(borrower::receiptFromJson(broken).error().code, ErrorCode::InvalidArgument);
     }
 };
 

@@ -505,6 +505,15 @@ void TestMarketFlows::concurrentBorrowsShareCommits()
     for (const ContractGranted &g : std::as_const(granted))
         partitions.insert(g.partitionId);
     QCOMPARE(partitions.size(), 10);
+    // The start receipts of one commit share one signature over their Merkle root; each
+    // still verifies alone.
+    int batched = 0;
+    for (const ContractGranted &g : std::as_const(granted)) {
+        QVERIFY2(verifyReceipt(g.receipt, m_marketIdentity.nodeId()).ok(),
+                 qPrintable(verifyReceipt(g.receipt, m_marketIdentity.nodeId()).error().toString()));
+        batched += g.receipt.batch.has_value();
+    }
+    QVERIFY2(batched >= 2, "the contracts requested together were not signed in one batch");
     std::optional<Database> db = openSameDatabase();
     QVERIFY(db);
     Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT COUNT(*) FROM contracts WHERE ended_at_ms IS NULL"));
@@ -516,7 +525,9 @@ void TestMarketFlows::concurrentBorrowsShareCommits()
     int ended = 0;
     for (const ContractGranted &g : std::as_const(granted)) {
         Channel *owner = g.receipt.borrowerId == m_borrower.nodeId() ? static_cast<Channel *>(borrower) : borrower2;
-        owner->request<ContractClosed>(EndContract{.contractId = g.contractId}, this, [&](Result<ContractClosed> r) { ended += r.ok(); });
+        owner->request<ContractClosed>(EndContract{.contractId = g.contractId}, this, [&](Result<ContractClosed> r) {
+            ended += r.ok() && verifyReceipt(r->receipt, m_marketIdentity.nodeId()).ok();
+        });
     }
     QTRY_COMPARE_WITH_TIMEOUT(ended, 10, 30'000);
     QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 10);

@@ -5,6 +5,7 @@
 #include <QCborMap>
 #include <QCborValue>
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonValue>
 #include <QSslCertificate>
 
@@ -12,6 +13,20 @@
 #include <vector>
 
 namespace lendable::borrower {
+
+namespace {
+
+// JSON numbers are doubles: only integral values from 0 that a double holds exactly.
+bool wholeNumber(const QJsonValue &v, qint64 &out)
+{
+    const double d = v.toDouble(-1);
+    if (!v.isDouble() || d < 0 || d > 9007199254740992.0 || d != static_cast<double>(static_cast<qint64>(d)))
+        return false;
+    out = static_cast<qint64>(d);
+    return true;
+}
+
+} // namespace
 
 QJsonObject receiptToJson(const protocol::Receipt &r)
 {
@@ -27,6 +42,14 @@ QJsonObject receiptToJson(const protocol::Receipt &r)
     o.insert(QStringLiteral("charge"), r.charge.toString());
     o.insert(QStringLiteral("market_certificate"), QString::fromLatin1(r.marketCertificate));
     o.insert(QStringLiteral("signature"), QString::fromLatin1(r.signature.toBase64()));
+    if (r.batch) {
+        QJsonArray path;
+        for (const QByteArray &hash : r.batch->path)
+            path.append(QString::fromLatin1(hash.toBase64()));
+        o.insert(QStringLiteral("batch"), QJsonObject{{QStringLiteral("size"), r.batch->size},
+                                                      {QStringLiteral("index"), r.batch->index},
+                                                      {QStringLiteral("path"), path}});
+    }
     return o;
 }
 
@@ -44,14 +67,9 @@ Result<protocol::Receipt> receiptFromJson(const QJsonObject &json)
         out = v.toString();
     };
     auto integer = [&](const char *key, qint64 &out) {
-        const QJsonValue v = o.value(QLatin1String(key));
-        // JSON numbers are doubles: accept only integral values that a double holds exactly.
-        const double d = v.toDouble(-1);
-        if ((!v.isDouble() || d < 0 || d > 9007199254740992.0 || d != static_cast<double>(static_cast<qint64>(d)))
-            && !bad.isError())
+        if (!wholeNumber(o.value(QLatin1String(key)), out) && !bad.isError())
             bad = Error(ErrorCode::InvalidArgument,
                         QCoreApplication::translate("ReceiptCheck", "the receipt has no whole-number field \"%1\" (UTC milliseconds)").arg(QLatin1String(key)));
-        out = static_cast<qint64>(d);
     };
     auto money = [&](const char *key, Money &out) {
         QString s;
@@ -85,6 +103,26 @@ Result<protocol::Receipt> receiptFromJson(const QJsonObject &json)
     if (!decoded)
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("ReceiptCheck", "the receipt's signature is not base64"));
     r.signature = *decoded;
+    // Receipts signed in a batch carry their place in it (older receipts have none).
+    if (const QJsonValue batch = o.value(QStringLiteral("batch")); !batch.isUndefined() && !batch.isNull()) {
+        const QJsonObject b = batch.toObject();
+        const auto badBatch = [] {
+            return Error(ErrorCode::InvalidArgument,
+                         QCoreApplication::translate("ReceiptCheck", "the receipt's \"batch\" needs a whole-number \"size\" and \"index\" "
+                                                                     "and a \"path\" of base64 hashes"));
+        };
+        protocol::ReceiptBatch proof;
+        if (!batch.isObject() || !wholeNumber(b.value(QStringLiteral("size")), proof.size)
+            || !wholeNumber(b.value(QStringLiteral("index")), proof.index) || !b.value(QStringLiteral("path")).isArray())
+            return badBatch();
+        for (const QJsonValue &hash : b.value(QStringLiteral("path")).toArray()) {
+            auto bytes = QByteArray::fromBase64Encoding(hash.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+            if (!hash.isString() || !bytes)
+                return badBatch();
+            proof.path.append(*bytes);
+        }
+        r.batch = std::move(proof);
+    }
     return r;
 }
 

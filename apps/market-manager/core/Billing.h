@@ -28,6 +28,7 @@ Result<BillAmounts> computeBill(Money ratePerHour, qint64 startedAtMs, qint64 en
 // Receipts are signed and checked by the one implementation in common/protocol/Receipts.h.
 using protocol::canonicalReceiptBytes;
 using protocol::signReceipt;
+using protocol::signReceiptBatch;
 using protocol::verifyReceipt;
 
 } // namespace lendable::market
