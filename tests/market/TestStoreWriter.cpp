@@ -12,7 +12,36 @@
 #include <QTest>
 #include <QThread>
 
+#include <QDir>
+#include <QFile>
+
 #include <atomic>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace {
+
+// The nice value of this process's thread called `name` (its comm), from /proc; -100 when
+// there is no such thread.
+int niceOfThread(const QString &name)
+{
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(tasks.filePath(tid + QStringLiteral("/comm")));
+        if (!comm.open(QIODevice::ReadOnly) || QString::fromUtf8(comm.readAll()).trimmed() != name)
+            continue;
+        QFile stat(tasks.filePath(tid + QStringLiteral("/stat")));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        // Field 19 is the nice value; the fields after the ')' of the command are plain.
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        return fields.value(19 - 3).toInt();
+    }
+    return -100;
+}
+
+} // namespace
 
 using namespace lendable;
 using namespace lendable::market;
@@ -22,6 +51,7 @@ class TestStoreWriter : public QObject {
 private slots:
     void jobsRunInOrderOnTheWriterThread();
     void checkpointsBesideTheCommits();
+    void helperThreadsYieldToTheServiceThread();
     void timeOrderedIds();
 };
 
@@ -109,6 +139,26 @@ void TestStoreWriter::checkpointsBesideTheCommits()
 
     // It stops with the writer, and the writer with it.
     writer->reset();
+}
+
+void TestStoreWriter::helperThreadsYieldToTheServiceThread()
+{
+    // The writer and the checkpointer run nicer than the thread that started them (the
+    // service thread, which answers searches), by the amounts StoreWriter.h gives.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    Result<std::unique_ptr<StoreWriter>> writer = StoreWriter::start(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), nullptr);
+    QVERIFY2(writer.ok(), qPrintable(writer.ok() ? QString() : writer.error().toString()));
+    errno = 0;
+    const int mine = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+    QCOMPARE(errno, 0);
+    std::atomic<int> writerNice{-100};
+    (*writer)->submit([&writerNice](MarketStore &) { writerNice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())); });
+    (*writer)->waitIdle();
+    const int cap = 19; // the largest nice value there is
+    QCOMPARE(writerNice.load(), qMin(cap, mine + kWriterNiceness));
+    QTRY_COMPARE(niceOfThread(QStringLiteral("market-checkpoi")), qMin(cap, mine + kBackgroundNiceness));
+    QCOMPARE(niceOfThread(QStringLiteral("market-store-wr")), qMin(cap, mine + kWriterNiceness));
 }
 
 void TestStoreWriter::timeOrderedIds()

@@ -99,6 +99,7 @@ MarketService::MarketService(const Identity &identity, const QString &databaseUr
     m_signer.setMaxThreadCount(1);
     m_signer.setExpiryTimeout(-1);
     m_signer.setObjectName(QStringLiteral("market-signer"));
+    m_signer.start([] { lowerThisThreadsPriority(kBackgroundNiceness); }); // its one thread, kept for good
     m_server.setAdmission([this](const QString &peerId, const QString &role) { return admit(peerId, role); });
     connect(&m_server, &Server::channelEstablished, this, &MarketService::onChannelEstablished);
     m_server.setEnvelopeHandler([this](Channel *channel, const Envelope &envelope) { onEnvelope(channel, envelope); });

@@ -6,9 +6,26 @@
 #include <QMutexLocker>
 #include <QSqlQuery>
 
+#include <cerrno>
+#include <sys/resource.h>
+#include <unistd.h>
+
 Q_LOGGING_CATEGORY(lcStoreWriter, "lendable.market.writer")
 
 namespace lendable::market {
+
+void lowerThisThreadsPriority(int niceness)
+{
+    // Linux keeps a nice value per thread (PRIO_PROCESS with a thread ID), inherited from
+    // the thread that started it: relative to that, so that a market started with `nice`
+    // keeps its threads' order. A failure only leaves the thread at its priority.
+    const auto tid = static_cast<id_t>(gettid());
+    errno = 0;
+    const int current = getpriority(PRIO_PROCESS, tid);
+    if (setpriority(PRIO_PROCESS, tid, (errno == 0 ? current : 0) + niceness) != 0)
+        qCWarning(lcStoreWriter) << "could not lower the priority of thread" << QThread::currentThread()->objectName()
+                                 << ":" << qt_error_string(errno);
+}
 
 bool StoreWriter::isPrivateDatabase(const QString &url)
 {
@@ -71,6 +88,8 @@ void StoreWriter::run(const QString &url, qint64 revisionTag)
             m_checkpointer->start(QThread::LowPriority);
         }
     }
+    // After the checkpointer started: a thread inherits its starter's nice value.
+    lowerThisThreadsPriority(kWriterNiceness);
     for (;;) {
         Job job;
         {
@@ -106,6 +125,7 @@ void StoreWriter::run(const QString &url, qint64 revisionTag)
 
 void StoreWriter::runCheckpointer(const QString &url)
 {
+    lowerThisThreadsPriority(kBackgroundNiceness);
     Result<Database> db = Database::open(url);
     if (!db) {
         qCWarning(lcStoreWriter) << "no checkpointer: cannot open the database:" << db.error();
