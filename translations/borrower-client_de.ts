@@ -420,6 +420,10 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>the receipt&apos;s signature is not base64</source>
         <translation>die Signatur des Belegs ist kein Base64</translation>
     </message>
+    <message>
+        <source>the receipt&apos;s &quot;batch&quot; needs a whole-number &quot;size&quot; and &quot;index&quot; and a &quot;path&quot; of base64 hashes</source>
+        <translation>das Feld &quot;batch&quot; des Belegs braucht ganzzahlige &quot;size&quot; und &quot;index&quot; und einen &quot;path&quot; aus Base64-Hashes</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BillsPage</name>

@@ -420,6 +420,10 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <source>the receipt&apos;s signature is not base64</source>
         <translation>領収書の署名が Base64 ではありません</translation>
     </message>
+    <message>
+        <source>the receipt&apos;s &quot;batch&quot; needs a whole-number &quot;size&quot; and &quot;index&quot; and a &quot;path&quot; of base64 hashes</source>
+        <translation>領収書の &quot;batch&quot; には整数の &quot;size&quot; と &quot;index&quot;、および Base64 ハッシュの &quot;path&quot; が必要です</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BillsPage</name>

@@ -100,6 +100,30 @@
         <source>the signature of the receipt for contract %1 does not verify (%2): the receipt was altered or not made by that market</source>
         <translation>die Signatur des Belegs für Vertrag %1 lässt sich nicht verifizieren (%2): der Beleg wurde verändert oder nicht von diesem Marktplatz ausgestellt</translation>
     </message>
+    <message>
+        <source>the receipt&apos;s batch proof is malformed: %1</source>
+        <translation>der Stapelnachweis des Belegs ist fehlerhaft: %1</translation>
+    </message>
+    <message>
+        <source>a batch of %1 receipts</source>
+        <translation>ein Stapel aus %1 Belegen</translation>
+    </message>
+    <message>
+        <source>receipt %1 of a batch of %2</source>
+        <translation>Beleg %1 eines Stapels aus %2</translation>
+    </message>
+    <message>
+        <source>the proof is too short</source>
+        <translation>der Nachweis ist zu kurz</translation>
+    </message>
+    <message>
+        <source>a proof hash is not 32 bytes</source>
+        <translation>ein Hash des Nachweises ist nicht 32 Bytes lang</translation>
+    </message>
+    <message>
+        <source>the proof is too long</source>
+        <translation>der Nachweis ist zu lang</translation>
+    </message>
 </context>
 <context>
     <name>lendable</name>

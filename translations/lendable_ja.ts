@@ -100,6 +100,30 @@
         <source>the signature of the receipt for contract %1 does not verify (%2): the receipt was altered or not made by that market</source>
         <translation>契約 %1 の領収書の署名を検証できません (%2)。領収書が改変されたか、そのマーケットが発行したものではありません</translation>
     </message>
+    <message>
+        <source>the receipt&apos;s batch proof is malformed: %1</source>
+        <translation>領収書のバッチ証明が不正です: %1</translation>
+    </message>
+    <message>
+        <source>a batch of %1 receipts</source>
+        <translation>%1 件の領収書のバッチ</translation>
+    </message>
+    <message>
+        <source>receipt %1 of a batch of %2</source>
+        <translation>%2 件のバッチ中の領収書 %1</translation>
+    </message>
+    <message>
+        <source>the proof is too short</source>
+        <translation>証明が短すぎます</translation>
+    </message>
+    <message>
+        <source>a proof hash is not 32 bytes</source>
+        <translation>証明のハッシュが 32 バイトではありません</translation>
+    </message>
+    <message>
+        <source>the proof is too long</source>
+        <translation>証明が長すぎます</translation>
+    </message>
 </context>
 <context>
     <name>lendable</name>
