@@ -71,11 +71,20 @@ int bioWrite(BIO *bio, const char *data, int length)
     }
 }
 
+// Whether the last recv() on this thread left the socket empty: it returned less than was
+// asked for. OpenSSL reads ahead (SSL_CTX_set_read_ahead), asking for as much as its buffer
+// holds, so a short read means the kernel had no more; readAvailable() then stops without
+// the recv() that would only return EAGAIN (the epoll set is level-triggered: bytes that
+// come later wake the channel again). A channel reads only on its own thread, inside one
+// SSL_read(), so a thread's last recv() is the reading channel's.
+thread_local bool t_socketDrained = false;
+
 int bioRead(BIO *bio, char *data, int length)
 {
     BIO_clear_retry_flags(bio);
     for (;;) {
         const ssize_t n = ::recv(bioFd(bio), data, static_cast<size_t>(length), MSG_NOSIGNAL);
+        t_socketDrained = n < length;
         if (n >= 0)
             return static_cast<int>(n); // 0: the peer closed its side
         if (errno == EINTR)
@@ -238,6 +247,9 @@ Result<SSL_CTX *> makeContext(const Identity &identity, bool server)
     SSL_CTX_set_min_proto_version(ctx.get(), TLS1_3_VERSION);
     SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE
                                     | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    // One recv() for everything the socket holds, rather than one for each record's header
+    // and one for its body (see t_socketDrained).
+    SSL_CTX_set_read_ahead(ctx.get(), 1);
 
     const QByteArray certPem = identity.certificate().toPem();
     QByteArray keyPem = identity.privateKey().toPem();
@@ -930,9 +942,12 @@ void SslChannel::readAvailable()
     QPointer<SslChannel> self(this);
     char buffer[kReadChunk];
     int total = 0;
+    t_socketDrained = false;
     for (;;) {
         ERR_clear_error();
         const int n = SSL_read(m_ssl, buffer, sizeof buffer);
+        // Read before the handler below, which may read other channels.
+        const bool drained = t_socketDrained;
         if (n > 0) {
             bytesReceived(QByteArrayView(buffer, n));
             if (!self)
@@ -941,8 +956,9 @@ void SslChannel::readAvailable()
                 break;
             total += n;
             // The socket's own readiness wakes us again; bytes already inside OpenSSL would not.
-            if (total >= kReadBudget && !SSL_has_pending(m_ssl))
+            if ((drained || total >= kReadBudget) && !SSL_has_pending(m_ssl))
                 break;
+            t_socketDrained = drained;
             continue;
         }
         const int savedErrno = errno;
