@@ -10,6 +10,8 @@
 #include <QSqlQuery>
 #include <QTest>
 
+#include <map>
+
 using namespace lendable;
 using namespace lendable::market;
 using namespace lendable::market::test;
@@ -75,6 +77,8 @@ private slots:
     void borrowEndBillAndReceipts();
     void concurrentBorrowsShareCommits_data() { dialects(); }
     void concurrentBorrowsShareCommits();
+    void requestFailingHalfWayLeavesNothing_data() { dialects(); }
+    void requestFailingHalfWayLeavesNothing();
     void lenderPushesAndVerifyKey_data() { dialects(); }
     void lenderPushesAndVerifyKey();
     void offlineLendersAreNotOffered_data() { dialects(); }
@@ -531,6 +535,70 @@ void TestMarketFlows::concurrentBorrowsShareCommits()
     }
     QTRY_COMPARE_WITH_TIMEOUT(ended, 10, 30'000);
     QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 10);
+}
+
+void TestMarketFlows::requestFailingHalfWayLeavesNothing()
+{
+    // A lend whose contract cannot be written (here a trigger refuses it: a stand-in for a
+    // full disk or a broken constraint) after its partition was marked lent: the partition
+    // must not stay lent without a contract, and the other requests of its group commit
+    // still get theirs (they all failed with it before).
+    QFETCH(QString, dialect);
+    START_MARKET();
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower);
+    QStringList offers;
+    for (int i = 0; i < 6; ++i) {
+        Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p%1").arg(i), conditions(1, 1024, 0, QStringLiteral("1")));
+        CHECK_OK(reg);
+        offers << reg->offerId;
+    }
+    const QString poisoned = offers[2];
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    const QStringList trigger = dialect == u"sqlite"
+        ? QStringList{QStringLiteral("CREATE TRIGGER refuse_contract BEFORE INSERT ON contracts WHEN NEW.offer_id = '%1' "
+                                     "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+                          .arg(poisoned)}
+        : QStringList{QStringLiteral("CREATE FUNCTION refuse_contract() RETURNS trigger AS $$ BEGIN "
+                                     "IF NEW.offer_id = '%1' THEN RAISE EXCEPTION 'injected failure'; END IF; "
+                                     "RETURN NEW; END $$ LANGUAGE plpgsql")
+                          .arg(poisoned),
+                      QStringLiteral("CREATE TRIGGER refuse_contract BEFORE INSERT ON contracts FOR EACH ROW "
+                                     "EXECUTE FUNCTION refuse_contract()")};
+    for (const QString &sql : trigger)
+        CHECK_OK(db->exec(sql));
+
+    std::map<QString, Result<ContractGranted>> answers;
+    for (const QString &offer : std::as_const(offers)) {
+        borrower->request<ContractGranted>(Borrow{.offerId = offer}, this,
+                                           [&answers, offer](Result<ContractGranted> r) { answers.insert_or_assign(offer, r); });
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(answers.size(), std::size_t(offers.size()), 30'000);
+    for (const QString &offer : std::as_const(offers)) {
+        const Result<ContractGranted> &r = answers.at(offer);
+        if (offer == poisoned) {
+            QVERIFY(!r.ok());
+            QCOMPARE(r.error().code, ErrorCode::StorageError);
+        } else {
+            QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().toString()));
+            QVERIFY(verifyReceipt(r->receipt, m_marketIdentity.nodeId()).ok());
+        }
+    }
+    Result<QSqlQuery> lent = db->exec(QStringLiteral("SELECT offer_id, lending_status FROM partitions WHERE lending_status IS NOT NULL"));
+    CHECK_OK(lent);
+    QStringList lentOffers;
+    while (lent->next())
+        lentOffers << lent->value(0).toString();
+    QCOMPARE(lentOffers.size(), 5);
+    QVERIFY(!lentOffers.contains(poisoned));
+    Result<QSqlQuery> running = db->exec(QStringLiteral("SELECT COUNT(*) FROM contracts WHERE ended_at_ms IS NULL"));
+    CHECK_OK(running);
+    QVERIFY(running->next());
+    QCOMPARE(running->value(0).toInt(), 5);
+    // The market's own view agrees: the poisoned offer is still offered.
+    QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 1);
 }
 
 void TestMarketFlows::lenderPushesAndVerifyKey()

@@ -944,15 +944,30 @@ struct ContractOutcomes {
     QSet<QString> conflicted; // offers the service's index thought free
 };
 
+// A refusal of a lend or an end (there is no such offer or contract, it is lent or ended
+// already, it is another borrower's) is decided before the request writes anything. Any
+// other error (the disk, a constraint) may come after some of its statements did.
+bool isRefusal(const Error &e)
+{
+    return e.code == ErrorCode::NotFound || e.code == ErrorCode::Conflict || e.code == ErrorCode::PermissionDenied
+        || e.code == ErrorCode::InvalidArgument;
+}
+
 ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrows, const QList<EndJob> &ends, qint64 t,
                               int feeBasisPoints)
 {
     ContractOutcomes out;
     Error batchError;
+    // A request failed half-way (a partition marked lent, its contract not written): its
+    // half must not commit, and a transaction with a failed statement cannot commit anyway
+    // (PostgreSQL aborts it; Database rolls SQLite's back). So the batch rolls back and each
+    // request runs on its own: only the failing one fails, not its whole group commit.
+    bool requestFailed = false;
     constexpr int kAttempts = 4;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
         out = ContractOutcomes();
         batchError = Error();
+        requestFailed = false;
         WriteTransaction tx(store.database());
         if (!tx.ok()) {
             batchError = tx.error();
@@ -975,24 +990,38 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
                     if (!b.bestMatch)
                         break;
                 }
+                const bool failed = o.error.isError() && !o.lent && !isRefusal(o.error);
+                if (failed)
+                    batchError = o.error;
                 out.lends.append(std::move(o));
+                if (failed)
+                    break;
             }
-            for (const EndJob &e : ends)
+            for (qsizetype i = 0; i < ends.size() && !batchError.isError(); ++i) {
+                const EndJob &e = ends[i];
                 out.ends.append(store.endInTransaction(e.contractId, e.borrowerId, QStringLiteral("borrower"), t,
                                                        feeBasisPoints));
-            // Nothing is acknowledged before this commit returns (S48, S61).
-            if (auto committed = tx.commit(); !committed)
-                batchError = committed.error();
+                if (!out.ends.back() && !isRefusal(out.ends.back().error()))
+                    batchError = out.ends.back().error();
+            }
+            requestFailed = batchError.isError();
+            // Nothing is acknowledged before this commit returns (S48, S61). A batch with a
+            // request that failed half-way is not committed: `tx` rolls it back.
+            if (!requestFailed) {
+                if (auto committed = tx.commit(); !committed)
+                    batchError = committed.error();
+            }
         }
-        if (!batchError.isError() || !isRetryable(batchError))
+        if (!batchError.isError() || requestFailed || !isRetryable(batchError))
             break;
         qCDebug(lcMarket) << "contract batch of" << borrows.size() + ends.size() << "retried:" << batchError;
     }
     if (!batchError.isError())
         return out;
 
-    if (isRetryable(batchError) && borrows.size() + ends.size() > 1) {
-        // Still contended: one transaction per request, so that each can get through.
+    if ((requestFailed || isRetryable(batchError)) && borrows.size() + ends.size() > 1) {
+        // Still contended, or a request failed half-way: one transaction per request, so
+        // that each that can get through does, and a failing one takes only its own writes back.
         ContractOutcomes each;
         for (const BorrowJob &b : borrows) {
             ContractOutcomes one = runContracts(store, {b}, {}, t, feeBasisPoints);
