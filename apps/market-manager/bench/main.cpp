@@ -80,40 +80,18 @@ public:
     template <typename OnKey>
     bool forEachEntry(OnKey &&onKey)
     {
-        quint64 n = 0;
-        bool indefinite = false;
-        if (!head(5, &n, &indefinite))
-            return false;
-        for (quint64 i = 0; indefinite || i < n; ++i) {
-            if (indefinite && atBreak())
-                return true;
+        return forEachIn(5, [&] {
             QByteArrayView key;
-            if (peekMajor() == 3) {
-                if (!takeText(&key))
-                    return false;
-            } else if (!skip()) {
+            if (peekMajor() == 3 ? !takeText(&key) : !skip())
                 return false;
-            }
-            if (!onKey(key, *this))
-                return m_ok;
-        }
-        return m_ok;
+            return onKey(key, *this);
+        });
     }
     // Calls onItem(*this) for each item of the array at the cursor; onItem consumes it.
     template <typename OnItem>
     bool forEachItem(OnItem &&onItem)
     {
-        quint64 n = 0;
-        bool indefinite = false;
-        if (!head(4, &n, &indefinite))
-            return false;
-        for (quint64 i = 0; indefinite || i < n; ++i) {
-            if (indefinite && atBreak())
-                return true;
-            if (!onItem(*this))
-                return false;
-        }
-        return m_ok;
+        return forEachIn(4, [&] { return onItem(*this); });
     }
     // A definite-length text string (all our encoders write those).
     bool takeText(QByteArrayView *out)
@@ -168,6 +146,23 @@ public:
     }
 
 private:
+    // Calls next() for each item (array) or entry (map) of the container of major type
+    // `major` at the cursor, until it returns false; false if the body is malformed.
+    template <typename Next>
+    bool forEachIn(int major, Next &&next)
+    {
+        quint64 n = 0;
+        bool indefinite = false;
+        if (!head(major, &n, &indefinite))
+            return false;
+        for (quint64 i = 0; indefinite || i < n; ++i) {
+            if (indefinite && atBreak())
+                return m_ok;
+            if (!next())
+                return m_ok;
+        }
+        return m_ok;
+    }
     int peekMajor() const { return m_p < m_end ? *m_p >> 5 : -1; }
     bool fail()
     {
@@ -538,15 +533,21 @@ public:
         if (!c.page.isEmpty()) {
             c.offers.clear();
             const QByteArray page = std::exchange(c.page, {});
-            if (!offerIdsOfPage(page, &c.offers)) {
-                // Not the shape the walker reads: the protocol's decoder says what is wrong.
+            static bool walkerChecked = false;
+            if (!offerIdsOfPage(page, &c.offers) || !walkerChecked) {
+                // The protocol's decoder says what is wrong with a page the walker cannot
+                // read, and checks the walker once against a page that has offers.
                 Result<Envelope> e = decodeFrameBody(page);
                 Result<OfferPage> decoded = e ? decodeMessage<OfferPage>(*e) : Result<OfferPage>(e.error());
                 if (!decoded)
                     qFatal("market-bench: the market sent a page that does not decode: %s", qPrintable(decoded.error().toString()));
-                c.offers.clear();
+                QStringList ids;
                 for (const Offer &o : std::as_const(decoded->offers))
-                    c.offers.append(o.offerId);
+                    ids.append(o.offerId);
+                if (!c.offers.isEmpty() && c.offers != ids)
+                    qFatal("market-bench: the CBOR walker read other offer IDs than the protocol's decoder");
+                walkerChecked = walkerChecked || !ids.isEmpty();
+                c.offers = ids;
             }
         }
         return c.offers;
