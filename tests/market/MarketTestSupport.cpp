@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QUrl>
@@ -149,6 +150,24 @@ QString binaryDir()
         dir = QStringLiteral(LENDABLE_BINARY_DIR_FALLBACK);
 #endif
     return QDir(dir).filePath(QStringLiteral("bin"));
+}
+
+int niceOfThread(const QString &name)
+{
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(tasks.filePath(tid + QStringLiteral("/comm")));
+        if (!comm.open(QIODevice::ReadOnly) || QString::fromUtf8(comm.readAll()).trimmed() != name)
+            continue;
+        QFile stat(tasks.filePath(tid + QStringLiteral("/stat")));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        // Field 19 is the nice value; the fields after the ')' of the command are plain.
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        return fields.value(19 - 3).toInt();
+    }
+    return -100;
 }
 
 } // namespace lendable::market::test

@@ -50,6 +50,10 @@ protocol::SslChannel *connectClient(quint16 port, const Identity &client, const 
 protocol::LendingConditions conditions(int cpus, qint64 memoryMib, qint64 diskMib, const QString &rate,
                                        const QStringList &images = {QStringLiteral("busybox")}, qint64 maxDurationS = 0);
 
+/// The nice value of this process's thread called `name` (its comm, at most 15 characters),
+/// read from /proc; -100 when there is no such thread.
+int niceOfThread(const QString &name);
+
 /// The source tree (for scripts/), from LENDABLE_SOURCE_DIR or the compiled-in fallback.
 QString sourceDir();
 /// Where the executables are (LENDABLE_BINARY_DIR/bin or the compiled-in fallback).

@@ -5,12 +5,15 @@
 #include "Billing.h"
 #include "LendingKey.h"
 #include "MarketTestSupport.h"
+#include "StoreWriter.h"
 
 #include <QCryptographicHash>
 #include <QSqlQuery>
 #include <QTest>
 
 #include <map>
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace lendable;
 using namespace lendable::market;
@@ -518,6 +521,17 @@ void TestMarketFlows::concurrentBorrowsShareCommits()
         batched += g.receipt.batch.has_value();
     }
     QVERIFY2(batched >= 2, "the contracts requested together were not signed in one batch");
+    // The signer yields to the service thread, also after an alteration made the service
+    // wait for it (settleWrites() ends the signer pool's thread; a new one signs next).
+    errno = 0;
+    const int serviceNice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+    QCOMPARE(errno, 0);
+    QCOMPARE(niceOfThread(QStringLiteral("market-signer")), qMin(19, serviceNice + kBackgroundNiceness));
+    // Lent, so refused, but only after the service waited for the writer and the signer.
+    Result<PartitionRegistered> altered = lender->call<PartitionRegistered>(
+        AlterPartition{.partitionId = QStringLiteral("p9"), .conditions = conditions(1, 1024, 0, QStringLiteral("2"))});
+    QVERIFY(!altered.ok());
+    QCOMPARE(altered.error().code, ErrorCode::Conflict);
     std::optional<Database> db = openSameDatabase();
     QVERIFY(db);
     Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT COUNT(*) FROM contracts WHERE ended_at_ms IS NULL"));
@@ -534,6 +548,7 @@ void TestMarketFlows::concurrentBorrowsShareCommits()
         });
     }
     QTRY_COMPARE_WITH_TIMEOUT(ended, 10, 30'000);
+    QCOMPARE(niceOfThread(QStringLiteral("market-signer")), qMin(19, serviceNice + kBackgroundNiceness));
     QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 10);
 }
 

@@ -4,6 +4,7 @@
 // Also the time-ordered contract IDs the writer creates.
 
 #include "LendingKey.h"
+#include "MarketTestSupport.h"
 #include "StoreWriter.h"
 
 #include <QFileInfo>
@@ -12,39 +13,14 @@
 #include <QTest>
 #include <QThread>
 
-#include <QDir>
-#include <QFile>
-
 #include <atomic>
 #include <sys/resource.h>
 #include <unistd.h>
 
-namespace {
-
-// The nice value of this process's thread called `name` (its comm), from /proc; -100 when
-// there is no such thread.
-int niceOfThread(const QString &name)
-{
-    const QDir tasks(QStringLiteral("/proc/self/task"));
-    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        QFile comm(tasks.filePath(tid + QStringLiteral("/comm")));
-        if (!comm.open(QIODevice::ReadOnly) || QString::fromUtf8(comm.readAll()).trimmed() != name)
-            continue;
-        QFile stat(tasks.filePath(tid + QStringLiteral("/stat")));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        // Field 19 is the nice value; the fields after the ')' of the command are plain.
-        const QByteArray line = stat.readAll();
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        return fields.value(19 - 3).toInt();
-    }
-    return -100;
-}
-
-} // namespace
 
 using namespace lendable;
 using namespace lendable::market;
+using lendable::market::test::niceOfThread;
 
 class TestStoreWriter : public QObject {
     Q_OBJECT

@@ -95,11 +95,11 @@ MarketService::MarketService(const Identity &identity, const QString &databaseUr
     m_config.heartbeatTimeoutMs = qMax(100, m_config.heartbeatTimeoutMs);
     m_steady.start();
     // One thread: batches are signed, and so acknowledged, in the order they committed. It
-    // stays (no expiry), with its signing context.
+    // stays (no expiry), with its signing context, until settleWrites() waits for it.
     m_signer.setMaxThreadCount(1);
     m_signer.setExpiryTimeout(-1);
     m_signer.setObjectName(QStringLiteral("market-signer"));
-    m_signer.start([] { lowerThisThreadsPriority(kBackgroundNiceness); }); // its one thread, kept for good
+    m_signerNice = thisThreadsNice() + kBackgroundNiceness;
     m_server.setAdmission([this](const QString &peerId, const QString &role) { return admit(peerId, role); });
     connect(&m_server, &Server::channelEstablished, this, &MarketService::onChannelEstablished);
     m_server.setEnvelopeHandler([this](Channel *channel, const Envelope &envelope) { onEnvelope(channel, envelope); });
@@ -1187,7 +1187,13 @@ void MarketService::submitPending()
         // Committed: the writer may take the next batch while this one's receipts are
         // signed (CPU work, on the signer's thread; its one thread keeps the batches' order).
         completeOnServiceThread([this] { writerFree(); });
-        m_signer.start([this, batch, identity] {
+        m_signer.start([this, batch, identity, signerNice = m_signerNice] {
+            // Once per thread: settleWrites()' waitForDone() ends the pool's thread, and the
+            // next batch starts a new one from the writer's thread, with the writer's nice
+            // value; the signer's is set from the service thread's.
+            static thread_local bool lowered = false;
+            if (!std::exchange(lowered, true))
+                setThisThreadsNice(signerNice);
             signReceipts(*batch, identity);
             completeOnServiceThread([this, batch] { applyBatch(*batch); });
         });

@@ -236,6 +236,7 @@ private:
     // writer commits the next batch (declared after what its jobs touch: it is destroyed,
     // and waited for, first).
     QThreadPool m_signer;
+    int m_signerNice = 0; // its thread's nice value: the service thread's + kBackgroundNiceness
     OfferIndex m_index;
     protocol::Dispatcher m_dispatcher; // outlives the server's channels, which call into it
     protocol::Server m_server;

@@ -14,17 +14,27 @@ Q_LOGGING_CATEGORY(lcStoreWriter, "lendable.market.writer")
 
 namespace lendable::market {
 
-void lowerThisThreadsPriority(int niceness)
+int thisThreadsNice()
 {
-    // Linux keeps a nice value per thread (PRIO_PROCESS with a thread ID), inherited from
-    // the thread that started it: relative to that, so that a market started with `nice`
-    // keeps its threads' order. A failure only leaves the thread at its priority.
-    const auto tid = static_cast<id_t>(gettid());
     errno = 0;
-    const int current = getpriority(PRIO_PROCESS, tid);
-    if (setpriority(PRIO_PROCESS, tid, (errno == 0 ? current : 0) + niceness) != 0)
+    const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+    return errno == 0 ? nice : 0;
+}
+
+void setThisThreadsNice(int nice)
+{
+    // Linux keeps a nice value per thread (PRIO_PROCESS with a thread ID). A failure only
+    // leaves the thread at its priority.
+    if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice) != 0)
         qCWarning(lcStoreWriter) << "could not lower the priority of thread" << QThread::currentThread()->objectName()
                                  << ":" << qt_error_string(errno);
+}
+
+void lowerThisThreadsPriority(int niceness)
+{
+    // Relative to what the thread inherited from the one that started it, so that a market
+    // started with `nice` keeps its threads' order.
+    setThisThreadsNice(thisThreadsNice() + niceness);
 }
 
 bool StoreWriter::isPrivateDatabase(const QString &url)

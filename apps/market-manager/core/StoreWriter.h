@@ -36,7 +36,10 @@ namespace lendable::market {
 /// end to end at 6,000 requests/s went from 7.2–7.9 to 4.4–4.6 ms (docs/performance.md).
 inline constexpr int kWriterNiceness = 5;
 inline constexpr int kBackgroundNiceness = 10; // the signer and the checkpointer
-/// Raises the calling thread's nice value by `niceness` (Linux: per thread).
+/// The calling thread's nice value (Linux: per thread; a new thread inherits its starter's).
+int thisThreadsNice();
+void setThisThreadsNice(int nice);
+/// Raises the calling thread's nice value by `niceness`.
 void lowerThisThreadsPriority(int niceness);
 
 class StoreWriter {
