@@ -393,22 +393,48 @@ qint64 ownCpuTicks()
     return us * sysconf(_SC_CLK_TCK) / 1'000'000LL;
 }
 
-// CPU use of the market and of this program over a phase, in percent of one core.
+// The machine's CPU time (all CPUs, clock ticks) from /proc/stat: {all, stolen}. Stolen is
+// time the hypervisor gave this virtual machine's CPUs to someone else; on a shared host it
+// is what makes two runs of one build differ by a fifth, so every phase reports it.
+std::pair<qint64, qint64> machineTicks()
+{
+    QFile f(QStringLiteral("/proc/stat"));
+    if (!f.open(QIODevice::ReadOnly))
+        return {0, 0};
+    const QList<QByteArray> fields = f.readLine().simplified().split(' '); // "cpu user nice system idle iowait irq softirq steal …"
+    qint64 all = 0;
+    for (qsizetype i = 1; i < qMin<qsizetype>(fields.size(), 9); ++i)
+        all += fields[i].toLongLong();
+    return {all, fields.value(8).toLongLong()};
+}
+
+// CPU use of the market and of this program over a phase, in percent of one core, and the
+// share of the machine's CPU time the hypervisor took.
 struct CpuMeter {
     const Market &market;
     qint64 marketStart = market.cpuTicks();
     qint64 ownStart = ownCpuTicks();
+    std::pair<qint64, qint64> machineStart = machineTicks();
     QElapsedTimer wall = [] {
         QElapsedTimer t;
         t.start();
         return t;
     }();
+    // Percent of the machine's CPU time stolen since the phase began.
+    double stolenPercent() const
+    {
+        const auto [all, stolen] = machineTicks();
+        return all > machineStart.first
+            ? 100.0 * static_cast<double>(stolen - machineStart.second) / static_cast<double>(all - machineStart.first)
+            : 0.0;
+    }
     QString report() const
     {
         const double ticks = static_cast<double>(wall.elapsed()) / 1000.0 * static_cast<double>(sysconf(_SC_CLK_TCK));
-        return QStringLiteral("market CPU %1 %, bench CPU %2 % (of one core)")
+        return QStringLiteral("market CPU %1 %, bench CPU %2 % (of one core), stolen %3 % (of the machine)")
             .arg(100.0 * static_cast<double>(market.cpuTicks() - marketStart) / ticks, 0, 'f', 0)
-            .arg(100.0 * static_cast<double>(ownCpuTicks() - ownStart) / ticks, 0, 'f', 0);
+            .arg(100.0 * static_cast<double>(ownCpuTicks() - ownStart) / ticks, 0, 'f', 0)
+            .arg(stolenPercent(), 0, 'f', 1);
     }
 };
 
@@ -937,12 +963,14 @@ int main(int argc, char *argv[])
     // ── mix, closed loop ──
     driver.primeOffers();
     driver.resetFigures();
+    double maxStolen = 0; // of the measured phases
     {
         CpuMeter cpu{market};
         driver.closedLoop(o.seconds * 1000, o.searchWeight, o.borrowWeight, o.endWeight);
         const double s = static_cast<double>(cpu.wall.elapsed()) / 1000.0;
         say("mix (closed loop, %d in flight): %.0f requests/s; %s\n", o.depth * driver.connectionCount(),
             static_cast<double>(driver.completed()) / s, qPrintable(cpu.report()));
+        maxStolen = qMax(maxStolen, cpu.stolenPercent());
         printKinds(driver, s);
     }
     const double mixRate = static_cast<double>(driver.completed()) / static_cast<double>(o.seconds);
@@ -958,6 +986,7 @@ int main(int argc, char *argv[])
         achieved = driver.openLoop(o.seconds * 500, paced, o.searchWeight, o.borrowWeight, o.endWeight);
         const double s = static_cast<double>(cpu.wall.elapsed()) / 1000.0;
         say("latency (open loop at %d requests/s, reached %.0f): %s\n", paced, achieved, qPrintable(cpu.report()));
+        maxStolen = qMax(maxStolen, cpu.stolenPercent());
         printKinds(driver, s);
     }
     const QJsonObject after = market.stats();
@@ -981,6 +1010,7 @@ int main(int argc, char *argv[])
         contractsPerS = static_cast<double>(driver.kind(OpBorrow).ok) / s;
         say("contracts (closed loop, borrow/end only): %.0f contracts/s durable, %.0f ends/s; %s\n", contractsPerS,
             static_cast<double>(driver.kind(OpEnd).ok) / s, qPrintable(cpu.report()));
+        maxStolen = qMax(maxStolen, cpu.stolenPercent());
         printKinds(driver, s);
     }
     driver.endAll();
@@ -994,6 +1024,7 @@ int main(int argc, char *argv[])
         CpuMeter cpu{market};
         handshakesPerS = handshakes(market, borrowers[0], qMin(10'000, qMax(2000, o.seconds * 250)), 32, &root);
         say("handshakes (TLS 1.3 + Hello, then close; 32 at a time): %.0f/s; %s\n", handshakesPerS, qPrintable(cpu.report()));
+        maxStolen = qMax(maxStolen, cpu.stolenPercent());
     }
 
     QJsonObject result{{QStringLiteral("requests_per_s"), qRound(mixRate)},
@@ -1005,7 +1036,8 @@ int main(int argc, char *argv[])
                        {QStringLiteral("idle_kb_per_connection"), qRound(idleKb * 10) / 10.0},
                        {QStringLiteral("connections"), static_cast<qint64>(channels.size())},
                        {QStringLiteral("partitions"), o.partitions},
-                       {QStringLiteral("latency_rate_per_s"), qRound(achieved)}};
+                       {QStringLiteral("latency_rate_per_s"), qRound(achieved)},
+                       {QStringLiteral("max_steal_percent"), qRound(maxStolen * 10) / 10.0}};
     say("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
     return finish();
 }
