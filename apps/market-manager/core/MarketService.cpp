@@ -1056,8 +1056,8 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
 // The start receipt of every contract a batch granted and the end receipt of every one it
 // ended, signed together: one ECDSA signature over the root of their Merkle tree
 // (signReceiptBatch()), where one per receipt had been a seventh of the market's CPU in
-// market-bench's mix. If they cannot be signed, the contracts stay granted without a start receipt
-// and the ends are reported as failed.
+// market-bench's mix. If they cannot be signed, the contracts stay granted without a start
+// receipt and the ends are reported as failed.
 void MarketService::signReceipts(BatchOutcome &batch, const Identity &identity)
 {
     QList<Receipt *> receipts;

@@ -29,11 +29,12 @@
 
 namespace lendable::market {
 
-/// How much nicer than the service thread the market's helper threads run. The service thread answers every request;
-/// the writer, the signer and the checkpointer work for batches that grow while they wait.
-/// Given less of a busy machine's CPU than the service thread, they still keep up (their
-/// batches grow), and a search no longer waits behind one of their time slices: search p99
-/// end to end at 6,000 requests/s went from 7.2–7.9 to 4.4–4.6 ms (docs/performance.md).
+/// How much nicer than the service thread the market's helper threads run. The service
+/// thread answers every request; the writer, the signer and the checkpointer work for
+/// batches that grow while they wait. Given less of a busy machine's CPU than the service
+/// thread, they still keep up (their batches grow), and a search no longer waits behind one
+/// of their time slices: search p99 end to end at 6,000 requests/s went from 7.2–7.9 to
+/// 4.4–4.6 ms (docs/performance.md).
 inline constexpr int kWriterNiceness = 5;
 inline constexpr int kBackgroundNiceness = 10; // the signer and the checkpointer
 /// The calling thread's nice value (Linux: per thread; a new thread inherits its starter's).
