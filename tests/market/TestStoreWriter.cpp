@@ -17,7 +17,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-
 using namespace lendable;
 using namespace lendable::market;
 using lendable::market::test::niceOfThread;

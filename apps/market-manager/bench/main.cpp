@@ -211,7 +211,7 @@ private:
     bool m_ok = true;
 };
 
-// Calls onPayloadKey(key, walk) for each entry of a frame body's payload map.
+// Calls onKey(key, walk) for each entry of a frame body's payload map.
 template <typename OnKey>
 bool forEachPayloadEntry(QByteArrayView body, OnKey &&onKey)
 {
@@ -409,9 +409,11 @@ std::pair<qint64, qint64> machineTicks()
 }
 
 // CPU use of the market and of this program over a phase, in percent of one core, and the
-// share of the machine's CPU time the hypervisor took.
+// share of the machine's CPU time the hypervisor took; report() also raises *maxStolen to
+// the share it prints, so that the final JSON holds what the phases printed.
 struct CpuMeter {
     const Market &market;
+    double *maxStolen = nullptr;
     qint64 marketStart = market.cpuTicks();
     qint64 ownStart = ownCpuTicks();
     std::pair<qint64, qint64> machineStart = machineTicks();
@@ -431,10 +433,13 @@ struct CpuMeter {
     QString report() const
     {
         const double ticks = static_cast<double>(wall.elapsed()) / 1000.0 * static_cast<double>(sysconf(_SC_CLK_TCK));
+        const double stolen = stolenPercent();
+        if (maxStolen)
+            *maxStolen = qMax(*maxStolen, stolen);
         return QStringLiteral("market CPU %1 %, bench CPU %2 % (of one core), stolen %3 % (of the machine)")
             .arg(100.0 * static_cast<double>(market.cpuTicks() - marketStart) / ticks, 0, 'f', 0)
             .arg(100.0 * static_cast<double>(ownCpuTicks() - ownStart) / ticks, 0, 'f', 0)
-            .arg(stolenPercent(), 0, 'f', 1);
+            .arg(stolen, 0, 'f', 1);
     }
 };
 
@@ -965,12 +970,11 @@ int main(int argc, char *argv[])
     driver.resetFigures();
     double maxStolen = 0; // of the measured phases
     {
-        CpuMeter cpu{market};
+        CpuMeter cpu{market, &maxStolen};
         driver.closedLoop(o.seconds * 1000, o.searchWeight, o.borrowWeight, o.endWeight);
         const double s = static_cast<double>(cpu.wall.elapsed()) / 1000.0;
         say("mix (closed loop, %d in flight): %.0f requests/s; %s\n", o.depth * driver.connectionCount(),
             static_cast<double>(driver.completed()) / s, qPrintable(cpu.report()));
-        maxStolen = qMax(maxStolen, cpu.stolenPercent());
         printKinds(driver, s);
     }
     const double mixRate = static_cast<double>(driver.completed()) / static_cast<double>(o.seconds);
@@ -982,11 +986,10 @@ int main(int argc, char *argv[])
     const QJsonObject before = market.stats();
     double achieved = 0;
     {
-        CpuMeter cpu{market};
+        CpuMeter cpu{market, &maxStolen};
         achieved = driver.openLoop(o.seconds * 500, paced, o.searchWeight, o.borrowWeight, o.endWeight);
         const double s = static_cast<double>(cpu.wall.elapsed()) / 1000.0;
         say("latency (open loop at %d requests/s, reached %.0f): %s\n", paced, achieved, qPrintable(cpu.report()));
-        maxStolen = qMax(maxStolen, cpu.stolenPercent());
         printKinds(driver, s);
     }
     const QJsonObject after = market.stats();
@@ -1004,13 +1007,12 @@ int main(int argc, char *argv[])
     driver.resetFigures();
     double contractsPerS = 0;
     {
-        CpuMeter cpu{market};
+        CpuMeter cpu{market, &maxStolen};
         driver.closedLoop(o.seconds * 500, 0, 1, 1);
         const double s = static_cast<double>(cpu.wall.elapsed()) / 1000.0;
         contractsPerS = static_cast<double>(driver.kind(OpBorrow).ok) / s;
         say("contracts (closed loop, borrow/end only): %.0f contracts/s durable, %.0f ends/s; %s\n", contractsPerS,
             static_cast<double>(driver.kind(OpEnd).ok) / s, qPrintable(cpu.report()));
-        maxStolen = qMax(maxStolen, cpu.stolenPercent());
         printKinds(driver, s);
     }
     driver.endAll();
@@ -1021,10 +1023,9 @@ int main(int argc, char *argv[])
     // ── handshakes ──
     double handshakesPerS = 0;
     {
-        CpuMeter cpu{market};
+        CpuMeter cpu{market, &maxStolen};
         handshakesPerS = handshakes(market, borrowers[0], qMin(10'000, qMax(2000, o.seconds * 250)), 32, &root);
         say("handshakes (TLS 1.3 + Hello, then close; 32 at a time): %.0f/s; %s\n", handshakesPerS, qPrintable(cpu.report()));
-        maxStolen = qMax(maxStolen, cpu.stolenPercent());
     }
 
     QJsonObject result{{QStringLiteral("requests_per_s"), qRound(mixRate)},
