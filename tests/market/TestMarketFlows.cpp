@@ -8,9 +8,11 @@
 #include "StoreWriter.h"
 
 #include <QCryptographicHash>
+#include <QScopeGuard>
 #include <QSqlQuery>
 #include <QTest>
 
+#include <cerrno>
 #include <map>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -82,6 +84,8 @@ private slots:
     void concurrentBorrowsShareCommits();
     void requestFailingHalfWayLeavesNothing_data() { dialects(); }
     void requestFailingHalfWayLeavesNothing();
+    void undurableCommitIsNotAcknowledged_data();
+    void undurableCommitIsNotAcknowledged();
     void lenderPushesAndVerifyKey_data() { dialects(); }
     void lenderPushesAndVerifyKey();
     void offlineLendersAreNotOffered_data() { dialects(); }
@@ -614,6 +618,61 @@ void TestMarketFlows::requestFailingHalfWayLeavesNothing()
     QCOMPARE(running->value(0).toInt(), 5);
     // The market's own view agrees: the poisoned offer is still offered.
     QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 1);
+}
+
+void TestMarketFlows::undurableCommitIsNotAcknowledged_data()
+{
+    // Only a SQLite file's commits are synced apart from them (StoreWriter::syncCommitted());
+    // PostgreSQL syncs at COMMIT.
+    QTest::addColumn<QString>("dialect");
+    QTest::newRow("sqlite") << QStringLiteral("sqlite");
+}
+
+void TestMarketFlows::undurableCommitIsNotAcknowledged()
+{
+    // The writer commits a batch and goes on; the WAL's fdatasync comes after, and nothing is
+    // acknowledged before it succeeded. When it fails (here injected: a test machine has no
+    // failing disk), the borrower is told, and the market's view follows its database.
+    QFETCH(QString, dialect);
+    START_MARKET();
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower);
+    QStringList offers;
+    for (int i = 0; i < 2; ++i) {
+        Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p%1").arg(i), conditions(1, 1024, 0, QStringLiteral("1")));
+        CHECK_OK(reg);
+        offers << reg->offerId;
+    }
+    StoreWriter::failSyncsForTest(EIO);
+    const auto healed = qScopeGuard([] { StoreWriter::failSyncsForTest(0); });
+    Result<ContractGranted> lost = borrower->call<ContractGranted>(Borrow{.offerId = offers[0]});
+    QVERIFY(!lost.ok());
+    QCOMPARE(lost.error().code, ErrorCode::StorageError);
+    QVERIFY2(lost.error().message.contains(QStringLiteral("durable")), qPrintable(lost.error().toString()));
+    StoreWriter::failSyncsForTest(0);
+
+    // The commit returned, so the contract is in the database; the index agrees, and the
+    // borrower finds it among its contracts and can end it.
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    Result<QSqlQuery> running = db->exec(QStringLiteral("SELECT id FROM contracts WHERE ended_at_ms IS NULL AND offer_id = ?"), {offers[0]});
+    CHECK_OK(running);
+    QVERIFY(running->next());
+    const QString contractId = running->value(0).toString();
+    QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 1);
+    Result<BillList> bills = borrower->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QCOMPARE(bills->bills.size(), 1);
+    QCOMPARE(bills->bills.first().contractId, contractId);
+    Result<ContractClosed> closed = borrower->call<ContractClosed>(EndContract{.contractId = contractId});
+    CHECK_OK(closed);
+    QVERIFY(verifyReceipt(closed->receipt, m_marketIdentity.nodeId()).ok());
+
+    // With the disk back, lends are acknowledged again.
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = offers[1]});
+    CHECK_OK(granted);
+    QVERIFY(verifyReceipt(granted->receipt, m_marketIdentity.nodeId()).ok());
 }
 
 void TestMarketFlows::lenderPushesAndVerifyKey()

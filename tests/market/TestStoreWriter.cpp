@@ -1,7 +1,8 @@
 // The market's writer thread on a real SQLite file: jobs run in order off the caller's
 // thread, the WAL is checkpointed beside the commits by a connection of its own (the
 // writer's own automatic checkpoint is only a backstop), and the database stays whole.
-// Also the time-ordered contract IDs the writer creates.
+// The writer's commits are made durable apart from them (syncCommitted()). Also the
+// time-ordered contract IDs the writer creates.
 
 #include "LendingKey.h"
 #include "MarketTestSupport.h"
@@ -13,7 +14,10 @@
 #include <QTest>
 #include <QThread>
 
+#include <QScopeGuard>
+
 #include <atomic>
+#include <cerrno>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -26,6 +30,7 @@ class TestStoreWriter : public QObject {
 private slots:
     void jobsRunInOrderOnTheWriterThread();
     void checkpointsBesideTheCommits();
+    void commitsAreSyncedApart();
     void helperThreadsYieldToTheServiceThread();
     void timeOrderedIds();
 };
@@ -114,6 +119,70 @@ void TestStoreWriter::checkpointsBesideTheCommits()
 
     // It stops with the writer, and the writer with it.
     writer->reset();
+}
+
+void TestStoreWriter::commitsAreSyncedApart()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("m.db"));
+    const QString url = QStringLiteral("sqlite:") + path;
+    Result<std::unique_ptr<StoreWriter>> writer = StoreWriter::start(url, nullptr);
+    QVERIFY2(writer.ok(), qPrintable(writer.ok() ? QString() : writer.error().toString()));
+    StoreWriter &w = **writer;
+    QVERIFY(w.defersSync());
+
+    // The writer's COMMIT does not wait for the disk (synchronous=NORMAL: 1); every other
+    // connection's still does (FULL: 2).
+    int writerSynchronous = -1;
+    bool committed = false;
+    w.submit([&](MarketStore &store) {
+        Result<QSqlQuery> q = store.database().exec(QStringLiteral("PRAGMA synchronous"));
+        if (q && q->next())
+            writerSynchronous = q->value(0).toInt();
+        WriteTransaction tx(store.database());
+        committed = tx.ok() && store.upsertLender(QStringLiteral("l1"), QStringLiteral("one"), QStringLiteral("127.0.0.1:1"), 1000)
+            && tx.commit();
+    });
+    w.waitIdle();
+    QCOMPARE(writerSynchronous, 1);
+    QVERIFY(committed);
+    Result<Database> other = Database::open(url);
+    QVERIFY(other.ok());
+    Result<QSqlQuery> q = other->exec(QStringLiteral("PRAGMA synchronous"));
+    QVERIFY(q.ok() && q->next());
+    QCOMPARE(q->value(0).toInt(), 2);
+
+    // The sync of what was committed, from any thread.
+    QCOMPARE(w.syncsRun(), 0);
+    Result<void> synced;
+    QThread *syncer = QThread::create([&] { synced = w.syncCommitted(); });
+    syncer->start();
+    QVERIFY(syncer->wait(10'000));
+    delete syncer;
+    QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().toString()));
+    QCOMPARE(w.syncsRun(), 1);
+
+    // A failing disk is a typed error naming the file, and nothing counted as synced.
+    StoreWriter::failSyncsForTest(EIO);
+    const auto healed = qScopeGuard([] { StoreWriter::failSyncsForTest(0); });
+    Result<void> failed = w.syncCommitted();
+    QVERIFY(!failed.ok());
+    QCOMPARE(failed.error().code, ErrorCode::StorageError);
+    QVERIFY2(failed.error().message.contains(path + QStringLiteral("-wal")), qPrintable(failed.error().toString()));
+    QCOMPARE(w.syncsRun(), 1);
+    StoreWriter::failSyncsForTest(0);
+    QVERIFY(w.syncCommitted().ok());
+    QCOMPARE(w.syncsRun(), 2);
+
+    // A private in-memory database has nothing to sync.
+    Result<std::unique_ptr<MarketStore>> memory = MarketStore::open(QStringLiteral("sqlite::memory:"));
+    QVERIFY(memory.ok());
+    Result<std::unique_ptr<StoreWriter>> inlineWriter = StoreWriter::start(QStringLiteral("sqlite::memory:"), memory->get());
+    QVERIFY(inlineWriter.ok());
+    QVERIFY(!(*inlineWriter)->defersSync());
+    QVERIFY((*inlineWriter)->syncCommitted().ok());
+    QCOMPARE((*inlineWriter)->syncsRun(), 0);
 }
 
 void TestStoreWriter::helperThreadsYieldToTheServiceThread()

@@ -1194,7 +1194,15 @@ void MarketService::submitPending()
             static thread_local bool lowered = false;
             if (!std::exchange(lowered, true))
                 setThisThreadsNice(signerNice);
-            signReceipts(*batch, identity);
+            // Durable before anything of it is acknowledged; the writer is already at the
+            // next batch.
+            if (Result<void> synced = m_writer->syncCommitted(); !synced) {
+                qCCritical(lcMarket) << "a committed batch of" << batch->registered.size() + batch->lent.size() + batch->ended.size()
+                                     << "requests is not durable:" << synced.error();
+                batch->undurable = synced.error();
+            } else {
+                signReceipts(*batch, identity);
+            }
             completeOnServiceThread([this, batch] { applyBatch(*batch); });
         });
     });
@@ -1232,6 +1240,16 @@ void MarketService::applyBatch(const BatchOutcome &outcome)
         const auto it = outcome.lenders.constFind(id);
         return it == outcome.lenders.cend() ? std::nullopt : std::optional<LenderRow>(*it);
     };
+    // A batch the disk did not take is in the database all the same (its commit returned),
+    // and may or may not survive a power cut: the index and the lenders follow the database,
+    // and what it did is not acknowledged. Its requesters get a storage error that says so.
+    const Error *undurable = outcome.undurable.isError() ? &outcome.undurable : nullptr;
+    const auto unacknowledged = [&] {
+        return Error(ErrorCode::StorageError,
+                     tr("the market wrote this request but could not make it durable (%1); it may be undone by a "
+                        "power cut. List your contracts to see where it stands.")
+                         .arg(outcome.undurable.message));
+    };
 
     for (qsizetype i = 0; i < batch.registrations.size(); ++i) {
         const PendingRegistration &r = batch.registrations[i];
@@ -1242,7 +1260,10 @@ void MarketService::applyBatch(const BatchOutcome &outcome)
             if (std::optional<LenderRow> lender = lenderRow(r.lenderId))
                 m_index.upsertLender(*lender, m_lenders.value(r.lenderId).online);
             m_index.upsertPartition(*row);
-            r.ctx.reply(PartitionRegistered{.partitionId = row->partitionId, .offerId = row->offerId});
+            if (undurable)
+                r.ctx.fail(unacknowledged());
+            else
+                r.ctx.reply(PartitionRegistered{.partitionId = row->partitionId, .offerId = row->offerId});
         }
         recordTiming(static_cast<quint32>(MessageType::RegisterPartition), r.receivedNs);
     }
@@ -1251,7 +1272,7 @@ void MarketService::applyBatch(const BatchOutcome &outcome)
     for (qsizetype i = 0; i < batch.borrows.size(); ++i) {
         const BorrowOutcome &o = outcome.lent[i];
         if (o.lent)
-            afterLent(*o.lent, o.key, o.receipt, batch.borrows[i].ctx);
+            afterLent(*o.lent, o.key, o.receipt, batch.borrows[i].ctx, undurable ? std::optional<Error>(unacknowledged()) : std::nullopt);
         else
             batch.borrows[i].ctx.fail(o.error);
         recordTiming(static_cast<quint32>(MessageType::Borrow), batch.borrows[i].receivedNs);
@@ -1264,7 +1285,10 @@ void MarketService::applyBatch(const BatchOutcome &outcome)
         } else {
             const ContractRow &ended = *o.ended;
             afterEnded(ended, lenderRow(ended.lenderId));
-            ctx.reply(ContractClosed{.contractId = ended.id,
+            if (undurable)
+                ctx.fail(unacknowledged());
+            else
+                ctx.reply(ContractClosed{.contractId = ended.id,
                                      .durationMs = ended.bill.durationMs,
                                      .charge = ended.bill.charge,
                                      .receipt = o.receipt});
@@ -1277,7 +1301,7 @@ void MarketService::applyBatch(const BatchOutcome &outcome)
 }
 
 void MarketService::afterLent(const LendResult &r, const QByteArray &key, const std::optional<Receipt> &receipt,
-                              const Ctx &ctx)
+                              const Ctx &ctx, const std::optional<Error> &replyError)
 {
     m_index.setLent(r.contract.offerId, true);
     notifyStarted(r.contract);
@@ -1297,7 +1321,10 @@ void MarketService::afterLent(const LendResult &r, const QByteArray &key, const 
     granted.key = key;
     if (receipt)
         granted.receipt = *receipt;
-    ctx.reply(granted);
+    if (replyError)
+        ctx.fail(*replyError);
+    else
+        ctx.reply(granted);
 }
 
 void MarketService::afterEnded(const ContractRow &ended, std::optional<LenderRow> lender)

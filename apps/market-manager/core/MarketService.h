@@ -161,6 +161,7 @@ private:
         QList<EndOutcome> ended;
         QList<PartitionRow> refreshed;      // offers the index thought free
         QHash<QString, LenderRow> lenders;  // lender rows the batch changed
+        Error undurable; // committed, but the disk did not take it (StoreWriter::syncCommitted())
     };
 
     template <typename Req, typename Reply>
@@ -177,8 +178,9 @@ private:
     void processCompletions();
     void applyBatch(const BatchOutcome &outcome);
     static void signReceipts(BatchOutcome &batch, const Identity &identity);
+    // The index and the lender follow a lend; the borrower gets the grant, or `replyError`.
     void afterLent(const LendResult &lent, const QByteArray &key, const std::optional<protocol::Receipt> &receipt,
-                   const Ctx &ctx);
+                   const Ctx &ctx, const std::optional<Error> &replyError = std::nullopt);
     void afterEnded(const ContractRow &ended, std::optional<LenderRow> lender = std::nullopt);
     void registerHandlers();
     Result<void> admit(const QString &peerId, const QString &role) const;

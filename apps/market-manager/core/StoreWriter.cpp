@@ -6,13 +6,22 @@
 #include <QMutexLocker>
 #include <QSqlQuery>
 
+#include <QFileInfo>
+
+#include <atomic>
 #include <cerrno>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcStoreWriter, "lendable.market.writer")
 
 namespace lendable::market {
+
+namespace {
+std::atomic<int> g_syncFaultForTest{0};
+} // namespace
 
 int thisThreadsNice()
 {
@@ -53,6 +62,8 @@ Result<std::unique_ptr<StoreWriter>> StoreWriter::start(const QString &url, Mark
         return writer;
     }
     StoreWriter *w = writer.get();
+    if (Result<DatabaseUrl> parsed = DatabaseUrl::parse(url); parsed && parsed->dialect == SqlDialect::Sqlite)
+        writer->m_walPath = parsed->path + QStringLiteral("-wal");
     // The writer's rows carry the service's tag, so that its sync skips them too.
     const qint64 tag = inlineStore ? inlineStore->revisionTag() : 0;
     writer->m_thread.reset(QThread::create([w, url, tag] { w->run(url, tag); }));
@@ -89,6 +100,10 @@ void StoreWriter::run(const QString &url, qint64 revisionTag)
             return;
     }
     if (store->database().dialect() == SqlDialect::Sqlite) {
+        // The commits' fsync is syncCommitted()'s, off this thread (see the header). If the
+        // pragma fails, the commits stay synchronous=FULL, which is durable too.
+        if (auto q = store->database().exec(QStringLiteral("PRAGMA synchronous = NORMAL")); !q)
+            qCWarning(lcStoreWriter) << "the writer's commits keep waiting for the disk:" << q.error();
         if (auto q = store->database().exec(QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(kBackstopCheckpointPages));
             !q) {
             qCWarning(lcStoreWriter) << "could not move the writer's checkpoints to their own thread:" << q.error();
@@ -187,16 +202,77 @@ qint64 StoreWriter::checkpointsRun() const
     return m_checkpoints;
 }
 
+Result<void> StoreWriter::syncCommitted()
+{
+    if (m_walPath.isEmpty())
+        return {};
+    QMutexLocker lock(&m_syncMutex);
+    const auto failed = [this](int error) {
+        return Error(ErrorCode::StorageError,
+                     QStringLiteral("the database's write-ahead log %1 could not be synced to the disk: %2")
+                         .arg(m_walPath, qt_error_string(error)));
+    };
+    if (const int fault = g_syncFaultForTest.load())
+        return failed(fault);
+    const QByteArray path = QFile::encodeName(m_walPath);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (m_walFd < 0) {
+            // The WAL exists once the writer committed; it stays (SQLite deletes it only
+            // when its last connection closes, and the writer's is open).
+            m_walFd = ::open(path.constData(), O_RDONLY | O_CLOEXEC);
+            if (m_walFd < 0)
+                return failed(errno);
+            // Its directory entry too, once: SQLite syncs it when it creates the WAL with
+            // synchronous=FULL only.
+            const QByteArray dir = QFile::encodeName(QFileInfo(m_walPath).absolutePath());
+            if (const int dirFd = ::open(dir.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dirFd >= 0) {
+                const int synced = ::fsync(dirFd);
+                const int error = errno;
+                ::close(dirFd);
+                if (synced != 0)
+                    return failed(error);
+            }
+        }
+        if (::fdatasync(m_walFd) != 0)
+            return failed(errno);
+        // The file it synced is still the WAL (it is never replaced while the writer is
+        // open, but a sync of a stale file would be silent).
+        struct stat opened {};
+        struct stat named {};
+        if (::fstat(m_walFd, &opened) == 0 && ::stat(path.constData(), &named) == 0 && opened.st_ino == named.st_ino
+            && opened.st_dev == named.st_dev) {
+            ++m_syncs;
+            return {};
+        }
+        ::close(m_walFd);
+        m_walFd = -1;
+    }
+    return failed(ESTALE);
+}
+
+qint64 StoreWriter::syncsRun() const
+{
+    QMutexLocker lock(&m_syncMutex);
+    return m_syncs;
+}
+
+void StoreWriter::failSyncsForTest(int errnoValue)
+{
+    g_syncFaultForTest.store(errnoValue);
+}
+
 StoreWriter::~StoreWriter()
 {
-    if (!m_thread)
-        return;
-    {
-        QMutexLocker lock(&m_mutex);
-        m_stop = true;
-        m_wake.wakeAll();
+    if (m_thread) {
+        {
+            QMutexLocker lock(&m_mutex);
+            m_stop = true;
+            m_wake.wakeAll();
+        }
+        m_thread->wait();
     }
-    m_thread->wait();
+    if (m_walFd >= 0)
+        ::close(m_walFd);
 }
 
 void StoreWriter::submit(Job job)

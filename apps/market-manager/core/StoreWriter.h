@@ -13,6 +13,18 @@
 // automatic checkpoint stays, at a larger size, only as a backstop: a PASSIVE checkpoint
 // never waits for the writer, and the WAL starts over only once it is wholly copied.
 //
+// On a SQLite file the writer's commits do not wait for the disk either: its connection runs
+// with synchronous=NORMAL, so COMMIT writes the transaction's WAL frames and returns, and
+// syncCommitted() then fdatasyncs the WAL on another thread (MarketService's signer) while
+// the writer already runs the next batch's statements. Whoever acknowledges a commit calls
+// syncCommitted() first. That is synchronous=FULL's guarantee, one fsync of the WAL after
+// the commit's frames are written, without holding the write lock through it: frames
+// written by a later transaction during the fsync are either synced too or, torn by a
+// power cut, fail their checksums and end SQLite's recovery after the last whole commit
+// (https://www.sqlite.org/wal.html). The commit's wait for the disk was a third of the
+// writer's time per batch (docs/performance.md). What changes: other connections may read
+// a batch a few milliseconds before it is durable; nothing is acknowledged before.
+//
 // A job is a function of the writer's MarketStore. It runs on the writer thread and must
 // touch nothing of the caller's but what it captured by value; it hands its outcome back
 // by posting to the caller's thread (MarketService does that with a completion queue).
@@ -71,6 +83,19 @@ public:
     /// Checkpoints the checkpointer thread has run (for tests and the log).
     qint64 checkpointsRun() const;
 
+    /// Makes every transaction the writer committed so far durable: on a SQLite file,
+    /// fdatasync of the WAL (the writer's commits do not sync, see above); nothing
+    /// elsewhere (PostgreSQL syncs at COMMIT, a private in-memory database cannot). Any
+    /// thread; call it after the job committed and before acknowledging what it did.
+    Result<void> syncCommitted();
+    /// Whether the writer's commits need syncCommitted() to be durable.
+    bool defersSync() const { return !m_walPath.isEmpty(); }
+    /// Successful syncCommitted() calls that synced something (for tests and the stats).
+    qint64 syncsRun() const;
+    /// Makes every later syncCommitted() fail as if fdatasync had set `errnoValue` (0: stop).
+    /// For tests of a failing disk, which a test machine cannot make for real.
+    static void failSyncsForTest(int errnoValue);
+
 private:
     StoreWriter() = default;
     void run(const QString &url, qint64 revisionTag);
@@ -90,6 +115,11 @@ private:
     qint64 m_jobsRun = 0;
     qint64 m_checkpoints = 0;
     Error m_openError;
+
+    QString m_walPath;         // the SQLite WAL file syncCommitted() syncs; empty: nothing to do
+    mutable QMutex m_syncMutex; // one sync at a time; guards the two below
+    int m_walFd = -1;
+    qint64 m_syncs = 0;
 };
 
 } // namespace lendable::market
