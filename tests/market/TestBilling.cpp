@@ -7,7 +7,9 @@
 #include <QCryptographicHash>
 #include <QTest>
 
+#include <algorithm>
 #include <functional>
+#include <limits>
 
 using namespace lendable;
 using namespace lendable::market;
@@ -23,6 +25,7 @@ private slots:
     void tamperedReceiptFails();
     void foreignMarketRefused();
     void canonicalBytesIgnoreFieldOrder();
+    void canonicalBytesAreDeterministicCbor();
     void batchReceiptsVerify();
     void batchMatchesRfc9162Tree();
     void tamperedBatchFails_data();
@@ -146,6 +149,49 @@ void TestBilling::canonicalBytesIgnoreFieldOrder()
     QVERIFY(decoded.ok());
     QCOMPARE(canonicalReceiptBytes(*decoded), canonicalReceiptBytes(r));
     QVERIFY(verifyReceipt(*decoded).ok());
+}
+
+// RFC 8949 §4.2.1 deterministic encoding, built the plain way: the receipt as a CBOR map,
+// without the signature and the batch proof, its entries sorted by their encoded keys.
+// Receipts signed before canonicalReceiptBytes() was streamed must still verify.
+static QByteArray referenceCanonicalBytes(const protocol::Receipt &receipt)
+{
+    QCborMap encoded = protocol::encodeSchema(receipt);
+    encoded.remove(QStringLiteral("signature"));
+    encoded.remove(QStringLiteral("batch"));
+    QList<std::pair<QByteArray, QCborValue>> entries;
+    for (auto it = encoded.constBegin(); it != encoded.constEnd(); ++it)
+        entries.append({it.key().toCbor(), it.key()});
+    std::sort(entries.begin(), entries.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    QCborMap canonical;
+    for (const auto &e : entries)
+        canonical.insert(e.second, encoded.value(e.second));
+    return QCborValue(canonical).toCbor();
+}
+
+void TestBilling::canonicalBytesAreDeterministicCbor()
+{
+    protocol::Receipt r = sampleReceipt();
+    QCOMPARE(canonicalReceiptBytes(r), referenceCanonicalBytes(r));
+    // Shortest integer heads at every width, negative numbers, empty and non-ASCII text,
+    // long byte strings, and the two fields the signature does not cover set.
+    const QList<qint64> numbers{0, 1, 23, 24, 255, 256, 65535, 65536, 4294967295LL, 4294967296LL,
+                                std::numeric_limits<qint64>::max(), -1, -24, -25, -257, std::numeric_limits<qint64>::min()};
+    for (qsizetype i = 0; i < numbers.size(); ++i) {
+        r.startedAtMs = numbers[i];
+        r.endedAtMs = numbers[numbers.size() - 1 - i];
+        r.charge = Money::fromMicros(numbers[(i + 3) % numbers.size()]);
+        r.ratePerHour = Money::fromMicros(numbers[(i + 7) % numbers.size()]);
+        r.partitionId = i % 2 ? QString() : QStringLiteral("partition-ü-東京-%1").arg(i);
+        r.borrowerId = QString(QLatin1Char('b')).repeated(static_cast<int>(numbers[i] % 300 + 300) % 300);
+        r.marketCertificate = QByteArray(static_cast<int>(i * 37), 'c');
+        r.signature = i % 3 ? QByteArray(72, 's') : QByteArray();
+        if (i % 2)
+            r.batch = protocol::ReceiptBatch{.size = 5, .index = 2, .path = {QByteArray(32, 'p')}};
+        else
+            r.batch.reset();
+        QCOMPARE(canonicalReceiptBytes(r), referenceCanonicalBytes(r));
+    }
 }
 
 QList<protocol::Receipt> TestBilling::signedBatch(int size) const
