@@ -17,6 +17,10 @@
 namespace lendable::market {
 
 Q_LOGGING_CATEGORY(lcMarket, "lendable.market")
+// One line per group commit: its size and how long each stage took (the writer's
+// statements and commit, the sync, the signing, the wait for the service thread, the
+// replies). QT_LOGGING_RULES="lendable.market.batch.debug=true" turns it on.
+Q_LOGGING_CATEGORY(lcMarketBatch, "lendable.market.batch", QtWarningMsg)
 
 using namespace protocol;
 
@@ -954,7 +958,7 @@ bool isRefusal(const Error &e)
 }
 
 ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrows, const QList<EndJob> &ends, qint64 t,
-                              int feeBasisPoints)
+                              int feeBasisPoints, const std::function<void()> &beforeCommit = {})
 {
     ContractOutcomes out;
     Error batchError;
@@ -1008,6 +1012,8 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
             // Nothing is acknowledged before this commit returns (S48, S61). A batch with a
             // request that failed half-way is not committed: `tx` rolls it back.
             if (!requestFailed) {
+                if (beforeCommit)
+                    beforeCommit();
                 if (auto committed = tx.commit(); !committed)
                     batchError = committed.error();
             }
@@ -1152,12 +1158,17 @@ void MarketService::submitPending()
     // Before submit(): an inline writer (a private in-memory database) runs the job at once.
     m_inFlight.push_back(InFlightBatch{std::move(regs), std::move(borrows), std::move(ends)});
     m_writerBusy = true;
-    m_writer->submit([this, regJobs, borrowJobs, endJobs, contractNow, realNow, fee, identity](MarketStore &store) {
+    const qint64 submittedNs = m_steady.nsecsElapsed();
+    m_writer->submit([this, regJobs, borrowJobs, endJobs, contractNow, realNow, fee, identity, submittedNs](MarketStore &store) {
         auto batch = std::make_shared<BatchOutcome>();
+        batch->at.submitted = submittedNs;
+        batch->at.started = m_steady.nsecsElapsed(); // QElapsedTimer's reads are const: any thread
         if (!regJobs.isEmpty())
             batch->registered = runRegistrations(store, regJobs, realNow);
         if (!borrowJobs.isEmpty() || !endJobs.isEmpty()) {
-            ContractOutcomes outcomes = runContracts(store, borrowJobs, endJobs, contractNow, fee);
+            ContractOutcomes outcomes = runContracts(store, borrowJobs, endJobs, contractNow, fee,
+                                                     [this, &batch] { batch->at.statements = m_steady.nsecsElapsed(); });
+            batch->at.committed = m_steady.nsecsElapsed();
             for (LendOutcome &o : outcomes.lends)
                 batch->lent.append(BorrowOutcome{std::move(o.lent), std::move(o.key), std::move(o.error), {}});
             for (Result<ContractRow> &e : outcomes.ends)
@@ -1184,6 +1195,7 @@ void MarketService::submitPending()
             if (row && row->has_value())
                 batch->lenders.insert(id, **row);
         }
+        batch->at.writerDone = m_steady.nsecsElapsed();
         // Committed: the writer may take the next batch while this one's receipts are
         // signed (CPU work, on the signer's thread; its one thread keeps the batches' order).
         completeOnServiceThread([this] { writerFree(); });
@@ -1201,7 +1213,9 @@ void MarketService::submitPending()
                                      << "requests is not durable:" << synced.error();
                 batch->undurable = synced.error();
             } else {
+                batch->at.synced = m_steady.nsecsElapsed();
                 signReceipts(*batch, identity);
+                batch->at.signedAt = m_steady.nsecsElapsed();
             }
             completeOnServiceThread([this, batch] { applyBatch(*batch); });
         });
@@ -1233,6 +1247,7 @@ void MarketService::processCompletions()
 
 void MarketService::applyBatch(const BatchOutcome &outcome)
 {
+    const qint64 applyStartNs = m_steady.nsecsElapsed();
     // The writer commits batches in the order they were submitted.
     const InFlightBatch batch = std::move(m_inFlight.front());
     m_inFlight.pop_front();
@@ -1295,9 +1310,31 @@ void MarketService::applyBatch(const BatchOutcome &outcome)
         }
         recordTiming(static_cast<quint32>(MessageType::EndContract), batch.ends[i].receivedNs);
     }
+    logBatch(outcome, applyStartNs);
     // What arrived during this commit is the next batch.
     if (maySubmit())
         submitPending();
+}
+
+void MarketService::logBatch(const BatchOutcome &outcome, qint64 applyStartNs) const
+{
+    if (!lcMarketBatch().isDebugEnabled())
+        return;
+    const BatchOutcome::Stages &at = outcome.at;
+    const auto ms = [](qint64 from, qint64 to) {
+        return from > 0 && to > 0 ? QString::number(static_cast<double>(to - from) / 1e6, 'f', 2) : QStringLiteral("-");
+    };
+    const qint64 beforeService = at.signedAt > 0 ? at.signedAt : at.writerDone;
+    qCDebug(lcMarketBatch).noquote() << QStringLiteral(
+        "batch of %1 registrations, %2 borrows, %3 ends: queued %4 ms, statements %5 ms, commit %6 ms, after the commit %7 ms, "
+        "sync %8 ms, signing %9 ms, to the service thread %10 ms, replies %11 ms")
+                                            .arg(outcome.registered.size())
+                                            .arg(outcome.lent.size())
+                                            .arg(outcome.ended.size())
+                                            .arg(ms(at.submitted, at.started), ms(at.started, at.statements),
+                                                 ms(at.statements, at.committed), ms(at.committed > 0 ? at.committed : at.started, at.writerDone),
+                                                 ms(at.writerDone, at.synced), ms(at.synced, at.signedAt), ms(beforeService, applyStartNs),
+                                                 ms(applyStartNs, m_steady.nsecsElapsed()));
 }
 
 void MarketService::afterLent(const LendResult &r, const QByteArray &key, const std::optional<Receipt> &receipt,

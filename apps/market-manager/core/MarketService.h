@@ -162,6 +162,11 @@ private:
         QList<PartitionRow> refreshed;      // offers the index thought free
         QHash<QString, LenderRow> lenders;  // lender rows the batch changed
         Error undurable; // committed, but the disk did not take it (StoreWriter::syncCommitted())
+        // When each stage of the batch ended, in ns of m_steady (0: it did not run); logged
+        // under lendable.market.batch.
+        struct Stages {
+            qint64 submitted = 0, started = 0, statements = 0, committed = 0, writerDone = 0, synced = 0, signedAt = 0;
+        } at;
     };
 
     template <typename Req, typename Reply>
@@ -177,6 +182,7 @@ private:
     void completeOnServiceThread(std::function<void()> completion);
     void processCompletions();
     void applyBatch(const BatchOutcome &outcome);
+    void logBatch(const BatchOutcome &outcome, qint64 applyStartNs) const;
     static void signReceipts(BatchOutcome &batch, const Identity &identity);
     // The index and the lender follow a lend; the borrower gets the grant, or `replyError`.
     void afterLent(const LendResult &lent, const QByteArray &key, const std::optional<protocol::Receipt> &receipt,
