@@ -479,6 +479,10 @@
         <source>no offer matches: %1</source>
         <translation>kein Angebot passt: %1</translation>
     </message>
+    <message>
+        <source>the market wrote this request but could not make it durable (%1); it may be undone by a power cut. List your contracts to see where it stands.</source>
+        <translation>der Markt hat diese Anfrage geschrieben, konnte sie aber nicht dauerhaft sichern (%1); ein Stromausfall kann sie rückgängig machen. Listen Sie Ihre Verträge auf, um ihren Stand zu sehen.</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

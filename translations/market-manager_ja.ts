@@ -479,6 +479,10 @@
         <source>no offer matches: %1</source>
         <translation>一致するオファーはありません: %1</translation>
     </message>
+    <message>
+        <source>the market wrote this request but could not make it durable (%1); it may be undone by a power cut. List your contracts to see where it stands.</source>
+        <translation>マーケットはこの要求を書き込みましたが、永続化できませんでした (%1)。停電で取り消される可能性があります。契約の一覧で状態を確認してください。</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

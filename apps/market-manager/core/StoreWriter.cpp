@@ -62,8 +62,6 @@ Result<std::unique_ptr<StoreWriter>> StoreWriter::start(const QString &url, Mark
         return writer;
     }
     StoreWriter *w = writer.get();
-    if (Result<DatabaseUrl> parsed = DatabaseUrl::parse(url); parsed && parsed->dialect == SqlDialect::Sqlite)
-        writer->m_walPath = parsed->path + QStringLiteral("-wal");
     // The writer's rows carry the service's tag, so that its sync skips them too.
     const qint64 tag = inlineStore ? inlineStore->revisionTag() : 0;
     writer->m_thread.reset(QThread::create([w, url, tag] { w->run(url, tag); }));
@@ -85,25 +83,20 @@ Result<std::unique_ptr<StoreWriter>> StoreWriter::start(const QString &url, Mark
 void StoreWriter::run(const QString &url, qint64 revisionTag)
 {
     Result<std::unique_ptr<MarketStore>> opened = MarketStore::open(url);
-    std::unique_ptr<MarketStore> store;
-    {
+    if (!opened) {
         QMutexLocker lock(&m_mutex);
         m_opened = true;
-        if (!opened)
-            m_openError = opened.error();
-        else
-            store = std::move(opened).value();
-        if (store)
-            store->setRevisionTag(revisionTag);
+        m_openError = opened.error();
         m_idle.wakeAll();
-        if (!store)
-            return;
+        return;
     }
+    std::unique_ptr<MarketStore> store = std::move(opened).value();
+    store->setRevisionTag(revisionTag);
     if (store->database().dialect() == SqlDialect::Sqlite) {
-        // The commits' fsync is syncCommitted()'s, off this thread (see the header). If the
-        // pragma fails, the commits stay synchronous=FULL, which is durable too.
-        if (auto q = store->database().exec(QStringLiteral("PRAGMA synchronous = NORMAL")); !q)
-            qCWarning(lcStoreWriter) << "the writer's commits keep waiting for the disk:" << q.error();
+        // The commits' fsync is syncCommitted()'s, off this thread (see the header). If that
+        // cannot be set up, the commits stay synchronous=FULL, which is durable too.
+        if (Result<void> deferred = deferCommitSyncs(store->database()); !deferred)
+            qCWarning(lcStoreWriter) << "the writer's commits keep waiting for the disk:" << deferred.error();
         if (auto q = store->database().exec(QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(kBackstopCheckpointPages));
             !q) {
             qCWarning(lcStoreWriter) << "could not move the writer's checkpoints to their own thread:" << q.error();
@@ -112,6 +105,12 @@ void StoreWriter::run(const QString &url, qint64 revisionTag)
             m_checkpointer->setObjectName(QStringLiteral("market-checkpointer"));
             m_checkpointer->start(QThread::LowPriority);
         }
+    }
+    {
+        // start() returns now, with the connection set up: defersSync() answers from here.
+        QMutexLocker lock(&m_mutex);
+        m_opened = true;
+        m_idle.wakeAll();
     }
     // After the checkpointer started: a thread inherits its starter's nice value.
     lowerThisThreadsPriority(kWriterNiceness);
@@ -202,52 +201,88 @@ qint64 StoreWriter::checkpointsRun() const
     return m_checkpoints;
 }
 
+Result<void> StoreWriter::deferCommitSyncs(Database &db)
+{
+    // The WAL SQLite uses is beside the database file SQLite opened, which is not the URL's
+    // path if that is a symbolic link: ask SQLite.
+    Result<QSqlQuery> list = db.exec(QStringLiteral("PRAGMA database_list"));
+    if (!list)
+        return list.error();
+    QString file;
+    while (list->next()) {
+        if (list->value(1).toString() == QLatin1String("main"))
+            file = list->value(2).toString();
+    }
+    if (file.isEmpty())
+        return {}; // no file: nothing to sync, and the commits keep their own setting
+    const QString walPath = file + QStringLiteral("-wal");
+    const auto failed = [&walPath](const QString &what, int error) {
+        return Error(ErrorCode::StorageError, QStringLiteral("%1 %2: %3").arg(what, walPath, qt_error_string(error)));
+    };
+    // Opened now, before any commit of the writer's: an fd opened after a writeback error
+    // would not see it.
+    const int fd = ::open(QFile::encodeName(walPath).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return failed(QStringLiteral("cannot open the write-ahead log"), errno);
+    // Its directory entry too: SQLite syncs it after creating the WAL only with
+    // synchronous=FULL.
+    const QByteArray dir = QFile::encodeName(QFileInfo(walPath).absolutePath());
+    const int dirFd = ::open(dir.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int dirSynced = dirFd < 0 ? -1 : ::fsync(dirFd);
+    const int dirError = errno;
+    if (dirFd >= 0)
+        ::close(dirFd);
+    if (dirSynced != 0) {
+        ::close(fd);
+        return failed(QStringLiteral("cannot sync the directory of the write-ahead log"), dirError);
+    }
+    if (Result<QSqlQuery> q = db.exec(QStringLiteral("PRAGMA synchronous = NORMAL")); !q) {
+        ::close(fd);
+        return q.error();
+    }
+    QMutexLocker lock(&m_syncMutex);
+    m_walPath = walPath;
+    m_walFd = fd;
+    return {};
+}
+
+bool StoreWriter::defersSync() const
+{
+    QMutexLocker lock(&m_syncMutex);
+    return m_walFd >= 0;
+}
+
 Result<void> StoreWriter::syncCommitted()
 {
-    if (m_walPath.isEmpty())
-        return {};
     QMutexLocker lock(&m_syncMutex);
-    const auto failed = [this](int error) {
-        return Error(ErrorCode::StorageError,
-                     QStringLiteral("the database's write-ahead log %1 could not be synced to the disk: %2")
-                         .arg(m_walPath, qt_error_string(error)));
+    if (m_walFd < 0)
+        return {};
+    if (m_syncFailure.isError())
+        return m_syncFailure;
+    const auto fail = [this](int error) {
+        // For good: Linux reports a writeback error to an fd once and may mark the lost
+        // pages clean, so a later fdatasync() can succeed over frames that never reached
+        // the disk, and SQLite's recovery after a power cut would stop at them, taking every
+        // later commit with them. PostgreSQL stops for the same reason.
+        m_syncFailure = Error(ErrorCode::StorageError,
+                              QStringLiteral("the database's write-ahead log %1 could not be synced to the disk (%2); "
+                                             "the market acknowledges no more writes until it is restarted")
+                                  .arg(m_walPath, qt_error_string(error)));
+        return m_syncFailure;
     };
     if (const int fault = g_syncFaultForTest.load())
-        return failed(fault);
-    const QByteArray path = QFile::encodeName(m_walPath);
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        if (m_walFd < 0) {
-            // The WAL exists once the writer committed; it stays (SQLite deletes it only
-            // when its last connection closes, and the writer's is open).
-            m_walFd = ::open(path.constData(), O_RDONLY | O_CLOEXEC);
-            if (m_walFd < 0)
-                return failed(errno);
-            // Its directory entry too, once: SQLite syncs it when it creates the WAL with
-            // synchronous=FULL only.
-            const QByteArray dir = QFile::encodeName(QFileInfo(m_walPath).absolutePath());
-            if (const int dirFd = ::open(dir.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dirFd >= 0) {
-                const int synced = ::fsync(dirFd);
-                const int error = errno;
-                ::close(dirFd);
-                if (synced != 0)
-                    return failed(error);
-            }
-        }
-        if (::fdatasync(m_walFd) != 0)
-            return failed(errno);
-        // The file it synced is still the WAL (it is never replaced while the writer is
-        // open, but a sync of a stale file would be silent).
-        struct stat opened {};
-        struct stat named {};
-        if (::fstat(m_walFd, &opened) == 0 && ::stat(path.constData(), &named) == 0 && opened.st_ino == named.st_ino
-            && opened.st_dev == named.st_dev) {
-            ++m_syncs;
-            return {};
-        }
-        ::close(m_walFd);
-        m_walFd = -1;
-    }
-    return failed(ESTALE);
+        return fail(fault);
+    if (::fdatasync(m_walFd) != 0)
+        return fail(errno);
+    // The file synced is still the WAL: SQLite never replaces it while the writer's
+    // connection is open, but a sync of a stale file would be silent.
+    struct stat opened {};
+    struct stat named {};
+    if (::fstat(m_walFd, &opened) != 0 || ::stat(QFile::encodeName(m_walPath).constData(), &named) != 0
+        || opened.st_ino != named.st_ino || opened.st_dev != named.st_dev)
+        return fail(ESTALE);
+    ++m_syncs;
+    return {};
 }
 
 qint64 StoreWriter::syncsRun() const

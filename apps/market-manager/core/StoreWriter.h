@@ -23,7 +23,8 @@
 // power cut, fail their checksums and end SQLite's recovery after the last whole commit
 // (https://www.sqlite.org/wal.html). The commit's wait for the disk was a third of the
 // writer's time per batch (docs/performance.md). What changes: other connections may read
-// a batch a few milliseconds before it is durable; nothing is acknowledged before.
+// a batch a few milliseconds before it is durable; nothing is acknowledged before. A sync
+// that fails once fails for good (see syncCommitted()).
 //
 // A job is a function of the writer's MarketStore. It runs on the writer thread and must
 // touch nothing of the caller's but what it captured by value; it hands its outcome back
@@ -86,10 +87,13 @@ public:
     /// Makes every transaction the writer committed so far durable: on a SQLite file,
     /// fdatasync of the WAL (the writer's commits do not sync, see above); nothing
     /// elsewhere (PostgreSQL syncs at COMMIT, a private in-memory database cannot). Any
-    /// thread; call it after the job committed and before acknowledging what it did.
+    /// thread; call it after the job committed and before acknowledging what it did. Once
+    /// a sync failed, it fails for good (the frames it did not write may be lost behind
+    /// later ones that do sync): nothing more is acknowledged until a restart.
     Result<void> syncCommitted();
-    /// Whether the writer's commits need syncCommitted() to be durable.
-    bool defersSync() const { return !m_walPath.isEmpty(); }
+    /// Whether the writer's commits need syncCommitted() to be durable. After the first
+    /// failed sync every later one fails too: see syncCommitted().
+    bool defersSync() const;
     /// Successful syncCommitted() calls that synced something (for tests and the stats).
     qint64 syncsRun() const;
     /// Makes every later syncCommitted() fail as if fdatasync had set `errnoValue` (0: stop).
@@ -116,10 +120,13 @@ private:
     qint64 m_checkpoints = 0;
     Error m_openError;
 
-    QString m_walPath;         // the SQLite WAL file syncCommitted() syncs; empty: nothing to do
-    mutable QMutex m_syncMutex; // one sync at a time; guards the two below
-    int m_walFd = -1;
+    Result<void> deferCommitSyncs(Database &db); // on the writer thread, before its first job
+
+    mutable QMutex m_syncMutex; // one sync at a time; guards the four below
+    QString m_walPath;          // the SQLite WAL file syncCommitted() syncs
+    int m_walFd = -1;           // -1: the writer's commits sync themselves (or cannot)
     qint64 m_syncs = 0;
+    Error m_syncFailure;        // the first failed sync, returned by every later one
 };
 
 } // namespace lendable::market
