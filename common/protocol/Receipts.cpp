@@ -15,20 +15,25 @@ namespace lendable::protocol {
 
 namespace {
 
-// The fields a receipt's signature covers (all but `signature` and `batch`), in the order
-// of their encoded CBOR keys, which is the canonical order (RFC 8949 §4.2.1). Worked out
-// once from the schema, so a field added to Receipt is covered without a change here.
+// The fields a receipt's signature covers (all of the schema's but `signature` and
+// `batch`, optional ones too), in the order of their encoded CBOR keys, which is the
+// canonical order (RFC 8949 §4.2.1). Worked out once from the schema, so a field added to
+// Receipt is covered without a change here.
 const std::vector<QByteArray> &canonicalReceiptFieldOrder()
 {
     static const std::vector<QByteArray> order = [] {
-        Receipt everything;
-        everything.batch.emplace(); // an optional is visited only when present
         std::vector<std::pair<QByteArray, QByteArray>> keys; // (encoded key, name)
-        forEachPresentField(everything, [&](const char *name, const auto &) {
-            const QByteArray n(name);
-            if (n != "signature" && n != "batch")
-                keys.emplace_back(QCborValue(QString::fromLatin1(n)).toCbor(), n);
-        });
+        std::apply(
+            [&keys](const auto &...f) {
+                (
+                    [&] {
+                        const QByteArray n(f.name);
+                        if (n != "signature" && n != "batch")
+                            keys.emplace_back(QCborValue(QString::fromLatin1(n)).toCbor(), n);
+                    }(),
+                    ...);
+            },
+            Receipt::fields());
         std::sort(keys.begin(), keys.end());
         std::vector<QByteArray> names;
         for (const auto &k : keys)
@@ -47,10 +52,15 @@ QByteArray canonicalReceiptBytes(const Receipt &receipt)
     // the signer thread's time (docs/performance.md); TestBilling checks that the bytes
     // are the same.
     const std::vector<QByteArray> &order = canonicalReceiptFieldOrder();
+    // An optional field that is absent is left out, as encodeSchema() leaves it out.
+    quint64 present = 0;
+    forEachPresentField(receipt, [&](const char *name, const auto &) {
+        present += std::find(order.cbegin(), order.cend(), QByteArrayView(name)) != order.cend() ? 1 : 0;
+    });
     QByteArray bytes;
     bytes.reserve(1024 + receipt.marketCertificate.size());
     QCborStreamWriter w(&bytes);
-    w.startMap(static_cast<quint64>(order.size()));
+    w.startMap(present);
     for (const QByteArray &wanted : order) {
         forEachPresentField(receipt, [&](const char *name, const auto &member) {
             if (wanted == name) {
