@@ -115,6 +115,8 @@ private:
     // Starts a market on a fresh database of the row's dialect; nullptr (and a failed test) if not.
     MarketService *startMarket(MarketConfig config = {});
     SslChannel *client(const Identity &who, const QString &role);
+    QStringList registerOffers(Channel *lender, int count);
+    Result<void> restartMarket();
     Result<PartitionRegistered> registerPartition(Channel *lender, const QString &partitionId, const LendingConditions &c,
                                                   bool externallyReferenced = false);
     std::optional<Database> openSameDatabase();
@@ -192,6 +194,33 @@ SslChannel *TestMarketFlows::client(const Identity &who, const QString &role)
     if (!c)
         qWarning() << "connect failed:" << error;
     return c;
+}
+
+// Partitions p0, p1, … of 1 vCPU and 1 GiB at 1 per hour; their offer IDs (none if one
+// registration failed).
+QStringList TestMarketFlows::registerOffers(Channel *lender, int count)
+{
+    QStringList offers;
+    for (int i = 0; i < count; ++i) {
+        Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p%1").arg(i), conditions(1, 1024, 0, QStringLiteral("1")));
+        if (!reg) {
+            qWarning() << "registration failed:" << reg.error();
+            return {};
+        }
+        offers << reg->offerId;
+    }
+    return offers;
+}
+
+// The service shut down and a new one started on the same database.
+Result<void> TestMarketFlows::restartMarket()
+{
+    m_market->shutdown();
+    MarketConfig config;
+    config.clock = [this] { return m_clock; };
+    config.maintenanceIntervalMs = 50;
+    m_market = std::make_unique<MarketService>(m_marketIdentity, m_dbUrl, config);
+    return m_market->listen(QHostAddress::LocalHost, 0);
 }
 
 Result<PartitionRegistered> TestMarketFlows::registerPartition(Channel *lender, const QString &partitionId,
@@ -568,12 +597,8 @@ void TestMarketFlows::requestFailingHalfWayLeavesNothing()
     SslChannel *lender = client(m_lender, QStringLiteral("lender"));
     SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
     QVERIFY(lender && borrower);
-    QStringList offers;
-    for (int i = 0; i < 6; ++i) {
-        Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p%1").arg(i), conditions(1, 1024, 0, QStringLiteral("1")));
-        CHECK_OK(reg);
-        offers << reg->offerId;
-    }
+    const QStringList offers = registerOffers(lender, 6);
+    QCOMPARE(offers.size(), 6);
     const QString poisoned = offers[2];
     std::optional<Database> db = openSameDatabase();
     QVERIFY(db);
@@ -639,12 +664,8 @@ void TestMarketFlows::undurableCommitIsNotAcknowledged()
     SslChannel *lender = client(m_lender, QStringLiteral("lender"));
     SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
     QVERIFY(lender && borrower);
-    QStringList offers;
-    for (int i = 0; i < 2; ++i) {
-        Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p%1").arg(i), conditions(1, 1024, 0, QStringLiteral("1")));
-        CHECK_OK(reg);
-        offers << reg->offerId;
-    }
+    const QStringList offers = registerOffers(lender, 2);
+    QCOMPARE(offers.size(), 2);
     StoreWriter::failSyncsForTest(EIO);
     const auto healed = qScopeGuard([] { StoreWriter::failSyncsForTest(0); });
     Result<ContractGranted> lost = borrower->call<ContractGranted>(Borrow{.offerId = offers[0]});
@@ -679,12 +700,7 @@ void TestMarketFlows::undurableCommitIsNotAcknowledged()
 
     // Restarted, the market lets the borrower end both contracts it was not told of, and
     // lends again.
-    m_market->shutdown();
-    MarketConfig config;
-    config.clock = [this] { return m_clock; };
-    config.maintenanceIntervalMs = 50;
-    m_market = std::make_unique<MarketService>(m_marketIdentity, m_dbUrl, config);
-    CHECK_OK(m_market->listen(QHostAddress::LocalHost, 0));
+    CHECK_OK(restartMarket());
     lender = client(m_lender, QStringLiteral("lender"));
     borrower = client(m_borrower, QStringLiteral("borrower"));
     QVERIFY(lender && borrower);
@@ -1236,12 +1252,7 @@ void TestMarketFlows::stateSurvivesRestart()
     delete borrower;
 
     // A new service on the same database: the lent partition stays lent, the contract ends.
-    m_market->shutdown();
-    MarketConfig config;
-    config.clock = [this] { return m_clock; };
-    config.maintenanceIntervalMs = 50;
-    m_market = std::make_unique<MarketService>(m_marketIdentity, m_dbUrl, config);
-    CHECK_OK(m_market->listen(QHostAddress::LocalHost, 0));
+    CHECK_OK(restartMarket());
     QCOMPARE(m_market->offerCount(), 2);
     lender = client(m_lender, QStringLiteral("lender"));
     borrower = client(m_borrower, QStringLiteral("borrower"));

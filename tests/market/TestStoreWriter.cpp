@@ -26,6 +26,35 @@ using namespace lendable;
 using namespace lendable::market;
 using lendable::market::test::niceOfThread;
 
+namespace {
+
+// A writer on a new SQLite file of its own, in a temporary directory.
+struct WriterOnFile {
+    QTemporaryDir dir;
+    QString path = dir.filePath(QStringLiteral("m.db"));
+    QString url = QStringLiteral("sqlite:") + path;
+    std::unique_ptr<StoreWriter> writer;
+    QString error;
+    WriterOnFile()
+    {
+        if (!dir.isValid()) {
+            error = QStringLiteral("no temporary directory");
+            return;
+        }
+        Result<std::unique_ptr<StoreWriter>> started = StoreWriter::start(url, nullptr);
+        if (started)
+            writer = std::move(started).value();
+        else
+            error = started.error().toString();
+    }
+};
+
+} // namespace
+
+#define START_WRITER(name)                                                                                             \
+    WriterOnFile name;                                                                                                 \
+    QVERIFY2(name.writer, qPrintable(name.error))
+
 class TestStoreWriter : public QObject {
     Q_OBJECT
 private slots:
@@ -38,22 +67,20 @@ private slots:
 
 void TestStoreWriter::jobsRunInOrderOnTheWriterThread()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    Result<std::unique_ptr<StoreWriter>> writer = StoreWriter::start(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), nullptr);
-    QVERIFY2(writer.ok(), qPrintable(writer.ok() ? QString() : writer.error().toString()));
-    QVERIFY((*writer)->isThreaded());
+    START_WRITER(f);
+    std::unique_ptr<StoreWriter> &writer = f.writer;
+    QVERIFY(writer->isThreaded());
     QList<int> order;
     std::atomic<bool> offThread{true};
     QThread *const caller = QThread::currentThread();
     for (int i = 0; i < 50; ++i) {
-        (*writer)->submit([&order, &offThread, caller, i](MarketStore &) {
+        writer->submit([&order, &offThread, caller, i](MarketStore &) {
             order.append(i); // only the writer thread touches it until waitIdle()
             if (QThread::currentThread() == caller)
                 offThread = false;
         });
     }
-    (*writer)->waitIdle();
+    writer->waitIdle();
     QCOMPARE(order.size(), 50);
     for (int i = 0; i < 50; ++i)
         QCOMPARE(order[i], i);
@@ -62,13 +89,11 @@ void TestStoreWriter::jobsRunInOrderOnTheWriterThread()
 
 void TestStoreWriter::checkpointsBesideTheCommits()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("m.db"));
-    const QString url = QStringLiteral("sqlite:") + path;
-    Result<std::unique_ptr<StoreWriter>> writer = StoreWriter::start(url, nullptr);
-    QVERIFY2(writer.ok(), qPrintable(writer.ok() ? QString() : writer.error().toString()));
-    StoreWriter &w = **writer;
+    START_WRITER(f);
+    const QString &path = f.path;
+    const QString &url = f.url;
+    std::unique_ptr<StoreWriter> &writer = f.writer;
+    StoreWriter &w = *writer;
 
     // The writer's connection checkpoints only past the backstop.
     int autocheckpoint = -1;
@@ -119,18 +144,16 @@ void TestStoreWriter::checkpointsBesideTheCommits()
     QCOMPARE(check->value(0).toString(), QStringLiteral("ok"));
 
     // It stops with the writer, and the writer with it.
-    writer->reset();
+    writer.reset();
 }
 
 void TestStoreWriter::commitsAreSyncedApart()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("m.db"));
-    const QString url = QStringLiteral("sqlite:") + path;
-    Result<std::unique_ptr<StoreWriter>> writer = StoreWriter::start(url, nullptr);
-    QVERIFY2(writer.ok(), qPrintable(writer.ok() ? QString() : writer.error().toString()));
-    StoreWriter &w = **writer;
+    START_WRITER(f);
+    const QString &path = f.path;
+    const QString &url = f.url;
+    std::unique_ptr<StoreWriter> &writer = f.writer;
+    StoreWriter &w = *writer;
     QVERIFY(w.defersSync());
 
     // The writer's COMMIT does not wait for the disk (synchronous=NORMAL: 1); every other
@@ -180,7 +203,7 @@ void TestStoreWriter::commitsAreSyncedApart()
     QCOMPARE(still.error().message, failed.error().message);
     QCOMPARE(w.syncsRun(), 1);
     // A new writer (a restarted market) syncs again.
-    writer->reset();
+    writer.reset();
     Result<std::unique_ptr<StoreWriter>> restarted = StoreWriter::start(url, nullptr);
     QVERIFY(restarted.ok());
     QVERIFY((*restarted)->defersSync());
@@ -190,8 +213,8 @@ void TestStoreWriter::commitsAreSyncedApart()
 
     // Through a symbolic link to the database file, the WAL synced is the one SQLite writes,
     // beside the file the link names.
-    const QString realPath = dir.filePath(QStringLiteral("real.db"));
-    const QString linkPath = dir.filePath(QStringLiteral("link.db"));
+    const QString realPath = f.dir.filePath(QStringLiteral("real.db"));
+    const QString linkPath = f.dir.filePath(QStringLiteral("link.db"));
     QVERIFY(MarketStore::open(QStringLiteral("sqlite:") + realPath).ok());
     QVERIFY(QFile::link(realPath, linkPath));
     Result<std::unique_ptr<StoreWriter>> linked = StoreWriter::start(QStringLiteral("sqlite:") + linkPath, nullptr);
@@ -223,16 +246,14 @@ void TestStoreWriter::helperThreadsYieldToTheServiceThread()
 {
     // The writer and the checkpointer run nicer than the thread that started them (the
     // service thread, which answers searches), by the amounts StoreWriter.h gives.
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    Result<std::unique_ptr<StoreWriter>> writer = StoreWriter::start(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), nullptr);
-    QVERIFY2(writer.ok(), qPrintable(writer.ok() ? QString() : writer.error().toString()));
+    START_WRITER(f);
+    std::unique_ptr<StoreWriter> &writer = f.writer;
     errno = 0;
     const int mine = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
     QCOMPARE(errno, 0);
     std::atomic<int> writerNice{-100};
-    (*writer)->submit([&writerNice](MarketStore &) { writerNice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())); });
-    (*writer)->waitIdle();
+    writer->submit([&writerNice](MarketStore &) { writerNice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())); });
+    writer->waitIdle();
     const int cap = 19; // the largest nice value there is
     QCOMPARE(writerNice.load(), qMin(cap, mine + kWriterNiceness));
     QTRY_COMPARE(niceOfThread(QStringLiteral("market-checkpoi")), qMin(cap, mine + kBackgroundNiceness));
