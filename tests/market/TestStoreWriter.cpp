@@ -90,10 +90,7 @@ void TestStoreWriter::jobsRunInOrderOnTheWriterThread()
 void TestStoreWriter::checkpointsBesideTheCommits()
 {
     START_WRITER(f);
-    const QString &path = f.path;
-    const QString &url = f.url;
-    std::unique_ptr<StoreWriter> &writer = f.writer;
-    StoreWriter &w = *writer;
+    StoreWriter &w = *f.writer;
 
     // The writer's connection checkpoints only past the backstop.
     int autocheckpoint = -1;
@@ -133,8 +130,8 @@ void TestStoreWriter::checkpointsBesideTheCommits()
     // keep its size after the migrations: the backstop is far off), with no checkpoint run
     // here: this connection only reads.
     QTRY_VERIFY_WITH_TIMEOUT(w.checkpointsRun() > 0, 5000);
-    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(path).size() > 1024 * 1024, 5000);
-    Result<Database> reader = Database::open(url);
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(f.path).size() > 1024 * 1024, 5000);
+    Result<Database> reader = Database::open(f.url);
     QVERIFY(reader.ok());
     Result<QSqlQuery> count = reader->exec(QStringLiteral("SELECT COUNT(*) FROM lenders"));
     QVERIFY(count.ok() && count->next());
@@ -144,16 +141,13 @@ void TestStoreWriter::checkpointsBesideTheCommits()
     QCOMPARE(check->value(0).toString(), QStringLiteral("ok"));
 
     // It stops with the writer, and the writer with it.
-    writer.reset();
+    f.writer.reset();
 }
 
 void TestStoreWriter::commitsAreSyncedApart()
 {
     START_WRITER(f);
-    const QString &path = f.path;
-    const QString &url = f.url;
-    std::unique_ptr<StoreWriter> &writer = f.writer;
-    StoreWriter &w = *writer;
+    StoreWriter &w = *f.writer;
     QVERIFY(w.defersSync());
 
     // The writer's COMMIT does not wait for the disk (synchronous=NORMAL: 1); every other
@@ -171,7 +165,7 @@ void TestStoreWriter::commitsAreSyncedApart()
     w.waitIdle();
     QCOMPARE(writerSynchronous, 1);
     QVERIFY(committed);
-    Result<Database> other = Database::open(url);
+    Result<Database> other = Database::open(f.url);
     QVERIFY(other.ok());
     Result<QSqlQuery> q = other->exec(QStringLiteral("PRAGMA synchronous"));
     QVERIFY(q.ok() && q->next());
@@ -195,7 +189,7 @@ void TestStoreWriter::commitsAreSyncedApart()
     Result<void> failed = w.syncCommitted();
     QVERIFY(!failed.ok());
     QCOMPARE(failed.error().code, ErrorCode::StorageError);
-    QVERIFY2(failed.error().message.contains(path + QStringLiteral("-wal")), qPrintable(failed.error().toString()));
+    QVERIFY2(failed.error().message.contains(f.path + QStringLiteral("-wal")), qPrintable(failed.error().toString()));
     QCOMPARE(w.syncsRun(), 1);
     StoreWriter::failSyncsForTest(0);
     Result<void> still = w.syncCommitted();
@@ -203,8 +197,8 @@ void TestStoreWriter::commitsAreSyncedApart()
     QCOMPARE(still.error().message, failed.error().message);
     QCOMPARE(w.syncsRun(), 1);
     // A new writer (a restarted market) syncs again.
-    writer.reset();
-    Result<std::unique_ptr<StoreWriter>> restarted = StoreWriter::start(url, nullptr);
+    f.writer.reset();
+    Result<std::unique_ptr<StoreWriter>> restarted = StoreWriter::start(f.url, nullptr);
     QVERIFY(restarted.ok());
     QVERIFY((*restarted)->defersSync());
     QVERIFY((*restarted)->syncCommitted().ok());
