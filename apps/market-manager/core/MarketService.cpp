@@ -1258,13 +1258,12 @@ void MarketService::applyBatch(const BatchOutcome &outcome)
     // A batch the disk did not take is in the database all the same (its commit returned),
     // and may or may not survive a power cut: the index and the lenders follow the database,
     // and what it did is not acknowledged. Its requesters get a storage error that says so.
-    const Error *undurable = outcome.undurable.isError() ? &outcome.undurable : nullptr;
-    const auto unacknowledged = [&] {
-        return Error(ErrorCode::StorageError,
-                     tr("the market wrote this request but could not make it durable (%1); it may be undone by a "
-                        "power cut. List your contracts to see where it stands.")
-                         .arg(outcome.undurable.message));
-    };
+    const std::optional<Error> unacknowledged = outcome.undurable.isError()
+        ? std::optional<Error>(Error(ErrorCode::StorageError,
+                                     tr("the market wrote this request but could not make it durable (%1); it may be "
+                                        "undone by a power cut. List your contracts to see where it stands.")
+                                         .arg(outcome.undurable.message)))
+        : std::nullopt;
 
     for (qsizetype i = 0; i < batch.registrations.size(); ++i) {
         const PendingRegistration &r = batch.registrations[i];
@@ -1275,8 +1274,8 @@ void MarketService::applyBatch(const BatchOutcome &outcome)
             if (std::optional<LenderRow> lender = lenderRow(r.lenderId))
                 m_index.upsertLender(*lender, m_lenders.value(r.lenderId).online);
             m_index.upsertPartition(*row);
-            if (undurable)
-                r.ctx.fail(unacknowledged());
+            if (unacknowledged)
+                r.ctx.fail(*unacknowledged);
             else
                 r.ctx.reply(PartitionRegistered{.partitionId = row->partitionId, .offerId = row->offerId});
         }
@@ -1287,7 +1286,7 @@ void MarketService::applyBatch(const BatchOutcome &outcome)
     for (qsizetype i = 0; i < batch.borrows.size(); ++i) {
         const BorrowOutcome &o = outcome.lent[i];
         if (o.lent)
-            afterLent(*o.lent, o.key, o.receipt, batch.borrows[i].ctx, undurable ? std::optional<Error>(unacknowledged()) : std::nullopt);
+            afterLent(*o.lent, o.key, o.receipt, batch.borrows[i].ctx, unacknowledged);
         else
             batch.borrows[i].ctx.fail(o.error);
         recordTiming(static_cast<quint32>(MessageType::Borrow), batch.borrows[i].receivedNs);
@@ -1300,13 +1299,13 @@ void MarketService::applyBatch(const BatchOutcome &outcome)
         } else {
             const ContractRow &ended = *o.ended;
             afterEnded(ended, lenderRow(ended.lenderId));
-            if (undurable)
-                ctx.fail(unacknowledged());
+            if (unacknowledged)
+                ctx.fail(*unacknowledged);
             else
                 ctx.reply(ContractClosed{.contractId = ended.id,
-                                     .durationMs = ended.bill.durationMs,
-                                     .charge = ended.bill.charge,
-                                     .receipt = o.receipt});
+                                         .durationMs = ended.bill.durationMs,
+                                         .charge = ended.bill.charge,
+                                         .receipt = o.receipt});
         }
         recordTiming(static_cast<quint32>(MessageType::EndContract), batch.ends[i].receivedNs);
     }

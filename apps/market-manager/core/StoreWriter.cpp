@@ -2,11 +2,11 @@
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QLoggingCategory>
 #include <QMutexLocker>
 #include <QSqlQuery>
-
-#include <QFileInfo>
 
 #include <atomic>
 #include <cerrno>
