@@ -187,6 +187,13 @@ MarketService *TestMarketFlows::startMarket(MarketConfig config)
     MarketService *market = startMarket(__VA_ARGS__);                                                             \
     QVERIFY2(market, qPrintable(m_startError))
 
+// A market with the lender and the first borrower connected, as `lender` and `borrower`.
+#define START_MARKET_WITH_CLIENTS()                                                                                \
+    START_MARKET();                                                                                               \
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));                                              \
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));                                        \
+    QVERIFY(lender && borrower)
+
 SslChannel *TestMarketFlows::client(const Identity &who, const QString &role)
 {
     Error error;
@@ -245,10 +252,7 @@ std::optional<Database> TestMarketFlows::openSameDatabase()
 
 void TestMarketFlows::registerAlterWithdraw()
 {
-    START_MARKET();
-    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
-    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
-    QVERIFY(lender && borrower);
+    START_MARKET_WITH_CLIENTS();
 
     // S14–S17
     Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1.5")));
@@ -327,10 +331,7 @@ void TestMarketFlows::registerAlterWithdraw()
 
 void TestMarketFlows::searchRequirementsOrderPaging()
 {
-    START_MARKET();
-    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
-    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
-    QVERIFY(lender && borrower);
+    START_MARKET_WITH_CLIENTS();
     const QString bb = QStringLiteral("busybox"), deb = QStringLiteral("debian-12");
     CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 512, 10240, QStringLiteral("0.5"), {bb})));
     CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(2, 1024, 20480, QStringLiteral("1"), {bb, deb})));
@@ -593,10 +594,7 @@ void TestMarketFlows::requestFailingHalfWayLeavesNothing()
     // must not stay lent without a contract, and the other requests of its group commit
     // still get theirs (they all failed with it before).
     QFETCH(QString, dialect);
-    START_MARKET();
-    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
-    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
-    QVERIFY(lender && borrower);
+    START_MARKET_WITH_CLIENTS();
     const QStringList offers = registerOffers(lender, 6);
     QCOMPARE(offers.size(), 6);
     const QString poisoned = offers[2];
@@ -660,10 +658,7 @@ void TestMarketFlows::undurableCommitIsNotAcknowledged()
     // acknowledged before it succeeded. When it fails (here injected: a test machine has no
     // failing disk), the borrower is told, and the market's view follows its database.
     QFETCH(QString, dialect);
-    START_MARKET();
-    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
-    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
-    QVERIFY(lender && borrower);
+    START_MARKET_WITH_CLIENTS();
     const QStringList offers = registerOffers(lender, 2);
     QCOMPARE(offers.size(), 2);
     StoreWriter::failSyncsForTest(EIO);
@@ -722,10 +717,7 @@ void TestMarketFlows::undurableCommitIsNotAcknowledged()
 
 void TestMarketFlows::lenderPushesAndVerifyKey()
 {
-    START_MARKET();
-    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
-    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
-    QVERIFY(lender && borrower);
+    START_MARKET_WITH_CLIENTS();
     PushLog pushes(lender);
     Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"), {QStringLiteral("busybox")}, 3600));
     CHECK_OK(reg);
@@ -819,10 +811,7 @@ void TestMarketFlows::offlineLendersAreNotOffered()
 
 void TestMarketFlows::maxDurationAndPartitionLost()
 {
-    START_MARKET();
-    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
-    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
-    QVERIFY(lender && borrower);
+    START_MARKET_WITH_CLIENTS();
     PushLog pushes(lender);
     Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6"), {QStringLiteral("busybox")}, 60));
     Result<PartitionRegistered> p2 = registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1")));
@@ -866,10 +855,7 @@ void TestMarketFlows::maxDurationAndPartitionLost()
 
 void TestMarketFlows::lockViolations()
 {
-    START_MARKET();
-    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
-    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
-    QVERIFY(lender && borrower);
+    START_MARKET_WITH_CLIENTS();
     PushLog pushes(lender);
     Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6")));
     CHECK_OK(p1);
@@ -1240,10 +1226,7 @@ void TestMarketFlows::images()
 
 void TestMarketFlows::stateSurvivesRestart()
 {
-    START_MARKET();
-    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
-    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
-    QVERIFY(lender && borrower);
+    START_MARKET_WITH_CLIENTS();
     Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1")));
     CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"))));
     Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
