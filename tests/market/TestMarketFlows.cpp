@@ -83,6 +83,8 @@ private slots:
     void borrowEndBillAndReceipts();
     void concurrentBorrowsShareCommits_data() { dialects(); }
     void concurrentBorrowsShareCommits();
+    void largeBatchesAreAnsweredInTurn_data() { dialects(); }
+    void largeBatchesAreAnsweredInTurn();
     void requestFailingHalfWayLeavesNothing_data() { dialects(); }
     void requestFailingHalfWayLeavesNothing();
     void undurableCommitIsNotAcknowledged_data();
@@ -585,6 +587,85 @@ void TestMarketFlows::concurrentBorrowsShareCommits()
     QTRY_COMPARE_WITH_TIMEOUT(ended, 10, 30'000);
     QCOMPARE(niceOfThread(QStringLiteral("market-signer")), qMin(19, serviceNice + kBackgroundNiceness));
     QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 10);
+}
+
+void TestMarketFlows::largeBatchesAreAnsweredInTurn()
+{
+    // A committed batch is answered a few hundred requests per event-loop pass (the sockets
+    // are served in between): registrations, borrows and ends of batches larger than a pass,
+    // in flight together, each get their own answer.
+    QFETCH(QString, dialect);
+    START_MARKET_WITH_CLIENTS();
+    constexpr int kFirst = 300, kSecond = 200;
+    const auto registerAll = [&](int from, int count, QHash<QString, QString> &offerOf, int &failed) {
+        for (int i = from; i < from + count; ++i) {
+            const QString partition = QStringLiteral("p%1").arg(i);
+            lender->request<PartitionRegistered>(RegisterPartition{.partitionId = partition,
+                                                                   .agentAddress = QStringLiteral("127.0.0.1:7500"),
+                                                                   .conditions = conditions(1, 1024, 0, QStringLiteral("1"))},
+                                                 this, [&offerOf, &failed, partition](Result<PartitionRegistered> r) {
+                                                     if (r && r->partitionId == partition)
+                                                         offerOf.insert(partition, r->offerId);
+                                                     else
+                                                         ++failed;
+                                                 });
+        }
+    };
+    QHash<QString, QString> offerOf; // partition -> offer
+    int failed = 0;
+    registerAll(0, kFirst, offerOf, failed);
+    QTRY_COMPARE_WITH_TIMEOUT(offerOf.size() + failed, kFirst, 30'000);
+    QCOMPARE(failed, 0);
+
+    // Borrows of the first 200 offers, each answered with the partition it asked for.
+    QHash<QString, QString> contractOf; // partition -> contract
+    const auto borrowAll = [&](int from, int count) {
+        for (int i = from; i < from + count; ++i) {
+            const QString partition = QStringLiteral("p%1").arg(i);
+            borrower->request<ContractGranted>(Borrow{.offerId = offerOf.value(partition)}, this,
+                                               [&contractOf, &failed, partition](Result<ContractGranted> r) {
+                                                   if (r && r->partitionId == partition)
+                                                       contractOf.insert(partition, r->contractId);
+                                                   else
+                                                       ++failed;
+                                               });
+        }
+    };
+    borrowAll(0, kSecond);
+    QTRY_COMPARE_WITH_TIMEOUT(contractOf.size() + failed, kSecond, 30'000);
+    QCOMPARE(failed, 0);
+
+    // All three kinds at once: 200 ends, 100 borrows, 200 new registrations.
+    QHash<QString, QString> endedOf;
+    for (int i = 0; i < kSecond; ++i) {
+        const QString partition = QStringLiteral("p%1").arg(i);
+        const QString contract = contractOf.value(partition);
+        borrower->request<ContractClosed>(EndContract{.contractId = contract}, this,
+                                          [&endedOf, &failed, partition, contract](Result<ContractClosed> r) {
+                                              if (r && r->contractId == contract && r->receipt.contractId == contract)
+                                                  endedOf.insert(partition, contract);
+                                              else
+                                                  ++failed;
+                                          });
+    }
+    borrowAll(kSecond, kFirst - kSecond);
+    registerAll(kFirst, kSecond, offerOf, failed);
+    QTRY_COMPARE_WITH_TIMEOUT(endedOf.size() + contractOf.size() + offerOf.size() + failed,
+                              kSecond + kFirst + kFirst + kSecond, 30'000);
+    QCOMPARE(failed, 0);
+    QCOMPARE(endedOf.size(), kSecond);
+
+    // The index agrees: the 100 lent offers are the only ones not on offer.
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{.limit = 1});
+    CHECK_OK(page);
+    QCOMPARE(page->total, kFirst + kSecond - (kFirst - kSecond));
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT COUNT(*), COUNT(ended_at_ms) FROM contracts"));
+    CHECK_OK(q);
+    QVERIFY(q->next());
+    QCOMPARE(q->value(0).toInt(), kFirst);
+    QCOMPARE(q->value(1).toInt(), kSecond);
 }
 
 void TestMarketFlows::requestFailingHalfWayLeavesNothing()

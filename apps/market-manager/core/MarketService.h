@@ -169,6 +169,16 @@ private:
         } at;
     };
 
+    // A committed batch being answered, a few requests per event-loop pass (applyPending()).
+    struct ApplyingBatch {
+        InFlightBatch requests;
+        std::shared_ptr<const BatchOutcome> outcome;
+        std::optional<Error> unacknowledged; // what every requester gets if it is not durable
+        qint64 startNs = 0;
+        qsizetype next = 0; // requests answered: registrations, then borrows, then ends
+    };
+    static constexpr qsizetype kAnswersPerPass = 128;
+
     template <typename Req, typename Reply>
     void serve(const QStringList &roles, Result<Reply> (MarketService::*handler)(const Req &, const Ctx &));
     template <typename Req>
@@ -181,7 +191,9 @@ private:
     void settleWrites();
     void completeOnServiceThread(std::function<void()> completion);
     void processCompletions();
-    void applyBatch(const BatchOutcome &outcome);
+    void applyBatch(std::shared_ptr<const BatchOutcome> outcome);
+    void applyPending(qsizetype budget); // budget < 0: everything
+    void answerRequest(const ApplyingBatch &batch, qsizetype index);
     void logBatch(const BatchOutcome &outcome, qint64 applyStartNs) const;
     static void signReceipts(BatchOutcome &batch, const Identity &identity);
     // The index and the lender follow a lend; the borrower gets the grant, or `replyError`.
@@ -237,7 +249,9 @@ private:
     std::unique_ptr<MarketStore> m_store;   // this thread's connection: reads, rare writes
     std::unique_ptr<StoreWriter> m_writer;  // group commits, on a thread of their own
     std::deque<InFlightBatch> m_inFlight; // submitted to the writer, oldest first
-    bool m_writerBusy = false;            // a batch is at the writer (not yet committed)
+    int m_atWriter = 0;                   // batches at the writer (not yet committed)
+    std::deque<ApplyingBatch> m_applying; // committed, durable, being answered, oldest first
+    QTimer m_applyMore;                   // answers the rest of m_applying in the next pass
     QMutex m_completionMutex;
     std::deque<std::function<void()>> m_completions; // posted by the writer and signer threads
     // Receipts of committed batches are signed here, one batch after the other, while the
