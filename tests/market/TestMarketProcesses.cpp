@@ -99,6 +99,7 @@ private slots:
     void cleanupTestCase();
     void headlessStartsServesAndStops();
     void badArgumentsAreRefused();
+    void serverRunsOnJemalloc();
     void twoProcessesOnePostgresNeverDoubleLend();
     void killDuringContractsLosesNothingAcknowledged();
 
@@ -177,6 +178,25 @@ void TestMarketProcesses::headlessStartsServesAndStops()
     QVERIFY(q->next());
     QCOMPARE(q->value(0).toInt(), 1250);
     QCOMPARE(q->value(2).toLongLong(), Money::feeOf(Money::fromMicros(q->value(1).toLongLong()), 1250).micros());
+}
+
+void TestMarketProcesses::serverRunsOnJemalloc()
+{
+    // The server program allocates with jemalloc, with its own decay setting
+    // (apps/market-manager/main.cpp); jemalloc prints its options at exit when asked.
+#if !LENDABLE_TEST_JEMALLOC
+    QSKIP("built with -DLENDABLE_JEMALLOC=OFF");
+#endif
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("MALLOC_CONF"), QStringLiteral("stats_print:true,stats_print_opts:mdablxe"));
+    p.setProcessEnvironment(env);
+    p.start(QDir(binaryDir()).filePath(QStringLiteral("market-manager")), {QStringLiteral("--version")});
+    QVERIFY(p.waitForFinished(30'000));
+    QCOMPARE(p.exitCode(), 0);
+    const QByteArray out = p.readAllStandardOutput() + p.readAllStandardError();
+    QVERIFY2(out.contains("jemalloc statistics"), out.left(2000).constData());
+    QVERIFY2(out.contains("opt.dirty_decay_ms: 1000"), out.left(2000).constData());
 }
 
 void TestMarketProcesses::badArgumentsAreRefused()
