@@ -1109,8 +1109,8 @@ bool MarketService::maySubmit() const
     // the writer sat idle from each commit until this thread, busy answering the batch
     // before, got round to handing it the next (paired bench runs: 5,300 -> 6,300 durable
     // contracts/s, docs/performance.md). The batches before them may still be having their
-    // receipts signed, a few at most, so that a slow signer holds the writer back rather
-    // than piling up batches.
+    // receipts signed or being answered, a few at most, so that a slow signer or a busy
+    // service thread holds the writer back rather than piling up batches.
     constexpr std::size_t kMaxBatchesSigning = 3;
     constexpr int kMaxAtWriter = 2;
     return m_atWriter < kMaxAtWriter
@@ -1286,10 +1286,12 @@ void MarketService::applyPending(qsizetype budget)
     while (!m_applying.empty()) {
         ApplyingBatch &a = m_applying.front();
         const qsizetype total = a.requests.registrations.size() + a.requests.borrows.size() + a.requests.ends.size();
-        if (a.next == 0) {
-            // The offers the index thought free: what the database said at this commit.
+        if (!a.refreshed) {
+            // The offers the index thought free: what the database said at this commit. Once:
+            // a later pass must not put back what a sync brought in meanwhile.
             for (const PartitionRow &p : a.outcome->refreshed)
                 m_index.upsertPartition(p);
+            a.refreshed = true;
         }
         while (a.next < total) {
             if (budget >= 0 && answered >= budget) {

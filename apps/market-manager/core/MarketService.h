@@ -175,7 +175,8 @@ private:
         std::shared_ptr<const BatchOutcome> outcome;
         std::optional<Error> unacknowledged; // what every requester gets if it is not durable
         qint64 startNs = 0;
-        qsizetype next = 0; // requests answered: registrations, then borrows, then ends
+        qsizetype next = 0;     // requests answered: registrations, then borrows, then ends
+        bool refreshed = false; // its refreshed offers are in the index
     };
     static constexpr qsizetype kAnswersPerPass = 128;
 
