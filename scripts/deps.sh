@@ -12,7 +12,7 @@ PACKAGES=(
     # toolchain
     build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
     # libraries
-    libssl-dev openssl libjemalloc-dev
+    libssl-dev openssl libjemalloc-dev libsqlite3-dev
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools
     qt6-l10n-tools qt6-svg-dev libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 libqt6opengl6-dev
     libgl-dev libvulkan-dev fonts-dejavu-core

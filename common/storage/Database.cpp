@@ -3,13 +3,18 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QStringList>
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <sqlite3.h>
+
 #include <atomic>
+#include <cerrno>
 #include <unordered_map>
+#include <vector>
 
 namespace lendable {
 
@@ -159,7 +164,150 @@ struct Database::Private {
     Error transactionError;
     // execCached(): prepared statements by SQL text.
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> statements; // stable addresses
+    // run() on SQLite: the connection's own handle, and its statements by SQL text.
+    sqlite3 *native = nullptr;
+    std::unordered_map<QString, std::unique_ptr<SqlRows::Statement>> nativeStatements;
+
+    void noteFailure(const Error &error)
+    {
+        if (inTransaction && !transactionError.isError())
+            transactionError = error;
+    }
 };
+
+// One SQLite statement of run()'s cache.
+struct SqlRows::Statement {
+    sqlite3_stmt *stmt = nullptr;
+    QString sql;
+    std::vector<QByteArray> held; // the UTF-8 text bound without a copy (SQLITE_STATIC), until the reset
+    bool busy = false;            // a SqlRows reads it now
+
+    Statement() = default;
+    Statement(const Statement &) = delete;
+    Statement &operator=(const Statement &) = delete;
+    ~Statement() { sqlite3_finalize(stmt); }
+};
+
+namespace {
+
+// A SQLite failure as Lendable's error: DiskFull for SQLITE_FULL and for a write that failed
+// with ENOSPC, StorageError otherwise.
+Error sqliteError(sqlite3 *db, int rc, const QString &sql)
+{
+    const int primary = rc & 0xff;
+    const bool diskFull = primary == SQLITE_FULL || (primary == SQLITE_IOERR && sqlite3_system_errno(db) == ENOSPC);
+    const QString message = QStringLiteral("%1 [%2] (in: %3)").arg(QString::fromUtf8(sqlite3_errmsg(db))).arg(rc).arg(shortSql(sql));
+    return Error(diskFull ? ErrorCode::DiskFull : ErrorCode::StorageError, message);
+}
+
+} // namespace
+
+QVariant SqlValue::toVariant() const
+{
+    switch (m_kind) {
+    case Kind::Null:
+        return QVariant(QMetaType(QMetaType::LongLong));
+    case Kind::Integer:
+        return QVariant(m_integer);
+    case Kind::Text:
+        // Qt binds a null QString as NULL; a SqlValue of text is always text.
+        return QVariant(m_text.isNull() ? QStringLiteral("") : m_text);
+    case Kind::Blob:
+        // Likewise a null QByteArray: a blob is an empty blob, not NULL.
+        return QVariant(m_blob.isNull() ? QByteArray("") : m_blob);
+    }
+    return {};
+}
+
+SqlRows::SqlRows(SqlRows &&other) noexcept
+    : m_native(std::exchange(other.m_native, nullptr)),
+      m_query(std::exchange(other.m_query, nullptr)),
+      m_owner(other.m_owner),
+      m_pendingRow(other.m_pendingRow),
+      m_done(other.m_done),
+      m_changed(other.m_changed),
+      m_error(std::move(other.m_error))
+{
+}
+
+SqlRows::~SqlRows()
+{
+    release();
+}
+
+void SqlRows::release()
+{
+    if (m_native) {
+        sqlite3_reset(m_native->stmt);
+        m_native->held.clear();
+        m_native->busy = false;
+        m_native = nullptr;
+    }
+    if (m_query) {
+        m_query->finish();
+        m_query = nullptr;
+    }
+}
+
+bool SqlRows::next()
+{
+    if (m_query)
+        return m_query->next();
+    if (!m_native || m_done)
+        return false;
+    if (std::exchange(m_pendingRow, false))
+        return true;
+    const int rc = sqlite3_step(m_native->stmt);
+    if (rc == SQLITE_ROW)
+        return true;
+    m_done = true;
+    sqlite3 *db = sqlite3_db_handle(m_native->stmt);
+    if (rc == SQLITE_DONE) {
+        m_changed = sqlite3_changes64(db);
+        return false;
+    }
+    m_error = sqliteError(db, rc, m_native->sql);
+    static_cast<Database::Private *>(m_owner)->noteFailure(m_error);
+    return false;
+}
+
+bool SqlRows::isNull(int column) const
+{
+    if (m_query)
+        return m_query->isNull(column);
+    return !m_native || sqlite3_column_type(m_native->stmt, column) == SQLITE_NULL;
+}
+
+qint64 SqlRows::int64(int column) const
+{
+    if (m_query)
+        return m_query->value(column).toLongLong();
+    return m_native ? sqlite3_column_int64(m_native->stmt, column) : 0;
+}
+
+QString SqlRows::text(int column) const
+{
+    if (m_query)
+        return m_query->value(column).toString();
+    if (!m_native)
+        return {};
+    const auto *utf8 = reinterpret_cast<const char *>(sqlite3_column_text(m_native->stmt, column));
+    if (!utf8)
+        return {};
+    return QString::fromUtf8(utf8, sqlite3_column_bytes(m_native->stmt, column));
+}
+
+QByteArray SqlRows::blob(int column) const
+{
+    if (m_query)
+        return m_query->value(column).toByteArray();
+    if (!m_native)
+        return {};
+    const void *data = sqlite3_column_blob(m_native->stmt, column);
+    if (!data)
+        return {};
+    return QByteArray(static_cast<const char *>(data), sqlite3_column_bytes(m_native->stmt, column));
+}
 
 Database::Database() : d(std::make_unique<Private>()) {}
 
@@ -180,6 +328,8 @@ Database::~Database()
         return;
     rollback();
     d->statements.clear();
+    d->nativeStatements.clear(); // finalized before the connection closes
+    d->native = nullptr;
     const QString name = d->connectionName;
     d->db.close();
     // Every handle must be gone before removeDatabase(), or Qt warns that the connection
@@ -270,6 +420,12 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
                 }
             }
         }
+        // run()'s statements go straight to SQLite, on the connection Qt opened.
+        const QVariant handle = db.driver()->handle();
+        if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
+            database.d->native = *static_cast<sqlite3 *const *>(handle.constData());
+        if (!database.d->native)
+            return Error(ErrorCode::Internal, QStringLiteral("the Qt SQLite driver gave no handle for %1").arg(u.path));
     } else {
         // "relation already exists, skipping" and friends would go to the log as warnings.
         if (auto q = database.exec(QStringLiteral("SET client_min_messages TO warning")); !q)
@@ -392,6 +548,101 @@ Result<QSqlQuery *> Database::execCached(const QString &sql, const QVariantList 
         return error;
     }
     return query;
+}
+
+Result<SqlRows> Database::run(const QString &sql, std::initializer_list<SqlValue> binds)
+{
+    SqlRows rows;
+    rows.m_owner = d.get();
+    if (!d->native) {
+        QVariantList values;
+        values.reserve(qsizetype(binds.size()));
+        for (const SqlValue &v : binds)
+            values.append(v.toVariant());
+        Result<QSqlQuery *> q = execCached(sql, values);
+        if (!q)
+            return q.error();
+        rows.m_query = *q;
+        rows.m_changed = (*q)->numRowsAffected();
+        return rows;
+    }
+
+    // The same bound as execCached()'s, should a caller ever build SQL text from data; a
+    // statement that is being read stays.
+    constexpr size_t kMaxStatements = 256;
+    auto it = d->nativeStatements.find(sql);
+    if (it == d->nativeStatements.end()) {
+        if (d->nativeStatements.size() >= kMaxStatements)
+            std::erase_if(d->nativeStatements, [](const auto &entry) { return !entry.second->busy; });
+        auto statement = std::make_unique<SqlRows::Statement>();
+        statement->sql = sql;
+        const QByteArray utf8 = sql.toUtf8();
+        const int rc = sqlite3_prepare_v3(d->native, utf8.constData(), int(utf8.size()), SQLITE_PREPARE_PERSISTENT,
+                                          &statement->stmt, nullptr);
+        if (rc != SQLITE_OK || !statement->stmt) {
+            const Error error = rc != SQLITE_OK ? sqliteError(d->native, rc, sql)
+                                                : Error(ErrorCode::Internal, QStringLiteral("no SQL statement in: %1").arg(shortSql(sql)));
+            d->noteFailure(error);
+            return error;
+        }
+        it = d->nativeStatements.emplace(sql, std::move(statement)).first;
+    }
+    SqlRows::Statement &st = *it->second;
+    if (st.busy)
+        return Error(ErrorCode::Internal, QStringLiteral("a statement run again while its rows are still read: %1").arg(shortSql(sql)));
+    if (int(binds.size()) != sqlite3_bind_parameter_count(st.stmt)) {
+        const Error error(ErrorCode::Internal, QStringLiteral("%1 values for %2 parameters in: %3")
+                                                   .arg(binds.size())
+                                                   .arg(sqlite3_bind_parameter_count(st.stmt))
+                                                   .arg(shortSql(sql)));
+        d->noteFailure(error);
+        return error;
+    }
+    int column = 1;
+    int rc = SQLITE_OK;
+    for (const SqlValue &v : binds) {
+        switch (v.kind()) {
+        case SqlValue::Kind::Null:
+            rc = sqlite3_bind_null(st.stmt, column);
+            break;
+        case SqlValue::Kind::Integer:
+            rc = sqlite3_bind_int64(st.stmt, column, v.integer());
+            break;
+        case SqlValue::Kind::Text:
+            // Text, also when empty: a null pointer would bind NULL.
+            st.held.push_back(v.text().isEmpty() ? QByteArray("") : v.text().toUtf8());
+            rc = sqlite3_bind_text(st.stmt, column, st.held.back().constData(), int(st.held.back().size()), SQLITE_STATIC);
+            break;
+        case SqlValue::Kind::Blob:
+            // A null QByteArray has no data pointer, which SQLite would bind as NULL.
+            st.held.push_back(v.blob().isNull() ? QByteArray("") : v.blob());
+            rc = sqlite3_bind_blob(st.stmt, column, st.held.back().constData(), int(st.held.back().size()), SQLITE_STATIC);
+            break;
+        }
+        if (rc != SQLITE_OK)
+            break;
+        ++column;
+    }
+    st.busy = true;
+    rows.m_native = &st; // from here on, ~SqlRows resets the statement
+    if (rc != SQLITE_OK) {
+        const Error error = sqliteError(d->native, rc, sql);
+        d->noteFailure(error);
+        return error;
+    }
+    rc = sqlite3_step(st.stmt);
+    if (rc == SQLITE_ROW) {
+        rows.m_pendingRow = true;
+        return rows;
+    }
+    if (rc == SQLITE_DONE) {
+        rows.m_done = true;
+        rows.m_changed = sqlite3_changes64(d->native);
+        return rows;
+    }
+    const Error error = sqliteError(d->native, rc, sql);
+    d->noteFailure(error);
+    return error;
 }
 
 bool Database::runControl(const QString &sql, Error *error)

@@ -116,6 +116,14 @@ private slots:
     void bindValuesRoundTrip();
     void foreignKeysEnforced_data() { dialects(); }
     void foreignKeysEnforced();
+    void runRoundTripsTypedValues_data() { dialects(); }
+    void runRoundTripsTypedValues();
+    void runCountsChangesAndReusesStatements_data() { dialects(); }
+    void runCountsChangesAndReusesStatements();
+    void runFailurePoisonsTransaction_data() { dialects(); }
+    void runFailurePoisonsTransaction();
+    void runRefusesMisuse();
+    void runDiskFull();
 
 private:
     void dialects();
@@ -596,6 +604,200 @@ void TestStorage::failedStatementPoisonsTransaction()
     QVERIFY2(committed.error().message.contains(QLatin1String("rolled back")), qPrintable(committed.error().message));
     QCOMPARE(countRows(db, QStringLiteral("partitions")), 0);
     QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id) VALUES (1)")).ok());
+}
+
+void TestStorage::runRoundTripsTypedValues()
+{
+    OPEN_FRESH(db);
+    const QString blob = db.dialect() == SqlDialect::Sqlite ? QStringLiteral("BLOB") : QStringLiteral("BYTEA");
+    QVERIFY(db.exec(QStringLiteral("CREATE TABLE v (k INTEGER PRIMARY KEY, i BIGINT, t TEXT, b %1)").arg(blob)).ok());
+    const QString insert = QStringLiteral("INSERT INTO v (k, i, t, b) VALUES (?, ?, ?, ?)");
+    const QString text = QStringLiteral("Zoë's 分区 \u2014 'quoted' %_");
+    QByteArray bytes("\x00\x01\xff binary\x00", 12);
+    QVERIFY(db.run(insert, {1, std::numeric_limits<qint64>::min(), text, bytes}).ok());
+    QVERIFY(db.run(insert, {2, SqlValue(), QString(), QByteArray()}).ok());
+    QVERIFY(db.run(insert, {3, qint64(std::numeric_limits<qint64>::max()), QStringLiteral(""), SqlValue()}).ok());
+
+    const QString select = QStringLiteral("SELECT i, t, b FROM v WHERE k = ?");
+    {
+        auto rows = db.run(select, {1});
+        QVERIFY2(rows.ok(), qPrintable(describe(rows.error())));
+        QVERIFY(rows->next());
+        QCOMPARE(rows->int64(0), std::numeric_limits<qint64>::min());
+        QCOMPARE(rows->text(1), text);
+        QCOMPARE(rows->blob(2), bytes);
+        QVERIFY(!rows->isNull(0));
+        QVERIFY(!rows->next());
+        QVERIFY(!rows->error().isError());
+    }
+    {
+        // NULL only when asked for: a null QString is empty text, a null QByteArray an empty blob.
+        auto rows = db.run(select, {2});
+        QVERIFY(rows.ok() && rows->next());
+        QVERIFY(rows->isNull(0));
+        QVERIFY(!rows->isNull(1));
+        QCOMPARE(rows->text(1), QString());
+        QVERIFY(!rows->isNull(2));
+        QCOMPARE(rows->blob(2), QByteArray());
+    }
+    {
+        auto rows = db.run(select, {3});
+        QVERIFY(rows.ok() && rows->next());
+        QCOMPARE(rows->int64(0), std::numeric_limits<qint64>::max());
+        QVERIFY(rows->isNull(2));
+    }
+    // The same rows through QtSql: run() wrote what exec() reads.
+    auto q = db.exec(QStringLiteral("SELECT t, b FROM v WHERE k = 1"));
+    QVERIFY(q && q->next());
+    QCOMPARE(q->value(0).toString(), text);
+    QCOMPARE(q->value(1).toByteArray(), bytes);
+
+    auto none = db.run(select, {99});
+    QVERIFY(none.ok());
+    QVERIFY(!none->next());
+}
+
+void TestStorage::runCountsChangesAndReusesStatements()
+{
+    OPEN_FRESH(db);
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    const QString insert = QStringLiteral("INSERT INTO partitions (id, lending_status) VALUES (?, ?)");
+    for (int id = 1; id <= 50; ++id) {
+        auto ins = db.run(insert, {id, id % 2 ? SqlValue() : SqlValue(QStringLiteral("lent"))});
+        QVERIFY2(ins.ok(), qPrintable(describe(ins.error())));
+        QCOMPARE(ins->rowsAffected(), 1);
+    }
+    // The conditional update of a lend, run again and again through one kept statement.
+    const QString lend = QStringLiteral("UPDATE partitions SET lending_status = ? WHERE id = ? AND lending_status IS NULL");
+    int lent = 0;
+    for (int id = 1; id <= 50; ++id) {
+        auto upd = db.run(lend, {QStringLiteral("b"), id});
+        QVERIFY(upd.ok());
+        lent += int(upd->rowsAffected());
+    }
+    QCOMPARE(lent, 25);
+    auto all = db.run(QStringLiteral("UPDATE partitions SET note = ?"), {QStringLiteral("n")});
+    QVERIFY(all.ok());
+    QCOMPARE(all->rowsAffected(), 50);
+
+    // Many rows, read to the end; then the statement is free for the next run.
+    const QString list = QStringLiteral("SELECT id FROM partitions WHERE id > ? ORDER BY id");
+    for (int round = 0; round < 3; ++round) {
+        auto rows = db.run(list, {40});
+        QVERIFY(rows.ok());
+        QList<qint64> ids;
+        while (rows->next())
+            ids.append(rows->int64(0));
+        QCOMPARE(ids, (QList<qint64>{41, 42, 43, 44, 45, 46, 47, 48, 49, 50}));
+    }
+    // Left on a row and finished: a write transaction starts after it.
+    auto open = db.run(list, {0});
+    QVERIFY(open.ok() && open->next());
+    open->finish();
+    QVERIFY(!open->next());
+    WriteTransaction tx(db);
+    QVERIFY(tx.ok());
+    QVERIFY(db.run(QStringLiteral("DELETE FROM partitions WHERE id > ?"), {45}).ok());
+    QVERIFY(tx.commit().ok());
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 45);
+}
+
+void TestStorage::runFailurePoisonsTransaction()
+{
+    OPEN_FRESH(db);
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    const QString insert = QStringLiteral("INSERT INTO partitions (id) VALUES (?)");
+    {
+        WriteTransaction tx(db);
+        QVERIFY(tx.ok());
+        QVERIFY(db.run(insert, {1}).ok());
+        const auto duplicate = db.run(insert, {1});
+        QVERIFY(!duplicate.ok());
+        QCOMPARE(duplicate.error().code, ErrorCode::StorageError);
+        QVERIFY2(duplicate.error().message.contains(QLatin1String("INSERT INTO partitions")), qPrintable(duplicate.error().message));
+        const auto committed = tx.commit();
+        QVERIFY(!committed.ok());
+        QVERIFY2(committed.error().message.contains(QLatin1String("rolled back")), qPrintable(committed.error().message));
+    }
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 0);
+    // A statement that cannot be prepared fails the same way, and the kept one still works.
+    {
+        WriteTransaction tx(db);
+        QVERIFY(tx.ok());
+        QVERIFY(db.run(insert, {2}).ok());
+        const auto bad = db.run(QStringLiteral("INSERT INTO no_such_table (id) VALUES (?)"), {1});
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.error().code, ErrorCode::StorageError);
+        QVERIFY(!tx.commit().ok());
+    }
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 0);
+    auto again = db.run(insert, {1});
+    QVERIFY2(again.ok(), qPrintable(describe(again.error())));
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 1);
+}
+
+void TestStorage::runRefusesMisuse()
+{
+    auto db = Database::open(QStringLiteral("sqlite::memory:"));
+    QVERIFY(db.ok());
+    QVERIFY(db->exec(QStringLiteral("CREATE TABLE t (x INTEGER)")).ok());
+    QVERIFY(db->run(QStringLiteral("INSERT INTO t VALUES (?)"), {1}).ok());
+    QVERIFY(db->run(QStringLiteral("INSERT INTO t VALUES (?)"), {2}).ok());
+    // Too few or too many values is a bug in the caller, said as one.
+    const auto few = db->run(QStringLiteral("INSERT INTO t VALUES (?)"), {});
+    QVERIFY(!few.ok());
+    QCOMPARE(few.error().code, ErrorCode::Internal);
+    const auto many = db->run(QStringLiteral("INSERT INTO t VALUES (?)"), {1, 2});
+    QVERIFY(!many.ok());
+    QCOMPARE(many.error().code, ErrorCode::Internal);
+    // One reader per statement at a time: a second run of the same SQL while the first's rows
+    // are held would reset them under it.
+    const QString select = QStringLiteral("SELECT x FROM t ORDER BY x");
+    auto first = db->run(select, {});
+    QVERIFY(first.ok() && first->next());
+    const auto second = db->run(select, {});
+    QVERIFY(!second.ok());
+    QCOMPARE(second.error().code, ErrorCode::Internal);
+    QCOMPARE(first->int64(0), 1);
+    QVERIFY(first->next());
+    QCOMPARE(first->int64(0), 2);
+    first->finish();
+    auto third = db->run(select, {});
+    QVERIFY(third.ok() && third->next());
+    QCOMPARE(third->int64(0), 1);
+    // Not one statement: SQLite's own error.
+    const auto empty = db->run(QStringLiteral("   "), {});
+    QVERIFY(!empty.ok());
+    QCOMPARE(empty.error().code, ErrorCode::Internal);
+}
+
+void TestStorage::runDiskFull()
+{
+    auto db = Database::open(QStringLiteral("sqlite:") + m_tmp.filePath(QStringLiteral("run-full.db")));
+    QVERIFY(db.ok());
+    QVERIFY(db->exec(QStringLiteral("CREATE TABLE blobs (b BLOB)")).ok());
+    auto pages = db->exec(QStringLiteral("PRAGMA page_count"));
+    QVERIFY(pages && pages->next());
+    QVERIFY(db->exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages->value(0).toInt() + 2)).ok());
+    const QByteArray big(100'000, 'x');
+    Error error;
+    for (int i = 0; i < 20 && !error.isError(); ++i) {
+        auto inserted = db->run(QStringLiteral("INSERT INTO blobs VALUES (?)"), {big});
+        if (!inserted)
+            error = inserted.error();
+    }
+    QCOMPARE(error.code, ErrorCode::DiskFull);
+    {
+        WriteTransaction tx(*db);
+        QVERIFY(tx.ok());
+        QVERIFY(!db->run(QStringLiteral("INSERT INTO blobs VALUES (?)"), {big}).ok());
+        const auto committed = tx.commit();
+        QVERIFY(!committed.ok());
+        QCOMPARE(committed.error().code, ErrorCode::DiskFull);
+    }
+    QVERIFY(!db->inTransaction());
+    auto count = db->run(QStringLiteral("SELECT COUNT(*) FROM blobs"), {});
+    QVERIFY(count.ok() && count->next());
 }
 
 void TestStorage::conditionalUpdateLendsOnce()

@@ -37,11 +37,6 @@ auto inOwnTransaction(Database &db, Work &&work) -> decltype(work())
     return result;
 }
 
-QVariant nullInt()
-{
-    return QVariant(QMetaType(QMetaType::LongLong));
-}
-
 // Qt binds a null QString as SQL NULL; an empty text field decoded from the wire is one.
 QString notNull(const QString &s)
 {
@@ -56,6 +51,15 @@ QStringList splitImages(const QString &text)
 {
     return text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
 }
+
+// QSqlQuery with SqlRows' getters, so that one row reader serves both.
+struct QtRow {
+    const QSqlQuery &q;
+    bool isNull(int i) const { return q.isNull(i); }
+    qint64 int64(int i) const { return q.value(i).toLongLong(); }
+    QString text(int i) const { return q.value(i).toString(); }
+    QByteArray blob(int i) const { return q.value(i).toByteArray(); }
+};
 
 // The schema is written once with placeholders for the two types whose names differ.
 QStringList dialectStatements(const QStringList &statements, SqlDialect dialect)
@@ -73,23 +77,24 @@ const QString kPartitionColumns = QStringLiteral(
     "key_hash, lending_status, contract_id, externally_referenced, budget_cpus, budget_memory_mib, "
     "budget_disk_mib, withdrawn, rev");
 
-PartitionRow partitionFrom(const QSqlQuery &q)
+template <typename Row>
+PartitionRow partitionFrom(const Row &q)
 {
     PartitionRow p;
-    p.offerId = q.value(0).toString();
-    p.lenderId = q.value(1).toString();
-    p.partitionId = q.value(2).toString();
-    p.conditions.resources = Resources{q.value(3).toInt(), q.value(4).toLongLong(), q.value(5).toLongLong()};
-    p.conditions.osImages = splitImages(q.value(6).toString());
-    p.conditions.ratePerHour = Money::fromMicros(q.value(7).toLongLong());
-    p.conditions.maxDurationS = q.value(8).toLongLong();
-    p.keyHash = q.value(9).toByteArray();
-    p.lendingStatus = q.value(10).toString();
-    p.contractId = q.value(11).toString();
-    p.externallyReferenced = q.value(12).toInt() != 0;
-    p.budget = Resources{q.value(13).toInt(), q.value(14).toLongLong(), q.value(15).toLongLong()};
-    p.withdrawn = q.value(16).toInt() != 0;
-    p.rev = q.value(17).toLongLong();
+    p.offerId = q.text(0);
+    p.lenderId = q.text(1);
+    p.partitionId = q.text(2);
+    p.conditions.resources = Resources{int(q.int64(3)), q.int64(4), q.int64(5)};
+    p.conditions.osImages = splitImages(q.text(6));
+    p.conditions.ratePerHour = Money::fromMicros(q.int64(7));
+    p.conditions.maxDurationS = q.int64(8);
+    p.keyHash = q.blob(9);
+    p.lendingStatus = q.text(10);
+    p.contractId = q.text(11);
+    p.externallyReferenced = q.int64(12) != 0;
+    p.budget = Resources{int(q.int64(13)), q.int64(14), q.int64(15)};
+    p.withdrawn = q.int64(16) != 0;
+    p.rev = q.int64(17);
     return p;
 }
 
@@ -99,43 +104,71 @@ const QString kContractColumns = QStringLiteral(
     "b.duration_ms, b.charge_micros, b.fee_micros, b.payout_micros");
 const QString kContractFrom = QStringLiteral(" FROM contracts c LEFT JOIN billing b ON b.contract_id = c.id ");
 
-ContractRow contractFrom(const QSqlQuery &q)
+template <typename Row>
+ContractRow contractFrom(const Row &q)
 {
     ContractRow c;
-    c.id = q.value(0).toString();
-    c.offerId = q.value(1).toString();
-    c.borrowerId = q.value(2).toString();
-    c.lenderId = q.value(3).toString();
-    c.partitionId = q.value(4).toString();
-    c.ratePerHour = Money::fromMicros(q.value(5).toLongLong());
-    c.resources = Resources{q.value(6).toInt(), q.value(7).toLongLong(), q.value(8).toLongLong()};
-    c.maxDurationS = q.value(9).toLongLong();
-    c.startedAtMs = q.value(10).toLongLong();
-    c.endedAtMs = q.value(11).isNull() ? 0 : q.value(11).toLongLong();
-    c.keyHash = q.value(12).toByteArray();
-    c.endReason = q.value(13).toString();
-    c.rev = q.value(14).toLongLong();
-    c.bill.durationMs = q.value(15).toLongLong();
-    c.bill.charge = Money::fromMicros(q.value(16).toLongLong());
-    c.bill.fee = Money::fromMicros(q.value(17).toLongLong());
-    c.bill.payout = Money::fromMicros(q.value(18).toLongLong());
+    c.id = q.text(0);
+    c.offerId = q.text(1);
+    c.borrowerId = q.text(2);
+    c.lenderId = q.text(3);
+    c.partitionId = q.text(4);
+    c.ratePerHour = Money::fromMicros(q.int64(5));
+    c.resources = Resources{int(q.int64(6)), q.int64(7), q.int64(8)};
+    c.maxDurationS = q.int64(9);
+    c.startedAtMs = q.int64(10);
+    c.endedAtMs = q.isNull(11) ? 0 : q.int64(11);
+    c.keyHash = q.blob(12);
+    c.endReason = q.text(13);
+    c.rev = q.int64(14);
+    c.bill.durationMs = q.int64(15);
+    c.bill.charge = Money::fromMicros(q.int64(16));
+    c.bill.fee = Money::fromMicros(q.int64(17));
+    c.bill.payout = Money::fromMicros(q.int64(18));
     return c;
 }
 
 const QString kLenderColumns =
     QStringLiteral("id, name, address, online, last_seen_ms, reliability, rev");
 
-LenderRow lenderFrom(const QSqlQuery &q)
+template <typename Row>
+LenderRow lenderFrom(const Row &q)
 {
     LenderRow l;
-    l.id = q.value(0).toString();
-    l.name = q.value(1).toString();
-    l.address = q.value(2).toString();
-    l.online = q.value(3).toInt() != 0;
-    l.lastSeenMs = q.value(4).toLongLong();
-    l.reliability = q.value(5).toInt();
-    l.rev = q.value(6).toLongLong();
+    l.id = q.text(0);
+    l.name = q.text(1);
+    l.address = q.text(2);
+    l.online = q.int64(3) != 0;
+    l.lastSeenMs = q.int64(4);
+    l.reliability = int(q.int64(5));
+    l.rev = q.int64(6);
     return l;
+}
+
+// Every row of a SELECT Database::run() ran, read by `from`.
+template <typename T, typename From>
+Result<QList<T>> collectRows(Result<SqlRows> rows, From from)
+{
+    if (!rows)
+        return rows.error();
+    QList<T> out;
+    while (rows->next())
+        out.append(from(*rows));
+    if (rows->error().isError())
+        return rows->error();
+    return out;
+}
+
+// Every row of a SELECT exec() ran, read by `from`.
+template <typename T, typename From>
+Result<QList<T>> collectRows(Result<QSqlQuery> q, From from)
+{
+    if (!q)
+        return q.error();
+    QList<T> out;
+    while (q->next())
+        out.append(from(QtRow{*q}));
+    return out;
 }
 
 // A LIKE pattern that matches `filter` as a plain substring.
@@ -361,82 +394,67 @@ Result<qint64> MarketStore::claimRevisionTag()
     return m_revTag;
 }
 
-Result<QSqlQuery *> MarketStore::runSelect(const QString &sql, const QVariantList &binds, bool cached,
-                                           std::optional<QSqlQuery> &owned)
-{
-    if (cached)
-        return m_db.execCached(sql, binds);
-    Result<QSqlQuery> q = m_db.exec(sql, binds);
-    if (!q)
-        return q.error();
-    owned.emplace(std::move(q).value());
-    return &*owned;
-}
-
 Result<void> MarketStore::logCapacity(const QString &offerId, qint64 cpusDelta, qint64 atMs)
 {
     if (cpusDelta == 0)
         return {};
-    Result<QSqlQuery *> q = m_db.execCached(
-        QStringLiteral("INSERT INTO capacity_log (at_ms, offer_id, cpus_delta) VALUES (?, ?, ?)"), {atMs, offerId, cpusDelta});
+    Result<SqlRows> q = m_db.run(QStringLiteral("INSERT INTO capacity_log (at_ms, offer_id, cpus_delta) VALUES (?, ?, ?)"),
+                                 {atMs, offerId, cpusDelta});
     if (!q)
         return q.error();
     return {};
 }
 
-Result<QList<PartitionRow>> MarketStore::selectPartitions(const QString &where, const QVariantList &binds, bool cached)
+Result<QList<PartitionRow>> MarketStore::selectPartitions(const QString &where, const QVariantList &binds)
 {
-    const QString sql = QStringLiteral("SELECT ") + kPartitionColumns + QStringLiteral(" FROM partitions ") + where;
-    std::optional<QSqlQuery> owned;
-    Result<QSqlQuery *> q = runSelect(sql, binds, cached, owned);
-    if (!q)
-        return q.error();
-    QList<PartitionRow> rows;
-    while ((*q)->next())
-        rows.append(partitionFrom(**q));
-    (*q)->finish(); // a cached statement must not hold its result set (PostgreSQL keeps it in memory)
-    return rows;
+    return collectRows<PartitionRow>(m_db.exec(QStringLiteral("SELECT ") + kPartitionColumns + QStringLiteral(" FROM partitions ") + where, binds),
+                                     partitionFrom<QtRow>);
 }
 
-Result<QList<ContractRow>> MarketStore::selectContracts(const QString &where, const QVariantList &binds, bool cached)
+Result<QList<ContractRow>> MarketStore::selectContracts(const QString &where, const QVariantList &binds)
 {
-    const QString sql = QStringLiteral("SELECT ") + kContractColumns + kContractFrom + where;
-    std::optional<QSqlQuery> owned;
-    Result<QSqlQuery *> q = runSelect(sql, binds, cached, owned);
-    if (!q)
-        return q.error();
-    QList<ContractRow> rows;
-    while ((*q)->next())
-        rows.append(contractFrom(**q));
-    (*q)->finish(); // a cached statement must not hold its result set (PostgreSQL keeps it in memory)
-    return rows;
+    return collectRows<ContractRow>(m_db.exec(QStringLiteral("SELECT ") + kContractColumns + kContractFrom + where, binds),
+                                    contractFrom<QtRow>);
 }
 
-Result<QList<LenderRow>> MarketStore::selectLenders(const QString &where, const QVariantList &binds, bool cached)
+Result<QList<LenderRow>> MarketStore::selectLenders(const QString &where, const QVariantList &binds)
 {
-    const QString sql = QStringLiteral("SELECT ") + kLenderColumns + QStringLiteral(" FROM lenders ") + where;
-    std::optional<QSqlQuery> owned;
-    Result<QSqlQuery *> q = runSelect(sql, binds, cached, owned);
-    if (!q)
-        return q.error();
-    QList<LenderRow> rows;
-    while ((*q)->next())
-        rows.append(lenderFrom(**q));
-    (*q)->finish(); // a cached statement must not hold its result set (PostgreSQL keeps it in memory)
-    return rows;
+    return collectRows<LenderRow>(m_db.exec(QStringLiteral("SELECT ") + kLenderColumns + QStringLiteral(" FROM lenders ") + where, binds),
+                                  lenderFrom<QtRow>);
+}
+
+Result<QList<PartitionRow>> MarketStore::fetchPartitions(const QString &where, std::initializer_list<SqlValue> binds)
+{
+    return collectRows<PartitionRow>(m_db.run(QStringLiteral("SELECT ") + kPartitionColumns + QStringLiteral(" FROM partitions ") + where, binds),
+                                     partitionFrom<SqlRows>);
+}
+
+Result<QList<ContractRow>> MarketStore::fetchContracts(const QString &where, std::initializer_list<SqlValue> binds)
+{
+    return collectRows<ContractRow>(m_db.run(QStringLiteral("SELECT ") + kContractColumns + kContractFrom + where, binds),
+                                    contractFrom<SqlRows>);
+}
+
+Result<QList<LenderRow>> MarketStore::fetchLenders(const QString &where, std::initializer_list<SqlValue> binds)
+{
+    return collectRows<LenderRow>(m_db.run(QStringLiteral("SELECT ") + kLenderColumns + QStringLiteral(" FROM lenders ") + where, binds),
+                                  lenderFrom<SqlRows>);
 }
 
 // ───────────────────────── lenders ─────────────────────────
 
 Result<void> MarketStore::upsertLender(const QString &lenderId, const QString &name, const QString &address, qint64 nowMs)
 {
-    Result<QSqlQuery *> q = m_db.execCached(
-        QStringLiteral("INSERT INTO lenders (id, name, address, online, last_seen_ms, first_seen_ms, rev) "
-                       "VALUES (?, ?, ?, 1, ?, ?, %1) "
-                       "ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address, online = 1, "
-                       "last_seen_ms = excluded.last_seen_ms, rev = excluded.rev")
-            .arg(nextRev(QStringLiteral("lenders"))),
-        {lenderId, notNull(name), notNull(address), nowMs, nowMs});
+    Result<SqlRows> q = m_db.run(
+        hotSql(HotSql::UpsertLender,
+               [&]() -> QString {
+                   return QStringLiteral("INSERT INTO lenders (id, name, address, online, last_seen_ms, first_seen_ms, rev) "
+                                         "VALUES (?, ?, ?, 1, ?, ?, %1) "
+                                         "ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address, "
+                                         "online = 1, last_seen_ms = excluded.last_seen_ms, rev = excluded.rev")
+                       .arg(nextRev(QStringLiteral("lenders")));
+               }),
+        {lenderId, name, address, nowMs, nowMs});
     if (!q)
         return q.error();
     return {};
@@ -512,7 +530,7 @@ Result<QStringList> MarketStore::markStaleLendersOffline(qint64 cutoffMs, const 
 
 Result<std::optional<LenderRow>> MarketStore::lender(const QString &lenderId)
 {
-    Result<QList<LenderRow>> rows = selectLenders(QStringLiteral("WHERE id = ?"), {lenderId}, true);
+    Result<QList<LenderRow>> rows = fetchLenders(QStringLiteral("WHERE id = ?"), {lenderId});
     if (!rows)
         return rows.error();
     if (rows->isEmpty())
@@ -524,7 +542,7 @@ Result<std::optional<LenderRow>> MarketStore::lender(const QString &lenderId)
 
 Result<std::optional<PartitionRow>> MarketStore::partitionByOffer(const QString &offerId)
 {
-    Result<QList<PartitionRow>> rows = selectPartitions(QStringLiteral("WHERE offer_id = ?"), {offerId}, true);
+    Result<QList<PartitionRow>> rows = fetchPartitions(QStringLiteral("WHERE offer_id = ?"), {offerId});
     if (!rows)
         return rows.error();
     return rows->isEmpty() ? std::optional<PartitionRow>() : std::optional<PartitionRow>(rows->first());
@@ -533,7 +551,7 @@ Result<std::optional<PartitionRow>> MarketStore::partitionByOffer(const QString 
 Result<std::optional<PartitionRow>> MarketStore::partition(const QString &lenderId, const QString &partitionId)
 {
     Result<QList<PartitionRow>> rows =
-        selectPartitions(QStringLiteral("WHERE lender_id = ? AND partition_id = ?"), {lenderId, partitionId}, true);
+        fetchPartitions(QStringLiteral("WHERE lender_id = ? AND partition_id = ?"), {lenderId, partitionId});
     if (!rows)
         return rows.error();
     return rows->isEmpty() ? std::optional<PartitionRow>() : std::optional<PartitionRow>(rows->first());
@@ -558,12 +576,15 @@ Result<PartitionRow> MarketStore::registerInTransaction(const QString &lenderId,
     QString offerId;
     if (!existing->has_value()) {
         offerId = randomId(u"o-");
-        Result<QSqlQuery *> ins = m_db.execCached(
-            QStringLiteral("INSERT INTO partitions (offer_id, lender_id, partition_id, cpus, memory_mib, disk_mib, "
-                           "os_images, rate_micros, max_duration_s, externally_referenced, budget_cpus, "
-                           "budget_memory_mib, budget_disk_mib, withdrawn, registered_at_ms, rev) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, %1)")
-                .arg(nextRev(QStringLiteral("partitions"))),
+        Result<SqlRows> ins = m_db.run(
+            hotSql(HotSql::InsertPartition,
+                   [&]() -> QString {
+                       return QStringLiteral("INSERT INTO partitions (offer_id, lender_id, partition_id, cpus, memory_mib, disk_mib, "
+                                             "os_images, rate_micros, max_duration_s, externally_referenced, budget_cpus, "
+                                             "budget_memory_mib, budget_disk_mib, withdrawn, registered_at_ms, rev) "
+                                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, %1)")
+                           .arg(nextRev(QStringLiteral("partitions")));
+                   }),
             {offerId, lenderId, reg.partitionId, r.cpus, r.memoryMib, r.diskMib, joinImages(c.osImages),
              c.ratePerHour.micros(), c.maxDurationS, reg.externallyReferenced ? 1 : 0, r.cpus, r.memoryMib, r.diskMib,
              nowMs});
@@ -582,16 +603,20 @@ Result<PartitionRow> MarketStore::registerInTransaction(const QString &lenderId,
                                  .arg(reg.partitionId, old.contractId));
             return old;
         }
-        Result<QSqlQuery *> upd = m_db.execCached(
-            QStringLiteral("UPDATE partitions SET cpus = ?, memory_mib = ?, disk_mib = ?, os_images = ?, rate_micros = ?, "
-                           "max_duration_s = ?, externally_referenced = ?, budget_cpus = ?, budget_memory_mib = ?, "
-                           "budget_disk_mib = ?, withdrawn = 0, rev = %1 WHERE offer_id = ? AND lending_status IS NULL")
-                .arg(nextRev(QStringLiteral("partitions"))),
+        Result<SqlRows> upd = m_db.run(
+            hotSql(HotSql::UpdatePartition,
+                   [&]() -> QString {
+                       return QStringLiteral("UPDATE partitions SET cpus = ?, memory_mib = ?, disk_mib = ?, os_images = ?, "
+                                             "rate_micros = ?, max_duration_s = ?, externally_referenced = ?, budget_cpus = ?, "
+                                             "budget_memory_mib = ?, budget_disk_mib = ?, withdrawn = 0, rev = %1 "
+                                             "WHERE offer_id = ? AND lending_status IS NULL")
+                           .arg(nextRev(QStringLiteral("partitions")));
+                   }),
             {r.cpus, r.memoryMib, r.diskMib, joinImages(c.osImages), c.ratePerHour.micros(), c.maxDurationS,
              reg.externallyReferenced ? 1 : 0, r.cpus, r.memoryMib, r.diskMib, offerId});
         if (!upd)
             return upd.error();
-        if ((*upd)->numRowsAffected() != 1)
+        if (upd->rowsAffected() != 1)
             return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "partition %1 was lent meanwhile; try again after the contract ends")
                                                   .arg(reg.partitionId));
         if (auto logged = logCapacity(offerId, r.cpus - (old.withdrawn ? 0 : old.conditions.resources.cpus), nowMs); !logged)
@@ -748,18 +773,18 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
     // columns.
     const QString terms = QStringLiteral("lender_id, partition_id, cpus, memory_mib, disk_mib, os_images, rate_micros, "
                                          "max_duration_s");
-    const auto termsFrom = [](const QSqlQuery &q) {
+    const auto termsFrom = [](const SqlRows &q) {
         LendResult r;
-        r.contract.lenderId = q.value(0).toString();
-        r.contract.partitionId = q.value(1).toString();
-        r.conditions.resources = Resources{q.value(2).toInt(), q.value(3).toLongLong(), q.value(4).toLongLong()};
-        r.conditions.osImages = splitImages(q.value(5).toString());
-        r.conditions.ratePerHour = Money::fromMicros(q.value(6).toLongLong());
-        r.conditions.maxDurationS = q.value(7).toLongLong();
+        r.contract.lenderId = q.text(0);
+        r.contract.partitionId = q.text(1);
+        r.conditions.resources = Resources{int(q.int64(2)), q.int64(3), q.int64(4)};
+        r.conditions.osImages = splitImages(q.text(5));
+        r.conditions.ratePerHour = Money::fromMicros(q.int64(6));
+        r.conditions.maxDurationS = q.int64(7);
         return r;
     };
     const bool returning = m_db.dialect() == SqlDialect::Postgres;
-    Result<QSqlQuery *> upd = m_db.execCached(
+    Result<SqlRows> upd = m_db.run(
         hotSql(HotSql::Lend,
                [&]() -> QString {
                    return QStringLiteral(
@@ -774,19 +799,20 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
         return upd.error();
     std::optional<LendResult> lent;
     if (returning) {
-        if ((*upd)->next())
-            lent = termsFrom(**upd);
-        (*upd)->finish();
-    } else if ((*upd)->numRowsAffected() == 1) {
-        Result<QSqlQuery *> row = m_db.execCached(
+        if (upd->next())
+            lent = termsFrom(*upd);
+        upd->finish();
+    } else if (upd->rowsAffected() == 1) {
+        upd->finish();
+        Result<SqlRows> row = m_db.run(
             hotSql(HotSql::LentTerms,
                    [&]() -> QString { return QStringLiteral("SELECT ") + terms + QStringLiteral(" FROM partitions WHERE offer_id = ?"); }),
             {offerId});
         if (!row)
             return row.error();
-        if ((*row)->next())
-            lent = termsFrom(**row);
-        (*row)->finish(); // a cached SELECT left on its row would hold SQLite's read snapshot
+        if (row->next())
+            lent = termsFrom(*row);
+        row->finish(); // a statement left on its row would hold SQLite's read snapshot
         if (!lent)
             return Error(ErrorCode::Internal, QStringLiteral("offer %1 was lent and then not found").arg(offerId));
     }
@@ -813,8 +839,8 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
     c.maxDurationS = lent->conditions.maxDurationS;
     c.startedAtMs = nowMs;
     c.keyHash = keyHash;
-    const QVariant expires = c.maxDurationS > 0 ? QVariant(nowMs + c.maxDurationS * 1000) : nullInt();
-    Result<QSqlQuery *> ins = m_db.execCached(
+    const SqlValue expires = c.maxDurationS > 0 ? SqlValue(nowMs + c.maxDurationS * 1000) : SqlValue();
+    Result<SqlRows> ins = m_db.run(
         hotSql(HotSql::InsertContract,
                [&]() -> QString {
                    return QStringLiteral(
@@ -857,7 +883,7 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
     if (!bill)
         return bill.error();
 
-    Result<QSqlQuery *> upd = m_db.execCached(hotSql(HotSql::EndContract,
+    Result<SqlRows> upd = m_db.run(hotSql(HotSql::EndContract,
                                                      [&]() -> QString {
                                                          return QStringLiteral("UPDATE contracts SET ended_at_ms = ?, "
                                                                                "end_reason = ?, rev = %1 "
@@ -867,10 +893,10 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
                                               {endedAt, reason, contractId});
     if (!upd)
         return upd.error();
-    if ((*upd)->numRowsAffected() != 1)
+    if (upd->rowsAffected() != 1)
         return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "contract %1 has already ended").arg(contractId));
     // S60: the borrower ID leaves the lending status; the key hash goes with it.
-    Result<QSqlQuery *> freed = m_db.execCached(
+    Result<SqlRows> freed = m_db.run(
         hotSql(HotSql::FreePartition,
                [&]() -> QString {
                    return QStringLiteral("UPDATE partitions SET lending_status = NULL, contract_id = NULL, key_hash = NULL, "
@@ -880,7 +906,7 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
         {c.offerId, contractId});
     if (!freed)
         return freed.error();
-    Result<QSqlQuery *> billed = m_db.execCached(
+    Result<SqlRows> billed = m_db.run(
         QStringLiteral("INSERT INTO billing (contract_id, borrower_id, lender_id, ended_at_ms, duration_ms, charge_micros, "
                        "fee_micros, payout_micros, fee_basis_points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {contractId, c.borrowerId, c.lenderId, endedAt, bill->durationMs, bill->charge.micros(), bill->fee.micros(),
@@ -889,7 +915,7 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
         return billed.error();
     // A partition lost, or whose lock the lender could not restore, counts against it.
     const bool lost = reason == u"lost" || reason == u"violation";
-    Result<QSqlQuery *> counted = m_db.execCached(
+    Result<SqlRows> counted = m_db.run(
         hotSql(HotSql::CountEnd,
                [&]() -> QString {
                    return QStringLiteral(
@@ -909,7 +935,7 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
 
 Result<std::optional<ContractRow>> MarketStore::contract(const QString &contractId)
 {
-    Result<QList<ContractRow>> rows = selectContracts(QStringLiteral("WHERE c.id = ?"), {contractId}, true);
+    Result<QList<ContractRow>> rows = fetchContracts(QStringLiteral("WHERE c.id = ?"), {contractId});
     if (!rows)
         return rows.error();
     return rows->isEmpty() ? std::optional<ContractRow>() : std::optional<ContractRow>(rows->first());
@@ -997,7 +1023,7 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, qint64 
         return q.error();
     const int lenderBase = kPartitionColumns.count(QLatin1Char(',')) + 1;
     while (q->next()) {
-        page.rows.append(partitionFrom(*q));
+        page.rows.append(partitionFrom(QtRow{*q}));
         LenderRow l;
         l.id = q->value(lenderBase).toString();
         l.name = q->value(lenderBase + 1).toString();
@@ -1199,14 +1225,14 @@ Result<void> MarketStore::readWatermarks(Changes &c)
     for (const auto &[table, out] : {std::pair{QStringLiteral("lenders"), &c.maxLenderRev},
                                      std::pair{QStringLiteral("partitions"), &c.maxPartitionRev},
                                      std::pair{QStringLiteral("contracts"), &c.maxContractRev}}) {
-        Result<QSqlQuery *> q = m_db.execCached(QStringLiteral("SELECT COALESCE(MAX(rev), 0) FROM ") + table, {});
+        // Read and reset at the end of the block: a kept statement left on its row holds
+        // SQLite's read snapshot open, and this connection's next write transaction could
+        // not start from it.
+        Result<SqlRows> q = m_db.run(QStringLiteral("SELECT COALESCE(MAX(rev), 0) FROM ") + table, {});
         if (!q)
             return q.error();
-        if ((*q)->next())
-            *out = qMax(*out, (*q)->value(0).toLongLong());
-        // Done with it now: a kept statement left on its row holds SQLite's read snapshot
-        // open, and this connection's next write transaction could not start from it.
-        (*q)->finish();
+        if (q->next())
+            *out = qMax(*out, q->int64(0));
     }
     return {};
 }
@@ -1229,17 +1255,17 @@ Result<Changes> MarketStore::changesSince(const Watermarks &since)
             sql += QStringLiteral(" AND %1 % %2 <> %3").arg(rev).arg(kRevTagSpan).arg(m_revTag);
         return sql + QStringLiteral(" ORDER BY ") + rev;
     };
-    Result<QList<LenderRow>> lenders = selectLenders(where(QStringLiteral("rev")), {since.lenders, c.maxLenderRev}, true);
+    Result<QList<LenderRow>> lenders = fetchLenders(where(QStringLiteral("rev")), {since.lenders, c.maxLenderRev});
     if (!lenders)
         return lenders.error();
     c.lenders = *lenders;
     Result<QList<PartitionRow>> partitions =
-        selectPartitions(where(QStringLiteral("rev")), {since.partitions, c.maxPartitionRev}, true);
+        fetchPartitions(where(QStringLiteral("rev")), {since.partitions, c.maxPartitionRev});
     if (!partitions)
         return partitions.error();
     c.partitions = *partitions;
     Result<QList<ContractRow>> contracts =
-        selectContracts(where(QStringLiteral("c.rev")), {since.contracts, c.maxContractRev}, true);
+        fetchContracts(where(QStringLiteral("c.rev")), {since.contracts, c.maxContractRev});
     if (!contracts)
         return contracts.error();
     c.contracts = *contracts;

@@ -215,19 +215,32 @@ private:
     QString nextRev(const QString &table) const;
     // The statements the group commits run per request, formatted once (with this store's
     // tag) rather than per call: building them was a tenth of a lend's time.
-    enum class HotSql { Lend, LentTerms, InsertContract, EndContract, FreePartition, CountEnd, Count };
+    enum class HotSql {
+        Lend,
+        LentTerms,
+        InsertContract,
+        EndContract,
+        FreePartition,
+        CountEnd,
+        UpsertLender,
+        InsertPartition,
+        UpdatePartition,
+        Count
+    };
     template <typename Build>
     const QString &hotSql(HotSql which, Build &&build);
     /// Raises c's watermarks to the highest rev of each table.
     Result<void> readWatermarks(Changes &c);
     Result<void> logCapacity(const QString &offerId, qint64 cpusDelta, qint64 atMs);
-    Result<QSqlQuery *> runSelect(const QString &sql, const QVariantList &binds, bool cached,
-                                  std::optional<QSqlQuery> &owned);
-    // `cached`: through a statement prepared once (Database::execCached), for the lookups
-    // the group commits run per request; not for SQL built per call.
-    Result<QList<PartitionRow>> selectPartitions(const QString &where, const QVariantList &binds, bool cached = false);
-    Result<QList<ContractRow>> selectContracts(const QString &where, const QVariantList &binds, bool cached = false);
-    Result<QList<LenderRow>> selectLenders(const QString &where, const QVariantList &binds, bool cached = false);
+    // Uncached, for SQL built per call (lists, filters).
+    Result<QList<PartitionRow>> selectPartitions(const QString &where, const QVariantList &binds);
+    Result<QList<ContractRow>> selectContracts(const QString &where, const QVariantList &binds);
+    Result<QList<LenderRow>> selectLenders(const QString &where, const QVariantList &binds);
+    // Through a statement prepared once (Database::run), for the lookups the group commits
+    // run per request; `where` must be one of a few fixed texts.
+    Result<QList<PartitionRow>> fetchPartitions(const QString &where, std::initializer_list<SqlValue> binds);
+    Result<QList<ContractRow>> fetchContracts(const QString &where, std::initializer_list<SqlValue> binds);
+    Result<QList<LenderRow>> fetchLenders(const QString &where, std::initializer_list<SqlValue> binds);
 
     Database m_db;
     qint64 m_revTag = 0;
