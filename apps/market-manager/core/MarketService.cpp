@@ -1293,15 +1293,19 @@ void MarketService::applyPending(qsizetype budget)
                 m_index.upsertPartition(p);
             a.refreshed = true;
         }
+        const qint64 passStart = m_steady.nsecsElapsed();
+        ++a.passes;
         while (a.next < total) {
             if (budget >= 0 && answered >= budget) {
+                a.answeringNs += m_steady.nsecsElapsed() - passStart;
                 m_applyMore.start();
                 return;
             }
             answerRequest(a, a.next++);
             ++answered;
         }
-        logBatch(*a.outcome, a.startNs);
+        a.answeringNs += m_steady.nsecsElapsed() - passStart;
+        logBatch(a);
         m_applying.pop_front();
         // What arrived during this commit is the next batch.
         if (maySubmit())
@@ -1363,10 +1367,12 @@ void MarketService::answerRequest(const ApplyingBatch &a, qsizetype i)
     recordTiming(static_cast<quint32>(MessageType::EndContract), batch.ends[i].receivedNs);
 }
 
-void MarketService::logBatch(const BatchOutcome &outcome, qint64 applyStartNs) const
+void MarketService::logBatch(const ApplyingBatch &a) const
 {
     if (!lcMarketBatch().isDebugEnabled())
         return;
+    const BatchOutcome &outcome = *a.outcome;
+    const qint64 applyStartNs = a.startNs;
     const BatchOutcome::Stages &at = outcome.at;
     const auto ms = [](qint64 from, qint64 to) {
         return from > 0 && to > 0 ? QString::number(static_cast<double>(to - from) / 1e6, 'f', 2) : QStringLiteral("-");
@@ -1374,14 +1380,16 @@ void MarketService::logBatch(const BatchOutcome &outcome, qint64 applyStartNs) c
     const qint64 beforeService = at.signedAt > 0 ? at.signedAt : at.writerDone;
     qCDebug(lcMarketBatch).noquote() << QStringLiteral(
         "batch of %1 registrations, %2 borrows, %3 ends: queued %4 ms, statements %5 ms, commit %6 ms, after the commit %7 ms, "
-        "sync %8 ms, signing %9 ms, to the service thread %10 ms, replies %11 ms")
+        "sync %8 ms, signing %9 ms, to the service thread %10 ms, replies %11 ms (%12 ms answering in %13 passes)")
                                             .arg(outcome.registered.size())
                                             .arg(outcome.lent.size())
                                             .arg(outcome.ended.size())
                                             .arg(ms(at.submitted, at.started), ms(at.started, at.statements),
                                                  ms(at.statements, at.committed), ms(at.committed > 0 ? at.committed : at.started, at.writerDone),
                                                  ms(at.writerDone, at.synced), ms(at.synced, at.signedAt), ms(beforeService, applyStartNs),
-                                                 ms(applyStartNs, m_steady.nsecsElapsed()));
+                                                 ms(applyStartNs, m_steady.nsecsElapsed()))
+                                            .arg(QString::number(static_cast<double>(a.answeringNs) / 1e6, 'f', 2))
+                                            .arg(a.passes);
 }
 
 void MarketService::afterLent(const LendResult &r, const QByteArray &key, const std::optional<Receipt> &receipt,

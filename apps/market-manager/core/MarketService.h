@@ -177,6 +177,8 @@ private:
         qint64 startNs = 0;
         qsizetype next = 0;     // requests answered: registrations, then borrows, then ends
         bool refreshed = false; // its refreshed offers are in the index
+        int passes = 0;          // event-loop passes that answered some of it (for the log)
+        qint64 answeringNs = 0;  // the time those passes spent on it (for the log)
     };
     static constexpr qsizetype kAnswersPerPass = 128;
 
@@ -195,7 +197,7 @@ private:
     void applyBatch(std::shared_ptr<const BatchOutcome> outcome);
     void applyPending(qsizetype budget); // budget < 0: everything
     void answerRequest(const ApplyingBatch &batch, qsizetype index);
-    void logBatch(const BatchOutcome &outcome, qint64 applyStartNs) const;
+    void logBatch(const ApplyingBatch &a) const;
     static void signReceipts(BatchOutcome &batch, const Identity &identity);
     // The index and the lender follow a lend; the borrower gets the grant, or `replyError`.
     void afterLent(const LendResult &lent, const QByteArray &key, const std::optional<protocol::Receipt> &receipt,
