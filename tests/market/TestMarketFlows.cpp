@@ -91,6 +91,8 @@ private slots:
     void undurableCommitIsNotAcknowledged();
     void lenderPushesAndVerifyKey_data() { dialects(); }
     void lenderPushesAndVerifyKey();
+    void endedNoticesAreForgotten_data() { dialects(); }
+    void endedNoticesAreForgotten();
     void offlineLendersAreNotOffered_data() { dialects(); }
     void offlineLendersAreNotOffered();
     void maxDurationAndPartitionLost_data() { dialects(); }
@@ -858,6 +860,48 @@ void TestMarketFlows::lenderPushesAndVerifyKey()
     QTest::qWait(200);
     QCOMPARE(pushes.all<ContractStarted>().size(), 1);
     QCOMPARE(pushes.all<ContractEnded>().size(), 1);
+}
+
+void TestMarketFlows::endedNoticesAreForgotten()
+{
+    // A market remembers the notices it sent its lenders only as long as a sync could bring
+    // their contracts back: at thousands of contracts a second, for good would be a leak.
+    MarketConfig config;
+    config.noticeMemoryMs = 2000;
+    config.syncIntervalMs = 50;
+    START_MARKET(config);
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower);
+    PushLog pushes(lender);
+    QList<QString> offers;
+    for (int i = 0; i < 3; ++i) {
+        Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p%1").arg(i), conditions(1, 1024, 0, QStringLiteral("1")));
+        CHECK_OK(reg);
+        offers.append(reg->offerId);
+    }
+    QList<QString> contracts;
+    for (const QString &offer : std::as_const(offers)) {
+        Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = offer});
+        CHECK_OK(granted);
+        contracts.append(granted->contractId);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractStarted>().size(), 3, 10'000);
+    QCOMPARE(m_market->rememberedNotices(), 3);
+    // Two end; the third runs on, and its notice stays however long it runs.
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = contracts[0]}));
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = contracts[1]}));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 2, 10'000);
+    QCOMPARE(m_market->rememberedNotices(), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(m_market->rememberedNotices(), 1, 10'000);
+    // Forgotten, and still told once only: the syncs since did not bring them back.
+    QTest::qWait(300);
+    QCOMPARE(m_market->rememberedNotices(), 1);
+    QCOMPARE(pushes.all<ContractStarted>().size(), 3);
+    QCOMPARE(pushes.all<ContractEnded>().size(), 2);
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = contracts[2]}));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 3, 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_market->rememberedNotices(), 0, 10'000);
 }
 
 void TestMarketFlows::offlineLendersAreNotOffered()

@@ -404,8 +404,8 @@ void MarketService::replayContractsTo(const QString &lenderId, qint64 sinceMs)
     if (ended) {
         for (const ContractRow &c : std::as_const(*ended)) {
             PushState &state = m_pushed[c.id];
-            state.started = state.ended = true;
-            state.endedAtSteadyMs = m_steady.elapsed();
+            state.started = true;
+            markEnded(c.id, state);
             pushToLender(lenderId, endedNotice(c));
         }
     } else {
@@ -448,9 +448,31 @@ void MarketService::notifyEnded(const ContractRow &c)
     PushState &state = m_pushed[c.id];
     if (state.ended)
         return;
+    markEnded(c.id, state);
+    pushToLender(c.lenderId, endedNotice(c));
+}
+
+void MarketService::markEnded(const QString &contractId, PushState &state)
+{
     state.ended = true;
     state.endedAtSteadyMs = m_steady.elapsed();
-    pushToLender(c.lenderId, endedNotice(c));
+    m_endedNotices.emplace_back(state.endedAtSteadyMs, contractId);
+}
+
+void MarketService::forgetOldNotices()
+{
+    // Forget old notices once no sync can bring their contract back. A notice marked ended
+    // again later (a lender's replay) has a newer entry of its own further back.
+    const qint64 forgetAfter = m_config.noticeMemoryMs >= 0 ? m_config.noticeMemoryMs
+                                                            : qMax<qint64>(60'000, 4LL * m_config.syncSettleMs);
+    const qint64 steadyNow = m_steady.elapsed();
+    while (!m_endedNotices.empty() && steadyNow - m_endedNotices.front().first > forgetAfter) {
+        const auto &[endedAt, contractId] = m_endedNotices.front();
+        const auto it = m_pushed.constFind(contractId);
+        if (it != m_pushed.cend() && it->ended && it->endedAtSteadyMs == endedAt)
+            m_pushed.erase(it);
+        m_endedNotices.pop_front();
+    }
 }
 
 // ───────────────────────── maintenance ─────────────────────────
@@ -571,14 +593,7 @@ void MarketService::syncFromDatabase()
     while (m_syncHistory.size() > 1 && steadyNow - m_syncHistory[1].first >= m_config.syncSettleMs)
         m_syncHistory.pop_front();
 
-    // Forget old notices once no sync can bring their contract back.
-    const qint64 forgetAfter = qMax<qint64>(60'000, 4LL * m_config.syncSettleMs);
-    for (auto it = m_pushed.begin(); it != m_pushed.end();) {
-        if (it->ended && steadyNow - it->endedAtSteadyMs > forgetAfter)
-            it = m_pushed.erase(it);
-        else
-            ++it;
-    }
+    forgetOldNotices();
 }
 
 // ───────────────────────── lender flows (FIG. 6, 7, 13–15) ─────────────────────────
