@@ -145,6 +145,17 @@
     </message>
 </context>
 <context>
+    <name>lendable::HostPort</name>
+    <message>
+        <source>&apos;%1&apos; is not HOST:PORT (for example 127.0.0.1:7400)</source>
+        <translation>&apos;%1&apos; は HOST:PORT ではありません (例: 127.0.0.1:7400)</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not ADDR:PORT with an IP address (for example 0.0.0.0:7400)</source>
+        <translation>&apos;%1&apos; は IP アドレスの ADDR:PORT ではありません (例: 0.0.0.0:7400)</translation>
+    </message>
+</context>
+<context>
     <name>lendable::protocol::Channel</name>
     <message>
         <source>no Hello exchange within %1 ms</source>

@@ -478,20 +478,12 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <translation>geben Sie je --connect eine --agent-id an</translation>
     </message>
     <message>
-        <source>--listen wants ADDR:PORT, not &apos;%1&apos;</source>
-        <translation>--listen erwartet ADDR:PORT, nicht &apos;%1&apos;</translation>
-    </message>
-    <message>
         <source>give one --market-id per --market</source>
         <translation>geben Sie je --market eine --market-id an</translation>
     </message>
     <message>
         <source>This machine (%1)</source>
         <translation>Dieser Rechner (%1)</translation>
-    </message>
-    <message>
-        <source>--listen wants ADDR:PORT (an IP address), not &apos;%1&apos;</source>
-        <translation>--listen erwartet ADDR:PORT (eine IP-Adresse), nicht &apos;%1&apos;</translation>
     </message>
     <message>
         <source>Lendable Lender Console: the lender agent (partitions, lock, jobs) and its desktop app.</source>

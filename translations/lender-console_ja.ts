@@ -478,20 +478,12 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <translation>--connect ごとに --agent-id を 1 つ指定してください</translation>
     </message>
     <message>
-        <source>--listen wants ADDR:PORT, not &apos;%1&apos;</source>
-        <translation>--listen には ADDR:PORT を指定してください (&apos;%1&apos; は不可)</translation>
-    </message>
-    <message>
         <source>give one --market-id per --market</source>
         <translation>--market ごとに --market-id を 1 つ指定してください</translation>
     </message>
     <message>
         <source>This machine (%1)</source>
         <translation>このマシン (%1)</translation>
-    </message>
-    <message>
-        <source>--listen wants ADDR:PORT (an IP address), not &apos;%1&apos;</source>
-        <translation>--listen には ADDR:PORT (IP アドレス) を指定してください (&apos;%1&apos; は不可)</translation>
     </message>
     <message>
         <source>Lendable Lender Console: the lender agent (partitions, lock, jobs) and its desktop app.</source>

@@ -636,10 +636,6 @@
         <translation>Lendable Marktplatz-Verwaltung</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is not ADDR:PORT</source>
-        <translation>&apos;%1&apos; ist nicht ADRESSE:PORT</translation>
-    </message>
-    <message>
         <source>Lendable Market Manager: the market service and its desktop app.</source>
         <translation>Lendable Marktplatz-Verwaltung: der Marktplatz-Dienst und seine Desktop-Anwendung.</translation>
     </message>
@@ -678,10 +674,6 @@
     <message>
         <source>cannot install a signal handler: %1</source>
         <translation>ein Signal-Handler kann nicht installiert werden: %1</translation>
-    </message>
-    <message>
-        <source>&apos;%1&apos; is not ADDR:PORT (for example 0.0.0.0:7400)</source>
-        <translation>&apos;%1&apos; ist nicht ADRESSE:PORT (zum Beispiel 0.0.0.0:7400)</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a fee percentage between 0 and 100 with at most two decimals</source>

@@ -635,10 +635,6 @@
         <translation>Lendable マーケットマネージャー</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is not ADDR:PORT</source>
-        <translation>&apos;%1&apos; は ADDR:PORT の形式ではありません</translation>
-    </message>
-    <message>
         <source>Lendable Market Manager: the market service and its desktop app.</source>
         <translation>Lendable マーケットマネージャー: マーケットサービスとそのデスクトップアプリ。</translation>
     </message>
@@ -677,10 +673,6 @@
     <message>
         <source>cannot install a signal handler: %1</source>
         <translation>シグナルハンドラーを設定できません: %1</translation>
-    </message>
-    <message>
-        <source>&apos;%1&apos; is not ADDR:PORT (for example 0.0.0.0:7400)</source>
-        <translation>&apos;%1&apos; は ADDR:PORT の形式ではありません (例: 0.0.0.0:7400)</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a fee percentage between 0 and 100 with at most two decimals</source>

@@ -4,6 +4,7 @@
 #include "LenderAgent.h"
 #include "OwnerCli.h"
 #include "app/AppSupport.h"
+#include "util/HostPort.h"
 #include "util/Paths.h"
 
 #include <QCoreApplication>
@@ -44,26 +45,6 @@ void installQuitOnSignals(QCoreApplication &app)
     sigaction(SIGINT, &sa, nullptr);
 }
 
-lendable::Result<std::pair<QHostAddress, quint16>> parseListen(const QString &text)
-{
-    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
-    bool ok = false;
-    const uint port = colon > 0 ? text.mid(colon + 1).toUInt(&ok) : 0;
-    QString host = colon > 0 ? text.left(colon) : QString();
-    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
-        host = host.mid(1, host.size() - 2);
-    QHostAddress address;
-    if (host == QLatin1String("*") || host.isEmpty())
-        address = QHostAddress::Any;
-    else if (host == QLatin1String("localhost"))
-        address = QHostAddress::LocalHost;
-    else
-        address = QHostAddress(host);
-    if (!ok || port > 65535 || address.isNull())
-        return lendable::Error(lendable::ErrorCode::InvalidArgument,
-                               QCoreApplication::translate("main", "--listen wants ADDR:PORT (an IP address), not '%1'").arg(text));
-    return std::pair{address, quint16(port)};
-}
 
 } // namespace
 
@@ -119,11 +100,11 @@ int main(int argc, char *argv[])
     using namespace lendable;
     lender::AgentConfig config;
     config.dataDir = dataDir;
-    Result<std::pair<QHostAddress, quint16>> l = parseListen(parser.value(listen));
+    Result<ListenAddress> l = parseListenAddress(parser.value(listen));
     if (!l.ok())
         return app::fail(l.error());
-    config.listenAddress = l->first;
-    config.listenPort = l->second;
+    config.listenAddress = l->address;
+    config.listenPort = l->port;
     config.advertisedAddress = parser.value(advertise);
     const QStringList markets = parser.values(market);
     const QStringList marketIds = parser.values(market_id);

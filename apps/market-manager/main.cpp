@@ -4,6 +4,7 @@
 #include "ImageImport.h"
 #include "MarketService.h"
 #include "app/AppSupport.h"
+#include "util/HostPort.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -64,38 +65,6 @@ Result<void> installSignalHandlers(bool withStats)
     return {};
 }
 
-struct Endpoint {
-    QHostAddress address;
-    quint16 port = 0;
-};
-
-// "ADDR:PORT", "[v6]:PORT" or ":PORT" (all addresses).
-Result<Endpoint> parseEndpoint(const QString &text)
-{
-    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
-    const auto bad = [&] {
-        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "'%1' is not ADDR:PORT (for example 0.0.0.0:7400)").arg(text));
-    };
-    if (colon < 0)
-        return bad();
-    QString host = text.left(colon);
-    bool ok = false;
-    const uint port = text.mid(colon + 1).toUInt(&ok);
-    if (!ok || port > 65535)
-        return bad();
-    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
-        host = host.mid(1, host.size() - 2);
-    Endpoint e;
-    e.port = static_cast<quint16>(port);
-    if (host.isEmpty() || host == u"*")
-        e.address = QHostAddress(QHostAddress::Any);
-    else if (host == u"localhost")
-        e.address = QHostAddress(QHostAddress::LocalHost);
-    else if (!e.address.setAddress(host))
-        return bad();
-    return e;
-}
-
 // "10", "2.5", "0" → basis points.
 Result<int> parsePercent(const QString &text)
 {
@@ -121,7 +90,7 @@ void writeStats(const market::MarketService &service, const QString &path)
 int runHeadless(const QString &dataDir, const QString &listenText, const QString &databaseUrl, const QStringList &adminIds,
                 const QString &feePercent, const QString &heartbeatS, const QString &statsFile, const QStringList &images)
 {
-    Result<Endpoint> endpoint = parseEndpoint(listenText);
+    Result<ListenAddress> endpoint = parseListenAddress(listenText);
     if (!endpoint)
         return app::fail(endpoint.error());
     market::MarketConfig config;

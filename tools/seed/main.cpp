@@ -5,6 +5,7 @@
 
 #include "identity/Identity.h"
 #include "protocol/SslChannel.h"
+#include "util/HostPort.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -35,14 +36,14 @@ int main(int argc, char *argv[])
         parser.addOption(*o);
     parser.process(app);
 
-    const QString address = parser.value(market);
-    const int colon = address.lastIndexOf(QLatin1Char(':'));
-    if (colon <= 0 || !Identity::isValidNodeId(parser.value(marketId).toLower())) {
-        std::fprintf(stderr, "lendable-seed: --market ADDR:PORT and --market-id ID are required\n");
+    const Result<HostPort> at = parseHostPort(parser.value(market));
+    if (!at || !Identity::isValidNodeId(parser.value(marketId).toLower())) {
+        std::fprintf(stderr, "lendable-seed: --market HOST:PORT and --market-id ID are required%s%s\n", at ? "" : ": ",
+                     at ? "" : qPrintable(at.error().message));
         return 2;
     }
-    const QString host = address.left(colon);
-    const quint16 port = quint16(address.mid(colon + 1).toUInt());
+    const QString host = at->host;
+    const quint16 port = at->port;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QRandomGenerator rng(42);
     const QStringList names{QStringLiteral("lab-ws-01"), QStringLiteral("render-farm"), QStringLiteral("office-pc-7"),

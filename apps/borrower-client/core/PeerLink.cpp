@@ -1,6 +1,7 @@
 #include "PeerLink.h"
 
 #include "protocol/SslChannel.h"
+#include "util/HostPort.h"
 
 #include <QHostAddress>
 
@@ -16,28 +17,11 @@ int ReconnectPolicy::delayAfter(int failures) const
 
 Result<std::pair<QString, quint16>> parseHostPort(const QString &text, const QString &what)
 {
-    const QString t = text.trimmed();
-    QString host;
-    QString port;
-    if (t.startsWith(QLatin1Char('['))) {
-        const qsizetype close = t.indexOf(QStringLiteral("]:"));
-        if (close > 1) {
-            host = t.mid(1, close - 1);
-            port = t.mid(close + 2);
-        }
-    } else {
-        const qsizetype colon = t.lastIndexOf(QLatin1Char(':'));
-        if (colon > 0 && t.indexOf(QLatin1Char(':')) == colon) {
-            host = t.left(colon);
-            port = t.mid(colon + 1);
-        }
-    }
-    bool ok = false;
-    const uint p = port.toUInt(&ok);
-    if (host.isEmpty() || !ok || p == 0 || p > 65535)
+    const Result<HostPort> hp = lendable::parseHostPort(text);
+    if (!hp)
         return Error(ErrorCode::InvalidArgument,
                      PeerLink::tr("'%1' is not a %2 address; write HOST:PORT, e.g. 127.0.0.1:7400").arg(text, what));
-    return std::pair<QString, quint16>(host, static_cast<quint16>(p));
+    return std::pair<QString, quint16>(hp->host, hp->port);
 }
 
 PeerLink::PeerLink(const Identity &identity, QString kind, QString address, QString peerId, ReconnectPolicy policy,

@@ -15,6 +15,7 @@
 #include "identity/Identity.h"
 #include "protocol/Registry.h"
 #include "protocol/SslChannel.h"
+#include "util/HostPort.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -119,8 +120,8 @@ public:
         HandshakeConfig hc;
         hc.localNodeId = identity.nodeId();
         hc.localRole = QStringLiteral("borrower");
-        const qsizetype colon = address.lastIndexOf(QLatin1Char(':'));
-        channel = SslChannel::connectTo(address.left(colon), quint16(address.mid(colon + 1).toUInt()), identity, agentId, hc, this);
+        const HostPort at = parseHostPort(address).value(); // the agent's own address
+        channel = SslChannel::connectTo(at.host, at.port, identity, agentId, hc, this);
         connect(channel, &Channel::envelopeReceived, this, [this](const Envelope &e) { onPush(e); });
     }
 
@@ -381,9 +382,10 @@ int main(int argc, char *argv[])
     ownerHc.localNodeId = agent->nodeId();
     ownerHc.localRole = QStringLiteral("owner");
     const QString address = agent->localAddress();
-    const qsizetype colon = address.lastIndexOf(QLatin1Char(':'));
-    QPointer<SslChannel> owner = SslChannel::connectTo(address.left(colon), quint16(address.mid(colon + 1).toUInt()),
-                                                       agent->identity(), agent->nodeId(), ownerHc, &app);
+    const Result<HostPort> at = parseHostPort(address);
+    if (!at)
+        die(QStringLiteral("the agent's address: ") + at.error().toString());
+    QPointer<SslChannel> owner = SslChannel::connectTo(at->host, at->port, agent->identity(), agent->nodeId(), ownerHc, &app);
     if (Result<void> up = owner->waitEstablished(15000); !up.ok())
         die(QStringLiteral("owner connection: ") + up.error().toString());
     Result<PartitionInfo> part = owner->call<PartitionInfo>(PartitionCreate{

@@ -1,27 +1,23 @@
 #include "MarketLink.h"
 
+#include "util/HostPort.h"
+
 namespace lendable::lender {
 
 Result<MarketEndpoint> MarketEndpoint::parse(const QString &address, const QString &marketId)
 {
-    const qsizetype colon = address.lastIndexOf(QLatin1Char(':'));
-    bool ok = false;
-    const uint port = colon > 0 ? address.mid(colon + 1).toUInt(&ok) : 0;
-    if (!ok || port == 0 || port > 65535)
-        return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not HOST:PORT").arg(address));
-    QString host = address.left(colon);
-    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
-        host = host.mid(1, host.size() - 2);
+    Result<HostPort> hp = parseHostPort(address);
+    if (!hp)
+        return hp.error();
     if (!Identity::isValidNodeId(marketId.trimmed().toLower()))
         return Error(ErrorCode::InvalidArgument,
                      QStringLiteral("'%1' is not a market ID (64 hex digits; `market-manager --print-id` shows it)").arg(marketId));
-    return MarketEndpoint{host, quint16(port), marketId.trimmed().toLower()};
+    return MarketEndpoint{hp->host, hp->port, marketId.trimmed().toLower()};
 }
 
 QString MarketEndpoint::address() const
 {
-    return (host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host) + QLatin1Char(':') +
-           QString::number(port);
+    return HostPort{host, port}.toString();
 }
 
 MarketLink::MarketLink(Identity identity, MarketEndpoint endpoint, QObject *parent)

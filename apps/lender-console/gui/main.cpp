@@ -8,6 +8,7 @@
 #include "protocol/LocalChannel.h"
 #include "protocol/SslChannel.h"
 #include "ui/GuiSupport.h"
+#include "util/HostPort.h"
 
 #include <QApplication>
 #include <QFile>
@@ -96,12 +97,11 @@ int main(int argc, char *argv[])
     } else {
         lender::AgentConfig config;
         config.dataDir = dataDir;
-        const QString l = parser.value(listen);
-        const int colon = l.lastIndexOf(QLatin1Char(':'));
-        config.listenAddress = QHostAddress(l.left(colon));
-        config.listenPort = quint16(l.mid(colon + 1).toUInt());
-        if (config.listenAddress.isNull() || colon < 0)
-            return showFatal(Error(ErrorCode::InvalidArgument, QApplication::translate("main", "--listen wants ADDR:PORT, not '%1'").arg(l)));
+        Result<ListenAddress> l = parseListenAddress(parser.value(listen));
+        if (!l.ok())
+            return showFatal(l.error());
+        config.listenAddress = l->address;
+        config.listenPort = l->port;
         const QStringList markets = parser.values(market);
         const QStringList marketIds = parser.values(marketId);
         if (markets.size() != marketIds.size())

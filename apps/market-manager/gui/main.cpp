@@ -7,6 +7,7 @@
 #include "app/AppSupport.h"
 #include "protocol/SslChannel.h"
 #include "ui/GuiSupport.h"
+#include "util/HostPort.h"
 
 #include <QApplication>
 #include <QMessageBox>
@@ -24,16 +25,6 @@ int showFatal(const Error &error)
     return rc;
 }
 
-Result<std::pair<QString, quint16>> parseHostPort(const QString &text)
-{
-    const int colon = text.lastIndexOf(QLatin1Char(':'));
-    bool ok = false;
-    const uint port = colon > 0 ? text.mid(colon + 1).toUInt(&ok) : 0;
-    if (!ok || port > 65535)
-        return Error(ErrorCode::InvalidArgument,
-                     QApplication::translate("main", "'%1' is not ADDR:PORT").arg(text));
-    return std::make_pair(text.left(colon), quint16(port));
-}
 } // namespace
 
 int main(int argc, char *argv[])
@@ -74,7 +65,7 @@ int main(int argc, char *argv[])
     QString marketNodeId;
     QString where;
     if (parser.isSet(connectTo)) {
-        Result<std::pair<QString, quint16>> hp = parseHostPort(parser.value(connectTo));
+        Result<HostPort> hp = parseHostPort(parser.value(connectTo));
         if (!hp.ok())
             return showFatal(hp.error());
         marketNodeId = parser.value(marketId).trimmed().toLower();
@@ -82,7 +73,7 @@ int main(int argc, char *argv[])
             marketNodeId = ui::rememberedNodeId(parser.value(connectTo)); // a market met before
         protocol::HandshakeConfig config;
         config.localRole = QStringLiteral("admin");
-        channel = protocol::SslChannel::connectTo(hp->first, hp->second, *identity, marketNodeId, config, &application);
+        channel = protocol::SslChannel::connectTo(hp->host, hp->port, *identity, marketNodeId, config, &application);
         where = parser.value(connectTo);
     } else {
         market::MarketConfig config;
@@ -90,16 +81,16 @@ int main(int argc, char *argv[])
         config.adminIds = parser.values(adminId);
         const QString url = parser.isSet(database) ? parser.value(database) : QStringLiteral("sqlite:") + dataDir + QStringLiteral("/market.db");
         service = std::make_unique<market::MarketService>(*identity, url, config);
-        Result<std::pair<QString, quint16>> hp = parseHostPort(parser.isSet(listen) ? parser.value(listen) : QStringLiteral("127.0.0.1:7400"));
-        if (!hp.ok())
-            return showFatal(hp.error());
-        const Result<void> up = service->listen(QHostAddress(hp->first), hp->second);
+        Result<ListenAddress> at = parseListenAddress(parser.isSet(listen) ? parser.value(listen) : QStringLiteral("127.0.0.1:7400"));
+        if (!at.ok())
+            return showFatal(at.error());
+        const Result<void> up = service->listen(at->address, at->port);
         if (!up.ok())
             return showFatal(up.error());
         marketNodeId = service->nodeId();
         channel = service->connectLocal(identity->nodeId(), QStringLiteral("admin"));
         channel->setParent(&application);
-        where = QApplication::translate("main", "embedded, serving %1:%2").arg(hp->first).arg(service->serverPort());
+        where = QApplication::translate("main", "embedded, serving %1:%2").arg(service->serverAddress().toString()).arg(service->serverPort());
     }
     const Result<void> up = channel->waitEstablished(15000);
     if (!up.ok())
