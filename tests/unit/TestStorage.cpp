@@ -65,6 +65,23 @@ qint64 countRows(Database &db, const QString &table)
     return q && q->next() ? q->value(0).toLongLong() : -1;
 }
 
+// A SQLite database with a table `blobs (b BLOB)` that may not grow past a few more pages,
+// which behaves like a full disk.
+Result<Database> openNearlyFull(const QString &path)
+{
+    Result<Database> db = Database::open(QStringLiteral("sqlite:") + path);
+    if (!db)
+        return db;
+    if (auto made = db->exec(QStringLiteral("CREATE TABLE blobs (b BLOB)")); !made)
+        return made.error();
+    auto pages = db->exec(QStringLiteral("PRAGMA page_count"));
+    if (!pages || !pages->next())
+        return Error(ErrorCode::StorageError, QStringLiteral("no page count"));
+    if (auto capped = db->exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages->value(0).toInt() + 2)); !capped)
+        return capped.error();
+    return db;
+}
+
 } // namespace
 
 // Opens a fresh, empty database of the row's dialect, or fails the test with the reason.
@@ -425,13 +442,8 @@ void TestStorage::migrationOrderChecked()
 
 void TestStorage::sqliteDiskFull()
 {
-    auto db = Database::open(QStringLiteral("sqlite:") + m_tmp.filePath(QStringLiteral("full.db")));
-    QVERIFY(db.ok());
-    QVERIFY(db->exec(QStringLiteral("CREATE TABLE blobs (b BLOB)")).ok());
-    auto pages = db->exec(QStringLiteral("PRAGMA page_count"));
-    QVERIFY(pages && pages->next());
-    // A database that may not grow past a few more pages behaves like a full disk.
-    QVERIFY(db->exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages->value(0).toInt() + 2)).ok());
+    auto db = openNearlyFull(m_tmp.filePath(QStringLiteral("full.db")));
+    QVERIFY2(db.ok(), qPrintable(describe(db.error())));
     Error error;
     for (int i = 0; i < 20 && !error.isError(); ++i) {
         auto inserted = db->exec(QStringLiteral("INSERT INTO blobs VALUES (zeroblob(100000))"));
@@ -773,12 +785,8 @@ void TestStorage::runRefusesMisuse()
 
 void TestStorage::runDiskFull()
 {
-    auto db = Database::open(QStringLiteral("sqlite:") + m_tmp.filePath(QStringLiteral("run-full.db")));
-    QVERIFY(db.ok());
-    QVERIFY(db->exec(QStringLiteral("CREATE TABLE blobs (b BLOB)")).ok());
-    auto pages = db->exec(QStringLiteral("PRAGMA page_count"));
-    QVERIFY(pages && pages->next());
-    QVERIFY(db->exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages->value(0).toInt() + 2)).ok());
+    auto db = openNearlyFull(m_tmp.filePath(QStringLiteral("run-full.db")));
+    QVERIFY2(db.ok(), qPrintable(describe(db.error())));
     const QByteArray big(100'000, 'x');
     Error error;
     for (int i = 0; i < 20 && !error.isError(); ++i) {

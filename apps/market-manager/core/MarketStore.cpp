@@ -145,31 +145,53 @@ LenderRow lenderFrom(const Row &q)
     return l;
 }
 
-// Every row of a SELECT Database::run() ran, read by `from`.
-template <typename T, typename From>
-Result<QList<T>> collectRows(Result<SqlRows> rows, From from)
+// A row of either kind of result, for the row readers.
+const SqlRows &rowOf(const SqlRows &rows)
+{
+    return rows;
+}
+QtRow rowOf(const QSqlQuery &q)
+{
+    return QtRow{q};
+}
+Error errorOf(const SqlRows &rows)
+{
+    return rows.error();
+}
+Error errorOf(const QSqlQuery &)
+{
+    return {}; // QSqlQuery::next() reports nothing; a failed exec() came back as the error
+}
+
+// Every row of a SELECT that exec() or run() ran, read by `from` (one of the readers above).
+template <typename T, typename Rows, typename From>
+Result<QList<T>> collectRows(Result<Rows> rows, From from)
 {
     if (!rows)
         return rows.error();
     QList<T> out;
     while (rows->next())
-        out.append(from(*rows));
-    if (rows->error().isError())
-        return rows->error();
+        out.append(from(rowOf(*rows)));
+    if (Error failed = errorOf(*rows); failed.isError())
+        return failed;
     return out;
 }
 
-// Every row of a SELECT exec() ran, read by `from`.
-template <typename T, typename From>
-Result<QList<T>> collectRows(Result<QSqlQuery> q, From from)
+QString partitionsSql(const QString &where)
 {
-    if (!q)
-        return q.error();
-    QList<T> out;
-    while (q->next())
-        out.append(from(QtRow{*q}));
-    return out;
+    return QStringLiteral("SELECT ") + kPartitionColumns + QStringLiteral(" FROM partitions ") + where;
 }
+QString contractsSql(const QString &where)
+{
+    return QStringLiteral("SELECT ") + kContractColumns + kContractFrom + where;
+}
+QString lendersSql(const QString &where)
+{
+    return QStringLiteral("SELECT ") + kLenderColumns + QStringLiteral(" FROM lenders ") + where;
+}
+const auto readPartition = [](const auto &row) { return partitionFrom(row); };
+const auto readContract = [](const auto &row) { return contractFrom(row); };
+const auto readLender = [](const auto &row) { return lenderFrom(row); };
 
 // A LIKE pattern that matches `filter` as a plain substring.
 QString likePattern(const QString &filter)
@@ -407,38 +429,32 @@ Result<void> MarketStore::logCapacity(const QString &offerId, qint64 cpusDelta, 
 
 Result<QList<PartitionRow>> MarketStore::selectPartitions(const QString &where, const QVariantList &binds)
 {
-    return collectRows<PartitionRow>(m_db.exec(QStringLiteral("SELECT ") + kPartitionColumns + QStringLiteral(" FROM partitions ") + where, binds),
-                                     partitionFrom<QtRow>);
+    return collectRows<PartitionRow>(m_db.exec(partitionsSql(where), binds), readPartition);
 }
 
 Result<QList<ContractRow>> MarketStore::selectContracts(const QString &where, const QVariantList &binds)
 {
-    return collectRows<ContractRow>(m_db.exec(QStringLiteral("SELECT ") + kContractColumns + kContractFrom + where, binds),
-                                    contractFrom<QtRow>);
+    return collectRows<ContractRow>(m_db.exec(contractsSql(where), binds), readContract);
 }
 
 Result<QList<LenderRow>> MarketStore::selectLenders(const QString &where, const QVariantList &binds)
 {
-    return collectRows<LenderRow>(m_db.exec(QStringLiteral("SELECT ") + kLenderColumns + QStringLiteral(" FROM lenders ") + where, binds),
-                                  lenderFrom<QtRow>);
+    return collectRows<LenderRow>(m_db.exec(lendersSql(where), binds), readLender);
 }
 
 Result<QList<PartitionRow>> MarketStore::fetchPartitions(const QString &where, std::initializer_list<SqlValue> binds)
 {
-    return collectRows<PartitionRow>(m_db.run(QStringLiteral("SELECT ") + kPartitionColumns + QStringLiteral(" FROM partitions ") + where, binds),
-                                     partitionFrom<SqlRows>);
+    return collectRows<PartitionRow>(m_db.run(partitionsSql(where), binds), readPartition);
 }
 
 Result<QList<ContractRow>> MarketStore::fetchContracts(const QString &where, std::initializer_list<SqlValue> binds)
 {
-    return collectRows<ContractRow>(m_db.run(QStringLiteral("SELECT ") + kContractColumns + kContractFrom + where, binds),
-                                    contractFrom<SqlRows>);
+    return collectRows<ContractRow>(m_db.run(contractsSql(where), binds), readContract);
 }
 
 Result<QList<LenderRow>> MarketStore::fetchLenders(const QString &where, std::initializer_list<SqlValue> binds)
 {
-    return collectRows<LenderRow>(m_db.run(QStringLiteral("SELECT ") + kLenderColumns + QStringLiteral(" FROM lenders ") + where, binds),
-                                  lenderFrom<SqlRows>);
+    return collectRows<LenderRow>(m_db.run(lendersSql(where), binds), readLender);
 }
 
 // ───────────────────────── lenders ─────────────────────────
