@@ -510,8 +510,7 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
     }
     if (!ok) {
         Error error = sqlError(query, sql);
-        if (d->inTransaction && !d->transactionError.isError())
-            d->transactionError = error;
+        d->noteFailure(error);
         return error;
     }
     return query;
@@ -529,8 +528,7 @@ Result<QSqlQuery *> Database::execCached(const QString &sql, const QVariantList 
         query->setForwardOnly(true);
         if (!query->prepare(sql)) {
             Error error = sqlError(*query, sql);
-            if (d->inTransaction && !d->transactionError.isError())
-                d->transactionError = error;
+            d->noteFailure(error);
             return error;
         }
         it = d->statements.emplace(sql, std::move(query)).first;
@@ -543,8 +541,7 @@ Result<QSqlQuery *> Database::execCached(const QString &sql, const QVariantList 
         Error error = sqlError(*query, sql);
         // A statement the server forgot (a PostgreSQL reconnect) is prepared anew next time.
         d->statements.erase(it);
-        if (d->inTransaction && !d->transactionError.isError())
-            d->transactionError = error;
+        d->noteFailure(error);
         return error;
     }
     return query;

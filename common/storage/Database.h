@@ -10,7 +10,6 @@
 
 #include <initializer_list>
 #include <memory>
-#include <optional>
 
 struct sqlite3_stmt;
 
@@ -55,8 +54,6 @@ public:
     SqlValue(bool value) = delete; // say 0 or 1: a bool would silently become an integer
     SqlValue(const QString &text) : m_kind(Kind::Text), m_text(text) {}
     SqlValue(const QByteArray &blob) : m_kind(Kind::Blob), m_blob(blob) {}
-    /// An integer, or NULL when there is none.
-    static SqlValue optional(const std::optional<qint64> &value) { return value ? SqlValue(*value) : SqlValue(); }
 
     Kind kind() const { return m_kind; }
     qint64 integer() const { return m_integer; }
@@ -76,7 +73,7 @@ private:
 /// QSqlRecord, no QVariant per value, UTF-8 text: a third of the cost of QtSql's path on the
 /// market's group commits, docs/performance.md); on PostgreSQL it reads a prepared QSqlQuery.
 /// The statement is reset when the object goes: keep it no longer than needed (a SQLite
-/// statement left on a row holds its read snapshot). Move-only.
+/// statement left on a row holds its read snapshot), and never past its Database. Move-only.
 class SqlRows {
 public:
     SqlRows(SqlRows &&other) noexcept;
@@ -169,13 +166,9 @@ public:
     /// forward-only. Failures are StorageError, or DiskFull for SQLITE_FULL, PostgreSQL's
     /// disk_full (53100) and ENOSPC; the message carries the driver's text and the SQL.
     Result<QSqlQuery> exec(const QString &sql, const QVariantList &binds = {});
-    /// exec() with binds through a statement prepared once per connection and kept (for the
-    /// hot paths: group commits run the same few statements thousands of times a second).
-    /// The returned query is the cached one, owned by this Database: read it before the next
-    /// execCached() of the same SQL, which resets it.
-    Result<QSqlQuery *> execCached(const QString &sql, const QVariantList &binds);
-    /// The hot path: like execCached(), a statement prepared once per connection and kept,
-    /// but on SQLite run through SQLite's C API with typed binds and getters (SqlRows). The
+    /// The hot path (group commits run the same few statements thousands of times a second):
+    /// a statement prepared once per connection and kept, on SQLite run through SQLite's C
+    /// API with typed binds and getters (SqlRows), on PostgreSQL through a kept QSqlQuery. The
     /// same errors as exec(), and a failure poisons the open write transaction the same way.
     /// One SqlRows per SQL text at a time: running the same SQL again while its rows are
     /// still held is Internal.
@@ -184,6 +177,10 @@ public:
 private:
     friend class SqlRows;
     Database();
+    /// run() on PostgreSQL: exec() with binds through a QSqlQuery prepared once per
+    /// connection and kept. The returned query is the cached one, owned by this Database:
+    /// read it before the next execCached() of the same SQL, which resets it.
+    Result<QSqlQuery *> execCached(const QString &sql, const QVariantList &binds);
     Error sqlError(const QSqlQuery &query, const QString &sql) const;
     bool runControl(const QString &sql, Error *error);
 
