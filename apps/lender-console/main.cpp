@@ -45,7 +45,6 @@ void installQuitOnSignals(QCoreApplication &app)
     sigaction(SIGINT, &sa, nullptr);
 }
 
-
 } // namespace
 
 int main(int argc, char *argv[])

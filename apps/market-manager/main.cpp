@@ -24,7 +24,7 @@
 // jemalloc reads its options from this symbol when the process starts. Freed pages go back to
 // the system after about a second instead of ten (its default), so that the memory of a burst
 // of TLS handshakes does not stay resident for idle connections; glibc's counterpart is
-// Server's malloc_trim(), a no-op here.
+// Server's malloc_trim(), which still runs here but finds nothing of glibc's heap to give back.
 extern "C" {
 // NOLINTNEXTLINE: the name and type are jemalloc's interface
 const char *malloc_conf = "dirty_decay_ms:1000,muzzy_decay_ms:0";

@@ -120,8 +120,10 @@ public:
         HandshakeConfig hc;
         hc.localNodeId = identity.nodeId();
         hc.localRole = QStringLiteral("borrower");
-        const HostPort at = parseHostPort(address).value(); // the agent's own address
-        channel = SslChannel::connectTo(at.host, at.port, identity, agentId, hc, this);
+        const Result<HostPort> at = parseHostPort(address);
+        if (!at)
+            die(QStringLiteral("the agent's address: ") + at.error().toString());
+        channel = SslChannel::connectTo(at->host, at->port, identity, agentId, hc, this);
         connect(channel, &Channel::envelopeReceived, this, [this](const Envelope &e) { onPush(e); });
     }
 

@@ -1309,17 +1309,19 @@ void MarketService::applyPending(qsizetype budget)
             a.refreshed = true;
         }
         const qint64 passStart = m_steady.nsecsElapsed();
-        ++a.passes;
-        while (a.next < total) {
-            if (budget >= 0 && answered >= budget) {
-                a.answeringNs += m_steady.nsecsElapsed() - passStart;
-                m_applyMore.start();
-                return;
-            }
+        const qsizetype before = a.next;
+        while (a.next < total && (budget < 0 || answered < budget)) {
             answerRequest(a, a.next++);
             ++answered;
         }
-        a.answeringNs += m_steady.nsecsElapsed() - passStart;
+        if (a.next > before) {
+            ++a.passes;
+            a.answeringNs += m_steady.nsecsElapsed() - passStart;
+        }
+        if (a.next < total) {
+            m_applyMore.start();
+            return;
+        }
         logBatch(a);
         m_applying.pop_front();
         // What arrived during this commit is the next batch.
