@@ -548,7 +548,7 @@ struct ReportJobState : Message<MessageType::ReportJobState> {
 struct AllocationChanged : Message<MessageType::AllocationChanged> {
     static constexpr const char *kName = "AllocationChanged";
     static constexpr const char *kDirection = "market → lender (push)";
-    static constexpr const char *kDoc = "The market rebalanced an externally referenced partition; the agent applies it the next time it generates the partition.";
+    static constexpr const char *kDoc = "The market rebalanced an externally referenced partition; the agent applies it the next time it generates the partition. A lender that was away is sent the allocation of each of its free partitions a manager rebalanced when it comes back.";
     QString partitionId;
     Resources resources;
     bool operator==(const AllocationChanged &) const = default;

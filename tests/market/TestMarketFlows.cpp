@@ -1192,6 +1192,9 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     QCOMPARE(pushes->all<ContractStarted>().first().contractId, granted->contractId);
     QCOMPARE(pushes->all<ContractStarted>().first().keyHash, hashLendingKey(granted->key));
     QVERIFY(pushes->all<ContractEnded>().isEmpty());
+    // And the allocation of each free partition a manager rebalanced (p1 is lent).
+    QTRY_COMPARE_WITH_TIMEOUT(pushes->all<AllocationChanged>().size(), 1, 10'000);
+    QCOMPARE(pushes->all<AllocationChanged>()[0], (AllocationChanged{.partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 10240}}));
 
     // The contract ends while the lender is away: it learns that when it comes back.
     lender->close();
@@ -1207,9 +1210,14 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     QCOMPARE(ended.endedAtMs, kT0 + 90'000);
     QCOMPARE(ended.reason, QStringLiteral("borrower"));
     QVERIFY(pushes->all<ContractStarted>().isEmpty());
+    // p1 is free again, with the allocation the manager gave it.
+    QTRY_COMPARE_WITH_TIMEOUT(pushes->all<AllocationChanged>().size(), 2, 10'000);
+    QCOMPARE(pushes->all<AllocationChanged>()[0], (AllocationChanged{.partitionId = QStringLiteral("p1"), .resources = Resources{3, 3072, 10240}}));
+    QCOMPARE(pushes->all<AllocationChanged>()[1], (AllocationChanged{.partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 10240}}));
     // Nothing is repeated by later syncs.
     QTest::qWait(300);
     QCOMPARE(pushes->all<ContractEnded>().size(), 1);
+    QCOMPARE(pushes->all<AllocationChanged>().size(), 2);
     b.reset();
 }
 

@@ -381,11 +381,11 @@ void MarketService::lenderSeen(const QString &lenderId, Channel *channel)
         // Liveness runs on the real clock, contracts on the contract clock (MarketConfig):
         // how long the lender was away, with a heartbeat's margin, on the contract clock.
         const qint64 away = qMax<qint64>(0, l.lastSeenMs - lastSeenBefore);
-        replayContractsTo(lenderId, now() - away - m_config.heartbeatTimeoutMs);
+        replayMissedNotices(lenderId, now() - away - m_config.heartbeatTimeoutMs);
     }
 }
 
-void MarketService::replayContractsTo(const QString &lenderId, qint64 sinceMs)
+void MarketService::replayMissedNotices(const QString &lenderId, qint64 sinceMs)
 {
     // A lender that was away (its connection dropped, the agent restarted, or it spoke to
     // another market process) may have missed contract notices: tell it again what runs on
@@ -410,6 +410,18 @@ void MarketService::replayContractsTo(const QString &lenderId, qint64 sinceMs)
         }
     } else {
         qCWarning(lcMarket) << "could not read the ended contracts of lender" << lenderId << ended.error();
+    }
+    // Rebalancing (second embodiment) done while it was away: the AllocationChanged pushed
+    // then reached nobody, and the market offers the new allocation. Every such partition's
+    // allocation is sent again; an agent that applied it already takes it as a no-op. Its
+    // offers are back in the index already, but the borrow that could follow reaches the
+    // lender as a ContractStarted behind these on the same connection.
+    Result<QList<PartitionRow>> rebalanced = m_store->rebalancedPartitionsOf(lenderId);
+    if (rebalanced) {
+        for (const PartitionRow &p : std::as_const(*rebalanced))
+            pushToLender(lenderId, AllocationChanged{.partitionId = p.partitionId, .resources = p.conditions.resources});
+    } else {
+        qCWarning(lcMarket) << "could not read the rebalanced partitions of lender" << lenderId << rebalanced.error();
     }
 }
 

@@ -219,7 +219,7 @@ private:
     void recordTiming(quint32 type, qint64 receivedNs);
     void lenderSeen(const QString &lenderId, protocol::Channel *channel);
     void setLenderOffline(const QString &lenderId);
-    void replayContractsTo(const QString &lenderId, qint64 sinceMs);
+    void replayMissedNotices(const QString &lenderId, qint64 sinceMs);
     void pushToLender(const QString &lenderId, const auto &message);
     void notifyStarted(const ContractRow &contract);
     void notifyEnded(const ContractRow &contract);

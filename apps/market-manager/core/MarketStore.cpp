@@ -981,6 +981,14 @@ Result<QList<ContractRow>> MarketStore::contractsEndedSince(const QString &lende
                            {lenderId, sinceMs});
 }
 
+Result<QList<PartitionRow>> MarketStore::rebalancedPartitionsOf(const QString &lenderId)
+{
+    return selectPartitions(QStringLiteral("WHERE lender_id = ? AND externally_referenced = 1 AND withdrawn = 0 "
+                                           "AND lending_status IS NULL AND (cpus <> budget_cpus OR memory_mib <> "
+                                           "budget_memory_mib OR disk_mib <> budget_disk_mib) ORDER BY partition_id"),
+                            {lenderId});
+}
+
 Result<std::optional<ContractRow>> MarketStore::runningContract(const QString &lenderId, const QString &partitionId)
 {
     Result<QList<ContractRow>> rows = selectContracts(

@@ -180,6 +180,9 @@ public:
     Result<QList<ContractRow>> runningContractsOf(const QString &lenderId);
     /// Contracts of a lender that ended at or after `sinceMs`.
     Result<QList<ContractRow>> contractsEndedSince(const QString &lenderId, qint64 sinceMs);
+    /// A lender's externally referenced partitions, free and offered, whose allocation a
+    /// manager changed from what the lender registered (to tell a lender that reconnects).
+    Result<QList<PartitionRow>> rebalancedPartitionsOf(const QString &lenderId);
     /// Running contracts whose max duration has passed at `nowMs`.
     Result<QList<ContractRow>> expiredContracts(qint64 nowMs, int limit = 1000);
     /// Contracts of a borrower (or of a lender), newest first.

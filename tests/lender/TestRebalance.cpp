@@ -1,0 +1,116 @@
+// Second embodiment, end to end: a real market (MarketService, SQLite file) rebalances a real
+// agent's externally referenced partitions, and the agent takes the new allocation into its
+// own records, from which the partition is generated for the next job; also when the
+// rebalancing happened while the agent was down. Real TLS, libvirt's test driver.
+
+#include "LenderAgent.h"
+#include "LenderTestSupport.h"
+#include "MarketService.h"
+
+#include <QTemporaryDir>
+
+using namespace lendable;
+using namespace lendable::lender;
+using namespace lendable::lender::testing;
+
+class TestRebalance : public QObject {
+    Q_OBJECT
+private slots:
+    void agentAppliesRebalancing();
+
+private:
+    std::unique_ptr<LenderAgent> startAgent(const QString &dataDir, const QString &marketAddress, const QString &marketId);
+};
+
+std::unique_ptr<LenderAgent> TestRebalance::startAgent(const QString &dataDir, const QString &marketAddress,
+                                                       const QString &marketId)
+{
+    AgentConfig config;
+    config.dataDir = dataDir;
+    config.libvirtUri = QStringLiteral("test:///default");
+    config.markets << MarketEndpoint::parse(marketAddress, marketId).value();
+    Result<std::unique_ptr<LenderAgent>> created = LenderAgent::create(config);
+    if (!created.ok()) {
+        qWarning("%s", qPrintable(created.error().toString()));
+        return nullptr;
+    }
+    if (Result<void> started = (*created)->start(); !started.ok()) {
+        qWarning("%s", qPrintable(started.error().toString()));
+        return nullptr;
+    }
+    return std::move(*created);
+}
+
+void TestRebalance::agentAppliesRebalancing()
+{
+    QTemporaryDir dir;
+    const Identity marketIdentity = newIdentity(QStringLiteral("market"));
+    const Identity admin = newIdentity(QStringLiteral("manager"));
+    market::MarketConfig marketConfig;
+    marketConfig.adminIds = {admin.nodeId()};
+    marketConfig.dataDir = dir.filePath(QStringLiteral("market"));
+    market::MarketService market(marketIdentity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("market.db")), marketConfig);
+    QVERIFY(market.listen(QHostAddress::LocalHost, 0).ok());
+    QHash<QString, bool> online;
+    connect(&market, &market::MarketService::lenderOnlineChanged, this,
+            [&online](const QString &id, bool isOnline) { online[id] = isOnline; });
+    const QString marketAddress = QStringLiteral("127.0.0.1:%1").arg(market.serverPort());
+    const QString agentDir = dir.filePath(QStringLiteral("agent"));
+
+    std::unique_ptr<LenderAgent> agent = startAgent(agentDir, marketAddress, marketIdentity.nodeId());
+    QVERIFY(agent);
+    auto owner = std::make_unique<Peer>(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
+    QVERIFY(owner->waitUp().ok());
+    const auto create = [&] {
+        Result<PartitionInfo> p = owner->channel->call<PartitionInfo>(PartitionCreate{
+            .conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"0.5").value(), 0}});
+        return p.ok() ? p->partition.partitionId : QString();
+    };
+    const QString p1 = create();
+    const QString p2 = create();
+    QVERIFY(!p1.isEmpty() && !p2.isEmpty());
+    for (const QString &p : {p1, p2}) {
+        Result<PartitionInfo> registered =
+            owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = p, .marketId = {}, .externallyReferenced = true});
+        QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
+        QVERIFY(registered->partition.externallyReferenced);
+    }
+
+    Peer manager(admin, marketAddress, marketIdentity.nodeId(), QStringLiteral("admin"));
+    QVERIFY(manager.waitUp().ok());
+    const auto rebalance = [&](const QString &partition, Resources r) {
+        return manager.channel->call<Ack>(AdminRebalance{.lenderId = agent->nodeId(), .partitionId = partition, .resources = r});
+    };
+    const QString lenderId = agent->nodeId();
+
+    // Online: the agent hears it at once and keeps it for the partition's next generation.
+    // (Within the lender's budget, what it registered: 2 CPUs, 512 MiB, 2 GiB in all.)
+    Result<Ack> moved = rebalance(p2, Resources{1, 128, 1024});
+    QVERIFY2(moved.ok(), qPrintable(moved.error().toString()));
+    QVERIFY(rebalance(p1, Resources{1, 384, 1024}).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(agent->store().partition(p1)->resources, (Resources{1, 384, 1024}), 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(agent->store().partition(p2)->resources, (Resources{1, 128, 1024}), 10'000);
+
+    // The agent goes down; the manager moves memory back meanwhile. When it starts again
+    // (same data directory, same identity), the market tells it what it missed.
+    owner.reset();
+    agent.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(!online.value(lenderId, true), 10'000);
+    const auto whileAway = [&](const QString &partition, Resources r) {
+        return manager.channel->call<Ack>(AdminRebalance{.lenderId = lenderId, .partitionId = partition, .resources = r});
+    };
+    Result<Ack> away = whileAway(p1, Resources{1, 192, 1024});
+    QVERIFY2(away.ok(), qPrintable(away.error().toString()));
+    QVERIFY(whileAway(p2, Resources{1, 320, 1024}).ok());
+
+    agent = startAgent(agentDir, marketAddress, marketIdentity.nodeId());
+    QVERIFY(agent);
+    QCOMPARE(agent->nodeId(), lenderId);
+    QTRY_COMPARE_WITH_TIMEOUT(agent->store().partition(p1)->resources, (Resources{1, 192, 1024}), 15'000);
+    QTRY_COMPARE_WITH_TIMEOUT(agent->store().partition(p2)->resources, (Resources{1, 320, 1024}), 15'000);
+    QVERIFY(agent->store().partition(p1)->externallyReferenced);
+    market.shutdown();
+}
+
+QTEST_GUILESS_MAIN(TestRebalance)
+#include "TestRebalance.moc"
