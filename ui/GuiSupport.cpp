@@ -1,8 +1,6 @@
 #include "GuiSupport.h"
 
 #include <QApplication>
-#include <QLibraryInfo>
-#include <QLocale>
 #include <QActionGroup>
 #include <QMainWindow>
 #include <QMenu>
@@ -12,19 +10,11 @@
 #include <QSettings>
 #include <QTabWidget>
 #include <QTimer>
-#include <QTranslator>
 #include <QWindow>
 
 #include <cstdio>
 
 namespace lendable::ui {
-
-void GuiOptions::addTo(QCommandLineParser &parser) const
-{
-    parser.addOption(screenshot);
-    parser.addOption(language);
-    parser.addOption(tab);
-}
 
 void GuiOptions::apply(const QCommandLineParser &parser, QWidget *window) const
 {
@@ -42,24 +32,7 @@ void GuiOptions::apply(const QCommandLineParser &parser, QWidget *window) const
 
 QString installTranslations(QApplication &app, const QString &appName, const QString &requested)
 {
-    QString lang = requested;
-    if (lang.isEmpty())
-        lang = QSettings().value(QStringLiteral("language")).toString();
-    if (lang.isEmpty())
-        lang = QLocale::system().name().section(QLatin1Char('_'), 0, 0);
-    if (lang.isEmpty() || lang == QStringLiteral("en") || lang == QStringLiteral("C"))
-        return QStringLiteral("en");
-    auto *qt = new QTranslator(&app);
-    if (qt->load(QLocale(lang), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(qt);
-    auto *own = new QTranslator(&app);
-    if (own->load(QStringLiteral(":/i18n/%1_%2.qm").arg(appName, lang)))
-        QApplication::installTranslator(own);
-    auto *shared = new QTranslator(&app);
-    if (shared->load(QStringLiteral(":/i18n/lendable_%1.qm").arg(lang)))
-        QApplication::installTranslator(shared);
-    return lang;
+    return app::installTranslations(app, appName, requested);
 }
 
 QMenu *addLanguageMenu(QMenuBar *menuBar)

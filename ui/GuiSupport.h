@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/AppSupport.h"
+
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -13,25 +15,13 @@ class QWidget;
 
 namespace lendable::ui {
 
-/// Options every desktop app has besides the common ones.
-struct GuiOptions {
-    QCommandLineOption screenshot{QStringList{QStringLiteral("screenshot")},
-                                  QCoreApplication::translate("GuiOptions", "Save a screenshot of the main window to FILE after the app settles, then quit "
-                                                                             "(used by scripts/screenshots.sh)."),
-                                  QStringLiteral("FILE")};
-    QCommandLineOption language{QStringList{QStringLiteral("language")},
-                                QCoreApplication::translate("GuiOptions", "User interface language (e.g. de, ja); default: the setting, else the system's."),
-                                QStringLiteral("CODE")};
-    QCommandLineOption tab{QStringList{QStringLiteral("tab")},
-                           QCoreApplication::translate("GuiOptions", "Open the main window on tab N (0 = first); for screenshots and scripts."),
-                           QStringLiteral("N")};
-    void addTo(QCommandLineParser &parser) const;
+/// Options every desktop app has besides the common ones (their launchers accept them too).
+struct GuiOptions : app::DesktopOptions {
     /// Applies --tab and --screenshot to a shown main window.
     void apply(const QCommandLineParser &parser, QWidget *window) const;
 };
 
-/// Loads the app's translation for the chosen language (option, then QSettings "language",
-/// then the system locale). Returns the language in use.
+/// app::installTranslations() for a desktop app.
 QString installTranslations(QApplication &app, const QString &appName, const QString &requested);
 
 /// Adds Settings → Language (system default, English, Deutsch, 日本語) to `menuBar`. The choice is

@@ -11,6 +11,8 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     lendable::app::setApplicationInfo(QStringLiteral("borrower-client"));
+    // Before any option is made: their descriptions are translated then.
+    lendable::app::installTranslations(app, QStringLiteral("borrower-client"), lendable::app::requestedLanguage(app.arguments()));
 
     // The CLI has sub-commands with options of their own; it parses the whole line itself.
     const QStringList args = app.arguments().mid(1);
@@ -21,6 +23,8 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QCoreApplication::translate("main", "Lendable Borrower Client: shop offers, run jobs in borrowed partitions, pay."));
     const lendable::app::CommonOptions common;
     common.addTo(parser);
+    const lendable::app::DesktopOptions desktop; // passed on to the desktop app
+    desktop.addTo(parser);
     const QCommandLineOption cli(QStringList{QStringLiteral("cli")}, QCoreApplication::translate("main", "Run one command (offers, borrow, submit, logs, wait, end, bills, receipt) and exit."));
     parser.addOption(cli);
     const QCommandLineOption market(QStringList{QStringLiteral("market")}, QCoreApplication::translate("main", "Market to use."), QStringLiteral("ADDR:PORT"));

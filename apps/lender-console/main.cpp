@@ -51,6 +51,8 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     lendable::app::setApplicationInfo(QStringLiteral("lender-console"));
+    // Before any option is made: their descriptions are translated then.
+    lendable::app::installTranslations(app, QStringLiteral("lender-console"), lendable::app::requestedLanguage(app.arguments()));
 
     // The CLI has sub-commands with their own options: it parses its arguments itself.
     QStringList args = QCoreApplication::arguments();
@@ -64,6 +66,8 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QCoreApplication::translate("main", "Lendable Lender Console: the lender agent (partitions, lock, jobs) and its desktop app."));
     const lendable::app::CommonOptions common;
     common.addTo(parser);
+    const lendable::app::DesktopOptions desktop; // passed on to the desktop app
+    desktop.addTo(parser);
     const QCommandLineOption headless(QStringList{QStringLiteral("headless")}, QCoreApplication::translate("main", "Run the lender agent without a window."));
     parser.addOption(headless);
     const QCommandLineOption cli(QStringList{QStringLiteral("cli")}, QCoreApplication::translate("main", "Run one owner command against the running agent (see --cli --help)."));

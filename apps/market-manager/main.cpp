@@ -176,11 +176,15 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     lendable::app::setApplicationInfo(QStringLiteral("market-manager"));
+    // Before any option is made: their descriptions are translated then.
+    lendable::app::installTranslations(app, QStringLiteral("market-manager"), lendable::app::requestedLanguage(app.arguments()));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate("main", "Lendable Market Manager: the market service (resource database, contracts, billing) and its desktop app."));
     const lendable::app::CommonOptions common;
     common.addTo(parser);
+    const lendable::app::DesktopOptions desktop; // passed on to the desktop app
+    desktop.addTo(parser);
     const QCommandLineOption headless(QStringList{QStringLiteral("headless")}, QCoreApplication::translate("main", "Run the market service without a window until SIGTERM/SIGINT."));
     parser.addOption(headless);
     const QCommandLineOption listen(QStringList{QStringLiteral("listen")}, QCoreApplication::translate("main", "Address to serve the protocol on (headless default 0.0.0.0:7400; port 0 = any free port)."), QStringLiteral("ADDR:PORT"));

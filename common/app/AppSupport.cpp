@@ -5,6 +5,10 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QSettings>
+#include <QTranslator>
 
 #include <cerrno>
 #include <cstdio>
@@ -28,6 +32,52 @@ void CommonOptions::addTo(QCommandLineParser &parser) const
     parser.addVersionOption();
     parser.addOption(data);
     parser.addOption(printId);
+}
+
+void DesktopOptions::addTo(QCommandLineParser &parser) const
+{
+    parser.addOption(screenshot);
+    parser.addOption(language);
+    parser.addOption(tab);
+}
+
+QString requestedLanguage(const QStringList &arguments)
+{
+    const QString option = QStringLiteral("--language");
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString &a = arguments[i];
+        if (a == QLatin1String("--"))
+            break;
+        if ((a == option || a == QLatin1String("-language")) && i + 1 < arguments.size())
+            return arguments[i + 1];
+        if (a.startsWith(option + QLatin1Char('=')))
+            return a.mid(option.size() + 1);
+    }
+    return {};
+}
+
+QString installTranslations(QCoreApplication &app, const QString &appName, const QString &requested)
+{
+    QString lang = requested;
+    if (lang.isEmpty())
+        lang = QSettings().value(QStringLiteral("language")).toString();
+    if (lang.isEmpty())
+        lang = QLocale::system().name().section(QLatin1Char('_'), 0, 0);
+    if (lang.isEmpty() || lang == QStringLiteral("en") || lang == QStringLiteral("C"))
+        return QStringLiteral("en");
+    const auto install = [&app](const auto &load) {
+        auto *translator = new QTranslator(&app);
+        if (load(*translator))
+            QCoreApplication::installTranslator(translator);
+        else
+            delete translator;
+    };
+    install([&](QTranslator &t) {
+        return t.load(QLocale(lang), QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath));
+    });
+    install([&](QTranslator &t) { return t.load(QStringLiteral(":/i18n/%1_%2.qm").arg(appName, lang)); });
+    install([&](QTranslator &t) { return t.load(QStringLiteral(":/i18n/lendable_%1.qm").arg(lang)); });
+    return lang;
 }
 
 QString dataDirectory(const QCommandLineParser &parser, const CommonOptions &options, const QString &appName)

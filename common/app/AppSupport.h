@@ -24,6 +24,33 @@ struct CommonOptions {
     void addTo(QCommandLineParser &parser) const;
 };
 
+/// The desktop apps' own options (--screenshot, --language, --tab). Each launcher accepts them
+/// too and passes them on to its desktop app (execGui()).
+struct DesktopOptions {
+    QCommandLineOption screenshot{QStringList{QStringLiteral("screenshot")},
+                                  QCoreApplication::translate("GuiOptions", "Save a screenshot of the main window to FILE after the app settles, then quit "
+                                                                             "(used by scripts/screenshots.sh)."),
+                                  QStringLiteral("FILE")};
+    QCommandLineOption language{QStringList{QStringLiteral("language")},
+                                QCoreApplication::translate("GuiOptions", "User interface language (e.g. de, ja); default: the setting, else the system's."),
+                                QStringLiteral("CODE")};
+    QCommandLineOption tab{QStringList{QStringLiteral("tab")},
+                           QCoreApplication::translate("GuiOptions", "Open the main window on tab N (0 = first); for screenshots and scripts."),
+                           QStringLiteral("N")};
+    void addTo(QCommandLineParser &parser) const;
+};
+
+/// The value of `--language CODE` or `--language=CODE` in `arguments` (empty if none). Read
+/// before a QCommandLineParser is set up, since the options' descriptions are translated
+/// when they are made.
+QString requestedLanguage(const QStringList &arguments);
+
+/// Loads the translations of `appName` (its own catalogue, the shared one, Qt's) for the
+/// language `requested`, else QSettings "language" (set in the desktop apps' Settings menu),
+/// else the system locale's. Returns the language in use ("en": none loaded). The catalogues
+/// are resources (:/i18n/) of the executables that link them (translations/CMakeLists.txt).
+QString installTranslations(QCoreApplication &app, const QString &appName, const QString &requested);
+
 /// The data directory from --data, or the app's default under QStandardPaths.
 QString dataDirectory(const QCommandLineParser &parser, const CommonOptions &options, const QString &appName);
 

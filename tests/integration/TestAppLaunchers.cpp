@@ -13,9 +13,10 @@ struct Run {
     QString err;
 };
 
-Run run(const QString &program, const QStringList &args)
+Run run(const QString &program, const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
+    p.setProcessEnvironment(env);
     p.start(program, args);
     Run r;
     if (!p.waitForFinished(30000)) {
@@ -46,6 +47,8 @@ private slots:
     void corruptIdentityIsAnErrorNotANewIdentity();
     void launchersLinkNoWidgets_data() { printId_data(); }
     void launchersLinkNoWidgets();
+    void launchersSpeakTheUsersLanguage_data() { printId_data(); }
+    void launchersSpeakTheUsersLanguage();
 };
 
 void TestAppLaunchers::printId_data()
@@ -120,6 +123,46 @@ void TestAppLaunchers::launchersLinkNoWidgets()
     QVERIFY2(ldd.out.contains(QStringLiteral("libQt6Core")), qPrintable(ldd.out));
     QVERIFY2(!ldd.out.contains(QStringLiteral("libQt6Widgets")), qPrintable(ldd.out));
     QVERIFY2(!ldd.out.contains(QStringLiteral("libQt6Gui")), qPrintable(ldd.out));
+}
+
+void TestAppLaunchers::launchersSpeakTheUsersLanguage()
+{
+    // The launcher is what users run: it takes the desktop app's --language (and passes it on),
+    // and its own help and errors come in that language, else in the system's.
+    QFETCH(QString, app);
+    QTemporaryDir config, data;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path()); // no saved language setting
+    env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+    const Run english = run(bin(app), {QStringLiteral("--help")}, env);
+    QCOMPARE(english.exitCode, 0);
+    QVERIFY2(english.out.contains(QStringLiteral("Options:")), qPrintable(english.out));
+    for (const char *opt : {"--language", "--screenshot", "--tab"})
+        QVERIFY2(english.out.contains(QLatin1String(opt)), opt);
+
+    const Run german = run(bin(app), {QStringLiteral("--language"), QStringLiteral("de"), QStringLiteral("--help")}, env);
+    QCOMPARE(german.exitCode, 0);
+    QVERIFY2(german.out.contains(QStringLiteral("Optionen:")), qPrintable(german.out));
+    QVERIFY2(german.out.contains(QStringLiteral("Datenverzeichnis")), qPrintable(german.out)); // the shared catalogue
+    const Run japanese = run(bin(app), {QStringLiteral("--language=ja"), QStringLiteral("--help")}, env);
+    QVERIFY2(japanese.out.contains(QStringLiteral("オプション")), qPrintable(japanese.out));
+
+    QProcessEnvironment germanSystem = env;
+    germanSystem.insert(QStringLiteral("LC_ALL"), QStringLiteral("de_DE.UTF-8"));
+    const Run system = run(bin(app), {QStringLiteral("--help")}, germanSystem);
+    QVERIFY2(system.out.contains(QStringLiteral("Optionen:")), qPrintable(system.out));
+
+    // --language is an option like any other: scripts can keep it on every command line.
+    const Run id = run(bin(app), {QStringLiteral("--language"), QStringLiteral("de"), QStringLiteral("--print-id"),
+                                  QStringLiteral("--data"), data.path()}, env);
+    QCOMPARE(id.exitCode, 0);
+    QVERIFY2(QRegularExpression(QStringLiteral("^[0-9a-f]{64}\n$")).match(id.out).hasMatch(), qPrintable(id.out + id.err));
+    if (app == QLatin1String("borrower-client")) { // the CLI too
+        const Run cli = run(bin(app), {QStringLiteral("--cli"), QStringLiteral("--language"), QStringLiteral("de"),
+                                       QStringLiteral("--data"), data.path(), QStringLiteral("offers")}, env);
+        QVERIFY(cli.exitCode != 0);
+        QVERIFY2(cli.err.contains(QStringLiteral("invalid_argument: kein Marktplatz")), qPrintable(cli.err));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestAppLaunchers)

@@ -30,11 +30,14 @@ struct Options {
     QCommandLineOption timeout{QStringLiteral("timeout"), {}, QStringLiteral("SECONDS")};
     QCommandLineOption follow{QStringLiteral("follow")};
     QCommandLineOption since{QStringLiteral("since"), {}, QStringLiteral("DATE")};
+    // Read by the launcher before parsing (app::requestedLanguage()); accepted here so that
+    // every command takes it.
+    QCommandLineOption language{QStringLiteral("language"), {}, QStringLiteral("CODE")};
 
     QList<QCommandLineOption> all() const
     {
         return {cli, help, data, market, marketId, json, lender, lenderId, keyFile, query, order, limit, showKey,
-                os, script, input, timeout, follow, since};
+                os, script, input, timeout, follow, since, language};
     }
 };
 
@@ -56,7 +59,8 @@ QHash<CliCommand, QStringList> commandOptions()
 
 const QStringList kCommonOptions{QStringLiteral("cli"),     QStringLiteral("help"),      QStringLiteral("data"),
                                  QStringLiteral("market"),  QStringLiteral("market-id"), QStringLiteral("json"),
-                                 QStringLiteral("lender"),  QStringLiteral("lender-id"), QStringLiteral("key-file")};
+                                 QStringLiteral("lender"),  QStringLiteral("lender-id"), QStringLiteral("key-file"),
+                                 QStringLiteral("language")};
 
 Error usageError(const QString &text)
 {
