@@ -664,10 +664,6 @@
         <translation>Eine Knoten-ID, die den eingebetteten Marktplatz verwalten darf (wiederholbar).</translation>
     </message>
     <message>
-        <source>embedded, serving %1:%2</source>
-        <translation>eingebettet, erreichbar unter %1:%2</translation>
-    </message>
-    <message>
         <source>cannot create the signal pipe: %1</source>
         <translation>die Signal-Pipe kann nicht angelegt werden: %1</translation>
     </message>
@@ -734,6 +730,10 @@
     <message>
         <source>Headless: serve the OS image in DIR to lenders as NAME (repeatable).</source>
         <translation>Headless: das OS-Image in DIR den Verleihern als NAME anbieten (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>embedded, serving %1</source>
+        <translation>eingebettet, erreichbar unter %1</translation>
     </message>
 </context>
 </TS>

@@ -663,10 +663,6 @@
         <translation>組み込みマーケットの管理を許可するノード ID (複数指定可)。</translation>
     </message>
     <message>
-        <source>embedded, serving %1:%2</source>
-        <translation>組み込み、%1:%2 で提供中</translation>
-    </message>
-    <message>
         <source>cannot create the signal pipe: %1</source>
         <translation>シグナル用パイプを作成できません: %1</translation>
     </message>
@@ -733,6 +729,10 @@
     <message>
         <source>Headless: serve the OS image in DIR to lenders as NAME (repeatable).</source>
         <translation>headless 時: DIR にある OS イメージを NAME として貸し手に提供します (複数指定可)。</translation>
+    </message>
+    <message>
+        <source>embedded, serving %1</source>
+        <translation>組み込み、%1 で提供中</translation>
     </message>
 </context>
 </TS>

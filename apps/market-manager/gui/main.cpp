@@ -90,7 +90,9 @@ int main(int argc, char *argv[])
         marketNodeId = service->nodeId();
         channel = service->connectLocal(identity->nodeId(), QStringLiteral("admin"));
         channel->setParent(&application);
-        where = QApplication::translate("main", "embedded, serving %1:%2").arg(service->serverAddress().toString()).arg(service->serverPort());
+        // An IPv6 address in brackets, as --listen and --connect take it.
+        where = QApplication::translate("main", "embedded, serving %1")
+                    .arg(HostPort{service->serverAddress().toString(), service->serverPort()}.toString());
     }
     const Result<void> up = channel->waitEstablished(15000);
     if (!up.ok())
