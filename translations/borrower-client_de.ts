@@ -293,6 +293,13 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>CHARGE</source>
         <translation>GEBÜHR</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 excluded %n offer(s)</source>
+        <translation>
+            <numerusform>%1 schloss %n Angebot aus</numerusform>
+            <numerusform>%1 schloss %n Angebote aus</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>

@@ -293,6 +293,12 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <source>CHARGE</source>
         <translation>料金</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 excluded %n offer(s)</source>
+        <translation>
+            <numerusform>%1 により %n 件のオファーを除外</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>

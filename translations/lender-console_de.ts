@@ -294,10 +294,6 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <translation>Beenden</translation>
     </message>
     <message>
-        <source>Lendable: %1 partition(s) lent, %2 offered</source>
-        <translation>Lendable: %1 Partition(en) verliehen, %2 angeboten</translation>
-    </message>
-    <message>
         <source>Lendable Lender Console — %1 lent, %2 offered</source>
         <translation>Lendable Verleiher-Konsole — %1 verliehen, %2 angeboten</translation>
     </message>
@@ -308,6 +304,13 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
     <message>
         <source>Still lending in the background. Quit from the tray menu.</source>
         <translation>Verleiht im Hintergrund weiter. Beenden über das Menü im Infobereich.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Lendable: %n partition(s) lent, %1 offered</source>
+        <translation>
+            <numerusform>Lendable: %n Partition verliehen, %1 angeboten</numerusform>
+            <numerusform>Lendable: %n Partitionen verliehen, %1 angeboten</numerusform>
+        </translation>
     </message>
 </context>
 <context>

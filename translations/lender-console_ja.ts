@@ -294,10 +294,6 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <translation>終了</translation>
     </message>
     <message>
-        <source>Lendable: %1 partition(s) lent, %2 offered</source>
-        <translation>Lendable: パーティション %1 個を貸出中、%2 個を提供中</translation>
-    </message>
-    <message>
         <source>Lendable Lender Console — %1 lent, %2 offered</source>
         <translation>Lendable 貸し手コンソール — 貸出中 %1、提供中 %2</translation>
     </message>
@@ -308,6 +304,12 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
     <message>
         <source>Still lending in the background. Quit from the tray menu.</source>
         <translation>バックグラウンドで貸し出しを続けています。終了はトレイメニューから行ってください。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Lendable: %n partition(s) lent, %1 offered</source>
+        <translation>
+            <numerusform>Lendable: パーティション %n 個を貸出中、%1 個を提供中</numerusform>
+        </translation>
     </message>
 </context>
 <context>

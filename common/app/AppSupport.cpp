@@ -63,8 +63,8 @@ QString installTranslations(QCoreApplication &app, const QString &appName, const
         lang = QSettings().value(QStringLiteral("language")).toString();
     if (lang.isEmpty())
         lang = QLocale::system().name().section(QLatin1Char('_'), 0, 0);
-    if (lang.isEmpty() || lang == QStringLiteral("en") || lang == QStringLiteral("C"))
-        return QStringLiteral("en");
+    if (lang.isEmpty() || lang == QStringLiteral("C"))
+        lang = QStringLiteral("en");
     const auto install = [&app](const auto &load) {
         auto *translator = new QTranslator(&app);
         if (load(*translator))
@@ -72,9 +72,13 @@ QString installTranslations(QCoreApplication &app, const QString &appName, const
         else
             delete translator;
     };
-    install([&](QTranslator &t) {
-        return t.load(QLocale(lang), QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath));
-    });
+    // English is the sources' language: its catalogues hold only the plural forms.
+    if (lang != QStringLiteral("en")) {
+        install([&](QTranslator &t) {
+            return t.load(QLocale(lang), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath));
+        });
+    }
     install([&](QTranslator &t) { return t.load(QStringLiteral(":/i18n/%1_%2.qm").arg(appName, lang)); });
     install([&](QTranslator &t) { return t.load(QStringLiteral(":/i18n/lendable_%1.qm").arg(lang)); });
     return lang;

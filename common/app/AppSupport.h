@@ -47,7 +47,8 @@ QString requestedLanguage(const QStringList &arguments);
 
 /// Loads the translations of `appName` (its own catalogue, the shared one, Qt's) for the
 /// language `requested`, else QSettings "language" (set in the desktop apps' Settings menu),
-/// else the system locale's. Returns the language in use ("en": none loaded). The catalogues
+/// else the system locale's. Returns the language in use; for English ("en", also a "C"
+/// locale) only the catalogues' plural forms are loaded ("1 partition", "5 partitions"). The catalogues
 /// are resources (:/i18n/) of the executables that link them (translations/CMakeLists.txt).
 QString installTranslations(QCoreApplication &app, const QString &appName, const QString &requested);
 

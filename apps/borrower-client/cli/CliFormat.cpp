@@ -1,5 +1,7 @@
 #include "CliFormat.h"
 
+#include <climits>
+
 #include "ReceiptCheck.h"
 
 #include "model/Resources.h"
@@ -57,8 +59,12 @@ QJsonArray offersToJson(const QList<protocol::Offer> &offers)
 QString explainNoMatch(const protocol::OfferPage &page)
 {
     QStringList parts;
-    for (const protocol::Exclusion &e : page.explanation)
-        parts.append(QCoreApplication::translate("BorrowerCli", "%1 excluded %n offer(s)", nullptr, static_cast<int>(e.excluded)).arg(e.requirement));
+    for (const protocol::Exclusion &e : page.explanation) {
+        // The count in a variable of its own: lupdate does not read a cast as the count,
+        // and would file the text as one without plural forms.
+        const int excluded = int(qMin<qint64>(e.excluded, INT_MAX));
+        parts.append(QCoreApplication::translate("BorrowerCli", "%1 excluded %n offer(s)", nullptr, excluded).arg(e.requirement));
+    }
     if (parts.isEmpty())
         return QCoreApplication::translate("BorrowerCli", "no offer matches (the market has no free partition that fits)");
     return QCoreApplication::translate("BorrowerCli", "no offer matches: %1").arg(parts.join(QStringLiteral("; ")));

@@ -552,7 +552,7 @@ void LenderWindow::updateTray()
             registered += t->lendingCounts().second;
         }
     }
-    const QString text = tr("Lendable: %1 partition(s) lent, %2 offered").arg(lent).arg(registered);
+    const QString text = tr("Lendable: %n partition(s) lent, %1 offered", nullptr, lent).arg(registered);
     setWindowTitle(tr("Lendable Lender Console — %1 lent, %2 offered").arg(lent).arg(registered));
     if (m_tray)
         m_tray->setToolTip(text);

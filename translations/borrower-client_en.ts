@@ -1,0 +1,31 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>BorrowerCli</name>
+    <message numerus="yes">
+        <source>%1 excluded %n offer(s)</source>
+        <translation>
+            <numerusform>%1 excluded %n offer</numerusform>
+            <numerusform>%1 excluded %n offers</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>lendable::borrower::OffersPage</name>
+    <message numerus="yes">
+        <source>%1 excluded %n offer(s)</source>
+        <translation>
+            <numerusform>%1 excluded %n offer</numerusform>
+            <numerusform>%1 excluded %n offers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n offer(s) match.</source>
+        <translation>
+            <numerusform>%n offer matches.</numerusform>
+            <numerusform>%n offers match.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,14 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>lendable::lender::LenderWindow</name>
+    <message numerus="yes">
+        <source>Lendable: %n partition(s) lent, %1 offered</source>
+        <translation>
+            <numerusform>Lendable: %n partition lent, %1 offered</numerusform>
+            <numerusform>Lendable: %n partitions lent, %1 offered</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
