@@ -48,7 +48,7 @@ QString requestedLanguage(const QStringList &arguments)
         const QString &a = arguments[i];
         if (a == QLatin1String("--"))
             break;
-        if ((a == option || a == QLatin1String("-language")) && i + 1 < arguments.size())
+        if (a == option && i + 1 < arguments.size())
             return arguments[i + 1];
         if (a.startsWith(option + QLatin1Char('=')))
             return a.mid(option.size() + 1);
