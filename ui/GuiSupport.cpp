@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <QWindow>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace lendable::ui {
@@ -28,6 +29,19 @@ void GuiOptions::apply(const QCommandLineParser &parser, QWidget *window) const
     }
     if (parser.isSet(screenshot))
         scheduleScreenshot(window, parser.value(screenshot));
+}
+
+int showStartupError(const QString &title, const Error &error)
+{
+    const int rc = app::fail(error);
+    const QStringList args = QCoreApplication::arguments();
+    const bool scripted = qEnvironmentVariable("QT_QPA_PLATFORM") == QStringLiteral("offscreen")
+                       || std::any_of(args.cbegin(), args.cend(), [](const QString &a) {
+                              return a == QLatin1String("--screenshot") || a.startsWith(QLatin1String("--screenshot="));
+                          });
+    if (!scripted)
+        QMessageBox::critical(nullptr, title, error.message);
+    return rc;
 }
 
 QString installTranslations(QApplication &app, const QString &appName, const QString &requested)

@@ -21,6 +21,11 @@ struct GuiOptions : app::DesktopOptions {
     void apply(const QCommandLineParser &parser, QWidget *window) const;
 };
 
+/// Shows a startup error the app cannot go on after: on stderr ("<program>: <error>", for
+/// scripts) and, unless nobody could answer it (an offscreen platform, or a --screenshot run
+/// from a script), in a dialog. Returns the exit code (app::fail()).
+int showStartupError(const QString &title, const Error &error);
+
 /// app::installTranslations() for a desktop app.
 QString installTranslations(QApplication &app, const QString &appName, const QString &requested);
 

@@ -11,7 +11,6 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 
 using namespace lendable;
 
@@ -78,12 +77,10 @@ int main(int argc, char *argv[])
 
     borrower::BorrowerSession session(dataDir);
     if (const Result<void> opened = session.open(); !opened.ok()) {
-        QMessageBox::critical(nullptr, QApplication::applicationDisplayName(), opened.error().message);
-        return app::fail(opened.error());
+        return ui::showStartupError(QApplication::applicationDisplayName(), opened.error());
     }
     if (const Result<void> r = session.setMarket(parser.value(market), parser.value(marketId)); !r.ok()) {
-        QMessageBox::critical(nullptr, QApplication::applicationDisplayName(), r.error().message);
-        return app::fail(r.error());
+        return ui::showStartupError(QApplication::applicationDisplayName(), r.error());
     }
     if (session.marketAddress().isEmpty() && !askForMarket(session))
         return 1;

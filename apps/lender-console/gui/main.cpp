@@ -12,17 +12,13 @@
 
 #include <QApplication>
 #include <QFile>
-#include <QMessageBox>
 
 using namespace lendable;
 
 namespace {
 int showFatal(const Error &error)
 {
-    const int rc = app::fail(error);
-    if (qEnvironmentVariable("QT_QPA_PLATFORM") != QStringLiteral("offscreen"))
-        QMessageBox::critical(nullptr, QApplication::translate("main", "Lendable Lender Console"), error.message);
-    return rc;
+    return ui::showStartupError(QApplication::translate("main", "Lendable Lender Console"), error);
 }
 } // namespace
 

@@ -10,7 +10,6 @@
 #include "util/HostPort.h"
 
 #include <QApplication>
-#include <QMessageBox>
 
 #include <memory>
 
@@ -19,10 +18,7 @@ using namespace lendable;
 namespace {
 int showFatal(const Error &error)
 {
-    const int rc = app::fail(error); // on the terminal too, for scripts
-    if (qEnvironmentVariable("QT_QPA_PLATFORM") != QStringLiteral("offscreen"))
-        QMessageBox::critical(nullptr, QApplication::translate("main", "Lendable Market Manager"), error.message);
-    return rc;
+    return ui::showStartupError(QApplication::translate("main", "Lendable Market Manager"), error);
 }
 
 } // namespace
