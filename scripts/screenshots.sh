@@ -19,6 +19,9 @@ trap cleanup EXIT INT TERM
 [ -f "$image/image.json" ] || "$root/installer/os-images/build-busybox-image.sh" "$image"
 "$root/scripts/libvirt-up.sh" >/dev/null
 rm -rf "$state" && mkdir -p "$state" "$out" && chmod 711 "$state"
+# Settings of their own (language, remembered connections): the screenshots do not depend
+# on, nor change, the user's.
+export XDG_CONFIG_HOME="$state/config"
 
 Xvfb :97 -screen 0 1280x860x24 -nolisten tcp >/dev/null 2>&1 &
 pids+=($!)
@@ -51,7 +54,7 @@ c2=$(borrower --json borrow --query "cpus>=1 os=busybox rate<=0.95 order=-rate" 
 j2=$(borrower --json submit "$c2" --os busybox --script "$state/job.sh" | json_field job_id)
 borrower --json wait "$j2" >/dev/null
 # Simulated lenders (after the real contracts, so those went to the real agent).
-"$bin/lendable-seed" --market "$market_addr" --market-id "$market_id" --lenders 4 --partitions 10 --contracts 8 --keep-open >"$state/seed.log" 2>&1 &
+"$bin/lendable-seed" --market "$market_addr" --market-id "$market_id" --lenders 4 --partitions 10 --contracts 8 --violations 3 --keep-open >"$state/seed.log" 2>&1 &
 pids+=($!)
 sleep 4
 
@@ -64,6 +67,7 @@ shot() { # shot NAME PROGRAM ARGS...
 shot market-manager "$bin/market-manager-gui" --data "$state/market" --connect "$market_addr" --market-id "$market_id"
 shot market-manager-billing "$bin/market-manager-gui" --data "$state/market" --connect "$market_addr" --market-id "$market_id" --tab 2
 shot market-manager-contracts "$bin/market-manager-gui" --data "$state/market" --connect "$market_addr" --market-id "$market_id" --tab 1
+shot market-manager-violations "$bin/market-manager-gui" --data "$state/market" --connect "$market_addr" --market-id "$market_id" --tab 3
 shot lender-console "$bin/lender-console-gui" --data "$state/lender" --connect "$lender_addr"
 shot borrower-client "$bin/borrower-client-gui" --data "$state/borrower" --market "$market_addr" --market-id "$market_id"
 shot borrower-client-contract "$bin/borrower-client-gui" --data "$state/borrower" --market "$market_addr" --market-id "$market_id" --tab 2

@@ -538,6 +538,10 @@
         <source>Disconnected</source>
         <translation>Getrennt</translation>
     </message>
+    <message>
+        <source>Violations</source>
+        <translation>Verstöße</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::PartitionsPage</name>
@@ -627,6 +631,60 @@
     <message>
         <source>The market checks the lender&apos;s budget; the lender applies the change the next time it generates the partition.</source>
         <translation>Der Marktplatz prüft das Budget des Verleihers; der Verleiher übernimmt die Änderung, wenn er die Partition das nächste Mal erzeugt.</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::ViolationsPage</name>
+    <message>
+        <source>Reported</source>
+        <translation>Gemeldet</translation>
+    </message>
+    <message>
+        <source>Lender</source>
+        <translation>Verleiher</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Contract</source>
+        <translation>Vertrag</translation>
+    </message>
+    <message>
+        <source>Lease</source>
+        <translation>Überlassung</translation>
+    </message>
+    <message>
+        <source>What changed</source>
+        <translation>Was sich änderte</translation>
+    </message>
+    <message>
+        <source>Filter by lender, partition, contract or what changed</source>
+        <translation>Nach Verleiher, Partition, Vertrag oder Änderung filtern</translation>
+    </message>
+    <message>
+        <source>not connected to the market</source>
+        <translation>nicht mit dem Marktplatz verbunden</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>restored</source>
+        <translation>wiederhergestellt</translation>
+    </message>
+    <message>
+        <source>not restored: contract ended</source>
+        <translation>nicht wiederhergestellt: Vertrag beendet</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n violation(s) reported</source>
+        <translation>
+            <numerusform>%n Verstoß gemeldet</numerusform>
+            <numerusform>%n Verstöße gemeldet</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -11,4 +11,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>lendable::market::ViolationsPage</name>
+    <message numerus="yes">
+        <source>%n violation(s) reported</source>
+        <translation>
+            <numerusform>%n violation reported</numerusform>
+            <numerusform>%n violations reported</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

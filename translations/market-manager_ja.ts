@@ -538,6 +538,10 @@
         <source>Disconnected</source>
         <translation>切断</translation>
     </message>
+    <message>
+        <source>Violations</source>
+        <translation>違反</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::PartitionsPage</name>
@@ -626,6 +630,59 @@
     <message>
         <source>The market checks the lender&apos;s budget; the lender applies the change the next time it generates the partition.</source>
         <translation>マーケットが貸し手の予算を確認します。貸し手は次にパーティションを生成するときに変更を適用します。</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::ViolationsPage</name>
+    <message>
+        <source>Reported</source>
+        <translation>報告日時</translation>
+    </message>
+    <message>
+        <source>Lender</source>
+        <translation>貸し手</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>パーティション</translation>
+    </message>
+    <message>
+        <source>Contract</source>
+        <translation>契約</translation>
+    </message>
+    <message>
+        <source>Lease</source>
+        <translation>貸出状態</translation>
+    </message>
+    <message>
+        <source>What changed</source>
+        <translation>変更内容</translation>
+    </message>
+    <message>
+        <source>Filter by lender, partition, contract or what changed</source>
+        <translation>貸し手、パーティション、契約、変更内容で絞り込み</translation>
+    </message>
+    <message>
+        <source>not connected to the market</source>
+        <translation>マーケットに接続されていません</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>restored</source>
+        <translation>復元済み</translation>
+    </message>
+    <message>
+        <source>not restored: contract ended</source>
+        <translation>復元できず: 契約終了</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n violation(s) reported</source>
+        <translation>
+            <numerusform>%n 件の違反が報告されました</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -71,6 +71,8 @@ enum class MessageType : quint32 {
     AdminBillingReport = 404,
     BillingReport = 405,
     AdminRebalance = 406,
+    AdminListViolations = 407,
+    AdminViolationPage = 408,
 
     // machine owner ↔ lender agent (Lender Console app and CLI)
     MachineShow = 500,

@@ -180,6 +180,30 @@ struct Bill {
     }
 };
 
+/// A lock violation a lender reported (FIG. 13–14), as the market keeps it.
+struct Violation {
+    static constexpr const char *kName = "Violation";
+    qint64 atMs = 0;
+    QString lenderId;
+    QString lenderName;
+    QString partitionId;
+    QString contractId;
+    QString detail;
+    bool restored = false;
+    bool operator==(const Violation &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("atMs", &Violation::atMs, "When the market received the report, UTC ms."),
+            field("lenderId", &Violation::lenderId, "Lender node ID."),
+            field("lenderName", &Violation::lenderName, "The lender's name as it registered; empty if unknown."),
+            field("partitionId", &Violation::partitionId, "Partition."),
+            field("contractId", &Violation::contractId, "Contract running at the time; empty if none."),
+            field("detail", &Violation::detail, "What changed, from what to what (as the lender reported it)."),
+            field("restored", &Violation::restored, "Whether the agent restored the leased allocation; if not, the market ended the contract."));
+    }
+};
+
 /// A lendable partition as the lender agent knows it (FIG. 2 / FIG. 10).
 struct PartitionState {
     static constexpr const char *kName = "PartitionState";
@@ -1042,6 +1066,38 @@ struct AdminContractPage : Message<MessageType::AdminContractPage> {
     }
 };
 
+struct AdminListViolations : Message<MessageType::AdminListViolations> {
+    static constexpr const char *kName = "AdminListViolations";
+    static constexpr const char *kDirection = "admin → market";
+    static constexpr const char *kDoc = "Page through the lock violations lenders reported (FIG. 13–14), newest first.";
+    QString filter;
+    qint64 offset = 0;
+    qint64 limit = 0;
+    bool operator==(const AdminListViolations &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("filter", &AdminListViolations::filter, "Substring of a lender ID or name, partition ID, contract ID or the detail."),
+            field("offset", &AdminListViolations::offset, "Rows to skip."),
+            field("limit", &AdminListViolations::limit, "Rows wanted (at most 1000; 0 = 100)."));
+    }
+};
+
+struct AdminViolationPage : Message<MessageType::AdminViolationPage> {
+    static constexpr const char *kName = "AdminViolationPage";
+    static constexpr const char *kDirection = "market → admin";
+    static constexpr const char *kDoc = "Answer to AdminListViolations.";
+    QList<Violation> rows;
+    qint64 total = 0;
+    bool operator==(const AdminViolationPage &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("rows", &AdminViolationPage::rows, "Violations, newest first."),
+            field("total", &AdminViolationPage::total, "Rows in all."));
+    }
+};
+
 struct AdminBillingReport : Message<MessageType::AdminBillingReport> {
     static constexpr const char *kName = "AdminBillingReport";
     static constexpr const char *kDirection = "admin → market";
@@ -1372,6 +1428,8 @@ using AllMessages = std::tuple<
     AdminBillingReport,
     BillingReport,
     AdminRebalance,
+    AdminListViolations,
+    AdminViolationPage,
     MachineShow,
     MachineInfo,
     SetReserve,

@@ -7,6 +7,7 @@
 #include "Pages.h"
 
 #include <QCheckBox>
+#include <QLabel>
 #include <QFile>
 #include <QLineEdit>
 #include <QTabWidget>
@@ -25,6 +26,7 @@ private slots:
     void filterNarrowsPartitions();
     void contractsAndBilling();
     void exportsWriteFiles();
+    void violationsAreListed();
     void cleanupTestCase();
 
 private:
@@ -125,6 +127,39 @@ void TestMarketGui::contractsAndBilling()
     QVERIFY(revenue.micros() >= 0);
     QCOMPARE(m_window->billingPage()->report().feeBasisPoints, 1000);
     QTRY_VERIFY(!m_window->billingPage()->report().topBorrowers.isEmpty());
+}
+
+void TestMarketGui::violationsAreListed()
+{
+    auto *page = m_window->violationsPage();
+    QCOMPARE(m_window->tabs()->indexOf(page), 3);
+    QCOMPARE(m_window->tabs()->tabText(3), QStringLiteral("Violations"));
+    QTRY_COMPARE(page->model()->total(), qint64(0));
+    QVERIFY(m_lender->call<Ack>(ReportViolation{.partitionId = QStringLiteral("p003"), .contractId = m_contractId,
+                                                .detail = QStringLiteral("memory 2048 -> 1024 MiB"), .restored = true})
+                .ok());
+    QTest::qWait(5); // a later millisecond: the newest is listed first
+    QVERIFY(m_lender->call<Ack>(ReportViolation{.partitionId = QStringLiteral("p007"), .contractId = {},
+                                                .detail = QStringLiteral("vcpus 4 -> 8"), .restored = true})
+                .ok());
+    m_window->tabs()->setCurrentWidget(page);
+    page->reload();
+    QTRY_COMPARE(page->model()->total(), qint64(2));
+    QTRY_VERIFY(page->model()->isRowLoaded(1));
+    // Newest first; the lender shown by name.
+    QCOMPARE(page->model()->index(0, 2).data().toString(), QStringLiteral("p007"));
+    QCOMPARE(page->model()->index(0, 3).data().toString(), QStringLiteral("none"));
+    QVERIFY(page->model()->index(0, 1).data().toString().startsWith(QStringLiteral("rack-a (")));
+    QCOMPARE(page->model()->index(1, 3).data().toString(), m_contractId);
+    QCOMPARE(page->model()->index(1, 4).data().toString(), QStringLiteral("restored"));
+    QCOMPARE(page->model()->index(1, 5).data().toString(), QStringLiteral("memory 2048 -> 1024 MiB"));
+    // (No translator is installed here: the source text, with the count.)
+    QVERIFY(page->findChild<QLabel *>(QStringLiteral("violationSummaryLabel"))->text().startsWith(QStringLiteral("2 violation")));
+    page->filterEdit()->setText(QStringLiteral("VCPUS"));
+    QTRY_COMPARE(page->model()->total(), qint64(1));
+    QTRY_VERIFY(page->findChild<QLabel *>(QStringLiteral("violationSummaryLabel"))->text().startsWith(QStringLiteral("1 violation")));
+    page->filterEdit()->clear();
+    QTRY_COMPARE(page->model()->total(), qint64(2));
 }
 
 void TestMarketGui::exportsWriteFiles()

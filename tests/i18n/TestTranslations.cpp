@@ -271,6 +271,10 @@ void TestTranslations::catalogsTranslate_data()
                                         << QStringLiteral("1 partition") << 1;
     QTest::newRow("market en plural 0") << "market-manager_en" << "lendable::market::PartitionsPage" << "%n partition(s)"
                                         << QStringLiteral("0 partitions") << 0;
+    QTest::newRow("market en violations 1") << "market-manager_en" << "lendable::market::ViolationsPage" << "%n violation(s) reported"
+                                            << QStringLiteral("1 violation reported") << 1;
+    QTest::newRow("market de violations") << "market-manager_de" << "lendable::market::ViolationsPage" << "%n violation(s) reported"
+                                          << QString::fromUtf8("2 Verstöße gemeldet") << 2;
     QTest::newRow("borrower en plural 1") << "borrower-client_en" << "lendable::borrower::OffersPage" << "%n offer(s) match."
                                           << QStringLiteral("1 offer matches.") << 1;
     QTest::newRow("borrower en plural 3") << "borrower-client_en" << "lendable::borrower::OffersPage" << "%n offer(s) match."

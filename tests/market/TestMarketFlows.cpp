@@ -99,6 +99,8 @@ private slots:
     void maxDurationAndPartitionLost();
     void lockViolations_data() { dialects(); }
     void lockViolations();
+    void adminViolations_data() { dialects(); }
+    void adminViolations();
     void adminAccessAndViews_data() { dialects(); }
     void adminAccessAndViews();
     void rebalance_data() { dialects(); }
@@ -1025,6 +1027,69 @@ void TestMarketFlows::lockViolations()
 }
 
 // ───────────────────────── admin ─────────────────────────
+
+void TestMarketFlows::adminViolations()
+{
+    // The manager's view of the lock violations lenders reported: newest first, filtered,
+    // paged, with the lender's name; for admins only.
+    MarketConfig config;
+    config.adminIds = {m_admin.nodeId()};
+    START_MARKET(config);
+    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(admin && lender && borrower);
+    QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{})->total, 0);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6")));
+    CHECK_OK(p1);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("3.6"))));
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(granted);
+
+    m_clock = kT0 + 1'000;
+    CHECK_OK(lender->call<Ack>(ReportViolation{.partitionId = QStringLiteral("p1"), .contractId = granted->contractId,
+                                               .detail = QStringLiteral("vcpus 1 -> 2"), .restored = true}));
+    m_clock = kT0 + 2'000;
+    CHECK_OK(lender->call<Ack>(ReportViolation{.partitionId = QStringLiteral("p2"), .contractId = {},
+                                               .detail = QStringLiteral("disk 0 -> 10 GiB, 100% off"), .restored = true}));
+    m_clock = kT0 + 3'000;
+    CHECK_OK(lender->call<Ack>(ReportViolation{.partitionId = QStringLiteral("p1"), .contractId = granted->contractId,
+                                               .detail = QStringLiteral("memory 1024 -> 512 MiB"), .restored = false}));
+
+    Result<AdminViolationPage> all = admin->call<AdminViolationPage>(AdminListViolations{});
+    CHECK_OK(all);
+    QCOMPARE(all->total, 3);
+    QCOMPARE(all->rows.size(), 3);
+    const Violation newest = all->rows.first();
+    QCOMPARE(newest.atMs, kT0 + 3'000);
+    QCOMPARE(newest.lenderId, m_lender.nodeId());
+    QCOMPARE(newest.lenderName, QStringLiteral("Alice's box"));
+    QCOMPARE(newest.partitionId, QStringLiteral("p1"));
+    QCOMPARE(newest.contractId, granted->contractId);
+    QCOMPARE(newest.detail, QStringLiteral("memory 1024 -> 512 MiB"));
+    QVERIFY(!newest.restored);
+    QCOMPARE(all->rows[1].contractId, QString());
+    QVERIFY(all->rows[1].restored);
+    QCOMPARE(all->rows[2].atMs, kT0 + 1'000);
+
+    // Filter (a substring of any column, case-insensitive, LIKE's wildcards taken literally)
+    // and paging.
+    QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{.filter = QStringLiteral("MEMORY")})->total, 1);
+    QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{.filter = QStringLiteral("alice")})->total, 3);
+    QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{.filter = granted->contractId})->total, 2);
+    QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{.filter = QStringLiteral("100%")})->total, 1);
+    QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{.filter = QStringLiteral("1_0")})->total, 0);
+    Result<AdminViolationPage> second = admin->call<AdminViolationPage>(AdminListViolations{.offset = 1, .limit = 1});
+    CHECK_OK(second);
+    QCOMPARE(second->total, 3);
+    QCOMPARE(second->rows.size(), 1);
+    QCOMPARE(second->rows.first().partitionId, QStringLiteral("p2"));
+    QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{.offset = -1}).error().code, ErrorCode::BadPayload); // the codec refuses it
+
+    // Not for lenders or borrowers.
+    QCOMPARE(lender->call<AdminViolationPage>(AdminListViolations{}).error().code, ErrorCode::PermissionDenied);
+    QCOMPARE(borrower->call<AdminViolationPage>(AdminListViolations{}).error().code, ErrorCode::PermissionDenied);
+}
 
 void TestMarketFlows::adminAccessAndViews()
 {

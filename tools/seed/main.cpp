@@ -32,7 +32,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption partitions(QStringLiteral("partitions"), QStringLiteral("Partitions per lender (default 8)."), QStringLiteral("N"), QStringLiteral("8"));
     const QCommandLineOption contracts(QStringLiteral("contracts"), QStringLiteral("Contracts to make and end (default 0)."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption keep(QStringLiteral("keep-open"), QStringLiteral("Stay connected (lenders stay online) until killed."));
-    for (const auto *o : {&market, &marketId, &lenders, &partitions, &contracts, &keep})
+    const QCommandLineOption violations(QStringLiteral("violations"), QStringLiteral("Lock violations the first lender reports, each restored (default 0)."), QStringLiteral("N"), QStringLiteral("0"));
+    for (const auto *o : {&market, &marketId, &lenders, &partitions, &contracts, &violations, &keep})
         parser.addOption(*o);
     parser.process(app);
 
@@ -98,6 +99,20 @@ int main(int argc, char *argv[])
         for (int c = 0; c + 1 < running.size(); ++c)
             (void)borrower->call<ContractClosed>(EndContract{.contractId = running[c]});
         std::printf("made %lld contracts, %d still running\n", static_cast<long long>(running.size()), running.isEmpty() ? 0 : 1);
+    }
+    const int reports = parser.value(violations).toInt();
+    const QStringList changes{QStringLiteral("vcpus 2 -> 4"), QStringLiteral("memory 1024 -> 2048 MiB"),
+                              QStringLiteral("disk 4096 -> 8192 MiB"), QStringLiteral("vcpu pinning removed")};
+    for (int v = 0; v < reports && !open.isEmpty(); ++v) {
+        ReportViolation report;
+        report.partitionId = QStringLiteral("part-%1").arg(v % qMax(1, parser.value(partitions).toInt()) + 1);
+        report.detail = changes[v % changes.size()];
+        report.restored = true;
+        if (Result<Ack> r = open.first()->call<Ack>(report); !r.ok()) {
+            std::fprintf(stderr, "lendable-seed: %s\n", qPrintable(r.error().toString()));
+            return 1;
+        }
+        QThread::msleep(5); // one report per millisecond at most, so their order shows
     }
     std::printf("registered %d partitions from %lld simulated lenders\n",
                 parser.value(lenders).toInt() * parser.value(partitions).toInt(), static_cast<long long>(open.size()));

@@ -282,6 +282,7 @@ void MarketService::registerHandlers()
     serve(QStringList{kAdmin}, &MarketService::onAdminContracts);
     serve(QStringList{kAdmin}, &MarketService::onAdminBilling);
     serve(QStringList{kAdmin}, &MarketService::onAdminRebalance);
+    serve(QStringList{kAdmin}, &MarketService::onAdminViolations);
 }
 
 // ───────────────────────── channels and lender liveness ─────────────────────────
@@ -1525,6 +1526,15 @@ Result<AdminContractPage> MarketService::onAdminContracts(const AdminListContrac
 Result<BillingReport> MarketService::onAdminBilling(const AdminBillingReport &req, const Ctx &)
 {
     return m_store->billingReport(req.fromMs, req.toMs, m_config.feeBasisPoints);
+}
+
+Result<AdminViolationPage> MarketService::onAdminViolations(const AdminListViolations &req, const Ctx &)
+{
+    // (A negative offset or limit never gets here: the codec refuses it as bad_payload.)
+    Result<ViolationPage> page = m_store->listViolations(req.filter.trimmed(), req.offset, req.limit > 0 ? req.limit : 100);
+    if (!page)
+        return page.error();
+    return AdminViolationPage{.rows = page->rows, .total = page->total};
 }
 
 Result<Ack> MarketService::onAdminRebalance(const AdminRebalance &req, const Ctx &)

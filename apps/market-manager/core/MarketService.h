@@ -254,6 +254,7 @@ private:
     Result<protocol::AdminContractPage> onAdminContracts(const protocol::AdminListContracts &req, const Ctx &ctx);
     Result<protocol::BillingReport> onAdminBilling(const protocol::AdminBillingReport &req, const Ctx &ctx);
     Result<protocol::Ack> onAdminRebalance(const protocol::AdminRebalance &req, const Ctx &ctx);
+    Result<protocol::AdminViolationPage> onAdminViolations(const protocol::AdminListViolations &req, const Ctx &ctx);
 
     Identity m_identity;
     QString m_databaseUrl;

@@ -1090,6 +1090,45 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
     return page;
 }
 
+Result<ViolationPage> MarketStore::listViolations(const QString &filter, qint64 offset, qint64 limit)
+{
+    QString where;
+    QVariantList binds;
+    if (!filter.isEmpty()) {
+        where = QStringLiteral("WHERE (LOWER(v.lender_id) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(l.name, '')) LIKE ? ESCAPE '\\' OR "
+                               "LOWER(v.partition_id) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(v.contract_id, '')) LIKE ? ESCAPE '\\' OR "
+                               "LOWER(v.detail) LIKE ? ESCAPE '\\') ");
+        const QString pattern = likePattern(filter);
+        binds << pattern << pattern << pattern << pattern << pattern;
+    }
+    const QString from = QStringLiteral("FROM violations v LEFT JOIN lenders l ON l.id = v.lender_id ");
+    ViolationPage page;
+    Result<QSqlQuery> count = m_db.exec(QStringLiteral("SELECT COUNT(*) ") + from + where, binds);
+    if (!count)
+        return count.error();
+    if (count->next())
+        page.total = count->value(0).toLongLong();
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT v.at_ms, v.lender_id, COALESCE(l.name, ''), v.partition_id, "
+                                                   "COALESCE(v.contract_id, ''), v.detail, v.restored ")
+                                        + from + where
+                                        + QStringLiteral("ORDER BY v.at_ms DESC, v.lender_id, v.partition_id LIMIT %1 OFFSET %2")
+                                              .arg(qBound(qint64(1), limit, qint64(1000)))
+                                              .arg(qMax<qint64>(0, offset)),
+                                    binds);
+    if (!q)
+        return q.error();
+    while (q->next()) {
+        page.rows.append(protocol::Violation{.atMs = q->value(0).toLongLong(),
+                                             .lenderId = q->value(1).toString(),
+                                             .lenderName = q->value(2).toString(),
+                                             .partitionId = q->value(3).toString(),
+                                             .contractId = q->value(4).toString(),
+                                             .detail = q->value(5).toString(),
+                                             .restored = q->value(6).toLongLong() != 0});
+    }
+    return page;
+}
+
 Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64 toMs, int feeBasisPoints, int top)
 {
     if (toMs <= fromMs)

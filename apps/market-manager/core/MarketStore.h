@@ -108,6 +108,11 @@ struct ContractPage {
     qint64 total = 0;
 };
 
+struct ViolationPage {
+    QList<protocol::Violation> rows;
+    qint64 total = 0;
+};
+
 class MarketStore {
 public:
     /// Opens the database and brings its schema up to date.
@@ -191,6 +196,9 @@ public:
     // ── admin ──
     Result<PartitionPage> listPartitions(const QString &filter, qint64 offset, qint64 limit);
     Result<ContractPage> listContracts(const QString &filter, bool runningOnly, qint64 offset, qint64 limit);
+    /// The lock violations lenders reported, newest first; `filter` is a case-insensitive
+    /// substring of the lender's ID or name, the partition or contract ID, or the detail.
+    Result<ViolationPage> listViolations(const QString &filter, qint64 offset, qint64 limit);
     Result<protocol::BillingReport> billingReport(qint64 fromMs, qint64 toMs, int feeBasisPoints, int top = 10);
 
     // ── images ──

@@ -27,6 +27,7 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     , m_partitions(new PartitionsPage(channel, this))
     , m_contracts(new ContractsPage(channel, this))
     , m_billing(new BillingPage(channel, this))
+    , m_violations(new ViolationsPage(channel, this))
     , m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("marketWindow"));
@@ -35,6 +36,7 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     m_tabs->addTab(m_partitions, tr("Lenders && partitions"));
     m_tabs->addTab(m_contracts, tr("Contracts"));
     m_tabs->addTab(m_billing, tr("Billing"));
+    m_tabs->addTab(m_violations, tr("Violations"));
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -64,6 +66,7 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     connect(m_partitions, &PartitionsPage::error, this, showError);
     connect(m_contracts, &ContractsPage::error, this, showError);
     connect(m_billing, &BillingPage::error, this, showError);
+    connect(m_violations, &ViolationsPage::error, this, showError);
     if (channel) {
         connect(channel, &protocol::Channel::closed, this, [this](const Error &reason) {
             m_banner->showError(Error(reason.code, tr("Disconnected from the market: %1").arg(reason.message)));
@@ -77,6 +80,7 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     connect(timer, &QTimer::timeout, this, [this] {
         m_contracts->reload();
         m_billing->reload();
+        m_violations->reload();
     });
     timer->start();
     ui::restoreWindowState(this);
@@ -90,6 +94,7 @@ void MarketWindow::refreshAll()
     m_partitions->reload();
     m_contracts->reload();
     m_billing->reload();
+    m_violations->reload();
 }
 
 void MarketWindow::closeEvent(QCloseEvent *event)

@@ -17,6 +17,7 @@ namespace lendable::market {
 class PartitionsPage;
 class ContractsPage;
 class BillingPage;
+class ViolationsPage;
 
 /// The Market Manager: the resource database, contracts and billing of one market, read
 /// through the admin role of the protocol — from the in-process service (embedded default)
@@ -31,6 +32,7 @@ public:
     PartitionsPage *partitionsPage() const { return m_partitions; }
     ContractsPage *contractsPage() const { return m_contracts; }
     BillingPage *billingPage() const { return m_billing; }
+    ViolationsPage *violationsPage() const { return m_violations; }
     QTabWidget *tabs() const { return m_tabs; }
     ui::ErrorBanner *errorBanner() const { return m_banner; }
     /// Reloads every view (also on a timer, so a live market stays current).
@@ -48,6 +50,7 @@ private:
     PartitionsPage *m_partitions;
     ContractsPage *m_contracts;
     BillingPage *m_billing;
+    ViolationsPage *m_violations;
     QLabel *m_status;
 };
 

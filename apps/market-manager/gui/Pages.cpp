@@ -36,6 +36,7 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
 
 namespace lendable::market {
 
@@ -313,6 +314,80 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
 }
 
 void ContractsPage::reload()
+{
+    m_model->reload();
+}
+
+// ───────────────────────────── violations ─────────────────────────────
+
+ViolationsPage::ViolationsPage(Channel *channel, QWidget *parent)
+    : QWidget(parent)
+    , m_channel(channel)
+    , m_filter(new QLineEdit(this))
+    , m_summary(new QLabel(this))
+    , m_model(new ui::PagedTableModel({{tr("Reported"), {}},
+                                       {tr("Lender"), {}},
+                                       {tr("Partition"), {}},
+                                       {tr("Contract"), {}},
+                                       {tr("Lease"), {}},
+                                       {tr("What changed"), {}}},
+                                      this))
+{
+    m_filter->setObjectName(QStringLiteral("violationFilterEdit"));
+    m_filter->setPlaceholderText(tr("Filter by lender, partition, contract or what changed"));
+    m_filter->setClearButtonEnabled(true);
+    m_summary->setObjectName(QStringLiteral("violationSummaryLabel"));
+    m_view = makeTable(m_model, this, QStringLiteral("violationsView"));
+    m_view->setSortingEnabled(false); // newest first, as the market keeps them
+    // Widths for what the columns hold (a time, a name with an ID, IDs, the lease's state);
+    // the detail takes what is left.
+    const QFontMetrics fm = m_view->fontMetrics();
+    const int pad = 3 * fm.averageCharWidth();
+    const QList<int> widths{fm.horizontalAdvance(ui::formatTimestamp(QDateTime::currentMSecsSinceEpoch())) + pad,
+                            fm.horizontalAdvance(QStringLiteral("render-farm (0123456789ab)")) + pad,
+                            fm.horizontalAdvance(QStringLiteral("part-0000")) + pad,
+                            fm.horizontalAdvance(QStringLiteral("c-0123456789ab")) + pad,
+                            fm.horizontalAdvance(tr("not restored: contract ended")) + pad};
+    for (int column = 0; column < widths.size(); ++column)
+        m_view->horizontalHeader()->resizeSection(column, widths[column]);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_filter);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_summary);
+
+    m_model->setFetcher([this](qint64 offset, int limit, const QString &, Qt::SortOrder, const ui::PagedTableModel::Reply &reply) {
+        if (!m_channel) {
+            reply(Error(ErrorCode::ConnectionClosed, tr("not connected to the market")));
+            return;
+        }
+        AdminListViolations req;
+        req.filter = m_filter->text().trimmed();
+        req.offset = offset;
+        req.limit = limit;
+        m_channel->request<AdminViolationPage>(req, this, [this, reply](Result<AdminViolationPage> r) {
+            if (!r.ok()) {
+                reply(r.error());
+                return;
+            }
+            ui::TablePage page;
+            page.total = r->total;
+            for (const Violation &v : r->rows) {
+                const QString lender = v.lenderName.isEmpty() ? shortId(v.lenderId)
+                                                              : QStringLiteral("%1 (%2)").arg(v.lenderName, shortId(v.lenderId));
+                page.rows.append({ui::formatTimestamp(v.atMs), lender, v.partitionId,
+                                  v.contractId.isEmpty() ? tr("none") : v.contractId,
+                                  v.restored ? tr("restored") : tr("not restored: contract ended"), v.detail});
+                page.keys.append(QStringLiteral("%1/%2/%3").arg(v.atMs).arg(v.lenderId, v.partitionId));
+            }
+            m_summary->setText(tr("%n violation(s) reported", nullptr, int(qMin<qint64>(r->total, INT_MAX))));
+            reply(page);
+        });
+    });
+    connect(m_model, &ui::PagedTableModel::failed, this, &ViolationsPage::error);
+    connect(m_filter, &QLineEdit::textChanged, this, [this] { m_model->reload(); });
+}
+
+void ViolationsPage::reload()
 {
     m_model->reload();
 }

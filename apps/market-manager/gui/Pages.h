@@ -61,6 +61,28 @@ private:
     ui::PagedTableModel *m_model;
 };
 
+/// Lock violations lenders reported (FIG. 13–14): when, which lender, partition and
+/// contract, what changed, and whether the agent restored the lease (if not, the market
+/// ended the contract). Newest first, filtered by a substring, paged like the other tables.
+class ViolationsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit ViolationsPage(protocol::Channel *channel, QWidget *parent = nullptr);
+    ui::PagedTableModel *model() const { return m_model; }
+    QLineEdit *filterEdit() const { return m_filter; }
+    void reload();
+
+signals:
+    void error(const lendable::Error &error);
+
+private:
+    QPointer<protocol::Channel> m_channel;
+    QLineEdit *m_filter;
+    QLabel *m_summary;
+    QTableView *m_view;
+    ui::PagedTableModel *m_model;
+};
+
 /// Billing charts (revenue per day, fees vs payouts, top parties, utilisation) and exports.
 class BillingPage : public QWidget {
     Q_OBJECT
