@@ -353,10 +353,6 @@
         <translation>Nach Vertrags-, Entleiher-, Verleiher- oder Partitions-ID suchen</translation>
     </message>
     <message>
-        <source>not connected to the market</source>
-        <translation>nicht mit dem Marktplatz verbunden</translation>
-    </message>
-    <message>
         <source>running</source>
         <translation>läuft</translation>
     </message>
@@ -594,10 +590,6 @@
         <translation>Die Zuteilung einer nicht verliehenen Partition ändern, deren Zuteilung der Marktplatz hält</translation>
     </message>
     <message>
-        <source>not connected to the market</source>
-        <translation>nicht mit dem Marktplatz verbunden</translation>
-    </message>
-    <message>
         <source>online</source>
         <translation>online</translation>
     </message>
@@ -662,10 +654,6 @@
     <message>
         <source>Filter by lender, partition, contract or what changed</source>
         <translation>Nach Verleiher, Partition, Vertrag oder Änderung filtern</translation>
-    </message>
-    <message>
-        <source>not connected to the market</source>
-        <translation>nicht mit dem Marktplatz verbunden</translation>
     </message>
     <message>
         <source>none</source>

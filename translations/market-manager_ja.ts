@@ -353,10 +353,6 @@
         <translation>契約・借り手・貸し手・パーティションの ID で検索</translation>
     </message>
     <message>
-        <source>not connected to the market</source>
-        <translation>マーケットに接続していません</translation>
-    </message>
-    <message>
         <source>running</source>
         <translation>実行中</translation>
     </message>
@@ -594,10 +590,6 @@
         <translation>マーケットが割り当てを管理している、貸出中でないパーティションの割り当てを変更します</translation>
     </message>
     <message>
-        <source>not connected to the market</source>
-        <translation>マーケットに接続していません</translation>
-    </message>
-    <message>
         <source>online</source>
         <translation>オンライン</translation>
     </message>
@@ -661,10 +653,6 @@
     <message>
         <source>Filter by lender, partition, contract or what changed</source>
         <translation>貸し手、パーティション、契約、変更内容で絞り込み</translation>
-    </message>
-    <message>
-        <source>not connected to the market</source>
-        <translation>マーケットに接続されていません</translation>
     </message>
     <message>
         <source>none</source>

@@ -72,6 +72,25 @@ QTableView *makeTable(QAbstractItemModel *model, QWidget *parent, const QString 
     return view;
 }
 
+/// One page of an admin listing for a PagedTableModel: asks the market, if still connected,
+/// and hands the model what `toPage` makes of the answer, or the error.
+template <typename Page, typename Request, typename ToPage>
+void requestPage(const QPointer<Channel> &channel, QObject *context, const Request &req,
+                 const ui::PagedTableModel::Reply &reply, ToPage toPage)
+{
+    if (!channel) {
+        reply(Error(ErrorCode::ConnectionClosed, QObject::tr("not connected to the market")));
+        return;
+    }
+    channel->request<Page>(req, context, [reply, toPage](Result<Page> r) {
+        if (!r.ok()) {
+            reply(r.error());
+            return;
+        }
+        reply(toPage(*r));
+    });
+}
+
 /// Fetches every contract page (for exports) and calls done once.
 void fetchAllContracts(QPointer<Channel> channel, QObject *context, std::function<void(Result<QList<Bill>>)> done)
 {
@@ -138,25 +157,17 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
     layout->addWidget(m_summary);
 
     m_model->setFetcher([this](qint64 offset, int limit, const QString &, Qt::SortOrder, const ui::PagedTableModel::Reply &reply) {
-        if (!m_channel) {
-            reply(Error(ErrorCode::ConnectionClosed, tr("not connected to the market")));
-            return;
-        }
         AdminListPartitions req;
         req.filter = m_filter->text().trimmed();
         req.offset = offset;
         req.limit = limit;
-        m_channel->request<AdminPartitionPage>(req, this, [reply](Result<AdminPartitionPage> r) {
-            if (!r.ok()) {
-                reply(r.error());
-                return;
-            }
+        requestPage<AdminPartitionPage>(m_channel, this, req, reply, [this](const AdminPartitionPage &answer) {
             ui::TablePage page;
-            page.total = r->total;
-            for (qsizetype i = 0; i < r->rows.size(); ++i) {
-                const Offer &o = r->rows[i];
-                const QString borrower = r->lendingStatus.value(i);
-                const bool online = r->online.value(i, false);
+            page.total = answer.total;
+            for (qsizetype i = 0; i < answer.rows.size(); ++i) {
+                const Offer &o = answer.rows[i];
+                const QString borrower = answer.lendingStatus.value(i);
+                const bool online = answer.online.value(i, false);
                 page.rows.append({o.lenderName.isEmpty() ? shortId(o.lenderId) : o.lenderName, o.partitionId,
                                   o.conditions.resources.cpus, formatSizeMib(o.conditions.resources.memoryMib),
                                   formatSizeMib(o.conditions.resources.diskMib),
@@ -167,7 +178,7 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                                                                  QString::number(o.conditions.resources.memoryMib),
                                                                  QString::number(o.conditions.resources.diskMib), borrower}));
             }
-            reply(page);
+            return page;
         });
     });
     connect(m_model, &ui::PagedTableModel::failed, this, &PartitionsPage::error);
@@ -282,30 +293,22 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
     layout->addWidget(m_view, 1);
 
     m_model->setFetcher([this](qint64 offset, int limit, const QString &, Qt::SortOrder, const ui::PagedTableModel::Reply &reply) {
-        if (!m_channel) {
-            reply(Error(ErrorCode::ConnectionClosed, tr("not connected to the market")));
-            return;
-        }
         AdminListContracts req;
         req.filter = m_filter->text().trimmed();
         req.runningOnly = m_running->isChecked();
         req.offset = offset;
         req.limit = limit;
-        m_channel->request<AdminContractPage>(req, this, [reply](Result<AdminContractPage> r) {
-            if (!r.ok()) {
-                reply(r.error());
-                return;
-            }
+        requestPage<AdminContractPage>(m_channel, this, req, reply, [this](const AdminContractPage &answer) {
             ui::TablePage page;
-            page.total = r->total;
-            for (const Bill &b : r->rows) {
+            page.total = answer.total;
+            for (const Bill &b : answer.rows) {
                 page.rows.append({b.contractId, shortId(b.borrowerId), shortId(b.lenderId), b.partitionId,
                                   b.ratePerHour.toString(), ui::formatTimestamp(b.startedAtMs), ui::formatTimestamp(b.endedAtMs),
                                   ui::formatDuration(b.durationMs), b.charge.toString(),
                                   b.state == QStringLiteral("running") ? tr("running") : tr("ended")});
                 page.keys.append(b.contractId);
             }
-            reply(page);
+            return page;
         });
     });
     connect(m_model, &ui::PagedTableModel::failed, this, &ContractsPage::error);
@@ -356,22 +359,14 @@ ViolationsPage::ViolationsPage(Channel *channel, QWidget *parent)
     layout->addWidget(m_summary);
 
     m_model->setFetcher([this](qint64 offset, int limit, const QString &, Qt::SortOrder, const ui::PagedTableModel::Reply &reply) {
-        if (!m_channel) {
-            reply(Error(ErrorCode::ConnectionClosed, tr("not connected to the market")));
-            return;
-        }
         AdminListViolations req;
         req.filter = m_filter->text().trimmed();
         req.offset = offset;
         req.limit = limit;
-        m_channel->request<AdminViolationPage>(req, this, [this, reply](Result<AdminViolationPage> r) {
-            if (!r.ok()) {
-                reply(r.error());
-                return;
-            }
+        requestPage<AdminViolationPage>(m_channel, this, req, reply, [this](const AdminViolationPage &answer) {
             ui::TablePage page;
-            page.total = r->total;
-            for (const Violation &v : r->rows) {
+            page.total = answer.total;
+            for (const Violation &v : answer.rows) {
                 const QString lender = v.lenderName.isEmpty() ? shortId(v.lenderId)
                                                               : QStringLiteral("%1 (%2)").arg(v.lenderName, shortId(v.lenderId));
                 page.rows.append({ui::formatTimestamp(v.atMs), lender, v.partitionId,
@@ -379,11 +374,13 @@ ViolationsPage::ViolationsPage(Channel *channel, QWidget *parent)
                                   v.restored ? tr("restored") : tr("not restored: contract ended"), v.detail});
                 page.keys.append(QStringLiteral("%1/%2/%3").arg(v.atMs).arg(v.lenderId, v.partitionId));
             }
-            m_summary->setText(tr("%n violation(s) reported", nullptr, int(qMin<qint64>(r->total, INT_MAX))));
-            reply(page);
+            return page;
         });
     });
     connect(m_model, &ui::PagedTableModel::failed, this, &ViolationsPage::error);
+    connect(m_model, &ui::PagedTableModel::loaded, this, [this](qint64 total) {
+        m_summary->setText(tr("%n violation(s) reported", nullptr, int(qMin<qint64>(total, INT_MAX))));
+    });
     connect(m_filter, &QLineEdit::textChanged, this, [this] { m_model->reload(); });
 }
 
