@@ -203,6 +203,25 @@ QString likePattern(const QString &filter)
     return QLatin1Char('%') + escaped + QLatin1Char('%');
 }
 
+// "(LOWER(a) LIKE ? ESCAPE '\' OR …)": one of `columns` holds `filter` as a plain substring
+// (likePattern()); a bind per column is appended to `binds`.
+QString matchesAnyColumn(const QStringList &columns, const QString &filter, QVariantList &binds)
+{
+    QStringList tests;
+    const QString pattern = likePattern(filter);
+    for (const QString &column : columns) {
+        tests << QStringLiteral("LOWER(%1) LIKE ? ESCAPE '\\'").arg(column);
+        binds << pattern;
+    }
+    return QLatin1Char('(') + tests.join(QStringLiteral(" OR ")) + QLatin1Char(')');
+}
+
+// The LIMIT and OFFSET of an admin page: 1 to 1000 rows, from row 0 on at least.
+QString pageClause(qint64 offset, qint64 limit)
+{
+    return QStringLiteral(" LIMIT %1 OFFSET %2").arg(qBound(qint64(1), limit, qint64(1000))).arg(qMax<qint64>(0, offset));
+}
+
 } // namespace
 
 protocol::Bill ContractRow::toBill(qint64 nowMs) const
@@ -1016,32 +1035,37 @@ Result<QList<ContractRow>> MarketStore::contractsOf(const QString &nodeId, bool 
 
 // ───────────────────────── admin ─────────────────────────
 
+Result<qint64> MarketStore::countRows(const QString &fromWhere, const QVariantList &binds)
+{
+    Result<QSqlQuery> count = m_db.exec(QStringLiteral("SELECT COUNT(*)") + fromWhere, binds);
+    if (!count)
+        return count.error();
+    return count->next() ? count->value(0).toLongLong() : 0;
+}
+
 Result<PartitionPage> MarketStore::listPartitions(const QString &filter, qint64 offset, qint64 limit)
 {
     QString where = QStringLiteral("WHERE p.withdrawn = 0");
     QVariantList binds;
     if (!filter.isEmpty()) {
-        where += QStringLiteral(" AND (LOWER(p.partition_id) LIKE ? ESCAPE '\\' OR LOWER(p.lender_id) LIKE ? ESCAPE '\\' "
-                                "OR LOWER(l.name) LIKE ? ESCAPE '\\' OR LOWER(p.offer_id) LIKE ? ESCAPE '\\')");
-        const QString pattern = likePattern(filter);
-        binds = {pattern, pattern, pattern, pattern};
+        where += QStringLiteral(" AND ")
+               + matchesAnyColumn({QStringLiteral("p.partition_id"), QStringLiteral("p.lender_id"), QStringLiteral("l.name"),
+                                   QStringLiteral("p.offer_id")},
+                                  filter, binds);
     }
     const QString from = QStringLiteral(" FROM partitions p JOIN lenders l ON l.id = p.lender_id ");
     PartitionPage page;
-    Result<QSqlQuery> count = m_db.exec(QStringLiteral("SELECT COUNT(*)") + from + where, binds);
-    if (!count)
-        return count.error();
-    if (count->next())
-        page.total = count->value(0).toLongLong();
+    Result<qint64> total = countRows(from + where, binds);
+    if (!total)
+        return total.error();
+    page.total = *total;
 
     QString columns;
     for (const QString &c : kPartitionColumns.split(QStringLiteral(", ")))
         columns += (columns.isEmpty() ? QString() : QStringLiteral(", ")) + QStringLiteral("p.") + c;
     Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + columns + QStringLiteral(", l.") +
                                         kLenderColumns.split(QStringLiteral(", ")).join(QStringLiteral(", l.")) + from + where +
-                                        QStringLiteral(" ORDER BY p.lender_id, p.partition_id LIMIT %1 OFFSET %2")
-                                            .arg(qBound(qint64(1), limit, qint64(1000)))
-                                            .arg(qMax<qint64>(0, offset)),
+                                        QStringLiteral(" ORDER BY p.lender_id, p.partition_id") + pageClause(offset, limit),
                                     binds);
     if (!q)
         return q.error();
@@ -1068,22 +1092,18 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
     if (runningOnly)
         conditions << QStringLiteral("c.ended_at_ms IS NULL");
     if (!filter.isEmpty()) {
-        conditions << QStringLiteral("(LOWER(c.id) LIKE ? ESCAPE '\\' OR LOWER(c.borrower_id) LIKE ? ESCAPE '\\' OR "
-                                     "LOWER(c.lender_id) LIKE ? ESCAPE '\\' OR LOWER(c.partition_id) LIKE ? ESCAPE '\\')");
-        const QString pattern = likePattern(filter);
-        binds << pattern << pattern << pattern << pattern;
+        conditions << matchesAnyColumn({QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("c.lender_id"),
+                                        QStringLiteral("c.partition_id")},
+                                       filter, binds);
     }
     const QString where = conditions.isEmpty() ? QString() : QStringLiteral("WHERE ") + conditions.join(QStringLiteral(" AND "));
     ContractPage page;
-    Result<QSqlQuery> count = m_db.exec(QStringLiteral("SELECT COUNT(*) FROM contracts c ") + where, binds);
-    if (!count)
-        return count.error();
-    if (count->next())
-        page.total = count->value(0).toLongLong();
-    Result<QList<ContractRow>> rows = selectContracts(where + QStringLiteral(" ORDER BY c.started_at_ms DESC, c.id LIMIT %1 OFFSET %2")
-                                                                  .arg(qBound(qint64(1), limit, qint64(1000)))
-                                                                  .arg(qMax<qint64>(0, offset)),
-                                                      binds);
+    Result<qint64> total = countRows(QStringLiteral(" FROM contracts c ") + where, binds);
+    if (!total)
+        return total.error();
+    page.total = *total;
+    Result<QList<ContractRow>> rows =
+        selectContracts(where + QStringLiteral(" ORDER BY c.started_at_ms DESC, c.id") + pageClause(offset, limit), binds);
     if (!rows)
         return rows.error();
     page.rows = *rows;
@@ -1095,25 +1115,21 @@ Result<ViolationPage> MarketStore::listViolations(const QString &filter, qint64 
     QString where;
     QVariantList binds;
     if (!filter.isEmpty()) {
-        where = QStringLiteral("WHERE (LOWER(v.lender_id) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(l.name, '')) LIKE ? ESCAPE '\\' OR "
-                               "LOWER(v.partition_id) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(v.contract_id, '')) LIKE ? ESCAPE '\\' OR "
-                               "LOWER(v.detail) LIKE ? ESCAPE '\\') ");
-        const QString pattern = likePattern(filter);
-        binds << pattern << pattern << pattern << pattern << pattern;
+        where = QStringLiteral("WHERE ")
+              + matchesAnyColumn({QStringLiteral("v.lender_id"), QStringLiteral("COALESCE(l.name, '')"), QStringLiteral("v.partition_id"),
+                                  QStringLiteral("COALESCE(v.contract_id, '')"), QStringLiteral("v.detail")},
+                                 filter, binds);
     }
-    const QString from = QStringLiteral("FROM violations v LEFT JOIN lenders l ON l.id = v.lender_id ");
+    const QString from = QStringLiteral(" FROM violations v LEFT JOIN lenders l ON l.id = v.lender_id ");
     ViolationPage page;
-    Result<QSqlQuery> count = m_db.exec(QStringLiteral("SELECT COUNT(*) ") + from + where, binds);
-    if (!count)
-        return count.error();
-    if (count->next())
-        page.total = count->value(0).toLongLong();
+    Result<qint64> total = countRows(from + where, binds);
+    if (!total)
+        return total.error();
+    page.total = *total;
     Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT v.at_ms, v.lender_id, COALESCE(l.name, ''), v.partition_id, "
-                                                   "COALESCE(v.contract_id, ''), v.detail, v.restored ")
-                                        + from + where
-                                        + QStringLiteral("ORDER BY v.at_ms DESC, v.lender_id, v.partition_id LIMIT %1 OFFSET %2")
-                                              .arg(qBound(qint64(1), limit, qint64(1000)))
-                                              .arg(qMax<qint64>(0, offset)),
+                                                   "COALESCE(v.contract_id, ''), v.detail, v.restored")
+                                        + from + where + QStringLiteral(" ORDER BY v.at_ms DESC, v.lender_id, v.partition_id")
+                                        + pageClause(offset, limit),
                                     binds);
     if (!q)
         return q.error();

@@ -247,6 +247,8 @@ private:
     Result<QList<PartitionRow>> selectPartitions(const QString &where, const QVariantList &binds);
     Result<QList<ContractRow>> selectContracts(const QString &where, const QVariantList &binds);
     Result<QList<LenderRow>> selectLenders(const QString &where, const QVariantList &binds);
+    /// SELECT COUNT(*) over " FROM … WHERE …" (an admin page's total).
+    Result<qint64> countRows(const QString &fromWhere, const QVariantList &binds);
     // Through a statement prepared once (Database::run), for the lookups the group commits
     // run per request; `where` must be one of a few fixed texts.
     Result<QList<PartitionRow>> fetchPartitions(const QString &where, std::initializer_list<SqlValue> binds);
