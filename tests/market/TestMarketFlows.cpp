@@ -196,9 +196,10 @@ MarketService *TestMarketFlows::startMarket(MarketConfig config)
     MarketService *market = startMarket(__VA_ARGS__);                                                             \
     QVERIFY2(market, qPrintable(m_startError))
 
-// A market with the lender and the first borrower connected, as `lender` and `borrower`.
-#define START_MARKET_WITH_CLIENTS()                                                                                \
-    START_MARKET();                                                                                               \
+// A market (with the config given, if any) with the lender and the first borrower
+// connected, as `lender` and `borrower`.
+#define START_MARKET_WITH_CLIENTS(...)                                                                             \
+    START_MARKET(__VA_ARGS__);                                                                                    \
     SslChannel *lender = client(m_lender, QStringLiteral("lender"));                                              \
     SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));                                        \
     QVERIFY(lender && borrower)
@@ -1034,11 +1035,9 @@ void TestMarketFlows::adminViolations()
     // paged, with the lender's name; for admins only.
     MarketConfig config;
     config.adminIds = {m_admin.nodeId()};
-    START_MARKET(config);
+    START_MARKET_WITH_CLIENTS(config);
     SslChannel *admin = client(m_admin, QStringLiteral("admin"));
-    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
-    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
-    QVERIFY(admin && lender && borrower);
+    QVERIFY(admin);
     QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{})->total, 0);
     Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6")));
     CHECK_OK(p1);
@@ -1168,11 +1167,9 @@ void TestMarketFlows::rebalance()
 {
     MarketConfig config;
     config.adminIds = {m_admin.nodeId()};
-    START_MARKET(config);
+    START_MARKET_WITH_CLIENTS(config);
     SslChannel *admin = client(m_admin, QStringLiteral("admin"));
-    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
-    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
-    QVERIFY(admin && lender && borrower);
+    QVERIFY(admin);
     PushLog pushes(lender);
     Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1")), true);
     CHECK_OK(p1);
