@@ -12,7 +12,6 @@
 #include <QTimer>
 #include <QWindow>
 
-#include <algorithm>
 #include <cstdio>
 
 namespace lendable::ui {
@@ -34,19 +33,11 @@ void GuiOptions::apply(const QCommandLineParser &parser, QWidget *window) const
 int showStartupError(const QString &title, const Error &error)
 {
     const int rc = app::fail(error);
-    const QStringList args = QCoreApplication::arguments();
     const bool scripted = qEnvironmentVariable("QT_QPA_PLATFORM") == QStringLiteral("offscreen")
-                       || std::any_of(args.cbegin(), args.cend(), [](const QString &a) {
-                              return a == QLatin1String("--screenshot") || a.startsWith(QLatin1String("--screenshot="));
-                          });
+                       || app::optionInArguments(QCoreApplication::arguments(), QStringLiteral("screenshot"));
     if (!scripted)
         QMessageBox::critical(nullptr, title, error.message);
     return rc;
-}
-
-QString installTranslations(QApplication &app, const QString &appName, const QString &requested)
-{
-    return app::installTranslations(app, appName, requested);
 }
 
 QMenu *addLanguageMenu(QMenuBar *menuBar)

@@ -7,7 +7,6 @@
 #include <QCoreApplication>
 #include <QSize>
 
-class QApplication;
 class QMainWindow;
 class QMenu;
 class QMenuBar;
@@ -26,11 +25,8 @@ struct GuiOptions : app::DesktopOptions {
 /// from a script), in a dialog. Returns the exit code (app::fail()).
 int showStartupError(const QString &title, const Error &error);
 
-/// app::installTranslations() for a desktop app.
-QString installTranslations(QApplication &app, const QString &appName, const QString &requested);
-
 /// Adds Settings → Language (system default, English, Deutsch, 日本語) to `menuBar`. The choice is
-/// stored in QSettings "language", which installTranslations() reads at the next start. Returns
+/// stored in QSettings "language", which app::installTranslations() reads at the next start. Returns
 /// the Settings menu.
 QMenu *addLanguageMenu(QMenuBar *menuBar);
 

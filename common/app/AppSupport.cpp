@@ -41,19 +41,24 @@ void DesktopOptions::addTo(QCommandLineParser &parser) const
     parser.addOption(tab);
 }
 
-QString requestedLanguage(const QStringList &arguments)
+std::optional<QString> optionInArguments(const QStringList &arguments, const QString &name)
 {
-    const QString option = QStringLiteral("--language");
+    const QString option = QStringLiteral("--") + name;
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString &a = arguments[i];
         if (a == QLatin1String("--"))
             break;
-        if (a == option && i + 1 < arguments.size())
-            return arguments[i + 1];
+        if (a == option)
+            return i + 1 < arguments.size() ? arguments[i + 1] : QString();
         if (a.startsWith(option + QLatin1Char('=')))
             return a.mid(option.size() + 1);
     }
-    return {};
+    return std::nullopt;
+}
+
+QString requestedLanguage(const QStringList &arguments)
+{
+    return optionInArguments(arguments, QStringLiteral("language")).value_or(QString());
 }
 
 QString installTranslations(QCoreApplication &app, const QString &appName, const QString &requested)

@@ -8,6 +8,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
+#include <optional>
+
 namespace lendable::app {
 
 /// Sets organisation, application name and version so QSettings and QStandardPaths agree.
@@ -39,6 +41,10 @@ struct DesktopOptions {
                            QStringLiteral("N")};
     void addTo(QCommandLineParser &parser) const;
 };
+
+/// Option `--NAME VALUE` or `--NAME=VALUE` in `arguments` (before a lone `--`), read ahead of
+/// a QCommandLineParser: its value (empty when none follows), or nullopt when it is absent.
+std::optional<QString> optionInArguments(const QStringList &arguments, const QString &name);
 
 /// The value of `--language CODE` or `--language=CODE` in `arguments` (empty if none). Read
 /// before a QCommandLineParser is set up, since the options' descriptions are translated

@@ -43,7 +43,7 @@ void TestLanguageGui::initTestCase()
 void TestLanguageGui::germanWindow()
 {
     auto &app = *qobject_cast<QApplication *>(QCoreApplication::instance());
-    QCOMPARE(ui::installTranslations(app, QStringLiteral("market-manager"), QStringLiteral("de")), QStringLiteral("de"));
+    QCOMPARE(app::installTranslations(app, QStringLiteral("market-manager"), QStringLiteral("de")), QStringLiteral("de"));
     market::MarketWindow window(nullptr, QString(64, QLatin1Char('a')), QStringLiteral("test"), QString(64, QLatin1Char('b')));
     QCOMPARE(window.windowTitle(), QStringLiteral("Lendable Marktplatz-Verwaltung"));
     auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("mainTabs"));
@@ -81,7 +81,7 @@ void TestLanguageGui::languageMenuStoresChoice()
 
     // The next start (no --language) follows the setting.
     auto &app = *qobject_cast<QApplication *>(QCoreApplication::instance());
-    QCOMPARE(ui::installTranslations(app, QStringLiteral("market-manager"), QString()), QStringLiteral("ja"));
+    QCOMPARE(app::installTranslations(app, QStringLiteral("market-manager"), QString()), QStringLiteral("ja"));
     market::MarketWindow again(nullptr, QString(64, QLatin1Char('a')), QStringLiteral("test"), QString(64, QLatin1Char('b')));
     QCOMPARE(again.windowTitle(), QString::fromUtf8("Lendable マーケットマネージャー"));
     auto *againJa = again.menuBar()->findChild<QAction *>(QStringLiteral("language_ja"));

@@ -34,6 +34,14 @@ QJsonObject readSets()
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 
+QStringList toStrings(const QJsonArray &a)
+{
+    QStringList out;
+    for (const QJsonValue &v : a)
+        out << v.toString();
+    return out;
+}
+
 QList<TsSet> tsSets(const QJsonObject &root)
 {
     QList<TsSet> out;
@@ -42,22 +50,11 @@ QList<TsSet> tsSets(const QJsonObject &root)
         TsSet s;
         s.ts = o.value(QStringLiteral("ts")).toString();
         s.language = o.value(QStringLiteral("language")).toString();
-        for (const QJsonValue &opt : o.value(QStringLiteral("extraOptions")).toArray()) {
-            if (!opt.toString().isEmpty())
-                s.extraOptions << opt.toString();
-        }
+        s.extraOptions = toStrings(o.value(QStringLiteral("extraOptions")).toArray());
         for (const QJsonValue &src : o.value(QStringLiteral("sources")).toArray())
             s.sources << src.toString();
         out << s;
     }
-    return out;
-}
-
-QStringList toStrings(const QJsonArray &a)
-{
-    QStringList out;
-    for (const QJsonValue &v : a)
-        out << v.toString();
     return out;
 }
 

@@ -71,7 +71,7 @@ int main(int argc, char *argv[])
     const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("borrower-client"));
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("borrower"));
-    ui::installTranslations(application, QStringLiteral("borrower-client"), parser.value(gui.language));
+    app::installTranslations(application, QStringLiteral("borrower-client"), parser.value(gui.language));
     // Set before the translator was installed (for --help); now in the chosen language.
     QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Borrower Client"));
 

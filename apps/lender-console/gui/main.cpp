@@ -51,7 +51,7 @@ int main(int argc, char *argv[])
     const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("lender-console"));
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("lender"));
-    ui::installTranslations(application, QStringLiteral("lender-console"), parser.value(gui.language));
+    app::installTranslations(application, QStringLiteral("lender-console"), parser.value(gui.language));
     // Set before the translator was installed (for --help); now in the chosen language.
     QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Lender Console"));
 

@@ -48,7 +48,7 @@ int main(int argc, char *argv[])
     const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("market-manager"));
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("market"));
-    ui::installTranslations(application, QStringLiteral("market-manager"), parser.value(gui.language));
+    app::installTranslations(application, QStringLiteral("market-manager"), parser.value(gui.language));
     // Set before the translator was installed (for --help); now in the chosen language.
     QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Market Manager"));
 
