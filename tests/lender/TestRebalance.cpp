@@ -78,10 +78,10 @@ void TestRebalance::agentAppliesRebalancing()
 
     Peer manager(admin, marketAddress, marketIdentity.nodeId(), QStringLiteral("admin"));
     QVERIFY(manager.waitUp().ok());
-    const auto rebalance = [&](const QString &partition, Resources r) {
-        return manager.channel->call<Ack>(AdminRebalance{.lenderId = agent->nodeId(), .partitionId = partition, .resources = r});
-    };
     const QString lenderId = agent->nodeId();
+    const auto rebalance = [&](const QString &partition, Resources r) {
+        return manager.channel->call<Ack>(AdminRebalance{.lenderId = lenderId, .partitionId = partition, .resources = r});
+    };
 
     // Online: the agent hears it at once and keeps it for the partition's next generation.
     // (Within the lender's budget, what it registered: 2 CPUs, 512 MiB, 2 GiB in all.)
@@ -96,12 +96,9 @@ void TestRebalance::agentAppliesRebalancing()
     owner.reset();
     agent.reset();
     QTRY_VERIFY_WITH_TIMEOUT(!online.value(lenderId, true), 10'000);
-    const auto whileAway = [&](const QString &partition, Resources r) {
-        return manager.channel->call<Ack>(AdminRebalance{.lenderId = lenderId, .partitionId = partition, .resources = r});
-    };
-    Result<Ack> away = whileAway(p1, Resources{1, 192, 1024});
+    Result<Ack> away = rebalance(p1, Resources{1, 192, 1024});
     QVERIFY2(away.ok(), qPrintable(away.error().toString()));
-    QVERIFY(whileAway(p2, Resources{1, 320, 1024}).ok());
+    QVERIFY(rebalance(p2, Resources{1, 320, 1024}).ok());
 
     agent = startAgent(agentDir, marketAddress, marketIdentity.nodeId());
     QVERIFY(agent);
