@@ -24,6 +24,17 @@
     </message>
 </context>
 <context>
+    <name>MarketService</name>
+    <message>
+        <source>the lender refused the allocation %1 of partition %2, which is back at %3: %4</source>
+        <translation>der Verleiher hat die Zuteilung %1 der Partition %2 abgelehnt; sie hat wieder %3: %4</translation>
+    </message>
+    <message>
+        <source>its confirmed allocation</source>
+        <translation>ihre bestätigte Zuteilung</translation>
+    </message>
+</context>
+<context>
     <name>MarketStore</name>
     <message>
         <source>partition %1 is lent (contract %2): its lending conditions cannot change until the contract ends</source>
@@ -621,8 +632,12 @@
         <translation> MiB</translation>
     </message>
     <message>
-        <source>The market checks the lender&apos;s budget; the lender applies the change the next time it generates the partition.</source>
-        <translation>Der Marktplatz prüft das Budget des Verleihers; der Verleiher übernimmt die Änderung, wenn er die Partition das nächste Mal erzeugt.</translation>
+        <source>free, new allocation not yet confirmed by the lender</source>
+        <translation>frei, neue Zuteilung vom Verleiher noch nicht bestätigt</translation>
+    </message>
+    <message>
+        <source>The market checks the lender&apos;s budget; the lender applies the change the next time it generates the partition. If the lender refuses it, the partition keeps its allocation.</source>
+        <translation>Der Marktplatz prüft das Budget des Verleihers; der Verleiher übernimmt die Änderung, wenn er die Partition das nächste Mal erzeugt. Lehnt der Verleiher sie ab, behält die Partition ihre Zuteilung.</translation>
     </message>
 </context>
 <context>

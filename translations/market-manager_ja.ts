@@ -24,6 +24,17 @@
     </message>
 </context>
 <context>
+    <name>MarketService</name>
+    <message>
+        <source>the lender refused the allocation %1 of partition %2, which is back at %3: %4</source>
+        <translation>貸し手がパーティション %2 の割り当て %1 を拒否したため、%3 に戻しました: %4</translation>
+    </message>
+    <message>
+        <source>its confirmed allocation</source>
+        <translation>確認済みの割り当て</translation>
+    </message>
+</context>
+<context>
     <name>MarketStore</name>
     <message>
         <source>partition %1 is lent (contract %2): its lending conditions cannot change until the contract ends</source>
@@ -620,8 +631,12 @@
         <translation> MiB</translation>
     </message>
     <message>
-        <source>The market checks the lender&apos;s budget; the lender applies the change the next time it generates the partition.</source>
-        <translation>マーケットが貸し手の予算を確認します。貸し手は次にパーティションを生成するときに変更を適用します。</translation>
+        <source>free, new allocation not yet confirmed by the lender</source>
+        <translation>空き、新しい割り当ては貸し手の確認待ち</translation>
+    </message>
+    <message>
+        <source>The market checks the lender&apos;s budget; the lender applies the change the next time it generates the partition. If the lender refuses it, the partition keeps its allocation.</source>
+        <translation>マーケットは貸し手の予算を確認します。貸し手は次にパーティションを生成するときに変更を適用します。貸し手が拒否した場合、パーティションは元の割り当てのままです。</translation>
     </message>
 </context>
 <context>

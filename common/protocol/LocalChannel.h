@@ -17,6 +17,8 @@ public:
     static std::pair<LocalChannel *, LocalChannel *> createPair(const QString &clientNodeId, HandshakeConfig clientConfig,
                                                                 const QString &serviceNodeId, HandshakeConfig serviceConfig,
                                                                 QObject *parent = nullptr);
+    /// A destroyed end closes the other, as a process that dies closes its sockets.
+    ~LocalChannel() override { closeTransport(); }
     QString peerAddress() const override { return QStringLiteral("in-process"); }
 
 protected:

@@ -571,8 +571,8 @@ struct ReportJobState : Message<MessageType::ReportJobState> {
 
 struct AllocationChanged : Message<MessageType::AllocationChanged> {
     static constexpr const char *kName = "AllocationChanged";
-    static constexpr const char *kDirection = "market → lender (push)";
-    static constexpr const char *kDoc = "The market rebalanced an externally referenced partition; the agent applies it the next time it generates the partition. A lender that was away is sent the allocation of each of its free partitions a manager rebalanced when it comes back.";
+    static constexpr const char *kDirection = "market → lender";
+    static constexpr const char *kDoc = "The market rebalanced an externally referenced partition; the agent applies it the next time it generates the partition, and answers Ack, or an Error (e.g. `resource_exhausted` when its machine cannot fit it, `conflict` when the partition is in use there) on which the market puts back the allocation the lender last confirmed and tells the manager. Until the answer the allocation is unconfirmed; a lender that was away is sent each unconfirmed allocation of its free partitions when it comes back.";
     QString partitionId;
     Resources resources;
     bool operator==(const AllocationChanged &) const = default;
@@ -1021,6 +1021,7 @@ struct AdminPartitionPage : Message<MessageType::AdminPartitionPage> {
     QStringList lendingStatus;
     QList<bool> online;
     qint64 total = 0;
+    std::optional<QList<bool>> allocationPending;
     bool operator==(const AdminPartitionPage &) const = default;
     static constexpr auto fields()
     {
@@ -1028,7 +1029,10 @@ struct AdminPartitionPage : Message<MessageType::AdminPartitionPage> {
             field("rows", &AdminPartitionPage::rows, "Partitions with their conditions."),
             field("lendingStatus", &AdminPartitionPage::lendingStatus, "Borrower ID per row, empty when free (FIG. 3, 105)."),
             field("online", &AdminPartitionPage::online, "Whether the lender of each row is online."),
-            field("total", &AdminPartitionPage::total, "Rows in all."));
+            field("total", &AdminPartitionPage::total, "Rows in all."),
+            field("allocationPending", &AdminPartitionPage::allocationPending,
+                  "Per row, whether a manager's rebalance awaits the lender's confirmation (second embodiment); "
+                  "absent from older markets (read as none pending)."));
     }
 };
 

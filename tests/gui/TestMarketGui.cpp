@@ -7,6 +7,12 @@
 #include "Pages.h"
 
 #include <QCheckBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTimer>
 #include <QLabel>
 #include <QFile>
 #include <QLineEdit>
@@ -27,6 +33,7 @@ private slots:
     void contractsAndBilling();
     void exportsWriteFiles();
     void violationsAreListed();
+    void rebalanceWithSliders();
     void cleanupTestCase();
 
 private:
@@ -160,6 +167,89 @@ void TestMarketGui::violationsAreListed()
     QTRY_VERIFY(page->findChild<QLabel *>(QStringLiteral("violationSummaryLabel"))->text().startsWith(QStringLiteral("1 violation")));
     page->filterEdit()->clear();
     QTRY_COMPARE(page->model()->total(), qint64(2));
+}
+
+void TestMarketGui::rebalanceWithSliders()
+{
+    // A lender whose two partitions' allocation the market holds (second embodiment). It
+    // answers AllocationChanged as an agent does: yes, or no once its machine is full.
+    Channel *lender = m_market->connectLocal(QString(64, QLatin1Char('3')), QStringLiteral("lender"));
+    QVERIFY(lender->waitEstablished(5000).ok());
+    std::optional<Error> refuse;
+    connect(lender, &Channel::envelopeReceived, this, [&](const Envelope &e) {
+        if (e.id == 0 || e.type != static_cast<quint32>(AllocationChanged::kType))
+            return;
+        if (refuse)
+            lender->replyError(e.id, *refuse);
+        else
+            lender->reply(e.id, Ack{});
+    });
+    for (const QString &id : {QStringLiteral("x1"), QStringLiteral("x2")}) {
+        RegisterPartition reg;
+        reg.partitionId = id;
+        reg.lenderName = QStringLiteral("rack-b");
+        reg.agentAddress = QStringLiteral("127.0.0.1:7402");
+        reg.conditions.resources = Resources{2, 1024, 4096};
+        reg.conditions.osImages = {QStringLiteral("busybox")};
+        reg.conditions.ratePerHour = Money::fromMicros(1'000'000);
+        reg.externallyReferenced = true;
+        QVERIFY(lender->call<PartitionRegistered>(reg).ok());
+    }
+    auto *page = m_window->partitionsPage();
+    m_window->tabs()->setCurrentWidget(page);
+    page->filterEdit()->setText(QStringLiteral("x1"));
+    QTRY_COMPARE(page->model()->total(), qint64(1));
+    QTRY_VERIFY(page->model()->isRowLoaded(0));
+    auto *button = page->findChild<QPushButton *>(QStringLiteral("rebalanceButton"));
+    QVERIFY(button);
+    page->view()->selectRow(0);
+    QTRY_VERIFY(button->isEnabled());
+
+    // Drag the sliders (their spin boxes follow) and press OK.
+    const auto rebalanceTo = [&](int cpus, int memoryMib) {
+        bool seen = false;
+        QTimer::singleShot(0, this, [&] {
+            auto *dialog = page->findChild<QDialog *>(QStringLiteral("rebalanceDialog"));
+            if (!dialog)
+                return;
+            seen = true;
+            dialog->findChild<QSlider *>(QStringLiteral("cpuSlider"))->setValue(cpus);
+            dialog->findChild<QSlider *>(QStringLiteral("memorySlider"))->setValue(memoryMib);
+            QCOMPARE(dialog->findChild<QSpinBox *>(QStringLiteral("cpuSpinBox"))->value(), cpus);
+            dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        });
+        button->click();
+        return seen;
+    };
+    QVERIFY(rebalanceTo(1, 512));
+    QTRY_COMPARE(page->model()->index(0, 2).data().toInt(), 1);
+    QTRY_VERIFY(page->model()->isRowLoaded(0));
+    QCOMPARE(page->model()->index(0, 8).data().toString(), QStringLiteral("free"));
+
+    // Refused by the lender: the manager sees why, and the allocation stays.
+    refuse = Error(ErrorCode::ResourceExhausted, QStringLiteral("the machine is full"));
+    QSignalSpy errors(page, &market::PartitionsPage::error);
+    page->view()->selectRow(0);
+    QTRY_VERIFY(button->isEnabled());
+    QVERIFY(rebalanceTo(2, 1024));
+    QTRY_COMPARE(errors.size(), 1);
+    const Error shown = errors.first().first().value<Error>();
+    QCOMPARE(shown.code, ErrorCode::ResourceExhausted);
+    QVERIFY2(shown.message.contains(QStringLiteral("the machine is full")), qPrintable(shown.message));
+    QTRY_VERIFY(page->model()->isRowLoaded(0));
+    QCOMPARE(page->model()->index(0, 2).data().toInt(), 1);
+
+    // The lender is away: the allocation is offered and shown as awaiting its confirmation.
+    refuse.reset();
+    QSignalSpy away(m_market.get(), &market::MarketService::lenderOnlineChanged);
+    delete lender; // without close(): the market sees the end go as it sees a dead process's socket
+    QTRY_VERIFY(!away.isEmpty() && !away.last().at(1).toBool());
+    page->view()->selectRow(0);
+    QTRY_VERIFY(button->isEnabled());
+    QVERIFY(rebalanceTo(2, 768));
+    QTRY_COMPARE(page->model()->index(0, 2).data().toInt(), 2);
+    QTRY_COMPARE(page->model()->index(0, 8).data().toString(), QStringLiteral("free, new allocation not yet confirmed by the lender"));
+    page->filterEdit()->clear();
 }
 
 void TestMarketGui::exportsWriteFiles()

@@ -28,15 +28,23 @@ namespace {
 constexpr qint64 kT0 = 1'700'000'000'000; // 2023-11-14T22:13:20Z
 
 // Collects the pushes a client receives.
+// What the market sends a lender, pushes and requests alike. It answers AllocationChanged
+// requests as an agent would: with an Ack, or with `refuseAllocation` when that is set.
 class PushLog : public QObject {
 public:
     explicit PushLog(Channel *channel)
     {
-        connect(channel, &Channel::envelopeReceived, this, [this](const Envelope &e) {
-            if (e.id == 0)
-                envelopes.append(e);
+        connect(channel, &Channel::envelopeReceived, this, [this, channel](const Envelope &e) {
+            envelopes.append(e);
+            if (e.id == 0 || e.type != static_cast<quint32>(AllocationChanged::kType))
+                return;
+            if (refuseAllocation)
+                channel->replyError(e.id, *refuseAllocation);
+            else
+                channel->reply(e.id, Ack{});
         });
     }
+    std::optional<Error> refuseAllocation;
     template <typename M>
     QList<M> all() const
     {
@@ -1192,6 +1200,27 @@ void TestMarketFlows::rebalance()
     QCOMPARE(pushes.all<AllocationChanged>()[0], (AllocationChanged{.partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 10240}}));
     QCOMPARE(pushes.all<AllocationChanged>()[1], (AllocationChanged{.partitionId = QStringLiteral("p1"), .resources = Resources{3, 3072, 10240}}));
     QCOMPARE(names(*borrower->call<OfferPage>(SearchOffers{.minCpus = 3})), QStringLiteral("p1"));
+    const auto adminRow = [&](const QString &partition) {
+        Result<AdminPartitionPage> page = admin->call<AdminPartitionPage>(AdminListPartitions{.filter = partition});
+        if (!page || page->rows.size() != 1 || !page->allocationPending || page->allocationPending->size() != 1)
+            return std::pair<Resources, bool>{Resources{}, true};
+        return std::pair<Resources, bool>{page->rows.first().conditions.resources, page->allocationPending->first()};
+    };
+    // The lender acknowledged both (the admin's call returned after its answer).
+    QCOMPARE(adminRow(QStringLiteral("p1")), (std::pair<Resources, bool>{Resources{3, 3072, 10240}, false}));
+    QCOMPARE(adminRow(QStringLiteral("p2")), (std::pair<Resources, bool>{Resources{1, 1024, 10240}, false}));
+
+    // The lender refuses one (its machine can no longer fit it): the manager hears why, and
+    // the market puts back the allocation the lender confirmed instead of offering the new one.
+    pushes.refuseAllocation = Error(ErrorCode::ResourceExhausted, QStringLiteral("the machine has 512 MiB left"));
+    Result<Ack> refused = rebalance(QStringLiteral("p2"), Resources{1, 1024, 9000});
+    QCOMPARE(refused.error().code, ErrorCode::ResourceExhausted);
+    QVERIFY2(refused.error().message.contains(QStringLiteral("512 MiB left")) && refused.error().message.contains(QStringLiteral("p2")),
+             qPrintable(refused.error().message));
+    QCOMPARE(pushes.all<AllocationChanged>().size(), 3);
+    QCOMPARE(adminRow(QStringLiteral("p2")), (std::pair<Resources, bool>{Resources{1, 1024, 10240}, false}));
+    QCOMPARE(borrower->call<OfferPage>(SearchOffers{.minDiskMib = 10000})->total, 3); // p2 is back at 10240
+    pushes.refuseAllocation.reset();
 
     // A lent partition's allocation is locked.
     CHECK_OK(borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId}));
@@ -1216,16 +1245,24 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     auto b = std::make_unique<MarketService>(marketB, m_dbUrl, configB);
     CHECK_OK(b->listen(QHostAddress::LocalHost, 0));
     std::unique_ptr<PushLog> pushes;
+    std::optional<Error> refuseAllocation; // how the next connection's lender answers AllocationChanged
     const auto lenderOnB = [&] {
         // The push log listens before Hello: a returning lender's notices follow the Welcome.
         return connectClient(b->serverPort(), m_lender, marketB.nodeId(), QStringLiteral("lender"), this, nullptr,
-                             [&](SslChannel *c) { pushes = std::make_unique<PushLog>(c); });
+                             [&](SslChannel *c) {
+                                 pushes = std::make_unique<PushLog>(c);
+                                 pushes->refuseAllocation = refuseAllocation;
+                             });
     };
 
     SslChannel *lender = lenderOnB();
     SslChannel *admin = client(m_admin, QStringLiteral("admin"));
     SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
     QVERIFY(lender && admin && borrower);
+    const auto pendingOnA = [&](const QString &partition) {
+        Result<AdminPartitionPage> page = admin->call<AdminPartitionPage>(AdminListPartitions{.filter = partition});
+        return page && page->rows.size() == 1 && page->allocationPending && page->allocationPending->value(0);
+    };
     Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1")), true);
     CHECK_OK(p1);
     CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(2, 2048, 10240, QStringLiteral("1")), true));
@@ -1254,9 +1291,10 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     QCOMPARE(pushes->all<ContractStarted>().first().contractId, granted->contractId);
     QCOMPARE(pushes->all<ContractStarted>().first().keyHash, hashLendingKey(granted->key));
     QVERIFY(pushes->all<ContractEnded>().isEmpty());
-    // And the allocation of each free partition a manager rebalanced (p1 is lent).
-    QTRY_COMPARE_WITH_TIMEOUT(pushes->all<AllocationChanged>().size(), 1, 10'000);
-    QCOMPARE(pushes->all<AllocationChanged>()[0], (AllocationChanged{.partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 10240}}));
+    // Not the rebalanced allocations again: the lender confirmed them.
+    QTest::qWait(300);
+    QVERIFY(pushes->all<AllocationChanged>().isEmpty());
+    QVERIFY(!pendingOnA(QStringLiteral("p2")));
 
     // The contract ends while the lender is away: it learns that when it comes back.
     lender->close();
@@ -1264,6 +1302,13 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     m_clock = kT0 + 90'000;
     CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = granted->contractId}));
     QTest::qWait(300); // B's maintenance runs meanwhile, with no lender to tell
+    // A rebalance while the lender is away is offered at once and awaits the lender.
+    CHECK_OK(admin->call<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = QStringLiteral("p2"), .resources = Resources{1, 512, 10240}}));
+    QVERIFY(pendingOnA(QStringLiteral("p2")));
+    QCOMPARE(admin->call<AdminPartitionPage>(AdminListPartitions{.filter = QStringLiteral("p2")})->rows.first().conditions.resources,
+             (Resources{1, 512, 10240}));
+    // The lender comes back and refuses it: the market puts back what the lender confirmed.
+    refuseAllocation = Error(ErrorCode::ResourceExhausted, QStringLiteral("no room"));
     lender = lenderOnB();
     QVERIFY(lender);
     QTRY_COMPARE_WITH_TIMEOUT(pushes->all<ContractEnded>().size(), 1, 10'000);
@@ -1272,14 +1317,18 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     QCOMPARE(ended.endedAtMs, kT0 + 90'000);
     QCOMPARE(ended.reason, QStringLiteral("borrower"));
     QVERIFY(pushes->all<ContractStarted>().isEmpty());
-    // p1 is free again, with the allocation the manager gave it.
-    QTRY_COMPARE_WITH_TIMEOUT(pushes->all<AllocationChanged>().size(), 2, 10'000);
-    QCOMPARE(pushes->all<AllocationChanged>()[0], (AllocationChanged{.partitionId = QStringLiteral("p1"), .resources = Resources{3, 3072, 10240}}));
-    QCOMPARE(pushes->all<AllocationChanged>()[1], (AllocationChanged{.partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 10240}}));
+    // The unconfirmed allocation is sent again (p1's, free again, was confirmed before);
+    // refused, it goes back, also in A's offers.
+    QTRY_COMPARE_WITH_TIMEOUT(pushes->all<AllocationChanged>().size(), 1, 10'000);
+    QCOMPARE(pushes->all<AllocationChanged>()[0], (AllocationChanged{.partitionId = QStringLiteral("p2"), .resources = Resources{1, 512, 10240}}));
+    QTRY_VERIFY_WITH_TIMEOUT(!pendingOnA(QStringLiteral("p2")), 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{.query = QStringLiteral("memory<=512")})->total, 0, 10'000);
+    QCOMPARE(admin->call<AdminPartitionPage>(AdminListPartitions{.filter = QStringLiteral("p2")})->rows.first().conditions.resources,
+             (Resources{1, 1024, 10240}));
     // Nothing is repeated by later syncs.
     QTest::qWait(300);
     QCOMPARE(pushes->all<ContractEnded>().size(), 1);
-    QCOMPARE(pushes->all<AllocationChanged>().size(), 2);
+    QCOMPARE(pushes->all<AllocationChanged>().size(), 1);
     b.reset();
 }
 

@@ -4,6 +4,7 @@
 #include "LendingKey.h"
 #include "StoreWriter.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
@@ -25,6 +26,10 @@ Q_LOGGING_CATEGORY(lcMarketBatch, "lendable.market.batch", QtWarningMsg)
 using namespace protocol;
 
 namespace {
+
+// How long the market waits for a lender's answer to an AllocationChanged; the manager's own
+// request (30 s by default) outlasts it, so a silent lender is reported as pending, not lost.
+constexpr int kAllocationAnswerTimeoutMs = 15'000;
 
 const QString kLender = QStringLiteral("lender");
 const QString kBorrower = QStringLiteral("borrower");
@@ -281,7 +286,7 @@ void MarketService::registerHandlers()
     serve(QStringList{kAdmin}, &MarketService::onAdminPartitions);
     serve(QStringList{kAdmin}, &MarketService::onAdminContracts);
     serve(QStringList{kAdmin}, &MarketService::onAdminBilling);
-    serve(QStringList{kAdmin}, &MarketService::onAdminRebalance);
+    serveAsync(QStringList{kAdmin}, &MarketService::onAdminRebalance);
     serve(QStringList{kAdmin}, &MarketService::onAdminViolations);
 }
 
@@ -412,15 +417,16 @@ void MarketService::replayMissedNotices(const QString &lenderId, qint64 sinceMs)
     } else {
         qCWarning(lcMarket) << "could not read the ended contracts of lender" << lenderId << ended.error();
     }
-    // Rebalancing (second embodiment) done while it was away: the AllocationChanged pushed
-    // then reached nobody, and the market offers the new allocation. Every such partition's
-    // allocation is sent again; an agent that applied it already takes it as a no-op. Its
+    // Rebalancing (second embodiment) the lender has not confirmed: the AllocationChanged sent
+    // while it was away reached nobody, and the market offers the new allocation. Every such
+    // partition's allocation is sent again; an agent that applied it already takes it as a
+    // no-op and confirms it. Its
     // offers are back in the index already, but the borrow that could follow reaches the
     // lender as a ContractStarted behind these on the same connection.
-    Result<QList<PartitionRow>> rebalanced = m_store->rebalancedPartitionsOf(lenderId);
+    Result<QList<PartitionRow>> rebalanced = m_store->unconfirmedAllocationsOf(lenderId);
     if (rebalanced) {
         for (const PartitionRow &p : std::as_const(*rebalanced))
-            pushToLender(lenderId, AllocationChanged{.partitionId = p.partitionId, .resources = p.conditions.resources});
+            sendAllocation(p);
     } else {
         qCWarning(lcMarket) << "could not read the rebalanced partitions of lender" << lenderId << rebalanced.error();
     }
@@ -434,6 +440,55 @@ void MarketService::setLenderOffline(const QString &lenderId)
     }
     if (m_index.setLenderOnline(lenderId, false))
         emit lenderOnlineChanged(lenderId, false);
+}
+
+void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Result<void>)> answered)
+{
+    const auto it = m_lenders.constFind(p.lenderId);
+    if (it == m_lenders.cend() || !it->channel || !it->channel->isEstablished()) {
+        // Another process holds the lender's connection, or nobody does: it is sent when the
+        // lender is next connected here (replayMissedNotices()).
+        if (answered)
+            answered({});
+        return;
+    }
+    const Resources resources = p.conditions.resources;
+    it->channel->request<Ack>(
+        AllocationChanged{.partitionId = p.partitionId, .resources = resources}, this,
+        [this, offerId = p.offerId, lenderId = p.lenderId, partitionId = p.partitionId, resources,
+         answered = std::move(answered)](Result<Ack> r) {
+            if (r.ok()) {
+                if (Result<bool> c = m_store->confirmAllocation(offerId, resources); !c)
+                    qCWarning(lcMarket) << "could not record the confirmed allocation of" << partitionId << c.error();
+                if (answered)
+                    answered({});
+                return;
+            }
+            const ErrorCode code = r.error().code;
+            if (code == ErrorCode::ConnectionClosed || code == ErrorCode::Timeout || code == ErrorCode::ConnectionFailed) {
+                // Unanswered: it stays unconfirmed and is sent again when the lender reconnects.
+                if (answered)
+                    answered({});
+                return;
+            }
+            // The lender refused it (it no longer fits the machine, the partition is in use
+            // there, ...): the market must not go on offering what the lender will not generate.
+            qCWarning(lcMarket, "lender %s refused the allocation %s of %s: %s", qPrintable(lenderId),
+                      qPrintable(resources.toString()), qPrintable(partitionId), qPrintable(r.error().toString()));
+            Result<std::optional<PartitionRow>> reverted = m_store->revertAllocation(offerId, resources);
+            if (!reverted)
+                qCWarning(lcMarket) << "could not put back the allocation of" << partitionId << reverted.error();
+            else if (reverted->has_value())
+                m_index.upsertPartition(**reverted);
+            if (answered)
+                answered(Error(code, QCoreApplication::translate("MarketService", "the lender refused the allocation %1 of "
+                                                                 "partition %2, which is back at %3: %4")
+                                         .arg(resources.toString(), partitionId,
+                                              reverted && reverted->has_value() ? (*reverted)->conditions.resources.toString()
+                                                                                 : QCoreApplication::translate("MarketService", "its confirmed allocation"),
+                                              r.error().message)));
+        },
+        kAllocationAnswerTimeoutMs);
 }
 
 void MarketService::pushToLender(const QString &lenderId, const auto &message)
@@ -591,7 +646,7 @@ void MarketService::syncFromDatabase()
         m_index.upsertPartition(p);
         if (before && *before != p.conditions.resources && p.externallyReferenced && !p.isLent() && !p.withdrawn
             && m_lenders.contains(p.lenderId))
-            pushToLender(p.lenderId, AllocationChanged{.partitionId = p.partitionId, .resources = p.conditions.resources});
+            sendAllocation(p);
     }
     // Contract notices for our lenders about contracts other processes made or ended.
     for (const ContractRow &c : std::as_const(changes->contracts)) {
@@ -1494,6 +1549,7 @@ Result<AdminPartitionPage> MarketService::onAdminPartitions(const AdminListParti
         return page.error();
     AdminPartitionPage out;
     out.total = page->total;
+    QList<bool> pending;
     for (qsizetype i = 0; i < page->rows.size(); ++i) {
         const PartitionRow &p = page->rows[i];
         const LenderRow &l = page->lenders[i];
@@ -1506,7 +1562,9 @@ Result<AdminPartitionPage> MarketService::onAdminPartitions(const AdminListParti
                               .reliability = l.reliability});
         out.lendingStatus.append(p.lendingStatus);
         out.online.append(m_index.isLenderOnline(p.lenderId));
+        pending.append(p.externallyReferenced && !p.isLent() && p.conditions.resources != p.applied);
     }
+    out.allocationPending = std::move(pending);
     return out;
 }
 
@@ -1537,15 +1595,23 @@ Result<AdminViolationPage> MarketService::onAdminViolations(const AdminListViola
     return AdminViolationPage{.rows = page->rows, .total = page->total};
 }
 
-Result<Ack> MarketService::onAdminRebalance(const AdminRebalance &req, const Ctx &)
+void MarketService::onAdminRebalance(const AdminRebalance &req, const Ctx &ctx)
 {
     Result<PartitionRow> row = m_store->rebalance(req.lenderId, req.partitionId, req.resources);
-    if (!row)
-        return row.error();
+    if (!row) {
+        ctx.fail(row.error());
+        return;
+    }
     m_index.upsertPartition(*row);
-    // The lender applies it the next time it generates the partition (second embodiment).
-    pushToLender(row->lenderId, AllocationChanged{.partitionId = row->partitionId, .resources = row->conditions.resources});
-    return Ack{};
+    // The lender applies it the next time it generates the partition (second embodiment). If
+    // it is connected here, the manager hears its answer: a refusal puts the allocation back.
+    // Otherwise the allocation is offered now and stays unconfirmed until the lender answers.
+    sendAllocation(*row, [ctx](Result<void> answered) {
+        if (answered)
+            ctx.reply(Ack{});
+        else
+            ctx.fail(answered.error());
+    });
 }
 
 } // namespace lendable::market

@@ -221,6 +221,12 @@ private:
     void setLenderOffline(const QString &lenderId);
     void replayMissedNotices(const QString &lenderId, qint64 sinceMs);
     void pushToLender(const QString &lenderId, const auto &message);
+    /// Sends a partition's allocation to its lender as a request if it is connected here
+    /// (second embodiment); its acknowledgement confirms the allocation, its refusal puts the
+    /// confirmed one back. `answered` gets nothing on confirmation, or while the lender is
+    /// away or silent (it stays unconfirmed and is sent again when it reconnects), and the
+    /// refusal otherwise.
+    void sendAllocation(const PartitionRow &partition, std::function<void(Result<void>)> answered = {});
     void notifyStarted(const ContractRow &contract);
     void notifyEnded(const ContractRow &contract);
     void markEnded(const QString &contractId, PushState &state);
@@ -253,7 +259,7 @@ private:
     Result<protocol::AdminPartitionPage> onAdminPartitions(const protocol::AdminListPartitions &req, const Ctx &ctx);
     Result<protocol::AdminContractPage> onAdminContracts(const protocol::AdminListContracts &req, const Ctx &ctx);
     Result<protocol::BillingReport> onAdminBilling(const protocol::AdminBillingReport &req, const Ctx &ctx);
-    Result<protocol::Ack> onAdminRebalance(const protocol::AdminRebalance &req, const Ctx &ctx);
+    void onAdminRebalance(const protocol::AdminRebalance &req, const Ctx &ctx);
     Result<protocol::AdminViolationPage> onAdminViolations(const protocol::AdminListViolations &req, const Ctx &ctx);
 
     Identity m_identity;

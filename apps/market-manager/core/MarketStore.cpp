@@ -75,7 +75,7 @@ QStringList dialectStatements(const QStringList &statements, SqlDialect dialect)
 const QString kPartitionColumns = QStringLiteral(
     "offer_id, lender_id, partition_id, cpus, memory_mib, disk_mib, os_images, rate_micros, max_duration_s, "
     "key_hash, lending_status, contract_id, externally_referenced, budget_cpus, budget_memory_mib, "
-    "budget_disk_mib, withdrawn, rev");
+    "budget_disk_mib, withdrawn, rev, applied_cpus, applied_memory_mib, applied_disk_mib");
 
 template <typename Row>
 PartitionRow partitionFrom(const Row &q)
@@ -95,6 +95,7 @@ PartitionRow partitionFrom(const Row &q)
     p.budget = Resources{int(q.int64(13)), q.int64(14), q.int64(15)};
     p.withdrawn = q.int64(16) != 0;
     p.rev = q.int64(17);
+    p.applied = Resources{int(q.int64(18)), q.int64(19), q.int64(20)};
     return p;
 }
 
@@ -370,13 +371,23 @@ QList<Migration> marketMigrations()
     const QStringList v4 = {
         QStringLiteral("DROP INDEX partitions_available_rate"),
     };
+    // The allocation the lender last confirmed it generates (second embodiment): what it
+    // registered, or a manager's rebalance it acknowledged. A rebalance differs from it until
+    // the lender answers; a refusal puts it back. Existing rows start from the registered
+    // allocation, so a rebalance made before this migration is sent again and confirmed.
+    QStringList v5;
+    for (const char *column : {"applied_cpus INTEGER", "applied_memory_mib BIGINT", "applied_disk_mib BIGINT"})
+        v5.append(QStringLiteral("ALTER TABLE partitions ADD COLUMN %1 NOT NULL DEFAULT 0").arg(QLatin1String(column)));
+    v5.append(QStringLiteral("UPDATE partitions SET applied_cpus = budget_cpus, applied_memory_mib = budget_memory_mib, "
+                             "applied_disk_mib = budget_disk_mib"));
     return {Migration{1, QStringLiteral("market resource and billing databases"), dialectStatements(v1, SqlDialect::Sqlite), pg},
             Migration{2, QStringLiteral("history of lendable capacity; lock violations"), dialectStatements(v2, SqlDialect::Sqlite),
                       dialectStatements(v2, SqlDialect::Postgres)},
             Migration{3, QStringLiteral("tags of the processes that write revisions"), dialectStatements(v3, SqlDialect::Sqlite),
                       dialectStatements(v3, SqlDialect::Postgres)},
             Migration{4, QStringLiteral("no index of free partitions by rate"), dialectStatements(v4, SqlDialect::Sqlite),
-                      dialectStatements(v4, SqlDialect::Postgres)}};
+                      dialectStatements(v4, SqlDialect::Postgres)},
+            Migration{5, QStringLiteral("allocation the lender confirmed"), v5, v5}};
 }
 
 MarketStore::MarketStore(Database db)
@@ -616,13 +627,14 @@ Result<PartitionRow> MarketStore::registerInTransaction(const QString &lenderId,
                    [&]() -> QString {
                        return QStringLiteral("INSERT INTO partitions (offer_id, lender_id, partition_id, cpus, memory_mib, disk_mib, "
                                              "os_images, rate_micros, max_duration_s, externally_referenced, budget_cpus, "
-                                             "budget_memory_mib, budget_disk_mib, withdrawn, registered_at_ms, rev) "
-                                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, %1)")
+                                             "budget_memory_mib, budget_disk_mib, withdrawn, registered_at_ms, rev, applied_cpus, "
+                                             "applied_memory_mib, applied_disk_mib) "
+                                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, %1, ?, ?, ?)")
                            .arg(nextRev(QStringLiteral("partitions")));
                    }),
             {offerId, lenderId, reg.partitionId, r.cpus, r.memoryMib, r.diskMib, joinImages(c.osImages),
              c.ratePerHour.micros(), c.maxDurationS, reg.externallyReferenced ? 1 : 0, r.cpus, r.memoryMib, r.diskMib,
-             nowMs});
+             nowMs, r.cpus, r.memoryMib, r.diskMib});
         if (!ins)
             return ins.error();
         if (auto logged = logCapacity(offerId, r.cpus, nowMs); !logged)
@@ -643,12 +655,13 @@ Result<PartitionRow> MarketStore::registerInTransaction(const QString &lenderId,
                    [&]() -> QString {
                        return QStringLiteral("UPDATE partitions SET cpus = ?, memory_mib = ?, disk_mib = ?, os_images = ?, "
                                              "rate_micros = ?, max_duration_s = ?, externally_referenced = ?, budget_cpus = ?, "
-                                             "budget_memory_mib = ?, budget_disk_mib = ?, withdrawn = 0, rev = %1 "
+                                             "budget_memory_mib = ?, budget_disk_mib = ?, withdrawn = 0, rev = %1, applied_cpus = ?, "
+                                             "applied_memory_mib = ?, applied_disk_mib = ? "
                                              "WHERE offer_id = ? AND lending_status IS NULL")
                            .arg(nextRev(QStringLiteral("partitions")));
                    }),
             {r.cpus, r.memoryMib, r.diskMib, joinImages(c.osImages), c.ratePerHour.micros(), c.maxDurationS,
-             reg.externallyReferenced ? 1 : 0, r.cpus, r.memoryMib, r.diskMib, offerId});
+             reg.externallyReferenced ? 1 : 0, r.cpus, r.memoryMib, r.diskMib, r.cpus, r.memoryMib, r.diskMib, offerId});
         if (!upd)
             return upd.error();
         if (upd->rowsAffected() != 1)
@@ -676,11 +689,12 @@ Result<PartitionRow> MarketStore::alterPartition(const QString &lenderId, const 
     // S24–S28 in one statement: the update happens only when the lending status is blank.
     Result<QSqlQuery> upd = m_db.exec(
         QStringLiteral("UPDATE partitions SET cpus = ?, memory_mib = ?, disk_mib = ?, os_images = ?, rate_micros = ?, "
-                       "max_duration_s = ?, budget_cpus = ?, budget_memory_mib = ?, budget_disk_mib = ?, rev = %1 "
+                       "max_duration_s = ?, budget_cpus = ?, budget_memory_mib = ?, budget_disk_mib = ?, applied_cpus = ?, "
+                       "applied_memory_mib = ?, applied_disk_mib = ?, rev = %1 "
                        "WHERE lender_id = ? AND partition_id = ? AND withdrawn = 0 AND lending_status IS NULL")
             .arg(nextRev(QStringLiteral("partitions"))),
         {r.cpus, r.memoryMib, r.diskMib, joinImages(c.osImages), c.ratePerHour.micros(), c.maxDurationS, r.cpus,
-         r.memoryMib, r.diskMib, lenderId, partitionId});
+         r.memoryMib, r.diskMib, r.cpus, r.memoryMib, r.diskMib, lenderId, partitionId});
     if (!upd)
         return upd.error();
     Result<std::optional<PartitionRow>> row = partition(lenderId, partitionId);
@@ -1000,12 +1014,66 @@ Result<QList<ContractRow>> MarketStore::contractsEndedSince(const QString &lende
                            {lenderId, sinceMs});
 }
 
-Result<QList<PartitionRow>> MarketStore::rebalancedPartitionsOf(const QString &lenderId)
+Result<QList<PartitionRow>> MarketStore::unconfirmedAllocationsOf(const QString &lenderId)
 {
     return selectPartitions(QStringLiteral("WHERE lender_id = ? AND externally_referenced = 1 AND withdrawn = 0 "
-                                           "AND lending_status IS NULL AND (cpus <> budget_cpus OR memory_mib <> "
-                                           "budget_memory_mib OR disk_mib <> budget_disk_mib) ORDER BY partition_id"),
+                                           "AND lending_status IS NULL AND (cpus <> applied_cpus OR memory_mib <> "
+                                           "applied_memory_mib OR disk_mib <> applied_disk_mib) ORDER BY partition_id"),
                             {lenderId});
+}
+
+Result<bool> MarketStore::confirmAllocation(const QString &offerId, const Resources &resources)
+{
+    WriteTransaction tx(m_db);
+    if (!tx.ok())
+        return tx.error();
+    // Only while the partition still has that allocation: a later rebalance waits for its own answer.
+    Result<QSqlQuery> upd = m_db.exec(
+        QStringLiteral("UPDATE partitions SET applied_cpus = cpus, applied_memory_mib = memory_mib, "
+                       "applied_disk_mib = disk_mib, rev = %1 WHERE offer_id = ? AND cpus = ? AND memory_mib = ? "
+                       "AND disk_mib = ? AND (cpus <> applied_cpus OR memory_mib <> applied_memory_mib "
+                       "OR disk_mib <> applied_disk_mib)")
+            .arg(nextRev(QStringLiteral("partitions"))),
+        {offerId, resources.cpus, resources.memoryMib, resources.diskMib});
+    if (!upd)
+        return upd.error();
+    const bool changed = upd->numRowsAffected() == 1;
+    if (auto done = tx.commit(); !done)
+        return done.error();
+    return changed;
+}
+
+Result<std::optional<PartitionRow>> MarketStore::revertAllocation(const QString &offerId, const Resources &refused)
+{
+    WriteTransaction tx(m_db);
+    if (!tx.ok())
+        return tx.error();
+    Result<std::optional<PartitionRow>> before = partitionByOffer(offerId);
+    if (!before)
+        return before.error();
+    if (!before->has_value())
+        return std::optional<PartitionRow>();
+    const PartitionRow &p = **before;
+    // Only the refused allocation goes back, and only while nobody borrowed it meanwhile.
+    if (p.conditions.resources != refused || p.applied == refused || p.isLent() || p.withdrawn)
+        return std::optional<PartitionRow>();
+    Result<QSqlQuery> upd = m_db.exec(
+        QStringLiteral("UPDATE partitions SET cpus = applied_cpus, memory_mib = applied_memory_mib, "
+                       "disk_mib = applied_disk_mib, rev = %1 WHERE offer_id = ? AND lending_status IS NULL")
+            .arg(nextRev(QStringLiteral("partitions"))),
+        {offerId});
+    if (!upd)
+        return upd.error();
+    if (upd->numRowsAffected() != 1)
+        return std::optional<PartitionRow>();
+    if (auto logged = logCapacity(offerId, p.applied.cpus - p.conditions.resources.cpus, realNowMs()); !logged)
+        return logged.error();
+    Result<std::optional<PartitionRow>> after = partitionByOffer(offerId);
+    if (!after)
+        return after.error();
+    if (auto done = tx.commit(); !done)
+        return done.error();
+    return after;
 }
 
 Result<std::optional<ContractRow>> MarketStore::runningContract(const QString &lenderId, const QString &partitionId)

@@ -46,6 +46,7 @@ struct PartitionRow {
     QString contractId;         ///< the running contract, empty when free
     bool externallyReferenced = false;
     Resources budget;           ///< allocation the lender registered: the rebalancing budget
+    Resources applied;          ///< allocation the lender last confirmed it generates (registered or acknowledged rebalance)
     bool withdrawn = false;
     qint64 rev = 0;
 
@@ -186,8 +187,15 @@ public:
     /// Contracts of a lender that ended at or after `sinceMs`.
     Result<QList<ContractRow>> contractsEndedSince(const QString &lenderId, qint64 sinceMs);
     /// A lender's externally referenced partitions, free and offered, whose allocation a
-    /// manager changed from what the lender registered (to tell a lender that reconnects).
-    Result<QList<PartitionRow>> rebalancedPartitionsOf(const QString &lenderId);
+    /// manager changed and the lender has not confirmed yet (to tell a lender that reconnects).
+    Result<QList<PartitionRow>> unconfirmedAllocationsOf(const QString &lenderId);
+    /// The lender acknowledged `resources` for this offer: it becomes the confirmed
+    /// allocation if the partition still has it. True if that changed anything.
+    Result<bool> confirmAllocation(const QString &offerId, const Resources &resources);
+    /// The lender refused `resources`: the partition goes back to its confirmed allocation,
+    /// if it still has the refused one and is not lent. The row after, or nothing if no
+    /// change was made.
+    Result<std::optional<PartitionRow>> revertAllocation(const QString &offerId, const Resources &refused);
     /// Running contracts whose max duration has passed at `nowMs`.
     Result<QList<ContractRow>> expiredContracts(qint64 nowMs, int limit = 1000);
     /// Contracts of a borrower (or of a lender), newest first.

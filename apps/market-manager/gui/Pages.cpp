@@ -168,12 +168,15 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                 const Offer &o = answer.rows[i];
                 const QString borrower = answer.lendingStatus.value(i);
                 const bool online = answer.online.value(i, false);
+                const bool pending = answer.allocationPending && answer.allocationPending->value(i, false);
                 page.rows.append({o.lenderName.isEmpty() ? shortId(o.lenderId) : o.lenderName, o.partitionId,
                                   o.conditions.resources.cpus, formatSizeMib(o.conditions.resources.memoryMib),
                                   formatSizeMib(o.conditions.resources.diskMib),
                                   o.conditions.osImages.join(QStringLiteral(", ")), o.conditions.ratePerHour.toString(),
                                   online ? tr("online") : tr("offline"),
-                                  borrower.isEmpty() ? tr("free") : tr("lent to %1").arg(shortId(borrower))});
+                                  !borrower.isEmpty() ? tr("lent to %1").arg(shortId(borrower))
+                                  : pending           ? tr("free, new allocation not yet confirmed by the lender")
+                                                      : tr("free")});
                 page.keys.append(QVariant::fromValue(QStringList{o.lenderId, o.partitionId, QString::number(o.conditions.resources.cpus),
                                                                  QString::number(o.conditions.resources.memoryMib),
                                                                  QString::number(o.conditions.resources.diskMib), borrower}));
@@ -240,7 +243,7 @@ void PartitionsPage::rebalanceSelected()
     QSpinBox *memSpin = addSlider(tr("Memory"), mem, qMax(256, mem * 4), 64, tr(" MiB"), QStringLiteral("memory"));
     QSpinBox *diskSpin = addSlider(tr("Disk"), disk, qMax(1024, disk * 4), 256, tr(" MiB"), QStringLiteral("disk"));
     auto *note = new QLabel(tr("The market checks the lender's budget; the lender applies the change the next time it "
-                               "generates the partition."),
+                               "generates the partition. If the lender refuses it, the partition keeps its allocation."),
                             &dialog);
     note->setWordWrap(true);
     form->addRow(note);
