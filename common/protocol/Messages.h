@@ -458,7 +458,7 @@ struct LenderHeartbeat : Message<MessageType::LenderHeartbeat> {
 struct ContractStarted : Message<MessageType::ContractStarted> {
     static constexpr const char *kName = "ContractStarted";
     static constexpr const char *kDirection = "market → lender (push)";
-    static constexpr const char *kDoc = "A contract was concluded for one of the lender's partitions (S48): the key hash lets the agent check borrowers locally.";
+    static constexpr const char *kDoc = "A contract was concluded for one of the lender's partitions (S48): the key hash lets the agent check borrowers locally. An agent that cannot honour it (it has no such partition, or the partition belongs to another market) answers with PartitionLost, and the market ends the contract.";
     QString contractId;
     QString partitionId;
     QString borrowerId;
@@ -647,7 +647,7 @@ struct ImageList : Message<MessageType::ImageList> {
 struct PartitionLost : Message<MessageType::PartitionLost> {
     static constexpr const char *kName = "PartitionLost";
     static constexpr const char *kDirection = "lender → market";
-    static constexpr const char *kDoc = "A partition can no longer be lent (machine shutdown, domain lost); the market ends its contract.";
+    static constexpr const char *kDoc = "A partition can no longer be lent (machine shutdown, domain lost, a contract the agent refused); the market ends its contract (reason `lost`) and stops offering the partition until it is registered again.";
     QString partitionId;
     QString reason;
     bool operator==(const PartitionLost &) const = default;

@@ -4,8 +4,8 @@
 // rebalancing happened while the agent was down, and the agent's refusal of an allocation
 // its machine cannot fit. Real TLS, libvirt's test driver.
 
-#include "LenderAgent.h"
 #include "LenderTestSupport.h"
+#include "MarketAgentSupport.h"
 #include "MarketService.h"
 
 #include <QTemporaryDir>
@@ -18,29 +18,7 @@ class TestRebalance : public QObject {
     Q_OBJECT
 private slots:
     void agentAppliesRebalancing();
-
-private:
-    std::unique_ptr<LenderAgent> startAgent(const QString &dataDir, const QString &marketAddress, const QString &marketId);
 };
-
-std::unique_ptr<LenderAgent> TestRebalance::startAgent(const QString &dataDir, const QString &marketAddress,
-                                                       const QString &marketId)
-{
-    AgentConfig config;
-    config.dataDir = dataDir;
-    config.libvirtUri = QStringLiteral("test:///default");
-    config.markets << MarketEndpoint::parse(marketAddress, marketId).value();
-    Result<std::unique_ptr<LenderAgent>> created = LenderAgent::create(config);
-    if (!created.ok()) {
-        qWarning("%s", qPrintable(created.error().toString()));
-        return nullptr;
-    }
-    if (Result<void> started = (*created)->start(); !started.ok()) {
-        qWarning("%s", qPrintable(started.error().toString()));
-        return nullptr;
-    }
-    return std::move(*created);
-}
 
 void TestRebalance::agentAppliesRebalancing()
 {
@@ -58,7 +36,7 @@ void TestRebalance::agentAppliesRebalancing()
     const QString marketAddress = QStringLiteral("127.0.0.1:%1").arg(market.serverPort());
     const QString agentDir = dir.filePath(QStringLiteral("agent"));
 
-    std::unique_ptr<LenderAgent> agent = startAgent(agentDir, marketAddress, marketIdentity.nodeId());
+    std::unique_ptr<LenderAgent> agent = startAgentOn(agentDir, marketAddress, marketIdentity.nodeId());
     QVERIFY(agent);
     auto owner = std::make_unique<Peer>(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
     QVERIFY(owner->waitUp().ok());
@@ -101,7 +79,7 @@ void TestRebalance::agentAppliesRebalancing()
     QVERIFY2(away.ok(), qPrintable(away.error().toString()));
     QVERIFY(rebalance(p2, Resources{1, 320, 1024}).ok());
 
-    agent = startAgent(agentDir, marketAddress, marketIdentity.nodeId());
+    agent = startAgentOn(agentDir, marketAddress, marketIdentity.nodeId());
     QVERIFY(agent);
     QCOMPARE(agent->nodeId(), lenderId);
     QTRY_COMPARE_WITH_TIMEOUT(agent->store().partition(p1)->resources, (Resources{1, 192, 1024}), 15'000);

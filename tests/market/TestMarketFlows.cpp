@@ -113,6 +113,8 @@ private slots:
     void adminAccessAndViews();
     void rebalance_data() { dialects(); }
     void rebalance();
+    void replayTellsEndsBeforeStarts_data() { dialects(); }
+    void replayTellsEndsBeforeStarts();
     void noticesReachLendersAcrossProcessesAndReconnects_data() { dialects(); }
     void noticesReachLendersAcrossProcessesAndReconnects();
     void capacityHistory_data() { dialects(); }
@@ -1227,6 +1229,34 @@ void TestMarketFlows::rebalance()
     QCOMPARE(rebalance(QStringLiteral("p1"), Resources{2, 2048, 10240}).error().code, ErrorCode::Conflict);
     QCOMPARE(lender->call<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 1}}).error().code,
              ErrorCode::PermissionDenied);
+}
+
+void TestMarketFlows::replayTellsEndsBeforeStarts()
+{
+    // A partition lent, freed and lent again while the lender's notices went nowhere (a
+    // connection that died without the market noticing yet): a lender that reconnects is
+    // told the end of the first contract before the start of the second, or its agent,
+    // which takes a contract only on a free partition, would refuse the second.
+    MarketConfig config;
+    START_MARKET_WITH_CLIENTS(config);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 1024, QStringLiteral("1")));
+    CHECK_OK(p1);
+    Result<ContractGranted> first = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(first);
+    m_clock += 60'000;
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = first->contractId}));
+    Result<ContractGranted> second = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(second);
+
+    std::unique_ptr<PushLog> pushes;
+    SslChannel *again = connectClient(m_market->serverPort(), m_lender, m_marketIdentity.nodeId(), QStringLiteral("lender"), this,
+                                      nullptr, [&](SslChannel *c) { pushes = std::make_unique<PushLog>(c); });
+    QVERIFY(again);
+    QTRY_COMPARE_WITH_TIMEOUT(pushes->envelopes.size(), 2, 10'000);
+    QCOMPARE(pushes->envelopes[0].type, static_cast<quint32>(ContractEnded::kType));
+    QCOMPARE(pushes->all<ContractEnded>().first().contractId, first->contractId);
+    QCOMPARE(pushes->envelopes[1].type, static_cast<quint32>(ContractStarted::kType));
+    QCOMPARE(pushes->all<ContractStarted>().first().contractId, second->contractId);
 }
 
 void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()

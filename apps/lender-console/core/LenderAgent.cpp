@@ -480,7 +480,12 @@ void LenderAgent::setupMarketHandlers(MarketLink *link)
         }
         if (refusal.isError()) {
             qWarning("lender: contract %s refused: %s", qPrintable(m.contractId), qPrintable(refusal.toString()));
-            ctx.fail(refusal);
+            ctx.fail(refusal); // (a notice is a push: nobody reads this answer)
+            // The borrower holds a key this machine will not honour: the market must end the
+            // contract (billed to now, counted against this lender) and stop offering the
+            // partition until it is registered again.
+            link->notify(PartitionLost{.partitionId = m.partitionId,
+                                       .reason = QStringLiteral("the lender refused contract %1: %2").arg(m.contractId, refusal.message)});
             return;
         }
         ctx.reply(Ack{});

@@ -367,11 +367,19 @@ void MarketService::onChannelClosed(Channel *channel)
 void MarketService::lenderSeen(const QString &lenderId, Channel *channel)
 {
     LocalLender &l = m_lenders[lenderId];
+    // A new channel while this process still holds an open one: the lender reconnected
+    // before its old connection was seen to close (a connection that died without a word),
+    // and what was pushed into that one since it died reached nobody.
+    const bool reconnected = channel && l.channel && l.channel != channel;
+    const qint64 previousSeenMs = l.lastSeenMs;
     if (channel)
         l.channel = channel;
     l.lastSeenMs = realNowMs();
-    if (l.online)
+    if (l.online) {
+        if (reconnected)
+            replayMissedNotices(lenderId, now() - qMax<qint64>(0, l.lastSeenMs - previousSeenMs) - m_config.heartbeatTimeoutMs);
         return;
+    }
     l.online = true;
     // Known lenders come back online at once (a new one does so when it registers).
     qint64 lastSeenBefore = -1;
@@ -397,15 +405,8 @@ void MarketService::replayMissedNotices(const QString &lenderId, qint64 sinceMs)
     // another market process) may have missed contract notices: tell it again what runs on
     // its partitions, and what ended since it was last seen. The agent takes both as no-ops
     // when it knows them already (a contract it has, an end it recorded).
-    Result<QList<ContractRow>> running = m_store->runningContractsOf(lenderId);
-    if (running) {
-        for (const ContractRow &c : std::as_const(*running)) {
-            m_pushed[c.id].started = true;
-            pushToLender(lenderId, startedNotice(c));
-        }
-    } else {
-        qCWarning(lcMarket) << "could not read the running contracts of lender" << lenderId << running.error();
-    }
+    // The ends first: a partition whose contract ended while the lender was away may have
+    // been lent again meanwhile, and the agent takes the new contract only on a free partition.
     Result<QList<ContractRow>> ended = m_store->contractsEndedSince(lenderId, sinceMs);
     if (ended) {
         for (const ContractRow &c : std::as_const(*ended)) {
@@ -416,6 +417,15 @@ void MarketService::replayMissedNotices(const QString &lenderId, qint64 sinceMs)
         }
     } else {
         qCWarning(lcMarket) << "could not read the ended contracts of lender" << lenderId << ended.error();
+    }
+    Result<QList<ContractRow>> running = m_store->runningContractsOf(lenderId);
+    if (running) {
+        for (const ContractRow &c : std::as_const(*running)) {
+            m_pushed[c.id].started = true;
+            pushToLender(lenderId, startedNotice(c));
+        }
+    } else {
+        qCWarning(lcMarket) << "could not read the running contracts of lender" << lenderId << running.error();
     }
     // Rebalancing (second embodiment) the lender has not confirmed: the AllocationChanged sent
     // while it was away reached nobody, and the market offers the new allocation. Every such

@@ -1,0 +1,113 @@
+// A real market (MarketService, SQLite file) and a real agent (libvirt's test driver, real
+// TLS): a contract the agent cannot honour — here the agent's data directory lost a
+// partition the market still offers, as after restoring an old backup — is ended by the
+// market at once and the partition taken off offer, so that no borrower pays for a
+// partition its lender will not give.
+
+#include "LenderTestSupport.h"
+#include "MarketAgentSupport.h"
+#include "MarketService.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+
+using namespace lendable;
+using namespace lendable::lender;
+using namespace lendable::lender::testing;
+
+class TestContractRefusal : public QObject {
+    Q_OBJECT
+private slots:
+    void marketEndsAContractTheAgentRefuses();
+};
+
+void TestContractRefusal::marketEndsAContractTheAgentRefuses()
+{
+    QTemporaryDir dir;
+    const Identity marketIdentity = newIdentity(QStringLiteral("market"));
+    const Identity admin = newIdentity(QStringLiteral("manager"));
+    const Identity borrowerIdentity = newIdentity(QStringLiteral("borrower"));
+    market::MarketConfig marketConfig;
+    marketConfig.adminIds = {admin.nodeId()};
+    marketConfig.dataDir = dir.filePath(QStringLiteral("market"));
+    market::MarketService market(marketIdentity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("market.db")), marketConfig);
+    QVERIFY(market.listen(QHostAddress::LocalHost, 0).ok());
+    QHash<QString, bool> online;
+    connect(&market, &market::MarketService::lenderOnlineChanged, this,
+            [&online](const QString &id, bool isOnline) { online[id] = isOnline; });
+    const QString marketAddress = QStringLiteral("127.0.0.1:%1").arg(market.serverPort());
+    const QString agentDir = dir.filePath(QStringLiteral("agent"));
+
+    std::unique_ptr<LenderAgent> agent = startAgentOn(agentDir, marketAddress, marketIdentity.nodeId());
+    QVERIFY(agent);
+    const QString lenderId = agent->nodeId();
+    auto owner = std::make_unique<Peer>(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
+    QVERIFY(owner->waitUp().ok());
+    QStringList partitions;
+    for (int i = 0; i < 2; ++i) {
+        Result<PartitionInfo> created = owner->channel->call<PartitionInfo>(PartitionCreate{
+            .conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"0.5").value(), 0}});
+        QVERIFY2(created.ok(), qPrintable(created.error().toString()));
+        partitions << created->partition.partitionId;
+        QVERIFY(owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = partitions.last(), .marketId = {}}).ok());
+    }
+    const QString lost = partitions.at(0);
+    const QString kept = partitions.at(1);
+
+    // The agent stops; its records lose one partition behind the market's back.
+    owner.reset();
+    agent.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(!online.value(lenderId, true), 10'000);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
+        db.setDatabaseName(QDir(agentDir).filePath(QStringLiteral("lender.db")));
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.prepare(QStringLiteral("DELETE FROM partitions WHERE partition_id = ?")));
+        q.addBindValue(lost);
+        QVERIFY(q.exec());
+        QCOMPARE(q.numRowsAffected(), 1);
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
+    agent = startAgentOn(agentDir, marketAddress, marketIdentity.nodeId());
+    QVERIFY(agent);
+    QTRY_VERIFY_WITH_TIMEOUT(online.value(lenderId, false), 10'000);
+
+    Peer borrower(borrowerIdentity, marketAddress, marketIdentity.nodeId(), QStringLiteral("borrower"));
+    QVERIFY(borrower.waitUp().ok());
+    const auto offerOf = [&](const QString &partition) {
+        Result<OfferPage> page = borrower.channel->call<OfferPage>(SearchOffers{});
+        if (page.ok())
+            for (const Offer &o : std::as_const(page->offers))
+                if (o.partitionId == partition)
+                    return o.offerId;
+        return QString();
+    };
+    const QString offer = offerOf(lost);
+    QVERIFY(!offer.isEmpty());
+    Result<ContractGranted> granted = borrower.channel->call<ContractGranted>(Borrow{.offerId = offer});
+    QVERIFY2(granted.ok(), qPrintable(granted.error().toString()));
+
+    // The agent refuses the contract and says so; the market ends it and withdraws the offer.
+    Peer manager(admin, marketAddress, marketIdentity.nodeId(), QStringLiteral("admin"));
+    QVERIFY(manager.waitUp().ok());
+    const auto stateOf = [&](const QString &contractId) {
+        Result<AdminContractPage> page = manager.channel->call<AdminContractPage>(AdminListContracts{.filter = contractId});
+        return page.ok() && page->rows.size() == 1 ? page->rows.first().state : QString();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(granted->contractId), QStringLiteral("ended"), 10'000);
+    QVERIFY(offerOf(lost).isEmpty());
+    QCOMPARE(borrower.channel->call<ContractGranted>(Borrow{.offerId = offer}).error().code, ErrorCode::Conflict); // withdrawn
+    QVERIFY(agent->store().contract(granted->contractId).error().code == ErrorCode::NotFound);
+
+    // The other partition is lent as before, and the agent takes that contract.
+    Result<ContractGranted> other = borrower.channel->call<ContractGranted>(Borrow{.offerId = offerOf(kept)});
+    QVERIFY2(other.ok(), qPrintable(other.error().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(agent->store().contract(other->contractId).ok(), 10'000);
+    QCOMPARE(stateOf(other->contractId), QStringLiteral("running"));
+    market.shutdown();
+}
+
+QTEST_GUILESS_MAIN(TestContractRefusal)
+#include "TestContractRefusal.moc"
