@@ -122,7 +122,7 @@ Der Leihschlüssel liegt in %7.
         <translation>--%1 erwartet eine ganze Zahl von mindestens %2, nicht &apos;%3&apos;</translation>
     </message>
     <message>
-        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] COMMAND …
+        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 Commands:
   offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
@@ -138,8 +138,9 @@ Commands:
 Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE
 with submit, logs and wait.
 The market used is remembered in the data directory; so are each contract&apos;s lender and key.
+--language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
 </source>
-        <translation>Aufruf: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] COMMAND …
+        <translation>Aufruf: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 Befehle:
   offers [--query Q] [--order rate] [--limit N]   Angebote suchen, z. B. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
@@ -155,6 +156,7 @@ Befehle:
 Direktmodus (eine ohne Marktplatz verliehene Partition): --lender ADDR:PORT --lender-id ID --key-file FILE
 mit submit, logs und wait.
 Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher und Schlüssel jedes Vertrags.
+--language CODE (de, en, ja) wählt die Sprache der Meldungen; was --json ausgibt, bleibt gleich.
 </translation>
     </message>
     <message>

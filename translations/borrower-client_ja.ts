@@ -122,7 +122,7 @@ The lending key is kept in %7.
         <translation>--%1 には %2 以上の整数を指定してください (&apos;%3&apos; は不可)</translation>
     </message>
     <message>
-        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] COMMAND …
+        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 Commands:
   offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
@@ -138,8 +138,9 @@ Commands:
 Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE
 with submit, logs and wait.
 The market used is remembered in the data directory; so are each contract&apos;s lender and key.
+--language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
 </source>
-        <translation>使い方: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] COMMAND …
+        <translation>使い方: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 コマンド:
   offers [--query Q] [--order rate] [--limit N]   オファーを検索、例: --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
@@ -155,6 +156,7 @@ The market used is remembered in the data directory; so are each contract&apos;s
 直接モード (マーケットを通さず貸し出されたパーティション): --lender ADDR:PORT --lender-id ID --key-file FILE
 を submit, logs, wait と一緒に使います。
 使用したマーケットはデータディレクトリに記録されます。各契約の貸し手とキーも同様です。
+--language CODE (de, en, ja) でメッセージの言語を選びます。--json の出力は変わりません。
 </translation>
     </message>
     <message>

@@ -96,7 +96,7 @@ QString cliCommandName(CliCommand command)
 
 QString cliUsage()
 {
-    return QCoreApplication::translate("BorrowerCli", "Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] COMMAND …\n"
+    return QCoreApplication::translate("BorrowerCli", "Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …\n"
               "\n"
               "Commands:\n"
               "  offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query \"cpus>=1 memory>=256M os=busybox rate<=2\"\n"
@@ -111,7 +111,8 @@ QString cliUsage()
               "\n"
               "Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE\n"
               "with submit, logs and wait.\n"
-              "The market used is remembered in the data directory; so are each contract's lender and key.\n");
+              "The market used is remembered in the data directory; so are each contract's lender and key.\n"
+              "--language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.\n");
 }
 
 Result<qint64> parseCliDate(const QString &text)
