@@ -157,6 +157,13 @@ void TestAppLaunchers::launchersSpeakTheUsersLanguage()
                                   QStringLiteral("--data"), data.path()}, env);
     QCOMPARE(id.exitCode, 0);
     QVERIFY2(QRegularExpression(QStringLiteral("^[0-9a-f]{64}\n$")).match(id.out).hasMatch(), qPrintable(id.out + id.err));
+    // The desktop app's own executable too: its options are made after its translator.
+    QProcessEnvironment offscreen = env;
+    offscreen.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    const Run guiHelp = run(bin(app + QStringLiteral("-gui")), {QStringLiteral("--language"), QStringLiteral("de"), QStringLiteral("--help")}, offscreen);
+    QCOMPARE(guiHelp.exitCode, 0);
+    QVERIFY2(guiHelp.out.contains(QStringLiteral("Optionen:")) && guiHelp.out.contains(QStringLiteral("Datenverzeichnis")),
+             qPrintable(guiHelp.out));
     if (app == QLatin1String("borrower-client")) { // the CLI too
         const Run cli = run(bin(app), {QStringLiteral("--cli"), QStringLiteral("--language"), QStringLiteral("de"),
                                        QStringLiteral("--data"), data.path(), QStringLiteral("offers")}, env);

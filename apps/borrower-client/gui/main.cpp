@@ -53,6 +53,8 @@ int main(int argc, char *argv[])
 {
     QApplication application(argc, argv);
     app::setApplicationInfo(QStringLiteral("borrower-client"));
+    // Before the options are made: their descriptions (--help) are translated then.
+    app::installTranslations(application, QStringLiteral("borrower-client"), app::requestedLanguage(application.arguments()));
     QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Borrower Client"));
 
     QCommandLineParser parser;
@@ -71,9 +73,6 @@ int main(int argc, char *argv[])
     const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("borrower-client"));
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("borrower"));
-    app::installTranslations(application, QStringLiteral("borrower-client"), parser.value(gui.language));
-    // Set before the translator was installed (for --help); now in the chosen language.
-    QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Borrower Client"));
 
     borrower::BorrowerSession session(dataDir);
     if (const Result<void> opened = session.open(); !opened.ok()) {

@@ -26,6 +26,8 @@ int main(int argc, char *argv[])
 {
     QApplication application(argc, argv);
     app::setApplicationInfo(QStringLiteral("lender-console"));
+    // Before the options are made: their descriptions (--help) are translated then.
+    app::installTranslations(application, QStringLiteral("lender-console"), app::requestedLanguage(application.arguments()));
     QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Lender Console"));
     QApplication::setQuitOnLastWindowClosed(false); // the tray keeps lending visible
 
@@ -51,9 +53,6 @@ int main(int argc, char *argv[])
     const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("lender-console"));
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("lender"));
-    app::installTranslations(application, QStringLiteral("lender-console"), parser.value(gui.language));
-    // Set before the translator was installed (for --help); now in the chosen language.
-    QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Lender Console"));
 
     std::unique_ptr<lender::LenderAgent> agent;
     Result<Identity> identity = Identity::loadOrCreate(dataDir, QStringLiteral("lender"));

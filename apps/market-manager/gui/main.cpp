@@ -27,6 +27,8 @@ int main(int argc, char *argv[])
 {
     QApplication application(argc, argv);
     app::setApplicationInfo(QStringLiteral("market-manager"));
+    // Before the options are made: their descriptions (--help) are translated then.
+    app::installTranslations(application, QStringLiteral("market-manager"), app::requestedLanguage(application.arguments()));
     QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Market Manager"));
 
     QCommandLineParser parser;
@@ -48,9 +50,6 @@ int main(int argc, char *argv[])
     const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("market-manager"));
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("market"));
-    app::installTranslations(application, QStringLiteral("market-manager"), parser.value(gui.language));
-    // Set before the translator was installed (for --help); now in the chosen language.
-    QApplication::setApplicationDisplayName(QApplication::translate("main", "Lendable Market Manager"));
 
     Result<Identity> identity = Identity::loadOrCreate(dataDir, QStringLiteral("market"));
     if (!identity.ok())
