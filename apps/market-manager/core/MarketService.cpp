@@ -40,6 +40,13 @@ qint64 realNowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+// Rows per page of the admin lists when the request leaves the limit at 0. (A negative
+// offset or limit never gets here: the codec refuses it as bad_payload.)
+qint64 adminPageLimit(qint64 limit)
+{
+    return limit > 0 ? limit : 100;
+}
+
 // The lender's notices of a contract (S48, S61), as pushed live and as replayed.
 ContractStarted startedNotice(const ContractRow &c)
 {
@@ -1554,7 +1561,7 @@ Result<BillList> MarketService::onListBills(const ListBills &req, const Ctx &ctx
 
 Result<AdminPartitionPage> MarketService::onAdminPartitions(const AdminListPartitions &req, const Ctx &)
 {
-    Result<PartitionPage> page = m_store->listPartitions(req.filter, req.offset, req.limit > 0 ? req.limit : 100);
+    Result<PartitionPage> page = m_store->listPartitions(req.filter, req.offset, adminPageLimit(req.limit));
     if (!page)
         return page.error();
     AdminPartitionPage out;
@@ -1580,7 +1587,7 @@ Result<AdminPartitionPage> MarketService::onAdminPartitions(const AdminListParti
 
 Result<AdminContractPage> MarketService::onAdminContracts(const AdminListContracts &req, const Ctx &)
 {
-    Result<ContractPage> page = m_store->listContracts(req.filter, req.runningOnly, req.offset, req.limit > 0 ? req.limit : 100);
+    Result<ContractPage> page = m_store->listContracts(req.filter, req.runningOnly, req.offset, adminPageLimit(req.limit));
     if (!page)
         return page.error();
     AdminContractPage out;
@@ -1598,8 +1605,7 @@ Result<BillingReport> MarketService::onAdminBilling(const AdminBillingReport &re
 
 Result<AdminViolationPage> MarketService::onAdminViolations(const AdminListViolations &req, const Ctx &)
 {
-    // (A negative offset or limit never gets here: the codec refuses it as bad_payload.)
-    Result<ViolationPage> page = m_store->listViolations(req.filter.trimmed(), req.offset, req.limit > 0 ? req.limit : 100);
+    Result<ViolationPage> page = m_store->listViolations(req.filter.trimmed(), req.offset, adminPageLimit(req.limit));
     if (!page)
         return page.error();
     return AdminViolationPage{.rows = page->rows, .total = page->total};
