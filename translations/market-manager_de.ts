@@ -116,6 +116,10 @@
         <source>a report covers at most ten years</source>
         <translation>ein Bericht umfasst höchstens zehn Jahre</translation>
     </message>
+    <message>
+        <source>offer %1 (partition %2) has a new allocation its lender has not confirmed yet; try again in a moment</source>
+        <translation>Angebot %1 (Partition %2) hat eine neue Zuteilung, die sein Verleiher noch nicht bestätigt hat; versuchen Sie es gleich noch einmal</translation>
+    </message>
 </context>
 <context>
     <name>OfferIndex</name>

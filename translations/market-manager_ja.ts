@@ -116,6 +116,10 @@
         <source>a report covers at most ten years</source>
         <translation>レポートの期間は最長 10 年です</translation>
     </message>
+    <message>
+        <source>offer %1 (partition %2) has a new allocation its lender has not confirmed yet; try again in a moment</source>
+        <translation>オファー %1 (パーティション %2) の新しい割り当ては貸し手がまだ確認していません。しばらくしてからもう一度お試しください</translation>
+    </message>
 </context>
 <context>
     <name>OfferIndex</name>

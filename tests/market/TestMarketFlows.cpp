@@ -113,6 +113,8 @@ private slots:
     void adminAccessAndViews();
     void rebalance_data() { dialects(); }
     void rebalance();
+    void unconfirmedAllocationIsNotLent_data() { dialects(); }
+    void unconfirmedAllocationIsNotLent();
     void replayTellsEndsBeforeStarts_data() { dialects(); }
     void replayTellsEndsBeforeStarts();
     void noticesReachLendersAcrossProcessesAndReconnects_data() { dialects(); }
@@ -1229,6 +1231,58 @@ void TestMarketFlows::rebalance()
     QCOMPARE(rebalance(QStringLiteral("p1"), Resources{2, 2048, 10240}).error().code, ErrorCode::Conflict);
     QCOMPARE(lender->call<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 1}}).error().code,
              ErrorCode::PermissionDenied);
+}
+
+void TestMarketFlows::unconfirmedAllocationIsNotLent()
+{
+    // The database refuses to lend an allocation its lender has not confirmed, whichever
+    // process's index still offers it; the lender's confirmation makes it lendable, and a
+    // refusal puts back the confirmed one.
+    Result<QString> url = freshDatabaseUrl(QString::fromLatin1(QTest::currentDataTag()), m_tmp);
+    QVERIFY2(url.ok(), qPrintable(url.ok() ? QString() : url.error().toString()));
+    Result<std::unique_ptr<MarketStore>> store = MarketStore::open(*url);
+    CHECK_OK(store);
+    MarketStore &s = **store;
+    const QString lender = QStringLiteral("L");
+    RegisterPartition reg;
+    reg.lenderName = QStringLiteral("l");
+    reg.agentAddress = QStringLiteral("a:1");
+    reg.conditions = conditions(2, 2048, 1024, QStringLiteral("1"));
+    reg.externallyReferenced = true;
+    reg.partitionId = QStringLiteral("p1");
+    Result<PartitionRow> p1 = s.registerPartition(lender, reg, 1);
+    CHECK_OK(p1);
+    reg.partitionId = QStringLiteral("p2");
+    CHECK_OK(s.registerPartition(lender, reg, 1));
+    CHECK_OK(s.touchLenders({lender}, 1));
+    QVERIFY(!p1->allocationUnconfirmed());
+
+    Result<PartitionRow> moved = s.rebalance(lender, QStringLiteral("p1"), Resources{1, 1024, 1024});
+    CHECK_OK(moved);
+    QVERIFY(moved->allocationUnconfirmed());
+    QCOMPARE(moved->applied, (Resources{2, 2048, 1024}));
+    const QByteArray keyHash(32, 'k');
+    Result<LendResult> refused = s.lend(p1->offerId, QStringLiteral("B"), QStringLiteral("c-1"), keyHash, 2);
+    QCOMPARE(refused.error().code, ErrorCode::Conflict);
+    QVERIFY2(refused.error().message.contains(QStringLiteral("not confirmed")), qPrintable(refused.error().message));
+
+    // A confirmation of another allocation changes nothing; of this one, it is lendable.
+    QVERIFY(!s.confirmAllocation(p1->offerId, Resources{1, 512, 1024}).value().has_value());
+    Result<std::optional<PartitionRow>> confirmed = s.confirmAllocation(p1->offerId, Resources{1, 1024, 1024});
+    CHECK_OK(confirmed);
+    QVERIFY(confirmed->has_value() && !(*confirmed)->allocationUnconfirmed());
+    CHECK_OK(s.lend(p1->offerId, QStringLiteral("B"), QStringLiteral("c-1"), keyHash, 2));
+
+    // p2: refused, it goes back; a stale refusal (the allocation moved on) changes nothing.
+    Result<PartitionRow> p2 = s.rebalance(lender, QStringLiteral("p2"), Resources{2, 1024, 1024});
+    CHECK_OK(p2);
+    QVERIFY(!s.revertAllocation(p2->offerId, Resources{2, 512, 1024}).value().has_value());
+    Result<std::optional<PartitionRow>> back = s.revertAllocation(p2->offerId, Resources{2, 1024, 1024});
+    CHECK_OK(back);
+    QVERIFY(back->has_value());
+    QCOMPARE((*back)->conditions.resources, (Resources{2, 2048, 1024}));
+    QVERIFY(!(*back)->allocationUnconfirmed());
+    CHECK_OK(s.lend(p2->offerId, QStringLiteral("B"), QStringLiteral("c-2"), keyHash, 3));
 }
 
 void TestMarketFlows::replayTellsEndsBeforeStarts()

@@ -58,6 +58,7 @@ private slots:
     void matchesBruteForce();
     void manyImageNames();
     void encodedOffersFollowChanges();
+    void unconfirmedAllocationsAreNotOffered();
     void searchTimeAt100k();
 };
 
@@ -272,6 +273,38 @@ void TestOfferIndex::encodedOffersFollowChanges()
     QCOMPARE(index.searchEncoded(all).total, 0);
     index.setLent(p.offerId, false);
     QCOMPARE(shown().conditions, p.conditions);
+}
+
+void TestOfferIndex::unconfirmedAllocationsAreNotOffered()
+{
+    // Second embodiment: a manager's rebalance is offered once the lender confirmed it.
+    OfferIndex index;
+    index.upsertLender(LenderRow{.id = QStringLiteral("L"), .name = QStringLiteral("l"), .address = QStringLiteral("a:1")}, true);
+    PartitionRow p;
+    p.offerId = QStringLiteral("o-00000000000000ab");
+    p.lenderId = QStringLiteral("L");
+    p.partitionId = QStringLiteral("p1");
+    p.externallyReferenced = true;
+    p.conditions.resources = p.applied = Resources{2, 1024, 0};
+    p.conditions.ratePerHour = Money::fromMicros(500'000);
+    p.conditions.osImages = {QStringLiteral("busybox")};
+    index.upsertPartition(p);
+    const OfferQuery all = OfferQuery::parse(QString()).value();
+    QCOMPARE(index.search(all).total, 1);
+    p.conditions.resources = Resources{1, 512, 0}; // rebalanced, not confirmed
+    index.upsertPartition(p);
+    QCOMPARE(index.search(all).total, 0);
+    QCOMPARE(index.searchEncoded(all).total, 0);
+    QVERIFY(index.bestMatches(all, 5).isEmpty());
+    p.applied = p.conditions.resources; // confirmed
+    index.upsertPartition(p);
+    QCOMPARE(index.search(all).total, 1);
+    QCOMPARE(index.search(all).offers.first().conditions.resources, (Resources{1, 512, 0}));
+    // A partition whose allocation its lender holds is never unconfirmed.
+    p.externallyReferenced = false;
+    p.conditions.resources = Resources{4, 4096, 0};
+    index.upsertPartition(p);
+    QCOMPARE(index.search(all).total, 1);
 }
 
 void TestOfferIndex::searchTimeAt100k()

@@ -435,11 +435,9 @@ void MarketService::replayMissedNotices(const QString &lenderId, qint64 sinceMs)
         qCWarning(lcMarket) << "could not read the running contracts of lender" << lenderId << running.error();
     }
     // Rebalancing (second embodiment) the lender has not confirmed: the AllocationChanged sent
-    // while it was away reached nobody, and the market offers the new allocation. Every such
-    // partition's allocation is sent again; an agent that applied it already takes it as a
-    // no-op and confirms it. Its
-    // offers are back in the index already, but the borrow that could follow reaches the
-    // lender as a ContractStarted behind these on the same connection.
+    // while it was away reached nobody, and the partition is not offered until the lender
+    // confirms. Every such partition's allocation is sent again; an agent that applied it
+    // already takes it as a no-op and confirms it.
     Result<QList<PartitionRow>> rebalanced = m_store->unconfirmedAllocationsOf(lenderId);
     if (rebalanced) {
         for (const PartitionRow &p : std::as_const(*rebalanced))
@@ -475,8 +473,11 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
         [this, offerId = p.offerId, lenderId = p.lenderId, partitionId = p.partitionId, resources,
          answered = std::move(answered)](Result<Ack> r) {
             if (r.ok()) {
-                if (Result<bool> c = m_store->confirmAllocation(offerId, resources); !c)
-                    qCWarning(lcMarket) << "could not record the confirmed allocation of" << partitionId << c.error();
+                Result<std::optional<PartitionRow>> confirmed = m_store->confirmAllocation(offerId, resources);
+                if (!confirmed)
+                    qCWarning(lcMarket) << "could not record the confirmed allocation of" << partitionId << confirmed.error();
+                else if (confirmed->has_value())
+                    m_index.upsertPartition(**confirmed); // offered from now on
                 if (answered)
                     answered({});
                 return;
@@ -1579,7 +1580,7 @@ Result<AdminPartitionPage> MarketService::onAdminPartitions(const AdminListParti
                               .reliability = l.reliability});
         out.lendingStatus.append(p.lendingStatus);
         out.online.append(m_index.isLenderOnline(p.lenderId));
-        pending.append(p.externallyReferenced && !p.isLent() && p.conditions.resources != p.applied);
+        pending.append(p.allocationUnconfirmed());
     }
     out.allocationPending = std::move(pending);
     return out;
@@ -1621,7 +1622,7 @@ void MarketService::onAdminRebalance(const AdminRebalance &req, const Ctx &ctx)
     m_index.upsertPartition(*row);
     // The lender applies it the next time it generates the partition (second embodiment). If
     // it is connected here, the manager hears its answer: a refusal puts the allocation back.
-    // Otherwise the allocation is offered now and stays unconfirmed until the lender answers.
+    // Otherwise the partition is not offered until the lender has confirmed the allocation.
     sendAllocation(*row, [ctx](Result<void> answered) {
         if (answered)
             ctx.reply(Ack{});

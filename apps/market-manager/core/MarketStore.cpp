@@ -839,6 +839,7 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
                    return QStringLiteral(
                               "UPDATE partitions SET lending_status = ?, contract_id = ?, key_hash = ?, rev = %1 "
                               "WHERE offer_id = ? AND lending_status IS NULL AND withdrawn = 0 "
+                              "AND cpus = applied_cpus AND memory_mib = applied_memory_mib AND disk_mib = applied_disk_mib "
                               "AND EXISTS (SELECT 1 FROM lenders WHERE lenders.id = partitions.lender_id AND lenders.online = 1)")
                               .arg(nextRev(QStringLiteral("partitions")))
                        + (returning ? QStringLiteral(" RETURNING ") + terms : QString());
@@ -877,6 +878,10 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
             return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "offer %1 was withdrawn by its lender").arg(offerId));
         if (p.isLent())
             return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "offer %1 (partition %2) is already lent").arg(offerId, p.partitionId));
+        if (p.conditions.resources != p.applied)
+            return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "offer %1 (partition %2) has a new allocation its lender has not "
+                                                                          "confirmed yet; try again in a moment")
+                                                  .arg(offerId, p.partitionId));
         return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "the lender of offer %1 is offline").arg(offerId));
     }
     ContractRow &c = lent->contract;
@@ -1022,7 +1027,7 @@ Result<QList<PartitionRow>> MarketStore::unconfirmedAllocationsOf(const QString 
                             {lenderId});
 }
 
-Result<bool> MarketStore::confirmAllocation(const QString &offerId, const Resources &resources)
+Result<std::optional<PartitionRow>> MarketStore::confirmAllocation(const QString &offerId, const Resources &resources)
 {
     WriteTransaction tx(m_db);
     if (!tx.ok())
@@ -1037,10 +1042,14 @@ Result<bool> MarketStore::confirmAllocation(const QString &offerId, const Resour
         {offerId, resources.cpus, resources.memoryMib, resources.diskMib});
     if (!upd)
         return upd.error();
-    const bool changed = upd->numRowsAffected() == 1;
+    if (upd->numRowsAffected() != 1)
+        return std::optional<PartitionRow>();
+    Result<std::optional<PartitionRow>> after = partitionByOffer(offerId);
+    if (!after)
+        return after.error();
     if (auto done = tx.commit(); !done)
         return done.error();
-    return changed;
+    return after;
 }
 
 Result<std::optional<PartitionRow>> MarketStore::revertAllocation(const QString &offerId, const Resources &refused)

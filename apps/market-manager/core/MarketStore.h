@@ -51,6 +51,8 @@ struct PartitionRow {
     qint64 rev = 0;
 
     bool isLent() const { return !lendingStatus.isEmpty(); }
+    /// A manager's rebalance the lender has not confirmed yet: not offered until it does.
+    bool allocationUnconfirmed() const { return externallyReferenced && !isLent() && conditions.resources != applied; }
 };
 
 /// A contract (S45–S61) with its bill once ended.
@@ -190,8 +192,8 @@ public:
     /// manager changed and the lender has not confirmed yet (to tell a lender that reconnects).
     Result<QList<PartitionRow>> unconfirmedAllocationsOf(const QString &lenderId);
     /// The lender acknowledged `resources` for this offer: it becomes the confirmed
-    /// allocation if the partition still has it. True if that changed anything.
-    Result<bool> confirmAllocation(const QString &offerId, const Resources &resources);
+    /// allocation if the partition still has it. The row after, or nothing if no change was made.
+    Result<std::optional<PartitionRow>> confirmAllocation(const QString &offerId, const Resources &resources);
     /// The lender refused `resources`: the partition goes back to its confirmed allocation,
     /// if it still has the refused one and is not lent. The row after, or nothing if no
     /// change was made.

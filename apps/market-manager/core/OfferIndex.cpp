@@ -209,7 +209,8 @@ void OfferIndex::upsertPartition(const PartitionRow &p)
     m_disk[slot] = r.diskMib;
     m_osMask[slot] = osMask;
     m_reliability[slot] = static_cast<qint16>(lender.reliability);
-    setFlags(slot, Live | (p.isLent() ? Lent : 0) | (lender.online ? 0 : LenderOffline));
+    setFlags(slot, Live | (p.isLent() ? Lent : 0) | (lender.online ? 0 : LenderOffline)
+                       | (p.allocationUnconfirmed() ? Unconfirmed : 0));
     m_encoded[slot] = QByteArray();
     Cold &c = m_cold[slot];
     c.offerId = p.offerId;

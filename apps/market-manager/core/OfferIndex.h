@@ -68,7 +68,9 @@ public:
     QStringList bestMatches(const OfferQuery &query, int max) const;
 
 private:
-    enum Flag : quint8 { Live = 1, Lent = 2, LenderOffline = 4 };
+    // Available = Live and nothing else. Unconfirmed: a rebalanced allocation the lender has
+    // not confirmed it will generate (second embodiment).
+    enum Flag : quint8 { Live = 1, Lent = 2, LenderOffline = 4, Unconfirmed = 8 };
     static constexpr int kOrderKeys = 5;
     static constexpr int kOverflowBit = 63;
     using Bits = std::vector<quint64>;
