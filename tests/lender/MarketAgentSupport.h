@@ -3,6 +3,11 @@
 // libvirt's test driver, connected to one market.
 
 #include "LenderAgent.h"
+#include "LenderTestSupport.h"
+#include "MarketService.h"
+
+#include <QHash>
+#include <QTemporaryDir>
 
 #include <memory>
 
@@ -28,5 +33,38 @@ inline std::unique_ptr<LenderAgent> startAgentOn(const QString &dataDir, const Q
     }
     return std::move(*created);
 }
+
+/// A real market on an SQLite file in a temporary directory, listening on loopback, that
+/// remembers which lenders it saw go online and offline. Its agents keep their data beside it.
+class MarketForAgents : public QObject {
+public:
+    explicit MarketForAgents(const QStringList &adminIds)
+    {
+        market::MarketConfig config;
+        config.adminIds = adminIds;
+        config.dataDir = dir.filePath(QStringLiteral("market"));
+        service = std::make_unique<market::MarketService>(identity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("market.db")),
+                                                          config);
+        listening = service->listen(QHostAddress::LocalHost, 0).ok();
+        address = QStringLiteral("127.0.0.1:%1").arg(service->serverPort());
+        connect(service.get(), &market::MarketService::lenderOnlineChanged, this,
+                [this](const QString &id, bool isOnline) { online[id] = isOnline; });
+    }
+    ~MarketForAgents() override { service->shutdown(); }
+    QString id() const { return identity.nodeId(); }
+    /// The data directory of the agent called `name` (the same name is the same agent).
+    QString agentDir(const QString &name = QStringLiteral("agent")) const { return dir.filePath(name); }
+    std::unique_ptr<LenderAgent> startAgent(const QString &name = QStringLiteral("agent"))
+    {
+        return startAgentOn(agentDir(name), address, id());
+    }
+
+    QTemporaryDir dir;
+    const Identity identity = newIdentity(QStringLiteral("market"));
+    std::unique_ptr<market::MarketService> service;
+    bool listening = false;
+    QString address;
+    QHash<QString, bool> online; ///< lender ID → online, as the market last said
+};
 
 } // namespace lendable::lender::testing

@@ -4,13 +4,10 @@
 // market at once and the partition taken off offer, so that no borrower pays for a
 // partition its lender will not give.
 
-#include "LenderTestSupport.h"
 #include "MarketAgentSupport.h"
-#include "MarketService.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 
 using namespace lendable;
 using namespace lendable::lender;
@@ -24,22 +21,11 @@ private slots:
 
 void TestContractRefusal::marketEndsAContractTheAgentRefuses()
 {
-    QTemporaryDir dir;
-    const Identity marketIdentity = newIdentity(QStringLiteral("market"));
     const Identity admin = newIdentity(QStringLiteral("manager"));
     const Identity borrowerIdentity = newIdentity(QStringLiteral("borrower"));
-    market::MarketConfig marketConfig;
-    marketConfig.adminIds = {admin.nodeId()};
-    marketConfig.dataDir = dir.filePath(QStringLiteral("market"));
-    market::MarketService market(marketIdentity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("market.db")), marketConfig);
-    QVERIFY(market.listen(QHostAddress::LocalHost, 0).ok());
-    QHash<QString, bool> online;
-    connect(&market, &market::MarketService::lenderOnlineChanged, this,
-            [&online](const QString &id, bool isOnline) { online[id] = isOnline; });
-    const QString marketAddress = QStringLiteral("127.0.0.1:%1").arg(market.serverPort());
-    const QString agentDir = dir.filePath(QStringLiteral("agent"));
-
-    std::unique_ptr<LenderAgent> agent = startAgentOn(agentDir, marketAddress, marketIdentity.nodeId());
+    MarketForAgents market({admin.nodeId()});
+    QVERIFY(market.listening);
+    std::unique_ptr<LenderAgent> agent = market.startAgent();
     QVERIFY(agent);
     const QString lenderId = agent->nodeId();
     auto owner = std::make_unique<Peer>(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
@@ -58,10 +44,10 @@ void TestContractRefusal::marketEndsAContractTheAgentRefuses()
     // The agent stops; its records lose one partition behind the market's back.
     owner.reset();
     agent.reset();
-    QTRY_VERIFY_WITH_TIMEOUT(!online.value(lenderId, true), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(!market.online.value(lenderId, true), 10'000);
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
-        db.setDatabaseName(QDir(agentDir).filePath(QStringLiteral("lender.db")));
+        db.setDatabaseName(QDir(market.agentDir()).filePath(QStringLiteral("lender.db")));
         QVERIFY(db.open());
         QSqlQuery q(db);
         QVERIFY(q.prepare(QStringLiteral("DELETE FROM partitions WHERE partition_id = ?")));
@@ -70,11 +56,11 @@ void TestContractRefusal::marketEndsAContractTheAgentRefuses()
         QCOMPARE(q.numRowsAffected(), 1);
     }
     QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
-    agent = startAgentOn(agentDir, marketAddress, marketIdentity.nodeId());
+    agent = market.startAgent();
     QVERIFY(agent);
-    QTRY_VERIFY_WITH_TIMEOUT(online.value(lenderId, false), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(market.online.value(lenderId, false), 10'000);
 
-    Peer borrower(borrowerIdentity, marketAddress, marketIdentity.nodeId(), QStringLiteral("borrower"));
+    Peer borrower(borrowerIdentity, market.address, market.id(), QStringLiteral("borrower"));
     QVERIFY(borrower.waitUp().ok());
     const auto offerOf = [&](const QString &partition) {
         Result<OfferPage> page = borrower.channel->call<OfferPage>(SearchOffers{});
@@ -90,7 +76,7 @@ void TestContractRefusal::marketEndsAContractTheAgentRefuses()
     QVERIFY2(granted.ok(), qPrintable(granted.error().toString()));
 
     // The agent refuses the contract and says so; the market ends it and withdraws the offer.
-    Peer manager(admin, marketAddress, marketIdentity.nodeId(), QStringLiteral("admin"));
+    Peer manager(admin, market.address, market.id(), QStringLiteral("admin"));
     QVERIFY(manager.waitUp().ok());
     const auto stateOf = [&](const QString &contractId) {
         Result<AdminContractPage> page = manager.channel->call<AdminContractPage>(AdminListContracts{.filter = contractId});
@@ -106,7 +92,6 @@ void TestContractRefusal::marketEndsAContractTheAgentRefuses()
     QVERIFY2(other.ok(), qPrintable(other.error().toString()));
     QTRY_VERIFY_WITH_TIMEOUT(agent->store().contract(other->contractId).ok(), 10'000);
     QCOMPARE(stateOf(other->contractId), QStringLiteral("running"));
-    market.shutdown();
 }
 
 QTEST_GUILESS_MAIN(TestContractRefusal)

@@ -4,11 +4,8 @@
 // rebalancing happened while the agent was down, and the agent's refusal of an allocation
 // its machine cannot fit. Real TLS, libvirt's test driver.
 
-#include "LenderTestSupport.h"
 #include "MarketAgentSupport.h"
-#include "MarketService.h"
 
-#include <QTemporaryDir>
 
 using namespace lendable;
 using namespace lendable::lender;
@@ -22,21 +19,10 @@ private slots:
 
 void TestRebalance::agentAppliesRebalancing()
 {
-    QTemporaryDir dir;
-    const Identity marketIdentity = newIdentity(QStringLiteral("market"));
     const Identity admin = newIdentity(QStringLiteral("manager"));
-    market::MarketConfig marketConfig;
-    marketConfig.adminIds = {admin.nodeId()};
-    marketConfig.dataDir = dir.filePath(QStringLiteral("market"));
-    market::MarketService market(marketIdentity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("market.db")), marketConfig);
-    QVERIFY(market.listen(QHostAddress::LocalHost, 0).ok());
-    QHash<QString, bool> online;
-    connect(&market, &market::MarketService::lenderOnlineChanged, this,
-            [&online](const QString &id, bool isOnline) { online[id] = isOnline; });
-    const QString marketAddress = QStringLiteral("127.0.0.1:%1").arg(market.serverPort());
-    const QString agentDir = dir.filePath(QStringLiteral("agent"));
-
-    std::unique_ptr<LenderAgent> agent = startAgentOn(agentDir, marketAddress, marketIdentity.nodeId());
+    MarketForAgents market({admin.nodeId()});
+    QVERIFY(market.listening);
+    std::unique_ptr<LenderAgent> agent = market.startAgent();
     QVERIFY(agent);
     auto owner = std::make_unique<Peer>(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
     QVERIFY(owner->waitUp().ok());
@@ -55,7 +41,7 @@ void TestRebalance::agentAppliesRebalancing()
         QVERIFY(registered->partition.externallyReferenced);
     }
 
-    Peer manager(admin, marketAddress, marketIdentity.nodeId(), QStringLiteral("admin"));
+    Peer manager(admin, market.address, market.id(), QStringLiteral("admin"));
     QVERIFY(manager.waitUp().ok());
     const QString lenderId = agent->nodeId();
     const auto rebalance = [&](const QString &partition, Resources r) {
@@ -74,12 +60,12 @@ void TestRebalance::agentAppliesRebalancing()
     // (same data directory, same identity), the market tells it what it missed.
     owner.reset();
     agent.reset();
-    QTRY_VERIFY_WITH_TIMEOUT(!online.value(lenderId, true), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(!market.online.value(lenderId, true), 10'000);
     Result<Ack> away = rebalance(p1, Resources{1, 192, 1024});
     QVERIFY2(away.ok(), qPrintable(away.error().toString()));
     QVERIFY(rebalance(p2, Resources{1, 320, 1024}).ok());
 
-    agent = startAgentOn(agentDir, marketAddress, marketIdentity.nodeId());
+    agent = market.startAgent();
     QVERIFY(agent);
     QCOMPARE(agent->nodeId(), lenderId);
     QTRY_COMPARE_WITH_TIMEOUT(agent->store().partition(p1)->resources, (Resources{1, 192, 1024}), 15'000);
@@ -118,7 +104,6 @@ void TestRebalance::agentAppliesRebalancing()
     QVERIFY(offers.ok());
     QCOMPARE(offers->total, 1); // p2 (256 MiB), not p1
     QCOMPARE(offers->offers.first().partitionId, p2);
-    market.shutdown();
 }
 
 QTEST_GUILESS_MAIN(TestRebalance)

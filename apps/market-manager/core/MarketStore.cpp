@@ -790,11 +790,9 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
         return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "partition %1 was lent meanwhile").arg(partitionId));
     if (auto logged = logCapacity(p.offerId, resources.cpus - p.conditions.resources.cpus, realNowMs()); !logged)
         return logged.error();
-    Result<std::optional<PartitionRow>> after = partitionByOffer(p.offerId);
+    Result<std::optional<PartitionRow>> after = commitWithRow(tx, p.offerId);
     if (!after)
         return after.error();
-    if (auto done = tx.commit(); !done)
-        return done.error();
     return **after;
 }
 
@@ -1027,6 +1025,16 @@ Result<QList<PartitionRow>> MarketStore::unconfirmedAllocationsOf(const QString 
                             {lenderId});
 }
 
+Result<std::optional<PartitionRow>> MarketStore::commitWithRow(WriteTransaction &tx, const QString &offerId)
+{
+    Result<std::optional<PartitionRow>> row = partitionByOffer(offerId);
+    if (!row)
+        return row.error();
+    if (auto done = tx.commit(); !done)
+        return done.error();
+    return row;
+}
+
 Result<std::optional<PartitionRow>> MarketStore::confirmAllocation(const QString &offerId, const Resources &resources)
 {
     WriteTransaction tx(m_db);
@@ -1044,12 +1052,7 @@ Result<std::optional<PartitionRow>> MarketStore::confirmAllocation(const QString
         return upd.error();
     if (upd->numRowsAffected() != 1)
         return std::optional<PartitionRow>();
-    Result<std::optional<PartitionRow>> after = partitionByOffer(offerId);
-    if (!after)
-        return after.error();
-    if (auto done = tx.commit(); !done)
-        return done.error();
-    return after;
+    return commitWithRow(tx, offerId);
 }
 
 Result<std::optional<PartitionRow>> MarketStore::revertAllocation(const QString &offerId, const Resources &refused)
@@ -1077,12 +1080,7 @@ Result<std::optional<PartitionRow>> MarketStore::revertAllocation(const QString 
         return std::optional<PartitionRow>();
     if (auto logged = logCapacity(offerId, p.applied.cpus - p.conditions.resources.cpus, realNowMs()); !logged)
         return logged.error();
-    Result<std::optional<PartitionRow>> after = partitionByOffer(offerId);
-    if (!after)
-        return after.error();
-    if (auto done = tx.commit(); !done)
-        return done.error();
-    return after;
+    return commitWithRow(tx, offerId);
 }
 
 Result<std::optional<ContractRow>> MarketStore::runningContract(const QString &lenderId, const QString &partitionId)

@@ -234,6 +234,8 @@ public:
 private:
     explicit MarketStore(Database db);
     QString nextRev(const QString &table) const;
+    /// The row of `offerId` as `tx` left it, once `tx` committed.
+    Result<std::optional<PartitionRow>> commitWithRow(WriteTransaction &tx, const QString &offerId);
     // The statements the group commits run per request, formatted once (with this store's
     // tag) rather than per call: building them was a tenth of a lend's time.
     enum class HotSql {
