@@ -384,7 +384,7 @@ void MarketService::lenderSeen(const QString &lenderId, Channel *channel)
     l.lastSeenMs = realNowMs();
     if (l.online) {
         if (reconnected)
-            replayMissedNotices(lenderId, now() - qMax<qint64>(0, l.lastSeenMs - previousSeenMs) - m_config.heartbeatTimeoutMs);
+            replayMissedNotices(lenderId, previousSeenMs);
         return;
     }
     l.online = true;
@@ -398,16 +398,17 @@ void MarketService::lenderSeen(const QString &lenderId, Channel *channel)
     }
     if (m_index.setLenderOnline(lenderId, true))
         emit lenderOnlineChanged(lenderId, true);
-    if (lastSeenBefore >= 0) {
-        // Liveness runs on the real clock, contracts on the contract clock (MarketConfig):
-        // how long the lender was away, with a heartbeat's margin, on the contract clock.
-        const qint64 away = qMax<qint64>(0, l.lastSeenMs - lastSeenBefore);
-        replayMissedNotices(lenderId, now() - away - m_config.heartbeatTimeoutMs);
-    }
+    if (lastSeenBefore >= 0)
+        replayMissedNotices(lenderId, lastSeenBefore);
 }
 
-void MarketService::replayMissedNotices(const QString &lenderId, qint64 sinceMs)
+void MarketService::replayMissedNotices(const QString &lenderId, qint64 lastSeenMs)
 {
+    // Liveness runs on the real clock, contracts on the contract clock (MarketConfig): the
+    // ends to tell are those since the lender was last seen, with a heartbeat's margin, on
+    // the contract clock.
+    const qint64 away = qMax<qint64>(0, realNowMs() - lastSeenMs);
+    const qint64 sinceMs = now() - away - m_config.heartbeatTimeoutMs;
     // A lender that was away (its connection dropped, the agent restarted, or it spoke to
     // another market process) may have missed contract notices: tell it again what runs on
     // its partitions, and what ended since it was last seen. The agent takes both as no-ops
@@ -459,12 +460,13 @@ void MarketService::setLenderOffline(const QString &lenderId)
 
 void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Result<void>)> answered)
 {
+    if (!answered)
+        answered = [](Result<void>) {};
     const auto it = m_lenders.constFind(p.lenderId);
     if (it == m_lenders.cend() || !it->channel || !it->channel->isEstablished()) {
         // Another process holds the lender's connection, or nobody does: it is sent when the
         // lender is next connected here (replayMissedNotices()).
-        if (answered)
-            answered({});
+        answered({});
         return;
     }
     const Resources resources = p.conditions.resources;
@@ -478,15 +480,13 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
                     qCWarning(lcMarket) << "could not record the confirmed allocation of" << partitionId << confirmed.error();
                 else if (confirmed->has_value())
                     m_index.upsertPartition(**confirmed); // offered from now on
-                if (answered)
-                    answered({});
+                answered({});
                 return;
             }
             const ErrorCode code = r.error().code;
             if (code == ErrorCode::ConnectionClosed || code == ErrorCode::Timeout || code == ErrorCode::ConnectionFailed) {
                 // Unanswered: it stays unconfirmed and is sent again when the lender reconnects.
-                if (answered)
-                    answered({});
+                answered({});
                 return;
             }
             // The lender refused it (it no longer fits the machine, the partition is in use
@@ -498,8 +498,7 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
                 qCWarning(lcMarket) << "could not put back the allocation of" << partitionId << reverted.error();
             else if (reverted->has_value())
                 m_index.upsertPartition(**reverted);
-            if (answered)
-                answered(Error(code, QCoreApplication::translate("MarketService", "the lender refused the allocation %1 of "
+            answered(Error(code, QCoreApplication::translate("MarketService", "the lender refused the allocation %1 of "
                                                                  "partition %2, which is back at %3: %4")
                                          .arg(resources.toString(), partitionId,
                                               reverted && reverted->has_value() ? (*reverted)->conditions.resources.toString()
@@ -662,7 +661,7 @@ void MarketService::syncFromDatabase()
         // holds its connection. The index already has what this process changed itself.
         const std::optional<Resources> before = m_index.resourcesOf(p.offerId);
         m_index.upsertPartition(p);
-        if (before && *before != p.conditions.resources && p.externallyReferenced && !p.isLent() && !p.withdrawn
+        if (before && *before != p.conditions.resources && p.allocationUnconfirmed() && !p.withdrawn
             && m_lenders.contains(p.lenderId))
             sendAllocation(p);
     }

@@ -219,7 +219,7 @@ private:
     void recordTiming(quint32 type, qint64 receivedNs);
     void lenderSeen(const QString &lenderId, protocol::Channel *channel);
     void setLenderOffline(const QString &lenderId);
-    void replayMissedNotices(const QString &lenderId, qint64 sinceMs);
+    void replayMissedNotices(const QString &lenderId, qint64 lastSeenMs); // lastSeenMs: real clock
     void pushToLender(const QString &lenderId, const auto &message);
     /// Sends a partition's allocation to its lender as a request if it is connected here
     /// (second embodiment); its acknowledgement confirms the allocation, its refusal puts the

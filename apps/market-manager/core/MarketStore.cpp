@@ -876,7 +876,7 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
             return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "offer %1 was withdrawn by its lender").arg(offerId));
         if (p.isLent())
             return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "offer %1 (partition %2) is already lent").arg(offerId, p.partitionId));
-        if (p.conditions.resources != p.applied)
+        if (p.allocationUnconfirmed())
             return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "offer %1 (partition %2) has a new allocation its lender has not "
                                                                           "confirmed yet; try again in a moment")
                                                   .arg(offerId, p.partitionId));
