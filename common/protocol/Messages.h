@@ -572,7 +572,7 @@ struct ReportJobState : Message<MessageType::ReportJobState> {
 struct AllocationChanged : Message<MessageType::AllocationChanged> {
     static constexpr const char *kName = "AllocationChanged";
     static constexpr const char *kDirection = "market → lender";
-    static constexpr const char *kDoc = "The market rebalanced an externally referenced partition; the agent applies it the next time it generates the partition, and answers Ack, or an Error (e.g. `resource_exhausted` when its machine cannot fit it, `conflict` when the partition is in use there) on which the market puts back the allocation the lender last confirmed and tells the manager. Until the answer the allocation is unconfirmed and the partition not offered; a lender that was away is sent each unconfirmed allocation of its free partitions when it comes back.";
+    static constexpr const char *kDoc = "The market rebalanced an externally referenced partition; the agent applies it the next time it generates the partition, and answers Ack, or an Error (e.g. `resource_exhausted` when its machine cannot fit it, `conflict` when the partition is in use there) on which the market puts back the allocation the lender last confirmed and tells the manager. Until the answer the allocation is unconfirmed and the partition not offered; a lender that was away is sent each unconfirmed allocation of its free partitions when it comes back. A connection carries at most one unanswered AllocationChanged per partition and allocation.";
     QString partitionId;
     Resources resources;
     bool operator==(const AllocationChanged &) const = default;

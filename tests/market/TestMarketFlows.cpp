@@ -38,13 +38,22 @@ public:
             envelopes.append(e);
             if (e.id == 0 || e.type != static_cast<quint32>(AllocationChanged::kType))
                 return;
-            if (refuseAllocation)
-                channel->replyError(e.id, *refuseAllocation);
+            if (holdAllocations)
+                held.append(e.id);
             else
-                channel->reply(e.id, Ack{});
+                answer(channel, e.id);
         });
+        m_channel = channel;
+    }
+    // Answers the AllocationChanged requests held so far.
+    void answerHeld()
+    {
+        for (const quint64 id : std::exchange(held, {}))
+            answer(m_channel, id);
     }
     std::optional<Error> refuseAllocation;
+    bool holdAllocations = false; // AllocationChanged requests wait for answerHeld()
+    QList<quint64> held;
     template <typename M>
     QList<M> all() const
     {
@@ -56,6 +65,18 @@ public:
         return out;
     }
     QList<Envelope> envelopes;
+
+private:
+    void answer(Channel *channel, quint64 id)
+    {
+        if (!channel)
+            return;
+        if (refuseAllocation)
+            channel->replyError(id, *refuseAllocation);
+        else
+            channel->reply(id, Ack{});
+    }
+    QPointer<Channel> m_channel;
 };
 
 QString names(const OfferPage &page)
@@ -113,6 +134,8 @@ private slots:
     void adminAccessAndViews();
     void rebalance_data() { dialects(); }
     void rebalance();
+    void sameAllocationIsAskedOnce_data() { dialects(); }
+    void sameAllocationIsAskedOnce();
     void unconfirmedAllocationIsNotLent_data() { dialects(); }
     void unconfirmedAllocationIsNotLent();
     void replayTellsEndsBeforeStarts_data() { dialects(); }
@@ -1231,6 +1254,56 @@ void TestMarketFlows::rebalance()
     QCOMPARE(rebalance(QStringLiteral("p1"), Resources{2, 2048, 10240}).error().code, ErrorCode::Conflict);
     QCOMPARE(lender->call<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 1}}).error().code,
              ErrorCode::PermissionDenied);
+}
+
+void TestMarketFlows::sameAllocationIsAskedOnce()
+{
+    // Two managers ask for the same allocation while the lender has not answered yet (as the
+    // reconnect replay and the sync of another process's rebalance may): the lender is asked
+    // once, and both hear its one answer. A different allocation is a new question.
+    MarketConfig config;
+    config.adminIds = {m_admin.nodeId()};
+    START_MARKET_WITH_CLIENTS(config);
+    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
+    SslChannel *admin2 = client(m_admin, QStringLiteral("admin"));
+    QVERIFY(admin && admin2);
+    PushLog pushes(lender);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1")), true));
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(2, 2048, 10240, QStringLiteral("1")), true));
+    pushes.holdAllocations = true;
+    pushes.refuseAllocation = Error(ErrorCode::ResourceExhausted, QStringLiteral("no room"));
+    QList<Result<Ack>> answers;
+    const auto collect = [&](Result<Ack> r) { answers.append(r); };
+    const AdminRebalance same{.lenderId = m_lender.nodeId(), .partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 10240}};
+    admin->request<Ack>(same, this, collect);
+    admin2->request<Ack>(same, this, collect);
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.held.size(), 1, 10'000);
+    QTest::qWait(200); // the second manager's request has arrived too: nothing more is asked
+    QCOMPARE(pushes.all<AllocationChanged>().size(), 1);
+    QVERIFY(answers.isEmpty());
+    pushes.answerHeld();
+    QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 2, 10'000);
+    for (const Result<Ack> &r : std::as_const(answers)) {
+        QCOMPARE(r.error().code, ErrorCode::ResourceExhausted);
+        QVERIFY2(r.error().message.contains(QStringLiteral("no room")), qPrintable(r.error().message));
+    }
+    // The refusal was recorded once: the confirmed allocation is back and offered.
+    QTRY_COMPARE_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{.minMemoryMib = 2048})->total, 2, 10'000);
+
+    // Another allocation of the same partition is asked for, not attached to an earlier question.
+    answers.clear();
+    pushes.refuseAllocation.reset();
+    admin->request<Ack>(same, this, collect);
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.held.size(), 1, 10'000);
+    admin2->request<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = QStringLiteral("p2"), .resources = Resources{1, 512, 10240}},
+                         this, collect);
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.held.size(), 2, 10'000);
+    pushes.answerHeld();
+    QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 2, 10'000);
+    CHECK_OK(answers[0]);
+    CHECK_OK(answers[1]);
+    QCOMPARE(pushes.all<AllocationChanged>().size(), 3);
+    QCOMPARE(pushes.all<AllocationChanged>()[2].resources, (Resources{1, 512, 10240}));
 }
 
 void TestMarketFlows::unconfirmedAllocationIsNotLent()

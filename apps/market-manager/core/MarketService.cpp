@@ -462,31 +462,50 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
 {
     if (!answered)
         answered = [](Result<void>) {};
-    const auto it = m_lenders.constFind(p.lenderId);
-    if (it == m_lenders.cend() || !it->channel || !it->channel->isEstablished()) {
+    const auto it = m_lenders.find(p.lenderId);
+    if (it == m_lenders.end() || !it->channel || !it->channel->isEstablished()) {
         // Another process holds the lender's connection, or nobody does: it is sent when the
         // lender is next connected here (replayMissedNotices()).
         answered({});
         return;
     }
     const Resources resources = p.conditions.resources;
+    // The same allocation may be due twice at once (the reconnect replay and the sync of
+    // another process's rebalance, or two admins): the lender is asked once on a channel,
+    // and everyone waiting hears its one answer.
+    if (const auto flying = it->allocationsInFlight.constFind(p.offerId);
+        flying != it->allocationsInFlight.cend() && flying->resources == resources && flying->channel == it->channel) {
+        flying->waiters->append(std::move(answered));
+        return;
+    }
+    const AllocationWaiters waiters = std::make_shared<QList<std::function<void(Result<void>)>>>();
+    waiters->append(std::move(answered));
+    it->allocationsInFlight.insert(p.offerId, AllocationInFlight{resources, it->channel, waiters});
     it->channel->request<Ack>(
         AllocationChanged{.partitionId = p.partitionId, .resources = resources}, this,
-        [this, offerId = p.offerId, lenderId = p.lenderId, partitionId = p.partitionId, resources,
-         answered = std::move(answered)](Result<Ack> r) {
+        [this, offerId = p.offerId, lenderId = p.lenderId, partitionId = p.partitionId, resources, waiters](Result<Ack> r) {
+            if (const auto local = m_lenders.find(lenderId); local != m_lenders.end()) {
+                const auto flying = local->allocationsInFlight.constFind(offerId);
+                if (flying != local->allocationsInFlight.cend() && flying->waiters == waiters)
+                    local->allocationsInFlight.erase(flying);
+            }
+            const auto tell = [&waiters](const Result<void> &answer) {
+                for (const auto &waiter : std::as_const(*waiters))
+                    waiter(answer);
+            };
             if (r.ok()) {
                 Result<std::optional<PartitionRow>> confirmed = m_store->confirmAllocation(offerId, resources);
                 if (!confirmed)
                     qCWarning(lcMarket) << "could not record the confirmed allocation of" << partitionId << confirmed.error();
                 else if (confirmed->has_value())
                     m_index.upsertPartition(**confirmed); // offered from now on
-                answered({});
+                tell({});
                 return;
             }
             const ErrorCode code = r.error().code;
             if (code == ErrorCode::ConnectionClosed || code == ErrorCode::Timeout || code == ErrorCode::ConnectionFailed) {
                 // Unanswered: it stays unconfirmed and is sent again when the lender reconnects.
-                answered({});
+                tell({});
                 return;
             }
             // The lender refused it (it no longer fits the machine, the partition is in use
@@ -498,12 +517,12 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
                 qCWarning(lcMarket) << "could not put back the allocation of" << partitionId << reverted.error();
             else if (reverted->has_value())
                 m_index.upsertPartition(**reverted);
-            answered(Error(code, QCoreApplication::translate("MarketService", "the lender refused the allocation %1 of "
-                                                                 "partition %2, which is back at %3: %4")
-                                         .arg(resources.toString(), partitionId,
-                                              reverted && reverted->has_value() ? (*reverted)->conditions.resources.toString()
-                                                                                 : QCoreApplication::translate("MarketService", "its confirmed allocation"),
-                                              r.error().message)));
+            tell(Error(code, QCoreApplication::translate("MarketService", "the lender refused the allocation %1 of "
+                                                             "partition %2, which is back at %3: %4")
+                                 .arg(resources.toString(), partitionId,
+                                      reverted && reverted->has_value() ? (*reverted)->conditions.resources.toString()
+                                                                         : QCoreApplication::translate("MarketService", "its confirmed allocation"),
+                                      r.error().message)));
         },
         kAllocationAnswerTimeoutMs);
 }

@@ -112,10 +112,18 @@ signals:
     void violationReported(const QString &lenderId, const QString &partitionId, const QString &detail);
 
 private:
+    // An AllocationChanged awaiting the lender's answer, and who waits for that answer.
+    using AllocationWaiters = std::shared_ptr<QList<std::function<void(Result<void>)>>>;
+    struct AllocationInFlight {
+        Resources resources;
+        QPointer<protocol::Channel> channel;
+        AllocationWaiters waiters;
+    };
     struct LocalLender {
         QPointer<protocol::Channel> channel;
         qint64 lastSeenMs = 0;     // real clock
         bool online = false;
+        QHash<QString, AllocationInFlight> allocationsInFlight; // by offer id
     };
     struct PushState {
         bool started = false;
