@@ -643,6 +643,10 @@
         <source>The market checks the lender&apos;s budget; the lender applies the change the next time it generates the partition. If the lender refuses it, the partition keeps its allocation.</source>
         <translation>Der Marktplatz prüft das Budget des Verleihers; der Verleiher übernimmt die Änderung, wenn er die Partition das nächste Mal erzeugt. Lehnt der Verleiher sie ab, behält die Partition ihre Zuteilung.</translation>
     </message>
+    <message>
+        <source>free; on %1 the lender refused %2 vCPUs, %3 memory, %4 disk: %5</source>
+        <translation>frei; am %1 lehnte der Verleiher %2 vCPUs, %3 Arbeitsspeicher, %4 Festplatte ab: %5</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ViolationsPage</name>

@@ -642,6 +642,10 @@
         <source>The market checks the lender&apos;s budget; the lender applies the change the next time it generates the partition. If the lender refuses it, the partition keeps its allocation.</source>
         <translation>マーケットは貸し手の予算を確認します。貸し手は次にパーティションを生成するときに変更を適用します。貸し手が拒否した場合、パーティションは元の割り当てのままです。</translation>
     </message>
+    <message>
+        <source>free; on %1 the lender refused %2 vCPUs, %3 memory, %4 disk: %5</source>
+        <translation>空き。%1 に貸し手が %2 vCPU、メモリ %3、ディスク %4 を拒否: %5</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ViolationsPage</name>

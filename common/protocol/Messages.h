@@ -181,6 +181,28 @@ struct Bill {
 };
 
 /// A lock violation a lender reported (FIG. 13–14), as the market keeps it.
+/// A lender's refusal of a manager's rebalance (second embodiment), as the market recorded it.
+struct AllocationRefusal {
+    static constexpr const char *kName = "AllocationRefusal";
+    QString offerId;
+    QString partitionId;
+    Resources resources;
+    QString code;
+    QString message;
+    qint64 atMs = 0;
+    bool operator==(const AllocationRefusal &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("offerId", &AllocationRefusal::offerId, "Offer of the partition."),
+            field("partitionId", &AllocationRefusal::partitionId, "Partition."),
+            field("resources", &AllocationRefusal::resources, "The allocation the lender refused."),
+            field("code", &AllocationRefusal::code, "The lender's error code, e.g. `resource_exhausted`."),
+            field("message", &AllocationRefusal::message, "The lender's reason, as it gave it."),
+            field("atMs", &AllocationRefusal::atMs, "When the market received the refusal, UTC ms."));
+    }
+};
+
 struct Violation {
     static constexpr const char *kName = "Violation";
     qint64 atMs = 0;
@@ -1022,6 +1044,7 @@ struct AdminPartitionPage : Message<MessageType::AdminPartitionPage> {
     QList<bool> online;
     qint64 total = 0;
     std::optional<QList<bool>> allocationPending;
+    std::optional<QList<AllocationRefusal>> allocationRefusals;
     bool operator==(const AdminPartitionPage &) const = default;
     static constexpr auto fields()
     {
@@ -1032,7 +1055,11 @@ struct AdminPartitionPage : Message<MessageType::AdminPartitionPage> {
             field("total", &AdminPartitionPage::total, "Rows in all."),
             field("allocationPending", &AdminPartitionPage::allocationPending,
                   "Per row, whether a manager's rebalance awaits the lender's confirmation (second embodiment); "
-                  "absent from older markets (read as none pending)."));
+                  "absent from older markets (read as none pending)."),
+            field("allocationRefusals", &AdminPartitionPage::allocationRefusals,
+                  "The rows whose lender refused the last rebalance a manager asked for, each with what was refused, "
+                  "why and when (the partition is back at the allocation its lender confirmed); a later rebalance of the "
+                  "partition clears it. Absent from older markets."));
     }
 };
 

@@ -238,6 +238,10 @@ void TestMarketGui::rebalanceWithSliders()
     QVERIFY2(shown.message.contains(QStringLiteral("the machine is full")), qPrintable(shown.message));
     QTRY_VERIFY(page->model()->isRowLoaded(0));
     QCOMPARE(page->model()->index(0, 2).data().toInt(), 1);
+    // The lending status keeps the refusal for whoever looks later.
+    QTRY_VERIFY2(page->model()->index(0, 8).data().toString().contains(QStringLiteral("the lender refused 2 vCPUs")),
+                 qPrintable(page->model()->index(0, 8).data().toString()));
+    QVERIFY(page->model()->index(0, 8).data().toString().contains(QStringLiteral("the machine is full")));
 
     // The lender is away: the allocation is offered and shown as awaiting its confirmation.
     refuse.reset();

@@ -1247,7 +1247,23 @@ void TestMarketFlows::rebalance()
     QCOMPARE(pushes.all<AllocationChanged>().size(), 3);
     QCOMPARE(adminRow(QStringLiteral("p2")), (std::pair<Resources, bool>{Resources{1, 1024, 10240}, false}));
     QCOMPARE(borrower->call<OfferPage>(SearchOffers{.minDiskMib = 10000})->total, 3); // p2 is back at 10240
+    // Every manager can read the refusal later, with what was refused, why and when.
+    const auto refusalsOf = [&](const QString &filter) {
+        Result<AdminPartitionPage> page = admin->call<AdminPartitionPage>(AdminListPartitions{.filter = filter});
+        return page && page->allocationRefusals ? *page->allocationRefusals : QList<AllocationRefusal>();
+    };
+    QList<AllocationRefusal> refusals = refusalsOf(QString());
+    QCOMPARE(refusals.size(), 1);
+    QCOMPARE(refusals.first().partitionId, QStringLiteral("p2"));
+    QCOMPARE(refusals.first().resources, (Resources{1, 1024, 9000}));
+    QCOMPARE(refusals.first().code, QStringLiteral("resource_exhausted"));
+    QCOMPARE(refusals.first().message, QStringLiteral("the machine has 512 MiB left"));
+    QCOMPARE(refusals.first().atMs, m_clock);
+    QVERIFY(refusalsOf(QStringLiteral("p1")).isEmpty());
     pushes.refuseAllocation.reset();
+    // The next rebalance of the partition is a new question: the old answer is forgotten.
+    CHECK_OK(rebalance(QStringLiteral("p2"), Resources{1, 1024, 9500}));
+    QVERIFY(refusalsOf(QString()).isEmpty());
 
     // A lent partition's allocation is locked.
     CHECK_OK(borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId}));
@@ -1349,12 +1365,18 @@ void TestMarketFlows::unconfirmedAllocationIsNotLent()
     // p2: refused, it goes back; a stale refusal (the allocation moved on) changes nothing.
     Result<PartitionRow> p2 = s.rebalance(lender, QStringLiteral("p2"), Resources{2, 1024, 1024});
     CHECK_OK(p2);
-    QVERIFY(!s.revertAllocation(p2->offerId, Resources{2, 512, 1024}).value().has_value());
-    Result<std::optional<PartitionRow>> back = s.revertAllocation(p2->offerId, Resources{2, 1024, 1024});
+    const Error noRoom(ErrorCode::ResourceExhausted, QStringLiteral("no room"));
+    QVERIFY(!s.revertAllocation(p2->offerId, Resources{2, 512, 1024}, noRoom, 3).value().has_value());
+    QVERIFY(s.allocationRefusals({p2->offerId}).value().isEmpty()); // a stale refusal is not kept either
+    Result<std::optional<PartitionRow>> back = s.revertAllocation(p2->offerId, Resources{2, 1024, 1024}, noRoom, 3);
     CHECK_OK(back);
     QVERIFY(back->has_value());
     QCOMPARE((*back)->conditions.resources, (Resources{2, 2048, 1024}));
     QVERIFY(!(*back)->allocationUnconfirmed());
+    QCOMPARE(s.allocationRefusals({p1->offerId, p2->offerId}).value(),
+             (QList<AllocationRefusal>{AllocationRefusal{.offerId = p2->offerId, .partitionId = QStringLiteral("p2"),
+                                                         .resources = Resources{2, 1024, 1024}, .code = QStringLiteral("resource_exhausted"),
+                                                         .message = QStringLiteral("no room"), .atMs = 3}}));
     CHECK_OK(s.lend(p2->offerId, QStringLiteral("B"), QStringLiteral("c-2"), keyHash, 3));
 }
 
@@ -1482,6 +1504,13 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     QTRY_COMPARE_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{.query = QStringLiteral("memory<=512")})->total, 0, 10'000);
     QCOMPARE(admin->call<AdminPartitionPage>(AdminListPartitions{.filter = QStringLiteral("p2")})->rows.first().conditions.resources,
              (Resources{1, 1024, 10240}));
+    // The lender answered B, and the manager on A reads why.
+    const std::optional<QList<AllocationRefusal>> refusals =
+        admin->call<AdminPartitionPage>(AdminListPartitions{.filter = QStringLiteral("p2")})->allocationRefusals;
+    QVERIFY(refusals && refusals->size() == 1);
+    QCOMPARE(refusals->first().resources, (Resources{1, 512, 10240}));
+    QCOMPARE(refusals->first().code, QStringLiteral("resource_exhausted"));
+    QCOMPARE(refusals->first().message, QStringLiteral("no room"));
     // Nothing is repeated by later syncs.
     QTest::qWait(300);
     QCOMPARE(pushes->all<ContractEnded>().size(), 1);

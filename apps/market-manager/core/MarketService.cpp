@@ -512,7 +512,7 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
             // there, ...): the market must not go on offering what the lender will not generate.
             qCWarning(lcMarket, "lender %s refused the allocation %s of %s: %s", qPrintable(lenderId),
                       qPrintable(resources.toString()), qPrintable(partitionId), qPrintable(r.error().toString()));
-            Result<std::optional<PartitionRow>> reverted = m_store->revertAllocation(offerId, resources);
+            Result<std::optional<PartitionRow>> reverted = m_store->revertAllocation(offerId, resources, r.error(), now());
             if (!reverted)
                 qCWarning(lcMarket) << "could not put back the allocation of" << partitionId << reverted.error();
             else if (reverted->has_value())
@@ -1601,6 +1601,13 @@ Result<AdminPartitionPage> MarketService::onAdminPartitions(const AdminListParti
         pending.append(p.allocationUnconfirmed());
     }
     out.allocationPending = std::move(pending);
+    QStringList offerIds;
+    for (const Offer &o : std::as_const(out.rows))
+        offerIds.append(o.offerId);
+    Result<QList<AllocationRefusal>> refusals = m_store->allocationRefusals(offerIds);
+    if (!refusals)
+        return refusals.error();
+    out.allocationRefusals = std::move(*refusals);
     return out;
 }
 

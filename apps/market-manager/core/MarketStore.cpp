@@ -380,6 +380,19 @@ QList<Migration> marketMigrations()
         v5.append(QStringLiteral("ALTER TABLE partitions ADD COLUMN %1 NOT NULL DEFAULT 0").arg(QLatin1String(column)));
     v5.append(QStringLiteral("UPDATE partitions SET applied_cpus = budget_cpus, applied_memory_mib = budget_memory_mib, "
                              "applied_disk_mib = budget_disk_mib"));
+    // A lender's refusal of a manager's rebalance, kept so that every manager sees it, also
+    // one served by another market process than the one the lender answered: one per
+    // partition, the last; a new rebalance of the partition clears it.
+    const QStringList v6 = {
+        QStringLiteral("CREATE TABLE allocation_refusals ("
+                       "offer_id TEXT PRIMARY KEY, "
+                       "cpus INTEGER NOT NULL, "
+                       "memory_mib BIGINT NOT NULL, "
+                       "disk_mib BIGINT NOT NULL, "
+                       "code TEXT NOT NULL, "
+                       "message TEXT NOT NULL, "
+                       "at_ms BIGINT NOT NULL)"),
+    };
     return {Migration{1, QStringLiteral("market resource and billing databases"), dialectStatements(v1, SqlDialect::Sqlite), pg},
             Migration{2, QStringLiteral("history of lendable capacity; lock violations"), dialectStatements(v2, SqlDialect::Sqlite),
                       dialectStatements(v2, SqlDialect::Postgres)},
@@ -387,7 +400,9 @@ QList<Migration> marketMigrations()
                       dialectStatements(v3, SqlDialect::Postgres)},
             Migration{4, QStringLiteral("no index of free partitions by rate"), dialectStatements(v4, SqlDialect::Sqlite),
                       dialectStatements(v4, SqlDialect::Postgres)},
-            Migration{5, QStringLiteral("allocation the lender confirmed"), v5, v5}};
+            Migration{5, QStringLiteral("allocation the lender confirmed"), v5, v5},
+            Migration{6, QStringLiteral("lenders' refusals of rebalances"), dialectStatements(v6, SqlDialect::Sqlite),
+                      dialectStatements(v6, SqlDialect::Postgres)}};
 }
 
 MarketStore::MarketStore(Database db)
@@ -790,6 +805,9 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
         return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "partition %1 was lent meanwhile").arg(partitionId));
     if (auto logged = logCapacity(p.offerId, resources.cpus - p.conditions.resources.cpus, realNowMs()); !logged)
         return logged.error();
+    // A new question to the lender: its answer to the last one no longer describes the partition.
+    if (auto cleared = m_db.exec(QStringLiteral("DELETE FROM allocation_refusals WHERE offer_id = ?"), {p.offerId}); !cleared)
+        return cleared.error();
     Result<std::optional<PartitionRow>> after = commitWithRow(tx, p.offerId);
     if (!after)
         return after.error();
@@ -1055,7 +1073,8 @@ Result<std::optional<PartitionRow>> MarketStore::confirmAllocation(const QString
     return commitWithRow(tx, offerId);
 }
 
-Result<std::optional<PartitionRow>> MarketStore::revertAllocation(const QString &offerId, const Resources &refused)
+Result<std::optional<PartitionRow>> MarketStore::revertAllocation(const QString &offerId, const Resources &refused,
+                                                                  const Error &why, qint64 atMs)
 {
     WriteTransaction tx(m_db);
     if (!tx.ok())
@@ -1080,7 +1099,46 @@ Result<std::optional<PartitionRow>> MarketStore::revertAllocation(const QString 
         return std::optional<PartitionRow>();
     if (auto logged = logCapacity(offerId, p.applied.cpus - p.conditions.resources.cpus, realNowMs()); !logged)
         return logged.error();
+    Result<QSqlQuery> kept = m_db.exec(
+        QStringLiteral("INSERT INTO allocation_refusals (offer_id, cpus, memory_mib, disk_mib, code, message, at_ms) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (offer_id) DO UPDATE SET cpus = excluded.cpus, "
+                       "memory_mib = excluded.memory_mib, disk_mib = excluded.disk_mib, code = excluded.code, "
+                       "message = excluded.message, at_ms = excluded.at_ms"),
+        {offerId, refused.cpus, refused.memoryMib, refused.diskMib, errorCodeName(why.code), why.message.left(4096), atMs});
+    if (!kept)
+        return kept.error();
     return commitWithRow(tx, offerId);
+}
+
+Result<QList<protocol::AllocationRefusal>> MarketStore::allocationRefusals(const QStringList &offerIds)
+{
+    QList<protocol::AllocationRefusal> out;
+    if (offerIds.isEmpty())
+        return out;
+    QStringList marks;
+    QVariantList binds;
+    for (const QString &id : offerIds) {
+        marks.append(QStringLiteral("?"));
+        binds.append(id);
+    }
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT r.offer_id, p.partition_id, r.cpus, r.memory_mib, r.disk_mib, "
+                                                   "r.code, r.message, r.at_ms FROM allocation_refusals r "
+                                                   "JOIN partitions p ON p.offer_id = r.offer_id WHERE r.offer_id IN (%1) "
+                                                   "ORDER BY r.offer_id")
+                                        .arg(marks.join(QLatin1Char(','))),
+                                    binds);
+    if (!q)
+        return q.error();
+    while (q->next()) {
+        out.append(protocol::AllocationRefusal{
+            .offerId = q->value(0).toString(),
+            .partitionId = q->value(1).toString(),
+            .resources = Resources{q->value(2).toInt(), q->value(3).toLongLong(), q->value(4).toLongLong()},
+            .code = q->value(5).toString(),
+            .message = q->value(6).toString(),
+            .atMs = q->value(7).toLongLong()});
+    }
+    return out;
 }
 
 Result<std::optional<ContractRow>> MarketStore::runningContract(const QString &lenderId, const QString &partitionId)

@@ -194,10 +194,14 @@ public:
     /// The lender acknowledged `resources` for this offer: it becomes the confirmed
     /// allocation if the partition still has it. The row after, or nothing if no change was made.
     Result<std::optional<PartitionRow>> confirmAllocation(const QString &offerId, const Resources &resources);
-    /// The lender refused `resources`: the partition goes back to its confirmed allocation,
-    /// if it still has the refused one and is not lent. The row after, or nothing if no
-    /// change was made.
-    Result<std::optional<PartitionRow>> revertAllocation(const QString &offerId, const Resources &refused);
+    /// The lender refused `resources` for `why`: the partition goes back to its confirmed
+    /// allocation, if it still has the refused one and is not lent, and the refusal is kept
+    /// for the managers (allocationRefusals()) until the next rebalance of the partition. The
+    /// row after, or nothing if no change was made.
+    Result<std::optional<PartitionRow>> revertAllocation(const QString &offerId, const Resources &refused,
+                                                         const Error &why, qint64 atMs);
+    /// The kept refusals of these offers (those without one are left out).
+    Result<QList<protocol::AllocationRefusal>> allocationRefusals(const QStringList &offerIds);
     /// Running contracts whose max duration has passed at `nowMs`.
     Result<QList<ContractRow>> expiredContracts(qint64 nowMs, int limit = 1000);
     /// Contracts of a borrower (or of a lender), newest first.

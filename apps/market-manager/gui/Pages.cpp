@@ -164,11 +164,15 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
         requestPage<AdminPartitionPage>(m_channel, this, req, reply, [this](const AdminPartitionPage &answer) {
             ui::TablePage page;
             page.total = answer.total;
+            QHash<QString, AllocationRefusal> refusals;
+            for (const AllocationRefusal &r : answer.allocationRefusals.value_or(QList<AllocationRefusal>()))
+                refusals.insert(r.offerId, r);
             for (qsizetype i = 0; i < answer.rows.size(); ++i) {
                 const Offer &o = answer.rows[i];
                 const QString borrower = answer.lendingStatus.value(i);
                 const bool online = answer.online.value(i, false);
                 const bool pending = answer.allocationPending && answer.allocationPending->value(i, false);
+                const auto refusal = refusals.constFind(o.offerId);
                 page.rows.append({o.lenderName.isEmpty() ? shortId(o.lenderId) : o.lenderName, o.partitionId,
                                   o.conditions.resources.cpus, formatSizeMib(o.conditions.resources.memoryMib),
                                   formatSizeMib(o.conditions.resources.diskMib),
@@ -176,7 +180,12 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                                   online ? tr("online") : tr("offline"),
                                   !borrower.isEmpty() ? tr("lent to %1").arg(shortId(borrower))
                                   : pending           ? tr("free, new allocation not yet confirmed by the lender")
-                                                      : tr("free")});
+                                  : refusal != refusals.cend()
+                                      ? tr("free; on %1 the lender refused %2 vCPUs, %3 memory, %4 disk: %5")
+                                            .arg(ui::formatTimestamp(refusal->atMs),
+                                                 QString::number(refusal->resources.cpus), formatSizeMib(refusal->resources.memoryMib),
+                                                 formatSizeMib(refusal->resources.diskMib), refusal->message)
+                                      : tr("free")});
                 page.keys.append(QVariant::fromValue(QStringList{o.lenderId, o.partitionId, QString::number(o.conditions.resources.cpus),
                                                                  QString::number(o.conditions.resources.memoryMib),
                                                                  QString::number(o.conditions.resources.diskMib), borrower}));
