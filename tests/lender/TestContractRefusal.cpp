@@ -2,7 +2,8 @@
 // TLS): a contract the agent cannot honour — here the agent's data directory lost a
 // partition the market still offers, as after restoring an old backup — is ended by the
 // market at once and the partition taken off offer, so that no borrower pays for a
-// partition its lender will not give.
+// partition its lender will not give. A stale contract of the same market on the partition,
+// whose end the agent missed, gives way to the market's new one instead.
 
 #include "MarketAgentSupport.h"
 
@@ -17,6 +18,7 @@ class TestContractRefusal : public QObject {
     Q_OBJECT
 private slots:
     void marketEndsAContractTheAgentRefuses();
+    void staleLocalContractGivesWay();
 };
 
 void TestContractRefusal::marketEndsAContractTheAgentRefuses()
@@ -92,6 +94,68 @@ void TestContractRefusal::marketEndsAContractTheAgentRefuses()
     QVERIFY2(other.ok(), qPrintable(other.error().toString()));
     QTRY_VERIFY_WITH_TIMEOUT(agent->store().contract(other->contractId).ok(), 10'000);
     QCOMPARE(stateOf(other->contractId), QStringLiteral("running"));
+}
+
+void TestContractRefusal::staleLocalContractGivesWay()
+{
+    // The agent still holds a contract of this market on a partition, whose end it never
+    // heard (it ended while the agent was away for longer than the market replays ends): when
+    // the market lends the partition again, the stale contract gives way and the new one is
+    // honoured, instead of the partition being lost to the market.
+    const Identity borrowerIdentity = newIdentity(QStringLiteral("borrower"));
+    MarketForAgents market({});
+    QVERIFY(market.listening);
+    std::unique_ptr<LenderAgent> agent = market.startAgent();
+    QVERIFY(agent);
+    const QString lenderId = agent->nodeId();
+    auto owner = std::make_unique<Peer>(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
+    QVERIFY(owner->waitUp().ok());
+    Result<PartitionInfo> created = owner->channel->call<PartitionInfo>(PartitionCreate{
+        .conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"0.5").value(), 0}});
+    QVERIFY2(created.ok(), qPrintable(created.error().toString()));
+    const QString partition = created->partition.partitionId;
+    QVERIFY(owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = partition, .marketId = {}}).ok());
+
+    // The agent stops; its records keep a contract the market has long forgotten.
+    owner.reset();
+    agent.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(!market.online.value(lenderId, true), 10'000);
+    const QString stale = QStringLiteral("stale-contract");
+    {
+        Result<LenderStore> store = LenderStore::open(QDir(market.agentDir()).filePath(QStringLiteral("lender.db")));
+        QVERIFY2(store.ok(), qPrintable(store.error().toString()));
+        QVERIFY(store->startContract(ContractRecord{.contractId = stale, .partitionId = partition, .borrowerId = QStringLiteral("someone"),
+                                                    .keyHash = QByteArray(32, 'k'), .marketId = market.id(), .startedAtMs = 1000,
+                                                    .endedAtMs = 0, .maxDurationS = 0, .ratePerHour = Money::fromMicros(500'000)})
+                    .ok());
+    }
+    agent = market.startAgent();
+    QVERIFY(agent);
+    QTRY_VERIFY_WITH_TIMEOUT(market.online.value(lenderId, false), 10'000);
+    QVERIFY(agent->store().contract(stale)->isRunning());
+
+    Peer borrower(borrowerIdentity, market.address, market.id(), QStringLiteral("borrower"));
+    QVERIFY(borrower.waitUp().ok());
+    Result<ContractGranted> granted = borrower.channel->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=1")});
+    QVERIFY2(granted.ok(), qPrintable(granted.error().toString()));
+    QCOMPARE(granted->partitionId, partition);
+    QTRY_VERIFY_WITH_TIMEOUT(agent->store().contract(granted->contractId).ok(), 10'000);
+    QVERIFY(agent->store().contract(granted->contractId)->isRunning());
+    Result<ContractRecord> old = agent->store().contract(stale);
+    QVERIFY(old.ok() && !old->isRunning());
+    QVERIFY(old->endedAtMs >= old->startedAtMs);
+    Result<PartitionRecord> p = agent->store().partition(partition);
+    QVERIFY(p.ok());
+    QCOMPARE(p->contractId, granted->contractId);
+    // The market kept the contract running and the partition registered.
+    QTest::qWait(300);
+    Result<BillList> mine = borrower.channel->call<BillList>(ListBills{});
+    QVERIFY2(mine.ok(), qPrintable(mine.error().toString()));
+    QCOMPARE(mine->bills.size(), 1);
+    QCOMPARE(mine->bills.first().state, QStringLiteral("running"));
+    Result<OfferPage> offers = borrower.channel->call<OfferPage>(SearchOffers{});
+    QVERIFY(offers.ok());
+    QCOMPARE(offers->total, 0); // lent, not lost: the partition is still registered
 }
 
 QTEST_GUILESS_MAIN(TestContractRefusal)

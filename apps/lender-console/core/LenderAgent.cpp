@@ -471,6 +471,22 @@ void LenderAgent::setupMarketHandlers(MarketLink *link)
             refusal = p.error();
         else if (p->marketId != link->marketId())
             refusal = Error(ErrorCode::Conflict, QStringLiteral("partition %1 is not registered with this market").arg(m.partitionId));
+        if (!refusal.isError() && !p->contractId.isEmpty() && p->contractId != m.contractId) {
+            // This machine still holds an earlier contract of this market on the partition: its
+            // end never reached us (it ended while we were away, longer than the market replays
+            // ends for). The market lends a partition only once its contract has ended, so that
+            // one ended before this one started; it gives way, and the new contract is honoured.
+            if (Result<ContractRecord> stale = m_store->contract(p->contractId);
+                stale.ok() && stale->isRunning() && stale->marketId == link->marketId()) {
+                qInfo("lender: contract %s on %s ended at the market before %s started; its end had not reached us",
+                      qPrintable(stale->contractId), qPrintable(m.partitionId), qPrintable(m.contractId));
+                endContractLocally(stale->contractId, qMax(stale->startedAtMs, m.startedAtMs),
+                                   QStringLiteral("the market lent the partition again"));
+                p = m_store->partition(m.partitionId);
+                if (!p.ok())
+                    refusal = p.error();
+            }
+        }
         if (!refusal.isError()) {
             ContractRecord c{.contractId = m.contractId, .partitionId = m.partitionId, .borrowerId = m.borrowerId,
                              .keyHash = m.keyHash, .marketId = link->marketId(), .startedAtMs = m.startedAtMs,
