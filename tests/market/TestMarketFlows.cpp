@@ -135,6 +135,8 @@ private slots:
     void rebalance_data() { dialects(); }
     void rebalance();
     void sameAllocationIsAskedOnce_data() { dialects(); }
+    void silentLenderIsAskedAgain_data() { dialects(); }
+    void silentLenderIsAskedAgain();
     void sameAllocationIsAskedOnce();
     void unconfirmedAllocationIsNotLent_data() { dialects(); }
     void unconfirmedAllocationIsNotLent();
@@ -1320,6 +1322,52 @@ void TestMarketFlows::sameAllocationIsAskedOnce()
     CHECK_OK(answers[1]);
     QCOMPARE(pushes.all<AllocationChanged>().size(), 3);
     QCOMPARE(pushes.all<AllocationChanged>()[2].resources, (Resources{1, 512, 10240}));
+}
+
+void TestMarketFlows::silentLenderIsAskedAgain()
+{
+    // A connected lender that does not answer AllocationChanged in time: the manager hears
+    // that the allocation is pending, and the lender is asked again once it is heard from
+    // after another answer time, not sooner; its answer then settles it.
+    MarketConfig config;
+    config.adminIds = {m_admin.nodeId()};
+    config.allocationAnswerTimeoutMs = 1000;
+    START_MARKET_WITH_CLIENTS(config);
+    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
+    QVERIFY(admin);
+    PushLog pushes(lender);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1")), true);
+    CHECK_OK(p1);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(2, 2048, 10240, QStringLiteral("1")), true));
+    const auto pending = [&] {
+        Result<AdminPartitionPage> page = admin->call<AdminPartitionPage>(AdminListPartitions{.filter = QStringLiteral("p1")});
+        return page && page->allocationPending && page->allocationPending->value(0);
+    };
+    const auto heartbeat = [&] { return lender->call<Ack>(LenderHeartbeat{.agentAddress = QStringLiteral("127.0.0.1:7500")}); };
+
+    pushes.holdAllocations = true;
+    QElapsedTimer waited;
+    waited.start();
+    CHECK_OK(admin->call<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = QStringLiteral("p1"), .resources = Resources{1, 1024, 10240}}));
+    QVERIFY(waited.elapsed() >= 1000); // the market waited for the answer that did not come
+    QVERIFY(pending());
+    QCOMPARE(pushes.held.size(), 1);
+    pushes.held.clear(); // that question is over: the market no longer waits for its answer
+    CHECK_OK(heartbeat()); // heard from too soon: not asked again yet
+    QTest::qWait(100);
+    QCOMPARE(pushes.all<AllocationChanged>().size(), 1);
+    QTest::qWait(1000);
+    CHECK_OK(heartbeat());
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.held.size(), 1, 10'000);
+    QCOMPARE(pushes.all<AllocationChanged>().last(), (AllocationChanged{.partitionId = QStringLiteral("p1"), .resources = Resources{1, 1024, 10240}}));
+    pushes.answerHeld();
+    QTRY_VERIFY_WITH_TIMEOUT(!pending(), 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{.query = QStringLiteral("memory<=1024")})->total, 1, 10'000);
+    // Settled: later heartbeats ask nothing.
+    QTest::qWait(1100);
+    CHECK_OK(heartbeat());
+    QTest::qWait(100);
+    QCOMPARE(pushes.all<AllocationChanged>().size(), 2);
 }
 
 void TestMarketFlows::unconfirmedAllocationIsNotLent()

@@ -29,7 +29,6 @@ namespace {
 
 // How long the market waits for a lender's answer to an AllocationChanged; the manager's own
 // request (30 s by default) outlasts it, so a silent lender is reported as pending, not lost.
-constexpr int kAllocationAnswerTimeoutMs = 15'000;
 
 const QString kLender = QStringLiteral("lender");
 const QString kBorrower = QStringLiteral("borrower");
@@ -109,6 +108,7 @@ MarketService::MarketService(const Identity &identity, const QString &databaseUr
         m_config.clock = realNowMs;
     m_config.feeBasisPoints = qBound(0, m_config.feeBasisPoints, 10'000);
     m_config.heartbeatTimeoutMs = qMax(100, m_config.heartbeatTimeoutMs);
+    m_config.allocationAnswerTimeoutMs = qMax(100, m_config.allocationAnswerTimeoutMs);
     m_steady.start();
     // One thread: batches are signed, and so acknowledged, in the order they committed. It
     // stays (no expiry), with its signing context, until settleWrites() waits for it.
@@ -385,6 +385,7 @@ void MarketService::lenderSeen(const QString &lenderId, Channel *channel)
     if (l.online) {
         if (reconnected)
             replayMissedNotices(lenderId, previousSeenMs);
+        askAgainIfDue(lenderId, l);
         return;
     }
     l.online = true;
@@ -448,6 +449,20 @@ void MarketService::replayMissedNotices(const QString &lenderId, qint64 lastSeen
     }
 }
 
+void MarketService::askAgainIfDue(const QString &lenderId, LocalLender &lender)
+{
+    if (lender.askAgainAtMs == 0 || lender.lastSeenMs < lender.askAgainAtMs || !lender.allocationsInFlight.isEmpty())
+        return;
+    lender.askAgainAtMs = 0;
+    Result<QList<PartitionRow>> unconfirmed = m_store->unconfirmedAllocationsOf(lenderId);
+    if (!unconfirmed) {
+        qCWarning(lcMarket) << "could not read the unconfirmed allocations of lender" << lenderId << unconfirmed.error();
+        return;
+    }
+    for (const PartitionRow &p : std::as_const(*unconfirmed))
+        sendAllocation(p);
+}
+
 void MarketService::setLenderOffline(const QString &lenderId)
 {
     if (m_store) {
@@ -504,7 +519,10 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
             }
             const ErrorCode code = r.error().code;
             if (code == ErrorCode::ConnectionClosed || code == ErrorCode::Timeout || code == ErrorCode::ConnectionFailed) {
-                // Unanswered: it stays unconfirmed and is sent again when the lender reconnects.
+                // Unanswered: it stays unconfirmed and is sent again when the lender reconnects,
+                // or, still connected but silent, when it is next heard from after a while.
+                if (const auto local = m_lenders.find(lenderId); code == ErrorCode::Timeout && local != m_lenders.end())
+                    local->askAgainAtMs = realNowMs() + m_config.allocationAnswerTimeoutMs;
                 tell({});
                 return;
             }
@@ -524,7 +542,7 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
                                                                          : QCoreApplication::translate("MarketService", "its confirmed allocation"),
                                       r.error().message)));
         },
-        kAllocationAnswerTimeoutMs);
+        m_config.allocationAnswerTimeoutMs);
 }
 
 void MarketService::pushToLender(const QString &lenderId, const auto &message)

@@ -55,6 +55,10 @@ struct MarketConfig {
     /// so that a sync that reads the contract again does not tell the lender twice; -1 =
     /// the larger of 60 s and four settle windows.
     int noticeMemoryMs = -1;
+    /// How long a connected lender has to answer an AllocationChanged, in ms. Unanswered, the
+    /// allocation stays unconfirmed (not offered) and the manager who asked is told it is
+    /// pending; the lender is asked again when next heard from, at most once per this period.
+    int allocationAnswerTimeoutMs = 15'000;
 };
 
 class MarketService : public QObject {
@@ -124,6 +128,7 @@ private:
         qint64 lastSeenMs = 0;     // real clock
         bool online = false;
         QHash<QString, AllocationInFlight> allocationsInFlight; // by offer id
+        qint64 askAgainAtMs = 0; // real clock; 0 = no unanswered allocation to ask again
     };
     struct PushState {
         bool started = false;
@@ -235,6 +240,9 @@ private:
     /// away or silent (it stays unconfirmed and is sent again when it reconnects), and the
     /// refusal otherwise.
     void sendAllocation(const PartitionRow &partition, std::function<void(Result<void>)> answered = {});
+    /// Asks a connected lender again for the allocations it left unanswered, once their time
+    /// has come (MarketConfig::allocationAnswerTimeoutMs).
+    void askAgainIfDue(const QString &lenderId, LocalLender &lender);
     void notifyStarted(const ContractRow &contract);
     void notifyEnded(const ContractRow &contract);
     void markEnded(const QString &contractId, PushState &state);
