@@ -3,6 +3,7 @@
 // window shows them (partitions with lending status, contracts, billing figures, exports).
 
 #include "MarketService.h"
+#include "MarketTestSupport.h"
 #include "MarketWindow.h"
 #include "Pages.h"
 
@@ -175,15 +176,7 @@ void TestMarketGui::rebalanceWithSliders()
     // answers AllocationChanged as an agent does: yes, or no once its machine is full.
     Channel *lender = m_market->connectLocal(QString(64, QLatin1Char('3')), QStringLiteral("lender"));
     QVERIFY(lender->waitEstablished(5000).ok());
-    std::optional<Error> refuse;
-    connect(lender, &Channel::envelopeReceived, this, [&](const Envelope &e) {
-        if (e.id == 0 || e.type != static_cast<quint32>(AllocationChanged::kType))
-            return;
-        if (refuse)
-            lender->replyError(e.id, *refuse);
-        else
-            lender->reply(e.id, Ack{});
-    });
+    market::test::PushLog answers(lender);
     for (const QString &id : {QStringLiteral("x1"), QStringLiteral("x2")}) {
         RegisterPartition reg;
         reg.partitionId = id;
@@ -227,7 +220,7 @@ void TestMarketGui::rebalanceWithSliders()
     QCOMPARE(page->model()->index(0, 8).data().toString(), QStringLiteral("free"));
 
     // Refused by the lender: the manager sees why, and the allocation stays.
-    refuse = Error(ErrorCode::ResourceExhausted, QStringLiteral("the machine is full"));
+    answers.refuseAllocation = Error(ErrorCode::ResourceExhausted, QStringLiteral("the machine is full"));
     QSignalSpy errors(page, &market::PartitionsPage::error);
     page->view()->selectRow(0);
     QTRY_VERIFY(button->isEnabled());
@@ -244,7 +237,7 @@ void TestMarketGui::rebalanceWithSliders()
     QVERIFY(page->model()->index(0, 8).data().toString().contains(QStringLiteral("the machine is full")));
 
     // The lender is away: the allocation is offered and shown as awaiting its confirmation.
-    refuse.reset();
+    answers.refuseAllocation.reset();
     QSignalSpy away(m_market.get(), &market::MarketService::lenderOnlineChanged);
     delete lender; // without close(): the market sees the end go as it sees a dead process's socket
     QTRY_VERIFY(!away.isEmpty() && !away.last().at(1).toBool());

@@ -5,6 +5,7 @@
 #include "MarketService.h"
 #include "protocol/SslChannel.h"
 
+#include <QPointer>
 #include <QTemporaryDir>
 
 #include <functional>
@@ -58,5 +59,56 @@ int niceOfThread(const QString &name);
 QString sourceDir();
 /// Where the executables are (LENDABLE_BINARY_DIR/bin or the compiled-in fallback).
 QString binaryDir();
+
+// What the market sends a lender, pushes and requests alike. It answers AllocationChanged
+// requests as an agent would: with an Ack, or with `refuseAllocation` when that is set.
+class PushLog : public QObject {
+public:
+    explicit PushLog(protocol::Channel *channel)
+    {
+        connect(channel, &protocol::Channel::envelopeReceived, this, [this, channel](const protocol::Envelope &e) {
+            envelopes.append(e);
+            if (e.id == 0 || e.type != static_cast<quint32>(protocol::AllocationChanged::kType))
+                return;
+            if (holdAllocations)
+                held.append(e.id);
+            else
+                answer(channel, e.id);
+        });
+        m_channel = channel;
+    }
+    // Answers the AllocationChanged requests held so far.
+    void answerHeld()
+    {
+        for (const quint64 id : std::exchange(held, {}))
+            answer(m_channel, id);
+    }
+    std::optional<Error> refuseAllocation;
+    bool holdAllocations = false; // AllocationChanged requests wait for answerHeld()
+    QList<quint64> held;
+    template <typename M>
+    QList<M> all() const
+    {
+        QList<M> out;
+        for (const protocol::Envelope &e : envelopes) {
+            if (e.type == static_cast<quint32>(M::kType))
+                out.append(protocol::decodeMessage<M>(e).value());
+        }
+        return out;
+    }
+    QList<protocol::Envelope> envelopes;
+
+private:
+    void answer(protocol::Channel *channel, quint64 id)
+    {
+        if (!channel)
+            return;
+        if (refuseAllocation)
+            channel->replyError(id, *refuseAllocation);
+        else
+            channel->reply(id, protocol::Ack{});
+    }
+    QPointer<protocol::Channel> m_channel;
+};
 
 } // namespace lendable::market::test

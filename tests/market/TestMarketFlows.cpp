@@ -27,58 +27,6 @@ namespace {
 
 constexpr qint64 kT0 = 1'700'000'000'000; // 2023-11-14T22:13:20Z
 
-// Collects the pushes a client receives.
-// What the market sends a lender, pushes and requests alike. It answers AllocationChanged
-// requests as an agent would: with an Ack, or with `refuseAllocation` when that is set.
-class PushLog : public QObject {
-public:
-    explicit PushLog(Channel *channel)
-    {
-        connect(channel, &Channel::envelopeReceived, this, [this, channel](const Envelope &e) {
-            envelopes.append(e);
-            if (e.id == 0 || e.type != static_cast<quint32>(AllocationChanged::kType))
-                return;
-            if (holdAllocations)
-                held.append(e.id);
-            else
-                answer(channel, e.id);
-        });
-        m_channel = channel;
-    }
-    // Answers the AllocationChanged requests held so far.
-    void answerHeld()
-    {
-        for (const quint64 id : std::exchange(held, {}))
-            answer(m_channel, id);
-    }
-    std::optional<Error> refuseAllocation;
-    bool holdAllocations = false; // AllocationChanged requests wait for answerHeld()
-    QList<quint64> held;
-    template <typename M>
-    QList<M> all() const
-    {
-        QList<M> out;
-        for (const Envelope &e : envelopes) {
-            if (e.type == static_cast<quint32>(M::kType))
-                out.append(decodeMessage<M>(e).value());
-        }
-        return out;
-    }
-    QList<Envelope> envelopes;
-
-private:
-    void answer(Channel *channel, quint64 id)
-    {
-        if (!channel)
-            return;
-        if (refuseAllocation)
-            channel->replyError(id, *refuseAllocation);
-        else
-            channel->reply(id, Ack{});
-    }
-    QPointer<Channel> m_channel;
-};
-
 QString names(const OfferPage &page)
 {
     QStringList out;
