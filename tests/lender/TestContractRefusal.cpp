@@ -14,6 +14,49 @@ using namespace lendable;
 using namespace lendable::lender;
 using namespace lendable::lender::testing;
 
+namespace {
+
+// Starts an agent on `market`, registers `count` partitions (1 vCPU, 256 MiB, 1 GiB) there,
+// and stops the agent again, so that its records can be changed behind the market's back.
+// Empty if any step failed (with a warning saying which).
+QStringList registerThenStop(MarketForAgents &market, int count, QString &lenderId)
+{
+    std::unique_ptr<LenderAgent> agent = market.startAgent();
+    if (!agent) {
+        qWarning("the agent did not start");
+        return {};
+    }
+    lenderId = agent->nodeId();
+    QStringList partitions;
+    {
+        Peer owner(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
+        if (Result<void> up = owner.waitUp(); !up.ok()) {
+            qWarning("the owner could not connect: %s", qPrintable(up.error().toString()));
+            return {};
+        }
+        for (int i = 0; i < count; ++i) {
+            Result<PartitionInfo> created = owner.channel->call<PartitionInfo>(PartitionCreate{
+                .conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"0.5").value(), 0}});
+            Result<PartitionInfo> registered = created.ok()
+                ? owner.channel->call<PartitionInfo>(PartitionRegister{.partitionId = created->partition.partitionId, .marketId = {}})
+                : created;
+            if (!registered.ok()) {
+                qWarning("partition %d: %s", i, qPrintable(registered.error().toString()));
+                return {};
+            }
+            partitions << created->partition.partitionId;
+        }
+    }
+    agent.reset();
+    if (!QTest::qWaitFor([&] { return !market.online.value(lenderId, true); }, 10'000)) {
+        qWarning("the market did not see the agent go");
+        return {};
+    }
+    return partitions;
+}
+
+} // namespace
+
 class TestContractRefusal : public QObject {
     Q_OBJECT
 private slots:
@@ -27,26 +70,13 @@ void TestContractRefusal::marketEndsAContractTheAgentRefuses()
     const Identity borrowerIdentity = newIdentity(QStringLiteral("borrower"));
     MarketForAgents market({admin.nodeId()});
     QVERIFY(market.listening);
-    std::unique_ptr<LenderAgent> agent = market.startAgent();
-    QVERIFY(agent);
-    const QString lenderId = agent->nodeId();
-    auto owner = std::make_unique<Peer>(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
-    QVERIFY(owner->waitUp().ok());
-    QStringList partitions;
-    for (int i = 0; i < 2; ++i) {
-        Result<PartitionInfo> created = owner->channel->call<PartitionInfo>(PartitionCreate{
-            .conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"0.5").value(), 0}});
-        QVERIFY2(created.ok(), qPrintable(created.error().toString()));
-        partitions << created->partition.partitionId;
-        QVERIFY(owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = partitions.last(), .marketId = {}}).ok());
-    }
+    QString lenderId;
+    const QStringList partitions = registerThenStop(market, 2, lenderId);
+    QCOMPARE(partitions.size(), 2);
     const QString lost = partitions.at(0);
     const QString kept = partitions.at(1);
 
-    // The agent stops; its records lose one partition behind the market's back.
-    owner.reset();
-    agent.reset();
-    QTRY_VERIFY_WITH_TIMEOUT(!market.online.value(lenderId, true), 10'000);
+    // The agent's records lose one partition behind the market's back.
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
         db.setDatabaseName(QDir(market.agentDir()).filePath(QStringLiteral("lender.db")));
@@ -58,7 +88,7 @@ void TestContractRefusal::marketEndsAContractTheAgentRefuses()
         QCOMPARE(q.numRowsAffected(), 1);
     }
     QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
-    agent = market.startAgent();
+    std::unique_ptr<LenderAgent> agent = market.startAgent();
     QVERIFY(agent);
     QTRY_VERIFY_WITH_TIMEOUT(market.online.value(lenderId, false), 10'000);
 
@@ -105,21 +135,12 @@ void TestContractRefusal::staleLocalContractGivesWay()
     const Identity borrowerIdentity = newIdentity(QStringLiteral("borrower"));
     MarketForAgents market({});
     QVERIFY(market.listening);
-    std::unique_ptr<LenderAgent> agent = market.startAgent();
-    QVERIFY(agent);
-    const QString lenderId = agent->nodeId();
-    auto owner = std::make_unique<Peer>(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
-    QVERIFY(owner->waitUp().ok());
-    Result<PartitionInfo> created = owner->channel->call<PartitionInfo>(PartitionCreate{
-        .conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"0.5").value(), 0}});
-    QVERIFY2(created.ok(), qPrintable(created.error().toString()));
-    const QString partition = created->partition.partitionId;
-    QVERIFY(owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = partition, .marketId = {}}).ok());
+    QString lenderId;
+    const QStringList partitions = registerThenStop(market, 1, lenderId);
+    QCOMPARE(partitions.size(), 1);
+    const QString partition = partitions.first();
 
-    // The agent stops; its records keep a contract the market has long forgotten.
-    owner.reset();
-    agent.reset();
-    QTRY_VERIFY_WITH_TIMEOUT(!market.online.value(lenderId, true), 10'000);
+    // The agent's records keep a contract the market has long forgotten.
     const QString stale = QStringLiteral("stale-contract");
     {
         Result<LenderStore> store = LenderStore::open(QDir(market.agentDir()).filePath(QStringLiteral("lender.db")));
@@ -129,7 +150,7 @@ void TestContractRefusal::staleLocalContractGivesWay()
                                                     .endedAtMs = 0, .maxDurationS = 0, .ratePerHour = Money::fromMicros(500'000)})
                     .ok());
     }
-    agent = market.startAgent();
+    std::unique_ptr<LenderAgent> agent = market.startAgent();
     QVERIFY(agent);
     QTRY_VERIFY_WITH_TIMEOUT(market.online.value(lenderId, false), 10'000);
     QVERIFY(agent->store().contract(stale)->isRunning());

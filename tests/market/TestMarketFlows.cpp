@@ -113,6 +113,9 @@ private:
                                           bool externallyReferenced = false);
     Result<PartitionRegistered> registerPartition(Channel *lender, const QString &partitionId, const LendingConditions &c,
                                                   bool externallyReferenced = false);
+    /// p1 and p2, free, 2 vCPUs, 2 GiB and 10 GiB each, their allocation held by the market
+    /// (second embodiment): the registration of p1.
+    Result<PartitionRegistered> registerHeldPair(Channel *lender);
     std::optional<Database> openSameDatabase();
 
     QTemporaryDir m_tmp;
@@ -233,6 +236,16 @@ RegisterPartition TestMarketFlows::registration(const QString &partitionId, cons
                              .agentAddress = QStringLiteral("127.0.0.1:7500"),
                              .conditions = c,
                              .externallyReferenced = externallyReferenced};
+}
+
+Result<PartitionRegistered> TestMarketFlows::registerHeldPair(Channel *lender)
+{
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1")), true);
+    if (!p1)
+        return p1;
+    if (Result<PartitionRegistered> p2 = registerPartition(lender, QStringLiteral("p2"), conditions(2, 2048, 10240, QStringLiteral("1")), true); !p2)
+        return p2.error();
+    return p1;
 }
 
 Result<PartitionRegistered> TestMarketFlows::registerPartition(Channel *lender, const QString &partitionId,
@@ -1156,9 +1169,8 @@ void TestMarketFlows::rebalance()
     SslChannel *admin = client(m_admin, QStringLiteral("admin"));
     QVERIFY(admin);
     PushLog pushes(lender);
-    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1")), true);
+    Result<PartitionRegistered> p1 = registerHeldPair(lender);
     CHECK_OK(p1);
-    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(2, 2048, 10240, QStringLiteral("1")), true));
     CHECK_OK(registerPartition(lender, QStringLiteral("p3"), conditions(2, 2048, 10240, QStringLiteral("1")), false));
     const auto rebalance = [&](const QString &partition, Resources r) {
         return admin->call<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = partition, .resources = r});
@@ -1234,8 +1246,7 @@ void TestMarketFlows::sameAllocationIsAskedOnce()
     SslChannel *admin2 = client(m_admin, QStringLiteral("admin"));
     QVERIFY(admin && admin2);
     PushLog pushes(lender);
-    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1")), true));
-    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(2, 2048, 10240, QStringLiteral("1")), true));
+    CHECK_OK(registerHeldPair(lender));
     pushes.holdAllocations = true;
     pushes.refuseAllocation = Error(ErrorCode::ResourceExhausted, QStringLiteral("no room"));
     QList<Result<Ack>> answers;
@@ -1284,9 +1295,8 @@ void TestMarketFlows::silentLenderIsAskedAgain()
     SslChannel *admin = client(m_admin, QStringLiteral("admin"));
     QVERIFY(admin);
     PushLog pushes(lender);
-    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1")), true);
+    Result<PartitionRegistered> p1 = registerHeldPair(lender);
     CHECK_OK(p1);
-    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(2, 2048, 10240, QStringLiteral("1")), true));
     const auto pending = [&] {
         Result<AdminPartitionPage> page = admin->call<AdminPartitionPage>(AdminListPartitions{.filter = QStringLiteral("p1")});
         return page && page->allocationPending && page->allocationPending->value(0);
@@ -1438,9 +1448,8 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
         Result<AdminPartitionPage> page = admin->call<AdminPartitionPage>(AdminListPartitions{.filter = partition});
         return page && page->rows.size() == 1 && page->allocationPending && page->allocationPending->value(0);
     };
-    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(2, 2048, 10240, QStringLiteral("1")), true);
+    Result<PartitionRegistered> p1 = registerHeldPair(lender);
     CHECK_OK(p1);
-    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(2, 2048, 10240, QStringLiteral("1")), true));
 
     // Second embodiment across processes: A rebalances, the lender hears it from B.
     CHECK_OK(admin->call<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 10240}}));
