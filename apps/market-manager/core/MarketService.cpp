@@ -27,9 +27,6 @@ using namespace protocol;
 
 namespace {
 
-// How long the market waits for a lender's answer to an AllocationChanged; the manager's own
-// request (30 s by default) outlasts it, so a silent lender is reported as pending, not lost.
-
 const QString kLender = QStringLiteral("lender");
 const QString kBorrower = QStringLiteral("borrower");
 const QString kAdmin = QStringLiteral("admin");

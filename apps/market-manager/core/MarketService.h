@@ -58,6 +58,8 @@ struct MarketConfig {
     /// How long a connected lender has to answer an AllocationChanged, in ms. Unanswered, the
     /// allocation stays unconfirmed (not offered) and the manager who asked is told it is
     /// pending; the lender is asked again when next heard from, at most once per this period.
+    /// Keep it below a manager's own request time (30 s by default), so that a silent lender
+    /// is reported as pending rather than the manager's request timing out.
     int allocationAnswerTimeoutMs = 15'000;
 };
 
