@@ -218,6 +218,18 @@ QString matchesAnyColumn(const QStringList &columns, const QString &filter, QVar
 }
 
 // The LIMIT and OFFSET of an admin page: 1 to 1000 rows, from row 0 on at least.
+// "?, ?, …" for an IN list of `values`, each appended to `binds`.
+QString inListMarks(const QStringList &values, QVariantList &binds)
+{
+    QStringList marks;
+    marks.reserve(values.size());
+    for (const QString &v : values) {
+        marks.append(QStringLiteral("?"));
+        binds.append(v);
+    }
+    return marks.join(QStringLiteral(", "));
+}
+
 QString pageClause(qint64 offset, qint64 limit)
 {
     return QStringLiteral(" LIMIT %1 OFFSET %2").arg(qBound(qint64(1), limit, qint64(1000))).arg(qMax<qint64>(0, offset));
@@ -544,12 +556,8 @@ Result<void> MarketStore::touchLenders(const QStringList &lenderIds, qint64 nowM
     constexpr qsizetype kChunk = 500;
     for (qsizetype from = 0; from < lenderIds.size(); from += kChunk) {
         const QStringList chunk = lenderIds.mid(from, kChunk);
-        QString marks = QStringLiteral("?");
-        for (qsizetype i = 1; i < chunk.size(); ++i)
-            marks += QStringLiteral(", ?");
         QVariantList binds{nowMs};
-        for (const QString &id : chunk)
-            binds.append(id);
+        const QString marks = inListMarks(chunk, binds);
         Result<QSqlQuery> q = m_db.exec(
             QStringLiteral("UPDATE lenders SET last_seen_ms = ?, rev = CASE WHEN online = 1 THEN rev ELSE %1 END, online = 1 "
                            "WHERE id IN (%2)")
@@ -1115,17 +1123,13 @@ Result<QList<protocol::AllocationRefusal>> MarketStore::allocationRefusals(const
     QList<protocol::AllocationRefusal> out;
     if (offerIds.isEmpty())
         return out;
-    QStringList marks;
     QVariantList binds;
-    for (const QString &id : offerIds) {
-        marks.append(QStringLiteral("?"));
-        binds.append(id);
-    }
+    const QString marks = inListMarks(offerIds, binds);
     Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT r.offer_id, p.partition_id, r.cpus, r.memory_mib, r.disk_mib, "
                                                    "r.code, r.message, r.at_ms FROM allocation_refusals r "
                                                    "JOIN partitions p ON p.offer_id = r.offer_id WHERE r.offer_id IN (%1) "
                                                    "ORDER BY r.offer_id")
-                                        .arg(marks.join(QLatin1Char(','))),
+                                        .arg(marks),
                                     binds);
     if (!q)
         return q.error();

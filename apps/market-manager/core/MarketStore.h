@@ -200,7 +200,8 @@ public:
     /// row after, or nothing if no change was made.
     Result<std::optional<PartitionRow>> revertAllocation(const QString &offerId, const Resources &refused,
                                                          const Error &why, qint64 atMs);
-    /// The kept refusals of these offers (those without one are left out).
+    /// The kept refusals of these offers (those without one are left out): one statement with
+    /// a bind per offer, for a page of rows (at most 1000), not for the whole market.
     Result<QList<protocol::AllocationRefusal>> allocationRefusals(const QStringList &offerIds);
     /// Running contracts whose max duration has passed at `nowMs`.
     Result<QList<ContractRow>> expiredContracts(qint64 nowMs, int limit = 1000);
