@@ -116,6 +116,8 @@ private:
     /// p1 and p2, free, 2 vCPUs, 2 GiB and 10 GiB each, their allocation held by the market
     /// (second embodiment): the registration of p1.
     Result<PartitionRegistered> registerHeldPair(Channel *lender);
+    /// A store on a fresh database of the current data tag's dialect.
+    Result<std::unique_ptr<MarketStore>> openFreshStore();
     std::optional<Database> openSameDatabase();
 
     QTemporaryDir m_tmp;
@@ -236,6 +238,14 @@ RegisterPartition TestMarketFlows::registration(const QString &partitionId, cons
                              .agentAddress = QStringLiteral("127.0.0.1:7500"),
                              .conditions = c,
                              .externallyReferenced = externallyReferenced};
+}
+
+Result<std::unique_ptr<MarketStore>> TestMarketFlows::openFreshStore()
+{
+    Result<QString> url = freshDatabaseUrl(QString::fromLatin1(QTest::currentDataTag()), m_tmp);
+    if (!url)
+        return url.error();
+    return MarketStore::open(*url);
 }
 
 Result<PartitionRegistered> TestMarketFlows::registerHeldPair(Channel *lender)
@@ -1333,9 +1343,7 @@ void TestMarketFlows::unconfirmedAllocationIsNotLent()
     // The database refuses to lend an allocation its lender has not confirmed, whichever
     // process's index still offers it; the lender's confirmation makes it lendable, and a
     // refusal puts back the confirmed one.
-    Result<QString> url = freshDatabaseUrl(QString::fromLatin1(QTest::currentDataTag()), m_tmp);
-    QVERIFY2(url.ok(), qPrintable(url.ok() ? QString() : url.error().toString()));
-    Result<std::unique_ptr<MarketStore>> store = MarketStore::open(*url);
+    Result<std::unique_ptr<MarketStore>> store = openFreshStore();
     CHECK_OK(store);
     MarketStore &s = **store;
     const QString lender = QStringLiteral("L");
@@ -1582,9 +1590,7 @@ void TestMarketFlows::capacityHistory()
     // The utilisation chart divides lent vCPU-seconds by registered vCPU-seconds per day; a
     // partition withdrawn today still counted yesterday, and alterations count from when
     // they happened.
-    Result<QString> url = freshDatabaseUrl(QString::fromLatin1(QTest::currentDataTag()), m_tmp);
-    QVERIFY2(url.ok(), qPrintable(url.ok() ? QString() : url.error().toString()));
-    Result<std::unique_ptr<MarketStore>> opened = MarketStore::open(*url);
+    Result<std::unique_ptr<MarketStore>> opened = openFreshStore();
     CHECK_OK(opened);
     MarketStore &store = **opened;
     constexpr qint64 kDay = 86'400'000;
