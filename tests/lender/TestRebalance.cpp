@@ -6,7 +6,6 @@
 
 #include "MarketAgentSupport.h"
 
-
 using namespace lendable;
 using namespace lendable::lender;
 using namespace lendable::lender::testing;
