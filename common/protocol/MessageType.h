@@ -73,6 +73,8 @@ enum class MessageType : quint32 {
     AdminRebalance = 406,
     AdminListViolations = 407,
     AdminViolationPage = 408,
+    AdminServiceStats = 409,
+    ServiceStats = 410,
 
     // machine owner ↔ lender agent (Lender Console app and CLI)
     MachineShow = 500,

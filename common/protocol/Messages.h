@@ -180,7 +180,6 @@ struct Bill {
     }
 };
 
-/// A lock violation a lender reported (FIG. 13–14), as the market keeps it.
 /// A lender's refusal of a manager's rebalance (second embodiment), as the market recorded it.
 struct AllocationRefusal {
     static constexpr const char *kName = "AllocationRefusal";
@@ -203,6 +202,7 @@ struct AllocationRefusal {
     }
 };
 
+/// A lock violation a lender reported (FIG. 13–14), as the market keeps it.
 struct Violation {
     static constexpr const char *kName = "Violation";
     qint64 atMs = 0;
@@ -1097,6 +1097,39 @@ struct AdminContractPage : Message<MessageType::AdminContractPage> {
     }
 };
 
+/// One bucket of a latency histogram: how many requests took at most `upperMicros` (and more
+/// than the bucket below). Buckets are log-linear: exact below 32 µs, then 16 per power of
+/// two, so a percentile read from them is off by at most 6.25 %.
+struct LatencyBucket {
+    static constexpr const char *kName = "LatencyBucket";
+    qint64 upperMicros = 0;
+    qint64 count = 0;
+    bool operator==(const LatencyBucket &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("upperMicros", &LatencyBucket::upperMicros, "The bucket's upper bound, µs."),
+            field("count", &LatencyBucket::count, "Requests in it."));
+    }
+};
+
+/// The market's own timings of one kind of request since it started: from the decoded frame
+/// to the reply handed to the connection (borrow, end and register: after their group commit).
+struct RequestTimes {
+    static constexpr const char *kName = "RequestTimes";
+    QString kind;
+    qint64 count = 0;
+    QList<LatencyBucket> buckets;
+    bool operator==(const RequestTimes &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("kind", &RequestTimes::kind, "`search`, `borrow`, `end`, `register` or `other`."),
+            field("count", &RequestTimes::count, "Requests answered since the market started."),
+            field("buckets", &RequestTimes::buckets, "Their latency histogram, empty buckets left out, by upper bound."));
+    }
+};
+
 struct AdminListViolations : Message<MessageType::AdminListViolations> {
     static constexpr const char *kName = "AdminListViolations";
     static constexpr const char *kDirection = "admin → market";
@@ -1182,6 +1215,42 @@ struct AdminRebalance : Message<MessageType::AdminRebalance> {
 
 
 // ───────────────────────── machine owner ↔ lender agent (Lender Console, `lender-console --cli`) ─────────────────────────
+
+struct AdminServiceStats : Message<MessageType::AdminServiceStats> {
+    static constexpr const char *kName = "AdminServiceStats";
+    static constexpr const char *kDirection = "admin → market";
+    static constexpr const char *kDoc = "The market process's own figures: memory, CPU time, connections, offers, and request counts and timings.";
+    bool operator==(const AdminServiceStats &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple();
+    }
+};
+
+struct ServiceStats : Message<MessageType::ServiceStats> {
+    static constexpr const char *kName = "ServiceStats";
+    static constexpr const char *kDirection = "market → admin";
+    static constexpr const char *kDoc = "Answer to AdminServiceStats. Counts and CPU time are cumulative since `startedAtMs`; a reader that wants one period subtracts the answer it got at the period's start (and starts over when `startedAtMs` changed: the process was restarted).";
+    qint64 atMs = 0;
+    qint64 startedAtMs = 0;
+    qint64 residentKib = 0;
+    qint64 cpuMs = 0;
+    qint64 connections = 0;
+    qint64 offers = 0;
+    QList<RequestTimes> requests;
+    bool operator==(const ServiceStats &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("atMs", &ServiceStats::atMs, "When the figures were taken, UTC ms."),
+            field("startedAtMs", &ServiceStats::startedAtMs, "When this market process started, UTC ms."),
+            field("residentKib", &ServiceStats::residentKib, "The process's resident memory (VmRSS), KiB."),
+            field("cpuMs", &ServiceStats::cpuMs, "The process's CPU time, user and system, all threads, ms."),
+            field("connections", &ServiceStats::connections, "Open connections (lenders, borrowers, admins)."),
+            field("offers", &ServiceStats::offers, "Offers registered and not withdrawn, lent or not."),
+            field("requests", &ServiceStats::requests, "Timings per kind of request."));
+    }
+};
 
 struct MachineShow : Message<MessageType::MachineShow> {
     static constexpr const char *kName = "MachineShow";
@@ -1461,6 +1530,8 @@ using AllMessages = std::tuple<
     AdminRebalance,
     AdminListViolations,
     AdminViolationPage,
+    AdminServiceStats,
+    ServiceStats,
     MachineShow,
     MachineInfo,
     SetReserve,

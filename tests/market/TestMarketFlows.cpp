@@ -9,6 +9,7 @@
 
 #include <QCryptographicHash>
 #include <QScopeGuard>
+#include <QSet>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -78,6 +79,8 @@ private slots:
     void lockViolations();
     void adminViolations_data() { dialects(); }
     void adminViolations();
+    void serviceStats_data() { dialects(); }
+    void serviceStats();
     void adminAccessAndViews_data() { dialects(); }
     void adminAccessAndViews();
     void rebalance_data() { dialects(); }
@@ -1096,6 +1099,74 @@ void TestMarketFlows::adminViolations()
     // Not for lenders or borrowers.
     QCOMPARE(lender->call<AdminViolationPage>(AdminListViolations{}).error().code, ErrorCode::PermissionDenied);
     QCOMPARE(borrower->call<AdminViolationPage>(AdminListViolations{}).error().code, ErrorCode::PermissionDenied);
+}
+
+void TestMarketFlows::serviceStats()
+{
+    // The process's own figures for admins (what market-bench and the manager's Service view
+    // read): they count the requests served, per kind, with a histogram that adds up.
+    MarketConfig config;
+    config.adminIds = {m_admin.nodeId()};
+    START_MARKET_WITH_CLIENTS(config);
+    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
+    QVERIFY(admin);
+    const qint64 before = QDateTime::currentMSecsSinceEpoch();
+    Result<ServiceStats> first = admin->call<ServiceStats>(AdminServiceStats{});
+    CHECK_OK(first);
+    QVERIFY(first->startedAtMs <= first->atMs);
+    QVERIFY(first->atMs >= before);
+    QVERIFY(first->residentKib > 0);
+    QVERIFY(first->cpuMs >= 0);
+    QCOMPARE(first->connections, 3); // lender, borrower, admin
+    QCOMPARE(first->offers, 0);
+    const auto kinds = [](const ServiceStats &s) {
+        QHash<QString, RequestTimes> byKind;
+        for (const RequestTimes &t : s.requests)
+            byKind.insert(t.kind, t);
+        return byKind;
+    };
+    const QHash<QString, RequestTimes> at0 = kinds(*first);
+    QCOMPARE(QSet<QString>(at0.keyBegin(), at0.keyEnd()),
+             (QSet<QString>{QStringLiteral("search"), QStringLiteral("borrow"), QStringLiteral("end"),
+                            QStringLiteral("register"), QStringLiteral("other")}));
+
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6")));
+    CHECK_OK(p1);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("3.6"))));
+    for (int i = 0; i < 3; ++i)
+        CHECK_OK(borrower->call<OfferPage>(SearchOffers{}));
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(granted);
+
+    Result<ServiceStats> second = admin->call<ServiceStats>(AdminServiceStats{});
+    CHECK_OK(second);
+    QCOMPARE(second->startedAtMs, first->startedAtMs);
+    QVERIFY(second->atMs >= first->atMs);
+    QVERIFY(second->cpuMs >= first->cpuMs);
+    QCOMPARE(second->offers, 2); // lent or not
+    const QHash<QString, RequestTimes> at1 = kinds(*second);
+    QCOMPARE(at1[QStringLiteral("search")].count - at0[QStringLiteral("search")].count, 3);
+    QCOMPARE(at1[QStringLiteral("borrow")].count - at0[QStringLiteral("borrow")].count, 1);
+    QCOMPARE(at1[QStringLiteral("end")].count - at0[QStringLiteral("end")].count, 0);
+    QCOMPARE(at1[QStringLiteral("register")].count - at0[QStringLiteral("register")].count, 2);
+    QVERIFY(at1[QStringLiteral("other")].count > at0[QStringLiteral("other")].count); // the first AdminServiceStats at least
+    for (const RequestTimes &t : second->requests) {
+        qint64 sum = 0;
+        qint64 lastBound = -1;
+        for (const LatencyBucket &b : t.buckets) {
+            QVERIFY2(b.upperMicros > lastBound, qPrintable(t.kind)); // in order, each once
+            QVERIFY(b.count > 0);                                    // empty ones left out
+            lastBound = b.upperMicros;
+            sum += b.count;
+        }
+        QCOMPARE(sum, t.count);
+    }
+    // The borrow waited for its group commit, an fsync: more than the 0 µs bucket.
+    QVERIFY(at1[QStringLiteral("borrow")].buckets.last().upperMicros > 0);
+
+    // Not for lenders or borrowers.
+    QCOMPARE(lender->call<ServiceStats>(AdminServiceStats{}).error().code, ErrorCode::PermissionDenied);
+    QCOMPARE(borrower->call<ServiceStats>(AdminServiceStats{}).error().code, ErrorCode::PermissionDenied);
 }
 
 void TestMarketFlows::adminAccessAndViews()

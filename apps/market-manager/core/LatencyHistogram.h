@@ -62,6 +62,23 @@ public:
         m_count += other.m_count;
     }
 
+    /// Calls f(upperBoundMicros, count) for each bucket that is not empty, in order.
+    template <typename F>
+    void forEachBucket(F &&f) const
+    {
+        for (int i = 0; i < kBuckets; ++i) {
+            if (m_buckets[i] != 0)
+                f(upperBound(i), m_buckets[i]);
+        }
+    }
+    /// Adds `count` values to the bucket whose upper bound is `upperMicros` (what
+    /// forEachBucket() gave); a bound that is no bucket's goes to the bucket holding it.
+    void addToBucket(qint64 upperMicros, qint64 count)
+    {
+        m_buckets[bucketOf(upperMicros)] += count;
+        m_count += count;
+    }
+
     /// {"count": N, "buckets": [[index, count], ...]} with the empty buckets left out.
     QJsonObject toJson() const
     {

@@ -15,6 +15,8 @@
 #include <QRegularExpression>
 #include <QSaveFile>
 
+#include <sys/resource.h>
+
 namespace lendable::market {
 
 Q_LOGGING_CATEGORY(lcMarket, "lendable.market")
@@ -107,6 +109,7 @@ MarketService::MarketService(const Identity &identity, const QString &databaseUr
     m_config.heartbeatTimeoutMs = qMax(100, m_config.heartbeatTimeoutMs);
     m_config.allocationAnswerTimeoutMs = qMax(100, m_config.allocationAnswerTimeoutMs);
     m_steady.start();
+    m_startedAtMs = QDateTime::currentMSecsSinceEpoch();
     // One thread: batches are signed, and so acknowledged, in the order they committed. It
     // stays (no expiry), with its signing context, until settleWrites() waits for it.
     m_signer.setMaxThreadCount(1);
@@ -292,6 +295,7 @@ void MarketService::registerHandlers()
     serve(QStringList{kAdmin}, &MarketService::onAdminBilling);
     serveAsync(QStringList{kAdmin}, &MarketService::onAdminRebalance);
     serve(QStringList{kAdmin}, &MarketService::onAdminViolations);
+    serve(QStringList{kAdmin}, &MarketService::onAdminServiceStats);
 }
 
 // ───────────────────────── channels and lender liveness ─────────────────────────
@@ -354,6 +358,62 @@ QJsonObject MarketService::requestStats() const
                        {QStringLiteral("other"), m_otherTimes.toJson()},
                        {QStringLiteral("channels"), static_cast<qint64>(m_server.channels().size())},
                        {QStringLiteral("offers"), static_cast<qint64>(m_index.offerCount())}};
+}
+
+namespace {
+
+// VmRSS of this process, KiB (0 where /proc is not there).
+qint64 residentKib()
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    // Read whole: a /proc file says it is 0 bytes long, so QFile::atEnd() is true at once.
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return 0;
+}
+
+// User and system CPU time of all of this process's threads, ms.
+qint64 processCpuMs()
+{
+    rusage u{};
+    if (getrusage(RUSAGE_SELF, &u) != 0)
+        return 0;
+    return (static_cast<qint64>(u.ru_utime.tv_sec) + u.ru_stime.tv_sec) * 1000 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000;
+}
+
+RequestTimes requestTimes(const QString &kind, const LatencyHistogram &h)
+{
+    RequestTimes times{.kind = kind, .count = h.count(), .buckets = {}};
+    h.forEachBucket([&](qint64 upperMicros, qint64 count) {
+        times.buckets.append(LatencyBucket{.upperMicros = upperMicros, .count = count});
+    });
+    return times;
+}
+
+} // namespace
+
+ServiceStats MarketService::serviceStats() const
+{
+    return ServiceStats{.atMs = QDateTime::currentMSecsSinceEpoch(),
+                        .startedAtMs = m_startedAtMs,
+                        .residentKib = residentKib(),
+                        .cpuMs = processCpuMs(),
+                        .connections = static_cast<qint64>(m_server.channels().size()),
+                        .offers = static_cast<qint64>(m_index.offerCount()),
+                        .requests = {requestTimes(QStringLiteral("search"), m_searchTimes),
+                                     requestTimes(QStringLiteral("borrow"), m_borrowTimes),
+                                     requestTimes(QStringLiteral("end"), m_endTimes),
+                                     requestTimes(QStringLiteral("register"), m_registerTimes),
+                                     requestTimes(QStringLiteral("other"), m_otherTimes)}};
+}
+
+Result<ServiceStats> MarketService::onAdminServiceStats(const AdminServiceStats &, const Ctx &)
+{
+    return serviceStats();
 }
 
 void MarketService::onChannelClosed(Channel *channel)

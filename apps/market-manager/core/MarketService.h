@@ -105,8 +105,11 @@ public:
     /// Server-side request timings since start, per request kind (`search`, `borrow`, `end`,
     /// `register`, `other`): from the decoded frame to the reply handed to the socket
     /// (borrow and end: to the reply after their group commit). Plus the open channel count.
-    /// market-bench reads it through `market-manager --headless --stats-file`.
+    /// `market-manager --headless --stats-file` writes it on SIGUSR1.
     QJsonObject requestStats() const;
+    /// The process's own figures for admins (AdminServiceStats): memory, CPU time,
+    /// connections, offers, and the request timings above; what market-bench reads.
+    protocol::ServiceStats serviceStats() const;
     /// Contracts whose notices to local lenders this process remembers (see
     /// MarketConfig::noticeMemoryMs).
     qsizetype rememberedNotices() const { return m_pushed.size(); }
@@ -279,6 +282,7 @@ private:
     Result<protocol::BillingReport> onAdminBilling(const protocol::AdminBillingReport &req, const Ctx &ctx);
     void onAdminRebalance(const protocol::AdminRebalance &req, const Ctx &ctx);
     Result<protocol::AdminViolationPage> onAdminViolations(const protocol::AdminListViolations &req, const Ctx &ctx);
+    Result<protocol::ServiceStats> onAdminServiceStats(const protocol::AdminServiceStats &req, const Ctx &ctx);
 
     Identity m_identity;
     QString m_databaseUrl;
@@ -302,6 +306,7 @@ private:
     QTimer m_maintenance;
     QTimer m_sync;
     QElapsedTimer m_steady;
+    qint64 m_startedAtMs = 0; // wall clock, for ServiceStats
     qint64 m_lastFlushMs = 0;
 
     QList<PendingBorrow> m_pendingBorrows;
