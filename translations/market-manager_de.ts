@@ -789,10 +789,6 @@
         <translation>Die Desktop-Anwendung als Administrator mit einem laufenden Marktplatz verbinden.</translation>
     </message>
     <message>
-        <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file (market-bench reads it).</source>
-        <translation>Headless: bei SIGUSR1 die serverseitigen Anfragezeiten (JSON) in diese Datei schreiben (market-bench liest sie).</translation>
-    </message>
-    <message>
         <source>--image wants NAME=DIR, not &apos;%1&apos;</source>
         <translation>--image erwartet NAME=DIR, nicht &apos;%1&apos;</translation>
     </message>
@@ -803,6 +799,10 @@
     <message>
         <source>embedded, serving %1</source>
         <translation>eingebettet, erreichbar unter %1</translation>
+    </message>
+    <message>
+        <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file.</source>
+        <translation>Headless: bei SIGUSR1 die serverseitigen Anfragezeiten (JSON) in diese Datei schreiben.</translation>
     </message>
 </context>
 </TS>

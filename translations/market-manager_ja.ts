@@ -787,10 +787,6 @@
         <translation>デスクトップアプリを実行中のマーケットに管理者として接続します。</translation>
     </message>
     <message>
-        <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file (market-bench reads it).</source>
-        <translation>headless 時: SIGUSR1 を受けたら、サーバー側のリクエスト処理時間 (JSON) をこのファイルに書き込みます (market-bench が読み込みます)。</translation>
-    </message>
-    <message>
         <source>--image wants NAME=DIR, not &apos;%1&apos;</source>
         <translation>--image には NAME=DIR を指定してください (&apos;%1&apos; は不可)</translation>
     </message>
@@ -801,6 +797,10 @@
     <message>
         <source>embedded, serving %1</source>
         <translation>組み込み、%1 で提供中</translation>
+    </message>
+    <message>
+        <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file.</source>
+        <translation>headless 時: SIGUSR1 を受けたら、サーバー側のリクエスト処理時間 (JSON) をこのファイルに書き込みます。</translation>
     </message>
 </context>
 </TS>

@@ -197,7 +197,7 @@ int main(int argc, char *argv[])
     parser.addOption(feePercent);
     const QCommandLineOption heartbeat(QStringList{QStringLiteral("heartbeat-timeout")}, QCoreApplication::translate("main", "Seconds without a message after which a lender is offline (default 30)."), QStringLiteral("SECONDS"));
     parser.addOption(heartbeat);
-    const QCommandLineOption statsFile(QStringList{QStringLiteral("stats-file")}, QCoreApplication::translate("main", "Headless: on SIGUSR1, write the server-side request timings (JSON) to this file (market-bench reads it)."), QStringLiteral("PATH"));
+    const QCommandLineOption statsFile(QStringList{QStringLiteral("stats-file")}, QCoreApplication::translate("main", "Headless: on SIGUSR1, write the server-side request timings (JSON) to this file."), QStringLiteral("PATH"));
     parser.addOption(statsFile);
     const QCommandLineOption image(QStringList{QStringLiteral("image")}, QCoreApplication::translate("main", "Headless: serve the OS image in DIR to lenders as NAME (repeatable)."), QStringLiteral("NAME=DIR"));
     parser.addOption(image);

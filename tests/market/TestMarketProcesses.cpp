@@ -6,6 +6,8 @@
 #include "MarketTestSupport.h"
 
 #include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -102,6 +104,7 @@ private slots:
     void serverRunsOnJemalloc();
     void twoProcessesOnePostgresNeverDoubleLend();
     void killDuringContractsLosesNothingAcknowledged();
+    void benchDrivesAChildAndARunningMarket();
 
 private:
     QTemporaryDir m_tmp;
@@ -394,4 +397,109 @@ void TestMarketProcesses::killDuringContractsLosesNothingAcknowledged()
 }
 
 QTEST_GUILESS_MAIN(TestMarketProcesses)
+namespace {
+
+// Runs market-bench, small, in `workDir`; its exit code and output.
+std::pair<int, QString> runBench(const QString &workDir, const QStringList &args)
+{
+    QProcess p;
+    p.setWorkingDirectory(workDir);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(QDir(binaryDir()).filePath(QStringLiteral("market-bench")), args);
+    if (!p.waitForFinished(240'000)) {
+        p.kill();
+        p.waitForFinished();
+        return {-1, QString::fromUtf8(p.readAll())};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAll())};
+}
+
+// The figures of market-bench's last line; empty if it is not the JSON it promises.
+QJsonObject benchFigures(const QString &output)
+{
+    const QStringList lines = output.trimmed().split(QLatin1Char('\n'));
+    for (auto it = lines.crbegin(); it != lines.crend(); ++it) {
+        if (it->startsWith(QLatin1Char('{')))
+            return QJsonDocument::fromJson(it->toUtf8()).object();
+    }
+    return {};
+}
+
+} // namespace
+
+void TestMarketProcesses::benchDrivesAChildAndARunningMarket()
+{
+    // Not a timing test: market-bench runs, tiny, in its two modes — the market as its child,
+    // and a market already running (as on another machine, --connect) that must list the
+    // bench's node ID as an admin — and prints every figure of its JSON line, the market's own
+    // timings (read over the admin connection) among them.
+    const QString work = m_tmp.filePath(QStringLiteral("bench"));
+    QVERIFY(QDir().mkpath(work));
+    const QStringList small{QStringLiteral("--partitions"), QStringLiteral("300"), QStringLiteral("--lenders"), QStringLiteral("3"),
+                            QStringLiteral("--connections"), QStringLiteral("20"), QStringLiteral("--seconds"), QStringLiteral("1")};
+    const auto checkFigures = [](const QString &output) {
+        const QJsonObject figures = benchFigures(output);
+        for (const char *key : {"requests_per_s", "search_p99_ms", "search_p99_server_ms", "contracts_per_s", "contract_p99_ms",
+                                "handshakes_per_s", "idle_kb_per_connection"})
+            QVERIFY2(figures.contains(QLatin1String(key)), qPrintable(QStringLiteral("%1 missing in\n%2").arg(QLatin1String(key), output)));
+        QCOMPARE(figures.value(QStringLiteral("connections")).toInt(), 20);
+        QCOMPARE(figures.value(QStringLiteral("partitions")).toInt(), 300);
+        QVERIFY2(figures.value(QStringLiteral("requests_per_s")).toDouble() > 0, qPrintable(output));
+        QVERIFY2(figures.value(QStringLiteral("contracts_per_s")).toDouble() > 0, qPrintable(output));
+        QVERIFY2(figures.value(QStringLiteral("handshakes_per_s")).toDouble() > 0, qPrintable(output));
+        // Read from the market: 0 if its figures did not arrive.
+        QVERIFY2(figures.value(QStringLiteral("search_p99_server_ms")).toDouble() > 0, qPrintable(output));
+        QVERIFY2(output.contains(QStringLiteral("registered 300 partitions from 3 lenders")), qPrintable(output));
+    };
+
+    // The market as the bench's child.
+    {
+        const auto [code, output] = runBench(work, small);
+        QVERIFY2(code == 0, qPrintable(output));
+        checkFigures(output);
+    }
+
+    // A market already running, as on another machine.
+    const QString identity = m_tmp.filePath(QStringLiteral("bench-identity"));
+    const auto [idCode, idOutput] = runBench(work, {QStringLiteral("--identity"), identity, QStringLiteral("--print-id")});
+    QCOMPARE(idCode, 0);
+    const QString benchId = idOutput.trimmed();
+    QVERIFY2(QRegularExpression(QStringLiteral("^[0-9a-f]{64}$")).match(benchId).hasMatch(), qPrintable(idOutput));
+    QCOMPARE(runBench(work, {QStringLiteral("--identity"), identity, QStringLiteral("--print-id")}).second.trimmed(), benchId); // kept
+
+    // Without --admin-id the market refuses, and the bench says what to do.
+    {
+        HeadlessMarket market;
+        CHECK_OK(market.start(m_tmp.filePath(QStringLiteral("bench-refused"))));
+        const auto [code, output] = runBench(work, small + QStringList{QStringLiteral("--identity"), identity, QStringLiteral("--connect"),
+                                                                     QStringLiteral("127.0.0.1:%1").arg(market.port),
+                                                                     QStringLiteral("--market-id"), market.nodeId});
+        QCOMPARE(code, 1);
+        QVERIFY2(output.contains(QStringLiteral("--admin-id ") + benchId), qPrintable(output));
+    }
+    {
+        HeadlessMarket market;
+        CHECK_OK(market.start(m_tmp.filePath(QStringLiteral("bench-attached")), {}, {QStringLiteral("--admin-id"), benchId}));
+        const auto [code, output] = runBench(work, small + QStringList{QStringLiteral("--identity"), identity, QStringLiteral("--connect"),
+                                                                     QStringLiteral("127.0.0.1:%1").arg(market.port),
+                                                                     QStringLiteral("--market-id"), market.nodeId});
+        QVERIFY2(code == 0, qPrintable(output));
+        checkFigures(output);
+        QVERIFY2(output.contains(QStringLiteral("the market at 127.0.0.1:%1").arg(market.port)), qPrintable(output));
+        // The bench leaves the market running: it is not the bench's to stop.
+        QCOMPARE(market.process().state(), QProcess::Running);
+    }
+
+    // Options that only make sense together, or only for a child, are refused.
+    for (const QStringList &bad : {QStringList{QStringLiteral("--connect"), QStringLiteral("127.0.0.1:1")},
+                                   QStringList{QStringLiteral("--identity"), identity, QStringLiteral("--connect"), QStringLiteral("127.0.0.1:1")},
+                                   QStringList{QStringLiteral("--identity"), identity, QStringLiteral("--connect"), QStringLiteral("nowhere"),
+                                               QStringLiteral("--market-id"), benchId},
+                                   QStringList{QStringLiteral("--identity"), identity, QStringLiteral("--connect"), QStringLiteral("127.0.0.1:1"),
+                                               QStringLiteral("--market-id"), benchId, QStringLiteral("--data"), work}}) {
+        const auto [code, output] = runBench(work, bad);
+        QVERIFY2(code == 2 && output.startsWith(QStringLiteral("market-bench: ")), qPrintable(bad.join(QLatin1Char(' ')) + QStringLiteral(": ") + output));
+    }
+}
+
 #include "TestMarketProcesses.moc"

@@ -1,15 +1,16 @@
 // market-bench: a benchmark program (not a test) for the market service.
 //
 // It runs `market-manager --headless` as a child process (so the market's resident memory
-// and CPU time are its own, measured from /proc, and the client's work does not share its
-// event loop or heap), fills it with N partitions registered over TLS by simulated lenders,
+// and CPU time are its own, and the client's work does not share its event loop or heap), or
+// drives a market already running elsewhere (--connect), fills it with N partitions
+// registered over TLS by simulated lenders,
 // opens C borrower connections over real TLS and measures, phase by phase:
 //   idle     market RSS with C idle established connections minus RSS with none, / C
 //   mix      a closed-loop search/borrow/end mix, pipelined (--depth requests in flight per
 //            connection): requests/s, contracts/s, latency per kind
 //   latency  the same mix open-loop at a fixed rate (--rate, default half of the mix's
 //            throughput): end-to-end latency that is not queueing behind a saturated loop,
-//            plus the market's own timings (it writes them to --stats-file on SIGUSR1)
+//            plus the market's own timings (AdminServiceStats, over an admin connection)
 //   contract borrow/end only, closed loop: durable contracts/s (each acknowledged only after
 //            its group commit, SQLite synchronous=FULL or PostgreSQL synchronous_commit)
 //   handshake open, Hello, close, as fast as possible: new TLS connections/s
@@ -18,6 +19,7 @@
 #include "LatencyHistogram.h"
 #include "identity/Identity.h"
 #include "protocol/SslChannel.h"
+#include "util/HostPort.h"
 
 #include <QAbstractEventDispatcher>
 #include <QCommandLineParser>
@@ -57,6 +59,9 @@ struct Options {
     QString database;
     QString dataDir;
     QString marketBinary;
+    QString connectHost; // --connect: a market already running there, not a child
+    quint16 connectPort = 0;
+    QString marketId;
 };
 
 // A minimal CBOR walker over a frame body for the two things the bench reads of a reply:
@@ -299,12 +304,12 @@ void spinFor(int ms)
 
 class Market {
 public:
-    bool start(const Options &o, const QString &dataDir)
+    // Runs `market-manager --headless` as a child process, `admin` allowed to administer it.
+    bool start(const Options &o, const QString &dataDir, const Identity &admin)
     {
-        m_statsFile = QDir(dataDir).filePath(QStringLiteral("stats.json"));
         QStringList args{QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                         QStringLiteral("--data"), dataDir, QStringLiteral("--stats-file"), m_statsFile,
-                         // the simulated lenders send no heartbeats during the run
+                         QStringLiteral("--data"), dataDir, QStringLiteral("--admin-id"), admin.nodeId(),
+                         // the simulated lenders heartbeat every 5 s; this keeps a stalled run's offers
                          QStringLiteral("--heartbeat-timeout"), QStringLiteral("3600")};
         if (!o.database.isEmpty())
             args << QStringLiteral("--database") << o.database;
@@ -329,11 +334,21 @@ public:
             return false;
         }
         m_id = QString::fromLatin1(words[1]);
+        m_host = QStringLiteral("127.0.0.1");
         m_port = static_cast<quint16>(words.last().mid(words.last().lastIndexOf(':') + 1).toUInt());
-        return true;
+        return connectAdmin(admin);
+    }
+    // A market already running at --connect, whose node ID is --market-id.
+    bool attach(const Options &o, const Identity &admin)
+    {
+        m_host = o.connectHost;
+        m_port = o.connectPort;
+        m_id = o.marketId;
+        return connectAdmin(admin);
     }
     void stop()
     {
+        delete m_admin.data();
         if (m_process.state() == QProcess::NotRunning)
             return;
         m_process.terminate();
@@ -342,55 +357,63 @@ public:
         m_process.waitForFinished(5000);
     }
     QString id() const { return m_id; }
+    QString host() const { return m_host; }
     quint16 port() const { return m_port; }
+    bool isChild() const { return m_process.state() != QProcess::NotRunning; }
     qint64 pid() const { return m_process.processId(); }
 
+    // The market's own figures (cumulative since it started), asked over the admin
+    // connection, so the same for a child and for a market on another machine.
+    std::optional<ServiceStats> stats() const
+    {
+        if (!m_admin)
+            return std::nullopt;
+        Result<ServiceStats> s = m_admin->call<ServiceStats>(AdminServiceStats{}, 60'000);
+        if (!s) {
+            say("market-bench: the market's figures: %s\n", qPrintable(s.error().toString()));
+            return std::nullopt;
+        }
+        return *s;
+    }
     qint64 rssKb() const
     {
-        QFile f(QStringLiteral("/proc/%1/status").arg(pid()));
-        if (!f.open(QIODevice::ReadOnly))
-            return -1;
-        for (const QByteArray &line : f.readAll().split('\n')) {
-            if (line.startsWith("VmRSS:"))
-                return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-        }
-        return -1;
+        const std::optional<ServiceStats> s = stats();
+        return s ? s->residentKib : -1;
     }
-    // utime + stime, in clock ticks.
-    qint64 cpuTicks() const
+    qint64 cpuMs() const
     {
-        QFile f(QStringLiteral("/proc/%1/stat").arg(pid()));
-        if (!f.open(QIODevice::ReadOnly))
-            return 0;
-        const QByteArray s = f.readAll();
-        const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
-        return fields.value(11).toLongLong() + fields.value(12).toLongLong(); // fields 14 and 15
-    }
-    // The market's request timings (cumulative since it started).
-    QJsonObject stats()
-    {
-        QFile::remove(m_statsFile);
-        ::kill(static_cast<pid_t>(pid()), SIGUSR1);
-        spinUntil([&] { return QFile::exists(m_statsFile); }, 10'000);
-        QFile f(m_statsFile);
-        if (!f.open(QIODevice::ReadOnly))
-            return {};
-        return QJsonDocument::fromJson(f.readAll()).object();
+        const std::optional<ServiceStats> s = stats();
+        return s ? s->cpuMs : 0;
     }
 
 private:
+    // A market that does not list `admin` says so, naming the --admin-id it needs.
+    bool connectAdmin(const Identity &admin)
+    {
+        HandshakeConfig config;
+        config.localRole = QStringLiteral("admin");
+        config.handshakeTimeoutMs = 60'000;
+        m_admin = SslChannel::connectTo(m_host, m_port, admin, m_id, config);
+        if (Result<void> up = m_admin->waitEstablished(70'000); !up) {
+            say("market-bench: cannot reach the market at %s:%u as admin: %s\n", qPrintable(m_host), unsigned(m_port),
+                qPrintable(up.error().toString()));
+            return false;
+        }
+        return true;
+    }
+
     QProcess m_process;
-    QString m_statsFile;
+    QPointer<Channel> m_admin;
     QString m_id;
+    QString m_host;
     quint16 m_port = 0;
 };
 
-qint64 ownCpuTicks()
+qint64 ownCpuMs()
 {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
-    const qint64 us = (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1'000'000LL + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
-    return us * sysconf(_SC_CLK_TCK) / 1'000'000LL;
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000LL + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000;
 }
 
 // The machine's CPU time (all CPUs, clock ticks) from /proc/stat: {all, stolen}. Stolen is
@@ -414,8 +437,8 @@ std::pair<qint64, qint64> machineTicks()
 struct CpuMeter {
     const Market &market;
     double *maxStolen = nullptr;
-    qint64 marketStart = market.cpuTicks();
-    qint64 ownStart = ownCpuTicks();
+    qint64 marketStart = market.cpuMs();
+    qint64 ownStart = ownCpuMs();
     std::pair<qint64, qint64> machineStart = machineTicks();
     QElapsedTimer wall = [] {
         QElapsedTimer t;
@@ -432,14 +455,15 @@ struct CpuMeter {
     }
     QString report() const
     {
-        const double ticks = static_cast<double>(wall.elapsed()) / 1000.0 * static_cast<double>(sysconf(_SC_CLK_TCK));
+        const double ms = static_cast<double>(qMax<qint64>(1, wall.elapsed()));
         const double stolen = stolenPercent();
         if (maxStolen)
             *maxStolen = qMax(*maxStolen, stolen);
-        return QStringLiteral("market CPU %1 %, bench CPU %2 % (of one core), stolen %3 % (of the machine)")
-            .arg(100.0 * static_cast<double>(market.cpuTicks() - marketStart) / ticks, 0, 'f', 0)
-            .arg(100.0 * static_cast<double>(ownCpuTicks() - ownStart) / ticks, 0, 'f', 0)
-            .arg(stolen, 0, 'f', 1);
+        return QStringLiteral("market CPU %1 %, bench CPU %2 % (of one core), stolen %3 % (of %4)")
+            .arg(100.0 * static_cast<double>(market.cpuMs() - marketStart) / ms, 0, 'f', 0)
+            .arg(100.0 * static_cast<double>(ownCpuMs() - ownStart) / ms, 0, 'f', 0)
+            .arg(stolen, 0, 'f', 1)
+            .arg(market.isChild() ? QStringLiteral("the machine") : QStringLiteral("the bench's machine"));
     }
 };
 
@@ -472,8 +496,7 @@ QList<Channel *> openChannels(const Market &market, const QList<Identity> &ident
             const Identity &id = identities[started % identities.size()];
             ++started;
             ++pending;
-            auto *c = SslChannel::connectTo(QStringLiteral("127.0.0.1"), market.port(), id, market.id(), clientConfig(role),
-                                            parent);
+            auto *c = SslChannel::connectTo(market.host(), market.port(), id, market.id(), clientConfig(role), parent);
             QObject::connect(c, &Channel::established, c, [&, c] {
                 --pending;
                 ready.append(c);
@@ -752,9 +775,18 @@ void printKinds(const Driver &d, double seconds)
     }
 }
 
-LatencyHistogram serverHistogram(const QJsonObject &stats, const char *kind)
+LatencyHistogram serverHistogram(const std::optional<ServiceStats> &stats, const char *kind)
 {
-    return LatencyHistogram::fromJson(stats.value(QLatin1String(kind)).toObject());
+    LatencyHistogram h;
+    if (!stats)
+        return h;
+    for (const RequestTimes &t : stats->requests) {
+        if (t.kind == QLatin1String(kind)) {
+            for (const LatencyBucket &b : t.buckets)
+                h.addToBucket(b.upperMicros, b.count);
+        }
+    }
+    return h;
 }
 
 // ───────────────────────── phases ─────────────────────────
@@ -771,6 +803,16 @@ bool registerPartitions(const Market &market, const Options &o, QObject *parent)
         say("market-bench: only %lld of %d lenders connected\n", static_cast<long long>(lenders.size()), o.lenders);
         return false;
     }
+    // Heartbeats, so that a market with the default heartbeat timeout keeps the lenders
+    // online for the whole run (a market on another machine is not started by the bench).
+    auto *heartbeat = new QTimer(parent);
+    QObject::connect(heartbeat, &QTimer::timeout, parent, [lenders] {
+        for (Channel *l : lenders) {
+            if (l->isEstablished())
+                l->request<Ack>(LenderHeartbeat{}, l, [](const Result<Ack> &) {});
+        }
+    });
+    heartbeat->start(5000);
     const int perLender = (o.partitions + o.lenders - 1) / o.lenders;
     constexpr int kWindow = 64; // requests in flight per lender: registration is pipelined
     QRandomGenerator rng(42);
@@ -828,7 +870,7 @@ double handshakes(const Market &market, const Identity &id, int ms, int concurre
     int live = 0;
     std::function<void()> one = [&] {
         ++live;
-        auto *c = SslChannel::connectTo(QStringLiteral("127.0.0.1"), market.port(), id, market.id(),
+        auto *c = SslChannel::connectTo(market.host(), market.port(), id, market.id(),
                                         clientConfig(QStringLiteral("borrower")), parent);
         QObject::connect(c, &Channel::established, c, [&, c] {
             ++established;
@@ -877,7 +919,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("The market's data directory (default: a temporary one, on the disk, not tmpfs)."), QStringLiteral("DIR"));
     const QCommandLineOption idleOnly(QStringLiteral("idle-only"), QStringLiteral("Stop after the idle-memory measurement (for memory work)."));
     const QCommandLineOption binary(QStringLiteral("market-binary"), QStringLiteral("market-manager to run (default: next to this program)."), QStringLiteral("PATH"));
-    for (const auto *opt : {&partitions, &lenders, &connections, &seconds, &depth, &rate, &mix, &database, &data, &idleOnly, &binary})
+    const QCommandLineOption connectTo(QStringLiteral("connect"), QStringLiteral("Drive a market already running at ADDR:PORT (for instance on another machine) instead of starting one; needs --market-id and --identity. Start it fresh for each run."), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption marketId(QStringLiteral("market-id"), QStringLiteral("Node ID of the market given with --connect."), QStringLiteral("ID"));
+    const QCommandLineOption identity(QStringLiteral("identity"), QStringLiteral("Directory of this bench's own node identity, made there if missing; the market must allow its node ID with --admin-id (default: a new one for each run)."), QStringLiteral("DIR"));
+    const QCommandLineOption printId(QStringLiteral("print-id"), QStringLiteral("Print the node ID of --identity (made if missing) and exit."));
+    for (const auto *opt : {&partitions, &lenders, &connections, &seconds, &depth, &rate, &mix, &database, &data, &idleOnly, &binary,
+                            &connectTo, &marketId, &identity, &printId})
         parser.addOption(*opt);
     parser.process(app);
 
@@ -902,6 +949,49 @@ int main(int argc, char *argv[])
     o.marketBinary = parser.isSet(binary) ? parser.value(binary)
                                           : QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("market-manager"));
 
+    // The bench's own identity: it administers the market (AdminServiceStats), so a market it
+    // does not start must list it with --admin-id, and it must then stay the same.
+    if ((parser.isSet(printId) || parser.isSet(connectTo)) && !parser.isSet(identity)) {
+        std::fprintf(stderr, "market-bench: %s needs --identity DIR\n", parser.isSet(printId) ? "--print-id" : "--connect");
+        return 2;
+    }
+    Identity admin;
+    if (parser.isSet(identity)) {
+        Result<Identity> loaded = Identity::loadOrCreate(parser.value(identity), QStringLiteral("market-bench"));
+        if (!loaded) {
+            std::fprintf(stderr, "market-bench: %s\n", qPrintable(loaded.error().toString()));
+            return 1;
+        }
+        admin = *loaded;
+    } else {
+        admin = makeIdentity(QStringLiteral("market-bench"));
+    }
+    if (parser.isSet(printId)) {
+        std::fprintf(stdout, "%s\n", qPrintable(admin.nodeId()));
+        return 0;
+    }
+    if (parser.isSet(connectTo)) {
+        Result<HostPort> where = parseHostPort(parser.value(connectTo));
+        if (!where) {
+            std::fprintf(stderr, "market-bench: --connect: %s\n", qPrintable(where.error().message));
+            return 2;
+        }
+        if (!parser.isSet(marketId)) {
+            std::fprintf(stderr, "market-bench: --connect needs --market-id (the market prints it when it starts)\n");
+            return 2;
+        }
+        for (const QCommandLineOption *local : {&database, &data, &binary}) {
+            if (parser.isSet(*local)) {
+                std::fprintf(stderr, "market-bench: --%s is for a market the bench starts, not one it connects to\n",
+                             qPrintable(local->names().constFirst()));
+                return 2;
+            }
+        }
+        o.connectHost = where->host;
+        o.connectPort = where->port;
+        o.marketId = parser.value(marketId).trimmed().toLower();
+    }
+
     // Each connection is a socket on both sides; the market inherits this limit.
     rlimit files{};
     getrlimit(RLIMIT_NOFILE, &files);
@@ -913,19 +1003,32 @@ int main(int argc, char *argv[])
         return 2;
     }
 
-    // Under the working directory by default: /tmp may be tmpfs, where fsync costs nothing.
-    QTemporaryDir tmp(QDir::current().filePath(QStringLiteral("market-bench-XXXXXX")));
-    const QString dataDir = parser.isSet(data) ? parser.value(data) : tmp.path();
-    QDir().mkpath(dataDir);
-    say("market-bench: %d partitions, %d lenders, %d connections, %d s mix (depth %d, mix %d:%d:%d), database %s\n",
-        o.partitions, o.lenders, o.connections, o.seconds, o.depth, o.searchWeight, o.borrowWeight, o.endWeight,
-        o.database.isEmpty() ? "SQLite" : "PostgreSQL");
-
     Market market;
-    if (!market.start(o, dataDir))
-        return 1;
-    say("market %s on port %u (pid %lld)\n", qPrintable(market.id()), unsigned(market.port()),
-        static_cast<long long>(market.pid()));
+    // Under the working directory by default: /tmp may be tmpfs, where fsync costs nothing.
+    std::optional<QTemporaryDir> tmp;
+    if (o.connectHost.isEmpty()) {
+        tmp.emplace(QDir::current().filePath(QStringLiteral("market-bench-XXXXXX")));
+        const QString dataDir = parser.isSet(data) ? parser.value(data) : tmp->path();
+        QDir().mkpath(dataDir);
+        say("market-bench: %d partitions, %d lenders, %d connections, %d s mix (depth %d, mix %d:%d:%d), database %s\n",
+            o.partitions, o.lenders, o.connections, o.seconds, o.depth, o.searchWeight, o.borrowWeight, o.endWeight,
+            o.database.isEmpty() ? "SQLite" : "PostgreSQL");
+        if (!market.start(o, dataDir, admin)) {
+            market.stop();
+            return 1;
+        }
+        say("market %s on port %u (pid %lld)\n", qPrintable(market.id()), unsigned(market.port()),
+            static_cast<long long>(market.pid()));
+    } else {
+        say("market-bench: %d partitions, %d lenders, %d connections, %d s mix (depth %d, mix %d:%d:%d), the market at %s\n",
+            o.partitions, o.lenders, o.connections, o.seconds, o.depth, o.searchWeight, o.borrowWeight, o.endWeight,
+            qPrintable((HostPort{o.connectHost, o.connectPort}).toString()));
+        if (!market.attach(o, admin)) {
+            market.stop();
+            return 1;
+        }
+        say("market %s at %s\n", qPrintable(market.id()), qPrintable((HostPort{o.connectHost, o.connectPort}).toString()));
+    }
     QObject root;
     int rc = 0;
     const auto finish = [&] {
@@ -983,7 +1086,7 @@ int main(int argc, char *argv[])
     // ── latency, open loop ──
     const int paced = o.rate > 0 ? o.rate : qMax(100, static_cast<int>(mixRate / 2));
     driver.resetFigures();
-    const QJsonObject before = market.stats();
+    const std::optional<ServiceStats> before = market.stats();
     double achieved = 0;
     {
         CpuMeter cpu{market, &maxStolen};
@@ -992,7 +1095,7 @@ int main(int argc, char *argv[])
         say("latency (open loop at %d requests/s, reached %.0f): %s\n", paced, achieved, qPrintable(cpu.report()));
         printKinds(driver, s);
     }
-    const QJsonObject after = market.stats();
+    const std::optional<ServiceStats> after = market.stats();
     const LatencyHistogram serverSearch = serverHistogram(after, "search").since(serverHistogram(before, "search"));
     const LatencyHistogram serverBorrow = serverHistogram(after, "borrow").since(serverHistogram(before, "borrow"));
     const LatencyHistogram serverEnd = serverHistogram(after, "end").since(serverHistogram(before, "end"));
