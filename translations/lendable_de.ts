@@ -15,6 +15,10 @@
         <source>Open the main window on tab N (0 = first); for screenshots and scripts.</source>
         <translation>Öffnet das Hauptfenster auf Reiter N (0 = erster); für Bildschirmfotos und Skripte.</translation>
     </message>
+    <message>
+        <source>Milliseconds from the start to --screenshot (default 2500), for views that fill over time.</source>
+        <translation>Millisekunden vom Start bis --screenshot (Standard 2500), für Ansichten, die sich mit der Zeit füllen.</translation>
+    </message>
 </context>
 <context>
     <name>LanguageMenu</name>

@@ -15,6 +15,10 @@
         <source>Open the main window on tab N (0 = first); for screenshots and scripts.</source>
         <translation>メインウィンドウをタブ N で開きます (0 = 最初のタブ)。スクリーンショットやスクリプト用です。</translation>
     </message>
+    <message>
+        <source>Milliseconds from the start to --screenshot (default 2500), for views that fill over time.</source>
+        <translation>起動から --screenshot までのミリ秒 (既定 2500)。時間とともに埋まるビュー向け。</translation>
+    </message>
 </context>
 <context>
     <name>LanguageMenu</name>

@@ -27,7 +27,7 @@ void GuiOptions::apply(const QCommandLineParser &parser, QWidget *window) const
         });
     }
     if (parser.isSet(screenshot))
-        scheduleScreenshot(window, parser.value(screenshot));
+        scheduleScreenshot(window, parser.value(screenshot), qBound(0, parser.value(screenshotDelay).toInt(), 600'000));
 }
 
 int showStartupError(const QString &title, const Error &error)

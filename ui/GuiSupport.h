@@ -16,7 +16,7 @@ namespace lendable::ui {
 
 /// Options every desktop app has besides the common ones (their launchers accept them too).
 struct GuiOptions : app::DesktopOptions {
-    /// Applies --tab and --screenshot to a shown main window.
+    /// Applies --tab, --screenshot and --screenshot-delay to a shown main window.
     void apply(const QCommandLineParser &parser, QWidget *window) const;
 };
 

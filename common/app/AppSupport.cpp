@@ -37,6 +37,7 @@ void CommonOptions::addTo(QCommandLineParser &parser) const
 void DesktopOptions::addTo(QCommandLineParser &parser) const
 {
     parser.addOption(screenshot);
+    parser.addOption(screenshotDelay);
     parser.addOption(language);
     parser.addOption(tab);
 }

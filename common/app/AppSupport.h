@@ -26,7 +26,7 @@ struct CommonOptions {
     void addTo(QCommandLineParser &parser) const;
 };
 
-/// The desktop apps' own options (--screenshot, --language, --tab). Each launcher accepts them
+/// The desktop apps' own options (--screenshot, --screenshot-delay, --language, --tab). Each launcher accepts them
 /// too and passes them on to its desktop app (execGui()).
 struct DesktopOptions {
     QCommandLineOption screenshot{QStringList{QStringLiteral("screenshot")},
@@ -39,6 +39,9 @@ struct DesktopOptions {
     QCommandLineOption tab{QStringList{QStringLiteral("tab")},
                            QCoreApplication::translate("GuiOptions", "Open the main window on tab N (0 = first); for screenshots and scripts."),
                            QStringLiteral("N")};
+    QCommandLineOption screenshotDelay{QStringList{QStringLiteral("screenshot-delay")},
+                                       QCoreApplication::translate("GuiOptions", "Milliseconds from the start to --screenshot (default 2500), for views that fill over time."),
+                                       QStringLiteral("MS"), QStringLiteral("2500")};
     void addTo(QCommandLineParser &parser) const;
 };
 
