@@ -29,7 +29,9 @@ export DISPLAY=:97
 sleep 1
 
 market_id=$("$bin/market-manager" --print-id --data "$state/market")
-"$bin/market-manager" --headless --listen "$market_addr" --data "$state/market" >"$state/market.log" 2>&1 &
+# market-bench drives the market for the Service tab's shot (last), as an admin of it.
+bench_id=$("$bin/market-bench" --identity "$state/bench" --print-id)
+"$bin/market-manager" --headless --listen "$market_addr" --data "$state/market" --admin-id "$bench_id" >"$state/market.log" 2>&1 &
 pids+=($!)
 "$bin/lender-console" --headless --data "$state/lender" --listen "$lender_addr" --name my-workstation \
     --market "$market_addr" --market-id "$market_id" >"$state/lender.log" 2>&1 &
@@ -72,3 +74,12 @@ shot lender-console "$bin/lender-console-gui" --data "$state/lender" --connect "
 shot borrower-client "$bin/borrower-client-gui" --data "$state/borrower" --market "$market_addr" --market-id "$market_id"
 shot borrower-client-contract "$bin/borrower-client-gui" --data "$state/borrower" --market "$market_addr" --market-id "$market_id" --tab 2
 shot borrower-client-bills "$bin/borrower-client-gui" --data "$state/borrower" --market "$market_addr" --market-id "$market_id" --tab 1
+# The Service tab under load: market-bench (small) in its closed-loop mix against this
+# market; the shot is taken after a few of the tab's two-second intervals.
+(cd "$state" && exec "$bin/market-bench" --identity "$state/bench" --connect "$market_addr" --market-id "$market_id" \
+    --partitions 2000 --lenders 5 --connections 50 --seconds 60) >"$state/bench.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 150); do grep -q "^opened" "$state/bench.log" && break; sleep 0.2; done
+grep -q "^opened" "$state/bench.log" || { cat "$state/bench.log" >&2; exit 1; }
+shot market-manager-service "$bin/market-manager-gui" --data "$state/market" --connect "$market_addr" --market-id "$market_id" \
+    --tab 4 --screenshot-delay 13000

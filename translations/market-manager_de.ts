@@ -553,6 +553,10 @@
         <source>Violations</source>
         <translation>Verstöße</translation>
     </message>
+    <message>
+        <source>Service</source>
+        <translation>Dienst</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::PartitionsPage</name>
@@ -646,6 +650,76 @@
     <message>
         <source>free; on %1 the lender refused %2 vCPUs, %3 memory, %4 disk: %5</source>
         <translation>frei; am %1 lehnte der Verleiher %2 vCPUs, %3 Arbeitsspeicher, %4 Festplatte ab: %5</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::ServicePage</name>
+    <message>
+        <source>Searches</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Borrows</source>
+        <translation>Ausleihen</translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation>Beendigungen</translation>
+    </message>
+    <message>
+        <source>Registrations</source>
+        <translation>Registrierungen</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Andere</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Anfragen</translation>
+    </message>
+    <message>
+        <source>Per second</source>
+        <translation>Pro Sekunde</translation>
+    </message>
+    <message>
+        <source>p50 (ms)</source>
+        <translation>p50 (ms)</translation>
+    </message>
+    <message>
+        <source>p99 (ms)</source>
+        <translation>p99 (ms)</translation>
+    </message>
+    <message>
+        <source>Answered since start</source>
+        <translation>Beantwortet seit dem Start</translation>
+    </message>
+    <message numerus="yes">
+        <source>The market&apos;s own time per request, from the decoded request to the answer handed to the connection (borrows, ends and registrations: after their commit), over the last %n second(s).</source>
+        <translation>
+            <numerusform>Die eigene Zeit des Marktplatzes pro Anfrage, von der entschlüsselten Anfrage bis zur an die Verbindung übergebenen Antwort (Ausleihen, Beendigungen und Registrierungen: nach ihrem Commit), in der letzten %n Sekunde.</numerusform>
+            <numerusform>Die eigene Zeit des Marktplatzes pro Anfrage, von der entschlüsselten Anfrage bis zur an die Verbindung übergebenen Antwort (Ausleihen, Beendigungen und Registrierungen: nach ihrem Commit), in den letzten %n Sekunden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Requests per second, last five minutes</source>
+        <translation>Anfragen pro Sekunde, letzte fünf Minuten</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <source>Asking the market…</source>
+        <translation>Frage den Marktplatz…</translation>
+    </message>
+    <message>
+        <source>%1 % of a core</source>
+        <translation>%1 % eines Kerns</translation>
+    </message>
+    <message>
+        <source>Up %1, since %2 · %3 connections · %4 offers · %5 MiB resident · CPU %6</source>
+        <translation>Läuft %1, seit %2 · %3 Verbindungen · %4 Angebote · %5 MiB im Speicher · CPU %6</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,16 @@
     </message>
 </context>
 <context>
+    <name>lendable::market::ServicePage</name>
+    <message numerus="yes">
+        <source>The market&apos;s own time per request, from the decoded request to the answer handed to the connection (borrows, ends and registrations: after their commit), over the last %n second(s).</source>
+        <translation>
+            <numerusform>The market&apos;s own time per request, from the decoded request to the answer handed to the connection (borrows, ends and registrations: after their commit), over the last %n second.</numerusform>
+            <numerusform>The market&apos;s own time per request, from the decoded request to the answer handed to the connection (borrows, ends and registrations: after their commit), over the last %n seconds.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>lendable::market::ViolationsPage</name>
     <message numerus="yes">
         <source>%n violation(s) reported</source>

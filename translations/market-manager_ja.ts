@@ -553,6 +553,10 @@
         <source>Violations</source>
         <translation>違反</translation>
     </message>
+    <message>
+        <source>Service</source>
+        <translation>サービス</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::PartitionsPage</name>
@@ -645,6 +649,75 @@
     <message>
         <source>free; on %1 the lender refused %2 vCPUs, %3 memory, %4 disk: %5</source>
         <translation>空き。%1 に貸し手が %2 vCPU、メモリ %3、ディスク %4 を拒否: %5</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::market::ServicePage</name>
+    <message>
+        <source>Searches</source>
+        <translation>検索</translation>
+    </message>
+    <message>
+        <source>Borrows</source>
+        <translation>借用</translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>Registrations</source>
+        <translation>登録</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>その他</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>リクエスト</translation>
+    </message>
+    <message>
+        <source>Per second</source>
+        <translation>毎秒</translation>
+    </message>
+    <message>
+        <source>p50 (ms)</source>
+        <translation>p50 (ms)</translation>
+    </message>
+    <message>
+        <source>p99 (ms)</source>
+        <translation>p99 (ms)</translation>
+    </message>
+    <message>
+        <source>Answered since start</source>
+        <translation>起動以降の応答数</translation>
+    </message>
+    <message numerus="yes">
+        <source>The market&apos;s own time per request, from the decoded request to the answer handed to the connection (borrows, ends and registrations: after their commit), over the last %n second(s).</source>
+        <translation>
+            <numerusform>マーケット自身のリクエストあたりの処理時間 (デコードされたリクエストから接続に渡した応答まで。借用・終了・登録はコミット後まで)、直近 %n 秒間。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Requests per second, last five minutes</source>
+        <translation>毎秒のリクエスト数 (直近 5 分)</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>分</translation>
+    </message>
+    <message>
+        <source>Asking the market…</source>
+        <translation>マーケットに問い合わせ中…</translation>
+    </message>
+    <message>
+        <source>%1 % of a core</source>
+        <translation>コア 1 個の %1 %</translation>
+    </message>
+    <message>
+        <source>Up %1, since %2 · %3 connections · %4 offers · %5 MiB resident · CPU %6</source>
+        <translation>稼働 %1 (%2 から) · 接続 %3 · オファー %4 · 常駐メモリ %5 MiB · CPU %6</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,7 @@
 #include "MarketTestSupport.h"
 #include "MarketWindow.h"
 #include "Pages.h"
+#include "ServicePage.h"
 
 #include <QCheckBox>
 #include <QDialog>
@@ -20,6 +21,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QStandardItemModel>
 #include <QTest>
 
 using namespace lendable;
@@ -35,6 +37,7 @@ private slots:
     void exportsWriteFiles();
     void violationsAreListed();
     void rebalanceWithSliders();
+    void serviceShowsTheMarketsFigures();
     void cleanupTestCase();
 
 private:
@@ -247,6 +250,50 @@ void TestMarketGui::rebalanceWithSliders()
     QTRY_COMPARE(page->model()->index(0, 2).data().toInt(), 2);
     QTRY_COMPARE(page->model()->index(0, 8).data().toString(), QStringLiteral("free, new allocation not yet confirmed by the lender"));
     page->filterEdit()->clear();
+}
+
+void TestMarketGui::serviceShowsTheMarketsFigures()
+{
+    // The Service tab: the market process's figures, and per kind of request the rate and
+    // the market's own percentiles between two answers.
+    auto *page = m_window->servicePage();
+    QCOMPARE(m_window->tabs()->indexOf(page), 4);
+    QCOMPARE(m_window->tabs()->tabText(4), QStringLiteral("Service"));
+    m_window->tabs()->setCurrentWidget(page); // shown: it asks at once, then every 2 s
+    QTRY_VERIFY(page->last().has_value());
+    QVERIFY2(page->summary()->text().contains(QStringLiteral("%1 offers").arg(m_market->offerCount())), qPrintable(page->summary()->text()));
+    QCOMPARE(page->last()->offers, m_market->offerCount());
+    QVERIFY(page->summary()->text().contains(QStringLiteral("connections")));
+    QStandardItemModel *model = page->model();
+    QCOMPARE(model->rowCount(), 5);
+    QCOMPARE(model->item(0, 0)->text(), QStringLiteral("Searches"));
+    QCOMPARE(model->item(1, 0)->text(), QStringLiteral("Borrows"));
+    const auto searches = [&] { return model->item(0, 4)->text().remove(QLocale().groupSeparator()).toLongLong(); };
+    const qint64 before = page->last()->requests.first().count;
+    QCOMPARE(searches(), before);
+
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(m_borrower->call<OfferPage>(SearchOffers{}).ok());
+    page->reload();
+    QTRY_VERIFY(searches() >= before + 5);
+    // The interval's figures: a rate and the market's own p50 and p99 for searches.
+    QVERIFY(model->item(0, 1)->text() != QStringLiteral("—"));
+    QVERIFY(model->item(0, 2)->text() != QStringLiteral("—"));
+    QVERIFY(model->item(0, 3)->text() != QStringLiteral("—"));
+    QVERIFY(QLocale().toDouble(model->item(0, 1)->text()) > 0);
+    QVERIFY2(page->summary()->text().contains(QStringLiteral("% of a core")), qPrintable(page->summary()->text()));
+    // …and the chart's latest point, now (0 minutes ago), is above zero.
+    const QList<QPointF> points = page->ratePoints(QStringLiteral("search"));
+    QVERIFY(!points.isEmpty());
+    QCOMPARE(points.last().x(), 0.0);
+    QVERIFY(std::any_of(points.cbegin(), points.cend(), [](const QPointF &p) { return p.y() > 0; }));
+    QVERIFY(points.first().x() >= -5.0);
+
+    // Hidden, it stops asking.
+    m_window->tabs()->setCurrentIndex(0);
+    const qint64 lastAt = page->last()->atMs;
+    QTest::qWait(2500);
+    QCOMPARE(page->last()->atMs, lastAt);
 }
 
 void TestMarketGui::exportsWriteFiles()

@@ -1,6 +1,7 @@
 #include "MarketWindow.h"
 
 #include "Pages.h"
+#include "ServicePage.h"
 #include "ui/AboutDialog.h"
 #include "ui/ErrorBanner.h"
 #include "ui/GuiSupport.h"
@@ -28,6 +29,7 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     , m_contracts(new ContractsPage(channel, this))
     , m_billing(new BillingPage(channel, this))
     , m_violations(new ViolationsPage(channel, this))
+    , m_service(new ServicePage(channel, this))
     , m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("marketWindow"));
@@ -37,6 +39,7 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     m_tabs->addTab(m_contracts, tr("Contracts"));
     m_tabs->addTab(m_billing, tr("Billing"));
     m_tabs->addTab(m_violations, tr("Violations"));
+    m_tabs->addTab(m_service, tr("Service"));
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -67,6 +70,7 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     connect(m_contracts, &ContractsPage::error, this, showError);
     connect(m_billing, &BillingPage::error, this, showError);
     connect(m_violations, &ViolationsPage::error, this, showError);
+    connect(m_service, &ServicePage::error, this, showError);
     if (channel) {
         connect(channel, &protocol::Channel::closed, this, [this](const Error &reason) {
             m_banner->showError(Error(reason.code, tr("Disconnected from the market: %1").arg(reason.message)));
@@ -95,6 +99,8 @@ void MarketWindow::refreshAll()
     m_contracts->reload();
     m_billing->reload();
     m_violations->reload();
+    if (m_service->isVisible())
+        m_service->reload();
 }
 
 void MarketWindow::closeEvent(QCloseEvent *event)

@@ -18,6 +18,7 @@ class PartitionsPage;
 class ContractsPage;
 class BillingPage;
 class ViolationsPage;
+class ServicePage;
 
 /// The Market Manager: the resource database, contracts and billing of one market, read
 /// through the admin role of the protocol — from the in-process service (embedded default)
@@ -33,6 +34,7 @@ public:
     ContractsPage *contractsPage() const { return m_contracts; }
     BillingPage *billingPage() const { return m_billing; }
     ViolationsPage *violationsPage() const { return m_violations; }
+    ServicePage *servicePage() const { return m_service; }
     QTabWidget *tabs() const { return m_tabs; }
     ui::ErrorBanner *errorBanner() const { return m_banner; }
     /// Reloads every view (also on a timer, so a live market stays current).
@@ -51,6 +53,7 @@ private:
     ContractsPage *m_contracts;
     BillingPage *m_billing;
     ViolationsPage *m_violations;
+    ServicePage *m_service;
     QLabel *m_status;
 };
 

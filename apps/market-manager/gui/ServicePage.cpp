@@ -1,0 +1,234 @@
+#include "ServicePage.h"
+
+#include "LatencyHistogram.h"
+#include "ui/Format.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLegend>
+#include <QLineSeries>
+#include <QLocale>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace lendable::market {
+
+using namespace lendable::protocol;
+
+namespace {
+
+constexpr int kPollMs = 2000;
+constexpr qint64 kChartSpanMs = 5 * 60 * 1000;
+
+// The kinds the market reports, in the table's order, with what the table calls them.
+struct KindName {
+    const char *kind;
+    const char *label;
+};
+constexpr KindName kKinds[] = {
+    {"search", QT_TRANSLATE_NOOP("lendable::market::ServicePage", "Searches")},
+    {"borrow", QT_TRANSLATE_NOOP("lendable::market::ServicePage", "Borrows")},
+    {"end", QT_TRANSLATE_NOOP("lendable::market::ServicePage", "Ends")},
+    {"register", QT_TRANSLATE_NOOP("lendable::market::ServicePage", "Registrations")},
+    {"other", QT_TRANSLATE_NOOP("lendable::market::ServicePage", "Other")},
+};
+
+LatencyHistogram histogramOf(const ServiceStats &stats, const QString &kind)
+{
+    LatencyHistogram h;
+    for (const RequestTimes &t : stats.requests) {
+        if (t.kind == kind) {
+            for (const LatencyBucket &b : t.buckets)
+                h.addToBucket(b.upperMicros, b.count);
+        }
+    }
+    return h;
+}
+
+QString formatMs(double ms)
+{
+    return QLocale().toString(ms, 'f', ms < 1 ? 3 : (ms < 100 ? 2 : 0));
+}
+
+} // namespace
+
+ServicePage::ServicePage(Channel *channel, QWidget *parent)
+    : QWidget(parent)
+    , m_channel(channel)
+    , m_summary(new QLabel(this))
+    , m_view(new QTableView(this))
+    , m_model(new QStandardItemModel(0, 5, this))
+    , m_chart(new QChartView(new QChart, this))
+{
+    m_summary->setObjectName(QStringLiteral("serviceSummaryLabel"));
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setWordWrap(true);
+    m_model->setHorizontalHeaderLabels({tr("Requests"), tr("Per second"), tr("p50 (ms)"), tr("p99 (ms)"), tr("Answered since start")});
+    for (const KindName &k : kKinds) {
+        QList<QStandardItem *> row{new QStandardItem(tr(k.label))};
+        for (int c = 1; c < 5; ++c) {
+            auto *item = new QStandardItem(QStringLiteral("—"));
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            row.append(item);
+        }
+        row.first()->setData(QString::fromLatin1(k.kind), Qt::UserRole);
+        for (QStandardItem *item : row)
+            item->setEditable(false);
+        m_model->appendRow(row);
+    }
+    m_view->setObjectName(QStringLiteral("serviceView"));
+    m_view->setModel(m_model);
+    m_view->verticalHeader()->hide();
+    m_view->setSelectionMode(QAbstractItemView::NoSelection);
+    m_view->setAlternatingRowColors(true);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_view->setToolTip(tr("The market's own time per request, from the decoded request to the answer handed to the "
+                          "connection (borrows, ends and registrations: after their commit), over the last %n second(s).",
+                          nullptr, kPollMs / 1000));
+    // Tall enough for its five rows, no more: the chart takes the rest.
+    m_view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_view->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_view->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Maximum);
+
+    m_chart->setObjectName(QStringLiteral("requestRateChart"));
+    m_chart->setRenderHint(QPainter::Antialiasing);
+    m_chart->setMinimumSize(320, 220);
+    QChart *chart = m_chart->chart();
+    chart->setTitle(tr("Requests per second, last five minutes"));
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    m_timeAxis = new QValueAxis;
+    m_timeAxis->setRange(-5, 0);
+    m_timeAxis->setTickCount(6);
+    m_timeAxis->setLabelFormat(QStringLiteral("%d"));
+    m_timeAxis->setTitleText(tr("minutes"));
+    m_rateAxis = new QValueAxis;
+    m_rateAxis->setRange(0, 10);
+    m_rateAxis->setLabelFormat(QStringLiteral("%d"));
+    chart->addAxis(m_timeAxis, Qt::AlignBottom);
+    chart->addAxis(m_rateAxis, Qt::AlignLeft);
+    for (const KindName &k : kKinds) {
+        auto *series = new QLineSeries;
+        series->setName(tr(k.label));
+        chart->addSeries(series);
+        series->attachAxis(m_timeAxis);
+        series->attachAxis(m_rateAxis);
+        m_series.insert(QString::fromLatin1(k.kind), series);
+    }
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_view);
+    layout->addWidget(m_chart, 1);
+
+    m_summary->setText(tr("Asking the market…"));
+    m_poll.setInterval(kPollMs);
+    connect(&m_poll, &QTimer::timeout, this, &ServicePage::reload);
+}
+
+void ServicePage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    reload();
+    m_poll.start();
+}
+
+void ServicePage::hideEvent(QHideEvent *event)
+{
+    m_poll.stop();
+    QWidget::hideEvent(event);
+}
+
+void ServicePage::reload()
+{
+    if (!m_channel || m_asking)
+        return;
+    m_asking = true;
+    m_channel->request<ServiceStats>(AdminServiceStats{}, this, [this](Result<ServiceStats> r) {
+        m_asking = false;
+        if (!r) {
+            emit error(r.error());
+            return;
+        }
+        show(*r);
+    });
+}
+
+void ServicePage::show(const ServiceStats &stats)
+{
+    // A restarted market counts from zero again: its first answer starts a new interval.
+    std::optional<ServiceStats> previous = m_last;
+    if (previous && previous->startedAtMs != stats.startedAtMs) {
+        previous.reset();
+        m_samples.clear();
+    }
+    const double seconds = previous ? static_cast<double>(qMax<qint64>(1, stats.atMs - previous->atMs)) / 1000.0 : 0;
+    const QLocale locale;
+
+    QString cpu = QStringLiteral("—");
+    if (previous)
+        cpu = tr("%1 % of a core").arg(locale.toString(100.0 * static_cast<double>(stats.cpuMs - previous->cpuMs) / (seconds * 1000.0), 'f', 0));
+    m_summary->setText(tr("Up %1, since %2 · %3 connections · %4 offers · %5 MiB resident · CPU %6")
+                           .arg(ui::formatDuration(qMax<qint64>(0, stats.atMs - stats.startedAtMs)),
+                                ui::formatTimestamp(stats.startedAtMs), locale.toString(stats.connections),
+                                locale.toString(stats.offers),
+                                locale.toString(static_cast<double>(stats.residentKib) / 1024.0, 'f', 1), cpu));
+
+    Sample sample{.atMs = stats.atMs, .perSecond = {}};
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QString kind = m_model->item(row, 0)->data(Qt::UserRole).toString();
+        const LatencyHistogram now = histogramOf(stats, kind);
+        m_model->item(row, 4)->setText(locale.toString(now.count()));
+        if (!previous)
+            continue;
+        const LatencyHistogram interval = now.since(histogramOf(*previous, kind));
+        const double perSecond = static_cast<double>(interval.count()) / seconds;
+        sample.perSecond.insert(kind, perSecond);
+        m_model->item(row, 1)->setText(locale.toString(perSecond, 'f', perSecond < 10 ? 1 : 0));
+        m_model->item(row, 2)->setText(interval.count() ? formatMs(interval.percentileMs(50)) : QStringLiteral("—"));
+        m_model->item(row, 3)->setText(interval.count() ? formatMs(interval.percentileMs(99)) : QStringLiteral("—"));
+    }
+    if (previous) {
+        m_samples.push_back(std::move(sample));
+        while (!m_samples.empty() && m_samples.front().atMs < stats.atMs - kChartSpanMs)
+            m_samples.pop_front();
+    }
+    redrawChart(stats.atMs);
+    m_last = stats;
+    emit statsLoaded();
+}
+
+QList<QPointF> ServicePage::ratePoints(const QString &kind) const
+{
+    const QLineSeries *series = m_series.value(kind);
+    return series ? series->points() : QList<QPointF>{};
+}
+
+void ServicePage::redrawChart(qint64 nowMs)
+{
+    double top = 0;
+    for (auto it = m_series.cbegin(); it != m_series.cend(); ++it) {
+        QList<QPointF> points;
+        for (const Sample &s : m_samples) {
+            const double value = s.perSecond.value(it.key());
+            points.append(QPointF(static_cast<double>(s.atMs - nowMs) / 60'000.0, value));
+            top = qMax(top, value);
+        }
+        it.value()->replace(points);
+    }
+    // A round top a little above the highest rate, so the lines do not touch the frame.
+    double step = 10;
+    while (top * 1.1 > step * 10)
+        step *= 10;
+    m_rateAxis->setRange(0, qMax(10.0, std::ceil(top * 1.1 / step) * step));
+}
+
+} // namespace lendable::market
