@@ -775,18 +775,10 @@ void printKinds(const Driver &d, double seconds)
     }
 }
 
+// The market's histogram of `kind` in an answer (empty if there is none).
 LatencyHistogram serverHistogram(const std::optional<ServiceStats> &stats, const char *kind)
 {
-    LatencyHistogram h;
-    if (!stats)
-        return h;
-    for (const RequestTimes &t : stats->requests) {
-        if (t.kind == QLatin1String(kind)) {
-            for (const LatencyBucket &b : t.buckets)
-                h.addToBucket(b.upperMicros, b.count);
-        }
-    }
-    return h;
+    return stats ? lendable::market::histogramOfKind(*stats, QString::fromLatin1(kind)) : LatencyHistogram{};
 }
 
 // ───────────────────────── phases ─────────────────────────

@@ -7,6 +7,8 @@
 // two, so a percentile is off by at most 1/16 (6.25 %). Counts are cumulative; a reader
 // that wants one period subtracts the snapshot taken at its start.
 
+#include "protocol/Messages.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -128,5 +130,19 @@ private:
     std::array<qint64, kBuckets> m_buckets{};
     qint64 m_count = 0;
 };
+
+/// The histogram of one kind of request (`search`, `borrow`, …) in an AdminServiceStats
+/// answer; empty if the answer has none of that kind.
+inline LatencyHistogram histogramOfKind(const protocol::ServiceStats &stats, QStringView kind)
+{
+    LatencyHistogram h;
+    for (const protocol::RequestTimes &t : stats.requests) {
+        if (t.kind == kind) {
+            for (const protocol::LatencyBucket &b : t.buckets)
+                h.addToBucket(b.upperMicros, b.count);
+        }
+    }
+    return h;
+}
 
 } // namespace lendable::market

@@ -40,18 +40,6 @@ constexpr KindName kKinds[] = {
     {"other", QT_TRANSLATE_NOOP("lendable::market::ServicePage", "Other")},
 };
 
-LatencyHistogram histogramOf(const ServiceStats &stats, const QString &kind)
-{
-    LatencyHistogram h;
-    for (const RequestTimes &t : stats.requests) {
-        if (t.kind == kind) {
-            for (const LatencyBucket &b : t.buckets)
-                h.addToBucket(b.upperMicros, b.count);
-        }
-    }
-    return h;
-}
-
 QString formatMs(double ms)
 {
     return QLocale().toString(ms, 'f', ms < 1 ? 3 : (ms < 100 ? 2 : 0));
@@ -185,11 +173,11 @@ void ServicePage::show(const ServiceStats &stats)
     Sample sample{.atMs = stats.atMs, .perSecond = {}};
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const QString kind = m_model->item(row, 0)->data(Qt::UserRole).toString();
-        const LatencyHistogram now = histogramOf(stats, kind);
+        const LatencyHistogram now = histogramOfKind(stats, kind);
         m_model->item(row, 4)->setText(locale.toString(now.count()));
         if (!previous)
             continue;
-        const LatencyHistogram interval = now.since(histogramOf(*previous, kind));
+        const LatencyHistogram interval = now.since(histogramOfKind(*previous, kind));
         const double perSecond = static_cast<double>(interval.count()) / seconds;
         sample.perSecond.insert(kind, perSecond);
         m_model->item(row, 1)->setText(locale.toString(perSecond, 'f', perSecond < 10 ? 1 : 0));
