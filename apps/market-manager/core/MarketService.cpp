@@ -33,11 +33,6 @@ const QString kLender = QStringLiteral("lender");
 const QString kBorrower = QStringLiteral("borrower");
 const QString kAdmin = QStringLiteral("admin");
 
-qint64 realNowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
 // Rows per page of the admin lists when the request leaves the limit at 0. (A negative
 // offset or limit never gets here: the codec refuses it as bad_payload.)
 qint64 adminPageLimit(qint64 limit)

@@ -12,14 +12,14 @@
 
 namespace lendable::market {
 
-namespace {
-
-constexpr qint64 kDayMs = 86'400'000;
-
 qint64 realNowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
 }
+
+namespace {
+
+constexpr qint64 kDayMs = 86'400'000;
 
 // Runs `work` (one of the *InTransaction() steps) in its own write transaction: its result
 // once the commit returned, or its refusal (the transaction rolls back).

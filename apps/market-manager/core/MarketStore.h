@@ -23,6 +23,10 @@
 
 namespace lendable::market {
 
+/// The wall clock, UTC ms: MarketConfig::clock's default, and what lender liveness and the
+/// capacity history go by whatever clock the market is configured with.
+qint64 realNowMs();
+
 /// A lender agent as the market knows it.
 struct LenderRow {
     QString id;
