@@ -34,7 +34,6 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
-#include <csignal>
 #include <cstdio>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -309,7 +308,8 @@ public:
     {
         QStringList args{QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                          QStringLiteral("--data"), dataDir, QStringLiteral("--admin-id"), admin.nodeId(),
-                         // the simulated lenders heartbeat every 5 s; this keeps a stalled run's offers
+                         // the simulated lenders heartbeat every 5 s; this also keeps the offers of a
+                         // run held up longer (a debugger, a swapping machine)
                          QStringLiteral("--heartbeat-timeout"), QStringLiteral("3600")};
         if (!o.database.isEmpty())
             args << QStringLiteral("--database") << o.database;

@@ -137,7 +137,8 @@ void ServicePage::hideEvent(QHideEvent *event)
 
 void ServicePage::reload()
 {
-    if (!m_channel || m_asking)
+    // A closed connection is reported once, by the window; asking it again would only repeat that.
+    if (!m_channel || !m_channel->isEstablished() || m_asking)
         return;
     m_asking = true;
     m_channel->request<ServiceStats>(AdminServiceStats{}, this, [this](Result<ServiceStats> r) {
