@@ -17,6 +17,7 @@
 // and prints a final JSON line with the figures docs/performance.md reports.
 
 #include "LatencyHistogram.h"
+#include "MarketService.h"
 #include "identity/Identity.h"
 #include "protocol/SslChannel.h"
 #include "util/HostPort.h"
@@ -409,13 +410,6 @@ private:
     quint16 m_port = 0;
 };
 
-qint64 ownCpuMs()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000LL + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000;
-}
-
 // The machine's CPU time (all CPUs, clock ticks) from /proc/stat: {all, stolen}. Stolen is
 // time the hypervisor gave this virtual machine's CPUs to someone else; on a shared host it
 // is what makes two runs of one build differ by a fifth, so every phase reports it.
@@ -438,7 +432,7 @@ struct CpuMeter {
     const Market &market;
     double *maxStolen = nullptr;
     qint64 marketStart = market.cpuMs();
-    qint64 ownStart = ownCpuMs();
+    qint64 ownStart = lendable::market::processCpuMs();
     std::pair<qint64, qint64> machineStart = machineTicks();
     QElapsedTimer wall = [] {
         QElapsedTimer t;
@@ -461,7 +455,7 @@ struct CpuMeter {
             *maxStolen = qMax(*maxStolen, stolen);
         return QStringLiteral("market CPU %1 %, bench CPU %2 % (of one core), stolen %3 % (of %4)")
             .arg(100.0 * static_cast<double>(market.cpuMs() - marketStart) / ms, 0, 'f', 0)
-            .arg(100.0 * static_cast<double>(ownCpuMs() - ownStart) / ms, 0, 'f', 0)
+            .arg(100.0 * static_cast<double>(lendable::market::processCpuMs() - ownStart) / ms, 0, 'f', 0)
             .arg(stolen, 0, 'f', 1)
             .arg(market.isChild() ? QStringLiteral("the machine") : QStringLiteral("the bench's machine"));
     }

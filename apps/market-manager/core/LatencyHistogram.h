@@ -81,7 +81,8 @@ public:
         m_count += count;
     }
 
-    /// {"count": N, "buckets": [[index, count], ...]} with the empty buckets left out.
+    /// {"count": N, "buckets": [[index, count], ...]} with the empty buckets left out
+    /// (`market-manager --headless --stats-file`).
     QJsonObject toJson() const
     {
         QJsonArray buckets;
@@ -90,21 +91,6 @@ public:
                 buckets.append(QJsonArray{i, m_buckets[i]});
         }
         return QJsonObject{{QStringLiteral("count"), m_count}, {QStringLiteral("buckets"), buckets}};
-    }
-    static LatencyHistogram fromJson(const QJsonObject &json)
-    {
-        LatencyHistogram h;
-        const QJsonArray buckets = json.value(QStringLiteral("buckets")).toArray();
-        for (const QJsonValue &b : buckets) {
-            const QJsonArray pair = b.toArray();
-            const int i = pair.at(0).toInt(-1);
-            if (i < 0 || i >= kBuckets)
-                continue;
-            const auto n = static_cast<qint64>(pair.at(1).toDouble());
-            h.m_buckets[i] += n;
-            h.m_count += n;
-        }
-        return h;
     }
 
 private:

@@ -344,15 +344,22 @@ void MarketService::recordTiming(quint32 type, qint64 receivedNs)
     }
 }
 
+std::array<std::pair<QString, const LatencyHistogram *>, 5> MarketService::timesByKind() const
+{
+    return {{{QStringLiteral("search"), &m_searchTimes},
+             {QStringLiteral("borrow"), &m_borrowTimes},
+             {QStringLiteral("end"), &m_endTimes},
+             {QStringLiteral("register"), &m_registerTimes},
+             {QStringLiteral("other"), &m_otherTimes}}};
+}
+
 QJsonObject MarketService::requestStats() const
 {
-    return QJsonObject{{QStringLiteral("search"), m_searchTimes.toJson()},
-                       {QStringLiteral("borrow"), m_borrowTimes.toJson()},
-                       {QStringLiteral("end"), m_endTimes.toJson()},
-                       {QStringLiteral("register"), m_registerTimes.toJson()},
-                       {QStringLiteral("other"), m_otherTimes.toJson()},
-                       {QStringLiteral("channels"), static_cast<qint64>(m_server.channels().size())},
-                       {QStringLiteral("offers"), static_cast<qint64>(m_index.offerCount())}};
+    QJsonObject stats{{QStringLiteral("channels"), static_cast<qint64>(m_server.channels().size())},
+                      {QStringLiteral("offers"), static_cast<qint64>(m_index.offerCount())}};
+    for (const auto &[kind, times] : timesByKind())
+        stats.insert(kind, times->toJson());
+    return stats;
 }
 
 namespace {
@@ -371,15 +378,6 @@ qint64 residentKib()
     return 0;
 }
 
-// User and system CPU time of all of this process's threads, ms.
-qint64 processCpuMs()
-{
-    rusage u{};
-    if (getrusage(RUSAGE_SELF, &u) != 0)
-        return 0;
-    return (static_cast<qint64>(u.ru_utime.tv_sec) + u.ru_stime.tv_sec) * 1000 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000;
-}
-
 RequestTimes requestTimes(const QString &kind, const LatencyHistogram &h)
 {
     RequestTimes times{.kind = kind, .count = h.count(), .buckets = {}};
@@ -391,19 +389,26 @@ RequestTimes requestTimes(const QString &kind, const LatencyHistogram &h)
 
 } // namespace
 
+qint64 processCpuMs()
+{
+    rusage u{};
+    if (getrusage(RUSAGE_SELF, &u) != 0)
+        return 0;
+    return (static_cast<qint64>(u.ru_utime.tv_sec) + u.ru_stime.tv_sec) * 1000 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000;
+}
+
 ServiceStats MarketService::serviceStats() const
 {
-    return ServiceStats{.atMs = QDateTime::currentMSecsSinceEpoch(),
-                        .startedAtMs = m_startedAtMs,
-                        .residentKib = residentKib(),
-                        .cpuMs = processCpuMs(),
-                        .connections = static_cast<qint64>(m_server.channels().size()),
-                        .offers = static_cast<qint64>(m_index.offerCount()),
-                        .requests = {requestTimes(QStringLiteral("search"), m_searchTimes),
-                                     requestTimes(QStringLiteral("borrow"), m_borrowTimes),
-                                     requestTimes(QStringLiteral("end"), m_endTimes),
-                                     requestTimes(QStringLiteral("register"), m_registerTimes),
-                                     requestTimes(QStringLiteral("other"), m_otherTimes)}};
+    ServiceStats stats{.atMs = QDateTime::currentMSecsSinceEpoch(),
+                       .startedAtMs = m_startedAtMs,
+                       .residentKib = residentKib(),
+                       .cpuMs = processCpuMs(),
+                       .connections = static_cast<qint64>(m_server.channels().size()),
+                       .offers = static_cast<qint64>(m_index.offerCount()),
+                       .requests = {}};
+    for (const auto &[kind, times] : timesByKind())
+        stats.requests.append(requestTimes(kind, *times));
+    return stats;
 }
 
 Result<ServiceStats> MarketService::onAdminServiceStats(const AdminServiceStats &, const Ctx &)

@@ -20,6 +20,7 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <array>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -321,6 +322,8 @@ private:
     std::deque<std::pair<qint64, QString>> m_endedNotices;
     Watermarks m_loaded;                     // what loadAll() saw
     std::deque<std::pair<qint64, Watermarks>> m_syncHistory; // (steady ms, watermarks reached)
+    // The request timings by kind, in the order requestStats() and serviceStats() give them.
+    std::array<std::pair<QString, const LatencyHistogram *>, 5> timesByKind() const;
     // Request timings (see requestStats()); fixed-size, so recording never allocates.
     LatencyHistogram m_searchTimes;
     LatencyHistogram m_borrowTimes;
@@ -329,6 +332,10 @@ private:
     LatencyHistogram m_otherTimes;
     qint64 m_dispatchStartNs = 0; // of the request being dispatched now
 };
+
+/// User and system CPU time of all of this process's threads, ms (ServiceStats::cpuMs;
+/// market-bench measures itself with it too).
+qint64 processCpuMs();
 
 /// Checks the lending conditions a lender offers; InvalidArgument naming the problem.
 Result<void> validateConditions(const protocol::LendingConditions &conditions);
