@@ -158,8 +158,9 @@ void TestMarketProcesses::headlessStartsServesAndStops()
     QTRY_COMPARE_WITH_TIMEOUT(lenderClosed.size(), 1, 10'000);
 
     // Restarted, it still knows the contract; SIGINT stops it as well.
+    const QString statsFile = m_tmp.filePath(QStringLiteral("single-stats.json"));
     HeadlessMarket again;
-    CHECK_OK(again.start(data, {}, {QStringLiteral("--fee-percent"), QStringLiteral("12.5")}));
+    CHECK_OK(again.start(data, {}, {QStringLiteral("--fee-percent"), QStringLiteral("12.5"), QStringLiteral("--stats-file"), statsFile}));
     QCOMPARE(again.nodeId, market.nodeId);
     SslChannel *borrower2 = connectClient(again.port, m_borrowers[0], again.nodeId, QStringLiteral("borrower"), this);
     QVERIFY(borrower2);
@@ -169,6 +170,23 @@ void TestMarketProcesses::headlessStartsServesAndStops()
     QCOMPARE(bills->bills.first().contractId, granted->contractId);
     Result<ContractClosed> closed = borrower2->call<ContractClosed>(EndContract{.contractId = granted->contractId});
     CHECK_OK(closed);
+
+    // --stats-file: SIGUSR1 writes the request timings per kind as JSON.
+    QVERIFY(!QFile::exists(statsFile));
+    ::kill(static_cast<pid_t>(again.process().processId()), SIGUSR1);
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(statsFile), 10'000);
+    QFile file(statsFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject stats = QJsonDocument::fromJson(file.readAll()).object();
+    QCOMPARE(stats.value(QStringLiteral("pid")).toInteger(), again.process().processId());
+    QCOMPARE(stats.value(QStringLiteral("offers")).toInt(), 1);
+    QCOMPARE(stats.value(QStringLiteral("channels")).toInt(), 1);
+    for (const char *kind : {"search", "borrow", "end", "register", "other"})
+        QVERIFY2(stats.value(QLatin1String(kind)).toObject().contains(QStringLiteral("buckets")), kind);
+    QCOMPARE(stats.value(QStringLiteral("end")).toObject().value(QStringLiteral("count")).toInt(), 1);
+    QCOMPARE(stats.value(QStringLiteral("borrow")).toObject().value(QStringLiteral("count")).toInt(), 0);
+    QCOMPARE(stats.value(QStringLiteral("other")).toObject().value(QStringLiteral("count")).toInt(), 1); // ListBills
+
     ::kill(static_cast<pid_t>(again.process().processId()), SIGINT);
     QVERIFY(again.process().waitForFinished(30'000));
     QCOMPARE(again.process().exitCode(), 0);
