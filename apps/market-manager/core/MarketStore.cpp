@@ -217,7 +217,6 @@ QString matchesAnyColumn(const QStringList &columns, const QString &filter, QVar
     return QLatin1Char('(') + tests.join(QStringLiteral(" OR ")) + QLatin1Char(')');
 }
 
-// The LIMIT and OFFSET of an admin page: 1 to 1000 rows, from row 0 on at least.
 // "?, ?, …" for an IN list of `values`, each appended to `binds`.
 QString inListMarks(const QStringList &values, QVariantList &binds)
 {
@@ -230,6 +229,7 @@ QString inListMarks(const QStringList &values, QVariantList &binds)
     return marks.join(QStringLiteral(", "));
 }
 
+// The LIMIT and OFFSET of an admin page: 1 to 1000 rows, from row 0 on at least.
 QString pageClause(qint64 offset, qint64 limit)
 {
     return QStringLiteral(" LIMIT %1 OFFSET %2").arg(qBound(qint64(1), limit, qint64(1000))).arg(qMax<qint64>(0, offset));
