@@ -284,6 +284,8 @@ private:
     void onAdminRebalance(const protocol::AdminRebalance &req, const Ctx &ctx);
     Result<protocol::AdminViolationPage> onAdminViolations(const protocol::AdminListViolations &req, const Ctx &ctx);
     Result<protocol::ServiceStats> onAdminServiceStats(const protocol::AdminServiceStats &req, const Ctx &ctx);
+    /// The request timings by kind, in the order requestStats() and serviceStats() give them.
+    std::array<std::pair<QString, const LatencyHistogram *>, 5> timesByKind() const;
 
     Identity m_identity;
     QString m_databaseUrl;
@@ -322,8 +324,6 @@ private:
     std::deque<std::pair<qint64, QString>> m_endedNotices;
     Watermarks m_loaded;                     // what loadAll() saw
     std::deque<std::pair<qint64, Watermarks>> m_syncHistory; // (steady ms, watermarks reached)
-    // The request timings by kind, in the order requestStats() and serviceStats() give them.
-    std::array<std::pair<QString, const LatencyHistogram *>, 5> timesByKind() const;
     // Request timings (see requestStats()); fixed-size, so recording never allocates.
     LatencyHistogram m_searchTimes;
     LatencyHistogram m_borrowTimes;

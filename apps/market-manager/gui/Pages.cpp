@@ -498,7 +498,7 @@ void BillingPage::reload()
             emit error(r.error());
             return;
         }
-        show(*r);
+        showReport(*r);
     });
 }
 
@@ -521,7 +521,7 @@ void BillingPage::exportCsv(const QString &path, bool invoices, std::function<vo
     });
 }
 
-void BillingPage::show(const BillingReport &report)
+void BillingPage::showReport(const BillingReport &report)
 {
     m_report = report;
     QStringList days;

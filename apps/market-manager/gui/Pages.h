@@ -103,7 +103,7 @@ signals:
     void reportLoaded();
 
 private:
-    void show(const protocol::BillingReport &report);
+    void showReport(const protocol::BillingReport &report);
     qint64 periodStartMs() const;
 
     QPointer<protocol::Channel> m_channel;

@@ -147,11 +147,11 @@ void ServicePage::reload()
             emit error(r.error());
             return;
         }
-        show(*r);
+        showStats(*r);
     });
 }
 
-void ServicePage::show(const ServiceStats &stats)
+void ServicePage::showStats(const ServiceStats &stats)
 {
     // A restarted market counts from zero again: its first answer starts a new interval.
     std::optional<ServiceStats> previous = m_last;

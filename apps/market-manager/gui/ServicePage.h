@@ -45,7 +45,7 @@ protected:
     void hideEvent(QHideEvent *event) override;
 
 private:
-    void show(const protocol::ServiceStats &stats);
+    void showStats(const protocol::ServiceStats &stats);
     void redrawChart(qint64 nowMs);
 
     struct Sample {
