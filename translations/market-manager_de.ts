@@ -721,6 +721,13 @@
         <source>Up %1, since %2 · %3 connections · %4 offers · %5 MiB resident · CPU %6</source>
         <translation>Läuft %1, seit %2 · %3 Verbindungen · %4 Angebote · %5 MiB im Speicher · CPU %6</translation>
     </message>
+    <message numerus="yes">
+        <source>machine: %n core(s), %1 % busy, %2 % stolen</source>
+        <translation>
+            <numerusform>Rechner: %n Kern, %1 % ausgelastet, %2 % gestohlen</numerusform>
+            <numerusform>Rechner: %n Kerne, %1 % ausgelastet, %2 % gestohlen</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ViolationsPage</name>

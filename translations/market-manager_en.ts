@@ -20,6 +20,13 @@
             <numerusform>The market&apos;s own time per request, from the decoded request to the answer handed to the connection (borrows, ends and registrations: after their commit), over the last %n seconds.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>machine: %n core(s), %1 % busy, %2 % stolen</source>
+        <translation>
+            <numerusform>machine: %n core, %1 % busy, %2 % stolen</numerusform>
+            <numerusform>machine: %n cores, %1 % busy, %2 % stolen</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ViolationsPage</name>

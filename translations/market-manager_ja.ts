@@ -719,6 +719,12 @@
         <source>Up %1, since %2 · %3 connections · %4 offers · %5 MiB resident · CPU %6</source>
         <translation>稼働 %1 (%2 から) · 接続 %3 · オファー %4 · 常駐メモリ %5 MiB · CPU %6</translation>
     </message>
+    <message numerus="yes">
+        <source>machine: %n core(s), %1 % busy, %2 % stolen</source>
+        <translation>
+            <numerusform>マシン: %n コア、使用率 %1 %、スチール %2 %</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ViolationsPage</name>

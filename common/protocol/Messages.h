@@ -1130,6 +1130,27 @@ struct RequestTimes {
     }
 };
 
+/// The CPU time of the machine a market runs on, all its CPUs together, since the machine
+/// booted (Linux `/proc/stat`). A reader takes two answers' difference: busy over total is
+/// how loaded the machine was, steal over total how much of it its hypervisor gave to
+/// others, which is what makes two runs of one build on a shared host differ.
+struct HostCpu {
+    static constexpr const char *kName = "HostCpu";
+    qint32 cores = 0;
+    qint64 busyMs = 0;
+    qint64 stealMs = 0;
+    qint64 totalMs = 0;
+    bool operator==(const HostCpu &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("cores", &HostCpu::cores, "CPUs online."),
+            field("busyMs", &HostCpu::busyMs, "Time the CPUs ran anything (user, nice, system, interrupts), ms."),
+            field("stealMs", &HostCpu::stealMs, "Time the hypervisor ran something else on the CPUs, ms."),
+            field("totalMs", &HostCpu::totalMs, "All of the CPUs' time: busy, idle, waiting for the disk and stolen, ms."));
+    }
+};
+
 struct AdminListViolations : Message<MessageType::AdminListViolations> {
     static constexpr const char *kName = "AdminListViolations";
     static constexpr const char *kDirection = "admin → market";
@@ -1238,6 +1259,7 @@ struct ServiceStats : Message<MessageType::ServiceStats> {
     qint64 connections = 0;
     qint64 offers = 0;
     QList<RequestTimes> requests;
+    std::optional<HostCpu> host;
     bool operator==(const ServiceStats &) const = default;
     static constexpr auto fields()
     {
@@ -1248,7 +1270,8 @@ struct ServiceStats : Message<MessageType::ServiceStats> {
             field("cpuMs", &ServiceStats::cpuMs, "The process's CPU time, user and system, all threads, ms."),
             field("connections", &ServiceStats::connections, "Open connections (lenders, borrowers, admins)."),
             field("offers", &ServiceStats::offers, "Offers registered and not withdrawn, lent or not."),
-            field("requests", &ServiceStats::requests, "Timings per kind of request."));
+            field("requests", &ServiceStats::requests, "Timings per kind of request."),
+            field("host", &ServiceStats::host, "The CPU time of the market's machine; absent from older markets and where it cannot be read."));
     }
 };
 

@@ -17,6 +17,7 @@
 #include <QTimer>
 #include <QLabel>
 #include <QFile>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QTabWidget>
 #include <QTableView>
@@ -266,6 +267,8 @@ void TestMarketGui::serviceShowsTheMarketsFigures()
     QVERIFY(page->summary()->text().contains(QStringLiteral("connections")));
     QStandardItemModel *model = page->model();
     QCOMPARE(model->rowCount(), 5);
+    // The table is exactly as tall as its rows, no empty band below them.
+    QCOMPARE(page->view()->viewport()->height(), page->view()->verticalHeader()->length());
     QCOMPARE(model->item(0, 0)->text(), QStringLiteral("Searches"));
     QCOMPARE(model->item(1, 0)->text(), QStringLiteral("Borrows"));
     const auto searches = [&] { return model->item(0, 4)->text().remove(QLocale().groupSeparator()).toLongLong(); };
@@ -282,6 +285,12 @@ void TestMarketGui::serviceShowsTheMarketsFigures()
     QVERIFY(model->item(0, 3)->text() != QStringLiteral("—"));
     QVERIFY(QLocale().toDouble(model->item(0, 1)->text()) > 0);
     QVERIFY2(page->summary()->text().contains(QStringLiteral("% of a core")), qPrintable(page->summary()->text()));
+    // The machine's load and steal once two answers' CPU times differ by a clock tick (the
+    // next poll at the latest).
+    QVERIFY(page->last()->host.has_value());
+    QTRY_VERIFY2(page->summary()->text().contains(QStringLiteral("machine: %1 core").arg(page->last()->host->cores)),
+                 qPrintable(page->summary()->text()));
+    QVERIFY2(page->summary()->text().contains(QStringLiteral("% stolen")), qPrintable(page->summary()->text()));
     // …and the chart's latest point, now (0 minutes ago), is above zero.
     const QList<QPointF> points = page->ratePoints(QStringLiteral("search"));
     QVERIFY(!points.isEmpty());

@@ -8,6 +8,7 @@
 #include "StoreWriter.h"
 
 #include <QCryptographicHash>
+#include <QFile>
 #include <QScopeGuard>
 #include <QSet>
 #include <QSqlQuery>
@@ -1119,6 +1120,20 @@ void TestMarketFlows::serviceStats()
     QVERIFY(first->cpuMs >= 0);
     QCOMPARE(first->connections, 3); // lender, borrower, admin
     QCOMPARE(first->offers, 0);
+    // The market's machine (this one): its CPUs' time since boot from /proc/stat, in ms. All
+    // CPUs together have run about as long as the machine has been up, times their number.
+    QVERIFY(first->host.has_value());
+    QCOMPARE(first->host->cores, static_cast<qint32>(sysconf(_SC_NPROCESSORS_ONLN)));
+    QVERIFY(first->host->busyMs > 0);
+    QVERIFY(first->host->busyMs + first->host->stealMs <= first->host->totalMs);
+    {
+        QFile uptime(QStringLiteral("/proc/uptime"));
+        QVERIFY(uptime.open(QIODevice::ReadOnly));
+        const double upMs = uptime.readAll().split(' ').value(0).toDouble() * 1000.0;
+        const double expected = upMs * first->host->cores;
+        QVERIFY2(first->host->totalMs > 0.8 * expected && first->host->totalMs < 1.2 * expected,
+                 qPrintable(QStringLiteral("%1 ms of CPU time, up %2 ms").arg(first->host->totalMs).arg(upMs)));
+    }
     const auto kinds = [](const ServiceStats &s) {
         QHash<QString, RequestTimes> byKind;
         for (const RequestTimes &t : s.requests)
@@ -1143,6 +1158,10 @@ void TestMarketFlows::serviceStats()
     QCOMPARE(second->startedAtMs, first->startedAtMs);
     QVERIFY(second->atMs >= first->atMs);
     QVERIFY(second->cpuMs >= first->cpuMs);
+    QVERIFY(second->host.has_value());
+    QVERIFY(second->host->totalMs >= first->host->totalMs);
+    QVERIFY(second->host->busyMs >= first->host->busyMs);
+    QVERIFY(second->host->stealMs >= first->host->stealMs);
     QCOMPARE(second->offers, 2); // lent or not
     const QHash<QString, RequestTimes> at1 = kinds(*second);
     QCOMPARE(at1[QStringLiteral("search")].count - at0[QStringLiteral("search")].count, 3);

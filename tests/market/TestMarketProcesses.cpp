@@ -16,6 +16,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <unistd.h>
 
 using namespace lendable;
 using namespace lendable::market;
@@ -475,6 +476,7 @@ void TestMarketProcesses::benchDrivesAChildAndARunningMarket()
         const auto [code, output] = runBench(work, small);
         QVERIFY2(code == 0, qPrintable(output));
         checkFigures(output);
+        QVERIFY2(output.contains(QStringLiteral("% (of the machine)")), qPrintable(output));
     }
 
     // A market already running, as on another machine.
@@ -504,6 +506,11 @@ void TestMarketProcesses::benchDrivesAChildAndARunningMarket()
         QVERIFY2(code == 0, qPrintable(output));
         checkFigures(output);
         QVERIFY2(output.contains(QStringLiteral("the market at 127.0.0.1:%1").arg(market.port)), qPrintable(output));
+        // Each phase gives both machines' steal: the bench's own, and the market's from its
+        // ServiceStats.
+        QVERIFY2(output.contains(QStringLiteral("(of the bench's machine); the market's machine (%1 cores) busy ")
+                                     .arg(sysconf(_SC_NPROCESSORS_ONLN))),
+                 qPrintable(output));
         // The bench leaves the market running: it is not the bench's to stop.
         QCOMPARE(market.process().state(), QProcess::Running);
     }

@@ -3,6 +3,7 @@
 #include "protocol/Registry.h"
 
 #include <QFile>
+#include <QRegularExpression>
 #include <QTest>
 
 class TestProtocolDoc : public QObject {
@@ -20,6 +21,26 @@ private slots:
         // Every registered message has its own section.
         for (const auto &m : lendable::protocol::allMessageInfos())
             QVERIFY2(onDisk.contains(QStringLiteral("### ") + m.name + QLatin1Char('\n')), qPrintable(m.name));
+    }
+
+    void everyNamedTypeIsDocumented()
+    {
+        // A field whose type is a struct names it ("Receipt", "optional HostCpu", "array of
+        // RequestTimes"); each such struct needs its section under "Shared types", which it gets
+        // only when it is listed in SharedTypes.
+        const QString md = lendable::protocol::protocolMarkdown();
+        const QRegularExpression row(QStringLiteral("^\\| `[^`]+` \\| (?:optional )?(?:array of )?([A-Z][A-Za-z]*)( \\{)?"),
+                                     QRegularExpression::MultilineOption);
+        int named = 0;
+        for (auto it = row.globalMatch(md); it.hasNext();) {
+            const QRegularExpressionMatch m = it.next();
+            if (!m.captured(2).isEmpty())
+                continue; // a type spelled out in place, e.g. Resources {cpus: uint, …}
+            ++named;
+            QVERIFY2(md.contains(QStringLiteral("\n### ") + m.captured(1) + QLatin1Char('\n')),
+                     qPrintable(m.captured(1) + QStringLiteral(" is named by a field but has no section: add it to SharedTypes")));
+        }
+        QVERIFY(named > 10);
     }
 };
 

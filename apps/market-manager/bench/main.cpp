@@ -410,54 +410,71 @@ private:
     quint16 m_port = 0;
 };
 
-// The machine's CPU time (all CPUs, clock ticks) from /proc/stat: {all, stolen}. Stolen is
-// time the hypervisor gave this virtual machine's CPUs to someone else; on a shared host it
-// is what makes two runs of one build differ by a fifth, so every phase reports it.
-std::pair<qint64, qint64> machineTicks()
+// Percent of a machine's CPU time stolen between two readings of it. Stolen is time the
+// hypervisor gave this virtual machine's CPUs to someone else; on a shared host it is what
+// makes two runs of one build differ by a fifth, so every phase reports it.
+double stolenPercent(const std::optional<HostCpu> &from, const std::optional<HostCpu> &to)
 {
-    QFile f(QStringLiteral("/proc/stat"));
-    if (!f.open(QIODevice::ReadOnly))
-        return {0, 0};
-    const QList<QByteArray> fields = f.readLine().simplified().split(' '); // "cpu user nice system idle iowait irq softirq steal …"
-    qint64 all = 0;
-    for (qsizetype i = 1; i < qMin<qsizetype>(fields.size(), 9); ++i)
-        all += fields[i].toLongLong();
-    return {all, fields.value(8).toLongLong()};
+    if (!from || !to || to->totalMs <= from->totalMs)
+        return 0.0;
+    return 100.0 * static_cast<double>(to->stealMs - from->stealMs) / static_cast<double>(to->totalMs - from->totalMs);
+}
+
+// Percent of a machine's CPU time that was busy between two readings of it.
+double busyPercent(const std::optional<HostCpu> &from, const std::optional<HostCpu> &to)
+{
+    if (!from || !to || to->totalMs <= from->totalMs)
+        return 0.0;
+    return 100.0 * static_cast<double>(to->busyMs - from->busyMs) / static_cast<double>(to->totalMs - from->totalMs);
 }
 
 // CPU use of the market and of this program over a phase, in percent of one core, and the
-// share of the machine's CPU time the hypervisor took; report() also raises *maxStolen to
-// the share it prints, so that the final JSON holds what the phases printed.
+// share of the machines' CPU time the hypervisor took: of the one machine with a child
+// market, of both with --connect (the market reports its machine's in ServiceStats::host).
+// report() also raises *maxStolen to the larger share it prints, so that the final JSON holds
+// what the phases printed.
 struct CpuMeter {
     const Market &market;
     double *maxStolen = nullptr;
-    qint64 marketStart = market.cpuMs();
+    std::optional<ServiceStats> marketStart = market.stats();
     qint64 ownStart = lendable::market::processCpuMs();
-    std::pair<qint64, qint64> machineStart = machineTicks();
+    std::optional<HostCpu> machineStart = lendable::market::hostCpu();
     QElapsedTimer wall = [] {
         QElapsedTimer t;
         t.start();
         return t;
     }();
-    // Percent of the machine's CPU time stolen since the phase began.
-    double stolenPercent() const
-    {
-        const auto [all, stolen] = machineTicks();
-        return all > machineStart.first
-            ? 100.0 * static_cast<double>(stolen - machineStart.second) / static_cast<double>(all - machineStart.first)
-            : 0.0;
-    }
     QString report() const
     {
+        const std::optional<ServiceStats> marketNow = market.stats();
         const double ms = static_cast<double>(qMax<qint64>(1, wall.elapsed()));
-        const double stolen = stolenPercent();
+        const double marketCpu = marketStart && marketNow
+            ? 100.0 * static_cast<double>(marketNow->cpuMs - marketStart->cpuMs) / ms
+            : 0.0;
+        const double stolen = stolenPercent(machineStart, lendable::market::hostCpu());
+        double worst = stolen;
+        QString text = QStringLiteral("market CPU %1 %, bench CPU %2 % (of one core), stolen %3 % (of %4)")
+                           .arg(marketCpu, 0, 'f', 0)
+                           .arg(100.0 * static_cast<double>(lendable::market::processCpuMs() - ownStart) / ms, 0, 'f', 0)
+                           .arg(stolen, 0, 'f', 1)
+                           .arg(market.isChild() ? QStringLiteral("the machine") : QStringLiteral("the bench's machine"));
+        if (!market.isChild()) {
+            const std::optional<HostCpu> from = marketStart ? marketStart->host : std::nullopt;
+            const std::optional<HostCpu> to = marketNow ? marketNow->host : std::nullopt;
+            if (from && to) {
+                const double marketStolen = stolenPercent(from, to);
+                worst = qMax(worst, marketStolen);
+                text += QStringLiteral("; the market's machine (%1 cores) busy %2 %, stolen %3 %")
+                            .arg(to->cores)
+                            .arg(busyPercent(from, to), 0, 'f', 0)
+                            .arg(marketStolen, 0, 'f', 1);
+            } else {
+                text += QStringLiteral("; the market does not report its machine's CPU");
+            }
+        }
         if (maxStolen)
-            *maxStolen = qMax(*maxStolen, stolen);
-        return QStringLiteral("market CPU %1 %, bench CPU %2 % (of one core), stolen %3 % (of %4)")
-            .arg(100.0 * static_cast<double>(market.cpuMs() - marketStart) / ms, 0, 'f', 0)
-            .arg(100.0 * static_cast<double>(lendable::market::processCpuMs() - ownStart) / ms, 0, 'f', 0)
-            .arg(stolen, 0, 'f', 1)
-            .arg(market.isChild() ? QStringLiteral("the machine") : QStringLiteral("the bench's machine"));
+            *maxStolen = qMax(*maxStolen, worst);
+        return text;
     }
 };
 

@@ -16,6 +16,7 @@
 #include <QSaveFile>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace lendable::market {
 
@@ -397,6 +398,33 @@ qint64 processCpuMs()
     return (static_cast<qint64>(u.ru_utime.tv_sec) + u.ru_stime.tv_sec) * 1000 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000;
 }
 
+std::optional<HostCpu> hostCpu()
+{
+    QFile f(QStringLiteral("/proc/stat"));
+    if (!f.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    // "cpu  user nice system idle iowait irq softirq steal guest guest_nice", clock ticks; guest
+    // time is already in user and nice.
+    const QList<QByteArray> fields = f.readLine().simplified().split(' ');
+    const long ticksPerSecond = sysconf(_SC_CLK_TCK);
+    if (fields.size() < 9 || fields.first() != "cpu" || ticksPerSecond <= 0)
+        return std::nullopt;
+    qint64 ticks[8] = {};
+    for (int i = 0; i < 8; ++i) {
+        bool ok = false;
+        ticks[i] = fields[i + 1].toLongLong(&ok);
+        if (!ok)
+            return std::nullopt;
+    }
+    const auto ms = [ticksPerSecond](qint64 t) { return t * 1000 / ticksPerSecond; };
+    const qint64 busy = ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6];
+    const qint64 total = busy + ticks[3] + ticks[4] + ticks[7];
+    return HostCpu{.cores = static_cast<qint32>(qMax(1L, sysconf(_SC_NPROCESSORS_ONLN))),
+                   .busyMs = ms(busy),
+                   .stealMs = ms(ticks[7]),
+                   .totalMs = ms(total)};
+}
+
 ServiceStats MarketService::serviceStats() const
 {
     ServiceStats stats{.atMs = QDateTime::currentMSecsSinceEpoch(),
@@ -405,7 +433,8 @@ ServiceStats MarketService::serviceStats() const
                        .cpuMs = processCpuMs(),
                        .connections = static_cast<qint64>(m_server.channels().size()),
                        .offers = static_cast<qint64>(m_index.offerCount()),
-                       .requests = {}};
+                       .requests = {},
+                       .host = hostCpu()};
     for (const auto &[kind, times] : timesByKind())
         stats.requests.append(requestTimes(kind, *times));
     return stats;

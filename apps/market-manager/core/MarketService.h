@@ -337,6 +337,10 @@ private:
 /// market-bench measures itself with it too).
 qint64 processCpuMs();
 
+/// The CPU time of this machine from /proc/stat (ServiceStats::host; market-bench reads its
+/// own machine's steal with it too); nothing where /proc/stat cannot be read.
+std::optional<protocol::HostCpu> hostCpu();
+
 /// Checks the lending conditions a lender offers; InvalidArgument naming the problem.
 Result<void> validateConditions(const protocol::LendingConditions &conditions);
 

@@ -76,15 +76,15 @@ ServicePage::ServicePage(Channel *channel, QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->setSelectionMode(QAbstractItemView::NoSelection);
     m_view->setAlternatingRowColors(true);
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_view->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_view->setToolTip(tr("The market's own time per request, from the decoded request to the answer handed to the "
                           "connection (borrows, ends and registrations: after their commit), over the last %n second(s).",
                           nullptr, kPollMs / 1000));
     // Tall enough for its five rows, no more: the chart takes the rest.
     m_view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_view->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
-    m_view->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Maximum);
+    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    fitTableHeight();
 
     m_chart->setObjectName(QStringLiteral("requestRateChart"));
     m_chart->setRenderHint(QPainter::Antialiasing);
@@ -122,9 +122,18 @@ ServicePage::ServicePage(Channel *channel, QWidget *parent)
     connect(&m_poll, &QTimer::timeout, this, &ServicePage::reload);
 }
 
+// The header and the rows, and the frame around them: AdjustToContents would leave room for a
+// scroll bar below the last row.
+void ServicePage::fitTableHeight()
+{
+    m_view->setFixedHeight(m_view->horizontalHeader()->sizeHint().height() + m_view->verticalHeader()->length()
+                           + 2 * m_view->frameWidth());
+}
+
 void ServicePage::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
+    fitTableHeight(); // the style and font are final now
     reload();
     m_poll.start();
 }
@@ -165,11 +174,21 @@ void ServicePage::showStats(const ServiceStats &stats)
     QString cpu = QStringLiteral("—");
     if (previous)
         cpu = tr("%1 % of a core").arg(locale.toString(100.0 * static_cast<double>(stats.cpuMs - previous->cpuMs) / (seconds * 1000.0), 'f', 0));
-    m_summary->setText(tr("Up %1, since %2 · %3 connections · %4 offers · %5 MiB resident · CPU %6")
-                           .arg(ui::formatDuration(qMax<qint64>(0, stats.atMs - stats.startedAtMs)),
-                                ui::formatTimestamp(stats.startedAtMs), locale.toString(stats.connections),
-                                locale.toString(stats.offers),
-                                locale.toString(static_cast<double>(stats.residentKib) / 1024.0, 'f', 1), cpu));
+    QString summary = tr("Up %1, since %2 · %3 connections · %4 offers · %5 MiB resident · CPU %6")
+                          .arg(ui::formatDuration(qMax<qint64>(0, stats.atMs - stats.startedAtMs)),
+                               ui::formatTimestamp(stats.startedAtMs), locale.toString(stats.connections),
+                               locale.toString(stats.offers),
+                               locale.toString(static_cast<double>(stats.residentKib) / 1024.0, 'f', 1), cpu);
+    // The market's machine as a whole: a busy or stolen machine explains slow answers that the
+    // market's own CPU does not.
+    if (previous && previous->host && stats.host && stats.host->totalMs > previous->host->totalMs) {
+        const double total = static_cast<double>(stats.host->totalMs - previous->host->totalMs);
+        summary += QStringLiteral(" · ")
+            + tr("machine: %n core(s), %1 % busy, %2 % stolen", nullptr, stats.host->cores)
+                  .arg(locale.toString(100.0 * static_cast<double>(stats.host->busyMs - previous->host->busyMs) / total, 'f', 0),
+                       locale.toString(100.0 * static_cast<double>(stats.host->stealMs - previous->host->stealMs) / total, 'f', 1));
+    }
+    m_summary->setText(summary);
 
     Sample sample{.atMs = stats.atMs, .perSecond = {}};
     for (int row = 0; row < m_model->rowCount(); ++row) {

@@ -31,6 +31,7 @@ public:
     void reload();
     QStandardItemModel *model() const { return m_model; }
     QLabel *summary() const { return m_summary; }
+    QTableView *view() const { return m_view; }
     /// The last answer, if any.
     const std::optional<protocol::ServiceStats> &last() const { return m_last; }
     /// The points of the rates chart for a kind (`search`, `borrow`, …): (minutes ago ≤ 0, per second).
@@ -47,6 +48,7 @@ protected:
 private:
     void showStats(const protocol::ServiceStats &stats);
     void redrawChart(qint64 nowMs);
+    void fitTableHeight();
 
     struct Sample {
         qint64 atMs = 0;
