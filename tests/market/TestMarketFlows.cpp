@@ -198,6 +198,13 @@ MarketService *TestMarketFlows::startMarket(MarketConfig config)
     SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));                                        \
     QVERIFY(lender && borrower)
 
+// The same, with m_admin listed as an admin in `config` and connected as `admin`.
+#define START_MARKET_WITH_ADMIN(config)                                                                            \
+    (config).adminIds = {m_admin.nodeId()};                                                                       \
+    START_MARKET_WITH_CLIENTS(config);                                                                            \
+    SslChannel *admin = client(m_admin, QStringLiteral("admin"));                                                 \
+    QVERIFY(admin)
+
 SslChannel *TestMarketFlows::client(const Identity &who, const QString &role)
 {
     Error error;
@@ -1046,10 +1053,7 @@ void TestMarketFlows::adminViolations()
     // The manager's view of the lock violations lenders reported: newest first, filtered,
     // paged, with the lender's name; for admins only.
     MarketConfig config;
-    config.adminIds = {m_admin.nodeId()};
-    START_MARKET_WITH_CLIENTS(config);
-    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
-    QVERIFY(admin);
+    START_MARKET_WITH_ADMIN(config);
     QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{})->total, 0);
     Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6")));
     CHECK_OK(p1);
@@ -1107,10 +1111,7 @@ void TestMarketFlows::serviceStats()
     // The process's own figures for admins (what market-bench and the manager's Service view
     // read): they count the requests served, per kind, with a histogram that adds up.
     MarketConfig config;
-    config.adminIds = {m_admin.nodeId()};
-    START_MARKET_WITH_CLIENTS(config);
-    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
-    QVERIFY(admin);
+    START_MARKET_WITH_ADMIN(config);
     const qint64 before = QDateTime::currentMSecsSinceEpoch();
     Result<ServiceStats> first = admin->call<ServiceStats>(AdminServiceStats{});
     CHECK_OK(first);
@@ -1264,10 +1265,7 @@ void TestMarketFlows::adminAccessAndViews()
 void TestMarketFlows::rebalance()
 {
     MarketConfig config;
-    config.adminIds = {m_admin.nodeId()};
-    START_MARKET_WITH_CLIENTS(config);
-    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
-    QVERIFY(admin);
+    START_MARKET_WITH_ADMIN(config);
     PushLog pushes(lender);
     Result<PartitionRegistered> p1 = registerHeldPair(lender);
     CHECK_OK(p1);
@@ -1340,11 +1338,9 @@ void TestMarketFlows::sameAllocationIsAskedOnce()
     // reconnect replay and the sync of another process's rebalance may): the lender is asked
     // once, and both hear its one answer. A different allocation is a new question.
     MarketConfig config;
-    config.adminIds = {m_admin.nodeId()};
-    START_MARKET_WITH_CLIENTS(config);
-    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
+    START_MARKET_WITH_ADMIN(config);
     SslChannel *admin2 = client(m_admin, QStringLiteral("admin"));
-    QVERIFY(admin && admin2);
+    QVERIFY(admin2);
     PushLog pushes(lender);
     CHECK_OK(registerHeldPair(lender));
     pushes.holdAllocations = true;
@@ -1389,11 +1385,8 @@ void TestMarketFlows::silentLenderIsAskedAgain()
     // that the allocation is pending, and the lender is asked again once it is heard from
     // after another answer time, not sooner; its answer then settles it.
     MarketConfig config;
-    config.adminIds = {m_admin.nodeId()};
     config.allocationAnswerTimeoutMs = 1000;
-    START_MARKET_WITH_CLIENTS(config);
-    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
-    QVERIFY(admin);
+    START_MARKET_WITH_ADMIN(config);
     PushLog pushes(lender);
     Result<PartitionRegistered> p1 = registerHeldPair(lender);
     CHECK_OK(p1);
