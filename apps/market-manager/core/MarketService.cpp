@@ -173,6 +173,13 @@ Result<void> MarketService::start()
         return writer.error();
     }
     m_writer = std::move(writer).value();
+    Result<std::unique_ptr<StoreWriter>> reader = StoreWriter::start(m_databaseUrl, m_store.get(), StoreWriter::Kind::Reader);
+    if (!reader) {
+        m_writer.reset();
+        m_store.reset();
+        return reader.error();
+    }
+    m_reader = std::move(reader).value();
     m_loaded = Watermarks{all->maxLenderRev, all->maxPartitionRev, all->maxContractRev};
     m_syncHistory.clear();
     m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
@@ -216,6 +223,8 @@ void MarketService::shutdown()
         return;
     settleWrites(); // requests already accepted are answered, not dropped
     m_writer.reset();
+    m_reader.reset(); // runs the reports already asked for; their answers go out if the loop runs again
+    processCompletions();
     // Our lenders' offers must not stay on offer in other processes until they time out.
     const QStringList local = m_lenders.keys();
     for (const QString &id : local) {
@@ -286,11 +295,11 @@ void MarketService::registerHandlers()
     serveAsync(QStringList{kBorrower}, &MarketService::onBorrow);
     serveAsync(QStringList{kBorrower}, &MarketService::onEndContract);
     serve(QStringList{kBorrower, kLender}, &MarketService::onListBills);
-    serve(QStringList{kAdmin}, &MarketService::onAdminPartitions);
-    serve(QStringList{kAdmin}, &MarketService::onAdminContracts);
-    serve(QStringList{kAdmin}, &MarketService::onAdminBilling);
+    serveAsync(QStringList{kAdmin}, &MarketService::onAdminPartitions);
+    serveAsync(QStringList{kAdmin}, &MarketService::onAdminContracts);
+    serveAsync(QStringList{kAdmin}, &MarketService::onAdminBilling);
     serveAsync(QStringList{kAdmin}, &MarketService::onAdminRebalance);
-    serve(QStringList{kAdmin}, &MarketService::onAdminViolations);
+    serveAsync(QStringList{kAdmin}, &MarketService::onAdminViolations);
     serve(QStringList{kAdmin}, &MarketService::onAdminServiceStats);
 }
 
@@ -315,12 +324,21 @@ void MarketService::dispatchTimed(Channel *channel, const Envelope &envelope)
 {
     m_dispatchStartNs = m_steady.nsecsElapsed();
     m_dispatcher.dispatch(channel, envelope);
-    // Borrow, EndContract and RegisterPartition are answered after their group commit:
-    // timed in commitBatch() and commitRegistrations().
-    if (envelope.type != static_cast<quint32>(MessageType::Borrow)
-        && envelope.type != static_cast<quint32>(MessageType::EndContract)
-        && envelope.type != static_cast<quint32>(MessageType::RegisterPartition))
+    // Borrow, EndContract and RegisterPartition are answered after their group commit
+    // (timed in commitBatch() and commitRegistrations()), the admins' lists and reports once
+    // the reader thread has run them (answerFromReader()).
+    switch (static_cast<MessageType>(envelope.type)) {
+    case MessageType::Borrow:
+    case MessageType::EndContract:
+    case MessageType::RegisterPartition:
+    case MessageType::AdminListPartitions:
+    case MessageType::AdminListContracts:
+    case MessageType::AdminBillingReport:
+    case MessageType::AdminListViolations:
+        break;
+    default:
         recordTiming(envelope.type, m_dispatchStartNs);
+    }
 }
 
 void MarketService::recordTiming(quint32 type, qint64 receivedNs)
@@ -1682,63 +1700,104 @@ Result<BillList> MarketService::onListBills(const ListBills &req, const Ctx &ctx
 
 // ───────────────────────── admin ─────────────────────────
 
-Result<AdminPartitionPage> MarketService::onAdminPartitions(const AdminListPartitions &req, const Ctx &)
+// The admins' lists and reports read the database on the reader thread: a billing report
+// over a large market takes long (half a second at 90,000 bills), and on the service thread
+// every borrower's request would have waited for it.
+template <typename Reply>
+void MarketService::answerFromReader(const Ctx &ctx, MessageType type, std::function<Result<Reply>(MarketStore &)> query,
+                                     std::function<void(Reply &)> finish)
 {
-    Result<PartitionPage> page = m_store->listPartitions(req.filter, req.offset, adminPageLimit(req.limit));
-    if (!page)
-        return page.error();
-    AdminPartitionPage out;
-    out.total = page->total;
-    QList<bool> pending;
-    for (qsizetype i = 0; i < page->rows.size(); ++i) {
-        const PartitionRow &p = page->rows[i];
-        const LenderRow &l = page->lenders[i];
-        out.rows.append(Offer{.offerId = p.offerId,
-                              .lenderId = p.lenderId,
-                              .lenderName = l.name,
-                              .lenderAddress = l.address,
-                              .partitionId = p.partitionId,
-                              .conditions = p.conditions,
-                              .reliability = l.reliability});
-        out.lendingStatus.append(p.lendingStatus);
-        out.online.append(m_index.isLenderOnline(p.lenderId));
-        pending.append(p.allocationUnconfirmed());
-    }
-    out.allocationPending = std::move(pending);
-    QStringList offerIds;
-    for (const Offer &o : std::as_const(out.rows))
-        offerIds.append(o.offerId);
-    Result<QList<AllocationRefusal>> refusals = m_store->allocationRefusals(offerIds);
-    if (!refusals)
-        return refusals.error();
-    out.allocationRefusals = std::move(*refusals);
-    return out;
+    const qint64 startNs = m_dispatchStartNs;
+    m_reader->submit([this, ctx, type, startNs, query = std::move(query), finish = std::move(finish)](MarketStore &store) {
+        auto outcome = std::make_shared<Result<Reply>>(query(store));
+        completeOnServiceThread([this, ctx, type, startNs, outcome, finish] {
+            if (*outcome && finish)
+                finish(**outcome);
+            if (*outcome)
+                ctx.reply(**outcome);
+            else
+                ctx.fail(outcome->error());
+            recordTiming(static_cast<quint32>(type), startNs);
+        });
+    });
 }
 
-Result<AdminContractPage> MarketService::onAdminContracts(const AdminListContracts &req, const Ctx &)
+void MarketService::onAdminPartitions(const AdminListPartitions &req, const Ctx &ctx)
 {
-    Result<ContractPage> page = m_store->listContracts(req.filter, req.runningOnly, req.offset, adminPageLimit(req.limit));
-    if (!page)
-        return page.error();
-    AdminContractPage out;
-    out.total = page->total;
+    const qint64 limit = adminPageLimit(req.limit);
+    answerFromReader<AdminPartitionPage>(
+        ctx, MessageType::AdminListPartitions,
+        [req, limit](MarketStore &store) -> Result<AdminPartitionPage> {
+            Result<PartitionPage> page = store.listPartitions(req.filter, req.offset, limit);
+            if (!page)
+                return page.error();
+            AdminPartitionPage out;
+            out.total = page->total;
+            QList<bool> pending;
+            QStringList offerIds;
+            for (qsizetype i = 0; i < page->rows.size(); ++i) {
+                const PartitionRow &p = page->rows[i];
+                const LenderRow &l = page->lenders[i];
+                out.rows.append(Offer{.offerId = p.offerId,
+                                      .lenderId = p.lenderId,
+                                      .lenderName = l.name,
+                                      .lenderAddress = l.address,
+                                      .partitionId = p.partitionId,
+                                      .conditions = p.conditions,
+                                      .reliability = l.reliability});
+                out.lendingStatus.append(p.lendingStatus);
+                pending.append(p.allocationUnconfirmed());
+                offerIds.append(p.offerId);
+            }
+            out.allocationPending = std::move(pending);
+            Result<QList<AllocationRefusal>> refusals = store.allocationRefusals(offerIds);
+            if (!refusals)
+                return refusals.error();
+            out.allocationRefusals = std::move(*refusals);
+            return out;
+        },
+        // Whether a lender is online is this process's to say (the database's flag lags).
+        [this](AdminPartitionPage &out) {
+            for (const Offer &o : std::as_const(out.rows))
+                out.online.append(m_index.isLenderOnline(o.lenderId));
+        });
+}
+
+void MarketService::onAdminContracts(const AdminListContracts &req, const Ctx &ctx)
+{
+    const qint64 limit = adminPageLimit(req.limit);
     const qint64 t = now();
-    for (const ContractRow &c : std::as_const(page->rows))
-        out.rows.append(c.toBill(t));
-    return out;
+    answerFromReader<AdminContractPage>(ctx, MessageType::AdminListContracts,
+                                        [req, limit, t](MarketStore &store) -> Result<AdminContractPage> {
+                                            Result<ContractPage> page = store.listContracts(req.filter, req.runningOnly, req.offset, limit);
+                                            if (!page)
+                                                return page.error();
+                                            AdminContractPage out;
+                                            out.total = page->total;
+                                            for (const ContractRow &c : std::as_const(page->rows))
+                                                out.rows.append(c.toBill(t));
+                                            return out;
+                                        });
 }
 
-Result<BillingReport> MarketService::onAdminBilling(const AdminBillingReport &req, const Ctx &)
+void MarketService::onAdminBilling(const AdminBillingReport &req, const Ctx &ctx)
 {
-    return m_store->billingReport(req.fromMs, req.toMs, m_config.feeBasisPoints);
+    const int feeBasisPoints = m_config.feeBasisPoints;
+    answerFromReader<BillingReport>(ctx, MessageType::AdminBillingReport, [req, feeBasisPoints](MarketStore &store) {
+        return store.billingReport(req.fromMs, req.toMs, feeBasisPoints);
+    });
 }
 
-Result<AdminViolationPage> MarketService::onAdminViolations(const AdminListViolations &req, const Ctx &)
+void MarketService::onAdminViolations(const AdminListViolations &req, const Ctx &ctx)
 {
-    Result<ViolationPage> page = m_store->listViolations(req.filter.trimmed(), req.offset, adminPageLimit(req.limit));
-    if (!page)
-        return page.error();
-    return AdminViolationPage{.rows = page->rows, .total = page->total};
+    const qint64 limit = adminPageLimit(req.limit);
+    answerFromReader<AdminViolationPage>(ctx, MessageType::AdminListViolations,
+                                         [req, limit](MarketStore &store) -> Result<AdminViolationPage> {
+                                             Result<ViolationPage> page = store.listViolations(req.filter.trimmed(), req.offset, limit);
+                                             if (!page)
+                                                 return page.error();
+                                             return AdminViolationPage{.rows = page->rows, .total = page->total};
+                                         });
 }
 
 void MarketService::onAdminRebalance(const AdminRebalance &req, const Ctx &ctx)

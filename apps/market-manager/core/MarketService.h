@@ -278,11 +278,16 @@ private:
     void onEndContract(const protocol::EndContract &req, const Ctx &ctx);
     Result<protocol::BillList> onListBills(const protocol::ListBills &req, const Ctx &ctx);
     // admin
-    Result<protocol::AdminPartitionPage> onAdminPartitions(const protocol::AdminListPartitions &req, const Ctx &ctx);
-    Result<protocol::AdminContractPage> onAdminContracts(const protocol::AdminListContracts &req, const Ctx &ctx);
-    Result<protocol::BillingReport> onAdminBilling(const protocol::AdminBillingReport &req, const Ctx &ctx);
+    void onAdminPartitions(const protocol::AdminListPartitions &req, const Ctx &ctx);
+    void onAdminContracts(const protocol::AdminListContracts &req, const Ctx &ctx);
+    void onAdminBilling(const protocol::AdminBillingReport &req, const Ctx &ctx);
     void onAdminRebalance(const protocol::AdminRebalance &req, const Ctx &ctx);
-    Result<protocol::AdminViolationPage> onAdminViolations(const protocol::AdminListViolations &req, const Ctx &ctx);
+    void onAdminViolations(const protocol::AdminListViolations &req, const Ctx &ctx);
+    // Runs `query` on the reader thread and answers `ctx` with its outcome back on this thread,
+    // after `finish` (on this thread too) completed a successful one; timed as `type`.
+    template <typename Reply>
+    void answerFromReader(const Ctx &ctx, protocol::MessageType type, std::function<Result<Reply>(MarketStore &)> query,
+                          std::function<void(Reply &)> finish = {});
     Result<protocol::ServiceStats> onAdminServiceStats(const protocol::AdminServiceStats &req, const Ctx &ctx);
     /// The request timings by kind, in the order requestStats() and serviceStats() give them.
     std::array<std::pair<QString, const LatencyHistogram *>, 5> timesByKind() const;
@@ -292,6 +297,7 @@ private:
     MarketConfig m_config;
     std::unique_ptr<MarketStore> m_store;   // this thread's connection: reads, rare writes
     std::unique_ptr<StoreWriter> m_writer;  // group commits, on a thread of their own
+    std::unique_ptr<StoreWriter> m_reader;  // admins' lists and reports, off the event loop
     std::deque<InFlightBatch> m_inFlight; // submitted to the writer, oldest first
     int m_atWriter = 0;                   // batches at the writer (not yet committed)
     std::deque<ApplyingBatch> m_applying; // committed, durable, being answered, oldest first

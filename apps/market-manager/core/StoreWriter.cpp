@@ -52,7 +52,7 @@ bool StoreWriter::isPrivateDatabase(const QString &url)
     return parsed && parsed->dialect == SqlDialect::Sqlite && parsed->path == QLatin1String(":memory:");
 }
 
-Result<std::unique_ptr<StoreWriter>> StoreWriter::start(const QString &url, MarketStore *inlineStore)
+Result<std::unique_ptr<StoreWriter>> StoreWriter::start(const QString &url, MarketStore *inlineStore, Kind kind)
 {
     std::unique_ptr<StoreWriter> writer(new StoreWriter);
     if (isPrivateDatabase(url)) {
@@ -64,8 +64,9 @@ Result<std::unique_ptr<StoreWriter>> StoreWriter::start(const QString &url, Mark
     StoreWriter *w = writer.get();
     // The writer's rows carry the service's tag, so that its sync skips them too.
     const qint64 tag = inlineStore ? inlineStore->revisionTag() : 0;
-    writer->m_thread.reset(QThread::create([w, url, tag] { w->run(url, tag); }));
-    writer->m_thread->setObjectName(QStringLiteral("market-store-writer"));
+    writer->m_thread.reset(QThread::create([w, url, tag, kind] { w->run(url, tag, kind); }));
+    writer->m_thread->setObjectName(kind == Kind::Writer ? QStringLiteral("market-store-writer")
+                                                         : QStringLiteral("market-store-reader"));
     writer->m_thread->start();
     QMutexLocker lock(&writer->m_mutex);
     while (!writer->m_opened)
@@ -80,7 +81,7 @@ Result<std::unique_ptr<StoreWriter>> StoreWriter::start(const QString &url, Mark
     return writer;
 }
 
-void StoreWriter::run(const QString &url, qint64 revisionTag)
+void StoreWriter::run(const QString &url, qint64 revisionTag, Kind kind)
 {
     Result<std::unique_ptr<MarketStore>> opened = MarketStore::open(url);
     if (!opened) {
@@ -92,7 +93,7 @@ void StoreWriter::run(const QString &url, qint64 revisionTag)
     }
     std::unique_ptr<MarketStore> store = std::move(opened).value();
     store->setRevisionTag(revisionTag);
-    if (store->database().dialect() == SqlDialect::Sqlite) {
+    if (kind == Kind::Writer && store->database().dialect() == SqlDialect::Sqlite) {
         // The commits' fsync is syncCommitted()'s, off this thread (see the header). If that
         // cannot be set up, the commits stay synchronous=FULL, which is durable too.
         if (Result<void> deferred = deferCommitSyncs(store->database()); !deferred)
@@ -113,7 +114,7 @@ void StoreWriter::run(const QString &url, qint64 revisionTag)
         m_idle.wakeAll();
     }
     // After the checkpointer started: a thread inherits its starter's nice value.
-    lowerThisThreadsPriority(kWriterNiceness);
+    lowerThisThreadsPriority(kind == Kind::Writer ? kWriterNiceness : kBackgroundNiceness);
     for (;;) {
         Job job;
         {

@@ -60,10 +60,17 @@ class StoreWriter {
 public:
     using Job = std::function<void(MarketStore &)>;
 
-    /// Starts the writer thread and opens `url` there (blocks until it is open). A private
+    /// What the thread's jobs do. A writer commits (on SQLite: synced by syncCommitted(), its
+    /// WAL checkpointed beside it). A reader only reads, for reports that take long on a
+    /// large market (an admin's billing report: half a second at 90,000 bills), so that the
+    /// service thread does not stop answering everyone meanwhile; it runs at the helpers'
+    /// lower priority, and its SQLite connection reads beside the writer's (WAL).
+    enum class Kind { Writer, Reader };
+
+    /// Starts the thread and opens `url` there (blocks until it is open). A private
     /// in-memory SQLite database cannot be opened twice: for one, pass it as `inlineStore`,
     /// and jobs run at once on the submitting thread with that store.
-    static Result<std::unique_ptr<StoreWriter>> start(const QString &url, MarketStore *inlineStore);
+    static Result<std::unique_ptr<StoreWriter>> start(const QString &url, MarketStore *inlineStore, Kind kind = Kind::Writer);
     /// Runs what was submitted, then stops the thread and closes its connection.
     ~StoreWriter();
     StoreWriter(const StoreWriter &) = delete;
@@ -102,7 +109,7 @@ public:
 
 private:
     StoreWriter() = default;
-    void run(const QString &url, qint64 revisionTag);
+    void run(const QString &url, qint64 revisionTag, Kind kind);
     void runCheckpointer(const QString &url);
 
     MarketStore *m_inline = nullptr;
