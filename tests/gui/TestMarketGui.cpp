@@ -39,6 +39,7 @@ private slots:
     void violationsAreListed();
     void rebalanceWithSliders();
     void serviceShowsTheMarketsFigures();
+    void onlyTheShownPageIsRefreshed();
     void cleanupTestCase();
 
 private:
@@ -303,6 +304,27 @@ void TestMarketGui::serviceShowsTheMarketsFigures()
     const qint64 lastAt = page->last()->atMs;
     QTest::qWait(2500);
     QCOMPARE(page->last()->atMs, lastAt);
+}
+
+void TestMarketGui::onlyTheShownPageIsRefreshed()
+{
+    // The window reloads the contracts, billing or violations page now and then only while
+    // it is shown (a billing report reads every bill of its period), and a page when it is
+    // shown again.
+    QSignalSpy reports(m_window->billingPage(), &market::BillingPage::reportLoaded);
+    m_window->setRefreshIntervalMs(100);
+    m_window->tabs()->setCurrentIndex(0);
+    QTest::qWait(600); // six refreshes, none of them for the hidden billing page
+    QCOMPARE(reports.count(), 0);
+    m_window->tabs()->setCurrentWidget(m_window->billingPage());
+    QTRY_VERIFY(reports.count() >= 1); // at once when shown…
+    QTRY_VERIFY(reports.count() >= 3); // …then on every refresh
+    m_window->tabs()->setCurrentIndex(0);
+    QTest::qWait(300); // a report asked for before the switch may still arrive
+    const int settled = reports.count();
+    QTest::qWait(600);
+    QCOMPARE(reports.count(), settled);
+    m_window->setRefreshIntervalMs(5000);
 }
 
 void TestMarketGui::exportsWriteFiles()

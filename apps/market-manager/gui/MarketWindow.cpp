@@ -77,16 +77,25 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
             m_status->setText(tr("Disconnected"));
         });
     }
-    // A live market changes under the admin's eyes: refresh the contracts and billing now
-    // and then (the partitions table keeps its scroll position unless asked).
-    auto *timer = new QTimer(this);
-    timer->setInterval(5000);
-    connect(timer, &QTimer::timeout, this, [this] {
-        m_contracts->reload();
-        m_billing->reload();
-        m_violations->reload();
-    });
-    timer->start();
+    // A live market changes under the admin's eyes: refresh the contracts, billing or
+    // violations now and then while one of them is shown, and when it is shown again (the
+    // partitions table keeps its scroll position unless asked). Hidden pages are not asked
+    // for: a billing report reads every bill of its period, and a window left open on
+    // another tab would have the market compute one every 5 s for nobody.
+    const auto reloadShown = [this] {
+        QWidget *shown = m_tabs->currentWidget();
+        if (shown == m_contracts)
+            m_contracts->reload();
+        else if (shown == m_billing)
+            m_billing->reload();
+        else if (shown == m_violations)
+            m_violations->reload();
+    };
+    m_refresh = new QTimer(this);
+    m_refresh->setInterval(5000);
+    connect(m_refresh, &QTimer::timeout, this, reloadShown);
+    m_refresh->start();
+    connect(m_tabs, &QTabWidget::currentChanged, this, reloadShown);
     ui::restoreWindowState(this);
     refreshAll();
 }
@@ -101,6 +110,11 @@ void MarketWindow::refreshAll()
     m_violations->reload();
     if (m_service->isVisible())
         m_service->reload();
+}
+
+void MarketWindow::setRefreshIntervalMs(int ms)
+{
+    m_refresh->setInterval(ms);
 }
 
 void MarketWindow::closeEvent(QCloseEvent *event)

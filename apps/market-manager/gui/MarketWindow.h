@@ -7,6 +7,7 @@
 
 class QTabWidget;
 class QLabel;
+class QTimer;
 
 namespace lendable::ui {
 class ErrorBanner;
@@ -37,8 +38,11 @@ public:
     ServicePage *servicePage() const { return m_service; }
     QTabWidget *tabs() const { return m_tabs; }
     ui::ErrorBanner *errorBanner() const { return m_banner; }
-    /// Reloads every view (also on a timer, so a live market stays current).
+    /// Reloads every view (File ▸ Refresh).
     void refreshAll();
+    /// How often the contracts, billing or violations page is reloaded while it is shown
+    /// (default 5 s); hidden ones are reloaded when shown.
+    void setRefreshIntervalMs(int ms);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -55,6 +59,7 @@ private:
     ViolationsPage *m_violations;
     ServicePage *m_service;
     QLabel *m_status;
+    QTimer *m_refresh;
 };
 
 } // namespace lendable::market
