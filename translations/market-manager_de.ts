@@ -885,5 +885,13 @@
         <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file.</source>
         <translation>Headless: bei SIGUSR1 die serverseitigen Anfragezeiten (JSON) in diese Datei schreiben.</translation>
     </message>
+    <message>
+        <source>the node ID of the market at %1 is not known here yet: give it with --market-id ID (the market prints it with --print-id)</source>
+        <translation>die Knoten-ID des Marktplatzes unter %1 ist hier noch nicht bekannt: geben Sie sie mit --market-id ID an (der Marktplatz gibt sie mit --print-id aus)</translation>
+    </message>
+    <message>
+        <source>Node ID of the market given with --connect (remembered after the first connection).</source>
+        <translation>Knoten-ID des mit --connect angegebenen Marktplatzes (nach der ersten Verbindung gemerkt).</translation>
+    </message>
 </context>
 </TS>

@@ -881,5 +881,13 @@
         <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file.</source>
         <translation>headless 時: SIGUSR1 を受けたら、サーバー側のリクエスト処理時間 (JSON) をこのファイルに書き込みます。</translation>
     </message>
+    <message>
+        <source>the node ID of the market at %1 is not known here yet: give it with --market-id ID (the market prints it with --print-id)</source>
+        <translation>%1 のマーケットのノード ID はまだ不明です: --market-id ID で指定してください (マーケットは --print-id で表示します)</translation>
+    </message>
+    <message>
+        <source>Node ID of the market given with --connect (remembered after the first connection).</source>
+        <translation>--connect で指定したマーケットのノード ID (最初の接続後は記憶されます)。</translation>
+    </message>
 </context>
 </TS>

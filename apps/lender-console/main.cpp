@@ -92,6 +92,10 @@ int main(int argc, char *argv[])
     parser.addOption(jobTimeout);
     const QCommandLineOption connect(QStringList{QStringLiteral("connect")}, QCoreApplication::translate("main", "Attach to a running agent instead of starting one (repeatable in the GUI)."), QStringLiteral("ADDR:PORT"));
     parser.addOption(connect);
+    // Read by the desktop app (lender-console-gui), which this program runs with the same
+    // arguments; declared here too, or the parser would refuse it.
+    const QCommandLineOption agentId(QStringList{QStringLiteral("agent-id")}, QCoreApplication::translate("main", "Node ID of each --connect agent, in order (default: from the data directory's agent.address)."), QStringLiteral("ID"));
+    parser.addOption(agentId);
     parser.process(app);
 
     const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("lender-console"));

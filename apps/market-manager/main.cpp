@@ -203,6 +203,10 @@ int main(int argc, char *argv[])
     parser.addOption(image);
     const QCommandLineOption connect(QStringList{QStringLiteral("connect")}, QCoreApplication::translate("main", "Attach the desktop app to a running market as admin."), QStringLiteral("ADDR:PORT"));
     parser.addOption(connect);
+    // Read by the desktop app (market-manager-gui), which this program runs with the same
+    // arguments; declared here too, or the parser would refuse it.
+    const QCommandLineOption marketId(QStringList{QStringLiteral("market-id")}, QCoreApplication::translate("main", "Node ID of the market given with --connect (remembered after the first connection)."), QStringLiteral("ID"));
+    parser.addOption(marketId);
     parser.process(app);
 
     const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("market-manager"));

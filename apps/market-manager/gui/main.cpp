@@ -66,6 +66,11 @@ int main(int argc, char *argv[])
         marketNodeId = parser.value(marketId).trimmed().toLower();
         if (marketNodeId.isEmpty())
             marketNodeId = ui::rememberedNodeId(parser.value(connectTo)); // a market met before
+        if (marketNodeId.isEmpty())
+            return showFatal(Error(ErrorCode::InvalidArgument,
+                                   QApplication::translate("main", "the node ID of the market at %1 is not known here yet: give it "
+                                                                   "with --market-id ID (the market prints it with --print-id)")
+                                       .arg(parser.value(connectTo))));
         protocol::HandshakeConfig config;
         config.localRole = QStringLiteral("admin");
         channel = protocol::SslChannel::connectTo(hp->host, hp->port, *identity, marketNodeId, config, &application);
