@@ -1258,6 +1258,14 @@ void TestMarketFlows::reportsDoNotHoldUpTheMarket()
     for (const DayStat &d : (*report)->days)
         revenue += d.revenue.micros();
     QCOMPARE(revenue, qint64(kBills) * 1000);
+    // A day in the middle: 1,440 bills ended in it, and 1,440 contracts of one vCPU for one
+    // second each ran in it.
+    QVERIFY((*report)->days.size() > 100);
+    const DayStat &day = (*report)->days.at(50);
+    QCOMPARE(day.revenue.micros(), 1440 * 1000);
+    QCOMPARE(day.fees.micros(), 1440 * 100);
+    QCOMPARE(day.payouts.micros(), 1440 * 900);
+    QCOMPARE(day.lentSeconds, 1440);
     QCOMPARE((*report)->topBorrowers.size() > 0, true);
 
     // Still timed, once answered: the report and the first AdminServiceStats are among the

@@ -1296,16 +1296,19 @@ Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64
     for (qint64 d = firstDay; d < toMs; d += kDayMs)
         days[d].dayStartMs = d;
 
-    // Money per day of contract end (a contract is billed when it ends, S61).
+    // Money per day of contract end (a contract is billed when it ends, S61), summed by the
+    // database: a row per day, not per bill.
+    const QString dayOfEnd = QStringLiteral("(ended_at_ms - (((ended_at_ms % %1) + %1) % %1))").arg(kDayMs);
     Result<QSqlQuery> money = m_db.exec(
-        QStringLiteral("SELECT ended_at_ms, charge_micros, fee_micros, payout_micros FROM billing "
-                       "WHERE ended_at_ms >= ? AND ended_at_ms < ?"),
+        QStringLiteral("SELECT %1, CAST(SUM(charge_micros) AS BIGINT), CAST(SUM(fee_micros) AS BIGINT), "
+                       "CAST(SUM(payout_micros) AS BIGINT) FROM billing WHERE ended_at_ms >= ? AND ended_at_ms < ? "
+                       "GROUP BY %1")
+            .arg(dayOfEnd),
         {fromMs, toMs});
     if (!money)
         return money.error();
     while (money->next()) {
-        const qint64 at = money->value(0).toLongLong();
-        protocol::DayStat &d = days[at - (((at % kDayMs) + kDayMs) % kDayMs)];
+        protocol::DayStat &d = days[money->value(0).toLongLong()];
         d.revenue = Money::fromMicros(d.revenue.micros() + money->value(1).toLongLong());
         d.fees = Money::fromMicros(d.fees.micros() + money->value(2).toLongLong());
         d.payouts = Money::fromMicros(d.payouts.micros() + money->value(3).toLongLong());
@@ -1321,7 +1324,8 @@ Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64
         const qint64 start = qMax(fromMs, lent->value(0).toLongLong());
         const qint64 end = lent->value(1).isNull() ? toMs : qMin(toMs, lent->value(1).toLongLong());
         const qint64 cpus = lent->value(2).toLongLong();
-        for (auto it = days.begin(); it != days.end(); ++it) {
+        // Only the days the contract overlaps: those that start after start − 1 day.
+        for (auto it = days.upper_bound(start - kDayMs); it != days.end() && it->first < end; ++it) {
             const qint64 s = qMax(start, it->first), e = qMin(end, it->first + kDayMs);
             if (e > s)
                 it->second.lentSeconds += cpus * (e - s) / 1000;
