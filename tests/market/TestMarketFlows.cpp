@@ -1212,18 +1212,16 @@ void TestMarketFlows::reportsDoNotHoldUpTheMarket()
                       + QStringLiteral("INSERT INTO contracts (id, offer_id, borrower_id, lender_id, partition_id, rate_micros, "
                                        "cpus, memory_mib, disk_mib, max_duration_s, started_at_ms, ended_at_ms, key_hash, "
                                        "end_reason, rev) "
-                                       "SELECT 'old-' || i, '%1', 'borrower-' || (i %% 500), '%2', 'p1', 3600000, 1, 1024, 0, 0, "
+                                       "SELECT 'old-' || i, '%1', 'borrower-' || (i % 500), '%2', 'p1', 3600000, 1, 1024, 0, 0, "
                                        "%3 + CAST(i AS BIGINT) * 60000, %3 + CAST(i AS BIGINT) * 60000 + 1000, %4, 'ended', 0 FROM n")
-                            .replace(QStringLiteral("%%"), QStringLiteral("%"))
                             .arg(p1->offerId, m_lender.nodeId())
                             .arg(kT0)
                             .arg(pg ? QStringLiteral("decode('00', 'hex')") : QStringLiteral("X'00'"))));
     CHECK_OK(db->exec(numbers
                       + QStringLiteral("INSERT INTO billing (contract_id, borrower_id, lender_id, ended_at_ms, duration_ms, "
                                        "charge_micros, fee_micros, payout_micros, fee_basis_points) "
-                                       "SELECT 'old-' || i, 'borrower-' || (i %% 500), '%1', %2 + CAST(i AS BIGINT) * 60000 + 1000, 1000, 1000, "
+                                       "SELECT 'old-' || i, 'borrower-' || (i % 500), '%1', %2 + CAST(i AS BIGINT) * 60000 + 1000, 1000, 1000, "
                                        "100, 900, 1000 FROM n")
-                            .replace(QStringLiteral("%%"), QStringLiteral("%"))
                             .arg(m_lender.nodeId())
                             .arg(kT0)));
 

@@ -410,24 +410,6 @@ private:
     quint16 m_port = 0;
 };
 
-// Percent of a machine's CPU time stolen between two readings of it. Stolen is time the
-// hypervisor gave this virtual machine's CPUs to someone else; on a shared host it is what
-// makes two runs of one build differ by a fifth, so every phase reports it.
-double stolenPercent(const std::optional<HostCpu> &from, const std::optional<HostCpu> &to)
-{
-    if (!from || !to || to->totalMs <= from->totalMs)
-        return 0.0;
-    return 100.0 * static_cast<double>(to->stealMs - from->stealMs) / static_cast<double>(to->totalMs - from->totalMs);
-}
-
-// Percent of a machine's CPU time that was busy between two readings of it.
-double busyPercent(const std::optional<HostCpu> &from, const std::optional<HostCpu> &to)
-{
-    if (!from || !to || to->totalMs <= from->totalMs)
-        return 0.0;
-    return 100.0 * static_cast<double>(to->busyMs - from->busyMs) / static_cast<double>(to->totalMs - from->totalMs);
-}
-
 // CPU use of the market and of this program over a phase, in percent of one core, and the
 // share of the machines' CPU time the hypervisor took: of the one machine with a child
 // market, of both with --connect (the market reports its machine's in ServiceStats::host).
@@ -451,7 +433,10 @@ struct CpuMeter {
         const double marketCpu = marketStart && marketNow
             ? 100.0 * static_cast<double>(marketNow->cpuMs - marketStart->cpuMs) / ms
             : 0.0;
-        const double stolen = stolenPercent(machineStart, lendable::market::hostCpu());
+        // Stolen: time the hypervisor gave this virtual machine's CPUs to someone else; on a
+        // shared host it is what makes two runs of one build differ by a fifth.
+        const std::optional<lendable::market::HostCpuShare> own = lendable::market::hostCpuShare(machineStart, lendable::market::hostCpu());
+        const double stolen = own ? own->stolenPercent : 0.0;
         double worst = stolen;
         QString text = QStringLiteral("market CPU %1 %, bench CPU %2 % (of one core), stolen %3 % (of %4)")
                            .arg(marketCpu, 0, 'f', 0)
@@ -459,15 +444,14 @@ struct CpuMeter {
                            .arg(stolen, 0, 'f', 1)
                            .arg(market.isChild() ? QStringLiteral("the machine") : QStringLiteral("the bench's machine"));
         if (!market.isChild()) {
-            const std::optional<HostCpu> from = marketStart ? marketStart->host : std::nullopt;
             const std::optional<HostCpu> to = marketNow ? marketNow->host : std::nullopt;
-            if (from && to) {
-                const double marketStolen = stolenPercent(from, to);
-                worst = qMax(worst, marketStolen);
+            if (const std::optional<lendable::market::HostCpuShare> share =
+                    lendable::market::hostCpuShare(marketStart ? marketStart->host : std::nullopt, to)) {
+                worst = qMax(worst, share->stolenPercent);
                 text += QStringLiteral("; the market's machine (%1 cores) busy %2 %, stolen %3 %")
                             .arg(to->cores)
-                            .arg(busyPercent(from, to), 0, 'f', 0)
-                            .arg(marketStolen, 0, 'f', 1);
+                            .arg(share->busyPercent, 0, 'f', 0)
+                            .arg(share->stolenPercent, 0, 'f', 1);
             } else {
                 text += QStringLiteral("; the market does not report its machine's CPU");
             }

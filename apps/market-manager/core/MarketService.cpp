@@ -223,8 +223,8 @@ void MarketService::shutdown()
         return;
     settleWrites(); // requests already accepted are answered, not dropped
     m_writer.reset();
-    m_reader.reset(); // runs the reports already asked for; their answers go out if the loop runs again
-    processCompletions();
+    m_reader.reset(); // runs the lists and reports already asked for…
+    processCompletions(); // …and answers them
     // Our lenders' offers must not stay on offer in other processes until they time out.
     const QStringList local = m_lenders.keys();
     for (const QString &id : local) {
@@ -441,6 +441,15 @@ std::optional<HostCpu> hostCpu()
                    .busyMs = ms(busy),
                    .stealMs = ms(ticks[7]),
                    .totalMs = ms(total)};
+}
+
+std::optional<HostCpuShare> hostCpuShare(const std::optional<HostCpu> &from, const std::optional<HostCpu> &to)
+{
+    if (!from || !to || to->totalMs <= from->totalMs)
+        return std::nullopt;
+    const double total = static_cast<double>(to->totalMs - from->totalMs);
+    return HostCpuShare{.busyPercent = 100.0 * static_cast<double>(to->busyMs - from->busyMs) / total,
+                        .stolenPercent = 100.0 * static_cast<double>(to->stealMs - from->stealMs) / total};
 }
 
 ServiceStats MarketService::serviceStats() const

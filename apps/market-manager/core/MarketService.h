@@ -347,6 +347,15 @@ qint64 processCpuMs();
 /// own machine's steal with it too); nothing where /proc/stat cannot be read.
 std::optional<protocol::HostCpu> hostCpu();
 
+/// How a machine's CPU time went between two readings of it, in percent of all of it.
+struct HostCpuShare {
+    double busyPercent = 0;
+    double stolenPercent = 0;
+};
+/// Nothing when either reading is missing or no time passed between them.
+std::optional<HostCpuShare> hostCpuShare(const std::optional<protocol::HostCpu> &from,
+                                         const std::optional<protocol::HostCpu> &to);
+
 /// Checks the lending conditions a lender offers; InvalidArgument naming the problem.
 Result<void> validateConditions(const protocol::LendingConditions &conditions);
 

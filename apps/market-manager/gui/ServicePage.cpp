@@ -1,6 +1,7 @@
 #include "ServicePage.h"
 
 #include "LatencyHistogram.h"
+#include "MarketService.h"
 #include "ui/Format.h"
 
 #include <QChart>
@@ -181,12 +182,10 @@ void ServicePage::showStats(const ServiceStats &stats)
                                locale.toString(static_cast<double>(stats.residentKib) / 1024.0, 'f', 1), cpu);
     // The market's machine as a whole: a busy or stolen machine explains slow answers that the
     // market's own CPU does not.
-    if (previous && previous->host && stats.host && stats.host->totalMs > previous->host->totalMs) {
-        const double total = static_cast<double>(stats.host->totalMs - previous->host->totalMs);
+    if (const std::optional<HostCpuShare> share = hostCpuShare(previous ? previous->host : std::nullopt, stats.host)) {
         summary += QStringLiteral(" · ")
             + tr("machine: %n core(s), %1 % busy, %2 % stolen", nullptr, stats.host->cores)
-                  .arg(locale.toString(100.0 * static_cast<double>(stats.host->busyMs - previous->host->busyMs) / total, 'f', 0),
-                       locale.toString(100.0 * static_cast<double>(stats.host->stealMs - previous->host->stealMs) / total, 'f', 1));
+                  .arg(locale.toString(share->busyPercent, 'f', 0), locale.toString(share->stolenPercent, 'f', 1));
     }
     m_summary->setText(summary);
 
