@@ -287,7 +287,7 @@ struct DayStat {
             field("revenue", &DayStat::revenue, "Charges of contracts ended that day."),
             field("fees", &DayStat::fees, "Market fees of those contracts."),
             field("payouts", &DayStat::payouts, "Lender payouts of those contracts."),
-            field("lentSeconds", &DayStat::lentSeconds, "vCPU-seconds lent during the day."),
+            field("lentSeconds", &DayStat::lentSeconds, "vCPU-seconds lent during the day (within the report's period), rounded down once per day."),
             field("capacitySeconds", &DayStat::capacitySeconds, "vCPU-seconds registered during the day."));
     }
 };

@@ -84,6 +84,8 @@ private slots:
     void serviceStats();
     void reportsDoNotHoldUpTheMarket_data() { dialects(); }
     void reportsDoNotHoldUpTheMarket();
+    void lentSecondsAreSplitOverDays_data() { dialects(); }
+    void lentSecondsAreSplitOverDays();
     void adminAccessAndViews_data() { dialects(); }
     void adminAccessAndViews();
     void rebalance_data() { dialects(); }
@@ -1269,6 +1271,71 @@ void TestMarketFlows::reportsDoNotHoldUpTheMarket()
     // Still timed, once answered: the report and the first AdminServiceStats are among the
     // market's "other" requests (an answer does not count itself).
     QVERIFY(otherCount() >= otherBefore + 2);
+}
+
+void TestMarketFlows::lentSecondsAreSplitOverDays()
+{
+    // The utilisation chart's vCPU-seconds lent per day: each contract's overlap with each
+    // day of the period, whatever its shape. The period starts and ends inside a day; the
+    // report must agree with the overlaps worked out here one contract and one day at a time.
+    MarketConfig config;
+    START_MARKET_WITH_ADMIN(config);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1")));
+    CHECK_OK(p1);
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    const bool pg = db->dialect() == SqlDialect::Postgres;
+
+    constexpr qint64 kDay = 86'400'000, kHour = 3'600'000;
+    const qint64 d0 = kT0 - kT0 % kDay + 10 * kDay;
+    struct Lending {
+        qint64 start, end; // end 0: still running
+        int cpus;
+    };
+    const QList<Lending> lendings = {
+        {d0 + kDay + kHour, d0 + kDay + 3 * kHour, 2},           // inside one day
+        {d0 + kDay + 20 * kHour, d0 + 4 * kDay + 2 * kHour, 3},  // over four days
+        {d0 - 2 * kDay, d0 + kDay + 5 * kHour, 1},               // started before the period
+        {d0 + 3 * kDay + 12 * kHour, 0, 4},                      // running
+        {d0 + 4 * kDay, d0 + 10 * kDay, 5},                      // ends after the period
+        {d0 - 5 * kDay, d0 - 4 * kDay, 6},                       // before the period
+        {d0 + 2 * kDay + 23 * kHour, d0 + 3 * kDay, 7},          // ends at midnight
+        {d0 + 2 * kDay + 1000, d0 + 2 * kDay + 1500, 1},         // half a second, three times
+        {d0 + 2 * kDay + 5000, d0 + 2 * kDay + 5500, 1},
+        {d0 + 2 * kDay + 9000, d0 + 2 * kDay + 9500, 1},
+        {d0 + 6 * kDay, d0 + 7 * kDay, 8},                       // after the period
+        {d0 + kDay + 7 * kHour, d0 + kDay + 7 * kHour, 9},       // no time at all
+    };
+    for (int i = 0; i < lendings.size(); ++i) {
+        const Lending &l = lendings[i];
+        CHECK_OK(db->exec(QStringLiteral("INSERT INTO contracts (id, offer_id, borrower_id, lender_id, partition_id, rate_micros, "
+                                         "cpus, memory_mib, disk_mib, max_duration_s, started_at_ms, ended_at_ms, key_hash, "
+                                         "end_reason, rev) VALUES (?, ?, 'b', ?, 'p1', 1, ?, 1024, 0, 0, ?, ?, %1, ?, 0)")
+                              .arg(pg ? QStringLiteral("decode('00', 'hex')") : QStringLiteral("X'00'")),
+                          {QStringLiteral("shape-%1").arg(i), p1->offerId, m_lender.nodeId(), l.cpus, l.start,
+                           l.end ? QVariant(l.end) : QVariant(QMetaType::fromType<qint64>()),
+                           l.end ? QVariant(QStringLiteral("ended")) : QVariant(QMetaType::fromType<QString>())}));
+    }
+
+    const qint64 from = d0 + 6 * kHour, to = d0 + 5 * kDay + 3 * kHour;
+    Result<BillingReport> report = admin->call<BillingReport>(AdminBillingReport{.fromMs = from, .toMs = to});
+    CHECK_OK(report);
+    QCOMPARE(report->days.size(), 6);
+    qint64 total = 0;
+    for (int d = 0; d < 6; ++d) {
+        const qint64 dayStart = d0 + d * kDay, dayEnd = dayStart + kDay;
+        qint64 vcpuMs = 0;
+        for (const Lending &l : lendings) {
+            const qint64 s = std::max({l.start, dayStart, from}), e = std::min({l.end ? l.end : to, dayEnd, to});
+            if (e > s)
+                vcpuMs += l.cpus * (e - s);
+        }
+        QCOMPARE(report->days[d].dayStartMs, dayStart);
+        QCOMPARE(report->days[d].lentSeconds, vcpuMs / 1000);
+        total += report->days[d].lentSeconds;
+    }
+    // Worked out by hand: 4 h + 3×(4+24+24+2) h + 1×23 h + 4×(36+3) h + 5×27 h + 7×1 h, and 1.5 s.
+    QCOMPARE(total, (4 + 3 * 54 + 23 + 4 * 39 + 5 * 27 + 7) * 3600 + 1);
 }
 
 void TestMarketFlows::adminAccessAndViews()
