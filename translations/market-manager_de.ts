@@ -293,10 +293,6 @@
         <translation>Wichtigste Entleiher und Verleiher</translation>
     </message>
     <message>
-        <source>day of period</source>
-        <translation>Tag des Zeitraums</translation>
-    </message>
-    <message>
         <source>Utilisation of lent capacity</source>
         <translation>Auslastung der verliehenen Kapazität</translation>
     </message>

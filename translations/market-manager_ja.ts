@@ -293,10 +293,6 @@
         <translation>上位の借り手と貸し手</translation>
     </message>
     <message>
-        <source>day of period</source>
-        <translation>期間内の日</translation>
-    </message>
-    <message>
         <source>Utilisation of lent capacity</source>
         <translation>貸出容量の利用率</translation>
     </message>

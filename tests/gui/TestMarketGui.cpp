@@ -8,7 +8,11 @@
 #include "Pages.h"
 #include "ServicePage.h"
 
+#include <QCategoryAxis>
+#include <QChart>
+#include <QChartView>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QPushButton>
@@ -35,6 +39,7 @@ private slots:
     void partitionsShowLendingStatus();
     void filterNarrowsPartitions();
     void contractsAndBilling();
+    void dayChartsAreLabelledWithDates();
     void exportsWriteFiles();
     void violationsAreListed();
     void rebalanceWithSliders();
@@ -140,6 +145,41 @@ void TestMarketGui::contractsAndBilling()
     QVERIFY(revenue.micros() >= 0);
     QCOMPARE(m_window->billingPage()->report().feeBasisPoints, 1000);
     QTRY_VERIFY(!m_window->billingPage()->report().topBorrowers.isEmpty());
+}
+
+void TestMarketGui::dayChartsAreLabelledWithDates()
+{
+    // The per-day charts label their days with dates, a few of them whatever the period:
+    // every day of a week, then every 5th or 14th day, never one date per bar squeezed.
+    auto *billing = m_window->billingPage();
+    m_window->tabs()->setCurrentWidget(billing);
+    auto *period = billing->findChild<QComboBox *>(QStringLiteral("periodComboBox"));
+    QVERIFY(period);
+    for (const auto &[days, step] : {std::pair{7, 1}, std::pair{30, 5}, std::pair{90, 14}}) {
+        QSignalSpy loaded(billing, &market::BillingPage::reportLoaded);
+        period->setCurrentIndex(period->findData(days));
+        QTRY_VERIFY(!loaded.isEmpty());
+        QCOMPARE(billing->report().days.size(), days);
+        QStringList expected;
+        for (int i = 0; i < days; i += step)
+            expected << QDateTime::fromMSecsSinceEpoch(billing->report().days[i].dayStartMs, Qt::UTC).toString(QStringLiteral("MM-dd"));
+        QCOMPARE(expected.last(), QDateTime::fromMSecsSinceEpoch(billing->report().days[(days - 1) / step * step].dayStartMs, Qt::UTC)
+                                      .toString(QStringLiteral("MM-dd")));
+        for (const char *name : {"revenueChart", "feeSplitChart", "utilisationChart"}) {
+            auto *view = billing->findChild<QChartView *>(QLatin1String(name));
+            QVERIFY2(view, name);
+            const QList<QAbstractAxis *> axes = view->chart()->axes(Qt::Horizontal);
+            QCOMPARE(axes.size(), 1);
+            auto *axis = qobject_cast<QCategoryAxis *>(axes.first());
+            QVERIFY2(axis, name);
+            QCOMPARE(axis->categoriesLabels(), expected);
+            for (int i = 0; i < expected.size(); ++i)
+                QCOMPARE(axis->endValue(expected[i]), double(i * step)); // under its bar
+            QCOMPARE(axis->min(), -0.5);
+            QCOMPARE(axis->max(), days - 0.5);
+        }
+    }
+    period->setCurrentIndex(0);
 }
 
 void TestMarketGui::violationsAreListed()

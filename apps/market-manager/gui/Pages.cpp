@@ -5,6 +5,7 @@
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
@@ -521,10 +522,33 @@ void BillingPage::exportCsv(const QString &path, bool invoices, std::function<vo
     });
 }
 
+namespace {
+
+/// The day axis of the per-day charts: day i of the report at x = i (bars are grouped
+/// around their index on a value axis), labelled with its date every `step` days, so that a
+/// 90-day period shows a few dates rather than 90 clipped ones.
+QCategoryAxis *dayAxis(const QList<DayStat> &days)
+{
+    auto *axis = new QCategoryAxis;
+    axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    const qsizetype n = days.size();
+    axis->setRange(-0.5, qMax<qsizetype>(1, n) - 0.5);
+    int step = 1;
+    for (int s : {1, 2, 5, 7, 14, 28, 56, 91, 182, 364}) {
+        step = s;
+        if (n <= 10 * qsizetype(s))
+            break;
+    }
+    for (qsizetype i = 0; i < n; i += step)
+        axis->append(QDateTime::fromMSecsSinceEpoch(days[i].dayStartMs, Qt::UTC).toString(QStringLiteral("MM-dd")), double(i));
+    return axis;
+}
+
+} // namespace
+
 void BillingPage::showReport(const BillingReport &report)
 {
     m_report = report;
-    QStringList days;
     auto *revenue = new QBarSet(tr("Revenue"));
     auto *fees = new QBarSet(tr("Market fees"));
     auto *payouts = new QBarSet(tr("Lender payouts"));
@@ -533,7 +557,6 @@ void BillingPage::showReport(const BillingReport &report)
     Money totalRevenue, totalFees, totalPayouts;
     int i = 0;
     for (const DayStat &d : report.days) {
-        days.append(QDateTime::fromMSecsSinceEpoch(d.dayStartMs, Qt::UTC).toString(QStringLiteral("MM-dd")));
         *revenue << toUnits(d.revenue);
         *fees << toUnits(d.fees);
         *payouts << toUnits(d.payouts);
@@ -554,20 +577,21 @@ void BillingPage::showReport(const BillingReport &report)
         view->setChart(chart);
         delete old;
     };
-    auto categoryAxis = [&days] {
-        auto *axis = new QBarCategoryAxis;
-        axis->append(days);
-        return axis;
+    // Money axes on round numbers, once their series are attached.
+    const auto moneyAxis = [](QChart *chart, QAbstractSeries *series) {
+        auto *axis = new QValueAxis;
+        chart->addAxis(axis, Qt::AlignLeft);
+        series->attachAxis(axis);
+        axis->applyNiceNumbers();
     };
 
     auto *revenueChart = new QChart;
     auto *revenueSeries = new QBarSeries;
     revenueSeries->append(revenue);
     revenueChart->addSeries(revenueSeries);
-    revenueChart->addAxis(categoryAxis(), Qt::AlignBottom);
-    revenueChart->addAxis(new QValueAxis, Qt::AlignLeft);
+    revenueChart->addAxis(dayAxis(report.days), Qt::AlignBottom);
     revenueSeries->attachAxis(revenueChart->axes(Qt::Horizontal).first());
-    revenueSeries->attachAxis(revenueChart->axes(Qt::Vertical).first());
+    moneyAxis(revenueChart, revenueSeries);
     setChart(m_revenue, revenueChart, tr("Revenue per day"));
 
     auto *splitChart = new QChart;
@@ -575,10 +599,9 @@ void BillingPage::showReport(const BillingReport &report)
     splitSeries->append(fees);
     splitSeries->append(payouts);
     splitChart->addSeries(splitSeries);
-    splitChart->addAxis(categoryAxis(), Qt::AlignBottom);
-    splitChart->addAxis(new QValueAxis, Qt::AlignLeft);
+    splitChart->addAxis(dayAxis(report.days), Qt::AlignBottom);
     splitSeries->attachAxis(splitChart->axes(Qt::Horizontal).first());
-    splitSeries->attachAxis(splitChart->axes(Qt::Vertical).first());
+    moneyAxis(splitChart, splitSeries);
     setChart(m_split, splitChart, tr("Fees vs payouts"));
 
     auto *partiesChart = new QChart;
@@ -603,22 +626,22 @@ void BillingPage::showReport(const BillingReport &report)
     auto *partyAxis = new QBarCategoryAxis;
     partyAxis->append(parties);
     partiesChart->addAxis(partyAxis, Qt::AlignLeft);
-    partiesChart->addAxis(new QValueAxis, Qt::AlignBottom);
+    auto *partyMoney = new QValueAxis;
+    partiesChart->addAxis(partyMoney, Qt::AlignBottom);
     partiesSeries->attachAxis(partyAxis);
-    partiesSeries->attachAxis(partiesChart->axes(Qt::Horizontal).first());
+    partiesSeries->attachAxis(partyMoney);
+    partyMoney->applyNiceNumbers();
     setChart(m_parties, partiesChart, tr("Top borrowers and lenders"));
 
     auto *utilChart = new QChart;
     utilChart->addSeries(utilisation);
-    auto *dayAxis = new QValueAxis;
-    dayAxis->setRange(0, qMax(1, int(report.days.size()) - 1));
-    dayAxis->setLabelFormat(QStringLiteral("%d"));
-    dayAxis->setTitleText(tr("day of period"));
+    QCategoryAxis *utilDays = dayAxis(report.days);
     auto *pct = new QValueAxis;
     pct->setRange(0, 100);
-    utilChart->addAxis(dayAxis, Qt::AlignBottom);
+    pct->setLabelFormat(QStringLiteral("%d %%"));
+    utilChart->addAxis(utilDays, Qt::AlignBottom);
     utilChart->addAxis(pct, Qt::AlignLeft);
-    utilisation->attachAxis(dayAxis);
+    utilisation->attachAxis(utilDays);
     utilisation->attachAxis(pct);
     setChart(m_utilisation, utilChart, tr("Utilisation of lent capacity"));
     emit reportLoaded();
