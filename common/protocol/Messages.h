@@ -1125,7 +1125,7 @@ struct RequestTimes {
     {
         return std::make_tuple(
             field("kind", &RequestTimes::kind, "`search`, `borrow`, `end`, `register` or `other`."),
-            field("count", &RequestTimes::count, "Requests answered since the market started."),
+            field("count", &RequestTimes::count, "Requests answered since the market started, refusals included; each is counted when its answer is sent (a borrow after its commit)."),
             field("buckets", &RequestTimes::buckets, "Their latency histogram, empty buckets left out, by upper bound."));
     }
 };

@@ -1188,6 +1188,20 @@ void TestMarketFlows::serviceStats()
     // The borrow waited for its group commit, an fsync: more than the 0 µs bucket.
     QVERIFY(at1[QStringLiteral("borrow")].buckets.last().upperMicros > 0);
 
+    // Refusals are requests served too, timed in their kind: a borrow that finds nothing,
+    // one with a bad query, and admin reports a borrower may not ask for (refused before
+    // they would reach the reader thread, where an admin's are timed).
+    QCOMPARE(borrower->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=64")}).error().code, ErrorCode::NoMatch);
+    QCOMPARE(borrower->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>>2")}).error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(borrower->call<BillingReport>(AdminBillingReport{.fromMs = 0, .toMs = 1}).error().code, ErrorCode::PermissionDenied);
+    QCOMPARE(borrower->call<AdminContractPage>(AdminListContracts{}).error().code, ErrorCode::PermissionDenied);
+    Result<ServiceStats> third = admin->call<ServiceStats>(AdminServiceStats{});
+    CHECK_OK(third);
+    const QHash<QString, RequestTimes> at2 = kinds(*third);
+    QCOMPARE(at2[QStringLiteral("borrow")].count - at1[QStringLiteral("borrow")].count, 2);
+    // The two refused reports and the second AdminServiceStats.
+    QCOMPARE(at2[QStringLiteral("other")].count - at1[QStringLiteral("other")].count, 3);
+
     // Not for lenders or borrowers.
     QCOMPARE(lender->call<ServiceStats>(AdminServiceStats{}).error().code, ErrorCode::PermissionDenied);
     QCOMPARE(borrower->call<ServiceStats>(AdminServiceStats{}).error().code, ErrorCode::PermissionDenied);

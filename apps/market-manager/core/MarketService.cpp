@@ -323,22 +323,18 @@ void MarketService::onEnvelope(Channel *channel, const Envelope &envelope)
 void MarketService::dispatchTimed(Channel *channel, const Envelope &envelope)
 {
     m_dispatchStartNs = m_steady.nsecsElapsed();
+    m_answerDeferred = false;
     m_dispatcher.dispatch(channel, envelope);
-    // Borrow, EndContract and RegisterPartition are answered after their group commit
-    // (timed in commitBatch() and commitRegistrations()), the admins' lists and reports once
-    // the reader thread has run them (answerFromReader()).
-    switch (static_cast<MessageType>(envelope.type)) {
-    case MessageType::Borrow:
-    case MessageType::EndContract:
-    case MessageType::RegisterPartition:
-    case MessageType::AdminListPartitions:
-    case MessageType::AdminListContracts:
-    case MessageType::AdminBillingReport:
-    case MessageType::AdminListViolations:
-        break;
-    default:
+    // A request answered later (after its group commit, or once the reader thread has run
+    // it) is timed when answered; one answered or refused now, here.
+    if (!m_answerDeferred)
         recordTiming(envelope.type, m_dispatchStartNs);
-    }
+}
+
+qint64 MarketService::deferAnswer()
+{
+    m_answerDeferred = true;
+    return m_dispatchStartNs;
 }
 
 void MarketService::recordTiming(quint32 type, qint64 receivedNs)
@@ -846,7 +842,7 @@ void MarketService::onRegister(const RegisterPartition &req, const Ctx &ctx)
     }
     // Group commit, as for contracts: an agent (re)registers all its partitions at once, and
     // one fsync per partition made 100,000 registrations take minutes (market-bench).
-    m_pendingRegistrations.append(PendingRegistration{ctx, m_dispatchStartNs, ctx.peerId(), req});
+    m_pendingRegistrations.append(PendingRegistration{ctx, deferAnswer(), ctx.peerId(), req});
     scheduleFlush();
 }
 
@@ -1078,7 +1074,7 @@ void MarketService::onSearch(const SearchOffers &req, const Ctx &ctx)
 
 void MarketService::onBorrow(const Borrow &req, const Ctx &ctx)
 {
-    PendingBorrow pending{ctx, m_dispatchStartNs, ctx.peerId(), {}, req.offerId.isEmpty()};
+    PendingBorrow pending{ctx, 0, ctx.peerId(), {}, req.offerId.isEmpty()};
     if (!pending.bestMatch) {
         pending.candidates.append(req.offerId);
     } else {
@@ -1099,13 +1095,14 @@ void MarketService::onBorrow(const Borrow &req, const Ctx &ctx)
             return;
         }
     }
+    pending.receivedNs = deferAnswer();
     m_pendingBorrows.append(std::move(pending));
     scheduleFlush();
 }
 
 void MarketService::onEndContract(const EndContract &req, const Ctx &ctx)
 {
-    m_pendingEnds.append(PendingEnd{ctx, m_dispatchStartNs, ctx.peerId(), req.contractId});
+    m_pendingEnds.append(PendingEnd{ctx, deferAnswer(), ctx.peerId(), req.contractId});
     scheduleFlush();
 }
 
@@ -1716,7 +1713,7 @@ template <typename Reply>
 void MarketService::answerFromReader(const Ctx &ctx, MessageType type, std::function<Result<Reply>(MarketStore &)> query,
                                      std::function<void(Reply &)> finish)
 {
-    const qint64 startNs = m_dispatchStartNs;
+    const qint64 startNs = deferAnswer();
     m_reader->submit([this, ctx, type, startNs, query = std::move(query), finish = std::move(finish)](MarketStore &store) {
         auto outcome = std::make_shared<Result<Reply>>(query(store));
         completeOnServiceThread([this, ctx, type, startNs, outcome, finish] {

@@ -236,6 +236,10 @@ private:
     void onChannelClosed(protocol::Channel *channel);
     void dispatchTimed(protocol::Channel *channel, const protocol::Envelope &envelope);
     void recordTiming(quint32 type, qint64 receivedNs);
+    /// The request being dispatched will be answered later, and timed then (recordTiming()
+    /// with the time returned, when it was received); a request not deferred is timed as
+    /// soon as its handler returns, answered or refused.
+    qint64 deferAnswer();
     void lenderSeen(const QString &lenderId, protocol::Channel *channel);
     void setLenderOffline(const QString &lenderId);
     void replayMissedNotices(const QString &lenderId, qint64 lastSeenMs); // lastSeenMs: real clock
@@ -337,6 +341,7 @@ private:
     LatencyHistogram m_registerTimes;
     LatencyHistogram m_otherTimes;
     qint64 m_dispatchStartNs = 0; // of the request being dispatched now
+    bool m_answerDeferred = false; // by its handler (deferAnswer())
 };
 
 /// User and system CPU time of all of this process's threads, ms (ServiceStats::cpuMs;
