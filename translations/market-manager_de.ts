@@ -698,10 +698,6 @@
         </translation>
     </message>
     <message>
-        <source>Requests per second, last five minutes</source>
-        <translation>Anfragen pro Sekunde, letzte fünf Minuten</translation>
-    </message>
-    <message>
         <source>minutes</source>
         <translation>Minuten</translation>
     </message>
@@ -723,6 +719,33 @@
             <numerusform>Rechner: %n Kern, %1 % ausgelastet, %2 % gestohlen</numerusform>
             <numerusform>Rechner: %n Kerne, %1 % ausgelastet, %2 % gestohlen</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Requests per second</source>
+        <translation>Anfragen pro Sekunde</translation>
+    </message>
+    <message>
+        <source>p99 latency (ms)</source>
+        <translation>p99-Latenz (ms)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last %n minute(s)</source>
+        <translation>
+            <numerusform>Letzte %n Minute</numerusform>
+            <numerusform>Letzte %n Minuten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Chart:</source>
+        <translation>Diagramm:</translation>
+    </message>
+    <message>
+        <source>The market&apos;s p99 per kind of request (ms)</source>
+        <translation>p99 des Marktes je Anfrageart (ms)</translation>
     </message>
 </context>
 <context>

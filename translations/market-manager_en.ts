@@ -27,6 +27,13 @@
             <numerusform>machine: %n cores, %1 % busy, %2 % stolen</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Last %n minute(s)</source>
+        <translation>
+            <numerusform>Last %n minute</numerusform>
+            <numerusform>Last %n minutes</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ViolationsPage</name>

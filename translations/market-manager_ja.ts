@@ -696,10 +696,6 @@
         </translation>
     </message>
     <message>
-        <source>Requests per second, last five minutes</source>
-        <translation>毎秒のリクエスト数 (直近 5 分)</translation>
-    </message>
-    <message>
         <source>minutes</source>
         <translation>分</translation>
     </message>
@@ -720,6 +716,32 @@
         <translation>
             <numerusform>マシン: %n コア、使用率 %1 %、スチール %2 %</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Requests per second</source>
+        <translation>毎秒のリクエスト数</translation>
+    </message>
+    <message>
+        <source>p99 latency (ms)</source>
+        <translation>p99 レイテンシ (ms)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last %n minute(s)</source>
+        <translation>
+            <numerusform>直近 %n 分</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>直近 1 時間</translation>
+    </message>
+    <message>
+        <source>Chart:</source>
+        <translation>グラフ:</translation>
+    </message>
+    <message>
+        <source>The market&apos;s p99 per kind of request (ms)</source>
+        <translation>リクエスト種別ごとのマーケットの p99 (ms)</translation>
     </message>
 </context>
 <context>

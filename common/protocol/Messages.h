@@ -1151,6 +1151,42 @@ struct HostCpu {
     }
 };
 
+/// One kind of request over one sample interval of ServiceStats.history.
+struct RequestInterval {
+    static constexpr const char *kName = "RequestInterval";
+    QString kind;
+    qint64 count = 0;
+    qint64 p50Micros = 0;
+    qint64 p99Micros = 0;
+    bool operator==(const RequestInterval &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("kind", &RequestInterval::kind, "`search`, `borrow`, `end`, `register` or `other`."),
+            field("count", &RequestInterval::count, "Requests answered in the interval, refusals included."),
+            field("p50Micros", &RequestInterval::p50Micros, "Their median time in the market, µs (0 when none were answered); read off the latency histogram, so off by at most 6.25 %."),
+            field("p99Micros", &RequestInterval::p99Micros, "Their 99th percentile, µs, likewise."));
+    }
+};
+
+/// What the market did over one interval: the samples it keeps for ServiceStats.history.
+struct ServiceSample {
+    static constexpr const char *kName = "ServiceSample";
+    qint64 atMs = 0;
+    qint64 intervalMs = 0;
+    qint64 cpuMs = 0;
+    QList<RequestInterval> requests;
+    bool operator==(const ServiceSample &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("atMs", &ServiceSample::atMs, "End of the interval, UTC ms."),
+            field("intervalMs", &ServiceSample::intervalMs, "Its length, ms (the first one starts when the market started serving, so it may be shorter)."),
+            field("cpuMs", &ServiceSample::cpuMs, "The process's CPU time in the interval, all threads, ms."),
+            field("requests", &ServiceSample::requests, "Per kind of request, in the order of ServiceStats.requests."));
+    }
+};
+
 struct AdminListViolations : Message<MessageType::AdminListViolations> {
     static constexpr const char *kName = "AdminListViolations";
     static constexpr const char *kDirection = "admin → market";
@@ -1241,10 +1277,12 @@ struct AdminServiceStats : Message<MessageType::AdminServiceStats> {
     static constexpr const char *kName = "AdminServiceStats";
     static constexpr const char *kDirection = "admin → market";
     static constexpr const char *kDoc = "The market process's own figures: memory, CPU time, connections, offers, and request counts and timings.";
+    std::optional<bool> history;
     bool operator==(const AdminServiceStats &) const = default;
     static constexpr auto fields()
     {
-        return std::make_tuple();
+        return std::make_tuple(
+            field("history", &AdminServiceStats::history, "Also send the samples the market kept (ServiceStats.history); absent or false: not."));
     }
 };
 
@@ -1260,6 +1298,7 @@ struct ServiceStats : Message<MessageType::ServiceStats> {
     qint64 offers = 0;
     QList<RequestTimes> requests;
     std::optional<HostCpu> host;
+    std::optional<QList<ServiceSample>> history;
     bool operator==(const ServiceStats &) const = default;
     static constexpr auto fields()
     {
@@ -1271,7 +1310,8 @@ struct ServiceStats : Message<MessageType::ServiceStats> {
             field("connections", &ServiceStats::connections, "Open connections (lenders, borrowers, admins)."),
             field("offers", &ServiceStats::offers, "Offers registered and not withdrawn, lent or not."),
             field("requests", &ServiceStats::requests, "Timings per kind of request."),
-            field("host", &ServiceStats::host, "The CPU time of the market's machine; absent from older markets and where it cannot be read."));
+            field("host", &ServiceStats::host, "The CPU time of the market's machine; absent from older markets and where it cannot be read."),
+            field("history", &ServiceStats::history, "When asked for: what the market did in each interval of the last hour (one every 10 s by default), oldest first; absent from older markets."));
     }
 };
 

@@ -16,10 +16,14 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QSpinBox>
 #include <QTimer>
 #include <QLabel>
+#include <QLogValueAxis>
+#include <QValueAxis>
 #include <QFile>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -44,6 +48,7 @@ private slots:
     void violationsAreListed();
     void rebalanceWithSliders();
     void serviceShowsTheMarketsFigures();
+    void serviceChartStartsWithTheMarketsHistory();
     void onlyTheShownPageIsRefreshed();
     void cleanupTestCase();
 
@@ -59,10 +64,15 @@ private:
 
 void TestMarketGui::initTestCase()
 {
+    // Settings the pages remember (the Service chart's choice) go to a test location and
+    // start empty.
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().remove(QStringLiteral("service"));
     Identity marketId = Identity::generate(QStringLiteral("market"), QDateTime::currentDateTimeUtc().addDays(-1),
                                            QDateTime::currentDateTimeUtc().addDays(30)).value();
     market::MarketConfig config;
     config.dataDir = m_dir.path();
+    config.statsSampleMs = 200; // ServiceStats.history fills in a test's time
     m_market = std::make_unique<market::MarketService>(marketId, QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("m.db")), config);
     QVERIFY(m_market->start().ok());
 
@@ -344,6 +354,65 @@ void TestMarketGui::serviceShowsTheMarketsFigures()
     const qint64 lastAt = page->last()->atMs;
     QTest::qWait(2500);
     QCOMPARE(page->last()->atMs, lastAt);
+}
+
+void TestMarketGui::serviceChartStartsWithTheMarketsHistory()
+{
+    // A Service tab opened now shows what the market did before, from the samples it kept
+    // (ServiceStats.history), after its first answer; not only from its second answer on.
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(m_borrower->call<OfferPage>(SearchOffers{}).ok());
+    QTest::qWait(500); // two samples at least
+    market::ServicePage page(m_admin);
+    QSignalSpy loaded(&page, &market::ServicePage::statsLoaded);
+    page.resize(900, 700);
+    page.show();
+    QVERIFY(loaded.wait(5000));
+    QCOMPARE(loaded.count(), 1);
+    QList<QPointF> points = page.ratePoints(QStringLiteral("search"));
+    QVERIFY2(std::any_of(points.cbegin(), points.cend(), [](const QPointF &p) { return p.y() > 0; }),
+             qPrintable(QString::number(points.size())));
+    for (const QPointF &p : points)
+        QVERIFY(p.x() >= -5.0 && p.x() <= 0.0);
+    auto *chart = page.findChild<QChartView *>(QStringLiteral("requestRateChart"))->chart();
+    QVERIFY(qobject_cast<QValueAxis *>(chart->axes(Qt::Vertical).value(0)));
+
+    // The market's p99 per kind, on a logarithmic axis (microseconds to milliseconds).
+    page.metricBox()->setCurrentIndex(1);
+    QCOMPARE(chart->axes(Qt::Vertical).size(), 1);
+    auto *log = qobject_cast<QLogValueAxis *>(chart->axes(Qt::Vertical).value(0));
+    QVERIFY(log);
+    points = page.ratePoints(QStringLiteral("search"));
+    QVERIFY(!points.isEmpty());
+    for (const QPointF &p : points) {
+        QVERIFY(p.y() > 0 && p.y() < 1000); // ms
+        QVERIFY(p.y() >= log->min() && p.y() <= log->max());
+    }
+    QVERIFY(chart->title().contains(QStringLiteral("p99")));
+
+    // The last hour.
+    page.spanBox()->setCurrentIndex(2);
+    page.metricBox()->setCurrentIndex(0);
+    auto *time = qobject_cast<QValueAxis *>(chart->axes(Qt::Horizontal).value(0));
+    QVERIFY(time);
+    QCOMPARE(time->min(), -60.0);
+    QCOMPARE(page.spanBox()->currentText(), QStringLiteral("Last hour"));
+
+    // The choice is remembered: the next Service tab opens on the p99 of the last hour.
+    {
+        market::ServicePage next(m_admin);
+        QCOMPARE(next.metricBox()->currentIndex(), 0); // the rates were chosen last, above
+        QCOMPARE(next.spanBox()->currentIndex(), 2);
+    }
+    page.metricBox()->setCurrentIndex(1);
+    {
+        market::ServicePage next(m_admin);
+        QCOMPARE(next.metricBox()->currentIndex(), 1);
+        auto *nextChart = next.findChild<QChartView *>(QStringLiteral("requestRateChart"))->chart();
+        QVERIFY(qobject_cast<QLogValueAxis *>(nextChart->axes(Qt::Vertical).value(0)));
+    }
+    page.metricBox()->setCurrentIndex(0);
+    page.spanBox()->setCurrentIndex(0);
 }
 
 void TestMarketGui::onlyTheShownPageIsRefreshed()

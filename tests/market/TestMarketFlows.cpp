@@ -82,6 +82,8 @@ private slots:
     void adminViolations();
     void serviceStats_data() { dialects(); }
     void serviceStats();
+    void serviceStatsKeepHistory_data() { dialects(); }
+    void serviceStatsKeepHistory();
     void reportsDoNotHoldUpTheMarket_data() { dialects(); }
     void reportsDoNotHoldUpTheMarket();
     void lentSecondsAreSplitOverDays_data() { dialects(); }
@@ -1205,6 +1207,77 @@ void TestMarketFlows::serviceStats()
     // Not for lenders or borrowers.
     QCOMPARE(lender->call<ServiceStats>(AdminServiceStats{}).error().code, ErrorCode::PermissionDenied);
     QCOMPARE(borrower->call<ServiceStats>(AdminServiceStats{}).error().code, ErrorCode::PermissionDenied);
+}
+
+void TestMarketFlows::serviceStatsKeepHistory()
+{
+    // The market samples what it did every statsSampleMs and keeps the samples for
+    // statsHistoryMs, so that a manager who opens the Service tab sees the last hour, not
+    // only what happens from then on. Sent only when asked for.
+    MarketConfig config;
+    config.statsSampleMs = 50;
+    config.statsHistoryMs = 1500;
+    START_MARKET_WITH_ADMIN(config);
+    Result<ServiceStats> plain = admin->call<ServiceStats>(AdminServiceStats{});
+    CHECK_OK(plain);
+    QVERIFY(!plain->history.has_value());
+
+    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6"))));
+    for (int i = 0; i < 4; ++i)
+        CHECK_OK(borrower->call<OfferPage>(SearchOffers{}));
+    QCOMPARE(borrower->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=64")}).error().code, ErrorCode::NoMatch);
+    QTest::qWait(200); // a sample or more after the last of them
+
+    const auto countOf = [](const ServiceSample &s, const QString &kind) {
+        for (const RequestInterval &r : s.requests) {
+            if (r.kind == kind)
+                return r.count;
+        }
+        return qint64(-1);
+    };
+    Result<ServiceStats> stats = admin->call<ServiceStats>(AdminServiceStats{.history = true});
+    CHECK_OK(stats);
+    QVERIFY(stats->history.has_value());
+    const QList<ServiceSample> &history = *stats->history;
+    QVERIFY2(history.size() >= 3, qPrintable(QString::number(history.size())));
+    qint64 searches = 0, borrows = 0, registrations = 0;
+    for (qsizetype i = 0; i < history.size(); ++i) {
+        const ServiceSample &s = history[i];
+        QVERIFY(s.atMs <= stats->atMs);
+        QVERIFY(s.cpuMs >= 0);
+        if (i > 0) { // one after the other, each interval from the last sample to its own
+            QVERIFY(s.atMs > history[i - 1].atMs);
+            QCOMPARE(s.intervalMs, s.atMs - history[i - 1].atMs);
+        }
+        QCOMPARE(s.requests.size(), 5);
+        QCOMPARE(s.requests[0].kind, QStringLiteral("search")); // the order of ServiceStats.requests
+        for (const RequestInterval &r : s.requests) {
+            QVERIFY(r.count >= 0);
+            QVERIFY2(r.p99Micros >= r.p50Micros, qPrintable(r.kind));
+            if (r.count == 0)
+                QCOMPARE(r.p99Micros, 0);
+        }
+        searches += countOf(s, QStringLiteral("search"));
+        borrows += countOf(s, QStringLiteral("borrow"));
+        registrations += countOf(s, QStringLiteral("register"));
+    }
+    // Every request since the market started is in one sample (none is older than 1.5 s yet).
+    QCOMPARE(searches, 4);
+    QCOMPARE(borrows, 1); // the refused one
+    QCOMPARE(registrations, 1);
+    QVERIFY(stats->history->last().atMs >= stats->atMs - 200);
+
+    // Samples older than the history are forgotten.
+    QTest::qWait(1700);
+    Result<ServiceStats> later = admin->call<ServiceStats>(AdminServiceStats{.history = true});
+    CHECK_OK(later);
+    QVERIFY(later->history.has_value() && !later->history->isEmpty());
+    QVERIFY(later->history->first().atMs > later->atMs - 1500 - 200);
+    QVERIFY(later->history->first().atMs > history.last().atMs - 1); // the first ones are gone
+    qint64 searchesLater = 0;
+    for (const ServiceSample &s : *later->history)
+        searchesLater += countOf(s, QStringLiteral("search"));
+    QCOMPARE(searchesLater, 0);
 }
 
 void TestMarketFlows::reportsDoNotHoldUpTheMarket()

@@ -121,6 +121,7 @@ MarketService::MarketService(const Identity &identity, const QString &databaseUr
     m_applyMore.setInterval(0);
     connect(&m_applyMore, &QTimer::timeout, this, [this] { applyPending(kAnswersPerPass); });
     connect(&m_maintenance, &QTimer::timeout, this, &MarketService::runMaintenance);
+    connect(&m_sampler, &QTimer::timeout, this, &MarketService::takeSample);
     connect(&m_sync, &QTimer::timeout, this, [this] {
         if (m_store)
             syncFromDatabase();
@@ -185,6 +186,9 @@ Result<void> MarketService::start()
     m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
     m_maintenance.start(qMax(10, m_config.maintenanceIntervalMs));
     m_sync.start(qMax(10, m_config.syncIntervalMs));
+    m_sampledAtMs = QDateTime::currentMSecsSinceEpoch(); // the first sample starts here
+    m_sampledCpuMs = processCpuMs();
+    m_sampler.start(qMax(10, m_config.statsSampleMs));
     qCInfo(lcMarket) << "market" << nodeId() << "opened" << m_store->database().redactedUrl() << "with"
                      << m_index.offerCount() << "offers";
     return {};
@@ -219,6 +223,7 @@ void MarketService::shutdown()
 {
     m_maintenance.stop();
     m_sync.stop();
+    m_sampler.stop();
     if (!m_store)
         return;
     settleWrites(); // requests already accepted are answered, not dropped
@@ -463,9 +468,37 @@ ServiceStats MarketService::serviceStats() const
     return stats;
 }
 
-Result<ServiceStats> MarketService::onAdminServiceStats(const AdminServiceStats &, const Ctx &)
+Result<ServiceStats> MarketService::onAdminServiceStats(const AdminServiceStats &req, const Ctx &)
 {
-    return serviceStats();
+    ServiceStats stats = serviceStats();
+    if (req.history.value_or(false))
+        stats.history = QList<ServiceSample>(m_samples.cbegin(), m_samples.cend());
+    return stats;
+}
+
+void MarketService::takeSample()
+{
+    const qint64 atMs = QDateTime::currentMSecsSinceEpoch();
+    const qint64 cpuMs = processCpuMs();
+    ServiceSample sample{.atMs = atMs,
+                         .intervalMs = qMax<qint64>(0, atMs - m_sampledAtMs),
+                         .cpuMs = qMax<qint64>(0, cpuMs - m_sampledCpuMs),
+                         .requests = {}};
+    const auto kinds = timesByKind();
+    for (size_t i = 0; i < kinds.size(); ++i) {
+        const LatencyHistogram interval = kinds[i].second->since(m_sampledTimes[i]);
+        const bool any = interval.count() > 0;
+        sample.requests.append(RequestInterval{.kind = kinds[i].first,
+                                               .count = interval.count(),
+                                               .p50Micros = any ? interval.percentileMicros(50) : 0,
+                                               .p99Micros = any ? interval.percentileMicros(99) : 0});
+        m_sampledTimes[i] = *kinds[i].second;
+    }
+    m_sampledAtMs = atMs;
+    m_sampledCpuMs = cpuMs;
+    m_samples.push_back(std::move(sample));
+    while (!m_samples.empty() && m_samples.front().atMs <= atMs - qMax(0, m_config.statsHistoryMs))
+        m_samples.pop_front();
 }
 
 void MarketService::onChannelClosed(Channel *channel)

@@ -62,6 +62,10 @@ struct MarketConfig {
     /// Keep it below a manager's own request time (30 s by default), so that a silent lender
     /// is reported as pending rather than the manager's request timing out.
     int allocationAnswerTimeoutMs = 15'000;
+    /// How often the market keeps a sample of what it did (ServiceStats.history), in ms, and
+    /// for how long it keeps them: an hour at 10 s is 360 samples of a few hundred bytes.
+    int statsSampleMs = 10'000;
+    int statsHistoryMs = 3'600'000;
 };
 
 class MarketService : public QObject {
@@ -293,6 +297,9 @@ private:
     void answerFromReader(const Ctx &ctx, protocol::MessageType type, std::function<Result<Reply>(MarketStore &)> query,
                           std::function<void(Reply &)> finish = {});
     Result<protocol::ServiceStats> onAdminServiceStats(const protocol::AdminServiceStats &req, const Ctx &ctx);
+    // Closes the current sample interval (ServiceStats.history) and forgets samples older
+    // than the configured history.
+    void takeSample();
     /// The request timings by kind, in the order requestStats() and serviceStats() give them.
     std::array<std::pair<QString, const LatencyHistogram *>, 5> timesByKind() const;
 
@@ -340,6 +347,12 @@ private:
     LatencyHistogram m_endTimes;
     LatencyHistogram m_registerTimes;
     LatencyHistogram m_otherTimes;
+    // ServiceStats.history: the samples kept, oldest first, and where the next one starts.
+    QTimer m_sampler;
+    std::deque<protocol::ServiceSample> m_samples;
+    std::array<LatencyHistogram, 5> m_sampledTimes; // timesByKind() when the last sample was taken
+    qint64 m_sampledAtMs = 0;                       // wall clock
+    qint64 m_sampledCpuMs = 0;
     qint64 m_dispatchStartNs = 0; // of the request being dispatched now
     bool m_answerDeferred = false; // by its handler (deferAnswer())
 };

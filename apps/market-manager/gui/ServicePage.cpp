@@ -6,12 +6,16 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QDateTime>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLegend>
 #include <QLineSeries>
 #include <QLocale>
+#include <QLogValueAxis>
+#include <QSettings>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QValueAxis>
@@ -26,7 +30,14 @@ using namespace lendable::protocol;
 namespace {
 
 constexpr int kPollMs = 2000;
-constexpr qint64 kChartSpanMs = 5 * 60 * 1000;
+constexpr qint64 kKeepMs = 60 * 60 * 1000; // the longest span the chart shows
+
+// The chart's spans: minutes, and the x axis's ticks for them.
+struct Span {
+    int minutes;
+    int ticks;
+};
+constexpr Span kSpans[] = {{5, 6}, {15, 4}, {60, 7}};
 
 // The kinds the market reports, in the table's order, with what the table calls them.
 struct KindName {
@@ -55,6 +66,8 @@ ServicePage::ServicePage(Channel *channel, QWidget *parent)
     , m_view(new QTableView(this))
     , m_model(new QStandardItemModel(0, 5, this))
     , m_chart(new QChartView(new QChart, this))
+    , m_metric(new QComboBox(this))
+    , m_span(new QComboBox(this))
 {
     m_summary->setObjectName(QStringLiteral("serviceSummaryLabel"));
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -91,31 +104,54 @@ ServicePage::ServicePage(Channel *channel, QWidget *parent)
     m_chart->setRenderHint(QPainter::Antialiasing);
     m_chart->setMinimumSize(320, 220);
     QChart *chart = m_chart->chart();
-    chart->setTitle(tr("Requests per second, last five minutes"));
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->legend()->setAlignment(Qt::AlignBottom);
     m_timeAxis = new QValueAxis;
-    m_timeAxis->setRange(-5, 0);
-    m_timeAxis->setTickCount(6);
     m_timeAxis->setLabelFormat(QStringLiteral("%d"));
     m_timeAxis->setTitleText(tr("minutes"));
-    m_rateAxis = new QValueAxis;
-    m_rateAxis->setRange(0, 10);
-    m_rateAxis->setLabelFormat(QStringLiteral("%d"));
     chart->addAxis(m_timeAxis, Qt::AlignBottom);
-    chart->addAxis(m_rateAxis, Qt::AlignLeft);
     for (const KindName &k : kKinds) {
         auto *series = new QLineSeries;
         series->setName(tr(k.label));
         chart->addSeries(series);
         series->attachAxis(m_timeAxis);
-        series->attachAxis(m_rateAxis);
         m_series.insert(QString::fromLatin1(k.kind), series);
     }
 
+    m_metric->setObjectName(QStringLiteral("serviceMetricBox"));
+    m_metric->addItem(tr("Requests per second"));
+    m_metric->addItem(tr("p99 latency (ms)"));
+    m_span->setObjectName(QStringLiteral("serviceSpanBox"));
+    for (const Span &span : kSpans)
+        m_span->addItem(span.minutes < 60 ? tr("Last %n minute(s)", nullptr, span.minutes) : tr("Last hour"));
+    // The chart the user chose last time (QSettings "service/chart" and "service/chartMinutes").
+    QSettings settings;
+    m_metric->setCurrentIndex(settings.value(QStringLiteral("service/chart")).toString() == QLatin1String("p99") ? 1 : 0);
+    const int minutes = settings.value(QStringLiteral("service/chartMinutes"), 5).toInt();
+    for (int i = 0; i < int(std::size(kSpans)); ++i) {
+        if (kSpans[i].minutes == minutes)
+            m_span->setCurrentIndex(i);
+    }
+    setValueAxis();
+    const auto redraw = [this] {
+        QSettings settings;
+        settings.setValue(QStringLiteral("service/chart"), m_metric->currentIndex() == 1 ? QStringLiteral("p99") : QStringLiteral("rate"));
+        settings.setValue(QStringLiteral("service/chartMinutes"), kSpans[qBound(0, m_span->currentIndex(), int(std::size(kSpans)) - 1)].minutes);
+        setValueAxis();
+        redrawChart(m_last ? m_last->atMs : QDateTime::currentMSecsSinceEpoch());
+    };
+    connect(m_metric, &QComboBox::currentIndexChanged, this, redraw);
+    connect(m_span, &QComboBox::currentIndexChanged, this, redraw);
+
+    auto *chartBar = new QHBoxLayout;
+    chartBar->addWidget(new QLabel(tr("Chart:"), this));
+    chartBar->addWidget(m_metric);
+    chartBar->addWidget(m_span);
+    chartBar->addStretch(1);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addWidget(m_view);
+    layout->addLayout(chartBar);
     layout->addWidget(m_chart, 1);
 
     m_summary->setText(tr("Asking the market…"));
@@ -151,7 +187,10 @@ void ServicePage::reload()
     if (!m_channel || !m_channel->isEstablished() || m_asking)
         return;
     m_asking = true;
-    m_channel->request<ServiceStats>(AdminServiceStats{}, this, [this](Result<ServiceStats> r) {
+    AdminServiceStats ask;
+    if (m_wantHistory)
+        ask.history = true;
+    m_channel->request<ServiceStats>(ask, this, [this](Result<ServiceStats> r) {
         m_asking = false;
         if (!r) {
             emit error(r.error());
@@ -168,6 +207,12 @@ void ServicePage::showStats(const ServiceStats &stats)
     if (previous && previous->startedAtMs != stats.startedAtMs) {
         previous.reset();
         m_samples.clear();
+        m_wantHistory = true; // the new process's, from the next answer on
+    }
+    if (stats.history) {
+        m_wantHistory = false;
+        if (!previous)
+            addHistory(*stats.history);
     }
     const double seconds = previous ? static_cast<double>(qMax<qint64>(1, stats.atMs - previous->atMs)) / 1000.0 : 0;
     const QLocale locale;
@@ -199,18 +244,37 @@ void ServicePage::showStats(const ServiceStats &stats)
         const LatencyHistogram interval = now.since(histogramOfKind(*previous, kind));
         const double perSecond = static_cast<double>(interval.count()) / seconds;
         sample.perSecond.insert(kind, perSecond);
+        if (interval.count())
+            sample.p99Ms.insert(kind, interval.percentileMs(99));
         m_model->item(row, 1)->setText(locale.toString(perSecond, 'f', perSecond < 10 ? 1 : 0));
         m_model->item(row, 2)->setText(interval.count() ? formatMs(interval.percentileMs(50)) : QStringLiteral("—"));
         m_model->item(row, 3)->setText(interval.count() ? formatMs(interval.percentileMs(99)) : QStringLiteral("—"));
     }
     if (previous) {
         m_samples.push_back(std::move(sample));
-        while (!m_samples.empty() && m_samples.front().atMs < stats.atMs - kChartSpanMs)
+        while (!m_samples.empty() && m_samples.front().atMs < stats.atMs - kKeepMs)
             m_samples.pop_front();
     }
     redrawChart(stats.atMs);
     m_last = stats;
     emit statsLoaded();
+}
+
+// The market's own samples, before this page's first answer: each is an interval's counts
+// and percentiles, which become points like the page's own intervals.
+void ServicePage::addHistory(const QList<ServiceSample> &history)
+{
+    for (const ServiceSample &h : history) {
+        if (h.intervalMs <= 0)
+            continue;
+        Sample sample{.atMs = h.atMs, .perSecond = {}, .p99Ms = {}};
+        for (const RequestInterval &r : h.requests) {
+            sample.perSecond.insert(r.kind, static_cast<double>(r.count) * 1000.0 / static_cast<double>(h.intervalMs));
+            if (r.count > 0)
+                sample.p99Ms.insert(r.kind, static_cast<double>(r.p99Micros) / 1000.0);
+        }
+        m_samples.push_back(std::move(sample));
+    }
 }
 
 QList<QPointF> ServicePage::ratePoints(const QString &kind) const
@@ -219,23 +283,75 @@ QList<QPointF> ServicePage::ratePoints(const QString &kind) const
     return series ? series->points() : QList<QPointF>{};
 }
 
+// A linear axis from 0 for rates; a logarithmic one for latency, where searches take
+// microseconds and borrows, which wait for their commit, milliseconds.
+void ServicePage::setValueAxis()
+{
+    QChart *chart = m_chart->chart();
+    const bool latency = m_metric->currentIndex() == 1;
+    QAbstractAxis *axis = nullptr;
+    if (latency) {
+        auto *log = new QLogValueAxis;
+        log->setBase(10);
+        log->setLabelFormat(QStringLiteral("%g"));
+        log->setMinorTickCount(-1);
+        axis = log;
+    } else {
+        auto *linear = new QValueAxis;
+        linear->setLabelFormat(QStringLiteral("%d"));
+        axis = linear;
+    }
+    if (m_valueAxis) {
+        chart->removeAxis(m_valueAxis);
+        delete m_valueAxis;
+    }
+    m_valueAxis = axis;
+    chart->addAxis(axis, Qt::AlignLeft);
+    for (QLineSeries *series : std::as_const(m_series))
+        series->attachAxis(axis);
+    const Span span = kSpans[qBound(0, m_span->currentIndex(), int(std::size(kSpans)) - 1)];
+    m_timeAxis->setRange(-span.minutes, 0);
+    m_timeAxis->setTickCount(span.ticks);
+    chart->setTitle(latency ? tr("The market's p99 per kind of request (ms)") : tr("Requests per second"));
+}
+
 void ServicePage::redrawChart(qint64 nowMs)
 {
+    const bool latency = m_metric->currentIndex() == 1;
+    const Span span = kSpans[qBound(0, m_span->currentIndex(), int(std::size(kSpans)) - 1)];
+    const qint64 fromMs = nowMs - qint64(span.minutes) * 60'000;
     double top = 0;
+    double bottom = 0;
     for (auto it = m_series.cbegin(); it != m_series.cend(); ++it) {
         QList<QPointF> points;
         for (const Sample &s : m_samples) {
-            const double value = s.perSecond.value(it.key());
-            points.append(QPointF(static_cast<double>(s.atMs - nowMs) / 60'000.0, value));
-            top = qMax(top, value);
+            if (s.atMs < fromMs)
+                continue;
+            // Latency only where the kind had requests (and a log axis has no 0).
+            const auto value = latency ? s.p99Ms.constFind(it.key()) : s.perSecond.constFind(it.key());
+            if (value == (latency ? s.p99Ms.cend() : s.perSecond.cend()) || (latency && *value <= 0))
+                continue;
+            points.append(QPointF(static_cast<double>(s.atMs - nowMs) / 60'000.0, *value));
+            top = qMax(top, *value);
+            bottom = bottom > 0 ? qMin(bottom, *value) : *value;
         }
         it.value()->replace(points);
+    }
+    if (latency) {
+        // Whole powers of ten around what is shown, a decade at least.
+        const double low = bottom > 0 ? std::pow(10.0, std::floor(std::log10(bottom))) : 0.001;
+        const double high = top > 0 ? std::pow(10.0, std::ceil(std::log10(top))) : 1.0;
+        // The axis ticks from the first power of ten it computes to be at or above its
+        // minimum, which for 0.01 comes out as 0.1 (log10(0.01) is a hair above -2): a minimum
+        // a hair below keeps the lowest label.
+        static_cast<QLogValueAxis *>(m_valueAxis)->setRange(low * 0.999, qMax(high, low * 10));
+        return;
     }
     // A round top a little above the highest rate, so the lines do not touch the frame.
     double step = 10;
     while (top * 1.1 > step * 10)
         step *= 10;
-    m_rateAxis->setRange(0, qMax(10.0, std::ceil(top * 1.1 / step) * step));
+    static_cast<QValueAxis *>(m_valueAxis)->setRange(0, qMax(10.0, std::ceil(top * 1.1 / step) * step));
 }
 
 } // namespace lendable::market
