@@ -164,6 +164,10 @@ struct Database::Private {
     Error transactionError;
     // execCached(): prepared statements by SQL text.
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> statements; // stable addresses
+    // Statements that failed inside the open write transaction, freed when it ends: on
+    // PostgreSQL, freeing one is a DEALLOCATE, which an aborted transaction refuses ("Unable
+    // to free statement"), and the server would keep it for the connection's life.
+    std::vector<std::unique_ptr<QSqlQuery>> doomed;
     // run() on SQLite: the connection's own handle, and its statements by SQL text.
     sqlite3 *native = nullptr;
     std::unordered_map<QString, std::unique_ptr<SqlRows::Statement>> nativeStatements;
@@ -540,6 +544,8 @@ Result<QSqlQuery *> Database::execCached(const QString &sql, const QVariantList 
     if (!query->exec()) {
         Error error = sqlError(*query, sql);
         // A statement the server forgot (a PostgreSQL reconnect) is prepared anew next time.
+        if (d->inTransaction)
+            d->doomed.push_back(std::move(it->second));
         d->statements.erase(it);
         d->noteFailure(error);
         return error;
@@ -681,6 +687,7 @@ Result<void> Database::commit()
         return error;
     }
     d->inTransaction = false;
+    d->doomed.clear();
     return {};
 }
 
@@ -693,6 +700,7 @@ void Database::rollback()
     runControl(QStringLiteral("ROLLBACK"), nullptr);
     d->inTransaction = false;
     d->transactionError = Error();
+    d->doomed.clear();
 }
 
 bool Database::inTransaction() const

@@ -6,6 +6,7 @@
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QTemporaryDir>
+#include <QRegularExpression>
 #include <QTest>
 #include <QUrl>
 
@@ -123,6 +124,8 @@ private slots:
     void writeTransactionRollsBackOnScopeExit();
     void failedStatementPoisonsTransaction_data() { dialects(); }
     void failedStatementPoisonsTransaction();
+    void failedCachedStatementIsFreed_data() { dialects(); }
+    void failedCachedStatementIsFreed();
     void conditionalUpdateLendsOnce_data() { dialects(); }
     void conditionalUpdateLendsOnce();
     void concurrentMigrations_data() { dialects(); }
@@ -616,6 +619,33 @@ void TestStorage::failedStatementPoisonsTransaction()
     QVERIFY2(committed.error().message.contains(QLatin1String("rolled back")), qPrintable(committed.error().message));
     QCOMPARE(countRows(db, QStringLiteral("partitions")), 0);
     QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id) VALUES (1)")).ok());
+}
+
+void TestStorage::failedCachedStatementIsFreed()
+{
+    // A kept statement that fails inside a write transaction is dropped from the cache (it
+    // is prepared anew next time) and freed once the transaction is over: on PostgreSQL,
+    // freeing it inside the aborted transaction failed and the server kept it.
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("Unable to free statement")));
+    OPEN_FRESH(db);
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    const QString insert = QStringLiteral("INSERT INTO partitions (id) VALUES (?)");
+    {
+        WriteTransaction tx(db);
+        QVERIFY(tx.ok());
+        QVERIFY(db.run(insert, {1}).ok());
+        QVERIFY(!db.run(insert, {1}).ok()); // the same key again
+        QVERIFY(!tx.commit().ok());
+    }
+    if (db.dialect() == SqlDialect::Postgres) {
+        auto kept = db.exec(QStringLiteral("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO partitions%'"));
+        QVERIFY(kept.ok());
+        QVERIFY(kept->next());
+        QCOMPARE(kept->value(0).toLongLong(), 0);
+    }
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 0);
+    QVERIFY(db.run(insert, {1}).ok()); // prepared anew
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 1);
 }
 
 void TestStorage::runRoundTripsTypedValues()
