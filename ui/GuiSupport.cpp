@@ -1,6 +1,7 @@
 #include "GuiSupport.h"
 
 #include <QApplication>
+#include <QHeaderView>
 #include <QActionGroup>
 #include <QMainWindow>
 #include <QMenu>
@@ -9,6 +10,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTimer>
 #include <QWindow>
 
@@ -91,6 +93,18 @@ void rememberConnection(const QString &address, const QString &nodeId)
     QSettings settings;
     settings.setValue(QStringLiteral("connections/") + QString(address).replace(QLatin1Char('/'), QLatin1Char('_')), nodeId);
     settings.setValue(QStringLiteral("lastConnection"), address);
+}
+
+void sizeColumns(QTableView *view, const QStringList &samples)
+{
+    const QFontMetrics fm = view->fontMetrics();
+    const int pad = 3 * fm.averageCharWidth();
+    QHeaderView *header = view->horizontalHeader();
+    for (int column = 0; column < samples.size() && column < header->count(); ++column) {
+        if (samples[column].isNull())
+            continue;
+        header->resizeSection(column, qMax(header->sectionSizeHint(column), fm.horizontalAdvance(samples[column]) + pad));
+    }
 }
 
 void restoreWindowState(QMainWindow *window, QSize defaultSize)

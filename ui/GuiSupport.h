@@ -10,6 +10,7 @@
 class QMainWindow;
 class QMenu;
 class QMenuBar;
+class QTableView;
 class QWidget;
 
 namespace lendable::ui {
@@ -34,6 +35,12 @@ QMenu *addLanguageMenu(QMenuBar *menuBar);
 /// connection succeeds, so `--connect ADDR` alone reaches a peer met before.
 QString rememberedNodeId(const QString &address);
 void rememberConnection(const QString &address, const QString &nodeId);
+
+/// Starting widths for a table's columns from what they hold: each of the first
+/// samples.size() columns as wide as its header or its sample text, whichever is wider
+/// (the last column usually stretches over the rest); a null sample leaves its column as it
+/// is. The user may still drag them.
+void sizeColumns(QTableView *view, const QStringList &samples);
 
 /// Window geometry and state persist across runs (QSettings).
 void restoreWindowState(QMainWindow *window, QSize defaultSize = QSize(1200, 780));

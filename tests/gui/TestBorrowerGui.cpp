@@ -15,6 +15,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -27,6 +28,7 @@ private slots:
     void initTestCase();
     void filterPickSubmitWatchEnd();
     void queryErrorIsShownInTheWindow();
+    void billsSortByNumberAndShowWhole();
     void cleanupTestCase();
 
 private:
@@ -126,6 +128,61 @@ void TestBorrowerGui::queryErrorIsShownInTheWindow()
     offers->search();
     // Nothing matches: the market's explanation is shown.
     QTRY_VERIFY(offers->explanationLabel()->text().contains(QStringLiteral("cpus>=64")));
+}
+
+void TestBorrowerGui::billsSortByNumberAndShowWhole()
+{
+    // The Bills tab: the contract ended above, from the market.
+    borrower::BillsPage *bills = m_window->billsPage();
+    m_window->tabs()->setCurrentWidget(bills);
+    bills->reload();
+    QTRY_COMPARE_WITH_TIMEOUT(bills->table()->rowCount(), 1, 15000);
+    QTableWidget *table = bills->table();
+    // Times, durations and amounts are shown whole, on one line.
+    for (int column = 1; column < 6; ++column) {
+        const QString text = table->item(0, column)->text();
+        const int needed = table->fontMetrics().horizontalAdvance(text) + 4;
+        QVERIFY2(needed <= table->columnWidth(column),
+                 qPrintable(QStringLiteral("column %1: \"%2\" needs %3 px, has %4").arg(column).arg(text).arg(needed).arg(table->columnWidth(column))));
+    }
+    QVERIFY(!table->wordWrap());
+    QCOMPARE(table->textElideMode(), Qt::ElideMiddle);
+    QCOMPARE(table->item(0, 6)->textAlignment(), int(Qt::AlignRight | Qt::AlignVCenter));
+
+    // Amounts, durations and times sort as numbers, not as text ("10.5" after "9.1"), and a
+    // running contract's end after every end.
+    const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 3'600'000;
+    const auto bill = [t0](const char *id, const char *charge, qint64 durationMs, bool running) {
+        protocol::Bill b;
+        b.contractId = QLatin1String(id);
+        b.partitionId = QStringLiteral("p");
+        b.ratePerHour = *Money::parse(QString::fromLatin1(charge));
+        b.charge = *Money::parse(QString::fromLatin1(charge));
+        b.startedAtMs = t0;
+        b.durationMs = durationMs;
+        b.endedAtMs = running ? 0 : t0 + durationMs;
+        return b;
+    };
+    bills->showBills({bill("c-a", "9.1", 9'000, false), bill("c-b", "10.5", 100'000'000, true), bill("c-c", "0.5", 500, false)});
+    const auto order = [table] {
+        QStringList ids;
+        for (int row = 0; row < table->rowCount(); ++row)
+            ids.append(table->item(row, 0)->text());
+        return ids.join(QLatin1Char(' '));
+    };
+    table->sortByColumn(6, Qt::AscendingOrder);
+    QCOMPARE(order(), QStringLiteral("c-c c-a c-b"));
+    table->sortByColumn(2, Qt::DescendingOrder);
+    QCOMPARE(order(), QStringLiteral("c-b c-a c-c"));
+    table->sortByColumn(5, Qt::AscendingOrder); // 0:00:00 < 0:00:09 < 27:46:40
+    QCOMPARE(order(), QStringLiteral("c-c c-a c-b"));
+    table->sortByColumn(4, Qt::AscendingOrder);
+    QCOMPARE(order(), QStringLiteral("c-c c-a c-b"));
+    QCOMPARE(table->item(2, 4)->text(), QStringLiteral("running"));
+    QCOMPARE(bills->monthTable()->rowCount(), 1);
+    QCOMPARE(bills->monthTable()->item(0, 2)->text(), QStringLiteral("20.1"));
+    bills->reload(); // back to the market's
+    QTRY_COMPARE(table->rowCount(), 1);
 }
 
 void TestBorrowerGui::cleanupTestCase()

@@ -27,6 +27,7 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -44,6 +45,7 @@ private slots:
     void filterNarrowsPartitions();
     void contractsAndBilling();
     void dayChartsAreLabelledWithDates();
+    void columnsFitWhatTheyHold();
     void exportsWriteFiles();
     void violationsAreListed();
     void rebalanceWithSliders();
@@ -434,6 +436,37 @@ void TestMarketGui::onlyTheShownPageIsRefreshed()
     QTest::qWait(600);
     QCOMPARE(reports.count(), settled);
     m_window->setRefreshIntervalMs(5000);
+}
+
+void TestMarketGui::columnsFitWhatTheyHold()
+{
+    // Times, IDs, sizes and amounts are shown whole, not cut to "2026-12-04 …"; the last
+    // column (a state) takes the rest of the width.
+    const auto fits = [](QTableView *view, int row, int column) {
+        const QString text = view->model()->index(row, column).data().toString();
+        const int needed = view->fontMetrics().horizontalAdvance(text) + 2 * view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 4;
+        return needed <= view->columnWidth(column)
+            ? QString()
+            : QStringLiteral("column %1: \"%2\" needs %3 px, has %4").arg(column).arg(text).arg(needed).arg(view->columnWidth(column));
+    };
+    m_window->tabs()->setCurrentWidget(m_window->contractsPage());
+    QTableView *contracts = m_window->contractsPage()->view();
+    QTRY_VERIFY(m_window->contractsPage()->model()->rowCount() >= 2);
+    QTRY_VERIFY(m_window->contractsPage()->model()->isRowLoaded(0));
+    QCOMPARE(contracts->textElideMode(), Qt::ElideMiddle); // an ID keeps its start and its end
+    for (int row = 0; row < 2; ++row) {
+        for (int column = 1; column < 9; ++column) {
+            const QString problem = fits(contracts, row, column);
+            QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        }
+    }
+    m_window->tabs()->setCurrentWidget(m_window->partitionsPage());
+    QTableView *partitions = m_window->partitionsPage()->view();
+    QTRY_VERIFY(m_window->partitionsPage()->model()->isRowLoaded(0));
+    for (int column = 0; column < 8; ++column) {
+        const QString problem = fits(partitions, 0, column);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
 }
 
 void TestMarketGui::exportsWriteFiles()

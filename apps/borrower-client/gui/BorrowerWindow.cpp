@@ -40,6 +40,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <limits>
+
 namespace lendable::borrower {
 
 using namespace lendable::protocol;
@@ -69,6 +71,27 @@ QString jobStateText(const QString &state)
     }
     return state;
 }
+
+/// A cell of the bills tables: shown as text, sorted by a number (an amount in micro-units, a
+/// time or a duration in ms, a count), so that 10.5 sorts after 9.1. Numbers are right-aligned.
+class NumberItem : public QTableWidgetItem {
+public:
+    NumberItem(const QString &text, qint64 key) : QTableWidgetItem(text)
+    {
+        setData(Qt::UserRole, key);
+        setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    }
+    bool operator<(const QTableWidgetItem &other) const override
+    {
+        return data(Qt::UserRole).toLongLong() < other.data(Qt::UserRole).toLongLong();
+    }
+};
+
+/// A time cell: sorted by its time (a running contract's end after every end).
+class TimeItem : public NumberItem {
+public:
+    TimeItem(const QString &text, qint64 key) : NumberItem(text, key) { setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter); }
+};
 
 const char *kSampleScript = "#!/bin/sh\n# Runs in the lent partition; files from \"Inputs\" are in /job/in,\n"
                             "# files written to the working directory come back as outputs.\n"
@@ -149,6 +172,9 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->setWordWrap(false);
     m_view->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
+    ui::sizeColumns(m_view, {QStringLiteral("render-farm-01"), QStringLiteral("part-0000"), QStringLiteral("000"),
+                             QStringLiteral("512M"), QStringLiteral("512G"), QString(), QStringLiteral("00.00"),
+                             QStringLiteral("100 %")});
     m_view->sortByColumn(6, Qt::AscendingOrder);
 
     auto *layout = new QVBoxLayout(this);
@@ -540,11 +566,22 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
     m_table->setSortingEnabled(true);
+    m_table->setWordWrap(false);
+    m_table->setAlternatingRowColors(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    // Contract IDs begin with their creation time: one too long for its column keeps its
+    // start and its end.
+    m_table->setTextElideMode(Qt::ElideMiddle);
+    const QString timestamp = ui::formatTimestamp(QDateTime::currentMSecsSinceEpoch());
+    ui::sizeColumns(m_table, {QStringLiteral("c-0123456789ab…0123456789"), QStringLiteral("part-0000"), QStringLiteral("00.00"),
+                              timestamp, timestamp, ui::formatDuration(999 * 3600'000LL)});
     m_months->setObjectName(QStringLiteral("monthTotalsTable"));
     m_months->setHorizontalHeaderLabels({tr("Month"), tr("Contracts"), tr("Total")});
     m_months->horizontalHeader()->setStretchLastSection(true);
     m_months->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_months->verticalHeader()->hide();
+    m_months->setWordWrap(false);
+    ui::sizeColumns(m_months, {QStringLiteral("0000-00"), QStringLiteral("000000")});
     m_months->setMaximumHeight(160);
     auto *refresh = new QPushButton(tr("Refresh"), this);
     auto *verify = new QPushButton(tr("Verify receipt…"), this);
@@ -595,31 +632,39 @@ void BillsPage::reload()
             emit error(r.error());
             return;
         }
-        m_bills = r->bills;
-        m_table->setSortingEnabled(false);
-        m_table->setRowCount(int(m_bills.size()));
-        QMap<QString, QPair<int, Money>> months;
-        for (int i = 0; i < m_bills.size(); ++i) {
-            const Bill &b = m_bills[i];
-            const QStringList cells{b.contractId, b.partitionId, b.ratePerHour.toString(), ui::formatTimestamp(b.startedAtMs),
-                                    b.endedAtMs > 0 ? ui::formatTimestamp(b.endedAtMs) : tr("running"), ui::formatDuration(b.durationMs),
-                                    b.charge.toString()};
-            for (int c = 0; c < cells.size(); ++c)
-                m_table->setItem(i, c, new QTableWidgetItem(cells[c]));
-            const QString month = QDateTime::fromMSecsSinceEpoch(b.startedAtMs).toString(QStringLiteral("yyyy-MM"));
-            auto &m = months[month];
-            ++m.first;
-            m.second = m.second.add(b.charge).value_or(m.second);
-        }
-        m_table->setSortingEnabled(true);
-        m_months->setRowCount(int(months.size()));
-        int row = 0;
-        for (auto it = months.cbegin(); it != months.cend(); ++it, ++row) {
-            m_months->setItem(row, 0, new QTableWidgetItem(it.key()));
-            m_months->setItem(row, 1, new QTableWidgetItem(QString::number(it->first)));
-            m_months->setItem(row, 2, new QTableWidgetItem(it->second.toString()));
-        }
+        showBills(r->bills);
     });
+}
+
+void BillsPage::showBills(const QList<Bill> &bills)
+{
+    m_bills = bills;
+    m_table->setSortingEnabled(false);
+    m_table->setRowCount(int(m_bills.size()));
+    QMap<QString, QPair<int, Money>> months;
+    for (int i = 0; i < m_bills.size(); ++i) {
+        const Bill &b = m_bills[i];
+        m_table->setItem(i, 0, new QTableWidgetItem(b.contractId));
+        m_table->setItem(i, 1, new QTableWidgetItem(b.partitionId));
+        m_table->setItem(i, 2, new NumberItem(b.ratePerHour.toString(), b.ratePerHour.micros()));
+        m_table->setItem(i, 3, new TimeItem(ui::formatTimestamp(b.startedAtMs), b.startedAtMs));
+        m_table->setItem(i, 4, new TimeItem(b.endedAtMs > 0 ? ui::formatTimestamp(b.endedAtMs) : tr("running"),
+                                            b.endedAtMs > 0 ? b.endedAtMs : std::numeric_limits<qint64>::max()));
+        m_table->setItem(i, 5, new NumberItem(ui::formatDuration(b.durationMs), b.durationMs));
+        m_table->setItem(i, 6, new NumberItem(b.charge.toString(), b.charge.micros()));
+        const QString month = QDateTime::fromMSecsSinceEpoch(b.startedAtMs).toString(QStringLiteral("yyyy-MM"));
+        auto &m = months[month];
+        ++m.first;
+        m.second = m.second.add(b.charge).value_or(m.second);
+    }
+    m_table->setSortingEnabled(true);
+    m_months->setRowCount(int(months.size()));
+    int row = 0;
+    for (auto it = months.cbegin(); it != months.cend(); ++it, ++row) {
+        m_months->setItem(row, 0, new QTableWidgetItem(it.key()));
+        m_months->setItem(row, 1, new NumberItem(QString::number(it->first), it->first));
+        m_months->setItem(row, 2, new NumberItem(it->second.toString(), it->second.micros()));
+    }
 }
 
 Result<void> BillsPage::exportCsv(const QString &path) const

@@ -113,6 +113,8 @@ class BillsPage : public QWidget {
 public:
     explicit BillsPage(BorrowerSession *session, QWidget *parent = nullptr);
     void reload();
+    /// Shows these bills (what reload() does with the market's answer).
+    void showBills(const QList<protocol::Bill> &bills);
     QTableWidget *table() const { return m_table; }
     QTableWidget *monthTable() const { return m_months; }
     Result<void> exportCsv(const QString &path) const;

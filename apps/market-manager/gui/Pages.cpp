@@ -1,6 +1,7 @@
 #include "Pages.h"
 
 #include "ui/Format.h"
+#include "ui/GuiSupport.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -148,6 +149,9 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
     m_rebalance->setEnabled(false);
     m_rebalance->setToolTip(tr("Change the allocation of an unlent partition whose allocation the market holds"));
     m_view = makeTable(m_model, this, QStringLiteral("partitionsView"));
+    ui::sizeColumns(m_view, {QStringLiteral("render-farm-01"), QStringLiteral("part-0000"), QStringLiteral("000"),
+                         QStringLiteral("512M"), QStringLiteral("512G"), QStringLiteral("busybox, debian-12"),
+                         QStringLiteral("00.00"), tr("offline")});
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_filter, 1);
@@ -298,6 +302,13 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
     m_filter->setClearButtonEnabled(true);
     m_running->setObjectName(QStringLiteral("runningOnlyCheckBox"));
     m_view = makeTable(m_model, this, QStringLiteral("contractsView"));
+    // Contract IDs begin with their creation time, so the contracts of one minute share
+    // their first characters: an ID too long for its column keeps its start and its end.
+    m_view->setTextElideMode(Qt::ElideMiddle);
+    const QString timestamp = ui::formatTimestamp(QDateTime::currentMSecsSinceEpoch());
+    ui::sizeColumns(m_view, {QStringLiteral("c-0123456789ab…0123456789"), QStringLiteral("0123456789ab"),
+                         QStringLiteral("0123456789ab"), QStringLiteral("part-0000"), QStringLiteral("00.00"), timestamp,
+                         timestamp, ui::formatDuration(999 * 3600'000LL), QStringLiteral("0000.000000")});
     auto *top = new QHBoxLayout;
     top->addWidget(m_filter, 1);
     top->addWidget(m_running);
@@ -357,15 +368,8 @@ ViolationsPage::ViolationsPage(Channel *channel, QWidget *parent)
     m_view->setSortingEnabled(false); // newest first, as the market keeps them
     // Widths for what the columns hold (a time, a name with an ID, IDs, the lease's state);
     // the detail takes what is left.
-    const QFontMetrics fm = m_view->fontMetrics();
-    const int pad = 3 * fm.averageCharWidth();
-    const QList<int> widths{fm.horizontalAdvance(ui::formatTimestamp(QDateTime::currentMSecsSinceEpoch())) + pad,
-                            fm.horizontalAdvance(QStringLiteral("render-farm (0123456789ab)")) + pad,
-                            fm.horizontalAdvance(QStringLiteral("part-0000")) + pad,
-                            fm.horizontalAdvance(QStringLiteral("c-0123456789ab")) + pad,
-                            fm.horizontalAdvance(tr("not restored: contract ended")) + pad};
-    for (int column = 0; column < widths.size(); ++column)
-        m_view->horizontalHeader()->resizeSection(column, widths[column]);
+    ui::sizeColumns(m_view, {ui::formatTimestamp(QDateTime::currentMSecsSinceEpoch()), QStringLiteral("render-farm (0123456789ab)"),
+                         QStringLiteral("part-0000"), QStringLiteral("c-0123456789ab"), tr("not restored: contract ended")});
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_filter);
     layout->addWidget(m_view, 1);

@@ -48,6 +48,7 @@ public:
     ui::PagedTableModel *model() const { return m_model; }
     QLineEdit *filterEdit() const { return m_filter; }
     QCheckBox *runningOnly() const { return m_running; }
+    QTableView *view() const { return m_view; }
     void reload();
 
 signals:
