@@ -1,6 +1,9 @@
 #include "PagedTableModel.h"
 
+#include <QHeaderView>
 #include <QPointer>
+#include <QSignalBlocker>
+#include <QTableView>
 
 namespace lendable::ui {
 
@@ -90,11 +93,17 @@ QVariant PagedTableModel::headerData(int section, Qt::Orientation orientation, i
     return QAbstractTableModel::headerData(section, orientation, role);
 }
 
+bool PagedTableModel::isSortable(int column) const
+{
+    return column >= 0 && column < m_columns.size() && !m_columns.at(column).sortKey.isEmpty();
+}
+
 void PagedTableModel::sort(int column, Qt::SortOrder order)
 {
-    if (column < 0 || column >= m_columns.size() || m_columns.at(column).sortKey.isEmpty())
+    if (!isSortable(column))
         return;
     m_sortKey = m_columns.at(column).sortKey;
+    m_sortColumn = column;
     m_order = order;
     reload();
 }
@@ -156,3 +165,14 @@ void PagedTableModel::receivePage(int page, quint64 generation, Result<TablePage
 }
 
 } // namespace lendable::ui
+
+void lendable::ui::keepSortIndicatorOnSortableColumns(QTableView *view, PagedTableModel *model)
+{
+    QHeaderView *header = view->horizontalHeader();
+    QObject::connect(header, &QHeaderView::sortIndicatorChanged, model, [header, model](int section, Qt::SortOrder) {
+        if (model->isSortable(section) || model->sortColumn() < 0)
+            return;
+        const QSignalBlocker block(header);
+        header->setSortIndicator(model->sortColumn(), model->sortOrder());
+    });
+}

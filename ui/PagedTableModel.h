@@ -8,6 +8,8 @@
 
 #include <functional>
 
+class QTableView;
+
 namespace lendable::ui {
 
 /// One page of rows fetched from a service.
@@ -20,6 +22,12 @@ struct TablePage {
 /// A table over a result set that lives in a service: rowCount() is the whole result, but only
 /// the pages that are looked at are fetched (and at most a bounded number kept), so 100,000
 /// rows open and scroll without loading them all. Sorting and filtering happen in the service.
+class PagedTableModel;
+
+/// Keeps `view`'s sort indicator on a column the service can sort by: a click on another
+/// column's header leaves the order, and the arrow, as they were.
+void keepSortIndicatorOnSortableColumns(QTableView *view, PagedTableModel *model);
+
 class PagedTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -47,6 +55,10 @@ public:
     qint64 total() const { return m_total; }
     int pagesCached() const { return int(m_pages.size()); }
     const Error &lastError() const { return m_lastError; }
+    bool isSortable(int column) const;
+    /// The column the rows are sorted by (-1 before the first sort) and its order.
+    int sortColumn() const { return m_sortColumn; }
+    Qt::SortOrder sortOrder() const { return m_order; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -74,6 +86,7 @@ private:
     int m_maxPages = 64;
     qint64 m_total = 0;
     QString m_sortKey;
+    int m_sortColumn = -1;
     Qt::SortOrder m_order = Qt::AscendingOrder;
     quint64 m_generation = 0;
     mutable quint64 m_useClock = 0;

@@ -1025,13 +1025,15 @@ struct AdminListPartitions : Message<MessageType::AdminListPartitions> {
     QString filter;
     qint64 offset = 0;
     qint64 limit = 0;
+    std::optional<QString> sort;
     bool operator==(const AdminListPartitions &) const = default;
     static constexpr auto fields()
     {
         return std::make_tuple(
             field("filter", &AdminListPartitions::filter, "Substring of lender name, lender ID or partition ID; empty = all."),
             field("offset", &AdminListPartitions::offset, "Rows to skip."),
-            field("limit", &AdminListPartitions::limit, "Rows wanted (at most 1000)."));
+            field("limit", &AdminListPartitions::limit, "Rows wanted (at most 1000)."),
+            field("sort", &AdminListPartitions::sort, "Order: `lender` (its name), `partition`, `cpus`, `memory`, `disk`, `rate` or `status` (lending status), with `-` before it for descending; absent or empty: `lender`. Another key is refused with `invalid_argument`."));
     }
 };
 
@@ -1071,6 +1073,7 @@ struct AdminListContracts : Message<MessageType::AdminListContracts> {
     bool runningOnly = false;
     qint64 offset = 0;
     qint64 limit = 0;
+    std::optional<QString> sort;
     bool operator==(const AdminListContracts &) const = default;
     static constexpr auto fields()
     {
@@ -1078,7 +1081,8 @@ struct AdminListContracts : Message<MessageType::AdminListContracts> {
             field("filter", &AdminListContracts::filter, "Substring of a contract, borrower, lender or partition ID."),
             field("runningOnly", &AdminListContracts::runningOnly, "Only running contracts."),
             field("offset", &AdminListContracts::offset, "Rows to skip."),
-            field("limit", &AdminListContracts::limit, "Rows wanted (at most 1000)."));
+            field("limit", &AdminListContracts::limit, "Rows wanted (at most 1000)."),
+            field("sort", &AdminListContracts::sort, "Order: `contract`, `borrower`, `lender`, `partition`, `rate`, `started`, `ended` (running contracts after every end), `duration` or `charge` (a running contract's so far), with `-` before it for descending; absent or empty: `-started`, newest first. Another key is refused with `invalid_argument`."));
     }
 };
 

@@ -17,6 +17,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QHeaderView>
 #include <QTest>
 
 using namespace lendable;
@@ -85,6 +86,22 @@ void TestBorrowerGui::filterPickSubmitWatchEnd()
 {
     borrower::OffersPage *offers = m_window->offersPage();
     QTRY_COMPARE_WITH_TIMEOUT(offers->model()->total(), qint64(2), 15000);
+    // The cheapest first; a click on Rate turns the order round in the market; Lender is not
+    // an order the market keeps, and a click on it leaves the arrow on Rate.
+    QHeaderView *header = offers->view()->horizontalHeader();
+    const auto clickHeader = [header](int section) {
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                          QPoint(header->sectionViewportPosition(section) + header->sectionSize(section) / 2, header->height() / 2));
+    };
+    QTRY_VERIFY(offers->model()->isRowLoaded(0));
+    QCOMPARE(offers->model()->index(0, 6).data().toString(), QStringLiteral("0.5"));
+    clickHeader(6);
+    QTRY_COMPARE(offers->model()->isRowLoaded(0) ? offers->model()->index(0, 6).data().toString() : QString(), QStringLiteral("1.25"));
+    clickHeader(0);
+    QCOMPARE(header->sortIndicatorSection(), 6);
+    QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+    clickHeader(6);
+    QTRY_COMPARE(offers->model()->isRowLoaded(0) ? offers->model()->index(0, 6).data().toString() : QString(), QStringLiteral("0.5"));
     // Filter: at least 512M of memory leaves the bigger partition only.
     QTest::keyClicks(offers->memoryFilter(), QStringLiteral("512M"));
     QTest::keyClick(offers->memoryFilter(), Qt::Key_Return);

@@ -52,6 +52,7 @@ private slots:
     void serviceShowsTheMarketsFigures();
     void serviceChartStartsWithTheMarketsHistory();
     void onlyTheShownPageIsRefreshed();
+    void headersSortInTheMarket();
     void cleanupTestCase();
 
 private:
@@ -436,6 +437,68 @@ void TestMarketGui::onlyTheShownPageIsRefreshed()
     QTest::qWait(600);
     QCOMPARE(reports.count(), settled);
     m_window->setRefreshIntervalMs(5000);
+}
+
+void TestMarketGui::headersSortInTheMarket()
+{
+    // A click on a header sorts all the rows in the market (not the page at hand), a second
+    // click turns the order round; a column the market cannot sort by keeps the arrow where
+    // it was.
+    const auto clickHeader = [](QTableView *view, int section) {
+        QHeaderView *header = view->horizontalHeader();
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                          QPoint(header->sectionViewportPosition(section) + header->sectionSize(section) / 2, header->height() / 2));
+    };
+    const auto firstRow = [](ui::PagedTableModel *model, int column) {
+        return model->isRowLoaded(0) ? model->index(0, column).data().toString() : QString();
+    };
+    m_window->tabs()->setCurrentWidget(m_window->partitionsPage());
+    QTableView *view = m_window->partitionsPage()->view();
+    ui::PagedTableModel *model = m_window->partitionsPage()->model();
+    QHeaderView *header = view->horizontalHeader();
+    QCOMPARE(header->sortIndicatorSection(), 0); // by lender, then partition
+    QCOMPARE(model->sortColumn(), 0);
+    QTRY_COMPARE(firstRow(model, 1), QStringLiteral("p000"));
+
+    clickHeader(view, 6); // rate: the cheapest first…
+    QCOMPARE(header->sortIndicatorSection(), 6);
+    QTRY_COMPARE(firstRow(model, 1), QStringLiteral("p000"));
+    clickHeader(view, 6); // …then the dearest
+    QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+    QTRY_COMPARE(firstRow(model, 1), QStringLiteral("p249"));
+    // The last row of the whole table, not of the first page.
+    view->scrollToBottom();
+    QTRY_VERIFY(model->isRowLoaded(249));
+    QCOMPARE(model->index(249, 1).data().toString(), QStringLiteral("p000"));
+
+    clickHeader(view, 5); // OS images: not sortable
+    QCOMPARE(header->sortIndicatorSection(), 6);
+    QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+    QCOMPARE(model->sortColumn(), 6);
+
+    clickHeader(view, 2); // vCPUs, most first once turned round
+    clickHeader(view, 2);
+    QTRY_COMPARE(firstRow(model, 2), QStringLiteral("4"));
+
+    m_window->tabs()->setCurrentWidget(m_window->contractsPage());
+    QTableView *contracts = m_window->contractsPage()->view();
+    ui::PagedTableModel *contractModel = m_window->contractsPage()->model();
+    QCOMPARE(contracts->horizontalHeader()->sortIndicatorSection(), 5); // newest first
+    QCOMPARE(contracts->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
+    QTRY_VERIFY(contractModel->isRowLoaded(1));
+    QCOMPARE(contractModel->index(1, 0).data().toString(), m_contractId); // the running one began first
+    clickHeader(contracts, 6); // ended: the running contract after the ended one…
+    QTRY_VERIFY(contractModel->isRowLoaded(1));
+    QCOMPARE(contractModel->index(1, 0).data().toString(), m_contractId);
+    clickHeader(contracts, 6); // …and, turned round, before it
+    QTRY_COMPARE(firstRow(contractModel, 0), m_contractId);
+    clickHeader(contracts, 9); // state: not sortable
+    QCOMPARE(contracts->horizontalHeader()->sortIndicatorSection(), 6);
+
+    // Back to the first orders for the tests that follow.
+    view->sortByColumn(0, Qt::AscendingOrder);
+    contracts->sortByColumn(5, Qt::DescendingOrder);
+    m_window->tabs()->setCurrentWidget(m_window->partitionsPage());
 }
 
 void TestMarketGui::columnsFitWhatTheyHold()

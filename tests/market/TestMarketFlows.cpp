@@ -90,6 +90,8 @@ private slots:
     void lentSecondsAreSplitOverDays();
     void adminAccessAndViews_data() { dialects(); }
     void adminAccessAndViews();
+    void adminListsSort_data() { dialects(); }
+    void adminListsSort();
     void rebalance_data() { dialects(); }
     void rebalance();
     void sameAllocationIsAskedOnce_data() { dialects(); }
@@ -1496,6 +1498,113 @@ void TestMarketFlows::adminAccessAndViews()
     QCOMPARE(report->topLenders.first().name, QStringLiteral("Alice's box"));
     QCOMPARE(report->topLenders.first().amount, Money::parse(u"0.75").value());
     QCOMPARE(admin->call<BillingReport>(AdminBillingReport{.fromMs = 10, .toMs = 5}).error().code, ErrorCode::InvalidArgument);
+}
+
+void TestMarketFlows::adminListsSort()
+{
+    // The manager's tables sort in the market, by any column it names, both ways, with
+    // paging over the sorted rows; an unknown key is refused, naming it.
+    MarketConfig config;
+    config.adminIds = {m_admin.nodeId()};
+    START_MARKET(config);
+    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
+    SslChannel *alice = client(m_lender, QStringLiteral("lender"));
+    SslChannel *bob = client(m_lender2, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(admin && alice && bob && borrower);
+
+    Result<PartitionRegistered> p1 = registerPartition(alice, QStringLiteral("p1"), conditions(2, 2048, 0, QStringLiteral("2")));
+    Result<PartitionRegistered> p3 = registerPartition(alice, QStringLiteral("p3"), conditions(4, 1024, 0, QStringLiteral("1")));
+    RegisterPartition bobs = registration(QStringLiteral("p2"), conditions(1, 4096, 0, QStringLiteral("3")));
+    bobs.lenderName = QStringLiteral("Bob's box");
+    Result<PartitionRegistered> p2 = bob->call<PartitionRegistered>(bobs);
+    CHECK_OK(p1);
+    CHECK_OK(p2);
+    CHECK_OK(p3);
+
+    auto partitions = [&](const QString &sort, qint64 offset = 0, qint64 limit = 10) -> QStringList {
+        Result<AdminPartitionPage> page =
+            admin->call<AdminPartitionPage>(AdminListPartitions{.offset = offset, .limit = limit, .sort = sort});
+        if (!page) {
+            qWarning() << "sort" << sort << page.error().message;
+            return {};
+        }
+        QStringList ids;
+        for (const Offer &o : page->rows)
+            ids << o.partitionId;
+        return ids;
+    };
+    // Contracts: p3 (1/h) from T0, running; p1 (2/h) from T0+1 min for an hour; p2 (3/h) from
+    // T0+2 h for 10 minutes; the list is read at T0+3 h.
+    Result<ContractGranted> c3 = borrower->call<ContractGranted>(Borrow{.offerId = p3->offerId});
+    CHECK_OK(c3);
+    m_clock = kT0 + 60'000;
+    Result<ContractGranted> c1 = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(c1);
+    m_clock += 3'600'000;
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = c1->contractId}));
+    m_clock = kT0 + 7'200'000;
+    Result<ContractGranted> c2 = borrower->call<ContractGranted>(Borrow{.offerId = p2->offerId});
+    CHECK_OK(c2);
+    m_clock += 600'000;
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = c2->contractId}));
+    m_clock = kT0 + 3 * 3'600'000;
+
+    const QStringList byName{QStringLiteral("p1"), QStringLiteral("p3"), QStringLiteral("p2")};
+    QCOMPARE(partitions(QString()), byName); // lender name, then partition
+    QCOMPARE(partitions(QStringLiteral("lender")), byName);
+    // Rows with equal keys keep their lender's and partition's order.
+    QCOMPARE(partitions(QStringLiteral("-lender")), (QStringList{QStringLiteral("p2"), QStringLiteral("p1"), QStringLiteral("p3")}));
+    QCOMPARE(partitions(QStringLiteral("partition")), (QStringList{QStringLiteral("p1"), QStringLiteral("p2"), QStringLiteral("p3")}));
+    QCOMPARE(partitions(QStringLiteral("cpus")), (QStringList{QStringLiteral("p2"), QStringLiteral("p1"), QStringLiteral("p3")}));
+    QCOMPARE(partitions(QStringLiteral("memory")), (QStringList{QStringLiteral("p3"), QStringLiteral("p1"), QStringLiteral("p2")}));
+    QCOMPARE(partitions(QStringLiteral("-rate")), (QStringList{QStringLiteral("p2"), QStringLiteral("p1"), QStringLiteral("p3")}));
+    QCOMPARE(partitions(QStringLiteral("status")).last(), QStringLiteral("p3")); // free first, then lent
+    QCOMPARE(partitions(QStringLiteral("-status")).first(), QStringLiteral("p3"));
+    // Pages are cut from the sorted rows.
+    QCOMPARE(partitions(QStringLiteral("-cpus"), 1, 1), QStringList{QStringLiteral("p1")});
+    QCOMPARE(partitions(QStringLiteral("-cpus"), 2, 5), QStringList{QStringLiteral("p2")});
+
+    auto contracts = [&](const QString &sort, bool runningOnly = false) -> QStringList {
+        Result<AdminContractPage> page =
+            admin->call<AdminContractPage>(AdminListContracts{.runningOnly = runningOnly, .limit = 10, .sort = sort});
+        if (!page) {
+            qWarning() << "sort" << sort << page.error().message;
+            return {};
+        }
+        QStringList partitionIds;
+        for (const Bill &b : page->rows)
+            partitionIds << b.partitionId;
+        return partitionIds;
+    };
+    const QStringList newestFirst{QStringLiteral("p2"), QStringLiteral("p1"), QStringLiteral("p3")};
+    QCOMPARE(contracts(QString()), newestFirst);
+    QCOMPARE(contracts(QStringLiteral("-started")), newestFirst);
+    QCOMPARE(contracts(QStringLiteral("started")), (QStringList{QStringLiteral("p3"), QStringLiteral("p1"), QStringLiteral("p2")}));
+    QCOMPARE(contracts(QStringLiteral("partition")), (QStringList{QStringLiteral("p1"), QStringLiteral("p2"), QStringLiteral("p3")}));
+    QCOMPARE(contracts(QStringLiteral("rate")), (QStringList{QStringLiteral("p3"), QStringLiteral("p1"), QStringLiteral("p2")}));
+    // A running contract ends after every ended one; its duration and charge are so far's.
+    QCOMPARE(contracts(QStringLiteral("ended")), (QStringList{QStringLiteral("p1"), QStringLiteral("p2"), QStringLiteral("p3")}));
+    QCOMPARE(contracts(QStringLiteral("-ended")), (QStringList{QStringLiteral("p3"), QStringLiteral("p2"), QStringLiteral("p1")}));
+    QCOMPARE(contracts(QStringLiteral("duration")), (QStringList{QStringLiteral("p2"), QStringLiteral("p1"), QStringLiteral("p3")}));
+    QCOMPARE(contracts(QStringLiteral("-charge")), (QStringList{QStringLiteral("p3"), QStringLiteral("p1"), QStringLiteral("p2")}));
+    QCOMPARE(contracts(QStringLiteral("charge"), true), QStringList{QStringLiteral("p3")});
+    QCOMPARE(contracts(QStringLiteral("contract")).size(), 3);
+    QCOMPARE(contracts(QStringLiteral("borrower")).size(), 3);
+    QCOMPARE(contracts(QStringLiteral("lender")).size(), 3);
+
+    for (const QString &bad : {QStringLiteral("nope"), QStringLiteral("-"), QStringLiteral("--rate"), QStringLiteral("cpus DESC; --")}) {
+        Result<AdminPartitionPage> page = admin->call<AdminPartitionPage>(AdminListPartitions{.sort = bad});
+        QVERIFY2(!page, qPrintable(bad));
+        QCOMPARE(page.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(page.error().message.contains(QStringLiteral("sort key")), qPrintable(page.error().message));
+        Result<AdminContractPage> contractPage = admin->call<AdminContractPage>(AdminListContracts{.sort = bad});
+        QVERIFY2(!contractPage, qPrintable(bad));
+        QCOMPARE(contractPage.error().code, ErrorCode::InvalidArgument);
+    }
+    QVERIFY(admin->call<AdminPartitionPage>(AdminListPartitions{.sort = QStringLiteral("nope")}).error().message.contains(QStringLiteral("'nope'")));
+    // The connection still serves after the refusals.
+    QCOMPARE(partitions(QString()), byName);
 }
 
 void TestMarketFlows::rebalance()

@@ -176,6 +176,7 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
                              QStringLiteral("512M"), QStringLiteral("512G"), QString(), QStringLiteral("00.00"),
                              QStringLiteral("100 %")});
     m_view->sortByColumn(6, Qt::AscendingOrder);
+    ui::keepSortIndicatorOnSortableColumns(m_view, m_model);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(filters);

@@ -1767,7 +1767,7 @@ void MarketService::onAdminPartitions(const AdminListPartitions &req, const Ctx 
     answerFromReader<AdminPartitionPage>(
         ctx, MessageType::AdminListPartitions,
         [req, limit](MarketStore &store) -> Result<AdminPartitionPage> {
-            Result<PartitionPage> page = store.listPartitions(req.filter, req.offset, limit);
+            Result<PartitionPage> page = store.listPartitions(req.filter, req.sort.value_or(QString()), req.offset, limit);
             if (!page)
                 return page.error();
             AdminPartitionPage out;
@@ -1808,7 +1808,8 @@ void MarketService::onAdminContracts(const AdminListContracts &req, const Ctx &c
     const qint64 t = now();
     answerFromReader<AdminContractPage>(ctx, MessageType::AdminListContracts,
                                         [req, limit, t](MarketStore &store) -> Result<AdminContractPage> {
-                                            Result<ContractPage> page = store.listContracts(req.filter, req.runningOnly, req.offset, limit);
+                                            Result<ContractPage> page = store.listContracts(
+                                                req.filter, req.runningOnly, req.sort.value_or(QString()), t, req.offset, limit);
                                             if (!page)
                                                 return page.error();
                                             AdminContractPage out;

@@ -8,6 +8,7 @@
 #include <QSqlQuery>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 namespace lendable::market {
@@ -405,6 +406,12 @@ QList<Migration> marketMigrations()
                        "message TEXT NOT NULL, "
                        "at_ms BIGINT NOT NULL)"),
     };
+    // The admin list of partitions is ordered by lender name by default: walked in this
+    // index's order, with each lender's partitions from their unique index, no page sorts
+    // the whole table.
+    const QStringList v7 = {
+        QStringLiteral("CREATE INDEX lenders_name ON lenders(name, id)"),
+    };
     return {Migration{1, QStringLiteral("market resource and billing databases"), dialectStatements(v1, SqlDialect::Sqlite), pg},
             Migration{2, QStringLiteral("history of lendable capacity; lock violations"), dialectStatements(v2, SqlDialect::Sqlite),
                       dialectStatements(v2, SqlDialect::Postgres)},
@@ -414,7 +421,8 @@ QList<Migration> marketMigrations()
                       dialectStatements(v4, SqlDialect::Postgres)},
             Migration{5, QStringLiteral("allocation the lender confirmed"), v5, v5},
             Migration{6, QStringLiteral("lenders' refusals of rebalances"), dialectStatements(v6, SqlDialect::Sqlite),
-                      dialectStatements(v6, SqlDialect::Postgres)}};
+                      dialectStatements(v6, SqlDialect::Postgres)},
+            Migration{7, QStringLiteral("lenders by name"), v7, v7}};
 }
 
 MarketStore::MarketStore(Database db)
@@ -1180,8 +1188,44 @@ Result<qint64> MarketStore::countRows(const QString &fromWhere, const QVariantLi
     return count->next() ? count->value(0).toLongLong() : 0;
 }
 
-Result<PartitionPage> MarketStore::listPartitions(const QString &filter, qint64 offset, qint64 limit)
+namespace {
+
+// " ORDER BY …" for an admin list's `sort`: the key's SQL expression (keys[i] ↔ exprs[i]),
+// ascending or, with a leading '-', descending, then `tieBreak` so that pages do not overlap.
+Result<QString> orderClause(const QString &sort, const QString &defaultSort, const QStringList &keys,
+                            const QStringList &exprs, const QString &tieBreak)
 {
+    const QString wanted = sort.trimmed().isEmpty() ? defaultSort : sort.trimmed();
+    const bool descending = wanted.startsWith(QLatin1Char('-'));
+    const QString key = descending ? wanted.mid(1) : wanted;
+    const qsizetype i = keys.indexOf(key);
+    if (i < 0) {
+        return Error(ErrorCode::InvalidArgument, QStringLiteral("unknown sort key '%1' (one of %2, with '-' before it for descending)")
+                                                      .arg(key, keys.join(QStringLiteral(", "))));
+    }
+    return QString(QStringLiteral(" ORDER BY ") + exprs[i] + (descending ? QStringLiteral(" DESC") : QString())
+                   + QStringLiteral(", ") + tieBreak);
+}
+
+} // namespace
+
+const QStringList MarketStore::kPartitionSortKeys{QStringLiteral("lender"), QStringLiteral("partition"), QStringLiteral("cpus"),
+                                                  QStringLiteral("memory"), QStringLiteral("disk"), QStringLiteral("rate"),
+                                                  QStringLiteral("status")};
+const QStringList MarketStore::kContractSortKeys{QStringLiteral("contract"), QStringLiteral("borrower"), QStringLiteral("lender"),
+                                                 QStringLiteral("partition"), QStringLiteral("rate"), QStringLiteral("started"),
+                                                 QStringLiteral("ended"), QStringLiteral("duration"), QStringLiteral("charge")};
+
+Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const QString &sort, qint64 offset, qint64 limit)
+{
+    Result<QString> order = orderClause(sort, QStringLiteral("lender"), kPartitionSortKeys,
+                                        {QStringLiteral("l.name"), QStringLiteral("p.partition_id"), QStringLiteral("p.cpus"),
+                                         QStringLiteral("p.memory_mib"), QStringLiteral("p.disk_mib"), QStringLiteral("p.rate_micros"),
+                                         // free (NULL) first on SQLite and PostgreSQL alike
+                                         QStringLiteral("COALESCE(p.lending_status, '')")},
+                                        QStringLiteral("p.lender_id, p.partition_id"));
+    if (!order)
+        return order.error();
     QString where = QStringLiteral("WHERE p.withdrawn = 0");
     QVariantList binds;
     if (!filter.isEmpty()) {
@@ -1201,8 +1245,12 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, qint64 
     for (const QString &c : kPartitionColumns.split(QStringLiteral(", ")))
         columns += (columns.isEmpty() ? QString() : QStringLiteral(", ")) + QStringLiteral("p.") + c;
     Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + columns + QStringLiteral(", l.") +
-                                        kLenderColumns.split(QStringLiteral(", ")).join(QStringLiteral(", l.")) + from + where +
-                                        QStringLiteral(" ORDER BY p.lender_id, p.partition_id") + pageClause(offset, limit),
+                                        kLenderColumns.split(QStringLiteral(", ")).join(QStringLiteral(", l.")) + from +
+                                        // The page's keys are chosen by sorting narrow rows, and only
+                                        // those rows are read whole: a sort by a column without an index
+                                        // then moves IDs, not every column of 100,000 rows.
+                                        QStringLiteral("WHERE p.offer_id IN (SELECT p.offer_id") + from + where + *order +
+                                        pageClause(offset, limit) + QStringLiteral(")") + *order,
                                     binds);
     if (!q)
         return q.error();
@@ -1222,8 +1270,22 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, qint64 
     return page;
 }
 
-Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runningOnly, qint64 offset, qint64 limit)
+Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runningOnly, const QString &sort, qint64 nowMs,
+                                               qint64 offset, qint64 limit)
 {
+    // A running contract has no bill yet: its duration and charge so far, as toBill() makes them.
+    const QString elapsed = QStringLiteral("(%1 - c.started_at_ms)").arg(nowMs);
+    Result<QString> order = orderClause(
+        sort, QStringLiteral("-started"), kContractSortKeys,
+        {QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("c.lender_id"), QStringLiteral("c.partition_id"),
+         QStringLiteral("c.rate_micros"), QStringLiteral("c.started_at_ms"),
+         QStringLiteral("COALESCE(c.ended_at_ms, %1)").arg(std::numeric_limits<qint64>::max()),
+         QStringLiteral("COALESCE(b.duration_ms, %1)").arg(elapsed),
+         // a double: rate × milliseconds may not fit 64 bits, and only the order matters here
+         QStringLiteral("COALESCE(b.charge_micros, CAST(c.rate_micros AS DOUBLE PRECISION) * %1 / 3600000)").arg(elapsed)},
+        QStringLiteral("c.id"));
+    if (!order)
+        return order.error();
     QStringList conditions;
     QVariantList binds;
     if (runningOnly)
@@ -1240,7 +1302,9 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
         return total.error();
     page.total = *total;
     Result<QList<ContractRow>> rows =
-        selectContracts(where + QStringLiteral(" ORDER BY c.started_at_ms DESC, c.id") + pageClause(offset, limit), binds);
+        selectContracts(QStringLiteral("WHERE c.id IN (SELECT c.id") + kContractFrom + where + *order + pageClause(offset, limit) +
+                            QStringLiteral(")") + *order,
+                        binds);
     if (!rows)
         return rows.error();
     page.rows = *rows;

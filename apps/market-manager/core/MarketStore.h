@@ -213,8 +213,15 @@ public:
     Result<QList<ContractRow>> contractsOf(const QString &nodeId, bool asLender, qint64 sinceMs, int limit = 1000);
 
     // ── admin ──
-    Result<PartitionPage> listPartitions(const QString &filter, qint64 offset, qint64 limit);
-    Result<ContractPage> listContracts(const QString &filter, bool runningOnly, qint64 offset, qint64 limit);
+    /// The admin lists, in the order `sort` names: a key (kPartitionSortKeys,
+    /// kContractSortKeys), with `-` before it for descending; empty = the default (partitions
+    /// by lender name, contracts newest first). An unknown key is InvalidArgument. A running
+    /// contract's duration and charge, for sorting, run to `nowMs`.
+    Result<PartitionPage> listPartitions(const QString &filter, const QString &sort, qint64 offset, qint64 limit);
+    Result<ContractPage> listContracts(const QString &filter, bool runningOnly, const QString &sort, qint64 nowMs,
+                                       qint64 offset, qint64 limit);
+    static const QStringList kPartitionSortKeys;
+    static const QStringList kContractSortKeys;
     /// The lock violations lenders reported, newest first; `filter` is a case-insensitive
     /// substring of the lender's ID or name, the partition or contract ID, or the detail.
     Result<ViolationPage> listViolations(const QString &filter, qint64 offset, qint64 limit);

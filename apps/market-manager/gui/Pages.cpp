@@ -56,6 +56,14 @@ double toUnits(Money m)
     return double(m.micros()) / double(Money::kMicrosPerUnit); // for drawing only, never for sums
 }
 
+/// The `sort` of an admin listing: the column's key, with `-` before it for descending.
+std::optional<QString> sortArgument(const QString &sortKey, Qt::SortOrder order)
+{
+    if (sortKey.isEmpty())
+        return std::nullopt;
+    return (order == Qt::DescendingOrder ? QStringLiteral("-") : QString()) + sortKey;
+}
+
 QTableView *makeTable(QAbstractItemModel *model, QWidget *parent, const QString &name)
 {
     auto *view = new QTableView(parent);
@@ -131,15 +139,15 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
     , m_filter(new QLineEdit(this))
     , m_rebalance(new QPushButton(tr("Rebalance…"), this))
     , m_summary(new QLabel(this))
-    , m_model(new ui::PagedTableModel({{tr("Lender"), {}},
-                                       {tr("Partition"), {}},
-                                       {tr("vCPUs"), {}, Qt::AlignRight | Qt::AlignVCenter},
-                                       {tr("Memory"), {}, Qt::AlignRight | Qt::AlignVCenter},
-                                       {tr("Disk"), {}, Qt::AlignRight | Qt::AlignVCenter},
+    , m_model(new ui::PagedTableModel({{tr("Lender"), QStringLiteral("lender")},
+                                       {tr("Partition"), QStringLiteral("partition")},
+                                       {tr("vCPUs"), QStringLiteral("cpus"), Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Memory"), QStringLiteral("memory"), Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Disk"), QStringLiteral("disk"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("OS images"), {}},
-                                       {tr("Rate / h"), {}, Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Rate / h"), QStringLiteral("rate"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("Lender status"), {}},
-                                       {tr("Lending status"), {}}},
+                                       {tr("Lending status"), QStringLiteral("status")}},
                                       this))
 {
     m_filter->setObjectName(QStringLiteral("partitionFilterEdit"));
@@ -161,9 +169,13 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
     layout->addWidget(m_view, 1);
     layout->addWidget(m_summary);
 
-    m_model->setFetcher([this](qint64 offset, int limit, const QString &, Qt::SortOrder, const ui::PagedTableModel::Reply &reply) {
+    m_view->sortByColumn(0, Qt::AscendingOrder);
+    ui::keepSortIndicatorOnSortableColumns(m_view, m_model);
+    m_model->setFetcher([this](qint64 offset, int limit, const QString &sortKey, Qt::SortOrder order,
+                               const ui::PagedTableModel::Reply &reply) {
         AdminListPartitions req;
         req.filter = m_filter->text().trimmed();
+        req.sort = sortArgument(sortKey, order);
         req.offset = offset;
         req.limit = limit;
         requestPage<AdminPartitionPage>(m_channel, this, req, reply, [this](const AdminPartitionPage &answer) {
@@ -285,15 +297,15 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
     , m_channel(channel)
     , m_filter(new QLineEdit(this))
     , m_running(new QCheckBox(tr("Running only"), this))
-    , m_model(new ui::PagedTableModel({{tr("Contract"), {}},
-                                       {tr("Borrower"), {}},
-                                       {tr("Lender"), {}},
-                                       {tr("Partition"), {}},
-                                       {tr("Rate / h"), {}, Qt::AlignRight | Qt::AlignVCenter},
-                                       {tr("Started"), {}},
-                                       {tr("Ended"), {}},
-                                       {tr("Duration"), {}, Qt::AlignRight | Qt::AlignVCenter},
-                                       {tr("Charge"), {}, Qt::AlignRight | Qt::AlignVCenter},
+    , m_model(new ui::PagedTableModel({{tr("Contract"), QStringLiteral("contract")},
+                                       {tr("Borrower"), QStringLiteral("borrower")},
+                                       {tr("Lender"), QStringLiteral("lender")},
+                                       {tr("Partition"), QStringLiteral("partition")},
+                                       {tr("Rate / h"), QStringLiteral("rate"), Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Started"), QStringLiteral("started")},
+                                       {tr("Ended"), QStringLiteral("ended")},
+                                       {tr("Duration"), QStringLiteral("duration"), Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Charge"), QStringLiteral("charge"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("State"), {}}},
                                       this))
 {
@@ -316,9 +328,13 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
     layout->addLayout(top);
     layout->addWidget(m_view, 1);
 
-    m_model->setFetcher([this](qint64 offset, int limit, const QString &, Qt::SortOrder, const ui::PagedTableModel::Reply &reply) {
+    m_view->sortByColumn(5, Qt::DescendingOrder); // newest first
+    ui::keepSortIndicatorOnSortableColumns(m_view, m_model);
+    m_model->setFetcher([this](qint64 offset, int limit, const QString &sortKey, Qt::SortOrder order,
+                               const ui::PagedTableModel::Reply &reply) {
         AdminListContracts req;
         req.filter = m_filter->text().trimmed();
+        req.sort = sortArgument(sortKey, order);
         req.runningOnly = m_running->isChecked();
         req.offset = offset;
         req.limit = limit;
