@@ -360,16 +360,16 @@
         <translation>Status</translation>
     </message>
     <message>
-        <source>Search by contract, borrower, lender or partition ID</source>
-        <translation>Nach Vertrags-, Entleiher-, Verleiher- oder Partitions-ID suchen</translation>
-    </message>
-    <message>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
         <source>ended</source>
         <translation>beendet</translation>
+    </message>
+    <message>
+        <source>Search by contract, borrower or partition ID, lender name or ID</source>
+        <translation>Nach Vertrags-, Entleiher- oder Partitions-ID, Verleihername oder -ID suchen</translation>
     </message>
 </context>
 <context>

@@ -360,16 +360,16 @@
         <translation>状態</translation>
     </message>
     <message>
-        <source>Search by contract, borrower, lender or partition ID</source>
-        <translation>契約・借り手・貸し手・パーティションの ID で検索</translation>
-    </message>
-    <message>
         <source>running</source>
         <translation>実行中</translation>
     </message>
     <message>
         <source>ended</source>
         <translation>終了</translation>
+    </message>
+    <message>
+        <source>Search by contract, borrower or partition ID, lender name or ID</source>
+        <translation>契約・借り手・パーティションの ID、貸し手の名前または ID で検索</translation>
     </message>
 </context>
 <context>

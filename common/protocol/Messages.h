@@ -1092,12 +1092,15 @@ struct AdminContractPage : Message<MessageType::AdminContractPage> {
     static constexpr const char *kDoc = "Answer to AdminListContracts.";
     QList<Bill> rows;
     qint64 total = 0;
+    std::optional<QStringList> lenderNames;
     bool operator==(const AdminContractPage &) const = default;
     static constexpr auto fields()
     {
         return std::make_tuple(
-            field("rows", &AdminContractPage::rows, "Contracts, newest first."),
-            field("total", &AdminContractPage::total, "Rows in all."));
+            field("rows", &AdminContractPage::rows, "Contracts, in the order asked (`sort`; newest first by default)."),
+            field("total", &AdminContractPage::total, "Rows in all."),
+            field("lenderNames", &AdminContractPage::lenderNames,
+                  "rows[i]'s lender's name as it registered it (empty if none); absent from older markets."));
     }
 };
 

@@ -147,6 +147,7 @@ void TestMarketGui::contractsAndBilling()
     contracts->runningOnly()->setChecked(true);
     QTRY_COMPARE(contracts->model()->total(), qint64(1));
     QTRY_COMPARE(contracts->model()->index(0, 0).data().toString(), m_contractId);
+    QCOMPARE(contracts->model()->index(0, 2).data().toString(), QStringLiteral("rack-a")); // the lender's name
     contracts->runningOnly()->setChecked(false);
 
     m_window->tabs()->setCurrentIndex(2);

@@ -1591,7 +1591,18 @@ void TestMarketFlows::adminListsSort()
     QCOMPARE(contracts(QStringLiteral("charge"), true), QStringList{QStringLiteral("p3")});
     QCOMPARE(contracts(QStringLiteral("contract")).size(), 3);
     QCOMPARE(contracts(QStringLiteral("borrower")).size(), 3);
-    QCOMPARE(contracts(QStringLiteral("lender")).size(), 3);
+    // Lenders by name: Alice's two contracts (by contract ID), then Bob's.
+    QCOMPARE(contracts(QStringLiteral("lender")).last(), QStringLiteral("p2"));
+    QCOMPARE(contracts(QStringLiteral("-lender")).first(), QStringLiteral("p2"));
+    // Each contract comes with its lender's name, and the name finds them.
+    Result<AdminContractPage> named = admin->call<AdminContractPage>(AdminListContracts{.filter = QStringLiteral("bob's"), .sort = QStringLiteral("started")});
+    CHECK_OK(named);
+    QCOMPARE(named->total, 1);
+    QCOMPARE(named->rows.first().partitionId, QStringLiteral("p2"));
+    QCOMPARE(named->lenderNames, QStringList{QStringLiteral("Bob's box")});
+    Result<AdminContractPage> all = admin->call<AdminContractPage>(AdminListContracts{.sort = QStringLiteral("started")});
+    CHECK_OK(all);
+    QCOMPARE(all->lenderNames, (QStringList{QStringLiteral("Alice's box"), QStringLiteral("Alice's box"), QStringLiteral("Bob's box")}));
 
     for (const QString &bad : {QStringLiteral("nope"), QStringLiteral("-"), QStringLiteral("--rate"), QStringLiteral("cpus DESC; --")}) {
         Result<AdminPartitionPage> page = admin->call<AdminPartitionPage>(AdminListPartitions{.sort = bad});

@@ -1816,6 +1816,7 @@ void MarketService::onAdminContracts(const AdminListContracts &req, const Ctx &c
                                             out.total = page->total;
                                             for (const ContractRow &c : std::as_const(page->rows))
                                                 out.rows.append(c.toBill(t));
+                                            out.lenderNames = page->lenderNames;
                                             return out;
                                         });
 }

@@ -1277,7 +1277,7 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
     const QString elapsed = QStringLiteral("(%1 - c.started_at_ms)").arg(nowMs);
     Result<QString> order = orderClause(
         sort, QStringLiteral("-started"), kContractSortKeys,
-        {QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("c.lender_id"), QStringLiteral("c.partition_id"),
+        {QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("COALESCE(l.name, '')"), QStringLiteral("c.partition_id"),
          QStringLiteral("c.rate_micros"), QStringLiteral("c.started_at_ms"),
          QStringLiteral("COALESCE(c.ended_at_ms, %1)").arg(std::numeric_limits<qint64>::max()),
          QStringLiteral("COALESCE(b.duration_ms, %1)").arg(elapsed),
@@ -1292,22 +1292,42 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
         conditions << QStringLiteral("c.ended_at_ms IS NULL");
     if (!filter.isEmpty()) {
         conditions << matchesAnyColumn({QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("c.lender_id"),
-                                        QStringLiteral("c.partition_id")},
+                                        QStringLiteral("COALESCE(l.name, '')"), QStringLiteral("c.partition_id")},
                                        filter, binds);
     }
     const QString where = conditions.isEmpty() ? QString() : QStringLiteral("WHERE ") + conditions.join(QStringLiteral(" AND "));
+    // The lender's name, to filter and sort by (a LEFT JOIN: a contract is listed even if its
+    // lender's row were missing).
+    const QString lenders = QStringLiteral(" LEFT JOIN lenders l ON l.id = c.lender_id ");
     ContractPage page;
-    Result<qint64> total = countRows(QStringLiteral(" FROM contracts c ") + where, binds);
+    Result<qint64> total = countRows(QStringLiteral(" FROM contracts c ") + (filter.isEmpty() ? QString() : lenders) + where, binds);
     if (!total)
         return total.error();
     page.total = *total;
     Result<QList<ContractRow>> rows =
-        selectContracts(QStringLiteral("WHERE c.id IN (SELECT c.id") + kContractFrom + where + *order + pageClause(offset, limit) +
-                            QStringLiteral(")") + *order,
+        selectContracts(lenders + QStringLiteral("WHERE c.id IN (SELECT c.id") + kContractFrom + lenders + where + *order +
+                            pageClause(offset, limit) + QStringLiteral(")") + *order,
                         binds);
     if (!rows)
         return rows.error();
     page.rows = *rows;
+    QStringList ids;
+    for (const ContractRow &r : page.rows) {
+        if (!ids.contains(r.lenderId))
+            ids << r.lenderId;
+    }
+    QHash<QString, QString> names;
+    if (!ids.isEmpty()) {
+        QVariantList nameBinds;
+        const QString marks = inListMarks(ids, nameBinds);
+        Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT id, name FROM lenders WHERE id IN (") + marks + QLatin1Char(')'), nameBinds);
+        if (!q)
+            return q.error();
+        while (q->next())
+            names.insert(q->value(0).toString(), q->value(1).toString());
+    }
+    for (const ContractRow &r : page.rows)
+        page.lenderNames << names.value(r.lenderId);
     return page;
 }
 

@@ -112,6 +112,7 @@ struct PartitionPage {
 
 struct ContractPage {
     QList<ContractRow> rows;
+    QStringList lenderNames; ///< rows[i]'s lender's name; empty if it has none
     qint64 total = 0;
 };
 

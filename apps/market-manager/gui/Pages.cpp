@@ -310,7 +310,7 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
                                       this))
 {
     m_filter->setObjectName(QStringLiteral("contractFilterEdit"));
-    m_filter->setPlaceholderText(tr("Search by contract, borrower, lender or partition ID"));
+    m_filter->setPlaceholderText(tr("Search by contract, borrower or partition ID, lender name or ID"));
     m_filter->setClearButtonEnabled(true);
     m_running->setObjectName(QStringLiteral("runningOnlyCheckBox"));
     m_view = makeTable(m_model, this, QStringLiteral("contractsView"));
@@ -319,7 +319,7 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
     m_view->setTextElideMode(Qt::ElideMiddle);
     const QString timestamp = ui::formatTimestamp(QDateTime::currentMSecsSinceEpoch());
     ui::sizeColumns(m_view, {QStringLiteral("c-0123456789ab…0123456789"), QStringLiteral("0123456789ab"),
-                         QStringLiteral("0123456789ab"), QStringLiteral("part-0000"), QStringLiteral("00.00"), timestamp,
+                         QStringLiteral("render-farm-01"), QStringLiteral("part-0000"), QStringLiteral("00.00"), timestamp,
                          timestamp, ui::formatDuration(999 * 3600'000LL), QStringLiteral("0000.000000")});
     auto *top = new QHBoxLayout;
     top->addWidget(m_filter, 1);
@@ -341,8 +341,10 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
         requestPage<AdminContractPage>(m_channel, this, req, reply, [this](const AdminContractPage &answer) {
             ui::TablePage page;
             page.total = answer.total;
-            for (const Bill &b : answer.rows) {
-                page.rows.append({b.contractId, shortId(b.borrowerId), shortId(b.lenderId), b.partitionId,
+            for (qsizetype i = 0; i < answer.rows.size(); ++i) {
+                const Bill &b = answer.rows[i];
+                const QString lenderName = answer.lenderNames.value_or(QStringList()).value(i);
+                page.rows.append({b.contractId, shortId(b.borrowerId), lenderName.isEmpty() ? shortId(b.lenderId) : lenderName, b.partitionId,
                                   b.ratePerHour.toString(), ui::formatTimestamp(b.startedAtMs), ui::formatTimestamp(b.endedAtMs),
                                   ui::formatDuration(b.durationMs), b.charge.toString(),
                                   b.state == QStringLiteral("running") ? tr("running") : tr("ended")});
