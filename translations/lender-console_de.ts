@@ -429,6 +429,10 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <source>Earned %1</source>
         <translation>Verdient: %1</translation>
     </message>
+    <message>
+        <source>Earned %1 · this contract %2 so far</source>
+        <translation>Verdient: %1 · dieser Vertrag bisher %2</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -428,6 +428,10 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <source>Earned %1</source>
         <translation>収益: %1</translation>
     </message>
+    <message>
+        <source>Earned %1 · this contract %2 so far</source>
+        <translation>収益: %1 · この契約でこれまで %2</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -238,6 +238,8 @@ struct PartitionState {
     QString jobId;
     Money earnings;
     bool externallyReferenced = false;
+    std::optional<qint64> contractStartedAtMs;
+    std::optional<Money> contractRatePerHour;
     bool operator==(const PartitionState &) const = default;
     static constexpr auto fields()
     {
@@ -250,7 +252,11 @@ struct PartitionState {
             field("borrowerId", &PartitionState::borrowerId, "Current borrower, empty if not lent."),
             field("jobId", &PartitionState::jobId, "Running job, empty if none."),
             field("earnings", &PartitionState::earnings, "Earned by this partition so far."),
-            field("externallyReferenced", &PartitionState::externallyReferenced, "Allocation held by the market (second embodiment)."));
+            field("externallyReferenced", &PartitionState::externallyReferenced, "Allocation held by the market (second embodiment)."),
+            field("contractStartedAtMs", &PartitionState::contractStartedAtMs,
+                  "Start of the current contract, UTC ms; absent if not lent (and from older agents)."),
+            field("contractRatePerHour", &PartitionState::contractRatePerHour,
+                  "The current contract's rate: with the start, what it has earned so far; absent if not lent."));
     }
 };
 

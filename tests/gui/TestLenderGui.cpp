@@ -9,6 +9,7 @@
 #include "ui/ErrorBanner.h"
 
 #include <QApplication>
+#include <QDateTime>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QSlider>
@@ -140,6 +141,22 @@ void TestLenderGui::lockedPartitionSlidersDoNotMove()
     QVERIFY(!card->cpuSlider()->isEnabled());
     QVERIFY(!card->memorySlider()->isEnabled());
     QVERIFY(card->stateLabel()->text().contains(QStringLiteral("locked")));
+    // While lent, the card shows what the contract has earned so far, from the agent's
+    // record of its start and rate; a partition that is not lent has neither.
+    const PartitionState lent = partitionInAgent(id);
+    QVERIFY(lent.contractStartedAtMs.has_value());
+    QVERIFY(qAbs(*lent.contractStartedAtMs - QDateTime::currentMSecsSinceEpoch()) < 60'000);
+    QCOMPARE(lent.contractRatePerHour, std::optional<Money>(Money::fromMicros(500'000)));
+    QVERIFY2(card->earningsLabel()->text().contains(QStringLiteral("so far")), qPrintable(card->earningsLabel()->text()));
+    int notLent = 0;
+    for (lender::PartitionCard *other : m_tab->cards()) {
+        if (other->state().partitionId != id) {
+            QVERIFY(!partitionInAgent(other->state().partitionId).contractStartedAtMs.has_value());
+            QVERIFY(!other->earningsLabel()->text().contains(QStringLiteral("so far")));
+            ++notLent;
+        }
+    }
+    QVERIFY(notLent > 0);
     const int before = card->cpuSlider()->value();
     drag(card->cpuSlider(), card->cpuSlider()->maximum());
     QTest::qWait(200);

@@ -606,7 +606,7 @@ Result<MachineInfo> LenderAgent::machineInfo()
     return mi;
 }
 
-PartitionState LenderAgent::stateOf(const PartitionRecord &p) const
+PartitionState LenderAgent::stateOf(const PartitionRecord &p)
 {
     PartitionState s;
     s.partitionId = p.partitionId;
@@ -617,6 +617,14 @@ PartitionState LenderAgent::stateOf(const PartitionRecord &p) const
     s.borrowerId = p.borrowerId;
     s.earnings = p.earnings;
     s.externallyReferenced = p.externallyReferenced;
+    if (!p.contractId.isEmpty()) {
+        // What the running contract has earned so far is the owner's to work out from its
+        // start and rate (earnings counts ended contracts only).
+        if (Result<ContractRecord> c = m_store->contract(p.contractId); c.ok() && c->isRunning()) {
+            s.contractStartedAtMs = c->startedAtMs;
+            s.contractRatePerHour = c->ratePerHour;
+        }
+    }
     for (JobRunner *r : m_runners)
         if (r->record().partitionId == p.partitionId) {
             s.jobId = r->record().jobId;

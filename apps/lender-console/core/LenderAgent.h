@@ -102,7 +102,7 @@ private:
     // owner (machine) side
     Result<protocol::MachineInfo> machineInfo();
     Result<Resources> allocatedTotal(const QString &exceptPartition = {});
-    protocol::PartitionState stateOf(const PartitionRecord &p) const;
+    protocol::PartitionState stateOf(const PartitionRecord &p);
     void notifyOwners(const PartitionRecord &p);
     void notifyOwnersById(const QString &partitionId);
     Result<void> requireOwner(const protocol::RequestContext &ctx) const;

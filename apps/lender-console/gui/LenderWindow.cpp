@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -142,6 +143,7 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     , m_lock(new QLabel(this))
     , m_stateLabel(new QLabel(this))
     , m_earnings(new QLabel(this))
+    , m_earningsTicker(new QTimer(this))
     , m_register(new QPushButton(tr("Register"), this))
     , m_withdraw(new QPushButton(tr("Withdraw"), this))
     , m_delete(new QPushButton(tr("Delete"), this))
@@ -157,7 +159,10 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     m_withdraw->setObjectName(QStringLiteral("withdrawButton"));
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     m_lock->setObjectName(QStringLiteral("lockIcon"));
+    m_earnings->setObjectName(QStringLiteral("earningsLabel"));
     m_usage->setMinimumHeight(130);
+    m_earningsTicker->setInterval(1000);
+    connect(m_earningsTicker, &QTimer::timeout, this, &PartitionCard::showEarnings);
 
     auto *terms = new QFormLayout;
     terms->addRow(tr("Rate per hour"), m_rate);
@@ -288,8 +293,23 @@ void PartitionCard::setState(const PartitionState &state, const Resources &avail
     m_stateLabel->setText(stateText(state));
     m_register->setEnabled(state.state == QStringLiteral("unregistered"));
     m_withdraw->setEnabled(state.state == QStringLiteral("registered"));
-    m_earnings->setText(tr("Earned %1").arg(state.earnings.toString()));
+    showEarnings();
     m_updating = false;
+}
+
+void PartitionCard::showEarnings()
+{
+    const bool running = m_state.contractStartedAtMs && m_state.contractRatePerHour;
+    if (running != m_earningsTicker->isActive())
+        running ? m_earningsTicker->start() : m_earningsTicker->stop();
+    if (!running) {
+        m_earnings->setText(tr("Earned %1").arg(m_state.earnings.toString()));
+        return;
+    }
+    const qint64 elapsedMs = qMax<qint64>(0, QDateTime::currentMSecsSinceEpoch() - *m_state.contractStartedAtMs);
+    const Result<Money> soFar = Money::charge(*m_state.contractRatePerHour, elapsedMs);
+    m_earnings->setText(tr("Earned %1 · this contract %2 so far")
+                            .arg(m_state.earnings.toString(), soFar.ok() ? soFar->toString() : QStringLiteral("?")));
 }
 
 // ───────────────────────────── machine tab ─────────────────────────────

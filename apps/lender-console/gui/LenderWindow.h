@@ -16,6 +16,8 @@ class QTabWidget;
 class QVBoxLayout;
 class QSystemTrayIcon;
 
+class QTimer;
+
 namespace lendable::ui {
 class ErrorBanner;
 class UsageChart;
@@ -59,6 +61,7 @@ public:
     QSlider *memorySlider() const { return m_memory.slider; }
     QSlider *diskSlider() const { return m_disk.slider; }
     QLabel *stateLabel() const { return m_stateLabel; }
+    QLabel *earningsLabel() const { return m_earnings; }
     QPushButton *registerButton() const { return m_register; }
     ui::UsageChart *usageChart() const { return m_usage; }
     /// The allocation the controls show now.
@@ -74,6 +77,8 @@ signals:
 private:
     ResourceControl addControl(const QString &label, const QString &suffix, int step, const QString &name);
     void emitAlter();
+    /// "Earned …", and while lent what the running contract has earned so far (each second).
+    void showEarnings();
 
     protocol::PartitionState m_state;
     QVBoxLayout *m_rows;
@@ -85,6 +90,7 @@ private:
     QLabel *m_lock;
     QLabel *m_stateLabel;
     QLabel *m_earnings;
+    QTimer *m_earningsTicker;
     QPushButton *m_register;
     QPushButton *m_withdraw;
     QPushButton *m_delete;
