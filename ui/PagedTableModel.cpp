@@ -176,3 +176,10 @@ void lendable::ui::keepSortIndicatorOnSortableColumns(QTableView *view, PagedTab
         header->setSortIndicator(model->sortColumn(), model->sortOrder());
     });
 }
+
+QString lendable::ui::sortArgument(const QString &sortKey, Qt::SortOrder order)
+{
+    if (sortKey.isEmpty())
+        return {};
+    return (order == Qt::DescendingOrder ? QStringLiteral("-") : QString()) + sortKey;
+}

@@ -24,6 +24,10 @@ struct TablePage {
 /// rows open and scroll without loading them all. Sorting and filtering happen in the service.
 class PagedTableModel;
 
+/// How the services take an order: the column's sort key, with `-` before it for descending;
+/// empty if the column has no key.
+QString sortArgument(const QString &sortKey, Qt::SortOrder order);
+
 /// Keeps `view`'s sort indicator on a column the service can sort by: a click on another
 /// column's header leaves the order, and the arrow, as they were.
 void keepSortIndicatorOnSortableColumns(QTableView *view, PagedTableModel *model);

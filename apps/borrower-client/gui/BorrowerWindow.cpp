@@ -190,7 +190,7 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
         req.offset = offset;
         req.limit = limit;
         if (!sortKey.isEmpty() && !req.query.contains(QStringLiteral("order=")))
-            req.order = (order == Qt::DescendingOrder ? QStringLiteral("-") : QString()) + sortKey;
+            req.order = ui::sortArgument(sortKey, order);
         m_session->searchOffers(req, this, [this, reply, offset](Result<OfferPage> r) {
             if (!r.ok()) {
                 m_explanation->setText(tr("Search failed: %1").arg(r.error().message));

@@ -15,7 +15,6 @@ class QPushButton;
 class QTabWidget;
 class QVBoxLayout;
 class QSystemTrayIcon;
-
 class QTimer;
 
 namespace lendable::ui {

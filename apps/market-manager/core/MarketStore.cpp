@@ -1304,30 +1304,18 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
     if (!total)
         return total.error();
     page.total = *total;
-    Result<QList<ContractRow>> rows =
-        selectContracts(lenders + QStringLiteral("WHERE c.id IN (SELECT c.id") + kContractFrom + lenders + where + *order +
-                            pageClause(offset, limit) + QStringLiteral(")") + *order,
-                        binds);
-    if (!rows)
-        return rows.error();
-    page.rows = *rows;
-    QStringList ids;
-    for (const ContractRow &r : page.rows) {
-        if (!ids.contains(r.lenderId))
-            ids << r.lenderId;
+    // The page's rows whole, each with its lender's name from the same join.
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + kContractColumns + QStringLiteral(", COALESCE(l.name, '')") +
+                                        kContractFrom + lenders + QStringLiteral("WHERE c.id IN (SELECT c.id") + kContractFrom +
+                                        lenders + where + *order + pageClause(offset, limit) + QStringLiteral(")") + *order,
+                                    binds);
+    if (!q)
+        return q.error();
+    const int nameColumn = kContractColumns.count(QLatin1Char(',')) + 1;
+    while (q->next()) {
+        page.rows.append(contractFrom(QtRow{*q}));
+        page.lenderNames.append(q->value(nameColumn).toString());
     }
-    QHash<QString, QString> names;
-    if (!ids.isEmpty()) {
-        QVariantList nameBinds;
-        const QString marks = inListMarks(ids, nameBinds);
-        Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT id, name FROM lenders WHERE id IN (") + marks + QLatin1Char(')'), nameBinds);
-        if (!q)
-            return q.error();
-        while (q->next())
-            names.insert(q->value(0).toString(), q->value(1).toString());
-    }
-    for (const ContractRow &r : page.rows)
-        page.lenderNames << names.value(r.lenderId);
     return page;
 }
 

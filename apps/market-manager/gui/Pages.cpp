@@ -56,14 +56,6 @@ double toUnits(Money m)
     return double(m.micros()) / double(Money::kMicrosPerUnit); // for drawing only, never for sums
 }
 
-/// The `sort` of an admin listing: the column's key, with `-` before it for descending.
-std::optional<QString> sortArgument(const QString &sortKey, Qt::SortOrder order)
-{
-    if (sortKey.isEmpty())
-        return std::nullopt;
-    return (order == Qt::DescendingOrder ? QStringLiteral("-") : QString()) + sortKey;
-}
-
 QTableView *makeTable(QAbstractItemModel *model, QWidget *parent, const QString &name)
 {
     auto *view = new QTableView(parent);
@@ -175,7 +167,8 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                                const ui::PagedTableModel::Reply &reply) {
         AdminListPartitions req;
         req.filter = m_filter->text().trimmed();
-        req.sort = sortArgument(sortKey, order);
+        if (!sortKey.isEmpty())
+            req.sort = ui::sortArgument(sortKey, order);
         req.offset = offset;
         req.limit = limit;
         requestPage<AdminPartitionPage>(m_channel, this, req, reply, [this](const AdminPartitionPage &answer) {
@@ -334,7 +327,8 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
                                const ui::PagedTableModel::Reply &reply) {
         AdminListContracts req;
         req.filter = m_filter->text().trimmed();
-        req.sort = sortArgument(sortKey, order);
+        if (!sortKey.isEmpty())
+            req.sort = ui::sortArgument(sortKey, order);
         req.runningOnly = m_running->isChecked();
         req.offset = offset;
         req.limit = limit;
