@@ -145,6 +145,10 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <source>partition %1 lent directly: contract %2, key %3 (hand it to the borrower; it is shown once)</source>
         <translation>Partition %1 direkt verliehen: Vertrag %2, Schlüssel %3 (geben Sie ihn dem Entleiher; er wird nur einmal angezeigt)</translation>
     </message>
+    <message>
+        <source> (this contract %1 so far)</source>
+        <translation> (dieser Vertrag bisher %1)</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>

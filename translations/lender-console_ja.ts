@@ -145,6 +145,10 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <source>partition %1 lent directly: contract %2, key %3 (hand it to the borrower; it is shown once)</source>
         <translation>パーティション %1 を直接貸し出しました: 契約 %2、キー %3 (借り手に渡してください。表示は 1 回だけです)</translation>
     </message>
+    <message>
+        <source> (this contract %1 so far)</source>
+        <translation> (この契約のこれまでの分 %1)</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>

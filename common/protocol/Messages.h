@@ -241,6 +241,15 @@ struct PartitionState {
     std::optional<qint64> contractStartedAtMs;
     std::optional<Money> contractRatePerHour;
     bool operator==(const PartitionState &) const = default;
+    /// What the running contract has earned by `nowMs` (its rate × the time since its
+    /// start, by the millisecond), or nothing when no contract runs or the agent is older.
+    std::optional<Money> contractEarnedSoFar(qint64 nowMs) const
+    {
+        if (!contractStartedAtMs || !contractRatePerHour)
+            return std::nullopt;
+        const Result<Money> m = Money::charge(*contractRatePerHour, qMax<qint64>(0, nowMs - *contractStartedAtMs));
+        return m.ok() ? std::optional<Money>(*m) : std::nullopt;
+    }
     static constexpr auto fields()
     {
         return std::make_tuple(

@@ -385,8 +385,17 @@ void TestLenderVm::killedAgentRestartsAndReconciles()
     QTRY_VERIFY_WITH_TIMEOUT(!m_agent->virt().lookup(QStringLiteral("lendable-") + jobId), 10000);
     QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("jobs/") + jobId + QStringLiteral("/share"))));
     const QJsonObject list = QJsonDocument::fromJson(cli(dir.path(), {QStringLiteral("--json"), QStringLiteral("partition"), QStringLiteral("list")})).object();
-    QCOMPARE(list.value(QStringLiteral("partitions")).toArray().first().toObject().value(QStringLiteral("state")).toString(),
-             QStringLiteral("lent"));
+    const QJsonObject lent = list.value(QStringLiteral("partitions")).toArray().first().toObject();
+    QCOMPARE(lent.value(QStringLiteral("state")).toString(), QStringLiteral("lent"));
+    // The running contract's earnings so far, from its start and rate, beside the ended ones.
+    QCOMPARE(lent.value(QStringLiteral("earnings")).toString(), Money().toString());
+    QCOMPARE(lent.value(QStringLiteral("contract_rate")).toString(), Money::parse(QStringLiteral("0.25"))->toString());
+    const qint64 started = lent.value(QStringLiteral("contract_started_at_ms")).toInteger();
+    QVERIFY2(started > 0 && started <= QDateTime::currentMSecsSinceEpoch(), qPrintable(QString::number(started)));
+    const Result<Money> soFar = Money::parse(lent.value(QStringLiteral("contract_earned_so_far")).toString());
+    QVERIFY2(soFar.ok() && soFar->micros() > 0, qPrintable(lent.value(QStringLiteral("contract_earned_so_far")).toString()));
+    const QString text = QString::fromUtf8(cli(dir.path(), {QStringLiteral("partition"), QStringLiteral("list")}));
+    QVERIFY2(text.contains(QLatin1String("so far)")), qPrintable(text));
     agent2.terminate();
     QVERIFY(agent2.waitForFinished(15000));
     QCOMPARE(agent2.exitStatus(), QProcess::NormalExit);

@@ -25,6 +25,7 @@ private slots:
     void missingFieldIsNamed();
     void wrongTypedFieldIsNamed();
     void optionalFieldsMayBeAbsent();
+    void runningContractEarnsByTheMillisecond();
     void unknownKeysAreIgnored();
     void integerOutOfRangeIsRefused();
     void truncatedFramesWaitForMore();
@@ -196,6 +197,20 @@ void TestCodec::optionalFieldsMayBeAbsent()
     back = decodeMessage<JobStateChanged>(makeEnvelope(s));
     QVERIFY(back.ok());
     QCOMPARE(back->exitCode.value_or(-1), 3);
+}
+
+void TestCodec::runningContractEarnsByTheMillisecond()
+{
+    PartitionState p;
+    QVERIFY(!p.contractEarnedSoFar(1'000'000)); // not lent, or an older agent
+    p.contractStartedAtMs = 1'000'000;
+    QVERIFY(!p.contractEarnedSoFar(2'000'000)); // a start without a rate says nothing
+    p.contractRatePerHour = Money::fromMicros(3'600'000); // 3.6 per hour = 1 micro-unit per ms
+    QCOMPARE(p.contractEarnedSoFar(1'000'000), std::optional<Money>(Money::fromMicros(0)));
+    QCOMPARE(p.contractEarnedSoFar(1'001'500), std::optional<Money>(Money::fromMicros(1'500)));
+    QCOMPARE(p.contractEarnedSoFar(1'000'000 + 3'600'000), std::optional<Money>(Money::fromMicros(3'600'000)));
+    // A clock behind the market's start earns nothing rather than a negative amount.
+    QCOMPARE(p.contractEarnedSoFar(999'000), std::optional<Money>(Money::fromMicros(0)));
 }
 
 void TestCodec::unknownKeysAreIgnored()

@@ -5,6 +5,7 @@
 #include "protocol/SslChannel.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -95,6 +96,11 @@ QJsonObject partitionJson(const PartitionState &p)
     o.insert(QStringLiteral("borrower_id"), p.borrowerId);
     o.insert(QStringLiteral("job_id"), p.jobId);
     o.insert(QStringLiteral("earnings"), p.earnings.toString());
+    if (const std::optional<Money> soFar = p.contractEarnedSoFar(QDateTime::currentMSecsSinceEpoch())) {
+        o.insert(QStringLiteral("contract_started_at_ms"), *p.contractStartedAtMs);
+        o.insert(QStringLiteral("contract_rate"), p.contractRatePerHour->toString());
+        o.insert(QStringLiteral("contract_earned_so_far"), soFar->toString());
+    }
     o.insert(QStringLiteral("externally_referenced"), p.externallyReferenced);
     o.insert(QStringLiteral("locked"), p.state != QLatin1String("unregistered"));
     return o;
@@ -112,6 +118,8 @@ QString partitionText(const PartitionState &p)
     if (!p.jobId.isEmpty())
         s += QCoreApplication::translate("OwnerCli", "  job %1").arg(p.jobId);
     s += QCoreApplication::translate("OwnerCli", "  earned %1").arg(p.earnings.toString());
+    if (const std::optional<Money> soFar = p.contractEarnedSoFar(QDateTime::currentMSecsSinceEpoch()))
+        s += QCoreApplication::translate("OwnerCli", " (this contract %1 so far)").arg(soFar->toString());
     return s;
 }
 

@@ -299,17 +299,14 @@ void PartitionCard::setState(const PartitionState &state, const Resources &avail
 
 void PartitionCard::showEarnings()
 {
-    const bool running = m_state.contractStartedAtMs && m_state.contractRatePerHour;
-    if (running != m_earningsTicker->isActive())
-        running ? m_earningsTicker->start() : m_earningsTicker->stop();
-    if (!running) {
+    const std::optional<Money> soFar = m_state.contractEarnedSoFar(QDateTime::currentMSecsSinceEpoch());
+    if (bool(soFar) != m_earningsTicker->isActive())
+        soFar ? m_earningsTicker->start() : m_earningsTicker->stop();
+    if (!soFar) {
         m_earnings->setText(tr("Earned %1").arg(m_state.earnings.toString()));
         return;
     }
-    const qint64 elapsedMs = qMax<qint64>(0, QDateTime::currentMSecsSinceEpoch() - *m_state.contractStartedAtMs);
-    const Result<Money> soFar = Money::charge(*m_state.contractRatePerHour, elapsedMs);
-    m_earnings->setText(tr("Earned %1 · this contract %2 so far")
-                            .arg(m_state.earnings.toString(), soFar.ok() ? soFar->toString() : QStringLiteral("?")));
+    m_earnings->setText(tr("Earned %1 · this contract %2 so far").arg(m_state.earnings.toString(), soFar->toString()));
 }
 
 // ───────────────────────────── machine tab ─────────────────────────────
