@@ -47,6 +47,7 @@ for rate in 0.60 0.90; do
 done
 
 # One real contract with a real VM job, ended (a bill), and one left running (a lock).
+borrower name "Acme Research" >/dev/null
 printf 'echo "hello from $(uname -n)"\nfor i in 1 2 3; do echo "step $i"; sleep 1; done\necho done > result.txt\nexit 0\n' >"$state/job.sh"
 c=$(borrower --json borrow --query "cpus>=1 os=busybox rate<=0.75" | json_field contract_id)
 j=$(borrower --json submit "$c" --os busybox --script "$state/job.sh" | json_field job_id)

@@ -122,54 +122,8 @@ Der Leihschlüssel liegt in %7.
         <translation>--%1 erwartet eine ganze Zahl von mindestens %2, nicht &apos;%3&apos;</translation>
     </message>
     <message>
-        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
-
-Commands:
-  offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
-  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
-  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
-  logs JOB_ID [--follow]                          console output; --follow streams until the job ends
-  wait JOB_ID                                     block until the job ends; fetch its outputs
-  cancel JOB_ID                                   stop a job
-  end CONTRACT_ID                                 end a contract and get the signed bill
-  bills [--since DATE]                            your contracts with their charges
-  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline
-
-Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE
-with submit, logs and wait.
-The market used is remembered in the data directory; so are each contract&apos;s lender and key.
---language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
-</source>
-        <translation>Aufruf: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
-
-Befehle:
-  offers [--query Q] [--order rate] [--limit N]   Angebote suchen, z. B. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
-  borrow OFFER_ID | borrow --query Q [--show-key]  einen Vertrag schließen (der Schlüssel bleibt in DIR/keys)
-  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
-  logs JOB_ID [--follow]                          Konsolenausgabe; --follow streamt bis zum Ende des Jobs
-  wait JOB_ID                                     bis zum Ende des Jobs warten; seine Ausgaben abholen
-  cancel JOB_ID                                   einen Job anhalten
-  end CONTRACT_ID                                 einen Vertrag beenden und die signierte Rechnung erhalten
-  bills [--since DATE]                            Ihre Verträge mit ihren Gebühren
-  receipt verify FILE                             einen Beleg offline prüfen (JSON, wie `end --json` es ausgibt)
-
-Direktmodus (eine ohne Marktplatz verliehene Partition): --lender ADDR:PORT --lender-id ID --key-file FILE
-mit submit, logs und wait.
-Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher und Schlüssel jedes Vertrags.
---language CODE (de, en, ja) wählt die Sprache der Meldungen; was --json ausgibt, bleibt gleich.
-</translation>
-    </message>
-    <message>
         <source>&apos;%1&apos; is not a date; write 2024-05-01 or 2024-05-01T12:00:00Z</source>
         <translation>&apos;%1&apos; ist kein Datum; schreiben Sie 2024-05-01 oder 2024-05-01T12:00:00Z</translation>
-    </message>
-    <message>
-        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills and receipt verify</source>
-        <translation>kein Befehl angegeben; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills und receipt verify</translation>
-    </message>
-    <message>
-        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills and receipt verify</source>
-        <translation>unbekannter Befehl &apos;%1&apos;; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills und receipt verify</translation>
     </message>
     <message>
         <source>write `receipt verify FILE`</source>
@@ -301,6 +255,70 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
             <numerusform>%1 schloss %n Angebot aus</numerusform>
             <numerusform>%1 schloss %n Angebote aus</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>No name: the market&apos;s managers see your node ID %1.
+</source>
+        <translation>Kein Name: Die Verwalter des Marktplatzes sehen Ihre Knoten-ID %1.
+</translation>
+    </message>
+    <message>
+        <source>The market&apos;s managers see you as &quot;%1&quot;.
+</source>
+        <translation>Die Verwalter des Marktplatzes sehen Sie als &quot;%1&quot;.
+</translation>
+    </message>
+    <message>
+        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
+
+Commands:
+  offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
+  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
+  logs JOB_ID [--follow]                          console output; --follow streams until the job ends
+  wait JOB_ID                                     block until the job ends; fetch its outputs
+  cancel JOB_ID                                   stop a job
+  end CONTRACT_ID                                 end a contract and get the signed bill
+  bills [--since DATE]                            your contracts with their charges
+  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline
+  name [NAME]                                     the name the market&apos;s managers see for you; name &quot;&quot; forgets it
+
+Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE
+with submit, logs and wait.
+The market used is remembered in the data directory; so are each contract&apos;s lender and key.
+--language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
+</source>
+        <translation>Aufruf: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
+
+Befehle:
+  offers [--query Q] [--order rate] [--limit N]   Angebote suchen, z. B. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  borrow OFFER_ID | borrow --query Q [--show-key]  einen Vertrag schließen (der Schlüssel bleibt in DIR/keys)
+  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
+  logs JOB_ID [--follow]                          Konsolenausgabe; --follow streamt bis zum Ende des Jobs
+  wait JOB_ID                                     bis zum Ende des Jobs warten; seine Ausgaben abholen
+  cancel JOB_ID                                   einen Job anhalten
+  end CONTRACT_ID                                 einen Vertrag beenden und die signierte Rechnung erhalten
+  bills [--since DATE]                            Ihre Verträge mit ihren Gebühren
+  receipt verify FILE                             einen Beleg offline prüfen (JSON, wie `end --json` es ausgibt)
+  name [NAME]                                     der Name, den die Verwalter des Marktplatzes für Sie sehen; name &quot;&quot; vergisst ihn
+
+Direktmodus (eine ohne Marktplatz verliehene Partition): --lender ADDR:PORT --lender-id ID --key-file FILE
+mit submit, logs und wait.
+Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher und Schlüssel jedes Vertrags.
+--language CODE (de, en, ja) wählt die Sprache der Meldungen; was --json ausgibt, bleibt gleich.
+</translation>
+    </message>
+    <message>
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
+        <translation>kein Befehl angegeben; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify und name</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
+        <translation>unbekannter Befehl &apos;%1&apos;; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify und name</translation>
+    </message>
+    <message>
+        <source>NAME (in quotes if it has spaces)</source>
+        <translation>NAME (in Anführungszeichen, wenn er Leerzeichen enthält)</translation>
     </message>
 </context>
 <context>
@@ -673,6 +691,24 @@ Ab jetzt wird Ihnen sekundengenau eine Gebühr berechnet, bis Sie den Vertrag be
     <message>
         <source>Borrow</source>
         <translation>Leihen</translation>
+    </message>
+    <message>
+        <source>Your &amp;Name at the Market…</source>
+        <translation>Ihr &amp;Name am Marktplatz…</translation>
+    </message>
+    <message>
+        <source>Your name at the market</source>
+        <translation>Ihr Name am Marktplatz</translation>
+    </message>
+    <message>
+        <source>The market&apos;s managers see this name on your contracts and invoices
+instead of your node ID (empty: the node ID again).</source>
+        <translation>Die Verwalter des Marktplatzes sehen diesen Namen auf Ihren Verträgen und Rechnungen
+anstelle Ihrer Knoten-ID (leer: wieder die Knoten-ID).</translation>
+    </message>
+    <message>
+        <source>%1 · known there as &quot;%2&quot;</source>
+        <translation>%1 · dort bekannt als &quot;%2&quot;</translation>
     </message>
 </context>
 <context>

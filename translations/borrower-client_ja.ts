@@ -122,54 +122,8 @@ The lending key is kept in %7.
         <translation>--%1 には %2 以上の整数を指定してください (&apos;%3&apos; は不可)</translation>
     </message>
     <message>
-        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
-
-Commands:
-  offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
-  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
-  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
-  logs JOB_ID [--follow]                          console output; --follow streams until the job ends
-  wait JOB_ID                                     block until the job ends; fetch its outputs
-  cancel JOB_ID                                   stop a job
-  end CONTRACT_ID                                 end a contract and get the signed bill
-  bills [--since DATE]                            your contracts with their charges
-  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline
-
-Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE
-with submit, logs and wait.
-The market used is remembered in the data directory; so are each contract&apos;s lender and key.
---language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
-</source>
-        <translation>使い方: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
-
-コマンド:
-  offers [--query Q] [--order rate] [--limit N]   オファーを検索、例: --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
-  borrow OFFER_ID | borrow --query Q [--show-key]  契約を結ぶ (キーは DIR/keys に保存)
-  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
-  logs JOB_ID [--follow]                          コンソール出力。--follow でジョブ終了まで流し続ける
-  wait JOB_ID                                     ジョブの終了まで待ち、出力を取得する
-  cancel JOB_ID                                   ジョブを停止する
-  end CONTRACT_ID                                 契約を終了し、署名付きの請求を受け取る
-  bills [--since DATE]                            契約とその料金の一覧
-  receipt verify FILE                             領収書をオフラインで検証する (`end --json` が出力する JSON)
-
-直接モード (マーケットを通さず貸し出されたパーティション): --lender ADDR:PORT --lender-id ID --key-file FILE
-を submit, logs, wait と一緒に使います。
-使用したマーケットはデータディレクトリに記録されます。各契約の貸し手とキーも同様です。
---language CODE (de, en, ja) でメッセージの言語を選びます。--json の出力は変わりません。
-</translation>
-    </message>
-    <message>
         <source>&apos;%1&apos; is not a date; write 2024-05-01 or 2024-05-01T12:00:00Z</source>
         <translation>&apos;%1&apos; は日付ではありません。2024-05-01 または 2024-05-01T12:00:00Z の形式で書いてください</translation>
-    </message>
-    <message>
-        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills and receipt verify</source>
-        <translation>コマンドがありません。コマンドは offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify です</translation>
-    </message>
-    <message>
-        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills and receipt verify</source>
-        <translation>不明なコマンド &apos;%1&apos;。コマンドは offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify です</translation>
     </message>
     <message>
         <source>write `receipt verify FILE`</source>
@@ -300,6 +254,70 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <translation>
             <numerusform>%1 により %n 件のオファーを除外</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>No name: the market&apos;s managers see your node ID %1.
+</source>
+        <translation>名前なし: マーケットの管理者にはノード ID %1 が表示されます。
+</translation>
+    </message>
+    <message>
+        <source>The market&apos;s managers see you as &quot;%1&quot;.
+</source>
+        <translation>マーケットの管理者には「%1」と表示されます。
+</translation>
+    </message>
+    <message>
+        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
+
+Commands:
+  offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
+  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
+  logs JOB_ID [--follow]                          console output; --follow streams until the job ends
+  wait JOB_ID                                     block until the job ends; fetch its outputs
+  cancel JOB_ID                                   stop a job
+  end CONTRACT_ID                                 end a contract and get the signed bill
+  bills [--since DATE]                            your contracts with their charges
+  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline
+  name [NAME]                                     the name the market&apos;s managers see for you; name &quot;&quot; forgets it
+
+Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE
+with submit, logs and wait.
+The market used is remembered in the data directory; so are each contract&apos;s lender and key.
+--language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
+</source>
+        <translation>使い方: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
+
+コマンド:
+  offers [--query Q] [--order rate] [--limit N]   オファーを検索、例: --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  borrow OFFER_ID | borrow --query Q [--show-key]  契約を結ぶ (キーは DIR/keys に保存)
+  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
+  logs JOB_ID [--follow]                          コンソール出力。--follow でジョブ終了まで流し続ける
+  wait JOB_ID                                     ジョブの終了まで待ち、出力を取得する
+  cancel JOB_ID                                   ジョブを停止する
+  end CONTRACT_ID                                 契約を終了し、署名付きの請求を受け取る
+  bills [--since DATE]                            契約とその料金の一覧
+  receipt verify FILE                             領収書をオフラインで検証する (`end --json` が出力する JSON)
+  name [NAME]                                     マーケットの管理者に表示される名前。name &quot;&quot; で消去
+
+直接モード (マーケットを通さず貸し出されたパーティション): --lender ADDR:PORT --lender-id ID --key-file FILE
+を submit, logs, wait と一緒に使います。
+使用したマーケットはデータディレクトリに記録されます。各契約の貸し手とキーも同様です。
+--language CODE (de, en, ja) でメッセージの言語を選びます。--json の出力は変わりません。
+</translation>
+    </message>
+    <message>
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
+        <translation>コマンドがありません。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、name です</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
+        <translation>不明なコマンド &apos;%1&apos;。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、name です</translation>
+    </message>
+    <message>
+        <source>NAME (in quotes if it has spaces)</source>
+        <translation>NAME (空白を含む場合は引用符で囲む)</translation>
     </message>
 </context>
 <context>
@@ -672,6 +690,24 @@ You are charged from now until you end the contract, by the second.</source>
     <message>
         <source>Borrow</source>
         <translation>借りる</translation>
+    </message>
+    <message>
+        <source>Your &amp;Name at the Market…</source>
+        <translation>マーケットでの名前(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Your name at the market</source>
+        <translation>マーケットでの名前</translation>
+    </message>
+    <message>
+        <source>The market&apos;s managers see this name on your contracts and invoices
+instead of your node ID (empty: the node ID again).</source>
+        <translation>マーケットの管理者には、契約と請求書にノード ID の代わりにこの名前が表示されます
+(空にするとノード ID に戻ります)。</translation>
+    </message>
+    <message>
+        <source>%1 · known there as &quot;%2&quot;</source>
+        <translation>%1 · 表示名「%2」</translation>
     </message>
 </context>
 <context>

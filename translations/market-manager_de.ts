@@ -368,8 +368,8 @@
         <translation>beendet</translation>
     </message>
     <message>
-        <source>Search by contract, borrower or partition ID, lender name or ID</source>
-        <translation>Nach Vertrags-, Entleiher- oder Partitions-ID, Verleihername oder -ID suchen</translation>
+        <source>Search by contract or partition ID, borrower or lender name or ID</source>
+        <translation>Suche nach Vertrags- oder Partitions-ID, Name oder ID von Entleiher oder Verleiher</translation>
     </message>
 </context>
 <context>
@@ -489,6 +489,22 @@
     <message>
         <source>the market wrote this request but could not make it durable (%1); it may be undone by a power cut. List your contracts to see where it stands.</source>
         <translation>der Markt hat diese Anfrage geschrieben, konnte sie aber nicht dauerhaft sichern (%1); ein Stromausfall kann sie rückgängig machen. Listen Sie Ihre Verträge auf, um ihren Stand zu sehen.</translation>
+    </message>
+    <message>
+        <source>the %1 name is %2 characters long; at most %3 are kept</source>
+        <translation>der Name des %1 ist %2 Zeichen lang; höchstens %3 werden gespeichert</translation>
+    </message>
+    <message>
+        <source>the %1 name contains a control character (U+%2)</source>
+        <translation>der Name des %1 enthält ein Steuerzeichen (U+%2)</translation>
+    </message>
+    <message>
+        <source>lender</source>
+        <translation>Verleihers</translation>
+    </message>
+    <message>
+        <source>borrower</source>
+        <translation>Entleihers</translation>
     </message>
 </context>
 <context>

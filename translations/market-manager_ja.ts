@@ -368,8 +368,8 @@
         <translation>終了</translation>
     </message>
     <message>
-        <source>Search by contract, borrower or partition ID, lender name or ID</source>
-        <translation>契約・借り手・パーティションの ID、貸し手の名前または ID で検索</translation>
+        <source>Search by contract or partition ID, borrower or lender name or ID</source>
+        <translation>契約 ID、パーティション ID、借り手・貸し手の名前または ID で検索</translation>
     </message>
 </context>
 <context>
@@ -489,6 +489,22 @@
     <message>
         <source>the market wrote this request but could not make it durable (%1); it may be undone by a power cut. List your contracts to see where it stands.</source>
         <translation>マーケットはこの要求を書き込みましたが、永続化できませんでした (%1)。停電で取り消される可能性があります。契約の一覧で状態を確認してください。</translation>
+    </message>
+    <message>
+        <source>the %1 name is %2 characters long; at most %3 are kept</source>
+        <translation>%1の名前は %2 文字です。保存できるのは最大 %3 文字です</translation>
+    </message>
+    <message>
+        <source>the %1 name contains a control character (U+%2)</source>
+        <translation>%1の名前に制御文字 (U+%2) が含まれています</translation>
+    </message>
+    <message>
+        <source>lender</source>
+        <translation>貸し手</translation>
+    </message>
+    <message>
+        <source>borrower</source>
+        <translation>借り手</translation>
     </message>
 </context>
 <context>

@@ -50,6 +50,7 @@ enum class MessageType : quint32 {
     ContractClosed = 205,
     ListBills = 206,
     BillList = 207,
+    SetBorrowerName = 208,
 
     // borrower ↔ lender agent (FIG. 9, 15)
     SubmitJob = 300,

@@ -427,7 +427,7 @@ struct RegisterPartition : Message<MessageType::RegisterPartition> {
     {
         return std::make_tuple(
             field("partitionId", &RegisterPartition::partitionId, "Partition ID on the lender."),
-            field("lenderName", &RegisterPartition::lenderName, "Display name of the lender."),
+            field("lenderName", &RegisterPartition::lenderName, "Display name of the lender: at most 128 characters, no control characters (else `invalid_argument`); leading and trailing spaces are dropped."),
             field("agentAddress", &RegisterPartition::agentAddress, "host:port where the agent serves borrowers."),
             field("conditions", &RegisterPartition::conditions, "Lending conditions offered."),
             field("externallyReferenced", &RegisterPartition::externallyReferenced, "The market holds the allocation and may rebalance it (second embodiment)."));
@@ -847,6 +847,20 @@ struct BillList : Message<MessageType::BillList> {
     }
 };
 
+struct SetBorrowerName : Message<MessageType::SetBorrowerName> {
+    static constexpr const char *kName = "SetBorrowerName";
+    static constexpr const char *kDirection = "borrower → market";
+    static constexpr const char *kDoc = "The name the market's managers see for this borrower (contracts, invoices, top borrowers); answered with Ack.";
+    QString name;
+    bool operator==(const SetBorrowerName &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("name", &SetBorrowerName::name,
+                  "At most 128 characters, no control characters (else `invalid_argument`); leading and trailing spaces are dropped; empty forgets the name."));
+    }
+};
+
 
 // ───────────────────────── borrower ↔ lender agent (FIG. 9, 15) ─────────────────────────
 
@@ -1062,6 +1076,7 @@ struct AdminPartitionPage : Message<MessageType::AdminPartitionPage> {
     qint64 total = 0;
     std::optional<QList<bool>> allocationPending;
     std::optional<QList<AllocationRefusal>> allocationRefusals;
+    std::optional<QStringList> borrowerNames;
     bool operator==(const AdminPartitionPage &) const = default;
     static constexpr auto fields()
     {
@@ -1076,7 +1091,9 @@ struct AdminPartitionPage : Message<MessageType::AdminPartitionPage> {
             field("allocationRefusals", &AdminPartitionPage::allocationRefusals,
                   "The rows whose lender refused the last rebalance a manager asked for, each with what was refused, "
                   "why and when (the partition is back at the allocation its lender confirmed); a later rebalance of the "
-                  "partition clears it. Absent from older markets."));
+                  "partition clears it. Absent from older markets."),
+            field("borrowerNames", &AdminPartitionPage::borrowerNames,
+                  "Per row, the name its borrower set (SetBorrowerName); empty when free or unnamed. Absent from older markets."));
     }
 };
 
@@ -1108,6 +1125,7 @@ struct AdminContractPage : Message<MessageType::AdminContractPage> {
     QList<Bill> rows;
     qint64 total = 0;
     std::optional<QStringList> lenderNames;
+    std::optional<QStringList> borrowerNames;
     bool operator==(const AdminContractPage &) const = default;
     static constexpr auto fields()
     {
@@ -1115,7 +1133,9 @@ struct AdminContractPage : Message<MessageType::AdminContractPage> {
             field("rows", &AdminContractPage::rows, "Contracts, in the order asked (`sort`; newest first by default)."),
             field("total", &AdminContractPage::total, "Rows in all."),
             field("lenderNames", &AdminContractPage::lenderNames,
-                  "rows[i]'s lender's name as it registered it (empty if none); absent from older markets."));
+                  "rows[i]'s lender's name as it registered it (empty if none); absent from older markets."),
+            field("borrowerNames", &AdminContractPage::borrowerNames,
+                  "rows[i]'s borrower's name as it set it (SetBorrowerName; empty if none); absent from older markets."));
     }
 };
 
@@ -1596,6 +1616,7 @@ using AllMessages = std::tuple<
     ContractClosed,
     ListBills,
     BillList,
+    SetBorrowerName,
     SubmitJob,
     JobAccepted,
     WatchJob,

@@ -124,6 +124,9 @@ private slots:
         QVERIFY(store->setSetting(QStringLiteral("market_address"), QStringLiteral("127.0.0.1:7400")).ok());
         QVERIFY(store->setSetting(QStringLiteral("market_address"), QStringLiteral("127.0.0.1:7500")).ok());
         QCOMPARE(store->setting(QStringLiteral("market_address")), QStringLiteral("127.0.0.1:7500"));
+        // A null string empties a setting (it once failed on the column's NOT NULL).
+        QVERIFY(store->setSetting(QStringLiteral("market_address"), QString()).ok());
+        QCOMPARE(store->setting(QStringLiteral("market_address")), QString());
     }
 
     void keyFilesArePrivate()

@@ -90,6 +90,23 @@ private slots:
         QCOMPARE(parseCliArguments(words("receipt show x")).error().code, ErrorCode::InvalidArgument);
     }
 
+    void nameShowsSetsOrForgets()
+    {
+        Result<CliInvocation> show = parseCliArguments(words("name"));
+        QVERIFY(show.ok());
+        QCOMPARE(show->command, CliCommand::Name);
+        QVERIFY(!show->newName);
+        Result<CliInvocation> set = parseCliArguments({QStringLiteral("name"), QStringLiteral("Acme Lab")});
+        QVERIFY(set.ok());
+        QCOMPARE(set->newName, std::optional<QString>(QStringLiteral("Acme Lab")));
+        Result<CliInvocation> forget = parseCliArguments({QStringLiteral("name"), QString()});
+        QVERIFY(forget.ok());
+        QCOMPARE(forget->newName, std::optional<QString>(QString()));
+        const Error e = parseCliArguments(words("name Acme Lab")).error();
+        QCOMPARE(e.code, ErrorCode::InvalidArgument);
+        QVERIFY2(e.message.contains(QStringLiteral("in quotes")), qPrintable(e.message));
+    }
+
     void directMode()
     {
         Result<CliInvocation> d = parseCliArguments(

@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <memory>
+
 using namespace lendable;
 using namespace cliharness;
 
@@ -32,6 +34,7 @@ private slots:
     void unknownIdsAreClearErrors();
     void marketDownIsAClearErrorNotAHang();
     void marketRestartLosesNothing();
+    void nameReachesEveryMarket();
 
 private:
     bool startMarket();
@@ -400,6 +403,68 @@ void TestCliMarket::marketRestartLosesNothing()
     const Run ended = cli(m_borrowerA, {QStringLiteral("end"), contractId});
     QVERIFY2(ended.exitCode == 0, qPrintable(ended.describe()));
     QVERIFY(ended.object().value(QStringLiteral("receipt_valid")).toBool());
+}
+
+void TestCliMarket::nameReachesEveryMarket()
+{
+    // `name NAME` tells the market at once; the name is kept and told to another market the
+    // first time the borrower uses it, before anything else.
+    const QString dir = m_root.filePath(QStringLiteral("borrower-named"));
+    const Run none = cli(dir, {QStringLiteral("name")});
+    QVERIFY2(none.exitCode == 0, qPrintable(none.describe()));
+    QCOMPARE(none.object().value(QStringLiteral("name")).toString(), QString());
+    const Run set = cli(dir, {QStringLiteral("name"), QStringLiteral(" Acme Lab ")});
+    QVERIFY2(set.exitCode == 0, qPrintable(set.describe()));
+    QCOMPARE(set.object().value(QStringLiteral("name")).toString(), QStringLiteral("Acme Lab"));
+    QCOMPARE(set.object().value(QStringLiteral("market_id")).toString(), m_marketId);
+    // A name the market refuses is not kept.
+    const Run tooLong = cli(dir, {QStringLiteral("name"), QString(200, QLatin1Char('n'))});
+    QCOMPARE(tooLong.exitCode, 2); // invalid_argument, as a usage error
+    QVERIFY2(tooLong.err.contains(QLatin1String("at most 128")), qPrintable(tooLong.describe()));
+    const Run text = runProgram(bin(QStringLiteral("borrower-client")),
+                                {QStringLiteral("--cli"), QStringLiteral("--data"), dir, QStringLiteral("name")});
+    QVERIFY2(text.exitCode == 0 && text.out.contains("\"Acme Lab\""), qPrintable(text.describe()));
+
+    // A second market, whose admin this test is, with one partition of this test's lender.
+    Result<Identity> admin = Identity::loadOrCreate(m_root.filePath(QStringLiteral("admin")), QStringLiteral("admin"));
+    QVERIFY(admin.ok());
+    Service second;
+    QVERIFY2(second.start(bin(QStringLiteral("market-manager")),
+                          {QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--data"),
+                           m_root.filePath(QStringLiteral("market-2")), QStringLiteral("--admin-id"), admin->nodeId(),
+                           QStringLiteral("--heartbeat-timeout"), QStringLiteral("3600")},
+                          QRegularExpression(QStringLiteral("^market ([0-9a-f]{64}) listening on [^:]+:(\\d+)"))),
+             qPrintable(second.log()));
+    const QString secondId = second.match.captured(1);
+    const quint16 secondPort = static_cast<quint16>(second.match.captured(2).toUInt());
+    protocol::HandshakeConfig lenderConfig;
+    lenderConfig.localRole = QStringLiteral("lender");
+    std::unique_ptr<protocol::Channel> lender(protocol::SslChannel::connectTo(QStringLiteral("127.0.0.1"), secondPort,
+                                                                              m_lenderIdentity, secondId, lenderConfig, nullptr));
+    QVERIFY(lender->waitEstablished(30'000).ok());
+    protocol::RegisterPartition reg;
+    reg.partitionId = QStringLiteral("p-second");
+    reg.agentAddress = QStringLiteral("127.0.0.1:") + QString::number(m_deadLenderPort);
+    reg.conditions.resources = Resources{1, 256, 1024};
+    reg.conditions.osImages = {QStringLiteral("busybox")};
+    reg.conditions.ratePerHour = Money::parse(QStringLiteral("1")).value();
+    QVERIFY(lender->call<protocol::PartitionRegistered>(reg).ok());
+
+    const Run borrowed = runProgram(bin(QStringLiteral("borrower-client")),
+                                    {QStringLiteral("--cli"), QStringLiteral("--data"), dir, QStringLiteral("--json"),
+                                     QStringLiteral("--market"), QStringLiteral("127.0.0.1:") + QString::number(secondPort),
+                                     QStringLiteral("--market-id"), secondId, QStringLiteral("borrow"), QStringLiteral("--query"),
+                                     QStringLiteral("cpus>=1")});
+    QVERIFY2(borrowed.exitCode == 0, qPrintable(borrowed.describe()));
+    protocol::HandshakeConfig adminConfig;
+    adminConfig.localRole = QStringLiteral("admin");
+    std::unique_ptr<protocol::Channel> manager(
+        protocol::SslChannel::connectTo(QStringLiteral("127.0.0.1"), secondPort, *admin, secondId, adminConfig, nullptr));
+    QVERIFY(manager->waitEstablished(30'000).ok());
+    Result<protocol::AdminContractPage> page = manager->call<protocol::AdminContractPage>(protocol::AdminListContracts{});
+    QVERIFY2(page.ok(), qPrintable(page.error().message));
+    QCOMPARE(page->rows.size(), 1);
+    QCOMPARE(page->borrowerNames, std::optional<QStringList>(QStringList{QStringLiteral("Acme Lab")}));
 }
 
 QTEST_GUILESS_MAIN(TestCliMarket)

@@ -18,6 +18,8 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QHeaderView>
+#include <QAction>
+#include <QStatusBar>
 #include <QTest>
 
 using namespace lendable;
@@ -28,6 +30,7 @@ class TestBorrowerGui : public QObject {
 private slots:
     void initTestCase();
     void filterPickSubmitWatchEnd();
+    void nameIsShownOnceTheMarketTakesIt();
     void queryErrorIsShownInTheWindow();
     void billsSortByNumberAndShowWhole();
     void cleanupTestCase();
@@ -132,6 +135,24 @@ void TestBorrowerGui::filterPickSubmitWatchEnd()
     QVERIFY(contract->chargeLabel()->text().contains(QStringLiteral("verified")));
     QVERIFY(!contract->submitButton()->isEnabled());
     QVERIFY2(m_window->errorBanner()->text().isEmpty(), qPrintable(m_window->errorBanner()->text()));
+}
+
+void TestBorrowerGui::nameIsShownOnceTheMarketTakesIt()
+{
+    // File › Your Name at the Market…: the market keeps the name, the status bar shows it; a
+    // name the market refuses is shown as an error and changes nothing.
+    QStatusBar *status = m_window->statusBar();
+    QVERIFY(!status->currentMessage().contains(QStringLiteral("known there as")));
+    QVERIFY(m_window->findChild<QAction *>(QStringLiteral("displayNameAction")));
+    m_window->setDisplayName(QStringLiteral(" Dr. Who's lab "));
+    QTRY_VERIFY(status->currentMessage().contains(QStringLiteral("known there as \"Dr. Who's lab\"")));
+    QCOMPARE(m_session->displayName(), QStringLiteral("Dr. Who's lab"));
+    m_window->setDisplayName(QStringLiteral("tab\tname"));
+    QTRY_VERIFY(m_window->errorBanner()->text().contains(QStringLiteral("control character")));
+    QCOMPARE(m_session->displayName(), QStringLiteral("Dr. Who's lab"));
+    m_window->setDisplayName(QString());
+    QTRY_VERIFY2(!status->currentMessage().contains(QStringLiteral("known there as")), qPrintable(m_window->errorBanner()->text()));
+    QCOMPARE(m_session->displayName(), QString());
 }
 
 void TestBorrowerGui::queryErrorIsShownInTheWindow()

@@ -34,6 +34,8 @@
 #include <QStandardItemModel>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace lendable;
 using namespace lendable::protocol;
 
@@ -543,13 +545,41 @@ void TestMarketGui::exportsWriteFiles()
             return Result<void>(Error(ErrorCode::Timeout, QStringLiteral("the export did not finish")));
         return *outcome;
     };
+    // The borrower's name is the invoice's last column, quoted as CSV quotes (RFC 4180).
+    QVERIFY(m_borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Acme \"Labs\", Ltd")}).ok());
     const QString csv = m_dir.filePath(QStringLiteral("invoices.csv"));
     QVERIFY(exportCsv(csv, true).ok());
     QFile f(csv);
     QVERIFY(f.open(QIODevice::ReadOnly));
-    const QByteArray text = f.readAll();
-    QVERIFY(text.startsWith("borrower_id,contract_id"));
-    QVERIFY(text.contains("TOTAL"));
+    const QList<QByteArray> lines = f.readAll().split('\n');
+    QVERIFY(lines.first().startsWith("borrower_id,contract_id"));
+    QVERIFY(lines.first().endsWith(",charge,borrower_name"));
+    const QByteArray borrowerId = QByteArray(64, '2');
+    int rows = 0;
+    for (const QByteArray &line : lines) {
+        if (!line.startsWith(borrowerId))
+            continue;
+        ++rows;
+        QVERIFY2(line.endsWith(",\"Acme \"\"Labs\"\", Ltd\""), line.constData());
+    }
+    QVERIFY(rows >= 2); // its ended contract and its total
+    QVERIFY(std::any_of(lines.cbegin(), lines.cend(), [&](const QByteArray &l) { return l.startsWith(QByteArray(borrowerId + ",TOTAL,")); }));
+    // The Contracts tab names the borrower too.
+    m_window->contractsPage()->reload();
+    QTRY_VERIFY(m_window->contractsPage()->model()->isRowLoaded(0)
+                && m_window->contractsPage()->model()->index(0, 1).data().toString() == QStringLiteral("Acme \"Labs\", Ltd"));
+    // So does the lending status of the partition it has borrowed.
+    m_window->partitionsPage()->reload();
+    QTRY_VERIFY([&] {
+        auto *model = m_window->partitionsPage()->model();
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->isRowLoaded(row)
+                && model->index(row, 8).data().toString() == QStringLiteral("lent to Acme \"Labs\", Ltd"))
+                return true;
+        }
+        return false;
+    }());
+    QVERIFY(m_borrower->call<Ack>(SetBorrowerName{.name = QString()}).ok());
     const QString pdf = m_dir.filePath(QStringLiteral("report.pdf"));
     QVERIFY(billing->exportPdf(pdf).ok());
     QFile p(pdf);

@@ -92,6 +92,8 @@ private slots:
     void adminAccessAndViews();
     void adminListsSort_data() { dialects(); }
     void adminListsSort();
+    void borrowerNames_data() { dialects(); }
+    void borrowerNames();
     void rebalance_data() { dialects(); }
     void rebalance();
     void sameAllocationIsAskedOnce_data() { dialects(); }
@@ -1616,6 +1618,88 @@ void TestMarketFlows::adminListsSort()
     QVERIFY(admin->call<AdminPartitionPage>(AdminListPartitions{.sort = QStringLiteral("nope")}).error().message.contains(QStringLiteral("'nope'")));
     // The connection still serves after the refusals.
     QCOMPARE(partitions(QString()), byName);
+}
+
+void TestMarketFlows::borrowerNames()
+{
+    // A borrower names itself; the managers' contracts, filter, sort and billing report use
+    // the name; bad names are refused with the reason; an empty name forgets it.
+    MarketConfig config;
+    config.adminIds = {m_admin.nodeId()};
+    START_MARKET(config);
+    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *acme = client(m_borrower, QStringLiteral("borrower"));
+    SslChannel *anonymous = client(m_borrower2, QStringLiteral("borrower"));
+    QVERIFY(admin && lender && acme && anonymous);
+
+    CHECK_OK(acme->call<Ack>(SetBorrowerName{.name = QStringLiteral("  Acme Research, Inc.  ")}));
+    Result<Ack> tooLong = acme->call<Ack>(SetBorrowerName{.name = QString(129, QLatin1Char('x'))});
+    QVERIFY(!tooLong);
+    QCOMPARE(tooLong.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(tooLong.error().message.contains(QLatin1String("128")), qPrintable(tooLong.error().message));
+    CHECK_OK(acme->call<Ack>(SetBorrowerName{.name = QString(128, QLatin1Char('y'))}));
+    CHECK_OK(acme->call<Ack>(SetBorrowerName{.name = QStringLiteral("Acme Research, Inc.")}));
+    Result<Ack> control = acme->call<Ack>(SetBorrowerName{.name = QStringLiteral("Acme\nEvil")});
+    QVERIFY(!control);
+    QCOMPARE(control.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(control.error().message.contains(QLatin1String("U+000a")), qPrintable(control.error().message));
+    // Only a borrower names a borrower; a lender's name comes with its registration, checked alike.
+    QCOMPARE(lender->call<Ack>(SetBorrowerName{.name = QStringLiteral("x")}).error().code, ErrorCode::PermissionDenied);
+    RegisterPartition badLender = registration(QStringLiteral("p0"), conditions(1, 1024, 0, QStringLiteral("1")));
+    badLender.lenderName = QStringLiteral("box\t1");
+    QCOMPARE(lender->call<PartitionRegistered>(badLender).error().code, ErrorCode::InvalidArgument);
+
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6")));
+    Result<PartitionRegistered> p2 = registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("3.6")));
+    CHECK_OK(p1);
+    CHECK_OK(p2);
+    Result<ContractGranted> c1 = acme->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    Result<ContractGranted> c2 = anonymous->call<ContractGranted>(Borrow{.offerId = p2->offerId});
+    CHECK_OK(c1);
+    CHECK_OK(c2);
+    // While lent, the resource database's page names the borrower (or has it empty).
+    Result<AdminPartitionPage> lent = admin->call<AdminPartitionPage>(AdminListPartitions{.sort = QStringLiteral("partition")});
+    CHECK_OK(lent);
+    QCOMPARE(lent->lendingStatus, (QStringList{m_borrower.nodeId(), m_borrower2.nodeId()}));
+    QCOMPARE(lent->borrowerNames, std::optional<QStringList>(QStringList{QStringLiteral("Acme Research, Inc."), QString()}));
+    m_clock += 1000;
+    CHECK_OK(acme->call<ContractClosed>(EndContract{.contractId = c1->contractId}));
+    CHECK_OK(anonymous->call<ContractClosed>(EndContract{.contractId = c2->contractId}));
+    Result<AdminPartitionPage> free = admin->call<AdminPartitionPage>(AdminListPartitions{.sort = QStringLiteral("partition")});
+    CHECK_OK(free);
+    QCOMPARE(free->borrowerNames, std::optional<QStringList>(QStringList{QString(), QString()}));
+
+    auto page = [&](const QString &filter, const QString &sort) -> std::pair<QStringList, QStringList> {
+        Result<AdminContractPage> p = admin->call<AdminContractPage>(AdminListContracts{.filter = filter, .limit = 10, .sort = sort});
+        if (!p) {
+            qWarning() << filter << sort << p.error().message;
+            return {};
+        }
+        QStringList borrowers;
+        for (const Bill &b : p->rows)
+            borrowers << b.borrowerId;
+        return {borrowers, p->borrowerNames.value_or(QStringList{QStringLiteral("absent")})};
+    };
+    const QString named = m_borrower.nodeId();
+    const QString unnamed = m_borrower2.nodeId();
+    const QString acmeName = QStringLiteral("Acme Research, Inc.");
+    // By name, a borrower without one first (as a lender without a name sorts first).
+    QCOMPARE(page(QString(), QStringLiteral("borrower")), std::make_pair(QStringList{unnamed, named}, QStringList{QString(), acmeName}));
+    QCOMPARE(page(QString(), QStringLiteral("-borrower")), std::make_pair(QStringList{named, unnamed}, QStringList{acmeName, QString()}));
+    // The filter finds a borrower by its name, in any case.
+    QCOMPARE(page(QStringLiteral("ACME RES"), QString()), std::make_pair(QStringList{named}, QStringList{acmeName}));
+
+    Result<BillingReport> report = admin->call<BillingReport>(AdminBillingReport{.fromMs = kT0 - 86'400'000, .toMs = m_clock + 1});
+    CHECK_OK(report);
+    QCOMPARE(report->topBorrowers.size(), 2);
+    for (const PartyTotal &t : report->topBorrowers)
+        QCOMPARE(t.name, t.nodeId == named ? acmeName : QString());
+
+    // An empty name forgets it.
+    CHECK_OK(acme->call<Ack>(SetBorrowerName{.name = QStringLiteral("   ")}));
+    QCOMPARE(page(QStringLiteral("acme"), QString()).first, QStringList());
+    QCOMPARE(page(QString(), QStringLiteral("borrower")).second, (QStringList{QString(), QString()}));
 }
 
 void TestMarketFlows::rebalance()

@@ -87,6 +87,10 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "lendable-seed: %s\n", qPrintable(up.error().toString()));
             return 1;
         }
+        if (const Result<Ack> named = borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Seed borrower")}); !named.ok()) {
+            std::fprintf(stderr, "lendable-seed: %s\n", qPrintable(named.error().toString()));
+            return 1;
+        }
         QList<QString> running;
         for (int c = 0; c < wanted; ++c) {
             Result<ContractGranted> g = borrower->call<ContractGranted>(Borrow{.offerId = {}, .query = QStringLiteral("order=rate")});

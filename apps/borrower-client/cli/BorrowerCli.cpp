@@ -79,6 +79,7 @@ public:
         case CliCommand::End: return end();
         case CliCommand::Bills: return bills();
         case CliCommand::ReceiptVerify: return {}; // handled before a session exists
+        case CliCommand::Name: return name();
         }
         return {};
     }
@@ -343,6 +344,28 @@ private:
             for (const protocol::Bill &bill : std::as_const(b->bills))
                 total = total.add(bill.charge).value();
             printOut(QCoreApplication::translate("BorrowerCli", "Total: %1\n").arg(total.toString()));
+        }
+        return {};
+    }
+
+    Result<void> name()
+    {
+        if (m_inv.newName) {
+            Result<void> set = BorrowerSession::await<void>(
+                [&](QObject *ctx, Callback<void> cb) { m_session.setDisplayName(*m_inv.newName, ctx, cb); });
+            if (!set)
+                return set.error();
+        }
+        const QString current = m_session.displayName();
+        if (m_inv.json) {
+            QJsonObject o{{QStringLiteral("name"), current}};
+            if (m_inv.newName)
+                o.insert(QStringLiteral("market_id"), m_session.marketId());
+            printJson(o);
+        } else if (current.isEmpty()) {
+            printOut(QCoreApplication::translate("BorrowerCli", "No name: the market's managers see your node ID %1.\n").arg(m_session.nodeId()));
+        } else {
+            printOut(QCoreApplication::translate("BorrowerCli", "The market's managers see you as \"%1\".\n").arg(current));
         }
         return {};
     }

@@ -54,6 +54,7 @@ QHash<CliCommand, QStringList> commandOptions()
         {CliCommand::End, {}},
         {CliCommand::Bills, {QStringLiteral("since")}},
         {CliCommand::ReceiptVerify, {}},
+        {CliCommand::Name, {}},
     };
 }
 
@@ -90,6 +91,7 @@ QString cliCommandName(CliCommand command)
     case CliCommand::End: return QStringLiteral("end");
     case CliCommand::Bills: return QStringLiteral("bills");
     case CliCommand::ReceiptVerify: return QStringLiteral("receipt verify");
+    case CliCommand::Name: return QStringLiteral("name");
     }
     return {};
 }
@@ -108,6 +110,7 @@ QString cliUsage()
               "  end CONTRACT_ID                                 end a contract and get the signed bill\n"
               "  bills [--since DATE]                            your contracts with their charges\n"
               "  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline\n"
+              "  name [NAME]                                     the name the market's managers see for you; name \"\" forgets it\n"
               "\n"
               "Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE\n"
               "with submit, logs and wait.\n"
@@ -149,17 +152,17 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
     QStringList pos = parser.positionalArguments();
     if (pos.isEmpty())
         return usageError(QCoreApplication::translate("BorrowerCli", "no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, "
-                             "bills and receipt verify"));
+                             "bills, receipt verify and name"));
     static const QHash<QString, CliCommand> names{
         {QStringLiteral("offers"), CliCommand::Offers}, {QStringLiteral("borrow"), CliCommand::Borrow},
         {QStringLiteral("submit"), CliCommand::Submit}, {QStringLiteral("logs"), CliCommand::Logs},
         {QStringLiteral("wait"), CliCommand::Wait},     {QStringLiteral("cancel"), CliCommand::Cancel},
         {QStringLiteral("end"), CliCommand::End},       {QStringLiteral("bills"), CliCommand::Bills},
-        {QStringLiteral("receipt"), CliCommand::ReceiptVerify}};
+        {QStringLiteral("receipt"), CliCommand::ReceiptVerify}, {QStringLiteral("name"), CliCommand::Name}};
     const QString name = pos.takeFirst();
     if (!names.contains(name))
         return usageError(QCoreApplication::translate("BorrowerCli", "unknown command '%1'; the commands are offers, borrow, submit, logs, wait, cancel, end, "
-                             "bills and receipt verify").arg(name));
+                             "bills, receipt verify and name").arg(name));
     CliInvocation inv;
     inv.command = names.value(name);
     if (inv.command == CliCommand::ReceiptVerify) {
@@ -258,6 +261,13 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
         break;
     case CliCommand::ReceiptVerify:
         r = takeOne(QCoreApplication::translate("BorrowerCli", "FILE"), inv.receiptFile, false);
+        break;
+    case CliCommand::Name:
+        if (!pos.isEmpty()) {
+            QString newName;
+            r = takeOne(QCoreApplication::translate("BorrowerCli", "NAME (in quotes if it has spaces)"), newName, false);
+            inv.newName = newName;
+        }
         break;
     }
     if (!r)

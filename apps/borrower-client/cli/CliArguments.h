@@ -11,7 +11,7 @@
 
 namespace lendable::borrower {
 
-enum class CliCommand { Offers, Borrow, Submit, Logs, Wait, Cancel, End, Bills, ReceiptVerify };
+enum class CliCommand { Offers, Borrow, Submit, Logs, Wait, Cancel, End, Bills, ReceiptVerify, Name };
 
 QString cliCommandName(CliCommand command);
 
@@ -45,6 +45,8 @@ struct CliInvocation {
     std::optional<qint64> sinceMs;
     // receipt verify
     QString receiptFile;
+    // name: the new name, or nothing to show the current one ("" forgets it)
+    std::optional<QString> newName;
 
     bool isDirect() const { return !keyFile.isEmpty(); }
 };

@@ -12,6 +12,9 @@ namespace lendable::borrower {
 namespace {
 const QString kMarketAddressSetting = QStringLiteral("market_address");
 const QString kMarketIdSetting = QStringLiteral("market_id");
+const QString kDisplayNameSetting = QStringLiteral("display_name");
+/// The markets (IDs, comma-separated) that accepted the current display name.
+const QString kDisplayNameMarketsSetting = QStringLiteral("display_name_markets");
 
 QString lenderKeyOf(const QString &lenderId, const QString &address)
 {
@@ -96,8 +99,60 @@ Result<PeerLink *> BorrowerSession::marketLink()
     if (!m_market) {
         m_market = new PeerLink(m_identity, tr("market"), m_marketAddress, m_marketId, m_policy,
                                 tr("is the market running there? check --market and --market-id"), this);
+        // A name set while another market was in use: this market is told before anything else.
+        const QString name = displayName();
+        const QStringList told = m_store->setting(kDisplayNameMarketsSetting).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        if (!name.isEmpty() && !told.contains(m_marketId)) {
+            const QString marketId = m_marketId;
+            m_market->request<protocol::Ack>(protocol::SetBorrowerName{.name = name}, this, [this, name, marketId](Result<protocol::Ack> r) {
+                if (r.ok())
+                    rememberNameToldTo(name, marketId);
+                else
+                    emit error(r.error());
+            });
+        }
     }
     return m_market;
+}
+
+QString BorrowerSession::displayName()
+{
+    return m_store ? m_store->setting(kDisplayNameSetting) : QString();
+}
+
+void BorrowerSession::rememberNameToldTo(const QString &name, const QString &marketId)
+{
+    if (displayName() != name)
+        return; // changed meanwhile
+    QStringList told = m_store->setting(kDisplayNameMarketsSetting).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (!told.contains(marketId))
+        told.append(marketId);
+    (void)m_store->setSetting(kDisplayNameMarketsSetting, told.join(QLatin1Char(',')));
+}
+
+void BorrowerSession::setDisplayName(const QString &name, QObject *context, Callback<void> cb)
+{
+    Result<PeerLink *> link = marketLink();
+    if (!link) {
+        reporting(std::move(cb))(link.error());
+        return;
+    }
+    const QString marketId = m_marketId;
+    Callback<void> done = reporting(std::move(cb));
+    (*link)->request<protocol::Ack>(protocol::SetBorrowerName{.name = name}, context, [this, name, marketId, done](Result<protocol::Ack> r) {
+        if (!r.ok()) {
+            done(r.error());
+            return;
+        }
+        // The market keeps the name without its leading and trailing spaces; so does this store.
+        if (Result<void> s = m_store->setSetting(kDisplayNameSetting, name.trimmed()); !s) {
+            done(s.error());
+            return;
+        }
+        (void)m_store->setSetting(kDisplayNameMarketsSetting, QString());
+        rememberNameToldTo(name.trimmed(), marketId);
+        done(Result<void>());
+    });
 }
 
 Result<PeerLink *> BorrowerSession::lenderLink(const QString &lenderId, const QString &address, const QString &contractId,

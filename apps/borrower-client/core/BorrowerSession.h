@@ -77,7 +77,14 @@ public:
     /// go into the store so submit/logs/wait work with IDs alone afterwards.
     Result<ContractRecord> addDirectContract(KeyMaterial key, const QString &lenderAddress, const QString &lenderId);
 
+    /// The name the markets' managers see for this borrower; empty if none was set.
+    QString displayName();
+
     // ── asynchronous API (the GUI); every callback runs once unless `context` dies ──
+    /// Tells the market the name to show its managers (SetBorrowerName; empty forgets it)
+    /// and, once it accepted it, keeps it in the data directory: the session then tells any
+    /// other market it connects to as well.
+    void setDisplayName(const QString &name, QObject *context, Callback<void> cb);
     void searchOffers(const protocol::SearchOffers &search, QObject *context, Callback<protocol::OfferPage> cb);
     /// Borrow an offer, or (offerId empty) the best match of `query`.
     void borrow(const QString &offerId, const QString &query, QObject *context, Callback<ContractRecord> cb);
@@ -137,6 +144,7 @@ private:
     };
 
     Result<PeerLink *> marketLink();
+    void rememberNameToldTo(const QString &name, const QString &marketId);
     Result<PeerLink *> lenderLink(const QString &lenderId, const QString &address, const QString &contractId, bool direct);
     Result<PeerLink *> lenderLinkForJob(const QString &jobId, JobRecord *job = nullptr);
     void onLenderPush(const protocol::Envelope &envelope);

@@ -271,8 +271,9 @@ QString BorrowerStore::setting(const QString &name)
 
 Result<void> BorrowerStore::setSetting(const QString &name, const QString &value)
 {
+    // A null QString binds as NULL, which the column refuses: an empty value is stored as ''.
     Result<QSqlQuery> q = m_db.exec(QStringLiteral("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)"),
-                                    {name, value});
+                                    {name, value.isNull() ? QStringLiteral("") : value});
     if (!q)
         return q.error();
     return {};

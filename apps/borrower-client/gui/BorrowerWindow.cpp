@@ -22,6 +22,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QInputDialog>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMap>
@@ -707,10 +708,20 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
     layout->addWidget(m_banner);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
-    statusBar()->showMessage(tr("Market %1 at %2 · this node %3")
-                                 .arg(session->marketId().left(16), session->marketAddress(), session->nodeId().left(16)));
+    showIdentity();
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *name = file->addAction(tr("Your &Name at the Market…"), this, [this] {
+        bool ok = false;
+        const QString wanted = QInputDialog::getText(this, tr("Your name at the market"),
+                                                     tr("The market's managers see this name on your contracts and invoices\n"
+                                                        "instead of your node ID (empty: the node ID again)."),
+                                                     QLineEdit::Normal, m_session->displayName(), &ok);
+        if (ok)
+            setDisplayName(wanted);
+    });
+    name->setObjectName(QStringLiteral("displayNameAction"));
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     ui::addLanguageMenu(menuBar());
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -781,6 +792,24 @@ void BorrowerWindow::borrowOffer(const Offer &offer, bool confirm)
         openContract(*r);
         m_offers->search();
         m_bills->reload();
+    });
+}
+
+void BorrowerWindow::showIdentity()
+{
+    const QString name = m_session->displayName();
+    const QString base = tr("Market %1 at %2 · this node %3")
+                             .arg(m_session->marketId().left(16), m_session->marketAddress(), m_session->nodeId().left(16));
+    statusBar()->showMessage(name.isEmpty() ? base : tr("%1 · known there as \"%2\"").arg(base, name));
+}
+
+void BorrowerWindow::setDisplayName(const QString &name)
+{
+    m_session->setDisplayName(name, this, [this](Result<void> r) {
+        if (r.ok())
+            showIdentity();
+        else
+            m_banner->showError(r.error()); // e.g. too long, or a control character
     });
 }
 

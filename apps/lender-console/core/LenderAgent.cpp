@@ -140,8 +140,9 @@ Result<std::unique_ptr<LenderAgent>> LenderAgent::create(AgentConfig config)
         agent->m_env.liveMemtune = true;
         qInfo("lender: no CAP_SYS_RESOURCE: memory hard limits are set live on each domain (cgroup), not in its XML");
     }
+    // The market keeps names of at most 128 characters; a long host name is cut, not refused.
     if (agent->m_config.lenderName.isEmpty())
-        agent->m_config.lenderName = agent->m_virt->hostName();
+        agent->m_config.lenderName = agent->m_virt->hostName().left(128);
     // QEMU runs as libvirt-qemu under qemu:///system: it must be able to walk down to the
     // job shares and the images (identity/ stays 0700 below).
     QDir().mkpath(QDir(dataDir).filePath(QStringLiteral("jobs")));

@@ -88,6 +88,24 @@ Result<void> validateConditions(const LendingConditions &c)
     return {};
 }
 
+Result<QString> checkDisplayName(const QString &name, const QString &whose)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.size() > kMaxDisplayNameLength)
+        return Error(ErrorCode::InvalidArgument, MarketService::tr("the %1 name is %2 characters long; at most %3 are kept")
+                                                     .arg(whose)
+                                                     .arg(trimmed.size())
+                                                     .arg(kMaxDisplayNameLength));
+    for (const QChar c : trimmed) {
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Separator_Line
+            || c.category() == QChar::Separator_Paragraph)
+            return Error(ErrorCode::InvalidArgument, MarketService::tr("the %1 name contains a control character (U+%2)")
+                                                         .arg(whose)
+                                                         .arg(c.unicode(), 4, 16, QLatin1Char('0')));
+    }
+    return trimmed;
+}
+
 MarketService::MarketService(const Identity &identity, const QString &databaseUrl, MarketConfig config, QObject *parent)
     : QObject(parent)
     , m_identity(identity)
@@ -300,6 +318,7 @@ void MarketService::registerHandlers()
     serveAsync(QStringList{kBorrower}, &MarketService::onBorrow);
     serveAsync(QStringList{kBorrower}, &MarketService::onEndContract);
     serve(QStringList{kBorrower, kLender}, &MarketService::onListBills);
+    serve(QStringList{kBorrower}, &MarketService::onSetBorrowerName);
     serveAsync(QStringList{kAdmin}, &MarketService::onAdminPartitions);
     serveAsync(QStringList{kAdmin}, &MarketService::onAdminContracts);
     serveAsync(QStringList{kAdmin}, &MarketService::onAdminBilling);
@@ -873,9 +892,16 @@ void MarketService::onRegister(const RegisterPartition &req, const Ctx &ctx)
         ctx.fail(valid.error());
         return;
     }
+    Result<QString> name = checkDisplayName(req.lenderName, tr("lender"));
+    if (!name) {
+        ctx.fail(name.error());
+        return;
+    }
+    RegisterPartition registration = req;
+    registration.lenderName = *name;
     // Group commit, as for contracts: an agent (re)registers all its partitions at once, and
     // one fsync per partition made 100,000 registrations take minutes (market-bench).
-    m_pendingRegistrations.append(PendingRegistration{ctx, deferAnswer(), ctx.peerId(), req});
+    m_pendingRegistrations.append(PendingRegistration{ctx, deferAnswer(), ctx.peerId(), std::move(registration)});
     scheduleFlush();
 }
 
@@ -1725,6 +1751,17 @@ Result<ContractRow> MarketService::finishContract(const QString &contractId, con
     return ended;
 }
 
+Result<Ack> MarketService::onSetBorrowerName(const SetBorrowerName &req, const Ctx &ctx)
+{
+    Result<QString> name = checkDisplayName(req.name, tr("borrower"));
+    if (!name)
+        return name.error();
+    // Rare, small and not on a contract's path: written at once, like a lender's new address.
+    if (Result<void> r = m_store->setBorrowerName(ctx.peerId(), *name, realNowMs()); !r)
+        return r.error();
+    return Ack{};
+}
+
 Result<BillList> MarketService::onListBills(const ListBills &req, const Ctx &ctx)
 {
     Result<QList<ContractRow>> rows = m_store->contractsOf(ctx.peerId(), ctx.peerRole() == kLender, req.sinceMs);
@@ -1793,6 +1830,13 @@ void MarketService::onAdminPartitions(const AdminListPartitions &req, const Ctx 
             if (!refusals)
                 return refusals.error();
             out.allocationRefusals = std::move(*refusals);
+            Result<QHash<QString, QString>> names = store.borrowerNames(out.lendingStatus);
+            if (!names)
+                return names.error();
+            QStringList borrowerNames;
+            for (const QString &borrower : std::as_const(out.lendingStatus))
+                borrowerNames.append(borrower.isEmpty() ? QString() : names->value(borrower));
+            out.borrowerNames = std::move(borrowerNames);
             return out;
         },
         // Whether a lender is online is this process's to say (the database's flag lags).
@@ -1817,6 +1861,7 @@ void MarketService::onAdminContracts(const AdminListContracts &req, const Ctx &c
                                             for (const ContractRow &c : std::as_const(page->rows))
                                                 out.rows.append(c.toBill(t));
                                             out.lenderNames = page->lenderNames;
+                                            out.borrowerNames = page->borrowerNames;
                                             return out;
                                         });
 }

@@ -285,6 +285,7 @@ private:
     void onBorrow(const protocol::Borrow &req, const Ctx &ctx);
     void onEndContract(const protocol::EndContract &req, const Ctx &ctx);
     Result<protocol::BillList> onListBills(const protocol::ListBills &req, const Ctx &ctx);
+    Result<protocol::Ack> onSetBorrowerName(const protocol::SetBorrowerName &req, const Ctx &ctx);
     // admin
     void onAdminPartitions(const protocol::AdminListPartitions &req, const Ctx &ctx);
     void onAdminContracts(const protocol::AdminListContracts &req, const Ctx &ctx);
@@ -376,5 +377,12 @@ std::optional<HostCpuShare> hostCpuShare(const std::optional<protocol::HostCpu> 
 
 /// Checks the lending conditions a lender offers; InvalidArgument naming the problem.
 Result<void> validateConditions(const protocol::LendingConditions &conditions);
+
+/// The longest name a lender or borrower may go by.
+inline constexpr qsizetype kMaxDisplayNameLength = 128;
+/// A lender's or borrower's name without its leading and trailing spaces, or InvalidArgument
+/// when it is longer than kMaxDisplayNameLength or holds a control character; `whose` names
+/// the party in the message ("lender", "borrower").
+Result<QString> checkDisplayName(const QString &name, const QString &whose);
 
 } // namespace lendable::market

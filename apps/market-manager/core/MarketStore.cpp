@@ -412,6 +412,11 @@ QList<Migration> marketMigrations()
     const QStringList v7 = {
         QStringLiteral("CREATE INDEX lenders_name ON lenders(name, id)"),
     };
+    // The names borrowers give themselves (SetBorrowerName), for the managers' contracts,
+    // invoices and top borrowers. A borrower without a row has no name.
+    const QStringList v8 = {
+        QStringLiteral("CREATE TABLE borrowers (id TEXT PRIMARY KEY, name TEXT NOT NULL, updated_at_ms BIGINT NOT NULL)"),
+    };
     return {Migration{1, QStringLiteral("market resource and billing databases"), dialectStatements(v1, SqlDialect::Sqlite), pg},
             Migration{2, QStringLiteral("history of lendable capacity; lock violations"), dialectStatements(v2, SqlDialect::Sqlite),
                       dialectStatements(v2, SqlDialect::Postgres)},
@@ -422,7 +427,8 @@ QList<Migration> marketMigrations()
             Migration{5, QStringLiteral("allocation the lender confirmed"), v5, v5},
             Migration{6, QStringLiteral("lenders' refusals of rebalances"), dialectStatements(v6, SqlDialect::Sqlite),
                       dialectStatements(v6, SqlDialect::Postgres)},
-            Migration{7, QStringLiteral("lenders by name"), v7, v7}};
+            Migration{7, QStringLiteral("lenders by name"), v7, v7},
+            Migration{8, QStringLiteral("borrowers' names"), v8, v8}};
 }
 
 MarketStore::MarketStore(Database db)
@@ -539,6 +545,48 @@ Result<void> MarketStore::upsertLender(const QString &lenderId, const QString &n
     if (!q)
         return q.error();
     return {};
+}
+
+// ───────────────────────── borrowers ─────────────────────────
+
+Result<void> MarketStore::setBorrowerName(const QString &borrowerId, const QString &name, qint64 nowMs)
+{
+    Result<QSqlQuery> q = name.isEmpty()
+        ? m_db.exec(QStringLiteral("DELETE FROM borrowers WHERE id = ?"), {borrowerId})
+        : m_db.exec(QStringLiteral("INSERT INTO borrowers (id, name, updated_at_ms) VALUES (?, ?, ?) "
+                                   "ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at_ms = excluded.updated_at_ms"),
+                    {borrowerId, name, nowMs});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<QString> MarketStore::borrowerName(const QString &borrowerId)
+{
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT name FROM borrowers WHERE id = ?"), {borrowerId});
+    if (!q)
+        return q.error();
+    return q->next() ? q->value(0).toString() : QString();
+}
+
+Result<QHash<QString, QString>> MarketStore::borrowerNames(const QStringList &borrowerIds)
+{
+    QStringList ids;
+    for (const QString &id : borrowerIds) {
+        if (!id.isEmpty() && !ids.contains(id))
+            ids.append(id);
+    }
+    QHash<QString, QString> names;
+    if (ids.isEmpty())
+        return names;
+    QVariantList binds;
+    const QString marks = inListMarks(ids, binds);
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT id, name FROM borrowers WHERE id IN (%1)").arg(marks), binds);
+    if (!q)
+        return q.error();
+    while (q->next())
+        names.insert(q->value(0).toString(), q->value(1).toString());
+    return names;
 }
 
 Result<void> MarketStore::setLenderOffline(const QString &lenderId)
@@ -1190,10 +1238,11 @@ Result<qint64> MarketStore::countRows(const QString &fromWhere, const QVariantLi
 
 namespace {
 
-// " ORDER BY …" for an admin list's `sort`: the key's SQL expression (keys[i] ↔ exprs[i]),
-// ascending or, with a leading '-', descending, then `tieBreak` so that pages do not overlap.
+// " ORDER BY …" for an admin list's `sort`: the key's SQL expressions (keys[i] ↔ exprs[i]),
+// each ascending or, with a leading '-', descending, then `tieBreak` so that pages do not
+// overlap.
 Result<QString> orderClause(const QString &sort, const QString &defaultSort, const QStringList &keys,
-                            const QStringList &exprs, const QString &tieBreak)
+                            const QList<QStringList> &exprs, const QString &tieBreak)
 {
     const QString wanted = sort.trimmed().isEmpty() ? defaultSort : sort.trimmed();
     const bool descending = wanted.startsWith(QLatin1Char('-'));
@@ -1203,8 +1252,10 @@ Result<QString> orderClause(const QString &sort, const QString &defaultSort, con
         return Error(ErrorCode::InvalidArgument, QStringLiteral("unknown sort key '%1' (one of %2, with '-' before it for descending)")
                                                       .arg(key, keys.join(QStringLiteral(", "))));
     }
-    return QString(QStringLiteral(" ORDER BY ") + exprs[i] + (descending ? QStringLiteral(" DESC") : QString())
-                   + QStringLiteral(", ") + tieBreak);
+    QString clause = QStringLiteral(" ORDER BY ");
+    for (const QString &expr : exprs[i])
+        clause += expr + (descending ? QStringLiteral(" DESC, ") : QStringLiteral(", "));
+    return QString(clause + tieBreak);
 }
 
 } // namespace
@@ -1219,10 +1270,10 @@ const QStringList MarketStore::kContractSortKeys{QStringLiteral("contract"), QSt
 Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const QString &sort, qint64 offset, qint64 limit)
 {
     Result<QString> order = orderClause(sort, QStringLiteral("lender"), kPartitionSortKeys,
-                                        {QStringLiteral("l.name"), QStringLiteral("p.partition_id"), QStringLiteral("p.cpus"),
-                                         QStringLiteral("p.memory_mib"), QStringLiteral("p.disk_mib"), QStringLiteral("p.rate_micros"),
+                                        {{QStringLiteral("l.name")}, {QStringLiteral("p.partition_id")}, {QStringLiteral("p.cpus")},
+                                         {QStringLiteral("p.memory_mib")}, {QStringLiteral("p.disk_mib")}, {QStringLiteral("p.rate_micros")},
                                          // free (NULL) first on SQLite and PostgreSQL alike
-                                         QStringLiteral("COALESCE(p.lending_status, '')")},
+                                         {QStringLiteral("COALESCE(p.lending_status, '')")}},
                                         QStringLiteral("p.lender_id, p.partition_id"));
     if (!order)
         return order.error();
@@ -1277,12 +1328,15 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
     const QString elapsed = QStringLiteral("(%1 - c.started_at_ms)").arg(nowMs);
     Result<QString> order = orderClause(
         sort, QStringLiteral("-started"), kContractSortKeys,
-        {QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("COALESCE(l.name, '')"), QStringLiteral("c.partition_id"),
-         QStringLiteral("c.rate_micros"), QStringLiteral("c.started_at_ms"),
-         QStringLiteral("COALESCE(c.ended_at_ms, %1)").arg(std::numeric_limits<qint64>::max()),
-         QStringLiteral("COALESCE(b.duration_ms, %1)").arg(elapsed),
+        {{QStringLiteral("c.id")},
+         // by name, unnamed borrowers first; each borrower's contracts together
+         {QStringLiteral("COALESCE(bw.name, '')"), QStringLiteral("c.borrower_id")},
+         {QStringLiteral("COALESCE(l.name, '')")}, {QStringLiteral("c.partition_id")},
+         {QStringLiteral("c.rate_micros")}, {QStringLiteral("c.started_at_ms")},
+         {QStringLiteral("COALESCE(c.ended_at_ms, %1)").arg(std::numeric_limits<qint64>::max())},
+         {QStringLiteral("COALESCE(b.duration_ms, %1)").arg(elapsed)},
          // a double: rate × milliseconds may not fit 64 bits, and only the order matters here
-         QStringLiteral("COALESCE(b.charge_micros, CAST(c.rate_micros AS DOUBLE PRECISION) * %1 / 3600000)").arg(elapsed)},
+         {QStringLiteral("COALESCE(b.charge_micros, CAST(c.rate_micros AS DOUBLE PRECISION) * %1 / 3600000)").arg(elapsed)}},
         QStringLiteral("c.id"));
     if (!order)
         return order.error();
@@ -1291,21 +1345,22 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
     if (runningOnly)
         conditions << QStringLiteral("c.ended_at_ms IS NULL");
     if (!filter.isEmpty()) {
-        conditions << matchesAnyColumn({QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("c.lender_id"),
-                                        QStringLiteral("COALESCE(l.name, '')"), QStringLiteral("c.partition_id")},
+        conditions << matchesAnyColumn({QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("COALESCE(bw.name, '')"),
+                                        QStringLiteral("c.lender_id"), QStringLiteral("COALESCE(l.name, '')"),
+                                        QStringLiteral("c.partition_id")},
                                        filter, binds);
     }
     const QString where = conditions.isEmpty() ? QString() : QStringLiteral("WHERE ") + conditions.join(QStringLiteral(" AND "));
-    // The lender's name, to filter and sort by (a LEFT JOIN: a contract is listed even if its
-    // lender's row were missing).
-    const QString lenders = QStringLiteral(" LEFT JOIN lenders l ON l.id = c.lender_id ");
+    // The lender's and the borrower's names, to filter and sort by (LEFT JOINs: a contract is
+    // listed whether or not its parties have names).
+    const QString lenders = QStringLiteral(" LEFT JOIN lenders l ON l.id = c.lender_id LEFT JOIN borrowers bw ON bw.id = c.borrower_id ");
     ContractPage page;
     Result<qint64> total = countRows(QStringLiteral(" FROM contracts c ") + (filter.isEmpty() ? QString() : lenders) + where, binds);
     if (!total)
         return total.error();
     page.total = *total;
-    // The page's rows whole, each with its lender's name from the same join.
-    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + kContractColumns + QStringLiteral(", COALESCE(l.name, '')") +
+    // The page's rows whole, each with its parties' names from the same joins.
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + kContractColumns + QStringLiteral(", COALESCE(l.name, ''), COALESCE(bw.name, '')") +
                                         kContractFrom + lenders + QStringLiteral("WHERE c.id IN (SELECT c.id") + kContractFrom +
                                         lenders + where + *order + pageClause(offset, limit) + QStringLiteral(")") + *order,
                                     binds);
@@ -1315,6 +1370,7 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
     while (q->next()) {
         page.rows.append(contractFrom(QtRow{*q}));
         page.lenderNames.append(q->value(nameColumn).toString());
+        page.borrowerNames.append(q->value(nameColumn + 1).toString());
     }
     return page;
 }
@@ -1456,12 +1512,13 @@ Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64
     for (const auto &[day, stat] : days)
         report.days.append(stat);
 
-    const auto tops = [&](const QString &party, const QString &amount, QList<protocol::PartyTotal> &out) -> Result<void> {
+    const auto tops = [&](const QString &party, const QString &amount, const QString &names,
+                          QList<protocol::PartyTotal> &out) -> Result<void> {
         Result<QSqlQuery> q = m_db.exec(
-            QStringLiteral("SELECT b.%1, CAST(SUM(b.%2) AS BIGINT), COUNT(*), MAX(l.name) FROM billing b "
-                           "LEFT JOIN lenders l ON l.id = b.%1 WHERE b.ended_at_ms >= ? AND b.ended_at_ms < ? "
-                           "GROUP BY b.%1 ORDER BY 2 DESC, 1 LIMIT %3")
-                .arg(party, amount)
+            QStringLiteral("SELECT b.%1, CAST(SUM(b.%2) AS BIGINT), COUNT(*), MAX(n.name) FROM billing b "
+                           "LEFT JOIN %3 n ON n.id = b.%1 WHERE b.ended_at_ms >= ? AND b.ended_at_ms < ? "
+                           "GROUP BY b.%1 ORDER BY 2 DESC, 1 LIMIT %4")
+                .arg(party, amount, names)
                 .arg(top),
             {fromMs, toMs});
         if (!q)
@@ -1471,9 +1528,9 @@ Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64
                                             Money::fromMicros(q->value(1).toLongLong()), q->value(2).toLongLong()});
         return {};
     };
-    if (auto r = tops(QStringLiteral("borrower_id"), QStringLiteral("charge_micros"), report.topBorrowers); !r)
+    if (auto r = tops(QStringLiteral("borrower_id"), QStringLiteral("charge_micros"), QStringLiteral("borrowers"), report.topBorrowers); !r)
         return r.error();
-    if (auto r = tops(QStringLiteral("lender_id"), QStringLiteral("payout_micros"), report.topLenders); !r)
+    if (auto r = tops(QStringLiteral("lender_id"), QStringLiteral("payout_micros"), QStringLiteral("lenders"), report.topLenders); !r)
         return r.error();
     return report;
 }

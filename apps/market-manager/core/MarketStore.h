@@ -113,6 +113,7 @@ struct PartitionPage {
 struct ContractPage {
     QList<ContractRow> rows;
     QStringList lenderNames; ///< rows[i]'s lender's name; empty if it has none
+    QStringList borrowerNames; ///< rows[i]'s borrower's name; empty if it has none
     qint64 total = 0;
 };
 
@@ -132,6 +133,12 @@ public:
     // ── lenders ──
     /// Creates or refreshes a lender and marks it online (it just spoke to us).
     Result<void> upsertLender(const QString &lenderId, const QString &name, const QString &address, qint64 nowMs);
+    /// The name a borrower gave itself (SetBorrowerName); an empty name removes it.
+    Result<void> setBorrowerName(const QString &borrowerId, const QString &name, qint64 nowMs);
+    /// Empty if the borrower has no name.
+    Result<QString> borrowerName(const QString &borrowerId);
+    /// The names of those of `borrowerIds` that have one (empty IDs are skipped).
+    Result<QHash<QString, QString>> borrowerNames(const QStringList &borrowerIds);
     Result<void> setLenderOffline(const QString &lenderId);
     /// Records that these lenders are alive at `nowMs` (one transaction): last_seen and
     /// online = 1.

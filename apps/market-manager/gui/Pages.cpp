@@ -94,9 +94,9 @@ void requestPage(const QPointer<Channel> &channel, QObject *context, const Reque
 }
 
 /// Fetches every contract page (for exports) and calls done once.
-void fetchAllContracts(QPointer<Channel> channel, QObject *context, std::function<void(Result<QList<Bill>>)> done)
+void fetchAllContracts(QPointer<Channel> channel, QObject *context, std::function<void(Result<BillingPage::Contracts>)> done)
 {
-    auto all = std::make_shared<QList<Bill>>();
+    auto all = std::make_shared<BillingPage::Contracts>();
     auto step = std::make_shared<std::function<void(qint64)>>();
     *step = [=](qint64 offset) {
         if (!channel) {
@@ -111,14 +111,30 @@ void fetchAllContracts(QPointer<Channel> channel, QObject *context, std::functio
                 done(page.error());
                 return;
             }
-            all->append(page->rows);
-            if (page->rows.isEmpty() || offset + page->rows.size() >= page->total || all->size() >= 200'000)
+            for (qsizetype i = 0; i < page->rows.size(); ++i) {
+                const Bill &b = page->rows[i];
+                if (const QString name = page->borrowerNames.value_or(QStringList()).value(i); !name.isEmpty())
+                    all->names.insert(b.borrowerId, name);
+                if (const QString name = page->lenderNames.value_or(QStringList()).value(i); !name.isEmpty())
+                    all->names.insert(b.lenderId, name);
+            }
+            all->bills.append(page->rows);
+            if (page->rows.isEmpty() || offset + page->rows.size() >= page->total || all->bills.size() >= 200'000)
                 done(*all);
             else
                 (*step)(offset + page->rows.size());
         });
     };
     (*step)(0);
+}
+
+/// A CSV field as RFC 4180 writes it: quoted when it holds a comma, a quote or a line break.
+QString csvField(const QString &value)
+{
+    if (!value.contains(QLatin1Char(',')) && !value.contains(QLatin1Char('"')) && !value.contains(QLatin1Char('\n'))
+        && !value.contains(QLatin1Char('\r')))
+        return value;
+    return QLatin1Char('"') + QString(value).replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
 }
 
 } // namespace
@@ -180,6 +196,7 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
             for (qsizetype i = 0; i < answer.rows.size(); ++i) {
                 const Offer &o = answer.rows[i];
                 const QString borrower = answer.lendingStatus.value(i);
+                const QString borrowerName = answer.borrowerNames.value_or(QStringList()).value(i);
                 const bool online = answer.online.value(i, false);
                 const bool pending = answer.allocationPending && answer.allocationPending->value(i, false);
                 const auto refusal = refusals.constFind(o.offerId);
@@ -188,7 +205,7 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                                   formatSizeMib(o.conditions.resources.diskMib),
                                   o.conditions.osImages.join(QStringLiteral(", ")), o.conditions.ratePerHour.toString(),
                                   online ? tr("online") : tr("offline"),
-                                  !borrower.isEmpty() ? tr("lent to %1").arg(shortId(borrower))
+                                  !borrower.isEmpty() ? tr("lent to %1").arg(borrowerName.isEmpty() ? shortId(borrower) : borrowerName)
                                   : pending           ? tr("free, new allocation not yet confirmed by the lender")
                                   : refusal != refusals.cend()
                                       ? tr("free; on %1 the lender refused %2 vCPUs, %3 memory, %4 disk: %5")
@@ -303,7 +320,7 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
                                       this))
 {
     m_filter->setObjectName(QStringLiteral("contractFilterEdit"));
-    m_filter->setPlaceholderText(tr("Search by contract, borrower or partition ID, lender name or ID"));
+    m_filter->setPlaceholderText(tr("Search by contract or partition ID, borrower or lender name or ID"));
     m_filter->setClearButtonEnabled(true);
     m_running->setObjectName(QStringLiteral("runningOnlyCheckBox"));
     m_view = makeTable(m_model, this, QStringLiteral("contractsView"));
@@ -311,7 +328,9 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
     // their first characters: an ID too long for its column keeps its start and its end.
     m_view->setTextElideMode(Qt::ElideMiddle);
     const QString timestamp = ui::formatTimestamp(QDateTime::currentMSecsSinceEpoch());
-    ui::sizeColumns(m_view, {QStringLiteral("c-0123456789ab…0123456789"), QStringLiteral("0123456789ab"),
+    // Borrowers by name (or a short node ID): room for a name of two words; longer ones
+    // are elided (the window is 1,200 pixels wide by default).
+    ui::sizeColumns(m_view, {QStringLiteral("c-0123456789a…0123456789"), QStringLiteral("Acme Research"),
                          QStringLiteral("render-farm-01"), QStringLiteral("part-0000"), QStringLiteral("00.00"), timestamp,
                          timestamp, ui::formatDuration(999 * 3600'000LL), QStringLiteral("0000.000000")});
     auto *top = new QHBoxLayout;
@@ -338,7 +357,9 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
             for (qsizetype i = 0; i < answer.rows.size(); ++i) {
                 const Bill &b = answer.rows[i];
                 const QString lenderName = answer.lenderNames.value_or(QStringList()).value(i);
-                page.rows.append({b.contractId, shortId(b.borrowerId), lenderName.isEmpty() ? shortId(b.lenderId) : lenderName, b.partitionId,
+                const QString borrowerName = answer.borrowerNames.value_or(QStringList()).value(i);
+                page.rows.append({b.contractId, borrowerName.isEmpty() ? shortId(b.borrowerId) : borrowerName,
+                                  lenderName.isEmpty() ? shortId(b.lenderId) : lenderName, b.partitionId,
                                   b.ratePerHour.toString(), ui::formatTimestamp(b.startedAtMs), ui::formatTimestamp(b.endedAtMs),
                                   ui::formatDuration(b.durationMs), b.charge.toString(),
                                   b.state == QStringLiteral("running") ? tr("running") : tr("ended")});
@@ -524,15 +545,16 @@ void BillingPage::exportCsv(const QString &path, bool invoices, std::function<vo
     // The contract list is fetched for the export only: the 5 s refresh reloads the report,
     // which the server aggregates, and never every contract of the period.
     const qint64 from = periodStartMs();
-    fetchAllContracts(m_channel, this, [path, invoices, from, done](Result<QList<Bill>> bills) {
-        if (!bills.ok()) {
-            done(bills.error());
+    fetchAllContracts(m_channel, this, [path, invoices, from, done](Result<Contracts> all) {
+        if (!all.ok()) {
+            done(all.error());
             return;
         }
-        QList<Bill> period;
-        for (const Bill &b : *bills) {
+        Contracts period;
+        period.names = all->names;
+        for (const Bill &b : std::as_const(all->bills)) {
             if (b.state == QStringLiteral("ended") && b.endedAtMs >= from)
-                period.append(b);
+                period.bills.append(b);
         }
         done(writeCsv(path, invoices, period));
     });
@@ -663,34 +685,37 @@ void BillingPage::showReport(const BillingReport &report)
     emit reportLoaded();
 }
 
-Result<void> BillingPage::writeCsv(const QString &path, bool invoices, const QList<Bill> &bills)
+Result<void> BillingPage::writeCsv(const QString &path, bool invoices, const Contracts &contracts)
 {
     // One block per party: its contracts of the period, then its total (exact decimal sums).
+    // The party's name, if it has one, is the last column (added after the others, so that
+    // scripts reading the columns by position keep working).
     QMap<QString, QList<Bill>> byParty;
-    for (const Bill &b : bills)
+    for (const Bill &b : contracts.bills)
         byParty[invoices ? b.borrowerId : b.lenderId].append(b);
-    QString csv = invoices ? QStringLiteral("borrower_id,contract_id,partition_id,lender_id,started_at,ended_at,duration_ms,rate,charge\n")
-                           : QStringLiteral("lender_id,contract_id,partition_id,borrower_id,started_at,ended_at,duration_ms,charge,market_fee,payout\n");
+    QString csv = invoices ? QStringLiteral("borrower_id,contract_id,partition_id,lender_id,started_at,ended_at,duration_ms,rate,charge,borrower_name\n")
+                           : QStringLiteral("lender_id,contract_id,partition_id,borrower_id,started_at,ended_at,duration_ms,charge,market_fee,payout,lender_name\n");
     for (auto it = byParty.cbegin(); it != byParty.cend(); ++it) {
+        const QString name = csvField(contracts.names.value(it.key()));
         Money total;
         for (const Bill &b : it.value()) {
             const QString started = QDateTime::fromMSecsSinceEpoch(b.startedAtMs, Qt::UTC).toString(Qt::ISODateWithMs);
             const QString ended = QDateTime::fromMSecsSinceEpoch(b.endedAtMs, Qt::UTC).toString(Qt::ISODateWithMs);
             if (invoices) {
                 csv += QStringList{it.key(), b.contractId, b.partitionId, b.lenderId, started, ended,
-                                   QString::number(b.durationMs), b.ratePerHour.toString(), b.charge.toString()}
+                                   QString::number(b.durationMs), b.ratePerHour.toString(), b.charge.toString(), name}
                            .join(QLatin1Char(',')) + QLatin1Char('\n');
                 total = total.add(b.charge).value_or(total);
             } else {
                 csv += QStringList{it.key(), b.contractId, b.partitionId, b.borrowerId, started, ended,
                                    QString::number(b.durationMs), b.charge.toString(), b.marketFee.toString(),
-                                   b.lenderPayout.toString()}
+                                   b.lenderPayout.toString(), name}
                            .join(QLatin1Char(',')) + QLatin1Char('\n');
                 total = total.add(b.lenderPayout).value_or(total);
             }
         }
-        csv += invoices ? QStringLiteral("%1,TOTAL,,,,,,,%2\n").arg(it.key(), total.toString())
-                        : QStringLiteral("%1,TOTAL,,,,,,,,%2\n").arg(it.key(), total.toString());
+        csv += invoices ? QStringLiteral("%1,TOTAL,,,,,,,%2,%3\n").arg(it.key(), total.toString(), name)
+                        : QStringLiteral("%1,TOTAL,,,,,,,,%2,%3\n").arg(it.key(), total.toString(), name);
     }
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly))

@@ -3,6 +3,7 @@
 #include "protocol/Channel.h"
 #include "ui/PagedTableModel.h"
 
+#include <QHash>
 #include <QPointer>
 #include <QWidget>
 
@@ -95,7 +96,12 @@ public:
     /// per-lender payouts as CSV; `done` gets the outcome (also when the fetch failed).
     void exportCsv(const QString &path, bool invoices, std::function<void(Result<void>)> done);
     /// Writes invoices or payouts of `bills` (ended contracts) as CSV.
-    static Result<void> writeCsv(const QString &path, bool invoices, const QList<protocol::Bill> &bills);
+    /// Contracts for an export, with the names their parties go by (node ID → name).
+    struct Contracts {
+        QList<protocol::Bill> bills;
+        QHash<QString, QString> names;
+    };
+    static Result<void> writeCsv(const QString &path, bool invoices, const Contracts &contracts);
     /// Writes the period's report (totals, charts, per-party tables) as PDF.
     Result<void> exportPdf(const QString &path);
 
