@@ -613,10 +613,6 @@
         <translation>Leihstatus</translation>
     </message>
     <message>
-        <source>Filter by lender name, lender ID or partition ID</source>
-        <translation>Nach Verleihername, Verleiher-ID oder Partitions-ID filtern</translation>
-    </message>
-    <message>
         <source>Change the allocation of an unlent partition whose allocation the market holds</source>
         <translation>Die Zuteilung einer nicht verliehenen Partition ändern, deren Zuteilung der Marktplatz hält</translation>
     </message>
@@ -662,6 +658,10 @@
     <message>
         <source>free; on %1 the lender refused %2 vCPUs, %3 memory, %4 disk: %5</source>
         <translation>frei; am %1 lehnte der Verleiher %2 vCPUs, %3 Arbeitsspeicher, %4 Festplatte ab: %5</translation>
+    </message>
+    <message>
+        <source>Filter by partition ID, lender or borrower name or ID</source>
+        <translation>Nach Partitions-ID, Name oder ID von Verleiher oder Entleiher filtern</translation>
     </message>
 </context>
 <context>

@@ -613,10 +613,6 @@
         <translation>貸出状態</translation>
     </message>
     <message>
-        <source>Filter by lender name, lender ID or partition ID</source>
-        <translation>貸し手の名前、貸し手 ID、パーティション ID で絞り込み</translation>
-    </message>
-    <message>
         <source>Change the allocation of an unlent partition whose allocation the market holds</source>
         <translation>マーケットが割り当てを管理している、貸出中でないパーティションの割り当てを変更します</translation>
     </message>
@@ -661,6 +657,10 @@
     <message>
         <source>free; on %1 the lender refused %2 vCPUs, %3 memory, %4 disk: %5</source>
         <translation>空き。%1 に貸し手が %2 vCPU、メモリ %3、ディスク %4 を拒否: %5</translation>
+    </message>
+    <message>
+        <source>Filter by partition ID, lender or borrower name or ID</source>
+        <translation>パーティション ID、貸し手・借り手の名前または ID で絞り込み</translation>
     </message>
 </context>
 <context>

@@ -1663,6 +1663,15 @@ void TestMarketFlows::borrowerNames()
     CHECK_OK(lent);
     QCOMPARE(lent->lendingStatus, (QStringList{m_borrower.nodeId(), m_borrower2.nodeId()}));
     QCOMPARE(lent->borrowerNames, std::optional<QStringList>(QStringList{QStringLiteral("Acme Research, Inc."), QString()}));
+    // ... and finds a lent partition by its borrower's name or ID.
+    Result<AdminPartitionPage> byBorrower = admin->call<AdminPartitionPage>(AdminListPartitions{.filter = QStringLiteral("acme research")});
+    CHECK_OK(byBorrower);
+    QCOMPARE(byBorrower->total, 1);
+    QCOMPARE(byBorrower->rows.first().partitionId, QStringLiteral("p1"));
+    Result<AdminPartitionPage> byBorrowerId = admin->call<AdminPartitionPage>(AdminListPartitions{.filter = m_borrower2.nodeId().left(20)});
+    CHECK_OK(byBorrowerId);
+    QCOMPARE(byBorrowerId->total, 1);
+    QCOMPARE(byBorrowerId->rows.first().partitionId, QStringLiteral("p2"));
     m_clock += 1000;
     CHECK_OK(acme->call<ContractClosed>(EndContract{.contractId = c1->contractId}));
     CHECK_OK(anonymous->call<ContractClosed>(EndContract{.contractId = c2->contractId}));

@@ -1280,12 +1280,15 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
     QString where = QStringLiteral("WHERE p.withdrawn = 0");
     QVariantList binds;
     if (!filter.isEmpty()) {
+        // A lent partition is also found by its borrower's ID or name.
         where += QStringLiteral(" AND ")
                + matchesAnyColumn({QStringLiteral("p.partition_id"), QStringLiteral("p.lender_id"), QStringLiteral("l.name"),
-                                   QStringLiteral("p.offer_id")},
+                                   QStringLiteral("p.offer_id"), QStringLiteral("COALESCE(p.lending_status, '')"),
+                                   QStringLiteral("COALESCE(bw.name, '')")},
                                   filter, binds);
     }
-    const QString from = QStringLiteral(" FROM partitions p JOIN lenders l ON l.id = p.lender_id ");
+    const QString from = QStringLiteral(" FROM partitions p JOIN lenders l ON l.id = p.lender_id ")
+                       + (filter.isEmpty() ? QString() : QStringLiteral("LEFT JOIN borrowers bw ON bw.id = p.lending_status "));
     PartitionPage page;
     Result<qint64> total = countRows(from + where, binds);
     if (!total)

@@ -159,7 +159,7 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                                       this))
 {
     m_filter->setObjectName(QStringLiteral("partitionFilterEdit"));
-    m_filter->setPlaceholderText(tr("Filter by lender name, lender ID or partition ID"));
+    m_filter->setPlaceholderText(tr("Filter by partition ID, lender or borrower name or ID"));
     m_filter->setClearButtonEnabled(true);
     m_rebalance->setObjectName(QStringLiteral("rebalanceButton"));
     m_rebalance->setEnabled(false);
