@@ -465,6 +465,19 @@ void TestCliMarket::nameReachesEveryMarket()
     QVERIFY2(page.ok(), qPrintable(page.error().message));
     QCOMPARE(page->rows.size(), 1);
     QCOMPARE(page->borrowerNames, std::optional<QStringList>(QStringList{QStringLiteral("Acme Lab")}));
+
+    // Forgotten at the first market, the name is forgotten at the second on its next use too.
+    const Run forget = cli(dir, {QStringLiteral("name"), QString()});
+    QVERIFY2(forget.exitCode == 0, qPrintable(forget.describe()));
+    QCOMPARE(forget.object().value(QStringLiteral("name")).toString(), QString());
+    const Run bills = runProgram(bin(QStringLiteral("borrower-client")),
+                                 {QStringLiteral("--cli"), QStringLiteral("--data"), dir, QStringLiteral("--json"), QStringLiteral("--market"),
+                                  QStringLiteral("127.0.0.1:") + QString::number(secondPort), QStringLiteral("--market-id"), secondId,
+                                  QStringLiteral("bills")});
+    QVERIFY2(bills.exitCode == 0, qPrintable(bills.describe()));
+    page = manager->call<protocol::AdminContractPage>(protocol::AdminListContracts{});
+    QVERIFY2(page.ok(), qPrintable(page.error().message));
+    QCOMPARE(page->borrowerNames, std::optional<QStringList>(QStringList{QString()}));
 }
 
 QTEST_GUILESS_MAIN(TestCliMarket)

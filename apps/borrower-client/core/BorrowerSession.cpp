@@ -99,10 +99,11 @@ Result<PeerLink *> BorrowerSession::marketLink()
     if (!m_market) {
         m_market = new PeerLink(m_identity, tr("market"), m_marketAddress, m_marketId, m_policy,
                                 tr("is the market running there? check --market and --market-id"), this);
-        // A name set while another market was in use: this market is told before anything else.
+        // A name set (or forgotten) while another market was in use: this market is told
+        // before anything else. The list is empty only if no name was ever set here.
         const QString name = displayName();
         const QStringList told = m_store->setting(kDisplayNameMarketsSetting).split(QLatin1Char(','), Qt::SkipEmptyParts);
-        if (!name.isEmpty() && !told.contains(m_marketId)) {
+        if ((!name.isEmpty() || !told.isEmpty()) && !told.contains(m_marketId)) {
             const QString marketId = m_marketId;
             m_market->request<protocol::Ack>(protocol::SetBorrowerName{.name = name}, this, [this, name, marketId](Result<protocol::Ack> r) {
                 if (r.ok())
