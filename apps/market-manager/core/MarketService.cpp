@@ -1830,13 +1830,7 @@ void MarketService::onAdminPartitions(const AdminListPartitions &req, const Ctx 
             if (!refusals)
                 return refusals.error();
             out.allocationRefusals = std::move(*refusals);
-            Result<QHash<QString, QString>> names = store.borrowerNames(out.lendingStatus);
-            if (!names)
-                return names.error();
-            QStringList borrowerNames;
-            for (const QString &borrower : std::as_const(out.lendingStatus))
-                borrowerNames.append(borrower.isEmpty() ? QString() : names->value(borrower));
-            out.borrowerNames = std::move(borrowerNames);
+            out.borrowerNames = page->borrowerNames;
             return out;
         },
         // Whether a lender is online is this process's to say (the database's flag lags).

@@ -561,34 +561,6 @@ Result<void> MarketStore::setBorrowerName(const QString &borrowerId, const QStri
     return {};
 }
 
-Result<QString> MarketStore::borrowerName(const QString &borrowerId)
-{
-    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT name FROM borrowers WHERE id = ?"), {borrowerId});
-    if (!q)
-        return q.error();
-    return q->next() ? q->value(0).toString() : QString();
-}
-
-Result<QHash<QString, QString>> MarketStore::borrowerNames(const QStringList &borrowerIds)
-{
-    QStringList ids;
-    for (const QString &id : borrowerIds) {
-        if (!id.isEmpty() && !ids.contains(id))
-            ids.append(id);
-    }
-    QHash<QString, QString> names;
-    if (ids.isEmpty())
-        return names;
-    QVariantList binds;
-    const QString marks = inListMarks(ids, binds);
-    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT id, name FROM borrowers WHERE id IN (%1)").arg(marks), binds);
-    if (!q)
-        return q.error();
-    while (q->next())
-        names.insert(q->value(0).toString(), q->value(1).toString());
-    return names;
-}
-
 Result<void> MarketStore::setLenderOffline(const QString &lenderId)
 {
     Result<QSqlQuery> q = m_db.exec(QStringLiteral("UPDATE lenders SET online = 0, rev = %1 WHERE id = ? AND online = 1")
@@ -1287,8 +1259,10 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
                                    QStringLiteral("COALESCE(bw.name, '')")},
                                   filter, binds);
     }
-    const QString from = QStringLiteral(" FROM partitions p JOIN lenders l ON l.id = p.lender_id ")
-                       + (filter.isEmpty() ? QString() : QStringLiteral("LEFT JOIN borrowers bw ON bw.id = p.lending_status "));
+    // The borrower's name is joined where it is filtered by, and for the page's rows.
+    const QString lenders = QStringLiteral(" FROM partitions p JOIN lenders l ON l.id = p.lender_id ");
+    const QString borrowers = QStringLiteral("LEFT JOIN borrowers bw ON bw.id = p.lending_status ");
+    const QString from = lenders + (filter.isEmpty() ? QString() : borrowers);
     PartitionPage page;
     Result<qint64> total = countRows(from + where, binds);
     if (!total)
@@ -1299,7 +1273,8 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
     for (const QString &c : kPartitionColumns.split(QStringLiteral(", ")))
         columns += (columns.isEmpty() ? QString() : QStringLiteral(", ")) + QStringLiteral("p.") + c;
     Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + columns + QStringLiteral(", l.") +
-                                        kLenderColumns.split(QStringLiteral(", ")).join(QStringLiteral(", l.")) + from +
+                                        kLenderColumns.split(QStringLiteral(", ")).join(QStringLiteral(", l.")) +
+                                        QStringLiteral(", COALESCE(bw.name, '')") + lenders + borrowers +
                                         // The page's keys are chosen by sorting narrow rows, and only
                                         // those rows are read whole: a sort by a column without an index
                                         // then moves IDs, not every column of 100,000 rows.
@@ -1320,6 +1295,7 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
         l.reliability = q->value(lenderBase + 5).toInt();
         l.rev = q->value(lenderBase + 6).toLongLong();
         page.lenders.append(l);
+        page.borrowerNames.append(q->value(lenderBase + kLenderColumns.count(QLatin1Char(',')) + 1).toString());
     }
     return page;
 }

@@ -107,6 +107,7 @@ struct Watermarks {
 struct PartitionPage {
     QList<PartitionRow> rows;
     QList<LenderRow> lenders; ///< the lender of each row
+    QStringList borrowerNames; ///< the name of each row's borrower; empty if free or unnamed
     qint64 total = 0;
 };
 
@@ -135,10 +136,6 @@ public:
     Result<void> upsertLender(const QString &lenderId, const QString &name, const QString &address, qint64 nowMs);
     /// The name a borrower gave itself (SetBorrowerName); an empty name removes it.
     Result<void> setBorrowerName(const QString &borrowerId, const QString &name, qint64 nowMs);
-    /// Empty if the borrower has no name.
-    Result<QString> borrowerName(const QString &borrowerId);
-    /// The names of those of `borrowerIds` that have one (empty IDs are skipped).
-    Result<QHash<QString, QString>> borrowerNames(const QStringList &borrowerIds);
     Result<void> setLenderOffline(const QString &lenderId);
     /// Records that these lenders are alive at `nowMs` (one transaction): last_seen and
     /// online = 1.
