@@ -102,7 +102,7 @@ Result<PeerLink *> BorrowerSession::marketLink()
         // A name set (or forgotten) while another market was in use: this market is told
         // before anything else. The list is empty only if no name was ever set here.
         const QString name = displayName();
-        const QStringList told = m_store->setting(kDisplayNameMarketsSetting).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        const QStringList told = marketsToldTheName();
         if ((!name.isEmpty() || !told.isEmpty()) && !told.contains(m_marketId)) {
             const QString marketId = m_marketId;
             m_market->request<protocol::Ack>(protocol::SetBorrowerName{.name = name}, this, [this, name, marketId](Result<protocol::Ack> r) {
@@ -121,11 +121,16 @@ QString BorrowerSession::displayName()
     return m_store ? m_store->setting(kDisplayNameSetting) : QString();
 }
 
+QStringList BorrowerSession::marketsToldTheName()
+{
+    return m_store->setting(kDisplayNameMarketsSetting).split(QLatin1Char(','), Qt::SkipEmptyParts);
+}
+
 void BorrowerSession::rememberNameToldTo(const QString &name, const QString &marketId)
 {
     if (displayName() != name)
         return; // changed meanwhile
-    QStringList told = m_store->setting(kDisplayNameMarketsSetting).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    QStringList told = marketsToldTheName();
     if (!told.contains(marketId))
         told.append(marketId);
     (void)m_store->setSetting(kDisplayNameMarketsSetting, told.join(QLatin1Char(',')));

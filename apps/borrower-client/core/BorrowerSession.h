@@ -144,6 +144,8 @@ private:
     };
 
     Result<PeerLink *> marketLink();
+    /// The markets that accepted the current display name.
+    QStringList marketsToldTheName();
     void rememberNameToldTo(const QString &name, const QString &marketId);
     Result<PeerLink *> lenderLink(const QString &lenderId, const QString &address, const QString &contractId, bool direct);
     Result<PeerLink *> lenderLinkForJob(const QString &jobId, JobRecord *job = nullptr);
