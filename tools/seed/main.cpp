@@ -1,30 +1,241 @@
-// lendable-seed: fills a running market with simulated lenders' offers (and, optionally,
-// contracts) over real TLS, for screenshots, demos and benchmarks. Each simulated lender is
-// a real node with its own identity; its partitions are registered with RegisterPartition.
-// The offers point at no real agent: borrowing one gives a contract, not a VM.
+// lendable-seed: fills a market with simulated lenders' offers (and, optionally, contracts)
+// for screenshots, demos and benchmarks. Each simulated lender is a real node with its own
+// identity; its partitions are registered with RegisterPartition over real TLS. The offers
+// point at no real agent: borrowing one gives a contract, not a VM.
+//
+// With --history DAYS it writes, instead, the past: DAYS days of contracts of those lenders'
+// partitions, begun and ended at their times in the past and billed as the market bills, into
+// a market's database directly (as another market process would write it). A market cannot be
+// told of past contracts over the protocol, where it stamps every contract with its own clock;
+// the billing charts of a demo market would otherwise show one day. With --identities DIR the
+// simulated nodes keep their identities in DIR, so that a later run that registers over TLS
+// is the same lenders and borrower as the history's.
 
+#include "LendingKey.h"
+#include "MarketStore.h"
 #include "identity/Identity.h"
 #include "protocol/SslChannel.h"
+#include "storage/Database.h"
 #include "util/HostPort.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
 #include <QRandomGenerator>
-#include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 
 using namespace lendable;
 using namespace lendable::protocol;
+
+namespace {
+
+const QStringList kLenderNames{QStringLiteral("lab-ws-01"), QStringLiteral("render-farm"), QStringLiteral("office-pc-7"),
+                               QStringLiteral("gpu-box"), QStringLiteral("build-srv"), QStringLiteral("nas-2")};
+// The history's borrowers; the first is the one that borrows over TLS (--contracts). The last
+// gave no name, as some real borrowers do not.
+const QStringList kBorrowerNames{QStringLiteral("Seed borrower"), QStringLiteral("Northwind Labs"),
+                                 QStringLiteral("Orbit Analytics"), QStringLiteral("Kestrel Bio"), QString()};
+// How often each of them borrows, relative to the others.
+constexpr int kBorrowerWeights[] = {30, 30, 20, 15, 5};
+
+int fail(const Error &e)
+{
+    std::fprintf(stderr, "lendable-seed: %s\n", qPrintable(e.toString()));
+    return 1;
+}
+
+/// Lender `l`'s partition `p`, the same in every run (so that a run over TLS after --history
+/// registers what the history lent, unchanged).
+RegisterPartition simulatedPartition(int l, int p)
+{
+    QRandomGenerator rng(static_cast<quint32>(1000 * l + p + 42));
+    RegisterPartition reg;
+    reg.partitionId = QStringLiteral("part-%1").arg(p + 1);
+    reg.lenderName = kLenderNames[l % kLenderNames.size()] + (l >= kLenderNames.size() ? QString::number(l) : QString());
+    reg.agentAddress = QStringLiteral("127.0.0.1:%1").arg(7500 + l);
+    const int cpus = 1 << rng.bounded(4);
+    reg.conditions.resources = Resources{cpus, 512LL << rng.bounded(4), 4096LL << rng.bounded(3)};
+    reg.conditions.osImages = rng.bounded(3) == 0 ? QStringList{QStringLiteral("busybox"), QStringLiteral("debian-12")}
+                                                  : QStringList{QStringLiteral("busybox")};
+    reg.conditions.ratePerHour = Money::fromMicros(250'000LL * cpus + 10'000LL * rng.bounded(50));
+    return reg;
+}
+
+/// A simulated node's identity: kept in `dir`/`name` when `dir` is given (made there the first
+/// time), else new.
+Result<Identity> simulatedIdentity(const QString &dir, const QString &name, const QString &commonName)
+{
+    if (!dir.isEmpty())
+        return Identity::loadOrCreate(QDir(dir).filePath(name), commonName);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return Identity::generate(commonName, now.addDays(-1), now.addYears(1));
+}
+
+Result<Identity> lenderIdentity(const QString &dir, int l)
+{
+    return simulatedIdentity(dir, QStringLiteral("lender-%1").arg(l + 1), QStringLiteral("simulated lender"));
+}
+
+Result<Identity> borrowerIdentity(const QString &dir, int b)
+{
+    return simulatedIdentity(dir, QStringLiteral("borrower-%1").arg(b + 1), QStringLiteral("simulated borrower"));
+}
+
+struct HistoryOptions {
+    QString url;
+    QString identities;
+    int lenders = 3;
+    int partitions = 8;
+    int days = 14;
+    int feeBasisPoints = 1000;
+    qint64 nowMs = 0;
+};
+
+/// Writes `o.days` days of ended contracts on the simulated lenders' partitions into the
+/// market database at `o.url`, in one transaction, and leaves those lenders offline (until
+/// they connect). Returns how many contracts it wrote.
+Result<int> writeHistory(const HistoryOptions &o)
+{
+    Result<std::unique_ptr<market::MarketStore>> opened = market::MarketStore::open(o.url);
+    if (!opened)
+        return opened.error();
+    market::MarketStore &store = **opened;
+    if (Result<qint64> tag = store.claimRevisionTag(); !tag)
+        return tag.error();
+    constexpr qint64 kHour = 3'600'000;
+    const qint64 to = o.nowMs - kHour / 6; // every contract of the history ended 10 min ago or earlier
+    const qint64 from = o.nowMs - o.days * 24 * kHour;
+
+    QStringList borrowers;
+    for (int b = 0; b < kBorrowerNames.size(); ++b) {
+        Result<Identity> id = borrowerIdentity(o.identities, b);
+        if (!id)
+            return id.error();
+        borrowers.append(id->nodeId());
+    }
+
+    // Each partition's contracts one after another, never overlapping: a busy start of the
+    // week, quieter weekends, and a market that grows (gaps shrink towards the present).
+    struct Lent {
+        qint64 start;
+        qint64 end;
+        int offer;
+        int borrower;
+    };
+    QList<Lent> lent;
+    QStringList lenderIds;
+    QStringList offers;
+    QRandomGenerator rng(7);
+    int weightSum = 0;
+    for (int w : kBorrowerWeights)
+        weightSum += w;
+    WriteTransaction tx(store.database());
+    if (!tx.ok())
+        return tx.error();
+    for (int l = 0; l < o.lenders; ++l) {
+        Result<Identity> id = lenderIdentity(o.identities, l);
+        if (!id)
+            return id.error();
+        lenderIds.append(id->nodeId());
+        for (int p = 0; p < o.partitions; ++p) {
+            Result<market::PartitionRow> row = store.registerInTransaction(id->nodeId(), simulatedPartition(l, p), from);
+            if (!row)
+                return row.error();
+            if (row->isLent())
+                return Error(ErrorCode::Conflict, QStringLiteral("partition %1 of %2 is lent now; the history would lend it "
+                                                                 "again in the past")
+                                                      .arg(row->partitionId, id->nodeId()));
+            if (p == 0) {
+                // A second history over the first would lend the same partitions twice at once.
+                Result<QList<market::ContractRow>> since = store.contractsOf(id->nodeId(), true, from, 1);
+                if (!since)
+                    return since.error();
+                if (!since->isEmpty())
+                    return Error(ErrorCode::Conflict,
+                                 QStringLiteral("the market already has contracts of simulated lender %1 since %2; a history "
+                                                "is written only where those lenders have none")
+                                     .arg(id->nodeId().left(12),
+                                          QDateTime::fromMSecsSinceEpoch(from, Qt::UTC).toString(Qt::ISODate)));
+            }
+            const int offer = static_cast<int>(offers.size());
+            offers.append(row->offerId);
+            qint64 t = from + static_cast<qint64>(rng.bounded(6 * kHour));
+            for (;;) {
+                const qint64 duration = kHour / 3 + static_cast<qint64>(rng.bounded(5 * kHour));
+                if (t + duration > to)
+                    break;
+                int pick = static_cast<int>(rng.bounded(weightSum));
+                int b = 0;
+                while (pick >= kBorrowerWeights[b])
+                    pick -= kBorrowerWeights[b++];
+                lent.append(Lent{t, t + duration, offer, b});
+                const double progress = double(t - from) / double(to - from);
+                const int weekday = QDateTime::fromMSecsSinceEpoch(t, Qt::UTC).date().dayOfWeek();
+                qint64 gapMax = static_cast<qint64>((16.0 - 10.0 * progress) * double(kHour));
+                if (weekday >= 6)
+                    gapMax *= 3;
+                t += duration + kHour / 4 + static_cast<qint64>(rng.bounded(static_cast<quint64>(gapMax)));
+            }
+        }
+    }
+    for (int b = 0; b < borrowers.size(); ++b) {
+        if (kBorrowerNames[b].isEmpty())
+            continue;
+        if (Result<void> named = store.setBorrowerName(borrowers[b], kBorrowerNames[b], from); !named)
+            return named.error();
+    }
+    // Lends and ends in the order of their times (an end before a lend at the same moment),
+    // as the market would have run them.
+    struct Step {
+        qint64 at;
+        bool end;
+        int contract;
+    };
+    QList<Step> steps;
+    for (int c = 0; c < lent.size(); ++c) {
+        steps.append(Step{lent[c].start, false, c});
+        steps.append(Step{lent[c].end, true, c});
+    }
+    std::sort(steps.begin(), steps.end(), [](const Step &a, const Step &b) {
+        return a.at != b.at ? a.at < b.at : a.end > b.end;
+    });
+    QStringList contractIds(lent.size());
+    for (const Step &s : steps) {
+        const Lent &c = lent[s.contract];
+        if (!s.end) {
+            contractIds[s.contract] = market::timeOrderedId(u"c-", s.at);
+            Result<market::LendResult> r = store.lendInTransaction(offers[c.offer], borrowers[c.borrower], contractIds[s.contract],
+                                                                   market::hashLendingKey(market::generateLendingKey()), s.at);
+            if (!r)
+                return r.error();
+        } else if (Result<market::ContractRow> r = store.endInTransaction(contractIds[s.contract], borrowers[c.borrower],
+                                                                         QStringLiteral("borrower"), s.at, o.feeBasisPoints);
+                   !r) {
+            return r.error();
+        }
+    }
+    for (const QString &lender : lenderIds)
+        if (Result<void> off = store.setLenderOffline(lender); !off)
+            return off.error();
+    if (Result<void> done = tx.commit(); !done)
+        return done.error();
+    return static_cast<int>(lent.size());
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("lendable-seed"));
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Registers simulated lenders' partitions (and optionally contracts) with a market."));
+    parser.setApplicationDescription(
+        QStringLiteral("Registers simulated lenders' partitions (and optionally contracts) with a market, or writes their past "
+                       "contracts into a market's database (--history)."));
     parser.addHelpOption();
     const QCommandLineOption market(QStringLiteral("market"), QStringLiteral("Market address."), QStringLiteral("ADDR:PORT"));
     const QCommandLineOption marketId(QStringLiteral("market-id"), QStringLiteral("Market node ID."), QStringLiteral("ID"));
@@ -33,9 +244,75 @@ int main(int argc, char *argv[])
     const QCommandLineOption contracts(QStringLiteral("contracts"), QStringLiteral("Contracts to make and end (default 0)."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption keep(QStringLiteral("keep-open"), QStringLiteral("Stay connected (lenders stay online) until killed."));
     const QCommandLineOption violations(QStringLiteral("violations"), QStringLiteral("Lock violations the first lender reports, each restored (default 0)."), QStringLiteral("N"), QStringLiteral("0"));
-    for (const auto *o : {&market, &marketId, &lenders, &partitions, &contracts, &violations, &keep})
+    const QCommandLineOption identities(QStringLiteral("identities"),
+                                        QStringLiteral("Keep the simulated lenders' and borrowers' identities in DIR (made the first "
+                                                       "time, reused after), so that runs are the same nodes."),
+                                        QStringLiteral("DIR"));
+    const QCommandLineOption history(QStringLiteral("history"),
+                                     QStringLiteral("Instead of connecting: write DAYS days of past contracts of the simulated "
+                                                    "lenders' partitions into the market's database (--data or --database) and "
+                                                    "leave those lenders offline."),
+                                     QStringLiteral("DAYS"));
+    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("With --history: the market's data directory (its market.db)."),
+                                  QStringLiteral("DIR"));
+    const QCommandLineOption database(QStringLiteral("database"), QStringLiteral("With --history: the market's database URL."),
+                                      QStringLiteral("URL"));
+    const QCommandLineOption feePercent(QStringLiteral("fee-percent"),
+                                        QStringLiteral("With --history: the market's fee in percent (default 10)."),
+                                        QStringLiteral("PERCENT"), QStringLiteral("10"));
+    for (const auto *o : {&market, &marketId, &lenders, &partitions, &contracts, &violations, &keep, &identities, &history, &data,
+                          &database, &feePercent})
         parser.addOption(*o);
     parser.process(app);
+
+    bool countsOk = true;
+    const auto count = [&](const QCommandLineOption &o, int min, int max) {
+        bool ok = false;
+        const int n = parser.value(o).toInt(&ok);
+        if (!ok || n < min || n > max) {
+            std::fprintf(stderr, "lendable-seed: --%s must be a whole number from %d to %d, not \"%s\"\n",
+                         qPrintable(o.names().constFirst()), min, max, qPrintable(parser.value(o)));
+            countsOk = false;
+        }
+        return n;
+    };
+    const int lenderCount = count(lenders, 0, 10'000);
+    const int partitionCount = count(partitions, 0, 100'000);
+    const int contractCount = count(contracts, 0, 1'000'000);
+    const int violationCount = count(violations, 0, 1'000'000);
+    if (!countsOk)
+        return 2;
+    const QString identityDir = parser.value(identities);
+
+    if (parser.isSet(history)) {
+        HistoryOptions o;
+        o.identities = identityDir;
+        o.lenders = lenderCount;
+        o.partitions = partitionCount;
+        o.days = count(history, 1, 3660);
+        bool feeOk = false;
+        const double fee = parser.value(feePercent).toDouble(&feeOk);
+        if (!feeOk || fee < 0 || fee > 100) {
+            std::fprintf(stderr, "lendable-seed: --fee-percent must be from 0 to 100, not \"%s\"\n",
+                         qPrintable(parser.value(feePercent)));
+            return 2;
+        }
+        o.feeBasisPoints = qRound(fee * 100);
+        if (!countsOk || parser.isSet(data) == parser.isSet(database)) {
+            if (countsOk)
+                std::fprintf(stderr, "lendable-seed: --history needs either --data DIR or --database URL\n");
+            return 2;
+        }
+        o.url = parser.isSet(database) ? parser.value(database)
+                                       : QStringLiteral("sqlite:") + QDir(parser.value(data)).filePath(QStringLiteral("market.db"));
+        o.nowMs = QDateTime::currentMSecsSinceEpoch();
+        Result<int> written = writeHistory(o);
+        if (!written)
+            return fail(written.error());
+        std::printf("wrote %d past contracts over %d days on %d partitions of %d simulated lenders\n", *written, o.days,
+                    lenderCount * partitionCount, lenderCount);
+        return 0;
+    }
 
     const Result<HostPort> at = parseHostPort(parser.value(market));
     if (!at || !Identity::isValidNodeId(parser.value(marketId).toLower())) {
@@ -45,54 +322,36 @@ int main(int argc, char *argv[])
     }
     const QString host = at->host;
     const quint16 port = at->port;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    QRandomGenerator rng(42);
-    const QStringList names{QStringLiteral("lab-ws-01"), QStringLiteral("render-farm"), QStringLiteral("office-pc-7"),
-                            QStringLiteral("gpu-box"), QStringLiteral("build-srv"), QStringLiteral("nas-2")};
     QList<Channel *> open;
-    for (int l = 0; l < parser.value(lenders).toInt(); ++l) {
-        const Identity id = Identity::generate(QStringLiteral("simulated lender"), now.addDays(-1), now.addYears(1)).value();
+    for (int l = 0; l < lenderCount; ++l) {
+        const Result<Identity> id = lenderIdentity(identityDir, l);
+        if (!id)
+            return fail(id.error());
         HandshakeConfig config;
         config.localRole = QStringLiteral("lender");
-        auto *channel = SslChannel::connectTo(host, port, id, parser.value(marketId).toLower(), config, &app);
-        if (const Result<void> up = channel->waitEstablished(15000); !up.ok()) {
-            std::fprintf(stderr, "lendable-seed: %s\n", qPrintable(up.error().toString()));
-            return 1;
-        }
-        for (int p = 0; p < parser.value(partitions).toInt(); ++p) {
-            RegisterPartition reg;
-            reg.partitionId = QStringLiteral("part-%1").arg(p + 1);
-            reg.lenderName = names[l % names.size()] + (l >= names.size() ? QString::number(l) : QString());
-            reg.agentAddress = QStringLiteral("127.0.0.1:%1").arg(7500 + l);
-            const int cpus = 1 << rng.bounded(4);
-            reg.conditions.resources = Resources{cpus, 512LL << rng.bounded(4), 4096LL << rng.bounded(3)};
-            reg.conditions.osImages = rng.bounded(3) == 0 ? QStringList{QStringLiteral("busybox"), QStringLiteral("debian-12")}
-                                                          : QStringList{QStringLiteral("busybox")};
-            reg.conditions.ratePerHour = Money::fromMicros(250'000LL * cpus + 10'000LL * rng.bounded(50));
-            Result<PartitionRegistered> r = channel->call<PartitionRegistered>(reg);
-            if (!r.ok()) {
-                std::fprintf(stderr, "lendable-seed: %s\n", qPrintable(r.error().toString()));
-                return 1;
-            }
+        auto *channel = SslChannel::connectTo(host, port, *id, parser.value(marketId).toLower(), config, &app);
+        if (const Result<void> up = channel->waitEstablished(15000); !up.ok())
+            return fail(up.error());
+        for (int p = 0; p < partitionCount; ++p) {
+            Result<PartitionRegistered> r = channel->call<PartitionRegistered>(simulatedPartition(l, p));
+            if (!r.ok())
+                return fail(r.error());
         }
         open.append(channel);
     }
-    const int wanted = parser.value(contracts).toInt();
-    if (wanted > 0) {
-        const Identity id = Identity::generate(QStringLiteral("simulated borrower"), now.addDays(-1), now.addYears(1)).value();
+    if (contractCount > 0) {
+        const Result<Identity> id = borrowerIdentity(identityDir, 0);
+        if (!id)
+            return fail(id.error());
         HandshakeConfig config;
         config.localRole = QStringLiteral("borrower");
-        auto *borrower = SslChannel::connectTo(host, port, id, parser.value(marketId).toLower(), config, &app);
-        if (const Result<void> up = borrower->waitEstablished(15000); !up.ok()) {
-            std::fprintf(stderr, "lendable-seed: %s\n", qPrintable(up.error().toString()));
-            return 1;
-        }
-        if (const Result<Ack> named = borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Seed borrower")}); !named.ok()) {
-            std::fprintf(stderr, "lendable-seed: %s\n", qPrintable(named.error().toString()));
-            return 1;
-        }
+        auto *borrower = SslChannel::connectTo(host, port, *id, parser.value(marketId).toLower(), config, &app);
+        if (const Result<void> up = borrower->waitEstablished(15000); !up.ok())
+            return fail(up.error());
+        if (const Result<Ack> named = borrower->call<Ack>(SetBorrowerName{.name = kBorrowerNames[0]}); !named.ok())
+            return fail(named.error());
         QList<QString> running;
-        for (int c = 0; c < wanted; ++c) {
+        for (int c = 0; c < contractCount; ++c) {
             Result<ContractGranted> g = borrower->call<ContractGranted>(Borrow{.offerId = {}, .query = QStringLiteral("order=rate")});
             if (!g.ok())
                 break;
@@ -104,32 +363,29 @@ int main(int argc, char *argv[])
             (void)borrower->call<ContractClosed>(EndContract{.contractId = running[c]});
         std::printf("made %lld contracts, %d still running\n", static_cast<long long>(running.size()), running.isEmpty() ? 0 : 1);
     }
-    const int reports = parser.value(violations).toInt();
     const QStringList changes{QStringLiteral("vcpus 2 -> 4"), QStringLiteral("memory 1024 -> 2048 MiB"),
                               QStringLiteral("disk 4096 -> 8192 MiB"), QStringLiteral("vcpu pinning removed")};
-    for (int v = 0; v < reports && !open.isEmpty(); ++v) {
+    for (int v = 0; v < violationCount && !open.isEmpty(); ++v) {
         ReportViolation report;
-        report.partitionId = QStringLiteral("part-%1").arg(v % qMax(1, parser.value(partitions).toInt()) + 1);
+        report.partitionId = QStringLiteral("part-%1").arg(v % qMax(1, partitionCount) + 1);
         report.detail = changes[v % changes.size()];
         report.restored = true;
-        if (Result<Ack> r = open.first()->call<Ack>(report); !r.ok()) {
-            std::fprintf(stderr, "lendable-seed: %s\n", qPrintable(r.error().toString()));
-            return 1;
-        }
+        if (Result<Ack> r = open.first()->call<Ack>(report); !r.ok())
+            return fail(r.error());
         QThread::msleep(5); // one report per millisecond at most, so their order shows
     }
-    std::printf("registered %d partitions from %lld simulated lenders\n",
-                parser.value(lenders).toInt() * parser.value(partitions).toInt(), static_cast<long long>(open.size()));
+    std::printf("registered %d partitions from %lld simulated lenders\n", lenderCount * partitionCount,
+                static_cast<long long>(open.size()));
     std::fflush(stdout);
     if (parser.isSet(keep)) {
         // Simulated lenders stay online as real agents do: a heartbeat well inside the
         // market's timeout.
         auto *heartbeat = new QTimer(&app);
         QObject::connect(heartbeat, &QTimer::timeout, &app, [open] {
-            for (Channel *c : open) {
+            for (int l = 0; l < open.size(); ++l) {
                 LenderHeartbeat hb;
-                hb.agentAddress = QStringLiteral("127.0.0.1:7500");
-                c->request<Ack>(hb, c, [](Result<Ack>) {});
+                hb.agentAddress = simulatedPartition(l, 0).agentAddress;
+                open[l]->request<Ack>(hb, open[l], [](Result<Ack>) {});
             }
         });
         heartbeat->start(5000);
