@@ -25,6 +25,8 @@ PACKAGES=(
     sqlite3 postgresql postgresql-contrib
     # GUI tests and screenshots
     xvfb xauth
+    # test_market_gui reads the exported PDF report back (pdftotext)
+    poppler-utils
     # packaging
     dpkg-dev fakeroot file desktop-file-utils
 )

@@ -6,6 +6,7 @@
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
+#include <QBuffer>
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
@@ -16,10 +17,11 @@
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QDialogButtonBox>
+#include <QFontMetricsF>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QHorizontalBarSeries>
+#include <QHorizontalStackedBarSeries>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
@@ -463,6 +465,15 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     m_revenue = makeChart(QStringLiteral("revenueChart"));
     m_split = makeChart(QStringLiteral("feeSplitChart"));
     m_parties = makeChart(QStringLiteral("topPartiesChart"));
+    m_parties->installEventFilter(this);
+    // After a resize or a new chart, when Qt Charts has laid the chart out (a posted layout
+    // request): as many parties as fit, if that is not what the chart shows.
+    m_fitParties.setSingleShot(true);
+    m_fitParties.setInterval(50);
+    connect(&m_fitParties, &QTimer::timeout, this, [this] {
+        if (const int fit = partiesThatFit(); fit != m_partyRows)
+            showParties(fit);
+    });
     m_utilisation = makeChart(QStringLiteral("utilisationChart"));
 
     auto *invoices = new QPushButton(tr("Export invoices (CSV)…"), this);
@@ -488,32 +499,31 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     layout->addLayout(grid, 1);
 
     connect(m_period, &QComboBox::currentIndexChanged, this, &BillingPage::reload);
-    auto exportTo = [this](const QString &title, const QString &filter, const QString &suffix, auto writer) {
+    // Asks where to save, then fetches the period's contracts and writes the file; a
+    // failure (the market gone, an unwritable file, a full disk) shows in the error banner.
+    const auto exportTo = [this](const QString &title, const QString &filter, const QString &suffix,
+                                 const std::function<void(const QString &, std::function<void(Result<void>)>)> &write) {
         const QString path = QFileDialog::getSaveFileName(this, title, QStringLiteral("lendable-%1.%2")
                                                                            .arg(QDate::currentDate().toString(Qt::ISODate), suffix),
                                                           filter);
         if (path.isEmpty())
             return;
-        const Result<void> r = writer(path);
-        if (!r.ok())
-            emit error(r.error());
-    };
-    const auto exportCsvTo = [this](const QString &title, bool invoiceFile) {
-        const QString path = QFileDialog::getSaveFileName(this, title, QStringLiteral("lendable-%1.csv")
-                                                                           .arg(QDate::currentDate().toString(Qt::ISODate)),
-                                                          tr("CSV files (*.csv)"));
-        if (path.isEmpty())
-            return;
-        exportCsv(path, invoiceFile, [this](Result<void> r) {
+        write(path, [this](Result<void> r) {
             if (!r.ok())
                 emit error(r.error());
         });
     };
-    connect(invoices, &QPushButton::clicked, this, [exportCsvTo] { exportCsvTo(tr("Export invoices"), true); });
-    connect(payouts, &QPushButton::clicked, this, [exportCsvTo] { exportCsvTo(tr("Export payouts"), false); });
+    connect(invoices, &QPushButton::clicked, this, [this, exportTo] {
+        exportTo(tr("Export invoices"), tr("CSV files (*.csv)"), QStringLiteral("csv"),
+                 [this](const QString &p, auto done) { exportCsv(p, true, std::move(done)); });
+    });
+    connect(payouts, &QPushButton::clicked, this, [this, exportTo] {
+        exportTo(tr("Export payouts"), tr("CSV files (*.csv)"), QStringLiteral("csv"),
+                 [this](const QString &p, auto done) { exportCsv(p, false, std::move(done)); });
+    });
     connect(pdf, &QPushButton::clicked, this, [this, exportTo] {
         exportTo(tr("Export report"), tr("PDF files (*.pdf)"), QStringLiteral("pdf"),
-                 [this](const QString &p) { return exportPdf(p); });
+                 [this](const QString &p, auto done) { exportPdf(p, std::move(done)); });
     });
 }
 
@@ -540,12 +550,12 @@ void BillingPage::reload()
     });
 }
 
-void BillingPage::exportCsv(const QString &path, bool invoices, std::function<void(Result<void>)> done)
+void BillingPage::fetchPeriod(std::function<void(Result<Contracts>)> done)
 {
-    // The contract list is fetched for the export only: the 5 s refresh reloads the report,
+    // The contract list is fetched for an export only: the 5 s refresh reloads the report,
     // which the server aggregates, and never every contract of the period.
     const qint64 from = periodStartMs();
-    fetchAllContracts(m_channel, this, [path, invoices, from, done](Result<Contracts> all) {
+    fetchAllContracts(m_channel, this, [from, done](Result<Contracts> all) {
         if (!all.ok()) {
             done(all.error());
             return;
@@ -556,7 +566,21 @@ void BillingPage::exportCsv(const QString &path, bool invoices, std::function<vo
             if (b.state == QStringLiteral("ended") && b.endedAtMs >= from)
                 period.bills.append(b);
         }
-        done(writeCsv(path, invoices, period));
+        done(period);
+    });
+}
+
+void BillingPage::exportCsv(const QString &path, bool invoices, std::function<void(Result<void>)> done)
+{
+    fetchPeriod([path, invoices, done](Result<Contracts> period) {
+        done(period.ok() ? writeCsv(path, invoices, *period) : Result<void>(period.error()));
+    });
+}
+
+void BillingPage::exportPdf(const QString &path, std::function<void(Result<void>)> done)
+{
+    fetchPeriod([this, path, done](Result<Contracts> period) {
+        done(period.ok() ? writePdf(path, *period) : Result<void>(period.error()));
     });
 }
 
@@ -642,34 +666,7 @@ void BillingPage::showReport(const BillingReport &report)
     moneyAxis(splitChart, splitSeries);
     setChart(m_split, splitChart, tr("Fees vs payouts"));
 
-    auto *partiesChart = new QChart;
-    auto *partiesSeries = new QHorizontalBarSeries;
-    auto *borrowerSet = new QBarSet(tr("Borrowers (charged)"));
-    auto *lenderSet = new QBarSet(tr("Lenders (paid)"));
-    QStringList parties;
-    for (const PartyTotal &p : report.topBorrowers) {
-        parties.append(tr("B %1").arg(p.name.isEmpty() ? shortId(p.nodeId).left(8) : p.name));
-        *borrowerSet << toUnits(p.amount);
-        *lenderSet << 0;
-    }
-    for (const PartyTotal &p : report.topLenders) {
-        parties.append(tr("L %1").arg(p.name.isEmpty() ? shortId(p.nodeId).left(8) : p.name));
-        *borrowerSet << 0;
-        *lenderSet << toUnits(p.amount);
-    }
-    partiesSeries->append(borrowerSet);
-    partiesSeries->append(lenderSet);
-    partiesSeries->setBarWidth(0.9);
-    partiesChart->addSeries(partiesSeries);
-    auto *partyAxis = new QBarCategoryAxis;
-    partyAxis->append(parties);
-    partiesChart->addAxis(partyAxis, Qt::AlignLeft);
-    auto *partyMoney = new QValueAxis;
-    partiesChart->addAxis(partyMoney, Qt::AlignBottom);
-    partiesSeries->attachAxis(partyAxis);
-    partiesSeries->attachAxis(partyMoney);
-    partyMoney->applyNiceNumbers();
-    setChart(m_parties, partiesChart, tr("Top borrowers and lenders"));
+    showParties(partiesThatFit());
 
     auto *utilChart = new QChart;
     utilChart->addSeries(utilisation);
@@ -683,6 +680,83 @@ void BillingPage::showReport(const BillingReport &report)
     utilisation->attachAxis(pct);
     setChart(m_utilisation, utilChart, tr("Utilisation of lent capacity"));
     emit reportLoaded();
+}
+
+int BillingPage::partiesThatFit() const
+{
+    // Qt Charts gives each category's label the axis's height divided by the categories
+    // plus one, less 4 px of padding above and below, and draws "..." for a label that is
+    // taller than that. So as many parties are charted as keep their names readable at the
+    // chart's present height: fewer in a small window, more in a tall one.
+    QChart *chart = m_parties->chart();
+    const QList<QAbstractAxis *> axes = chart->axes(Qt::Vertical);
+    const QFont font = axes.isEmpty() ? QBarCategoryAxis().labelsFont() : axes.first()->labelsFont();
+    const qreal perLabel = QFontMetricsF(font).height() + 2 * 4.0 + 1.0;
+    const qreal height = chart->plotArea().height();
+    if (height <= 0)
+        return 2 * kChartParties;
+    return qBound(2, int(height / perLabel) - 1, 2 * kChartParties);
+}
+
+void BillingPage::showParties(int rows)
+{
+    m_partyRows = rows;
+    auto *chart = new QChart;
+    // Stacked: each category holds one party, with 0 in the other set, and its bar is then
+    // centred on its name and as thick as the category allows (side by side, it took half).
+    auto *series = new QHorizontalStackedBarSeries;
+    auto *borrowerSet = new QBarSet(tr("Borrowers (charged)"));
+    auto *lenderSet = new QBarSet(tr("Lenders (paid)"));
+    // `rows` shared between the largest borrowers and the largest lenders (half each, or
+    // more for one side when the other has fewer), at most kChartParties of each.
+    const int borrowers = qMin<int>(qMin<int>(report().topBorrowers.size(), kChartParties),
+                                    qMax<int>(rows / 2, rows - int(qMin<qsizetype>(report().topLenders.size(), kChartParties))));
+    const int lenders = qMin<int>(qMin<int>(report().topLenders.size(), kChartParties), rows - borrowers);
+    // From the top down, borrowers then lenders; a horizontal bar chart draws its first
+    // category at the bottom, so they are appended bottom first.
+    struct Bar {
+        QString label;
+        double charged;
+        double paid;
+    };
+    QList<Bar> bars;
+    for (const PartyTotal &p : report().topBorrowers.mid(0, borrowers))
+        bars.append({tr("B %1").arg(p.name.isEmpty() ? shortId(p.nodeId).left(8) : p.name), toUnits(p.amount), 0});
+    for (const PartyTotal &p : report().topLenders.mid(0, lenders))
+        bars.append({tr("L %1").arg(p.name.isEmpty() ? shortId(p.nodeId).left(8) : p.name), 0, toUnits(p.amount)});
+    QStringList parties;
+    for (auto it = bars.crbegin(); it != bars.crend(); ++it) {
+        parties.append(it->label);
+        *borrowerSet << it->charged;
+        *lenderSet << it->paid;
+    }
+    series->append(borrowerSet);
+    series->append(lenderSet);
+    series->setBarWidth(0.6);
+    chart->addSeries(series);
+    auto *names = new QBarCategoryAxis;
+    names->append(parties);
+    chart->addAxis(names, Qt::AlignLeft);
+    auto *money = new QValueAxis;
+    chart->addAxis(money, Qt::AlignBottom);
+    series->attachAxis(names);
+    series->attachAxis(money);
+    money->applyNiceNumbers();
+    chart->setTitle(tr("Top borrowers and lenders"));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setAnimationOptions(QChart::NoAnimation);
+    QChart *old = m_parties->chart();
+    m_parties->setChart(chart);
+    delete old;
+    // Once laid out, the chart's height may allow more or fewer rows than were guessed.
+    m_fitParties.start();
+}
+
+bool BillingPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_parties && event->type() == QEvent::Resize)
+        m_fitParties.start();
+    return QWidget::eventFilter(watched, event);
 }
 
 Result<void> BillingPage::writeCsv(const QString &path, bool invoices, const Contracts &contracts)
@@ -726,36 +800,269 @@ Result<void> BillingPage::writeCsv(const QString &path, bool invoices, const Con
     return {};
 }
 
-Result<void> BillingPage::exportPdf(const QString &path)
+namespace {
+
+/// One party's sums over a period's ended contracts, for the report's tables.
+struct PartySums {
+    QString id;
+    QString name;
+    int contracts = 0;
+    qint64 durationMs = 0;
+    Money charged;
+    Money fees;
+    Money paid;
+};
+
+/// Per borrower (`byBorrower`) or per lender, largest amount first (charged, or paid).
+QList<PartySums> sumByParty(const BillingPage::Contracts &contracts, bool byBorrower)
 {
-    QPdfWriter writer(path);
-    writer.setTitle(tr("Lendable billing report"));
-    writer.setPageSize(QPageSize(QPageSize::A4));
-    writer.setPageOrientation(QPageLayout::Landscape);
-    writer.setResolution(96);
-    QPainter painter;
-    if (!painter.begin(&writer))
-        return Error(ErrorCode::IoError, tr("cannot write %1").arg(path));
-    const QRect page = painter.viewport();
-    QFont title = painter.font();
-    title.setPointSize(16);
-    title.setBold(true);
-    painter.setFont(title);
-    painter.drawText(QRect(0, 0, page.width(), 40), Qt::AlignLeft | Qt::AlignVCenter,
-                     tr("Lendable billing report — %1").arg(m_period->currentText()));
-    QFont body = painter.font();
-    body.setPointSize(10);
-    body.setBold(false);
-    painter.setFont(body);
-    painter.drawText(QRect(0, 44, page.width(), 24), Qt::AlignLeft, m_totals->text());
-    const int chartW = page.width() / 2 - 10;
-    const int chartH = (page.height() - 90) / 2 - 10;
-    const QList<QChartView *> charts{m_revenue, m_split, m_parties, m_utilisation};
-    for (int i = 0; i < charts.size(); ++i) {
-        const QRect target((i % 2) * (chartW + 20), 80 + (i / 2) * (chartH + 20), chartW, chartH);
-        charts[i]->render(&painter, target);
+    QHash<QString, PartySums> sums;
+    for (const Bill &b : contracts.bills) {
+        const QString &id = byBorrower ? b.borrowerId : b.lenderId;
+        PartySums &p = sums[id];
+        p.id = id;
+        p.name = contracts.names.value(id);
+        ++p.contracts;
+        p.durationMs += b.durationMs;
+        p.charged = p.charged.add(b.charge).value_or(p.charged);
+        p.fees = p.fees.add(b.marketFee).value_or(p.fees);
+        p.paid = p.paid.add(b.lenderPayout).value_or(p.paid);
     }
-    painter.end();
+    QList<PartySums> out = sums.values();
+    std::sort(out.begin(), out.end(), [byBorrower](const PartySums &a, const PartySums &b) {
+        const qint64 x = byBorrower ? a.charged.micros() : a.paid.micros();
+        const qint64 y = byBorrower ? b.charged.micros() : b.paid.micros();
+        return x != y ? x > y : a.id < b.id;
+    });
+    return out;
+}
+
+/// Lays out the report's pages: a running footer, and tables that continue on the next page
+/// (their header repeated) when a page is full.
+class ReportPainter {
+public:
+    ReportPainter(QPdfWriter &writer, QPainter &painter, QString footer)
+        : m_writer(writer)
+        , m_painter(painter)
+        , m_footer(std::move(footer))
+        , m_page(painter.viewport())
+    {
+    }
+
+    QRect page() const { return m_page; }
+    int y() const { return m_y; }
+    void setY(int y) { m_y = y; }
+
+    /// Ends the page (its footer) and starts the next.
+    bool newPage()
+    {
+        drawFooter();
+        if (!m_writer.newPage())
+            return false;
+        ++m_pageNumber;
+        m_y = 0;
+        return true;
+    }
+
+    void finish() { drawFooter(); }
+
+    void heading(const QString &text)
+    {
+        const int h = 34;
+        if (m_y + h + 3 * rowHeight() > contentBottom())
+            newPage();
+        QFont f = m_painter.font();
+        f.setPointSize(13);
+        f.setBold(true);
+        m_painter.save();
+        m_painter.setFont(f);
+        m_painter.drawText(QRect(0, m_y, m_page.width(), h), Qt::AlignLeft | Qt::AlignVCenter, text);
+        m_painter.restore();
+        m_y += h;
+    }
+
+    /// A line of small grey text under a heading.
+    void note(const QString &text)
+    {
+        m_painter.save();
+        QFont f = m_painter.font();
+        f.setPointSize(9);
+        m_painter.setFont(f);
+        m_painter.setPen(Qt::darkGray);
+        // Wrapped to the page's width (a translation may be longer than the English).
+        const int h = m_painter.fontMetrics().boundingRect(QRect(0, 0, m_page.width(), 10 * m_page.height()), Qt::TextWordWrap, text).height() + 6;
+        m_painter.drawText(QRect(0, m_y, m_page.width(), h), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, text);
+        m_painter.restore();
+        m_y += h;
+    }
+
+    /// A table: `widths` are shares of the page's width; numbers (`rightAligned`) align right.
+    /// The last row, if `totalRow`, is drawn bold above a rule.
+    void table(const QStringList &headers, const QList<double> &widths, const QList<bool> &rightAligned,
+               const QList<QStringList> &rows, bool totalRow)
+    {
+        drawHeader(headers, widths, rightAligned);
+        for (qsizetype r = 0; r < rows.size(); ++r) {
+            if (m_y + rowHeight() > contentBottom()) {
+                newPage();
+                drawHeader(headers, widths, rightAligned);
+            }
+            const bool total = totalRow && r == rows.size() - 1;
+            m_painter.save();
+            if (total) {
+                QFont f = m_painter.font();
+                f.setBold(true);
+                m_painter.setFont(f);
+                m_painter.drawLine(0, m_y, m_page.width(), m_y);
+            } else if (r % 2 == 1) {
+                m_painter.fillRect(QRect(0, m_y, m_page.width(), rowHeight()), QColor(0xf2, 0xf2, 0xf2));
+            }
+            drawRow(rows[r], widths, rightAligned);
+            m_painter.restore();
+            m_y += rowHeight();
+        }
+        m_y += rowHeight();
+    }
+
+private:
+    int rowHeight() const { return m_painter.fontMetrics().height() + 8; }
+    int contentBottom() const { return m_page.height() - 2 * rowHeight(); }
+
+    void drawHeader(const QStringList &headers, const QList<double> &widths, const QList<bool> &rightAligned)
+    {
+        m_painter.save();
+        QFont f = m_painter.font();
+        f.setBold(true);
+        m_painter.setFont(f);
+        drawRow(headers, widths, rightAligned);
+        m_painter.drawLine(0, m_y + rowHeight(), m_page.width(), m_y + rowHeight());
+        m_painter.restore();
+        m_y += rowHeight();
+    }
+
+    void drawRow(const QStringList &cells, const QList<double> &widths, const QList<bool> &rightAligned)
+    {
+        int x = 0;
+        for (qsizetype c = 0; c < cells.size(); ++c) {
+            const int w = int(widths.value(c) * m_page.width());
+            const QRect cell(x + 4, m_y, w - 8, rowHeight());
+            const Qt::Alignment align = (rightAligned.value(c) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter;
+            m_painter.drawText(cell, align, m_painter.fontMetrics().elidedText(cells[c], Qt::ElideRight, cell.width()));
+            x += w;
+        }
+    }
+
+    void drawFooter()
+    {
+        m_painter.save();
+        QFont f = m_painter.font();
+        f.setPointSize(8);
+        m_painter.setFont(f);
+        m_painter.setPen(Qt::darkGray);
+        const QRect line(0, m_page.height() - m_painter.fontMetrics().height(), m_page.width(), m_painter.fontMetrics().height());
+        m_painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter, m_footer);
+        m_painter.drawText(line, Qt::AlignRight | Qt::AlignVCenter, BillingPage::tr("Page %1").arg(m_pageNumber));
+        m_painter.restore();
+    }
+
+    QPdfWriter &m_writer;
+    QPainter &m_painter;
+    QString m_footer;
+    QRect m_page;
+    int m_y = 0;
+    int m_pageNumber = 1;
+};
+
+} // namespace
+
+Result<void> BillingPage::writePdf(const QString &path, const Contracts &contracts)
+{
+    // Written to memory first, then replaced in one step (QSaveFile): a full disk or an
+    // unwritable directory is a typed error, and an earlier report at `path` stays whole.
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const QString from = QDateTime::fromMSecsSinceEpoch(periodStartMs(), Qt::UTC).toString(QStringLiteral("yyyy-MM-dd"));
+    const QString to = QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd"));
+    {
+        QPdfWriter writer(&buffer);
+        writer.setTitle(tr("Lendable billing report"));
+        writer.setCreator(QStringLiteral("Lendable Market Manager"));
+        writer.setPageSize(QPageSize(QPageSize::A4));
+        writer.setPageOrientation(QPageLayout::Landscape);
+        writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter);
+        writer.setResolution(96);
+        QPainter painter;
+        if (!painter.begin(&writer))
+            return Error(ErrorCode::IoError, tr("cannot write %1").arg(path));
+        QFont body = painter.font();
+        body.setPointSize(10);
+        painter.setFont(body);
+        ReportPainter report(writer, painter,
+                             tr("Lendable billing report · %1 to %2 (UTC) · made %3 UTC")
+                                 .arg(from, to, QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+        const QRect page = report.page();
+
+        // Page 1: the totals and the four charts as the Billing tab shows them.
+        QFont title = body;
+        title.setPointSize(16);
+        title.setBold(true);
+        painter.setFont(title);
+        painter.drawText(QRect(0, 0, page.width(), 36), Qt::AlignLeft | Qt::AlignVCenter,
+                         tr("Lendable billing report — %1 (%2 to %3)").arg(m_period->currentText(), from, to));
+        painter.setFont(body);
+        painter.drawText(QRect(0, 40, page.width(), 24), Qt::AlignLeft | Qt::AlignVCenter, m_totals->text());
+        const int chartTop = 70;
+        const int chartW = page.width() / 2 - 10;
+        const int chartH = (page.height() - chartTop - 40) / 2 - 10;
+        const QList<QChartView *> charts{m_revenue, m_split, m_parties, m_utilisation};
+        for (int i = 0; i < charts.size(); ++i) {
+            const QRect target((i % 2) * (chartW + 20), chartTop + (i / 2) * (chartH + 20), chartW, chartH);
+            charts[i]->render(&painter, target);
+        }
+
+        // Then an invoice line per borrower and a payout line per lender, every party of the
+        // period (the chart shows the largest few).
+        report.newPage();
+        const QList<PartySums> borrowers = sumByParty(contracts, true);
+        const QList<PartySums> lenders = sumByParty(contracts, false);
+        const auto hours = [](qint64 ms) { return QString::number(double(ms) / 3'600'000.0, 'f', 1); };
+        PartySums all;
+        QList<QStringList> rows;
+        for (const PartySums &p : borrowers) {
+            rows.append({p.name.isEmpty() ? tr("(no name)") : p.name, p.id.left(16), QString::number(p.contracts),
+                         hours(p.durationMs), p.charged.toString()});
+            all.contracts += p.contracts;
+            all.durationMs += p.durationMs;
+            all.charged = all.charged.add(p.charged).value_or(all.charged);
+            all.fees = all.fees.add(p.fees).value_or(all.fees);
+            all.paid = all.paid.add(p.paid).value_or(all.paid);
+        }
+        rows.append({tr("Total (%n borrower(s))", nullptr, int(borrowers.size())), QString(), QString::number(all.contracts),
+                     hours(all.durationMs), all.charged.toString()});
+        report.heading(tr("Invoices by borrower"));
+        report.note(tr("The contracts that ended in the period, each billed in full (as the CSV exports list them). The totals "
+                       "on page 1 count each day's share of every contract, running ones too."));
+        report.table({tr("Borrower"), tr("Node ID"), tr("Contracts"), tr("Hours lent"), tr("Charged")},
+                     {0.30, 0.18, 0.14, 0.18, 0.20}, {false, false, true, true, true}, rows, true);
+        rows.clear();
+        for (const PartySums &p : lenders)
+            rows.append({p.name.isEmpty() ? tr("(no name)") : p.name, p.id.left(16), QString::number(p.contracts),
+                         p.charged.toString(), p.fees.toString(), p.paid.toString()});
+        rows.append({tr("Total (%n lender(s))", nullptr, int(lenders.size())), QString(), QString::number(all.contracts),
+                     all.charged.toString(), all.fees.toString(), all.paid.toString()});
+        report.heading(tr("Payouts by lender"));
+        report.table({tr("Lender"), tr("Node ID"), tr("Contracts"), tr("Charged"), tr("Market fee"), tr("Payout")},
+                     {0.22, 0.16, 0.11, 0.17, 0.18, 0.16}, {false, false, true, true, true, true}, rows, true);
+        report.finish();
+        if (!painter.end())
+            return Error(ErrorCode::IoError, tr("cannot write %1").arg(path));
+    }
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(path, f.errorString()));
+    if (f.write(buffer.data()) != buffer.size() || !f.commit())
+        return Error(ErrorCode::DiskFull, tr("cannot write %1: %2").arg(path, f.errorString()));
     return {};
 }
 

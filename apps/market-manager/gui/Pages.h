@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QPointer>
+#include <QTimer>
 #include <QWidget>
 
 class QLineEdit;
@@ -95,23 +96,42 @@ public:
     /// Fetches the period's ended contracts, then writes per-borrower invoices or
     /// per-lender payouts as CSV; `done` gets the outcome (also when the fetch failed).
     void exportCsv(const QString &path, bool invoices, std::function<void(Result<void>)> done);
-    /// Writes invoices or payouts of `bills` (ended contracts) as CSV.
     /// Contracts for an export, with the names their parties go by (node ID → name).
     struct Contracts {
         QList<protocol::Bill> bills;
         QHash<QString, QString> names;
     };
+    /// Writes invoices or payouts of `contracts` (ended ones) as CSV.
     static Result<void> writeCsv(const QString &path, bool invoices, const Contracts &contracts);
-    /// Writes the period's report (totals, charts, per-party tables) as PDF.
-    Result<void> exportPdf(const QString &path);
+    /// Fetches the period's ended contracts, then writes the period's report as PDF: the
+    /// totals and the charts, then an invoice line per borrower and a payout line per lender;
+    /// `done` gets the outcome (also when the fetch failed).
+    void exportPdf(const QString &path, std::function<void(Result<void>)> done);
+    /// Writes the report as PDF with the invoices and payouts of `contracts` (ended ones).
+    Result<void> writePdf(const QString &path, const Contracts &contracts);
+    /// Borrowers and lenders each in the top chart, at most.
+    static constexpr int kChartParties = 5;
+
+    /// Draws `report` (the market's answer to the period's AdminBillingReport).
+    void showReport(const protocol::BillingReport &report);
+    /// How many rows the top chart has room for at its present height (it shows at most
+    /// that many parties, fewer if the report has fewer).
+    int partyRows() const { return m_partyRows; }
 
 signals:
     void error(const lendable::Error &error);
     void reportLoaded();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
-    void showReport(const protocol::BillingReport &report);
+    /// Rows of the top chart that keep every name readable at its present height.
+    int partiesThatFit() const;
+    void showParties(int rows);
     qint64 periodStartMs() const;
+    /// The period's ended contracts and their parties' names, fetched page by page.
+    void fetchPeriod(std::function<void(Result<Contracts>)> done);
 
     QPointer<protocol::Channel> m_channel;
     QComboBox *m_period;
@@ -121,6 +141,8 @@ private:
     QChartView *m_parties;
     QChartView *m_utilisation;
     protocol::BillingReport m_report;
+    QTimer m_fitParties;
+    int m_partyRows = 0;
 };
 
 } // namespace lendable::market
