@@ -1044,5 +1044,9 @@ anstelle Ihrer Knoten-ID (leer: wieder die Knoten-ID).</translation>
         <source>Print one JSON document per command.</source>
         <translation>Ein JSON-Dokument pro Befehl ausgeben.</translation>
     </message>
+    <message>
+        <source>--json goes with --cli: borrower-client --cli --json COMMAND</source>
+        <translation>--json gehört zu --cli: borrower-client --cli --json BEFEHL</translation>
+    </message>
 </context>
 </TS>

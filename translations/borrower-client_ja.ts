@@ -1041,5 +1041,9 @@ instead of your node ID (empty: the node ID again).</source>
         <source>Print one JSON document per command.</source>
         <translation>コマンドごとに JSON ドキュメントを 1 つ出力します。</translation>
     </message>
+    <message>
+        <source>--json goes with --cli: borrower-client --cli --json COMMAND</source>
+        <translation>--json は --cli と一緒に使います: borrower-client --cli --json コマンド</translation>
+    </message>
 </context>
 </TS>

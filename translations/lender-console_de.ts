@@ -489,10 +489,6 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <translation>geben Sie je --connect eine --agent-id an</translation>
     </message>
     <message>
-        <source>give one --market-id per --market</source>
-        <translation>geben Sie je --market eine --market-id an</translation>
-    </message>
-    <message>
         <source>This machine (%1)</source>
         <translation>Dieser Rechner (%1)</translation>
     </message>
@@ -555,6 +551,14 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
     <message>
         <source>Domain type: qemu (TCG) or kvm. Default: kvm if a timed smoke boot passes (tested once, cached in the data directory), else qemu.</source>
         <translation>Domänentyp: qemu (TCG) oder kvm. Standard: kvm, wenn ein zeitlich begrenzter Probestart gelingt (einmal getestet, im Datenverzeichnis gespeichert), sonst qemu.</translation>
+    </message>
+    <message>
+        <source>--%1 sets up the embedded agent; with --connect each agent keeps its own settings</source>
+        <translation>--%1 richtet den eingebetteten Agenten ein; mit --connect behält jeder Agent seine eigenen Einstellungen</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a node ID (64 hex characters)</source>
+        <translation>&apos;%1&apos; ist keine Knoten-ID (64 Hex-Zeichen)</translation>
     </message>
 </context>
 </TS>

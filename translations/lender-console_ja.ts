@@ -488,10 +488,6 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <translation>--connect ごとに --agent-id を 1 つ指定してください</translation>
     </message>
     <message>
-        <source>give one --market-id per --market</source>
-        <translation>--market ごとに --market-id を 1 つ指定してください</translation>
-    </message>
-    <message>
         <source>This machine (%1)</source>
         <translation>このマシン (%1)</translation>
     </message>
@@ -554,6 +550,14 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
     <message>
         <source>Domain type: qemu (TCG) or kvm. Default: kvm if a timed smoke boot passes (tested once, cached in the data directory), else qemu.</source>
         <translation>ドメインの種類: qemu (TCG) または kvm。既定値: 時間制限付きの試験起動に成功すれば kvm (一度だけ試し、結果はデータディレクトリに保存)、そうでなければ qemu。</translation>
+    </message>
+    <message>
+        <source>--%1 sets up the embedded agent; with --connect each agent keeps its own settings</source>
+        <translation>--%1 は組み込みエージェントの設定です。--connect では各エージェントが自身の設定を使います</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a node ID (64 hex characters)</source>
+        <translation>&apos;%1&apos; はノード ID (16 進 64 文字) ではありません</translation>
     </message>
 </context>
 </TS>

@@ -309,8 +309,78 @@
         <translation>%1 kann nicht geschrieben werden</translation>
     </message>
     <message>
-        <source>Lendable billing report — %1</source>
-        <translation>Lendable-Abrechnungsbericht — %1</translation>
+        <source>Page %1</source>
+        <translation>Seite %1</translation>
+    </message>
+    <message>
+        <source>Lendable billing report · %1 to %2 (UTC) · made %3 UTC</source>
+        <translation>Lendable-Abrechnungsbericht · %1 bis %2 (UTC) · erstellt %3 UTC</translation>
+    </message>
+    <message>
+        <source>Lendable billing report — %1 (%2 to %3)</source>
+        <translation>Lendable-Abrechnungsbericht — %1 (%2 bis %3)</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(kein Name)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Total (%n borrower(s))</source>
+        <translation>
+            <numerusform>Summe (%n Entleiher)</numerusform>
+            <numerusform>Summe (%n Entleiher)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Invoices by borrower</source>
+        <translation>Rechnungen je Entleiher</translation>
+    </message>
+    <message>
+        <source>Borrower</source>
+        <translation>Entleiher</translation>
+    </message>
+    <message>
+        <source>Node ID</source>
+        <translation>Knoten-ID</translation>
+    </message>
+    <message>
+        <source>Contracts</source>
+        <translation>Verträge</translation>
+    </message>
+    <message>
+        <source>Hours lent</source>
+        <translation>Geliehene Stunden</translation>
+    </message>
+    <message>
+        <source>Charged</source>
+        <translation>Berechnet</translation>
+    </message>
+    <message numerus="yes">
+        <source>Total (%n lender(s))</source>
+        <translation>
+            <numerusform>Summe (%n Verleiher)</numerusform>
+            <numerusform>Summe (%n Verleiher)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Payouts by lender</source>
+        <translation>Auszahlungen je Verleiher</translation>
+    </message>
+    <message>
+        <source>Lender</source>
+        <translation>Verleiher</translation>
+    </message>
+    <message>
+        <source>Market fee</source>
+        <translation>Marktplatz-Provision</translation>
+    </message>
+    <message>
+        <source>Payout</source>
+        <translation>Auszahlung</translation>
+    </message>
+    <message>
+        <source>The contracts that ended in the period, each billed in full (as the CSV exports list them). The totals on page 1 count each day&apos;s share of every contract, running ones too.</source>
+        <translation>Die im Zeitraum beendeten Verträge, jeder voll abgerechnet (wie die CSV-Exporte sie auflisten). Die Summen auf Seite 1 zählen den Anteil jedes Tages an jedem Vertrag, auch an laufenden.</translation>
     </message>
 </context>
 <context>
@@ -909,10 +979,6 @@
         <translation>--image erwartet NAME=DIR, nicht &apos;%1&apos;</translation>
     </message>
     <message>
-        <source>Headless: serve the OS image in DIR to lenders as NAME (repeatable).</source>
-        <translation>Headless: das OS-Image in DIR den Verleihern als NAME anbieten (wiederholbar).</translation>
-    </message>
-    <message>
         <source>embedded, serving %1</source>
         <translation>eingebettet, erreichbar unter %1</translation>
     </message>
@@ -927,6 +993,70 @@
     <message>
         <source>Node ID of the market given with --connect (remembered after the first connection).</source>
         <translation>Knoten-ID des mit --connect angegebenen Marktplatzes (nach der ersten Verbindung gemerkt).</translation>
+    </message>
+    <message>
+        <source>Market fee of the embedded market in percent of each charge (default 10).</source>
+        <translation>Provision des eingebetteten Marktplatzes in Prozent jeder Gebühr (Standard 10).</translation>
+    </message>
+    <message>
+        <source>Seconds without a message after which a lender of the embedded market is offline (default 30).</source>
+        <translation>Sekunden ohne Nachricht, nach denen ein Verleiher des eingebetteten Marktplatzes offline ist (Standard 30).</translation>
+    </message>
+    <message>
+        <source>The embedded market serves the OS image in DIR to lenders as NAME (repeatable).</source>
+        <translation>Der eingebettete Marktplatz stellt Verleihern das OS-Image in DIR als NAME bereit (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>Headless only (handled by the launcher).</source>
+        <translation>Nur ohne Fenster (übernimmt der Starter).</translation>
+    </message>
+    <message>
+        <source>Write the billing report of the period (--period) as PDF to PATH, then quit.</source>
+        <translation>Den Abrechnungsbericht des Zeitraums (--period) als PDF nach PFAD schreiben, dann beenden.</translation>
+    </message>
+    <message>
+        <source>Write the period&apos;s invoices as CSV to PATH, then quit.</source>
+        <translation>Die Rechnungen des Zeitraums als CSV nach PFAD schreiben, dann beenden.</translation>
+    </message>
+    <message>
+        <source>Write the period&apos;s payouts as CSV to PATH, then quit.</source>
+        <translation>Die Auszahlungen des Zeitraums als CSV nach PFAD schreiben, dann beenden.</translation>
+    </message>
+    <message>
+        <source>The billing period in days, up to today: 7 (default), 30 or 90.</source>
+        <translation>Der Abrechnungszeitraum in Tagen bis heute: 7 (Standard), 30 oder 90.</translation>
+    </message>
+    <message>
+        <source>--stats-file works with --headless only</source>
+        <translation>--stats-file funktioniert nur mit --headless</translation>
+    </message>
+    <message>
+        <source>--%1 sets up the embedded market; with --connect the market keeps its own settings</source>
+        <translation>--%1 richtet den eingebetteten Marktplatz ein; mit --connect behält der Marktplatz seine eigenen Einstellungen</translation>
+    </message>
+    <message>
+        <source>--period takes 7, 30 or 90 days, not &apos;%1&apos;</source>
+        <translation>--period erwartet 7, 30 oder 90 Tage, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>Serve the OS image in DIR to lenders as NAME (repeatable).</source>
+        <translation>Das OS-Image in DIR Verleihern als NAME bereitstellen (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>Desktop app: write the billing report of the period (--period) as PDF to PATH, then quit.</source>
+        <translation>Desktop-Anwendung: den Abrechnungsbericht des Zeitraums (--period) als PDF nach PFAD schreiben, dann beenden.</translation>
+    </message>
+    <message>
+        <source>Desktop app: write the period&apos;s invoices as CSV to PATH, then quit.</source>
+        <translation>Desktop-Anwendung: die Rechnungen des Zeitraums als CSV nach PFAD schreiben, dann beenden.</translation>
+    </message>
+    <message>
+        <source>Desktop app: write the period&apos;s payouts as CSV to PATH, then quit.</source>
+        <translation>Desktop-Anwendung: die Auszahlungen des Zeitraums als CSV nach PFAD schreiben, dann beenden.</translation>
+    </message>
+    <message>
+        <source>Desktop app: the billing period in days, up to today: 7 (default), 30 or 90.</source>
+        <translation>Desktop-Anwendung: der Abrechnungszeitraum in Tagen bis heute: 7 (Standard), 30 oder 90.</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,23 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>lendable::market::BillingPage</name>
+    <message numerus="yes">
+        <source>Total (%n borrower(s))</source>
+        <translation>
+            <numerusform>Total (%n borrower)</numerusform>
+            <numerusform>Total (%n borrowers)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Total (%n lender(s))</source>
+        <translation>
+            <numerusform>Total (%n lender)</numerusform>
+            <numerusform>Total (%n lenders)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>lendable::market::PartitionsPage</name>
     <message numerus="yes">
         <source>%n partition(s)</source>

@@ -309,8 +309,76 @@
         <translation>%1 に書き込めません</translation>
     </message>
     <message>
-        <source>Lendable billing report — %1</source>
-        <translation>Lendable 請求レポート — %1</translation>
+        <source>Page %1</source>
+        <translation>%1 ページ</translation>
+    </message>
+    <message>
+        <source>Lendable billing report · %1 to %2 (UTC) · made %3 UTC</source>
+        <translation>Lendable 請求レポート · %1 〜 %2 (UTC) · 作成 %3 UTC</translation>
+    </message>
+    <message>
+        <source>Lendable billing report — %1 (%2 to %3)</source>
+        <translation>Lendable 請求レポート — %1 (%2 〜 %3)</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(名前なし)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Total (%n borrower(s))</source>
+        <translation>
+            <numerusform>合計 (借り手 %n 人)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Invoices by borrower</source>
+        <translation>借り手ごとの請求</translation>
+    </message>
+    <message>
+        <source>Borrower</source>
+        <translation>借り手</translation>
+    </message>
+    <message>
+        <source>Node ID</source>
+        <translation>ノード ID</translation>
+    </message>
+    <message>
+        <source>Contracts</source>
+        <translation>契約</translation>
+    </message>
+    <message>
+        <source>Hours lent</source>
+        <translation>貸出時間</translation>
+    </message>
+    <message>
+        <source>Charged</source>
+        <translation>請求額</translation>
+    </message>
+    <message numerus="yes">
+        <source>Total (%n lender(s))</source>
+        <translation>
+            <numerusform>合計 (貸し手 %n 人)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Payouts by lender</source>
+        <translation>貸し手ごとの支払い</translation>
+    </message>
+    <message>
+        <source>Lender</source>
+        <translation>貸し手</translation>
+    </message>
+    <message>
+        <source>Market fee</source>
+        <translation>マーケット手数料</translation>
+    </message>
+    <message>
+        <source>Payout</source>
+        <translation>支払額</translation>
+    </message>
+    <message>
+        <source>The contracts that ended in the period, each billed in full (as the CSV exports list them). The totals on page 1 count each day&apos;s share of every contract, running ones too.</source>
+        <translation>期間内に終了した契約 (それぞれ全額を請求、CSV エクスポートと同じ)。1 ページ目の合計は、実行中のものも含め、各契約の日ごとの分を数えます。</translation>
     </message>
 </context>
 <context>
@@ -904,10 +972,6 @@
         <translation>--image には NAME=DIR を指定してください (&apos;%1&apos; は不可)</translation>
     </message>
     <message>
-        <source>Headless: serve the OS image in DIR to lenders as NAME (repeatable).</source>
-        <translation>headless 時: DIR にある OS イメージを NAME として貸し手に提供します (複数指定可)。</translation>
-    </message>
-    <message>
         <source>embedded, serving %1</source>
         <translation>組み込み、%1 で提供中</translation>
     </message>
@@ -922,6 +986,70 @@
     <message>
         <source>Node ID of the market given with --connect (remembered after the first connection).</source>
         <translation>--connect で指定したマーケットのノード ID (最初の接続後は記憶されます)。</translation>
+    </message>
+    <message>
+        <source>Market fee of the embedded market in percent of each charge (default 10).</source>
+        <translation>組み込みマーケットの手数料 (各料金に対する % 、既定 10)。</translation>
+    </message>
+    <message>
+        <source>Seconds without a message after which a lender of the embedded market is offline (default 30).</source>
+        <translation>組み込みマーケットで、メッセージがないまま貸し手をオフラインとみなすまでの秒数 (既定 30)。</translation>
+    </message>
+    <message>
+        <source>The embedded market serves the OS image in DIR to lenders as NAME (repeatable).</source>
+        <translation>組み込みマーケットが DIR の OS イメージを NAME として貸し手に提供します (複数指定可)。</translation>
+    </message>
+    <message>
+        <source>Headless only (handled by the launcher).</source>
+        <translation>ヘッドレス専用 (ランチャーが処理します)。</translation>
+    </message>
+    <message>
+        <source>Write the billing report of the period (--period) as PDF to PATH, then quit.</source>
+        <translation>期間 (--period) の請求レポートを PDF として PATH に書き出して終了します。</translation>
+    </message>
+    <message>
+        <source>Write the period&apos;s invoices as CSV to PATH, then quit.</source>
+        <translation>期間の請求書を CSV として PATH に書き出して終了します。</translation>
+    </message>
+    <message>
+        <source>Write the period&apos;s payouts as CSV to PATH, then quit.</source>
+        <translation>期間の支払いを CSV として PATH に書き出して終了します。</translation>
+    </message>
+    <message>
+        <source>The billing period in days, up to today: 7 (default), 30 or 90.</source>
+        <translation>今日までの請求期間 (日数): 7 (既定)、30、90。</translation>
+    </message>
+    <message>
+        <source>--stats-file works with --headless only</source>
+        <translation>--stats-file は --headless でのみ使えます</translation>
+    </message>
+    <message>
+        <source>--%1 sets up the embedded market; with --connect the market keeps its own settings</source>
+        <translation>--%1 は組み込みマーケットの設定です。--connect ではマーケットが自身の設定を使います</translation>
+    </message>
+    <message>
+        <source>--period takes 7, 30 or 90 days, not &apos;%1&apos;</source>
+        <translation>--period には 7、30、90 日を指定します (&apos;%1&apos; ではなく)</translation>
+    </message>
+    <message>
+        <source>Serve the OS image in DIR to lenders as NAME (repeatable).</source>
+        <translation>DIR の OS イメージを NAME として貸し手に提供します (複数指定可)。</translation>
+    </message>
+    <message>
+        <source>Desktop app: write the billing report of the period (--period) as PDF to PATH, then quit.</source>
+        <translation>デスクトップアプリ: 期間 (--period) の請求レポートを PDF として PATH に書き出して終了します。</translation>
+    </message>
+    <message>
+        <source>Desktop app: write the period&apos;s invoices as CSV to PATH, then quit.</source>
+        <translation>デスクトップアプリ: 期間の請求書を CSV として PATH に書き出して終了します。</translation>
+    </message>
+    <message>
+        <source>Desktop app: write the period&apos;s payouts as CSV to PATH, then quit.</source>
+        <translation>デスクトップアプリ: 期間の支払いを CSV として PATH に書き出して終了します。</translation>
+    </message>
+    <message>
+        <source>Desktop app: the billing period in days, up to today: 7 (default), 30 or 90.</source>
+        <translation>デスクトップアプリ: 今日までの請求期間 (日数): 7 (既定)、30、90。</translation>
     </message>
 </context>
 </TS>

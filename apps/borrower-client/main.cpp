@@ -40,5 +40,8 @@ int main(int argc, char *argv[])
         return lendable::app::printNodeId(dataDir, QStringLiteral("borrower"));
     if (parser.isSet(cli)) // reached only if "--cli" was spelt differently (e.g. "-cli")
         return lendable::borrower::runCli(args);
+    if (parser.isSet(json)) // the desktop app prints nothing to parse
+        return lendable::app::fail(lendable::Error(lendable::ErrorCode::InvalidArgument,
+                                                   QCoreApplication::translate("main", "--json goes with --cli: borrower-client --cli --json COMMAND")));
     return lendable::app::execGui(QStringLiteral("borrower-client-gui"));
 }

@@ -1,6 +1,7 @@
 // Lender Console launcher. Links no Widgets: the headless agent and the owner CLI run here,
 // and the desktop app (lender-console-gui) is exec'd only when a window is wanted.
 
+#include "AgentOptions.h"
 #include "LenderAgent.h"
 #include "OwnerCli.h"
 #include "app/AppSupport.h"
@@ -105,40 +106,14 @@ int main(int argc, char *argv[])
         return lendable::app::execGui(QStringLiteral("lender-console-gui"));
 
     using namespace lendable;
-    lender::AgentConfig config;
-    config.dataDir = dataDir;
-    Result<ListenAddress> l = parseListenAddress(parser.value(listen));
-    if (!l.ok())
-        return app::fail(l.error());
-    config.listenAddress = l->address;
-    config.listenPort = l->port;
-    config.advertisedAddress = parser.value(advertise);
-    const QStringList markets = parser.values(market);
-    const QStringList marketIds = parser.values(market_id);
-    if (markets.size() != marketIds.size())
-        return app::fail(Error(ErrorCode::InvalidArgument,
-                               QCoreApplication::translate("main", "give one --market-id per --market (%1 markets, %2 IDs)")
-                                   .arg(markets.size()).arg(marketIds.size())));
-    for (qsizetype i = 0; i < markets.size(); ++i) {
-        Result<lender::MarketEndpoint> e = lender::MarketEndpoint::parse(markets[i], marketIds[i]);
-        if (!e.ok())
-            return app::fail(e.error());
-        config.markets << *e;
-    }
-    config.libvirtUri = parser.value(libvirt);
-    config.virtType = parser.isSet(virtType) ? parser.value(virtType) : QString();
-    if (parser.isSet(virtType) && config.virtType != QLatin1String("qemu") && config.virtType != QLatin1String("kvm"))
-        return app::fail(Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--virt-type is qemu or kvm")));
-    for (const QString &id : parser.values(ownerId))
-        config.ownerIds << id.trimmed().toLower();
-    config.lenderName = parser.value(name);
-    bool ok = false;
-    config.defaultJobTimeoutS = parser.value(jobTimeout).toLongLong(&ok);
-    if (!ok || config.defaultJobTimeoutS <= 0)
-        return app::fail(Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--job-timeout wants seconds")));
+    Result<lender::AgentConfig> config = lender::agentConfigFromOptions(
+        {dataDir, parser.value(listen), parser.value(advertise), parser.values(market), parser.values(market_id),
+         parser.value(libvirt), parser.value(virtType), parser.values(ownerId), parser.value(name), parser.value(jobTimeout)});
+    if (!config.ok())
+        return app::fail(config.error());
 
     installQuitOnSignals(app);
-    Result<std::unique_ptr<lender::LenderAgent>> agent = lender::LenderAgent::create(config);
+    Result<std::unique_ptr<lender::LenderAgent>> agent = lender::LenderAgent::create(*config);
     if (!agent.ok())
         return app::fail(agent.error());
     if (Result<void> s = (*agent)->start(); !s.ok())

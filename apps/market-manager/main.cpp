@@ -1,7 +1,7 @@
 // Market Manager launcher. Links no Widgets: the headless and CLI modes run here, and the
 // desktop app (market-manager-gui) is exec'd only when a window is wanted.
 
-#include "ImageImport.h"
+#include "MarketOptions.h"
 #include "MarketService.h"
 #include "app/AppSupport.h"
 #include "util/HostPort.h"
@@ -65,16 +65,6 @@ Result<void> installSignalHandlers(bool withStats)
     return {};
 }
 
-// "10", "2.5", "0" → basis points.
-Result<int> parsePercent(const QString &text)
-{
-    Result<Money> m = Money::parse(text);
-    if (!m || m->isNegative() || m->micros() > 100 * Money::kMicrosPerUnit || m->micros() % 10'000 != 0)
-        return Error(ErrorCode::InvalidArgument,
-                     QCoreApplication::translate("main", "'%1' is not a fee percentage between 0 and 100 with at most two decimals").arg(text));
-    return static_cast<int>(m->micros() / 10'000);
-}
-
 // The request timings (MarketService::requestStats()) and the process's own figures, as one
 // JSON object replaced atomically, so a reader never sees half a file.
 void writeStats(const market::MarketService &service, const QString &path)
@@ -93,26 +83,9 @@ int runHeadless(const QString &dataDir, const QString &listenText, const QString
     Result<ListenAddress> endpoint = parseListenAddress(listenText);
     if (!endpoint)
         return app::fail(endpoint.error());
-    market::MarketConfig config;
-    config.dataDir = dataDir;
-    for (const QString &id : adminIds) {
-        if (!Identity::isValidNodeId(id.toLower()))
-            return app::fail(Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "'%1' is not a node ID (64 hex characters)").arg(id)));
-        config.adminIds.append(id.toLower());
-    }
-    if (!feePercent.isEmpty()) {
-        Result<int> bp = parsePercent(feePercent);
-        if (!bp)
-            return app::fail(bp.error());
-        config.feeBasisPoints = *bp;
-    }
-    if (!heartbeatS.isEmpty()) {
-        bool ok = false;
-        const double s = heartbeatS.toDouble(&ok);
-        if (!ok || s < 0.1 || s > 86'400)
-            return app::fail(Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "'%1' is not a heartbeat timeout in seconds").arg(heartbeatS)));
-        config.heartbeatTimeoutMs = static_cast<int>(s * 1000);
-    }
+    Result<market::MarketConfig> config = market::marketConfigFromOptions({dataDir, adminIds, feePercent, heartbeatS});
+    if (!config)
+        return app::fail(config.error());
     if (!QDir().mkpath(dataDir))
         return app::fail(Error(ErrorCode::IoError, QCoreApplication::translate("main", "cannot create the data directory %1").arg(dataDir)));
     Result<Identity> identity = Identity::loadOrCreate(dataDir, QStringLiteral("market"));
@@ -123,18 +96,14 @@ int runHeadless(const QString &dataDir, const QString &listenText, const QString
 
     const QString url = databaseUrl.isEmpty() ? QStringLiteral("sqlite:") + QDir(dataDir).filePath(QStringLiteral("market.db"))
                                               : databaseUrl;
-    market::MarketService service(*identity, url, config);
+    market::MarketService service(*identity, url, *config);
     if (auto listening = service.listen(endpoint->address, endpoint->port); !listening)
         return app::fail(listening.error());
-    for (const QString &spec : images) {
-        const qsizetype eq = spec.indexOf(QLatin1Char('='));
-        if (eq <= 0)
-            return app::fail(Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--image wants NAME=DIR, not '%1'").arg(spec)));
-        Result<protocol::ImageInfo> added = market::importImageDirectory(service, spec.left(eq), spec.mid(eq + 1));
-        if (!added)
-            return app::fail(added.error());
-        std::printf("image %s %s (%lld bytes)\n", qPrintable(added->name), qPrintable(added->sha256), static_cast<long long>(added->sizeBytes));
-    }
+    Result<QList<protocol::ImageInfo>> added = market::importImageOptions(service, images);
+    if (!added)
+        return app::fail(added.error());
+    for (const protocol::ImageInfo &image : *added)
+        std::printf("image %s %s (%lld bytes)\n", qPrintable(image.name), qPrintable(image.sha256), static_cast<long long>(image.sizeBytes));
 
     QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
     QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [&service, statsFile] {
@@ -199,7 +168,7 @@ int main(int argc, char *argv[])
     parser.addOption(heartbeat);
     const QCommandLineOption statsFile(QStringList{QStringLiteral("stats-file")}, QCoreApplication::translate("main", "Headless: on SIGUSR1, write the server-side request timings (JSON) to this file."), QStringLiteral("PATH"));
     parser.addOption(statsFile);
-    const QCommandLineOption image(QStringList{QStringLiteral("image")}, QCoreApplication::translate("main", "Headless: serve the OS image in DIR to lenders as NAME (repeatable)."), QStringLiteral("NAME=DIR"));
+    const QCommandLineOption image(QStringList{QStringLiteral("image")}, QCoreApplication::translate("main", "Serve the OS image in DIR to lenders as NAME (repeatable)."), QStringLiteral("NAME=DIR"));
     parser.addOption(image);
     const QCommandLineOption connect(QStringList{QStringLiteral("connect")}, QCoreApplication::translate("main", "Attach the desktop app to a running market as admin."), QStringLiteral("ADDR:PORT"));
     parser.addOption(connect);
@@ -207,6 +176,12 @@ int main(int argc, char *argv[])
     // arguments; declared here too, or the parser would refuse it.
     const QCommandLineOption marketId(QStringList{QStringLiteral("market-id")}, QCoreApplication::translate("main", "Node ID of the market given with --connect (remembered after the first connection)."), QStringLiteral("ID"));
     parser.addOption(marketId);
+    const QCommandLineOption exportReport(QStringList{QStringLiteral("export-report")}, QCoreApplication::translate("main", "Desktop app: write the billing report of the period (--period) as PDF to PATH, then quit."), QStringLiteral("PATH"));
+    const QCommandLineOption exportInvoices(QStringList{QStringLiteral("export-invoices")}, QCoreApplication::translate("main", "Desktop app: write the period's invoices as CSV to PATH, then quit."), QStringLiteral("PATH"));
+    const QCommandLineOption exportPayouts(QStringList{QStringLiteral("export-payouts")}, QCoreApplication::translate("main", "Desktop app: write the period's payouts as CSV to PATH, then quit."), QStringLiteral("PATH"));
+    const QCommandLineOption period(QStringList{QStringLiteral("period")}, QCoreApplication::translate("main", "Desktop app: the billing period in days, up to today: 7 (default), 30 or 90."), QStringLiteral("DAYS"));
+    for (const auto *o : {&exportReport, &exportInvoices, &exportPayouts, &period})
+        parser.addOption(*o);
     parser.process(app);
 
     const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("market-manager"));

@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -52,6 +53,10 @@ private slots:
     void launchersSpeakTheUsersLanguage();
     void launchersAcceptTheDesktopAppsOptions_data() { printId_data(); }
     void launchersAcceptTheDesktopAppsOptions();
+    void desktopAppsAcceptTheLaunchersOptions_data() { printId_data(); }
+    void desktopAppsAcceptTheLaunchersOptions();
+    void embeddedOnlyOptionsAreRefusedWithConnect();
+    void marketManagerExportsTheBillingReport();
 };
 
 void TestAppLaunchers::printId_data()
@@ -202,6 +207,125 @@ void TestAppLaunchers::launchersAcceptTheDesktopAppsOptions()
                  qPrintable(QStringLiteral("%1-gui has %2, %1 does not").arg(app, name)));
     }
     QVERIFY(checked >= 5);
+}
+
+namespace {
+QProcessEnvironment offscreenEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+    return env;
+}
+
+QStringList optionsIn(const QString &help)
+{
+    QStringList names;
+    const QRegularExpression option(QStringLiteral("^\\s+(?:-\\w, )?(--[a-z-]+)"), QRegularExpression::MultilineOption);
+    for (auto it = option.globalMatch(help); it.hasNext();)
+        names.append(it.next().captured(1));
+    return names;
+}
+} // namespace
+
+void TestAppLaunchers::desktopAppsAcceptTheLaunchersOptions()
+{
+    // The other way round: without --headless or --cli the launcher runs the desktop app with
+    // the same arguments, so an option only the launcher declared made the desktop app fail
+    // with "Unknown option" (`market-manager --fee-percent 5` did). Every launcher option is
+    // the desktop app's too, but those the launcher refuses itself unless it handles them.
+    QFETCH(QString, app);
+    if (!QFile::exists(bin(app + QStringLiteral("-gui"))))
+        QSKIP("the desktop app is not built");
+    const QStringList gui = optionsIn(run(bin(app + QStringLiteral("-gui")), {QStringLiteral("--help")}, offscreenEnvironment()).out);
+    const QStringList launcher = optionsIn(run(bin(app), {QStringLiteral("--help")}, offscreenEnvironment()).out);
+    QVERIFY(launcher.size() >= 5);
+    const QStringList launcherOnly = app == QStringLiteral("borrower-client") ? QStringList{QStringLiteral("--json")} : QStringList();
+    for (const QString &name : launcher) {
+        if (launcherOnly.contains(name)) {
+            QTemporaryDir dir;
+            const Run r = run(bin(app), {QStringLiteral("--data"), dir.path(), name}, offscreenEnvironment());
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains(QStringLiteral("--cli")) && !r.err.contains(QStringLiteral("Unknown option")), qPrintable(r.err));
+            continue;
+        }
+        QVERIFY2(gui.contains(name), qPrintable(QStringLiteral("%1 has %2, %1-gui does not").arg(app, name)));
+    }
+}
+
+void TestAppLaunchers::embeddedOnlyOptionsAreRefusedWithConnect()
+{
+    // The settings of an embedded market or agent mean nothing to one attached to with
+    // --connect: a clear refusal, exit code 2, before anything connects.
+    const QString id(64, QLatin1Char('a'));
+    struct Case {
+        QString app;
+        QStringList args;
+        QString said;
+    };
+    const QList<Case> cases{
+        {QStringLiteral("market-manager"), {QStringLiteral("--connect"), QStringLiteral("127.0.0.1:1"), QStringLiteral("--market-id"), id,
+                                            QStringLiteral("--fee-percent"), QStringLiteral("5")},
+         QStringLiteral("--fee-percent sets up the embedded market")},
+        {QStringLiteral("market-manager"), {QStringLiteral("--stats-file"), QStringLiteral("/tmp/x.json")},
+         QStringLiteral("--stats-file works with --headless only")},
+        {QStringLiteral("market-manager"), {QStringLiteral("--period"), QStringLiteral("12")}, QStringLiteral("--period takes 7, 30 or 90 days")},
+        {QStringLiteral("market-manager"), {QStringLiteral("--fee-percent"), QStringLiteral("101")}, QStringLiteral("'101' is not a fee percentage")},
+        {QStringLiteral("lender-console"), {QStringLiteral("--connect"), QStringLiteral("127.0.0.1:1"), QStringLiteral("--agent-id"), id,
+                                            QStringLiteral("--owner-id"), id},
+         QStringLiteral("--owner-id sets up the embedded agent")},
+        {QStringLiteral("lender-console"), {QStringLiteral("--owner-id"), QStringLiteral("not-an-id")},
+         QStringLiteral("'not-an-id' is not a node ID")},
+        {QStringLiteral("lender-console"), {QStringLiteral("--virt-type"), QStringLiteral("xen")}, QStringLiteral("--virt-type is qemu or kvm")},
+    };
+    for (const Case &c : cases) {
+        if (!QFile::exists(bin(c.app + QStringLiteral("-gui"))))
+            QSKIP("the desktop app is not built");
+        QTemporaryDir dir;
+        const Run r = run(bin(c.app), QStringList{QStringLiteral("--data"), dir.path()} + c.args, offscreenEnvironment());
+        QVERIFY2(r.exitCode == 2 && r.err.contains(c.said), qPrintable(c.app + QLatin1Char(' ') + c.args.join(QLatin1Char(' ')) + QStringLiteral(": ")
+                                                                      + QString::number(r.exitCode) + QLatin1Char(' ') + r.err));
+    }
+}
+
+void TestAppLaunchers::marketManagerExportsTheBillingReport()
+{
+    // `market-manager --export-report … --export-invoices … --export-payouts …` writes the
+    // billing files of the period and quits, for a script or a monthly job; with the embedded
+    // market's own options (--fee-percent) as the window would take them.
+    if (!QFile::exists(bin(QStringLiteral("market-manager-gui"))))
+        QSKIP("the desktop app is not built");
+    QTemporaryDir dir;
+    const QString pdf = dir.filePath(QStringLiteral("report.pdf"));
+    const QString invoices = dir.filePath(QStringLiteral("invoices.csv"));
+    const QString payouts = dir.filePath(QStringLiteral("payouts.csv"));
+    const Run r = run(bin(QStringLiteral("market-manager")),
+                      {QStringLiteral("--data"), dir.filePath(QStringLiteral("market")), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                       QStringLiteral("--fee-percent"), QStringLiteral("2.5"), QStringLiteral("--period"), QStringLiteral("30"),
+                       QStringLiteral("--export-report"), pdf, QStringLiteral("--export-invoices"), invoices, QStringLiteral("--export-payouts"), payouts},
+                      offscreenEnvironment());
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("wrote ") + pdf) && r.out.contains(QStringLiteral("wrote ") + payouts), qPrintable(r.out));
+    QFile report(pdf);
+    QVERIFY(report.open(QIODevice::ReadOnly));
+    QCOMPARE(report.read(5), QByteArray("%PDF-"));
+    QFile invoiceFile(invoices);
+    QVERIFY(invoiceFile.open(QIODevice::ReadOnly));
+    QVERIFY(invoiceFile.readLine().startsWith("borrower_id,contract_id"));
+    QFile payoutFile(payouts);
+    QVERIFY(payoutFile.open(QIODevice::ReadOnly));
+    QVERIFY(payoutFile.readLine().startsWith("lender_id,contract_id"));
+    // The fee the embedded market was started with is the report's (its totals line).
+    const QString pdftotext = QStandardPaths::findExecutable(QStringLiteral("pdftotext"));
+    QVERIFY2(!pdftotext.isEmpty(), "pdftotext is missing: run scripts/deps.sh");
+    const Run text = run(pdftotext, {pdf, QStringLiteral("-")});
+    QVERIFY2(text.out.contains(QStringLiteral("fee 2.5 %")) && text.out.contains(QStringLiteral("Last 30 days")), qPrintable(text.out));
+    // An unwritable target: exit 1 with the error, not a hang.
+    const Run bad = run(bin(QStringLiteral("market-manager")),
+                        {QStringLiteral("--data"), dir.filePath(QStringLiteral("market")), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                         QStringLiteral("--export-report"), QStringLiteral("/proc/no/such/dir/r.pdf")},
+                        offscreenEnvironment());
+    QVERIFY2(bad.exitCode == 1 && bad.err.contains(QStringLiteral("/proc/no/such/dir/r.pdf")), qPrintable(bad.err));
 }
 
 QTEST_GUILESS_MAIN(TestAppLaunchers)

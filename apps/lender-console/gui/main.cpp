@@ -2,6 +2,7 @@
 // embedded default); with --connect (repeatable) it shows one tab per remote agent, talking
 // to each as its owner.
 
+#include "AgentOptions.h"
 #include "LenderAgent.h"
 #include "LenderWindow.h"
 #include "app/AppSupport.h"
@@ -46,9 +47,26 @@ int main(int argc, char *argv[])
     const QCommandLineOption name(QStringList{QStringLiteral("name")}, QApplication::translate("main", "Name shown to borrowers."), QStringLiteral("NAME"));
     const QCommandLineOption connectTo(QStringList{QStringLiteral("connect")}, QApplication::translate("main", "Attach to a running agent (repeatable: a tab per machine)."), QStringLiteral("ADDR:PORT"));
     const QCommandLineOption agentId(QStringList{QStringLiteral("agent-id")}, QApplication::translate("main", "Node ID of each --connect agent, in order (default: from the data directory's agent.address)."), QStringLiteral("ID"));
-    for (const auto *o : {&headless, &cli, &listen, &market, &marketId, &libvirt, &name, &connectTo, &agentId})
+    const QCommandLineOption advertise(QStringList{QStringLiteral("advertise")}, QApplication::translate("main", "host:port the markets give borrowers (default: the listen address)."), QStringLiteral("HOST:PORT"));
+    const QCommandLineOption virtType(QStringList{QStringLiteral("virt-type")}, QApplication::translate("main", "Domain type: qemu (TCG) or kvm. Default: kvm if a timed smoke boot passes (tested once, cached in the data directory), else qemu."), QStringLiteral("TYPE"));
+    const QCommandLineOption ownerId(QStringList{QStringLiteral("owner-id")}, QApplication::translate("main", "Another node ID allowed to act as the machine's owner (repeatable)."), QStringLiteral("ID"));
+    const QCommandLineOption jobTimeout(QStringList{QStringLiteral("job-timeout")}, QApplication::translate("main", "Default job time limit in seconds."), QStringLiteral("S"), QStringLiteral("3600"));
+    for (const auto *o : {&headless, &cli, &listen, &market, &marketId, &libvirt, &name, &connectTo, &agentId, &advertise, &virtType,
+                          &ownerId, &jobTimeout})
         parser.addOption(*o);
     parser.process(application);
+
+    // Options of the embedded agent mean nothing to agents attached to with --connect, which
+    // keep their own settings: refused rather than silently dropped.
+    if (parser.isSet(connectTo)) {
+        for (const QCommandLineOption *o : {&listen, &market, &marketId, &libvirt, &name, &advertise, &virtType, &ownerId, &jobTimeout}) {
+            if (parser.isSet(*o))
+                return showFatal(Error(ErrorCode::InvalidArgument,
+                                       QApplication::translate("main", "--%1 sets up the embedded agent; with --connect each agent "
+                                                                       "keeps its own settings")
+                                           .arg(o->names().constFirst())));
+        }
+    }
 
     const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("lender-console"));
     if (parser.isSet(common.printId))
@@ -90,26 +108,12 @@ int main(int argc, char *argv[])
             window.addMachine(channel, addresses[i]);
         }
     } else {
-        lender::AgentConfig config;
-        config.dataDir = dataDir;
-        Result<ListenAddress> l = parseListenAddress(parser.value(listen));
-        if (!l.ok())
-            return showFatal(l.error());
-        config.listenAddress = l->address;
-        config.listenPort = l->port;
-        const QStringList markets = parser.values(market);
-        const QStringList marketIds = parser.values(marketId);
-        if (markets.size() != marketIds.size())
-            return showFatal(Error(ErrorCode::InvalidArgument, QApplication::translate("main", "give one --market-id per --market")));
-        for (qsizetype i = 0; i < markets.size(); ++i) {
-            Result<lender::MarketEndpoint> e = lender::MarketEndpoint::parse(markets[i], marketIds[i]);
-            if (!e.ok())
-                return showFatal(e.error());
-            config.markets << *e;
-        }
-        config.libvirtUri = parser.value(libvirt);
-        config.lenderName = parser.value(name);
-        Result<std::unique_ptr<lender::LenderAgent>> created = lender::LenderAgent::create(config);
+        Result<lender::AgentConfig> config = lender::agentConfigFromOptions(
+            {dataDir, parser.value(listen), parser.value(advertise), parser.values(market), parser.values(marketId),
+             parser.value(libvirt), parser.value(virtType), parser.values(ownerId), parser.value(name), parser.value(jobTimeout)});
+        if (!config.ok())
+            return showFatal(config.error());
+        Result<std::unique_ptr<lender::LenderAgent>> created = lender::LenderAgent::create(*config);
         if (!created.ok())
             return showFatal(created.error());
         agent = std::move(*created);

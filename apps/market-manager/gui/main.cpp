@@ -2,14 +2,21 @@
 // process (the embedded default) and serves it on --listen for lenders and borrowers;
 // with --connect it attaches to a running market as admin.
 
+#include "MarketOptions.h"
 #include "MarketService.h"
 #include "MarketWindow.h"
+#include "Pages.h"
 #include "app/AppSupport.h"
 #include "protocol/SslChannel.h"
 #include "ui/GuiSupport.h"
 #include "util/HostPort.h"
 
 #include <QApplication>
+#include <QComboBox>
+#include <QTabWidget>
+#include <QTimer>
+
+#include <cstdio>
 
 #include <memory>
 
@@ -19,6 +26,37 @@ namespace {
 int showFatal(const Error &error)
 {
     return ui::showStartupError(QApplication::translate("main", "Lendable Market Manager"), error);
+}
+
+/// --export-report/--export-invoices/--export-payouts: once the billing report of the period
+/// has loaded, writes each file asked for in turn, then quits (exit code 0, or 1 after the
+/// first failure, printed on stderr).
+struct Export {
+    enum Kind { Report, Invoices, Payouts } kind;
+    QString path;
+};
+
+void runExports(market::BillingPage *billing, QList<Export> exports)
+{
+    if (exports.isEmpty()) {
+        QApplication::exit(0);
+        return;
+    }
+    const Export next = exports.takeFirst();
+    auto done = [billing, exports, next](Result<void> r) {
+        if (!r.ok()) {
+            std::fprintf(stderr, "market-manager: %s\n", qPrintable(r.error().toString()));
+            QApplication::exit(1);
+            return;
+        }
+        std::printf("wrote %s\n", qPrintable(next.path));
+        std::fflush(stdout);
+        runExports(billing, exports);
+    };
+    if (next.kind == Export::Report)
+        billing->exportPdf(next.path, done);
+    else
+        billing->exportCsv(next.path, next.kind == Export::Invoices, done);
 }
 
 } // namespace
@@ -43,9 +81,45 @@ int main(int argc, char *argv[])
     const QCommandLineOption connectTo(QStringList{QStringLiteral("connect")}, QApplication::translate("main", "Attach to a running market as admin."), QStringLiteral("ADDR:PORT"));
     const QCommandLineOption marketId(QStringList{QStringLiteral("market-id")}, QApplication::translate("main", "Node ID of the market given with --connect."), QStringLiteral("ID"));
     const QCommandLineOption adminId(QStringList{QStringLiteral("admin-id")}, QApplication::translate("main", "A node ID allowed to administer the embedded market (repeatable)."), QStringLiteral("ID"));
-    for (const auto *o : {&headless, &listen, &database, &connectTo, &marketId, &adminId})
+    const QCommandLineOption feePercent(QStringList{QStringLiteral("fee-percent")}, QApplication::translate("main", "Market fee of the embedded market in percent of each charge (default 10)."), QStringLiteral("PERCENT"));
+    const QCommandLineOption heartbeat(QStringList{QStringLiteral("heartbeat-timeout")}, QApplication::translate("main", "Seconds without a message after which a lender of the embedded market is offline (default 30)."), QStringLiteral("SECONDS"));
+    const QCommandLineOption image(QStringList{QStringLiteral("image")}, QApplication::translate("main", "The embedded market serves the OS image in DIR to lenders as NAME (repeatable)."), QStringLiteral("NAME=DIR"));
+    const QCommandLineOption statsFile(QStringList{QStringLiteral("stats-file")}, QApplication::translate("main", "Headless only (handled by the launcher)."), QStringLiteral("PATH"));
+    const QCommandLineOption exportReport(QStringList{QStringLiteral("export-report")}, QApplication::translate("main", "Write the billing report of the period (--period) as PDF to PATH, then quit."), QStringLiteral("PATH"));
+    const QCommandLineOption exportInvoices(QStringList{QStringLiteral("export-invoices")}, QApplication::translate("main", "Write the period's invoices as CSV to PATH, then quit."), QStringLiteral("PATH"));
+    const QCommandLineOption exportPayouts(QStringList{QStringLiteral("export-payouts")}, QApplication::translate("main", "Write the period's payouts as CSV to PATH, then quit."), QStringLiteral("PATH"));
+    const QCommandLineOption period(QStringList{QStringLiteral("period")}, QApplication::translate("main", "The billing period in days, up to today: 7 (default), 30 or 90."), QStringLiteral("DAYS"));
+    for (const auto *o : {&headless, &listen, &database, &connectTo, &marketId, &adminId, &feePercent, &heartbeat, &image, &statsFile,
+                          &exportReport, &exportInvoices, &exportPayouts, &period})
         parser.addOption(*o);
     parser.process(application);
+
+    // Options of the embedded market mean nothing to a market attached to with --connect,
+    // which keeps its own settings: refused rather than silently dropped.
+    if (parser.isSet(statsFile))
+        return showFatal(Error(ErrorCode::InvalidArgument, QApplication::translate("main", "--stats-file works with --headless only")));
+    if (parser.isSet(connectTo)) {
+        for (const QCommandLineOption *o : {&listen, &database, &adminId, &feePercent, &heartbeat, &image}) {
+            if (parser.isSet(*o))
+                return showFatal(Error(ErrorCode::InvalidArgument,
+                                       QApplication::translate("main", "--%1 sets up the embedded market; with --connect the market "
+                                                                       "keeps its own settings")
+                                           .arg(o->names().constFirst())));
+        }
+    }
+    int periodDays = 7;
+    if (parser.isSet(period)) {
+        periodDays = parser.value(period).toInt();
+        if (periodDays != 7 && periodDays != 30 && periodDays != 90)
+            return showFatal(Error(ErrorCode::InvalidArgument,
+                                   QApplication::translate("main", "--period takes 7, 30 or 90 days, not '%1'").arg(parser.value(period))));
+    }
+    QList<Export> exports;
+    for (const auto &[option, kind] : {std::pair{&exportReport, Export::Report}, std::pair{&exportInvoices, Export::Invoices},
+                                      std::pair{&exportPayouts, Export::Payouts}}) {
+        if (parser.isSet(*option))
+            exports.append(Export{kind, parser.value(*option)});
+    }
 
     const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("market-manager"));
     if (parser.isSet(common.printId))
@@ -76,17 +150,20 @@ int main(int argc, char *argv[])
         channel = protocol::SslChannel::connectTo(hp->host, hp->port, *identity, marketNodeId, config, &application);
         where = parser.value(connectTo);
     } else {
-        market::MarketConfig config;
-        config.dataDir = dataDir;
-        config.adminIds = parser.values(adminId);
+        Result<market::MarketConfig> config = market::marketConfigFromOptions(
+            {dataDir, parser.values(adminId), parser.value(feePercent), parser.value(heartbeat)});
+        if (!config)
+            return showFatal(config.error());
         const QString url = parser.isSet(database) ? parser.value(database) : QStringLiteral("sqlite:") + dataDir + QStringLiteral("/market.db");
-        service = std::make_unique<market::MarketService>(*identity, url, config);
+        service = std::make_unique<market::MarketService>(*identity, url, *config);
         Result<ListenAddress> at = parseListenAddress(parser.isSet(listen) ? parser.value(listen) : QStringLiteral("127.0.0.1:7400"));
         if (!at.ok())
             return showFatal(at.error());
         const Result<void> up = service->listen(at->address, at->port);
         if (!up.ok())
             return showFatal(up.error());
+        if (Result<QList<protocol::ImageInfo>> added = market::importImageOptions(*service, parser.values(image)); !added)
+            return showFatal(added.error());
         marketNodeId = service->nodeId();
         channel = service->connectLocal(identity->nodeId(), QStringLiteral("admin"));
         channel->setParent(&application);
@@ -102,7 +179,24 @@ int main(int argc, char *argv[])
 
     market::MarketWindow window(channel, marketNodeId, where, identity->nodeId());
     window.show();
-    gui.apply(parser, &window);
+    market::BillingPage *billing = window.billingPage();
+    if (auto *periods = billing->findChild<QComboBox *>(QStringLiteral("periodComboBox")))
+        periods->setCurrentIndex(qMax(0, periods->findData(periodDays)));
+    if (!exports.isEmpty()) {
+        // The charts are drawn into the report as the Billing tab shows them: the tab is
+        // shown, and the files are written once its report has come and been laid out.
+        window.tabs()->setCurrentWidget(billing);
+        QObject::connect(billing, &market::BillingPage::reportLoaded, &window, [billing, exports] {
+            QTimer::singleShot(0, billing, [billing, exports] { runExports(billing, exports); });
+        }, Qt::SingleShotConnection);
+        QObject::connect(billing, &market::BillingPage::error, &window, [](const Error &e) {
+            std::fprintf(stderr, "market-manager: %s\n", qPrintable(e.toString()));
+            QApplication::exit(1);
+        });
+        billing->reload();
+    } else {
+        gui.apply(parser, &window);
+    }
     const int rc = QApplication::exec();
     if (service)
         service->shutdown();

@@ -1,0 +1,53 @@
+#include "AgentOptions.h"
+
+#include "identity/Identity.h"
+#include "util/HostPort.h"
+
+#include <QCoreApplication>
+
+namespace lendable::lender {
+
+Result<AgentConfig> agentConfigFromOptions(const AgentOptionTexts &options)
+{
+    AgentConfig config;
+    config.dataDir = options.dataDir;
+    if (!options.listen.isEmpty()) {
+        Result<ListenAddress> l = parseListenAddress(options.listen);
+        if (!l.ok())
+            return l.error();
+        config.listenAddress = l->address;
+        config.listenPort = l->port;
+    }
+    config.advertisedAddress = options.advertise;
+    if (options.markets.size() != options.marketIds.size())
+        return Error(ErrorCode::InvalidArgument,
+                     QCoreApplication::translate("main", "give one --market-id per --market (%1 markets, %2 IDs)")
+                         .arg(options.markets.size())
+                         .arg(options.marketIds.size()));
+    for (qsizetype i = 0; i < options.markets.size(); ++i) {
+        Result<MarketEndpoint> e = MarketEndpoint::parse(options.markets[i], options.marketIds[i]);
+        if (!e.ok())
+            return e.error();
+        config.markets << *e;
+    }
+    config.libvirtUri = options.libvirt;
+    config.virtType = options.virtType;
+    if (!config.virtType.isEmpty() && config.virtType != QLatin1String("qemu") && config.virtType != QLatin1String("kvm"))
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--virt-type is qemu or kvm"));
+    for (const QString &id : options.ownerIds) {
+        const QString owner = id.trimmed().toLower();
+        if (!Identity::isValidNodeId(owner))
+            return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "'%1' is not a node ID (64 hex characters)").arg(id));
+        config.ownerIds << owner;
+    }
+    config.lenderName = options.name;
+    if (!options.jobTimeoutS.isEmpty()) {
+        bool ok = false;
+        config.defaultJobTimeoutS = options.jobTimeoutS.toLongLong(&ok);
+        if (!ok || config.defaultJobTimeoutS <= 0)
+            return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--job-timeout wants seconds"));
+    }
+    return config;
+}
+
+} // namespace lendable::lender

@@ -1,0 +1,65 @@
+#include "MarketOptions.h"
+
+#include "ImageImport.h"
+#include "identity/Identity.h"
+
+#include <QCoreApplication>
+
+namespace lendable::market {
+
+namespace {
+
+// "10", "2.5", "0" → basis points.
+Result<int> parsePercent(const QString &text)
+{
+    Result<Money> m = Money::parse(text);
+    if (!m || m->isNegative() || m->micros() > 100 * Money::kMicrosPerUnit || m->micros() % 10'000 != 0)
+        return Error(ErrorCode::InvalidArgument,
+                     QCoreApplication::translate("main", "'%1' is not a fee percentage between 0 and 100 with at most two decimals").arg(text));
+    return static_cast<int>(m->micros() / 10'000);
+}
+
+} // namespace
+
+Result<MarketConfig> marketConfigFromOptions(const MarketOptionTexts &options)
+{
+    MarketConfig config;
+    config.dataDir = options.dataDir;
+    for (const QString &id : options.adminIds) {
+        if (!Identity::isValidNodeId(id.toLower()))
+            return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "'%1' is not a node ID (64 hex characters)").arg(id));
+        config.adminIds.append(id.toLower());
+    }
+    if (!options.feePercent.isEmpty()) {
+        Result<int> bp = parsePercent(options.feePercent);
+        if (!bp)
+            return bp.error();
+        config.feeBasisPoints = *bp;
+    }
+    if (!options.heartbeatS.isEmpty()) {
+        bool ok = false;
+        const double s = options.heartbeatS.toDouble(&ok);
+        if (!ok || s < 0.1 || s > 86'400)
+            return Error(ErrorCode::InvalidArgument,
+                         QCoreApplication::translate("main", "'%1' is not a heartbeat timeout in seconds").arg(options.heartbeatS));
+        config.heartbeatTimeoutMs = static_cast<int>(s * 1000);
+    }
+    return config;
+}
+
+Result<QList<protocol::ImageInfo>> importImageOptions(MarketService &market, const QStringList &specs)
+{
+    QList<protocol::ImageInfo> added;
+    for (const QString &spec : specs) {
+        const qsizetype eq = spec.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--image wants NAME=DIR, not '%1'").arg(spec));
+        Result<protocol::ImageInfo> image = importImageDirectory(market, spec.left(eq), spec.mid(eq + 1));
+        if (!image)
+            return image.error();
+        added.append(*image);
+    }
+    return added;
+}
+
+} // namespace lendable::market
