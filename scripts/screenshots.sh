@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes docs/screenshots/*.png: runs a real market and lender agent (with a real VM job run
-# through the borrower CLI, plus simulated lenders from lendable-seed for fuller charts),
+# through the borrower CLI, plus simulated lenders from lendable-seed with two weeks of past
+# contracts for fuller charts),
 # then opens each desktop app on an Xvfb display and grabs its window from the X server.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,6 +30,9 @@ export DISPLAY=:97
 sleep 1
 
 market_id=$("$bin/market-manager" --print-id --data "$state/market")
+# Two weeks of the simulated lenders' past contracts, written into the market's database
+# before it starts (those lenders stay offline until lendable-seed connects as them, below).
+"$bin/lendable-seed" --history 14 --data "$state/market" --identities "$state/seed" --lenders 4 --partitions 10 >"$state/history.log"
 # market-bench drives the market for the Service tab's shot (last), as an admin of it.
 bench_id=$("$bin/market-bench" --identity "$state/bench" --print-id)
 "$bin/market-manager" --headless --listen "$market_addr" --data "$state/market" --admin-id "$bench_id" >"$state/market.log" 2>&1 &
@@ -57,7 +61,8 @@ c2=$(borrower --json borrow --query "cpus>=1 os=busybox rate<=0.95 order=-rate" 
 j2=$(borrower --json submit "$c2" --os busybox --script "$state/job.sh" | json_field job_id)
 borrower --json wait "$j2" >/dev/null
 # Simulated lenders (after the real contracts, so those went to the real agent).
-"$bin/lendable-seed" --market "$market_addr" --market-id "$market_id" --lenders 4 --partitions 10 --contracts 8 --violations 3 --keep-open >"$state/seed.log" 2>&1 &
+"$bin/lendable-seed" --market "$market_addr" --market-id "$market_id" --identities "$state/seed" \
+    --lenders 4 --partitions 10 --contracts 8 --violations 3 --keep-open >"$state/seed.log" 2>&1 &
 pids+=($!)
 sleep 4
 
@@ -71,6 +76,12 @@ shot market-manager "$bin/market-manager-gui" --data "$state/market" --connect "
 shot market-manager-billing "$bin/market-manager-gui" --data "$state/market" --connect "$market_addr" --market-id "$market_id" --tab 2
 shot market-manager-contracts "$bin/market-manager-gui" --data "$state/market" --connect "$market_addr" --market-id "$market_id" --tab 1
 shot market-manager-violations "$bin/market-manager-gui" --data "$state/market" --connect "$market_addr" --market-id "$market_id" --tab 3
+# The PDF billing report as `--export-report` writes it: its second page (the invoices and
+# payouts tables), rendered by poppler's pdftoppm.
+"$bin/market-manager-gui" --data "$state/market" --connect "$market_addr" --market-id "$market_id" \
+    --export-report "$state/report.pdf" >/dev/null 2>"$state/report.err" || { cat "$state/report.err" >&2; exit 1; }
+pdftoppm -png -r 110 -f 2 -l 2 -singlefile "$state/report.pdf" "$out/market-manager-report"
+echo "screenshots: $out/market-manager-report.png"
 shot lender-console "$bin/lender-console-gui" --data "$state/lender" --connect "$lender_addr"
 shot borrower-client "$bin/borrower-client-gui" --data "$state/borrower" --market "$market_addr" --market-id "$market_id"
 shot borrower-client-contract "$bin/borrower-client-gui" --data "$state/borrower" --market "$market_addr" --market-id "$market_id" --tab 2
