@@ -92,6 +92,8 @@ private slots:
     void adminAccessAndViews();
     void adminListsSort_data() { dialects(); }
     void adminListsSort();
+    void namesSortAlikeOnBothDatabases_data() { dialects(); }
+    void namesSortAlikeOnBothDatabases();
     void borrowerNames_data() { dialects(); }
     void borrowerNames();
     void rebalance_data() { dialects(); }
@@ -1500,6 +1502,65 @@ void TestMarketFlows::adminAccessAndViews()
     QCOMPARE(report->topLenders.first().name, QStringLiteral("Alice's box"));
     QCOMPARE(report->topLenders.first().amount, Money::parse(u"0.75").value());
     QCOMPARE(admin->call<BillingReport>(AdminBillingReport{.fromMs = 10, .toMs = 5}).error().code, ErrorCode::InvalidArgument);
+}
+
+void TestMarketFlows::namesSortAlikeOnBothDatabases()
+{
+    // Names and partition IDs sort case-insensitively, then by their bytes, on SQLite and on
+    // PostgreSQL alike (whatever the PostgreSQL database's collation): "alpha", "Beta", "zeta",
+    // where bytes alone put "Beta" first.
+    MarketConfig config;
+    config.adminIds = {m_admin.nodeId()};
+    START_MARKET(config);
+    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
+    QVERIFY(admin);
+    const QList<std::pair<Identity, QString>> lenders{{m_lender, QStringLiteral("zeta")}, {m_lender2, QStringLiteral("Beta")},
+                                                      {m_stranger, QStringLiteral("alpha")}};
+    const QStringList partitionIds{QStringLiteral("apple"), QStringLiteral("Zed"), QStringLiteral("Mango")};
+    QStringList offers;
+    for (qsizetype i = 0; i < lenders.size(); ++i) {
+        SslChannel *lender = client(lenders[i].first, QStringLiteral("lender"));
+        QVERIFY(lender);
+        RegisterPartition reg = registration(partitionIds[i], conditions(1, 512, 0, QStringLiteral("1")));
+        reg.lenderName = lenders[i].second;
+        Result<PartitionRegistered> r = lender->call<PartitionRegistered>(reg);
+        CHECK_OK(r);
+        offers << r->offerId;
+    }
+    const auto partitions = [&](const QString &sort) {
+        QStringList out;
+        Result<AdminPartitionPage> page = admin->call<AdminPartitionPage>(AdminListPartitions{.offset = 0, .limit = 10, .sort = sort});
+        if (page)
+            for (const Offer &o : page->rows)
+                out << o.lenderName + QLatin1Char('/') + o.partitionId;
+        return out;
+    };
+    const QStringList byLender{QStringLiteral("alpha/Mango"), QStringLiteral("Beta/Zed"), QStringLiteral("zeta/apple")};
+    QCOMPARE(partitions(QStringLiteral("lender")), byLender);
+    QCOMPARE(partitions(QStringLiteral("-lender")), (QStringList{byLender[2], byLender[1], byLender[0]}));
+    QCOMPARE(partitions(QStringLiteral("partition")), (QStringList{QStringLiteral("zeta/apple"), QStringLiteral("alpha/Mango"),
+                                                                  QStringLiteral("Beta/Zed")}));
+
+    // Contracts by borrower name and by lender name: "acme" before "Zed corp".
+    SslChannel *zed = client(m_borrower, QStringLiteral("borrower"));
+    SslChannel *acme = client(m_borrower2, QStringLiteral("borrower"));
+    QVERIFY(zed && acme);
+    CHECK_OK(zed->call<Ack>(SetBorrowerName{.name = QStringLiteral("Zed corp")}));
+    CHECK_OK(acme->call<Ack>(SetBorrowerName{.name = QStringLiteral("acme")}));
+    CHECK_OK(zed->call<ContractGranted>(Borrow{.offerId = offers[0]}));   // zeta's
+    CHECK_OK(acme->call<ContractGranted>(Borrow{.offerId = offers[1]})); // Beta's
+    const auto contracts = [&](const QString &sort) {
+        QStringList out;
+        Result<AdminContractPage> page = admin->call<AdminContractPage>(AdminListContracts{.offset = 0, .limit = 10, .sort = sort});
+        if (page)
+            for (qsizetype i = 0; i < page->rows.size(); ++i)
+                out << page->borrowerNames.value_or(QStringList()).value(i) + QLatin1Char('/')
+                           + page->lenderNames.value_or(QStringList()).value(i);
+        return out;
+    };
+    QCOMPARE(contracts(QStringLiteral("borrower")), (QStringList{QStringLiteral("acme/Beta"), QStringLiteral("Zed corp/zeta")}));
+    QCOMPARE(contracts(QStringLiteral("lender")), (QStringList{QStringLiteral("acme/Beta"), QStringLiteral("Zed corp/zeta")}));
+    QCOMPARE(contracts(QStringLiteral("-lender")), (QStringList{QStringLiteral("Zed corp/zeta"), QStringLiteral("acme/Beta")}));
 }
 
 void TestMarketFlows::adminListsSort()

@@ -1230,6 +1230,17 @@ Result<QString> orderClause(const QString &sort, const QString &defaultSort, con
     return QString(clause + tieBreak);
 }
 
+/// The sort expressions of a text column (a name, a partition ID) that order it alike on
+/// both databases: case-insensitively (ASCII letters), then by its bytes. PostgreSQL would
+/// otherwise compare by the database's collation, linguistic in most locales (spaces and
+/// hyphens all but ignored), and SQLite by bytes alone ("Zed" before "apple").
+QStringList textOrder(SqlDialect dialect, const QString &expr)
+{
+    if (dialect == SqlDialect::Postgres)
+        return {QStringLiteral("LOWER(%1) COLLATE \"C\"").arg(expr), QStringLiteral("%1 COLLATE \"C\"").arg(expr)};
+    return {QStringLiteral("LOWER(%1)").arg(expr), expr};
+}
+
 } // namespace
 
 const QStringList MarketStore::kPartitionSortKeys{QStringLiteral("lender"), QStringLiteral("partition"), QStringLiteral("cpus"),
@@ -1242,7 +1253,8 @@ const QStringList MarketStore::kContractSortKeys{QStringLiteral("contract"), QSt
 Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const QString &sort, qint64 offset, qint64 limit)
 {
     Result<QString> order = orderClause(sort, QStringLiteral("lender"), kPartitionSortKeys,
-                                        {{QStringLiteral("l.name")}, {QStringLiteral("p.partition_id")}, {QStringLiteral("p.cpus")},
+                                        {textOrder(dialect(), QStringLiteral("l.name")), textOrder(dialect(), QStringLiteral("p.partition_id")),
+                                         {QStringLiteral("p.cpus")},
                                          {QStringLiteral("p.memory_mib")}, {QStringLiteral("p.disk_mib")}, {QStringLiteral("p.rate_micros")},
                                          // free (NULL) first on SQLite and PostgreSQL alike
                                          {QStringLiteral("COALESCE(p.lending_status, '')")}},
@@ -1309,8 +1321,8 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
         sort, QStringLiteral("-started"), kContractSortKeys,
         {{QStringLiteral("c.id")},
          // by name, unnamed borrowers first; each borrower's contracts together
-         {QStringLiteral("COALESCE(bw.name, '')"), QStringLiteral("c.borrower_id")},
-         {QStringLiteral("COALESCE(l.name, '')")}, {QStringLiteral("c.partition_id")},
+         textOrder(dialect(), QStringLiteral("COALESCE(bw.name, '')")) + QStringList{QStringLiteral("c.borrower_id")},
+         textOrder(dialect(), QStringLiteral("COALESCE(l.name, '')")), textOrder(dialect(), QStringLiteral("c.partition_id")),
          {QStringLiteral("c.rate_micros")}, {QStringLiteral("c.started_at_ms")},
          {QStringLiteral("COALESCE(c.ended_at_ms, %1)").arg(std::numeric_limits<qint64>::max())},
          {QStringLiteral("COALESCE(b.duration_ms, %1)").arg(elapsed)},
