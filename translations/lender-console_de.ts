@@ -560,5 +560,13 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <source>&apos;%1&apos; is not a node ID (64 hex characters)</source>
         <translation>&apos;%1&apos; ist keine Knoten-ID (64 Hex-Zeichen)</translation>
     </message>
+    <message>
+        <source>--name is %1 characters long; markets keep at most %2</source>
+        <translation>--name ist %1 Zeichen lang; Marktplätze behalten höchstens %2</translation>
+    </message>
+    <message>
+        <source>--name contains a control character (U+%1)</source>
+        <translation>--name enthält ein Steuerzeichen (U+%1)</translation>
+    </message>
 </context>
 </TS>

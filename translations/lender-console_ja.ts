@@ -559,5 +559,13 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <source>&apos;%1&apos; is not a node ID (64 hex characters)</source>
         <translation>&apos;%1&apos; はノード ID (16 進 64 文字) ではありません</translation>
     </message>
+    <message>
+        <source>--name is %1 characters long; markets keep at most %2</source>
+        <translation>--name は %1 文字です。マーケットが保持するのは最大 %2 文字です</translation>
+    </message>
+    <message>
+        <source>--name contains a control character (U+%1)</source>
+        <translation>--name に制御文字 (U+%1) が含まれています</translation>
+    </message>
 </context>
 </TS>

@@ -277,6 +277,14 @@ void TestAppLaunchers::embeddedOnlyOptionsAreRefusedWithConnect()
         {QStringLiteral("lender-console"), {QStringLiteral("--owner-id"), QStringLiteral("not-an-id")},
          QStringLiteral("'not-an-id' is not a node ID")},
         {QStringLiteral("lender-console"), {QStringLiteral("--virt-type"), QStringLiteral("xen")}, QStringLiteral("--virt-type is qemu or kvm")},
+        // A name the markets would refuse at every registration is refused at start, by the
+        // desktop app's embedded agent and by the headless one alike.
+        {QStringLiteral("lender-console"), {QStringLiteral("--name"), QString(129, QLatin1Char('n'))},
+         QStringLiteral("--name is 129 characters long; markets keep at most 128")},
+        {QStringLiteral("lender-console"), {QStringLiteral("--headless"), QStringLiteral("--name"), QString(129, QLatin1Char('n'))},
+         QStringLiteral("--name is 129 characters long")},
+        {QStringLiteral("lender-console"), {QStringLiteral("--headless"), QStringLiteral("--name"), QStringLiteral("bad\tname")},
+         QStringLiteral("--name contains a control character (U+0009)")},
     };
     for (const Case &c : cases) {
         if (!QFile::exists(bin(c.app + QStringLiteral("-gui"))))

@@ -1,6 +1,7 @@
 #include "AgentOptions.h"
 
 #include "identity/Identity.h"
+#include "protocol/DisplayName.h"
 #include "util/HostPort.h"
 
 #include <QCoreApplication>
@@ -40,7 +41,16 @@ Result<AgentConfig> agentConfigFromOptions(const AgentOptionTexts &options)
             return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "'%1' is not a node ID (64 hex characters)").arg(id));
         config.ownerIds << owner;
     }
-    config.lenderName = options.name;
+    // The market refuses a name it would not keep; said here, at start, rather than later in
+    // the agent's log when each registration is refused.
+    config.lenderName = options.name.trimmed();
+    if (config.lenderName.size() > protocol::kMaxDisplayNameLength)
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--name is %1 characters long; markets keep at most %2")
+                                                     .arg(config.lenderName.size())
+                                                     .arg(protocol::kMaxDisplayNameLength));
+    if (const qsizetype bad = protocol::firstForbiddenNameCharacter(config.lenderName); bad >= 0)
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--name contains a control character (U+%1)")
+                                                     .arg(config.lenderName[bad].unicode(), 4, 16, QLatin1Char('0')));
     if (!options.jobTimeoutS.isEmpty()) {
         bool ok = false;
         config.defaultJobTimeoutS = options.jobTimeoutS.toLongLong(&ok);

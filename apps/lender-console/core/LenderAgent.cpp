@@ -4,6 +4,7 @@
 
 #include "LockGuard.h"
 #include "PartitionMath.h"
+#include "protocol/DisplayName.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -142,7 +143,7 @@ Result<std::unique_ptr<LenderAgent>> LenderAgent::create(AgentConfig config)
     }
     // The market keeps names of at most 128 characters; a long host name is cut, not refused.
     if (agent->m_config.lenderName.isEmpty())
-        agent->m_config.lenderName = agent->m_virt->hostName().left(128);
+        agent->m_config.lenderName = agent->m_virt->hostName().left(protocol::kMaxDisplayNameLength);
     // QEMU runs as libvirt-qemu under qemu:///system: it must be able to walk down to the
     // job shares and the images (identity/ stays 0700 below).
     QDir().mkpath(QDir(dataDir).filePath(QStringLiteral("jobs")));

@@ -96,13 +96,10 @@ Result<QString> checkDisplayName(const QString &name, const QString &whose)
                                                      .arg(whose)
                                                      .arg(trimmed.size())
                                                      .arg(kMaxDisplayNameLength));
-    for (const QChar c : trimmed) {
-        if (c.category() == QChar::Other_Control || c.category() == QChar::Separator_Line
-            || c.category() == QChar::Separator_Paragraph)
-            return Error(ErrorCode::InvalidArgument, MarketService::tr("the %1 name contains a control character (U+%2)")
-                                                         .arg(whose)
-                                                         .arg(c.unicode(), 4, 16, QLatin1Char('0')));
-    }
+    if (const qsizetype bad = protocol::firstForbiddenNameCharacter(trimmed); bad >= 0)
+        return Error(ErrorCode::InvalidArgument, MarketService::tr("the %1 name contains a control character (U+%2)")
+                                                     .arg(whose)
+                                                     .arg(trimmed[bad].unicode(), 4, 16, QLatin1Char('0')));
     return trimmed;
 }
 

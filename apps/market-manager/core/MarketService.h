@@ -8,6 +8,7 @@
 #include "MarketStore.h"
 #include "OfferIndex.h"
 #include "identity/Identity.h"
+#include "protocol/DisplayName.h"
 #include "protocol/Dispatcher.h"
 #include "protocol/LocalChannel.h"
 #include "protocol/Server.h"
@@ -378,8 +379,7 @@ std::optional<HostCpuShare> hostCpuShare(const std::optional<protocol::HostCpu> 
 /// Checks the lending conditions a lender offers; InvalidArgument naming the problem.
 Result<void> validateConditions(const protocol::LendingConditions &conditions);
 
-/// The longest name a lender or borrower may go by.
-inline constexpr qsizetype kMaxDisplayNameLength = 128;
+using protocol::kMaxDisplayNameLength;
 /// A lender's or borrower's name without its leading and trailing spaces, or InvalidArgument
 /// when it is longer than kMaxDisplayNameLength or holds a control character; `whose` names
 /// the party in the message ("lender", "borrower").
