@@ -382,6 +382,10 @@
         <source>The contracts that ended in the period, each billed in full (as the CSV exports list them). The totals on page 1 count each day&apos;s share of every contract, running ones too.</source>
         <translation>Die im Zeitraum beendeten Verträge, jeder voll abgerechnet (wie die CSV-Exporte sie auflisten). Die Summen auf Seite 1 zählen den Anteil jedes Tages an jedem Vertrag, auch an laufenden.</translation>
     </message>
+    <message>
+        <source>the period has %1 contracts; an export holds at most %2: choose a shorter period</source>
+        <translation>der Zeitraum hat %1 Verträge; ein Export fasst höchstens %2: wählen Sie einen kürzeren Zeitraum</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ContractsPage</name>

@@ -380,6 +380,10 @@
         <source>The contracts that ended in the period, each billed in full (as the CSV exports list them). The totals on page 1 count each day&apos;s share of every contract, running ones too.</source>
         <translation>期間内に終了した契約 (それぞれ全額を請求、CSV エクスポートと同じ)。1 ページ目の合計は、実行中のものも含め、各契約の日ごとの分を数えます。</translation>
     </message>
+    <message>
+        <source>the period has %1 contracts; an export holds at most %2: choose a shorter period</source>
+        <translation>この期間の契約は %1 件です。エクスポートできるのは最大 %2 件です。期間を短くしてください</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ContractsPage</name>

@@ -1106,6 +1106,7 @@ struct AdminListContracts : Message<MessageType::AdminListContracts> {
     qint64 offset = 0;
     qint64 limit = 0;
     std::optional<QString> sort;
+    std::optional<qint64> endedSinceMs;
     bool operator==(const AdminListContracts &) const = default;
     static constexpr auto fields()
     {
@@ -1114,7 +1115,8 @@ struct AdminListContracts : Message<MessageType::AdminListContracts> {
             field("runningOnly", &AdminListContracts::runningOnly, "Only running contracts."),
             field("offset", &AdminListContracts::offset, "Rows to skip."),
             field("limit", &AdminListContracts::limit, "Rows wanted (at most 1000)."),
-            field("sort", &AdminListContracts::sort, "Order: `contract`, `borrower`, `lender`, `partition`, `rate`, `started`, `ended` (running contracts after every end), `duration` or `charge` (a running contract's so far), with `-` before it for descending; absent or empty: `-started`, newest first. Another key is refused with `invalid_argument`."));
+            field("sort", &AdminListContracts::sort, "Order: `contract`, `borrower`, `lender`, `partition`, `rate`, `started`, `ended` (running contracts after every end), `duration` or `charge` (a running contract's so far), with `-` before it for descending; absent or empty: `-started`, newest first. Another key is refused with `invalid_argument`."),
+            field("endedSinceMs", &AdminListContracts::endedSinceMs, "Only contracts that ended at or after this time, UTC ms (a billing period's exports); running ones are left out. Absent: every contract. A market older than this field ignores it."));
     }
 };
 

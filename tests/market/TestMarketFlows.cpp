@@ -1666,6 +1666,27 @@ void TestMarketFlows::adminListsSort()
     Result<AdminContractPage> all = admin->call<AdminContractPage>(AdminListContracts{.sort = QStringLiteral("started")});
     CHECK_OK(all);
     QCOMPARE(all->lenderNames, (QStringList{QStringLiteral("Alice's box"), QStringLiteral("Alice's box"), QStringLiteral("Bob's box")}));
+    // A billing period's exports ask only for the contracts that ended in it (endedSinceMs):
+    // p1 ended at T0 + 1 h 1 min, p2 at T0 + 2 h 10 min, p3 runs.
+    const auto endedSince = [&](qint64 sinceMs, const QString &filter = {}) -> QStringList {
+        Result<AdminContractPage> page = admin->call<AdminContractPage>(
+            AdminListContracts{.filter = filter, .limit = 10, .sort = QStringLiteral("ended"), .endedSinceMs = sinceMs});
+        if (!page) {
+            qWarning() << "endedSinceMs" << sinceMs << page.error().message;
+            return {QStringLiteral("error")};
+        }
+        QStringList ids;
+        for (const Bill &b : page->rows)
+            ids << b.partitionId;
+        if (page->total != ids.size())
+            ids << QStringLiteral("total %1").arg(page->total);
+        return ids;
+    };
+    QCOMPARE(endedSince(kT0), (QStringList{QStringLiteral("p1"), QStringLiteral("p2")}));
+    QCOMPARE(endedSince(kT0 + 61 * 60'000), (QStringList{QStringLiteral("p1"), QStringLiteral("p2")})); // at the moment p1 ended
+    QCOMPARE(endedSince(kT0 + 61 * 60'000 + 1), QStringList{QStringLiteral("p2")});
+    QCOMPARE(endedSince(kT0 + 3 * 3'600'000), QStringList());
+    QCOMPARE(endedSince(kT0, QStringLiteral("bob's")), QStringList{QStringLiteral("p2")}); // with a filter too
 
     for (const QString &bad : {QStringLiteral("nope"), QStringLiteral("-"), QStringLiteral("--rate"), QStringLiteral("cpus DESC; --")}) {
         Result<AdminPartitionPage> page = admin->call<AdminPartitionPage>(AdminListPartitions{.sort = bad});

@@ -1844,7 +1844,8 @@ void MarketService::onAdminContracts(const AdminListContracts &req, const Ctx &c
     answerFromReader<AdminContractPage>(ctx, MessageType::AdminListContracts,
                                         [req, limit, t](MarketStore &store) -> Result<AdminContractPage> {
                                             Result<ContractPage> page = store.listContracts(
-                                                req.filter, req.runningOnly, req.sort.value_or(QString()), t, req.offset, limit);
+                                                req.filter, req.runningOnly, req.sort.value_or(QString()), t, req.offset, limit,
+                                                req.endedSinceMs);
                                             if (!page)
                                                 return page.error();
                                             AdminContractPage out;

@@ -1313,7 +1313,7 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
 }
 
 Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runningOnly, const QString &sort, qint64 nowMs,
-                                               qint64 offset, qint64 limit)
+                                               qint64 offset, qint64 limit, std::optional<qint64> endedSinceMs)
 {
     // A running contract has no bill yet: its duration and charge so far, as toBill() makes them.
     const QString elapsed = QStringLiteral("(%1 - c.started_at_ms)").arg(nowMs);
@@ -1335,6 +1335,10 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
     QVariantList binds;
     if (runningOnly)
         conditions << QStringLiteral("c.ended_at_ms IS NULL");
+    if (endedSinceMs) {
+        conditions << QStringLiteral("c.ended_at_ms >= ?");
+        binds << *endedSinceMs;
+    }
     if (!filter.isEmpty()) {
         conditions << matchesAnyColumn({QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("COALESCE(bw.name, '')"),
                                         QStringLiteral("c.lender_id"), QStringLiteral("COALESCE(l.name, '')"),

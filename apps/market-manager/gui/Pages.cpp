@@ -95,9 +95,17 @@ void requestPage(const QPointer<Channel> &channel, QObject *context, const Reque
     });
 }
 
-/// Fetches every contract page (for exports) and calls done once.
-void fetchAllContracts(QPointer<Channel> channel, QObject *context, std::function<void(Result<BillingPage::Contracts>)> done)
+/// The most contracts an export reads (each a few hundred bytes in memory).
+constexpr qint64 kMaxExportContracts = 2'000'000;
+
+/// Fetches every page of the contracts that ended since `endedSinceMs` (for exports) and calls
+/// done once.
+void fetchPeriodContracts(QPointer<Channel> channel, QObject *context, qint64 endedSinceMs,
+                          std::function<void(Result<BillingPage::Contracts>)> done)
 {
+    // The market picks the period's ended contracts (endedSinceMs) and pages through them in
+    // the order they ended, so that a page boundary never moves while a contract ends; a
+    // market older than that field sends every contract, which the caller filters.
     auto all = std::make_shared<BillingPage::Contracts>();
     auto step = std::make_shared<std::function<void(qint64)>>();
     *step = [=](qint64 offset) {
@@ -108,9 +116,19 @@ void fetchAllContracts(QPointer<Channel> channel, QObject *context, std::functio
         AdminListContracts req;
         req.offset = offset;
         req.limit = 1000;
+        req.sort = QStringLiteral("ended");
+        req.endedSinceMs = endedSinceMs;
         channel->request<AdminContractPage>(req, context, [=](Result<AdminContractPage> page) {
             if (!page.ok()) {
                 done(page.error());
+                return;
+            }
+            if (page->total > kMaxExportContracts) {
+                // Said, not cut short: an export that left contracts out would be a wrong bill.
+                done(Error(ErrorCode::ResourceExhausted,
+                           BillingPage::tr("the period has %1 contracts; an export holds at most %2: choose a shorter period")
+                               .arg(page->total)
+                               .arg(kMaxExportContracts)));
                 return;
             }
             for (qsizetype i = 0; i < page->rows.size(); ++i) {
@@ -121,7 +139,7 @@ void fetchAllContracts(QPointer<Channel> channel, QObject *context, std::functio
                     all->names.insert(b.lenderId, name);
             }
             all->bills.append(page->rows);
-            if (page->rows.isEmpty() || offset + page->rows.size() >= page->total || all->bills.size() >= 200'000)
+            if (page->rows.isEmpty() || offset + page->rows.size() >= page->total)
                 done(*all);
             else
                 (*step)(offset + page->rows.size());
@@ -555,7 +573,7 @@ void BillingPage::fetchPeriod(std::function<void(Result<Contracts>)> done)
     // The contract list is fetched for an export only: the 5 s refresh reloads the report,
     // which the server aggregates, and never every contract of the period.
     const qint64 from = periodStartMs();
-    fetchAllContracts(m_channel, this, [from, done](Result<Contracts> all) {
+    fetchPeriodContracts(m_channel, this, from, [from, done](Result<Contracts> all) {
         if (!all.ok()) {
             done(all.error());
             return;
