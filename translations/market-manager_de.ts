@@ -737,6 +737,14 @@
         <source>Filter by partition ID, lender or borrower name or ID</source>
         <translation>Nach Partitions-ID, Name oder ID von Verleiher oder Entleiher filtern</translation>
     </message>
+    <message>
+        <source>Reliability</source>
+        <translation>Zuverlässigkeit</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ServicePage</name>

@@ -734,6 +734,14 @@
         <source>Filter by partition ID, lender or borrower name or ID</source>
         <translation>パーティション ID、貸し手・借り手の名前または ID で絞り込み</translation>
     </message>
+    <message>
+        <source>Reliability</source>
+        <translation>信頼性</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ServicePage</name>

@@ -1062,7 +1062,7 @@ struct AdminListPartitions : Message<MessageType::AdminListPartitions> {
             field("filter", &AdminListPartitions::filter, "Substring of lender name, lender ID or partition ID; empty = all."),
             field("offset", &AdminListPartitions::offset, "Rows to skip."),
             field("limit", &AdminListPartitions::limit, "Rows wanted (at most 1000)."),
-            field("sort", &AdminListPartitions::sort, "Order: `lender` (its name), `partition`, `cpus`, `memory`, `disk`, `rate` or `status` (lending status), with `-` before it for descending; absent or empty: `lender`. Another key is refused with `invalid_argument`."));
+            field("sort", &AdminListPartitions::sort, "Order: `lender` (its name), `partition`, `cpus`, `memory`, `disk`, `rate`, `status` (lending status) or `reliability` (the lender's), with `-` before it for descending; absent or empty: `lender`. Another key is refused with `invalid_argument`."));
     }
 };
 

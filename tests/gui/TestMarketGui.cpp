@@ -132,10 +132,13 @@ void TestMarketGui::partitionsShowLendingStatus()
             model->data(model->index(row, 0)); // asks for the page
             QTRY_VERIFY(model->isRowLoaded(row));
         }
-        if (model->index(row, 8).data().toString().startsWith(QStringLiteral("lent to")))
+        if (model->index(row, 9).data().toString().startsWith(QStringLiteral("lent to")))
             ++lent;
     }
     QCOMPARE(lent, 1); // the second contract ended, the first is running
+    // The lender's reliability, as the market counts it (a new lender's is 100 %).
+    QCOMPARE(model->headerData(8, Qt::Horizontal).toString(), QStringLiteral("Reliability"));
+    QCOMPARE(model->index(0, 8).data().toString(), QStringLiteral("100 %"));
 }
 
 void TestMarketGui::filterNarrowsPartitions()
@@ -368,7 +371,7 @@ void TestMarketGui::rebalanceWithSliders()
     QVERIFY(rebalanceTo(1, 512));
     QTRY_COMPARE(page->model()->index(0, 2).data().toInt(), 1);
     QTRY_VERIFY(page->model()->isRowLoaded(0));
-    QCOMPARE(page->model()->index(0, 8).data().toString(), QStringLiteral("free"));
+    QCOMPARE(page->model()->index(0, 9).data().toString(), QStringLiteral("free"));
 
     // Refused by the lender: the manager sees why, and the allocation stays.
     answers.refuseAllocation = Error(ErrorCode::ResourceExhausted, QStringLiteral("the machine is full"));
@@ -383,9 +386,9 @@ void TestMarketGui::rebalanceWithSliders()
     QTRY_VERIFY(page->model()->isRowLoaded(0));
     QCOMPARE(page->model()->index(0, 2).data().toInt(), 1);
     // The lending status keeps the refusal for whoever looks later.
-    QTRY_VERIFY2(page->model()->index(0, 8).data().toString().contains(QStringLiteral("the lender refused 2 vCPUs")),
-                 qPrintable(page->model()->index(0, 8).data().toString()));
-    QVERIFY(page->model()->index(0, 8).data().toString().contains(QStringLiteral("the machine is full")));
+    QTRY_VERIFY2(page->model()->index(0, 9).data().toString().contains(QStringLiteral("the lender refused 2 vCPUs")),
+                 qPrintable(page->model()->index(0, 9).data().toString()));
+    QVERIFY(page->model()->index(0, 9).data().toString().contains(QStringLiteral("the machine is full")));
 
     // The lender is away: the allocation is offered and shown as awaiting its confirmation.
     answers.refuseAllocation.reset();
@@ -396,7 +399,7 @@ void TestMarketGui::rebalanceWithSliders()
     QTRY_VERIFY(button->isEnabled());
     QVERIFY(rebalanceTo(2, 768));
     QTRY_COMPARE(page->model()->index(0, 2).data().toInt(), 2);
-    QTRY_COMPARE(page->model()->index(0, 8).data().toString(), QStringLiteral("free, new allocation not yet confirmed by the lender"));
+    QTRY_COMPARE(page->model()->index(0, 9).data().toString(), QStringLiteral("free, new allocation not yet confirmed by the lender"));
     page->filterEdit()->clear();
 }
 
@@ -707,7 +710,7 @@ void TestMarketGui::exportsWriteFiles()
         auto *model = m_window->partitionsPage()->model();
         for (int row = 0; row < model->rowCount(); ++row) {
             if (model->isRowLoaded(row)
-                && model->index(row, 8).data().toString() == QStringLiteral("lent to Acme \"Labs\", Ltd"))
+                && model->index(row, 9).data().toString() == QStringLiteral("lent to Acme \"Labs\", Ltd"))
                 return true;
         }
         return false;

@@ -1623,6 +1623,18 @@ void TestMarketFlows::adminListsSort()
     QCOMPARE(partitions(QStringLiteral("memory")), (QStringList{QStringLiteral("p3"), QStringLiteral("p1"), QStringLiteral("p2")}));
     QCOMPARE(partitions(QStringLiteral("-rate")), (QStringList{QStringLiteral("p2"), QStringLiteral("p1"), QStringLiteral("p3")}));
     QCOMPARE(partitions(QStringLiteral("status")).last(), QStringLiteral("p3")); // free first, then lent
+    {
+        // By the lender's reliability: Bob's lower one first (set in the database as a lost
+        // partition would have lowered it).
+        Result<std::unique_ptr<MarketStore>> store = MarketStore::open(m_dbUrl);
+        QVERIFY(store);
+        QVERIFY((*store)->database().exec(QStringLiteral("UPDATE lenders SET reliability = 80 WHERE id = ?"), {m_lender2.nodeId()}));
+        QCOMPARE(partitions(QStringLiteral("reliability")), (QStringList{QStringLiteral("p2"), QStringLiteral("p1"), QStringLiteral("p3")}));
+        QCOMPARE(partitions(QStringLiteral("-reliability")), (QStringList{QStringLiteral("p1"), QStringLiteral("p3"), QStringLiteral("p2")}));
+        Result<AdminPartitionPage> page = admin->call<AdminPartitionPage>(AdminListPartitions{.limit = 10, .sort = QStringLiteral("reliability")});
+        CHECK_OK(page);
+        QCOMPARE(page->rows.first().reliability, 80);
+    }
     QCOMPARE(partitions(QStringLiteral("-status")).first(), QStringLiteral("p3"));
     // Pages are cut from the sorted rows.
     QCOMPARE(partitions(QStringLiteral("-cpus"), 1, 1), QStringList{QStringLiteral("p1")});

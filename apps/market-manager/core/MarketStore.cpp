@@ -1245,7 +1245,7 @@ QStringList textOrder(SqlDialect dialect, const QString &expr)
 
 const QStringList MarketStore::kPartitionSortKeys{QStringLiteral("lender"), QStringLiteral("partition"), QStringLiteral("cpus"),
                                                   QStringLiteral("memory"), QStringLiteral("disk"), QStringLiteral("rate"),
-                                                  QStringLiteral("status")};
+                                                  QStringLiteral("status"), QStringLiteral("reliability")};
 const QStringList MarketStore::kContractSortKeys{QStringLiteral("contract"), QStringLiteral("borrower"), QStringLiteral("lender"),
                                                  QStringLiteral("partition"), QStringLiteral("rate"), QStringLiteral("started"),
                                                  QStringLiteral("ended"), QStringLiteral("duration"), QStringLiteral("charge")};
@@ -1257,7 +1257,7 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
                                          {QStringLiteral("p.cpus")},
                                          {QStringLiteral("p.memory_mib")}, {QStringLiteral("p.disk_mib")}, {QStringLiteral("p.rate_micros")},
                                          // free (NULL) first on SQLite and PostgreSQL alike
-                                         {QStringLiteral("COALESCE(p.lending_status, '')")}},
+                                         {QStringLiteral("COALESCE(p.lending_status, '')")}, {QStringLiteral("l.reliability")}},
                                         QStringLiteral("p.lender_id, p.partition_id"));
     if (!order)
         return order.error();

@@ -175,6 +175,7 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                                        {tr("OS images"), {}},
                                        {tr("Rate / h"), QStringLiteral("rate"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("Lender status"), {}},
+                                       {tr("Reliability"), QStringLiteral("reliability"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("Lending status"), QStringLiteral("status")}},
                                       this))
 {
@@ -187,7 +188,7 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
     m_view = makeTable(m_model, this, QStringLiteral("partitionsView"));
     ui::sizeColumns(m_view, {QStringLiteral("render-farm-01"), QStringLiteral("part-0000"), QStringLiteral("000"),
                          QStringLiteral("512M"), QStringLiteral("512G"), QStringLiteral("busybox, debian-12"),
-                         QStringLiteral("00.00"), tr("offline")});
+                         QStringLiteral("00.00"), tr("offline"), tr("Reliability")});
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_filter, 1);
@@ -225,6 +226,8 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                                   formatSizeMib(o.conditions.resources.diskMib),
                                   o.conditions.osImages.join(QStringLiteral(", ")), o.conditions.ratePerHour.toString(),
                                   online ? tr("online") : tr("offline"),
+                                  // the share of the lender's ended contracts not lost (the market's count)
+                                  tr("%1 %").arg(o.reliability),
                                   !borrower.isEmpty() ? tr("lent to %1").arg(borrowerName.isEmpty() ? shortId(borrower) : borrowerName)
                                   : pending           ? tr("free, new allocation not yet confirmed by the lender")
                                   : refusal != refusals.cend()
