@@ -125,6 +125,19 @@ void TestSeedHistory::historyIsBilledAndTheLendersComeBack()
         QCOMPARE(partitions->total, qint64(12));
         for (const LenderRow &l : partitions->lenders)
             QVERIFY(!l.online);
+        // The third lender lost a few partitions (ends with reason `lost`), and the market's
+        // count of its reliability shows it; the others lost none.
+        Result<QSqlQuery> lost = store.database().exec(QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT lender_id) FROM contracts WHERE end_reason = 'lost'"));
+        QVERIFY(lost && lost->next());
+        QVERIFY2(lost->value(0).toLongLong() > 0, "no contract ended lost");
+        QCOMPARE(lost->value(1).toLongLong(), qint64(1));
+        QSet<QString> lessReliable;
+        for (const LenderRow &l : partitions->lenders) {
+            QVERIFY2(l.reliability >= 80, qPrintable(QString::number(l.reliability)));
+            if (l.reliability < 100)
+                lessReliable.insert(l.id);
+        }
+        QCOMPARE(lessReliable.size(), 1);
     }
 
     // A second history over the first would lend the partitions twice: refused, nothing written.

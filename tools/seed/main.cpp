@@ -125,6 +125,7 @@ Result<int> writeHistory(const HistoryOptions &o)
         qint64 end;
         int offer;
         int borrower;
+        bool lost; ///< the lender lost the partition (a crash, say): ended with reason `lost`
     };
     QList<Lent> lent;
     QStringList lenderIds;
@@ -172,7 +173,10 @@ Result<int> writeHistory(const HistoryOptions &o)
                 int b = 0;
                 while (pick >= kBorrowerWeights[b])
                     pick -= kBorrowerWeights[b++];
-                lent.append(Lent{t, t + duration, offer, b});
+                // The third lender's machine is less dependable: one contract in 25 ends lost,
+                // which the market counts against its reliability (the lender registered the
+                // partition again after each).
+                lent.append(Lent{t, t + duration, offer, b, l == 2 && rng.bounded(25) == 0});
                 const double progress = double(t - from) / double(to - from);
                 const int weekday = QDateTime::fromMSecsSinceEpoch(t, Qt::UTC).date().dayOfWeek();
                 qint64 gapMax = static_cast<qint64>((16.0 - 10.0 * progress) * double(kHour));
@@ -213,7 +217,8 @@ Result<int> writeHistory(const HistoryOptions &o)
             if (!r)
                 return r.error();
         } else if (Result<market::ContractRow> r = store.endInTransaction(contractIds[s.contract], borrowers[c.borrower],
-                                                                         QStringLiteral("borrower"), s.at, o.feeBasisPoints);
+                                                                         c.lost ? QStringLiteral("lost") : QStringLiteral("borrower"),
+                                                                         s.at, o.feeBasisPoints);
                    !r) {
             return r.error();
         }
