@@ -53,6 +53,13 @@ QString shortId(const QString &id)
     return id.left(12);
 }
 
+/// How the tables and charts show a lender or borrower: by the name it gave, else by its
+/// short node ID.
+QString partyName(const QString &name, const QString &nodeId)
+{
+    return name.isEmpty() ? shortId(nodeId) : name;
+}
+
 double toUnits(Money m)
 {
     return double(m.micros()) / double(Money::kMicrosPerUnit); // for drawing only, never for sums
@@ -221,14 +228,14 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                 const bool online = answer.online.value(i, false);
                 const bool pending = answer.allocationPending && answer.allocationPending->value(i, false);
                 const auto refusal = refusals.constFind(o.offerId);
-                page.rows.append({o.lenderName.isEmpty() ? shortId(o.lenderId) : o.lenderName, o.partitionId,
+                page.rows.append({partyName(o.lenderName, o.lenderId), o.partitionId,
                                   o.conditions.resources.cpus, formatSizeMib(o.conditions.resources.memoryMib),
                                   formatSizeMib(o.conditions.resources.diskMib),
                                   o.conditions.osImages.join(QStringLiteral(", ")), o.conditions.ratePerHour.toString(),
                                   online ? tr("online") : tr("offline"),
                                   // the share of the lender's ended contracts not lost (the market's count)
                                   tr("%1 %").arg(o.reliability),
-                                  !borrower.isEmpty() ? tr("lent to %1").arg(borrowerName.isEmpty() ? shortId(borrower) : borrowerName)
+                                  !borrower.isEmpty() ? tr("lent to %1").arg(partyName(borrowerName, borrower))
                                   : pending           ? tr("free, new allocation not yet confirmed by the lender")
                                   : refusal != refusals.cend()
                                       ? tr("free; on %1 the lender refused %2 vCPUs, %3 memory, %4 disk: %5")
@@ -381,8 +388,8 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
                 const Bill &b = answer.rows[i];
                 const QString lenderName = answer.lenderNames.value_or(QStringList()).value(i);
                 const QString borrowerName = answer.borrowerNames.value_or(QStringList()).value(i);
-                page.rows.append({b.contractId, borrowerName.isEmpty() ? shortId(b.borrowerId) : borrowerName,
-                                  lenderName.isEmpty() ? shortId(b.lenderId) : lenderName, b.partitionId,
+                page.rows.append({b.contractId, partyName(borrowerName, b.borrowerId),
+                                  partyName(lenderName, b.lenderId), b.partitionId,
                                   b.ratePerHour.toString(), ui::formatTimestamp(b.startedAtMs), ui::formatTimestamp(b.endedAtMs),
                                   ui::formatDuration(b.durationMs), b.charge.toString(),
                                   b.state == QStringLiteral("running") ? tr("running") : tr("ended")});
@@ -742,9 +749,9 @@ void BillingPage::showParties(int rows)
     };
     QList<Bar> bars;
     for (const PartyTotal &p : report().topBorrowers.mid(0, borrowers))
-        bars.append({tr("B %1").arg(p.name.isEmpty() ? shortId(p.nodeId).left(8) : p.name), toUnits(p.amount), 0});
+        bars.append({tr("B %1").arg(partyName(p.name, p.nodeId.left(8))), toUnits(p.amount), 0});
     for (const PartyTotal &p : report().topLenders.mid(0, lenders))
-        bars.append({tr("L %1").arg(p.name.isEmpty() ? shortId(p.nodeId).left(8) : p.name), 0, toUnits(p.amount)});
+        bars.append({tr("L %1").arg(partyName(p.name, p.nodeId.left(8))), 0, toUnits(p.amount)});
     QStringList parties;
     for (auto it = bars.crbegin(); it != bars.crend(); ++it) {
         parties.append(it->label);
