@@ -12,6 +12,7 @@
 // is the same lenders and borrower as the history's.
 
 #include "LendingKey.h"
+#include "MarketOptions.h"
 #include "MarketStore.h"
 #include "identity/Identity.h"
 #include "protocol/SslChannel.h"
@@ -295,14 +296,13 @@ int main(int argc, char *argv[])
         o.lenders = lenderCount;
         o.partitions = partitionCount;
         o.days = count(history, 1, 3660);
-        bool feeOk = false;
-        const double fee = parser.value(feePercent).toDouble(&feeOk);
-        if (!feeOk || fee < 0 || fee > 100) {
-            std::fprintf(stderr, "lendable-seed: --fee-percent must be from 0 to 100, not \"%s\"\n",
-                         qPrintable(parser.value(feePercent)));
+        // Read as the market reads its own --fee-percent, so that the history bills alike.
+        Result<int> fee = market::parseFeePercent(parser.value(feePercent));
+        if (!fee) {
+            std::fprintf(stderr, "lendable-seed: --fee-percent: %s\n", qPrintable(fee.error().message));
             return 2;
         }
-        o.feeBasisPoints = qRound(fee * 100);
+        o.feeBasisPoints = *fee;
         if (!countsOk || parser.isSet(data) == parser.isSet(database)) {
             if (countsOk)
                 std::fprintf(stderr, "lendable-seed: --history needs either --data DIR or --database URL\n");

@@ -7,10 +7,7 @@
 
 namespace lendable::market {
 
-namespace {
-
-// "10", "2.5", "0" → basis points.
-Result<int> parsePercent(const QString &text)
+Result<int> parseFeePercent(const QString &text)
 {
     Result<Money> m = Money::parse(text);
     if (!m || m->isNegative() || m->micros() > 100 * Money::kMicrosPerUnit || m->micros() % 10'000 != 0)
@@ -18,8 +15,6 @@ Result<int> parsePercent(const QString &text)
                      QCoreApplication::translate("main", "'%1' is not a fee percentage between 0 and 100 with at most two decimals").arg(text));
     return static_cast<int>(m->micros() / 10'000);
 }
-
-} // namespace
 
 Result<MarketConfig> marketConfigFromOptions(const MarketOptionTexts &options)
 {
@@ -31,7 +26,7 @@ Result<MarketConfig> marketConfigFromOptions(const MarketOptionTexts &options)
         config.adminIds.append(id.toLower());
     }
     if (!options.feePercent.isEmpty()) {
-        Result<int> bp = parsePercent(options.feePercent);
+        Result<int> bp = parseFeePercent(options.feePercent);
         if (!bp)
             return bp.error();
         config.feeBasisPoints = *bp;

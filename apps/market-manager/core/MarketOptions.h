@@ -18,6 +18,10 @@ struct MarketOptionTexts {
     QString heartbeatS;     ///< --heartbeat-timeout: seconds, 0.1 to 86,400
 };
 
+/// A fee in percent ("10", "2.5", "0": 0–100, at most two decimals) in basis points;
+/// InvalidArgument quoting the text otherwise.
+Result<int> parseFeePercent(const QString &text);
+
 /// The configuration those options make; InvalidArgument naming the bad value otherwise.
 Result<MarketConfig> marketConfigFromOptions(const MarketOptionTexts &options);
 
