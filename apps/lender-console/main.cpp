@@ -5,7 +5,6 @@
 #include "LenderAgent.h"
 #include "OwnerCli.h"
 #include "app/AppSupport.h"
-#include "util/HostPort.h"
 #include "util/Paths.h"
 
 #include <QCoreApplication>

@@ -9,7 +9,6 @@
 #include "protocol/LocalChannel.h"
 #include "protocol/SslChannel.h"
 #include "ui/GuiSupport.h"
-#include "util/HostPort.h"
 
 #include <QApplication>
 #include <QFile>
