@@ -1107,6 +1107,7 @@ struct AdminListContracts : Message<MessageType::AdminListContracts> {
     qint64 limit = 0;
     std::optional<QString> sort;
     std::optional<qint64> endedSinceMs;
+    std::optional<qint64> endedBeforeMs;
     bool operator==(const AdminListContracts &) const = default;
     static constexpr auto fields()
     {
@@ -1116,7 +1117,8 @@ struct AdminListContracts : Message<MessageType::AdminListContracts> {
             field("offset", &AdminListContracts::offset, "Rows to skip."),
             field("limit", &AdminListContracts::limit, "Rows wanted (at most 1000)."),
             field("sort", &AdminListContracts::sort, "Order: `contract`, `borrower`, `lender`, `partition`, `rate`, `started`, `ended` (running contracts after every end), `duration` or `charge` (a running contract's so far), with `-` before it for descending; absent or empty: `-started`, newest first. Another key is refused with `invalid_argument`."),
-            field("endedSinceMs", &AdminListContracts::endedSinceMs, "Only contracts that ended at or after this time, UTC ms (a billing period's exports); running ones are left out. Absent: every contract. A market older than this field ignores it."));
+            field("endedSinceMs", &AdminListContracts::endedSinceMs, "Only contracts that ended at or after this time, UTC ms (a billing period's exports); running ones are left out. Absent: every contract. A market older than this field ignores it."),
+            field("endedBeforeMs", &AdminListContracts::endedBeforeMs, "Only contracts that ended before this time, UTC ms (the end of a billing period that is over); running ones are left out. Absent: no upper bound. A market older than this field ignores it."));
     }
 };
 

@@ -1680,11 +1680,12 @@ void TestMarketFlows::adminListsSort()
     QCOMPARE(all->lenderNames, (QStringList{QStringLiteral("Alice's box"), QStringLiteral("Alice's box"), QStringLiteral("Bob's box")}));
     // A billing period's exports ask only for the contracts that ended in it (endedSinceMs):
     // p1 ended at T0 + 1 h 1 min, p2 at T0 + 2 h 10 min, p3 runs.
-    const auto endedSince = [&](qint64 sinceMs, const QString &filter = {}) -> QStringList {
-        Result<AdminContractPage> page = admin->call<AdminContractPage>(
-            AdminListContracts{.filter = filter, .limit = 10, .sort = QStringLiteral("ended"), .endedSinceMs = sinceMs});
+    const auto endedSince = [&](std::optional<qint64> sinceMs, const QString &filter = {},
+                                std::optional<qint64> beforeMs = std::nullopt) -> QStringList {
+        Result<AdminContractPage> page = admin->call<AdminContractPage>(AdminListContracts{
+            .filter = filter, .limit = 10, .sort = QStringLiteral("ended"), .endedSinceMs = sinceMs, .endedBeforeMs = beforeMs});
         if (!page) {
-            qWarning() << "endedSinceMs" << sinceMs << page.error().message;
+            qWarning() << "endedSinceMs" << sinceMs.value_or(-1) << "endedBeforeMs" << beforeMs.value_or(-1) << page.error().message;
             return {QStringLiteral("error")};
         }
         QStringList ids;
@@ -1699,6 +1700,13 @@ void TestMarketFlows::adminListsSort()
     QCOMPARE(endedSince(kT0 + 61 * 60'000 + 1), QStringList{QStringLiteral("p2")});
     QCOMPARE(endedSince(kT0 + 3 * 3'600'000), QStringList());
     QCOMPARE(endedSince(kT0, QStringLiteral("bob's")), QStringList{QStringLiteral("p2")}); // with a filter too
+    // A period that is over has an end too (endedBeforeMs, exclusive): a custom range's exports.
+    QCOMPARE(endedSince(kT0, {}, kT0 + 61 * 60'000 + 1), QStringList{QStringLiteral("p1")});
+    QCOMPARE(endedSince(kT0, {}, kT0 + 61 * 60'000), QStringList()); // p1 ended at that moment: not before it
+    QCOMPARE(endedSince(std::nullopt, {}, kT0 + 3 * 3'600'000), (QStringList{QStringLiteral("p1"), QStringLiteral("p2")})); // no running p3
+    QCOMPARE(endedSince(kT0 + 61 * 60'000 + 1, {}, kT0 + 3 * 3'600'000), QStringList{QStringLiteral("p2")});
+    QCOMPARE(endedSince(kT0 + 2 * 3'600'000, {}, kT0), QStringList()); // an empty range is no error
+    QCOMPARE(endedSince(kT0, QStringLiteral("alice's"), kT0 + 3 * 3'600'000), QStringList{QStringLiteral("p1")});
 
     for (const QString &bad : {QStringLiteral("nope"), QStringLiteral("-"), QStringLiteral("--rate"), QStringLiteral("cpus DESC; --")}) {
         Result<AdminPartitionPage> page = admin->call<AdminPartitionPage>(AdminListPartitions{.sort = bad});

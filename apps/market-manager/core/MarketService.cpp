@@ -1845,7 +1845,7 @@ void MarketService::onAdminContracts(const AdminListContracts &req, const Ctx &c
                                         [req, limit, t](MarketStore &store) -> Result<AdminContractPage> {
                                             Result<ContractPage> page = store.listContracts(
                                                 req.filter, req.runningOnly, req.sort.value_or(QString()), t, req.offset, limit,
-                                                req.endedSinceMs);
+                                                req.endedSinceMs, req.endedBeforeMs);
                                             if (!page)
                                                 return page.error();
                                             AdminContractPage out;

@@ -1313,7 +1313,8 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
 }
 
 Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runningOnly, const QString &sort, qint64 nowMs,
-                                               qint64 offset, qint64 limit, std::optional<qint64> endedSinceMs)
+                                               qint64 offset, qint64 limit, std::optional<qint64> endedSinceMs,
+                                               std::optional<qint64> endedBeforeMs)
 {
     // A running contract has no bill yet: its duration and charge so far, as toBill() makes them.
     const QString elapsed = QStringLiteral("(%1 - c.started_at_ms)").arg(nowMs);
@@ -1338,6 +1339,10 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
     if (endedSinceMs) {
         conditions << QStringLiteral("c.ended_at_ms >= ?");
         binds << *endedSinceMs;
+    }
+    if (endedBeforeMs) {
+        conditions << QStringLiteral("c.ended_at_ms < ?");
+        binds << *endedBeforeMs;
     }
     if (!filter.isEmpty()) {
         conditions << matchesAnyColumn({QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("COALESCE(bw.name, '')"),

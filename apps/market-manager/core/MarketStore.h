@@ -223,9 +223,11 @@ public:
     /// by lender name, contracts newest first). An unknown key is InvalidArgument. A running
     /// contract's duration and charge, for sorting, run to `nowMs`.
     Result<PartitionPage> listPartitions(const QString &filter, const QString &sort, qint64 offset, qint64 limit);
-    /// `endedSinceMs`: only the contracts that ended at or after it.
+    /// `endedSinceMs`, `endedBeforeMs`: only the contracts that ended at or after the one and
+    /// before the other (a billing period; running contracts are then left out).
     Result<ContractPage> listContracts(const QString &filter, bool runningOnly, const QString &sort, qint64 nowMs,
-                                       qint64 offset, qint64 limit, std::optional<qint64> endedSinceMs = std::nullopt);
+                                       qint64 offset, qint64 limit, std::optional<qint64> endedSinceMs = std::nullopt,
+                                       std::optional<qint64> endedBeforeMs = std::nullopt);
     static const QStringList kPartitionSortKeys;
     static const QStringList kContractSortKeys;
     /// The lock violations lenders reported, newest first; `filter` is a case-insensitive
