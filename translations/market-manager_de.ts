@@ -565,20 +565,20 @@
         <translation>der Markt hat diese Anfrage geschrieben, konnte sie aber nicht dauerhaft sichern (%1); ein Stromausfall kann sie rückgängig machen. Listen Sie Ihre Verträge auf, um ihren Stand zu sehen.</translation>
     </message>
     <message>
-        <source>the %1 name is %2 characters long; at most %3 are kept</source>
-        <translation>der Name des %1 ist %2 Zeichen lang; höchstens %3 werden gespeichert</translation>
+        <source>the lender&apos;s name is %1 characters long; at most %2 are kept</source>
+        <translation>der Name des Verleihers ist %1 Zeichen lang; höchstens %2 werden gespeichert</translation>
     </message>
     <message>
-        <source>the %1 name contains a control character (U+%2)</source>
-        <translation>der Name des %1 enthält ein Steuerzeichen (U+%2)</translation>
+        <source>the borrower&apos;s name is %1 characters long; at most %2 are kept</source>
+        <translation>der Name des Entleihers ist %1 Zeichen lang; höchstens %2 werden gespeichert</translation>
     </message>
     <message>
-        <source>lender</source>
-        <translation>Verleihers</translation>
+        <source>the lender&apos;s name contains a control character (U+%1)</source>
+        <translation>der Name des Verleihers enthält ein Steuerzeichen (U+%1)</translation>
     </message>
     <message>
-        <source>borrower</source>
-        <translation>Entleihers</translation>
+        <source>the borrower&apos;s name contains a control character (U+%1)</source>
+        <translation>der Name des Entleihers enthält ein Steuerzeichen (U+%1)</translation>
     </message>
 </context>
 <context>

@@ -563,20 +563,20 @@
         <translation>マーケットはこの要求を書き込みましたが、永続化できませんでした (%1)。停電で取り消される可能性があります。契約の一覧で状態を確認してください。</translation>
     </message>
     <message>
-        <source>the %1 name is %2 characters long; at most %3 are kept</source>
-        <translation>%1の名前は %2 文字です。保存できるのは最大 %3 文字です</translation>
+        <source>the lender&apos;s name is %1 characters long; at most %2 are kept</source>
+        <translation>貸し手の名前が %1 文字あります。保存できるのは最大 %2 文字です</translation>
     </message>
     <message>
-        <source>the %1 name contains a control character (U+%2)</source>
-        <translation>%1の名前に制御文字 (U+%2) が含まれています</translation>
+        <source>the borrower&apos;s name is %1 characters long; at most %2 are kept</source>
+        <translation>借り手の名前が %1 文字あります。保存できるのは最大 %2 文字です</translation>
     </message>
     <message>
-        <source>lender</source>
-        <translation>貸し手</translation>
+        <source>the lender&apos;s name contains a control character (U+%1)</source>
+        <translation>貸し手の名前に制御文字 (U+%1) が含まれています</translation>
     </message>
     <message>
-        <source>borrower</source>
-        <translation>借り手</translation>
+        <source>the borrower&apos;s name contains a control character (U+%1)</source>
+        <translation>借り手の名前に制御文字 (U+%1) が含まれています</translation>
     </message>
 </context>
 <context>

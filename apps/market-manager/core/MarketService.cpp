@@ -88,18 +88,24 @@ Result<void> validateConditions(const LendingConditions &c)
     return {};
 }
 
-Result<QString> checkDisplayName(const QString &name, const QString &whose)
+enum class NameOf { Lender, Borrower };
+
+/// A lender's or a borrower's display name, trimmed, or why it is refused. Whole sentences per
+/// party, not "the %1 name": a translation inflects the party (des Verleihers, 貸し手の).
+Result<QString> checkDisplayName(const QString &name, NameOf whose)
 {
     const QString trimmed = name.trimmed();
     if (trimmed.size() > kMaxDisplayNameLength)
-        return Error(ErrorCode::InvalidArgument, MarketService::tr("the %1 name is %2 characters long; at most %3 are kept")
-                                                     .arg(whose)
-                                                     .arg(trimmed.size())
-                                                     .arg(kMaxDisplayNameLength));
+        return Error(ErrorCode::InvalidArgument,
+                     (whose == NameOf::Lender ? MarketService::tr("the lender's name is %1 characters long; at most %2 are kept")
+                                              : MarketService::tr("the borrower's name is %1 characters long; at most %2 are kept"))
+                         .arg(trimmed.size())
+                         .arg(kMaxDisplayNameLength));
     if (const qsizetype bad = protocol::firstForbiddenNameCharacter(trimmed); bad >= 0)
-        return Error(ErrorCode::InvalidArgument, MarketService::tr("the %1 name contains a control character (U+%2)")
-                                                     .arg(whose)
-                                                     .arg(trimmed[bad].unicode(), 4, 16, QLatin1Char('0')));
+        return Error(ErrorCode::InvalidArgument,
+                     (whose == NameOf::Lender ? MarketService::tr("the lender's name contains a control character (U+%1)")
+                                              : MarketService::tr("the borrower's name contains a control character (U+%1)"))
+                         .arg(trimmed[bad].unicode(), 4, 16, QLatin1Char('0')));
     return trimmed;
 }
 
@@ -889,7 +895,7 @@ void MarketService::onRegister(const RegisterPartition &req, const Ctx &ctx)
         ctx.fail(valid.error());
         return;
     }
-    Result<QString> name = checkDisplayName(req.lenderName, tr("lender"));
+    Result<QString> name = checkDisplayName(req.lenderName, NameOf::Lender);
     if (!name) {
         ctx.fail(name.error());
         return;
@@ -1750,7 +1756,7 @@ Result<ContractRow> MarketService::finishContract(const QString &contractId, con
 
 Result<Ack> MarketService::onSetBorrowerName(const SetBorrowerName &req, const Ctx &ctx)
 {
-    Result<QString> name = checkDisplayName(req.name, tr("borrower"));
+    Result<QString> name = checkDisplayName(req.name, NameOf::Borrower);
     if (!name)
         return name.error();
     // Rare, small and not on a contract's path: written at once, like a lender's new address.
