@@ -147,6 +147,10 @@
         <source>Print this node&apos;s ID (creating the identity if needed) and exit.</source>
         <translation>Gibt die ID dieses Knotens aus (und erzeugt die Identität, falls nötig) und beendet sich.</translation>
     </message>
+    <message>
+        <source>--%1 is read by the desktop app; with --headless it would do nothing</source>
+        <translation>--%1 wird von der Desktop-Anwendung gelesen; mit --headless bliebe es wirkungslos</translation>
+    </message>
 </context>
 <context>
     <name>lendable::HostPort</name>

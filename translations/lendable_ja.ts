@@ -147,6 +147,10 @@
         <source>Print this node&apos;s ID (creating the identity if needed) and exit.</source>
         <translation>このノードの ID を表示して終了します (必要なら ID を作成します)。</translation>
     </message>
+    <message>
+        <source>--%1 is read by the desktop app; with --headless it would do nothing</source>
+        <translation>--%1 はデスクトップアプリが読むオプションです。--headless では何もしません</translation>
+    </message>
 </context>
 <context>
     <name>lendable::HostPort</name>

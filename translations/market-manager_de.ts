@@ -379,12 +379,48 @@
         <translation>Auszahlung</translation>
     </message>
     <message>
-        <source>The contracts that ended in the period, each billed in full (as the CSV exports list them). The totals on page 1 count each day&apos;s share of every contract, running ones too.</source>
-        <translation>Die im Zeitraum beendeten Verträge, jeder voll abgerechnet (wie die CSV-Exporte sie auflisten). Die Summen auf Seite 1 zählen den Anteil jedes Tages an jedem Vertrag, auch an laufenden.</translation>
-    </message>
-    <message>
         <source>the period has %1 contracts; an export holds at most %2: choose a shorter period</source>
         <translation>der Zeitraum hat %1 Verträge; ein Export fasst höchstens %2: wählen Sie einen kürzeren Zeitraum</translation>
+    </message>
+    <message>
+        <source>Custom range</source>
+        <translation>Eigener Zeitraum</translation>
+    </message>
+    <message>
+        <source>The period&apos;s first day (UTC)</source>
+        <translation>Erster Tag des Zeitraums (UTC)</translation>
+    </message>
+    <message>
+        <source>The period&apos;s last day (UTC), included</source>
+        <translation>Letzter Tag des Zeitraums (UTC), einschließlich</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <source>a billing period needs a valid first and last day</source>
+        <translation>ein Abrechnungszeitraum braucht einen gültigen ersten und letzten Tag</translation>
+    </message>
+    <message>
+        <source>a billing period starts in 2000 or later, not on %1</source>
+        <translation>ein Abrechnungszeitraum beginnt frühestens im Jahr 2000, nicht am %1</translation>
+    </message>
+    <message>
+        <source>the billing period&apos;s last day (%1) is before its first (%2)</source>
+        <translation>der letzte Tag des Abrechnungszeitraums (%1) liegt vor seinem ersten (%2)</translation>
+    </message>
+    <message>
+        <source>a billing period covers at most %1 days, not %2</source>
+        <translation>ein Abrechnungszeitraum umfasst höchstens %1 Tage, nicht %2</translation>
+    </message>
+    <message>
+        <source>Lendable billing report — %1 to %2</source>
+        <translation>Lendable-Abrechnungsbericht — %1 bis %2</translation>
+    </message>
+    <message>
+        <source>The contracts that ended in the period, each billed in full when it ended, as the CSV exports list them; the totals on page 1 are the sums of these bills. Running contracts are billed when they end.</source>
+        <translation>Die Verträge, die im Zeitraum endeten, jeweils vollständig bei ihrem Ende abgerechnet, wie die CSV-Exporte sie aufführen; die Summen auf Seite 1 sind die Summen dieser Rechnungen. Laufende Verträge werden abgerechnet, wenn sie enden.</translation>
     </message>
 </context>
 <context>
@@ -1023,10 +1059,6 @@
         <translation>Nur ohne Fenster (übernimmt der Starter).</translation>
     </message>
     <message>
-        <source>Write the billing report of the period (--period) as PDF to PATH, then quit.</source>
-        <translation>Den Abrechnungsbericht des Zeitraums (--period) als PDF nach PFAD schreiben, dann beenden.</translation>
-    </message>
-    <message>
         <source>Write the period&apos;s invoices as CSV to PATH, then quit.</source>
         <translation>Die Rechnungen des Zeitraums als CSV nach PFAD schreiben, dann beenden.</translation>
     </message>
@@ -1055,10 +1087,6 @@
         <translation>Das OS-Image in DIR Verleihern als NAME bereitstellen (wiederholbar).</translation>
     </message>
     <message>
-        <source>Desktop app: write the billing report of the period (--period) as PDF to PATH, then quit.</source>
-        <translation>Desktop-Anwendung: den Abrechnungsbericht des Zeitraums (--period) als PDF nach PFAD schreiben, dann beenden.</translation>
-    </message>
-    <message>
         <source>Desktop app: write the period&apos;s invoices as CSV to PATH, then quit.</source>
         <translation>Desktop-Anwendung: die Rechnungen des Zeitraums als CSV nach PFAD schreiben, dann beenden.</translation>
     </message>
@@ -1069,6 +1097,42 @@
     <message>
         <source>Desktop app: the billing period in days, up to today: 7 (default), 30 or 90.</source>
         <translation>Desktop-Anwendung: der Abrechnungszeitraum in Tagen bis heute: 7 (Standard), 30 oder 90.</translation>
+    </message>
+    <message>
+        <source>Write the billing report of the period (--period, or --from and --to) as PDF to PATH, then quit.</source>
+        <translation>Den Abrechnungsbericht des Zeitraums (--period, oder --from und --to) als PDF nach PFAD schreiben, dann beenden.</translation>
+    </message>
+    <message>
+        <source>The billing period&apos;s first day (UTC), instead of --period.</source>
+        <translation>Der erste Tag des Abrechnungszeitraums (UTC), statt --period.</translation>
+    </message>
+    <message>
+        <source>The billing period&apos;s last day (UTC), included; with --from (default: today).</source>
+        <translation>Der letzte Tag des Abrechnungszeitraums (UTC), einschließlich; mit --from (Standard: heute).</translation>
+    </message>
+    <message>
+        <source>--to needs --from</source>
+        <translation>--to braucht --from</translation>
+    </message>
+    <message>
+        <source>--period and --from each choose the billing period: give one</source>
+        <translation>--period und --from wählen jeweils den Abrechnungszeitraum: bitte nur eines angeben</translation>
+    </message>
+    <message>
+        <source>--%1 takes a date as YYYY-MM-DD, not &apos;%2&apos;</source>
+        <translation>--%1 erwartet ein Datum als JJJJ-MM-TT, nicht &apos;%2&apos;</translation>
+    </message>
+    <message>
+        <source>Desktop app: write the billing report of the period (--period, or --from and --to) as PDF to PATH, then quit.</source>
+        <translation>Desktop-Anwendung: den Abrechnungsbericht des Zeitraums (--period, oder --from und --to) als PDF nach PFAD schreiben, dann beenden.</translation>
+    </message>
+    <message>
+        <source>Desktop app: the billing period&apos;s first day (UTC), instead of --period.</source>
+        <translation>Desktop-Anwendung: der erste Tag des Abrechnungszeitraums (UTC), statt --period.</translation>
+    </message>
+    <message>
+        <source>Desktop app: the billing period&apos;s last day (UTC), included; with --from (default: today).</source>
+        <translation>Desktop-Anwendung: der letzte Tag des Abrechnungszeitraums (UTC), einschließlich; mit --from (Standard: heute).</translation>
     </message>
 </context>
 </TS>

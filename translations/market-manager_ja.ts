@@ -377,12 +377,48 @@
         <translation>支払額</translation>
     </message>
     <message>
-        <source>The contracts that ended in the period, each billed in full (as the CSV exports list them). The totals on page 1 count each day&apos;s share of every contract, running ones too.</source>
-        <translation>期間内に終了した契約 (それぞれ全額を請求、CSV エクスポートと同じ)。1 ページ目の合計は、実行中のものも含め、各契約の日ごとの分を数えます。</translation>
-    </message>
-    <message>
         <source>the period has %1 contracts; an export holds at most %2: choose a shorter period</source>
         <translation>この期間の契約は %1 件です。エクスポートできるのは最大 %2 件です。期間を短くしてください</translation>
+    </message>
+    <message>
+        <source>Custom range</source>
+        <translation>期間を指定</translation>
+    </message>
+    <message>
+        <source>The period&apos;s first day (UTC)</source>
+        <translation>期間の初日 (UTC)</translation>
+    </message>
+    <message>
+        <source>The period&apos;s last day (UTC), included</source>
+        <translation>期間の最終日 (UTC、この日を含む)</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>〜</translation>
+    </message>
+    <message>
+        <source>a billing period needs a valid first and last day</source>
+        <translation>請求期間には有効な初日と最終日が必要です</translation>
+    </message>
+    <message>
+        <source>a billing period starts in 2000 or later, not on %1</source>
+        <translation>請求期間は 2000 年以降に始まる必要があります (%1 ではなく)</translation>
+    </message>
+    <message>
+        <source>the billing period&apos;s last day (%1) is before its first (%2)</source>
+        <translation>請求期間の最終日 (%1) が初日 (%2) より前です</translation>
+    </message>
+    <message>
+        <source>a billing period covers at most %1 days, not %2</source>
+        <translation>請求期間は最大 %1 日です (%2 日ではなく)</translation>
+    </message>
+    <message>
+        <source>Lendable billing report — %1 to %2</source>
+        <translation>Lendable 請求レポート — %1 〜 %2</translation>
+    </message>
+    <message>
+        <source>The contracts that ended in the period, each billed in full when it ended, as the CSV exports list them; the totals on page 1 are the sums of these bills. Running contracts are billed when they end.</source>
+        <translation>期間内に終了した契約です。CSV エクスポートと同じく、各契約は終了時に全額請求されます。1 ページ目の合計はこれらの請求の合計です。実行中の契約は終了時に請求されます。</translation>
     </message>
 </context>
 <context>
@@ -1016,10 +1052,6 @@
         <translation>ヘッドレス専用 (ランチャーが処理します)。</translation>
     </message>
     <message>
-        <source>Write the billing report of the period (--period) as PDF to PATH, then quit.</source>
-        <translation>期間 (--period) の請求レポートを PDF として PATH に書き出して終了します。</translation>
-    </message>
-    <message>
         <source>Write the period&apos;s invoices as CSV to PATH, then quit.</source>
         <translation>期間の請求書を CSV として PATH に書き出して終了します。</translation>
     </message>
@@ -1048,10 +1080,6 @@
         <translation>DIR の OS イメージを NAME として貸し手に提供します (複数指定可)。</translation>
     </message>
     <message>
-        <source>Desktop app: write the billing report of the period (--period) as PDF to PATH, then quit.</source>
-        <translation>デスクトップアプリ: 期間 (--period) の請求レポートを PDF として PATH に書き出して終了します。</translation>
-    </message>
-    <message>
         <source>Desktop app: write the period&apos;s invoices as CSV to PATH, then quit.</source>
         <translation>デスクトップアプリ: 期間の請求書を CSV として PATH に書き出して終了します。</translation>
     </message>
@@ -1062,6 +1090,42 @@
     <message>
         <source>Desktop app: the billing period in days, up to today: 7 (default), 30 or 90.</source>
         <translation>デスクトップアプリ: 今日までの請求期間 (日数): 7 (既定)、30、90。</translation>
+    </message>
+    <message>
+        <source>Write the billing report of the period (--period, or --from and --to) as PDF to PATH, then quit.</source>
+        <translation>期間 (--period、または --from と --to) の請求レポートを PDF として PATH に書き出して終了します。</translation>
+    </message>
+    <message>
+        <source>The billing period&apos;s first day (UTC), instead of --period.</source>
+        <translation>請求期間の初日 (UTC)。--period の代わりに指定します。</translation>
+    </message>
+    <message>
+        <source>The billing period&apos;s last day (UTC), included; with --from (default: today).</source>
+        <translation>請求期間の最終日 (UTC、この日を含む)。--from と共に指定 (既定: 今日)。</translation>
+    </message>
+    <message>
+        <source>--to needs --from</source>
+        <translation>--to には --from が必要です</translation>
+    </message>
+    <message>
+        <source>--period and --from each choose the billing period: give one</source>
+        <translation>--period と --from はどちらも請求期間を選びます。どちらか一方を指定してください</translation>
+    </message>
+    <message>
+        <source>--%1 takes a date as YYYY-MM-DD, not &apos;%2&apos;</source>
+        <translation>--%1 には YYYY-MM-DD 形式の日付を指定します (&apos;%2&apos; ではなく)</translation>
+    </message>
+    <message>
+        <source>Desktop app: write the billing report of the period (--period, or --from and --to) as PDF to PATH, then quit.</source>
+        <translation>デスクトップアプリ: 期間 (--period、または --from と --to) の請求レポートを PDF として PATH に書き出して終了します。</translation>
+    </message>
+    <message>
+        <source>Desktop app: the billing period&apos;s first day (UTC), instead of --period.</source>
+        <translation>デスクトップアプリ: 請求期間の初日 (UTC)。--period の代わりに指定します。</translation>
+    </message>
+    <message>
+        <source>Desktop app: the billing period&apos;s last day (UTC), included; with --from (default: today).</source>
+        <translation>デスクトップアプリ: 請求期間の最終日 (UTC、この日を含む)。--from と共に指定 (既定: 今日)。</translation>
     </message>
 </context>
 </TS>

@@ -105,6 +105,8 @@ int main(int argc, char *argv[])
         return lendable::app::execGui(QStringLiteral("lender-console-gui"));
 
     using namespace lendable;
+    if (Result<void> ok = app::refuseDesktopOnly(parser, {&desktop.screenshot, &desktop.tab, &desktop.screenshotDelay, &connect, &agentId}); !ok)
+        return app::fail(ok.error());
     Result<lender::AgentConfig> config = lender::agentConfigFromOptions(
         {dataDir, parser.value(listen), parser.value(advertise), parser.values(market), parser.values(market_id),
          parser.value(libvirt), parser.value(virtType), parser.values(ownerId), parser.value(name), parser.value(jobTimeout)});

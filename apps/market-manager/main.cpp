@@ -176,20 +176,28 @@ int main(int argc, char *argv[])
     // arguments; declared here too, or the parser would refuse it.
     const QCommandLineOption marketId(QStringList{QStringLiteral("market-id")}, QCoreApplication::translate("main", "Node ID of the market given with --connect (remembered after the first connection)."), QStringLiteral("ID"));
     parser.addOption(marketId);
-    const QCommandLineOption exportReport(QStringList{QStringLiteral("export-report")}, QCoreApplication::translate("main", "Desktop app: write the billing report of the period (--period) as PDF to PATH, then quit."), QStringLiteral("PATH"));
+    const QCommandLineOption exportReport(QStringList{QStringLiteral("export-report")}, QCoreApplication::translate("main", "Desktop app: write the billing report of the period (--period, or --from and --to) as PDF to PATH, then quit."), QStringLiteral("PATH"));
     const QCommandLineOption exportInvoices(QStringList{QStringLiteral("export-invoices")}, QCoreApplication::translate("main", "Desktop app: write the period's invoices as CSV to PATH, then quit."), QStringLiteral("PATH"));
     const QCommandLineOption exportPayouts(QStringList{QStringLiteral("export-payouts")}, QCoreApplication::translate("main", "Desktop app: write the period's payouts as CSV to PATH, then quit."), QStringLiteral("PATH"));
     const QCommandLineOption period(QStringList{QStringLiteral("period")}, QCoreApplication::translate("main", "Desktop app: the billing period in days, up to today: 7 (default), 30 or 90."), QStringLiteral("DAYS"));
-    for (const auto *o : {&exportReport, &exportInvoices, &exportPayouts, &period})
+    const QCommandLineOption firstDay(QStringList{QStringLiteral("from")}, QCoreApplication::translate("main", "Desktop app: the billing period's first day (UTC), instead of --period."), QStringLiteral("YYYY-MM-DD"));
+    const QCommandLineOption lastDay(QStringList{QStringLiteral("to")}, QCoreApplication::translate("main", "Desktop app: the billing period's last day (UTC), included; with --from (default: today)."), QStringLiteral("YYYY-MM-DD"));
+    for (const auto *o : {&exportReport, &exportInvoices, &exportPayouts, &period, &firstDay, &lastDay})
         parser.addOption(*o);
     parser.process(app);
 
     const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("market-manager"));
     if (parser.isSet(common.printId))
         return lendable::app::printNodeId(dataDir, QStringLiteral("market"));
-    if (parser.isSet(headless))
+    if (parser.isSet(headless)) {
+        if (Result<void> ok = lendable::app::refuseDesktopOnly(
+                parser, {&desktop.screenshot, &desktop.tab, &desktop.screenshotDelay, &connect, &marketId, &exportReport,
+                         &exportInvoices, &exportPayouts, &period, &firstDay, &lastDay});
+            !ok)
+            return lendable::app::fail(ok.error());
         return runHeadless(dataDir, parser.isSet(listen) ? parser.value(listen) : QStringLiteral("0.0.0.0:7400"),
                            parser.value(database), parser.values(adminId), parser.value(feePercent), parser.value(heartbeat),
                            parser.value(statsFile), parser.values(image));
+    }
     return lendable::app::execGui(QStringLiteral("market-manager-gui"));
 }

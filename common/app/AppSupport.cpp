@@ -112,6 +112,17 @@ int fail(const Error &error)
     return error.code == ErrorCode::InvalidArgument ? 2 : 1;
 }
 
+Result<void> refuseDesktopOnly(const QCommandLineParser &parser, std::initializer_list<const QCommandLineOption *> desktopOnly)
+{
+    for (const QCommandLineOption *o : desktopOnly) {
+        if (parser.isSet(*o))
+            return Error(ErrorCode::InvalidArgument,
+                         QCoreApplication::translate("lendable", "--%1 is read by the desktop app; with --headless it would do nothing")
+                             .arg(o->names().constFirst()));
+    }
+    return {};
+}
+
 int execGui(const QString &guiProgram)
 {
     const QString path = QCoreApplication::applicationDirPath() + QLatin1Char('/') + guiProgram;

@@ -8,6 +8,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
+#include <initializer_list>
 #include <optional>
 
 namespace lendable::app {
@@ -69,6 +70,11 @@ int printNodeId(const QString &dataDir, const QString &commonName);
 
 /// Prints "<program>: <error>" on stderr and returns exit code 1 (2 for usage errors).
 int fail(const Error &error);
+
+/// With --headless, options that only the desktop app reads would do nothing (a headless
+/// `--export-report` would serve forever and write nothing): the first of `desktopOnly` that
+/// is set, refused as an InvalidArgument naming it; nothing when none is.
+Result<void> refuseDesktopOnly(const QCommandLineParser &parser, std::initializer_list<const QCommandLineOption *> desktopOnly);
 
 /// Replaces this process with the Widgets executable `guiProgram` that sits beside this one,
 /// passing the same arguments. The launcher itself links no Widgets, so headless and CLI

@@ -16,6 +16,7 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateEdit>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QProcess>
@@ -54,6 +55,7 @@ private slots:
     void topChartKeepsNamesReadable();
     void columnsFitWhatTheyHold();
     void exportsWriteFiles();
+    void customRangeReportsItsDays();
     void violationsAreListed();
     void rebalanceWithSliders();
     void serviceShowsTheMarketsFigures();
@@ -718,6 +720,95 @@ void TestMarketGui::exportsWriteFiles()
     QVERIFY(m_borrower->call<Ack>(SetBorrowerName{.name = QString()}).ok());
     // Unwritable target: a typed error, nothing thrown.
     QCOMPARE(exportCsv(QStringLiteral("/proc/no/such/dir/x.csv"), false).error().code, ErrorCode::IoError);
+    // The totals of the report's first page are the sums of the same bills (one borrower's).
+    QSignalSpy loaded(billing, &market::BillingPage::reportLoaded);
+    billing->reload();
+    QTRY_VERIFY(!loaded.isEmpty());
+    Money revenue;
+    for (const DayStat &d : billing->report().days)
+        revenue = revenue.add(d.revenue).value();
+    QCOMPARE(revenue.toString(), charged);
+}
+
+void TestMarketGui::customRangeReportsItsDays()
+{
+    // A custom period: whole UTC days from one date to another, both included. Its date edits
+    // show only for it; the report has a day per date; the exports hold what ended in it.
+    auto *billing = m_window->billingPage();
+    m_window->tabs()->setCurrentWidget(billing);
+    auto *period = billing->findChild<QComboBox *>(QStringLiteral("periodComboBox"));
+    auto *first = billing->findChild<QDateEdit *>(QStringLiteral("periodFirstDayEdit"));
+    auto *last = billing->findChild<QDateEdit *>(QStringLiteral("periodLastDayEdit"));
+    QVERIFY(period && first && last);
+    QVERIFY(!first->isVisible() && !last->isVisible());
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    const auto startOf = [](QDate d) { return QDateTime(d, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch(); };
+    const auto revenueOf = [](const BillingReport &report) {
+        Money sum;
+        for (const DayStat &d : report.days)
+            sum = sum.add(d.revenue).value();
+        return sum;
+    };
+    QSignalSpy loaded(billing, &market::BillingPage::reportLoaded);
+
+    // Chosen in the window: the list's last item shows the two dates, 30 days to start with.
+    period->setCurrentIndex(period->findData(0));
+    QVERIFY(first->isVisible() && last->isVisible());
+    QTRY_VERIFY(!loaded.isEmpty());
+    QCOMPARE(billing->report().days.size(), 30);
+    QCOMPARE(billing->report().days.last().dayStartMs, startOf(today));
+    const Money thirtyDays = revenueOf(billing->report());
+    QVERIFY(thirtyDays.micros() > 0); // the ended contracts of the tests before
+    // A date changed in its edit: one report of the new range.
+    loaded.clear();
+    first->setDate(today.addDays(-2));
+    QTRY_VERIFY(!loaded.isEmpty());
+    QCOMPARE(billing->report().days.size(), 3);
+    QCOMPARE(billing->report().days.first().dayStartMs, startOf(today.addDays(-2)));
+    QCOMPARE(revenueOf(billing->report()).micros(), thirtyDays.micros()); // all of it ended today
+    // The last day is never before the first: moving the first past it moves it too.
+    first->setDate(today.addDays(3));
+    QCOMPARE(last->date(), today.addDays(3));
+
+    // A range in the past: its days, none of today's billing, and no bills in its exports.
+    loaded.clear();
+    QVERIFY(billing->setRange(today.addDays(-40), today.addDays(-31)).ok());
+    QTRY_VERIFY(!loaded.isEmpty());
+    QCOMPARE(billing->report().days.size(), 10);
+    QCOMPARE(billing->report().days.first().dayStartMs, startOf(today.addDays(-40)));
+    QCOMPARE(revenueOf(billing->report()).micros(), 0);
+    const auto exportCsv = [billing](const QString &path) {
+        std::optional<Result<void>> outcome;
+        billing->exportCsv(path, true, [&](Result<void> r) { outcome.emplace(std::move(r)); });
+        if (!QTest::qWaitFor([&] { return outcome.has_value(); }, 10'000))
+            return Result<void>(Error(ErrorCode::Timeout, QStringLiteral("the export did not finish")));
+        return *outcome;
+    };
+    const auto billLines = [](const QString &path) {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return -1;
+        return int(f.readAll().trimmed().split('\n').size()) - 1; // less the header
+    };
+    const QString past = m_dir.filePath(QStringLiteral("past.csv"));
+    QVERIFY(exportCsv(past).ok());
+    QCOMPARE(billLines(past), 0);
+    // The same range up to today: today's bills (each contract and the borrower's total).
+    QVERIFY(billing->setRange(today.addDays(-40), today).ok());
+    const QString upToToday = m_dir.filePath(QStringLiteral("today.csv"));
+    QVERIFY(exportCsv(upToToday).ok());
+    QVERIFY(billLines(upToToday) >= 2);
+    // Ranges the market would not report on: refused, the period left as it was.
+    for (const auto &[from, to] : {std::pair{today, today.addDays(-1)}, std::pair{QDate(1999, 12, 31), today},
+                                   std::pair{today.addDays(-4000), today}, std::pair{QDate(), today}}) {
+        const Result<void> refused = billing->setRange(from, to);
+        QVERIFY2(!refused.ok(), qPrintable(from.toString(Qt::ISODate) + QLatin1Char(' ') + to.toString(Qt::ISODate)));
+        QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(first->date(), today.addDays(-40));
+        QCOMPARE(last->date(), today);
+    }
+    period->setCurrentIndex(0);
+    QVERIFY(!first->isVisible());
 }
 
 void TestMarketGui::cleanupTestCase()

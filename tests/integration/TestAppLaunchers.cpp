@@ -271,6 +271,28 @@ void TestAppLaunchers::embeddedOnlyOptionsAreRefusedWithConnect()
          QStringLiteral("--stats-file works with --headless only")},
         {QStringLiteral("market-manager"), {QStringLiteral("--period"), QStringLiteral("12")}, QStringLiteral("--period takes 7, 30 or 90 days")},
         {QStringLiteral("market-manager"), {QStringLiteral("--fee-percent"), QStringLiteral("101")}, QStringLiteral("'101' is not a fee percentage")},
+        // A custom billing period: dates as YYYY-MM-DD, in order, --to only with --from, and
+        // --period or --from, not both.
+        {QStringLiteral("market-manager"), {QStringLiteral("--to"), QStringLiteral("2026-11-30")}, QStringLiteral("--to needs --from")},
+        {QStringLiteral("market-manager"), {QStringLiteral("--from"), QStringLiteral("2026-11-31")},
+         QStringLiteral("--from takes a date as YYYY-MM-DD, not '2026-11-31'")},
+        {QStringLiteral("market-manager"), {QStringLiteral("--from"), QStringLiteral("2026-11-01"), QStringLiteral("--to"), QStringLiteral("1.12.2026")},
+         QStringLiteral("--to takes a date as YYYY-MM-DD")},
+        {QStringLiteral("market-manager"), {QStringLiteral("--from"), QStringLiteral("2026-11-30"), QStringLiteral("--to"), QStringLiteral("2026-11-01")},
+         QStringLiteral("last day (2026-11-01) is before its first (2026-11-30)")},
+        {QStringLiteral("market-manager"), {QStringLiteral("--from"), QStringLiteral("2001-01-01"), QStringLiteral("--to"), QStringLiteral("2026-11-01")},
+         QStringLiteral("covers at most 3660 days")},
+        {QStringLiteral("market-manager"), {QStringLiteral("--period"), QStringLiteral("30"), QStringLiteral("--from"), QStringLiteral("2026-11-01")},
+         QStringLiteral("--period and --from each choose the billing period")},
+        // Options only the desktop app reads would do nothing with --headless: a headless
+        // export would serve forever and write nothing.
+        {QStringLiteral("market-manager"), {QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                            QStringLiteral("--export-report"), QStringLiteral("/tmp/r.pdf")},
+         QStringLiteral("--export-report is read by the desktop app; with --headless it would do nothing")},
+        {QStringLiteral("market-manager"), {QStringLiteral("--headless"), QStringLiteral("--connect"), QStringLiteral("127.0.0.1:1")},
+         QStringLiteral("--connect is read by the desktop app")},
+        {QStringLiteral("lender-console"), {QStringLiteral("--headless"), QStringLiteral("--screenshot"), QStringLiteral("/tmp/s.png")},
+         QStringLiteral("--screenshot is read by the desktop app")},
         {QStringLiteral("lender-console"), {QStringLiteral("--connect"), QStringLiteral("127.0.0.1:1"), QStringLiteral("--agent-id"), id,
                                             QStringLiteral("--owner-id"), id},
          QStringLiteral("--owner-id sets up the embedded agent")},
@@ -334,6 +356,18 @@ void TestAppLaunchers::marketManagerExportsTheBillingReport()
                          QStringLiteral("--export-report"), QStringLiteral("/proc/no/such/dir/r.pdf")},
                         offscreenEnvironment());
     QVERIFY2(bad.exitCode == 1 && bad.err.contains(QStringLiteral("/proc/no/such/dir/r.pdf")), qPrintable(bad.err));
+
+    // A custom period (--from, --to): the report names its days; one in the past has none of
+    // today's billing.
+    const Run past = run(bin(QStringLiteral("market-manager")),
+                         {QStringLiteral("--data"), dir.filePath(QStringLiteral("market")), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                          QStringLiteral("--from"), QStringLiteral("2026-01-01"), QStringLiteral("--to"), QStringLiteral("2026-01-31"),
+                          QStringLiteral("--export-report"), pdf},
+                         offscreenEnvironment());
+    QVERIFY2(past.exitCode == 0, qPrintable(past.err));
+    const Run pastText = run(pdftotext, {pdf, QStringLiteral("-")});
+    QVERIFY2(pastText.out.contains(QStringLiteral("Lendable billing report — 2026-01-01 to 2026-01-31")), qPrintable(pastText.out));
+    QVERIFY2(pastText.out.contains(QStringLiteral("2026-01-01 to 2026-01-31 (UTC)")), qPrintable(pastText.out));
 }
 
 QTEST_GUILESS_MAIN(TestAppLaunchers)

@@ -12,9 +12,11 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateEdit>
 #include <QDateTime>
 #include <QDialog>
 #include <QFileDialog>
+#include <QGraphicsLayout>
 #include <QGridLayout>
 #include <QDialogButtonBox>
 #include <QFontMetricsF>
@@ -105,14 +107,15 @@ void requestPage(const QPointer<Channel> &channel, QObject *context, const Reque
 /// The most contracts an export reads (each a few hundred bytes in memory).
 constexpr qint64 kMaxExportContracts = 2'000'000;
 
-/// Fetches every page of the contracts that ended since `endedSinceMs` (for exports) and calls
-/// done once.
-void fetchPeriodContracts(QPointer<Channel> channel, QObject *context, qint64 endedSinceMs,
+/// Fetches every page of the contracts that ended in [endedSinceMs, endedBeforeMs) (for
+/// exports) and calls done once.
+void fetchPeriodContracts(QPointer<Channel> channel, QObject *context, qint64 endedSinceMs, qint64 endedBeforeMs,
                           std::function<void(Result<BillingPage::Contracts>)> done)
 {
-    // The market picks the period's ended contracts (endedSinceMs) and pages through them in
-    // the order they ended, so that a page boundary never moves while a contract ends; a
-    // market older than that field sends every contract, which the caller filters.
+    // The market picks the period's ended contracts (endedSinceMs, endedBeforeMs) and pages
+    // through them in the order they ended, so that a page boundary never moves while a
+    // contract ends; a market older than those fields sends every contract, which the caller
+    // filters.
     auto all = std::make_shared<BillingPage::Contracts>();
     auto step = std::make_shared<std::function<void(qint64)>>();
     *step = [=](qint64 offset) {
@@ -125,6 +128,7 @@ void fetchPeriodContracts(QPointer<Channel> channel, QObject *context, qint64 en
         req.limit = 1000;
         req.sort = QStringLiteral("ended");
         req.endedSinceMs = endedSinceMs;
+        req.endedBeforeMs = endedBeforeMs;
         channel->request<AdminContractPage>(req, context, [=](Result<AdminContractPage> page) {
             if (!page.ok()) {
                 done(page.error());
@@ -475,12 +479,50 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     : QWidget(parent)
     , m_channel(channel)
     , m_period(new QComboBox(this))
+    , m_range(new QWidget(this))
+    , m_first(new QDateEdit(m_range))
+    , m_last(new QDateEdit(m_range))
     , m_totals(new QLabel(this))
 {
     m_period->setObjectName(QStringLiteral("periodComboBox"));
     m_period->addItem(tr("Last 7 days"), 7);
     m_period->addItem(tr("Last 30 days"), 30);
     m_period->addItem(tr("Last 90 days"), 90);
+    m_period->addItem(tr("Custom range"), 0);
+    // A custom range: whole days (UTC), the first and the last both included. The last day
+    // is never before the first (its edit's minimum follows the first's date).
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    for (QDateEdit *edit : {m_first, m_last}) {
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+        edit->setMinimumDate(QDate(2000, 1, 1));
+        edit->setDate(today);
+    }
+    m_first->setObjectName(QStringLiteral("periodFirstDayEdit"));
+    m_first->setToolTip(tr("The period's first day (UTC)"));
+    m_first->setDate(today.addDays(-29));
+    m_last->setObjectName(QStringLiteral("periodLastDayEdit"));
+    m_last->setToolTip(tr("The period's last day (UTC), included"));
+    m_last->setMinimumDate(m_first->date());
+    auto *rangeLayout = new QHBoxLayout(m_range);
+    rangeLayout->setContentsMargins(0, 0, 0, 0);
+    rangeLayout->addWidget(m_first);
+    rangeLayout->addWidget(new QLabel(tr("to"), m_range));
+    rangeLayout->addWidget(m_last);
+    m_range->setVisible(false);
+    // A date typed digit by digit asks for one report, once the typing has paused.
+    m_reloadSoon.setSingleShot(true);
+    m_reloadSoon.setInterval(300);
+    connect(&m_reloadSoon, &QTimer::timeout, this, &BillingPage::reload);
+    connect(m_first, &QDateEdit::dateChanged, this, [this](QDate first) {
+        m_last->setMinimumDate(first);
+        if (period().custom)
+            m_reloadSoon.start();
+    });
+    connect(m_last, &QDateEdit::dateChanged, this, [this] {
+        if (period().custom)
+            m_reloadSoon.start();
+    });
     m_totals->setObjectName(QStringLiteral("totalsLabel"));
     m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto makeChart = [this](const QString &name) {
@@ -513,6 +555,7 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Period:"), this));
     top->addWidget(m_period);
+    top->addWidget(m_range);
     top->addWidget(m_totals, 1);
     top->addWidget(invoices);
     top->addWidget(payouts);
@@ -526,7 +569,10 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     layout->addLayout(top);
     layout->addLayout(grid, 1);
 
-    connect(m_period, &QComboBox::currentIndexChanged, this, &BillingPage::reload);
+    connect(m_period, &QComboBox::currentIndexChanged, this, [this] {
+        m_range->setVisible(period().custom);
+        reload();
+    });
     // Asks where to save, then fetches the period's contracts and writes the file; a
     // failure (the market gone, an unwritable file, a full disk) shows in the error banner.
     const auto exportTo = [this](const QString &title, const QString &filter, const QString &suffix,
@@ -555,20 +601,81 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     });
 }
 
-qint64 BillingPage::periodStartMs() const
+BillingPage::Period BillingPage::period() const
 {
-    const int days = m_period->currentData().toInt();
-    const QDate first = QDate::currentDate().addDays(-(days - 1));
-    return QDateTime(first, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+    // Days are the market's: UTC days, as the report's per-day figures are.
+    const auto startOf = [](QDate day) { return QDateTime(day, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch(); };
+    Period p;
+    if (const int days = m_period->currentData().toInt(); days > 0) {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        p.last = now.date();
+        p.first = p.last.addDays(-(days - 1));
+        p.fromMs = startOf(p.first);
+        p.toMs = now.toMSecsSinceEpoch() + 1;
+    } else {
+        p.custom = true;
+        p.first = m_first->date();
+        p.last = m_last->date();
+        p.fromMs = startOf(p.first);
+        p.toMs = startOf(p.last.addDays(1));
+    }
+    return p;
+}
+
+void BillingPage::setLastDays(int days)
+{
+    if (const int i = m_period->findData(days); i >= 0 && days > 0)
+        m_period->setCurrentIndex(i);
+}
+
+Result<void> BillingPage::checkRange(QDate first, QDate last)
+{
+    if (!first.isValid() || !last.isValid())
+        return Error(ErrorCode::InvalidArgument, tr("a billing period needs a valid first and last day"));
+    if (first < QDate(2000, 1, 1))
+        return Error(ErrorCode::InvalidArgument, tr("a billing period starts in 2000 or later, not on %1").arg(first.toString(Qt::ISODate)));
+    if (last < first)
+        return Error(ErrorCode::InvalidArgument, tr("the billing period's last day (%1) is before its first (%2)")
+                                                     .arg(last.toString(Qt::ISODate), first.toString(Qt::ISODate)));
+    if (first.daysTo(last) + 1 > kMaxRangeDays)
+        return Error(ErrorCode::InvalidArgument, tr("a billing period covers at most %1 days, not %2").arg(kMaxRangeDays).arg(first.daysTo(last) + 1));
+    return {};
+}
+
+Result<void> BillingPage::setRange(QDate first, QDate last)
+{
+    if (Result<void> ok = checkRange(first, last); !ok)
+        return ok;
+    // Both dates set before the period turns custom or reloads: one report, of the new range.
+    {
+        const QSignalBlocker blockFirst(m_first), blockLast(m_last);
+        m_last->setMinimumDate(QDate(2000, 1, 1));
+        m_first->setDate(first);
+        m_last->setDate(last);
+        m_last->setMinimumDate(first);
+    }
+    if (const int custom = m_period->findData(0); m_period->currentIndex() != custom)
+        m_period->setCurrentIndex(custom);
+    else
+        reload();
+    return {};
 }
 
 void BillingPage::reload()
 {
     if (!m_channel)
         return;
+    m_reloadSoon.stop();
+    const Period p = period();
+    if (p.custom) {
+        if (Result<void> ok = checkRange(p.first, p.last); !ok) {
+            emit error(ok.error());
+            return;
+        }
+    }
     AdminBillingReport req;
-    req.fromMs = periodStartMs();
-    req.toMs = QDateTime::currentMSecsSinceEpoch() + 1;
+    req.fromMs = p.fromMs;
+    req.toMs = p.toMs;
     m_channel->request<BillingReport>(req, this, [this](Result<BillingReport> r) {
         if (!r.ok()) {
             emit error(r.error());
@@ -582,19 +689,25 @@ void BillingPage::fetchPeriod(std::function<void(Result<Contracts>)> done)
 {
     // The contract list is fetched for an export only: the 5 s refresh reloads the report,
     // which the server aggregates, and never every contract of the period.
-    const qint64 from = periodStartMs();
-    fetchPeriodContracts(m_channel, this, from, [from, done](Result<Contracts> all) {
+    const Period p = period();
+    if (p.custom) {
+        if (Result<void> ok = checkRange(p.first, p.last); !ok) {
+            done(ok.error());
+            return;
+        }
+    }
+    fetchPeriodContracts(m_channel, this, p.fromMs, p.toMs, [p, done](Result<Contracts> all) {
         if (!all.ok()) {
             done(all.error());
             return;
         }
-        Contracts period;
-        period.names = all->names;
+        Contracts inPeriod;
+        inPeriod.names = all->names;
         for (const Bill &b : std::as_const(all->bills)) {
-            if (b.state == QStringLiteral("ended") && b.endedAtMs >= from)
-                period.bills.append(b);
+            if (b.state == QStringLiteral("ended") && b.endedAtMs >= p.fromMs && b.endedAtMs < p.toMs)
+                inPeriod.bills.append(b);
         }
-        done(period);
+        done(inPeriod);
     });
 }
 
@@ -613,6 +726,16 @@ void BillingPage::exportPdf(const QString &path, std::function<void(Result<void>
 }
 
 namespace {
+
+/// A money axis on round numbers. A period without billing has nothing but zeros, and
+/// QValueAxis::applyNiceNumbers() makes NaN of an empty range: 0 to 1 then.
+void roundMoneyAxis(QValueAxis *axis)
+{
+    if (axis->max() > axis->min())
+        axis->applyNiceNumbers();
+    else
+        axis->setRange(0, 1);
+}
 
 /// The day axis of the per-day charts: day i of the report at x = i (bars are grouped
 /// around their index on a value axis), labelled with its date every `step` days, so that a
@@ -672,7 +795,7 @@ void BillingPage::showReport(const BillingReport &report)
         auto *axis = new QValueAxis;
         chart->addAxis(axis, Qt::AlignLeft);
         series->attachAxis(axis);
-        axis->applyNiceNumbers();
+        roundMoneyAxis(axis);
     };
 
     auto *revenueChart = new QChart;
@@ -769,7 +892,7 @@ void BillingPage::showParties(int rows)
     chart->addAxis(money, Qt::AlignBottom);
     series->attachAxis(names);
     series->attachAxis(money);
-    money->applyNiceNumbers();
+    roundMoneyAxis(money);
     chart->setTitle(tr("Top borrowers and lenders"));
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setAnimationOptions(QChart::NoAnimation);
@@ -1010,8 +1133,9 @@ Result<void> BillingPage::writePdf(const QString &path, const Contracts &contrac
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    const QString from = QDateTime::fromMSecsSinceEpoch(periodStartMs(), Qt::UTC).toString(QStringLiteral("yyyy-MM-dd"));
-    const QString to = QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd"));
+    const Period p = period();
+    const QString from = p.first.toString(Qt::ISODate);
+    const QString to = p.last.toString(Qt::ISODate);
     {
         QPdfWriter writer(&buffer);
         writer.setTitle(tr("Lendable billing report"));
@@ -1037,7 +1161,8 @@ Result<void> BillingPage::writePdf(const QString &path, const Contracts &contrac
         title.setBold(true);
         painter.setFont(title);
         painter.drawText(QRect(0, 0, page.width(), 36), Qt::AlignLeft | Qt::AlignVCenter,
-                         tr("Lendable billing report — %1 (%2 to %3)").arg(m_period->currentText(), from, to));
+                         p.custom ? tr("Lendable billing report — %1 to %2").arg(from, to)
+                                  : tr("Lendable billing report — %1 (%2 to %3)").arg(m_period->currentText(), from, to));
         painter.setFont(body);
         painter.drawText(QRect(0, 40, page.width(), 24), Qt::AlignLeft | Qt::AlignVCenter, m_totals->text());
         const int chartTop = 70;
@@ -1046,7 +1171,15 @@ Result<void> BillingPage::writePdf(const QString &path, const Contracts &contrac
         const QList<QChartView *> charts{m_revenue, m_split, m_parties, m_utilisation};
         for (int i = 0; i < charts.size(); ++i) {
             const QRect target((i % 2) * (chartW + 20), chartTop + (i / 2) * (chartH + 20), chartW, chartH);
-            charts[i]->render(&painter, target);
+            // Laid out at the page's size for the while, not scaled from the window's: a small
+            // window would give small charts with large letters, a large one the reverse.
+            QChart *chart = charts[i]->chart();
+            const QRectF shown = chart->geometry();
+            chart->setGeometry(QRectF(shown.topLeft(), QSizeF(target.size())));
+            chart->layout()->activate();
+            charts[i]->scene()->render(&painter, QRectF(target), chart->geometry());
+            chart->setGeometry(shown);
+            chart->layout()->activate();
         }
 
         // Then an invoice line per borrower and a payout line per lender, every party of the
@@ -1069,8 +1202,8 @@ Result<void> BillingPage::writePdf(const QString &path, const Contracts &contrac
         rows.append({tr("Total (%n borrower(s))", nullptr, int(borrowers.size())), QString(), QString::number(all.contracts),
                      hours(all.durationMs), all.charged.toString()});
         report.heading(tr("Invoices by borrower"));
-        report.note(tr("The contracts that ended in the period, each billed in full (as the CSV exports list them). The totals "
-                       "on page 1 count each day's share of every contract, running ones too."));
+        report.note(tr("The contracts that ended in the period, each billed in full when it ended, as the CSV exports list "
+                       "them; the totals on page 1 are the sums of these bills. Running contracts are billed when they end."));
         report.table({tr("Borrower"), tr("Node ID"), tr("Contracts"), tr("Hours lent"), tr("Charged")},
                      {0.30, 0.18, 0.14, 0.18, 0.20}, {false, false, true, true, true}, rows, true);
         rows.clear();

@@ -3,6 +3,7 @@
 #include "protocol/Channel.h"
 #include "ui/PagedTableModel.h"
 
+#include <QDate>
 #include <QHash>
 #include <QPointer>
 #include <QTimer>
@@ -13,6 +14,7 @@ class QCheckBox;
 class QTableView;
 class QPushButton;
 class QComboBox;
+class QDateEdit;
 class QChartView;
 class QLabel;
 
@@ -92,6 +94,25 @@ class BillingPage : public QWidget {
 public:
     explicit BillingPage(protocol::Channel *channel, QWidget *parent = nullptr);
     void reload();
+    /// The period the tab shows and exports: the last 7, 30 or 90 days up to now, or whole
+    /// days (UTC) from one date to another, both included.
+    struct Period {
+        qint64 fromMs = 0;
+        qint64 toMs = 0; ///< exclusive
+        QDate first;
+        QDate last;
+        bool custom = false;
+    };
+    Period period() const;
+    /// Shows the last `days` days (7, 30 or 90; another number is ignored).
+    void setLastDays(int days);
+    /// Shows the days from `first` to `last` (UTC), both included. A range that
+    /// checkRange() refuses leaves the period as it was.
+    Result<void> setRange(QDate first, QDate last);
+    /// A custom range the market reports on: valid dates, `first` not after `last`, at most
+    /// ten years (kMaxRangeDays), from 2000 on (InvalidArgument otherwise).
+    static Result<void> checkRange(QDate first, QDate last);
+    static constexpr qint64 kMaxRangeDays = 3660;
     const protocol::BillingReport &report() const { return m_report; }
     /// Fetches the period's ended contracts, then writes per-borrower invoices or
     /// per-lender payouts as CSV; `done` gets the outcome (also when the fetch failed).
@@ -129,12 +150,16 @@ private:
     /// Rows of the top chart that keep every name readable at its present height.
     int partiesThatFit() const;
     void showParties(int rows);
-    qint64 periodStartMs() const;
+    void showRangeEdits();
     /// The period's ended contracts and their parties' names, fetched page by page.
     void fetchPeriod(std::function<void(Result<Contracts>)> done);
 
     QPointer<protocol::Channel> m_channel;
     QComboBox *m_period;
+    QWidget *m_range;
+    QDateEdit *m_first;
+    QDateEdit *m_last;
+    QTimer m_reloadSoon;
     QLabel *m_totals;
     QChartView *m_revenue;
     QChartView *m_split;

@@ -12,13 +12,16 @@
 #include "util/HostPort.h"
 
 #include <QApplication>
-#include <QComboBox>
+#include <QDate>
+#include <QDateTime>
 #include <QTabWidget>
 #include <QTimer>
 
 #include <cstdio>
 
 #include <memory>
+#include <optional>
+#include <utility>
 
 using namespace lendable;
 
@@ -85,12 +88,14 @@ int main(int argc, char *argv[])
     const QCommandLineOption heartbeat(QStringList{QStringLiteral("heartbeat-timeout")}, QApplication::translate("main", "Seconds without a message after which a lender of the embedded market is offline (default 30)."), QStringLiteral("SECONDS"));
     const QCommandLineOption image(QStringList{QStringLiteral("image")}, QApplication::translate("main", "The embedded market serves the OS image in DIR to lenders as NAME (repeatable)."), QStringLiteral("NAME=DIR"));
     const QCommandLineOption statsFile(QStringList{QStringLiteral("stats-file")}, QApplication::translate("main", "Headless only (handled by the launcher)."), QStringLiteral("PATH"));
-    const QCommandLineOption exportReport(QStringList{QStringLiteral("export-report")}, QApplication::translate("main", "Write the billing report of the period (--period) as PDF to PATH, then quit."), QStringLiteral("PATH"));
+    const QCommandLineOption exportReport(QStringList{QStringLiteral("export-report")}, QApplication::translate("main", "Write the billing report of the period (--period, or --from and --to) as PDF to PATH, then quit."), QStringLiteral("PATH"));
     const QCommandLineOption exportInvoices(QStringList{QStringLiteral("export-invoices")}, QApplication::translate("main", "Write the period's invoices as CSV to PATH, then quit."), QStringLiteral("PATH"));
     const QCommandLineOption exportPayouts(QStringList{QStringLiteral("export-payouts")}, QApplication::translate("main", "Write the period's payouts as CSV to PATH, then quit."), QStringLiteral("PATH"));
     const QCommandLineOption period(QStringList{QStringLiteral("period")}, QApplication::translate("main", "The billing period in days, up to today: 7 (default), 30 or 90."), QStringLiteral("DAYS"));
+    const QCommandLineOption firstDay(QStringList{QStringLiteral("from")}, QApplication::translate("main", "The billing period's first day (UTC), instead of --period."), QStringLiteral("YYYY-MM-DD"));
+    const QCommandLineOption lastDay(QStringList{QStringLiteral("to")}, QApplication::translate("main", "The billing period's last day (UTC), included; with --from (default: today)."), QStringLiteral("YYYY-MM-DD"));
     for (const auto *o : {&headless, &listen, &database, &connectTo, &marketId, &adminId, &feePercent, &heartbeat, &image, &statsFile,
-                          &exportReport, &exportInvoices, &exportPayouts, &period})
+                          &exportReport, &exportInvoices, &exportPayouts, &period, &firstDay, &lastDay})
         parser.addOption(*o);
     parser.process(application);
 
@@ -113,6 +118,31 @@ int main(int argc, char *argv[])
         if (periodDays != 7 && periodDays != 30 && periodDays != 90)
             return showFatal(Error(ErrorCode::InvalidArgument,
                                    QApplication::translate("main", "--period takes 7, 30 or 90 days, not '%1'").arg(parser.value(period))));
+    }
+    // A custom period: whole UTC days, both ends included, as the Billing tab's range.
+    std::optional<std::pair<QDate, QDate>> range;
+    if (parser.isSet(lastDay) && !parser.isSet(firstDay))
+        return showFatal(Error(ErrorCode::InvalidArgument, QApplication::translate("main", "--to needs --from")));
+    if (parser.isSet(firstDay)) {
+        if (parser.isSet(period))
+            return showFatal(Error(ErrorCode::InvalidArgument,
+                                   QApplication::translate("main", "--period and --from each choose the billing period: give one")));
+        const auto date = [&parser](const QCommandLineOption &o) -> Result<QDate> {
+            const QDate d = QDate::fromString(parser.value(o), QStringLiteral("yyyy-MM-dd"));
+            if (!d.isValid())
+                return Error(ErrorCode::InvalidArgument, QApplication::translate("main", "--%1 takes a date as YYYY-MM-DD, not '%2'")
+                                                             .arg(o.names().constFirst(), parser.value(o)));
+            return d;
+        };
+        Result<QDate> first = date(firstDay);
+        if (!first)
+            return showFatal(first.error());
+        Result<QDate> last = parser.isSet(lastDay) ? date(lastDay) : Result<QDate>(QDateTime::currentDateTimeUtc().date());
+        if (!last)
+            return showFatal(last.error());
+        if (Result<void> ok = market::BillingPage::checkRange(*first, *last); !ok)
+            return showFatal(ok.error());
+        range.emplace(*first, *last);
     }
     QList<Export> exports;
     for (const auto &[option, kind] : {std::pair{&exportReport, Export::Report}, std::pair{&exportInvoices, Export::Invoices},
@@ -180,8 +210,10 @@ int main(int argc, char *argv[])
     market::MarketWindow window(channel, marketNodeId, where, identity->nodeId());
     window.show();
     market::BillingPage *billing = window.billingPage();
-    if (auto *periods = billing->findChild<QComboBox *>(QStringLiteral("periodComboBox")))
-        periods->setCurrentIndex(qMax(0, periods->findData(periodDays)));
+    if (range)
+        (void)billing->setRange(range->first, range->second); // checked above
+    else
+        billing->setLastDays(periodDays);
     if (!exports.isEmpty()) {
         // The charts are drawn into the report as the Billing tab shows them: the tab is
         // shown, and the files are written once its report has come and been laid out.
