@@ -307,8 +307,12 @@ void ServicePage::setValueAxis()
     }
     m_valueAxis = axis;
     chart->addAxis(axis, Qt::AlignLeft);
-    for (QLineSeries *series : std::as_const(m_series))
+    // The points of the other metric go first (redrawChart() draws this one's): a rate of 0
+    // on a logarithmic axis is undefined, and Qt Charts warns of each.
+    for (QLineSeries *series : std::as_const(m_series)) {
+        series->clear();
         series->attachAxis(axis);
+    }
     const Span span = kSpans[qBound(0, m_span->currentIndex(), int(std::size(kSpans)) - 1)];
     m_timeAxis->setRange(-span.minutes, 0);
     m_timeAxis->setTickCount(span.ticks);
