@@ -679,6 +679,14 @@
         <source>Service</source>
         <translation>Dienst</translation>
     </message>
+    <message>
+        <source>Exporting to %1…</source>
+        <translation>Exportiere nach %1…</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>%1 geschrieben</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::PartitionsPage</name>

@@ -677,6 +677,14 @@
         <source>Service</source>
         <translation>サービス</translation>
     </message>
+    <message>
+        <source>Exporting to %1…</source>
+        <translation>%1 にエクスポート中…</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>%1 に書き出しました</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::PartitionsPage</name>

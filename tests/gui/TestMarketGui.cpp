@@ -18,6 +18,8 @@
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDialog>
+#include <QDir>
+#include <QStatusBar>
 #include <QDialogButtonBox>
 #include <QProcess>
 #include <QPushButton>
@@ -643,7 +645,21 @@ void TestMarketGui::exportsWriteFiles()
     // The borrower's name is the invoice's last column, quoted as CSV quotes (RFC 4180).
     QVERIFY(m_borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Acme \"Labs\", Ltd")}).ok());
     const QString csv = m_dir.filePath(QStringLiteral("invoices.csv"));
-    QVERIFY(exportCsv(csv, true).ok());
+    {
+        // While it runs, its buttons wait; then the status bar says where the file went.
+        std::optional<Result<void>> outcome;
+        billing->exportCsv(csv, true, [&](Result<void> r) { outcome.emplace(std::move(r)); });
+        QVERIFY(billing->isExporting());
+        for (const char *name : {"exportInvoicesButton", "exportPayoutsButton", "exportPdfButton"})
+            QVERIFY2(!billing->findChild<QPushButton *>(QLatin1String(name))->isEnabled(), name);
+        QCOMPARE(m_window->statusBar()->currentMessage(), QStringLiteral("Exporting to %1…").arg(QDir::toNativeSeparators(csv)));
+        QTRY_VERIFY(outcome.has_value());
+        QVERIFY(outcome->ok());
+        QVERIFY(!billing->isExporting());
+        for (const char *name : {"exportInvoicesButton", "exportPayoutsButton", "exportPdfButton"})
+            QVERIFY2(billing->findChild<QPushButton *>(QLatin1String(name))->isEnabled(), name);
+        QCOMPARE(m_window->statusBar()->currentMessage(), QStringLiteral("Wrote ") + QDir::toNativeSeparators(csv));
+    }
     QFile f(csv);
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = f.readAll().split('\n');
@@ -702,6 +718,7 @@ void TestMarketGui::exportsWriteFiles()
              qPrintable(invoices));
     // An unwritable target: a typed error, and no file.
     QCOMPARE(exportPdf(QStringLiteral("/proc/no/such/dir/x.pdf")).error().code, ErrorCode::IoError);
+    QVERIFY(m_window->statusBar()->currentMessage().isEmpty()); // no "Wrote"; the caller has the error
     // The Contracts tab names the borrower too.
     m_window->contractsPage()->reload();
     QTRY_VERIFY(m_window->contractsPage()->model()->isRowLoaded(0)
@@ -777,6 +794,11 @@ void TestMarketGui::customRangeReportsItsDays()
     QCOMPARE(billing->report().days.size(), 10);
     QCOMPARE(billing->report().days.first().dayStartMs, startOf(today.addDays(-40)));
     QCOMPARE(revenueOf(billing->report()).micros(), 0);
+    // The save dialog proposes a name that says the period.
+    QVERIFY2(billing->suggestedExportPath(QStringLiteral("invoices"), QStringLiteral("csv"))
+                 .endsWith(QStringLiteral("/lendable-invoices-%1-to-%2.csv")
+                               .arg(today.addDays(-40).toString(Qt::ISODate), today.addDays(-31).toString(Qt::ISODate))),
+             qPrintable(billing->suggestedExportPath(QStringLiteral("invoices"), QStringLiteral("csv"))));
     const auto exportCsv = [billing](const QString &path) {
         std::optional<Result<void>> outcome;
         billing->exportCsv(path, true, [&](Result<void> r) { outcome.emplace(std::move(r)); });

@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QLabel>
 #include <QMenuBar>
 #include <QStatusBar>
@@ -71,6 +72,17 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     connect(m_billing, &BillingPage::error, this, showError);
     connect(m_violations, &ViolationsPage::error, this, showError);
     connect(m_service, &ServicePage::error, this, showError);
+    // An export fetches every contract of its period first, which can take a while on a large
+    // market: said while it runs, and where the file went once it is written.
+    connect(m_billing, &BillingPage::exportStarted, this, [this](const QString &path) {
+        statusBar()->showMessage(tr("Exporting to %1…").arg(QDir::toNativeSeparators(path)));
+    });
+    connect(m_billing, &BillingPage::exportFinished, this, [this](const QString &path, bool ok) {
+        if (ok)
+            statusBar()->showMessage(tr("Wrote %1").arg(QDir::toNativeSeparators(path)), 15'000);
+        else
+            statusBar()->clearMessage(); // the error banner says why
+    });
     if (channel) {
         connect(channel, &protocol::Channel::closed, this, [this](const Error &reason) {
             m_banner->showError(Error(reason.code, tr("Disconnected from the market: %1").arg(reason.message)));

@@ -15,7 +15,9 @@
 #include <QDateEdit>
 #include <QDateTime>
 #include <QDialog>
+#include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QGraphicsLayout>
 #include <QGridLayout>
 #include <QDialogButtonBox>
@@ -32,8 +34,10 @@
 #include <QPdfWriter>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QStackedBarSeries>
 #include <QTableView>
 #include <QTimeZone>
@@ -552,6 +556,7 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     payouts->setObjectName(QStringLiteral("exportPayoutsButton"));
     auto *pdf = new QPushButton(tr("Export report (PDF)…"), this);
     pdf->setObjectName(QStringLiteral("exportPdfButton"));
+    m_exportButtons = {invoices, payouts, pdf};
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Period:"), this));
     top->addWidget(m_period);
@@ -575,28 +580,27 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     });
     // Asks where to save, then fetches the period's contracts and writes the file; a
     // failure (the market gone, an unwritable file, a full disk) shows in the error banner.
-    const auto exportTo = [this](const QString &title, const QString &filter, const QString &suffix,
+    const auto exportTo = [this](const QString &title, const QString &what, const QString &filter, const QString &suffix,
                                  const std::function<void(const QString &, std::function<void(Result<void>)>)> &write) {
-        const QString path = QFileDialog::getSaveFileName(this, title, QStringLiteral("lendable-%1.%2")
-                                                                           .arg(QDate::currentDate().toString(Qt::ISODate), suffix),
-                                                          filter);
+        const QString path = QFileDialog::getSaveFileName(this, title, suggestedExportPath(what, suffix), filter);
         if (path.isEmpty())
             return;
+        QSettings().setValue(QStringLiteral("billing/exportDirectory"), QFileInfo(path).absolutePath());
         write(path, [this](Result<void> r) {
             if (!r.ok())
                 emit error(r.error());
         });
     };
     connect(invoices, &QPushButton::clicked, this, [this, exportTo] {
-        exportTo(tr("Export invoices"), tr("CSV files (*.csv)"), QStringLiteral("csv"),
+        exportTo(tr("Export invoices"), QStringLiteral("invoices"), tr("CSV files (*.csv)"), QStringLiteral("csv"),
                  [this](const QString &p, auto done) { exportCsv(p, true, std::move(done)); });
     });
     connect(payouts, &QPushButton::clicked, this, [this, exportTo] {
-        exportTo(tr("Export payouts"), tr("CSV files (*.csv)"), QStringLiteral("csv"),
+        exportTo(tr("Export payouts"), QStringLiteral("payouts"), tr("CSV files (*.csv)"), QStringLiteral("csv"),
                  [this](const QString &p, auto done) { exportCsv(p, false, std::move(done)); });
     });
     connect(pdf, &QPushButton::clicked, this, [this, exportTo] {
-        exportTo(tr("Export report"), tr("PDF files (*.pdf)"), QStringLiteral("pdf"),
+        exportTo(tr("Export report"), QStringLiteral("report"), tr("PDF files (*.pdf)"), QStringLiteral("pdf"),
                  [this](const QString &p, auto done) { exportPdf(p, std::move(done)); });
     });
 }
@@ -711,8 +715,40 @@ void BillingPage::fetchPeriod(std::function<void(Result<Contracts>)> done)
     });
 }
 
+QString BillingPage::suggestedExportPath(const QString &what, const QString &suffix) const
+{
+    QString dir = QSettings().value(QStringLiteral("billing/exportDirectory")).toString();
+    if (dir.isEmpty() || !QFileInfo(dir).isDir())
+        dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    if (dir.isEmpty())
+        dir = QDir::homePath();
+    const Period p = period();
+    return QDir(dir).filePath(QStringLiteral("lendable-%1-%2-to-%3.%4")
+                                  .arg(what, p.first.toString(Qt::ISODate), p.last.toString(Qt::ISODate), suffix));
+}
+
+std::function<void(Result<void>)> BillingPage::trackExport(const QString &path, std::function<void(Result<void>)> done)
+{
+    if (m_exports++ == 0) {
+        for (QPushButton *b : std::as_const(m_exportButtons))
+            b->setEnabled(false);
+    }
+    emit exportStarted(path);
+    return [page = QPointer<BillingPage>(this), path, done = std::move(done)](Result<void> r) {
+        if (page) {
+            if (--page->m_exports == 0) {
+                for (QPushButton *b : std::as_const(page->m_exportButtons))
+                    b->setEnabled(true);
+            }
+            emit page->exportFinished(path, r.ok());
+        }
+        done(std::move(r));
+    };
+}
+
 void BillingPage::exportCsv(const QString &path, bool invoices, std::function<void(Result<void>)> done)
 {
+    done = trackExport(path, std::move(done));
     fetchPeriod([path, invoices, done](Result<Contracts> period) {
         done(period.ok() ? writeCsv(path, invoices, *period) : Result<void>(period.error()));
     });
@@ -720,6 +756,7 @@ void BillingPage::exportCsv(const QString &path, bool invoices, std::function<vo
 
 void BillingPage::exportPdf(const QString &path, std::function<void(Result<void>)> done)
 {
+    done = trackExport(path, std::move(done));
     fetchPeriod([this, path, done](Result<Contracts> period) {
         done(period.ok() ? writePdf(path, *period) : Result<void>(period.error()));
     });

@@ -113,6 +113,12 @@ public:
     /// ten years (kMaxRangeDays), from 2000 on (InvalidArgument otherwise).
     static Result<void> checkRange(QDate first, QDate last);
     static constexpr qint64 kMaxRangeDays = 3660;
+    /// Where the save dialog proposes to write `what` ("invoices", "payouts", "report"): the
+    /// directory of the last export (QSettings "billing/exportDirectory", else Documents) and
+    /// a name that says the period, lendable-invoices-2026-11-01-to-2026-11-30.csv.
+    QString suggestedExportPath(const QString &what, const QString &suffix) const;
+    /// True while an export fetches or writes (its buttons are disabled meanwhile).
+    bool isExporting() const { return m_exports > 0; }
     const protocol::BillingReport &report() const { return m_report; }
     /// Fetches the period's ended contracts, then writes per-borrower invoices or
     /// per-lender payouts as CSV; `done` gets the outcome (also when the fetch failed).
@@ -142,6 +148,10 @@ public:
 signals:
     void error(const lendable::Error &error);
     void reportLoaded();
+    /// An export to `path` began; exportFinished() follows, `ok` or not (the error goes to
+    /// the export's caller).
+    void exportStarted(const QString &path);
+    void exportFinished(const QString &path, bool ok);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -150,7 +160,9 @@ private:
     /// Rows of the top chart that keep every name readable at its present height.
     int partiesThatFit() const;
     void showParties(int rows);
-    void showRangeEdits();
+    /// Counts an export to `path` in until `done` is called: the buttons are disabled and
+    /// exportStarted()/exportFinished() are emitted.
+    std::function<void(Result<void>)> trackExport(const QString &path, std::function<void(Result<void>)> done);
     /// The period's ended contracts and their parties' names, fetched page by page.
     void fetchPeriod(std::function<void(Result<Contracts>)> done);
 
@@ -160,6 +172,8 @@ private:
     QDateEdit *m_first;
     QDateEdit *m_last;
     QTimer m_reloadSoon;
+    QList<QPushButton *> m_exportButtons;
+    int m_exports = 0;
     QLabel *m_totals;
     QChartView *m_revenue;
     QChartView *m_split;
