@@ -144,6 +144,16 @@ void TestSeedHistory::historyIsBilledAndTheLendersComeBack()
     r = seed(QStringList{QStringLiteral("--history"), QStringLiteral("3"), QStringLiteral("--database"), *url} + shape);
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains(QStringLiteral("already has contracts")), qPrintable(r.err));
+    // Also when every contract started before the new history's start but some ended inside
+    // it: every start moved back four days (the ends stay), then two days asked for.
+    {
+        Result<std::unique_ptr<MarketStore>> opened = MarketStore::open(*url);
+        QVERIFY2(opened, qPrintable(opened.error().toString()));
+        QVERIFY((*opened)->database().exec(QStringLiteral("UPDATE contracts SET started_at_ms = ?"), {before - 4 * 86'400'000LL}));
+    }
+    r = seed(QStringList{QStringLiteral("--history"), QStringLiteral("2"), QStringLiteral("--database"), *url} + shape);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("already has contracts")), qPrintable(r.err));
 
     // The same simulated lenders over TLS: registered again (not twice), online, and offered.
     MarketConfig config;
