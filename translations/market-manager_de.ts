@@ -422,6 +422,10 @@
         <source>The contracts that ended in the period, each billed in full when it ended, as the CSV exports list them; the totals on page 1 are the sums of these bills. Running contracts are billed when they end.</source>
         <translation>Die Verträge, die im Zeitraum endeten, jeweils vollständig bei ihrem Ende abgerechnet, wie die CSV-Exporte sie aufführen; die Summen auf Seite 1 sind die Summen dieser Rechnungen. Laufende Verträge werden abgerechnet, wenn sie enden.</translation>
     </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ContractsPage</name>

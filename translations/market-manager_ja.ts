@@ -420,6 +420,10 @@
         <source>The contracts that ended in the period, each billed in full when it ended, as the CSV exports list them; the totals on page 1 are the sums of these bills. Running contracts are billed when they end.</source>
         <translation>期間内に終了した契約です。CSV エクスポートと同じく、各契約は終了時に全額請求されます。1 ページ目の合計はこれらの請求の合計です。実行中の契約は終了時に請求されます。</translation>
     </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ContractsPage</name>

@@ -288,6 +288,17 @@ void TestMarketGui::topChartKeepsNamesReadable()
     QCOMPARE(shown.size(), qMin(atDefault, market::BillingPage::kChartParties + 1));
     QCOMPARE(shown.first(), QStringLiteral("L Lender 1"));
 
+    // Two borrowers of one name: told apart by their IDs, a row each (a category axis keeps
+    // one of each label, and the bars would have shifted to the wrong names).
+    report.topBorrowers[1].name = report.topBorrowers[0].name;
+    billing->showReport(report);
+    QTRY_VERIFY(settled());
+    shown = categories();
+    QCOMPARE(shown.size(), qMin(atDefault, market::BillingPage::kChartParties + 1));
+    QCOMPARE(shown.last(), QStringLiteral("B Borrower 1 (%1)").arg(QString(8, QLatin1Char('a'))));
+    QCOMPARE(shown.at(shown.size() - 2), QStringLiteral("B Borrower 1 (%1)").arg(QString(8, QLatin1Char('b'))));
+    QVERIFY(shown.contains(QStringLiteral("B Borrower 3"))); // the others as they were
+
     m_window->resize(before);
     refresh->start();
     QSignalSpy loaded(billing, &market::BillingPage::reportLoaded);

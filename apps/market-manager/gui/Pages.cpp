@@ -904,14 +904,25 @@ void BillingPage::showParties(int rows)
     // category at the bottom, so they are appended bottom first.
     struct Bar {
         QString label;
+        QString nodeId;
         double charged;
         double paid;
     };
     QList<Bar> bars;
     for (const PartyTotal &p : report().topBorrowers.mid(0, borrowers))
-        bars.append({tr("B %1").arg(partyName(p.name, p.nodeId.left(8))), toUnits(p.amount), 0});
+        bars.append({tr("B %1").arg(partyName(p.name, p.nodeId.left(8))), p.nodeId, toUnits(p.amount), 0});
     for (const PartyTotal &p : report().topLenders.mid(0, lenders))
-        bars.append({tr("L %1").arg(partyName(p.name, p.nodeId.left(8))), 0, toUnits(p.amount)});
+        bars.append({tr("L %1").arg(partyName(p.name, p.nodeId.left(8))), p.nodeId, 0, toUnits(p.amount)});
+    // Names are not unique, and a category axis keeps one of each label (the bars below a
+    // repeated one would take their neighbours' names): parties of one name are told apart
+    // by their node IDs.
+    QHash<QString, int> uses;
+    for (const Bar &b : std::as_const(bars))
+        ++uses[b.label];
+    for (Bar &b : bars) {
+        if (uses.value(b.label) > 1)
+            b.label = tr("%1 (%2)").arg(b.label, b.nodeId.left(8));
+    }
     QStringList parties;
     for (auto it = bars.crbegin(); it != bars.crend(); ++it) {
         parties.append(it->label);
