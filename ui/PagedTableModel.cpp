@@ -83,6 +83,10 @@ QVariant PagedTableModel::data(const QModelIndex &index, int role) const
         return {};
     if (role == Qt::UserRole)
         return it->keys.value(r);
+    if (role == Qt::ToolTipRole) {
+        if (const QString tip = it->toolTips.value(r).value(index.column()); !tip.isEmpty())
+            return tip;
+    }
     return it->rows.at(r).value(index.column());
 }
 
@@ -144,7 +148,7 @@ void PagedTableModel::receivePage(int page, quint64 generation, Result<TablePage
         }
         m_pages.erase(oldest);
     }
-    m_pages.insert(page, CachedPage{std::move(p.rows), std::move(p.keys), ++m_useClock});
+    m_pages.insert(page, CachedPage{std::move(p.rows), std::move(p.keys), std::move(p.toolTips), ++m_useClock});
     if (p.total != m_total) {
         const qint64 old = m_total;
         if (p.total > old) {

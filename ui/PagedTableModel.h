@@ -17,6 +17,9 @@ struct TablePage {
     qint64 total = 0;                 ///< rows in the whole result
     QList<QVariantList> rows;         ///< display values, one list per row, one value per column
     QList<QVariant> keys;             ///< an ID per row (e.g. offer ID), for selection
+    /// Optional, per row: tooltips of some columns (column → text) where the cell's own text
+    /// is not all there is to say (a party's name and its node ID); other cells show their text.
+    QList<QHash<int, QString>> toolTips;
 };
 
 /// A table over a result set that lives in a service: rowCount() is the whole result, but only
@@ -81,6 +84,7 @@ private:
     struct CachedPage {
         QList<QVariantList> rows;
         QList<QVariant> keys;
+        QList<QHash<int, QString>> toolTips;
         quint64 lastUse = 0;
     };
 

@@ -162,6 +162,10 @@ void TestMarketGui::contractsAndBilling()
     QTRY_COMPARE(contracts->model()->total(), qint64(1));
     QTRY_COMPARE(contracts->model()->index(0, 0).data().toString(), m_contractId);
     QCOMPARE(contracts->model()->index(0, 2).data().toString(), QStringLiteral("rack-a")); // the lender's name
+    // Names are not unique: a party's tooltip has its whole node ID too.
+    QCOMPARE(contracts->model()->index(0, 2).data(Qt::ToolTipRole).toString(), QStringLiteral("rack-a\n") + QString(64, QLatin1Char('1')));
+    QCOMPARE(contracts->model()->index(0, 1).data(Qt::ToolTipRole).toString(), QString(64, QLatin1Char('2'))); // no name: the ID
+    QCOMPARE(contracts->model()->index(0, 0).data(Qt::ToolTipRole).toString(), m_contractId); // other cells: their text
     contracts->runningOnly()->setChecked(false);
 
     m_window->tabs()->setCurrentIndex(2);

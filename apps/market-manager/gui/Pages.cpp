@@ -66,6 +66,12 @@ QString partyName(const QString &name, const QString &nodeId)
     return name.isEmpty() ? shortId(nodeId) : name;
 }
 
+/// A party's tooltip in the tables: its name and its whole node ID (names are not unique).
+QString partyToolTip(const QString &name, const QString &nodeId)
+{
+    return name.isEmpty() ? nodeId : QStringLiteral("%1\n%2").arg(name, nodeId);
+}
+
 double toUnits(Money m)
 {
     return double(m.micros()) / double(Money::kMicrosPerUnit); // for drawing only, never for sums
@@ -251,6 +257,10 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                                                  QString::number(refusal->resources.cpus), formatSizeMib(refusal->resources.memoryMib),
                                                  formatSizeMib(refusal->resources.diskMib), refusal->message)
                                       : tr("free")});
+                QHash<int, QString> tips{{0, partyToolTip(o.lenderName, o.lenderId)}};
+                if (!borrower.isEmpty())
+                    tips.insert(9, partyToolTip(borrowerName, borrower));
+                page.toolTips.append(tips);
                 page.keys.append(QVariant::fromValue(QStringList{o.lenderId, o.partitionId, QString::number(o.conditions.resources.cpus),
                                                                  QString::number(o.conditions.resources.memoryMib),
                                                                  QString::number(o.conditions.resources.diskMib), borrower}));
@@ -401,6 +411,7 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
                                   b.ratePerHour.toString(), ui::formatTimestamp(b.startedAtMs), ui::formatTimestamp(b.endedAtMs),
                                   ui::formatDuration(b.durationMs), b.charge.toString(),
                                   b.state == QStringLiteral("running") ? tr("running") : tr("ended")});
+                page.toolTips.append({{1, partyToolTip(borrowerName, b.borrowerId)}, {2, partyToolTip(lenderName, b.lenderId)}});
                 page.keys.append(b.contractId);
             }
             return page;
