@@ -78,10 +78,11 @@ private:
 
 void TestMarketGui::initTestCase()
 {
-    // Settings the pages remember (the Service chart's choice) go to a test location and
-    // start empty.
+    // Settings the window and pages remember (the tab shown last, the Service chart's choice,
+    // the export folder) go to a test location and start empty: a run must not begin where
+    // the last one ended (on the Billing tab, say, whose report would then come unasked).
     QStandardPaths::setTestModeEnabled(true);
-    QSettings().remove(QStringLiteral("service"));
+    QSettings().clear();
     Identity marketId = Identity::generate(QStringLiteral("market"), QDateTime::currentDateTimeUtc().addDays(-1),
                                            QDateTime::currentDateTimeUtc().addDays(30)).value();
     market::MarketConfig config;
@@ -830,6 +831,23 @@ void TestMarketGui::customRangeReportsItsDays()
     const QString past = m_dir.filePath(QStringLiteral("past.csv"));
     QVERIFY(exportCsv(past).ok());
     QCOMPARE(billLines(past), 0);
+    // A report exported right after a date changed, before the tab has the new range's report:
+    // its first page is the new range's, not the one shown a moment before.
+    first->setDate(today.addDays(-35));
+    const QString rangePdf = m_dir.filePath(QStringLiteral("range.pdf"));
+    std::optional<Result<void>> written;
+    billing->exportPdf(rangePdf, [&](Result<void> r) { written.emplace(std::move(r)); });
+    QTRY_VERIFY(written.has_value());
+    QVERIFY2(written->ok(), qPrintable(written->error().toString()));
+    QCOMPARE(billing->report().days.size(), 5);
+    QCOMPARE(billing->report().days.first().dayStartMs, startOf(today.addDays(-35)));
+    QProcess toText;
+    toText.start(QStandardPaths::findExecutable(QStringLiteral("pdftotext")), {rangePdf, QStringLiteral("-")});
+    QVERIFY(toText.waitForFinished(30'000));
+    const QString text = QString::fromUtf8(toText.readAllStandardOutput());
+    QVERIFY2(text.contains(QStringLiteral("Lendable billing report — %1 to %2")
+                               .arg(today.addDays(-35).toString(Qt::ISODate), today.addDays(-31).toString(Qt::ISODate))),
+             qPrintable(text));
     // The same range up to today: today's bills (each contract and the borrower's total).
     QVERIFY(billing->setRange(today.addDays(-40), today).ok());
     const QString upToToday = m_dir.filePath(QStringLiteral("today.csv"));

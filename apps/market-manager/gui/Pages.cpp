@@ -691,11 +691,13 @@ void BillingPage::reload()
     AdminBillingReport req;
     req.fromMs = p.fromMs;
     req.toMs = p.toMs;
-    m_channel->request<BillingReport>(req, this, [this](Result<BillingReport> r) {
+    m_channel->request<BillingReport>(req, this, [this, p](Result<BillingReport> r) {
         if (!r.ok()) {
             emit error(r.error());
             return;
         }
+        m_shownFirst = p.first;
+        m_shownLast = p.last;
         showReport(*r);
     });
 }
@@ -768,8 +770,35 @@ void BillingPage::exportCsv(const QString &path, bool invoices, std::function<vo
 void BillingPage::exportPdf(const QString &path, std::function<void(Result<void>)> done)
 {
     done = trackExport(path, std::move(done));
-    fetchPeriod([this, path, done](Result<Contracts> period) {
-        done(period.ok() ? writePdf(path, *period) : Result<void>(period.error()));
+    fetchPeriod([this, path, done](Result<Contracts> contracts) {
+        if (!contracts.ok()) {
+            done(contracts.error());
+            return;
+        }
+        // The first page draws the report the tab shows. If that is not yet the period's (a
+        // date changed a moment ago, or the day turned), the period's report comes first.
+        const Period p = period();
+        if (p.first == m_shownFirst && p.last == m_shownLast) {
+            done(writePdf(path, *contracts));
+            return;
+        }
+        AdminBillingReport req;
+        req.fromMs = p.fromMs;
+        req.toMs = p.toMs;
+        if (!m_channel) {
+            done(Error(ErrorCode::ConnectionClosed, QObject::tr("not connected to the market")));
+            return;
+        }
+        m_channel->request<BillingReport>(req, this, [this, p, path, done, period = *contracts](Result<BillingReport> r) {
+            if (!r.ok()) {
+                done(r.error());
+                return;
+            }
+            m_shownFirst = p.first;
+            m_shownLast = p.last;
+            showReport(*r);
+            done(writePdf(path, period));
+        });
     });
 }
 

@@ -173,6 +173,9 @@ private:
     QDateEdit *m_last;
     QTimer m_reloadSoon;
     QList<QPushButton *> m_exportButtons;
+    /// The days of the report shown (from reload()); invalid before the first one.
+    QDate m_shownFirst;
+    QDate m_shownLast;
     int m_exports = 0;
     QLabel *m_totals;
     QChartView *m_revenue;
