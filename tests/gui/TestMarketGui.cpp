@@ -539,6 +539,12 @@ void TestMarketGui::onlyTheShownPageIsRefreshed()
     // The window reloads the contracts, billing or violations page now and then only while
     // it is shown (a billing report reads every bill of its period), and a page when it is
     // shown again.
+    // The window asks for every page once when it opens: that first report must have come
+    // before counting (it has, unless this test runs first).
+    if (m_window->billingPage()->report().days.isEmpty()) {
+        QSignalSpy first(m_window->billingPage(), &market::BillingPage::reportLoaded);
+        QTRY_VERIFY(!first.isEmpty());
+    }
     QSignalSpy reports(m_window->billingPage(), &market::BillingPage::reportLoaded);
     m_window->setRefreshIntervalMs(100);
     m_window->tabs()->setCurrentIndex(0);
