@@ -676,29 +676,50 @@ Result<void> BillingPage::setRange(QDate first, QDate last)
     return {};
 }
 
-void BillingPage::reload()
+Result<BillingPage::Period> BillingPage::checkedPeriod() const
 {
-    if (!m_channel)
-        return;
-    m_reloadSoon.stop();
     const Period p = period();
     if (p.custom) {
-        if (Result<void> ok = checkRange(p.first, p.last); !ok) {
-            emit error(ok.error());
-            return;
-        }
+        if (Result<void> ok = checkRange(p.first, p.last); !ok)
+            return ok.error();
+    }
+    return p;
+}
+
+void BillingPage::loadReport(const Period &p, std::function<void(Result<void>)> done)
+{
+    if (!m_channel) {
+        done(Error(ErrorCode::ConnectionClosed, QObject::tr("not connected to the market")));
+        return;
     }
     AdminBillingReport req;
     req.fromMs = p.fromMs;
     req.toMs = p.toMs;
-    m_channel->request<BillingReport>(req, this, [this, p](Result<BillingReport> r) {
+    m_channel->request<BillingReport>(req, this, [this, p, done = std::move(done)](Result<BillingReport> r) {
         if (!r.ok()) {
-            emit error(r.error());
+            done(r.error());
             return;
         }
         m_shownFirst = p.first;
         m_shownLast = p.last;
         showReport(*r);
+        done({});
+    });
+}
+
+void BillingPage::reload()
+{
+    if (!m_channel)
+        return;
+    m_reloadSoon.stop();
+    Result<Period> p = checkedPeriod();
+    if (!p) {
+        emit error(p.error());
+        return;
+    }
+    loadReport(*p, [this](Result<void> loaded) {
+        if (!loaded.ok())
+            emit error(loaded.error());
     });
 }
 
@@ -706,13 +727,12 @@ void BillingPage::fetchPeriod(std::function<void(Result<Contracts>)> done)
 {
     // The contract list is fetched for an export only: the 5 s refresh reloads the report,
     // which the server aggregates, and never every contract of the period.
-    const Period p = period();
-    if (p.custom) {
-        if (Result<void> ok = checkRange(p.first, p.last); !ok) {
-            done(ok.error());
-            return;
-        }
+    Result<Period> checked = checkedPeriod();
+    if (!checked) {
+        done(checked.error());
+        return;
     }
+    const Period p = *checked;
     fetchPeriodContracts(m_channel, this, p.fromMs, p.toMs, [p, done](Result<Contracts> all) {
         if (!all.ok()) {
             done(all.error());
@@ -782,22 +802,8 @@ void BillingPage::exportPdf(const QString &path, std::function<void(Result<void>
             done(writePdf(path, *contracts));
             return;
         }
-        AdminBillingReport req;
-        req.fromMs = p.fromMs;
-        req.toMs = p.toMs;
-        if (!m_channel) {
-            done(Error(ErrorCode::ConnectionClosed, QObject::tr("not connected to the market")));
-            return;
-        }
-        m_channel->request<BillingReport>(req, this, [this, p, path, done, period = *contracts](Result<BillingReport> r) {
-            if (!r.ok()) {
-                done(r.error());
-                return;
-            }
-            m_shownFirst = p.first;
-            m_shownLast = p.last;
-            showReport(*r);
-            done(writePdf(path, period));
+        loadReport(p, [this, path, done, period = *contracts](Result<void> loaded) {
+            done(loaded.ok() ? writePdf(path, period) : loaded);
         });
     });
 }

@@ -160,6 +160,10 @@ private:
     /// Rows of the top chart that keep every name readable at its present height.
     int partiesThatFit() const;
     void showParties(int rows);
+    /// period(), or InvalidArgument for a custom range checkRange() refuses.
+    Result<Period> checkedPeriod() const;
+    /// Asks for the report of `p` and shows it; `done` gets the outcome.
+    void loadReport(const Period &p, std::function<void(Result<void>)> done);
     /// Counts an export to `path` in until `done` is called: the buttons are disabled and
     /// exportStarted()/exportFinished() are emitted.
     std::function<void(Result<void>)> trackExport(const QString &path, std::function<void(Result<void>)> done);
