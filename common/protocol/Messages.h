@@ -1268,7 +1268,10 @@ struct AdminViolationPage : Message<MessageType::AdminViolationPage> {
 struct AdminBillingReport : Message<MessageType::AdminBillingReport> {
     static constexpr const char *kName = "AdminBillingReport";
     static constexpr const char *kDirection = "admin → market";
-    static constexpr const char *kDoc = "Billing figures for a period, for the charts and exports.";
+    static constexpr const char *kDoc = "Billing figures for a period, for the charts and exports. A period covers at most 3,660 days, ten years (kMaxDays in Messages.h); a longer one is refused with invalid_argument.";
+    /// The longest period a report covers, in days: ten years and their leap days, with room.
+    /// The market refuses longer ones; the Market Manager and lendable-seed check it first.
+    static constexpr int kMaxDays = 3660;
     qint64 fromMs = 0;
     qint64 toMs = 0;
     bool operator==(const AdminBillingReport &) const = default;

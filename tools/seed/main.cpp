@@ -302,7 +302,7 @@ int main(int argc, char *argv[])
         o.identities = identityDir;
         o.lenders = lenderCount;
         o.partitions = partitionCount;
-        o.days = count(history, 1, 3660);
+        o.days = count(history, 1, AdminBillingReport::kMaxDays); // what a billing report can show
         // Read as the market reads its own --fee-percent, so that the history bills alike.
         Result<int> fee = market::parseFeePercent(parser.value(feePercent));
         if (!fee) {

@@ -1414,7 +1414,7 @@ Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64
 {
     if (toMs <= fromMs)
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketStore", "the report period ends (%1) before it starts (%2)").arg(toMs).arg(fromMs));
-    if ((toMs - fromMs) / kDayMs > 3660)
+    if ((toMs - fromMs) / kDayMs > protocol::AdminBillingReport::kMaxDays)
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketStore", "a report covers at most ten years"));
     protocol::BillingReport report;
     report.feeBasisPoints = feeBasisPoints;

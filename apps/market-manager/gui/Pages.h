@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/Channel.h"
+#include "protocol/Messages.h"
 #include "ui/PagedTableModel.h"
 
 #include <QDate>
@@ -112,7 +113,7 @@ public:
     /// A custom range the market reports on: valid dates, `first` not after `last`, at most
     /// ten years (kMaxRangeDays), from 2000 on (InvalidArgument otherwise).
     static Result<void> checkRange(QDate first, QDate last);
-    static constexpr qint64 kMaxRangeDays = 3660;
+    static constexpr qint64 kMaxRangeDays = protocol::AdminBillingReport::kMaxDays; // the market's own limit
     /// Where the save dialog proposes to write `what` ("invoices", "payouts", "report"): the
     /// directory of the last export (QSettings "billing/exportDirectory", else Documents) and
     /// a name that says the period, lendable-invoices-2026-11-01-to-2026-11-30.csv.
