@@ -190,7 +190,10 @@ void TestSeedHistory::badOptionsAreRefused()
                                     QStringList{QStringLiteral("--history"), QStringLiteral("7")},
                                     QStringList{QStringLiteral("--history"), QStringLiteral("7"), QStringLiteral("--database"), db,
                                                 QStringLiteral("--fee-percent"), QStringLiteral("150")},
-                                    QStringList{QStringLiteral("--lenders"), QStringLiteral("many")}}) {
+                                    QStringList{QStringLiteral("--lenders"), QStringLiteral("many")},
+                                    // Read only once the history is written: a URL that is not one.
+                                    QStringList{QStringLiteral("--history"), QStringLiteral("2"), QStringLiteral("--database"),
+                                                QStringLiteral("mysql://localhost/market")}}) {
         const Run r = seed(args);
         QVERIFY2(r.exitCode == 2 && r.err.startsWith(QStringLiteral("lendable-seed: ")), qPrintable(args.join(QLatin1Char(' ')) + QStringLiteral(": ") + r.err));
     }

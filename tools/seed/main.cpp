@@ -14,6 +14,7 @@
 #include "LendingKey.h"
 #include "MarketOptions.h"
 #include "MarketStore.h"
+#include "app/AppSupport.h"
 #include "identity/Identity.h"
 #include "protocol/SslChannel.h"
 #include "storage/Database.h"
@@ -44,11 +45,9 @@ const QStringList kBorrowerNames{QStringLiteral("Seed borrower"), QStringLiteral
 // How often each of them borrows, relative to the others.
 constexpr int kBorrowerWeights[] = {30, 30, 20, 15, 5};
 
-int fail(const Error &e)
-{
-    std::fprintf(stderr, "lendable-seed: %s\n", qPrintable(e.toString()));
-    return 1;
-}
+// The launchers' convention: exit 2 for what the user asked wrong (an invalid_argument, such
+// as a database URL that is not one), 1 for a failure at run time.
+using app::fail;
 
 /// Lender `l`'s partition `p`, the same in every run (so that a run over TLS after --history
 /// registers what the history lent, unchanged).
