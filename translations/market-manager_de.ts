@@ -1079,10 +1079,6 @@
         <translation>Die Auszahlungen des Zeitraums als CSV nach PFAD schreiben, dann beenden.</translation>
     </message>
     <message>
-        <source>The billing period in days, up to today: 7 (default), 30 or 90.</source>
-        <translation>Der Abrechnungszeitraum in Tagen bis heute: 7 (Standard), 30 oder 90.</translation>
-    </message>
-    <message>
         <source>--stats-file works with --headless only</source>
         <translation>--stats-file funktioniert nur mit --headless</translation>
     </message>
@@ -1105,10 +1101,6 @@
     <message>
         <source>Desktop app: write the period&apos;s payouts as CSV to PATH, then quit.</source>
         <translation>Desktop-Anwendung: die Auszahlungen des Zeitraums als CSV nach PFAD schreiben, dann beenden.</translation>
-    </message>
-    <message>
-        <source>Desktop app: the billing period in days, up to today: 7 (default), 30 or 90.</source>
-        <translation>Desktop-Anwendung: der Abrechnungszeitraum in Tagen bis heute: 7 (Standard), 30 oder 90.</translation>
     </message>
     <message>
         <source>Write the billing report of the period (--period, or --from and --to) as PDF to PATH, then quit.</source>
@@ -1145,6 +1137,14 @@
     <message>
         <source>Desktop app: the billing period&apos;s last day (UTC), included; with --from (default: today).</source>
         <translation>Desktop-Anwendung: der letzte Tag des Abrechnungszeitraums (UTC), einschließlich; mit --from (Standard: heute).</translation>
+    </message>
+    <message>
+        <source>The billing period in days, up to today: 7, 30 or 90 (exports: 7 by default; the window: the period chosen last).</source>
+        <translation>Der Abrechnungszeitraum in Tagen bis heute: 7, 30 oder 90 (Exporte: standardmäßig 7; das Fenster: der zuletzt gewählte Zeitraum).</translation>
+    </message>
+    <message>
+        <source>Desktop app: the billing period in days, up to today: 7, 30 or 90 (exports: 7 by default; the window: the period chosen last).</source>
+        <translation>Desktop-Anwendung: der Abrechnungszeitraum in Tagen bis heute: 7, 30 oder 90 (Exporte: standardmäßig 7; das Fenster: der zuletzt gewählte Zeitraum).</translation>
     </message>
 </context>
 </TS>

@@ -1072,10 +1072,6 @@
         <translation>期間の支払いを CSV として PATH に書き出して終了します。</translation>
     </message>
     <message>
-        <source>The billing period in days, up to today: 7 (default), 30 or 90.</source>
-        <translation>今日までの請求期間 (日数): 7 (既定)、30、90。</translation>
-    </message>
-    <message>
         <source>--stats-file works with --headless only</source>
         <translation>--stats-file は --headless でのみ使えます</translation>
     </message>
@@ -1098,10 +1094,6 @@
     <message>
         <source>Desktop app: write the period&apos;s payouts as CSV to PATH, then quit.</source>
         <translation>デスクトップアプリ: 期間の支払いを CSV として PATH に書き出して終了します。</translation>
-    </message>
-    <message>
-        <source>Desktop app: the billing period in days, up to today: 7 (default), 30 or 90.</source>
-        <translation>デスクトップアプリ: 今日までの請求期間 (日数): 7 (既定)、30、90。</translation>
     </message>
     <message>
         <source>Write the billing report of the period (--period, or --from and --to) as PDF to PATH, then quit.</source>
@@ -1138,6 +1130,14 @@
     <message>
         <source>Desktop app: the billing period&apos;s last day (UTC), included; with --from (default: today).</source>
         <translation>デスクトップアプリ: 請求期間の最終日 (UTC、この日を含む)。--from と共に指定 (既定: 今日)。</translation>
+    </message>
+    <message>
+        <source>The billing period in days, up to today: 7, 30 or 90 (exports: 7 by default; the window: the period chosen last).</source>
+        <translation>請求期間 (今日までの日数): 7、30、90 のいずれか (エクスポートの既定は 7、ウィンドウは前回選んだ期間)。</translation>
+    </message>
+    <message>
+        <source>Desktop app: the billing period in days, up to today: 7, 30 or 90 (exports: 7 by default; the window: the period chosen last).</source>
+        <translation>デスクトップアプリ: 請求期間 (今日までの日数): 7、30、90 のいずれか (エクスポートの既定は 7、ウィンドウは前回選んだ期間)。</translation>
     </message>
 </context>
 </TS>

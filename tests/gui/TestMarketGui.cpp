@@ -58,6 +58,7 @@ private slots:
     void columnsFitWhatTheyHold();
     void exportsWriteFiles();
     void customRangeReportsItsDays();
+    void billingPeriodIsRemembered();
     void violationsAreListed();
     void rebalanceWithSliders();
     void serviceShowsTheMarketsFigures();
@@ -870,6 +871,71 @@ void TestMarketGui::customRangeReportsItsDays()
     }
     period->setCurrentIndex(0);
     QVERIFY(!first->isVisible());
+}
+
+void TestMarketGui::billingPeriodIsRemembered()
+{
+    // The tab opens with the period the user chose last; a period shown as the command line
+    // shows one (setLastDays(), setRange()) is not remembered.
+    QSettings().remove(QStringLiteral("billing"));
+    auto *billing = m_window->billingPage();
+    m_window->tabs()->setCurrentWidget(billing);
+    auto *period = billing->findChild<QComboBox *>(QStringLiteral("periodComboBox"));
+    auto *first = billing->findChild<QDateEdit *>(QStringLiteral("periodFirstDayEdit"));
+    auto *last = billing->findChild<QDateEdit *>(QStringLiteral("periodLastDayEdit"));
+    QVERIFY(period && first && last);
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    const auto opened = [this] {
+        market::BillingPage page(m_admin);
+        return std::pair{page.period(), page.findChild<QDateEdit *>(QStringLiteral("periodFirstDayEdit"))->isVisibleTo(&page)};
+    };
+    period->setCurrentIndex(0);
+    QCOMPARE(opened().first.first, today.addDays(-6)); // nothing chosen yet: the last 7 days
+    QVERIFY(!opened().first.custom);
+
+    // Chosen in the list (with the keyboard): the last 30 days next time.
+    QTest::keyClick(period, Qt::Key_Down);
+    QCOMPARE(period->currentData().toInt(), 30);
+    QCOMPARE(opened().first.first, today.addDays(-29));
+    QVERIFY(!opened().first.custom);
+    // A custom range, its days typed: the range and its days, the date edits shown.
+    QTest::keyClick(period, Qt::Key_Down);
+    QTest::keyClick(period, Qt::Key_Down);
+    QVERIFY(billing->period().custom);
+    first->setDate(today.addDays(-20));
+    last->setDate(today.addDays(-10));
+    auto [restored, editsShown] = opened();
+    QVERIFY(restored.custom && editsShown);
+    QCOMPARE(restored.first, today.addDays(-20));
+    QCOMPARE(restored.last, today.addDays(-10));
+
+    // The command line's periods are shown, not remembered.
+    billing->setLastDays(90);
+    QCOMPARE(billing->period().first, today.addDays(-89));
+    QVERIFY(billing->setRange(today.addDays(-5), today).ok());
+    std::tie(restored, editsShown) = opened();
+    QVERIFY(restored.custom);
+    QCOMPARE(restored.first, today.addDays(-20));
+    QCOMPARE(restored.last, today.addDays(-10));
+
+    // Back to 7 days in the list: 7 days next time, and the custom days kept for when the
+    // user turns to a custom range again.
+    QTest::keyClick(period, Qt::Key_Home);
+    QCOMPARE(period->currentData().toInt(), 7);
+    QVERIFY(!opened().first.custom);
+    {
+        market::BillingPage page(m_admin);
+        QCOMPARE(page.findChild<QDateEdit *>(QStringLiteral("periodFirstDayEdit"))->date(), today.addDays(-20));
+    }
+
+    // A settings file edited by hand to a range the market would refuse: the last 7 days.
+    QSettings settings;
+    settings.setValue(QStringLiteral("billing/period"), QStringLiteral("custom"));
+    settings.setValue(QStringLiteral("billing/firstDay"), QStringLiteral("1990-01-01"));
+    settings.setValue(QStringLiteral("billing/lastDay"), QStringLiteral("1990-13-40"));
+    QVERIFY(!opened().first.custom);
+    QCOMPARE(opened().first.first, today.addDays(-6));
+    settings.remove(QStringLiteral("billing"));
 }
 
 void TestMarketGui::cleanupTestCase()

@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -368,6 +369,25 @@ void TestAppLaunchers::marketManagerExportsTheBillingReport()
     const Run pastText = run(pdftotext, {pdf, QStringLiteral("-")});
     QVERIFY2(pastText.out.contains(QStringLiteral("Lendable billing report — 2026-01-01 to 2026-01-31")), qPrintable(pastText.out));
     QVERIFY2(pastText.out.contains(QStringLiteral("2026-01-01 to 2026-01-31 (UTC)")), qPrintable(pastText.out));
+
+    // The window opens with the period its user chose last; an export without a period on
+    // its command line covers the last 7 days all the same, for a job to rely on.
+    QTemporaryDir config;
+    QSettings remembered(config.filePath(QStringLiteral("Lendable/market-manager.conf")), QSettings::IniFormat);
+    remembered.setValue(QStringLiteral("billing/period"), QStringLiteral("custom"));
+    remembered.setValue(QStringLiteral("billing/firstDay"), QStringLiteral("2026-01-01"));
+    remembered.setValue(QStringLiteral("billing/lastDay"), QStringLiteral("2026-01-31"));
+    remembered.sync();
+    QCOMPARE(remembered.status(), QSettings::NoError);
+    QProcessEnvironment env = offscreenEnvironment();
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
+    const Run week = run(bin(QStringLiteral("market-manager")),
+                         {QStringLiteral("--data"), dir.filePath(QStringLiteral("market")), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                          QStringLiteral("--export-report"), pdf},
+                         env);
+    QVERIFY2(week.exitCode == 0, qPrintable(week.err));
+    const Run weekText = run(pdftotext, {pdf, QStringLiteral("-")});
+    QVERIFY2(weekText.out.contains(QStringLiteral("Last 7 days")) && !weekText.out.contains(QStringLiteral("2026-01-01")), qPrintable(weekText.out));
 }
 
 QTEST_GUILESS_MAIN(TestAppLaunchers)

@@ -525,18 +525,23 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     rangeLayout->addWidget(new QLabel(tr("to"), m_range));
     rangeLayout->addWidget(m_last);
     m_range->setVisible(false);
+    restorePeriod();
     // A date typed digit by digit asks for one report, once the typing has paused.
     m_reloadSoon.setSingleShot(true);
     m_reloadSoon.setInterval(300);
     connect(&m_reloadSoon, &QTimer::timeout, this, &BillingPage::reload);
     connect(m_first, &QDateEdit::dateChanged, this, [this](QDate first) {
         m_last->setMinimumDate(first);
-        if (period().custom)
+        if (period().custom) {
+            rememberPeriod();
             m_reloadSoon.start();
+        }
     });
     connect(m_last, &QDateEdit::dateChanged, this, [this] {
-        if (period().custom)
+        if (period().custom) {
+            rememberPeriod();
             m_reloadSoon.start();
+        }
     });
     m_totals->setObjectName(QStringLiteral("totalsLabel"));
     m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -589,6 +594,9 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
         m_range->setVisible(period().custom);
         reload();
     });
+    // Only the user's own choice is remembered (activated() is not emitted for setLastDays()
+    // or setRange(), which the command line's --period and --from call).
+    connect(m_period, &QComboBox::activated, this, &BillingPage::rememberPeriod);
     // Asks where to save, then fetches the period's contracts and writes the file; a
     // failure (the market gone, an unwritable file, a full disk) shows in the error banner.
     const auto exportTo = [this](const QString &title, const QString &what, const QString &filter, const QString &suffix,
@@ -635,6 +643,43 @@ BillingPage::Period BillingPage::period() const
         p.toMs = startOf(p.last.addDays(1));
     }
     return p;
+}
+
+// QSettings "billing/period" ("7", "30", "90" or "custom") and, for a custom range,
+// "billing/firstDay" and "billing/lastDay" (ISO dates, UTC days).
+void BillingPage::restorePeriod()
+{
+    const QSettings settings;
+    const QString saved = settings.value(QStringLiteral("billing/period")).toString();
+    const QDate first = QDate::fromString(settings.value(QStringLiteral("billing/firstDay")).toString(), Qt::ISODate);
+    const QDate last = QDate::fromString(settings.value(QStringLiteral("billing/lastDay")).toString(), Qt::ISODate);
+    const QSignalBlocker blockPeriod(m_period), blockFirst(m_first), blockLast(m_last);
+    // Remembered dates come back also under a last-N-days period, for when the user turns
+    // to a custom range again; dates a market would refuse (an edited file) do not.
+    if (checkRange(first, last).ok()) {
+        m_last->setMinimumDate(QDate(2000, 1, 1));
+        m_first->setDate(first);
+        m_last->setDate(last);
+        m_last->setMinimumDate(first);
+    }
+    if (saved == QLatin1String("custom") && checkRange(first, last).ok())
+        m_period->setCurrentIndex(m_period->findData(0));
+    else if (const int i = m_period->findData(saved.toInt()); i >= 0 && saved.toInt() > 0)
+        m_period->setCurrentIndex(i);
+    m_range->setVisible(period().custom);
+}
+
+void BillingPage::rememberPeriod()
+{
+    QSettings settings;
+    const Period p = period();
+    if (!p.custom) {
+        settings.setValue(QStringLiteral("billing/period"), QString::number(m_period->currentData().toInt()));
+        return;
+    }
+    settings.setValue(QStringLiteral("billing/period"), QStringLiteral("custom"));
+    settings.setValue(QStringLiteral("billing/firstDay"), p.first.toString(Qt::ISODate));
+    settings.setValue(QStringLiteral("billing/lastDay"), p.last.toString(Qt::ISODate));
 }
 
 void BillingPage::setLastDays(int days)

@@ -105,6 +105,9 @@ public:
         bool custom = false;
     };
     Period period() const;
+    /// The tab opens with the period the user chose last (QSettings "billing/period",
+    /// "billing/firstDay", "billing/lastDay"), else the last 7 days. The two setters below
+    /// (the command line's --period and --from) show a period without remembering it.
     /// Shows the last `days` days (7, 30 or 90; another number is ignored).
     void setLastDays(int days);
     /// Shows the days from `first` to `last` (UTC), both included. A range that
@@ -161,6 +164,9 @@ private:
     /// Rows of the top chart that keep every name readable at its present height.
     int partiesThatFit() const;
     void showParties(int rows);
+    void restorePeriod();
+    /// Saves the period shown as the user's choice (after they picked or typed it).
+    void rememberPeriod();
     /// period(), or InvalidArgument for a custom range checkRange() refuses.
     Result<Period> checkedPeriod() const;
     /// Asks for the report of `p` and shows it; `done` gets the outcome.

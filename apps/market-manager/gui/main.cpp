@@ -91,7 +91,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption exportReport(QStringList{QStringLiteral("export-report")}, QApplication::translate("main", "Write the billing report of the period (--period, or --from and --to) as PDF to PATH, then quit."), QStringLiteral("PATH"));
     const QCommandLineOption exportInvoices(QStringList{QStringLiteral("export-invoices")}, QApplication::translate("main", "Write the period's invoices as CSV to PATH, then quit."), QStringLiteral("PATH"));
     const QCommandLineOption exportPayouts(QStringList{QStringLiteral("export-payouts")}, QApplication::translate("main", "Write the period's payouts as CSV to PATH, then quit."), QStringLiteral("PATH"));
-    const QCommandLineOption period(QStringList{QStringLiteral("period")}, QApplication::translate("main", "The billing period in days, up to today: 7 (default), 30 or 90."), QStringLiteral("DAYS"));
+    const QCommandLineOption period(QStringList{QStringLiteral("period")}, QApplication::translate("main", "The billing period in days, up to today: 7, 30 or 90 (exports: 7 by default; the window: the period chosen last)."), QStringLiteral("DAYS"));
     const QCommandLineOption firstDay(QStringList{QStringLiteral("from")}, QApplication::translate("main", "The billing period's first day (UTC), instead of --period."), QStringLiteral("YYYY-MM-DD"));
     const QCommandLineOption lastDay(QStringList{QStringLiteral("to")}, QApplication::translate("main", "The billing period's last day (UTC), included; with --from (default: today)."), QStringLiteral("YYYY-MM-DD"));
     for (const auto *o : {&headless, &listen, &database, &connectTo, &marketId, &adminId, &feePercent, &heartbeat, &image, &statsFile,
@@ -210,9 +210,12 @@ int main(int argc, char *argv[])
     market::MarketWindow window(channel, marketNodeId, where, identity->nodeId());
     window.show();
     market::BillingPage *billing = window.billingPage();
+    // The window opens with the period the user chose last; a period on the command line
+    // is shown instead, without being remembered. An export always covers the period its
+    // command line says (7 days without one), whatever the window showed last.
     if (range)
         (void)billing->setRange(range->first, range->second); // checked above
-    else
+    else if (parser.isSet(period) || !exports.isEmpty())
         billing->setLastDays(periodDays);
     if (!exports.isEmpty()) {
         // The charts are drawn into the report as the Billing tab shows them: the tab is
