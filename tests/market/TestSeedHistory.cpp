@@ -191,7 +191,7 @@ void TestSeedHistory::badOptionsAreRefused()
                                     QStringList{QStringLiteral("--history"), QStringLiteral("7"), QStringLiteral("--database"), db,
                                                 QStringLiteral("--fee-percent"), QStringLiteral("150")},
                                     QStringList{QStringLiteral("--lenders"), QStringLiteral("many")},
-                                    // Read only once the history is written: a URL that is not one.
+                                    // Found only when the store opens (not by the option parser): a URL that is not one.
                                     QStringList{QStringLiteral("--history"), QStringLiteral("2"), QStringLiteral("--database"),
                                                 QStringLiteral("mysql://localhost/market")}}) {
         const Run r = seed(args);
