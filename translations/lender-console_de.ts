@@ -20,10 +20,6 @@
         <translation>  Marktplatz %1</translation>
     </message>
     <message>
-        <source>  lent to %1 (contract %2)</source>
-        <translation>  verliehen an %1 (Vertrag %2)</translation>
-    </message>
-    <message>
         <source>  job %1</source>
         <translation>  Job %1</translation>
     </message>
@@ -149,6 +145,10 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <source> (this contract %1 so far)</source>
         <translation> (dieser Vertrag bisher %1)</translation>
     </message>
+    <message>
+        <source>  lent to %1, contract %2</source>
+        <translation>  verliehen an %1, Vertrag %2</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>
@@ -204,8 +204,8 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <translation>Verliehen an %1 — Job %2 läuft — gesperrt</translation>
     </message>
     <message>
-        <source>Lent to %1 (contract %2) — locked</source>
-        <translation>Verliehen an %1 (Vertrag %2) — gesperrt</translation>
+        <source>Lent to %1 — contract %2 — locked</source>
+        <translation>Verliehen an %1 — Vertrag %2 — gesperrt</translation>
     </message>
 </context>
 <context>
@@ -436,6 +436,16 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
     <message>
         <source>Earned %1 · this contract %2 so far</source>
         <translation>Verdient: %1 · dieser Vertrag bisher %2</translation>
+    </message>
+    <message>
+        <source>Borrower: %1
+Node ID: %2</source>
+        <translation>Entleiher: %1
+Knoten-ID: %2</translation>
+    </message>
+    <message>
+        <source>(no name given)</source>
+        <translation>(kein Name angegeben)</translation>
     </message>
 </context>
 <context>

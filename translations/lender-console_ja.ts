@@ -20,10 +20,6 @@
         <translation>  マーケット %1</translation>
     </message>
     <message>
-        <source>  lent to %1 (contract %2)</source>
-        <translation>  %1 に貸出中 (契約 %2)</translation>
-    </message>
-    <message>
         <source>  job %1</source>
         <translation>  ジョブ %1</translation>
     </message>
@@ -149,6 +145,10 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <source> (this contract %1 so far)</source>
         <translation> (この契約のこれまでの分 %1)</translation>
     </message>
+    <message>
+        <source>  lent to %1, contract %2</source>
+        <translation>  %1 に貸出中、契約 %2</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>
@@ -204,8 +204,8 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <translation>%1 に貸出中 — ジョブ %2 実行中 — ロック中</translation>
     </message>
     <message>
-        <source>Lent to %1 (contract %2) — locked</source>
-        <translation>%1 に貸出中 (契約 %2) — ロック中</translation>
+        <source>Lent to %1 — contract %2 — locked</source>
+        <translation>%1 に貸出中 — 契約 %2 — ロック中</translation>
     </message>
 </context>
 <context>
@@ -435,6 +435,16 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
     <message>
         <source>Earned %1 · this contract %2 so far</source>
         <translation>収益: %1 · この契約でこれまで %2</translation>
+    </message>
+    <message>
+        <source>Borrower: %1
+Node ID: %2</source>
+        <translation>借り手: %1
+ノード ID: %2</translation>
+    </message>
+    <message>
+        <source>(no name given)</source>
+        <translation>(名前なし)</translation>
     </message>
 </context>
 <context>

@@ -240,6 +240,7 @@ struct PartitionState {
     bool externallyReferenced = false;
     std::optional<qint64> contractStartedAtMs;
     std::optional<Money> contractRatePerHour;
+    std::optional<QString> borrowerName;
     bool operator==(const PartitionState &) const = default;
     /// What the running contract has earned by `nowMs` (its rate × the time since its
     /// start, by the millisecond), or nothing when no contract runs or the agent is older.
@@ -249,6 +250,17 @@ struct PartitionState {
             return std::nullopt;
         const Result<Money> m = Money::charge(*contractRatePerHour, qMax<qint64>(0, nowMs - *contractStartedAtMs));
         return m.ok() ? std::optional<Money>(*m) : std::nullopt;
+    }
+    /// Who borrows it, for people: "Name (first 12 hex digits of the node ID)", or the 12
+    /// digits alone when the borrower gave no name; a name longer than `maxNameChars` is cut
+    /// short with an ellipsis. Empty when it is not lent.
+    QString borrowerLabel(qsizetype maxNameChars = 128) const
+    {
+        const QString id = borrowerId.left(12);
+        if (!borrowerName || borrowerName->isEmpty())
+            return id;
+        const QString name = borrowerName->size() > maxNameChars ? borrowerName->left(maxNameChars - 1) + QChar(0x2026) : *borrowerName;
+        return QStringLiteral("%1 (%2)").arg(name, id);
     }
     static constexpr auto fields()
     {
@@ -265,7 +277,10 @@ struct PartitionState {
             field("contractStartedAtMs", &PartitionState::contractStartedAtMs,
                   "Start of the current contract, UTC ms; absent if not lent (and from older agents)."),
             field("contractRatePerHour", &PartitionState::contractRatePerHour,
-                  "The current contract's rate: with the start, what it has earned so far; absent if not lent."));
+                  "The current contract's rate: with the start, what it has earned so far; absent if not lent."),
+            field("borrowerName", &PartitionState::borrowerName,
+                  "The name the current borrower goes by, as the market told it (ContractStarted); absent if not lent, "
+                  "if the borrower gave none, or from older agents."));
     }
 };
 
@@ -502,6 +517,7 @@ struct ContractStarted : Message<MessageType::ContractStarted> {
     QByteArray keyHash;
     qint64 startedAtMs = 0;
     qint64 maxDurationS = 0;
+    std::optional<QString> borrowerName;
     bool operator==(const ContractStarted &) const = default;
     static constexpr auto fields()
     {
@@ -511,7 +527,10 @@ struct ContractStarted : Message<MessageType::ContractStarted> {
             field("borrowerId", &ContractStarted::borrowerId, "Borrower node ID."),
             field("keyHash", &ContractStarted::keyHash, "SHA-256 of the lending key."),
             field("startedAtMs", &ContractStarted::startedAtMs, "Start, UTC ms."),
-            field("maxDurationS", &ContractStarted::maxDurationS, "Contract limit in seconds; 0 = none."));
+            field("maxDurationS", &ContractStarted::maxDurationS, "Contract limit in seconds; 0 = none."),
+            field("borrowerName", &ContractStarted::borrowerName,
+                  "The name the borrower goes by (SetBorrowerName) as the market sends the notice; empty if it gave none. "
+                  "Names are not unique: the node ID says who it is. Absent from older markets."));
     }
 };
 
@@ -558,13 +577,16 @@ struct KeyVerdict : Message<MessageType::KeyVerdict> {
     bool valid = false;
     QString contractId;
     QString reason;
+    std::optional<QString> borrowerName;
     bool operator==(const KeyVerdict &) const = default;
     static constexpr auto fields()
     {
         return std::make_tuple(
             field("valid", &KeyVerdict::valid, "True only for a running contract of this borrower on this partition with this key."),
             field("contractId", &KeyVerdict::contractId, "The contract, when valid."),
-            field("reason", &KeyVerdict::reason, "Why not, when invalid."));
+            field("reason", &KeyVerdict::reason, "Why not, when invalid."),
+            field("borrowerName", &KeyVerdict::borrowerName,
+                  "When valid, the name the borrower goes by, as in ContractStarted; empty if it gave none. Absent from older markets."));
     }
 };
 

@@ -39,6 +39,13 @@ private slots:
 
 private:
     Run lender(const QStringList &args) { return runProgram(bin(QStringLiteral("lender-console")), QStringList{QStringLiteral("--cli"), QStringLiteral("--data"), m_dir.filePath(QStringLiteral("lender")), QStringLiteral("--json")} + args, 180'000); }
+    QJsonObject lenderPartition(const QString &partitionId)
+    {
+        for (const QJsonValue &p : lender({QStringLiteral("partition"), QStringLiteral("list")}).object().value(QStringLiteral("partitions")).toArray())
+            if (p.toObject().value(QStringLiteral("partition_id")).toString() == partitionId)
+                return p.toObject();
+        return {};
+    }
     Run borrower(const QStringList &args, int timeoutMs = 180'000)
     {
         return runProgram(bin(QStringLiteral("borrower-client")),
@@ -97,7 +104,9 @@ void TestEndToEnd::wholeContract()
     const Run reg = lender({QStringLiteral("partition"), QStringLiteral("register"), partitionId});
     QVERIFY2(reg.exitCode == 0, qPrintable(reg.describe()));
 
-    // Borrower: offers → borrow → submit → logs --follow → wait → end.
+    // Borrower: a name → offers → borrow → submit → logs --follow → wait → end.
+    const Run named = borrower({QStringLiteral("name"), QStringLiteral("e2e-borrower")});
+    QVERIFY2(named.exitCode == 0, qPrintable(named.describe()));
     const Run offers = borrower({QStringLiteral("--json"), QStringLiteral("offers"), QStringLiteral("--query"), QStringLiteral("os=busybox")});
     QVERIFY2(offers.exitCode == 0 && offers.array().size() == 1, qPrintable(offers.describe()));
     const Run borrowed = borrower({QStringLiteral("--json"), QStringLiteral("borrow"),
@@ -105,6 +114,9 @@ void TestEndToEnd::wholeContract()
     QVERIFY2(borrowed.exitCode == 0, qPrintable(borrowed.describe()));
     const QString contractId = borrowed.object().value(QStringLiteral("contract_id")).toString();
     QCOMPARE(borrowed.object().value(QStringLiteral("partition_id")).toString(), partitionId);
+    // The lender sees who borrows its partition, by the name the borrower gave the market.
+    QTRY_VERIFY_WITH_TIMEOUT(lenderPartition(partitionId).value(QStringLiteral("state")).toString() == QLatin1String("lent"), 15000);
+    QCOMPARE(lenderPartition(partitionId).value(QStringLiteral("borrower_name")).toString(), QStringLiteral("e2e-borrower"));
 
     QFile script(m_dir.filePath(QStringLiteral("job.sh")));
     QVERIFY(script.open(QIODevice::WriteOnly));

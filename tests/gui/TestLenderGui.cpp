@@ -27,6 +27,7 @@ private slots:
     void draggingASliderChangesTheAllocation();
     void slidersStopAtWhatTheMachineCanGive();
     void lockedPartitionSlidersDoNotMove();
+    void lentCardNamesTheBorrower();
     void cleanupTestCase();
 
 private:
@@ -166,6 +167,34 @@ void TestLenderGui::lockedPartitionSlidersDoNotMove()
     PartitionAlter alter{.partitionId = id, .conditions = card->state().conditions};
     alter.conditions.resources.memoryMib = 512;
     QCOMPARE(m_owner->call<PartitionInfo>(alter).error().code, ErrorCode::Conflict);
+}
+
+void TestLenderGui::lentCardNamesTheBorrower()
+{
+    // A lent partition's card says who borrows it: the name the market gave (as plain text,
+    // cut short if long) and the start of the node ID; the tooltip has both whole.
+    PartitionState state = partitionInAgent(m_tab->cards().first()->state().partitionId);
+    state.state = QStringLiteral("lent");
+    state.contractId = QStringLiteral("c-1");
+    state.borrowerId = QString(64, QLatin1Char('b'));
+    state.borrowerName = QStringLiteral("Acme <b>Labs</b> & Sons");
+    lender::PartitionCard card(state);
+    card.setState(state, m_tab->machine().available);
+    QCOMPARE(card.stateLabel()->textFormat(), Qt::PlainText);
+    QVERIFY2(card.stateLabel()->text().startsWith(QStringLiteral("Lent to Acme <b>Labs</b> & Sons (bbbbbbbbbbbb) — contract c-1")),
+             qPrintable(card.stateLabel()->text()));
+    QVERIFY2(card.stateLabel()->toolTip().contains(state.borrowerId) && card.stateLabel()->toolTip().contains(*state.borrowerName),
+             qPrintable(card.stateLabel()->toolTip()));
+    state.borrowerName = QString(128, QLatin1Char('n'));
+    card.setState(state, m_tab->machine().available);
+    QVERIFY2(card.stateLabel()->text().startsWith(QStringLiteral("Lent to %1\u2026 (bbbbbbbbbbbb)").arg(QString(39, QLatin1Char('n')))),
+             qPrintable(card.stateLabel()->text()));
+    QVERIFY(card.stateLabel()->toolTip().contains(*state.borrowerName));
+    // No name: the node ID's start, and the tooltip says none was given.
+    state.borrowerName.reset();
+    card.setState(state, m_tab->machine().available);
+    QVERIFY2(card.stateLabel()->text().startsWith(QStringLiteral("Lent to bbbbbbbbbbbb — contract c-1")), qPrintable(card.stateLabel()->text()));
+    QVERIFY(card.stateLabel()->toolTip().contains(QStringLiteral("no name given")));
 }
 
 void TestLenderGui::cleanupTestCase()

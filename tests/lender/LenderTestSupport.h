@@ -43,6 +43,7 @@ public:
         QString borrowerId;
         QByteArray key;
         bool running = true;
+        std::optional<QString> borrowerName; ///< what the notice and the key's verdict say
     };
 
     TestMarket()
@@ -79,7 +80,7 @@ public:
             ++verifyCalls;
             for (const Contract &c : std::as_const(contracts))
                 if (c.partitionId == m.partitionId && c.key == m.key && c.borrowerId == m.borrowerId && c.running)
-                    return KeyVerdict{.valid = true, .contractId = c.contractId, .reason = {}};
+                    return KeyVerdict{.valid = true, .contractId = c.contractId, .reason = {}, .borrowerName = c.borrowerName};
             return KeyVerdict{.valid = false, .contractId = {}, .reason = QStringLiteral("no running contract with that key")};
         });
         m_dispatcher.onCall<ReportViolation, Ack>([this](const ReportViolation &m, const RequestContext &) -> Result<Ack> {
@@ -104,14 +105,18 @@ public:
 
     /// Concludes a contract (S48); with `notify`, the lender hears of it (first embodiment),
     /// otherwise it has to ask (FIG. 15).
-    Contract startContract(const QString &partitionId, const QString &borrowerId, bool notify = true)
+    /// The notice gives `borrowerName` as the name the borrower goes by; none, as an older
+    /// market's, when it is not set.
+    Contract startContract(const QString &partitionId, const QString &borrowerId, bool notify = true,
+                           std::optional<QString> borrowerName = std::nullopt)
     {
-        Contract c{QStringLiteral("c-%1").arg(++m_next), partitionId, borrowerId, randomKey(), true};
+        Contract c{QStringLiteral("c-%1").arg(++m_next), partitionId, borrowerId, randomKey(), true, borrowerName};
         contracts << c;
         if (notify && m_lender)
             m_lender->push(ContractStarted{.contractId = c.contractId, .partitionId = partitionId, .borrowerId = borrowerId,
                                            .keyHash = QCryptographicHash::hash(c.key, QCryptographicHash::Sha256),
-                                           .startedAtMs = QDateTime::currentMSecsSinceEpoch(), .maxDurationS = 0});
+                                           .startedAtMs = QDateTime::currentMSecsSinceEpoch(), .maxDurationS = 0,
+                                           .borrowerName = borrowerName});
         return c;
     }
     void endContract(const QString &contractId)

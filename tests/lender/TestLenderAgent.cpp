@@ -25,6 +25,7 @@ private slots:
     void endedKeyIsRefused();
     void unknownContractIsCheckedWithTheMarket();
     void directLease();
+    void ownersSeeTheBorrowersName();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -214,7 +215,7 @@ void TestLenderAgent::unknownContractIsCheckedWithTheMarket()
     const QString pid = createPartition();
     QVERIFY(m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false}).ok());
     // FIG. 15: the lender never heard of this contract and must ask the market.
-    const TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId(), false);
+    const TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId(), false, QStringLiteral("Orbit Analytics"));
     Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
     QVERIFY(b.waitUp().ok());
     QCOMPARE(submit(b, pid, c.contractId, randomKey()).error().code, ErrorCode::KeyInvalid);
@@ -222,6 +223,8 @@ void TestLenderAgent::unknownContractIsCheckedWithTheMarket()
     QCOMPARE(submit(b, pid, c.contractId, c.key).error().code, ErrorCode::NotFound); // past the key check
     QCOMPARE(m_market->verifyCalls, 2);
     QCOMPARE(m_agent->store().partition(pid)->state, PartitionStateName::Lent);
+    // The market's verdict named the borrower, as a notice would have.
+    QCOMPARE(m_agent->store().contract(c.contractId)->borrowerName, QStringLiteral("Orbit Analytics"));
     // Now known locally: no more questions to the market.
     QCOMPARE(submit(b, pid, c.contractId, c.key).error().code, ErrorCode::NotFound);
     QCOMPARE(m_market->verifyCalls, 2);
@@ -245,6 +248,46 @@ void TestLenderAgent::directLease()
     QVERIFY2(w.ok(), qPrintable(w.error().toString()));
     QCOMPARE(w->partition.state, QStringLiteral("unregistered"));
     QCOMPARE(submit(b, pid, lease->contractId, lease->key).error().code, ErrorCode::KeyInvalid);
+}
+
+void TestLenderAgent::ownersSeeTheBorrowersName()
+{
+    // The market tells the agent the name its borrower goes by (ContractStarted); the owner
+    // sees it beside the node ID while the contract runs.
+    const auto lentTo = [this](const std::optional<QString> &name) -> std::optional<PartitionState> {
+        const QString pid = createPartition();
+        if (pid.isEmpty()
+            || !m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false}).ok())
+            return std::nullopt;
+        m_market->startContract(pid, m_borrower.nodeId(), true, name);
+        if (!QTest::qWaitFor([&] { return m_agent->store().partition(pid)->state == PartitionStateName::Lent; }, 10'000))
+            return std::nullopt;
+        Result<PartitionListReply> list = m_owner->channel->call<PartitionListReply>(PartitionList{});
+        if (!list.ok())
+            return std::nullopt;
+        for (const PartitionState &p : list->partitions)
+            if (p.partitionId == pid)
+                return p;
+        return std::nullopt;
+    };
+    const QString shortId = m_borrower.nodeId().left(12);
+    std::optional<PartitionState> named = lentTo(QStringLiteral("  Northwind Labs "));
+    QVERIFY(named);
+    QCOMPARE(named->borrowerId, m_borrower.nodeId());
+    QCOMPARE(named->borrowerName, std::optional<QString>(QStringLiteral("Northwind Labs")));
+    QCOMPARE(named->borrowerLabel(), QStringLiteral("Northwind Labs (%1)").arg(shortId));
+    QCOMPARE(named->borrowerLabel(8), QStringLiteral("Northwi\u2026 (%1)").arg(shortId));
+    // No name (an older market, or a borrower that gave none): the node ID alone.
+    for (const std::optional<QString> &none : {std::optional<QString>(), std::optional<QString>(QString())}) {
+        std::optional<PartitionState> unnamed = lentTo(none);
+        QVERIFY(unnamed);
+        QVERIFY(!unnamed->borrowerName);
+        QCOMPARE(unnamed->borrowerLabel(), shortId);
+    }
+    // A name against the market's rule (a control character) is not shown, not garbled.
+    std::optional<PartitionState> garbled = lentTo(QStringLiteral("evil\x1b[2Jname"));
+    QVERIFY(garbled);
+    QVERIFY(!garbled->borrowerName);
 }
 
 QTEST_GUILESS_MAIN(TestLenderAgent)

@@ -72,6 +72,30 @@ private slots:
         QVERIFY(!m_store->contract(QStringLiteral("c1"))->isRunning());
         QVERIFY(m_store->startContract(c2).ok());
     }
+    void borrowerNames()
+    {
+        // The name the market gave the borrower is kept with the contract.
+        ContractRecord c{.contractId = QStringLiteral("c1"), .partitionId = QStringLiteral("p1"),
+                         .borrowerId = QStringLiteral("b1"), .keyHash = QByteArray(32, 'h'), .marketId = QStringLiteral("m1"),
+                         .startedAtMs = 1'000'000, .endedAtMs = 0, .maxDurationS = 0, .ratePerHour = Money::fromMicros(1),
+                         .borrowerName = QStringLiteral("Northwind Labs")};
+        QVERIFY(m_store->startContract(c).ok());
+        QCOMPARE(m_store->contract(QStringLiteral("c1"))->borrowerName, QStringLiteral("Northwind Labs"));
+        QCOMPARE(m_store->runningContracts()->value(0).borrowerName, QStringLiteral("Northwind Labs"));
+
+        // A database from before names (schema 1): brought up to date, its contracts kept,
+        // without a name.
+        QVERIFY(m_store->database().exec(QStringLiteral("ALTER TABLE contracts DROP COLUMN borrower_name")).ok());
+        QVERIFY(m_store->database().exec(QStringLiteral("UPDATE schema_meta SET value = '1' WHERE key = 'schema_version'")).ok());
+        m_store.reset();
+        Result<LenderStore> reopened = LenderStore::open(m_dir->filePath(QStringLiteral("lender.db")));
+        QVERIFY2(reopened.ok(), qPrintable(reopened.error().toString()));
+        m_store.emplace(std::move(*reopened));
+        Result<ContractRecord> old = m_store->contract(QStringLiteral("c1"));
+        QVERIFY2(old.ok(), qPrintable(old.error().toString()));
+        QVERIFY(old->isRunning());
+        QCOMPARE(old->borrowerName, QString());
+    }
     void jobs()
     {
         JobRecord j{.jobId = QStringLiteral("j1"), .partitionId = QStringLiteral("p1"), .contractId = QStringLiteral("c1"),

@@ -339,7 +339,7 @@ void TestLenderVm::killedAgentRestartsAndReconciles()
     QCOMPARE(rc, 1); // locked while registered
 
     // FIG. 15: no contract notice this time; the agent asks the market.
-    const TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId(), false);
+    const TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId(), false, QStringLiteral("Orbit Analytics"));
     Identity lenderIdentity = Identity::load(dir.path()).value();
     QString jobId;
     {
@@ -396,6 +396,10 @@ void TestLenderVm::killedAgentRestartsAndReconciles()
     QVERIFY2(soFar.ok() && soFar->micros() > 0, qPrintable(lent.value(QStringLiteral("contract_earned_so_far")).toString()));
     const QString text = QString::fromUtf8(cli(dir.path(), {QStringLiteral("partition"), QStringLiteral("list")}));
     QVERIFY2(text.contains(QLatin1String("so far)")), qPrintable(text));
+    // Who borrows it, by the name the market's verdict gave (kept across the agent's restart).
+    QCOMPARE(lent.value(QStringLiteral("borrower_id")).toString(), m_borrower.nodeId());
+    QCOMPARE(lent.value(QStringLiteral("borrower_name")).toString(), QStringLiteral("Orbit Analytics"));
+    QVERIFY2(text.contains(QStringLiteral("lent to Orbit Analytics (%1)").arg(m_borrower.nodeId().left(12))), qPrintable(text));
     agent2.terminate();
     QVERIFY(agent2.waitForFinished(15000));
     QCOMPARE(agent2.exitStatus(), QProcess::NormalExit);

@@ -856,12 +856,14 @@ void TestMarketFlows::lenderPushesAndVerifyKey()
     QCOMPARE(started.keyHash, hashLendingKey(granted->key));
     QCOMPARE(started.startedAtMs, kT0);
     QCOMPARE(started.maxDurationS, 3600);
+    QCOMPARE(started.borrowerName, std::optional<QString>(QString())); // it gave no name (yet)
 
     // FIG. 15: the market answers for the key.
     Result<KeyVerdict> right = lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .borrowerId = m_borrower.nodeId(), .key = granted->key});
     CHECK_OK(right);
     QVERIFY(right->valid);
     QCOMPARE(right->contractId, granted->contractId);
+    QCOMPARE(right->borrowerName, std::optional<QString>(QString())); // no name given
     QByteArray wrongKey = granted->key;
     wrongKey[0] = char(wrongKey[0] ^ 0x40);
     Result<KeyVerdict> wrong = lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .borrowerId = m_borrower.nodeId(), .key = wrongKey});
@@ -894,6 +896,26 @@ void TestMarketFlows::lenderPushesAndVerifyKey()
     QTest::qWait(200);
     QCOMPARE(pushes.all<ContractStarted>().size(), 1);
     QCOMPARE(pushes.all<ContractEnded>().size(), 1);
+
+    // The lender is told the name the borrower goes by: set now, it comes with the next
+    // contract; changed, with the one after.
+    CHECK_OK(borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Northwind Labs")}));
+    Result<PartitionRegistered> p2 = registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1")));
+    CHECK_OK(p2);
+    Result<ContractGranted> named = borrower->call<ContractGranted>(Borrow{.offerId = p2->offerId});
+    CHECK_OK(named);
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractStarted>().size(), 2, 10'000);
+    QCOMPARE(pushes.all<ContractStarted>().last().contractId, named->contractId);
+    QCOMPARE(pushes.all<ContractStarted>().last().borrowerName, std::optional<QString>(QStringLiteral("Northwind Labs")));
+    Result<KeyVerdict> namedKey = lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p2"), .borrowerId = m_borrower.nodeId(), .key = named->key});
+    QVERIFY(namedKey.ok() && namedKey->valid);
+    QCOMPARE(namedKey->borrowerName, std::optional<QString>(QStringLiteral("Northwind Labs")));
+    CHECK_OK(borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Northwind Labs GmbH")}));
+    Result<PartitionRegistered> p3 = registerPartition(lender, QStringLiteral("p3"), conditions(1, 1024, 0, QStringLiteral("1")));
+    CHECK_OK(p3);
+    CHECK_OK(borrower->call<ContractGranted>(Borrow{.offerId = p3->offerId}));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractStarted>().size(), 3, 10'000);
+    QCOMPARE(pushes.all<ContractStarted>().last().borrowerName, std::optional<QString>(QStringLiteral("Northwind Labs GmbH")));
 }
 
 void TestMarketFlows::endedNoticesAreForgotten()
@@ -2106,12 +2128,14 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     QCOMPARE(pushes->all<AllocationChanged>()[0], (AllocationChanged{.partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 10240}}));
     QCOMPARE(pushes->all<AllocationChanged>()[1], (AllocationChanged{.partitionId = QStringLiteral("p1"), .resources = Resources{3, 3072, 10240}}));
 
-    // A contract made on A: the lender hears of it from B.
+    // A contract made on A: the lender hears of it from B, with the name the borrower gave A.
+    CHECK_OK(borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Kestrel Bio")}));
     QTRY_VERIFY_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{.minCpus = 3})->total == 1, 10'000);
     Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
     CHECK_OK(granted);
     QTRY_COMPARE_WITH_TIMEOUT(pushes->all<ContractStarted>().size(), 1, 10'000);
     QCOMPARE(pushes->all<ContractStarted>().first().contractId, granted->contractId);
+    QCOMPARE(pushes->all<ContractStarted>().first().borrowerName, std::optional<QString>(QStringLiteral("Kestrel Bio")));
 
     // The lender goes away and comes back: it is told again what runs on its partitions.
     lender->close();
@@ -2121,6 +2145,7 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     QTRY_COMPARE_WITH_TIMEOUT(pushes->all<ContractStarted>().size(), 1, 10'000);
     QCOMPARE(pushes->all<ContractStarted>().first().contractId, granted->contractId);
     QCOMPARE(pushes->all<ContractStarted>().first().keyHash, hashLendingKey(granted->key));
+    QCOMPARE(pushes->all<ContractStarted>().first().borrowerName, std::optional<QString>(QStringLiteral("Kestrel Bio")));
     QVERIFY(pushes->all<ContractEnded>().isEmpty());
     // Not the rebalanced allocations again: the lender confirmed them.
     QTest::qWait(300);

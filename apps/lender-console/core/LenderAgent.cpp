@@ -78,6 +78,17 @@ void makeTraversable(const QString &dir)
 {
     QFile::setPermissions(dir, QFile::permissions(dir) | QFileDevice::ExeGroup | QFileDevice::ExeOther);
 }
+
+/// The name a ContractStarted gives its borrower, as this machine keeps and shows it.
+QString shownBorrowerName(const QString &name)
+{
+    // The market enforces the rule for names; a name that breaks it (a market of another
+    // make, say) is not shown rather than shown garbled.
+    const QString trimmed = name.trimmed();
+    if (trimmed.size() > protocol::kMaxDisplayNameLength || protocol::firstForbiddenNameCharacter(trimmed) >= 0)
+        return QString();
+    return trimmed;
+}
 } // namespace
 
 LenderAgent::LenderAgent(AgentConfig config)
@@ -492,7 +503,8 @@ void LenderAgent::setupMarketHandlers(MarketLink *link)
         if (!refusal.isError()) {
             ContractRecord c{.contractId = m.contractId, .partitionId = m.partitionId, .borrowerId = m.borrowerId,
                              .keyHash = m.keyHash, .marketId = link->marketId(), .startedAtMs = m.startedAtMs,
-                             .endedAtMs = 0, .maxDurationS = m.maxDurationS, .ratePerHour = p->ratePerHour};
+                             .endedAtMs = 0, .maxDurationS = m.maxDurationS, .ratePerHour = p->ratePerHour,
+                             .borrowerName = shownBorrowerName(m.borrowerName.value_or(QString()))};
             if (Result<void> r = m_store->startContract(c); !r.ok() && r.error().code != ErrorCode::AlreadyExists)
                 refusal = r.error();
         }
@@ -625,6 +637,8 @@ PartitionState LenderAgent::stateOf(const PartitionRecord &p)
         if (Result<ContractRecord> c = m_store->contract(p.contractId); c.ok() && c->isRunning()) {
             s.contractStartedAtMs = c->startedAtMs;
             s.contractRatePerHour = c->ratePerHour;
+            if (!c->borrowerName.isEmpty())
+                s.borrowerName = c->borrowerName;
         }
     }
     for (JobRunner *r : m_runners)
@@ -983,7 +997,8 @@ void LenderAgent::verifyLease(const QString &partitionId, const QString &contrac
             ContractRecord c{.contractId = contractId, .partitionId = partitionId, .borrowerId = borrowerId,
                              .keyHash = keyHashOf(key), .marketId = link->marketId(), .startedAtMs = nowMs(),
                              .endedAtMs = 0, .maxDurationS = 0,
-                             .ratePerHour = p2.ok() ? p2->ratePerHour : Money{}};
+                             .ratePerHour = p2.ok() ? p2->ratePerHour : Money{},
+                             .borrowerName = shownBorrowerName(v->borrowerName.value_or(QString()))};
             if (Result<void> s = m_store->startContract(c); !s.ok() && s.error().code != ErrorCode::AlreadyExists)
                 return done(invalid(s.error().message));
             notifyOwnersById(partitionId);

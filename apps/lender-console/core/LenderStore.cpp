@@ -29,7 +29,12 @@ QList<Migration> migrations()
                        " submitted_at_ms INTEGER NOT NULL, ended_at_ms INTEGER NOT NULL, timeout_s INTEGER NOT NULL)"),
         QStringLiteral("CREATE INDEX jobs_state ON jobs (state)"),
     };
-    return {m1};
+    // The name the borrower went by when the market concluded the contract (ContractStarted).
+    Migration m2;
+    m2.version = 2;
+    m2.description = QStringLiteral("borrower names of contracts");
+    m2.sqliteStatements = {QStringLiteral("ALTER TABLE contracts ADD COLUMN borrower_name TEXT NOT NULL DEFAULT ''")};
+    return {m1, m2};
 }
 
 QVariant nullable(const QString &s)
@@ -71,10 +76,12 @@ ContractRecord contractFrom(const QSqlQuery &q)
     c.endedAtMs = q.value(6).toLongLong();
     c.maxDurationS = q.value(7).toLongLong();
     c.ratePerHour = Money::fromMicros(q.value(8).toLongLong());
+    c.borrowerName = q.value(9).toString();
     return c;
 }
 const QString kContractColumns = QStringLiteral(
-    "contract_id, partition_id, borrower_id, key_hash, market_id, started_at_ms, ended_at_ms, max_duration_s, rate_micros");
+    "contract_id, partition_id, borrower_id, key_hash, market_id, started_at_ms, ended_at_ms, max_duration_s, rate_micros,"
+    " borrower_name");
 
 JobRecord jobFrom(const QSqlQuery &q)
 {
@@ -227,9 +234,9 @@ Result<void> LenderStore::startContract(const ContractRecord &c)
         return Error(ErrorCode::Conflict,
                      QStringLiteral("partition %1 is unknown or already lent; contract %2 refused").arg(c.partitionId, c.contractId));
     auto ins = m_db.exec(QStringLiteral("INSERT INTO contracts (") + kContractColumns +
-                             QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                             QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ''))"),
                          {c.contractId, c.partitionId, c.borrowerId, c.keyHash, nullable(c.marketId), c.startedAtMs,
-                          c.endedAtMs, c.maxDurationS, c.ratePerHour.micros()});
+                          c.endedAtMs, c.maxDurationS, c.ratePerHour.micros(), c.borrowerName});
     if (!ins.ok())
         return ins.error();
     return tx.commit();

@@ -49,6 +49,7 @@ struct ContractRecord {
     qint64 endedAtMs = 0;             ///< 0 while running
     qint64 maxDurationS = 0;
     Money ratePerHour;
+    QString borrowerName;             ///< the name the borrower went by (ContractStarted); empty if none or unknown
     bool isRunning() const { return endedAtMs == 0; }
 };
 

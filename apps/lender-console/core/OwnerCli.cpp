@@ -94,6 +94,7 @@ QJsonObject partitionJson(const PartitionState &p)
     o.insert(QStringLiteral("market_id"), p.marketId);
     o.insert(QStringLiteral("contract_id"), p.contractId);
     o.insert(QStringLiteral("borrower_id"), p.borrowerId);
+    o.insert(QStringLiteral("borrower_name"), p.borrowerName.value_or(QString()));
     o.insert(QStringLiteral("job_id"), p.jobId);
     o.insert(QStringLiteral("earnings"), p.earnings.toString());
     if (const std::optional<Money> soFar = p.contractEarnedSoFar(QDateTime::currentMSecsSinceEpoch())) {
@@ -114,7 +115,7 @@ QString partitionText(const PartitionState &p)
     if (!p.marketId.isEmpty())
         s += QCoreApplication::translate("OwnerCli", "  market %1").arg(p.marketId.left(12));
     if (!p.borrowerId.isEmpty())
-        s += QCoreApplication::translate("OwnerCli", "  lent to %1 (contract %2)").arg(p.borrowerId.left(12), p.contractId);
+        s += QCoreApplication::translate("OwnerCli", "  lent to %1, contract %2").arg(p.borrowerLabel(), p.contractId);
     if (!p.jobId.isEmpty())
         s += QCoreApplication::translate("OwnerCli", "  job %1").arg(p.jobId);
     s += QCoreApplication::translate("OwnerCli", "  earned %1").arg(p.earnings.toString());

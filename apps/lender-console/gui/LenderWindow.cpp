@@ -47,9 +47,9 @@ QString stateText(const PartitionState &p)
     if (p.state == QStringLiteral("registered"))
         return QObject::tr("Registered with market %1 — locked").arg(p.marketId.left(12));
     if (p.state == QStringLiteral("running"))
-        return QObject::tr("Lent to %1 — job %2 running — locked").arg(p.borrowerId.left(12), p.jobId);
+        return QObject::tr("Lent to %1 — job %2 running — locked").arg(p.borrowerLabel(40), p.jobId);
     if (p.state == QStringLiteral("lent"))
-        return QObject::tr("Lent to %1 (contract %2) — locked").arg(p.borrowerId.left(12), p.contractId);
+        return QObject::tr("Lent to %1 — contract %2 — locked").arg(p.borrowerLabel(40), p.contractId);
     return p.state;
 }
 } // namespace
@@ -158,6 +158,7 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     m_register->setObjectName(QStringLiteral("registerButton"));
     m_withdraw->setObjectName(QStringLiteral("withdrawButton"));
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
+    m_stateLabel->setTextFormat(Qt::PlainText); // a borrower's name is the borrower's text
     m_lock->setObjectName(QStringLiteral("lockIcon"));
     m_earnings->setObjectName(QStringLiteral("earningsLabel"));
     m_usage->setMinimumHeight(130);
@@ -291,6 +292,10 @@ void PartitionCard::setState(const PartitionState &state, const Resources &avail
     m_lock->setPixmap(locked ? style()->standardIcon(QStyle::SP_VistaShield).pixmap(18, 18) : QPixmap());
     m_lock->setToolTip(locked ? tr("Locked: the allocation cannot change while registered or lent") : QString());
     m_stateLabel->setText(stateText(state));
+    // The whole name and node ID of the borrower, whose name the label may cut short.
+    m_stateLabel->setToolTip(state.borrowerId.isEmpty() ? QString()
+                                                        : tr("Borrower: %1\nNode ID: %2").arg(state.borrowerName.value_or(QString()).isEmpty() ? tr("(no name given)") : *state.borrowerName,
+                                                                 state.borrowerId));
     m_register->setEnabled(state.state == QStringLiteral("unregistered"));
     m_withdraw->setEnabled(state.state == QStringLiteral("registered"));
     showEarnings();

@@ -41,17 +41,7 @@ qint64 adminPageLimit(qint64 limit)
     return limit > 0 ? limit : 100;
 }
 
-// The lender's notices of a contract (S48, S61), as pushed live and as replayed.
-ContractStarted startedNotice(const ContractRow &c)
-{
-    return ContractStarted{.contractId = c.id,
-                           .partitionId = c.partitionId,
-                           .borrowerId = c.borrowerId,
-                           .keyHash = c.keyHash,
-                           .startedAtMs = c.startedAtMs,
-                           .maxDurationS = c.maxDurationS};
-}
-
+// The lender's notice of a contract's end (S61), as pushed live and as replayed.
 ContractEnded endedNotice(const ContractRow &c)
 {
     return ContractEnded{.contractId = c.id, .partitionId = c.partitionId, .endedAtMs = c.endedAtMs, .reason = c.endReason};
@@ -716,6 +706,34 @@ void MarketService::pushToLender(const QString &lenderId, const auto &message)
         it->channel->push(message);
 }
 
+ContractStarted MarketService::startedNotice(const ContractRow &c)
+{
+    return ContractStarted{.contractId = c.id,
+                           .partitionId = c.partitionId,
+                           .borrowerId = c.borrowerId,
+                           .keyHash = c.keyHash,
+                           .startedAtMs = c.startedAtMs,
+                           .maxDurationS = c.maxDurationS,
+                           .borrowerName = borrowerNameOf(c.borrowerId)};
+}
+
+QString MarketService::borrowerNameOf(const QString &borrowerId)
+{
+    const qint64 now = m_steady.elapsed();
+    if (auto it = m_borrowerNames.constFind(borrowerId); it != m_borrowerNames.cend() && now - it->readAtSteadyMs < 60'000)
+        return it->name;
+    Result<QString> name = m_store->borrowerName(borrowerId);
+    if (!name) {
+        // The notice goes without the name (the node ID says who it is); asked again next time.
+        qCWarning(lcMarket) << "could not read the name of borrower" << borrowerId << name.error();
+        return QString();
+    }
+    if (m_borrowerNames.size() >= kKnownNames)
+        m_borrowerNames.clear(); // a bound, not an eviction policy: read again as needed
+    m_borrowerNames.insert(borrowerId, KnownName{*name, now});
+    return *name;
+}
+
 void MarketService::notifyStarted(const ContractRow &c)
 {
     if (!m_lenders.contains(c.lenderId))
@@ -983,6 +1001,7 @@ Result<KeyVerdict> MarketService::onVerifyKey(const VerifyKey &req, const Ctx &c
     }
     verdict.valid = true;
     verdict.contractId = c.id;
+    verdict.borrowerName = borrowerNameOf(c.borrowerId);
     return verdict;
 }
 
@@ -1762,6 +1781,7 @@ Result<Ack> MarketService::onSetBorrowerName(const SetBorrowerName &req, const C
     // Rare, small and not on a contract's path: written at once, like a lender's new address.
     if (Result<void> r = m_store->setBorrowerName(ctx.peerId(), *name, realNowMs()); !r)
         return r.error();
+    m_borrowerNames.insert(ctx.peerId(), KnownName{*name, m_steady.elapsed()});
     return Ack{};
 }
 

@@ -259,6 +259,13 @@ private:
     /// has come (MarketConfig::allocationAnswerTimeoutMs).
     void askAgainIfDue(const QString &lenderId, LocalLender &lender);
     void notifyStarted(const ContractRow &contract);
+    /// The lender's notice of a contract (S48), as pushed live and as replayed: with the name
+    /// its borrower goes by.
+    protocol::ContractStarted startedNotice(const ContractRow &contract);
+    /// The name a borrower goes by, for lenders' notices: read from the database once a
+    /// minute at most per borrower (a name set through another market process shows within
+    /// that), at once when it is set here.
+    QString borrowerNameOf(const QString &borrowerId);
     void notifyEnded(const ContractRow &contract);
     void markEnded(const QString &contractId, PushState &state);
     void forgetOldNotices();
@@ -337,6 +344,12 @@ private:
     bool m_flushScheduled = false;
     QHash<QString, LocalLender> m_lenders;   // lenders connected to this process
     QHash<QString, PushState> m_pushed;      // contract notices sent to local lenders
+    struct KnownName {
+        QString name;
+        qint64 readAtSteadyMs = 0;
+    };
+    QHash<QString, KnownName> m_borrowerNames; // borrowerNameOf()'s, at most kKnownNames
+    static constexpr qsizetype kKnownNames = 65536;
     // The ended ones in the order they ended (steady ms, contract ID), so that forgetting the
     // old ones looks only at those: a sweep of all of m_pushed every sync went through
     // 300,000 notices ten times a second at 5,000 contracts/s.

@@ -561,6 +561,14 @@ Result<void> MarketStore::setBorrowerName(const QString &borrowerId, const QStri
     return {};
 }
 
+Result<QString> MarketStore::borrowerName(const QString &borrowerId)
+{
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT name FROM borrowers WHERE id = ?"), {borrowerId});
+    if (!q)
+        return q.error();
+    return q->next() ? q->value(0).toString() : QString();
+}
+
 Result<void> MarketStore::setLenderOffline(const QString &lenderId)
 {
     Result<QSqlQuery> q = m_db.exec(QStringLiteral("UPDATE lenders SET online = 0, rev = %1 WHERE id = ? AND online = 1")

@@ -136,6 +136,8 @@ public:
     Result<void> upsertLender(const QString &lenderId, const QString &name, const QString &address, qint64 nowMs);
     /// The name a borrower gave itself (SetBorrowerName); an empty name removes it.
     Result<void> setBorrowerName(const QString &borrowerId, const QString &name, qint64 nowMs);
+    /// The name a borrower goes by; empty if it gave none.
+    Result<QString> borrowerName(const QString &borrowerId);
     Result<void> setLenderOffline(const QString &lenderId);
     /// Records that these lenders are alive at `nowMs` (one transaction): last_seen and
     /// online = 1.
