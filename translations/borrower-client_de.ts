@@ -257,15 +257,27 @@ Der Leihschlüssel liegt in %7.
         </translation>
     </message>
     <message>
-        <source>No name: the market&apos;s managers see your node ID %1.
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
+        <translation>kein Befehl angegeben; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify und name</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
+        <translation>unbekannter Befehl &apos;%1&apos;; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify und name</translation>
+    </message>
+    <message>
+        <source>NAME (in quotes if it has spaces)</source>
+        <translation>NAME (in Anführungszeichen, wenn er Leerzeichen enthält)</translation>
+    </message>
+    <message>
+        <source>No name: the market&apos;s managers and the lenders you borrow from see your node ID %1.
 </source>
-        <translation>Kein Name: Die Verwalter des Marktplatzes sehen Ihre Knoten-ID %1.
+        <translation>Kein Name: Die Verwalter des Marktplatzes und die Verleiher, bei denen Sie leihen, sehen Ihre Knoten-ID %1.
 </translation>
     </message>
     <message>
-        <source>The market&apos;s managers see you as &quot;%1&quot;.
+        <source>The market&apos;s managers and the lenders you borrow from see you as &quot;%1&quot;.
 </source>
-        <translation>Die Verwalter des Marktplatzes sehen Sie als &quot;%1&quot;.
+        <translation>Die Verwalter des Marktplatzes und die Verleiher, bei denen Sie leihen, sehen Sie als &quot;%1&quot;.
 </translation>
     </message>
     <message>
@@ -281,7 +293,7 @@ Commands:
   end CONTRACT_ID                                 end a contract and get the signed bill
   bills [--since DATE]                            your contracts with their charges
   receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline
-  name [NAME]                                     the name the market&apos;s managers see for you; name &quot;&quot; forgets it
+  name [NAME]                                     the name the market&apos;s managers and your lenders see for you; name &quot;&quot; forgets it
 
 Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE
 with submit, logs and wait.
@@ -300,25 +312,13 @@ Befehle:
   end CONTRACT_ID                                 einen Vertrag beenden und die signierte Rechnung erhalten
   bills [--since DATE]                            Ihre Verträge mit ihren Gebühren
   receipt verify FILE                             einen Beleg offline prüfen (JSON, wie `end --json` es ausgibt)
-  name [NAME]                                     der Name, den die Verwalter des Marktplatzes für Sie sehen; name &quot;&quot; vergisst ihn
+  name [NAME]                                     der Name, den die Verwalter des Marktplatzes und Ihre Verleiher für Sie sehen; name &quot;&quot; vergisst ihn
 
 Direktmodus (eine ohne Marktplatz verliehene Partition): --lender ADDR:PORT --lender-id ID --key-file FILE
 mit submit, logs und wait.
 Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher und Schlüssel jedes Vertrags.
 --language CODE (de, en, ja) wählt die Sprache der Meldungen; was --json ausgibt, bleibt gleich.
 </translation>
-    </message>
-    <message>
-        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
-        <translation>kein Befehl angegeben; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify und name</translation>
-    </message>
-    <message>
-        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
-        <translation>unbekannter Befehl &apos;%1&apos;; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify und name</translation>
-    </message>
-    <message>
-        <source>NAME (in quotes if it has spaces)</source>
-        <translation>NAME (in Anführungszeichen, wenn er Leerzeichen enthält)</translation>
     </message>
 </context>
 <context>
@@ -701,14 +701,16 @@ Ab jetzt wird Ihnen sekundengenau eine Gebühr berechnet, bis Sie den Vertrag be
         <translation>Ihr Name am Marktplatz</translation>
     </message>
     <message>
-        <source>The market&apos;s managers see this name on your contracts and invoices
-instead of your node ID (empty: the node ID again).</source>
-        <translation>Die Verwalter des Marktplatzes sehen diesen Namen auf Ihren Verträgen und Rechnungen
-anstelle Ihrer Knoten-ID (leer: wieder die Knoten-ID).</translation>
-    </message>
-    <message>
         <source>%1 · known there as &quot;%2&quot;</source>
         <translation>%1 · dort bekannt als &quot;%2&quot;</translation>
+    </message>
+    <message>
+        <source>The market&apos;s managers see this name on your contracts and invoices,
+and lenders on the partitions you borrow, instead of your node ID
+(empty: the node ID again).</source>
+        <translation>Die Verwalter des Marktplatzes sehen diesen Namen auf Ihren Verträgen und Rechnungen,
+die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
+(leer: wieder die Knoten-ID).</translation>
     </message>
 </context>
 <context>

@@ -256,15 +256,27 @@ The lending key is kept in %7.
         </translation>
     </message>
     <message>
-        <source>No name: the market&apos;s managers see your node ID %1.
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
+        <translation>コマンドがありません。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、name です</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
+        <translation>不明なコマンド &apos;%1&apos;。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、name です</translation>
+    </message>
+    <message>
+        <source>NAME (in quotes if it has spaces)</source>
+        <translation>NAME (空白を含む場合は引用符で囲む)</translation>
+    </message>
+    <message>
+        <source>No name: the market&apos;s managers and the lenders you borrow from see your node ID %1.
 </source>
-        <translation>名前なし: マーケットの管理者にはノード ID %1 が表示されます。
+        <translation>名前なし: マーケットの管理者と借りている貸し手にはノード ID %1 が表示されます。
 </translation>
     </message>
     <message>
-        <source>The market&apos;s managers see you as &quot;%1&quot;.
+        <source>The market&apos;s managers and the lenders you borrow from see you as &quot;%1&quot;.
 </source>
-        <translation>マーケットの管理者には「%1」と表示されます。
+        <translation>マーケットの管理者と借りている貸し手には「%1」と表示されます。
 </translation>
     </message>
     <message>
@@ -280,7 +292,7 @@ Commands:
   end CONTRACT_ID                                 end a contract and get the signed bill
   bills [--since DATE]                            your contracts with their charges
   receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline
-  name [NAME]                                     the name the market&apos;s managers see for you; name &quot;&quot; forgets it
+  name [NAME]                                     the name the market&apos;s managers and your lenders see for you; name &quot;&quot; forgets it
 
 Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE
 with submit, logs and wait.
@@ -299,25 +311,13 @@ The market used is remembered in the data directory; so are each contract&apos;s
   end CONTRACT_ID                                 契約を終了し、署名付きの請求を受け取る
   bills [--since DATE]                            契約とその料金の一覧
   receipt verify FILE                             領収書をオフラインで検証する (`end --json` が出力する JSON)
-  name [NAME]                                     マーケットの管理者に表示される名前。name &quot;&quot; で消去
+  name [NAME]                                     マーケットの管理者と貸し手に表示される名前。name &quot;&quot; で消去
 
 直接モード (マーケットを通さず貸し出されたパーティション): --lender ADDR:PORT --lender-id ID --key-file FILE
 を submit, logs, wait と一緒に使います。
 使用したマーケットはデータディレクトリに記録されます。各契約の貸し手とキーも同様です。
 --language CODE (de, en, ja) でメッセージの言語を選びます。--json の出力は変わりません。
 </translation>
-    </message>
-    <message>
-        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
-        <translation>コマンドがありません。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、name です</translation>
-    </message>
-    <message>
-        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
-        <translation>不明なコマンド &apos;%1&apos;。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、name です</translation>
-    </message>
-    <message>
-        <source>NAME (in quotes if it has spaces)</source>
-        <translation>NAME (空白を含む場合は引用符で囲む)</translation>
     </message>
 </context>
 <context>
@@ -700,14 +700,15 @@ You are charged from now until you end the contract, by the second.</source>
         <translation>マーケットでの名前</translation>
     </message>
     <message>
-        <source>The market&apos;s managers see this name on your contracts and invoices
-instead of your node ID (empty: the node ID again).</source>
-        <translation>マーケットの管理者には、契約と請求書にノード ID の代わりにこの名前が表示されます
-(空にするとノード ID に戻ります)。</translation>
-    </message>
-    <message>
         <source>%1 · known there as &quot;%2&quot;</source>
         <translation>%1 · 表示名「%2」</translation>
+    </message>
+    <message>
+        <source>The market&apos;s managers see this name on your contracts and invoices,
+and lenders on the partitions you borrow, instead of your node ID
+(empty: the node ID again).</source>
+        <translation>マーケットの管理者には契約と請求書に、貸し手には借りているパーティションに、
+ノード ID の代わりにこの名前が表示されます (空欄: ノード ID に戻ります)。</translation>
     </message>
 </context>
 <context>

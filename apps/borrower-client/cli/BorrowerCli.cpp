@@ -363,9 +363,9 @@ private:
                 o.insert(QStringLiteral("market_id"), m_session.marketId());
             printJson(o);
         } else if (current.isEmpty()) {
-            printOut(QCoreApplication::translate("BorrowerCli", "No name: the market's managers see your node ID %1.\n").arg(m_session.nodeId()));
+            printOut(QCoreApplication::translate("BorrowerCli", "No name: the market's managers and the lenders you borrow from see your node ID %1.\n").arg(m_session.nodeId()));
         } else {
-            printOut(QCoreApplication::translate("BorrowerCli", "The market's managers see you as \"%1\".\n").arg(current));
+            printOut(QCoreApplication::translate("BorrowerCli", "The market's managers and the lenders you borrow from see you as \"%1\".\n").arg(current));
         }
         return {};
     }

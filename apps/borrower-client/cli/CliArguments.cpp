@@ -110,7 +110,7 @@ QString cliUsage()
               "  end CONTRACT_ID                                 end a contract and get the signed bill\n"
               "  bills [--since DATE]                            your contracts with their charges\n"
               "  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline\n"
-              "  name [NAME]                                     the name the market's managers see for you; name \"\" forgets it\n"
+              "  name [NAME]                                     the name the market's managers and your lenders see for you; name \"\" forgets it\n"
               "\n"
               "Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE\n"
               "with submit, logs and wait.\n"

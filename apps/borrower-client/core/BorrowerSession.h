@@ -77,7 +77,7 @@ public:
     /// go into the store so submit/logs/wait work with IDs alone afterwards.
     Result<ContractRecord> addDirectContract(KeyMaterial key, const QString &lenderAddress, const QString &lenderId);
 
-    /// The name the markets' managers see for this borrower; empty if none was set.
+    /// The name the markets' managers and lenders see for this borrower; empty if none was set.
     QString displayName();
 
     // ── asynchronous API (the GUI); every callback runs once unless `context` dies ──

@@ -714,8 +714,9 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
     QAction *name = file->addAction(tr("Your &Name at the Market…"), this, [this] {
         bool ok = false;
         const QString wanted = QInputDialog::getText(this, tr("Your name at the market"),
-                                                     tr("The market's managers see this name on your contracts and invoices\n"
-                                                        "instead of your node ID (empty: the node ID again)."),
+                                                     tr("The market's managers see this name on your contracts and invoices,\n"
+                                                        "and lenders on the partitions you borrow, instead of your node ID\n"
+                                                        "(empty: the node ID again)."),
                                                      QLineEdit::Normal, m_session->displayName(), &ok);
         if (ok)
             setDisplayName(wanted);

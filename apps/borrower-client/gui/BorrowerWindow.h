@@ -141,7 +141,7 @@ public:
     ContractPage *openContract(const ContractRecord &contract);
     /// Asks for confirmation (unless `confirm` is false), then borrows.
     void borrowOffer(const protocol::Offer &offer, bool confirm = true);
-    /// Tells the market the name its managers see for this borrower (File › Your Name at the
+    /// Tells the market the name its managers (and the lenders it borrows from) see for this borrower (File › Your Name at the
     /// Market…); the status bar shows it once the market accepted it.
     void setDisplayName(const QString &name);
 
