@@ -68,6 +68,15 @@ private slots:
     void cleanupTestCase();
 
 private:
+    /// The Billing tab, shown, and its period's list and date edits.
+    struct BillingPeriod {
+        market::BillingPage *billing;
+        QComboBox *period;
+        QDateEdit *first;
+        QDateEdit *last;
+    };
+    BillingPeriod showBillingPeriod();
+
     QTemporaryDir m_dir;
     std::unique_ptr<market::MarketService> m_market;
     Channel *m_lender = nullptr;
@@ -770,15 +779,20 @@ void TestMarketGui::exportsWriteFiles()
     QCOMPARE(revenue.toString(), charged);
 }
 
+TestMarketGui::BillingPeriod TestMarketGui::showBillingPeriod()
+{
+    market::BillingPage *billing = m_window->billingPage();
+    m_window->tabs()->setCurrentWidget(billing);
+    return {billing, billing->findChild<QComboBox *>(QStringLiteral("periodComboBox")),
+            billing->findChild<QDateEdit *>(QStringLiteral("periodFirstDayEdit")),
+            billing->findChild<QDateEdit *>(QStringLiteral("periodLastDayEdit"))};
+}
+
 void TestMarketGui::customRangeReportsItsDays()
 {
     // A custom period: whole UTC days from one date to another, both included. Its date edits
     // show only for it; the report has a day per date; the exports hold what ended in it.
-    auto *billing = m_window->billingPage();
-    m_window->tabs()->setCurrentWidget(billing);
-    auto *period = billing->findChild<QComboBox *>(QStringLiteral("periodComboBox"));
-    auto *first = billing->findChild<QDateEdit *>(QStringLiteral("periodFirstDayEdit"));
-    auto *last = billing->findChild<QDateEdit *>(QStringLiteral("periodLastDayEdit"));
+    const auto [billing, period, first, last] = showBillingPeriod();
     QVERIFY(period && first && last);
     QVERIFY(!first->isVisible() && !last->isVisible());
     const QDate today = QDateTime::currentDateTimeUtc().date();
@@ -878,11 +892,7 @@ void TestMarketGui::billingPeriodIsRemembered()
     // The tab opens with the period the user chose last; a period shown as the command line
     // shows one (setLastDays(), setRange()) is not remembered.
     QSettings().remove(QStringLiteral("billing"));
-    auto *billing = m_window->billingPage();
-    m_window->tabs()->setCurrentWidget(billing);
-    auto *period = billing->findChild<QComboBox *>(QStringLiteral("periodComboBox"));
-    auto *first = billing->findChild<QDateEdit *>(QStringLiteral("periodFirstDayEdit"));
-    auto *last = billing->findChild<QDateEdit *>(QStringLiteral("periodLastDayEdit"));
+    const auto [billing, period, first, last] = showBillingPeriod();
     QVERIFY(period && first && last);
     const QDate today = QDateTime::currentDateTimeUtc().date();
     const auto opened = [this] {
