@@ -119,6 +119,17 @@ public:
                                            .borrowerName = borrowerName});
         return c;
     }
+    /// Tells the lender of a contract again, as a market does when the lender comes back, with
+    /// the name the borrower goes by now and the borrower `as` (the contract's own if empty).
+    void notifyAgain(const Contract &c, const QString &borrowerName, const QString &as = {})
+    {
+        if (m_lender)
+            m_lender->push(ContractStarted{.contractId = c.contractId, .partitionId = c.partitionId,
+                                           .borrowerId = as.isEmpty() ? c.borrowerId : as,
+                                           .keyHash = QCryptographicHash::hash(c.key, QCryptographicHash::Sha256),
+                                           .startedAtMs = QDateTime::currentMSecsSinceEpoch(), .maxDurationS = 0,
+                                           .borrowerName = borrowerName});
+    }
     void endContract(const QString &contractId)
     {
         for (Contract &c : contracts)

@@ -254,14 +254,7 @@ void TestLenderAgent::ownersSeeTheBorrowersName()
 {
     // The market tells the agent the name its borrower goes by (ContractStarted); the owner
     // sees it beside the node ID while the contract runs.
-    const auto lentTo = [this](const std::optional<QString> &name) -> std::optional<PartitionState> {
-        const QString pid = createPartition();
-        if (pid.isEmpty()
-            || !m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false}).ok())
-            return std::nullopt;
-        m_market->startContract(pid, m_borrower.nodeId(), true, name);
-        if (!QTest::qWaitFor([&] { return m_agent->store().partition(pid)->state == PartitionStateName::Lent; }, 10'000))
-            return std::nullopt;
+    const auto ownersView = [this](const QString &pid) -> std::optional<PartitionState> {
         Result<PartitionListReply> list = m_owner->channel->call<PartitionListReply>(PartitionList{});
         if (!list.ok())
             return std::nullopt;
@@ -270,6 +263,16 @@ void TestLenderAgent::ownersSeeTheBorrowersName()
                 return p;
         return std::nullopt;
     };
+    const auto lentTo = [&](const std::optional<QString> &name) -> std::optional<PartitionState> {
+        const QString pid = createPartition();
+        if (pid.isEmpty()
+            || !m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false}).ok())
+            return std::nullopt;
+        m_market->startContract(pid, m_borrower.nodeId(), true, name);
+        if (!QTest::qWaitFor([&] { return m_agent->store().partition(pid)->state == PartitionStateName::Lent; }, 10'000))
+            return std::nullopt;
+        return ownersView(pid);
+    };
     const QString shortId = m_borrower.nodeId().left(12);
     std::optional<PartitionState> named = lentTo(QStringLiteral("  Northwind Labs "));
     QVERIFY(named);
@@ -277,6 +280,15 @@ void TestLenderAgent::ownersSeeTheBorrowersName()
     QCOMPARE(named->borrowerName, std::optional<QString>(QStringLiteral("Northwind Labs")));
     QCOMPARE(named->borrowerLabel(), QStringLiteral("Northwind Labs (%1)").arg(shortId));
     QCOMPARE(named->borrowerLabel(8), QStringLiteral("Northwi\u2026 (%1)").arg(shortId));
+    // Told again (the lender came back to the market): the name the borrower goes by now. A
+    // notice that gives the contract another borrower renames nothing.
+    const TestMarket::Contract first = m_market->contracts.first();
+    m_market->notifyAgain(first, QStringLiteral("Northwind Labs GmbH"));
+    QTRY_COMPARE(ownersView(first.partitionId)->borrowerName, std::optional<QString>(QStringLiteral("Northwind Labs GmbH")));
+    m_market->notifyAgain(first, QStringLiteral("Someone else"), m_stranger.nodeId());
+    QTest::qWait(300);
+    QCOMPARE(ownersView(first.partitionId)->borrowerName, std::optional<QString>(QStringLiteral("Northwind Labs GmbH")));
+    QCOMPARE(m_agent->store().contract(first.contractId)->borrowerId, m_borrower.nodeId());
     // No name (an older market, or a borrower that gave none): the node ID alone.
     for (const std::optional<QString> &none : {std::optional<QString>(), std::optional<QString>(QString())}) {
         std::optional<PartitionState> unnamed = lentTo(none);

@@ -505,8 +505,13 @@ void LenderAgent::setupMarketHandlers(MarketLink *link)
                              .keyHash = m.keyHash, .marketId = link->marketId(), .startedAtMs = m.startedAtMs,
                              .endedAtMs = 0, .maxDurationS = m.maxDurationS, .ratePerHour = p->ratePerHour,
                              .borrowerName = shownBorrowerName(m.borrowerName.value_or(QString()))};
-            if (Result<void> r = m_store->startContract(c); !r.ok() && r.error().code != ErrorCode::AlreadyExists)
+            if (Result<void> r = m_store->startContract(c); !r.ok() && r.error().code != ErrorCode::AlreadyExists) {
                 refusal = r.error();
+            } else if (!r.ok() && m.borrowerName) {
+                // Told again (this machine came back to the market): the name the borrower goes by now.
+                if (Result<void> renamed = m_store->renameBorrower(m.contractId, link->marketId(), m.borrowerId, c.borrowerName); !renamed)
+                    qWarning("lender: contract %s: %s", qPrintable(m.contractId), qPrintable(renamed.error().toString()));
+            }
         }
         if (refusal.isError()) {
             qWarning("lender: contract %s refused: %s", qPrintable(m.contractId), qPrintable(refusal.toString()));

@@ -242,6 +242,16 @@ Result<void> LenderStore::startContract(const ContractRecord &c)
     return tx.commit();
 }
 
+Result<void> LenderStore::renameBorrower(const QString &contractId, const QString &marketId, const QString &borrowerId, const QString &name)
+{
+    auto q = m_db.exec(QStringLiteral("UPDATE contracts SET borrower_name = COALESCE(?, '') WHERE contract_id = ? AND market_id = ?"
+                                      " AND borrower_id = ? AND ended_at_ms = 0"),
+                       {name, contractId, marketId, borrowerId});
+    if (!q.ok())
+        return q.error();
+    return {};
+}
+
 Result<void> LenderStore::endContract(const QString &contractId, qint64 endedAtMs)
 {
     Result<ContractRecord> c = contract(contractId);

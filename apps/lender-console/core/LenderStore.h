@@ -89,6 +89,9 @@ public:
     /// Records a contract and marks its partition lent, in one transaction; the update is
     /// conditional (`contract_id IS NULL`) so a partition is never lent twice: Conflict.
     Result<void> startContract(const ContractRecord &c);
+    /// The name the borrower of a running contract goes by now, as its market told it again;
+    /// only for that market's contract with that borrower (nothing changes otherwise).
+    Result<void> renameBorrower(const QString &contractId, const QString &marketId, const QString &borrowerId, const QString &name);
     /// Ends a contract (idempotent), frees its partition and adds the earnings.
     Result<void> endContract(const QString &contractId, qint64 endedAtMs);
     Result<ContractRecord> contract(const QString &contractId);
