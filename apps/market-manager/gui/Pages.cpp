@@ -653,16 +653,13 @@ void BillingPage::restorePeriod()
     const QString saved = settings.value(QStringLiteral("billing/period")).toString();
     const QDate first = QDate::fromString(settings.value(QStringLiteral("billing/firstDay")).toString(), Qt::ISODate);
     const QDate last = QDate::fromString(settings.value(QStringLiteral("billing/lastDay")).toString(), Qt::ISODate);
-    const QSignalBlocker blockPeriod(m_period), blockFirst(m_first), blockLast(m_last);
     // Remembered dates come back also under a last-N-days period, for when the user turns
     // to a custom range again; dates a market would refuse (an edited file) do not.
-    if (checkRange(first, last).ok()) {
-        m_last->setMinimumDate(QDate(2000, 1, 1));
-        m_first->setDate(first);
-        m_last->setDate(last);
-        m_last->setMinimumDate(first);
-    }
-    if (saved == QLatin1String("custom") && checkRange(first, last).ok())
+    const bool rangeOk = checkRange(first, last).ok();
+    if (rangeOk)
+        showDates(first, last);
+    const QSignalBlocker blockPeriod(m_period);
+    if (saved == QLatin1String("custom") && rangeOk)
         m_period->setCurrentIndex(m_period->findData(0));
     else if (const int i = m_period->findData(saved.toInt()); i >= 0 && saved.toInt() > 0)
         m_period->setCurrentIndex(i);
@@ -702,18 +699,21 @@ Result<void> BillingPage::checkRange(QDate first, QDate last)
     return {};
 }
 
+void BillingPage::showDates(QDate first, QDate last)
+{
+    const QSignalBlocker blockFirst(m_first), blockLast(m_last);
+    m_last->setMinimumDate(QDate(2000, 1, 1)); // so that a last day before the old first holds
+    m_first->setDate(first);
+    m_last->setDate(last);
+    m_last->setMinimumDate(first);
+}
+
 Result<void> BillingPage::setRange(QDate first, QDate last)
 {
     if (Result<void> ok = checkRange(first, last); !ok)
         return ok;
     // Both dates set before the period turns custom or reloads: one report, of the new range.
-    {
-        const QSignalBlocker blockFirst(m_first), blockLast(m_last);
-        m_last->setMinimumDate(QDate(2000, 1, 1));
-        m_first->setDate(first);
-        m_last->setDate(last);
-        m_last->setMinimumDate(first);
-    }
+    showDates(first, last);
     if (const int custom = m_period->findData(0); m_period->currentIndex() != custom)
         m_period->setCurrentIndex(custom);
     else

@@ -165,6 +165,9 @@ private:
     int partiesThatFit() const;
     void showParties(int rows);
     void restorePeriod();
+    /// Puts a range checkRange() accepts into the date edits, without their signals (no
+    /// report is asked for, nothing is remembered).
+    void showDates(QDate first, QDate last);
     /// Saves the period shown as the user's choice (after they picked or typed it).
     void rememberPeriod();
     /// period(), or InvalidArgument for a custom range checkRange() refuses.
