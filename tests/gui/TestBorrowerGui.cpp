@@ -22,6 +22,8 @@
 #include <QStatusBar>
 #include <QTest>
 
+#include "GuiTimeouts.h"
+
 using namespace lendable;
 using namespace cliharness;
 

@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "GuiTimeouts.h"
+
 using namespace lendable;
 using namespace lendable::protocol;
 

@@ -41,6 +41,8 @@
 #include <QStandardItemModel>
 #include <QTest>
 
+#include "GuiTimeouts.h"
+
 #include <algorithm>
 
 using namespace lendable;
