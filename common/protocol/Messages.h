@@ -8,6 +8,8 @@
 #include "protocol/Codec.h"
 #include "protocol/MessageType.h"
 
+#include <QTextBoundaryFinder>
+
 namespace lendable::protocol {
 
 template <MessageType T>
@@ -252,14 +254,26 @@ struct PartitionState {
         return m.ok() ? std::optional<Money>(*m) : std::nullopt;
     }
     /// Who borrows it, for people: "Name (first 12 hex digits of the node ID)", or the 12
-    /// digits alone when the borrower gave no name; a name longer than `maxNameChars` is cut
-    /// short with an ellipsis. Empty when it is not lent.
+    /// digits alone when the borrower gave no name; a name longer than `maxNameChars`
+    /// characters (as people count them: an emoji, or a letter with its accents, is one) is
+    /// cut short with an ellipsis, never inside a character. Empty when it is not lent.
     QString borrowerLabel(qsizetype maxNameChars = 128) const
     {
         const QString id = borrowerId.left(12);
         if (!borrowerName || borrowerName->isEmpty())
             return id;
-        const QString name = borrowerName->size() > maxNameChars ? borrowerName->left(maxNameChars - 1) + QChar(0x2026) : *borrowerName;
+        QString name = *borrowerName;
+        if (name.size() > maxNameChars) { // at most one character per UTF-16 unit
+            QTextBoundaryFinder characters(QTextBoundaryFinder::Grapheme, name);
+            qsizetype count = 0;
+            qsizetype cut = 0; // where the first maxNameChars - 1 characters end
+            while (characters.toNextBoundary() != -1) {
+                if (++count == maxNameChars - 1)
+                    cut = characters.position();
+            }
+            if (count > maxNameChars)
+                name = name.left(cut) + QChar(0x2026);
+        }
         return QStringLiteral("%1 (%2)").arg(name, id);
     }
     static constexpr auto fields()

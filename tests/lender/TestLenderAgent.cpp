@@ -280,6 +280,15 @@ void TestLenderAgent::ownersSeeTheBorrowersName()
     QCOMPARE(named->borrowerName, std::optional<QString>(QStringLiteral("Northwind Labs")));
     QCOMPARE(named->borrowerLabel(), QStringLiteral("Northwind Labs (%1)").arg(shortId));
     QCOMPARE(named->borrowerLabel(8), QStringLiteral("Northwi\u2026 (%1)").arg(shortId));
+    // Cut by characters as people count them: never half an emoji (a surrogate pair) or a
+    // letter without its accent; a name of exactly the limit is not cut.
+    PartitionState wide = *named;
+    wide.borrowerName = QStringLiteral("Ab\U0001F680\U0001F680cde");
+    QCOMPARE(wide.borrowerLabel(4), QStringLiteral("Ab\U0001F680\u2026 (%1)").arg(shortId));
+    QCOMPARE(wide.borrowerLabel(7), QStringLiteral("Ab\U0001F680\U0001F680cde (%1)").arg(shortId));
+    wide.borrowerName = QStringLiteral("e\u0301e\u0301e\u0301e\u0301");
+    QCOMPARE(wide.borrowerLabel(3), QStringLiteral("e\u0301e\u0301\u2026 (%1)").arg(shortId));
+    QCOMPARE(wide.borrowerLabel(4), QStringLiteral("e\u0301e\u0301e\u0301e\u0301 (%1)").arg(shortId));
     // Told again (the lender came back to the market): the name the borrower goes by now. A
     // notice that gives the contract another borrower renames nothing.
     const TestMarket::Contract first = m_market->contracts.first();
