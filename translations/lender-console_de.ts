@@ -60,34 +60,6 @@
         <translation>der Agent unter %1 ist nicht erreichbar: %2</translation>
     </message>
     <message>
-        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
-  machine show
-  machine reserve --cpus N --memory SIZE --disk SIZE
-  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
-  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
-  partition register ID [--market-id ID] [--external]
-  partition withdraw ID
-  partition delete ID
-  partition list
-  partition lend-direct ID --borrower-id ID
-  image list
-  image add NAME DIR
-Sizes accept 512M, 2G. Exit status 0 on success.</source>
-        <translation>Aufruf: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
-  machine show
-  machine reserve --cpus N --memory SIZE --disk SIZE
-  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
-  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
-  partition register ID [--market-id ID] [--external]
-  partition withdraw ID
-  partition delete ID
-  partition list
-  partition lend-direct ID --borrower-id ID
-  image list
-  image add NAME DIR
-Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
-    </message>
-    <message>
         <source>unknown command &apos;%1 %2&apos;
 %3</source>
         <translation>unbekannter Befehl &apos;%1 %2&apos;
@@ -148,6 +120,34 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
     <message>
         <source>  lent to %1, contract %2</source>
         <translation>  verliehen an %1, Vertrag %2</translation>
+    </message>
+    <message>
+        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
+  image list
+  image add NAME DIR
+Sizes accept 512M, 2G. Exit status 0 on success.</source>
+        <translation>Aufruf: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
+  image list
+  image add NAME DIR
+Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
     </message>
 </context>
 <context>

@@ -60,34 +60,6 @@
         <translation>%1 のエージェントに到達できません: %2</translation>
     </message>
     <message>
-        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
-  machine show
-  machine reserve --cpus N --memory SIZE --disk SIZE
-  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
-  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
-  partition register ID [--market-id ID] [--external]
-  partition withdraw ID
-  partition delete ID
-  partition list
-  partition lend-direct ID --borrower-id ID
-  image list
-  image add NAME DIR
-Sizes accept 512M, 2G. Exit status 0 on success.</source>
-        <translation>使い方: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
-  machine show
-  machine reserve --cpus N --memory SIZE --disk SIZE
-  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
-  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
-  partition register ID [--market-id ID] [--external]
-  partition withdraw ID
-  partition delete ID
-  partition list
-  partition lend-direct ID --borrower-id ID
-  image list
-  image add NAME DIR
-サイズは 512M、2G のように指定できます。成功時の終了ステータスは 0 です。</translation>
-    </message>
-    <message>
         <source>unknown command &apos;%1 %2&apos;
 %3</source>
         <translation>不明なコマンド &apos;%1 %2&apos;
@@ -148,6 +120,34 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
     <message>
         <source>  lent to %1, contract %2</source>
         <translation>  %1 に貸出中、契約 %2</translation>
+    </message>
+    <message>
+        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
+  image list
+  image add NAME DIR
+Sizes accept 512M, 2G. Exit status 0 on success.</source>
+        <translation>使い方: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
+  image list
+  image add NAME DIR
+サイズは 512M、2G のように指定できます。成功時の終了ステータスは 0 です。</translation>
     </message>
 </context>
 <context>

@@ -1576,12 +1576,17 @@ struct LendDirect : Message<MessageType::LendDirect> {
     static constexpr const char *kDoc = "Lend a partition directly to a named borrower, without a market (LAN variant).";
     QString partitionId;
     QString borrowerId;
+    std::optional<QString> borrowerName;
     bool operator==(const LendDirect &) const = default;
     static constexpr auto fields()
     {
         return std::make_tuple(
             field("partitionId", &LendDirect::partitionId, "Partition."),
-            field("borrowerId", &LendDirect::borrowerId, "Borrower node ID."));
+            field("borrowerId", &LendDirect::borrowerId, "Borrower node ID."),
+            field("borrowerName", &LendDirect::borrowerName,
+                  "The name the owner knows the borrower by, shown with the lease as a market's borrower's name is. "
+                  "The rule of SetBorrowerName: at most 128 characters, no control characters (else `invalid_argument`); "
+                  "leading and trailing spaces are dropped. Absent or empty: none."));
     }
 };
 

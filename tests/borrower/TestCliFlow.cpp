@@ -225,9 +225,23 @@ void TestCliFlow::directLendingWithoutAMarket()
     QVERIFY(!partitionId.isEmpty());
     const Run id = runProgram(bin(QStringLiteral("borrower-client")), {QStringLiteral("--data"), m_borrowerB, QStringLiteral("--print-id")});
     QCOMPARE(id.exitCode, 0);
+    const QString borrowerId = QString::fromUtf8(id.out).trimmed();
+    // A name the markets would refuse is refused here too, and lends nothing.
+    const Run refused = lenderCli({QStringLiteral("partition"), QStringLiteral("lend-direct"), partitionId, QStringLiteral("--borrower-id"),
+                                   borrowerId, QStringLiteral("--borrower-name"), QString(129, QLatin1Char('n'))});
+    QVERIFY2(refused.exitCode != 0 && refused.err.contains(QLatin1String("at most 128")), qPrintable(refused.describe()));
     const Run lease = lenderCli({QStringLiteral("partition"), QStringLiteral("lend-direct"), partitionId, QStringLiteral("--borrower-id"),
-                                 QString::fromUtf8(id.out).trimmed()});
+                                 borrowerId, QStringLiteral("--borrower-name"), QStringLiteral("Lab B")});
     QVERIFY2(lease.exitCode == 0, qPrintable(lease.describe()));
+    // The owner sees whom it lent to.
+    const Run listed = lenderCli({QStringLiteral("partition"), QStringLiteral("list")});
+    QVERIFY2(listed.exitCode == 0, qPrintable(listed.describe()));
+    QString shownName;
+    for (const QJsonValue &p : listed.object().value(QStringLiteral("partitions")).toArray()) {
+        if (p.toObject().value(QStringLiteral("partition_id")).toString() == partitionId)
+            shownName = p.toObject().value(QStringLiteral("borrower_name")).toString();
+    }
+    QCOMPARE(shownName, QStringLiteral("Lab B"));
     // The owner's JSON output is the key file the borrower is handed.
     const QString keyFile = m_root->filePath(QStringLiteral("direct-key.json"));
     QVERIFY(writeFile(keyFile, lease.out));

@@ -248,6 +248,33 @@ void TestLenderAgent::directLease()
     QVERIFY2(w.ok(), qPrintable(w.error().toString()));
     QCOMPARE(w->partition.state, QStringLiteral("unregistered"));
     QCOMPARE(submit(b, pid, lease->contractId, lease->key).error().code, ErrorCode::KeyInvalid);
+
+    // The owner may say whom it lends to, under the markets' rule for names; a refused name
+    // lends nothing.
+    const QString named = createPartition();
+    const auto lendTo = [&](const QString &name) {
+        return m_owner->channel->call<DirectLease>(LendDirect{.partitionId = named, .borrowerId = m_borrower.nodeId(), .borrowerName = name});
+    };
+    for (const QString &bad : {QString(129, QLatin1Char('x')), QStringLiteral("Lab\nB")}) {
+        Result<DirectLease> refused = lendTo(bad);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(refused.error().message.contains(QLatin1String("name")), qPrintable(refused.error().message));
+        QCOMPARE(m_agent->store().partition(named)->state, PartitionStateName::Unregistered);
+    }
+    Result<DirectLease> namedLease = lendTo(QStringLiteral("  Lab B  "));
+    QVERIFY2(namedLease.ok(), qPrintable(namedLease.error().toString()));
+    Result<PartitionListReply> list = m_owner->channel->call<PartitionListReply>(PartitionList{});
+    QVERIFY(list.ok());
+    bool seen = false;
+    for (const PartitionState &p : list->partitions) {
+        if (p.partitionId == named) {
+            seen = true;
+            QCOMPARE(p.borrowerName, std::optional<QString>(QStringLiteral("Lab B")));
+            QCOMPARE(p.borrowerLabel(), QStringLiteral("Lab B (%1)").arg(m_borrower.nodeId().left(12)));
+        }
+    }
+    QVERIFY(seen);
 }
 
 void TestLenderAgent::ownersSeeTheBorrowersName()

@@ -912,6 +912,15 @@ void LenderAgent::setupDispatcher()
         const QString borrower = m.borrowerId.trimmed().toLower();
         if (!Identity::isValidNodeId(borrower))
             return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not a borrower node ID (64 hex digits)").arg(m.borrowerId));
+        // The markets' rule for names, so that a direct lease reads like a market's.
+        const QString name = m.borrowerName.value_or(QString()).trimmed();
+        if (name.size() > protocol::kMaxDisplayNameLength)
+            return Error(ErrorCode::InvalidArgument, QStringLiteral("the borrower's name is %1 characters long; at most %2 are kept")
+                                                         .arg(name.size())
+                                                         .arg(protocol::kMaxDisplayNameLength));
+        if (const qsizetype bad = protocol::firstForbiddenNameCharacter(name); bad >= 0)
+            return Error(ErrorCode::InvalidArgument, QStringLiteral("the borrower's name contains a control character (U+%1)")
+                                                         .arg(name[bad].unicode(), 4, 16, QLatin1Char('0')));
         Result<PartitionRecord> p = m_store->partition(m.partitionId);
         if (!p.ok())
             return p.error();
@@ -922,7 +931,7 @@ void LenderAgent::setupDispatcher()
         QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(key.data()), 8);
         ContractRecord c{.contractId = randomId("d", 8), .partitionId = p->partitionId, .borrowerId = borrower,
                          .keyHash = keyHashOf(key), .marketId = {}, .startedAtMs = nowMs(), .endedAtMs = 0,
-                         .maxDurationS = p->maxDurationS, .ratePerHour = p->ratePerHour};
+                         .maxDurationS = p->maxDurationS, .ratePerHour = p->ratePerHour, .borrowerName = name};
         if (Result<void> s = m_store->startContract(c); !s.ok())
             return s.error();
         notifyOwnersById(p->partitionId);

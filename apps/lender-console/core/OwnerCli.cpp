@@ -29,7 +29,8 @@ struct Args {
 const QStringList kValueOptions = {QStringLiteral("--data"), QStringLiteral("--connect"), QStringLiteral("--agent-id"),
                                    QStringLiteral("--cpus"), QStringLiteral("--memory"), QStringLiteral("--disk"),
                                    QStringLiteral("--rate"), QStringLiteral("--os"), QStringLiteral("--max-duration"),
-                                   QStringLiteral("--borrower-id"), QStringLiteral("--market-id"), QStringLiteral("--timeout")};
+                                   QStringLiteral("--borrower-id"), QStringLiteral("--borrower-name"), QStringLiteral("--market-id"),
+                                   QStringLiteral("--timeout")};
 const QStringList kFlags = {QStringLiteral("--json"), QStringLiteral("--cli"), QStringLiteral("--external"),
                             QStringLiteral("--help"), QStringLiteral("-h")};
 
@@ -232,7 +233,7 @@ QString ownerCliUsage()
               "  partition withdraw ID\n"
               "  partition delete ID\n"
               "  partition list\n"
-              "  partition lend-direct ID --borrower-id ID\n"
+              "  partition lend-direct ID --borrower-id ID [--borrower-name NAME]\n"
               "  image list\n"
               "  image add NAME DIR\n"
               "Sizes accept 512M, 2G. Exit status 0 on success.");
@@ -400,7 +401,12 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
     }
     // lend-direct
     Result<DirectLease> r = ch.call<DirectLease>(
-        LendDirect{.partitionId = arg1, .borrowerId = a.options.value(QStringLiteral("--borrower-id"))}, timeoutMs);
+        LendDirect{.partitionId = arg1,
+                   .borrowerId = a.options.value(QStringLiteral("--borrower-id")),
+                   .borrowerName = a.options.contains(QStringLiteral("--borrower-name"))
+                       ? std::optional<QString>(a.options.value(QStringLiteral("--borrower-name")))
+                       : std::nullopt},
+        timeoutMs);
     if (!r.ok())
         return failWith(r.error());
     const QString keyHex = QString::fromLatin1(r->key.toHex());
