@@ -620,6 +620,10 @@
         <source>the borrower&apos;s name contains a control character (U+%1)</source>
         <translation>der Name des Entleihers enthält ein Steuerzeichen (U+%1)</translation>
     </message>
+    <message>
+        <source>you have no contract %1 at this market</source>
+        <translation>Sie haben keinen Vertrag %1 bei diesem Markt</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

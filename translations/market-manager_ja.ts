@@ -618,6 +618,10 @@
         <source>the borrower&apos;s name contains a control character (U+%1)</source>
         <translation>借り手の名前に制御文字 (U+%1) が含まれています</translation>
     </message>
+    <message>
+        <source>you have no contract %1 at this market</source>
+        <translation>この市場にあなたの契約 %1 はありません</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

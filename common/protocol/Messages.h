@@ -524,7 +524,7 @@ struct LenderHeartbeat : Message<MessageType::LenderHeartbeat> {
 struct ContractStarted : Message<MessageType::ContractStarted> {
     static constexpr const char *kName = "ContractStarted";
     static constexpr const char *kDirection = "market → lender (push)";
-    static constexpr const char *kDoc = "A contract was concluded for one of the lender's partitions (S48): the key hash lets the agent check borrowers locally. An agent that cannot honour it (it has no such partition, or the partition belongs to another market) answers with PartitionLost, and the market ends the contract.";
+    static constexpr const char *kDoc = "A contract was concluded for one of the lender's partitions (S48): the key hash lets the agent check borrowers locally. An agent that cannot honour it (it has no such partition, or the partition belongs to another market) answers with PartitionLost, and the market ends the contract. The market tells a running contract again when the lender comes back (after a reconnect, or to another market process) and when its borrower changes its name; an agent that knows the contract takes it as a no-op, except for `borrowerName`, which it updates.";
     QString contractId;
     QString partitionId;
     QString borrowerId;
@@ -859,20 +859,25 @@ struct ContractClosed : Message<MessageType::ContractClosed> {
 
 struct ListBills : Message<MessageType::ListBills> {
     static constexpr const char *kName = "ListBills";
-    static constexpr const char *kDirection = "borrower → market";
-    static constexpr const char *kDoc = "The borrower's contracts with charges.";
+    static constexpr const char *kDirection = "lender or borrower → market";
+    static constexpr const char *kDoc = "The asker's contracts with charges: a borrower's, or a lender's; the newest 1,000.";
     qint64 sinceMs = 0;
+    std::optional<QString> contractId;
     bool operator==(const ListBills &) const = default;
     static constexpr auto fields()
     {
         return std::make_tuple(
-            field("sinceMs", &ListBills::sinceMs, "Only contracts started at or after this, UTC ms."));
+            field("sinceMs", &ListBills::sinceMs, "Only contracts started at or after this, UTC ms."),
+            field("contractId", &ListBills::contractId,
+                  "Only this contract, whenever it started: one bill, or `not_found` when there is no such contract of the asker's "
+                  "(as its borrower, or as its lender). A lender's agent asks it for the end of a contract whose ContractEnded it missed. "
+                  "Absent: all (older markets ignore it)."));
     }
 };
 
 struct BillList : Message<MessageType::BillList> {
     static constexpr const char *kName = "BillList";
-    static constexpr const char *kDirection = "market → borrower";
+    static constexpr const char *kDirection = "market → lender or borrower";
     static constexpr const char *kDoc = "Answer to ListBills.";
     QList<Bill> bills;
     bool operator==(const BillList &) const = default;
@@ -886,7 +891,7 @@ struct BillList : Message<MessageType::BillList> {
 struct SetBorrowerName : Message<MessageType::SetBorrowerName> {
     static constexpr const char *kName = "SetBorrowerName";
     static constexpr const char *kDirection = "borrower → market";
-    static constexpr const char *kDoc = "The name the market's managers see for this borrower (contracts, invoices, top borrowers); answered with Ack.";
+    static constexpr const char *kDoc = "The name the market's managers see for this borrower (contracts, invoices, top borrowers), and the lenders of its contracts; answered with Ack. The lenders of its running contracts are told the new name at once (ContractStarted again), from whichever market process holds their connections.";
     QString name;
     bool operator==(const SetBorrowerName &) const = default;
     static constexpr auto fields()

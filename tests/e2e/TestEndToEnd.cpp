@@ -117,6 +117,11 @@ void TestEndToEnd::wholeContract()
     // The lender sees who borrows its partition, by the name the borrower gave the market.
     QTRY_VERIFY_WITH_TIMEOUT(lenderPartition(partitionId).value(QStringLiteral("state")).toString() == QLatin1String("lent"), 15000);
     QCOMPARE(lenderPartition(partitionId).value(QStringLiteral("borrower_name")).toString(), QStringLiteral("e2e-borrower"));
+    // Renamed while the contract runs: the lender's machine hears the new name at once.
+    const Run renamed = borrower({QStringLiteral("name"), QStringLiteral("e2e-borrower renamed")});
+    QVERIFY2(renamed.exitCode == 0, qPrintable(renamed.describe()));
+    QTRY_COMPARE_WITH_TIMEOUT(lenderPartition(partitionId).value(QStringLiteral("borrower_name")).toString(),
+                              QStringLiteral("e2e-borrower renamed"), 15000);
 
     QFile script(m_dir.filePath(QStringLiteral("job.sh")));
     QVERIFY(script.open(QIODevice::WriteOnly));

@@ -108,9 +108,11 @@ private slots:
     void replayTellsEndsBeforeStarts();
     void noticesReachLendersAcrossProcessesAndReconnects_data() { dialects(); }
     void noticesReachLendersAcrossProcessesAndReconnects();
-    void capacityHistory_data() { dialects(); }
-    void syncSkipsOwnRevisions();
     void syncSkipsOwnRevisions_data() { dialects(); }
+    void syncSkipsOwnRevisions();
+    void borrowerNamesFromSchema8_data() { dialects(); }
+    void borrowerNamesFromSchema8();
+    void capacityHistory_data() { dialects(); }
     void capacityHistory();
     void images_data() { dialects(); }
     void images();
@@ -892,6 +894,21 @@ void TestMarketFlows::lenderPushesAndVerifyKey()
     // An ended key is no longer valid.
     Result<KeyVerdict> afterEnd = lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .borrowerId = m_borrower.nodeId(), .key = granted->key});
     QVERIFY(afterEnd.ok() && !afterEnd->valid);
+    // One contract's bill, for its borrower and its lender alike (an agent that missed the
+    // end asks so); another's contract, or none, reads as not found.
+    for (SslChannel *party : {borrower, lender}) {
+        Result<BillList> one = party->call<BillList>(ListBills{.contractId = granted->contractId});
+        CHECK_OK(one);
+        QCOMPARE(one->bills.size(), 1);
+        QCOMPARE(one->bills.first().contractId, granted->contractId);
+        QCOMPARE(one->bills.first().endedAtMs, kT0 + 60'000);
+        QCOMPARE(one->bills.first().state, QStringLiteral("ended"));
+    }
+    SslChannel *secondBorrower = client(m_borrower2, QStringLiteral("borrower"));
+    QVERIFY(secondBorrower);
+    QCOMPARE(secondBorrower->call<BillList>(ListBills{.contractId = granted->contractId}).error().code, ErrorCode::NotFound);
+    QCOMPARE(otherLender->call<BillList>(ListBills{.contractId = granted->contractId}).error().code, ErrorCode::NotFound);
+    QCOMPARE(borrower->call<BillList>(ListBills{.contractId = QStringLiteral("no-such-contract")}).error().code, ErrorCode::NotFound);
     // Exactly one notice of each: maintenance syncs do not repeat them.
     QTest::qWait(200);
     QCOMPARE(pushes.all<ContractStarted>().size(), 1);
@@ -910,12 +927,44 @@ void TestMarketFlows::lenderPushesAndVerifyKey()
     Result<KeyVerdict> namedKey = lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p2"), .borrowerId = m_borrower.nodeId(), .key = named->key});
     QVERIFY(namedKey.ok() && namedKey->valid);
     QCOMPARE(namedKey->borrowerName, std::optional<QString>(QStringLiteral("Northwind Labs")));
+    // Renamed while that contract runs: the lender is told the contract again at once, with
+    // the new name; the ended first contract is not told again.
     CHECK_OK(borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Northwind Labs GmbH")}));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractStarted>().size(), 3, 10'000);
+    QCOMPARE(pushes.all<ContractStarted>().last().contractId, named->contractId);
+    QCOMPARE(pushes.all<ContractStarted>().last().borrowerName, std::optional<QString>(QStringLiteral("Northwind Labs GmbH")));
     Result<PartitionRegistered> p3 = registerPartition(lender, QStringLiteral("p3"), conditions(1, 1024, 0, QStringLiteral("1")));
     CHECK_OK(p3);
-    CHECK_OK(borrower->call<ContractGranted>(Borrow{.offerId = p3->offerId}));
-    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractStarted>().size(), 3, 10'000);
+    Result<ContractGranted> third = borrower->call<ContractGranted>(Borrow{.offerId = p3->offerId});
+    CHECK_OK(third);
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractStarted>().size(), 4, 10'000);
+    QCOMPARE(pushes.all<ContractStarted>().last().contractId, third->contractId);
     QCOMPARE(pushes.all<ContractStarted>().last().borrowerName, std::optional<QString>(QStringLiteral("Northwind Labs GmbH")));
+
+    // With two contracts running, each is told again.
+    const auto toldSince = [&](qsizetype from) {
+        QMap<QString, QString> told; // contract → name
+        const QList<ContractStarted> all = pushes.all<ContractStarted>();
+        for (qsizetype i = from; i < all.size(); ++i)
+            told.insert(all[i].contractId, all[i].borrowerName.value_or(QStringLiteral("absent")));
+        return told;
+    };
+    CHECK_OK(borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Northwind")}));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractStarted>().size(), 6, 10'000);
+    QCOMPARE(toldSince(4), (QMap<QString, QString>{{named->contractId, QStringLiteral("Northwind")},
+                                                   {third->contractId, QStringLiteral("Northwind")}}));
+    // The same name again, and another borrower's name: nothing to tell (also not after the
+    // market's syncs, which read its own writes back).
+    CHECK_OK(borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Northwind")}));
+    CHECK_OK(secondBorrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Other")}));
+    QTest::qWait(300);
+    QCOMPARE(pushes.all<ContractStarted>().size(), 6);
+    // The name taken back: told without one.
+    CHECK_OK(borrower->call<Ack>(SetBorrowerName{.name = QString()}));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractStarted>().size(), 8, 10'000);
+    QCOMPARE(toldSince(6), (QMap<QString, QString>{{named->contractId, QString()}, {third->contractId, QString()}}));
+    QTest::qWait(300);
+    QCOMPARE(pushes.all<ContractStarted>().size(), 8);
 }
 
 void TestMarketFlows::endedNoticesAreForgotten()
@@ -2147,6 +2196,15 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     QCOMPARE(pushes->all<ContractStarted>().first().keyHash, hashLendingKey(granted->key));
     QCOMPARE(pushes->all<ContractStarted>().first().borrowerName, std::optional<QString>(QStringLiteral("Kestrel Bio")));
     QVERIFY(pushes->all<ContractEnded>().isEmpty());
+    // The borrower renames itself through A while the contract runs: the lender hears the new
+    // name from B, which follows the borrowers' names by revision; once, though B's syncs
+    // read the change again within their settle window.
+    CHECK_OK(borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Kestrel Biosciences")}));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes->all<ContractStarted>().size(), 2, 10'000);
+    QCOMPARE(pushes->all<ContractStarted>().last().contractId, granted->contractId);
+    QCOMPARE(pushes->all<ContractStarted>().last().borrowerName, std::optional<QString>(QStringLiteral("Kestrel Biosciences")));
+    QTest::qWait(500);
+    QCOMPARE(pushes->all<ContractStarted>().size(), 2);
     // Not the rebalanced allocations again: the lender confirmed them.
     QTest::qWait(300);
     QVERIFY(pushes->all<AllocationChanged>().isEmpty());
@@ -2214,7 +2272,7 @@ void TestMarketFlows::syncSkipsOwnRevisions()
     QVERIFY((*a)->revisionTag() >= 1 && (*a)->revisionTag() < MarketStore::kRevTagSpan);
     Result<Changes> start = (*plain)->loadAll();
     CHECK_OK(start);
-    const Watermarks from{start->maxLenderRev, start->maxPartitionRev, start->maxContractRev};
+    const Watermarks from{start->maxLenderRev, start->maxPartitionRev, start->maxContractRev, start->maxBorrowerRev};
 
     CHECK_OK((*a)->upsertLender(QStringLiteral("LA"), QStringLiteral("by a"), QStringLiteral("a:1"), 1));
     CHECK_OK((*b)->upsertLender(QStringLiteral("LB"), QStringLiteral("by b"), QStringLiteral("b:1"), 2));
@@ -2247,6 +2305,60 @@ void TestMarketFlows::syncSkipsOwnRevisions()
     CHECK_OK(again);
     QVERIFY(again->lenders.isEmpty());
     QCOMPARE(again->maxLenderRev, after.lenders);
+
+    // Borrowers' names alike, a name taken back included (a row with an empty name).
+    const auto names = [](const Changes &c) {
+        QStringList out;
+        for (const BorrowerName &b : c.borrowers)
+            out << b.borrowerId + QLatin1Char('=') + b.name;
+        return out;
+    };
+    CHECK_OK((*a)->setBorrowerName(QStringLiteral("BA"), QStringLiteral("Acme"), 4));
+    CHECK_OK((*b)->setBorrowerName(QStringLiteral("BB"), QStringLiteral("Bolt"), 5));
+    CHECK_OK((*a)->setBorrowerName(QStringLiteral("BA"), QString(), 6));
+    Result<Changes> namesByA = (*a)->changesSince(after);
+    Result<Changes> namesByB = (*b)->changesSince(after);
+    Result<Changes> namesByPlain = (*plain)->changesSince(after);
+    CHECK_OK(namesByA);
+    CHECK_OK(namesByB);
+    CHECK_OK(namesByPlain);
+    QCOMPARE(names(*namesByA), QStringList{QStringLiteral("BB=Bolt")});
+    QCOMPARE(names(*namesByB), QStringList{QStringLiteral("BA=")});
+    QCOMPARE(names(*namesByPlain), (QStringList{QStringLiteral("BB=Bolt"), QStringLiteral("BA=")}));
+    QVERIFY(namesByA->maxBorrowerRev > after.borrowers);
+    QCOMPARE(namesByA->maxBorrowerRev, namesByB->maxBorrowerRev);
+    QCOMPARE(*(*plain)->borrowerName(QStringLiteral("BA")), QString());
+    QCOMPARE(*(*plain)->borrowerName(QStringLiteral("BB")), QStringLiteral("Bolt"));
+    Result<Changes> noNames = (*b)->changesSince(Watermarks{.borrowers = namesByB->maxBorrowerRev});
+    CHECK_OK(noNames);
+    QVERIFY(noNames->borrowers.isEmpty());
+}
+
+void TestMarketFlows::borrowerNamesFromSchema8()
+{
+    // A database from before the names' revisions: brought up to date, the names kept, and
+    // the next change followed by revision.
+    Result<QString> url = freshDatabaseUrl(QString::fromLatin1(QTest::currentDataTag()), m_tmp);
+    QVERIFY2(url.ok(), qPrintable(url.ok() ? QString() : url.error().toString()));
+    {
+        Result<Database> old = Database::open(*url);
+        CHECK_OK(old);
+        CHECK_OK(old->migrate(marketMigrations().mid(0, 8)));
+        CHECK_OK(old->exec(QStringLiteral("INSERT INTO borrowers (id, name, updated_at_ms) VALUES ('B1', 'Old Name', 1)")));
+    }
+    Result<std::unique_ptr<MarketStore>> store = MarketStore::open(*url);
+    CHECK_OK(store);
+    QCOMPARE(*(*store)->borrowerName(QStringLiteral("B1")), QStringLiteral("Old Name"));
+    Result<Changes> all = (*store)->loadAll();
+    CHECK_OK(all);
+    QCOMPARE(all->maxBorrowerRev, 0);
+    CHECK_OK((*store)->setBorrowerName(QStringLiteral("B1"), QStringLiteral("New Name"), 2));
+    Result<Changes> changed = (*store)->changesSince(Watermarks{});
+    CHECK_OK(changed);
+    QCOMPARE(changed->borrowers.size(), 1);
+    QCOMPARE(changed->borrowers[0].borrowerId, QStringLiteral("B1"));
+    QCOMPARE(changed->borrowers[0].name, QStringLiteral("New Name"));
+    QVERIFY(changed->maxBorrowerRev > 0);
 }
 
 void TestMarketFlows::capacityHistory()

@@ -192,7 +192,7 @@ Result<void> MarketService::start()
         return reader.error();
     }
     m_reader = std::move(reader).value();
-    m_loaded = Watermarks{all->maxLenderRev, all->maxPartitionRev, all->maxContractRev};
+    m_loaded = Watermarks{all->maxLenderRev, all->maxPartitionRev, all->maxContractRev, all->maxBorrowerRev};
     m_syncHistory.clear();
     m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
     m_maintenance.start(qMax(10, m_config.maintenanceIntervalMs));
@@ -719,19 +719,48 @@ ContractStarted MarketService::startedNotice(const ContractRow &c)
 
 QString MarketService::borrowerNameOf(const QString &borrowerId)
 {
-    const qint64 now = m_steady.elapsed();
-    if (auto it = m_borrowerNames.constFind(borrowerId); it != m_borrowerNames.cend() && now - it->readAtSteadyMs < 60'000)
-        return it->name;
+    if (auto it = m_borrowerNames.constFind(borrowerId); it != m_borrowerNames.cend())
+        return *it;
     Result<QString> name = m_store->borrowerName(borrowerId);
     if (!name) {
         // The notice goes without the name (the node ID says who it is); asked again next time.
         qCWarning(lcMarket) << "could not read the name of borrower" << borrowerId << name.error();
         return QString();
     }
-    if (m_borrowerNames.size() >= kKnownNames)
-        m_borrowerNames.clear(); // a bound, not an eviction policy: read again as needed
-    m_borrowerNames.insert(borrowerId, KnownName{*name, now});
+    rememberBorrowerName(borrowerId, *name);
     return *name;
+}
+
+void MarketService::rememberBorrowerName(const QString &borrowerId, const QString &name)
+{
+    if (m_borrowerNames.size() >= kKnownNames && !m_borrowerNames.contains(borrowerId))
+        m_borrowerNames.clear(); // a bound, not an eviction policy: read again as needed
+    m_borrowerNames.insert(borrowerId, name);
+}
+
+void MarketService::borrowerRenamed(const QString &borrowerId, const QString &name)
+{
+    // Unchanged (this process's own write coming back through the sync, or a re-read within
+    // the settle window): nothing to tell.
+    const auto known = m_borrowerNames.constFind(borrowerId);
+    const bool changed = known == m_borrowerNames.cend() || *known != name;
+    rememberBorrowerName(borrowerId, name);
+    if (!changed || m_lenders.isEmpty())
+        return;
+    Result<QList<ContractRow>> running = m_store->runningContractsOfBorrower(borrowerId);
+    if (!running) {
+        // The lenders see the new name when they are next told of the contract (a reconnect).
+        qCWarning(lcMarket) << "could not read the running contracts of borrower" << borrowerId << running.error();
+        return;
+    }
+    for (const ContractRow &c : std::as_const(*running)) {
+        // Only a contract this process told its lender of: the others' lenders are told by the
+        // process that holds their connections, and a contract not yet told is told with the
+        // name when it is.
+        const auto pushed = m_pushed.constFind(c.id);
+        if (pushed != m_pushed.cend() && pushed->started && !pushed->ended)
+            pushToLender(c.lenderId, startedNotice(c));
+    }
 }
 
 void MarketService::notifyStarted(const ContractRow &c)
@@ -884,6 +913,10 @@ void MarketService::syncFromDatabase()
             && m_lenders.contains(p.lenderId))
             sendAllocation(p);
     }
+    // Names borrowers set through other processes, before the contracts: a contract's notice
+    // below then carries its borrower's new name.
+    for (const BorrowerName &b : std::as_const(changes->borrowers))
+        borrowerRenamed(b.borrowerId, b.name);
     // Contract notices for our lenders about contracts other processes made or ended.
     for (const ContractRow &c : std::as_const(changes->contracts)) {
         if (c.isRunning())
@@ -892,7 +925,8 @@ void MarketService::syncFromDatabase()
             notifyEnded(c);
     }
 
-    m_syncHistory.emplace_back(steadyNow, Watermarks{changes->maxLenderRev, changes->maxPartitionRev, changes->maxContractRev});
+    m_syncHistory.emplace_back(steadyNow, Watermarks{changes->maxLenderRev, changes->maxPartitionRev, changes->maxContractRev,
+                                                     changes->maxBorrowerRev});
     // Keep one entry older than the window and everything inside it.
     while (m_syncHistory.size() > 1 && steadyNow - m_syncHistory[1].first >= m_config.syncSettleMs)
         m_syncHistory.pop_front();
@@ -1781,13 +1815,23 @@ Result<Ack> MarketService::onSetBorrowerName(const SetBorrowerName &req, const C
     // Rare, small and not on a contract's path: written at once, like a lender's new address.
     if (Result<void> r = m_store->setBorrowerName(ctx.peerId(), *name, realNowMs()); !r)
         return r.error();
-    m_borrowerNames.insert(ctx.peerId(), KnownName{*name, m_steady.elapsed()});
+    borrowerRenamed(ctx.peerId(), *name);
     return Ack{};
 }
 
 Result<BillList> MarketService::onListBills(const ListBills &req, const Ctx &ctx)
 {
-    Result<QList<ContractRow>> rows = m_store->contractsOf(ctx.peerId(), ctx.peerRole() == kLender, req.sinceMs);
+    const bool asLender = ctx.peerRole() == kLender;
+    if (req.contractId) {
+        Result<std::optional<ContractRow>> c = m_store->contract(*req.contractId);
+        if (!c)
+            return c.error();
+        // Another's contract reads as no contract at all: its existence is not the asker's to learn.
+        if (!c->has_value() || (asLender ? (*c)->lenderId : (*c)->borrowerId) != ctx.peerId())
+            return Error(ErrorCode::NotFound, tr("you have no contract %1 at this market").arg(*req.contractId));
+        return BillList{.bills = {(*c)->toBill(now())}};
+    }
+    Result<QList<ContractRow>> rows = m_store->contractsOf(ctx.peerId(), asLender, req.sinceMs);
     if (!rows)
         return rows.error();
     BillList list;

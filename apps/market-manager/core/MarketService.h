@@ -262,10 +262,14 @@ private:
     /// The lender's notice of a contract (S48), as pushed live and as replayed: with the name
     /// its borrower goes by.
     protocol::ContractStarted startedNotice(const ContractRow &contract);
-    /// The name a borrower goes by, for lenders' notices: read from the database once a
-    /// minute at most per borrower (a name set through another market process shows within
-    /// that), at once when it is set here.
+    /// The name a borrower goes by, for lenders' notices: read from the database once, then
+    /// kept as it is set here or synced from another market process (borrowerRenamed()).
     QString borrowerNameOf(const QString &borrowerId);
+    void rememberBorrowerName(const QString &borrowerId, const QString &name);
+    /// A borrower's name changed (here, or in another market process): the lenders connected
+    /// here that were told of one of its running contracts are told it again, with the new
+    /// name (the agent takes a repeated ContractStarted as the name's update).
+    void borrowerRenamed(const QString &borrowerId, const QString &name);
     void notifyEnded(const ContractRow &contract);
     void markEnded(const QString &contractId, PushState &state);
     void forgetOldNotices();
@@ -344,11 +348,8 @@ private:
     bool m_flushScheduled = false;
     QHash<QString, LocalLender> m_lenders;   // lenders connected to this process
     QHash<QString, PushState> m_pushed;      // contract notices sent to local lenders
-    struct KnownName {
-        QString name;
-        qint64 readAtSteadyMs = 0;
-    };
-    QHash<QString, KnownName> m_borrowerNames; // borrowerNameOf()'s, at most kKnownNames
+    // Borrowers' names as read, set here or synced (borrowerNameOf()), at most kKnownNames.
+    QHash<QString, QString> m_borrowerNames;
     static constexpr qsizetype kKnownNames = 65536;
     // The ended ones in the order they ended (steady ms, contract ID), so that forgetting the
     // old ones looks only at those: a sweep of all of m_pushed every sync went through

@@ -417,6 +417,14 @@ QList<Migration> marketMigrations()
     const QStringList v8 = {
         QStringLiteral("CREATE TABLE borrowers (id TEXT PRIMARY KEY, name TEXT NOT NULL, updated_at_ms BIGINT NOT NULL)"),
     };
+    // A borrower's new name reaches the lenders of its running contracts from whichever market
+    // process holds their connections: other processes follow the table by revision, as they
+    // follow lenders, partitions and contracts. A name taken back stays as an empty name, so
+    // that the change has a row to carry its revision.
+    const QStringList v9 = {
+        QStringLiteral("ALTER TABLE borrowers ADD COLUMN rev BIGINT NOT NULL DEFAULT 0"),
+        QStringLiteral("CREATE INDEX borrowers_rev ON borrowers(rev)"),
+    };
     return {Migration{1, QStringLiteral("market resource and billing databases"), dialectStatements(v1, SqlDialect::Sqlite), pg},
             Migration{2, QStringLiteral("history of lendable capacity; lock violations"), dialectStatements(v2, SqlDialect::Sqlite),
                       dialectStatements(v2, SqlDialect::Postgres)},
@@ -428,7 +436,8 @@ QList<Migration> marketMigrations()
             Migration{6, QStringLiteral("lenders' refusals of rebalances"), dialectStatements(v6, SqlDialect::Sqlite),
                       dialectStatements(v6, SqlDialect::Postgres)},
             Migration{7, QStringLiteral("lenders by name"), v7, v7},
-            Migration{8, QStringLiteral("borrowers' names"), v8, v8}};
+            Migration{8, QStringLiteral("borrowers' names"), v8, v8},
+            Migration{9, QStringLiteral("revisions of borrowers' names"), v9, v9}};
 }
 
 MarketStore::MarketStore(Database db)
@@ -551,11 +560,13 @@ Result<void> MarketStore::upsertLender(const QString &lenderId, const QString &n
 
 Result<void> MarketStore::setBorrowerName(const QString &borrowerId, const QString &name, qint64 nowMs)
 {
-    Result<QSqlQuery> q = name.isEmpty()
-        ? m_db.exec(QStringLiteral("DELETE FROM borrowers WHERE id = ?"), {borrowerId})
-        : m_db.exec(QStringLiteral("INSERT INTO borrowers (id, name, updated_at_ms) VALUES (?, ?, ?) "
-                                   "ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at_ms = excluded.updated_at_ms"),
-                    {borrowerId, name, nowMs});
+    // An empty name is kept as a row (not deleted): its revision tells the other market
+    // processes that the name was taken back. Every query reads a missing or empty name alike.
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("INSERT INTO borrowers (id, name, updated_at_ms, rev) VALUES (?, COALESCE(?, ''), ?, %1) "
+                                                   "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+                                                   "updated_at_ms = excluded.updated_at_ms, rev = excluded.rev")
+                                        .arg(nextRev(QStringLiteral("borrowers"))),
+                                    {borrowerId, name, nowMs});
     if (!q)
         return q.error();
     return {};
@@ -1071,6 +1082,12 @@ Result<QList<ContractRow>> MarketStore::runningContractsOf(const QString &lender
 {
     return selectContracts(QStringLiteral("WHERE c.lender_id = ? AND c.ended_at_ms IS NULL ORDER BY c.started_at_ms"),
                            {lenderId});
+}
+
+Result<QList<ContractRow>> MarketStore::runningContractsOfBorrower(const QString &borrowerId)
+{
+    return selectContracts(QStringLiteral("WHERE c.borrower_id = ? AND c.ended_at_ms IS NULL ORDER BY c.started_at_ms"),
+                           {borrowerId});
 }
 
 Result<QList<ContractRow>> MarketStore::contractsEndedSince(const QString &lenderId, qint64 sinceMs)
@@ -1602,7 +1619,8 @@ Result<void> MarketStore::readWatermarks(Changes &c)
 {
     for (const auto &[table, out] : {std::pair{QStringLiteral("lenders"), &c.maxLenderRev},
                                      std::pair{QStringLiteral("partitions"), &c.maxPartitionRev},
-                                     std::pair{QStringLiteral("contracts"), &c.maxContractRev}}) {
+                                     std::pair{QStringLiteral("contracts"), &c.maxContractRev},
+                                     std::pair{QStringLiteral("borrowers"), &c.maxBorrowerRev}}) {
         // Read and reset at the end of the block: a kept statement left on its row holds
         // SQLite's read snapshot open, and this connection's next write transaction could
         // not start from it.
@@ -1621,6 +1639,7 @@ Result<Changes> MarketStore::changesSince(const Watermarks &since)
     c.maxLenderRev = since.lenders;
     c.maxPartitionRev = since.partitions;
     c.maxContractRev = since.contracts;
+    c.maxBorrowerRev = since.borrowers;
     // The new watermarks first, then the rows up to them: a row committed in between has a
     // higher rev (SQLite) or is re-read within the settle window (PostgreSQL), and this
     // process's own rows, skipped, still move the watermarks.
@@ -1647,6 +1666,14 @@ Result<Changes> MarketStore::changesSince(const Watermarks &since)
     if (!contracts)
         return contracts.error();
     c.contracts = *contracts;
+    Result<SqlRows> borrowers = m_db.run(QStringLiteral("SELECT id, name FROM borrowers ") + where(QStringLiteral("rev")),
+                                         {since.borrowers, c.maxBorrowerRev});
+    if (!borrowers)
+        return borrowers.error();
+    while (borrowers->next())
+        c.borrowers.append(BorrowerName{borrowers->text(0), borrowers->text(1)});
+    if (borrowers->error().isError())
+        return borrowers->error();
     return c;
 }
 

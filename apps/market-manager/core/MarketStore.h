@@ -87,20 +87,29 @@ struct LendResult {
     protocol::LendingConditions conditions;
 };
 
+/// The name a borrower goes by (empty: none).
+struct BorrowerName {
+    QString borrowerId;
+    QString name;
+};
+
 /// What other processes (or this one) changed since a watermark.
 struct Changes {
     QList<LenderRow> lenders;
     QList<PartitionRow> partitions;
     QList<ContractRow> contracts;
+    QList<BorrowerName> borrowers; ///< names set or taken back
     qint64 maxLenderRev = 0;
     qint64 maxPartitionRev = 0;
     qint64 maxContractRev = 0;
+    qint64 maxBorrowerRev = 0;
 };
 
 struct Watermarks {
     qint64 lenders = 0;
     qint64 partitions = 0;
     qint64 contracts = 0;
+    qint64 borrowers = 0;
 };
 
 /// One page of the resource database for the admin view.
@@ -134,7 +143,7 @@ public:
     // ── lenders ──
     /// Creates or refreshes a lender and marks it online (it just spoke to us).
     Result<void> upsertLender(const QString &lenderId, const QString &name, const QString &address, qint64 nowMs);
-    /// The name a borrower gave itself (SetBorrowerName); an empty name removes it.
+    /// The name a borrower gave itself (SetBorrowerName); an empty name takes it back.
     Result<void> setBorrowerName(const QString &borrowerId, const QString &name, qint64 nowMs);
     /// The name a borrower goes by; empty if it gave none.
     Result<QString> borrowerName(const QString &borrowerId);
@@ -197,6 +206,8 @@ public:
                                  const QString &detail, bool restored, qint64 atMs);
     /// Every running contract of a lender (to tell a lender that reconnects).
     Result<QList<ContractRow>> runningContractsOf(const QString &lenderId);
+    /// Every running contract of a borrower (to tell their lenders the borrower's new name).
+    Result<QList<ContractRow>> runningContractsOfBorrower(const QString &borrowerId);
     /// Contracts of a lender that ended at or after `sinceMs`.
     Result<QList<ContractRow>> contractsEndedSince(const QString &lenderId, qint64 sinceMs);
     /// A lender's externally referenced partitions, free and offered, whose allocation a
