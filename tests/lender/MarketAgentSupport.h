@@ -6,6 +6,7 @@
 #include "LenderTestSupport.h"
 #include "MarketService.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QTemporaryDir>
 
@@ -43,6 +44,7 @@ public:
         market::MarketConfig config;
         config.adminIds = adminIds;
         config.dataDir = dir.filePath(QStringLiteral("market"));
+        config.clock = [this] { return QDateTime::currentMSecsSinceEpoch() + clockAheadMs; };
         service = std::make_unique<market::MarketService>(identity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("market.db")),
                                                           config);
         listening = service->listen(QHostAddress::LocalHost, 0).ok();
@@ -65,6 +67,9 @@ public:
     bool listening = false;
     QString address;
     QHash<QString, bool> online; ///< lender ID → online, as the market last said
+    /// How far the market's contract clock runs ahead of the real one (contracts, ends and
+    /// bills are on it; liveness stays on the real clock).
+    qint64 clockAheadMs = 0;
 };
 
 } // namespace lendable::lender::testing

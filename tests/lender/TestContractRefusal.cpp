@@ -62,6 +62,7 @@ class TestContractRefusal : public QObject {
 private slots:
     void marketEndsAContractTheAgentRefuses();
     void staleLocalContractGivesWay();
+    void staleContractTakesTheMarketsEnd();
 };
 
 void TestContractRefusal::marketEndsAContractTheAgentRefuses()
@@ -177,6 +178,67 @@ void TestContractRefusal::staleLocalContractGivesWay()
     Result<OfferPage> offers = borrower.channel->call<OfferPage>(SearchOffers{});
     QVERIFY(offers.ok());
     QCOMPARE(offers->total, 0); // lent, not lost: the partition is still registered
+}
+
+void TestContractRefusal::staleContractTakesTheMarketsEnd()
+{
+    // A contract ends at the market while its agent is away, for longer than the market
+    // replays ends: the agent still has it running. When the market lends the partition
+    // again, the stale contract gives way with a guessed end (the new contract's start); the
+    // agent then asks the market for the real end and records it, earnings included.
+    const Identity borrowerIdentity = newIdentity(QStringLiteral("borrower"));
+    MarketForAgents market({});
+    QVERIFY(market.listening);
+    std::unique_ptr<LenderAgent> agent = market.startAgent();
+    QVERIFY(agent);
+    const QString lenderId = agent->nodeId();
+    QString partition;
+    {
+        Peer owner(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
+        QVERIFY(owner.waitUp().ok());
+        Result<PartitionInfo> created = owner.channel->call<PartitionInfo>(PartitionCreate{
+            .conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"36").value(), 0}});
+        QVERIFY2(created.ok(), qPrintable(created.error().toString()));
+        partition = created->partition.partitionId;
+        QVERIFY(owner.channel->call<PartitionInfo>(PartitionRegister{.partitionId = partition, .marketId = {}}).ok());
+    }
+    Peer borrower(borrowerIdentity, market.address, market.id(), QStringLiteral("borrower"));
+    QVERIFY(borrower.waitUp().ok());
+    QTRY_VERIFY_WITH_TIMEOUT(borrower.channel->call<OfferPage>(SearchOffers{})->total == 1, 10'000);
+    Result<ContractGranted> first = borrower.channel->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=1")});
+    QVERIFY2(first.ok(), qPrintable(first.error().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(agent->store().contract(first->contractId).ok(), 10'000);
+
+    // The agent goes away; the contract ends at the market; a day passes on its clock.
+    agent.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(!market.online.value(lenderId, true), 10'000);
+    QTest::qWait(50);
+    Result<ContractClosed> closed = borrower.channel->call<ContractClosed>(EndContract{.contractId = first->contractId});
+    QVERIFY2(closed.ok(), qPrintable(closed.error().toString()));
+    Result<BillList> bill = borrower.channel->call<BillList>(ListBills{.contractId = first->contractId});
+    QVERIFY2(bill.ok() && bill->bills.size() == 1, qPrintable(bill.ok() ? QStringLiteral("bills: %1").arg(bill->bills.size()) : bill.error().toString()));
+    const qint64 realEnd = bill->bills.first().endedAtMs;
+    QVERIFY(realEnd > 0);
+    market.clockAheadMs = 86'400'000;
+
+    agent = market.startAgent();
+    QVERIFY(agent);
+    QTRY_VERIFY_WITH_TIMEOUT(market.online.value(lenderId, false), 10'000);
+    QTest::qWait(300);
+    QVERIFY(agent->store().contract(first->contractId)->isRunning()); // its end was not replayed
+    QTRY_VERIFY_WITH_TIMEOUT(borrower.channel->call<OfferPage>(SearchOffers{})->total == 1, 10'000);
+    Result<ContractGranted> second = borrower.channel->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=1")});
+    QVERIFY2(second.ok(), qPrintable(second.error().toString()));
+    QCOMPARE(second->partitionId, partition);
+    QTRY_VERIFY_WITH_TIMEOUT(agent->store().contract(second->contractId).ok(), 10'000);
+    // The market's end replaces the guess (a day later), and the earnings follow it.
+    QTRY_COMPARE_WITH_TIMEOUT(agent->store().contract(first->contractId)->endedAtMs, realEnd, 10'000);
+    const ContractRecord old = *agent->store().contract(first->contractId);
+    Result<PartitionRecord> p = agent->store().partition(partition);
+    QVERIFY(p.ok());
+    QCOMPARE(p->contractId, second->contractId);
+    QCOMPARE(p->earnings, Money::charge(old.ratePerHour, realEnd - old.startedAtMs).value());
+    QVERIFY(p->earnings < Money::parse(u"36").value()); // not a day's worth at 36 an hour
 }
 
 QTEST_GUILESS_MAIN(TestContractRefusal)

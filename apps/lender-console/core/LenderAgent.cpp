@@ -495,6 +495,7 @@ void LenderAgent::setupMarketHandlers(MarketLink *link)
                       qPrintable(stale->contractId), qPrintable(m.partitionId), qPrintable(m.contractId));
                 endContractLocally(stale->contractId, qMax(stale->startedAtMs, m.startedAtMs),
                                    QStringLiteral("the market lent the partition again"));
+                learnEndFromMarket(link, stale->contractId);
                 p = m_store->partition(m.partitionId);
                 if (!p.ok())
                     refusal = p.error();
@@ -580,6 +581,31 @@ void LenderAgent::endContractLocally(const QString &contractId, qint64 endedAtMs
     if (Result<void> e = m_store->endContract(contractId, endedAtMs); !e.ok())
         qWarning("lender: %s", qPrintable(e.error().toString()));
     notifyOwnersById(c->partitionId);
+}
+
+void LenderAgent::learnEndFromMarket(MarketLink *link, const QString &contractId)
+{
+    // The end just recorded is the next contract's start, a guess that can only be late: the
+    // market's bill has the real one (an older market answers with its newest bills instead,
+    // which may hold it too).
+    link->request<BillList>(ListBills{.contractId = contractId}, this, [this, contractId](Result<BillList> r) {
+        if (!r.ok()) {
+            qInfo("lender: cannot learn when contract %s ended (%s); its end stays at the next contract's start",
+                  qPrintable(contractId), qPrintable(r.error().toString()));
+            return;
+        }
+        for (const Bill &b : std::as_const(r->bills)) {
+            if (b.contractId != contractId || b.endedAtMs <= 0)
+                continue;
+            if (Result<void> fixed = m_store->correctEnd(contractId, b.endedAtMs); !fixed.ok()) {
+                qWarning("lender: contract %s: %s", qPrintable(contractId), qPrintable(fixed.error().toString()));
+            } else if (Result<ContractRecord> c = m_store->contract(contractId); c.ok()) {
+                qInfo("lender: contract %s ended at the market at %s", qPrintable(contractId),
+                      qPrintable(QDateTime::fromMSecsSinceEpoch(b.endedAtMs, Qt::UTC).toString(Qt::ISODateWithMs)));
+                notifyOwnersById(c->partitionId);
+            }
+        }
+    });
 }
 
 // ───────────── owner ─────────────

@@ -126,6 +126,9 @@ private:
     void onJobState(const JobRecord &record);
     void onJobFinished(const JobRecord &record);
     void endContractLocally(const QString &contractId, qint64 endedAtMs, const QString &why);
+    /// Asks the market when a contract ended whose ContractEnded never reached us, and
+    /// records that end instead of the guess (LenderStore::correctEnd()).
+    void learnEndFromMarket(MarketLink *link, const QString &contractId);
 
     AgentConfig m_config;
     Identity m_identity;

@@ -280,6 +280,35 @@ Result<void> LenderStore::endContract(const QString &contractId, qint64 endedAtM
     return tx.commit();
 }
 
+Result<void> LenderStore::correctEnd(const QString &contractId, qint64 endedAtMs)
+{
+    Result<ContractRecord> c = contract(contractId);
+    if (!c.ok())
+        return c.error();
+    if (c->isRunning())
+        return Error(ErrorCode::Conflict, QStringLiteral("contract %1 has not ended here").arg(contractId));
+    const qint64 end = qMax(endedAtMs, c->startedAtMs);
+    if (end == c->endedAtMs)
+        return {};
+    const auto earned = [&](qint64 until) {
+        const Result<Money> charge = Money::charge(c->ratePerHour, qMax<qint64>(0, until - c->startedAtMs));
+        return charge.ok() ? charge->micros() : 0;
+    };
+    WriteTransaction tx(m_db);
+    if (!tx.ok())
+        return tx.error();
+    auto upd = m_db.exec(QStringLiteral("UPDATE contracts SET ended_at_ms = ? WHERE contract_id = ? AND ended_at_ms = ?"),
+                         {end, contractId, c->endedAtMs});
+    if (!upd.ok())
+        return upd.error();
+    // The partition's earnings were counted to the old end.
+    auto earnings = m_db.exec(QStringLiteral("UPDATE partitions SET earnings_micros = earnings_micros + ? WHERE partition_id = ?"),
+                              {earned(end) - earned(c->endedAtMs), c->partitionId});
+    if (!earnings.ok())
+        return earnings.error();
+    return tx.commit();
+}
+
 Result<ContractRecord> LenderStore::contract(const QString &contractId)
 {
     auto q = m_db.exec(QStringLiteral("SELECT ") + kContractColumns + QStringLiteral(" FROM contracts WHERE contract_id = ?"),

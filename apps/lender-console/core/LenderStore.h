@@ -94,6 +94,10 @@ public:
     Result<void> renameBorrower(const QString &contractId, const QString &marketId, const QString &borrowerId, const QString &name);
     /// Ends a contract (idempotent), frees its partition and adds the earnings.
     Result<void> endContract(const QString &contractId, qint64 endedAtMs);
+    /// Moves an ended contract's end to `endedAtMs` (not before its start), and its
+    /// partition's earnings with it: the market's end replaces one recorded here as a guess.
+    /// Conflict while it runs here.
+    Result<void> correctEnd(const QString &contractId, qint64 endedAtMs);
     Result<ContractRecord> contract(const QString &contractId);
     Result<QList<ContractRecord>> runningContracts();
 
