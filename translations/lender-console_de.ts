@@ -149,6 +149,10 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
   image add NAME DIR
 Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
     </message>
+    <message>
+        <source>the borrower reaches this machine at %1, agent ID %2</source>
+        <translation>der Entleiher erreicht diese Maschine unter %1, Agent-ID %2</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>
@@ -209,6 +213,52 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
     </message>
 </context>
 <context>
+    <name>lendable::lender::DirectLeaseDialog</name>
+    <message>
+        <source>Lend Partition %1 Directly</source>
+        <translation>Partition %1 direkt verleihen</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>Lend this partition to one borrower, without a market: you give the borrower a key file, and its Borrower Client reaches this machine directly. Nobody is billed; end the lease here.</source>
+        <translation>Diese Partition einem Entleiher ohne Markt verleihen: Sie geben dem Entleiher eine Schlüsseldatei, und sein Borrower Client erreicht diese Maschine direkt. Niemandem wird etwas berechnet; beenden Sie die Leihe hier.</translation>
+    </message>
+    <message>
+        <source>Borrower&apos;s node ID</source>
+        <translation>Knoten-ID des Entleihers</translation>
+    </message>
+    <message>
+        <source>Borrower&apos;s name</source>
+        <translation>Name des Entleihers</translation>
+    </message>
+    <message>
+        <source>Lend</source>
+        <translation>Verleihen</translation>
+    </message>
+    <message numerus="yes">
+        <source>A node ID has 64 hex digits (this has %n characters).</source>
+        <translation>
+            <numerusform>Eine Knoten-ID hat 64 Hex-Ziffern (diese hat %n Zeichen).</numerusform>
+            <numerusform>Eine Knoten-ID hat 64 Hex-Ziffern (diese hat %n Zeichen).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The name may not hold control characters.</source>
+        <translation>Der Name darf keine Steuerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>64 hex digits</source>
+        <translation>64 Hex-Ziffern</translation>
+    </message>
+    <message>
+        <source>The borrower&apos;s machine prints it: borrower-client --print-id</source>
+        <translation>Die Maschine des Entleihers zeigt sie an: borrower-client --print-id</translation>
+    </message>
+</context>
+<context>
     <name>lendable::lender::ImageFetcher</name>
     <message>
         <source>&apos;%1&apos; is not an image name</source>
@@ -261,6 +311,51 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
     <message>
         <source>image %1 from the market has no image.json</source>
         <translation>Image %1 vom Marktplatz hat keine image.json</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::KeyFileDialog</name>
+    <message>
+        <source>Save Key File…</source>
+        <translation>Schlüsseldatei speichern…</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Key for Partition %1</source>
+        <translation>Schlüssel für Partition %1</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>Kopiert.</translation>
+    </message>
+    <message>
+        <source>Save Key File</source>
+        <translation>Schlüsseldatei speichern</translation>
+    </message>
+    <message>
+        <source>Key files (*.json)</source>
+        <translation>Schlüsseldateien (*.json)</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>%1 konnte nicht gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>Saved to %1 (readable by you only).</source>
+        <translation>Gespeichert unter %1 (nur für Sie lesbar).</translation>
+    </message>
+    <message>
+        <source>Close without saving or copying the key? It cannot be shown again: the borrower could not use the partition until you end the lease and lend it anew.</source>
+        <translation>Schließen, ohne den Schlüssel zu speichern oder zu kopieren? Er kann nicht erneut angezeigt werden: Der Entleiher könnte die Partition erst nutzen, wenn Sie die Leihe beenden und neu verleihen.</translation>
+    </message>
+    <message>
+        <source>Partition %1 is lent to %2, contract %3.
+Give the borrower this key file; it is shown only now. The borrower runs jobs with: borrower-client --cli submit --key-file FILE …</source>
+        <translation>Partition %1 ist an %2 verliehen, Vertrag %3.
+Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der Entleiher startet Jobs mit: borrower-client --cli submit --key-file DATEI …</translation>
     </message>
 </context>
 <context>
@@ -446,6 +541,22 @@ Knoten-ID: %2</translation>
     <message>
         <source>(no name given)</source>
         <translation>(kein Name angegeben)</translation>
+    </message>
+    <message>
+        <source>Lend Directly…</source>
+        <translation>Direkt verleihen…</translation>
+    </message>
+    <message>
+        <source>Lend this partition to one borrower on your network, without a market</source>
+        <translation>Diese Partition einem Entleiher in Ihrem Netz ohne Markt verleihen</translation>
+    </message>
+    <message>
+        <source>End Lease</source>
+        <translation>Leihe beenden</translation>
+    </message>
+    <message>
+        <source>End the direct lease: the borrower&apos;s key stops working</source>
+        <translation>Die direkte Leihe beenden: Der Schlüssel des Entleihers wird ungültig</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>lendable::lender::DirectLeaseDialog</name>
+    <message numerus="yes">
+        <source>A node ID has 64 hex digits (this has %n characters).</source>
+        <translation>
+            <numerusform>A node ID has 64 hex digits (this has %n character).</numerusform>
+            <numerusform>A node ID has 64 hex digits (this has %n characters).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>lendable::lender::LenderWindow</name>
     <message numerus="yes">
         <source>Lendable: %n partition(s) lent, %1 offered</source>

@@ -149,6 +149,10 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
   image add NAME DIR
 サイズは 512M、2G のように指定できます。成功時の終了ステータスは 0 です。</translation>
     </message>
+    <message>
+        <source>the borrower reaches this machine at %1, agent ID %2</source>
+        <translation>借り手はこのマシンに %1 で接続します(エージェント ID %2)</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>
@@ -209,6 +213,51 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
     </message>
 </context>
 <context>
+    <name>lendable::lender::DirectLeaseDialog</name>
+    <message>
+        <source>Lend Partition %1 Directly</source>
+        <translation>パーティション %1 を直接貸す</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>任意</translation>
+    </message>
+    <message>
+        <source>Lend this partition to one borrower, without a market: you give the borrower a key file, and its Borrower Client reaches this machine directly. Nobody is billed; end the lease here.</source>
+        <translation>市場を介さずにこのパーティションを 1 人の借り手に貸します。借り手に鍵ファイルを渡すと、借り手の Borrower Client がこのマシンに直接接続します。課金はありません。貸し出しはここで終了します。</translation>
+    </message>
+    <message>
+        <source>Borrower&apos;s node ID</source>
+        <translation>借り手のノード ID</translation>
+    </message>
+    <message>
+        <source>Borrower&apos;s name</source>
+        <translation>借り手の名前</translation>
+    </message>
+    <message>
+        <source>Lend</source>
+        <translation>貸す</translation>
+    </message>
+    <message numerus="yes">
+        <source>A node ID has 64 hex digits (this has %n characters).</source>
+        <translation>
+            <numerusform>ノード ID は 16 進 64 桁です(入力は %n 文字)。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The name may not hold control characters.</source>
+        <translation>名前に制御文字は使えません。</translation>
+    </message>
+    <message>
+        <source>64 hex digits</source>
+        <translation>16 進 64 桁</translation>
+    </message>
+    <message>
+        <source>The borrower&apos;s machine prints it: borrower-client --print-id</source>
+        <translation>借り手のマシンで表示できます: borrower-client --print-id</translation>
+    </message>
+</context>
+<context>
     <name>lendable::lender::ImageFetcher</name>
     <message>
         <source>&apos;%1&apos; is not an image name</source>
@@ -261,6 +310,51 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
     <message>
         <source>image %1 from the market has no image.json</source>
         <translation>マーケットからのイメージ %1 に image.json がありません</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::KeyFileDialog</name>
+    <message>
+        <source>Save Key File…</source>
+        <translation>鍵ファイルを保存…</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>コピー</translation>
+    </message>
+    <message>
+        <source>Key for Partition %1</source>
+        <translation>パーティション %1 の鍵</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>コピーしました。</translation>
+    </message>
+    <message>
+        <source>Save Key File</source>
+        <translation>鍵ファイルを保存</translation>
+    </message>
+    <message>
+        <source>Key files (*.json)</source>
+        <translation>鍵ファイル (*.json)</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>%1 を保存できません: %2</translation>
+    </message>
+    <message>
+        <source>Saved to %1 (readable by you only).</source>
+        <translation>%1 に保存しました(あなただけが読めます)。</translation>
+    </message>
+    <message>
+        <source>Close without saving or copying the key? It cannot be shown again: the borrower could not use the partition until you end the lease and lend it anew.</source>
+        <translation>鍵を保存もコピーもせずに閉じますか? 鍵は再表示できません。貸し出しを終了して貸し直すまで、借り手はパーティションを使えません。</translation>
+    </message>
+    <message>
+        <source>Partition %1 is lent to %2, contract %3.
+Give the borrower this key file; it is shown only now. The borrower runs jobs with: borrower-client --cli submit --key-file FILE …</source>
+        <translation>パーティション %1 を %2 に貸しました(契約 %3)。
+この鍵ファイルを借り手に渡してください。表示されるのは今だけです。借り手は次のようにジョブを実行します: borrower-client --cli submit --key-file FILE …</translation>
     </message>
 </context>
 <context>
@@ -445,6 +539,22 @@ Node ID: %2</source>
     <message>
         <source>(no name given)</source>
         <translation>(名前なし)</translation>
+    </message>
+    <message>
+        <source>Lend Directly…</source>
+        <translation>直接貸す…</translation>
+    </message>
+    <message>
+        <source>Lend this partition to one borrower on your network, without a market</source>
+        <translation>市場を介さずに、このパーティションをネットワーク内の 1 人の借り手に貸します</translation>
+    </message>
+    <message>
+        <source>End Lease</source>
+        <translation>貸し出しを終了</translation>
+    </message>
+    <message>
+        <source>End the direct lease: the borrower&apos;s key stops working</source>
+        <translation>直接の貸し出しを終了します。借り手の鍵は使えなくなります</translation>
     </message>
 </context>
 <context>

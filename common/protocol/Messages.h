@@ -1598,17 +1598,22 @@ struct LendDirect : Message<MessageType::LendDirect> {
 struct DirectLease : Message<MessageType::DirectLease> {
     static constexpr const char *kName = "DirectLease";
     static constexpr const char *kDirection = "agent → owner";
-    static constexpr const char *kDoc = "Answer to LendDirect: the key to hand to the borrower.";
+    static constexpr const char *kDoc = "Answer to LendDirect: the key to hand to the borrower, with where and whom it reaches.";
     QString partitionId;
     QString contractId;
     QByteArray key;
+    std::optional<QString> lenderId;
+    std::optional<QString> lenderAddress;
     bool operator==(const DirectLease &) const = default;
     static constexpr auto fields()
     {
         return std::make_tuple(
             field("partitionId", &DirectLease::partitionId, "Partition."),
             field("contractId", &DirectLease::contractId, "Local contract ID."),
-            field("key", &DirectLease::key, "Lending key."));
+            field("key", &DirectLease::key, "Lending key."),
+            field("lenderId", &DirectLease::lenderId, "The agent's node ID, which the borrower checks it by. Absent from older agents."),
+            field("lenderAddress", &DirectLease::lenderAddress,
+                  "host:port where the agent serves borrowers (its advertised address). Absent from older agents."));
     }
 };
 

@@ -242,13 +242,15 @@ void TestCliFlow::directLendingWithoutAMarket()
             shownName = p.toObject().value(QStringLiteral("borrower_name")).toString();
     }
     QCOMPARE(shownName, QStringLiteral("Lab B"));
-    // The owner's JSON output is the key file the borrower is handed.
+    // The owner's JSON output is the key file the borrower is handed: it says where and whom
+    // the key reaches, so the file alone is enough.
+    QCOMPARE(lease.object().value(QStringLiteral("lender_id")).toString(), m_lenderId);
+    QCOMPARE(lease.object().value(QStringLiteral("lender_address")).toString(), m_lenderAddress);
     const QString keyFile = m_root->filePath(QStringLiteral("direct-key.json"));
     QVERIFY(writeFile(keyFile, lease.out));
     const QString script = m_root->filePath(QStringLiteral("direct.sh"));
     QVERIFY(writeFile(script, "echo direct job\nexit 0\n"));
-    const QStringList direct{QStringLiteral("--lender"), m_lenderAddress, QStringLiteral("--lender-id"), m_lenderId,
-                             QStringLiteral("--key-file"), keyFile};
+    const QStringList direct{QStringLiteral("--key-file"), keyFile};
     const Run submitted = runProgram(bin(QStringLiteral("borrower-client")),
                                      QStringList{QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerB, QStringLiteral("--json"),
                                                  QStringLiteral("submit"), QStringLiteral("--os"), QStringLiteral("busybox"),

@@ -9,6 +9,16 @@
 #include "ui/ErrorBanner.h"
 
 #include <QApplication>
+#include <QClipboard>
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
+#include <QTimer>
 #include <QDateTime>
 #include <QLabel>
 #include <QMouseEvent>
@@ -30,6 +40,7 @@ private slots:
     void slidersStopAtWhatTheMachineCanGive();
     void lockedPartitionSlidersDoNotMove();
     void lentCardNamesTheBorrower();
+    void lendingDirectlyFromTheCard();
     void cleanupTestCase();
 
 private:
@@ -197,6 +208,78 @@ void TestLenderGui::lentCardNamesTheBorrower()
     card.setState(state, m_tab->machine().available);
     QVERIFY2(card.stateLabel()->text().startsWith(QStringLiteral("Lent to bbbbbbbbbbbb — contract c-1")), qPrintable(card.stateLabel()->text()));
     QVERIFY(card.stateLabel()->toolTip().contains(QStringLiteral("no name given")));
+}
+
+void TestLenderGui::lendingDirectlyFromTheCard()
+{
+    // Lend Directly… on an unregistered partition's card: the dialog takes the borrower's ID
+    // (checked as typed) and a name, the agent lends, and the key file it shows once names
+    // the partition, the contract, the key the agent checks, and where the agent is. End
+    // Lease on the card ends it.
+    const QString id = createPartition(1, 256);
+    QVERIFY(!id.isEmpty());
+    m_tab->refresh();
+    QTRY_VERIFY(m_tab->card(id) != nullptr);
+    lender::PartitionCard *card = m_tab->card(id);
+    QTRY_VERIFY(card->lendDirectButton()->isEnabled());
+    QVERIFY(!card->withdrawButton()->isEnabled());
+    QTest::mouseClick(card->lendDirectButton(), Qt::LeftButton);
+    lender::DirectLeaseDialog *ask = nullptr;
+    QTRY_VERIFY((ask = m_tab->findChild<lender::DirectLeaseDialog *>()) && ask->isVisible());
+    QVERIFY(!ask->lendButton()->isEnabled());
+    QTest::keyClicks(ask->borrowerIdEdit(), QStringLiteral("c0ffee"));
+    QVERIFY(!ask->lendButton()->isEnabled());
+    QVERIFY(ask->findChild<QLabel *>(QStringLiteral("borrowerIdHint"))->text().contains(QStringLiteral("64 hex digits")));
+    const QString borrowerId = QString(64, QLatin1Char('c'));
+    ask->borrowerIdEdit()->setText(QStringLiteral("  ") + borrowerId.toUpper() + QStringLiteral(" "));
+    QTest::keyClicks(ask->borrowerNameEdit(), QStringLiteral("Lab B"));
+    QVERIFY(ask->lendButton()->isEnabled());
+    QTest::mouseClick(ask->lendButton(), Qt::LeftButton);
+
+    lender::KeyFileDialog *keys = nullptr;
+    QTRY_VERIFY((keys = m_tab->findChild<lender::KeyFileDialog *>()) && keys->isVisible());
+    const QJsonObject file = QJsonDocument::fromJson(keys->keyFile()).object();
+    QCOMPARE(file.value(QStringLiteral("partition_id")).toString(), id);
+    QCOMPARE(file.value(QStringLiteral("lender_id")).toString(), m_agent->nodeId());
+    QVERIFY(!file.value(QStringLiteral("lender_address")).toString().isEmpty());
+    const QByteArray key = QByteArray::fromHex(file.value(QStringLiteral("key")).toString().toLatin1());
+    QCOMPARE(key.size(), 32);
+    Result<lender::ContractRecord> contract = m_agent->store().contract(file.value(QStringLiteral("contract_id")).toString());
+    QVERIFY2(contract.ok(), qPrintable(contract.error().toString()));
+    QCOMPARE(contract->keyHash, QCryptographicHash::hash(key, QCryptographicHash::Sha256));
+    QCOMPARE(contract->borrowerId, borrowerId);
+    QCOMPARE(contract->borrowerName, QStringLiteral("Lab B"));
+
+    // Closing before the key is kept asks first; Cancel keeps the dialog open.
+    QTimer::singleShot(0, this, [] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget()))
+            box->button(QMessageBox::Cancel)->click();
+    });
+    keys->reject();
+    QVERIFY(keys->isVisible());
+    const QString saved = m_dir.filePath(QStringLiteral("direct-key.json"));
+    QVERIFY(keys->saveTo(saved));
+    QFile written(saved);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QCOMPARE(written.readAll(), keys->keyFile());
+    QCOMPARE(written.permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther), QFile::Permissions());
+    QVERIFY(!keys->saveTo(m_dir.filePath(QStringLiteral("no/such/dir/key.json"))));
+    QTest::mouseClick(keys->copyButton(), Qt::LeftButton);
+    QCOMPARE(QGuiApplication::clipboard()->text().toUtf8(), keys->keyFile());
+    QPointer<lender::KeyFileDialog> closing = keys;
+    keys->reject();
+    QTRY_VERIFY(!closing);
+
+    // The card shows the lease, and ends it.
+    QTRY_VERIFY(card->stateLabel()->text().startsWith(QStringLiteral("Lent to Lab B (cccccccccccc)")));
+    QVERIFY(!card->lendDirectButton()->isEnabled());
+    QCOMPARE(card->withdrawButton()->text(), QStringLiteral("End Lease"));
+    QVERIFY(card->withdrawButton()->isEnabled());
+    QTest::mouseClick(card->withdrawButton(), Qt::LeftButton);
+    QTRY_COMPARE(partitionInAgent(id).state, QStringLiteral("unregistered"));
+    QTRY_COMPARE(card->withdrawButton()->text(), QStringLiteral("Withdraw"));
+    QVERIFY(!card->withdrawButton()->isEnabled());
+    QVERIFY(card->lendDirectButton()->isEnabled());
 }
 
 void TestLenderGui::cleanupTestCase()

@@ -961,7 +961,8 @@ void LenderAgent::setupDispatcher()
         if (Result<void> s = m_store->startContract(c); !s.ok())
             return s.error();
         notifyOwnersById(p->partitionId);
-        return DirectLease{.partitionId = p->partitionId, .contractId = c.contractId, .key = key};
+        return DirectLease{.partitionId = p->partitionId, .contractId = c.contractId, .key = key, .lenderId = nodeId(),
+                           .lenderAddress = advertisedAddress()};
     });
 
     d.on<OwnerWatch>([this](const OwnerWatch &, const RequestContext &ctx) {

@@ -222,6 +222,18 @@ Result<Connection> connectToAgent(const Args &a, const QString &defaultDataDir)
 
 } // namespace
 
+QJsonObject directLeaseKeyFile(const DirectLease &lease)
+{
+    QJsonObject o{{QStringLiteral("partition_id"), lease.partitionId},
+                  {QStringLiteral("contract_id"), lease.contractId},
+                  {QStringLiteral("key"), QString::fromLatin1(lease.key.toHex())}};
+    if (lease.lenderId && !lease.lenderId->isEmpty())
+        o.insert(QStringLiteral("lender_id"), *lease.lenderId);
+    if (lease.lenderAddress && !lease.lenderAddress->isEmpty())
+        o.insert(QStringLiteral("lender_address"), *lease.lenderAddress);
+    return o;
+}
+
 QString ownerCliUsage()
 {
     return QCoreApplication::translate("OwnerCli", "usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND\n"
@@ -411,12 +423,12 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
         return failWith(r.error());
     const QString keyHex = QString::fromLatin1(r->key.toHex());
     if (asJson)
-        out(json(QJsonObject{{QStringLiteral("partition_id"), r->partitionId},
-                             {QStringLiteral("contract_id"), r->contractId},
-                             {QStringLiteral("key"), keyHex}}));
+        out(json(directLeaseKeyFile(*r)));
     else
         out(QCoreApplication::translate("OwnerCli", "partition %1 lent directly: contract %2, key %3 (hand it to the borrower; it is shown once)")
                 .arg(r->partitionId, r->contractId, keyHex));
+    if (!asJson && r->lenderId && r->lenderAddress)
+        out(QCoreApplication::translate("OwnerCli", "the borrower reaches this machine at %1, agent ID %2").arg(*r->lenderAddress, *r->lenderId));
     return 0;
 }
 

@@ -1,4 +1,7 @@
 #include "LenderWindow.h"
+#include "OwnerCli.h"
+#include "identity/Identity.h"
+#include "protocol/DisplayName.h"
 
 #include "ui/AboutDialog.h"
 #include "ui/ErrorBanner.h"
@@ -6,16 +9,26 @@
 #include "ui/UsageChart.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFontDatabase>
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QHBoxLayout>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPainter>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
@@ -147,6 +160,7 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     , m_register(new QPushButton(tr("Register"), this))
     , m_withdraw(new QPushButton(tr("Withdraw"), this))
     , m_delete(new QPushButton(tr("Delete"), this))
+    , m_lendDirect(new QPushButton(tr("Lend Directly…"), this))
     , m_usage(new ui::UsageChart(this))
 {
     setObjectName(QStringLiteral("partitionCard_") + state.partitionId);
@@ -157,6 +171,8 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     m_images->setObjectName(QStringLiteral("imagesEdit"));
     m_register->setObjectName(QStringLiteral("registerButton"));
     m_withdraw->setObjectName(QStringLiteral("withdrawButton"));
+    m_lendDirect->setObjectName(QStringLiteral("lendDirectButton"));
+    m_lendDirect->setToolTip(tr("Lend this partition to one borrower on your network, without a market"));
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     m_stateLabel->setTextFormat(Qt::PlainText); // a borrower's name is the borrower's text
     m_lock->setObjectName(QStringLiteral("lockIcon"));
@@ -179,6 +195,7 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     buttons->addWidget(m_register);
     buttons->addWidget(m_withdraw);
     buttons->addWidget(m_delete);
+    buttons->addWidget(m_lendDirect);
     buttons->addStretch();
     buttons->addWidget(m_earnings);
     left->addLayout(buttons);
@@ -191,6 +208,7 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     connect(m_register, &QPushButton::clicked, this, [this] { emit registerRequested(m_state.partitionId); });
     connect(m_withdraw, &QPushButton::clicked, this, [this] { emit withdrawRequested(m_state.partitionId); });
     connect(m_delete, &QPushButton::clicked, this, [this] { emit deleteRequested(m_state.partitionId); });
+    connect(m_lendDirect, &QPushButton::clicked, this, [this] { emit lendDirectRequested(m_state.partitionId); });
 }
 
 ResourceControl PartitionCard::addControl(const QString &label, const QString &suffix, int step, const QString &name)
@@ -297,7 +315,12 @@ void PartitionCard::setState(const PartitionState &state, const Resources &avail
                                                         : tr("Borrower: %1\nNode ID: %2").arg(state.borrowerName.value_or(QString()).isEmpty() ? tr("(no name given)") : *state.borrowerName,
                                                                  state.borrowerId));
     m_register->setEnabled(state.state == QStringLiteral("unregistered"));
-    m_withdraw->setEnabled(state.state == QStringLiteral("registered"));
+    m_lendDirect->setEnabled(state.state == QStringLiteral("unregistered"));
+    // A direct lease has no market to end it: its owner ends it here.
+    const bool directLease = state.state == QStringLiteral("lent") && state.marketId.isEmpty();
+    m_withdraw->setText(directLease ? tr("End Lease") : tr("Withdraw"));
+    m_withdraw->setToolTip(directLease ? tr("End the direct lease: the borrower's key stops working") : QString());
+    m_withdraw->setEnabled(state.state == QStringLiteral("registered") || directLease);
     showEarnings();
     m_updating = false;
 }
@@ -312,6 +335,145 @@ void PartitionCard::showEarnings()
         return;
     }
     m_earnings->setText(tr("Earned %1 · this contract %2 so far").arg(m_state.earnings.toString(), soFar->toString()));
+}
+
+// ───────────────────────────── direct leases ─────────────────────────────
+
+DirectLeaseDialog::DirectLeaseDialog(const QString &partitionId, QWidget *parent)
+    : QDialog(parent)
+    , m_id(new QLineEdit(this))
+    , m_name(new QLineEdit(this))
+    , m_hint(new QLabel(this))
+    , m_form(new QFormLayout)
+{
+    setObjectName(QStringLiteral("directLeaseDialog"));
+    setWindowTitle(tr("Lend Partition %1 Directly").arg(partitionId));
+    m_id->setObjectName(QStringLiteral("borrowerIdEdit"));
+    m_id->setPlaceholderText(tr("64 hex digits"));
+    m_id->setMinimumWidth(QFontMetrics(m_id->font()).horizontalAdvance(QString(66, QLatin1Char('0'))));
+    m_name->setObjectName(QStringLiteral("borrowerNameEdit"));
+    m_name->setPlaceholderText(tr("optional"));
+    m_name->setMaxLength(int(protocol::kMaxDisplayNameLength));
+    m_hint->setObjectName(QStringLiteral("borrowerIdHint"));
+    auto *intro = new QLabel(tr("Lend this partition to one borrower, without a market: you give the borrower a key file, and "
+                                "its Borrower Client reaches this machine directly. Nobody is billed; end the lease here."),
+                             this);
+    intro->setWordWrap(true);
+    m_form->addRow(tr("Borrower's node ID"), m_id);
+    m_form->addRow(QString(), m_hint);
+    m_form->addRow(tr("Borrower's name"), m_name);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    m_lend = buttons->addButton(tr("Lend"), QDialogButtonBox::AcceptRole);
+    m_lend->setObjectName(QStringLiteral("lendButton"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(intro);
+    layout->addLayout(m_form);
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_id, &QLineEdit::textChanged, this, &DirectLeaseDialog::check);
+    connect(m_name, &QLineEdit::textChanged, this, &DirectLeaseDialog::check);
+    check();
+}
+
+QString DirectLeaseDialog::borrowerId() const
+{
+    return m_id->text().trimmed().toLower();
+}
+
+QString DirectLeaseDialog::borrowerName() const
+{
+    return m_name->text().trimmed();
+}
+
+void DirectLeaseDialog::check()
+{
+    // What the agent would refuse is said here, before anything is sent.
+    QString problem;
+    if (!borrowerId().isEmpty() && !Identity::isValidNodeId(borrowerId()))
+        problem = tr("A node ID has 64 hex digits (this has %n characters).", nullptr, int(borrowerId().size()));
+    else if (protocol::firstForbiddenNameCharacter(borrowerName()) >= 0)
+        problem = tr("The name may not hold control characters.");
+    // The row keeps its place (the dialog does not jump): guidance until there is a problem.
+    m_hint->setText(problem.isEmpty() ? tr("The borrower's machine prints it: borrower-client --print-id") : problem);
+    m_hint->setForegroundRole(problem.isEmpty() ? QPalette::PlaceholderText : QPalette::WindowText);
+    m_lend->setEnabled(problem.isEmpty() && Identity::isValidNodeId(borrowerId()));
+}
+
+KeyFileDialog::KeyFileDialog(const protocol::DirectLease &lease, const QString &borrowerLabel, QWidget *parent)
+    : QDialog(parent)
+    , m_json(QJsonDocument(directLeaseKeyFile(lease)).toJson(QJsonDocument::Indented))
+    , m_contractId(lease.contractId)
+    , m_status(new QLabel(this))
+    , m_save(new QPushButton(tr("Save Key File…"), this))
+    , m_copy(new QPushButton(tr("Copy"), this))
+{
+    setObjectName(QStringLiteral("keyFileDialog"));
+    setWindowTitle(tr("Key for Partition %1").arg(lease.partitionId));
+    auto *intro = new QLabel(tr("Partition %1 is lent to %2, contract %3.\nGive the borrower this key file; it is shown only now. "
+                                "The borrower runs jobs with: borrower-client --cli submit --key-file FILE …")
+                                 .arg(lease.partitionId, borrowerLabel, lease.contractId),
+                             this);
+    intro->setTextFormat(Qt::PlainText); // the borrower's name is the owner's text
+    intro->setWordWrap(true);
+    auto *text = new QPlainTextEdit(QString::fromUtf8(m_json), this);
+    text->setObjectName(QStringLiteral("keyFileText"));
+    text->setReadOnly(true);
+    text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    text->setMinimumSize(QFontMetrics(text->font()).horizontalAdvance(QString(100, QLatin1Char('0'))),
+                         QFontMetrics(text->font()).lineSpacing() * 8);
+    m_status->setObjectName(QStringLiteral("keyFileStatus"));
+    m_save->setObjectName(QStringLiteral("saveKeyFileButton"));
+    m_copy->setObjectName(QStringLiteral("copyKeyFileButton"));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    buttons->addButton(m_save, QDialogButtonBox::ActionRole);
+    buttons->addButton(m_copy, QDialogButtonBox::ActionRole);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(intro);
+    layout->addWidget(text, 1);
+    layout->addWidget(m_status);
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_copy, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(QString::fromUtf8(m_json));
+        m_kept = true;
+        m_status->setText(tr("Copied."));
+    });
+    connect(m_save, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save Key File"),
+                                                          QStringLiteral("lendable-key-%1.json").arg(m_contractId),
+                                                          tr("Key files (*.json)"));
+        if (!path.isEmpty())
+            saveTo(path);
+    });
+}
+
+bool KeyFileDialog::saveTo(const QString &path)
+{
+    QSaveFile f(path);
+    // Readable by its owner only, before a byte of the key is written.
+    const bool ok = f.open(QIODevice::WriteOnly) && f.setPermissions(QFile::ReadOwner | QFile::WriteOwner)
+        && f.write(m_json) == m_json.size() && f.commit();
+    if (!ok) {
+        m_status->setText(tr("Could not save %1: %2").arg(QDir::toNativeSeparators(path), f.errorString()));
+        return false;
+    }
+    m_kept = true;
+    m_status->setText(tr("Saved to %1 (readable by you only).").arg(QDir::toNativeSeparators(path)));
+    return true;
+}
+
+void KeyFileDialog::done(int result)
+{
+    // The key exists only here: closing without keeping it leaves a lease nobody can use.
+    if (!m_kept
+        && QMessageBox::question(this, windowTitle(),
+                                 tr("Close without saving or copying the key? It cannot be shown again: the borrower "
+                                    "could not use the partition until you end the lease and lend it anew."),
+                                 QMessageBox::Close | QMessageBox::Cancel, QMessageBox::Cancel)
+            != QMessageBox::Close)
+        return;
+    QDialog::done(result);
 }
 
 // ───────────────────────────── machine tab ─────────────────────────────
@@ -496,12 +658,43 @@ void MachineTab::applyPartition(const PartitionState &state)
                 [this](const QString &id) { send<PartitionInfo>(PartitionWithdraw{.partitionId = id}); });
         connect(card, &PartitionCard::deleteRequested, this,
                 [this](const QString &id) { send<Ack>(PartitionDelete{.partitionId = id}); });
+        connect(card, &PartitionCard::lendDirectRequested, this, &MachineTab::lendDirectly);
     }
     for (PartitionState &p : m_partitions) {
         if (p.partitionId == state.partitionId)
             p = state;
     }
     card->setState(state, m_machine.available);
+}
+
+void MachineTab::lendDirectly(const QString &partitionId)
+{
+    auto *ask = new DirectLeaseDialog(partitionId, this);
+    ask->setAttribute(Qt::WA_DeleteOnClose);
+    connect(ask, &QDialog::accepted, this, [this, ask, partitionId] {
+        if (!m_owner) {
+            emit error(Error(ErrorCode::ConnectionClosed, tr("not connected to the lender agent")));
+            return;
+        }
+        const QString borrowerId = ask->borrowerId();
+        const QString name = ask->borrowerName();
+        m_owner->request<DirectLease>(
+            LendDirect{.partitionId = partitionId, .borrowerId = borrowerId, .borrowerName = name}, this,
+            [this, borrowerId, name](Result<DirectLease> r) {
+                refresh();
+                if (!r.ok()) {
+                    emit error(r.error());
+                    return;
+                }
+                PartitionState lent;
+                lent.borrowerId = borrowerId;
+                lent.borrowerName = name;
+                auto *keys = new KeyFileDialog(*r, lent.borrowerLabel(), this);
+                keys->setAttribute(Qt::WA_DeleteOnClose);
+                keys->open();
+            });
+    });
+    ask->open();
 }
 
 QPair<int, int> MachineTab::lendingCounts() const

@@ -2,11 +2,13 @@
 
 #include "protocol/Channel.h"
 
+#include <QDialog>
 #include <QGroupBox>
 #include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 
+class QFormLayout;
 class QLabel;
 class QSlider;
 class QSpinBox;
@@ -62,6 +64,9 @@ public:
     QLabel *stateLabel() const { return m_stateLabel; }
     QLabel *earningsLabel() const { return m_earnings; }
     QPushButton *registerButton() const { return m_register; }
+    /// "Withdraw" while offered on a market; "End Lease" while lent directly.
+    QPushButton *withdrawButton() const { return m_withdraw; }
+    QPushButton *lendDirectButton() const { return m_lendDirect; }
     ui::UsageChart *usageChart() const { return m_usage; }
     /// The allocation the controls show now.
     protocol::LendingConditions editedConditions() const;
@@ -72,6 +77,7 @@ signals:
     void registerRequested(const QString &partitionId);
     void withdrawRequested(const QString &partitionId);
     void deleteRequested(const QString &partitionId);
+    void lendDirectRequested(const QString &partitionId);
 
 private:
     ResourceControl addControl(const QString &label, const QString &suffix, int step, const QString &name);
@@ -93,8 +99,57 @@ private:
     QPushButton *m_register;
     QPushButton *m_withdraw;
     QPushButton *m_delete;
+    QPushButton *m_lendDirect;
     ui::UsageChart *m_usage;
     bool m_updating = false;
+};
+
+/// Asks whom to lend a partition to directly (LAN variant, no market): the borrower's node
+/// ID and, optionally, the name the owner knows it by.
+class DirectLeaseDialog : public QDialog {
+    Q_OBJECT
+public:
+    DirectLeaseDialog(const QString &partitionId, QWidget *parent = nullptr);
+    /// The node ID as typed, trimmed and in lower case.
+    QString borrowerId() const;
+    QString borrowerName() const;
+    QLineEdit *borrowerIdEdit() const { return m_id; }
+    QLineEdit *borrowerNameEdit() const { return m_name; }
+    QPushButton *lendButton() const { return m_lend; }
+
+private:
+    void check();
+
+    QLineEdit *m_id;
+    QLineEdit *m_name;
+    QLabel *m_hint; ///< guidance, or what is wrong with what was typed
+    QFormLayout *m_form;
+    QPushButton *m_lend;
+};
+
+/// A new direct lease's key file, shown once: the owner saves it (mode 0600) or copies it, and
+/// hands it to the borrower (`borrower-client --key-file FILE`).
+class KeyFileDialog : public QDialog {
+    Q_OBJECT
+public:
+    KeyFileDialog(const protocol::DirectLease &lease, const QString &borrowerLabel, QWidget *parent = nullptr);
+    QByteArray keyFile() const { return m_json; }
+    /// Writes the key file to `path`, readable by its owner only; false (and says why) if not.
+    bool saveTo(const QString &path);
+    /// Whether the key was saved or copied (closing without is questioned).
+    bool isKept() const { return m_kept; }
+    QPushButton *saveButton() const { return m_save; }
+    QPushButton *copyButton() const { return m_copy; }
+
+    void done(int result) override;
+
+private:
+    QByteArray m_json;
+    QString m_contractId;
+    QLabel *m_status;
+    QPushButton *m_save;
+    QPushButton *m_copy;
+    bool m_kept = false;
 };
 
 /// Everything about one machine (one lender agent), through the owner role of the protocol.
@@ -109,6 +164,9 @@ public:
     QPushButton *newPartitionButton() const { return m_new; }
     /// Lent / registered counts, for the tray icon.
     QPair<int, int> lendingCounts() const;
+    /// Asks whom to lend the partition to (DirectLeaseDialog, window-modal), lends it, and
+    /// shows the key file (KeyFileDialog).
+    void lendDirectly(const QString &partitionId);
 
 signals:
     void error(const lendable::Error &error);
