@@ -295,7 +295,7 @@ Commands:
   receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline
   name [NAME]                                     the name the market&apos;s managers and your lenders see for you; name &quot;&quot; forgets it
 
-Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE
+Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]
 with submit, logs and wait.
 The market used is remembered in the data directory; so are each contract&apos;s lender and key.
 --language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
@@ -314,7 +314,7 @@ Befehle:
   receipt verify FILE                             einen Beleg offline prüfen (JSON, wie `end --json` es ausgibt)
   name [NAME]                                     der Name, den die Verwalter des Marktplatzes und Ihre Verleiher für Sie sehen; name &quot;&quot; vergisst ihn
 
-Direktmodus (eine ohne Marktplatz verliehene Partition): --lender ADDR:PORT --lender-id ID --key-file FILE
+Direktmodus (eine ohne Marktplatz verliehene Partition): --key-file FILE [--lender ADDR:PORT --lender-id ID]
 mit submit, logs und wait.
 Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher und Schlüssel jedes Vertrags.
 --language CODE (de, en, ja) wählt die Sprache der Meldungen; was --json ausgibt, bleibt gleich.

@@ -294,7 +294,7 @@ Commands:
   receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline
   name [NAME]                                     the name the market&apos;s managers and your lenders see for you; name &quot;&quot; forgets it
 
-Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE
+Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]
 with submit, logs and wait.
 The market used is remembered in the data directory; so are each contract&apos;s lender and key.
 --language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
@@ -313,7 +313,7 @@ The market used is remembered in the data directory; so are each contract&apos;s
   receipt verify FILE                             領収書をオフラインで検証する (`end --json` が出力する JSON)
   name [NAME]                                     マーケットの管理者と貸し手に表示される名前。name &quot;&quot; で消去
 
-直接モード (マーケットを通さず貸し出されたパーティション): --lender ADDR:PORT --lender-id ID --key-file FILE
+直接モード (マーケットを通さず貸し出されたパーティション): --key-file FILE [--lender ADDR:PORT --lender-id ID]
 を submit, logs, wait と一緒に使います。
 使用したマーケットはデータディレクトリに記録されます。各契約の貸し手とキーも同様です。
 --language CODE (de, en, ja) でメッセージの言語を選びます。--json の出力は変わりません。

@@ -112,7 +112,7 @@ QString cliUsage()
               "  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline\n"
               "  name [NAME]                                     the name the market's managers and your lenders see for you; name \"\" forgets it\n"
               "\n"
-              "Direct mode (a partition lent without a market): --lender ADDR:PORT --lender-id ID --key-file FILE\n"
+              "Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]\n"
               "with submit, logs and wait.\n"
               "The market used is remembered in the data directory; so are each contract's lender and key.\n"
               "--language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.\n");
