@@ -45,6 +45,8 @@ private slots:
 
 private:
     QString createPartition(int cpus, qint64 memoryMib);
+    /// A new partition (1 vCPU, 256 MiB) once its card shows; nullptr if it did not.
+    lender::PartitionCard *newPartitionsCard();
     PartitionState partitionInAgent(const QString &id);
     static void drag(QSlider *slider, int toValue);
 
@@ -85,6 +87,15 @@ QString TestLenderGui::createPartition(int cpus, qint64 memoryMib)
     return r.ok() ? r->partition.partitionId : QString();
 }
 
+lender::PartitionCard *TestLenderGui::newPartitionsCard()
+{
+    const QString id = createPartition(1, 256);
+    if (id.isEmpty())
+        return nullptr;
+    m_tab->refresh();
+    return QTest::qWaitFor([&] { return m_tab->card(id) != nullptr; }, lendable::test::kGuiWaitMs) ? m_tab->card(id) : nullptr;
+}
+
 PartitionState TestLenderGui::partitionInAgent(const QString &id)
 {
     Result<PartitionListReply> list = m_owner->call<PartitionListReply>(PartitionList{});
@@ -114,11 +125,9 @@ void TestLenderGui::drag(QSlider *slider, int toValue)
 
 void TestLenderGui::draggingASliderChangesTheAllocation()
 {
-    const QString id = createPartition(1, 256);
-    QVERIFY(!id.isEmpty());
-    m_tab->refresh();
-    QTRY_VERIFY(m_tab->card(id) != nullptr);
-    lender::PartitionCard *card = m_tab->card(id);
+    lender::PartitionCard *card = newPartitionsCard();
+    QVERIFY(card);
+    const QString id = card->state().partitionId;
     QTRY_VERIFY(card->cpuSlider()->maximum() > 1);
     QVERIFY(card->cpuSlider()->isEnabled());
     const int target = qMin(card->cpuSlider()->maximum(), 3);
@@ -216,11 +225,9 @@ void TestLenderGui::lendingDirectlyFromTheCard()
     // (checked as typed) and a name, the agent lends, and the key file it shows once names
     // the partition, the contract, the key the agent checks, and where the agent is. End
     // Lease on the card ends it.
-    const QString id = createPartition(1, 256);
-    QVERIFY(!id.isEmpty());
-    m_tab->refresh();
-    QTRY_VERIFY(m_tab->card(id) != nullptr);
-    lender::PartitionCard *card = m_tab->card(id);
+    lender::PartitionCard *card = newPartitionsCard();
+    QVERIFY(card);
+    const QString id = card->state().partitionId;
     QTRY_VERIFY(card->lendDirectButton()->isEnabled());
     QVERIFY(!card->withdrawButton()->isEnabled());
     QTest::mouseClick(card->lendDirectButton(), Qt::LeftButton);

@@ -2284,23 +2284,34 @@ void TestMarketFlows::syncSkipsOwnRevisions()
             out << l.id;
         return out;
     };
-    Result<Changes> seenByA = (*a)->changesSince(from);
-    Result<Changes> seenByB = (*b)->changesSince(from);
-    Result<Changes> seenByPlain = (*plain)->changesSince(from);
-    CHECK_OK(seenByA);
-    CHECK_OK(seenByB);
-    CHECK_OK(seenByPlain);
-    QCOMPARE(ids(*seenByA), QStringList{QStringLiteral("LB")});
-    QCOMPARE(ids(*seenByB), (QStringList{QStringLiteral("LA"), QStringLiteral("LA2")}));
-    QCOMPARE(ids(*seenByPlain), (QStringList{QStringLiteral("LA"), QStringLiteral("LB"), QStringLiteral("LA2")}));
+    // What a, b and plain each read since a watermark; nothing if one of them failed.
+    const auto readByEach = [&](const Watermarks &since) -> std::optional<std::array<Changes, 3>> {
+        std::array<Changes, 3> seen;
+        const std::array<MarketStore *, 3> stores{a->get(), b->get(), plain->get()};
+        for (size_t i = 0; i < stores.size(); ++i) {
+            Result<Changes> c = stores[i]->changesSince(since);
+            if (!c) {
+                qWarning("%s", qPrintable(c.error().toString()));
+                return std::nullopt;
+            }
+            seen[i] = *c;
+        }
+        return seen;
+    };
+    const std::optional<std::array<Changes, 3>> lendersSeen = readByEach(from);
+    QVERIFY(lendersSeen);
+    const auto &[seenByA, seenByB, seenByPlain] = *lendersSeen;
+    QCOMPARE(ids(seenByA), QStringList{QStringLiteral("LB")});
+    QCOMPARE(ids(seenByB), (QStringList{QStringLiteral("LA"), QStringLiteral("LA2")}));
+    QCOMPARE(ids(seenByPlain), (QStringList{QStringLiteral("LA"), QStringLiteral("LB"), QStringLiteral("LA2")}));
     // Commit order is rev order, whoever wrote; everyone's watermark covers all three.
-    QVERIFY(seenByPlain->lenders[0].rev < seenByPlain->lenders[1].rev);
-    QVERIFY(seenByPlain->lenders[1].rev < seenByPlain->lenders[2].rev);
-    QCOMPARE(seenByPlain->lenders[0].rev % MarketStore::kRevTagSpan, (*a)->revisionTag());
-    QCOMPARE(seenByA->maxLenderRev, seenByPlain->lenders[2].rev);
-    QCOMPARE(seenByB->maxLenderRev, seenByPlain->lenders[2].rev);
+    QVERIFY(seenByPlain.lenders[0].rev < seenByPlain.lenders[1].rev);
+    QVERIFY(seenByPlain.lenders[1].rev < seenByPlain.lenders[2].rev);
+    QCOMPARE(seenByPlain.lenders[0].rev % MarketStore::kRevTagSpan, (*a)->revisionTag());
+    QCOMPARE(seenByA.maxLenderRev, seenByPlain.lenders[2].rev);
+    QCOMPARE(seenByB.maxLenderRev, seenByPlain.lenders[2].rev);
     // Nothing new: nothing read, and the watermarks stay.
-    const Watermarks after{seenByA->maxLenderRev, seenByA->maxPartitionRev, seenByA->maxContractRev};
+    const Watermarks after{seenByA.maxLenderRev, seenByA.maxPartitionRev, seenByA.maxContractRev};
     Result<Changes> again = (*b)->changesSince(after);
     CHECK_OK(again);
     QVERIFY(again->lenders.isEmpty());
@@ -2316,20 +2327,17 @@ void TestMarketFlows::syncSkipsOwnRevisions()
     CHECK_OK((*a)->setBorrowerName(QStringLiteral("BA"), QStringLiteral("Acme"), 4));
     CHECK_OK((*b)->setBorrowerName(QStringLiteral("BB"), QStringLiteral("Bolt"), 5));
     CHECK_OK((*a)->setBorrowerName(QStringLiteral("BA"), QString(), 6));
-    Result<Changes> namesByA = (*a)->changesSince(after);
-    Result<Changes> namesByB = (*b)->changesSince(after);
-    Result<Changes> namesByPlain = (*plain)->changesSince(after);
-    CHECK_OK(namesByA);
-    CHECK_OK(namesByB);
-    CHECK_OK(namesByPlain);
-    QCOMPARE(names(*namesByA), QStringList{QStringLiteral("BB=Bolt")});
-    QCOMPARE(names(*namesByB), QStringList{QStringLiteral("BA=")});
-    QCOMPARE(names(*namesByPlain), (QStringList{QStringLiteral("BB=Bolt"), QStringLiteral("BA=")}));
-    QVERIFY(namesByA->maxBorrowerRev > after.borrowers);
-    QCOMPARE(namesByA->maxBorrowerRev, namesByB->maxBorrowerRev);
+    const std::optional<std::array<Changes, 3>> namesSeen = readByEach(after);
+    QVERIFY(namesSeen);
+    const auto &[namesByA, namesByB, namesByPlain] = *namesSeen;
+    QCOMPARE(names(namesByA), QStringList{QStringLiteral("BB=Bolt")});
+    QCOMPARE(names(namesByB), QStringList{QStringLiteral("BA=")});
+    QCOMPARE(names(namesByPlain), (QStringList{QStringLiteral("BB=Bolt"), QStringLiteral("BA=")}));
+    QVERIFY(namesByA.maxBorrowerRev > after.borrowers);
+    QCOMPARE(namesByA.maxBorrowerRev, namesByB.maxBorrowerRev);
     QCOMPARE(*(*plain)->borrowerName(QStringLiteral("BA")), QString());
     QCOMPARE(*(*plain)->borrowerName(QStringLiteral("BB")), QStringLiteral("Bolt"));
-    Result<Changes> noNames = (*b)->changesSince(Watermarks{.borrowers = namesByB->maxBorrowerRev});
+    Result<Changes> noNames = (*b)->changesSince(Watermarks{.borrowers = namesByB.maxBorrowerRev});
     CHECK_OK(noNames);
     QVERIFY(noNames->borrowers.isEmpty());
 }
