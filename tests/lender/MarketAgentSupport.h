@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QTemporaryDir>
 
+#include <functional>
 #include <memory>
 
 namespace lendable::lender::testing {
@@ -17,12 +18,15 @@ namespace lendable::lender::testing {
 /// Creates and starts an agent with its data in `dataDir` (the same directory is the same
 /// agent: identity, partitions, contracts), connected to the market at `marketAddress`.
 /// nullptr (with the reason logged) if it cannot start.
-inline std::unique_ptr<LenderAgent> startAgentOn(const QString &dataDir, const QString &marketAddress, const QString &marketId)
+inline std::unique_ptr<LenderAgent> startAgentOn(const QString &dataDir, const QString &marketAddress, const QString &marketId,
+                                                 const std::function<void(AgentConfig &)> &adjust = {})
 {
     AgentConfig config;
     config.dataDir = dataDir;
     config.libvirtUri = QStringLiteral("test:///default");
     config.markets << MarketEndpoint::parse(marketAddress, marketId).value();
+    if (adjust)
+        adjust(config);
     Result<std::unique_ptr<LenderAgent>> created = LenderAgent::create(config);
     if (!created.ok()) {
         qWarning("%s", qPrintable(created.error().toString()));
@@ -56,9 +60,10 @@ public:
     QString id() const { return identity.nodeId(); }
     /// The data directory of the agent called `name` (the same name is the same agent).
     QString agentDir(const QString &name = QStringLiteral("agent")) const { return dir.filePath(name); }
-    std::unique_ptr<LenderAgent> startAgent(const QString &name = QStringLiteral("agent"))
+    std::unique_ptr<LenderAgent> startAgent(const QString &name = QStringLiteral("agent"),
+                                            const std::function<void(AgentConfig &)> &adjust = {})
     {
-        return startAgentOn(agentDir(name), address, id());
+        return startAgentOn(agentDir(name), address, id(), adjust);
     }
 
     QTemporaryDir dir;

@@ -62,7 +62,8 @@ class TestContractRefusal : public QObject {
 private slots:
     void marketEndsAContractTheAgentRefuses();
     void staleLocalContractGivesWay();
-    void staleContractTakesTheMarketsEnd();
+    void contractEndedWhileAwayTakesTheMarketsEnd_data();
+    void contractEndedWhileAwayTakesTheMarketsEnd();
 };
 
 void TestContractRefusal::marketEndsAContractTheAgentRefuses()
@@ -180,12 +181,22 @@ void TestContractRefusal::staleLocalContractGivesWay()
     QCOMPARE(offers->total, 0); // lent, not lost: the partition is still registered
 }
 
-void TestContractRefusal::staleContractTakesTheMarketsEnd()
+void TestContractRefusal::contractEndedWhileAwayTakesTheMarketsEnd_data()
+{
+    QTest::addColumn<bool>("reconcile");
+    QTest::newRow("asked on return") << true;
+    QTest::newRow("given way, then asked") << false;
+}
+
+void TestContractRefusal::contractEndedWhileAwayTakesTheMarketsEnd()
 {
     // A contract ends at the market while its agent is away, for longer than the market
-    // replays ends: the agent still has it running. When the market lends the partition
-    // again, the stale contract gives way with a guessed end (the new contract's start); the
-    // agent then asks the market for the real end and records it, earnings included.
+    // replays ends. Coming back, the agent asks the market about the contracts still running
+    // here and ends this one at the market's end, freeing the partition. Without that answer
+    // (the question off, as if it failed), the contract stays until the market lends the
+    // partition again: then it gives way with a guessed end (the new contract's start), and
+    // the agent asks for the real one. Either way the end and the earnings are the market's.
+    QFETCH(bool, reconcile);
     const Identity borrowerIdentity = newIdentity(QStringLiteral("borrower"));
     MarketForAgents market({});
     QVERIFY(market.listening);
@@ -221,24 +232,33 @@ void TestContractRefusal::staleContractTakesTheMarketsEnd()
     QVERIFY(realEnd > 0);
     market.clockAheadMs = 86'400'000;
 
-    agent = market.startAgent();
+    agent = market.startAgent(QStringLiteral("agent"), [reconcile](AgentConfig &c) { c.reconcileContractsOnConnect = reconcile; });
     QVERIFY(agent);
     QTRY_VERIFY_WITH_TIMEOUT(market.online.value(lenderId, false), 10'000);
-    QTest::qWait(300);
-    QVERIFY(agent->store().contract(first->contractId)->isRunning()); // its end was not replayed
+    const auto earnedAsBilled = [&] {
+        const ContractRecord old = *agent->store().contract(first->contractId);
+        return agent->store().partition(partition)->earnings == Money::charge(old.ratePerHour, realEnd - old.startedAtMs).value();
+    };
+    if (reconcile) {
+        // Ended on return, before any new contract: the partition is free here again.
+        QTRY_COMPARE_WITH_TIMEOUT(agent->store().contract(first->contractId)->endedAtMs, realEnd, 10'000);
+        QCOMPARE(agent->store().partition(partition)->state, PartitionStateName::Registered);
+        QVERIFY(earnedAsBilled());
+    } else {
+        QTest::qWait(300);
+        QVERIFY(agent->store().contract(first->contractId)->isRunning()); // its end was not replayed
+    }
     QTRY_VERIFY_WITH_TIMEOUT(borrower.channel->call<OfferPage>(SearchOffers{})->total == 1, 10'000);
     Result<ContractGranted> second = borrower.channel->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=1")});
     QVERIFY2(second.ok(), qPrintable(second.error().toString()));
     QCOMPARE(second->partitionId, partition);
     QTRY_VERIFY_WITH_TIMEOUT(agent->store().contract(second->contractId).ok(), 10'000);
-    // The market's end replaces the guess (a day later), and the earnings follow it.
+    QVERIFY(agent->store().contract(second->contractId)->isRunning());
+    // The market's end replaces any guess (a day later), and the earnings follow it.
     QTRY_COMPARE_WITH_TIMEOUT(agent->store().contract(first->contractId)->endedAtMs, realEnd, 10'000);
-    const ContractRecord old = *agent->store().contract(first->contractId);
-    Result<PartitionRecord> p = agent->store().partition(partition);
-    QVERIFY(p.ok());
-    QCOMPARE(p->contractId, second->contractId);
-    QCOMPARE(p->earnings, Money::charge(old.ratePerHour, realEnd - old.startedAtMs).value());
-    QVERIFY(p->earnings < Money::parse(u"36").value()); // not a day's worth at 36 an hour
+    QCOMPARE(agent->store().partition(partition)->contractId, second->contractId);
+    QVERIFY(earnedAsBilled());
+    QVERIFY(agent->store().partition(partition)->earnings < Money::parse(u"36").value()); // not a day's worth at 36 an hour
 }
 
 QTEST_GUILESS_MAIN(TestContractRefusal)

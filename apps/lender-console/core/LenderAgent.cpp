@@ -244,6 +244,8 @@ Result<void> LenderAgent::start()
         setupMarketHandlers(link);
         connect(link, &MarketLink::connected, this, [this, link] {
             sendHeartbeat(link);
+            if (m_config.reconcileContractsOnConnect)
+                reconcileContracts(link);
             emit marketConnected(link->marketId());
         });
         m_markets << link;
@@ -583,29 +585,52 @@ void LenderAgent::endContractLocally(const QString &contractId, qint64 endedAtMs
     notifyOwnersById(c->partitionId);
 }
 
-void LenderAgent::learnEndFromMarket(MarketLink *link, const QString &contractId)
+void LenderAgent::askMarketForEnd(MarketLink *link, const QString &contractId, std::function<void(qint64 endedAtMs)> ended)
 {
-    // The end just recorded is the next contract's start, a guess that can only be late: the
-    // market's bill has the real one (an older market answers with its newest bills instead,
-    // which may hold it too).
-    link->request<BillList>(ListBills{.contractId = contractId}, this, [this, contractId](Result<BillList> r) {
+    // An older market ignores contractId and answers with its newest bills, which may hold it.
+    link->request<BillList>(ListBills{.contractId = contractId}, this, [contractId, ended = std::move(ended)](Result<BillList> r) {
         if (!r.ok()) {
-            qInfo("lender: cannot learn when contract %s ended (%s); its end stays at the next contract's start",
-                  qPrintable(contractId), qPrintable(r.error().toString()));
+            qInfo("lender: cannot learn whether contract %s ended at the market: %s", qPrintable(contractId),
+                  qPrintable(r.error().toString()));
             return;
         }
         for (const Bill &b : std::as_const(r->bills)) {
-            if (b.contractId != contractId || b.endedAtMs <= 0)
-                continue;
-            if (Result<void> fixed = m_store->correctEnd(contractId, b.endedAtMs); !fixed.ok()) {
-                qWarning("lender: contract %s: %s", qPrintable(contractId), qPrintable(fixed.error().toString()));
-            } else if (Result<ContractRecord> c = m_store->contract(contractId); c.ok()) {
+            if (b.contractId == contractId && b.endedAtMs > 0) {
                 qInfo("lender: contract %s ended at the market at %s", qPrintable(contractId),
                       qPrintable(QDateTime::fromMSecsSinceEpoch(b.endedAtMs, Qt::UTC).toString(Qt::ISODateWithMs)));
-                notifyOwnersById(c->partitionId);
+                ended(b.endedAtMs);
+                return;
             }
         }
     });
+}
+
+void LenderAgent::learnEndFromMarket(MarketLink *link, const QString &contractId)
+{
+    // The end just recorded is the next contract's start, a guess that can only be late.
+    askMarketForEnd(link, contractId, [this, contractId](qint64 endedAtMs) {
+        if (Result<void> fixed = m_store->correctEnd(contractId, endedAtMs); !fixed.ok())
+            qWarning("lender: contract %s: %s", qPrintable(contractId), qPrintable(fixed.error().toString()));
+        else if (Result<ContractRecord> c = m_store->contract(contractId); c.ok())
+            notifyOwnersById(c->partitionId);
+    });
+}
+
+void LenderAgent::reconcileContracts(MarketLink *link)
+{
+    Result<QList<ContractRecord>> running = m_store->runningContracts();
+    if (!running.ok()) {
+        qWarning("lender: cannot read the running contracts: %s", qPrintable(running.error().toString()));
+        return;
+    }
+    for (const ContractRecord &c : std::as_const(*running)) {
+        if (c.marketId != link->marketId())
+            continue;
+        askMarketForEnd(link, c.contractId, [this, id = c.contractId](qint64 endedAtMs) {
+            // A no-op if the market's replayed ContractEnded came first.
+            endContractLocally(id, endedAtMs, QStringLiteral("the contract ended at the market while this machine was away"));
+        });
+    }
 }
 
 // ───────────── owner ─────────────

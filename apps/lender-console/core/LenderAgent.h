@@ -44,6 +44,10 @@ struct AgentConfig {
     qint64 defaultJobTimeoutS = 3600;
     int heartbeatIntervalMs = 10000;
     int auditIntervalMs = 1000;
+    /// On each connection to a market, ask it about this machine's contracts of that market
+    /// that still run here, and end those it ended (LenderAgent::reconcileContracts()). Off
+    /// only in tests of what happens when the question goes unanswered.
+    bool reconcileContractsOnConnect = true;
 };
 
 class LenderAgent : public QObject {
@@ -126,9 +130,18 @@ private:
     void onJobState(const JobRecord &record);
     void onJobFinished(const JobRecord &record);
     void endContractLocally(const QString &contractId, qint64 endedAtMs, const QString &why);
-    /// Asks the market when a contract ended whose ContractEnded never reached us, and
-    /// records that end instead of the guess (LenderStore::correctEnd()).
+    /// Asks the market when a contract ended (ListBills for it) and calls `ended` with the
+    /// market's end; not for a contract still running there or unknown to it, nor when the
+    /// question fails (which is logged).
+    void askMarketForEnd(MarketLink *link, const QString &contractId, std::function<void(qint64 endedAtMs)> ended);
+    /// The market's end instead of the guess recorded when a stale contract gave way
+    /// (LenderStore::correctEnd()).
     void learnEndFromMarket(MarketLink *link, const QString &contractId);
+    /// A contract of this market that still runs here although the market ended it (its end
+    /// came while this machine was away for longer than the market replays ends, or the
+    /// data directory came back from a backup) ends here at the market's end: its partition
+    /// is no longer held for nobody. Runs on each connection to the market.
+    void reconcileContracts(MarketLink *link);
 
     AgentConfig m_config;
     Identity m_identity;
