@@ -105,6 +105,14 @@ JobRecord jobFrom(const QSqlQuery &q)
 const QString kJobColumns = QStringLiteral(
     "job_id, partition_id, contract_id, borrower_id, os, state, exit_code, message, domain_name, job_dir,"
     " submitted_at_ms, ended_at_ms, timeout_s");
+
+/// What a contract earns its partition if it ends at `endedAtMs` (its rate × its time).
+qint64 earnedMicros(const ContractRecord &c, qint64 endedAtMs)
+{
+    const Result<Money> charge = Money::charge(c.ratePerHour, qMax<qint64>(0, endedAtMs - c.startedAtMs));
+    return charge.ok() ? charge->micros() : 0;
+}
+
 } // namespace
 
 bool isFinishedJobState(const QString &state)
@@ -266,8 +274,7 @@ Result<void> LenderStore::endContract(const QString &contractId, qint64 endedAtM
                          {qMax(endedAtMs, c->startedAtMs), contractId});
     if (!upd.ok())
         return upd.error();
-    const Result<Money> charge = Money::charge(c->ratePerHour, qMax<qint64>(0, endedAtMs - c->startedAtMs));
-    const qint64 earned = charge.ok() ? charge->micros() : 0;
+    const qint64 earned = earnedMicros(*c, endedAtMs);
     // A market contract leaves its partition registered with that market; a direct lease
     // returns it to unregistered.
     auto free = m_db.exec(QStringLiteral("UPDATE partitions SET contract_id = NULL, borrower_id = NULL,"
@@ -290,10 +297,6 @@ Result<void> LenderStore::correctEnd(const QString &contractId, qint64 endedAtMs
     const qint64 end = qMax(endedAtMs, c->startedAtMs);
     if (end == c->endedAtMs)
         return {};
-    const auto earned = [&](qint64 until) {
-        const Result<Money> charge = Money::charge(c->ratePerHour, qMax<qint64>(0, until - c->startedAtMs));
-        return charge.ok() ? charge->micros() : 0;
-    };
     WriteTransaction tx(m_db);
     if (!tx.ok())
         return tx.error();
@@ -303,7 +306,7 @@ Result<void> LenderStore::correctEnd(const QString &contractId, qint64 endedAtMs
         return upd.error();
     // The partition's earnings were counted to the old end.
     auto earnings = m_db.exec(QStringLiteral("UPDATE partitions SET earnings_micros = earnings_micros + ? WHERE partition_id = ?"),
-                              {earned(end) - earned(c->endedAtMs), c->partitionId});
+                              {earnedMicros(*c, end) - earnedMicros(*c, c->endedAtMs), c->partitionId});
     if (!earnings.ok())
         return earnings.error();
     return tx.commit();
