@@ -344,7 +344,6 @@ DirectLeaseDialog::DirectLeaseDialog(const QString &partitionId, QWidget *parent
     , m_id(new QLineEdit(this))
     , m_name(new QLineEdit(this))
     , m_hint(new QLabel(this))
-    , m_form(new QFormLayout)
 {
     setObjectName(QStringLiteral("directLeaseDialog"));
     setWindowTitle(tr("Lend Partition %1 Directly").arg(partitionId));
@@ -359,15 +358,16 @@ DirectLeaseDialog::DirectLeaseDialog(const QString &partitionId, QWidget *parent
                                 "its Borrower Client reaches this machine directly. Nobody is billed; end the lease here."),
                              this);
     intro->setWordWrap(true);
-    m_form->addRow(tr("Borrower's node ID"), m_id);
-    m_form->addRow(QString(), m_hint);
-    m_form->addRow(tr("Borrower's name"), m_name);
+    auto *form = new QFormLayout;
+    form->addRow(tr("Borrower's node ID"), m_id);
+    form->addRow(QString(), m_hint);
+    form->addRow(tr("Borrower's name"), m_name);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     m_lend = buttons->addButton(tr("Lend"), QDialogButtonBox::AcceptRole);
     m_lend->setObjectName(QStringLiteral("lendButton"));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
-    layout->addLayout(m_form);
+    layout->addLayout(form);
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

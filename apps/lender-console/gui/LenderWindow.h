@@ -8,7 +8,6 @@
 #include <QMainWindow>
 #include <QPointer>
 
-class QFormLayout;
 class QLabel;
 class QSlider;
 class QSpinBox;
@@ -123,7 +122,6 @@ private:
     QLineEdit *m_id;
     QLineEdit *m_name;
     QLabel *m_hint; ///< guidance, or what is wrong with what was typed
-    QFormLayout *m_form;
     QPushButton *m_lend;
 };
 
