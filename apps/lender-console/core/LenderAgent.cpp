@@ -79,15 +79,26 @@ void makeTraversable(const QString &dir)
     QFile::setPermissions(dir, QFile::permissions(dir) | QFileDevice::ExeGroup | QFileDevice::ExeOther);
 }
 
+/// Why a borrower's name (trimmed) breaks the markets' rule for names, worded as the market
+/// words it; empty when it keeps the rule.
+QString borrowerNameProblem(const QString &trimmed)
+{
+    if (trimmed.size() > protocol::kMaxDisplayNameLength)
+        return QStringLiteral("the borrower's name is %1 characters long; at most %2 are kept")
+            .arg(trimmed.size())
+            .arg(protocol::kMaxDisplayNameLength);
+    if (const qsizetype bad = protocol::firstForbiddenNameCharacter(trimmed); bad >= 0)
+        return QStringLiteral("the borrower's name contains a control character (U+%1)").arg(trimmed[bad].unicode(), 4, 16, QLatin1Char('0'));
+    return QString();
+}
+
 /// The name a ContractStarted gives its borrower, as this machine keeps and shows it.
 QString shownBorrowerName(const QString &name)
 {
     // The market enforces the rule for names; a name that breaks it (a market of another
     // make, say) is not shown rather than shown garbled.
     const QString trimmed = name.trimmed();
-    if (trimmed.size() > protocol::kMaxDisplayNameLength || protocol::firstForbiddenNameCharacter(trimmed) >= 0)
-        return QString();
-    return trimmed;
+    return borrowerNameProblem(trimmed).isEmpty() ? trimmed : QString();
 }
 } // namespace
 
@@ -965,13 +976,8 @@ void LenderAgent::setupDispatcher()
             return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not a borrower node ID (64 hex digits)").arg(m.borrowerId));
         // The markets' rule for names, so that a direct lease reads like a market's.
         const QString name = m.borrowerName.value_or(QString()).trimmed();
-        if (name.size() > protocol::kMaxDisplayNameLength)
-            return Error(ErrorCode::InvalidArgument, QStringLiteral("the borrower's name is %1 characters long; at most %2 are kept")
-                                                         .arg(name.size())
-                                                         .arg(protocol::kMaxDisplayNameLength));
-        if (const qsizetype bad = protocol::firstForbiddenNameCharacter(name); bad >= 0)
-            return Error(ErrorCode::InvalidArgument, QStringLiteral("the borrower's name contains a control character (U+%1)")
-                                                         .arg(name[bad].unicode(), 4, 16, QLatin1Char('0')));
+        if (const QString problem = borrowerNameProblem(name); !problem.isEmpty())
+            return Error(ErrorCode::InvalidArgument, problem);
         Result<PartitionRecord> p = m_store->partition(m.partitionId);
         if (!p.ok())
             return p.error();
