@@ -4,9 +4,8 @@
 // reported; the agent killed with -9 mid-job and restarted finds its job again.
 // The market is a minimal in-test peer (LenderTestSupport.h) over real TLS.
 
-#include "LenderAgent.h"
-#include "LenderTestSupport.h"
 #include "LockGuard.h"
+#include "VmAgentSupport.h"
 
 #include <QDir>
 
@@ -23,17 +22,9 @@ using namespace lendable::lender;
 using namespace lendable::lender::testing;
 
 namespace {
-const QString kUri = QStringLiteral("qemu:///system");
-
 QString binDir()
 {
     return qEnvironmentVariable("LENDABLE_BINARY_DIR") + QStringLiteral("/bin");
-}
-
-QString imageCache()
-{
-    const QString base = qEnvironmentVariable("LENDABLE_IMAGE_CACHE", QStringLiteral("/var/tmp/lendable-cache"));
-    return base + QStringLiteral("/busybox");
 }
 
 // Runs `lender-console --cli` and returns its stdout; fails the test on a non-zero exit.
@@ -92,107 +83,34 @@ private slots:
     void killedAgentRestartsAndReconciles();
 
 private:
-    struct Lease {
-        QString partitionId;
-        TestMarket::Contract contract;
-    };
-    Lease lendPartition();
-    QString submit(Peer &b, const Lease &l, const QByteArray &script, const QList<JobFile> &inputs, qint64 timeoutS);
-    void release(const Lease &l);
+    using Lease = VmAgent::Lease;
+    Lease lendPartition() { return m_vm.lendPartition(m_borrower.nodeId()); }
+    static QString submit(Peer &b, const Lease &l, const QByteArray &script, const QList<JobFile> &inputs, qint64 timeoutS)
+    {
+        return VmAgent::submit(b, l, script, inputs, timeoutS);
+    }
+    void release(const Lease &l) { QVERIFY(m_vm.release(l)); }
 
-    std::optional<QTemporaryDir> m_dir;
-    std::unique_ptr<TestMarket> m_market;
-    std::unique_ptr<LenderAgent> m_agent;
-    std::unique_ptr<Peer> m_owner;
+    VmAgent m_vm;
     Identity m_borrower = newIdentity(QStringLiteral("vm borrower"));
 };
 
 void TestLenderVm::initTestCase()
 {
-    // The image is built once into a cache directory (a few seconds once the kernel .deb is cached).
-    if (!QFile::exists(imageCache() + QStringLiteral("/image.json"))) {
-        QProcess build;
-        build.setProcessChannelMode(QProcess::MergedChannels);
-        build.start(qEnvironmentVariable("LENDABLE_SOURCE_DIR") + QStringLiteral("/installer/os-images/build-busybox-image.sh"),
-                    {imageCache()});
-        QVERIFY(build.waitForFinished(900000));
-        QVERIFY2(build.exitCode() == 0, build.readAll().constData());
-    }
-    m_dir.emplace(QStringLiteral("/var/tmp/lendable-vmtest-XXXXXX"));
-    QVERIFY(m_dir->isValid());
-    m_market = std::make_unique<TestMarket>();
-    AgentConfig c;
-    c.dataDir = m_dir->path();
-    c.libvirtUri = kUri;
-    c.virtType = QStringLiteral("qemu");   // the KVM smoke boot has its own test (TestKvmProbeVm)
-    c.markets << MarketEndpoint::parse(m_market->address(), m_market->id()).value();
-    Result<std::unique_ptr<LenderAgent>> a = LenderAgent::create(c);
-    QVERIFY2(a.ok(), qPrintable(a.error().toString() + QStringLiteral(" (is libvirtd running? scripts/libvirt-up.sh)")));
-    m_agent = std::move(*a);
-    Result<void> s = m_agent->start();
-    QVERIFY2(s.ok(), qPrintable(s.error().toString()));
-    Result<ImageEntry> img = m_agent->images().add(QStringLiteral("busybox"), imageCache());
-    QVERIFY2(img.ok(), qPrintable(img.error().toString()));
-    QTRY_VERIFY_WITH_TIMEOUT(m_market->lenderConnected(), 15000);
-    m_owner = std::make_unique<Peer>(m_agent->identity(), m_agent->localAddress(), m_agent->nodeId(), QStringLiteral("owner"));
-    QVERIFY(m_owner->waitUp().ok());
+    const Result<void> started = m_vm.start();
+    QVERIFY2(started.ok(), qPrintable(started.error().toString()));
 }
 
 void TestLenderVm::cleanupTestCase()
 {
-    // Leave no domain behind, whatever failed.
-    if (m_agent)
-        if (Result<QList<JobRecord>> jobs = m_agent->store().unfinishedJobs(); jobs.ok())
-            for (const JobRecord &j : std::as_const(*jobs))
-                (void)m_agent->virt().destroy(j.domainName);
-    m_owner.reset();
-    m_agent.reset();
-}
-
-TestLenderVm::Lease TestLenderVm::lendPartition()
-{
-    Result<PartitionInfo> p = m_owner->channel->call<PartitionInfo>(PartitionCreate{
-        .conditions = LendingConditions{Resources{1, 256, 512}, {QStringLiteral("busybox")}, Money::parse(u"1.5").value(), 0}});
-    if (!p.ok())
-        return {};
-    const QString pid = p->partition.partitionId;
-    if (!m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false}).ok())
-        return {};
-    Lease l{pid, m_market->startContract(pid, m_borrower.nodeId())};
-    for (int i = 0; i < 200 && m_agent->store().partition(pid)->state != PartitionStateName::Lent; ++i)
-        QTest::qWait(50);
-    return l;
-}
-
-// Ends the contract and gives the partition's resources back to the machine.
-void TestLenderVm::release(const Lease &l)
-{
-    m_market->endContract(l.contract.contractId);
-    for (int i = 0; i < 200 && m_agent->store().partition(l.partitionId)->state == PartitionStateName::Lent; ++i)
-        QTest::qWait(50);
-    QVERIFY(m_owner->channel->call<PartitionInfo>(PartitionWithdraw{.partitionId = l.partitionId}).ok());
-    QVERIFY(m_owner->channel->call<Ack>(PartitionDelete{.partitionId = l.partitionId}).ok());
-}
-
-QString TestLenderVm::submit(Peer &b, const Lease &l, const QByteArray &script, const QList<JobFile> &inputs, qint64 timeoutS)
-{
-    Result<JobAccepted> a = b.channel->call<JobAccepted>(SubmitJob{.contractId = l.contract.contractId, .partitionId = l.partitionId,
-                                                                   .key = l.contract.key, .os = QStringLiteral("busybox"),
-                                                                   .script = script, .inputs = inputs, .timeoutS = timeoutS});
-    if (!a.ok()) {
-        qWarning() << "submit:" << a.error();
-        return {};
-    }
-    if (!b.channel->call<Ack>(WatchJob{.jobId = a->jobId, .fromOffset = 0}).ok())
-        return {};
-    return a->jobId;
+    m_vm.stop();
 }
 
 void TestLenderVm::jobPrintsAndExits3()
 {
     const Lease l = lendPartition();
     QVERIFY(!l.partitionId.isEmpty());
-    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    Peer b(m_borrower, m_vm.agent->localAddress(), m_vm.agent->nodeId());
     QVERIFY(b.waitUp().ok());
     const QString jobId = submit(b, l,
                                  "echo hello from job\n"
@@ -226,12 +144,12 @@ void TestLenderVm::jobPrintsAndExits3()
     QCOMPARE(r->outputs[0].name, QStringLiteral("result.txt"));
     QCOMPARE(r->outputs[0].data, QByteArray("result\n"));
     // S57: the market heard about it; the domain and the share are gone.
-    QTRY_VERIFY_WITH_TIMEOUT(!m_market->jobStates.isEmpty() && m_market->jobStates.last().state == QLatin1String("failed"), 10000);
-    QCOMPARE(m_market->jobStates.last().exitCode, std::optional<qint32>(3));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_vm.market->jobStates.isEmpty() && m_vm.market->jobStates.last().state == QLatin1String("failed"), 10000);
+    QCOMPARE(m_vm.market->jobStates.last().exitCode, std::optional<qint32>(3));
     // The result goes out as soon as the guest printed its exit marker; the domain is
     // torn down right after, in the background.
-    QTRY_VERIFY_WITH_TIMEOUT(!m_agent->virt().lookup(QStringLiteral("lendable-") + jobId), 30000);
-    QVERIFY(!QFileInfo::exists(m_dir->filePath(QStringLiteral("jobs/") + jobId + QStringLiteral("/share"))));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_vm.agent->virt().lookup(QStringLiteral("lendable-") + jobId), 30000);
+    QVERIFY(!QFileInfo::exists(m_vm.dir->filePath(QStringLiteral("jobs/") + jobId + QStringLiteral("/share"))));
     release(l);
 }
 
@@ -239,7 +157,7 @@ void TestLenderVm::jobPastItsLimitIsStopped()
 {
     const Lease l = lendPartition();
     QVERIFY(!l.partitionId.isEmpty());
-    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    Peer b(m_borrower, m_vm.agent->localAddress(), m_vm.agent->nodeId());
     QVERIFY(b.waitUp().ok());
     const QString jobId = submit(b, l, "echo started\nsleep 600\necho never\n", {}, 20);
     QVERIFY(!jobId.isEmpty());
@@ -247,7 +165,7 @@ void TestLenderVm::jobPastItsLimitIsStopped()
     QCOMPARE(b.lastState().state, QStringLiteral("timed_out"));
     QVERIFY(!b.lastState().exitCode);
     QVERIFY(!b.output.contains("never"));
-    QVERIFY(!m_agent->virt().lookup(QStringLiteral("lendable-") + jobId));
+    QVERIFY(!m_vm.agent->virt().lookup(QStringLiteral("lendable-") + jobId));
     release(l);
 }
 
@@ -255,43 +173,43 @@ void TestLenderVm::tamperingIsDetectedRestoredAndReported()
 {
     const Lease l = lendPartition();
     QVERIFY(!l.partitionId.isEmpty());
-    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    Peer b(m_borrower, m_vm.agent->localAddress(), m_vm.agent->nodeId());
     QVERIFY(b.waitUp().ok());
     const QString jobId = submit(b, l, "echo up\nsleep 600\n", {}, 600);
     QVERIFY(!jobId.isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(b.output.contains("up"), 300000);
     const QString dom = QStringLiteral("lendable-") + jobId;
 
-    QSignalSpy spy(m_agent.get(), &LenderAgent::violationDetected);
+    QSignalSpy spy(m_vm.agent.get(), &LenderAgent::violationDetected);
     // The machine's owner (or anyone with root) changes the lent domain behind the agent's back.
     QProcess virsh;
-    virsh.start(QStringLiteral("virsh"), {QStringLiteral("-c"), kUri, QStringLiteral("schedinfo"), dom, QStringLiteral("--live"),
+    virsh.start(QStringLiteral("virsh"), {QStringLiteral("-c"), kVmUri, QStringLiteral("schedinfo"), dom, QStringLiteral("--live"),
                                           QStringLiteral("--set"), QStringLiteral("cpu_shares=7")});
     QVERIFY(virsh.waitForFinished(30000));
     QVERIFY2(virsh.exitCode() == 0, virsh.readAllStandardError().constData());
-    QTRY_VERIFY_WITH_TIMEOUT(!m_market->violations.isEmpty(), 30000);
-    const ReportViolation v = m_market->violations.first();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_vm.market->violations.isEmpty(), 30000);
+    const ReportViolation v = m_vm.market->violations.first();
     QCOMPARE(v.partitionId, l.partitionId);
     QCOMPARE(v.contractId, l.contract.contractId);
     QVERIFY2(v.detail.contains(QLatin1String("cpu_shares 1024 -> 7")), qPrintable(v.detail));
     QVERIFY2(v.restored, qPrintable(v.detail));
-    QCOMPARE(liveTunables(m_agent->virt(), dom)->cpuShares, 1024);
+    QCOMPARE(liveTunables(m_vm.agent->virt(), dom)->cpuShares, 1024);
 
-    virsh.start(QStringLiteral("virsh"), {QStringLiteral("-c"), kUri, QStringLiteral("memtune"), dom, QStringLiteral("--live"),
+    virsh.start(QStringLiteral("virsh"), {QStringLiteral("-c"), kVmUri, QStringLiteral("memtune"), dom, QStringLiteral("--live"),
                                           QStringLiteral("--hard-limit"), QStringLiteral("400000")});
     QVERIFY(virsh.waitForFinished(30000));
     QVERIFY2(virsh.exitCode() == 0, virsh.readAllStandardError().constData());
-    QTRY_VERIFY_WITH_TIMEOUT(m_market->violations.size() >= 2, 30000);
-    QVERIFY2(m_market->violations.last().detail.contains(QLatin1String("hard_limit")), qPrintable(m_market->violations.last().detail));
-    QVERIFY(m_market->violations.last().restored);
-    const Tunables live = *liveTunables(m_agent->virt(), dom);
+    QTRY_VERIFY_WITH_TIMEOUT(m_vm.market->violations.size() >= 2, 30000);
+    QVERIFY2(m_vm.market->violations.last().detail.contains(QLatin1String("hard_limit")), qPrintable(m_vm.market->violations.last().detail));
+    QVERIFY(m_vm.market->violations.last().restored);
+    const Tunables live = *liveTunables(m_vm.agent->virt(), dom);
     QCOMPARE(live.hardLimitKib, (256 + 512) * 1024);
     QVERIFY(spy.count() >= 2);
 
     QVERIFY(b.channel->call<Ack>(CancelJob{.jobId = jobId}).ok());
     QTRY_VERIFY_WITH_TIMEOUT(b.hasFinalState(), 60000);
     QCOMPARE(b.lastState().state, QStringLiteral("cancelled"));
-    QVERIFY(!m_agent->virt().lookup(dom));
+    QVERIFY(!m_vm.agent->virt().lookup(dom));
     release(l);
 }
 
@@ -306,8 +224,8 @@ void TestLenderVm::killedAgentRestartsAndReconciles()
         p.setStandardErrorFile(dir.filePath(QStringLiteral("agent.stderr")), QIODevice::Append);
         p.start(binDir() + QStringLiteral("/lender-console"),
                 {QStringLiteral("--headless"), QStringLiteral("--data"), dir.path(), QStringLiteral("--listen"),
-                 QStringLiteral("127.0.0.1:0"), QStringLiteral("--market"), m_market->address(), QStringLiteral("--market-id"),
-                 m_market->id(), QStringLiteral("--libvirt"), kUri, QStringLiteral("--virt-type"), QStringLiteral("qemu")});
+                 QStringLiteral("127.0.0.1:0"), QStringLiteral("--market"), m_vm.market->address(), QStringLiteral("--market-id"),
+                 m_vm.market->id(), QStringLiteral("--libvirt"), kVmUri, QStringLiteral("--virt-type"), QStringLiteral("qemu")});
         for (int i = 0; i < 3000 && !p.canReadLine() && p.state() != QProcess::NotRunning; ++i)
             QTest::qWait(20);
         const QString line = QString::fromUtf8(p.readLine()).trimmed();
@@ -322,7 +240,7 @@ void TestLenderVm::killedAgentRestartsAndReconciles()
 
     // The owner's CLI, as a server without a display would use it.
     int rc = -1;
-    cli(dir.path(), {QStringLiteral("image"), QStringLiteral("add"), QStringLiteral("busybox"), imageCache()}, &rc);
+    cli(dir.path(), {QStringLiteral("image"), QStringLiteral("add"), QStringLiteral("busybox"), vmImageCache()}, &rc);
     QCOMPARE(rc, 0);
     const QJsonObject created = QJsonDocument::fromJson(cli(dir.path(), {QStringLiteral("--json"), QStringLiteral("partition"), QStringLiteral("create"),
                                                                           QStringLiteral("--cpus"), QStringLiteral("1"), QStringLiteral("--memory"),
@@ -339,7 +257,7 @@ void TestLenderVm::killedAgentRestartsAndReconciles()
     QCOMPARE(rc, 1); // locked while registered
 
     // FIG. 15: no contract notice this time; the agent asks the market.
-    const TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId(), false, QStringLiteral("Orbit Analytics"));
+    const TestMarket::Contract c = m_vm.market->startContract(pid, m_borrower.nodeId(), false, QStringLiteral("Orbit Analytics"));
     Identity lenderIdentity = Identity::load(dir.path()).value();
     QString jobId;
     {
@@ -361,15 +279,15 @@ void TestLenderVm::killedAgentRestartsAndReconciles()
     const QString orphan = QStringLiteral("lendable-orphan-") + suffix;
     const QString foreign = QStringLiteral("lendable-foreign-") + suffix;
     const ImageEntry image = ImageStore(dir.filePath(QStringLiteral("images"))).find(QStringLiteral("busybox")).value();
-    QVERIFY(startStrayDomain(m_agent->virt(), orphan, lenderIdentity.nodeId(), m_dir->path(), image).ok());
-    QVERIFY(startStrayDomain(m_agent->virt(), foreign, newIdentity(QStringLiteral("x")).nodeId(), m_dir->path(), image).ok());
+    QVERIFY(startStrayDomain(m_vm.agent->virt(), orphan, lenderIdentity.nodeId(), m_vm.dir->path(), image).ok());
+    QVERIFY(startStrayDomain(m_vm.agent->virt(), foreign, newIdentity(QStringLiteral("x")).nodeId(), m_vm.dir->path(), image).ok());
 
     QProcess agent2;
     const QString address2 = startAgent(agent2);
-    const bool foreignSurvived = bool(m_agent->virt().lookup(foreign));
-    const bool orphanReaped = !m_agent->virt().lookup(orphan);
-    (void)m_agent->virt().destroy(foreign);
-    (void)m_agent->virt().destroy(orphan);
+    const bool foreignSurvived = bool(m_vm.agent->virt().lookup(foreign));
+    const bool orphanReaped = !m_vm.agent->virt().lookup(orphan);
+    (void)m_vm.agent->virt().destroy(foreign);
+    (void)m_vm.agent->virt().destroy(orphan);
     QVERIFY(!address2.isEmpty());
     // Reconciliation runs before the agent listens: by its "listening" line it is done.
     QVERIFY(orphanReaped);
@@ -382,7 +300,7 @@ void TestLenderVm::killedAgentRestartsAndReconciles()
     QCOMPARE(b.lastState().exitCode, std::optional<qint32>(5));
     QCOMPARE(b.output, QByteArray("before\nafter\n"));
     // Nothing leaked: no domain, no share.
-    QTRY_VERIFY_WITH_TIMEOUT(!m_agent->virt().lookup(QStringLiteral("lendable-") + jobId), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_vm.agent->virt().lookup(QStringLiteral("lendable-") + jobId), 10000);
     QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("jobs/") + jobId + QStringLiteral("/share"))));
     const QJsonObject list = QJsonDocument::fromJson(cli(dir.path(), {QStringLiteral("--json"), QStringLiteral("partition"), QStringLiteral("list")})).object();
     const QJsonObject lent = list.value(QStringLiteral("partitions")).toArray().first().toObject();
@@ -404,7 +322,7 @@ void TestLenderVm::killedAgentRestartsAndReconciles()
     QVERIFY(agent2.waitForFinished(15000));
     QCOMPARE(agent2.exitStatus(), QProcess::NormalExit);
     QCOMPARE(agent2.exitCode(), 0);
-    m_market->endContract(c.contractId);
+    m_vm.market->endContract(c.contractId);
 }
 
 QTEST_GUILESS_MAIN(TestLenderVm)

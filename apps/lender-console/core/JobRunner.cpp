@@ -250,8 +250,12 @@ void JobRunner::pollDomain()
 {
     if (!m_domainUp)
         return;
-    DomainRef d = m_env->virt->lookup(m_record.domainName);
-    if (!d || virDomainIsActive(d.get()) != 1)
+    // Only libvirt's word that the domain is gone or inactive ends the job: while its daemon
+    // is away (restarted, say) the guest runs on, and the next tick asks again.
+    Result<DomainRef> d = m_env->virt->find(m_record.domainName);
+    if (!d.ok())
+        return;
+    if (!*d || virDomainIsActive(d->get()) == 0)
         domainStopped();
 }
 

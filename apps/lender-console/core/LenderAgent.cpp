@@ -221,6 +221,8 @@ MarketLink *LenderAgent::market(const QString &marketId) const
 Result<void> LenderAgent::start()
 {
     m_virt->setEventHandler([this](const DomainEvent &ev) { onDomainEvent(ev); });
+    connect(m_virt.get(), &VirtConnection::connectionLost, this, [this] { emit libvirtConnectionChanged(false, m_virt->problem()); });
+    connect(m_virt.get(), &VirtConnection::reconnected, this, &LenderAgent::onLibvirtReconnected);
     if (Result<void> r = reconcile(); !r.ok())
         return r;
     chooseVirtType();
@@ -342,22 +344,8 @@ Result<void> LenderAgent::reconcile()
         }
     }
     // Domains this agent started that no job claims are orphans from a crash between
-    // starting a domain and recording it: nobody would ever collect them. Other agents on
-    // the same libvirt (other data directories) keep theirs: the metadata names the owner.
-    for (const QString &name : std::as_const(*active)) {
-        if (claimed.contains(name))
-            continue;
-        DomainRef d = m_virt->lookup(name);
-        if (!d)
-            continue;
-        Result<QString> xml = m_virt->liveXml(d.get());
-        Result<ParsedDomain> parsed = xml.ok() ? parseDomainXml(*xml) : Result<ParsedDomain>(xml.error());
-        if (!parsed.ok() || parsed->agentId != nodeId())
-            continue;
-        qWarning("lender: destroying orphan domain %s", qPrintable(name));
-        if (Result<void> r = m_virt->destroy(name); !r.ok())
-            qWarning("lender: %s", qPrintable(r.error().toString()));
-    }
+    // starting a domain and recording it.
+    destroyOrphanDomains(*active, claimed);
     // Shares of finished jobs are the guest's view only; nothing reads them any more.
     const QDir jobs(QDir(m_config.dataDir).filePath(QStringLiteral("jobs")));
     for (const QString &id : jobs.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
@@ -373,6 +361,51 @@ Result<void> LenderAgent::reconcile()
             QDir(share).removeRecursively();
     }
     return {};
+}
+
+void LenderAgent::destroyOrphanDomains(const QStringList &active, const QSet<QString> &claimed)
+{
+    // Other agents on the same libvirt (other data directories) keep theirs: the metadata
+    // names the owner.
+    for (const QString &name : active) {
+        if (claimed.contains(name))
+            continue;
+        DomainRef d = m_virt->lookup(name);
+        if (!d)
+            continue;
+        Result<QString> xml = m_virt->liveXml(d.get());
+        Result<ParsedDomain> parsed = xml.ok() ? parseDomainXml(*xml) : Result<ParsedDomain>(xml.error());
+        if (!parsed.ok() || parsed->agentId != nodeId())
+            continue;
+        qWarning("lender: destroying orphan domain %s", qPrintable(name));
+        if (Result<void> r = m_virt->destroy(name); !r.ok())
+            qWarning("lender: %s", qPrintable(r.error().toString()));
+    }
+}
+
+void LenderAgent::onLibvirtReconnected()
+{
+    // While the daemon was away, a job whose guest finished, or that was cancelled or ran out
+    // of time, was collected but its domain could not be destroyed: it still holds the
+    // partition's CPUs and memory. Every domain of this agent that no running job claims goes.
+    // Lifecycle events of that time are lost; each running job asks libvirt about its domain
+    // on its next tick.
+    Result<QStringList> active = m_virt->activeDomainNames(QLatin1String(kDomainPrefix));
+    if (!active.ok()) {
+        qWarning("lender: %s", qPrintable(active.error().toString()));
+        return;
+    }
+    QSet<QString> claimed;
+    for (const JobRunner *runner : std::as_const(m_runners))
+        if (runner->isRunning())
+            claimed.insert(runner->domainName());
+    if (m_kvmProbe)
+        for (const QString &name : std::as_const(*active))
+            if (name.startsWith(QLatin1String(kDomainPrefix) + QLatin1String("kvmprobe-")))
+                claimed.insert(name);
+    destroyOrphanDomains(*active, claimed);
+    auditNow();
+    emit libvirtConnectionChanged(true, QString());
 }
 
 // ───────────── libvirt events, lock, usage ─────────────
@@ -399,6 +432,8 @@ void LenderAgent::onDomainEvent(const DomainEvent &ev)
 
 void LenderAgent::auditNow()
 {
+    if (!m_virt->isConnected())
+        return; // nothing can be read or restored; the audit runs again on reconnection
     const QList<JobRunner *> runners = m_runners.values();
     for (JobRunner *runner : runners) {
         if (!runner->isRunning())
@@ -423,7 +458,7 @@ void LenderAgent::auditNow()
 
 void LenderAgent::sampleUsage()
 {
-    if (m_runners.isEmpty())
+    if (m_runners.isEmpty() || !m_virt->isConnected())
         return;
     virDomainStatsRecordPtr *records = nullptr;
     // NOWAIT: a domain busy in a libvirt job (starting, stopping) is skipped for this sample

@@ -91,12 +91,20 @@ signals:
     void marketConnected(const QString &marketId);
     /// The KVM smoke boot answered (only emitted when one ran).
     void virtTypeDecided(const QString &virtType, const QString &reason);
+    /// libvirt's daemon went away (`up` false, `problem` says why and since when) or the
+    /// agent is connected to it again and has looked after what happened meanwhile.
+    void libvirtConnectionChanged(bool up, const QString &problem);
 
 private:
     explicit LenderAgent(AgentConfig config);
     void setupDispatcher();
     void setupMarketHandlers(MarketLink *link);
     Result<void> reconcile();
+    /// Destroys the active domains this agent started (by their metadata) that are not in
+    /// `claimed`: nobody would ever collect them.
+    void destroyOrphanDomains(const QStringList &active, const QSet<QString> &claimed);
+    /// libvirt is back: a job ended or cancelled meanwhile may have left its domain running.
+    void onLibvirtReconnected();
     void chooseVirtType();
     void onDomainEvent(const DomainEvent &ev);
     void sampleUsage();

@@ -1,5 +1,6 @@
 #include "Virt.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QHostInfo>
 #include <QMetaObject>
@@ -64,13 +65,14 @@ void ensureVirtEventLoop()
 }
 
 VirtConnection::VirtConnection(virConnectPtr conn, QString uri)
-    : m_conn(conn)
-    , m_uri(std::move(uri))
+    : m_uri(std::move(uri))
     , m_bridge(std::make_shared<Bridge>())
 {
     m_bridge->target = this;
     virSetErrorFunc(nullptr, quietErrorHandler);
-    registerEvents();
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, &VirtConnection::tryReconnect);
+    adopt(conn);
 }
 
 VirtConnection::~VirtConnection()
@@ -79,12 +81,108 @@ VirtConnection::~VirtConnection()
         std::lock_guard lock(m_bridge->mutex);
         m_bridge->target = nullptr;
     }
+    release();
+}
+
+bool VirtConnection::hasDaemon() const
+{
+    return !isTestDriver() && !isEmbedded();
+}
+
+void VirtConnection::adopt(virConnectPtr conn)
+{
+    m_conn = conn;
+    if (hasDaemon()) {
+        // A daemon that hangs would otherwise leave calls hanging: keepalive notices it.
+        virConnectSetKeepAlive(conn, 5, 3);
+        auto *opaque = new std::shared_ptr<Bridge>(m_bridge);
+        m_closeCallback = virConnectRegisterCloseCallback(conn, closeCallback, opaque,
+                                                          [](void *p) { delete static_cast<std::shared_ptr<Bridge> *>(p); })
+                          == 0;
+        if (!m_closeCallback)
+            delete opaque;
+    }
+    registerEvents();
+}
+
+void VirtConnection::release()
+{
+    if (!m_conn)
+        return;
+    // On a connection whose daemon is gone these fail; the client side is freed either way.
+    if (m_closeCallback)
+        virConnectUnregisterCloseCallback(m_conn, closeCallback);
     if (m_lifecycleId >= 0)
         virConnectDomainEventDeregisterAny(m_conn, m_lifecycleId);
     if (m_tunableId >= 0)
         virConnectDomainEventDeregisterAny(m_conn, m_tunableId);
-    if (m_conn)
-        virConnectClose(m_conn);
+    m_closeCallback = false;
+    m_lifecycleId = -1;
+    m_tunableId = -1;
+    virConnectClose(m_conn);
+    m_conn = nullptr;
+}
+
+void VirtConnection::closeCallback(virConnectPtr conn, int reason, void *opaque)
+{
+    // Runs on libvirt's event thread, like the domain events.
+    QString why;
+    switch (reason) {
+    case VIR_CONNECT_CLOSE_REASON_EOF:
+        why = QStringLiteral("the daemon closed the connection");
+        break;
+    case VIR_CONNECT_CLOSE_REASON_KEEPALIVE:
+        why = QStringLiteral("the daemon stopped answering keepalives");
+        break;
+    case VIR_CONNECT_CLOSE_REASON_CLIENT:
+        why = QStringLiteral("the connection was closed");
+        break;
+    default:
+        why = QStringLiteral("the connection failed");
+        break;
+    }
+    auto bridge = *static_cast<std::shared_ptr<Bridge> *>(opaque);
+    std::lock_guard lock(bridge->mutex);
+    if (VirtConnection *target = bridge->target)
+        QMetaObject::invokeMethod(target, [target, conn, why] { target->lost(conn, why); }, Qt::QueuedConnection);
+}
+
+void VirtConnection::lost(virConnectPtr conn, const QString &why)
+{
+    // A notice about a connection already replaced, or a second one about this one.
+    if (conn != m_conn || !m_connected)
+        return;
+    m_connected = false;
+    m_problem = QStringLiteral("libvirt (%1) is not reachable since %2: %3; reconnecting")
+                    .arg(m_uri, QDateTime::currentDateTime().toString(Qt::ISODate), why);
+    qWarning("libvirt: %s", qPrintable(m_problem));
+    m_reconnectDelayMs = m_firstReconnectDelayMs;
+    m_reconnectTimer.start(m_reconnectDelayMs);
+    emit connectionLost(why);
+}
+
+void VirtConnection::noticeIfGone()
+{
+    if (m_connected && hasDaemon() && m_conn && virConnectIsAlive(m_conn) == 0)
+        lost(m_conn, QStringLiteral("the connection is closed"));
+}
+
+void VirtConnection::tryReconnect()
+{
+    if (m_connected)
+        return;
+    virConnectPtr conn = virConnectOpen(m_uri.toUtf8().constData());
+    if (!conn) {
+        m_reconnectDelayMs = qMin(m_reconnectDelayMs * 2, m_maxReconnectDelayMs);
+        m_reconnectTimer.start(m_reconnectDelayMs);
+        return;
+    }
+    release();
+    adopt(conn);
+    m_connected = true;
+    m_problem.clear();
+    qInfo("libvirt: connected to %s again", qPrintable(m_uri));
+    emit reconnected();
 }
 
 Result<std::unique_ptr<VirtConnection>> VirtConnection::open(const QString &uri, const QString &dataDir)
@@ -102,9 +200,6 @@ Result<std::unique_ptr<VirtConnection>> VirtConnection::open(const QString &uri,
     virConnectPtr conn = virConnectOpen(chosen.toUtf8().constData());
     if (!conn)
         return virtError(QStringLiteral("cannot open libvirt connection %1").arg(chosen));
-    // A remote daemon that dies would otherwise leave calls hanging: keepalive notices.
-    if (!chosen.startsWith(QLatin1String("test:")) && !chosen.contains(QLatin1String("/embed")))
-        virConnectSetKeepAlive(conn, 5, 3);
     return std::unique_ptr<VirtConnection>(new VirtConnection(conn, chosen));
 }
 
@@ -117,11 +212,17 @@ QString VirtConnection::driverType() const
 Result<Resources> VirtConnection::hostResources(const QString &dataDir) const
 {
     virNodeInfo info;
-    if (virNodeGetInfo(m_conn, &info) < 0)
-        return virtError(QStringLiteral("cannot read host information"));
+    if (m_connected && virNodeGetInfo(m_conn, &info) == 0) {
+        m_hostCpus = int(info.cpus);
+        m_hostMemoryMib = qint64(info.memory / 1024);
+    } else if (m_hostCpus == 0) {
+        return m_connected ? virtError(QStringLiteral("cannot read host information"))
+                           : Error(ErrorCode::VirtError, m_problem);
+    }
+    // else: the daemon is away for a moment; the machine's CPUs and memory are what it said last.
     Resources r;
-    r.cpus = int(info.cpus);
-    r.memoryMib = qint64(info.memory / 1024);
+    r.cpus = m_hostCpus;
+    r.memoryMib = m_hostMemoryMib;
     struct statvfs fs;
     if (::statvfs(QFile::encodeName(dataDir).constData(), &fs) != 0)
         return Error(ErrorCode::IoError, QStringLiteral("cannot read the size of the file system holding %1").arg(dataDir));
@@ -141,9 +242,14 @@ QString VirtConnection::hostName() const
 
 Result<DomainRef> VirtConnection::createTransient(const QString &xml)
 {
+    if (!m_connected)
+        return Error(ErrorCode::VirtError, QStringLiteral("cannot start the partition's domain: %1").arg(m_problem));
     virDomainPtr d = virDomainCreateXML(m_conn, xml.toUtf8().constData(), 0);
-    if (!d)
-        return virtError(QStringLiteral("cannot start the partition's domain"));
+    if (!d) {
+        const Error e = virtError(QStringLiteral("cannot start the partition's domain"));
+        noticeIfGone();
+        return e;
+    }
     return DomainRef(d);
 }
 
@@ -152,12 +258,29 @@ DomainRef VirtConnection::lookup(const QString &name) const
     return DomainRef(virDomainLookupByName(m_conn, name.toUtf8().constData()));
 }
 
-Result<QStringList> VirtConnection::activeDomainNames(const QString &prefix) const
+Result<DomainRef> VirtConnection::find(const QString &name)
+{
+    if (!m_connected)
+        return Error(ErrorCode::VirtError, m_problem);
+    DomainRef d(virDomainLookupByName(m_conn, name.toUtf8().constData()));
+    if (d)
+        return d;
+    if (const virErrorPtr e = virGetLastError(); e && e->code == VIR_ERR_NO_DOMAIN)
+        return DomainRef();
+    const Error e = virtError(QStringLiteral("cannot look up domain %1").arg(name));
+    noticeIfGone();
+    return e;
+}
+
+Result<QStringList> VirtConnection::activeDomainNames(const QString &prefix)
 {
     virDomainPtr *domains = nullptr;
     const int n = virConnectListAllDomains(m_conn, &domains, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
-    if (n < 0)
-        return virtError(QStringLiteral("cannot list domains"));
+    if (n < 0) {
+        const Error e = virtError(QStringLiteral("cannot list domains"));
+        noticeIfGone();
+        return e;
+    }
     QStringList names;
     for (int i = 0; i < n; ++i) {
         const QString name = QString::fromUtf8(virDomainGetName(domains[i]));

@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -45,6 +46,12 @@ struct DomainEvent {
 
 /// One open libvirt connection (RAII). Not thread-safe beyond what libvirt itself is: use it
 /// from the thread that opened it. Domain events arrive through `eventHandler` on that thread.
+///
+/// A daemon connection (qemu:///system, remote URIs) outlives its daemon: when libvirtd
+/// goes away (restarted by a package upgrade, killed, its host unreachable) the connection
+/// says so (connectionLost()), opens the same URI again every few seconds, and once it
+/// answers registers its events again and says so (reconnected()). Guests keep running
+/// meanwhile (QEMU does not depend on the daemon); calls in between fail with VirtError.
 class VirtConnection : public QObject {
     Q_OBJECT
 public:
@@ -70,10 +77,14 @@ public:
 
     /// Starts a transient domain (virDomainCreateXML); it vanishes when it ends.
     Result<DomainRef> createTransient(const QString &xml);
-    /// nullptr-holding ref (no error) when no domain has that name.
+    /// nullptr-holding ref (no error) when no domain has that name, and also when libvirt
+    /// cannot be asked: for callers to whom both mean "nothing to do".
     DomainRef lookup(const QString &name) const;
+    /// The domain called `name`: a nullptr-holding ref when libvirt says there is none, an
+    /// error when it cannot say (the daemon is gone). Use this where "gone" has consequences.
+    Result<DomainRef> find(const QString &name);
     /// Names of the active domains whose name starts with `prefix`.
-    Result<QStringList> activeDomainNames(const QString &prefix) const;
+    Result<QStringList> activeDomainNames(const QString &prefix);
     /// The live XML (flags 0).
     Result<QString> liveXml(virDomainPtr domain) const;
     /// Destroys a domain if it is still running; success if it is already gone.
@@ -86,6 +97,25 @@ public:
     /// Lifecycle and tunable events of every domain; runs on the owning thread.
     void setEventHandler(std::function<void(const DomainEvent &)> handler) { m_eventHandler = std::move(handler); }
 
+    /// False from the moment the daemon is known gone until the connection is open again.
+    bool isConnected() const { return m_connected; }
+    /// Why the connection is down and since when; empty while connected.
+    QString problem() const { return m_problem; }
+    /// The first attempt to reopen comes this long after the loss; each failed one doubles
+    /// the wait, up to maxMs.
+    void setReconnectDelays(int firstMs, int maxMs)
+    {
+        m_firstReconnectDelayMs = firstMs;
+        m_maxReconnectDelayMs = maxMs;
+    }
+
+signals:
+    /// The daemon went away; `why` is libvirt's reason. Reconnection is under way.
+    void connectionLost(const QString &why);
+    /// The connection is open again and its events registered: what happened to the
+    /// domains meanwhile is for the owner to find out (a lifecycle event may be lost).
+    void reconnected();
+
 private:
     struct Bridge {
         std::mutex mutex;
@@ -93,6 +123,15 @@ private:
     };
     VirtConnection(virConnectPtr conn, QString uri);
     void registerEvents();
+    void adopt(virConnectPtr conn);
+    void release();
+    void lost(virConnectPtr conn, const QString &why);
+    void tryReconnect();
+    /// Called after a failed call: if the daemon is gone and no close notice came (yet),
+    /// the connection is taken as lost now.
+    void noticeIfGone();
+    bool hasDaemon() const;
+    static void closeCallback(virConnectPtr conn, int reason, void *opaque);
     static int lifecycleCallback(virConnectPtr, virDomainPtr dom, int event, int detail, void *opaque);
     static void tunableCallback(virConnectPtr, virDomainPtr dom, virTypedParameterPtr, int, void *opaque);
     static void post(void *opaque, DomainEvent ev);
@@ -103,7 +142,17 @@ private:
     std::shared_ptr<Bridge> m_bridge;
     int m_lifecycleId = -1;
     int m_tunableId = -1;
+    bool m_closeCallback = false;
     std::function<void(const DomainEvent &)> m_eventHandler;
+    bool m_connected = true;
+    QString m_problem;
+    QTimer m_reconnectTimer;
+    int m_firstReconnectDelayMs = 500;
+    int m_maxReconnectDelayMs = 5000;
+    int m_reconnectDelayMs = 500;
+    // The host's CPUs and memory as libvirt last said (virNodeGetInfo), for while it cannot.
+    mutable int m_hostCpus = 0;
+    mutable qint64 m_hostMemoryMib = 0;
 };
 
 } // namespace lendable::lender
