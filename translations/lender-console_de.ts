@@ -153,6 +153,10 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <source>the borrower reaches this machine at %1, agent ID %2</source>
         <translation>der Entleiher erreicht diese Maschine unter %1, Agent-ID %2</translation>
     </message>
+    <message>
+        <source>           NOT REACHABLE: %1</source>
+        <translation>           NICHT ERREICHBAR: %1</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>
@@ -476,6 +480,10 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
     <message>
         <source>%1 — %2 vCPU, %3 memory, %4 disk · available to lend: %5 vCPU, %6, %7 · %8 (%9)</source>
         <translation>%1 — %2 vCPU, %3 Arbeitsspeicher, %4 Festplatte · verleihbar: %5 vCPU, %6, %7 · %8 (%9)</translation>
+    </message>
+    <message>
+        <source>%1. Running jobs go on, but no new job can start until the agent is connected to libvirt again, which it does by itself.</source>
+        <translation>%1. Laufende Jobs laufen weiter, aber kein neuer Job kann starten, bis der Agent wieder mit libvirt verbunden ist; das geschieht von selbst.</translation>
     </message>
 </context>
 <context>

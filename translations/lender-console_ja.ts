@@ -153,6 +153,10 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <source>the borrower reaches this machine at %1, agent ID %2</source>
         <translation>借り手はこのマシンに %1 で接続します(エージェント ID %2)</translation>
     </message>
+    <message>
+        <source>           NOT REACHABLE: %1</source>
+        <translation>           到達不能: %1</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>
@@ -474,6 +478,10 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
     <message>
         <source>%1 — %2 vCPU, %3 memory, %4 disk · available to lend: %5 vCPU, %6, %7 · %8 (%9)</source>
         <translation>%1 — %2 vCPU、メモリ %3、ディスク %4 · 貸出可能: %5 vCPU、%6、%7 · %8 (%9)</translation>
+    </message>
+    <message>
+        <source>%1. Running jobs go on, but no new job can start until the agent is connected to libvirt again, which it does by itself.</source>
+        <translation>%1。実行中のジョブは続行しますが、エージェントが libvirt に再接続するまで新しいジョブは開始できません。再接続は自動で行われます。</translation>
     </message>
 </context>
 <context>

@@ -1419,7 +1419,7 @@ struct MachineShow : Message<MessageType::MachineShow> {
 struct MachineInfo : Message<MessageType::MachineInfo> {
     static constexpr const char *kName = "MachineInfo";
     static constexpr const char *kDirection = "agent → owner";
-    static constexpr const char *kDoc = "Answer to MachineShow and SetReserve.";
+    static constexpr const char *kDoc = "Answer to MachineShow and SetReserve; pushed to watching owners (OwnerWatch) when the agent loses or regains libvirt.";
     Resources host;
     Resources reserve;
     Resources allocated;
@@ -1427,6 +1427,7 @@ struct MachineInfo : Message<MessageType::MachineInfo> {
     QString libvirtUri;
     QString virtType;
     QString hostName;
+    std::optional<QString> libvirtProblem;
     bool operator==(const MachineInfo &) const = default;
     static constexpr auto fields()
     {
@@ -1437,7 +1438,10 @@ struct MachineInfo : Message<MessageType::MachineInfo> {
             field("available", &MachineInfo::available, "Host − reserve − allocated."),
             field("libvirtUri", &MachineInfo::libvirtUri, "libvirt connection URI in use."),
             field("virtType", &MachineInfo::virtType, "`kvm` or `qemu` (TCG)."),
-            field("hostName", &MachineInfo::hostName, "Host name."));
+            field("hostName", &MachineInfo::hostName, "Host name."),
+            field("libvirtProblem", &MachineInfo::libvirtProblem,
+                  "Set while the agent cannot reach libvirt's daemon: why, and since when. The agent reconnects by itself; "
+                  "running jobs go on, none can start. `host` then gives the CPUs and memory libvirt last reported."));
     }
 };
 
@@ -1620,7 +1624,7 @@ struct DirectLease : Message<MessageType::DirectLease> {
 struct OwnerWatch : Message<MessageType::OwnerWatch> {
     static constexpr const char *kName = "OwnerWatch";
     static constexpr const char *kDirection = "owner → agent";
-    static constexpr const char *kDoc = "Subscribe to PartitionInfo and UsageSample pushes.";
+    static constexpr const char *kDoc = "Subscribe to PartitionInfo and UsageSample pushes, and to MachineInfo when the agent loses or regains libvirt.";
     bool operator==(const OwnerWatch &) const = default;
     static constexpr auto fields()
     {

@@ -22,27 +22,6 @@ using namespace lendable::lender;
 using namespace lendable::lender::testing;
 
 namespace {
-QString binDir()
-{
-    return qEnvironmentVariable("LENDABLE_BINARY_DIR") + QStringLiteral("/bin");
-}
-
-// Runs `lender-console --cli` and returns its stdout; fails the test on a non-zero exit.
-QByteArray cli(const QString &dataDir, const QStringList &args, int *exitCode = nullptr)
-{
-    QProcess p;
-    p.start(binDir() + QStringLiteral("/lender-console"), QStringList{QStringLiteral("--cli"), QStringLiteral("--data"), dataDir} + args);
-    // The test market lives in this process: keep its event loop turning while the CLI runs.
-    QElapsedTimer t;
-    t.start();
-    while (p.state() != QProcess::NotRunning && t.elapsed() < 120000)
-        QTest::qWait(20);
-    if (exitCode)
-        *exitCode = p.exitCode();
-    else if (p.exitCode() != 0)
-        qWarning("cli %s failed: %s", qPrintable(args.join(QLatin1Char(' '))), p.readAllStandardError().constData());
-    return p.readAllStandardOutput();
-}
 // A long-running domain named like the agent's, owned (in its metadata) by `agentId`.
 Result<void> startStrayDomain(VirtConnection &virt, const QString &name, const QString &agentId, const QString &workDir,
                               const ImageEntry &image)

@@ -9,7 +9,15 @@
 
 #include "VmAgentSupport.h"
 
+#ifdef LENDABLE_WITH_GUI
+#include "LenderWindow.h"
+
+#include <QLabel>
+#endif
+
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 
 #include <csignal>
@@ -59,6 +67,12 @@ Result<void> startLibvirtd()
     if (up.state() != QProcess::NotRunning || up.exitCode() != 0)
         return Error(ErrorCode::Internal, QStringLiteral("libvirt-up.sh failed: ") + QString::fromUtf8(up.readAll()));
     return {};
+}
+
+// `machine show --json` from the owner's CLI: what a script watching the machine sees.
+QJsonObject machineShown(const QString &dataDir)
+{
+    return QJsonDocument::fromJson(cli(dataDir, {QStringLiteral("--json"), QStringLiteral("machine"), QStringLiteral("show")})).object();
 }
 
 // Whether a QEMU process of that domain runs, whatever libvirtd knows.
@@ -152,8 +166,33 @@ void TestLibvirtRestart::jobRunsOnAcrossARestart()
     QVERIFY(!jobId.isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(b.output.contains("before"), 300000);
 
+#ifdef LENDABLE_WITH_GUI
+    // The Lender Console's machine tab, on an owner connection of its own.
+    Peer guiOwner(m_vm.agent->identity(), m_vm.agent->localAddress(), m_vm.agent->nodeId(), QStringLiteral("owner"));
+    QVERIFY(guiOwner.waitUp().ok());
+    MachineTab tab(guiOwner.channel);
+    tab.resize(1000, 640);
+    tab.show();
+    auto *warning = tab.findChild<QLabel *>(QStringLiteral("libvirtWarning"));
+    QVERIFY(warning);
+    QTRY_VERIFY_WITH_TIMEOUT(!tab.findChild<QLabel *>(QStringLiteral("machineSummary"))->text().isEmpty(), 20000);
+    QVERIFY(warning->isHidden());
+#endif
+    QVERIFY(!machineShown(m_vm.dir->path()).contains(QLatin1String("libvirt_problem")));
+
     QSignalSpy changes(m_vm.agent.get(), &LenderAgent::libvirtConnectionChanged);
     takeLibvirtdAway(changes);
+    // The owner sees why: the console at once (the agent pushes it), the CLI when asked.
+#ifdef LENDABLE_WITH_GUI
+    QTRY_VERIFY_WITH_TIMEOUT(warning->isVisible(), 20000);
+    QVERIFY2(warning->text().contains(QLatin1String("not reachable")) && warning->text().contains(kVmUri), qPrintable(warning->text()));
+    if (const QString grabs = qEnvironmentVariable("LENDABLE_GRAB_DIR"); !grabs.isEmpty())
+        tab.grab().save(grabs + QStringLiteral("/lender-libvirt-away.png"));
+#endif
+    const QJsonObject away = machineShown(m_vm.dir->path());
+    QVERIFY2(away.value(QLatin1String("libvirt_problem")).toString().contains(QLatin1String("reconnecting")),
+             QJsonDocument(away).toJson().constData());
+    QVERIFY(away.value(QLatin1String("host")).toObject().value(QLatin1String("cpus")).toInt() > 0);
     // The job's domain is looked at every second: while nobody can say, it runs on.
     QTest::qWait(2500);
     QVERIFY2(!b.hasFinalState(), qPrintable(b.lastState().state + QLatin1Char(' ') + b.lastState().message));
@@ -163,6 +202,10 @@ void TestLibvirtRestart::jobRunsOnAcrossARestart()
     QVERIFY2(machine.ok(), qPrintable(machine.error().toString()));
     QVERIFY(machine->host.cpus > 0 && machine->host.memoryMib > 0);
     bringLibvirtdBack(changes);
+#ifdef LENDABLE_WITH_GUI
+    QTRY_VERIFY_WITH_TIMEOUT(warning->isHidden(), 20000);
+#endif
+    QVERIFY(!machineShown(m_vm.dir->path()).contains(QLatin1String("libvirt_problem")));
 
     // The job ends by itself, with its exit code and all of its output.
     QTRY_VERIFY_WITH_TIMEOUT(b.hasFinalState(), 300000);
@@ -223,5 +266,9 @@ void TestLibvirtRestart::domainsLeftWhileAwayAreDestroyed()
     QVERIFY(m_vm.release(l));
 }
 
+#ifdef LENDABLE_WITH_GUI
+QTEST_MAIN(TestLibvirtRestart)
+#else
 QTEST_GUILESS_MAIN(TestLibvirtRestart)
+#endif
 #include "TestLibvirtRestart.moc"

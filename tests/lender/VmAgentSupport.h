@@ -8,6 +8,7 @@
 #include "LenderTestSupport.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -23,6 +24,29 @@ inline QString vmImageCache()
 {
     const QString base = qEnvironmentVariable("LENDABLE_IMAGE_CACHE", QStringLiteral("/var/tmp/lendable-cache"));
     return base + QStringLiteral("/busybox");
+}
+
+inline QString binDir()
+{
+    return qEnvironmentVariable("LENDABLE_BINARY_DIR") + QStringLiteral("/bin");
+}
+
+/// Runs `lender-console --cli` and returns its stdout; a non-zero exit is warned about
+/// unless the caller asks for the exit code. The agent or market may live in this process:
+/// the event loop keeps turning while the CLI runs.
+inline QByteArray cli(const QString &dataDir, const QStringList &args, int *exitCode = nullptr)
+{
+    QProcess p;
+    p.start(binDir() + QStringLiteral("/lender-console"), QStringList{QStringLiteral("--cli"), QStringLiteral("--data"), dataDir} + args);
+    QElapsedTimer t;
+    t.start();
+    while (p.state() != QProcess::NotRunning && t.elapsed() < 120000)
+        QTest::qWait(20);
+    if (exitCode)
+        *exitCode = p.exitCode();
+    else if (p.exitCode() != 0)
+        qWarning("cli %s failed: %s", qPrintable(args.join(QLatin1Char(' '))), p.readAllStandardError().constData());
+    return p.readAllStandardOutput();
 }
 
 /// Builds the busybox image into the cache unless it is there (a few seconds once the

@@ -221,7 +221,10 @@ MarketLink *LenderAgent::market(const QString &marketId) const
 Result<void> LenderAgent::start()
 {
     m_virt->setEventHandler([this](const DomainEvent &ev) { onDomainEvent(ev); });
-    connect(m_virt.get(), &VirtConnection::connectionLost, this, [this] { emit libvirtConnectionChanged(false, m_virt->problem()); });
+    connect(m_virt.get(), &VirtConnection::connectionLost, this, [this] {
+        notifyOwnersOfMachine();
+        emit libvirtConnectionChanged(false, m_virt->problem());
+    });
     connect(m_virt.get(), &VirtConnection::reconnected, this, &LenderAgent::onLibvirtReconnected);
     if (Result<void> r = reconcile(); !r.ok())
         return r;
@@ -392,7 +395,12 @@ void LenderAgent::onLibvirtReconnected()
     // on its next tick.
     Result<QStringList> active = m_virt->activeDomainNames(QLatin1String(kDomainPrefix));
     if (!active.ok()) {
-        qWarning("lender: %s", qPrintable(active.error().toString()));
+        qWarning("lender: cannot look for domains left behind: %s", qPrintable(active.error().toString()));
+        // Lost again at once (the owners heard so), or connected but unable to list.
+        if (m_virt->isConnected()) {
+            notifyOwnersOfMachine();
+            emit libvirtConnectionChanged(true, QString());
+        }
         return;
     }
     QSet<QString> claimed;
@@ -405,6 +413,7 @@ void LenderAgent::onLibvirtReconnected()
                 claimed.insert(name);
     destroyOrphanDomains(*active, claimed);
     auditNow();
+    notifyOwnersOfMachine();
     emit libvirtConnectionChanged(true, QString());
 }
 
@@ -719,6 +728,8 @@ Result<MachineInfo> LenderAgent::machineInfo()
     mi.libvirtUri = m_virt->uri();
     mi.virtType = m_env.virtType;
     mi.hostName = m_virt->hostName();
+    if (!m_virt->isConnected())
+        mi.libvirtProblem = m_virt->problem();
     return mi;
 }
 
@@ -757,6 +768,18 @@ void LenderAgent::notifyOwners(const PartitionRecord &p)
     for (const QPointer<Channel> &w : std::as_const(m_ownerWatchers))
         if (w)
             w->push(info);
+}
+
+void LenderAgent::notifyOwnersOfMachine()
+{
+    if (m_ownerWatchers.isEmpty())
+        return;
+    Result<MachineInfo> mi = machineInfo();
+    if (!mi.ok())
+        return;
+    for (const QPointer<Channel> &w : std::as_const(m_ownerWatchers))
+        if (w)
+            w->push(*mi);
 }
 
 void LenderAgent::notifyOwnersById(const QString &partitionId)

@@ -116,6 +116,8 @@ private:
     Result<Resources> allocatedTotal(const QString &exceptPartition = {});
     protocol::PartitionState stateOf(const PartitionRecord &p);
     void notifyOwners(const PartitionRecord &p);
+    /// Pushes MachineInfo to watching owners (libvirt lost or back).
+    void notifyOwnersOfMachine();
     void notifyOwnersById(const QString &partitionId);
     Result<void> requireOwner(const protocol::RequestContext &ctx) const;
 

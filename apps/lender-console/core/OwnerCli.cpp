@@ -312,19 +312,24 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
 
     auto printMachine = [&](const MachineInfo &m) {
         if (asJson) {
-            out(json(QJsonObject{{QStringLiteral("host"), resourcesJson(m.host)},
-                                 {QStringLiteral("reserve"), resourcesJson(m.reserve)},
-                                 {QStringLiteral("allocated"), resourcesJson(m.allocated)},
-                                 {QStringLiteral("available"), resourcesJson(m.available)},
-                                 {QStringLiteral("libvirt_uri"), m.libvirtUri},
-                                 {QStringLiteral("virt_type"), m.virtType},
-                                 {QStringLiteral("host_name"), m.hostName}}));
+            QJsonObject o{{QStringLiteral("host"), resourcesJson(m.host)},
+                          {QStringLiteral("reserve"), resourcesJson(m.reserve)},
+                          {QStringLiteral("allocated"), resourcesJson(m.allocated)},
+                          {QStringLiteral("available"), resourcesJson(m.available)},
+                          {QStringLiteral("libvirt_uri"), m.libvirtUri},
+                          {QStringLiteral("virt_type"), m.virtType},
+                          {QStringLiteral("host_name"), m.hostName}};
+            if (m.libvirtProblem)
+                o.insert(QStringLiteral("libvirt_problem"), *m.libvirtProblem);
+            out(json(o));
         } else {
             out(QCoreApplication::translate("OwnerCli", "host       %1 (%2)").arg(m.host.toString(), m.hostName));
             out(QCoreApplication::translate("OwnerCli", "reserve    %1").arg(m.reserve.toString()));
             out(QCoreApplication::translate("OwnerCli", "allocated  %1").arg(m.allocated.toString()));
             out(QCoreApplication::translate("OwnerCli", "available  %1").arg(m.available.toString()));
             out(QCoreApplication::translate("OwnerCli", "libvirt    %1 (%2)").arg(m.libvirtUri, m.virtType));
+            if (m.libvirtProblem)
+                out(QCoreApplication::translate("OwnerCli", "           NOT REACHABLE: %1").arg(*m.libvirtProblem));
         }
         return 0;
     };

@@ -154,7 +154,7 @@ void VirtConnection::lost(virConnectPtr conn, const QString &why)
         return;
     m_connected = false;
     m_problem = QStringLiteral("libvirt (%1) is not reachable since %2: %3; reconnecting")
-                    .arg(m_uri, QDateTime::currentDateTime().toString(Qt::ISODate), why);
+                    .arg(m_uri, QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), why);
     qWarning("libvirt: %s", qPrintable(m_problem));
     m_reconnectDelayMs = m_firstReconnectDelayMs;
     m_reconnectTimer.start(m_reconnectDelayMs);

@@ -482,11 +482,19 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
     : QWidget(parent)
     , m_owner(owner)
     , m_bar(new MachineBar(this))
+    , m_libvirtWarning(new QLabel(this))
     , m_summary(new QLabel(this))
     , m_new(new QPushButton(tr("New partition"), this))
     , m_cardLayout(new QVBoxLayout)
 {
     m_summary->setObjectName(QStringLiteral("machineSummary"));
+    // Shown while the agent cannot reach libvirt's daemon; it goes when the agent is back.
+    m_libvirtWarning->setObjectName(QStringLiteral("libvirtWarning"));
+    m_libvirtWarning->setWordWrap(true);
+    m_libvirtWarning->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_libvirtWarning->setStyleSheet(QStringLiteral("#libvirtWarning { background: #fff4e5; color: #663c00; border: 1px solid #ffd8a8; "
+                                                   "border-radius: 4px; padding: 6px; }"));
+    m_libvirtWarning->hide();
     m_new->setObjectName(QStringLiteral("newPartitionButton"));
     auto *reserveBox = new QGroupBox(tr("Owner's reserve (never lent)"), this);
     auto *reserveLayout = new QHBoxLayout(reserveBox);
@@ -532,6 +540,7 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
     top->addWidget(m_summary, 1);
     top->addWidget(m_new);
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_libvirtWarning);
     layout->addWidget(m_bar);
     layout->addLayout(top);
     layout->addWidget(reserveBox);
@@ -553,6 +562,8 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
                 if (Result<PartitionInfo> info = decodeMessage<PartitionInfo>(e); info.ok())
                     applyPartition(info->partition);
                 refresh();
+            } else if (e.type == quint32(MessageType::MachineInfo)) {
+                refresh(); // libvirt lost or back: the partitions' view as well as the machine's
             } else if (e.type == quint32(MessageType::UsageSample)) {
                 if (Result<UsageSample> s = decodeMessage<UsageSample>(e); s.ok()) {
                     if (PartitionCard *c = m_cards.value(s->partitionId))
@@ -592,6 +603,15 @@ void MachineTab::refresh()
             return;
         }
         m_machine = *r;
+        if (m_machine.libvirtProblem) {
+            // The agent's text names the URI, since when and why ("libvirt (URI) is not reachable since …").
+            m_libvirtWarning->setText(tr("%1. Running jobs go on, but no new job can start until the agent is connected "
+                                         "to libvirt again, which it does by itself.")
+                                          .arg(*m_machine.libvirtProblem));
+            m_libvirtWarning->show();
+        } else {
+            m_libvirtWarning->hide();
+        }
         m_summary->setText(tr("%1 — %2 vCPU, %3 memory, %4 disk · available to lend: %5 vCPU, %6, %7 · %8 (%9)")
                                .arg(m_machine.hostName)
                                .arg(m_machine.host.cpus)

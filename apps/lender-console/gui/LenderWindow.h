@@ -180,6 +180,7 @@ private:
     protocol::MachineInfo m_machine;
     QList<protocol::PartitionState> m_partitions;
     MachineBar *m_bar;
+    QLabel *m_libvirtWarning;
     QLabel *m_summary;
     ResourceControl m_reserveCpu;
     ResourceControl m_reserveMemory;
