@@ -241,6 +241,10 @@ void TestLenderGui::lendingDirectlyFromTheCard()
     ask->borrowerIdEdit()->setText(QStringLiteral("  ") + borrowerId.toUpper() + QStringLiteral(" "));
     QTest::keyClicks(ask->borrowerNameEdit(), QStringLiteral("Lab B"));
     QVERIFY(ask->lendButton()->isEnabled());
+    // scripts/screenshots.sh keeps pictures of both dialogs in docs/screenshots/.
+    const QString grabs = qEnvironmentVariable("LENDABLE_GRAB_DIR");
+    if (!grabs.isEmpty())
+        QVERIFY(ask->grab().save(grabs + QStringLiteral("/lender-console-lend-directly.png")));
     QTest::mouseClick(ask->lendButton(), Qt::LeftButton);
 
     lender::KeyFileDialog *keys = nullptr;
@@ -256,6 +260,8 @@ void TestLenderGui::lendingDirectlyFromTheCard()
     QCOMPARE(contract->keyHash, QCryptographicHash::hash(key, QCryptographicHash::Sha256));
     QCOMPARE(contract->borrowerId, borrowerId);
     QCOMPARE(contract->borrowerName, QStringLiteral("Lab B"));
+    if (!grabs.isEmpty())
+        QVERIFY(keys->grab().save(grabs + QStringLiteral("/lender-console-key-file.png")));
 
     // Closing before the key is kept asks first; Cancel keeps the dialog open.
     QTimer::singleShot(0, this, [] {
