@@ -2,9 +2,12 @@
 // partition commands and the lock, registration with a (test) market, and the lending-key
 // checks of FIG. 9/15 — wrong key, ended key, another borrower with the right key.
 
+#include "JobRunner.h"
 #include "LenderAgent.h"
 #include "LenderTestSupport.h"
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 
 using namespace lendable;
@@ -17,6 +20,7 @@ private slots:
     void init();
     void cleanup();
     void machineAndReserve();
+    void diskUseCountsWhatFilesReallyTake();
     void createRefusesWhatTheMachineCannotGive();
     void lockRefusesAlterWhileRegisteredOrLent();
     void otherNodesAreNotOwners();
@@ -109,6 +113,28 @@ void TestLenderAgent::machineAndReserve()
     QCOMPARE(r->available, m->host - Resources({1, 512, 1024}));
     Result<MachineInfo> tooBig = m_owner->channel->call<MachineInfo>(SetReserve{.reserve = m->host + Resources{1, 0, 0}});
     QCOMPARE(tooBig.error().code, ErrorCode::ResourceExhausted);
+}
+
+void TestLenderAgent::diskUseCountsWhatFilesReallyTake()
+{
+    // A job's disk use is its files' allocated blocks: 1 MiB written counts 1 MiB, a sparse
+    // file of 1 GiB with nothing in it counts (nearly) nothing, and a nested directory counts.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("out/deeper")));
+    QFile data(dir.filePath(QStringLiteral("out/deeper/data")));
+    QVERIFY(data.open(QIODevice::WriteOnly));
+    QCOMPARE(data.write(QByteArray(1024 * 1024, 'x')), 1024 * 1024);
+    data.close();
+    QFile sparse(dir.filePath(QStringLiteral("sparse")));
+    QVERIFY(sparse.open(QIODevice::WriteOnly));
+    QVERIFY(sparse.resize(1024LL * 1024 * 1024));
+    sparse.close();
+    QVERIFY(QFile::link(dir.filePath(QStringLiteral("sparse")), dir.filePath(QStringLiteral("link"))));
+    const qint64 used = lender::JobRunner::diskUsedBytes(dir.path());
+    QVERIFY2(used >= 1024 * 1024 && used < 2 * 1024 * 1024, qPrintable(QString::number(used)));
+    QCOMPARE(lender::JobRunner::diskUsedBytes(data.fileName()), 1024 * 1024);
+    QCOMPARE(lender::JobRunner::diskUsedBytes(dir.filePath(QStringLiteral("missing"))), 0);
 }
 
 void TestLenderAgent::createRefusesWhatTheMachineCannotGive()

@@ -4,6 +4,7 @@
 // reported; the agent killed with -9 mid-job and restarted finds its job again.
 // The market is a minimal in-test peer (LenderTestSupport.h) over real TLS.
 
+#include "JobRunner.h"
 #include "LockGuard.h"
 #include "VmAgentSupport.h"
 
@@ -58,12 +59,13 @@ private slots:
     void cleanupTestCase();
     void jobPrintsAndExits3();
     void jobPastItsLimitIsStopped();
+    void jobPastItsDiskIsStopped();
     void tamperingIsDetectedRestoredAndReported();
     void killedAgentRestartsAndReconciles();
 
 private:
     using Lease = VmAgent::Lease;
-    Lease lendPartition() { return m_vm.lendPartition(m_borrower.nodeId()); }
+    Lease lendPartition(qint64 diskMib = 512) { return m_vm.lendPartition(m_borrower.nodeId(), diskMib); }
     static QString submit(Peer &b, const Lease &l, const QByteArray &script, const QList<JobFile> &inputs, qint64 timeoutS)
     {
         return VmAgent::submit(b, l, script, inputs, timeoutS);
@@ -145,6 +147,38 @@ void TestLenderVm::jobPastItsLimitIsStopped()
     QVERIFY(!b.lastState().exitCode);
     QVERIFY(!b.output.contains("never"));
     QVERIFY(!m_vm.agent->virt().lookup(QStringLiteral("lendable-") + jobId));
+    release(l);
+}
+
+void TestLenderVm::jobPastItsDiskIsStopped()
+{
+    // The partition's disk is what the job's files (its share) and its console output may
+    // take on the lender's disk: a job writing past it is stopped, and what it wrote goes.
+    const Lease l = lendPartition(48);
+    QVERIFY(!l.partitionId.isEmpty());
+    Peer b(m_borrower, m_vm.agent->localAddress(), m_vm.agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const QString jobId = submit(b, l,
+                                 "echo writing\n"
+                                 "dd if=/dev/zero of=big bs=1M count=1024 2>/dev/null\n"
+                                 "echo never\n"
+                                 "exit 0\n",
+                                 {}, 600);
+    QVERIFY(!jobId.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(b.hasFinalState(), 300000);
+    const JobStateChanged last = b.lastState();
+    QCOMPARE(last.state, QStringLiteral("error"));
+    QVERIFY2(last.message.contains(QLatin1String("more than its partition's 48 MiB")), qPrintable(last.message));
+    QVERIFY(!last.exitCode);
+    QVERIFY(!b.output.contains("never"));
+    qInfo("%s", qPrintable(last.message)); // how far past the allocation it got before the check caught it
+    Result<JobResult> r = b.channel->call<JobResult>(FetchJobResult{.jobId = jobId});
+    QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+    QVERIFY(r->outputs.isEmpty());
+    const QString jobDir = m_vm.dir->filePath(QStringLiteral("jobs/") + jobId);
+    QVERIFY(!QFileInfo::exists(jobDir + QStringLiteral("/share")));
+    QVERIFY(JobRunner::diskUsedBytes(jobDir) < 1024 * 1024);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_vm.agent->virt().lookup(QStringLiteral("lendable-") + jobId), 30000);
     release(l);
 }
 

@@ -112,12 +112,12 @@ public:
         agent.reset();
     }
 
-    /// A fresh 1-vCPU, 256 MiB busybox partition, registered and lent to `borrowerId`; an
-    /// empty lease when a step failed.
-    Lease lendPartition(const QString &borrowerId)
+    /// A fresh 1-vCPU, 256 MiB busybox partition with `diskMib` of disk, registered and lent
+    /// to `borrowerId`; an empty lease when a step failed.
+    Lease lendPartition(const QString &borrowerId, qint64 diskMib = 512)
     {
         Result<PartitionInfo> p = owner->channel->call<PartitionInfo>(PartitionCreate{
-            .conditions = LendingConditions{Resources{1, 256, 512}, {QStringLiteral("busybox")}, Money::parse(u"1.5").value(), 0}});
+            .conditions = LendingConditions{Resources{1, 256, diskMib}, {QStringLiteral("busybox")}, Money::parse(u"1.5").value(), 0}});
         if (!p.ok())
             return {};
         const QString pid = p->partition.partitionId;

@@ -3,8 +3,10 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
 
 #include <grp.h>
+#include <sys/stat.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -69,6 +71,8 @@ JobRunner::JobRunner(JobEnvironment *env, JobRecord record, Resources resources,
     connect(&m_consoleWatcher, &QFileSystemWatcher::fileChanged, this, &JobRunner::pollConsole);
     connect(&m_domainTimer, &QTimer::timeout, this, &JobRunner::pollDomain);
     connect(&m_deadline, &QTimer::timeout, this, &JobRunner::onDeadline);
+    m_diskTimer.setInterval(50);
+    connect(&m_diskTimer, &QTimer::timeout, this, &JobRunner::checkDisk);
     buildSpec(nullptr);
 }
 
@@ -181,6 +185,7 @@ void JobRunner::startTimers()
         m_consoleWatcher.addPath(consolePath(m_record.jobDir));
     m_consoleTimer.start();
     m_domainTimer.start();
+    m_diskTimer.start();
 }
 
 void JobRunner::resume()
@@ -259,6 +264,48 @@ void JobRunner::pollDomain()
         domainStopped();
 }
 
+qint64 JobRunner::diskUsedBytes(const QString &path)
+{
+    struct stat st;
+    const QByteArray top = QFile::encodeName(path);
+    if (::lstat(top.constData(), &st) != 0)
+        return 0;
+    qint64 total = qint64(st.st_blocks) * 512;
+    if (!S_ISDIR(st.st_mode))
+        return total;
+    QDirIterator it(path, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        if (::lstat(QFile::encodeName(it.next()).constData(), &st) == 0)
+            total += qint64(st.st_blocks) * 512;
+    }
+    return total;
+}
+
+void JobRunner::checkDisk()
+{
+    if (!m_domainUp || m_collected || m_resources.diskMib <= 0)
+        return;
+    QElapsedTimer walk;
+    walk.start();
+    m_diskUsedBytes = diskUsedBytes(shareDir(m_record.jobDir)) + diskUsedBytes(consolePath(m_record.jobDir));
+    // Checked often, since a guest writes hundreds of MiB a second through its share; a
+    // job with very many files is looked at less often, so that the walk stays a small part
+    // of the agent's time (at most a twentieth).
+    m_diskTimer.setInterval(int(qBound(qint64(50), walk.elapsed() * 20, qint64(5000))));
+    if (m_diskUsedBytes <= m_resources.diskMib * 1024 * 1024)
+        return;
+    qWarning("job %s: %lld MiB of disk used, its partition has %lld MiB: stopping it", qPrintable(m_record.jobId),
+             m_diskUsedBytes / (1024 * 1024), m_resources.diskMib);
+    m_endReason = QStringLiteral("disk_exceeded");
+    // Paused first, which takes effect at once: tearing the domain down takes a while, and
+    // the guest would go on writing meanwhile.
+    if (Result<DomainRef> d = m_env->virt->find(m_record.domainName); d.ok() && *d)
+        virDomainSuspend(d->get());
+    if (Result<void> r = m_env->virt->destroy(m_record.domainName); !r.ok())
+        qWarning("job %s: %s", qPrintable(m_record.jobId), qPrintable(r.error().toString()));
+    domainStopped();
+}
+
 void JobRunner::onDeadline()
 {
     if (m_collected)
@@ -313,6 +360,7 @@ void JobRunner::collect()
     if (!m_consoleWatcher.files().isEmpty())
         m_consoleWatcher.removePaths(m_consoleWatcher.files());
     m_domainTimer.stop();
+    m_diskTimer.stop();
     m_deadline.stop();
     emit progress(m_record.jobId, QStringLiteral("collect"), 0, 1);
     pollConsole();
@@ -334,7 +382,8 @@ void JobRunner::collect()
     // stale 9p directories are left behind.
     const QString result = resultDir(m_record.jobDir);
     QDir(result).removeRecursively();
-    if (QDir(share + QStringLiteral("/out")).exists())
+    // A job stopped for filling its disk leaves nothing on the lender's disk.
+    if (m_endReason != QLatin1String("disk_exceeded") && QDir(share + QStringLiteral("/out")).exists())
         QDir().rename(share + QStringLiteral("/out"), result);
     QDir(share).removeRecursively();
 
@@ -348,6 +397,12 @@ void JobRunner::collect()
         state = QStringLiteral("timed_out");
         const qint64 timeoutS = m_record.timeoutS > 0 ? m_record.timeoutS : m_env->defaultTimeoutS;
         message = QStringLiteral("stopped after its time limit of %1 s").arg(timeoutS);
+    } else if (m_endReason == QLatin1String("disk_exceeded")) {
+        state = QStringLiteral("error");
+        message = QStringLiteral("stopped: its files and console output took %1 MiB of disk, more than its partition's %2 MiB; "
+                                 "its output files were discarded")
+                      .arg(m_diskUsedBytes / (1024 * 1024))
+                      .arg(m_resources.diskMib);
     } else if (rc) {
         m_record.exitCode = rc;
         state = *rc == 0 ? QStringLiteral("succeeded") : QStringLiteral("failed");

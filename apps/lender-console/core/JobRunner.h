@@ -74,6 +74,11 @@ public:
     /// Files the job left in out/ (regular files at the top level), once finished.
     static Result<QList<protocol::JobFile>> outputs(const QString &jobDir, qint64 maxBytes);
 
+    /// Bytes the files under `path` (or the file itself) take on the disk: their allocated
+    /// blocks, so that a sparse file counts what it really uses. Symbolic links are not
+    /// followed.
+    static qint64 diskUsedBytes(const QString &path);
+
     /// Paths inside a job directory.
     static QString shareDir(const QString &jobDir);
     static QString consolePath(const QString &jobDir);
@@ -95,6 +100,9 @@ private:
     void startTimers();
     void pollConsole();
     void pollDomain();
+    /// The partition's disk is the job's share and its console output: past the partition's
+    /// disk allocation, the job is stopped.
+    void checkDisk();
     void onDeadline();
     void collect();
     void appendOutput(const QByteArray &data);
@@ -112,6 +120,8 @@ private:
     QTimer m_consoleTimer;                 ///< fallback, in case the watcher misses a write
     QTimer m_domainTimer;
     QTimer m_deadline;
+    QTimer m_diskTimer;
+    qint64 m_diskUsedBytes = 0;            ///< at the last check
     QElapsedTimer m_bootClock;
     bool m_domainUp = false;
     bool m_collected = false;
