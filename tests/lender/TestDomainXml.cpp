@@ -19,6 +19,8 @@ private slots:
     void unitsAreConvertedToKib();
     void garbageIsATypedError();
     void testDriverAcceptsIt();
+    void pinnedCpus();
+    void cpuSets();
 
 private:
     static DomainSpec sample()
@@ -173,6 +175,54 @@ void TestDomainXml::testDriverAcceptsIt()
     QVERIFY((*c)->destroy(s.name).ok());
     QVERIFY(!(*c)->lookup(s.name));
     QVERIFY((*c)->destroy(s.name).ok()); // already gone is fine
+}
+
+void TestDomainXml::pinnedCpus()
+{
+    // Each vCPU and the emulator threads pinned to the partition's CPUs; read back (as a live
+    // domain shows it, the emulator's pin first or last) and compared.
+    DomainSpec s = sample();
+    s.cpuMask = 0b1100; // CPUs 2 and 3
+    const QString xml = domainXml(s);
+    QVERIFY2(xml.contains(QLatin1String("<vcpupin vcpu=\"0\" cpuset=\"2-3\"/>")) && xml.contains(QLatin1String("<vcpupin vcpu=\"1\" cpuset=\"2-3\"/>"))
+                 && xml.contains(QLatin1String("<emulatorpin cpuset=\"2-3\"/>")),
+             qPrintable(xml));
+    Result<ParsedDomain> p = parseDomainXml(xml);
+    QVERIFY2(p.ok(), qPrintable(p.error().toString()));
+    QCOMPARE(p->tunables, leaseTunables(s));
+    QCOMPARE(p->tunables.cpuMask, 0b1100);
+    Result<ParsedDomain> emulatorFirst = parseDomainXml(QStringLiteral(
+        "<domain><name>x</name><cputune><emulatorpin cpuset='1'/><vcpupin vcpu='0' cpuset='2'/></cputune></domain>"));
+    QVERIFY2(emulatorFirst.ok(), qPrintable(emulatorFirst.error().toString()));
+    QCOMPARE(emulatorFirst->tunables.cpuMask, 0b110);
+    // Unpinned: nothing in the XML, nothing compared.
+    QVERIFY(!domainXml(sample()).contains(QLatin1String("pin")));
+    QCOMPARE(leaseTunables(sample()).cpuMask, -1);
+    // A vCPU pinned elsewhere (virsh vcpupin) is a difference, written as CPU sets.
+    Tunables live = leaseTunables(s);
+    live.cpuMask = 0b1101;
+    const QList<TunableDiff> d = compareTunables(leaseTunables(s), live);
+    QCOMPARE(d.size(), 1);
+    QCOMPARE(d[0].toString(), QStringLiteral("cpu_pin 2-3 -> 0,2-3"));
+    live.cpuMask = -1;
+    QCOMPARE(compareTunables(leaseTunables(s), live)[0].toString(), QStringLiteral("cpu_pin 2-3 -> none"));
+    QCOMPARE(parseDomainXml(QStringLiteral("<domain><name>x</name><cputune><vcpupin vcpu='0' cpuset='a'/></cputune></domain>")).error().code,
+             ErrorCode::VirtError);
+}
+
+void TestDomainXml::cpuSets()
+{
+    QCOMPARE(cpuSetString(0), QString());
+    QCOMPARE(cpuSetString(0b1), QStringLiteral("0"));
+    QCOMPARE(cpuSetString(0b101110), QStringLiteral("1-3,5"));
+    QCOMPARE(cpuSetString(quint64(1) << 63), QStringLiteral("63"));
+    QCOMPARE(parseCpuSet(u"1-3,5"), std::optional<quint64>(0b101110));
+    QCOMPARE(parseCpuSet(u"0-4,^2"), std::optional<quint64>(0b11011));
+    QCOMPARE(parseCpuSet(u" 7 "), std::optional<quint64>(0b10000000));
+    for (const char *bad : {"", "x", "3-1", "64", "-1", "1-", "1,,x"})
+        QVERIFY2(!parseCpuSet(QString::fromLatin1(bad)), bad);
+    for (const quint64 m : {quint64(1), quint64(0b1011), ~quint64(0), quint64(0x8000000000000001)})
+        QCOMPARE(parseCpuSet(cpuSetString(m)), std::optional<quint64>(m));
 }
 
 QTEST_GUILESS_MAIN(TestDomainXml)

@@ -6,6 +6,7 @@
 
 #include "JobRunner.h"
 #include "LockGuard.h"
+#include "PartitionMath.h"
 #include "VmAgentSupport.h"
 
 #include <QDir>
@@ -17,6 +18,8 @@
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QTemporaryDir>
+
+#include <bit>
 
 using namespace lendable;
 using namespace lendable::lender;
@@ -218,6 +221,26 @@ void TestLenderVm::tamperingIsDetectedRestoredAndReported()
     const Tunables live = *liveTunables(m_vm.agent->virt(), dom);
     QCOMPARE(live.hardLimitKib, (256 + 512) * 1024);
     QVERIFY(spy.count() >= 2);
+
+    // vcpupin: the partition's one vCPU (and QEMU's emulator threads) run on one host CPU of
+    // their own; pinned elsewhere behind the agent's back, it is pinned back.
+    const qint64 pinned = live.cpuMask;
+    QVERIFY2(pinned > 0 && std::popcount(quint64(pinned)) == 1, qPrintable(QString::number(pinned)));
+    const quint64 others = usableCpuMask(64) & ~quint64(pinned);
+    if (others != 0) {
+        const int elsewhere = std::countr_zero(others);
+        virsh.start(QStringLiteral("virsh"), {QStringLiteral("-c"), kVmUri, QStringLiteral("vcpupin"), dom, QStringLiteral("0"),
+                                              QString::number(elsewhere), QStringLiteral("--live")});
+        QVERIFY(virsh.waitForFinished(30000));
+        QVERIFY2(virsh.exitCode() == 0, virsh.readAllStandardError().constData());
+        QTRY_VERIFY_WITH_TIMEOUT(m_vm.market->violations.size() >= 3, 30000);
+        const ReportViolation pin = m_vm.market->violations.last();
+        QVERIFY2(pin.detail.contains(QStringLiteral("cpu_pin %1 -> ").arg(cpuSetString(quint64(pinned)))), qPrintable(pin.detail));
+        QVERIFY2(pin.restored, qPrintable(pin.detail));
+        QCOMPARE(liveTunables(m_vm.agent->virt(), dom)->cpuMask, pinned);
+    } else {
+        qInfo("one usable CPU: pinning elsewhere cannot be tried here");
+    }
 
     QVERIFY(b.channel->call<Ack>(CancelJob{.jobId = jobId}).ok());
     QTRY_VERIFY_WITH_TIMEOUT(b.hasFinalState(), 60000);

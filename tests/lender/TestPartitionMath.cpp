@@ -50,6 +50,26 @@ private slots:
         QCOMPARE(checkPartitionShape({1, 512, -1}).error().code, ErrorCode::InvalidArgument);
     }
     void sumAddsUp() { QCOMPARE(sum({{1, 2, 3}, {4, 5, 6}}), (Resources{5, 7, 9})); }
+
+    void pinnedCpusAvoidTheReserveAndEachOther()
+    {
+        const quint64 eight = 0xff;
+        // The reserve is the first usable CPUs; partitions take the lowest free ones after it.
+        QCOMPARE(choosePinnedCpus(eight, 2, 0, 2), quint64(0b1100));
+        QCOMPARE(choosePinnedCpus(eight, 2, 0b1100, 3), quint64(0b1110000));
+        QCOMPARE(choosePinnedCpus(eight, 0, 0, 1), quint64(0b1));
+        // Usable CPUs need not start at 0 nor be contiguous (a cpuset cgroup).
+        QCOMPARE(choosePinnedCpus(0b10110100, 1, 0, 2), quint64(0b110000));
+        QCOMPARE(choosePinnedCpus(0b10110100, 1, 0b10000, 1), quint64(0b100000));
+        // Not enough left: not pinned at all, rather than squeezed.
+        QCOMPARE(choosePinnedCpus(eight, 6, 0, 3), quint64(0));
+        QCOMPARE(choosePinnedCpus(eight, 0, 0xfe, 2), quint64(0));
+        QCOMPARE(choosePinnedCpus(eight, 0, 0, 0), quint64(0));
+        QCOMPARE(choosePinnedCpus(0, 0, 0, 1), quint64(0));
+        // This process may run somewhere: the host has at least one usable CPU.
+        QVERIFY(usableCpuMask(64) != 0);
+        QCOMPARE(usableCpuMask(1) & ~quint64(1), quint64(0));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPartitionMath)

@@ -71,6 +71,16 @@ QString domainXml(const DomainSpec &s)
     w.writeTextElement(QStringLiteral("shares"), QString::number(s.cpuShares));
     w.writeTextElement(QStringLiteral("period"), QString::number(s.cpuPeriodUs));
     w.writeTextElement(QStringLiteral("quota"), QString::number(s.cpuQuotaUs));
+    if (s.cpuMask != 0) {
+        const QString set = cpuSetString(s.cpuMask);
+        for (int v = 0; v < s.vcpus; ++v) {
+            w.writeEmptyElement(QStringLiteral("vcpupin"));
+            w.writeAttribute(QStringLiteral("vcpu"), QString::number(v));
+            w.writeAttribute(QStringLiteral("cpuset"), set);
+        }
+        w.writeEmptyElement(QStringLiteral("emulatorpin"));
+        w.writeAttribute(QStringLiteral("cpuset"), set);
+    }
     w.writeEndElement();
 
     w.writeStartElement(QStringLiteral("os"));
@@ -143,7 +153,48 @@ Tunables leaseTunables(const DomainSpec &s)
     t.cpuShares = qint64(s.cpuShares);
     t.cpuPeriodUs = s.cpuPeriodUs;
     t.cpuQuotaUs = s.cpuQuotaUs;
+    t.cpuMask = s.cpuMask != 0 ? qint64(s.cpuMask) : -1;
     return t;
+}
+
+QString cpuSetString(quint64 mask)
+{
+    QStringList parts;
+    for (int cpu = 0; cpu < 64; ++cpu) {
+        if (!(mask & (quint64(1) << cpu)))
+            continue;
+        int last = cpu;
+        while (last + 1 < 64 && (mask & (quint64(1) << (last + 1))))
+            ++last;
+        parts << (last == cpu ? QString::number(cpu) : QStringLiteral("%1-%2").arg(cpu).arg(last));
+        cpu = last;
+    }
+    return parts.join(QLatin1Char(','));
+}
+
+std::optional<quint64> parseCpuSet(QStringView set)
+{
+    quint64 mask = 0;
+    quint64 excluded = 0;
+    const auto items = set.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (items.isEmpty())
+        return std::nullopt;
+    for (QStringView item : items) {
+        item = item.trimmed();
+        const bool exclude = item.startsWith(QLatin1Char('^'));
+        if (exclude)
+            item = item.mid(1);
+        const qsizetype dash = item.indexOf(QLatin1Char('-'));
+        bool ok1 = false;
+        bool ok2 = false;
+        const int from = (dash < 0 ? item : item.left(dash)).toInt(&ok1);
+        const int to = dash < 0 ? from : item.mid(dash + 1).toInt(&ok2);
+        if (!ok1 || (dash >= 0 && !ok2) || from < 0 || to < from || to > 63)
+            return std::nullopt;
+        for (int cpu = from; cpu <= to; ++cpu)
+            (exclude ? excluded : mask) |= quint64(1) << cpu;
+    }
+    return mask & ~excluded;
 }
 
 namespace {
@@ -169,6 +220,7 @@ qint64 toKib(qint64 value, QStringView unit)
 Result<ParsedDomain> parseDomainXml(const QString &xml)
 {
     ParsedDomain p;
+    quint64 emulatorMask = 0;
     QXmlStreamReader r(xml);
     QStringList path;
     QString unit;
@@ -190,6 +242,16 @@ Result<ParsedDomain> parseDomainXml(const QString &xml)
                 p.partitionId = r.attributes().value(QStringLiteral("partition")).toString();
                 p.jobId = r.attributes().value(QStringLiteral("id")).toString();
                 p.agentId = r.attributes().value(QStringLiteral("agent")).toString();
+            }
+            if (here == QLatin1String("domain/cputune/vcpupin") || here == QLatin1String("domain/cputune/emulatorpin")) {
+                const std::optional<quint64> m = parseCpuSet(r.attributes().value(QStringLiteral("cpuset")));
+                if (!m)
+                    return Error(ErrorCode::VirtError, QStringLiteral("domain XML: unreadable cpuset in %1").arg(here));
+                if (here.endsWith(QLatin1String("vcpupin")) || p.tunables.cpuMask >= 0)
+                    p.tunables.cpuMask = (p.tunables.cpuMask < 0 ? 0 : p.tunables.cpuMask) | qint64(*m);
+                else
+                    emulatorMask |= *m;
+                continue;
             }
             static const QStringList leaves = {
                 QStringLiteral("domain/name"), QStringLiteral("domain/memory"), QStringLiteral("domain/currentMemory"),
@@ -226,6 +288,10 @@ Result<ParsedDomain> parseDomainXml(const QString &xml)
     }
     if (r.hasError())
         return Error(ErrorCode::VirtError, QStringLiteral("unreadable domain XML: %1").arg(r.errorString()));
+    // The emulator's pin joins the vCPUs' (it may come first in the XML); on its own it pins
+    // no vCPU, so the domain counts as not pinned.
+    if (p.tunables.cpuMask >= 0)
+        p.tunables.cpuMask |= qint64(emulatorMask);
     if (p.name.isEmpty())
         return Error(ErrorCode::VirtError, QStringLiteral("domain XML without a name"));
     return p;
@@ -233,6 +299,10 @@ Result<ParsedDomain> parseDomainXml(const QString &xml)
 
 QString TunableDiff::toString() const
 {
+    if (what == QLatin1String("cpu_pin")) {
+        const auto set = [](qint64 m) { return m < 0 ? QStringLiteral("none") : cpuSetString(quint64(m)); };
+        return QStringLiteral("%1 %2 -> %3").arg(what, set(leased), set(live));
+    }
     return QStringLiteral("%1 %2 -> %3").arg(what).arg(leased).arg(live);
 }
 
@@ -251,6 +321,7 @@ QList<TunableDiff> compareTunables(const Tunables &lease, const Tunables &live)
     check("cpu_shares", lease.cpuShares, live.cpuShares);
     check("vcpu_period", lease.cpuPeriodUs, live.cpuPeriodUs);
     check("vcpu_quota", lease.cpuQuotaUs, live.cpuQuotaUs);
+    check("cpu_pin", lease.cpuMask, live.cpuMask);
     return diffs;
 }
 
@@ -259,7 +330,8 @@ QDebug operator<<(QDebug dbg, const Tunables &t)
     QDebugStateSaver s(dbg);
     dbg.nospace() << "Tunables(vcpus=" << t.vcpus << "/" << t.maxVcpus << " mem=" << t.memoryKib << "/"
                   << t.currentMemoryKib << " hard=" << t.hardLimitKib << " shares=" << t.cpuShares
-                  << " period=" << t.cpuPeriodUs << " quota=" << t.cpuQuotaUs << ")";
+                  << " period=" << t.cpuPeriodUs << " quota=" << t.cpuQuotaUs << " cpus="
+                  << (t.cpuMask < 0 ? QStringLiteral("-") : cpuSetString(quint64(t.cpuMask))) << ")";
     return dbg;
 }
 

@@ -9,6 +9,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace lendable::lender {
 
 /// Domains the agent starts are named with this prefix (restart reconciliation finds them).
@@ -26,6 +28,9 @@ struct DomainSpec {
     quint64 cpuShares = 1024;     ///< cputune shares (proportional weight against other domains)
     qint64 cpuPeriodUs = 100000;  ///< cputune period
     qint64 cpuQuotaUs = 100000;   ///< cputune quota per vCPU: each vCPU gets at most one host CPU
+    /// Host CPUs the partition's vCPUs and QEMU's emulator threads run on (vcpupin,
+    /// emulatorpin), one bit per CPU; 0 = not pinned.
+    quint64 cpuMask = 0;
     QString kernel;
     QString initrd;
     QString cmdline;
@@ -59,8 +64,17 @@ struct Tunables {
     qint64 cpuShares = -1;
     qint64 cpuPeriodUs = -1;
     qint64 cpuQuotaUs = -1;
+    /// Union of the vcpupin and emulatorpin CPU sets as a bit mask; -1 where the lease pins
+    /// nothing or the live domain has no vcpupin.
+    qint64 cpuMask = -1;
     bool operator==(const Tunables &) const = default;
 };
+
+/// "0-2,5" for the CPUs of a mask, as libvirt writes CPU sets.
+QString cpuSetString(quint64 mask);
+/// The mask of a libvirt CPU set ("0-2,5,^1"); nullopt when it is malformed or names a CPU
+/// past 63.
+std::optional<quint64> parseCpuSet(QStringView set);
 
 /// What the domain of `spec` must show live.
 Tunables leaseTunables(const DomainSpec &spec);
@@ -77,7 +91,7 @@ Result<ParsedDomain> parseDomainXml(const QString &xml);
 
 /// One difference between lease and live domain, for the violation report.
 struct TunableDiff {
-    QString what;                 ///< "memory", "currentMemory", "vcpus", "hard_limit", "cpu_shares", "vcpu_period", "vcpu_quota"
+    QString what;                 ///< "memory", "currentMemory", "vcpus", "hard_limit", "cpu_shares", "vcpu_period", "vcpu_quota", "cpu_pin" (masks)
     qint64 leased = -1;
     qint64 live = -1;
     bool operator==(const TunableDiff &) const = default;

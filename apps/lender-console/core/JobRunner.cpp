@@ -100,6 +100,7 @@ void JobRunner::buildSpec(const ImageEntry *image)
     m_spec.agentId = m_env->agentId;
     m_spec.shareDir = shareDir(m_record.jobDir);
     m_spec.consolePath = consolePath(m_record.jobDir);
+    m_spec.cpuMask = m_cpuMask;
     if (image) {
         m_spec.kernel = image->kernelPath;
         m_spec.initrd = image->initrdPath;
@@ -154,6 +155,16 @@ Result<void> JobRunner::start(const ImageEntry &image)
         xmlSpec.hardLimitMib = 0;
         dom = m_env->virt->createTransient(domainXml(xmlSpec));
     }
+    if (!dom.ok() && xmlSpec.cpuMask != 0 && m_env->virt->isConnected()) {
+        // The CPUs chosen may not be the daemon's to give (a cpuset cgroup narrower than the
+        // agent's own): the job runs unpinned rather than not at all.
+        qWarning("job %s: cannot pin to CPUs %s (%s); starting it unpinned", qPrintable(m_record.jobId),
+                 qPrintable(cpuSetString(xmlSpec.cpuMask)), qPrintable(dom.error().message));
+        xmlSpec.cpuMask = 0;
+        m_spec.cpuMask = 0;
+        m_cpuMask = 0;
+        dom = m_env->virt->createTransient(domainXml(xmlSpec));
+    }
     if (!dom.ok()) {
         m_record.endedAtMs = nowMs();
         m_collected = true;
@@ -190,6 +201,14 @@ void JobRunner::startTimers()
 
 void JobRunner::resume()
 {
+    // The pinning the domain was started with (by an agent before this one) goes on being
+    // guarded, and no other job is pinned onto its CPUs.
+    if (Result<DomainRef> d = m_env->virt->find(m_record.domainName); d.ok() && *d)
+        if (Result<QString> xml = m_env->virt->liveXml(d->get()); xml.ok())
+            if (Result<ParsedDomain> parsed = parseDomainXml(*xml); parsed.ok() && parsed->tunables.cpuMask > 0) {
+                m_cpuMask = quint64(parsed->tunables.cpuMask);
+                m_spec.cpuMask = m_cpuMask;
+            }
     m_outputFile.setFileName(outputPath(m_record.jobDir));
     m_outputFile.open(QIODevice::WriteOnly | QIODevice::Truncate);
     m_outputSize = 0;

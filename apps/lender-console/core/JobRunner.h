@@ -39,6 +39,9 @@ public:
 
     /// Writes job.sh and in/ (names checked: no '/', no '..') into a fresh share directory.
     Result<void> prepare(const QByteArray &script, const QList<protocol::JobFile> &inputs);
+    /// The host CPUs (bit mask) the domain's vCPUs and emulator threads are pinned to when
+    /// it starts; 0 = not pinned. The lock then guards the pinning too.
+    void setCpuMask(quint64 mask) { m_cpuMask = mask; }
     /// Boots the domain. On failure the job is finished in state `error`.
     Result<void> start(const ImageEntry &image);
     /// Before start(): a step the agent does for the job (an image download) failed.
@@ -121,6 +124,7 @@ private:
     QTimer m_domainTimer;
     QTimer m_deadline;
     QTimer m_diskTimer;
+    quint64 m_cpuMask = 0;
     qint64 m_diskUsedBytes = 0;            ///< at the last check
     QElapsedTimer m_bootClock;
     bool m_domainUp = false;

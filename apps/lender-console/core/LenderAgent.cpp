@@ -1296,8 +1296,27 @@ void LenderAgent::startRunner(JobRunner *runner, const ImageEntry &image)
         });
         return;
     }
+    runner->setCpuMask(cpusFor(runner));
     if (Result<void> r = runner->start(image); !r.ok())
         qWarning("lender: job %s could not start: %s", qPrintable(runner->record().jobId), qPrintable(r.error().toString()));
+}
+
+quint64 LenderAgent::cpusFor(const JobRunner *runner)
+{
+    // ARCHITECTURE.md, "Partitions": vcpupin where CPUs allow. The partitions together never
+    // have more vCPUs than the host minus the reserve, so a running partition's domain gets
+    // CPUs of its own, away from the owner's and from every other running partition's.
+    Result<Resources> host = m_virt->hostResources(m_config.dataDir);
+    Result<Resources> reserve = m_store->reserve();
+    if (!host.ok() || !reserve.ok())
+        return 0;
+    quint64 taken = 0;
+    for (const JobRunner *r : std::as_const(m_runners))
+        if (r != runner && !r->isDomainGone())
+            taken |= r->spec().cpuMask;
+    for (const JobRunner *r : std::as_const(m_draining))
+        taken |= r->spec().cpuMask;
+    return choosePinnedCpus(usableCpuMask(host->cpus), reserve->cpus, taken, runner->spec().vcpus);
 }
 
 void LenderAgent::onJobState(const JobRecord &record)

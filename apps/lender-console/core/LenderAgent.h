@@ -105,6 +105,8 @@ private:
     void destroyOrphanDomains(const QStringList &active, const QSet<QString> &claimed);
     /// libvirt is back: a job ended or cancelled meanwhile may have left its domain running.
     void onLibvirtReconnected();
+    /// The host CPUs a job's domain is pinned to (0: not pinned).
+    quint64 cpusFor(const JobRunner *runner);
     void chooseVirtType();
     void onDomainEvent(const DomainEvent &ev);
     void sampleUsage();

@@ -100,6 +100,23 @@ Result<AuditResult> auditAndRestore(VirtConnection &virt, const QString &domainN
         virDomainSetSchedulerParametersFlags(d.get(), sched.data(), int(sched.size()), VIR_DOMAIN_AFFECT_LIVE) < 0)
         failed(QStringLiteral("cputune"));
 
+    if (has(result.found, "cpu_pin") && lease.cpuMask > 0) {
+        const quint64 mask = quint64(lease.cpuMask);
+        unsigned char map[8] = {};
+        int maplen = 0;
+        for (int cpu = 0; cpu < 64; ++cpu)
+            if (mask & (quint64(1) << cpu)) {
+                map[cpu / 8] |= (unsigned char)(1u << (cpu % 8));
+                maplen = cpu / 8 + 1;
+            }
+        bool ok = true;
+        for (int v = 0; v < qMax(1, lease.vcpus); ++v)
+            ok = virDomainPinVcpuFlags(d.get(), unsigned(v), map, maplen, VIR_DOMAIN_AFFECT_LIVE) == 0 && ok;
+        ok = virDomainPinEmulator(d.get(), map, maplen, VIR_DOMAIN_AFFECT_LIVE) == 0 && ok;
+        if (!ok)
+            failed(QStringLiteral("cpu_pin"));
+    }
+
     Result<Tunables> after = liveTunables(virt, domainName);
     result.remaining = after.ok() ? compareTunables(lease, *after) : result.found;
     return result;

@@ -1,5 +1,7 @@
 #include "PartitionMath.h"
 
+#include <sched.h>
+
 #include <QCoreApplication>
 
 namespace lendable::lender {
@@ -60,6 +62,42 @@ Resources sum(const QList<Resources> &parts)
     for (const Resources &r : parts)
         total += r;
     return total;
+}
+
+quint64 choosePinnedCpus(quint64 usable, int reserveCpus, quint64 taken, int vcpus)
+{
+    if (vcpus <= 0)
+        return 0;
+    quint64 chosen = 0;
+    int skipped = 0;
+    int picked = 0;
+    for (int cpu = 0; cpu < 64 && picked < vcpus; ++cpu) {
+        const quint64 bit = quint64(1) << cpu;
+        if (!(usable & bit))
+            continue;
+        if (skipped < reserveCpus) {
+            ++skipped;
+            continue;
+        }
+        if (taken & bit)
+            continue;
+        chosen |= bit;
+        ++picked;
+    }
+    return picked == vcpus ? chosen : 0;
+}
+
+quint64 usableCpuMask(int hostCpus)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0)
+        return 0;
+    quint64 mask = 0;
+    for (int cpu = 0; cpu < qMin(64, hostCpus); ++cpu)
+        if (CPU_ISSET(cpu, &set))
+            mask |= quint64(1) << cpu;
+    return mask;
 }
 
 } // namespace lendable::lender

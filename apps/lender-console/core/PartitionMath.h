@@ -32,4 +32,14 @@ Result<void> checkPartitionShape(const Resources &wanted);
 
 Resources sum(const QList<Resources> &parts);
 
+/// The host CPUs (a bit mask) a partition's domain with `vcpus` vCPUs is pinned to: the
+/// lowest of the `usable` CPUs that are neither the owner's reserve (the first
+/// `reserveCpus` usable ones, where the host's own work runs) nor `taken` by another
+/// running domain. 0 (no pinning) when fewer than `vcpus` are left.
+quint64 choosePinnedCpus(quint64 usable, int reserveCpus, quint64 taken, int vcpus);
+
+/// The CPUs this process may run on (sched_getaffinity), up to CPU 63, within the host's
+/// `hostCpus`: those a domain can be pinned to.
+quint64 usableCpuMask(int hostCpus);
+
 } // namespace lendable::lender
