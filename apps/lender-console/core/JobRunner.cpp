@@ -1,5 +1,7 @@
 #include "JobRunner.h"
 
+#include "LockGuard.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
@@ -203,12 +205,10 @@ void JobRunner::resume()
 {
     // The pinning the domain was started with (by an agent before this one) goes on being
     // guarded, and no other job is pinned onto its CPUs.
-    if (Result<DomainRef> d = m_env->virt->find(m_record.domainName); d.ok() && *d)
-        if (Result<QString> xml = m_env->virt->liveXml(d->get()); xml.ok())
-            if (Result<ParsedDomain> parsed = parseDomainXml(*xml); parsed.ok() && parsed->tunables.cpuMask > 0) {
-                m_cpuMask = quint64(parsed->tunables.cpuMask);
-                m_spec.cpuMask = m_cpuMask;
-            }
+    if (Result<Tunables> live = liveTunables(*m_env->virt, m_record.domainName); live.ok() && live->cpuMask > 0) {
+        m_cpuMask = quint64(live->cpuMask);
+        m_spec.cpuMask = m_cpuMask;
+    }
     m_outputFile.setFileName(outputPath(m_record.jobDir));
     m_outputFile.open(QIODevice::WriteOnly | QIODevice::Truncate);
     m_outputSize = 0;
