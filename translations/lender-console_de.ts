@@ -586,24 +586,8 @@ Knoten-ID: %2</translation>
         <translation>Kommandozeilenmodus (übernimmt der Starter).</translation>
     </message>
     <message>
-        <source>Where the embedded agent serves borrowers.</source>
-        <translation>Wo der eingebettete Agent Entleiher bedient.</translation>
-    </message>
-    <message>
-        <source>A market to register with (repeatable).</source>
-        <translation>Ein Marktplatz, bei dem angemeldet wird (wiederholbar).</translation>
-    </message>
-    <message>
-        <source>Node ID of that market (repeatable).</source>
-        <translation>Knoten-ID dieses Marktplatzes (wiederholbar).</translation>
-    </message>
-    <message>
         <source>libvirt connection URI.</source>
         <translation>libvirt-Verbindungs-URI.</translation>
-    </message>
-    <message>
-        <source>Name shown to borrowers.</source>
-        <translation>Name, den Entleiher sehen.</translation>
     </message>
     <message>
         <source>Attach to a running agent (repeatable: a tab per machine).</source>
@@ -696,6 +680,18 @@ Knoten-ID: %2</translation>
     <message>
         <source>--name contains a control character (U+%1)</source>
         <translation>--name enthält ein Steuerzeichen (U+%1)</translation>
+    </message>
+    <message>
+        <source>--keep-results wants days from 0 (for ever) to 3660, not &apos;%1&apos;</source>
+        <translation>--keep-results erwartet Tage von 0 (für immer) bis 3660, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>Do not pin running partitions to host CPUs of their own (vcpupin); the host&apos;s scheduler places their vCPUs.</source>
+        <translation>Laufende Partitionen nicht an eigene Host-CPUs binden (vcpupin); der Scheduler des Hosts verteilt ihre vCPUs.</translation>
+    </message>
+    <message>
+        <source>Days a finished job&apos;s output files and console are kept for its borrower (default %1; 0 = for ever).</source>
+        <translation>Tage, die die Ausgabedateien und die Konsole eines beendeten Jobs für seinen Entleiher aufbewahrt werden (Standard %1; 0 = für immer).</translation>
     </message>
 </context>
 </TS>

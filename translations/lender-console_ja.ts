@@ -584,24 +584,8 @@ Node ID: %2</source>
         <translation>コマンドラインモード (ランチャーが処理)。</translation>
     </message>
     <message>
-        <source>Where the embedded agent serves borrowers.</source>
-        <translation>組み込みエージェントが借り手を受け付けるアドレス。</translation>
-    </message>
-    <message>
-        <source>A market to register with (repeatable).</source>
-        <translation>登録先のマーケット (複数指定可)。</translation>
-    </message>
-    <message>
-        <source>Node ID of that market (repeatable).</source>
-        <translation>そのマーケットのノード ID (複数指定可)。</translation>
-    </message>
-    <message>
         <source>libvirt connection URI.</source>
         <translation>libvirt の接続 URI。</translation>
-    </message>
-    <message>
-        <source>Name shown to borrowers.</source>
-        <translation>借り手に表示される名前。</translation>
     </message>
     <message>
         <source>Attach to a running agent (repeatable: a tab per machine).</source>
@@ -694,6 +678,18 @@ Node ID: %2</source>
     <message>
         <source>--name contains a control character (U+%1)</source>
         <translation>--name に制御文字 (U+%1) が含まれています</translation>
+    </message>
+    <message>
+        <source>--keep-results wants days from 0 (for ever) to 3660, not &apos;%1&apos;</source>
+        <translation>--keep-results には 0（無期限）から 3660 までの日数を指定してください（&apos;%1&apos; ではなく）</translation>
+    </message>
+    <message>
+        <source>Do not pin running partitions to host CPUs of their own (vcpupin); the host&apos;s scheduler places their vCPUs.</source>
+        <translation>実行中のパーティションを専用のホスト CPU に固定しない（vcpupin）。vCPU の配置はホストのスケジューラーに任せます。</translation>
+    </message>
+    <message>
+        <source>Days a finished job&apos;s output files and console are kept for its borrower (default %1; 0 = for ever).</source>
+        <translation>終了したジョブの出力ファイルとコンソールを借り手のために保持する日数（既定 %1、0 = 無期限）。</translation>
     </message>
 </context>
 </TS>

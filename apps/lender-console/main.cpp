@@ -72,24 +72,8 @@ int main(int argc, char *argv[])
     parser.addOption(headless);
     const QCommandLineOption cli(QStringList{QStringLiteral("cli")}, QCoreApplication::translate("main", "Run one owner command against the running agent (see --cli --help)."));
     parser.addOption(cli);
-    const QCommandLineOption listen(QStringList{QStringLiteral("listen")}, QCoreApplication::translate("main", "Address the agent serves borrowers and the owner on."), QStringLiteral("ADDR:PORT"), QStringLiteral("127.0.0.1:0"));
-    parser.addOption(listen);
-    const QCommandLineOption advertise(QStringList{QStringLiteral("advertise")}, QCoreApplication::translate("main", "host:port the markets give borrowers (default: the listen address)."), QStringLiteral("HOST:PORT"));
-    parser.addOption(advertise);
-    const QCommandLineOption market(QStringList{QStringLiteral("market")}, QCoreApplication::translate("main", "A market to register partitions with (repeatable)."), QStringLiteral("ADDR:PORT"));
-    parser.addOption(market);
-    const QCommandLineOption market_id(QStringList{QStringLiteral("market-id")}, QCoreApplication::translate("main", "Node ID of that market (repeatable, in the same order)."), QStringLiteral("ID"));
-    parser.addOption(market_id);
-    const QCommandLineOption libvirt(QStringList{QStringLiteral("libvirt")}, QCoreApplication::translate("main", "libvirt connection URI."), QStringLiteral("URI"));
-    parser.addOption(libvirt);
-    const QCommandLineOption virtType(QStringList{QStringLiteral("virt-type")}, QCoreApplication::translate("main", "Domain type: qemu (TCG) or kvm. Default: kvm if a timed smoke boot passes (tested once, cached in the data directory), else qemu."), QStringLiteral("TYPE"));
-    parser.addOption(virtType);
-    const QCommandLineOption ownerId(QStringList{QStringLiteral("owner-id")}, QCoreApplication::translate("main", "Another node ID allowed to act as the machine's owner (repeatable)."), QStringLiteral("ID"));
-    parser.addOption(ownerId);
-    const QCommandLineOption name(QStringList{QStringLiteral("name")}, QCoreApplication::translate("main", "Lender name shown to borrowers."), QStringLiteral("NAME"));
-    parser.addOption(name);
-    const QCommandLineOption jobTimeout(QStringList{QStringLiteral("job-timeout")}, QCoreApplication::translate("main", "Default job time limit in seconds."), QStringLiteral("S"), QStringLiteral("3600"));
-    parser.addOption(jobTimeout);
+    const lendable::lender::AgentCommandLine agentOptions(QStringLiteral("127.0.0.1:0"));
+    agentOptions.addTo(parser);
     const QCommandLineOption connect(QStringList{QStringLiteral("connect")}, QCoreApplication::translate("main", "Attach to a running agent instead of starting one (repeatable in the GUI)."), QStringLiteral("ADDR:PORT"));
     parser.addOption(connect);
     // Read by the desktop app (lender-console-gui), which this program runs with the same
@@ -107,9 +91,7 @@ int main(int argc, char *argv[])
     using namespace lendable;
     if (Result<void> ok = app::refuseDesktopOnly(parser, {&desktop.screenshot, &desktop.tab, &desktop.screenshotDelay, &connect, &agentId}); !ok)
         return app::fail(ok.error());
-    Result<lender::AgentConfig> config = lender::agentConfigFromOptions(
-        {dataDir, parser.value(listen), parser.value(advertise), parser.values(market), parser.values(market_id),
-         parser.value(libvirt), parser.value(virtType), parser.values(ownerId), parser.value(name), parser.value(jobTimeout)});
+    Result<lender::AgentConfig> config = lender::agentConfigFromOptions(agentOptions.texts(parser, dataDir));
     if (!config.ok())
         return app::fail(config.error());
 

@@ -300,6 +300,13 @@ void TestAppLaunchers::embeddedOnlyOptionsAreRefusedWithConnect()
         {QStringLiteral("lender-console"), {QStringLiteral("--owner-id"), QStringLiteral("not-an-id")},
          QStringLiteral("'not-an-id' is not a node ID")},
         {QStringLiteral("lender-console"), {QStringLiteral("--virt-type"), QStringLiteral("xen")}, QStringLiteral("--virt-type is qemu or kvm")},
+        {QStringLiteral("lender-console"), {QStringLiteral("--headless"), QStringLiteral("--keep-results"), QStringLiteral("-1")},
+         QStringLiteral("--keep-results wants days from 0 (for ever) to 3660, not '-1'")},
+        {QStringLiteral("lender-console"), {QStringLiteral("--keep-results"), QStringLiteral("week")},
+         QStringLiteral("--keep-results wants days from 0 (for ever) to 3660, not 'week'")},
+        {QStringLiteral("lender-console"), {QStringLiteral("--connect"), QStringLiteral("127.0.0.1:1"), QStringLiteral("--agent-id"), id,
+                                            QStringLiteral("--no-cpu-pinning")},
+         QStringLiteral("--no-cpu-pinning sets up the embedded agent")},
         // A name the markets would refuse at every registration is refused at start, by the
         // desktop app's embedded agent and by the headless one alike.
         {QStringLiteral("lender-console"), {QStringLiteral("--name"), QString(129, QLatin1Char('n'))},

@@ -2,10 +2,12 @@
 // partition commands and the lock, registration with a (test) market, and the lending-key
 // checks of FIG. 9/15 — wrong key, ended key, another borrower with the right key.
 
+#include "AgentOptions.h"
 #include "JobRunner.h"
 #include "LenderAgent.h"
 #include "LenderTestSupport.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -21,6 +23,8 @@ private slots:
     void cleanup();
     void machineAndReserve();
     void diskUseCountsWhatFilesReallyTake();
+    void resultsPastTheirRetentionAreRemoved();
+    void commandLineOptionsMakeTheConfig();
     void createRefusesWhatTheMachineCannotGive();
     void lockRefusesAlterWhileRegisteredOrLent();
     void otherNodesAreNotOwners();
@@ -135,6 +139,93 @@ void TestLenderAgent::diskUseCountsWhatFilesReallyTake()
     QVERIFY2(used >= 1024 * 1024 && used < 2 * 1024 * 1024, qPrintable(QString::number(used)));
     QCOMPARE(lender::JobRunner::diskUsedBytes(data.fileName()), 1024 * 1024);
     QCOMPARE(lender::JobRunner::diskUsedBytes(dir.filePath(QStringLiteral("missing"))), 0);
+}
+
+void TestLenderAgent::resultsPastTheirRetentionAreRemoved()
+{
+    // The agent keeps a finished job's output files and console for 14 days by default
+    // (--keep-results); older ones go, and a borrower who asks for them is told when and why.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    constexpr qint64 kDay = 86400 * 1000;
+    auto finishedJob = [&](const QString &id, qint64 endedAtMs, const QString &state) {
+        JobRecord j;
+        j.jobId = id;
+        j.partitionId = QStringLiteral("p-1");
+        j.contractId = QStringLiteral("c-1");
+        j.borrowerId = m_borrower.nodeId();
+        j.os = QStringLiteral("busybox");
+        j.state = state;
+        j.domainName = QStringLiteral("lendable-") + id;
+        j.jobDir = QDir(m_dir->path()).filePath(QStringLiteral("jobs/") + id);
+        j.submittedAtMs = endedAtMs - 60000;
+        j.endedAtMs = endedAtMs;
+        j.timeoutS = 3600;
+        QDir().mkpath(lender::JobRunner::resultDir(j.jobDir));
+        QFile out(lender::JobRunner::resultDir(j.jobDir) + QStringLiteral("/result.txt"));
+        if (out.open(QIODevice::WriteOnly))
+            out.write("result\n");
+        QFile console(lender::JobRunner::outputPath(j.jobDir));
+        if (console.open(QIODevice::WriteOnly))
+            console.write("console\n");
+        return m_agent->store().insertJob(j).ok() ? j : JobRecord{};
+    };
+    const JobRecord old = finishedJob(QStringLiteral("j-old"), now - 15 * kDay, QStringLiteral("succeeded"));
+    const JobRecord recent = finishedJob(QStringLiteral("j-recent"), now - 13 * kDay, QStringLiteral("failed"));
+    QVERIFY(!old.jobId.isEmpty() && !recent.jobId.isEmpty());
+    JobRecord running = finishedJob(QStringLiteral("j-running"), 0, QStringLiteral("running"));
+    QVERIFY(!running.jobId.isEmpty());
+
+    QCOMPARE(m_agent->removeExpiredResults(now), 1);
+    QVERIFY(!QFileInfo::exists(old.jobDir));
+    QVERIFY(QFileInfo::exists(lender::JobRunner::outputPath(recent.jobDir)));
+    QVERIFY(QFileInfo::exists(running.jobDir));
+    QCOMPARE(m_agent->store().job(old.jobId)->resultsRemovedAtMs, now);
+    QCOMPARE(m_agent->store().job(recent.jobId)->resultsRemovedAtMs, 0);
+    QCOMPARE(m_agent->removeExpiredResults(now), 0); // done once
+
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    Result<JobResult> gone = b.channel->call<JobResult>(FetchJobResult{.jobId = old.jobId});
+    QVERIFY(!gone.ok());
+    QCOMPARE(gone.error().code, ErrorCode::NotFound);
+    const QString said = gone.error().message;
+    QVERIFY2(said.contains(QLatin1String("the results of job j-old (succeeded) were removed on ")) &&
+                 said.contains(QLatin1String("keeps a finished job's output files and console for 14 days")),
+             qPrintable(said));
+    Result<JobResult> kept = b.channel->call<JobResult>(FetchJobResult{.jobId = recent.jobId});
+    QVERIFY2(kept.ok(), qPrintable(kept.error().toString()));
+    QCOMPARE(kept->outputs.size(), 1);
+    QCOMPARE(kept->outputs[0].data, QByteArray("result\n"));
+    QCOMPARE(kept->console, QByteArray("console\n"));
+    // Two days later the second has passed its 14 days too.
+    QCOMPARE(m_agent->removeExpiredResults(now + 2 * kDay), 1);
+    QVERIFY(!QFileInfo::exists(recent.jobDir));
+    QCOMPARE(b.channel->call<JobResult>(FetchJobResult{.jobId = recent.jobId}).error().code, ErrorCode::NotFound);
+}
+
+void TestLenderAgent::commandLineOptionsMakeTheConfig()
+{
+    // What `lender-console` hands the agent (the launcher's refusals are in TestAppLaunchers).
+    lender::AgentOptionTexts texts;
+    texts.dataDir = m_dir->path();
+    Result<AgentConfig> plain = lender::agentConfigFromOptions(texts);
+    QVERIFY(plain.ok());
+    QVERIFY(plain->pinCpus);
+    QCOMPARE(plain->resultRetentionMs, qint64(14) * 86400 * 1000);
+    texts.keepResultsDays = QStringLiteral("0.5");
+    texts.noCpuPinning = true;
+    Result<AgentConfig> set = lender::agentConfigFromOptions(texts);
+    QVERIFY(set.ok());
+    QVERIFY(!set->pinCpus);
+    QCOMPARE(set->resultRetentionMs, qint64(12) * 3600 * 1000);
+    texts.keepResultsDays = QStringLiteral("0");
+    QCOMPARE(lender::agentConfigFromOptions(texts)->resultRetentionMs, 0);
+    for (const char *bad : {"-1", "two", "3661", "nan"}) {
+        texts.keepResultsDays = QString::fromLatin1(bad);
+        Result<AgentConfig> refused = lender::agentConfigFromOptions(texts);
+        QVERIFY2(!refused.ok() && refused.error().code == ErrorCode::InvalidArgument, bad);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("not '%1'").arg(texts.keepResultsDays)), qPrintable(refused.error().message));
+    }
 }
 
 void TestLenderAgent::createRefusesWhatTheMachineCannotGive()

@@ -86,6 +86,8 @@ private slots:
         // A database from before names (schema 1): brought up to date, its contracts kept,
         // without a name.
         QVERIFY(m_store->database().exec(QStringLiteral("ALTER TABLE contracts DROP COLUMN borrower_name")).ok());
+        QVERIFY(m_store->database().exec(QStringLiteral("DROP INDEX jobs_results_kept")).ok());
+        QVERIFY(m_store->database().exec(QStringLiteral("ALTER TABLE jobs DROP COLUMN results_removed_at_ms")).ok());
         QVERIFY(m_store->database().exec(QStringLiteral("UPDATE schema_meta SET value = '1' WHERE key = 'schema_version'")).ok());
         m_store.reset();
         Result<LenderStore> reopened = LenderStore::open(m_dir->filePath(QStringLiteral("lender.db")));
@@ -109,6 +111,16 @@ private slots:
         QVERIFY(m_store->updateJob(j).ok());
         QCOMPARE(m_store->job(QStringLiteral("j1"))->exitCode, std::optional<qint32>(3));
         QCOMPARE(m_store->unfinishedJobs()->size(), 0);
+
+        // Retention: a finished job's results are kept until marked removed.
+        QCOMPARE(m_store->jobsWithResultsEndedBefore(1000)->size(), 0); // not ended yet by the clock
+        j.endedAtMs = 100;
+        QVERIFY(m_store->updateJob(j).ok());
+        QCOMPARE(m_store->jobsWithResultsEndedBefore(100)->size(), 0);
+        QCOMPARE(m_store->jobsWithResultsEndedBefore(101)->value(0).jobId, QStringLiteral("j1"));
+        QVERIFY(m_store->markResultsRemoved(QStringLiteral("j1"), 2000).ok());
+        QCOMPARE(m_store->job(QStringLiteral("j1"))->resultsRemovedAtMs, 2000);
+        QCOMPARE(m_store->jobsWithResultsEndedBefore(5000)->size(), 0);
     }
 
 private:

@@ -64,6 +64,7 @@ private slots:
     void jobPastItsLimitIsStopped();
     void jobPastItsDiskIsStopped();
     void tamperingIsDetectedRestoredAndReported();
+    void unpinnedJobAndResultsPastTheirRetention();
     void killedAgentRestartsAndReconciles();
 
 private:
@@ -247,6 +248,47 @@ void TestLenderVm::tamperingIsDetectedRestoredAndReported()
     QCOMPARE(b.lastState().state, QStringLiteral("cancelled"));
     QVERIFY(!m_vm.agent->virt().lookup(dom));
     release(l);
+}
+
+void TestLenderVm::unpinnedJobAndResultsPastTheirRetention()
+{
+    // An agent told not to pin (--no-cpu-pinning) leaves the guest's vCPUs to the host's
+    // scheduler; one keeping results for 6 s (--keep-results) removes the finished job's files
+    // and console within a second after that, and a fetch then says so.
+    VmAgent vm;
+    const Result<void> started = vm.start([](AgentConfig &c) {
+        c.pinCpus = false;
+        c.resultRetentionMs = 6000;
+    });
+    QVERIFY2(started.ok(), qPrintable(started.error().toString()));
+    const Lease l = vm.lendPartition(m_borrower.nodeId());
+    QVERIFY(!l.partitionId.isEmpty());
+    Peer b(m_borrower, vm.agent->localAddress(), vm.agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const QString jobId = submit(b, l, "echo up\necho kept > result.txt\nsleep 3\nexit 0\n", {}, 300);
+    QVERIFY(!jobId.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(b.output.contains("up") || b.hasFinalState(), 300000);
+    const Result<Tunables> live = liveTunables(vm.agent->virt(), QStringLiteral("lendable-") + jobId);
+    QVERIFY2(live.ok(), qPrintable(live.error().toString()));
+    QCOMPARE(live->cpuMask, qint64(-1)); // no <vcpupin>, no <emulatorpin>
+    QTRY_VERIFY_WITH_TIMEOUT(b.hasFinalState(), 300000);
+    QCOMPARE(b.lastState().state, QStringLiteral("succeeded"));
+
+    Result<JobResult> r = b.channel->call<JobResult>(FetchJobResult{.jobId = jobId});
+    QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+    QCOMPARE(r->outputs.size(), 1);
+    QCOMPARE(r->outputs[0].data, QByteArray("kept\n"));
+    const QString jobDir = vm.dir->filePath(QStringLiteral("jobs/") + jobId);
+    QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(jobDir), 30000);
+    const Result<JobResult> gone = b.channel->call<JobResult>(FetchJobResult{.jobId = jobId});
+    QVERIFY(!gone.ok());
+    QCOMPARE(gone.error().code, ErrorCode::NotFound);
+    QVERIFY2(gone.error().message.contains(QLatin1String("keeps a finished job's output files and console for 6 s")),
+             qPrintable(gone.error().message));
+    const JobRecord record = *vm.agent->store().job(jobId);
+    QVERIFY2(record.resultsRemovedAtMs >= record.endedAtMs + 6000, qPrintable(QString::number(record.resultsRemovedAtMs - record.endedAtMs)));
+    QVERIFY(vm.release(l));
+    vm.stop();
 }
 
 void TestLenderVm::killedAgentRestartsAndReconciles()

@@ -13,6 +13,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -72,7 +73,8 @@ public:
         TestMarket::Contract contract;
     };
 
-    Result<void> start()
+    /// `tweak` changes the agent's configuration before it starts.
+    Result<void> start(const std::function<void(AgentConfig &)> &tweak = {})
     {
         if (Result<void> image = ensureVmImage(); !image.ok())
             return image;
@@ -85,6 +87,8 @@ public:
         c.libvirtUri = kVmUri;
         c.virtType = QStringLiteral("qemu"); // the KVM smoke boot has its own test (TestKvmProbeVm)
         c.markets << MarketEndpoint::parse(market->address(), market->id()).value();
+        if (tweak)
+            tweak(c);
         Result<std::unique_ptr<LenderAgent>> a = LenderAgent::create(c);
         if (!a.ok())
             return Error(a.error().code, a.error().toString() + QStringLiteral(" (is libvirtd running? scripts/libvirt-up.sh)"));

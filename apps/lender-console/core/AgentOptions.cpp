@@ -57,7 +57,79 @@ Result<AgentConfig> agentConfigFromOptions(const AgentOptionTexts &options)
         if (!ok || config.defaultJobTimeoutS <= 0)
             return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--job-timeout wants seconds"));
     }
+    if (!options.keepResultsDays.isEmpty()) {
+        bool ok = false;
+        const double days = options.keepResultsDays.toDouble(&ok);
+        // Up to ten years: more would be "for ever", which 0 says.
+        if (!ok || !(days >= 0) || days > 3660)
+            return Error(ErrorCode::InvalidArgument,
+                         QCoreApplication::translate("main", "--keep-results wants days from 0 (for ever) to 3660, not '%1'")
+                             .arg(options.keepResultsDays));
+        config.resultRetentionMs = qint64(days * 86400.0 * 1000.0);
+    }
+    config.pinCpus = !options.noCpuPinning;
     return config;
+}
+
+AgentCommandLine::AgentCommandLine(const QString &defaultListen)
+    : listen(QStringList{QStringLiteral("listen")},
+             QCoreApplication::translate("main", "Address the agent serves borrowers and the owner on."), QStringLiteral("ADDR:PORT"),
+             defaultListen)
+    , advertise(QStringList{QStringLiteral("advertise")},
+                QCoreApplication::translate("main", "host:port the markets give borrowers (default: the listen address)."),
+                QStringLiteral("HOST:PORT"))
+    , market(QStringList{QStringLiteral("market")},
+             QCoreApplication::translate("main", "A market to register partitions with (repeatable)."), QStringLiteral("ADDR:PORT"))
+    , marketId(QStringList{QStringLiteral("market-id")},
+               QCoreApplication::translate("main", "Node ID of that market (repeatable, in the same order)."), QStringLiteral("ID"))
+    , libvirt(QStringList{QStringLiteral("libvirt")}, QCoreApplication::translate("main", "libvirt connection URI."), QStringLiteral("URI"))
+    , virtType(QStringList{QStringLiteral("virt-type")},
+               QCoreApplication::translate("main", "Domain type: qemu (TCG) or kvm. Default: kvm if a timed smoke boot passes (tested "
+                                                   "once, cached in the data directory), else qemu."),
+               QStringLiteral("TYPE"))
+    , ownerId(QStringList{QStringLiteral("owner-id")},
+              QCoreApplication::translate("main", "Another node ID allowed to act as the machine's owner (repeatable)."),
+              QStringLiteral("ID"))
+    , name(QStringList{QStringLiteral("name")}, QCoreApplication::translate("main", "Lender name shown to borrowers."),
+           QStringLiteral("NAME"))
+    , jobTimeout(QStringList{QStringLiteral("job-timeout")}, QCoreApplication::translate("main", "Default job time limit in seconds."),
+                 QStringLiteral("S"), QStringLiteral("3600"))
+    , keepResults(QStringList{QStringLiteral("keep-results")},
+                  QCoreApplication::translate("main", "Days a finished job's output files and console are kept for its borrower "
+                                                      "(default %1; 0 = for ever).")
+                      .arg(AgentConfig{}.resultRetentionMs / (86400 * 1000)),
+                  QStringLiteral("DAYS"), QString::number(AgentConfig{}.resultRetentionMs / (86400 * 1000)))
+    , noCpuPinning(QStringList{QStringLiteral("no-cpu-pinning")},
+                   QCoreApplication::translate("main", "Do not pin running partitions to host CPUs of their own (vcpupin); the "
+                                                       "host's scheduler places their vCPUs."))
+{
+}
+
+QList<const QCommandLineOption *> AgentCommandLine::all() const
+{
+    return {&listen, &advertise, &market, &marketId, &libvirt, &virtType, &ownerId, &name, &jobTimeout, &keepResults, &noCpuPinning};
+}
+
+void AgentCommandLine::addTo(QCommandLineParser &parser) const
+{
+    for (const QCommandLineOption *o : all())
+        parser.addOption(*o);
+}
+
+AgentOptionTexts AgentCommandLine::texts(const QCommandLineParser &parser, const QString &dataDir) const
+{
+    return {.dataDir = dataDir,
+            .listen = parser.value(listen),
+            .advertise = parser.value(advertise),
+            .markets = parser.values(market),
+            .marketIds = parser.values(marketId),
+            .libvirt = parser.value(libvirt),
+            .virtType = parser.value(virtType),
+            .ownerIds = parser.values(ownerId),
+            .name = parser.value(name),
+            .jobTimeoutS = parser.value(jobTimeout),
+            .keepResultsDays = parser.value(keepResults),
+            .noCpuPinning = parser.isSet(noCpuPinning)};
 }
 
 } // namespace lendable::lender

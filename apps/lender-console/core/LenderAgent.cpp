@@ -92,6 +92,21 @@ QString borrowerNameProblem(const QString &trimmed)
     return QString();
 }
 
+/// A retention as people say it: "14 days", "12 hours", "30 minutes".
+QString retentionText(qint64 ms)
+{
+    constexpr qint64 kMinute = 60 * 1000, kHour = 60 * kMinute, kDay = 24 * kHour;
+    if (ms >= kDay && ms % kDay == 0)
+        return ms == kDay ? QStringLiteral("1 day") : QStringLiteral("%1 days").arg(ms / kDay);
+    if (ms >= kHour && ms % kHour == 0)
+        return ms == kHour ? QStringLiteral("1 hour") : QStringLiteral("%1 hours").arg(ms / kHour);
+    if (ms >= kMinute) {
+        const qint64 minutes = qRound64(double(ms) / kMinute);
+        return minutes == 1 ? QStringLiteral("1 minute") : QStringLiteral("%1 minutes").arg(minutes);
+    }
+    return QStringLiteral("%1 s").arg(qMax<qint64>(1, qRound64(double(ms) / 1000)));
+}
+
 /// The name a ContractStarted gives its borrower, as this machine keeps and shows it.
 QString shownBorrowerName(const QString &name)
 {
@@ -115,6 +130,7 @@ LenderAgent::~LenderAgent()
     m_auditTimer.stop();
     m_usageTimer.stop();
     m_heartbeatTimer.stop();
+    m_resultSweepTimer.stop();
     // A smoke boot still under way is stopped now, while libvirt is still open.
     delete m_kvmProbe.data();
     qDeleteAll(m_markets);
@@ -274,7 +290,45 @@ Result<void> LenderAgent::start()
     m_usageTimer.start(1000);
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &LenderAgent::sendHeartbeats);
     m_heartbeatTimer.start(m_config.heartbeatIntervalMs);
+    if (m_config.resultRetentionMs > 0) {
+        removeExpiredResults(nowMs());
+        connect(&m_resultSweepTimer, &QTimer::timeout, this, [this] { removeExpiredResults(nowMs()); });
+        // Results go at most a tenth of their retention late.
+        m_resultSweepTimer.start(int(qBound(qint64(1000), m_config.resultRetentionMs / 10, qint64(3600) * 1000)));
+    }
     return {};
+}
+
+int LenderAgent::removeExpiredResults(qint64 nowMs)
+{
+    if (m_config.resultRetentionMs <= 0)
+        return 0;
+    Result<QList<JobRecord>> expired = m_store->jobsWithResultsEndedBefore(nowMs - m_config.resultRetentionMs);
+    if (!expired.ok()) {
+        qWarning("lender: cannot look for job results past their retention: %s", qPrintable(expired.error().toString()));
+        return 0;
+    }
+    int removed = 0;
+    for (const JobRecord &j : std::as_const(*expired)) {
+        if (m_runners.contains(j.jobId))
+            continue; // still collecting
+        // The job's directory holds its output files and console, nothing else of use: the
+        // share went when the job was collected.
+        QDir dir(j.jobDir);
+        if (dir.exists() && !dir.removeRecursively()) {
+            qWarning("lender: cannot remove the results of job %s in %s", qPrintable(j.jobId), qPrintable(j.jobDir));
+            continue;
+        }
+        if (Result<void> m = m_store->markResultsRemoved(j.jobId, nowMs); !m.ok()) {
+            qWarning("lender: %s", qPrintable(m.error().toString()));
+            continue;
+        }
+        ++removed;
+    }
+    if (removed > 0)
+        qInfo("lender: removed the results of %d job(s) that ended more than %s ago", removed,
+              qPrintable(retentionText(m_config.resultRetentionMs)));
+    return removed;
 }
 
 // ───────────── KVM or TCG ─────────────
@@ -1079,6 +1133,13 @@ void LenderAgent::setupDispatcher()
             return ctx.fail(j.error());
         if (!j->isFinished())
             return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("job %1 is still %2").arg(j->jobId, j->state)));
+        if (j->resultsRemovedAtMs > 0)
+            return ctx.fail(Error(ErrorCode::NotFound,
+                                  QStringLiteral("the results of job %1 (%2) were removed on %3: this lender keeps a finished job's "
+                                                 "output files and console for %4")
+                                      .arg(j->jobId, j->state,
+                                           QDateTime::fromMSecsSinceEpoch(j->resultsRemovedAtMs, Qt::UTC).toString(Qt::ISODate),
+                                           retentionText(m_config.resultRetentionMs))));
         Result<QList<JobFile>> outs = JobRunner::outputs(j->jobDir, kMaxResultBytes);
         if (!outs.ok())
             return ctx.fail(outs.error());
@@ -1303,6 +1364,9 @@ void LenderAgent::startRunner(JobRunner *runner, const ImageEntry &image)
 
 quint64 LenderAgent::cpusFor(const JobRunner *runner)
 {
+    if (!m_config.pinCpus)
+        return 0; // --no-cpu-pinning: the host's scheduler places the vCPUs
+
     // ARCHITECTURE.md, "Partitions": vcpupin where CPUs allow. The partitions together never
     // have more vCPUs than the host minus the reserve, so a running partition's domain gets
     // CPUs of its own, away from the owner's and from every other running partition's.

@@ -42,6 +42,13 @@ struct AgentConfig {
     qint64 kvmProbeTimeoutS = 20;
     QString lenderName;
     qint64 defaultJobTimeoutS = 3600;
+    /// How long a finished job's output files and console stay on the lender's disk for its
+    /// borrower to fetch, from the job's end; 0 keeps them for ever (--keep-results DAYS).
+    /// The agent looks for results past it at start and every tenth of it (1 s to 1 h).
+    qint64 resultRetentionMs = qint64(14) * 86400 * 1000;
+    /// Pin each running partition's vCPUs and emulator threads to host CPUs of its own
+    /// (vcpupin); off with --no-cpu-pinning.
+    bool pinCpus = true;
     int heartbeatIntervalMs = 10000;
     int auditIntervalMs = 1000;
     /// On each connection to a market, ask it about this machine's contracts of that market
@@ -81,6 +88,11 @@ public:
 
     /// Runs the lock audit over every running lent domain now (the timer does it every second).
     void auditNow();
+
+    /// Removes the output files and console of every finished job that ended more than
+    /// AgentConfig::resultRetentionMs before `nowMs`, and records when; returns how many jobs'
+    /// results went. A timer calls it with the current time.
+    int removeExpiredResults(qint64 nowMs);
 
     static QString addressFilePath(const QString &dataDir);
 
@@ -183,6 +195,7 @@ private:
     QTimer m_auditTimer;
     QTimer m_usageTimer;
     QTimer m_heartbeatTimer;
+    QTimer m_resultSweepTimer;
 };
 
 } // namespace lendable::lender

@@ -34,7 +34,16 @@ QList<Migration> migrations()
     m2.version = 2;
     m2.description = QStringLiteral("borrower names of contracts");
     m2.sqliteStatements = {QStringLiteral("ALTER TABLE contracts ADD COLUMN borrower_name TEXT NOT NULL DEFAULT ''")};
-    return {m1, m2};
+    // When a finished job's output files and console were removed (AgentConfig::resultRetentionMs);
+    // 0 while they are kept.
+    Migration m3;
+    m3.version = 3;
+    m3.description = QStringLiteral("retention of job results");
+    m3.sqliteStatements = {
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN results_removed_at_ms INTEGER NOT NULL DEFAULT 0"),
+        QStringLiteral("CREATE INDEX jobs_results_kept ON jobs (ended_at_ms) WHERE results_removed_at_ms = 0"),
+    };
+    return {m1, m2, m3};
 }
 
 QVariant nullable(const QString &s)
@@ -100,11 +109,12 @@ JobRecord jobFrom(const QSqlQuery &q)
     j.submittedAtMs = q.value(10).toLongLong();
     j.endedAtMs = q.value(11).toLongLong();
     j.timeoutS = q.value(12).toLongLong();
+    j.resultsRemovedAtMs = q.value(13).toLongLong();
     return j;
 }
 const QString kJobColumns = QStringLiteral(
     "job_id, partition_id, contract_id, borrower_id, os, state, exit_code, message, domain_name, job_dir,"
-    " submitted_at_ms, ended_at_ms, timeout_s");
+    " submitted_at_ms, ended_at_ms, timeout_s, results_removed_at_ms");
 
 /// What a contract earns its partition if it ends at `endedAtMs` (its rate × its time).
 qint64 earnedMicros(const ContractRecord &c, qint64 endedAtMs)
@@ -337,10 +347,10 @@ Result<QList<ContractRecord>> LenderStore::runningContracts()
 Result<void> LenderStore::insertJob(const JobRecord &j)
 {
     auto q = m_db.exec(QStringLiteral("INSERT INTO jobs (") + kJobColumns +
-                           QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                           QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                        {j.jobId, j.partitionId, j.contractId, j.borrowerId, j.os, j.state,
                         j.exitCode ? QVariant(*j.exitCode) : QVariant(QMetaType(QMetaType::Int)), j.message,
-                        j.domainName, j.jobDir, j.submittedAtMs, j.endedAtMs, j.timeoutS});
+                        j.domainName, j.jobDir, j.submittedAtMs, j.endedAtMs, j.timeoutS, j.resultsRemovedAtMs});
     if (!q.ok())
         return q.error();
     return {};
@@ -377,6 +387,29 @@ Result<QList<JobRecord>> LenderStore::unfinishedJobs()
     while (q->next())
         out << jobFrom(*q);
     return out;
+}
+
+Result<QList<JobRecord>> LenderStore::jobsWithResultsEndedBefore(qint64 cutoffMs)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT ") + kJobColumns +
+                           QStringLiteral(" FROM jobs WHERE results_removed_at_ms = 0 AND ended_at_ms > 0 AND ended_at_ms < ?"
+                                          " AND state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'error')"
+                                          " ORDER BY ended_at_ms"),
+                       {cutoffMs});
+    if (!q.ok())
+        return q.error();
+    QList<JobRecord> out;
+    while (q->next())
+        out << jobFrom(*q);
+    return out;
+}
+
+Result<void> LenderStore::markResultsRemoved(const QString &jobId, qint64 atMs)
+{
+    auto q = m_db.exec(QStringLiteral("UPDATE jobs SET results_removed_at_ms = ? WHERE job_id = ?"), {atMs, jobId});
+    if (!q.ok())
+        return q.error();
+    return {};
 }
 
 } // namespace lendable::lender

@@ -67,6 +67,8 @@ struct JobRecord {
     qint64 submittedAtMs = 0;
     qint64 endedAtMs = 0;
     qint64 timeoutS = 0;
+    /// When its output files and console were removed, past the agent's retention; 0 = kept.
+    qint64 resultsRemovedAtMs = 0;
     bool isFinished() const;
 };
 
@@ -105,6 +107,9 @@ public:
     Result<void> updateJob(const JobRecord &j);
     Result<JobRecord> job(const QString &jobId);
     Result<QList<JobRecord>> unfinishedJobs();
+    /// Finished jobs that ended before `cutoffMs` and whose results are still kept, oldest first.
+    Result<QList<JobRecord>> jobsWithResultsEndedBefore(qint64 cutoffMs);
+    Result<void> markResultsRemoved(const QString &jobId, qint64 atMs);
 
     Database &database() { return m_db; }
 

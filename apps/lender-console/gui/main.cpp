@@ -39,26 +39,18 @@ int main(int argc, char *argv[])
     gui.addTo(parser);
     const QCommandLineOption headless(QStringList{QStringLiteral("headless")}, QApplication::translate("main", "Run without a window (handled by the launcher)."));
     const QCommandLineOption cli(QStringList{QStringLiteral("cli")}, QApplication::translate("main", "Command-line mode (handled by the launcher)."));
-    const QCommandLineOption listen(QStringList{QStringLiteral("listen")}, QApplication::translate("main", "Where the embedded agent serves borrowers."), QStringLiteral("ADDR:PORT"), QStringLiteral("127.0.0.1:7401"));
-    const QCommandLineOption market(QStringList{QStringLiteral("market")}, QApplication::translate("main", "A market to register with (repeatable)."), QStringLiteral("ADDR:PORT"));
-    const QCommandLineOption marketId(QStringList{QStringLiteral("market-id")}, QApplication::translate("main", "Node ID of that market (repeatable)."), QStringLiteral("ID"));
-    const QCommandLineOption libvirt(QStringList{QStringLiteral("libvirt")}, QApplication::translate("main", "libvirt connection URI."), QStringLiteral("URI"));
-    const QCommandLineOption name(QStringList{QStringLiteral("name")}, QApplication::translate("main", "Name shown to borrowers."), QStringLiteral("NAME"));
+    const lender::AgentCommandLine agentOptions(QStringLiteral("127.0.0.1:7401"));
+    agentOptions.addTo(parser);
     const QCommandLineOption connectTo(QStringList{QStringLiteral("connect")}, QApplication::translate("main", "Attach to a running agent (repeatable: a tab per machine)."), QStringLiteral("ADDR:PORT"));
     const QCommandLineOption agentId(QStringList{QStringLiteral("agent-id")}, QApplication::translate("main", "Node ID of each --connect agent, in order (default: from the data directory's agent.address)."), QStringLiteral("ID"));
-    const QCommandLineOption advertise(QStringList{QStringLiteral("advertise")}, QApplication::translate("main", "host:port the markets give borrowers (default: the listen address)."), QStringLiteral("HOST:PORT"));
-    const QCommandLineOption virtType(QStringList{QStringLiteral("virt-type")}, QApplication::translate("main", "Domain type: qemu (TCG) or kvm. Default: kvm if a timed smoke boot passes (tested once, cached in the data directory), else qemu."), QStringLiteral("TYPE"));
-    const QCommandLineOption ownerId(QStringList{QStringLiteral("owner-id")}, QApplication::translate("main", "Another node ID allowed to act as the machine's owner (repeatable)."), QStringLiteral("ID"));
-    const QCommandLineOption jobTimeout(QStringList{QStringLiteral("job-timeout")}, QApplication::translate("main", "Default job time limit in seconds."), QStringLiteral("S"), QStringLiteral("3600"));
-    for (const auto *o : {&headless, &cli, &listen, &market, &marketId, &libvirt, &name, &connectTo, &agentId, &advertise, &virtType,
-                          &ownerId, &jobTimeout})
+    for (const auto *o : {&headless, &cli, &connectTo, &agentId})
         parser.addOption(*o);
     parser.process(application);
 
     // Options of the embedded agent mean nothing to agents attached to with --connect, which
     // keep their own settings: refused rather than silently dropped.
     if (parser.isSet(connectTo)) {
-        for (const QCommandLineOption *o : {&listen, &market, &marketId, &libvirt, &name, &advertise, &virtType, &ownerId, &jobTimeout}) {
+        for (const QCommandLineOption *o : agentOptions.all()) {
             if (parser.isSet(*o))
                 return showFatal(Error(ErrorCode::InvalidArgument,
                                        QApplication::translate("main", "--%1 sets up the embedded agent; with --connect each agent "
@@ -107,9 +99,7 @@ int main(int argc, char *argv[])
             window.addMachine(channel, addresses[i]);
         }
     } else {
-        Result<lender::AgentConfig> config = lender::agentConfigFromOptions(
-            {dataDir, parser.value(listen), parser.value(advertise), parser.values(market), parser.values(marketId),
-             parser.value(libvirt), parser.value(virtType), parser.values(ownerId), parser.value(name), parser.value(jobTimeout)});
+        Result<lender::AgentConfig> config = lender::agentConfigFromOptions(agentOptions.texts(parser, dataDir));
         if (!config.ok())
             return showFatal(config.error());
         Result<std::unique_ptr<lender::LenderAgent>> created = lender::LenderAgent::create(*config);
