@@ -103,6 +103,13 @@ void VirtConnection::adopt(virConnectPtr conn)
             delete opaque;
     }
     registerEvents();
+    // Known from the start, so that the machine can be described while the daemon is away
+    // even if nobody asked before it went.
+    virNodeInfo info;
+    if (virNodeGetInfo(conn, &info) == 0) {
+        m_hostCpus = int(info.cpus);
+        m_hostMemoryMib = qint64(info.memory / 1024);
+    }
 }
 
 void VirtConnection::release()
@@ -167,18 +174,60 @@ void VirtConnection::noticeIfGone()
         lost(m_conn, QStringLiteral("the connection is closed"));
 }
 
+struct VirtConnection::Opened {
+    virConnectPtr conn = nullptr;
+    QString error;
+    ~Opened()
+    {
+        if (conn)
+            virConnectClose(conn);
+    }
+};
+
 void VirtConnection::tryReconnect()
 {
     if (m_connected)
         return;
-    virConnectPtr conn = virConnectOpen(m_uri.toUtf8().constData());
-    if (!conn) {
+    if (m_attemptsInFlight > 0 && m_lastAttempt.elapsed() < m_stuckOpenMs) {
+        m_reconnectTimer.start(int(m_stuckOpenMs - m_lastAttempt.elapsed()));
+        return;
+    }
+    if (m_attemptsInFlight > 0)
+        qWarning("libvirt: no answer from %s for %lld s; trying again beside that attempt", qPrintable(m_uri),
+                 m_lastAttempt.elapsed() / 1000);
+    ++m_attemptsInFlight;
+    m_lastAttempt.start();
+    // Should the attempt hang, the timer starts another after m_stuckOpenMs.
+    m_reconnectTimer.start(m_stuckOpenMs);
+    std::thread([bridge = m_bridge, uri = m_uri.toUtf8()] {
+        auto attempt = std::make_shared<Opened>();
+        attempt->conn = virConnectOpen(uri.constData());
+        if (!attempt->conn) {
+            const char *msg = virGetLastErrorMessage(); // this thread's error
+            attempt->error = msg ? QString::fromUtf8(msg) : QStringLiteral("no reason given");
+        }
+        std::lock_guard lock(bridge->mutex);
+        // Gone: the attempt's destructor closes what it opened. Should the connection go
+        // before the queued call runs, Qt drops the call and the attempt with it.
+        if (VirtConnection *target = bridge->target)
+            QMetaObject::invokeMethod(target, [target, attempt] { target->opened(attempt); }, Qt::QueuedConnection);
+    }).detach();
+}
+
+void VirtConnection::opened(const std::shared_ptr<Opened> &attempt)
+{
+    --m_attemptsInFlight;
+    if (m_connected)
+        return; // another attempt got there first; this one's connection is closed with it
+    if (!attempt->conn) {
+        qInfo("libvirt: cannot connect to %s yet: %s", qPrintable(m_uri), qPrintable(attempt->error));
         m_reconnectDelayMs = qMin(m_reconnectDelayMs * 2, m_maxReconnectDelayMs);
         m_reconnectTimer.start(m_reconnectDelayMs);
         return;
     }
+    m_reconnectTimer.stop();
     release();
-    adopt(conn);
+    adopt(std::exchange(attempt->conn, nullptr));
     m_connected = true;
     m_problem.clear();
     qInfo("libvirt: connected to %s again", qPrintable(m_uri));

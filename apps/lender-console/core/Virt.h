@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QElapsedTimer>
 #include <QTimer>
 
 #include <functional>
@@ -103,10 +104,14 @@ public:
     QString problem() const { return m_problem; }
     /// The first attempt to reopen comes this long after the loss; each failed one doubles
     /// the wait, up to maxMs.
-    void setReconnectDelays(int firstMs, int maxMs)
+    /// Delays between reconnection attempts (doubling from `firstMs` to `maxMs`); an attempt
+    /// still without an answer after `stuckMs` (a remote host that does not answer) does not
+    /// hold up the next one.
+    void setReconnectDelays(int firstMs, int maxMs, int stuckMs = 30000)
     {
         m_firstReconnectDelayMs = firstMs;
         m_maxReconnectDelayMs = maxMs;
+        m_stuckOpenMs = stuckMs;
     }
 
 signals:
@@ -126,7 +131,11 @@ private:
     void adopt(virConnectPtr conn);
     void release();
     void lost(virConnectPtr conn, const QString &why);
+    /// Opens the URI again on a thread of its own: virConnectOpen() can block for as long as
+    /// a remote host takes to fail (ssh, TCP), and the agent's event loop must not.
     void tryReconnect();
+    struct Opened; // one attempt's outcome, closed unless adopted
+    void opened(const std::shared_ptr<Opened> &attempt);
     /// Called after a failed call: if the daemon is gone and no close notice came (yet),
     /// the connection is taken as lost now.
     void noticeIfGone();
@@ -150,6 +159,9 @@ private:
     int m_firstReconnectDelayMs = 500;
     int m_maxReconnectDelayMs = 5000;
     int m_reconnectDelayMs = 500;
+    int m_stuckOpenMs = 30000;
+    int m_attemptsInFlight = 0;
+    QElapsedTimer m_lastAttempt;
     // The host's CPUs and memory as libvirt last said (virNodeGetInfo), for while it cannot.
     mutable int m_hostCpus = 0;
     mutable qint64 m_hostMemoryMib = 0;
