@@ -33,6 +33,10 @@
         <source>its confirmed allocation</source>
         <translation>ihre bestätigte Zuteilung</translation>
     </message>
+    <message>
+        <source>offset %1 is negative</source>
+        <translation>Versatz %1 ist negativ</translation>
+    </message>
 </context>
 <context>
     <name>MarketStore</name>
@@ -119,6 +123,10 @@
     <message>
         <source>offer %1 (partition %2) has a new allocation its lender has not confirmed yet; try again in a moment</source>
         <translation>Angebot %1 (Partition %2) hat eine neue Zuteilung, die sein Verleiher noch nicht bestätigt hat; versuchen Sie es gleich noch einmal</translation>
+    </message>
+    <message>
+        <source>the report period starts before 1970</source>
+        <translation>der Berichtszeitraum beginnt vor 1970</translation>
     </message>
 </context>
 <context>

@@ -33,6 +33,10 @@
         <source>its confirmed allocation</source>
         <translation>確認済みの割り当て</translation>
     </message>
+    <message>
+        <source>offset %1 is negative</source>
+        <translation>オフセット %1 が負です</translation>
+    </message>
 </context>
 <context>
     <name>MarketStore</name>
@@ -119,6 +123,10 @@
     <message>
         <source>offer %1 (partition %2) has a new allocation its lender has not confirmed yet; try again in a moment</source>
         <translation>オファー %1 (パーティション %2) の新しい割り当ては貸し手がまだ確認していません。しばらくしてからもう一度お試しください</translation>
+    </message>
+    <message>
+        <source>the report period starts before 1970</source>
+        <translation>レポート期間が 1970 年より前に始まっています</translation>
     </message>
 </context>
 <context>

@@ -79,9 +79,9 @@ struct CborTraits<Int> {
         if (!c.isInteger())
             return false;
         const qint64 v = c.toInteger();
-        if (v < static_cast<qint64>(std::numeric_limits<Int>::min())
-            || (std::is_unsigned_v<Int> && v < 0)
-            || static_cast<quint64>(v) > static_cast<quint64>(std::numeric_limits<Int>::max()))
+        // Negative values are compared as signed: as unsigned they would look huge.
+        if (v < static_cast<qint64>(std::numeric_limits<Int>::min()) || (std::is_unsigned_v<Int> && v < 0)
+            || (v > 0 && static_cast<quint64>(v) > static_cast<quint64>(std::numeric_limits<Int>::max())))
             return false;
         out = static_cast<Int>(v);
         return true;

@@ -1182,7 +1182,11 @@ void TestMarketFlows::adminViolations()
     QCOMPARE(second->total, 3);
     QCOMPARE(second->rows.size(), 1);
     QCOMPARE(second->rows.first().partitionId, QStringLiteral("p2"));
-    QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{.offset = -1}).error().code, ErrorCode::BadPayload); // the codec refuses it
+    QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{.offset = -1}).error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(admin->call<AdminPartitionPage>(AdminListPartitions{.offset = -1}).error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(admin->call<AdminContractPage>(AdminListContracts{.offset = -1}).error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(admin->call<BillingReport>(AdminBillingReport{.fromMs = std::numeric_limits<qint64>::min(), .toMs = 1}).error().code,
+             ErrorCode::InvalidArgument);
 
     // Not for lenders or borrowers.
     QCOMPARE(lender->call<AdminViolationPage>(AdminListViolations{}).error().code, ErrorCode::PermissionDenied);

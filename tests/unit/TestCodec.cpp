@@ -233,6 +233,22 @@ void TestCodec::integerOutOfRangeIsRefused()
                 QCborMap{{QStringLiteral("cpus"), -2}, {QStringLiteral("memoryMib"), 1}, {QStringLiteral("diskMib"), 1}});
     r.payload.insert(QStringLiteral("conditions"), cond);
     QVERIFY(!decodeMessage<RegisterPartition>(r).ok());
+
+    // Negative values of signed fields are in range (a date before 1970 in ListBills.sinceMs,
+    // a job's exit code): they decode as what they are.
+    for (const qint64 since : {qint64(-2'208'988'800'000), qint64(-1), std::numeric_limits<qint64>::min()}) {
+        const Result<ListBills> bills = decodeMessage<ListBills>(makeEnvelope(ListBills{.sinceMs = since}));
+        QVERIFY2(bills.ok(), qPrintable(bills.error().toString()));
+        QCOMPARE(bills->sinceMs, since);
+    }
+    const Result<JobStateChanged> negative =
+        decodeMessage<JobStateChanged>(makeEnvelope(JobStateChanged{.jobId = QStringLiteral("j"), .state = QStringLiteral("failed"),
+                                                                    .exitCode = -1, .message = {}}));
+    QVERIFY2(negative.ok(), qPrintable(negative.error().toString()));
+    QCOMPARE(negative->exitCode, std::optional<qint32>(-1));
+    Envelope below = makeEnvelope(JobStateChanged{.jobId = QStringLiteral("j"), .state = QStringLiteral("failed"), .exitCode = 0, .message = {}});
+    below.payload.insert(QStringLiteral("exitCode"), qint64(std::numeric_limits<qint32>::min()) - 1);
+    QVERIFY(!decodeMessage<JobStateChanged>(below).ok());
 }
 
 void TestCodec::truncatedFramesWaitForMore()

@@ -41,6 +41,14 @@ qint64 adminPageLimit(qint64 limit)
     return limit > 0 ? limit : 100;
 }
 
+/// A page's offset: rows to skip, never fewer than none.
+std::optional<Error> badOffset(qint64 offset)
+{
+    if (offset >= 0)
+        return std::nullopt;
+    return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketService", "offset %1 is negative").arg(offset));
+}
+
 // The lender's notice of a contract's end (S61), as pushed live and as replayed.
 ContractEnded endedNotice(const ContractRow &c)
 {
@@ -1867,6 +1875,10 @@ void MarketService::answerFromReader(const Ctx &ctx, MessageType type, std::func
 
 void MarketService::onAdminPartitions(const AdminListPartitions &req, const Ctx &ctx)
 {
+    if (const std::optional<Error> bad = badOffset(req.offset)) {
+        ctx.fail(*bad);
+        return;
+    }
     const qint64 limit = adminPageLimit(req.limit);
     answerFromReader<AdminPartitionPage>(
         ctx, MessageType::AdminListPartitions,
@@ -1909,6 +1921,10 @@ void MarketService::onAdminPartitions(const AdminListPartitions &req, const Ctx 
 
 void MarketService::onAdminContracts(const AdminListContracts &req, const Ctx &ctx)
 {
+    if (const std::optional<Error> bad = badOffset(req.offset)) {
+        ctx.fail(*bad);
+        return;
+    }
     const qint64 limit = adminPageLimit(req.limit);
     const qint64 t = now();
     answerFromReader<AdminContractPage>(ctx, MessageType::AdminListContracts,
@@ -1938,6 +1954,10 @@ void MarketService::onAdminBilling(const AdminBillingReport &req, const Ctx &ctx
 
 void MarketService::onAdminViolations(const AdminListViolations &req, const Ctx &ctx)
 {
+    if (const std::optional<Error> bad = badOffset(req.offset)) {
+        ctx.fail(*bad);
+        return;
+    }
     const qint64 limit = adminPageLimit(req.limit);
     answerFromReader<AdminViolationPage>(ctx, MessageType::AdminListViolations,
                                          [req, limit](MarketStore &store) -> Result<AdminViolationPage> {

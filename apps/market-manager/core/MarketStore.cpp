@@ -1437,6 +1437,8 @@ Result<ViolationPage> MarketStore::listViolations(const QString &filter, qint64 
 
 Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64 toMs, int feeBasisPoints, int top)
 {
+    if (fromMs < 0)
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketStore", "the report period starts before 1970"));
     if (toMs <= fromMs)
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketStore", "the report period ends (%1) before it starts (%2)").arg(toMs).arg(fromMs));
     if ((toMs - fromMs) / kDayMs > protocol::AdminBillingReport::kMaxDays)
