@@ -456,7 +456,7 @@ struct RegisterPartition : Message<MessageType::RegisterPartition> {
     {
         return std::make_tuple(
             field("partitionId", &RegisterPartition::partitionId, "Partition ID on the lender."),
-            field("lenderName", &RegisterPartition::lenderName, "Display name of the lender: at most 128 characters, no control characters (else `invalid_argument`); leading and trailing spaces are dropped."),
+            field("lenderName", &RegisterPartition::lenderName, "Display name of the lender: at most 128 characters (code points), no control characters and no bidirectional embeddings, overrides or isolates (else `invalid_argument`); leading and trailing spaces are dropped."),
             field("agentAddress", &RegisterPartition::agentAddress, "host:port where the agent serves borrowers."),
             field("conditions", &RegisterPartition::conditions, "Lending conditions offered."),
             field("externallyReferenced", &RegisterPartition::externallyReferenced, "The market holds the allocation and may rebalance it (second embodiment)."));
@@ -898,7 +898,7 @@ struct SetBorrowerName : Message<MessageType::SetBorrowerName> {
     {
         return std::make_tuple(
             field("name", &SetBorrowerName::name,
-                  "At most 128 characters, no control characters (else `invalid_argument`); leading and trailing spaces are dropped; empty forgets the name."));
+                  "At most 128 characters (code points), no control characters and no bidirectional embeddings, overrides or isolates (else `invalid_argument`); leading and trailing spaces are dropped; empty forgets the name."));
     }
 };
 
@@ -1594,7 +1594,7 @@ struct LendDirect : Message<MessageType::LendDirect> {
             field("borrowerId", &LendDirect::borrowerId, "Borrower node ID."),
             field("borrowerName", &LendDirect::borrowerName,
                   "The name the owner knows the borrower by, shown with the lease as a market's borrower's name is. "
-                  "The rule of SetBorrowerName: at most 128 characters, no control characters (else `invalid_argument`); "
+                  "The rule of SetBorrowerName: at most 128 characters (code points), no control characters and no bidirectional embeddings, overrides or isolates (else `invalid_argument`); "
                   "leading and trailing spaces are dropped. Absent or empty: none."));
     }
 };

@@ -1817,6 +1817,19 @@ void TestMarketFlows::borrowerNames()
     QVERIFY2(tooLong.error().message.contains(QLatin1String("the borrower's name is 129 characters long; at most 128")),
              qPrintable(tooLong.error().message));
     CHECK_OK(acme->call<Ack>(SetBorrowerName{.name = QString(128, QLatin1Char('y'))}));
+    // Characters are counted as code points: 128 emoji (256 UTF-16 units) are 128 characters.
+    QString emoji;
+    for (int i = 0; i < 128; ++i)
+        emoji += QString::fromUcs4(U"\U0001F680", 1);
+    CHECK_OK(acme->call<Ack>(SetBorrowerName{.name = emoji}));
+    Result<Ack> tooManyEmoji = acme->call<Ack>(SetBorrowerName{.name = emoji + QString::fromUcs4(U"\U0001F680", 1)});
+    QVERIFY(!tooManyEmoji);
+    QVERIFY2(tooManyEmoji.error().message.contains(QLatin1String("is 129 characters long")), qPrintable(tooManyEmoji.error().message));
+    // A bidirectional override would make the name read as another one wherever it is shown.
+    Result<Ack> reversed = acme->call<Ack>(SetBorrowerName{.name = QStringLiteral("Acme \u202Eecnanif")});
+    QVERIFY(!reversed);
+    QCOMPARE(reversed.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(reversed.error().message.contains(QLatin1String("(U+202e)")), qPrintable(reversed.error().message));
     CHECK_OK(acme->call<Ack>(SetBorrowerName{.name = QStringLiteral("Acme Research, Inc.")}));
     Result<Ack> control = acme->call<Ack>(SetBorrowerName{.name = QStringLiteral("Acme\nEvil")});
     QVERIFY(!control);

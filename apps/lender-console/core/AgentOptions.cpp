@@ -44,9 +44,9 @@ Result<AgentConfig> agentConfigFromOptions(const AgentOptionTexts &options)
     // The market refuses a name it would not keep; said here, at start, rather than later in
     // the agent's log when each registration is refused.
     config.lenderName = options.name.trimmed();
-    if (config.lenderName.size() > protocol::kMaxDisplayNameLength)
+    if (const qsizetype length = protocol::displayNameLength(config.lenderName); length > protocol::kMaxDisplayNameLength)
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--name is %1 characters long; markets keep at most %2")
-                                                     .arg(config.lenderName.size())
+                                                     .arg(length)
                                                      .arg(protocol::kMaxDisplayNameLength));
     if (const qsizetype bad = protocol::firstForbiddenNameCharacter(config.lenderName); bad >= 0)
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "--name contains a control character (U+%1)")

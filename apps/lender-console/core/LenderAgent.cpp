@@ -83,9 +83,9 @@ void makeTraversable(const QString &dir)
 /// words it; empty when it keeps the rule.
 QString borrowerNameProblem(const QString &trimmed)
 {
-    if (trimmed.size() > protocol::kMaxDisplayNameLength)
+    if (const qsizetype length = protocol::displayNameLength(trimmed); length > protocol::kMaxDisplayNameLength)
         return QStringLiteral("the borrower's name is %1 characters long; at most %2 are kept")
-            .arg(trimmed.size())
+            .arg(length)
             .arg(protocol::kMaxDisplayNameLength);
     if (const qsizetype bad = protocol::firstForbiddenNameCharacter(trimmed); bad >= 0)
         return QStringLiteral("the borrower's name contains a control character (U+%1)").arg(trimmed[bad].unicode(), 4, 16, QLatin1Char('0'));

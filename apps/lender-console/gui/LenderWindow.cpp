@@ -352,7 +352,8 @@ DirectLeaseDialog::DirectLeaseDialog(const QString &partitionId, QWidget *parent
     m_id->setMinimumWidth(QFontMetrics(m_id->font()).horizontalAdvance(QString(66, QLatin1Char('0'))));
     m_name->setObjectName(QStringLiteral("borrowerNameEdit"));
     m_name->setPlaceholderText(tr("optional"));
-    m_name->setMaxLength(int(protocol::kMaxDisplayNameLength));
+    // In UTF-16 units, of which a character takes at most two: the exact rule is check()'s.
+    m_name->setMaxLength(int(2 * protocol::kMaxDisplayNameLength));
     m_hint->setObjectName(QStringLiteral("borrowerIdHint"));
     auto *intro = new QLabel(tr("Lend this partition to one borrower, without a market: you give the borrower a key file, and "
                                 "its Borrower Client reaches this machine directly. Nobody is billed; end the lease here."),
@@ -394,6 +395,8 @@ void DirectLeaseDialog::check()
         problem = tr("A node ID has 64 hex digits (this has %n characters).", nullptr, int(borrowerId().size()));
     else if (protocol::firstForbiddenNameCharacter(borrowerName()) >= 0)
         problem = tr("The name may not hold control characters.");
+    else if (const qsizetype length = protocol::displayNameLength(borrowerName()); length > protocol::kMaxDisplayNameLength)
+        problem = tr("The name is %1 characters long; at most %2 are kept.").arg(length).arg(protocol::kMaxDisplayNameLength);
     // The row keeps its place (the dialog does not jump): guidance until there is a problem.
     m_hint->setText(problem.isEmpty() ? tr("The borrower's machine prints it: borrower-client --print-id") : problem);
     m_hint->setForegroundRole(problem.isEmpty() ? QPalette::PlaceholderText : QPalette::WindowText);

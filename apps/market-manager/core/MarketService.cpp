@@ -93,11 +93,11 @@ enum class NameOf { Lender, Borrower };
 Result<QString> checkDisplayName(const QString &name, NameOf whose)
 {
     const QString trimmed = name.trimmed();
-    if (trimmed.size() > kMaxDisplayNameLength)
+    if (const qsizetype length = protocol::displayNameLength(trimmed); length > kMaxDisplayNameLength)
         return Error(ErrorCode::InvalidArgument,
                      (whose == NameOf::Lender ? MarketService::tr("the lender's name is %1 characters long; at most %2 are kept")
                                               : MarketService::tr("the borrower's name is %1 characters long; at most %2 are kept"))
-                         .arg(trimmed.size())
+                         .arg(length)
                          .arg(kMaxDisplayNameLength));
     if (const qsizetype bad = protocol::firstForbiddenNameCharacter(trimmed); bad >= 0)
         return Error(ErrorCode::InvalidArgument,
