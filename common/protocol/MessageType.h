@@ -94,6 +94,8 @@ enum class MessageType : quint32 {
     DirectLease = 513,
     OwnerWatch = 514,
     PartitionDelete = 515,
+    ListJobs = 516,
+    JobList = 517,
 };
 
 } // namespace lendable::protocol

@@ -1645,6 +1645,80 @@ struct PartitionDelete : Message<MessageType::PartitionDelete> {
     }
 };
 
+/// One job as the machine's owner sees it (ListJobs).
+struct JobSummary {
+    static constexpr const char *kName = "JobSummary";
+    QString jobId;
+    QString partitionId;
+    QString contractId;
+    QString borrowerId;
+    std::optional<QString> borrowerName;
+    QString os;
+    QString state;
+    std::optional<qint32> exitCode;
+    QString message;
+    qint64 submittedAtMs = 0;
+    qint64 endedAtMs = 0;
+    std::optional<qint64> resultsKeptUntilMs;
+    std::optional<qint64> resultsRemovedAtMs;
+    bool operator==(const JobSummary &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("jobId", &JobSummary::jobId, "Job ID."),
+            field("partitionId", &JobSummary::partitionId, "Partition it ran in."),
+            field("contractId", &JobSummary::contractId, "Contract it ran under."),
+            field("borrowerId", &JobSummary::borrowerId, "Borrower's node ID."),
+            field("borrowerName", &JobSummary::borrowerName, "The borrower's name as the contract gave it; absent when none."),
+            field("os", &JobSummary::os, "OS image."),
+            field("state", &JobSummary::state, "As in JobStateChanged."),
+            field("exitCode", &JobSummary::exitCode, "Exit code once the job ended normally."),
+            field("message", &JobSummary::message, "Why it ended as it did (as in JobStateChanged)."),
+            field("submittedAtMs", &JobSummary::submittedAtMs, "When it was submitted (ms since the epoch)."),
+            field("endedAtMs", &JobSummary::endedAtMs, "When it ended; 0 while it runs."),
+            field("resultsKeptUntilMs", &JobSummary::resultsKeptUntilMs,
+                  "When its output files and console go (its end + the agent's --keep-results); absent while it runs, "
+                  "when they are kept for ever, and once they went."),
+            field("resultsRemovedAtMs", &JobSummary::resultsRemovedAtMs, "When its output files and console were removed; absent while kept."));
+    }
+};
+
+struct ListJobs : Message<MessageType::ListJobs> {
+    static constexpr const char *kName = "ListJobs";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc = "The jobs borrowers ran on this machine, newest first. Answered by JobList.";
+    std::optional<QString> partitionId;
+    std::optional<qint64> submittedBeforeMs;
+    std::optional<QString> beforeJobId;
+    qint32 limit = 100;
+    bool operator==(const ListJobs &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &ListJobs::partitionId, "Only this partition's jobs; absent: all."),
+            field("submittedBeforeMs", &ListJobs::submittedBeforeMs,
+                  "The next page: only jobs after this one in the list's order (give a page's last job's submittedAtMs "
+                  "and jobId). Absent: from the newest."),
+            field("beforeJobId", &ListJobs::beforeJobId, "With submittedBeforeMs: that job's ID, which orders jobs submitted in the same millisecond."),
+            field("limit", &ListJobs::limit, "Jobs wanted, 1 to 1000 (else `invalid_argument`)."));
+    }
+};
+
+struct JobList : Message<MessageType::JobList> {
+    static constexpr const char *kName = "JobList";
+    static constexpr const char *kDirection = "agent → owner";
+    static constexpr const char *kDoc = "Answer to ListJobs.";
+    QList<JobSummary> jobs;
+    bool more = false;
+    bool operator==(const JobList &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("jobs", &JobList::jobs, "Jobs, newest first."),
+            field("more", &JobList::more, "Older jobs remain (ask again with the last job's submittedAtMs and jobId)."));
+    }
+};
+
 /// Every message type, in registry order. Append new messages here too.
 using AllMessages = std::tuple<
     Hello,
@@ -1715,6 +1789,8 @@ using AllMessages = std::tuple<
     LendDirect,
     DirectLease,
     OwnerWatch,
-    PartitionDelete>;
+    PartitionDelete,
+    ListJobs,
+    JobList>;
 
 } // namespace lendable::protocol

@@ -12,7 +12,8 @@ namespace lendable::protocol {
 
 /// Payload types that appear inside messages, documented once each.
 using SharedTypes = std::tuple<LendingConditions, Offer, Exclusion, JobFile, ReceiptBatch, Receipt, Bill, PartitionState,
-                               ImageInfo, DayStat, PartyTotal, AllocationRefusal, Violation, LatencyBucket, RequestTimes, HostCpu, RequestInterval, ServiceSample>;
+                               ImageInfo, DayStat, PartyTotal, AllocationRefusal, Violation, LatencyBucket, RequestTimes, HostCpu, RequestInterval, ServiceSample,
+                               JobSummary>;
 
 struct MessageInfo {
     quint32 type = 0;

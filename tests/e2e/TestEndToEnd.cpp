@@ -143,6 +143,19 @@ void TestEndToEnd::wholeContract()
     QFile seven(outputs.first().toString());
     QVERIFY(seven.open(QIODevice::ReadOnly));
     QCOMPARE(seven.readAll(), QByteArray("7\n"));
+    // The machine's owner sees what ran: whose job, how it ended, and until when its results stay.
+    const Run jobs = lender({QStringLiteral("job"), QStringLiteral("list")});
+    QVERIFY2(jobs.exitCode == 0, qPrintable(jobs.describe()));
+    const QJsonObject ran = jobs.object().value(QStringLiteral("jobs")).toArray().first().toObject();
+    QCOMPARE(ran.value(QStringLiteral("job_id")).toString(), jobId);
+    QCOMPARE(ran.value(QStringLiteral("partition_id")).toString(), partitionId);
+    QCOMPARE(ran.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+    QCOMPARE(ran.value(QStringLiteral("exit_code")).toInt(), 3);
+    QCOMPARE(ran.value(QStringLiteral("borrower_name")).toString(), QStringLiteral("e2e-borrower renamed"));
+    const qint64 ranEnded = ran.value(QStringLiteral("ended_at_ms")).toInteger();
+    QVERIFY(ranEnded >= ran.value(QStringLiteral("submitted_at_ms")).toInteger());
+    QCOMPARE(ran.value(QStringLiteral("results_kept_until_ms")).toInteger(), ranEnded + qint64(14) * 86400 * 1000);
+    QCOMPARE(jobs.object().value(QStringLiteral("more")).toBool(), false);
 
     const Run ended = borrower({QStringLiteral("--json"), QStringLiteral("end"), contractId});
     QVERIFY2(ended.exitCode == 0, qPrintable(ended.describe()));

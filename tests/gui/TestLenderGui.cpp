@@ -7,9 +7,12 @@
 #include "LenderWindow.h"
 #include "protocol/LocalChannel.h"
 #include "ui/ErrorBanner.h"
+#include "ui/UsageChart.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
+#include <QTableWidget>
 #include <QCryptographicHash>
 #include <QFile>
 #include <QJsonDocument>
@@ -41,6 +44,8 @@ private slots:
     void lockedPartitionSlidersDoNotMove();
     void lentCardNamesTheBorrower();
     void lendingDirectlyFromTheCard();
+    void jobsDialogShowsWhatRan();
+    void usageChartKeepsItsLabelsWhole();
     void cleanupTestCase();
 
 private:
@@ -293,6 +298,99 @@ void TestLenderGui::lendingDirectlyFromTheCard()
     QTRY_COMPARE(card->withdrawButton()->text(), QStringLiteral("Withdraw"));
     QVERIFY(!card->withdrawButton()->isEnabled());
     QVERIFY(card->lendDirectButton()->isEnabled());
+}
+
+void TestLenderGui::jobsDialogShowsWhatRan()
+{
+    // Jobs… on the machine tab: the jobs borrowers ran, newest first, with how each ended and
+    // what became of its results; the partition filter narrows it.
+    const QString pid = createPartition(1, 256);
+    QVERIFY(!pid.isEmpty());
+    m_tab->refresh();
+    QTRY_VERIFY(m_tab->card(pid));
+    lender::ContractRecord c;
+    c.contractId = QStringLiteral("c-gui-jobs");
+    c.partitionId = pid;
+    c.keyHash = QByteArray(32, 'k');
+    c.borrowerId = QString(64, QLatin1Char('b'));
+    c.borrowerName = QStringLiteral("Orbit Analytics");
+    c.startedAtMs = QDateTime::currentMSecsSinceEpoch() - 3'600'000;
+    c.ratePerHour = Money::fromMicros(500'000);
+    const Result<void> started = m_agent->store().startContract(c);
+    QVERIFY2(started.ok(), qPrintable(started.error().toString()));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const struct {
+        const char *id;
+        const char *partition;
+        qint64 submittedAgoMs;
+        const char *state;
+        std::optional<qint32> exitCode;
+        qint64 ranMs;
+    } rows[] = {{"j-render-frames", "", 3'000'000, "succeeded", 0, 754'000},
+                {"j-train-model", "", 1'800'000, "failed", 2, 95'000},
+                {"j-other-partition", "p-elsewhere", 1'200'000, "timed_out", std::nullopt, 3'600'000},
+                {"j-simulate", "", 600'000, "cancelled", std::nullopt, 42'000}};
+    for (const auto &r : rows) {
+        lender::JobRecord j;
+        j.jobId = QString::fromLatin1(r.id);
+        j.partitionId = *r.partition ? QString::fromLatin1(r.partition) : pid;
+        j.contractId = c.contractId;
+        j.borrowerId = c.borrowerId;
+        j.os = QStringLiteral("busybox");
+        j.state = QString::fromLatin1(r.state);
+        j.exitCode = r.exitCode;
+        j.message = r.exitCode ? QStringLiteral("exit code %1").arg(*r.exitCode) : QStringLiteral("ended");
+        j.domainName = QStringLiteral("lendable-") + j.jobId;
+        j.jobDir = m_dir.filePath(QStringLiteral("jobs/") + j.jobId);
+        j.submittedAtMs = now - r.submittedAgoMs;
+        j.endedAtMs = j.submittedAtMs + r.ranMs;
+        j.timeoutS = 3600;
+        QVERIFY(m_agent->store().insertJob(j).ok());
+    }
+    QVERIFY(m_agent->store().markResultsRemoved(QStringLiteral("j-render-frames"), now - 60'000).ok());
+
+    QTest::mouseClick(m_tab->jobsButton(), Qt::LeftButton);
+    lender::JobsDialog *dialog = m_tab->jobsDialog();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    QTRY_COMPARE(dialog->table()->rowCount(), 4);
+    QCOMPARE(dialog->table()->item(0, 1)->text(), QStringLiteral("j-simulate"));
+    QCOMPARE(dialog->table()->item(3, 1)->text(), QStringLiteral("j-render-frames"));
+    QCOMPARE(dialog->table()->item(1, 3)->text(), QStringLiteral("Orbit Analytics (bbbbbbbbbbbb)"));
+    QCOMPARE(dialog->table()->item(2, 5)->text(), QStringLiteral("failed, exit code 2"));
+    QCOMPARE(dialog->table()->item(2, 5)->toolTip(), QStringLiteral("exit code 2"));
+    QCOMPARE(dialog->table()->item(2, 6)->text(), QStringLiteral("0:01:35"));
+    QVERIFY(dialog->table()->item(2, 7)->text().startsWith(QStringLiteral("kept until ")));
+    QVERIFY(dialog->table()->item(3, 7)->text().startsWith(QStringLiteral("removed ")));
+    QVERIFY(!dialog->olderButton()->isEnabled());
+    // scripts/screenshots.sh keeps a picture of it in docs/screenshots/.
+    if (const QString grabs = qEnvironmentVariable("LENDABLE_GRAB_DIR"); !grabs.isEmpty())
+        QVERIFY(dialog->grab().save(grabs + QStringLiteral("/lender-console-jobs.png")));
+
+    // Only this partition's jobs.
+    const int index = dialog->partitionFilter()->findData(pid);
+    QVERIFY(index > 0);
+    dialog->partitionFilter()->setCurrentIndex(index);
+    QTRY_COMPARE(dialog->table()->rowCount(), 3);
+    for (int row = 0; row < 3; ++row)
+        QCOMPARE(dialog->table()->item(row, 2)->text(), pid);
+    dialog->close();
+    QTRY_VERIFY(!m_tab->jobsDialog());
+}
+
+void TestLenderGui::usageChartKeepsItsLabelsWhole()
+{
+    // A partition card's chart, small (a narrow window, a long borrower's name beside it):
+    // fewer ticks rather than labels cut to "…"; all of them with room.
+    ui::UsageChart chart;
+    chart.resize(250, 170);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    QVERIFY2(chart.timeTickCount() <= 3, qPrintable(QString::number(chart.timeTickCount())));
+    QCOMPARE(chart.percentTickCount(), 3);
+    chart.resize(900, 300);
+    QTRY_COMPARE(chart.timeTickCount(), 5);
+    QCOMPARE(chart.percentTickCount(), 5);
 }
 
 void TestLenderGui::cleanupTestCase()

@@ -25,6 +25,7 @@ private slots:
     void diskUseCountsWhatFilesReallyTake();
     void resultsPastTheirRetentionAreRemoved();
     void commandLineOptionsMakeTheConfig();
+    void ownerListsTheJobsNewestFirst();
     void createRefusesWhatTheMachineCannotGive();
     void lockRefusesAlterWhileRegisteredOrLent();
     void otherNodesAreNotOwners();
@@ -201,6 +202,99 @@ void TestLenderAgent::resultsPastTheirRetentionAreRemoved()
     QCOMPARE(m_agent->removeExpiredResults(now + 2 * kDay), 1);
     QVERIFY(!QFileInfo::exists(recent.jobDir));
     QCOMPARE(b.channel->call<JobResult>(FetchJobResult{.jobId = recent.jobId}).error().code, ErrorCode::NotFound);
+}
+
+void TestLenderAgent::ownerListsTheJobsNewestFirst()
+{
+    // ListJobs: newest first, a page at a time (ties in the same millisecond ordered by ID),
+    // of one partition or all, with the borrower's name from the contract and what became of
+    // the results; for the owner only.
+    const QString pa = createPartition();
+    const QString pb = createPartition();
+    QVERIFY(!pa.isEmpty() && !pb.isEmpty());
+    ContractRecord c;
+    c.contractId = QStringLiteral("c-named");
+    c.partitionId = pa;
+    c.keyHash = QByteArray(32, 'k');
+    c.borrowerId = m_borrower.nodeId();
+    c.borrowerName = QStringLiteral("Orbit Analytics");
+    c.startedAtMs = 1000;
+    c.ratePerHour = Money::fromMicros(1);
+    QVERIFY(m_agent->store().startContract(c).ok());
+    auto job = [&](const QString &id, const QString &partition, qint64 submitted, const QString &state, qint64 ended) {
+        JobRecord j;
+        j.jobId = id;
+        j.partitionId = partition;
+        j.contractId = partition == pa ? c.contractId : QStringLiteral("c-unnamed");
+        j.borrowerId = m_borrower.nodeId();
+        j.os = QStringLiteral("busybox");
+        j.state = state;
+        if (state == QLatin1String("failed"))
+            j.exitCode = 3;
+        j.message = state == QLatin1String("failed") ? QStringLiteral("exit code 3") : QString();
+        j.domainName = QStringLiteral("lendable-") + id;
+        j.jobDir = QDir(m_dir->path()).filePath(QStringLiteral("jobs/") + id);
+        j.submittedAtMs = submitted;
+        j.endedAtMs = ended;
+        j.timeoutS = 60;
+        return m_agent->store().insertJob(j).ok();
+    };
+    QVERIFY(job(QStringLiteral("j-1"), pa, 10'000, QStringLiteral("succeeded"), 12'000));
+    QVERIFY(job(QStringLiteral("j-2"), pb, 20'000, QStringLiteral("failed"), 25'000));
+    QVERIFY(job(QStringLiteral("j-3b"), pa, 30'000, QStringLiteral("running"), 0));
+    QVERIFY(job(QStringLiteral("j-3a"), pb, 30'000, QStringLiteral("cancelled"), 31'000));
+    QVERIFY(m_agent->store().markResultsRemoved(QStringLiteral("j-1"), 50'000).ok());
+
+    Result<JobList> all = m_owner->channel->call<JobList>(ListJobs{});
+    QVERIFY2(all.ok(), qPrintable(all.error().toString()));
+    QStringList order;
+    for (const JobSummary &j : all->jobs)
+        order << j.jobId;
+    QCOMPARE(order, (QStringList{QStringLiteral("j-3b"), QStringLiteral("j-3a"), QStringLiteral("j-2"), QStringLiteral("j-1")}));
+    QVERIFY(!all->more);
+    const JobSummary &running = all->jobs[0];
+    QCOMPARE(running.state, QStringLiteral("running"));
+    QCOMPARE(running.endedAtMs, 0);
+    QVERIFY(!running.resultsKeptUntilMs && !running.resultsRemovedAtMs);
+    QCOMPARE(running.borrowerName, std::optional<QString>(QStringLiteral("Orbit Analytics")));
+    const JobSummary &failed = all->jobs[2];
+    QCOMPARE(failed.exitCode, std::optional<qint32>(3));
+    QCOMPARE(failed.message, QStringLiteral("exit code 3"));
+    QVERIFY(!failed.borrowerName);
+    QCOMPARE(failed.resultsKeptUntilMs, std::optional<qint64>(25'000 + qint64(14) * 86400 * 1000));
+    QCOMPARE(all->jobs[3].resultsRemovedAtMs, std::optional<qint64>(50'000));
+    QVERIFY(!all->jobs[3].resultsKeptUntilMs);
+
+    // Pages of two, then the rest from the last job of the first page (the same millisecond
+    // as the job before it).
+    Result<JobList> first = m_owner->channel->call<JobList>(ListJobs{.partitionId = std::nullopt, .submittedBeforeMs = std::nullopt,
+                                                                     .beforeJobId = std::nullopt, .limit = 2});
+    QVERIFY(first.ok());
+    QCOMPARE(first->jobs.size(), 2);
+    QVERIFY(first->more);
+    Result<JobList> second = m_owner->channel->call<JobList>(ListJobs{.partitionId = std::nullopt,
+                                                                      .submittedBeforeMs = first->jobs.last().submittedAtMs,
+                                                                      .beforeJobId = first->jobs.last().jobId, .limit = 2});
+    QVERIFY(second.ok());
+    QCOMPARE(second->jobs.size(), 2);
+    QCOMPARE(second->jobs[0].jobId, QStringLiteral("j-2"));
+    QVERIFY(!second->more);
+
+    Result<JobList> onlyA = m_owner->channel->call<JobList>(ListJobs{.partitionId = pa});
+    QVERIFY(onlyA.ok());
+    QCOMPARE(onlyA->jobs.size(), 2);
+    QCOMPARE(onlyA->jobs[1].jobId, QStringLiteral("j-1"));
+
+    for (const qint32 bad : {0, 1001}) {
+        Result<JobList> refused = m_owner->channel->call<JobList>(ListJobs{.partitionId = std::nullopt, .submittedBeforeMs = std::nullopt,
+                                                                           .beforeJobId = std::nullopt, .limit = bad});
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+    }
+    // A borrower sees its own jobs through its contracts, not the machine's list.
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    QCOMPARE(b.channel->call<JobList>(ListJobs{}).error().code, ErrorCode::PermissionDenied);
 }
 
 void TestLenderAgent::commandLineOptionsMakeTheConfig()

@@ -87,6 +87,7 @@ private slots:
         // without a name.
         QVERIFY(m_store->database().exec(QStringLiteral("ALTER TABLE contracts DROP COLUMN borrower_name")).ok());
         QVERIFY(m_store->database().exec(QStringLiteral("DROP INDEX jobs_results_kept")).ok());
+        QVERIFY(m_store->database().exec(QStringLiteral("DROP INDEX jobs_submitted")).ok());
         QVERIFY(m_store->database().exec(QStringLiteral("ALTER TABLE jobs DROP COLUMN results_removed_at_ms")).ok());
         QVERIFY(m_store->database().exec(QStringLiteral("UPDATE schema_meta SET value = '1' WHERE key = 'schema_version'")).ok());
         m_store.reset();

@@ -974,6 +974,42 @@ void LenderAgent::setupDispatcher()
         return reply;
     });
 
+    d.onCall<ListJobs, JobList>([this](const ListJobs &m, const RequestContext &ctx) -> Result<JobList> {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return o.error();
+        if (m.limit < 1 || m.limit > 1000)
+            return Error(ErrorCode::InvalidArgument, QStringLiteral("limit is %1; ask for 1 to 1000 jobs").arg(m.limit));
+        // One more than asked says whether more remain.
+        Result<QList<JobRecord>> rows = m_store->jobs(m.partitionId.value_or(QString()), m.submittedBeforeMs,
+                                                      m.beforeJobId.value_or(QString()), m.limit + 1);
+        if (!rows.ok())
+            return rows.error();
+        JobList reply;
+        reply.more = rows->size() > m.limit;
+        if (reply.more)
+            rows->removeLast();
+        QHash<QString, QString> names; // contract → borrower's name
+        for (const JobRecord &stored : std::as_const(*rows)) {
+            const JobRecord j = m_runners.contains(stored.jobId) ? m_runners.value(stored.jobId)->record() : stored;
+            JobSummary s{.jobId = j.jobId, .partitionId = j.partitionId, .contractId = j.contractId, .borrowerId = j.borrowerId,
+                         .borrowerName = std::nullopt, .os = j.os, .state = j.state, .exitCode = j.exitCode, .message = j.message,
+                         .submittedAtMs = j.submittedAtMs, .endedAtMs = j.isFinished() ? j.endedAtMs : 0,
+                         .resultsKeptUntilMs = std::nullopt, .resultsRemovedAtMs = std::nullopt};
+            if (!names.contains(j.contractId)) {
+                Result<ContractRecord> c = m_store->contract(j.contractId);
+                names.insert(j.contractId, c.ok() ? c->borrowerName : QString());
+            }
+            if (const QString name = names.value(j.contractId); !name.isEmpty())
+                s.borrowerName = name;
+            if (j.resultsRemovedAtMs > 0)
+                s.resultsRemovedAtMs = j.resultsRemovedAtMs;
+            else if (j.isFinished() && j.endedAtMs > 0 && m_config.resultRetentionMs > 0)
+                s.resultsKeptUntilMs = j.endedAtMs + m_config.resultRetentionMs;
+            reply.jobs << s;
+        }
+        return reply;
+    });
+
     d.on<PartitionRegister>([this](const PartitionRegister &m, const RequestContext &ctx) {
         if (Result<void> o = requireOwner(ctx); !o.ok())
             return ctx.fail(o.error());

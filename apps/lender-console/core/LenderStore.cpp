@@ -42,6 +42,8 @@ QList<Migration> migrations()
     m3.sqliteStatements = {
         QStringLiteral("ALTER TABLE jobs ADD COLUMN results_removed_at_ms INTEGER NOT NULL DEFAULT 0"),
         QStringLiteral("CREATE INDEX jobs_results_kept ON jobs (ended_at_ms) WHERE results_removed_at_ms = 0"),
+        // The owner's list of jobs, newest first (LenderStore::jobs()).
+        QStringLiteral("CREATE INDEX jobs_submitted ON jobs (submitted_at_ms, job_id)"),
     };
     return {m1, m2, m3};
 }
@@ -396,6 +398,30 @@ Result<QList<JobRecord>> LenderStore::jobsWithResultsEndedBefore(qint64 cutoffMs
                                           " AND state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'error')"
                                           " ORDER BY ended_at_ms"),
                        {cutoffMs});
+    if (!q.ok())
+        return q.error();
+    QList<JobRecord> out;
+    while (q->next())
+        out << jobFrom(*q);
+    return out;
+}
+
+Result<QList<JobRecord>> LenderStore::jobs(const QString &partitionId, std::optional<qint64> submittedBeforeMs,
+                                           const QString &beforeJobId, int limit)
+{
+    QString sql = QStringLiteral("SELECT ") + kJobColumns + QStringLiteral(" FROM jobs WHERE 1 = 1");
+    QVariantList args;
+    if (!partitionId.isEmpty()) {
+        sql += QStringLiteral(" AND partition_id = ?");
+        args << partitionId;
+    }
+    if (submittedBeforeMs) {
+        sql += QStringLiteral(" AND (submitted_at_ms < ? OR (submitted_at_ms = ? AND job_id < ?))");
+        args << *submittedBeforeMs << *submittedBeforeMs << beforeJobId;
+    }
+    sql += QStringLiteral(" ORDER BY submitted_at_ms DESC, job_id DESC LIMIT ?");
+    args << limit;
+    auto q = m_db.exec(sql, args);
     if (!q.ok())
         return q.error();
     QList<JobRecord> out;

@@ -110,6 +110,11 @@ public:
     /// Finished jobs that ended before `cutoffMs` and whose results are still kept, oldest first.
     Result<QList<JobRecord>> jobsWithResultsEndedBefore(qint64 cutoffMs);
     Result<void> markResultsRemoved(const QString &jobId, qint64 atMs);
+    /// Jobs newest first (by submission): of one partition, or of all when `partitionId` is
+    /// empty; only those after (`submittedBeforeMs`, `beforeJobId`) in that order when given
+    /// (with an empty ID: strictly before that millisecond); at most `limit`.
+    Result<QList<JobRecord>> jobs(const QString &partitionId, std::optional<qint64> submittedBeforeMs, const QString &beforeJobId,
+                                  int limit);
 
     Database &database() { return m_db; }
 

@@ -108,6 +108,50 @@ QJsonObject partitionJson(const PartitionState &p)
     return o;
 }
 
+QString isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
+}
+
+QJsonObject jobJson(const JobSummary &j)
+{
+    QJsonObject o{{QStringLiteral("job_id"), j.jobId},
+                  {QStringLiteral("partition_id"), j.partitionId},
+                  {QStringLiteral("contract_id"), j.contractId},
+                  {QStringLiteral("borrower_id"), j.borrowerId},
+                  {QStringLiteral("os"), j.os},
+                  {QStringLiteral("state"), j.state},
+                  {QStringLiteral("message"), j.message},
+                  {QStringLiteral("submitted_at_ms"), j.submittedAtMs},
+                  {QStringLiteral("ended_at_ms"), j.endedAtMs}};
+    if (j.borrowerName)
+        o.insert(QStringLiteral("borrower_name"), *j.borrowerName);
+    if (j.exitCode)
+        o.insert(QStringLiteral("exit_code"), *j.exitCode);
+    if (j.resultsKeptUntilMs)
+        o.insert(QStringLiteral("results_kept_until_ms"), *j.resultsKeptUntilMs);
+    if (j.resultsRemovedAtMs)
+        o.insert(QStringLiteral("results_removed_at_ms"), *j.resultsRemovedAtMs);
+    return o;
+}
+
+QString jobText(const JobSummary &j)
+{
+    const QString borrower = j.borrowerName ? QStringLiteral("%1 (%2)").arg(*j.borrowerName, j.borrowerId.left(12)) : j.borrowerId.left(12);
+    QString state = j.state;
+    if (j.exitCode)
+        state += QStringLiteral(" (%1)").arg(*j.exitCode);
+    QString line = QCoreApplication::translate("OwnerCli", "%1  %2  partition %3  %4  borrower %5  submitted %6")
+                       .arg(j.jobId, state, j.partitionId, j.os, borrower, isoTime(j.submittedAtMs));
+    if (j.endedAtMs > 0)
+        line += QCoreApplication::translate("OwnerCli", "  ran %1 s").arg((j.endedAtMs - j.submittedAtMs + 500) / 1000);
+    if (j.resultsRemovedAtMs)
+        line += QCoreApplication::translate("OwnerCli", "  results removed %1").arg(isoTime(*j.resultsRemovedAtMs));
+    else if (j.resultsKeptUntilMs)
+        line += QCoreApplication::translate("OwnerCli", "  results kept until %1").arg(isoTime(*j.resultsKeptUntilMs));
+    return line;
+}
+
 QString partitionText(const PartitionState &p)
 {
     QString s = QCoreApplication::translate("OwnerCli", "%1  %2  rate %3/h  os %4  %5")
@@ -246,6 +290,7 @@ QString ownerCliUsage()
               "  partition delete ID\n"
               "  partition list\n"
               "  partition lend-direct ID --borrower-id ID [--borrower-name NAME]\n"
+              "  job list [--partition ID] [--limit N] [--all]\n"
               "  image list\n"
               "  image add NAME DIR\n"
               "Sizes accept 512M, 2G. Exit status 0 on success.");
@@ -279,7 +324,8 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
                                     QStringLiteral("withdraw"), QStringLiteral("delete"), QStringLiteral("list"),
                                     QStringLiteral("lend-direct")}
                             .contains(verb)) ||
-                       (noun == QLatin1String("image") && (verb == QLatin1String("list") || verb == QLatin1String("add")));
+                       (noun == QLatin1String("image") && (verb == QLatin1String("list") || verb == QLatin1String("add"))) ||
+                       (noun == QLatin1String("job") && verb == QLatin1String("list"));
     if (!known)
         return usage(QCoreApplication::translate("OwnerCli", "unknown command '%1 %2'\n%3").arg(noun, verb, ownerCliUsage()));
     const bool needsId = noun == QLatin1String("partition") && verb != QLatin1String("create") && verb != QLatin1String("list");
@@ -303,6 +349,14 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
         reserve = *r;
     } else if (verb == QLatin1String("lend-direct") && !a.options.contains(QStringLiteral("--borrower-id"))) {
         return usage(QCoreApplication::translate("OwnerCli", "partition lend-direct needs --borrower-id ID"));
+    }
+    int jobLimit = 100;
+    if (noun == QLatin1String("job")) {
+        bool ok = true;
+        if (a.options.contains(QStringLiteral("--limit")))
+            jobLimit = a.options.value(QStringLiteral("--limit")).toInt(&ok);
+        if (!ok || jobLimit < 1 || jobLimit > 1000)
+            return usage(QCoreApplication::translate("OwnerCli", "--limit wants a number of jobs from 1 to 1000"));
     }
 
     Result<Connection> conn = connectToAgent(a, defaultDataDir);
@@ -355,6 +409,37 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
         Result<MachineInfo> r = verb == QLatin1String("show") ? ch.call<MachineInfo>(MachineShow{}, timeoutMs)
                                                               : ch.call<MachineInfo>(SetReserve{.reserve = reserve}, timeoutMs);
         return r.ok() ? printMachine(*r) : failWith(r.error());
+    }
+    if (noun == QLatin1String("job")) {
+        // Newest first, a page at a time; --all follows the pages to the oldest job.
+        ListJobs ask{.partitionId = std::nullopt, .submittedBeforeMs = std::nullopt, .beforeJobId = std::nullopt, .limit = jobLimit};
+        if (a.options.contains(QStringLiteral("--partition")))
+            ask.partitionId = a.options.value(QStringLiteral("--partition"));
+        QList<JobSummary> jobs;
+        bool more = false;
+        for (;;) {
+            Result<JobList> r = ch.call<JobList>(ask, timeoutMs);
+            if (!r.ok())
+                return failWith(r.error());
+            jobs += r->jobs;
+            more = r->more;
+            if (!more || !a.flags.contains(QStringLiteral("--all")) || r->jobs.isEmpty())
+                break;
+            ask.submittedBeforeMs = r->jobs.last().submittedAtMs;
+            ask.beforeJobId = r->jobs.last().jobId;
+        }
+        if (asJson) {
+            QJsonArray arr;
+            for (const JobSummary &j : std::as_const(jobs))
+                arr << jobJson(j);
+            out(json(QJsonObject{{QStringLiteral("jobs"), arr}, {QStringLiteral("more"), more}}));
+        } else {
+            for (const JobSummary &j : std::as_const(jobs))
+                out(jobText(j));
+            if (more)
+                out(QCoreApplication::translate("OwnerCli", "(older jobs remain: --all lists them)"));
+        }
+        return 0;
     }
     if (noun == QLatin1String("image")) {
         Result<ImageList> r = verb == QLatin1String("list")

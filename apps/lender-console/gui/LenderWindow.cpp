@@ -9,6 +9,10 @@
 #include "ui/UsageChart.h"
 
 #include <QApplication>
+#include <QTableWidget>
+#include <QLocale>
+#include <QHeaderView>
+#include <QComboBox>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDateTime>
@@ -479,6 +483,165 @@ void KeyFileDialog::done(int result)
     QDialog::done(result);
 }
 
+// ───────────────────────────── jobs ─────────────────────────────
+
+namespace {
+QString localTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+// As the other apps show durations: h:mm:ss.
+QString durationText(qint64 ms)
+{
+    const qint64 s = qMax<qint64>(0, (ms + 500) / 1000);
+    return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+} // namespace
+
+JobsDialog::JobsDialog(Channel *owner, QWidget *parent)
+    : QDialog(parent)
+    , m_owner(owner)
+    , m_partition(new QComboBox(this))
+    , m_table(new QTableWidget(0, 8, this))
+    , m_status(new QLabel(this))
+    , m_older(new QPushButton(tr("Older jobs"), this))
+{
+    setObjectName(QStringLiteral("jobsDialog"));
+    setWindowTitle(tr("Jobs on This Machine"));
+    m_partition->setObjectName(QStringLiteral("jobsPartitionFilter"));
+    m_partition->addItem(tr("All partitions"), QString());
+    m_table->setObjectName(QStringLiteral("jobsTable"));
+    m_table->setHorizontalHeaderLabels({tr("Submitted"), tr("Job"), tr("Partition"), tr("Borrower"), tr("OS"), tr("State"),
+                                        tr("Ran"), tr("Results")});
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+    m_status->setObjectName(QStringLiteral("jobsStatus"));
+    m_older->setObjectName(QStringLiteral("olderJobsButton"));
+    m_older->setEnabled(false);
+    auto *refreshButton = new QPushButton(tr("Refresh"), this);
+    auto *filter = new QHBoxLayout;
+    filter->addWidget(new QLabel(tr("Partition:"), this));
+    filter->addWidget(m_partition);
+    filter->addStretch(1);
+    filter->addWidget(refreshButton);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    buttons->addButton(m_older, QDialogButtonBox::ActionRole);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(filter);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_status);
+    layout->addWidget(buttons);
+    resize(1120, 440);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(refreshButton, &QPushButton::clicked, this, &JobsDialog::refresh);
+    connect(m_older, &QPushButton::clicked, this, [this] { ask(true); });
+    connect(m_partition, &QComboBox::currentIndexChanged, this, &JobsDialog::refresh);
+    refresh();
+}
+
+void JobsDialog::setPartitions(const QStringList &partitionIds)
+{
+    const QString current = m_partition->currentData().toString();
+    const QSignalBlocker block(m_partition);
+    while (m_partition->count() > 1)
+        m_partition->removeItem(1);
+    QStringList ids = partitionIds;
+    // A partition deleted since keeps its jobs, and the filter the owner chose stays.
+    if (!current.isEmpty() && !ids.contains(current))
+        ids << current;
+    for (const QString &id : std::as_const(ids))
+        m_partition->addItem(id, id);
+    m_partition->setCurrentIndex(qMax(0, m_partition->findData(current)));
+}
+
+void JobsDialog::refresh()
+{
+    ask(false);
+}
+
+void JobsDialog::ask(bool older)
+{
+    if (!m_owner) {
+        m_status->setText(tr("Not connected to the lender agent."));
+        return;
+    }
+    ListJobs req;
+    req.limit = 200;
+    if (const QString p = m_partition->currentData().toString(); !p.isEmpty())
+        req.partitionId = p;
+    if (older && !m_jobs.isEmpty()) {
+        req.submittedBeforeMs = m_jobs.last().submittedAtMs;
+        req.beforeJobId = m_jobs.last().jobId;
+    }
+    const quint64 generation = ++m_generation;
+    m_owner->request<JobList>(req, this, [this, older, generation](Result<JobList> r) {
+        if (generation != m_generation)
+            return;
+        if (!r.ok()) {
+            // An agent from before ListJobs does not know the question.
+            m_status->setText(r.error().code == ErrorCode::UnknownMessageType
+                                  ? tr("This lender agent is older than this Lender Console and cannot list its jobs; update it.")
+                                  : r.error().message);
+            if (r.error().code != ErrorCode::UnknownMessageType)
+                emit error(r.error());
+            return;
+        }
+        if (older)
+            m_jobs += r->jobs;
+        else
+            m_jobs = r->jobs;
+        m_more = r->more;
+        showJobs();
+    });
+}
+
+void JobsDialog::showJobs()
+{
+    // Keeps the row the owner selected, by job.
+    const int selectedRow = m_table->currentRow();
+    const QString selected = selectedRow >= 0 && m_table->item(selectedRow, 1) ? m_table->item(selectedRow, 1)->text() : QString();
+    m_table->setRowCount(int(m_jobs.size()));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (int row = 0; row < m_jobs.size(); ++row) {
+        const JobSummary &j = m_jobs[row];
+        const QString borrower = j.borrowerName ? tr("%1 (%2)").arg(*j.borrowerName, j.borrowerId.left(12)) : j.borrowerId.left(12);
+        QString state = j.state;
+        if (j.exitCode)
+            state = tr("%1, exit code %2").arg(j.state).arg(*j.exitCode);
+        QString results;
+        if (j.resultsRemovedAtMs)
+            results = tr("removed %1").arg(localTime(*j.resultsRemovedAtMs));
+        else if (j.resultsKeptUntilMs)
+            results = tr("kept until %1").arg(localTime(*j.resultsKeptUntilMs));
+        else if (j.endedAtMs > 0)
+            results = tr("kept");
+        const QStringList cells = {localTime(j.submittedAtMs), j.jobId, j.partitionId, borrower, j.os, state,
+                                   j.endedAtMs > 0 ? durationText(j.endedAtMs - j.submittedAtMs)
+                                                   : tr("%1 so far").arg(durationText(now - j.submittedAtMs)),
+                                   results};
+        for (int col = 0; col < cells.size(); ++col) {
+            auto *item = new QTableWidgetItem(cells[col]);
+            if (col == 5 && !j.message.isEmpty())
+                item->setToolTip(j.message);
+            if (col == 3)
+                item->setToolTip(j.borrowerId);
+            m_table->setItem(row, col, item);
+        }
+        if (j.jobId == selected)
+            m_table->selectRow(row);
+    }
+    m_table->resizeColumnsToContents();
+    m_older->setEnabled(m_more);
+    m_status->setText(m_jobs.isEmpty() ? tr("No job has run on this machine yet.")
+                      : m_more         ? tr("The newest %n job(s); older ones remain.", nullptr, int(m_jobs.size()))
+                                       : tr("%n job(s).", nullptr, int(m_jobs.size())));
+}
+
 // ───────────────────────────── machine tab ─────────────────────────────
 
 MachineTab::MachineTab(Channel *owner, QWidget *parent)
@@ -488,6 +651,7 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
     , m_libvirtWarning(new QLabel(this))
     , m_summary(new QLabel(this))
     , m_new(new QPushButton(tr("New partition"), this))
+    , m_jobsButton(new QPushButton(tr("Jobs…"), this))
     , m_cardLayout(new QVBoxLayout)
 {
     m_summary->setObjectName(QStringLiteral("machineSummary"));
@@ -541,6 +705,7 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_summary, 1);
+    top->addWidget(m_jobsButton);
     top->addWidget(m_new);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_libvirtWarning);
@@ -548,6 +713,22 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
     layout->addLayout(top);
     layout->addWidget(reserveBox);
     layout->addWidget(scroll, 1);
+
+    m_jobsButton->setObjectName(QStringLiteral("jobsButton"));
+    m_jobsButton->setToolTip(tr("The jobs borrowers ran on this machine, and what became of their results"));
+    connect(m_jobsButton, &QPushButton::clicked, this, [this] {
+        if (!m_jobs) {
+            m_jobs = new JobsDialog(m_owner, this);
+            m_jobs->setAttribute(Qt::WA_DeleteOnClose);
+            connect(m_jobs, &JobsDialog::error, this, &MachineTab::error);
+        }
+        QStringList ids = m_cards.keys(); // the partitions shown, also those only pushed so far
+        ids.sort();
+        m_jobs->setPartitions(ids);
+        m_jobs->show();
+        m_jobs->raise();
+        m_jobs->activateWindow();
+    });
 
     connect(m_new, &QPushButton::clicked, this, [this] {
         PartitionCreate req;
@@ -565,6 +746,9 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
                 if (Result<PartitionInfo> info = decodeMessage<PartitionInfo>(e); info.ok())
                     applyPartition(info->partition);
                 refresh();
+                // A job started or ended with it (the partition names its running job).
+                if (m_jobs && m_jobs->isVisible())
+                    m_jobs->refresh();
             } else if (e.type == quint32(MessageType::MachineInfo)) {
                 refresh(); // libvirt lost or back: the partitions' view as well as the machine's
             } else if (e.type == quint32(MessageType::UsageSample)) {

@@ -150,6 +150,38 @@ private:
     bool m_kept = false;
 };
 
+/// The jobs borrowers ran on one machine, newest first (ListJobs): who ran what, in which
+/// partition, how it ended, and what became of its results. Follows the machine while open.
+class JobsDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit JobsDialog(protocol::Channel *owner, QWidget *parent = nullptr);
+    /// Asks for the newest page again (of the chosen partition).
+    void refresh();
+    /// The partitions the filter offers.
+    void setPartitions(const QStringList &partitionIds);
+    QTableWidget *table() const { return m_table; }
+    QComboBox *partitionFilter() const { return m_partition; }
+    QPushButton *olderButton() const { return m_older; }
+    const QList<protocol::JobSummary> &jobs() const { return m_jobs; }
+
+signals:
+    void error(const lendable::Error &error);
+
+private:
+    void ask(bool older);
+    void showJobs();
+
+    QPointer<protocol::Channel> m_owner;
+    QComboBox *m_partition;
+    QTableWidget *m_table;
+    QLabel *m_status;
+    QPushButton *m_older;
+    QList<protocol::JobSummary> m_jobs;
+    bool m_more = false;
+    quint64 m_generation = 0; // answers to an older question are dropped
+};
+
 /// Everything about one machine (one lender agent), through the owner role of the protocol.
 class MachineTab : public QWidget {
     Q_OBJECT
@@ -160,6 +192,9 @@ public:
     QList<PartitionCard *> cards() const { return m_cards.values(); }
     const protocol::MachineInfo &machine() const { return m_machine; }
     QPushButton *newPartitionButton() const { return m_new; }
+    QPushButton *jobsButton() const { return m_jobsButton; }
+    /// The Jobs dialog once opened (Jobs…), else nullptr.
+    JobsDialog *jobsDialog() const { return m_jobs; }
     /// Lent / registered counts, for the tray icon.
     QPair<int, int> lendingCounts() const;
     /// Asks whom to lend the partition to (DirectLeaseDialog, window-modal), lends it, and
@@ -186,6 +221,8 @@ private:
     ResourceControl m_reserveMemory;
     ResourceControl m_reserveDisk;
     QPushButton *m_new;
+    QPushButton *m_jobsButton;
+    QPointer<JobsDialog> m_jobs;
     QVBoxLayout *m_cardLayout;
     QHash<QString, PartitionCard *> m_cards;
 };
