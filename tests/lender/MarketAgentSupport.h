@@ -6,7 +6,9 @@
 #include "LenderTestSupport.h"
 #include "MarketService.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
+#include <QFile>
 #include <QHash>
 #include <QTemporaryDir>
 
@@ -35,6 +37,27 @@ inline std::unique_ptr<LenderAgent> startAgentOn(const QString &dataDir, const Q
     if (Result<void> started = (*created)->start(); !started.ok()) {
         qWarning("%s", qPrintable(started.error().toString()));
         return nullptr;
+    }
+    // The OS image the tests' partitions offer (a registration of an image that neither the
+    // agent nor the market has is refused): files that name it, never booted on the test driver.
+    if (!(*created)->images().find(QStringLiteral("busybox")).ok()) {
+        QTemporaryDir image;
+        const auto write = [&](const QString &name, const QByteArray &bytes) {
+            QFile f(image.filePath(name));
+            return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+        };
+        const auto sha = [](const QByteArray &bytes) { return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex(); };
+        const QByteArray json = R"({"name": "busybox", "kernel": "vmlinuz", "initrd": "initramfs.img", "sha256": {"vmlinuz": ")"
+                                + sha("kernel") + R"(", "initramfs.img": ")" + sha("initrd") + R"("}})";
+        if (!write(QStringLiteral("vmlinuz"), "kernel") || !write(QStringLiteral("initramfs.img"), "initrd")
+            || !write(QStringLiteral("image.json"), json)) {
+            qWarning("cannot write a placeholder busybox image");
+            return nullptr;
+        }
+        if (Result<ImageEntry> added = (*created)->images().add(QStringLiteral("busybox"), image.path()); !added.ok()) {
+            qWarning("cannot give the agent a placeholder busybox image: %s", qPrintable(added.error().toString()));
+            return nullptr;
+        }
     }
     return std::move(*created);
 }

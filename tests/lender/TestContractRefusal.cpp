@@ -64,7 +64,38 @@ private slots:
     void staleLocalContractGivesWay();
     void contractEndedWhileAwayTakesTheMarketsEnd_data();
     void contractEndedWhileAwayTakesTheMarketsEnd();
+    void offerOfAnImageNobodyHasIsRefused();
 };
+
+void TestContractRefusal::offerOfAnImageNobodyHasIsRefused()
+{
+    // A partition offering an OS image that neither its machine nor the market has would be
+    // borrowed and paid for, and could run nothing: its registration is refused, saying which.
+    MarketForAgents market({});
+    QVERIFY(market.listening);
+    std::unique_ptr<LenderAgent> agent = market.startAgent();
+    QVERIFY(agent);
+    Peer owner(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
+    QVERIFY(owner.waitUp().ok());
+    LendingConditions terms{Resources{1, 256, 1024}, {QStringLiteral("busybox"), QStringLiteral("nonexistent")}, Money::parse(u"0.5").value(), 0};
+    Result<PartitionInfo> created = owner.channel->call<PartitionInfo>(PartitionCreate{.conditions = terms});
+    QVERIFY2(created.ok(), qPrintable(created.error().toString()));
+    const QString id = created->partition.partitionId;
+    Result<PartitionInfo> refused = owner.channel->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}});
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, ErrorCode::NotFound);
+    QVERIFY2(refused.error().message.contains(QLatin1String("offers OS image nonexistent, which neither this machine nor market")),
+             qPrintable(refused.error().message));
+    QCOMPARE(agent->store().partition(id)->state, PartitionStateName::Unregistered);
+    // Offering what it has, the same partition is registered.
+    terms.osImages = {QStringLiteral("busybox"), QStringLiteral("busybox")};
+    Result<PartitionInfo> altered = owner.channel->call<PartitionInfo>(PartitionAlter{.partitionId = id, .conditions = terms});
+    QVERIFY2(altered.ok(), qPrintable(altered.error().toString()));
+    QCOMPARE(altered->partition.conditions.osImages, QStringList{QStringLiteral("busybox")}); // once
+    Result<PartitionInfo> registered = owner.channel->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}});
+    QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
+    QCOMPARE(registered->partition.state, QStringLiteral("registered"));
+}
 
 void TestContractRefusal::marketEndsAContractTheAgentRefuses()
 {

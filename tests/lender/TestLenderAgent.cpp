@@ -454,10 +454,18 @@ void TestLenderAgent::directLease()
     Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
     QVERIFY(b.waitUp().ok());
     QCOMPARE(submit(b, pid, lease->contractId, lease->key).error().code, ErrorCode::NotFound);
+    // Nobody is billed for a direct lease: it earns nothing while it runs, nor once it ended.
+    QTest::qWait(20);
+    Result<PartitionListReply> listed = m_owner->channel->call<PartitionListReply>(PartitionList{});
+    QVERIFY(listed.ok());
+    for (const PartitionState &p : listed->partitions)
+        if (p.partitionId == pid)
+            QCOMPARE(p.contractEarnedSoFar(QDateTime::currentMSecsSinceEpoch() + 3'600'000).value_or(Money()), Money());
     // Withdrawing a direct lease ends it; its key dies with it.
     Result<PartitionInfo> w = m_owner->channel->call<PartitionInfo>(PartitionWithdraw{.partitionId = pid});
     QVERIFY2(w.ok(), qPrintable(w.error().toString()));
     QCOMPARE(w->partition.state, QStringLiteral("unregistered"));
+    QCOMPARE(w->partition.earnings, Money());
     QCOMPARE(submit(b, pid, lease->contractId, lease->key).error().code, ErrorCode::KeyInvalid);
 
     // The owner may say whom it lends to, under the markets' rule for names; a refused name

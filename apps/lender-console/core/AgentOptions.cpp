@@ -19,7 +19,15 @@ Result<AgentConfig> agentConfigFromOptions(const AgentOptionTexts &options)
         config.listenAddress = l->address;
         config.listenPort = l->port;
     }
-    config.advertisedAddress = options.advertise;
+    // Borrowers reach the agent at this address: a typo would be found only by the first
+    // borrower who pays for a contract and cannot reach it.
+    if (!options.advertise.trimmed().isEmpty()) {
+        Result<HostPort> a = parseHostPort(options.advertise);
+        if (!a.ok())
+            return Error(ErrorCode::InvalidArgument,
+                         QCoreApplication::translate("main", "--advertise: %1").arg(a.error().message));
+        config.advertisedAddress = a->toString();
+    }
     if (options.markets.size() != options.marketIds.size())
         return Error(ErrorCode::InvalidArgument,
                      QCoreApplication::translate("main", "give one --market-id per --market (%1 markets, %2 IDs)")

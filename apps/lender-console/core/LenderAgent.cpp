@@ -875,6 +875,8 @@ void LenderAgent::setupDispatcher()
             return shape.error();
         if (m.conditions.ratePerHour.isNegative())
             return Error(ErrorCode::InvalidArgument, QStringLiteral("the rate cannot be negative"));
+        if (m.conditions.maxDurationS < 0)
+            return Error(ErrorCode::InvalidArgument, QStringLiteral("the longest contract cannot be negative (0: no limit)"));
         for (const QString &os : m.conditions.osImages)
             if (!ImageStore::isValidName(os))
                 return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an image name").arg(os));
@@ -887,6 +889,7 @@ void LenderAgent::setupDispatcher()
         p.partitionId = randomId("p", 4);
         p.resources = m.conditions.resources;
         p.osImages = m.conditions.osImages.isEmpty() ? QStringList{QStringLiteral("busybox")} : m.conditions.osImages;
+        p.osImages.removeDuplicates();
         p.ratePerHour = m.conditions.ratePerHour;
         p.maxDurationS = m.conditions.maxDurationS;
         p.createdAtMs = nowMs();
@@ -915,6 +918,8 @@ void LenderAgent::setupDispatcher()
             return ctx.fail(shape.error());
         if (m.conditions.ratePerHour.isNegative())
             return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("the rate cannot be negative")));
+        if (m.conditions.maxDurationS < 0)
+            return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("the longest contract cannot be negative (0: no limit)")));
         Result<MachineInfo> mi = machineInfo();
         if (!mi.ok())
             return ctx.fail(mi.error());
@@ -923,8 +928,10 @@ void LenderAgent::setupDispatcher()
             return ctx.fail(fits.error());
         PartitionRecord np = *p;
         np.resources = m.conditions.resources;
-        if (!m.conditions.osImages.isEmpty())
+        if (!m.conditions.osImages.isEmpty()) {
             np.osImages = m.conditions.osImages;
+            np.osImages.removeDuplicates();
+        }
         np.ratePerHour = m.conditions.ratePerHour;
         np.maxDurationS = m.conditions.maxDurationS;
         auto commit = [this, ctx, np] {
@@ -1035,21 +1042,48 @@ void LenderAgent::setupDispatcher()
                               .conditions = LendingConditions{p->resources, p->osImages, p->ratePerHour, p->maxDurationS},
                               .externallyReferenced = m.externallyReferenced};
         const QString partitionId = p->partitionId;
-        link->request<PartitionRegistered>(reg, this, [this, ctx, partitionId, link, ext = m.externallyReferenced](Result<PartitionRegistered> r) {
-            if (!r.ok())
-                return ctx.fail(r.error());
-            Result<PartitionRecord> cur = m_store->partition(partitionId);
-            if (!cur.ok())
-                return ctx.fail(cur.error());
-            PartitionRecord np = *cur;
-            np.state = PartitionStateName::Registered;
-            np.marketId = link->marketId();
-            np.offerId = r->offerId;
-            np.externallyReferenced = ext;
-            if (Result<void> u = m_store->updatePartition(np); !u.ok())
-                return ctx.fail(u.error());
-            notifyOwners(np);
-            ctx.reply(PartitionInfo{.partition = stateOf(np)});
+        // An offer of an OS image that neither this machine nor the market has would be
+        // borrowed and paid for, and could run nothing: refused here.
+        QStringList missing;
+        for (const QString &os : std::as_const(p->osImages))
+            if (!m_images.find(os).ok())
+                missing << os;
+        auto send = [this, ctx, partitionId, link, reg, ext = m.externallyReferenced] {
+            link->request<PartitionRegistered>(reg, this, [this, ctx, partitionId, link, ext](Result<PartitionRegistered> r) {
+                if (!r.ok())
+                    return ctx.fail(r.error());
+                Result<PartitionRecord> cur = m_store->partition(partitionId);
+                if (!cur.ok())
+                    return ctx.fail(cur.error());
+                PartitionRecord np = *cur;
+                np.state = PartitionStateName::Registered;
+                np.marketId = link->marketId();
+                np.offerId = r->offerId;
+                np.externallyReferenced = ext;
+                if (Result<void> u = m_store->updatePartition(np); !u.ok())
+                    return ctx.fail(u.error());
+                notifyOwners(np);
+                ctx.reply(PartitionInfo{.partition = stateOf(np)});
+            });
+        };
+        if (missing.isEmpty())
+            return send();
+        link->request<ImageList>(ListImages{}, this, [ctx, partitionId, link, missing, send](Result<ImageList> held) {
+            if (!held.ok()) {
+                // A market that cannot say (an older one) decides at registration.
+                if (held.error().code == ErrorCode::UnknownMessageType || held.error().code == ErrorCode::Unsupported)
+                    return send();
+                return ctx.fail(held.error());
+            }
+            QStringList absent = missing;
+            for (const ImageInfo &i : std::as_const(held->images))
+                absent.removeAll(i.name);
+            if (!absent.isEmpty())
+                return ctx.fail(Error(ErrorCode::NotFound,
+                                      QStringLiteral("partition %1 offers OS image %2, which neither this machine nor market %3 has: "
+                                                     "add it (image add NAME DIR) or alter the partition's --os")
+                                          .arg(partitionId, absent.join(QStringLiteral(", ")), link->marketId().left(12))));
+            send();
         });
     });
 
@@ -1136,7 +1170,9 @@ void LenderAgent::setupDispatcher()
         QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(key.data()), 8);
         ContractRecord c{.contractId = randomId("d", 8), .partitionId = p->partitionId, .borrowerId = borrower,
                          .keyHash = keyHashOf(key), .marketId = {}, .startedAtMs = nowMs(), .endedAtMs = 0,
-                         .maxDurationS = p->maxDurationS, .ratePerHour = p->ratePerHour, .borrowerName = name};
+                         // Nobody is billed for a direct lease: it earns nothing, whatever
+                         // the partition's rate at markets.
+                         .maxDurationS = p->maxDurationS, .ratePerHour = Money(), .borrowerName = name};
         if (Result<void> s = m_store->startContract(c); !s.ok())
             return s.error();
         notifyOwnersById(p->partitionId);
@@ -1159,6 +1195,9 @@ void LenderAgent::setupDispatcher()
         Result<JobRecord> j = jobForPeer(m.jobId, ctx);
         if (!j.ok())
             return ctx.fail(j.error());
+        // Said, not pretended: a job that ended keeps the state it ended in.
+        if (j->isFinished())
+            return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("job %1 already ended: %2").arg(j->jobId, j->state)));
         if (JobRunner *r = m_runners.value(m.jobId))
             r->cancel();
         ctx.reply(Ack{});

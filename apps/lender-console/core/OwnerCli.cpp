@@ -30,8 +30,9 @@ const QStringList kValueOptions = {QStringLiteral("--data"), QStringLiteral("--c
                                    QStringLiteral("--cpus"), QStringLiteral("--memory"), QStringLiteral("--disk"),
                                    QStringLiteral("--rate"), QStringLiteral("--os"), QStringLiteral("--max-duration"),
                                    QStringLiteral("--borrower-id"), QStringLiteral("--borrower-name"), QStringLiteral("--market-id"),
-                                   QStringLiteral("--timeout")};
-const QStringList kFlags = {QStringLiteral("--json"), QStringLiteral("--cli"), QStringLiteral("--external"),
+                                   QStringLiteral("--timeout"), QStringLiteral("--partition"), QStringLiteral("--limit"),
+                                   QStringLiteral("--language")}; // --language is read before parsing (AppSupport)
+const QStringList kFlags = {QStringLiteral("--json"), QStringLiteral("--cli"), QStringLiteral("--external"), QStringLiteral("--all"),
                             QStringLiteral("--help"), QStringLiteral("-h")};
 
 Result<Args> parse(const QStringList &in)
@@ -212,8 +213,15 @@ Result<LendingConditions> conditionsFrom(const Args &a, LendingConditions base, 
     } else if (required) {
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("OwnerCli", "--rate is required (price per hour, e.g. 0.5)"));
     }
-    if (a.options.contains(QStringLiteral("--os")))
+    if (a.options.contains(QStringLiteral("--os"))) {
         base.osImages = a.options.value(QStringLiteral("--os")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        for (QString &os : base.osImages)
+            os = os.trimmed();
+        base.osImages.removeAll(QString());
+        base.osImages.removeDuplicates();
+        if (base.osImages.isEmpty())
+            return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("OwnerCli", "--os needs at least one image name"));
+    }
     else if (required)
         base.osImages = {QStringLiteral("busybox")};
     if (a.options.contains(QStringLiteral("--max-duration"))) {
@@ -280,7 +288,7 @@ QJsonObject directLeaseKeyFile(const DirectLease &lease)
 
 QString ownerCliUsage()
 {
-    return QCoreApplication::translate("OwnerCli", "usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND\n"
+    return QCoreApplication::translate("OwnerCli", "usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND\n"
               "  machine show\n"
               "  machine reserve --cpus N --memory SIZE --disk SIZE\n"
               "  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]\n"
