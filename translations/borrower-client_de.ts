@@ -1039,16 +1039,16 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
         <translation>Knoten-ID des Marktplatzes.</translation>
     </message>
     <message>
-        <source>Run one command (offers, borrow, submit, logs, wait, end, bills, receipt) and exit.</source>
-        <translation>Einen Befehl ausführen (offers, borrow, submit, logs, wait, end, bills, receipt) und beenden.</translation>
-    </message>
-    <message>
         <source>Print one JSON document per command.</source>
         <translation>Ein JSON-Dokument pro Befehl ausgeben.</translation>
     </message>
     <message>
         <source>--json goes with --cli: borrower-client --cli --json COMMAND</source>
         <translation>--json gehört zu --cli: borrower-client --cli --json BEFEHL</translation>
+    </message>
+    <message>
+        <source>Run one command (offers, borrow, submit, logs, wait, cancel, end, bills, receipt, name) and exit.</source>
+        <translation>Einen Befehl ausführen (offers, borrow, submit, logs, wait, cancel, end, bills, receipt, name) und beenden.</translation>
     </message>
 </context>
 </TS>

@@ -1035,16 +1035,16 @@ and lenders on the partitions you borrow, instead of your node ID
         <translation>マーケットのノード ID。</translation>
     </message>
     <message>
-        <source>Run one command (offers, borrow, submit, logs, wait, end, bills, receipt) and exit.</source>
-        <translation>コマンドを 1 つ実行して終了します (offers, borrow, submit, logs, wait, end, bills, receipt)。</translation>
-    </message>
-    <message>
         <source>Print one JSON document per command.</source>
         <translation>コマンドごとに JSON ドキュメントを 1 つ出力します。</translation>
     </message>
     <message>
         <source>--json goes with --cli: borrower-client --cli --json COMMAND</source>
         <translation>--json は --cli と一緒に使います: borrower-client --cli --json コマンド</translation>
+    </message>
+    <message>
+        <source>Run one command (offers, borrow, submit, logs, wait, cancel, end, bills, receipt, name) and exit.</source>
+        <translation>コマンドを 1 つ実行して終了します（offers、borrow、submit、logs、wait、cancel、end、bills、receipt、name）。</translation>
     </message>
 </context>
 </TS>

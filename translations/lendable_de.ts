@@ -151,6 +151,10 @@
         <source>--%1 is read by the desktop app; with --headless it would do nothing</source>
         <translation>--%1 wird von der Desktop-Anwendung gelesen; mit --headless bliebe es wirkungslos</translation>
     </message>
+    <message>
+        <source>unexpected argument &apos;%1&apos; (options start with --)</source>
+        <translation>unerwartetes Argument &apos;%1&apos; (Optionen beginnen mit --)</translation>
+    </message>
 </context>
 <context>
     <name>lendable::HostPort</name>

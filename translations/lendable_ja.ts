@@ -151,6 +151,10 @@
         <source>--%1 is read by the desktop app; with --headless it would do nothing</source>
         <translation>--%1 はデスクトップアプリが読むオプションです。--headless では何もしません</translation>
     </message>
+    <message>
+        <source>unexpected argument &apos;%1&apos; (options start with --)</source>
+        <translation>予期しない引数 &apos;%1&apos;（オプションは -- で始まります）</translation>
+    </message>
 </context>
 <context>
     <name>lendable::HostPort</name>

@@ -122,40 +122,70 @@
         <translation>  verliehen an %1, Vertrag %2</translation>
     </message>
     <message>
-        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
-  machine show
-  machine reserve --cpus N --memory SIZE --disk SIZE
-  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
-  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
-  partition register ID [--market-id ID] [--external]
-  partition withdraw ID
-  partition delete ID
-  partition list
-  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
-  image list
-  image add NAME DIR
-Sizes accept 512M, 2G. Exit status 0 on success.</source>
-        <translation>Aufruf: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
-  machine show
-  machine reserve --cpus N --memory SIZE --disk SIZE
-  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
-  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
-  partition register ID [--market-id ID] [--external]
-  partition withdraw ID
-  partition delete ID
-  partition list
-  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
-  image list
-  image add NAME DIR
-Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
-    </message>
-    <message>
         <source>the borrower reaches this machine at %1, agent ID %2</source>
         <translation>der Entleiher erreicht diese Maschine unter %1, Agent-ID %2</translation>
     </message>
     <message>
         <source>           NOT REACHABLE: %1</source>
         <translation>           NICHT ERREICHBAR: %1</translation>
+    </message>
+    <message>
+        <source>%1  %2  partition %3  %4  borrower %5  submitted %6</source>
+        <translation>%1  %2  Partition %3  %4  Entleiher %5  eingereicht %6</translation>
+    </message>
+    <message>
+        <source>  ran %1 s</source>
+        <translation>  lief %1 s</translation>
+    </message>
+    <message>
+        <source>  results removed %1</source>
+        <translation>  Ergebnisse entfernt %1</translation>
+    </message>
+    <message>
+        <source>  results kept until %1</source>
+        <translation>  Ergebnisse aufbewahrt bis %1</translation>
+    </message>
+    <message>
+        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
+  job list [--partition ID] [--limit N] [--all]
+  image list
+  image add NAME DIR
+Sizes accept 512M, 2G. Exit status 0 on success.</source>
+        <translation>Aufruf: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
+  job list [--partition ID] [--limit N] [--all]
+  image list
+  image add NAME DIR
+Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
+    </message>
+    <message>
+        <source>--limit wants a number of jobs from 1 to 1000</source>
+        <translation>--limit erwartet eine Anzahl Jobs von 1 bis 1000</translation>
+    </message>
+    <message>
+        <source>(older jobs remain: --all lists them)</source>
+        <translation>(ältere Jobs gibt es noch: --all listet sie)</translation>
+    </message>
+    <message>
+        <source>--os needs at least one image name</source>
+        <translation>--os braucht mindestens einen Image-Namen</translation>
     </message>
 </context>
 <context>
@@ -261,6 +291,10 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <source>The borrower&apos;s machine prints it: borrower-client --print-id</source>
         <translation>Die Maschine des Entleihers zeigt sie an: borrower-client --print-id</translation>
     </message>
+    <message>
+        <source>The name is %1 characters long; at most %2 are kept.</source>
+        <translation>Der Name ist %1 Zeichen lang; höchstens %2 werden behalten.</translation>
+    </message>
 </context>
 <context>
     <name>lendable::lender::ImageFetcher</name>
@@ -315,6 +349,111 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
     <message>
         <source>image %1 from the market has no image.json</source>
         <translation>Image %1 vom Marktplatz hat keine image.json</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::JobsDialog</name>
+    <message>
+        <source>Older jobs</source>
+        <translation>Ältere Jobs</translation>
+    </message>
+    <message>
+        <source>Jobs on This Machine</source>
+        <translation>Jobs auf diesem Rechner</translation>
+    </message>
+    <message>
+        <source>All partitions</source>
+        <translation>Alle Partitionen</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>Eingereicht</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Job</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Borrower</source>
+        <translation>Entleiher</translation>
+    </message>
+    <message>
+        <source>OS</source>
+        <translation>Betriebssystem</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Ran</source>
+        <translation>Laufzeit</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>Ergebnisse</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Partition:</source>
+        <translation>Partition:</translation>
+    </message>
+    <message>
+        <source>Not connected to the lender agent.</source>
+        <translation>Nicht mit dem Verleiher-Agenten verbunden.</translation>
+    </message>
+    <message>
+        <source>This lender agent is older than this Lender Console and cannot list its jobs; update it.</source>
+        <translation>Dieser Verleiher-Agent ist älter als diese Lender Console und kann seine Jobs nicht auflisten; aktualisieren Sie ihn.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1, exit code %2</source>
+        <translation>%1, Exit-Code %2</translation>
+    </message>
+    <message>
+        <source>removed %1</source>
+        <translation>entfernt %1</translation>
+    </message>
+    <message>
+        <source>kept until %1</source>
+        <translation>aufbewahrt bis %1</translation>
+    </message>
+    <message>
+        <source>kept</source>
+        <translation>aufbewahrt</translation>
+    </message>
+    <message>
+        <source>%1 so far</source>
+        <translation>%1 bisher</translation>
+    </message>
+    <message>
+        <source>No job has run on this machine yet.</source>
+        <translation>Auf diesem Rechner ist noch kein Job gelaufen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The newest %n job(s); older ones remain.</source>
+        <translation>
+            <numerusform>%n Job, der neueste; es gibt ältere.</numerusform>
+            <numerusform>Die neuesten %n Jobs; es gibt ältere.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s).</source>
+        <translation>
+            <numerusform>%n Job.</numerusform>
+            <numerusform>%n Jobs.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -397,10 +536,6 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
         <translation>Beenden</translation>
     </message>
     <message>
-        <source>Lendable Lender Console — %1 lent, %2 offered</source>
-        <translation>Lendable Verleiher-Konsole — %1 verliehen, %2 angeboten</translation>
-    </message>
-    <message>
         <source>Lendable</source>
         <translation>Lendable</translation>
     </message>
@@ -414,6 +549,10 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
             <numerusform>Lendable: %n Partition verliehen, %1 angeboten</numerusform>
             <numerusform>Lendable: %n Partitionen verliehen, %1 angeboten</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 lent, %2 offered</source>
+        <translation>%1 verliehen, %2 angeboten</translation>
     </message>
 </context>
 <context>
@@ -484,6 +623,14 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
     <message>
         <source>%1. Running jobs go on, but no new job can start until the agent is connected to libvirt again, which it does by itself.</source>
         <translation>%1. Laufende Jobs laufen weiter, aber kein neuer Job kann starten, bis der Agent wieder mit libvirt verbunden ist; das geschieht von selbst.</translation>
+    </message>
+    <message>
+        <source>Jobs…</source>
+        <translation>Jobs…</translation>
+    </message>
+    <message>
+        <source>The jobs borrowers ran on this machine, and what became of their results</source>
+        <translation>Die Jobs, die Entleiher auf diesem Rechner ausgeführt haben, und was aus ihren Ergebnissen wurde</translation>
     </message>
 </context>
 <context>
@@ -692,6 +839,10 @@ Knoten-ID: %2</translation>
     <message>
         <source>Days a finished job&apos;s output files and console are kept for its borrower (default %1; 0 = for ever).</source>
         <translation>Tage, die die Ausgabedateien und die Konsole eines beendeten Jobs für seinen Entleiher aufbewahrt werden (Standard %1; 0 = für immer).</translation>
+    </message>
+    <message>
+        <source>--advertise: %1</source>
+        <translation>--advertise: %1</translation>
     </message>
 </context>
 </TS>

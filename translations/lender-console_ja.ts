@@ -122,40 +122,70 @@
         <translation>  %1 に貸出中、契約 %2</translation>
     </message>
     <message>
-        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
-  machine show
-  machine reserve --cpus N --memory SIZE --disk SIZE
-  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
-  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
-  partition register ID [--market-id ID] [--external]
-  partition withdraw ID
-  partition delete ID
-  partition list
-  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
-  image list
-  image add NAME DIR
-Sizes accept 512M, 2G. Exit status 0 on success.</source>
-        <translation>使い方: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] COMMAND
-  machine show
-  machine reserve --cpus N --memory SIZE --disk SIZE
-  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
-  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
-  partition register ID [--market-id ID] [--external]
-  partition withdraw ID
-  partition delete ID
-  partition list
-  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
-  image list
-  image add NAME DIR
-サイズは 512M、2G のように指定できます。成功時の終了ステータスは 0 です。</translation>
-    </message>
-    <message>
         <source>the borrower reaches this machine at %1, agent ID %2</source>
         <translation>借り手はこのマシンに %1 で接続します(エージェント ID %2)</translation>
     </message>
     <message>
         <source>           NOT REACHABLE: %1</source>
         <translation>           到達不能: %1</translation>
+    </message>
+    <message>
+        <source>%1  %2  partition %3  %4  borrower %5  submitted %6</source>
+        <translation>%1  %2  パーティション %3  %4  借り手 %5  投入 %6</translation>
+    </message>
+    <message>
+        <source>  ran %1 s</source>
+        <translation>  実行 %1 秒</translation>
+    </message>
+    <message>
+        <source>  results removed %1</source>
+        <translation>  結果は削除済み %1</translation>
+    </message>
+    <message>
+        <source>  results kept until %1</source>
+        <translation>  結果の保持期限 %1</translation>
+    </message>
+    <message>
+        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
+  job list [--partition ID] [--limit N] [--all]
+  image list
+  image add NAME DIR
+Sizes accept 512M, 2G. Exit status 0 on success.</source>
+        <translation>使い方: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
+  job list [--partition ID] [--limit N] [--all]
+  image list
+  image add NAME DIR
+サイズは 512M、2G のように指定できます。成功時の終了ステータスは 0 です。</translation>
+    </message>
+    <message>
+        <source>--limit wants a number of jobs from 1 to 1000</source>
+        <translation>--limit には 1 から 1000 までのジョブ数を指定してください</translation>
+    </message>
+    <message>
+        <source>(older jobs remain: --all lists them)</source>
+        <translation>（さらに古いジョブがあります: --all で一覧表示）</translation>
+    </message>
+    <message>
+        <source>--os needs at least one image name</source>
+        <translation>--os にはイメージ名を 1 つ以上指定してください</translation>
     </message>
 </context>
 <context>
@@ -260,6 +290,10 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <source>The borrower&apos;s machine prints it: borrower-client --print-id</source>
         <translation>借り手のマシンで表示できます: borrower-client --print-id</translation>
     </message>
+    <message>
+        <source>The name is %1 characters long; at most %2 are kept.</source>
+        <translation>名前は %1 文字です。保持されるのは最大 %2 文字です。</translation>
+    </message>
 </context>
 <context>
     <name>lendable::lender::ImageFetcher</name>
@@ -314,6 +348,109 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
     <message>
         <source>image %1 from the market has no image.json</source>
         <translation>マーケットからのイメージ %1 に image.json がありません</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::JobsDialog</name>
+    <message>
+        <source>Older jobs</source>
+        <translation>古いジョブ</translation>
+    </message>
+    <message>
+        <source>Jobs on This Machine</source>
+        <translation>このマシンのジョブ</translation>
+    </message>
+    <message>
+        <source>All partitions</source>
+        <translation>すべてのパーティション</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>投入日時</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>ジョブ</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>パーティション</translation>
+    </message>
+    <message>
+        <source>Borrower</source>
+        <translation>借り手</translation>
+    </message>
+    <message>
+        <source>OS</source>
+        <translation>OS</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Ran</source>
+        <translation>実行時間</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Partition:</source>
+        <translation>パーティション:</translation>
+    </message>
+    <message>
+        <source>Not connected to the lender agent.</source>
+        <translation>貸し手エージェントに接続していません。</translation>
+    </message>
+    <message>
+        <source>This lender agent is older than this Lender Console and cannot list its jobs; update it.</source>
+        <translation>この貸し手エージェントはこの Lender Console より古く、ジョブを一覧表示できません。更新してください。</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1, exit code %2</source>
+        <translation>%1、終了コード %2</translation>
+    </message>
+    <message>
+        <source>removed %1</source>
+        <translation>%1 に削除</translation>
+    </message>
+    <message>
+        <source>kept until %1</source>
+        <translation>%1 まで保持</translation>
+    </message>
+    <message>
+        <source>kept</source>
+        <translation>保持</translation>
+    </message>
+    <message>
+        <source>%1 so far</source>
+        <translation>%1（実行中）</translation>
+    </message>
+    <message>
+        <source>No job has run on this machine yet.</source>
+        <translation>このマシンではまだジョブが実行されていません。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The newest %n job(s); older ones remain.</source>
+        <translation>
+            <numerusform>最新の %n 件のジョブ。さらに古いジョブがあります。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s).</source>
+        <translation>
+            <numerusform>%n 件のジョブ。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -396,10 +533,6 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
         <translation>終了</translation>
     </message>
     <message>
-        <source>Lendable Lender Console — %1 lent, %2 offered</source>
-        <translation>Lendable 貸し手コンソール — 貸出中 %1、提供中 %2</translation>
-    </message>
-    <message>
         <source>Lendable</source>
         <translation>Lendable</translation>
     </message>
@@ -412,6 +545,10 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
         <translation>
             <numerusform>Lendable: パーティション %n 個を貸出中、%1 個を提供中</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 lent, %2 offered</source>
+        <translation>貸出中 %1、提供中 %2</translation>
     </message>
 </context>
 <context>
@@ -482,6 +619,14 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
     <message>
         <source>%1. Running jobs go on, but no new job can start until the agent is connected to libvirt again, which it does by itself.</source>
         <translation>%1。実行中のジョブは続行しますが、エージェントが libvirt に再接続するまで新しいジョブは開始できません。再接続は自動で行われます。</translation>
+    </message>
+    <message>
+        <source>Jobs…</source>
+        <translation>ジョブ…</translation>
+    </message>
+    <message>
+        <source>The jobs borrowers ran on this machine, and what became of their results</source>
+        <translation>借り手がこのマシンで実行したジョブと、その結果の扱い</translation>
     </message>
 </context>
 <context>
@@ -690,6 +835,10 @@ Node ID: %2</source>
     <message>
         <source>Days a finished job&apos;s output files and console are kept for its borrower (default %1; 0 = for ever).</source>
         <translation>終了したジョブの出力ファイルとコンソールを借り手のために保持する日数（既定 %1、0 = 無期限）。</translation>
+    </message>
+    <message>
+        <source>--advertise: %1</source>
+        <translation>--advertise: %1</translation>
     </message>
 </context>
 </TS>

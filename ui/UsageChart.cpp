@@ -38,6 +38,28 @@ UsageChart::UsageChart(QWidget *parent)
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(160);
+    // Room for the percent labels, two time labels and the legend, in any of the languages.
+    setMinimumWidth(240);
+}
+
+void UsageChart::resizeEvent(QResizeEvent *event)
+{
+    QChartView::resizeEvent(event);
+    // A time label ("07:15:42") wants about its own width again as space; 0 %, 50 %, 100 %
+    // at the least on the percent axis, 25 % steps when there is height for them.
+    const int labelWidth = fontMetrics().horizontalAdvance(QStringLiteral("00:00:00")) * 2;
+    m_time->setTickCount(qBound(2, (width() - fontMetrics().horizontalAdvance(QStringLiteral("100%")) - 24) / qMax(1, labelWidth) + 1, 5));
+    m_percent->setTickCount(height() >= 200 ? 5 : 3);
+}
+
+int UsageChart::timeTickCount() const
+{
+    return m_time->tickCount();
+}
+
+int UsageChart::percentTickCount() const
+{
+    return m_percent->tickCount();
 }
 
 void UsageChart::addSample(qint64 atMs, int cpuPermille, qint64 memoryUsedMib, qint64 memoryMib)

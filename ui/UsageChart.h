@@ -18,6 +18,13 @@ public:
     void clear();
     int sampleCount() const;
     void setWindowSeconds(int seconds) { m_windowMs = qint64(seconds) * 1000; }
+    /// Ticks on the time axis and the percent axis, as many as have room at this size.
+    int timeTickCount() const;
+    int percentTickCount() const;
+
+protected:
+    /// Fewer ticks when small: labels that do not fit would be cut to "…".
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     QLineSeries *m_cpu;

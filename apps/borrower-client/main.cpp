@@ -7,6 +7,8 @@
 
 #include <QCoreApplication>
 
+using lendable::Result;
+
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -25,7 +27,7 @@ int main(int argc, char *argv[])
     common.addTo(parser);
     const lendable::app::DesktopOptions desktop; // passed on to the desktop app
     desktop.addTo(parser);
-    const QCommandLineOption cli(QStringList{QStringLiteral("cli")}, QCoreApplication::translate("main", "Run one command (offers, borrow, submit, logs, wait, end, bills, receipt) and exit."));
+    const QCommandLineOption cli(QStringList{QStringLiteral("cli")}, QCoreApplication::translate("main", "Run one command (offers, borrow, submit, logs, wait, cancel, end, bills, receipt, name) and exit."));
     parser.addOption(cli);
     const QCommandLineOption market(QStringList{QStringLiteral("market")}, QCoreApplication::translate("main", "Market to use."), QStringLiteral("ADDR:PORT"));
     parser.addOption(market);
@@ -33,7 +35,8 @@ int main(int argc, char *argv[])
     parser.addOption(market_id);
     const QCommandLineOption json(QStringList{QStringLiteral("json")}, QCoreApplication::translate("main", "Print one JSON document per command."));
     parser.addOption(json);
-    parser.process(app);
+    if (Result<void> parsed = lendable::app::parseCommandLine(parser, app.arguments()); !parsed)
+        return lendable::app::fail(parsed.error());
 
     const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("borrower-client"));
     if (parser.isSet(common.printId))

@@ -80,7 +80,8 @@ int main(int argc, char *argv[])
     // arguments; declared here too, or the parser would refuse it.
     const QCommandLineOption agentId(QStringList{QStringLiteral("agent-id")}, QCoreApplication::translate("main", "Node ID of each --connect agent, in order (default: from the data directory's agent.address)."), QStringLiteral("ID"));
     parser.addOption(agentId);
-    parser.process(app);
+    if (lendable::Result<void> parsed = lendable::app::parseCommandLine(parser, app.arguments()); !parsed)
+        return lendable::app::fail(parsed.error());
 
     const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("lender-console"));
     if (parser.isSet(common.printId))

@@ -184,7 +184,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption lastDay(QStringList{QStringLiteral("to")}, QCoreApplication::translate("main", "Desktop app: the billing period's last day (UTC), included; with --from (default: today)."), QStringLiteral("YYYY-MM-DD"));
     for (const auto *o : {&exportReport, &exportInvoices, &exportPayouts, &period, &firstDay, &lastDay})
         parser.addOption(*o);
-    parser.process(app);
+    if (Result<void> parsed = lendable::app::parseCommandLine(parser, app.arguments()); !parsed)
+        return lendable::app::fail(parsed.error());
 
     const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("market-manager"));
     if (parser.isSet(common.printId))

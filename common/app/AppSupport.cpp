@@ -112,6 +112,20 @@ int fail(const Error &error)
     return error.code == ErrorCode::InvalidArgument ? 2 : 1;
 }
 
+Result<void> parseCommandLine(QCommandLineParser &parser, const QStringList &arguments)
+{
+    if (!parser.parse(arguments))
+        return Error(ErrorCode::InvalidArgument, parser.errorText());
+    if (parser.isSet(QStringLiteral("help")))
+        parser.showHelp(0);
+    if (parser.isSet(QStringLiteral("version")))
+        parser.showVersion();
+    if (const QStringList stray = parser.positionalArguments(); !stray.isEmpty())
+        return Error(ErrorCode::InvalidArgument,
+                     QCoreApplication::translate("lendable", "unexpected argument '%1' (options start with --)").arg(stray.constFirst()));
+    return {};
+}
+
 Result<void> refuseDesktopOnly(const QCommandLineParser &parser, std::initializer_list<const QCommandLineOption *> desktopOnly)
 {
     for (const QCommandLineOption *o : desktopOnly) {

@@ -71,6 +71,12 @@ int printNodeId(const QString &dataDir, const QString &commonName);
 /// Prints "<program>: <error>" on stderr and returns exit code 1 (2 for usage errors).
 int fail(const Error &error);
 
+/// QCommandLineParser::process() without its own error path: --help and --version print and
+/// exit as there, but an unknown option, a missing value or a stray argument (none of the
+/// programs takes one) is an InvalidArgument to report like every other usage error
+/// ("<program>: invalid_argument: …", exit code 2).
+Result<void> parseCommandLine(QCommandLineParser &parser, const QStringList &arguments);
+
 /// With --headless, options that only the desktop app reads would do nothing (a headless
 /// `--export-report` would serve forever and write nothing): the first of `desktopOnly` that
 /// is set, refused as an InvalidArgument naming it; nothing when none is.

@@ -8,6 +8,8 @@
 #include "Pages.h"
 #include "ServicePage.h"
 
+#include <cmath>
+
 #include <QBarCategoryAxis>
 #include <QCategoryAxis>
 #include <QGraphicsTextItem>
@@ -59,6 +61,7 @@ private slots:
     void topChartKeepsNamesReadable();
     void columnsFitWhatTheyHold();
     void exportsWriteFiles();
+    void csvNamesCannotBeFormulas();
     void customRangeReportsItsDays();
     void billingPeriodIsRemembered();
     void violationsAreListed();
@@ -506,7 +509,12 @@ void TestMarketGui::serviceChartStartsWithTheMarketsHistory()
     for (const QPointF &p : points)
         QVERIFY(p.x() >= -5.0 && p.x() <= 0.0);
     auto *chart = page.findChild<QChartView *>(QStringLiteral("requestRateChart"))->chart();
-    QVERIFY(qobject_cast<QValueAxis *>(chart->axes(Qt::Vertical).value(0)));
+    auto *rates = qobject_cast<QValueAxis *>(chart->axes(Qt::Vertical).value(0));
+    QVERIFY(rates);
+    // Its labels are whole numbers: so must its ticks be (0, 2, 4 … 10; not 2.5 shown as "2").
+    const double tickStep = (rates->max() - rates->min()) / (rates->tickCount() - 1);
+    QVERIFY2(tickStep >= 1 && tickStep == std::round(tickStep),
+             qPrintable(QStringLiteral("%1 ticks up to %2").arg(rates->tickCount()).arg(rates->max())));
 
     // The market's p99 per kind, on a logarithmic axis (microseconds to milliseconds).
     page.metricBox()->setCurrentIndex(1);
@@ -948,6 +956,44 @@ void TestMarketGui::billingPeriodIsRemembered()
     QVERIFY(!opened().first.custom);
     QCOMPARE(opened().first.first, today.addDays(-6));
     settings.remove(QStringLiteral("billing"));
+}
+
+void TestMarketGui::csvNamesCannotBeFormulas()
+{
+    // Names are the parties' own text: one starting like a formula opens as text in a
+    // spreadsheet (a leading apostrophe), in every row of its party, the total included.
+    market::BillingPage::Contracts contracts;
+    Bill b;
+    b.contractId = QStringLiteral("c-1");
+    b.partitionId = QStringLiteral("p-1");
+    b.borrowerId = QString(64, QLatin1Char('e'));
+    b.lenderId = QString(64, QLatin1Char('f'));
+    b.startedAtMs = 1'000;
+    b.endedAtMs = 61'000;
+    b.durationMs = 60'000;
+    b.ratePerHour = Money::fromMicros(1'000'000);
+    b.charge = Money::fromMicros(16'667);
+    b.marketFee = Money::fromMicros(1'667);
+    b.lenderPayout = Money::fromMicros(15'000);
+    contracts.bills << b;
+    contracts.names.insert(b.borrowerId, QStringLiteral("=HYPERLINK(\"http://evil\",\"x\"),a"));
+    contracts.names.insert(b.lenderId, QStringLiteral("-rack-b"));
+    const QString invoices = m_dir.filePath(QStringLiteral("formula-invoices.csv"));
+    const QString payouts = m_dir.filePath(QStringLiteral("formula-payouts.csv"));
+    QVERIFY(market::BillingPage::writeCsv(invoices, true, contracts).ok());
+    QVERIFY(market::BillingPage::writeCsv(payouts, false, contracts).ok());
+    auto rowsOf = [](const QString &path) {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll().trimmed().split('\n').mid(1) : QList<QByteArray>();
+    };
+    const QList<QByteArray> inv = rowsOf(invoices);
+    QCOMPARE(inv.size(), 2);
+    for (const QByteArray &row : inv)
+        QVERIFY2(row.endsWith(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\"),a\""), row.constData());
+    const QList<QByteArray> pay = rowsOf(payouts);
+    QCOMPARE(pay.size(), 2);
+    for (const QByteArray &row : pay)
+        QVERIFY2(row.endsWith(",'-rack-b"), row.constData());
 }
 
 void TestMarketGui::cleanupTestCase()

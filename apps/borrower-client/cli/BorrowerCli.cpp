@@ -185,8 +185,8 @@ private:
         return {};
     }
 
-    // Streams output; with follow=false stops once the output has been quiet for a moment
-    // (the lender sends what it has at once on a watch).
+    // Streams output; with follow=false prints the output so far and stops (on a watch the
+    // lender sends what it has, then the job's state).
     Result<void> logs()
     {
         if (Result<void> d = importDirect(); !d)
@@ -205,6 +205,14 @@ private:
         QObject ctx;
         std::optional<Error> failure;
         qint64 printed = 0;
+        bool acked = false;
+        // Without --follow, an agent that sends no state after its backlog is left after a
+        // quiet moment, and at the latest after 10 s of a job that keeps printing.
+        QTimer latest;
+        latest.setSingleShot(true);
+        QObject::connect(&latest, &QTimer::timeout, &loop, &QEventLoop::quit);
+        if (!m_inv.follow)
+            latest.start(10000);
         QTimer quiet;
         quiet.setSingleShot(true);
         QObject::connect(&quiet, &QTimer::timeout, &loop, &QEventLoop::quit);
@@ -219,7 +227,16 @@ private:
                          });
         bool ended = false;
         QObject::connect(&m_session, &BorrowerSession::jobStateChanged, &ctx, [&](const protocol::JobStateChanged &c) {
-            if (c.jobId == m_inv.jobId && isFinalJobState(c.state)) {
+            if (c.jobId != m_inv.jobId)
+                return;
+            if (!isFinalJobState(c.state)) {
+                // The agent sends the job's state right after the output it had when the watch
+                // began: without --follow, that is all there is to print.
+                if (!m_inv.follow && acked)
+                    loop.quit();
+                return;
+            }
+            {
                 // The console goes to stdout untouched; how the job ended goes to stderr.
                 printErr(QCoreApplication::translate("BorrowerCli", "job %1 %2%3%4\n")
                              .arg(c.jobId, c.state, c.exitCode ? QCoreApplication::translate("BorrowerCli", ", exit code %1").arg(*c.exitCode) : QString(),
@@ -234,7 +251,6 @@ private:
                 loop.quit();
             }
         });
-        bool acked = false;
         m_session.watchJob(m_inv.jobId, 0, &ctx, [&](Result<void> r) {
             if (!r) {
                 failure = r.error();
@@ -264,7 +280,6 @@ private:
             if (done && done->console.size() > printed)
                 printRaw(done->console.mid(printed));
         }
-        Q_UNUSED(acked);
         return {};
     }
 

@@ -68,7 +68,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption marketId(QStringList{QStringLiteral("market-id")}, QApplication::translate("main", "Node ID of the market."), QStringLiteral("ID"));
     for (const auto *o : {&cli, &market, &marketId})
         parser.addOption(*o);
-    parser.process(application);
+    if (Result<void> parsed = app::parseCommandLine(parser, application.arguments()); !parsed)
+        return ui::showStartupError(QApplication::applicationDisplayName(), parsed.error());
 
     const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("borrower-client"));
     if (parser.isSet(common.printId))

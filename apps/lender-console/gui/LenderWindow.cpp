@@ -975,7 +975,8 @@ void LenderWindow::updateTray()
         }
     }
     const QString text = tr("Lendable: %n partition(s) lent, %1 offered", nullptr, lent).arg(registered);
-    setWindowTitle(tr("Lendable Lender Console — %1 lent, %2 offered").arg(lent).arg(registered));
+    // The platform adds " — Lendable Lender Console" (the application display name).
+    setWindowTitle(tr("%1 lent, %2 offered").arg(lent).arg(registered));
     if (m_tray)
         m_tray->setToolTip(text);
 }

@@ -14,6 +14,8 @@ class QSpinBox;
 class QLineEdit;
 class QPushButton;
 class QTabWidget;
+class QTableWidget;
+class QComboBox;
 class QVBoxLayout;
 class QSystemTrayIcon;
 class QTimer;

@@ -45,7 +45,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption agentId(QStringList{QStringLiteral("agent-id")}, QApplication::translate("main", "Node ID of each --connect agent, in order (default: from the data directory's agent.address)."), QStringLiteral("ID"));
     for (const auto *o : {&headless, &cli, &connectTo, &agentId})
         parser.addOption(*o);
-    parser.process(application);
+    if (Result<void> parsed = app::parseCommandLine(parser, application.arguments()); !parsed)
+        return showFatal(parsed.error());
 
     // Options of the embedded agent mean nothing to agents attached to with --connect, which
     // keep their own settings: refused rather than silently dropped.

@@ -178,6 +178,15 @@ QString csvField(const QString &value)
     return QLatin1Char('"') + QString(value).replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
 }
 
+/// A name (someone else's text) as a CSV field: one that a spreadsheet would take for a
+/// formula (=, +, -, @, a tab or a carriage return first) gets a leading apostrophe, as OWASP
+/// advises against CSV injection, so it opens as the text it is.
+QString csvText(const QString &value)
+{
+    static const QString formulaStarts = QStringLiteral("=+-@\t\r");
+    return csvField(!value.isEmpty() && formulaStarts.contains(value.front()) ? QLatin1Char('\'') + value : value);
+}
+
 } // namespace
 
 // ───────────────────────────── partitions ─────────────────────────────
@@ -1060,7 +1069,7 @@ Result<void> BillingPage::writeCsv(const QString &path, bool invoices, const Con
     QString csv = invoices ? QStringLiteral("borrower_id,contract_id,partition_id,lender_id,started_at,ended_at,duration_ms,rate,charge,borrower_name\n")
                            : QStringLiteral("lender_id,contract_id,partition_id,borrower_id,started_at,ended_at,duration_ms,charge,market_fee,payout,lender_name\n");
     for (auto it = byParty.cbegin(); it != byParty.cend(); ++it) {
-        const QString name = csvField(contracts.names.value(it.key()));
+        const QString name = csvText(contracts.names.value(it.key()));
         Money total;
         for (const Bill &b : it.value()) {
             const QString started = QDateTime::fromMSecsSinceEpoch(b.startedAtMs, Qt::UTC).toString(Qt::ISODateWithMs);

@@ -355,7 +355,20 @@ void ServicePage::redrawChart(qint64 nowMs)
     double step = 10;
     while (top * 1.1 > step * 10)
         step *= 10;
-    static_cast<QValueAxis *>(m_valueAxis)->setRange(0, qMax(10.0, std::ceil(top * 1.1 / step) * step));
+    const double max = qMax(10.0, std::ceil(top * 1.1 / step) * step);
+    auto *axis = static_cast<QValueAxis *>(m_valueAxis);
+    axis->setRange(0, max);
+    // Ticks at whole, round values (the labels are integers): the smallest of 1, 2 or 5 × a
+    // power of ten that divides the range into at most ten.
+    double interval = max;
+    for (const double candidate : {step / 10, step / 5, step / 2, step, step * 2, step * 5}) {
+        const double parts = max / candidate;
+        if (candidate >= 1 && parts <= 10 && std::abs(parts - std::round(parts)) < 1e-9) {
+            interval = candidate;
+            break;
+        }
+    }
+    axis->setTickCount(int(std::round(max / interval)) + 1);
 }
 
 } // namespace lendable::market

@@ -97,7 +97,8 @@ int main(int argc, char *argv[])
     for (const auto *o : {&headless, &listen, &database, &connectTo, &marketId, &adminId, &feePercent, &heartbeat, &image, &statsFile,
                           &exportReport, &exportInvoices, &exportPayouts, &period, &firstDay, &lastDay})
         parser.addOption(*o);
-    parser.process(application);
+    if (Result<void> parsed = app::parseCommandLine(parser, application.arguments()); !parsed)
+        return showFatal(parsed.error());
 
     // Options of the embedded market mean nothing to a market attached to with --connect,
     // which keeps its own settings: refused rather than silently dropped.
