@@ -201,6 +201,34 @@ void TestCliFlow::offersBorrowSubmitLogsWaitEndBills()
                                  {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("logs"), jobId});
     QVERIFY2(again.exitCode == 0 && again.out.contains("hello from job"), qPrintable(again.describe()));
 
+    // Logs of a running job that keeps printing, without --follow: what it printed so far,
+    // then the command returns (it used to wait for a quiet moment that never came).
+    const QString chatty = m_root->filePath(QStringLiteral("chatty.sh"));
+    QVERIFY(writeFile(chatty, "while :; do echo tick; sleep 1; done\n"));
+    const Run running = borrower(m_borrowerA, {QStringLiteral("submit"), contractId, QStringLiteral("--os"), QStringLiteral("busybox"),
+                                               QStringLiteral("--script"), chatty, QStringLiteral("--timeout"), QStringLiteral("300")});
+    QVERIFY2(running.exitCode == 0, qPrintable(running.describe()));
+    const QString chattyId = running.object().value(QStringLiteral("job_id")).toString();
+    bool ticked = false;
+    for (int i = 0; i < 60 && !ticked; ++i) {
+        const Run now = runProgram(bin(QStringLiteral("borrower-client")),
+                                   {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("logs"), chattyId},
+                                   30'000);
+        QVERIFY2(!now.timedOut && now.exitCode == 0, qPrintable(now.describe()));
+        ticked = now.out.contains("tick\n");
+        if (!ticked)
+            QTest::qWait(2000);
+    }
+    QVERIFY2(ticked, "the running job's output never showed");
+    // Cancelled once it runs; a second cancel, of a job that ended, is refused as a conflict.
+    const Run cancelled = borrower(m_borrowerA, {QStringLiteral("cancel"), chattyId});
+    QVERIFY2(cancelled.exitCode == 0, qPrintable(cancelled.describe()));
+    const Run stopped = borrower(m_borrowerA, {QStringLiteral("wait"), chattyId});
+    QCOMPARE(stopped.object().value(QStringLiteral("state")).toString(), QStringLiteral("cancelled"));
+    const Run twice = borrower(m_borrowerA, {QStringLiteral("cancel"), chattyId});
+    QVERIFY2(twice.exitCode != 0 && twice.err.contains(QLatin1String("conflict")) && twice.err.contains(QLatin1String("already ended")),
+             qPrintable(twice.describe()));
+
     const Run ended = borrower(m_borrowerA, {QStringLiteral("end"), contractId});
     QVERIFY2(ended.exitCode == 0, qPrintable(ended.describe()));
     const QJsonObject receipt = ended.object().value(QStringLiteral("receipt")).toObject();
