@@ -441,19 +441,13 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <source>No job has run on this machine yet.</source>
         <translation>Auf diesem Rechner ist noch kein Job gelaufen.</translation>
     </message>
-    <message numerus="yes">
-        <source>The newest %n job(s); older ones remain.</source>
-        <translation>
-            <numerusform>%n Job, der neueste; es gibt ältere.</numerusform>
-            <numerusform>Die neuesten %n Jobs; es gibt ältere.</numerusform>
-        </translation>
+    <message>
+        <source>Jobs shown: the newest %1; older ones remain.</source>
+        <translation>Angezeigte Jobs: die neuesten %1; es gibt ältere.</translation>
     </message>
-    <message numerus="yes">
-        <source>%n job(s).</source>
-        <translation>
-            <numerusform>%n Job.</numerusform>
-            <numerusform>%n Jobs.</numerusform>
-        </translation>
+    <message>
+        <source>Jobs shown: %1, all of them.</source>
+        <translation>Angezeigte Jobs: %1, alle.</translation>
     </message>
 </context>
 <context>

@@ -12,23 +12,6 @@
     </message>
 </context>
 <context>
-    <name>lendable::lender::JobsDialog</name>
-    <message numerus="yes">
-        <source>The newest %n job(s); older ones remain.</source>
-        <translation>
-            <numerusform>%n job, the newest; older ones remain.</numerusform>
-            <numerusform>The newest %n jobs; older ones remain.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n job(s).</source>
-        <translation>
-            <numerusform>%n job.</numerusform>
-            <numerusform>%n jobs.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>lendable::lender::LenderWindow</name>
     <message numerus="yes">
         <source>Lendable: %n partition(s) lent, %1 offered</source>

@@ -440,17 +440,13 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <source>No job has run on this machine yet.</source>
         <translation>このマシンではまだジョブが実行されていません。</translation>
     </message>
-    <message numerus="yes">
-        <source>The newest %n job(s); older ones remain.</source>
-        <translation>
-            <numerusform>最新の %n 件のジョブ。さらに古いジョブがあります。</numerusform>
-        </translation>
+    <message>
+        <source>Jobs shown: the newest %1; older ones remain.</source>
+        <translation>表示中のジョブ: 最新の %1 件（さらに古いジョブがあります）。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n job(s).</source>
-        <translation>
-            <numerusform>%n 件のジョブ。</numerusform>
-        </translation>
+    <message>
+        <source>Jobs shown: %1, all of them.</source>
+        <translation>表示中のジョブ: %1 件（すべて）。</translation>
     </message>
 </context>
 <context>

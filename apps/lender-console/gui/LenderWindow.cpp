@@ -638,8 +638,8 @@ void JobsDialog::showJobs()
     m_table->resizeColumnsToContents();
     m_older->setEnabled(m_more);
     m_status->setText(m_jobs.isEmpty() ? tr("No job has run on this machine yet.")
-                      : m_more         ? tr("The newest %n job(s); older ones remain.", nullptr, int(m_jobs.size()))
-                                       : tr("%n job(s).", nullptr, int(m_jobs.size())));
+                      : m_more         ? tr("Jobs shown: the newest %1; older ones remain.").arg(m_jobs.size())
+                                       : tr("Jobs shown: %1, all of them.").arg(m_jobs.size()));
 }
 
 // ───────────────────────────── machine tab ─────────────────────────────
