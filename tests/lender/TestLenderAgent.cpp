@@ -38,6 +38,24 @@ private slots:
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
+    /// A job of this test's borrower as the store keeps it (not inserted).
+    JobRecord jobRecord(const QString &id, const QString &partition, const QString &contract, const QString &state,
+                        qint64 submittedAtMs, qint64 endedAtMs) const
+    {
+        JobRecord j;
+        j.jobId = id;
+        j.partitionId = partition;
+        j.contractId = contract;
+        j.borrowerId = m_borrower.nodeId();
+        j.os = QStringLiteral("busybox");
+        j.state = state;
+        j.domainName = QStringLiteral("lendable-") + id;
+        j.jobDir = QDir(m_dir->path()).filePath(QStringLiteral("jobs/") + id);
+        j.submittedAtMs = submittedAtMs;
+        j.endedAtMs = endedAtMs;
+        j.timeoutS = 3600;
+        return j;
+    }
     QString registeredAndLent(TestMarket::Contract *contract, const QString &borrowerId);
     Result<JobAccepted> submit(Peer &b, const QString &pid, const QString &cid, const QByteArray &key);
 
@@ -149,18 +167,7 @@ void TestLenderAgent::resultsPastTheirRetentionAreRemoved()
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     constexpr qint64 kDay = 86400 * 1000;
     auto finishedJob = [&](const QString &id, qint64 endedAtMs, const QString &state) {
-        JobRecord j;
-        j.jobId = id;
-        j.partitionId = QStringLiteral("p-1");
-        j.contractId = QStringLiteral("c-1");
-        j.borrowerId = m_borrower.nodeId();
-        j.os = QStringLiteral("busybox");
-        j.state = state;
-        j.domainName = QStringLiteral("lendable-") + id;
-        j.jobDir = QDir(m_dir->path()).filePath(QStringLiteral("jobs/") + id);
-        j.submittedAtMs = endedAtMs - 60000;
-        j.endedAtMs = endedAtMs;
-        j.timeoutS = 3600;
+        const JobRecord j = jobRecord(id, QStringLiteral("p-1"), QStringLiteral("c-1"), state, endedAtMs - 60000, endedAtMs);
         QDir().mkpath(lender::JobRunner::resultDir(j.jobDir));
         QFile out(lender::JobRunner::resultDir(j.jobDir) + QStringLiteral("/result.txt"));
         if (out.open(QIODevice::WriteOnly))
@@ -222,21 +229,11 @@ void TestLenderAgent::ownerListsTheJobsNewestFirst()
     c.ratePerHour = Money::fromMicros(1);
     QVERIFY(m_agent->store().startContract(c).ok());
     auto job = [&](const QString &id, const QString &partition, qint64 submitted, const QString &state, qint64 ended) {
-        JobRecord j;
-        j.jobId = id;
-        j.partitionId = partition;
-        j.contractId = partition == pa ? c.contractId : QStringLiteral("c-unnamed");
-        j.borrowerId = m_borrower.nodeId();
-        j.os = QStringLiteral("busybox");
-        j.state = state;
-        if (state == QLatin1String("failed"))
+        JobRecord j = jobRecord(id, partition, partition == pa ? c.contractId : QStringLiteral("c-unnamed"), state, submitted, ended);
+        if (state == QLatin1String("failed")) {
             j.exitCode = 3;
-        j.message = state == QLatin1String("failed") ? QStringLiteral("exit code 3") : QString();
-        j.domainName = QStringLiteral("lendable-") + id;
-        j.jobDir = QDir(m_dir->path()).filePath(QStringLiteral("jobs/") + id);
-        j.submittedAtMs = submitted;
-        j.endedAtMs = ended;
-        j.timeoutS = 60;
+            j.message = QStringLiteral("exit code 3");
+        }
         return m_agent->store().insertJob(j).ok();
     };
     QVERIFY(job(QStringLiteral("j-1"), pa, 10'000, QStringLiteral("succeeded"), 12'000));

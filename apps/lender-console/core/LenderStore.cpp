@@ -118,6 +118,17 @@ const QString kJobColumns = QStringLiteral(
     "job_id, partition_id, contract_id, borrower_id, os, state, exit_code, message, domain_name, job_dir,"
     " submitted_at_ms, ended_at_ms, timeout_s, results_removed_at_ms");
 
+/// Every row of a query over kJobColumns, or its error.
+Result<QList<JobRecord>> jobRows(Result<QSqlQuery> q)
+{
+    if (!q.ok())
+        return q.error();
+    QList<JobRecord> out;
+    while (q->next())
+        out << jobFrom(*q);
+    return out;
+}
+
 /// What a contract earns its partition if it ends at `endedAtMs` (its rate × its time).
 qint64 earnedMicros(const ContractRecord &c, qint64 endedAtMs)
 {
@@ -380,30 +391,18 @@ Result<JobRecord> LenderStore::job(const QString &jobId)
 
 Result<QList<JobRecord>> LenderStore::unfinishedJobs()
 {
-    auto q = m_db.exec(QStringLiteral("SELECT ") + kJobColumns +
-                           QStringLiteral(" FROM jobs WHERE state NOT IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'error')"),
-                       {});
-    if (!q.ok())
-        return q.error();
-    QList<JobRecord> out;
-    while (q->next())
-        out << jobFrom(*q);
-    return out;
+    return jobRows(m_db.exec(QStringLiteral("SELECT ") + kJobColumns +
+                             QStringLiteral(" FROM jobs WHERE state NOT IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'error')"),
+                             {}));
 }
 
 Result<QList<JobRecord>> LenderStore::jobsWithResultsEndedBefore(qint64 cutoffMs)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT ") + kJobColumns +
-                           QStringLiteral(" FROM jobs WHERE results_removed_at_ms = 0 AND ended_at_ms > 0 AND ended_at_ms < ?"
-                                          " AND state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'error')"
-                                          " ORDER BY ended_at_ms"),
-                       {cutoffMs});
-    if (!q.ok())
-        return q.error();
-    QList<JobRecord> out;
-    while (q->next())
-        out << jobFrom(*q);
-    return out;
+    return jobRows(m_db.exec(QStringLiteral("SELECT ") + kJobColumns +
+                                 QStringLiteral(" FROM jobs WHERE results_removed_at_ms = 0 AND ended_at_ms > 0 AND ended_at_ms < ?"
+                                                " AND state IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'error')"
+                                                " ORDER BY ended_at_ms"),
+                             {cutoffMs}));
 }
 
 Result<QList<JobRecord>> LenderStore::jobs(const QString &partitionId, std::optional<qint64> submittedBeforeMs,
@@ -421,13 +420,7 @@ Result<QList<JobRecord>> LenderStore::jobs(const QString &partitionId, std::opti
     }
     sql += QStringLiteral(" ORDER BY submitted_at_ms DESC, job_id DESC LIMIT ?");
     args << limit;
-    auto q = m_db.exec(sql, args);
-    if (!q.ok())
-        return q.error();
-    QList<JobRecord> out;
-    while (q->next())
-        out << jobFrom(*q);
-    return out;
+    return jobRows(m_db.exec(sql, args));
 }
 
 Result<void> LenderStore::markResultsRemoved(const QString &jobId, qint64 atMs)
