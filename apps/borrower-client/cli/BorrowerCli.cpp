@@ -236,14 +236,14 @@ private:
                     loop.quit();
                 return;
             }
-            {
-                // The console goes to stdout untouched; how the job ended goes to stderr.
-                printErr(QCoreApplication::translate("BorrowerCli", "job %1 %2%3%4\n")
-                             .arg(c.jobId, c.state, c.exitCode ? QCoreApplication::translate("BorrowerCli", ", exit code %1").arg(*c.exitCode) : QString(),
-                                  c.message.isEmpty() ? QString() : QStringLiteral(": ") + c.message));
-                ended = true;
-                loop.quit();
-            }
+            // The console goes to stdout untouched; how the job ended goes to stderr. The
+            // agent's message for a normal end only repeats the exit code.
+            const bool repeatsExitCode = c.exitCode && c.message == QStringLiteral("exit code %1").arg(*c.exitCode);
+            printErr(QCoreApplication::translate("BorrowerCli", "job %1 %2%3%4\n")
+                         .arg(c.jobId, c.state, c.exitCode ? QCoreApplication::translate("BorrowerCli", ", exit code %1").arg(*c.exitCode) : QString(),
+                              c.message.isEmpty() || repeatsExitCode ? QString() : QStringLiteral(": ") + c.message));
+            ended = true;
+            loop.quit();
         });
         QObject::connect(&m_session, &BorrowerSession::watchLost, &ctx, [&](const QString &jobId, const Error &e) {
             if (jobId == m_inv.jobId) {
