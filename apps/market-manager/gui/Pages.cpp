@@ -582,14 +582,17 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     auto *pdf = new QPushButton(tr("Export report (PDF)…"), this);
     pdf->setObjectName(QStringLiteral("exportPdfButton"));
     m_exportButtons = {invoices, payouts, pdf};
+    // The period and the exports on one row, the period's totals on their own below (wrapped
+    // when narrow): in one row they made the window wider than a laptop's screen in German.
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Period:"), this));
     top->addWidget(m_period);
     top->addWidget(m_range);
-    top->addWidget(m_totals, 1);
+    top->addStretch(1);
     top->addWidget(invoices);
     top->addWidget(payouts);
     top->addWidget(pdf);
+    m_totals->setWordWrap(true);
     auto *grid = new QGridLayout;
     grid->addWidget(m_revenue, 0, 0);
     grid->addWidget(m_split, 0, 1);
@@ -597,6 +600,7 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     grid->addWidget(m_utilisation, 1, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
+    layout->addWidget(m_totals);
     layout->addLayout(grid, 1);
 
     connect(m_period, &QComboBox::currentIndexChanged, this, [this] {
