@@ -92,6 +92,19 @@ QString borrowerNameProblem(const QString &trimmed)
     return QString();
 }
 
+/// What a new or altered partition's lending conditions may not be, whatever the machine
+/// has: a shape the agent cannot build, a negative rate, a negative longest contract.
+Result<void> checkTerms(const LendingConditions &c)
+{
+    if (Result<void> shape = checkPartitionShape(c.resources); !shape.ok())
+        return shape;
+    if (c.ratePerHour.isNegative())
+        return Error(ErrorCode::InvalidArgument, QStringLiteral("the rate cannot be negative"));
+    if (c.maxDurationS < 0)
+        return Error(ErrorCode::InvalidArgument, QStringLiteral("the longest contract cannot be negative (0: no limit)"));
+    return {};
+}
+
 /// A retention as people say it: "14 days", "12 hours", "30 minutes".
 QString retentionText(qint64 ms)
 {
@@ -871,12 +884,8 @@ void LenderAgent::setupDispatcher()
     d.onCall<PartitionCreate, PartitionInfo>([this](const PartitionCreate &m, const RequestContext &ctx) -> Result<PartitionInfo> {
         if (Result<void> o = requireOwner(ctx); !o.ok())
             return o.error();
-        if (Result<void> shape = checkPartitionShape(m.conditions.resources); !shape.ok())
-            return shape.error();
-        if (m.conditions.ratePerHour.isNegative())
-            return Error(ErrorCode::InvalidArgument, QStringLiteral("the rate cannot be negative"));
-        if (m.conditions.maxDurationS < 0)
-            return Error(ErrorCode::InvalidArgument, QStringLiteral("the longest contract cannot be negative (0: no limit)"));
+        if (Result<void> terms = checkTerms(m.conditions); !terms.ok())
+            return terms.error();
         for (const QString &os : m.conditions.osImages)
             if (!ImageStore::isValidName(os))
                 return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an image name").arg(os));
@@ -914,12 +923,8 @@ void LenderAgent::setupDispatcher()
             return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 is registered with market %2: its allocation is locked "
                                                                       "(withdraw it to change vCPUs, memory or disk; the rate and OS images can change)")
                                                            .arg(p->partitionId, p->marketId.left(12))));
-        if (Result<void> shape = checkPartitionShape(m.conditions.resources); !shape.ok())
-            return ctx.fail(shape.error());
-        if (m.conditions.ratePerHour.isNegative())
-            return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("the rate cannot be negative")));
-        if (m.conditions.maxDurationS < 0)
-            return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("the longest contract cannot be negative (0: no limit)")));
+        if (Result<void> terms = checkTerms(m.conditions); !terms.ok())
+            return ctx.fail(terms.error());
         Result<MachineInfo> mi = machineInfo();
         if (!mi.ok())
             return ctx.fail(mi.error());

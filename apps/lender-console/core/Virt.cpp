@@ -105,11 +105,17 @@ void VirtConnection::adopt(virConnectPtr conn)
     registerEvents();
     // Known from the start, so that the machine can be described while the daemon is away
     // even if nobody asked before it went.
+    readHostInfo();
+}
+
+bool VirtConnection::readHostInfo() const
+{
     virNodeInfo info;
-    if (virNodeGetInfo(conn, &info) == 0) {
-        m_hostCpus = int(info.cpus);
-        m_hostMemoryMib = qint64(info.memory / 1024);
-    }
+    if (!m_conn || virNodeGetInfo(m_conn, &info) != 0)
+        return false;
+    m_hostCpus = int(info.cpus);
+    m_hostMemoryMib = qint64(info.memory / 1024);
+    return true;
 }
 
 void VirtConnection::release()
@@ -260,15 +266,9 @@ QString VirtConnection::driverType() const
 
 Result<Resources> VirtConnection::hostResources(const QString &dataDir) const
 {
-    virNodeInfo info;
-    if (m_connected && virNodeGetInfo(m_conn, &info) == 0) {
-        m_hostCpus = int(info.cpus);
-        m_hostMemoryMib = qint64(info.memory / 1024);
-    } else if (m_hostCpus == 0) {
-        return m_connected ? virtError(QStringLiteral("cannot read host information"))
-                           : Error(ErrorCode::VirtError, m_problem);
-    }
-    // else: the daemon is away for a moment; the machine's CPUs and memory are what it said last.
+    // While the daemon is away for a moment, the machine's CPUs and memory are what it said last.
+    if (!(m_connected && readHostInfo()) && m_hostCpus == 0)
+        return m_connected ? virtError(QStringLiteral("cannot read host information")) : Error(ErrorCode::VirtError, m_problem);
     Resources r;
     r.cpus = m_hostCpus;
     r.memoryMib = m_hostMemoryMib;

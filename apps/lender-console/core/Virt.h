@@ -162,6 +162,8 @@ private:
     int m_stuckOpenMs = 30000;
     int m_attemptsInFlight = 0;
     QElapsedTimer m_lastAttempt;
+    /// Asks libvirt for the host's CPUs and memory and keeps them; false if it cannot say.
+    bool readHostInfo() const;
     // The host's CPUs and memory as libvirt last said (virNodeGetInfo), for while it cannot.
     mutable int m_hostCpus = 0;
     mutable qint64 m_hostMemoryMib = 0;

@@ -5,16 +5,14 @@
 
 #include "ui/AboutDialog.h"
 #include "ui/ErrorBanner.h"
+#include "ui/Format.h"
 #include "ui/GuiSupport.h"
 #include "ui/UsageChart.h"
 
 #include <QApplication>
-#include <QTableWidget>
-#include <QLocale>
-#include <QHeaderView>
-#include <QComboBox>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDateTime>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -23,6 +21,7 @@
 #include <QFormLayout>
 #include <QGuiApplication>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -39,6 +38,7 @@
 #include <QStyle>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -485,19 +485,6 @@ void KeyFileDialog::done(int result)
 
 // ───────────────────────────── jobs ─────────────────────────────
 
-namespace {
-QString localTime(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-}
-
-// As the other apps show durations: h:mm:ss.
-QString durationText(qint64 ms)
-{
-    const qint64 s = qMax<qint64>(0, (ms + 500) / 1000);
-    return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
-} // namespace
 
 JobsDialog::JobsDialog(Channel *owner, QWidget *parent)
     : QDialog(parent)
@@ -615,14 +602,14 @@ void JobsDialog::showJobs()
             state = tr("%1, exit code %2").arg(j.state).arg(*j.exitCode);
         QString results;
         if (j.resultsRemovedAtMs)
-            results = tr("removed %1").arg(localTime(*j.resultsRemovedAtMs));
+            results = tr("removed %1").arg(ui::formatTimestamp(*j.resultsRemovedAtMs));
         else if (j.resultsKeptUntilMs)
-            results = tr("kept until %1").arg(localTime(*j.resultsKeptUntilMs));
+            results = tr("kept until %1").arg(ui::formatTimestamp(*j.resultsKeptUntilMs));
         else if (j.endedAtMs > 0)
             results = tr("kept");
-        const QStringList cells = {localTime(j.submittedAtMs), j.jobId, j.partitionId, borrower, j.os, state,
-                                   j.endedAtMs > 0 ? durationText(j.endedAtMs - j.submittedAtMs)
-                                                   : tr("%1 so far").arg(durationText(now - j.submittedAtMs)),
+        const QStringList cells = {ui::formatTimestamp(j.submittedAtMs), j.jobId, j.partitionId, borrower, j.os, state,
+                                   j.endedAtMs > 0 ? ui::formatDuration(j.endedAtMs - j.submittedAtMs)
+                                                   : tr("%1 so far").arg(ui::formatDuration(now - j.submittedAtMs)),
                                    results};
         for (int col = 0; col < cells.size(); ++col) {
             auto *item = new QTableWidgetItem(cells[col]);
