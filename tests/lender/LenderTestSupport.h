@@ -12,6 +12,9 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QTest>
@@ -33,6 +36,39 @@ inline QByteArray randomKey()
     QByteArray k(32, Qt::Uninitialized);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(k.data()), 8);
     return k;
+}
+
+/// A small OS image directory called `name` in the real format (installer/os-images/README.md):
+/// a kernel of `kernelBytes` and a 4 KiB initramfs of the same random bytes every time, with
+/// their SHA-256 and sizes in image.json. For the agent's and the market's image handling; it
+/// is never booted.
+inline bool writeTestImage(const QString &dir, const QString &name, qsizetype kernelBytes)
+{
+    QRandomGenerator rng(7);
+    const auto randomBytes = [&rng](qsizetype n) {
+        QByteArray b(n, Qt::Uninitialized);
+        for (char &c : b)
+            c = char(rng.bounded(256));
+        return b;
+    };
+    const QByteArray kernel = randomBytes(kernelBytes);
+    const QByteArray initrd = randomBytes(4096);
+    QFile k(dir + QStringLiteral("/vmlinuz")), i(dir + QStringLiteral("/initramfs.img"));
+    if (!k.open(QIODevice::WriteOnly) || !i.open(QIODevice::WriteOnly) || k.write(kernel) != kernel.size()
+        || i.write(initrd) != initrd.size())
+        return false;
+    auto sha = [](const QByteArray &b) { return QString::fromLatin1(QCryptographicHash::hash(b, QCryptographicHash::Sha256).toHex()); };
+    QJsonObject o{{QStringLiteral("formatVersion"), 1},
+                  {QStringLiteral("name"), name},
+                  {QStringLiteral("kernel"), QStringLiteral("vmlinuz")},
+                  {QStringLiteral("initrd"), QStringLiteral("initramfs.img")},
+                  {QStringLiteral("cmdline"), QStringLiteral("console=ttyS0")},
+                  {QStringLiteral("minMemoryMiB"), 128},
+                  {QStringLiteral("sha256"), QJsonObject{{QStringLiteral("vmlinuz"), sha(kernel)}, {QStringLiteral("initramfs.img"), sha(initrd)}}},
+                  {QStringLiteral("size"), QJsonObject{{QStringLiteral("vmlinuz"), kernel.size()}, {QStringLiteral("initramfs.img"), initrd.size()}}},
+                  {QStringLiteral("initContract"), 1}};
+    QFile j(dir + QStringLiteral("/image.json"));
+    return j.open(QIODevice::WriteOnly) && j.write(QJsonDocument(o).toJson()) > 0;
 }
 
 class TestMarket : public QObject {

@@ -6,9 +6,7 @@
 #include "LenderTestSupport.h"
 #include "MarketService.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
-#include <QFile>
 #include <QHash>
 #include <QTemporaryDir>
 
@@ -39,18 +37,11 @@ inline std::unique_ptr<LenderAgent> startAgentOn(const QString &dataDir, const Q
         return nullptr;
     }
     // The OS image the tests' partitions offer (a registration of an image that neither the
-    // agent nor the market has is refused): files that name it, never booted on the test driver.
+    // agent nor the market has is refused): a small one by that name, never booted on the
+    // test driver.
     if (!(*created)->images().find(QStringLiteral("busybox")).ok()) {
         QTemporaryDir image;
-        const auto write = [&](const QString &name, const QByteArray &bytes) {
-            QFile f(image.filePath(name));
-            return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-        };
-        const auto sha = [](const QByteArray &bytes) { return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex(); };
-        const QByteArray json = R"({"name": "busybox", "kernel": "vmlinuz", "initrd": "initramfs.img", "sha256": {"vmlinuz": ")"
-                                + sha("kernel") + R"(", "initramfs.img": ")" + sha("initrd") + R"("}})";
-        if (!write(QStringLiteral("vmlinuz"), "kernel") || !write(QStringLiteral("initramfs.img"), "initrd")
-            || !write(QStringLiteral("image.json"), json)) {
+        if (!writeTestImage(image.path(), QStringLiteral("busybox"), 4096)) {
             qWarning("cannot write a placeholder busybox image");
             return nullptr;
         }

@@ -3,16 +3,13 @@
 // then adds it. A market that sends something else is refused and nothing is kept.
 
 #include "ImageFetcher.h"
+#include "LenderTestSupport.h"
 #include "MarketLink.h"
 #include "MarketService.h"
 #include "protocol/Dispatcher.h"
 #include "protocol/Server.h"
 
-#include <QCryptographicHash>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,39 +21,6 @@ Identity makeIdentity(const QString &name)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     return Identity::generate(name, now.addDays(-1), now.addDays(1)).value();
-}
-
-QByteArray randomBytes(qsizetype n)
-{
-    QByteArray b(n, Qt::Uninitialized);
-    QRandomGenerator rng(7);
-    for (char &c : b)
-        c = char(rng.bounded(256));
-    return b;
-}
-
-/// A small image directory in the real format (installer/os-images/README.md).
-bool writeImage(const QString &dir, qsizetype kernelBytes)
-{
-    const QByteArray kernel = randomBytes(kernelBytes);
-    const QByteArray initrd = randomBytes(4096);
-    QFile k(dir + QStringLiteral("/vmlinuz")), i(dir + QStringLiteral("/initramfs.img"));
-    if (!k.open(QIODevice::WriteOnly) || !i.open(QIODevice::WriteOnly))
-        return false;
-    k.write(kernel);
-    i.write(initrd);
-    auto sha = [](const QByteArray &b) { return QString::fromLatin1(QCryptographicHash::hash(b, QCryptographicHash::Sha256).toHex()); };
-    QJsonObject o{{QStringLiteral("formatVersion"), 1},
-                  {QStringLiteral("name"), QStringLiteral("tiny")},
-                  {QStringLiteral("kernel"), QStringLiteral("vmlinuz")},
-                  {QStringLiteral("initrd"), QStringLiteral("initramfs.img")},
-                  {QStringLiteral("cmdline"), QStringLiteral("console=ttyS0")},
-                  {QStringLiteral("minMemoryMiB"), 128},
-                  {QStringLiteral("sha256"), QJsonObject{{QStringLiteral("vmlinuz"), sha(kernel)}, {QStringLiteral("initramfs.img"), sha(initrd)}}},
-                  {QStringLiteral("size"), QJsonObject{{QStringLiteral("vmlinuz"), kernel.size()}, {QStringLiteral("initramfs.img"), initrd.size()}}},
-                  {QStringLiteral("initContract"), 1}};
-    QFile j(dir + QStringLiteral("/image.json"));
-    return j.open(QIODevice::WriteOnly) && j.write(QJsonDocument(o).toJson()) > 0;
 }
 } // namespace
 
@@ -72,7 +36,7 @@ void TestImageFetch::downloadsVerifiesAndAdds()
 {
     QTemporaryDir dir;
     QDir().mkpath(dir.filePath(QStringLiteral("src")));
-    QVERIFY(writeImage(dir.filePath(QStringLiteral("src")), 2'500'000)); // three 1 MiB chunks
+    QVERIFY(lender::testing::writeTestImage(dir.filePath(QStringLiteral("src")), QStringLiteral("tiny"), 2'500'000)); // three 1 MiB chunks
     QProcess tar;
     tar.start(QStringLiteral("tar"), {QStringLiteral("-cf"), dir.filePath(QStringLiteral("tiny.tar")), QStringLiteral("-C"),
                                       dir.filePath(QStringLiteral("src")), QStringLiteral(".")});
