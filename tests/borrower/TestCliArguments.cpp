@@ -87,7 +87,7 @@ private slots:
         QVERIFY(v.ok());
         QCOMPARE(v->command, CliCommand::ReceiptVerify);
         QCOMPARE(v->receiptFile, QStringLiteral("/tmp/r.json"));
-        QCOMPARE(parseCliArguments(words("receipt show x")).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(parseCliArguments(words("receipt sign x")).error().code, ErrorCode::InvalidArgument);
     }
 
     void nameShowsSetsOrForgets()
@@ -105,6 +105,25 @@ private slots:
         const Error e = parseCliArguments(words("name Acme Lab")).error();
         QCOMPARE(e.code, ErrorCode::InvalidArgument);
         QVERIFY2(e.message.contains(QStringLiteral("in quotes")), qPrintable(e.message));
+    }
+
+    void receiptCommandsAndWaitStatus()
+    {
+        Result<CliInvocation> show = parseCliArguments(words("receipt show c-1"));
+        QVERIFY2(show.ok(), qPrintable(show.error().message));
+        QCOMPARE(show->command, CliCommand::ReceiptShow);
+        QCOMPARE(show->contractId, QStringLiteral("c-1"));
+        Result<CliInvocation> verify = parseCliArguments(words("receipt verify r.json"));
+        QVERIFY(verify.ok());
+        QCOMPARE(verify->command, CliCommand::ReceiptVerify);
+        QCOMPARE(verify->receiptFile, QStringLiteral("r.json"));
+        QCOMPARE(parseCliArguments(words("receipt show")).error().code, ErrorCode::InvalidArgument);
+        Result<CliInvocation> strict = parseCliArguments(words("wait j-1 --exit-status"));
+        QVERIFY(strict.ok());
+        QVERIFY(strict->exitStatus);
+        QVERIFY(!parseCliArguments(words("wait j-1"))->exitStatus);
+        const Error e = parseCliArguments(words("logs j-1 --exit-status")).error();
+        QVERIFY2(e.message.contains(QLatin1String("--exit-status does not apply to `logs`")), qPrintable(e.message));
     }
 
     void directMode()

@@ -187,6 +187,11 @@ void TestCliFlow::offersBorrowSubmitLogsWaitEndBills()
     const QJsonObject w = waited.object();
     QCOMPARE(w.value(QStringLiteral("exit_code")).toInt(-1), 3);
     QCOMPARE(w.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+    // Scripts that want the job's success in the exit code ask for it.
+    const Run strict = borrower(m_borrowerA, {QStringLiteral("wait"), jobId, QStringLiteral("--exit-status")});
+    QVERIFY2(strict.exitCode == 3 && strict.err.contains(QLatin1String("did not succeed: it ended failed with exit code 3")),
+             qPrintable(strict.describe()));
+    QCOMPARE(strict.object().value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
     const QJsonArray outputs = w.value(QStringLiteral("outputs")).toArray();
     QCOMPARE(outputs.size(), 1);
     const QString outPath = outputs.first().toString();
@@ -289,7 +294,7 @@ void TestCliFlow::directLendingWithoutAMarket()
     const QString jobId = submitted.object().value(QStringLiteral("job_id")).toString();
     const Run waited = runProgram(bin(QStringLiteral("borrower-client")),
                                   {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerB, QStringLiteral("--json"),
-                                   QStringLiteral("wait"), jobId},
+                                   QStringLiteral("wait"), jobId, QStringLiteral("--exit-status")},
                                   600'000);
     QVERIFY2(waited.exitCode == 0, qPrintable(waited.describe()));
     QVERIFY2(waited.object().value(QStringLiteral("exit_code")).toInt(-1) == 0, qPrintable(waited.describe()));

@@ -274,8 +274,41 @@ void TestCliMarket::borrowEndBillsAndVerify()
     b.close();
     const Run refused = runProgram(bin(QStringLiteral("borrower-client")),
                                    {QStringLiteral("--cli"), QStringLiteral("receipt"), QStringLiteral("verify"), badFile});
-    QVERIFY(refused.exitCode != 0);
+    QVERIFY2(refused.exitCode == 1, qPrintable(refused.describe()));
     QVERIFY2(refused.err.contains(QStringLiteral("does not verify")), qPrintable(refused.describe()));
+    const auto verifyFile = [&](const QString &name, const QByteArray &bytes) {
+        const QString path = m_root.filePath(name);
+        QFile out(path);
+        if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size())
+            return Run{};
+        out.close();
+        return runProgram(bin(QStringLiteral("borrower-client")), {QStringLiteral("--cli"), QStringLiteral("receipt"), QStringLiteral("verify"), path});
+    };
+    // The `end` output with its outer charge edited and the receipt intact: not valid either.
+    QJsonObject outerEdited = ended.object();
+    outerEdited.insert(QStringLiteral("charge"), QStringLiteral("0.01"));
+    const Run edited = verifyFile(QStringLiteral("outer-edited.json"), QJsonDocument(outerEdited).toJson());
+    QVERIFY2(edited.exitCode == 1 && edited.err.contains(QLatin1String("\"charge\" (0.01) is not what the signed receipt says")),
+             qPrintable(edited.describe()));
+    // Not a receipt at all: exit 1 with what the file holds; a usage error exits 2.
+    const Run array = verifyFile(QStringLiteral("array.json"), "[]");
+    QVERIFY2(array.exitCode == 1 && array.err.contains(QLatin1String("it holds a JSON array")), qPrintable(array.describe()));
+    const Run garbage = verifyFile(QStringLiteral("garbage.json"), "{\"contract_id\": ");
+    QVERIFY2(garbage.exitCode == 1 && garbage.err.contains(QLatin1String("at byte")), qPrintable(garbage.describe()));
+    const Run usage = runProgram(bin(QStringLiteral("borrower-client")), {QStringLiteral("--cli"), QStringLiteral("receipt"), QStringLiteral("check")});
+    QVERIFY2(usage.exitCode == 2 && usage.err.contains(QLatin1String("receipt show CONTRACT_ID")), qPrintable(usage.describe()));
+    // The receipt kept in the data directory, shown later without the network, is the one
+    // `end` printed, and verifies.
+    const Run kept = runProgram(bin(QStringLiteral("borrower-client")),
+                                {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("receipt"), QStringLiteral("show"), contractId});
+    QVERIFY2(kept.exitCode == 0, qPrintable(kept.describe()));
+    QCOMPARE(kept.object(), receipt);
+    const Run keptVerified = verifyFile(QStringLiteral("kept.json"), kept.out);
+    QVERIFY2(keptVerified.exitCode == 0, qPrintable(keptVerified.describe()));
+    const Run unknown = runProgram(bin(QStringLiteral("borrower-client")),
+                                   {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("receipt"), QStringLiteral("show"),
+                                    QStringLiteral("c-unknown")});
+    QVERIFY2(unknown.exitCode == 1 && unknown.err.contains(QLatin1String("c-unknown")), qPrintable(unknown.describe()));
     // Pinned to another market: refused.
     const Run otherMarket = runProgram(bin(QStringLiteral("borrower-client")),
                                        {QStringLiteral("--cli"), QStringLiteral("--market-id"), QString(64, QLatin1Char('0')),

@@ -67,6 +67,10 @@ public:
     {
     }
 
+    /// The process's exit code after a successful run(): 0, or 3 from `wait --exit-status`
+    /// for a job that did not succeed.
+    int exitCode() const { return m_exitCode; }
+
     Result<void> run()
     {
         switch (m_inv.command) {
@@ -78,7 +82,8 @@ public:
         case CliCommand::Cancel: return cancel();
         case CliCommand::End: return end();
         case CliCommand::Bills: return bills();
-        case CliCommand::ReceiptVerify: return {}; // handled before a session exists
+        case CliCommand::ReceiptVerify:
+        case CliCommand::ReceiptShow: return {}; // handled before a session exists
         case CliCommand::Name: return name();
         }
         return {};
@@ -301,6 +306,12 @@ private:
             for (const QString &p : std::as_const(out->outputPaths))
                 printOut(p + QLatin1Char('\n'));
         }
+        if (m_inv.exitStatus && out->state != QLatin1String("succeeded")) {
+            printErr(QCoreApplication::translate("BorrowerCli", "job %1 did not succeed: it %2\n")
+                         .arg(out->jobId, out->exitCode ? QCoreApplication::translate("BorrowerCli", "ended %1 with exit code %2").arg(out->state).arg(*out->exitCode)
+                                                        : QCoreApplication::translate("BorrowerCli", "ended %1").arg(out->state)));
+            m_exitCode = 3;
+        }
         return {};
     }
 
@@ -388,6 +399,7 @@ private:
     const CliInvocation &m_inv;
     BorrowerSession &m_session;
     QString m_directContract;
+    int m_exitCode = 0;
 };
 
 Result<void> verifyReceiptFile(const CliInvocation &inv)
@@ -399,7 +411,11 @@ Result<void> verifyReceiptFile(const CliInvocation &inv)
     const QJsonDocument doc = QJsonDocument::fromJson(f.read(4 * 1024 * 1024), &perr);
     if (!doc.isObject())
         return Error(ErrorCode::InvalidArgument,
-                     QCoreApplication::translate("BorrowerCli", "%1 is not a receipt (a JSON object as `end --json` prints): %2").arg(inv.receiptFile, perr.errorString()));
+                     QCoreApplication::translate("BorrowerCli", "%1 is not a receipt (a JSON object as `end --json` prints): %2")
+                         .arg(inv.receiptFile, perr.error != QJsonParseError::NoError
+                                                   ? QCoreApplication::translate("BorrowerCli", "%1 at byte %2").arg(perr.errorString()).arg(perr.offset)
+                                               : doc.isArray() ? QCoreApplication::translate("BorrowerCli", "it holds a JSON array")
+                                                               : QCoreApplication::translate("BorrowerCli", "it holds no JSON")));
     Result<protocol::Receipt> r = receiptFromJson(doc.object());
     if (!r)
         return Error(r.error().code, QCoreApplication::translate("BorrowerCli", "%1: %2").arg(inv.receiptFile, r.error().message));
@@ -417,6 +433,29 @@ Result<void> verifyReceiptFile(const CliInvocation &inv)
         printOut(QCoreApplication::translate("BorrowerCli", "The receipt for contract %1 is valid: signed by market %2; charge %3.\n")
                      .arg(r->contractId, r->marketId, r->charge.toString()));
     }
+    return {};
+}
+
+// `receipt show`: the newest signed receipt this data directory keeps for a contract, in the
+// form `receipt verify` reads; no network.
+Result<void> showReceipt(const CliInvocation &inv, const QString &dataDir)
+{
+    if (!QFileInfo::exists(dataDir + QStringLiteral("/borrower.db")))
+        return Error(ErrorCode::NotFound,
+                     QCoreApplication::translate("BorrowerCli", "no contracts are kept in %1 (is --data right?)").arg(dataDir));
+    Result<BorrowerStore> store = BorrowerStore::open(dataDir);
+    if (!store)
+        return store.error();
+    Result<ContractRecord> c = store->contract(inv.contractId);
+    if (!c)
+        return c.error();
+    const std::optional<protocol::Receipt> &receipt = c->endReceipt ? c->endReceipt : c->startReceipt;
+    if (!receipt)
+        return Error(ErrorCode::NotFound,
+                     QCoreApplication::translate("BorrowerCli", "no signed receipt is kept for contract %1%2")
+                         .arg(inv.contractId, c->direct ? QCoreApplication::translate("BorrowerCli", ": it was lent directly, without a market")
+                                                        : QString()));
+    printJson(receiptToJson(*receipt));
     return {};
 }
 } // namespace
@@ -442,7 +481,9 @@ int runCli(const QStringList &arguments)
         return app::fail(inv.error());
     }
     if (inv->command == CliCommand::ReceiptVerify) {
-        // Offline: no identity, no store, no network.
+        // Offline: no identity, no store, no network. Anything short of a valid receipt
+        // (unreadable, not a receipt, edited, signed by another market) exits 1; usage
+        // errors, caught above, exit 2.
         const Result<void> r = verifyReceiptFile(*inv);
         if (!r) {
             if (inv->json) {
@@ -451,12 +492,18 @@ int runCli(const QStringList &arguments)
                 o.insert(QStringLiteral("reason"), r.error().message);
                 printJson(o);
             }
-            return app::fail(r.error());
+            app::fail(r.error());
+            return 1;
         }
         return 0;
     }
     const QString dataDir = inv->dataDir.isEmpty() ? defaultDataDir(QStringLiteral("borrower-client"))
                                                    : QFileInfo(inv->dataDir).absoluteFilePath();
+    if (inv->command == CliCommand::ReceiptShow) {
+        if (Result<void> r = showReceipt(*inv, dataDir); !r)
+            return app::fail(r.error());
+        return 0;
+    }
     BorrowerSession session(dataDir);
     if (Result<void> o = session.open(); !o)
         return app::fail(o.error());
@@ -466,7 +513,7 @@ int runCli(const QStringList &arguments)
     Runner runner(*inv, session);
     if (Result<void> r = runner.run(); !r)
         return app::fail(r.error());
-    return 0;
+    return runner.exitCode();
 }
 
 } // namespace lendable::borrower

@@ -30,6 +30,7 @@ struct Options {
     QCommandLineOption timeout{QStringLiteral("timeout"), {}, QStringLiteral("SECONDS")};
     QCommandLineOption follow{QStringLiteral("follow")};
     QCommandLineOption since{QStringLiteral("since"), {}, QStringLiteral("DATE")};
+    QCommandLineOption exitStatus{QStringLiteral("exit-status")};
     // Read by the launcher before parsing (app::requestedLanguage()); accepted here so that
     // every command takes it.
     QCommandLineOption language{QStringLiteral("language"), {}, QStringLiteral("CODE")};
@@ -37,7 +38,7 @@ struct Options {
     QList<QCommandLineOption> all() const
     {
         return {cli, help, data, market, marketId, json, lender, lenderId, keyFile, query, order, limit, showKey,
-                os, script, input, timeout, follow, since, language};
+                os, script, input, timeout, follow, since, exitStatus, language};
     }
 };
 
@@ -49,11 +50,12 @@ QHash<CliCommand, QStringList> commandOptions()
         {CliCommand::Borrow, {QStringLiteral("query"), QStringLiteral("show-key")}},
         {CliCommand::Submit, {QStringLiteral("os"), QStringLiteral("script"), QStringLiteral("input"), QStringLiteral("timeout")}},
         {CliCommand::Logs, {QStringLiteral("follow")}},
-        {CliCommand::Wait, {}},
+        {CliCommand::Wait, {QStringLiteral("exit-status")}},
         {CliCommand::Cancel, {}},
         {CliCommand::End, {}},
         {CliCommand::Bills, {QStringLiteral("since")}},
         {CliCommand::ReceiptVerify, {}},
+        {CliCommand::ReceiptShow, {}},
         {CliCommand::Name, {}},
     };
 }
@@ -91,6 +93,7 @@ QString cliCommandName(CliCommand command)
     case CliCommand::End: return QStringLiteral("end");
     case CliCommand::Bills: return QStringLiteral("bills");
     case CliCommand::ReceiptVerify: return QStringLiteral("receipt verify");
+    case CliCommand::ReceiptShow: return QStringLiteral("receipt show");
     case CliCommand::Name: return QStringLiteral("name");
     }
     return {};
@@ -105,11 +108,14 @@ QString cliUsage()
               "  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)\n"
               "  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]\n"
               "  logs JOB_ID [--follow]                          console output; --follow streams until the job ends\n"
-              "  wait JOB_ID                                     block until the job ends; fetch its outputs\n"
+              "  wait JOB_ID [--exit-status]                     block until the job ends; fetch its outputs;\n"
+              "                                                  --exit-status: exit 3 unless the job succeeded\n"
               "  cancel JOB_ID                                   stop a job\n"
               "  end CONTRACT_ID                                 end a contract and get the signed bill\n"
               "  bills [--since DATE]                            your contracts with their charges\n"
-              "  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline\n"
+              "  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline;\n"
+              "                                                  exit 0: valid, 1: not valid or not a receipt\n"
+              "  receipt show CONTRACT_ID                        the signed receipt kept here for a contract, as JSON\n"
               "  name [NAME]                                     the name the market's managers and your lenders see for you; name \"\" forgets it\n"
               "\n"
               "Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]\n"
@@ -152,7 +158,7 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
     QStringList pos = parser.positionalArguments();
     if (pos.isEmpty())
         return usageError(QCoreApplication::translate("BorrowerCli", "no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, "
-                             "bills, receipt verify and name"));
+                             "bills, receipt verify, receipt show and name"));
     static const QHash<QString, CliCommand> names{
         {QStringLiteral("offers"), CliCommand::Offers}, {QStringLiteral("borrow"), CliCommand::Borrow},
         {QStringLiteral("submit"), CliCommand::Submit}, {QStringLiteral("logs"), CliCommand::Logs},
@@ -162,13 +168,14 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
     const QString name = pos.takeFirst();
     if (!names.contains(name))
         return usageError(QCoreApplication::translate("BorrowerCli", "unknown command '%1'; the commands are offers, borrow, submit, logs, wait, cancel, end, "
-                             "bills, receipt verify and name").arg(name));
+                             "bills, receipt verify, receipt show and name").arg(name));
     CliInvocation inv;
     inv.command = names.value(name);
     if (inv.command == CliCommand::ReceiptVerify) {
-        if (pos.isEmpty() || pos.first() != QLatin1String("verify"))
-            return usageError(QCoreApplication::translate("BorrowerCli", "write `receipt verify FILE`"));
-        pos.removeFirst();
+        if (pos.isEmpty() || (pos.first() != QLatin1String("verify") && pos.first() != QLatin1String("show")))
+            return usageError(QCoreApplication::translate("BorrowerCli", "write `receipt verify FILE` or `receipt show CONTRACT_ID`"));
+        if (pos.takeFirst() == QLatin1String("show"))
+            inv.command = CliCommand::ReceiptShow;
     }
 
     // An option that belongs to another command is a mistake worth naming.
@@ -193,6 +200,7 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
     inv.scriptPath = parser.value(o.script);
     inv.inputPaths = parser.values(o.input);
     inv.follow = parser.isSet(o.follow);
+    inv.exitStatus = parser.isSet(o.exitStatus);
     if (parser.isSet(o.limit)) {
         Result<qint64> n = positiveNumber(parser.value(o.limit), QStringLiteral("limit"), false);
         if (!n)
@@ -257,6 +265,7 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
         r = takeOne(QCoreApplication::translate("BorrowerCli", "JOB_ID"), inv.jobId, false);
         break;
     case CliCommand::End:
+    case CliCommand::ReceiptShow:
         r = takeOne(QCoreApplication::translate("BorrowerCli", "CONTRACT_ID"), inv.contractId, false);
         break;
     case CliCommand::ReceiptVerify:

@@ -11,7 +11,7 @@
 
 namespace lendable::borrower {
 
-enum class CliCommand { Offers, Borrow, Submit, Logs, Wait, Cancel, End, Bills, ReceiptVerify, Name };
+enum class CliCommand { Offers, Borrow, Submit, Logs, Wait, Cancel, End, Bills, ReceiptVerify, ReceiptShow, Name };
 
 QString cliCommandName(CliCommand command);
 
@@ -33,7 +33,7 @@ struct CliInvocation {
     QString offerId;
     bool showKey = false;
     // submit
-    QString contractId;     ///< submit, end
+    QString contractId;     ///< submit, end, receipt show
     QString os;
     QString scriptPath;
     QStringList inputPaths;
@@ -41,6 +41,7 @@ struct CliInvocation {
     // logs / wait / cancel
     QString jobId;
     bool follow = false;
+    bool exitStatus = false; ///< wait: exit 3 unless the job succeeded
     // bills
     std::optional<qint64> sinceMs;
     // receipt verify

@@ -26,6 +26,45 @@ bool wholeNumber(const QJsonValue &v, qint64 &out)
     return true;
 }
 
+// The document around a receipt (the output of `end --json` or of `borrow --json`) repeats
+// some of its fields outside the signature: they must say what the signed receipt says, or a
+// file with an edited charge beside an intact receipt would pass as verified.
+Result<void> checkSurroundings(const QJsonObject &outer, const protocol::Receipt &r)
+{
+    const auto differs = [](const char *key, const QString &outside, const QString &signedValue) {
+        return Error(ErrorCode::InvalidArgument,
+                     QCoreApplication::translate("ReceiptCheck", "the file's \"%1\" (%2) is not what the signed receipt says (%3)")
+                         .arg(QLatin1String(key), outside, signedValue));
+    };
+    const std::pair<const char *, QString> texts[] = {{"contract_id", r.contractId}, {"market_id", r.marketId},
+                                                      {"borrower_id", r.borrowerId}, {"lender_id", r.lenderId},
+                                                      {"partition_id", r.partitionId}};
+    for (const auto &[key, value] : texts) {
+        const QJsonValue v = outer.value(QLatin1String(key));
+        if (!v.isUndefined() && v.toVariant().toString() != value)
+            return differs(key, v.toVariant().toString(), value);
+    }
+    const std::pair<const char *, Money> amounts[] = {{"rate", r.ratePerHour}, {"charge", r.charge}};
+    for (const auto &[key, value] : amounts) {
+        const QJsonValue v = outer.value(QLatin1String(key));
+        if (v.isUndefined())
+            continue;
+        const Result<Money> m = Money::parse(v.toString());
+        if (!v.isString() || !m || *m != value)
+            return differs(key, v.toVariant().toString(), value.toString());
+    }
+    const std::pair<const char *, qint64> times[] = {{"started_at_ms", r.startedAtMs},
+                                                     {"ended_at_ms", r.endedAtMs},
+                                                     {"duration_ms", r.endedAtMs > 0 ? r.endedAtMs - r.startedAtMs : -1}};
+    for (const auto &[key, value] : times) {
+        const QJsonValue v = outer.value(QLatin1String(key));
+        qint64 n = 0;
+        if (!v.isUndefined() && value >= 0 && (!wholeNumber(v, n) || n != value))
+            return differs(key, v.toVariant().toString(), QString::number(value));
+    }
+    return {};
+}
+
 } // namespace
 
 QJsonObject receiptToJson(const protocol::Receipt &r)
@@ -122,6 +161,10 @@ Result<protocol::Receipt> receiptFromJson(const QJsonObject &json)
             proof.path.append(*bytes);
         }
         r.batch = std::move(proof);
+    }
+    if (o != json) {
+        if (Result<void> c = checkSurroundings(json, r); !c)
+            return c.error();
     }
     return r;
 }
