@@ -126,10 +126,6 @@ Der Leihschlüssel liegt in %7.
         <translation>&apos;%1&apos; ist kein Datum; schreiben Sie 2024-05-01 oder 2024-05-01T12:00:00Z</translation>
     </message>
     <message>
-        <source>write `receipt verify FILE`</source>
-        <translation>schreiben Sie `receipt verify FILE`</translation>
-    </message>
-    <message>
         <source>--%1 does not apply to `%2`</source>
         <translation>--%1 gilt nicht für `%2`</translation>
     </message>
@@ -257,14 +253,6 @@ Der Leihschlüssel liegt in %7.
         </translation>
     </message>
     <message>
-        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
-        <translation>kein Befehl angegeben; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify und name</translation>
-    </message>
-    <message>
-        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
-        <translation>unbekannter Befehl &apos;%1&apos;; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify und name</translation>
-    </message>
-    <message>
         <source>NAME (in quotes if it has spaces)</source>
         <translation>NAME (in Anführungszeichen, wenn er Leerzeichen enthält)</translation>
     </message>
@@ -281,6 +269,44 @@ Der Leihschlüssel liegt in %7.
 </translation>
     </message>
     <message>
+        <source>job %1 did not succeed: it %2
+</source>
+        <translation>Job %1 war nicht erfolgreich: er %2
+</translation>
+    </message>
+    <message>
+        <source>ended %1 with exit code %2</source>
+        <translation>endete als %1 mit Exit-Code %2</translation>
+    </message>
+    <message>
+        <source>ended %1</source>
+        <translation>endete als %1</translation>
+    </message>
+    <message>
+        <source>%1 at byte %2</source>
+        <translation>%1 bei Byte %2</translation>
+    </message>
+    <message>
+        <source>it holds a JSON array</source>
+        <translation>sie enthält ein JSON-Array</translation>
+    </message>
+    <message>
+        <source>it holds no JSON</source>
+        <translation>sie enthält kein JSON</translation>
+    </message>
+    <message>
+        <source>no contracts are kept in %1 (is --data right?)</source>
+        <translation>in %1 sind keine Verträge gespeichert (stimmt --data?)</translation>
+    </message>
+    <message>
+        <source>no signed receipt is kept for contract %1%2</source>
+        <translation>für Vertrag %1 ist kein signierter Beleg gespeichert%2</translation>
+    </message>
+    <message>
+        <source>: it was lent directly, without a market</source>
+        <translation>: er wurde direkt verliehen, ohne Marktplatz</translation>
+    </message>
+    <message>
         <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 Commands:
@@ -288,11 +314,14 @@ Commands:
   borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
   submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
   logs JOB_ID [--follow]                          console output; --follow streams until the job ends
-  wait JOB_ID                                     block until the job ends; fetch its outputs
+  wait JOB_ID [--exit-status]                     block until the job ends; fetch its outputs;
+                                                  --exit-status: exit 3 unless the job succeeded
   cancel JOB_ID                                   stop a job
   end CONTRACT_ID                                 end a contract and get the signed bill
   bills [--since DATE]                            your contracts with their charges
-  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline
+  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline;
+                                                  exit 0: valid, 1: not valid or not a receipt
+  receipt show CONTRACT_ID                        the signed receipt kept here for a contract, as JSON
   name [NAME]                                     the name the market&apos;s managers and your lenders see for you; name &quot;&quot; forgets it
 
 Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]
@@ -307,11 +336,14 @@ Befehle:
   borrow OFFER_ID | borrow --query Q [--show-key]  einen Vertrag schließen (der Schlüssel bleibt in DIR/keys)
   submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
   logs JOB_ID [--follow]                          Konsolenausgabe; --follow streamt bis zum Ende des Jobs
-  wait JOB_ID                                     bis zum Ende des Jobs warten; seine Ausgaben abholen
+  wait JOB_ID [--exit-status]                     bis zum Ende des Jobs warten; seine Ausgaben abholen;
+                                                  --exit-status: Exit-Code 3, wenn der Job nicht erfolgreich war
   cancel JOB_ID                                   einen Job anhalten
   end CONTRACT_ID                                 einen Vertrag beenden und die signierte Rechnung erhalten
   bills [--since DATE]                            Ihre Verträge mit ihren Gebühren
-  receipt verify FILE                             einen Beleg offline prüfen (JSON, wie `end --json` es ausgibt)
+  receipt verify FILE                             einen Beleg offline prüfen (JSON, wie `end --json` es ausgibt);
+                                                  Exit-Code 0: gültig, 1: ungültig oder kein Beleg
+  receipt show CONTRACT_ID                        den hier gespeicherten signierten Beleg eines Vertrags als JSON
   name [NAME]                                     der Name, den die Verwalter des Marktplatzes und Ihre Verleiher für Sie sehen; name &quot;&quot; vergisst ihn
 
 Direktmodus (eine ohne Marktplatz verliehene Partition): --key-file FILE [--lender ADDR:PORT --lender-id ID]
@@ -319,6 +351,18 @@ mit submit, logs und wait.
 Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher und Schlüssel jedes Vertrags.
 --language CODE (de, en, ja) wählt die Sprache der Meldungen; was --json ausgibt, bleibt gleich.
 </translation>
+    </message>
+    <message>
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show and name</source>
+        <translation>kein Befehl angegeben; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show und name</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show and name</source>
+        <translation>unbekannter Befehl &apos;%1&apos;; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show und name</translation>
+    </message>
+    <message>
+        <source>write `receipt verify FILE` or `receipt show CONTRACT_ID`</source>
+        <translation>schreiben Sie `receipt verify FILE` oder `receipt show CONTRACT_ID`</translation>
     </message>
 </context>
 <context>
@@ -451,6 +495,10 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>the receipt&apos;s &quot;batch&quot; needs a whole-number &quot;size&quot; and &quot;index&quot; and a &quot;path&quot; of base64 hashes</source>
         <translation>das Feld &quot;batch&quot; des Belegs braucht ganzzahlige &quot;size&quot; und &quot;index&quot; und einen &quot;path&quot; aus Base64-Hashes</translation>
     </message>
+    <message>
+        <source>the file&apos;s &quot;%1&quot; (%2) is not what the signed receipt says (%3)</source>
+        <translation>„%1“ in der Datei (%2) ist nicht, was der signierte Beleg sagt (%3)</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BillsPage</name>
@@ -549,6 +597,58 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Save receipt…</source>
+        <translation>Beleg speichern…</translation>
+    </message>
+    <message>
+        <source>Save the signed receipt of the selected contract, to keep or to check with `borrower-client --cli receipt verify FILE`</source>
+        <translation>Den signierten Beleg des gewählten Vertrags speichern, zum Aufbewahren oder zum Prüfen mit `borrower-client --cli receipt verify FILE`</translation>
+    </message>
+    <message>
+        <source>Save receipt</source>
+        <translation>Beleg speichern</translation>
+    </message>
+    <message>
+        <source>not kept here</source>
+        <translation>hier nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>This data directory has no receipt for the contract (it was made from another one).</source>
+        <translation>Dieses Datenverzeichnis hat keinen Beleg für den Vertrag (er wurde von einem anderen aus geschlossen).</translation>
+    </message>
+    <message>
+        <source>NOT valid</source>
+        <translation>UNGÜLTIG</translation>
+    </message>
+    <message>
+        <source>start only</source>
+        <translation>nur Beginn</translation>
+    </message>
+    <message>
+        <source>The receipt kept is the one for the contract&apos;s start: it ended elsewhere, or its end receipt never arrived.</source>
+        <translation>Gespeichert ist der Beleg über den Beginn des Vertrags: Er wurde anderswo beendet, oder sein Beleg über das Ende kam nie an.</translation>
+    </message>
+    <message>
+        <source>The signed receipt says %1, the market&apos;s bill %2.</source>
+        <translation>Der signierte Beleg sagt %1, die Rechnung des Marktplatzes %2.</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>geprüft</translation>
+    </message>
+    <message>
+        <source>start verified</source>
+        <translation>Beginn geprüft</translation>
+    </message>
+    <message>
+        <source>Signed by market %1; checked on this computer.</source>
+        <translation>Signiert von Marktplatz %1; auf diesem Computer geprüft.</translation>
+    </message>
+    <message>
+        <source>no signed receipt is kept here for contract %1</source>
+        <translation>für Vertrag %1 ist hier kein signierter Beleg gespeichert</translation>
     </message>
 </context>
 <context>
@@ -669,10 +769,6 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <translation>Leihen Sie Partitionen echter Computer und führen Sie darin Jobs aus.</translation>
     </message>
     <message>
-        <source>Contract %1</source>
-        <translation>Vertrag %1</translation>
-    </message>
-    <message>
         <source>Borrow partition</source>
         <translation>Partition leihen</translation>
     </message>
@@ -711,6 +807,14 @@ and lenders on the partitions you borrow, instead of your node ID
         <translation>Die Verwalter des Marktplatzes sehen diesen Namen auf Ihren Verträgen und Rechnungen,
 die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
 (leer: wieder die Knoten-ID).</translation>
+    </message>
+    <message>
+        <source>%1 · since %2</source>
+        <translation>%1 · seit %2</translation>
+    </message>
+    <message>
+        <source>Contract %1 with lender %2</source>
+        <translation>Vertrag %1 mit Verleiher %2</translation>
     </message>
 </context>
 <context>
@@ -850,6 +954,26 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>verified</source>
         <translation>verifiziert</translation>
+    </message>
+    <message>
+        <source>End contract</source>
+        <translation>Vertrag beenden</translation>
+    </message>
+    <message>
+        <source>End contract %1 for partition %2?</source>
+        <translation>Vertrag %1 für Partition %2 beenden?</translation>
+    </message>
+    <message>
+        <source>The charge so far is %1 (%2 at %3 per hour); the market bills until the moment it ends the contract.</source>
+        <translation>Die Gebühr beträgt bisher %1 (%2 zu %3 pro Stunde); der Marktplatz berechnet bis zu dem Moment, in dem er den Vertrag beendet.</translation>
+    </message>
+    <message>
+        <source>Job %1 is still running: the lender stops it, and its outputs are lost.</source>
+        <translation>Job %1 läuft noch: Der Verleiher hält ihn an, und seine Ausgaben gehen verloren.</translation>
+    </message>
+    <message>
+        <source>The partition goes back to its lender; the lending key stops working.</source>
+        <translation>Die Partition geht an ihren Verleiher zurück; der Leihschlüssel gilt nicht mehr.</translation>
     </message>
 </context>
 <context>

@@ -126,10 +126,6 @@ The lending key is kept in %7.
         <translation>&apos;%1&apos; は日付ではありません。2024-05-01 または 2024-05-01T12:00:00Z の形式で書いてください</translation>
     </message>
     <message>
-        <source>write `receipt verify FILE`</source>
-        <translation>`receipt verify FILE` と書いてください</translation>
-    </message>
-    <message>
         <source>--%1 does not apply to `%2`</source>
         <translation>--%1 は `%2` には使えません</translation>
     </message>
@@ -256,14 +252,6 @@ The lending key is kept in %7.
         </translation>
     </message>
     <message>
-        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
-        <translation>コマンドがありません。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、name です</translation>
-    </message>
-    <message>
-        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify and name</source>
-        <translation>不明なコマンド &apos;%1&apos;。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、name です</translation>
-    </message>
-    <message>
         <source>NAME (in quotes if it has spaces)</source>
         <translation>NAME (空白を含む場合は引用符で囲む)</translation>
     </message>
@@ -280,6 +268,44 @@ The lending key is kept in %7.
 </translation>
     </message>
     <message>
+        <source>job %1 did not succeed: it %2
+</source>
+        <translation>ジョブ %1 は成功しませんでした: %2
+</translation>
+    </message>
+    <message>
+        <source>ended %1 with exit code %2</source>
+        <translation>%1 で終了 (終了コード %2)</translation>
+    </message>
+    <message>
+        <source>ended %1</source>
+        <translation>%1 で終了</translation>
+    </message>
+    <message>
+        <source>%1 at byte %2</source>
+        <translation>%1 (バイト %2)</translation>
+    </message>
+    <message>
+        <source>it holds a JSON array</source>
+        <translation>JSON 配列が入っています</translation>
+    </message>
+    <message>
+        <source>it holds no JSON</source>
+        <translation>JSON が入っていません</translation>
+    </message>
+    <message>
+        <source>no contracts are kept in %1 (is --data right?)</source>
+        <translation>%1 には契約が保存されていません (--data は正しいですか?)</translation>
+    </message>
+    <message>
+        <source>no signed receipt is kept for contract %1%2</source>
+        <translation>契約 %1 の署名付き領収書は保存されていません%2</translation>
+    </message>
+    <message>
+        <source>: it was lent directly, without a market</source>
+        <translation>: マーケットを通さず直接貸し出された契約です</translation>
+    </message>
+    <message>
         <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 Commands:
@@ -287,11 +313,14 @@ Commands:
   borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
   submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
   logs JOB_ID [--follow]                          console output; --follow streams until the job ends
-  wait JOB_ID                                     block until the job ends; fetch its outputs
+  wait JOB_ID [--exit-status]                     block until the job ends; fetch its outputs;
+                                                  --exit-status: exit 3 unless the job succeeded
   cancel JOB_ID                                   stop a job
   end CONTRACT_ID                                 end a contract and get the signed bill
   bills [--since DATE]                            your contracts with their charges
-  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline
+  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline;
+                                                  exit 0: valid, 1: not valid or not a receipt
+  receipt show CONTRACT_ID                        the signed receipt kept here for a contract, as JSON
   name [NAME]                                     the name the market&apos;s managers and your lenders see for you; name &quot;&quot; forgets it
 
 Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]
@@ -306,11 +335,14 @@ The market used is remembered in the data directory; so are each contract&apos;s
   borrow OFFER_ID | borrow --query Q [--show-key]  契約を結ぶ (キーは DIR/keys に保存)
   submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
   logs JOB_ID [--follow]                          コンソール出力。--follow でジョブ終了まで流し続ける
-  wait JOB_ID                                     ジョブの終了まで待ち、出力を取得する
+  wait JOB_ID [--exit-status]                     ジョブの終了まで待ち、出力を取得する。
+                                                  --exit-status: ジョブが成功しなければ終了コード 3
   cancel JOB_ID                                   ジョブを停止する
   end CONTRACT_ID                                 契約を終了し、署名付きの請求を受け取る
   bills [--since DATE]                            契約とその料金の一覧
-  receipt verify FILE                             領収書をオフラインで検証する (`end --json` が出力する JSON)
+  receipt verify FILE                             領収書をオフラインで検証する (`end --json` が出力する JSON)。
+                                                  終了コード 0: 有効、1: 無効または領収書ではない
+  receipt show CONTRACT_ID                        ここに保存された契約の署名付き領収書を JSON で表示する
   name [NAME]                                     マーケットの管理者と貸し手に表示される名前。name &quot;&quot; で消去
 
 直接モード (マーケットを通さず貸し出されたパーティション): --key-file FILE [--lender ADDR:PORT --lender-id ID]
@@ -318,6 +350,18 @@ The market used is remembered in the data directory; so are each contract&apos;s
 使用したマーケットはデータディレクトリに記録されます。各契約の貸し手とキーも同様です。
 --language CODE (de, en, ja) でメッセージの言語を選びます。--json の出力は変わりません。
 </translation>
+    </message>
+    <message>
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show and name</source>
+        <translation>コマンドがありません。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、receipt show、name です</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show and name</source>
+        <translation>不明なコマンド &apos;%1&apos;。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、receipt show、name です</translation>
+    </message>
+    <message>
+        <source>write `receipt verify FILE` or `receipt show CONTRACT_ID`</source>
+        <translation>`receipt verify FILE` または `receipt show CONTRACT_ID` と書いてください</translation>
     </message>
 </context>
 <context>
@@ -450,6 +494,10 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <source>the receipt&apos;s &quot;batch&quot; needs a whole-number &quot;size&quot; and &quot;index&quot; and a &quot;path&quot; of base64 hashes</source>
         <translation>領収書の &quot;batch&quot; には整数の &quot;size&quot; と &quot;index&quot;、および Base64 ハッシュの &quot;path&quot; が必要です</translation>
     </message>
+    <message>
+        <source>the file&apos;s &quot;%1&quot; (%2) is not what the signed receipt says (%3)</source>
+        <translation>ファイルの「%1」(%2) が署名付き領収書の値 (%3) と一致しません</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BillsPage</name>
@@ -548,6 +596,58 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>cannot write %1: %2</source>
         <translation>%1 に書き込めません: %2</translation>
+    </message>
+    <message>
+        <source>Save receipt…</source>
+        <translation>領収書を保存…</translation>
+    </message>
+    <message>
+        <source>Save the signed receipt of the selected contract, to keep or to check with `borrower-client --cli receipt verify FILE`</source>
+        <translation>選択した契約の署名付き領収書を保存します (保管用、または `borrower-client --cli receipt verify FILE` での検証用)</translation>
+    </message>
+    <message>
+        <source>Save receipt</source>
+        <translation>領収書を保存</translation>
+    </message>
+    <message>
+        <source>not kept here</source>
+        <translation>ここには未保存</translation>
+    </message>
+    <message>
+        <source>This data directory has no receipt for the contract (it was made from another one).</source>
+        <translation>このデータディレクトリにはこの契約の領収書がありません (別のディレクトリから結ばれた契約です)。</translation>
+    </message>
+    <message>
+        <source>NOT valid</source>
+        <translation>無効</translation>
+    </message>
+    <message>
+        <source>start only</source>
+        <translation>開始のみ</translation>
+    </message>
+    <message>
+        <source>The receipt kept is the one for the contract&apos;s start: it ended elsewhere, or its end receipt never arrived.</source>
+        <translation>保存されているのは契約開始時の領収書です。契約が別の場所で終了したか、終了時の領収書が届きませんでした。</translation>
+    </message>
+    <message>
+        <source>The signed receipt says %1, the market&apos;s bill %2.</source>
+        <translation>署名付き領収書は %1、マーケットの請求は %2 です。</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>検証済み</translation>
+    </message>
+    <message>
+        <source>start verified</source>
+        <translation>開始を検証済み</translation>
+    </message>
+    <message>
+        <source>Signed by market %1; checked on this computer.</source>
+        <translation>マーケット %1 の署名。このコンピューターで検証しました。</translation>
+    </message>
+    <message>
+        <source>no signed receipt is kept here for contract %1</source>
+        <translation>契約 %1 の署名付き領収書はここに保存されていません</translation>
     </message>
 </context>
 <context>
@@ -668,10 +768,6 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <translation>実在のコンピューターのパーティションを借りて、ジョブを実行します。</translation>
     </message>
     <message>
-        <source>Contract %1</source>
-        <translation>契約 %1</translation>
-    </message>
-    <message>
         <source>Borrow partition</source>
         <translation>パーティションを借りる</translation>
     </message>
@@ -709,6 +805,14 @@ and lenders on the partitions you borrow, instead of your node ID
 (empty: the node ID again).</source>
         <translation>マーケットの管理者には契約と請求書に、貸し手には借りているパーティションに、
 ノード ID の代わりにこの名前が表示されます (空欄: ノード ID に戻ります)。</translation>
+    </message>
+    <message>
+        <source>%1 · since %2</source>
+        <translation>%1 · %2 から</translation>
+    </message>
+    <message>
+        <source>Contract %1 with lender %2</source>
+        <translation>貸し手 %2 との契約 %1</translation>
     </message>
 </context>
 <context>
@@ -848,6 +952,26 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>verified</source>
         <translation>検証済み</translation>
+    </message>
+    <message>
+        <source>End contract</source>
+        <translation>契約を終了</translation>
+    </message>
+    <message>
+        <source>End contract %1 for partition %2?</source>
+        <translation>パーティション %2 の契約 %1 を終了しますか?</translation>
+    </message>
+    <message>
+        <source>The charge so far is %1 (%2 at %3 per hour); the market bills until the moment it ends the contract.</source>
+        <translation>ここまでの料金は %1 です (%2、1 時間あたり %3)。マーケットは契約を終了する時点まで課金します。</translation>
+    </message>
+    <message>
+        <source>Job %1 is still running: the lender stops it, and its outputs are lost.</source>
+        <translation>ジョブ %1 はまだ実行中です。貸し手が停止し、その出力は失われます。</translation>
+    </message>
+    <message>
+        <source>The partition goes back to its lender; the lending key stops working.</source>
+        <translation>パーティションは貸し手に戻り、貸出キーは使えなくなります。</translation>
     </message>
 </context>
 <context>

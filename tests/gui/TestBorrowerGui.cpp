@@ -6,9 +6,15 @@
 
 #include "BorrowerSession.h"
 #include "BorrowerWindow.h"
+#include "ReceiptCheck.h"
 #include "ui/ErrorBanner.h"
 
+#include <QApplication>
+#include <QJsonDocument>
 #include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QTimer>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -26,6 +32,29 @@
 
 using namespace lendable;
 using namespace cliharness;
+
+namespace {
+// Answers the message box named `objectName` once it shows (it runs its own event loop), and
+// keeps what it said in `said`.
+void answerMessageBox(const QString &objectName, QMessageBox::StandardButton button, QString *said)
+{
+    auto *poll = new QTimer;
+    poll->setInterval(50);
+    QObject::connect(poll, &QTimer::timeout, [=] {
+        for (QWidget *w : QApplication::topLevelWidgets()) {
+            auto *box = qobject_cast<QMessageBox *>(w);
+            if (box && box->objectName() == objectName && box->isVisible()) {
+                *said = box->text() + QLatin1Char('\n') + box->informativeText();
+                poll->stop();
+                poll->deleteLater();
+                box->button(button)->click();
+                return;
+            }
+        }
+    });
+    poll->start();
+}
+} // namespace
 
 class TestBorrowerGui : public QObject {
     Q_OBJECT
@@ -131,7 +160,25 @@ void TestBorrowerGui::filterPickSubmitWatchEnd()
     QTRY_VERIFY_WITH_TIMEOUT(contract->stateLabel()->text().contains(QStringLiteral("exit code 4")), 60000);
     QVERIFY(!contract->console()->toPlainText().contains(QStringLiteral("LENDABLE-JOB")));
 
-    // End the contract: the final charge is shown.
+    // The tab names the partition; its tooltip the whole contract ID.
+    const int tab = m_window->tabs()->indexOf(contract);
+    QVERIFY2(m_window->tabs()->tabText(tab).startsWith(contract->contract().partitionId + QStringLiteral(" · since ")),
+             qPrintable(m_window->tabs()->tabText(tab)));
+    QVERIFY(m_window->tabs()->tabToolTip(tab).contains(contract->contract().contractId));
+    // The history line of the job just ended reads like those of earlier jobs.
+    QTRY_VERIFY(contract->history()->count() >= 1);
+    const QString line = contract->history()->item(0)->text();
+    QVERIFY2(line.contains(contract->currentJobId() + QStringLiteral("  busybox  failed (exit code 4)")), qPrintable(line));
+
+    // End the contract: a dialog asks first, with the charge so far; Cancel keeps it running.
+    QString said;
+    answerMessageBox(QStringLiteral("endContractDialog"), QMessageBox::Cancel, &said);
+    QTest::mouseClick(contract->endButton(), Qt::LeftButton);
+    QVERIFY2(said.contains(contract->contract().contractId) && said.contains(QStringLiteral("The charge so far is")), qPrintable(said));
+    QVERIFY(contract->endButton()->isEnabled());
+    QVERIFY(contract->chargeLabel()->text().isEmpty());
+    // Ended when agreed: the final charge is shown.
+    answerMessageBox(QStringLiteral("endContractDialog"), QMessageBox::Ok, &said);
     QTest::mouseClick(contract->endButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(contract->chargeLabel()->text().contains(QStringLiteral("charge")), 15000);
     QVERIFY(contract->chargeLabel()->text().contains(QStringLiteral("verified")));
@@ -189,6 +236,23 @@ void TestBorrowerGui::billsSortByNumberAndShowWhole()
     QCOMPARE(table->textElideMode(), Qt::ElideMiddle);
     QCOMPARE(table->item(0, 6)->textAlignment(), int(Qt::AlignRight | Qt::AlignVCenter));
 
+    // Its receipt, kept in the data directory, is verified here and can be saved to a file
+    // that verifies offline.
+    QCOMPARE(table->item(0, 7)->text(), QStringLiteral("verified"));
+    QVERIFY(!bills->saveReceiptButton()->isEnabled());
+    table->selectRow(0);
+    QVERIFY(bills->saveReceiptButton()->isEnabled());
+    const QString saved = m_dir.filePath(QStringLiteral("saved-receipt.json"));
+    const QString contractId = table->item(0, 0)->text();
+    QVERIFY(bills->saveReceipt(contractId, saved).ok());
+    QFile savedFile(saved);
+    QVERIFY(savedFile.open(QIODevice::ReadOnly));
+    const Result<protocol::Receipt> receipt = borrower::receiptFromJson(QJsonDocument::fromJson(savedFile.readAll()).object());
+    QVERIFY2(receipt.ok(), qPrintable(receipt.ok() ? QString() : receipt.error().message));
+    QCOMPARE(receipt->contractId, contractId);
+    QVERIFY(borrower::verifyReceipt(*receipt, m_session->marketId()).ok());
+    QCOMPARE(bills->saveReceipt(QStringLiteral("c-unknown"), saved).error().code, ErrorCode::NotFound);
+
     // Amounts, durations and times sort as numbers, not as text ("10.5" after "9.1"), and a
     // running contract's end after every end.
     const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 3'600'000;
@@ -219,6 +283,7 @@ void TestBorrowerGui::billsSortByNumberAndShowWhole()
     table->sortByColumn(4, Qt::AscendingOrder);
     QCOMPARE(order(), QStringLiteral("c-c c-a c-b"));
     QCOMPARE(table->item(2, 4)->text(), QStringLiteral("running"));
+    QCOMPARE(table->item(0, 7)->text(), QStringLiteral("not kept here"));
     QCOMPARE(bills->monthTable()->rowCount(), 1);
     QCOMPARE(bills->monthTable()->item(0, 2)->text(), QStringLiteral("20.1"));
     bills->reload(); // back to the market's

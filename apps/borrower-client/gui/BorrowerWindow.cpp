@@ -8,6 +8,7 @@
 #include "ui/UsageChart.h"
 
 #include <QCloseEvent>
+#include <QColor>
 #include <QCoreApplication>
 #include <QComboBox>
 #include <QDateTime>
@@ -25,6 +26,7 @@
 #include <QInputDialog>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QLocale>
 #include <QMap>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -71,6 +73,16 @@ QString jobStateText(const QString &state)
             return QCoreApplication::translate("JobState", known);
     }
     return state;
+}
+
+/// One line of a contract's job history, the same for jobs run earlier and the one that just
+/// ended: when it was submitted, its ID, image, state and exit code.
+QString historyLine(const JobRecord &j)
+{
+    QString line = QStringLiteral("%1  %2  %3  %4").arg(ui::formatTimestamp(j.submittedAtMs), j.jobId, j.os, jobStateText(j.state));
+    if (j.exitCode)
+        line += QCoreApplication::translate("lendable::borrower::ContractPage", " (exit code %1)").arg(*j.exitCode);
+    return line;
 }
 
 /// A cell of the bills tables: shown as text, sorted by a number (an amount in micro-units, a
@@ -313,6 +325,7 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
     QFont mono(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::Monospace);
     m_script->setFont(mono);
+    m_script->setLineWrapMode(QPlainTextEdit::NoWrap); // a script's lines are lines
     m_console->setObjectName(QStringLiteral("consoleView"));
     m_console->setReadOnly(true);
     m_console->setFont(mono);
@@ -410,7 +423,7 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
                 emit error(r.error());
         });
     });
-    connect(m_end, &QPushButton::clicked, this, &ContractPage::endContract);
+    connect(m_end, &QPushButton::clicked, this, [this] { endContract(true); });
 
     connect(m_session, &BorrowerSession::jobOutput, this, [this](const QString &jobId, qint64, const QByteArray &data) {
         if (jobId != m_jobId)
@@ -430,7 +443,16 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
         m_state->setText(text);
         if (isFinalJobState(s.state)) {
             setRunning(false);
-            m_history->addItem(QStringLiteral("%1  %2  %3").arg(ui::formatTimestamp(QDateTime::currentMSecsSinceEpoch()), s.jobId, text));
+            JobRecord done = m_session->store().job(s.jobId).value_or(JobRecord{});
+            if (done.jobId.isEmpty()) {
+                done.jobId = s.jobId;
+                done.os = m_os->currentText();
+                done.submittedAtMs = QDateTime::currentMSecsSinceEpoch();
+            }
+            done.state = s.state;
+            if (s.exitCode)
+                done.exitCode = s.exitCode;
+            m_history->addItem(historyLine(done));
             m_session->fetchJobResult(s.jobId, this, [this](Result<JobOutcome> r) {
                 if (!r.ok()) {
                     emit error(r.error());
@@ -459,18 +481,14 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
     // Jobs run earlier (from this app or the CLI) are in the local store: list them, and show
     // the console of the last one that was fetched.
     if (Result<QList<JobRecord>> jobs = m_session->store().jobsOf(m_contract.contractId); jobs.ok()) {
-        for (const JobRecord &j : *jobs) {
-            QString line = QStringLiteral("%1  %2  %3  %4").arg(ui::formatTimestamp(j.submittedAtMs), j.jobId, j.os, jobStateText(j.state));
-            if (j.exitCode)
-                line += tr(" (exit code %1)").arg(*j.exitCode);
-            m_history->addItem(line);
-        }
+        for (const JobRecord &j : *jobs)
+            m_history->addItem(historyLine(j));
         if (!jobs->isEmpty()) {
             const JobRecord &last = jobs->last();
             QFile console(m_session->store().jobDir(last.jobId) + QStringLiteral("/console.log"));
             if (console.open(QIODevice::ReadOnly))
                 m_console->setPlainText(QString::fromUtf8(console.readAll()));
-            m_state->setText(tr("Last job %1: %2").arg(last.jobId, last.state)
+            m_state->setText(tr("Last job %1: %2").arg(last.jobId, jobStateText(last.state))
                              + (last.exitCode ? tr(" (exit code %1)").arg(*last.exitCode) : QString()));
             if (!isFinalJobState(last.state)) {
                 m_jobId = last.jobId;
@@ -532,8 +550,26 @@ void ContractPage::submit()
     });
 }
 
-void ContractPage::endContract()
+void ContractPage::endContract(bool confirm)
 {
+    if (confirm) {
+        const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+        const Money soFar = Money::charge(m_contract.ratePerHour, qMax<qint64>(0, nowMs - m_contract.startedAtMs)).value_or(Money());
+        QMessageBox box(QMessageBox::Question, tr("End contract"),
+                        tr("End contract %1 for partition %2?").arg(m_contract.contractId, m_contract.partitionId),
+                        QMessageBox::Ok | QMessageBox::Cancel, this);
+        box.setObjectName(QStringLiteral("endContractDialog"));
+        QString details = tr("The charge so far is %1 (%2 at %3 per hour); the market bills until the moment it ends the contract.")
+                              .arg(soFar.toString(), ui::formatDuration(nowMs - m_contract.startedAtMs), m_contract.ratePerHour.toString());
+        if (!m_jobId.isEmpty() && m_cancel->isEnabled())
+            details += QStringLiteral("\n\n") + tr("Job %1 is still running: the lender stops it, and its outputs are lost.").arg(m_jobId);
+        details += QStringLiteral("\n\n") + tr("The partition goes back to its lender; the lending key stops working.");
+        box.setInformativeText(details);
+        box.button(QMessageBox::Ok)->setText(tr("End contract"));
+        box.setDefaultButton(QMessageBox::Cancel);
+        if (box.exec() != QMessageBox::Ok)
+            return;
+    }
     m_end->setEnabled(false);
     m_session->endContract(m_contract.contractId, this, [this](Result<ContractEnd> r) {
         if (!r.ok()) {
@@ -558,12 +594,13 @@ void ContractPage::endContract()
 BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
-    , m_table(new QTableWidget(0, 7, this))
+    , m_table(new QTableWidget(0, 8, this))
     , m_months(new QTableWidget(0, 3, this))
+    , m_saveReceipt(new QPushButton(tr("Save receipt…"), this))
 {
     m_table->setObjectName(QStringLiteral("billsTable"));
     m_table->setHorizontalHeaderLabels({tr("Contract"), tr("Partition"), tr("Rate / h"), tr("Started"), tr("Ended"),
-                                        tr("Duration"), tr("Charge")});
+                                        tr("Duration"), tr("Charge"), tr("Receipt")});
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
@@ -576,7 +613,7 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
     m_table->setTextElideMode(Qt::ElideMiddle);
     const QString timestamp = ui::formatTimestamp(QDateTime::currentMSecsSinceEpoch());
     ui::sizeColumns(m_table, {QStringLiteral("c-0123456789ab…0123456789"), QStringLiteral("part-0000"), QStringLiteral("00.00"),
-                              timestamp, timestamp, ui::formatDuration(999 * 3600'000LL)});
+                              timestamp, timestamp, ui::formatDuration(999 * 3600'000LL), QStringLiteral("0000.000000")});
     m_months->setObjectName(QStringLiteral("monthTotalsTable"));
     m_months->setHorizontalHeaderLabels({tr("Month"), tr("Contracts"), tr("Total")});
     m_months->horizontalHeader()->setStretchLastSection(true);
@@ -588,11 +625,16 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
     auto *refresh = new QPushButton(tr("Refresh"), this);
     auto *verify = new QPushButton(tr("Verify receipt…"), this);
     verify->setObjectName(QStringLiteral("verifyReceiptButton"));
+    m_saveReceipt->setObjectName(QStringLiteral("saveReceiptButton"));
+    m_saveReceipt->setToolTip(tr("Save the signed receipt of the selected contract, to keep or to check with "
+                                 "`borrower-client --cli receipt verify FILE`"));
+    m_saveReceipt->setEnabled(false);
     auto *exportButton = new QPushButton(tr("Export CSV…"), this);
     exportButton->setObjectName(QStringLiteral("exportCsvButton"));
     auto *top = new QHBoxLayout;
     top->addWidget(refresh);
     top->addStretch();
+    top->addWidget(m_saveReceipt);
     top->addWidget(verify);
     top->addWidget(exportButton);
     auto *layout = new QVBoxLayout(this);
@@ -617,6 +659,18 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
             QMessageBox::information(this, tr("Receipt"), tr("The receipt is valid: signed by market %1.").arg(receipt->marketId.left(16)));
         else
             emit error(Error(ok.error().code, tr("The receipt is NOT valid: %1").arg(ok.error().message)));
+    });
+    connect(m_table, &QTableWidget::itemSelectionChanged, this,
+            [this] { m_saveReceipt->setEnabled(keptReceipt(selectedContractId()).has_value()); });
+    connect(m_saveReceipt, &QPushButton::clicked, this, [this] {
+        const QString contractId = selectedContractId();
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save receipt"),
+                                                          QStringLiteral("receipt-%1.json").arg(BorrowerStore::safeFileName(contractId)),
+                                                          tr("Receipts (*.json)"));
+        if (path.isEmpty())
+            return;
+        if (const Result<void> r = saveReceipt(contractId, path); !r.ok())
+            emit error(r.error());
     });
     connect(exportButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export bills"), QStringLiteral("lendable-bills.csv"), tr("CSV files (*.csv)"));
@@ -654,6 +708,7 @@ void BillsPage::showBills(const QList<Bill> &bills)
                                             b.endedAtMs > 0 ? b.endedAtMs : std::numeric_limits<qint64>::max()));
         m_table->setItem(i, 5, new NumberItem(ui::formatDuration(b.durationMs), b.durationMs));
         m_table->setItem(i, 6, new NumberItem(b.charge.toString(), b.charge.micros()));
+        m_table->setItem(i, 7, receiptItem(b));
         const QString month = QDateTime::fromMSecsSinceEpoch(b.startedAtMs).toString(QStringLiteral("yyyy-MM"));
         auto &m = months[month];
         ++m.first;
@@ -667,6 +722,72 @@ void BillsPage::showBills(const QList<Bill> &bills)
         m_months->setItem(row, 1, new NumberItem(QString::number(it->first), it->first));
         m_months->setItem(row, 2, new NumberItem(it->second.toString(), it->second.micros()));
     }
+}
+
+std::optional<Receipt> BillsPage::keptReceipt(const QString &contractId) const
+{
+    if (contractId.isEmpty())
+        return std::nullopt;
+    Result<ContractRecord> c = m_session->store().contract(contractId);
+    if (!c.ok())
+        return std::nullopt;
+    return c->endReceipt ? c->endReceipt : c->startReceipt;
+}
+
+QString BillsPage::selectedContractId() const
+{
+    const QList<QTableWidgetItem *> selected = m_table->selectedItems();
+    if (selected.isEmpty())
+        return {};
+    const QTableWidgetItem *id = m_table->item(selected.first()->row(), 0);
+    return id ? id->text() : QString();
+}
+
+QTableWidgetItem *BillsPage::receiptItem(const Bill &bill) const
+{
+    // The receipt this data directory keeps (the end receipt once the contract ended),
+    // checked here against the pinned market as the command line's `receipt verify` does.
+    auto *item = new QTableWidgetItem;
+    const std::optional<Receipt> receipt = keptReceipt(bill.contractId);
+    if (!receipt) {
+        item->setText(tr("not kept here"));
+        item->setToolTip(tr("This data directory has no receipt for the contract (it was made from another one)."));
+        item->setForeground(palette().brush(QPalette::Disabled, QPalette::Text));
+        return item;
+    }
+    const Result<void> valid = verifyReceipt(*receipt, m_session->marketId());
+    if (!valid.ok()) {
+        item->setText(tr("NOT valid"));
+        item->setToolTip(valid.error().message);
+        item->setForeground(QColor(0xb0, 0x00, 0x20));
+        return item;
+    }
+    if (bill.endedAtMs > 0 && receipt->endedAtMs == 0) {
+        item->setText(tr("start only"));
+        item->setToolTip(tr("The receipt kept is the one for the contract's start: it ended elsewhere, or its end receipt never arrived."));
+        return item;
+    }
+    if (receipt->charge != bill.charge && bill.endedAtMs > 0) {
+        item->setText(tr("NOT valid"));
+        item->setToolTip(tr("The signed receipt says %1, the market's bill %2.").arg(receipt->charge.toString(), bill.charge.toString()));
+        item->setForeground(QColor(0xb0, 0x00, 0x20));
+        return item;
+    }
+    item->setText(receipt->endedAtMs > 0 ? tr("verified") : tr("start verified"));
+    item->setToolTip(tr("Signed by market %1; checked on this computer.").arg(receipt->marketId.left(16)));
+    return item;
+}
+
+Result<void> BillsPage::saveReceipt(const QString &contractId, const QString &path) const
+{
+    const std::optional<Receipt> receipt = keptReceipt(contractId);
+    if (!receipt)
+        return Error(ErrorCode::NotFound, tr("no signed receipt is kept here for contract %1").arg(contractId));
+    const QByteArray bytes = QJsonDocument(receiptToJson(*receipt)).toJson();
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+        return Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(path, f.errorString()));
+    return {};
 }
 
 Result<void> BillsPage::exportCsv(const QString &path) const
@@ -767,7 +888,15 @@ ContractPage *BorrowerWindow::openContract(const ContractRecord &contract)
         m_bills->reload();
         m_offers->search();
     });
-    m_tabs->setCurrentIndex(m_tabs->addTab(page, tr("Contract %1").arg(contract.contractId.left(10))));
+    // Contract IDs begin with their creation time, so their first characters tell contracts
+    // apart poorly: the tab names the partition and when the contract began; the tooltip
+    // has the whole contract ID.
+    const QDateTime started = QDateTime::fromMSecsSinceEpoch(contract.startedAtMs);
+    const QString since = started.date() == QDate::currentDate() ? QLocale().toString(started.time(), QLocale::ShortFormat)
+                                                                  : QLocale().toString(started.date(), QLocale::ShortFormat);
+    const int index = m_tabs->addTab(page, tr("%1 · since %2").arg(contract.partitionId, since));
+    m_tabs->setTabToolTip(index, tr("Contract %1 with lender %2").arg(contract.contractId, contract.lenderId));
+    m_tabs->setCurrentIndex(index);
     return page;
 }
 

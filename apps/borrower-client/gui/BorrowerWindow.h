@@ -16,6 +16,7 @@ class QPlainTextEdit;
 class QListWidget;
 class QProgressBar;
 class QTableWidget;
+class QTableWidgetItem;
 
 namespace lendable::ui {
 class ErrorBanner;
@@ -80,7 +81,9 @@ public:
     QListWidget *history() const { return m_history; }
     QString currentJobId() const { return m_jobId; }
     void submit();
-    void endContract();
+    /// Ends the contract; with `confirm`, after the user agrees in a dialog that shows the
+    /// charge so far and any running job (what the End contract button does).
+    void endContract(bool confirm = true);
 
 signals:
     void error(const lendable::Error &error);
@@ -118,14 +121,22 @@ public:
     QTableWidget *table() const { return m_table; }
     QTableWidget *monthTable() const { return m_months; }
     Result<void> exportCsv(const QString &path) const;
+    /// Writes the receipt kept for a contract as JSON, in the form `receipt verify` reads.
+    Result<void> saveReceipt(const QString &contractId, const QString &path) const;
+    QPushButton *saveReceiptButton() const { return m_saveReceipt; }
 
 signals:
     void error(const lendable::Error &error);
 
 private:
+    std::optional<protocol::Receipt> keptReceipt(const QString &contractId) const;
+    QString selectedContractId() const;
+    QTableWidgetItem *receiptItem(const protocol::Bill &bill) const;
+
     BorrowerSession *m_session;
     QTableWidget *m_table;
     QTableWidget *m_months;
+    QPushButton *m_saveReceipt;
     QList<protocol::Bill> m_bills;
 };
 
