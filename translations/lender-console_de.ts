@@ -146,13 +146,25 @@
         <translation>  Ergebnisse aufbewahrt bis %1</translation>
     </message>
     <message>
+        <source>--limit wants a number of jobs from 1 to 1000</source>
+        <translation>--limit erwartet eine Anzahl Jobs von 1 bis 1000</translation>
+    </message>
+    <message>
+        <source>(older jobs remain: --all lists them)</source>
+        <translation>(ältere Jobs gibt es noch: --all listet sie)</translation>
+    </message>
+    <message>
+        <source>--os needs at least one image name</source>
+        <translation>--os braucht mindestens einen Image-Namen</translation>
+    </message>
+    <message>
         <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
   machine show
   machine reserve --cpus N --memory SIZE --disk SIZE
   partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
   partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
   partition register ID [--market-id ID] [--external]
-  partition withdraw ID
+  partition withdraw ID [--force]          --force: also while the market is unreachable (it is told later)
   partition delete ID
   partition list
   partition lend-direct ID --borrower-id ID [--borrower-name NAME]
@@ -166,7 +178,7 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
   partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
   partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
   partition register ID [--market-id ID] [--external]
-  partition withdraw ID
+  partition withdraw ID [--force]          --force: auch wenn der Marktplatz nicht erreichbar ist (er erfährt es später)
   partition delete ID
   partition list
   partition lend-direct ID --borrower-id ID [--borrower-name NAME]
@@ -176,16 +188,8 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
 Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
     </message>
     <message>
-        <source>--limit wants a number of jobs from 1 to 1000</source>
-        <translation>--limit erwartet eine Anzahl Jobs von 1 bis 1000</translation>
-    </message>
-    <message>
-        <source>(older jobs remain: --all lists them)</source>
-        <translation>(ältere Jobs gibt es noch: --all listet sie)</translation>
-    </message>
-    <message>
-        <source>--os needs at least one image name</source>
-        <translation>--os braucht mindestens einen Image-Namen</translation>
+        <source>The market could not be reached: it is told of the withdrawal when this machine connects to it again, and a contract it concludes meanwhile is refused.</source>
+        <translation>Der Marktplatz war nicht erreichbar: Er erfährt von der Rücknahme, sobald sich dieser Rechner wieder mit ihm verbindet; einen Vertrag, den er bis dahin schließt, lehnt dieser Rechner ab.</translation>
     </message>
 </context>
 <context>
@@ -625,6 +629,26 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
     <message>
         <source>The jobs borrowers ran on this machine, and what became of their results</source>
         <translation>Die Jobs, die Entleiher auf diesem Rechner ausgeführt haben, und was aus ihren Ergebnissen wurde</translation>
+    </message>
+    <message>
+        <source>Partition %1 is withdrawn here; its market is told when this machine reaches it again.</source>
+        <translation>Partition %1 ist hier zurückgenommen; ihr Marktplatz erfährt es, sobald dieser Rechner ihn wieder erreicht.</translation>
+    </message>
+    <message>
+        <source>Withdraw partition</source>
+        <translation>Partition zurücknehmen</translation>
+    </message>
+    <message>
+        <source>The market of partition %1 cannot be reached now.</source>
+        <translation>Der Marktplatz von Partition %1 ist gerade nicht erreichbar.</translation>
+    </message>
+    <message>
+        <source>Withdraw it here anyway? The partition is yours again at once, and the market is told when this machine reaches it again. A borrower who contracts it there meanwhile is refused, which counts against this machine&apos;s reliability.</source>
+        <translation>Trotzdem hier zurücknehmen? Die Partition gehört sofort wieder Ihnen, und der Marktplatz erfährt es, sobald dieser Rechner ihn wieder erreicht. Wer sie dort bis dahin leiht, wird abgewiesen; das zählt gegen die Zuverlässigkeit dieses Rechners.</translation>
+    </message>
+    <message>
+        <source>Withdraw anyway</source>
+        <translation>Trotzdem zurücknehmen</translation>
     </message>
 </context>
 <context>

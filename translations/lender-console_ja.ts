@@ -146,13 +146,25 @@
         <translation>  結果の保持期限 %1</translation>
     </message>
     <message>
+        <source>--limit wants a number of jobs from 1 to 1000</source>
+        <translation>--limit には 1 から 1000 までのジョブ数を指定してください</translation>
+    </message>
+    <message>
+        <source>(older jobs remain: --all lists them)</source>
+        <translation>（さらに古いジョブがあります: --all で一覧表示）</translation>
+    </message>
+    <message>
+        <source>--os needs at least one image name</source>
+        <translation>--os にはイメージ名を 1 つ以上指定してください</translation>
+    </message>
+    <message>
         <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
   machine show
   machine reserve --cpus N --memory SIZE --disk SIZE
   partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
   partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
   partition register ID [--market-id ID] [--external]
-  partition withdraw ID
+  partition withdraw ID [--force]          --force: also while the market is unreachable (it is told later)
   partition delete ID
   partition list
   partition lend-direct ID --borrower-id ID [--borrower-name NAME]
@@ -166,7 +178,7 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
   partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
   partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
   partition register ID [--market-id ID] [--external]
-  partition withdraw ID
+  partition withdraw ID [--force]          --force: マーケットに接続できなくても取り下げる (マーケットには後で通知)
   partition delete ID
   partition list
   partition lend-direct ID --borrower-id ID [--borrower-name NAME]
@@ -176,16 +188,8 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
 サイズは 512M、2G のように指定できます。成功時の終了ステータスは 0 です。</translation>
     </message>
     <message>
-        <source>--limit wants a number of jobs from 1 to 1000</source>
-        <translation>--limit には 1 から 1000 までのジョブ数を指定してください</translation>
-    </message>
-    <message>
-        <source>(older jobs remain: --all lists them)</source>
-        <translation>（さらに古いジョブがあります: --all で一覧表示）</translation>
-    </message>
-    <message>
-        <source>--os needs at least one image name</source>
-        <translation>--os にはイメージ名を 1 つ以上指定してください</translation>
+        <source>The market could not be reached: it is told of the withdrawal when this machine connects to it again, and a contract it concludes meanwhile is refused.</source>
+        <translation>マーケットに接続できませんでした。このマシンが再接続したときに取り下げを通知します。それまでにマーケットが結んだ契約は拒否されます。</translation>
     </message>
 </context>
 <context>
@@ -623,6 +627,26 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
     <message>
         <source>The jobs borrowers ran on this machine, and what became of their results</source>
         <translation>借り手がこのマシンで実行したジョブと、その結果の扱い</translation>
+    </message>
+    <message>
+        <source>Partition %1 is withdrawn here; its market is told when this machine reaches it again.</source>
+        <translation>パーティション %1 はここで取り下げられました。このマシンがマーケットに再接続したときに通知されます。</translation>
+    </message>
+    <message>
+        <source>Withdraw partition</source>
+        <translation>パーティションを取り下げ</translation>
+    </message>
+    <message>
+        <source>The market of partition %1 cannot be reached now.</source>
+        <translation>パーティション %1 のマーケットに現在接続できません。</translation>
+    </message>
+    <message>
+        <source>Withdraw it here anyway? The partition is yours again at once, and the market is told when this machine reaches it again. A borrower who contracts it there meanwhile is refused, which counts against this machine&apos;s reliability.</source>
+        <translation>それでもここで取り下げますか? パーティションはすぐにあなたのものに戻り、このマシンがマーケットに再接続したときに通知されます。それまでにマーケットで契約した借り手は拒否され、このマシンの信頼性に影響します。</translation>
+    </message>
+    <message>
+        <source>Withdraw anyway</source>
+        <translation>それでも取り下げる</translation>
     </message>
 </context>
 <context>

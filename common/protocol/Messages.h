@@ -1476,11 +1476,14 @@ struct PartitionInfo : Message<MessageType::PartitionInfo> {
     static constexpr const char *kDirection = "agent → owner";
     static constexpr const char *kDoc = "One partition's state.";
     PartitionState partition;
+    std::optional<bool> marketToldLater;
     bool operator==(const PartitionInfo &) const = default;
     static constexpr auto fields()
     {
         return std::make_tuple(
-            field("partition", &PartitionInfo::partition, "The partition."));
+            field("partition", &PartitionInfo::partition, "The partition."),
+            field("marketToldLater", &PartitionInfo::marketToldLater,
+                  "After a forced PartitionWithdraw: true when the market could not be told now; the agent tells it when it is connected again."));
     }
 };
 
@@ -1521,11 +1524,15 @@ struct PartitionWithdraw : Message<MessageType::PartitionWithdraw> {
     static constexpr const char *kDirection = "owner → agent";
     static constexpr const char *kDoc = "Withdraw a partition from its market; refused while lent.";
     QString partitionId;
+    std::optional<bool> force;
     bool operator==(const PartitionWithdraw &) const = default;
     static constexpr auto fields()
     {
         return std::make_tuple(
-            field("partitionId", &PartitionWithdraw::partitionId, "Partition."));
+            field("partitionId", &PartitionWithdraw::partitionId, "Partition."),
+            field("force", &PartitionWithdraw::force,
+                  "true: when the market cannot be reached, withdraw here at once and tell the market when it is back "
+                  "(a contract it concludes meanwhile is refused); absent or false: fail with connection_failed instead."));
     }
 };
 

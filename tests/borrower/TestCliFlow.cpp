@@ -40,8 +40,10 @@ private slots:
     void cleanupTestCase();
     void offersBorrowSubmitLogsWaitEndBills();
     void directLendingWithoutAMarket();
+    void withdrawWhileTheMarketIsAway();
 
 private:
+    bool startMarket(const QString &listen);
     Run borrower(const QString &dataDir, QStringList args);
     Run lenderCli(QStringList args);
     QString createPartition();
@@ -73,11 +75,7 @@ void TestCliFlow::initTestCase()
     // QTemporaryDir makes 0700; QEMU (user libvirt-qemu) must traverse to the lender's images.
     QVERIFY(QFile::setPermissions(m_root->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
                                                       | QFile::ExeGroup | QFile::ExeOther));
-    QVERIFY2(m_market.start(bin(QStringLiteral("market-manager")),
-                            {QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                             QStringLiteral("--data"), m_root->filePath(QStringLiteral("market"))},
-                            QRegularExpression(QStringLiteral("^market ([0-9a-f]{64}) listening on (\\S+)"))),
-             qPrintable(m_market.log()));
+    QVERIFY2(startMarket(QStringLiteral("127.0.0.1:0")), qPrintable(m_market.log()));
     m_marketId = m_market.match.captured(1);
     m_marketAddress = m_market.match.captured(2);
     QVERIFY2(m_lender.start(bin(QStringLiteral("lender-console")),
@@ -93,6 +91,14 @@ void TestCliFlow::initTestCase()
     QVERIFY2(image.exitCode == 0, qPrintable(image.describe()));
     m_borrowerA = m_root->filePath(QStringLiteral("borrower-a"));
     m_borrowerB = m_root->filePath(QStringLiteral("borrower-b"));
+}
+
+bool TestCliFlow::startMarket(const QString &listen)
+{
+    return m_market.start(bin(QStringLiteral("market-manager")),
+                          {QStringLiteral("--headless"), QStringLiteral("--listen"), listen, QStringLiteral("--data"),
+                           m_root->filePath(QStringLiteral("market"))},
+                          QRegularExpression(QStringLiteral("^market ([0-9a-f]{64}) listening on (\\S+)")));
 }
 
 void TestCliFlow::cleanupTestCase()
@@ -299,6 +305,62 @@ void TestCliFlow::directLendingWithoutAMarket()
     QVERIFY2(waited.exitCode == 0, qPrintable(waited.describe()));
     QVERIFY2(waited.object().value(QStringLiteral("exit_code")).toInt(-1) == 0, qPrintable(waited.describe()));
     QCOMPARE(waited.object().value(QStringLiteral("state")).toString(), QStringLiteral("succeeded"));
+}
+
+void TestCliFlow::withdrawWhileTheMarketIsAway()
+{
+    // The market is down: a withdrawal is refused with the way out (--force); forced, the
+    // partition is the owner's at once, and the market hears of it when it is back.
+    // Room first: the partitions of the tests before go (this machine may have two CPUs).
+    const Run listed = lenderCli({QStringLiteral("partition"), QStringLiteral("list")});
+    QVERIFY2(listed.exitCode == 0, qPrintable(listed.describe()));
+    for (const QJsonValue &p : listed.object().value(QStringLiteral("partitions")).toArray()) {
+        const QString id = p.toObject().value(QStringLiteral("partition_id")).toString();
+        if (p.toObject().value(QStringLiteral("state")).toString() != QLatin1String("unregistered")) {
+            const Run withdrawn = lenderCli({QStringLiteral("partition"), QStringLiteral("withdraw"), id});
+            QVERIFY2(withdrawn.exitCode == 0, qPrintable(withdrawn.describe()));
+        }
+        const Run deleted = lenderCli({QStringLiteral("partition"), QStringLiteral("delete"), id});
+        QVERIFY2(deleted.exitCode == 0, qPrintable(deleted.describe()));
+    }
+    const QString gone = createPartition();
+    QVERIFY(!gone.isEmpty());
+    QVERIFY2(lenderCli({QStringLiteral("partition"), QStringLiteral("register"), gone}).exitCode == 0, "register");
+    m_market.stop();
+    const Run refused = lenderCli({QStringLiteral("partition"), QStringLiteral("withdraw"), gone});
+    QVERIFY2(refused.exitCode == 1 && refused.err.contains(QLatin1String("--force")), qPrintable(refused.describe()));
+    const Run forced = lenderCli({QStringLiteral("partition"), QStringLiteral("withdraw"), gone, QStringLiteral("--force")});
+    QVERIFY2(forced.exitCode == 0, qPrintable(forced.describe()));
+    QCOMPARE(forced.object().value(QStringLiteral("state")).toString(), QStringLiteral("unregistered"));
+    QCOMPARE(forced.object().value(QStringLiteral("market_told_later")).toBool(), true);
+
+    // Back on the same address. The agent tells the market on reconnecting; a partition
+    // registered after the restart shows the agent is back and offering.
+    QVERIFY2(startMarket(m_marketAddress), qPrintable(m_market.log()));
+    QCOMPARE(m_market.match.captured(1), m_marketId);
+    const QString kept = createPartition();
+    QVERIFY(!kept.isEmpty());
+    // (The agent reconnects with its backoff: at most 30 s after the market is back.)
+    Run registered;
+    for (int i = 0; i < 12 && registered.exitCode != 0; ++i) {
+        registered = lenderCli({QStringLiteral("partition"), QStringLiteral("register"), kept});
+        if (registered.exitCode != 0)
+            QTest::qWait(1000);
+    }
+    QVERIFY2(registered.exitCode == 0, qPrintable(registered.describe() + m_lender.log()));
+    // The market on its own would go on offering it: only the agent's word takes it off.
+    QStringList offered;
+    for (int i = 0; i < 60 && !(offered.contains(kept) && !offered.contains(gone)); ++i) {
+        if (i > 0)
+            QTest::qWait(500);
+        offered.clear();
+        const Run offers = borrower(m_borrowerA, {QStringLiteral("offers")});
+        QVERIFY2(offers.exitCode == 0, qPrintable(offers.describe()));
+        for (const QJsonValue &o : offers.array())
+            offered << o.toObject().value(QStringLiteral("partition_id")).toString();
+    }
+    QVERIFY2(offered.contains(kept), qPrintable(offered.join(QLatin1Char(' '))));
+    QVERIFY2(!offered.contains(gone), qPrintable(offered.join(QLatin1Char(' '))));
 }
 
 QTEST_GUILESS_MAIN(TestCliFlow)

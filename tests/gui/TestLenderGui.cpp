@@ -3,6 +3,8 @@
 // allocation in the agent, the sliders stop at what the machine can give, and a locked
 // (lent) partition's sliders do not move.
 
+#include "../lender/MarketAgentSupport.h"
+
 #include "LenderAgent.h"
 #include "LenderWindow.h"
 #include "protocol/LocalChannel.h"
@@ -46,6 +48,7 @@ private slots:
     void lendingDirectlyFromTheCard();
     void jobsDialogShowsWhatRan();
     void usageChartKeepsItsLabelsWhole();
+    void withdrawingWhileTheMarketIsAway();
     void cleanupTestCase();
 
 private:
@@ -392,6 +395,57 @@ void TestLenderGui::usageChartKeepsItsLabelsWhole()
     chart.resize(900, 300);
     QTRY_COMPARE(chart.timeTickCount(), 5);
     QCOMPARE(chart.percentTickCount(), 5);
+}
+
+void TestLenderGui::withdrawingWhileTheMarketIsAway()
+{
+    // A second machine, registered with a real market that then goes away: Withdraw says the
+    // market cannot be reached and offers to withdraw anyway; agreed, the partition is the
+    // owner's again and the agent keeps the withdrawal for the market's return.
+    lender::testing::MarketForAgents market({});
+    QVERIFY(market.listening);
+    std::unique_ptr<lender::LenderAgent> agent = market.startAgent();
+    QVERIFY(agent);
+    HandshakeConfig ownerRole;
+    ownerRole.localRole = QStringLiteral("owner");
+    std::unique_ptr<Channel> owner(agent->server()->connectLocal(agent->nodeId(), ownerRole));
+    QVERIFY(owner->waitEstablished(5000).ok());
+    PartitionCreate create;
+    create.conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::fromMicros(500'000), 0};
+    Result<PartitionInfo> created = owner->call<PartitionInfo>(create);
+    QVERIFY2(created.ok(), qPrintable(created.error().toString()));
+    const QString id = created->partition.partitionId;
+    Result<PartitionInfo> registered = owner->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}});
+    QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
+
+    std::unique_ptr<lender::MachineTab> tab(m_window->addMachine(owner.get(), QStringLiteral("away")));
+    m_window->tabs()->setCurrentWidget(tab.get());
+    QTRY_VERIFY(tab->card(id) && tab->card(id)->state().state == lender::PartitionStateName::Registered);
+    market.service->shutdown();
+    market.service.reset();
+
+    QString said;
+    auto *poll = new QTimer(this);
+    poll->setInterval(50);
+    connect(poll, &QTimer::timeout, this, [&said, poll] {
+        for (QWidget *w : QApplication::topLevelWidgets()) {
+            auto *box = qobject_cast<QMessageBox *>(w);
+            if (box && box->objectName() == QLatin1String("forceWithdrawDialog") && box->isVisible()) {
+                said = box->text() + QLatin1Char('\n') + box->informativeText();
+                poll->deleteLater();
+                box->button(QMessageBox::Ok)->click();
+                return;
+            }
+        }
+    });
+    poll->start();
+    QTest::mouseClick(tab->card(id)->withdrawButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!said.isEmpty(), 30'000);
+    QVERIFY2(said.contains(QStringLiteral("cannot be reached")), qPrintable(said));
+    QTRY_COMPARE_WITH_TIMEOUT(tab->card(id)->state().state, QString(lender::PartitionStateName::Unregistered), 15'000);
+    QTRY_VERIFY(m_window->errorBanner()->text().contains(QStringLiteral("is withdrawn here")));
+    QCOMPARE(agent->store().pendingWithdrawals(market.id()).value(), QStringList{id});
+    tab.reset();
 }
 
 void TestLenderGui::cleanupTestCase()

@@ -70,7 +70,11 @@ public:
         connect(service.get(), &market::MarketService::lenderOnlineChanged, this,
                 [this](const QString &id, bool isOnline) { online[id] = isOnline; });
     }
-    ~MarketForAgents() override { service->shutdown(); }
+    ~MarketForAgents() override
+    {
+        if (service)
+            service->shutdown();
+    }
     QString id() const { return identity.nodeId(); }
     /// The data directory of the agent called `name` (the same name is the same agent).
     QString agentDir(const QString &name = QStringLiteral("agent")) const { return dir.filePath(name); }

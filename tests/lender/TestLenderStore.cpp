@@ -72,6 +72,21 @@ private slots:
         QVERIFY(!m_store->contract(QStringLiteral("c1"))->isRunning());
         QVERIFY(m_store->startContract(c2).ok());
     }
+    void pendingWithdrawals()
+    {
+        // Per market, oldest first; the same one twice is kept once; removed one by one.
+        QVERIFY(m_store->addPendingWithdrawal(QStringLiteral("m1"), QStringLiteral("p2"), 2000).ok());
+        QVERIFY(m_store->addPendingWithdrawal(QStringLiteral("m1"), QStringLiteral("p1"), 1000).ok());
+        QVERIFY(m_store->addPendingWithdrawal(QStringLiteral("m2"), QStringLiteral("p3"), 500).ok());
+        QVERIFY(m_store->addPendingWithdrawal(QStringLiteral("m1"), QStringLiteral("p2"), 3000).ok());
+        QCOMPARE(m_store->pendingWithdrawals(QStringLiteral("m1")).value(), (QStringList{QStringLiteral("p1"), QStringLiteral("p2")}));
+        QCOMPARE(m_store->pendingWithdrawals(QStringLiteral("m2")).value(), QStringList{QStringLiteral("p3")});
+        QVERIFY(m_store->removePendingWithdrawal(QStringLiteral("m1"), QStringLiteral("p1")).ok());
+        QVERIFY(m_store->removePendingWithdrawal(QStringLiteral("m1"), QStringLiteral("p9")).ok()); // none: nothing to do
+        QCOMPARE(m_store->pendingWithdrawals(QStringLiteral("m1")).value(), QStringList{QStringLiteral("p2")});
+        QVERIFY(m_store->pendingWithdrawals(QStringLiteral("m3"))->isEmpty());
+    }
+
     void borrowerNames()
     {
         // The name the market gave the borrower is kept with the contract.
@@ -89,6 +104,7 @@ private slots:
         QVERIFY(m_store->database().exec(QStringLiteral("DROP INDEX jobs_results_kept")).ok());
         QVERIFY(m_store->database().exec(QStringLiteral("DROP INDEX jobs_submitted")).ok());
         QVERIFY(m_store->database().exec(QStringLiteral("ALTER TABLE jobs DROP COLUMN results_removed_at_ms")).ok());
+        QVERIFY(m_store->database().exec(QStringLiteral("DROP TABLE pending_withdrawals")).ok());
         QVERIFY(m_store->database().exec(QStringLiteral("UPDATE schema_meta SET value = '1' WHERE key = 'schema_version'")).ok());
         m_store.reset();
         Result<LenderStore> reopened = LenderStore::open(m_dir->filePath(QStringLiteral("lender.db")));

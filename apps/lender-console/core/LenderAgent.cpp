@@ -288,6 +288,7 @@ Result<void> LenderAgent::start()
         auto *link = new MarketLink(m_identity, e, this);
         setupMarketHandlers(link);
         connect(link, &MarketLink::connected, this, [this, link] {
+            sendPendingWithdrawals(link);
             sendHeartbeat(link);
             if (m_config.reconcileContractsOnConnect)
                 reconcileContracts(link);
@@ -738,6 +739,44 @@ void LenderAgent::learnEndFromMarket(MarketLink *link, const QString &contractId
     });
 }
 
+void LenderAgent::sendPendingWithdrawals(MarketLink *link)
+{
+    Result<QStringList> pending = m_store->pendingWithdrawals(link->marketId());
+    if (!pending.ok()) {
+        qWarning("lender: cannot read the withdrawals market %s has not heard of: %s", qPrintable(link->marketId().left(12)),
+                 qPrintable(pending.error().toString()));
+        return;
+    }
+    for (const QString &id : std::as_const(*pending)) {
+        const QString marketId = link->marketId();
+        auto heard = [this, marketId, id] {
+            if (Result<void> r = m_store->removePendingWithdrawal(marketId, id); !r.ok())
+                qWarning("lender: %s", qPrintable(r.error().toString()));
+            else
+                qInfo("lender: market %s heard of the withdrawal of partition %s", qPrintable(marketId.left(12)), qPrintable(id));
+        };
+        link->request<Ack>(WithdrawPartition{.partitionId = id}, this, [this, link, id, heard](Result<Ack> r) {
+            if (r.ok() || r.error().code == ErrorCode::NotFound)
+                return heard();
+            if (r.error().code != ErrorCode::Conflict) {
+                qWarning("lender: market %s did not take the withdrawal of partition %s (tried again on the next connection): %s",
+                         qPrintable(link->marketId().left(12)), qPrintable(id), qPrintable(r.error().toString()));
+                return;
+            }
+            // The market lent it while it could not reach this machine: that contract cannot
+            // run here. Reported lost, the market ends it and takes the partition off offer.
+            link->request<Ack>(PartitionLost{.partitionId = id,
+                                             .reason = QStringLiteral("the owner withdrew the partition while this market was unreachable")},
+                               this, [link, id, heard](Result<Ack> lost) {
+                                   if (lost.ok())
+                                       return heard();
+                                   qWarning("lender: market %s did not take the loss of partition %s (tried again on the next connection): %s",
+                                            qPrintable(link->marketId().left(12)), qPrintable(id), qPrintable(lost.error().toString()));
+                               });
+        });
+    }
+}
+
 void LenderAgent::reconcileContracts(MarketLink *link)
 {
     Result<QList<ContractRecord>> running = m_store->runningContracts();
@@ -1067,6 +1106,9 @@ void LenderAgent::setupDispatcher()
                 np.externallyReferenced = ext;
                 if (Result<void> u = m_store->updatePartition(np); !u.ok())
                     return ctx.fail(u.error());
+                // Registered again: a withdrawal the market had not heard of is void.
+                if (Result<void> w = m_store->removePendingWithdrawal(np.marketId, partitionId); !w.ok())
+                    qWarning("lender: %s", qPrintable(w.error().toString()));
                 notifyOwners(np);
                 ctx.reply(PartitionInfo{.partition = stateOf(np)});
             });
@@ -1111,7 +1153,7 @@ void LenderAgent::setupDispatcher()
         if (p->state == PartitionStateName::Unregistered)
             return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 is not registered").arg(p->partitionId)));
         MarketLink *link = market(p->marketId);
-        auto finish = [this, ctx, id = p->partitionId] {
+        auto finish = [this, ctx, id = p->partitionId](bool marketToldLater) {
             Result<PartitionRecord> cur = m_store->partition(id);
             if (!cur.ok())
                 return ctx.fail(cur.error());
@@ -1123,18 +1165,45 @@ void LenderAgent::setupDispatcher()
             if (Result<void> u = m_store->updatePartition(np); !u.ok())
                 return ctx.fail(u.error());
             notifyOwners(np);
-            ctx.reply(PartitionInfo{.partition = stateOf(np)});
+            ctx.reply(PartitionInfo{.partition = stateOf(np), .marketToldLater = marketToldLater ? std::optional<bool>(true) : std::nullopt});
         };
         if (!link) {
             // The market is no longer configured: nothing to tell it.
-            finish();
+            finish(false);
             return;
         }
-        link->request<Ack>(WithdrawPartition{.partitionId = p->partitionId}, this, [ctx, finish](Result<Ack> r) {
-            if (!r.ok())
-                return ctx.fail(r.error());
-            finish();
-        });
+        // Forced while the market cannot be reached: withdrawn here now, and remembered until
+        // the market hears of it (sendPendingWithdrawals). A contract it concludes meanwhile is
+        // refused here (not registered with that market), which ends it there.
+        const bool force = m.force.value_or(false);
+        auto withdrawHere = [this, ctx, finish, marketId = p->marketId, id = p->partitionId] {
+            if (Result<void> a = m_store->addPendingWithdrawal(marketId, id, nowMs()); !a.ok())
+                return ctx.fail(a.error());
+            qInfo("lender: partition %s withdrawn here while market %s is unreachable; it is told when it is back", qPrintable(id),
+                  qPrintable(marketId.left(12)));
+            finish(true);
+        };
+        if (force && !link->isConnected())
+            return withdrawHere();
+        link->request<Ack>(WithdrawPartition{.partitionId = p->partitionId}, this,
+                           [ctx, finish, force, withdrawHere, id = p->partitionId](Result<Ack> r) {
+                               if (r.ok())
+                                   return finish(false);
+                               const ErrorCode code = r.error().code;
+                               // The market does not hold it (it forgot it, or took it off when this
+                               // machine lost it): nothing is left to withdraw there.
+                               if (code == ErrorCode::NotFound)
+                                   return finish(false);
+                               const bool unreachable = code == ErrorCode::ConnectionFailed || code == ErrorCode::ConnectionClosed
+                                                        || code == ErrorCode::Timeout;
+                               if (unreachable && force)
+                                   return withdrawHere();
+                               if (unreachable)
+                                   return ctx.fail(Error(code, QStringLiteral("%1; `partition withdraw %2 --force` takes the partition back now, "
+                                                                              "and the market is told when it is back")
+                                                                   .arg(r.error().message, id)));
+                               ctx.fail(r.error());
+                           });
     });
 
     d.onCall<ImageListRequest, ImageList>([this](const ImageListRequest &, const RequestContext &ctx) -> Result<ImageList> {

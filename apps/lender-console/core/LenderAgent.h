@@ -166,6 +166,9 @@ private:
     /// data directory came back from a backup) ends here at the market's end: its partition
     /// is no longer held for nobody. Runs on each connection to the market.
     void reconcileContracts(MarketLink *link);
+    /// Tells a market, on each connection, of the partitions withdrawn from it while it was
+    /// unreachable (`withdraw --force`); one it lent meanwhile is reported lost.
+    void sendPendingWithdrawals(MarketLink *link);
 
     AgentConfig m_config;
     Identity m_identity;

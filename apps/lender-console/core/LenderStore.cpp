@@ -45,7 +45,14 @@ QList<Migration> migrations()
         // The owner's list of jobs, newest first (LenderStore::jobs()).
         QStringLiteral("CREATE INDEX jobs_submitted ON jobs (submitted_at_ms, job_id)"),
     };
-    return {m1, m2, m3};
+    // Partitions the owner withdrew (`withdraw --force`) while their market could not be told:
+    // the agent tells it when it is connected again.
+    Migration m4;
+    m4.version = 4;
+    m4.description = QStringLiteral("withdrawals the market has not heard of");
+    m4.sqliteStatements = {QStringLiteral("CREATE TABLE pending_withdrawals (market_id TEXT NOT NULL, partition_id TEXT NOT NULL,"
+                                          " since_ms INTEGER NOT NULL, PRIMARY KEY (market_id, partition_id))")};
+    return {m1, m2, m3, m4};
 }
 
 QVariant nullable(const QString &s)
@@ -426,6 +433,35 @@ Result<QList<JobRecord>> LenderStore::jobs(const QString &partitionId, std::opti
 Result<void> LenderStore::markResultsRemoved(const QString &jobId, qint64 atMs)
 {
     auto q = m_db.exec(QStringLiteral("UPDATE jobs SET results_removed_at_ms = ? WHERE job_id = ?"), {atMs, jobId});
+    if (!q.ok())
+        return q.error();
+    return {};
+}
+
+Result<void> LenderStore::addPendingWithdrawal(const QString &marketId, const QString &partitionId, qint64 atMs)
+{
+    auto q = m_db.exec(QStringLiteral("INSERT OR REPLACE INTO pending_withdrawals (market_id, partition_id, since_ms) VALUES (?, ?, ?)"),
+                       {marketId, partitionId, atMs});
+    if (!q.ok())
+        return q.error();
+    return {};
+}
+
+Result<QStringList> LenderStore::pendingWithdrawals(const QString &marketId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT partition_id FROM pending_withdrawals WHERE market_id = ? ORDER BY since_ms, partition_id"),
+                       {marketId});
+    if (!q.ok())
+        return q.error();
+    QStringList ids;
+    while (q->next())
+        ids << q->value(0).toString();
+    return ids;
+}
+
+Result<void> LenderStore::removePendingWithdrawal(const QString &marketId, const QString &partitionId)
+{
+    auto q = m_db.exec(QStringLiteral("DELETE FROM pending_withdrawals WHERE market_id = ? AND partition_id = ?"), {marketId, partitionId});
     if (!q.ok())
         return q.error();
     return {};

@@ -116,6 +116,12 @@ public:
     Result<QList<JobRecord>> jobs(const QString &partitionId, std::optional<qint64> submittedBeforeMs, const QString &beforeJobId,
                                   int limit);
 
+    /// Withdrawals a market has not heard of yet (the owner forced them while it was away),
+    /// oldest first; the agent sends them when the market is connected again.
+    Result<void> addPendingWithdrawal(const QString &marketId, const QString &partitionId, qint64 atMs);
+    Result<QStringList> pendingWithdrawals(const QString &marketId);
+    Result<void> removePendingWithdrawal(const QString &marketId, const QString &partitionId);
+
     Database &database() { return m_db; }
 
 private:

@@ -33,6 +33,7 @@ const QStringList kValueOptions = {QStringLiteral("--data"), QStringLiteral("--c
                                    QStringLiteral("--timeout"), QStringLiteral("--partition"), QStringLiteral("--limit"),
                                    QStringLiteral("--language")}; // --language is read before parsing (AppSupport)
 const QStringList kFlags = {QStringLiteral("--json"), QStringLiteral("--cli"), QStringLiteral("--external"), QStringLiteral("--all"),
+                            QStringLiteral("--force"),
                             QStringLiteral("--help"), QStringLiteral("-h")};
 
 Result<Args> parse(const QStringList &in)
@@ -294,7 +295,7 @@ QString ownerCliUsage()
               "  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]\n"
               "  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]\n"
               "  partition register ID [--market-id ID] [--external]\n"
-              "  partition withdraw ID\n"
+              "  partition withdraw ID [--force]          --force: also while the market is unreachable (it is told later)\n"
               "  partition delete ID\n"
               "  partition list\n"
               "  partition lend-direct ID --borrower-id ID [--borrower-name NAME]\n"
@@ -498,8 +499,23 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
         return r.ok() ? printPartition(r->partition) : failWith(r.error());
     }
     if (verb == QLatin1String("withdraw")) {
-        Result<PartitionInfo> r = ch.call<PartitionInfo>(PartitionWithdraw{.partitionId = arg1}, timeoutMs);
-        return r.ok() ? printPartition(r->partition) : failWith(r.error());
+        const bool force = a.flags.contains(QStringLiteral("--force"));
+        Result<PartitionInfo> r = ch.call<PartitionInfo>(
+            PartitionWithdraw{.partitionId = arg1, .force = force ? std::optional<bool>(true) : std::nullopt}, timeoutMs);
+        if (!r.ok())
+            return failWith(r.error());
+        const bool later = r->marketToldLater.value_or(false);
+        if (asJson) {
+            QJsonObject o = partitionJson(r->partition);
+            o.insert(QStringLiteral("market_told_later"), later);
+            out(json(o));
+        } else {
+            out(partitionText(r->partition));
+            if (later)
+                out(QCoreApplication::translate("OwnerCli", "The market could not be reached: it is told of the withdrawal when this machine "
+                                                            "connects to it again, and a contract it concludes meanwhile is refused."));
+        }
+        return 0;
     }
     if (verb == QLatin1String("delete")) {
         Result<Ack> r = ch.call<Ack>(PartitionDelete{.partitionId = arg1}, timeoutMs);

@@ -848,8 +848,7 @@ void MachineTab::applyPartition(const PartitionState &state)
         connect(card, &PartitionCard::registerRequested, this, [this](const QString &id) {
             send<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}, .externallyReferenced = false});
         });
-        connect(card, &PartitionCard::withdrawRequested, this,
-                [this](const QString &id) { send<PartitionInfo>(PartitionWithdraw{.partitionId = id}); });
+        connect(card, &PartitionCard::withdrawRequested, this, [this](const QString &id) { withdraw(id); });
         connect(card, &PartitionCard::deleteRequested, this,
                 [this](const QString &id) { send<Ack>(PartitionDelete{.partitionId = id}); });
         connect(card, &PartitionCard::lendDirectRequested, this, &MachineTab::lendDirectly);
@@ -859,6 +858,45 @@ void MachineTab::applyPartition(const PartitionState &state)
             p = state;
     }
     card->setState(state, m_machine.available);
+}
+
+void MachineTab::withdraw(const QString &partitionId, bool force)
+{
+    if (!m_owner) {
+        emit error(Error(ErrorCode::ConnectionClosed, tr("not connected to the lender agent")));
+        return;
+    }
+    PartitionWithdraw req{.partitionId = partitionId, .force = force ? std::optional<bool>(true) : std::nullopt};
+    m_owner->request<PartitionInfo>(req, this, [this, partitionId, force](Result<PartitionInfo> r) {
+        refresh();
+        if (r.ok()) {
+            if (r->marketToldLater.value_or(false))
+                emit notice(tr("Partition %1 is withdrawn here; its market is told when this machine reaches it again.").arg(partitionId));
+            return;
+        }
+        const ErrorCode code = r.error().code;
+        const bool unreachable = code == ErrorCode::ConnectionFailed || code == ErrorCode::ConnectionClosed || code == ErrorCode::Timeout;
+        if (force || !unreachable) {
+            emit error(r.error());
+            return;
+        }
+        auto *box = new QMessageBox(QMessageBox::Question, tr("Withdraw partition"),
+                                    tr("The market of partition %1 cannot be reached now.").arg(partitionId),
+                                    QMessageBox::Ok | QMessageBox::Cancel, this);
+        box->setObjectName(QStringLiteral("forceWithdrawDialog"));
+        box->setInformativeText(tr("Withdraw it here anyway? The partition is yours again at once, and the market is told when this "
+                                   "machine reaches it again. A borrower who contracts it there meanwhile is refused, which counts "
+                                   "against this machine's reliability."));
+        box->setDetailedText(r.error().message);
+        box->button(QMessageBox::Ok)->setText(tr("Withdraw anyway"));
+        box->setDefaultButton(QMessageBox::Cancel);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        connect(box, &QMessageBox::finished, this, [this, box, partitionId](int) {
+            if (box->clickedButton() == box->button(QMessageBox::Ok))
+                withdraw(partitionId, true);
+        });
+        box->open();
+    });
 }
 
 void MachineTab::lendDirectly(const QString &partitionId)
@@ -942,6 +980,7 @@ MachineTab *LenderWindow::addMachine(Channel *owner, const QString &title)
 {
     auto *tab = new MachineTab(owner, m_tabs);
     connect(tab, &MachineTab::error, this, [this](const Error &e) { m_banner->showError(e); });
+    connect(tab, &MachineTab::notice, this, [this](const QString &text) { m_banner->showMessage(text); });
     connect(tab, &MachineTab::changed, this, &LenderWindow::updateTray);
     m_tabs->addTab(tab, title);
     return tab;

@@ -202,10 +202,15 @@ public:
     /// Asks whom to lend the partition to (DirectLeaseDialog, window-modal), lends it, and
     /// shows the key file (KeyFileDialog).
     void lendDirectly(const QString &partitionId);
+    /// Withdraws a partition from its market. When the market cannot be reached, asks
+    /// (forceWithdrawDialog) whether to withdraw it here now and tell the market later.
+    void withdraw(const QString &partitionId, bool force = false);
 
 signals:
     void error(const lendable::Error &error);
     void changed();
+    /// Something the owner should know that is not an error (a withdrawal the market hears of later).
+    void notice(const QString &text);
 
 private:
     void showPartitions(const QList<protocol::PartitionState> &partitions);
