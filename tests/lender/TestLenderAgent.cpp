@@ -12,6 +12,8 @@
 #include <QFile>
 #include <QTemporaryDir>
 
+#include <sys/statvfs.h>
+
 using namespace lendable;
 using namespace lendable::lender;
 using namespace lendable::lender::testing;
@@ -131,9 +133,22 @@ void TestLenderAgent::machineAndReserve()
     QVERIFY(m->host.cpus > 0);
     QCOMPARE(m->libvirtUri, QStringLiteral("test:///default"));
     QCOMPARE(m->available, m->host);
+    // The disk to divide is the free space of the data directory's file system (what other
+    // files take is not the machine's to lend), which moves a little as anything on this
+    // machine writes: compared within 256 MiB.
+    struct statvfs fs {};
+    QCOMPARE(::statvfs(QFile::encodeName(m_dir->path()).constData(), &fs), 0);
+    const qint64 freeMib = qint64(quint64(fs.f_bavail) * fs.f_frsize / (1024 * 1024));
+    const qint64 sizeMib = qint64(quint64(fs.f_blocks) * fs.f_frsize / (1024 * 1024));
+    QVERIFY2(qAbs(m->host.diskMib - freeMib) < 256, qPrintable(QStringLiteral("host disk %1 MiB, free %2 MiB").arg(m->host.diskMib).arg(freeMib)));
+    if (sizeMib - freeMib > 1024)
+        QVERIFY(m->host.diskMib < sizeMib);
     Result<MachineInfo> r = m_owner->channel->call<MachineInfo>(SetReserve{.reserve = Resources{1, 512, 1024}});
     QVERIFY2(r.ok(), qPrintable(r.error().toString()));
-    QCOMPARE(r->available, m->host - Resources({1, 512, 1024}));
+    QCOMPARE(r->available.cpus, m->host.cpus - 1);
+    QCOMPARE(r->available.memoryMib, m->host.memoryMib - 512);
+    QCOMPARE(r->available.diskMib, r->host.diskMib - 1024);
+    QVERIFY(qAbs(r->host.diskMib - m->host.diskMib) < 256);
     Result<MachineInfo> tooBig = m_owner->channel->call<MachineInfo>(SetReserve{.reserve = m->host + Resources{1, 0, 0}});
     QCOMPARE(tooBig.error().code, ErrorCode::ResourceExhausted);
 }

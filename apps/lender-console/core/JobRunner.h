@@ -55,6 +55,8 @@ public:
     void collectNow();
 
     void cancel();
+    /// The disk the job's files and console took at the last check (0 before it runs).
+    qint64 diskUsedBytes() const { return m_diskUsedBytes; }
     /// The domain stopped (lifecycle event); safe to call more than once.
     void domainStopped();
     /// The guest is done: it printed LENDABLE-JOB-EXIT (after writing exit_code) or

@@ -670,7 +670,7 @@ void LenderAgent::setupMarketHandlers(MarketLink *link)
             ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 cannot be rebalanced now").arg(m.partitionId)));
             return;
         }
-        Result<Resources> host = m_virt->hostResources(m_config.dataDir);
+        Result<Resources> host = hostResources();
         Result<Resources> reserve = m_store->reserve();
         Result<Resources> others = allocatedTotal(m.partitionId);
         if (!host.ok() || !reserve.ok() || !others.ok()) {
@@ -803,6 +803,18 @@ Result<void> LenderAgent::requireOwner(const RequestContext &ctx) const
     return {};
 }
 
+Result<Resources> LenderAgent::hostResources() const
+{
+    Result<Resources> host = m_virt->hostResources(m_config.dataDir);
+    if (!host.ok())
+        return host;
+    qint64 runningBytes = 0;
+    for (const JobRunner *r : m_runners)
+        runningBytes += r->diskUsedBytes();
+    host->diskMib += runningBytes / (1024 * 1024);
+    return host;
+}
+
 Result<Resources> LenderAgent::allocatedTotal(const QString &exceptPartition)
 {
     Result<QList<PartitionRecord>> ps = m_store->partitions();
@@ -817,7 +829,7 @@ Result<Resources> LenderAgent::allocatedTotal(const QString &exceptPartition)
 
 Result<MachineInfo> LenderAgent::machineInfo()
 {
-    Result<Resources> host = m_virt->hostResources(m_config.dataDir);
+    Result<Resources> host = hostResources();
     if (!host.ok())
         return host.error();
     Result<Resources> reserve = m_store->reserve();
@@ -907,7 +919,7 @@ void LenderAgent::setupDispatcher()
     d.onCall<SetReserve, MachineInfo>([this](const SetReserve &m, const RequestContext &ctx) -> Result<MachineInfo> {
         if (Result<void> o = requireOwner(ctx); !o.ok())
             return o.error();
-        Result<Resources> host = m_virt->hostResources(m_config.dataDir);
+        Result<Resources> host = hostResources();
         if (!host.ok())
             return host.error();
         Result<Resources> allocated = allocatedTotal();
@@ -1519,7 +1531,7 @@ quint64 LenderAgent::cpusFor(const JobRunner *runner)
     // ARCHITECTURE.md, "Partitions": vcpupin where CPUs allow. The partitions together never
     // have more vCPUs than the host minus the reserve, so a running partition's domain gets
     // CPUs of its own, away from the owner's and from every other running partition's.
-    Result<Resources> host = m_virt->hostResources(m_config.dataDir);
+    Result<Resources> host = hostResources();
     Result<Resources> reserve = m_store->reserve();
     if (!host.ok() || !reserve.ok())
         return 0;

@@ -128,6 +128,10 @@ private:
     // owner (machine) side
     Result<protocol::MachineInfo> machineInfo();
     Result<Resources> allocatedTotal(const QString &exceptPartition = {});
+    /// What this machine has to divide: its CPUs and memory, and as disk the free space of
+    /// the data directory's file system plus what running jobs already took of it (their
+    /// partitions' share, not the owner's).
+    Result<Resources> hostResources() const;
     protocol::PartitionState stateOf(const PartitionRecord &p);
     void notifyOwners(const PartitionRecord &p);
     /// Pushes MachineInfo to watching owners (libvirt lost or back).

@@ -275,7 +275,9 @@ Result<Resources> VirtConnection::hostResources(const QString &dataDir) const
     struct statvfs fs;
     if (::statvfs(QFile::encodeName(dataDir).constData(), &fs) != 0)
         return Error(ErrorCode::IoError, QStringLiteral("cannot read the size of the file system holding %1").arg(dataDir));
-    r.diskMib = qint64((quint64(fs.f_blocks) * fs.f_frsize) / (1024 * 1024));
+    // What partitions can be given is what the file system still has free (for unprivileged
+    // writers: the root reserve is not ours to lend), not its size: other files take the rest.
+    r.diskMib = qint64((quint64(fs.f_bavail) * fs.f_frsize) / (1024 * 1024));
     return r;
 }
 

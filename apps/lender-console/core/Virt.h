@@ -71,8 +71,8 @@ public:
     /// QEMU runs as an unprivileged user (libvirt-qemu) that needs to reach job files.
     bool runsGuestsUnprivileged() const { return m_uri.startsWith(QLatin1String("qemu:///system")); }
 
-    /// Host CPUs and memory (virNodeGetInfo); disk is the free+used size of the file system
-    /// holding `dataDir` (statvfs).
+    /// Host CPUs and memory (virNodeGetInfo); disk is the free space of the file system
+    /// holding `dataDir` (statvfs, as an unprivileged writer sees it).
     Result<Resources> hostResources(const QString &dataDir) const;
     QString hostName() const;
 
