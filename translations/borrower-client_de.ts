@@ -364,6 +364,20 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>write `receipt verify FILE` or `receipt show CONTRACT_ID`</source>
         <translation>schreiben Sie `receipt verify FILE` oder `receipt show CONTRACT_ID`</translation>
     </message>
+    <message>
+        <source>%1 of %2 matching offers shown; %3
+</source>
+        <translation>%1 von %2 passenden Angeboten gezeigt; %3
+</translation>
+    </message>
+    <message>
+        <source>the market gives at most %1 per request: narrow the query</source>
+        <translation>der Marktplatz gibt höchstens %1 pro Anfrage: grenzen Sie die Suche ein</translation>
+    </message>
+    <message>
+        <source>--limit N shows more (up to 1000), or narrow the query</source>
+        <translation>--limit N zeigt mehr (bis 1000), oder grenzen Sie die Suche ein</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>
@@ -442,10 +456,6 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <translation>der Schlüssel in %1 ist weder Base64 noch 64 Hex-Ziffern</translation>
     </message>
     <message>
-        <source>the key in %1 is only %2 bytes; a lending key has 32</source>
-        <translation>der Schlüssel in %1 hat nur %2 Bytes; ein Leihschlüssel hat 32</translation>
-    </message>
-    <message>
         <source>cannot read the key file %1: %2</source>
         <translation>die Schlüsseldatei %1 kann nicht gelesen werden: %2</translation>
     </message>
@@ -464,6 +474,10 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>cannot make %1 private (mode 0600)</source>
         <translation>%1 kann nicht privat gemacht werden (Modus 0600)</translation>
+    </message>
+    <message>
+        <source>the key in %1 is too short to be a lending key (%2 of 32 bytes)</source>
+        <translation>der Schlüssel in %1 ist zu kurz für einen Leihschlüssel (%2 von 32 Bytes)</translation>
     </message>
 </context>
 <context>

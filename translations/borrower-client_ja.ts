@@ -363,6 +363,20 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <source>write `receipt verify FILE` or `receipt show CONTRACT_ID`</source>
         <translation>`receipt verify FILE` または `receipt show CONTRACT_ID` と書いてください</translation>
     </message>
+    <message>
+        <source>%1 of %2 matching offers shown; %3
+</source>
+        <translation>条件に合うオファー %2 件のうち %1 件を表示。%3
+</translation>
+    </message>
+    <message>
+        <source>the market gives at most %1 per request: narrow the query</source>
+        <translation>マーケットは 1 回に最大 %1 件しか返しません。条件を絞ってください</translation>
+    </message>
+    <message>
+        <source>--limit N shows more (up to 1000), or narrow the query</source>
+        <translation>--limit N でさらに表示できます (最大 1000)。または条件を絞ってください</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>
@@ -441,10 +455,6 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <translation>%1 のキーは Base64 でも 16 進数 64 桁でもありません</translation>
     </message>
     <message>
-        <source>the key in %1 is only %2 bytes; a lending key has 32</source>
-        <translation>%1 のキーは %2 バイトしかありません。貸出キーは 32 バイトです</translation>
-    </message>
-    <message>
         <source>cannot read the key file %1: %2</source>
         <translation>キーファイル %1 を読み込めません: %2</translation>
     </message>
@@ -463,6 +473,10 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>cannot make %1 private (mode 0600)</source>
         <translation>%1 を非公開 (モード 0600) にできません</translation>
+    </message>
+    <message>
+        <source>the key in %1 is too short to be a lending key (%2 of 32 bytes)</source>
+        <translation>%1 のキーは貸出キーとしては短すぎます (%2 / 32 バイト)</translation>
     </message>
 </context>
 <context>

@@ -162,6 +162,10 @@ void TestCliMarket::offersAsJson()
     QVERIFY2(cheapest.exitCode == 0, qPrintable(cheapest.describe()));
     QCOMPARE(cheapest.array().size(), 1);
     QCOMPARE(cheapest.array().first().toObject().value(QStringLiteral("partition_id")).toString(), QStringLiteral("p-small"));
+    // The page is not all there is, and standard error says so (standard output stays one
+    // JSON document).
+    QVERIFY2(cheapest.err.contains(QLatin1String("1 of 3 matching offers shown; --limit N shows more")), qPrintable(cheapest.describe()));
+    QVERIFY2(!all.err.contains(QLatin1String("matching offers shown")), qPrintable(all.describe()));
     const Run big = cli(m_borrowerA, {QStringLiteral("offers"), QStringLiteral("--query"), QStringLiteral("cpus>=2 memory>=1G os=busybox")});
     QVERIFY2(big.exitCode == 0, qPrintable(big.describe()));
     QCOMPARE(big.array().size(), 1);

@@ -106,6 +106,15 @@ private:
             printJson(offersToJson(page->offers));
         else if (!page->offers.isEmpty())
             printOut(offersTable(page->offers));
+        // A page is never all there is without saying so (the market gives at most 1,000
+        // offers per request, 100 unless --limit asks otherwise).
+        if (!page->offers.isEmpty() && page->total > page->offers.size())
+            printErr(QCoreApplication::translate("BorrowerCli", "%1 of %2 matching offers shown; %3\n")
+                         .arg(page->offers.size())
+                         .arg(page->total)
+                         .arg(m_inv.limit > page->offers.size()
+                                  ? QCoreApplication::translate("BorrowerCli", "the market gives at most %1 per request: narrow the query").arg(page->offers.size())
+                                  : QCoreApplication::translate("BorrowerCli", "--limit N shows more (up to 1000), or narrow the query")));
         return {};
     }
 

@@ -46,7 +46,7 @@ Result<KeyMaterial> parseKeyJson(const QByteArray &json, const QString &origin)
     }
     if (k.key.size() < 16)
         return Error(ErrorCode::InvalidArgument,
-                     QCoreApplication::translate("KeyFile", "the key in %1 is only %2 bytes; a lending key has 32").arg(origin).arg(k.key.size()));
+                     QCoreApplication::translate("KeyFile", "the key in %1 is too short to be a lending key (%2 of 32 bytes)").arg(origin).arg(k.key.size()));
     return k;
 }
 
