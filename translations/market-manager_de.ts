@@ -289,14 +289,6 @@
         <translation>Verleiher (ausgezahlt)</translation>
     </message>
     <message>
-        <source>B %1</source>
-        <translation>E %1</translation>
-    </message>
-    <message>
-        <source>L %1</source>
-        <translation>V %1</translation>
-    </message>
-    <message>
         <source>Top borrowers and lenders</source>
         <translation>Wichtigste Entleiher und Verleiher</translation>
     </message>
@@ -433,6 +425,18 @@
     <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Exact: revenue %1, fees %2, payouts %3</source>
+        <translation>Genau: Umsatz %1, Gebühren %2, Auszahlungen %3</translation>
+    </message>
+    <message>
+        <source>%1, as lender</source>
+        <translation>%1, als Verleiher</translation>
+    </message>
+    <message>
+        <source>%1, as borrower</source>
+        <translation>%1, als Entleiher</translation>
     </message>
 </context>
 <context>

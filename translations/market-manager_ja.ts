@@ -289,14 +289,6 @@
         <translation>貸し手 (支払額)</translation>
     </message>
     <message>
-        <source>B %1</source>
-        <translation>借 %1</translation>
-    </message>
-    <message>
-        <source>L %1</source>
-        <translation>貸 %1</translation>
-    </message>
-    <message>
         <source>Top borrowers and lenders</source>
         <translation>上位の借り手と貸し手</translation>
     </message>
@@ -431,6 +423,18 @@
     <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Exact: revenue %1, fees %2, payouts %3</source>
+        <translation>正確な値: 売上 %1、手数料 %2、支払い %3</translation>
+    </message>
+    <message>
+        <source>%1, as lender</source>
+        <translation>%1 (貸し手として)</translation>
+    </message>
+    <message>
+        <source>%1, as borrower</source>
+        <translation>%1 (借り手として)</translation>
     </message>
 </context>
 <context>

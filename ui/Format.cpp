@@ -1,6 +1,7 @@
 #include "Format.h"
 
 #include <QDateTime>
+#include <QLocale>
 
 namespace lendable::ui {
 
@@ -14,6 +15,28 @@ QString formatDuration(qint64 ms)
 {
     const qint64 s = ms / 1000;
     return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString formatTotal(const Money &amount)
+{
+    const qint64 micros = amount.micros();
+    const qint64 magnitude = micros < 0 ? -(micros / 10'000 * 10'000) + (-(micros % 10'000) >= 5'000 ? 10'000 : 0)
+                                        : micros / 10'000 * 10'000 + (micros % 10'000 >= 5'000 ? 10'000 : 0);
+    const qint64 cents = magnitude / 10'000;
+    const QLocale locale;
+    const QString whole = locale.toString(cents / 100);
+    const QString text = whole + locale.decimalPoint() + QStringLiteral("%1").arg(cents % 100, 2, 10, QLatin1Char('0'));
+    return micros < 0 && cents > 0 ? locale.negativeSign() + text : text;
+}
+
+QString formatCharge(const Money &amount)
+{
+    QString text = amount.toString();
+    const qsizetype point = text.indexOf(QLatin1Char('.'));
+    const qsizetype decimals = point < 0 ? 0 : text.size() - point - 1;
+    if (point < 0)
+        text += QLatin1Char('.');
+    return text + QString(6 - decimals, QLatin1Char('0'));
 }
 
 } // namespace lendable::ui

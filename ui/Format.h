@@ -1,6 +1,8 @@
 #pragma once
 // How the desktop apps show times and durations, the same in every window.
 
+#include "model/Money.h"
+
 #include <QString>
 
 namespace lendable::ui {
@@ -9,5 +11,12 @@ namespace lendable::ui {
 QString formatTimestamp(qint64 utcMs);
 /// "H:MM:SS" for a duration in milliseconds.
 QString formatDuration(qint64 ms);
+/// A total as people read one: rounded to hundredths (half away from zero), with this
+/// locale's digit grouping and decimal point, "2,638.42". Exact amounts (a charge by the
+/// second is often below 0.01) stay Money::toString(); show them beside or in a tooltip.
+QString formatTotal(const Money &amount);
+/// An exact amount with all six decimals ("2.314760", "0.001745"), so that a column of
+/// charges lines up on its decimal point; nothing is rounded.
+QString formatCharge(const Money &amount);
 
 } // namespace lendable::ui

@@ -8,6 +8,8 @@
 #include "Pages.h"
 #include "ServicePage.h"
 
+#include "ui/Format.h"
+
 #include <cmath>
 
 #include <QBarCategoryAxis>
@@ -70,6 +72,7 @@ private slots:
     void serviceChartStartsWithTheMarketsHistory();
     void onlyTheShownPageIsRefreshed();
     void headersSortInTheMarket();
+    void totalsReadAsPeopleWriteThem();
     void cleanupTestCase();
 
 private:
@@ -286,9 +289,9 @@ void TestMarketGui::topChartKeepsNamesReadable()
     const int atDefault = billing->partyRows();
     QVERIFY2(atDefault >= 4 && atDefault <= 2 * market::BillingPage::kChartParties, qPrintable(QString::number(atDefault)));
     QStringList shown = categories();
-    QCOMPARE(shown.last(), QStringLiteral("B Borrower 1")); // the largest borrower on top
-    QCOMPARE(shown.filter(QRegularExpression(QStringLiteral("^B "))).size(), atDefault / 2);
-    QCOMPARE(shown.first(), QStringLiteral("L Lender %1").arg(atDefault - atDefault / 2)); // the smallest lender shown at the bottom
+    QCOMPARE(shown.last(), QStringLiteral("Borrower 1")); // the largest borrower on top
+    QCOMPARE(shown.filter(QRegularExpression(QStringLiteral("^Borrower "))).size(), atDefault / 2);
+    QCOMPARE(shown.first(), QStringLiteral("Lender %1").arg(atDefault - atDefault / 2)); // the smallest lender shown at the bottom
     QVERIFY2(elided().isEmpty(), qPrintable(elided().join(QLatin1Char('|'))));
 
     m_window->resize(1400, 1300);
@@ -306,7 +309,7 @@ void TestMarketGui::topChartKeepsNamesReadable()
     QTRY_VERIFY(billing->partyRows() == atDefault && settled());
     shown = categories();
     QCOMPARE(shown.size(), qMin(atDefault, market::BillingPage::kChartParties + 1));
-    QCOMPARE(shown.first(), QStringLiteral("L Lender 1"));
+    QCOMPARE(shown.first(), QStringLiteral("Lender 1"));
 
     // Two borrowers of one name: told apart by their IDs, a row each (a category axis keeps
     // one of each label, and the bars would have shifted to the wrong names).
@@ -315,9 +318,16 @@ void TestMarketGui::topChartKeepsNamesReadable()
     QTRY_VERIFY(settled());
     shown = categories();
     QCOMPARE(shown.size(), qMin(atDefault, market::BillingPage::kChartParties + 1));
-    QCOMPARE(shown.last(), QStringLiteral("B Borrower 1 (%1)").arg(QString(8, QLatin1Char('a'))));
-    QCOMPARE(shown.at(shown.size() - 2), QStringLiteral("B Borrower 1 (%1)").arg(QString(8, QLatin1Char('b'))));
-    QVERIFY(shown.contains(QStringLiteral("B Borrower 3"))); // the others as they were
+    QCOMPARE(shown.last(), QStringLiteral("Borrower 1 (%1)").arg(QString(8, QLatin1Char('a'))));
+    QCOMPARE(shown.at(shown.size() - 2), QStringLiteral("Borrower 1 (%1)").arg(QString(8, QLatin1Char('b'))));
+    QVERIFY(shown.contains(QStringLiteral("Borrower 3"))); // the others as they were
+    // One node that borrows and lends: its two rows say which is which.
+    report.topLenders[0] = PartyTotal{report.topBorrowers[2].nodeId, report.topBorrowers[2].name, Money::fromMicros(1'000'000)};
+    billing->showReport(report);
+    QTRY_VERIFY(settled());
+    shown = categories();
+    QVERIFY2(shown.contains(QStringLiteral("Borrower 3 (cccccccc), as borrower")), qPrintable(shown.join(QLatin1Char('|'))));
+    QCOMPARE(shown.first(), QStringLiteral("Borrower 3 (cccccccc), as lender"));
 
     m_window->resize(before);
     refresh->start();
@@ -823,6 +833,12 @@ void TestMarketGui::customRangeReportsItsDays()
     // With its dates and its totals shown, the tab still fits a 1024-pixel-wide screen: the
     // totals wrap on a row of their own instead of widening the window.
     QVERIFY2(billing->minimumSizeHint().width() <= 1000, qPrintable(QString::number(billing->minimumSizeHint().width())));
+    // The totals are rounded to hundredths for reading, exact in the tooltip.
+    auto *totals = billing->findChild<QLabel *>(QStringLiteral("totalsLabel"));
+    QVERIFY(totals);
+    const Money revenueNow = revenueOf(billing->report());
+    QVERIFY2(totals->text().startsWith(QStringLiteral("Revenue %1 · ").arg(ui::formatTotal(revenueNow))), qPrintable(totals->text()));
+    QVERIFY2(totals->toolTip().contains(revenueNow.toString()), qPrintable(totals->toolTip()));
     QCOMPARE(billing->report().days.last().dayStartMs, startOf(today));
     const Money thirtyDays = revenueOf(billing->report());
     QVERIFY(thirtyDays.micros() > 0); // the ended contracts of the tests before
@@ -997,6 +1013,27 @@ void TestMarketGui::csvNamesCannotBeFormulas()
     QCOMPARE(pay.size(), 2);
     for (const QByteArray &row : pay)
         QVERIFY2(row.endsWith(",'-rack-b"), row.constData());
+}
+
+void TestMarketGui::totalsReadAsPeopleWriteThem()
+{
+    // Hundredths, half away from zero, grouped as the locale groups.
+    const QLocale before;
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QCOMPARE(ui::formatTotal(Money::fromMicros(2'638'418'610)), QStringLiteral("2,638.42"));
+    QCOMPARE(ui::formatTotal(Money::fromMicros(5'000)), QStringLiteral("0.01"));
+    QCOMPARE(ui::formatTotal(Money::fromMicros(4'999)), QStringLiteral("0.00"));
+    QCOMPARE(ui::formatTotal(Money::fromMicros(-15'000)), QStringLiteral("-0.02"));
+    QCOMPARE(ui::formatTotal(Money::fromMicros(-4'000)), QStringLiteral("0.00"));
+    QCOMPARE(ui::formatTotal(Money::fromMicros(1'234'567'890'000)), QStringLiteral("1,234,567.89"));
+    QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+    QCOMPARE(ui::formatTotal(Money::fromMicros(2'638'418'610)), QStringLiteral("2.638,42"));
+    // Charges in columns: exact, all six decimals, so that their points line up.
+    QCOMPARE(ui::formatCharge(Money::fromMicros(2'314'760)), QStringLiteral("2.314760"));
+    QCOMPARE(ui::formatCharge(Money::fromMicros(1'745)), QStringLiteral("0.001745"));
+    QCOMPARE(ui::formatCharge(Money::fromMicros(3'000'000)), QStringLiteral("3.000000"));
+    QCOMPARE(ui::formatCharge(Money::fromMicros(-500'000)), QStringLiteral("-0.500000"));
+    QLocale::setDefault(before);
 }
 
 void TestMarketGui::cleanupTestCase()

@@ -707,7 +707,7 @@ void BillsPage::showBills(const QList<Bill> &bills)
         m_table->setItem(i, 4, new TimeItem(b.endedAtMs > 0 ? ui::formatTimestamp(b.endedAtMs) : tr("running"),
                                             b.endedAtMs > 0 ? b.endedAtMs : std::numeric_limits<qint64>::max()));
         m_table->setItem(i, 5, new NumberItem(ui::formatDuration(b.durationMs), b.durationMs));
-        m_table->setItem(i, 6, new NumberItem(b.charge.toString(), b.charge.micros()));
+        m_table->setItem(i, 6, new NumberItem(ui::formatCharge(b.charge), b.charge.micros()));
         m_table->setItem(i, 7, receiptItem(b));
         const QString month = QDateTime::fromMSecsSinceEpoch(b.startedAtMs).toString(QStringLiteral("yyyy-MM"));
         auto &m = months[month];
@@ -720,7 +720,7 @@ void BillsPage::showBills(const QList<Bill> &bills)
     for (auto it = months.cbegin(); it != months.cend(); ++it, ++row) {
         m_months->setItem(row, 0, new QTableWidgetItem(it.key()));
         m_months->setItem(row, 1, new NumberItem(QString::number(it->first), it->first));
-        m_months->setItem(row, 2, new NumberItem(it->second.toString(), it->second.micros()));
+        m_months->setItem(row, 2, new NumberItem(ui::formatCharge(it->second), it->second.micros()));
     }
 }
 

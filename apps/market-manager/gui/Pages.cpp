@@ -3,6 +3,7 @@
 #include "ui/Format.h"
 #include "ui/GuiSupport.h"
 
+#include <cmath>
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
@@ -418,7 +419,7 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
                 page.rows.append({b.contractId, partyName(borrowerName, b.borrowerId),
                                   partyName(lenderName, b.lenderId), b.partitionId,
                                   b.ratePerHour.toString(), ui::formatTimestamp(b.startedAtMs), ui::formatTimestamp(b.endedAtMs),
-                                  ui::formatDuration(b.durationMs), b.charge.toString(),
+                                  ui::formatDuration(b.durationMs), ui::formatCharge(b.charge),
                                   b.state == QStringLiteral("running") ? tr("running") : tr("ended")});
                 page.toolTips.append({{1, partyToolTip(borrowerName, b.borrowerId)}, {2, partyToolTip(lenderName, b.lenderId)}});
                 page.keys.append(b.contractId);
@@ -876,6 +877,12 @@ void roundMoneyAxis(QValueAxis *axis)
         axis->applyNiceNumbers();
     else
         axis->setRange(0, 1);
+    // As many decimals as the ticks need ("600", not "600.0"; "0.25" where they are that fine).
+    const double step = (axis->max() - axis->min()) / qMax(1, axis->tickCount() - 1);
+    int decimals = 0;
+    while (decimals < 6 && step * std::pow(10.0, decimals) - std::floor(step * std::pow(10.0, decimals) + 1e-9) > 1e-6)
+        ++decimals;
+    axis->setLabelFormat(QStringLiteral("%.%1f").arg(decimals));
 }
 
 /// The day axis of the per-day charts: day i of the report at x = i (bars are grouped
@@ -919,9 +926,13 @@ void BillingPage::showReport(const BillingReport &report)
         totalFees = totalFees.add(d.fees).value_or(totalFees);
         totalPayouts = totalPayouts.add(d.payouts).value_or(totalPayouts);
     }
+    // Totals rounded to hundredths, as people read them; exact to the micro-unit in the
+    // tooltip, the CSV and the PDF.
     m_totals->setText(tr("Revenue %1 · fees %2 · payouts %3 · fee %4 %")
-                          .arg(totalRevenue.toString(), totalFees.toString(), totalPayouts.toString())
+                          .arg(ui::formatTotal(totalRevenue), ui::formatTotal(totalFees), ui::formatTotal(totalPayouts))
                           .arg(double(report.feeBasisPoints) / 100.0));
+    m_totals->setToolTip(tr("Exact: revenue %1, fees %2, payouts %3")
+                             .arg(totalRevenue.toString(), totalFees.toString(), totalPayouts.toString()));
 
     auto setChart = [](QChartView *view, QChart *chart, const QString &title) {
         chart->setTitle(title);
@@ -1014,18 +1025,26 @@ void BillingPage::showParties(int rows)
     };
     QList<Bar> bars;
     for (const PartyTotal &p : report().topBorrowers.mid(0, borrowers))
-        bars.append({tr("B %1").arg(partyName(p.name, p.nodeId.left(8))), p.nodeId, toUnits(p.amount), 0});
+        bars.append({partyName(p.name, p.nodeId.left(8)), p.nodeId, toUnits(p.amount), 0});
     for (const PartyTotal &p : report().topLenders.mid(0, lenders))
-        bars.append({tr("L %1").arg(partyName(p.name, p.nodeId.left(8))), p.nodeId, 0, toUnits(p.amount)});
-    // Names are not unique, and a category axis keeps one of each label (the bars below a
-    // repeated one would take their neighbours' names): parties of one name are told apart
-    // by their node IDs.
+        bars.append({partyName(p.name, p.nodeId.left(8)), p.nodeId, 0, toUnits(p.amount)});
+    // Borrower or lender is told by the bar's colour (and the legend). Names are not unique,
+    // and a category axis keeps one of each label (the bars below a repeated one would take
+    // their neighbours' names): parties of one name are told apart by their node IDs.
     QHash<QString, int> uses;
     for (const Bar &b : std::as_const(bars))
         ++uses[b.label];
     for (Bar &b : bars) {
         if (uses.value(b.label) > 1)
             b.label = tr("%1 (%2)").arg(b.label, b.nodeId.left(8));
+    }
+    // One node that both borrows and lends has the same name and ID twice.
+    uses.clear();
+    for (const Bar &b : std::as_const(bars))
+        ++uses[b.label];
+    for (Bar &b : bars) {
+        if (uses.value(b.label) > 1)
+            b.label = b.paid > 0 || b.charged == 0 ? tr("%1, as lender").arg(b.label) : tr("%1, as borrower").arg(b.label);
     }
     QStringList parties;
     for (auto it = bars.crbegin(); it != bars.crend(); ++it) {
@@ -1344,7 +1363,7 @@ Result<void> BillingPage::writePdf(const QString &path, const Contracts &contrac
         QList<QStringList> rows;
         for (const PartySums &p : borrowers) {
             rows.append({p.name.isEmpty() ? tr("(no name)") : p.name, p.id.left(16), QString::number(p.contracts),
-                         hours(p.durationMs), p.charged.toString()});
+                         hours(p.durationMs), ui::formatCharge(p.charged)});
             all.contracts += p.contracts;
             all.durationMs += p.durationMs;
             all.charged = all.charged.add(p.charged).value_or(all.charged);
@@ -1352,7 +1371,7 @@ Result<void> BillingPage::writePdf(const QString &path, const Contracts &contrac
             all.paid = all.paid.add(p.paid).value_or(all.paid);
         }
         rows.append({tr("Total (%n borrower(s))", nullptr, int(borrowers.size())), QString(), QString::number(all.contracts),
-                     hours(all.durationMs), all.charged.toString()});
+                     hours(all.durationMs), ui::formatCharge(all.charged)});
         report.heading(tr("Invoices by borrower"));
         report.note(tr("The contracts that ended in the period, each billed in full when it ended, as the CSV exports list "
                        "them; the totals on page 1 are the sums of these bills. Running contracts are billed when they end."));
@@ -1361,9 +1380,9 @@ Result<void> BillingPage::writePdf(const QString &path, const Contracts &contrac
         rows.clear();
         for (const PartySums &p : lenders)
             rows.append({p.name.isEmpty() ? tr("(no name)") : p.name, p.id.left(16), QString::number(p.contracts),
-                         p.charged.toString(), p.fees.toString(), p.paid.toString()});
+                         ui::formatCharge(p.charged), ui::formatCharge(p.fees), ui::formatCharge(p.paid)});
         rows.append({tr("Total (%n lender(s))", nullptr, int(lenders.size())), QString(), QString::number(all.contracts),
-                     all.charged.toString(), all.fees.toString(), all.paid.toString()});
+                     ui::formatCharge(all.charged), ui::formatCharge(all.fees), ui::formatCharge(all.paid)});
         report.heading(tr("Payouts by lender"));
         report.table({tr("Lender"), tr("Node ID"), tr("Contracts"), tr("Charged"), tr("Market fee"), tr("Payout")},
                      {0.22, 0.16, 0.11, 0.17, 0.18, 0.16}, {false, false, true, true, true, true}, rows, true);
