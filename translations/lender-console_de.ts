@@ -552,6 +552,10 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
         <source>%1 lent, %2 offered</source>
         <translation>%1 verliehen, %2 angeboten</translation>
     </message>
+    <message>
+        <source>This machine (%1)</source>
+        <translation>Dieser Rechner (%1)</translation>
+    </message>
 </context>
 <context>
     <name>lendable::lender::MachineBar</name>
@@ -582,6 +586,18 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
     <message>
         <source>owner %1</source>
         <translation>Eigentümer %1</translation>
+    </message>
+    <message>
+        <source>owner&apos;s reserve</source>
+        <translation>Reserve des Besitzers</translation>
+    </message>
+    <message>
+        <source>partition %1</source>
+        <translation>Partition %1</translation>
+    </message>
+    <message>
+        <source>free</source>
+        <translation>frei</translation>
     </message>
 </context>
 <context>
@@ -615,10 +631,6 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
         <translation>nicht mit dem Verleiher-Agenten verbunden</translation>
     </message>
     <message>
-        <source>%1 — %2 vCPU, %3 memory, %4 disk · available to lend: %5 vCPU, %6, %7 · %8 (%9)</source>
-        <translation>%1 — %2 vCPU, %3 Arbeitsspeicher, %4 Festplatte · verleihbar: %5 vCPU, %6, %7 · %8 (%9)</translation>
-    </message>
-    <message>
         <source>%1. Running jobs go on, but no new job can start until the agent is connected to libvirt again, which it does by itself.</source>
         <translation>%1. Laufende Jobs laufen weiter, aber kein neuer Job kann starten, bis der Agent wieder mit libvirt verbunden ist; das geschieht von selbst.</translation>
     </message>
@@ -649,6 +661,14 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
     <message>
         <source>Withdraw anyway</source>
         <translation>Trotzdem zurücknehmen</translation>
+    </message>
+    <message>
+        <source>%1 — %2 vCPU, %3 memory, %4 free disk · available to lend: %5 vCPU, %6 memory, %7 disk · %8 (%9)</source>
+        <translation>%1 — %2 vCPU, %3 Arbeitsspeicher, %4 freie Festplatte · verleihbar: %5 vCPU, %6 Arbeitsspeicher, %7 Festplatte · %8 (%9)</translation>
+    </message>
+    <message>
+        <source>Exactly: %1 memory, %2 disk; available %3 memory, %4 disk. The disk is the free space of the file system holding the agent&apos;s data, plus what running jobs already wrote.</source>
+        <translation>Genau: %1 Arbeitsspeicher, %2 Festplatte; verleihbar %3 Arbeitsspeicher, %4 Festplatte. Die Festplatte ist der freie Platz des Dateisystems mit den Daten des Agenten, dazu was laufende Jobs schon geschrieben haben.</translation>
     </message>
 </context>
 <context>
@@ -765,10 +785,6 @@ Knoten-ID: %2</translation>
     <message>
         <source>give one --agent-id per --connect</source>
         <translation>geben Sie je --connect eine --agent-id an</translation>
-    </message>
-    <message>
-        <source>This machine (%1)</source>
-        <translation>Dieser Rechner (%1)</translation>
     </message>
     <message>
         <source>Lendable Lender Console: the lender agent (partitions, lock, jobs) and its desktop app.</source>

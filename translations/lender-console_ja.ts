@@ -550,6 +550,10 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
         <source>%1 lent, %2 offered</source>
         <translation>貸出中 %1、提供中 %2</translation>
     </message>
+    <message>
+        <source>This machine (%1)</source>
+        <translation>このマシン (%1)</translation>
+    </message>
 </context>
 <context>
     <name>lendable::lender::MachineBar</name>
@@ -580,6 +584,18 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
     <message>
         <source>owner %1</source>
         <translation>所有者 %1</translation>
+    </message>
+    <message>
+        <source>owner&apos;s reserve</source>
+        <translation>所有者の予約分</translation>
+    </message>
+    <message>
+        <source>partition %1</source>
+        <translation>パーティション %1</translation>
+    </message>
+    <message>
+        <source>free</source>
+        <translation>空き</translation>
     </message>
 </context>
 <context>
@@ -613,10 +629,6 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
         <translation>貸し手エージェントに接続していません</translation>
     </message>
     <message>
-        <source>%1 — %2 vCPU, %3 memory, %4 disk · available to lend: %5 vCPU, %6, %7 · %8 (%9)</source>
-        <translation>%1 — %2 vCPU、メモリ %3、ディスク %4 · 貸出可能: %5 vCPU、%6、%7 · %8 (%9)</translation>
-    </message>
-    <message>
         <source>%1. Running jobs go on, but no new job can start until the agent is connected to libvirt again, which it does by itself.</source>
         <translation>%1。実行中のジョブは続行しますが、エージェントが libvirt に再接続するまで新しいジョブは開始できません。再接続は自動で行われます。</translation>
     </message>
@@ -647,6 +659,14 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
     <message>
         <source>Withdraw anyway</source>
         <translation>それでも取り下げる</translation>
+    </message>
+    <message>
+        <source>%1 — %2 vCPU, %3 memory, %4 free disk · available to lend: %5 vCPU, %6 memory, %7 disk · %8 (%9)</source>
+        <translation>%1 — %2 vCPU、メモリ %3、空きディスク %4 · 貸出可能: %5 vCPU、メモリ %6、ディスク %7 · %8 (%9)</translation>
+    </message>
+    <message>
+        <source>Exactly: %1 memory, %2 disk; available %3 memory, %4 disk. The disk is the free space of the file system holding the agent&apos;s data, plus what running jobs already wrote.</source>
+        <translation>正確な値: メモリ %1、ディスク %2。貸出可能: メモリ %3、ディスク %4。ディスクはエージェントのデータを置くファイルシステムの空き容量に、実行中のジョブがすでに書き込んだ分を加えたものです。</translation>
     </message>
 </context>
 <context>
@@ -763,10 +783,6 @@ Node ID: %2</source>
     <message>
         <source>give one --agent-id per --connect</source>
         <translation>--connect ごとに --agent-id を 1 つ指定してください</translation>
-    </message>
-    <message>
-        <source>This machine (%1)</source>
-        <translation>このマシン (%1)</translation>
     </message>
     <message>
         <source>Lendable Lender Console: the lender agent (partitions, lock, jobs) and its desktop app.</source>

@@ -3,6 +3,8 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include <cmath>
+
 namespace lendable::ui {
 
 QString formatTimestamp(qint64 utcMs)
@@ -37,6 +39,20 @@ QString formatCharge(const Money &amount)
     if (point < 0)
         text += QLatin1Char('.');
     return text + QString(6 - decimals, QLatin1Char('0'));
+}
+
+QString formatSize(qint64 mib)
+{
+    const QLocale locale;
+    const auto scaled = [&](double value, const QString &unit) -> QString {
+        const double tenths = std::round(value * 10.0) / 10.0;
+        return locale.toString(tenths, 'f', tenths == std::floor(tenths) ? 0 : 1) + QLatin1Char(' ') + unit;
+    };
+    if (qAbs(mib) < 1024)
+        return locale.toString(mib) + QStringLiteral(" MiB");
+    if (qAbs(mib) < qint64(1024) * 1024)
+        return scaled(double(mib) / 1024.0, QStringLiteral("GiB"));
+    return scaled(double(mib) / (1024.0 * 1024.0), QStringLiteral("TiB"));
 }
 
 } // namespace lendable::ui

@@ -18,5 +18,8 @@ QString formatTotal(const Money &amount);
 /// An exact amount with all six decimals ("2.314760", "0.001745"), so that a column of
 /// charges lines up on its decimal point; nothing is rounded.
 QString formatCharge(const Money &amount);
+/// A size in MiB for reading at a glance: "512 MiB", "23.5 GiB", "1.2 TiB" (one decimal,
+/// none when it is whole). Exact sizes for typing stay formatSizeMib() ("24105M").
+QString formatSize(qint64 mib);
 
 } // namespace lendable::ui

@@ -49,6 +49,7 @@ private slots:
     void jobsDialogShowsWhatRan();
     void usageChartKeepsItsLabelsWhole();
     void withdrawingWhileTheMarketIsAway();
+    void tabAndBarsSayWhatTheyShow();
     void cleanupTestCase();
 
 private:
@@ -446,6 +447,32 @@ void TestLenderGui::withdrawingWhileTheMarketIsAway()
     QTRY_VERIFY(m_window->errorBanner()->text().contains(QStringLiteral("is withdrawn here")));
     QCOMPARE(agent->store().pendingWithdrawals(market.id()).value(), QStringList{id});
     tab.reset();
+}
+
+void TestLenderGui::tabAndBarsSayWhatTheyShow()
+{
+    // The tab is named after the agent's host, the address it was opened with in its tooltip.
+    const int index = m_window->tabs()->indexOf(m_tab);
+    QVERIFY(!m_tab->machine().hostName.isEmpty());
+    QTRY_COMPARE(m_window->tabs()->tabText(index), m_tab->machine().hostName);
+    QCOMPARE(m_window->tabs()->tabToolTip(index), QStringLiteral("test"));
+    // The bars' legend names every colour, also of partitions too thin to carry a label.
+    auto *bar = m_tab->findChild<lender::MachineBar *>(QStringLiteral("machineBar"));
+    QVERIFY(bar);
+    bar->repaint();
+    const QStringList legend = bar->legend();
+    QVERIFY2(legend.startsWith(QStringLiteral("owner's reserve")), qPrintable(legend.join(QLatin1Char('|'))));
+    QVERIFY2(legend.last() == QStringLiteral("free") || legend.last() == QStringLiteral("…"), qPrintable(legend.join(QLatin1Char('|'))));
+    QVERIFY(!m_tab->cards().isEmpty());
+    QVERIFY2(legend.contains(QStringLiteral("partition %1").arg(m_tab->cards().first()->state().partitionId))
+                 || legend.size() < m_tab->cards().size() + 2,
+             qPrintable(legend.join(QLatin1Char('|'))));
+    // The summary reads at a glance, with the exact sizes in its tooltip.
+    auto *summary = m_tab->findChild<QLabel *>(QStringLiteral("machineSummary"));
+    QVERIFY(summary);
+    QVERIFY2(summary->text().contains(QStringLiteral(" memory, ")) && summary->text().contains(QStringLiteral("free disk")),
+             qPrintable(summary->text()));
+    QVERIFY2(summary->toolTip().contains(formatSizeMib(m_tab->machine().host.memoryMib)), qPrintable(summary->toolTip()));
 }
 
 void TestLenderGui::cleanupTestCase()

@@ -1026,6 +1026,11 @@ void TestMarketGui::totalsReadAsPeopleWriteThem()
     QCOMPARE(ui::formatTotal(Money::fromMicros(-15'000)), QStringLiteral("-0.02"));
     QCOMPARE(ui::formatTotal(Money::fromMicros(-4'000)), QStringLiteral("0.00"));
     QCOMPARE(ui::formatTotal(Money::fromMicros(1'234'567'890'000)), QStringLiteral("1,234,567.89"));
+    // Sizes at a glance (exact ones stay "24105M").
+    QCOMPARE(ui::formatSize(512), QStringLiteral("512 MiB"));
+    QCOMPARE(ui::formatSize(1024), QStringLiteral("1 GiB"));
+    QCOMPARE(ui::formatSize(24105), QStringLiteral("23.5 GiB"));
+    QCOMPARE(ui::formatSize(1572864), QStringLiteral("1.5 TiB"));
     QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
     QCOMPARE(ui::formatTotal(Money::fromMicros(2'638'418'610)), QStringLiteral("2.638,42"));
     // Charges in columns: exact, all six decimals, so that their points line up.

@@ -77,7 +77,7 @@ MachineBar::MachineBar(QWidget *parent)
     : QWidget(parent)
 {
     setObjectName(QStringLiteral("machineBar"));
-    setMinimumHeight(96);
+    setMinimumHeight(96 + legendHeight());
 }
 
 void MachineBar::setMachine(const MachineInfo &machine, const QList<PartitionState> &partitions)
@@ -98,7 +98,7 @@ void MachineBar::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
     painter.setRenderHint(QPainter::Antialiasing);
-    const int rowH = (height() - 8) / 3;
+    const int rowH = (height() - 8 - legendHeight()) / 3;
     struct Row {
         QString name;
         double total;
@@ -147,6 +147,37 @@ void MachineBar::paintEvent(QPaintEvent *)
             segment(row.of(m_partitions[p].conditions.resources), kPartitionColors[p % kPartitionColors.size()],
                     QStringLiteral("%1 %2").arg(m_partitions[p].partitionId.left(8), row.fmt(row.of(m_partitions[p].conditions.resources))));
     }
+    // The legend: what each colour is, also for segments too thin to carry their name.
+    QList<QPair<QColor, QString>> items{{kReserveColor, tr("owner's reserve")}};
+    for (int p = 0; p < m_partitions.size(); ++p)
+        items.append({kPartitionColors[p % kPartitionColors.size()], tr("partition %1").arg(m_partitions[p].partitionId)});
+    items.append({kFreeColor, tr("free")});
+    const QFontMetrics fm = painter.fontMetrics();
+    const int box = fm.height() - 4;
+    const int y = height() - legendHeight() + 2;
+    int x = labelW;
+    m_legend.clear();
+    for (const auto &[color, text] : std::as_const(items)) {
+        const int w = box + 4 + fm.horizontalAdvance(text) + 14;
+        if (x + w > width() - 4 && x > labelW) {
+            painter.setPen(palette().color(QPalette::WindowText));
+            painter.drawText(QRect(x, y, width() - x, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("…"));
+            m_legend.append(QStringLiteral("…"));
+            break;
+        }
+        painter.setPen(palette().color(QPalette::Mid));
+        painter.setBrush(color);
+        painter.drawRect(QRectF(x, y + (fm.height() - box) / 2.0, box, box));
+        painter.setPen(palette().color(QPalette::WindowText));
+        painter.drawText(QRect(x + box + 4, y, w - box - 4, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, text);
+        m_legend.append(text);
+        x += w;
+    }
+}
+
+int MachineBar::legendHeight() const
+{
+    return fontMetrics().height() + 6;
 }
 
 // ───────────────────────────── partition card ─────────────────────────────
@@ -786,13 +817,18 @@ void MachineTab::refresh()
         } else {
             m_libvirtWarning->hide();
         }
-        m_summary->setText(tr("%1 — %2 vCPU, %3 memory, %4 disk · available to lend: %5 vCPU, %6, %7 · %8 (%9)")
+        m_summary->setText(tr("%1 — %2 vCPU, %3 memory, %4 free disk · available to lend: %5 vCPU, %6 memory, %7 disk · %8 (%9)")
                                .arg(m_machine.hostName)
                                .arg(m_machine.host.cpus)
-                               .arg(formatSizeMib(m_machine.host.memoryMib), formatSizeMib(m_machine.host.diskMib))
+                               .arg(ui::formatSize(m_machine.host.memoryMib), ui::formatSize(m_machine.host.diskMib))
                                .arg(m_machine.available.cpus)
-                               .arg(formatSizeMib(m_machine.available.memoryMib), formatSizeMib(m_machine.available.diskMib),
+                               .arg(ui::formatSize(m_machine.available.memoryMib), ui::formatSize(m_machine.available.diskMib),
                                     m_machine.libvirtUri, m_machine.virtType));
+        m_summary->setToolTip(tr("Exactly: %1 memory, %2 disk; available %3 memory, %4 disk. The disk is the free space of the "
+                                 "file system holding the agent's data, plus what running jobs already wrote.")
+                                  .arg(formatSizeMib(m_machine.host.memoryMib), formatSizeMib(m_machine.host.diskMib),
+                                       formatSizeMib(m_machine.available.memoryMib), formatSizeMib(m_machine.available.diskMib)));
+        emit hostNameKnown(m_machine.hostName);
         auto setReserve = [](ResourceControl &c, qint64 value, qint64 max) {
             const QSignalBlocker b1(c.slider), b2(c.spin);
             c.slider->setRange(0, int(max));
@@ -976,9 +1012,16 @@ LenderWindow::LenderWindow(const QString &localNodeId, QWidget *parent)
     ui::restoreWindowState(this, QSize(1100, 820));
 }
 
-MachineTab *LenderWindow::addMachine(Channel *owner, const QString &title)
+MachineTab *LenderWindow::addMachine(Channel *owner, const QString &title, bool local)
 {
     auto *tab = new MachineTab(owner, m_tabs);
+    connect(tab, &MachineTab::hostNameKnown, this, [this, tab, title, local](const QString &hostName) {
+        const int index = m_tabs->indexOf(tab);
+        if (index < 0 || hostName.isEmpty())
+            return;
+        m_tabs->setTabText(index, local ? tr("This machine (%1)").arg(hostName) : hostName);
+        m_tabs->setTabToolTip(index, title);
+    });
     connect(tab, &MachineTab::error, this, [this](const Error &e) { m_banner->showError(e); });
     connect(tab, &MachineTab::notice, this, [this](const QString &text) { m_banner->showMessage(text); });
     connect(tab, &MachineTab::changed, this, &LenderWindow::updateTray);

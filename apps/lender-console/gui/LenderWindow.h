@@ -34,14 +34,19 @@ class MachineBar : public QWidget {
 public:
     explicit MachineBar(QWidget *parent = nullptr);
     void setMachine(const protocol::MachineInfo &machine, const QList<protocol::PartitionState> &partitions);
-    QSize sizeHint() const override { return {600, 96}; }
+    QSize sizeHint() const override { return {600, 96 + legendHeight()}; }
+    /// The legend's entries drawn last (the owner's reserve, each partition, free).
+    QStringList legend() const { return m_legend; }
 
 protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
+    int legendHeight() const;
+
     protocol::MachineInfo m_machine;
     QList<protocol::PartitionState> m_partitions;
+    QStringList m_legend;
 };
 
 /// One resource row of a partition: a slider you drag and a spin box, kept in step.
@@ -209,6 +214,8 @@ public:
 signals:
     void error(const lendable::Error &error);
     void changed();
+    /// The agent's host name, once it is known (the tab is named after it).
+    void hostNameKnown(const QString &hostName);
     /// Something the owner should know that is not an error (a withdrawal the market hears of later).
     void notice(const QString &text);
 
@@ -238,7 +245,10 @@ class LenderWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit LenderWindow(const QString &localNodeId, QWidget *parent = nullptr);
-    MachineTab *addMachine(protocol::Channel *owner, const QString &title);
+    /// A tab for one machine, first called `title` (its address); once the agent says its
+    /// host name, the tab is named after it (with "This machine" for the `local` one) and
+    /// the address moves to the tab's tooltip.
+    MachineTab *addMachine(protocol::Channel *owner, const QString &title, bool local = false);
     MachineTab *machine(int index) const;
     QTabWidget *tabs() const { return m_tabs; }
     ui::ErrorBanner *errorBanner() const { return m_banner; }

@@ -113,7 +113,7 @@ int main(int argc, char *argv[])
         channel->setParent(&application);
         if (const Result<void> up = channel->waitEstablished(15000); !up.ok())
             return showFatal(up.error());
-        window.addMachine(channel, QApplication::translate("main", "This machine (%1)").arg(agent->localAddress()));
+        window.addMachine(channel, agent->localAddress(), true);
     }
     window.show();
     gui.apply(parser, &window);
