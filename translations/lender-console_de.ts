@@ -191,6 +191,10 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <source>The market could not be reached: it is told of the withdrawal when this machine connects to it again, and a contract it concludes meanwhile is refused.</source>
         <translation>Der Marktplatz war nicht erreichbar: Er erfährt von der Rücknahme, sobald sich dieser Rechner wieder mit ihm verbindet; einen Vertrag, den er bis dahin schließt, lehnt dieser Rechner ab.</translation>
     </message>
+    <message>
+        <source>the agent at %1 is not the one of %2; name it with --agent-id ID (`lender-console --print-id --data ITS_DATA_DIR` prints it): %3</source>
+        <translation>der Agent unter %1 ist nicht der von %2; nennen Sie ihn mit --agent-id ID (`lender-console --print-id --data SEIN_DATENVERZEICHNIS` gibt sie aus): %3</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>

@@ -191,6 +191,10 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <source>The market could not be reached: it is told of the withdrawal when this machine connects to it again, and a contract it concludes meanwhile is refused.</source>
         <translation>マーケットに接続できませんでした。このマシンが再接続したときに取り下げを通知します。それまでにマーケットが結んだ契約は拒否されます。</translation>
     </message>
+    <message>
+        <source>the agent at %1 is not the one of %2; name it with --agent-id ID (`lender-console --print-id --data ITS_DATA_DIR` prints it): %3</source>
+        <translation>%1 のエージェントは %2 のエージェントではありません。--agent-id ID で指定してください (`lender-console --print-id --data そのデータディレクトリ` で表示できます): %3</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>

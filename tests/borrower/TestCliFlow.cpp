@@ -361,6 +361,15 @@ void TestCliFlow::withdrawWhileTheMarketIsAway()
     }
     QVERIFY2(offered.contains(kept), qPrintable(offered.join(QLatin1Char(' '))));
     QVERIFY2(!offered.contains(gone), qPrintable(offered.join(QLatin1Char(' '))));
+
+    // The owner CLI of another data directory, pointed at this agent without --agent-id,
+    // pins its own ID: the refusal says what to add.
+    const QString other = m_root->filePath(QStringLiteral("other-owner"));
+    QCOMPARE(runProgram(bin(QStringLiteral("lender-console")), {QStringLiteral("--data"), other, QStringLiteral("--print-id")}).exitCode, 0);
+    const Run stranger = runProgram(bin(QStringLiteral("lender-console")),
+                                    {QStringLiteral("--cli"), QStringLiteral("--data"), other, QStringLiteral("--connect"), m_lenderAddress,
+                                     QStringLiteral("machine"), QStringLiteral("show")});
+    QVERIFY2(stranger.exitCode == 1 && stranger.err.contains(QLatin1String("name it with --agent-id ID")), qPrintable(stranger.describe()));
 }
 
 QTEST_GUILESS_MAIN(TestCliFlow)

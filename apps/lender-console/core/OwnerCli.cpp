@@ -258,7 +258,10 @@ Result<Connection> connectToAgent(const Args &a, const QString &defaultDataDir)
     if (address.isEmpty())
         return Error(ErrorCode::ConnectionFailed,
                      QCoreApplication::translate("OwnerCli", "no running agent found for %1 (start `lender-console --headless --data %1 …` or pass --connect ADDR:PORT)").arg(dataDir));
-    if (agentId.isEmpty())
+    // Without --agent-id (and no address file naming one), the agent is this data
+    // directory's own: the same identity serves the agent and its owner.
+    const bool ownId = agentId.isEmpty();
+    if (ownId)
         agentId = id->nodeId();
     Result<MarketEndpoint> ep = MarketEndpoint::parse(address, agentId);
     if (!ep.ok())
@@ -268,8 +271,14 @@ Result<Connection> connectToAgent(const Args &a, const QString &defaultDataDir)
     hc.localRole = QStringLiteral("owner");
     Connection c;
     c.channel.reset(SslChannel::connectTo(ep->host, ep->port, *id, ep->marketId, hc));
-    if (Result<void> up = c.channel->waitEstablished(15000); !up.ok())
+    if (Result<void> up = c.channel->waitEstablished(15000); !up.ok()) {
+        if (ownId && up.error().code == ErrorCode::PeerIdMismatch)
+            return Error(up.error().code,
+                         QCoreApplication::translate("OwnerCli", "the agent at %1 is not the one of %2; name it with --agent-id ID "
+                                                                 "(`lender-console --print-id --data ITS_DATA_DIR` prints it): %3")
+                             .arg(address, dataDir, up.error().message));
         return Error(up.error().code, QCoreApplication::translate("OwnerCli", "cannot reach the agent at %1: %2").arg(address, up.error().message));
+    }
     return c;
 }
 
