@@ -234,6 +234,10 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <source>that reserve does not fit beside the lendable partitions: %1</source>
         <translation>diese Reserve passt nicht neben die verleihbaren Partitionen: %1</translation>
     </message>
+    <message>
+        <source>a partition needs at least %1 of disk (for its job&apos;s script, inputs, outputs and console)</source>
+        <translation>eine Partition braucht mindestens %1 Festplatte (für Skript, Eingaben, Ausgaben und Konsole ihres Jobs)</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -673,6 +677,29 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
     <message>
         <source>Exactly: %1 memory, %2 disk; available %3 memory, %4 disk. The disk is the free space of the file system holding the agent&apos;s data, plus what running jobs already wrote.</source>
         <translation>Genau: %1 Arbeitsspeicher, %2 Festplatte; verleihbar %3 Arbeitsspeicher, %4 Festplatte. Die Festplatte ist der freie Platz des Dateisystems mit den Daten des Agenten, dazu was laufende Jobs schon geschrieben haben.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n vCPU(s)</source>
+        <translation>
+            <numerusform>%n vCPU</numerusform>
+            <numerusform>%n vCPUs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of memory</source>
+        <translation>%1 Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>%1 of disk</source>
+        <translation>%1 Festplatte</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> und </translation>
+    </message>
+    <message>
+        <source>The partitions and your reserve were promised %1 more than this machine has now: a job may not get all that its partition promises (a full disk stops it). Make a partition or the reserve smaller, or free space on the disk.</source>
+        <translation>Den Partitionen und Ihrer Reserve wurde %1 mehr zugesagt, als dieser Rechner jetzt hat: ein Job bekommt vielleicht nicht alles, was seine Partition zusagt (eine volle Festplatte hält ihn an). Verkleinern Sie eine Partition oder die Reserve, oder schaffen Sie Platz auf der Festplatte.</translation>
     </message>
 </context>
 <context>

@@ -21,4 +21,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>lendable::lender::MachineTab</name>
+    <message numerus="yes">
+        <source>%n vCPU(s)</source>
+        <translation>
+            <numerusform>%n vCPU</numerusform>
+            <numerusform>%n vCPUs</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

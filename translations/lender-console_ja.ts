@@ -234,6 +234,10 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <source>that reserve does not fit beside the lendable partitions: %1</source>
         <translation>この確保分は貸出可能なパーティションと両立しません: %1</translation>
     </message>
+    <message>
+        <source>a partition needs at least %1 of disk (for its job&apos;s script, inputs, outputs and console)</source>
+        <translation>パーティションには少なくとも %1 のディスクが必要です (ジョブのスクリプト、入力、出力、コンソール用)</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -671,6 +675,28 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
     <message>
         <source>Exactly: %1 memory, %2 disk; available %3 memory, %4 disk. The disk is the free space of the file system holding the agent&apos;s data, plus what running jobs already wrote.</source>
         <translation>正確な値: メモリ %1、ディスク %2。貸出可能: メモリ %3、ディスク %4。ディスクはエージェントのデータを置くファイルシステムの空き容量に、実行中のジョブがすでに書き込んだ分を加えたものです。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n vCPU(s)</source>
+        <translation>
+            <numerusform>%n vCPU</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of memory</source>
+        <translation>メモリ %1</translation>
+    </message>
+    <message>
+        <source>%1 of disk</source>
+        <translation>ディスク %1</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>The partitions and your reserve were promised %1 more than this machine has now: a job may not get all that its partition promises (a full disk stops it). Make a partition or the reserve smaller, or free space on the disk.</source>
+        <translation>パーティションと予約分に、このマシンの現在の容量より %1 多く割り当てられています。ジョブはパーティションの約束どおりの資源を得られないかもしれません (ディスクが満杯になると停止します)。パーティションか予約分を小さくするか、ディスクの空きを増やしてください。</translation>
     </message>
 </context>
 <context>

@@ -17,9 +17,14 @@ public:
     explicit ErrorBanner(QWidget *parent = nullptr);
     void showError(const lendable::Error &error);
     void showMessage(const QString &text);
+    /// Something to know that is not an error: the same banner in a calm colour.
+    void showNotice(const QString &text);
     QString text() const;
 
 private:
+    void setLook(bool error);
+
+    QLabel *m_icon;
     QLabel *m_label;
     QToolButton *m_close;
 };

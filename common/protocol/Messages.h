@@ -1435,7 +1435,9 @@ struct MachineInfo : Message<MessageType::MachineInfo> {
             field("host", &MachineInfo::host, "What the host has."),
             field("reserve", &MachineInfo::reserve, "Owner's reserve (non-lendable partition 2P)."),
             field("allocated", &MachineInfo::allocated, "Sum of lendable partitions."),
-            field("available", &MachineInfo::available, "Host − reserve − allocated."),
+            field("available", &MachineInfo::available,
+                  "Host − reserve − allocated, each component at least 0 (when the free disk shrank below what the partitions "
+                  "were promised, host − reserve − allocated is negative: nothing more can be lent)."),
             field("libvirtUri", &MachineInfo::libvirtUri, "libvirt connection URI in use."),
             field("virtType", &MachineInfo::virtType, "`kvm` or `qemu` (TCG)."),
             field("hostName", &MachineInfo::hostName, "Host name."),

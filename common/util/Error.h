@@ -50,6 +50,12 @@ enum class ErrorCode : quint16 {
 
 /// Stable snake_case name of a code, for JSON output and logs.
 QString errorCodeName(ErrorCode code);
+
+/// The peer could not be reached or went away before answering (not: it refused).
+constexpr bool isUnreachable(ErrorCode code)
+{
+    return code == ErrorCode::ConnectionFailed || code == ErrorCode::ConnectionClosed || code == ErrorCode::Timeout;
+}
 /// Inverse of errorCodeName(); ErrorCode::Internal for unknown names.
 ErrorCode errorCodeFromName(const QString &name);
 

@@ -50,6 +50,7 @@ private slots:
     void usageChartKeepsItsLabelsWhole();
     void withdrawingWhileTheMarketIsAway();
     void tabAndBarsSayWhatTheyShow();
+    void diskPromisedBeyondWhatIsFreeIsShown();
     void cleanupTestCase();
 
 private:
@@ -445,6 +446,7 @@ void TestLenderGui::withdrawingWhileTheMarketIsAway()
     QVERIFY2(said.contains(QStringLiteral("cannot be reached")), qPrintable(said));
     QTRY_COMPARE_WITH_TIMEOUT(tab->card(id)->state().state, QString(lender::PartitionStateName::Unregistered), 15'000);
     QTRY_VERIFY(m_window->errorBanner()->text().contains(QStringLiteral("is withdrawn here")));
+    QVERIFY(m_window->errorBanner()->property("notice").toBool()); // news, not an error
     QCOMPARE(agent->store().pendingWithdrawals(market.id()).value(), QStringList{id});
     tab.reset();
 }
@@ -473,6 +475,38 @@ void TestLenderGui::tabAndBarsSayWhatTheyShow()
     QVERIFY2(summary->text().contains(QStringLiteral(" memory, ")) && summary->text().contains(QStringLiteral("free disk")),
              qPrintable(summary->text()));
     QVERIFY2(summary->toolTip().contains(formatSizeMib(m_tab->machine().host.memoryMib)), qPrintable(summary->toolTip()));
+}
+
+void TestLenderGui::diskPromisedBeyondWhatIsFreeIsShown()
+{
+    // A partition given nearly all the free disk, then other files take 512 MiB: the tab
+    // stays whole and says what is promised beyond what the machine has.
+    auto *warning = m_tab->findChild<QLabel *>(QStringLiteral("libvirtWarning"));
+    QVERIFY(warning);
+    QVERIFY(!warning->isVisible());
+    m_tab->refresh();
+    QTRY_VERIFY(m_tab->machine().available.diskMib > 1024);
+    PartitionCreate req;
+    req.conditions.resources = Resources{1, 256, m_tab->machine().available.diskMib - 16};
+    Result<PartitionInfo> created = m_owner->call<PartitionInfo>(req);
+    QVERIFY2(created.ok(), qPrintable(created.error().toString()));
+    const QString fillPath = m_dir.filePath(QStringLiteral("other-files"));
+    {
+        QFile fill(fillPath);
+        QVERIFY(fill.open(QIODevice::WriteOnly));
+        const QByteArray chunk(8 * 1024 * 1024, 'x');
+        for (int i = 0; i < 64; ++i)
+            QCOMPARE(fill.write(chunk), chunk.size());
+        QVERIFY(fill.flush());
+    }
+    m_tab->refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(warning->isVisible() && warning->text().contains(QStringLiteral("more than this machine has now")), 10'000);
+    QVERIFY2(warning->text().contains(QStringLiteral("of disk")), qPrintable(warning->text()));
+    QTRY_VERIFY(m_tab->card(created->partition.partitionId) != nullptr); // the cards are all there
+    QVERIFY(QFile::remove(fillPath));
+    QVERIFY(m_owner->call<Ack>(PartitionDelete{.partitionId = created->partition.partitionId}).ok());
+    m_tab->refresh();
+    QTRY_VERIFY(!warning->isVisible());
 }
 
 void TestLenderGui::cleanupTestCase()

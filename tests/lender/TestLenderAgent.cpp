@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 using namespace lendable;
 using namespace lendable::lender;
@@ -29,6 +30,7 @@ private slots:
     void commandLineOptionsMakeTheConfig();
     void ownerListsTheJobsNewestFirst();
     void createRefusesWhatTheMachineCannotGive();
+    void diskThatShrankBelowThePromisesStaysReadable();
     void lockRefusesAlterWhileRegisteredOrLent();
     void otherNodesAreNotOwners();
     void wrongKeyIsRefused();
@@ -340,11 +342,51 @@ void TestLenderAgent::createRefusesWhatTheMachineCannotGive()
     QVERIFY(!createPartition(m.host.cpus).isEmpty());
     // Every CPU is now allocated: one more is too many, whatever else is asked.
     Result<PartitionInfo> p = m_owner->channel->call<PartitionInfo>(
-        PartitionCreate{.conditions = LendingConditions{Resources{1, 256, 0}, {}, Money{}, 0}});
+        PartitionCreate{.conditions = LendingConditions{Resources{1, 256, 64}, {}, Money{}, 0}});
     QCOMPARE(p.error().code, ErrorCode::ResourceExhausted);
     Result<PartitionInfo> bad = m_owner->channel->call<PartitionInfo>(
-        PartitionCreate{.conditions = LendingConditions{Resources{1, 16, 0}, {}, Money{}, 0}});
+        PartitionCreate{.conditions = LendingConditions{Resources{1, 16, 64}, {}, Money{}, 0}});
     QCOMPARE(bad.error().code, ErrorCode::InvalidArgument);
+}
+
+void TestLenderAgent::diskThatShrankBelowThePromisesStaysReadable()
+{
+    // A partition given nearly all the free disk; then other files take 512 MiB. The machine
+    // is read as before (nothing left to lend, not a negative amount the protocol refuses),
+    // and the owner can shrink the partition and the reserve even while still over.
+    const MachineInfo before = *m_owner->channel->call<MachineInfo>(MachineShow{});
+    const qint64 disk = before.available.diskMib - 16;
+    QVERIFY(disk > 1024);
+    const LendingConditions terms{Resources{1, 256, disk}, {}, Money{}, 0};
+    Result<PartitionInfo> created = m_owner->channel->call<PartitionInfo>(PartitionCreate{.conditions = terms});
+    QVERIFY2(created.ok(), qPrintable(created.error().toString()));
+    const QString pid = created->partition.partitionId;
+    {
+        QFile fill(m_dir->filePath(QStringLiteral("other-files")));
+        QVERIFY(fill.open(QIODevice::WriteOnly));
+        const QByteArray chunk(8 * 1024 * 1024, 'x');
+        for (int i = 0; i < 64; ++i)
+            QCOMPARE(fill.write(chunk), chunk.size());
+        QVERIFY(fill.flush());
+        QCOMPARE(::fsync(fill.handle()), 0);
+    }
+    Result<MachineInfo> over = m_owner->channel->call<MachineInfo>(MachineShow{});
+    QVERIFY2(over.ok(), qPrintable(over.error().toString()));
+    QCOMPARE(over->available.diskMib, qint64(0));
+    QVERIFY2(over->reserve.diskMib + over->allocated.diskMib > over->host.diskMib + 256,
+             qPrintable(QStringLiteral("host %1, allocated %2").arg(over->host.diskMib).arg(over->allocated.diskMib)));
+    LendingConditions smaller = terms;
+    smaller.resources.diskMib = disk - 100; // still over the free disk
+    Result<PartitionInfo> shrunk = m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = smaller});
+    QVERIFY2(shrunk.ok(), qPrintable(shrunk.error().toString()));
+    LendingConditions bigger = terms;
+    bigger.resources.diskMib = disk + 100;
+    QCOMPARE(m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = bigger}).error().code,
+             ErrorCode::ResourceExhausted);
+    Result<MachineInfo> noReserve = m_owner->channel->call<MachineInfo>(SetReserve{.reserve = Resources{}});
+    QVERIFY2(noReserve.ok(), qPrintable(noReserve.error().toString()));
+    QVERIFY(QFile::remove(m_dir->filePath(QStringLiteral("other-files"))));
+    QVERIFY(m_owner->channel->call<Ack>(PartitionDelete{.partitionId = pid}).ok());
 }
 
 void TestLenderAgent::lockRefusesAlterWhileRegisteredOrLent()

@@ -42,11 +42,38 @@ private slots:
         QCOMPARE(checkReserve(host, {5, 0, 0}, {}).error().code, ErrorCode::ResourceExhausted);
         QCOMPARE(checkReserve(host, {-1, 0, 0}, {}).error().code, ErrorCode::InvalidArgument);
     }
+    void overcommittedMachineCanBeBroughtBack()
+    {
+        // The free disk shrank below what was promised (12000 of 10000): a smaller reserve or
+        // a smaller partition is taken; growing anything is not.
+        const Resources host{4, 8192, 10000};
+        const Resources allocated{2, 4096, 12000};
+        const Resources reserve{1, 1024, 1000};
+        QVERIFY(checkReserve(host, {0, 0, 0}, allocated, reserve).ok());
+        QVERIFY(checkReserve(host, {1, 1024, 500}, allocated, reserve).ok());
+        QVERIFY(checkReserve(host, {2, 1024, 500}, allocated, reserve).ok()); // the CPU fits
+        const Result<void> more = checkReserve(host, {1, 1024, 1001}, allocated, reserve);
+        QCOMPARE(more.error().code, ErrorCode::ResourceExhausted);
+        QVERIFY2(more.error().message.contains(QStringLiteral("disk")), qPrintable(more.error().message));
+        QCOMPARE(checkReserve(host, {1, 1024, 1000}, allocated).error().code, ErrorCode::ResourceExhausted); // without the current one
+        // A partition of 6000 beside others of 6000: shrinking it is taken, growing it not.
+        const Resources others{1, 2048, 6000};
+        QVERIFY(checkPartitionFits(host, reserve, others, {1, 2048, 5000}, Resources{1, 2048, 6000}).ok());
+        QCOMPARE(checkPartitionFits(host, reserve, others, {1, 2048, 6001}, Resources{1, 2048, 6000}).error().code,
+                 ErrorCode::ResourceExhausted);
+        QCOMPARE(checkPartitionFits(host, reserve, others, {1, 2048, 5000}).error().code, ErrorCode::ResourceExhausted);
+        QCOMPARE((MachineBudget{host, reserve, allocated}.available().diskMib), qint64(-3000));
+    }
     void shape()
     {
-        QVERIFY(checkPartitionShape({1, 64, 0}).ok());
-        QCOMPARE(checkPartitionShape({0, 512, 0}).error().code, ErrorCode::InvalidArgument);
-        QCOMPARE(checkPartitionShape({1, 63, 0}).error().code, ErrorCode::InvalidArgument);
+        QVERIFY(checkPartitionShape({1, 64, kMinPartitionDiskMib}).ok());
+        QCOMPARE(checkPartitionShape({0, 512, 64}).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(checkPartitionShape({1, 63, 64}).error().code, ErrorCode::InvalidArgument);
+        // No disk would be no limit at all on what its job writes.
+        const Result<void> noDisk = checkPartitionShape({1, 512, 0});
+        QCOMPARE(noDisk.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(noDisk.error().message.contains(QStringLiteral("at least 16M of disk")), qPrintable(noDisk.error().message));
+        QCOMPARE(checkPartitionShape({1, 512, kMinPartitionDiskMib - 1}).error().code, ErrorCode::InvalidArgument);
         QCOMPARE(checkPartitionShape({1, 512, -1}).error().code, ErrorCode::InvalidArgument);
     }
     void sumAddsUp() { QCOMPARE(sum({{1, 2, 3}, {4, 5, 6}}), (Resources{5, 7, 9})); }

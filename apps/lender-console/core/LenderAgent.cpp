@@ -842,7 +842,11 @@ Result<MachineInfo> LenderAgent::machineInfo()
     mi.host = *host;
     mi.reserve = *reserve;
     mi.allocated = *allocated;
-    mi.available = MachineBudget{*host, *reserve, *allocated}.available();
+    // What is left to lend, never below none: when the free disk shrank below what the
+    // partitions were promised, host − reserve − allocated says by how much (the owner's
+    // window shows it), and nothing more can be lent.
+    const Resources left = MachineBudget{*host, *reserve, *allocated}.available();
+    mi.available = Resources{qMax(0, left.cpus), qMax<qint64>(0, left.memoryMib), qMax<qint64>(0, left.diskMib)};
     mi.libvirtUri = m_virt->uri();
     mi.virtType = m_env.virtType;
     mi.hostName = m_virt->hostName();
@@ -925,7 +929,10 @@ void LenderAgent::setupDispatcher()
         Result<Resources> allocated = allocatedTotal();
         if (!allocated.ok())
             return allocated.error();
-        if (Result<void> ok = checkReserve(*host, m.reserve, *allocated); !ok.ok())
+        Result<Resources> current = m_store->reserve();
+        if (!current.ok())
+            return current.error();
+        if (Result<void> ok = checkReserve(*host, m.reserve, *allocated, *current); !ok.ok())
             return ok.error();
         if (Result<void> s = m_store->setReserve(m.reserve); !s.ok())
             return s.error();
@@ -979,7 +986,8 @@ void LenderAgent::setupDispatcher()
         Result<MachineInfo> mi = machineInfo();
         if (!mi.ok())
             return ctx.fail(mi.error());
-        if (Result<void> fits = checkPartitionFits(mi->host, mi->reserve, mi->allocated - p->resources, m.conditions.resources);
+        if (Result<void> fits = checkPartitionFits(mi->host, mi->reserve, mi->allocated - p->resources, m.conditions.resources,
+                                                   p->resources);
             !fits.ok())
             return ctx.fail(fits.error());
         PartitionRecord np = *p;
@@ -1206,8 +1214,7 @@ void LenderAgent::setupDispatcher()
                                // machine lost it): nothing is left to withdraw there.
                                if (code == ErrorCode::NotFound)
                                    return finish(false);
-                               const bool unreachable = code == ErrorCode::ConnectionFailed || code == ErrorCode::ConnectionClosed
-                                                        || code == ErrorCode::Timeout;
+                               const bool unreachable = isUnreachable(code);
                                if (unreachable && force)
                                    return withdrawHere();
                                if (unreachable)
@@ -1215,7 +1222,9 @@ void LenderAgent::setupDispatcher()
                                                                               "and the market is told when it is back")
                                                                    .arg(r.error().message, id)));
                                ctx.fail(r.error());
-                           });
+                           },
+                           // Forced, a market that does not answer soon counts as away.
+                           force ? 5000 : protocol::kDefaultRequestTimeoutMs);
     });
 
     d.onCall<ImageListRequest, ImageList>([this](const ImageListRequest &, const RequestContext &ctx) -> Result<ImageList> {

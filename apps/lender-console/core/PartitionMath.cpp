@@ -7,15 +7,26 @@
 namespace lendable::lender {
 
 namespace {
+// `wanted`, with each component that does not grow beyond `current` taken as none.
+Resources growth(const Resources &wanted, const std::optional<Resources> &current)
+{
+    if (!current)
+        return wanted;
+    return Resources{wanted.cpus > current->cpus ? wanted.cpus : 0, wanted.memoryMib > current->memoryMib ? wanted.memoryMib : 0,
+                     wanted.diskMib > current->diskMib ? wanted.diskMib : 0};
+}
+
 QStringList shortfalls(const Resources &room, const Resources &wanted)
 {
     QStringList out;
-    if (wanted.cpus > room.cpus)
+    // Only what is asked for can fall short (a component of 0 asks for nothing, even on a
+    // machine that is already over).
+    if (wanted.cpus > 0 && wanted.cpus > room.cpus)
         out << QCoreApplication::translate("PartitionMath", "%1 CPUs wanted, %2 available").arg(wanted.cpus).arg(qMax(0, room.cpus));
-    if (wanted.memoryMib > room.memoryMib)
+    if (wanted.memoryMib > 0 && wanted.memoryMib > room.memoryMib)
         out << QCoreApplication::translate("PartitionMath", "%1 memory wanted, %2 available")
                    .arg(formatSizeMib(wanted.memoryMib), formatSizeMib(qMax<qint64>(0, room.memoryMib)));
-    if (wanted.diskMib > room.diskMib)
+    if (wanted.diskMib > 0 && wanted.diskMib > room.diskMib)
         out << QCoreApplication::translate("PartitionMath", "%1 disk wanted, %2 available")
                    .arg(formatSizeMib(wanted.diskMib), formatSizeMib(qMax<qint64>(0, room.diskMib)));
     return out;
@@ -30,14 +41,18 @@ Result<void> checkPartitionShape(const Resources &wanted)
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("PartitionMath", "a partition needs at least 1 CPU"));
     if (wanted.memoryMib < 64)
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("PartitionMath", "a partition needs at least 64M of memory"));
+    if (wanted.diskMib < kMinPartitionDiskMib)
+        return Error(ErrorCode::InvalidArgument,
+                     QCoreApplication::translate("PartitionMath", "a partition needs at least %1 of disk (for its job's script, inputs, outputs and console)")
+                         .arg(formatSizeMib(kMinPartitionDiskMib)));
     return {};
 }
 
 Result<void> checkPartitionFits(const Resources &host, const Resources &reserve, const Resources &allocatedOthers,
-                                const Resources &wanted)
+                                const Resources &wanted, const std::optional<Resources> &current)
 {
     const Resources room = host - reserve - allocatedOthers;
-    const QStringList missing = shortfalls(room, wanted);
+    const QStringList missing = shortfalls(room, growth(wanted, current));
     if (!missing.isEmpty())
         return Error(ErrorCode::ResourceExhausted,
                      QCoreApplication::translate("PartitionMath", "the machine cannot give that (host minus reserve minus other partitions): %1")
@@ -45,11 +60,12 @@ Result<void> checkPartitionFits(const Resources &host, const Resources &reserve,
     return {};
 }
 
-Result<void> checkReserve(const Resources &host, const Resources &reserve, const Resources &allocated)
+Result<void> checkReserve(const Resources &host, const Resources &reserve, const Resources &allocated,
+                          const std::optional<Resources> &current)
 {
     if (reserve.anyNegative())
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("PartitionMath", "negative reserve: %1").arg(reserve.toString()));
-    const QStringList missing = shortfalls(host - allocated, reserve);
+    const QStringList missing = shortfalls(host - allocated, growth(reserve, current));
     if (!missing.isEmpty())
         return Error(ErrorCode::ResourceExhausted,
                      QCoreApplication::translate("PartitionMath", "that reserve does not fit beside the lendable partitions: %1").arg(missing.join(QStringLiteral("; "))));

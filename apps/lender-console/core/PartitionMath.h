@@ -3,12 +3,16 @@
 // partition 2P). Pure functions, so the rule "the lendable total never exceeds the host
 // minus the reserve" is tested on its own.
 
+#include <optional>
 #include "model/Resources.h"
 #include "util/Error.h"
 
 #include <QList>
 
 namespace lendable::lender {
+
+/// The least disk a partition may have: with none, a job could not even hold its script.
+inline constexpr qint64 kMinPartitionDiskMib = 16;
 
 struct MachineBudget {
     Resources host;
@@ -21,13 +25,19 @@ struct MachineBudget {
 
 /// Ok when `wanted` fits next to `allocatedOthers` within host − reserve; otherwise
 /// ResourceExhausted naming each component that does not fit and by how much.
+/// With `current` (an alteration), only what grows beyond it must fit: a machine whose
+/// partitions were promised more than it now has (its free disk shrank) can still be brought
+/// back within it, one partition at a time.
 Result<void> checkPartitionFits(const Resources &host, const Resources &reserve, const Resources &allocatedOthers,
-                                const Resources &wanted);
+                                const Resources &wanted, const std::optional<Resources> &current = std::nullopt);
 
 /// Ok when the reserve is within the host and leaves room for what is already allocated.
-Result<void> checkReserve(const Resources &host, const Resources &reserve, const Resources &allocated);
+/// With `current`, only the components that grow must fit (a smaller reserve is always taken).
+Result<void> checkReserve(const Resources &host, const Resources &reserve, const Resources &allocated,
+                          const std::optional<Resources> &current = std::nullopt);
 
-/// A partition needs at least one vCPU and 64 MiB; negative values are refused.
+/// A partition needs at least one vCPU, 64 MiB of memory and kMinPartitionDiskMib of disk
+/// (its job's script, inputs, outputs and console); negative values are refused.
 Result<void> checkPartitionShape(const Resources &wanted);
 
 Resources sum(const QList<Resources> &parts);

@@ -1,4 +1,5 @@
 #include "LenderWindow.h"
+#include "PartitionMath.h"
 #include "OwnerCli.h"
 #include "identity/Identity.h"
 #include "protocol/DisplayName.h"
@@ -328,7 +329,7 @@ void PartitionCard::setState(const PartitionState &state, const Resources &avail
     };
     set(m_cpu, r.cpus, r.cpus + available.cpus, 1);
     set(m_memory, r.memoryMib, r.memoryMib + available.memoryMib, 64);
-    set(m_disk, r.diskMib, r.diskMib + available.diskMib, 0);
+    set(m_disk, r.diskMib, r.diskMib + available.diskMib, int(kMinPartitionDiskMib));
     if (!m_rate->hasFocus())
         m_rate->setText(state.conditions.ratePerHour.toString());
     if (!m_images->hasFocus())
@@ -808,15 +809,30 @@ void MachineTab::refresh()
             return;
         }
         m_machine = *r;
+        QStringList warnings;
         if (m_machine.libvirtProblem) {
             // The agent's text names the URI, since when and why ("libvirt (URI) is not reachable since …").
-            m_libvirtWarning->setText(tr("%1. Running jobs go on, but no new job can start until the agent is connected "
-                                         "to libvirt again, which it does by itself.")
-                                          .arg(*m_machine.libvirtProblem));
-            m_libvirtWarning->show();
-        } else {
-            m_libvirtWarning->hide();
+            warnings << tr("%1. Running jobs go on, but no new job can start until the agent is connected "
+                           "to libvirt again, which it does by itself.")
+                            .arg(*m_machine.libvirtProblem);
         }
+        // Promised more than the machine has: its free disk shrank (other files, kept job
+        // results) below what the partitions and the reserve were given.
+        const Resources over = m_machine.reserve + m_machine.allocated - m_machine.host;
+        QStringList short_;
+        if (over.cpus > 0)
+            short_ << tr("%n vCPU(s)", nullptr, over.cpus);
+        if (over.memoryMib > 0)
+            short_ << tr("%1 of memory").arg(ui::formatSize(over.memoryMib));
+        if (over.diskMib > 0)
+            short_ << tr("%1 of disk").arg(ui::formatSize(over.diskMib));
+        if (!short_.isEmpty())
+            warnings << tr("The partitions and your reserve were promised %1 more than this machine has now: a job may not get "
+                           "all that its partition promises (a full disk stops it). Make a partition or the reserve smaller, or "
+                           "free space on the disk.")
+                            .arg(short_.join(tr(" and ")));
+        m_libvirtWarning->setText(warnings.join(QStringLiteral("\n\n")));
+        m_libvirtWarning->setVisible(!warnings.isEmpty());
         m_summary->setText(tr("%1 — %2 vCPU, %3 memory, %4 free disk · available to lend: %5 vCPU, %6 memory, %7 disk · %8 (%9)")
                                .arg(m_machine.hostName)
                                .arg(m_machine.host.cpus)
@@ -911,7 +927,7 @@ void MachineTab::withdraw(const QString &partitionId, bool force)
             return;
         }
         const ErrorCode code = r.error().code;
-        const bool unreachable = code == ErrorCode::ConnectionFailed || code == ErrorCode::ConnectionClosed || code == ErrorCode::Timeout;
+        const bool unreachable = isUnreachable(code);
         if (force || !unreachable) {
             emit error(r.error());
             return;
@@ -1023,7 +1039,7 @@ MachineTab *LenderWindow::addMachine(Channel *owner, const QString &title, bool 
         m_tabs->setTabToolTip(index, title);
     });
     connect(tab, &MachineTab::error, this, [this](const Error &e) { m_banner->showError(e); });
-    connect(tab, &MachineTab::notice, this, [this](const QString &text) { m_banner->showMessage(text); });
+    connect(tab, &MachineTab::notice, this, [this](const QString &text) { m_banner->showNotice(text); });
     connect(tab, &MachineTab::changed, this, &LenderWindow::updateTray);
     m_tabs->addTab(tab, title);
     return tab;
