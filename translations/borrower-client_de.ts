@@ -378,6 +378,34 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>--limit N shows more (up to 1000), or narrow the query</source>
         <translation>--limit N zeigt mehr (bis 1000), oder grenzen Sie die Suche ein</translation>
     </message>
+    <message>
+        <source>%1 is not a receipt: it is larger than 4 MiB (a receipt has a few KiB)</source>
+        <translation>%1 ist kein Beleg: die Datei ist größer als 4 MiB (ein Beleg hat wenige KiB)</translation>
+    </message>
+    <message>
+        <source>%1 is not a receipt: it is empty</source>
+        <translation>%1 ist kein Beleg: die Datei ist leer</translation>
+    </message>
+    <message>
+        <source>The start receipt for contract %1 is valid: signed by market %2 when the contract began; it bills nothing (the end receipt carries the charge).
+</source>
+        <translation>Der Beleg über den Beginn von Vertrag %1 ist gültig: signiert von Marktplatz %2, als der Vertrag begann; er berechnet nichts (die Gebühr steht im Beleg über das Ende).
+</translation>
+    </message>
+    <message>
+        <source>warning: contract %1 ended on %2, but no end receipt is kept here (the market ended it on its own); this is its start receipt, which bills nothing
+</source>
+        <translation>Warnung: Vertrag %1 endete am %2, aber hier ist kein Beleg über das Ende gespeichert (der Marktplatz hat ihn selbst beendet); dies ist sein Beleg über den Beginn, der nichts berechnet
+</translation>
+    </message>
+    <message>
+        <source>--limit wants a number of offers from 1 to 1000, not %1</source>
+        <translation>--limit will eine Anzahl Angebote von 1 bis 1000, nicht %1</translation>
+    </message>
+    <message>
+        <source>`%1` needs %2, not an empty word</source>
+        <translation>`%1` braucht %2, kein leeres Wort</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>
@@ -512,6 +540,18 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>the file&apos;s &quot;%1&quot; (%2) is not what the signed receipt says (%3)</source>
         <translation>„%1“ in der Datei (%2) ist nicht, was der signierte Beleg sagt (%3)</translation>
+    </message>
+    <message>
+        <source>the file&apos;s &quot;%1&quot; should be text, as `end --json` writes it</source>
+        <translation>„%1“ in der Datei sollte Text sein, wie `end --json` es schreibt</translation>
+    </message>
+    <message>
+        <source>the file&apos;s &quot;%1&quot; should be a whole number, as `end --json` writes it</source>
+        <translation>„%1“ in der Datei sollte eine ganze Zahl sein, wie `end --json` es schreibt</translation>
+    </message>
+    <message>
+        <source>the receipt has a field &quot;%1&quot; that its signature does not cover</source>
+        <translation>der Beleg hat ein Feld „%1“, das seine Signatur nicht abdeckt</translation>
     </message>
 </context>
 <context>
@@ -988,6 +1028,14 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>The partition goes back to its lender; the lending key stops working.</source>
         <translation>Die Partition geht an ihren Verleiher zurück; der Leihschlüssel gilt nicht mehr.</translation>
+    </message>
+    <message>
+        <source>The partition&apos;s owner lent it to you directly, without a market: ask the owner to end the lease.</source>
+        <translation>Der Besitzer der Partition hat sie Ihnen direkt verliehen, ohne Marktplatz: bitten Sie ihn, die Leihe zu beenden.</translation>
+    </message>
+    <message>
+        <source>The market ended this contract on %1 (its lender could no longer lend the partition, or its time ran out) · charge %2 · no end receipt</source>
+        <translation>Der Marktplatz hat diesen Vertrag am %1 beendet (sein Verleiher konnte die Partition nicht mehr verleihen, oder seine Zeit war abgelaufen) · Gebühr %2 · kein Beleg über das Ende</translation>
     </message>
 </context>
 <context>

@@ -377,6 +377,34 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <source>--limit N shows more (up to 1000), or narrow the query</source>
         <translation>--limit N でさらに表示できます (最大 1000)。または条件を絞ってください</translation>
     </message>
+    <message>
+        <source>%1 is not a receipt: it is larger than 4 MiB (a receipt has a few KiB)</source>
+        <translation>%1 は領収書ではありません: 4 MiB を超えています (領収書は数 KiB です)</translation>
+    </message>
+    <message>
+        <source>%1 is not a receipt: it is empty</source>
+        <translation>%1 は領収書ではありません: 空のファイルです</translation>
+    </message>
+    <message>
+        <source>The start receipt for contract %1 is valid: signed by market %2 when the contract began; it bills nothing (the end receipt carries the charge).
+</source>
+        <translation>契約 %1 の開始時の領収書は有効です: 契約開始時にマーケット %2 が署名しました。これは請求ではありません (料金は終了時の領収書に記載されます)。
+</translation>
+    </message>
+    <message>
+        <source>warning: contract %1 ended on %2, but no end receipt is kept here (the market ended it on its own); this is its start receipt, which bills nothing
+</source>
+        <translation>警告: 契約 %1 は %2 に終了しましたが、終了時の領収書はここに保存されていません (マーケットが終了させました)。これは開始時の領収書で、請求ではありません
+</translation>
+    </message>
+    <message>
+        <source>--limit wants a number of offers from 1 to 1000, not %1</source>
+        <translation>--limit にはオファー数として 1 から 1000 を指定してください (%1 ではなく)</translation>
+    </message>
+    <message>
+        <source>`%1` needs %2, not an empty word</source>
+        <translation>`%1` には空ではない %2 が必要です</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>
@@ -511,6 +539,18 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>the file&apos;s &quot;%1&quot; (%2) is not what the signed receipt says (%3)</source>
         <translation>ファイルの「%1」(%2) が署名付き領収書の値 (%3) と一致しません</translation>
+    </message>
+    <message>
+        <source>the file&apos;s &quot;%1&quot; should be text, as `end --json` writes it</source>
+        <translation>ファイルの「%1」は `end --json` が書くとおり文字列であるべきです</translation>
+    </message>
+    <message>
+        <source>the file&apos;s &quot;%1&quot; should be a whole number, as `end --json` writes it</source>
+        <translation>ファイルの「%1」は `end --json` が書くとおり整数であるべきです</translation>
+    </message>
+    <message>
+        <source>the receipt has a field &quot;%1&quot; that its signature does not cover</source>
+        <translation>領収書に署名の対象外のフィールド「%1」があります</translation>
     </message>
 </context>
 <context>
@@ -986,6 +1026,14 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>The partition goes back to its lender; the lending key stops working.</source>
         <translation>パーティションは貸し手に戻り、貸出キーは使えなくなります。</translation>
+    </message>
+    <message>
+        <source>The partition&apos;s owner lent it to you directly, without a market: ask the owner to end the lease.</source>
+        <translation>このパーティションは所有者がマーケットを通さず直接貸し出したものです。終了は所有者に依頼してください。</translation>
+    </message>
+    <message>
+        <source>The market ended this contract on %1 (its lender could no longer lend the partition, or its time ran out) · charge %2 · no end receipt</source>
+        <translation>マーケットがこの契約を %1 に終了しました (貸し手がパーティションを貸せなくなったか、期限が来ました) · 料金 %2 · 終了時の領収書なし</translation>
     </message>
 </context>
 <context>

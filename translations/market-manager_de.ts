@@ -431,12 +431,12 @@
         <translation>Genau: Umsatz %1, Gebühren %2, Auszahlungen %3</translation>
     </message>
     <message>
-        <source>%1, as lender</source>
-        <translation>%1, als Verleiher</translation>
+        <source>%1 (lender)</source>
+        <translation>%1 (Verleiher)</translation>
     </message>
     <message>
-        <source>%1, as borrower</source>
-        <translation>%1, als Entleiher</translation>
+        <source>%1 (borrower)</source>
+        <translation>%1 (Entleiher)</translation>
     </message>
 </context>
 <context>

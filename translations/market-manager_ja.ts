@@ -429,12 +429,12 @@
         <translation>正確な値: 売上 %1、手数料 %2、支払い %3</translation>
     </message>
     <message>
-        <source>%1, as lender</source>
-        <translation>%1 (貸し手として)</translation>
+        <source>%1 (lender)</source>
+        <translation>%1 (貸し手)</translation>
     </message>
     <message>
-        <source>%1, as borrower</source>
-        <translation>%1 (借り手として)</translation>
+        <source>%1 (borrower)</source>
+        <translation>%1 (借り手)</translation>
     </message>
 </context>
 <context>

@@ -38,7 +38,13 @@ QString formatCharge(const Money &amount)
     const qsizetype decimals = point < 0 ? 0 : text.size() - point - 1;
     if (point < 0)
         text += QLatin1Char('.');
-    return text + QString(6 - decimals, QLatin1Char('0'));
+    text += QString(6 - decimals, QLatin1Char('0'));
+    return text.replace(QLatin1Char('.'), QLocale().decimalPoint());
+}
+
+QString formatAmount(const Money &amount)
+{
+    return amount.toString().replace(QLatin1Char('.'), QLocale().decimalPoint());
 }
 
 QString formatSize(qint64 mib)

@@ -16,8 +16,11 @@ QString formatDuration(qint64 ms);
 /// second is often below 0.01) stay Money::toString(); show them beside or in a tooltip.
 QString formatTotal(const Money &amount);
 /// An exact amount with all six decimals ("2.314760", "0.001745"), so that a column of
-/// charges lines up on its decimal point; nothing is rounded.
+/// charges lines up on its decimal point; nothing is rounded. The locale's decimal point
+/// ("2,314760" in German), as in formatTotal().
 QString formatCharge(const Money &amount);
+/// An exact amount as short as it goes ("0.6", "2.48"), with the locale's decimal point: rates.
+QString formatAmount(const Money &amount);
 /// A size in MiB for reading at a glance: "512 MiB", "23.5 GiB", "1.2 TiB" (one decimal,
 /// none when it is whole). Exact sizes for typing stay formatSizeMib() ("24105M").
 QString formatSize(qint64 mib);

@@ -118,6 +118,12 @@ private slots:
         QCOMPARE(verify->command, CliCommand::ReceiptVerify);
         QCOMPARE(verify->receiptFile, QStringLiteral("r.json"));
         QCOMPARE(parseCliArguments(words("receipt show")).error().code, ErrorCode::InvalidArgument);
+        // An empty word is no file and no contract.
+        const Error emptyFile = parseCliArguments({QStringLiteral("receipt"), QStringLiteral("verify"), QString()}).error();
+        QVERIFY2(emptyFile.code == ErrorCode::InvalidArgument && emptyFile.message.contains(QLatin1String("not an empty word")),
+                 qPrintable(emptyFile.message));
+        QCOMPARE(parseCliArguments({QStringLiteral("receipt"), QStringLiteral("show"), QStringLiteral(" ")}).error().code,
+                 ErrorCode::InvalidArgument);
         Result<CliInvocation> strict = parseCliArguments(words("wait j-1 --exit-status"));
         QVERIFY(strict.ok());
         QVERIFY(strict->exitStatus);
@@ -153,6 +159,7 @@ private slots:
         QTest::newRow("missing job") << QStringLiteral("wait") << QStringLiteral("JOB_ID");
         QTest::newRow("extra argument") << QStringLiteral("end c-1 c-2") << QStringLiteral("c-2");
         QTest::newRow("no command") << QString() << QStringLiteral("no command");
+        QTest::newRow("limit above the market's") << QStringLiteral("offers --limit 1001") << QStringLiteral("from 1 to 1000");
     }
 
     void usageErrorsNameTheWord()

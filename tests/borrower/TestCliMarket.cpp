@@ -35,6 +35,7 @@ private slots:
     void marketDownIsAClearErrorNotAHang();
     void marketRestartLosesNothing();
     void nameReachesEveryMarket();
+    void contractTheMarketEndedIsEndedHere();
 
 private:
     bool startMarket();
@@ -294,6 +295,28 @@ void TestCliMarket::borrowEndBillsAndVerify()
     const Run edited = verifyFile(QStringLiteral("outer-edited.json"), QJsonDocument(outerEdited).toJson());
     QVERIFY2(edited.exitCode == 1 && edited.err.contains(QLatin1String("\"charge\" (0.01) is not what the signed receipt says")),
              qPrintable(edited.describe()));
+    // A field the signature does not cover, inside the receipt: not valid.
+    QJsonObject withExtra = ended.object();
+    QJsonObject innerExtra = withExtra.value(QStringLiteral("receipt")).toObject();
+    innerExtra.insert(QStringLiteral("extra"), 1);
+    withExtra.insert(QStringLiteral("receipt"), innerExtra);
+    const Run extra = verifyFile(QStringLiteral("extra.json"), QJsonDocument(withExtra).toJson());
+    QVERIFY2(extra.exitCode == 1 && extra.err.contains(QLatin1String("\"extra\" that its signature does not cover")), qPrintable(extra.describe()));
+    // The outer charge as a number: said so, not "0.01 is not 0.01".
+    QJsonObject numberCharge = ended.object();
+    numberCharge.insert(QStringLiteral("charge"), Money::parse(numberCharge.value(QStringLiteral("charge")).toString())->micros() / 1e6);
+    const Run typed = verifyFile(QStringLiteral("number-charge.json"), QJsonDocument(numberCharge).toJson());
+    QVERIFY2(typed.exitCode == 1 && typed.err.contains(QLatin1String("\"charge\" should be text")), qPrintable(typed.describe()));
+    // The start date of a `borrow --json` output edited beside its intact receipt.
+    QJsonObject redated = shown.object();
+    QVERIFY(redated.contains(QStringLiteral("receipt")));
+    QVERIFY(verifyFile(QStringLiteral("borrowed.json"), QJsonDocument(redated).toJson()).exitCode == 0);
+    redated.insert(QStringLiteral("started_at"), QStringLiteral("2020-01-01T00:00:00.000Z"));
+    const Run redatedRun = verifyFile(QStringLiteral("redated.json"), QJsonDocument(redated).toJson());
+    QVERIFY2(redatedRun.exitCode == 1 && redatedRun.err.contains(QLatin1String("\"started_at\"")), qPrintable(redatedRun.describe()));
+    // An empty file says so.
+    const Run empty = verifyFile(QStringLiteral("empty.json"), QByteArray());
+    QVERIFY2(empty.exitCode == 1 && empty.err.contains(QLatin1String("it is empty")), qPrintable(empty.describe()));
     // Not a receipt at all: exit 1 with what the file holds; a usage error exits 2.
     const Run array = verifyFile(QStringLiteral("array.json"), "[]");
     QVERIFY2(array.exitCode == 1 && array.err.contains(QLatin1String("it holds a JSON array")), qPrintable(array.describe()));
@@ -515,6 +538,60 @@ void TestCliMarket::nameReachesEveryMarket()
     page = manager->call<protocol::AdminContractPage>(protocol::AdminListContracts{});
     QVERIFY2(page.ok(), qPrintable(page.error().message));
     QCOMPARE(page->borrowerNames, std::optional<QStringList>(QStringList{QString()}));
+}
+
+void TestCliMarket::contractTheMarketEndedIsEndedHere()
+{
+    // The lender loses the partition: the market ends the contract on its own. The borrower
+    // hears of it with its bills; the contract is ended here too, its kept receipt is the
+    // start one (shown with a warning, and verified as a start receipt, not as a bill of 0).
+    // (The market restarted in a test before: a new connection of the same lender.)
+    protocol::HandshakeConfig lenderConfig;
+    lenderConfig.localRole = QStringLiteral("lender");
+    std::unique_ptr<protocol::Channel> lender(protocol::SslChannel::connectTo(QStringLiteral("127.0.0.1"), m_marketPort, m_lenderIdentity,
+                                                                              m_marketId, lenderConfig, nullptr));
+    QVERIFY(lender->waitEstablished(30'000).ok());
+    protocol::RegisterPartition reg;
+    reg.partitionId = QStringLiteral("p-lost");
+    reg.lenderName = QStringLiteral("test lender");
+    reg.agentAddress = QStringLiteral("127.0.0.1:") + QString::number(m_deadLenderPort);
+    reg.conditions.resources = Resources{1, 256, 1024};
+    reg.conditions.osImages = {QStringLiteral("busybox")};
+    reg.conditions.ratePerHour = Money::parse(u"0.5").value();
+    Result<protocol::PartitionRegistered> registered = lender->call<protocol::PartitionRegistered>(reg);
+    QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
+    QJsonObject granted;
+    const QString contractId = borrowOne(m_borrowerA, QStringLiteral("cpus>=1 rate<=0.5"), &granted);
+    QVERIFY(!contractId.isEmpty());
+    const QString partition = granted.value(QStringLiteral("partition_id")).toString();
+    Result<protocol::Ack> lost = lender->call<protocol::Ack>(
+        protocol::PartitionLost{.partitionId = partition, .reason = QStringLiteral("the test machine went away")});
+    QVERIFY2(lost.ok(), qPrintable(lost.error().toString()));
+    const Run bills = cli(m_borrowerA, {QStringLiteral("bills")});
+    QVERIFY2(bills.exitCode == 0, qPrintable(bills.describe()));
+    const QString script = m_root.filePath(QStringLiteral("job.sh"));
+    QFile f(script);
+    QVERIFY(f.open(QIODevice::WriteOnly) && f.write("echo hi\n") == 8);
+    f.close();
+    const Run submit = cli(m_borrowerA, {QStringLiteral("submit"), contractId, QStringLiteral("--os"), QStringLiteral("busybox"),
+                                         QStringLiteral("--script"), script});
+    QVERIFY2(submit.exitCode != 0 && submit.err.contains(QLatin1String("ended on")), qPrintable(submit.describe()));
+    const Run shown = runProgram(bin(QStringLiteral("borrower-client")),
+                                 {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("receipt"), QStringLiteral("show"),
+                                  contractId});
+    QVERIFY2(shown.exitCode == 0 && shown.err.contains(QLatin1String("no end receipt")), qPrintable(shown.describe()));
+    QCOMPARE(shown.object().value(QStringLiteral("ended_at_ms")).toDouble(-1), 0.0);
+    const QString startFile = m_root.filePath(QStringLiteral("start-receipt.json"));
+    QFile out(startFile);
+    QVERIFY(out.open(QIODevice::WriteOnly) && out.write(shown.out) == shown.out.size());
+    out.close();
+    const Run verified = runProgram(bin(QStringLiteral("borrower-client")),
+                                    {QStringLiteral("--cli"), QStringLiteral("--json"), QStringLiteral("receipt"), QStringLiteral("verify"), startFile});
+    QVERIFY2(verified.exitCode == 0, qPrintable(verified.describe()));
+    QCOMPARE(verified.object().value(QStringLiteral("ended")).toBool(true), false);
+    const Run said = runProgram(bin(QStringLiteral("borrower-client")),
+                                {QStringLiteral("--cli"), QStringLiteral("receipt"), QStringLiteral("verify"), startFile});
+    QVERIFY2(said.out.contains("start receipt") && said.out.contains("bills nothing"), qPrintable(said.describe()));
 }
 
 QTEST_GUILESS_MAIN(TestCliMarket)

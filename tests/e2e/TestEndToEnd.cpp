@@ -11,6 +11,7 @@
 #include "Pages.h"
 #include "identity/Identity.h"
 #include "protocol/SslChannel.h"
+#include "ui/Format.h"
 
 #include <QDir>
 #include <QFile>
@@ -196,7 +197,7 @@ void TestEndToEnd::wholeContract()
     QTRY_COMPARE_WITH_TIMEOUT(contracts->total(), qint64(1), 15000);
     QTRY_VERIFY(contracts->isRowLoaded(0));
     QCOMPARE(contracts->index(0, 0).data().toString(), contractId);
-    QCOMPARE(contracts->index(0, 8).data().toString(), expected.toString());
+    QCOMPARE(contracts->index(0, 8).data().toString(), ui::formatCharge(expected)); // all six decimals, to the micro-unit
     window.billingPage()->reload();
     QTRY_VERIFY_WITH_TIMEOUT(!window.billingPage()->report().days.isEmpty(), 15000);
     Money revenue;

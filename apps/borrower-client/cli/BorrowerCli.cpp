@@ -8,6 +8,7 @@
 #include "util/Paths.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
@@ -112,7 +113,7 @@ private:
             printErr(QCoreApplication::translate("BorrowerCli", "%1 of %2 matching offers shown; %3\n")
                          .arg(page->offers.size())
                          .arg(page->total)
-                         .arg(m_inv.limit > page->offers.size()
+                         .arg(page->offers.size() >= 1000
                                   ? QCoreApplication::translate("BorrowerCli", "the market gives at most %1 per request: narrow the query").arg(page->offers.size())
                                   : QCoreApplication::translate("BorrowerCli", "--limit N shows more (up to 1000), or narrow the query")));
         return {};
@@ -416,8 +417,16 @@ Result<void> verifyReceiptFile(const CliInvocation &inv)
     QFile f(inv.receiptFile);
     if (!f.open(QIODevice::ReadOnly))
         return Error(ErrorCode::IoError, QCoreApplication::translate("BorrowerCli", "cannot read %1: %2").arg(inv.receiptFile, f.errorString()));
+    // A receipt is a few KiB; whatever is bigger than 4 MiB is not one (and is not read whole).
+    constexpr qint64 kMaxReceiptBytes = 4 * 1024 * 1024;
+    const QByteArray bytes = f.read(kMaxReceiptBytes + 1);
+    if (bytes.size() > kMaxReceiptBytes)
+        return Error(ErrorCode::InvalidArgument,
+                     QCoreApplication::translate("BorrowerCli", "%1 is not a receipt: it is larger than 4 MiB (a receipt has a few KiB)").arg(inv.receiptFile));
+    if (bytes.trimmed().isEmpty())
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("BorrowerCli", "%1 is not a receipt: it is empty").arg(inv.receiptFile));
     QJsonParseError perr;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.read(4 * 1024 * 1024), &perr);
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &perr);
     if (!doc.isObject())
         return Error(ErrorCode::InvalidArgument,
                      QCoreApplication::translate("BorrowerCli", "%1 is not a receipt (a JSON object as `end --json` prints): %2")
@@ -431,16 +440,24 @@ Result<void> verifyReceiptFile(const CliInvocation &inv)
     const Result<void> v = verifyReceipt(*r, inv.marketId);
     if (!v)
         return v;
+    // A start receipt is valid too, but it is no bill: it says so, so that its charge of 0
+    // is not taken for one.
+    const bool ended = r->endedAtMs > 0;
     if (inv.json) {
         QJsonObject o;
         o.insert(QStringLiteral("valid"), true);
         o.insert(QStringLiteral("contract_id"), r->contractId);
         o.insert(QStringLiteral("market_id"), r->marketId);
+        o.insert(QStringLiteral("ended"), ended);
         o.insert(QStringLiteral("charge"), r->charge.toString());
         printJson(o);
-    } else {
+    } else if (ended) {
         printOut(QCoreApplication::translate("BorrowerCli", "The receipt for contract %1 is valid: signed by market %2; charge %3.\n")
                      .arg(r->contractId, r->marketId, r->charge.toString()));
+    } else {
+        printOut(QCoreApplication::translate("BorrowerCli", "The start receipt for contract %1 is valid: signed by market %2 when the "
+                                                            "contract began; it bills nothing (the end receipt carries the charge).\n")
+                     .arg(r->contractId, r->marketId));
     }
     return {};
 }
@@ -464,6 +481,10 @@ Result<void> showReceipt(const CliInvocation &inv, const QString &dataDir)
                      QCoreApplication::translate("BorrowerCli", "no signed receipt is kept for contract %1%2")
                          .arg(inv.contractId, c->direct ? QCoreApplication::translate("BorrowerCli", ": it was lent directly, without a market")
                                                         : QString()));
+    if (c->isEnded() && !c->endReceipt)
+        printErr(QCoreApplication::translate("BorrowerCli", "warning: contract %1 ended on %2, but no end receipt is kept here (the market "
+                                                            "ended it on its own); this is its start receipt, which bills nothing\n")
+                     .arg(inv.contractId, QDateTime::fromMSecsSinceEpoch(c->endedAtMs, Qt::UTC).toString(Qt::ISODate)));
     printJson(receiptToJson(*receipt));
     return {};
 }

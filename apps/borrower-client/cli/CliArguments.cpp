@@ -205,6 +205,9 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
         Result<qint64> n = positiveNumber(parser.value(o.limit), QStringLiteral("limit"), false);
         if (!n)
             return n.error();
+        // The market gives at most 1000 offers per request; more would be cut without a word.
+        if (*n > 1000)
+            return usageError(QCoreApplication::translate("BorrowerCli", "--limit wants a number of offers from 1 to 1000, not %1").arg(*n));
         inv.limit = *n;
     }
     if (parser.isSet(o.timeout)) {
@@ -238,6 +241,8 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
             return usageError(QCoreApplication::translate("BorrowerCli", "`%1` needs %2").arg(cliCommandName(inv.command), what));
         }
         out = pos.takeFirst();
+        if (out.trimmed().isEmpty() && !optional)
+            return usageError(QCoreApplication::translate("BorrowerCli", "`%1` needs %2, not an empty word").arg(cliCommandName(inv.command), what));
         return {};
     };
     Result<void> r;
@@ -274,7 +279,7 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
     case CliCommand::Name:
         if (!pos.isEmpty()) {
             QString newName;
-            r = takeOne(QCoreApplication::translate("BorrowerCli", "NAME (in quotes if it has spaces)"), newName, false);
+            r = takeOne(QCoreApplication::translate("BorrowerCli", "NAME (in quotes if it has spaces)"), newName, true); // "" is allowed: it forgets the name
             inv.newName = newName;
         }
         break;

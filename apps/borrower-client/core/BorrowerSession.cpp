@@ -377,8 +377,22 @@ void BorrowerSession::listBills(qint64 sinceMs, QObject *context, Callback<proto
     protocol::ListBills req;
     req.sinceMs = sinceMs;
     (*link)->request<protocol::BillList>(req, context, reporting<protocol::BillList>([this, cb](Result<protocol::BillList> r) {
-        if (r.ok())
+        if (r.ok()) {
+            // Contracts the market ended on its own are ended here too, so that no window or
+            // command goes on offering to submit jobs to them or to end them.
+            for (const protocol::Bill &b : std::as_const(r->bills)) {
+                if (b.endedAtMs <= 0)
+                    continue;
+                Result<ContractRecord> local = m_store->contract(b.contractId);
+                if (!local || local->isEnded() || local->direct || local->marketId != marketId())
+                    continue;
+                if (Result<void> ended = m_store->markContractEnded(b.contractId, b.endedAtMs, b.charge, std::nullopt); !ended)
+                    continue;
+                m_store->removeKey(b.contractId);
+                emit contractEndedAtMarket(b.contractId, b.endedAtMs, b.charge);
+            }
             emit billsReceived(*r);
+        }
         cb(std::move(r));
     }));
 }

@@ -124,6 +124,10 @@ signals:
     void contractGranted(const lendable::borrower::ContractRecord &contract);
     void contractEnded(const lendable::borrower::ContractEnd &end);
     void billsReceived(const lendable::protocol::BillList &bills);
+    /// The market's bills say a contract this directory held as running has ended (the
+    /// market ended it: the lender lost the partition, its longest duration passed, a
+    /// violation). It is now ended here too, its key forgotten; no end receipt came with it.
+    void contractEndedAtMarket(const QString &contractId, qint64 endedAtMs, const lendable::Money &charge);
     void jobSubmitted(const lendable::borrower::JobRecord &job);
     void jobOutput(const QString &jobId, qint64 offset, const QByteArray &data);
     void jobStateChanged(const lendable::protocol::JobStateChanged &change);

@@ -5,6 +5,7 @@
 #include <QCborMap>
 #include <QCborValue>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonValue>
 #include <QSslCertificate>
@@ -36,22 +37,33 @@ Result<void> checkSurroundings(const QJsonObject &outer, const protocol::Receipt
                      QCoreApplication::translate("ReceiptCheck", "the file's \"%1\" (%2) is not what the signed receipt says (%3)")
                          .arg(QLatin1String(key), outside, signedValue));
     };
+    const auto mistyped = [](const char *key, bool wantsText) {
+        return Error(ErrorCode::InvalidArgument,
+                     wantsText ? QCoreApplication::translate("ReceiptCheck", "the file's \"%1\" should be text, as `end --json` writes it")
+                                     .arg(QLatin1String(key))
+                               : QCoreApplication::translate("ReceiptCheck", "the file's \"%1\" should be a whole number, as `end --json` writes it")
+                                     .arg(QLatin1String(key)));
+    };
     const std::pair<const char *, QString> texts[] = {{"contract_id", r.contractId}, {"market_id", r.marketId},
                                                       {"borrower_id", r.borrowerId}, {"lender_id", r.lenderId},
                                                       {"partition_id", r.partitionId}};
     for (const auto &[key, value] : texts) {
         const QJsonValue v = outer.value(QLatin1String(key));
-        if (!v.isUndefined() && v.toVariant().toString() != value)
-            return differs(key, v.toVariant().toString(), value);
+        if (!v.isUndefined() && !v.isString())
+            return mistyped(key, true);
+        if (!v.isUndefined() && v.toString() != value)
+            return differs(key, v.toString(), value);
     }
     const std::pair<const char *, Money> amounts[] = {{"rate", r.ratePerHour}, {"charge", r.charge}};
     for (const auto &[key, value] : amounts) {
         const QJsonValue v = outer.value(QLatin1String(key));
         if (v.isUndefined())
             continue;
+        if (!v.isString())
+            return mistyped(key, true);
         const Result<Money> m = Money::parse(v.toString());
-        if (!v.isString() || !m || *m != value)
-            return differs(key, v.toVariant().toString(), value.toString());
+        if (!m || *m != value)
+            return differs(key, v.toString(), value.toString());
     }
     const std::pair<const char *, qint64> times[] = {{"started_at_ms", r.startedAtMs},
                                                      {"ended_at_ms", r.endedAtMs},
@@ -59,8 +71,24 @@ Result<void> checkSurroundings(const QJsonObject &outer, const protocol::Receipt
     for (const auto &[key, value] : times) {
         const QJsonValue v = outer.value(QLatin1String(key));
         qint64 n = 0;
-        if (!v.isUndefined() && value >= 0 && (!wholeNumber(v, n) || n != value))
-            return differs(key, v.toVariant().toString(), QString::number(value));
+        if (v.isUndefined() || value < 0)
+            continue;
+        if (!wholeNumber(v, n))
+            return mistyped(key, false);
+        if (n != value)
+            return differs(key, QString::number(n), QString::number(value));
+    }
+    // The same times as dates (`borrow --json` writes "started_at").
+    const std::pair<const char *, qint64> dates[] = {{"started_at", r.startedAtMs}, {"ended_at", r.endedAtMs}};
+    for (const auto &[key, value] : dates) {
+        const QJsonValue v = outer.value(QLatin1String(key));
+        if (v.isUndefined() || value <= 0)
+            continue;
+        const QDateTime at = QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
+        if (!v.isString() || !at.isValid())
+            return mistyped(key, true);
+        if (at.toMSecsSinceEpoch() != value)
+            return differs(key, v.toString(), QDateTime::fromMSecsSinceEpoch(value, Qt::UTC).toString(Qt::ISODateWithMs));
     }
     return {};
 }
@@ -137,6 +165,17 @@ Result<protocol::Receipt> receiptFromJson(const QJsonObject &json)
     text("signature", sig);
     if (bad.isError())
         return bad;
+    // Everything in a receipt is signed; a field the signature does not cover would ride along
+    // as if it were (a newer market's receipt with a new field needs a newer verifier).
+    static const QStringList kFields{QStringLiteral("contract_id"), QStringLiteral("market_id"), QStringLiteral("borrower_id"),
+                                     QStringLiteral("lender_id"),   QStringLiteral("partition_id"), QStringLiteral("rate"),
+                                     QStringLiteral("started_at_ms"), QStringLiteral("ended_at_ms"), QStringLiteral("charge"),
+                                     QStringLiteral("market_certificate"), QStringLiteral("signature"), QStringLiteral("batch")};
+    for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
+        if (!kFields.contains(it.key()))
+            return Error(ErrorCode::InvalidArgument,
+                         QCoreApplication::translate("ReceiptCheck", "the receipt has a field \"%1\" that its signature does not cover").arg(it.key()));
+    }
     r.marketCertificate = cert.toLatin1();
     auto decoded = QByteArray::fromBase64Encoding(sig.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)

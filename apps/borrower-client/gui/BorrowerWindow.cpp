@@ -500,6 +500,25 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
             }
         }
     }
+    if (m_contract.direct) {
+        // No market bills it or can end it: its owner does.
+        m_end->setEnabled(false);
+        m_end->setToolTip(tr("The partition's owner lent it to you directly, without a market: ask the owner to end the lease."));
+    }
+    connect(m_session, &BorrowerSession::contractEndedAtMarket, this,
+            [this](const QString &contractId, qint64 endedAtMs, const Money &charge) {
+                if (contractId != m_contract.contractId)
+                    return;
+                m_contract.endedAtMs = endedAtMs;
+                m_contract.charge = charge;
+                m_charge->setText(tr("The market ended this contract on %1 (its lender could no longer lend the partition, or its "
+                                     "time ran out) · charge %2 · no end receipt")
+                                      .arg(ui::formatTimestamp(endedAtMs), charge.toString()));
+                m_submit->setEnabled(false);
+                m_cancel->setEnabled(false);
+                m_end->setEnabled(false);
+                emit ended(m_contract.contractId);
+            });
     if (m_contract.isEnded()) {
         m_charge->setText(tr("Ended %1 · charge %2").arg(ui::formatTimestamp(m_contract.endedAtMs), m_contract.charge.toString()));
         m_submit->setEnabled(false);
@@ -575,6 +594,9 @@ void ContractPage::endContract(bool confirm)
         if (!r.ok()) {
             m_end->setEnabled(true);
             emit error(r.error());
+            // Ended already, by the market: its bill says when, and this page follows.
+            if (r.error().code == ErrorCode::Conflict)
+                m_session->listBills(0, this, [](Result<BillList>) {});
             return;
         }
         m_contract.endedAtMs = r->closed.receipt.endedAtMs;
@@ -702,7 +724,7 @@ void BillsPage::showBills(const QList<Bill> &bills)
         const Bill &b = m_bills[i];
         m_table->setItem(i, 0, new QTableWidgetItem(b.contractId));
         m_table->setItem(i, 1, new QTableWidgetItem(b.partitionId));
-        m_table->setItem(i, 2, new NumberItem(b.ratePerHour.toString(), b.ratePerHour.micros()));
+        m_table->setItem(i, 2, new NumberItem(ui::formatAmount(b.ratePerHour), b.ratePerHour.micros()));
         m_table->setItem(i, 3, new TimeItem(ui::formatTimestamp(b.startedAtMs), b.startedAtMs));
         m_table->setItem(i, 4, new TimeItem(b.endedAtMs > 0 ? ui::formatTimestamp(b.endedAtMs) : tr("running"),
                                             b.endedAtMs > 0 ? b.endedAtMs : std::numeric_limits<qint64>::max()));

@@ -3,7 +3,9 @@
 #include "ui/Format.h"
 #include "ui/GuiSupport.h"
 
+#include <algorithm>
 #include <cmath>
+#include <QSet>
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
@@ -255,7 +257,7 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                 page.rows.append({partyName(o.lenderName, o.lenderId), o.partitionId,
                                   o.conditions.resources.cpus, formatSizeMib(o.conditions.resources.memoryMib),
                                   formatSizeMib(o.conditions.resources.diskMib),
-                                  o.conditions.osImages.join(QStringLiteral(", ")), o.conditions.ratePerHour.toString(),
+                                  o.conditions.osImages.join(QStringLiteral(", ")), ui::formatAmount(o.conditions.ratePerHour),
                                   online ? tr("online") : tr("offline"),
                                   // the share of the lender's ended contracts not lost (the market's count)
                                   tr("%1 %").arg(o.reliability),
@@ -418,7 +420,7 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
                 const QString borrowerName = answer.borrowerNames.value_or(QStringList()).value(i);
                 page.rows.append({b.contractId, partyName(borrowerName, b.borrowerId),
                                   partyName(lenderName, b.lenderId), b.partitionId,
-                                  b.ratePerHour.toString(), ui::formatTimestamp(b.startedAtMs), ui::formatTimestamp(b.endedAtMs),
+                                  ui::formatAmount(b.ratePerHour), ui::formatTimestamp(b.startedAtMs), ui::formatTimestamp(b.endedAtMs),
                                   ui::formatDuration(b.durationMs), ui::formatCharge(b.charge),
                                   b.state == QStringLiteral("running") ? tr("running") : tr("ended")});
                 page.toolTips.append({{1, partyToolTip(borrowerName, b.borrowerId)}, {2, partyToolTip(lenderName, b.lenderId)}});
@@ -1030,21 +1032,21 @@ void BillingPage::showParties(int rows)
         bars.append({partyName(p.name, p.nodeId.left(8)), p.nodeId, 0, toUnits(p.amount)});
     // Borrower or lender is told by the bar's colour (and the legend). Names are not unique,
     // and a category axis keeps one of each label (the bars below a repeated one would take
-    // their neighbours' names): parties of one name are told apart by their node IDs.
+    // their neighbours' names): one node that both borrows and lends gets its role named,
+    // and different parties of one name their node IDs.
+    QHash<QString, QSet<QString>> nodesByLabel;
     QHash<QString, int> uses;
-    for (const Bar &b : std::as_const(bars))
+    for (const Bar &b : std::as_const(bars)) {
+        nodesByLabel[b.label].insert(b.nodeId);
         ++uses[b.label];
-    for (Bar &b : bars) {
-        if (uses.value(b.label) > 1)
-            b.label = tr("%1 (%2)").arg(b.label, b.nodeId.left(8));
     }
-    // One node that both borrows and lends has the same name and ID twice.
-    uses.clear();
-    for (const Bar &b : std::as_const(bars))
-        ++uses[b.label];
     for (Bar &b : bars) {
-        if (uses.value(b.label) > 1)
-            b.label = b.paid > 0 || b.charged == 0 ? tr("%1, as lender").arg(b.label) : tr("%1, as borrower").arg(b.label);
+        if (uses.value(b.label) < 2)
+            continue;
+        const bool otherNodes = nodesByLabel.value(b.label).size() > 1;
+        const QString base = otherNodes ? tr("%1 (%2)").arg(b.label, b.nodeId.left(8)) : b.label;
+        const bool bothRoles = std::count_if(bars.cbegin(), bars.cend(), [&](const Bar &o) { return o.nodeId == b.nodeId; }) > 1;
+        b.label = !bothRoles ? base : b.paid > 0 || b.charged == 0 ? tr("%1 (lender)").arg(base) : tr("%1 (borrower)").arg(base);
     }
     QStringList parties;
     for (auto it = bars.crbegin(); it != bars.crend(); ++it) {
