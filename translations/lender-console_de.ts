@@ -195,6 +195,10 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
         <source>the agent at %1 is not the one of %2; name it with --agent-id ID (`lender-console --print-id --data ITS_DATA_DIR` prints it): %3</source>
         <translation>der Agent unter %1 ist nicht der von %2; nennen Sie ihn mit --agent-id ID (`lender-console --print-id --data SEIN_DATENVERZEICHNIS` gibt sie aus): %3</translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not an agent ID (64 hex digits; `lender-console --print-id --data DIR` prints the ID of the agent keeping its data in DIR)</source>
+        <translation>&apos;%1&apos; ist keine Agenten-ID (64 Hexadezimalziffern; `lender-console --print-id --data DIR` gibt die ID des Agenten aus, der seine Daten in DIR hält)</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>

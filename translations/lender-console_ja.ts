@@ -195,6 +195,10 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
         <source>the agent at %1 is not the one of %2; name it with --agent-id ID (`lender-console --print-id --data ITS_DATA_DIR` prints it): %3</source>
         <translation>%1 のエージェントは %2 のエージェントではありません。--agent-id ID で指定してください (`lender-console --print-id --data そのデータディレクトリ` で表示できます): %3</translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not an agent ID (64 hex digits; `lender-console --print-id --data DIR` prints the ID of the agent keeping its data in DIR)</source>
+        <translation>&apos;%1&apos; はエージェント ID ではありません (16 進数 64 桁。`lender-console --print-id --data DIR` で、DIR にデータを置くエージェントの ID を表示できます)</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>

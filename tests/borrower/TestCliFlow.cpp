@@ -370,6 +370,11 @@ void TestCliFlow::withdrawWhileTheMarketIsAway()
                                     {QStringLiteral("--cli"), QStringLiteral("--data"), other, QStringLiteral("--connect"), m_lenderAddress,
                                      QStringLiteral("machine"), QStringLiteral("show")});
     QVERIFY2(stranger.exitCode == 1 && stranger.err.contains(QLatin1String("name it with --agent-id ID")), qPrintable(stranger.describe()));
+    // An agent ID that is none is a usage error that says so (it used to be called a market ID).
+    const Run badId = runProgram(bin(QStringLiteral("lender-console")),
+                                 {QStringLiteral("--cli"), QStringLiteral("--data"), other, QStringLiteral("--connect"), m_lenderAddress,
+                                  QStringLiteral("--agent-id"), QStringLiteral("zz"), QStringLiteral("machine"), QStringLiteral("show")});
+    QVERIFY2(badId.exitCode == 2 && badId.err.contains(QLatin1String("'zz' is not an agent ID")), qPrintable(badId.describe()));
 }
 
 QTEST_GUILESS_MAIN(TestCliFlow)

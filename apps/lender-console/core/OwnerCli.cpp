@@ -263,6 +263,11 @@ Result<Connection> connectToAgent(const Args &a, const QString &defaultDataDir)
     const bool ownId = agentId.isEmpty();
     if (ownId)
         agentId = id->nodeId();
+    else if (!Identity::isValidNodeId(agentId.trimmed().toLower()))
+        return Error(ErrorCode::InvalidArgument,
+                     QCoreApplication::translate("OwnerCli", "'%1' is not an agent ID (64 hex digits; `lender-console --print-id --data DIR` "
+                                                             "prints the ID of the agent keeping its data in DIR)")
+                         .arg(agentId));
     Result<MarketEndpoint> ep = MarketEndpoint::parse(address, agentId);
     if (!ep.ok())
         return ep.error();
