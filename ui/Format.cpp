@@ -22,9 +22,7 @@ QString formatDuration(qint64 ms)
 QString formatTotal(const Money &amount)
 {
     const qint64 micros = amount.micros();
-    const qint64 magnitude = micros < 0 ? -(micros / 10'000 * 10'000) + (-(micros % 10'000) >= 5'000 ? 10'000 : 0)
-                                        : micros / 10'000 * 10'000 + (micros % 10'000 >= 5'000 ? 10'000 : 0);
-    const qint64 cents = magnitude / 10'000;
+    const qint64 cents = (qAbs(micros) + 5'000) / 10'000; // half away from zero
     const QLocale locale;
     const QString whole = locale.toString(cents / 100);
     const QString text = whole + locale.decimalPoint() + QStringLiteral("%1").arg(cents % 100, 2, 10, QLatin1Char('0'));

@@ -2,6 +2,7 @@
 
 #include "ReceiptCheck.h"
 
+#include <QSet>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
@@ -380,11 +381,14 @@ void BorrowerSession::listBills(qint64 sinceMs, QObject *context, Callback<proto
         if (r.ok()) {
             // Contracts the market ended on its own are ended here too, so that no window or
             // command goes on offering to submit jobs to them or to end them.
+            QSet<QString> running; // held as running here, from this market
+            if (Result<QList<ContractRecord>> local = m_store->contracts(); local) {
+                for (const ContractRecord &c : std::as_const(*local))
+                    if (!c.isEnded() && !c.direct && c.marketId == marketId())
+                        running.insert(c.contractId);
+            }
             for (const protocol::Bill &b : std::as_const(r->bills)) {
-                if (b.endedAtMs <= 0)
-                    continue;
-                Result<ContractRecord> local = m_store->contract(b.contractId);
-                if (!local || local->isEnded() || local->direct || local->marketId != marketId())
+                if (b.endedAtMs <= 0 || !running.contains(b.contractId))
                     continue;
                 if (Result<void> ended = m_store->markContractEnded(b.contractId, b.endedAtMs, b.charge, std::nullopt); !ended)
                     continue;

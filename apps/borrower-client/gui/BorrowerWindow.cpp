@@ -717,6 +717,11 @@ void BillsPage::reload()
 void BillsPage::showBills(const QList<Bill> &bills)
 {
     m_bills = bills;
+    // The receipts this directory keeps, read once for the whole table.
+    QHash<QString, std::optional<Receipt>> kept;
+    if (Result<QList<ContractRecord>> local = m_session->store().contracts(); local.ok())
+        for (const ContractRecord &c : std::as_const(*local))
+            kept.insert(c.contractId, c.endReceipt ? c.endReceipt : c.startReceipt);
     m_table->setSortingEnabled(false);
     m_table->setRowCount(int(m_bills.size()));
     QMap<QString, QPair<int, Money>> months;
@@ -730,7 +735,7 @@ void BillsPage::showBills(const QList<Bill> &bills)
                                             b.endedAtMs > 0 ? b.endedAtMs : std::numeric_limits<qint64>::max()));
         m_table->setItem(i, 5, new NumberItem(ui::formatDuration(b.durationMs), b.durationMs));
         m_table->setItem(i, 6, new NumberItem(ui::formatCharge(b.charge), b.charge.micros()));
-        m_table->setItem(i, 7, receiptItem(b));
+        m_table->setItem(i, 7, receiptItem(b, kept.value(b.contractId)));
         const QString month = QDateTime::fromMSecsSinceEpoch(b.startedAtMs).toString(QStringLiteral("yyyy-MM"));
         auto &m = months[month];
         ++m.first;
@@ -765,12 +770,11 @@ QString BillsPage::selectedContractId() const
     return id ? id->text() : QString();
 }
 
-QTableWidgetItem *BillsPage::receiptItem(const Bill &bill) const
+QTableWidgetItem *BillsPage::receiptItem(const Bill &bill, const std::optional<Receipt> &receipt) const
 {
     // The receipt this data directory keeps (the end receipt once the contract ended),
     // checked here against the pinned market as the command line's `receipt verify` does.
     auto *item = new QTableWidgetItem;
-    const std::optional<Receipt> receipt = keptReceipt(bill.contractId);
     if (!receipt) {
         item->setText(tr("not kept here"));
         item->setToolTip(tr("This data directory has no receipt for the contract (it was made from another one)."));

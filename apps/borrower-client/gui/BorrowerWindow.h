@@ -131,7 +131,7 @@ signals:
 private:
     std::optional<protocol::Receipt> keptReceipt(const QString &contractId) const;
     QString selectedContractId() const;
-    QTableWidgetItem *receiptItem(const protocol::Bill &bill) const;
+    QTableWidgetItem *receiptItem(const protocol::Bill &bill, const std::optional<protocol::Receipt> &receipt) const;
 
     BorrowerSession *m_session;
     QTableWidget *m_table;

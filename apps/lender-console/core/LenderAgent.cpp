@@ -747,8 +747,8 @@ void LenderAgent::sendPendingWithdrawals(MarketLink *link)
                  qPrintable(pending.error().toString()));
         return;
     }
+    const QString marketId = link->marketId();
     for (const QString &id : std::as_const(*pending)) {
-        const QString marketId = link->marketId();
         auto heard = [this, marketId, id] {
             if (Result<void> r = m_store->removePendingWithdrawal(marketId, id); !r.ok())
                 qWarning("lender: %s", qPrintable(r.error().toString()));

@@ -680,7 +680,7 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
                 return;
             }
             const ErrorCode code = r.error().code;
-            if (code == ErrorCode::ConnectionClosed || code == ErrorCode::Timeout || code == ErrorCode::ConnectionFailed) {
+            if (isUnreachable(code)) {
                 // Unanswered: it stays unconfirmed and is sent again when the lender reconnects,
                 // or, still connected but silent, when it is next heard from after a while.
                 if (const auto local = m_lenders.find(lenderId); code == ErrorCode::Timeout && local != m_lenders.end())
