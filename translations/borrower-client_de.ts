@@ -96,18 +96,6 @@ Der Leihschlüssel liegt in %7.
 </translation>
     </message>
     <message>
-        <source>cannot read %1: %2</source>
-        <translation>%1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <source>%1 is not a receipt (a JSON object as `end --json` prints): %2</source>
-        <translation>%1 ist kein Beleg (ein JSON-Objekt, wie es `end --json` ausgibt): %2</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
-    </message>
-    <message>
         <source>The receipt for contract %1 is valid: signed by market %2; charge %3.
 </source>
         <translation>Der Beleg für Vertrag %1 ist gültig: signiert von Marktplatz %2; Gebühr %3.
@@ -283,18 +271,6 @@ Der Leihschlüssel liegt in %7.
         <translation>endete als %1</translation>
     </message>
     <message>
-        <source>%1 at byte %2</source>
-        <translation>%1 bei Byte %2</translation>
-    </message>
-    <message>
-        <source>it holds a JSON array</source>
-        <translation>sie enthält ein JSON-Array</translation>
-    </message>
-    <message>
-        <source>it holds no JSON</source>
-        <translation>sie enthält kein JSON</translation>
-    </message>
-    <message>
         <source>no contracts are kept in %1 (is --data right?)</source>
         <translation>in %1 sind keine Verträge gespeichert (stimmt --data?)</translation>
     </message>
@@ -305,6 +281,40 @@ Der Leihschlüssel liegt in %7.
     <message>
         <source>: it was lent directly, without a market</source>
         <translation>: er wurde direkt verliehen, ohne Marktplatz</translation>
+    </message>
+    <message>
+        <source>%1 of %2 matching offers shown; %3
+</source>
+        <translation>%1 von %2 passenden Angeboten gezeigt; %3
+</translation>
+    </message>
+    <message>
+        <source>the market gives at most %1 per request: narrow the query</source>
+        <translation>der Marktplatz gibt höchstens %1 pro Anfrage: grenzen Sie die Suche ein</translation>
+    </message>
+    <message>
+        <source>--limit N shows more (up to 1000), or narrow the query</source>
+        <translation>--limit N zeigt mehr (bis 1000), oder grenzen Sie die Suche ein</translation>
+    </message>
+    <message>
+        <source>The start receipt for contract %1 is valid: signed by market %2 when the contract began; it bills nothing (the end receipt carries the charge).
+</source>
+        <translation>Der Beleg über den Beginn von Vertrag %1 ist gültig: signiert von Marktplatz %2, als der Vertrag begann; er berechnet nichts (die Gebühr steht im Beleg über das Ende).
+</translation>
+    </message>
+    <message>
+        <source>--limit wants a number of offers from 1 to 1000, not %1</source>
+        <translation>--limit will eine Anzahl Angebote von 1 bis 1000, nicht %1</translation>
+    </message>
+    <message>
+        <source>`%1` needs %2, not an empty word</source>
+        <translation>`%1` braucht %2, kein leeres Wort</translation>
+    </message>
+    <message>
+        <source>warning: contract %1 ended on %2, but no end receipt is kept here (the market ended it on its own); this is its start receipt, which bills nothing. `receipt fetch %1` gets the end receipt from the market
+</source>
+        <translation>Warnung: Vertrag %1 endete am %2, aber hier ist kein Endbeleg gespeichert (der Marktplatz hat ihn selbst beendet); dies ist sein Startbeleg, der nichts abrechnet. `receipt fetch %1` holt den Endbeleg vom Marktplatz
+</translation>
     </message>
     <message>
         <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
@@ -319,9 +329,10 @@ Commands:
   cancel JOB_ID                                   stop a job
   end CONTRACT_ID                                 end a contract and get the signed bill
   bills [--since DATE]                            your contracts with their charges
-  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline;
-                                                  exit 0: valid, 1: not valid or not a receipt
+  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline; FILE - reads
+                                                  standard input; exit 0: valid, 1: not valid or not a receipt
   receipt show CONTRACT_ID                        the signed receipt kept here for a contract, as JSON
+  receipt fetch CONTRACT_ID                       the contract&apos;s receipt, signed by the market now, kept here too
   name [NAME]                                     the name the market&apos;s managers and your lenders see for you; name &quot;&quot; forgets it
 
 Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]
@@ -341,9 +352,10 @@ Befehle:
   cancel JOB_ID                                   einen Job anhalten
   end CONTRACT_ID                                 einen Vertrag beenden und die signierte Rechnung erhalten
   bills [--since DATE]                            Ihre Verträge mit ihren Gebühren
-  receipt verify FILE                             einen Beleg offline prüfen (JSON, wie `end --json` es ausgibt);
-                                                  Exit-Code 0: gültig, 1: ungültig oder kein Beleg
+  receipt verify FILE                             einen Beleg offline prüfen (JSON, wie `end --json` es ausgibt); FILE - liest
+                                                  die Standardeingabe; Exit-Code 0: gültig, 1: ungültig oder kein Beleg
   receipt show CONTRACT_ID                        den hier gespeicherten signierten Beleg eines Vertrags als JSON
+  receipt fetch CONTRACT_ID                       den Beleg des Vertrags, jetzt vom Marktplatz signiert; auch hier gespeichert
   name [NAME]                                     der Name, den die Verwalter des Marktplatzes und Ihre Verleiher für Sie sehen; name &quot;&quot; vergisst ihn
 
 Direktmodus (eine ohne Marktplatz verliehene Partition): --key-file FILE [--lender ADDR:PORT --lender-id ID]
@@ -353,58 +365,16 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
 </translation>
     </message>
     <message>
-        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show and name</source>
-        <translation>kein Befehl angegeben; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show und name</translation>
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
+        <translation>kein Befehl angegeben; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch und name</translation>
     </message>
     <message>
-        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show and name</source>
-        <translation>unbekannter Befehl &apos;%1&apos;; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show und name</translation>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
+        <translation>unbekannter Befehl &apos;%1&apos;; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch und name</translation>
     </message>
     <message>
-        <source>write `receipt verify FILE` or `receipt show CONTRACT_ID`</source>
-        <translation>schreiben Sie `receipt verify FILE` oder `receipt show CONTRACT_ID`</translation>
-    </message>
-    <message>
-        <source>%1 of %2 matching offers shown; %3
-</source>
-        <translation>%1 von %2 passenden Angeboten gezeigt; %3
-</translation>
-    </message>
-    <message>
-        <source>the market gives at most %1 per request: narrow the query</source>
-        <translation>der Marktplatz gibt höchstens %1 pro Anfrage: grenzen Sie die Suche ein</translation>
-    </message>
-    <message>
-        <source>--limit N shows more (up to 1000), or narrow the query</source>
-        <translation>--limit N zeigt mehr (bis 1000), oder grenzen Sie die Suche ein</translation>
-    </message>
-    <message>
-        <source>%1 is not a receipt: it is larger than 4 MiB (a receipt has a few KiB)</source>
-        <translation>%1 ist kein Beleg: die Datei ist größer als 4 MiB (ein Beleg hat wenige KiB)</translation>
-    </message>
-    <message>
-        <source>%1 is not a receipt: it is empty</source>
-        <translation>%1 ist kein Beleg: die Datei ist leer</translation>
-    </message>
-    <message>
-        <source>The start receipt for contract %1 is valid: signed by market %2 when the contract began; it bills nothing (the end receipt carries the charge).
-</source>
-        <translation>Der Beleg über den Beginn von Vertrag %1 ist gültig: signiert von Marktplatz %2, als der Vertrag begann; er berechnet nichts (die Gebühr steht im Beleg über das Ende).
-</translation>
-    </message>
-    <message>
-        <source>warning: contract %1 ended on %2, but no end receipt is kept here (the market ended it on its own); this is its start receipt, which bills nothing
-</source>
-        <translation>Warnung: Vertrag %1 endete am %2, aber hier ist kein Beleg über das Ende gespeichert (der Marktplatz hat ihn selbst beendet); dies ist sein Beleg über den Beginn, der nichts berechnet
-</translation>
-    </message>
-    <message>
-        <source>--limit wants a number of offers from 1 to 1000, not %1</source>
-        <translation>--limit will eine Anzahl Angebote von 1 bis 1000, nicht %1</translation>
-    </message>
-    <message>
-        <source>`%1` needs %2, not an empty word</source>
-        <translation>`%1` braucht %2, kein leeres Wort</translation>
+        <source>write `receipt verify FILE`, `receipt show CONTRACT_ID` or `receipt fetch CONTRACT_ID`</source>
+        <translation>schreiben Sie `receipt verify FILE`, `receipt show CONTRACT_ID` oder `receipt fetch CONTRACT_ID`</translation>
     </message>
 </context>
 <context>
@@ -516,45 +486,6 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     </message>
 </context>
 <context>
-    <name>ReceiptCheck</name>
-    <message>
-        <source>the receipt has no text field &quot;%1&quot;</source>
-        <translation>der Beleg hat kein Textfeld &quot;%1&quot;</translation>
-    </message>
-    <message>
-        <source>the receipt has no whole-number field &quot;%1&quot; (UTC milliseconds)</source>
-        <translation>der Beleg hat kein ganzzahliges Feld &quot;%1&quot; (UTC-Millisekunden)</translation>
-    </message>
-    <message>
-        <source>the receipt&apos;s &quot;%1&quot; is not an amount: %2</source>
-        <translation>&quot;%1&quot; im Beleg ist kein Betrag: %2</translation>
-    </message>
-    <message>
-        <source>the receipt&apos;s signature is not base64</source>
-        <translation>die Signatur des Belegs ist kein Base64</translation>
-    </message>
-    <message>
-        <source>the receipt&apos;s &quot;batch&quot; needs a whole-number &quot;size&quot; and &quot;index&quot; and a &quot;path&quot; of base64 hashes</source>
-        <translation>das Feld &quot;batch&quot; des Belegs braucht ganzzahlige &quot;size&quot; und &quot;index&quot; und einen &quot;path&quot; aus Base64-Hashes</translation>
-    </message>
-    <message>
-        <source>the file&apos;s &quot;%1&quot; (%2) is not what the signed receipt says (%3)</source>
-        <translation>„%1“ in der Datei (%2) ist nicht, was der signierte Beleg sagt (%3)</translation>
-    </message>
-    <message>
-        <source>the file&apos;s &quot;%1&quot; should be text, as `end --json` writes it</source>
-        <translation>„%1“ in der Datei sollte Text sein, wie `end --json` es schreibt</translation>
-    </message>
-    <message>
-        <source>the file&apos;s &quot;%1&quot; should be a whole number, as `end --json` writes it</source>
-        <translation>„%1“ in der Datei sollte eine ganze Zahl sein, wie `end --json` es schreibt</translation>
-    </message>
-    <message>
-        <source>the receipt has a field &quot;%1&quot; that its signature does not cover</source>
-        <translation>der Beleg hat ein Feld „%1“, das seine Signatur nicht abdeckt</translation>
-    </message>
-</context>
-<context>
     <name>lendable::borrower::BillsPage</name>
     <message>
         <source>Contract</source>
@@ -621,16 +552,8 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <translation>Belege (*.json)</translation>
     </message>
     <message>
-        <source>cannot read %1: %2</source>
-        <translation>%1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
         <source>Receipt</source>
         <translation>Beleg</translation>
-    </message>
-    <message>
-        <source>The receipt is valid: signed by market %1.</source>
-        <translation>Der Beleg ist gültig: signiert von Marktplatz %1.</translation>
     </message>
     <message>
         <source>The receipt is NOT valid: %1</source>
@@ -657,10 +580,6 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <translation>Beleg speichern…</translation>
     </message>
     <message>
-        <source>Save the signed receipt of the selected contract, to keep or to check with `borrower-client --cli receipt verify FILE`</source>
-        <translation>Den signierten Beleg des gewählten Vertrags speichern, zum Aufbewahren oder zum Prüfen mit `borrower-client --cli receipt verify FILE`</translation>
-    </message>
-    <message>
         <source>Save receipt</source>
         <translation>Beleg speichern</translation>
     </message>
@@ -669,20 +588,12 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <translation>hier nicht gespeichert</translation>
     </message>
     <message>
-        <source>This data directory has no receipt for the contract (it was made from another one).</source>
-        <translation>Dieses Datenverzeichnis hat keinen Beleg für den Vertrag (er wurde von einem anderen aus geschlossen).</translation>
-    </message>
-    <message>
         <source>NOT valid</source>
         <translation>UNGÜLTIG</translation>
     </message>
     <message>
         <source>start only</source>
         <translation>nur Beginn</translation>
-    </message>
-    <message>
-        <source>The receipt kept is the one for the contract&apos;s start: it ended elsewhere, or its end receipt never arrived.</source>
-        <translation>Gespeichert ist der Beleg über den Beginn des Vertrags: Er wurde anderswo beendet, oder sein Beleg über das Ende kam nie an.</translation>
     </message>
     <message>
         <source>The signed receipt says %1, the market&apos;s bill %2.</source>
@@ -703,6 +614,26 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>no signed receipt is kept here for contract %1</source>
         <translation>für Vertrag %1 ist hier kein signierter Beleg gespeichert</translation>
+    </message>
+    <message>
+        <source>Save the signed receipt of the selected contract, to keep or to check with `borrower-client --cli receipt verify FILE`; one not kept here is asked of the market</source>
+        <translation>Den signierten Beleg des gewählten Vertrags speichern, um ihn aufzubewahren oder mit `borrower-client --cli receipt verify FILE` zu prüfen; einer, der hier nicht gespeichert ist, wird beim Marktplatz angefragt</translation>
+    </message>
+    <message>
+        <source>The receipt for contract %1 is valid: signed by market %2 (this market); charge %3.</source>
+        <translation>Der Beleg für Vertrag %1 ist gültig: signiert von Marktplatz %2 (diesem Marktplatz); Gebühr %3.</translation>
+    </message>
+    <message>
+        <source>The start receipt for contract %1 is valid: signed by market %2 (this market) when the contract began. It bills nothing: the end receipt carries the charge.</source>
+        <translation>Der Startbeleg für Vertrag %1 ist gültig: signiert von Marktplatz %2 (diesem Marktplatz) zu Beginn des Vertrags. Er rechnet nichts ab: Der Endbeleg trägt die Gebühr.</translation>
+    </message>
+    <message>
+        <source>This data directory has no receipt for the contract (it was made from another one). Save receipt… asks the market for it.</source>
+        <translation>Dieses Datenverzeichnis hat keinen Beleg für den Vertrag (er wurde von einem anderen aus geschlossen). „Beleg speichern…“ fragt den Marktplatz danach.</translation>
+    </message>
+    <message>
+        <source>The receipt kept is the one for the contract&apos;s start: it ended elsewhere, or its end receipt never arrived. Save receipt… asks the market for the end receipt.</source>
+        <translation>Gespeichert ist der Beleg für den Beginn des Vertrags: Er endete anderswo, oder sein Endbeleg kam nie an. „Beleg speichern…“ fragt den Marktplatz nach dem Endbeleg.</translation>
     </message>
 </context>
 <context>
@@ -782,6 +713,22 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>cannot create %1</source>
         <translation>%1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>the market sent no receipt for contract %1: it signs receipts only at a contract&apos;s start and end (an older version)</source>
+        <translation>der Marktplatz hat keinen Beleg für Vertrag %1 geschickt: Er signiert Belege nur bei Beginn und Ende eines Vertrags (eine ältere Version)</translation>
+    </message>
+    <message>
+        <source>the market sent a receipt for another contract than %1</source>
+        <translation>der Marktplatz hat einen Beleg für einen anderen Vertrag als %1 geschickt</translation>
+    </message>
+    <message>
+        <source>the market&apos;s receipt for contract %1 is not valid: %2</source>
+        <translation>der Beleg des Marktplatzes für Vertrag %1 ist ungültig: %2</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 could not be kept: %2</source>
+        <translation>der Beleg für Vertrag %1 konnte nicht gespeichert werden: %2</translation>
     </message>
 </context>
 <context>

@@ -96,18 +96,6 @@ The lending key is kept in %7.
 </translation>
     </message>
     <message>
-        <source>cannot read %1: %2</source>
-        <translation>%1 を読み込めません: %2</translation>
-    </message>
-    <message>
-        <source>%1 is not a receipt (a JSON object as `end --json` prints): %2</source>
-        <translation>%1 は領収書ではありません (`end --json` が出力する JSON オブジェクトが必要): %2</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
-    </message>
-    <message>
         <source>The receipt for contract %1 is valid: signed by market %2; charge %3.
 </source>
         <translation>契約 %1 の領収書は有効です: マーケット %2 の署名、料金 %3。
@@ -282,18 +270,6 @@ The lending key is kept in %7.
         <translation>%1 で終了</translation>
     </message>
     <message>
-        <source>%1 at byte %2</source>
-        <translation>%1 (バイト %2)</translation>
-    </message>
-    <message>
-        <source>it holds a JSON array</source>
-        <translation>JSON 配列が入っています</translation>
-    </message>
-    <message>
-        <source>it holds no JSON</source>
-        <translation>JSON が入っていません</translation>
-    </message>
-    <message>
         <source>no contracts are kept in %1 (is --data right?)</source>
         <translation>%1 には契約が保存されていません (--data は正しいですか?)</translation>
     </message>
@@ -304,6 +280,40 @@ The lending key is kept in %7.
     <message>
         <source>: it was lent directly, without a market</source>
         <translation>: マーケットを通さず直接貸し出された契約です</translation>
+    </message>
+    <message>
+        <source>%1 of %2 matching offers shown; %3
+</source>
+        <translation>条件に合うオファー %2 件のうち %1 件を表示。%3
+</translation>
+    </message>
+    <message>
+        <source>the market gives at most %1 per request: narrow the query</source>
+        <translation>マーケットは 1 回に最大 %1 件しか返しません。条件を絞ってください</translation>
+    </message>
+    <message>
+        <source>--limit N shows more (up to 1000), or narrow the query</source>
+        <translation>--limit N でさらに表示できます (最大 1000)。または条件を絞ってください</translation>
+    </message>
+    <message>
+        <source>The start receipt for contract %1 is valid: signed by market %2 when the contract began; it bills nothing (the end receipt carries the charge).
+</source>
+        <translation>契約 %1 の開始時の領収書は有効です: 契約開始時にマーケット %2 が署名しました。これは請求ではありません (料金は終了時の領収書に記載されます)。
+</translation>
+    </message>
+    <message>
+        <source>--limit wants a number of offers from 1 to 1000, not %1</source>
+        <translation>--limit にはオファー数として 1 から 1000 を指定してください (%1 ではなく)</translation>
+    </message>
+    <message>
+        <source>`%1` needs %2, not an empty word</source>
+        <translation>`%1` には空ではない %2 が必要です</translation>
+    </message>
+    <message>
+        <source>warning: contract %1 ended on %2, but no end receipt is kept here (the market ended it on its own); this is its start receipt, which bills nothing. `receipt fetch %1` gets the end receipt from the market
+</source>
+        <translation>警告: 契約 %1 は %2 に終了しましたが、終了時の領収書はここに保存されていません (マーケットが自ら終了しました)。これは開始時の領収書で、請求額はありません。`receipt fetch %1` でマーケットから終了時の領収書を取得できます
+</translation>
     </message>
     <message>
         <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
@@ -318,9 +328,10 @@ Commands:
   cancel JOB_ID                                   stop a job
   end CONTRACT_ID                                 end a contract and get the signed bill
   bills [--since DATE]                            your contracts with their charges
-  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline;
-                                                  exit 0: valid, 1: not valid or not a receipt
+  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline; FILE - reads
+                                                  standard input; exit 0: valid, 1: not valid or not a receipt
   receipt show CONTRACT_ID                        the signed receipt kept here for a contract, as JSON
+  receipt fetch CONTRACT_ID                       the contract&apos;s receipt, signed by the market now, kept here too
   name [NAME]                                     the name the market&apos;s managers and your lenders see for you; name &quot;&quot; forgets it
 
 Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]
@@ -340,9 +351,10 @@ The market used is remembered in the data directory; so are each contract&apos;s
   cancel JOB_ID                                   ジョブを停止する
   end CONTRACT_ID                                 契約を終了し、署名付きの請求を受け取る
   bills [--since DATE]                            契約とその料金の一覧
-  receipt verify FILE                             領収書をオフラインで検証する (`end --json` が出力する JSON)。
-                                                  終了コード 0: 有効、1: 無効または領収書ではない
+  receipt verify FILE                             領収書をオフラインで検証する (`end --json` が出力する JSON)。FILE に - で
+                                                  標準入力から読む。終了コード 0: 有効、1: 無効または領収書ではない
   receipt show CONTRACT_ID                        ここに保存された契約の署名付き領収書を JSON で表示する
+  receipt fetch CONTRACT_ID                       マーケットが今署名した契約の領収書を取得し、ここにも保存する
   name [NAME]                                     マーケットの管理者と貸し手に表示される名前。name &quot;&quot; で消去
 
 直接モード (マーケットを通さず貸し出されたパーティション): --key-file FILE [--lender ADDR:PORT --lender-id ID]
@@ -352,58 +364,16 @@ The market used is remembered in the data directory; so are each contract&apos;s
 </translation>
     </message>
     <message>
-        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show and name</source>
-        <translation>コマンドがありません。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、receipt show、name です</translation>
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
+        <translation>コマンドが指定されていません。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、receipt show、receipt fetch、name です</translation>
     </message>
     <message>
-        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show and name</source>
-        <translation>不明なコマンド &apos;%1&apos;。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、receipt show、name です</translation>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
+        <translation>不明なコマンド &apos;%1&apos;。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、receipt show、receipt fetch、name です</translation>
     </message>
     <message>
-        <source>write `receipt verify FILE` or `receipt show CONTRACT_ID`</source>
-        <translation>`receipt verify FILE` または `receipt show CONTRACT_ID` と書いてください</translation>
-    </message>
-    <message>
-        <source>%1 of %2 matching offers shown; %3
-</source>
-        <translation>条件に合うオファー %2 件のうち %1 件を表示。%3
-</translation>
-    </message>
-    <message>
-        <source>the market gives at most %1 per request: narrow the query</source>
-        <translation>マーケットは 1 回に最大 %1 件しか返しません。条件を絞ってください</translation>
-    </message>
-    <message>
-        <source>--limit N shows more (up to 1000), or narrow the query</source>
-        <translation>--limit N でさらに表示できます (最大 1000)。または条件を絞ってください</translation>
-    </message>
-    <message>
-        <source>%1 is not a receipt: it is larger than 4 MiB (a receipt has a few KiB)</source>
-        <translation>%1 は領収書ではありません: 4 MiB を超えています (領収書は数 KiB です)</translation>
-    </message>
-    <message>
-        <source>%1 is not a receipt: it is empty</source>
-        <translation>%1 は領収書ではありません: 空のファイルです</translation>
-    </message>
-    <message>
-        <source>The start receipt for contract %1 is valid: signed by market %2 when the contract began; it bills nothing (the end receipt carries the charge).
-</source>
-        <translation>契約 %1 の開始時の領収書は有効です: 契約開始時にマーケット %2 が署名しました。これは請求ではありません (料金は終了時の領収書に記載されます)。
-</translation>
-    </message>
-    <message>
-        <source>warning: contract %1 ended on %2, but no end receipt is kept here (the market ended it on its own); this is its start receipt, which bills nothing
-</source>
-        <translation>警告: 契約 %1 は %2 に終了しましたが、終了時の領収書はここに保存されていません (マーケットが終了させました)。これは開始時の領収書で、請求ではありません
-</translation>
-    </message>
-    <message>
-        <source>--limit wants a number of offers from 1 to 1000, not %1</source>
-        <translation>--limit にはオファー数として 1 から 1000 を指定してください (%1 ではなく)</translation>
-    </message>
-    <message>
-        <source>`%1` needs %2, not an empty word</source>
-        <translation>`%1` には空ではない %2 が必要です</translation>
+        <source>write `receipt verify FILE`, `receipt show CONTRACT_ID` or `receipt fetch CONTRACT_ID`</source>
+        <translation>`receipt verify FILE`、`receipt show CONTRACT_ID`、`receipt fetch CONTRACT_ID` のいずれかを指定してください</translation>
     </message>
 </context>
 <context>
@@ -515,45 +485,6 @@ The market used is remembered in the data directory; so are each contract&apos;s
     </message>
 </context>
 <context>
-    <name>ReceiptCheck</name>
-    <message>
-        <source>the receipt has no text field &quot;%1&quot;</source>
-        <translation>領収書にテキスト項目 &quot;%1&quot; がありません</translation>
-    </message>
-    <message>
-        <source>the receipt has no whole-number field &quot;%1&quot; (UTC milliseconds)</source>
-        <translation>領収書に整数項目 &quot;%1&quot; (UTC ミリ秒) がありません</translation>
-    </message>
-    <message>
-        <source>the receipt&apos;s &quot;%1&quot; is not an amount: %2</source>
-        <translation>領収書の &quot;%1&quot; は金額ではありません: %2</translation>
-    </message>
-    <message>
-        <source>the receipt&apos;s signature is not base64</source>
-        <translation>領収書の署名が Base64 ではありません</translation>
-    </message>
-    <message>
-        <source>the receipt&apos;s &quot;batch&quot; needs a whole-number &quot;size&quot; and &quot;index&quot; and a &quot;path&quot; of base64 hashes</source>
-        <translation>領収書の &quot;batch&quot; には整数の &quot;size&quot; と &quot;index&quot;、および Base64 ハッシュの &quot;path&quot; が必要です</translation>
-    </message>
-    <message>
-        <source>the file&apos;s &quot;%1&quot; (%2) is not what the signed receipt says (%3)</source>
-        <translation>ファイルの「%1」(%2) が署名付き領収書の値 (%3) と一致しません</translation>
-    </message>
-    <message>
-        <source>the file&apos;s &quot;%1&quot; should be text, as `end --json` writes it</source>
-        <translation>ファイルの「%1」は `end --json` が書くとおり文字列であるべきです</translation>
-    </message>
-    <message>
-        <source>the file&apos;s &quot;%1&quot; should be a whole number, as `end --json` writes it</source>
-        <translation>ファイルの「%1」は `end --json` が書くとおり整数であるべきです</translation>
-    </message>
-    <message>
-        <source>the receipt has a field &quot;%1&quot; that its signature does not cover</source>
-        <translation>領収書に署名の対象外のフィールド「%1」があります</translation>
-    </message>
-</context>
-<context>
     <name>lendable::borrower::BillsPage</name>
     <message>
         <source>Contract</source>
@@ -620,16 +551,8 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <translation>領収書 (*.json)</translation>
     </message>
     <message>
-        <source>cannot read %1: %2</source>
-        <translation>%1 を読み込めません: %2</translation>
-    </message>
-    <message>
         <source>Receipt</source>
         <translation>領収書</translation>
-    </message>
-    <message>
-        <source>The receipt is valid: signed by market %1.</source>
-        <translation>領収書は有効です: マーケット %1 の署名です。</translation>
     </message>
     <message>
         <source>The receipt is NOT valid: %1</source>
@@ -656,10 +579,6 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <translation>領収書を保存…</translation>
     </message>
     <message>
-        <source>Save the signed receipt of the selected contract, to keep or to check with `borrower-client --cli receipt verify FILE`</source>
-        <translation>選択した契約の署名付き領収書を保存します (保管用、または `borrower-client --cli receipt verify FILE` での検証用)</translation>
-    </message>
-    <message>
         <source>Save receipt</source>
         <translation>領収書を保存</translation>
     </message>
@@ -668,20 +587,12 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <translation>ここには未保存</translation>
     </message>
     <message>
-        <source>This data directory has no receipt for the contract (it was made from another one).</source>
-        <translation>このデータディレクトリにはこの契約の領収書がありません (別のディレクトリから結ばれた契約です)。</translation>
-    </message>
-    <message>
         <source>NOT valid</source>
         <translation>無効</translation>
     </message>
     <message>
         <source>start only</source>
         <translation>開始のみ</translation>
-    </message>
-    <message>
-        <source>The receipt kept is the one for the contract&apos;s start: it ended elsewhere, or its end receipt never arrived.</source>
-        <translation>保存されているのは契約開始時の領収書です。契約が別の場所で終了したか、終了時の領収書が届きませんでした。</translation>
     </message>
     <message>
         <source>The signed receipt says %1, the market&apos;s bill %2.</source>
@@ -702,6 +613,26 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>no signed receipt is kept here for contract %1</source>
         <translation>契約 %1 の署名付き領収書はここに保存されていません</translation>
+    </message>
+    <message>
+        <source>Save the signed receipt of the selected contract, to keep or to check with `borrower-client --cli receipt verify FILE`; one not kept here is asked of the market</source>
+        <translation>選択した契約の署名付き領収書を保存します (保管用、または `borrower-client --cli receipt verify FILE` での検証用)。ここに保存されていないものはマーケットに要求します</translation>
+    </message>
+    <message>
+        <source>The receipt for contract %1 is valid: signed by market %2 (this market); charge %3.</source>
+        <translation>契約 %1 の領収書は有効です: マーケット %2 (このマーケット) の署名、料金 %3。</translation>
+    </message>
+    <message>
+        <source>The start receipt for contract %1 is valid: signed by market %2 (this market) when the contract began. It bills nothing: the end receipt carries the charge.</source>
+        <translation>契約 %1 の開始時の領収書は有効です: 契約開始時にマーケット %2 (このマーケット) が署名しました。請求額はありません。料金は終了時の領収書に記載されます。</translation>
+    </message>
+    <message>
+        <source>This data directory has no receipt for the contract (it was made from another one). Save receipt… asks the market for it.</source>
+        <translation>このデータディレクトリにはこの契約の領収書がありません (別のディレクトリから契約されました)。「領収書を保存…」でマーケットに要求します。</translation>
+    </message>
+    <message>
+        <source>The receipt kept is the one for the contract&apos;s start: it ended elsewhere, or its end receipt never arrived. Save receipt… asks the market for the end receipt.</source>
+        <translation>保存されているのは契約開始時の領収書です: 別の場所で終了したか、終了時の領収書が届きませんでした。「領収書を保存…」でマーケットに終了時の領収書を要求します。</translation>
     </message>
 </context>
 <context>
@@ -781,6 +712,22 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>cannot create %1</source>
         <translation>%1 を作成できません</translation>
+    </message>
+    <message>
+        <source>the market sent no receipt for contract %1: it signs receipts only at a contract&apos;s start and end (an older version)</source>
+        <translation>マーケットは契約 %1 の領収書を送りませんでした: 契約の開始時と終了時にしか領収書に署名しません (古いバージョン)</translation>
+    </message>
+    <message>
+        <source>the market sent a receipt for another contract than %1</source>
+        <translation>マーケットが %1 とは別の契約の領収書を送りました</translation>
+    </message>
+    <message>
+        <source>the market&apos;s receipt for contract %1 is not valid: %2</source>
+        <translation>マーケットからの契約 %1 の領収書は無効です: %2</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 could not be kept: %2</source>
+        <translation>契約 %1 の領収書を保存できませんでした: %2</translation>
     </message>
 </context>
 <context>

@@ -128,6 +128,78 @@
         <source>the proof is too long</source>
         <translation>der Nachweis ist zu lang</translation>
     </message>
+    <message>
+        <source>the file&apos;s &quot;%1&quot; (%2) is not what the signed receipt says (%3)</source>
+        <translation>„%1“ in der Datei (%2) ist nicht, was der signierte Beleg sagt (%3)</translation>
+    </message>
+    <message>
+        <source>the file&apos;s &quot;%1&quot; should be text, as in the receipt files Lendable writes</source>
+        <translation>Das Feld &quot;%1&quot; der Datei sollte Text sein, wie in den Belegdateien, die Lendable schreibt</translation>
+    </message>
+    <message>
+        <source>the file&apos;s &quot;%1&quot; should be a whole number, as in the receipt files Lendable writes</source>
+        <translation>Das Feld &quot;%1&quot; der Datei sollte eine ganze Zahl sein, wie in den Belegdateien, die Lendable schreibt</translation>
+    </message>
+    <message>
+        <source>the receipt has no text field &quot;%1&quot;</source>
+        <translation>der Beleg hat kein Textfeld &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>the receipt has no whole-number field &quot;%1&quot; (UTC milliseconds)</source>
+        <translation>der Beleg hat kein ganzzahliges Feld &quot;%1&quot; (UTC-Millisekunden)</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s &quot;%1&quot; is not an amount: %2</source>
+        <translation>&quot;%1&quot; im Beleg ist kein Betrag: %2</translation>
+    </message>
+    <message>
+        <source>the receipt has a field &quot;%1&quot; that its signature does not cover</source>
+        <translation>der Beleg hat ein Feld „%1“, das seine Signatur nicht abdeckt</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s signature is not base64</source>
+        <translation>die Signatur des Belegs ist kein Base64</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s &quot;batch&quot; needs a whole-number &quot;size&quot; and &quot;index&quot; and a &quot;path&quot; of base64 hashes</source>
+        <translation>das Feld &quot;batch&quot; des Belegs braucht ganzzahlige &quot;size&quot; und &quot;index&quot; und einen &quot;path&quot; aus Base64-Hashes</translation>
+    </message>
+    <message>
+        <source>standard input</source>
+        <translation>die Standardeingabe</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a receipt: it is larger than 4 MiB (a receipt has a few KiB)</source>
+        <translation>%1 ist kein Beleg: die Datei ist größer als 4 MiB (ein Beleg hat wenige KiB)</translation>
+    </message>
+    <message>
+        <source>%1 is not a receipt: it is empty</source>
+        <translation>%1 ist kein Beleg: die Datei ist leer</translation>
+    </message>
+    <message>
+        <source>%1 is not a receipt (a JSON object, as `receipt show` prints it): %2</source>
+        <translation>%1 ist kein Beleg (ein JSON-Objekt, wie `receipt show` es ausgibt): %2</translation>
+    </message>
+    <message>
+        <source>%1 at byte %2</source>
+        <translation>%1 bei Byte %2</translation>
+    </message>
+    <message>
+        <source>it holds a JSON array</source>
+        <translation>sie enthält ein JSON-Array</translation>
+    </message>
+    <message>
+        <source>it holds no JSON</source>
+        <translation>sie enthält kein JSON</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
 </context>
 <context>
     <name>lendable</name>

@@ -128,6 +128,78 @@
         <source>the proof is too long</source>
         <translation>証明が長すぎます</translation>
     </message>
+    <message>
+        <source>the file&apos;s &quot;%1&quot; (%2) is not what the signed receipt says (%3)</source>
+        <translation>ファイルの「%1」(%2) が署名付き領収書の値 (%3) と一致しません</translation>
+    </message>
+    <message>
+        <source>the file&apos;s &quot;%1&quot; should be text, as in the receipt files Lendable writes</source>
+        <translation>ファイルの「%1」は、Lendable が書く領収書ファイルと同じくテキストである必要があります</translation>
+    </message>
+    <message>
+        <source>the file&apos;s &quot;%1&quot; should be a whole number, as in the receipt files Lendable writes</source>
+        <translation>ファイルの「%1」は、Lendable が書く領収書ファイルと同じく整数である必要があります</translation>
+    </message>
+    <message>
+        <source>the receipt has no text field &quot;%1&quot;</source>
+        <translation>領収書にテキスト項目 &quot;%1&quot; がありません</translation>
+    </message>
+    <message>
+        <source>the receipt has no whole-number field &quot;%1&quot; (UTC milliseconds)</source>
+        <translation>領収書に整数項目 &quot;%1&quot; (UTC ミリ秒) がありません</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s &quot;%1&quot; is not an amount: %2</source>
+        <translation>領収書の &quot;%1&quot; は金額ではありません: %2</translation>
+    </message>
+    <message>
+        <source>the receipt has a field &quot;%1&quot; that its signature does not cover</source>
+        <translation>領収書に署名の対象外のフィールド「%1」があります</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s signature is not base64</source>
+        <translation>領収書の署名が Base64 ではありません</translation>
+    </message>
+    <message>
+        <source>the receipt&apos;s &quot;batch&quot; needs a whole-number &quot;size&quot; and &quot;index&quot; and a &quot;path&quot; of base64 hashes</source>
+        <translation>領収書の &quot;batch&quot; には整数の &quot;size&quot; と &quot;index&quot;、および Base64 ハッシュの &quot;path&quot; が必要です</translation>
+    </message>
+    <message>
+        <source>standard input</source>
+        <translation>標準入力</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 を読み込めません: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a receipt: it is larger than 4 MiB (a receipt has a few KiB)</source>
+        <translation>%1 は領収書ではありません: 4 MiB を超えています (領収書は数 KiB です)</translation>
+    </message>
+    <message>
+        <source>%1 is not a receipt: it is empty</source>
+        <translation>%1 は領収書ではありません: 空のファイルです</translation>
+    </message>
+    <message>
+        <source>%1 is not a receipt (a JSON object, as `receipt show` prints it): %2</source>
+        <translation>%1 は領収書ではありません（`receipt show` が出力する JSON オブジェクトではありません）: %2</translation>
+    </message>
+    <message>
+        <source>%1 at byte %2</source>
+        <translation>%1 (バイト %2)</translation>
+    </message>
+    <message>
+        <source>it holds a JSON array</source>
+        <translation>JSON 配列が入っています</translation>
+    </message>
+    <message>
+        <source>it holds no JSON</source>
+        <translation>JSON が入っていません</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
 </context>
 <context>
     <name>lendable</name>

@@ -96,6 +96,7 @@ enum class MessageType : quint32 {
     PartitionDelete = 515,
     ListJobs = 516,
     JobList = 517,
+    OwnerBills = 518,
 };
 
 } // namespace lendable::protocol

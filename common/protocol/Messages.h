@@ -163,6 +163,7 @@ struct Bill {
     Money lenderPayout;
     Money marketFee;
     QString state;
+    std::optional<Receipt> receipt;
     bool operator==(const Bill &) const = default;
     static constexpr auto fields()
     {
@@ -178,7 +179,10 @@ struct Bill {
             field("charge", &Bill::charge, "Charge (final once ended)."),
             field("lenderPayout", &Bill::lenderPayout, "What the lender is paid."),
             field("marketFee", &Bill::marketFee, "The market's fee; payout + fee = charge."),
-            field("state", &Bill::state, "`running` or `ended`."));
+            field("state", &Bill::state, "`running` or `ended`."),
+            field("receipt", &Bill::receipt,
+                  "Asked for (ListBills.receipts): the contract's receipt, signed when asked: the end receipt once it ended, "
+                  "else the start receipt."));
     }
 };
 
@@ -863,6 +867,7 @@ struct ListBills : Message<MessageType::ListBills> {
     static constexpr const char *kDoc = "The asker's contracts with charges: a borrower's, or a lender's; the newest 1,000.";
     qint64 sinceMs = 0;
     std::optional<QString> contractId;
+    std::optional<bool> receipts;
     bool operator==(const ListBills &) const = default;
     static constexpr auto fields()
     {
@@ -871,7 +876,11 @@ struct ListBills : Message<MessageType::ListBills> {
             field("contractId", &ListBills::contractId,
                   "Only this contract, whenever it started: one bill, or `not_found` when there is no such contract of the asker's "
                   "(as its borrower, or as its lender). A lender's agent asks it for the end of a contract whose ContractEnded it missed. "
-                  "Absent: all (older markets ignore it)."));
+                  "Absent: all (older markets ignore it)."),
+            field("receipts", &ListBills::receipts,
+                  "True: each bill carries its signed receipt (the end receipt of an ended contract, the start receipt of a "
+                  "running one), the answer's receipts signed together as one batch. How a borrower gets the end receipt of a "
+                  "contract the market ended on its own, and a lender any receipt. Absent: none (older markets ignore it)."));
     }
 };
 
@@ -1728,6 +1737,26 @@ struct JobList : Message<MessageType::JobList> {
     }
 };
 
+struct OwnerBills : Message<MessageType::OwnerBills> {
+    static constexpr const char *kName = "OwnerBills";
+    static constexpr const char *kDirection = "owner → agent";
+    static constexpr const char *kDoc =
+        "What a market bills for this machine's contracts, asked of that market by the agent (ListBills). Answered by BillList.";
+    QString marketId;
+    qint64 sinceMs = 0;
+    std::optional<QString> contractId;
+    bool receipts = false;
+    bool operator==(const OwnerBills &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("marketId", &OwnerBills::marketId, "The market to ask; empty when the agent works with one market."),
+            field("sinceMs", &OwnerBills::sinceMs, "Only contracts started at or after this, UTC ms."),
+            field("contractId", &OwnerBills::contractId, "Only this contract; absent: the newest 1,000."),
+            field("receipts", &OwnerBills::receipts, "Each bill with its signed receipt (ListBills.receipts)."));
+    }
+};
+
 /// Every message type, in registry order. Append new messages here too.
 using AllMessages = std::tuple<
     Hello,
@@ -1800,6 +1829,7 @@ using AllMessages = std::tuple<
     OwnerWatch,
     PartitionDelete,
     ListJobs,
-    JobList>;
+    JobList,
+    OwnerBills>;
 
 } // namespace lendable::protocol

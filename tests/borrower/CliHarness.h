@@ -40,7 +40,7 @@ struct Run {
 /// Runs a program to completion, spinning the event loop; kills it after `timeoutMs` (a
 /// generous bound that only a hang reaches).
 inline Run runProgram(const QString &program, const QStringList &args, int timeoutMs = 120'000,
-                      const std::function<void(const QByteArray &)> &onStdout = {})
+                      const std::function<void(const QByteArray &)> &onStdout = {}, const QByteArray &stdinData = {})
 {
     QProcess p;
     Run r;
@@ -63,6 +63,10 @@ inline Run runProgram(const QString &program, const QStringList &args, int timeo
             onStdout(chunk);
     });
     p.start(program, args);
+    if (!stdinData.isEmpty()) {
+        p.write(stdinData);
+        p.closeWriteChannel();
+    }
     limit.start(timeoutMs);
     if (p.state() != QProcess::NotRunning || p.error() != QProcess::FailedToStart)
         loop.exec();

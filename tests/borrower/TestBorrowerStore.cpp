@@ -2,7 +2,7 @@
 
 #include "BorrowerStore.h"
 #include "KeyFile.h"
-#include "ReceiptCheck.h"
+#include "protocol/ReceiptJson.h"
 
 #include "identity/Identity.h"
 
@@ -13,6 +13,7 @@
 
 using namespace lendable;
 using namespace lendable::borrower;
+using namespace lendable::protocol;
 
 namespace {
 ContractRecord sampleContract()

@@ -592,6 +592,39 @@ void TestCliMarket::contractTheMarketEndedIsEndedHere()
     const Run said = runProgram(bin(QStringLiteral("borrower-client")),
                                 {QStringLiteral("--cli"), QStringLiteral("receipt"), QStringLiteral("verify"), startFile});
     QVERIFY2(said.out.contains("start receipt") && said.out.contains("bills nothing"), qPrintable(said.describe()));
+
+    // `receipt fetch` asks the market, which signs the end receipt now; it is kept, and
+    // `receipt show` prints it from then on, without the warning.
+    QVERIFY2(shown.err.contains(QLatin1String("receipt fetch")), qPrintable(shown.describe()));
+    const Run fetched = cli(m_borrowerA, {QStringLiteral("receipt"), QStringLiteral("fetch"), contractId});
+    QVERIFY2(fetched.exitCode == 0, qPrintable(fetched.describe()));
+    QVERIFY(fetched.object().value(QStringLiteral("ended_at_ms")).toDouble() > 0);
+    QCOMPARE(fetched.object().value(QStringLiteral("contract_id")).toString(), contractId);
+    QCOMPARE(fetched.object().value(QStringLiteral("borrower_id")).toString(), shown.object().value(QStringLiteral("borrower_id")).toString());
+    const Run billsJson = cli(m_borrowerA, {QStringLiteral("--json"), QStringLiteral("bills")});
+    QVERIFY2(billsJson.exitCode == 0, qPrintable(billsJson.describe()));
+    QString billed;
+    for (const QJsonValue &b : QJsonDocument::fromJson(billsJson.out).array())
+        if (b.toObject().value(QStringLiteral("contract_id")).toString() == contractId)
+            billed = b.toObject().value(QStringLiteral("charge")).toString();
+    QVERIFY(!billed.isEmpty());
+    QCOMPARE(fetched.object().value(QStringLiteral("charge")).toString(), billed);
+    const Run shownAgain = runProgram(bin(QStringLiteral("borrower-client")),
+                                      {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("receipt"),
+                                       QStringLiteral("show"), contractId});
+    QVERIFY2(shownAgain.exitCode == 0 && shownAgain.err.isEmpty(), qPrintable(shownAgain.describe()));
+    QCOMPARE(shownAgain.object(), fetched.object());
+    // `receipt verify -` reads standard input.
+    const Run fromStdin = runProgram(bin(QStringLiteral("borrower-client")),
+                                     {QStringLiteral("--cli"), QStringLiteral("--json"), QStringLiteral("receipt"), QStringLiteral("verify"),
+                                      QStringLiteral("-")},
+                                     120'000, {}, shownAgain.out);
+    QVERIFY2(fromStdin.exitCode == 0, qPrintable(fromStdin.describe()));
+    QCOMPARE(fromStdin.object().value(QStringLiteral("ended")).toBool(false), true);
+    QCOMPARE(fromStdin.object().value(QStringLiteral("charge")).toString(), billed);
+    // Another borrower's contract, and none: not found at the market.
+    const Run foreign = cli(m_borrowerB, {QStringLiteral("receipt"), QStringLiteral("fetch"), contractId});
+    QVERIFY2(foreign.exitCode == 1 && foreign.err.contains(QLatin1String("not_found")), qPrintable(foreign.describe()));
 }
 
 QTEST_GUILESS_MAIN(TestCliMarket)

@@ -2,7 +2,7 @@
 // not include each other): both must produce the same bytes, or every receipt would fail.
 
 #include "Billing.h"
-#include "ReceiptCheck.h"
+#include "protocol/ReceiptJson.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -28,16 +28,16 @@ private slots:
         r.charge = Money::fromMicros(123);
         Result<protocol::Receipt> s = market::signReceipt(r, market);
         QVERIFY(s.ok());
-        QCOMPARE(borrower::canonicalReceiptBytes(*s), market::canonicalReceiptBytes(*s));
-        QVERIFY2(borrower::verifyReceipt(*s, market.nodeId()).ok(),
-                 qPrintable(borrower::verifyReceipt(*s, market.nodeId()).error().message));
+        QCOMPARE(protocol::canonicalReceiptBytes(*s), market::canonicalReceiptBytes(*s));
+        QVERIFY2(protocol::verifyReceipt(*s, market.nodeId()).ok(),
+                 qPrintable(protocol::verifyReceipt(*s, market.nodeId()).error().message));
         // A start receipt (no end, no charge) too.
         r.endedAtMs = 0;
         r.charge = Money();
         s = market::signReceipt(r, market);
-        QCOMPARE(borrower::canonicalReceiptBytes(*s), market::canonicalReceiptBytes(*s));
-        QVERIFY(borrower::verifyReceipt(*s).ok());
-        QVERIFY(market::verifyReceipt(*borrower::receiptFromJson(borrower::receiptToJson(*s))).ok());
+        QCOMPARE(protocol::canonicalReceiptBytes(*s), market::canonicalReceiptBytes(*s));
+        QVERIFY(protocol::verifyReceipt(*s).ok());
+        QVERIFY(market::verifyReceipt(*protocol::receiptFromJson(protocol::receiptToJson(*s))).ok());
     }
 
     void batchProofSurvivesJson()
@@ -57,25 +57,25 @@ private slots:
         QVERIFY(market::signReceiptBatch(pointers, market).ok());
         for (const protocol::Receipt &r : std::as_const(receipts)) {
             QVERIFY(r.batch.has_value());
-            const QJsonObject json = borrower::receiptToJson(r);
+            const QJsonObject json = protocol::receiptToJson(r);
             QVERIFY(json.value(QStringLiteral("batch")).isObject());
-            Result<protocol::Receipt> back = borrower::receiptFromJson(json);
+            Result<protocol::Receipt> back = protocol::receiptFromJson(json);
             QVERIFY2(back.ok(), qPrintable(back.error().message));
             QCOMPARE(*back, r);
-            QVERIFY(borrower::verifyReceipt(*back, market.nodeId()).ok());
+            QVERIFY(protocol::verifyReceipt(*back, market.nodeId()).ok());
         }
         // A receipt without a batch (signed alone) has no "batch" key, as before batches.
-        QVERIFY(!borrower::receiptToJson(market::signReceipt(receipts[0], market).value()).contains(QStringLiteral("batch")));
+        QVERIFY(!protocol::receiptToJson(market::signReceipt(receipts[0], market).value()).contains(QStringLiteral("batch")));
 
-        QJsonObject broken = borrower::receiptToJson(receipts[1]);
+        QJsonObject broken = protocol::receiptToJson(receipts[1]);
         broken.insert(QStringLiteral("batch"), QJsonObject{{QStringLiteral("size"), 5}, {QStringLiteral("index"), 1},
                                                            {QStringLiteral("path"), QJsonArray{QStringLiteral("%%")}}});
-        QCOMPARE(borrower::receiptFromJson(broken).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(protocol::receiptFromJson(broken).error().code, ErrorCode::InvalidArgument);
         broken.insert(QStringLiteral("batch"), QStringLiteral("x"));
-        QCOMPARE(borrower::receiptFromJson(broken).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(protocol::receiptFromJson(broken).error().code, ErrorCode::InvalidArgument);
         broken.insert(QStringLiteral("batch"), QJsonObject{{QStringLiteral("size"), 1.5}, {QStringLiteral("index"), 1},
                                                            {QStringLiteral("path"), QJsonArray{}}});
-        QCOMPARE(borrower::receiptFromJson(broken).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(protocol::receiptFromJson(broken).error().code, ErrorCode::InvalidArgument);
     }
 };
 

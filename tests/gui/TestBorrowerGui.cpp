@@ -6,7 +6,7 @@
 
 #include "BorrowerSession.h"
 #include "BorrowerWindow.h"
-#include "ReceiptCheck.h"
+#include "protocol/ReceiptJson.h"
 #include "ui/ErrorBanner.h"
 
 #include <QApplication>
@@ -247,11 +247,37 @@ void TestBorrowerGui::billsSortByNumberAndShowWhole()
     QVERIFY(bills->saveReceipt(contractId, saved).ok());
     QFile savedFile(saved);
     QVERIFY(savedFile.open(QIODevice::ReadOnly));
-    const Result<protocol::Receipt> receipt = borrower::receiptFromJson(QJsonDocument::fromJson(savedFile.readAll()).object());
+    const Result<protocol::Receipt> receipt = protocol::receiptFromJson(QJsonDocument::fromJson(savedFile.readAll()).object());
     QVERIFY2(receipt.ok(), qPrintable(receipt.ok() ? QString() : receipt.error().message));
     QCOMPARE(receipt->contractId, contractId);
-    QVERIFY(borrower::verifyReceipt(*receipt, m_session->marketId()).ok());
+    QVERIFY(protocol::verifyReceipt(*receipt, m_session->marketId()).ok());
     QCOMPARE(bills->saveReceipt(QStringLiteral("c-unknown"), saved).error().code, ErrorCode::NotFound);
+
+    // An end receipt not kept here (the market ended the contract on its own, or it came
+    // from another data directory): the page asks the market for it when it lists the
+    // bills, keeps it, and shows it verified; Save receipt… asks for one not kept.
+    const auto forgetEndReceipt = [&] {
+        const Result<borrower::ContractRecord> kept = m_session->store().contract(contractId);
+        return kept.ok() && m_session->store().markContractEnded(contractId, kept->endedAtMs, kept->charge, std::nullopt).ok();
+    };
+    QVERIFY(forgetEndReceipt());
+    bills->reload();
+    QTRY_VERIFY_WITH_TIMEOUT(m_session->store().contract(contractId)->endReceipt.has_value(), 15000);
+    QTRY_COMPARE(table->item(0, 7)->text(), QStringLiteral("verified"));
+    QVERIFY(forgetEndReceipt());
+    bills->showBills(QList<protocol::Bill>{bills->bills().first()});
+    QCOMPARE(table->item(0, 7)->text(), QStringLiteral("start only"));
+    const QString fetchedPath = m_dir.filePath(QStringLiteral("fetched-receipt.json"));
+    std::optional<Result<void>> fetched;
+    bills->fetchAndSaveReceipt(contractId, fetchedPath, [&fetched](Result<void> r) { fetched = std::move(r); });
+    QTRY_VERIFY_WITH_TIMEOUT(fetched.has_value(), 15000);
+    QVERIFY2(fetched->ok(), qPrintable(fetched->error().toString()));
+    const Result<protocol::Receipt> endReceipt = protocol::readReceiptFile(fetchedPath);
+    QVERIFY2(endReceipt.ok(), qPrintable(endReceipt.error().toString()));
+    QVERIFY(endReceipt->endedAtMs > 0);
+    QCOMPARE(endReceipt->charge, receipt->charge);
+    QVERIFY(protocol::verifyReceipt(*endReceipt, m_session->marketId()).ok());
+    QTRY_COMPARE(table->item(0, 7)->text(), QStringLiteral("verified")); // kept again
 
     // Amounts, durations and times sort as numbers, not as text ("10.5" after "9.1"), and a
     // running contract's end after every end.

@@ -557,6 +557,46 @@ void TestMarketFlows::borrowEndBillAndReceipts()
     QCOMPARE(noMatch.error().code, ErrorCode::NoMatch);
     QVERIFY2(noMatch.error().message.contains(QStringLiteral("cpus>=64")), qPrintable(noMatch.error().message));
     QCOMPARE(borrower->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>>2")}).error().code, ErrorCode::InvalidArgument);
+
+    // Receipts asked for later (ListBills.receipts), signed when asked: the lender gets the
+    // same end receipt the borrower got at the end (all but the signature), and a running
+    // contract's is its start receipt.
+    const auto sameFacts = [](Receipt a, Receipt b) {
+        a.signature.clear();
+        b.signature.clear();
+        a.batch.reset();
+        b.batch.reset();
+        return a == b;
+    };
+    for (SslChannel *party : {borrower, lender}) {
+        Result<BillList> one = party->call<BillList>(ListBills{.contractId = granted->contractId, .receipts = true});
+        CHECK_OK(one);
+        QCOMPARE(one->bills.size(), 1);
+        QVERIFY(one->bills.first().receipt);
+        const Receipt &later = *one->bills.first().receipt;
+        QVERIFY2(verifyReceipt(later, m_marketIdentity.nodeId()).ok(), qPrintable(verifyReceipt(later).error().toString()));
+        QVERIFY(sameFacts(later, end));
+    }
+    Result<BillList> withReceipts = lender->call<BillList>(ListBills{.receipts = true});
+    CHECK_OK(withReceipts);
+    QCOMPARE(withReceipts->bills.size(), 2); // the ended one and best's, running
+    for (const Bill &b : std::as_const(withReceipts->bills)) {
+        QVERIFY(b.receipt);
+        QVERIFY(verifyReceipt(*b.receipt, m_marketIdentity.nodeId()).ok());
+        QVERIFY(b.receipt->batch); // the page's receipts under one signature
+        QCOMPARE(b.receipt->contractId, b.contractId);
+        QCOMPARE(b.receipt->lenderId, m_lender.nodeId());
+        if (b.contractId == best->contractId) {
+            QCOMPARE(b.receipt->endedAtMs, 0);
+            QCOMPARE(b.receipt->charge, Money());
+            QVERIFY(sameFacts(*b.receipt, best->receipt));
+        } else {
+            QCOMPARE(b.receipt->charge, Money::fromMicros(2'012'708));
+        }
+    }
+    // Not asked for: none (the answer stays small).
+    QVERIFY(!lender->call<BillList>(ListBills{})->bills.first().receipt);
+    QCOMPARE(borrower2->call<BillList>(ListBills{.contractId = granted->contractId, .receipts = true}).error().code, ErrorCode::NotFound);
 }
 
 void TestMarketFlows::concurrentBorrowsShareCommits()

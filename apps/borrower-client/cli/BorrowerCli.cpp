@@ -2,7 +2,7 @@
 
 #include "BorrowerSession.h"
 #include "CliFormat.h"
-#include "ReceiptCheck.h"
+#include "protocol/ReceiptJson.h"
 
 #include "app/AppSupport.h"
 #include "util/Paths.h"
@@ -85,6 +85,7 @@ public:
         case CliCommand::Bills: return bills();
         case CliCommand::ReceiptVerify:
         case CliCommand::ReceiptShow: return {}; // handled before a session exists
+        case CliCommand::ReceiptFetch: return fetchReceipt();
         case CliCommand::Name: return name();
         }
         return {};
@@ -384,6 +385,19 @@ private:
         return {};
     }
 
+    // `receipt fetch`: the contract's receipt as the market signs it now (the end receipt
+    // once it ended, also when the market ended it on its own), kept here and printed as
+    // `receipt show` prints it.
+    Result<void> fetchReceipt()
+    {
+        Result<protocol::Receipt> r = BorrowerSession::await<protocol::Receipt>(
+            [&](QObject *ctx, Callback<protocol::Receipt> cb) { m_session.fetchReceipt(m_inv.contractId, ctx, cb); });
+        if (!r)
+            return r.error();
+        printJson(protocol::receiptToJson(*r));
+        return {};
+    }
+
     Result<void> name()
     {
         if (m_inv.newName) {
@@ -414,30 +428,10 @@ private:
 
 Result<void> verifyReceiptFile(const CliInvocation &inv)
 {
-    QFile f(inv.receiptFile);
-    if (!f.open(QIODevice::ReadOnly))
-        return Error(ErrorCode::IoError, QCoreApplication::translate("BorrowerCli", "cannot read %1: %2").arg(inv.receiptFile, f.errorString()));
-    // A receipt is a few KiB; whatever is bigger than 4 MiB is not one (and is not read whole).
-    constexpr qint64 kMaxReceiptBytes = 4 * 1024 * 1024;
-    const QByteArray bytes = f.read(kMaxReceiptBytes + 1);
-    if (bytes.size() > kMaxReceiptBytes)
-        return Error(ErrorCode::InvalidArgument,
-                     QCoreApplication::translate("BorrowerCli", "%1 is not a receipt: it is larger than 4 MiB (a receipt has a few KiB)").arg(inv.receiptFile));
-    if (bytes.trimmed().isEmpty())
-        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("BorrowerCli", "%1 is not a receipt: it is empty").arg(inv.receiptFile));
-    QJsonParseError perr;
-    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &perr);
-    if (!doc.isObject())
-        return Error(ErrorCode::InvalidArgument,
-                     QCoreApplication::translate("BorrowerCli", "%1 is not a receipt (a JSON object as `end --json` prints): %2")
-                         .arg(inv.receiptFile, perr.error != QJsonParseError::NoError
-                                                   ? QCoreApplication::translate("BorrowerCli", "%1 at byte %2").arg(perr.errorString()).arg(perr.offset)
-                                               : doc.isArray() ? QCoreApplication::translate("BorrowerCli", "it holds a JSON array")
-                                                               : QCoreApplication::translate("BorrowerCli", "it holds no JSON")));
-    Result<protocol::Receipt> r = receiptFromJson(doc.object());
+    Result<protocol::Receipt> r = protocol::readReceiptFile(inv.receiptFile);
     if (!r)
-        return Error(r.error().code, QCoreApplication::translate("BorrowerCli", "%1: %2").arg(inv.receiptFile, r.error().message));
-    const Result<void> v = verifyReceipt(*r, inv.marketId);
+        return r.error();
+    const Result<void> v = protocol::verifyReceipt(*r, inv.marketId);
     if (!v)
         return v;
     // A start receipt is valid too, but it is no bill: it says so, so that its charge of 0
@@ -483,9 +477,10 @@ Result<void> showReceipt(const CliInvocation &inv, const QString &dataDir)
                                                         : QString()));
     if (c->isEnded() && !c->endReceipt)
         printErr(QCoreApplication::translate("BorrowerCli", "warning: contract %1 ended on %2, but no end receipt is kept here (the market "
-                                                            "ended it on its own); this is its start receipt, which bills nothing\n")
+                                                            "ended it on its own); this is its start receipt, which bills nothing. "
+                                                            "`receipt fetch %1` gets the end receipt from the market\n")
                      .arg(inv.contractId, QDateTime::fromMSecsSinceEpoch(c->endedAtMs, Qt::UTC).toString(Qt::ISODate)));
-    printJson(receiptToJson(*receipt));
+    printJson(protocol::receiptToJson(*receipt));
     return {};
 }
 } // namespace

@@ -56,6 +56,7 @@ QHash<CliCommand, QStringList> commandOptions()
         {CliCommand::Bills, {QStringLiteral("since")}},
         {CliCommand::ReceiptVerify, {}},
         {CliCommand::ReceiptShow, {}},
+        {CliCommand::ReceiptFetch, {}},
         {CliCommand::Name, {}},
     };
 }
@@ -94,6 +95,7 @@ QString cliCommandName(CliCommand command)
     case CliCommand::Bills: return QStringLiteral("bills");
     case CliCommand::ReceiptVerify: return QStringLiteral("receipt verify");
     case CliCommand::ReceiptShow: return QStringLiteral("receipt show");
+    case CliCommand::ReceiptFetch: return QStringLiteral("receipt fetch");
     case CliCommand::Name: return QStringLiteral("name");
     }
     return {};
@@ -113,9 +115,10 @@ QString cliUsage()
               "  cancel JOB_ID                                   stop a job\n"
               "  end CONTRACT_ID                                 end a contract and get the signed bill\n"
               "  bills [--since DATE]                            your contracts with their charges\n"
-              "  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline;\n"
-              "                                                  exit 0: valid, 1: not valid or not a receipt\n"
+              "  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline; FILE - reads\n"
+              "                                                  standard input; exit 0: valid, 1: not valid or not a receipt\n"
               "  receipt show CONTRACT_ID                        the signed receipt kept here for a contract, as JSON\n"
+              "  receipt fetch CONTRACT_ID                       the contract's receipt, signed by the market now, kept here too\n"
               "  name [NAME]                                     the name the market's managers and your lenders see for you; name \"\" forgets it\n"
               "\n"
               "Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]\n"
@@ -158,7 +161,7 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
     QStringList pos = parser.positionalArguments();
     if (pos.isEmpty())
         return usageError(QCoreApplication::translate("BorrowerCli", "no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, "
-                             "bills, receipt verify, receipt show and name"));
+                             "bills, receipt verify, receipt show, receipt fetch and name"));
     static const QHash<QString, CliCommand> names{
         {QStringLiteral("offers"), CliCommand::Offers}, {QStringLiteral("borrow"), CliCommand::Borrow},
         {QStringLiteral("submit"), CliCommand::Submit}, {QStringLiteral("logs"), CliCommand::Logs},
@@ -168,14 +171,17 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
     const QString name = pos.takeFirst();
     if (!names.contains(name))
         return usageError(QCoreApplication::translate("BorrowerCli", "unknown command '%1'; the commands are offers, borrow, submit, logs, wait, cancel, end, "
-                             "bills, receipt verify, receipt show and name").arg(name));
+                             "bills, receipt verify, receipt show, receipt fetch and name").arg(name));
     CliInvocation inv;
     inv.command = names.value(name);
     if (inv.command == CliCommand::ReceiptVerify) {
-        if (pos.isEmpty() || (pos.first() != QLatin1String("verify") && pos.first() != QLatin1String("show")))
-            return usageError(QCoreApplication::translate("BorrowerCli", "write `receipt verify FILE` or `receipt show CONTRACT_ID`"));
-        if (pos.takeFirst() == QLatin1String("show"))
+        const QString verb = pos.isEmpty() ? QString() : pos.takeFirst();
+        if (verb == QLatin1String("show"))
             inv.command = CliCommand::ReceiptShow;
+        else if (verb == QLatin1String("fetch"))
+            inv.command = CliCommand::ReceiptFetch;
+        else if (verb != QLatin1String("verify"))
+            return usageError(QCoreApplication::translate("BorrowerCli", "write `receipt verify FILE`, `receipt show CONTRACT_ID` or `receipt fetch CONTRACT_ID`"));
     }
 
     // An option that belongs to another command is a mistake worth naming.
@@ -271,6 +277,7 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
         break;
     case CliCommand::End:
     case CliCommand::ReceiptShow:
+    case CliCommand::ReceiptFetch:
         r = takeOne(QCoreApplication::translate("BorrowerCli", "CONTRACT_ID"), inv.contractId, false);
         break;
     case CliCommand::ReceiptVerify:

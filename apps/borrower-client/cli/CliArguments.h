@@ -11,7 +11,7 @@
 
 namespace lendable::borrower {
 
-enum class CliCommand { Offers, Borrow, Submit, Logs, Wait, Cancel, End, Bills, ReceiptVerify, ReceiptShow, Name };
+enum class CliCommand { Offers, Borrow, Submit, Logs, Wait, Cancel, End, Bills, ReceiptVerify, ReceiptShow, ReceiptFetch, Name };
 
 QString cliCommandName(CliCommand command);
 

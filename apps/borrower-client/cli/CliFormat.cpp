@@ -2,7 +2,7 @@
 
 #include <climits>
 
-#include "ReceiptCheck.h"
+#include "protocol/ReceiptJson.h"
 
 #include "model/Resources.h"
 
@@ -83,7 +83,7 @@ QJsonObject contractToJson(const ContractRecord &c, const QByteArray &keyToShow)
     o.insert(QStringLiteral("os_images"), QJsonArray::fromStringList(c.osImages));
     o.insert(QStringLiteral("market_id"), c.marketId);
     if (c.startReceipt)
-        o.insert(QStringLiteral("receipt"), receiptToJson(*c.startReceipt));
+        o.insert(QStringLiteral("receipt"), protocol::receiptToJson(*c.startReceipt));
     if (!keyToShow.isEmpty())
         o.insert(QStringLiteral("key"), QString::fromLatin1(keyToShow.toBase64()));
     return o;
@@ -95,7 +95,7 @@ QJsonObject contractEndToJson(const ContractEnd &end)
     o.insert(QStringLiteral("contract_id"), end.closed.contractId);
     o.insert(QStringLiteral("duration_ms"), end.closed.durationMs);
     o.insert(QStringLiteral("charge"), end.closed.charge.toString());
-    o.insert(QStringLiteral("receipt"), receiptToJson(end.closed.receipt));
+    o.insert(QStringLiteral("receipt"), protocol::receiptToJson(end.closed.receipt));
     o.insert(QStringLiteral("receipt_valid"), !end.receiptProblem.isError());
     if (end.receiptProblem.isError())
         o.insert(QStringLiteral("receipt_problem"), end.receiptProblem.message);

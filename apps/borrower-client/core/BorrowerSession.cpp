@@ -1,6 +1,6 @@
 #include "BorrowerSession.h"
 
-#include "ReceiptCheck.h"
+#include "protocol/ReceiptJson.h"
 
 #include <QSet>
 #include <QDateTime>
@@ -342,7 +342,7 @@ void BorrowerSession::endContract(const QString &contractId, QObject *context, C
             }
             ContractEnd end;
             end.closed = *r;
-            if (Result<void> v = verifyReceipt(r->receipt, expectedMarket); !v)
+            if (Result<void> v = protocol::verifyReceipt(r->receipt, expectedMarket); !v)
                 end.receiptProblem = v.error();
             const qint64 endedAt = r->receipt.endedAtMs > 0 ? r->receipt.endedAtMs : QDateTime::currentMSecsSinceEpoch();
             if (Result<ContractRecord> c = m_store->contract(contractId); c) {
@@ -395,10 +395,90 @@ void BorrowerSession::listBills(qint64 sinceMs, QObject *context, Callback<proto
                 m_store->removeKey(b.contractId);
                 emit contractEndedAtMarket(b.contractId, b.endedAtMs, b.charge);
             }
+            // Ended without an end receipt kept (the market ended it, now or before this
+            // version): the market signs one on request. Once kept, it is not asked again.
+            if (Result<QList<ContractRecord>> local = m_store->contracts(); local && m_fetchMissingReceipts) {
+                QSet<QString> endedThere;
+                for (const protocol::Bill &b : std::as_const(r->bills))
+                    if (b.endedAtMs > 0)
+                        endedThere.insert(b.contractId);
+                for (const ContractRecord &c : std::as_const(*local))
+                    if (c.isEnded() && !c.endReceipt && !c.direct && c.marketId == marketId() && endedThere.contains(c.contractId))
+                        requestReceipt(c.contractId, this, [](Result<protocol::Receipt>) {}); // not there: asked again next time
+            }
             emit billsReceived(*r);
         }
         cb(std::move(r));
     }));
+}
+
+void BorrowerSession::fetchReceipt(const QString &contractId, QObject *context, Callback<protocol::Receipt> cb)
+{
+    requestReceipt(contractId, context, reporting(std::move(cb)));
+}
+
+void BorrowerSession::requestReceipt(const QString &contractId, QObject *context, Callback<protocol::Receipt> cb)
+{
+    Result<PeerLink *> link = marketLink();
+    if (!link) {
+        cb(link.error());
+        return;
+    }
+    protocol::ListBills req;
+    req.contractId = contractId;
+    req.receipts = true;
+    const QString expectedMarket = marketId();
+    (*link)->request<protocol::BillList>(req, context, [this, cb, contractId, expectedMarket](Result<protocol::BillList> r) {
+        cb(keepFetchedReceipt(contractId, expectedMarket, std::move(r)));
+    });
+}
+
+Result<protocol::Receipt> BorrowerSession::keepFetchedReceipt(const QString &contractId, const QString &expectedMarket,
+                                                              Result<protocol::BillList> r)
+{
+    if (!r)
+        return r.error();
+    const protocol::Bill *bill = nullptr;
+    for (const protocol::Bill &b : std::as_const(r->bills))
+        if (b.contractId == contractId)
+            bill = &b;
+    if (!bill || !bill->receipt)
+        return Error(ErrorCode::Unsupported, tr("the market sent no receipt for contract %1: it signs receipts only at a contract's "
+                                                "start and end (an older version)").arg(contractId));
+    const protocol::Receipt &receipt = *bill->receipt;
+    if (receipt.contractId != contractId || receipt.borrowerId != nodeId())
+        return Error(ErrorCode::BadPayload, tr("the market sent a receipt for another contract than %1").arg(contractId));
+    if (Result<void> v = protocol::verifyReceipt(receipt, expectedMarket); !v)
+        return Error(v.error().code, tr("the market's receipt for contract %1 is not valid: %2").arg(contractId, v.error().message));
+    if (receipt.endedAtMs > 0) {
+        Result<ContractRecord> kept = m_store->contract(contractId);
+        if (kept && !kept->endReceipt) {
+            const bool wasRunning = !kept->isEnded();
+            if (Result<void> s = m_store->markContractEnded(contractId, receipt.endedAtMs, receipt.charge, receipt); !s)
+                return Error(s.error().code, tr("the receipt for contract %1 could not be kept: %2").arg(contractId, s.error().message));
+            if (wasRunning) {
+                m_store->removeKey(contractId);
+                emit contractEndedAtMarket(contractId, receipt.endedAtMs, receipt.charge);
+            }
+            emit endReceiptKept(contractId);
+        } else if (!kept && kept.error().code == ErrorCode::NotFound) {
+            // Kept all the same, as an end without its record is: it is the proof of payment.
+            ContractRecord rec;
+            rec.contractId = contractId;
+            rec.marketId = receipt.marketId;
+            rec.marketAddress = m_marketAddress;
+            rec.lenderId = receipt.lenderId;
+            rec.partitionId = receipt.partitionId;
+            rec.ratePerHour = receipt.ratePerHour;
+            rec.startedAtMs = receipt.startedAtMs;
+            rec.endedAtMs = receipt.endedAtMs;
+            rec.charge = receipt.charge;
+            rec.endReceipt = receipt;
+            if (Result<void> s = m_store->saveContract(rec); s)
+                emit endReceiptKept(contractId);
+        }
+    }
+    return receipt;
 }
 
 void BorrowerSession::submitJob(const QString &contractId, const JobSpec &spec, QObject *context, Callback<JobRecord> cb)

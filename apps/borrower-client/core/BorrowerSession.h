@@ -89,7 +89,18 @@ public:
     /// Borrow an offer, or (offerId empty) the best match of `query`.
     void borrow(const QString &offerId, const QString &query, QObject *context, Callback<ContractRecord> cb);
     void endContract(const QString &contractId, QObject *context, Callback<ContractEnd> cb);
+    /// The market's bills. Contracts it ended on its own are ended here too, and with
+    /// setFetchMissingReceipts(true) the end receipts missing here are fetched in the
+    /// background (endReceiptKept()).
     void listBills(qint64 sinceMs, QObject *context, Callback<protocol::BillList> cb);
+    /// The desktop app fetches them; the command line does so only when told
+    /// (`receipt fetch`), so that a command's effect does not depend on its timing.
+    void setFetchMissingReceipts(bool on) { m_fetchMissingReceipts = on; }
+    /// The contract's receipt as the market signs it now (ListBills.receipts): the end receipt
+    /// once the contract ended, else the start receipt; verified against the market's ID. An
+    /// end receipt is kept in the data directory (the contract ended here too if it was held
+    /// as running).
+    void fetchReceipt(const QString &contractId, QObject *context, Callback<protocol::Receipt> cb);
     void submitJob(const QString &contractId, const JobSpec &spec, QObject *context, Callback<JobRecord> cb);
     /// Streams a job's console from `fromOffset` through jobOutput(), then its state changes;
     /// re-subscribes after a lost connection from where it stopped. `cb` reports the Ack.
@@ -128,6 +139,8 @@ signals:
     /// market ended it: the lender lost the partition, its longest duration passed, a
     /// violation). It is now ended here too, its key forgotten; no end receipt came with it.
     void contractEndedAtMarket(const QString &contractId, qint64 endedAtMs, const lendable::Money &charge);
+    /// An end receipt fetched from the market is now kept for the contract.
+    void endReceiptKept(const QString &contractId);
     void jobSubmitted(const lendable::borrower::JobRecord &job);
     void jobOutput(const QString &jobId, qint64 offset, const QByteArray &data);
     void jobStateChanged(const lendable::protocol::JobStateChanged &change);
@@ -159,6 +172,9 @@ private:
     Result<JobOutcome> storeResult(const protocol::JobResult &result);
     template <typename T>
     Callback<T> reporting(Callback<T> cb);
+    /// fetchReceipt() without reporting a failure through error().
+    void requestReceipt(const QString &contractId, QObject *context, Callback<protocol::Receipt> cb);
+    Result<protocol::Receipt> keepFetchedReceipt(const QString &contractId, const QString &expectedMarket, Result<protocol::BillList> r);
 
     QString m_dataDir;
     Identity m_identity;
@@ -170,6 +186,7 @@ private:
     QHash<QString, PeerLink *> m_lenders;   // by "lenderId@address"
     QHash<QString, Watch> m_watches;        // by job ID
     QHash<QString, QString> m_stateMessages; // last JobStateChanged.message by job ID
+    bool m_fetchMissingReceipts = false;
 };
 
 } // namespace lendable::borrower

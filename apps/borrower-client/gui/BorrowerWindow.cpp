@@ -1,6 +1,6 @@
 #include "BorrowerWindow.h"
 
-#include "ReceiptCheck.h"
+#include "protocol/ReceiptJson.h"
 #include "ui/AboutDialog.h"
 #include "ui/ErrorBanner.h"
 #include "ui/Format.h"
@@ -649,7 +649,7 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
     verify->setObjectName(QStringLiteral("verifyReceiptButton"));
     m_saveReceipt->setObjectName(QStringLiteral("saveReceiptButton"));
     m_saveReceipt->setToolTip(tr("Save the signed receipt of the selected contract, to keep or to check with "
-                                 "`borrower-client --cli receipt verify FILE`"));
+                                 "`borrower-client --cli receipt verify FILE`; one not kept here is asked of the market"));
     m_saveReceipt->setEnabled(false);
     auto *exportButton = new QPushButton(tr("Export CSV…"), this);
     exportButton->setObjectName(QStringLiteral("exportCsvButton"));
@@ -670,20 +670,24 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
         const QString path = QFileDialog::getOpenFileName(this, tr("Verify receipt"), {}, tr("Receipts (*.json)"));
         if (path.isEmpty())
             return;
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly)) {
-            emit error(Error(ErrorCode::IoError, tr("cannot read %1: %2").arg(path, f.errorString())));
-            return;
-        }
-        Result<Receipt> receipt = receiptFromJson(QJsonDocument::fromJson(f.readAll()).object());
+        Result<Receipt> receipt = readReceiptFile(path);
         const Result<void> ok = receipt.ok() ? verifyReceipt(*receipt, m_session->marketId()) : Result<void>(receipt.error());
-        if (ok.ok())
-            QMessageBox::information(this, tr("Receipt"), tr("The receipt is valid: signed by market %1.").arg(receipt->marketId.left(16)));
+        if (ok.ok() && receipt->endedAtMs > 0)
+            QMessageBox::information(this, tr("Receipt"), tr("The receipt for contract %1 is valid: signed by market %2 (this market); charge %3.")
+                                                              .arg(receipt->contractId, receipt->marketId.left(16), ui::formatCharge(receipt->charge)));
+        else if (ok.ok())
+            QMessageBox::information(this, tr("Receipt"), tr("The start receipt for contract %1 is valid: signed by market %2 (this market) when "
+                                                             "the contract began. It bills nothing: the end receipt carries the charge.")
+                                                              .arg(receipt->contractId, receipt->marketId.left(16)));
         else
             emit error(Error(ok.error().code, tr("The receipt is NOT valid: %1").arg(ok.error().message)));
     });
     connect(m_table, &QTableWidget::itemSelectionChanged, this,
-            [this] { m_saveReceipt->setEnabled(keptReceipt(selectedContractId()).has_value()); });
+            [this] { m_saveReceipt->setEnabled(!selectedContractId().isEmpty()); });
+    // An end receipt fetched in the background (the market ended the contract): the column
+    // is drawn again from what is kept, without asking the market.
+    m_session->setFetchMissingReceipts(true);
+    connect(m_session, &BorrowerSession::endReceiptKept, this, [this] { showBills(m_bills); });
     connect(m_saveReceipt, &QPushButton::clicked, this, [this] {
         const QString contractId = selectedContractId();
         const QString path = QFileDialog::getSaveFileName(this, tr("Save receipt"),
@@ -691,8 +695,10 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
                                                           tr("Receipts (*.json)"));
         if (path.isEmpty())
             return;
-        if (const Result<void> r = saveReceipt(contractId, path); !r.ok())
-            emit error(r.error());
+        fetchAndSaveReceipt(contractId, path, [this](Result<void> r) {
+            if (!r.ok())
+                emit error(r.error());
+        });
     });
     connect(exportButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export bills"), QStringLiteral("lendable-bills.csv"), tr("CSV files (*.csv)"));
@@ -777,7 +783,8 @@ QTableWidgetItem *BillsPage::receiptItem(const Bill &bill, const std::optional<R
     auto *item = new QTableWidgetItem;
     if (!receipt) {
         item->setText(tr("not kept here"));
-        item->setToolTip(tr("This data directory has no receipt for the contract (it was made from another one)."));
+        item->setToolTip(tr("This data directory has no receipt for the contract (it was made from another one). "
+                            "Save receipt… asks the market for it."));
         item->setForeground(palette().brush(QPalette::Disabled, QPalette::Text));
         return item;
     }
@@ -790,7 +797,8 @@ QTableWidgetItem *BillsPage::receiptItem(const Bill &bill, const std::optional<R
     }
     if (bill.endedAtMs > 0 && receipt->endedAtMs == 0) {
         item->setText(tr("start only"));
-        item->setToolTip(tr("The receipt kept is the one for the contract's start: it ended elsewhere, or its end receipt never arrived."));
+        item->setToolTip(tr("The receipt kept is the one for the contract's start: it ended elsewhere, or its end receipt never "
+                            "arrived. Save receipt… asks the market for the end receipt."));
         return item;
     }
     if (receipt->charge != bill.charge && bill.endedAtMs > 0) {
@@ -809,7 +817,28 @@ Result<void> BillsPage::saveReceipt(const QString &contractId, const QString &pa
     const std::optional<Receipt> receipt = keptReceipt(contractId);
     if (!receipt)
         return Error(ErrorCode::NotFound, tr("no signed receipt is kept here for contract %1").arg(contractId));
-    const QByteArray bytes = QJsonDocument(receiptToJson(*receipt)).toJson();
+    return writeReceipt(*receipt, path);
+}
+
+void BillsPage::fetchAndSaveReceipt(const QString &contractId, const QString &path, std::function<void(Result<void>)> done)
+{
+    const std::optional<Receipt> kept = keptReceipt(contractId);
+    bool ended = false;
+    for (const Bill &b : std::as_const(m_bills))
+        if (b.contractId == contractId)
+            ended = b.endedAtMs > 0;
+    if (kept && (kept->endedAtMs > 0 || !ended)) {
+        done(writeReceipt(*kept, path));
+        return;
+    }
+    m_session->fetchReceipt(contractId, this, [path, done = std::move(done)](Result<Receipt> r) {
+        done(r.ok() ? writeReceipt(*r, path) : Result<void>(r.error()));
+    });
+}
+
+Result<void> BillsPage::writeReceipt(const Receipt &receipt, const QString &path)
+{
+    const QByteArray bytes = QJsonDocument(receiptToJson(receipt)).toJson();
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
         return Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(path, f.errorString()));

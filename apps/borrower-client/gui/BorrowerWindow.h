@@ -120,9 +120,13 @@ public:
     void showBills(const QList<protocol::Bill> &bills);
     QTableWidget *table() const { return m_table; }
     QTableWidget *monthTable() const { return m_months; }
+    const QList<protocol::Bill> &bills() const { return m_bills; }
     Result<void> exportCsv(const QString &path) const;
     /// Writes the receipt kept for a contract as JSON, in the form `receipt verify` reads.
     Result<void> saveReceipt(const QString &contractId, const QString &path) const;
+    /// saveReceipt(), after fetching the receipt from the market when the one that counts
+    /// is not kept here (the end receipt of an ended contract); `done` gets the outcome.
+    void fetchAndSaveReceipt(const QString &contractId, const QString &path, std::function<void(Result<void>)> done);
     QPushButton *saveReceiptButton() const { return m_saveReceipt; }
 
 signals:
@@ -130,6 +134,7 @@ signals:
 
 private:
     std::optional<protocol::Receipt> keptReceipt(const QString &contractId) const;
+    static Result<void> writeReceipt(const protocol::Receipt &receipt, const QString &path);
     QString selectedContractId() const;
     QTableWidgetItem *receiptItem(const protocol::Bill &bill, const std::optional<protocol::Receipt> &receipt) const;
 

@@ -1837,7 +1837,7 @@ Result<BillList> MarketService::onListBills(const ListBills &req, const Ctx &ctx
         // Another's contract reads as no contract at all: its existence is not the asker's to learn.
         if (!c->has_value() || (asLender ? (*c)->lenderId : (*c)->borrowerId) != ctx.peerId())
             return Error(ErrorCode::NotFound, tr("you have no contract %1 at this market").arg(*req.contractId));
-        return BillList{.bills = {(*c)->toBill(now())}};
+        return withReceipts(BillList{.bills = {(*c)->toBill(now())}}, QList<ContractRow>{**c}, req.receipts.value_or(false));
     }
     Result<QList<ContractRow>> rows = m_store->contractsOf(ctx.peerId(), asLender, req.sinceMs);
     if (!rows)
@@ -1846,6 +1846,31 @@ Result<BillList> MarketService::onListBills(const ListBills &req, const Ctx &ctx
     const qint64 t = now();
     for (const ContractRow &c : std::as_const(*rows))
         list.bills.append(c.toBill(t));
+    return withReceipts(std::move(list), *rows, req.receipts.value_or(false));
+}
+
+// A receipt asked for later is signed when asked: it states what the contract's row states,
+// as the one signed at the start or the end did, so either verifies the same facts. The
+// answer's receipts are signed together (one signature over their Merkle root), so a page
+// of 1,000 costs one signature, not 1,000.
+Result<BillList> MarketService::withReceipts(BillList list, const QList<ContractRow> &rows, bool wanted) const
+{
+    if (!wanted || list.bills.isEmpty())
+        return list;
+    QList<Receipt *> receipts;
+    receipts.reserve(rows.size());
+    for (qsizetype i = 0; i < rows.size() && i < list.bills.size(); ++i) {
+        Receipt r = unsignedReceipt(rows[i]);
+        if (rows[i].isRunning()) { // the start receipt: no end, no charge yet
+            r.endedAtMs = 0;
+            r.charge = Money();
+        }
+        receipts.append(&list.bills[i].receipt.emplace(std::move(r)));
+    }
+    if (Result<void> s = signReceiptBatch(receipts, m_identity); !s) {
+        qCWarning(lcMarket) << "could not sign receipts asked for:" << s.error();
+        return s.error();
+    }
     return list;
 }
 

@@ -297,6 +297,7 @@ private:
     void onBorrow(const protocol::Borrow &req, const Ctx &ctx);
     void onEndContract(const protocol::EndContract &req, const Ctx &ctx);
     Result<protocol::BillList> onListBills(const protocol::ListBills &req, const Ctx &ctx);
+    Result<protocol::BillList> withReceipts(protocol::BillList list, const QList<ContractRow> &rows, bool wanted) const;
     Result<protocol::Ack> onSetBorrowerName(const protocol::SetBorrowerName &req, const Ctx &ctx);
     // admin
     void onAdminPartitions(const protocol::AdminListPartitions &req, const Ctx &ctx);

@@ -1,4 +1,4 @@
-#include "ReceiptCheck.h"
+#include "ReceiptJson.h"
 
 #include "identity/Identity.h"
 
@@ -6,14 +6,16 @@
 #include <QCborValue>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonValue>
 #include <QSslCertificate>
 
 #include <algorithm>
 #include <vector>
 
-namespace lendable::borrower {
+namespace lendable::protocol {
 
 namespace {
 
@@ -39,9 +41,9 @@ Result<void> checkSurroundings(const QJsonObject &outer, const protocol::Receipt
     };
     const auto mistyped = [](const char *key, bool wantsText) {
         return Error(ErrorCode::InvalidArgument,
-                     wantsText ? QCoreApplication::translate("ReceiptCheck", "the file's \"%1\" should be text, as `end --json` writes it")
+                     wantsText ? QCoreApplication::translate("ReceiptCheck", "the file's \"%1\" should be text, as in the receipt files Lendable writes")
                                      .arg(QLatin1String(key))
-                               : QCoreApplication::translate("ReceiptCheck", "the file's \"%1\" should be a whole number, as `end --json` writes it")
+                               : QCoreApplication::translate("ReceiptCheck", "the file's \"%1\" should be a whole number, as in the receipt files Lendable writes")
                                      .arg(QLatin1String(key)));
     };
     const std::pair<const char *, QString> texts[] = {{"contract_id", r.contractId}, {"market_id", r.marketId},
@@ -208,4 +210,40 @@ Result<protocol::Receipt> receiptFromJson(const QJsonObject &json)
     return r;
 }
 
-} // namespace lendable::borrower
+Result<Receipt> readReceiptFile(const QString &path)
+{
+    QFile f;
+    const bool stdIn = path == QLatin1String("-");
+    const QString name = stdIn ? QCoreApplication::translate("ReceiptCheck", "standard input") : path;
+    const bool opened = stdIn ? f.open(stdin, QIODevice::ReadOnly) : (f.setFileName(path), f.open(QIODevice::ReadOnly));
+    if (!opened)
+        return Error(ErrorCode::IoError, QCoreApplication::translate("ReceiptCheck", "cannot read %1: %2").arg(name, f.errorString()));
+    // A receipt is a few KiB; whatever is bigger than 4 MiB is not one (and is not read whole).
+    QByteArray bytes;
+    while (bytes.size() <= kMaxReceiptFileBytes) {
+        const QByteArray chunk = f.read(kMaxReceiptFileBytes + 1 - bytes.size());
+        if (chunk.isEmpty())
+            break; // the end, or an error (a pipe reads in pieces; a file at once)
+        bytes += chunk;
+    }
+    if (bytes.size() > kMaxReceiptFileBytes)
+        return Error(ErrorCode::InvalidArgument,
+                     QCoreApplication::translate("ReceiptCheck", "%1 is not a receipt: it is larger than 4 MiB (a receipt has a few KiB)").arg(name));
+    if (bytes.trimmed().isEmpty())
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("ReceiptCheck", "%1 is not a receipt: it is empty").arg(name));
+    QJsonParseError perr;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &perr);
+    if (!doc.isObject())
+        return Error(ErrorCode::InvalidArgument,
+                     QCoreApplication::translate("ReceiptCheck", "%1 is not a receipt (a JSON object, as `receipt show` prints it): %2")
+                         .arg(name, perr.error != QJsonParseError::NoError
+                                        ? QCoreApplication::translate("ReceiptCheck", "%1 at byte %2").arg(perr.errorString()).arg(perr.offset)
+                                    : doc.isArray() ? QCoreApplication::translate("ReceiptCheck", "it holds a JSON array")
+                                                    : QCoreApplication::translate("ReceiptCheck", "it holds no JSON")));
+    Result<Receipt> r = receiptFromJson(doc.object());
+    if (!r)
+        return Error(r.error().code, QCoreApplication::translate("ReceiptCheck", "%1: %2").arg(name, r.error().message));
+    return r;
+}
+
+} // namespace lendable::protocol

@@ -1,0 +1,29 @@
+#pragma once
+// Offline check of the market-signed receipts (ARCHITECTURE "Billing": both sides get a
+// receipt they can check) and their JSON form. Signing and checking live once, in
+// common/protocol/Receipts.h, shared with the market.
+
+#include "protocol/Messages.h"
+#include "protocol/Receipts.h"
+#include "util/Error.h"
+
+#include <QJsonObject>
+
+namespace lendable::protocol {
+
+/// Larger files are refused unread: a receipt has a few KiB.
+inline constexpr qint64 kMaxReceiptFileBytes = 4 * 1024 * 1024;
+
+/// JSON form printed by the borrower's `end --json` and both apps' `receipt show`, and read by
+/// `receipt verify`: snake_case keys, money as decimal strings, times as UTC milliseconds, the
+/// certificate as PEM text, the signature in base64.
+QJsonObject receiptToJson(const Receipt &receipt);
+/// Accepts the receipt object itself or any object holding it under "receipt" (the whole
+/// output of `end --json`). Missing or mistyped fields are InvalidArgument naming the field.
+Result<Receipt> receiptFromJson(const QJsonObject &json);
+/// A receipt file ("-": standard input) as receiptFromJson() reads it, not yet verified
+/// (verifyReceipt()). Unreadable, empty, larger than kMaxReceiptFileBytes, not a JSON object,
+/// or not a receipt: an error naming the file and what it holds instead.
+Result<Receipt> readReceiptFile(const QString &path);
+
+} // namespace lendable::protocol
