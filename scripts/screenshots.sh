@@ -83,11 +83,12 @@ shot market-manager-violations "$bin/market-manager-gui" --data "$state/market" 
 pdftoppm -png -r 110 -f 2 -l 2 -singlefile "$state/report.pdf" "$out/market-manager-report"
 echo "screenshots: $out/market-manager-report.png"
 shot lender-console "$bin/lender-console-gui" --data "$state/lender" --connect "$lender_addr"
-# The Lend Directly dialog and the key file it shows once, and the Jobs dialog, from the
-# Lender Console's GUI test (on this display), which walks through them with a test driver's agent.
+# The Lend Directly dialog and the key file it shows once, the Jobs dialog and the Bills
+# dialog, from the Lender Console's GUI test (on this display), which walks through them with
+# a test driver's agent (and, for the bills, a market in the test).
 (cd "$state" && LENDABLE_GRAB_DIR="$out" QT_QPA_PLATFORM=xcb "$root/build/tests/test_lender_gui" lendingDirectlyFromTheCard \
-    jobsDialogShowsWhatRan >"$state/lend-directly.log" 2>&1) || { cat "$state/lend-directly.log" >&2; exit 1; }
-echo "screenshots: $out/lender-console-lend-directly.png $out/lender-console-key-file.png $out/lender-console-jobs.png"
+    jobsDialogShowsWhatRan billsAndReceiptsFromTheMarket >"$state/lend-directly.log" 2>&1) || { cat "$state/lend-directly.log" >&2; exit 1; }
+echo "screenshots: $out/lender-console-lend-directly.png $out/lender-console-key-file.png $out/lender-console-jobs.png $out/lender-console-bills.png"
 shot borrower-client "$bin/borrower-client-gui" --data "$state/borrower" --market "$market_addr" --market-id "$market_id"
 shot borrower-client-contract "$bin/borrower-client-gui" --data "$state/borrower" --market "$market_addr" --market-id "$market_id" --tab 2
 shot borrower-client-bills "$bin/borrower-client-gui" --data "$state/borrower" --market "$market_addr" --market-id "$market_id" --tab 1

@@ -158,6 +158,38 @@
         <translation>--os braucht mindestens einen Image-Namen</translation>
     </message>
     <message>
+        <source>The market could not be reached: it is told of the withdrawal when this machine connects to it again, and a contract it concludes meanwhile is refused.</source>
+        <translation>Der Marktplatz war nicht erreichbar: Er erfährt von der Rücknahme, sobald sich dieser Rechner wieder mit ihm verbindet; einen Vertrag, den er bis dahin schließt, lehnt dieser Rechner ab.</translation>
+    </message>
+    <message>
+        <source>the agent at %1 is not the one of %2; name it with --agent-id ID (`lender-console --print-id --data ITS_DATA_DIR` prints it): %3</source>
+        <translation>der Agent unter %1 ist nicht der von %2; nennen Sie ihn mit --agent-id ID (`lender-console --print-id --data SEIN_DATENVERZEICHNIS` gibt sie aus): %3</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an agent ID (64 hex digits; `lender-console --print-id --data DIR` prints the ID of the agent keeping its data in DIR)</source>
+        <translation>&apos;%1&apos; ist keine Agenten-ID (64 Hexadezimalziffern; `lender-console --print-id --data DIR` gibt die ID des Agenten aus, der seine Daten in DIR hält)</translation>
+    </message>
+    <message>
+        <source>--since: &apos;%1&apos; is not a date; write 2026-05-01 or 2026-05-01T12:00:00Z</source>
+        <translation>--since: &apos;%1&apos; ist kein Datum; schreiben Sie 2026-05-01 oder 2026-05-01T12:00:00Z</translation>
+    </message>
+    <message>
+        <source>the receipt is NOT valid: %1</source>
+        <translation>der Beleg ist UNGÜLTIG: %1</translation>
+    </message>
+    <message>
+        <source>The receipt for contract %1 is valid: signed by market %2; charge %3, lender %4.</source>
+        <translation>Der Beleg für Vertrag %1 ist gültig: signiert von Marktplatz %2; Gebühr %3, Verleiher %4.</translation>
+    </message>
+    <message>
+        <source>The start receipt for contract %1 is valid: signed by market %2 when the contract began; it bills nothing (the end receipt carries the charge).</source>
+        <translation>Der Startbeleg für Vertrag %1 ist gültig: signiert von Marktplatz %2 zu Beginn des Vertrags; er rechnet nichts ab (der Endbeleg trägt die Gebühr).</translation>
+    </message>
+    <message>
+        <source>(--market-id ID also checks that it is your market&apos;s signature)</source>
+        <translation>(--market-id ID prüft auch, dass es die Signatur Ihres Marktplatzes ist)</translation>
+    </message>
+    <message>
         <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
   machine show
   machine reserve --cpus N --memory SIZE --disk SIZE
@@ -171,7 +203,11 @@
   job list [--partition ID] [--limit N] [--all]
   image list
   image add NAME DIR
-Sizes accept 512M, 2G. Exit status 0 on success.</source>
+  bill list [--since DATE] [--market-id ID]  the market&apos;s bills for this machine&apos;s contracts: charge, payout, fee
+  receipt show CONTRACT_ID [--market-id ID]  the contract&apos;s receipt, signed by the market, as JSON
+  receipt verify FILE [--market-id ID]       check a receipt offline (FILE - reads standard input);
+                                             exit 0: valid, 1: not valid or not a receipt
+Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit status 0 on success.</source>
         <translation>Aufruf: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
   machine show
   machine reserve --cpus N --memory SIZE --disk SIZE
@@ -185,19 +221,91 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
   job list [--partition ID] [--limit N] [--all]
   image list
   image add NAME DIR
-Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
+  bill list [--since DATE] [--market-id ID]  die Abrechnungen des Marktplatzes für die Verträge dieses Rechners: Gebühr, Auszahlung, Provision
+  receipt show CONTRACT_ID [--market-id ID]  den vom Marktplatz signierten Beleg des Vertrags als JSON
+  receipt verify FILE [--market-id ID]       einen Beleg offline prüfen (FILE - liest die Standardeingabe);
+                                             Exit-Code 0: gültig, 1: ungültig oder kein Beleg
+Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:00:00Z (UTC). Exit-Status 0 bei Erfolg.</translation>
     </message>
     <message>
-        <source>The market could not be reached: it is told of the withdrawal when this machine connects to it again, and a contract it concludes meanwhile is refused.</source>
-        <translation>Der Marktplatz war nicht erreichbar: Er erfährt von der Rücknahme, sobald sich dieser Rechner wieder mit ihm verbindet; einen Vertrag, den er bis dahin schließt, lehnt dieser Rechner ab.</translation>
+        <source>receipt show needs a contract ID</source>
+        <translation>receipt show braucht eine Vertrags-ID</translation>
     </message>
     <message>
-        <source>the agent at %1 is not the one of %2; name it with --agent-id ID (`lender-console --print-id --data ITS_DATA_DIR` prints it): %3</source>
-        <translation>der Agent unter %1 ist nicht der von %2; nennen Sie ihn mit --agent-id ID (`lender-console --print-id --data SEIN_DATENVERZEICHNIS` gibt sie aus): %3</translation>
+        <source>receipt verify needs a FILE (- for standard input)</source>
+        <translation>receipt verify braucht eine Datei FILE (- für die Standardeingabe)</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is not an agent ID (64 hex digits; `lender-console --print-id --data DIR` prints the ID of the agent keeping its data in DIR)</source>
-        <translation>&apos;%1&apos; ist keine Agenten-ID (64 Hexadezimalziffern; `lender-console --print-id --data DIR` gibt die ID des Agenten aus, der seine Daten in DIR hält)</translation>
+        <source>--market-id: &apos;%1&apos; is not a market ID (64 hex digits)</source>
+        <translation>--market-id: &apos;%1&apos; ist keine Marktplatz-ID (64 Hex-Ziffern)</translation>
+    </message>
+    <message>
+        <source>No contracts at this market yet%1.</source>
+        <translation>Noch keine Verträge bei diesem Marktplatz%1.</translation>
+    </message>
+    <message>
+        <source> since %1</source>
+        <translation> seit %1</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>CONTRACT</source>
+        <translation>VERTRAG</translation>
+    </message>
+    <message>
+        <source>PARTITION</source>
+        <translation>PARTITION</translation>
+    </message>
+    <message>
+        <source>BORROWER</source>
+        <translation>ENTLEIHER</translation>
+    </message>
+    <message>
+        <source>STARTED</source>
+        <translation>BEGONNEN</translation>
+    </message>
+    <message>
+        <source>ENDED</source>
+        <translation>BEENDET</translation>
+    </message>
+    <message>
+        <source>DURATION</source>
+        <translation>DAUER</translation>
+    </message>
+    <message>
+        <source>RATE/H</source>
+        <translation>PREIS/H</translation>
+    </message>
+    <message>
+        <source>CHARGE</source>
+        <translation>GEBÜHR</translation>
+    </message>
+    <message>
+        <source>PAYOUT</source>
+        <translation>AUSZAHLUNG</translation>
+    </message>
+    <message>
+        <source>(the market lists the newest 1,000: --since DATE shows older ones)</source>
+        <translation>(der Marktplatz listet die neuesten 1.000: --since DATE zeigt ältere)</translation>
+    </message>
+    <message>
+        <source>the market sent no receipt for contract %1 (an older market signs receipts only for its borrowers)</source>
+        <translation>der Marktplatz hat keinen Beleg für Vertrag %1 geschickt (ein älterer Marktplatz signiert Belege nur für seine Entleiher)</translation>
+    </message>
+    <message>
+        <source>the market&apos;s receipt for contract %1 is not valid: %2</source>
+        <translation>der Beleg des Marktplatzes für Vertrag %1 ist ungültig: %2</translation>
+    </message>
+    <message>
+        <source>Contracts: %1; paid out %2 of %3 charged (market fee %4)</source>
+        <translation>Verträge: %1; %2 von %3 Gebühren ausgezahlt (Provision des Marktplatzes %4)</translation>
+    </message>
+    <message>
+        <source>Still running: %1 (paid once they end)</source>
+        <translation>Laufen noch: %1 (ausgezahlt, sobald sie enden)</translation>
     </message>
 </context>
 <context>
@@ -260,6 +368,125 @@ Größen wie 512M oder 2G sind erlaubt. Exit-Status 0 bei Erfolg.</translation>
     <message>
         <source>Lent to %1 — contract %2 — locked</source>
         <translation>Verliehen an %1 — Vertrag %2 — gesperrt</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::BillsDialog</name>
+    <message>
+        <source>Market:</source>
+        <translation>Marktplatz:</translation>
+    </message>
+    <message>
+        <source>Save receipt…</source>
+        <translation>Beleg speichern…</translation>
+    </message>
+    <message>
+        <source>Bills at the Market</source>
+        <translation>Abrechnungen beim Marktplatz</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <source>Contract</source>
+        <translation>Vertrag</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Borrower</source>
+        <translation>Entleiher</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Rate / h</source>
+        <translation>Preis / h</translation>
+    </message>
+    <message>
+        <source>Charge</source>
+        <translation>Gebühr</translation>
+    </message>
+    <message>
+        <source>Payout</source>
+        <translation>Auszahlung</translation>
+    </message>
+    <message>
+        <source>Market fee</source>
+        <translation>Provision</translation>
+    </message>
+    <message>
+        <source>The selected contract&apos;s receipt, signed by the market, to keep or to check with `lender-console --cli receipt verify FILE`</source>
+        <translation>Der vom Marktplatz signierte Beleg des gewählten Vertrags, zum Aufbewahren oder zum Prüfen mit `lender-console --cli receipt verify FILE`</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Save receipt</source>
+        <translation>Beleg speichern</translation>
+    </message>
+    <message>
+        <source>Receipts (*.json)</source>
+        <translation>Belege (*.json)</translation>
+    </message>
+    <message>
+        <source>Not connected to the lender agent.</source>
+        <translation>Nicht mit dem Verleiher-Agenten verbunden.</translation>
+    </message>
+    <message>
+        <source>This lender agent is older than this Lender Console and cannot ask the market for bills; update it.</source>
+        <translation>Dieser Verleiher-Agent ist älter als diese Lender Console und kann den Marktplatz nicht nach Abrechnungen fragen; aktualisieren Sie ihn.</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>%1 so far</source>
+        <translation>bisher %1</translation>
+    </message>
+    <message>
+        <source>when it ends</source>
+        <translation>bei Vertragsende</translation>
+    </message>
+    <message>
+        <source>The market has no contract of this machine yet.</source>
+        <translation>Der Marktplatz hat noch keinen Vertrag dieses Rechners.</translation>
+    </message>
+    <message>
+        <source>The market sent no receipt for contract %1: an older market signs receipts only for its borrowers.</source>
+        <translation>Der Marktplatz hat keinen Beleg für Vertrag %1 geschickt: Ein älterer Marktplatz signiert Belege nur für seine Entleiher.</translation>
+    </message>
+    <message>
+        <source>The market&apos;s receipt for contract %1 is not valid: %2</source>
+        <translation>Der Beleg des Marktplatzes für Vertrag %1 ist ungültig: %2</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Contracts: %1 · paid out %2 of %3 charged · the market&apos;s fee %4</source>
+        <translation>Verträge: %1 · %2 von %3 Gebühren ausgezahlt · Provision des Marktplatzes %4</translation>
+    </message>
+    <message>
+        <source>still running: %1 (paid when they end)</source>
+        <translation>laufen noch: %1 (ausgezahlt, wenn sie enden)</translation>
+    </message>
+    <message>
+        <source>the market lists the newest 1,000</source>
+        <translation>der Marktplatz listet die neuesten 1.000</translation>
     </message>
 </context>
 <context>
@@ -704,6 +931,14 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
     <message>
         <source>The partitions and your reserve were promised %1 more than this machine has now: a job may not get all that its partition promises (a full disk stops it). Make a partition or the reserve smaller, or free space on the disk.</source>
         <translation>Den Partitionen und Ihrer Reserve wurde %1 mehr zugesagt, als dieser Rechner jetzt hat: ein Job bekommt vielleicht nicht alles, was seine Partition zusagt (eine volle Festplatte hält ihn an). Verkleinern Sie eine Partition oder die Reserve, oder schaffen Sie Platz auf der Festplatte.</translation>
+    </message>
+    <message>
+        <source>Bills…</source>
+        <translation>Abrechnungen…</translation>
+    </message>
+    <message>
+        <source>What the market bills for this machine&apos;s contracts: your payouts, its fees, and signed receipts</source>
+        <translation>Was der Marktplatz für die Verträge dieses Rechners abrechnet: Ihre Auszahlungen, seine Provisionen und signierte Belege</translation>
     </message>
 </context>
 <context>

@@ -158,6 +158,38 @@
         <translation>--os にはイメージ名を 1 つ以上指定してください</translation>
     </message>
     <message>
+        <source>The market could not be reached: it is told of the withdrawal when this machine connects to it again, and a contract it concludes meanwhile is refused.</source>
+        <translation>マーケットに接続できませんでした。このマシンが再接続したときに取り下げを通知します。それまでにマーケットが結んだ契約は拒否されます。</translation>
+    </message>
+    <message>
+        <source>the agent at %1 is not the one of %2; name it with --agent-id ID (`lender-console --print-id --data ITS_DATA_DIR` prints it): %3</source>
+        <translation>%1 のエージェントは %2 のエージェントではありません。--agent-id ID で指定してください (`lender-console --print-id --data そのデータディレクトリ` で表示できます): %3</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an agent ID (64 hex digits; `lender-console --print-id --data DIR` prints the ID of the agent keeping its data in DIR)</source>
+        <translation>&apos;%1&apos; はエージェント ID ではありません (16 進数 64 桁。`lender-console --print-id --data DIR` で、DIR にデータを置くエージェントの ID を表示できます)</translation>
+    </message>
+    <message>
+        <source>--since: &apos;%1&apos; is not a date; write 2026-05-01 or 2026-05-01T12:00:00Z</source>
+        <translation>--since: &apos;%1&apos; は日付ではありません。2026-05-01 や 2026-05-01T12:00:00Z のように指定してください</translation>
+    </message>
+    <message>
+        <source>the receipt is NOT valid: %1</source>
+        <translation>領収書は無効です: %1</translation>
+    </message>
+    <message>
+        <source>The receipt for contract %1 is valid: signed by market %2; charge %3, lender %4.</source>
+        <translation>契約 %1 の領収書は有効です: マーケット %2 の署名、料金 %3、貸し手 %4。</translation>
+    </message>
+    <message>
+        <source>The start receipt for contract %1 is valid: signed by market %2 when the contract began; it bills nothing (the end receipt carries the charge).</source>
+        <translation>契約 %1 の開始時の領収書は有効です: 契約開始時にマーケット %2 が署名しました。請求額はありません (料金は終了時の領収書に記載されます)。</translation>
+    </message>
+    <message>
+        <source>(--market-id ID also checks that it is your market&apos;s signature)</source>
+        <translation>(--market-id ID を付けると、あなたのマーケットの署名であることも確認します)</translation>
+    </message>
+    <message>
         <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
   machine show
   machine reserve --cpus N --memory SIZE --disk SIZE
@@ -171,7 +203,11 @@
   job list [--partition ID] [--limit N] [--all]
   image list
   image add NAME DIR
-Sizes accept 512M, 2G. Exit status 0 on success.</source>
+  bill list [--since DATE] [--market-id ID]  the market&apos;s bills for this machine&apos;s contracts: charge, payout, fee
+  receipt show CONTRACT_ID [--market-id ID]  the contract&apos;s receipt, signed by the market, as JSON
+  receipt verify FILE [--market-id ID]       check a receipt offline (FILE - reads standard input);
+                                             exit 0: valid, 1: not valid or not a receipt
+Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit status 0 on success.</source>
         <translation>使い方: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
   machine show
   machine reserve --cpus N --memory SIZE --disk SIZE
@@ -185,19 +221,91 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
   job list [--partition ID] [--limit N] [--all]
   image list
   image add NAME DIR
-サイズは 512M、2G のように指定できます。成功時の終了ステータスは 0 です。</translation>
+  bill list [--since DATE] [--market-id ID]  このマシンの契約に対するマーケットの請求: 料金、支払い、手数料
+  receipt show CONTRACT_ID [--market-id ID]  マーケットが署名した契約の領収書を JSON で表示する
+  receipt verify FILE [--market-id ID]       領収書をオフラインで検証する (FILE に - で標準入力から読む)。
+                                             終了コード 0: 有効、1: 無効または領収書ではない
+サイズは 512M、2G、日付は 2026-05-01 や 2026-05-01T12:00:00Z (UTC) のように指定できます。成功時の終了ステータスは 0 です。</translation>
     </message>
     <message>
-        <source>The market could not be reached: it is told of the withdrawal when this machine connects to it again, and a contract it concludes meanwhile is refused.</source>
-        <translation>マーケットに接続できませんでした。このマシンが再接続したときに取り下げを通知します。それまでにマーケットが結んだ契約は拒否されます。</translation>
+        <source>receipt show needs a contract ID</source>
+        <translation>receipt show には契約 ID が必要です</translation>
     </message>
     <message>
-        <source>the agent at %1 is not the one of %2; name it with --agent-id ID (`lender-console --print-id --data ITS_DATA_DIR` prints it): %3</source>
-        <translation>%1 のエージェントは %2 のエージェントではありません。--agent-id ID で指定してください (`lender-console --print-id --data そのデータディレクトリ` で表示できます): %3</translation>
+        <source>receipt verify needs a FILE (- for standard input)</source>
+        <translation>receipt verify には FILE が必要です (標準入力は -)</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is not an agent ID (64 hex digits; `lender-console --print-id --data DIR` prints the ID of the agent keeping its data in DIR)</source>
-        <translation>&apos;%1&apos; はエージェント ID ではありません (16 進数 64 桁。`lender-console --print-id --data DIR` で、DIR にデータを置くエージェントの ID を表示できます)</translation>
+        <source>--market-id: &apos;%1&apos; is not a market ID (64 hex digits)</source>
+        <translation>--market-id: &apos;%1&apos; はマーケット ID ではありません (16 進数 64 桁)</translation>
+    </message>
+    <message>
+        <source>No contracts at this market yet%1.</source>
+        <translation>このマーケットにはまだ契約がありません%1。</translation>
+    </message>
+    <message>
+        <source> since %1</source>
+        <translation> (%1 以降)</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>実行中</translation>
+    </message>
+    <message>
+        <source>CONTRACT</source>
+        <translation>契約</translation>
+    </message>
+    <message>
+        <source>PARTITION</source>
+        <translation>パーティション</translation>
+    </message>
+    <message>
+        <source>BORROWER</source>
+        <translation>借り手</translation>
+    </message>
+    <message>
+        <source>STARTED</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>ENDED</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>DURATION</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <source>RATE/H</source>
+        <translation>料金/時</translation>
+    </message>
+    <message>
+        <source>CHARGE</source>
+        <translation>請求額</translation>
+    </message>
+    <message>
+        <source>PAYOUT</source>
+        <translation>支払い</translation>
+    </message>
+    <message>
+        <source>(the market lists the newest 1,000: --since DATE shows older ones)</source>
+        <translation>(マーケットは最新の 1,000 件を表示します。--since DATE で古いものを表示できます)</translation>
+    </message>
+    <message>
+        <source>the market sent no receipt for contract %1 (an older market signs receipts only for its borrowers)</source>
+        <translation>マーケットは契約 %1 の領収書を送りませんでした (古いマーケットは借り手にのみ領収書を署名します)</translation>
+    </message>
+    <message>
+        <source>the market&apos;s receipt for contract %1 is not valid: %2</source>
+        <translation>マーケットからの契約 %1 の領収書は無効です: %2</translation>
+    </message>
+    <message>
+        <source>Contracts: %1; paid out %2 of %3 charged (market fee %4)</source>
+        <translation>契約: %1 件。請求額 %3 のうち %2 を支払い (マーケット手数料 %4)</translation>
+    </message>
+    <message>
+        <source>Still running: %1 (paid once they end)</source>
+        <translation>実行中: %1 件 (終了後に支払われます)</translation>
     </message>
 </context>
 <context>
@@ -260,6 +368,125 @@ Sizes accept 512M, 2G. Exit status 0 on success.</source>
     <message>
         <source>Lent to %1 — contract %2 — locked</source>
         <translation>%1 に貸出中 — 契約 %2 — ロック中</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::lender::BillsDialog</name>
+    <message>
+        <source>Market:</source>
+        <translation>マーケット:</translation>
+    </message>
+    <message>
+        <source>Save receipt…</source>
+        <translation>領収書を保存…</translation>
+    </message>
+    <message>
+        <source>Bills at the Market</source>
+        <translation>マーケットの請求</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>Contract</source>
+        <translation>契約</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>パーティション</translation>
+    </message>
+    <message>
+        <source>Borrower</source>
+        <translation>借り手</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <source>Rate / h</source>
+        <translation>料金 / 時</translation>
+    </message>
+    <message>
+        <source>Charge</source>
+        <translation>請求額</translation>
+    </message>
+    <message>
+        <source>Payout</source>
+        <translation>支払い</translation>
+    </message>
+    <message>
+        <source>Market fee</source>
+        <translation>マーケット手数料</translation>
+    </message>
+    <message>
+        <source>The selected contract&apos;s receipt, signed by the market, to keep or to check with `lender-console --cli receipt verify FILE`</source>
+        <translation>選択した契約の、マーケットが署名した領収書 (保管用、または `lender-console --cli receipt verify FILE` での検証用)</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Save receipt</source>
+        <translation>領収書を保存</translation>
+    </message>
+    <message>
+        <source>Receipts (*.json)</source>
+        <translation>領収書 (*.json)</translation>
+    </message>
+    <message>
+        <source>Not connected to the lender agent.</source>
+        <translation>貸し手エージェントに接続していません。</translation>
+    </message>
+    <message>
+        <source>This lender agent is older than this Lender Console and cannot ask the market for bills; update it.</source>
+        <translation>この貸し手エージェントはこの Lender Console より古く、マーケットに請求を問い合わせることができません。更新してください。</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>実行中</translation>
+    </message>
+    <message>
+        <source>%1 so far</source>
+        <translation>これまで %1</translation>
+    </message>
+    <message>
+        <source>when it ends</source>
+        <translation>終了時</translation>
+    </message>
+    <message>
+        <source>The market has no contract of this machine yet.</source>
+        <translation>マーケットにはまだこのマシンの契約がありません。</translation>
+    </message>
+    <message>
+        <source>The market sent no receipt for contract %1: an older market signs receipts only for its borrowers.</source>
+        <translation>マーケットは契約 %1 の領収書を送りませんでした: 古いマーケットは借り手にのみ領収書を署名します。</translation>
+    </message>
+    <message>
+        <source>The market&apos;s receipt for contract %1 is not valid: %2</source>
+        <translation>マーケットからの契約 %1 の領収書は無効です: %2</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 に書き込めません: %2</translation>
+    </message>
+    <message>
+        <source>Contracts: %1 · paid out %2 of %3 charged · the market&apos;s fee %4</source>
+        <translation>契約: %1 件 · 請求額 %3 のうち %2 を支払い · マーケット手数料 %4</translation>
+    </message>
+    <message>
+        <source>still running: %1 (paid when they end)</source>
+        <translation>実行中: %1 件 (終了時に支払われます)</translation>
+    </message>
+    <message>
+        <source>the market lists the newest 1,000</source>
+        <translation>マーケットは最新の 1,000 件を表示します</translation>
     </message>
 </context>
 <context>
@@ -701,6 +928,14 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
     <message>
         <source>The partitions and your reserve were promised %1 more than this machine has now: a job may not get all that its partition promises (a full disk stops it). Make a partition or the reserve smaller, or free space on the disk.</source>
         <translation>パーティションと予約分に、このマシンの現在の容量より %1 多く割り当てられています。ジョブはパーティションの約束どおりの資源を得られないかもしれません (ディスクが満杯になると停止します)。パーティションか予約分を小さくするか、ディスクの空きを増やしてください。</translation>
+    </message>
+    <message>
+        <source>Bills…</source>
+        <translation>請求…</translation>
+    </message>
+    <message>
+        <source>What the market bills for this machine&apos;s contracts: your payouts, its fees, and signed receipts</source>
+        <translation>このマシンの契約に対するマーケットの請求: あなたへの支払い、手数料、署名付き領収書</translation>
     </message>
 </context>
 <context>

@@ -165,6 +165,56 @@ void TestEndToEnd::wholeContract()
     const Money expected = Money::charge(Money::parse(u"2.5").value(), durationMs).value();
     QCOMPARE(ended.object().value(QStringLiteral("charge")).toString(), expected.toString());
 
+    // The lender's side of the bill, as the market has it: the charge, its payout and the
+    // market's fee; and the contract's receipt, signed by the market, that it verifies offline.
+    const Run bills = lender({QStringLiteral("bill"), QStringLiteral("list")});
+    QVERIFY2(bills.exitCode == 0, qPrintable(bills.describe()));
+    const QJsonArray lenderBills = bills.object().value(QStringLiteral("bills")).toArray();
+    QCOMPARE(lenderBills.size(), 1);
+    const QJsonObject lenderBill = lenderBills.first().toObject();
+    QCOMPARE(lenderBill.value(QStringLiteral("contract_id")).toString(), contractId);
+    QCOMPARE(lenderBill.value(QStringLiteral("state")).toString(), QStringLiteral("ended"));
+    QCOMPARE(lenderBill.value(QStringLiteral("charge")).toString(), expected.toString());
+    const Money payout = Money::parse(lenderBill.value(QStringLiteral("payout")).toString()).value();
+    const Money fee = Money::parse(lenderBill.value(QStringLiteral("market_fee")).toString()).value();
+    QCOMPARE(payout.add(fee).value(), expected);
+    QCOMPARE(bills.object().value(QStringLiteral("total_payout")).toString(), payout.toString());
+    const Run lenderReceipt = runProgram(bin(QStringLiteral("lender-console")),
+                                         {QStringLiteral("--cli"), QStringLiteral("--data"), m_dir.filePath(QStringLiteral("lender")),
+                                          QStringLiteral("receipt"), QStringLiteral("show"), contractId},
+                                         180'000);
+    QVERIFY2(lenderReceipt.exitCode == 0, qPrintable(lenderReceipt.describe()));
+    QCOMPARE(lenderReceipt.object().value(QStringLiteral("charge")).toString(), expected.toString());
+    QCOMPARE(lenderReceipt.object().value(QStringLiteral("ended_at_ms")), receipt.value(QStringLiteral("ended_at_ms")));
+    const QString receiptFile = m_dir.filePath(QStringLiteral("lender-receipt.json"));
+    {
+        QFile f(receiptFile);
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(lenderReceipt.out) == lenderReceipt.out.size());
+    }
+    const Run checked = lender({QStringLiteral("receipt"), QStringLiteral("verify"), receiptFile, QStringLiteral("--market-id"), m_marketId});
+    QVERIFY2(checked.exitCode == 0, qPrintable(checked.describe()));
+    QCOMPARE(checked.object().value(QStringLiteral("valid")).toBool(), true);
+    QCOMPARE(checked.object().value(QStringLiteral("ended")).toBool(), true);
+    // The borrower's verifier takes it too: one receipt for both sides.
+    const Run borrowerChecks = runProgram(bin(QStringLiteral("borrower-client")),
+                                          {QStringLiteral("--cli"), QStringLiteral("receipt"), QStringLiteral("verify"), receiptFile});
+    QVERIFY2(borrowerChecks.exitCode == 0, qPrintable(borrowerChecks.describe()));
+    // An edited charge is caught, and another market's ID is not this receipt's signer.
+    QJsonObject edited = lenderReceipt.object();
+    edited.insert(QStringLiteral("charge"), Money::fromMicros(expected.micros() + 1).toString());
+    {
+        QFile f(receiptFile);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(QJsonDocument(edited).toJson());
+    }
+    const Run forged = lender({QStringLiteral("receipt"), QStringLiteral("verify"), receiptFile});
+    QVERIFY2(forged.exitCode == 1 && forged.object().value(QStringLiteral("valid")).toBool(true) == false, qPrintable(forged.describe()));
+    const Run otherMarket = lender({QStringLiteral("receipt"), QStringLiteral("verify"), receiptFile, QStringLiteral("--market-id"),
+                                    QString(64, QLatin1Char('a'))});
+    QCOMPARE(otherMarket.exitCode, 1);
+    const Run unknown = lender({QStringLiteral("receipt"), QStringLiteral("show"), QStringLiteral("c-none")});
+    QVERIFY2(unknown.exitCode == 1 && unknown.err.contains(QLatin1String("not_found")), qPrintable(unknown.describe()));
+
     // The bill in the market's database (read-only, beside the running market).
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("e2e"));

@@ -8,6 +8,8 @@
 #include "LenderAgent.h"
 #include "LenderWindow.h"
 #include "protocol/LocalChannel.h"
+#include "protocol/ReceiptJson.h"
+#include "ui/Format.h"
 #include "ui/ErrorBanner.h"
 #include "ui/UsageChart.h"
 
@@ -49,6 +51,7 @@ private slots:
     void jobsDialogShowsWhatRan();
     void usageChartKeepsItsLabelsWhole();
     void withdrawingWhileTheMarketIsAway();
+    void billsAndReceiptsFromTheMarket();
     void tabAndBarsSayWhatTheyShow();
     void diskPromisedBeyondWhatIsFreeIsShown();
     void cleanupTestCase();
@@ -448,6 +451,93 @@ void TestLenderGui::withdrawingWhileTheMarketIsAway()
     QTRY_VERIFY(m_window->errorBanner()->text().contains(QStringLiteral("is withdrawn here")));
     QVERIFY(m_window->errorBanner()->property("notice").toBool()); // news, not an error
     QCOMPARE(agent->store().pendingWithdrawals(market.id()).value(), QStringList{id});
+    tab.reset();
+}
+
+void TestLenderGui::billsAndReceiptsFromTheMarket()
+{
+    // A machine whose partition a borrower rented for an hour at a real market: Bills… shows
+    // the market's bill (charge, the owner's payout, the fee) and saves the contract's
+    // receipt, signed by the market, in the form `receipt verify` checks.
+    lender::testing::MarketForAgents market({});
+    QVERIFY(market.listening);
+    std::unique_ptr<lender::LenderAgent> agent = market.startAgent(QStringLiteral("billed"));
+    QVERIFY(agent);
+    HandshakeConfig ownerRole;
+    ownerRole.localRole = QStringLiteral("owner");
+    std::unique_ptr<Channel> owner(agent->server()->connectLocal(agent->nodeId(), ownerRole));
+    QVERIFY(owner->waitEstablished(5000).ok());
+    PartitionCreate create;
+    create.conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::fromMicros(1'500'000), 0};
+    Result<PartitionInfo> created = owner->call<PartitionInfo>(create);
+    QVERIFY2(created.ok(), qPrintable(created.error().toString()));
+    const QString id = created->partition.partitionId;
+    Result<PartitionInfo> registered = owner->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}});
+    QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
+    create.conditions.ratePerHour = Money::fromMicros(900'000);
+    Result<PartitionInfo> second = owner->call<PartitionInfo>(create);
+    QVERIFY2(second.ok(), qPrintable(second.error().toString()));
+    QVERIFY(owner->call<PartitionInfo>(PartitionRegister{.partitionId = second->partition.partitionId, .marketId = {}}).ok());
+    lender::testing::Peer borrower(lender::testing::newIdentity(QStringLiteral("borrower")), market.address, market.id());
+    QVERIFY(borrower.waitUp().ok());
+    Result<ContractGranted> granted = borrower.channel->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=1 order=-rate")});
+    QVERIFY2(granted.ok(), qPrintable(granted.error().toString()));
+    market.clockAheadMs = 3'600'000; // an hour later, on the market's contract clock
+    Result<ContractClosed> closed = borrower.channel->call<ContractClosed>(EndContract{.contractId = granted->contractId});
+    QVERIFY2(closed.ok(), qPrintable(closed.error().toString()));
+    // One still running: its charge so far, paid when it ends.
+    Result<ContractGranted> running = borrower.channel->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=1")});
+    QVERIFY2(running.ok(), qPrintable(running.error().toString()));
+    market.clockAheadMs = 3'600'000 + 1'800'000;
+
+    std::unique_ptr<lender::MachineTab> tab(m_window->addMachine(owner.get(), QStringLiteral("billed")));
+    m_window->tabs()->setCurrentWidget(tab.get());
+    QTRY_VERIFY(tab->card(id));
+    QTest::mouseClick(tab->billsButton(), Qt::LeftButton);
+    lender::BillsDialog *dialog = tab->billsDialog();
+    QVERIFY(dialog);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog->bills().size(), qsizetype(2), lendable::test::kGuiWaitMs);
+    // Newest first: the running contract, then the ended one.
+    QCOMPARE(dialog->bills().first().contractId, running->contractId);
+    QCOMPARE(dialog->table()->item(0, 4)->text(), QStringLiteral("running"));
+    const Money soFar = dialog->bills().first().charge; // 30 min at 0.9/h, and the moments the test took
+    QVERIFY2(soFar.micros() >= 450'000 && soFar.micros() < 460'000, qPrintable(soFar.toString()));
+    QCOMPARE(dialog->table()->item(0, 7)->text(), ui::formatCharge(soFar));
+    QCOMPARE(dialog->table()->item(0, 8)->text(), QStringLiteral("when it ends"));
+    const Bill bill = dialog->bills().last();
+    QCOMPARE(bill.contractId, granted->contractId);
+    QCOMPARE(bill.charge, closed->charge);
+    QVERIFY(bill.lenderPayout.micros() > 0 && bill.marketFee.micros() > 0);
+    QCOMPARE(bill.lenderPayout.add(bill.marketFee).value(), closed->charge);
+    QCOMPARE(dialog->table()->item(1, 1)->text(), granted->contractId);
+    QCOMPARE(dialog->table()->item(1, 7)->text(), ui::formatCharge(closed->charge));
+    QCOMPARE(dialog->table()->item(1, 8)->text(), ui::formatCharge(bill.lenderPayout));
+    const QString totals = dialog->totals()->text();
+    QVERIFY2(totals.contains(ui::formatCharge(bill.lenderPayout)) && totals.contains(QStringLiteral("still running: 1")), qPrintable(totals));
+
+    QVERIFY(!dialog->saveReceiptButton()->isEnabled());
+    dialog->table()->selectRow(1);
+    QVERIFY(dialog->saveReceiptButton()->isEnabled());
+    if (const QString grabs = qEnvironmentVariable("LENDABLE_GRAB_DIR"); !grabs.isEmpty())
+        QVERIFY(dialog->grab().save(grabs + QStringLiteral("/lender-console-bills.png")));
+    const QString path = m_dir.filePath(QStringLiteral("lender-receipt.json"));
+    std::optional<Result<void>> saved;
+    dialog->saveReceipt(granted->contractId, path, [&saved](Result<void> r) { saved = std::move(r); });
+    QTRY_VERIFY_WITH_TIMEOUT(saved.has_value(), lendable::test::kGuiWaitMs);
+    QVERIFY2(saved->ok(), qPrintable(saved->error().toString()));
+    Result<Receipt> receipt = readReceiptFile(path);
+    QVERIFY2(receipt.ok(), qPrintable(receipt.error().toString()));
+    QVERIFY(verifyReceipt(*receipt, market.id()).ok());
+    QCOMPARE(receipt->charge, closed->charge);
+    QCOMPARE(receipt->lenderId, agent->nodeId());
+    QCOMPARE(receipt->endedAtMs, closed->receipt.endedAtMs);
+    // Another market's contract, or none: the market's refusal, nothing written.
+    saved.reset();
+    dialog->saveReceipt(QStringLiteral("c-none"), m_dir.filePath(QStringLiteral("none.json")), [&saved](Result<void> r) { saved = std::move(r); });
+    QTRY_VERIFY_WITH_TIMEOUT(saved.has_value(), lendable::test::kGuiWaitMs);
+    QCOMPARE(saved->error().code, ErrorCode::NotFound);
+    QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("none.json"))));
+    dialog->close();
     tab.reset();
 }
 

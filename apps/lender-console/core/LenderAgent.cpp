@@ -1227,6 +1227,27 @@ void LenderAgent::setupDispatcher()
                            force ? 5000 : protocol::kDefaultRequestTimeoutMs);
     });
 
+    // What a market bills for this machine's contracts, and their signed receipts: the
+    // market's word, asked of it each time (this machine keeps its own earnings too).
+    d.on<OwnerBills>([this](const OwnerBills &m, const RequestContext &ctx) {
+        if (Result<void> o = requireOwner(ctx); !o.ok())
+            return ctx.fail(o.error());
+        MarketLink *link = nullptr;
+        if (m.marketId.trimmed().isEmpty()) {
+            if (m_markets.size() != 1)
+                return ctx.fail(Error(ErrorCode::InvalidArgument,
+                                      m_markets.isEmpty() ? QStringLiteral("the agent works with no market (start it with --market and --market-id)")
+                                                          : QStringLiteral("the agent works with several markets: name one with --market-id")));
+            link = m_markets.first();
+        } else {
+            link = market(m.marketId.trimmed().toLower());
+            if (!link)
+                return ctx.fail(Error(ErrorCode::NotFound, QStringLiteral("the agent does not work with market %1").arg(m.marketId)));
+        }
+        ListBills ask{.sinceMs = m.sinceMs, .contractId = m.contractId, .receipts = m.receipts ? std::optional<bool>(true) : std::nullopt};
+        link->request<BillList>(ask, this, [ctx](Result<BillList> r) { r.ok() ? ctx.reply(*r) : ctx.fail(r.error()); });
+    });
+
     d.onCall<ImageListRequest, ImageList>([this](const ImageListRequest &, const RequestContext &ctx) -> Result<ImageList> {
         if (Result<void> o = requireOwner(ctx); !o.ok())
             return o.error();

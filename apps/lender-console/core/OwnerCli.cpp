@@ -2,6 +2,7 @@
 
 #include "LenderAgent.h"
 #include "identity/Identity.h"
+#include "protocol/ReceiptJson.h"
 #include "protocol/SslChannel.h"
 
 #include <QCoreApplication>
@@ -11,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 #include <cstdio>
 
@@ -31,7 +33,7 @@ const QStringList kValueOptions = {QStringLiteral("--data"), QStringLiteral("--c
                                    QStringLiteral("--rate"), QStringLiteral("--os"), QStringLiteral("--max-duration"),
                                    QStringLiteral("--borrower-id"), QStringLiteral("--borrower-name"), QStringLiteral("--market-id"),
                                    QStringLiteral("--timeout"), QStringLiteral("--partition"), QStringLiteral("--limit"),
-                                   QStringLiteral("--language")}; // --language is read before parsing (AppSupport)
+                                   QStringLiteral("--since"), QStringLiteral("--language")}; // --language is read before parsing (AppSupport)
 const QStringList kFlags = {QStringLiteral("--json"), QStringLiteral("--cli"), QStringLiteral("--external"), QStringLiteral("--all"),
                             QStringLiteral("--force"),
                             QStringLiteral("--help"), QStringLiteral("-h")};
@@ -176,6 +178,101 @@ QString json(const QJsonObject &o)
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
+QJsonObject billJson(const Bill &b)
+{
+    QJsonObject o{{QStringLiteral("contract_id"), b.contractId},
+                  {QStringLiteral("partition_id"), b.partitionId},
+                  {QStringLiteral("borrower_id"), b.borrowerId},
+                  {QStringLiteral("rate"), b.ratePerHour.toString()},
+                  {QStringLiteral("started_at_ms"), b.startedAtMs},
+                  {QStringLiteral("ended_at_ms"), b.endedAtMs},
+                  {QStringLiteral("started_at"), isoTime(b.startedAtMs)},
+                  {QStringLiteral("ended_at"), b.endedAtMs > 0 ? isoTime(b.endedAtMs) : QString()},
+                  {QStringLiteral("duration_ms"), b.durationMs},
+                  {QStringLiteral("charge"), b.charge.toString()},
+                  {QStringLiteral("payout"), b.lenderPayout.toString()},
+                  {QStringLiteral("market_fee"), b.marketFee.toString()},
+                  {QStringLiteral("state"), b.state}};
+    return o;
+}
+
+QString durationText(qint64 ms)
+{
+    const qint64 s = (ms + 500) / 1000;
+    return s >= 3600 ? QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'))
+         : s >= 60   ? QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'))
+                     : QStringLiteral("%1s").arg(s);
+}
+
+// Columns as wide as their widest cell, two spaces apart.
+QString table(const QStringList &header, const QList<QStringList> &rows)
+{
+    QList<qsizetype> width(header.size(), 0);
+    for (const QStringList &r : QList<QStringList>{header} + rows)
+        for (qsizetype i = 0; i < r.size() && i < width.size(); ++i)
+            width[i] = qMax(width[i], r[i].size());
+    QStringList lines;
+    for (const QStringList &r : QList<QStringList>{header} + rows) {
+        QString line;
+        for (qsizetype i = 0; i < r.size(); ++i)
+            line += i + 1 < r.size() ? r[i].leftJustified(width[i] + 2) : r[i];
+        lines << line;
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+Result<qint64> parseSince(const QString &text)
+{
+    const QString t = text.trimmed();
+    static const QRegularExpression dateOnly(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+    if (dateOnly.match(t).hasMatch()) {
+        const QDate d = QDate::fromString(t, Qt::ISODate);
+        if (d.isValid())
+            return QDateTime(d, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+    } else if (QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs); dt.isValid()) {
+        if (dt.timeSpec() == Qt::LocalTime) // a time without a zone is UTC, as everywhere in Lendable
+            dt.setTimeSpec(Qt::UTC);
+        return dt.toMSecsSinceEpoch();
+    }
+    return Error(ErrorCode::InvalidArgument,
+                 QCoreApplication::translate("OwnerCli", "--since: '%1' is not a date; write 2026-05-01 or 2026-05-01T12:00:00Z").arg(text));
+}
+
+// `receipt verify FILE`: offline, as the borrower's; exit 0 valid, 1 not, 2 usage.
+int verifyReceiptFile(const QString &path, const QString &marketId, bool asJson)
+{
+    Result<Receipt> r = readReceiptFile(path);
+    Result<void> valid = r.ok() ? verifyReceipt(*r, marketId.trimmed().toLower()) : Result<void>(r.error());
+    if (!valid.ok()) {
+        if (asJson)
+            out(json(QJsonObject{{QStringLiteral("valid"), false},
+                                 {QStringLiteral("code"), errorCodeName(valid.error().code)},
+                                 {QStringLiteral("message"), valid.error().message}}));
+        std::fprintf(stderr, "lender-console: %s\n",
+                     qPrintable(QCoreApplication::translate("OwnerCli", "the receipt is NOT valid: %1").arg(valid.error().toString())));
+        return 1;
+    }
+    const bool ended = r->endedAtMs > 0;
+    if (asJson) {
+        out(json(QJsonObject{{QStringLiteral("valid"), true},
+                             {QStringLiteral("contract_id"), r->contractId},
+                             {QStringLiteral("market_id"), r->marketId},
+                             {QStringLiteral("lender_id"), r->lenderId},
+                             {QStringLiteral("ended"), ended},
+                             {QStringLiteral("charge"), r->charge.toString()}}));
+    } else if (ended) {
+        out(QCoreApplication::translate("OwnerCli", "The receipt for contract %1 is valid: signed by market %2; charge %3, lender %4.")
+                .arg(r->contractId, r->marketId, r->charge.toString(), r->lenderId));
+    } else {
+        out(QCoreApplication::translate("OwnerCli", "The start receipt for contract %1 is valid: signed by market %2 when the contract "
+                                                    "began; it bills nothing (the end receipt carries the charge).")
+                .arg(r->contractId, r->marketId));
+    }
+    if (!asJson && marketId.isEmpty())
+        out(QCoreApplication::translate("OwnerCli", "(--market-id ID also checks that it is your market's signature)"));
+    return 0;
+}
+
 Result<Resources> resourcesFrom(const Args &a, const Resources &base, bool required)
 {
     Resources r = base;
@@ -316,7 +413,11 @@ QString ownerCliUsage()
               "  job list [--partition ID] [--limit N] [--all]\n"
               "  image list\n"
               "  image add NAME DIR\n"
-              "Sizes accept 512M, 2G. Exit status 0 on success.");
+              "  bill list [--since DATE] [--market-id ID]  the market's bills for this machine's contracts: charge, payout, fee\n"
+              "  receipt show CONTRACT_ID [--market-id ID]  the contract's receipt, signed by the market, as JSON\n"
+              "  receipt verify FILE [--market-id ID]       check a receipt offline (FILE - reads standard input);\n"
+              "                                             exit 0: valid, 1: not valid or not a receipt\n"
+              "Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit status 0 on success.");
 }
 
 int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
@@ -348,7 +449,9 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
                                     QStringLiteral("lend-direct")}
                             .contains(verb)) ||
                        (noun == QLatin1String("image") && (verb == QLatin1String("list") || verb == QLatin1String("add"))) ||
-                       (noun == QLatin1String("job") && verb == QLatin1String("list"));
+                       (noun == QLatin1String("job") && verb == QLatin1String("list")) ||
+                       (noun == QLatin1String("bill") && verb == QLatin1String("list")) ||
+                       (noun == QLatin1String("receipt") && (verb == QLatin1String("show") || verb == QLatin1String("verify")));
     if (!known)
         return usage(QCoreApplication::translate("OwnerCli", "unknown command '%1 %2'\n%3").arg(noun, verb, ownerCliUsage()));
     const bool needsId = noun == QLatin1String("partition") && verb != QLatin1String("create") && verb != QLatin1String("list");
@@ -356,6 +459,22 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
         return usage(QCoreApplication::translate("OwnerCli", "partition %1 needs a partition ID").arg(verb));
     if (noun == QLatin1String("image") && verb == QLatin1String("add") && (arg1.isEmpty() || arg2.isEmpty()))
         return usage(QCoreApplication::translate("OwnerCli", "image add needs NAME and DIR"));
+    if (noun == QLatin1String("receipt") && arg1.isEmpty())
+        return usage(verb == QLatin1String("show") ? QCoreApplication::translate("OwnerCli", "receipt show needs a contract ID")
+                                                   : QCoreApplication::translate("OwnerCli", "receipt verify needs a FILE (- for standard input)"));
+    const QString marketId = a.options.value(QStringLiteral("--market-id")).trimmed().toLower();
+    if ((noun == QLatin1String("bill") || noun == QLatin1String("receipt")) && !marketId.isEmpty() && !Identity::isValidNodeId(marketId))
+        return usage(QCoreApplication::translate("OwnerCli", "--market-id: '%1' is not a market ID (64 hex digits)").arg(a.options.value(QStringLiteral("--market-id"))));
+    // Offline: no agent, no network.
+    if (noun == QLatin1String("receipt") && verb == QLatin1String("verify"))
+        return verifyReceiptFile(arg1, marketId, asJson);
+    qint64 sinceMs = 0;
+    if (a.options.contains(QStringLiteral("--since"))) {
+        Result<qint64> since = parseSince(a.options.value(QStringLiteral("--since")));
+        if (!since.ok())
+            return failWith(since.error());
+        sinceMs = *since;
+    }
 
     // Validate arguments before connecting: a typo should not wait for the network.
     LendingConditions createConditions;
@@ -462,6 +581,76 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
             if (more)
                 out(QCoreApplication::translate("OwnerCli", "(older jobs remain: --all lists them)"));
         }
+        return 0;
+    }
+    if (noun == QLatin1String("bill")) {
+        Result<BillList> r = ch.call<BillList>(OwnerBills{.marketId = marketId, .sinceMs = sinceMs, .contractId = std::nullopt, .receipts = false},
+                                               timeoutMs);
+        if (!r.ok())
+            return failWith(r.error());
+        Money charge, payout, fee;
+        for (const Bill &b : std::as_const(r->bills)) {
+            charge = charge.add(b.charge).value_or(charge);
+            payout = payout.add(b.lenderPayout).value_or(payout);
+            fee = fee.add(b.marketFee).value_or(fee);
+        }
+        if (asJson) {
+            QJsonArray arr;
+            for (const Bill &b : std::as_const(r->bills))
+                arr << billJson(b);
+            out(json(QJsonObject{{QStringLiteral("bills"), arr},
+                                 {QStringLiteral("total_charge"), charge.toString()},
+                                 {QStringLiteral("total_payout"), payout.toString()},
+                                 {QStringLiteral("total_market_fee"), fee.toString()}}));
+            return 0;
+        }
+        if (r->bills.isEmpty()) {
+            out(QCoreApplication::translate("OwnerCli", "No contracts at this market yet%1.")
+                    .arg(sinceMs > 0 ? QCoreApplication::translate("OwnerCli", " since %1").arg(isoTime(sinceMs)) : QString()));
+            return 0;
+        }
+        QList<QStringList> rows;
+        qsizetype running = 0;
+        for (const Bill &b : std::as_const(r->bills)) {
+            const bool ended = b.endedAtMs > 0;
+            running += ended ? 0 : 1;
+            rows << QStringList{b.contractId, b.partitionId, b.borrowerId.left(12), isoTime(b.startedAtMs),
+                                ended ? isoTime(b.endedAtMs) : QCoreApplication::translate("OwnerCli", "running"),
+                                durationText(b.durationMs), b.ratePerHour.toString(), b.charge.toString(),
+                                ended ? b.lenderPayout.toString() : QStringLiteral("-")};
+        }
+        out(table({QCoreApplication::translate("OwnerCli", "CONTRACT"), QCoreApplication::translate("OwnerCli", "PARTITION"),
+                   QCoreApplication::translate("OwnerCli", "BORROWER"), QCoreApplication::translate("OwnerCli", "STARTED"),
+                   QCoreApplication::translate("OwnerCli", "ENDED"), QCoreApplication::translate("OwnerCli", "DURATION"),
+                   QCoreApplication::translate("OwnerCli", "RATE/H"), QCoreApplication::translate("OwnerCli", "CHARGE"),
+                   QCoreApplication::translate("OwnerCli", "PAYOUT")},
+                  rows));
+        out(QCoreApplication::translate("OwnerCli", "Contracts: %1; paid out %2 of %3 charged (market fee %4)")
+                .arg(r->bills.size())
+                .arg(payout.toString(), charge.toString(), fee.toString()));
+        if (running > 0)
+            out(QCoreApplication::translate("OwnerCli", "Still running: %1 (paid once they end)").arg(running));
+        if (r->bills.size() >= 1000)
+            out(QCoreApplication::translate("OwnerCli", "(the market lists the newest 1,000: --since DATE shows older ones)"));
+        return 0;
+    }
+    if (noun == QLatin1String("receipt")) { // show
+        Result<BillList> r = ch.call<BillList>(OwnerBills{.marketId = marketId, .sinceMs = 0, .contractId = arg1, .receipts = true}, timeoutMs);
+        if (!r.ok())
+            return failWith(r.error());
+        const Bill *bill = nullptr;
+        for (const Bill &b : std::as_const(r->bills))
+            if (b.contractId == arg1)
+                bill = &b;
+        if (!bill || !bill->receipt)
+            return failWith(Error(ErrorCode::Unsupported, QCoreApplication::translate("OwnerCli", "the market sent no receipt for contract %1 "
+                                                                                                 "(an older market signs receipts only for "
+                                                                                                 "its borrowers)").arg(arg1)));
+        // Checked before it is shown: what the owner keeps must verify later.
+        if (Result<void> v = verifyReceipt(*bill->receipt, marketId); !v.ok())
+            return failWith(Error(v.error().code, QCoreApplication::translate("OwnerCli", "the market's receipt for contract %1 is not valid: %2")
+                                                      .arg(arg1, v.error().message)));
+        out(QString::fromUtf8(QJsonDocument(receiptToJson(*bill->receipt)).toJson(QJsonDocument::Indented)).trimmed());
         return 0;
     }
     if (noun == QLatin1String("image")) {

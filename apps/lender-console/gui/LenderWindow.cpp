@@ -3,6 +3,7 @@
 #include "OwnerCli.h"
 #include "identity/Identity.h"
 #include "protocol/DisplayName.h"
+#include "protocol/ReceiptJson.h"
 
 #include "ui/AboutDialog.h"
 #include "ui/ErrorBanner.h"
@@ -32,6 +33,7 @@
 #include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QScrollArea>
 #include <QSlider>
@@ -661,6 +663,200 @@ void JobsDialog::showJobs()
                                        : tr("Jobs shown: %1, all of them.").arg(m_jobs.size()));
 }
 
+// ───────────────────────────── bills ─────────────────────────────
+
+BillsDialog::BillsDialog(Channel *owner, QWidget *parent)
+    : QDialog(parent)
+    , m_owner(owner)
+    , m_market(new QComboBox(this))
+    , m_marketLabel(new QLabel(tr("Market:"), this))
+    , m_table(new QTableWidget(0, 10, this))
+    , m_totals(new QLabel(this))
+    , m_saveReceipt(new QPushButton(tr("Save receipt…"), this))
+{
+    setObjectName(QStringLiteral("billsDialog"));
+    setWindowTitle(tr("Bills at the Market"));
+    m_market->setObjectName(QStringLiteral("billsMarket"));
+    m_market->hide();
+    m_marketLabel->hide();
+    m_table->setObjectName(QStringLiteral("billsTable"));
+    m_table->setHorizontalHeaderLabels({tr("Started"), tr("Contract"), tr("Partition"), tr("Borrower"), tr("Ended"), tr("Duration"),
+                                        tr("Rate / h"), tr("Charge"), tr("Payout"), tr("Market fee")});
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+    m_totals->setObjectName(QStringLiteral("billsTotals"));
+    m_totals->setWordWrap(true);
+    m_saveReceipt->setObjectName(QStringLiteral("saveReceiptButton"));
+    m_saveReceipt->setToolTip(tr("The selected contract's receipt, signed by the market, to keep or to check with "
+                                 "`lender-console --cli receipt verify FILE`"));
+    m_saveReceipt->setEnabled(false);
+    auto *refreshButton = new QPushButton(tr("Refresh"), this);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_marketLabel);
+    top->addWidget(m_market, 1);
+    top->addStretch(1);
+    top->addWidget(refreshButton);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    buttons->addButton(m_saveReceipt, QDialogButtonBox::ActionRole);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_totals);
+    layout->addWidget(buttons);
+    resize(1180, 440);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(refreshButton, &QPushButton::clicked, this, &BillsDialog::refresh);
+    connect(m_market, &QComboBox::currentIndexChanged, this, &BillsDialog::refresh);
+    connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] { m_saveReceipt->setEnabled(!m_table->selectedItems().isEmpty()); });
+    connect(m_saveReceipt, &QPushButton::clicked, this, [this] {
+        const QList<QTableWidgetItem *> selected = m_table->selectedItems();
+        if (selected.isEmpty())
+            return;
+        const QString contractId = m_table->item(selected.first()->row(), 1)->text();
+        QString safe = contractId;
+        safe.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("_"));
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save receipt"), QStringLiteral("receipt-%1.json").arg(safe),
+                                                          tr("Receipts (*.json)"));
+        if (path.isEmpty())
+            return;
+        saveReceipt(contractId, path, [this](Result<void> r) {
+            if (!r.ok())
+                emit error(r.error());
+        });
+    });
+    refresh();
+}
+
+void BillsDialog::setMarkets(const QStringList &marketIds)
+{
+    const QString current = marketId();
+    const QSignalBlocker block(m_market);
+    m_market->clear();
+    for (const QString &id : marketIds)
+        m_market->addItem(id.left(16), id);
+    m_market->setCurrentIndex(qMax(0, m_market->findData(current)));
+    // One market (or none known): the agent's own, asked without naming it.
+    m_market->setVisible(marketIds.size() > 1);
+    m_marketLabel->setVisible(marketIds.size() > 1);
+    if (marketIds.size() > 1 && current != marketId())
+        refresh();
+}
+
+QString BillsDialog::marketId() const
+{
+    return m_market->count() > 1 ? m_market->currentData().toString() : QString();
+}
+
+void BillsDialog::refresh()
+{
+    if (!m_owner) {
+        m_totals->setText(tr("Not connected to the lender agent."));
+        return;
+    }
+    const quint64 generation = ++m_generation;
+    m_owner->request<BillList>(OwnerBills{.marketId = marketId(), .sinceMs = 0, .contractId = std::nullopt, .receipts = false}, this,
+                               [this, generation](Result<BillList> r) {
+                                   if (generation != m_generation)
+                                       return;
+                                   if (!r.ok()) {
+                                       m_totals->setText(r.error().code == ErrorCode::UnknownMessageType
+                                                             ? tr("This lender agent is older than this Lender Console and cannot ask "
+                                                                  "the market for bills; update it.")
+                                                             : r.error().message);
+                                       if (r.error().code != ErrorCode::UnknownMessageType)
+                                           emit error(r.error());
+                                       return;
+                                   }
+                                   m_bills = r->bills;
+                                   showBills();
+                               });
+}
+
+void BillsDialog::showBills()
+{
+    const int selectedRow = m_table->currentRow();
+    const QString selected = selectedRow >= 0 && m_table->item(selectedRow, 1) ? m_table->item(selectedRow, 1)->text() : QString();
+    m_table->setRowCount(int(m_bills.size()));
+    Money charged, paid, fees;
+    int running = 0;
+    for (int row = 0; row < m_bills.size(); ++row) {
+        const Bill &b = m_bills[row];
+        const bool ended = b.endedAtMs > 0;
+        running += ended ? 0 : 1;
+        charged = charged.add(b.charge).value_or(charged);
+        paid = paid.add(b.lenderPayout).value_or(paid);
+        fees = fees.add(b.marketFee).value_or(fees);
+        const QStringList cells = {ui::formatTimestamp(b.startedAtMs),
+                                   b.contractId,
+                                   b.partitionId,
+                                   b.borrowerId.left(12),
+                                   ended ? ui::formatTimestamp(b.endedAtMs) : tr("running"),
+                                   ended ? ui::formatDuration(b.durationMs) : tr("%1 so far").arg(ui::formatDuration(b.durationMs)),
+                                   ui::formatAmount(b.ratePerHour),
+                                   ui::formatCharge(b.charge),
+                                   ended ? ui::formatCharge(b.lenderPayout) : tr("when it ends"),
+                                   ended ? ui::formatCharge(b.marketFee) : QString()};
+        for (int col = 0; col < cells.size(); ++col) {
+            auto *item = new QTableWidgetItem(cells[col]);
+            if (col >= 6)
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (col == 3)
+                item->setToolTip(b.borrowerId);
+            m_table->setItem(row, col, item);
+        }
+        if (b.contractId == selected)
+            m_table->selectRow(row);
+    }
+    m_table->resizeColumnsToContents();
+    if (m_bills.isEmpty()) {
+        m_totals->setText(tr("The market has no contract of this machine yet."));
+        return;
+    }
+    QString text = tr("Contracts: %1 · paid out %2 of %3 charged · the market's fee %4")
+                       .arg(m_bills.size())
+                       .arg(ui::formatCharge(paid), ui::formatCharge(charged), ui::formatCharge(fees));
+    if (running > 0)
+        text += QStringLiteral(" · ") + tr("still running: %1 (paid when they end)").arg(running);
+    if (m_bills.size() >= 1000)
+        text += QStringLiteral(" · ") + tr("the market lists the newest 1,000");
+    m_totals->setText(text);
+}
+
+void BillsDialog::saveReceipt(const QString &contractId, const QString &path, std::function<void(Result<void>)> done)
+{
+    if (!m_owner) {
+        done(Error(ErrorCode::ConnectionFailed, tr("Not connected to the lender agent.")));
+        return;
+    }
+    const QString market = marketId();
+    m_owner->request<BillList>(
+        OwnerBills{.marketId = market, .sinceMs = 0, .contractId = contractId, .receipts = true}, this,
+        [contractId, path, market, done = std::move(done)](Result<BillList> r) {
+            if (!r.ok())
+                return done(r.error());
+            const Bill *bill = nullptr;
+            for (const Bill &b : std::as_const(r->bills))
+                if (b.contractId == contractId)
+                    bill = &b;
+            if (!bill || !bill->receipt)
+                return done(Error(ErrorCode::Unsupported, tr("The market sent no receipt for contract %1: an older market signs "
+                                                             "receipts only for its borrowers.").arg(contractId)));
+            // What the owner keeps must verify later: checked before it is written.
+            if (Result<void> v = verifyReceipt(*bill->receipt, market); !v.ok())
+                return done(Error(v.error().code, tr("The market's receipt for contract %1 is not valid: %2").arg(contractId, v.error().message)));
+            const QByteArray bytes = QJsonDocument(receiptToJson(*bill->receipt)).toJson();
+            QSaveFile f(path);
+            if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+                return done(Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(path, f.errorString())));
+            done({});
+        });
+}
+
 // ───────────────────────────── machine tab ─────────────────────────────
 
 MachineTab::MachineTab(Channel *owner, QWidget *parent)
@@ -671,6 +867,7 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
     , m_summary(new QLabel(this))
     , m_new(new QPushButton(tr("New partition"), this))
     , m_jobsButton(new QPushButton(tr("Jobs…"), this))
+    , m_billsButton(new QPushButton(tr("Bills…"), this))
     , m_cardLayout(new QVBoxLayout)
 {
     m_summary->setObjectName(QStringLiteral("machineSummary"));
@@ -725,6 +922,7 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
     auto *top = new QHBoxLayout;
     top->addWidget(m_summary, 1);
     top->addWidget(m_jobsButton);
+    top->addWidget(m_billsButton);
     top->addWidget(m_new);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_libvirtWarning);
@@ -747,6 +945,27 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
         m_jobs->show();
         m_jobs->raise();
         m_jobs->activateWindow();
+    });
+
+    m_billsButton->setObjectName(QStringLiteral("billsButton"));
+    m_billsButton->setToolTip(tr("What the market bills for this machine's contracts: your payouts, its fees, and signed receipts"));
+    connect(m_billsButton, &QPushButton::clicked, this, [this] {
+        if (!m_billsDialog) {
+            m_billsDialog = new BillsDialog(m_owner, this);
+            m_billsDialog->setAttribute(Qt::WA_DeleteOnClose);
+            connect(m_billsDialog, &BillsDialog::error, this, &MachineTab::error);
+        } else {
+            m_billsDialog->refresh();
+        }
+        QStringList markets;
+        for (const PartitionState &p : std::as_const(m_partitions))
+            if (!p.marketId.isEmpty() && !markets.contains(p.marketId))
+                markets << p.marketId;
+        markets.sort();
+        m_billsDialog->setMarkets(markets);
+        m_billsDialog->show();
+        m_billsDialog->raise();
+        m_billsDialog->activateWindow();
     });
 
     connect(m_new, &QPushButton::clicked, this, [this] {

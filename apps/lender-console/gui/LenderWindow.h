@@ -189,6 +189,41 @@ private:
     quint64 m_generation = 0; // answers to an older question are dropped
 };
 
+/// What the market bills for this machine's contracts (OwnerBills, the market's word): each
+/// contract's charge, the owner's payout and the market's fee, with totals; and any
+/// contract's receipt, signed by the market, saved to a file that `receipt verify` checks.
+class BillsDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit BillsDialog(protocol::Channel *owner, QWidget *parent = nullptr);
+    void refresh();
+    /// The markets this machine's partitions are registered with; a choice appears for two or more.
+    void setMarkets(const QStringList &marketIds);
+    QTableWidget *table() const { return m_table; }
+    QLabel *totals() const { return m_totals; }
+    QPushButton *saveReceiptButton() const { return m_saveReceipt; }
+    const QList<protocol::Bill> &bills() const { return m_bills; }
+    /// Asks the market for the contract's receipt, checks it, and writes it to `path` in the
+    /// form `receipt verify` reads; `done` gets the outcome.
+    void saveReceipt(const QString &contractId, const QString &path, std::function<void(Result<void>)> done);
+
+signals:
+    void error(const lendable::Error &error);
+
+private:
+    void showBills();
+    QString marketId() const;
+
+    QPointer<protocol::Channel> m_owner;
+    QComboBox *m_market;
+    QLabel *m_marketLabel;
+    QTableWidget *m_table;
+    QLabel *m_totals;
+    QPushButton *m_saveReceipt;
+    QList<protocol::Bill> m_bills;
+    quint64 m_generation = 0;
+};
+
 /// Everything about one machine (one lender agent), through the owner role of the protocol.
 class MachineTab : public QWidget {
     Q_OBJECT
@@ -200,8 +235,11 @@ public:
     const protocol::MachineInfo &machine() const { return m_machine; }
     QPushButton *newPartitionButton() const { return m_new; }
     QPushButton *jobsButton() const { return m_jobsButton; }
+    QPushButton *billsButton() const { return m_billsButton; }
     /// The Jobs dialog once opened (Jobs…), else nullptr.
     JobsDialog *jobsDialog() const { return m_jobs; }
+    /// The Bills dialog once opened (Bills…), else nullptr.
+    BillsDialog *billsDialog() const { return m_billsDialog; }
     /// Lent / registered counts, for the tray icon.
     QPair<int, int> lendingCounts() const;
     /// Asks whom to lend the partition to (DirectLeaseDialog, window-modal), lends it, and
@@ -236,7 +274,9 @@ private:
     ResourceControl m_reserveDisk;
     QPushButton *m_new;
     QPushButton *m_jobsButton;
+    QPushButton *m_billsButton;
     QPointer<JobsDialog> m_jobs;
+    QPointer<BillsDialog> m_billsDialog;
     QVBoxLayout *m_cardLayout;
     QHash<QString, PartitionCard *> m_cards;
 };
