@@ -3,10 +3,12 @@
 #include "identity/Identity.h"
 #include "util/Paths.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QTranslator>
 
@@ -104,6 +106,25 @@ int printNodeId(const QString &dataDir, const QString &commonName)
         return fail(identity.error());
     std::fprintf(stdout, "%s\n", qPrintable(identity->nodeId()));
     return 0;
+}
+
+std::optional<qint64> parseUtcDate(const QString &text)
+{
+    const QString t = text.trimmed();
+    static const QRegularExpression dateOnly(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+    if (dateOnly.match(t).hasMatch()) {
+        const QDate d = QDate::fromString(t, Qt::ISODate);
+        if (d.isValid())
+            return QDateTime(d, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+        return std::nullopt;
+    }
+    QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs);
+    if (!dt.isValid())
+        return std::nullopt;
+    // A time without a zone is read as UTC, not as this machine's local time.
+    if (dt.timeSpec() == Qt::LocalTime)
+        dt.setTimeSpec(Qt::UTC);
+    return dt.toMSecsSinceEpoch();
 }
 
 int fail(const Error &error)

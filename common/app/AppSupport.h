@@ -68,6 +68,11 @@ QString dataDirectory(const QCommandLineParser &parser, const CommonOptions &opt
 /// Creates or loads the node identity in dataDir and prints its ID on stdout. Exit code.
 int printNodeId(const QString &dataDir, const QString &commonName);
 
+/// A date (2026-05-01: its midnight) or a date and time (2026-05-01T12:00:00Z, with any zone;
+/// without one, UTC) as UTC milliseconds, as the command lines' --since takes it; nullopt if
+/// it is neither.
+std::optional<qint64> parseUtcDate(const QString &text);
+
 /// Prints "<program>: <error>" on stderr and returns exit code 1 (2 for usage errors).
 int fail(const Error &error);
 

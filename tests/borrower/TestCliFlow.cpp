@@ -375,6 +375,24 @@ void TestCliFlow::withdrawWhileTheMarketIsAway()
                                  {QStringLiteral("--cli"), QStringLiteral("--data"), other, QStringLiteral("--connect"), m_lenderAddress,
                                   QStringLiteral("--agent-id"), QStringLiteral("zz"), QStringLiteral("machine"), QStringLiteral("show")});
     QVERIFY2(badId.exitCode == 2 && badId.err.contains(QLatin1String("'zz' is not an agent ID")), qPrintable(badId.describe()));
+
+    // The bill and receipt commands' mistakes are usage errors, found before any network;
+    // a receipt file that is none is "not valid" (1).
+    const auto owner = [&](const QStringList &args, const QByteArray &in = {}) {
+        return runProgram(bin(QStringLiteral("lender-console")), QStringList{QStringLiteral("--cli"), QStringLiteral("--data"), other} + args,
+                          120'000, {}, in);
+    };
+    const Run badSince = owner({QStringLiteral("bill"), QStringLiteral("list"), QStringLiteral("--since"), QStringLiteral("yesterday")});
+    QVERIFY2(badSince.exitCode == 2 && badSince.err.contains(QLatin1String("'yesterday' is not a date")), qPrintable(badSince.describe()));
+    const Run badMarket = owner({QStringLiteral("bill"), QStringLiteral("list"), QStringLiteral("--market-id"), QStringLiteral("zz")});
+    QVERIFY2(badMarket.exitCode == 2 && badMarket.err.contains(QLatin1String("is not a market ID")), qPrintable(badMarket.describe()));
+    const Run noId = owner({QStringLiteral("receipt"), QStringLiteral("show")});
+    QVERIFY2(noId.exitCode == 2, qPrintable(noId.describe()));
+    const Run missing = owner({QStringLiteral("receipt"), QStringLiteral("verify"), m_root->filePath(QStringLiteral("none.json"))});
+    QVERIFY2(missing.exitCode == 1 && missing.err.contains(QLatin1String("cannot read")), qPrintable(missing.describe()));
+    const Run notJson = owner({QStringLiteral("--json"), QStringLiteral("receipt"), QStringLiteral("verify"), QStringLiteral("-")}, "[1, 2]\n");
+    QVERIFY2(notJson.exitCode == 1 && notJson.err.contains(QLatin1String("JSON array")), qPrintable(notJson.describe()));
+    QCOMPARE(notJson.object().value(QStringLiteral("valid")).toBool(true), false);
 }
 
 QTEST_GUILESS_MAIN(TestCliFlow)

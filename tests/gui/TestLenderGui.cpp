@@ -61,6 +61,11 @@ private:
     /// A new partition (1 vCPU, 256 MiB) once its card shows; nullptr if it did not.
     lender::PartitionCard *newPartitionsCard();
     PartitionState partitionInAgent(const QString &id);
+    /// An owner connection to `agent`; nullptr if it did not come up.
+    static std::unique_ptr<Channel> ownerOf(lender::LenderAgent *agent);
+    /// A new partition (1 vCPU, 256 MiB, 1 GiB, busybox) at `rate`, registered with the
+    /// agent's market; its ID, or empty if either step failed.
+    static QString registeredPartition(Channel *owner, Money rate);
     static void drag(QSlider *slider, int toValue);
 
     QTemporaryDir m_dir;
@@ -119,6 +124,32 @@ PartitionState TestLenderGui::partitionInAgent(const QString &id)
         }
     }
     return {};
+}
+
+std::unique_ptr<Channel> TestLenderGui::ownerOf(lender::LenderAgent *agent)
+{
+    HandshakeConfig ownerRole;
+    ownerRole.localRole = QStringLiteral("owner");
+    std::unique_ptr<Channel> owner(agent->server()->connectLocal(agent->nodeId(), ownerRole));
+    return owner->waitEstablished(5000).ok() ? std::move(owner) : nullptr;
+}
+
+QString TestLenderGui::registeredPartition(Channel *owner, Money rate)
+{
+    PartitionCreate create;
+    create.conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, rate, 0};
+    Result<PartitionInfo> created = owner->call<PartitionInfo>(create);
+    if (!created.ok()) {
+        qWarning() << "partition create:" << created.error();
+        return {};
+    }
+    const QString id = created->partition.partitionId;
+    Result<PartitionInfo> registered = owner->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}});
+    if (!registered.ok()) {
+        qWarning() << "partition register:" << registered.error();
+        return {};
+    }
+    return id;
 }
 
 void TestLenderGui::drag(QSlider *slider, int toValue)
@@ -411,17 +442,10 @@ void TestLenderGui::withdrawingWhileTheMarketIsAway()
     QVERIFY(market.listening);
     std::unique_ptr<lender::LenderAgent> agent = market.startAgent();
     QVERIFY(agent);
-    HandshakeConfig ownerRole;
-    ownerRole.localRole = QStringLiteral("owner");
-    std::unique_ptr<Channel> owner(agent->server()->connectLocal(agent->nodeId(), ownerRole));
-    QVERIFY(owner->waitEstablished(5000).ok());
-    PartitionCreate create;
-    create.conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::fromMicros(500'000), 0};
-    Result<PartitionInfo> created = owner->call<PartitionInfo>(create);
-    QVERIFY2(created.ok(), qPrintable(created.error().toString()));
-    const QString id = created->partition.partitionId;
-    Result<PartitionInfo> registered = owner->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}});
-    QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
+    std::unique_ptr<Channel> owner = ownerOf(agent.get());
+    QVERIFY(owner);
+    const QString id = registeredPartition(owner.get(), Money::fromMicros(500'000));
+    QVERIFY(!id.isEmpty());
 
     std::unique_ptr<lender::MachineTab> tab(m_window->addMachine(owner.get(), QStringLiteral("away")));
     m_window->tabs()->setCurrentWidget(tab.get());
@@ -463,21 +487,11 @@ void TestLenderGui::billsAndReceiptsFromTheMarket()
     QVERIFY(market.listening);
     std::unique_ptr<lender::LenderAgent> agent = market.startAgent(QStringLiteral("billed"));
     QVERIFY(agent);
-    HandshakeConfig ownerRole;
-    ownerRole.localRole = QStringLiteral("owner");
-    std::unique_ptr<Channel> owner(agent->server()->connectLocal(agent->nodeId(), ownerRole));
-    QVERIFY(owner->waitEstablished(5000).ok());
-    PartitionCreate create;
-    create.conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::fromMicros(1'500'000), 0};
-    Result<PartitionInfo> created = owner->call<PartitionInfo>(create);
-    QVERIFY2(created.ok(), qPrintable(created.error().toString()));
-    const QString id = created->partition.partitionId;
-    Result<PartitionInfo> registered = owner->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}});
-    QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
-    create.conditions.ratePerHour = Money::fromMicros(900'000);
-    Result<PartitionInfo> second = owner->call<PartitionInfo>(create);
-    QVERIFY2(second.ok(), qPrintable(second.error().toString()));
-    QVERIFY(owner->call<PartitionInfo>(PartitionRegister{.partitionId = second->partition.partitionId, .marketId = {}}).ok());
+    std::unique_ptr<Channel> owner = ownerOf(agent.get());
+    QVERIFY(owner);
+    const QString id = registeredPartition(owner.get(), Money::fromMicros(1'500'000));
+    QVERIFY(!id.isEmpty());
+    QVERIFY(!registeredPartition(owner.get(), Money::fromMicros(900'000)).isEmpty());
     lender::testing::Peer borrower(lender::testing::newIdentity(QStringLiteral("borrower")), market.address, market.id());
     QVERIFY(borrower.waitUp().ok());
     Result<ContractGranted> granted = borrower.channel->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=1 order=-rate")});

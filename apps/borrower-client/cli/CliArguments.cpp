@@ -1,10 +1,11 @@
 #include "CliArguments.h"
 
+#include "app/AppSupport.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QHash>
-#include <QRegularExpression>
 #include <QSet>
 
 namespace lendable::borrower {
@@ -129,21 +130,8 @@ QString cliUsage()
 
 Result<qint64> parseCliDate(const QString &text)
 {
-    const QString t = text.trimmed();
-    static const QRegularExpression dateOnly(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
-    if (dateOnly.match(t).hasMatch()) {
-        const QDate d = QDate::fromString(t, Qt::ISODate);
-        if (d.isValid())
-            return QDateTime(d, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
-    } else {
-        QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs);
-        if (dt.isValid()) {
-            // A time without a zone is read as UTC, not as this machine's local time.
-            if (dt.timeSpec() == Qt::LocalTime)
-                dt.setTimeSpec(Qt::UTC);
-            return dt.toMSecsSinceEpoch();
-        }
-    }
+    if (const std::optional<qint64> ms = app::parseUtcDate(text))
+        return *ms;
     return usageError(QCoreApplication::translate("BorrowerCli", "'%1' is not a date; write 2024-05-01 or 2024-05-01T12:00:00Z").arg(text));
 }
 

@@ -2,6 +2,7 @@
 
 #include "LenderAgent.h"
 #include "identity/Identity.h"
+#include "app/AppSupport.h"
 #include "protocol/ReceiptJson.h"
 #include "protocol/SslChannel.h"
 
@@ -12,7 +13,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 
 #include <cstdio>
 
@@ -223,17 +223,8 @@ QString table(const QStringList &header, const QList<QStringList> &rows)
 
 Result<qint64> parseSince(const QString &text)
 {
-    const QString t = text.trimmed();
-    static const QRegularExpression dateOnly(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
-    if (dateOnly.match(t).hasMatch()) {
-        const QDate d = QDate::fromString(t, Qt::ISODate);
-        if (d.isValid())
-            return QDateTime(d, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
-    } else if (QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs); dt.isValid()) {
-        if (dt.timeSpec() == Qt::LocalTime) // a time without a zone is UTC, as everywhere in Lendable
-            dt.setTimeSpec(Qt::UTC);
-        return dt.toMSecsSinceEpoch();
-    }
+    if (const std::optional<qint64> ms = app::parseUtcDate(text))
+        return *ms;
     return Error(ErrorCode::InvalidArgument,
                  QCoreApplication::translate("OwnerCli", "--since: '%1' is not a date; write 2026-05-01 or 2026-05-01T12:00:00Z").arg(text));
 }
