@@ -313,7 +313,7 @@ Der Leihschlüssel liegt in %7.
     <message>
         <source>warning: contract %1 ended on %2, but no end receipt is kept here (the market ended it on its own); this is its start receipt, which bills nothing. `receipt fetch %1` gets the end receipt from the market
 </source>
-        <translation>Warnung: Vertrag %1 endete am %2, aber hier ist kein Endbeleg gespeichert (der Marktplatz hat ihn selbst beendet); dies ist sein Startbeleg, der nichts abrechnet. `receipt fetch %1` holt den Endbeleg vom Marktplatz
+        <translation>Warnung: Vertrag %1 endete am %2, aber hier ist kein Beleg über das Ende gespeichert (der Marktplatz hat ihn selbst beendet); dies ist sein Beleg über den Beginn, der nichts berechnet. `receipt fetch %1` holt den Beleg über das Ende vom Marktplatz
 </translation>
     </message>
     <message>
@@ -375,6 +375,12 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>write `receipt verify FILE`, `receipt show CONTRACT_ID` or `receipt fetch CONTRACT_ID`</source>
         <translation>schreiben Sie `receipt verify FILE`, `receipt show CONTRACT_ID` oder `receipt fetch CONTRACT_ID`</translation>
+    </message>
+    <message>
+        <source>note: contract %1 is still running; this is its start receipt, which bills nothing (the end receipt comes once it ended)
+</source>
+        <translation>Hinweis: Vertrag %1 läuft noch; dies ist sein Beleg über den Beginn, der nichts berechnet (der Beleg über das Ende kommt, sobald er endet)
+</translation>
     </message>
 </context>
 <context>
@@ -625,7 +631,7 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     </message>
     <message>
         <source>The start receipt for contract %1 is valid: signed by market %2 (this market) when the contract began. It bills nothing: the end receipt carries the charge.</source>
-        <translation>Der Startbeleg für Vertrag %1 ist gültig: signiert von Marktplatz %2 (diesem Marktplatz) zu Beginn des Vertrags. Er rechnet nichts ab: Der Endbeleg trägt die Gebühr.</translation>
+        <translation>Der Beleg über den Beginn von Vertrag %1 ist gültig: signiert von Marktplatz %2 (diesem Marktplatz), als der Vertrag begann. Er berechnet nichts: Die Gebühr steht im Beleg über das Ende.</translation>
     </message>
     <message>
         <source>This data directory has no receipt for the contract (it was made from another one). Save receipt… asks the market for it.</source>
@@ -633,7 +639,15 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     </message>
     <message>
         <source>The receipt kept is the one for the contract&apos;s start: it ended elsewhere, or its end receipt never arrived. Save receipt… asks the market for the end receipt.</source>
-        <translation>Gespeichert ist der Beleg für den Beginn des Vertrags: Er endete anderswo, oder sein Endbeleg kam nie an. „Beleg speichern…“ fragt den Marktplatz nach dem Endbeleg.</translation>
+        <translation>Gespeichert ist der Beleg für den Beginn des Vertrags: Er endete anderswo, oder sein Beleg über das Ende kam nie an. „Beleg speichern…“ fragt den Marktplatz nach dem Beleg über das Ende.</translation>
+    </message>
+    <message>
+        <source>Asking the market…</source>
+        <translation>Frage beim Marktplatz an…</translation>
+    </message>
+    <message>
+        <source>The receipt for contract %1 is saved in %2 (signed by the market, checked here).</source>
+        <translation>Der Beleg für Vertrag %1 ist in %2 gespeichert (vom Marktplatz signiert, hier geprüft).</translation>
     </message>
 </context>
 <context>

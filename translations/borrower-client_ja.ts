@@ -312,7 +312,7 @@ The lending key is kept in %7.
     <message>
         <source>warning: contract %1 ended on %2, but no end receipt is kept here (the market ended it on its own); this is its start receipt, which bills nothing. `receipt fetch %1` gets the end receipt from the market
 </source>
-        <translation>警告: 契約 %1 は %2 に終了しましたが、終了時の領収書はここに保存されていません (マーケットが自ら終了しました)。これは開始時の領収書で、請求額はありません。`receipt fetch %1` でマーケットから終了時の領収書を取得できます
+        <translation>警告: 契約 %1 は %2 に終了しましたが、終了時の領収書はここに保存されていません (マーケットが自ら終了しました)。これは開始時の領収書で、請求ではありません。`receipt fetch %1` でマーケットから終了時の領収書を取得できます
 </translation>
     </message>
     <message>
@@ -374,6 +374,12 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>write `receipt verify FILE`, `receipt show CONTRACT_ID` or `receipt fetch CONTRACT_ID`</source>
         <translation>`receipt verify FILE`、`receipt show CONTRACT_ID`、`receipt fetch CONTRACT_ID` のいずれかを指定してください</translation>
+    </message>
+    <message>
+        <source>note: contract %1 is still running; this is its start receipt, which bills nothing (the end receipt comes once it ended)
+</source>
+        <translation>注意: 契約 %1 はまだ実行中です。これは開始時の領収書で、請求ではありません (終了時の領収書は終了後に届きます)
+</translation>
     </message>
 </context>
 <context>
@@ -624,7 +630,7 @@ The market used is remembered in the data directory; so are each contract&apos;s
     </message>
     <message>
         <source>The start receipt for contract %1 is valid: signed by market %2 (this market) when the contract began. It bills nothing: the end receipt carries the charge.</source>
-        <translation>契約 %1 の開始時の領収書は有効です: 契約開始時にマーケット %2 (このマーケット) が署名しました。請求額はありません。料金は終了時の領収書に記載されます。</translation>
+        <translation>契約 %1 の開始時の領収書は有効です: 契約開始時にマーケット %2 (このマーケット) が署名しました。これは請求ではありません。料金は終了時の領収書に記載されます。</translation>
     </message>
     <message>
         <source>This data directory has no receipt for the contract (it was made from another one). Save receipt… asks the market for it.</source>
@@ -633,6 +639,14 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>The receipt kept is the one for the contract&apos;s start: it ended elsewhere, or its end receipt never arrived. Save receipt… asks the market for the end receipt.</source>
         <translation>保存されているのは契約開始時の領収書です: 別の場所で終了したか、終了時の領収書が届きませんでした。「領収書を保存…」でマーケットに終了時の領収書を要求します。</translation>
+    </message>
+    <message>
+        <source>Asking the market…</source>
+        <translation>マーケットに問い合わせ中…</translation>
+    </message>
+    <message>
+        <source>The receipt for contract %1 is saved in %2 (signed by the market, checked here).</source>
+        <translation>契約 %1 の領収書を %2 に保存しました (マーケットの署名、ここで検証済み)。</translation>
     </message>
 </context>
 <context>

@@ -200,6 +200,10 @@
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
+    <message>
+        <source>%1 is not a receipt: it has &quot;%2&quot; twice in one object, and readers may take either value</source>
+        <translation>%1 ist kein Beleg: Er enthält &quot;%2&quot; zweimal in einem Objekt, und Leser können jeden der beiden Werte nehmen</translation>
+    </message>
 </context>
 <context>
     <name>lendable</name>

@@ -200,6 +200,10 @@
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
+    <message>
+        <source>%1 is not a receipt: it has &quot;%2&quot; twice in one object, and readers may take either value</source>
+        <translation>%1 は領収書ではありません: 1 つのオブジェクトに「%2」が 2 回あり、読み手によってどちらの値を取るかが異なります</translation>
+    </message>
 </context>
 <context>
     <name>lendable</name>

@@ -183,7 +183,7 @@
     </message>
     <message>
         <source>The start receipt for contract %1 is valid: signed by market %2 when the contract began; it bills nothing (the end receipt carries the charge).</source>
-        <translation>Der Startbeleg für Vertrag %1 ist gültig: signiert von Marktplatz %2 zu Beginn des Vertrags; er rechnet nichts ab (der Endbeleg trägt die Gebühr).</translation>
+        <translation>Der Beleg über den Beginn von Vertrag %1 ist gültig: signiert von Marktplatz %2, als der Vertrag begann; er berechnet nichts (die Gebühr steht im Beleg über das Ende).</translation>
     </message>
     <message>
         <source>(--market-id ID also checks that it is your market&apos;s signature)</source>
@@ -238,14 +238,6 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
     <message>
         <source>--market-id: &apos;%1&apos; is not a market ID (64 hex digits)</source>
         <translation>--market-id: &apos;%1&apos; ist keine Marktplatz-ID (64 Hex-Ziffern)</translation>
-    </message>
-    <message>
-        <source>No contracts at this market yet%1.</source>
-        <translation>Noch keine Verträge bei diesem Marktplatz%1.</translation>
-    </message>
-    <message>
-        <source> since %1</source>
-        <translation> seit %1</translation>
     </message>
     <message>
         <source>running</source>
@@ -306,6 +298,26 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
     <message>
         <source>Still running: %1 (paid once they end)</source>
         <translation>Laufen noch: %1 (ausgezahlt, sobald sie enden)</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is one word too many for `%2 %3`</source>
+        <translation>&apos;%1&apos; ist ein Wort zu viel für `%2 %3`</translation>
+    </message>
+    <message>
+        <source>No contracts at this market started since %1.</source>
+        <translation>Seit %1 hat bei diesem Marktplatz kein Vertrag begonnen.</translation>
+    </message>
+    <message>
+        <source>No contracts at this market yet.</source>
+        <translation>Noch keine Verträge bei diesem Marktplatz.</translation>
+    </message>
+    <message>
+        <source>FEE</source>
+        <translation>PROVISION</translation>
+    </message>
+    <message>
+        <source>note: contract %1 is still running; this is its start receipt, which bills nothing (the end receipt comes once it ended)</source>
+        <translation>Hinweis: Vertrag %1 läuft noch; dies ist sein Beleg über den Beginn, der nichts berechnet (der Beleg über das Ende kommt, sobald er endet)</translation>
     </message>
 </context>
 <context>
@@ -487,6 +499,18 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
     <message>
         <source>the market lists the newest 1,000</source>
         <translation>der Marktplatz listet die neuesten 1.000</translation>
+    </message>
+    <message>
+        <source>Asking the market…</source>
+        <translation>Frage beim Marktplatz an…</translation>
+    </message>
+    <message>
+        <source>The receipt for contract %1 is saved in %2 (signed by the market, checked here).</source>
+        <translation>Der Beleg für Vertrag %1 ist in %2 gespeichert (vom Marktplatz signiert, hier geprüft).</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>

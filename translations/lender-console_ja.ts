@@ -183,7 +183,7 @@
     </message>
     <message>
         <source>The start receipt for contract %1 is valid: signed by market %2 when the contract began; it bills nothing (the end receipt carries the charge).</source>
-        <translation>契約 %1 の開始時の領収書は有効です: 契約開始時にマーケット %2 が署名しました。請求額はありません (料金は終了時の領収書に記載されます)。</translation>
+        <translation>契約 %1 の開始時の領収書は有効です: 契約開始時にマーケット %2 が署名しました。これは請求ではありません (料金は終了時の領収書に記載されます)。</translation>
     </message>
     <message>
         <source>(--market-id ID also checks that it is your market&apos;s signature)</source>
@@ -238,14 +238,6 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
     <message>
         <source>--market-id: &apos;%1&apos; is not a market ID (64 hex digits)</source>
         <translation>--market-id: &apos;%1&apos; はマーケット ID ではありません (16 進数 64 桁)</translation>
-    </message>
-    <message>
-        <source>No contracts at this market yet%1.</source>
-        <translation>このマーケットにはまだ契約がありません%1。</translation>
-    </message>
-    <message>
-        <source> since %1</source>
-        <translation> (%1 以降)</translation>
     </message>
     <message>
         <source>running</source>
@@ -306,6 +298,26 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
     <message>
         <source>Still running: %1 (paid once they end)</source>
         <translation>実行中: %1 件 (終了後に支払われます)</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is one word too many for `%2 %3`</source>
+        <translation>&apos;%1&apos; は `%2 %3` には余分な語です</translation>
+    </message>
+    <message>
+        <source>No contracts at this market started since %1.</source>
+        <translation>%1 以降にこのマーケットで始まった契約はありません。</translation>
+    </message>
+    <message>
+        <source>No contracts at this market yet.</source>
+        <translation>このマーケットにはまだ契約がありません。</translation>
+    </message>
+    <message>
+        <source>FEE</source>
+        <translation>手数料</translation>
+    </message>
+    <message>
+        <source>note: contract %1 is still running; this is its start receipt, which bills nothing (the end receipt comes once it ended)</source>
+        <translation>注意: 契約 %1 はまだ実行中です。これは開始時の領収書で、請求ではありません (終了時の領収書は終了後に届きます)</translation>
     </message>
 </context>
 <context>
@@ -487,6 +499,18 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
     <message>
         <source>the market lists the newest 1,000</source>
         <translation>マーケットは最新の 1,000 件を表示します</translation>
+    </message>
+    <message>
+        <source>Asking the market…</source>
+        <translation>マーケットに問い合わせ中…</translation>
+    </message>
+    <message>
+        <source>The receipt for contract %1 is saved in %2 (signed by the market, checked here).</source>
+        <translation>契約 %1 の領収書を %2 に保存しました (マーケットの署名、ここで検証済み)。</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,7 @@
 #include <QSettings>
 #include <QTranslator>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -106,6 +107,52 @@ int printNodeId(const QString &dataDir, const QString &commonName)
         return fail(identity.error());
     std::fprintf(stdout, "%s\n", qPrintable(identity->nodeId()));
     return 0;
+}
+
+qsizetype displayWidth(const QString &text)
+{
+    qsizetype width = 0;
+    for (const char32_t c : text.toUcs4()) {
+        const QChar::Category category = QChar::category(c);
+        if (category == QChar::Mark_NonSpacing || category == QChar::Mark_Enclosing || category == QChar::Other_Format)
+            continue;
+        // East Asian wide and full-width ranges (Unicode's EastAsianWidth W and F, coarsely).
+        const bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) || (c >= 0x3041 && c <= 0x33FF)
+                          || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF)
+                          || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F)
+                          || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F)
+                          || (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD);
+        width += wide ? 2 : 1;
+    }
+    return width;
+}
+
+QString textTable(const QStringList &headers, const QList<QStringList> &rows)
+{
+    QList<qsizetype> widths;
+    for (const QString &h : headers)
+        widths.append(displayWidth(h));
+    for (const QStringList &r : rows)
+        for (qsizetype i = 0; i < r.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], displayWidth(r[i]));
+    auto line = [&](const QStringList &cells) -> QString {
+        QString s;
+        for (qsizetype i = 0; i < widths.size(); ++i) {
+            const QString cell = i < cells.size() ? cells[i] : QString();
+            s += cell;
+            if (i + 1 < widths.size())
+                s += QString(widths[i] - displayWidth(cell) + 2, QLatin1Char(' '));
+        }
+        return s + QLatin1Char('\n');
+    };
+    QString out = line(headers);
+    QStringList rule;
+    for (qsizetype w : widths)
+        rule.append(QString(w, QLatin1Char('-')));
+    out += line(rule);
+    for (const QStringList &r : rows)
+        out += line(r);
+    return out;
 }
 
 std::optional<qint64> parseUtcDate(const QString &text)

@@ -68,6 +68,13 @@ QString dataDirectory(const QCommandLineParser &parser, const CommonOptions &opt
 /// Creates or loads the node identity in dataDir and prints its ID on stdout. Exit code.
 int printNodeId(const QString &dataDir, const QString &commonName);
 
+/// Columns for a terminal: each as wide as its widest cell (Chinese, Japanese and Korean
+/// characters take two columns there, combining marks none), two spaces apart, a rule of
+/// dashes under the headers; every line ends with a newline.
+QString textTable(const QStringList &headers, const QList<QStringList> &rows);
+/// The columns `text` takes on a terminal (see textTable()).
+qsizetype displayWidth(const QString &text);
+
 /// A date (2026-05-01: its midnight) or a date and time (2026-05-01T12:00:00Z, with any zone;
 /// without one, UTC) as UTC milliseconds, as the command lines' --since takes it; nullopt if
 /// it is neither.

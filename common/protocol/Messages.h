@@ -164,6 +164,7 @@ struct Bill {
     Money marketFee;
     QString state;
     std::optional<Receipt> receipt;
+    std::optional<QString> borrowerName;
     bool operator==(const Bill &) const = default;
     static constexpr auto fields()
     {
@@ -182,7 +183,9 @@ struct Bill {
             field("state", &Bill::state, "`running` or `ended`."),
             field("receipt", &Bill::receipt,
                   "Asked for (ListBills.receipts): the contract's receipt, signed when asked: the end receipt once it ended, "
-                  "else the start receipt."));
+                  "else the start receipt."),
+            field("borrowerName", &Bill::borrowerName,
+                  "In a lender's bills: the name the borrower gave the market (empty: none). Absent in a borrower's, and from older markets."));
     }
 };
 

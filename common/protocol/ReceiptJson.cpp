@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QJsonValue>
 #include <QSslCertificate>
 
@@ -210,6 +211,48 @@ Result<protocol::Receipt> receiptFromJson(const QJsonObject &json)
     return r;
 }
 
+namespace {
+// The first key that appears twice in one object of `json` (valid JSON), else empty. Qt's
+// reader keeps the last of duplicates silently; a person, or another reader, may see the
+// first: a receipt file with two charges is not one receipt.
+QString duplicateKey(const QByteArray &json)
+{
+    struct Frame {
+        bool object;
+        bool expectKey;
+        QSet<QString> keys;
+    };
+    std::vector<Frame> stack;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (c == '{') {
+            stack.push_back({true, true, {}});
+        } else if (c == '[') {
+            stack.push_back({false, false, {}});
+        } else if (c == '}' || c == ']') {
+            if (!stack.empty())
+                stack.pop_back();
+        } else if (c == ',' && !stack.empty() && stack.back().object) {
+            stack.back().expectKey = true;
+        } else if (c == '"') {
+            const qsizetype start = i;
+            for (++i; i < json.size() && json[i] != '"'; ++i)
+                if (json[i] == '\\')
+                    ++i;
+            if (stack.empty() || !stack.back().object || !stack.back().expectKey)
+                continue;
+            stack.back().expectKey = false;
+            // Escapes decoded as JSON decodes them ("\u0063harge" is "charge").
+            const QString key = QJsonDocument::fromJson("[" + json.mid(start, i - start + 1) + "]").array().first().toString();
+            if (stack.back().keys.contains(key))
+                return key;
+            stack.back().keys.insert(key);
+        }
+    }
+    return {};
+}
+} // namespace
+
 Result<Receipt> readReceiptFile(const QString &path)
 {
     QFile f;
@@ -240,6 +283,10 @@ Result<Receipt> readReceiptFile(const QString &path)
                                         ? QCoreApplication::translate("ReceiptCheck", "%1 at byte %2").arg(perr.errorString()).arg(perr.offset)
                                     : doc.isArray() ? QCoreApplication::translate("ReceiptCheck", "it holds a JSON array")
                                                     : QCoreApplication::translate("ReceiptCheck", "it holds no JSON")));
+    if (const QString twice = duplicateKey(bytes); !twice.isEmpty())
+        return Error(ErrorCode::InvalidArgument,
+                     QCoreApplication::translate("ReceiptCheck", "%1 is not a receipt: it has \"%2\" twice in one object, and readers may "
+                                                                 "take either value").arg(name, twice));
     Result<Receipt> r = receiptFromJson(doc.object());
     if (!r)
         return Error(r.error().code, QCoreApplication::translate("ReceiptCheck", "%1: %2").arg(name, r.error().message));

@@ -221,6 +221,31 @@ private slots:
         missing.remove(QStringLiteral("charge"));
         const Error e = receiptFromJson(missing).error();
         QVERIFY2(e.message.contains(QStringLiteral("charge")), qPrintable(e.message));
+
+        // Files: a receipt reads back as it was written; one with a key twice in an object
+        // (a charge a person reads first, and another the parser keeps) is refused, also
+        // when the second is written with an escape.
+        QTemporaryDir files;
+        const auto readText = [&](const QByteArray &bytes) {
+            const QString path = files.filePath(QStringLiteral("r.json"));
+            QFile f(path);
+            if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size())
+                return Result<protocol::Receipt>(Error(ErrorCode::IoError, QStringLiteral("test file")));
+            f.close();
+            return readReceiptFile(path);
+        };
+        const QByteArray good = QJsonDocument(receiptToJson(r)).toJson();
+        QCOMPARE(*readText(good), r);
+        QByteArray twice = good;
+        twice.replace("{", "{\n    \"charge\": \"999\",");
+        const Error doubled = readText(twice).error();
+        QVERIFY2(doubled.message.contains(QStringLiteral("\"charge\" twice")), qPrintable(doubled.message));
+        QByteArray escaped = good;
+        escaped.replace("{", "{\n    \"\\u0063harge\": \"999\",");
+        QVERIFY2(!readText(escaped).ok(), "an escaped duplicate key passed");
+        // The same key in two different objects is no duplicate.
+        QJsonObject withOuterCharge{{QStringLiteral("receipt"), receiptToJson(r)}, {QStringLiteral("charge"), r.charge.toString()}};
+        QVERIFY2(readText(QJsonDocument(withOuterCharge).toJson()).ok(), "a wrapped receipt was refused");
     }
 };
 

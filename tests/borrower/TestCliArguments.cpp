@@ -3,6 +3,7 @@
 #include "BorrowerCli.h"
 #include "CliArguments.h"
 #include "CliFormat.h"
+#include "app/AppSupport.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -239,6 +240,27 @@ private slots:
         QCOMPARE(lines.size(), 4);
         QCOMPARE(lines[0].indexOf(QStringLiteral("BB")), lines[2].indexOf(QStringLiteral("x")));
         QCOMPARE(lines[2].indexOf(QStringLiteral("x")), lines[3].indexOf(QStringLiteral("y")));
+
+        // Japanese characters take two terminal columns: the next column starts at the same
+        // display column on every line (padding by characters pushed it right).
+        const QString ja = formatTable({QStringLiteral("契約"), QStringLiteral("料金")},
+                                       {{QStringLiteral("c-1"), QStringLiteral("0.5")}, {QStringLiteral("実行中の契約"), QStringLiteral("1")}});
+        const QStringList jaLines = ja.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(jaLines.size(), 4);
+        const auto columnOf = [](const QString &line, const QString &cell) { return app::displayWidth(line.left(line.indexOf(cell))); };
+        QCOMPARE(columnOf(jaLines[0], QStringLiteral("料金")), columnOf(jaLines[2], QStringLiteral("0.5")));
+        QCOMPARE(columnOf(jaLines[2], QStringLiteral("0.5")), columnOf(jaLines[3], QStringLiteral("1")));
+        QCOMPARE(app::displayWidth(QStringLiteral("実行中")), 6);
+        QCOMPARE(app::displayWidth(QStringLiteral("e\u0301")), 1); // a combining accent takes none
+    }
+
+    void utcDates()
+    {
+        QCOMPARE(app::parseUtcDate(QStringLiteral("2026-05-01")), std::optional<qint64>(1777593600000));
+        QCOMPARE(app::parseUtcDate(QStringLiteral("2026-05-01T00:00:00")), std::optional<qint64>(1777593600000)); // no zone: UTC
+        QCOMPARE(app::parseUtcDate(QStringLiteral("2026-05-01T02:00:00+02:00")), std::optional<qint64>(1777593600000));
+        for (const char *bad : {"2026-02-30", "yesterday", "", "1777593600000", "2026-13-01"})
+            QVERIFY2(!app::parseUtcDate(QString::fromLatin1(bad)), bad);
     }
 
     void reconnectBackoffDoublesToACap()

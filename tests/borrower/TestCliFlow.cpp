@@ -386,6 +386,8 @@ void TestCliFlow::withdrawWhileTheMarketIsAway()
     QVERIFY2(badSince.exitCode == 2 && badSince.err.contains(QLatin1String("'yesterday' is not a date")), qPrintable(badSince.describe()));
     const Run badMarket = owner({QStringLiteral("bill"), QStringLiteral("list"), QStringLiteral("--market-id"), QStringLiteral("zz")});
     QVERIFY2(badMarket.exitCode == 2 && badMarket.err.contains(QLatin1String("is not a market ID")), qPrintable(badMarket.describe()));
+    const Run extra = owner({QStringLiteral("bill"), QStringLiteral("list"), QStringLiteral("foo")});
+    QVERIFY2(extra.exitCode == 2 && extra.err.contains(QLatin1String("'foo' is one word too many")), qPrintable(extra.describe()));
     const Run noId = owner({QStringLiteral("receipt"), QStringLiteral("show")});
     QVERIFY2(noId.exitCode == 2, qPrintable(noId.describe()));
     const Run missing = owner({QStringLiteral("receipt"), QStringLiteral("verify"), m_root->filePath(QStringLiteral("none.json"))});

@@ -10,6 +10,7 @@
 #include "model/Money.h"
 #include "protocol/SslChannel.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -622,6 +623,19 @@ void TestCliMarket::contractTheMarketEndedIsEndedHere()
     QVERIFY2(fromStdin.exitCode == 0, qPrintable(fromStdin.describe()));
     QCOMPARE(fromStdin.object().value(QStringLiteral("ended")).toBool(false), true);
     QCOMPARE(fromStdin.object().value(QStringLiteral("charge")).toString(), billed);
+    // The same borrower in another data directory (its identity copied): fetched, the end
+    // receipt is kept there too, and `receipt show` prints it.
+    const QString elsewhere = m_root.filePath(QStringLiteral("borrower-a-elsewhere"));
+    QVERIFY(QDir().mkpath(Identity::identityDir(elsewhere)));
+    QVERIFY(QFile::copy(Identity::keyPath(m_borrowerA), Identity::keyPath(elsewhere)));
+    QVERIFY(QFile::copy(Identity::certificatePath(m_borrowerA), Identity::certificatePath(elsewhere)));
+    const Run fetchedElsewhere = cli(elsewhere, {QStringLiteral("receipt"), QStringLiteral("fetch"), contractId});
+    QVERIFY2(fetchedElsewhere.exitCode == 0, qPrintable(fetchedElsewhere.describe()));
+    const Run shownElsewhere = runProgram(bin(QStringLiteral("borrower-client")),
+                                          {QStringLiteral("--cli"), QStringLiteral("--data"), elsewhere, QStringLiteral("receipt"),
+                                           QStringLiteral("show"), contractId});
+    QVERIFY2(shownElsewhere.exitCode == 0 && shownElsewhere.err.isEmpty(), qPrintable(shownElsewhere.describe()));
+    QCOMPARE(shownElsewhere.object().value(QStringLiteral("charge")).toString(), billed);
     // Another borrower's contract, and none: not found at the market.
     const Run foreign = cli(m_borrowerB, {QStringLiteral("receipt"), QStringLiteral("fetch"), contractId});
     QVERIFY2(foreign.exitCode == 1 && foreign.err.contains(QLatin1String("not_found")), qPrintable(foreign.describe()));

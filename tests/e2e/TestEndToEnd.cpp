@@ -174,6 +174,7 @@ void TestEndToEnd::wholeContract()
     const QJsonObject lenderBill = lenderBills.first().toObject();
     QCOMPARE(lenderBill.value(QStringLiteral("contract_id")).toString(), contractId);
     QCOMPARE(lenderBill.value(QStringLiteral("state")).toString(), QStringLiteral("ended"));
+    QCOMPARE(lenderBill.value(QStringLiteral("borrower_name")).toString(), QStringLiteral("e2e-borrower renamed"));
     QCOMPARE(lenderBill.value(QStringLiteral("charge")).toString(), expected.toString());
     const Money payout = Money::parse(lenderBill.value(QStringLiteral("payout")).toString()).value();
     const Money fee = Money::parse(lenderBill.value(QStringLiteral("market_fee")).toString()).value();

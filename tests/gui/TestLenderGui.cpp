@@ -452,6 +452,9 @@ void TestLenderGui::withdrawingWhileTheMarketIsAway()
     QTRY_VERIFY(tab->card(id) && tab->card(id)->state().state == lender::PartitionStateName::Registered);
     market.service->shutdown();
     market.service.reset();
+    // The bills are the market's: asked while it is away, the agent says so at once (not
+    // after a request's timeout) once it knows the link is down.
+    QTRY_VERIFY_WITH_TIMEOUT(owner->call<BillList>(OwnerBills{}).error().message.contains(QStringLiteral("cannot be reached now")), 15'000);
 
     QString said;
     auto *poll = new QTimer(this);

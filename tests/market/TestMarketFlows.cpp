@@ -529,6 +529,9 @@ void TestMarketFlows::borrowEndBillAndReceipts()
     CHECK_OK(lenderBills);
     QCOMPARE(lenderBills->bills.size(), 1);
     QCOMPARE(lenderBills->bills.first().lenderPayout, Money::fromMicros(1'811'437));
+    // A lender's bills name the borrower (it gave none: empty); a borrower's do not.
+    QCOMPARE(lenderBills->bills.first().borrowerName, std::optional<QString>(QString()));
+    QCOMPARE(bills->bills.first().borrowerName, std::nullopt);
     QCOMPARE(borrower2->call<BillList>(ListBills{})->bills.size(), 0);
 
     // The billing database (13) holds the same numbers.

@@ -394,6 +394,9 @@ private:
             [&](QObject *ctx, Callback<protocol::Receipt> cb) { m_session.fetchReceipt(m_inv.contractId, ctx, cb); });
         if (!r)
             return r.error();
+        if (r->endedAtMs == 0)
+            printErr(QCoreApplication::translate("BorrowerCli", "note: contract %1 is still running; this is its start receipt, which bills "
+                                                                "nothing (the end receipt comes once it ended)\n").arg(m_inv.contractId));
         printJson(protocol::receiptToJson(*r));
         return {};
     }

@@ -1,5 +1,7 @@
 #include "CliFormat.h"
 
+#include "app/AppSupport.h"
+
 #include <climits>
 
 #include "protocol/ReceiptJson.h"
@@ -134,28 +136,7 @@ QJsonObject outcomeToJson(const JobOutcome &out)
 
 QString formatTable(const QStringList &headers, const QList<QStringList> &rows)
 {
-    QList<qsizetype> widths;
-    for (const QString &h : headers)
-        widths.append(h.size());
-    for (const QStringList &r : rows)
-        for (qsizetype i = 0; i < r.size() && i < widths.size(); ++i)
-            widths[i] = std::max(widths[i], r[i].size());
-    auto line = [&](const QStringList &cells) -> QString {
-        QString s;
-        for (qsizetype i = 0; i < widths.size(); ++i) {
-            const QString cell = i < cells.size() ? cells[i] : QString();
-            s += i + 1 == widths.size() ? cell : cell.leftJustified(widths[i] + 2);
-        }
-        return s + QLatin1Char('\n');
-    };
-    QString out = line(headers);
-    QStringList rule;
-    for (qsizetype w : widths)
-        rule.append(QString(w, QLatin1Char('-')));
-    out += line(rule);
-    for (const QStringList &r : rows)
-        out += line(r);
-    return out;
+    return app::textTable(headers, rows);
 }
 
 QString offersTable(const QList<protocol::Offer> &offers)

@@ -90,10 +90,13 @@ Result<BorrowerStore> BorrowerStore::open(const QString &dataDir)
 
 Result<void> BorrowerStore::saveContract(const ContractRecord &c)
 {
+    // A null QString binds as NULL, which the NOT NULL text columns refuse: a record made
+    // from a receipt alone has no lender address, and is kept all the same.
+    const auto text = [](const QString &s) { return s.isNull() ? QStringLiteral("") : s; };
     Result<QSqlQuery> q = m_db.exec(
         QStringLiteral("INSERT OR REPLACE INTO contracts (") + QLatin1String(kContractColumns)
             + QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        {c.contractId, c.marketId, c.marketAddress, c.lenderId, c.lenderAddress, c.partitionId, c.ratePerHour.micros(),
+        {c.contractId, text(c.marketId), text(c.marketAddress), text(c.lenderId), text(c.lenderAddress), text(c.partitionId), c.ratePerHour.micros(),
          c.startedAtMs, c.endedAtMs, c.charge.micros(), c.direct ? 1 : 0, c.osImages.join(QLatin1Char(',')),
          receiptBlob(c.startReceipt), receiptBlob(c.endReceipt)});
     if (!q)

@@ -695,9 +695,16 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
                                                           tr("Receipts (*.json)"));
         if (path.isEmpty())
             return;
-        fetchAndSaveReceipt(contractId, path, [this](Result<void> r) {
+        // Asking the market can take a while (or fail when it is away): the button says so.
+        m_saveReceipt->setEnabled(false);
+        m_saveReceipt->setText(tr("Asking the market…"));
+        fetchAndSaveReceipt(contractId, path, [this, contractId, path](Result<void> r) {
+            m_saveReceipt->setText(tr("Save receipt…"));
+            m_saveReceipt->setEnabled(!selectedContractId().isEmpty());
             if (!r.ok())
                 emit error(r.error());
+            else
+                emit notice(tr("The receipt for contract %1 is saved in %2 (signed by the market, checked here).").arg(contractId, path));
         });
     });
     connect(exportButton, &QPushButton::clicked, this, [this] {
@@ -911,6 +918,7 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
     auto showError = [this](const Error &e) { m_banner->showError(e); };
     connect(m_offers, &OffersPage::error, this, showError);
     connect(m_bills, &BillsPage::error, this, showError);
+    connect(m_bills, &BillsPage::notice, this, [this](const QString &text) { m_banner->showNotice(text); });
     connect(m_offers, &OffersPage::borrowRequested, this, [this](const Offer &o) { borrowOffer(o); });
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
         if (index >= 2)

@@ -131,6 +131,8 @@ public:
 
 signals:
     void error(const lendable::Error &error);
+    /// Something done that the user should see (a receipt saved).
+    void notice(const QString &text);
 
 private:
     std::optional<protocol::Receipt> keptReceipt(const QString &contractId) const;

@@ -1244,6 +1244,12 @@ void LenderAgent::setupDispatcher()
             if (!link)
                 return ctx.fail(Error(ErrorCode::NotFound, QStringLiteral("the agent does not work with market %1").arg(m.marketId)));
         }
+        // The bills are the market's word: without it there is nothing to show, said at once.
+        if (!link->isConnected())
+            return ctx.fail(Error(ErrorCode::ConnectionFailed,
+                                  QStringLiteral("market %1 at %2 cannot be reached now; its bills and receipts are there (ask again when "
+                                                 "this machine is connected to it)")
+                                      .arg(link->marketId().left(12), link->endpoint().address())));
         ListBills ask{.sinceMs = m.sinceMs, .contractId = m.contractId, .receipts = m.receipts ? std::optional<bool>(true) : std::nullopt};
         link->request<BillList>(ask, this, [ctx](Result<BillList> r) { r.ok() ? ctx.reply(*r) : ctx.fail(r.error()); });
     });

@@ -183,6 +183,7 @@ QJsonObject billJson(const Bill &b)
     QJsonObject o{{QStringLiteral("contract_id"), b.contractId},
                   {QStringLiteral("partition_id"), b.partitionId},
                   {QStringLiteral("borrower_id"), b.borrowerId},
+                  {QStringLiteral("borrower_name"), b.borrowerName.value_or(QString())},
                   {QStringLiteral("rate"), b.ratePerHour.toString()},
                   {QStringLiteral("started_at_ms"), b.startedAtMs},
                   {QStringLiteral("ended_at_ms"), b.endedAtMs},
@@ -204,23 +205,6 @@ QString durationText(qint64 ms)
                      : QStringLiteral("%1s").arg(s);
 }
 
-// Columns as wide as their widest cell, two spaces apart.
-QString table(const QStringList &header, const QList<QStringList> &rows)
-{
-    QList<qsizetype> width(header.size(), 0);
-    for (const QStringList &r : QList<QStringList>{header} + rows)
-        for (qsizetype i = 0; i < r.size() && i < width.size(); ++i)
-            width[i] = qMax(width[i], r[i].size());
-    QStringList lines;
-    for (const QStringList &r : QList<QStringList>{header} + rows) {
-        QString line;
-        for (qsizetype i = 0; i < r.size(); ++i)
-            line += i + 1 < r.size() ? r[i].leftJustified(width[i] + 2) : r[i];
-        lines << line;
-    }
-    return lines.join(QLatin1Char('\n'));
-}
-
 Result<qint64> parseSince(const QString &text)
 {
     if (const std::optional<qint64> ms = app::parseUtcDate(text))
@@ -235,12 +219,16 @@ int verifyReceiptFile(const QString &path, const QString &marketId, bool asJson)
     Result<Receipt> r = readReceiptFile(path);
     Result<void> valid = r.ok() ? verifyReceipt(*r, marketId.trimmed().toLower()) : Result<void>(r.error());
     if (!valid.ok()) {
+        // As the borrower's: {"valid": false, "reason": …}, and the code beside it.
         if (asJson)
             out(json(QJsonObject{{QStringLiteral("valid"), false},
-                                 {QStringLiteral("code"), errorCodeName(valid.error().code)},
-                                 {QStringLiteral("message"), valid.error().message}}));
+                                 {QStringLiteral("reason"), valid.error().message},
+                                 {QStringLiteral("code"), errorCodeName(valid.error().code)}}));
+        // A file that cannot be read is not an invalid receipt: it is said as it is.
         std::fprintf(stderr, "lender-console: %s\n",
-                     qPrintable(QCoreApplication::translate("OwnerCli", "the receipt is NOT valid: %1").arg(valid.error().toString())));
+                     qPrintable(valid.error().code == ErrorCode::IoError
+                                    ? valid.error().message
+                                    : QCoreApplication::translate("OwnerCli", "the receipt is NOT valid: %1").arg(valid.error().message)));
         return 1;
     }
     const bool ended = r->endedAtMs > 0;
@@ -450,6 +438,10 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
         return usage(QCoreApplication::translate("OwnerCli", "partition %1 needs a partition ID").arg(verb));
     if (noun == QLatin1String("image") && verb == QLatin1String("add") && (arg1.isEmpty() || arg2.isEmpty()))
         return usage(QCoreApplication::translate("OwnerCli", "image add needs NAME and DIR"));
+    // A word too many is a mistake, not something to ignore.
+    const qsizetype allowed = noun == QLatin1String("bill") ? 2 : noun == QLatin1String("receipt") ? 3 : a.positional.size();
+    if (a.positional.size() > allowed)
+        return usage(QCoreApplication::translate("OwnerCli", "'%1' is one word too many for `%2 %3`").arg(a.positional.value(allowed), noun, verb));
     if (noun == QLatin1String("receipt") && arg1.isEmpty())
         return usage(verb == QLatin1String("show") ? QCoreApplication::translate("OwnerCli", "receipt show needs a contract ID")
                                                    : QCoreApplication::translate("OwnerCli", "receipt verify needs a FILE (- for standard input)"));
@@ -596,8 +588,8 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
             return 0;
         }
         if (r->bills.isEmpty()) {
-            out(QCoreApplication::translate("OwnerCli", "No contracts at this market yet%1.")
-                    .arg(sinceMs > 0 ? QCoreApplication::translate("OwnerCli", " since %1").arg(isoTime(sinceMs)) : QString()));
+            out(sinceMs > 0 ? QCoreApplication::translate("OwnerCli", "No contracts at this market started since %1.").arg(isoTime(sinceMs))
+                            : QCoreApplication::translate("OwnerCli", "No contracts at this market yet."));
             return 0;
         }
         QList<QStringList> rows;
@@ -605,17 +597,21 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
         for (const Bill &b : std::as_const(r->bills)) {
             const bool ended = b.endedAtMs > 0;
             running += ended ? 0 : 1;
-            rows << QStringList{b.contractId, b.partitionId, b.borrowerId.left(12), isoTime(b.startedAtMs),
+            const QString borrower = b.borrowerName && !b.borrowerName->isEmpty()
+                                         ? QStringLiteral("%1 (%2)").arg(*b.borrowerName, b.borrowerId.left(12))
+                                         : b.borrowerId.left(12);
+            rows << QStringList{b.contractId, b.partitionId, borrower, isoTime(b.startedAtMs),
                                 ended ? isoTime(b.endedAtMs) : QCoreApplication::translate("OwnerCli", "running"),
                                 durationText(b.durationMs), b.ratePerHour.toString(), b.charge.toString(),
-                                ended ? b.lenderPayout.toString() : QStringLiteral("-")};
+                                ended ? b.lenderPayout.toString() : QStringLiteral("-"), ended ? b.marketFee.toString() : QStringLiteral("-")};
         }
-        out(table({QCoreApplication::translate("OwnerCli", "CONTRACT"), QCoreApplication::translate("OwnerCli", "PARTITION"),
-                   QCoreApplication::translate("OwnerCli", "BORROWER"), QCoreApplication::translate("OwnerCli", "STARTED"),
-                   QCoreApplication::translate("OwnerCli", "ENDED"), QCoreApplication::translate("OwnerCli", "DURATION"),
-                   QCoreApplication::translate("OwnerCli", "RATE/H"), QCoreApplication::translate("OwnerCli", "CHARGE"),
-                   QCoreApplication::translate("OwnerCli", "PAYOUT")},
-                  rows));
+        std::fputs(qPrintable(app::textTable({QCoreApplication::translate("OwnerCli", "CONTRACT"), QCoreApplication::translate("OwnerCli", "PARTITION"),
+                                               QCoreApplication::translate("OwnerCli", "BORROWER"), QCoreApplication::translate("OwnerCli", "STARTED"),
+                                               QCoreApplication::translate("OwnerCli", "ENDED"), QCoreApplication::translate("OwnerCli", "DURATION"),
+                                               QCoreApplication::translate("OwnerCli", "RATE/H"), QCoreApplication::translate("OwnerCli", "CHARGE"),
+                                               QCoreApplication::translate("OwnerCli", "PAYOUT"), QCoreApplication::translate("OwnerCli", "FEE")},
+                                              rows)),
+                   stdout);
         out(QCoreApplication::translate("OwnerCli", "Contracts: %1; paid out %2 of %3 charged (market fee %4)")
                 .arg(r->bills.size())
                 .arg(payout.toString(), charge.toString(), fee.toString()));
@@ -641,6 +637,10 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
         if (Result<void> v = verifyReceipt(*bill->receipt, marketId); !v.ok())
             return failWith(Error(v.error().code, QCoreApplication::translate("OwnerCli", "the market's receipt for contract %1 is not valid: %2")
                                                       .arg(arg1, v.error().message)));
+        if (bill->receipt->endedAtMs == 0)
+            std::fprintf(stderr, "lender-console: %s\n",
+                         qPrintable(QCoreApplication::translate("OwnerCli", "note: contract %1 is still running; this is its start receipt, which "
+                                                                            "bills nothing (the end receipt comes once it ended)").arg(arg1)));
         out(QString::fromUtf8(QJsonDocument(receiptToJson(*bill->receipt)).toJson(QJsonDocument::Indented)).trimmed());
         return 0;
     }

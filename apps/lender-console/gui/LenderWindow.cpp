@@ -724,9 +724,15 @@ BillsDialog::BillsDialog(Channel *owner, QWidget *parent)
                                                           tr("Receipts (*.json)"));
         if (path.isEmpty())
             return;
-        saveReceipt(contractId, path, [this](Result<void> r) {
+        m_saveReceipt->setEnabled(false);
+        m_saveReceipt->setText(tr("Asking the market…"));
+        saveReceipt(contractId, path, [this, contractId, path](Result<void> r) {
+            m_saveReceipt->setText(tr("Save receipt…"));
+            m_saveReceipt->setEnabled(!m_table->selectedItems().isEmpty());
             if (!r.ok())
                 emit error(r.error());
+            else
+                emit notice(tr("The receipt for contract %1 is saved in %2 (signed by the market, checked here).").arg(contractId, path));
         });
     });
     refresh();
@@ -794,7 +800,8 @@ void BillsDialog::showBills()
         const QStringList cells = {ui::formatTimestamp(b.startedAtMs),
                                    b.contractId,
                                    b.partitionId,
-                                   b.borrowerId.left(12),
+                                   b.borrowerName && !b.borrowerName->isEmpty() ? tr("%1 (%2)").arg(*b.borrowerName, b.borrowerId.left(12))
+                                                                                 : b.borrowerId.left(12),
                                    ended ? ui::formatTimestamp(b.endedAtMs) : tr("running"),
                                    ended ? ui::formatDuration(b.durationMs) : tr("%1 so far").arg(ui::formatDuration(b.durationMs)),
                                    ui::formatAmount(b.ratePerHour),
@@ -954,6 +961,7 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
             m_billsDialog = new BillsDialog(m_owner, this);
             m_billsDialog->setAttribute(Qt::WA_DeleteOnClose);
             connect(m_billsDialog, &BillsDialog::error, this, &MachineTab::error);
+            connect(m_billsDialog, &BillsDialog::notice, this, &MachineTab::notice);
         } else {
             m_billsDialog->refresh();
         }

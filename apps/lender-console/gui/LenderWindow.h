@@ -209,6 +209,8 @@ public:
 
 signals:
     void error(const lendable::Error &error);
+    /// Something done that the owner should see (a receipt saved).
+    void notice(const QString &text);
 
 private:
     void showBills();

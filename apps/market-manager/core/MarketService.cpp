@@ -1837,15 +1837,22 @@ Result<BillList> MarketService::onListBills(const ListBills &req, const Ctx &ctx
         // Another's contract reads as no contract at all: its existence is not the asker's to learn.
         if (!c->has_value() || (asLender ? (*c)->lenderId : (*c)->borrowerId) != ctx.peerId())
             return Error(ErrorCode::NotFound, tr("you have no contract %1 at this market").arg(*req.contractId));
-        return withReceipts(BillList{.bills = {(*c)->toBill(now())}}, QList<ContractRow>{**c}, req.receipts.value_or(false));
+        BillList one{.bills = {(*c)->toBill(now())}};
+        if (asLender)
+            one.bills.first().borrowerName = borrowerNameOf((*c)->borrowerId);
+        return withReceipts(std::move(one), QList<ContractRow>{**c}, req.receipts.value_or(false));
     }
     Result<QList<ContractRow>> rows = m_store->contractsOf(ctx.peerId(), asLender, req.sinceMs);
     if (!rows)
         return rows.error();
     BillList list;
     const qint64 t = now();
-    for (const ContractRow &c : std::as_const(*rows))
+    for (const ContractRow &c : std::as_const(*rows)) {
         list.bills.append(c.toBill(t));
+        // A lender sees who rented its machine by name, as its contract notices say it.
+        if (asLender)
+            list.bills.back().borrowerName = borrowerNameOf(c.borrowerId);
+    }
     return withReceipts(std::move(list), *rows, req.receipts.value_or(false));
 }
 
