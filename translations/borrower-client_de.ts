@@ -166,18 +166,6 @@ Der Leihschlüssel liegt in %7.
         <translation>FILE</translation>
     </message>
     <message>
-        <source>%1 h %2 min %3 s</source>
-        <translation>%1 h %2 min %3 s</translation>
-    </message>
-    <message>
-        <source>%1 min %2 s</source>
-        <translation>%1 min %2 s</translation>
-    </message>
-    <message>
-        <source>%1 s</source>
-        <translation>%1 s</translation>
-    </message>
-    <message>
         <source>no offer matches (the market has no free partition that fits)</source>
         <translation>kein Angebot passt (der Marktplatz hat keine freie passende Partition)</translation>
     </message>
@@ -729,20 +717,12 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <translation>%1 kann nicht angelegt werden</translation>
     </message>
     <message>
-        <source>the market sent no receipt for contract %1: it signs receipts only at a contract&apos;s start and end (an older version)</source>
-        <translation>der Marktplatz hat keinen Beleg für Vertrag %1 geschickt: Er signiert Belege nur bei Beginn und Ende eines Vertrags (eine ältere Version)</translation>
-    </message>
-    <message>
-        <source>the market sent a receipt for another contract than %1</source>
-        <translation>der Marktplatz hat einen Beleg für einen anderen Vertrag als %1 geschickt</translation>
-    </message>
-    <message>
-        <source>the market&apos;s receipt for contract %1 is not valid: %2</source>
-        <translation>der Beleg des Marktplatzes für Vertrag %1 ist ungültig: %2</translation>
-    </message>
-    <message>
         <source>the receipt for contract %1 could not be kept: %2</source>
         <translation>der Beleg für Vertrag %1 konnte nicht gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>the market sent a receipt for another borrower&apos;s contract %1</source>
+        <translation>der Marktplatz hat einen Beleg für den Vertrag %1 eines anderen Entleihers geschickt</translation>
     </message>
 </context>
 <context>

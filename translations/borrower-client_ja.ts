@@ -166,18 +166,6 @@ The lending key is kept in %7.
         <translation>FILE</translation>
     </message>
     <message>
-        <source>%1 h %2 min %3 s</source>
-        <translation>%1 時間 %2 分 %3 秒</translation>
-    </message>
-    <message>
-        <source>%1 min %2 s</source>
-        <translation>%1 分 %2 秒</translation>
-    </message>
-    <message>
-        <source>%1 s</source>
-        <translation>%1 秒</translation>
-    </message>
-    <message>
         <source>no offer matches (the market has no free partition that fits)</source>
         <translation>一致するオファーはありません (マーケットに条件に合う空きパーティションがありません)</translation>
     </message>
@@ -728,20 +716,12 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <translation>%1 を作成できません</translation>
     </message>
     <message>
-        <source>the market sent no receipt for contract %1: it signs receipts only at a contract&apos;s start and end (an older version)</source>
-        <translation>マーケットは契約 %1 の領収書を送りませんでした: 契約の開始時と終了時にしか領収書に署名しません (古いバージョン)</translation>
-    </message>
-    <message>
-        <source>the market sent a receipt for another contract than %1</source>
-        <translation>マーケットが %1 とは別の契約の領収書を送りました</translation>
-    </message>
-    <message>
-        <source>the market&apos;s receipt for contract %1 is not valid: %2</source>
-        <translation>マーケットからの契約 %1 の領収書は無効です: %2</translation>
-    </message>
-    <message>
         <source>the receipt for contract %1 could not be kept: %2</source>
         <translation>契約 %1 の領収書を保存できませんでした: %2</translation>
+    </message>
+    <message>
+        <source>the market sent a receipt for another borrower&apos;s contract %1</source>
+        <translation>マーケットが別の借り手の契約 %1 の領収書を送りました</translation>
     </message>
 </context>
 <context>

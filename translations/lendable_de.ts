@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>CommandLine</name>
+    <message>
+        <source>%1 h %2 min %3 s</source>
+        <translation>%1 h %2 min %3 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+</context>
+<context>
     <name>GuiOptions</name>
     <message>
         <source>Save a screenshot of the main window to FILE after the app settles, then quit (used by scripts/screenshots.sh).</source>
@@ -203,6 +218,18 @@
     <message>
         <source>%1 is not a receipt: it has &quot;%2&quot; twice in one object, and readers may take either value</source>
         <translation>%1 ist kein Beleg: Er enthält &quot;%2&quot; zweimal in einem Objekt, und Leser können jeden der beiden Werte nehmen</translation>
+    </message>
+    <message>
+        <source>the market sent no receipt for contract %1 (an older market signs receipts only at a contract&apos;s start and end, for its borrower)</source>
+        <translation>der Marktplatz hat keinen Beleg für Vertrag %1 geschickt (ein älterer Marktplatz signiert Belege nur bei Beginn und Ende eines Vertrags, für dessen Entleiher)</translation>
+    </message>
+    <message>
+        <source>the market sent a receipt for another contract than %1</source>
+        <translation>der Marktplatz hat einen Beleg für einen anderen Vertrag als %1 geschickt</translation>
+    </message>
+    <message>
+        <source>the market&apos;s receipt for contract %1 is not valid: %2</source>
+        <translation>der Beleg des Marktplatzes für Vertrag %1 ist ungültig: %2</translation>
     </message>
 </context>
 <context>

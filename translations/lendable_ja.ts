@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja" sourcelanguage="en">
 <context>
+    <name>CommandLine</name>
+    <message>
+        <source>%1 h %2 min %3 s</source>
+        <translation>%1 時間 %2 分 %3 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+</context>
+<context>
     <name>GuiOptions</name>
     <message>
         <source>Save a screenshot of the main window to FILE after the app settles, then quit (used by scripts/screenshots.sh).</source>
@@ -203,6 +218,18 @@
     <message>
         <source>%1 is not a receipt: it has &quot;%2&quot; twice in one object, and readers may take either value</source>
         <translation>%1 は領収書ではありません: 1 つのオブジェクトに「%2」が 2 回あり、読み手によってどちらの値を取るかが異なります</translation>
+    </message>
+    <message>
+        <source>the market sent no receipt for contract %1 (an older market signs receipts only at a contract&apos;s start and end, for its borrower)</source>
+        <translation>マーケットは契約 %1 の領収書を送りませんでした (古いマーケットは契約の開始時と終了時に、借り手にのみ領収書を署名します)</translation>
+    </message>
+    <message>
+        <source>the market sent a receipt for another contract than %1</source>
+        <translation>マーケットが %1 とは別の契約の領収書を送りました</translation>
+    </message>
+    <message>
+        <source>the market&apos;s receipt for contract %1 is not valid: %2</source>
+        <translation>マーケットからの契約 %1 の領収書は無効です: %2</translation>
     </message>
 </context>
 <context>

@@ -284,14 +284,6 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
         <translation>(der Marktplatz listet die neuesten 1.000: --since DATE zeigt ältere)</translation>
     </message>
     <message>
-        <source>the market sent no receipt for contract %1 (an older market signs receipts only for its borrowers)</source>
-        <translation>der Marktplatz hat keinen Beleg für Vertrag %1 geschickt (ein älterer Marktplatz signiert Belege nur für seine Entleiher)</translation>
-    </message>
-    <message>
-        <source>the market&apos;s receipt for contract %1 is not valid: %2</source>
-        <translation>der Beleg des Marktplatzes für Vertrag %1 ist ungültig: %2</translation>
-    </message>
-    <message>
         <source>Contracts: %1; paid out %2 of %3 charged (market fee %4)</source>
         <translation>Verträge: %1; %2 von %3 Gebühren ausgezahlt (Provision des Marktplatzes %4)</translation>
     </message>
@@ -318,6 +310,10 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
     <message>
         <source>note: contract %1 is still running; this is its start receipt, which bills nothing (the end receipt comes once it ended)</source>
         <translation>Hinweis: Vertrag %1 läuft noch; dies ist sein Beleg über den Beginn, der nichts berechnet (der Beleg über das Ende kommt, sobald er endet)</translation>
+    </message>
+    <message>
+        <source>no lender agent answers (%1); is `lender-console --headless --data %2` running? --connect ADDR:PORT names another</source>
+        <translation>kein Verleiher-Agent antwortet (%1); läuft `lender-console --headless --data %2`? --connect ADDR:PORT nennt einen anderen</translation>
     </message>
 </context>
 <context>
@@ -475,14 +471,6 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
     <message>
         <source>The market has no contract of this machine yet.</source>
         <translation>Der Marktplatz hat noch keinen Vertrag dieses Rechners.</translation>
-    </message>
-    <message>
-        <source>The market sent no receipt for contract %1: an older market signs receipts only for its borrowers.</source>
-        <translation>Der Marktplatz hat keinen Beleg für Vertrag %1 geschickt: Ein älterer Marktplatz signiert Belege nur für seine Entleiher.</translation>
-    </message>
-    <message>
-        <source>The market&apos;s receipt for contract %1 is not valid: %2</source>
-        <translation>Der Beleg des Marktplatzes für Vertrag %1 ist ungültig: %2</translation>
     </message>
     <message>
         <source>cannot write %1: %2</source>

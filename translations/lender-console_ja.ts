@@ -284,14 +284,6 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
         <translation>(マーケットは最新の 1,000 件を表示します。--since DATE で古いものを表示できます)</translation>
     </message>
     <message>
-        <source>the market sent no receipt for contract %1 (an older market signs receipts only for its borrowers)</source>
-        <translation>マーケットは契約 %1 の領収書を送りませんでした (古いマーケットは借り手にのみ領収書を署名します)</translation>
-    </message>
-    <message>
-        <source>the market&apos;s receipt for contract %1 is not valid: %2</source>
-        <translation>マーケットからの契約 %1 の領収書は無効です: %2</translation>
-    </message>
-    <message>
         <source>Contracts: %1; paid out %2 of %3 charged (market fee %4)</source>
         <translation>契約: %1 件。請求額 %3 のうち %2 を支払い (マーケット手数料 %4)</translation>
     </message>
@@ -318,6 +310,10 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
     <message>
         <source>note: contract %1 is still running; this is its start receipt, which bills nothing (the end receipt comes once it ended)</source>
         <translation>注意: 契約 %1 はまだ実行中です。これは開始時の領収書で、請求ではありません (終了時の領収書は終了後に届きます)</translation>
+    </message>
+    <message>
+        <source>no lender agent answers (%1); is `lender-console --headless --data %2` running? --connect ADDR:PORT names another</source>
+        <translation>貸し手エージェントが応答しません (%1)。`lender-console --headless --data %2` は実行中ですか? 別のエージェントは --connect ADDR:PORT で指定します</translation>
     </message>
 </context>
 <context>
@@ -475,14 +471,6 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
     <message>
         <source>The market has no contract of this machine yet.</source>
         <translation>マーケットにはまだこのマシンの契約がありません。</translation>
-    </message>
-    <message>
-        <source>The market sent no receipt for contract %1: an older market signs receipts only for its borrowers.</source>
-        <translation>マーケットは契約 %1 の領収書を送りませんでした: 古いマーケットは借り手にのみ領収書を署名します。</translation>
-    </message>
-    <message>
-        <source>The market&apos;s receipt for contract %1 is not valid: %2</source>
-        <translation>マーケットからの契約 %1 の領収書は無効です: %2</translation>
     </message>
     <message>
         <source>cannot write %1: %2</source>

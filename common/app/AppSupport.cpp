@@ -109,6 +109,18 @@ int printNodeId(const QString &dataDir, const QString &commonName)
     return 0;
 }
 
+QString durationText(qint64 ms)
+{
+    const qint64 h = ms / 3'600'000;
+    const qint64 m = (ms / 60'000) % 60;
+    const double s = static_cast<double>(ms % 60'000) / 1000.0;
+    if (h > 0)
+        return QCoreApplication::translate("CommandLine", "%1 h %2 min %3 s").arg(h).arg(m, 2, 10, QLatin1Char('0')).arg(s, 6, 'f', 3, QLatin1Char('0'));
+    if (m > 0)
+        return QCoreApplication::translate("CommandLine", "%1 min %2 s").arg(m).arg(s, 6, 'f', 3, QLatin1Char('0'));
+    return QCoreApplication::translate("CommandLine", "%1 s").arg(s, 0, 'f', 3);
+}
+
 qsizetype displayWidth(const QString &text)
 {
     qsizetype width = 0;

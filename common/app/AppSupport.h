@@ -72,6 +72,9 @@ int printNodeId(const QString &dataDir, const QString &commonName);
 /// characters take two columns there, combining marks none), two spaces apart, a rule of
 /// dashes under the headers; every line ends with a newline.
 QString textTable(const QStringList &headers, const QList<QStringList> &rows);
+/// A duration for the command lines, to the millisecond as billed: "8.690 s",
+/// "2 min 05.250 s", "1 h 00 min 00.000 s".
+QString durationText(qint64 ms);
 /// The columns `text` takes on a terminal (see textTable()).
 qsizetype displayWidth(const QString &text);
 

@@ -253,6 +253,26 @@ QString duplicateKey(const QByteArray &json)
 }
 } // namespace
 
+Result<Receipt> receiptOfBill(const BillList &bills, const QString &contractId, const QString &expectedMarketId)
+{
+    const Bill *bill = nullptr;
+    for (const Bill &b : bills.bills)
+        if (b.contractId == contractId)
+            bill = &b;
+    if (!bill || !bill->receipt)
+        return Error(ErrorCode::Unsupported,
+                     QCoreApplication::translate("ReceiptCheck", "the market sent no receipt for contract %1 (an older market signs "
+                                                                 "receipts only at a contract's start and end, for its borrower)")
+                         .arg(contractId));
+    if (bill->receipt->contractId != contractId)
+        return Error(ErrorCode::BadPayload,
+                     QCoreApplication::translate("ReceiptCheck", "the market sent a receipt for another contract than %1").arg(contractId));
+    if (Result<void> v = verifyReceipt(*bill->receipt, expectedMarketId); !v)
+        return Error(v.error().code, QCoreApplication::translate("ReceiptCheck", "the market's receipt for contract %1 is not valid: %2")
+                                         .arg(contractId, v.error().message));
+    return *bill->receipt;
+}
+
 Result<Receipt> readReceiptFile(const QString &path)
 {
     QFile f;

@@ -25,5 +25,10 @@ Result<Receipt> receiptFromJson(const QJsonObject &json);
 /// (verifyReceipt()). Unreadable, empty, larger than kMaxReceiptFileBytes, not a JSON object,
 /// or not a receipt: an error naming the file and what it holds instead.
 Result<Receipt> readReceiptFile(const QString &path);
+/// The receipt that `bills` (the answer to a ListBills with `receipts`) carries for
+/// `contractId`, verified against `expectedMarketId` (empty: any market). Unsupported when
+/// the market sent none (an older market), BadPayload when it is another contract's, and the
+/// verifier's error (named as the market's receipt) when it does not verify.
+Result<Receipt> receiptOfBill(const BillList &bills, const QString &contractId, const QString &expectedMarketId);
 
 } // namespace lendable::protocol

@@ -388,6 +388,11 @@ void TestCliFlow::withdrawWhileTheMarketIsAway()
     QVERIFY2(badMarket.exitCode == 2 && badMarket.err.contains(QLatin1String("is not a market ID")), qPrintable(badMarket.describe()));
     const Run extra = owner({QStringLiteral("bill"), QStringLiteral("list"), QStringLiteral("foo")});
     QVERIFY2(extra.exitCode == 2 && extra.err.contains(QLatin1String("'foo' is one word too many")), qPrintable(extra.describe()));
+    // No agent at the address: said once, with what to start.
+    const Run noAgent = owner({QStringLiteral("--connect"), QStringLiteral("127.0.0.1:1"), QStringLiteral("bill"), QStringLiteral("list")});
+    QVERIFY2(noAgent.exitCode == 1 && noAgent.err.contains(QLatin1String("no lender agent answers"))
+                 && noAgent.err.contains(QLatin1String("lender-console --headless --data")),
+             qPrintable(noAgent.describe()));
     const Run noId = owner({QStringLiteral("receipt"), QStringLiteral("show")});
     QVERIFY2(noId.exitCode == 2, qPrintable(noId.describe()));
     const Run missing = owner({QStringLiteral("receipt"), QStringLiteral("verify"), m_root->filePath(QStringLiteral("none.json"))});

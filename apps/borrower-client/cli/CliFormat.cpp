@@ -22,14 +22,7 @@ QString isoTime(qint64 utcMs)
 
 QString humanDuration(qint64 ms)
 {
-    const qint64 h = ms / 3'600'000;
-    const qint64 m = (ms / 60'000) % 60;
-    const double s = static_cast<double>(ms % 60'000) / 1000.0;
-    if (h > 0)
-        return QCoreApplication::translate("BorrowerCli", "%1 h %2 min %3 s").arg(h).arg(m, 2, 10, QLatin1Char('0')).arg(s, 6, 'f', 3, QLatin1Char('0'));
-    if (m > 0)
-        return QCoreApplication::translate("BorrowerCli", "%1 min %2 s").arg(m).arg(s, 6, 'f', 3, QLatin1Char('0'));
-    return QCoreApplication::translate("BorrowerCli", "%1 s").arg(s, 0, 'f', 3);
+    return app::durationText(ms);
 }
 
 QJsonObject offerToJson(const protocol::Offer &offer)

@@ -438,18 +438,12 @@ Result<protocol::Receipt> BorrowerSession::keepFetchedReceipt(const QString &con
 {
     if (!r)
         return r.error();
-    const protocol::Bill *bill = nullptr;
-    for (const protocol::Bill &b : std::as_const(r->bills))
-        if (b.contractId == contractId)
-            bill = &b;
-    if (!bill || !bill->receipt)
-        return Error(ErrorCode::Unsupported, tr("the market sent no receipt for contract %1: it signs receipts only at a contract's "
-                                                "start and end (an older version)").arg(contractId));
-    const protocol::Receipt &receipt = *bill->receipt;
-    if (receipt.contractId != contractId || receipt.borrowerId != nodeId())
-        return Error(ErrorCode::BadPayload, tr("the market sent a receipt for another contract than %1").arg(contractId));
-    if (Result<void> v = protocol::verifyReceipt(receipt, expectedMarket); !v)
-        return Error(v.error().code, tr("the market's receipt for contract %1 is not valid: %2").arg(contractId, v.error().message));
+    Result<protocol::Receipt> checked = protocol::receiptOfBill(*r, contractId, expectedMarket);
+    if (!checked)
+        return checked.error();
+    const protocol::Receipt &receipt = *checked;
+    if (receipt.borrowerId != nodeId())
+        return Error(ErrorCode::BadPayload, tr("the market sent a receipt for another borrower's contract %1").arg(contractId));
     if (receipt.endedAtMs > 0) {
         Result<ContractRecord> kept = m_store->contract(contractId);
         if (kept && !kept->endReceipt) {

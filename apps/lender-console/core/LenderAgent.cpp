@@ -247,6 +247,21 @@ MarketLink *LenderAgent::market(const QString &marketId) const
     return nullptr;
 }
 
+Result<MarketLink *> LenderAgent::chooseMarket(const QString &marketId) const
+{
+    if (!marketId.trimmed().isEmpty()) {
+        MarketLink *link = market(marketId.trimmed().toLower());
+        if (!link)
+            return Error(ErrorCode::NotFound, QStringLiteral("the agent does not work with market %1").arg(marketId));
+        return link;
+    }
+    if (m_markets.size() != 1)
+        return Error(ErrorCode::InvalidArgument, m_markets.isEmpty()
+                                                     ? QStringLiteral("the agent works with no market (start it with --market and --market-id)")
+                                                     : QStringLiteral("the agent works with several markets: name one with --market-id"));
+    return m_markets.first();
+}
+
 Result<void> LenderAgent::start()
 {
     m_virt->setEventHandler([this](const DomainEvent &ev) { onDomainEvent(ev); });
@@ -1089,18 +1104,10 @@ void LenderAgent::setupDispatcher()
             return ctx.fail(p.error());
         if (p->state != PartitionStateName::Unregistered)
             return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 is already %2").arg(p->partitionId, p->state)));
-        MarketLink *link = nullptr;
-        if (m.marketId.isEmpty()) {
-            if (m_markets.size() != 1)
-                return ctx.fail(Error(ErrorCode::InvalidArgument,
-                                      m_markets.isEmpty() ? QStringLiteral("the agent has no market (start it with --market and --market-id)")
-                                                          : QStringLiteral("the agent works with several markets: name one")));
-            link = m_markets.first();
-        } else {
-            link = market(m.marketId.trimmed().toLower());
-            if (!link)
-                return ctx.fail(Error(ErrorCode::NotFound, QStringLiteral("the agent does not work with market %1").arg(m.marketId)));
-        }
+        Result<MarketLink *> chosen = chooseMarket(m.marketId);
+        if (!chosen.ok())
+            return ctx.fail(chosen.error());
+        MarketLink *link = *chosen;
         RegisterPartition reg{.partitionId = p->partitionId, .lenderName = m_config.lenderName,
                               .agentAddress = advertisedAddress(),
                               .conditions = LendingConditions{p->resources, p->osImages, p->ratePerHour, p->maxDurationS},
@@ -1232,18 +1239,10 @@ void LenderAgent::setupDispatcher()
     d.on<OwnerBills>([this](const OwnerBills &m, const RequestContext &ctx) {
         if (Result<void> o = requireOwner(ctx); !o.ok())
             return ctx.fail(o.error());
-        MarketLink *link = nullptr;
-        if (m.marketId.trimmed().isEmpty()) {
-            if (m_markets.size() != 1)
-                return ctx.fail(Error(ErrorCode::InvalidArgument,
-                                      m_markets.isEmpty() ? QStringLiteral("the agent works with no market (start it with --market and --market-id)")
-                                                          : QStringLiteral("the agent works with several markets: name one with --market-id")));
-            link = m_markets.first();
-        } else {
-            link = market(m.marketId.trimmed().toLower());
-            if (!link)
-                return ctx.fail(Error(ErrorCode::NotFound, QStringLiteral("the agent does not work with market %1").arg(m.marketId)));
-        }
+        Result<MarketLink *> chosen = chooseMarket(m.marketId);
+        if (!chosen.ok())
+            return ctx.fail(chosen.error());
+        MarketLink *link = *chosen;
         // The bills are the market's word: without it there is nothing to show, said at once.
         if (!link->isConnected())
             return ctx.fail(Error(ErrorCode::ConnectionFailed,

@@ -79,6 +79,9 @@ public:
     LenderStore &store() { return *m_store; }
     ImageStore &images() { return m_images; }
     MarketLink *market(const QString &marketId) const;
+    /// The market called `marketId`, or with none named the agent's only one; else a typed
+    /// error (none, several, or not one of the agent's).
+    Result<MarketLink *> chooseMarket(const QString &marketId) const;
     int activeJobCount() const { return int(m_runners.size()); }
     /// The domain type new jobs get ("qemu" or "kvm") and why.
     QString virtType() const { return m_env.virtType; }

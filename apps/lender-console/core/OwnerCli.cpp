@@ -197,14 +197,6 @@ QJsonObject billJson(const Bill &b)
     return o;
 }
 
-QString durationText(qint64 ms)
-{
-    const qint64 s = (ms + 500) / 1000;
-    return s >= 3600 ? QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'))
-         : s >= 60   ? QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'))
-                     : QStringLiteral("%1s").arg(s);
-}
-
 Result<qint64> parseSince(const QString &text)
 {
     if (const std::optional<qint64> ms = app::parseUtcDate(text))
@@ -358,6 +350,11 @@ Result<Connection> connectToAgent(const Args &a, const QString &defaultDataDir)
                          QCoreApplication::translate("OwnerCli", "the agent at %1 is not the one of %2; name it with --agent-id ID "
                                                                  "(`lender-console --print-id --data ITS_DATA_DIR` prints it): %3")
                              .arg(address, dataDir, up.error().message));
+        // The channel's message already names the address: said once, with the way out.
+        if (up.error().code == ErrorCode::ConnectionFailed)
+            return Error(up.error().code, QCoreApplication::translate("OwnerCli", "no lender agent answers (%1); is `lender-console --headless --data %2` "
+                                                                                  "running? --connect ADDR:PORT names another")
+                                              .arg(up.error().message, dataDir));
         return Error(up.error().code, QCoreApplication::translate("OwnerCli", "cannot reach the agent at %1: %2").arg(address, up.error().message));
     }
     return c;
@@ -602,7 +599,7 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
                                          : b.borrowerId.left(12);
             rows << QStringList{b.contractId, b.partitionId, borrower, isoTime(b.startedAtMs),
                                 ended ? isoTime(b.endedAtMs) : QCoreApplication::translate("OwnerCli", "running"),
-                                durationText(b.durationMs), b.ratePerHour.toString(), b.charge.toString(),
+                                app::durationText(b.durationMs), b.ratePerHour.toString(), b.charge.toString(),
                                 ended ? b.lenderPayout.toString() : QStringLiteral("-"), ended ? b.marketFee.toString() : QStringLiteral("-")};
         }
         std::fputs(qPrintable(app::textTable({QCoreApplication::translate("OwnerCli", "CONTRACT"), QCoreApplication::translate("OwnerCli", "PARTITION"),
@@ -625,23 +622,15 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
         Result<BillList> r = ch.call<BillList>(OwnerBills{.marketId = marketId, .sinceMs = 0, .contractId = arg1, .receipts = true}, timeoutMs);
         if (!r.ok())
             return failWith(r.error());
-        const Bill *bill = nullptr;
-        for (const Bill &b : std::as_const(r->bills))
-            if (b.contractId == arg1)
-                bill = &b;
-        if (!bill || !bill->receipt)
-            return failWith(Error(ErrorCode::Unsupported, QCoreApplication::translate("OwnerCli", "the market sent no receipt for contract %1 "
-                                                                                                 "(an older market signs receipts only for "
-                                                                                                 "its borrowers)").arg(arg1)));
         // Checked before it is shown: what the owner keeps must verify later.
-        if (Result<void> v = verifyReceipt(*bill->receipt, marketId); !v.ok())
-            return failWith(Error(v.error().code, QCoreApplication::translate("OwnerCli", "the market's receipt for contract %1 is not valid: %2")
-                                                      .arg(arg1, v.error().message)));
-        if (bill->receipt->endedAtMs == 0)
+        Result<Receipt> receipt = receiptOfBill(*r, arg1, marketId);
+        if (!receipt.ok())
+            return failWith(receipt.error());
+        if (receipt->endedAtMs == 0)
             std::fprintf(stderr, "lender-console: %s\n",
                          qPrintable(QCoreApplication::translate("OwnerCli", "note: contract %1 is still running; this is its start receipt, which "
                                                                             "bills nothing (the end receipt comes once it ended)").arg(arg1)));
-        out(QString::fromUtf8(QJsonDocument(receiptToJson(*bill->receipt)).toJson(QJsonDocument::Indented)).trimmed());
+        out(QString::fromUtf8(QJsonDocument(receiptToJson(*receipt)).toJson(QJsonDocument::Indented)).trimmed());
         return 0;
     }
     if (noun == QLatin1String("image")) {

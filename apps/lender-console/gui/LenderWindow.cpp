@@ -846,17 +846,11 @@ void BillsDialog::saveReceipt(const QString &contractId, const QString &path, st
         [contractId, path, market, done = std::move(done)](Result<BillList> r) {
             if (!r.ok())
                 return done(r.error());
-            const Bill *bill = nullptr;
-            for (const Bill &b : std::as_const(r->bills))
-                if (b.contractId == contractId)
-                    bill = &b;
-            if (!bill || !bill->receipt)
-                return done(Error(ErrorCode::Unsupported, tr("The market sent no receipt for contract %1: an older market signs "
-                                                             "receipts only for its borrowers.").arg(contractId)));
             // What the owner keeps must verify later: checked before it is written.
-            if (Result<void> v = verifyReceipt(*bill->receipt, market); !v.ok())
-                return done(Error(v.error().code, tr("The market's receipt for contract %1 is not valid: %2").arg(contractId, v.error().message)));
-            const QByteArray bytes = QJsonDocument(receiptToJson(*bill->receipt)).toJson();
+            Result<Receipt> receipt = receiptOfBill(*r, contractId, market);
+            if (!receipt.ok())
+                return done(receipt.error());
+            const QByteArray bytes = QJsonDocument(receiptToJson(*receipt)).toJson();
             QSaveFile f(path);
             if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
                 return done(Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(path, f.errorString())));
