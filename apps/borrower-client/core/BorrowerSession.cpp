@@ -349,17 +349,9 @@ void BorrowerSession::endContract(const QString &contractId, QObject *context, C
                 (void)m_store->markContractEnded(contractId, endedAt, r->charge, r->receipt);
             } else {
                 // Remember it all the same: the receipt is the borrower's proof of payment.
-                ContractRecord rec;
-                rec.contractId = contractId;
-                rec.marketId = r->receipt.marketId;
-                rec.marketAddress = m_marketAddress;
-                rec.lenderId = r->receipt.lenderId;
-                rec.partitionId = r->receipt.partitionId;
-                rec.ratePerHour = r->receipt.ratePerHour;
-                rec.startedAtMs = r->receipt.startedAtMs;
+                ContractRecord rec = endedContractFrom(r->receipt);
                 rec.endedAtMs = endedAt;
                 rec.charge = r->charge;
-                rec.endReceipt = r->receipt;
                 (void)m_store->saveContract(rec);
             }
             m_store->removeKey(contractId);
@@ -381,35 +373,54 @@ void BorrowerSession::listBills(qint64 sinceMs, QObject *context, Callback<proto
         if (r.ok()) {
             // Contracts the market ended on its own are ended here too, so that no window or
             // command goes on offering to submit jobs to them or to end them.
-            QSet<QString> running; // held as running here, from this market
+            // The contracts kept here from this market, read once: those held as running, and
+            // those ended without their end receipt.
+            QSet<QString> running, withoutEndReceipt;
             if (Result<QList<ContractRecord>> local = m_store->contracts(); local) {
-                for (const ContractRecord &c : std::as_const(*local))
-                    if (!c.isEnded() && !c.direct && c.marketId == marketId())
+                for (const ContractRecord &c : std::as_const(*local)) {
+                    if (c.direct || c.marketId != marketId())
+                        continue;
+                    if (!c.isEnded())
                         running.insert(c.contractId);
+                    else if (!c.endReceipt)
+                        withoutEndReceipt.insert(c.contractId);
+                }
             }
             for (const protocol::Bill &b : std::as_const(r->bills)) {
-                if (b.endedAtMs <= 0 || !running.contains(b.contractId))
+                if (b.endedAtMs <= 0)
                     continue;
-                if (Result<void> ended = m_store->markContractEnded(b.contractId, b.endedAtMs, b.charge, std::nullopt); !ended)
-                    continue;
-                m_store->removeKey(b.contractId);
-                emit contractEndedAtMarket(b.contractId, b.endedAtMs, b.charge);
-            }
-            // Ended without an end receipt kept (the market ended it, now or before this
-            // version): the market signs one on request. Once kept, it is not asked again.
-            if (Result<QList<ContractRecord>> local = m_store->contracts(); local && m_fetchMissingReceipts) {
-                QSet<QString> endedThere;
-                for (const protocol::Bill &b : std::as_const(r->bills))
-                    if (b.endedAtMs > 0)
-                        endedThere.insert(b.contractId);
-                for (const ContractRecord &c : std::as_const(*local))
-                    if (c.isEnded() && !c.endReceipt && !c.direct && c.marketId == marketId() && endedThere.contains(c.contractId))
-                        requestReceipt(c.contractId, this, [](Result<protocol::Receipt>) {}); // not there: asked again next time
+                if (running.contains(b.contractId)) {
+                    if (Result<void> ended = m_store->markContractEnded(b.contractId, b.endedAtMs, b.charge, std::nullopt); !ended)
+                        continue;
+                    m_store->removeKey(b.contractId);
+                    emit contractEndedAtMarket(b.contractId, b.endedAtMs, b.charge);
+                    withoutEndReceipt.insert(b.contractId);
+                }
+                // Ended without an end receipt kept (the market ended it, now or before this
+                // version): the market signs one on request. Once kept, it is not asked again.
+                if (m_fetchMissingReceipts && withoutEndReceipt.contains(b.contractId))
+                    requestReceipt(b.contractId, this, [](Result<protocol::Receipt>) {}); // not there: asked again next time
             }
             emit billsReceived(*r);
         }
         cb(std::move(r));
     }));
+}
+
+ContractRecord BorrowerSession::endedContractFrom(const protocol::Receipt &endReceipt) const
+{
+    ContractRecord rec;
+    rec.contractId = endReceipt.contractId;
+    rec.marketId = endReceipt.marketId;
+    rec.marketAddress = m_marketAddress;
+    rec.lenderId = endReceipt.lenderId;
+    rec.partitionId = endReceipt.partitionId;
+    rec.ratePerHour = endReceipt.ratePerHour;
+    rec.startedAtMs = endReceipt.startedAtMs;
+    rec.endedAtMs = endReceipt.endedAtMs;
+    rec.charge = endReceipt.charge;
+    rec.endReceipt = endReceipt;
+    return rec;
 }
 
 void BorrowerSession::fetchReceipt(const QString &contractId, QObject *context, Callback<protocol::Receipt> cb)
@@ -457,18 +468,7 @@ Result<protocol::Receipt> BorrowerSession::keepFetchedReceipt(const QString &con
             emit endReceiptKept(contractId);
         } else if (!kept && kept.error().code == ErrorCode::NotFound) {
             // Kept all the same, as an end without its record is: it is the proof of payment.
-            ContractRecord rec;
-            rec.contractId = contractId;
-            rec.marketId = receipt.marketId;
-            rec.marketAddress = m_marketAddress;
-            rec.lenderId = receipt.lenderId;
-            rec.partitionId = receipt.partitionId;
-            rec.ratePerHour = receipt.ratePerHour;
-            rec.startedAtMs = receipt.startedAtMs;
-            rec.endedAtMs = receipt.endedAtMs;
-            rec.charge = receipt.charge;
-            rec.endReceipt = receipt;
-            if (Result<void> s = m_store->saveContract(rec); s)
+            if (Result<void> s = m_store->saveContract(endedContractFrom(receipt)); s)
                 emit endReceiptKept(contractId);
         }
     }

@@ -174,6 +174,8 @@ private:
     Callback<T> reporting(Callback<T> cb);
     /// fetchReceipt() without reporting a failure through error().
     void requestReceipt(const QString &contractId, QObject *context, Callback<protocol::Receipt> cb);
+    /// The record of an ended contract known here only by its end receipt.
+    ContractRecord endedContractFrom(const protocol::Receipt &endReceipt) const;
     Result<protocol::Receipt> keepFetchedReceipt(const QString &contractId, const QString &expectedMarket, Result<protocol::BillList> r);
 
     QString m_dataDir;

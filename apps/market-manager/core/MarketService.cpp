@@ -1866,14 +1866,9 @@ Result<BillList> MarketService::withReceipts(BillList list, const QList<Contract
         return list;
     QList<Receipt *> receipts;
     receipts.reserve(rows.size());
-    for (qsizetype i = 0; i < rows.size() && i < list.bills.size(); ++i) {
-        Receipt r = unsignedReceipt(rows[i]);
-        if (rows[i].isRunning()) { // the start receipt: no end, no charge yet
-            r.endedAtMs = 0;
-            r.charge = Money();
-        }
-        receipts.append(&list.bills[i].receipt.emplace(std::move(r)));
-    }
+    // A running contract's row has no end and no bill yet: its receipt is the start receipt.
+    for (qsizetype i = 0; i < rows.size() && i < list.bills.size(); ++i)
+        receipts.append(&list.bills[i].receipt.emplace(unsignedReceipt(rows[i])));
     if (Result<void> s = signReceiptBatch(receipts, m_identity); !s) {
         qCWarning(lcMarket) << "could not sign receipts asked for:" << s.error();
         return s.error();
