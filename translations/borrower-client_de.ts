@@ -510,10 +510,6 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <translation>Gebühr</translation>
     </message>
     <message>
-        <source>Month</source>
-        <translation>Monat</translation>
-    </message>
-    <message>
         <source>Contracts</source>
         <translation>Verträge</translation>
     </message>
@@ -532,10 +528,6 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>Export CSV…</source>
         <translation>CSV exportieren…</translation>
-    </message>
-    <message>
-        <source>Totals per month</source>
-        <translation>Summen pro Monat</translation>
     </message>
     <message>
         <source>Verify receipt</source>
@@ -636,6 +628,22 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>The receipt for contract %1 is saved in %2 (signed by the market, checked here).</source>
         <translation>Der Beleg für Vertrag %1 ist in %2 gespeichert (vom Marktplatz signiert, hier geprüft).</translation>
+    </message>
+    <message>
+        <source>Month (UTC)</source>
+        <translation>Monat (UTC)</translation>
+    </message>
+    <message>
+        <source>As the market invoices: each contract in the month it ended in (UTC), whole</source>
+        <translation>Wie der Marktplatz abrechnet: jeder Vertrag ganz in dem Monat, in dem er endete (UTC)</translation>
+    </message>
+    <message>
+        <source>Totals per month, by the month a contract ended in</source>
+        <translation>Summen je Monat, nach dem Monat, in dem ein Vertrag endete</translation>
+    </message>
+    <message>
+        <source>running (so far)</source>
+        <translation>laufend (bisher)</translation>
     </message>
 </context>
 <context>

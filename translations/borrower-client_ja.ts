@@ -509,10 +509,6 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <translation>料金</translation>
     </message>
     <message>
-        <source>Month</source>
-        <translation>月</translation>
-    </message>
-    <message>
         <source>Contracts</source>
         <translation>契約</translation>
     </message>
@@ -531,10 +527,6 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>Export CSV…</source>
         <translation>CSV をエクスポート…</translation>
-    </message>
-    <message>
-        <source>Totals per month</source>
-        <translation>月ごとの合計</translation>
     </message>
     <message>
         <source>Verify receipt</source>
@@ -635,6 +627,22 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>The receipt for contract %1 is saved in %2 (signed by the market, checked here).</source>
         <translation>契約 %1 の領収書を %2 に保存しました (マーケットの署名、ここで検証済み)。</translation>
+    </message>
+    <message>
+        <source>Month (UTC)</source>
+        <translation>月 (UTC)</translation>
+    </message>
+    <message>
+        <source>As the market invoices: each contract in the month it ended in (UTC), whole</source>
+        <translation>マーケットの請求と同じく、各契約は終了した月 (UTC) にまとめて計上されます</translation>
+    </message>
+    <message>
+        <source>Totals per month, by the month a contract ended in</source>
+        <translation>月ごとの合計 (契約が終了した月で集計)</translation>
+    </message>
+    <message>
+        <source>running (so far)</source>
+        <translation>実行中 (現時点まで)</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QLineSeries>
+#include <QTimerEvent>
 #include <QValueAxis>
 
 namespace lendable::ui {
@@ -33,8 +34,7 @@ UsageChart::UsageChart(QWidget *parent)
     }
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    m_time->setRange(QDateTime::fromMSecsSinceEpoch(now - m_windowMs), QDateTime::fromMSecsSinceEpoch(now));
+    advanceAxis();
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(160);
@@ -50,6 +50,47 @@ void UsageChart::resizeEvent(QResizeEvent *event)
     const int labelWidth = fontMetrics().horizontalAdvance(QStringLiteral("00:00:00")) * 2;
     m_time->setTickCount(qBound(2, (width() - fontMetrics().horizontalAdvance(QStringLiteral("100%")) - 24) / qMax(1, labelWidth) + 1, 5));
     m_percent->setTickCount(height() >= 200 ? 5 : 3);
+}
+
+void UsageChart::showEvent(QShowEvent *event)
+{
+    QChartView::showEvent(event);
+    advanceAxis();
+    if (m_tick == 0)
+        m_tick = startTimer(1000);
+}
+
+void UsageChart::hideEvent(QHideEvent *event)
+{
+    QChartView::hideEvent(event);
+    if (m_tick != 0)
+        killTimer(m_tick);
+    m_tick = 0;
+}
+
+void UsageChart::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() == m_tick)
+        advanceAxis();
+    else
+        QChartView::timerEvent(event);
+}
+
+void UsageChart::advanceAxis()
+{
+    const qint64 end = nowInSampleClockMs();
+    m_time->setRange(QDateTime::fromMSecsSinceEpoch(end - m_windowMs), QDateTime::fromMSecsSinceEpoch(end));
+}
+
+qint64 UsageChart::axisEndMs() const
+{
+    return m_time->max().toMSecsSinceEpoch();
+}
+
+qint64 UsageChart::nowInSampleClockMs() const
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    return m_lastSampleLocalMs > 0 ? m_lastSampleMs + qMax<qint64>(0, now - m_lastSampleLocalMs) : now;
 }
 
 int UsageChart::timeTickCount() const
@@ -74,7 +115,9 @@ void UsageChart::addSample(qint64 atMs, int cpuPermille, qint64 memoryUsedMib, q
         if (drop > 0)
             s->removePoints(0, drop);
     }
-    m_time->setRange(QDateTime::fromMSecsSinceEpoch(atMs - m_windowMs), QDateTime::fromMSecsSinceEpoch(atMs));
+    m_lastSampleMs = atMs;
+    m_lastSampleLocalMs = QDateTime::currentMSecsSinceEpoch();
+    advanceAxis();
 }
 
 void UsageChart::clear()

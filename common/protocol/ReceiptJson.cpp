@@ -313,4 +313,26 @@ Result<Receipt> readReceiptFile(const QString &path)
     return r;
 }
 
+Result<Receipt> readVerifiedReceipt(const QString &path, const QString &expectedMarketId)
+{
+    Result<Receipt> r = readReceiptFile(path);
+    if (!r)
+        return r;
+    if (Result<void> valid = verifyReceipt(*r, expectedMarketId); !valid)
+        return valid.error();
+    return r;
+}
+
+BillTotals billTotals(const QList<Bill> &bills)
+{
+    BillTotals t;
+    for (const Bill &b : bills) {
+        t.charge = t.charge.add(b.charge).value_or(t.charge);
+        t.payout = t.payout.add(b.lenderPayout).value_or(t.payout);
+        t.fee = t.fee.add(b.marketFee).value_or(t.fee);
+        t.running += b.endedAtMs > 0 ? 0 : 1;
+    }
+    return t;
+}
+
 } // namespace lendable::protocol

@@ -25,10 +25,25 @@ Result<Receipt> receiptFromJson(const QJsonObject &json);
 /// (verifyReceipt()). Unreadable, empty, larger than kMaxReceiptFileBytes, not a JSON object,
 /// or not a receipt: an error naming the file and what it holds instead.
 Result<Receipt> readReceiptFile(const QString &path);
+/// readReceiptFile() and then verifyReceipt() against `expectedMarketId` (empty: any market):
+/// the receipt only when it is both readable and valid. An unreadable file stays IoError, so
+/// that callers can tell "could not read" from "not valid".
+Result<Receipt> readVerifiedReceipt(const QString &path, const QString &expectedMarketId);
 /// The receipt that `bills` (the answer to a ListBills with `receipts`) carries for
 /// `contractId`, verified against `expectedMarketId` (empty: any market). Unsupported when
 /// the market sent none (an older market), BadPayload when it is another contract's, and the
 /// verifier's error (named as the market's receipt) when it does not verify.
 Result<Receipt> receiptOfBill(const BillList &bills, const QString &contractId, const QString &expectedMarketId);
+
+/// The sums of a list of bills, as both of the lender's views of them print: what was charged,
+/// paid out and kept as the market's fee (a running contract's charge so far counts; its
+/// payout and fee are 0 until it ends), and how many still run.
+struct BillTotals {
+    Money charge;
+    Money payout;
+    Money fee;
+    qsizetype running = 0;
+};
+BillTotals billTotals(const QList<Bill> &bills);
 
 } // namespace lendable::protocol

@@ -310,8 +310,28 @@ void TestBorrowerGui::billsSortByNumberAndShowWhole()
     QCOMPARE(order(), QStringLiteral("c-c c-a c-b"));
     QCOMPARE(table->item(2, 4)->text(), QStringLiteral("running"));
     QCOMPARE(table->item(0, 7)->text(), QStringLiteral("not kept here"));
-    QCOMPARE(bills->monthTable()->rowCount(), 1);
-    QCOMPARE(bills->monthTable()->item(0, 2)->text(), QStringLiteral("20.100000")); // all six decimals: a column lines up
+    // Totals per month as the market invoices: ended contracts in their end's month, whole;
+    // the running one in a row of its own, last.
+    QTableWidget *months = bills->monthTable();
+    QCOMPARE(months->rowCount(), 2);
+    QCOMPARE(months->item(0, 0)->text(), QDateTime::fromMSecsSinceEpoch(t0 + 9'000, Qt::UTC).toString(QStringLiteral("yyyy-MM")));
+    QCOMPARE(months->item(0, 1)->text(), QStringLiteral("2"));
+    QCOMPARE(months->item(0, 2)->text(), QStringLiteral("9.600000")); // all six decimals: a column lines up
+    QCOMPARE(months->item(1, 0)->text(), QStringLiteral("running (so far)"));
+    QCOMPARE(months->item(1, 2)->text(), QStringLiteral("10.500000"));
+    // A contract that began on 31 October (UTC) and ended on 1 November is November's, whole.
+    protocol::Bill across = bill("c-d", "2", 7'200'000, false);
+    across.startedAtMs = QDateTime(QDate(2026, 10, 31), QTime(23, 0), Qt::UTC).toMSecsSinceEpoch();
+    across.endedAtMs = across.startedAtMs + across.durationMs;
+    protocol::Bill october = bill("c-e", "3", 60'000, false);
+    october.startedAtMs = QDateTime(QDate(2026, 10, 31), QTime(22, 0), Qt::UTC).toMSecsSinceEpoch();
+    october.endedAtMs = october.startedAtMs + october.durationMs;
+    bills->showBills({across, october});
+    QCOMPARE(months->rowCount(), 2);
+    QCOMPARE(months->item(0, 0)->text(), QStringLiteral("2026-10"));
+    QCOMPARE(months->item(0, 2)->text(), QStringLiteral("3.000000"));
+    QCOMPARE(months->item(1, 0)->text(), QStringLiteral("2026-11"));
+    QCOMPARE(months->item(1, 2)->text(), QStringLiteral("2.000000"));
     bills->reload(); // back to the market's
     QTRY_COMPARE(table->rowCount(), 1);
 }

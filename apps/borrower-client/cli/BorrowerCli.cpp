@@ -431,12 +431,9 @@ private:
 
 Result<void> verifyReceiptFile(const CliInvocation &inv)
 {
-    Result<protocol::Receipt> r = protocol::readReceiptFile(inv.receiptFile);
+    const Result<protocol::Receipt> r = protocol::readVerifiedReceipt(inv.receiptFile, inv.marketId);
     if (!r)
         return r.error();
-    const Result<void> v = protocol::verifyReceipt(*r, inv.marketId);
-    if (!v)
-        return v;
     // A start receipt is valid too, but it is no bill: it says so, so that its charge of 0
     // is not taken for one.
     const bool ended = r->endedAtMs > 0;

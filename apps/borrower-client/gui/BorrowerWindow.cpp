@@ -637,7 +637,8 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
     ui::sizeColumns(m_table, {QStringLiteral("c-0123456789ab…0123456789"), QStringLiteral("part-0000"), QStringLiteral("00.00"),
                               timestamp, timestamp, ui::formatDuration(999 * 3600'000LL), QStringLiteral("0000.000000")});
     m_months->setObjectName(QStringLiteral("monthTotalsTable"));
-    m_months->setHorizontalHeaderLabels({tr("Month"), tr("Contracts"), tr("Total")});
+    m_months->setHorizontalHeaderLabels({tr("Month (UTC)"), tr("Contracts"), tr("Total")});
+    m_months->horizontalHeaderItem(0)->setToolTip(tr("As the market invoices: each contract in the month it ended in (UTC), whole"));
     m_months->horizontalHeader()->setStretchLastSection(true);
     m_months->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_months->verticalHeader()->hide();
@@ -662,7 +663,7 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_table, 1);
-    layout->addWidget(new QLabel(tr("Totals per month"), this));
+    layout->addWidget(new QLabel(tr("Totals per month, by the month a contract ended in"), this));
     layout->addWidget(m_months);
 
     connect(refresh, &QPushButton::clicked, this, &BillsPage::reload);
@@ -670,17 +671,18 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
         const QString path = QFileDialog::getOpenFileName(this, tr("Verify receipt"), {}, tr("Receipts (*.json)"));
         if (path.isEmpty())
             return;
-        Result<Receipt> receipt = readReceiptFile(path);
-        const Result<void> ok = receipt.ok() ? verifyReceipt(*receipt, m_session->marketId()) : Result<void>(receipt.error());
-        if (ok.ok() && receipt->endedAtMs > 0)
+        const Result<Receipt> receipt = readVerifiedReceipt(path, m_session->marketId());
+        if (receipt.ok() && receipt->endedAtMs > 0)
             QMessageBox::information(this, tr("Receipt"), tr("The receipt for contract %1 is valid: signed by market %2 (this market); charge %3.")
                                                               .arg(receipt->contractId, receipt->marketId.left(16), ui::formatCharge(receipt->charge)));
-        else if (ok.ok())
+        else if (receipt.ok())
             QMessageBox::information(this, tr("Receipt"), tr("The start receipt for contract %1 is valid: signed by market %2 (this market) when "
                                                              "the contract began. It bills nothing: the end receipt carries the charge.")
                                                               .arg(receipt->contractId, receipt->marketId.left(16)));
+        else if (receipt.error().code == ErrorCode::IoError) // a file that cannot be read is no invalid receipt
+            emit error(receipt.error());
         else
-            emit error(Error(ok.error().code, tr("The receipt is NOT valid: %1").arg(ok.error().message)));
+            emit error(Error(receipt.error().code, tr("The receipt is NOT valid: %1").arg(receipt.error().message)));
     });
     connect(m_table, &QTableWidget::itemSelectionChanged, this,
             [this] { m_saveReceipt->setEnabled(!selectedContractId().isEmpty()); });
@@ -749,7 +751,10 @@ void BillsPage::showBills(const QList<Bill> &bills)
         m_table->setItem(i, 5, new NumberItem(ui::formatDuration(b.durationMs), b.durationMs));
         m_table->setItem(i, 6, new NumberItem(ui::formatCharge(b.charge), b.charge.micros()));
         m_table->setItem(i, 7, receiptItem(b, kept.value(b.contractId)));
-        const QString month = QDateTime::fromMSecsSinceEpoch(b.startedAtMs).toString(QStringLiteral("yyyy-MM"));
+        // As the market invoices: a contract in the UTC month it ended in, whole; one still
+        // running is not billed yet and is summed (so far) in a row of its own, last.
+        const QString month = b.endedAtMs > 0 ? QDateTime::fromMSecsSinceEpoch(b.endedAtMs, Qt::UTC).toString(QStringLiteral("yyyy-MM"))
+                                              : QStringLiteral("~running");
         auto &m = months[month];
         ++m.first;
         m.second = m.second.add(b.charge).value_or(m.second);
@@ -758,7 +763,7 @@ void BillsPage::showBills(const QList<Bill> &bills)
     m_months->setRowCount(int(months.size()));
     int row = 0;
     for (auto it = months.cbegin(); it != months.cend(); ++it, ++row) {
-        m_months->setItem(row, 0, new QTableWidgetItem(it.key()));
+        m_months->setItem(row, 0, new QTableWidgetItem(it.key() == QLatin1String("~running") ? tr("running (so far)") : it.key()));
         m_months->setItem(row, 1, new NumberItem(QString::number(it->first), it->first));
         m_months->setItem(row, 2, new NumberItem(ui::formatCharge(it->second), it->second.micros()));
     }
@@ -955,8 +960,9 @@ ContractPage *BorrowerWindow::openContract(const ContractRecord &contract)
     // apart poorly: the tab names the partition and when the contract began; the tooltip
     // has the whole contract ID.
     const QDateTime started = QDateTime::fromMSecsSinceEpoch(contract.startedAtMs);
+    // (An earlier day's with its time too: two contracts of one day on one partition differ.)
     const QString since = started.date() == QDate::currentDate() ? QLocale().toString(started.time(), QLocale::ShortFormat)
-                                                                  : QLocale().toString(started.date(), QLocale::ShortFormat);
+                                                                  : QLocale().toString(started, QLocale::ShortFormat);
     const int index = m_tabs->addTab(page, tr("%1 · since %2").arg(contract.partitionId, since));
     m_tabs->setTabToolTip(index, tr("Contract %1 with lender %2").arg(contract.contractId, contract.lenderId));
     m_tabs->setCurrentIndex(index);

@@ -208,19 +208,18 @@ Result<qint64> parseSince(const QString &text)
 // `receipt verify FILE`: offline, as the borrower's; exit 0 valid, 1 not, 2 usage.
 int verifyReceiptFile(const QString &path, const QString &marketId, bool asJson)
 {
-    Result<Receipt> r = readReceiptFile(path);
-    Result<void> valid = r.ok() ? verifyReceipt(*r, marketId.trimmed().toLower()) : Result<void>(r.error());
-    if (!valid.ok()) {
+    const Result<Receipt> r = readVerifiedReceipt(path, marketId.trimmed().toLower());
+    if (!r.ok()) {
         // As the borrower's: {"valid": false, "reason": …}, and the code beside it.
         if (asJson)
             out(json(QJsonObject{{QStringLiteral("valid"), false},
-                                 {QStringLiteral("reason"), valid.error().message},
-                                 {QStringLiteral("code"), errorCodeName(valid.error().code)}}));
+                                 {QStringLiteral("reason"), r.error().message},
+                                 {QStringLiteral("code"), errorCodeName(r.error().code)}}));
         // A file that cannot be read is not an invalid receipt: it is said as it is.
         std::fprintf(stderr, "lender-console: %s\n",
-                     qPrintable(valid.error().code == ErrorCode::IoError
-                                    ? valid.error().message
-                                    : QCoreApplication::translate("OwnerCli", "the receipt is NOT valid: %1").arg(valid.error().message)));
+                     qPrintable(r.error().code == ErrorCode::IoError
+                                    ? r.error().message
+                                    : QCoreApplication::translate("OwnerCli", "the receipt is NOT valid: %1").arg(r.error().message)));
         return 1;
     }
     const bool ended = r->endedAtMs > 0;
@@ -568,20 +567,15 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
                                                timeoutMs);
         if (!r.ok())
             return failWith(r.error());
-        Money charge, payout, fee;
-        for (const Bill &b : std::as_const(r->bills)) {
-            charge = charge.add(b.charge).value_or(charge);
-            payout = payout.add(b.lenderPayout).value_or(payout);
-            fee = fee.add(b.marketFee).value_or(fee);
-        }
+        const BillTotals totals = billTotals(r->bills);
         if (asJson) {
             QJsonArray arr;
             for (const Bill &b : std::as_const(r->bills))
                 arr << billJson(b);
             out(json(QJsonObject{{QStringLiteral("bills"), arr},
-                                 {QStringLiteral("total_charge"), charge.toString()},
-                                 {QStringLiteral("total_payout"), payout.toString()},
-                                 {QStringLiteral("total_market_fee"), fee.toString()}}));
+                                 {QStringLiteral("total_charge"), totals.charge.toString()},
+                                 {QStringLiteral("total_payout"), totals.payout.toString()},
+                                 {QStringLiteral("total_market_fee"), totals.fee.toString()}}));
             return 0;
         }
         if (r->bills.isEmpty()) {
@@ -590,10 +584,8 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
             return 0;
         }
         QList<QStringList> rows;
-        qsizetype running = 0;
         for (const Bill &b : std::as_const(r->bills)) {
             const bool ended = b.endedAtMs > 0;
-            running += ended ? 0 : 1;
             const QString borrower = b.borrowerName && !b.borrowerName->isEmpty()
                                          ? QStringLiteral("%1 (%2)").arg(*b.borrowerName, b.borrowerId.left(12))
                                          : b.borrowerId.left(12);
@@ -611,9 +603,9 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
                    stdout);
         out(QCoreApplication::translate("OwnerCli", "Contracts: %1; paid out %2 of %3 charged (market fee %4)")
                 .arg(r->bills.size())
-                .arg(payout.toString(), charge.toString(), fee.toString()));
-        if (running > 0)
-            out(QCoreApplication::translate("OwnerCli", "Still running: %1 (paid once they end)").arg(running));
+                .arg(totals.payout.toString(), totals.charge.toString(), totals.fee.toString()));
+        if (totals.running > 0)
+            out(QCoreApplication::translate("OwnerCli", "Still running: %1 (paid once they end)").arg(totals.running));
         if (r->bills.size() >= 1000)
             out(QCoreApplication::translate("OwnerCli", "(the market lists the newest 1,000: --since DATE shows older ones)"));
         return 0;

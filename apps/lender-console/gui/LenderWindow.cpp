@@ -788,15 +788,9 @@ void BillsDialog::showBills()
     const int selectedRow = m_table->currentRow();
     const QString selected = selectedRow >= 0 && m_table->item(selectedRow, 1) ? m_table->item(selectedRow, 1)->text() : QString();
     m_table->setRowCount(int(m_bills.size()));
-    Money charged, paid, fees;
-    int running = 0;
     for (int row = 0; row < m_bills.size(); ++row) {
         const Bill &b = m_bills[row];
         const bool ended = b.endedAtMs > 0;
-        running += ended ? 0 : 1;
-        charged = charged.add(b.charge).value_or(charged);
-        paid = paid.add(b.lenderPayout).value_or(paid);
-        fees = fees.add(b.marketFee).value_or(fees);
         const QStringList cells = {ui::formatTimestamp(b.startedAtMs),
                                    b.contractId,
                                    b.partitionId,
@@ -824,11 +818,12 @@ void BillsDialog::showBills()
         m_totals->setText(tr("The market has no contract of this machine yet."));
         return;
     }
+    const BillTotals totals = billTotals(m_bills);
     QString text = tr("Contracts: %1 · paid out %2 of %3 charged · the market's fee %4")
                        .arg(m_bills.size())
-                       .arg(ui::formatCharge(paid), ui::formatCharge(charged), ui::formatCharge(fees));
-    if (running > 0)
-        text += QStringLiteral(" · ") + tr("still running: %1 (paid when they end)").arg(running);
+                       .arg(ui::formatCharge(totals.payout), ui::formatCharge(totals.charge), ui::formatCharge(totals.fee));
+    if (totals.running > 0)
+        text += QStringLiteral(" · ") + tr("still running: %1 (paid when they end)").arg(totals.running);
     if (m_bills.size() >= 1000)
         text += QStringLiteral(" · ") + tr("the market lists the newest 1,000");
     m_totals->setText(text);
