@@ -29,32 +29,11 @@
 #include <QTest>
 
 #include "GuiTimeouts.h"
+#include "MessageBoxes.h"
 
 using namespace lendable;
 using namespace cliharness;
-
-namespace {
-// Answers the message box named `objectName` once it shows (it runs its own event loop), and
-// keeps what it said in `said`.
-void answerMessageBox(const QString &objectName, QMessageBox::StandardButton button, QString *said)
-{
-    auto *poll = new QTimer;
-    poll->setInterval(50);
-    QObject::connect(poll, &QTimer::timeout, [=] {
-        for (QWidget *w : QApplication::topLevelWidgets()) {
-            auto *box = qobject_cast<QMessageBox *>(w);
-            if (box && box->objectName() == objectName && box->isVisible()) {
-                *said = box->text() + QLatin1Char('\n') + box->informativeText();
-                poll->stop();
-                poll->deleteLater();
-                box->button(button)->click();
-                return;
-            }
-        }
-    });
-    poll->start();
-}
-} // namespace
+using lendable::test::answerMessageBox;
 
 class TestBorrowerGui : public QObject {
     Q_OBJECT

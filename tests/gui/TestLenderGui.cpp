@@ -3,6 +3,7 @@
 // allocation in the agent, the sliders stop at what the machine can give, and a locked
 // (lent) partition's sliders do not move.
 
+#include "../lender/DiskSupport.h"
 #include "../lender/MarketAgentSupport.h"
 
 #include "LenderAgent.h"
@@ -35,6 +36,7 @@
 #include <QTest>
 
 #include "GuiTimeouts.h"
+#include "MessageBoxes.h"
 
 using namespace lendable;
 using namespace lendable::protocol;
@@ -466,20 +468,7 @@ void TestLenderGui::withdrawingWhileTheMarketIsAway()
     QTRY_VERIFY_WITH_TIMEOUT(owner->call<BillList>(OwnerBills{}).error().message.contains(QStringLiteral("cannot be reached now")), 15'000);
 
     QString said;
-    auto *poll = new QTimer(this);
-    poll->setInterval(50);
-    connect(poll, &QTimer::timeout, this, [&said, poll] {
-        for (QWidget *w : QApplication::topLevelWidgets()) {
-            auto *box = qobject_cast<QMessageBox *>(w);
-            if (box && box->objectName() == QLatin1String("forceWithdrawDialog") && box->isVisible()) {
-                said = box->text() + QLatin1Char('\n') + box->informativeText();
-                poll->deleteLater();
-                box->button(QMessageBox::Ok)->click();
-                return;
-            }
-        }
-    });
-    poll->start();
+    test::answerMessageBox(QStringLiteral("forceWithdrawDialog"), QMessageBox::Ok, &said);
     QTest::mouseClick(tab->card(id)->withdrawButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!said.isEmpty(), 30'000);
     QVERIFY2(said.contains(QStringLiteral("cannot be reached")), qPrintable(said));
@@ -602,28 +591,11 @@ void TestLenderGui::diskPromisedBeyondWhatIsFreeIsShown()
     QVERIFY(!warning->isVisible());
     m_tab->refresh();
     QTRY_VERIFY(m_tab->machine().available.diskMib > 1024);
-    // 128 MiB short of all of it, as the agent counts it just before: other tests' files come
-    // and go meanwhile (tests run two at a time), so a refusal is tried again on fresh figures.
-    Result<PartitionInfo> created = Error(ErrorCode::Internal, QStringLiteral("not tried"));
-    for (int attempt = 0; attempt < 10 && !created.ok(); ++attempt) {
-        const Result<MachineInfo> machine = m_owner->call<MachineInfo>(MachineShow{});
-        QVERIFY2(machine.ok(), qPrintable(machine.error().toString()));
-        PartitionCreate req;
-        req.conditions.resources = Resources{1, 256, machine->available.diskMib - 128};
-        created = m_owner->call<PartitionInfo>(req);
-        if (!created.ok() && created.error().code != ErrorCode::ResourceExhausted)
-            break;
-    }
+    const Result<PartitionInfo> created =
+        lender::testing::createPartitionTakingFreeDisk(m_owner, LendingConditions{Resources{1, 256, 0}, {}, Money{}, 0});
     QVERIFY2(created.ok(), qPrintable(created.error().toString()));
     const QString fillPath = m_dir.filePath(QStringLiteral("other-files"));
-    {
-        QFile fill(fillPath);
-        QVERIFY(fill.open(QIODevice::WriteOnly));
-        const QByteArray chunk(8 * 1024 * 1024, 'x');
-        for (int i = 0; i < 64; ++i)
-            QCOMPARE(fill.write(chunk), chunk.size());
-        QVERIFY(fill.flush());
-    }
+    QVERIFY(lender::testing::fillFile(fillPath, 512));
     m_tab->refresh();
     QTRY_VERIFY_WITH_TIMEOUT(warning->isVisible() && warning->text().contains(QStringLiteral("more than this machine has now")), 10'000);
     QVERIFY2(warning->text().contains(QStringLiteral("of disk")), qPrintable(warning->text()));

@@ -5,6 +5,7 @@
 #include "AgentOptions.h"
 #include "JobRunner.h"
 #include "LenderAgent.h"
+#include "DiskSupport.h"
 #include "LenderTestSupport.h"
 
 #include <QDateTime>
@@ -355,21 +356,13 @@ void TestLenderAgent::diskThatShrankBelowThePromisesStaysReadable()
     // is read as before (nothing left to lend, not a negative amount the protocol refuses),
     // and the owner can shrink the partition and the reserve even while still over.
     const MachineInfo before = *m_owner->channel->call<MachineInfo>(MachineShow{});
-    const qint64 disk = before.available.diskMib - 128; // other tests' files come and go meanwhile
-    QVERIFY(disk > 1024);
-    const LendingConditions terms{Resources{1, 256, disk}, {}, Money{}, 0};
-    Result<PartitionInfo> created = m_owner->channel->call<PartitionInfo>(PartitionCreate{.conditions = terms});
+    QVERIFY(before.available.diskMib > 1024 + 128);
+    Result<PartitionInfo> created = createPartitionTakingFreeDisk(m_owner->channel.data(), LendingConditions{Resources{1, 256, 0}, {}, Money{}, 0});
     QVERIFY2(created.ok(), qPrintable(created.error().toString()));
+    const LendingConditions terms = created->partition.conditions;
+    const qint64 disk = terms.resources.diskMib;
     const QString pid = created->partition.partitionId;
-    {
-        QFile fill(m_dir->filePath(QStringLiteral("other-files")));
-        QVERIFY(fill.open(QIODevice::WriteOnly));
-        const QByteArray chunk(8 * 1024 * 1024, 'x');
-        for (int i = 0; i < 64; ++i)
-            QCOMPARE(fill.write(chunk), chunk.size());
-        QVERIFY(fill.flush());
-        QCOMPARE(::fsync(fill.handle()), 0);
-    }
+    QVERIFY(fillFile(m_dir->filePath(QStringLiteral("other-files")), 512));
     Result<MachineInfo> over = m_owner->channel->call<MachineInfo>(MachineShow{});
     QVERIFY2(over.ok(), qPrintable(over.error().toString()));
     QCOMPARE(over->available.diskMib, qint64(0));
