@@ -83,7 +83,7 @@ shot market-manager-violations "$bin/market-manager-gui" --data "$state/market" 
 pdftoppm -png -r 110 -f 2 -l 2 -singlefile "$state/report.pdf" "$out/market-manager-report"
 echo "screenshots: $out/market-manager-report.png"
 shot lender-console "$bin/lender-console-gui" --data "$state/lender" --connect "$lender_addr"
-# The Lend Directly dialog and the key file it shows once, the Jobs dialog and the Bills
+# The Lend directly dialog and the key file it shows once, the Jobs dialog and the Bills
 # dialog, from the Lender Console's GUI test (on this display), which walks through them with
 # a test driver's agent (and, for the bills, a market in the test).
 (cd "$state" && LENDABLE_GRAB_DIR="$out" QT_QPA_PLATFORM=xcb "$root/build/tests/test_lender_gui" lendingDirectlyFromTheCard \

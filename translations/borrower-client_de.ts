@@ -792,7 +792,7 @@ Ab jetzt wird Ihnen sekundengenau eine Gebühr berechnet, bis Sie den Vertrag be
         <translation>Leihen</translation>
     </message>
     <message>
-        <source>Your &amp;Name at the Market…</source>
+        <source>Your &amp;name at the market…</source>
         <translation>Ihr &amp;Name am Marktplatz…</translation>
     </message>
     <message>

@@ -791,7 +791,7 @@ You are charged from now until you end the contract, by the second.</source>
         <translation>借りる</translation>
     </message>
     <message>
-        <source>Your &amp;Name at the Market…</source>
+        <source>Your &amp;name at the market…</source>
         <translation>マーケットでの名前(&amp;N)…</translation>
     </message>
     <message>

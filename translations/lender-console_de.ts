@@ -708,7 +708,7 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
 <context>
     <name>lendable::lender::KeyFileDialog</name>
     <message>
-        <source>Save Key File…</source>
+        <source>Save key file…</source>
         <translation>Schlüsseldatei speichern…</translation>
     </message>
     <message>
@@ -724,7 +724,7 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
         <translation>Kopiert.</translation>
     </message>
     <message>
-        <source>Save Key File</source>
+        <source>Save key file</source>
         <translation>Schlüsseldatei speichern</translation>
     </message>
     <message>
@@ -1018,7 +1018,7 @@ Knoten-ID: %2</translation>
         <translation>(kein Name angegeben)</translation>
     </message>
     <message>
-        <source>Lend Directly…</source>
+        <source>Lend directly…</source>
         <translation>Direkt verleihen…</translation>
     </message>
     <message>

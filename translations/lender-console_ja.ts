@@ -707,7 +707,7 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
 <context>
     <name>lendable::lender::KeyFileDialog</name>
     <message>
-        <source>Save Key File…</source>
+        <source>Save key file…</source>
         <translation>鍵ファイルを保存…</translation>
     </message>
     <message>
@@ -723,7 +723,7 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
         <translation>コピーしました。</translation>
     </message>
     <message>
-        <source>Save Key File</source>
+        <source>Save key file</source>
         <translation>鍵ファイルを保存</translation>
     </message>
     <message>
@@ -1015,7 +1015,7 @@ Node ID: %2</source>
         <translation>(名前なし)</translation>
     </message>
     <message>
-        <source>Lend Directly…</source>
+        <source>Lend directly…</source>
         <translation>直接貸す…</translation>
     </message>
     <message>

@@ -778,7 +778,7 @@
         </translation>
     </message>
     <message>
-        <source>Rebalance partition %1</source>
+        <source>Rebalance Partition %1</source>
         <translation>Partition %1 neu zuteilen</translation>
     </message>
     <message>

@@ -775,7 +775,7 @@
         </translation>
     </message>
     <message>
-        <source>Rebalance partition %1</source>
+        <source>Rebalance Partition %1</source>
         <translation>パーティション %1 の再配分</translation>
     </message>
     <message>

@@ -167,7 +167,7 @@ void TestBorrowerGui::filterPickSubmitWatchEnd()
 
 void TestBorrowerGui::nameIsShownOnceTheMarketTakesIt()
 {
-    // File › Your Name at the Market…: the market keeps the name, the status bar shows it; a
+    // File › Your name at the market…: the market keeps the name, the status bar shows it; a
     // name the market refuses is shown as an error and changes nothing.
     QStatusBar *status = m_window->statusBar();
     QVERIFY(!status->currentMessage().contains(QStringLiteral("known there as")));

@@ -268,7 +268,7 @@ void TestLenderGui::lentCardNamesTheBorrower()
 
 void TestLenderGui::lendingDirectlyFromTheCard()
 {
-    // Lend Directly… on an unregistered partition's card: the dialog takes the borrower's ID
+    // Lend directly… on an unregistered partition's card: the dialog takes the borrower's ID
     // (checked as typed) and a name, the agent lends, and the key file it shows once names
     // the partition, the contract, the key the agent checks, and where the agent is. End
     // Lease on the card ends it.

@@ -899,7 +899,7 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
     showIdentity();
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *name = file->addAction(tr("Your &Name at the Market…"), this, [this] {
+    QAction *name = file->addAction(tr("Your &name at the market…"), this, [this] {
         bool ok = false;
         const QString wanted = QInputDialog::getText(this, tr("Your name at the market"),
                                                      tr("The market's managers see this name on your contracts and invoices,\n"

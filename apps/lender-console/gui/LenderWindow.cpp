@@ -198,7 +198,7 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     , m_register(new QPushButton(tr("Register"), this))
     , m_withdraw(new QPushButton(tr("Withdraw"), this))
     , m_delete(new QPushButton(tr("Delete"), this))
-    , m_lendDirect(new QPushButton(tr("Lend Directly…"), this))
+    , m_lendDirect(new QPushButton(tr("Lend directly…"), this))
     , m_usage(new ui::UsageChart(this))
 {
     setObjectName(QStringLiteral("partitionCard_") + state.partitionId);
@@ -446,7 +446,7 @@ KeyFileDialog::KeyFileDialog(const protocol::DirectLease &lease, const QString &
     , m_json(QJsonDocument(directLeaseKeyFile(lease)).toJson(QJsonDocument::Indented))
     , m_contractId(lease.contractId)
     , m_status(new QLabel(this))
-    , m_save(new QPushButton(tr("Save Key File…"), this))
+    , m_save(new QPushButton(tr("Save key file…"), this))
     , m_copy(new QPushButton(tr("Copy"), this))
 {
     setObjectName(QStringLiteral("keyFileDialog"));
@@ -481,7 +481,7 @@ KeyFileDialog::KeyFileDialog(const protocol::DirectLease &lease, const QString &
         m_status->setText(tr("Copied."));
     });
     connect(m_save, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save Key File"),
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save key file"),
                                                           QStringLiteral("lendable-key-%1.json").arg(m_contractId),
                                                           tr("Key files (*.json)"));
         if (!path.isEmpty())

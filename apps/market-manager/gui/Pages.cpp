@@ -308,7 +308,7 @@ void PartitionsPage::rebalanceSelected()
         return;
     QDialog dialog(this);
     dialog.setObjectName(QStringLiteral("rebalanceDialog"));
-    dialog.setWindowTitle(tr("Rebalance partition %1").arg(key.at(1)));
+    dialog.setWindowTitle(tr("Rebalance Partition %1").arg(key.at(1)));
     auto *form = new QFormLayout(&dialog);
     auto addSlider = [&](const QString &label, int value, int max, int step, const QString &suffix, const QString &name) {
         auto *slider = new QSlider(Qt::Horizontal, &dialog);
