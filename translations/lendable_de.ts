@@ -320,6 +320,18 @@
         <source>no answer from %1 in time</source>
         <translation>keine rechtzeitige Antwort von %1</translation>
     </message>
+    <message>
+        <source>the market&apos;s disk is full: it could not store this. Try again later.</source>
+        <translation>Die Festplatte des Marktplatzes ist voll: er konnte dies nicht speichern. Versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>the lender agent&apos;s disk is full: it could not store this. Try again later.</source>
+        <translation>Die Festplatte des Verleiher-Agenten ist voll: er konnte dies nicht speichern. Versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>the peer&apos;s disk is full: it could not store this. Try again later.</source>
+        <translation>Die Festplatte der Gegenstelle ist voll: sie konnte dies nicht speichern. Versuchen Sie es später erneut.</translation>
+    </message>
 </context>
 <context>
     <name>lendable::protocol::LocalChannel</name>

@@ -320,6 +320,18 @@
         <source>no answer from %1 in time</source>
         <translation>%1 から時間内に応答がありませんでした</translation>
     </message>
+    <message>
+        <source>the market&apos;s disk is full: it could not store this. Try again later.</source>
+        <translation>マーケットのディスクがいっぱいです。保存できませんでした。後でもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>the lender agent&apos;s disk is full: it could not store this. Try again later.</source>
+        <translation>貸し手エージェントのディスクがいっぱいです。保存できませんでした。後でもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>the peer&apos;s disk is full: it could not store this. Try again later.</source>
+        <translation>相手側のディスクがいっぱいです。保存できませんでした。後でもう一度お試しください。</translation>
+    </message>
 </context>
 <context>
     <name>lendable::protocol::LocalChannel</name>

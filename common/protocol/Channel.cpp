@@ -1,12 +1,20 @@
 #include "Channel.h"
 
+#include <QAtomicInteger>
 #include <QDateTime>
+#include <QLoggingCategory>
 #include <QTimerEvent>
 
 namespace lendable::protocol {
 
 namespace {
+Q_LOGGING_CATEGORY(lcProtocol, "lendable.protocol")
+
 constexpr int kSweepIntervalMs = 100;
+
+// A full disk refuses every write until it has room: the log says so once a minute, not once
+// per refused request.
+QAtomicInteger<qint64> g_diskFullLoggedAtMs{0};
 
 qint64 nowMs()
 {
@@ -47,8 +55,24 @@ Channel::~Channel()
 
 void Channel::replyError(quint64 requestId, const Error &error)
 {
-    if (requestId != 0)
+    if (requestId == 0)
+        return;
+    if (error.code != ErrorCode::DiskFull) {
         sendEnvelope(makeEnvelope(toErrorMessage(error), requestId, true));
+        return;
+    }
+    // This side's own disk is full. The database's words ("database or disk is full … (in:
+    // COMMIT)") go to this side's log, for its operator; the peer is told what it means.
+    const qint64 now = nowMs();
+    const qint64 logged = g_diskFullLoggedAtMs.loadRelaxed();
+    if (now - logged >= 60'000 && g_diskFullLoggedAtMs.testAndSetRelaxed(logged, now))
+        qCCritical(lcProtocol).noquote() << "the disk is full: requests that must be stored are refused until there is room"
+                                         << QStringLiteral("(%1)").arg(error.message);
+    const QString &role = m_config->localRole;
+    const QString said = role == QLatin1String("market") ? tr("the market's disk is full: it could not store this. Try again later.")
+                         : role == QLatin1String("lender") ? tr("the lender agent's disk is full: it could not store this. Try again later.")
+                                                           : tr("the peer's disk is full: it could not store this. Try again later.");
+    sendEnvelope(makeEnvelope(toErrorMessage(Error(ErrorCode::DiskFull, said)), requestId, true));
 }
 
 Result<void> Channel::waitEstablished(int timeoutMs)

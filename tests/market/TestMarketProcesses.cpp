@@ -11,6 +11,7 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
@@ -105,6 +106,7 @@ private slots:
     void serverRunsOnJemalloc();
     void twoProcessesOnePostgresNeverDoubleLend();
     void killDuringContractsLosesNothingAcknowledged();
+    void fullDiskRefusesTypedAndRecovers();
     void benchDrivesAChildAndARunningMarket();
 
 private:
@@ -445,6 +447,126 @@ QJsonObject benchFigures(const QString &output)
 }
 
 } // namespace
+
+void TestMarketProcesses::fullDiskRefusesTypedAndRecovers()
+{
+    // A market whose disk fills up: a real, small file system (tmpfs, 32 MiB) as its data
+    // directory, filled to the last byte by another file. Contracts and registrations are
+    // refused with disk_full and change nothing; searches and the contracts made before go on;
+    // with room again, the same partition is lent once; the process stops cleanly and the
+    // database is sound.
+    const QString mountPoint = m_tmp.filePath(QStringLiteral("small-disk"));
+    QVERIFY(QDir().mkpath(mountPoint));
+    QProcess mount;
+    mount.start(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"), QStringLiteral("size=32m,mode=0700"),
+                                          QStringLiteral("lendable-test"), mountPoint});
+    if (!mount.waitForFinished(30'000) || mount.exitCode() != 0)
+        QSKIP(qPrintable(QStringLiteral("cannot mount a small tmpfs here (this test needs root): %1")
+                             .arg(QString::fromLocal8Bit(mount.readAllStandardError()).trimmed())));
+    const auto unmount = qScopeGuard([&] { QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), mountPoint}); });
+    const QString data = QDir(mountPoint).filePath(QStringLiteral("market"));
+    const QString filler = QDir(mountPoint).filePath(QStringLiteral("filler"));
+
+    HeadlessMarket market;
+    CHECK_OK(market.start(data));
+    SslChannel *lender = connectClient(market.port, m_lender, market.nodeId, QStringLiteral("lender"), this);
+    SslChannel *borrower = connectClient(market.port, m_borrowers[0], market.nodeId, QStringLiteral("borrower"), this);
+    QVERIFY(lender && borrower);
+    QStringList offers;
+    for (int i = 0; i < 3; ++i) {
+        Result<PartitionRegistered> reg = lender->call<PartitionRegistered>(RegisterPartition{
+            .partitionId = QStringLiteral("full-%1").arg(i), .agentAddress = QStringLiteral("127.0.0.1:1"), .conditions = conditions(1, 512, 0, QStringLiteral("1"))});
+        CHECK_OK(reg);
+        offers << reg->offerId;
+    }
+    Result<ContractGranted> before = borrower->call<ContractGranted>(Borrow{.offerId = offers[0]});
+    CHECK_OK(before);
+
+    // Fill the file system to its last byte.
+    {
+        QFile fill(filler);
+        QVERIFY(fill.open(QIODevice::WriteOnly));
+        const QByteArray chunk(64 * 1024, 'x');
+        while (fill.write(chunk) == chunk.size() && fill.flush()) {
+        }
+        const QByteArray byte(1, 'x');
+        while (fill.write(byte) == 1 && fill.flush()) {
+        }
+    }
+
+    // Writes are refused, typed; nothing they would have changed is changed. (SQLite may
+    // still have a free page or two: the first writes can pass, and go on being acknowledged
+    // only while they are durable.)
+    Error refused;
+    QStringList lentMeanwhile;
+    for (int i = 1; i < offers.size() && refused.code == ErrorCode::None; ++i) {
+        Result<ContractGranted> g = borrower->call<ContractGranted>(Borrow{.offerId = offers[i]});
+        if (g)
+            lentMeanwhile << offers[i];
+        else
+            refused = g.error();
+    }
+    for (int i = 0; refused.code == ErrorCode::None && i < 200; ++i) {
+        Result<PartitionRegistered> reg = lender->call<PartitionRegistered>(RegisterPartition{
+            .partitionId = QStringLiteral("more-%1").arg(i), .agentAddress = QStringLiteral("127.0.0.1:1"), .conditions = conditions(1, 512, 0, QStringLiteral("1"))});
+        if (!reg)
+            refused = reg.error();
+    }
+    QVERIFY2(refused.code == ErrorCode::DiskFull, qPrintable(refused.toString()));
+    // The borrower is told what it means for it; the database's words are for the operator.
+    QVERIFY2(refused.message.startsWith(QStringLiteral("the market's disk is full")), qPrintable(refused.message));
+    QVERIFY2(!refused.message.contains(QStringLiteral("COMMIT")), qPrintable(refused.message));
+    const QString refusedOffer = offers.size() > lentMeanwhile.size() + 1 ? offers[lentMeanwhile.size() + 1] : QString();
+    if (!refusedOffer.isEmpty()) {
+        const Result<ContractGranted> again = borrower->call<ContractGranted>(Borrow{.offerId = refusedOffer});
+        QVERIFY2(!again.ok() && again.error().code == ErrorCode::DiskFull, qPrintable(again.ok() ? QStringLiteral("lent on a full disk") : again.error().toString()));
+    }
+    // Reads go on: a search answers, and the bills hold the contract made before.
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});
+    CHECK_OK(page);
+    Result<BillList> bills = borrower->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QVERIFY(std::any_of(bills->bills.cbegin(), bills->bills.cend(), [&](const Bill &b) { return b.contractId == before->contractId; }));
+    QCOMPARE(market.process().state(), QProcess::Running);
+    // The operator reads it in the market's log, once (not once per refused request).
+    const QString log = QString::fromLocal8Bit(market.process().readAllStandardError());
+    QVERIFY2(log.count(QStringLiteral("the disk is full")) == 1 && log.contains(QStringLiteral("database or disk is full")), qPrintable(log));
+
+    // Room again: the refused partition is lent, once.
+    QVERIFY(QFile::remove(filler));
+    if (!refusedOffer.isEmpty()) {
+        Result<ContractGranted> after = Error(ErrorCode::DiskFull, QStringLiteral("not tried"));
+        for (int attempt = 0; attempt < 50; ++attempt) { // a checkpoint may still be freeing pages
+            after = borrower->call<ContractGranted>(Borrow{.offerId = refusedOffer});
+            if (after || after.error().code != ErrorCode::DiskFull)
+                break;
+            QTest::qWait(100);
+        }
+        CHECK_OK(after);
+        QCOMPARE(borrower->call<ContractGranted>(Borrow{.offerId = refusedOffer}).error().code, ErrorCode::Conflict);
+    }
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = before->contractId}));
+
+    ::kill(static_cast<pid_t>(market.process().processId()), SIGTERM);
+    QVERIFY(market.process().waitForFinished(30'000));
+    QCOMPARE(market.process().exitCode(), 0);
+    Result<Database> db = Database::open(QStringLiteral("sqlite:") + QDir(data).filePath(QStringLiteral("market.db")));
+    CHECK_OK(db);
+    Result<QSqlQuery> check = db->exec(QStringLiteral("PRAGMA integrity_check"));
+    CHECK_OK(check);
+    QVERIFY(check->next());
+    QCOMPARE(check->value(0).toString(), QStringLiteral("ok"));
+    // Every contract acknowledged is there, and none that was refused.
+    Result<QSqlQuery> contracts = db->exec(QStringLiteral("SELECT offer_id FROM contracts ORDER BY started_at_ms"));
+    CHECK_OK(contracts);
+    QStringList lentOffers;
+    while (contracts->next())
+        lentOffers << contracts->value(0).toString();
+    QStringList acknowledged = QStringList{offers[0]} + lentMeanwhile;
+    if (!refusedOffer.isEmpty())
+        acknowledged << refusedOffer;
+    QCOMPARE(lentOffers, acknowledged);
+}
 
 void TestMarketProcesses::benchDrivesAChildAndARunningMarket()
 {
