@@ -1,9 +1,13 @@
 #include "PagedTableModel.h"
 
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QPointer>
 #include <QSignalBlocker>
 #include <QTableView>
+
+#include <algorithm>
+#include <memory>
 
 namespace lendable::ui {
 
@@ -29,6 +33,42 @@ void PagedTableModel::reload()
     endResetModel();
     // The first page tells how many rows there are.
     requestPage(0);
+}
+
+void PagedTableModel::refresh()
+{
+    if (!m_fetcher)
+        return;
+    emit refreshing();
+    // Answers to the earlier generation are dropped; the pages held stay on screen until the
+    // fresh ones replace them. Those not looked at lately would be stale where nobody looks:
+    // dropped (fetched again when scrolled to).
+    ++m_generation;
+    m_inFlight.clear();
+    QList<std::pair<quint64, int>> byUse;
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
+        byUse.append({it->lastUse, it.key()});
+    std::sort(byUse.begin(), byUse.end(), std::greater<>());
+    constexpr qsizetype kRefreshedPages = 3; // a screenful spans two pages at most, and page 0 gives the total
+    QSet<int> keep{0};
+    for (qsizetype i = 0; i < byUse.size() && keep.size() < kRefreshedPages; ++i)
+        keep.insert(byUse[i].second);
+    for (auto it = m_pages.begin(); it != m_pages.end();)
+        it = keep.contains(it.key()) ? std::next(it) : m_pages.erase(it);
+    for (int page : std::as_const(keep))
+        requestPage(page);
+}
+
+int PagedTableModel::rowOfKey(const QVariant &key) const
+{
+    if (!key.isValid())
+        return -1;
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it) {
+        const qsizetype i = it->keys.indexOf(key);
+        if (i >= 0)
+            return int(qint64(it.key()) * m_pageSize + i);
+    }
+    return -1;
 }
 
 QVariant PagedTableModel::keyAt(int row) const
@@ -179,6 +219,32 @@ void lendable::ui::keepSortIndicatorOnSortableColumns(QTableView *view, PagedTab
         const QSignalBlocker block(header);
         header->setSortIndicator(model->sortColumn(), model->sortOrder());
     });
+}
+
+void lendable::ui::keepSelectionAcrossRefresh(QTableView *view, PagedTableModel *model)
+{
+    // The key of the current row when a refresh begins; once fresh rows have come, the
+    // current row is moved to where that key is now (if it is among the rows held).
+    auto kept = std::make_shared<QVariant>();
+    QObject::connect(model, &PagedTableModel::refreshing, view, [view, model, kept] {
+        const QModelIndex current = view->currentIndex();
+        *kept = current.isValid() ? model->keyAt(current.row()) : QVariant();
+    });
+    QObject::connect(model, &PagedTableModel::loaded, view, [view, model, kept] {
+        if (!kept->isValid())
+            return;
+        const QModelIndex current = view->currentIndex();
+        if (current.isValid() && model->keyAt(current.row()) == *kept)
+            return;
+        const int row = model->rowOfKey(*kept);
+        if (row < 0)
+            return; // not among the rows held (yet): the next page that comes may have it
+        const QModelIndex to = model->index(row, current.isValid() ? current.column() : 0);
+        view->selectionModel()->setCurrentIndex(to, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        *kept = QVariant();
+    });
+    // Any other change of the current row (a click, a reload) ends what was kept.
+    QObject::connect(model, &QAbstractItemModel::modelReset, view, [kept] { *kept = QVariant(); });
 }
 
 QString lendable::ui::sortArgument(const QString &sortKey, Qt::SortOrder order)

@@ -35,6 +35,10 @@ QString sortArgument(const QString &sortKey, Qt::SortOrder order);
 /// column's header leaves the order, and the arrow, as they were.
 void keepSortIndicatorOnSortableColumns(QTableView *view, PagedTableModel *model);
 
+/// Keeps `view`'s current row on the same key (contract ID, offer ID, …) across the model's
+/// refresh(), when rows before it came or went.
+void keepSelectionAcrossRefresh(QTableView *view, PagedTableModel *model);
+
 class PagedTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -52,8 +56,16 @@ public:
     explicit PagedTableModel(QList<Column> columns, QObject *parent = nullptr);
 
     void setFetcher(Fetcher fetcher);
-    /// Drops every cached page and fetches again (after a filter change or an update).
+    /// Drops every cached page and fetches again (after a filter or order change: the view
+    /// starts again at the top).
     void reload();
+    /// Fetches again, in place, the pages looked at last (the rows in view), showing the rows
+    /// as they were until the fresh ones come: for a periodic refresh of a live result, which
+    /// must not empty the table, move the scroll position or lose the selection. Pages not
+    /// looked at lately are dropped and fetched when scrolled to.
+    void refresh();
+    /// The row whose key is `key` among the pages held now, or -1.
+    int rowOfKey(const QVariant &key) const;
     int pageSize() const { return m_pageSize; }
     void setPageSize(int rows) { m_pageSize = qMax(1, rows); }
     QVariant keyAt(int row) const;
@@ -75,6 +87,8 @@ public:
 
 signals:
     void loaded(qint64 total);
+    /// refresh() begins: the rows shown are about to be replaced by fresh ones.
+    void refreshing();
     void failed(const lendable::Error &error);
 
 private:

@@ -73,6 +73,7 @@ private slots:
     void onlyTheShownPageIsRefreshed();
     void headersSortInTheMarket();
     void totalsReadAsPeopleWriteThem();
+    void refreshKeepsTheRowsInView();
     void cleanupTestCase();
 
 private:
@@ -230,6 +231,12 @@ void TestMarketGui::dayChartsAreLabelledWithDates()
             QCOMPARE(axis->max(), days - 0.5);
         }
     }
+    // Money axes in the locale's grouped digits ("1,000,000"); the percent axis as it is.
+    for (const char *name : {"revenueChart", "feeSplitChart", "topPartiesChart"}) {
+        auto *view = billing->findChild<QChartView *>(QLatin1String(name));
+        QVERIFY2(view && view->chart()->localizeNumbers(), name);
+    }
+    QVERIFY(!billing->findChild<QChartView *>(QStringLiteral("utilisationChart"))->chart()->localizeNumbers());
     period->setCurrentIndex(0);
 }
 
@@ -1042,6 +1049,34 @@ void TestMarketGui::totalsReadAsPeopleWriteThem()
     QCOMPARE(ui::formatCharge(Money::fromMicros(3'000'000)), QStringLiteral("3.000000"));
     QCOMPARE(ui::formatCharge(Money::fromMicros(-500'000)), QStringLiteral("-0.500000"));
     QLocale::setDefault(before);
+}
+
+void TestMarketGui::refreshKeepsTheRowsInView()
+{
+    // The periodic refresh of a live table: the rows stay on screen while fresh ones come,
+    // the scroll position stays, and the selected contract stays selected when a new
+    // contract comes in above it.
+    auto *contracts = m_window->contractsPage();
+    m_window->tabs()->setCurrentWidget(contracts);
+    contracts->filterEdit()->clear();
+    contracts->runningOnly()->setChecked(false);
+    contracts->view()->sortByColumn(5, Qt::DescendingOrder); // newest first
+    ui::PagedTableModel *model = contracts->model();
+    QTRY_VERIFY(model->total() >= 2 && model->isRowLoaded(0));
+    const qint64 before = model->total();
+    const int row = model->rowOfKey(m_contractId);
+    QVERIFY(row >= 0);
+    contracts->view()->selectRow(row);
+    Result<ContractGranted> fresh = m_borrower->call<ContractGranted>(Borrow{.offerId = {}, .query = QStringLiteral("cpus>=1")});
+    QVERIFY2(fresh.ok(), qPrintable(fresh.error().toString()));
+    contracts->refresh();
+    QCOMPARE(model->total(), before); // not emptied meanwhile
+    QVERIFY(model->isRowLoaded(row));
+    QTRY_COMPARE(model->total(), before + 1);
+    QTRY_COMPARE(model->keyAt(contracts->view()->currentIndex().row()).toString(), m_contractId);
+    QCOMPARE(contracts->view()->currentIndex().row(), row + 1);
+    QCOMPARE(model->keyAt(0).toString(), fresh->contractId);
+    QVERIFY(m_borrower->call<ContractClosed>(EndContract{.contractId = fresh->contractId}).ok());
 }
 
 void TestMarketGui::cleanupTestCase()

@@ -96,12 +96,14 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     // another tab would have the market compute one every 5 s for nobody.
     const auto reloadShown = [this] {
         QWidget *shown = m_tabs->currentWidget();
+        // The tables in place: a refresh must not empty them, scroll them to the top or
+        // lose the row the admin selected.
         if (shown == m_contracts)
-            m_contracts->reload();
+            m_contracts->refresh();
         else if (shown == m_billing)
             m_billing->reload();
         else if (shown == m_violations)
-            m_violations->reload();
+            m_violations->refresh();
     };
     m_refresh = new QTimer(this);
     m_refresh->setInterval(5000);

@@ -95,6 +95,8 @@ QTableView *makeTable(QAbstractItemModel *model, QWidget *parent, const QString 
     view->setSortingEnabled(true);
     // Fixed row heights let the view scroll 100,000 rows without measuring them.
     view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    if (auto *paged = qobject_cast<ui::PagedTableModel *>(model))
+        ui::keepSelectionAcrossRefresh(view, paged);
     return view;
 }
 
@@ -439,6 +441,11 @@ void ContractsPage::reload()
     m_model->reload();
 }
 
+void ContractsPage::refresh()
+{
+    m_model->refresh();
+}
+
 // ───────────────────────────── violations ─────────────────────────────
 
 ViolationsPage::ViolationsPage(Channel *channel, QWidget *parent)
@@ -493,6 +500,11 @@ ViolationsPage::ViolationsPage(Channel *channel, QWidget *parent)
         m_summary->setText(tr("%n violation(s) reported", nullptr, int(qMin<qint64>(total, INT_MAX))));
     });
     connect(m_filter, &QLineEdit::textChanged, this, [this] { m_model->reload(); });
+}
+
+void ViolationsPage::refresh()
+{
+    m_model->refresh();
 }
 
 void ViolationsPage::reload()
@@ -945,7 +957,9 @@ void BillingPage::showReport(const BillingReport &report)
         delete old;
     };
     // Money axes on round numbers, once their series are attached.
+    // Money in the locale's digits, grouped ("1,000,000", not "1000000").
     const auto moneyAxis = [](QChart *chart, QAbstractSeries *series) {
+        chart->setLocalizeNumbers(true);
         auto *axis = new QValueAxis;
         chart->addAxis(axis, Qt::AlignLeft);
         series->attachAxis(axis);
@@ -1062,6 +1076,7 @@ void BillingPage::showParties(int rows)
     names->append(parties);
     chart->addAxis(names, Qt::AlignLeft);
     auto *money = new QValueAxis;
+    chart->setLocalizeNumbers(true); // "200,000", as the money axes of the other charts
     chart->addAxis(money, Qt::AlignBottom);
     series->attachAxis(names);
     series->attachAxis(money);

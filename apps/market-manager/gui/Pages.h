@@ -55,6 +55,8 @@ public:
     QCheckBox *runningOnly() const { return m_running; }
     QTableView *view() const { return m_view; }
     void reload();
+    /// The rows in view fetched again in place (scroll position and selection kept).
+    void refresh();
 
 signals:
     void error(const lendable::Error &error);
@@ -77,6 +79,8 @@ public:
     ui::PagedTableModel *model() const { return m_model; }
     QLineEdit *filterEdit() const { return m_filter; }
     void reload();
+    /// The rows in view fetched again in place (scroll position and selection kept).
+    void refresh();
 
 signals:
     void error(const lendable::Error &error);
