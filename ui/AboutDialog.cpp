@@ -10,7 +10,8 @@
 
 namespace lendable::ui {
 
-AboutDialog::AboutDialog(const QString &appTitle, const QString &description, const QString &nodeId, QWidget *parent)
+AboutDialog::AboutDialog(const QString &appTitle, const QString &description, const QString &nodeId, QWidget *parent,
+                         const QString &idLabel)
     : QDialog(parent)
 {
     setObjectName(QStringLiteral("aboutDialog"));
@@ -22,7 +23,7 @@ AboutDialog::AboutDialog(const QString &appTitle, const QString &description, co
                              this);
     title->setWordWrap(true);
     layout->addWidget(title);
-    layout->addWidget(new QLabel(tr("This node's ID (peers pin it):"), this));
+    layout->addWidget(new QLabel(idLabel.isEmpty() ? tr("This node's ID (peers pin it):") : idLabel, this));
     auto *id = new QLineEdit(nodeId, this);
     id->setObjectName(QStringLiteral("nodeIdEdit"));
     id->setReadOnly(true);

@@ -8,7 +8,9 @@ namespace lendable::ui {
 class AboutDialog : public QDialog {
     Q_OBJECT
 public:
-    AboutDialog(const QString &appTitle, const QString &description, const QString &nodeId, QWidget *parent = nullptr);
+    /// `idLabel` names the ID shown (default: this node's ID, which peers pin).
+    AboutDialog(const QString &appTitle, const QString &description, const QString &nodeId, QWidget *parent = nullptr,
+                const QString &idLabel = {});
 };
 
 } // namespace lendable::ui

@@ -5,6 +5,7 @@
 #include "ui/AboutDialog.h"
 #include "ui/ErrorBanner.h"
 #include "ui/GuiSupport.h"
+#include "ui/PagedTableModel.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -60,18 +61,45 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     ui::addLanguageMenu(menuBar());
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, [this] {
-        ui::AboutDialog(tr("Lendable Market Manager"),
-                        tr("The market: resource database, contracts and billing of lent computer partitions."),
-                        m_localNodeId, this)
+        // The ID to hand out is the market's (lenders and borrowers pin it); attached to a
+        // market as admin, this app has an ID of its own, which the market lets in.
+        QString description = tr("The market: resource database, contracts and billing of lent computer partitions.");
+        if (m_localNodeId != m_marketId)
+            description += QLatin1Char(' ') + tr("Attached as admin %1.").arg(m_localNodeId);
+        ui::AboutDialog(tr("Lendable Market Manager"), description, m_marketId, this,
+                        tr("The market's ID (lenders and borrowers pin it):"))
             .exec();
     });
 
-    auto showError = [this](const Error &e) { m_banner->showError(e); };
-    connect(m_partitions, &PartitionsPage::error, this, showError);
-    connect(m_contracts, &ContractsPage::error, this, showError);
-    connect(m_billing, &BillingPage::error, this, showError);
-    connect(m_violations, &ViolationsPage::error, this, showError);
-    connect(m_service, &ServicePage::error, this, showError);
+    // An error stays in the banner until dismissed, replaced, or until what failed has
+    // succeeded since (the page's rows came after all, a rebalance went through, a report
+    // loaded): a banner about a problem that is gone would be taken for a new one.
+    const auto showErrorFrom = [this](QObject *page) {
+        return [this, page](const Error &e) {
+            m_banner->showError(e);
+            m_errorFrom = page;
+        };
+    };
+    const auto clearsErrorOf = [this](QObject *page) {
+        return [this, page] {
+            if (m_errorFrom == page) {
+                m_banner->hide();
+                m_errorFrom = nullptr;
+            }
+        };
+    };
+    connect(m_partitions, &PartitionsPage::error, this, showErrorFrom(m_partitions));
+    connect(m_contracts, &ContractsPage::error, this, showErrorFrom(m_contracts));
+    connect(m_billing, &BillingPage::error, this, showErrorFrom(m_billing));
+    connect(m_violations, &ViolationsPage::error, this, showErrorFrom(m_violations));
+    connect(m_service, &ServicePage::error, this, showErrorFrom(m_service));
+    connect(m_partitions, &PartitionsPage::recovered, this, clearsErrorOf(m_partitions));
+    connect(m_billing, &BillingPage::recovered, this, clearsErrorOf(m_billing));
+    // The contracts, violations and service pages fail only at fetching: their next fetch
+    // that succeeds ends the error.
+    connect(m_contracts->model(), &ui::PagedTableModel::loaded, this, clearsErrorOf(m_contracts));
+    connect(m_violations->model(), &ui::PagedTableModel::loaded, this, clearsErrorOf(m_violations));
+    connect(m_service, &ServicePage::statsLoaded, this, clearsErrorOf(m_service));
     // An export fetches every contract of its period first, which can take a while on a large
     // market: said while it runs, and where the file went once it is written.
     connect(m_billing, &BillingPage::exportStarted, this, [this](const QString &path) {
@@ -86,6 +114,7 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     if (channel) {
         connect(channel, &protocol::Channel::closed, this, [this](const Error &reason) {
             m_banner->showError(Error(reason.code, tr("Disconnected from the market: %1").arg(reason.message)));
+            m_errorFrom = this;
             m_status->setText(tr("Disconnected"));
         });
     }

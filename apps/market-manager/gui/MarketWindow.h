@@ -53,6 +53,8 @@ private:
     QString m_localNodeId;
     QTabWidget *m_tabs;
     ui::ErrorBanner *m_banner;
+    /// The page (or this window, for the connection) whose error the banner shows.
+    QPointer<QObject> m_errorFrom;
     PartitionsPage *m_partitions;
     ContractsPage *m_contracts;
     BillingPage *m_billing;

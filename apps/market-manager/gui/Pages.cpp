@@ -282,16 +282,22 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
             return page;
         });
     });
-    connect(m_model, &ui::PagedTableModel::failed, this, &PartitionsPage::error);
+    connect(m_model, &ui::PagedTableModel::failed, this, [this](const Error &e) { failed(Failed::Rows, e); });
     connect(m_model, &ui::PagedTableModel::loaded, this, [this](qint64 total) {
         m_summary->setText(tr("%n partition(s)", nullptr, int(qMin<qint64>(total, INT_MAX))));
+        succeeded(Failed::Rows);
     });
     connect(m_filter, &QLineEdit::textChanged, this, [this] { m_model->reload(); });
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+    // Rebalance… only with an unlent partition selected: also after the rows were fetched
+    // again (a filter, Refresh, a rebalance done), which clears the selection silently.
+    const auto updateRebalance = [this] {
         const QModelIndexList rows = m_view->selectionModel()->selectedRows();
         const QStringList key = rows.isEmpty() ? QStringList() : m_model->keyAt(rows.first().row()).toStringList();
         m_rebalance->setEnabled(key.size() == 6 && key.at(5).isEmpty());
-    });
+    };
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, updateRebalance);
+    connect(m_model, &QAbstractItemModel::modelReset, this, updateRebalance);
+    connect(m_model, &ui::PagedTableModel::loaded, this, updateRebalance);
     connect(m_rebalance, &QPushButton::clicked, this, &PartitionsPage::rebalanceSelected);
 }
 
@@ -357,9 +363,25 @@ void PartitionsPage::rebalanceSelected()
     req.resources = Resources{cpuSpin->value(), memSpin->value(), diskSpin->value()};
     m_channel->request<Ack>(req, this, [this](Result<Ack> r) {
         if (!r.ok())
-            emit error(r.error());
+            failed(Failed::Rebalance, r.error());
+        else
+            succeeded(Failed::Rebalance);
         m_model->reload();
     });
+}
+
+void PartitionsPage::failed(Failed what, const Error &e)
+{
+    m_failed = what;
+    emit error(e);
+}
+
+void PartitionsPage::succeeded(Failed what)
+{
+    if (m_failed == what) {
+        m_failed = Failed::Nothing;
+        emit recovered();
+    }
 }
 
 // ───────────────────────────── contracts ─────────────────────────────
@@ -632,10 +654,13 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
         const QString path = QFileDialog::getSaveFileName(this, title, suggestedExportPath(what, suffix), filter);
         if (path.isEmpty())
             return;
-        QSettings().setValue(QStringLiteral("billing/exportDirectory"), QFileInfo(path).absolutePath());
-        write(path, [this](Result<void> r) {
+        // The folder is proposed next time only once a file was written there: a folder that
+        // took none (/proc, a full or read-only disk) is not one to start the next dialog in.
+        write(path, [this, path](Result<void> r) {
             if (!r.ok())
-                emit error(r.error());
+                return failed(Failed::Export, r.error());
+            succeeded(Failed::Export);
+            QSettings().setValue(QStringLiteral("billing/exportDirectory"), QFileInfo(path).absolutePath());
         });
     };
     connect(invoices, &QPushButton::clicked, this, [this, exportTo] {
@@ -787,13 +812,29 @@ void BillingPage::reload()
     m_reloadSoon.stop();
     Result<Period> p = checkedPeriod();
     if (!p) {
-        emit error(p.error());
+        failed(Failed::Report, p.error());
         return;
     }
     loadReport(*p, [this](Result<void> loaded) {
         if (!loaded.ok())
-            emit error(loaded.error());
+            failed(Failed::Report, loaded.error());
+        else
+            succeeded(Failed::Report);
     });
+}
+
+void BillingPage::failed(Failed what, const Error &e)
+{
+    m_failed = what;
+    emit error(e);
+}
+
+void BillingPage::succeeded(Failed what)
+{
+    if (m_failed == what) {
+        m_failed = Failed::Nothing;
+        emit recovered();
+    }
 }
 
 void BillingPage::fetchPeriod(std::function<void(Result<Contracts>)> done)

@@ -33,9 +33,15 @@ public:
 
 signals:
     void error(const lendable::Error &error);
+    /// What failed last (the rows, or a rebalance) has succeeded since: its error is stale.
+    void recovered();
 
 private:
     void rebalanceSelected();
+    enum class Failed { Nothing, Rows, Rebalance };
+    Failed m_failed = Failed::Nothing;
+    void failed(Failed what, const lendable::Error &e);
+    void succeeded(Failed what);
 
     QPointer<protocol::Channel> m_channel;
     QLineEdit *m_filter;
@@ -155,6 +161,8 @@ public:
 
 signals:
     void error(const lendable::Error &error);
+    /// What failed last (the report, or an export) has succeeded since: its error is stale.
+    void recovered();
     void reportLoaded();
     /// An export to `path` began; exportFinished() follows, `ok` or not (the error goes to
     /// the export's caller).
@@ -165,6 +173,10 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    enum class Failed { Nothing, Report, Export };
+    Failed m_failed = Failed::Nothing;
+    void failed(Failed what, const lendable::Error &e);
+    void succeeded(Failed what);
     /// Rows of the top chart that keep every name readable at its present height.
     int partiesThatFit() const;
     void showParties(int rows);
