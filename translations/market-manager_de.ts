@@ -688,10 +688,6 @@
         <translation>Verbindung zum Marktplatz getrennt: %1</translation>
     </message>
     <message>
-        <source>Disconnected</source>
-        <translation>Getrennt</translation>
-    </message>
-    <message>
         <source>Violations</source>
         <translation>Verstöße</translation>
     </message>
@@ -706,6 +702,34 @@
     <message>
         <source>Wrote %1</source>
         <translation>%1 geschrieben</translation>
+    </message>
+    <message>
+        <source>Attached as admin %1.</source>
+        <translation>Verbunden als Administrator %1.</translation>
+    </message>
+    <message>
+        <source>The market&apos;s ID (lenders and borrowers pin it):</source>
+        <translation>Die ID des Marktplatzes (Verleiher und Entleiher legen sie fest):</translation>
+    </message>
+    <message>
+        <source>Disconnected from the market: %1. Connecting again…</source>
+        <translation>Verbindung zum Marktplatz getrennt: %1. Neue Verbindung wird aufgebaut…</translation>
+    </message>
+    <message>
+        <source>Disconnected · connecting again… · the figures shown are from before</source>
+        <translation>Getrennt · neue Verbindung wird aufgebaut… · die angezeigten Zahlen sind von vorher</translation>
+    </message>
+    <message>
+        <source>Disconnected · the figures shown are from before</source>
+        <translation>Getrennt · die angezeigten Zahlen sind von vorher</translation>
+    </message>
+    <message>
+        <source>Disconnected · trying again in %1 s (%2) · the figures shown are from before</source>
+        <translation>Getrennt · neuer Versuch in %1 s (%2) · die angezeigten Zahlen sind von vorher</translation>
+    </message>
+    <message>
+        <source>Connected to the market again.</source>
+        <translation>Wieder mit dem Marktplatz verbunden.</translation>
     </message>
 </context>
 <context>

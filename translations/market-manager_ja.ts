@@ -686,10 +686,6 @@
         <translation>マーケットから切断されました: %1</translation>
     </message>
     <message>
-        <source>Disconnected</source>
-        <translation>切断</translation>
-    </message>
-    <message>
         <source>Violations</source>
         <translation>違反</translation>
     </message>
@@ -704,6 +700,34 @@
     <message>
         <source>Wrote %1</source>
         <translation>%1 に書き出しました</translation>
+    </message>
+    <message>
+        <source>Attached as admin %1.</source>
+        <translation>管理者 %1 として接続しています。</translation>
+    </message>
+    <message>
+        <source>The market&apos;s ID (lenders and borrowers pin it):</source>
+        <translation>マーケットの ID (貸し手と借り手が固定します):</translation>
+    </message>
+    <message>
+        <source>Disconnected from the market: %1. Connecting again…</source>
+        <translation>マーケットから切断されました: %1。再接続しています…</translation>
+    </message>
+    <message>
+        <source>Disconnected · connecting again… · the figures shown are from before</source>
+        <translation>切断 · 再接続中… · 表示中の数値は切断前のものです</translation>
+    </message>
+    <message>
+        <source>Disconnected · the figures shown are from before</source>
+        <translation>切断 · 表示中の数値は切断前のものです</translation>
+    </message>
+    <message>
+        <source>Disconnected · trying again in %1 s (%2) · the figures shown are from before</source>
+        <translation>切断 · %1 秒後に再試行 (%2) · 表示中の数値は切断前のものです</translation>
+    </message>
+    <message>
+        <source>Connected to the market again.</source>
+        <translation>マーケットに再接続しました。</translation>
     </message>
 </context>
 <context>

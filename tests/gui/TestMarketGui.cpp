@@ -5,6 +5,7 @@
 #include "MarketService.h"
 #include "MarketTestSupport.h"
 #include "MarketWindow.h"
+#include "protocol/SslChannel.h"
 #include "ui/ErrorBanner.h"
 #include "Pages.h"
 #include "ServicePage.h"
@@ -75,6 +76,7 @@ private slots:
     void headersSortInTheMarket();
     void totalsReadAsPeopleWriteThem();
     void refreshKeepsTheRowsInView();
+    void reconnectsWhenTheMarketComesBack();
     void cleanupTestCase();
 
 private:
@@ -1091,6 +1093,67 @@ void TestMarketGui::refreshKeepsTheRowsInView()
     QCOMPARE(contracts->view()->currentIndex().row(), row + 1);
     QCOMPARE(model->keyAt(0).toString(), fresh->contractId);
     QVERIFY(m_borrower->call<ContractClosed>(EndContract{.contractId = fresh->contractId}).ok());
+}
+
+void TestMarketGui::reconnectsWhenTheMarketComesBack()
+{
+    // Attached to a market over TLS (as --connect does): the market stops, the window says
+    // it is disconnected and that what it shows is from before; the market starts again on
+    // the same address, and the window carries on by itself, fetching afresh.
+    QTemporaryDir dir;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const Identity marketIdentity = Identity::generate(QStringLiteral("market"), now.addDays(-1), now.addDays(30)).value();
+    const Identity admin = Identity::generate(QStringLiteral("admin"), now.addDays(-1), now.addDays(30)).value();
+    market::MarketConfig config;
+    config.dataDir = dir.path();
+    config.adminIds = {admin.nodeId()};
+    const QString url = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db"));
+    auto service = std::make_unique<market::MarketService>(marketIdentity, url, config);
+    QVERIFY(service->listen(QHostAddress::LocalHost, 0).ok());
+    const quint16 port = service->serverPort();
+    const auto connectAdmin = [&]() -> Channel * {
+        HandshakeConfig handshake;
+        handshake.localRole = QStringLiteral("admin");
+        return SslChannel::connectTo(QStringLiteral("127.0.0.1"), port, admin, marketIdentity.nodeId(), handshake, this);
+    };
+    Channel *first = connectAdmin();
+    QVERIFY(first->waitEstablished(10'000).ok());
+    market::MarketWindow window(first, marketIdentity.nodeId(), QStringLiteral("127.0.0.1:%1").arg(port), admin.nodeId());
+    window.setReconnector(connectAdmin);
+    window.setReconnectDelayMs(100);
+    window.show();
+    QTRY_VERIFY(window.isConnected());
+
+    service->shutdown();
+    service.reset();
+    QTRY_VERIFY(!window.isConnected());
+    QTRY_VERIFY2(window.errorBanner()->isVisible() && window.errorBanner()->text().contains(QStringLiteral("Connecting again")),
+                 qPrintable(window.errorBanner()->text()));
+    auto *status = window.findChild<QLabel *>(QStringLiteral("connectionLabel"));
+    QVERIFY(status);
+    QVERIFY2(status->text().contains(QStringLiteral("from before")), qPrintable(status->text()));
+    QTest::qWait(500); // a few attempts fail meanwhile
+
+    // Back, with a partition registered while the window was away.
+    service = std::make_unique<market::MarketService>(marketIdentity, url, config);
+    QVERIFY(service->listen(QHostAddress::LocalHost, port).ok());
+    std::unique_ptr<Channel> lender(service->connectLocal(QString(64, QLatin1Char('7')), QStringLiteral("lender")));
+    QVERIFY(lender->waitEstablished(5000).ok());
+    RegisterPartition reg;
+    reg.partitionId = QStringLiteral("after-restart");
+    reg.agentAddress = QStringLiteral("127.0.0.1:7401");
+    reg.conditions.resources = Resources{1, 512, 1024};
+    reg.conditions.osImages = {QStringLiteral("busybox")};
+    reg.conditions.ratePerHour = Money::fromMicros(1'000'000);
+    const Result<PartitionRegistered> registered = lender->call<PartitionRegistered>(reg);
+    QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(window.isConnected(), 30'000);
+    QTRY_VERIFY(!window.errorBanner()->isVisible());
+    QTRY_COMPARE(window.partitionsPage()->model()->total(), qint64(1));
+    QVERIFY2(status->text().startsWith(QStringLiteral("Market ")), qPrintable(status->text()));
+    window.close();
+    lender.reset();
+    service->shutdown();
 }
 
 void TestMarketGui::cleanupTestCase()

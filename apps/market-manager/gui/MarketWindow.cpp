@@ -50,6 +50,7 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     setCentralWidget(central);
 
     m_status->setObjectName(QStringLiteral("connectionLabel"));
+    m_where = where;
     m_status->setText(tr("Market %1 · %2").arg(marketId.left(16), where));
     m_status->setToolTip(marketId);
     statusBar()->addPermanentWidget(m_status);
@@ -111,13 +112,11 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
         else
             statusBar()->clearMessage(); // the error banner says why
     });
-    if (channel) {
-        connect(channel, &protocol::Channel::closed, this, [this](const Error &reason) {
-            m_banner->showError(Error(reason.code, tr("Disconnected from the market: %1").arg(reason.message)));
-            m_errorFrom = this;
-            m_status->setText(tr("Disconnected"));
-        });
-    }
+    m_reconnectTimer = new QTimer(this);
+    m_reconnectTimer->setSingleShot(true);
+    connect(m_reconnectTimer, &QTimer::timeout, this, &MarketWindow::tryReconnect);
+    if (channel)
+        connect(channel, &protocol::Channel::closed, this, &MarketWindow::lost);
     // A live market changes under the admin's eyes: refresh the contracts, billing or
     // violations now and then while one of them is shown, and when it is shown again (the
     // partitions table keeps its scroll position unless asked). Hidden pages are not asked
@@ -153,6 +152,74 @@ void MarketWindow::refreshAll()
     m_violations->reload();
     if (m_service->isVisible())
         m_service->reload();
+}
+
+bool MarketWindow::isConnected() const
+{
+    return m_channel && m_channel->isEstablished();
+}
+
+void MarketWindow::lost(const Error &reason)
+{
+    if (sender() != m_channel && sender() != nullptr)
+        return; // an earlier connection, or an attempt that failed (tryReconnect() handles those)
+    if (m_channel)
+        m_channel->deleteLater();
+    m_channel = nullptr;
+    m_partitions->setChannel(nullptr);
+    m_contracts->setChannel(nullptr);
+    m_billing->setChannel(nullptr);
+    m_violations->setChannel(nullptr);
+    m_service->setChannel(nullptr);
+    const QString what = m_reconnect ? tr("Disconnected from the market: %1. Connecting again…").arg(reason.message)
+                                     : tr("Disconnected from the market: %1").arg(reason.message);
+    m_banner->showError(Error(reason.code, what));
+    m_errorFrom = this;
+    // What the tabs show is what the market said before: the status bar says it is old.
+    m_status->setText(m_reconnect ? tr("Disconnected · connecting again… · the figures shown are from before")
+                                  : tr("Disconnected · the figures shown are from before"));
+    if (m_reconnect) {
+        m_reconnectFailures = 0;
+        m_reconnectTimer->start(m_reconnectDelayMs);
+    }
+}
+
+void MarketWindow::tryReconnect()
+{
+    protocol::Channel *attempt = m_reconnect ? m_reconnect() : nullptr;
+    if (!attempt)
+        return;
+    connect(attempt, &protocol::Channel::established, this, [this, attempt] { adopt(attempt); });
+    connect(attempt, &protocol::Channel::closed, this, [this, attempt](const Error &reason) {
+        if (attempt == m_channel)
+            return; // adopted, then lost: lost() has it
+        attempt->deleteLater();
+        // Not yet: again after a longer pause (doubling, up to 30 s).
+        ++m_reconnectFailures;
+        const int delay = int(qMin<qint64>(30'000, qint64(m_reconnectDelayMs) << qMin(m_reconnectFailures, 5)));
+        m_status->setText(tr("Disconnected · trying again in %1 s (%2) · the figures shown are from before")
+                              .arg(qMax(1, delay / 1000))
+                              .arg(reason.message));
+        m_reconnectTimer->start(delay);
+    });
+}
+
+void MarketWindow::adopt(protocol::Channel *channel)
+{
+    m_channel = channel;
+    connect(channel, &protocol::Channel::closed, this, &MarketWindow::lost);
+    m_partitions->setChannel(channel);
+    m_contracts->setChannel(channel);
+    m_billing->setChannel(channel);
+    m_violations->setChannel(channel);
+    m_service->setChannel(channel);
+    m_status->setText(tr("Market %1 · %2").arg(m_marketId.left(16), m_where));
+    if (m_errorFrom == this) {
+        m_banner->hide();
+        m_errorFrom = nullptr;
+    }
+    statusBar()->showMessage(tr("Connected to the market again."), 10'000);
+    refreshAll();
 }
 
 void MarketWindow::setRefreshIntervalMs(int ms)

@@ -5,6 +5,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <functional>
+
 class QTabWidget;
 class QLabel;
 class QTimer;
@@ -43,6 +45,15 @@ public:
     /// How often the contracts, billing or violations page is reloaded while it is shown
     /// (default 5 s); hidden ones are reloaded when shown.
     void setRefreshIntervalMs(int ms);
+    /// How to connect to the market again when the connection is lost (attached with
+    /// --connect): the window tries, with a growing pause (1 s up to 30 s), until it is
+    /// back, then carries on with the new connection. Without one (the embedded market, whose
+    /// connection ends only with the process), a lost connection is only reported.
+    using Reconnector = std::function<protocol::Channel *()>;
+    void setReconnector(Reconnector reconnect) { m_reconnect = std::move(reconnect); }
+    /// The first retry's pause, in ms (tests shorten it).
+    void setReconnectDelayMs(int ms) { m_reconnectDelayMs = ms; }
+    bool isConnected() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -62,6 +73,15 @@ private:
     ServicePage *m_service;
     QLabel *m_status;
     QTimer *m_refresh;
+    QString m_where;
+    Reconnector m_reconnect;
+    int m_reconnectDelayMs = 1000;
+    int m_reconnectFailures = 0;
+    QTimer *m_reconnectTimer;
+    /// Takes `channel` as the market's connection: the pages ask it from now on.
+    void adopt(protocol::Channel *channel);
+    void lost(const Error &reason);
+    void tryReconnect();
 };
 
 } // namespace lendable::market

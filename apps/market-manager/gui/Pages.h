@@ -26,6 +26,8 @@ class PartitionsPage : public QWidget {
     Q_OBJECT
 public:
     explicit PartitionsPage(protocol::Channel *channel, QWidget *parent = nullptr);
+    /// The market's connection, after the app reconnected (requests go there from now on).
+    void setChannel(protocol::Channel *channel) { m_channel = channel; }
     ui::PagedTableModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
     QLineEdit *filterEdit() const { return m_filter; }
@@ -56,6 +58,8 @@ class ContractsPage : public QWidget {
     Q_OBJECT
 public:
     explicit ContractsPage(protocol::Channel *channel, QWidget *parent = nullptr);
+    /// The market's connection, after the app reconnected (requests go there from now on).
+    void setChannel(protocol::Channel *channel) { m_channel = channel; }
     ui::PagedTableModel *model() const { return m_model; }
     QLineEdit *filterEdit() const { return m_filter; }
     QCheckBox *runningOnly() const { return m_running; }
@@ -82,6 +86,8 @@ class ViolationsPage : public QWidget {
     Q_OBJECT
 public:
     explicit ViolationsPage(protocol::Channel *channel, QWidget *parent = nullptr);
+    /// The market's connection, after the app reconnected (requests go there from now on).
+    void setChannel(protocol::Channel *channel) { m_channel = channel; }
     ui::PagedTableModel *model() const { return m_model; }
     QLineEdit *filterEdit() const { return m_filter; }
     void reload();
@@ -104,6 +110,8 @@ class BillingPage : public QWidget {
     Q_OBJECT
 public:
     explicit BillingPage(protocol::Channel *channel, QWidget *parent = nullptr);
+    /// The market's connection, after the app reconnected (requests go there from now on).
+    void setChannel(protocol::Channel *channel) { m_channel = channel; }
     void reload();
     /// The period the tab shows and exports: the last 7, 30 or 90 days up to now, or whole
     /// days (UTC) from one date to another, both included.

@@ -31,6 +31,8 @@ class ServicePage : public QWidget {
     Q_OBJECT
 public:
     explicit ServicePage(protocol::Channel *channel, QWidget *parent = nullptr);
+    /// The market's connection, after the app reconnected (requests go there from now on).
+    void setChannel(protocol::Channel *channel) { m_channel = channel; }
     /// Asks the market now.
     void reload();
     QStandardItemModel *model() const { return m_model; }

@@ -209,6 +209,15 @@ int main(int argc, char *argv[])
         ui::rememberConnection(parser.value(connectTo), marketNodeId);
 
     market::MarketWindow window(channel, marketNodeId, where, identity->nodeId());
+    if (parser.isSet(connectTo)) {
+        // A market restarted (or a network that dropped) is attached to again by itself.
+        const HostPort hp = *parseHostPort(parser.value(connectTo)); // checked above
+        window.setReconnector([hp, id = *identity, marketNodeId, &application]() -> protocol::Channel * {
+            protocol::HandshakeConfig config;
+            config.localRole = QStringLiteral("admin");
+            return protocol::SslChannel::connectTo(hp.host, hp.port, id, marketNodeId, config, &application);
+        });
+    }
     window.show();
     market::BillingPage *billing = window.billingPage();
     // The window opens with the period the user chose last; a period on the command line
