@@ -636,6 +636,10 @@
         <source>you have no contract %1 at this market</source>
         <translation>Sie haben keinen Vertrag %1 bei diesem Markt</translation>
     </message>
+    <message>
+        <source>the rate %1 is above the highest this market takes, %2 per hour</source>
+        <translation>der Preis %1 liegt über dem höchsten, den dieser Marktplatz annimmt: %2 pro Stunde</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>
@@ -1035,10 +1039,6 @@
         <translation>&apos;%1&apos; ist keine Knoten-ID (64 Hex-Zeichen)</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is not a heartbeat timeout in seconds</source>
-        <translation>&apos;%1&apos; ist keine Heartbeat-Zeitüberschreitung in Sekunden</translation>
-    </message>
-    <message>
         <source>cannot create the data directory %1</source>
         <translation>das Datenverzeichnis %1 kann nicht angelegt werden</translation>
     </message>
@@ -1185,6 +1185,10 @@
     <message>
         <source>Desktop app: the billing period in days, up to today: 7, 30 or 90 (exports: 7 by default; the window: the period chosen last).</source>
         <translation>Desktop-Anwendung: der Abrechnungszeitraum in Tagen bis heute: 7, 30 oder 90 (Exporte: standardmäßig 7; das Fenster: der zuletzt gewählte Zeitraum).</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a heartbeat timeout in seconds from 15 to 86400 (lender agents send a heartbeat every 10 s)</source>
+        <translation>„%1“ ist keine Heartbeat-Frist in Sekunden von 15 bis 86400 (Verleiher-Agenten senden alle 10 s einen Heartbeat)</translation>
     </message>
 </context>
 </TS>

@@ -634,6 +634,10 @@
         <source>you have no contract %1 at this market</source>
         <translation>この市場にあなたの契約 %1 はありません</translation>
     </message>
+    <message>
+        <source>the rate %1 is above the highest this market takes, %2 per hour</source>
+        <translation>単価 %1 はこのマーケットが受け付ける上限 (1 時間あたり %2) を超えています</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>
@@ -1028,10 +1032,6 @@
         <translation>&apos;%1&apos; はノード ID ではありません (16 進数 64 文字)</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is not a heartbeat timeout in seconds</source>
-        <translation>&apos;%1&apos; はハートビートのタイムアウト秒数ではありません</translation>
-    </message>
-    <message>
         <source>cannot create the data directory %1</source>
         <translation>データディレクトリ %1 を作成できません</translation>
     </message>
@@ -1178,6 +1178,10 @@
     <message>
         <source>Desktop app: the billing period in days, up to today: 7, 30 or 90 (exports: 7 by default; the window: the period chosen last).</source>
         <translation>デスクトップアプリ: 請求期間 (今日までの日数): 7、30、90 のいずれか (エクスポートの既定は 7、ウィンドウは前回選んだ期間)。</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a heartbeat timeout in seconds from 15 to 86400 (lender agents send a heartbeat every 10 s)</source>
+        <translation>「%1」は 15 から 86400 秒のハートビートのタイムアウトではありません (貸し手エージェントは 10 秒ごとにハートビートを送ります)</translation>
     </message>
 </context>
 </TS>

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <unistd.h>
@@ -27,6 +28,11 @@ void setApplicationInfo(const QString &appName)
     QCoreApplication::setOrganizationDomain(QStringLiteral("lendable.invalid"));
     QCoreApplication::setApplicationName(appName);
     QCoreApplication::setApplicationVersion(QStringLiteral(LENDABLE_VERSION));
+    // A write to a peer that is gone (libvirt's keepalive on a connection libvirtd closed, a
+    // socket, a pipe) is an error to handle where it happens, never a reason for the process
+    // to die: libvirt asks its applications to ignore SIGPIPE (an agent stopped for 40 s was
+    // killed by it when it went on).
+    std::signal(SIGPIPE, SIG_IGN);
 }
 
 void CommonOptions::addTo(QCommandLineParser &parser) const

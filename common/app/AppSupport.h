@@ -13,7 +13,8 @@
 
 namespace lendable::app {
 
-/// Sets organisation, application name and version so QSettings and QStandardPaths agree.
+/// Sets organisation, application name and version so QSettings and QStandardPaths agree,
+/// and ignores SIGPIPE (every Lendable program handles a write to a closed peer as an error).
 void setApplicationInfo(const QString &appName);
 
 /// --data DIR and --print-id (help and version are added too).

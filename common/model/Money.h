@@ -18,6 +18,10 @@ public:
     static constexpr qint64 kMicrosPerUnit = 1'000'000;
     /// Decimals a textual amount may carry; one more would need rounding, which parse() refuses.
     static constexpr int kMaxDecimals = 6;
+    /// The highest rate a partition may be lent at: 1,000,000 per hour. Any contract at it
+    /// bills within 64 bits for a thousand years; a rate near the top of 64 bits would bill
+    /// more than an amount can hold after an hour, and its contract could never end.
+    static constexpr qint64 kMaxRatePerHourMicros = 1'000'000 * kMicrosPerUnit;
 
     constexpr Money() = default;
     static constexpr Money fromMicros(qint64 micros) { return Money(micros); }

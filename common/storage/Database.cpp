@@ -9,6 +9,8 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 #include <atomic>
@@ -388,8 +390,19 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
             db.setUserName(u.user);
         if (!u.password.isEmpty())
             db.setPassword(u.password);
-        if (!u.options.isEmpty())
-            db.setConnectOptions(u.options);
+        // A server that accepts the connection and never answers would hold the process
+        // forever (and a market starting up cannot even be stopped meanwhile): 10 s to
+        // connect unless the URL says otherwise; and TCP keepalives, so that a server gone
+        // from the network is noticed rather than waited for.
+        QStringList options = u.options.isEmpty() ? QStringList() : u.options.split(QLatin1Char(';'));
+        for (const auto &[name, value] : {std::pair{QStringLiteral("connect_timeout"), QStringLiteral("10")},
+                                          std::pair{QStringLiteral("keepalives_idle"), QStringLiteral("30")},
+                                          std::pair{QStringLiteral("keepalives_interval"), QStringLiteral("10")},
+                                          std::pair{QStringLiteral("keepalives_count"), QStringLiteral("3")}}) {
+            if (!std::any_of(options.cbegin(), options.cend(), [&](const QString &o) { return o.startsWith(name + QLatin1Char('=')); }))
+                options << name + QLatin1Char('=') + value;
+        }
+        db.setConnectOptions(options.join(QLatin1Char(';')));
     }
 
     if (!db.open()) {

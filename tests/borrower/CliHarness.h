@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTimer>
@@ -132,6 +133,19 @@ public:
 
     QString log() { return m_log + (m_proc ? QString::fromUtf8(m_proc->readAllStandardError()) : QString()); }
     bool isRunning() const { return m_proc && m_proc->state() == QProcess::Running; }
+    qint64 processId() const { return m_proc ? m_proc->processId() : 0; }
+    /// Whether the running process ignores `signal` (its SigIgn mask in /proc).
+    bool ignores(int signal) const
+    {
+        QFile status(QStringLiteral("/proc/%1/status").arg(processId()));
+        if (!status.open(QIODevice::ReadOnly))
+            return false;
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (line.startsWith("SigIgn:"))
+                return (line.mid(7).trimmed().toULongLong(nullptr, 16) >> (signal - 1)) & 1;
+        }
+        return false;
+    }
 
     QRegularExpressionMatch match;
 

@@ -452,6 +452,8 @@ void TestCliMarket::marketRestartLosesNothing()
 {
     const QString contractId = borrowOne(m_borrowerA, QStringLiteral("cpus>=1"));
     QVERIFY(!contractId.isEmpty());
+    const QString second = borrowOne(m_borrowerA, QStringLiteral("cpus>=1")); // ended below, elsewhere
+    QVERIFY(!second.isEmpty());
     m_market.stop();
     const Run down = cli(m_borrowerA, {QStringLiteral("bills")});
     QVERIFY(down.exitCode != 0);
@@ -464,6 +466,26 @@ void TestCliMarket::marketRestartLosesNothing()
     const Run ended = cli(m_borrowerA, {QStringLiteral("end"), contractId});
     QVERIFY2(ended.exitCode == 0, qPrintable(ended.describe()));
     QVERIFY(ended.object().value(QStringLiteral("receipt_valid")).toBool());
+
+    // The same market served by a second process (the same data directory: the same ID) at
+    // another address: with the process the contract was made at down, `end --market` at
+    // the other one ends it (the contract's market is its ID, not the address it was made at).
+    Service other;
+    QVERIFY2(other.start(bin(QStringLiteral("market-manager")),
+                         {QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--data"),
+                          m_root.filePath(QStringLiteral("market")), QStringLiteral("--heartbeat-timeout"), QStringLiteral("3600")},
+                         QRegularExpression(QStringLiteral("^market ([0-9a-f]{64}) listening on [^:]+:(\\d+)"))),
+             qPrintable(other.log()));
+    QCOMPARE(other.match.captured(1), m_marketId);
+    m_market.stop();
+    const Run endedThere = runProgram(bin(QStringLiteral("borrower-client")),
+                                      {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("--json"),
+                                       QStringLiteral("--market"), QStringLiteral("127.0.0.1:") + other.match.captured(2),
+                                       QStringLiteral("--market-id"), m_marketId, QStringLiteral("end"), second});
+    QVERIFY2(endedThere.exitCode == 0, qPrintable(endedThere.describe()));
+    QVERIFY(endedThere.object().value(QStringLiteral("receipt_valid")).toBool());
+    other.stop();
+    QVERIFY2(startMarket(), qPrintable(m_market.log()));
 }
 
 void TestCliMarket::nameReachesEveryMarket()

@@ -28,6 +28,8 @@
 #include <QStatusBar>
 #include <QTest>
 
+#include <csignal>
+
 #include "GuiTimeouts.h"
 #include "MessageBoxes.h"
 
@@ -78,6 +80,10 @@ void TestBorrowerGui::initTestCase()
                              QStringLiteral("127.0.0.1:0"), QStringLiteral("--market"), marketAddress, QStringLiteral("--market-id"), marketId},
                             QRegularExpression(QStringLiteral("^lender ([0-9a-f]{64}) listening on (\\S+)"))),
              qPrintable(m_lender.log()));
+    // A write to a closed peer (libvirt's keepalive to a libvirtd that went away) must not
+    // kill the agent or the market: both ignore SIGPIPE.
+    QVERIFY(m_lender.ignores(SIGPIPE));
+    QVERIFY(m_market.ignores(SIGPIPE));
     QCOMPARE(lender({QStringLiteral("image"), QStringLiteral("add"), QStringLiteral("busybox"), image}).exitCode, 0);
     // Two partitions: a small cheap one and a bigger dearer one.
     for (const auto &[cpus, memory, rate] : {std::tuple{"1", "256M", "0.5"}, std::tuple{"1", "512M", "1.25"}}) {

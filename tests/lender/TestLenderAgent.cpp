@@ -348,6 +348,12 @@ void TestLenderAgent::createRefusesWhatTheMachineCannotGive()
     Result<PartitionInfo> bad = m_owner->channel->call<PartitionInfo>(
         PartitionCreate{.conditions = LendingConditions{Resources{1, 16, 64}, {}, Money{}, 0}});
     QCOMPARE(bad.error().code, ErrorCode::InvalidArgument);
+    // A rate no market takes (its charge would outgrow an amount) is refused before any
+    // room is looked at.
+    Result<PartitionInfo> dear = m_owner->channel->call<PartitionInfo>(PartitionCreate{
+        .conditions = LendingConditions{Resources{1, 256, 64}, {}, Money::fromMicros(Money::kMaxRatePerHourMicros + 1), 0}});
+    QCOMPARE(dear.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(dear.error().message.contains(QStringLiteral("highest")), qPrintable(dear.error().message));
 }
 
 void TestLenderAgent::diskThatShrankBelowThePromisesStaysReadable()

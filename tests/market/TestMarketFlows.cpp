@@ -329,6 +329,13 @@ void TestMarketFlows::registerAlterWithdraw()
     QCOMPARE(noCpu.error().code, ErrorCode::InvalidArgument);
     Result<PartitionRegistered> badImage = registerPartition(lender, QStringLiteral("p2"), conditions(1, 512, 0, QStringLiteral("1"), {QStringLiteral("bad name")}));
     QCOMPARE(badImage.error().code, ErrorCode::InvalidArgument);
+    // A rate whose charge would outgrow an amount within hours (and whose contract could
+    // then never end) is refused; the highest rate taken is accepted.
+    Result<PartitionRegistered> dear = registerPartition(lender, QStringLiteral("p2"), conditions(1, 512, 0, QStringLiteral("9223372036854.775807")));
+    QCOMPARE(dear.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(dear.error().message.contains(QStringLiteral("1000000 per hour")), qPrintable(dear.error().message));
+    CHECK_OK(registerPartition(lender, QStringLiteral("p-top"), conditions(1, 512, 0, QStringLiteral("1000000"))));
+    CHECK_OK(lender->call<Ack>(WithdrawPartition{.partitionId = QStringLiteral("p-top")}));
     // Only lenders register.
     Result<PartitionRegistered> byBorrower = borrower->call<PartitionRegistered>(
         RegisterPartition{.partitionId = QStringLiteral("x"), .agentAddress = QStringLiteral("h:1"), .conditions = conditions(1, 1, 0, QStringLiteral("1"))});

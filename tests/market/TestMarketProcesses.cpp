@@ -11,7 +11,9 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QElapsedTimer>
 #include <QScopeGuard>
+#include <QTcpServer>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
@@ -229,7 +231,10 @@ void TestMarketProcesses::badArgumentsAreRefused()
     const QString data = m_tmp.filePath(QStringLiteral("bad"));
     for (const QStringList &extra : {QStringList{QStringLiteral("--listen"), QStringLiteral("nowhere")},
                                      QStringList{QStringLiteral("--admin-id"), QStringLiteral("xyz")},
-                                     QStringList{QStringLiteral("--fee-percent"), QStringLiteral("150")}}) {
+                                     QStringList{QStringLiteral("--fee-percent"), QStringLiteral("150")},
+                                     // lenders heartbeat every 10 s: NaN, or less than 15 s, would make them flap
+                                     QStringList{QStringLiteral("--heartbeat-timeout"), QStringLiteral("nan")},
+                                     QStringList{QStringLiteral("--heartbeat-timeout"), QStringLiteral("3")}}) {
         QProcess p;
         p.start(program, QStringList{QStringLiteral("--headless"), QStringLiteral("--data"), data} + extra);
         QVERIFY(p.waitForFinished(30'000));
@@ -243,6 +248,21 @@ void TestMarketProcesses::badArgumentsAreRefused()
     QCOMPARE(p.exitCode(), 1);
     const QString err = QString::fromLocal8Bit(p.readAllStandardError());
     QVERIFY2(err.contains(QStringLiteral("storage_error")) && !err.contains(QStringLiteral("secret")), qPrintable(err));
+
+    // A "PostgreSQL server" that takes the connection and never answers (here a listening
+    // socket nobody serves): the market gives up after its default connect timeout (10 s)
+    // with a storage error, instead of waiting for ever.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    QElapsedTimer waited;
+    waited.start();
+    QProcess stuck;
+    stuck.start(program, {QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--data"), data,
+                          QStringLiteral("--database"), QStringLiteral("postgresql://u@127.0.0.1:%1/db").arg(silent.serverPort())});
+    QVERIFY(stuck.waitForFinished(60'000));
+    QCOMPARE(stuck.exitCode(), 1);
+    QVERIFY2(QString::fromLocal8Bit(stuck.readAllStandardError()).contains(QStringLiteral("storage_error")), "no storage error");
+    QVERIFY2(waited.elapsed() < 45'000, qPrintable(QString::number(waited.elapsed())));
 }
 
 void TestMarketProcesses::twoProcessesOnePostgresNeverDoubleLend()

@@ -312,9 +312,10 @@ void BorrowerSession::endContract(const QString &contractId, QObject *context, C
                                           "ask the owner to end it").arg(contractId)));
         return;
     }
-    if (known && !known->marketAddress.isEmpty() && !known->marketId.isEmpty()
-        && (known->marketAddress != m_marketAddress || known->marketId != m_marketId)) {
-        // The contract remembers its market; that is the one that must end it.
+    if (known && !known->marketAddress.isEmpty() && !known->marketId.isEmpty() && known->marketId != m_marketId) {
+        // The contract remembers its market; that is the one that must end it. (The same
+        // market at another address, one of its processes on a shared database, say, is
+        // reached where the session says: the address it was made at may be down.)
         if (Result<void> r = setMarket(known->marketAddress, known->marketId); !r) {
             reporting(std::move(cb))(r.error());
             return;

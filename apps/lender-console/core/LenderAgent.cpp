@@ -100,6 +100,9 @@ Result<void> checkTerms(const LendingConditions &c)
         return shape;
     if (c.ratePerHour.isNegative())
         return Error(ErrorCode::InvalidArgument, QStringLiteral("the rate cannot be negative"));
+    if (c.ratePerHour.micros() > Money::kMaxRatePerHourMicros)
+        return Error(ErrorCode::InvalidArgument, QStringLiteral("the rate %1 is above the highest a market takes, %2 per hour")
+                                                     .arg(c.ratePerHour.toString(), Money::fromMicros(Money::kMaxRatePerHourMicros).toString()));
     if (c.maxDurationS < 0)
         return Error(ErrorCode::InvalidArgument, QStringLiteral("the longest contract cannot be negative (0: no limit)"));
     return {};

@@ -34,9 +34,12 @@ Result<MarketConfig> marketConfigFromOptions(const MarketOptionTexts &options)
     if (!options.heartbeatS.isEmpty()) {
         bool ok = false;
         const double s = options.heartbeatS.toDouble(&ok);
-        if (!ok || s < 0.1 || s > 86'400)
+        // Lender agents send a heartbeat every 10 s: a shorter timeout would have them flap
+        // offline between two. (Written so that NaN fails it too.)
+        if (!ok || !(s >= 15 && s <= 86'400))
             return Error(ErrorCode::InvalidArgument,
-                         QCoreApplication::translate("main", "'%1' is not a heartbeat timeout in seconds").arg(options.heartbeatS));
+                         QCoreApplication::translate("main", "'%1' is not a heartbeat timeout in seconds from 15 to 86400 (lender agents "
+                                                             "send a heartbeat every 10 s)").arg(options.heartbeatS));
         config.heartbeatTimeoutMs = static_cast<int>(s * 1000);
     }
     return config;

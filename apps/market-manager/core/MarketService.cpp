@@ -74,6 +74,9 @@ Result<void> validateConditions(const LendingConditions &c)
         return bad(MarketService::tr("the disk size cannot be negative"));
     if (c.ratePerHour.isNegative())
         return bad(MarketService::tr("the rate cannot be negative (%1)").arg(c.ratePerHour.toString()));
+    if (c.ratePerHour.micros() > Money::kMaxRatePerHourMicros)
+        return bad(MarketService::tr("the rate %1 is above the highest this market takes, %2 per hour")
+                       .arg(c.ratePerHour.toString(), Money::fromMicros(Money::kMaxRatePerHourMicros).toString()));
     if (c.maxDurationS < 0)
         return bad(MarketService::tr("the maximum duration cannot be negative"));
     if (c.osImages.isEmpty())

@@ -127,29 +127,46 @@ constexpr qint64 kMaxExportContracts = 2'000'000;
 void fetchPeriodContracts(QPointer<Channel> channel, QObject *context, qint64 endedSinceMs, qint64 endedBeforeMs,
                           std::function<void(Result<BillingPage::Contracts>)> done)
 {
-    // The market picks the period's ended contracts (endedSinceMs, endedBeforeMs) and pages
-    // through them in the order they ended, so that a page boundary never moves while a
-    // contract ends; a market older than those fields sends every contract, which the caller
-    // filters.
-    auto all = std::make_shared<BillingPage::Contracts>();
-    auto step = std::make_shared<std::function<void(qint64)>>();
-    *step = [=](qint64 offset) {
+    // The market picks the period's ended contracts (endedSinceMs, endedBeforeMs) and gives
+    // them in the order they ended. Each page after the first starts where the last one
+    // ended (endedSinceMs moved up, skipping the contracts already had that ended at that
+    // very millisecond), so that the market walks its index from there instead of skipping
+    // an ever longer offset: a period of 750,000 contracts in minutes became seconds. A
+    // market older than those fields sends every contract, which the caller filters; its
+    // pages then do not move on, and the offset is used instead.
+    struct State {
+        BillingPage::Contracts all;
+        bool byOffset = false;
+    };
+    auto state = std::make_shared<State>();
+    auto step = std::make_shared<std::function<void()>>();
+    constexpr int kPage = 1000;
+    *step = [=]() {
         if (!channel) {
             done(Error(ErrorCode::ConnectionClosed, QObject::tr("not connected to the market")));
             return;
         }
+        const QList<Bill> &had = state->all.bills;
         AdminListContracts req;
-        req.offset = offset;
-        req.limit = 1000;
+        req.limit = kPage;
         req.sort = QStringLiteral("ended");
         req.endedSinceMs = endedSinceMs;
         req.endedBeforeMs = endedBeforeMs;
+        if (state->byOffset || had.isEmpty()) {
+            req.offset = had.size();
+        } else {
+            req.endedSinceMs = had.last().endedAtMs;
+            qint64 tied = 0;
+            for (qsizetype i = had.size() - 1; i >= 0 && had[i].endedAtMs == had.last().endedAtMs; --i)
+                ++tied;
+            req.offset = tied;
+        }
         channel->request<AdminContractPage>(req, context, [=](Result<AdminContractPage> page) {
             if (!page.ok()) {
                 done(page.error());
                 return;
             }
-            if (page->total > kMaxExportContracts) {
+            if (state->all.bills.isEmpty() && page->total > kMaxExportContracts) {
                 // Said, not cut short: an export that left contracts out would be a wrong bill.
                 done(Error(ErrorCode::ResourceExhausted,
                            BillingPage::tr("the period has %1 contracts; an export holds at most %2: choose a shorter period")
@@ -157,21 +174,31 @@ void fetchPeriodContracts(QPointer<Channel> channel, QObject *context, qint64 en
                                .arg(kMaxExportContracts)));
                 return;
             }
+            const QList<Bill> &had = state->all.bills;
+            if (!state->byOffset && !had.isEmpty() && !page->rows.isEmpty()) {
+                const Bill &last = had.last();
+                const Bill &first = page->rows.first();
+                if (first.endedAtMs < last.endedAtMs || (first.endedAtMs == last.endedAtMs && first.contractId <= last.contractId)) {
+                    state->byOffset = true; // an older market: it did not start where asked
+                    (*step)();
+                    return;
+                }
+            }
             for (qsizetype i = 0; i < page->rows.size(); ++i) {
                 const Bill &b = page->rows[i];
                 if (const QString name = page->borrowerNames.value_or(QStringList()).value(i); !name.isEmpty())
-                    all->names.insert(b.borrowerId, name);
+                    state->all.names.insert(b.borrowerId, name);
                 if (const QString name = page->lenderNames.value_or(QStringList()).value(i); !name.isEmpty())
-                    all->names.insert(b.lenderId, name);
+                    state->all.names.insert(b.lenderId, name);
             }
-            all->bills.append(page->rows);
-            if (page->rows.isEmpty() || offset + page->rows.size() >= page->total)
-                done(*all);
+            state->all.bills.append(page->rows);
+            if (page->rows.size() < kPage || (state->byOffset && state->all.bills.size() >= page->total))
+                done(state->all);
             else
-                (*step)(offset + page->rows.size());
+                (*step)();
         });
     };
-    (*step)(0);
+    (*step)();
 }
 
 /// A CSV field as RFC 4180 writes it: quoted when it holds a comma, a quote or a line break.
