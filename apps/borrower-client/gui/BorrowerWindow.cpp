@@ -643,7 +643,7 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
     m_months->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_months->verticalHeader()->hide();
     m_months->setWordWrap(false);
-    ui::sizeColumns(m_months, {QStringLiteral("0000-00"), QStringLiteral("000000")});
+    ui::sizeColumns(m_months, {tr("running (so far)"), QStringLiteral("000000")}); // wider than "2026-12"
     m_months->setMaximumHeight(160);
     auto *refresh = new QPushButton(tr("Refresh"), this);
     auto *verify = new QPushButton(tr("Verify receipt…"), this);
