@@ -1341,15 +1341,22 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
                                                qint64 offset, qint64 limit, std::optional<qint64> endedSinceMs,
                                                std::optional<qint64> endedBeforeMs)
 {
-    // The contracts that ended in a period, in the order they ended (what a billing export
-    // pages through): walked from the bills' index of end times, not sorted whole per page,
-    // and counted from it. Every ended contract has its bill, written with its end.
+    // The lender's and the borrower's names, to filter and sort by (LEFT JOINs: a contract is
+    // listed whether or not its parties have names).
+    const QString lenders = QStringLiteral(" LEFT JOIN lenders l ON l.id = c.lender_id LEFT JOIN borrowers bw ON bw.id = c.borrower_id ");
+    QString countFrom; // " FROM … WHERE …" of the rows in all
+    QString pageIds;   // "SELECT id … LIMIT … OFFSET …": the page's contracts, in order
+    QString order;     // the page's order again, for its whole rows
+    QVariantList binds;
     const QString wanted = sort.trimmed();
     if (filter.isEmpty() && !runningOnly && (endedSinceMs || endedBeforeMs)
         && (wanted == QLatin1String("ended") || wanted == QLatin1String("-ended"))) {
+        // The contracts that ended in a period, in the order they ended (what a billing
+        // export pages through): walked from the bills' index of end times, not sorted whole
+        // per page, and counted from it. Every ended contract has its bill, written with its
+        // end.
         const QString direction = wanted.startsWith(QLatin1Char('-')) ? QStringLiteral(" DESC") : QString();
         QStringList range;
-        QVariantList binds;
         if (endedSinceMs) {
             range << QStringLiteral("ended_at_ms >= ?");
             binds << *endedSinceMs;
@@ -1358,77 +1365,57 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
             range << QStringLiteral("ended_at_ms < ?");
             binds << *endedBeforeMs;
         }
-        const QString where = QStringLiteral(" WHERE ") + range.join(QStringLiteral(" AND "));
-        ContractPage page;
-        Result<qint64> total = countRows(QStringLiteral(" FROM billing") + where, binds);
-        if (!total)
-            return total.error();
-        page.total = *total;
-        const QString order = QStringLiteral(" ORDER BY b.ended_at_ms%1, b.contract_id%1").arg(direction);
-        Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + kContractColumns + QStringLiteral(", COALESCE(l.name, ''), COALESCE(bw.name, '')")
-                                            + kContractFrom
-                                            + QStringLiteral(" LEFT JOIN lenders l ON l.id = c.lender_id LEFT JOIN borrowers bw ON bw.id = c.borrower_id "
-                                                             "WHERE c.id IN (SELECT contract_id FROM billing")
-                                            + where + QStringLiteral(" ORDER BY ended_at_ms%1, contract_id%1").arg(direction)
-                                            + pageClause(offset, limit) + QStringLiteral(")") + order,
-                                        binds);
-        if (!q)
-            return q.error();
-        const int nameColumn = kContractColumns.count(QLatin1Char(',')) + 1;
-        while (q->next()) {
-            page.rows.append(contractFrom(QtRow{*q}));
-            page.lenderNames.append(q->value(nameColumn).toString());
-            page.borrowerNames.append(q->value(nameColumn + 1).toString());
+        countFrom = QStringLiteral(" FROM billing WHERE ") + range.join(QStringLiteral(" AND "));
+        pageIds = QStringLiteral("SELECT contract_id") + countFrom + QStringLiteral(" ORDER BY ended_at_ms%1, contract_id%1").arg(direction)
+                + pageClause(offset, limit);
+        order = QStringLiteral(" ORDER BY b.ended_at_ms%1, c.id%1").arg(direction);
+    } else {
+        // A running contract has no bill yet: its duration and charge so far, as toBill() makes them.
+        const QString elapsed = QStringLiteral("(%1 - c.started_at_ms)").arg(nowMs);
+        Result<QString> ordered = orderClause(
+            sort, QStringLiteral("-started"), kContractSortKeys,
+            {{QStringLiteral("c.id")},
+             // by name, unnamed borrowers first; each borrower's contracts together
+             textOrder(dialect(), QStringLiteral("COALESCE(bw.name, '')")) + QStringList{QStringLiteral("c.borrower_id")},
+             textOrder(dialect(), QStringLiteral("COALESCE(l.name, '')")), textOrder(dialect(), QStringLiteral("c.partition_id")),
+             {QStringLiteral("c.rate_micros")}, {QStringLiteral("c.started_at_ms")},
+             {QStringLiteral("COALESCE(c.ended_at_ms, %1)").arg(std::numeric_limits<qint64>::max())},
+             {QStringLiteral("COALESCE(b.duration_ms, %1)").arg(elapsed)},
+             // a double: rate × milliseconds may not fit 64 bits, and only the order matters here
+             {QStringLiteral("COALESCE(b.charge_micros, CAST(c.rate_micros AS DOUBLE PRECISION) * %1 / 3600000)").arg(elapsed)}},
+            QStringLiteral("c.id"));
+        if (!ordered)
+            return ordered.error();
+        order = *ordered;
+        QStringList conditions;
+        if (runningOnly)
+            conditions << QStringLiteral("c.ended_at_ms IS NULL");
+        if (endedSinceMs) {
+            conditions << QStringLiteral("c.ended_at_ms >= ?");
+            binds << *endedSinceMs;
         }
-        return page;
+        if (endedBeforeMs) {
+            conditions << QStringLiteral("c.ended_at_ms < ?");
+            binds << *endedBeforeMs;
+        }
+        if (!filter.isEmpty()) {
+            conditions << matchesAnyColumn({QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("COALESCE(bw.name, '')"),
+                                            QStringLiteral("c.lender_id"), QStringLiteral("COALESCE(l.name, '')"),
+                                            QStringLiteral("c.partition_id")},
+                                           filter, binds);
+        }
+        const QString where = conditions.isEmpty() ? QString() : QStringLiteral("WHERE ") + conditions.join(QStringLiteral(" AND "));
+        countFrom = QStringLiteral(" FROM contracts c ") + (filter.isEmpty() ? QString() : lenders) + where;
+        pageIds = QStringLiteral("SELECT c.id") + kContractFrom + lenders + where + order + pageClause(offset, limit);
     }
-    // A running contract has no bill yet: its duration and charge so far, as toBill() makes them.
-    const QString elapsed = QStringLiteral("(%1 - c.started_at_ms)").arg(nowMs);
-    Result<QString> order = orderClause(
-        sort, QStringLiteral("-started"), kContractSortKeys,
-        {{QStringLiteral("c.id")},
-         // by name, unnamed borrowers first; each borrower's contracts together
-         textOrder(dialect(), QStringLiteral("COALESCE(bw.name, '')")) + QStringList{QStringLiteral("c.borrower_id")},
-         textOrder(dialect(), QStringLiteral("COALESCE(l.name, '')")), textOrder(dialect(), QStringLiteral("c.partition_id")),
-         {QStringLiteral("c.rate_micros")}, {QStringLiteral("c.started_at_ms")},
-         {QStringLiteral("COALESCE(c.ended_at_ms, %1)").arg(std::numeric_limits<qint64>::max())},
-         {QStringLiteral("COALESCE(b.duration_ms, %1)").arg(elapsed)},
-         // a double: rate × milliseconds may not fit 64 bits, and only the order matters here
-         {QStringLiteral("COALESCE(b.charge_micros, CAST(c.rate_micros AS DOUBLE PRECISION) * %1 / 3600000)").arg(elapsed)}},
-        QStringLiteral("c.id"));
-    if (!order)
-        return order.error();
-    QStringList conditions;
-    QVariantList binds;
-    if (runningOnly)
-        conditions << QStringLiteral("c.ended_at_ms IS NULL");
-    if (endedSinceMs) {
-        conditions << QStringLiteral("c.ended_at_ms >= ?");
-        binds << *endedSinceMs;
-    }
-    if (endedBeforeMs) {
-        conditions << QStringLiteral("c.ended_at_ms < ?");
-        binds << *endedBeforeMs;
-    }
-    if (!filter.isEmpty()) {
-        conditions << matchesAnyColumn({QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("COALESCE(bw.name, '')"),
-                                        QStringLiteral("c.lender_id"), QStringLiteral("COALESCE(l.name, '')"),
-                                        QStringLiteral("c.partition_id")},
-                                       filter, binds);
-    }
-    const QString where = conditions.isEmpty() ? QString() : QStringLiteral("WHERE ") + conditions.join(QStringLiteral(" AND "));
-    // The lender's and the borrower's names, to filter and sort by (LEFT JOINs: a contract is
-    // listed whether or not its parties have names).
-    const QString lenders = QStringLiteral(" LEFT JOIN lenders l ON l.id = c.lender_id LEFT JOIN borrowers bw ON bw.id = c.borrower_id ");
     ContractPage page;
-    Result<qint64> total = countRows(QStringLiteral(" FROM contracts c ") + (filter.isEmpty() ? QString() : lenders) + where, binds);
+    Result<qint64> total = countRows(countFrom, binds);
     if (!total)
         return total.error();
     page.total = *total;
     // The page's rows whole, each with its parties' names from the same joins.
     Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT ") + kContractColumns + QStringLiteral(", COALESCE(l.name, ''), COALESCE(bw.name, '')") +
-                                        kContractFrom + lenders + QStringLiteral("WHERE c.id IN (SELECT c.id") + kContractFrom +
-                                        lenders + where + *order + pageClause(offset, limit) + QStringLiteral(")") + *order,
+                                        kContractFrom + lenders + QStringLiteral("WHERE c.id IN (") + pageIds + QStringLiteral(")") + order,
                                     binds);
     if (!q)
         return q.error();
