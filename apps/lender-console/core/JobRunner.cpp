@@ -387,6 +387,16 @@ void JobRunner::collect()
     m_outputFile.close();
 
     const QString share = shareDir(m_record.jobDir);
+    // The last word on the disk: the periodic check looks every 50 ms to 5 s (less often
+    // when its walk is slow, on a busy disk), and a guest that wrote past its partition's
+    // disk and ended between two checks would otherwise count as done, with its files kept.
+    if (m_endReason.isEmpty() && m_resources.diskMib > 0) {
+        m_diskUsedBytes = diskUsedBytes(share) + diskUsedBytes(consolePath(m_record.jobDir));
+        if (m_diskUsedBytes > m_resources.diskMib * 1024 * 1024) {
+            m_endReason = QStringLiteral("disk_exceeded");
+            m_diskExceededAtEnd = true;
+        }
+    }
     std::optional<int> rc;
     {
         QFile f(share + QStringLiteral("/exit_code"));
@@ -418,8 +428,9 @@ void JobRunner::collect()
         message = QStringLiteral("stopped after its time limit of %1 s").arg(timeoutS);
     } else if (m_endReason == QLatin1String("disk_exceeded")) {
         state = QStringLiteral("error");
-        message = QStringLiteral("stopped: its files and console output took %1 MiB of disk, more than its partition's %2 MiB; "
+        message = QStringLiteral("%1: its files and console output took %2 MiB of disk, more than its partition's %3 MiB; "
                                  "its output files were discarded")
+                      .arg(m_diskExceededAtEnd ? QStringLiteral("ended past its disk") : QStringLiteral("stopped"))
                       .arg(m_diskUsedBytes / (1024 * 1024))
                       .arg(m_resources.diskMib);
     } else if (rc) {

@@ -133,6 +133,8 @@ private:
     bool m_collected = false;
     bool m_tearingDown = false;
     QString m_endReason;   ///< "cancelled", "timed_out" or empty
+    /// Past its disk only when it ended (between two checks): it ran to its end.
+    bool m_diskExceededAtEnd = false;
 };
 
 } // namespace lendable::lender
