@@ -399,7 +399,8 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
                                           std::pair{QStringLiteral("keepalives_idle"), QStringLiteral("30")},
                                           std::pair{QStringLiteral("keepalives_interval"), QStringLiteral("10")},
                                           std::pair{QStringLiteral("keepalives_count"), QStringLiteral("3")}}) {
-            if (!std::any_of(options.cbegin(), options.cend(), [&](const QString &o) { return o.startsWith(name + QLatin1Char('=')); }))
+            const QString prefix = name + QLatin1Char('='); // (a structured binding cannot be captured before C++20 in clang)
+            if (!std::any_of(options.cbegin(), options.cend(), [&prefix](const QString &o) { return o.startsWith(prefix); }))
                 options << name + QLatin1Char('=') + value;
         }
         db.setConnectOptions(options.join(QLatin1Char(';')));
