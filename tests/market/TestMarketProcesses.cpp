@@ -81,6 +81,22 @@ private:
     QProcess m_process;
 };
 
+// The market's SQLite database in `dataDir`, once `PRAGMA integrity_check` says it is sound.
+Result<Database> openSoundMarketDatabase(const QString &dataDir)
+{
+    Result<Database> db = Database::open(QStringLiteral("sqlite:") + QDir(dataDir).filePath(QStringLiteral("market.db")));
+    if (!db)
+        return db;
+    Result<QSqlQuery> check = db->exec(QStringLiteral("PRAGMA integrity_check"));
+    if (!check)
+        return check.error();
+    const QString verdict = check->next() ? check->value(0).toString() : QStringLiteral("no answer");
+    check->finish(); // done with before the database is handed on
+    if (verdict != QLatin1String("ok"))
+        return Error(ErrorCode::StorageError, QStringLiteral("integrity_check: ") + verdict);
+    return db;
+}
+
 QStringList grantedOffers(const QList<ContractGranted> &granted)
 {
     QStringList out;
@@ -411,12 +427,8 @@ void TestMarketProcesses::killDuringContractsLosesNothingAcknowledged()
     // Restarted: every acknowledged contract is there, the database is sound.
     HeadlessMarket again;
     CHECK_OK(again.start(data));
-    Result<Database> db = Database::open(QStringLiteral("sqlite:") + QDir(data).filePath(QStringLiteral("market.db")));
+    Result<Database> db = openSoundMarketDatabase(data);
     CHECK_OK(db);
-    Result<QSqlQuery> check = db->exec(QStringLiteral("PRAGMA integrity_check"));
-    CHECK_OK(check);
-    QVERIFY(check->next());
-    QCOMPARE(check->value(0).toString(), QStringLiteral("ok"));
     for (const ContractGranted &g : acked) {
         Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT c.borrower_id, p.lending_status FROM contracts c JOIN partitions p ON p.offer_id = c.offer_id WHERE c.id = ?"), {g.contractId});
         CHECK_OK(q);
@@ -570,12 +582,8 @@ void TestMarketProcesses::fullDiskRefusesTypedAndRecovers()
     ::kill(static_cast<pid_t>(market.process().processId()), SIGTERM);
     QVERIFY(market.process().waitForFinished(30'000));
     QCOMPARE(market.process().exitCode(), 0);
-    Result<Database> db = Database::open(QStringLiteral("sqlite:") + QDir(data).filePath(QStringLiteral("market.db")));
+    Result<Database> db = openSoundMarketDatabase(data);
     CHECK_OK(db);
-    Result<QSqlQuery> check = db->exec(QStringLiteral("PRAGMA integrity_check"));
-    CHECK_OK(check);
-    QVERIFY(check->next());
-    QCOMPARE(check->value(0).toString(), QStringLiteral("ok"));
     // Every contract acknowledged is there, and none that was refused.
     Result<QSqlQuery> contracts = db->exec(QStringLiteral("SELECT offer_id FROM contracts ORDER BY started_at_ms"));
     CHECK_OK(contracts);
