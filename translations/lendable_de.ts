@@ -15,6 +15,10 @@
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
+    <message>
+        <source>--data needs a directory; it was given empty</source>
+        <translation>--data braucht ein Verzeichnis; es wurde leer angegeben</translation>
+    </message>
 </context>
 <context>
     <name>GuiOptions</name>
@@ -243,10 +247,6 @@
         <translation>%1 kann nicht gestartet werden: %2</translation>
     </message>
     <message>
-        <source>Data directory (identity, database, settings).</source>
-        <translation>Datenverzeichnis (Identität, Datenbank, Einstellungen).</translation>
-    </message>
-    <message>
         <source>Print this node&apos;s ID (creating the identity if needed) and exit.</source>
         <translation>Gibt die ID dieses Knotens aus (und erzeugt die Identität, falls nötig) und beendet sich.</translation>
     </message>
@@ -257,6 +257,10 @@
     <message>
         <source>unexpected argument &apos;%1&apos; (options start with --)</source>
         <translation>unerwartetes Argument &apos;%1&apos; (Optionen beginnen mit --)</translation>
+    </message>
+    <message>
+        <source>Data directory (identity and database; the desktop apps keep their settings in your configuration directory).</source>
+        <translation>Datenverzeichnis (Identität und Datenbank; die Desktop-Apps speichern ihre Einstellungen in Ihrem Konfigurationsverzeichnis).</translation>
     </message>
 </context>
 <context>
@@ -331,6 +335,18 @@
     <message>
         <source>the peer&apos;s disk is full: it could not store this. Try again later.</source>
         <translation>Die Festplatte der Gegenstelle ist voll: sie konnte dies nicht speichern. Versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>the market&apos;s database failed: it could not do this. Try again later.</source>
+        <translation>Die Datenbank des Marktplatzes ist ausgefallen: er konnte dies nicht ausführen. Versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>the lender agent&apos;s database failed: it could not do this. Try again later.</source>
+        <translation>Die Datenbank des Verleiher-Agenten ist ausgefallen: er konnte dies nicht ausführen. Versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>the peer&apos;s database failed: it could not do this. Try again later.</source>
+        <translation>Die Datenbank der Gegenstelle ist ausgefallen: sie konnte dies nicht ausführen. Versuchen Sie es später erneut.</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,10 @@
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
+    <message>
+        <source>--data needs a directory; it was given empty</source>
+        <translation>--data にはディレクトリが必要です。空の値が指定されました</translation>
+    </message>
 </context>
 <context>
     <name>GuiOptions</name>
@@ -243,10 +247,6 @@
         <translation>%1 を起動できません: %2</translation>
     </message>
     <message>
-        <source>Data directory (identity, database, settings).</source>
-        <translation>データディレクトリ (ID、データベース、設定)。</translation>
-    </message>
-    <message>
         <source>Print this node&apos;s ID (creating the identity if needed) and exit.</source>
         <translation>このノードの ID を表示して終了します (必要なら ID を作成します)。</translation>
     </message>
@@ -257,6 +257,10 @@
     <message>
         <source>unexpected argument &apos;%1&apos; (options start with --)</source>
         <translation>予期しない引数 &apos;%1&apos;（オプションは -- で始まります）</translation>
+    </message>
+    <message>
+        <source>Data directory (identity and database; the desktop apps keep their settings in your configuration directory).</source>
+        <translation>データディレクトリ（ID とデータベース。デスクトップアプリの設定は設定ディレクトリに保存されます）。</translation>
     </message>
 </context>
 <context>
@@ -331,6 +335,18 @@
     <message>
         <source>the peer&apos;s disk is full: it could not store this. Try again later.</source>
         <translation>相手側のディスクがいっぱいです。保存できませんでした。後でもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>the market&apos;s database failed: it could not do this. Try again later.</source>
+        <translation>マーケットのデータベースで障害が発生しました。処理できませんでした。後でもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>the lender agent&apos;s database failed: it could not do this. Try again later.</source>
+        <translation>貸し手エージェントのデータベースで障害が発生しました。処理できませんでした。後でもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>the peer&apos;s database failed: it could not do this. Try again later.</source>
+        <translation>相手側のデータベースで障害が発生しました。処理できませんでした。後でもう一度お試しください。</translation>
     </message>
 </context>
 <context>

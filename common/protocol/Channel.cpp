@@ -12,9 +12,16 @@ Q_LOGGING_CATEGORY(lcProtocol, "lendable.protocol")
 
 constexpr int kSweepIntervalMs = 100;
 
-// A full disk refuses every write until it has room: the log says so once a minute, not once
-// per refused request.
+// A full disk refuses every write until it has room, a database that is away every request
+// that needs it: the log says so once a minute each, not once per refused request.
 QAtomicInteger<qint64> g_diskFullLoggedAtMs{0};
+QAtomicInteger<qint64> g_storageLoggedAtMs{0};
+
+bool dueForLog(QAtomicInteger<qint64> &loggedAtMs, qint64 now)
+{
+    const qint64 logged = loggedAtMs.loadRelaxed();
+    return now - logged >= 60'000 && loggedAtMs.testAndSetRelaxed(logged, now);
+}
 
 qint64 nowMs()
 {
@@ -57,22 +64,32 @@ void Channel::replyError(quint64 requestId, const Error &error)
 {
     if (requestId == 0)
         return;
-    if (error.code != ErrorCode::DiskFull) {
+    if (error.code != ErrorCode::DiskFull && !(error.code == ErrorCode::StorageError && error.internal)) {
         sendEnvelope(makeEnvelope(toErrorMessage(error), requestId, true));
         return;
     }
-    // This side's own disk is full. The database's words ("database or disk is full … (in:
-    // COMMIT)") go to this side's log, for its operator; the peer is told what it means.
+    // This side's own storage failed. The database's words ("database or disk is full … (in:
+    // COMMIT)", a lost PostgreSQL connection with the database's address: Error::internal)
+    // go to this side's log, for its operator; the peer is told what it means for it.
     const qint64 now = nowMs();
-    const qint64 logged = g_diskFullLoggedAtMs.loadRelaxed();
-    if (now - logged >= 60'000 && g_diskFullLoggedAtMs.testAndSetRelaxed(logged, now))
-        qCCritical(lcProtocol).noquote() << "the disk is full: requests that must be stored are refused until there is room"
-                                         << QStringLiteral("(%1)").arg(error.message);
     const QString &role = m_config->localRole;
-    const QString said = role == QLatin1String("market") ? tr("the market's disk is full: it could not store this. Try again later.")
-                         : role == QLatin1String("lender") ? tr("the lender agent's disk is full: it could not store this. Try again later.")
-                                                           : tr("the peer's disk is full: it could not store this. Try again later.");
-    sendEnvelope(makeEnvelope(toErrorMessage(Error(ErrorCode::DiskFull, said)), requestId, true));
+    QString said;
+    if (error.code == ErrorCode::DiskFull) {
+        if (dueForLog(g_diskFullLoggedAtMs, now))
+            qCCritical(lcProtocol).noquote() << "the disk is full: requests that must be stored are refused until there is room"
+                                             << QStringLiteral("(%1)").arg(error.message);
+        said = role == QLatin1String("market") ? tr("the market's disk is full: it could not store this. Try again later.")
+               : role == QLatin1String("lender") ? tr("the lender agent's disk is full: it could not store this. Try again later.")
+                                                 : tr("the peer's disk is full: it could not store this. Try again later.");
+    } else {
+        if (dueForLog(g_storageLoggedAtMs, now))
+            qCCritical(lcProtocol).noquote() << "the database failed: requests that need it are refused (logged once a minute):"
+                                             << error.message;
+        said = role == QLatin1String("market") ? tr("the market's database failed: it could not do this. Try again later.")
+               : role == QLatin1String("lender") ? tr("the lender agent's database failed: it could not do this. Try again later.")
+                                                 : tr("the peer's database failed: it could not do this. Try again later.");
+    }
+    sendEnvelope(makeEnvelope(toErrorMessage(Error(error.code, said)), requestId, true));
 }
 
 Result<void> Channel::waitEstablished(int timeoutMs)

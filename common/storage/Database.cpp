@@ -1,6 +1,7 @@
 #include "Database.h"
 
 #include <QDir>
+#include <QLoggingCategory>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSqlDriver>
@@ -15,10 +16,13 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <unordered_map>
 #include <vector>
 
 namespace lendable {
+
+Q_LOGGING_CATEGORY(lcStorage, "lendable.storage")
 
 namespace {
 
@@ -27,6 +31,23 @@ constexpr int kSqliteFull = 13;
 // PostgreSQL's SQLSTATE for disk_full.
 constexpr auto kPgDiskFull = "53100";
 constexpr int kBusyTimeoutMs = 10'000;
+// After a failed attempt to reconnect to PostgreSQL, the next one waits this long: statements
+// meanwhile fail at once with the same reason instead of each waiting connect_timeout.
+constexpr qint64 kReconnectPauseMs = 1'000;
+
+qint64 steadyNowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// A statement that may run again on a new connection when the connection it was sent on
+// turned out to be gone: it changes nothing, so running it twice is harmless.
+bool isRepeatable(const QString &sql)
+{
+    static const QRegularExpression readOnly(QStringLiteral("^\\s*(SELECT|SET|SHOW|VALUES|BEGIN)\\b"),
+                                            QRegularExpression::CaseInsensitiveOption);
+    return readOnly.match(sql).hasMatch();
+}
 
 QString shortSql(const QString &sql)
 {
@@ -47,6 +68,34 @@ QString conninfoValue(const QString &value)
     escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
     escaped.replace(QLatin1Char('\''), QStringLiteral("\\'"));
     return QLatin1Char('\'') + escaped + QLatin1Char('\'');
+}
+
+// The QPSQL connection's settings from the URL, for open() and for a reconnect.
+void configurePostgres(QSqlDatabase &db, const DatabaseUrl &u)
+{
+    db.setDatabaseName(u.dbName);
+    if (!u.host.isEmpty())
+        db.setHostName(u.host);
+    if (u.port >= 0)
+        db.setPort(u.port);
+    if (!u.user.isEmpty())
+        db.setUserName(u.user);
+    if (!u.password.isEmpty())
+        db.setPassword(u.password);
+    // A server that accepts the connection and never answers would hold the process
+    // forever (and a market starting up cannot even be stopped meanwhile): 10 s to
+    // connect unless the URL says otherwise; and TCP keepalives, so that a server gone
+    // from the network is noticed rather than waited for.
+    QStringList options = u.options.isEmpty() ? QStringList() : u.options.split(QLatin1Char(';'));
+    for (const auto &[name, value] : {std::pair{QStringLiteral("connect_timeout"), QStringLiteral("10")},
+                                      std::pair{QStringLiteral("keepalives_idle"), QStringLiteral("30")},
+                                      std::pair{QStringLiteral("keepalives_interval"), QStringLiteral("10")},
+                                      std::pair{QStringLiteral("keepalives_count"), QStringLiteral("3")}}) {
+        const QString prefix = name + QLatin1Char('='); // (a structured binding cannot be captured before C++20 in clang)
+        if (!std::any_of(options.cbegin(), options.cend(), [&prefix](const QString &o) { return o.startsWith(prefix); }))
+            options << name + QLatin1Char('=') + value;
+    }
+    db.setConnectOptions(options.join(QLatin1Char(';')));
 }
 
 } // namespace
@@ -166,13 +215,21 @@ struct Database::Private {
     Error transactionError;
     // execCached(): prepared statements by SQL text.
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> statements; // stable addresses
-    // Statements that failed inside the open write transaction, freed when it ends: on
-    // PostgreSQL, freeing one is a DEALLOCATE, which an aborted transaction refuses ("Unable
-    // to free statement"), and the server would keep it for the connection's life.
+    // Statements that failed, freed once that is possible: on PostgreSQL, freeing one is a
+    // DEALLOCATE, which an aborted transaction refuses ("Unable to free statement", and the
+    // server would keep it for the connection's life), and a lost connection cannot send. So
+    // at the end of the transaction, at once outside one, or by the reconnect.
     std::vector<std::unique_ptr<QSqlQuery>> doomed;
     // run() on SQLite: the connection's own handle, and its statements by SQL text.
     sqlite3 *native = nullptr;
     std::unordered_map<QString, std::unique_ptr<SqlRows::Statement>> nativeStatements;
+    // PostgreSQL: run()'s rows being read now, which hold cached statements; a reconnect
+    // waits until there are none.
+    int openRows = 0;
+    // PostgreSQL: after a failed reconnect, no new attempt before this time (a server that
+    // is unreachable makes each attempt wait connect_timeout), and why it failed.
+    qint64 reconnectNotBeforeMs = 0;
+    Error reconnectError;
 
     void noteFailure(const Error &error)
     {
@@ -203,7 +260,7 @@ Error sqliteError(sqlite3 *db, int rc, const QString &sql)
     const int primary = rc & 0xff;
     const bool diskFull = primary == SQLITE_FULL || (primary == SQLITE_IOERR && sqlite3_system_errno(db) == ENOSPC);
     const QString message = QStringLiteral("%1 [%2] (in: %3)").arg(QString::fromUtf8(sqlite3_errmsg(db))).arg(rc).arg(shortSql(sql));
-    return Error(diskFull ? ErrorCode::DiskFull : ErrorCode::StorageError, message);
+    return Error(diskFull ? ErrorCode::DiskFull : ErrorCode::StorageError, message).asInternal();
 }
 
 } // namespace
@@ -252,6 +309,7 @@ void SqlRows::release()
     if (m_query) {
         m_query->finish();
         m_query = nullptr;
+        --static_cast<Database::Private *>(m_owner)->openRows;
     }
 }
 
@@ -333,16 +391,11 @@ Database::~Database()
     if (!d)
         return;
     rollback();
-    d->statements.clear();
     d->nativeStatements.clear(); // finalized before the connection closes
     d->native = nullptr;
-    const QString name = d->connectionName;
-    d->db.close();
     // Every handle must be gone before removeDatabase(), or Qt warns that the connection
     // is still in use.
-    d->db = QSqlDatabase();
-    if (!name.isEmpty())
-        QSqlDatabase::removeDatabase(name);
+    dropConnection();
 }
 
 Result<Database> Database::open(const QString &url, const QString &connectionName)
@@ -381,29 +434,7 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
         // From the first statement on, so even the journal_mode switch waits for a busy peer.
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
     } else {
-        db.setDatabaseName(u.dbName);
-        if (!u.host.isEmpty())
-            db.setHostName(u.host);
-        if (u.port >= 0)
-            db.setPort(u.port);
-        if (!u.user.isEmpty())
-            db.setUserName(u.user);
-        if (!u.password.isEmpty())
-            db.setPassword(u.password);
-        // A server that accepts the connection and never answers would hold the process
-        // forever (and a market starting up cannot even be stopped meanwhile): 10 s to
-        // connect unless the URL says otherwise; and TCP keepalives, so that a server gone
-        // from the network is noticed rather than waited for.
-        QStringList options = u.options.isEmpty() ? QStringList() : u.options.split(QLatin1Char(';'));
-        for (const auto &[name, value] : {std::pair{QStringLiteral("connect_timeout"), QStringLiteral("10")},
-                                          std::pair{QStringLiteral("keepalives_idle"), QStringLiteral("30")},
-                                          std::pair{QStringLiteral("keepalives_interval"), QStringLiteral("10")},
-                                          std::pair{QStringLiteral("keepalives_count"), QStringLiteral("3")}}) {
-            const QString prefix = name + QLatin1Char('='); // (a structured binding cannot be captured before C++20 in clang)
-            if (!std::any_of(options.cbegin(), options.cend(), [&prefix](const QString &o) { return o.startsWith(prefix); }))
-                options << name + QLatin1Char('=') + value;
-        }
-        db.setConnectOptions(options.join(QLatin1Char(';')));
+        configurePostgres(db, u);
     }
 
     if (!db.open()) {
@@ -493,7 +524,7 @@ Error Database::sqlError(const QSqlQuery &query, const QString &sql) const
 {
     const QSqlError e = query.lastError();
     const QString native = e.nativeErrorCode();
-    const QString text = e.text();
+    const QString text = e.text().simplified(); // one line: PostgreSQL's messages have several
     bool diskFull = text.contains(QLatin1String("database or disk is full"), Qt::CaseInsensitive)
         || text.contains(QLatin1String("No space left on device"), Qt::CaseInsensitive);
     if (d->parsed.dialect == SqlDialect::Sqlite) {
@@ -508,46 +539,77 @@ Error Database::sqlError(const QSqlQuery &query, const QString &sql) const
     if (!native.isEmpty())
         message += QStringLiteral(" [%1]").arg(native);
     return Error(diskFull ? ErrorCode::DiskFull : ErrorCode::StorageError,
-                 QStringLiteral("%1 (in: %2)").arg(message, shortSql(sql)));
+                 QStringLiteral("%1 (in: %2)").arg(message, shortSql(sql)))
+        .asInternal();
 }
 
 Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
 {
-    QSqlQuery query(d->db);
-    query.setForwardOnly(true);
-    bool ok = false;
-    if (binds.isEmpty()) {
-        ok = query.exec(sql);
-    } else {
-        ok = query.prepare(sql);
-        if (ok) {
-            for (const QVariant &value : binds)
-                query.addBindValue(value);
-            ok = query.exec();
+    for (int attempt = 0;; ++attempt) {
+        if (connectionGone()) {
+            Error error = lostConnectionError(sql);
+            if (attempt == 0 && recoverConnection(error, sql) == Recovery::RunAgain)
+                continue;
+            d->noteFailure(error);
+            return error;
         }
-    }
-    if (!ok) {
+        QSqlQuery query(d->db);
+        query.setForwardOnly(true);
+        bool ok = false;
+        if (binds.isEmpty()) {
+            ok = query.exec(sql);
+        } else {
+            ok = query.prepare(sql);
+            if (ok) {
+                for (const QVariant &value : binds)
+                    query.addBindValue(value);
+                ok = query.exec();
+            }
+        }
+        if (ok)
+            return query;
         Error error = sqlError(query, sql);
+        query = QSqlQuery(); // no result of the old connection outlives a reconnect
+        if (attempt == 0 && recoverConnection(error, sql) == Recovery::RunAgain)
+            continue;
         d->noteFailure(error);
         return error;
     }
-    return query;
 }
 
 Result<QSqlQuery *> Database::execCached(const QString &sql, const QVariantList &binds)
 {
+    for (int attempt = 0;; ++attempt) {
+        Error error;
+        if (Result<QSqlQuery *> q = execCachedOnce(sql, binds, &error); q)
+            return q;
+        const Recovery recovery = attempt == 0 ? recoverConnection(error, sql) : Recovery::ConnectionLost;
+        if (recovery == Recovery::RunAgain)
+            continue;
+        if (recovery == Recovery::StatementFailed && !d->inTransaction)
+            d->doomed.clear(); // the connection is fine: free it now
+        d->noteFailure(error);
+        return error;
+    }
+}
+
+Result<QSqlQuery *> Database::execCachedOnce(const QString &sql, const QVariantList &binds, Error *error)
+{
+    if (connectionGone()) {
+        *error = lostConnectionError(sql);
+        return *error;
+    }
     // A bound on the cache, should a caller ever build SQL text from data.
     constexpr size_t kMaxStatements = 256;
     auto it = d->statements.find(sql);
     if (it == d->statements.end()) {
-        if (d->statements.size() >= kMaxStatements)
+        if (d->statements.size() >= kMaxStatements && d->openRows == 0)
             d->statements.clear();
         auto query = std::make_unique<QSqlQuery>(d->db);
         query->setForwardOnly(true);
         if (!query->prepare(sql)) {
-            Error error = sqlError(*query, sql);
-            d->noteFailure(error);
-            return error;
+            *error = sqlError(*query, sql);
+            return *error;
         }
         it = d->statements.emplace(sql, std::move(query)).first;
     }
@@ -556,15 +618,113 @@ Result<QSqlQuery *> Database::execCached(const QString &sql, const QVariantList 
     for (qsizetype i = 0; i < binds.size(); ++i)
         query->bindValue(int(i), binds[i]);
     if (!query->exec()) {
-        Error error = sqlError(*query, sql);
-        // A statement the server forgot (a PostgreSQL reconnect) is prepared anew next time.
-        if (d->inTransaction)
-            d->doomed.push_back(std::move(it->second));
+        *error = sqlError(*query, sql);
+        // A statement the server forgot (a PostgreSQL reconnect) is prepared anew next time;
+        // this one is freed later (see Private::doomed).
+        d->doomed.push_back(std::move(it->second));
         d->statements.erase(it);
-        d->noteFailure(error);
-        return error;
+        return *error;
     }
     return query;
+}
+
+bool Database::connectionGone() const
+{
+    // QPSQL's isOpen() is libpq's connection status: false once the server is gone.
+    return d->parsed.dialect == SqlDialect::Postgres && !d->db.isOpen();
+}
+
+Error Database::lostConnectionError(const QString &sql) const
+{
+    return Error(ErrorCode::StorageError,
+                 QStringLiteral("the connection to the database %1 is lost (in: %2)").arg(d->parsed.redacted(), shortSql(sql)))
+        .asInternal();
+}
+
+bool Database::connectionAlive()
+{
+    QSqlQuery probe(d->db);
+    return probe.exec(QStringLiteral("SELECT 1"));
+}
+
+Database::Recovery Database::recoverConnection(Error &error, const QString &sql)
+{
+    // SQLite has no connection to lose; inside a transaction what was done is gone with the
+    // session, so the transaction fails and the next one reconnects (beginWrite()).
+    if (d->parsed.dialect != SqlDialect::Postgres || error.code == ErrorCode::DiskFull)
+        return Recovery::StatementFailed;
+    if (d->inTransaction) // not asked (the transaction is aborted either way): libpq's word is taken
+        return connectionGone() ? Recovery::ConnectionLost : Recovery::StatementFailed;
+    if (!connectionGone() && connectionAlive())
+        return Recovery::StatementFailed;
+    const QString lost = error.message;
+    if (Result<void> reconnected = reconnect(lost); !reconnected) {
+        error = reconnected.error();
+        return Recovery::ConnectionLost;
+    }
+    if (isRepeatable(sql))
+        return Recovery::RunAgain;
+    error.message = QStringLiteral("the connection to the database %1 was lost while this statement ran, so it may or may not "
+                                   "have been done; the connection is back: %2")
+                        .arg(d->parsed.redacted(), lost);
+    return Recovery::ConnectionLost;
+}
+
+void Database::dropConnection()
+{
+    // The driver goes before the statements: a statement freed after it sends nothing, where
+    // a DEALLOCATE on a lost connection (or to a new session that never knew the statement)
+    // would fail and Qt would warn for each. The server frees them with the session.
+    auto statements = std::move(d->statements);
+    d->statements.clear();
+    auto doomed = std::move(d->doomed);
+    d->doomed.clear();
+    const QString name = d->connectionName;
+    d->db.close();
+    d->db = QSqlDatabase();
+    if (!name.isEmpty())
+        QSqlDatabase::removeDatabase(name);
+}
+
+Result<void> Database::reconnect(const QString &why)
+{
+    const QString where = d->parsed.redacted();
+    if (d->openRows > 0) {
+        return Error(ErrorCode::StorageError,
+                     QStringLiteral("the connection to the database %1 was lost (%2); it is opened again once the rows being "
+                                    "read are released")
+                         .arg(where, why))
+            .asInternal();
+    }
+    const qint64 now = steadyNowMs();
+    if (now < d->reconnectNotBeforeMs)
+        return d->reconnectError;
+
+    // Prepared statements died with the session.
+    dropConnection();
+    d->db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), d->connectionName);
+    configurePostgres(d->db, d->parsed);
+    Error failed;
+    if (!d->db.open()) {
+        const QSqlError e = d->db.lastError();
+        failed = Error(e.nativeErrorCode() == QLatin1String(kPgDiskFull) ? ErrorCode::DiskFull : ErrorCode::StorageError,
+                       QStringLiteral("the connection to the database %1 was lost and reconnecting failed: %2")
+                           .arg(where, e.text().simplified()))
+                     .asInternal();
+    } else if (!runControl(QStringLiteral("SET client_min_messages TO warning"), &failed)) {
+        failed.message = QStringLiteral("the connection to the database %1 was lost; the new one failed: %2").arg(where, failed.message);
+    }
+    if (failed.isError()) {
+        d->reconnectNotBeforeMs = now + kReconnectPauseMs;
+        d->reconnectError = failed;
+        d->db.close();
+        return failed;
+    }
+    d->reconnectNotBeforeMs = 0;
+    d->reconnectError = Error();
+    qCWarning(lcStorage).noquote() << QStringLiteral("the connection to the database %1 was lost and is open again (%2)")
+                                          .arg(where, why.simplified().left(300));
+    return {};
 }
 
 Result<SqlRows> Database::run(const QString &sql, std::initializer_list<SqlValue> binds)
@@ -580,6 +740,7 @@ Result<SqlRows> Database::run(const QString &sql, std::initializer_list<SqlValue
         if (!q)
             return q.error();
         rows.m_query = *q;
+        ++d->openRows;
         rows.m_changed = (*q)->numRowsAffected();
         return rows;
     }
@@ -664,6 +825,11 @@ Result<SqlRows> Database::run(const QString &sql, std::initializer_list<SqlValue
 
 bool Database::runControl(const QString &sql, Error *error)
 {
+    if (connectionGone()) {
+        if (error)
+            *error = lostConnectionError(sql);
+        return false;
+    }
     QSqlQuery query(d->db);
     if (query.exec(sql))
         return true;
@@ -678,7 +844,8 @@ Result<void> Database::beginWrite()
         return Error(ErrorCode::Internal, QStringLiteral("a write transaction is already open on %1").arg(d->connectionName));
     Error error;
     const QString begin = d->parsed.dialect == SqlDialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
-    if (!runControl(begin, &error))
+    // BEGIN is the first thing a lost PostgreSQL connection fails: reconnect and begin again.
+    if (!runControl(begin, &error) && !(recoverConnection(error, begin) == Recovery::RunAgain && runControl(begin, &error)))
         return error;
     d->inTransaction = true;
     d->transactionError = Error();
@@ -710,11 +877,14 @@ void Database::rollback()
     if (!d || !d->inTransaction)
         return;
     // Failure is possible and harmless: SQLite may already have rolled back on its own
-    // (SQLITE_FULL does that), leaving "no transaction is active".
-    runControl(QStringLiteral("ROLLBACK"), nullptr);
+    // (SQLITE_FULL does that), leaving "no transaction is active". On PostgreSQL, where
+    // ROLLBACK always succeeds on a live connection, failure means the connection is gone:
+    // the failed statements are then freed by the reconnect, without a DEALLOCATE.
+    const bool rolledBack = runControl(QStringLiteral("ROLLBACK"), nullptr);
     d->inTransaction = false;
     d->transactionError = Error();
-    d->doomed.clear();
+    if (rolledBack || d->parsed.dialect == SqlDialect::Sqlite)
+        d->doomed.clear();
 }
 
 bool Database::inTransaction() const

@@ -123,6 +123,14 @@ private:
 /// and reports the failure. PostgreSQL works that way anyway (an aborted transaction turns
 /// COMMIT into ROLLBACK without an error); SQLite is made to behave the same so code
 /// tested on one is right on the other.
+///
+/// A PostgreSQL connection that is lost (the server restarted, the session was terminated)
+/// is opened again when a statement outside a write transaction, or a BEGIN, finds it gone:
+/// the statement then runs again if it changes nothing (SELECT, SET, SHOW, BEGIN), or fails
+/// saying the connection was lost. A write transaction that loses its connection fails at
+/// its next statement or its commit; the next beginWrite() reconnects. After a failed
+/// attempt, the next one waits a second (statements fail at once meanwhile, with the same
+/// reason).
 class Database {
 public:
     Database(Database &&other) noexcept;
@@ -181,6 +189,25 @@ private:
     /// connection and kept. The returned query is the cached one, owned by this Database:
     /// read it before the next execCached() of the same SQL, which resets it.
     Result<QSqlQuery *> execCached(const QString &sql, const QVariantList &binds);
+    Result<QSqlQuery *> execCachedOnce(const QString &sql, const QVariantList &binds, Error *error);
+    /// PostgreSQL: libpq knows that the connection is gone (it noticed on a statement).
+    bool connectionGone() const;
+    Error lostConnectionError(const QString &sql) const;
+    /// PostgreSQL: whether the connection still answers (a "SELECT 1").
+    bool connectionAlive();
+    enum class Recovery {
+        StatementFailed, ///< the connection is fine (or SQLite): the statement itself failed
+        RunAgain,        ///< reconnected, and the statement changes nothing: run it again
+        ConnectionLost,  ///< the connection is or was gone; \a error says what happened
+    };
+    /// After a statement failed: on PostgreSQL outside a write transaction, when the
+    /// connection turns out to be gone, opens a new one.
+    Recovery recoverConnection(Error &error, const QString &sql);
+    /// Closes and removes the connection, then frees its statements (see the .cpp).
+    void dropConnection();
+    /// PostgreSQL: a fresh connection with the same settings. \a why is the failure that
+    /// showed the old one gone, for the log.
+    Result<void> reconnect(const QString &why);
     Error sqlError(const QSqlQuery &query, const QString &sql) const;
     bool runControl(const QString &sql, Error *error);
 

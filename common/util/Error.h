@@ -63,9 +63,19 @@ ErrorCode errorCodeFromName(const QString &name);
 struct Error {
     ErrorCode code = ErrorCode::None;
     QString message;
+    /// The message is in this side's own terms (SQL, file names, database addresses): it is
+    /// for this side's log. A peer is told what it means instead (Channel::replyError()).
+    bool internal = false;
 
     Error() = default;
     Error(ErrorCode c, QString m) : code(c), message(std::move(m)) {}
+    /// The same error, marked internal.
+    Error asInternal() const &
+    {
+        Error e = *this;
+        e.internal = true;
+        return e;
+    }
 
     bool isError() const { return code != ErrorCode::None; }
     /// "code_name: message"

@@ -144,8 +144,13 @@ private slots:
     void runFailurePoisonsTransaction();
     void runRefusesMisuse();
     void runDiskFull();
+    void postgresReconnectsAfterLostConnection();
 
 private:
+    // Ends the PostgreSQL session of \a db from another connection, as a server restart
+    // would, and waits until the server has let it go.
+    void terminateSession(Database &db);
+
     void dialects();
     Result<Database> openFresh(const QString &dialect);
     Result<void> startPostgres();
@@ -982,6 +987,120 @@ void TestStorage::foreignKeysEnforced()
     const auto orphan = db.exec(QStringLiteral("INSERT INTO jobs (id, partition_id, command) VALUES (1, 99, 'x')"));
     QVERIFY(!orphan.ok());
     QCOMPARE(orphan.error().code, ErrorCode::StorageError);
+}
+
+void TestStorage::terminateSession(Database &db)
+{
+    auto pid = db.exec(QStringLiteral("SELECT pg_backend_pid()"));
+    QVERIFY2(pid.ok(), qPrintable(pid.ok() ? QString() : describe(pid.error())));
+    QVERIFY(pid->next());
+    const qint64 backend = pid->value(0).toLongLong();
+    auto admin = Database::open(m_pgAdminUrl);
+    QVERIFY2(admin.ok(), qPrintable(admin.ok() ? QString() : describe(admin.error())));
+    auto killed = admin->exec(QStringLiteral("SELECT pg_terminate_backend(?)"), {backend});
+    QVERIFY2(killed.ok() && killed->next() && killed->value(0).toBool(), "pg_terminate_backend failed");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            auto left = admin->exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE pid = ?"), {backend});
+            return left && left->next() && left->value(0).toLongLong() == 0;
+        }(),
+        10'000);
+}
+
+void TestStorage::postgresReconnectsAfterLostConnection()
+{
+    // The market keeps one connection per thread for its whole life. When the server
+    // restarts, every session ends: the connection must come back by itself, not fail every
+    // statement from then on ("storage_error: (in: BEGIN)" until the market was restarted).
+    if (!m_pgError.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("no PostgreSQL to test against: ") + m_pgError));
+    // The old session's prepared statements are dropped without a DEALLOCATE, which the new
+    // session would refuse, and each reconnect is logged once.
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("Unable to free statement|still in use")));
+    const QRegularExpression logged(QStringLiteral("the connection to the database .* was lost and is open again"));
+    auto opened = openFresh(kPostgres);
+    QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : describe(opened.error())));
+    Database &db = *opened;
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    const QString insert = QStringLiteral("INSERT INTO partitions (id, lending_status) VALUES (?, ?)");
+    const QString select = QStringLiteral("SELECT lending_status FROM partitions WHERE id = ?");
+    QVERIFY(db.run(insert, {1, QStringLiteral("one")}).ok());
+    QVERIFY(db.run(select, {1}).ok()); // both statements are now prepared on the server
+
+    // A read after the loss runs again on a new connection, its statement prepared anew.
+    terminateSession(db);
+    QTest::ignoreMessage(QtWarningMsg, logged);
+    {
+        auto rows = db.run(select, {1});
+        QVERIFY2(rows.ok(), qPrintable(rows.ok() ? QString() : describe(rows.error())));
+        QVERIFY(rows->next());
+        QCOMPARE(rows->text(0), QStringLiteral("one"));
+    }
+
+    // A write transaction begins on a new connection.
+    terminateSession(db);
+    QTest::ignoreMessage(QtWarningMsg, logged);
+    {
+        WriteTransaction tx(db);
+        QVERIFY2(tx.ok(), qPrintable(describe(tx.error())));
+        QVERIFY(db.run(insert, {2, QStringLiteral("two")}).ok());
+        QVERIFY(tx.commit().ok());
+    }
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 2);
+
+    // A write outside a transaction is not sent twice: it fails, saying that the connection
+    // was lost and may or may not have done it; the connection is back for the next one.
+    terminateSession(db);
+    QTest::ignoreMessage(QtWarningMsg, logged);
+    auto lost = db.run(insert, {3, QStringLiteral("three")});
+    QVERIFY(!lost.ok());
+    QCOMPARE(lost.error().code, ErrorCode::StorageError);
+    QVERIFY2(lost.error().message.contains(QStringLiteral("may or may not have been done")), qPrintable(describe(lost.error())));
+    QVERIFY2(!lost.error().message.contains(QStringLiteral("password")), qPrintable(describe(lost.error())));
+    QVERIFY(db.run(insert, {3, QStringLiteral("three")}).ok());
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 3);
+
+    // A transaction that loses its connection half-way fails as a whole; the next one works.
+    {
+        WriteTransaction tx(db);
+        QVERIFY(tx.ok());
+        QVERIFY(db.run(insert, {4, QStringLiteral("four")}).ok());
+        terminateSession(db);
+        QVERIFY(!db.run(insert, {5, QStringLiteral("five")}).ok());
+        const auto committed = tx.commit();
+        QVERIFY(!committed.ok());
+        QCOMPARE(committed.error().code, ErrorCode::StorageError);
+    }
+    QTest::ignoreMessage(QtWarningMsg, logged);
+    {
+        WriteTransaction tx(db);
+        QVERIFY2(tx.ok(), qPrintable(describe(tx.error())));
+        QVERIFY(db.run(insert, {6, QStringLiteral("six")}).ok());
+        QVERIFY(tx.commit().ok());
+    }
+    auto ids = db.exec(QStringLiteral("SELECT id FROM partitions ORDER BY id"));
+    QVERIFY(ids.ok());
+    QList<qint64> seen;
+    while (ids->next())
+        seen << ids->value(0).toLongLong();
+    QCOMPARE(seen, (QList<qint64>{1, 2, 3, 6}));
+
+    // Rows still being read keep the old statements: no reconnect under them (their query
+    // objects would be freed), a clear error instead; once they are released, it reconnects.
+    {
+        auto held = db.run(QStringLiteral("SELECT id FROM partitions ORDER BY id"), {});
+        QVERIFY(held.ok());
+        QVERIFY(held->next());
+        terminateSession(db);
+        auto refused = db.run(select, {1});
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.contains(QStringLiteral("rows being read")), qPrintable(describe(refused.error())));
+    }
+    QTest::ignoreMessage(QtWarningMsg, logged);
+    auto after = db.run(select, {6});
+    QVERIFY2(after.ok(), qPrintable(after.ok() ? QString() : describe(after.error())));
+    QVERIFY(after->next());
+    QCOMPARE(after->text(0), QStringLiteral("six"));
 }
 
 QTEST_GUILESS_MAIN(TestStorage)
