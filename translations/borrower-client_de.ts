@@ -374,10 +374,6 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
 <context>
     <name>BorrowerStore</name>
     <message>
-        <source>cannot create the data directory %1</source>
-        <translation>das Datenverzeichnis %1 kann nicht angelegt werden</translation>
-    </message>
-    <message>
         <source>no contract %1 in %2; `borrower-client --cli bills` lists your contracts, and a contract made with another --data directory is only known there</source>
         <translation>kein Vertrag %1 in %2; `borrower-client --cli bills` listet Ihre Verträge, und ein mit einem anderen --data-Verzeichnis geschlossener Vertrag ist nur dort bekannt</translation>
     </message>
@@ -388,6 +384,13 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>no lending key for contract %1 is kept in %2 (the contract ended, or it was made with another --data directory)</source>
         <translation>für Vertrag %1 liegt in %2 kein Leihschlüssel (der Vertrag ist beendet, oder er wurde mit einem anderen --data-Verzeichnis geschlossen)</translation>
+    </message>
+</context>
+<context>
+    <name>CommandLine</name>
+    <message>
+        <source>--data needs a directory; it was given empty</source>
+        <translation>--data braucht ein Verzeichnis; es wurde leer angegeben</translation>
     </message>
 </context>
 <context>

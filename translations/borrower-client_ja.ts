@@ -373,10 +373,6 @@ The market used is remembered in the data directory; so are each contract&apos;s
 <context>
     <name>BorrowerStore</name>
     <message>
-        <source>cannot create the data directory %1</source>
-        <translation>データディレクトリ %1 を作成できません</translation>
-    </message>
-    <message>
         <source>no contract %1 in %2; `borrower-client --cli bills` lists your contracts, and a contract made with another --data directory is only known there</source>
         <translation>%2 に契約 %1 はありません。`borrower-client --cli bills` で契約を一覧できます。別の --data ディレクトリで結んだ契約はそこでしか分かりません</translation>
     </message>
@@ -387,6 +383,13 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>no lending key for contract %1 is kept in %2 (the contract ended, or it was made with another --data directory)</source>
         <translation>%2 に契約 %1 の貸出キーはありません (契約が終了したか、別の --data ディレクトリで結ばれました)</translation>
+    </message>
+</context>
+<context>
+    <name>CommandLine</name>
+    <message>
+        <source>--data needs a directory; it was given empty</source>
+        <translation>--data にはディレクトリが必要です。空の値が指定されました</translation>
     </message>
 </context>
 <context>

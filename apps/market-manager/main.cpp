@@ -5,6 +5,7 @@
 #include "MarketService.h"
 #include "app/AppSupport.h"
 #include "util/HostPort.h"
+#include "util/Paths.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -35,7 +36,7 @@ using namespace lendable;
 
 namespace {
 
-// SIGTERM/SIGINT (and SIGUSR1 with --stats-file) arrive on a self-pipe: the handler only
+// SIGTERM/SIGINT (and SIGUSR1, for the request timings) arrive on a self-pipe: the handler only
 // write()s the signal's number (async-signal-safe), and a QSocketNotifier turns that into an
 // orderly quit, or a stats dump, on the event loop.
 int g_signalPipe[2] = {-1, -1};
@@ -48,7 +49,7 @@ void onSignal(int sig)
     errno = saved;
 }
 
-Result<void> installSignalHandlers(bool withStats)
+Result<void> installSignalHandlers()
 {
     if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
         return Error(ErrorCode::IoError, QCoreApplication::translate("main", "cannot create the signal pipe: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
@@ -57,8 +58,6 @@ Result<void> installSignalHandlers(bool withStats)
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
     for (int sig : {SIGTERM, SIGINT, SIGUSR1}) {
-        if (sig == SIGUSR1 && !withStats)
-            continue;
         if (::sigaction(sig, &action, nullptr) != 0)
             return Error(ErrorCode::IoError, QCoreApplication::translate("main", "cannot install a signal handler: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
     }
@@ -66,12 +65,18 @@ Result<void> installSignalHandlers(bool withStats)
 }
 
 // The request timings (MarketService::requestStats()) and the process's own figures, as one
-// JSON object replaced atomically, so a reader never sees half a file.
+// JSON object replaced atomically, so a reader never sees half a file; without a path, as one
+// line of the log (stderr).
 void writeStats(const market::MarketService &service, const QString &path)
 {
     QJsonObject stats = service.requestStats();
     stats.insert(QStringLiteral("pid"), static_cast<qint64>(QCoreApplication::applicationPid()));
     stats.insert(QStringLiteral("writtenAtMs"), QDateTime::currentMSecsSinceEpoch());
+    if (path.isEmpty()) {
+        std::fprintf(stderr, "market-manager: request stats %s\n", QJsonDocument(stats).toJson(QJsonDocument::Compact).constData());
+        std::fflush(stderr);
+        return;
+    }
     QSaveFile out(path);
     if (!out.open(QIODevice::WriteOnly) || out.write(QJsonDocument(stats).toJson(QJsonDocument::Compact)) < 0 || !out.commit())
         std::fprintf(stderr, "market-manager: cannot write the stats file %s: %s\n", qPrintable(path), qPrintable(out.errorString()));
@@ -86,12 +91,12 @@ int runHeadless(const QString &dataDir, const QString &listenText, const QString
     Result<market::MarketConfig> config = market::marketConfigFromOptions({dataDir, adminIds, feePercent, heartbeatS});
     if (!config)
         return app::fail(config.error());
-    if (!QDir().mkpath(dataDir))
-        return app::fail(Error(ErrorCode::IoError, QCoreApplication::translate("main", "cannot create the data directory %1").arg(dataDir)));
+    if (Result<void> made = makeDirectory(dataDir); !made)
+        return app::fail(made.error());
     Result<Identity> identity = Identity::loadOrCreate(dataDir, QStringLiteral("market"));
     if (!identity)
         return app::fail(identity.error());
-    if (auto handlers = installSignalHandlers(!statsFile.isEmpty()); !handlers)
+    if (auto handlers = installSignalHandlers(); !handlers)
         return app::fail(handlers.error());
 
     const QString url = databaseUrl.isEmpty() ? QStringLiteral("sqlite:") + QDir(dataDir).filePath(QStringLiteral("market.db"))
@@ -166,7 +171,7 @@ int main(int argc, char *argv[])
     parser.addOption(feePercent);
     const QCommandLineOption heartbeat(QStringList{QStringLiteral("heartbeat-timeout")}, QCoreApplication::translate("main", "Seconds without a message after which a lender is offline (default 30)."), QStringLiteral("SECONDS"));
     parser.addOption(heartbeat);
-    const QCommandLineOption statsFile(QStringList{QStringLiteral("stats-file")}, QCoreApplication::translate("main", "Headless: on SIGUSR1, write the server-side request timings (JSON) to this file."), QStringLiteral("PATH"));
+    const QCommandLineOption statsFile(QStringList{QStringLiteral("stats-file")}, QCoreApplication::translate("main", "Headless: on SIGUSR1, write the server-side request timings (JSON) to this file (without it, to the log)."), QStringLiteral("PATH"));
     parser.addOption(statsFile);
     const QCommandLineOption image(QStringList{QStringLiteral("image")}, QCoreApplication::translate("main", "Serve the OS image in DIR to lenders as NAME (repeatable)."), QStringLiteral("NAME=DIR"));
     parser.addOption(image);
@@ -187,7 +192,10 @@ int main(int argc, char *argv[])
     if (Result<void> parsed = lendable::app::parseCommandLine(parser, app.arguments()); !parsed)
         return lendable::app::fail(parsed.error());
 
-    const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("market-manager"));
+    const lendable::Result<QString> dataDirOk = lendable::app::dataDirectory(parser, common, QStringLiteral("market-manager"));
+    if (!dataDirOk)
+        return lendable::app::fail(dataDirOk.error());
+    const QString dataDir = *dataDirOk;
     if (parser.isSet(common.printId))
         return lendable::app::printNodeId(dataDir, QStringLiteral("market"));
     if (parser.isSet(headless)) {

@@ -20,7 +20,7 @@ void setApplicationInfo(const QString &appName);
 /// --data DIR and --print-id (help and version are added too).
 struct CommonOptions {
     QCommandLineOption data{QStringList{QStringLiteral("data")},
-                            QCoreApplication::translate("lendable", "Data directory (identity, database, settings)."),
+                            QCoreApplication::translate("lendable", "Data directory (identity and database; the desktop apps keep their settings in your configuration directory)."),
                             QStringLiteral("DIR")};
     QCommandLineOption printId{QStringList{QStringLiteral("print-id")},
                                QCoreApplication::translate(
@@ -63,8 +63,9 @@ QString requestedLanguage(const QStringList &arguments);
 /// are resources (:/i18n/) of the executables that link them (translations/CMakeLists.txt).
 QString installTranslations(QCoreApplication &app, const QString &appName, const QString &requested);
 
-/// The data directory from --data, or the app's default under QStandardPaths.
-QString dataDirectory(const QCommandLineParser &parser, const CommonOptions &options, const QString &appName);
+/// The data directory from --data (made absolute), or the app's default under QStandardPaths.
+/// An empty --data is InvalidArgument: it would otherwise mean the current directory.
+Result<QString> dataDirectory(const QCommandLineParser &parser, const CommonOptions &options, const QString &appName);
 
 /// Creates or loads the node identity in dataDir and prints its ID on stdout. Exit code.
 int printNodeId(const QString &dataDir, const QString &commonName);

@@ -1,5 +1,7 @@
 #include "Identity.h"
 
+#include "util/Paths.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -337,8 +339,8 @@ Result<void> Identity::saveTo(const QString &dataDir) const
     if (isNull())
         return Error(ErrorCode::Internal, QStringLiteral("cannot save a null identity"));
     const QString dir = identityDir(dataDir);
-    if (!QDir().mkpath(dir))
-        return Error(ErrorCode::IoError, QStringLiteral("cannot create %1").arg(dir));
+    if (Result<void> made = makeDirectory(dir); !made)
+        return made.error();
     if (!QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner))
         return Error(ErrorCode::IoError, QStringLiteral("cannot set the permissions of %1").arg(dir));
     if (auto r = writeAtomically(keyPath(dataDir), m_keyPem, QFileDevice::ReadOwner | QFileDevice::WriteOwner); !r)

@@ -1,7 +1,11 @@
 #include "Paths.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QStandardPaths>
+
+#include <filesystem>
 
 namespace lendable {
 
@@ -11,6 +15,17 @@ QString defaultDataDir(const QString &appName)
     if (base.isEmpty())
         base = QDir::homePath() + QStringLiteral("/.local/share");
     return base + QStringLiteral("/lendable/") + appName;
+}
+
+Result<void> makeDirectory(const QString &dir)
+{
+    std::error_code error;
+    std::filesystem::create_directories(std::filesystem::path(QFile::encodeName(dir).toStdString()), error);
+    if (error || !QFileInfo(dir).isDir()) {
+        const QString why = error ? QString::fromLocal8Bit(error.message().c_str()) : QStringLiteral("it is not a directory");
+        return Error(ErrorCode::IoError, QStringLiteral("cannot create the directory %1: %2").arg(dir, why));
+    }
+    return {};
 }
 
 } // namespace lendable

@@ -1,6 +1,7 @@
 // The three executables as a user scripts them: --print-id, --version, --help, and the
 // promise that the headless/CLI launchers link no Widgets.
 
+#include <QDateTime>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
@@ -285,6 +286,22 @@ void TestAppLaunchers::embeddedOnlyOptionsAreRefusedWithConnect()
          QStringLiteral("covers at most 3660 days")},
         {QStringLiteral("market-manager"), {QStringLiteral("--period"), QStringLiteral("30"), QStringLiteral("--from"), QStringLiteral("2026-11-01")},
          QStringLiteral("--period and --from each choose the billing period")},
+        // --to defaults to today: a --from after today alone is said to be that, not "the last
+        // day is before the first".
+        {QStringLiteral("market-manager"), {QStringLiteral("--from"), QDateTime::currentDateTimeUtc().date().addDays(2).toString(Qt::ISODate)},
+         QStringLiteral("is after today (%1, UTC), the last day when --to is not given").arg(QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate))},
+        // An empty --data would be the current directory.
+        {QStringLiteral("market-manager"), {QStringLiteral("--headless"), QStringLiteral("--data"), QString()},
+         QStringLiteral("--data needs a directory; it was given empty")},
+        {QStringLiteral("borrower-client"), {QStringLiteral("--cli"), QStringLiteral("--data"), QString(), QStringLiteral("offers")},
+         QStringLiteral("--data needs a directory; it was given empty")},
+        // Each export writes a file of its own, named: nothing is silently dropped or replaced.
+        {QStringLiteral("market-manager"), {QStringLiteral("--export-invoices"), QString()},
+         QStringLiteral("--export-invoices needs the path of the file to write")},
+        {QStringLiteral("market-manager"), {QStringLiteral("--export-payouts"), QStringLiteral("/tmp/a.csv"), QStringLiteral("--export-payouts"), QStringLiteral("/tmp/b.csv")},
+         QStringLiteral("--export-payouts was given 2 times (/tmp/a.csv, /tmp/b.csv): give it once")},
+        {QStringLiteral("market-manager"), {QStringLiteral("--export-invoices"), QStringLiteral("/tmp/same.csv"), QStringLiteral("--export-payouts"), QStringLiteral("/tmp/../tmp/same.csv")},
+         QStringLiteral("--export-invoices and --export-payouts would both write /tmp/same.csv: give each its own file")},
         // Options only the desktop app reads would do nothing with --headless: a headless
         // export would serve forever and write nothing.
         {QStringLiteral("market-manager"), {QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),

@@ -17,6 +17,7 @@
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
+#include <QUrl>
 
 #include <csignal>
 #include <unistd.h>
@@ -125,6 +126,7 @@ private slots:
     void twoProcessesOnePostgresNeverDoubleLend();
     void killDuringContractsLosesNothingAcknowledged();
     void fullDiskRefusesTypedAndRecovers();
+    void postgresRestartIsSurvived();
     void benchDrivesAChildAndARunningMarket();
 
 private:
@@ -169,6 +171,18 @@ void TestMarketProcesses::headlessStartsServesAndStops()
     Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = reg->offerId});
     CHECK_OK(granted);
     QCOMPARE(granted->receipt.marketId, market.nodeId);
+
+    // SIGUSR1 without --stats-file: the timings go to the log, as one JSON line, and the
+    // market goes on (the signal's default action had killed it).
+    ::kill(static_cast<pid_t>(market.process().processId()), SIGUSR1);
+    QString logged;
+    QTRY_VERIFY_WITH_TIMEOUT((logged += QString::fromLocal8Bit(market.process().readAllStandardError())).contains(QStringLiteral("request stats {")),
+                             10'000);
+    const qsizetype jsonAt = logged.indexOf(QStringLiteral("request stats ")) + 14;
+    const QJsonObject logStats = QJsonDocument::fromJson(logged.mid(jsonAt, logged.indexOf(QLatin1Char('\n'), jsonAt) - jsonAt).toUtf8()).object();
+    QCOMPARE(logStats.value(QStringLiteral("borrow")).toObject().value(QStringLiteral("count")).toInt(), 1);
+    QCOMPARE(market.process().state(), QProcess::Running);
+    CHECK_OK(borrower->call<BillList>(ListBills{}));
 
     // SIGTERM: channels are closed, the process exits 0.
     QSignalSpy lenderClosed(lender, &Channel::closed);
@@ -594,6 +608,108 @@ void TestMarketProcesses::fullDiskRefusesTypedAndRecovers()
     if (!refusedOffer.isEmpty())
         acknowledged << refusedOffer;
     QCOMPARE(lentOffers, acknowledged);
+}
+
+namespace {
+
+// scripts/pg-test-server.sh on a cluster of this test's own (`dir`); `port` pins the port,
+// so that a restarted server is found where it was. The URL it prints, or why it failed.
+Result<QString> runPgScript(const QString &command, const QString &dir, const QString &port = {})
+{
+    QProcess script;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!port.isEmpty())
+        env.insert(QStringLiteral("LENDABLE_PG_PORT"), port);
+    script.setProcessEnvironment(env);
+    script.start(QStringLiteral("bash"), {QDir(sourceDir()).filePath(QStringLiteral("scripts/pg-test-server.sh")), command, dir});
+    if (!script.waitForFinished(180'000) || script.exitStatus() != QProcess::NormalExit || script.exitCode() != 0) {
+        const QString why = QString::fromLocal8Bit(script.readAllStandardError()).trimmed();
+        return Error(ErrorCode::Internal, QStringLiteral("pg-test-server.sh %1: %2").arg(command, why.isEmpty() ? script.errorString() : why));
+    }
+    return QString::fromLocal8Bit(script.readAllStandardOutput()).trimmed().split(QLatin1Char('\n')).last();
+}
+
+} // namespace
+
+void TestMarketProcesses::postgresRestartIsSurvived()
+{
+    // The PostgreSQL server restarts under a running market (an upgrade, a failover): the
+    // market must not need a restart of its own. While the server is away, requests that
+    // need it are refused with storage_error, in words for the borrower, and the process
+    // lives on; once the server is back, they work again, on new connections.
+    // A server of this test's own: the shared one (PgServer) must not restart under the
+    // other tests.
+    QTemporaryDir dir(QStringLiteral("/tmp/lendable-rpg-XXXXXX"));
+    QVERIFY(dir.isValid());
+    const auto stopServer = qScopeGuard([&] { (void)runPgScript(QStringLiteral("stop"), dir.path()); });
+    Result<QString> url = runPgScript(QStringLiteral("start"), dir.path());
+    if (!url)
+        QSKIP(qPrintable(QStringLiteral("no PostgreSQL to test against: ") + url.error().message));
+    const QString port = QString::number(QUrl(*url).port());
+
+    HeadlessMarket market;
+    CHECK_OK(market.start(m_tmp.filePath(QStringLiteral("pg-restart")), *url));
+    SslChannel *lender = connectClient(market.port, m_lender, market.nodeId, QStringLiteral("lender"), this);
+    SslChannel *borrower = connectClient(market.port, m_borrowers[0], market.nodeId, QStringLiteral("borrower"), this);
+    QVERIFY(lender && borrower);
+    QStringList offers;
+    for (int i = 0; i < 3; ++i) {
+        Result<PartitionRegistered> reg = lender->call<PartitionRegistered>(RegisterPartition{
+            .partitionId = QStringLiteral("restart-%1").arg(i), .agentAddress = QStringLiteral("127.0.0.1:1"), .conditions = conditions(1, 512, 0, QStringLiteral("1"))});
+        CHECK_OK(reg);
+        offers << reg->offerId;
+    }
+    Result<ContractGranted> before = borrower->call<ContractGranted>(Borrow{.offerId = offers[0]});
+    CHECK_OK(before);
+
+    // The server goes away ("fast" shutdown: every session is ended, as in a restart).
+    CHECK_OK(runPgScript(QStringLiteral("stop"), dir.path()));
+    Result<ContractGranted> refused = borrower->call<ContractGranted>(Borrow{.offerId = offers[1]});
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, ErrorCode::StorageError);
+    // The borrower is told what it means; the database's address and words are for the log.
+    QVERIFY2(refused.error().message.startsWith(QStringLiteral("the market's database failed")), qPrintable(refused.error().toString()));
+    QVERIFY2(!refused.error().message.contains(QStringLiteral("postgresql://")), qPrintable(refused.error().toString()));
+    QCOMPARE(market.process().state(), QProcess::Running);
+
+    // Back on the same port: the same market serves again without being restarted.
+    CHECK_OK(runPgScript(QStringLiteral("start"), dir.path(), port));
+    Result<ContractGranted> after = Error(ErrorCode::StorageError, QStringLiteral("not tried"));
+    QElapsedTimer waited;
+    waited.start();
+    while (waited.elapsed() < 30'000) { // a failed reconnect waits a second before the next
+        after = borrower->call<ContractGranted>(Borrow{.offerId = offers[1]});
+        if (after || after.error().code != ErrorCode::StorageError)
+            break;
+        QTest::qWait(200);
+    }
+    CHECK_OK(after);
+    QCOMPARE(borrower->call<ContractGranted>(Borrow{.offerId = offers[1]}).error().code, ErrorCode::Conflict);
+    CHECK_OK(lender->call<PartitionRegistered>(RegisterPartition{
+        .partitionId = QStringLiteral("restart-new"), .agentAddress = QStringLiteral("127.0.0.1:1"), .conditions = conditions(1, 512, 0, QStringLiteral("1"))}));
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});
+    CHECK_OK(page);
+    QCOMPARE(page->total, 2); // restart-2 and restart-new are free
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = before->contractId}));
+
+    ::kill(static_cast<pid_t>(market.process().processId()), SIGTERM);
+    QVERIFY(market.process().waitForFinished(30'000));
+    QCOMPARE(market.process().exitCode(), 0);
+    // The operator's log says what happened, with the database's words; Qt's complaints about
+    // statements of the lost session are not in it.
+    const QString log = QString::fromLocal8Bit(market.process().readAllStandardError());
+    QVERIFY2(log.contains(QStringLiteral("the database failed")) && log.contains(QStringLiteral("is open again")), qPrintable(log));
+    QVERIFY2(!log.contains(QStringLiteral("Unable to free statement")), qPrintable(log));
+
+    // Both contracts are in the database, once each.
+    Result<Database> db = Database::open(*url);
+    CHECK_OK(db);
+    Result<QSqlQuery> contracts = db->exec(QStringLiteral("SELECT offer_id FROM contracts ORDER BY started_at_ms"));
+    CHECK_OK(contracts);
+    QStringList lent;
+    while (contracts->next())
+        lent << contracts->value(0).toString();
+    QCOMPARE(lent, (QStringList{offers[0], offers[1]}));
 }
 
 void TestMarketProcesses::benchDrivesAChildAndARunningMarket()

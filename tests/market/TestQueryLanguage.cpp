@@ -67,6 +67,22 @@ void TestQueryLanguage::everyKeyAndOperator()
     Result<OfferQuery> empty = OfferQuery::parse(QStringLiteral("   "));
     QVERIFY(empty.ok());
     QVERIFY(empty->requirements.isEmpty());
+
+    // Order names in any case and with the keys' aliases, as the keys themselves
+    // (CPUS>=1 was taken while order=RATE was refused); a bare size is MiB.
+    for (const auto &[text, order] : {std::pair{QStringLiteral("ORDER=RATE"), Order{OrderKey::Rate, false}},
+                                      std::pair{QStringLiteral("order=-Reliability"), Order{OrderKey::Reliability, true}},
+                                      std::pair{QStringLiteral("sort=+disk"), Order{OrderKey::Disk, false}},
+                                      std::pair{QStringLiteral("order=-vcpus"), Order{OrderKey::Cpus, true}},
+                                      std::pair{QStringLiteral("order=mem"), Order{OrderKey::Memory, false}},
+                                      std::pair{QStringLiteral("order=-price"), Order{OrderKey::Rate, true}}}) {
+        Result<OfferQuery> o = OfferQuery::parse(text);
+        QVERIFY2(o.ok(), qPrintable(text + QStringLiteral(": ") + o.error().toString()));
+        QVERIFY2(o->order == order, qPrintable(text + QStringLiteral(" → ") + o->order.toString()));
+    }
+    Result<OfferQuery> bare = OfferQuery::parse(QStringLiteral("memory>=512"));
+    QVERIFY(bare.ok());
+    QCOMPARE(bare->requirements.constFirst().value, 512);
 }
 
 void TestQueryLanguage::badTokensAreNamed_data()

@@ -1,9 +1,11 @@
 #include "identity/Identity.h"
 #include "identity/PinnedPeers.h"
+#include "util/Paths.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSslConfiguration>
@@ -80,6 +82,7 @@ private slots:
     void missingKeyIsAnErrorAndWritesNothing();
     void missingCertificateIsAnError();
     void loadNeverCreates();
+    void uncreatableDirectorySaysWhy();
     void garbageKey();
     void garbageCertificate();
     void emptyKeyFile();
@@ -210,6 +213,26 @@ void TestIdentity::loadNeverCreates()
     QVERIFY(!r.ok());
     QCOMPARE(r.error().code, ErrorCode::IdentityError);
     QVERIFY(entries(dir.path()).isEmpty());
+}
+
+void TestIdentity::uncreatableDirectorySaysWhy()
+{
+    // A data directory that cannot be made is an IoError that names it and gives the
+    // system's reason, not "cannot create" alone.
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("a-file"));
+    QVERIFY(writeAll(file, "x"));
+    const auto under = Identity::loadOrCreate(QDir(file).filePath(QStringLiteral("data")));
+    QVERIFY(!under.ok());
+    QCOMPARE(under.error().code, ErrorCode::IoError);
+    QVERIFY2(under.error().message.contains(file) && under.error().message.contains(QStringLiteral("Not a directory")),
+             qPrintable(under.error().message));
+    const auto onFile = makeDirectory(file);
+    QVERIFY(!onFile.ok());
+    QVERIFY2(onFile.error().message.contains(file), qPrintable(onFile.error().message));
+    QVERIFY(makeDirectory(dir.filePath(QStringLiteral("x/y/z"))).ok());
+    QVERIFY(QFileInfo(dir.filePath(QStringLiteral("x/y/z"))).isDir());
+    QVERIFY(makeDirectory(dir.filePath(QStringLiteral("x/y/z"))).ok()); // there already
 }
 
 void TestIdentity::garbageKey()

@@ -181,6 +181,8 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
     }
 
     inv.dataDir = parser.value(o.data);
+    if (parser.isSet(o.data) && inv.dataDir.trimmed().isEmpty()) // it would be the current directory
+        return usageError(QCoreApplication::translate("CommandLine", "--data needs a directory; it was given empty"));
     inv.market = parser.value(o.market);
     inv.marketId = parser.value(o.marketId);
     inv.json = parser.isSet(o.json);

@@ -1,5 +1,7 @@
 #include "BorrowerStore.h"
 
+#include "util/Paths.h"
+
 #include <QCborValue>
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -78,8 +80,8 @@ BorrowerStore::BorrowerStore(QString dataDir, Database db)
 
 Result<BorrowerStore> BorrowerStore::open(const QString &dataDir)
 {
-    if (!QDir().mkpath(dataDir))
-        return Error(ErrorCode::IoError, QCoreApplication::translate("BorrowerStore", "cannot create the data directory %1").arg(dataDir));
+    if (Result<void> made = makeDirectory(dataDir); !made)
+        return made.error();
     Result<Database> db = Database::open(QStringLiteral("sqlite:") + QDir(dataDir).absoluteFilePath(QStringLiteral("borrower.db")));
     if (!db)
         return db.error();

@@ -60,7 +60,10 @@ int main(int argc, char *argv[])
         }
     }
 
-    const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("lender-console"));
+    const Result<QString> dataDirOk = app::dataDirectory(parser, common, QStringLiteral("lender-console"));
+    if (!dataDirOk)
+        return showFatal(dataDirOk.error());
+    const QString dataDir = *dataDirOk;
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("lender"));
 

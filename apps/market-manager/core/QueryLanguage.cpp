@@ -195,7 +195,9 @@ QString Order::toString() const
 Result<Order> parseOrder(const QString &text)
 {
     Order o;
-    QStringView name(text);
+    // Any case, as the query's keys: order=RATE is order=rate.
+    const QString lower = text.toLower();
+    QStringView name(lower);
     if (name.startsWith(u'-')) {
         o.descending = true;
         name = name.mid(1);
@@ -204,9 +206,9 @@ Result<Order> parseOrder(const QString &text)
     }
     if (name == u"rate" || name == u"price")
         o.key = OrderKey::Rate;
-    else if (name == u"cpus")
+    else if (name == u"cpus" || name == u"cpu" || name == u"vcpus")
         o.key = OrderKey::Cpus;
-    else if (name == u"memory")
+    else if (name == u"memory" || name == u"mem")
         o.key = OrderKey::Memory;
     else if (name == u"disk")
         o.key = OrderKey::Disk;

@@ -14,6 +14,9 @@
 #include <QApplication>
 #include <QDate>
 #include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
 #include <QTabWidget>
 #include <QTimer>
 
@@ -138,21 +141,51 @@ int main(int argc, char *argv[])
         Result<QDate> first = date(firstDay);
         if (!first)
             return showFatal(first.error());
-        Result<QDate> last = parser.isSet(lastDay) ? date(lastDay) : Result<QDate>(QDateTime::currentDateTimeUtc().date());
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        Result<QDate> last = parser.isSet(lastDay) ? date(lastDay) : Result<QDate>(today);
         if (!last)
             return showFatal(last.error());
+        if (!parser.isSet(lastDay) && *first > today)
+            return showFatal(Error(ErrorCode::InvalidArgument,
+                                   QApplication::translate("main", "--from %1 is after today (%2, UTC), the last day when --to is not given: "
+                                                                   "give --to too, or an earlier --from")
+                                       .arg(first->toString(Qt::ISODate), today.toString(Qt::ISODate))));
         if (Result<void> ok = market::BillingPage::checkRange(*first, *last); !ok)
             return showFatal(ok.error());
         range.emplace(*first, *last);
     }
+    // Each export writes one file of its own: an empty path, an option given twice (the
+    // first file would be silently dropped) or two exports to one file (the second would
+    // replace the first) are refused before anything is written.
     QList<Export> exports;
+    QHash<QString, QString> writtenBy; // absolute path → the option writing it
     for (const auto &[option, kind] : {std::pair{&exportReport, Export::Report}, std::pair{&exportInvoices, Export::Invoices},
                                       std::pair{&exportPayouts, Export::Payouts}}) {
-        if (parser.isSet(*option))
-            exports.append(Export{kind, parser.value(*option)});
+        if (!parser.isSet(*option))
+            continue;
+        const QString name = QStringLiteral("--") + option->names().constFirst();
+        const QStringList paths = parser.values(*option);
+        if (paths.size() > 1)
+            return showFatal(Error(ErrorCode::InvalidArgument,
+                                   QApplication::translate("main", "%1 was given %2 times (%3): give it once, with one file")
+                                       .arg(name)
+                                       .arg(paths.size())
+                                       .arg(paths.join(QStringLiteral(", ")))));
+        const QString path = paths.constFirst();
+        if (path.trimmed().isEmpty())
+            return showFatal(Error(ErrorCode::InvalidArgument, QApplication::translate("main", "%1 needs the path of the file to write").arg(name)));
+        const QString absolute = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+        if (const QString other = writtenBy.value(absolute); !other.isEmpty())
+            return showFatal(Error(ErrorCode::InvalidArgument,
+                                   QApplication::translate("main", "%1 and %2 would both write %3: give each its own file").arg(other, name, absolute)));
+        writtenBy.insert(absolute, name);
+        exports.append(Export{kind, path});
     }
 
-    const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("market-manager"));
+    const Result<QString> dataDirOk = app::dataDirectory(parser, common, QStringLiteral("market-manager"));
+    if (!dataDirOk)
+        return showFatal(dataDirOk.error());
+    const QString dataDir = *dataDirOk;
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("market"));
 
