@@ -497,6 +497,36 @@
         <source>Search by contract or partition ID, borrower or lender name or ID</source>
         <translation>Suche nach Vertrags- oder Partitions-ID, Name oder ID von Entleiher oder Verleiher</translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln running contract(s)</source>
+        <translation>
+            <numerusform>%Ln laufender Vertrag</numerusform>
+            <numerusform>%Ln laufende Verträge</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln contract(s)</source>
+        <translation>
+            <numerusform>%Ln Vertrag</numerusform>
+            <numerusform>%Ln Verträge</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No running contract matches “%1”.</source>
+        <translation>Kein laufender Vertrag passt zu „%1“.</translation>
+    </message>
+    <message>
+        <source>No contract matches “%1”.</source>
+        <translation>Kein Vertrag passt zu „%1“.</translation>
+    </message>
+    <message>
+        <source>No contract is running.</source>
+        <translation>Kein Vertrag läuft.</translation>
+    </message>
+    <message>
+        <source>No contracts yet.</source>
+        <translation>Noch keine Verträge.</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketService</name>
@@ -798,13 +828,6 @@
         <source>lent to %1</source>
         <translation>verliehen an %1</translation>
     </message>
-    <message numerus="yes">
-        <source>%n partition(s)</source>
-        <translation>
-            <numerusform>%n Partition</numerusform>
-            <numerusform>%n Partitionen</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Rebalance Partition %1</source>
         <translation>Partition %1 neu zuteilen</translation>
@@ -836,6 +859,36 @@
     <message>
         <source>%1 %</source>
         <translation>%1 %</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln partition(s)</source>
+        <translation>
+            <numerusform>%Ln Partition</numerusform>
+            <numerusform>%Ln Partitionen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No partition matches “%1”.</source>
+        <translation>Keine Partition passt zu „%1“.</translation>
+    </message>
+    <message>
+        <source>Its lender holds this partition&apos;s allocation: only partitions registered with the market holding their allocation can be rebalanced</source>
+        <translation>Ihr Verleiher hält die Zuteilung dieser Partition: nur Partitionen, deren Zuteilung der Marktplatz hält, können neu verteilt werden</translation>
+    </message>
+    <message>
+        <source>This partition is lent: its allocation is locked until the contract ends</source>
+        <translation>Diese Partition ist verliehen: ihre Zuteilung ist bis zum Vertragsende gesperrt</translation>
+    </message>
+    <message>
+        <source>Up to what the lender&apos;s budget has not given its other partitions. The lender applies the change the next time it generates the partition; if it refuses it, the partition keeps its allocation.</source>
+        <translation>Bis zu dem, was das Budget des Verleihers seinen anderen Partitionen nicht gegeben hat. Der Verleiher übernimmt die Änderung, wenn er die Partition das nächste Mal erzeugt; lehnt er sie ab, behält die Partition ihre Zuteilung.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Partition %1 now has %n vCPU(s), %2 memory and %3 disk; its lender applies that the next time it generates the partition.</source>
+        <translation>
+            <numerusform>Partition %1 hat jetzt %n vCPU, %2 Arbeitsspeicher und %3 Festplatte; ihr Verleiher übernimmt das, wenn er die Partition das nächste Mal erzeugt.</numerusform>
+            <numerusform>Partition %1 hat jetzt %n vCPUs, %2 Arbeitsspeicher und %3 Festplatte; ihr Verleiher übernimmt das, wenn er die Partition das nächste Mal erzeugt.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -981,10 +1034,10 @@
         <translation>nicht wiederhergestellt: Vertrag beendet</translation>
     </message>
     <message numerus="yes">
-        <source>%n violation(s) reported</source>
+        <source>%Ln violation(s) reported</source>
         <translation>
-            <numerusform>%n Verstoß gemeldet</numerusform>
-            <numerusform>%n Verstöße gemeldet</numerusform>
+            <numerusform>%Ln Verstoß gemeldet</numerusform>
+            <numerusform>%Ln Verstöße gemeldet</numerusform>
         </translation>
     </message>
 </context>
@@ -1039,10 +1092,6 @@
         <translation>&apos;%1&apos; ist keine Knoten-ID (64 Hex-Zeichen)</translation>
     </message>
     <message>
-        <source>cannot create the data directory %1</source>
-        <translation>das Datenverzeichnis %1 kann nicht angelegt werden</translation>
-    </message>
-    <message>
         <source>Lendable Market Manager: the market service (resource database, contracts, billing) and its desktop app.</source>
         <translation>Lendable Marktplatz-Verwaltung: der Marktplatz-Dienst (Ressourcendatenbank, Verträge, Abrechnung) und seine Desktop-Anwendung.</translation>
     </message>
@@ -1081,10 +1130,6 @@
     <message>
         <source>embedded, serving %1</source>
         <translation>eingebettet, erreichbar unter %1</translation>
-    </message>
-    <message>
-        <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file.</source>
-        <translation>Headless: bei SIGUSR1 die serverseitigen Anfragezeiten (JSON) in diese Datei schreiben.</translation>
     </message>
     <message>
         <source>the node ID of the market at %1 is not known here yet: give it with --market-id ID (the market prints it with --print-id)</source>
@@ -1189,6 +1234,26 @@
     <message>
         <source>&apos;%1&apos; is not a heartbeat timeout in seconds from 15 to 86400 (lender agents send a heartbeat every 10 s)</source>
         <translation>„%1“ ist keine Heartbeat-Frist in Sekunden von 15 bis 86400 (Verleiher-Agenten senden alle 10 s einen Heartbeat)</translation>
+    </message>
+    <message>
+        <source>--from %1 is after today (%2, UTC), the last day when --to is not given: give --to too, or an earlier --from</source>
+        <translation>--from %1 liegt nach dem heutigen Tag (%2, UTC), dem letzten Tag, wenn --to fehlt: geben Sie auch --to an oder ein früheres --from</translation>
+    </message>
+    <message>
+        <source>%1 was given %2 times (%3): give it once, with one file</source>
+        <translation>%1 wurde %2-mal angegeben (%3): geben Sie es einmal an, mit einer Datei</translation>
+    </message>
+    <message>
+        <source>%1 needs the path of the file to write</source>
+        <translation>%1 braucht den Pfad der zu schreibenden Datei</translation>
+    </message>
+    <message>
+        <source>%1 and %2 would both write %3: give each its own file</source>
+        <translation>%1 und %2 würden beide %3 schreiben: geben Sie jedem eine eigene Datei</translation>
+    </message>
+    <message>
+        <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file (without it, to the log).</source>
+        <translation>Headless: bei SIGUSR1 die serverseitigen Anfragezeiten (JSON) in diese Datei schreiben (ohne sie ins Protokoll).</translation>
     </message>
 </context>
 </TS>

@@ -19,12 +19,36 @@
     </message>
 </context>
 <context>
+    <name>lendable::market::ContractsPage</name>
+    <message numerus="yes">
+        <source>%Ln running contract(s)</source>
+        <translation>
+            <numerusform>%Ln running contract</numerusform>
+            <numerusform>%Ln running contracts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln contract(s)</source>
+        <translation>
+            <numerusform>%Ln contract</numerusform>
+            <numerusform>%Ln contracts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>lendable::market::PartitionsPage</name>
     <message numerus="yes">
-        <source>%n partition(s)</source>
+        <source>%Ln partition(s)</source>
         <translation>
-            <numerusform>%n partition</numerusform>
-            <numerusform>%n partitions</numerusform>
+            <numerusform>%Ln partition</numerusform>
+            <numerusform>%Ln partitions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Partition %1 now has %n vCPU(s), %2 memory and %3 disk; its lender applies that the next time it generates the partition.</source>
+        <translation>
+            <numerusform>Partition %1 now has %n vCPU, %2 memory and %3 disk; its lender applies that the next time it generates the partition.</numerusform>
+            <numerusform>Partition %1 now has %n vCPUs, %2 memory and %3 disk; its lender applies that the next time it generates the partition.</numerusform>
         </translation>
     </message>
 </context>
@@ -55,10 +79,10 @@
 <context>
     <name>lendable::market::ViolationsPage</name>
     <message numerus="yes">
-        <source>%n violation(s) reported</source>
+        <source>%Ln violation(s) reported</source>
         <translation>
-            <numerusform>%n violation reported</numerusform>
-            <numerusform>%n violations reported</numerusform>
+            <numerusform>%Ln violation reported</numerusform>
+            <numerusform>%Ln violations reported</numerusform>
         </translation>
     </message>
 </context>

@@ -495,6 +495,34 @@
         <source>Search by contract or partition ID, borrower or lender name or ID</source>
         <translation>契約 ID、パーティション ID、借り手・貸し手の名前または ID で検索</translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln running contract(s)</source>
+        <translation>
+            <numerusform>実行中の契約 %Ln 件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln contract(s)</source>
+        <translation>
+            <numerusform>%Ln 件の契約</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No running contract matches “%1”.</source>
+        <translation>「%1」に一致する実行中の契約はありません。</translation>
+    </message>
+    <message>
+        <source>No contract matches “%1”.</source>
+        <translation>「%1」に一致する契約はありません。</translation>
+    </message>
+    <message>
+        <source>No contract is running.</source>
+        <translation>実行中の契約はありません。</translation>
+    </message>
+    <message>
+        <source>No contracts yet.</source>
+        <translation>まだ契約はありません。</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketService</name>
@@ -796,12 +824,6 @@
         <source>lent to %1</source>
         <translation>%1 に貸出中</translation>
     </message>
-    <message numerus="yes">
-        <source>%n partition(s)</source>
-        <translation>
-            <numerusform>%n 個のパーティション</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Rebalance Partition %1</source>
         <translation>パーティション %1 の再配分</translation>
@@ -833,6 +855,34 @@
     <message>
         <source>%1 %</source>
         <translation>%1 %</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln partition(s)</source>
+        <translation>
+            <numerusform>%Ln 個のパーティション</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No partition matches “%1”.</source>
+        <translation>「%1」に一致するパーティションはありません。</translation>
+    </message>
+    <message>
+        <source>Its lender holds this partition&apos;s allocation: only partitions registered with the market holding their allocation can be rebalanced</source>
+        <translation>このパーティションの割り当ては貸し手が管理しています。マーケットが割り当てを管理するパーティションだけが再配分できます</translation>
+    </message>
+    <message>
+        <source>This partition is lent: its allocation is locked until the contract ends</source>
+        <translation>このパーティションは貸出中です。契約が終わるまで割り当ては固定されます</translation>
+    </message>
+    <message>
+        <source>Up to what the lender&apos;s budget has not given its other partitions. The lender applies the change the next time it generates the partition; if it refuses it, the partition keeps its allocation.</source>
+        <translation>貸し手の予算のうち、他のパーティションに割り当てられていない分まで指定できます。貸し手は次にパーティションを生成するときに変更を適用します。拒否した場合、パーティションは現在の割り当てのままです。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Partition %1 now has %n vCPU(s), %2 memory and %3 disk; its lender applies that the next time it generates the partition.</source>
+        <translation>
+            <numerusform>パーティション %1 は %n vCPU、メモリ %2、ディスク %3 になりました。貸し手は次にパーティションを生成するときに適用します。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -975,9 +1025,9 @@
         <translation>復元できず: 契約終了</translation>
     </message>
     <message numerus="yes">
-        <source>%n violation(s) reported</source>
+        <source>%Ln violation(s) reported</source>
         <translation>
-            <numerusform>%n 件の違反が報告されました</numerusform>
+            <numerusform>%Ln 件の違反が報告されました</numerusform>
         </translation>
     </message>
 </context>
@@ -1032,10 +1082,6 @@
         <translation>&apos;%1&apos; はノード ID ではありません (16 進数 64 文字)</translation>
     </message>
     <message>
-        <source>cannot create the data directory %1</source>
-        <translation>データディレクトリ %1 を作成できません</translation>
-    </message>
-    <message>
         <source>Lendable Market Manager: the market service (resource database, contracts, billing) and its desktop app.</source>
         <translation>Lendable マーケットマネージャー: マーケットサービス (リソースデータベース、契約、請求) とそのデスクトップアプリ。</translation>
     </message>
@@ -1074,10 +1120,6 @@
     <message>
         <source>embedded, serving %1</source>
         <translation>組み込み、%1 で提供中</translation>
-    </message>
-    <message>
-        <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file.</source>
-        <translation>headless 時: SIGUSR1 を受けたら、サーバー側のリクエスト処理時間 (JSON) をこのファイルに書き込みます。</translation>
     </message>
     <message>
         <source>the node ID of the market at %1 is not known here yet: give it with --market-id ID (the market prints it with --print-id)</source>
@@ -1182,6 +1224,26 @@
     <message>
         <source>&apos;%1&apos; is not a heartbeat timeout in seconds from 15 to 86400 (lender agents send a heartbeat every 10 s)</source>
         <translation>「%1」は 15 から 86400 秒のハートビートのタイムアウトではありません (貸し手エージェントは 10 秒ごとにハートビートを送ります)</translation>
+    </message>
+    <message>
+        <source>--from %1 is after today (%2, UTC), the last day when --to is not given: give --to too, or an earlier --from</source>
+        <translation>--from %1 は今日（%2、UTC）より後です。--to を省略すると今日が最終日になります。--to も指定するか、より前の --from を指定してください</translation>
+    </message>
+    <message>
+        <source>%1 was given %2 times (%3): give it once, with one file</source>
+        <translation>%1 が %2 回指定されました（%3）。ファイルを 1 つだけ指定して 1 回にしてください</translation>
+    </message>
+    <message>
+        <source>%1 needs the path of the file to write</source>
+        <translation>%1 には書き込むファイルのパスが必要です</translation>
+    </message>
+    <message>
+        <source>%1 and %2 would both write %3: give each its own file</source>
+        <translation>%1 と %2 が両方とも %3 に書き込みます。それぞれ別のファイルを指定してください</translation>
+    </message>
+    <message>
+        <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file (without it, to the log).</source>
+        <translation>ヘッドレス: SIGUSR1 を受けたら、サーバー側のリクエスト時間（JSON）をこのファイルに書き込みます（指定がなければログへ）。</translation>
     </message>
 </context>
 </TS>

@@ -29,20 +29,30 @@ QString formatTotal(const Money &amount)
     return micros < 0 && cents > 0 ? locale.negativeSign() + text : text;
 }
 
-QString formatCharge(const Money &amount)
+namespace {
+// Money::toString() ("2.5", "3", "0.001745") with at least `minDecimals` decimals, and the
+// locale's decimal point.
+QString withDecimals(const Money &amount, qsizetype minDecimals)
 {
     QString text = amount.toString();
     const qsizetype point = text.indexOf(QLatin1Char('.'));
     const qsizetype decimals = point < 0 ? 0 : text.size() - point - 1;
     if (point < 0)
         text += QLatin1Char('.');
-    text += QString(6 - decimals, QLatin1Char('0'));
+    if (decimals < minDecimals)
+        text += QString(minDecimals - decimals, QLatin1Char('0'));
     return text.replace(QLatin1Char('.'), QLocale().decimalPoint());
+}
+} // namespace
+
+QString formatCharge(const Money &amount)
+{
+    return withDecimals(amount, 6);
 }
 
 QString formatAmount(const Money &amount)
 {
-    return amount.toString().replace(QLatin1Char('.'), QLocale().decimalPoint());
+    return withDecimals(amount, 2);
 }
 
 QString formatSize(qint64 mib)

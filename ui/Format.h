@@ -19,7 +19,8 @@ QString formatTotal(const Money &amount);
 /// charges lines up on its decimal point; nothing is rounded. The locale's decimal point
 /// ("2,314760" in German), as in formatTotal().
 QString formatCharge(const Money &amount);
-/// An exact amount as short as it goes ("0.6", "2.48"), with the locale's decimal point: rates.
+/// An exact amount with at least two decimals ("0.60", "2.48", "0.125"), with the locale's
+/// decimal point: rates, so that "0.6" and "0.59" are not read side by side.
 QString formatAmount(const Money &amount);
 /// A size in MiB for reading at a glance: "512 MiB", "23.5 GiB", "1.2 TiB" (one decimal,
 /// none when it is whole). Exact sizes for typing stay formatSizeMib() ("24105M").

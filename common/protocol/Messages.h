@@ -767,7 +767,9 @@ struct SearchOffers : Message<MessageType::SearchOffers> {
             field("maxRate", &SearchOffers::maxRate, "Highest acceptable rate per hour."),
             field("minReliability", &SearchOffers::minReliability, "Minimum lender reliability, percent."),
             field("query", &SearchOffers::query, "Query-language text, e.g. `cpus>=2 memory>=1G os=busybox rate<=1.5 order=rate`."),
-            field("order", &SearchOffers::order, "`rate`, `-rate`, `cpus`, `-cpus`, `memory`, `-memory`, `reliability`; empty = rate."),
+            field("order", &SearchOffers::order,
+                  "`rate`, `cpus`, `memory`, `disk` or `reliability`, `-` in front for descending (`-rate`, `-reliability`, …), an "
+                  "optional `+` for ascending; any case; the aliases `price`, `cpu`, `vcpus`, `mem` too; empty = `rate`."),
             field("offset", &SearchOffers::offset, "Rows to skip."),
             field("limit", &SearchOffers::limit, "Rows wanted; 0 = default (100), at most 1000."));
     }
@@ -1130,6 +1132,8 @@ struct AdminPartitionPage : Message<MessageType::AdminPartitionPage> {
     std::optional<QList<bool>> allocationPending;
     std::optional<QList<AllocationRefusal>> allocationRefusals;
     std::optional<QStringList> borrowerNames;
+    std::optional<QList<bool>> externallyReferenced;
+    std::optional<QList<Resources>> rebalanceLimits;
     bool operator==(const AdminPartitionPage &) const = default;
     static constexpr auto fields()
     {
@@ -1146,7 +1150,14 @@ struct AdminPartitionPage : Message<MessageType::AdminPartitionPage> {
                   "why and when (the partition is back at the allocation its lender confirmed); a later rebalance of the "
                   "partition clears it. Absent from older markets."),
             field("borrowerNames", &AdminPartitionPage::borrowerNames,
-                  "Per row, the name its borrower set (SetBorrowerName); empty when free or unnamed. Absent from older markets."));
+                  "Per row, the name its borrower set (SetBorrowerName); empty when free or unnamed. Absent from older markets."),
+            field("externallyReferenced", &AdminPartitionPage::externallyReferenced,
+                  "Per row, whether the market holds the partition's allocation (registered externallyReferenced): only those "
+                  "can be rebalanced (AdminRebalance). Absent from older markets."),
+            field("rebalanceLimits", &AdminPartitionPage::rebalanceLimits,
+                  "Per row, the most AdminRebalance may give the partition of each resource: its allocation now plus what its "
+                  "lender's budget has not allocated to its other externally referenced partitions; zero for rows that "
+                  "cannot be rebalanced. Absent from older markets."));
     }
 };
 

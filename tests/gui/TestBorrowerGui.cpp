@@ -113,14 +113,14 @@ void TestBorrowerGui::filterPickSubmitWatchEnd()
                           QPoint(header->sectionViewportPosition(section) + header->sectionSize(section) / 2, header->height() / 2));
     };
     QTRY_VERIFY(offers->model()->isRowLoaded(0));
-    QCOMPARE(offers->model()->index(0, 6).data().toString(), QStringLiteral("0.5"));
+    QCOMPARE(offers->model()->index(0, 6).data().toString(), QStringLiteral("0.50"));
     clickHeader(6);
     QTRY_COMPARE(offers->model()->isRowLoaded(0) ? offers->model()->index(0, 6).data().toString() : QString(), QStringLiteral("1.25"));
     clickHeader(0);
     QCOMPARE(header->sortIndicatorSection(), 6);
     QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
     clickHeader(6);
-    QTRY_COMPARE(offers->model()->isRowLoaded(0) ? offers->model()->index(0, 6).data().toString() : QString(), QStringLiteral("0.5"));
+    QTRY_COMPARE(offers->model()->isRowLoaded(0) ? offers->model()->index(0, 6).data().toString() : QString(), QStringLiteral("0.50"));
     // Filter: at least 512M of memory leaves the bigger partition only.
     QTest::keyClicks(offers->memoryFilter(), QStringLiteral("512M"));
     QTest::keyClick(offers->memoryFilter(), Qt::Key_Return);

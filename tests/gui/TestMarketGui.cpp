@@ -173,8 +173,11 @@ void TestMarketGui::filterNarrowsPartitions()
     auto *page = m_window->partitionsPage();
     page->filterEdit()->setText(QStringLiteral("p24"));
     QTRY_COMPARE(page->model()->total(), qint64(10)); // p240..p249
+    page->filterEdit()->setText(QStringLiteral("zz-none"));
+    QTRY_COMPARE(page->findChild<QLabel *>(QStringLiteral("partitionSummaryLabel"))->text(), QStringLiteral("No partition matches \u201czz-none\u201d."));
     page->filterEdit()->clear();
     QTRY_COMPARE(page->model()->total(), qint64(250));
+    QTRY_VERIFY(page->findChild<QLabel *>(QStringLiteral("partitionSummaryLabel"))->text().startsWith(QStringLiteral("250 partition")));
 }
 
 void TestMarketGui::contractsAndBilling()
@@ -189,7 +192,15 @@ void TestMarketGui::contractsAndBilling()
     QCOMPARE(contracts->model()->index(0, 2).data(Qt::ToolTipRole).toString(), QStringLiteral("rack-a\n") + QString(64, QLatin1Char('1')));
     QCOMPARE(contracts->model()->index(0, 1).data(Qt::ToolTipRole).toString(), QString(64, QLatin1Char('2'))); // no name: the ID
     QCOMPARE(contracts->model()->index(0, 0).data(Qt::ToolTipRole).toString(), m_contractId); // other cells: their text
+    // Below the list: how many, or that nothing matches.
+    // (This test loads no catalogue: the plural forms are the English catalogue's.)
+    QTRY_VERIFY2(contracts->summary()->text().startsWith(QStringLiteral("1 running contract")), qPrintable(contracts->summary()->text()));
     contracts->runningOnly()->setChecked(false);
+    QTRY_VERIFY2(contracts->summary()->text().startsWith(QStringLiteral("2 contract")), qPrintable(contracts->summary()->text()));
+    contracts->filterEdit()->setText(QStringLiteral("no-such-contract"));
+    QTRY_COMPARE(contracts->summary()->text(), QStringLiteral("No contract matches \u201cno-such-contract\u201d."));
+    contracts->filterEdit()->clear();
+    QTRY_COMPARE(contracts->model()->total(), qint64(2));
 
     m_window->tabs()->setCurrentIndex(2);
     m_window->billingPage()->reload();
@@ -435,10 +446,47 @@ void TestMarketGui::rebalanceWithSliders()
         button->click();
         return seen;
     };
+    // The sliders reach as far as the lender's budget (what it registered for both
+    // partitions), not further: nothing is unallocated yet.
+    const auto limitsOffered = [&]() -> std::pair<int, int> {
+        std::pair<int, int> limits{-1, -1};
+        QTimer::singleShot(0, this, [&] {
+            auto *dialog = page->findChild<QDialog *>(QStringLiteral("rebalanceDialog"));
+            if (!dialog)
+                return;
+            limits = {dialog->findChild<QSlider *>(QStringLiteral("cpuSlider"))->maximum(),
+                      dialog->findChild<QSlider *>(QStringLiteral("memorySlider"))->maximum()};
+            // Wide enough for its title, and the three sliders line up.
+            QVERIFY(dialog->width() >= dialog->fontMetrics().horizontalAdvance(dialog->windowTitle()));
+            const int left = dialog->findChild<QSlider *>(QStringLiteral("cpuSlider"))->width();
+            QCOMPARE(dialog->findChild<QSlider *>(QStringLiteral("memorySlider"))->width(), left);
+            QCOMPARE(dialog->findChild<QSlider *>(QStringLiteral("diskSlider"))->width(), left);
+            dialog->reject();
+        });
+        button->click();
+        return limits;
+    };
+    QCOMPARE(limitsOffered(), (std::pair<int, int>{2, 1024}));
+    QSignalSpy notices(page, &market::PartitionsPage::notice);
     QVERIFY(rebalanceTo(1, 512));
     QTRY_COMPARE(page->model()->index(0, 2).data().toInt(), 1);
     QTRY_VERIFY(page->model()->isRowLoaded(0));
     QCOMPARE(page->model()->index(0, 9).data().toString(), QStringLiteral("free"));
+    // Done is said, in the status bar.
+    QTRY_COMPARE(notices.size(), 1);
+    QVERIFY2(m_window->statusBar()->currentMessage().contains(
+                 QRegularExpression(QStringLiteral("^Partition x1 now has 1 vCPU(\\(s\\))?, 512M memory and 4G disk"))),
+             qPrintable(m_window->statusBar()->currentMessage()));
+    // What x1 gave up, x2 may take.
+    page->filterEdit()->setText(QStringLiteral("x2"));
+    QTRY_COMPARE(page->model()->total(), qint64(1));
+    QTRY_VERIFY(page->model()->isRowLoaded(0));
+    page->view()->selectRow(0);
+    QTRY_VERIFY(button->isEnabled());
+    QCOMPARE(limitsOffered(), (std::pair<int, int>{3, 1536}));
+    page->filterEdit()->setText(QStringLiteral("x1"));
+    QTRY_COMPARE(page->model()->total(), qint64(1));
+    QTRY_VERIFY(page->model()->isRowLoaded(0));
 
     // Refused by the lender: the manager sees why, and the allocation stays.
     answers.refuseAllocation = Error(ErrorCode::ResourceExhausted, QStringLiteral("the machine is full"));
@@ -467,6 +515,26 @@ void TestMarketGui::rebalanceWithSliders()
     QVERIFY(rebalanceTo(2, 768));
     QTRY_COMPARE(page->model()->index(0, 2).data().toInt(), 2);
     QTRY_COMPARE(page->model()->index(0, 9).data().toString(), QStringLiteral("free, new allocation not yet confirmed by the lender"));
+
+    // A partition whose allocation its lender holds is not offered for rebalancing; the
+    // button's tip says why.
+    Channel *owner = m_market->connectLocal(QString(64, QLatin1Char('5')), QStringLiteral("lender"));
+    QVERIFY(owner->waitEstablished(5000).ok());
+    RegisterPartition own;
+    own.partitionId = QStringLiteral("x3");
+    own.lenderName = QStringLiteral("rack-c");
+    own.agentAddress = QStringLiteral("127.0.0.1:7403");
+    own.conditions.resources = Resources{1, 512, 1024};
+    own.conditions.osImages = {QStringLiteral("busybox")};
+    own.conditions.ratePerHour = Money::fromMicros(1'000'000);
+    QVERIFY(owner->call<PartitionRegistered>(own).ok());
+    page->filterEdit()->setText(QStringLiteral("x3"));
+    QTRY_COMPARE(page->model()->total(), qint64(1));
+    QTRY_VERIFY(page->model()->isRowLoaded(0));
+    page->view()->selectRow(0);
+    QTRY_VERIFY(button->toolTip().startsWith(QStringLiteral("Its lender holds this partition's allocation")));
+    QVERIFY(!button->isEnabled());
+    delete owner;
     page->filterEdit()->clear();
 }
 
@@ -1065,6 +1133,11 @@ void TestMarketGui::totalsReadAsPeopleWriteThem()
     QCOMPARE(ui::formatCharge(Money::fromMicros(4'591'496)), QStringLiteral("4,591496")); // not 4.6 million
     QCOMPARE(ui::formatAmount(Money::fromMicros(2'480'000)), QStringLiteral("2,48"));
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    // Rates: exact, at least two decimals ("0.6" beside "0.59" read as the larger).
+    QCOMPARE(ui::formatAmount(Money::fromMicros(600'000)), QStringLiteral("0.60"));
+    QCOMPARE(ui::formatAmount(Money::fromMicros(3'000'000)), QStringLiteral("3.00"));
+    QCOMPARE(ui::formatAmount(Money::fromMicros(125'000)), QStringLiteral("0.125"));
+    QCOMPARE(ui::formatAmount(Money::fromMicros(1)), QStringLiteral("0.000001"));
     // Charges in columns: exact, all six decimals, so that their points line up.
     QCOMPARE(ui::formatCharge(Money::fromMicros(2'314'760)), QStringLiteral("2.314760"));
     QCOMPARE(ui::formatCharge(Money::fromMicros(1'745)), QStringLiteral("0.001745"));

@@ -229,7 +229,7 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
                 page.rows.append({o.lenderName.isEmpty() ? o.lenderId.left(12) : o.lenderName, o.partitionId,
                                   o.conditions.resources.cpus, formatSizeMib(o.conditions.resources.memoryMib),
                                   formatSizeMib(o.conditions.resources.diskMib), o.conditions.osImages.join(QStringLiteral(", ")),
-                                  o.conditions.ratePerHour.toString(), QStringLiteral("%1 %").arg(o.reliability)});
+                                  ui::formatAmount(o.conditions.ratePerHour), QStringLiteral("%1 %").arg(o.reliability)});
                 page.keys.append(o.offerId);
             }
             reply(page);

@@ -1935,6 +1935,30 @@ void MarketService::onAdminPartitions(const AdminListPartitions &req, const Ctx 
                 offerIds.append(p.offerId);
             }
             out.allocationPending = std::move(pending);
+            // Which rows a manager may rebalance, and how far: each lender's unallocated
+            // budget asked once per page.
+            QHash<QString, Resources> unallocated;
+            QList<bool> external;
+            QList<Resources> limits;
+            for (const PartitionRow &p : std::as_const(page->rows)) {
+                external.append(p.externallyReferenced);
+                if (!p.externallyReferenced || p.isLent()) {
+                    limits.append(Resources{});
+                    continue;
+                }
+                auto spare = unallocated.constFind(p.lenderId);
+                if (spare == unallocated.cend()) {
+                    Result<Resources> r = store.unallocatedBudget(p.lenderId);
+                    if (!r)
+                        return r.error();
+                    spare = unallocated.insert(p.lenderId, *r);
+                }
+                Resources limit = p.conditions.resources;
+                limit += *spare;
+                limits.append(limit);
+            }
+            out.externallyReferenced = std::move(external);
+            out.rebalanceLimits = std::move(limits);
             Result<QList<AllocationRefusal>> refusals = store.allocationRefusals(offerIds);
             if (!refusals)
                 return refusals.error();

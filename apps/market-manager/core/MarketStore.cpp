@@ -1171,6 +1171,22 @@ Result<std::optional<PartitionRow>> MarketStore::revertAllocation(const QString 
     return commitWithRow(tx, offerId);
 }
 
+Result<Resources> MarketStore::unallocatedBudget(const QString &lenderId)
+{
+    // The same sums as rebalance() checks against, in one statement.
+    Result<SqlRows> sums = m_db.run(QStringLiteral("SELECT COALESCE(SUM(budget_cpus), 0), COALESCE(SUM(budget_memory_mib), 0), "
+                                                   "COALESCE(SUM(budget_disk_mib), 0), COALESCE(SUM(cpus), 0), "
+                                                   "COALESCE(SUM(memory_mib), 0), COALESCE(SUM(disk_mib), 0) FROM partitions "
+                                                   "WHERE lender_id = ? AND externally_referenced = 1 AND withdrawn = 0"),
+                                    {lenderId});
+    if (!sums)
+        return sums.error();
+    if (!sums->next())
+        return sums->error().isError() ? Result<Resources>(sums->error()) : Result<Resources>(Resources{});
+    return Resources{int(qMax<qint64>(0, sums->int64(0) - sums->int64(3))), qMax<qint64>(0, sums->int64(1) - sums->int64(4)),
+                     qMax<qint64>(0, sums->int64(2) - sums->int64(5))};
+}
+
 Result<QList<protocol::AllocationRefusal>> MarketStore::allocationRefusals(const QStringList &offerIds)
 {
     QList<protocol::AllocationRefusal> out;

@@ -95,6 +95,7 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     connect(m_violations, &ViolationsPage::error, this, showErrorFrom(m_violations));
     connect(m_service, &ServicePage::error, this, showErrorFrom(m_service));
     connect(m_partitions, &PartitionsPage::recovered, this, clearsErrorOf(m_partitions));
+    connect(m_partitions, &PartitionsPage::notice, this, [this](const QString &text) { statusBar()->showMessage(text, 15'000); });
     connect(m_billing, &BillingPage::recovered, this, clearsErrorOf(m_billing));
     // The contracts, violations and service pages fail only at fetching: their next fetch
     // that succeeds ends the error.

@@ -122,6 +122,11 @@ void requestPage(const QPointer<Channel> &channel, QObject *context, const Reque
 /// The most contracts an export reads (each a few hundred bytes in memory).
 constexpr qint64 kMaxExportContracts = 2'000'000;
 
+// A partitions row's key: lender ID, partition ID, vCPUs, memory MiB, disk MiB, borrower ID
+// (empty when free), "1"/"0" whether the market holds the allocation, and the rebalance
+// limits (vCPUs, memory, disk); the last four empty from a market that does not say.
+constexpr qsizetype kPartitionKeySize = 10;
+
 /// Fetches every page of the contracts that ended in [endedSinceMs, endedBeforeMs) (for
 /// exports) and calls done once.
 void fetchPeriodContracts(QPointer<Channel> channel, QObject *context, qint64 endedSinceMs, qint64 endedBeforeMs,
@@ -141,7 +146,12 @@ void fetchPeriodContracts(QPointer<Channel> channel, QObject *context, qint64 en
     auto state = std::make_shared<State>();
     auto step = std::make_shared<std::function<void()>>();
     constexpr int kPage = 1000;
-    *step = [=]() {
+    // The step refers to itself weakly; the request in flight holds it (`self`), so that it
+    // is freed with the last page's callback rather than kept alive by its own capture.
+    *step = [=, weakStep = std::weak_ptr<std::function<void()>>(step)]() {
+        const std::shared_ptr<std::function<void()>> self = weakStep.lock();
+        if (!self)
+            return;
         if (!channel) {
             done(Error(ErrorCode::ConnectionClosed, QObject::tr("not connected to the market")));
             return;
@@ -180,7 +190,7 @@ void fetchPeriodContracts(QPointer<Channel> channel, QObject *context, qint64 en
                 const Bill &first = page->rows.first();
                 if (first.endedAtMs < last.endedAtMs || (first.endedAtMs == last.endedAtMs && first.contractId <= last.contractId)) {
                     state->byOffset = true; // an older market: it did not start where asked
-                    (*step)();
+                    (*self)();
                     return;
                 }
             }
@@ -195,7 +205,7 @@ void fetchPeriodContracts(QPointer<Channel> channel, QObject *context, qint64 en
             if (page->rows.size() < kPage || (state->byOffset && state->all.bills.size() >= page->total))
                 done(state->all);
             else
-                (*step)();
+                (*self)();
         });
     };
     (*step)();
@@ -242,6 +252,7 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                                       this))
 {
     m_filter->setObjectName(QStringLiteral("partitionFilterEdit"));
+    m_summary->setObjectName(QStringLiteral("partitionSummaryLabel"));
     m_filter->setPlaceholderText(tr("Filter by partition ID, lender or borrower name or ID"));
     m_filter->setClearButtonEnabled(true);
     m_rebalance->setObjectName(QStringLiteral("rebalanceButton"));
@@ -302,25 +313,47 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                 if (!borrower.isEmpty())
                     tips.insert(9, partyToolTip(borrowerName, borrower));
                 page.toolTips.append(tips);
-                page.keys.append(QVariant::fromValue(QStringList{o.lenderId, o.partitionId, QString::number(o.conditions.resources.cpus),
-                                                                 QString::number(o.conditions.resources.memoryMib),
-                                                                 QString::number(o.conditions.resources.diskMib), borrower}));
+                // An older market says neither whether a row can be rebalanced nor how far:
+                // empty, and the dialog offers its own bounds.
+                const std::optional<bool> external =
+                    answer.externallyReferenced && i < answer.externallyReferenced->size() ? std::optional<bool>(answer.externallyReferenced->at(i))
+                                                                                           : std::nullopt;
+                const std::optional<Resources> limit =
+                    answer.rebalanceLimits && i < answer.rebalanceLimits->size() ? std::optional<Resources>(answer.rebalanceLimits->at(i))
+                                                                                 : std::nullopt;
+                page.keys.append(QVariant::fromValue(QStringList{
+                    o.lenderId, o.partitionId, QString::number(o.conditions.resources.cpus),
+                    QString::number(o.conditions.resources.memoryMib), QString::number(o.conditions.resources.diskMib), borrower,
+                    external ? (*external ? QStringLiteral("1") : QStringLiteral("0")) : QString(),
+                    limit ? QString::number(limit->cpus) : QString(), limit ? QString::number(limit->memoryMib) : QString(),
+                    limit ? QString::number(limit->diskMib) : QString()}));
             }
             return page;
         });
     });
     connect(m_model, &ui::PagedTableModel::failed, this, [this](const Error &e) { failed(Failed::Rows, e); });
     connect(m_model, &ui::PagedTableModel::loaded, this, [this](qint64 total) {
-        m_summary->setText(tr("%n partition(s)", nullptr, int(qMin<qint64>(total, INT_MAX))));
+        const QString filter = m_filter->text().trimmed();
+        m_summary->setText(total > 0 || filter.isEmpty() ? tr("%Ln partition(s)", nullptr, int(qMin<qint64>(total, INT_MAX)))
+                                                         : tr("No partition matches \u201c%1\u201d.").arg(filter));
         succeeded(Failed::Rows);
     });
     connect(m_filter, &QLineEdit::textChanged, this, [this] { m_model->reload(); });
     // Rebalance… only with an unlent partition selected: also after the rows were fetched
     // again (a filter, Refresh, a rebalance done), which clears the selection silently.
+    // Rebalance… only with a partition selected whose allocation the market holds (the
+    // others' lenders hold theirs), and that is not lent; the button's tip says why not.
     const auto updateRebalance = [this] {
         const QModelIndexList rows = m_view->selectionModel()->selectedRows();
         const QStringList key = rows.isEmpty() ? QStringList() : m_model->keyAt(rows.first().row()).toStringList();
-        m_rebalance->setEnabled(key.size() == 6 && key.at(5).isEmpty());
+        const bool row = key.size() == kPartitionKeySize;
+        const bool heldByLender = row && key.at(6) == QLatin1String("0");
+        const bool lent = row && !key.at(5).isEmpty();
+        m_rebalance->setEnabled(row && !heldByLender && !lent);
+        m_rebalance->setToolTip(heldByLender ? tr("Its lender holds this partition's allocation: only partitions registered with "
+                                                  "the market holding their allocation can be rebalanced")
+                                : lent       ? tr("This partition is lent: its allocation is locked until the contract ends")
+                                             : tr("Change the allocation of an unlent partition whose allocation the market holds"));
     };
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, updateRebalance);
     connect(m_model, &QAbstractItemModel::modelReset, this, updateRebalance);
@@ -339,12 +372,13 @@ void PartitionsPage::rebalanceSelected()
     if (rows.isEmpty() || !m_channel)
         return;
     const QStringList key = m_model->keyAt(rows.first().row()).toStringList();
-    if (key.size() != 6)
+    if (key.size() != kPartitionKeySize)
         return;
     QDialog dialog(this);
     dialog.setObjectName(QStringLiteral("rebalanceDialog"));
     dialog.setWindowTitle(tr("Rebalance Partition %1").arg(key.at(1)));
     auto *form = new QFormLayout(&dialog);
+    QList<QSpinBox *> spins;
     auto addSlider = [&](const QString &label, int value, int max, int step, const QString &suffix, const QString &name) {
         auto *slider = new QSlider(Qt::Horizontal, &dialog);
         slider->setObjectName(name + QStringLiteral("Slider"));
@@ -365,19 +399,37 @@ void PartitionsPage::rebalanceSelected()
         row->addWidget(slider, 1);
         row->addWidget(spin);
         form->addRow(label, row);
+        spins.append(spin);
         return spin;
     };
     const int cpus = key.at(2).toInt();
-    const int mem = key.at(3).toInt();
-    const int disk = key.at(4).toInt();
-    QSpinBox *cpuSpin = addSlider(tr("vCPUs"), cpus, qMax(1, cpus * 4), 1, QString(), QStringLiteral("cpu"));
-    QSpinBox *memSpin = addSlider(tr("Memory"), mem, qMax(256, mem * 4), 64, tr(" MiB"), QStringLiteral("memory"));
-    QSpinBox *diskSpin = addSlider(tr("Disk"), disk, qMax(1024, disk * 4), 256, tr(" MiB"), QStringLiteral("disk"));
-    auto *note = new QLabel(tr("The market checks the lender's budget; the lender applies the change the next time it "
-                               "generates the partition. If the lender refuses it, the partition keeps its allocation."),
+    const qint64 mem = key.at(3).toLongLong();
+    const qint64 disk = key.at(4).toLongLong();
+    // As far as the lender's budget allows (the market says how far); from an older market,
+    // which does not say, up to four times the allocation (the market checks the budget).
+    const bool budgetKnown = !key.at(7).isEmpty();
+    const int maxCpus = budgetKnown ? qMax(cpus, key.at(7).toInt()) : qMax(1, cpus * 4);
+    const qint64 maxMem = budgetKnown ? qMax(mem, key.at(8).toLongLong()) : qMax<qint64>(256, mem * 4);
+    const qint64 maxDisk = budgetKnown ? qMax(disk, key.at(9).toLongLong()) : qMax<qint64>(1024, disk * 4);
+    const auto spinRange = [](qint64 v) { return int(qMin<qint64>(v, INT_MAX)); };
+    QSpinBox *cpuSpin = addSlider(tr("vCPUs"), cpus, maxCpus, 1, QString(), QStringLiteral("cpu"));
+    QSpinBox *memSpin = addSlider(tr("Memory"), spinRange(mem), spinRange(maxMem), 64, tr(" MiB"), QStringLiteral("memory"));
+    QSpinBox *diskSpin = addSlider(tr("Disk"), spinRange(disk), spinRange(maxDisk), 256, tr(" MiB"), QStringLiteral("disk"));
+    // One width for the three boxes, so that the sliders line up.
+    int spinWidth = 0;
+    for (QSpinBox *spin : std::as_const(spins))
+        spinWidth = qMax(spinWidth, spin->sizeHint().width());
+    for (QSpinBox *spin : std::as_const(spins))
+        spin->setMinimumWidth(spinWidth);
+    auto *note = new QLabel(budgetKnown ? tr("Up to what the lender's budget has not given its other partitions. The lender applies "
+                                             "the change the next time it generates the partition; if it refuses it, the partition "
+                                             "keeps its allocation.")
+                                        : tr("The market checks the lender's budget; the lender applies the change the next time it "
+                                             "generates the partition. If the lender refuses it, the partition keeps its allocation."),
                             &dialog);
     note->setWordWrap(true);
     form->addRow(note);
+    dialog.setMinimumWidth(qMax(dialog.fontMetrics().horizontalAdvance(dialog.windowTitle()) + 160, 440));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     form->addRow(buttons);
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
@@ -388,11 +440,18 @@ void PartitionsPage::rebalanceSelected()
     req.lenderId = key.at(0);
     req.partitionId = key.at(1);
     req.resources = Resources{cpuSpin->value(), memSpin->value(), diskSpin->value()};
-    m_channel->request<Ack>(req, this, [this](Result<Ack> r) {
-        if (!r.ok())
+    if (req.resources == Resources{cpus, mem, disk})
+        return; // nothing changed: nothing to ask the lender
+    m_channel->request<Ack>(req, this, [this, req](Result<Ack> r) {
+        if (!r.ok()) {
             failed(Failed::Rebalance, r.error());
-        else
+        } else {
             succeeded(Failed::Rebalance);
+            emit notice(tr("Partition %1 now has %n vCPU(s), %2 memory and %3 disk; its lender applies that the next time it "
+                           "generates the partition.",
+                           nullptr, req.resources.cpus)
+                            .arg(req.partitionId, formatSizeMib(req.resources.memoryMib), formatSizeMib(req.resources.diskMib)));
+        }
         m_model->reload();
     });
 }
@@ -429,7 +488,9 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
                                        {tr("Charge"), QStringLiteral("charge"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("State"), {}}},
                                       this))
+    , m_summary(new QLabel(this))
 {
+    m_summary->setObjectName(QStringLiteral("contractSummaryLabel"));
     m_filter->setObjectName(QStringLiteral("contractFilterEdit"));
     m_filter->setPlaceholderText(tr("Search by contract or partition ID, borrower or lender name or ID"));
     m_filter->setClearButtonEnabled(true);
@@ -450,6 +511,7 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_view, 1);
+    layout->addWidget(m_summary);
 
     m_view->sortByColumn(5, Qt::DescendingOrder); // newest first
     ui::keepSortIndicatorOnSortableColumns(m_view, m_model);
@@ -481,6 +543,17 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
         });
     });
     connect(m_model, &ui::PagedTableModel::failed, this, &ContractsPage::error);
+    connect(m_model, &ui::PagedTableModel::loaded, this, [this](qint64 total) {
+        const QString filter = m_filter->text().trimmed();
+        if (total > 0)
+            m_summary->setText(m_running->isChecked() ? tr("%Ln running contract(s)", nullptr, int(qMin<qint64>(total, INT_MAX)))
+                                                      : tr("%Ln contract(s)", nullptr, int(qMin<qint64>(total, INT_MAX))));
+        else if (!filter.isEmpty())
+            m_summary->setText(m_running->isChecked() ? tr("No running contract matches \u201c%1\u201d.").arg(filter)
+                                                      : tr("No contract matches \u201c%1\u201d.").arg(filter));
+        else
+            m_summary->setText(m_running->isChecked() ? tr("No contract is running.") : tr("No contracts yet."));
+    });
     connect(m_filter, &QLineEdit::textChanged, this, [this] { m_model->reload(); });
     connect(m_running, &QCheckBox::toggled, this, [this] { m_model->reload(); });
 }
@@ -546,7 +619,7 @@ ViolationsPage::ViolationsPage(Channel *channel, QWidget *parent)
     });
     connect(m_model, &ui::PagedTableModel::failed, this, &ViolationsPage::error);
     connect(m_model, &ui::PagedTableModel::loaded, this, [this](qint64 total) {
-        m_summary->setText(tr("%n violation(s) reported", nullptr, int(qMin<qint64>(total, INT_MAX))));
+        m_summary->setText(tr("%Ln violation(s) reported", nullptr, int(qMin<qint64>(total, INT_MAX))));
     });
     connect(m_filter, &QLineEdit::textChanged, this, [this] { m_model->reload(); });
 }

@@ -37,6 +37,8 @@ signals:
     void error(const lendable::Error &error);
     /// What failed last (the rows, or a rebalance) has succeeded since: its error is stale.
     void recovered();
+    /// Something done that the window's status bar should say (a rebalance went through).
+    void notice(const QString &text);
 
 private:
     void rebalanceSelected();
@@ -64,6 +66,8 @@ public:
     QLineEdit *filterEdit() const { return m_filter; }
     QCheckBox *runningOnly() const { return m_running; }
     QTableView *view() const { return m_view; }
+    /// How many contracts the list holds, or that none matches.
+    QLabel *summary() const { return m_summary; }
     void reload();
     /// The rows in view fetched again in place (scroll position and selection kept).
     void refresh();
@@ -77,6 +81,7 @@ private:
     QCheckBox *m_running;
     QTableView *m_view;
     ui::PagedTableModel *m_model;
+    QLabel *m_summary;
 };
 
 /// Lock violations lenders reported (FIG. 13–14): when, which lender, partition and
