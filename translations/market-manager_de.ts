@@ -880,8 +880,8 @@
         <translation>Diese Partition ist verliehen: ihre Zuteilung ist bis zum Vertragsende gesperrt</translation>
     </message>
     <message>
-        <source>Up to what the lender&apos;s budget has not given its other partitions. The lender applies the change the next time it generates the partition; if it refuses it, the partition keeps its allocation.</source>
-        <translation>Bis zu dem, was das Budget des Verleihers seinen anderen Partitionen nicht gegeben hat. Der Verleiher übernimmt die Änderung, wenn er die Partition das nächste Mal erzeugt; lehnt er sie ab, behält die Partition ihre Zuteilung.</translation>
+        <source>The sliders go as far as the lender&apos;s budget allows: what it has not given its other partitions. The lender applies the change the next time it generates the partition; if it refuses it, the partition keeps its allocation.</source>
+        <translation>Die Regler reichen so weit, wie das Budget des Verleihers erlaubt: was es seinen anderen Partitionen nicht gegeben hat. Der Verleiher übernimmt die Änderung, wenn er die Partition das nächste Mal erzeugt; lehnt er sie ab, behält die Partition ihre Zuteilung.</translation>
     </message>
     <message numerus="yes">
         <source>Partition %1 now has %n vCPU(s), %2 memory and %3 disk; its lender applies that the next time it generates the partition.</source>

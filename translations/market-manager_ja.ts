@@ -875,8 +875,8 @@
         <translation>このパーティションは貸出中です。契約が終わるまで割り当ては固定されます</translation>
     </message>
     <message>
-        <source>Up to what the lender&apos;s budget has not given its other partitions. The lender applies the change the next time it generates the partition; if it refuses it, the partition keeps its allocation.</source>
-        <translation>貸し手の予算のうち、他のパーティションに割り当てられていない分まで指定できます。貸し手は次にパーティションを生成するときに変更を適用します。拒否した場合、パーティションは現在の割り当てのままです。</translation>
+        <source>The sliders go as far as the lender&apos;s budget allows: what it has not given its other partitions. The lender applies the change the next time it generates the partition; if it refuses it, the partition keeps its allocation.</source>
+        <translation>スライダーは貸し手の予算が許す範囲、つまり他のパーティションに割り当てられていない分まで動かせます。貸し手は次にパーティションを生成するときに変更を適用します。拒否した場合、パーティションは現在の割り当てのままです。</translation>
     </message>
     <message numerus="yes">
         <source>Partition %1 now has %n vCPU(s), %2 memory and %3 disk; its lender applies that the next time it generates the partition.</source>

@@ -40,6 +40,7 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QScrollBar>
 #include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
@@ -765,6 +766,19 @@ void TestMarketGui::columnsFitWhatTheyHold()
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
         }
     }
+    // At the window's default size (1200 × 780) every column is in view, the State column too,
+    // also once there are enough rows for a vertical scroll bar (the screenshots' case).
+    const QSize before = m_window->size();
+    m_window->resize(1200, 780);
+    QTRY_COMPARE(m_window->size(), QSize(1200, 780));
+    int fixed = 0;
+    for (int column = 0; column < 9; ++column)
+        fixed += contracts->columnWidth(column);
+    const int stateNeeds = contracts->fontMetrics().horizontalAdvance(QStringLiteral("running")) + 12;
+    const int room = contracts->viewport()->width()
+        - (contracts->verticalScrollBar()->isVisible() ? 0 : contracts->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, contracts));
+    QVERIFY2(fixed + stateNeeds <= room, qPrintable(QStringLiteral("%1 px of columns in %2 px").arg(fixed + stateNeeds).arg(room)));
+    m_window->resize(before);
     m_window->tabs()->setCurrentWidget(m_window->partitionsPage());
     QTableView *partitions = m_window->partitionsPage()->view();
     QTRY_VERIFY(m_window->partitionsPage()->model()->isRowLoaded(0));

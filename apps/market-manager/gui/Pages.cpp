@@ -421,9 +421,9 @@ void PartitionsPage::rebalanceSelected()
         spinWidth = qMax(spinWidth, spin->sizeHint().width());
     for (QSpinBox *spin : std::as_const(spins))
         spin->setMinimumWidth(spinWidth);
-    auto *note = new QLabel(budgetKnown ? tr("Up to what the lender's budget has not given its other partitions. The lender applies "
-                                             "the change the next time it generates the partition; if it refuses it, the partition "
-                                             "keeps its allocation.")
+    auto *note = new QLabel(budgetKnown ? tr("The sliders go as far as the lender's budget allows: what it has not given its other "
+                                             "partitions. The lender applies the change the next time it generates the partition; if "
+                                             "it refuses it, the partition keeps its allocation.")
                                         : tr("The market checks the lender's budget; the lender applies the change the next time it "
                                              "generates the partition. If the lender refuses it, the partition keeps its allocation."),
                             &dialog);
@@ -502,7 +502,7 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
     const QString timestamp = ui::formatTimestamp(QDateTime::currentMSecsSinceEpoch());
     // Borrowers by name (or a short node ID): room for a name of two words; longer ones
     // are elided (the window is 1,200 pixels wide by default).
-    ui::sizeColumns(m_view, {QStringLiteral("c-0123456789a…0123456789"), QStringLiteral("Acme Research"),
+    ui::sizeColumns(m_view, {QStringLiteral("c-01234567…0123456789"), QStringLiteral("Acme Research"),
                          QStringLiteral("render-farm-01"), QStringLiteral("part-0000"), QStringLiteral("00.00"), timestamp,
                          timestamp, ui::formatDuration(999 * 3600'000LL), QStringLiteral("0000.000000")});
     auto *top = new QHBoxLayout;
