@@ -262,6 +262,10 @@
         <source>Data directory (identity and database; the desktop apps keep their settings in your configuration directory).</source>
         <translation>Datenverzeichnis (Identität und Datenbank; die Desktop-Apps speichern ihre Einstellungen in Ihrem Konfigurationsverzeichnis).</translation>
     </message>
+    <message>
+        <source>--%1 was given an empty value; leave the option out for its default</source>
+        <translation>--%1 wurde ein leerer Wert gegeben; lassen Sie die Option für ihren Standardwert weg</translation>
+    </message>
 </context>
 <context>
     <name>lendable::HostPort</name>

@@ -262,6 +262,10 @@
         <source>Data directory (identity and database; the desktop apps keep their settings in your configuration directory).</source>
         <translation>データディレクトリ（ID とデータベース。デスクトップアプリの設定は設定ディレクトリに保存されます）。</translation>
     </message>
+    <message>
+        <source>--%1 was given an empty value; leave the option out for its default</source>
+        <translation>--%1 に空の値が指定されました。既定値を使うにはオプションを省略してください</translation>
+    </message>
 </context>
 <context>
     <name>lendable::HostPort</name>

@@ -1244,10 +1244,6 @@
         <translation>%1 wurde %2-mal angegeben (%3): geben Sie es einmal an, mit einer Datei</translation>
     </message>
     <message>
-        <source>%1 needs the path of the file to write</source>
-        <translation>%1 braucht den Pfad der zu schreibenden Datei</translation>
-    </message>
-    <message>
         <source>%1 and %2 would both write %3: give each its own file</source>
         <translation>%1 und %2 würden beide %3 schreiben: geben Sie jedem eine eigene Datei</translation>
     </message>

@@ -1234,10 +1234,6 @@
         <translation>%1 が %2 回指定されました（%3）。ファイルを 1 つだけ指定して 1 回にしてください</translation>
     </message>
     <message>
-        <source>%1 needs the path of the file to write</source>
-        <translation>%1 には書き込むファイルのパスが必要です</translation>
-    </message>
-    <message>
         <source>%1 and %2 would both write %3: give each its own file</source>
         <translation>%1 と %2 が両方とも %3 に書き込みます。それぞれ別のファイルを指定してください</translation>
     </message>

@@ -212,6 +212,15 @@ Result<void> parseCommandLine(QCommandLineParser &parser, const QStringList &arg
     if (const QStringList stray = parser.positionalArguments(); !stray.isEmpty())
         return Error(ErrorCode::InvalidArgument,
                      QCoreApplication::translate("lendable", "unexpected argument '%1' (options start with --)").arg(stray.constFirst()));
+    // An option given an empty value ("--fee-percent ''", often an unset shell variable) would
+    // silently mean its default, or the current directory for --data.
+    for (const QString &name : parser.optionNames()) {
+        const QStringList values = parser.values(name);
+        if (std::any_of(values.cbegin(), values.cend(), [](const QString &v) { return v.trimmed().isEmpty(); }))
+            return Error(ErrorCode::InvalidArgument,
+                         QCoreApplication::translate("lendable", "--%1 was given an empty value; leave the option out for its default")
+                             .arg(name));
+    }
     return {};
 }
 

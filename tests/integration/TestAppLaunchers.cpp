@@ -292,12 +292,19 @@ void TestAppLaunchers::embeddedOnlyOptionsAreRefusedWithConnect()
          QStringLiteral("is after today (%1, UTC), the last day when --to is not given").arg(QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate))},
         // An empty --data would be the current directory.
         {QStringLiteral("market-manager"), {QStringLiteral("--headless"), QStringLiteral("--data"), QString()},
-         QStringLiteral("--data needs a directory; it was given empty")},
+         QStringLiteral("--data was given an empty value; leave the option out for its default")},
+        // Likewise any option's empty value (often an unset shell variable), which meant its default.
+        {QStringLiteral("market-manager"), {QStringLiteral("--headless"), QStringLiteral("--fee-percent"), QString()},
+         QStringLiteral("--fee-percent was given an empty value")},
+        {QStringLiteral("market-manager"), {QStringLiteral("--database"), QStringLiteral(" ")},
+         QStringLiteral("--database was given an empty value")},
+        {QStringLiteral("lender-console"), {QStringLiteral("--headless"), QStringLiteral("--market"), QString()},
+         QStringLiteral("--market was given an empty value")},
         {QStringLiteral("borrower-client"), {QStringLiteral("--cli"), QStringLiteral("--data"), QString(), QStringLiteral("offers")},
          QStringLiteral("--data needs a directory; it was given empty")},
         // Each export writes a file of its own, named: nothing is silently dropped or replaced.
         {QStringLiteral("market-manager"), {QStringLiteral("--export-invoices"), QString()},
-         QStringLiteral("--export-invoices needs the path of the file to write")},
+         QStringLiteral("--export-invoices was given an empty value")},
         {QStringLiteral("market-manager"), {QStringLiteral("--export-payouts"), QStringLiteral("/tmp/a.csv"), QStringLiteral("--export-payouts"), QStringLiteral("/tmp/b.csv")},
          QStringLiteral("--export-payouts was given 2 times (/tmp/a.csv, /tmp/b.csv): give it once")},
         {QStringLiteral("market-manager"), {QStringLiteral("--export-invoices"), QStringLiteral("/tmp/same.csv"), QStringLiteral("--export-payouts"), QStringLiteral("/tmp/../tmp/same.csv")},

@@ -154,9 +154,9 @@ int main(int argc, char *argv[])
             return showFatal(ok.error());
         range.emplace(*first, *last);
     }
-    // Each export writes one file of its own: an empty path, an option given twice (the
-    // first file would be silently dropped) or two exports to one file (the second would
-    // replace the first) are refused before anything is written.
+    // Each export writes one file of its own: an option given twice (the first file would be
+    // silently dropped) or two exports to one file (the second would replace the first) are
+    // refused before anything is written.
     QList<Export> exports;
     QHash<QString, QString> writtenBy; // absolute path → the option writing it
     for (const auto &[option, kind] : {std::pair{&exportReport, Export::Report}, std::pair{&exportInvoices, Export::Invoices},
@@ -171,9 +171,7 @@ int main(int argc, char *argv[])
                                        .arg(name)
                                        .arg(paths.size())
                                        .arg(paths.join(QStringLiteral(", ")))));
-        const QString path = paths.constFirst();
-        if (path.trimmed().isEmpty())
-            return showFatal(Error(ErrorCode::InvalidArgument, QApplication::translate("main", "%1 needs the path of the file to write").arg(name)));
+        const QString path = paths.constFirst(); // not empty: app::parseCommandLine() refused that
         const QString absolute = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
         if (const QString other = writtenBy.value(absolute); !other.isEmpty())
             return showFatal(Error(ErrorCode::InvalidArgument,
