@@ -671,6 +671,8 @@ void TestMarketProcesses::postgresRestartIsSurvived()
     QVERIFY2(refused.error().message.startsWith(QStringLiteral("the market's database failed")), qPrintable(refused.error().toString()));
     QVERIFY2(!refused.error().message.contains(QStringLiteral("postgresql://")), qPrintable(refused.error().toString()));
     QCOMPARE(market.process().state(), QProcess::Running);
+    // Long enough for the once-a-second sync to fail a few times.
+    QTest::qWait(3'500);
 
     // Back on the same port: the same market serves again without being restarted.
     CHECK_OK(runPgScript(QStringLiteral("start"), dir.path(), port));
@@ -700,6 +702,11 @@ void TestMarketProcesses::postgresRestartIsSurvived()
     const QString log = QString::fromLocal8Bit(market.process().readAllStandardError());
     QVERIFY2(log.contains(QStringLiteral("the database failed")) && log.contains(QStringLiteral("is open again")), qPrintable(log));
     QVERIFY2(!log.contains(QStringLiteral("Unable to free statement")), qPrintable(log));
+    // The periodic jobs (sync every second on PostgreSQL) say their failure once a minute, not
+    // every time, and their recovery once.
+    QVERIFY2(log.count(QStringLiteral("could not read changes from the database")) == 1, qPrintable(log));
+    QVERIFY2(log.contains(QStringLiteral("read changes from the database: works again after ")), qPrintable(log));
+    QVERIFY2(log.count(QStringLiteral("could not look for expired contracts")) <= 1, qPrintable(log));
 
     // Both contracts are in the database, once each.
     Result<Database> db = Database::open(*url);

@@ -862,25 +862,56 @@ void MarketService::checkHeartbeats()
         }
     }
     if (auto r = m_store->touchLenders(alive, realNow); !r)
-        qCWarning(lcMarket) << "could not record lender heartbeats:" << r.error();
+        periodicFailed("record lender heartbeats", r.error());
+    else
+        periodicSucceeded("record lender heartbeats");
     Result<QStringList> stale = m_store->markStaleLendersOffline(cutoff, keep);
     if (!stale) {
-        qCWarning(lcMarket) << "could not time out lenders:" << stale.error();
+        periodicFailed("time out lenders", stale.error());
         return;
     }
+    periodicSucceeded("time out lenders");
     for (const QString &id : std::as_const(*stale)) {
         if (m_index.setLenderOnline(id, false))
             emit lenderOnlineChanged(id, false);
     }
 }
 
+void MarketService::periodicFailed(const char *job, const Error &error)
+{
+    PeriodicFailures &f = m_periodicFailures[QLatin1String(job)];
+    ++f.failures;
+    const qint64 nowMs = m_steady.elapsed();
+    if (f.loggedAtMs != 0 && nowMs - f.loggedAtMs < 60'000) {
+        ++f.notLogged;
+        return;
+    }
+    if (f.notLogged > 0)
+        qCWarning(lcMarket).noquote() << QStringLiteral("could not %1 (%2 more times in the last minute):").arg(QLatin1String(job)).arg(f.notLogged)
+                                      << error.toString();
+    else
+        qCWarning(lcMarket).noquote() << QStringLiteral("could not %1:").arg(QLatin1String(job)) << error.toString();
+    f.loggedAtMs = qMax<qint64>(1, nowMs);
+    f.notLogged = 0;
+}
+
+void MarketService::periodicSucceeded(const char *job)
+{
+    const auto it = m_periodicFailures.find(QLatin1String(job));
+    if (it == m_periodicFailures.end())
+        return;
+    qCInfo(lcMarket).noquote() << QStringLiteral("%1: works again after %2 failed attempts").arg(QLatin1String(job)).arg(it->failures);
+    m_periodicFailures.erase(it);
+}
+
 void MarketService::endExpiredContracts()
 {
     Result<QList<ContractRow>> expired = m_store->expiredContracts(now());
     if (!expired) {
-        qCWarning(lcMarket) << "could not look for expired contracts:" << expired.error();
+        periodicFailed("look for expired contracts", expired.error());
         return;
     }
+    periodicSucceeded("look for expired contracts");
     for (const ContractRow &c : std::as_const(*expired)) {
         // Billed up to the limit, not to whenever this sweep ran: the lender stops lending then.
         const qint64 limit = c.startedAtMs + c.maxDurationS * 1000;
@@ -903,9 +934,10 @@ void MarketService::syncFromDatabase()
     }
     Result<Changes> changes = m_store->changesSince(base);
     if (!changes) {
-        qCWarning(lcMarket) << "could not read changes from the database:" << changes.error();
+        periodicFailed("read changes from the database", changes.error());
         return;
     }
+    periodicSucceeded("read changes from the database");
     for (const LenderRow &l : std::as_const(changes->lenders)) {
         const auto local = m_lenders.constFind(l.id);
         const bool online = local != m_lenders.cend() ? local->online : l.online;

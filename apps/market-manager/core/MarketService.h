@@ -340,6 +340,17 @@ private:
     QTimer m_maintenance;
     QTimer m_sync;
     QElapsedTimer m_steady;
+    /// The periodic jobs (heartbeats, expiry, sync) run every second or so: while the
+    /// database is away each would log every time. A failure is logged once a minute per job,
+    /// with how many were not, and the job's recovery once.
+    void periodicFailed(const char *job, const Error &error);
+    void periodicSucceeded(const char *job);
+    struct PeriodicFailures {
+        qint64 loggedAtMs = 0;
+        int notLogged = 0;
+        int failures = 0;
+    };
+    QHash<QString, PeriodicFailures> m_periodicFailures;
     qint64 m_startedAtMs = 0; // wall clock, for ServiceStats
     qint64 m_lastFlushMs = 0;
 
