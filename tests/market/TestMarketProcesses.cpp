@@ -130,10 +130,36 @@ private slots:
     void benchDrivesAChildAndARunningMarket();
 
 private:
+    // A lender and a borrower connected to `market`; the lender registers PREFIX-0 to
+    // PREFIX-2 (their offers in `offers`), the borrower borrows the first. Its contract.
+    Result<ContractGranted> threePartitionsFirstLent(const HeadlessMarket &market, const QString &prefix, SslChannel *&lender,
+                                                     SslChannel *&borrower, QStringList &offers);
+
     QTemporaryDir m_tmp;
     Identity m_lender;
     QList<Identity> m_borrowers;
 };
+
+Result<ContractGranted> TestMarketProcesses::threePartitionsFirstLent(const HeadlessMarket &market, const QString &prefix,
+                                                                      SslChannel *&lender, SslChannel *&borrower, QStringList &offers)
+{
+    Error error;
+    lender = connectClient(market.port, m_lender, market.nodeId, QStringLiteral("lender"), this, &error);
+    if (!lender)
+        return error;
+    borrower = connectClient(market.port, m_borrowers[0], market.nodeId, QStringLiteral("borrower"), this, &error);
+    if (!borrower)
+        return error;
+    for (int i = 0; i < 3; ++i) {
+        Result<PartitionRegistered> reg = lender->call<PartitionRegistered>(RegisterPartition{
+            .partitionId = QStringLiteral("%1-%2").arg(prefix).arg(i), .agentAddress = QStringLiteral("127.0.0.1:1"),
+            .conditions = conditions(1, 512, 0, QStringLiteral("1"))});
+        if (!reg)
+            return reg.error();
+        offers << reg->offerId;
+    }
+    return borrower->call<ContractGranted>(Borrow{.offerId = offers[0]});
+}
 
 void TestMarketProcesses::initTestCase()
 {
@@ -515,17 +541,9 @@ void TestMarketProcesses::fullDiskRefusesTypedAndRecovers()
 
     HeadlessMarket market;
     CHECK_OK(market.start(data));
-    SslChannel *lender = connectClient(market.port, m_lender, market.nodeId, QStringLiteral("lender"), this);
-    SslChannel *borrower = connectClient(market.port, m_borrowers[0], market.nodeId, QStringLiteral("borrower"), this);
-    QVERIFY(lender && borrower);
+    SslChannel *lender = nullptr, *borrower = nullptr;
     QStringList offers;
-    for (int i = 0; i < 3; ++i) {
-        Result<PartitionRegistered> reg = lender->call<PartitionRegistered>(RegisterPartition{
-            .partitionId = QStringLiteral("full-%1").arg(i), .agentAddress = QStringLiteral("127.0.0.1:1"), .conditions = conditions(1, 512, 0, QStringLiteral("1"))});
-        CHECK_OK(reg);
-        offers << reg->offerId;
-    }
-    Result<ContractGranted> before = borrower->call<ContractGranted>(Borrow{.offerId = offers[0]});
+    Result<ContractGranted> before = threePartitionsFirstLent(market, QStringLiteral("full"), lender, borrower, offers);
     CHECK_OK(before);
 
     // Fill the file system to its last byte.
@@ -649,17 +667,9 @@ void TestMarketProcesses::postgresRestartIsSurvived()
 
     HeadlessMarket market;
     CHECK_OK(market.start(m_tmp.filePath(QStringLiteral("pg-restart")), *url));
-    SslChannel *lender = connectClient(market.port, m_lender, market.nodeId, QStringLiteral("lender"), this);
-    SslChannel *borrower = connectClient(market.port, m_borrowers[0], market.nodeId, QStringLiteral("borrower"), this);
-    QVERIFY(lender && borrower);
+    SslChannel *lender = nullptr, *borrower = nullptr;
     QStringList offers;
-    for (int i = 0; i < 3; ++i) {
-        Result<PartitionRegistered> reg = lender->call<PartitionRegistered>(RegisterPartition{
-            .partitionId = QStringLiteral("restart-%1").arg(i), .agentAddress = QStringLiteral("127.0.0.1:1"), .conditions = conditions(1, 512, 0, QStringLiteral("1"))});
-        CHECK_OK(reg);
-        offers << reg->offerId;
-    }
-    Result<ContractGranted> before = borrower->call<ContractGranted>(Borrow{.offerId = offers[0]});
+    Result<ContractGranted> before = threePartitionsFirstLent(market, QStringLiteral("restart"), lender, borrower, offers);
     CHECK_OK(before);
 
     // The server goes away ("fast" shutdown: every session is ended, as in a restart).
@@ -693,13 +703,18 @@ void TestMarketProcesses::postgresRestartIsSurvived()
     CHECK_OK(page);
     QCOMPARE(page->total, 2); // restart-2 and restart-new are free
     CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = before->contractId}));
+    // The periodic sync, on its own connection, is back too (it says so once).
+    QString log;
+    QTRY_VERIFY_WITH_TIMEOUT((log += QString::fromLocal8Bit(market.process().readAllStandardError()))
+                                 .contains(QStringLiteral("read changes from the database: works again after ")),
+                             20'000);
 
     ::kill(static_cast<pid_t>(market.process().processId()), SIGTERM);
     QVERIFY(market.process().waitForFinished(30'000));
     QCOMPARE(market.process().exitCode(), 0);
     // The operator's log says what happened, with the database's words; Qt's complaints about
     // statements of the lost session are not in it.
-    const QString log = QString::fromLocal8Bit(market.process().readAllStandardError());
+    log += QString::fromLocal8Bit(market.process().readAllStandardError());
     QVERIFY2(log.contains(QStringLiteral("the database failed")) && log.contains(QStringLiteral("is open again")), qPrintable(log));
     QVERIFY2(!log.contains(QStringLiteral("Unable to free statement")), qPrintable(log));
     // The periodic jobs (sync every second on PostgreSQL) say their failure once a minute, not
