@@ -122,10 +122,28 @@ void requestPage(const QPointer<Channel> &channel, QObject *context, const Reque
 /// The most contracts an export reads (each a few hundred bytes in memory).
 constexpr qint64 kMaxExportContracts = 2'000'000;
 
-// A partitions row's key: lender ID, partition ID, vCPUs, memory MiB, disk MiB, borrower ID
-// (empty when free), "1"/"0" whether the market holds the allocation, and the rebalance
-// limits (vCPUs, memory, disk); the last four empty from a market that does not say.
-constexpr qsizetype kPartitionKeySize = 10;
+// A partitions row's key: what Rebalance… needs of the row.
+struct PartitionKey {
+    QString lenderId;
+    QString partitionId;
+    Resources resources;
+    QString borrowerId;                        // empty when free
+    std::optional<bool> marketHoldsAllocation; // unknown from a market that does not say
+    std::optional<Resources> rebalanceLimit;   // likewise
+    bool operator==(const PartitionKey &) const = default;
+};
+
+// The key of the selected partitions row, if one is selected and loaded.
+std::optional<PartitionKey> selectedPartition(const QTableView *view, const ui::PagedTableModel *model)
+{
+    const QModelIndexList rows = view->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return std::nullopt;
+    const QVariant key = model->keyAt(rows.first().row());
+    if (key.metaType() != QMetaType::fromType<PartitionKey>())
+        return std::nullopt;
+    return key.value<PartitionKey>();
+}
 
 /// Fetches every page of the contracts that ended in [endedSinceMs, endedBeforeMs) (for
 /// exports) and calls done once.
@@ -314,19 +332,14 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                     tips.insert(9, partyToolTip(borrowerName, borrower));
                 page.toolTips.append(tips);
                 // An older market says neither whether a row can be rebalanced nor how far:
-                // empty, and the dialog offers its own bounds.
-                const std::optional<bool> external =
-                    answer.externallyReferenced && i < answer.externallyReferenced->size() ? std::optional<bool>(answer.externallyReferenced->at(i))
-                                                                                           : std::nullopt;
-                const std::optional<Resources> limit =
-                    answer.rebalanceLimits && i < answer.rebalanceLimits->size() ? std::optional<Resources>(answer.rebalanceLimits->at(i))
-                                                                                 : std::nullopt;
-                page.keys.append(QVariant::fromValue(QStringList{
-                    o.lenderId, o.partitionId, QString::number(o.conditions.resources.cpus),
-                    QString::number(o.conditions.resources.memoryMib), QString::number(o.conditions.resources.diskMib), borrower,
-                    external ? (*external ? QStringLiteral("1") : QStringLiteral("0")) : QString(),
-                    limit ? QString::number(limit->cpus) : QString(), limit ? QString::number(limit->memoryMib) : QString(),
-                    limit ? QString::number(limit->diskMib) : QString()}));
+                // unknown, and the dialog offers its own bounds.
+                PartitionKey key{.lenderId = o.lenderId, .partitionId = o.partitionId, .resources = o.conditions.resources,
+                                 .borrowerId = borrower};
+                if (answer.externallyReferenced && i < answer.externallyReferenced->size())
+                    key.marketHoldsAllocation = answer.externallyReferenced->at(i);
+                if (answer.rebalanceLimits && i < answer.rebalanceLimits->size())
+                    key.rebalanceLimit = answer.rebalanceLimits->at(i);
+                page.keys.append(QVariant::fromValue(key));
             }
             return page;
         });
@@ -339,17 +352,15 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
         succeeded(Failed::Rows);
     });
     connect(m_filter, &QLineEdit::textChanged, this, [this] { m_model->reload(); });
-    // Rebalance… only with an unlent partition selected: also after the rows were fetched
-    // again (a filter, Refresh, a rebalance done), which clears the selection silently.
     // Rebalance… only with a partition selected whose allocation the market holds (the
-    // others' lenders hold theirs), and that is not lent; the button's tip says why not.
+    // others' lenders hold theirs), and that is not lent; the button's tip says why not. Also
+    // after the rows were fetched again (a filter, Refresh, a rebalance done), which clears
+    // the selection silently.
     const auto updateRebalance = [this] {
-        const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-        const QStringList key = rows.isEmpty() ? QStringList() : m_model->keyAt(rows.first().row()).toStringList();
-        const bool row = key.size() == kPartitionKeySize;
-        const bool heldByLender = row && key.at(6) == QLatin1String("0");
-        const bool lent = row && !key.at(5).isEmpty();
-        m_rebalance->setEnabled(row && !heldByLender && !lent);
+        const std::optional<PartitionKey> key = selectedPartition(m_view, m_model);
+        const bool heldByLender = key && key->marketHoldsAllocation == false;
+        const bool lent = key && !key->borrowerId.isEmpty();
+        m_rebalance->setEnabled(key && !heldByLender && !lent);
         m_rebalance->setToolTip(heldByLender ? tr("Its lender holds this partition's allocation: only partitions registered with "
                                                   "the market holding their allocation can be rebalanced")
                                 : lent       ? tr("This partition is lent: its allocation is locked until the contract ends")
@@ -368,15 +379,12 @@ void PartitionsPage::reload()
 
 void PartitionsPage::rebalanceSelected()
 {
-    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    if (rows.isEmpty() || !m_channel)
-        return;
-    const QStringList key = m_model->keyAt(rows.first().row()).toStringList();
-    if (key.size() != kPartitionKeySize)
+    const std::optional<PartitionKey> key = selectedPartition(m_view, m_model);
+    if (!key || !m_channel)
         return;
     QDialog dialog(this);
     dialog.setObjectName(QStringLiteral("rebalanceDialog"));
-    dialog.setWindowTitle(tr("Rebalance Partition %1").arg(key.at(1)));
+    dialog.setWindowTitle(tr("Rebalance Partition %1").arg(key->partitionId));
     auto *form = new QFormLayout(&dialog);
     QList<QSpinBox *> spins;
     auto addSlider = [&](const QString &label, int value, int max, int step, const QString &suffix, const QString &name) {
@@ -402,15 +410,16 @@ void PartitionsPage::rebalanceSelected()
         spins.append(spin);
         return spin;
     };
-    const int cpus = key.at(2).toInt();
-    const qint64 mem = key.at(3).toLongLong();
-    const qint64 disk = key.at(4).toLongLong();
+    const int cpus = key->resources.cpus;
+    const qint64 mem = key->resources.memoryMib;
+    const qint64 disk = key->resources.diskMib;
     // As far as the lender's budget allows (the market says how far); from an older market,
     // which does not say, up to four times the allocation (the market checks the budget).
-    const bool budgetKnown = !key.at(7).isEmpty();
-    const int maxCpus = budgetKnown ? qMax(cpus, key.at(7).toInt()) : qMax(1, cpus * 4);
-    const qint64 maxMem = budgetKnown ? qMax(mem, key.at(8).toLongLong()) : qMax<qint64>(256, mem * 4);
-    const qint64 maxDisk = budgetKnown ? qMax(disk, key.at(9).toLongLong()) : qMax<qint64>(1024, disk * 4);
+    const std::optional<Resources> &limit = key->rebalanceLimit;
+    const bool budgetKnown = limit.has_value();
+    const int maxCpus = budgetKnown ? qMax(cpus, limit->cpus) : qMax(1, cpus * 4);
+    const qint64 maxMem = budgetKnown ? qMax(mem, limit->memoryMib) : qMax<qint64>(256, mem * 4);
+    const qint64 maxDisk = budgetKnown ? qMax(disk, limit->diskMib) : qMax<qint64>(1024, disk * 4);
     const auto spinRange = [](qint64 v) { return int(qMin<qint64>(v, INT_MAX)); };
     QSpinBox *cpuSpin = addSlider(tr("vCPUs"), cpus, maxCpus, 1, QString(), QStringLiteral("cpu"));
     QSpinBox *memSpin = addSlider(tr("Memory"), spinRange(mem), spinRange(maxMem), 64, tr(" MiB"), QStringLiteral("memory"));
@@ -437,8 +446,8 @@ void PartitionsPage::rebalanceSelected()
     if (dialog.exec() != QDialog::Accepted)
         return;
     AdminRebalance req;
-    req.lenderId = key.at(0);
-    req.partitionId = key.at(1);
+    req.lenderId = key->lenderId;
+    req.partitionId = key->partitionId;
     req.resources = Resources{cpuSpin->value(), memSpin->value(), diskSpin->value()};
     if (req.resources == Resources{cpus, mem, disk})
         return; // nothing changed: nothing to ask the lender
