@@ -1980,10 +1980,10 @@ void MarketService::onAdminPartitions(const AdminListPartitions &req, const Ctx 
                 }
                 auto spare = unallocated.constFind(p.lenderId);
                 if (spare == unallocated.cend()) {
-                    Result<Resources> r = store.unallocatedBudget(p.lenderId);
+                    Result<MarketStore::RebalancingBudget> r = store.rebalancingBudget(p.lenderId);
                     if (!r)
                         return r.error();
-                    spare = unallocated.insert(p.lenderId, *r);
+                    spare = unallocated.insert(p.lenderId, r->unallocated());
                 }
                 Resources limit = p.conditions.resources;
                 limit += *spare;

@@ -835,19 +835,14 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
                      QCoreApplication::translate("MarketStore", "partition %1 is lent (contract %2): its allocation is locked").arg(partitionId, p.contractId));
 
     // The lender's budget: what it registered for all its externally referenced partitions.
-    Result<QList<PartitionRow>> siblings =
-        selectPartitions(QStringLiteral("WHERE lender_id = ? AND externally_referenced = 1 AND withdrawn = 0"), {lenderId});
-    if (!siblings)
-        return siblings.error();
-    Resources budget, inUse;
-    for (const PartitionRow &s : std::as_const(*siblings)) {
-        budget += s.budget;
-        inUse += s.offerId == p.offerId ? resources : s.conditions.resources;
-    }
-    if (!inUse.fitsWithin(budget))
+    Result<RebalancingBudget> sums = rebalancingBudget(lenderId);
+    if (!sums)
+        return sums.error();
+    const Resources inUse = sums->allocated - p.conditions.resources + resources;
+    if (!inUse.fitsWithin(sums->budget))
         return Error(ErrorCode::ResourceExhausted,
                      QCoreApplication::translate("MarketStore", "the lender's externally referenced partitions would need %1, but it registered only %2")
-                         .arg(inUse.toString(), budget.toString()));
+                         .arg(inUse.toString(), sums->budget.toString()));
 
     Result<QSqlQuery> upd = m_db.exec(
         QStringLiteral("UPDATE partitions SET cpus = ?, memory_mib = ?, disk_mib = ?, rev = %1 "
@@ -1171,9 +1166,8 @@ Result<std::optional<PartitionRow>> MarketStore::revertAllocation(const QString 
     return commitWithRow(tx, offerId);
 }
 
-Result<Resources> MarketStore::unallocatedBudget(const QString &lenderId)
+Result<MarketStore::RebalancingBudget> MarketStore::rebalancingBudget(const QString &lenderId)
 {
-    // The same sums as rebalance() checks against, in one statement.
     Result<SqlRows> sums = m_db.run(QStringLiteral("SELECT COALESCE(SUM(budget_cpus), 0), COALESCE(SUM(budget_memory_mib), 0), "
                                                    "COALESCE(SUM(budget_disk_mib), 0), COALESCE(SUM(cpus), 0), "
                                                    "COALESCE(SUM(memory_mib), 0), COALESCE(SUM(disk_mib), 0) FROM partitions "
@@ -1182,9 +1176,15 @@ Result<Resources> MarketStore::unallocatedBudget(const QString &lenderId)
     if (!sums)
         return sums.error();
     if (!sums->next())
-        return sums->error().isError() ? Result<Resources>(sums->error()) : Result<Resources>(Resources{});
-    return Resources{int(qMax<qint64>(0, sums->int64(0) - sums->int64(3))), qMax<qint64>(0, sums->int64(1) - sums->int64(4)),
-                     qMax<qint64>(0, sums->int64(2) - sums->int64(5))};
+        return sums->error().isError() ? Result<RebalancingBudget>(sums->error()) : Result<RebalancingBudget>(RebalancingBudget{});
+    return RebalancingBudget{.budget = Resources{int(sums->int64(0)), sums->int64(1), sums->int64(2)},
+                             .allocated = Resources{int(sums->int64(3)), sums->int64(4), sums->int64(5)}};
+}
+
+Resources MarketStore::RebalancingBudget::unallocated() const
+{
+    const Resources left = budget - allocated;
+    return Resources{qMax(0, left.cpus), qMax<qint64>(0, left.memoryMib), qMax<qint64>(0, left.diskMib)};
 }
 
 Result<QList<protocol::AllocationRefusal>> MarketStore::allocationRefusals(const QStringList &offerIds)

@@ -225,9 +225,15 @@ public:
     /// The kept refusals of these offers (those without one are left out): one statement with
     /// a bind per offer, for a page of rows (at most 1000), not for the whole market.
     Result<QList<protocol::AllocationRefusal>> allocationRefusals(const QStringList &offerIds);
-    /// What the lender's rebalancing budget (the allocations it registered for its externally
-    /// referenced partitions) has not allocated to those partitions now; never negative.
-    Result<Resources> unallocatedBudget(const QString &lenderId);
+    /// A lender's rebalancing budget (the allocations it registered for its externally
+    /// referenced partitions) and what those partitions are allocated now.
+    struct RebalancingBudget {
+        Resources budget;
+        Resources allocated;
+        /// What the budget has not allocated; never negative.
+        Resources unallocated() const;
+    };
+    Result<RebalancingBudget> rebalancingBudget(const QString &lenderId);
     /// Running contracts whose max duration has passed at `nowMs`.
     Result<QList<ContractRow>> expiredContracts(qint64 nowMs, int limit = 1000);
     /// Contracts of a borrower (or of a lender), newest first.
