@@ -15,10 +15,6 @@
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
-    <message>
-        <source>--data needs a directory; it was given empty</source>
-        <translation>--data braucht ein Verzeichnis; es wurde leer angegeben</translation>
-    </message>
 </context>
 <context>
     <name>GuiOptions</name>

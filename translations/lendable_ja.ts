@@ -15,10 +15,6 @@
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
-    <message>
-        <source>--data needs a directory; it was given empty</source>
-        <translation>--data にはディレクトリが必要です。空の値が指定されました</translation>
-    </message>
 </context>
 <context>
     <name>GuiOptions</name>

@@ -38,10 +38,7 @@ int main(int argc, char *argv[])
     if (Result<void> parsed = lendable::app::parseCommandLine(parser, app.arguments()); !parsed)
         return lendable::app::fail(parsed.error());
 
-    const lendable::Result<QString> dataDirOk = lendable::app::dataDirectory(parser, common, QStringLiteral("borrower-client"));
-    if (!dataDirOk)
-        return lendable::app::fail(dataDirOk.error());
-    const QString dataDir = *dataDirOk;
+    const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("borrower-client"));
     if (parser.isSet(common.printId))
         return lendable::app::printNodeId(dataDir, QStringLiteral("borrower"));
     if (parser.isSet(cli)) // reached only if "--cli" was spelt differently (e.g. "-cli")

@@ -83,10 +83,7 @@ int main(int argc, char *argv[])
     if (lendable::Result<void> parsed = lendable::app::parseCommandLine(parser, app.arguments()); !parsed)
         return lendable::app::fail(parsed.error());
 
-    const lendable::Result<QString> dataDirOk = lendable::app::dataDirectory(parser, common, QStringLiteral("lender-console"));
-    if (!dataDirOk)
-        return lendable::app::fail(dataDirOk.error());
-    const QString dataDir = *dataDirOk;
+    const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("lender-console"));
     if (parser.isSet(common.printId))
         return lendable::app::printNodeId(dataDir, QStringLiteral("lender"));
     if (!parser.isSet(headless))

@@ -192,10 +192,7 @@ int main(int argc, char *argv[])
     if (Result<void> parsed = lendable::app::parseCommandLine(parser, app.arguments()); !parsed)
         return lendable::app::fail(parsed.error());
 
-    const lendable::Result<QString> dataDirOk = lendable::app::dataDirectory(parser, common, QStringLiteral("market-manager"));
-    if (!dataDirOk)
-        return lendable::app::fail(dataDirOk.error());
-    const QString dataDir = *dataDirOk;
+    const QString dataDir = lendable::app::dataDirectory(parser, common, QStringLiteral("market-manager"));
     if (parser.isSet(common.printId))
         return lendable::app::printNodeId(dataDir, QStringLiteral("market"));
     if (parser.isSet(headless)) {

@@ -99,14 +99,11 @@ QString installTranslations(QCoreApplication &app, const QString &appName, const
     return lang;
 }
 
-Result<QString> dataDirectory(const QCommandLineParser &parser, const CommonOptions &options, const QString &appName)
+QString dataDirectory(const QCommandLineParser &parser, const CommonOptions &options, const QString &appName)
 {
-    if (!parser.isSet(options.data))
-        return defaultDataDir(appName);
-    const QString given = parser.value(options.data);
-    if (given.trimmed().isEmpty())
-        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("CommandLine", "--data needs a directory; it was given empty"));
-    return QFileInfo(given).absoluteFilePath();
+    if (parser.isSet(options.data))
+        return QFileInfo(parser.value(options.data)).absoluteFilePath();
+    return defaultDataDir(appName);
 }
 
 int printNodeId(const QString &dataDir, const QString &commonName)

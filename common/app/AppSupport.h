@@ -64,8 +64,8 @@ QString requestedLanguage(const QStringList &arguments);
 QString installTranslations(QCoreApplication &app, const QString &appName, const QString &requested);
 
 /// The data directory from --data (made absolute), or the app's default under QStandardPaths.
-/// An empty --data is InvalidArgument: it would otherwise mean the current directory.
-Result<QString> dataDirectory(const QCommandLineParser &parser, const CommonOptions &options, const QString &appName);
+/// (An empty --data, which would be the current directory, parseCommandLine() refuses.)
+QString dataDirectory(const QCommandLineParser &parser, const CommonOptions &options, const QString &appName);
 
 /// Creates or loads the node identity in dataDir and prints its ID on stdout. Exit code.
 int printNodeId(const QString &dataDir, const QString &commonName);

@@ -71,10 +71,7 @@ int main(int argc, char *argv[])
     if (Result<void> parsed = app::parseCommandLine(parser, application.arguments()); !parsed)
         return ui::showStartupError(QApplication::applicationDisplayName(), parsed.error());
 
-    const Result<QString> dataDirOk = app::dataDirectory(parser, common, QStringLiteral("borrower-client"));
-    if (!dataDirOk)
-        return ui::showStartupError(QApplication::applicationDisplayName(), dataDirOk.error());
-    const QString dataDir = *dataDirOk;
+    const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("borrower-client"));
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("borrower"));
 

@@ -60,10 +60,7 @@ int main(int argc, char *argv[])
         }
     }
 
-    const Result<QString> dataDirOk = app::dataDirectory(parser, common, QStringLiteral("lender-console"));
-    if (!dataDirOk)
-        return showFatal(dataDirOk.error());
-    const QString dataDir = *dataDirOk;
+    const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("lender-console"));
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("lender"));
 

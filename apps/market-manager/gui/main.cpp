@@ -180,10 +180,7 @@ int main(int argc, char *argv[])
         exports.append(Export{kind, path});
     }
 
-    const Result<QString> dataDirOk = app::dataDirectory(parser, common, QStringLiteral("market-manager"));
-    if (!dataDirOk)
-        return showFatal(dataDirOk.error());
-    const QString dataDir = *dataDirOk;
+    const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("market-manager"));
     if (parser.isSet(common.printId))
         return app::printNodeId(dataDir, QStringLiteral("market"));
 
