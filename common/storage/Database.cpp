@@ -35,6 +35,16 @@ constexpr int kBusyTimeoutMs = 10'000;
 // meanwhile fail at once with the same reason instead of each waiting connect_timeout.
 constexpr qint64 kReconnectPauseMs = 1'000;
 
+// A new PostgreSQL connection's first statement: "relation already exists, skipping" and
+// friends would go to the log as warnings.
+const auto kQuietNotices = QLatin1String("SET client_min_messages TO warning");
+
+// Why a connection could not be opened: DiskFull when PostgreSQL says its disk is full.
+ErrorCode openErrorCode(const QSqlError &e)
+{
+    return e.nativeErrorCode() == QLatin1String(kPgDiskFull) ? ErrorCode::DiskFull : ErrorCode::StorageError;
+}
+
 qint64 steadyNowMs()
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -438,9 +448,7 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
     }
 
     if (!db.open()) {
-        const ErrorCode code = db.lastError().nativeErrorCode() == QLatin1String(kPgDiskFull) ? ErrorCode::DiskFull
-                                                                                               : ErrorCode::StorageError;
-        return Error(code, QStringLiteral("cannot open the database %1: %2").arg(u.redacted(), db.lastError().text()));
+        return Error(openErrorCode(db.lastError()), QStringLiteral("cannot open the database %1: %2").arg(u.redacted(), db.lastError().text()));
     }
 
     if (u.dialect == SqlDialect::Sqlite) {
@@ -476,8 +484,7 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
         if (!database.d->native)
             return Error(ErrorCode::Internal, QStringLiteral("the Qt SQLite driver gave no handle for %1").arg(u.path));
     } else {
-        // "relation already exists, skipping" and friends would go to the log as warnings.
-        if (auto q = database.exec(QStringLiteral("SET client_min_messages TO warning")); !q)
+        if (auto q = database.exec(kQuietNotices); !q)
             return q.error();
     }
     return database;
@@ -707,11 +714,10 @@ Result<void> Database::reconnect(const QString &why)
     Error failed;
     if (!d->db.open()) {
         const QSqlError e = d->db.lastError();
-        failed = Error(e.nativeErrorCode() == QLatin1String(kPgDiskFull) ? ErrorCode::DiskFull : ErrorCode::StorageError,
-                       QStringLiteral("the connection to the database %1 was lost and reconnecting failed: %2")
+        failed = Error(openErrorCode(e), QStringLiteral("the connection to the database %1 was lost and reconnecting failed: %2")
                            .arg(where, e.text().simplified()))
                      .asInternal();
-    } else if (!runControl(QStringLiteral("SET client_min_messages TO warning"), &failed)) {
+    } else if (!runControl(kQuietNotices, &failed)) {
         failed.message = QStringLiteral("the connection to the database %1 was lost; the new one failed: %2").arg(where, failed.message);
     }
     if (failed.isError()) {
