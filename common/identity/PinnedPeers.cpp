@@ -1,6 +1,7 @@
 #include "PinnedPeers.h"
 
 #include "identity/Identity.h"
+#include "util/Paths.h"
 
 #include <QDir>
 #include <QFile>
@@ -96,8 +97,8 @@ Result<void> PinnedPeers::save(const QList<PinnedPeer> &peers) const
     const QJsonObject root{{key("version"), kFormatVersion}, {key("peers"), list}};
 
     const QString path = filePath(m_dataDir);
-    if (!QDir().mkpath(m_dataDir))
-        return Error(ErrorCode::IoError, QStringLiteral("cannot create %1").arg(m_dataDir));
+    if (Result<void> made = makeDirectory(m_dataDir); !made)
+        return made.error();
     QSaveFile file(path);
     const QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Indented);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())

@@ -1,4 +1,5 @@
 #include "Database.h"
+#include "util/Paths.h"
 
 #include <QDir>
 #include <QLoggingCategory>
@@ -437,8 +438,8 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
     if (u.dialect == SqlDialect::Sqlite) {
         if (u.path != QLatin1String(":memory:")) {
             const QString dir = QFileInfo(u.path).absolutePath();
-            if (!QDir().mkpath(dir))
-                return Error(ErrorCode::StorageError, QStringLiteral("cannot create the directory %1").arg(dir));
+            if (Result<void> made = makeDirectory(dir); !made)
+                return Error(ErrorCode::StorageError, made.error().message);
         }
         db.setDatabaseName(u.path);
         // From the first statement on, so even the journal_mode switch waits for a busy peer.
@@ -465,8 +466,8 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
         };
         for (const QString &pragma : pragmas) {
             auto q = database.exec(pragma);
-            if (!q)
-                return q.error();
+            if (!q) // the first statement to read the file: a corrupt one fails here, so name it
+                return Error(q.error().code, QStringLiteral("cannot open the database %1: %2").arg(u.redacted(), q.error().message));
             if (pragma.contains(QLatin1String("journal_mode"))) {
                 // SQLite answers with the mode it actually uses; an in-memory database
                 // cannot use WAL and says "memory".
@@ -485,7 +486,7 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
             return Error(ErrorCode::Internal, QStringLiteral("the Qt SQLite driver gave no handle for %1").arg(u.path));
     } else {
         if (auto q = database.exec(kQuietNotices); !q)
-            return q.error();
+            return Error(q.error().code, QStringLiteral("cannot open the database %1: %2").arg(u.redacted(), q.error().message));
     }
     return database;
 }
@@ -517,7 +518,10 @@ QString Database::connectionName() const
 
 Result<void> Database::migrate(const QList<Migration> &migrations)
 {
-    return applyMigrations(*this, migrations);
+    // The first write to the file, so a read-only or full one fails here: name the database.
+    if (Result<void> migrated = applyMigrations(*this, migrations); !migrated)
+        return Error(migrated.error().code, QStringLiteral("the database %1: %2").arg(d->parsed.redacted(), migrated.error().message));
+    return {};
 }
 
 int Database::schemaVersion() const
@@ -531,7 +535,9 @@ Error Database::sqlError(const QSqlQuery &query, const QString &sql) const
 {
     const QSqlError e = query.lastError();
     const QString native = e.nativeErrorCode();
-    const QString text = e.text().simplified(); // one line: PostgreSQL's messages have several
+    // The database's own words, on one line (PostgreSQL's have several), without Qt's
+    // "Unable to execute statement" after them, which says nothing the caller does not know.
+    const QString text = (e.databaseText().isEmpty() ? e.text() : e.databaseText()).simplified();
     bool diskFull = text.contains(QLatin1String("database or disk is full"), Qt::CaseInsensitive)
         || text.contains(QLatin1String("No space left on device"), Qt::CaseInsensitive);
     if (d->parsed.dialect == SqlDialect::Sqlite) {
@@ -664,7 +670,10 @@ Database::Recovery Database::recoverConnection(Error &error, const QString &sql)
         return connectionGone() ? Recovery::ConnectionLost : Recovery::StatementFailed;
     if (!connectionGone() && connectionAlive())
         return Recovery::StatementFailed;
-    const QString lost = error.message;
+    // What went wrong, for the messages below, which name the database themselves: the
+    // statement alone when the error was the lost connection (not its address twice).
+    const QString lost = error.message == lostConnectionError(sql).message ? QStringLiteral("in: %1").arg(shortSql(sql))
+                                                                           : error.message;
     if (Result<void> reconnected = reconnect(lost); !reconnected) {
         error = reconnected.error();
         return Recovery::ConnectionLost;

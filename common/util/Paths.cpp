@@ -1,5 +1,6 @@
 #include "Paths.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -22,8 +23,9 @@ Result<void> makeDirectory(const QString &dir)
     std::error_code error;
     std::filesystem::create_directories(std::filesystem::path(QFile::encodeName(dir).toStdString()), error);
     if (error || !QFileInfo(dir).isDir()) {
-        const QString why = error ? QString::fromLocal8Bit(error.message().c_str()) : QStringLiteral("it is not a directory");
-        return Error(ErrorCode::IoError, QStringLiteral("cannot create the directory %1: %2").arg(dir, why));
+        const QString why = error ? QString::fromLocal8Bit(error.message().c_str())
+                                  : QCoreApplication::translate("lendable::Paths", "it is not a directory");
+        return Error(ErrorCode::IoError, QCoreApplication::translate("lendable::Paths", "cannot create the directory %1: %2").arg(dir, why));
     }
     return {};
 }

@@ -15,6 +15,7 @@ private slots:
     void everyKeyAndOperator();
     void badTokensAreNamed_data();
     void badTokensAreNamed();
+    void longTextIsRefusedBriefly();
     void structuredFieldsCombineWithText();
     void structuredErrors();
     void requirementAccepts();
@@ -116,6 +117,38 @@ void TestQueryLanguage::badTokensAreNamed()
     QVERIFY(!q.ok());
     QCOMPARE(q.error().code, ErrorCode::InvalidArgument);
     QVERIFY2(q.error().message.contains(QLatin1Char('\'') + token + QLatin1Char('\'')), qPrintable(q.error().message));
+}
+
+void TestQueryLanguage::longTextIsRefusedBriefly()
+{
+    // A megabyte of query is refused by its length, and the answer does not echo it.
+    const QString huge = QStringLiteral("os=") + QString(3 * 1024 * 1024, QLatin1Char('x'));
+    Result<OfferQuery> q = OfferQuery::parse(huge);
+    QVERIFY(!q.ok());
+    QCOMPARE(q.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(q.error().message.contains(QStringLiteral("at most %1").arg(OfferQuery::kMaxQueryChars)), qPrintable(q.error().message));
+    QVERIFY2(q.error().message.size() < 200, qPrintable(q.error().message.left(300)));
+
+    // A long token in a short enough query is named by its first characters.
+    const QString longOs = QStringLiteral("os=") + QString(OfferQuery::kMaxTokenChars, QLatin1Char('y'));
+    q = OfferQuery::parse(QStringLiteral("cpus>=1 ") + longOs);
+    QVERIFY(!q.ok());
+    QCOMPARE(q.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(q.error().message.contains(QStringLiteral("'%1…'").arg(longOs.left(40))), qPrintable(q.error().message));
+    QVERIFY2(q.error().message.contains(QStringLiteral("a token has at most %1").arg(OfferQuery::kMaxTokenChars)),
+             qPrintable(q.error().message));
+    QVERIFY2(q.error().message.size() < 200, qPrintable(q.error().message));
+
+    // So is a long unknown key, in both places it would appear.
+    const QString longKey = QString(100, QLatin1Char('k')) + QStringLiteral(">=1");
+    q = OfferQuery::parse(longKey);
+    QVERIFY(!q.ok());
+    QVERIFY2(q.error().message.size() < 250, qPrintable(q.error().message));
+    QVERIFY2(q.error().message.contains(QStringLiteral("unknown key '%1…'").arg(longKey.left(40))), qPrintable(q.error().message));
+
+    // A token just at the limit is read (and an image name that long simply matches nothing).
+    const QString atLimit = QStringLiteral("os=") + QString(OfferQuery::kMaxTokenChars - 3, QLatin1Char('z'));
+    QVERIFY(OfferQuery::parse(atLimit).ok());
 }
 
 void TestQueryLanguage::structuredFieldsCombineWithText()

@@ -395,6 +395,19 @@ void TestStorage::openFailures()
     const auto underFile = Database::open(blocker + QStringLiteral("/x.db"));
     QVERIFY(!underFile.ok());
     QCOMPARE(underFile.error().code, ErrorCode::StorageError);
+    QVERIFY2(underFile.error().message.contains(QLatin1String("Not a directory")), qPrintable(underFile.error().message));
+
+    // A file that is no database: the message names it, for the user to find.
+    const QString garbage = m_tmp.filePath(QStringLiteral("garbage.db"));
+    QFile g(garbage);
+    QVERIFY(g.open(QIODevice::WriteOnly));
+    g.write(QByteArray(8192, 'x'));
+    g.close();
+    const auto corrupt = Database::open(garbage);
+    QVERIFY(!corrupt.ok());
+    QCOMPARE(corrupt.error().code, ErrorCode::StorageError);
+    QVERIFY2(corrupt.error().message.startsWith(QStringLiteral("cannot open the database sqlite:%1: file is not a database").arg(garbage)),
+             qPrintable(corrupt.error().message));
 
     // Nothing listens on port 1; the message names the server but never the password.
     const auto noServer = Database::open(QStringLiteral("postgresql://u:hunter2@127.0.0.1:1/db?connect_timeout=5"));
@@ -521,7 +534,9 @@ void TestStorage::newerSchemaRefused()
     const auto r = db.migrate(baseMigrations().mid(0, 2));
     QVERIFY(!r.ok());
     QCOMPARE(r.error().code, ErrorCode::StorageError);
-    QCOMPARE(r.error().message, QStringLiteral("database schema version 3 is newer than this program (2)"));
+    QVERIFY2(r.error().message.startsWith(QStringLiteral("the database %1: ").arg(db.redactedUrl())), qPrintable(r.error().message));
+    QVERIFY2(r.error().message.endsWith(QStringLiteral(": database schema version 3 is newer than this program (2)")),
+             qPrintable(r.error().message));
     QCOMPARE(db.schemaVersion(), 3);
     QVERIFY(!db.inTransaction());
 
@@ -1017,7 +1032,8 @@ void TestStorage::postgresReconnectsAfterLostConnection()
     // The old session's prepared statements are dropped without a DEALLOCATE, which the new
     // session would refuse, and each reconnect is logged once.
     QTest::failOnWarning(QRegularExpression(QStringLiteral("Unable to free statement|still in use")));
-    const QRegularExpression logged(QStringLiteral("the connection to the database .* was lost and is open again"));
+    // The line names the database once, also when the cause was the loss itself.
+    const QRegularExpression logged(QStringLiteral("^(?!.*database.*database)the connection to the database .* was lost and is open again"));
     auto opened = openFresh(kPostgres);
     QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : describe(opened.error())));
     Database &db = *opened;
@@ -1057,6 +1073,7 @@ void TestStorage::postgresReconnectsAfterLostConnection()
     QCOMPARE(lost.error().code, ErrorCode::StorageError);
     QVERIFY2(lost.error().message.contains(QStringLiteral("may or may not have been done")), qPrintable(describe(lost.error())));
     QVERIFY2(!lost.error().message.contains(QStringLiteral("password")), qPrintable(describe(lost.error())));
+    QVERIFY2(lost.error().message.count(QStringLiteral("database")) == 1, qPrintable(describe(lost.error())));
     QVERIFY(db.run(insert, {3, QStringLiteral("three")}).ok());
     QCOMPARE(countRows(db, QStringLiteral("partitions")), 3);
 

@@ -1,6 +1,7 @@
 #include "BorrowerSession.h"
 
 #include "protocol/ReceiptJson.h"
+#include "util/Paths.h"
 
 #include <QSet>
 #include <QDateTime>
@@ -658,8 +659,8 @@ Result<JobOutcome> BorrowerSession::storeResult(const protocol::JobResult &r)
     o.endedAtMs = r.endedAtMs;
     const QString dir = m_store->jobDir(r.jobId);
     const QString outDir = m_store->jobOutputDir(r.jobId);
-    if (!QDir().mkpath(outDir))
-        return Error(ErrorCode::IoError, tr("cannot create %1").arg(outDir));
+    if (Result<void> made = makeDirectory(outDir); !made)
+        return made.error();
     o.consolePath = dir + QStringLiteral("/console.log");
     if (Result<void> w = writeFile(o.consolePath, r.console); !w)
         return w.error();

@@ -1,4 +1,5 @@
 #include "KeyFile.h"
+#include "util/Paths.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -78,8 +79,8 @@ Result<void> writeKeyFile(const QString &path, const KeyMaterial &key)
     const QFileInfo info(path);
     QDir dir = info.absoluteDir();
     if (!dir.exists()) {
-        if (!dir.mkpath(QStringLiteral(".")))
-            return Error(ErrorCode::IoError, QCoreApplication::translate("KeyFile", "cannot create the directory %1").arg(dir.absolutePath()));
+        if (Result<void> made = makeDirectory(dir.absolutePath()); !made)
+            return made;
         QFile::setPermissions(dir.absolutePath(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     }
     QSaveFile f(path);

@@ -1,6 +1,7 @@
 #include "ImageFetcher.h"
 
 #include "MarketLink.h"
+#include "util/Paths.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -41,8 +42,8 @@ void ImageFetcher::fetch(const QString &name, Progress progress, Done done)
         finish(Error(ErrorCode::NotFound, tr("image %1 is not held here and no market is connected to fetch it from").arg(name)));
         return;
     }
-    if (!QDir().mkpath(m_workDir)) {
-        finish(Error(ErrorCode::IoError, tr("cannot create %1").arg(m_workDir)));
+    if (Result<void> made = makeDirectory(m_workDir); !made) {
+        finish(made.error());
         return;
     }
     m_part.setFileName(m_workDir + QStringLiteral("/%1.tar.part").arg(name));

@@ -1,6 +1,7 @@
 #include "JobRunner.h"
 
 #include "LockGuard.h"
+#include "util/Paths.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -117,8 +118,9 @@ Result<void> JobRunner::prepare(const QByteArray &script, const QList<protocol::
             return ok;
     const QString share = shareDir(m_record.jobDir);
     QDir(m_record.jobDir).removeRecursively();
-    if (!QDir().mkpath(share + QStringLiteral("/in")) || !QDir().mkpath(share + QStringLiteral("/out")))
-        return Error(ErrorCode::IoError, QStringLiteral("cannot create the job directory %1").arg(m_record.jobDir));
+    for (const QString &sub : {QStringLiteral("/in"), QStringLiteral("/out")})
+        if (Result<void> made = makeDirectory(share + sub); !made)
+            return made;
     QFile::setPermissions(m_record.jobDir, kTraversable);
     if (Result<void> w = writeFile(share + QStringLiteral("/job.sh"), script); !w.ok())
         return w;

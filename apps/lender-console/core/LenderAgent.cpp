@@ -5,6 +5,7 @@
 #include "LockGuard.h"
 #include "PartitionMath.h"
 #include "protocol/DisplayName.h"
+#include "util/Paths.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -170,8 +171,8 @@ Result<std::unique_ptr<LenderAgent>> LenderAgent::create(AgentConfig config)
     if (config.dataDir.isEmpty())
         return Error(ErrorCode::InvalidArgument, QStringLiteral("the agent needs a data directory (--data DIR)"));
     config.dataDir = QDir(config.dataDir).absolutePath();
-    if (!QDir().mkpath(config.dataDir))
-        return Error(ErrorCode::IoError, QStringLiteral("cannot create %1").arg(config.dataDir));
+    if (Result<void> made = makeDirectory(config.dataDir); !made)
+        return made.error();
     std::unique_ptr<LenderAgent> agent(new LenderAgent(std::move(config)));
     const QString dataDir = agent->m_config.dataDir;
     Result<Identity> id = Identity::loadOrCreate(dataDir, QStringLiteral("lender"));

@@ -3,6 +3,7 @@
 #include "Billing.h"
 #include "LendingKey.h"
 #include "StoreWriter.h"
+#include "util/Paths.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -1157,8 +1158,8 @@ Result<ImageInfo> MarketService::addImage(const QString &name, const QString &ar
     const QString sha = QString::fromLatin1(hash.result().toHex());
     ImageInfo info{name, sha, in.size()};
     const QString target = imagePath(sha);
-    if (!QDir().mkpath(QFileInfo(target).absolutePath()))
-        return Error(ErrorCode::IoError, tr("cannot create %1").arg(QFileInfo(target).absolutePath()));
+    if (Result<void> made = makeDirectory(QFileInfo(target).absolutePath()); !made)
+        return made.error();
     if (!QFile::exists(target)) {
         in.seek(0);
         QSaveFile out(target);

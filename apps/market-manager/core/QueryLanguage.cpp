@@ -24,9 +24,17 @@ constexpr std::array<OpSpelling, 6> kOps{{{u">=", CompareOp::Ge},
                                           {u"<", CompareOp::Lt},
                                           {u"=", CompareOp::Eq}}};
 
+// Text of the user's echoed in an error, cut short: a megabyte-long token is named by its
+// first characters, not sent back whole.
+QString shown(const QString &text)
+{
+    constexpr qsizetype kShown = 40;
+    return text.size() <= kShown + 8 ? text : text.left(kShown) + QStringLiteral("…");
+}
+
 Error badToken(const QString &token, const QString &why)
 {
-    return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("QueryLanguage", "bad query token '%1': %2").arg(token, why));
+    return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("QueryLanguage", "bad query token '%1': %2").arg(shown(token), why));
 }
 
 const QString kKnownKeys = QStringLiteral("cpus, memory, disk, os, rate, reliability, order, limit, offset");
@@ -36,9 +44,9 @@ Result<qint64> parseWhole(const QString &token, const QString &value, qint64 max
     bool ok = false;
     const qint64 n = value.toLongLong(&ok);
     if (!ok || n < 0 || value.startsWith(QLatin1Char('+')))
-        return badToken(token, QCoreApplication::translate("QueryLanguage", "'%1' is not a whole number").arg(value));
+        return badToken(token, QCoreApplication::translate("QueryLanguage", "'%1' is not a whole number").arg(shown(value)));
     if (n > max)
-        return badToken(token, QCoreApplication::translate("QueryLanguage", "%1 is above the largest accepted value %2").arg(value).arg(max));
+        return badToken(token, QCoreApplication::translate("QueryLanguage", "%1 is above the largest accepted value %2").arg(shown(value)).arg(max));
     return n;
 }
 
@@ -81,10 +89,15 @@ Result<void> applyToken(const QString &token, OfferQuery &q, bool &orderSet, boo
         return badToken(token, QCoreApplication::translate("QueryLanguage", "unknown operator (use >=, >, <=, <, = or !=)"));
     if (value.isEmpty())
         return badToken(token, QCoreApplication::translate("QueryLanguage", "the value is missing"));
+    if (token.size() > OfferQuery::kMaxTokenChars) {
+        return badToken(token, QCoreApplication::translate("QueryLanguage", "it is %1 characters long; a token has at most %2")
+                                   .arg(token.size())
+                                   .arg(OfferQuery::kMaxTokenChars));
+    }
 
     const auto onlyEq = [&]() -> Result<void> {
         if (*op != CompareOp::Eq)
-            return badToken(token, QCoreApplication::translate("QueryLanguage", "'%1' takes only '='").arg(key));
+            return badToken(token, QCoreApplication::translate("QueryLanguage", "'%1' takes only '='").arg(shown(key)));
         return {};
     };
 
@@ -146,7 +159,7 @@ Result<void> applyToken(const QString &token, OfferQuery &q, bool &orderSet, boo
         q.offset = *n;
         offsetSet = true;
     } else {
-        return badToken(token, QCoreApplication::translate("QueryLanguage", "unknown key '%1' (keys: %2)").arg(key, kKnownKeys));
+        return badToken(token, QCoreApplication::translate("QueryLanguage", "unknown key '%1' (keys: %2)").arg(shown(key), kKnownKeys));
     }
     return {};
 }
@@ -154,6 +167,11 @@ Result<void> applyToken(const QString &token, OfferQuery &q, bool &orderSet, boo
 Result<OfferQuery> parseText(const QString &text, bool &orderSet, bool &limitSet, bool &offsetSet)
 {
     OfferQuery q;
+    if (text.size() > OfferQuery::kMaxQueryChars) {
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("QueryLanguage", "the query is %1 characters long; at most %2 are accepted")
+                                                     .arg(text.size())
+                                                     .arg(OfferQuery::kMaxQueryChars));
+    }
     // Tokens are separated by any run of white space. (A QRegularExpression built here was
     // compiled on every search: an eighth of the market's event loop under market-bench.)
     const QStringList tokens = text.simplified().split(u' ', Qt::SkipEmptyParts);
@@ -217,7 +235,7 @@ Result<Order> parseOrder(const QString &text)
     else
         return Error(ErrorCode::InvalidArgument,
                      QCoreApplication::translate("QueryLanguage", "unknown order '%1' (use rate, cpus, memory, disk or reliability, '-' in front to reverse)")
-                         .arg(text));
+                         .arg(shown(text)));
     return o;
 }
 

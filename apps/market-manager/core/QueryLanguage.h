@@ -47,6 +47,10 @@ struct Order {
 struct OfferQuery {
     static constexpr qint64 kDefaultLimit = 100;
     static constexpr qint64 kMaxLimit = 1000;
+    /// Longer query texts and tokens are refused (InvalidArgument) before any is read: no
+    /// requirement needs more, and every requirement is echoed in "why nothing matches".
+    static constexpr qsizetype kMaxQueryChars = 4096;
+    static constexpr qsizetype kMaxTokenChars = 256;
 
     QList<Requirement> requirements;
     Order order;
