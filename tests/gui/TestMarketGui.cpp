@@ -35,6 +35,7 @@
 #include <QSpinBox>
 #include <QTimer>
 #include <QLabel>
+#include <QLineSeries>
 #include <QLogValueAxis>
 #include <QValueAxis>
 #include <QFile>
@@ -73,6 +74,7 @@ private slots:
     void rebalanceWithSliders();
     void serviceShowsTheMarketsFigures();
     void serviceChartStartsWithTheMarketsHistory();
+    void serviceChartDrawsALoneSample();
     void onlyTheShownPageIsRefreshed();
     void headersSortInTheMarket();
     void totalsReadAsPeopleWriteThem();
@@ -653,6 +655,47 @@ void TestMarketGui::serviceChartStartsWithTheMarketsHistory()
     }
     page.metricBox()->setCurrentIndex(0);
     page.spanBox()->setCurrentIndex(0);
+}
+
+void TestMarketGui::serviceChartDrawsALoneSample()
+{
+    // One registration (refused, so the fixture keeps its partitions; a refusal is timed as
+    // well) gives the p99 chart one point of its kind. A line through one point draws
+    // nothing: the point must be drawn by itself.
+    RegisterPartition bad;
+    bad.partitionId = QStringLiteral("no such/partition id");
+    QVERIFY(!m_lender->call<PartitionRegistered>(bad).ok());
+    QTest::qWait(500); // in a sample of its own, and later samples without registrations
+    market::ServicePage page(m_admin);
+    QSignalSpy loaded(&page, &market::ServicePage::statsLoaded);
+    page.resize(900, 700);
+    page.show();
+    QVERIFY(loaded.wait(5000));
+    page.metricBox()->setCurrentIndex(1);
+    const QList<QPointF> points = page.ratePoints(QStringLiteral("register"));
+    QCOMPARE(points.size(), 1);
+
+    auto *view = page.findChild<QChartView *>(QStringLiteral("requestRateChart"));
+    QChart *chart = view->chart();
+    QLineSeries *series = nullptr;
+    for (QAbstractSeries *s : chart->series())
+        if (s->name() == QStringLiteral("Registrations"))
+            series = qobject_cast<QLineSeries *>(s);
+    QVERIFY(series);
+    const QImage image = view->grab().toImage();
+    const QPoint at = view->mapFromScene(chart->mapToPosition(points.first(), series));
+    const QColor want = series->color();
+    int near = 0;
+    for (int dx = -3; dx <= 3; ++dx)
+        for (int dy = -3; dy <= 3; ++dy) {
+            const QPoint p = at + QPoint(dx, dy);
+            if (!image.rect().contains(p))
+                continue;
+            const QColor got = image.pixelColor(p);
+            near += std::abs(got.red() - want.red()) + std::abs(got.green() - want.green()) + std::abs(got.blue() - want.blue()) < 60;
+        }
+    QVERIFY2(near >= 4, qPrintable(QStringLiteral("%1 pixels of %2 around (%3, %4)").arg(near).arg(want.name()).arg(at.x()).arg(at.y())));
+    page.metricBox()->setCurrentIndex(0);
 }
 
 void TestMarketGui::onlyTheShownPageIsRefreshed()

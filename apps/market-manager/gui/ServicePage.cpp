@@ -340,6 +340,9 @@ void ServicePage::redrawChart(qint64 nowMs)
             bottom = bottom > 0 ? qMin(bottom, *value) : *value;
         }
         it.value()->replace(points);
+        // A line needs two points: a kind seen in one sample alone (one registration in the
+        // last hour) is drawn as a dot, not left out.
+        it.value()->setPointsVisible(points.size() == 1);
     }
     if (latency) {
         // Whole powers of ten around what is shown, a decade at least.
