@@ -1686,6 +1686,24 @@ void TestMarketFlows::namesSortAlikeOnBothDatabases()
     QCOMPARE(contracts(QStringLiteral("borrower")), (QStringList{QStringLiteral("acme/Beta"), QStringLiteral("Zed corp/zeta")}));
     QCOMPARE(contracts(QStringLiteral("lender")), (QStringList{QStringLiteral("acme/Beta"), QStringLiteral("Zed corp/zeta")}));
     QCOMPARE(contracts(QStringLiteral("-lender")), (QStringList{QStringLiteral("Zed corp/zeta"), QStringLiteral("acme/Beta")}));
+
+    // A number at the end sorts by its value: part-2 before part-10, as a file manager shows
+    // them, whatever its leading zeros; the stem case-insensitively, as above.
+    SslChannel *alpha = client(m_stranger, QStringLiteral("lender"));
+    QVERIFY(alpha);
+    for (const QString &id : {QStringLiteral("part-10"), QStringLiteral("part-2"), QStringLiteral("Part-9"), QStringLiteral("part-002"),
+                              QStringLiteral("part-"), QStringLiteral("part-1x")}) {
+        RegisterPartition reg = registration(id, conditions(1, 512, 0, QStringLiteral("1")));
+        reg.lenderName = QStringLiteral("alpha");
+        CHECK_OK(alpha->call<PartitionRegistered>(reg));
+    }
+    const QStringList natural{QStringLiteral("zeta/apple"),     QStringLiteral("alpha/Mango"),  QStringLiteral("alpha/part-"),
+                              QStringLiteral("alpha/part-002"), QStringLiteral("alpha/part-2"), QStringLiteral("alpha/Part-9"),
+                              QStringLiteral("alpha/part-10"),  QStringLiteral("alpha/part-1x"), QStringLiteral("Beta/Zed")};
+    QCOMPARE(partitions(QStringLiteral("partition")), natural);
+    QStringList reversed = natural;
+    std::reverse(reversed.begin(), reversed.end());
+    QCOMPARE(partitions(QStringLiteral("-partition")), reversed);
 }
 
 void TestMarketFlows::adminListsSort()

@@ -1272,14 +1272,19 @@ Result<QString> orderClause(const QString &sort, const QString &defaultSort, con
 }
 
 /// The sort expressions of a text column (a name, a partition ID) that order it alike on
-/// both databases: case-insensitively (ASCII letters), then by its bytes. PostgreSQL would
+/// both databases, as people read it: case-insensitively (ASCII letters), a number at its
+/// end by its value ("part-2" before "part-10"), then by its bytes. PostgreSQL would
 /// otherwise compare by the database's collation, linguistic in most locales (spaces and
 /// hyphens all but ignored), and SQLite by bytes alone ("Zed" before "apple").
 QStringList textOrder(SqlDialect dialect, const QString &expr)
 {
-    if (dialect == SqlDialect::Postgres)
-        return {QStringLiteral("LOWER(%1) COLLATE \"C\"").arg(expr), QStringLiteral("%1 COLLATE \"C\"").arg(expr)};
-    return {QStringLiteral("LOWER(%1)").arg(expr), expr};
+    const QString c = dialect == SqlDialect::Postgres ? QStringLiteral(" COLLATE \"C\"") : QString();
+    // The text without its trailing digits, and those digits without leading zeros: a
+    // shorter number is the smaller one, and numbers of one length compare as text.
+    const QString stem = QStringLiteral("RTRIM(%1, '0123456789')").arg(expr);
+    const QString number = QStringLiteral("LTRIM(SUBSTR(%1, LENGTH(%2) + 1), '0')").arg(expr, stem);
+    return {QStringLiteral("LOWER(%1)%2").arg(stem, c), QStringLiteral("LENGTH(%1)").arg(number), number + c,
+            QStringLiteral("LOWER(%1)%2").arg(expr, c), expr + c};
 }
 
 } // namespace
