@@ -1704,6 +1704,16 @@ void TestMarketFlows::namesSortAlikeOnBothDatabases()
     QStringList reversed = natural;
     std::reverse(reversed.begin(), reversed.end());
     QCOMPARE(partitions(QStringLiteral("-partition")), reversed);
+
+    // By lending status: free first, then lent by the borrower's name as the table shows it
+    // ("lent to acme"), not by its node ID: the names are chosen against the IDs' order.
+    const bool zedFirstById = m_borrower.nodeId() < m_borrower2.nodeId();
+    CHECK_OK(zed->call<Ack>(SetBorrowerName{.name = zedFirstById ? QStringLiteral("zz") : QStringLiteral("aa")}));
+    CHECK_OK(acme->call<Ack>(SetBorrowerName{.name = zedFirstById ? QStringLiteral("aa") : QStringLiteral("zz")}));
+    const QStringList lentByName = zedFirstById ? QStringList{QStringLiteral("Beta/Zed"), QStringLiteral("zeta/apple")}
+                                                : QStringList{QStringLiteral("zeta/apple"), QStringLiteral("Beta/Zed")};
+    QCOMPARE(partitions(QStringLiteral("status")).mid(natural.size() - 2), lentByName);
+    QCOMPARE(partitions(QStringLiteral("-status")).mid(0, 2), (QStringList{lentByName[1], lentByName[0]}));
 }
 
 void TestMarketFlows::adminListsSort()

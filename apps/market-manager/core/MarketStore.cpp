@@ -1302,8 +1302,11 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
                                         {textOrder(dialect(), QStringLiteral("l.name")), textOrder(dialect(), QStringLiteral("p.partition_id")),
                                          {QStringLiteral("p.cpus")},
                                          {QStringLiteral("p.memory_mib")}, {QStringLiteral("p.disk_mib")}, {QStringLiteral("p.rate_micros")},
-                                         // free (NULL) first on SQLite and PostgreSQL alike
-                                         {QStringLiteral("COALESCE(p.lending_status, '')")}, {QStringLiteral("l.reliability")}},
+                                         // free (NULL) first, then lent by the borrower as the
+                                         // table names it: by name, or by node ID if it has none
+                                         QStringList{QStringLiteral("CASE WHEN p.lending_status IS NULL THEN 0 ELSE 1 END")}
+                                             + textOrder(dialect(), QStringLiteral("COALESCE(NULLIF(bw.name, ''), p.lending_status, '')")),
+                                         {QStringLiteral("l.reliability")}},
                                         QStringLiteral("p.lender_id, p.partition_id"));
     if (!order)
         return order.error();
@@ -1317,10 +1320,11 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
                                    QStringLiteral("COALESCE(bw.name, '')")},
                                   filter, binds);
     }
-    // The borrower's name is joined where it is filtered by, and for the page's rows.
+    // The borrower's name is joined where it is filtered or sorted by, and for the page's rows.
+    const bool byBorrower = order->contains(QLatin1String("bw.name"));
     const QString lenders = QStringLiteral(" FROM partitions p JOIN lenders l ON l.id = p.lender_id ");
     const QString borrowers = QStringLiteral("LEFT JOIN borrowers bw ON bw.id = p.lending_status ");
-    const QString from = lenders + (filter.isEmpty() ? QString() : borrowers);
+    const QString from = lenders + (filter.isEmpty() && !byBorrower ? QString() : borrowers);
     PartitionPage page;
     Result<qint64> total = countRows(from + where, binds);
     if (!total)
