@@ -338,8 +338,8 @@ struct DayStat {
             field("revenue", &DayStat::revenue, "Charges of contracts ended that day."),
             field("fees", &DayStat::fees, "Market fees of those contracts."),
             field("payouts", &DayStat::payouts, "Lender payouts of those contracts."),
-            field("lentSeconds", &DayStat::lentSeconds, "vCPU-seconds lent during the day (within the report's period), rounded down once per day."),
-            field("capacitySeconds", &DayStat::capacitySeconds, "vCPU-seconds registered during the day."));
+            field("lentSeconds", &DayStat::lentSeconds, "vCPU-seconds lent during the day (within the report's period and up to now), rounded down once per day."),
+            field("capacitySeconds", &DayStat::capacitySeconds, "vCPU-seconds registered during the day, up to now: 0 for a day still to come or before any partition was registered."));
     }
 };
 

@@ -1460,6 +1460,7 @@ void TestMarketFlows::reportsDoNotHoldUpTheMarket()
 
     QStringList answered;
     std::optional<Result<BillingReport>> report;
+    m_clock = kT0 + 366 * 86'400'000LL; // the year is over: lent time is counted up to now
     admin->request<BillingReport>(AdminBillingReport{.fromMs = kT0, .toMs = kT0 + 366 * 86'400'000LL}, this,
                                   [&](Result<BillingReport> r) {
                                       answered.append(QStringLiteral("report"));
@@ -1536,6 +1537,7 @@ void TestMarketFlows::lentSecondsAreSplitOverDays()
     }
 
     const qint64 from = d0 + 6 * kHour, to = d0 + 5 * kDay + 3 * kHour;
+    m_clock = to; // lent time is counted up to now: the period is over
     Result<BillingReport> report = admin->call<BillingReport>(AdminBillingReport{.fromMs = from, .toMs = to});
     CHECK_OK(report);
     QCOMPARE(report->days.size(), 6);
@@ -1554,6 +1556,20 @@ void TestMarketFlows::lentSecondsAreSplitOverDays()
     }
     // Worked out by hand: 4 h + 3×(4+24+24+2) h + 1×23 h + 4×(36+3) h + 5×27 h + 7×1 h, and 1.5 s.
     QCOMPARE(total, (4 + 3 * 54 + 23 + 4 * 39 + 5 * 27 + 7) * 3600 + 1);
+
+    // Seen at noon of the third day, the days before are as they were, and no time is lent
+    // after now: not the third day's afternoon, nor the days still to come.
+    const QList<DayStat> whole = report->days;
+    m_clock = d0 + 2 * kDay + 12 * kHour;
+    report = admin->call<BillingReport>(AdminBillingReport{.fromMs = from, .toMs = to});
+    CHECK_OK(report);
+    QCOMPARE(report->days[0].lentSeconds, whole[0].lentSeconds);
+    QCOMPARE(report->days[1].lentSeconds, whole[1].lentSeconds);
+    // Day 2 until noon: the contract over four days (3 vCPUs) all morning, and the three
+    // half-second ones; its evening's contract (7 vCPUs from 23:00) not yet.
+    QCOMPARE(report->days[2].lentSeconds, (3 * 12 * 3600 * 1000 + 1500) / 1000);
+    for (int d = 3; d < 6; ++d)
+        QCOMPARE(report->days[d].lentSeconds, 0);
 }
 
 void TestMarketFlows::adminAccessAndViews()
@@ -2502,6 +2518,19 @@ void TestMarketFlows::capacityHistory()
     const qint64 elapsedS = (now + 1 - (yesterday + kDay)) / 1000;
     QVERIFY(today->days[0].capacitySeconds >= 3 * elapsedS);
     QVERIFY(today->days[0].capacitySeconds <= 7 * elapsedS + 7);
+
+    // Capacity is counted until now, not into hours still to come: seen from yesterday noon,
+    // yesterday holds p1's 2 vCPUs from 06:00 to 12:00 only, and today nothing.
+    Result<BillingReport> atNoon = store.billingReport(yesterday, yesterday + 2 * kDay, 1000, 10, yesterday + 12 * 3'600'000);
+    CHECK_OK(atNoon);
+    QCOMPARE(atNoon->days.size(), 2);
+    QCOMPARE(atNoon->days[0].capacitySeconds, 2 * 6 * 3600LL);
+    QCOMPARE(atNoon->days[1].capacitySeconds, 0LL);
+    // A period wholly to come has no capacity (the chart shows no data, not 0 %).
+    Result<BillingReport> ahead = store.billingReport(yesterday + 2 * kDay, yesterday + 3 * kDay, 1000, 10, now);
+    CHECK_OK(ahead);
+    QCOMPARE(ahead->days.size(), 1);
+    QCOMPARE(ahead->days[0].capacitySeconds, 0LL);
 }
 
 // ───────────────────────── images (third embodiment) ─────────────────────────

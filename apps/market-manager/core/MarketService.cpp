@@ -2034,8 +2034,9 @@ void MarketService::onAdminContracts(const AdminListContracts &req, const Ctx &c
 void MarketService::onAdminBilling(const AdminBillingReport &req, const Ctx &ctx)
 {
     const int feeBasisPoints = m_config.feeBasisPoints;
-    answerFromReader<BillingReport>(ctx, MessageType::AdminBillingReport, [req, feeBasisPoints](MarketStore &store) {
-        return store.billingReport(req.fromMs, req.toMs, feeBasisPoints);
+    const qint64 nowMs = now();
+    answerFromReader<BillingReport>(ctx, MessageType::AdminBillingReport, [req, feeBasisPoints, nowMs](MarketStore &store) {
+        return store.billingReport(req.fromMs, req.toMs, feeBasisPoints, 10, nowMs);
     });
 }
 

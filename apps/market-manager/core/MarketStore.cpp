@@ -1488,7 +1488,8 @@ Result<ViolationPage> MarketStore::listViolations(const QString &filter, qint64 
     return page;
 }
 
-Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64 toMs, int feeBasisPoints, int top)
+Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64 toMs, int feeBasisPoints, int top,
+                                                          std::optional<qint64> nowMs)
 {
     if (fromMs < 0)
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketStore", "the report period starts before 1970"));
@@ -1527,7 +1528,11 @@ Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64
     // (most start and end on one day): a group adds its vCPU-milliseconds to a day of its
     // own, or its head and tail to its first and last day and its vCPUs to each whole day
     // between them. No contract is read by this process, and no contract is walked per day.
-    const QString from = QString::number(fromMs), to = QString::number(toMs), day = QString::number(kDayMs);
+    // Lent and registered capacity are counted until now: a period that ends later (today, a
+    // custom range into next week) would otherwise count running contracts and registered
+    // vCPUs for hours that have not been yet. A day wholly to come has no capacity at all.
+    const qint64 untilMs = nowMs ? qBound(fromMs, *nowMs, toMs) : toMs;
+    const QString from = QString::number(fromMs), to = QString::number(untilMs), day = QString::number(kDayMs);
     const auto dayOf = [&day](const QString &ms) { return QStringLiteral("(%1 - (((%1 % %2) + %2) % %2))").arg(ms, day); };
     Result<QSqlQuery> lent = m_db.exec(
         QStringLiteral("SELECT sd, ed, CAST(SUM(cpus) AS BIGINT), CAST(SUM(cpus * (e - s)) AS BIGINT), "
@@ -1578,7 +1583,7 @@ Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64
     };
     Result<QSqlQuery> changes = m_db.exec(
         QStringLiteral("SELECT at_ms, cpus_delta FROM capacity_log WHERE at_ms >= ? AND at_ms < ? ORDER BY at_ms"),
-        {fromMs, toMs});
+        {fromMs, untilMs});
     if (!changes)
         return changes.error();
     qint64 at = fromMs;
@@ -1588,7 +1593,7 @@ Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64
         at = next;
         cpus += changes->value(1).toLongLong();
     }
-    addCapacity(at, toMs, cpus);
+    addCapacity(at, untilMs, cpus);
     for (const auto &[day, stat] : days)
         report.days.append(stat);
 

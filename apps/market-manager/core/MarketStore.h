@@ -255,7 +255,10 @@ public:
     /// The lock violations lenders reported, newest first; `filter` is a case-insensitive
     /// substring of the lender's ID or name, the partition or contract ID, or the detail.
     Result<ViolationPage> listViolations(const QString &filter, qint64 offset, qint64 limit);
-    Result<protocol::BillingReport> billingReport(qint64 fromMs, qint64 toMs, int feeBasisPoints, int top = 10);
+    /// `nowMs`: lent and registered vCPU-seconds are counted up to it (the contract clock),
+    /// not into hours of the period still to come.
+    Result<protocol::BillingReport> billingReport(qint64 fromMs, qint64 toMs, int feeBasisPoints, int top = 10,
+                                                  std::optional<qint64> nowMs = std::nullopt);
 
     // ── images ──
     Result<void> addImage(const protocol::ImageInfo &image, qint64 nowMs);
