@@ -459,10 +459,6 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <translation>%1 ist zu groß für eine Schlüsseldatei</translation>
     </message>
     <message>
-        <source>cannot create the directory %1</source>
-        <translation>das Verzeichnis %1 kann nicht angelegt werden</translation>
-    </message>
-    <message>
         <source>cannot write the key file %1: %2</source>
         <translation>die Schlüsseldatei %1 kann nicht geschrieben werden: %2</translation>
     </message>
@@ -722,10 +718,6 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>job %1 was accepted but could not be recorded: %2</source>
         <translation>Job %1 wurde angenommen, konnte aber nicht gespeichert werden: %2</translation>
-    </message>
-    <message>
-        <source>cannot create %1</source>
-        <translation>%1 kann nicht angelegt werden</translation>
     </message>
     <message>
         <source>the receipt for contract %1 could not be kept: %2</source>

@@ -458,10 +458,6 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <translation>%1 はキーファイルにしては大きすぎます</translation>
     </message>
     <message>
-        <source>cannot create the directory %1</source>
-        <translation>ディレクトリ %1 を作成できません</translation>
-    </message>
-    <message>
         <source>cannot write the key file %1: %2</source>
         <translation>キーファイル %1 に書き込めません: %2</translation>
     </message>
@@ -721,10 +717,6 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>job %1 was accepted but could not be recorded: %2</source>
         <translation>ジョブ %1 は受け付けられましたが、記録できませんでした: %2</translation>
-    </message>
-    <message>
-        <source>cannot create %1</source>
-        <translation>%1 を作成できません</translation>
     </message>
     <message>
         <source>the receipt for contract %1 could not be kept: %2</source>

@@ -275,6 +275,17 @@
     </message>
 </context>
 <context>
+    <name>lendable::Paths</name>
+    <message>
+        <source>it is not a directory</source>
+        <translation>ディレクトリではありません</translation>
+    </message>
+    <message>
+        <source>cannot create the directory %1: %2</source>
+        <translation>ディレクトリ %1 を作成できません: %2</translation>
+    </message>
+</context>
+<context>
     <name>lendable::protocol::Channel</name>
     <message>
         <source>no Hello exchange within %1 ms</source>

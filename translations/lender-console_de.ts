@@ -562,10 +562,6 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
         <translation>Image %1 liegt hier nicht vor, und kein Marktplatz ist verbunden, um es zu holen</translation>
     </message>
     <message>
-        <source>cannot create %1</source>
-        <translation>%1 kann nicht angelegt werden</translation>
-    </message>
-    <message>
         <source>cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>

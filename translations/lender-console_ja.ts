@@ -561,10 +561,6 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
         <translation>イメージ %1 はここになく、取得元のマーケットにも接続していません</translation>
     </message>
     <message>
-        <source>cannot create %1</source>
-        <translation>%1 を作成できません</translation>
-    </message>
-    <message>
         <source>cannot write %1: %2</source>
         <translation>%1 に書き込めません: %2</translation>
     </message>

@@ -201,6 +201,14 @@
         <source>the maximum rate cannot be negative</source>
         <translation>der Höchstpreis kann nicht negativ sein</translation>
     </message>
+    <message>
+        <source>it is %1 characters long; a token has at most %2</source>
+        <translation>es ist %1 Zeichen lang; ein Suchelement hat höchstens %2</translation>
+    </message>
+    <message>
+        <source>the query is %1 characters long; at most %2 are accepted</source>
+        <translation>die Suche ist %1 Zeichen lang; höchstens %2 werden angenommen</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::BillingPage</name>
@@ -267,10 +275,6 @@
     <message>
         <source>Lent capacity %</source>
         <translation>Verliehene Kapazität %</translation>
-    </message>
-    <message>
-        <source>Revenue %1 · fees %2 · payouts %3 · fee %4 %</source>
-        <translation>Umsatz %1 · Provisionen %2 · Auszahlungen %3 · Provision %4 %</translation>
     </message>
     <message>
         <source>Revenue per day</source>
@@ -438,6 +442,26 @@
         <source>%1 (borrower)</source>
         <translation>%1 (Entleiher)</translation>
     </message>
+    <message>
+        <source>Revenue per week</source>
+        <translation>Umsatz pro Woche</translation>
+    </message>
+    <message>
+        <source>Revenue per month</source>
+        <translation>Umsatz pro Monat</translation>
+    </message>
+    <message>
+        <source>Fees vs payouts per week</source>
+        <translation>Provisionen und Auszahlungen pro Woche</translation>
+    </message>
+    <message>
+        <source>Fees vs payouts per month</source>
+        <translation>Provisionen und Auszahlungen pro Monat</translation>
+    </message>
+    <message>
+        <source>Revenue %1 · Fees %2 · Payouts %3 · Fee %4 %</source>
+        <translation>Umsatz %1 · Provisionen %2 · Auszahlungen %3 · Provision %4 %</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ContractsPage</name>
@@ -601,10 +625,6 @@
     <message>
         <source>cannot read image archive %1: %2</source>
         <translation>Image-Archiv %1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <source>cannot create %1</source>
-        <translation>%1 kann nicht angelegt werden</translation>
     </message>
     <message>
         <source>cannot write %1: %2</source>

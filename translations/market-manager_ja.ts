@@ -201,6 +201,14 @@
         <source>the maximum rate cannot be negative</source>
         <translation>最大単価を負にはできません</translation>
     </message>
+    <message>
+        <source>it is %1 characters long; a token has at most %2</source>
+        <translation>%1 文字あります。1 つの要素は最大 %2 文字です</translation>
+    </message>
+    <message>
+        <source>the query is %1 characters long; at most %2 are accepted</source>
+        <translation>クエリが %1 文字あります。受け付けるのは最大 %2 文字です</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::BillingPage</name>
@@ -267,10 +275,6 @@
     <message>
         <source>Lent capacity %</source>
         <translation>貸出容量 %</translation>
-    </message>
-    <message>
-        <source>Revenue %1 · fees %2 · payouts %3 · fee %4 %</source>
-        <translation>売上 %1 · 手数料 %2 · 支払い %3 · 手数料率 %4 %</translation>
     </message>
     <message>
         <source>Revenue per day</source>
@@ -436,6 +440,26 @@
         <source>%1 (borrower)</source>
         <translation>%1 (借り手)</translation>
     </message>
+    <message>
+        <source>Revenue per week</source>
+        <translation>週別売上</translation>
+    </message>
+    <message>
+        <source>Revenue per month</source>
+        <translation>月別売上</translation>
+    </message>
+    <message>
+        <source>Fees vs payouts per week</source>
+        <translation>週別の手数料と支払い</translation>
+    </message>
+    <message>
+        <source>Fees vs payouts per month</source>
+        <translation>月別の手数料と支払い</translation>
+    </message>
+    <message>
+        <source>Revenue %1 · Fees %2 · Payouts %3 · Fee %4 %</source>
+        <translation>売上 %1 · 手数料 %2 · 支払い %3 · 手数料率 %4 %</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ContractsPage</name>
@@ -597,10 +621,6 @@
     <message>
         <source>cannot read image archive %1: %2</source>
         <translation>イメージアーカイブ %1 を読み込めません: %2</translation>
-    </message>
-    <message>
-        <source>cannot create %1</source>
-        <translation>%1 を作成できません</translation>
     </message>
     <message>
         <source>cannot write %1: %2</source>

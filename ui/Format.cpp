@@ -31,17 +31,21 @@ QString formatTotal(const Money &amount)
 
 namespace {
 // Money::toString() ("2.5", "3", "0.001745") with at least `minDecimals` decimals, and the
-// locale's decimal point.
+// locale's digit grouping, decimal point and minus sign ("12,345.50").
 QString withDecimals(const Money &amount, qsizetype minDecimals)
 {
-    QString text = amount.toString();
-    const qsizetype point = text.indexOf(QLatin1Char('.'));
-    const qsizetype decimals = point < 0 ? 0 : text.size() - point - 1;
-    if (point < 0)
-        text += QLatin1Char('.');
-    if (decimals < minDecimals)
-        text += QString(minDecimals - decimals, QLatin1Char('0'));
-    return text.replace(QLatin1Char('.'), QLocale().decimalPoint());
+    const QString text = amount.toString();
+    const bool negative = text.startsWith(QLatin1Char('-'));
+    const QStringView digits = QStringView(text).mid(negative ? 1 : 0);
+    const qsizetype point = digits.indexOf(QLatin1Char('.'));
+    QString decimals = point < 0 ? QString() : digits.mid(point + 1).toString();
+    if (decimals.size() < minDecimals)
+        decimals += QString(minDecimals - decimals.size(), QLatin1Char('0'));
+    const QLocale locale;
+    QString out = locale.toString((point < 0 ? digits : digits.left(point)).toULongLong());
+    if (!decimals.isEmpty())
+        out += locale.decimalPoint() + decimals;
+    return negative ? locale.negativeSign() + out : out;
 }
 } // namespace
 

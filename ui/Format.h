@@ -15,12 +15,12 @@ QString formatDuration(qint64 ms);
 /// locale's digit grouping and decimal point, "2,638.42". Exact amounts (a charge by the
 /// second is often below 0.01) stay Money::toString(); show them beside or in a tooltip.
 QString formatTotal(const Money &amount);
-/// An exact amount with all six decimals ("2.314760", "0.001745"), so that a column of
-/// charges lines up on its decimal point; nothing is rounded. The locale's decimal point
-/// ("2,314760" in German), as in formatTotal().
+/// An exact amount with all six decimals ("2.314760", "0.001745", "12,345.000000"), so that
+/// a column of charges lines up on its decimal point; nothing is rounded. The locale's digit
+/// grouping and decimal point ("2,314760" in German), as in formatTotal().
 QString formatCharge(const Money &amount);
-/// An exact amount with at least two decimals ("0.60", "2.48", "0.125"), with the locale's
-/// decimal point: rates, so that "0.6" and "0.59" are not read side by side.
+/// An exact amount with at least two decimals ("0.60", "2.48", "0.125", "1,500.00"), with the
+/// locale's grouping and decimal point: rates, so that "0.6" and "0.59" are not read side by side.
 QString formatAmount(const Money &amount);
 /// A size in MiB for reading at a glance: "512 MiB", "23.5 GiB", "1.2 TiB" (one decimal,
 /// none when it is whole). Exact sizes for typing stay formatSizeMib() ("24105M").

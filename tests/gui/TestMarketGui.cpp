@@ -35,6 +35,10 @@
 #include <QSpinBox>
 #include <QTimer>
 #include <QLabel>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QValueAxis>
@@ -64,6 +68,8 @@ private slots:
     void filterNarrowsPartitions();
     void contractsAndBilling();
     void dayChartsAreLabelledWithDates();
+    void longPeriodsHaveWiderBars();
+    void utilisationHasNoPointWithoutCapacity();
     void topChartKeepsNamesReadable();
     void columnsFitWhatTheyHold();
     void exportsWriteFiles();
@@ -219,21 +225,27 @@ void TestMarketGui::contractsAndBilling()
 void TestMarketGui::dayChartsAreLabelledWithDates()
 {
     // The per-day charts label their days with dates, a few of them whatever the period:
-    // every day of a week, then every 5th or 14th day, never one date per bar squeezed.
+    // every day of a week, then every 3rd or 14th day, never one date per bar squeezed.
     auto *billing = m_window->billingPage();
     m_window->tabs()->setCurrentWidget(billing);
     auto *period = billing->findChild<QComboBox *>(QStringLiteral("periodComboBox"));
     QVERIFY(period);
-    for (const auto &[days, step] : {std::pair{7, 1}, std::pair{30, 5}, std::pair{90, 14}}) {
+    for (const auto &[days, step] : {std::pair{7, 1}, std::pair{30, 3}, std::pair{90, 14}}) {
         QSignalSpy loaded(billing, &market::BillingPage::reportLoaded);
         period->setCurrentIndex(period->findData(days));
         QTRY_VERIFY(!loaded.isEmpty());
         QCOMPARE(billing->report().days.size(), days);
+        // The year is shown (on the first date and where it changes) only for a period that
+        // reaches into another year than this one.
+        const QDate firstDay = QDateTime::fromMSecsSinceEpoch(billing->report().days.first().dayStartMs, Qt::UTC).date();
+        const bool withYears = firstDay.year() != QDateTime::currentDateTimeUtc().date().year();
         QStringList expected;
-        for (int i = 0; i < days; i += step)
-            expected << QDateTime::fromMSecsSinceEpoch(billing->report().days[i].dayStartMs, Qt::UTC).toString(QStringLiteral("MM-dd"));
-        QCOMPARE(expected.last(), QDateTime::fromMSecsSinceEpoch(billing->report().days[(days - 1) / step * step].dayStartMs, Qt::UTC)
-                                      .toString(QStringLiteral("MM-dd")));
+        int year = 0;
+        for (int i = 0; i < days; i += step) {
+            const QDate d = QDateTime::fromMSecsSinceEpoch(billing->report().days[i].dayStartMs, Qt::UTC).date();
+            expected << d.toString(withYears && d.year() != year ? QStringLiteral("yyyy-MM-dd") : QStringLiteral("MM-dd"));
+            year = d.year();
+        }
         for (const char *name : {"revenueChart", "feeSplitChart", "utilisationChart"}) {
             auto *view = billing->findChild<QChartView *>(QLatin1String(name));
             QVERIFY2(view, name);
@@ -255,6 +267,120 @@ void TestMarketGui::dayChartsAreLabelledWithDates()
     }
     QVERIFY(!billing->findChild<QChartView *>(QStringLiteral("utilisationChart"))->chart()->localizeNumbers());
     period->setCurrentIndex(0);
+}
+
+void TestMarketGui::longPeriodsHaveWiderBars()
+{
+    using Page = market::BillingPage;
+    const auto daysFrom = [](QDate first, int n) {
+        QList<DayStat> days;
+        for (int i = 0; i < n; ++i)
+            days.append(DayStat{.dayStartMs = QDateTime(first.addDays(i), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch(),
+                                .revenue = Money::fromMicros(1'000'000),
+                                .fees = Money::fromMicros(100'000),
+                                .payouts = Money::fromMicros(900'000),
+                                .lentSeconds = 10,
+                                .capacitySeconds = 40});
+        return days;
+    };
+    const QDate today(2026, 1, 13);
+    // Up to 92 days, a bar a day.
+    Page::Bars bars = Page::barsOf(daysFrom(QDate(2025, 10, 14), 92));
+    QCOMPARE(bars.unit, Page::BarUnit::Day);
+    QCOMPARE(bars.stats.size(), 92);
+    // Over that, a bar a week from the first day: 93 days are 13 weeks and 2 days.
+    bars = Page::barsOf(daysFrom(QDate(2025, 10, 13), 93));
+    QCOMPARE(bars.unit, Page::BarUnit::Week);
+    QCOMPARE(bars.stats.size(), 14);
+    QCOMPARE(bars.days.first(), 7);
+    QCOMPARE(bars.days.last(), 2);
+    QCOMPARE(bars.stats.first().revenue, Money::fromMicros(7'000'000));
+    QCOMPARE(bars.stats.last().capacitySeconds, 80);
+    QCOMPARE(bars.stats[1].dayStartMs, QDateTime(QDate(2025, 10, 20), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch());
+    // Weeks over a year's end: the year on the first date and on the first of the new year.
+    auto labels = Page::barLabels(bars, today);
+    QCOMPARE(labels.first(), (std::pair<qsizetype, QString>{0, QStringLiteral("2025-10-13")}));
+    QCOMPARE(labels.last(), (std::pair<qsizetype, QString>{12, QStringLiteral("2026-01-05")})); // every second bar
+    QStringList texts;
+    for (const auto &l : labels)
+        texts << l.second;
+    QCOMPARE(texts, (QStringList{QStringLiteral("2025-10-13"), QStringLiteral("10-27"), QStringLiteral("11-10"), QStringLiteral("11-24"),
+                                 QStringLiteral("12-08"), QStringLiteral("12-22"), QStringLiteral("2026-01-05")}));
+    // Over 644 days, a bar per calendar month, the first from the period's first day.
+    bars = Page::barsOf(daysFrom(QDate(2024, 1, 15), 1000));
+    QCOMPARE(bars.unit, Page::BarUnit::Month);
+    QCOMPARE(bars.days.first(), 17); // 15 to 31 January
+    QCOMPARE(bars.days[1], 29);      // February 2024
+    QCOMPARE(bars.stats[1].dayStartMs, QDateTime(QDate(2024, 2, 1), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch());
+    labels = Page::barLabels(bars, today);
+    QCOMPARE(labels.first().second, QStringLiteral("2024-01"));
+    QVERIFY(labels.size() <= 11);
+    // Days across the new year: the year where it changes, between the labels shown.
+    bars = Page::barsOf(daysFrom(QDate(2025, 12, 15), 30));
+    labels = Page::barLabels(bars, today);
+    texts.clear();
+    for (const auto &l : labels)
+        texts << l.second;
+    QCOMPARE(texts, (QStringList{QStringLiteral("2025-12-15"), QStringLiteral("12-18"), QStringLiteral("12-21"), QStringLiteral("12-24"),
+                                 QStringLiteral("12-27"), QStringLiteral("12-30"), QStringLiteral("2026-01-02"), QStringLiteral("01-05"),
+                                 QStringLiteral("01-08"), QStringLiteral("01-11")}));
+    // Days of this year alone: no year.
+    labels = Page::barLabels(Page::barsOf(daysFrom(QDate(2026, 1, 1), 7)), today);
+    QCOMPARE(labels.first().second, QStringLiteral("01-01"));
+
+    // The charts say what a bar is.
+    auto *billing = m_window->billingPage();
+    BillingReport report = billing->report();
+    report.days = daysFrom(QDate(2025, 1, 1), 200);
+    billing->showReport(report);
+    QCOMPARE(billing->findChild<QChartView *>(QStringLiteral("revenueChart"))->chart()->title(), QStringLiteral("Revenue per week"));
+    QCOMPARE(billing->findChild<QChartView *>(QStringLiteral("feeSplitChart"))->chart()->title(), QStringLiteral("Fees vs payouts per week"));
+    auto *bars200 = qobject_cast<QBarSeries *>(billing->findChild<QChartView *>(QStringLiteral("revenueChart"))->chart()->series().value(0));
+    QVERIFY(bars200);
+    QCOMPARE(bars200->barSets().value(0)->count(), 29); // 28 weeks and 4 days
+    report.days = daysFrom(QDate(2020, 1, 1), 2000);
+    billing->showReport(report);
+    QCOMPARE(billing->findChild<QChartView *>(QStringLiteral("revenueChart"))->chart()->title(), QStringLiteral("Revenue per month"));
+    billing->reload();
+}
+
+void TestMarketGui::utilisationHasNoPointWithoutCapacity()
+{
+    // Days before any partition was registered, or still to come, have no capacity: the
+    // line has a gap there, not 0 %; a lone day with capacity is a dot, and the legend has
+    // one entry whatever the runs.
+    auto *billing = m_window->billingPage();
+    BillingReport report = billing->report();
+    report.days.clear();
+    const qint64 day0 = QDateTime(QDate(2026, 3, 1), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+    const QList<qint64> capacity{0, 0, 100, 100, 0, 100, 100, 100, 0, 0};
+    for (qsizetype i = 0; i < capacity.size(); ++i)
+        report.days.append(DayStat{.dayStartMs = day0 + i * 86'400'000LL, .lentSeconds = capacity[i] / 4, .capacitySeconds = capacity[i]});
+    report.days[3].capacitySeconds = 0; // day 2 alone, then days 5 to 7
+    billing->showReport(report);
+    QChart *chart = billing->findChild<QChartView *>(QStringLiteral("utilisationChart"))->chart();
+    QList<QList<QPointF>> runs;
+    for (QAbstractSeries *s : chart->series()) {
+        auto *line = qobject_cast<QLineSeries *>(s);
+        QVERIFY(line);
+        runs.append(line->points());
+        QCOMPARE(line->pointsVisible(), line->count() == 1);
+        QCOMPARE(line->color(), qobject_cast<QLineSeries *>(chart->series().first())->color());
+    }
+    QCOMPARE(runs, (QList<QList<QPointF>>{{QPointF(2, 25)}, {QPointF(5, 25), QPointF(6, 25), QPointF(7, 25)}}));
+    int shownMarkers = 0;
+    for (QLegendMarker *m : chart->legend()->markers())
+        shownMarkers += m->isVisible();
+    QCOMPARE(shownMarkers, 1);
+
+    // Nothing registered in the whole period: no point at all, and still the legend.
+    for (DayStat &d : report.days)
+        d.capacitySeconds = 0;
+    billing->showReport(report);
+    chart = billing->findChild<QChartView *>(QStringLiteral("utilisationChart"))->chart();
+    QCOMPARE(chart->series().size(), 1);
+    QCOMPARE(qobject_cast<QLineSeries *>(chart->series().first())->count(), 0);
+    billing->reload();
 }
 
 void TestMarketGui::topChartKeepsNamesReadable()
@@ -659,14 +785,31 @@ void TestMarketGui::serviceChartStartsWithTheMarketsHistory()
 
 void TestMarketGui::serviceChartDrawsALoneSample()
 {
-    // One registration (refused, so the fixture keeps its partitions; a refusal is timed as
-    // well) gives the p99 chart one point of its kind. A line through one point draws
-    // nothing: the point must be drawn by itself.
-    RegisterPartition bad;
-    bad.partitionId = QStringLiteral("no such/partition id");
-    QVERIFY(!m_lender->call<PartitionRegistered>(bad).ok());
+    // One registration gives the p99 chart one point of its kind. A line through one point
+    // draws nothing: the point must be drawn by itself. (A market of its own: the fixture's
+    // registered its partitions in samples of the last minutes.)
+    QTemporaryDir dir;
+    market::MarketConfig config;
+    config.dataDir = dir.path();
+    config.statsSampleMs = 200;
+    market::MarketService service(Identity::generate(QStringLiteral("market"), QDateTime::currentDateTimeUtc().addDays(-1),
+                                                     QDateTime::currentDateTimeUtc().addDays(1))
+                                      .value(),
+                                  QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), config);
+    QVERIFY(service.start().ok());
+    const std::unique_ptr<Channel> lender(service.connectLocal(QString(64, QLatin1Char('1')), QStringLiteral("lender")));
+    const std::unique_ptr<Channel> admin(service.connectLocal(service.nodeId(), QStringLiteral("admin")));
+    QVERIFY(lender->waitEstablished(5000).ok() && admin->waitEstablished(5000).ok());
+    RegisterPartition reg;
+    reg.partitionId = QStringLiteral("lone");
+    reg.lenderName = QStringLiteral("rack-z");
+    reg.agentAddress = QStringLiteral("127.0.0.1:7409");
+    reg.conditions.resources = Resources{1, 512, 1024};
+    reg.conditions.osImages = {QStringLiteral("busybox")};
+    reg.conditions.ratePerHour = Money::fromMicros(1'000'000);
+    QVERIFY(lender->call<PartitionRegistered>(reg).ok());
     QTest::qWait(500); // in a sample of its own, and later samples without registrations
-    market::ServicePage page(m_admin);
+    market::ServicePage page(admin.get());
     QSignalSpy loaded(&page, &market::ServicePage::statsLoaded);
     page.resize(900, 700);
     page.show();
@@ -1189,6 +1332,7 @@ void TestMarketGui::totalsReadAsPeopleWriteThem()
     QCOMPARE(ui::formatTotal(Money::fromMicros(2'638'418'610)), QStringLiteral("2.638,42"));
     QCOMPARE(ui::formatCharge(Money::fromMicros(4'591'496)), QStringLiteral("4,591496")); // not 4.6 million
     QCOMPARE(ui::formatAmount(Money::fromMicros(2'480'000)), QStringLiteral("2,48"));
+    QCOMPARE(ui::formatCharge(Money::fromMicros(12'345'678'901)), QStringLiteral("12.345,678901"));
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     // Rates: exact, at least two decimals ("0.6" beside "0.59" read as the larger).
     QCOMPARE(ui::formatAmount(Money::fromMicros(600'000)), QStringLiteral("0.60"));
@@ -1198,6 +1342,11 @@ void TestMarketGui::totalsReadAsPeopleWriteThem()
     // Charges in columns: exact, all six decimals, so that their points line up.
     QCOMPARE(ui::formatCharge(Money::fromMicros(2'314'760)), QStringLiteral("2.314760"));
     QCOMPARE(ui::formatCharge(Money::fromMicros(1'745)), QStringLiteral("0.001745"));
+    // Large ones grouped as the totals are, negative ones with the locale's sign.
+    QCOMPARE(ui::formatCharge(Money::fromMicros(1'234'567'000'000)), QStringLiteral("1,234,567.000000"));
+    QCOMPARE(ui::formatAmount(Money::fromMicros(1'500'000'000)), QStringLiteral("1,500.00"));
+    QCOMPARE(ui::formatAmount(Money::fromMicros(-500'000)), QStringLiteral("-0.50"));
+    QCOMPARE(ui::formatCharge(Money::fromMicros(-1'234'000'001)), QStringLiteral("-1,234.000001"));
     QCOMPARE(ui::formatCharge(Money::fromMicros(3'000'000)), QStringLiteral("3.000000"));
     QCOMPARE(ui::formatCharge(Money::fromMicros(-500'000)), QStringLiteral("-0.500000"));
     QLocale::setDefault(before);

@@ -31,6 +31,8 @@
 #include <QHorizontalStackedBarSeries>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QMap>
 #include <QPainter>
@@ -1049,23 +1051,77 @@ void roundMoneyAxis(QValueAxis *axis)
     axis->setLabelFormat(QStringLiteral("%.%1f").arg(decimals));
 }
 
-/// The day axis of the per-day charts: day i of the report at x = i (bars are grouped
-/// around their index on a value axis), labelled with its date every `step` days, so that a
-/// 90-day period shows a few dates rather than 90 clipped ones.
-QCategoryAxis *dayAxis(const QList<DayStat> &days)
+QDate utcDate(qint64 ms)
 {
-    auto *axis = new QCategoryAxis;
-    axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
-    const qsizetype n = days.size();
-    axis->setRange(-0.5, qMax<qsizetype>(1, n) - 0.5);
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).date();
+}
+
+} // namespace
+
+BillingPage::Bars BillingPage::barsOf(const QList<DayStat> &days)
+{
+    Bars bars;
+    bars.unit = days.size() <= kMaxDailyBars ? BarUnit::Day : days.size() <= 7 * kMaxDailyBars ? BarUnit::Week : BarUnit::Month;
+    for (qsizetype i = 0; i < days.size(); ++i) {
+        const DayStat &d = days[i];
+        const QDate date = utcDate(d.dayStartMs);
+        const bool next = bars.stats.isEmpty() || bars.unit == BarUnit::Day || (bars.unit == BarUnit::Week && i % 7 == 0)
+            || (bars.unit == BarUnit::Month && date.day() == 1);
+        if (next) {
+            bars.stats.append(DayStat{.dayStartMs = d.dayStartMs});
+            bars.days.append(0);
+        }
+        DayStat &bar = bars.stats.last();
+        bar.revenue = bar.revenue.add(d.revenue).value_or(bar.revenue);
+        bar.fees = bar.fees.add(d.fees).value_or(bar.fees);
+        bar.payouts = bar.payouts.add(d.payouts).value_or(bar.payouts);
+        bar.lentSeconds += d.lentSeconds;
+        bar.capacitySeconds += d.capacitySeconds;
+        ++bars.days.last();
+    }
+    return bars;
+}
+
+QList<std::pair<qsizetype, QString>> BillingPage::barLabels(const Bars &bars, QDate today)
+{
+    // A few labels whatever the period: 90 days show every 14th date, not 90 clipped ones.
+    const qsizetype n = bars.stats.size();
     int step = 1;
-    for (int s : {1, 2, 5, 7, 14, 28, 56, 91, 182, 364}) {
+    for (int s : {1, 2, 3, 5, 7, 14, 28, 56, 91, 182, 364}) {
         step = s;
         if (n <= 10 * qsizetype(s))
             break;
     }
-    for (qsizetype i = 0; i < n; i += step)
-        axis->append(QDateTime::fromMSecsSinceEpoch(days[i].dayStartMs, Qt::UTC).toString(QStringLiteral("MM-dd")), double(i));
+    // The year where it is not this one, on the first label and where it changes: "2025-12-29",
+    // "01-05", not a December and a January side by side with no year between them.
+    const bool thisYearOnly =
+        n == 0 || (utcDate(bars.stats.first().dayStartMs).year() == today.year() && utcDate(bars.stats.last().dayStartMs).year() == today.year());
+    QList<std::pair<qsizetype, QString>> labels;
+    int shownYear = 0;
+    for (qsizetype i = 0; i < n; i += step) {
+        const QDate date = utcDate(bars.stats[i].dayStartMs);
+        if (bars.unit == BarUnit::Month) {
+            labels.append({i, date.toString(QStringLiteral("yyyy-MM"))});
+        } else {
+            const bool withYear = !thisYearOnly && date.year() != shownYear;
+            labels.append({i, date.toString(withYear ? QStringLiteral("yyyy-MM-dd") : QStringLiteral("MM-dd"))});
+            shownYear = date.year();
+        }
+    }
+    return labels;
+}
+
+namespace {
+
+/// The time axis of the bar charts: bar i at x = i (bars are grouped around their index on
+/// a value axis), with barLabels()' labels under their bars.
+QCategoryAxis *barAxis(qsizetype bars, const QList<std::pair<qsizetype, QString>> &labels)
+{
+    auto *axis = new QCategoryAxis;
+    axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    axis->setRange(-0.5, qMax<qsizetype>(1, bars) - 0.5);
+    for (const auto &[at, label] : labels)
+        axis->append(label, double(at)); // distinct: dates, with their year where it repeats
     return axis;
 }
 
@@ -1077,22 +1133,41 @@ void BillingPage::showReport(const BillingReport &report)
     auto *revenue = new QBarSet(tr("Revenue"));
     auto *fees = new QBarSet(tr("Market fees"));
     auto *payouts = new QBarSet(tr("Lender payouts"));
-    auto *utilisation = new QLineSeries;
-    utilisation->setName(tr("Lent capacity %"));
+    // A bar per day; per week or month over a long period, so that each stays wide enough.
+    const Bars bars = barsOf(report.days);
+    const auto labels = barLabels(bars, QDateTime::currentDateTimeUtc().date());
+    // Utilisation where there was capacity to use: a day before any partition was registered,
+    // or still to come, has no point (a gap in the line), not 0 %. Each run of days with
+    // capacity is a series of its own, all in one colour and under one legend entry.
+    QList<QLineSeries *> utilisation;
     Money totalRevenue, totalFees, totalPayouts;
-    int i = 0;
-    for (const DayStat &d : report.days) {
+    for (qsizetype i = 0; i < bars.stats.size(); ++i) {
+        const DayStat &d = bars.stats[i];
         *revenue << toUnits(d.revenue);
         *fees << toUnits(d.fees);
         *payouts << toUnits(d.payouts);
-        utilisation->append(i++, d.capacitySeconds > 0 ? 100.0 * double(d.lentSeconds) / double(d.capacitySeconds) : 0.0);
+        if (d.capacitySeconds > 0) {
+            if (utilisation.isEmpty() || bars.stats[i - 1].capacitySeconds <= 0) {
+                utilisation.append(new QLineSeries);
+                utilisation.last()->setName(tr("Lent capacity %"));
+            }
+            utilisation.last()->append(double(i), 100.0 * double(d.lentSeconds) / double(d.capacitySeconds));
+        }
         totalRevenue = totalRevenue.add(d.revenue).value_or(totalRevenue);
         totalFees = totalFees.add(d.fees).value_or(totalFees);
         totalPayouts = totalPayouts.add(d.payouts).value_or(totalPayouts);
     }
+    if (utilisation.isEmpty()) { // nothing registered in the period: the legend still says what the chart is
+        utilisation.append(new QLineSeries);
+        utilisation.last()->setName(tr("Lent capacity %"));
+    }
+    const QString per = bars.unit == BarUnit::Day ? tr("Revenue per day") : bars.unit == BarUnit::Week ? tr("Revenue per week") : tr("Revenue per month");
+    const QString split = bars.unit == BarUnit::Day    ? tr("Fees vs payouts")
+                        : bars.unit == BarUnit::Week ? tr("Fees vs payouts per week")
+                                                     : tr("Fees vs payouts per month");
     // Totals rounded to hundredths, as people read them; exact to the micro-unit in the
     // tooltip, the CSV and the PDF.
-    m_totals->setText(tr("Revenue %1 · fees %2 · payouts %3 · fee %4 %")
+    m_totals->setText(tr("Revenue %1 · Fees %2 · Payouts %3 · Fee %4 %")
                           .arg(ui::formatTotal(totalRevenue), ui::formatTotal(totalFees), ui::formatTotal(totalPayouts))
                           .arg(double(report.feeBasisPoints) / 100.0));
     m_totals->setToolTip(tr("Exact: revenue %1, fees %2, payouts %3")
@@ -1120,33 +1195,42 @@ void BillingPage::showReport(const BillingReport &report)
     auto *revenueSeries = new QBarSeries;
     revenueSeries->append(revenue);
     revenueChart->addSeries(revenueSeries);
-    revenueChart->addAxis(dayAxis(report.days), Qt::AlignBottom);
+    revenueChart->addAxis(barAxis(bars.stats.size(), labels), Qt::AlignBottom);
     revenueSeries->attachAxis(revenueChart->axes(Qt::Horizontal).first());
     moneyAxis(revenueChart, revenueSeries);
-    setChart(m_revenue, revenueChart, tr("Revenue per day"));
+    setChart(m_revenue, revenueChart, per);
 
     auto *splitChart = new QChart;
     auto *splitSeries = new QStackedBarSeries;
     splitSeries->append(fees);
     splitSeries->append(payouts);
     splitChart->addSeries(splitSeries);
-    splitChart->addAxis(dayAxis(report.days), Qt::AlignBottom);
+    splitChart->addAxis(barAxis(bars.stats.size(), labels), Qt::AlignBottom);
     splitSeries->attachAxis(splitChart->axes(Qt::Horizontal).first());
     moneyAxis(splitChart, splitSeries);
-    setChart(m_split, splitChart, tr("Fees vs payouts"));
+    setChart(m_split, splitChart, split);
 
     showParties(partiesThatFit());
 
     auto *utilChart = new QChart;
-    utilChart->addSeries(utilisation);
-    QCategoryAxis *utilDays = dayAxis(report.days);
+    QCategoryAxis *utilDays = barAxis(bars.stats.size(), labels);
     auto *pct = new QValueAxis;
     pct->setRange(0, 100);
     pct->setLabelFormat(QStringLiteral("%d %%"));
     utilChart->addAxis(utilDays, Qt::AlignBottom);
     utilChart->addAxis(pct, Qt::AlignLeft);
-    utilisation->attachAxis(utilDays);
-    utilisation->attachAxis(pct);
+    for (qsizetype i = 0; i < utilisation.size(); ++i) {
+        QLineSeries *run = utilisation[i];
+        utilChart->addSeries(run);
+        run->attachAxis(utilDays);
+        run->attachAxis(pct);
+        // A run of one day is a dot; all runs in the first one's colour, under its legend entry.
+        run->setPointsVisible(run->count() == 1);
+        if (i > 0) {
+            run->setColor(utilisation.first()->color());
+            utilChart->legend()->markers(run).value(0)->setVisible(false);
+        }
+    }
     setChart(m_utilisation, utilChart, tr("Utilisation of lent capacity"));
     emit reportLoaded();
 }
@@ -1525,11 +1609,14 @@ Result<void> BillingPage::writePdf(const QString &path, const Contracts &contrac
         report.newPage();
         const QList<PartySums> borrowers = sumByParty(contracts, true);
         const QList<PartySums> lenders = sumByParty(contracts, false);
-        const auto hours = [](qint64 ms) { return QString::number(double(ms) / 3'600'000.0, 'f', 1); };
+        // Counts and hours grouped as the amounts beside them are ("1,306", "12,480.5").
+        const QLocale locale;
+        const auto hours = [&locale](qint64 ms) { return locale.toString(double(ms) / 3'600'000.0, 'f', 1); };
+        const auto count = [&locale](qint64 n) { return locale.toString(n); };
         PartySums all;
         QList<QStringList> rows;
         for (const PartySums &p : borrowers) {
-            rows.append({p.name.isEmpty() ? tr("(no name)") : p.name, p.id.left(16), QString::number(p.contracts),
+            rows.append({p.name.isEmpty() ? tr("(no name)") : p.name, p.id.left(16), count(p.contracts),
                          hours(p.durationMs), ui::formatCharge(p.charged)});
             all.contracts += p.contracts;
             all.durationMs += p.durationMs;
@@ -1537,7 +1624,7 @@ Result<void> BillingPage::writePdf(const QString &path, const Contracts &contrac
             all.fees = all.fees.add(p.fees).value_or(all.fees);
             all.paid = all.paid.add(p.paid).value_or(all.paid);
         }
-        rows.append({tr("Total (%n borrower(s))", nullptr, int(borrowers.size())), QString(), QString::number(all.contracts),
+        rows.append({tr("Total (%n borrower(s))", nullptr, int(borrowers.size())), QString(), count(all.contracts),
                      hours(all.durationMs), ui::formatCharge(all.charged)});
         report.heading(tr("Invoices by borrower"));
         report.note(tr("The contracts that ended in the period, each billed in full when it ended, as the CSV exports list "
@@ -1546,9 +1633,9 @@ Result<void> BillingPage::writePdf(const QString &path, const Contracts &contrac
                      {0.30, 0.18, 0.14, 0.18, 0.20}, {false, false, true, true, true}, rows, true);
         rows.clear();
         for (const PartySums &p : lenders)
-            rows.append({p.name.isEmpty() ? tr("(no name)") : p.name, p.id.left(16), QString::number(p.contracts),
+            rows.append({p.name.isEmpty() ? tr("(no name)") : p.name, p.id.left(16), count(p.contracts),
                          ui::formatCharge(p.charged), ui::formatCharge(p.fees), ui::formatCharge(p.paid)});
-        rows.append({tr("Total (%n lender(s))", nullptr, int(lenders.size())), QString(), QString::number(all.contracts),
+        rows.append({tr("Total (%n lender(s))", nullptr, int(lenders.size())), QString(), count(all.contracts),
                      ui::formatCharge(all.charged), ui::formatCharge(all.fees), ui::formatCharge(all.paid)});
         report.heading(tr("Payouts by lender"));
         report.table({tr("Lender"), tr("Node ID"), tr("Contracts"), tr("Charged"), tr("Market fee"), tr("Payout")},

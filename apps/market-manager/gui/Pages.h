@@ -168,6 +168,21 @@ public:
 
     /// Draws `report` (the market's answer to the period's AdminBillingReport).
     void showReport(const protocol::BillingReport &report);
+    /// The bars of the revenue, fee and utilisation charts: a day each up to kMaxDailyBars
+    /// days, a week each (from the period's first day) up to seven times that, else a
+    /// calendar month each, so that a bar stays wide enough to see.
+    static constexpr qsizetype kMaxDailyBars = 92;
+    enum class BarUnit { Day, Week, Month };
+    struct Bars {
+        BarUnit unit = BarUnit::Day;
+        QList<protocol::DayStat> stats; ///< each summed over its days, dayStartMs its first
+        QList<int> days;                ///< how many of the report's days each bar holds
+    };
+    static Bars barsOf(const QList<protocol::DayStat> &days);
+    /// The labelled bars (index, label): every bar up to ten, then every `step`th so that at
+    /// most about ten are; "MM-dd" (the year too where it is not `today`'s, on the first label
+    /// and where it changes), "yyyy-MM" for months.
+    static QList<std::pair<qsizetype, QString>> barLabels(const Bars &bars, QDate today);
     /// How many rows the top chart has room for at its present height (it shows at most
     /// that many parties, fewer if the report has fewer).
     int partyRows() const { return m_partyRows; }

@@ -17,6 +17,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QHash>
+#include <QLoggingCategory>
 #include <QTabWidget>
 #include <QTimer>
 
@@ -179,6 +180,18 @@ int main(int argc, char *argv[])
         writtenBy.insert(absolute, name);
         exports.append(Export{kind, path});
     }
+    // An export is a script's command: "wrote FILE" on stdout and, on stderr, what went wrong
+    // only, not the embedded market's notes on its start.
+    if (!exports.isEmpty()) {
+        QLoggingCategory::setFilterRules(QStringLiteral("lendable.*.info=false"));
+        // Nor the offscreen platform's (QT_QPA_PLATFORM=offscreen, as a headless export runs)
+        // warning that it keeps no window size limits: there is no screen to keep them on.
+        static QtMessageHandler passOn = nullptr;
+        passOn = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &context, const QString &message) {
+            if (message != QLatin1String("This plugin does not support propagateSizeHints()"))
+                passOn(type, context, message);
+        });
+    }
 
     const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("market-manager"));
     if (parser.isSet(common.printId))
@@ -246,6 +259,10 @@ int main(int argc, char *argv[])
             return protocol::SslChannel::connectTo(hp.host, hp.port, id, marketNodeId, config, &application);
         });
     }
+    // An export lays the window out (its charts go into the PDF as the Billing tab shows
+    // them) but does not put it on the screen of the desktop it runs on.
+    if (!exports.isEmpty())
+        window.setAttribute(Qt::WA_DontShowOnScreen);
     window.show();
     market::BillingPage *billing = window.billingPage();
     // The window opens with the period the user chose last; a period on the command line
