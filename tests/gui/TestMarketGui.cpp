@@ -72,6 +72,7 @@ private slots:
     void utilisationHasNoPointWithoutCapacity();
     void topChartKeepsNamesReadable();
     void columnsFitWhatTheyHold();
+    void exportFilesFetchesThePeriodOnce();
     void exportsWriteFiles();
     void csvNamesCannotBeFormulas();
     void customRangeReportsItsDays();
@@ -972,6 +973,59 @@ void TestMarketGui::columnsFitWhatTheyHold()
         const QString problem = fits(partitions, 0, column);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
+}
+
+void TestMarketGui::exportFilesFetchesThePeriodOnce()
+{
+    // The command line's exports (--export-invoices, --export-payouts, --export-report) are
+    // written from one fetch of the period's contracts: the files agree, and a long period
+    // is read once, not once per file. Counted by the market's admin ("other") requests, with
+    // no page refreshing meanwhile.
+    auto *billing = m_window->billingPage();
+    m_window->tabs()->setCurrentWidget(m_window->partitionsPage());
+    QTest::qWait(200); // a refresh asked before settles
+    const auto otherRequests = [this] {
+        for (const RequestTimes &t : m_market->serviceStats().requests)
+            if (t.kind == QStringLiteral("other"))
+                return t.count;
+        return qint64(-1);
+    };
+    const auto run = [&](const QList<market::BillingPage::ExportFile> &files, QStringList *wrote) {
+        std::optional<Result<void>> outcome;
+        billing->exportFiles(files, [wrote](const QString &path) { wrote->append(path); }, [&](Result<void> r) { outcome.emplace(std::move(r)); });
+        if (!QTest::qWaitFor([&] { return outcome.has_value(); }, 10'000))
+            return Result<void>(Error(ErrorCode::Timeout, QStringLiteral("the export did not finish")));
+        return *outcome;
+    };
+    using File = market::BillingPage::ExportFile;
+    const QString invoices = m_dir.filePath(QStringLiteral("once-invoices.csv"));
+    const QString payouts = m_dir.filePath(QStringLiteral("once-payouts.csv"));
+    const QString report = m_dir.filePath(QStringLiteral("once-report.pdf"));
+    QStringList wrote;
+    qint64 before = otherRequests();
+    QVERIFY(run({File{File::Invoices, invoices}}, &wrote).ok());
+    const qint64 oneFile = otherRequests() - before;
+    QVERIFY(oneFile >= 1);
+    QCOMPARE(wrote, QStringList{invoices});
+
+    wrote.clear();
+    billing->showReport(billing->report()); // the report shown is the period's: no new one is asked for
+    before = otherRequests();
+    QVERIFY(run({File{File::Invoices, invoices}, File{File::Payouts, payouts}, File{File::Report, report}}, &wrote).ok());
+    QCOMPARE(otherRequests() - before, oneFile);
+    QCOMPARE(wrote, (QStringList{invoices, payouts, report}));
+    for (const QString &path : wrote)
+        QVERIFY2(QFileInfo(path).size() > 0, qPrintable(path));
+
+    // A failure stops the run there: the files after it are not written.
+    wrote.clear();
+    QFile::remove(report);
+    const Result<void> failed =
+        run({File{File::Payouts, payouts}, File{File::Invoices, QStringLiteral("/proc/no/such/dir/x.csv")}, File{File::Report, report}}, &wrote);
+    QVERIFY(!failed.ok());
+    QCOMPARE(failed.error().code, ErrorCode::IoError);
+    QCOMPARE(wrote, QStringList{payouts});
+    QVERIFY(!QFile::exists(report));
 }
 
 void TestMarketGui::exportsWriteFiles()

@@ -1006,30 +1006,60 @@ std::function<void(Result<void>)> BillingPage::trackExport(const QString &path, 
 
 void BillingPage::exportCsv(const QString &path, bool invoices, std::function<void(Result<void>)> done)
 {
-    done = trackExport(path, std::move(done));
-    fetchPeriod([path, invoices, done](Result<Contracts> period) {
-        done(period.ok() ? writeCsv(path, invoices, *period) : Result<void>(period.error()));
-    });
+    exportFiles({ExportFile{invoices ? ExportFile::Invoices : ExportFile::Payouts, path}}, {}, std::move(done));
 }
 
 void BillingPage::exportPdf(const QString &path, std::function<void(Result<void>)> done)
 {
-    done = trackExport(path, std::move(done));
-    fetchPeriod([this, path, done](Result<Contracts> contracts) {
-        if (!contracts.ok()) {
+    exportFiles({ExportFile{ExportFile::Report, path}}, {}, std::move(done));
+}
+
+void BillingPage::exportFiles(QList<ExportFile> files, std::function<void(const QString &path)> wrote,
+                              std::function<void(Result<void>)> done)
+{
+    if (files.isEmpty()) {
+        done({});
+        return;
+    }
+    done = trackExport(files.constFirst().path, std::move(done));
+    fetchPeriod([this, files, wrote, done](Result<Contracts> contracts) {
+        if (!contracts.ok())
             done(contracts.error());
+        else
+            writeFiles(files, *contracts, wrote, done);
+    });
+}
+
+void BillingPage::writeFiles(QList<ExportFile> files, const Contracts &contracts, std::function<void(const QString &path)> wrote,
+                             std::function<void(Result<void>)> done)
+{
+    if (files.isEmpty()) {
+        done({});
+        return;
+    }
+    const ExportFile next = files.takeFirst();
+    const auto written = [this, files, contracts, wrote, done, next](Result<void> r) {
+        if (!r.ok()) {
+            done(r);
             return;
         }
-        // The first page draws the report the tab shows. If that is not yet the period's (a
-        // date changed a moment ago, or the day turned), the period's report comes first.
-        const Period p = period();
-        if (p.first == m_shownFirst && p.last == m_shownLast) {
-            done(writePdf(path, *contracts));
-            return;
-        }
-        loadReport(p, [this, path, done, period = *contracts](Result<void> loaded) {
-            done(loaded.ok() ? writePdf(path, period) : loaded);
-        });
+        if (wrote)
+            wrote(next.path);
+        writeFiles(files, contracts, wrote, done);
+    };
+    if (next.kind != ExportFile::Report) {
+        written(writeCsv(next.path, next.kind == ExportFile::Invoices, contracts));
+        return;
+    }
+    // The first page draws the report the tab shows. If that is not yet the period's (a
+    // date changed a moment ago, or the day turned), the period's report comes first.
+    const Period p = period();
+    if (p.first == m_shownFirst && p.last == m_shownLast) {
+        written(writePdf(next.path, contracts));
+        return;
+    }
+    loadReport(p, [this, next, contracts, written](Result<void> loaded) {
+        written(loaded.ok() ? writePdf(next.path, contracts) : loaded);
     });
 }
 

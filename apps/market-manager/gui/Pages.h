@@ -163,6 +163,17 @@ public:
     void exportPdf(const QString &path, std::function<void(Result<void>)> done);
     /// Writes the report as PDF with the invoices and payouts of `contracts` (ended ones).
     Result<void> writePdf(const QString &path, const Contracts &contracts);
+    /// A file of an export: the report (PDF), the invoices or the payouts (CSV).
+    struct ExportFile {
+        enum Kind { Report, Invoices, Payouts } kind;
+        QString path;
+    };
+    /// Writes `files` in turn from one fetch of the period's contracts, so that they list the
+    /// same contracts (one that ended between two fetches would be in one file and not the
+    /// next) and a long period is read once. `wrote` after each file; `done` after the last,
+    /// or with the first failure (the files after it are not written).
+    void exportFiles(QList<ExportFile> files, std::function<void(const QString &path)> wrote,
+                     std::function<void(Result<void>)> done);
     /// Borrowers and lenders each in the top chart, at most.
     static constexpr int kChartParties = 5;
 
@@ -223,6 +234,8 @@ private:
     std::function<void(Result<void>)> trackExport(const QString &path, std::function<void(Result<void>)> done);
     /// The period's ended contracts and their parties' names, fetched page by page.
     void fetchPeriod(std::function<void(Result<Contracts>)> done);
+    void writeFiles(QList<ExportFile> files, const Contracts &contracts, std::function<void(const QString &path)> wrote,
+                    std::function<void(Result<void>)> done);
 
     QPointer<protocol::Channel> m_channel;
     QComboBox *m_period;

@@ -36,34 +36,23 @@ int showFatal(const Error &error)
 }
 
 /// --export-report/--export-invoices/--export-payouts: once the billing report of the period
-/// has loaded, writes each file asked for in turn, then quits (exit code 0, or 1 after the
-/// first failure, printed on stderr).
-struct Export {
-    enum Kind { Report, Invoices, Payouts } kind;
-    QString path;
-};
+/// has loaded, writes each file asked for in turn (from one fetch of the period's contracts),
+/// then quits (exit code 0, or 1 after the first failure, printed on stderr).
+using Export = market::BillingPage::ExportFile;
 
-void runExports(market::BillingPage *billing, QList<Export> exports)
+void runExports(market::BillingPage *billing, const QList<Export> &exports)
 {
-    if (exports.isEmpty()) {
-        QApplication::exit(0);
-        return;
-    }
-    const Export next = exports.takeFirst();
-    auto done = [billing, exports, next](Result<void> r) {
-        if (!r.ok()) {
-            std::fprintf(stderr, "market-manager: %s\n", qPrintable(r.error().toString()));
-            QApplication::exit(1);
-            return;
-        }
-        std::printf("wrote %s\n", qPrintable(next.path));
-        std::fflush(stdout);
-        runExports(billing, exports);
-    };
-    if (next.kind == Export::Report)
-        billing->exportPdf(next.path, done);
-    else
-        billing->exportCsv(next.path, next.kind == Export::Invoices, done);
+    billing->exportFiles(
+        exports,
+        [](const QString &path) {
+            std::printf("wrote %s\n", qPrintable(path));
+            std::fflush(stdout);
+        },
+        [](Result<void> r) {
+            if (!r.ok())
+                std::fprintf(stderr, "market-manager: %s\n", qPrintable(r.error().toString()));
+            QApplication::exit(r.ok() ? 0 : 1);
+        });
 }
 
 } // namespace
