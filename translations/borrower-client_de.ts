@@ -1083,16 +1083,16 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
         <source>No offer matches. %1.</source>
         <translation>Kein Angebot passt. %1.</translation>
     </message>
-    <message>
-        <source>No offers on the market right now.</source>
-        <translation>Derzeit gibt es keine Angebote auf dem Marktplatz.</translation>
-    </message>
     <message numerus="yes">
         <source>%n offer(s) match.</source>
         <translation>
             <numerusform>%n Angebot passt.</numerusform>
             <numerusform>%n Angebote passen.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>No offer is available right now.</source>
+        <translation>Derzeit ist kein Angebot verfügbar.</translation>
     </message>
 </context>
 <context>

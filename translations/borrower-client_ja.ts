@@ -1080,15 +1080,15 @@ and lenders on the partitions you borrow, instead of your node ID
         <source>No offer matches. %1.</source>
         <translation>一致するオファーはありません。%1。</translation>
     </message>
-    <message>
-        <source>No offers on the market right now.</source>
-        <translation>現在マーケットにオファーはありません。</translation>
-    </message>
     <message numerus="yes">
         <source>%n offer(s) match.</source>
         <translation>
             <numerusform>%n 件のオファーが一致しました。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>No offer is available right now.</source>
+        <translation>現在利用できるオファーはありません。</translation>
     </message>
 </context>
 <context>

@@ -132,8 +132,16 @@
 <context>
     <name>OfferIndex</name>
     <message>
-        <source>available (not lent, lender online)</source>
-        <translation>verfügbar (nicht verliehen, Verleiher online)</translation>
+        <source>free (not lent)</source>
+        <translation>frei (nicht verliehen)</translation>
+    </message>
+    <message>
+        <source>lender online</source>
+        <translation>Verleiher online</translation>
+    </message>
+    <message>
+        <source>allocation confirmed by the lender</source>
+        <translation>Zuteilung vom Verleiher bestätigt</translation>
     </message>
 </context>
 <context>

@@ -132,8 +132,16 @@
 <context>
     <name>OfferIndex</name>
     <message>
-        <source>available (not lent, lender online)</source>
-        <translation>利用可能 (貸出中でなく、貸し手がオンライン)</translation>
+        <source>free (not lent)</source>
+        <translation>空き (貸出中でない)</translation>
+    </message>
+    <message>
+        <source>lender online</source>
+        <translation>貸し手がオンライン</translation>
+    </message>
+    <message>
+        <source>allocation confirmed by the lender</source>
+        <translation>貸し手が割り当てを確認済み</translation>
     </message>
 </context>
 <context>

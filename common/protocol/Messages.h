@@ -71,8 +71,8 @@ struct Exclusion {
     static constexpr auto fields()
     {
         return std::make_tuple(
-            field("requirement", &Exclusion::requirement, "The requirement as written, e.g. `cpus>=4`."),
-            field("excluded", &Exclusion::excluded, "How many otherwise available offers it excluded."));
+            field("requirement", &Exclusion::requirement, "The requirement as written, e.g. `cpus>=4`; or, after the query's own, a condition of availability: `free (not lent)`, `lender online`, `allocation confirmed by the lender` (in the market's language)."),
+            field("excluded", &Exclusion::excluded, "How many otherwise available offers it excluded; for a condition of availability, how many offers meeting every requirement fail it (an offer may fail several). Never 0: a requirement that excluded none is left out."));
     }
 };
 
@@ -788,7 +788,7 @@ struct OfferPage : Message<MessageType::OfferPage> {
         return std::make_tuple(
             field("offers", &OfferPage::offers, "Matching offers, in order."),
             field("total", &OfferPage::total, "Number of matches."),
-            field("explanation", &OfferPage::explanation, "When nothing matches: which requirement excluded how many."));
+            field("explanation", &OfferPage::explanation, "When nothing matches: which requirements excluded how many offers, then why the offers meeting them all are not available."));
     }
 };
 

@@ -217,7 +217,7 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
                         why.append(tr("%1 excluded %n offer(s)", nullptr, int(e.excluded)).arg(e.requirement));
                     m_explanation->setText(tr("No offer matches. %1.").arg(why.join(QStringLiteral("; "))));
                 } else if (r->total == 0) {
-                    m_explanation->setText(tr("No offers on the market right now."));
+                    m_explanation->setText(tr("No offer is available right now."));
                 } else {
                     m_explanation->setText(tr("%n offer(s) match.", nullptr, int(qMin<qint64>(r->total, INT_MAX))));
                 }

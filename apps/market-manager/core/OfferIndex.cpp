@@ -434,26 +434,38 @@ protocol::OfferPage OfferIndex::search(const OfferQuery &query) const
         return page;
 
     // HTCondor's -better-analyze: how many otherwise available offers each requirement
-    // turns away, and how many would match but are lent or offline. Only now are the
-    // per-requirement bitmaps kept (the common case, a match, needs none of them).
+    // turns away (those that turn none away are no reason, and are left out), and how many
+    // would match but are not available, by why. Only now are the per-requirement bitmaps
+    // kept (the common case, a match, needs none of them).
     std::vector<Bits> perRequirement;
     matchBits(query, &perRequirement);
     for (qsizetype i = 0; i < query.requirements.size(); ++i) {
         qint64 excluded = 0;
         for (size_t w = 0; w < m_availableBits.size(); ++w)
             excluded += std::popcount(m_availableBits[w] & ~perRequirement[i][w]);
-        page.explanation.append(protocol::Exclusion{query.requirements[i].text, excluded});
+        if (excluded > 0)
+            page.explanation.append(protocol::Exclusion{query.requirements[i].text, excluded});
     }
-    qint64 unavailable = 0;
+    // An offer may be unavailable for more than one reason, and counts under each.
+    qint64 lent = 0, offline = 0, unconfirmed = 0;
     for (size_t w = 0; w < m_liveBits.size(); ++w) {
         quint64 bits = m_liveBits[w] & ~m_availableBits[w];
         for (const Bits &r : perRequirement)
             bits &= r[w];
-        unavailable += std::popcount(bits);
+        for (; bits != 0; bits &= bits - 1) {
+            const quint8 flags = m_flags[w * 64 + size_t(std::countr_zero(bits))];
+            lent += (flags & Lent) != 0;
+            offline += (flags & LenderOffline) != 0;
+            unconfirmed += (flags & Unconfirmed) != 0;
+        }
     }
-    if (unavailable > 0)
-        page.explanation.append(protocol::Exclusion{
-            QCoreApplication::translate("OfferIndex", "available (not lent, lender online)"), unavailable});
+    if (lent > 0)
+        page.explanation.append(protocol::Exclusion{QCoreApplication::translate("OfferIndex", "free (not lent)"), lent});
+    if (offline > 0)
+        page.explanation.append(protocol::Exclusion{QCoreApplication::translate("OfferIndex", "lender online"), offline});
+    if (unconfirmed > 0)
+        page.explanation.append(
+            protocol::Exclusion{QCoreApplication::translate("OfferIndex", "allocation confirmed by the lender"), unconfirmed});
     return page;
 }
 
