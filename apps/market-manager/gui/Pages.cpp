@@ -1114,18 +1114,24 @@ BillingPage::Bars BillingPage::barsOf(const QList<DayStat> &days)
 
 QList<std::pair<qsizetype, QString>> BillingPage::barLabels(const Bars &bars, QDate today)
 {
-    // A few labels whatever the period: 90 days show every 14th date, not 90 clipped ones.
-    const qsizetype n = bars.stats.size();
-    int step = 1;
-    for (int s : {1, 2, 3, 5, 7, 14, 28, 56, 91, 182, 364}) {
-        step = s;
-        if (n <= 10 * qsizetype(s))
-            break;
-    }
     // The year where it is not this one, on the first label and where it changes: "2025-12-29",
     // "01-05", not a December and a January side by side with no year between them.
+    const qsizetype n = bars.stats.size();
     const bool thisYearOnly =
         n == 0 || (utcDate(bars.stats.first().dayStartMs).year() == today.year() && utcDate(bars.stats.last().dayStartMs).year() == today.year());
+    // A few labels whatever the period, each with room to be read whole: 90 days show every
+    // 14th date, not 90 clipped ones; fewer labels where they are longer (with a year), and
+    // months every quarter, half year or year.
+    const bool months = bars.unit == BarUnit::Month;
+    const qsizetype most = months || !thisYearOnly ? 6 : 10;
+    static const QList<int> monthSteps{1, 2, 3, 6, 12, 24, 60};
+    static const QList<int> daySteps{1, 2, 3, 4, 5, 7, 14, 28, 56, 91, 182, 364};
+    int step = 1;
+    for (int s : months ? monthSteps : daySteps) {
+        step = s;
+        if ((n + s - 1) / s <= most)
+            break;
+    }
     QList<std::pair<qsizetype, QString>> labels;
     int shownYear = 0;
     for (qsizetype i = 0; i < n; i += step) {
