@@ -277,10 +277,6 @@ Der Leihschlüssel liegt in %7.
 </translation>
     </message>
     <message>
-        <source>the market gives at most %1 per request: narrow the query</source>
-        <translation>der Marktplatz gibt höchstens %1 pro Anfrage: grenzen Sie die Suche ein</translation>
-    </message>
-    <message>
         <source>--limit N shows more (up to 1000), or narrow the query</source>
         <translation>--limit N zeigt mehr (bis 1000), oder grenzen Sie die Suche ein</translation>
     </message>
@@ -305,10 +301,47 @@ Der Leihschlüssel liegt in %7.
 </translation>
     </message>
     <message>
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
+        <translation>kein Befehl angegeben; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch und name</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
+        <translation>unbekannter Befehl &apos;%1&apos;; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch und name</translation>
+    </message>
+    <message>
+        <source>write `receipt verify FILE`, `receipt show CONTRACT_ID` or `receipt fetch CONTRACT_ID`</source>
+        <translation>schreiben Sie `receipt verify FILE`, `receipt show CONTRACT_ID` oder `receipt fetch CONTRACT_ID`</translation>
+    </message>
+    <message>
+        <source>note: contract %1 is still running; this is its start receipt, which bills nothing (the end receipt comes once it ended)
+</source>
+        <translation>Hinweis: Vertrag %1 läuft noch; dies ist sein Beleg über den Beginn, der nichts berechnet (der Beleg über das Ende kommt, sobald er endet)
+</translation>
+    </message>
+    <message>
+        <source>the market gives at most %1 per request: --offset %1 shows the next ones, or narrow the query</source>
+        <translation>der Marktplatz gibt höchstens %1 je Anfrage: --offset %1 zeigt die nächsten, oder schränken Sie die Suche ein</translation>
+    </message>
+    <message>
+        <source>offers %1 to %2 of %3 matching shown%4
+</source>
+        <translation>Angebote %1 bis %2 von %3 passenden gezeigt%4
+</translation>
+    </message>
+    <message>
+        <source>; --offset %1 shows the next ones</source>
+        <translation>; --offset %1 zeigt die nächsten</translation>
+    </message>
+    <message>
+        <source>--offset wants a number of offers to skip from 0 to %1, not %2</source>
+        <translation>--offset erwartet eine Zahl zu überspringender Angebote von 0 bis %1, nicht %2</translation>
+    </message>
+    <message>
         <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 Commands:
-  offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  offers [--query Q] [--order rate] [--limit N] [--offset N]
+                                                  search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
   borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
   submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
   logs JOB_ID [--follow]                          console output; --follow streams until the job ends
@@ -331,7 +364,8 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <translation>Aufruf: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 Befehle:
-  offers [--query Q] [--order rate] [--limit N]   Angebote suchen, z. B. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  offers [--query Q] [--order rate] [--limit N] [--offset N]
+                                                  Angebote suchen, z. B. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
   borrow OFFER_ID | borrow --query Q [--show-key]  einen Vertrag schließen (der Schlüssel bleibt in DIR/keys)
   submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
   logs JOB_ID [--follow]                          Konsolenausgabe; --follow streamt bis zum Ende des Jobs
@@ -352,23 +386,15 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
 --language CODE (de, en, ja) wählt die Sprache der Meldungen; was --json ausgibt, bleibt gleich.
 </translation>
     </message>
-    <message>
-        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
-        <translation>kein Befehl angegeben; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch und name</translation>
-    </message>
-    <message>
-        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
-        <translation>unbekannter Befehl &apos;%1&apos;; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch und name</translation>
-    </message>
-    <message>
-        <source>write `receipt verify FILE`, `receipt show CONTRACT_ID` or `receipt fetch CONTRACT_ID`</source>
-        <translation>schreiben Sie `receipt verify FILE`, `receipt show CONTRACT_ID` oder `receipt fetch CONTRACT_ID`</translation>
-    </message>
-    <message>
-        <source>note: contract %1 is still running; this is its start receipt, which bills nothing (the end receipt comes once it ended)
+    <message numerus="yes">
+        <source>%n offer(s) match, fewer than the %1 skipped
 </source>
-        <translation>Hinweis: Vertrag %1 läuft noch; dies ist sein Beleg über den Beginn, der nichts berechnet (der Beleg über das Ende kommt, sobald er endet)
-</translation>
+        <translation>
+            <numerusform>%n Angebot passt, weniger als die %1 übersprungenen
+</numerusform>
+            <numerusform>%n Angebote passen, weniger als die %1 übersprungenen
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -10,6 +10,16 @@
             <numerusform>%1 excluded %n offers</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n offer(s) match, fewer than the %1 skipped
+</source>
+        <translation>
+            <numerusform>%n offer matches, fewer than the %1 skipped
+</numerusform>
+            <numerusform>%n offers match, fewer than the %1 skipped
+</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::OffersPage</name>

@@ -276,10 +276,6 @@ The lending key is kept in %7.
 </translation>
     </message>
     <message>
-        <source>the market gives at most %1 per request: narrow the query</source>
-        <translation>マーケットは 1 回に最大 %1 件しか返しません。条件を絞ってください</translation>
-    </message>
-    <message>
         <source>--limit N shows more (up to 1000), or narrow the query</source>
         <translation>--limit N でさらに表示できます (最大 1000)。または条件を絞ってください</translation>
     </message>
@@ -304,10 +300,47 @@ The lending key is kept in %7.
 </translation>
     </message>
     <message>
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
+        <translation>コマンドが指定されていません。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、receipt show、receipt fetch、name です</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
+        <translation>不明なコマンド &apos;%1&apos;。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、receipt show、receipt fetch、name です</translation>
+    </message>
+    <message>
+        <source>write `receipt verify FILE`, `receipt show CONTRACT_ID` or `receipt fetch CONTRACT_ID`</source>
+        <translation>`receipt verify FILE`、`receipt show CONTRACT_ID`、`receipt fetch CONTRACT_ID` のいずれかを指定してください</translation>
+    </message>
+    <message>
+        <source>note: contract %1 is still running; this is its start receipt, which bills nothing (the end receipt comes once it ended)
+</source>
+        <translation>注意: 契約 %1 はまだ実行中です。これは開始時の領収書で、請求ではありません (終了時の領収書は終了後に届きます)
+</translation>
+    </message>
+    <message>
+        <source>the market gives at most %1 per request: --offset %1 shows the next ones, or narrow the query</source>
+        <translation>マーケットは 1 回のリクエストで最大 %1 件を返します: --offset %1 で次を表示するか、クエリを絞り込んでください</translation>
+    </message>
+    <message>
+        <source>offers %1 to %2 of %3 matching shown%4
+</source>
+        <translation>該当する %3 件のうち %1 件目から %2 件目を表示%4
+</translation>
+    </message>
+    <message>
+        <source>; --offset %1 shows the next ones</source>
+        <translation>。--offset %1 で次を表示</translation>
+    </message>
+    <message>
+        <source>--offset wants a number of offers to skip from 0 to %1, not %2</source>
+        <translation>--offset にはスキップするオファー数を 0 から %1 で指定してください (%2 ではなく)</translation>
+    </message>
+    <message>
         <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 Commands:
-  offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  offers [--query Q] [--order rate] [--limit N] [--offset N]
+                                                  search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
   borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
   submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
   logs JOB_ID [--follow]                          console output; --follow streams until the job ends
@@ -330,7 +363,8 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <translation>使い方: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 コマンド:
-  offers [--query Q] [--order rate] [--limit N]   オファーを検索、例: --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  offers [--query Q] [--order rate] [--limit N] [--offset N]
+                                                  オファーを検索、例: --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
   borrow OFFER_ID | borrow --query Q [--show-key]  契約を結ぶ (キーは DIR/keys に保存)
   submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
   logs JOB_ID [--follow]                          コンソール出力。--follow でジョブ終了まで流し続ける
@@ -351,23 +385,13 @@ The market used is remembered in the data directory; so are each contract&apos;s
 --language CODE (de, en, ja) でメッセージの言語を選びます。--json の出力は変わりません。
 </translation>
     </message>
-    <message>
-        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
-        <translation>コマンドが指定されていません。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、receipt show、receipt fetch、name です</translation>
-    </message>
-    <message>
-        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
-        <translation>不明なコマンド &apos;%1&apos;。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、receipt show、receipt fetch、name です</translation>
-    </message>
-    <message>
-        <source>write `receipt verify FILE`, `receipt show CONTRACT_ID` or `receipt fetch CONTRACT_ID`</source>
-        <translation>`receipt verify FILE`、`receipt show CONTRACT_ID`、`receipt fetch CONTRACT_ID` のいずれかを指定してください</translation>
-    </message>
-    <message>
-        <source>note: contract %1 is still running; this is its start receipt, which bills nothing (the end receipt comes once it ended)
+    <message numerus="yes">
+        <source>%n offer(s) match, fewer than the %1 skipped
 </source>
-        <translation>注意: 契約 %1 はまだ実行中です。これは開始時の領収書で、請求ではありません (終了時の領収書は終了後に届きます)
-</translation>
+        <translation>
+            <numerusform>該当するオファーは %n 件で、スキップした %1 件より少ないです
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>

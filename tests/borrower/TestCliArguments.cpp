@@ -26,14 +26,24 @@ private slots:
         Result<CliInvocation> r = parseCliArguments(
             QStringList{QStringLiteral("--cli"), QStringLiteral("--data"), QStringLiteral("/tmp/d"), QStringLiteral("--json"),
                         QStringLiteral("offers"), QStringLiteral("--query"), QStringLiteral("cpus>=1 memory>=256M"),
-                        QStringLiteral("--order"), QStringLiteral("rate"), QStringLiteral("--limit"), QStringLiteral("5")});
+                        QStringLiteral("--order"), QStringLiteral("rate"), QStringLiteral("--limit"), QStringLiteral("5"),
+                        QStringLiteral("--offset"), QStringLiteral("10")});
         QVERIFY2(r.ok(), qPrintable(r.error().message));
+        QCOMPARE(r->offset, 10);
         QCOMPARE(r->command, CliCommand::Offers);
         QCOMPARE(r->dataDir, QStringLiteral("/tmp/d"));
         QVERIFY(r->json);
         QCOMPARE(r->query, QStringLiteral("cpus>=1 memory>=256M"));
         QCOMPARE(r->order, QStringLiteral("rate"));
         QCOMPARE(r->limit, 5);
+    }
+
+    void queryOffsetIsReadAsTheMarketReadsIt()
+    {
+        QCOMPARE(queryOffset(QStringLiteral("cpus>=1 offset=20")), std::optional<qint64>(20));
+        QCOMPARE(queryOffset(QStringLiteral("OFFSET=3  cpus>=1 offset=7")), std::optional<qint64>(7)); // the last wins
+        QCOMPARE(queryOffset(QStringLiteral("cpus>=1")), std::nullopt);
+        QCOMPARE(queryOffset(QStringLiteral("offset=lots")), std::nullopt);
     }
 
     void commonOptionsAfterTheCommand()
@@ -161,6 +171,9 @@ private slots:
         QTest::newRow("extra argument") << QStringLiteral("end c-1 c-2") << QStringLiteral("c-2");
         QTest::newRow("no command") << QString() << QStringLiteral("no command");
         QTest::newRow("limit above the market's") << QStringLiteral("offers --limit 1001") << QStringLiteral("from 1 to 1000");
+        QTest::newRow("negative offset") << QStringLiteral("offers --offset -1") << QStringLiteral("-1");
+        QTest::newRow("offset too far") << QStringLiteral("offers --offset 3000000000") << QStringLiteral("from 0 to 2147483647");
+        QTest::newRow("offset of another command") << QStringLiteral("borrow --offset 1") << QStringLiteral("--offset");
     }
 
     void usageErrorsNameTheWord()

@@ -168,6 +168,23 @@ void TestCliMarket::offersAsJson()
     // JSON document).
     QVERIFY2(cheapest.err.contains(QLatin1String("1 of 3 matching offers shown; --limit N shows more")), qPrintable(cheapest.describe()));
     QVERIFY2(!all.err.contains(QLatin1String("matching offers shown")), qPrintable(all.describe()));
+    // Further pages: --offset, or offset= in the query (which wins, as at the market), and
+    // what standard error says of them.
+    const Run second = cli(m_borrowerA, {QStringLiteral("offers"), QStringLiteral("--order"), QStringLiteral("rate"),
+                                         QStringLiteral("--limit"), QStringLiteral("1"), QStringLiteral("--offset"), QStringLiteral("1")});
+    QVERIFY2(second.exitCode == 0, qPrintable(second.describe()));
+    QCOMPARE(second.array().size(), 1);
+    QVERIFY(second.array().first().toObject().value(QStringLiteral("partition_id")).toString() != QStringLiteral("p-small"));
+    QVERIFY2(second.err.contains(QLatin1String("offers 2 to 2 of 3 matching shown; --offset 2 shows the next ones")), qPrintable(second.describe()));
+    const Run lastPage = cli(m_borrowerA, {QStringLiteral("offers"), QStringLiteral("--query"), QStringLiteral("offset=2"),
+                                           QStringLiteral("--offset"), QStringLiteral("1")});
+    QVERIFY2(lastPage.exitCode == 0, qPrintable(lastPage.describe()));
+    QCOMPARE(lastPage.array().size(), 1);
+    QVERIFY2(lastPage.err.contains(QLatin1String("offers 3 to 3 of 3 matching shown\n")), qPrintable(lastPage.describe()));
+    const Run beyond = cli(m_borrowerA, {QStringLiteral("offers"), QStringLiteral("--offset"), QStringLiteral("5")});
+    QVERIFY2(beyond.exitCode == 0, qPrintable(beyond.describe()));
+    QCOMPARE(beyond.array().size(), 0);
+    QVERIFY2(beyond.err.contains(QLatin1String("3 offers match, fewer than the 5 skipped")), qPrintable(beyond.describe()));
     const Run big = cli(m_borrowerA, {QStringLiteral("offers"), QStringLiteral("--query"), QStringLiteral("cpus>=2 memory>=1G os=busybox")});
     QVERIFY2(big.exitCode == 0, qPrintable(big.describe()));
     QCOMPARE(big.array().size(), 1);

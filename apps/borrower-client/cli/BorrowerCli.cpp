@@ -98,11 +98,17 @@ private:
         req.query = m_inv.query;
         req.order = m_inv.order;
         req.limit = m_inv.limit;
+        req.offset = m_inv.offset;
         Result<protocol::OfferPage> page = BorrowerSession::await<protocol::OfferPage>(
             [&](QObject *ctx, Callback<protocol::OfferPage> cb) { m_session.searchOffers(req, ctx, cb); });
         if (!page)
             return page.error();
-        if (page->offers.isEmpty())
+        // The market skips `offset=` of the query if it has one, else --offset.
+        const qint64 skipped = queryOffset(m_inv.query).value_or(m_inv.offset);
+        const int matching = int(qMin<qint64>(page->total, INT_MAX)); // lupdate reads a plain variable as the count
+        if (page->offers.isEmpty() && page->total > 0)
+            printErr(QCoreApplication::translate("BorrowerCli", "%n offer(s) match, fewer than the %1 skipped\n", nullptr, matching).arg(skipped));
+        else if (page->offers.isEmpty())
             printErr(explainNoMatch(*page) + QLatin1Char('\n'));
         if (m_inv.json)
             printJson(offersToJson(page->offers));
@@ -110,13 +116,20 @@ private:
             printOut(offersTable(page->offers));
         // A page is never all there is without saying so (the market gives at most 1,000
         // offers per request, 100 unless --limit asks otherwise).
-        if (!page->offers.isEmpty() && page->total > page->offers.size())
+        const qint64 last = skipped + page->offers.size();
+        if (!page->offers.isEmpty() && skipped == 0 && page->total > page->offers.size())
             printErr(QCoreApplication::translate("BorrowerCli", "%1 of %2 matching offers shown; %3\n")
                          .arg(page->offers.size())
                          .arg(page->total)
                          .arg(page->offers.size() >= 1000
-                                  ? QCoreApplication::translate("BorrowerCli", "the market gives at most %1 per request: narrow the query").arg(page->offers.size())
+                                  ? QCoreApplication::translate("BorrowerCli", "the market gives at most %1 per request: --offset %1 shows the next ones, or narrow the query").arg(page->offers.size())
                                   : QCoreApplication::translate("BorrowerCli", "--limit N shows more (up to 1000), or narrow the query")));
+        else if (!page->offers.isEmpty() && skipped > 0)
+            printErr(QCoreApplication::translate("BorrowerCli", "offers %1 to %2 of %3 matching shown%4\n")
+                         .arg(skipped + 1)
+                         .arg(last)
+                         .arg(page->total)
+                         .arg(last < page->total ? QCoreApplication::translate("BorrowerCli", "; --offset %1 shows the next ones").arg(last) : QString()));
         return {};
     }
 

@@ -24,6 +24,7 @@ struct Options {
     QCommandLineOption query{QStringLiteral("query"), {}, QStringLiteral("Q")};
     QCommandLineOption order{QStringLiteral("order"), {}, QStringLiteral("KEY")};
     QCommandLineOption limit{QStringLiteral("limit"), {}, QStringLiteral("N")};
+    QCommandLineOption offset{QStringLiteral("offset"), {}, QStringLiteral("N")};
     QCommandLineOption showKey{QStringLiteral("show-key")};
     QCommandLineOption os{QStringLiteral("os"), {}, QStringLiteral("IMAGE")};
     QCommandLineOption script{QStringLiteral("script"), {}, QStringLiteral("FILE")};
@@ -38,7 +39,7 @@ struct Options {
 
     QList<QCommandLineOption> all() const
     {
-        return {cli, help, data, market, marketId, json, lender, lenderId, keyFile, query, order, limit, showKey,
+        return {cli, help, data, market, marketId, json, lender, lenderId, keyFile, query, order, limit, offset, showKey,
                 os, script, input, timeout, follow, since, exitStatus, language};
     }
 };
@@ -47,7 +48,7 @@ struct Options {
 QHash<CliCommand, QStringList> commandOptions()
 {
     return {
-        {CliCommand::Offers, {QStringLiteral("query"), QStringLiteral("order"), QStringLiteral("limit")}},
+        {CliCommand::Offers, {QStringLiteral("query"), QStringLiteral("order"), QStringLiteral("limit"), QStringLiteral("offset")}},
         {CliCommand::Borrow, {QStringLiteral("query"), QStringLiteral("show-key")}},
         {CliCommand::Submit, {QStringLiteral("os"), QStringLiteral("script"), QStringLiteral("input"), QStringLiteral("timeout")}},
         {CliCommand::Logs, {QStringLiteral("follow")}},
@@ -107,7 +108,8 @@ QString cliUsage()
     return QCoreApplication::translate("BorrowerCli", "Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …\n"
               "\n"
               "Commands:\n"
-              "  offers [--query Q] [--order rate] [--limit N]   search offers, e.g. --query \"cpus>=1 memory>=256M os=busybox rate<=2\"\n"
+              "  offers [--query Q] [--order rate] [--limit N] [--offset N]\n"
+              "                                                  search offers, e.g. --query \"cpus>=1 memory>=256M os=busybox rate<=2\"\n"
               "  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)\n"
               "  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]\n"
               "  logs JOB_ID [--follow]                          console output; --follow streams until the job ends\n"
@@ -205,6 +207,16 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
         if (*n > 1000)
             return usageError(QCoreApplication::translate("BorrowerCli", "--limit wants a number of offers from 1 to 1000, not %1").arg(*n));
         inv.limit = *n;
+    }
+    if (parser.isSet(o.offset)) {
+        Result<qint64> n = positiveNumber(parser.value(o.offset), QStringLiteral("offset"), true);
+        if (!n)
+            return n.error();
+        if (*n > std::numeric_limits<qint32>::max())
+            return usageError(QCoreApplication::translate("BorrowerCli", "--offset wants a number of offers to skip from 0 to %1, not %2")
+                                  .arg(std::numeric_limits<qint32>::max())
+                                  .arg(*n));
+        inv.offset = *n;
     }
     if (parser.isSet(o.timeout)) {
         Result<qint64> n = positiveNumber(parser.value(o.timeout), QStringLiteral("timeout"), false);

@@ -30,6 +30,7 @@ struct CliInvocation {
     QString query;
     QString order;
     qint64 limit = 0;
+    qint64 offset = 0; ///< offers: how many to skip (`offset=` in the query wins, as at the market)
     QString offerId;
     bool showKey = false;
     // submit

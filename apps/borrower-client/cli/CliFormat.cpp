@@ -65,6 +65,20 @@ QString explainNoMatch(const protocol::OfferPage &page)
     return QCoreApplication::translate("BorrowerCli", "no offer matches: %1").arg(parts.join(QStringLiteral("; ")));
 }
 
+std::optional<qint64> queryOffset(const QString &query)
+{
+    std::optional<qint64> offset;
+    for (const QString &token : query.simplified().split(u' ', Qt::SkipEmptyParts)) {
+        if (!token.startsWith(QLatin1String("offset="), Qt::CaseInsensitive))
+            continue;
+        bool ok = false;
+        const qint64 n = token.mid(7).toLongLong(&ok);
+        if (ok && n >= 0)
+            offset = n;
+    }
+    return offset;
+}
+
 QJsonObject contractToJson(const ContractRecord &c, const QByteArray &keyToShow)
 {
     QJsonObject o;

@@ -7,12 +7,17 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <optional>
+
 namespace lendable::borrower {
 
 QJsonObject offerToJson(const protocol::Offer &offer);
 QJsonArray offersToJson(const QList<protocol::Offer> &offers);
 /// "cpus>=64 excluded 3 offers; os=windows excluded 5 offers" — the market's reasons.
 QString explainNoMatch(const protocol::OfferPage &page);
+/// The N of an `offset=N` in a query's text (the last one, in any case, as the market reads
+/// it), if the text has a whole number there.
+std::optional<qint64> queryOffset(const QString &query);
 QJsonObject contractToJson(const ContractRecord &contract, const QByteArray &keyToShow = {});
 QJsonObject contractEndToJson(const ContractEnd &end);
 QJsonObject billToJson(const protocol::Bill &bill);
