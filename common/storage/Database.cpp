@@ -466,8 +466,11 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
         };
         for (const QString &pragma : pragmas) {
             auto q = database.exec(pragma);
-            if (!q) // the first statement to read the file: a corrupt one fails here, so name it
-                return Error(q.error().code, QStringLiteral("cannot open the database %1: %2").arg(u.redacted(), q.error().message));
+            if (!q) { // the first statement to read the file: a corrupt one fails here, so name it
+                Error named = q.error();
+                named.message = QStringLiteral("cannot open the database %1: %2").arg(u.redacted(), named.message);
+                return named;
+            }
             if (pragma.contains(QLatin1String("journal_mode"))) {
                 // SQLite answers with the mode it actually uses; an in-memory database
                 // cannot use WAL and says "memory".
@@ -485,8 +488,11 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
         if (!database.d->native)
             return Error(ErrorCode::Internal, QStringLiteral("the Qt SQLite driver gave no handle for %1").arg(u.path));
     } else {
-        if (auto q = database.exec(kQuietNotices); !q)
-            return Error(q.error().code, QStringLiteral("cannot open the database %1: %2").arg(u.redacted(), q.error().message));
+        if (auto q = database.exec(kQuietNotices); !q) {
+            Error named = q.error();
+            named.message = QStringLiteral("cannot open the database %1: %2").arg(u.redacted(), named.message);
+            return named;
+        }
     }
     return database;
 }
@@ -519,8 +525,11 @@ QString Database::connectionName() const
 Result<void> Database::migrate(const QList<Migration> &migrations)
 {
     // The first write to the file, so a read-only or full one fails here: name the database.
-    if (Result<void> migrated = applyMigrations(*this, migrations); !migrated)
-        return Error(migrated.error().code, QStringLiteral("the database %1: %2").arg(d->parsed.redacted(), migrated.error().message));
+    if (Result<void> migrated = applyMigrations(*this, migrations); !migrated) {
+        Error named = migrated.error(); // still internal if it was: it names the database
+        named.message = QStringLiteral("the database %1: %2").arg(d->parsed.redacted(), named.message);
+        return named;
+    }
     return {};
 }
 
@@ -681,7 +690,7 @@ Database::Recovery Database::recoverConnection(Error &error, const QString &sql)
     if (isRepeatable(sql))
         return Recovery::RunAgain;
     error.message = QStringLiteral("the connection to the database %1 was lost while this statement ran, so it may or may not "
-                                   "have been done; the connection is back: %2")
+                                   "have been done; the connection is back (%2)")
                         .arg(d->parsed.redacted(), lost);
     return Recovery::ConnectionLost;
 }

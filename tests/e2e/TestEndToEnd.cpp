@@ -158,6 +158,16 @@ void TestEndToEnd::wholeContract()
     QCOMPARE(ran.value(QStringLiteral("results_kept_until_ms")).toInteger(), ranEnded + qint64(14) * 86400 * 1000);
     QCOMPARE(jobs.object().value(QStringLiteral("more")).toBool(), false);
 
+    // While it runs, the lender's bill has its charge so far, and no payout or fee yet.
+    const Run running = lender({QStringLiteral("bill"), QStringLiteral("list")});
+    QVERIFY2(running.exitCode == 0, qPrintable(running.describe()));
+    const QJsonObject runningBill = running.object().value(QStringLiteral("bills")).toArray().first().toObject();
+    QCOMPARE(runningBill.value(QStringLiteral("contract_id")).toString(), contractId);
+    QCOMPARE(runningBill.value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+    QVERIFY(runningBill.value(QStringLiteral("payout")).isNull());
+    QVERIFY(runningBill.value(QStringLiteral("market_fee")).isNull());
+    QVERIFY(Money::parse(runningBill.value(QStringLiteral("charge")).toString()).ok());
+
     const Run ended = borrower({QStringLiteral("--json"), QStringLiteral("end"), contractId});
     QVERIFY2(ended.exitCode == 0, qPrintable(ended.describe()));
     const QJsonObject receipt = ended.object().value(QStringLiteral("receipt")).toObject();

@@ -146,6 +146,19 @@ void TestQueryLanguage::longTextIsRefusedBriefly()
     QVERIFY2(q.error().message.size() < 250, qPrintable(q.error().message));
     QVERIFY2(q.error().message.contains(QStringLiteral("unknown key '%1…'").arg(longKey.left(40))), qPrintable(q.error().message));
 
+    // The structured OS field is held to the same length.
+    protocol::SearchOffers search;
+    search.os = QString(100'000, QLatin1Char('o'));
+    q = OfferQuery::fromSearch(search);
+    QVERIFY(!q.ok());
+    QCOMPARE(q.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(q.error().message.size() < 200, qPrintable(q.error().message.left(300)));
+    // A cut never splits a character in two.
+    const QString emoji = QString(35, QLatin1Char('a')) + QString::fromUtf8("\xF0\x9F\x98\x80") + QString(60, QLatin1Char('b'));
+    q = OfferQuery::parse(QStringLiteral("os>=") + emoji);
+    QVERIFY(!q.ok());
+    QVERIFY2(q.error().message.contains(QStringLiteral("os>=") + QString(35, QLatin1Char('a')) + QStringLiteral("…")), qPrintable(q.error().message)); // the emoji left out whole
+
     // A token just at the limit is read (and an image name that long simply matches nothing).
     const QString atLimit = QStringLiteral("os=") + QString(OfferQuery::kMaxTokenChars - 3, QLatin1Char('z'));
     QVERIFY(OfferQuery::parse(atLimit).ok());

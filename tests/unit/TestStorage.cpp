@@ -2,6 +2,8 @@
 #include "storage/Migrations.h"
 
 #include <QDir>
+#include <cerrno>
+#include <cstring>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSqlError>
@@ -395,7 +397,8 @@ void TestStorage::openFailures()
     const auto underFile = Database::open(blocker + QStringLiteral("/x.db"));
     QVERIFY(!underFile.ok());
     QCOMPARE(underFile.error().code, ErrorCode::StorageError);
-    QVERIFY2(underFile.error().message.contains(QLatin1String("Not a directory")), qPrintable(underFile.error().message));
+    // The system's reason, in the system's words (and language).
+    QVERIFY2(underFile.error().message.contains(QString::fromLocal8Bit(std::strerror(ENOTDIR))), qPrintable(underFile.error().message));
 
     // A file that is no database: the message names it, for the user to find.
     const QString garbage = m_tmp.filePath(QStringLiteral("garbage.db"));

@@ -194,6 +194,12 @@ QJsonObject billJson(const Bill &b)
                   {QStringLiteral("payout"), b.lenderPayout.toString()},
                   {QStringLiteral("market_fee"), b.marketFee.toString()},
                   {QStringLiteral("state"), b.state}};
+    // A running contract is paid out when it ends: no payout or fee yet (null), where "0"
+    // read as a contract that earned nothing.
+    if (b.state != QLatin1String("ended")) {
+        o.insert(QStringLiteral("payout"), QJsonValue::Null);
+        o.insert(QStringLiteral("market_fee"), QJsonValue::Null);
+    }
     return o;
 }
 

@@ -1278,13 +1278,15 @@ Result<QString> orderClause(const QString &sort, const QString &defaultSort, con
 /// hyphens all but ignored), and SQLite by bytes alone ("Zed" before "apple").
 QStringList textOrder(SqlDialect dialect, const QString &expr)
 {
+    // On PostgreSQL the "C" collation inside LOWER() too: it then lowercases ASCII letters
+    // only, as SQLite's does (under a linguistic collation it would lowercase "Ä" as well).
     const QString c = dialect == SqlDialect::Postgres ? QStringLiteral(" COLLATE \"C\"") : QString();
     // The text without its trailing digits, and those digits without leading zeros: a
     // shorter number is the smaller one, and numbers of one length compare as text.
     const QString stem = QStringLiteral("RTRIM(%1, '0123456789')").arg(expr);
     const QString number = QStringLiteral("LTRIM(SUBSTR(%1, LENGTH(%2) + 1), '0')").arg(expr, stem);
-    return {QStringLiteral("LOWER(%1)%2").arg(stem, c), QStringLiteral("LENGTH(%1)").arg(number), number + c,
-            QStringLiteral("LOWER(%1)%2").arg(expr, c), expr + c};
+    return {QStringLiteral("LOWER(%1%2)%2").arg(stem, c), QStringLiteral("LENGTH(%1)").arg(number), number + c,
+            QStringLiteral("LOWER(%1%2)%2").arg(expr, c), expr + c};
 }
 
 } // namespace

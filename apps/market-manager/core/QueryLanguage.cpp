@@ -29,7 +29,11 @@ constexpr std::array<OpSpelling, 6> kOps{{{u">=", CompareOp::Ge},
 QString shown(const QString &text)
 {
     constexpr qsizetype kShown = 40;
-    return text.size() <= kShown + 8 ? text : text.left(kShown) + QStringLiteral("…");
+    if (text.size() <= kShown + 8)
+        return text;
+    // Not between the two halves of a character outside the BMP (an emoji, say).
+    const qsizetype cut = text.at(kShown - 1).isHighSurrogate() ? kShown - 1 : kShown;
+    return text.left(cut) + QStringLiteral("…");
 }
 
 Error badToken(const QString &token, const QString &why)
@@ -265,6 +269,12 @@ Result<OfferQuery> OfferQuery::fromSearch(const protocol::SearchOffers &s)
     if (s.minDiskMib > 0)
         structured.append(numeric(OfferField::Disk, CompareOp::Ge, s.minDiskMib,
                                   QStringLiteral("disk>=") + formatSizeMib(s.minDiskMib)));
+    if (s.os.size() > OfferQuery::kMaxTokenChars - 3) { // as long as an os= token may be
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("QueryLanguage", "the OS image name '%1' is %2 characters long; at most %3 are accepted")
+                                                     .arg(shown(s.os))
+                                                     .arg(s.os.size())
+                                                     .arg(OfferQuery::kMaxTokenChars - 3));
+    }
     if (!s.os.isEmpty()) {
         Requirement r;
         r.field = OfferField::Os;

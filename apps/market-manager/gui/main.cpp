@@ -22,6 +22,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstring>
 
 #include <memory>
 #include <optional>
@@ -59,6 +60,21 @@ void runExports(market::BillingPage *billing, const QList<Export> &exports)
 
 int main(int argc, char *argv[])
 {
+    // An export (--export-report, …) is a script's command, often a cron job's: Qt's notes on
+    // where it runs are not for its stderr. The offscreen platform (QT_QPA_PLATFORM=offscreen,
+    // as a headless export runs) says it keeps no window size limits, and without a desktop
+    // session Qt says it made up a runtime directory, as the application starts.
+    for (int i = 1; i < argc; ++i) {
+        if (std::strncmp(argv[i], "--export-", 9) != 0)
+            continue;
+        static QtMessageHandler passOn = nullptr;
+        passOn = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &context, const QString &message) {
+            if (message != QLatin1String("This plugin does not support propagateSizeHints()")
+                && !message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR not set")))
+                passOn(type, context, message);
+        });
+        break;
+    }
     QApplication application(argc, argv);
     app::setApplicationInfo(QStringLiteral("market-manager"));
     // Before the options are made: their descriptions (--help) are translated then.
@@ -173,13 +189,6 @@ int main(int argc, char *argv[])
     // only, not the embedded market's notes on its start.
     if (!exports.isEmpty()) {
         QLoggingCategory::setFilterRules(QStringLiteral("lendable.*.info=false"));
-        // Nor the offscreen platform's (QT_QPA_PLATFORM=offscreen, as a headless export runs)
-        // warning that it keeps no window size limits: there is no screen to keep them on.
-        static QtMessageHandler passOn = nullptr;
-        passOn = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &context, const QString &message) {
-            if (message != QLatin1String("This plugin does not support propagateSizeHints()"))
-                passOn(type, context, message);
-        });
     }
 
     const QString dataDir = app::dataDirectory(parser, common, QStringLiteral("market-manager"));
