@@ -217,6 +217,10 @@
         <source>the query is %1 characters long; at most %2 are accepted</source>
         <translation>die Suche ist %1 Zeichen lang; höchstens %2 werden angenommen</translation>
     </message>
+    <message>
+        <source>the OS image name &apos;%1&apos; is %2 characters long; at most %3 are accepted</source>
+        <translation>der Name des Betriebssystem-Abbilds &apos;%1&apos; ist %2 Zeichen lang; höchstens %3 werden angenommen</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::BillingPage</name>

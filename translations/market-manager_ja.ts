@@ -217,6 +217,10 @@
         <source>the query is %1 characters long; at most %2 are accepted</source>
         <translation>クエリが %1 文字あります。受け付けるのは最大 %2 文字です</translation>
     </message>
+    <message>
+        <source>the OS image name &apos;%1&apos; is %2 characters long; at most %3 are accepted</source>
+        <translation>OS イメージ名 &apos;%1&apos; は %2 文字あります。受け付けるのは最大 %3 文字です</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::BillingPage</name>
