@@ -61,6 +61,21 @@
 using namespace lendable;
 using namespace lendable::protocol;
 
+namespace {
+// A busybox partition at 1 an hour, as the tests' lenders register theirs.
+RegisterPartition busyboxPartition(const QString &id, const QString &lenderName, const QString &agentAddress, Resources resources)
+{
+    RegisterPartition reg;
+    reg.partitionId = id;
+    reg.lenderName = lenderName;
+    reg.agentAddress = agentAddress;
+    reg.conditions.resources = resources;
+    reg.conditions.osImages = {QStringLiteral("busybox")};
+    reg.conditions.ratePerHour = Money::fromMicros(1'000'000);
+    return reg;
+}
+} // namespace
+
 class TestMarketGui : public QObject {
     Q_OBJECT
 private slots:
@@ -542,13 +557,7 @@ void TestMarketGui::rebalanceWithSliders()
     QVERIFY(lender->waitEstablished(5000).ok());
     market::test::PushLog answers(lender);
     for (const QString &id : {QStringLiteral("x1"), QStringLiteral("x2")}) {
-        RegisterPartition reg;
-        reg.partitionId = id;
-        reg.lenderName = QStringLiteral("rack-b");
-        reg.agentAddress = QStringLiteral("127.0.0.1:7402");
-        reg.conditions.resources = Resources{2, 1024, 4096};
-        reg.conditions.osImages = {QStringLiteral("busybox")};
-        reg.conditions.ratePerHour = Money::fromMicros(1'000'000);
+        RegisterPartition reg = busyboxPartition(id, QStringLiteral("rack-b"), QStringLiteral("127.0.0.1:7402"), Resources{2, 1024, 4096});
         reg.externallyReferenced = true;
         QVERIFY(lender->call<PartitionRegistered>(reg).ok());
     }
@@ -658,14 +667,9 @@ void TestMarketGui::rebalanceWithSliders()
     // button's tip says why.
     Channel *owner = m_market->connectLocal(QString(64, QLatin1Char('5')), QStringLiteral("lender"));
     QVERIFY(owner->waitEstablished(5000).ok());
-    RegisterPartition own;
-    own.partitionId = QStringLiteral("x3");
-    own.lenderName = QStringLiteral("rack-c");
-    own.agentAddress = QStringLiteral("127.0.0.1:7403");
-    own.conditions.resources = Resources{1, 512, 1024};
-    own.conditions.osImages = {QStringLiteral("busybox")};
-    own.conditions.ratePerHour = Money::fromMicros(1'000'000);
-    QVERIFY(owner->call<PartitionRegistered>(own).ok());
+    QVERIFY(owner->call<PartitionRegistered>(busyboxPartition(QStringLiteral("x3"), QStringLiteral("rack-c"), QStringLiteral("127.0.0.1:7403"),
+                                                              Resources{1, 512, 1024}))
+                .ok());
     page->filterEdit()->setText(QStringLiteral("x3"));
     QTRY_COMPARE(page->model()->total(), qint64(1));
     QTRY_VERIFY(page->model()->isRowLoaded(0));
@@ -809,14 +813,9 @@ void TestMarketGui::serviceChartDrawsALoneSample()
     const std::unique_ptr<Channel> lender(service.connectLocal(QString(64, QLatin1Char('1')), QStringLiteral("lender")));
     const std::unique_ptr<Channel> admin(service.connectLocal(service.nodeId(), QStringLiteral("admin")));
     QVERIFY(lender->waitEstablished(5000).ok() && admin->waitEstablished(5000).ok());
-    RegisterPartition reg;
-    reg.partitionId = QStringLiteral("lone");
-    reg.lenderName = QStringLiteral("rack-z");
-    reg.agentAddress = QStringLiteral("127.0.0.1:7409");
-    reg.conditions.resources = Resources{1, 512, 1024};
-    reg.conditions.osImages = {QStringLiteral("busybox")};
-    reg.conditions.ratePerHour = Money::fromMicros(1'000'000);
-    QVERIFY(lender->call<PartitionRegistered>(reg).ok());
+    QVERIFY(lender->call<PartitionRegistered>(busyboxPartition(QStringLiteral("lone"), QStringLiteral("rack-z"), QStringLiteral("127.0.0.1:7409"),
+                                                               Resources{1, 512, 1024}))
+                .ok());
     QTest::qWait(500); // in a sample of its own, and later samples without registrations
     market::ServicePage page(admin.get());
     QSignalSpy loaded(&page, &market::ServicePage::statsLoaded);
