@@ -1,6 +1,6 @@
 #pragma once
 // Tests of what the agent does when the disk it promised is no longer all there: a partition
-// given nearly all the free disk, then a file that takes 512 MiB. Other suites' files come
+// given nearly all the free disk, then a file that takes 1 GiB. Other suites' files come
 // and go meanwhile (ctest runs two at a time), so the free figure is read just before and a
 // refusal is tried again on fresh figures.
 
