@@ -40,6 +40,14 @@ constexpr qint64 kReconnectPauseMs = 1'000;
 // friends would go to the log as warnings.
 const auto kQuietNotices = QLatin1String("SET client_min_messages TO warning");
 
+// `error` with what was being done before its message ("cannot open the database …: "),
+// its code and its internal mark kept.
+Error within(Error error, const QString &context)
+{
+    error.message = context + error.message;
+    return error;
+}
+
 // Why a connection could not be opened: DiskFull when PostgreSQL says its disk is full.
 ErrorCode openErrorCode(const QSqlError &e)
 {
@@ -466,11 +474,8 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
         };
         for (const QString &pragma : pragmas) {
             auto q = database.exec(pragma);
-            if (!q) { // the first statement to read the file: a corrupt one fails here, so name it
-                Error named = q.error();
-                named.message = QStringLiteral("cannot open the database %1: %2").arg(u.redacted(), named.message);
-                return named;
-            }
+            if (!q) // the first statement to read the file: a corrupt one fails here, so name it
+                return within(q.error(), QStringLiteral("cannot open the database %1: ").arg(u.redacted()));
             if (pragma.contains(QLatin1String("journal_mode"))) {
                 // SQLite answers with the mode it actually uses; an in-memory database
                 // cannot use WAL and says "memory".
@@ -488,11 +493,8 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
         if (!database.d->native)
             return Error(ErrorCode::Internal, QStringLiteral("the Qt SQLite driver gave no handle for %1").arg(u.path));
     } else {
-        if (auto q = database.exec(kQuietNotices); !q) {
-            Error named = q.error();
-            named.message = QStringLiteral("cannot open the database %1: %2").arg(u.redacted(), named.message);
-            return named;
-        }
+        if (auto q = database.exec(kQuietNotices); !q)
+            return within(q.error(), QStringLiteral("cannot open the database %1: ").arg(u.redacted()));
     }
     return database;
 }
@@ -525,11 +527,8 @@ QString Database::connectionName() const
 Result<void> Database::migrate(const QList<Migration> &migrations)
 {
     // The first write to the file, so a read-only or full one fails here: name the database.
-    if (Result<void> migrated = applyMigrations(*this, migrations); !migrated) {
-        Error named = migrated.error(); // still internal if it was: it names the database
-        named.message = QStringLiteral("the database %1: %2").arg(d->parsed.redacted(), named.message);
-        return named;
-    }
+    if (Result<void> migrated = applyMigrations(*this, migrations); !migrated)
+        return within(migrated.error(), QStringLiteral("the database %1: ").arg(d->parsed.redacted()));
     return {};
 }
 
@@ -736,7 +735,7 @@ Result<void> Database::reconnect(const QString &why)
                            .arg(where, e.text().simplified()))
                      .asInternal();
     } else if (!runControl(kQuietNotices, &failed)) {
-        failed.message = QStringLiteral("the connection to the database %1 was lost; the new one failed: %2").arg(where, failed.message);
+        failed = within(failed, QStringLiteral("the connection to the database %1 was lost; the new one failed: ").arg(where));
     }
     if (failed.isError()) {
         d->reconnectNotBeforeMs = now + kReconnectPauseMs;

@@ -1176,6 +1176,10 @@ void BillingPage::showReport(const BillingReport &report)
     // or still to come, has no point (a gap in the line), not 0 %. Each run of days with
     // capacity is a series of its own, all in one colour and under one legend entry.
     QList<QLineSeries *> utilisation;
+    const auto newRun = [&utilisation] {
+        utilisation.append(new QLineSeries);
+        utilisation.last()->setName(tr("Lent capacity %"));
+    };
     Money totalRevenue, totalFees, totalPayouts;
     for (qsizetype i = 0; i < bars.stats.size(); ++i) {
         const DayStat &d = bars.stats[i];
@@ -1183,20 +1187,16 @@ void BillingPage::showReport(const BillingReport &report)
         *fees << toUnits(d.fees);
         *payouts << toUnits(d.payouts);
         if (d.capacitySeconds > 0) {
-            if (utilisation.isEmpty() || bars.stats[i - 1].capacitySeconds <= 0) {
-                utilisation.append(new QLineSeries);
-                utilisation.last()->setName(tr("Lent capacity %"));
-            }
+            if (utilisation.isEmpty() || bars.stats[i - 1].capacitySeconds <= 0)
+                newRun();
             utilisation.last()->append(double(i), 100.0 * double(d.lentSeconds) / double(d.capacitySeconds));
         }
         totalRevenue = totalRevenue.add(d.revenue).value_or(totalRevenue);
         totalFees = totalFees.add(d.fees).value_or(totalFees);
         totalPayouts = totalPayouts.add(d.payouts).value_or(totalPayouts);
     }
-    if (utilisation.isEmpty()) { // nothing registered in the period: the legend still says what the chart is
-        utilisation.append(new QLineSeries);
-        utilisation.last()->setName(tr("Lent capacity %"));
-    }
+    if (utilisation.isEmpty()) // nothing registered in the period: the legend still says what the chart is
+        newRun();
     const QString per = bars.unit == BarUnit::Day ? tr("Revenue per day") : bars.unit == BarUnit::Week ? tr("Revenue per week") : tr("Revenue per month");
     const QString split = bars.unit == BarUnit::Day    ? tr("Fees vs payouts")
                         : bars.unit == BarUnit::Week ? tr("Fees vs payouts per week")
