@@ -1,5 +1,8 @@
 #include "Format.h"
 
+#include "model/LockReport.h"
+
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QLocale>
 
@@ -71,6 +74,82 @@ QString formatSize(qint64 mib)
     if (qAbs(mib) < qint64(1024) * 1024)
         return scaled(double(mib) / 1024.0, QStringLiteral("GiB"));
     return scaled(double(mib) / (1024.0 * 1024.0), QStringLiteral("TiB"));
+}
+
+namespace {
+QString trLock(const char *text)
+{
+    return QCoreApplication::translate("LockReport", text);
+}
+
+// What a tunable is called in the report ("hard_limit") and for people ("memory limit").
+QString tunableName(const QString &what)
+{
+    static const struct {
+        const char *what;
+        const char *name;
+    } names[] = {
+        {"vcpus", QT_TRANSLATE_NOOP("LockReport", "vCPUs")},
+        {"max_vcpus", QT_TRANSLATE_NOOP("LockReport", "maximum vCPUs")},
+        {"memory", QT_TRANSLATE_NOOP("LockReport", "memory")},
+        {"current_memory", QT_TRANSLATE_NOOP("LockReport", "memory in use")},
+        {"hard_limit", QT_TRANSLATE_NOOP("LockReport", "memory limit")},
+        {"cpu_shares", QT_TRANSLATE_NOOP("LockReport", "CPU shares")},
+        {"vcpu_period", QT_TRANSLATE_NOOP("LockReport", "CPU period")},
+        {"vcpu_quota", QT_TRANSLATE_NOOP("LockReport", "CPU quota")},
+        {"cpu_pin", QT_TRANSLATE_NOOP("LockReport", "pinned CPUs")},
+    };
+    for (const auto &n : names)
+        if (what == QLatin1String(n.what))
+            return trLock(n.name);
+    return what; // a tunable this version does not know: its own name
+}
+
+// A value as people read it: sizes (KiB in the report) with a unit, times in µs, "unlimited"
+// for libvirt's no-limit values. What does not parse as the tunable's kind stays as it is.
+QString tunableValue(const QString &what, const QString &value)
+{
+    const QLocale locale;
+    if (what == QLatin1String("cpu_pin"))
+        return value == QLatin1String("none") ? trLock(QT_TRANSLATE_NOOP("LockReport", "none")) : value;
+    bool ok = false;
+    const qint64 n = value.toLongLong(&ok);
+    if (!ok)
+        return value;
+    if (what == QLatin1String("memory") || what == QLatin1String("current_memory") || what == QLatin1String("hard_limit")) {
+        // libvirt reads "no hard limit" as VIR_DOMAIN_MEMORY_PARAM_UNLIMITED, 2^53 - 1 KiB.
+        constexpr qint64 kUnlimitedKib = (qint64(1) << 53) - 1;
+        if (n >= kUnlimitedKib || n < 0)
+            return trLock(QT_TRANSLATE_NOOP("LockReport", "unlimited"));
+        return n % 1024 == 0 ? formatSize(n / 1024) : locale.toString(n) + QStringLiteral(" KiB");
+    }
+    if (what == QLatin1String("vcpu_period") || what == QLatin1String("vcpu_quota")) {
+        if (n < 0) // a negative quota is "no quota"
+            return trLock(QT_TRANSLATE_NOOP("LockReport", "unlimited"));
+        return locale.toString(n) + QStringLiteral(" µs");
+    }
+    return locale.toString(n);
+}
+} // namespace
+
+QString describeLockReport(const QString &detail)
+{
+    const std::optional<LockReport> report = LockReport::parse(detail);
+    if (!report)
+        return detail;
+    QStringList parts;
+    for (const LockChange &c : report->changes) {
+        const QString name = tunableName(c.what);
+        const QString leased = tunableValue(c.what, c.leased);
+        const QString live = tunableValue(c.what, c.live);
+        parts << (c.restored ? trLock(QT_TRANSLATE_NOOP("LockReport", "%1 %2 → %3"))
+                             : trLock(QT_TRANSLATE_NOOP("LockReport", "%1 %2 → %3 (not restored)")))
+                     .arg(name, leased, live);
+    }
+    QString text = parts.join(QStringLiteral("; "));
+    if (!report->restoreErrors.isEmpty())
+        text = trLock(QT_TRANSLATE_NOOP("LockReport", "%1. Restoring failed: %2")).arg(text, report->restoreErrors.join(QStringLiteral("; ")));
+    return text;
 }
 
 } // namespace lendable::ui

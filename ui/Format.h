@@ -1,5 +1,6 @@
 #pragma once
-// How the desktop apps show times and durations, the same in every window.
+// How the desktop apps show times, durations, amounts, sizes and lock reports, the same in
+// every window.
 
 #include "model/Money.h"
 
@@ -25,5 +26,9 @@ QString formatAmount(const Money &amount);
 /// A size in MiB for reading at a glance: "512 MiB", "23.5 GiB", "1.2 TiB" (one decimal,
 /// none when it is whole). Exact sizes for typing stay formatSizeMib() ("24105M").
 QString formatSize(qint64 mib);
+/// A lender's lock report (Violation.detail, LockReport's words) as people read it, in the
+/// app's language: "vCPUs 2 → 4; memory limit 768 MiB → 1,000 KiB (not restored)", then
+/// what libvirt refused while restoring. A text that is not such a report is returned as it is.
+QString describeLockReport(const QString &detail);
 
 } // namespace lendable::ui

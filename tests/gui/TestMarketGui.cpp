@@ -94,6 +94,7 @@ private slots:
     void customRangeReportsItsDays();
     void billingPeriodIsRemembered();
     void violationsAreListed();
+    void lockReportsReadAsPeopleSayThem();
     void rebalanceWithSliders();
     void serviceShowsTheMarketsFigures();
     void serviceChartStartsWithTheMarketsHistory();
@@ -527,7 +528,8 @@ void TestMarketGui::violationsAreListed()
                 .ok());
     QTest::qWait(5); // a later millisecond: the newest is listed first
     QVERIFY(m_lender->call<Ack>(ReportViolation{.partitionId = QStringLiteral("p007"), .contractId = {},
-                                                .detail = QStringLiteral("vcpus 4 -> 8"), .restored = true})
+                                                .detail = QStringLiteral("vcpus 4 -> 8 (restored); hard_limit 786432 -> 999 (not restored)"),
+                                                .restored = true})
                 .ok());
     m_window->tabs()->setCurrentWidget(page);
     page->reload();
@@ -539,6 +541,11 @@ void TestMarketGui::violationsAreListed()
     QVERIFY(page->model()->index(0, 1).data().toString().startsWith(QStringLiteral("rack-a (")));
     QCOMPARE(page->model()->index(1, 3).data().toString(), m_contractId);
     QCOMPARE(page->model()->index(1, 4).data().toString(), QStringLiteral("restored"));
+    // A lock report is shown in people's words, with the lender's own in the tooltip; any
+    // other text (an older agent's) as it came.
+    QCOMPARE(page->model()->index(0, 5).data().toString(), QStringLiteral("vCPUs 4 → 8; memory limit 768 MiB → 999 KiB (not restored)"));
+    QCOMPARE(page->model()->index(0, 5).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("As the lender reported it: vcpus 4 -> 8 (restored); hard_limit 786432 -> 999 (not restored)"));
     QCOMPARE(page->model()->index(1, 5).data().toString(), QStringLiteral("memory 2048 -> 1024 MiB"));
     // (No translator is installed here: the source text, with the count.)
     QCOMPARE(page->findChild<QLabel *>(QStringLiteral("violationSummaryLabel"))->text(), QStringLiteral("2 violations reported"));
@@ -547,6 +554,31 @@ void TestMarketGui::violationsAreListed()
     QTRY_COMPARE(page->findChild<QLabel *>(QStringLiteral("violationSummaryLabel"))->text(), QStringLiteral("1 violation reported"));
     page->filterEdit()->clear();
     QTRY_COMPARE(page->model()->total(), qint64(2));
+}
+
+void TestMarketGui::lockReportsReadAsPeopleSayThem()
+{
+    const QLocale before;
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    // Sizes (KiB in the report) with a unit, times in µs, libvirt's no-limit values by name.
+    QCOMPARE(ui::describeLockReport(QStringLiteral("memory 1048576 -> 2097152 (restored)")), QStringLiteral("memory 1 GiB → 2 GiB"));
+    QCOMPARE(ui::describeLockReport(QStringLiteral("current_memory 1048576 -> 1000000 (not restored)")),
+             QStringLiteral("memory in use 1 GiB → 1,000,000 KiB (not restored)"));
+    QCOMPARE(ui::describeLockReport(QStringLiteral("hard_limit 786432 -> 9007199254740991 (restored)")),
+             QStringLiteral("memory limit 768 MiB → unlimited"));
+    QCOMPARE(ui::describeLockReport(QStringLiteral("vcpu_period 100000 -> 100000 (restored); vcpu_quota 50000 -> -1 (restored)")),
+             QStringLiteral("CPU period 100,000 µs → 100,000 µs; CPU quota 50,000 µs → unlimited"));
+    QCOMPARE(ui::describeLockReport(QStringLiteral("cpu_pin 0-1 -> none (not restored); cpu_shares 1024 -> 5 (restored); max_vcpus 2 -> 4 (restored)")),
+             QStringLiteral("pinned CPUs 0-1 → none (not restored); CPU shares 1,024 → 5; maximum vCPUs 2 → 4"));
+    // What libvirt refused while restoring, in its words.
+    QCOMPARE(ui::describeLockReport(QStringLiteral("vcpus 2 -> 4 (not restored) [Requested operation is not valid: domain is not running]")),
+             QStringLiteral("vCPUs 2 → 4 (not restored). Restoring failed: Requested operation is not valid: domain is not running"));
+    // A tunable this version does not know keeps its name; a value that is not a number its text.
+    QCOMPARE(ui::describeLockReport(QStringLiteral("io_weight 100 -> 5 (restored); memory big -> 1024 (restored)")),
+             QStringLiteral("io_weight 100 → 5; memory big → 1 MiB"));
+    // Anything else, as it came.
+    QCOMPARE(ui::describeLockReport(QStringLiteral("the owner resized it")), QStringLiteral("the owner resized it"));
+    QLocale::setDefault(before);
 }
 
 void TestMarketGui::rebalanceWithSliders()

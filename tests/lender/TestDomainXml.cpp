@@ -203,9 +203,9 @@ void TestDomainXml::pinnedCpus()
     live.cpuMask = 0b1101;
     const QList<TunableDiff> d = compareTunables(leaseTunables(s), live);
     QCOMPARE(d.size(), 1);
-    QCOMPARE(d[0].toString(), QStringLiteral("cpu_pin 2-3 -> 0,2-3"));
+    QCOMPARE(d[0].change(true), (LockChange{.what = QStringLiteral("cpu_pin"), .leased = QStringLiteral("2-3"), .live = QStringLiteral("0,2-3"), .restored = true}));
     live.cpuMask = -1;
-    QCOMPARE(compareTunables(leaseTunables(s), live)[0].toString(), QStringLiteral("cpu_pin 2-3 -> none"));
+    QCOMPARE(LockReport{{compareTunables(leaseTunables(s), live)[0].change(false)}}.toString(), QStringLiteral("cpu_pin 2-3 -> none (not restored)"));
     QCOMPARE(parseDomainXml(QStringLiteral("<domain><name>x</name><cputune><vcpupin vcpu='0' cpuset='a'/></cputune></domain>")).error().code,
              ErrorCode::VirtError);
 }

@@ -16,6 +16,7 @@
 #include "MarketStore.h"
 #include "app/AppSupport.h"
 #include "identity/Identity.h"
+#include "model/LockReport.h"
 #include "protocol/SslChannel.h"
 #include "storage/Database.h"
 #include "util/HostPort.h"
@@ -374,8 +375,14 @@ int main(int argc, char *argv[])
             (void)borrower->call<ContractClosed>(EndContract{.contractId = running[c]});
         std::printf("made %lld contracts, %d still running\n", static_cast<long long>(running.size()), running.isEmpty() ? 0 : 1);
     }
-    const QStringList changes{QStringLiteral("vcpus 2 -> 4"), QStringLiteral("memory 1024 -> 2048 MiB"),
-                              QStringLiteral("disk 4096 -> 8192 MiB"), QStringLiteral("vcpu pinning removed")};
+    // What an agent's lock reports (LockReport's words), every change put back.
+    const auto change = [](const char *what, const char *leased, const char *live) {
+        return LockChange{.what = QString::fromLatin1(what), .leased = QString::fromLatin1(leased), .live = QString::fromLatin1(live), .restored = true};
+    };
+    const QStringList changes{LockReport{{change("vcpus", "2", "4")}, {}}.toString(),
+                              LockReport{{change("hard_limit", "1048576", "2097152"), change("cpu_shares", "1024", "4096")}, {}}.toString(),
+                              LockReport{{change("vcpu_quota", "50000", "-1")}, {}}.toString(),
+                              LockReport{{change("cpu_pin", "0-1", "none")}, {}}.toString()};
     for (int v = 0; v < violationCount && !open.isEmpty(); ++v) {
         ReportViolation report;
         report.partitionId = QStringLiteral("part-%1").arg(v % qMax(1, partitionCount) + 1);

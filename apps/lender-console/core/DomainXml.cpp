@@ -297,13 +297,14 @@ Result<ParsedDomain> parseDomainXml(const QString &xml)
     return p;
 }
 
-QString TunableDiff::toString() const
+LockChange TunableDiff::change(bool restored) const
 {
-    if (what == QLatin1String("cpu_pin")) {
-        const auto set = [](qint64 m) { return m < 0 ? QStringLiteral("none") : cpuSetString(quint64(m)); };
-        return QStringLiteral("%1 %2 -> %3").arg(what, set(leased), set(live));
-    }
-    return QStringLiteral("%1 %2 -> %3").arg(what).arg(leased).arg(live);
+    const auto text = [this](qint64 v) {
+        if (what == QLatin1String("cpu_pin"))
+            return v < 0 ? QStringLiteral("none") : cpuSetString(quint64(v));
+        return QString::number(v);
+    };
+    return LockChange{.what = what, .leased = text(leased), .live = text(live), .restored = restored};
 }
 
 QList<TunableDiff> compareTunables(const Tunables &lease, const Tunables &live)

@@ -3,6 +3,7 @@
 // domain's XML back into the figures the lock guards. Pure functions: unit-tested with
 // golden checks and against libvirt's test driver.
 
+#include "model/LockReport.h"
 #include "util/Error.h"
 
 #include <QDebug>
@@ -95,7 +96,9 @@ struct TunableDiff {
     qint64 leased = -1;
     qint64 live = -1;
     bool operator==(const TunableDiff &) const = default;
-    QString toString() const;
+    /// The change as the report to the market words it (a CPU set for cpu_pin, "none" for
+    /// no pinning).
+    LockChange change(bool restored) const;
 };
 /// Differences of `live` from `lease`; values the lease leaves unset (-1) are not compared.
 QList<TunableDiff> compareTunables(const Tunables &lease, const Tunables &live);

@@ -548,7 +548,6 @@ void LenderAgent::auditNow()
             if (MarketLink *link = market(c->marketId))
                 link->notify(ReportViolation{.partitionId = rec.partitionId, .contractId = rec.contractId,
                                              .detail = detail, .restored = audit->restored()});
-        m_lastViolation.insert(rec.jobId, detail);
     }
 }
 
@@ -1603,7 +1602,6 @@ void LenderAgent::onJobFinished(const JobRecord &record)
     JobRunner *runner = m_runners.take(record.jobId);
     m_runnerByDomain.remove(record.domainName);
     m_cpuSamples.remove(record.jobId);
-    m_lastViolation.remove(record.jobId);
     m_jobWatchers.remove(record.jobId);
     if (runner) {
         runner->disconnect(this);

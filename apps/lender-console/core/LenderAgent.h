@@ -194,7 +194,6 @@ private:
     QHash<QString, std::function<void()>> m_startAfterDrain;   ///< by partition ID
     QHash<QString, QList<QPointer<protocol::Channel>>> m_jobWatchers;
     QList<QPointer<protocol::Channel>> m_ownerWatchers;
-    QHash<QString, QString> m_lastViolation;                   ///< job ID -> last reported detail
     struct CpuSample {
         qint64 cpuTimeNs = -1;
         qint64 atNs = 0;

@@ -33,19 +33,17 @@ bool has(const QList<TunableDiff> &diffs, const char *what)
 }
 } // namespace
 
-QString AuditResult::detail() const
+LockReport AuditResult::report() const
 {
-    QStringList parts;
+    LockReport r;
     for (const TunableDiff &d : found) {
         bool stillThere = false;
-        for (const TunableDiff &r : remaining)
-            stillThere = stillThere || r.what == d.what;
-        parts << d.toString() + (stillThere ? QStringLiteral(" (not restored)") : QStringLiteral(" (restored)"));
+        for (const TunableDiff &rest : remaining)
+            stillThere = stillThere || rest.what == d.what;
+        r.changes << d.change(!stillThere);
     }
-    QString s = parts.join(QStringLiteral("; "));
-    if (!restoreErrors.isEmpty())
-        s += QStringLiteral(" [") + restoreErrors.join(QStringLiteral("; ")) + QStringLiteral("]");
-    return s;
+    r.restoreErrors = restoreErrors;
+    return r;
 }
 
 Result<Tunables> liveTunables(VirtConnection &virt, const QString &domainName)

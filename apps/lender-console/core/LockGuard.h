@@ -15,8 +15,10 @@ struct AuditResult {
     QStringList restoreErrors;     ///< what libvirt refused while restoring
     bool violated() const { return !found.isEmpty(); }
     bool restored() const { return violated() && remaining.isEmpty(); }
+    /// What was found and whether it was put back, as the market is told.
+    LockReport report() const;
     /// "hard_limit 786432 -> 1000 (restored); cpu_shares 1024 -> 5 (restored)"
-    QString detail() const;
+    QString detail() const { return report().toString(); }
 };
 
 /// Reads the live XML of `domainName`, compares it with `lease` and restores what differs.

@@ -622,8 +622,10 @@ ViolationsPage::ViolationsPage(Channel *channel, QWidget *parent)
                                                               : QStringLiteral("%1 (%2)").arg(v.lenderName, shortId(v.lenderId));
                 page.rows.append({ui::formatTimestamp(v.atMs), lender, v.partitionId,
                                   v.contractId.isEmpty() ? tr("none") : v.contractId,
-                                  v.restored ? tr("restored") : tr("not restored: contract ended"), v.detail});
+                                  v.restored ? tr("restored") : tr("not restored: contract ended"), ui::describeLockReport(v.detail)});
                 page.keys.append(QStringLiteral("%1/%2/%3").arg(v.atMs).arg(v.lenderId, v.partitionId));
+                // The lender's own words, which the filter searches ("hard_limit" for "memory limit").
+                page.toolTips.append({{5, tr("As the lender reported it: %1").arg(v.detail)}});
             }
             return page;
         });
