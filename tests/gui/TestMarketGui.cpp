@@ -12,6 +12,7 @@
 #include "ServicePage.h"
 
 #include "ui/Format.h"
+#include "ui/SizeSpinBox.h"
 
 #include <cmath>
 
@@ -95,6 +96,7 @@ private slots:
     void billingPeriodIsRemembered();
     void violationsAreListed();
     void lockReportsReadAsPeopleSayThem();
+    void sizesAreTypedAsTheyAreListed();
     void rebalanceWithSliders();
     void serviceShowsTheMarketsFigures();
     void serviceChartStartsWithTheMarketsHistory();
@@ -581,6 +583,37 @@ void TestMarketGui::lockReportsReadAsPeopleSayThem()
     QLocale::setDefault(before);
 }
 
+void TestMarketGui::sizesAreTypedAsTheyAreListed()
+{
+    ui::SizeSpinBox spin;
+    spin.setRange(64, 8 * 1024);
+    spin.setValue(1536);
+    QCOMPARE(spin.text(), QStringLiteral("1536M"));
+    spin.setValue(2048);
+    QCOMPARE(spin.text(), QStringLiteral("2G"));
+    const auto type = [&](const QString &text) {
+        spin.selectAll();
+        QTest::keyClicks(&spin, text);
+        spin.interpretText();
+        return spin.value();
+    };
+    QCOMPARE(type(QStringLiteral("4G")), 4096);
+    QCOMPARE(type(QStringLiteral("512")), 512); // a bare number is MiB
+    QCOMPARE(type(QStringLiteral("1GiB")), 1024);
+    QCOMPARE(spin.text(), QStringLiteral("1G"));
+    // What no size has is refused as it is typed; the rest of it stays.
+    QCOMPARE(type(QStringLiteral("3x072M")), 3072);
+    QCOMPARE(spin.text(), QStringLiteral("3G"));
+    // Beyond the range: the value stays where it was.
+    QCOMPARE(type(QStringLiteral("1T")), 3072);
+    QCOMPARE(spin.text(), QStringLiteral("3G"));
+    // Steps are MiB, as the sliders' are.
+    spin.setSingleStep(64);
+    spin.stepBy(1);
+    QCOMPARE(spin.value(), 3136);
+    QCOMPARE(spin.text(), QStringLiteral("3136M"));
+}
+
 void TestMarketGui::rebalanceWithSliders()
 {
     // A lender whose two partitions' allocation the market holds (second embodiment). It
@@ -635,6 +668,8 @@ void TestMarketGui::rebalanceWithSliders()
                 return;
             limits = {dialog->findChild<QSlider *>(QStringLiteral("cpuSlider"))->maximum(),
                       dialog->findChild<QSlider *>(QStringLiteral("memorySlider"))->maximum()};
+            // Sizes read as in the table.
+            QCOMPARE(dialog->findChild<QSpinBox *>(QStringLiteral("memorySpinBox"))->text(), QStringLiteral("1G"));
             // Wide enough for its title, and the three sliders line up.
             QVERIFY(dialog->width() >= dialog->fontMetrics().horizontalAdvance(dialog->windowTitle()));
             const int left = dialog->findChild<QSlider *>(QStringLiteral("cpuSlider"))->width();

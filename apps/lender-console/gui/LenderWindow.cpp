@@ -6,6 +6,7 @@
 #include "protocol/ReceiptJson.h"
 
 #include "ui/AboutDialog.h"
+#include "ui/SizeSpinBox.h"
 #include "ui/ErrorBanner.h"
 #include "ui/Format.h"
 #include "ui/GuiSupport.h"
@@ -202,9 +203,9 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     , m_usage(new ui::UsageChart(this))
 {
     setObjectName(QStringLiteral("partitionCard_") + state.partitionId);
-    m_cpu = addControl(tr("vCPUs"), QString(), 1, QStringLiteral("cpu"));
-    m_memory = addControl(tr("Memory"), tr(" MiB"), 64, QStringLiteral("memory"));
-    m_disk = addControl(tr("Disk"), tr(" MiB"), 256, QStringLiteral("disk"));
+    m_cpu = addControl(tr("vCPUs"), false, 1, QStringLiteral("cpu"));
+    m_memory = addControl(tr("Memory"), true, 64, QStringLiteral("memory"));
+    m_disk = addControl(tr("Disk"), true, 256, QStringLiteral("disk"));
     m_rate->setObjectName(QStringLiteral("rateEdit"));
     m_images->setObjectName(QStringLiteral("imagesEdit"));
     m_register->setObjectName(QStringLiteral("registerButton"));
@@ -249,17 +250,16 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     connect(m_lendDirect, &QPushButton::clicked, this, [this] { emit lendDirectRequested(m_state.partitionId); });
 }
 
-ResourceControl PartitionCard::addControl(const QString &label, const QString &suffix, int step, const QString &name)
+ResourceControl PartitionCard::addControl(const QString &label, bool size, int step, const QString &name)
 {
     ResourceControl c;
     c.slider = new QSlider(Qt::Horizontal, this);
     c.slider->setObjectName(name + QStringLiteral("Slider"));
     c.slider->setSingleStep(step);
     c.slider->setPageStep(step * 4);
-    c.spin = new QSpinBox(this);
+    c.spin = size ? new ui::SizeSpinBox(this) : new QSpinBox(this);
     c.spin->setObjectName(name + QStringLiteral("SpinBox"));
     c.spin->setSingleStep(step);
-    c.spin->setSuffix(suffix);
     c.spin->setKeyboardTracking(false);
     auto *row = new QHBoxLayout;
     auto *l = new QLabel(label, this);
@@ -877,12 +877,11 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
     m_new->setObjectName(QStringLiteral("newPartitionButton"));
     auto *reserveBox = new QGroupBox(tr("Owner's reserve (never lent)"), this);
     auto *reserveLayout = new QHBoxLayout(reserveBox);
-    auto addReserve = [&](const QString &label, const QString &suffix, int step, const QString &name) {
+    auto addReserve = [&](const QString &label, bool size, int step, const QString &name) {
         ResourceControl c;
         c.slider = new QSlider(Qt::Horizontal, reserveBox);
         c.slider->setObjectName(name + QStringLiteral("ReserveSlider"));
-        c.spin = new QSpinBox(reserveBox);
-        c.spin->setSuffix(suffix);
+        c.spin = size ? new ui::SizeSpinBox(reserveBox) : new QSpinBox(reserveBox);
         c.spin->setSingleStep(step);
         c.spin->setKeyboardTracking(false);
         reserveLayout->addWidget(new QLabel(label, reserveBox));
@@ -892,9 +891,9 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
         connect(c.spin, &QSpinBox::valueChanged, c.slider, &QSlider::setValue);
         return c;
     };
-    m_reserveCpu = addReserve(tr("vCPUs"), QString(), 1, QStringLiteral("cpu"));
-    m_reserveMemory = addReserve(tr("Memory"), tr(" MiB"), 256, QStringLiteral("memory"));
-    m_reserveDisk = addReserve(tr("Disk"), tr(" MiB"), 1024, QStringLiteral("disk"));
+    m_reserveCpu = addReserve(tr("vCPUs"), false, 1, QStringLiteral("cpu"));
+    m_reserveMemory = addReserve(tr("Memory"), true, 256, QStringLiteral("memory"));
+    m_reserveDisk = addReserve(tr("Disk"), true, 1024, QStringLiteral("disk"));
     auto applyReserve = [this] {
         SetReserve req;
         req.reserve = Resources{m_reserveCpu.spin->value(), m_reserveMemory.spin->value(), m_reserveDisk.spin->value()};

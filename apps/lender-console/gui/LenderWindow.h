@@ -86,7 +86,8 @@ signals:
     void lendDirectRequested(const QString &partitionId);
 
 private:
-    ResourceControl addControl(const QString &label, const QString &suffix, int step, const QString &name);
+    /// A slider and its spin box; `size`: MiB, shown and typed as "512M", "4G" (ui::SizeSpinBox).
+    ResourceControl addControl(const QString &label, bool size, int step, const QString &name);
     void emitAlter();
     /// "Earned …", and while lent what the running contract has earned so far (each second).
     void showEarnings();

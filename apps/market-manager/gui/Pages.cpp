@@ -2,6 +2,7 @@
 
 #include "ui/Format.h"
 #include "ui/GuiSupport.h"
+#include "ui/SizeSpinBox.h"
 
 #include <algorithm>
 #include <cmath>
@@ -389,18 +390,16 @@ void PartitionsPage::rebalanceSelected()
     dialog.setWindowTitle(tr("Rebalance Partition %1").arg(key->partitionId));
     auto *form = new QFormLayout(&dialog);
     QList<QSpinBox *> spins;
-    auto addSlider = [&](const QString &label, int value, int max, int step, const QString &suffix, const QString &name) {
+    // Sizes in MiB, shown and typed as the table shows them ("512M", "4G").
+    auto addSlider = [&](const QString &label, int value, int max, int step, bool size, const QString &name) {
         auto *slider = new QSlider(Qt::Horizontal, &dialog);
         slider->setObjectName(name + QStringLiteral("Slider"));
-        auto *spin = new QSpinBox(&dialog);
+        QSpinBox *spin = size ? new ui::SizeSpinBox(&dialog) : new QSpinBox(&dialog);
         spin->setObjectName(name + QStringLiteral("SpinBox"));
-        for (auto *w : {static_cast<QWidget *>(slider), static_cast<QWidget *>(spin)})
-            Q_UNUSED(w);
         slider->setRange(step, max);
         spin->setRange(step, max);
         slider->setSingleStep(step);
         spin->setSingleStep(step);
-        spin->setSuffix(suffix);
         slider->setValue(value);
         spin->setValue(value);
         connect(slider, &QSlider::valueChanged, spin, &QSpinBox::setValue);
@@ -423,9 +422,9 @@ void PartitionsPage::rebalanceSelected()
     const qint64 maxMem = budgetKnown ? qMax(mem, limit->memoryMib) : qMax<qint64>(256, mem * 4);
     const qint64 maxDisk = budgetKnown ? qMax(disk, limit->diskMib) : qMax<qint64>(1024, disk * 4);
     const auto spinRange = [](qint64 v) { return int(qMin<qint64>(v, INT_MAX)); };
-    QSpinBox *cpuSpin = addSlider(tr("vCPUs"), cpus, maxCpus, 1, QString(), QStringLiteral("cpu"));
-    QSpinBox *memSpin = addSlider(tr("Memory"), spinRange(mem), spinRange(maxMem), 64, tr(" MiB"), QStringLiteral("memory"));
-    QSpinBox *diskSpin = addSlider(tr("Disk"), spinRange(disk), spinRange(maxDisk), 256, tr(" MiB"), QStringLiteral("disk"));
+    QSpinBox *cpuSpin = addSlider(tr("vCPUs"), cpus, maxCpus, 1, false, QStringLiteral("cpu"));
+    QSpinBox *memSpin = addSlider(tr("Memory"), spinRange(mem), spinRange(maxMem), 64, true, QStringLiteral("memory"));
+    QSpinBox *diskSpin = addSlider(tr("Disk"), spinRange(disk), spinRange(maxDisk), 256, true, QStringLiteral("disk"));
     // One width for the three boxes, so that the sliders line up.
     int spinWidth = 0;
     for (QSpinBox *spin : std::as_const(spins))
