@@ -1992,9 +1992,16 @@ void TestMarketFlows::borrowerNames()
     const QString named = m_borrower.nodeId();
     const QString unnamed = m_borrower2.nodeId();
     const QString acmeName = QStringLiteral("Acme Research, Inc.");
-    // By name, a borrower without one first (as a lender without a name sorts first).
-    QCOMPARE(page(QString(), QStringLiteral("borrower")), std::make_pair(QStringList{unnamed, named}, QStringList{QString(), acmeName}));
-    QCOMPARE(page(QString(), QStringLiteral("-borrower")), std::make_pair(QStringList{named, unnamed}, QStringList{acmeName, QString()}));
+    // As the table shows them: by name, a borrower without one by its node ID (as the
+    // Partitions tab sorts its lending status).
+    const bool unnamedFirst = unnamed.toLower() < acmeName.toLower();
+    const auto inOrder = [&](bool ascending) {
+        const bool first = ascending == unnamedFirst;
+        return first ? std::make_pair(QStringList{unnamed, named}, QStringList{QString(), acmeName})
+                     : std::make_pair(QStringList{named, unnamed}, QStringList{acmeName, QString()});
+    };
+    QCOMPARE(page(QString(), QStringLiteral("borrower")), inOrder(true));
+    QCOMPARE(page(QString(), QStringLiteral("-borrower")), inOrder(false));
     // The filter finds a borrower by its name, in any case.
     QCOMPARE(page(QStringLiteral("ACME RES"), QString()), std::make_pair(QStringList{named}, QStringList{acmeName}));
 
@@ -2003,6 +2010,14 @@ void TestMarketFlows::borrowerNames()
     QCOMPARE(report->topBorrowers.size(), 2);
     for (const PartyTotal &t : report->topBorrowers)
         QCOMPARE(t.name, t.nodeId == named ? acmeName : QString());
+
+    // The unnamed borrower's place does not depend on its (random) ID: a name after every
+    // hex digit sorts after it, one before them before it.
+    CHECK_OK(acme->call<Ack>(SetBorrowerName{.name = QStringLiteral("~Zed")}));
+    QCOMPARE(page(QString(), QStringLiteral("borrower")).first, (QStringList{unnamed, named}));
+    CHECK_OK(acme->call<Ack>(SetBorrowerName{.name = QStringLiteral("!Early")}));
+    QCOMPARE(page(QString(), QStringLiteral("borrower")).first, (QStringList{named, unnamed}));
+    QCOMPARE(page(QString(), QStringLiteral("-borrower")).first, (QStringList{unnamed, named}));
 
     // An empty name forgets it.
     CHECK_OK(acme->call<Ack>(SetBorrowerName{.name = QStringLiteral("   ")}));

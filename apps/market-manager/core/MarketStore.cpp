@@ -1322,8 +1322,10 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
                                    QStringLiteral("COALESCE(bw.name, '')")},
                                   filter, binds);
     }
-    // The borrower's name is joined where it is filtered or sorted by, and for the page's rows.
-    const bool byBorrower = order->contains(QLatin1String("bw.name"));
+    // The borrower's name is joined where it is filtered or sorted by (the lending status
+    // sorts by it), and for the page's rows.
+    const QString key = sort.trimmed();
+    const bool byBorrower = key == QLatin1String("status") || key == QLatin1String("-status");
     const QString lenders = QStringLiteral(" FROM partitions p JOIN lenders l ON l.id = p.lender_id ");
     const QString borrowers = QStringLiteral("LEFT JOIN borrowers bw ON bw.id = p.lending_status ");
     const QString from = lenders + (filter.isEmpty() && !byBorrower ? QString() : borrowers);
@@ -1402,9 +1404,11 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
         Result<QString> ordered = orderClause(
             sort, QStringLiteral("-started"), kContractSortKeys,
             {{QStringLiteral("c.id")},
-             // by name, unnamed borrowers first; each borrower's contracts together
-             textOrder(dialect(), QStringLiteral("COALESCE(bw.name, '')")) + QStringList{QStringLiteral("c.borrower_id")},
-             textOrder(dialect(), QStringLiteral("COALESCE(l.name, '')")), textOrder(dialect(), QStringLiteral("c.partition_id")),
+             // the parties as the table shows them: by name, or by node ID if they gave none;
+             // each party's contracts together
+             textOrder(dialect(), QStringLiteral("COALESCE(NULLIF(bw.name, ''), c.borrower_id)")) + QStringList{QStringLiteral("c.borrower_id")},
+             textOrder(dialect(), QStringLiteral("COALESCE(NULLIF(l.name, ''), c.lender_id)")) + QStringList{QStringLiteral("c.lender_id")},
+             textOrder(dialect(), QStringLiteral("c.partition_id")),
              {QStringLiteral("c.rate_micros")}, {QStringLiteral("c.started_at_ms")},
              {QStringLiteral("COALESCE(c.ended_at_ms, %1)").arg(std::numeric_limits<qint64>::max())},
              {QStringLiteral("COALESCE(b.duration_ms, %1)").arg(elapsed)},
