@@ -569,7 +569,7 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
     for (int attempt = 0;; ++attempt) {
         if (connectionGone()) {
             Error error = lostConnectionError(sql);
-            if (attempt == 0 && recoverConnection(error, sql) == Recovery::RunAgain)
+            if (attempt == 0 && recoverConnection(error, sql, Sent::No) == Recovery::RunAgain)
                 continue;
             d->noteFailure(error);
             return error;
@@ -577,13 +577,16 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
         QSqlQuery query(d->db);
         query.setForwardOnly(true);
         bool ok = false;
+        Sent sent = Sent::No; // a statement that failed to prepare never ran
         if (binds.isEmpty()) {
+            sent = Sent::Maybe;
             ok = query.exec(sql);
         } else {
             ok = query.prepare(sql);
             if (ok) {
                 for (const QVariant &value : binds)
                     query.addBindValue(value);
+                sent = Sent::Maybe;
                 ok = query.exec();
             }
         }
@@ -591,7 +594,7 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
             return query;
         Error error = sqlError(query, sql);
         query = QSqlQuery(); // no result of the old connection outlives a reconnect
-        if (attempt == 0 && recoverConnection(error, sql) == Recovery::RunAgain)
+        if (attempt == 0 && recoverConnection(error, sql, sent) == Recovery::RunAgain)
             continue;
         d->noteFailure(error);
         return error;
@@ -602,9 +605,10 @@ Result<QSqlQuery *> Database::execCached(const QString &sql, const QVariantList 
 {
     for (int attempt = 0;; ++attempt) {
         Error error;
-        if (Result<QSqlQuery *> q = execCachedOnce(sql, binds, &error); q)
+        Sent sent = Sent::No;
+        if (Result<QSqlQuery *> q = execCachedOnce(sql, binds, &error, &sent); q)
             return q;
-        const Recovery recovery = attempt == 0 ? recoverConnection(error, sql) : Recovery::ConnectionLost;
+        const Recovery recovery = attempt == 0 ? recoverConnection(error, sql, sent) : Recovery::ConnectionLost;
         if (recovery == Recovery::RunAgain)
             continue;
         if (recovery == Recovery::StatementFailed && !d->inTransaction)
@@ -614,8 +618,9 @@ Result<QSqlQuery *> Database::execCached(const QString &sql, const QVariantList 
     }
 }
 
-Result<QSqlQuery *> Database::execCachedOnce(const QString &sql, const QVariantList &binds, Error *error)
+Result<QSqlQuery *> Database::execCachedOnce(const QString &sql, const QVariantList &binds, Error *error, Sent *sent)
 {
+    *sent = Sent::No;
     if (connectionGone()) {
         *error = lostConnectionError(sql);
         return *error;
@@ -638,6 +643,7 @@ Result<QSqlQuery *> Database::execCachedOnce(const QString &sql, const QVariantL
     query->finish();
     for (qsizetype i = 0; i < binds.size(); ++i)
         query->bindValue(int(i), binds[i]);
+    *sent = Sent::Maybe;
     if (!query->exec()) {
         *error = sqlError(*query, sql);
         // A statement the server forgot (a PostgreSQL reconnect) is prepared anew next time;
@@ -668,7 +674,7 @@ bool Database::connectionAlive()
     return probe.exec(QStringLiteral("SELECT 1"));
 }
 
-Database::Recovery Database::recoverConnection(Error &error, const QString &sql)
+Database::Recovery Database::recoverConnection(Error &error, const QString &sql, Sent sent)
 {
     // SQLite has no connection to lose; inside a transaction what was done is gone with the
     // session, so the transaction fails and the next one reconnects (beginWrite()).
@@ -679,14 +685,15 @@ Database::Recovery Database::recoverConnection(Error &error, const QString &sql)
     if (!connectionGone() && connectionAlive())
         return Recovery::StatementFailed;
     // What went wrong, for the messages below, which name the database themselves: the
-    // statement alone when the error was the lost connection (not its address twice).
-    const QString lost = error.message == lostConnectionError(sql).message ? QStringLiteral("in: %1").arg(shortSql(sql))
-                                                                           : error.message;
+    // statement alone when it was not sent (the error is then the lost connection's own,
+    // which names the database too).
+    const QString lost = sent == Sent::No ? QStringLiteral("in: %1").arg(shortSql(sql)) : error.message;
     if (Result<void> reconnected = reconnect(lost); !reconnected) {
         error = reconnected.error();
         return Recovery::ConnectionLost;
     }
-    if (isRepeatable(sql))
+    // A statement that never reached the server was not done: it runs now, once.
+    if (sent == Sent::No || isRepeatable(sql))
         return Recovery::RunAgain;
     error.message = QStringLiteral("the connection to the database %1 was lost while this statement ran, so it may or may not "
                                    "have been done; the connection is back (%2)")
@@ -868,7 +875,8 @@ Result<void> Database::beginWrite()
     Error error;
     const QString begin = d->parsed.dialect == SqlDialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
     // BEGIN is the first thing a lost PostgreSQL connection fails: reconnect and begin again.
-    if (!runControl(begin, &error) && !(recoverConnection(error, begin) == Recovery::RunAgain && runControl(begin, &error)))
+    const Sent sent = connectionGone() ? Sent::No : Sent::Maybe; // runControl() sends nothing on a connection known gone
+    if (!runControl(begin, &error) && !(recoverConnection(error, begin, sent) == Recovery::RunAgain && runControl(begin, &error)))
         return error;
     d->inTransaction = true;
     d->transactionError = Error();

@@ -189,7 +189,10 @@ private:
     /// connection and kept. The returned query is the cached one, owned by this Database:
     /// read it before the next execCached() of the same SQL, which resets it.
     Result<QSqlQuery *> execCached(const QString &sql, const QVariantList &binds);
-    Result<QSqlQuery *> execCachedOnce(const QString &sql, const QVariantList &binds, Error *error);
+    /// Whether a failed statement reached the server: No when the connection was known gone
+    /// or it did not prepare, so it was not done whatever the server did.
+    enum class Sent { No, Maybe };
+    Result<QSqlQuery *> execCachedOnce(const QString &sql, const QVariantList &binds, Error *error, Sent *sent);
     /// PostgreSQL: libpq knows that the connection is gone (it noticed on a statement).
     bool connectionGone() const;
     Error lostConnectionError(const QString &sql) const;
@@ -197,12 +200,12 @@ private:
     bool connectionAlive();
     enum class Recovery {
         StatementFailed, ///< the connection is fine (or SQLite): the statement itself failed
-        RunAgain,        ///< reconnected, and the statement changes nothing: run it again
+        RunAgain,        ///< reconnected, and the statement changes nothing or was not sent: run it
         ConnectionLost,  ///< the connection is or was gone; \a error says what happened
     };
     /// After a statement failed: on PostgreSQL outside a write transaction, when the
     /// connection turns out to be gone, opens a new one.
-    Recovery recoverConnection(Error &error, const QString &sql);
+    Recovery recoverConnection(Error &error, const QString &sql, Sent sent);
     /// Closes and removes the connection, then frees its statements (see the .cpp).
     void dropConnection();
     /// PostgreSQL: a fresh connection with the same settings. \a why is the failure that

@@ -104,12 +104,14 @@ Result<void> applyMigrations(Database &db, const QList<Migration> &migrations)
         const QStringList statements = next->statementsFor(db.dialect());
         for (qsizetype i = 0; i < statements.size(); ++i) {
             if (auto done = db.exec(statements.at(i)); !done) {
-                return Error(done.error().code, QStringLiteral("migration %1 (%2) failed at statement %3 of %4: %5")
-                                                    .arg(next->version)
-                                                    .arg(next->description)
-                                                    .arg(i + 1)
-                                                    .arg(statements.size())
-                                                    .arg(done.error().message));
+                Error failed = done.error(); // its code and internal mark kept
+                failed.message = QStringLiteral("migration %1 (%2) failed at statement %3 of %4: %5")
+                                     .arg(next->version)
+                                     .arg(next->description)
+                                     .arg(i + 1)
+                                     .arg(statements.size())
+                                     .arg(failed.message);
+                return failed;
             }
         }
         if (auto bumped = db.exec(QStringLiteral("INSERT INTO schema_meta (key, value) VALUES ('schema_version', ?) "
@@ -119,9 +121,11 @@ Result<void> applyMigrations(Database &db, const QList<Migration> &migrations)
             return bumped.error();
         }
         if (auto committed = tx.commit(); !committed) {
-            return Error(committed.error().code, QStringLiteral("migration %1 (%2) could not be committed: %3")
-                                                     .arg(next->version)
-                                                     .arg(next->description, committed.error().message));
+            Error failed = committed.error();
+            failed.message = QStringLiteral("migration %1 (%2) could not be committed: %3")
+                                 .arg(next->version)
+                                 .arg(next->description, failed.message);
+            return failed;
         }
     }
 }

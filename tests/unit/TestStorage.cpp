@@ -564,6 +564,7 @@ void TestStorage::failingMigrationRollsBack()
     QVERIFY2(r.error().message.contains(QLatin1String("migration 2 (half broken)")), qPrintable(r.error().message));
     QVERIFY2(r.error().message.contains(QLatin1String("statement 3 of 3")), qPrintable(r.error().message));
     QVERIFY2(r.error().message.contains(QLatin1String("no_such_table")), qPrintable(r.error().message));
+    QVERIFY(r.error().internal); // the database's own words, for the log, not for a peer
 
     // Migration 1 stays, migration 2 left no trace, and the connection is usable.
     QCOMPARE(db.schemaVersion(), 1);
@@ -1091,11 +1092,19 @@ void TestStorage::postgresReconnectsAfterLostConnection()
         QVERIFY(!committed.ok());
         QCOMPARE(committed.error().code, ErrorCode::StorageError);
     }
+    // The connection is now known gone: a write outside a transaction is not sent on it, so
+    // it was not done, and it runs once on a new connection.
+    QTest::ignoreMessage(QtWarningMsg, logged);
+    {
+        auto written = db.run(insert, {6, QStringLiteral("six")});
+        QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : describe(written.error())));
+    }
+    terminateSession(db);
     QTest::ignoreMessage(QtWarningMsg, logged);
     {
         WriteTransaction tx(db);
         QVERIFY2(tx.ok(), qPrintable(describe(tx.error())));
-        QVERIFY(db.run(insert, {6, QStringLiteral("six")}).ok());
+        QVERIFY(db.run(insert, {7, QStringLiteral("seven")}).ok());
         QVERIFY(tx.commit().ok());
     }
     auto ids = db.exec(QStringLiteral("SELECT id FROM partitions ORDER BY id"));
@@ -1103,7 +1112,7 @@ void TestStorage::postgresReconnectsAfterLostConnection()
     QList<qint64> seen;
     while (ids->next())
         seen << ids->value(0).toLongLong();
-    QCOMPARE(seen, (QList<qint64>{1, 2, 3, 6}));
+    QCOMPARE(seen, (QList<qint64>{1, 2, 3, 6, 7}));
 
     // Rows still being read keep the old statements: no reconnect under them (their query
     // objects would be freed), a clear error instead; once they are released, it reconnects.
