@@ -67,12 +67,14 @@ struct Exclusion {
     static constexpr const char *kName = "Exclusion";
     QString requirement;
     qint64 excluded = 0;
+    std::optional<QString> condition;
     bool operator==(const Exclusion &) const = default;
     static constexpr auto fields()
     {
         return std::make_tuple(
             field("requirement", &Exclusion::requirement, "The requirement as written, e.g. `cpus>=4`; or, after the query's own, a condition of availability: `free (not lent)`, `lender online`, `allocation confirmed by the lender` (in the market's language)."),
-            field("excluded", &Exclusion::excluded, "How many otherwise available offers it excluded; for a condition of availability, how many offers meeting every requirement fail it (an offer may fail several). Never 0: a requirement that excluded none is left out."));
+            field("excluded", &Exclusion::excluded, "How many otherwise available offers it excluded; for a condition of availability, how many offers meeting every requirement fail it (an offer may fail several). Never 0: a requirement that excluded none is left out."),
+            field("condition", &Exclusion::condition, "For a condition of availability, which one, for a client to word in its own language: `free` (not lent), `online` (its lender) or `confirmed` (the allocation, by the lender). Absent for the query's requirements, and from older markets."));
     }
 };
 
@@ -230,7 +232,7 @@ struct Violation {
             field("lenderName", &Violation::lenderName, "The lender's name as it registered; empty if unknown."),
             field("partitionId", &Violation::partitionId, "Partition."),
             field("contractId", &Violation::contractId, "Contract running at the time; empty if none."),
-            field("detail", &Violation::detail, "What changed, from what to what (as the lender reported it)."),
+            field("detail", &Violation::detail, "What changed, from what to what, as the lender reported it (ReportViolation.detail)."),
             field("restored", &Violation::restored, "Whether the agent restored the leased allocation; if not, the market ended the contract."));
     }
 };
@@ -625,7 +627,7 @@ struct ReportViolation : Message<MessageType::ReportViolation> {
         return std::make_tuple(
             field("partitionId", &ReportViolation::partitionId, "Partition."),
             field("contractId", &ReportViolation::contractId, "Contract running at the time, if any."),
-            field("detail", &ReportViolation::detail, "What changed, from what to what."),
+            field("detail", &ReportViolation::detail, "What changed, from what to what, in the words of `common/model/LockReport.h`: `WHAT LEASED -> LIVE (restored|not restored)` per tunable, joined by `; `, then ` [ERROR; …]` with what libvirt refused while restoring; WHAT is `vcpus`, `max_vcpus`, `memory`, `current_memory`, `hard_limit` (sizes in KiB), `cpu_shares`, `vcpu_period`, `vcpu_quota` (µs, -1 for none) or `cpu_pin` (a CPU set such as `0-3,6`, or `none`). Example: `hard_limit 786432 -> 999 (restored)`. The market keeps any text; the Market Manager shows one in these words in its own language, another as it came."),
             field("restored", &ReportViolation::restored, "Whether the agent restored the leased allocation. When it could not, the market ends the contract (reason `violation`, counted against the lender's reliability); either way the report is kept."));
     }
 };

@@ -243,6 +243,16 @@ private slots:
         const QString text = explainNoMatch(page);
         QVERIFY2(text.contains(QStringLiteral("cpus>=64")) && text.contains(QStringLiteral("3")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("os=plan9")), qPrintable(text));
+
+        // Conditions of availability in the borrower's words when the market names them by
+        // code (it words them in its own language); an unknown code, in the market's words.
+        page.explanation = {protocol::Exclusion{QStringLiteral("frei (nicht verliehen)"), 2, QStringLiteral("free")},
+                            protocol::Exclusion{QStringLiteral("Verleiher online"), 1, QStringLiteral("online")},
+                            protocol::Exclusion{QStringLiteral("Zuteilung bestätigt"), 1, QStringLiteral("confirmed")},
+                            protocol::Exclusion{QStringLiteral("vom Mond aus sichtbar"), 1, QStringLiteral("moon")}};
+        QCOMPARE(explainNoMatch(page), QStringLiteral("no offer matches: free (not lent) excluded 2 offer(s); lender online excluded "
+                                                      "1 offer(s); allocation confirmed by the lender excluded 1 offer(s); vom Mond "
+                                                      "aus sichtbar excluded 1 offer(s)"));
     }
 
     void tableColumnsAlign()

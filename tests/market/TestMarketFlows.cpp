@@ -461,7 +461,7 @@ void TestMarketFlows::searchRequirementsOrderPaging()
     QCOMPARE(lent->explanation.size(), 3);
     QCOMPARE(lent->explanation[0], (Exclusion{QStringLiteral("cpus>=8"), 4}));
     QCOMPARE(lent->explanation[1], (Exclusion{QStringLiteral("rate<=4"), 1}));
-    QCOMPARE(lent->explanation[2], (Exclusion{QStringLiteral("free (not lent)"), 1}));
+    QCOMPARE(lent->explanation[2], (Exclusion{QStringLiteral("free (not lent)"), 1, QStringLiteral("free")}));
 }
 
 // ───────────────────────── contracts and billing (S45–S48, S58–S61) ─────────────────────────

@@ -172,9 +172,9 @@ void TestOfferIndex::matchesBruteForce()
                 }
             }
             if (lent > 0)
-                want.append(protocol::Exclusion{QStringLiteral("free (not lent)"), lent});
+                want.append(protocol::Exclusion{QStringLiteral("free (not lent)"), lent, QStringLiteral("free")});
             if (offline > 0)
-                want.append(protocol::Exclusion{QStringLiteral("lender online"), offline});
+                want.append(protocol::Exclusion{QStringLiteral("lender online"), offline, QStringLiteral("online")});
             QCOMPARE(page.explanation, want);
         }
         QStringList wantBest;

@@ -1,5 +1,7 @@
 #include "CliFormat.h"
 
+#include "OfferText.h"
+
 #include "app/AppSupport.h"
 
 #include <climits>
@@ -58,7 +60,7 @@ QString explainNoMatch(const protocol::OfferPage &page)
         // The count in a variable of its own: lupdate does not read a cast as the count,
         // and would file the text as one without plural forms.
         const int excluded = int(qMin<qint64>(e.excluded, INT_MAX));
-        parts.append(QCoreApplication::translate("BorrowerCli", "%1 excluded %n offer(s)", nullptr, excluded).arg(e.requirement));
+        parts.append(QCoreApplication::translate("BorrowerCli", "%1 excluded %n offer(s)", nullptr, excluded).arg(exclusionText(e)));
     }
     if (parts.isEmpty())
         return QCoreApplication::translate("BorrowerCli", "no offer matches (the market has no free partition that fits)");

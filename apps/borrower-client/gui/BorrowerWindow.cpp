@@ -1,5 +1,7 @@
 #include "BorrowerWindow.h"
 
+#include "OfferText.h"
+
 #include "protocol/ReceiptJson.h"
 #include "ui/AboutDialog.h"
 #include "ui/ErrorBanner.h"
@@ -214,7 +216,7 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
                 if (r->total == 0 && !r->explanation.isEmpty()) {
                     QStringList why;
                     for (const Exclusion &e : r->explanation)
-                        why.append(tr("%1 excluded %n offer(s)", nullptr, int(e.excluded)).arg(e.requirement));
+                        why.append(tr("%1 excluded %n offer(s)", nullptr, int(e.excluded)).arg(exclusionText(e)));
                     m_explanation->setText(tr("No offer matches. %1.").arg(why.join(QStringLiteral("; "))));
                 } else if (r->total == 0) {
                     m_explanation->setText(tr("No offer is available right now."));

@@ -459,13 +459,14 @@ protocol::OfferPage OfferIndex::search(const OfferQuery &query) const
             unconfirmed += (flags & Unconfirmed) != 0;
         }
     }
+    // Worded in the market's language, and named by a code for the client to word in its own.
     if (lent > 0)
-        page.explanation.append(protocol::Exclusion{QCoreApplication::translate("OfferIndex", "free (not lent)"), lent});
+        page.explanation.append(protocol::Exclusion{QCoreApplication::translate("OfferIndex", "free (not lent)"), lent, QStringLiteral("free")});
     if (offline > 0)
-        page.explanation.append(protocol::Exclusion{QCoreApplication::translate("OfferIndex", "lender online"), offline});
+        page.explanation.append(protocol::Exclusion{QCoreApplication::translate("OfferIndex", "lender online"), offline, QStringLiteral("online")});
     if (unconfirmed > 0)
-        page.explanation.append(
-            protocol::Exclusion{QCoreApplication::translate("OfferIndex", "allocation confirmed by the lender"), unconfirmed});
+        page.explanation.append(protocol::Exclusion{QCoreApplication::translate("OfferIndex", "allocation confirmed by the lender"), unconfirmed,
+                                                    QStringLiteral("confirmed")});
     return page;
 }
 
