@@ -498,6 +498,21 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     </message>
 </context>
 <context>
+    <name>OfferText</name>
+    <message>
+        <source>free (not lent)</source>
+        <translation>frei (nicht verliehen)</translation>
+    </message>
+    <message>
+        <source>lender online</source>
+        <translation>Verleiher online</translation>
+    </message>
+    <message>
+        <source>allocation confirmed by the lender</source>
+        <translation>Zuteilung vom Verleiher bestätigt</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>%1 vCPU · %2 memory · %3 disk · %4 per hour · images: %5</source>

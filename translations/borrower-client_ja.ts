@@ -495,6 +495,21 @@ The market used is remembered in the data directory; so are each contract&apos;s
     </message>
 </context>
 <context>
+    <name>OfferText</name>
+    <message>
+        <source>free (not lent)</source>
+        <translation>空き (貸出中でない)</translation>
+    </message>
+    <message>
+        <source>lender online</source>
+        <translation>貸し手がオンライン</translation>
+    </message>
+    <message>
+        <source>allocation confirmed by the lender</source>
+        <translation>貸し手が割り当てを確認済み</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>%1 vCPU · %2 memory · %3 disk · %4 per hour · images: %5</source>

@@ -59,6 +59,65 @@
     </message>
 </context>
 <context>
+    <name>LockReport</name>
+    <message>
+        <source>vCPUs</source>
+        <translation>vCPUs</translation>
+    </message>
+    <message>
+        <source>maximum vCPUs</source>
+        <translation>höchstens vCPUs</translation>
+    </message>
+    <message>
+        <source>memory</source>
+        <translation>Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>memory in use</source>
+        <translation>genutzter Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>memory limit</source>
+        <translation>Speichergrenze</translation>
+    </message>
+    <message>
+        <source>CPU shares</source>
+        <translation>CPU-Anteile</translation>
+    </message>
+    <message>
+        <source>CPU period</source>
+        <translation>CPU-Periode</translation>
+    </message>
+    <message>
+        <source>CPU quota</source>
+        <translation>CPU-Kontingent</translation>
+    </message>
+    <message>
+        <source>pinned CPUs</source>
+        <translation>gebundene CPUs</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>unlimited</source>
+        <translation>unbegrenzt</translation>
+    </message>
+    <message>
+        <source>%1 %2 → %3</source>
+        <translation>%1 %2 → %3</translation>
+    </message>
+    <message>
+        <source>%1 %2 → %3 (not restored)</source>
+        <translation>%1 %2 → %3 (nicht wiederhergestellt)</translation>
+    </message>
+    <message>
+        <source>%1. Restoring failed: %2</source>
+        <translation>%1. Wiederherstellen fehlgeschlagen: %2</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>this service does not handle %1</source>
@@ -468,6 +527,13 @@
     <message>
         <source>…</source>
         <translation>…</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::ui::SizeSpinBox</name>
+    <message>
+        <source>A size in MiB, or with a unit: 512M, 4G, 1T</source>
+        <translation>Eine Größe in MiB oder mit Einheit: 512M, 4G, 1T</translation>
     </message>
 </context>
 <context>

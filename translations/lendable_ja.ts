@@ -59,6 +59,65 @@
     </message>
 </context>
 <context>
+    <name>LockReport</name>
+    <message>
+        <source>vCPUs</source>
+        <translation>vCPU</translation>
+    </message>
+    <message>
+        <source>maximum vCPUs</source>
+        <translation>最大vCPU</translation>
+    </message>
+    <message>
+        <source>memory</source>
+        <translation>メモリ</translation>
+    </message>
+    <message>
+        <source>memory in use</source>
+        <translation>使用中のメモリ</translation>
+    </message>
+    <message>
+        <source>memory limit</source>
+        <translation>メモリ上限</translation>
+    </message>
+    <message>
+        <source>CPU shares</source>
+        <translation>CPUシェア</translation>
+    </message>
+    <message>
+        <source>CPU period</source>
+        <translation>CPU周期</translation>
+    </message>
+    <message>
+        <source>CPU quota</source>
+        <translation>CPUクォータ</translation>
+    </message>
+    <message>
+        <source>pinned CPUs</source>
+        <translation>固定CPU</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>unlimited</source>
+        <translation>無制限</translation>
+    </message>
+    <message>
+        <source>%1 %2 → %3</source>
+        <translation>%1 %2 → %3</translation>
+    </message>
+    <message>
+        <source>%1 %2 → %3 (not restored)</source>
+        <translation>%1 %2 → %3（復元されず）</translation>
+    </message>
+    <message>
+        <source>%1. Restoring failed: %2</source>
+        <translation>%1。復元に失敗しました: %2</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>this service does not handle %1</source>
@@ -468,6 +527,13 @@
     <message>
         <source>…</source>
         <translation>…</translation>
+    </message>
+</context>
+<context>
+    <name>lendable::ui::SizeSpinBox</name>
+    <message>
+        <source>A size in MiB, or with a unit: 512M, 4G, 1T</source>
+        <translation>MiB単位のサイズ、または単位付き: 512M, 4G, 1T</translation>
     </message>
 </context>
 <context>

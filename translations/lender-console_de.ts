@@ -866,10 +866,6 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
         <translation>Arbeitsspeicher</translation>
     </message>
     <message>
-        <source> MiB</source>
-        <translation> MiB</translation>
-    </message>
-    <message>
         <source>Disk</source>
         <translation>Festplatte</translation>
     </message>
@@ -970,10 +966,6 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
     <message>
         <source>Memory</source>
         <translation>Arbeitsspeicher</translation>
-    </message>
-    <message>
-        <source> MiB</source>
-        <translation> MiB</translation>
     </message>
     <message>
         <source>Disk</source>

@@ -864,10 +864,6 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
         <translation>メモリ</translation>
     </message>
     <message>
-        <source> MiB</source>
-        <translation> MiB</translation>
-    </message>
-    <message>
         <source>Disk</source>
         <translation>ディスク</translation>
     </message>
@@ -967,10 +963,6 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
     <message>
         <source>Memory</source>
         <translation>メモリ</translation>
-    </message>
-    <message>
-        <source> MiB</source>
-        <translation> MiB</translation>
     </message>
     <message>
         <source>Disk</source>

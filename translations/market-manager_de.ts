@@ -865,10 +865,6 @@
         <translation>Partition %1 neu zuteilen</translation>
     </message>
     <message>
-        <source> MiB</source>
-        <translation> MiB</translation>
-    </message>
-    <message>
         <source>free, new allocation not yet confirmed by the lender</source>
         <translation>frei, neue Zuteilung vom Verleiher noch nicht bestätigt</translation>
     </message>
@@ -1071,6 +1067,10 @@
             <numerusform>%Ln Verstoß gemeldet</numerusform>
             <numerusform>%Ln Verstöße gemeldet</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>As the lender reported it: %1</source>
+        <translation>So vom Verleiher gemeldet: %1</translation>
     </message>
 </context>
 <context>

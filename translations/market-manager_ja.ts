@@ -861,10 +861,6 @@
         <translation>パーティション %1 の再配分</translation>
     </message>
     <message>
-        <source> MiB</source>
-        <translation> MiB</translation>
-    </message>
-    <message>
         <source>free, new allocation not yet confirmed by the lender</source>
         <translation>空き、新しい割り当ては貸し手の確認待ち</translation>
     </message>
@@ -1061,6 +1057,10 @@
         <translation>
             <numerusform>%Ln 件の違反が報告されました</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>As the lender reported it: %1</source>
+        <translation>貸し手からの報告のまま: %1</translation>
     </message>
 </context>
 <context>
