@@ -944,6 +944,14 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
         <source>What the market bills for this machine&apos;s contracts: your payouts, its fees, and signed receipts</source>
         <translation>Was der Marktplatz für die Verträge dieses Rechners abrechnet: Ihre Auszahlungen, seine Provisionen und signierte Belege</translation>
     </message>
+    <message>
+        <source>Partition %1 is lent, and its allocation was changed behind the agent&apos;s back (%2). The agent put the lease back and reported it to the market. Change a partition only when it is not lent.</source>
+        <translation>Partition %1 ist verliehen, und ihre Zuteilung wurde am Agenten vorbei geändert (%2). Der Agent hat die Zuteilung des Vertrags wiederhergestellt und es dem Marktplatz gemeldet. Ändern Sie eine Partition nur, wenn sie nicht verliehen ist.</translation>
+    </message>
+    <message>
+        <source>Partition %1 is lent, and its allocation was changed behind the agent&apos;s back (%2). The agent could not put the lease back: the market ends the contract and counts it against this machine&apos;s reliability.</source>
+        <translation>Partition %1 ist verliehen, und ihre Zuteilung wurde am Agenten vorbei geändert (%2). Der Agent konnte die Zuteilung des Vertrags nicht wiederherstellen: Der Marktplatz beendet den Vertrag und rechnet es der Zuverlässigkeit dieses Rechners an.</translation>
+    </message>
 </context>
 <context>
     <name>lendable::lender::PartitionCard</name>

@@ -97,6 +97,7 @@ enum class MessageType : quint32 {
     ListJobs = 516,
     JobList = 517,
     OwnerBills = 518,
+    LockViolated = 519,
 };
 
 } // namespace lendable::protocol

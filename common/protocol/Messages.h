@@ -1658,7 +1658,7 @@ struct DirectLease : Message<MessageType::DirectLease> {
 struct OwnerWatch : Message<MessageType::OwnerWatch> {
     static constexpr const char *kName = "OwnerWatch";
     static constexpr const char *kDirection = "owner → agent";
-    static constexpr const char *kDoc = "Subscribe to PartitionInfo and UsageSample pushes, and to MachineInfo when the agent loses or regains libvirt.";
+    static constexpr const char *kDoc = "Subscribe to PartitionInfo, UsageSample and LockViolated pushes, and to MachineInfo when the agent loses or regains libvirt.";
     bool operator==(const OwnerWatch &) const = default;
     static constexpr auto fields()
     {
@@ -1773,6 +1773,27 @@ struct OwnerBills : Message<MessageType::OwnerBills> {
     }
 };
 
+struct LockViolated : Message<MessageType::LockViolated> {
+    static constexpr const char *kName = "LockViolated";
+    static constexpr const char *kDirection = "agent → owner (push)";
+    static constexpr const char *kDoc = "The lock found a lent partition's allocation changed behind the agent's back (FIG. 13–14): what it told the market (ReportViolation), told the owners that watch (OwnerWatch) too.";
+    QString partitionId;
+    QString contractId;
+    QString detail;
+    bool restored = false;
+    qint64 atMs = 0;
+    bool operator==(const LockViolated &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("partitionId", &LockViolated::partitionId, "Partition."),
+            field("contractId", &LockViolated::contractId, "Contract running at the time."),
+            field("detail", &LockViolated::detail, "What changed, in ReportViolation.detail's words."),
+            field("restored", &LockViolated::restored, "Whether the agent put the lease back; if not, the market ends the contract."),
+            field("atMs", &LockViolated::atMs, "When the agent found it, UTC ms."));
+    }
+};
+
 /// Every message type, in registry order. Append new messages here too.
 using AllMessages = std::tuple<
     Hello,
@@ -1846,6 +1867,7 @@ using AllMessages = std::tuple<
     PartitionDelete,
     ListJobs,
     JobList,
-    OwnerBills>;
+    OwnerBills,
+    LockViolated>;
 
 } // namespace lendable::protocol

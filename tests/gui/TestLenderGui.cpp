@@ -56,6 +56,7 @@ private slots:
     void billsAndReceiptsFromTheMarket();
     void tabAndBarsSayWhatTheyShow();
     void diskPromisedBeyondWhatIsFreeIsShown();
+    void lockViolationsAreShown();
     void cleanupTestCase();
 
 private:
@@ -604,6 +605,28 @@ void TestLenderGui::diskPromisedBeyondWhatIsFreeIsShown()
     QVERIFY(m_owner->call<Ack>(PartitionDelete{.partitionId = created->partition.partitionId}).ok());
     m_tab->refresh();
     QTRY_VERIFY(!warning->isVisible());
+}
+
+void TestLenderGui::lockViolationsAreShown()
+{
+    // What the agent pushes when its lock finds a lent partition changed (the real audit is
+    // tested with a real VM in test_lender_vm): the owner reads it in the banner, in words.
+    m_agent->notifyOwnersOfViolation(LockViolated{.partitionId = QStringLiteral("p-lent"), .contractId = QStringLiteral("c-1"),
+                                                  .detail = QStringLiteral("vcpus 1 -> 2 (restored)"), .restored = true,
+                                                  .atMs = QDateTime::currentMSecsSinceEpoch()});
+    QTRY_VERIFY(m_window->errorBanner()->text().contains(QStringLiteral("vCPUs 1 → 2")));
+    QVERIFY2(m_window->errorBanner()->text().contains(QStringLiteral("The agent put the lease back")), qPrintable(m_window->errorBanner()->text()));
+    QVERIFY2(m_window->errorBanner()->text().contains(QStringLiteral("p-lent")), qPrintable(m_window->errorBanner()->text()));
+    QVERIFY(m_window->errorBanner()->property("notice").toBool()); // nothing lost
+    // Not put back: the contract ends, and that is an error.
+    m_agent->notifyOwnersOfViolation(LockViolated{.partitionId = QStringLiteral("p-lent"), .contractId = QStringLiteral("c-1"),
+                                                  .detail = QStringLiteral("hard_limit 786432 -> 999 (not restored) [refused]"),
+                                                  .restored = false, .atMs = QDateTime::currentMSecsSinceEpoch()});
+    QTRY_VERIFY(m_window->errorBanner()->text().contains(QStringLiteral("could not put the lease back")));
+    QVERIFY2(m_window->errorBanner()->text().contains(QStringLiteral("memory limit 768 MiB → 999 KiB (not restored). Restoring failed: refused")),
+             qPrintable(m_window->errorBanner()->text()));
+    QVERIFY(!m_window->errorBanner()->property("notice").toBool());
+    m_window->errorBanner()->hide();
 }
 
 void TestLenderGui::cleanupTestCase()

@@ -8,6 +8,7 @@
 #include "LockGuard.h"
 #include "PartitionMath.h"
 #include "VmAgentSupport.h"
+#include "protocol/LocalChannel.h"
 
 #include <QDir>
 
@@ -203,6 +204,18 @@ void TestLenderVm::tamperingIsDetectedRestoredAndReported()
     const QString dom = QStringLiteral("lendable-") + jobId;
 
     QSignalSpy spy(m_vm.agent.get(), &LenderAgent::violationDetected);
+    // An owner's console watching the machine is told too (LockViolated pushes).
+    HandshakeConfig ownerRole;
+    ownerRole.localRole = QStringLiteral("owner");
+    std::unique_ptr<Channel> owner(m_vm.agent->server()->connectLocal(m_vm.agent->nodeId(), ownerRole));
+    QVERIFY(owner->waitEstablished(5000).ok());
+    QList<LockViolated> told;
+    connect(owner.get(), &Channel::envelopeReceived, this, [&told](const Envelope &e) {
+        if (e.type == quint32(MessageType::LockViolated))
+            if (Result<LockViolated> v = decodeMessage<LockViolated>(e); v.ok())
+                told.append(*v);
+    });
+    QVERIFY(owner->call<Ack>(OwnerWatch{}).ok());
     // The machine's owner (or anyone with root) changes the lent domain behind the agent's back.
     QProcess virsh;
     virsh.start(QStringLiteral("virsh"), {QStringLiteral("-c"), kVmUri, QStringLiteral("schedinfo"), dom, QStringLiteral("--live"),
@@ -216,6 +229,12 @@ void TestLenderVm::tamperingIsDetectedRestoredAndReported()
     QVERIFY2(v.detail.contains(QLatin1String("cpu_shares 1024 -> 7")), qPrintable(v.detail));
     QVERIFY2(v.restored, qPrintable(v.detail));
     QCOMPARE(liveTunables(m_vm.agent->virt(), dom)->cpuShares, 1024);
+    QTRY_VERIFY(!told.isEmpty());
+    QCOMPARE(told.first().partitionId, l.partitionId);
+    QCOMPARE(told.first().contractId, l.contract.contractId);
+    QCOMPARE(told.first().detail, v.detail);
+    QVERIFY(told.first().restored);
+    QVERIFY(told.first().atMs > 0);
 
     virsh.start(QStringLiteral("virsh"), {QStringLiteral("-c"), kVmUri, QStringLiteral("memtune"), dom, QStringLiteral("--live"),
                                           QStringLiteral("--hard-limit"), QStringLiteral("400000")});

@@ -542,6 +542,9 @@ void LenderAgent::auditNow()
         qWarning("lender: lock violation on partition %s (job %s): %s", qPrintable(rec.partitionId),
                  qPrintable(rec.jobId), qPrintable(detail));
         emit violationDetected(rec.partitionId, detail, audit->restored());
+        // The owner is told too: the change undone may well be the owner's own.
+        notifyOwnersOfViolation(LockViolated{.partitionId = rec.partitionId, .contractId = rec.contractId, .detail = detail,
+                                             .restored = audit->restored(), .atMs = QDateTime::currentMSecsSinceEpoch()});
         // Every violation goes to the market, restored or not.
         Result<ContractRecord> c = m_store->contract(rec.contractId);
         if (c.ok() && !c->marketId.isEmpty())
@@ -908,6 +911,13 @@ void LenderAgent::notifyOwners(const PartitionRecord &p)
     for (const QPointer<Channel> &w : std::as_const(m_ownerWatchers))
         if (w)
             w->push(info);
+}
+
+void LenderAgent::notifyOwnersOfViolation(const LockViolated &violation)
+{
+    for (const QPointer<Channel> &w : std::as_const(m_ownerWatchers))
+        if (w)
+            w->push(violation);
 }
 
 void LenderAgent::notifyOwnersOfMachine()

@@ -91,6 +91,9 @@ public:
 
     /// Runs the lock audit over every running lent domain now (the timer does it every second).
     void auditNow();
+    /// Pushes a violation the audit found to the owners that watch (OwnerWatch); public for
+    /// the window's tests, which have no lent domain to change.
+    void notifyOwnersOfViolation(const protocol::LockViolated &violation);
 
     /// Removes the output files and console of every finished job that ended more than
     /// AgentConfig::resultRetentionMs before `nowMs`, and records when; returns how many jobs'

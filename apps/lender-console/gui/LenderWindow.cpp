@@ -990,6 +990,9 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
                     if (PartitionCard *c = m_cards.value(s->partitionId))
                         c->usageChart()->addSample(s->atMs, s->cpuPermille, s->memoryUsedMib, s->memoryMib);
                 }
+            } else if (e.type == quint32(MessageType::LockViolated)) {
+                if (Result<LockViolated> v = decodeMessage<LockViolated>(e); v.ok())
+                    showViolation(*v);
             }
         });
         m_owner->request<Ack>(OwnerWatch{}, this, [this](Result<Ack> r) {
@@ -998,6 +1001,23 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
         });
     }
     refresh();
+}
+
+void MachineTab::showViolation(const LockViolated &v)
+{
+    // Often the owner's own change (virsh setvcpus, a memory tweak) on a lent partition: say
+    // what was undone and what it costs.
+    const QString what = ui::describeLockReport(v.detail);
+    if (v.restored) {
+        emit notice(tr("Partition %1 is lent, and its allocation was changed behind the agent's back (%2). The agent put the "
+                       "lease back and reported it to the market. Change a partition only when it is not lent.")
+                        .arg(v.partitionId, what));
+    } else {
+        emit error(Error(ErrorCode::Conflict, tr("Partition %1 is lent, and its allocation was changed behind the agent's back "
+                                                 "(%2). The agent could not put the lease back: the market ends the contract and "
+                                                 "counts it against this machine's reliability.")
+                                                  .arg(v.partitionId, what)));
+    }
 }
 
 template <typename Reply, typename Request>

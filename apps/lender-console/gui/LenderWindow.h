@@ -263,6 +263,8 @@ signals:
 private:
     void showPartitions(const QList<protocol::PartitionState> &partitions);
     void applyPartition(const protocol::PartitionState &state);
+    /// A lock violation the agent pushed: a notice when it put the lease back, else an error.
+    void showViolation(const protocol::LockViolated &violation);
     template <typename Reply, typename Request>
     void send(const Request &request);
 
