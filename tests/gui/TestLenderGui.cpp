@@ -54,6 +54,7 @@ private slots:
     void usageChartKeepsItsLabelsWhole();
     void withdrawingWhileTheMarketIsAway();
     void billsAndReceiptsFromTheMarket();
+    void billsOfTheChosenMarket();
     void tabAndBarsSayWhatTheyShow();
     void diskPromisedBeyondWhatIsFreeIsShown();
     void lockViolationsAreShown();
@@ -68,7 +69,7 @@ private:
     static std::unique_ptr<Channel> ownerOf(lender::LenderAgent *agent);
     /// A new partition (1 vCPU, 256 MiB, 1 GiB, busybox) at `rate`, registered with the
     /// agent's market; its ID, or empty if either step failed.
-    static QString registeredPartition(Channel *owner, Money rate);
+    static QString registeredPartition(Channel *owner, Money rate, const QString &marketId = {});
     static void drag(QSlider *slider, int toValue);
 
     QTemporaryDir m_dir;
@@ -137,7 +138,7 @@ std::unique_ptr<Channel> TestLenderGui::ownerOf(lender::LenderAgent *agent)
     return owner->waitEstablished(5000).ok() ? std::move(owner) : nullptr;
 }
 
-QString TestLenderGui::registeredPartition(Channel *owner, Money rate)
+QString TestLenderGui::registeredPartition(Channel *owner, Money rate, const QString &marketId)
 {
     PartitionCreate create;
     create.conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, rate, 0};
@@ -147,7 +148,7 @@ QString TestLenderGui::registeredPartition(Channel *owner, Money rate)
         return {};
     }
     const QString id = created->partition.partitionId;
-    Result<PartitionInfo> registered = owner->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}});
+    Result<PartitionInfo> registered = owner->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = marketId});
     if (!registered.ok()) {
         qWarning() << "partition register:" << registered.error();
         return {};
@@ -555,6 +556,59 @@ void TestLenderGui::billsAndReceiptsFromTheMarket()
     QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("none.json"))));
     dialog->close();
     tab.reset();
+}
+
+void TestLenderGui::billsOfTheChosenMarket()
+{
+    // A machine that lends on two markets: Bills… offers the choice, and shows the bills of
+    // the market chosen, asked of that market.
+    lender::testing::MarketForAgents first({});
+    lender::testing::MarketForAgents second({});
+    QVERIFY(first.listening && second.listening);
+    std::unique_ptr<lender::LenderAgent> agent = first.startAgent(QStringLiteral("two-markets"), [&second](lender::AgentConfig &c) {
+        c.markets << lender::MarketEndpoint::parse(second.address, second.id()).value();
+    });
+    QVERIFY(agent);
+    std::unique_ptr<Channel> owner = ownerOf(agent.get());
+    QVERIFY(owner);
+    QTRY_VERIFY_WITH_TIMEOUT(agent->market(first.id()) && agent->market(first.id())->isConnected() && agent->market(second.id())
+                                 && agent->market(second.id())->isConnected(),
+                             lendable::test::kGuiWaitMs);
+    const QString onFirst = registeredPartition(owner.get(), Money::fromMicros(1'000'000), first.id());
+    const QString onSecond = registeredPartition(owner.get(), Money::fromMicros(2'000'000), second.id());
+    QVERIFY(!onFirst.isEmpty() && !onSecond.isEmpty());
+    QHash<QString, QString> contractAt; // market ID → the contract made there
+    for (lender::testing::MarketForAgents *market : {&first, &second}) {
+        lender::testing::Peer borrower(lender::testing::newIdentity(QStringLiteral("borrower")), market->address, market->id());
+        QVERIFY(borrower.waitUp().ok());
+        Result<ContractGranted> granted = borrower.channel->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=1")});
+        QVERIFY2(granted.ok(), qPrintable(granted.error().toString()));
+        contractAt.insert(market->id(), granted->contractId);
+    }
+
+    std::unique_ptr<lender::MachineTab> tab(m_window->addMachine(owner.get(), QStringLiteral("two-markets")));
+    m_window->tabs()->setCurrentWidget(tab.get());
+    QTRY_VERIFY(tab->card(onFirst) && tab->card(onSecond));
+    QTRY_VERIFY(!tab->card(onFirst)->state().marketId.isEmpty() && !tab->card(onSecond)->state().marketId.isEmpty());
+    QTest::mouseClick(tab->billsButton(), Qt::LeftButton);
+    lender::BillsDialog *dialog = tab->billsDialog();
+    QVERIFY(dialog);
+    auto *choice = dialog->findChild<QComboBox *>(QStringLiteral("billsMarket"));
+    QVERIFY(choice);
+    QVERIFY(choice->isVisible());
+    QCOMPARE(choice->count(), 2);
+    for (int i : {0, 1, 0}) {
+        choice->setCurrentIndex(i);
+        const QString market = choice->itemData(i).toString();
+        QVERIFY(contractAt.contains(market));
+        QCOMPARE(choice->itemText(i), market.left(16));
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->bills().size() == 1 && dialog->bills().first().contractId == contractAt.value(market),
+                                 lendable::test::kGuiWaitMs);
+    }
+    dialog->close();
+    tab.reset();
+    owner.reset();
+    agent.reset();
 }
 
 void TestLenderGui::tabAndBarsSayWhatTheyShow()
