@@ -569,7 +569,7 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
     for (int attempt = 0;; ++attempt) {
         if (connectionGone()) {
             Error error = lostConnectionError(sql);
-            if (attempt == 0 && recoverConnection(error, sql, Sent::No) == Recovery::RunAgain)
+            if (attempt == 0 && recoverConnection(error, sql, Sent::NoConnection) == Recovery::RunAgain)
                 continue;
             d->noteFailure(error);
             return error;
@@ -577,7 +577,7 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
         QSqlQuery query(d->db);
         query.setForwardOnly(true);
         bool ok = false;
-        Sent sent = Sent::No; // a statement that failed to prepare never ran
+        Sent sent = Sent::NotPrepared; // until it is executed
         if (binds.isEmpty()) {
             sent = Sent::Maybe;
             ok = query.exec(sql);
@@ -605,7 +605,7 @@ Result<QSqlQuery *> Database::execCached(const QString &sql, const QVariantList 
 {
     for (int attempt = 0;; ++attempt) {
         Error error;
-        Sent sent = Sent::No;
+        Sent sent = Sent::NotPrepared;
         if (Result<QSqlQuery *> q = execCachedOnce(sql, binds, &error, &sent); q)
             return q;
         const Recovery recovery = attempt == 0 ? recoverConnection(error, sql, sent) : Recovery::ConnectionLost;
@@ -620,11 +620,12 @@ Result<QSqlQuery *> Database::execCached(const QString &sql, const QVariantList 
 
 Result<QSqlQuery *> Database::execCachedOnce(const QString &sql, const QVariantList &binds, Error *error, Sent *sent)
 {
-    *sent = Sent::No;
     if (connectionGone()) {
+        *sent = Sent::NoConnection;
         *error = lostConnectionError(sql);
         return *error;
     }
+    *sent = Sent::NotPrepared;
     // A bound on the cache, should a caller ever build SQL text from data.
     constexpr size_t kMaxStatements = 256;
     auto it = d->statements.find(sql);
@@ -685,15 +686,14 @@ Database::Recovery Database::recoverConnection(Error &error, const QString &sql,
     if (!connectionGone() && connectionAlive())
         return Recovery::StatementFailed;
     // What went wrong, for the messages below, which name the database themselves: the
-    // statement alone when it was not sent (the error is then the lost connection's own,
-    // which names the database too).
-    const QString lost = sent == Sent::No ? QStringLiteral("in: %1").arg(shortSql(sql)) : error.message;
+    // statement alone when the error is the lost connection's own (which names it too).
+    const QString lost = sent == Sent::NoConnection ? QStringLiteral("in: %1").arg(shortSql(sql)) : error.message;
     if (Result<void> reconnected = reconnect(lost); !reconnected) {
         error = reconnected.error();
         return Recovery::ConnectionLost;
     }
     // A statement that never reached the server was not done: it runs now, once.
-    if (sent == Sent::No || isRepeatable(sql))
+    if (sent != Sent::Maybe || isRepeatable(sql))
         return Recovery::RunAgain;
     error.message = QStringLiteral("the connection to the database %1 was lost while this statement ran, so it may or may not "
                                    "have been done; the connection is back (%2)")
@@ -875,7 +875,7 @@ Result<void> Database::beginWrite()
     Error error;
     const QString begin = d->parsed.dialect == SqlDialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
     // BEGIN is the first thing a lost PostgreSQL connection fails: reconnect and begin again.
-    const Sent sent = connectionGone() ? Sent::No : Sent::Maybe; // runControl() sends nothing on a connection known gone
+    const Sent sent = connectionGone() ? Sent::NoConnection : Sent::Maybe; // runControl() sends nothing on a connection known gone
     if (!runControl(begin, &error) && !(recoverConnection(error, begin, sent) == Recovery::RunAgain && runControl(begin, &error)))
         return error;
     d->inTransaction = true;

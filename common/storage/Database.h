@@ -189,9 +189,9 @@ private:
     /// connection and kept. The returned query is the cached one, owned by this Database:
     /// read it before the next execCached() of the same SQL, which resets it.
     Result<QSqlQuery *> execCached(const QString &sql, const QVariantList &binds);
-    /// Whether a failed statement reached the server: No when the connection was known gone
-    /// or it did not prepare, so it was not done whatever the server did.
-    enum class Sent { No, Maybe };
+    /// Whether a failed statement reached the server. Not when the connection was known gone
+    /// (its error is then the lost connection's own) or it did not prepare: it was not done.
+    enum class Sent { NoConnection, NotPrepared, Maybe };
     Result<QSqlQuery *> execCachedOnce(const QString &sql, const QVariantList &binds, Error *error, Sent *sent);
     /// PostgreSQL: libpq knows that the connection is gone (it noticed on a statement).
     bool connectionGone() const;
