@@ -66,7 +66,7 @@
     </message>
     <message>
         <source>maximum vCPUs</source>
-        <translation>höchstens vCPUs</translation>
+        <translation>maximale vCPUs</translation>
     </message>
     <message>
         <source>memory</source>

@@ -1,6 +1,7 @@
 #include "Format.h"
 
 #include "model/LockReport.h"
+#include "model/Resources.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -105,29 +106,43 @@ QString tunableName(const QString &what)
     return what; // a tunable this version does not know: its own name
 }
 
-// A value as people read it: sizes (KiB in the report) with a unit, times in µs, "unlimited"
-// for libvirt's no-limit values. What does not parse as the tunable's kind stays as it is.
-QString tunableValue(const QString &what, const QString &value)
+// A value as people read it: sizes (KiB in the report) with a unit, rounded for reading
+// unless `exact` ("4100M"), times in µs, libvirt's no-limit values by name; -1 (a value the
+// live domain does not have) as "none". What does not parse as the tunable's kind stays as it is.
+QString tunableValue(const QString &what, const QString &value, bool exact)
 {
     const QLocale locale;
+    const QString none = trLock(QT_TRANSLATE_NOOP("LockReport", "none"));
+    const QString unlimited = trLock(QT_TRANSLATE_NOOP("LockReport", "unlimited"));
     if (what == QLatin1String("cpu_pin"))
-        return value == QLatin1String("none") ? trLock(QT_TRANSLATE_NOOP("LockReport", "none")) : value;
+        return value == QLatin1String("none") ? none : value;
     bool ok = false;
     const qint64 n = value.toLongLong(&ok);
     if (!ok)
         return value;
-    if (what == QLatin1String("memory") || what == QLatin1String("current_memory") || what == QLatin1String("hard_limit")) {
-        // libvirt reads "no hard limit" as VIR_DOMAIN_MEMORY_PARAM_UNLIMITED, 2^53 - 1 KiB.
+    const bool size = what == QLatin1String("memory") || what == QLatin1String("current_memory") || what == QLatin1String("hard_limit");
+    const bool micros = what == QLatin1String("vcpu_period") || what == QLatin1String("vcpu_quota");
+    if (what == QLatin1String("hard_limit")) {
+        // No hard limit: absent from the XML, or VIR_DOMAIN_MEMORY_PARAM_UNLIMITED (2^53 - 1 KiB).
         constexpr qint64 kUnlimitedKib = (qint64(1) << 53) - 1;
-        if (n >= kUnlimitedKib || n < 0)
-            return trLock(QT_TRANSLATE_NOOP("LockReport", "unlimited"));
-        return n % 1024 == 0 ? formatSize(n / 1024) : locale.toString(n) + QStringLiteral(" KiB");
+        if (n < 0 || n >= kUnlimitedKib)
+            return unlimited;
     }
-    if (what == QLatin1String("vcpu_period") || what == QLatin1String("vcpu_quota")) {
-        if (n < 0) // a negative quota is "no quota"
-            return trLock(QT_TRANSLATE_NOOP("LockReport", "unlimited"));
+    if (what == QLatin1String("vcpu_quota")) {
+        // No quota: negative, or the kernel's largest (2^44 - 1 µs, as libvirt reads it back).
+        constexpr qint64 kNoQuotaUs = (qint64(1) << 44) - 1;
+        if (n < 0 || n >= kNoQuotaUs)
+            return unlimited;
+    }
+    if (n < 0)
+        return none;
+    if (size) {
+        if (n % 1024 != 0)
+            return locale.toString(n) + QStringLiteral(" KiB");
+        return exact ? formatSizeMib(n / 1024) : formatSize(n / 1024);
+    }
+    if (micros)
         return locale.toString(n) + QStringLiteral(" µs");
-    }
     return locale.toString(n);
 }
 } // namespace
@@ -140,8 +155,12 @@ QString describeLockReport(const QString &detail)
     QStringList parts;
     for (const LockChange &c : report->changes) {
         const QString name = tunableName(c.what);
-        const QString leased = tunableValue(c.what, c.leased);
-        const QString live = tunableValue(c.what, c.live);
+        QString leased = tunableValue(c.what, c.leased, false);
+        QString live = tunableValue(c.what, c.live, false);
+        if (leased == live) { // rounded alike ("4 GiB → 4 GiB" for 4096 → 4100 MiB): exact
+            leased = tunableValue(c.what, c.leased, true);
+            live = tunableValue(c.what, c.live, true);
+        }
         parts << (c.restored ? trLock(QT_TRANSLATE_NOOP("LockReport", "%1 %2 → %3"))
                              : trLock(QT_TRANSLATE_NOOP("LockReport", "%1 %2 → %3 (not restored)")))
                      .arg(name, leased, live);

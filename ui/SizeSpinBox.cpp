@@ -5,6 +5,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <optional>
 
 namespace lendable::ui {
 
@@ -19,20 +20,45 @@ QString SizeSpinBox::textFromValue(int mib) const
     return formatSizeMib(mib);
 }
 
+namespace {
+// What parseSizeMib() reads, and a fraction of a unit that is a whole number of MiB ("1.5G",
+// "0,5G": typed in a box there is no one to tell to write 1536M instead).
+std::optional<qint64> sizeOf(const QString &typed)
+{
+    const QString text = typed.trimmed();
+    if (const Result<qint64> mib = parseSizeMib(text); mib)
+        return *mib;
+    static const QRegularExpression fraction(QStringLiteral("^([0-9]{1,6})[.,]([0-9]{1,3})([KMGTkmgt])([Ii]?[Bb])?$"));
+    const QRegularExpressionMatch m = fraction.match(text);
+    if (!m.hasMatch())
+        return std::nullopt;
+    const QString decimals = m.captured(2);
+    qint64 scale = 1;
+    for (qsizetype i = 0; i < decimals.size(); ++i)
+        scale *= 10;
+    const qint64 scaled = m.captured(1).toLongLong() * scale + decimals.toLongLong(); // the number × scale, below 10^9
+    const int unit = QStringLiteral("KMGT").indexOf(m.captured(3).toUpper());
+    const qint64 kib = scaled * (qint64(1) << (10 * unit)); // × scale; below 10^9 × 2^30 < 2^63
+    if (kib % (scale * 1024) != 0)
+        return std::nullopt; // not a whole number of MiB
+    return kib / (scale * 1024);
+}
+} // namespace
+
 int SizeSpinBox::valueFromText(const QString &text) const
 {
-    const Result<qint64> mib = parseSizeMib(text.trimmed());
+    const std::optional<qint64> mib = sizeOf(text);
     return mib ? int(std::clamp<qint64>(*mib, minimum(), maximum())) : value();
 }
 
 QValidator::State SizeSpinBox::validate(QString &input, int &) const
 {
-    const QString text = input.trimmed();
-    if (const Result<qint64> mib = parseSizeMib(text); mib && *mib >= minimum() && *mib <= maximum())
+    if (const std::optional<qint64> mib = sizeOf(input); mib && *mib >= minimum() && *mib <= maximum())
         return QValidator::Acceptable;
-    // On the way to a size: digits, then perhaps the start of a unit ("4", "4G", "4Gi").
-    static const QRegularExpression typing(QStringLiteral("^[0-9]*([KMGTkmgt]([Ii]?[Bb]?)?)?$"));
-    return typing.match(text).hasMatch() ? QValidator::Intermediate : QValidator::Invalid;
+    // On the way to a size: digits, perhaps a fraction, then perhaps the start of a unit
+    // ("4", "1.", "1.5G", "4Gi").
+    static const QRegularExpression typing(QStringLiteral("^[0-9]*([.,][0-9]*)?([KMGTkmgt]([Ii]?[Bb]?)?)?$"));
+    return typing.match(input.trimmed()).hasMatch() ? QValidator::Intermediate : QValidator::Invalid;
 }
 
 } // namespace lendable::ui

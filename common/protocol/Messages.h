@@ -627,7 +627,7 @@ struct ReportViolation : Message<MessageType::ReportViolation> {
         return std::make_tuple(
             field("partitionId", &ReportViolation::partitionId, "Partition."),
             field("contractId", &ReportViolation::contractId, "Contract running at the time, if any."),
-            field("detail", &ReportViolation::detail, "What changed, from what to what, in the words of `common/model/LockReport.h`: `WHAT LEASED -> LIVE (restored|not restored)` per tunable, joined by `; `, then ` [ERROR; …]` with what libvirt refused while restoring; WHAT is `vcpus`, `max_vcpus`, `memory`, `current_memory`, `hard_limit` (sizes in KiB), `cpu_shares`, `vcpu_period`, `vcpu_quota` (µs, -1 for none) or `cpu_pin` (a CPU set such as `0-3,6`, or `none`). Example: `hard_limit 786432 -> 999 (restored)`. The market keeps any text; the Market Manager shows one in these words in its own language, another as it came."),
+            field("detail", &ReportViolation::detail, "What changed, from what to what, in the words of `common/model/LockReport.h`: `WHAT LEASED -> LIVE (restored|not restored)` per tunable, joined by `; `, then ` [ERROR; …]` with what libvirt refused while restoring. WHAT is one of: `vcpus`, `max_vcpus` (counts); `memory`, `current_memory`, `hard_limit` (KiB); `cpu_shares` (a weight); `vcpu_period`, `vcpu_quota` (µs; a negative quota is none); `cpu_pin` (a CPU set such as `0-3,6`, or `none`). -1 stands for a value the live domain does not have. Example: `hard_limit 786432 -> 999 (restored)`. The market keeps any text; the Market Manager shows one in these words in its own language, another as it came."),
             field("restored", &ReportViolation::restored, "Whether the agent restored the leased allocation. When it could not, the market ends the contract (reason `violation`, counted against the lender's reliability); either way the report is kept."));
     }
 };
@@ -1782,6 +1782,7 @@ struct LockViolated : Message<MessageType::LockViolated> {
     QString detail;
     bool restored = false;
     qint64 atMs = 0;
+    QString marketId;
     bool operator==(const LockViolated &) const = default;
     static constexpr auto fields()
     {
@@ -1789,8 +1790,9 @@ struct LockViolated : Message<MessageType::LockViolated> {
             field("partitionId", &LockViolated::partitionId, "Partition."),
             field("contractId", &LockViolated::contractId, "Contract running at the time."),
             field("detail", &LockViolated::detail, "What changed, in ReportViolation.detail's words."),
-            field("restored", &LockViolated::restored, "Whether the agent put the lease back; if not, the market ends the contract."),
-            field("atMs", &LockViolated::atMs, "When the agent found it, UTC ms."));
+            field("restored", &LockViolated::restored, "Whether the agent put the lease back; if not, the market it was reported to ends the contract."),
+            field("atMs", &LockViolated::atMs, "When the agent found it, UTC ms."),
+            field("marketId", &LockViolated::marketId, "The market it is reported to (ReportViolation; sent once the market is connected); empty when there is none: a direct lease."));
     }
 };
 

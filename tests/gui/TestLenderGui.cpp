@@ -665,21 +665,36 @@ void TestLenderGui::lockViolationsAreShown()
 {
     // What the agent pushes when its lock finds a lent partition changed (the real audit is
     // tested with a real VM in test_lender_vm): the owner reads it in the banner, in words.
+    const QString market(64, QLatin1Char('m'));
     m_agent->notifyOwnersOfViolation(LockViolated{.partitionId = QStringLiteral("p-lent"), .contractId = QStringLiteral("c-1"),
                                                   .detail = QStringLiteral("vcpus 1 -> 2 (restored)"), .restored = true,
-                                                  .atMs = QDateTime::currentMSecsSinceEpoch()});
+                                                  .atMs = QDateTime::currentMSecsSinceEpoch(), .marketId = market});
     QTRY_VERIFY(m_window->errorBanner()->text().contains(QStringLiteral("vCPUs 1 → 2")));
-    QVERIFY2(m_window->errorBanner()->text().contains(QStringLiteral("The agent put the lease back")), qPrintable(m_window->errorBanner()->text()));
+    QVERIFY2(m_window->errorBanner()->text().contains(QStringLiteral("The agent put the lease back and reported it to the market.")),
+             qPrintable(m_window->errorBanner()->text()));
     QVERIFY2(m_window->errorBanner()->text().contains(QStringLiteral("p-lent")), qPrintable(m_window->errorBanner()->text()));
     QVERIFY(m_window->errorBanner()->property("notice").toBool()); // nothing lost
     // Not put back: the contract ends, and that is an error.
     m_agent->notifyOwnersOfViolation(LockViolated{.partitionId = QStringLiteral("p-lent"), .contractId = QStringLiteral("c-1"),
                                                   .detail = QStringLiteral("hard_limit 786432 -> 999 (not restored) [refused]"),
-                                                  .restored = false, .atMs = QDateTime::currentMSecsSinceEpoch()});
-    QTRY_VERIFY(m_window->errorBanner()->text().contains(QStringLiteral("could not put the lease back")));
+                                                  .restored = false, .atMs = QDateTime::currentMSecsSinceEpoch(), .marketId = market});
+    QTRY_VERIFY(m_window->errorBanner()->text().contains(QStringLiteral("could not put the lease back: the market ends the contract")));
     QVERIFY2(m_window->errorBanner()->text().contains(QStringLiteral("memory limit 768 MiB → 999 KiB (not restored). Restoring failed: refused")),
              qPrintable(m_window->errorBanner()->text()));
     QVERIFY(!m_window->errorBanner()->property("notice").toBool());
+    // A direct lease: no market is told, none ends it.
+    m_agent->notifyOwnersOfViolation(LockViolated{.partitionId = QStringLiteral("p-direct"), .contractId = QStringLiteral("d-1"),
+                                                  .detail = QStringLiteral("vcpus 1 -> 2 (restored)"), .restored = true,
+                                                  .atMs = QDateTime::currentMSecsSinceEpoch(), .marketId = {}});
+    QTRY_VERIFY(m_window->errorBanner()->text().contains(QStringLiteral("p-direct")));
+    QVERIFY2(m_window->errorBanner()->text().contains(QStringLiteral("The agent put the lease back. Change")),
+             qPrintable(m_window->errorBanner()->text()));
+    QVERIFY(!m_window->errorBanner()->text().contains(QStringLiteral("market")));
+    m_agent->notifyOwnersOfViolation(LockViolated{.partitionId = QStringLiteral("p-direct"), .contractId = QStringLiteral("d-1"),
+                                                  .detail = QStringLiteral("vcpus 1 -> 2 (not restored)"), .restored = false,
+                                                  .atMs = QDateTime::currentMSecsSinceEpoch(), .marketId = {}});
+    QTRY_VERIFY(m_window->errorBanner()->text().contains(QStringLiteral("end the lease if it cannot be given back")));
+    QVERIFY(!m_window->errorBanner()->text().contains(QStringLiteral("market")));
     m_window->errorBanner()->hide();
 }
 

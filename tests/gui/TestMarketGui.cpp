@@ -34,6 +34,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QScopeGuard>
 #include <QSpinBox>
 #include <QTimer>
 #include <QLabel>
@@ -549,6 +550,7 @@ void TestMarketGui::violationsAreListed()
     QCOMPARE(page->model()->index(0, 5).data(Qt::ToolTipRole).toString(),
              QStringLiteral("As the lender reported it: vcpus 4 -> 8 (restored); hard_limit 786432 -> 999 (not restored)"));
     QCOMPARE(page->model()->index(1, 5).data().toString(), QStringLiteral("memory 2048 -> 1024 MiB"));
+    QCOMPARE(page->model()->index(1, 5).data(Qt::ToolTipRole).toString(), QStringLiteral("memory 2048 -> 1024 MiB")); // nothing more to say
     // (No translator is installed here: the source text, with the count.)
     QCOMPARE(page->findChild<QLabel *>(QStringLiteral("violationSummaryLabel"))->text(), QStringLiteral("2 violations reported"));
     page->filterEdit()->setText(QStringLiteral("VCPUS"));
@@ -560,8 +562,13 @@ void TestMarketGui::violationsAreListed()
 
 void TestMarketGui::lockReportsReadAsPeopleSayThem()
 {
-    const QLocale before;
+    const auto restoreLocale = qScopeGuard([before = QLocale()] { QLocale::setDefault(before); });
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    // Sizes that read alike rounded are shown exactly, so that a change never reads as none.
+    QCOMPARE(ui::describeLockReport(QStringLiteral("memory 4194304 -> 4198400 (restored)")), QStringLiteral("memory 4G → 4100M"));
+    // -1 is a value the live domain does not have; the kernel's largest quota is no quota.
+    QCOMPARE(ui::describeLockReport(QStringLiteral("current_memory 1048576 -> -1 (restored); vcpu_quota 50000 -> 17592186044415 (restored)")),
+             QStringLiteral("memory in use 1 GiB → none; CPU quota 50,000 µs → unlimited"));
     // Sizes (KiB in the report) with a unit, times in µs, libvirt's no-limit values by name.
     QCOMPARE(ui::describeLockReport(QStringLiteral("memory 1048576 -> 2097152 (restored)")), QStringLiteral("memory 1 GiB → 2 GiB"));
     QCOMPARE(ui::describeLockReport(QStringLiteral("current_memory 1048576 -> 1000000 (not restored)")),
@@ -580,7 +587,6 @@ void TestMarketGui::lockReportsReadAsPeopleSayThem()
              QStringLiteral("io_weight 100 → 5; memory big → 1 MiB"));
     // Anything else, as it came.
     QCOMPARE(ui::describeLockReport(QStringLiteral("the owner resized it")), QStringLiteral("the owner resized it"));
-    QLocale::setDefault(before);
 }
 
 void TestMarketGui::sizesAreTypedAsTheyAreListed()
@@ -604,6 +610,12 @@ void TestMarketGui::sizesAreTypedAsTheyAreListed()
     // What no size has is refused as it is typed; the rest of it stays.
     QCOMPARE(type(QStringLiteral("3x072M")), 3072);
     QCOMPARE(spin.text(), QStringLiteral("3G"));
+    // A fraction of a unit that makes whole MiB, with either decimal mark; one that does
+    // not is refused (the value stays), not read without its point ("1.5G" as 15G).
+    QCOMPARE(type(QStringLiteral("1.5G")), 1536);
+    QCOMPARE(type(QStringLiteral("0,25G")), 256);
+    QCOMPARE(type(QStringLiteral("1.0001G")), 256);
+    QCOMPARE(type(QStringLiteral("3072M")), 3072);
     // Beyond the range: the value stays where it was.
     QCOMPARE(type(QStringLiteral("1T")), 3072);
     QCOMPARE(spin.text(), QStringLiteral("3G"));

@@ -235,17 +235,27 @@ void TestLenderVm::tamperingIsDetectedRestoredAndReported()
     QCOMPARE(told.first().detail, v.detail);
     QVERIFY(told.first().restored);
     QVERIFY(told.first().atMs > 0);
+    QCOMPARE(told.first().marketId, m_vm.agent->store().contract(l.contract.contractId)->marketId);
+    QVERIFY(!told.first().marketId.isEmpty());
+    // The same change made again, once put back, is reported again.
+    virsh.start(QStringLiteral("virsh"), {QStringLiteral("-c"), kVmUri, QStringLiteral("schedinfo"), dom, QStringLiteral("--live"),
+                                          QStringLiteral("--set"), QStringLiteral("cpu_shares=7")});
+    QVERIFY(virsh.waitForFinished(30000));
+    QVERIFY2(virsh.exitCode() == 0, virsh.readAllStandardError().constData());
+    QTRY_VERIFY_WITH_TIMEOUT(m_vm.market->violations.size() >= 2, 30000);
+    QCOMPARE(m_vm.market->violations.last().detail, v.detail);
+    QTRY_COMPARE(told.size(), 2);
 
     virsh.start(QStringLiteral("virsh"), {QStringLiteral("-c"), kVmUri, QStringLiteral("memtune"), dom, QStringLiteral("--live"),
                                           QStringLiteral("--hard-limit"), QStringLiteral("400000")});
     QVERIFY(virsh.waitForFinished(30000));
     QVERIFY2(virsh.exitCode() == 0, virsh.readAllStandardError().constData());
-    QTRY_VERIFY_WITH_TIMEOUT(m_vm.market->violations.size() >= 2, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_vm.market->violations.size() >= 3, 30000);
     QVERIFY2(m_vm.market->violations.last().detail.contains(QLatin1String("hard_limit")), qPrintable(m_vm.market->violations.last().detail));
     QVERIFY(m_vm.market->violations.last().restored);
     const Tunables live = *liveTunables(m_vm.agent->virt(), dom);
     QCOMPARE(live.hardLimitKib, (256 + 512) * 1024);
-    QVERIFY(spy.count() >= 2);
+    QVERIFY(spy.count() >= 3);
 
     // vcpupin: the partition's one vCPU (and QEMU's emulator threads) run on one host CPU of
     // their own; pinned elsewhere behind the agent's back, it is pinned back.
@@ -258,7 +268,7 @@ void TestLenderVm::tamperingIsDetectedRestoredAndReported()
                                               QString::number(elsewhere), QStringLiteral("--live")});
         QVERIFY(virsh.waitForFinished(30000));
         QVERIFY2(virsh.exitCode() == 0, virsh.readAllStandardError().constData());
-        QTRY_VERIFY_WITH_TIMEOUT(m_vm.market->violations.size() >= 3, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_vm.market->violations.size() >= 4, 30000);
         const ReportViolation pin = m_vm.market->violations.last();
         QVERIFY2(pin.detail.contains(QStringLiteral("cpu_pin %1 -> ").arg(cpuSetString(quint64(pinned)))), qPrintable(pin.detail));
         QVERIFY2(pin.restored, qPrintable(pin.detail));

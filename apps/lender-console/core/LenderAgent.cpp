@@ -536,21 +536,38 @@ void LenderAgent::auditNow()
             continue;
         const JobRecord rec = runner->record();
         Result<AuditResult> audit = auditAndRestore(*m_virt, runner->domainName(), runner->lease());
-        if (!audit.ok() || !audit->violated())
+        if (!audit.ok())
             continue;
+        if (!audit->violated()) {
+            m_lastViolation.remove(rec.jobId);
+            continue;
+        }
         const QString detail = audit->detail();
+        // A change the agent could not put back is found again every second: reported once.
+        // One it put back is gone, and the same change made again is a new violation.
+        if (audit->restored()) {
+            m_lastViolation.remove(rec.jobId);
+        } else {
+            if (m_lastViolation.value(rec.jobId) == detail)
+                continue;
+            m_lastViolation.insert(rec.jobId, detail);
+        }
         qWarning("lender: lock violation on partition %s (job %s): %s", qPrintable(rec.partitionId),
                  qPrintable(rec.jobId), qPrintable(detail));
         emit violationDetected(rec.partitionId, detail, audit->restored());
-        // The owner is told too: the change undone may well be the owner's own.
-        notifyOwnersOfViolation(LockViolated{.partitionId = rec.partitionId, .contractId = rec.contractId, .detail = detail,
-                                             .restored = audit->restored(), .atMs = QDateTime::currentMSecsSinceEpoch()});
         // Every violation goes to the market, restored or not.
+        QString reportedTo;
         Result<ContractRecord> c = m_store->contract(rec.contractId);
         if (c.ok() && !c->marketId.isEmpty())
-            if (MarketLink *link = market(c->marketId))
+            if (MarketLink *link = market(c->marketId)) { // sent now, or once it is connected again
                 link->notify(ReportViolation{.partitionId = rec.partitionId, .contractId = rec.contractId,
                                              .detail = detail, .restored = audit->restored()});
+                reportedTo = c->marketId;
+            }
+        // The owner is told too: the change undone may well be the owner's own.
+        notifyOwnersOfViolation(LockViolated{.partitionId = rec.partitionId, .contractId = rec.contractId, .detail = detail,
+                                             .restored = audit->restored(), .atMs = QDateTime::currentMSecsSinceEpoch(),
+                                             .marketId = reportedTo});
     }
 }
 
@@ -1612,6 +1629,7 @@ void LenderAgent::onJobFinished(const JobRecord &record)
     JobRunner *runner = m_runners.take(record.jobId);
     m_runnerByDomain.remove(record.domainName);
     m_cpuSamples.remove(record.jobId);
+    m_lastViolation.remove(record.jobId);
     m_jobWatchers.remove(record.jobId);
     if (runner) {
         runner->disconnect(this);

@@ -197,6 +197,7 @@ private:
     QHash<QString, std::function<void()>> m_startAfterDrain;   ///< by partition ID
     QHash<QString, QList<QPointer<protocol::Channel>>> m_jobWatchers;
     QList<QPointer<protocol::Channel>> m_ownerWatchers;
+    QHash<QString, QString> m_lastViolation; ///< job ID → the violation it could not undo, reported once
     struct CpuSample {
         qint64 cpuTimeNs = -1;
         qint64 atNs = 0;

@@ -617,14 +617,17 @@ ViolationsPage::ViolationsPage(Channel *channel, QWidget *parent)
             ui::TablePage page;
             page.total = answer.total;
             for (const Violation &v : answer.rows) {
+                const QString described = ui::describeLockReport(v.detail);
                 const QString lender = v.lenderName.isEmpty() ? shortId(v.lenderId)
                                                               : QStringLiteral("%1 (%2)").arg(v.lenderName, shortId(v.lenderId));
                 page.rows.append({ui::formatTimestamp(v.atMs), lender, v.partitionId,
                                   v.contractId.isEmpty() ? tr("none") : v.contractId,
-                                  v.restored ? tr("restored") : tr("not restored: contract ended"), ui::describeLockReport(v.detail)});
+                                  v.restored ? tr("restored") : tr("not restored: contract ended"), described});
                 page.keys.append(QStringLiteral("%1/%2/%3").arg(v.atMs).arg(v.lenderId, v.partitionId));
-                // The lender's own words, which the filter searches ("hard_limit" for "memory limit").
-                page.toolTips.append({{5, tr("As the lender reported it: %1").arg(v.detail)}});
+                // The lender's own words, which the filter searches ("hard_limit" for "memory limit"),
+                // where they are not what the cell shows.
+                page.toolTips.append(described == v.detail ? QHash<int, QString>()
+                                                            : QHash<int, QString>{{5, tr("As the lender reported it: %1").arg(v.detail)}});
             }
             return page;
         });
