@@ -216,6 +216,10 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     m_stateLabel->setTextFormat(Qt::PlainText); // a borrower's name is the borrower's text
     m_lock->setObjectName(QStringLiteral("lockIcon"));
     m_earnings->setObjectName(QStringLiteral("earningsLabel"));
+    // The state wraps rather than set the card's width, and the earnings have a line of their
+    // own: every card then splits its width alike between controls and chart, and the
+    // earnings ticking each second never move the sliders.
+    m_stateLabel->setWordWrap(true);
     m_usage->setMinimumHeight(130);
     m_earningsTicker->setInterval(1000);
     connect(m_earningsTicker, &QTimer::timeout, this, &PartitionCard::showEarnings);
@@ -236,8 +240,8 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     buttons->addWidget(m_delete);
     buttons->addWidget(m_lendDirect);
     buttons->addStretch();
-    buttons->addWidget(m_earnings);
     left->addLayout(buttons);
+    left->addWidget(m_earnings, 0, Qt::AlignRight);
     auto *layout = new QHBoxLayout(this);
     layout->addLayout(left, 3);
     layout->addWidget(m_usage, 2);
