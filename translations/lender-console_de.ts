@@ -945,20 +945,24 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
         <translation>Was der Marktplatz für die Verträge dieses Rechners abrechnet: Ihre Auszahlungen, seine Provisionen und signierte Belege</translation>
     </message>
     <message>
-        <source>Partition %1 is lent, and its allocation was changed behind the agent&apos;s back (%2). The agent put the lease back and reported it to the market. Change a partition only when it is not lent.</source>
-        <translation>Partition %1 ist verliehen, und ihre Zuteilung wurde am Agenten vorbei geändert (%2). Der Agent hat die Zuteilung des Vertrags wiederhergestellt und es dem Marktplatz gemeldet. Ändern Sie eine Partition nur, wenn sie nicht verliehen ist.</translation>
+        <source>Partition %1 is lent, and its allocation was changed behind the agent&apos;s back (%2).</source>
+        <translation>Partition %1 ist verliehen, und ihre Zuteilung wurde am Agenten vorbei geändert (%2).</translation>
     </message>
     <message>
-        <source>Partition %1 is lent, and its allocation was changed behind the agent&apos;s back (%2). The agent could not put the lease back: the market ends the contract and counts it against this machine&apos;s reliability.</source>
-        <translation>Partition %1 ist verliehen, und ihre Zuteilung wurde am Agenten vorbei geändert (%2). Der Agent konnte die Zuteilung des Vertrags nicht wiederherstellen: Der Marktplatz beendet den Vertrag und wertet es zulasten der Zuverlässigkeit dieses Rechners.</translation>
+        <source>The agent put the lease back and reported it to the market. Change a partition only when it is not lent.</source>
+        <translation>Der Agent hat die Zuteilung des Vertrags wiederhergestellt und es dem Marktplatz gemeldet. Ändern Sie eine Partition nur, wenn sie nicht verliehen ist.</translation>
     </message>
     <message>
-        <source>Partition %1 is lent, and its allocation was changed behind the agent&apos;s back (%2). The agent put the lease back. Change a partition only when it is not lent.</source>
-        <translation>Partition %1 ist verliehen, und ihre Zuteilung wurde am Agenten vorbei geändert (%2). Der Agent hat die Zuteilung des Vertrags wiederhergestellt. Ändern Sie eine Partition nur, wenn sie nicht verliehen ist.</translation>
+        <source>The agent put the lease back. Change a partition only when it is not lent.</source>
+        <translation>Der Agent hat die Zuteilung des Vertrags wiederhergestellt. Ändern Sie eine Partition nur, wenn sie nicht verliehen ist.</translation>
     </message>
     <message>
-        <source>Partition %1 is lent, and its allocation was changed behind the agent&apos;s back (%2). The agent could not put the lease back: the borrower no longer has what was leased; end the lease if it cannot be given back.</source>
-        <translation>Partition %1 ist verliehen, und ihre Zuteilung wurde am Agenten vorbei geändert (%2). Der Agent konnte die Zuteilung des Vertrags nicht wiederherstellen: Der Entleiher hat nicht mehr, was verliehen wurde; beenden Sie die Leihe, wenn es sich nicht zurückgeben lässt.</translation>
+        <source>The agent could not put the lease back: the market ends the contract and counts it against this machine&apos;s reliability.</source>
+        <translation>Der Agent konnte die Zuteilung des Vertrags nicht wiederherstellen: Der Marktplatz beendet den Vertrag und wertet es zulasten der Zuverlässigkeit dieses Rechners.</translation>
+    </message>
+    <message>
+        <source>The agent could not put the lease back: the borrower no longer has what was leased; end the lease if it cannot be given back.</source>
+        <translation>Der Agent konnte die Zuteilung des Vertrags nicht wiederherstellen: Der Entleiher hat nicht mehr, was verliehen wurde; beenden Sie die Leihe, wenn es sich nicht zurückgeben lässt.</translation>
     </message>
 </context>
 <context>

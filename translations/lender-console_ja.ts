@@ -942,20 +942,24 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
         <translation>このマシンの契約に対するマーケットの請求: あなたへの支払い、手数料、署名付き領収書</translation>
     </message>
     <message>
-        <source>Partition %1 is lent, and its allocation was changed behind the agent&apos;s back (%2). The agent put the lease back and reported it to the market. Change a partition only when it is not lent.</source>
-        <translation>パーティション %1 は貸出中ですが、エージェントを通さずに割り当てが変更されました (%2)。エージェントは契約どおりの割り当てに戻し、マーケットに報告しました。パーティションは貸出中でないときにだけ変更してください。</translation>
+        <source>Partition %1 is lent, and its allocation was changed behind the agent&apos;s back (%2).</source>
+        <translation>パーティション %1 は貸出中ですが、エージェントを通さずに割り当てが変更されました (%2)。</translation>
     </message>
     <message>
-        <source>Partition %1 is lent, and its allocation was changed behind the agent&apos;s back (%2). The agent could not put the lease back: the market ends the contract and counts it against this machine&apos;s reliability.</source>
-        <translation>パーティション %1 は貸出中ですが、エージェントを通さずに割り当てが変更されました (%2)。エージェントは契約どおりの割り当てに戻せませんでした。マーケットは契約を終了し、このマシンの信頼性に反映します。</translation>
+        <source>The agent put the lease back and reported it to the market. Change a partition only when it is not lent.</source>
+        <translation>エージェントは契約どおりの割り当てに戻し、マーケットに報告しました。パーティションは貸出中でないときにだけ変更してください。</translation>
     </message>
     <message>
-        <source>Partition %1 is lent, and its allocation was changed behind the agent&apos;s back (%2). The agent put the lease back. Change a partition only when it is not lent.</source>
-        <translation>パーティション %1 は貸出中ですが、エージェントを通さずに割り当てが変更されました (%2)。エージェントは契約どおりの割り当てに戻しました。パーティションは貸出中でないときにだけ変更してください。</translation>
+        <source>The agent put the lease back. Change a partition only when it is not lent.</source>
+        <translation>エージェントは契約どおりの割り当てに戻しました。パーティションは貸出中でないときにだけ変更してください。</translation>
     </message>
     <message>
-        <source>Partition %1 is lent, and its allocation was changed behind the agent&apos;s back (%2). The agent could not put the lease back: the borrower no longer has what was leased; end the lease if it cannot be given back.</source>
-        <translation>パーティション %1 は貸出中ですが、エージェントを通さずに割り当てが変更されました (%2)。エージェントは契約どおりの割り当てに戻せませんでした。借り手は貸し出した分を使えなくなっています。戻せない場合は貸出を終了してください。</translation>
+        <source>The agent could not put the lease back: the market ends the contract and counts it against this machine&apos;s reliability.</source>
+        <translation>エージェントは契約どおりの割り当てに戻せませんでした。マーケットは契約を終了し、このマシンの信頼性に反映します。</translation>
+    </message>
+    <message>
+        <source>The agent could not put the lease back: the borrower no longer has what was leased; end the lease if it cannot be given back.</source>
+        <translation>エージェントは契約どおりの割り当てに戻せませんでした。借り手は貸し出した分を使えなくなっています。戻せない場合は貸出を終了してください。</translation>
     </message>
 </context>
 <context>

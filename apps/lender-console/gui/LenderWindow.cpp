@@ -1011,23 +1011,20 @@ void MachineTab::showViolation(const LockViolated &v)
 {
     // Often the owner's own change (virsh setvcpus, a memory tweak) on a lent partition: say
     // what was undone and what it costs. A direct lease has no market to tell or to end it.
-    const QString what = ui::describeLockReport(v.detail);
+    const QString what = tr("Partition %1 is lent, and its allocation was changed behind the agent's back (%2).")
+                             .arg(v.partitionId, ui::describeLockReport(v.detail));
     const bool market = !v.marketId.isEmpty();
     if (v.restored) {
-        emit notice((market ? tr("Partition %1 is lent, and its allocation was changed behind the agent's back (%2). The agent put "
-                                 "the lease back and reported it to the market. Change a partition only when it is not lent.")
-                            : tr("Partition %1 is lent, and its allocation was changed behind the agent's back (%2). The agent put "
-                                 "the lease back. Change a partition only when it is not lent."))
-                        .arg(v.partitionId, what));
+        emit notice(what + QLatin1Char(' ')
+                    + (market ? tr("The agent put the lease back and reported it to the market. Change a partition only when it is not lent.")
+                              : tr("The agent put the lease back. Change a partition only when it is not lent.")));
     } else {
         emit error(Error(ErrorCode::Conflict,
-                         (market ? tr("Partition %1 is lent, and its allocation was changed behind the agent's back (%2). The agent "
-                                      "could not put the lease back: the market ends the contract and counts it against this "
-                                      "machine's reliability.")
-                                 : tr("Partition %1 is lent, and its allocation was changed behind the agent's back (%2). The agent "
-                                      "could not put the lease back: the borrower no longer has what was leased; end the lease if "
-                                      "it cannot be given back."))
-                             .arg(v.partitionId, what)));
+                         what + QLatin1Char(' ')
+                             + (market ? tr("The agent could not put the lease back: the market ends the contract and counts it against "
+                                            "this machine's reliability.")
+                                       : tr("The agent could not put the lease back: the borrower no longer has what was leased; end the "
+                                            "lease if it cannot be given back."))));
     }
 }
 
