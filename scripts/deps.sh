@@ -22,7 +22,7 @@ PACKAGES=(
     libvirt-dev libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
     busybox-static kmod cpio debootstrap zstd xz-utils
     # databases
-    sqlite3 postgresql postgresql-contrib
+    sqlite3 postgresql postgresql-contrib libpq-dev
     # GUI tests and screenshots
     xvfb xauth
     # test_market_gui reads the exported PDF report back (pdftotext)

@@ -64,13 +64,15 @@ void Channel::replyError(quint64 requestId, const Error &error)
 {
     if (requestId == 0)
         return;
-    if (error.code != ErrorCode::DiskFull && !(error.code == ErrorCode::StorageError && error.internal)) {
+    if (error.code != ErrorCode::DiskFull && !error.internal) {
         sendEnvelope(makeEnvelope(toErrorMessage(error), requestId, true));
         return;
     }
     // This side's own storage failed. The database's words ("database or disk is full … (in:
-    // COMMIT)", a lost PostgreSQL connection with the database's address: Error::internal)
-    // go to this side's log, for its operator; the peer is told what it means for it.
+    // COMMIT)", a lost or unanswering PostgreSQL connection with the database's address:
+    // Error::internal, which only the storage layer marks) go to this side's log, for its
+    // operator; the peer is told what it means for it, as a storage_error (a PostgreSQL
+    // server that did not answer is the storage layer's Timeout, not the peer's).
     const qint64 now = nowMs();
     const QString &role = m_config->localRole;
     QString said;
@@ -89,7 +91,8 @@ void Channel::replyError(quint64 requestId, const Error &error)
                : role == QLatin1String("lender") ? tr("the lender agent's database failed: it could not do this. Try again later.")
                                                  : tr("the peer's database failed: it could not do this. Try again later.");
     }
-    sendEnvelope(makeEnvelope(toErrorMessage(Error(error.code, said)), requestId, true));
+    const ErrorCode code = error.code == ErrorCode::DiskFull ? ErrorCode::DiskFull : ErrorCode::StorageError;
+    sendEnvelope(makeEnvelope(toErrorMessage(Error(code, said)), requestId, true));
 }
 
 Result<void> Channel::waitEstablished(int timeoutMs)

@@ -1,4 +1,5 @@
 #include "Database.h"
+#include "storage/SocketWatchdog.h"
 #include "util/Paths.h"
 
 #include <QDir>
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -39,14 +41,6 @@ constexpr qint64 kReconnectPauseMs = 1'000;
 // A new PostgreSQL connection's first statement: "relation already exists, skipping" and
 // friends would go to the log as warnings.
 const auto kQuietNotices = QLatin1String("SET client_min_messages TO warning");
-
-// `error` with what was being done before its message ("cannot open the database …: "),
-// its code and its internal mark kept.
-Error within(Error error, const QString &context)
-{
-    error.message = context + error.message;
-    return error;
-}
 
 // Why a connection could not be opened: DiskFull when PostgreSQL says its disk is full.
 ErrorCode openErrorCode(const QSqlError &e)
@@ -117,6 +111,54 @@ void configurePostgres(QSqlDatabase &db, const DatabaseUrl &u)
     db.setConnectOptions(options.join(QLatin1Char(';')));
 }
 
+// A failed QSqlQuery's error: StorageError, or DiskFull for SQLITE_FULL, PostgreSQL's
+// disk_full and ENOSPC; internal (the database's words and the SQL).
+Error queryError(const QSqlQuery &query, const QString &sql, SqlDialect dialect)
+{
+    const QSqlError e = query.lastError();
+    const QString native = e.nativeErrorCode();
+    // The database's own words, on one line (PostgreSQL's have several), without Qt's
+    // "Unable to execute statement" after them, which says nothing the caller does not know.
+    const QString text = (e.databaseText().isEmpty() ? e.text() : e.databaseText()).simplified();
+    bool diskFull = text.contains(QLatin1String("database or disk is full"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("No space left on device"), Qt::CaseInsensitive);
+    if (dialect == SqlDialect::Sqlite) {
+        bool ok = false;
+        // Extended result codes keep the primary code in the low byte.
+        const int code = native.toInt(&ok);
+        diskFull = diskFull || (ok && (code & 0xff) == kSqliteFull);
+    } else {
+        diskFull = diskFull || native == QLatin1String(kPgDiskFull);
+    }
+    QString message = text;
+    if (!native.isEmpty())
+        message += QStringLiteral(" [%1]").arg(native);
+    return Error(diskFull ? ErrorCode::DiskFull : ErrorCode::StorageError,
+                 QStringLiteral("%1 (in: %2)").arg(message, shortSql(sql)))
+        .asInternal();
+}
+
+// libpq's connection under a QPSQL one, for SocketWatch; null if there is none.
+PGconn *postgresConnection(const QSqlDatabase &db)
+{
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    // Qt registers it under libpq's struct name ("pg_conn*"), the typedef's in other builds.
+    if (!handle.isValid() || (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0))
+        return nullptr;
+    return *static_cast<PGconn *const *>(handle.constData());
+}
+
+// What a new PostgreSQL session is told first: quiet notices, and (unless the URL sets its
+// own) a statement_timeout below answer_timeout, so that a server that is slow but alive
+// cancels the statement and keeps the connection before the watchdog shuts it.
+QStringList sessionSettings(const DatabaseUrl &u)
+{
+    QStringList settings{kQuietNotices};
+    if (u.answerTimeoutS > 0 && !u.options.contains(QLatin1String("statement_timeout")))
+        settings << QStringLiteral("SET statement_timeout = %1").arg(qint64(u.answerTimeoutS) * 800);
+    return settings;
+}
+
 } // namespace
 
 QString sqlDialectName(SqlDialect dialect)
@@ -162,6 +204,11 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &url)
                 r.password = value;
             } else if (name == QLatin1String("dbname")) {
                 r.dbName = value;
+            } else if (name == QLatin1String("answer_timeout")) { // ours, not libpq's
+                bool ok = false;
+                r.answerTimeoutS = value.toInt(&ok);
+                if (!ok || r.answerTimeoutS < 0 || r.answerTimeoutS > 86'400)
+                    return invalidUrl(QStringLiteral("answer_timeout \"%1\" is not a number of seconds from 0 to 86400").arg(value));
             } else {
                 if (!optionName.match(name).hasMatch())
                     return invalidUrl(QStringLiteral("\"%1\" is not a connection option name").arg(name));
@@ -249,11 +296,45 @@ struct Database::Private {
     // is unreachable makes each attempt wait connect_timeout), and why it failed.
     qint64 reconnectNotBeforeMs = 0;
     Error reconnectError;
+    // PostgreSQL: libpq's connection (null while there is none), whose socket is watched while
+    // a call waits for the server's answer (see answerTimeoutS).
+    PGconn *pg = nullptr;
 
     void noteFailure(const Error &error)
     {
         if (inTransaction && !transactionError.isError())
             transactionError = error;
+    }
+
+    /// Arms the deadline for one wait on the server (nothing on SQLite or with answer_timeout=0).
+    /// The socket is asked for each time: libpq closes it when it finds the connection broken
+    /// (PQsocket is then -1), and the number may be reused.
+    SocketWatch watch() const { return SocketWatch(pg ? PQsocket(pg) : -1, qint64(parsed.answerTimeoutS) * 1000); }
+
+    /// The server did not answer \a sql in time and its connection was shut down (see
+    /// SocketWatch). The next statement reconnects, but not within a second: a frozen server
+    /// would make every statement meanwhile wait connect_timeout; they get this error at once.
+    Error unanswered(const QString &sql)
+    {
+        const Error why = Error(ErrorCode::Timeout, QStringLiteral("the database %1 did not answer within %2 s, so its "
+                                                                   "connection was closed")
+                                                        .arg(parsed.redacted())
+                                                        .arg(parsed.answerTimeoutS))
+                              .asInternal();
+        reconnectNotBeforeMs = steadyNowMs() + kReconnectPauseMs;
+        reconnectError = why;
+        return Error(why.code, QStringLiteral("%1 (in: %2)").arg(why.message, shortSql(sql))).asInternal();
+    }
+
+    /// Frees the failed statements (a DEALLOCATE each on PostgreSQL: a wait on the server).
+    void freeDoomed()
+    {
+        if (doomed.empty())
+            return;
+        SocketWatch w = watch();
+        doomed.clear();
+        if (w.stop())
+            unanswered(QStringLiteral("DEALLOCATE"));
     }
 };
 
@@ -326,7 +407,14 @@ void SqlRows::release()
         m_native = nullptr;
     }
     if (m_query) {
-        m_query->finish();
+        {
+            // Rows not read yet are read to the end (libpq has no other way): a wait.
+            auto *owner = static_cast<Database::Private *>(m_owner);
+            SocketWatch watch = owner->watch();
+            m_query->finish();
+            if (watch.stop())
+                owner->unanswered(m_query->lastQuery());
+        }
         m_query = nullptr;
         --static_cast<Database::Private *>(m_owner)->openRows;
     }
@@ -334,8 +422,20 @@ void SqlRows::release()
 
 bool SqlRows::next()
 {
-    if (m_query)
-        return m_query->next();
+    if (m_query) {
+        auto *owner = static_cast<Database::Private *>(m_owner);
+        SocketWatch watch = owner->watch(); // each row is a wait on the server
+        const bool more = m_query->next();
+        if (watch.stop())
+            m_error = owner->unanswered(m_query->lastQuery());
+        else if (!more && m_query->lastError().isValid()) // not the end: the rows stopped coming
+            m_error = queryError(*m_query, m_query->lastQuery(), owner->parsed.dialect);
+        if (m_error.isError()) {
+            owner->noteFailure(m_error);
+            return false;
+        }
+        return more;
+    }
     if (!m_native || m_done)
         return false;
     if (std::exchange(m_pendingRow, false))
@@ -475,7 +575,7 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
         for (const QString &pragma : pragmas) {
             auto q = database.exec(pragma);
             if (!q) // the first statement to read the file: a corrupt one fails here, so name it
-                return within(q.error(), QStringLiteral("cannot open the database %1: ").arg(u.redacted()));
+                return q.error().within(QStringLiteral("cannot open the database %1: ").arg(u.redacted()));
             if (pragma.contains(QLatin1String("journal_mode"))) {
                 // SQLite answers with the mode it actually uses; an in-memory database
                 // cannot use WAL and says "memory".
@@ -493,8 +593,13 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
         if (!database.d->native)
             return Error(ErrorCode::Internal, QStringLiteral("the Qt SQLite driver gave no handle for %1").arg(u.path));
     } else {
-        if (auto q = database.exec(kQuietNotices); !q)
-            return within(q.error(), QStringLiteral("cannot open the database %1: ").arg(u.redacted()));
+        database.d->pg = postgresConnection(db);
+        if (!database.d->pg) // without it, a server that stops answering would hold statements forever
+            return Error(ErrorCode::Internal, QStringLiteral("the Qt PostgreSQL driver gave no libpq handle for %1").arg(u.redacted()));
+        for (const QString &setting : sessionSettings(u)) {
+            if (auto q = database.exec(setting); !q)
+                return q.error().within(QStringLiteral("cannot open the database %1: ").arg(u.redacted()));
+        }
     }
     return database;
 }
@@ -528,7 +633,7 @@ Result<void> Database::migrate(const QList<Migration> &migrations)
 {
     // The first write to the file, so a read-only or full one fails here: name the database.
     if (Result<void> migrated = applyMigrations(*this, migrations); !migrated)
-        return within(migrated.error(), QStringLiteral("the database %1: ").arg(d->parsed.redacted()));
+        return migrated.error().within(QStringLiteral("the database %1: ").arg(d->parsed.redacted()));
     return {};
 }
 
@@ -541,27 +646,7 @@ int Database::schemaVersion() const
 
 Error Database::sqlError(const QSqlQuery &query, const QString &sql) const
 {
-    const QSqlError e = query.lastError();
-    const QString native = e.nativeErrorCode();
-    // The database's own words, on one line (PostgreSQL's have several), without Qt's
-    // "Unable to execute statement" after them, which says nothing the caller does not know.
-    const QString text = (e.databaseText().isEmpty() ? e.text() : e.databaseText()).simplified();
-    bool diskFull = text.contains(QLatin1String("database or disk is full"), Qt::CaseInsensitive)
-        || text.contains(QLatin1String("No space left on device"), Qt::CaseInsensitive);
-    if (d->parsed.dialect == SqlDialect::Sqlite) {
-        bool ok = false;
-        // Extended result codes keep the primary code in the low byte.
-        const int code = native.toInt(&ok);
-        diskFull = diskFull || (ok && (code & 0xff) == kSqliteFull);
-    } else {
-        diskFull = diskFull || native == QLatin1String(kPgDiskFull);
-    }
-    QString message = text;
-    if (!native.isEmpty())
-        message += QStringLiteral(" [%1]").arg(native);
-    return Error(diskFull ? ErrorCode::DiskFull : ErrorCode::StorageError,
-                 QStringLiteral("%1 (in: %2)").arg(message, shortSql(sql)))
-        .asInternal();
+    return queryError(query, sql, d->parsed.dialect);
 }
 
 Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
@@ -575,9 +660,12 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
             return error;
         }
         QSqlQuery query(d->db);
-        query.setForwardOnly(true);
+        // PostgreSQL: the whole result comes with exec() (not row by row in next(), which
+        // callers run without the deadline).
+        query.setForwardOnly(d->parsed.dialect == SqlDialect::Sqlite);
         bool ok = false;
         Sent sent = Sent::NotPrepared; // until it is executed
+        SocketWatch watch = d->watch();
         if (binds.isEmpty()) {
             sent = Sent::Maybe;
             ok = query.exec(sql);
@@ -589,6 +677,13 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
                 sent = Sent::Maybe;
                 ok = query.exec();
             }
+        }
+        if (watch.stop()) {
+            // The connection is shut: not reconnected now (see unanswered()).
+            Error error = d->unanswered(sql);
+            query = QSqlQuery();
+            d->noteFailure(error);
+            return error;
         }
         if (ok)
             return query;
@@ -612,7 +707,7 @@ Result<QSqlQuery *> Database::execCached(const QString &sql, const QVariantList 
         if (recovery == Recovery::RunAgain)
             continue;
         if (recovery == Recovery::StatementFailed && !d->inTransaction)
-            d->doomed.clear(); // the connection is fine: free it now
+            d->freeDoomed(); // the connection is fine: free it now
         d->noteFailure(error);
         return error;
     }
@@ -626,6 +721,8 @@ Result<QSqlQuery *> Database::execCachedOnce(const QString &sql, const QVariantL
         return *error;
     }
     *sent = Sent::NotPrepared;
+    // Freeing, preparing and running each wait on the server.
+    SocketWatch watch = d->watch();
     // A bound on the cache, should a caller ever build SQL text from data.
     constexpr size_t kMaxStatements = 256;
     auto it = d->statements.find(sql);
@@ -635,7 +732,7 @@ Result<QSqlQuery *> Database::execCachedOnce(const QString &sql, const QVariantL
         auto query = std::make_unique<QSqlQuery>(d->db);
         query->setForwardOnly(true);
         if (!query->prepare(sql)) {
-            *error = sqlError(*query, sql);
+            *error = watch.stop() ? d->unanswered(sql) : sqlError(*query, sql);
             return *error;
         }
         it = d->statements.emplace(sql, std::move(query)).first;
@@ -645,8 +742,9 @@ Result<QSqlQuery *> Database::execCachedOnce(const QString &sql, const QVariantL
     for (qsizetype i = 0; i < binds.size(); ++i)
         query->bindValue(int(i), binds[i]);
     *sent = Sent::Maybe;
-    if (!query->exec()) {
-        *error = sqlError(*query, sql);
+    const bool ok = query->exec();
+    if (const bool fired = watch.stop(); fired || !ok) {
+        *error = fired ? d->unanswered(sql) : sqlError(*query, sql);
         // A statement the server forgot (a PostgreSQL reconnect) is prepared anew next time;
         // this one is freed later (see Private::doomed).
         d->doomed.push_back(std::move(it->second));
@@ -672,7 +770,13 @@ Error Database::lostConnectionError(const QString &sql) const
 bool Database::connectionAlive()
 {
     QSqlQuery probe(d->db);
-    return probe.exec(QStringLiteral("SELECT 1"));
+    SocketWatch watch = d->watch();
+    const bool answered = probe.exec(QStringLiteral("SELECT 1"));
+    if (watch.stop()) {
+        d->unanswered(QStringLiteral("SELECT 1")); // the reconnect that follows waits a second
+        return false;
+    }
+    return answered;
 }
 
 Database::Recovery Database::recoverConnection(Error &error, const QString &sql, Sent sent)
@@ -681,6 +785,8 @@ Database::Recovery Database::recoverConnection(Error &error, const QString &sql,
     // session, so the transaction fails and the next one reconnects (beginWrite()).
     if (d->parsed.dialect != SqlDialect::Postgres || error.code == ErrorCode::DiskFull)
         return Recovery::StatementFailed;
+    if (error.code == ErrorCode::Timeout) // unanswered(): reconnecting now would wait on the same server
+        return Recovery::ConnectionLost;
     if (d->inTransaction) // not asked (the transaction is aborted either way): libpq's word is taken
         return connectionGone() ? Recovery::ConnectionLost : Recovery::StatementFailed;
     if (!connectionGone() && connectionAlive())
@@ -711,6 +817,7 @@ void Database::dropConnection()
     auto doomed = std::move(d->doomed);
     d->doomed.clear();
     const QString name = d->connectionName;
+    d->pg = nullptr;
     d->db.close();
     d->db = QSqlDatabase();
     if (!name.isEmpty())
@@ -741,12 +848,19 @@ Result<void> Database::reconnect(const QString &why)
         failed = Error(openErrorCode(e), QStringLiteral("the connection to the database %1 was lost and reconnecting failed: %2")
                            .arg(where, e.text().simplified()))
                      .asInternal();
-    } else if (!runControl(kQuietNotices, &failed)) {
-        failed = within(failed, QStringLiteral("the connection to the database %1 was lost; the new one failed: ").arg(where));
+    } else {
+        d->pg = postgresConnection(d->db);
+        for (const QString &setting : sessionSettings(d->parsed)) {
+            if (!runControl(setting, &failed)) {
+                failed = failed.within(QStringLiteral("the connection to the database %1 was lost; the new one failed: ").arg(where));
+                break;
+            }
+        }
     }
     if (failed.isError()) {
         d->reconnectNotBeforeMs = now + kReconnectPauseMs;
         d->reconnectError = failed;
+        d->pg = nullptr; // freed by close()
         d->db.close();
         return failed;
     }
@@ -861,7 +975,15 @@ bool Database::runControl(const QString &sql, Error *error)
         return false;
     }
     QSqlQuery query(d->db);
-    if (query.exec(sql))
+    SocketWatch watch = d->watch();
+    const bool ok = query.exec(sql);
+    if (watch.stop()) {
+        const Error unanswered = d->unanswered(sql);
+        if (error)
+            *error = unanswered;
+        return false;
+    }
+    if (ok)
         return true;
     if (error)
         *error = sqlError(query, sql);
@@ -888,10 +1010,9 @@ Result<void> Database::commit()
     if (!d->inTransaction)
         return Error(ErrorCode::Internal, QStringLiteral("commit without a write transaction on %1").arg(d->connectionName));
     if (d->transactionError.isError()) {
-        Error first = d->transactionError;
+        const Error first = d->transactionError;
         rollback();
-        first.message = QStringLiteral("transaction rolled back after a failed statement: ") + first.message;
-        return first;
+        return first.within(QStringLiteral("transaction rolled back after a failed statement: "));
     }
     Error error;
     if (!runControl(QStringLiteral("COMMIT"), &error)) {
@@ -899,7 +1020,7 @@ Result<void> Database::commit()
         return error;
     }
     d->inTransaction = false;
-    d->doomed.clear();
+    d->freeDoomed();
     return {};
 }
 
@@ -915,7 +1036,7 @@ void Database::rollback()
     d->inTransaction = false;
     d->transactionError = Error();
     if (rolledBack || d->parsed.dialect == SqlDialect::Sqlite)
-        d->doomed.clear();
+        d->freeDoomed();
 }
 
 bool Database::inTransaction() const

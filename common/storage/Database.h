@@ -24,7 +24,8 @@ QString sqlDialectName(SqlDialect dialect);
 ///   "sqlite::memory:" for a private in-memory database),
 ///   "postgresql://user:pass@host:port/dbname[?key=value…]" ("postgres://" too), where the
 ///   query may carry host= (a unix socket directory: "postgresql:///db?host=/var/run/postgresql"),
-///   port=, user=, password= and any other libpq connection option (sslmode=require, …).
+///   port=, user=, password=, answer_timeout= (below) and any other libpq connection option
+///   (sslmode=require, …).
 /// SQLite paths are taken literally (no percent-decoding) and made absolute.
 struct DatabaseUrl {
     SqlDialect dialect = SqlDialect::Sqlite;
@@ -35,6 +36,13 @@ struct DatabaseUrl {
     QString password;
     QString dbName;
     QString options;   ///< libpq options for QSqlDatabase::setConnectOptions ("k='v';k2='v2'")
+    /// PostgreSQL, "answer_timeout=S" (0 to 86400; 0 = none): how long one wait for the
+    /// server's answer (a statement, a batch of rows) may last before the connection is shut
+    /// and the statement fails with Timeout: a frozen server (stopped, on a hung disk) holds
+    /// its connections open and acknowledged, so nothing else ends the wait. Each session gets
+    /// statement_timeout at 80 % of it, unless the URL's options set one, so that a live server
+    /// cancels a slow statement first and keeps the connection.
+    int answerTimeoutS = 20;
 
     static Result<DatabaseUrl> parse(const QString &url);
     /// The URL with the password replaced by "***": the only form fit for logs and errors.
@@ -130,7 +138,9 @@ private:
 /// saying the connection was lost. A write transaction that loses its connection fails at
 /// its next statement or its commit; the next beginWrite() reconnects. After a failed
 /// attempt, the next one waits a second (statements fail at once meanwhile, with the same
-/// reason).
+/// reason). A server that does not answer within answer_timeout (DatabaseUrl) has its
+/// connection shut: the statement fails with Timeout, and the next one reconnects after a
+/// second (statements meanwhile fail at once with the same reason).
 class Database {
 public:
     Database(Database &&other) noexcept;
@@ -171,8 +181,11 @@ public:
 
     /// Runs one statement. With binds, prepares it and binds positional '?' placeholders in
     /// order; without, runs it directly (PostgreSQL cannot PREPARE DDL). The query is
-    /// forward-only. Failures are StorageError, or DiskFull for SQLITE_FULL, PostgreSQL's
-    /// disk_full (53100) and ENOSPC; the message carries the driver's text and the SQL.
+    /// forward-only on SQLite; on PostgreSQL exec() fetches the whole result (reading it then
+    /// waits on nothing), so page what may be large, or use run(). Failures are StorageError,
+    /// or DiskFull for SQLITE_FULL, PostgreSQL's disk_full (53100) and ENOSPC, or Timeout for
+    /// a PostgreSQL server that did not answer within answer_timeout; the message carries the
+    /// driver's text and the SQL.
     Result<QSqlQuery> exec(const QString &sql, const QVariantList &binds = {});
     /// The hot path (group commits run the same few statements thousands of times a second):
     /// a statement prepared once per connection and kept, on SQLite run through SQLite's C

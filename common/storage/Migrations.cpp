@@ -104,14 +104,11 @@ Result<void> applyMigrations(Database &db, const QList<Migration> &migrations)
         const QStringList statements = next->statementsFor(db.dialect());
         for (qsizetype i = 0; i < statements.size(); ++i) {
             if (auto done = db.exec(statements.at(i)); !done) {
-                Error failed = done.error(); // its code and internal mark kept
-                failed.message = QStringLiteral("migration %1 (%2) failed at statement %3 of %4: %5")
-                                     .arg(next->version)
-                                     .arg(next->description)
-                                     .arg(i + 1)
-                                     .arg(statements.size())
-                                     .arg(failed.message);
-                return failed;
+                return done.error().within(QStringLiteral("migration %1 (%2) failed at statement %3 of %4: ")
+                                               .arg(next->version)
+                                               .arg(next->description)
+                                               .arg(i + 1)
+                                               .arg(statements.size()));
             }
         }
         if (auto bumped = db.exec(QStringLiteral("INSERT INTO schema_meta (key, value) VALUES ('schema_version', ?) "
@@ -120,13 +117,9 @@ Result<void> applyMigrations(Database &db, const QList<Migration> &migrations)
             !bumped) {
             return bumped.error();
         }
-        if (auto committed = tx.commit(); !committed) {
-            Error failed = committed.error();
-            failed.message = QStringLiteral("migration %1 (%2) could not be committed: %3")
-                                 .arg(next->version)
-                                 .arg(next->description, failed.message);
-            return failed;
-        }
+        if (auto committed = tx.commit(); !committed)
+            return committed.error().within(
+                QStringLiteral("migration %1 (%2) could not be committed: ").arg(next->version).arg(next->description));
     }
 }
 

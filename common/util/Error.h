@@ -77,6 +77,15 @@ struct Error {
         return e;
     }
 
+    /// The same error with what was being done before its message ("cannot open the
+    /// database …: "), its code and internal mark kept.
+    Error within(const QString &context) const &
+    {
+        Error e = *this;
+        e.message.prepend(context);
+        return e;
+    }
+
     bool isError() const { return code != ErrorCode::None; }
     /// "code_name: message"
     QString toString() const;

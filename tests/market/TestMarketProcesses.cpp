@@ -18,8 +18,11 @@
 #include <QSqlQuery>
 #include <QTest>
 #include <QUrl>
+#include <QUrlQuery>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <unistd.h>
 
 using namespace lendable;
@@ -127,6 +130,7 @@ private slots:
     void killDuringContractsLosesNothingAcknowledged();
     void fullDiskRefusesTypedAndRecovers();
     void postgresRestartIsSurvived();
+    void frozenPostgresIsGivenUp();
     void benchDrivesAChildAndARunningMarket();
 
 private:
@@ -732,6 +736,80 @@ void TestMarketProcesses::postgresRestartIsSurvived()
     while (contracts->next())
         lent << contracts->value(0).toString();
     QCOMPARE(lent, (QStringList{offers[0], offers[1]}));
+}
+
+void TestMarketProcesses::frozenPostgresIsGivenUp()
+{
+    // A PostgreSQL server that stops answering (stopped, on a hung disk, in a paused VM) keeps
+    // its connections open and acknowledged: a contract waited on it forever, and so did every
+    // request behind it on that thread. With answer_timeout=2 the market refuses the contract
+    // after two seconds, in words for the borrower, lives on, and serves again once the server
+    // answers. The market's own sessions are stopped (SIGSTOP), nothing else on the server.
+    Result<QString> plain = PgServer::instance().freshDatabase();
+    CHECK_OK(plain);
+    QUrl url(*plain);
+    QUrlQuery query(url);
+    query.addQueryItem(QStringLiteral("answer_timeout"), QStringLiteral("2"));
+    url.setQuery(query);
+    HeadlessMarket market;
+    CHECK_OK(market.start(m_tmp.filePath(QStringLiteral("pg-frozen")), url.toString()));
+    SslChannel *lender = nullptr, *borrower = nullptr;
+    QStringList offers;
+    CHECK_OK(threePartitionsFirstLent(market, QStringLiteral("frozen"), lender, borrower, offers));
+
+    Result<Database> admin = Database::open(*plain);
+    CHECK_OK(admin);
+    QList<qint64> backends;
+    {
+        Result<QSqlQuery> pids = admin->exec(QStringLiteral("SELECT pid FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()"),
+                                             {url.path().mid(1)});
+        CHECK_OK(pids);
+        while (pids->next())
+            backends << pids->value(0).toLongLong();
+    }
+    QVERIFY(!backends.isEmpty());
+    QList<qint64> stopped;
+    const auto resume = [&stopped] {
+        for (qint64 pid : std::as_const(stopped))
+            ::kill(pid_t(pid), SIGCONT);
+        stopped.clear();
+    };
+    const auto resumeOnFailure = qScopeGuard(resume);
+    for (qint64 pid : std::as_const(backends)) {
+        if (::kill(pid_t(pid), SIGSTOP) != 0)
+            QSKIP(qPrintable(QStringLiteral("cannot stop the server's process %1 (%2): the server runs elsewhere or as another user")
+                                 .arg(pid)
+                                 .arg(QString::fromLocal8Bit(std::strerror(errno)))));
+        stopped << pid;
+    }
+
+    // Refused by the market (storage_error), not given up by the client (its 30 s timeout).
+    Result<ContractGranted> refused = borrower->call<ContractGranted>(Borrow{.offerId = offers[1]});
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, ErrorCode::StorageError);
+    QVERIFY2(refused.error().message.startsWith(QStringLiteral("the market's database failed")), qPrintable(refused.error().toString()));
+    QCOMPARE(market.process().state(), QProcess::Running);
+
+    // The server answers again: the same market serves again.
+    resume();
+    Result<ContractGranted> after = Error(ErrorCode::StorageError, QStringLiteral("not tried"));
+    QElapsedTimer waited;
+    waited.start();
+    while (waited.elapsed() < 30'000) {
+        after = borrower->call<ContractGranted>(Borrow{.offerId = offers[1]});
+        if (after || after.error().code != ErrorCode::StorageError)
+            break;
+        QTest::qWait(200);
+    }
+    CHECK_OK(after);
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = after->contractId}));
+
+    ::kill(static_cast<pid_t>(market.process().processId()), SIGTERM);
+    QVERIFY(market.process().waitForFinished(30'000));
+    QCOMPARE(market.process().exitCode(), 0);
+    // The operator's log says why, with the database's address.
+    const QString log = QString::fromLocal8Bit(market.process().readAllStandardError());
+    QVERIFY2(log.contains(QStringLiteral("did not answer within 2 s")), qPrintable(log));
 }
 
 void TestMarketProcesses::benchDrivesAChildAndARunningMarket()

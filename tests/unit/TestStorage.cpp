@@ -9,9 +9,12 @@
 #include <QSqlError>
 #include <QTemporaryDir>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTest>
 #include <QUrl>
+#include <QUrlQuery>
 
+#include <csignal>
 #include <latch>
 #include <limits>
 #include <memory>
@@ -147,6 +150,8 @@ private slots:
     void runRefusesMisuse();
     void runDiskFull();
     void postgresReconnectsAfterLostConnection();
+    void postgresGivesUpOnAServerThatDoesNotAnswer();
+    void answerTimeoutParsing();
 
 private:
     // Ends the PostgreSQL session of \a db from another connection, as a server restart
@@ -346,6 +351,26 @@ void TestStorage::urlErrors_data()
     QTest::newRow("pg bad query port") << QStringLiteral("postgresql://u:secret@h/db?port=0");
     QTest::newRow("pg option with ;") << QStringLiteral("postgresql://h/db?application_name=a;b");
     QTest::newRow("pg bad option name") << QStringLiteral("postgresql://h/db?Bad-Name=1");
+    QTest::newRow("pg negative answer_timeout") << QStringLiteral("postgresql://u:secret@h/db?answer_timeout=-1");
+    QTest::newRow("pg answer_timeout over a day") << QStringLiteral("postgresql://h/db?answer_timeout=86401");
+    QTest::newRow("pg answer_timeout with unit") << QStringLiteral("postgresql://h/db?answer_timeout=5s");
+}
+
+void TestStorage::answerTimeoutParsing()
+{
+    // Lendable's own option: not handed to libpq (which would refuse to connect), 20 s unless
+    // set (less than a client waits for an answer, 30 s), 0 for none.
+    const auto plain = DatabaseUrl::parse(QStringLiteral("postgresql://h/db?sslmode=require"));
+    QVERIFY(plain.ok());
+    QCOMPARE(plain->answerTimeoutS, 20);
+    const auto set = DatabaseUrl::parse(QStringLiteral("postgresql://h/db?answer_timeout=7&sslmode=require"));
+    QVERIFY(set.ok());
+    QCOMPARE(set->answerTimeoutS, 7);
+    QCOMPARE(set->options, QStringLiteral("sslmode='require'"));
+    const auto none = DatabaseUrl::parse(QStringLiteral("postgresql://h/db?answer_timeout=0"));
+    QVERIFY(none.ok());
+    QCOMPARE(none->answerTimeoutS, 0);
+    QVERIFY(none->options.isEmpty());
 }
 
 void TestStorage::urlErrors()
@@ -1024,6 +1049,114 @@ void TestStorage::terminateSession(Database &db)
             return left && left->next() && left->value(0).toLongLong() == 0;
         }(),
         10'000);
+}
+
+void TestStorage::postgresGivesUpOnAServerThatDoesNotAnswer()
+{
+    // A frozen server (stopped, on a hung disk, in a paused VM) keeps its connections open and
+    // acknowledged: keepalives never fire, and a statement waited forever, holding the market's
+    // thread. Here the session's own backend process is stopped (SIGSTOP), which is the same
+    // to the client; answer_timeout=1 makes the wait short.
+    if (!m_pgError.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("no PostgreSQL to test against: ") + m_pgError));
+    {
+        auto fresh = openFresh(kPostgres); // an empty schema
+        QVERIFY2(fresh.ok(), qPrintable(fresh.ok() ? QString() : describe(fresh.error())));
+    }
+    QUrl url(m_pgTestUrl);
+    QUrlQuery query(url);
+    query.addQueryItem(QStringLiteral("answer_timeout"), QStringLiteral("1"));
+    url.setQuery(query);
+    auto opened = Database::open(url.toString());
+    QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : describe(opened.error())));
+    Database &db = *opened;
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    {
+        // A live server cancels a slow statement itself, before the deadline.
+        auto shown = db.exec(QStringLiteral("SHOW statement_timeout"));
+        QVERIFY(shown.ok() && shown->next());
+        QCOMPARE(shown->value(0).toString(), QStringLiteral("800ms"));
+    }
+    const QString insert = QStringLiteral("INSERT INTO partitions (id, lending_status) VALUES (?, ?)");
+    const QString select = QStringLiteral("SELECT lending_status FROM partitions WHERE id = ?");
+    QVERIFY(db.run(insert, {1, QStringLiteral("one")}).ok());
+
+    const auto backendOf = [&db]() -> qint64 {
+        auto pid = db.exec(QStringLiteral("SELECT pg_backend_pid()"));
+        return pid && pid->next() ? pid->value(0).toLongLong() : -1;
+    };
+    qint64 backend = backendOf();
+    QVERIFY(backend > 0);
+    if (::kill(pid_t(backend), SIGSTOP) != 0)
+        QSKIP(qPrintable(QStringLiteral("cannot stop the server's process %1 (%2): the server runs elsewhere or as another user")
+                             .arg(backend)
+                             .arg(QString::fromLocal8Bit(std::strerror(errno)))));
+    auto resume = qScopeGuard([&backend] { ::kill(pid_t(backend), SIGCONT); });
+
+    // A statement fails with Timeout instead of waiting; the database's address is named, the
+    // password is not.
+    auto unanswered = db.run(select, {1});
+    QVERIFY(!unanswered.ok());
+    QCOMPARE(unanswered.error().code, ErrorCode::Timeout);
+    QVERIFY2(unanswered.error().message.contains(QStringLiteral("did not answer within 1 s")), qPrintable(describe(unanswered.error())));
+    QVERIFY(unanswered.error().internal);
+    // For a second, statements (and transactions) fail at once with the same reason rather
+    // than each waiting to connect to the same server.
+    auto meanwhile = db.exec(QStringLiteral("SELECT 1"));
+    QVERIFY(!meanwhile.ok());
+    QCOMPARE(meanwhile.error().code, ErrorCode::Timeout);
+    {
+        WriteTransaction tx(db);
+        QVERIFY(!tx.ok());
+        QCOMPARE(tx.error().code, ErrorCode::Timeout);
+    }
+
+    // Once the server answers again, the next statement after the pause reconnects.
+    ::kill(pid_t(backend), SIGCONT);
+    const QRegularExpression logged(QStringLiteral("the connection to the database .* was lost and is open again"));
+    QTest::ignoreMessage(QtWarningMsg, logged);
+    QTRY_VERIFY_WITH_TIMEOUT(db.run(select, {1}).ok(), 15'000);
+
+    // Rows being read: a server that stops half-way through a result ends the reading with
+    // Timeout (each batch of rows is a wait of its own).
+    backend = backendOf();
+    QVERIFY(backend > 0);
+    {
+        // (In the select list, the series streams; in FROM, it would be gathered first.)
+        auto rows = db.run(QStringLiteral("SELECT generate_series(1, 3000000)"), {});
+        QVERIFY2(rows.ok(), qPrintable(rows.ok() ? QString() : describe(rows.error())));
+        QVERIFY(rows->next());
+        QCOMPARE(::kill(pid_t(backend), SIGSTOP), 0);
+        qint64 read = 1;
+        while (rows->next())
+            ++read;
+        QCOMPARE(rows->error().code, ErrorCode::Timeout);
+        QVERIFY2(read < 3'000'000, qPrintable(QString::number(read)));
+    }
+    ::kill(pid_t(backend), SIGCONT);
+    QTest::ignoreMessage(QtWarningMsg, logged);
+    QTRY_VERIFY_WITH_TIMEOUT(db.run(select, {1}).ok(), 15'000);
+
+    // A session that ends half-way through a result (terminated, a server restart) ends the
+    // reading with its error, not as if those were all the rows.
+    backend = backendOf();
+    QVERIFY(backend > 0);
+    {
+        auto rows = db.run(QStringLiteral("SELECT generate_series(1, 3000000)"), {});
+        QVERIFY2(rows.ok(), qPrintable(rows.ok() ? QString() : describe(rows.error())));
+        QVERIFY(rows->next());
+        auto admin = Database::open(m_pgAdminUrl);
+        QVERIFY2(admin.ok(), qPrintable(admin.ok() ? QString() : describe(admin.error())));
+        auto killed = admin->exec(QStringLiteral("SELECT pg_terminate_backend(?)"), {backend});
+        QVERIFY2(killed.ok() && killed->next() && killed->value(0).toBool(), "pg_terminate_backend failed");
+        qint64 read = 1;
+        while (rows->next())
+            ++read;
+        QCOMPARE(rows->error().code, ErrorCode::StorageError);
+        QVERIFY2(read < 3'000'000, qPrintable(QString::number(read)));
+    }
+    QTest::ignoreMessage(QtWarningMsg, logged);
+    QCOMPARE(countRows(db, QStringLiteral("partitions")), 1);
 }
 
 void TestStorage::postgresReconnectsAfterLostConnection()

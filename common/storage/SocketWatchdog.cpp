@@ -1,0 +1,99 @@
+#include "SocketWatchdog.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include <sys/socket.h>
+
+namespace lendable {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Watchdog {
+public:
+    static Watchdog &instance()
+    {
+        // Never destroyed: the thread may sleep in wait() when the process exits, and a
+        // static destructor joining it would race with connections closed after main().
+        static Watchdog *watchdog = new Watchdog;
+        return *watchdog;
+    }
+
+    SocketWatch::Queue::iterator arm(Clock::time_point deadline, SocketWatch::Armed *armed)
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_thread.joinable())
+            m_thread = std::thread([this] { loop(); });
+        auto entry = m_queue.emplace(deadline, armed);
+        if (deadline < m_wakeAt)
+            m_wake.notify_one();
+        return entry;
+    }
+
+    bool disarm(SocketWatch::Queue::iterator entry, const SocketWatch::Armed &armed)
+    {
+        std::lock_guard lock(m_mutex);
+        if (!armed.fired)
+            m_queue.erase(entry); // a fired one was taken off the queue by the thread
+        return armed.fired;
+    }
+
+private:
+    void loop()
+    {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            const auto now = Clock::now();
+            while (!m_queue.empty() && m_queue.begin()->first <= now) {
+                SocketWatch::Armed *armed = m_queue.begin()->second;
+                // The owner is blocked in the call (it disarms under this lock): the
+                // descriptor is still its socket. recv() and poll() see the end at once.
+                ::shutdown(armed->fd, SHUT_RDWR);
+                armed->fired = true;
+                m_queue.erase(m_queue.begin());
+            }
+            m_wakeAt = m_queue.empty() ? Clock::time_point::max() : m_queue.begin()->first;
+            if (m_queue.empty())
+                m_wake.wait(lock);
+            else
+                m_wake.wait_until(lock, m_wakeAt);
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    SocketWatch::Queue m_queue;
+    // When the thread wakes next by itself: max while it waits for a notification.
+    Clock::time_point m_wakeAt = Clock::time_point::max();
+    std::thread m_thread;
+};
+
+} // namespace
+
+SocketWatch::SocketWatch(int fd, qint64 timeoutMs)
+{
+    if (fd < 0 || timeoutMs <= 0)
+        return;
+    m_armed.fd = fd;
+    m_entry = Watchdog::instance().arm(Clock::now() + std::chrono::milliseconds(timeoutMs), &m_armed);
+    m_active = true;
+}
+
+SocketWatch::~SocketWatch()
+{
+    stop();
+}
+
+bool SocketWatch::stop()
+{
+    if (m_active) {
+        m_active = false;
+        Watchdog::instance().disarm(m_entry, m_armed);
+    }
+    return m_armed.fired;
+}
+
+} // namespace lendable
