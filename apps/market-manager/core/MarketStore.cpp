@@ -1254,8 +1254,12 @@ namespace {
 // " ORDER BY …" for an admin list's `sort`: the key's SQL expressions (keys[i] ↔ exprs[i]),
 // each ascending or, with a leading '-', descending, then `tieBreak` so that pages do not
 // overlap.
-Result<QString> orderClause(const QString &sort, const QString &defaultSort, const QStringList &keys,
-                            const QList<QStringList> &exprs, const QString &tieBreak)
+struct Order {
+    QString clause; ///< " ORDER BY …"
+    QString key;    ///< the key it sorts by, without its '-'
+};
+Result<Order> orderClause(const QString &sort, const QString &defaultSort, const QStringList &keys,
+                          const QList<QStringList> &exprs, const QString &tieBreak)
 {
     const QString wanted = sort.trimmed().isEmpty() ? defaultSort : sort.trimmed();
     const bool descending = wanted.startsWith(QLatin1Char('-'));
@@ -1268,7 +1272,7 @@ Result<QString> orderClause(const QString &sort, const QString &defaultSort, con
     QString clause = QStringLiteral(" ORDER BY ");
     for (const QString &expr : exprs[i])
         clause += expr + (descending ? QStringLiteral(" DESC, ") : QStringLiteral(", "));
-    return QString(clause + tieBreak);
+    return Order{clause + tieBreak, key};
 }
 
 /// The sort expressions of a text column (a name, a partition ID) that order it alike on
@@ -1300,7 +1304,7 @@ const QStringList MarketStore::kContractSortKeys{QStringLiteral("contract"), QSt
 
 Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const QString &sort, qint64 offset, qint64 limit)
 {
-    Result<QString> order = orderClause(sort, QStringLiteral("lender"), kPartitionSortKeys,
+    Result<Order> order = orderClause(sort, QStringLiteral("lender"), kPartitionSortKeys,
                                         {textOrder(dialect(), QStringLiteral("l.name")), textOrder(dialect(), QStringLiteral("p.partition_id")),
                                          {QStringLiteral("p.cpus")},
                                          {QStringLiteral("p.memory_mib")}, {QStringLiteral("p.disk_mib")}, {QStringLiteral("p.rate_micros")},
@@ -1324,8 +1328,7 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
     }
     // The borrower's name is joined where it is filtered or sorted by (the lending status
     // sorts by it), and for the page's rows.
-    const QString key = sort.trimmed();
-    const bool byBorrower = key == QLatin1String("status") || key == QLatin1String("-status");
+    const bool byBorrower = order->key == QLatin1String("status");
     const QString lenders = QStringLiteral(" FROM partitions p JOIN lenders l ON l.id = p.lender_id ");
     const QString borrowers = QStringLiteral("LEFT JOIN borrowers bw ON bw.id = p.lending_status ");
     const QString from = lenders + (filter.isEmpty() && !byBorrower ? QString() : borrowers);
@@ -1344,8 +1347,8 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
                                         // The page's keys are chosen by sorting narrow rows, and only
                                         // those rows are read whole: a sort by a column without an index
                                         // then moves IDs, not every column of 100,000 rows.
-                                        QStringLiteral("WHERE p.offer_id IN (SELECT p.offer_id") + from + where + *order +
-                                        pageClause(offset, limit) + QStringLiteral(")") + *order,
+                                        QStringLiteral("WHERE p.offer_id IN (SELECT p.offer_id") + from + where + order->clause +
+                                        pageClause(offset, limit) + QStringLiteral(")") + order->clause,
                                     binds);
     if (!q)
         return q.error();
@@ -1401,7 +1404,7 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
     } else {
         // A running contract has no bill yet: its duration and charge so far, as toBill() makes them.
         const QString elapsed = QStringLiteral("(%1 - c.started_at_ms)").arg(nowMs);
-        Result<QString> ordered = orderClause(
+        Result<Order> ordered = orderClause(
             sort, QStringLiteral("-started"), kContractSortKeys,
             {{QStringLiteral("c.id")},
              // the parties as the table shows them: by name, or by node ID if they gave none;
@@ -1417,7 +1420,7 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
             QStringLiteral("c.id"));
         if (!ordered)
             return ordered.error();
-        order = *ordered;
+        order = ordered->clause;
         QStringList conditions;
         if (runningOnly)
             conditions << QStringLiteral("c.ended_at_ms IS NULL");
