@@ -3,6 +3,7 @@
 #include "model/Resources.h"
 
 #include <QRegularExpression>
+#include <QSlider>
 
 #include <algorithm>
 #include <optional>
@@ -59,6 +60,21 @@ QValidator::State SizeSpinBox::validate(QString &input, int &) const
     // ("4", "1.", "1.5G", "4Gi").
     static const QRegularExpression typing(QStringLiteral("^[0-9]*([.,][0-9]*)?([KMGTkmgt]([Ii]?[Bb]?)?)?$"));
     return typing.match(input.trimmed()).hasMatch() ? QValidator::Intermediate : QValidator::Invalid;
+}
+
+SliderSpin makeSliderSpin(QWidget *parent, bool size, int step, const QString &name)
+{
+    SliderSpin c;
+    c.slider = new QSlider(Qt::Horizontal, parent);
+    c.slider->setObjectName(name + QStringLiteral("Slider"));
+    c.slider->setSingleStep(step);
+    c.slider->setPageStep(step * 4);
+    c.spin = size ? new SizeSpinBox(parent) : new QSpinBox(parent);
+    c.spin->setObjectName(name + QStringLiteral("SpinBox"));
+    c.spin->setSingleStep(step);
+    QObject::connect(c.slider, &QSlider::valueChanged, c.spin, &QSpinBox::setValue);
+    QObject::connect(c.spin, &QSpinBox::valueChanged, c.slider, &QSlider::setValue);
+    return c;
 }
 
 } // namespace lendable::ui

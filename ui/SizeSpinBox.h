@@ -7,6 +7,8 @@
 
 #include <QSpinBox>
 
+class QSlider;
+
 namespace lendable::ui {
 
 class SizeSpinBox : public QSpinBox {
@@ -19,5 +21,15 @@ protected:
     int valueFromText(const QString &text) const override;
     QValidator::State validate(QString &input, int &pos) const override;
 };
+
+/// A slider and a spin box that hold one resource amount together (an allocation, a reserve):
+/// the spin box a SizeSpinBox when \a size (MiB), a QSpinBox of units otherwise; each follows
+/// the other. Named \a name + "Slider" and \a name + "SpinBox" for tests; one \a step for
+/// arrows and wheel, four for page steps. The caller lays them out and sets their ranges.
+struct SliderSpin {
+    QSlider *slider = nullptr;
+    QSpinBox *spin = nullptr;
+};
+SliderSpin makeSliderSpin(QWidget *parent, bool size, int step, const QString &name);
 
 } // namespace lendable::ui

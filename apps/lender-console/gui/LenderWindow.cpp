@@ -6,7 +6,6 @@
 #include "protocol/ReceiptJson.h"
 
 #include "ui/AboutDialog.h"
-#include "ui/SizeSpinBox.h"
 #include "ui/ErrorBanner.h"
 #include "ui/Format.h"
 #include "ui/GuiSupport.h"
@@ -256,14 +255,7 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
 
 ResourceControl PartitionCard::addControl(const QString &label, bool size, int step, const QString &name)
 {
-    ResourceControl c;
-    c.slider = new QSlider(Qt::Horizontal, this);
-    c.slider->setObjectName(name + QStringLiteral("Slider"));
-    c.slider->setSingleStep(step);
-    c.slider->setPageStep(step * 4);
-    c.spin = size ? new ui::SizeSpinBox(this) : new QSpinBox(this);
-    c.spin->setObjectName(name + QStringLiteral("SpinBox"));
-    c.spin->setSingleStep(step);
+    const ui::SliderSpin c = ui::makeSliderSpin(this, size, step, name);
     c.spin->setKeyboardTracking(false);
     auto *row = new QHBoxLayout;
     auto *l = new QLabel(label, this);
@@ -272,8 +264,6 @@ ResourceControl PartitionCard::addControl(const QString &label, bool size, int s
     row->addWidget(c.slider, 1);
     row->addWidget(c.spin);
     m_rows->addLayout(row);
-    connect(c.slider, &QSlider::valueChanged, c.spin, &QSpinBox::setValue);
-    connect(c.spin, &QSpinBox::valueChanged, c.slider, &QSlider::setValue);
     // A drag ends in one alteration; typing in the spin box does too.
     connect(c.slider, &QSlider::sliderReleased, this, &PartitionCard::emitAlter);
     connect(c.spin, &QSpinBox::editingFinished, this, &PartitionCard::emitAlter);
@@ -882,17 +872,11 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
     auto *reserveBox = new QGroupBox(tr("Owner's reserve (never lent)"), this);
     auto *reserveLayout = new QHBoxLayout(reserveBox);
     auto addReserve = [&](const QString &label, bool size, int step, const QString &name) {
-        ResourceControl c;
-        c.slider = new QSlider(Qt::Horizontal, reserveBox);
-        c.slider->setObjectName(name + QStringLiteral("ReserveSlider"));
-        c.spin = size ? new ui::SizeSpinBox(reserveBox) : new QSpinBox(reserveBox);
-        c.spin->setSingleStep(step);
+        const ui::SliderSpin c = ui::makeSliderSpin(reserveBox, size, step, name + QStringLiteral("Reserve"));
         c.spin->setKeyboardTracking(false);
         reserveLayout->addWidget(new QLabel(label, reserveBox));
         reserveLayout->addWidget(c.slider, 1);
         reserveLayout->addWidget(c.spin);
-        connect(c.slider, &QSlider::valueChanged, c.spin, &QSpinBox::setValue);
-        connect(c.spin, &QSpinBox::valueChanged, c.slider, &QSlider::setValue);
         return c;
     };
     m_reserveCpu = addReserve(tr("vCPUs"), false, 1, QStringLiteral("cpu"));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/Channel.h"
+#include "ui/SizeSpinBox.h"
 
 #include <QDialog>
 #include <QGroupBox>
@@ -50,10 +51,7 @@ private:
 };
 
 /// One resource row of a partition: a slider you drag and a spin box, kept in step.
-struct ResourceControl {
-    QSlider *slider = nullptr;
-    QSpinBox *spin = nullptr;
-};
+using ResourceControl = ui::SliderSpin;
 
 /// A lendable partition: sliders for its allocation (locked while registered or lent), rate,
 /// OS images, register/withdraw, state, earnings and live usage.

@@ -392,18 +392,11 @@ void PartitionsPage::rebalanceSelected()
     QList<QSpinBox *> spins;
     // Sizes in MiB, shown and typed as the table shows them ("512M", "4G").
     auto addSlider = [&](const QString &label, int value, int max, int step, bool size, const QString &name) {
-        auto *slider = new QSlider(Qt::Horizontal, &dialog);
-        slider->setObjectName(name + QStringLiteral("Slider"));
-        QSpinBox *spin = size ? new ui::SizeSpinBox(&dialog) : new QSpinBox(&dialog);
-        spin->setObjectName(name + QStringLiteral("SpinBox"));
+        const auto [slider, spin] = ui::makeSliderSpin(&dialog, size, step, name);
         slider->setRange(step, max);
         spin->setRange(step, max);
-        slider->setSingleStep(step);
-        spin->setSingleStep(step);
         slider->setValue(value);
         spin->setValue(value);
-        connect(slider, &QSlider::valueChanged, spin, &QSpinBox::setValue);
-        connect(spin, &QSpinBox::valueChanged, slider, &QSlider::setValue);
         auto *row = new QHBoxLayout;
         row->addWidget(slider, 1);
         row->addWidget(spin);
