@@ -8,6 +8,7 @@
 #include <QRegularExpression>
 #include <QSqlDriver>
 #include <QSqlError>
+#include <QSqlField>
 #include <QStringList>
 #include <QUrl>
 #include <QUrlQuery>
@@ -18,7 +19,10 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <optional>
 #include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
 #include <chrono>
 #include <unordered_map>
 #include <vector>
@@ -138,25 +142,59 @@ Error queryError(const QSqlQuery &query, const QString &sql, SqlDialect dialect)
         .asInternal();
 }
 
-// libpq's connection under a QPSQL one, for SocketWatch; null if there is none.
-PGconn *postgresConnection(const QSqlDatabase &db)
+// The statement_timeout a session is given (80 % of answer_timeout), so that a server that
+// is slow but alive cancels the statement and keeps the connection before the watchdog shuts
+// it: unless the session has a shorter one already (the URL's options, ALTER ROLE … SET).
+// "SET statement_timeout" would override those; this sets it only where it is longer or none.
+QString statementTimeoutSetting(const DatabaseUrl &u)
 {
-    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
-    // Qt registers it under libpq's struct name ("pg_conn*"), the typedef's in other builds.
-    if (!handle.isValid() || (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0))
-        return nullptr;
-    return *static_cast<PGconn *const *>(handle.constData());
+    if (u.answerTimeoutS <= 0)
+        return {};
+    return QStringLiteral("SELECT set_config('statement_timeout', '%1', false) FROM pg_settings WHERE name = 'statement_timeout' "
+                          "AND (setting::bigint = 0 OR setting::bigint > %1)")
+        .arg(qint64(u.answerTimeoutS) * 800);
 }
 
-// What a new PostgreSQL session is told first: quiet notices, and (unless the URL sets its
-// own) a statement_timeout below answer_timeout, so that a server that is slow but alive
-// cancels the statement and keeps the connection before the watchdog shuts it.
+// What a new PostgreSQL session is told first.
 QStringList sessionSettings(const DatabaseUrl &u)
 {
     QStringList settings{kQuietNotices};
-    if (u.answerTimeoutS > 0 && !u.options.contains(QLatin1String("statement_timeout")))
-        settings << QStringLiteral("SET statement_timeout = %1").arg(qint64(u.answerTimeoutS) * 800);
+    if (const QString timeout = statementTimeoutSetting(u); !timeout.isEmpty())
+        settings << timeout;
     return settings;
+}
+
+// \a sql with its '?' placeholders replaced by \a binds as the driver writes literals (the
+// same formatValue() QPSQL uses for the parameters of the EXECUTE it sends for a prepared
+// statement): one round trip, and no server-side statement whose DEALLOCATE would be one
+// more, made when the caller drops the query. '?' inside quotes is left. Empty on a count
+// mismatch.
+std::optional<QString> withLiterals(const QString &sql, const QVariantList &binds, const QSqlDriver *driver)
+{
+    QString out;
+    out.reserve(sql.size() + binds.size() * 16);
+    qsizetype next = 0;
+    QChar quote;
+    for (const QChar c : sql) {
+        if (!quote.isNull()) {
+            if (c == quote)
+                quote = QChar();
+        } else if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
+            quote = c;
+        } else if (c == QLatin1Char('?')) {
+            if (next >= binds.size())
+                return std::nullopt;
+            const QVariant &value = binds.at(next++);
+            QSqlField field(QString(), value.metaType());
+            field.setValue(value);
+            out += driver->formatValue(field);
+            continue;
+        }
+        out += c;
+    }
+    if (next != binds.size())
+        return std::nullopt;
+    return out;
 }
 
 } // namespace
@@ -296,9 +334,12 @@ struct Database::Private {
     // is unreachable makes each attempt wait connect_timeout), and why it failed.
     qint64 reconnectNotBeforeMs = 0;
     Error reconnectError;
-    // PostgreSQL: libpq's connection (null while there is none), whose socket is watched while
-    // a call waits for the server's answer (see answerTimeoutS).
-    PGconn *pg = nullptr;
+    // PostgreSQL: a duplicate of libpq's socket (-1 while there is none), watched while a call
+    // waits for the server's answer (see answerTimeoutS). Shutting it down shuts libpq's
+    // socket; and as it is this object's own descriptor, its number is never another's (libpq
+    // closes its own when it finds the connection broken, and the number may be reused).
+    int watchFd = -1;
+    int answerTimeoutS = 0; // answer_timeout, or the override of setAnswerTimeout()
 
     void noteFailure(const Error &error)
     {
@@ -307,9 +348,27 @@ struct Database::Private {
     }
 
     /// Arms the deadline for one wait on the server (nothing on SQLite or with answer_timeout=0).
-    /// The socket is asked for each time: libpq closes it when it finds the connection broken
-    /// (PQsocket is then -1), and the number may be reused.
-    SocketWatch watch() const { return SocketWatch(pg ? PQsocket(pg) : -1, qint64(parsed.answerTimeoutS) * 1000); }
+    SocketWatch watch() const { return SocketWatch(watchFd, qint64(answerTimeoutS) * 1000); }
+
+    /// Watches the new connection's socket; false if the driver gives no libpq handle.
+    bool watchConnection()
+    {
+        forgetConnection();
+        const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+        // Qt registers it under libpq's struct name ("pg_conn*"), the typedef's in other builds.
+        if (!handle.isValid() || (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0))
+            return false;
+        PGconn *conn = *static_cast<PGconn *const *>(handle.constData());
+        const int fd = conn ? PQsocket(conn) : -1;
+        watchFd = fd >= 0 ? ::fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+        return watchFd >= 0;
+    }
+    void forgetConnection()
+    {
+        if (watchFd >= 0)
+            ::close(watchFd);
+        watchFd = -1;
+    }
 
     /// The server did not answer \a sql in time and its connection was shut down (see
     /// SocketWatch). The next statement reconnects, but not within a second: a frozen server
@@ -319,11 +378,19 @@ struct Database::Private {
         const Error why = Error(ErrorCode::Timeout, QStringLiteral("the database %1 did not answer within %2 s, so its "
                                                                    "connection was closed")
                                                         .arg(parsed.redacted())
-                                                        .arg(parsed.answerTimeoutS))
+                                                        .arg(answerTimeoutS))
                               .asInternal();
-        reconnectNotBeforeMs = steadyNowMs() + kReconnectPauseMs;
+        reconnectNotBeforeMs = qMax(reconnectNotBeforeMs, steadyNowMs() + kReconnectPauseMs);
         reconnectError = why;
-        return Error(why.code, QStringLiteral("%1 (in: %2)").arg(why.message, shortSql(sql))).asInternal();
+        // A server that was only frozen finishes what it had received once it runs again.
+        QString outcome;
+        if (sql.trimmed().startsWith(QLatin1String("COMMIT"), Qt::CaseInsensitive))
+            outcome = QStringLiteral("; whether the transaction was committed is not known");
+        else if (!inTransaction && !isRepeatable(sql))
+            outcome = QStringLiteral("; the statement may or may not have been done");
+        const Error error = Error(why.code, QStringLiteral("%1%2 (in: %3)").arg(why.message, outcome, shortSql(sql))).asInternal();
+        noteFailure(error);
+        return error;
     }
 
     /// Frees the failed statements (a DEALLOCATE each on PostgreSQL: a wait on the server).
@@ -334,7 +401,7 @@ struct Database::Private {
         SocketWatch w = watch();
         doomed.clear();
         if (w.stop())
-            unanswered(QStringLiteral("DEALLOCATE"));
+            (void)unanswered(QStringLiteral("DEALLOCATE"));
     }
 };
 
@@ -413,7 +480,7 @@ void SqlRows::release()
             SocketWatch watch = owner->watch();
             m_query->finish();
             if (watch.stop())
-                owner->unanswered(m_query->lastQuery());
+                (void)owner->unanswered(m_query->lastQuery()); // noted for the transaction
         }
         m_query = nullptr;
         --static_cast<Database::Private *>(m_owner)->openRows;
@@ -593,15 +660,25 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
         if (!database.d->native)
             return Error(ErrorCode::Internal, QStringLiteral("the Qt SQLite driver gave no handle for %1").arg(u.path));
     } else {
-        database.d->pg = postgresConnection(db);
-        if (!database.d->pg) // without it, a server that stops answering would hold statements forever
-            return Error(ErrorCode::Internal, QStringLiteral("the Qt PostgreSQL driver gave no libpq handle for %1").arg(u.redacted()));
+        database.d->answerTimeoutS = u.answerTimeoutS;
+        if (!database.d->watchConnection()) // without it, a server that stops answering would hold statements forever
+            return Error(ErrorCode::Internal, QStringLiteral("the Qt PostgreSQL driver gave no libpq socket for %1").arg(u.redacted()));
         for (const QString &setting : sessionSettings(u)) {
             if (auto q = database.exec(setting); !q)
                 return q.error().within(QStringLiteral("cannot open the database %1: ").arg(u.redacted()));
         }
     }
     return database;
+}
+
+void Database::setAnswerTimeout(int seconds)
+{
+    d->answerTimeoutS = qMax(0, seconds);
+}
+
+int Database::answerTimeout() const
+{
+    return d->answerTimeoutS;
 }
 
 QSqlDatabase &Database::db()
@@ -665,10 +742,23 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
         query.setForwardOnly(d->parsed.dialect == SqlDialect::Sqlite);
         bool ok = false;
         Sent sent = Sent::NotPrepared; // until it is executed
-        SocketWatch watch = d->watch();
+        // PostgreSQL: the values go into the text (see withLiterals()); a prepared statement
+        // would be freed by a DEALLOCATE when the caller drops the query, a wait on the
+        // server outside any deadline.
+        std::optional<QString> text;
         if (binds.isEmpty()) {
+            text = sql;
+        } else if (d->parsed.dialect == SqlDialect::Postgres) {
+            text = withLiterals(sql, binds, d->db.driver());
+            if (!text) {
+                return Error(ErrorCode::Internal, QStringLiteral("%1 values for the placeholders of: %2").arg(binds.size()).arg(shortSql(sql)))
+                    .asInternal();
+            }
+        }
+        SocketWatch watch = d->watch();
+        if (text) {
             sent = Sent::Maybe;
-            ok = query.exec(sql);
+            ok = query.exec(*text);
         } else {
             ok = query.prepare(sql);
             if (ok) {
@@ -773,7 +863,7 @@ bool Database::connectionAlive()
     SocketWatch watch = d->watch();
     const bool answered = probe.exec(QStringLiteral("SELECT 1"));
     if (watch.stop()) {
-        d->unanswered(QStringLiteral("SELECT 1")); // the reconnect that follows waits a second
+        (void)d->unanswered(QStringLiteral("SELECT 1")); // the reconnect that follows waits a second
         return false;
     }
     return answered;
@@ -817,8 +907,8 @@ void Database::dropConnection()
     auto doomed = std::move(d->doomed);
     d->doomed.clear();
     const QString name = d->connectionName;
-    d->pg = nullptr;
     d->db.close();
+    d->forgetConnection(); // after libpq's: the socket closes with the last descriptor
     d->db = QSqlDatabase();
     if (!name.isEmpty())
         QSqlDatabase::removeDatabase(name);
@@ -849,8 +939,12 @@ Result<void> Database::reconnect(const QString &why)
                            .arg(where, e.text().simplified()))
                      .asInternal();
     } else {
-        d->pg = postgresConnection(d->db);
-        for (const QString &setting : sessionSettings(d->parsed)) {
+        if (!d->watchConnection())
+            failed = Error(ErrorCode::Internal, QStringLiteral("the connection to the database %1 was lost; the Qt PostgreSQL driver "
+                                                               "gave no libpq socket for the new one")
+                                                    .arg(where))
+                         .asInternal();
+        for (const QString &setting : failed.isError() ? QStringList() : sessionSettings(d->parsed)) {
             if (!runControl(setting, &failed)) {
                 failed = failed.within(QStringLiteral("the connection to the database %1 was lost; the new one failed: ").arg(where));
                 break;
@@ -858,10 +952,14 @@ Result<void> Database::reconnect(const QString &why)
         }
     }
     if (failed.isError()) {
-        d->reconnectNotBeforeMs = now + kReconnectPauseMs;
+        // A second, or as long as the attempt took (a server that accepts and never answers
+        // makes each one wait connect_timeout): a thread then spends at most half its time
+        // trying, and the statements meanwhile fail at once.
+        const qint64 ended = steadyNowMs();
+        d->reconnectNotBeforeMs = qMax(d->reconnectNotBeforeMs, ended + qMax(kReconnectPauseMs, ended - now));
         d->reconnectError = failed;
-        d->pg = nullptr; // freed by close()
         d->db.close();
+        d->forgetConnection();
         return failed;
     }
     d->reconnectNotBeforeMs = 0;

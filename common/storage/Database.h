@@ -165,6 +165,10 @@ public:
 
     /// See applyMigrations().
     Result<void> migrate(const QList<Migration> &migrations);
+    /// PostgreSQL: the answer_timeout of this connection from now on, in seconds (0: none),
+    /// for work known to take long (migrations); the session's statement_timeout stays.
+    void setAnswerTimeout(int seconds);
+    int answerTimeout() const;
     /// The version recorded in schema_meta, 0 if there is none, -1 if it cannot be read.
     int schemaVersion() const;
 

@@ -2,6 +2,8 @@
 
 #include "storage/Database.h"
 
+#include <QScopeGuard>
+
 #include <algorithm>
 
 namespace lendable {
@@ -12,6 +14,8 @@ namespace {
 // the lock that serialises schema changes across processes sharing a PostgreSQL database.
 // (The ASCII of "LENDSCHM".)
 constexpr auto kPgMigrationLock = "SELECT pg_advisory_xact_lock(5496411054133183309)";
+// How long one statement of a migration may wait for the server (PostgreSQL).
+constexpr int kMigrationAnswerTimeoutS = 600;
 
 } // namespace
 
@@ -71,6 +75,14 @@ Result<void> applyMigrations(Database &db, const QList<Migration> &migrations)
         return ordered;
     const int latest = migrations.isEmpty() ? 0 : migrations.constLast().version;
 
+    // A migration may take long on a large database (an index built, rows rewritten), and so
+    // may waiting for another process's: not the few seconds a request may wait for the
+    // server, but not forever either (a frozen server).
+    const int answerTimeout = db.answerTimeout();
+    if (answerTimeout > 0)
+        db.setAnswerTimeout(qMax(answerTimeout, kMigrationAnswerTimeoutS));
+    const auto restore = qScopeGuard([&db, answerTimeout] { db.setAnswerTimeout(answerTimeout); });
+
     // One transaction per migration, each re-reading the version under the write lock
     // (SQLite's IMMEDIATE lock, PostgreSQL's advisory lock): another process may have
     // migrated while this one waited.
@@ -79,6 +91,8 @@ Result<void> applyMigrations(Database &db, const QList<Migration> &migrations)
         if (!tx.ok())
             return tx.error();
         if (db.dialect() == SqlDialect::Postgres) {
+            if (auto unlimited = db.exec(QStringLiteral("SET LOCAL statement_timeout = 0")); !unlimited)
+                return unlimited.error();
             if (auto locked = db.exec(QLatin1String(kPgMigrationLock)); !locked)
                 return locked.error();
         }

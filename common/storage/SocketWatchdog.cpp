@@ -4,6 +4,8 @@
 #include <mutex>
 #include <thread>
 
+#include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 
 namespace lendable {
@@ -22,38 +24,45 @@ public:
         return *watchdog;
     }
 
-    SocketWatch::Queue::iterator arm(Clock::time_point deadline, SocketWatch::Armed *armed)
+    void arm(Clock::time_point deadline, SocketWatch::Armed *armed)
     {
         std::lock_guard lock(m_mutex);
         if (!m_thread.joinable())
             m_thread = std::thread([this] { loop(); });
-        auto entry = m_queue.emplace(deadline, armed);
+        armed->entry = m_queue.emplace(deadline, armed);
         if (deadline < m_wakeAt)
             m_wake.notify_one();
-        return entry;
     }
 
-    bool disarm(SocketWatch::Queue::iterator entry, const SocketWatch::Armed &armed)
+    bool disarm(SocketWatch::Armed &armed)
     {
         std::lock_guard lock(m_mutex);
         if (!armed.fired)
-            m_queue.erase(entry); // a fired one was taken off the queue by the thread
+            m_queue.erase(armed.entry); // a fired one was taken off the queue by the thread
         return armed.fired;
     }
 
 private:
     void loop()
     {
+        pthread_setname_np(pthread_self(), "socket-watchdog");
         std::unique_lock lock(m_mutex);
         for (;;) {
             const auto now = Clock::now();
             while (!m_queue.empty() && m_queue.begin()->first <= now) {
                 SocketWatch::Armed *armed = m_queue.begin()->second;
+                m_queue.erase(m_queue.begin());
+                // An answer waiting to be read: the peer answered, and it is this process that
+                // has not run (stopped, starved). Looked at again a second later.
+                pollfd ready{armed->fd, POLLIN, 0};
+                if (::poll(&ready, 1, 0) == 1 && (ready.revents & POLLIN) && !(ready.revents & (POLLHUP | POLLERR))) {
+                    armed->entry = m_queue.emplace(now + std::chrono::seconds(1), armed);
+                    continue;
+                }
                 // The owner is blocked in the call (it disarms under this lock): the
-                // descriptor is still its socket. recv() and poll() see the end at once.
+                // descriptor is still its own. recv() and poll() see the end at once.
                 ::shutdown(armed->fd, SHUT_RDWR);
                 armed->fired = true;
-                m_queue.erase(m_queue.begin());
             }
             m_wakeAt = m_queue.empty() ? Clock::time_point::max() : m_queue.begin()->first;
             if (m_queue.empty())
@@ -78,7 +87,7 @@ SocketWatch::SocketWatch(int fd, qint64 timeoutMs)
     if (fd < 0 || timeoutMs <= 0)
         return;
     m_armed.fd = fd;
-    m_entry = Watchdog::instance().arm(Clock::now() + std::chrono::milliseconds(timeoutMs), &m_armed);
+    Watchdog::instance().arm(Clock::now() + std::chrono::milliseconds(timeoutMs), &m_armed);
     m_active = true;
 }
 
@@ -91,7 +100,7 @@ bool SocketWatch::stop()
 {
     if (m_active) {
         m_active = false;
-        Watchdog::instance().disarm(m_entry, m_armed);
+        Watchdog::instance().disarm(m_armed);
     }
     return m_armed.fired;
 }

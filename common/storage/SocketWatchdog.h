@@ -16,7 +16,9 @@ namespace lendable {
 /// a statement would wait forever; over a unix socket nothing fires at all. One thread for
 /// the process watches every armed socket; it is started on first use and sleeps while
 /// nothing is armed. Arming and disarming take a lock; the thread is woken only when a
-/// deadline comes sooner than the one it waits for.
+/// deadline comes sooner than the one it waits for. A socket with an answer waiting to be
+/// read at its deadline is not shut (the peer answered; this process did not run): it is
+/// looked at again a second later.
 class SocketWatch {
 public:
     /// Watches \a fd for \a timeoutMs from now, until stop() or the destructor. A negative
@@ -30,15 +32,16 @@ public:
     /// had passed and the socket was shut down. Idempotent.
     bool stop();
 
+    struct Armed;
+    using Queue = std::multimap<std::chrono::steady_clock::time_point, Armed *>;
     struct Armed {
         int fd = -1;
         bool fired = false;
+        Queue::iterator entry; // in the watchdog's queue while armed and not fired
     };
-    using Queue = std::multimap<std::chrono::steady_clock::time_point, Armed *>;
 
 private:
     Armed m_armed;
-    Queue::iterator m_entry;
     bool m_active = false;
 };
 

@@ -58,6 +58,7 @@ private slots:
     void tabAndBarsSayWhatTheyShow();
     void diskPromisedBeyondWhatIsFreeIsShown();
     void lockViolationsAreShown();
+    void reserveSlidersApplyKeyboardSteps();
     void cleanupTestCase();
 
 private:
@@ -696,6 +697,26 @@ void TestLenderGui::lockViolationsAreShown()
     QTRY_VERIFY(m_window->errorBanner()->text().contains(QStringLiteral("end the lease if it cannot be given back")));
     QVERIFY(!m_window->errorBanner()->text().contains(QStringLiteral("market")));
     m_window->errorBanner()->hide();
+}
+
+void TestLenderGui::reserveSlidersApplyKeyboardSteps()
+{
+    // The owner's reserve, like a card's allocation, is applied by a key or a click beside
+    // the handle too (no drag, so no release): it waited for the focus to leave the spin box.
+    m_tab->refresh();
+    auto *slider = m_tab->findChild<QSlider *>(QStringLiteral("memoryReserveSlider"));
+    QVERIFY(slider);
+    QTRY_VERIFY(slider->maximum() > slider->value());
+    const Result<MachineInfo> before = m_owner->call<MachineInfo>(MachineShow{});
+    QVERIFY(before.ok());
+    QCOMPARE(qint64(slider->value()), before->reserve.memoryMib);
+    slider->triggerAction(QAbstractSlider::SliderSingleStepAdd);
+    const qint64 wanted = slider->value();
+    QVERIFY(wanted > before->reserve.memoryMib);
+    QTRY_COMPARE(m_owner->call<MachineInfo>(MachineShow{})->reserve.memoryMib, wanted);
+    // Back to what it was, for the tests after this one.
+    slider->triggerAction(QAbstractSlider::SliderSingleStepSub);
+    QTRY_COMPARE(m_owner->call<MachineInfo>(MachineShow{})->reserve.memoryMib, before->reserve.memoryMib);
 }
 
 void TestLenderGui::cleanupTestCase()

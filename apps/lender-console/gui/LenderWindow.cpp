@@ -892,6 +892,14 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
     for (const ResourceControl &c : {m_reserveCpu, m_reserveMemory, m_reserveDisk}) {
         connect(c.slider, &QSlider::sliderReleased, this, applyReserve);
         connect(c.spin, &QSpinBox::editingFinished, this, applyReserve);
+        // Keyboard and page clicks (no drag) change the value without a release, as on the cards.
+        connect(c.slider, &QSlider::actionTriggered, this, [this, slider = c.slider, applyReserve](int action) {
+            if (action != QAbstractSlider::SliderMove)
+                QTimer::singleShot(0, this, [slider, applyReserve] {
+                    if (!slider->isSliderDown())
+                        applyReserve();
+                });
+        });
     }
 
     auto *cards = new QWidget(this);
