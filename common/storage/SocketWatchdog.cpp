@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include <poll.h>
@@ -24,14 +25,23 @@ public:
         return *watchdog;
     }
 
-    void arm(Clock::time_point deadline, SocketWatch::Armed *armed)
+    /// False when the thread cannot be started (the process is out of threads): nothing is
+    /// watched then, as before there was a watchdog, rather than an exception through the caller.
+    bool arm(Clock::time_point deadline, SocketWatch::Armed *armed)
     {
         std::lock_guard lock(m_mutex);
-        if (!m_thread.joinable())
-            m_thread = std::thread([this] { loop(); });
+        if (!m_thread.joinable()) {
+            try {
+                m_thread = std::thread([this] { loop(); });
+            } catch (const std::system_error &e) {
+                qWarning("socket watchdog: cannot start its thread (%s); waits on sockets are not watched", e.what());
+                return false;
+            }
+        }
         armed->entry = m_queue.emplace(deadline, armed);
         if (deadline < m_wakeAt)
             m_wake.notify_one();
+        return true;
     }
 
     bool disarm(SocketWatch::Armed &armed)
@@ -87,8 +97,7 @@ SocketWatch::SocketWatch(int fd, qint64 timeoutMs)
     if (fd < 0 || timeoutMs <= 0)
         return;
     m_armed.fd = fd;
-    Watchdog::instance().arm(Clock::now() + std::chrono::milliseconds(timeoutMs), &m_armed);
-    m_active = true;
+    m_active = Watchdog::instance().arm(Clock::now() + std::chrono::milliseconds(timeoutMs), &m_armed);
 }
 
 SocketWatch::~SocketWatch()

@@ -637,6 +637,22 @@ namespace {
 
 // scripts/pg-test-server.sh on a cluster of this test's own (`dir`); `port` pins the port,
 // so that a restarted server is found where it was. The URL it prints, or why it failed.
+// Borrows `offerId` as soon as the market's database works again: the market refuses with
+// storage_error until then (up to `timeoutMs`).
+Result<ContractGranted> borrowOnceTheDatabaseAnswers(SslChannel *borrower, const QString &offerId, qint64 timeoutMs)
+{
+    Result<ContractGranted> result = Error(ErrorCode::StorageError, QStringLiteral("not tried"));
+    QElapsedTimer waited;
+    waited.start();
+    while (waited.elapsed() < timeoutMs) {
+        result = borrower->call<ContractGranted>(Borrow{.offerId = offerId});
+        if (result || result.error().code != ErrorCode::StorageError)
+            break;
+        QTest::qWait(200);
+    }
+    return result;
+}
+
 Result<QString> runPgScript(const QString &command, const QString &dir, const QString &port = {})
 {
     QProcess script;
@@ -691,15 +707,8 @@ void TestMarketProcesses::postgresRestartIsSurvived()
 
     // Back on the same port: the same market serves again without being restarted.
     CHECK_OK(runPgScript(QStringLiteral("start"), dir.path(), port));
-    Result<ContractGranted> after = Error(ErrorCode::StorageError, QStringLiteral("not tried"));
-    QElapsedTimer waited;
-    waited.start();
-    while (waited.elapsed() < 30'000) { // a failed reconnect waits a second before the next
-        after = borrower->call<ContractGranted>(Borrow{.offerId = offers[1]});
-        if (after || after.error().code != ErrorCode::StorageError)
-            break;
-        QTest::qWait(200);
-    }
+    // (A failed reconnect waits a second before the next.)
+    Result<ContractGranted> after = borrowOnceTheDatabaseAnswers(borrower, offers[1], 30'000);
     CHECK_OK(after);
     QCOMPARE(borrower->call<ContractGranted>(Borrow{.offerId = offers[1]}).error().code, ErrorCode::Conflict);
     CHECK_OK(lender->call<PartitionRegistered>(RegisterPartition{
@@ -810,15 +819,8 @@ void TestMarketProcesses::frozenPostgresIsGivenUp()
 
     // The server answers again: the same market serves again.
     thaw();
-    Result<ContractGranted> after = Error(ErrorCode::StorageError, QStringLiteral("not tried"));
-    QElapsedTimer waited;
-    waited.start();
-    while (waited.elapsed() < 60'000) { // a failed reconnect pauses as long as it took
-        after = borrower->call<ContractGranted>(Borrow{.offerId = offers[1]});
-        if (after || after.error().code != ErrorCode::StorageError)
-            break;
-        QTest::qWait(200);
-    }
+    // (A failed reconnect pauses as long as it took.)
+    Result<ContractGranted> after = borrowOnceTheDatabaseAnswers(borrower, offers[1], 60'000);
     CHECK_OK(after);
     CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = after->contractId}));
 
