@@ -7,6 +7,9 @@
 
 #include "MarketAgentSupport.h"
 
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
@@ -55,6 +58,57 @@ QStringList registerThenStop(MarketForAgents &market, int count, QString &lender
     return partitions;
 }
 
+
+// A TCP relay between an agent and its market that can cut the agent off while the market
+// still holds an open, silent connection: a network partition as each side sees it (the
+// agent's connection fails, the market's lender stays online until its heartbeat is late).
+class Relay : public QObject {
+public:
+    explicit Relay(quint16 marketPort)
+    {
+        listening = m_server.listen(QHostAddress::LocalHost, 0);
+        address = QStringLiteral("127.0.0.1:%1").arg(m_server.serverPort());
+        connect(&m_server, &QTcpServer::newConnection, this, [this, marketPort] {
+            while (QTcpSocket *agent = m_server.nextPendingConnection()) {
+                agent->setParent(this);
+                if (m_cut) {
+                    agent->abort();
+                    continue;
+                }
+                auto *market = new QTcpSocket(this);
+                market->connectToHost(QHostAddress::LocalHost, marketPort);
+                connect(agent, &QTcpSocket::readyRead, market, [agent, market] { market->write(agent->readAll()); });
+                connect(market, &QTcpSocket::readyRead, agent, [agent, market] { agent->write(market->readAll()); });
+                connect(agent, &QTcpSocket::disconnected, market, &QTcpSocket::disconnectFromHost);
+                connect(market, &QTcpSocket::disconnected, agent, &QTcpSocket::disconnectFromHost);
+                m_pairs.append(qMakePair(QPointer<QTcpSocket>(agent), QPointer<QTcpSocket>(market)));
+            }
+        });
+    }
+    /// The agent's connections are dropped and new ones refused; the market's stay open and
+    /// hear nothing more.
+    void cut()
+    {
+        m_cut = true;
+        for (const auto &[agent, market] : std::as_const(m_pairs)) {
+            if (agent && market) {
+                QObject::disconnect(agent, nullptr, market, nullptr);
+                QObject::disconnect(market, nullptr, agent, nullptr);
+            }
+            if (agent)
+                agent->abort();
+        }
+    }
+    void heal() { m_cut = false; }
+
+    bool listening = false;
+    QString address;
+
+private:
+    QTcpServer m_server;
+    bool m_cut = false;
+    QList<QPair<QPointer<QTcpSocket>, QPointer<QTcpSocket>>> m_pairs;
+};
 } // namespace
 
 class TestContractRefusal : public QObject {
@@ -65,6 +119,7 @@ private slots:
     void contractEndedWhileAwayTakesTheMarketsEnd_data();
     void contractEndedWhileAwayTakesTheMarketsEnd();
     void offerOfAnImageNobodyHasIsRefused();
+    void withdrawnWhileCutOffButLentMeanwhile();
 };
 
 void TestContractRefusal::offerOfAnImageNobodyHasIsRefused()
@@ -293,4 +348,69 @@ void TestContractRefusal::contractEndedWhileAwayTakesTheMarketsEnd()
 }
 
 QTEST_GUILESS_MAIN(TestContractRefusal)
+void TestContractRefusal::withdrawnWhileCutOffButLentMeanwhile()
+{
+    // The owner withdraws a partition while the agent cannot reach its market (forced: it is
+    // the owner's again at once, and the agent keeps the withdrawal for the market's return);
+    // the market, which has not yet noticed the agent gone, lends it meanwhile. Back in touch,
+    // that contract cannot run here: the agent refuses it (the partition is not registered
+    // with that market any more), or, if its withdrawal reaches the market first, the market
+    // refuses the withdrawal (the partition is lent there) and the agent reports the partition
+    // lost. Either way the market ends the contract as lost, hears of the withdrawal, and
+    // offers the partition no more.
+    const Identity borrowerIdentity = newIdentity(QStringLiteral("borrower"));
+    MarketForAgents market({});
+    QVERIFY(market.listening);
+    Relay relay(market.service->serverPort());
+    QVERIFY(relay.listening);
+    std::unique_ptr<LenderAgent> agent = startAgentOn(market.agentDir(), relay.address, market.id());
+    QVERIFY(agent);
+    Peer owner(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
+    QVERIFY(owner.waitUp().ok());
+    Result<PartitionInfo> created = owner.channel->call<PartitionInfo>(PartitionCreate{
+        .conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"0.5").value(), 0}});
+    QVERIFY2(created.ok(), qPrintable(created.error().toString()));
+    const QString id = created->partition.partitionId;
+    Result<PartitionInfo> registered = owner.channel->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}});
+    QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
+    Peer borrower(borrowerIdentity, market.address, market.id(), QStringLiteral("borrower"));
+    QVERIFY(borrower.waitUp().ok());
+    // The partition's offer, while the market takes its lender for online.
+    const auto offerOf = [&borrower, &id] {
+        Result<OfferPage> page = borrower.channel->call<OfferPage>(SearchOffers{});
+        if (page.ok())
+            for (const Offer &o : std::as_const(page->offers))
+                if (o.partitionId == id)
+                    return o.offerId;
+        return QString();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!offerOf().isEmpty(), 10'000);
+
+    relay.cut();
+    // The agent knows at once (its connection failed; it says so without asking the market);
+    // the market does not.
+    QTRY_COMPARE_WITH_TIMEOUT(owner.channel->call<BillList>(OwnerBills{}).error().code, ErrorCode::ConnectionFailed, 10'000);
+    const QString offer = offerOf();
+    QVERIFY(!offer.isEmpty());
+    Result<ContractGranted> granted = borrower.channel->call<ContractGranted>(Borrow{.offerId = offer});
+    QVERIFY2(granted.ok(), qPrintable(granted.error().toString()));
+
+    Result<PartitionInfo> withdrawn = owner.channel->call<PartitionInfo>(PartitionWithdraw{.partitionId = id, .force = true});
+    QVERIFY2(withdrawn.ok(), qPrintable(withdrawn.error().toString()));
+    QCOMPARE(withdrawn->partition.state, QString(PartitionStateName::Unregistered));
+    QCOMPARE(agent->store().pendingWithdrawals(market.id()).value(), QStringList{id});
+
+    QString endReason;
+    connect(market.service.get(), &market::MarketService::contractEnded, this,
+            [&endReason, contractId = granted->contractId](const QString &ended, const QString &reason) {
+                if (ended == contractId)
+                    endReason = reason;
+            });
+    relay.heal();
+    QTRY_VERIFY_WITH_TIMEOUT(!endReason.isEmpty(), 20'000);
+    QCOMPARE(endReason, QStringLiteral("lost"));
+    QTRY_VERIFY_WITH_TIMEOUT(agent->store().pendingWithdrawals(market.id()).value().isEmpty(), 10'000);
+    QVERIFY2(offerOf().isEmpty(), "the withdrawn partition is still offered");
+}
+
 #include "TestContractRefusal.moc"
