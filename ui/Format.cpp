@@ -23,13 +23,27 @@ QString formatDuration(qint64 ms)
     return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
+namespace {
+// ASCII digits ("42") in the locale's own (Arabic-Indic, Devanagari, …), as its toString()
+// writes whole numbers: a whole part and its decimals in one script.
+QString inLocaleDigits(const QString &ascii, const QLocale &locale)
+{
+    if (locale.zeroDigit() == QLatin1String("0"))
+        return ascii;
+    QString out;
+    for (const QChar c : ascii)
+        out += c.isDigit() && c.unicode() < 0x80 ? locale.toString(c.digitValue()) : QString(c);
+    return out;
+}
+} // namespace
+
 QString formatTotal(const Money &amount)
 {
     const qint64 micros = amount.micros();
     const qint64 cents = (qAbs(micros) + 5'000) / 10'000; // half away from zero
     const QLocale locale;
     const QString whole = locale.toString(cents / 100);
-    const QString text = whole + locale.decimalPoint() + QStringLiteral("%1").arg(cents % 100, 2, 10, QLatin1Char('0'));
+    const QString text = whole + locale.decimalPoint() + inLocaleDigits(QStringLiteral("%1").arg(cents % 100, 2, 10, QLatin1Char('0')), locale);
     return micros < 0 && cents > 0 ? locale.negativeSign() + text : text;
 }
 
@@ -48,7 +62,7 @@ QString withDecimals(const Money &amount, qsizetype minDecimals)
     const QLocale locale;
     QString out = locale.toString((point < 0 ? digits : digits.left(point)).toULongLong());
     if (!decimals.isEmpty())
-        out += locale.decimalPoint() + decimals;
+        out += locale.decimalPoint() + inLocaleDigits(decimals, locale);
     return negative ? locale.negativeSign() + out : out;
 }
 } // namespace

@@ -1482,6 +1482,13 @@ void TestMarketGui::totalsReadAsPeopleWriteThem()
     QCOMPARE(ui::formatCharge(Money::fromMicros(4'591'496)), QStringLiteral("4,591496")); // not 4.6 million
     QCOMPARE(ui::formatAmount(Money::fromMicros(2'480'000)), QStringLiteral("2,48"));
     QCOMPARE(ui::formatCharge(Money::fromMicros(12'345'678'901)), QStringLiteral("12.345,678901"));
+    // A locale with digits of its own writes the decimals in them too, as QLocale writes the
+    // same number.
+    QLocale::setDefault(QLocale(QLocale::Arabic, QLocale::Egypt));
+    QVERIFY(QLocale().zeroDigit() != QLatin1String("0"));
+    QCOMPARE(ui::formatTotal(Money::fromMicros(2'638'420'000)), QLocale().toString(2638.42, 'f', 2));
+    QCOMPARE(ui::formatCharge(Money::fromMicros(4'591'496)), QLocale().toString(4.591496, 'f', 6));
+    QCOMPARE(ui::formatAmount(Money::fromMicros(2'480'000)), QLocale().toString(2.48, 'f', 2));
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     // Rates: exact, at least two decimals ("0.6" beside "0.59" read as the larger).
     QCOMPARE(ui::formatAmount(Money::fromMicros(600'000)), QStringLiteral("0.60"));
