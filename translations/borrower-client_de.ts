@@ -396,6 +396,10 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
 </numerusform>
         </translation>
     </message>
+    <message>
+        <source>the receipt for contract %1 is signed by market %2, but this contract was made with market %3</source>
+        <translation>der Beleg für Vertrag %1 ist von Marktplatz %2 signiert, dieser Vertrag wurde aber mit Marktplatz %3 geschlossen</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>

@@ -393,6 +393,10 @@ The market used is remembered in the data directory; so are each contract&apos;s
 </numerusform>
         </translation>
     </message>
+    <message>
+        <source>the receipt for contract %1 is signed by market %2, but this contract was made with market %3</source>
+        <translation>契約 %1 の領収書はマーケット %2 の署名ですが、この契約はマーケット %3 と結ばれました</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>

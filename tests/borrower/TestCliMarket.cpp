@@ -12,6 +12,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -350,6 +352,36 @@ void TestCliMarket::borrowEndBillsAndVerify()
     QCOMPARE(kept.object(), receipt);
     const Run keptVerified = verifyFile(QStringLiteral("kept.json"), kept.out);
     QVERIFY2(keptVerified.exitCode == 0, qPrintable(keptVerified.describe()));
+    // A receipt for a contract the data directory keeps must come from the market that
+    // contract was made with: here the directory's record says another market.
+    const auto recordMarket = [&](const QString &marketId) {
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("recordMarket"));
+            db.setDatabaseName(QDir(m_borrowerA).filePath(QStringLiteral("borrower.db")));
+            QSqlQuery q(db);
+            const bool done = db.open() && q.prepare(QStringLiteral("UPDATE contracts SET market_id = ? WHERE contract_id = ?"));
+            q.addBindValue(marketId);
+            q.addBindValue(contractId);
+            if (!done || !q.exec() || q.numRowsAffected() != 1)
+                qWarning("cannot record market %s for %s", qPrintable(marketId), qPrintable(contractId));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("recordMarket"));
+    };
+    const QString elsewhere(64, QLatin1Char('e'));
+    recordMarket(elsewhere);
+    const Run notItsMarket = runProgram(bin(QStringLiteral("borrower-client")), {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA,
+                                                                                 QStringLiteral("receipt"), QStringLiteral("verify"), endFile});
+    QVERIFY2(notItsMarket.exitCode == 1 && notItsMarket.err.contains(QStringLiteral("was made with market ") + elsewhere),
+             qPrintable(notItsMarket.describe()));
+    // Naming the market is the user's word for it.
+    const Run named = runProgram(bin(QStringLiteral("borrower-client")),
+                                 {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("--market-id"), m_marketId,
+                                  QStringLiteral("receipt"), QStringLiteral("verify"), endFile});
+    QVERIFY2(named.exitCode == 0, qPrintable(named.describe()));
+    recordMarket(m_marketId);
+    const Run itsMarket = runProgram(bin(QStringLiteral("borrower-client")), {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA,
+                                                                              QStringLiteral("receipt"), QStringLiteral("verify"), endFile});
+    QVERIFY2(itsMarket.exitCode == 0, qPrintable(itsMarket.describe()));
     const Run unknown = runProgram(bin(QStringLiteral("borrower-client")),
                                    {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("receipt"), QStringLiteral("show"),
                                     QStringLiteral("c-unknown")});

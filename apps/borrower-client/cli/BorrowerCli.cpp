@@ -442,11 +442,34 @@ private:
     int m_exitCode = 0;
 };
 
-Result<void> verifyReceiptFile(const CliInvocation &inv)
+// The market this data directory made `contractId` with, if it keeps that contract (and it
+// was made at a market, not lent directly); empty otherwise. Reads only an existing store.
+QString marketOfKeptContract(const QString &dataDir, const QString &contractId)
+{
+    if (!QFileInfo::exists(dataDir + QStringLiteral("/borrower.db")))
+        return {};
+    Result<BorrowerStore> store = BorrowerStore::open(dataDir);
+    if (!store)
+        return {};
+    Result<ContractRecord> c = store->contract(contractId);
+    return c && !c->direct ? c->marketId : QString();
+}
+
+Result<void> verifyReceiptFile(const CliInvocation &inv, const QString &dataDir)
 {
     const Result<protocol::Receipt> r = protocol::readVerifiedReceipt(inv.receiptFile, inv.marketId);
     if (!r)
         return r.error();
+    // Without --market-id, a receipt for a contract this data directory keeps must be signed by
+    // the market that contract was made with: any market can sign a valid receipt of its own
+    // under another's contract ID.
+    if (inv.marketId.isEmpty()) {
+        if (const QString madeWith = marketOfKeptContract(dataDir, r->contractId); !madeWith.isEmpty() && madeWith != r->marketId)
+            return Error(ErrorCode::PeerIdMismatch,
+                         QCoreApplication::translate("BorrowerCli", "the receipt for contract %1 is signed by market %2, but this contract "
+                                                                    "was made with market %3")
+                             .arg(r->contractId, r->marketId, madeWith));
+    }
     // A start receipt is valid too, but it is no bill: it says so, so that its charge of 0
     // is not taken for one.
     const bool ended = r->endedAtMs > 0;
@@ -518,11 +541,14 @@ int runCli(const QStringList &arguments)
         }
         return app::fail(inv.error());
     }
+    const QString dataDir = inv->dataDir.isEmpty() ? defaultDataDir(QStringLiteral("borrower-client"))
+                                                   : QFileInfo(inv->dataDir).absoluteFilePath();
     if (inv->command == CliCommand::ReceiptVerify) {
-        // Offline: no identity, no store, no network. Anything short of a valid receipt
-        // (unreadable, not a receipt, edited, signed by another market) exits 1; usage
-        // errors, caught above, exit 2.
-        const Result<void> r = verifyReceiptFile(*inv);
+        // Offline: no identity, no network; the store only read, for the market a kept
+        // contract was made with. Anything short of a valid receipt (unreadable, not a
+        // receipt, edited, signed by another market) exits 1; usage errors, caught above,
+        // exit 2.
+        const Result<void> r = verifyReceiptFile(*inv, dataDir);
         if (!r) {
             if (inv->json) {
                 QJsonObject o;
@@ -535,8 +561,6 @@ int runCli(const QStringList &arguments)
         }
         return 0;
     }
-    const QString dataDir = inv->dataDir.isEmpty() ? defaultDataDir(QStringLiteral("borrower-client"))
-                                                   : QFileInfo(inv->dataDir).absoluteFilePath();
     if (inv->command == CliCommand::ReceiptShow) {
         if (Result<void> r = showReceipt(*inv, dataDir); !r)
             return app::fail(r.error());
