@@ -168,7 +168,7 @@ QStringList sessionSettings(const DatabaseUrl &u)
 // same formatValue() QPSQL uses for the parameters of the EXECUTE it sends for a prepared
 // statement): one round trip, and no server-side statement whose DEALLOCATE would be one
 // more, made when the caller drops the query. '?' inside quotes is left. Empty on a count
-// mismatch.
+// mismatch or a value of a kind no caller binds.
 std::optional<QString> withLiterals(const QString &sql, const QVariantList &binds, const QSqlDriver *driver)
 {
     QString out;
@@ -185,6 +185,22 @@ std::optional<QString> withLiterals(const QString &sql, const QVariantList &bind
             if (next >= binds.size())
                 return std::nullopt;
             const QVariant &value = binds.at(next++);
+            // NULL for what QPSQL's own binding sends as NULL: no value, a null text or blob
+            // (a QVariant holding a null QString is not isNull() in Qt 6).
+            const int type = value.metaType().id();
+            if (!value.isValid() || value.isNull() || (type == QMetaType::QString && value.toString().isNull())
+                || (type == QMetaType::QByteArray && value.toByteArray().isNull())) {
+                out += QStringLiteral("NULL");
+                continue;
+            }
+            // Only the kinds callers bind (formatValue() writes others as their text, unquoted).
+            switch (type) {
+            case QMetaType::Int: case QMetaType::UInt: case QMetaType::LongLong: case QMetaType::ULongLong:
+            case QMetaType::Double: case QMetaType::Bool: case QMetaType::QString: case QMetaType::QByteArray:
+                break;
+            default:
+                return std::nullopt;
+            }
             QSqlField field(QString(), value.metaType());
             field.setValue(value);
             out += driver->formatValue(field);
@@ -751,8 +767,13 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantList &binds)
         } else if (d->parsed.dialect == SqlDialect::Postgres) {
             text = withLiterals(sql, binds, d->db.driver());
             if (!text) {
-                return Error(ErrorCode::Internal, QStringLiteral("%1 values for the placeholders of: %2").arg(binds.size()).arg(shortSql(sql)))
-                    .asInternal();
+                const Error error = Error(ErrorCode::Internal, QStringLiteral("%1 values (of the kinds bound: integers, numbers, text, bytes) "
+                                                                              "for the placeholders of: %2")
+                                                                   .arg(binds.size())
+                                                                   .arg(shortSql(sql)))
+                                        .asInternal();
+                d->noteFailure(error);
+                return error;
             }
         }
         SocketWatch watch = d->watch();

@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFile>
 #include <QSqlDatabase>
+#include <QScopeGuard>
 #include <QSqlQuery>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -368,6 +369,7 @@ void TestCliMarket::borrowEndBillsAndVerify()
         QSqlDatabase::removeDatabase(QStringLiteral("recordMarket"));
     };
     const QString elsewhere(64, QLatin1Char('e'));
+    auto restoreMarket = qScopeGuard([&] { recordMarket(m_marketId); });
     recordMarket(elsewhere);
     const Run notItsMarket = runProgram(bin(QStringLiteral("borrower-client")), {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA,
                                                                                  QStringLiteral("receipt"), QStringLiteral("verify"), endFile});
@@ -378,6 +380,7 @@ void TestCliMarket::borrowEndBillsAndVerify()
                                  {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA, QStringLiteral("--market-id"), m_marketId,
                                   QStringLiteral("receipt"), QStringLiteral("verify"), endFile});
     QVERIFY2(named.exitCode == 0, qPrintable(named.describe()));
+    restoreMarket.dismiss();
     recordMarket(m_marketId);
     const Run itsMarket = runProgram(bin(QStringLiteral("borrower-client")), {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA,
                                                                               QStringLiteral("receipt"), QStringLiteral("verify"), endFile});

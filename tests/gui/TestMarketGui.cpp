@@ -1465,6 +1465,7 @@ void TestMarketGui::totalsReadAsPeopleWriteThem()
 {
     // Hundredths, half away from zero, grouped as the locale groups.
     const QLocale before;
+    const auto restoreLocale = qScopeGuard([&before] { QLocale::setDefault(before); });
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     QCOMPARE(ui::formatTotal(Money::fromMicros(2'638'418'610)), QStringLiteral("2,638.42"));
     QCOMPARE(ui::formatTotal(Money::fromMicros(5'000)), QStringLiteral("0.01"));

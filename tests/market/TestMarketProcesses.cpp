@@ -635,8 +635,6 @@ void TestMarketProcesses::fullDiskRefusesTypedAndRecovers()
 
 namespace {
 
-// scripts/pg-test-server.sh on a cluster of this test's own (`dir`); `port` pins the port,
-// so that a restarted server is found where it was. The URL it prints, or why it failed.
 // Borrows `offerId` as soon as the market's database works again: the market refuses with
 // storage_error until then (up to `timeoutMs`).
 Result<ContractGranted> borrowOnceTheDatabaseAnswers(SslChannel *borrower, const QString &offerId, qint64 timeoutMs)
@@ -653,6 +651,8 @@ Result<ContractGranted> borrowOnceTheDatabaseAnswers(SslChannel *borrower, const
     return result;
 }
 
+// scripts/pg-test-server.sh on a cluster of this test's own (`dir`); `port` pins the port,
+// so that a restarted server is found where it was. The URL it prints, or why it failed.
 Result<QString> runPgScript(const QString &command, const QString &dir, const QString &port = {})
 {
     QProcess script;
@@ -778,7 +778,9 @@ void TestMarketProcesses::frozenPostgresIsGivenUp()
     query.addQueryItem(QStringLiteral("answer_timeout"), QStringLiteral("4"));
     url.setQuery(query);
     HeadlessMarket market;
-    CHECK_OK(market.start(m_tmp.filePath(QStringLiteral("pg-frozen")), url.toString()));
+    // This test's lender sends no heartbeats: the freeze must not outlast its 30 s.
+    CHECK_OK(market.start(m_tmp.filePath(QStringLiteral("pg-frozen")), url.toString(),
+                          {QStringLiteral("--heartbeat-timeout"), QStringLiteral("600")}));
     SslChannel *lender = nullptr, *borrower = nullptr;
     QStringList offers;
     CHECK_OK(threePartitionsFirstLent(market, QStringLiteral("frozen"), lender, borrower, offers));

@@ -10,6 +10,7 @@
 #include <QSqlError>
 #include <QTemporaryDir>
 #include <QRegularExpression>
+#include <QElapsedTimer>
 #include <QScopeGuard>
 #include <QTest>
 #include <QUrl>
@@ -18,6 +19,7 @@
 #include <csignal>
 #include <functional>
 #include <latch>
+#include <optional>
 #include <limits>
 #include <memory>
 #include <thread>
@@ -154,6 +156,8 @@ private slots:
     void postgresReconnectsAfterLostConnection();
     void postgresGivesUpOnAServerThatDoesNotAnswer();
     void answerTimeoutParsing();
+    void execValuesKeepTheirMeaning_data() { dialects(); }
+    void execValuesKeepTheirMeaning();
     void cleanup();
 
 private:
@@ -1055,6 +1059,30 @@ void TestStorage::terminateSession(Database &db)
         10'000);
 }
 
+void TestStorage::execValuesKeepTheirMeaning()
+{
+    // exec() with values: on PostgreSQL they go into the statement as literals (no prepared
+    // statement to free later). A null text is NULL, quotes, backslashes and '?' inside values
+    // are the value's own, and a '?' inside a quoted literal of the statement is no placeholder.
+    OPEN_FRESH(db);
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    const QString tricky = QStringLiteral("it's a \\ back'slash; -- not a comment? $1");
+    QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id, lending_status) VALUES (?, ?)"), {1, QVariant(QString())}).ok());
+    QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id, lending_status) VALUES (?, ?)"), {2, tricky}).ok());
+    QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id, lending_status) VALUES (?, ?)"), {qint64(3), QVariant()}).ok());
+    auto nulls = db.exec(QStringLiteral("SELECT COUNT(*) FROM partitions WHERE lending_status IS NULL"));
+    QVERIFY(nulls.ok() && nulls->next());
+    QCOMPARE(nulls->value(0).toLongLong(), 2);
+    auto back = db.exec(QStringLiteral("SELECT lending_status, 'a?b' FROM partitions WHERE id = ? AND lending_status = ?"), {2, tricky});
+    QVERIFY2(back.ok(), qPrintable(back.ok() ? QString() : describe(back.error())));
+    QVERIFY(back->next());
+    QCOMPARE(back->value(0).toString(), tricky);
+    QCOMPARE(back->value(1).toString(), QStringLiteral("a?b"));
+    // Too few or too many values: refused, nothing run.
+    QVERIFY(!db.exec(QStringLiteral("SELECT ? + ?"), {1}).ok());
+    QVERIFY(!db.exec(QStringLiteral("SELECT ?"), {1, 2}).ok());
+}
+
 void TestStorage::postgresGivesUpOnAServerThatDoesNotAnswer()
 {
     // A frozen server (stopped, on a hung disk, in a paused VM) keeps its connections open and
@@ -1114,20 +1142,25 @@ void TestStorage::postgresGivesUpOnAServerThatDoesNotAnswer()
     // A statement fails with Timeout instead of waiting; the database's address is named, the
     // password is not.
     auto unanswered = db.run(select, {1});
+    QElapsedTimer sinceGivenUp;
+    sinceGivenUp.start();
     QVERIFY(!unanswered.ok());
     QCOMPARE(unanswered.error().code, ErrorCode::Timeout);
     QVERIFY2(unanswered.error().message.contains(QStringLiteral("did not answer within 2 s")), qPrintable(describe(unanswered.error())));
     QVERIFY(unanswered.error().internal);
     // For a second, statements (and transactions) fail at once with the same reason rather
-    // than each waiting to connect to the same server.
+    // than each waiting to connect to the same server. (Checked only while that second lasts:
+    // on a busy machine it may be over, and the statements then reconnect.)
     auto meanwhile = db.exec(QStringLiteral("SELECT 1"));
-    QVERIFY(!meanwhile.ok());
-    QCOMPARE(meanwhile.error().code, ErrorCode::Timeout);
-    {
-        WriteTransaction tx(db);
-        QVERIFY(!tx.ok());
-        QCOMPARE(tx.error().code, ErrorCode::Timeout);
+    std::optional<WriteTransaction> tx;
+    tx.emplace(db);
+    if (sinceGivenUp.elapsed() < 900) {
+        QVERIFY(!meanwhile.ok());
+        QCOMPARE(meanwhile.error().code, ErrorCode::Timeout);
+        QVERIFY(!tx->ok());
+        QCOMPARE(tx->error().code, ErrorCode::Timeout);
     }
+    tx.reset();
 
     // Once the server answers again, the next statement after the pause reconnects.
     thaw();
@@ -1205,6 +1238,8 @@ void TestStorage::postgresGivesUpOnAServerThatDoesNotAnswer()
     QTest::ignoreMessage(QtWarningMsg, logged);
     auto ids = db.exec(QStringLiteral("SELECT id FROM partitions WHERE id = 1"));
     QVERIFY2(ids.ok(), qPrintable(ids.ok() ? QString() : describe(ids.error())));
+    QVERIFY(ids->next());
+    QCOMPARE(ids->value(0).toLongLong(), 1);
 }
 
 void TestStorage::cleanup()

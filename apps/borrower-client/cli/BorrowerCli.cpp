@@ -17,6 +17,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <optional>
 
 namespace lendable::borrower {
 
@@ -442,17 +443,20 @@ private:
     int m_exitCode = 0;
 };
 
-// The market this data directory made `contractId` with, if it keeps that contract (and it
-// was made at a market, not lent directly); empty otherwise. Reads only an existing store.
-QString marketOfKeptContract(const QString &dataDir, const QString &contractId)
+// The contract this data directory keeps under `contractId`: nullopt when it has no store
+// or no such contract; an error when its store cannot be read (the check is then not made,
+// and the receipt not called valid).
+Result<std::optional<ContractRecord>> keptContract(const QString &dataDir, const QString &contractId)
 {
     if (!QFileInfo::exists(dataDir + QStringLiteral("/borrower.db")))
-        return {};
+        return std::optional<ContractRecord>();
     Result<BorrowerStore> store = BorrowerStore::open(dataDir);
     if (!store)
-        return {};
+        return store.error();
     Result<ContractRecord> c = store->contract(contractId);
-    return c && !c->direct ? c->marketId : QString();
+    if (!c)
+        return c.error().code == ErrorCode::NotFound ? Result<std::optional<ContractRecord>>(std::optional<ContractRecord>()) : c.error();
+    return std::optional<ContractRecord>(*c);
 }
 
 Result<void> verifyReceiptFile(const CliInvocation &inv, const QString &dataDir)
@@ -464,11 +468,21 @@ Result<void> verifyReceiptFile(const CliInvocation &inv, const QString &dataDir)
     // the market that contract was made with: any market can sign a valid receipt of its own
     // under another's contract ID.
     if (inv.marketId.isEmpty()) {
-        if (const QString madeWith = marketOfKeptContract(dataDir, r->contractId); !madeWith.isEmpty() && madeWith != r->marketId)
+        const Result<std::optional<ContractRecord>> kept = keptContract(dataDir, r->contractId);
+        if (!kept)
+            return Error(kept.error().code, QCoreApplication::translate("BorrowerCli", "cannot read which market contract %1 was made with "
+                                                                                       "in %2 (--market-id ID names the market to expect): %3")
+                                                .arg(r->contractId, dataDir, kept.error().message));
+        if (const std::optional<ContractRecord> &c = *kept; c && c->direct)
+            return Error(ErrorCode::PeerIdMismatch,
+                         QCoreApplication::translate("BorrowerCli", "contract %1 was lent directly by its lender, without a market: no market "
+                                                                    "signs its receipts, and this one is signed by market %2")
+                             .arg(r->contractId, r->marketId));
+        else if (c && !c->marketId.isEmpty() && c->marketId != r->marketId)
             return Error(ErrorCode::PeerIdMismatch,
                          QCoreApplication::translate("BorrowerCli", "the receipt for contract %1 is signed by market %2, but this contract "
                                                                     "was made with market %3")
-                             .arg(r->contractId, r->marketId, madeWith));
+                             .arg(r->contractId, r->marketId, c->marketId));
     }
     // A start receipt is valid too, but it is no bill: it says so, so that its charge of 0
     // is not taken for one.

@@ -887,6 +887,9 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
         req.reserve = Resources{m_reserveCpu.spin->value(), m_reserveMemory.spin->value(), m_reserveDisk.spin->value()};
         if (req.reserve == m_machine.reserve)
             return;
+        // What was asked, until the agent's answer says what is: a quick step there and back
+        // compares with the step, not with the value before it.
+        m_machine.reserve = req.reserve;
         send<MachineInfo>(req);
     };
     for (const ResourceControl &c : {m_reserveCpu, m_reserveMemory, m_reserveDisk}) {
