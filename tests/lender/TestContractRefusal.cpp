@@ -59,6 +59,17 @@ QStringList registerThenStop(MarketForAgents &market, int count, QString &lender
 }
 
 
+// The offer a borrower finds for `partition` at the market; empty if none.
+QString offerOfPartition(Peer &borrower, const QString &partition)
+{
+    Result<OfferPage> page = borrower.channel->call<OfferPage>(SearchOffers{});
+    if (page.ok())
+        for (const Offer &o : std::as_const(page->offers))
+            if (o.partitionId == partition)
+                return o.offerId;
+    return QString();
+}
+
 // A TCP relay between an agent and its market that can cut the agent off while the market
 // still holds an open, silent connection: a network partition as each side sees it (the
 // agent's connection fails, the market's lender stays online until its heartbeat is late).
@@ -182,14 +193,7 @@ void TestContractRefusal::marketEndsAContractTheAgentRefuses()
 
     Peer borrower(borrowerIdentity, market.address, market.id(), QStringLiteral("borrower"));
     QVERIFY(borrower.waitUp().ok());
-    const auto offerOf = [&](const QString &partition) {
-        Result<OfferPage> page = borrower.channel->call<OfferPage>(SearchOffers{});
-        if (page.ok())
-            for (const Offer &o : std::as_const(page->offers))
-                if (o.partitionId == partition)
-                    return o.offerId;
-        return QString();
-    };
+    const auto offerOf = [&borrower](const QString &partition) { return offerOfPartition(borrower, partition); };
     const QString offer = offerOf(lost);
     QVERIFY(!offer.isEmpty());
     Result<ContractGranted> granted = borrower.channel->call<ContractGranted>(Borrow{.offerId = offer});
@@ -376,14 +380,7 @@ void TestContractRefusal::withdrawnWhileCutOffButLentMeanwhile()
     Peer borrower(borrowerIdentity, market.address, market.id(), QStringLiteral("borrower"));
     QVERIFY(borrower.waitUp().ok());
     // The partition's offer, while the market takes its lender for online.
-    const auto offerOf = [&borrower, &id] {
-        Result<OfferPage> page = borrower.channel->call<OfferPage>(SearchOffers{});
-        if (page.ok())
-            for (const Offer &o : std::as_const(page->offers))
-                if (o.partitionId == id)
-                    return o.offerId;
-        return QString();
-    };
+    const auto offerOf = [&borrower, &id] { return offerOfPartition(borrower, id); };
     QTRY_VERIFY_WITH_TIMEOUT(!offerOf().isEmpty(), 10'000);
 
     relay.cut();
