@@ -391,10 +391,10 @@ struct Database::Private {
     /// would make every statement meanwhile wait connect_timeout; they get this error at once.
     Error unanswered(const QString &sql)
     {
+        // (One arg() call: a percent-encoded URL may hold "%2".)
         const Error why = Error(ErrorCode::Timeout, QStringLiteral("the database %1 did not answer within %2 s, so its "
                                                                    "connection was closed")
-                                                        .arg(parsed.redacted())
-                                                        .arg(answerTimeoutS))
+                                                        .arg(parsed.redacted(), QString::number(answerTimeoutS)))
                               .asInternal();
         reconnectNotBeforeMs = qMax(reconnectNotBeforeMs, steadyNowMs() + kReconnectPauseMs);
         reconnectError = why;
