@@ -4,6 +4,7 @@
 
 #include <QRegularExpression>
 #include <QSlider>
+#include <QTimer>
 
 #include <algorithm>
 #include <optional>
@@ -75,6 +76,19 @@ SliderSpin makeSliderSpin(QWidget *parent, bool size, int step, const QString &n
     QObject::connect(c.slider, &QSlider::valueChanged, c.spin, &QSpinBox::setValue);
     QObject::connect(c.spin, &QSpinBox::valueChanged, c.slider, &QSlider::setValue);
     return c;
+}
+
+void onValueSettled(const SliderSpin &c, QObject *context, const std::function<void()> &apply)
+{
+    QObject::connect(c.slider, &QSlider::sliderReleased, context, apply);
+    QObject::connect(c.spin, &QSpinBox::editingFinished, context, apply);
+    QObject::connect(c.slider, &QSlider::actionTriggered, context, [context, slider = c.slider, apply](int action) {
+        if (action != QAbstractSlider::SliderMove)
+            QTimer::singleShot(0, context, [slider, apply] {
+                if (!slider->isSliderDown())
+                    apply();
+            });
+    });
 }
 
 } // namespace lendable::ui

@@ -7,6 +7,8 @@
 
 #include <QSpinBox>
 
+#include <functional>
+
 class QSlider;
 
 namespace lendable::ui {
@@ -31,5 +33,8 @@ struct SliderSpin {
     QSpinBox *spin = nullptr;
 };
 SliderSpin makeSliderSpin(QWidget *parent, bool size, int step, const QString &name);
+/// Calls \a apply (in \a context) once a change of \a c is settled: a drag released, typing
+/// finished, or a key or page click beside the handle (which moves it without a release).
+void onValueSettled(const SliderSpin &c, QObject *context, const std::function<void()> &apply);
 
 } // namespace lendable::ui

@@ -44,12 +44,11 @@ public:
         return true;
     }
 
-    bool disarm(SocketWatch::Armed &armed)
+    void disarm(SocketWatch::Armed &armed)
     {
         std::lock_guard lock(m_mutex);
         if (!armed.fired)
             m_queue.erase(armed.entry); // a fired one was taken off the queue by the thread
-        return armed.fired;
     }
 
 private:

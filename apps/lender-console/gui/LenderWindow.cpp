@@ -264,17 +264,8 @@ ResourceControl PartitionCard::addControl(const QString &label, bool size, int s
     row->addWidget(c.slider, 1);
     row->addWidget(c.spin);
     m_rows->addLayout(row);
-    // A drag ends in one alteration; typing in the spin box does too.
-    connect(c.slider, &QSlider::sliderReleased, this, &PartitionCard::emitAlter);
-    connect(c.spin, &QSpinBox::editingFinished, this, &PartitionCard::emitAlter);
-    connect(c.slider, &QSlider::actionTriggered, this, [this, slider = c.slider](int action) {
-        // Keyboard and page clicks (no drag) change the value without a release.
-        if (action != QAbstractSlider::SliderMove)
-            QTimer::singleShot(0, this, [this, slider] {
-                if (!slider->isSliderDown())
-                    emitAlter();
-            });
-    });
+    // A drag ends in one alteration; typing in the spin box, a key or a page click too.
+    ui::onValueSettled(c, this, [this] { emitAlter(); });
     return c;
 }
 
@@ -892,18 +883,8 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
         m_machine.reserve = req.reserve;
         send<MachineInfo>(req);
     };
-    for (const ResourceControl &c : {m_reserveCpu, m_reserveMemory, m_reserveDisk}) {
-        connect(c.slider, &QSlider::sliderReleased, this, applyReserve);
-        connect(c.spin, &QSpinBox::editingFinished, this, applyReserve);
-        // Keyboard and page clicks (no drag) change the value without a release, as on the cards.
-        connect(c.slider, &QSlider::actionTriggered, this, [this, slider = c.slider, applyReserve](int action) {
-            if (action != QAbstractSlider::SliderMove)
-                QTimer::singleShot(0, this, [slider, applyReserve] {
-                    if (!slider->isSliderDown())
-                        applyReserve();
-                });
-        });
-    }
+    for (const ResourceControl &c : {m_reserveCpu, m_reserveMemory, m_reserveDisk})
+        ui::onValueSettled(c, this, applyReserve);
 
     auto *cards = new QWidget(this);
     cards->setLayout(m_cardLayout);
