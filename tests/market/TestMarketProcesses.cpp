@@ -807,6 +807,30 @@ void TestMarketProcesses::frozenPostgresIsGivenUp()
             QCOMPARE(errno, ESRCH); // a session that ended meanwhile
     }
 
+    // Frozen, the database holds only the threads that wait on it. Searches are answered from
+    // memory meanwhile: the periodic jobs (the sync with other market processes, the lenders'
+    // heartbeats recorded, expiry) wait on the writer thread, not on the one that serves.
+    // When they ran there, each sync held every request for the 4 s of its answer timeout.
+    {
+        QElapsedTimer frozenFor;
+        frozenFor.start();
+        qint64 slowestMs = 0;
+        int searches = 0;
+        while (frozenFor.elapsed() < 6'000) {
+            QElapsedTimer one;
+            one.start();
+            Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});
+            CHECK_OK(page);
+            QCOMPARE(page->total, qint64(2)); // the first of three is lent
+            slowestMs = qMax(slowestMs, one.elapsed());
+            ++searches;
+            QTest::qWait(100);
+        }
+        // Not a speed figure: a search waits for the serving thread, which never waits on the
+        // database here; 2 s is half of what one sync would hold it.
+        QVERIFY2(slowestMs < 2'000, qPrintable(QStringLiteral("the slowest of %1 searches took %2 ms").arg(searches).arg(slowestMs)));
+    }
+
     // Refused by the market (storage_error), not given up by the client (its 30 s timeout).
     Result<ContractGranted> refused = borrower->call<ContractGranted>(Borrow{.offerId = offers[1]});
     QVERIFY(!refused.ok());

@@ -207,6 +207,7 @@ Result<void> MarketService::start()
     m_loaded = Watermarks{all->maxLenderRev, all->maxPartitionRev, all->maxContractRev, all->maxBorrowerRev};
     m_syncHistory.clear();
     m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
+    m_flushInFlight = m_expiryInFlight = m_syncInFlight = false;
     m_maintenance.start(qMax(10, m_config.maintenanceIntervalMs));
     m_sync.start(qMax(10, m_config.syncIntervalMs));
     m_sampledAtMs = QDateTime::currentMSecsSinceEpoch(); // the first sample starts here
@@ -257,7 +258,7 @@ void MarketService::shutdown()
     const QStringList local = m_lenders.keys();
     for (const QString &id : local) {
         if (m_lenders.value(id).online) {
-            if (auto r = m_store->setLenderOffline(id); !r)
+            if (auto r = storeToWrite().setLenderOffline(id); !r)
                 qCWarning(lcMarket) << "could not mark lender" << id << "offline:" << r.error();
         }
     }
@@ -560,7 +561,7 @@ void MarketService::lenderSeen(const QString &lenderId, Channel *channel)
     if (m_store) {
         if (Result<std::optional<LenderRow>> row = m_store->lender(lenderId); row && row->has_value())
             lastSeenBefore = (*row)->lastSeenMs;
-        if (auto r = m_store->touchLenders({lenderId}, l.lastSeenMs); !r)
+        if (auto r = storeToWrite().touchLenders({lenderId}, l.lastSeenMs); !r)
             qCWarning(lcMarket) << "could not mark lender" << lenderId << "online:" << r.error();
     }
     if (m_index.setLenderOnline(lenderId, true))
@@ -629,10 +630,16 @@ void MarketService::askAgainIfDue(const QString &lenderId, LocalLender &lender)
         sendAllocation(p);
 }
 
+MarketStore &MarketService::storeToWrite()
+{
+    ++m_storeWrites;
+    return *m_store;
+}
+
 void MarketService::setLenderOffline(const QString &lenderId)
 {
     if (m_store) {
-        if (auto r = m_store->setLenderOffline(lenderId); !r)
+        if (auto r = storeToWrite().setLenderOffline(lenderId); !r)
             qCWarning(lcMarket) << "could not mark lender" << lenderId << "offline:" << r.error();
     }
     if (m_index.setLenderOnline(lenderId, false))
@@ -675,7 +682,7 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
                     waiter(answer);
             };
             if (r.ok()) {
-                Result<std::optional<PartitionRow>> confirmed = m_store->confirmAllocation(offerId, resources);
+                Result<std::optional<PartitionRow>> confirmed = storeToWrite().confirmAllocation(offerId, resources);
                 if (!confirmed)
                     qCWarning(lcMarket) << "could not record the confirmed allocation of" << partitionId << confirmed.error();
                 else if (confirmed->has_value())
@@ -696,7 +703,7 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
             // there, ...): the market must not go on offering what the lender will not generate.
             qCWarning(lcMarket, "lender %s refused the allocation %s of %s: %s", qPrintable(lenderId),
                       qPrintable(resources.toString()), qPrintable(partitionId), qPrintable(r.error().toString()));
-            Result<std::optional<PartitionRow>> reverted = m_store->revertAllocation(offerId, resources, r.error(), now());
+            Result<std::optional<PartitionRow>> reverted = storeToWrite().revertAllocation(offerId, resources, r.error(), now());
             if (!reverted)
                 qCWarning(lcMarket) << "could not put back the allocation of" << partitionId << reverted.error();
             else if (reverted->has_value())
@@ -847,9 +854,11 @@ void MarketService::checkHeartbeats()
     }
 
     // Now and then: tell the shared database who is alive here, and time out lenders of
-    // other processes that stopped refreshing theirs (a process that died, for instance).
+    // other processes that stopped refreshing theirs (a process that died, for instance). On
+    // the writer thread, after the batches before it: a database that does not answer holds
+    // that thread, not this one, which serves on from memory. One at a time.
     const qint64 flushEvery = qMax<qint64>(50, qMin<qint64>(5000, m_config.heartbeatTimeoutMs / 3));
-    if (m_steady.elapsed() - m_lastFlushMs < flushEvery)
+    if (m_flushInFlight || !m_writer || m_steady.elapsed() - m_lastFlushMs < flushEvery)
         return;
     m_lastFlushMs = m_steady.elapsed();
     // This process vouches for the lenders it sees alive (it times them out itself), so
@@ -862,17 +871,30 @@ void MarketService::checkHeartbeats()
             keep.insert(it.key());
         }
     }
-    if (auto r = m_store->touchLenders(alive, realNow); !r)
-        periodicFailed("record lender heartbeats", r.error());
+    m_flushInFlight = true;
+    m_writer->submit([this, alive, keep, realNow, cutoff](MarketStore &store) {
+        auto touched = std::make_shared<Result<void>>(store.touchLenders(alive, realNow));
+        auto stale = std::make_shared<Result<QStringList>>(store.markStaleLendersOffline(cutoff, keep));
+        completeOnServiceThread([this, touched, stale] { afterLendersFlushed(*touched, *stale); });
+    });
+}
+
+void MarketService::afterLendersFlushed(const Result<void> &touched, const Result<QStringList> &stale)
+{
+    m_flushInFlight = false;
+    if (!touched)
+        periodicFailed("record lender heartbeats", touched.error());
     else
         periodicSucceeded("record lender heartbeats");
-    Result<QStringList> stale = m_store->markStaleLendersOffline(cutoff, keep);
     if (!stale) {
         periodicFailed("time out lenders", stale.error());
         return;
     }
     periodicSucceeded("time out lenders");
     for (const QString &id : std::as_const(*stale)) {
+        // One that came back here meanwhile is online: its row was stamped again as it did.
+        if (const auto local = m_lenders.constFind(id); local != m_lenders.cend() && local->online)
+            continue;
         if (m_index.setLenderOnline(id, false))
             emit lenderOnlineChanged(id, false);
     }
@@ -907,17 +929,32 @@ void MarketService::periodicSucceeded(const char *job)
 
 void MarketService::endExpiredContracts()
 {
-    Result<QList<ContractRow>> expired = m_store->expiredContracts(now());
+    // Looked for on the writer thread (see checkHeartbeats()); the few found are ended here.
+    if (m_expiryInFlight || !m_writer)
+        return;
+    m_expiryInFlight = true;
+    const qint64 at = now();
+    m_writer->submit([this, at](MarketStore &store) {
+        auto expired = std::make_shared<Result<QList<ContractRow>>>(store.expiredContracts(at));
+        completeOnServiceThread([this, expired] { endExpired(*expired); });
+    });
+}
+
+void MarketService::endExpired(const Result<QList<ContractRow>> &expired)
+{
+    m_expiryInFlight = false;
     if (!expired) {
         periodicFailed("look for expired contracts", expired.error());
         return;
     }
     periodicSucceeded("look for expired contracts");
+    if (!m_store)
+        return;
     for (const ContractRow &c : std::as_const(*expired)) {
         // Billed up to the limit, not to whenever this sweep ran: the lender stops lending then.
         const qint64 limit = c.startedAtMs + c.maxDurationS * 1000;
         Result<ContractRow> ended = finishContract(c.id, QString(), QStringLiteral("max_duration"), limit);
-        // Conflict: another market process ended it first.
+        // Conflict: another market process (or its borrower, meanwhile) ended it first.
         if (!ended && ended.error().code != ErrorCode::Conflict)
             qCWarning(lcMarket) << "could not end expired contract" << c.id << ended.error();
     }
@@ -925,6 +962,11 @@ void MarketService::endExpiredContracts()
 
 void MarketService::syncFromDatabase()
 {
+    // Read on the writer thread, so that a database that does not answer holds that thread
+    // and not this one (which serves searches from memory meanwhile), and in order with the
+    // batches: what the read saw of them was applied here before it. One read at a time.
+    if (m_syncInFlight || !m_writer)
+        return;
     // Re-read from the newest watermark that is older than the settle window, so that a
     // PostgreSQL transaction that took its revision early but committed late is not missed.
     const qint64 steadyNow = m_steady.elapsed();
@@ -933,12 +975,29 @@ void MarketService::syncFromDatabase()
         if (steadyNow - at >= m_config.syncSettleMs)
             base = marks;
     }
-    Result<Changes> changes = m_store->changesSince(base);
+    m_syncInFlight = true;
+    const quint64 writesBefore = m_storeWrites;
+    m_writer->submit([this, base, writesBefore](MarketStore &store) {
+        const qint64 readAtMs = m_steady.elapsed(); // const, thread-safe
+        auto changes = std::make_shared<Result<Changes>>(store.changesSince(base));
+        completeOnServiceThread([this, changes, readAtMs, writesBefore] { applySync(*changes, readAtMs, writesBefore); });
+    });
+}
+
+void MarketService::applySync(const Result<Changes> &changes, qint64 readAtMs, quint64 writesBefore)
+{
+    m_syncInFlight = false;
     if (!changes) {
         periodicFailed("read changes from the database", changes.error());
         return;
     }
     periodicSucceeded("read changes from the database");
+    // This thread wrote to the database while the read was on its way, perhaps a row it
+    // read before the write: applied now, it could put an older state back in the index.
+    // The next sync reads again from the same watermarks. (Its writes are few: a lender's
+    // alteration, withdrawal or new address, an allocation's answer, an expiry.)
+    if (!m_store || writesBefore != m_storeWrites)
+        return;
     for (const LenderRow &l : std::as_const(changes->lenders)) {
         const auto local = m_lenders.constFind(l.id);
         const bool online = local != m_lenders.cend() ? local->online : l.online;
@@ -969,9 +1028,10 @@ void MarketService::syncFromDatabase()
             notifyEnded(c);
     }
 
-    m_syncHistory.emplace_back(steadyNow, Watermarks{changes->maxLenderRev, changes->maxPartitionRev, changes->maxContractRev,
-                                                     changes->maxBorrowerRev});
+    m_syncHistory.emplace_back(readAtMs, Watermarks{changes->maxLenderRev, changes->maxPartitionRev, changes->maxContractRev,
+                                                    changes->maxBorrowerRev});
     // Keep one entry older than the window and everything inside it.
+    const qint64 steadyNow = m_steady.elapsed();
     while (m_syncHistory.size() > 1 && steadyNow - m_syncHistory[1].first >= m_config.syncSettleMs)
         m_syncHistory.pop_front();
 
@@ -1023,7 +1083,7 @@ Result<PartitionRegistered> MarketService::onAlter(const AlterPartition &req, co
     settleWrites();
     if (auto valid = validateConditions(req.conditions); !valid)
         return valid.error();
-    Result<PartitionRow> row = m_store->alterPartition(ctx.peerId(), req.partitionId, req.conditions);
+    Result<PartitionRow> row = storeToWrite().alterPartition(ctx.peerId(), req.partitionId, req.conditions);
     if (!row)
         return row.error();
     m_index.upsertPartition(*row);
@@ -1033,7 +1093,7 @@ Result<PartitionRegistered> MarketService::onAlter(const AlterPartition &req, co
 Result<Ack> MarketService::onWithdraw(const WithdrawPartition &req, const Ctx &ctx)
 {
     settleWrites();
-    Result<PartitionRow> row = m_store->withdrawPartition(ctx.peerId(), req.partitionId);
+    Result<PartitionRow> row = storeToWrite().withdrawPartition(ctx.peerId(), req.partitionId);
     if (!row)
         return row.error();
     m_index.removeOffer(row->offerId);
@@ -1042,11 +1102,13 @@ Result<Ack> MarketService::onWithdraw(const WithdrawPartition &req, const Ctx &c
 
 Result<Ack> MarketService::onHeartbeat(const LenderHeartbeat &req, const Ctx &ctx)
 {
-    // lenderSeen() ran already for the envelope; a new address is recorded at once.
-    if (!req.agentAddress.isEmpty()) {
+    // lenderSeen() ran already for the envelope; a new address is recorded at once. The
+    // address known is in memory: a heartbeat that changes nothing does not wait on the
+    // database.
+    if (!req.agentAddress.isEmpty() && m_index.lenderAddress(ctx.peerId()) != req.agentAddress) {
         Result<std::optional<LenderRow>> l = m_store->lender(ctx.peerId());
         if (l && l->has_value() && (*l)->address != req.agentAddress) {
-            if (auto r = m_store->upsertLender(ctx.peerId(), (*l)->name, req.agentAddress, realNowMs()); !r)
+            if (auto r = storeToWrite().upsertLender(ctx.peerId(), (*l)->name, req.agentAddress, realNowMs()); !r)
                 return r.error();
             LenderRow updated = **l;
             updated.address = req.agentAddress;
@@ -1096,7 +1158,7 @@ Result<Ack> MarketService::onPartitionLost(const PartitionLost &req, const Ctx &
             return ended.error();
     }
     // A lost partition is no longer on offer until the lender registers it again.
-    Result<PartitionRow> withdrawn = m_store->withdrawPartition(ctx.peerId(), req.partitionId);
+    Result<PartitionRow> withdrawn = storeToWrite().withdrawPartition(ctx.peerId(), req.partitionId);
     if (withdrawn)
         m_index.removeOffer(withdrawn->offerId);
     else if (withdrawn.error().code != ErrorCode::NotFound)
@@ -1108,7 +1170,7 @@ Result<Ack> MarketService::onViolation(const ReportViolation &req, const Ctx &ct
 {
     qCWarning(lcMarket) << "lender" << ctx.peerId() << "reports a lock violation on" << req.partitionId << ":" << req.detail
                         << (req.restored ? "(restored)" : "(not restored)");
-    if (auto recorded = m_store->recordViolation(ctx.peerId(), req.partitionId, req.contractId, req.detail, req.restored,
+    if (auto recorded = storeToWrite().recordViolation(ctx.peerId(), req.partitionId, req.contractId, req.detail, req.restored,
                                                  now());
         !recorded)
         return recorded.error();
@@ -1174,7 +1236,7 @@ Result<ImageInfo> MarketService::addImage(const QString &name, const QString &ar
         if (!out.commit())
             return Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(target, out.errorString()));
     }
-    if (auto r = m_store->addImage(info, now()); !r)
+    if (auto r = storeToWrite().addImage(info, now()); !r)
         return r.error();
     return info;
 }
@@ -1845,7 +1907,7 @@ void MarketService::afterEnded(const ContractRow &ended, std::optional<LenderRow
 Result<ContractRow> MarketService::finishContract(const QString &contractId, const QString &borrowerId, const QString &reason,
                                                   qint64 endedAtMs)
 {
-    Result<ContractRow> ended = m_store->endContract(contractId, borrowerId, reason, endedAtMs, m_config.feeBasisPoints);
+    Result<ContractRow> ended = storeToWrite().endContract(contractId, borrowerId, reason, endedAtMs, m_config.feeBasisPoints);
     if (ended)
         afterEnded(*ended);
     return ended;
@@ -1857,7 +1919,7 @@ Result<Ack> MarketService::onSetBorrowerName(const SetBorrowerName &req, const C
     if (!name)
         return name.error();
     // Rare, small and not on a contract's path: written at once, like a lender's new address.
-    if (Result<void> r = m_store->setBorrowerName(ctx.peerId(), *name, realNowMs()); !r)
+    if (Result<void> r = storeToWrite().setBorrowerName(ctx.peerId(), *name, realNowMs()); !r)
         return r.error();
     borrowerRenamed(ctx.peerId(), *name);
     return Ack{};
@@ -2058,7 +2120,7 @@ void MarketService::onAdminViolations(const AdminListViolations &req, const Ctx 
 
 void MarketService::onAdminRebalance(const AdminRebalance &req, const Ctx &ctx)
 {
-    Result<PartitionRow> row = m_store->rebalance(req.lenderId, req.partitionId, req.resources);
+    Result<PartitionRow> row = storeToWrite().rebalance(req.lenderId, req.partitionId, req.resources);
     if (!row) {
         ctx.fail(row.error());
         return;

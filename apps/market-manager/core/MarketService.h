@@ -275,9 +275,20 @@ private:
     void forgetOldNotices();
     Result<ContractRow> finishContract(const QString &contractId, const QString &borrowerId, const QString &reason,
                                        qint64 endedAtMs);
+    // The periodic jobs. Their reads and writes run on the writer thread, after the batches
+    // submitted before them, and come back here (completeOnServiceThread()): a database that
+    // stops answering holds that thread, while this one serves on from memory.
     void checkHeartbeats();
+    void afterLendersFlushed(const Result<void> &touched, const Result<QStringList> &stale);
     void endExpiredContracts();
+    void endExpired(const Result<QList<ContractRow>> &expired);
     void syncFromDatabase();
+    /// `changes` read at `readAtMs` (m_steady) by a sync submitted when m_storeWrites was
+    /// `writesBefore`.
+    void applySync(const Result<Changes> &changes, qint64 readAtMs, quint64 writesBefore);
+    /// This thread's store, for a write: counted, so that a sync read before the write is
+    /// not applied after it (applySync()).
+    MarketStore &storeToWrite();
     QString imagePath(const QString &sha256) const;
 
     // lender agent
@@ -353,6 +364,11 @@ private:
     QHash<QString, PeriodicFailures> m_periodicFailures;
     qint64 m_startedAtMs = 0; // wall clock, for ServiceStats
     qint64 m_lastFlushMs = 0;
+    // A periodic job at the writer, not yet back: the next one waits for it.
+    bool m_flushInFlight = false;  // lenders' heartbeats recorded, other processes' timed out
+    bool m_expiryInFlight = false; // expired contracts looked for
+    bool m_syncInFlight = false;   // changes of other processes read
+    quint64 m_storeWrites = 0;     // storeToWrite() calls
 
     QList<PendingBorrow> m_pendingBorrows;
     QList<PendingEnd> m_pendingEnds;
