@@ -11,8 +11,14 @@
 
 namespace lendable::ui {
 
+void StepSpinBox::stepBy(int steps)
+{
+    QSpinBox::stepBy(steps);
+    Q_EMIT stepped();
+}
+
 SizeSpinBox::SizeSpinBox(QWidget *parent)
-    : QSpinBox(parent)
+    : StepSpinBox(parent)
 {
     setToolTip(tr("A size in MiB, or with a unit: 512M, 4G, 1T"));
 }
@@ -70,7 +76,7 @@ SliderSpin makeSliderSpin(QWidget *parent, bool size, int step, const QString &n
     c.slider->setObjectName(name + QStringLiteral("Slider"));
     c.slider->setSingleStep(step);
     c.slider->setPageStep(step * 4);
-    c.spin = size ? new SizeSpinBox(parent) : new QSpinBox(parent);
+    c.spin = size ? new SizeSpinBox(parent) : new StepSpinBox(parent);
     c.spin->setObjectName(name + QStringLiteral("SpinBox"));
     c.spin->setSingleStep(step);
     QObject::connect(c.slider, &QSlider::valueChanged, c.spin, &QSpinBox::setValue);
@@ -80,14 +86,25 @@ SliderSpin makeSliderSpin(QWidget *parent, bool size, int step, const QString &n
 
 void onValueSettled(const SliderSpin &c, QObject *context, const std::function<void()> &apply)
 {
-    QObject::connect(c.slider, &QSlider::sliderReleased, context, apply);
-    QObject::connect(c.spin, &QSpinBox::editingFinished, context, apply);
-    QObject::connect(c.slider, &QSlider::actionTriggered, context, [context, slider = c.slider, apply](int action) {
-        if (action != QAbstractSlider::SliderMove)
-            QTimer::singleShot(0, context, [slider, apply] {
-                if (!slider->isSliderDown())
-                    apply();
-            });
+    // Steps in a run (wheel notches, a held arrow key) are one change, applied once they stop.
+    auto *settle = new QTimer(c.slider);
+    settle->setSingleShot(true);
+    settle->setInterval(kStepSettleMs);
+    const auto run = [settle, slider = c.slider, apply] {
+        settle->stop();
+        if (!slider->isSliderDown())
+            apply();
+    };
+    QObject::connect(settle, &QTimer::timeout, context, run);
+    QObject::connect(c.slider, &QSlider::sliderReleased, context, run);
+    QObject::connect(c.spin, &QSpinBox::editingFinished, context, run);
+    if (auto *steps = qobject_cast<StepSpinBox *>(c.spin))
+        QObject::connect(steps, &StepSpinBox::stepped, settle, qOverload<>(&QTimer::start));
+    QObject::connect(c.slider, &QSlider::actionTriggered, context, [context, slider = c.slider, settle, run](int action) {
+        if (action != QAbstractSlider::SliderMove) // a key or a click beside the handle
+            QTimer::singleShot(0, context, run);
+        else if (!slider->isSliderDown()) // the wheel (a drag holds the handle down)
+            settle->start();
     });
 }
 

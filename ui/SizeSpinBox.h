@@ -13,7 +13,19 @@ class QSlider;
 
 namespace lendable::ui {
 
-class SizeSpinBox : public QSpinBox {
+/// A spin box that says when it was stepped (an arrow clicked, a key, the mouse wheel), as
+/// opposed to typed in: a step is a whole value, what is being typed may not be yet.
+class StepSpinBox : public QSpinBox {
+    Q_OBJECT
+public:
+    using QSpinBox::QSpinBox;
+    void stepBy(int steps) override;
+
+Q_SIGNALS:
+    void stepped();
+};
+
+class SizeSpinBox : public StepSpinBox {
     Q_OBJECT
 public:
     explicit SizeSpinBox(QWidget *parent = nullptr);
@@ -34,7 +46,11 @@ struct SliderSpin {
 };
 SliderSpin makeSliderSpin(QWidget *parent, bool size, int step, const QString &name);
 /// Calls \a apply (in \a context) once a change of \a c is settled: a drag released, typing
-/// finished, or a key or page click beside the handle (which moves it without a release).
+/// finished, or a key or page click beside the handle (which moves it without a release); and
+/// kStepSettleMs after the last of a run of the slider's wheel notches or the spin box's steps
+/// (arrows, keys, wheel), which neither release nor finish anything. \a apply may be called
+/// for a value it applied already, and is expected to do nothing then.
 void onValueSettled(const SliderSpin &c, QObject *context, const std::function<void()> &apply);
+inline constexpr int kStepSettleMs = 400;
 
 } // namespace lendable::ui

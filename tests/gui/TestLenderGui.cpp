@@ -59,6 +59,7 @@ private slots:
     void diskPromisedBeyondWhatIsFreeIsShown();
     void lockViolationsAreShown();
     void reserveSlidersApplyKeyboardSteps();
+    void wheelAndSpinStepsApplyOnceTheyStop();
     void cleanupTestCase();
 
 private:
@@ -722,6 +723,46 @@ void TestLenderGui::reserveSlidersApplyKeyboardSteps()
     // window has heard the agent's answer counts too).
     slider->triggerAction(QAbstractSlider::SliderSingleStepSub);
     QTRY_COMPARE(reservedMemory(), before->reserve.memoryMib);
+}
+
+void TestLenderGui::wheelAndSpinStepsApplyOnceTheyStop()
+{
+    // Notches of the mouse wheel over a slider, and the spin box's steps (an arrow key here;
+    // its arrow buttons and wheel step the same way), neither release a handle nor finish
+    // typing: they were applied only once the focus left. Now a run of them is applied once it
+    // stops (ui::kStepSettleMs), with nothing else done.
+    m_tab->refresh();
+    auto *slider = m_tab->findChild<QSlider *>(QStringLiteral("memoryReserveSlider"));
+    auto *spin = m_tab->findChild<QSpinBox *>(QStringLiteral("memoryReserveSpinBox"));
+    QVERIFY(slider && spin);
+    QTRY_VERIFY(slider->maximum() > slider->value() + 4 * slider->singleStep());
+    const auto reservedMemory = [this]() -> qint64 {
+        const Result<MachineInfo> info = m_owner->call<MachineInfo>(MachineShow{});
+        return info.ok() ? info->reserve.memoryMib : -1;
+    };
+    const qint64 before = reservedMemory();
+    QCOMPARE(qint64(slider->value()), before);
+
+    const QPoint centre = slider->rect().center();
+    for (int notch = 0; notch < 2; ++notch) {
+        QWheelEvent wheel(centre, slider->mapToGlobal(centre), QPoint(), QPoint(0, QWheelEvent::DefaultDeltasPerStep), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(slider, &wheel);
+    }
+    const qint64 wheeled = slider->value();
+    QVERIFY2(wheeled > before, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(wheeled)));
+    QTRY_COMPARE(reservedMemory(), wheeled);
+
+    for (int step = 0; step < 2; ++step)
+        QTest::keyClick(spin, Qt::Key_Down);
+    const qint64 stepped = spin->value();
+    QVERIFY(stepped < wheeled);
+    QTRY_COMPARE(reservedMemory(), stepped);
+
+    // Back to what it was, for the tests after this one.
+    spin->setValue(int(before));
+    Q_EMIT spin->editingFinished();
+    QTRY_COMPARE(reservedMemory(), before);
 }
 
 void TestLenderGui::cleanupTestCase()
