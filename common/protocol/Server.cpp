@@ -60,7 +60,7 @@ Result<void> Server::listen(const QHostAddress &address, quint16 port)
     m_ctx = *ctx;
     if (!m_listener->listen(address, port))
         return Error(ErrorCode::ConnectionFailed,
-                     tr("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(m_listener->errorString()));
+                     tr("cannot listen on %1:%2: %3").arg(address.toString(), QString::number(port), m_listener->errorString()));
     return {};
 }
 

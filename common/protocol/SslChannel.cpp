@@ -1107,7 +1107,7 @@ Error SslChannel::sslError(int ret, const char *what, int sslErrorCode)
     default:
         ERR_clear_error();
         return Error(ErrorCode::ConnectionClosed,
-                     tr("connection to %1 failed (%2, OpenSSL error %3)").arg(m_address, QLatin1String(what)).arg(e));
+                     tr("connection to %1 failed (%2, OpenSSL error %3)").arg(m_address, QLatin1String(what), QString::number(e)));
     }
 }
 

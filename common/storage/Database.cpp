@@ -442,7 +442,8 @@ Error sqliteError(sqlite3 *db, int rc, const QString &sql)
 {
     const int primary = rc & 0xff;
     const bool diskFull = primary == SQLITE_FULL || (primary == SQLITE_IOERR && sqlite3_system_errno(db) == ENOSPC);
-    const QString message = QStringLiteral("%1 [%2] (in: %3)").arg(QString::fromUtf8(sqlite3_errmsg(db))).arg(rc).arg(shortSql(sql));
+    // One arg() call: SQLite's words may hold "%2" (a name or value it quotes).
+    const QString message = QStringLiteral("%1 [%2] (in: %3)").arg(QString::fromUtf8(sqlite3_errmsg(db)), QString::number(rc), shortSql(sql));
     return Error(diskFull ? ErrorCode::DiskFull : ErrorCode::StorageError, message).asInternal();
 }
 

@@ -34,7 +34,15 @@ public:
             try {
                 m_thread = std::thread([this] { loop(); });
             } catch (const std::system_error &e) {
-                qWarning("socket watchdog: cannot start its thread (%s); waits on sockets are not watched", e.what());
+                // Tried again at each wait: said once a minute, with how often it failed.
+                const auto now = Clock::now();
+                ++m_startFailures;
+                if (m_startFailures == 1 || now - m_warnedAt >= std::chrono::minutes(1)) {
+                    qWarning("socket watchdog: cannot start its thread (%s; %lld times so far); waits on sockets are not "
+                             "watched",
+                             e.what(), static_cast<long long>(m_startFailures));
+                    m_warnedAt = now;
+                }
                 return false;
             }
         }
@@ -82,6 +90,8 @@ private:
     }
 
     std::mutex m_mutex;
+    qint64 m_startFailures = 0;   // of the thread (arm())
+    Clock::time_point m_warnedAt; // when a failure to start it was last logged
     std::condition_variable m_wake;
     SocketWatch::Queue m_queue;
     // When the thread wakes next by itself: max while it waits for a notification.

@@ -114,6 +114,7 @@ private slots:
     void urlErrors();
     void sqlitePragmas();
     void sqliteInMemory();
+    void sqliteErrorsKeepTheirWords();
     void openFailures();
     void connectionNames();
     void migrationOrderChecked();
@@ -418,6 +419,19 @@ void TestStorage::sqliteInMemory()
     QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : describe(db.error())));
     QVERIFY(db->migrate(baseMigrations()).ok());
     QCOMPARE(db->schemaVersion(), 3);
+}
+
+void TestStorage::sqliteErrorsKeepTheirWords()
+{
+    // SQLite's message goes into the error as it is: a "%2" in a name it quotes was filled in
+    // with the result code.
+    auto db = Database::open(QStringLiteral("sqlite::memory:"));
+    QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : describe(db.error())));
+    const QString sql = QStringLiteral("SELECT x FROM \"t%2u\"");
+    Result<SqlRows> rows = db->run(sql, {});
+    QVERIFY(!rows.ok());
+    QCOMPARE(rows.error().code, ErrorCode::StorageError);
+    QVERIFY2(rows.error().message.contains(QStringLiteral("no such table: t%2u [1] (in: %1)").arg(sql)), qPrintable(rows.error().message));
 }
 
 void TestStorage::openFailures()
