@@ -86,6 +86,8 @@ private slots:
     void serviceStatsKeepHistory();
     void reportsDoNotHoldUpTheMarket_data() { dialects(); }
     void reportsDoNotHoldUpTheMarket();
+    void billListsDoNotHoldUpTheMarket_data() { dialects(); }
+    void billListsDoNotHoldUpTheMarket();
     void lentSecondsAreSplitOverDays_data() { dialects(); }
     void lentSecondsAreSplitOverDays();
     void adminAccessAndViews_data() { dialects(); }
@@ -1500,6 +1502,60 @@ void TestMarketFlows::reportsDoNotHoldUpTheMarket()
     // Still timed, once answered: the report and the first AdminServiceStats are among the
     // market's "other" requests (an answer does not count itself).
     QVERIFY(otherCount() >= otherBefore + 2);
+}
+
+void TestMarketFlows::billListsDoNotHoldUpTheMarket()
+{
+    // A lender's or a borrower's list of bills (up to 1,000, with signed receipts if asked),
+    // like a key to verify or an image's chunk, is read on the reader thread, as the admins'
+    // reports are: a search asked meanwhile is answered while the list waits on the database.
+    // On PostgreSQL the test holds the contracts table locked, so that the list waits for as
+    // long as the test wants; on the service thread, that wait held the search (and this
+    // test, whose thread it is) until the market's answer timeout.
+    MarketConfig config;
+    START_MARKET_WITH_CLIENTS(config);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6")));
+    CHECK_OK(p1);
+    constexpr int kContracts = 5'000;
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    const bool pg = db->dialect() == SqlDialect::Postgres;
+    CHECK_OK(db->exec(QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
+                                     "INSERT INTO contracts (id, offer_id, borrower_id, lender_id, partition_id, rate_micros, "
+                                     "cpus, memory_mib, disk_mib, max_duration_s, started_at_ms, ended_at_ms, key_hash, "
+                                     "end_reason, rev) "
+                                     "SELECT 'old-' || i, '%2', 'borrower-' || (i % 50), '%3', 'p1', 3600000, 1, 1024, 0, 0, "
+                                     "%4 + CAST(i AS BIGINT) * 60000, %4 + CAST(i AS BIGINT) * 60000 + 1000, %5, 'ended', 0 FROM n")
+                          .arg(QString::number(kContracts), p1->offerId, m_lender.nodeId(), QString::number(kT0),
+                               pg ? QStringLiteral("decode('00', 'hex')") : QStringLiteral("X'00'"))));
+    if (pg) {
+        CHECK_OK(db->exec(QStringLiteral("BEGIN")));
+        CHECK_OK(db->exec(QStringLiteral("LOCK TABLE contracts IN ACCESS EXCLUSIVE MODE")));
+    }
+
+    QStringList answered;
+    std::optional<Result<BillList>> bills;
+    lender->request<BillList>(ListBills{.receipts = true}, this, [&](Result<BillList> r) {
+        answered.append(QStringLiteral("bills"));
+        bills.emplace(std::move(r));
+    });
+    QTest::qWait(200); // the list is at the market, waiting for the lock
+    borrower->request<OfferPage>(SearchOffers{}, this, [&](Result<OfferPage> r) {
+        answered.append(r ? QStringLiteral("search") : r.error().toString());
+    });
+    QTRY_COMPARE_WITH_TIMEOUT(answered.size(), pg ? 1 : 2, 60'000);
+    if (pg) {
+        QCOMPARE(answered, QStringList{QStringLiteral("search")});
+        CHECK_OK(db->exec(QStringLiteral("COMMIT")));
+        QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 2, 60'000);
+        QCOMPARE(answered, (QStringList{QStringLiteral("search"), QStringLiteral("bills")}));
+    }
+    // The list is whole: the newest 1,000, each with its receipt.
+    CHECK_OK(*bills);
+    QCOMPARE((*bills)->bills.size(), 1000);
+    QCOMPARE((*bills)->bills.first().contractId, QStringLiteral("old-%1").arg(kContracts));
+    for (const Bill &b : std::as_const((*bills)->bills))
+        QVERIFY2(b.receipt && b.receipt->contractId == b.contractId, qPrintable(b.contractId));
 }
 
 void TestMarketFlows::lentSecondsAreSplitOverDays()

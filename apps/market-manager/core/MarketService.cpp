@@ -56,6 +56,35 @@ ContractEnded endedNotice(const ContractRow &c)
     return ContractEnded{.contractId = c.id, .partitionId = c.partitionId, .endedAtMs = c.endedAtMs, .reason = c.endReason};
 }
 
+QString imagePathIn(const QString &dataDir, const QString &sha256)
+{
+    return QDir(dataDir).filePath(QStringLiteral("images/%1/image.tar").arg(sha256));
+}
+
+/// Borrowers' names read from a store, each once (a lender's list names one borrower many
+/// times). A name that cannot be read is left out (the node ID says who it is), as in a
+/// contract notice.
+class BorrowerNames {
+public:
+    explicit BorrowerNames(MarketStore &store)
+        : m_store(store)
+    {
+    }
+    QString of(const QString &borrowerId)
+    {
+        if (const auto it = m_known.constFind(borrowerId); it != m_known.cend())
+            return *it;
+        Result<QString> name = m_store.borrowerName(borrowerId);
+        if (!name)
+            qCWarning(lcMarket) << "could not read the name of borrower" << borrowerId << name.error();
+        return *m_known.insert(borrowerId, name ? *name : QString());
+    }
+
+private:
+    MarketStore &m_store;
+    QHash<QString, QString> m_known;
+};
+
 bool isPlainName(const QString &name)
 {
     static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$"));
@@ -314,16 +343,16 @@ void MarketService::registerHandlers()
     serve(QStringList{kLender}, &MarketService::onAlter);
     serve(QStringList{kLender}, &MarketService::onWithdraw);
     serve(QStringList{kLender}, &MarketService::onHeartbeat);
-    serve(QStringList{kLender}, &MarketService::onVerifyKey);
+    serveAsync(QStringList{kLender}, &MarketService::onVerifyKey);
     serve(QStringList{kLender}, &MarketService::onPartitionLost);
     serve(QStringList{kLender}, &MarketService::onViolation);
     serve(QStringList{kLender}, &MarketService::onJobState);
-    serve(QStringList{kLender, kBorrower, kAdmin}, &MarketService::onFetchImage);
-    serve(QStringList{kLender, kBorrower, kAdmin}, &MarketService::onListImages);
+    serveAsync(QStringList{kLender, kBorrower, kAdmin}, &MarketService::onFetchImage);
+    serveAsync(QStringList{kLender, kBorrower, kAdmin}, &MarketService::onListImages);
     serveAsync(QStringList{kBorrower, kAdmin}, &MarketService::onSearch);
     serveAsync(QStringList{kBorrower}, &MarketService::onBorrow);
     serveAsync(QStringList{kBorrower}, &MarketService::onEndContract);
-    serve(QStringList{kBorrower, kLender}, &MarketService::onListBills);
+    serveAsync(QStringList{kBorrower, kLender}, &MarketService::onListBills);
     serve(QStringList{kBorrower}, &MarketService::onSetBorrowerName);
     serveAsync(QStringList{kAdmin}, &MarketService::onAdminPartitions);
     serveAsync(QStringList{kAdmin}, &MarketService::onAdminContracts);
@@ -1118,31 +1147,34 @@ Result<Ack> MarketService::onHeartbeat(const LenderHeartbeat &req, const Ctx &ct
     return Ack{};
 }
 
-Result<KeyVerdict> MarketService::onVerifyKey(const VerifyKey &req, const Ctx &ctx)
+void MarketService::onVerifyKey(const VerifyKey &req, const Ctx &ctx)
 {
     // FIG. 15: valid only for the running contract of this borrower on this lender's partition.
-    Result<std::optional<ContractRow>> running = m_store->runningContract(ctx.peerId(), req.partitionId);
-    if (!running)
-        return running.error();
-    KeyVerdict verdict;
-    if (!running->has_value()) {
-        verdict.reason = tr("no contract is running on partition %1").arg(req.partitionId);
+    // Read on the reader thread, like every read a peer asks for that is not a search.
+    answerFromReader<KeyVerdict>(ctx, MessageType::VerifyKey, [req, lenderId = ctx.peerId()](MarketStore &store) -> Result<KeyVerdict> {
+        Result<std::optional<ContractRow>> running = store.runningContract(lenderId, req.partitionId);
+        if (!running)
+            return running.error();
+        KeyVerdict verdict;
+        if (!running->has_value()) {
+            verdict.reason = tr("no contract is running on partition %1").arg(req.partitionId);
+            return verdict;
+        }
+        const ContractRow &c = **running;
+        const bool keyMatches = constantTimeEquals(hashLendingKey(req.key), c.keyHash);
+        if (c.borrowerId != req.borrowerId) {
+            verdict.reason = tr("partition %1 is lent to another borrower").arg(req.partitionId);
+            return verdict;
+        }
+        if (!keyMatches) {
+            verdict.reason = tr("the lending key does not match contract %1").arg(c.id);
+            return verdict;
+        }
+        verdict.valid = true;
+        verdict.contractId = c.id;
+        verdict.borrowerName = BorrowerNames(store).of(c.borrowerId);
         return verdict;
-    }
-    const ContractRow &c = **running;
-    const bool keyMatches = constantTimeEquals(hashLendingKey(req.key), c.keyHash);
-    if (c.borrowerId != req.borrowerId) {
-        verdict.reason = tr("partition %1 is lent to another borrower").arg(req.partitionId);
-        return verdict;
-    }
-    if (!keyMatches) {
-        verdict.reason = tr("the lending key does not match contract %1").arg(c.id);
-        return verdict;
-    }
-    verdict.valid = true;
-    verdict.contractId = c.id;
-    verdict.borrowerName = borrowerNameOf(c.borrowerId);
-    return verdict;
+    });
 }
 
 Result<Ack> MarketService::onPartitionLost(const PartitionLost &req, const Ctx &ctx)
@@ -1200,7 +1232,7 @@ Result<Ack> MarketService::onJobState(const ReportJobState &req, const Ctx &ctx)
 
 QString MarketService::imagePath(const QString &sha256) const
 {
-    return QDir(m_config.dataDir).filePath(QStringLiteral("images/%1/image.tar").arg(sha256));
+    return imagePathIn(m_config.dataDir, sha256);
 }
 
 Result<ImageInfo> MarketService::addImage(const QString &name, const QString &archivePath)
@@ -1241,38 +1273,43 @@ Result<ImageInfo> MarketService::addImage(const QString &name, const QString &ar
     return info;
 }
 
-Result<ImageChunk> MarketService::onFetchImage(const FetchImage &req, const Ctx &)
+void MarketService::onFetchImage(const FetchImage &req, const Ctx &ctx)
 {
     if (req.sha256.isEmpty() && req.name.isEmpty())
-        return Error(ErrorCode::InvalidArgument, tr("name an image by SHA-256 or by name"));
+        return ctx.fail(ErrorCode::InvalidArgument, tr("name an image by SHA-256 or by name"));
     if (req.offset < 0 || req.length < 0)
-        return Error(ErrorCode::InvalidArgument, tr("offset and length cannot be negative"));
-    Result<std::optional<ImageInfo>> info = m_store->image(req.sha256, req.name);
-    if (!info)
-        return info.error();
-    if (!info->has_value())
-        return Error(ErrorCode::NotFound, tr("this market holds no image %1").arg(req.sha256.isEmpty() ? req.name : req.sha256));
-    const ImageInfo &image = **info;
-    if (req.offset > image.sizeBytes)
-        return Error(ErrorCode::InvalidArgument,
-                     tr("offset %1 is beyond the end of image %2 (%3 bytes)").arg(req.offset).arg(image.name).arg(image.sizeBytes));
-    QFile file(imagePath(image.sha256));
-    if (!file.open(QIODevice::ReadOnly) || !file.seek(req.offset))
-        return Error(ErrorCode::IoError, tr("cannot read image %1: %2").arg(image.name, file.errorString()));
-    const qint64 length = qMin(req.length > 0 ? req.length : kMaxImageChunk, kMaxImageChunk);
-    ImageChunk chunk;
-    chunk.image = image;
-    chunk.offset = req.offset;
-    chunk.data = file.read(length);
-    return chunk;
+        return ctx.fail(ErrorCode::InvalidArgument, tr("offset and length cannot be negative"));
+    // The database and the file are read on the reader thread: a chunk is up to a MiB from disk.
+    answerFromReader<ImageChunk>(ctx, MessageType::FetchImage, [req, dataDir = m_config.dataDir](MarketStore &store) -> Result<ImageChunk> {
+        Result<std::optional<ImageInfo>> info = store.image(req.sha256, req.name);
+        if (!info)
+            return info.error();
+        if (!info->has_value())
+            return Error(ErrorCode::NotFound, tr("this market holds no image %1").arg(req.sha256.isEmpty() ? req.name : req.sha256));
+        const ImageInfo &image = **info;
+        if (req.offset > image.sizeBytes)
+            return Error(ErrorCode::InvalidArgument, tr("offset %1 is beyond the end of image %2 (%3 bytes)")
+                                                         .arg(QString::number(req.offset), image.name, QString::number(image.sizeBytes)));
+        QFile file(imagePathIn(dataDir, image.sha256));
+        if (!file.open(QIODevice::ReadOnly) || !file.seek(req.offset))
+            return Error(ErrorCode::IoError, tr("cannot read image %1: %2").arg(image.name, file.errorString()));
+        const qint64 length = qMin(req.length > 0 ? req.length : kMaxImageChunk, kMaxImageChunk);
+        ImageChunk chunk;
+        chunk.image = image;
+        chunk.offset = req.offset;
+        chunk.data = file.read(length);
+        return chunk;
+    });
 }
 
-Result<ImageList> MarketService::onListImages(const ListImages &, const Ctx &)
+void MarketService::onListImages(const ListImages &, const Ctx &ctx)
 {
-    Result<QList<ImageInfo>> images = m_store->images();
-    if (!images)
-        return images.error();
-    return ImageList{.images = *images};
+    answerFromReader<ImageList>(ctx, MessageType::ListImages, [](MarketStore &store) -> Result<ImageList> {
+        Result<QList<ImageInfo>> images = store.images();
+        if (!images)
+            return images.error();
+        return ImageList{.images = *images};
+    });
 }
 
 // ───────────────────────── borrower flows (FIG. 8, 9) ─────────────────────────
@@ -1925,40 +1962,47 @@ Result<Ack> MarketService::onSetBorrowerName(const SetBorrowerName &req, const C
     return Ack{};
 }
 
-Result<BillList> MarketService::onListBills(const ListBills &req, const Ctx &ctx)
+void MarketService::onListBills(const ListBills &req, const Ctx &ctx)
 {
+    // Read (and its receipts signed) on the reader thread: a party with many contracts would
+    // otherwise hold every search behind its list.
     const bool asLender = ctx.peerRole() == kLender;
-    if (req.contractId) {
-        Result<std::optional<ContractRow>> c = m_store->contract(*req.contractId);
-        if (!c)
-            return c.error();
-        // Another's contract reads as no contract at all: its existence is not the asker's to learn.
-        if (!c->has_value() || (asLender ? (*c)->lenderId : (*c)->borrowerId) != ctx.peerId())
-            return Error(ErrorCode::NotFound, tr("you have no contract %1 at this market").arg(*req.contractId));
-        BillList one{.bills = {(*c)->toBill(now())}};
-        if (asLender)
-            one.bills.first().borrowerName = borrowerNameOf((*c)->borrowerId);
-        return withReceipts(std::move(one), QList<ContractRow>{**c}, req.receipts.value_or(false));
-    }
-    Result<QList<ContractRow>> rows = m_store->contractsOf(ctx.peerId(), asLender, req.sinceMs);
-    if (!rows)
-        return rows.error();
-    BillList list;
-    const qint64 t = now();
-    for (const ContractRow &c : std::as_const(*rows)) {
-        list.bills.append(c.toBill(t));
-        // A lender sees who rented its machine by name, as its contract notices say it.
-        if (asLender)
-            list.bills.back().borrowerName = borrowerNameOf(c.borrowerId);
-    }
-    return withReceipts(std::move(list), *rows, req.receipts.value_or(false));
+    answerFromReader<BillList>(
+        ctx, MessageType::ListBills,
+        [req, asLender, peerId = ctx.peerId(), t = now(), identity = m_identity](MarketStore &store) -> Result<BillList> {
+            QList<ContractRow> rows;
+            if (req.contractId) {
+                Result<std::optional<ContractRow>> c = store.contract(*req.contractId);
+                if (!c)
+                    return c.error();
+                // Another's contract reads as no contract at all: its existence is not the asker's to learn.
+                if (!c->has_value() || (asLender ? (*c)->lenderId : (*c)->borrowerId) != peerId)
+                    return Error(ErrorCode::NotFound, tr("you have no contract %1 at this market").arg(*req.contractId));
+                rows.append(**c);
+            } else {
+                Result<QList<ContractRow>> all = store.contractsOf(peerId, asLender, req.sinceMs);
+                if (!all)
+                    return all.error();
+                rows = std::move(*all);
+            }
+            BillList list;
+            list.bills.reserve(rows.size());
+            BorrowerNames names(store);
+            for (const ContractRow &c : std::as_const(rows)) {
+                list.bills.append(c.toBill(t));
+                // A lender sees who rented its machine by name, as its contract notices say it.
+                if (asLender)
+                    list.bills.back().borrowerName = names.of(c.borrowerId);
+            }
+            return withReceipts(std::move(list), rows, req.receipts.value_or(false), identity);
+        });
 }
 
 // A receipt asked for later is signed when asked: it states what the contract's row states,
 // as the one signed at the start or the end did, so either verifies the same facts. The
 // answer's receipts are signed together (one signature over their Merkle root), so a page
 // of 1,000 costs one signature, not 1,000.
-Result<BillList> MarketService::withReceipts(BillList list, const QList<ContractRow> &rows, bool wanted) const
+Result<BillList> MarketService::withReceipts(BillList list, const QList<ContractRow> &rows, bool wanted, const Identity &identity)
 {
     if (!wanted || list.bills.isEmpty())
         return list;
@@ -1967,7 +2011,7 @@ Result<BillList> MarketService::withReceipts(BillList list, const QList<Contract
     // A running contract's row has no end and no bill yet: its receipt is the start receipt.
     for (qsizetype i = 0; i < rows.size() && i < list.bills.size(); ++i)
         receipts.append(&list.bills[i].receipt.emplace(unsignedReceipt(rows[i])));
-    if (Result<void> s = signReceiptBatch(receipts, m_identity); !s) {
+    if (Result<void> s = signReceiptBatch(receipts, identity); !s) {
         qCWarning(lcMarket) << "could not sign receipts asked for:" << s.error();
         return s.error();
     }

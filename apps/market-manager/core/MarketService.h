@@ -296,19 +296,21 @@ private:
     Result<protocol::PartitionRegistered> onAlter(const protocol::AlterPartition &req, const Ctx &ctx);
     Result<protocol::Ack> onWithdraw(const protocol::WithdrawPartition &req, const Ctx &ctx);
     Result<protocol::Ack> onHeartbeat(const protocol::LenderHeartbeat &req, const Ctx &ctx);
-    Result<protocol::KeyVerdict> onVerifyKey(const protocol::VerifyKey &req, const Ctx &ctx);
+    void onVerifyKey(const protocol::VerifyKey &req, const Ctx &ctx);
     Result<protocol::Ack> onPartitionLost(const protocol::PartitionLost &req, const Ctx &ctx);
     Result<protocol::Ack> onViolation(const protocol::ReportViolation &req, const Ctx &ctx);
     Result<protocol::Ack> onJobState(const protocol::ReportJobState &req, const Ctx &ctx);
     // images (lenders and borrowers)
-    Result<protocol::ImageChunk> onFetchImage(const protocol::FetchImage &req, const Ctx &ctx);
-    Result<protocol::ImageList> onListImages(const protocol::ListImages &req, const Ctx &ctx);
+    void onFetchImage(const protocol::FetchImage &req, const Ctx &ctx);
+    void onListImages(const protocol::ListImages &req, const Ctx &ctx);
     // borrower
     void onSearch(const protocol::SearchOffers &req, const Ctx &ctx);
     void onBorrow(const protocol::Borrow &req, const Ctx &ctx);
     void onEndContract(const protocol::EndContract &req, const Ctx &ctx);
-    Result<protocol::BillList> onListBills(const protocol::ListBills &req, const Ctx &ctx);
-    Result<protocol::BillList> withReceipts(protocol::BillList list, const QList<ContractRow> &rows, bool wanted) const;
+    void onListBills(const protocol::ListBills &req, const Ctx &ctx);
+    /// `list` with `rows`' receipts, signed together by `identity`, if they are `wanted`. Any thread.
+    static Result<protocol::BillList> withReceipts(protocol::BillList list, const QList<ContractRow> &rows, bool wanted,
+                                                   const Identity &identity);
     Result<protocol::Ack> onSetBorrowerName(const protocol::SetBorrowerName &req, const Ctx &ctx);
     // admin
     void onAdminPartitions(const protocol::AdminListPartitions &req, const Ctx &ctx);
