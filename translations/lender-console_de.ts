@@ -186,10 +186,6 @@
         <translation>Der Beleg über den Beginn von Vertrag %1 ist gültig: signiert von Marktplatz %2, als der Vertrag begann; er berechnet nichts (die Gebühr steht im Beleg über das Ende).</translation>
     </message>
     <message>
-        <source>(--market-id ID also checks that it is your market&apos;s signature)</source>
-        <translation>(--market-id ID prüft auch, dass es die Signatur Ihres Marktplatzes ist)</translation>
-    </message>
-    <message>
         <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
   machine show
   machine reserve --cpus N --memory SIZE --disk SIZE
@@ -314,6 +310,22 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
     <message>
         <source>no lender agent answers (%1); is `lender-console --headless --data %2` running? --connect ADDR:PORT names another</source>
         <translation>kein Verleiher-Agent antwortet (%1); läuft `lender-console --headless --data %2`? --connect ADDR:PORT nennt einen anderen</translation>
+    </message>
+    <message>
+        <source>cannot read which market contract %1 was made with in %2 (--market-id ID names the market to expect): %3</source>
+        <translation>in %2 lässt sich nicht lesen, mit welchem Marktplatz Vertrag %1 geschlossen wurde (--market-id ID nennt den erwarteten Marktplatz): %3</translation>
+    </message>
+    <message>
+        <source>contract %1 was lent directly, without a market: no market signs its receipts, and this one is signed by market %2</source>
+        <translation>Vertrag %1 wurde direkt verliehen, ohne Marktplatz: kein Marktplatz signiert seine Belege, und dieser ist von Marktplatz %2 signiert</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 is signed by market %2, but this contract was made with market %3</source>
+        <translation>der Beleg für Vertrag %1 ist von Marktplatz %2 signiert, dieser Vertrag wurde aber mit Marktplatz %3 geschlossen</translation>
+    </message>
+    <message>
+        <source>(--market-id ID also checks that it is your market&apos;s signature; a contract kept in the --data directory is checked against the market it was made with)</source>
+        <translation>(--market-id ID prüft auch, dass es die Signatur Ihres Marktplatzes ist; ein im --data-Verzeichnis geführter Vertrag wird mit dem Marktplatz verglichen, mit dem er geschlossen wurde)</translation>
     </message>
 </context>
 <context>

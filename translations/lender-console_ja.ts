@@ -186,10 +186,6 @@
         <translation>契約 %1 の開始時の領収書は有効です: 契約開始時にマーケット %2 が署名しました。これは請求ではありません (料金は終了時の領収書に記載されます)。</translation>
     </message>
     <message>
-        <source>(--market-id ID also checks that it is your market&apos;s signature)</source>
-        <translation>(--market-id ID を付けると、あなたのマーケットの署名であることも確認します)</translation>
-    </message>
-    <message>
         <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
   machine show
   machine reserve --cpus N --memory SIZE --disk SIZE
@@ -314,6 +310,22 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
     <message>
         <source>no lender agent answers (%1); is `lender-console --headless --data %2` running? --connect ADDR:PORT names another</source>
         <translation>貸し手エージェントが応答しません (%1)。`lender-console --headless --data %2` は実行中ですか? 別のエージェントは --connect ADDR:PORT で指定します</translation>
+    </message>
+    <message>
+        <source>cannot read which market contract %1 was made with in %2 (--market-id ID names the market to expect): %3</source>
+        <translation>契約 %1 がどのマーケットと結ばれたかを %2 から読み取れません (--market-id ID で期待するマーケットを指定できます): %3</translation>
+    </message>
+    <message>
+        <source>contract %1 was lent directly, without a market: no market signs its receipts, and this one is signed by market %2</source>
+        <translation>契約 %1 はマーケットを介さず直接貸し出されました: その領収書に署名するマーケットはありませんが、この領収書はマーケット %2 の署名です</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 is signed by market %2, but this contract was made with market %3</source>
+        <translation>契約 %1 の領収書はマーケット %2 の署名ですが、この契約はマーケット %3 と結ばれました</translation>
+    </message>
+    <message>
+        <source>(--market-id ID also checks that it is your market&apos;s signature; a contract kept in the --data directory is checked against the market it was made with)</source>
+        <translation>(--market-id ID を付けると、あなたのマーケットの署名であることも確認します。--data ディレクトリにある契約は、結ばれたマーケットと照合します)</translation>
     </message>
 </context>
 <context>

@@ -603,6 +603,18 @@ Database::~Database()
 
 Result<Database> Database::open(const QString &url, const QString &connectionName)
 {
+    return openWith(url, connectionName, false);
+}
+
+Result<Database> Database::openToRead(const QString &sqlitePath)
+{
+    if (!QFileInfo(sqlitePath).isFile())
+        return Error(ErrorCode::NotFound, QStringLiteral("there is no database file %1").arg(sqlitePath));
+    return openWith(QStringLiteral("sqlite:") + sqlitePath, QString(), true);
+}
+
+Result<Database> Database::openWith(const QString &url, const QString &connectionName, bool toRead)
+{
     auto parsed = DatabaseUrl::parse(url);
     if (!parsed)
         return parsed.error();
@@ -628,14 +640,15 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
     const DatabaseUrl &u = database.d->parsed;
 
     if (u.dialect == SqlDialect::Sqlite) {
-        if (u.path != QLatin1String(":memory:")) {
+        if (u.path != QLatin1String(":memory:") && !toRead) {
             const QString dir = QFileInfo(u.path).absolutePath();
             if (Result<void> made = makeDirectory(dir); !made)
                 return Error(ErrorCode::StorageError, made.error().message);
         }
         db.setDatabaseName(u.path);
         // From the first statement on, so even the journal_mode switch waits for a busy peer.
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs)
+                             + (toRead ? QStringLiteral(";QSQLITE_OPEN_READONLY") : QString()));
     } else {
         configurePostgres(db, u);
     }
@@ -644,7 +657,14 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
         return Error(openErrorCode(db.lastError()), QStringLiteral("cannot open the database %1: %2").arg(u.redacted(), db.lastError().text()));
     }
 
-    if (u.dialect == SqlDialect::Sqlite) {
+    if (u.dialect == SqlDialect::Sqlite && toRead) {
+        // The last reads the file: one that is no database fails here, named.
+        for (const QString &pragma : {QStringLiteral("PRAGMA busy_timeout = %1").arg(kBusyTimeoutMs), QStringLiteral("PRAGMA query_only = ON"),
+                                      QStringLiteral("SELECT count(*) FROM sqlite_master")}) {
+            if (auto q = database.exec(pragma); !q)
+                return q.error().within(QStringLiteral("cannot open the database %1: ").arg(u.redacted()));
+        }
+    } else if (u.dialect == SqlDialect::Sqlite) {
         const QStringList pragmas{
             QStringLiteral("PRAGMA busy_timeout = %1").arg(kBusyTimeoutMs),
             QStringLiteral("PRAGMA journal_mode = WAL"),
@@ -670,6 +690,8 @@ Result<Database> Database::open(const QString &url, const QString &connectionNam
                 }
             }
         }
+    }
+    if (u.dialect == SqlDialect::Sqlite) {
         // run()'s statements go straight to SQLite, on the connection Qt opened.
         const QVariant handle = db.driver()->handle();
         if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)

@@ -154,6 +154,10 @@ public:
     /// NOTICEs. An empty connection name gets a unique generated one; a name in use is
     /// Internal.
     static Result<Database> open(const QString &url, const QString &connectionName = {});
+    /// An existing SQLite file, to read and nothing else, beside a process that may be
+    /// writing it: opened read-only (SQLITE_OPEN_READONLY, query_only), nothing created, no
+    /// journal mode switched, no migration. A file that is missing is NotFound.
+    static Result<Database> openToRead(const QString &sqlitePath);
 
     QSqlDatabase &db();
     SqlDialect dialect() const;
@@ -202,6 +206,7 @@ public:
 private:
     friend class SqlRows;
     Database();
+    static Result<Database> openWith(const QString &url, const QString &connectionName, bool toRead);
     /// run() on PostgreSQL: exec() with binds through a QSqlQuery prepared once per
     /// connection and kept. The returned query is the cached one, owned by this Database:
     /// read it before the next execCached() of the same SQL, which resets it.

@@ -115,6 +115,7 @@ private slots:
     void sqlitePragmas();
     void sqliteInMemory();
     void sqliteErrorsKeepTheirWords();
+    void sqliteOpenToRead();
     void openFailures();
     void connectionNames();
     void migrationOrderChecked();
@@ -432,6 +433,58 @@ void TestStorage::sqliteErrorsKeepTheirWords()
     QVERIFY(!rows.ok());
     QCOMPARE(rows.error().code, ErrorCode::StorageError);
     QVERIFY2(rows.error().message.contains(QStringLiteral("no such table: t%2u [1] (in: %1)").arg(sql)), qPrintable(rows.error().message));
+}
+
+void TestStorage::sqliteOpenToRead()
+{
+    // For the offline command lines: a store read beside the program that writes it, which
+    // reading must not change (no migration, no journal switch, no file created).
+    const QString path = m_tmp.filePath(QStringLiteral("to-read.db"));
+    auto writer = Database::open(QStringLiteral("sqlite:") + path);
+    QVERIFY2(writer.ok(), qPrintable(writer.ok() ? QString() : describe(writer.error())));
+    const auto done = [](const Result<QSqlQuery> &r) {
+        if (!r.ok())
+            qWarning().noquote() << describe(r.error());
+        return r.ok();
+    };
+    QVERIFY(done(writer->exec(QStringLiteral("CREATE TABLE t (v TEXT)"))));
+    QVERIFY(done(writer->exec(QStringLiteral("INSERT INTO t (v) VALUES ('kept')"))));
+
+    auto reader = Database::openToRead(path);
+    QVERIFY2(reader.ok(), qPrintable(reader.ok() ? QString() : describe(reader.error())));
+    {
+        Result<QSqlQuery> read = reader->exec(QStringLiteral("SELECT v FROM t"));
+        QVERIFY(done(read));
+        QVERIFY(read->next());
+        QCOMPARE(read->value(0).toString(), QStringLiteral("kept"));
+    } // (a query left on its row holds its snapshot)
+    // What the writer commits meanwhile is seen; nothing is written through the reader.
+    QVERIFY(done(writer->exec(QStringLiteral("INSERT INTO t (v) VALUES ('later')"))));
+    Result<SqlRows> rows = reader->run(QStringLiteral("SELECT count(*) FROM t"), {});
+    QVERIFY(rows.ok());
+    QVERIFY(rows->next());
+    QCOMPARE(rows->int64(0), 2);
+    Result<QSqlQuery> write = reader->exec(QStringLiteral("INSERT INTO t (v) VALUES ('no')"));
+    QVERIFY(!write.ok());
+    QCOMPARE(write.error().code, ErrorCode::StorageError);
+
+    // A missing file is NotFound, and is not created (nor its directory).
+    const QString missing = m_tmp.filePath(QStringLiteral("no-dir/none.db"));
+    auto none = Database::openToRead(missing);
+    QVERIFY(!none.ok());
+    QCOMPARE(none.error().code, ErrorCode::NotFound);
+    QVERIFY(!QFileInfo::exists(QFileInfo(missing).absolutePath()));
+    // A file that is no database says so, with its name.
+    const QString garbage = m_tmp.filePath(QStringLiteral("not-a-db.db"));
+    QFile g(garbage);
+    QVERIFY(g.open(QIODevice::WriteOnly));
+    g.write(QByteArray(8192, 'x'));
+    g.close();
+    auto corrupt = Database::openToRead(garbage);
+    QVERIFY(!corrupt.ok());
+    QVERIFY2(corrupt.error().message.contains(garbage) && corrupt.error().message.contains(QLatin1String("not a database")),
+             qPrintable(corrupt.error().message));
+    QCOMPARE(QFileInfo(garbage).size(), 8192);
 }
 
 void TestStorage::openFailures()

@@ -448,11 +448,10 @@ private:
 // and the receipt not called valid).
 Result<std::optional<ContractRecord>> keptContract(const QString &dataDir, const QString &contractId)
 {
-    if (!QFileInfo::exists(dataDir + QStringLiteral("/borrower.db")))
-        return std::optional<ContractRecord>();
-    Result<BorrowerStore> store = BorrowerStore::open(dataDir);
+    Result<BorrowerStore> store = BorrowerStore::openToRead(dataDir);
     if (!store)
-        return store.error();
+        return store.error().code == ErrorCode::NotFound ? Result<std::optional<ContractRecord>>(std::optional<ContractRecord>())
+                                                         : store.error();
     Result<ContractRecord> c = store->contract(contractId);
     if (!c)
         return c.error().code == ErrorCode::NotFound ? Result<std::optional<ContractRecord>>(std::optional<ContractRecord>()) : c.error();
@@ -513,7 +512,7 @@ Result<void> showReceipt(const CliInvocation &inv, const QString &dataDir)
     if (!QFileInfo::exists(dataDir + QStringLiteral("/borrower.db")))
         return Error(ErrorCode::NotFound,
                      QCoreApplication::translate("BorrowerCli", "no contracts are kept in %1 (is --data right?)").arg(dataDir));
-    Result<BorrowerStore> store = BorrowerStore::open(dataDir);
+    Result<BorrowerStore> store = BorrowerStore::openToRead(dataDir);
     if (!store)
         return store.error();
     Result<ContractRecord> c = store->contract(inv.contractId);

@@ -90,6 +90,14 @@ Result<BorrowerStore> BorrowerStore::open(const QString &dataDir)
     return BorrowerStore(QDir(dataDir).absolutePath(), std::move(db).value());
 }
 
+Result<BorrowerStore> BorrowerStore::openToRead(const QString &dataDir)
+{
+    Result<Database> db = Database::openToRead(QDir(dataDir).absoluteFilePath(QStringLiteral("borrower.db")));
+    if (!db)
+        return db.error();
+    return BorrowerStore(QDir(dataDir).absolutePath(), std::move(db).value());
+}
+
 Result<void> BorrowerStore::saveContract(const ContractRecord &c)
 {
     // A null QString binds as NULL, which the NOT NULL text columns refuse: a record made

@@ -59,6 +59,9 @@ class BorrowerStore {
 public:
     /// Opens (creating) DATA/borrower.db and migrates it.
     static Result<BorrowerStore> open(const QString &dataDir);
+    /// The store of \a dataDir to read, beside a client that may be using it
+    /// (Database::openToRead()): for the offline command lines. NotFound when it has none.
+    static Result<BorrowerStore> openToRead(const QString &dataDir);
 
     BorrowerStore(BorrowerStore &&) noexcept = default;
     BorrowerStore &operator=(BorrowerStore &&) noexcept = default;

@@ -168,6 +168,14 @@ Result<LenderStore> LenderStore::open(const QString &dbUrl)
     return LenderStore(std::move(*db));
 }
 
+Result<LenderStore> LenderStore::openToRead(const QString &path)
+{
+    Result<Database> db = Database::openToRead(path);
+    if (!db.ok())
+        return db.error();
+    return LenderStore(std::move(*db));
+}
+
 Result<Resources> LenderStore::reserve()
 {
     auto q = m_db.exec(QStringLiteral("SELECT value FROM settings WHERE key = 'reserve'"), {});

@@ -78,6 +78,9 @@ bool isFinishedJobState(const QString &state);
 class LenderStore {
 public:
     static Result<LenderStore> open(const QString &dbUrl);
+    /// The agent's SQLite file at \a path, to read beside it (Database::openToRead()): for
+    /// the offline command lines. NotFound when there is none.
+    static Result<LenderStore> openToRead(const QString &path);
 
     Result<Resources> reserve();
     Result<void> setReserve(const Resources &reserve);

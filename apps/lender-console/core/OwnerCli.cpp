@@ -1,6 +1,7 @@
 #include "OwnerCli.h"
 
 #include "LenderAgent.h"
+#include "LenderStore.h"
 #include "identity/Identity.h"
 #include "app/AppSupport.h"
 #include "protocol/ReceiptJson.h"
@@ -211,10 +212,45 @@ Result<qint64> parseSince(const QString &text)
                  QCoreApplication::translate("OwnerCli", "--since: '%1' is not a date; write 2026-05-01 or 2026-05-01T12:00:00Z").arg(text));
 }
 
-// `receipt verify FILE`: offline, as the borrower's; exit 0 valid, 1 not, 2 usage.
-int verifyReceiptFile(const QString &path, const QString &marketId, bool asJson)
+// Why a receipt with a valid signature is not this machine's receipt: its contract is one the
+// agent's data directory keeps, and the receipt is signed by another market than the one the
+// contract was made with (any market can sign a valid receipt of its own under another's
+// contract ID), or the contract was lent directly, which no market signs for. Nothing when the
+// directory keeps no such contract; an error when its records cannot be read (the receipt is
+// then not called valid).
+std::optional<Error> notThisMachinesReceipt(const Receipt &r, const QString &dataDir)
 {
-    const Result<Receipt> r = readVerifiedReceipt(path, marketId.trimmed().toLower());
+    Result<LenderStore> store = LenderStore::openToRead(QDir(dataDir).filePath(QStringLiteral("lender.db")));
+    Result<ContractRecord> c = store ? store->contract(r.contractId) : Result<ContractRecord>(store.error());
+    if (!c && c.error().code == ErrorCode::NotFound) // no records here, or not this contract
+        return std::nullopt;
+    if (!c)
+        return Error(c.error().code, QCoreApplication::translate("OwnerCli", "cannot read which market contract %1 was made with in %2 "
+                                                                            "(--market-id ID names the market to expect): %3")
+                                         .arg(r.contractId, dataDir, c.error().message));
+    if (c->marketId.isEmpty())
+        return Error(ErrorCode::PeerIdMismatch,
+                     QCoreApplication::translate("OwnerCli", "contract %1 was lent directly, without a market: no market signs its "
+                                                             "receipts, and this one is signed by market %2")
+                         .arg(r.contractId, r.marketId));
+    if (c->marketId != r.marketId)
+        return Error(ErrorCode::PeerIdMismatch,
+                     QCoreApplication::translate("OwnerCli", "the receipt for contract %1 is signed by market %2, but this contract was "
+                                                             "made with market %3")
+                         .arg(r.contractId, r.marketId, c->marketId));
+    return std::nullopt;
+}
+
+// `receipt verify FILE`: offline, as the borrower's; exit 0 valid, 1 not, 2 usage. Without
+// --market-id, a receipt of a contract the agent's data directory keeps must come from the
+// market that contract was made with.
+int verifyReceiptFile(const QString &path, const QString &marketId, const QString &dataDir, bool asJson)
+{
+    Result<Receipt> r = readVerifiedReceipt(path, marketId.trimmed().toLower());
+    if (r.ok() && marketId.isEmpty()) {
+        if (std::optional<Error> notOurs = notThisMachinesReceipt(*r, dataDir))
+            r = Result<Receipt>(*notOurs);
+    }
     if (!r.ok()) {
         // As the borrower's: {"valid": false, "reason": …}, and the code beside it.
         if (asJson)
@@ -245,7 +281,8 @@ int verifyReceiptFile(const QString &path, const QString &marketId, bool asJson)
                 .arg(r->contractId, r->marketId));
     }
     if (!asJson && marketId.isEmpty())
-        out(QCoreApplication::translate("OwnerCli", "(--market-id ID also checks that it is your market's signature)"));
+        out(QCoreApplication::translate("OwnerCli", "(--market-id ID also checks that it is your market's signature; a contract kept "
+                                                    "in the --data directory is checked against the market it was made with)"));
     return 0;
 }
 
@@ -452,7 +489,7 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
         return usage(QCoreApplication::translate("OwnerCli", "--market-id: '%1' is not a market ID (64 hex digits)").arg(a.options.value(QStringLiteral("--market-id"))));
     // Offline: no agent, no network.
     if (noun == QLatin1String("receipt") && verb == QLatin1String("verify"))
-        return verifyReceiptFile(arg1, marketId, asJson);
+        return verifyReceiptFile(arg1, marketId, QDir(a.options.value(QStringLiteral("--data"), defaultDataDir)).absolutePath(), asJson);
     qint64 sinceMs = 0;
     if (a.options.contains(QStringLiteral("--since"))) {
         Result<qint64> since = parseSince(a.options.value(QStringLiteral("--since")));
