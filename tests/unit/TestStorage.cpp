@@ -22,6 +22,7 @@
 #include <optional>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -116,6 +117,7 @@ private slots:
     void sqliteInMemory();
     void sqliteErrorsKeepTheirWords();
     void sqliteOpenToRead();
+    void postgresMigrationGivesWayToOthers();
     void openFailures();
     void connectionNames();
     void migrationOrderChecked();
@@ -1315,6 +1317,68 @@ void TestStorage::cleanup()
     for (qint64 pid : std::as_const(m_stoppedBackends))
         ::kill(pid_t(pid), SIGCONT);
     m_stoppedBackends.clear();
+}
+
+void TestStorage::postgresMigrationGivesWayToOthers()
+{
+    // A migration's ALTER waiting for its table's lock (held here by an open transaction that
+    // read the table: an operator's psql, a long report) held every later query on that table,
+    // of every process, behind it for as long as it waited (up to 10 min). It waits 2 s at a
+    // time and gives way in between, and is applied once the lock is free.
+    if (!m_pgError.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("no PostgreSQL to test against: ") + m_pgError));
+    auto opened = openFresh(kPostgres);
+    QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : describe(opened.error())));
+    Database &db = *opened;
+    const QList<Migration> all = baseMigrations(); // the third alters partitions
+    QVERIFY(db.migrate(all.mid(0, 2)).ok());
+    QVERIFY(db.run(QStringLiteral("INSERT INTO partitions (id, lending_status) VALUES (?, ?)"), {1, QStringLiteral("one")}).ok());
+    const QString url = m_lastUrl;
+
+    auto holder = Database::open(url);
+    QVERIFY(holder.ok());
+    QVERIFY(holder->exec(QStringLiteral("BEGIN")).ok());
+    QVERIFY(holder->exec(QStringLiteral("SELECT count(*) FROM partitions")).ok()); // its lock stays until COMMIT
+
+    std::optional<Result<void>> migrated;
+    std::mutex mutex;
+    std::thread migrator([&] {
+        Result<void> outcome = [&]() -> Result<void> {
+            Result<Database> own = Database::open(url); // a connection of this thread's own
+            if (!own)
+                return own.error();
+            return own->migrate(all);
+        }();
+        std::lock_guard lock(mutex);
+        migrated = std::move(outcome);
+    });
+    const auto done = [&] {
+        std::lock_guard lock(mutex);
+        return migrated.has_value();
+    };
+    auto joined = qScopeGuard([&] {
+        (void)holder->exec(QStringLiteral("ROLLBACK"));
+        migrator.join();
+    });
+    QTest::qWait(500); // the migration waits for the lock
+
+    // Another session reads the table meanwhile: it waits at most one of the migration's
+    // lock waits, not until the holder is done (here: for ever, cut at 8 s).
+    auto other = Database::open(url);
+    QVERIFY(other.ok());
+    QVERIFY(other->exec(QStringLiteral("SET statement_timeout = 8000")).ok());
+    Result<QSqlQuery> read = other->exec(QStringLiteral("SELECT count(*) FROM partitions"));
+    QVERIFY2(read.ok(), qPrintable(read.ok() ? QString() : describe(read.error())));
+    QVERIFY(read->next());
+    QCOMPARE(read->value(0).toInt(), 1);
+    QVERIFY(!done());
+
+    QVERIFY(holder->exec(QStringLiteral("COMMIT")).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(done(), 30'000);
+    joined.dismiss();
+    migrator.join();
+    QVERIFY2(migrated->ok(), qPrintable(migrated->ok() ? QString() : describe(migrated->error())));
+    QCOMPARE(db.schemaVersion(), 3);
 }
 
 void TestStorage::postgresReconnectsAfterLostConnection()
