@@ -155,8 +155,10 @@ public:
     /// Internal.
     static Result<Database> open(const QString &url, const QString &connectionName = {});
     /// An existing SQLite file, to read and nothing else, beside a process that may be
-    /// writing it: opened read-only (SQLITE_OPEN_READONLY, query_only), nothing created, no
-    /// journal mode switched, no migration. A file that is missing is NotFound.
+    /// writing it: opened read-only (SQLITE_OPEN_READONLY, query_only), no directory or file
+    /// created, no journal mode switched, no migration (SQLite itself may create the WAL's
+    /// -wal and -shm files beside a file closed cleanly, as any reader of it does). A file
+    /// that is missing is NotFound.
     static Result<Database> openToRead(const QString &sqlitePath);
 
     QSqlDatabase &db();

@@ -836,7 +836,10 @@ void TestMarketProcesses::frozenPostgresIsGivenUp()
     QVERIFY(!refused.ok());
     QCOMPARE(refused.error().code, ErrorCode::StorageError);
     QVERIFY2(refused.error().message.startsWith(QStringLiteral("the market's database failed")), qPrintable(refused.error().toString()));
-    // Still frozen: a new connection to the server is given up as well.
+    // Still frozen: the next contract is refused too, before the client gives up. (The writer's
+    // connection is reopened by whichever of its jobs comes first after the pause, this borrow
+    // or a periodic one; that attempt is given up after connect_timeout, and the statements
+    // meanwhile fail at once.)
     QTest::qWait(1'500); // past the pause after the first
     Result<ContractGranted> again = borrower->call<ContractGranted>(Borrow{.offerId = offers[1]});
     QVERIFY(!again.ok());

@@ -361,6 +361,16 @@ Result<ContractRecord> LenderStore::contract(const QString &contractId)
     return contractFrom(*q);
 }
 
+Result<QString> LenderStore::marketOfContract(const QString &contractId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT COALESCE(market_id, '') FROM contracts WHERE contract_id = ?"), {contractId});
+    if (!q.ok())
+        return q.error();
+    if (!q->next())
+        return Error(ErrorCode::NotFound, QStringLiteral("unknown contract %1").arg(contractId));
+    return q->value(0).toString();
+}
+
 Result<QList<ContractRecord>> LenderStore::runningContracts()
 {
     auto q = m_db.exec(QStringLiteral("SELECT ") + kContractColumns + QStringLiteral(" FROM contracts WHERE ended_at_ms = 0"), {});

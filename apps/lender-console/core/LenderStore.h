@@ -104,6 +104,9 @@ public:
     /// Conflict while it runs here.
     Result<void> correctEnd(const QString &contractId, qint64 endedAtMs);
     Result<ContractRecord> contract(const QString &contractId);
+    /// The market a contract was made with (empty: lent directly); NotFound when this store
+    /// keeps no such contract. Reads one column, which every schema version has.
+    Result<QString> marketOfContract(const QString &contractId);
     Result<QList<ContractRecord>> runningContracts();
 
     Result<void> insertJob(const JobRecord &j);

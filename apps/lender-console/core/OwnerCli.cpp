@@ -221,23 +221,24 @@ Result<qint64> parseSince(const QString &text)
 std::optional<Error> notThisMachinesReceipt(const Receipt &r, const QString &dataDir)
 {
     Result<LenderStore> store = LenderStore::openToRead(QDir(dataDir).filePath(QStringLiteral("lender.db")));
-    Result<ContractRecord> c = store ? store->contract(r.contractId) : Result<ContractRecord>(store.error());
-    if (!c && c.error().code == ErrorCode::NotFound) // no records here, or not this contract
+    Result<QString> market = store ? store->marketOfContract(r.contractId) : Result<QString>(store.error());
+    if (!market && market.error().code == ErrorCode::NotFound) // no records here, or not this contract
         return std::nullopt;
-    if (!c)
-        return Error(c.error().code, QCoreApplication::translate("OwnerCli", "cannot read which market contract %1 was made with in %2 "
-                                                                            "(--market-id ID names the market to expect): %3")
-                                         .arg(r.contractId, dataDir, c.error().message));
-    if (c->marketId.isEmpty())
+    // Said as it is (IoError), not as an invalid receipt: the check could not be made.
+    if (!market)
+        return Error(ErrorCode::IoError, QCoreApplication::translate("OwnerCli", "cannot read which market contract %1 was made with in %2 "
+                                                                                "(--market-id ID names the market to expect): %3")
+                                             .arg(r.contractId, dataDir, market.error().message));
+    if (market->isEmpty())
         return Error(ErrorCode::PeerIdMismatch,
                      QCoreApplication::translate("OwnerCli", "contract %1 was lent directly, without a market: no market signs its "
                                                              "receipts, and this one is signed by market %2")
                          .arg(r.contractId, r.marketId));
-    if (c->marketId != r.marketId)
+    if (*market != r.marketId)
         return Error(ErrorCode::PeerIdMismatch,
                      QCoreApplication::translate("OwnerCli", "the receipt for contract %1 is signed by market %2, but this contract was "
                                                              "made with market %3")
-                         .arg(r.contractId, r.marketId, c->marketId));
+                         .arg(r.contractId, r.marketId, *market));
     return std::nullopt;
 }
 

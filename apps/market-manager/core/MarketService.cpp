@@ -590,7 +590,10 @@ void MarketService::lenderSeen(const QString &lenderId, Channel *channel)
     if (m_store) {
         if (Result<std::optional<LenderRow>> row = m_store->lender(lenderId); row && row->has_value())
             lastSeenBefore = (*row)->lastSeenMs;
-        if (auto r = storeToWrite().touchLenders({lenderId}, l.lastSeenMs); !r)
+        // Not counted by storeToWrite(): a sync takes a local lender's online state from here,
+        // not from its row, so a row read before this write cannot undo it; and counted, a
+        // reconnecting fleet would have every sync thrown away while it comes back.
+        if (auto r = m_store->touchLenders({lenderId}, l.lastSeenMs); !r)
             qCWarning(lcMarket) << "could not mark lender" << lenderId << "online:" << r.error();
     }
     if (m_index.setLenderOnline(lenderId, true))
@@ -668,7 +671,7 @@ MarketStore &MarketService::storeToWrite()
 void MarketService::setLenderOffline(const QString &lenderId)
 {
     if (m_store) {
-        if (auto r = storeToWrite().setLenderOffline(lenderId); !r)
+        if (auto r = m_store->setLenderOffline(lenderId); !r) // not counted: see lenderSeen()
             qCWarning(lcMarket) << "could not mark lender" << lenderId << "offline:" << r.error();
     }
     if (m_index.setLenderOnline(lenderId, false))
@@ -992,8 +995,9 @@ void MarketService::endExpired(const Result<QList<ContractRow>> &expired)
 void MarketService::syncFromDatabase()
 {
     // Read on the writer thread, so that a database that does not answer holds that thread
-    // and not this one (which serves searches from memory meanwhile), and in order with the
-    // batches: what the read saw of them was applied here before it. One read at a time.
+    // and not this one (which serves searches from memory meanwhile). The read skips this
+    // process's own rows, so a batch it saw committed but that is not yet applied here (its
+    // receipts are still being signed) is not read back over. One read at a time.
     if (m_syncInFlight || !m_writer)
         return;
     // Re-read from the newest watermark that is older than the settle window, so that a
@@ -1023,10 +1027,17 @@ void MarketService::applySync(const Result<Changes> &changes, qint64 readAtMs, q
     periodicSucceeded("read changes from the database");
     // This thread wrote to the database while the read was on its way, perhaps a row it
     // read before the write: applied now, it could put an older state back in the index.
-    // The next sync reads again from the same watermarks. (Its writes are few: a lender's
-    // alteration, withdrawal or new address, an allocation's answer, an expiry.)
-    if (!m_store || writesBefore != m_storeWrites)
+    // The next sync, at once, reads again from the same watermarks. (Its writes are few: a
+    // lender's alteration, withdrawal or new address, an allocation's answer, an expiry.)
+    if (!m_store)
         return;
+    if (writesBefore != m_storeWrites) {
+        QTimer::singleShot(0, this, [this] {
+            if (m_store)
+                syncFromDatabase();
+        });
+        return;
+    }
     for (const LenderRow &l : std::as_const(changes->lenders)) {
         const auto local = m_lenders.constFind(l.id);
         const bool online = local != m_lenders.cend() ? local->online : l.online;
@@ -1136,12 +1147,14 @@ Result<Ack> MarketService::onHeartbeat(const LenderHeartbeat &req, const Ctx &ct
     // database.
     if (!req.agentAddress.isEmpty() && m_index.lenderAddress(ctx.peerId()) != req.agentAddress) {
         Result<std::optional<LenderRow>> l = m_store->lender(ctx.peerId());
-        if (l && l->has_value() && (*l)->address != req.agentAddress) {
-            if (auto r = storeToWrite().upsertLender(ctx.peerId(), (*l)->name, req.agentAddress, realNowMs()); !r)
-                return r.error();
-            LenderRow updated = **l;
-            updated.address = req.agentAddress;
-            m_index.upsertLender(updated, true);
+        if (l && l->has_value()) {
+            LenderRow row = **l;
+            if (row.address != req.agentAddress) {
+                if (auto r = storeToWrite().upsertLender(ctx.peerId(), row.name, req.agentAddress, realNowMs()); !r)
+                    return r.error();
+                row.address = req.agentAddress;
+            }
+            m_index.upsertLender(row, true); // also when the database had it already: asked once
         }
     }
     return Ack{};
