@@ -5,6 +5,7 @@
 // process that registers partitions; no job runs here (TestCliFlow does that in a VM).
 
 #include "CliHarness.h"
+#include "StoreEdits.h"
 
 #include "identity/Identity.h"
 #include "model/Money.h"
@@ -355,22 +356,10 @@ void TestCliMarket::borrowEndBillsAndVerify()
     QVERIFY2(keptVerified.exitCode == 0, qPrintable(keptVerified.describe()));
     // A receipt for a contract the data directory keeps must come from the market that
     // contract was made with: here the directory's record says another market.
-    const auto recordMarket = [&](const QString &marketId) {
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("recordMarket"));
-            db.setDatabaseName(QDir(m_borrowerA).filePath(QStringLiteral("borrower.db")));
-            QSqlQuery q(db);
-            const bool done = db.open() && q.prepare(QStringLiteral("UPDATE contracts SET market_id = ? WHERE contract_id = ?"));
-            q.addBindValue(marketId);
-            q.addBindValue(contractId);
-            if (!done || !q.exec() || q.numRowsAffected() != 1)
-                qWarning("cannot record market %s for %s", qPrintable(marketId), qPrintable(contractId));
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("recordMarket"));
-    };
+    const QString store = QDir(m_borrowerA).filePath(QStringLiteral("borrower.db"));
     const QString elsewhere(64, QLatin1Char('e'));
-    auto restoreMarket = qScopeGuard([&] { recordMarket(m_marketId); });
-    recordMarket(elsewhere);
+    auto restoreMarket = qScopeGuard([&] { recordContractMarket(store, contractId, m_marketId); });
+    QVERIFY(recordContractMarket(store, contractId, elsewhere));
     const Run notItsMarket = runProgram(bin(QStringLiteral("borrower-client")), {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA,
                                                                                  QStringLiteral("receipt"), QStringLiteral("verify"), endFile});
     QVERIFY2(notItsMarket.exitCode == 1 && notItsMarket.err.contains(QStringLiteral("was made with market ") + elsewhere),
@@ -381,7 +370,7 @@ void TestCliMarket::borrowEndBillsAndVerify()
                                   QStringLiteral("receipt"), QStringLiteral("verify"), endFile});
     QVERIFY2(named.exitCode == 0, qPrintable(named.describe()));
     restoreMarket.dismiss();
-    recordMarket(m_marketId);
+    QVERIFY(recordContractMarket(store, contractId, m_marketId));
     const Run itsMarket = runProgram(bin(QStringLiteral("borrower-client")), {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerA,
                                                                               QStringLiteral("receipt"), QStringLiteral("verify"), endFile});
     QVERIFY2(itsMarket.exitCode == 0, qPrintable(itsMarket.describe()));

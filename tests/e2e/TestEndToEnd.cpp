@@ -6,6 +6,7 @@
 // Needs: libvirtd (scripts/test-env.sh starts it) and the busybox image (built if missing).
 
 #include "../borrower/CliHarness.h"
+#include "../borrower/StoreEdits.h"
 
 #include "MarketWindow.h"
 #include "Pages.h"
@@ -211,23 +212,10 @@ void TestEndToEnd::wholeContract()
     // with this one, so the receipt is valid; had it been made with another, it is not.
     const Run checkedKept = lender({QStringLiteral("receipt"), QStringLiteral("verify"), receiptFile});
     QVERIFY2(checkedKept.exitCode == 0 && checkedKept.object().value(QStringLiteral("valid")).toBool(), qPrintable(checkedKept.describe()));
-    const auto recordMarket = [&](const QString &marketId) {
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("e2e-lender"));
-            db.setDatabaseName(m_dir.filePath(QStringLiteral("lender/lender.db")));
-            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-            QSqlQuery q(db);
-            const bool done = db.open() && q.prepare(QStringLiteral("UPDATE contracts SET market_id = ? WHERE contract_id = ?"));
-            q.addBindValue(marketId);
-            q.addBindValue(contractId);
-            if (!done || !q.exec() || q.numRowsAffected() != 1)
-                qWarning("cannot record market %s for %s", qPrintable(marketId), qPrintable(contractId));
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("e2e-lender"));
-    };
+    const QString store = m_dir.filePath(QStringLiteral("lender/lender.db"));
     const QString elsewhere(64, QLatin1Char('e'));
-    auto restoreMarket = qScopeGuard([&] { recordMarket(m_marketId); });
-    recordMarket(elsewhere);
+    auto restoreMarket = qScopeGuard([&] { recordContractMarket(store, contractId, m_marketId); });
+    QVERIFY(recordContractMarket(store, contractId, elsewhere));
     const Run notOurs = lender({QStringLiteral("receipt"), QStringLiteral("verify"), receiptFile});
     QVERIFY2(notOurs.exitCode == 1 && notOurs.object().value(QStringLiteral("valid")).toBool(true) == false
                  && notOurs.err.contains(QStringLiteral("was made with market ") + elsewhere),
@@ -236,7 +224,7 @@ void TestEndToEnd::wholeContract()
     const Run namedMarket = lender({QStringLiteral("receipt"), QStringLiteral("verify"), receiptFile, QStringLiteral("--market-id"), m_marketId});
     QVERIFY2(namedMarket.exitCode == 0, qPrintable(namedMarket.describe()));
     restoreMarket.dismiss();
-    recordMarket(m_marketId);
+    QVERIFY(recordContractMarket(store, contractId, m_marketId));
     // The borrower's verifier takes it too: one receipt for both sides.
     const Run borrowerChecks = runProgram(bin(QStringLiteral("borrower-client")),
                                           {QStringLiteral("--cli"), QStringLiteral("receipt"), QStringLiteral("verify"), receiptFile});

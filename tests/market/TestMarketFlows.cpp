@@ -29,6 +29,23 @@ namespace {
 
 constexpr qint64 kT0 = 1'700'000'000'000; // 2023-11-14T22:13:20Z
 
+/// `count` ended contracts ('old-1' to 'old-<count>') of `lenderId`'s partition p1 (offer
+/// `offerId`), a minute apart from kT0 on, a second each, of `borrowers` borrowers
+/// ('borrower-0' …), written straight into the database: through the market, that would
+/// take a while.
+Result<QSqlQuery> insertEndedContracts(Database &db, int count, const QString &offerId, const QString &lenderId, int borrowers)
+{
+    const bool pg = db.dialect() == SqlDialect::Postgres;
+    return db.exec(QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
+                                  "INSERT INTO contracts (id, offer_id, borrower_id, lender_id, partition_id, rate_micros, "
+                                  "cpus, memory_mib, disk_mib, max_duration_s, started_at_ms, ended_at_ms, key_hash, "
+                                  "end_reason, rev) "
+                                  "SELECT 'old-' || i, '%2', 'borrower-' || (i % %3), '%4', 'p1', 3600000, 1, 1024, 0, 0, "
+                                  "%5 + CAST(i AS BIGINT) * 60000, %5 + CAST(i AS BIGINT) * 60000 + 1000, %6, 'ended', 0 FROM n")
+                       .arg(QString::number(count), offerId, QString::number(borrowers), lenderId, QString::number(kT0),
+                            pg ? QStringLiteral("decode('00', 'hex')") : QStringLiteral("X'00'")));
+}
+
 QString names(const OfferPage &page)
 {
     QStringList out;
@@ -1438,17 +1455,8 @@ void TestMarketFlows::reportsDoNotHoldUpTheMarket()
     constexpr int kBills = 150'000;
     std::optional<Database> db = openSameDatabase();
     QVERIFY(db);
-    const bool pg = db->dialect() == SqlDialect::Postgres;
     const QString numbers = QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) ").arg(kBills);
-    CHECK_OK(db->exec(numbers
-                      + QStringLiteral("INSERT INTO contracts (id, offer_id, borrower_id, lender_id, partition_id, rate_micros, "
-                                       "cpus, memory_mib, disk_mib, max_duration_s, started_at_ms, ended_at_ms, key_hash, "
-                                       "end_reason, rev) "
-                                       "SELECT 'old-' || i, '%1', 'borrower-' || (i % 500), '%2', 'p1', 3600000, 1, 1024, 0, 0, "
-                                       "%3 + CAST(i AS BIGINT) * 60000, %3 + CAST(i AS BIGINT) * 60000 + 1000, %4, 'ended', 0 FROM n")
-                            .arg(p1->offerId, m_lender.nodeId())
-                            .arg(kT0)
-                            .arg(pg ? QStringLiteral("decode('00', 'hex')") : QStringLiteral("X'00'"))));
+    CHECK_OK(insertEndedContracts(*db, kBills, p1->offerId, m_lender.nodeId(), 500));
     CHECK_OK(db->exec(numbers
                       + QStringLiteral("INSERT INTO billing (contract_id, borrower_id, lender_id, ended_at_ms, duration_ms, "
                                        "charge_micros, fee_micros, payout_micros, fee_basis_points) "
@@ -1520,14 +1528,7 @@ void TestMarketFlows::billListsDoNotHoldUpTheMarket()
     std::optional<Database> db = openSameDatabase();
     QVERIFY(db);
     const bool pg = db->dialect() == SqlDialect::Postgres;
-    CHECK_OK(db->exec(QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
-                                     "INSERT INTO contracts (id, offer_id, borrower_id, lender_id, partition_id, rate_micros, "
-                                     "cpus, memory_mib, disk_mib, max_duration_s, started_at_ms, ended_at_ms, key_hash, "
-                                     "end_reason, rev) "
-                                     "SELECT 'old-' || i, '%2', 'borrower-' || (i % 50), '%3', 'p1', 3600000, 1, 1024, 0, 0, "
-                                     "%4 + CAST(i AS BIGINT) * 60000, %4 + CAST(i AS BIGINT) * 60000 + 1000, %5, 'ended', 0 FROM n")
-                          .arg(QString::number(kContracts), p1->offerId, m_lender.nodeId(), QString::number(kT0),
-                               pg ? QStringLiteral("decode('00', 'hex')") : QStringLiteral("X'00'"))));
+    CHECK_OK(insertEndedContracts(*db, kContracts, p1->offerId, m_lender.nodeId(), 50));
     if (pg) {
         CHECK_OK(db->exec(QStringLiteral("BEGIN")));
         CHECK_OK(db->exec(QStringLiteral("LOCK TABLE contracts IN ACCESS EXCLUSIVE MODE")));

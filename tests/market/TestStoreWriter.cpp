@@ -16,10 +16,12 @@
 #include <QThread>
 
 #include <QScopeGuard>
+#include <QSemaphore>
 
 #include <atomic>
 #include <cerrno>
 #include <sys/resource.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace lendable;
@@ -59,6 +61,7 @@ class TestStoreWriter : public QObject {
     Q_OBJECT
 private slots:
     void jobsRunInOrderOnTheWriterThread();
+    void waitForStopsAtItsJob();
     void checkpointsBesideTheCommits();
     void commitsAreSyncedApart();
     void helperThreadsYieldToTheServiceThread();
@@ -85,6 +88,38 @@ void TestStoreWriter::jobsRunInOrderOnTheWriterThread()
     for (int i = 0; i < 50; ++i)
         QCOMPARE(order[i], i);
     QVERIFY(offThread);
+}
+
+void TestStoreWriter::waitForStopsAtItsJob()
+{
+    // The market waits for its last batch (settleWrites()), not for the periodic jobs queued
+    // after it: one waiting on a frozen server would hold the serving thread too.
+    START_WRITER(f);
+    StoreWriter &w = *f.writer;
+    std::atomic<bool> firstRan{false};
+    QSemaphore release;
+    const qint64 first = w.submit([&](MarketStore &) { firstRan = true; });
+    const qint64 held = w.submit([&](MarketStore &) { release.acquire(); });
+    QCOMPARE(held, first + 1);
+    // If waitFor() waited for the held job too, this would let it go after 20 s.
+    std::atomic<bool> letGoByTimeout{false};
+    QSemaphore waited;
+    std::thread rescue([&] {
+        if (!waited.tryAcquire(1, 20'000)) {
+            letGoByTimeout = true;
+            release.release();
+        }
+    });
+    w.waitFor(first);
+    const bool returnedOnTime = !letGoByTimeout;
+    waited.release();
+    rescue.join();
+    QVERIFY(firstRan);
+    QVERIFY2(returnedOnTime, "waitFor() waited for the job after its own");
+    if (!letGoByTimeout)
+        release.release();
+    w.waitFor(held);
+    w.waitIdle();
 }
 
 void TestStoreWriter::checkpointsBesideTheCommits()

@@ -237,6 +237,7 @@ Result<void> MarketService::start()
     m_syncHistory.clear();
     m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
     m_flushInFlight = m_expiryInFlight = m_syncInFlight = false;
+    m_lastBatchJob = 0; // numbered by this writer
     m_maintenance.start(qMax(10, m_config.maintenanceIntervalMs));
     m_sync.start(qMax(10, m_config.syncIntervalMs));
     m_sampledAtMs = QDateTime::currentMSecsSinceEpoch(); // the first sample starts here
@@ -1107,11 +1108,13 @@ void MarketService::onRegister(const RegisterPartition &req, const Ctx &ctx)
 void MarketService::settleWrites()
 {
     // A lender's later request about a partition must not overtake its registration, nor a
-    // shutdown the requests already accepted: submit what waits, and wait for all of it.
+    // shutdown the requests already accepted: submit what waits, and wait for all of it. Only
+    // for the batches: a periodic job queued after the last one (a sync, say, that waits on a
+    // frozen server) does not hold this thread.
     if (!m_writer)
         return;
     submitPending();
-    m_writer->waitIdle();
+    m_writer->waitFor(m_lastBatchJob);
     m_signer.waitForDone();
     processCompletions();
     applyPending(-1);
@@ -1687,7 +1690,7 @@ void MarketService::submitPending()
     m_inFlight.push_back(InFlightBatch{std::move(regs), std::move(borrows), std::move(ends)});
     ++m_atWriter;
     const qint64 submittedNs = m_steady.nsecsElapsed();
-    m_writer->submit([this, regJobs, borrowJobs, endJobs, contractNow, realNow, fee, identity, submittedNs](MarketStore &store) {
+    m_lastBatchJob = m_writer->submit([this, regJobs, borrowJobs, endJobs, contractNow, realNow, fee, identity, submittedNs](MarketStore &store) {
         auto batch = std::make_shared<BatchOutcome>();
         batch->at.submitted = submittedNs;
         batch->at.started = m_steady.nsecsElapsed(); // QElapsedTimer's reads are const: any thread

@@ -338,6 +338,7 @@ private:
     std::unique_ptr<StoreWriter> m_reader;  // admins' lists and reports, off the event loop
     std::deque<InFlightBatch> m_inFlight; // submitted to the writer, oldest first
     int m_atWriter = 0;                   // batches at the writer (not yet committed)
+    qint64 m_lastBatchJob = 0;            // the writer's number for the last batch submitted
     std::deque<ApplyingBatch> m_applying; // committed, durable, being answered, oldest first
     QTimer m_applyMore;                   // answers the rest of m_applying in the next pass
     QMutex m_completionMutex;

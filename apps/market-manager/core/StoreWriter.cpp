@@ -132,6 +132,7 @@ void StoreWriter::run(const QString &url, qint64 revisionTag, Kind kind)
             QMutexLocker lock(&m_mutex);
             m_running = false;
             ++m_jobsRun;
+            m_ran.wakeAll();
             m_committed.wakeOne();
             if (m_jobs.empty())
                 m_idle.wakeAll();
@@ -311,15 +312,25 @@ StoreWriter::~StoreWriter()
         ::close(m_walFd);
 }
 
-void StoreWriter::submit(Job job)
+qint64 StoreWriter::submit(Job job)
 {
     if (m_inline) {
         job(*m_inline);
-        return;
+        return 0; // run already
     }
     QMutexLocker lock(&m_mutex);
     m_jobs.push_back(std::move(job));
     m_wake.wakeOne();
+    return ++m_jobsSubmitted;
+}
+
+void StoreWriter::waitFor(qint64 job)
+{
+    if (!m_thread)
+        return;
+    QMutexLocker lock(&m_mutex);
+    while (m_jobsRun < job)
+        m_ran.wait(&m_mutex);
 }
 
 void StoreWriter::waitIdle()

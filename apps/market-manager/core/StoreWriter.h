@@ -76,9 +76,13 @@ public:
     StoreWriter(const StoreWriter &) = delete;
     StoreWriter &operator=(const StoreWriter &) = delete;
 
-    void submit(Job job);
+    /// The job's number, for waitFor(): 1 for the first job submitted, and so on.
+    qint64 submit(Job job);
     /// Blocks until every job submitted so far has run.
     void waitIdle();
+    /// Blocks until the job numbered `job` (submit()), and every one before it, has run; the
+    /// ones submitted after it may still wait.
+    void waitFor(qint64 job);
     bool isThreaded() const { return m_thread != nullptr; }
 
     /// Whether `url` names a database a second connection would not see.
@@ -124,6 +128,8 @@ private:
     bool m_opened = false;
     QWaitCondition m_committed; // the checkpointer: a job ran, or stop
     qint64 m_jobsRun = 0;
+    qint64 m_jobsSubmitted = 0;
+    QWaitCondition m_ran; // waitFor(): a job ran
     qint64 m_checkpoints = 0;
     Error m_openError;
 
