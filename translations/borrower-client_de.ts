@@ -397,16 +397,8 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         </translation>
     </message>
     <message>
-        <source>the receipt for contract %1 is signed by market %2, but this contract was made with market %3</source>
-        <translation>der Beleg für Vertrag %1 ist von Marktplatz %2 signiert, dieser Vertrag wurde aber mit Marktplatz %3 geschlossen</translation>
-    </message>
-    <message>
         <source>cannot read which market contract %1 was made with in %2 (--market-id ID names the market to expect): %3</source>
         <translation>in %2 lässt sich nicht lesen, mit welchem Marktplatz Vertrag %1 geschlossen wurde (--market-id ID nennt den erwarteten Marktplatz): %3</translation>
-    </message>
-    <message>
-        <source>contract %1 was lent directly by its lender, without a market: no market signs its receipts, and this one is signed by market %2</source>
-        <translation>Vertrag %1 wurde vom Verleiher direkt verliehen, ohne Marktplatz: kein Marktplatz signiert seine Belege, und dieser ist von Marktplatz %2 signiert</translation>
     </message>
 </context>
 <context>

@@ -394,16 +394,8 @@ The market used is remembered in the data directory; so are each contract&apos;s
         </translation>
     </message>
     <message>
-        <source>the receipt for contract %1 is signed by market %2, but this contract was made with market %3</source>
-        <translation>契約 %1 の領収書はマーケット %2 の署名ですが、この契約はマーケット %3 と結ばれました</translation>
-    </message>
-    <message>
         <source>cannot read which market contract %1 was made with in %2 (--market-id ID names the market to expect): %3</source>
         <translation>契約 %1 がどのマーケットと結ばれたかを %2 から読み取れません (--market-id ID で期待するマーケットを指定できます): %3</translation>
-    </message>
-    <message>
-        <source>contract %1 was lent directly by its lender, without a market: no market signs its receipts, and this one is signed by market %2</source>
-        <translation>契約 %1 はマーケットを介さず貸し手から直接貸し出されました: その領収書に署名するマーケットはありませんが、この領収書はマーケット %2 の署名です</translation>
     </message>
 </context>
 <context>

@@ -290,6 +290,14 @@
         <source>the market&apos;s receipt for contract %1 is not valid: %2</source>
         <translation>der Beleg des Marktplatzes für Vertrag %1 ist ungültig: %2</translation>
     </message>
+    <message>
+        <source>contract %1 was lent directly by its lender, without a market: no market signs its receipts, and this one is signed by market %2</source>
+        <translation>Vertrag %1 wurde vom Verleiher direkt verliehen, ohne Marktplatz: kein Marktplatz signiert seine Belege, und dieser ist von Marktplatz %2 signiert</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 is signed by market %2, but this contract was made with market %3</source>
+        <translation>der Beleg für Vertrag %1 ist von Marktplatz %2 signiert, dieser Vertrag wurde aber mit Marktplatz %3 geschlossen</translation>
+    </message>
 </context>
 <context>
     <name>lendable</name>

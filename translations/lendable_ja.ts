@@ -290,6 +290,14 @@
         <source>the market&apos;s receipt for contract %1 is not valid: %2</source>
         <translation>マーケットからの契約 %1 の領収書は無効です: %2</translation>
     </message>
+    <message>
+        <source>contract %1 was lent directly by its lender, without a market: no market signs its receipts, and this one is signed by market %2</source>
+        <translation>契約 %1 はマーケットを介さず貸し手から直接貸し出されました: その領収書に署名するマーケットはありませんが、この領収書はマーケット %2 の署名です</translation>
+    </message>
+    <message>
+        <source>the receipt for contract %1 is signed by market %2, but this contract was made with market %3</source>
+        <translation>契約 %1 の領収書はマーケット %2 の署名ですが、この契約はマーケット %3 と結ばれました</translation>
+    </message>
 </context>
 <context>
     <name>lendable</name>

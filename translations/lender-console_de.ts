@@ -316,14 +316,6 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
         <translation>in %2 lässt sich nicht lesen, mit welchem Marktplatz Vertrag %1 geschlossen wurde (--market-id ID nennt den erwarteten Marktplatz): %3</translation>
     </message>
     <message>
-        <source>contract %1 was lent directly, without a market: no market signs its receipts, and this one is signed by market %2</source>
-        <translation>Vertrag %1 wurde direkt verliehen, ohne Marktplatz: kein Marktplatz signiert seine Belege, und dieser ist von Marktplatz %2 signiert</translation>
-    </message>
-    <message>
-        <source>the receipt for contract %1 is signed by market %2, but this contract was made with market %3</source>
-        <translation>der Beleg für Vertrag %1 ist von Marktplatz %2 signiert, dieser Vertrag wurde aber mit Marktplatz %3 geschlossen</translation>
-    </message>
-    <message>
         <source>(--market-id ID also checks that it is your market&apos;s signature; a contract kept in the --data directory is checked against the market it was made with)</source>
         <translation>(--market-id ID prüft auch, dass es die Signatur Ihres Marktplatzes ist; ein im --data-Verzeichnis geführter Vertrag wird mit dem Marktplatz verglichen, mit dem er geschlossen wurde)</translation>
     </message>

@@ -316,14 +316,6 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
         <translation>契約 %1 がどのマーケットと結ばれたかを %2 から読み取れません (--market-id ID で期待するマーケットを指定できます): %3</translation>
     </message>
     <message>
-        <source>contract %1 was lent directly, without a market: no market signs its receipts, and this one is signed by market %2</source>
-        <translation>契約 %1 はマーケットを介さず直接貸し出されました: その領収書に署名するマーケットはありませんが、この領収書はマーケット %2 の署名です</translation>
-    </message>
-    <message>
-        <source>the receipt for contract %1 is signed by market %2, but this contract was made with market %3</source>
-        <translation>契約 %1 の領収書はマーケット %2 の署名ですが、この契約はマーケット %3 と結ばれました</translation>
-    </message>
-    <message>
         <source>(--market-id ID also checks that it is your market&apos;s signature; a contract kept in the --data directory is checked against the market it was made with)</source>
         <translation>(--market-id ID を付けると、あなたのマーケットの署名であることも確認します。--data ディレクトリにある契約は、結ばれたマーケットと照合します)</translation>
     </message>

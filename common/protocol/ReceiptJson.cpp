@@ -253,6 +253,21 @@ QString duplicateKey(const QByteArray &json)
 }
 } // namespace
 
+std::optional<Error> receiptAgainstKeptContract(const Receipt &receipt, bool direct, const QString &keptMarketId)
+{
+    if (direct)
+        return Error(ErrorCode::PeerIdMismatch,
+                     QCoreApplication::translate("ReceiptCheck", "contract %1 was lent directly by its lender, without a market: no market "
+                                                                 "signs its receipts, and this one is signed by market %2")
+                         .arg(receipt.contractId, receipt.marketId));
+    if (!keptMarketId.isEmpty() && keptMarketId != receipt.marketId)
+        return Error(ErrorCode::PeerIdMismatch,
+                     QCoreApplication::translate("ReceiptCheck", "the receipt for contract %1 is signed by market %2, but this contract "
+                                                                 "was made with market %3")
+                         .arg(receipt.contractId, receipt.marketId, keptMarketId));
+    return std::nullopt;
+}
+
 Result<Receipt> receiptOfBill(const BillList &bills, const QString &contractId, const QString &expectedMarketId)
 {
     const Bill *bill = nullptr;

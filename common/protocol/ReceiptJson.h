@@ -9,6 +9,8 @@
 
 #include <QJsonObject>
 
+#include <optional>
+
 namespace lendable::protocol {
 
 /// Larger files are refused unread: a receipt has a few KiB.
@@ -34,6 +36,12 @@ Result<Receipt> readVerifiedReceipt(const QString &path, const QString &expected
 /// the market sent none (an older market), BadPayload when it is another contract's, and the
 /// verifier's error (named as the market's receipt) when it does not verify.
 Result<Receipt> receiptOfBill(const BillList &bills, const QString &contractId, const QString &expectedMarketId);
+/// A valid receipt checked against the contract as a party's own records keep it: any market
+/// can sign a valid receipt of its own under another's contract ID. PeerIdMismatch when the
+/// contract was lent directly (`direct`: no market signs its receipts) or made with another
+/// market than the receipt's signer; nothing when it agrees, or when the records name no
+/// market (`keptMarketId` empty, not direct).
+std::optional<Error> receiptAgainstKeptContract(const Receipt &receipt, bool direct, const QString &keptMarketId);
 
 /// The sums of a list of bills, as both of the lender's views of them print: what was charged,
 /// paid out and kept as the market's fee (a running contract's charge so far counts; its

@@ -472,16 +472,10 @@ Result<void> verifyReceiptFile(const CliInvocation &inv, const QString &dataDir)
             return Error(kept.error().code, QCoreApplication::translate("BorrowerCli", "cannot read which market contract %1 was made with "
                                                                                        "in %2 (--market-id ID names the market to expect): %3")
                                                 .arg(r->contractId, dataDir, kept.error().message));
-        if (const std::optional<ContractRecord> &c = *kept; c && c->direct)
-            return Error(ErrorCode::PeerIdMismatch,
-                         QCoreApplication::translate("BorrowerCli", "contract %1 was lent directly by its lender, without a market: no market "
-                                                                    "signs its receipts, and this one is signed by market %2")
-                             .arg(r->contractId, r->marketId));
-        else if (c && !c->marketId.isEmpty() && c->marketId != r->marketId)
-            return Error(ErrorCode::PeerIdMismatch,
-                         QCoreApplication::translate("BorrowerCli", "the receipt for contract %1 is signed by market %2, but this contract "
-                                                                    "was made with market %3")
-                             .arg(r->contractId, r->marketId, c->marketId));
+        if (const std::optional<ContractRecord> &c = *kept; c) {
+            if (std::optional<Error> notOurs = protocol::receiptAgainstKeptContract(*r, c->direct, c->marketId))
+                return *notOurs;
+        }
     }
     // A start receipt is valid too, but it is no bill: it says so, so that its charge of 0
     // is not taken for one.

@@ -229,17 +229,8 @@ std::optional<Error> notThisMachinesReceipt(const Receipt &r, const QString &dat
         return Error(ErrorCode::IoError, QCoreApplication::translate("OwnerCli", "cannot read which market contract %1 was made with in %2 "
                                                                                 "(--market-id ID names the market to expect): %3")
                                              .arg(r.contractId, dataDir, market.error().message));
-    if (market->isEmpty())
-        return Error(ErrorCode::PeerIdMismatch,
-                     QCoreApplication::translate("OwnerCli", "contract %1 was lent directly, without a market: no market signs its "
-                                                             "receipts, and this one is signed by market %2")
-                         .arg(r.contractId, r.marketId));
-    if (*market != r.marketId)
-        return Error(ErrorCode::PeerIdMismatch,
-                     QCoreApplication::translate("OwnerCli", "the receipt for contract %1 is signed by market %2, but this contract was "
-                                                             "made with market %3")
-                         .arg(r.contractId, r.marketId, *market));
-    return std::nullopt;
+    // The agent keeps a direct lease without a market.
+    return receiptAgainstKeptContract(r, market->isEmpty(), *market);
 }
 
 // `receipt verify FILE`: offline, as the borrower's; exit 0 valid, 1 not, 2 usage. Without

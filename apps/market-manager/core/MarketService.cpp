@@ -61,9 +61,20 @@ QString imagePathIn(const QString &dataDir, const QString &sha256)
     return QDir(dataDir).filePath(QStringLiteral("images/%1/image.tar").arg(sha256));
 }
 
+/// A borrower's name (empty: none) as `store` has it; nothing, after a warning, when it cannot
+/// be read: a notice or a bill then goes without the name (the node ID says who it is).
+std::optional<QString> readBorrowerName(MarketStore &store, const QString &borrowerId)
+{
+    Result<QString> name = store.borrowerName(borrowerId);
+    if (!name) {
+        qCWarning(lcMarket) << "could not read the name of borrower" << borrowerId << name.error();
+        return std::nullopt;
+    }
+    return *name;
+}
+
 /// Borrowers' names read from a store, each once (a lender's list names one borrower many
-/// times). A name that cannot be read is left out (the node ID says who it is), as in a
-/// contract notice.
+/// times); readBorrowerName().
 class BorrowerNames {
 public:
     explicit BorrowerNames(MarketStore &store)
@@ -74,10 +85,7 @@ public:
     {
         if (const auto it = m_known.constFind(borrowerId); it != m_known.cend())
             return *it;
-        Result<QString> name = m_store.borrowerName(borrowerId);
-        if (!name)
-            qCWarning(lcMarket) << "could not read the name of borrower" << borrowerId << name.error();
-        return *m_known.insert(borrowerId, name ? *name : QString());
+        return *m_known.insert(borrowerId, readBorrowerName(m_store, borrowerId).value_or(QString()));
     }
 
 private:
@@ -773,12 +781,9 @@ QString MarketService::borrowerNameOf(const QString &borrowerId)
 {
     if (auto it = m_borrowerNames.constFind(borrowerId); it != m_borrowerNames.cend())
         return *it;
-    Result<QString> name = m_store->borrowerName(borrowerId);
-    if (!name) {
-        // The notice goes without the name (the node ID says who it is); asked again next time.
-        qCWarning(lcMarket) << "could not read the name of borrower" << borrowerId << name.error();
-        return QString();
-    }
+    const std::optional<QString> name = readBorrowerName(*m_store, borrowerId);
+    if (!name)
+        return QString(); // asked again next time
     rememberBorrowerName(borrowerId, *name);
     return *name;
 }
