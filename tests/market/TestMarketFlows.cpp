@@ -13,10 +13,13 @@
 #include <QSet>
 #include <QSqlQuery>
 #include <QTest>
+#include <QThread>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <map>
+#include <thread>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -105,6 +108,10 @@ private slots:
     void reportsDoNotHoldUpTheMarket();
     void billListsDoNotHoldUpTheMarket_data() { dialects(); }
     void billListsDoNotHoldUpTheMarket();
+    void keysAreVerifiedWhileAReportWaits_data();
+    void keysAreVerifiedWhileAReportWaits();
+    void unregisteredLendersHeartbeatsAskOnce_data() { keysAreVerifiedWhileAReportWaits_data(); }
+    void unregisteredLendersHeartbeatsAskOnce();
     void lentSecondsAreSplitOverDays_data() { dialects(); }
     void lentSecondsAreSplitOverDays();
     void adminAccessAndViews_data() { dialects(); }
@@ -129,6 +136,8 @@ private slots:
     void noticesReachLendersAcrossProcessesAndReconnects();
     void syncSkipsOwnRevisions_data() { dialects(); }
     void syncSkipsOwnRevisions();
+    void syncWaitsForTheBatchesBeforeIt_data() { dialects(); }
+    void syncWaitsForTheBatchesBeforeIt();
     void borrowerNamesFromSchema8_data() { dialects(); }
     void borrowerNamesFromSchema8();
     void capacityHistory_data() { dialects(); }
@@ -690,6 +699,9 @@ void TestMarketFlows::concurrentBorrowsShareCommits()
     const int serviceNice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
     QCOMPARE(errno, 0);
     QCOMPARE(niceOfThread(QStringLiteral("market-signer")), qMin(19, serviceNice + kBackgroundNiceness));
+    // The reports' reader yields too; the quick reader (keys to verify) less.
+    QCOMPARE(niceOfThread(QStringLiteral("market-store-re")), qMin(19, serviceNice + kBackgroundNiceness));
+    QCOMPARE(niceOfThread(QStringLiteral("market-quick-rd")), qMin(19, serviceNice + kWriterNiceness));
     // Lent, so refused, but only after the service waited for the writer and the signer.
     Result<PartitionRegistered> altered = lender->call<PartitionRegistered>(
         AlterPartition{.partitionId = QStringLiteral("p9"), .conditions = conditions(1, 1024, 0, QStringLiteral("2"))});
@@ -1557,6 +1569,93 @@ void TestMarketFlows::billListsDoNotHoldUpTheMarket()
     QCOMPARE((*bills)->bills.first().contractId, QStringLiteral("old-%1").arg(kContracts));
     for (const Bill &b : std::as_const((*bills)->bills))
         QVERIFY2(b.receipt && b.receipt->contractId == b.contractId, qPrintable(b.contractId));
+}
+
+void TestMarketFlows::keysAreVerifiedWhileAReportWaits_data()
+{
+    // Only PostgreSQL can hold one table locked for reads and not the others.
+    QTest::addColumn<QString>("dialect");
+    QTest::newRow("postgres") << QStringLiteral("postgres");
+}
+
+void TestMarketFlows::keysAreVerifiedWhileAReportWaits()
+{
+    // A lender's check of a borrower's key (FIG. 15), on the borrower's way to its partition,
+    // is read by the market's quick reader: it is answered while an admin's report waits on
+    // the database on the reader thread. The test holds the capacity log locked, which the
+    // report reads and the key check does not. With one reader, the check waited behind the
+    // report, here until the lock went.
+    MarketConfig config;
+    START_MARKET_WITH_ADMIN(config);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});
+    CHECK_OK(page);
+    QCOMPARE(page->offers.size(), 1);
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = page->offers[0].offerId});
+    CHECK_OK(granted);
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    CHECK_OK(db->exec(QStringLiteral("BEGIN")));
+    CHECK_OK(db->exec(QStringLiteral("LOCK TABLE capacity_log IN ACCESS EXCLUSIVE MODE")));
+    auto unlocked = qScopeGuard([&] { (void)db->exec(QStringLiteral("ROLLBACK")); });
+
+    QStringList answered;
+    std::optional<Result<BillingReport>> report;
+    admin->request<BillingReport>(AdminBillingReport{.fromMs = kT0 - 86'400'000LL, .toMs = kT0 + 86'400'000LL}, this,
+                                  [&](Result<BillingReport> r) {
+                                      answered.append(QStringLiteral("report"));
+                                      report.emplace(std::move(r));
+                                  });
+    QTest::qWait(200); // the report is at the market, waiting for the lock
+    std::optional<Result<KeyVerdict>> verdict;
+    lender->request<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .borrowerId = m_borrower.nodeId(), .key = granted->key},
+                                this, [&](Result<KeyVerdict> r) {
+                                    answered.append(QStringLiteral("key"));
+                                    verdict.emplace(std::move(r));
+                                });
+    QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 1, 60'000);
+    QCOMPARE(answered, QStringList{QStringLiteral("key")});
+    CHECK_OK(*verdict);
+    QVERIFY2((*verdict)->valid, qPrintable((*verdict)->reason));
+    unlocked.dismiss();
+    CHECK_OK(db->exec(QStringLiteral("COMMIT")));
+    QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 2, 60'000);
+    CHECK_OK(*report);
+}
+
+void TestMarketFlows::unregisteredLendersHeartbeatsAskOnce()
+{
+    // A lender's heartbeat with an address the market does not know makes it read the
+    // lender's row on its service thread. A lender that has not registered has none; the
+    // market remembers that it asked, and the next heartbeats with that address do not read
+    // again. The test holds the lenders table locked: a read would hold the heartbeat (and
+    // everything else) until the statement timeout.
+    MarketConfig config;
+    START_MARKET_WITH_CLIENTS(config);
+    const QString address = QStringLiteral("127.0.0.1:7500");
+    CHECK_OK(lender->call<Ack>(LenderHeartbeat{.agentAddress = address}));
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    CHECK_OK(db->exec(QStringLiteral("BEGIN")));
+    CHECK_OK(db->exec(QStringLiteral("LOCK TABLE lenders IN ACCESS EXCLUSIVE MODE")));
+    auto unlocked = qScopeGuard([&] { (void)db->exec(QStringLiteral("ROLLBACK")); });
+    // The market serves on this thread: a read would hold the test as well, for the statement
+    // timeout of the market's connection (16 s), and then the heartbeat is answered all the
+    // same. So the time it took says whether the market read.
+    QElapsedTimer took;
+    took.start();
+    CHECK_OK(lender->call<Ack>(LenderHeartbeat{.agentAddress = address}, 60'000));
+    QVERIFY2(took.elapsed() < 8'000, qPrintable(QStringLiteral("%1 ms").arg(took.elapsed())));
+    unlocked.dismiss();
+    CHECK_OK(db->exec(QStringLiteral("COMMIT")));
+    // Once registered, the lender's new address is read and recorded as before.
+    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    const QString moved = QStringLiteral("127.0.0.1:7600");
+    CHECK_OK(lender->call<Ack>(LenderHeartbeat{.agentAddress = moved}));
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});
+    CHECK_OK(page);
+    QCOMPARE(page->offers.size(), 1);
+    QCOMPARE(page->offers[0].lenderAddress, moved);
 }
 
 void TestMarketFlows::lentSecondsAreSplitOverDays()
@@ -2533,6 +2632,76 @@ void TestMarketFlows::syncSkipsOwnRevisions()
     Result<Changes> noNames = (*b)->changesSince(Watermarks{.borrowers = namesByB.maxBorrowerRev});
     CHECK_OK(noNames);
     QVERIFY(noNames->borrowers.isEmpty());
+}
+
+void TestMarketFlows::syncWaitsForTheBatchesBeforeIt()
+{
+    // A sync that read the database after a batch committed is applied after that batch is
+    // answered. Applied before, the batch's end would put its "free" back over what the sync
+    // read (another process has lent the partition since), and the market would offer a lent
+    // partition until its row changed again.
+    MarketConfig config;
+    config.syncIntervalMs = 20;
+    config.syncSettleMs = 0; // no re-read of older rows to mend it afterwards
+    START_MARKET_WITH_CLIENTS(config);
+    const QStringList offers = registerOffers(lender, 1);
+    QCOMPARE(offers.size(), 1);
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = offers[0]});
+    CHECK_OK(granted);
+
+    // Another process: a store of its own on the same database, which lends the partition as
+    // soon as the end has freed it, while the market's signer still holds the end's batch.
+    std::atomic<bool> lentElsewhere{false};
+    std::atomic<bool> stop{false};
+    QString otherError; // written by the thread before it ends, read after join()
+    std::thread other([&] {
+        Result<std::unique_ptr<MarketStore>> store = MarketStore::open(m_dbUrl);
+        if (!store) {
+            otherError = store.error().toString();
+            return;
+        }
+        if (Result<qint64> tag = (*store)->claimRevisionTag(); !tag) {
+            otherError = tag.error().toString();
+            return;
+        }
+        while (!stop) {
+            Result<LendResult> r = (*store)->lend(offers[0], QStringLiteral("borrower-elsewhere"),
+                                                  QStringLiteral("contract-elsewhere"), QByteArray(32, 'k'), m_clock);
+            if (r) {
+                lentElsewhere = true;
+                return;
+            }
+            if (r.error().code != ErrorCode::Conflict) {
+                otherError = r.error().toString();
+                return;
+            }
+            QThread::msleep(5);
+        }
+    });
+    MarketService::delaySigningForTest(1500);
+    auto joined = qScopeGuard([&] {
+        MarketService::delaySigningForTest(0);
+        stop = true;
+        other.join();
+    });
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = granted->contractId}));
+    joined.dismiss();
+    MarketService::delaySigningForTest(0);
+    stop = true;
+    other.join();
+    QVERIFY2(otherError.isEmpty(), qPrintable(otherError));
+    QVERIFY(lentElsewhere); // while the end's receipts were being signed
+    // Many syncs later, the market does not offer it: it is lent.
+    QTest::qWait(300);
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});
+    CHECK_OK(page);
+    QCOMPARE(page->total, 0);
+    // And once the other process ends its contract, it is offered again.
+    Result<std::unique_ptr<MarketStore>> store = MarketStore::open(m_dbUrl);
+    CHECK_OK(store);
+    CHECK_OK((*store)->claimRevisionTag());
+    CHECK_OK((*store)->endContract(QStringLiteral("contract-elsewhere"), QString(), QStringLiteral("ended"), m_clock + 1000, 0));
+    QTRY_COMPARE_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{})->total, qint64(1), 10'000);
 }
 
 void TestMarketFlows::borrowerNamesFromSchema8()

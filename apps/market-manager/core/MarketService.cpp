@@ -15,7 +15,9 @@
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QThread>
 
+#include <atomic>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -30,6 +32,8 @@ Q_LOGGING_CATEGORY(lcMarketBatch, "lendable.market.batch", QtWarningMsg)
 using namespace protocol;
 
 namespace {
+
+std::atomic<int> g_signingDelayMsForTest{0};
 
 const QString kLender = QStringLiteral("lender");
 const QString kBorrower = QStringLiteral("borrower");
@@ -241,10 +245,20 @@ Result<void> MarketService::start()
         return reader.error();
     }
     m_reader = std::move(reader).value();
+    Result<std::unique_ptr<StoreWriter>> quickReader =
+        StoreWriter::start(m_databaseUrl, m_store.get(), StoreWriter::Kind::QuickReader);
+    if (!quickReader) {
+        m_reader.reset();
+        m_writer.reset();
+        m_store.reset();
+        return quickReader.error();
+    }
+    m_quickReader = std::move(quickReader).value();
     m_loaded = Watermarks{all->maxLenderRev, all->maxPartitionRev, all->maxContractRev, all->maxBorrowerRev};
     m_syncHistory.clear();
     m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
     m_flushInFlight = m_expiryInFlight = m_syncInFlight = false;
+    m_parkedSync.reset();
     m_lastBatchJob = 0; // numbered by this writer
     m_maintenance.start(qMax(10, m_config.maintenanceIntervalMs));
     m_sync.start(qMax(10, m_config.syncIntervalMs));
@@ -290,7 +304,9 @@ void MarketService::shutdown()
         return;
     settleWrites(); // requests already accepted are answered, not dropped
     m_writer.reset();
+    m_signer.waitForDone(); // the writer's last jobs may have passed their outcome to it
     m_reader.reset(); // runs the lists and reports already asked for…
+    m_quickReader.reset(); // …and the keys to verify…
     processCompletions(); // …and answers them
     // Our lenders' offers must not stay on offer in other processes until they time out.
     const QStringList local = m_lenders.keys();
@@ -1018,13 +1034,30 @@ void MarketService::syncFromDatabase()
     const quint64 writesBefore = m_storeWrites;
     m_writer->submit([this, base, writesBefore](MarketStore &store) {
         const qint64 readAtMs = m_steady.elapsed(); // const, thread-safe
-        auto changes = std::make_shared<Result<Changes>>(store.changesSince(base));
-        completeOnServiceThread([this, changes, readAtMs, writesBefore] { applySync(*changes, readAtMs, writesBefore); });
+        auto changes = std::make_shared<const Result<Changes>>(store.changesSince(base));
+        // Back through the signer's queue, behind the batches the writer committed before
+        // this read: their outcomes reach the service thread first, so the rows of this read,
+        // newer than theirs, are applied after them (applySync() waits for their answers).
+        m_signer.start([this, changes, readAtMs, writesBefore, signerNice = m_signerNice] {
+            lowerSignerOnce(signerNice);
+            completeOnServiceThread([this, changes, readAtMs, writesBefore] {
+                applySync(changes, readAtMs, writesBefore, m_applying.size());
+            });
+        });
     });
 }
 
-void MarketService::applySync(const Result<Changes> &changes, qint64 readAtMs, quint64 writesBefore)
+void MarketService::applySync(std::shared_ptr<const Result<Changes>> changesRead, qint64 readAtMs, quint64 writesBefore,
+                              qsizetype batchesAhead)
 {
+    // A batch committed before the read and still being answered would, answered after
+    // this, put back the older state it read at its commit: a refused lend's refreshed offer, a
+    // lender's row, an end's free partition where another process has lent it since.
+    if (batchesAhead > 0) {
+        m_parkedSync = ParkedSync{std::move(changesRead), readAtMs, writesBefore, batchesAhead};
+        return;
+    }
+    const Result<Changes> &changes = *changesRead;
     m_syncInFlight = false;
     if (!changes) {
         periodicFailed("read changes from the database", changes.error());
@@ -1153,8 +1186,13 @@ Result<Ack> MarketService::onHeartbeat(const LenderHeartbeat &req, const Ctx &ct
     // lenderSeen() ran already for the envelope; a new address is recorded at once. The
     // address known is in memory: a heartbeat that changes nothing does not wait on the
     // database.
-    if (!req.agentAddress.isEmpty() && m_index.lenderAddress(ctx.peerId()) != req.agentAddress) {
+    LocalLender &local = m_lenders[ctx.peerId()];
+    const QString known = m_index.lenderAddress(ctx.peerId());
+    const bool askedAlready = known.isEmpty() && local.addressWithoutRow == req.agentAddress;
+    if (!req.agentAddress.isEmpty() && known != req.agentAddress && !askedAlready) {
         Result<std::optional<LenderRow>> l = m_store->lender(ctx.peerId());
+        if (l && !l->has_value())
+            local.addressWithoutRow = req.agentAddress; // its registration brings the address
         if (l && l->has_value()) {
             LenderRow row = **l;
             if (row.address != req.agentAddress) {
@@ -1171,8 +1209,10 @@ Result<Ack> MarketService::onHeartbeat(const LenderHeartbeat &req, const Ctx &ct
 void MarketService::onVerifyKey(const VerifyKey &req, const Ctx &ctx)
 {
     // FIG. 15: valid only for the running contract of this borrower on this lender's partition.
-    // Read on the reader thread, like every read a peer asks for that is not a search.
-    answerFromReader<KeyVerdict>(ctx, MessageType::VerifyKey, [req, lenderId = ctx.peerId()](MarketStore &store) -> Result<KeyVerdict> {
+    // Read off this thread, like every read a peer asks for that is not a search, by the quick
+    // reader: the borrower waits for this on its way to its partition, and must not wait
+    // behind an admin's report on the reader thread.
+    answerFromReader<KeyVerdict>(ctx, MessageType::VerifyKey, ReadLane::Quick, [req, lenderId = ctx.peerId()](MarketStore &store) -> Result<KeyVerdict> {
         Result<std::optional<ContractRow>> running = store.runningContract(lenderId, req.partitionId);
         if (!running)
             return running.error();
@@ -1736,12 +1776,7 @@ void MarketService::submitPending()
         // signed (CPU work, on the signer's thread; its one thread keeps the batches' order).
         completeOnServiceThread([this] { writerFree(); });
         m_signer.start([this, batch, identity, signerNice = m_signerNice] {
-            // Once per thread: settleWrites()' waitForDone() ends the pool's thread, and the
-            // next batch starts a new one from the writer's thread, with the writer's nice
-            // value; the signer's is set from the service thread's.
-            static thread_local bool lowered = false;
-            if (!std::exchange(lowered, true))
-                setThisThreadsNice(signerNice);
+            lowerSignerOnce(signerNice);
             // Durable before anything of it is acknowledged; the writer is already at the
             // next batch.
             if (Result<void> synced = m_writer->syncCommitted(); !synced) {
@@ -1750,12 +1785,29 @@ void MarketService::submitPending()
                 batch->undurable = synced.error();
             } else {
                 batch->at.synced = m_steady.nsecsElapsed();
+                if (const int delayMs = g_signingDelayMsForTest.load(); delayMs > 0)
+                    QThread::msleep(static_cast<unsigned long>(delayMs));
                 signReceipts(*batch, identity);
                 batch->at.signedAt = m_steady.nsecsElapsed();
             }
             completeOnServiceThread([this, batch] { applyBatch(batch); });
         });
     });
+}
+
+void MarketService::lowerSignerOnce(int signerNice)
+{
+    // Once per thread: settleWrites()' waitForDone() ends the pool's thread, and the next
+    // task starts a new one from the writer's thread, with the writer's nice value; the
+    // signer's is set from the service thread's.
+    static thread_local bool lowered = false;
+    if (!std::exchange(lowered, true))
+        setThisThreadsNice(signerNice);
+}
+
+void MarketService::delaySigningForTest(int ms)
+{
+    g_signingDelayMsForTest.store(qMax(0, ms));
 }
 
 void MarketService::completeOnServiceThread(std::function<void()> completion)
@@ -1835,6 +1887,10 @@ void MarketService::applyPending(qsizetype budget)
         }
         logBatch(a);
         m_applying.pop_front();
+        if (m_parkedSync && --m_parkedSync->batchesAhead == 0) {
+            ParkedSync parked = *std::exchange(m_parkedSync, std::nullopt);
+            applySync(std::move(parked.changes), parked.readAtMs, parked.writesBefore, 0);
+        }
         // What arrived during this commit is the next batch.
         if (maySubmit())
             submitPending();
@@ -2048,8 +2104,16 @@ template <typename Reply>
 void MarketService::answerFromReader(const Ctx &ctx, MessageType type, std::function<Result<Reply>(MarketStore &)> query,
                                      std::function<void(Reply &)> finish)
 {
+    answerFromReader(ctx, type, ReadLane::Reports, std::move(query), std::move(finish));
+}
+
+template <typename Reply>
+void MarketService::answerFromReader(const Ctx &ctx, MessageType type, ReadLane lane,
+                                     std::function<Result<Reply>(MarketStore &)> query, std::function<void(Reply &)> finish)
+{
     const qint64 startNs = deferAnswer();
-    m_reader->submit([this, ctx, type, startNs, query = std::move(query), finish = std::move(finish)](MarketStore &store) {
+    StoreWriter &reader = lane == ReadLane::Quick ? *m_quickReader : *m_reader;
+    reader.submit([this, ctx, type, startNs, query = std::move(query), finish = std::move(finish)](MarketStore &store) {
         auto outcome = std::make_shared<Result<Reply>>(query(store));
         completeOnServiceThread([this, ctx, type, startNs, outcome, finish] {
             if (*outcome && finish)

@@ -119,6 +119,9 @@ public:
     /// Contracts whose notices to local lenders this process remembers (see
     /// MarketConfig::noticeMemoryMs).
     qsizetype rememberedNotices() const { return m_pushed.size(); }
+    /// Makes the signer take `ms` longer over each batch from now on (0: no longer), as a
+    /// slow or busy signer would. For tests of what arrives meanwhile.
+    static void delaySigningForTest(int ms);
 
 signals:
     void contractStarted(const QString &contractId, const QString &lenderId, const QString &borrowerId);
@@ -140,6 +143,9 @@ private:
         bool online = false;
         QHash<QString, AllocationInFlight> allocationsInFlight; // by offer id
         qint64 askAgainAtMs = 0; // real clock; 0 = no unanswered allocation to ask again
+        // A heartbeat's address the database had no row of this lender for (it has not
+        // registered yet): the next heartbeats with it do not ask again.
+        QString addressWithoutRow;
     };
     struct PushState {
         bool started = false;
@@ -230,6 +236,8 @@ private:
     void answerRequest(const ApplyingBatch &batch, qsizetype index);
     void logBatch(const ApplyingBatch &a) const;
     static void signReceipts(BatchOutcome &batch, const Identity &identity);
+    // Run first by each task of the signer's pool: gives its thread the signer's nice value.
+    static void lowerSignerOnce(int signerNice);
     // The index and the lender follow a lend; the borrower gets the grant, or `replyError`.
     void afterLent(const LendResult &lent, const QByteArray &key, const std::optional<protocol::Receipt> &receipt,
                    const Ctx &ctx, const std::optional<Error> &replyError = std::nullopt);
@@ -284,8 +292,19 @@ private:
     void endExpired(const Result<QList<ContractRow>> &expired);
     void syncFromDatabase();
     /// `changes` read at `readAtMs` (m_steady) by a sync submitted when m_storeWrites was
-    /// `writesBefore`.
-    void applySync(const Result<Changes> &changes, qint64 readAtMs, quint64 writesBefore);
+    /// `writesBefore`, after the first `batchesAhead` batches of m_applying had committed:
+    /// applied once they are answered.
+    void applySync(std::shared_ptr<const Result<Changes>> changes, qint64 readAtMs, quint64 writesBefore,
+                   qsizetype batchesAhead);
+    /// A sync read after batches that are not answered yet: applied once they are, or it
+    /// would put back what they changed (applyPending() calls it when their turn is over).
+    struct ParkedSync {
+        std::shared_ptr<const Result<Changes>> changes;
+        qint64 readAtMs = 0;
+        quint64 writesBefore = 0;
+        qsizetype batchesAhead = 0; // of m_applying, still to be answered before it
+    };
+    std::optional<ParkedSync> m_parkedSync;
     /// This thread's store, for a write: counted, so that a sync read before the write is
     /// not applied after it (applySync()).
     MarketStore &storeToWrite();
@@ -323,6 +342,12 @@ private:
     template <typename Reply>
     void answerFromReader(const Ctx &ctx, protocol::MessageType type, std::function<Result<Reply>(MarketStore &)> query,
                           std::function<void(Reply &)> finish = {});
+    // Which reader thread: the reports' (lists, reports, image chunks), or the quick one for
+    // short reads a peer waits for on its way.
+    enum class ReadLane { Reports, Quick };
+    template <typename Reply>
+    void answerFromReader(const Ctx &ctx, protocol::MessageType type, ReadLane lane,
+                          std::function<Result<Reply>(MarketStore &)> query, std::function<void(Reply &)> finish = {});
     Result<protocol::ServiceStats> onAdminServiceStats(const protocol::AdminServiceStats &req, const Ctx &ctx);
     // Closes the current sample interval (ServiceStats.history) and forgets samples older
     // than the configured history.
@@ -336,6 +361,7 @@ private:
     std::unique_ptr<MarketStore> m_store;   // this thread's connection: reads, rare writes
     std::unique_ptr<StoreWriter> m_writer;  // group commits, on a thread of their own
     std::unique_ptr<StoreWriter> m_reader;  // admins' lists and reports, off the event loop
+    std::unique_ptr<StoreWriter> m_quickReader; // keys to verify: never behind a report
     std::deque<InFlightBatch> m_inFlight; // submitted to the writer, oldest first
     int m_atWriter = 0;                   // batches at the writer (not yet committed)
     qint64 m_lastBatchJob = 0;            // the writer's number for the last batch submitted

@@ -65,8 +65,10 @@ Result<std::unique_ptr<StoreWriter>> StoreWriter::start(const QString &url, Mark
     // The writer's rows carry the service's tag, so that its sync skips them too.
     const qint64 tag = inlineStore ? inlineStore->revisionTag() : 0;
     writer->m_thread.reset(QThread::create([w, url, tag, kind] { w->run(url, tag, kind); }));
-    writer->m_thread->setObjectName(kind == Kind::Writer ? QStringLiteral("market-store-writer")
-                                                         : QStringLiteral("market-store-reader"));
+    // Linux shows 15 characters of a thread's name.
+    writer->m_thread->setObjectName(kind == Kind::Writer        ? QStringLiteral("market-store-writer")
+                                    : kind == Kind::QuickReader ? QStringLiteral("market-quick-rd")
+                                                                : QStringLiteral("market-store-reader"));
     writer->m_thread->start();
     QMutexLocker lock(&writer->m_mutex);
     while (!writer->m_opened)
@@ -114,7 +116,7 @@ void StoreWriter::run(const QString &url, qint64 revisionTag, Kind kind)
         m_idle.wakeAll();
     }
     // After the checkpointer started: a thread inherits its starter's nice value.
-    lowerThisThreadsPriority(kind == Kind::Writer ? kWriterNiceness : kBackgroundNiceness);
+    lowerThisThreadsPriority(kind == Kind::Reader ? kBackgroundNiceness : kWriterNiceness);
     for (;;) {
         Job job;
         {

@@ -64,8 +64,10 @@ public:
     /// WAL checkpointed beside it). A reader only reads, for reports that take long on a
     /// large market (an admin's billing report: half a second at 90,000 bills), so that the
     /// service thread does not stop answering everyone meanwhile; it runs at the helpers'
-    /// lower priority, and its SQLite connection reads beside the writer's (WAL).
-    enum class Kind { Writer, Reader };
+    /// lower priority, and its SQLite connection reads beside the writer's (WAL). A quick
+    /// reader reads what a peer waits for on its way (a lending key to verify, FIG. 15): a
+    /// thread of its own at the writer's priority, so that it never queues behind a report.
+    enum class Kind { Writer, Reader, QuickReader };
 
     /// Starts the thread and opens `url` there (blocks until it is open). A private
     /// in-memory SQLite database cannot be opened twice: for one, pass it as `inlineStore`,
