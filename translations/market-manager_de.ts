@@ -702,6 +702,14 @@
         <source>the rate %1 is above the highest this market takes, %2 per hour</source>
         <translation>der Preis %1 liegt über dem höchsten, den dieser Marktplatz annimmt: %2 pro Stunde</translation>
     </message>
+    <message>
+        <source>at most %1 detail terms are allowed; this request has %2</source>
+        <translation>höchstens %1 Begriffe für die Details sind erlaubt; diese Anfrage hat %2</translation>
+    </message>
+    <message>
+        <source>a detail term must have 1 to %1 characters</source>
+        <translation>ein Begriff für die Details muss 1 bis %1 Zeichen haben</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

@@ -698,6 +698,14 @@
         <source>the rate %1 is above the highest this market takes, %2 per hour</source>
         <translation>単価 %1 はこのマーケットが受け付ける上限 (1 時間あたり %2) を超えています</translation>
     </message>
+    <message>
+        <source>at most %1 detail terms are allowed; this request has %2</source>
+        <translation>詳細の語句は %1 個までです（このリクエストには %2 個あります）</translation>
+    </message>
+    <message>
+        <source>a detail term must have 1 to %1 characters</source>
+        <translation>詳細の語句は 1～%1 文字にしてください</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

@@ -98,12 +98,10 @@ QString trLock(const char *text)
 }
 
 // What a tunable is called in the report ("hard_limit") and for people ("memory limit").
-QString tunableName(const QString &what)
-{
-    static const struct {
-        const char *what;
-        const char *name;
-    } names[] = {
+const struct TunableName {
+    const char *what;
+    const char *name;
+} kTunableNames[] = {
         {"vcpus", QT_TRANSLATE_NOOP("LockReport", "vCPUs")},
         {"max_vcpus", QT_TRANSLATE_NOOP("LockReport", "maximum vCPUs")},
         {"memory", QT_TRANSLATE_NOOP("LockReport", "memory")},
@@ -112,9 +110,12 @@ QString tunableName(const QString &what)
         {"cpu_shares", QT_TRANSLATE_NOOP("LockReport", "CPU shares")},
         {"vcpu_period", QT_TRANSLATE_NOOP("LockReport", "CPU period")},
         {"vcpu_quota", QT_TRANSLATE_NOOP("LockReport", "CPU quota")},
-        {"cpu_pin", QT_TRANSLATE_NOOP("LockReport", "pinned CPUs")},
-    };
-    for (const auto &n : names)
+    {"cpu_pin", QT_TRANSLATE_NOOP("LockReport", "pinned CPUs")},
+};
+
+QString tunableName(const QString &what)
+{
+    for (const TunableName &n : kTunableNames)
         if (what == QLatin1String(n.what))
             return trLock(n.name);
     return what; // a tunable this version does not know: its own name
@@ -160,6 +161,19 @@ QString tunableValue(const QString &what, const QString &value, bool exact)
     return locale.toString(n);
 }
 } // namespace
+
+QStringList lockReportTermsFor(const QString &text)
+{
+    QStringList terms;
+    const QString wanted = text.simplified();
+    if (wanted.isEmpty())
+        return terms;
+    for (const TunableName &n : kTunableNames) {
+        if (trLock(n.name).contains(wanted, Qt::CaseInsensitive))
+            terms << QLatin1String(n.what);
+    }
+    return terms;
+}
 
 QString describeLockReport(const QString &detail)
 {

@@ -30,5 +30,9 @@ QString formatSize(qint64 mib);
 /// app's language: "vCPUs 2 → 4; memory limit 768 MiB → 1,000 KiB (not restored)", then
 /// what libvirt refused while restoring. A text that is not such a report is returned as it is.
 QString describeLockReport(const QString &detail);
+/// The words of a lock report whose names, as describeLockReport() shows them, hold `text`
+/// (case-insensitive): {"hard_limit"} for "memory limit". A search in the words shown also
+/// looks for these (AdminListViolations.detailTerms).
+QStringList lockReportTermsFor(const QString &text);
 
 } // namespace lendable::ui

@@ -1306,13 +1306,17 @@ struct AdminListViolations : Message<MessageType::AdminListViolations> {
     QString filter;
     qint64 offset = 0;
     qint64 limit = 0;
+    QStringList detailTerms;
     bool operator==(const AdminListViolations &) const = default;
     static constexpr auto fields()
     {
         return std::make_tuple(
             field("filter", &AdminListViolations::filter, "Substring of a lender ID or name, partition ID, contract ID or the detail."),
             field("offset", &AdminListViolations::offset, "Rows to skip."),
-            field("limit", &AdminListViolations::limit, "Rows wanted (at most 1000; 0 = 100)."));
+            field("limit", &AdminListViolations::limit, "Rows wanted (at most 1000; 0 = 100)."),
+            field("detailTerms", &AdminListViolations::detailTerms,
+                  "With a filter, also rows whose detail holds one of these: the words of a lock report (hard_limit) that "
+                  "the filter, in the words people read (memory limit), stands for. At most 16, of 1 to 64 characters."));
     }
 };
 

@@ -556,6 +556,13 @@ void TestMarketGui::violationsAreListed()
     page->filterEdit()->setText(QStringLiteral("VCPUS"));
     QTRY_COMPARE(page->model()->total(), qint64(1));
     QTRY_COMPARE(page->findChild<QLabel *>(QStringLiteral("violationSummaryLabel"))->text(), QStringLiteral("1 violation reported"));
+    // The words shown find what the lender wrote in its own ("memory limit" is hard_limit).
+    page->filterEdit()->setText(QStringLiteral("Memory Limit"));
+    QTRY_COMPARE(page->model()->total(), qint64(1));
+    QTRY_VERIFY(page->model()->isRowLoaded(0));
+    QCOMPARE(page->model()->index(0, 2).data().toString(), QStringLiteral("p007"));
+    page->filterEdit()->setText(QStringLiteral("memory"));
+    QTRY_COMPARE(page->model()->total(), qint64(2));
     page->filterEdit()->clear();
     QTRY_COMPARE(page->model()->total(), qint64(2));
 }
@@ -587,6 +594,15 @@ void TestMarketGui::lockReportsReadAsPeopleSayThem()
              QStringLiteral("io_weight 100 → 5; memory big → 1 MiB"));
     // Anything else, as it came.
     QCOMPARE(ui::describeLockReport(QStringLiteral("the owner resized it")), QStringLiteral("the owner resized it"));
+    // A search in the words shown finds the report's words for them.
+    QCOMPARE(ui::lockReportTermsFor(QStringLiteral("memory limit")), QStringList{QStringLiteral("hard_limit")});
+    QCOMPARE(ui::lockReportTermsFor(QStringLiteral(" CPU ")),
+             (QStringList{QStringLiteral("vcpus"), QStringLiteral("max_vcpus"), QStringLiteral("cpu_shares"),
+                          QStringLiteral("vcpu_period"), QStringLiteral("vcpu_quota"), QStringLiteral("cpu_pin")}));
+    QCOMPARE(ui::lockReportTermsFor(QStringLiteral("memory")),
+             (QStringList{QStringLiteral("memory"), QStringLiteral("current_memory"), QStringLiteral("hard_limit")}));
+    QCOMPARE(ui::lockReportTermsFor(QStringLiteral("the owner")), QStringList());
+    QCOMPARE(ui::lockReportTermsFor(QString()), QStringList());
 }
 
 void TestMarketGui::sizesAreTypedAsTheyAreListed()

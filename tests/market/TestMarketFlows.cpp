@@ -1268,6 +1268,18 @@ void TestMarketFlows::adminViolations()
     QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{.filter = granted->contractId})->total, 2);
     QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{.filter = QStringLiteral("100%")})->total, 1);
     QCOMPARE(admin->call<AdminViolationPage>(AdminListViolations{.filter = QStringLiteral("1_0")})->total, 0);
+    // Detail terms: with a filter, rows whose detail holds one of them match too (a filter in
+    // the words the manager reads stands for the lender's); without a filter, nothing to add.
+    const auto withTerms = [&](const QString &filter, const QStringList &terms) {
+        return admin->call<AdminViolationPage>(AdminListViolations{.filter = filter, .detailTerms = terms});
+    };
+    QCOMPARE(withTerms(QStringLiteral("disk space"), {QStringLiteral("DISK")})->total, 1);
+    QCOMPARE(withTerms(QStringLiteral("disk space"), {QStringLiteral("disk"), QStringLiteral("vcpus")})->total, 2);
+    QCOMPARE(withTerms(QStringLiteral("disk space"), {QStringLiteral("1_0")})->total, 0); // wildcards taken literally
+    QCOMPARE(withTerms(QString(), {QStringLiteral("disk")})->total, 3);
+    QCOMPARE(withTerms(QStringLiteral("x"), QStringList(17, QStringLiteral("disk"))).error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(withTerms(QStringLiteral("x"), {QStringLiteral(" ")}).error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(withTerms(QStringLiteral("x"), {QString(65, QLatin1Char('d'))}).error().code, ErrorCode::InvalidArgument);
     Result<AdminViolationPage> second = admin->call<AdminViolationPage>(AdminListViolations{.offset = 1, .limit = 1});
     CHECK_OK(second);
     QCOMPARE(second->total, 3);

@@ -39,6 +39,10 @@ const QString kLender = QStringLiteral("lender");
 const QString kBorrower = QStringLiteral("borrower");
 const QString kAdmin = QStringLiteral("admin");
 
+// AdminListViolations.detailTerms: how many, and how long each.
+constexpr int kMaxDetailTerms = 16;
+constexpr int kMaxDetailTermLength = 64;
+
 // Rows per page of the admin lists when the request leaves the limit at 0. (A negative
 // offset or limit never gets here: the codec refuses it as bad_payload.)
 qint64 adminPageLimit(qint64 limit)
@@ -2238,9 +2242,20 @@ void MarketService::onAdminViolations(const AdminListViolations &req, const Ctx 
         return;
     }
     const qint64 limit = adminPageLimit(req.limit);
+    if (req.detailTerms.size() > kMaxDetailTerms) {
+        ctx.fail(ErrorCode::InvalidArgument, tr("at most %1 detail terms are allowed; this request has %2").arg(kMaxDetailTerms).arg(req.detailTerms.size()));
+        return;
+    }
+    for (const QString &term : req.detailTerms) {
+        if (term.trimmed().isEmpty() || term.size() > kMaxDetailTermLength) {
+            ctx.fail(ErrorCode::InvalidArgument, tr("a detail term must have 1 to %1 characters").arg(kMaxDetailTermLength));
+            return;
+        }
+    }
     answerFromReader<AdminViolationPage>(ctx, MessageType::AdminListViolations,
                                          [req, limit](MarketStore &store) -> Result<AdminViolationPage> {
-                                             Result<ViolationPage> page = store.listViolations(req.filter.trimmed(), req.offset, limit);
+                                             Result<ViolationPage> page =
+                                                 store.listViolations(req.filter.trimmed(), req.offset, limit, req.detailTerms);
                                              if (!page)
                                                  return page.error();
                                              return AdminViolationPage{.rows = page->rows, .total = page->total};

@@ -1462,15 +1462,19 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
     return page;
 }
 
-Result<ViolationPage> MarketStore::listViolations(const QString &filter, qint64 offset, qint64 limit)
+Result<ViolationPage> MarketStore::listViolations(const QString &filter, qint64 offset, qint64 limit,
+                                                  const QStringList &detailTerms)
 {
     QString where;
     QVariantList binds;
     if (!filter.isEmpty()) {
-        where = QStringLiteral("WHERE ")
-              + matchesAnyColumn({QStringLiteral("v.lender_id"), QStringLiteral("COALESCE(l.name, '')"), QStringLiteral("v.partition_id"),
-                                  QStringLiteral("COALESCE(v.contract_id, '')"), QStringLiteral("v.detail")},
-                                 filter, binds);
+        QStringList tests{matchesAnyColumn({QStringLiteral("v.lender_id"), QStringLiteral("COALESCE(l.name, '')"),
+                                            QStringLiteral("v.partition_id"), QStringLiteral("COALESCE(v.contract_id, '')"),
+                                            QStringLiteral("v.detail")},
+                                           filter, binds)};
+        for (const QString &term : detailTerms)
+            tests << matchesAnyColumn({QStringLiteral("v.detail")}, term, binds);
+        where = QStringLiteral("WHERE ") + tests.join(QStringLiteral(" OR "));
     }
     const QString from = QStringLiteral(" FROM violations v LEFT JOIN lenders l ON l.id = v.lender_id ");
     ViolationPage page;

@@ -254,7 +254,8 @@ public:
     static const QStringList kContractSortKeys;
     /// The lock violations lenders reported, newest first; `filter` is a case-insensitive
     /// substring of the lender's ID or name, the partition or contract ID, or the detail.
-    Result<ViolationPage> listViolations(const QString &filter, qint64 offset, qint64 limit);
+    Result<ViolationPage> listViolations(const QString &filter, qint64 offset, qint64 limit,
+                                         const QStringList &detailTerms = {});
     /// `nowMs`: lent and registered vCPU-seconds are counted up to it (the contract clock),
     /// not into hours of the period still to come.
     Result<protocol::BillingReport> billingReport(qint64 fromMs, qint64 toMs, int feeBasisPoints, int top = 10,

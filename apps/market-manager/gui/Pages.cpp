@@ -604,6 +604,9 @@ ViolationsPage::ViolationsPage(Channel *channel, QWidget *parent)
     m_model->setFetcher([this](qint64 offset, int limit, const QString &, Qt::SortOrder, const ui::PagedTableModel::Reply &reply) {
         AdminListViolations req;
         req.filter = m_filter->text().trimmed();
+        // The detail column shows lock reports in people's words: a filter in those words
+        // also finds the lender's ("memory limit": hard_limit).
+        req.detailTerms = ui::lockReportTermsFor(req.filter);
         req.offset = offset;
         req.limit = limit;
         requestPage<AdminViolationPage>(m_channel, this, req, reply, [this](const AdminViolationPage &answer) {
@@ -617,8 +620,7 @@ ViolationsPage::ViolationsPage(Channel *channel, QWidget *parent)
                                   v.contractId.isEmpty() ? tr("none") : v.contractId,
                                   v.restored ? tr("restored") : tr("not restored: contract ended"), described});
                 page.keys.append(QStringLiteral("%1/%2/%3").arg(v.atMs).arg(v.lenderId, v.partitionId));
-                // The lender's own words, which the filter searches ("hard_limit" for "memory limit"),
-                // where they are not what the cell shows.
+                // The lender's own words, where they are not what the cell shows.
                 page.toolTips.append(described == v.detail ? QHash<int, QString>()
                                                             : QHash<int, QString>{{5, tr("As the lender reported it: %1").arg(v.detail)}});
             }
