@@ -710,6 +710,10 @@
         <source>a detail term must have 1 to %1 characters</source>
         <translation>ein Begriff für die Details muss 1 bis %1 Zeichen haben</translation>
     </message>
+    <message>
+        <source>the market wrote this request but could not make it durable (%1); it may be undone by a power cut</source>
+        <translation>der Markt hat diese Anfrage geschrieben, konnte sie aber nicht dauerhaft sichern (%1); ein Stromausfall kann sie rückgängig machen</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

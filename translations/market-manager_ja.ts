@@ -706,6 +706,10 @@
         <source>a detail term must have 1 to %1 characters</source>
         <translation>詳細の語句は 1～%1 文字にしてください</translation>
     </message>
+    <message>
+        <source>the market wrote this request but could not make it durable (%1); it may be undone by a power cut</source>
+        <translation>マーケットはこの要求を書き込みましたが、永続化できませんでした (%1)。停電で取り消される可能性があります</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

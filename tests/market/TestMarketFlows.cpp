@@ -112,6 +112,10 @@ private slots:
     void keysAreVerifiedWhileAReportWaits();
     void unregisteredLendersHeartbeatsAskOnce_data() { keysAreVerifiedWhileAReportWaits_data(); }
     void unregisteredLendersHeartbeatsAskOnce();
+    void lenderWritesDoNotHoldUpTheMarket_data() { keysAreVerifiedWhileAReportWaits_data(); }
+    void lenderWritesDoNotHoldUpTheMarket();
+    void expiriesDoNotHoldUpTheMarket_data() { keysAreVerifiedWhileAReportWaits_data(); }
+    void expiriesDoNotHoldUpTheMarket();
     void lentSecondsAreSplitOverDays_data() { dialects(); }
     void lentSecondsAreSplitOverDays();
     void adminAccessAndViews_data() { dialects(); }
@@ -693,8 +697,7 @@ void TestMarketFlows::concurrentBorrowsShareCommits()
         batched += g.receipt.batch.has_value();
     }
     QVERIFY2(batched >= 2, "the contracts requested together were not signed in one batch");
-    // The signer yields to the service thread, also after an alteration made the service
-    // wait for it (settleWrites() ends the signer pool's thread; a new one signs next).
+    // The signer yields to the service thread.
     errno = 0;
     const int serviceNice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
     QCOMPARE(errno, 0);
@@ -702,7 +705,7 @@ void TestMarketFlows::concurrentBorrowsShareCommits()
     // The reports' reader yields too; the quick reader (keys to verify) less.
     QCOMPARE(niceOfThread(QStringLiteral("market-store-re")), qMin(19, serviceNice + kBackgroundNiceness));
     QCOMPARE(niceOfThread(QStringLiteral("market-quick-rd")), qMin(19, serviceNice + kWriterNiceness));
-    // Lent, so refused, but only after the service waited for the writer and the signer.
+    // Lent, so refused, by the writer after the batches before it.
     Result<PartitionRegistered> altered = lender->call<PartitionRegistered>(
         AlterPartition{.partitionId = QStringLiteral("p9"), .conditions = conditions(1, 1024, 0, QStringLiteral("2"))});
     QVERIFY(!altered.ok());
@@ -876,8 +879,8 @@ void TestMarketFlows::undurableCommitIsNotAcknowledged()
     // failing disk), the borrower is told, and the market's view follows its database.
     QFETCH(QString, dialect);
     START_MARKET_WITH_CLIENTS();
-    const QStringList offers = registerOffers(lender, 2);
-    QCOMPARE(offers.size(), 2);
+    const QStringList offers = registerOffers(lender, 3);
+    QCOMPARE(offers.size(), 3);
     StoreWriter::failSyncsForTest(EIO);
     const auto healed = qScopeGuard([] { StoreWriter::failSyncsForTest(0); });
     Result<ContractGranted> lost = borrower->call<ContractGranted>(Borrow{.offerId = offers[0]});
@@ -895,7 +898,7 @@ void TestMarketFlows::undurableCommitIsNotAcknowledged()
     QVERIFY(running->next());
     const QString contractId = running->value(0).toString();
     running->finish();
-    QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 1);
+    QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 2);
     Result<BillList> bills = borrower->call<BillList>(ListBills{});
     CHECK_OK(bills);
     QCOMPARE(bills->bills.size(), 1);
@@ -907,6 +910,18 @@ void TestMarketFlows::undurableCommitIsNotAcknowledged()
     QVERIFY(!after.ok());
     QCOMPARE(after.error().code, ErrorCode::StorageError);
     QVERIFY2(after.error().message.contains(QStringLiteral("restarted")), qPrintable(after.error().toString()));
+    // A lender's alteration alike: not acknowledged, and in the database and the index all
+    // the same.
+    Result<PartitionRegistered> altered = lender->call<PartitionRegistered>(
+        AlterPartition{.partitionId = QStringLiteral("p2"), .conditions = conditions(1, 1024, 0, QStringLiteral("2"))});
+    QVERIFY(!altered.ok());
+    QCOMPARE(altered.error().code, ErrorCode::StorageError);
+    QVERIFY2(altered.error().message.contains(QStringLiteral("durable")), qPrintable(altered.error().toString()));
+    Result<OfferPage> p2 = borrower->call<OfferPage>(SearchOffers{});
+    CHECK_OK(p2);
+    QCOMPARE(p2->total, 1);
+    QCOMPARE(p2->offers.first().partitionId, QStringLiteral("p2"));
+    QCOMPARE(p2->offers.first().conditions.ratePerHour.toString(), QStringLiteral("2"));
     delete lender;
     delete borrower;
 
@@ -1668,6 +1683,112 @@ void TestMarketFlows::unregisteredLendersHeartbeatsAskOnce()
     CHECK_OK(page);
     QCOMPARE(page->offers.size(), 1);
     QCOMPARE(page->offers[0].lenderAddress, moved);
+}
+
+void TestMarketFlows::lenderWritesDoNotHoldUpTheMarket()
+{
+    // A lender's alteration, withdrawal and lost partition are written by the writer thread,
+    // after the batches accepted before them: a search asked while one waits on the database
+    // is answered from memory meanwhile. The test holds the partitions table locked. On the
+    // service thread (the test's too), the alteration held everything until the statement
+    // timeout, and then failed.
+    MarketConfig config;
+    START_MARKET_WITH_CLIENTS(config);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    CHECK_OK(registerPartition(lender, QStringLiteral("p3"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    Result<OfferPage> before = borrower->call<OfferPage>(SearchOffers{});
+    CHECK_OK(before);
+    QCOMPARE(before->total, 3);
+    const auto p3 = std::find_if(before->offers.cbegin(), before->offers.cend(),
+                                 [](const Offer &o) { return o.partitionId == u"p3"; });
+    QVERIFY(p3 != before->offers.cend());
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p3->offerId});
+    CHECK_OK(granted);
+    const QString lostPartition = QStringLiteral("p3");
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    CHECK_OK(db->exec(QStringLiteral("BEGIN")));
+    CHECK_OK(db->exec(QStringLiteral("LOCK TABLE partitions IN ACCESS EXCLUSIVE MODE")));
+    auto unlocked = qScopeGuard([&] { (void)db->exec(QStringLiteral("ROLLBACK")); });
+
+    QStringList answered;
+    lender->request<PartitionRegistered>(AlterPartition{.partitionId = QStringLiteral("p1"), .conditions = conditions(1, 1024, 0, QStringLiteral("2"))},
+                                         this, [&](Result<PartitionRegistered> r) {
+                                             answered.append(r ? QStringLiteral("alter") : r.error().toString());
+                                         });
+    lender->request<Ack>(WithdrawPartition{.partitionId = QStringLiteral("p2")}, this, [&](Result<Ack> r) {
+        answered.append(r ? QStringLiteral("withdraw") : r.error().toString());
+    });
+    lender->request<Ack>(PartitionLost{.partitionId = lostPartition, .reason = QStringLiteral("the host rebooted")}, this,
+                         [&](Result<Ack> r) { answered.append(r ? QStringLiteral("lost") : r.error().toString()); });
+    QTest::qWait(200); // they are at the market, the first one waiting for the lock
+    borrower->request<OfferPage>(SearchOffers{}, this, [&](Result<OfferPage> r) {
+        answered.append(r ? QStringLiteral("search %1").arg(r->total) : r.error().toString());
+    });
+    QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 1, 60'000);
+    QCOMPARE(answered, QStringList{QStringLiteral("search 2")}); // p1 and p2, as they were
+    unlocked.dismiss();
+    CHECK_OK(db->exec(QStringLiteral("COMMIT")));
+    QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 4, 60'000);
+    QCOMPARE(answered, (QStringList{QStringLiteral("search 2"), QStringLiteral("alter"), QStringLiteral("withdraw"),
+                                    QStringLiteral("lost")}));
+    // Each is in the index once answered: p1 at its new rate, p2 and the lost one gone, the
+    // lost one's contract ended.
+    Result<OfferPage> after = borrower->call<OfferPage>(SearchOffers{});
+    CHECK_OK(after);
+    QCOMPARE(after->total, 1);
+    QCOMPARE(after->offers[0].partitionId, QStringLiteral("p1"));
+    QCOMPARE(after->offers[0].conditions.ratePerHour.toString(), QStringLiteral("2"));
+    Result<BillList> bills = borrower->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QCOMPARE(bills->bills.size(), 1);
+    QCOMPARE(bills->bills[0].contractId, granted->contractId);
+    QVERIFY(bills->bills[0].endedAtMs > 0);
+}
+
+void TestMarketFlows::expiriesDoNotHoldUpTheMarket()
+{
+    // Contracts that reach their maximum duration are ended on the writer thread: a search
+    // asked while the ends wait on the database is answered from memory meanwhile. The test
+    // holds the lenders table locked, which an end writes (the lender's reliability) and the
+    // look for expired contracts does not read. The market serves on this thread, so a search
+    // held by the ends would hold the test as well, for the statement timeout of the market's
+    // connection (16 s).
+    MarketConfig config;
+    START_MARKET_WITH_CLIENTS(config);
+    PushLog pushes(lender);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"),
+                                                       conditions(1, 1024, 0, QStringLiteral("3.6"), {QStringLiteral("busybox")}, 60));
+    CHECK_OK(p1);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(granted);
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    CHECK_OK(db->exec(QStringLiteral("BEGIN")));
+    CHECK_OK(db->exec(QStringLiteral("LOCK TABLE lenders IN ACCESS EXCLUSIVE MODE")));
+    auto unlocked = qScopeGuard([&] { (void)db->exec(QStringLiteral("ROLLBACK")); });
+    QElapsedTimer took;
+    took.start();
+    m_clock += 61'000;
+    QTest::qWait(300); // several looks (every 50 ms here): the end waits for the lock
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{}, 60'000);
+    CHECK_OK(page);
+    QVERIFY2(took.elapsed() < 8'000, qPrintable(QStringLiteral("%1 ms").arg(took.elapsed())));
+    QCOMPARE(page->total, 1); // p2; p1 is still lent as far as the market knows
+    QCOMPARE(pushes.all<ContractEnded>().size(), 0);
+    unlocked.dismiss();
+    CHECK_OK(db->exec(QStringLiteral("COMMIT")));
+    // Ended at its limit, the lender told, the partition offered again.
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 1, 30'000);
+    QCOMPARE(pushes.all<ContractEnded>().first().contractId, granted->contractId);
+    QTRY_COMPARE_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{})->total, qint64(2), 10'000);
+    Result<BillList> bills = borrower->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QCOMPARE(bills->bills.size(), 1);
+    QCOMPARE(bills->bills[0].durationMs, 60'000);
+    QCOMPARE(bills->bills[0].charge.toString(), QStringLiteral("0.06"));
 }
 
 void TestMarketFlows::lentSecondsAreSplitOverDays()
@@ -2697,12 +2818,13 @@ void TestMarketFlows::syncWaitsForTheBatchesBeforeIt()
         other.join();
     });
     CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = granted->contractId}));
+    const bool lentBeforeTheAnswer = lentElsewhere; // so while the end's receipts were being signed
     joined.dismiss();
     MarketService::delaySigningForTest(0);
     stop = true;
     other.join();
     QVERIFY2(otherError.isEmpty(), qPrintable(otherError));
-    QVERIFY(lentElsewhere); // while the end's receipts were being signed
+    QVERIFY(lentBeforeTheAnswer);
     // Many syncs later, the market does not offer it: it is lent.
     QTest::qWait(300);
     Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});

@@ -59,6 +59,7 @@ private slots:
     void manyImageNames();
     void encodedOffersFollowChanges();
     void unconfirmedAllocationsAreNotOffered();
+    void olderRowsDoNotSetTheIndexBack();
     void searchTimeAt100k();
 };
 
@@ -321,6 +322,61 @@ void TestOfferIndex::unconfirmedAllocationsAreNotOffered()
     p.externallyReferenced = false;
     p.conditions.resources = Resources{4, 4096, 0};
     index.upsertPartition(p);
+    QCOMPARE(index.search(all).total, 1);
+}
+
+void TestOfferIndex::olderRowsDoNotSetTheIndexBack()
+{
+    // A row read before the index's (a sync or a batch answered late) is not applied: each
+    // change of a row raises its rev. A row without a rev (0) always is.
+    OfferIndex index;
+    index.upsertLender(LenderRow{.id = QStringLiteral("L"), .name = QStringLiteral("l"), .address = QStringLiteral("a:1")}, true);
+    PartitionRow p;
+    p.offerId = QStringLiteral("o-00000000000000cd");
+    p.lenderId = QStringLiteral("L");
+    p.partitionId = QStringLiteral("p1");
+    p.conditions.resources = p.applied = Resources{2, 1024, 0};
+    p.conditions.ratePerHour = Money::fromMicros(500'000);
+    p.conditions.osImages = {QStringLiteral("busybox")};
+    p.rev = 10;
+    QVERIFY(index.upsertPartition(p));
+    const OfferQuery all = OfferQuery::parse(QString()).value();
+    const auto rate = [&] { return index.search(all).offers.value(0).conditions.ratePerHour.micros(); };
+    PartitionRow lent = p;
+    lent.rev = 20;
+    lent.lendingStatus = QStringLiteral("borrower");
+    lent.contractId = QStringLiteral("c1");
+    QVERIFY(index.upsertPartition(lent));
+    QCOMPARE(index.search(all).total, 0);
+    QVERIFY(!index.upsertPartition(p)); // the free state of rev 10, read before the lend
+    QCOMPARE(index.search(all).total, 0);
+    PartitionRow freed = p;
+    freed.rev = 30;
+    freed.conditions.ratePerHour = Money::fromMicros(700'000);
+    QVERIFY(index.upsertPartition(freed));
+    QCOMPARE(index.search(all).total, 1);
+    QCOMPARE(rate(), 700'000);
+    // The same rev again applies (idempotent); a rev-less row applies and keeps the rev.
+    QVERIFY(index.upsertPartition(freed));
+    PartitionRow unknown = freed;
+    unknown.rev = 0;
+    unknown.conditions.ratePerHour = Money::fromMicros(800'000);
+    QVERIFY(index.upsertPartition(unknown));
+    QCOMPARE(rate(), 800'000);
+    QVERIFY(!index.upsertPartition(lent)); // rev 20 < 30
+    QCOMPARE(index.search(all).total, 1);
+    // A withdrawal keeps its rev: an older live row does not bring the offer back.
+    PartitionRow withdrawn = freed;
+    withdrawn.rev = 40;
+    withdrawn.withdrawn = true;
+    QVERIFY(index.upsertPartition(withdrawn));
+    QCOMPARE(index.search(all).total, 0);
+    QVERIFY(!index.upsertPartition(freed));
+    QCOMPARE(index.search(all).total, 0);
+    // Registered again, it is offered again.
+    PartitionRow again = freed;
+    again.rev = 50;
+    QVERIFY(index.upsertPartition(again));
     QCOMPARE(index.search(all).total, 1);
 }
 

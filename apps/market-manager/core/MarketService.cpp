@@ -175,7 +175,7 @@ MarketService::MarketService(const Identity &identity, const QString &databaseUr
     m_steady.start();
     m_startedAtMs = QDateTime::currentMSecsSinceEpoch();
     // One thread: batches are signed, and so acknowledged, in the order they committed. It
-    // stays (no expiry), with its signing context, until settleWrites() waits for it.
+    // stays (no expiry), with its signing context, until shutdown() waits for it.
     m_signer.setMaxThreadCount(1);
     m_signer.setExpiryTimeout(-1);
     m_signer.setObjectName(QStringLiteral("market-signer"));
@@ -262,7 +262,8 @@ Result<void> MarketService::start()
     m_syncHistory.clear();
     m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
     m_flushInFlight = m_expiryInFlight = m_syncInFlight = false;
-    m_parkedSync.reset();
+    m_afterBatches.clear();
+    m_batchesAnswered = 0;
     m_lastBatchJob = 0; // numbered by this writer
     m_maintenance.start(qMax(10, m_config.maintenanceIntervalMs));
     m_sync.start(qMax(10, m_config.syncIntervalMs));
@@ -369,11 +370,11 @@ void MarketService::serveAsync(const QStringList &roles, void (MarketService::*h
 void MarketService::registerHandlers()
 {
     serveAsync(QStringList{kLender}, &MarketService::onRegister);
-    serve(QStringList{kLender}, &MarketService::onAlter);
-    serve(QStringList{kLender}, &MarketService::onWithdraw);
+    serveAsync(QStringList{kLender}, &MarketService::onAlter);
+    serveAsync(QStringList{kLender}, &MarketService::onWithdraw);
     serve(QStringList{kLender}, &MarketService::onHeartbeat);
     serveAsync(QStringList{kLender}, &MarketService::onVerifyKey);
-    serve(QStringList{kLender}, &MarketService::onPartitionLost);
+    serveAsync(QStringList{kLender}, &MarketService::onPartitionLost);
     serve(QStringList{kLender}, &MarketService::onViolation);
     serve(QStringList{kLender}, &MarketService::onJobState);
     serveAsync(QStringList{kLender, kBorrower, kAdmin}, &MarketService::onFetchImage);
@@ -987,34 +988,64 @@ void MarketService::periodicSucceeded(const char *job)
 
 void MarketService::endExpiredContracts()
 {
-    // Looked for on the writer thread (see checkHeartbeats()); the few found are ended here.
+    // Looked for and ended on the writer thread (see checkHeartbeats()): a thousand contracts
+    // that expire together are a thousand transactions, which on this thread held every
+    // search meanwhile. The lenders and the index hear of the ends in the writer's order.
     if (m_expiryInFlight || !m_writer)
         return;
     m_expiryInFlight = true;
     const qint64 at = now();
-    m_writer->submit([this, at](MarketStore &store) {
-        auto expired = std::make_shared<Result<QList<ContractRow>>>(store.expiredContracts(at));
-        completeOnServiceThread([this, expired] { endExpired(*expired); });
+    // The writer, not m_writer: at shutdown this job may run inside m_writer.reset(), which
+    // has set m_writer to null already.
+    StoreWriter *writer = m_writer.get();
+    writer->submit([this, writer, at, fee = m_config.feeBasisPoints](MarketStore &store) {
+        auto outcome = std::make_shared<ExpiryOutcome>();
+        outcome->found = store.expiredContracts(at);
+        if (outcome->found) {
+            for (const ContractRow &c : std::as_const(*outcome->found)) {
+                // Billed up to the limit, not to whenever this sweep ran: the lender stops
+                // lending then.
+                const qint64 limit = c.startedAtMs + c.maxDurationS * 1000;
+                Result<ContractRow> ended = store.endContract(c.id, QString(), QStringLiteral("max_duration"), limit, fee);
+                // Conflict: another market process (or its borrower, meanwhile) ended it first.
+                if (!ended) {
+                    if (ended.error().code != ErrorCode::Conflict)
+                        qCWarning(lcMarket) << "could not end expired contract" << c.id << ended.error();
+                    continue;
+                }
+                outcome->ended.append(*ended);
+            }
+            // Each lender's row once all its ends moved its reliability.
+            for (const ContractRow &ended : std::as_const(outcome->ended)) {
+                if (outcome->lenders.contains(ended.lenderId))
+                    continue;
+                if (Result<std::optional<LenderRow>> row = store.lender(ended.lenderId); row && row->has_value())
+                    outcome->lenders.insert(ended.lenderId, **row);
+            }
+            // Synced before the lenders are told to stop (on SQLite the writer's commits are
+            // synced apart from them, StoreWriter::syncCommitted()). If the disk did not take
+            // them they are in the database all the same, and the lenders and the index
+            // follow the database, as for a batch; nobody waits for an acknowledgement.
+            if (!outcome->ended.isEmpty()) {
+                if (Result<void> synced = writer->syncCommitted(); !synced)
+                    qCCritical(lcMarket) << outcome->ended.size() << "ends of expired contracts are not durable:" << synced.error();
+            }
+        }
+        completeInWriterOrder([this, outcome] { endExpired(*outcome); });
     });
 }
 
-void MarketService::endExpired(const Result<QList<ContractRow>> &expired)
+void MarketService::endExpired(const ExpiryOutcome &outcome)
 {
     m_expiryInFlight = false;
-    if (!expired) {
-        periodicFailed("look for expired contracts", expired.error());
+    if (!outcome.found) {
+        periodicFailed("look for expired contracts", outcome.found.error());
         return;
     }
     periodicSucceeded("look for expired contracts");
-    if (!m_store)
-        return;
-    for (const ContractRow &c : std::as_const(*expired)) {
-        // Billed up to the limit, not to whenever this sweep ran: the lender stops lending then.
-        const qint64 limit = c.startedAtMs + c.maxDurationS * 1000;
-        Result<ContractRow> ended = finishContract(c.id, QString(), QStringLiteral("max_duration"), limit);
-        // Conflict: another market process (or its borrower, meanwhile) ended it first.
-        if (!ended && ended.error().code != ErrorCode::Conflict)
-            qCWarning(lcMarket) << "could not end expired contract" << c.id << ended.error();
+    for (const ContractRow &ended : outcome.ended) {
+        const auto lender = outcome.lenders.constFind(ended.lenderId);
+        afterEnded(ended, lender == outcome.lenders.cend() ? std::nullopt : std::optional<LenderRow>(*lender));
     }
 }
 
@@ -1039,29 +1070,42 @@ void MarketService::syncFromDatabase()
     m_writer->submit([this, base, writesBefore](MarketStore &store) {
         const qint64 readAtMs = m_steady.elapsed(); // const, thread-safe
         auto changes = std::make_shared<const Result<Changes>>(store.changesSince(base));
-        // Back through the signer's queue, behind the batches the writer committed before
-        // this read: their outcomes reach the service thread first, so the rows of this read,
-        // newer than theirs, are applied after them (applySync() waits for their answers).
-        m_signer.start([this, changes, readAtMs, writesBefore, signerNice = m_signerNice] {
-            lowerSignerOnce(signerNice);
-            completeOnServiceThread([this, changes, readAtMs, writesBefore] {
-                applySync(changes, readAtMs, writesBefore, m_applying.size());
-            });
+        // Applied after the batches committed before this read (completeInWriterOrder()): a
+        // batch answered after it would put back the older state it read at its commit (a
+        // refused lend's refreshed offer, a lender's row, an end's free partition where
+        // another process has lent it since).
+        completeInWriterOrder([this, changes, readAtMs, writesBefore] { applySync(*changes, readAtMs, writesBefore); });
+    });
+}
+
+void MarketService::completeInWriterOrder(std::function<void()> completion)
+{
+    // The signer's one thread takes tasks in the order the writer gave them, so this reaches
+    // the service thread after the outcomes of the batches the writer committed before it.
+    m_signer.start([this, completion = std::move(completion), signerNice = m_signerNice]() mutable {
+        lowerSignerOnce(signerNice);
+        completeOnServiceThread([this, completion = std::move(completion)]() mutable {
+            // Those batches may still be being answered, a few per pass: after them.
+            if (m_applying.empty() && m_afterBatches.empty()) {
+                completion();
+                return;
+            }
+            m_afterBatches.push_back(AfterBatches{m_batchesAnswered + m_applying.size(), std::move(completion)});
         });
     });
 }
 
-void MarketService::applySync(std::shared_ptr<const Result<Changes>> changesRead, qint64 readAtMs, quint64 writesBefore,
-                              qsizetype batchesAhead)
+void MarketService::runDueAfterBatches()
 {
-    // A batch committed before the read and still being answered would, answered after
-    // this, put back the older state it read at its commit: a refused lend's refreshed offer, a
-    // lender's row, an end's free partition where another process has lent it since.
-    if (batchesAhead > 0) {
-        m_parkedSync = ParkedSync{std::move(changesRead), readAtMs, writesBefore, batchesAhead};
-        return;
+    while (!m_afterBatches.empty() && m_afterBatches.front().batchesAnswered <= m_batchesAnswered) {
+        std::function<void()> completion = std::move(m_afterBatches.front().completion);
+        m_afterBatches.pop_front();
+        completion();
     }
-    const Result<Changes> &changes = *changesRead;
+}
+
+void MarketService::applySync(const Result<Changes> &changes, qint64 readAtMs, quint64 writesBefore)
+{
     m_syncInFlight = false;
     if (!changes) {
         periodicFailed("read changes from the database", changes.error());
@@ -1149,10 +1193,9 @@ void MarketService::onRegister(const RegisterPartition &req, const Ctx &ctx)
 
 void MarketService::settleWrites()
 {
-    // A lender's later request about a partition must not overtake its registration, nor a
-    // shutdown the requests already accepted: submit what waits, and wait for all of it. Only
-    // for the batches: a periodic job queued after the last one (a sync, say, that waits on a
-    // frozen server) does not hold this thread.
+    // A shutdown must not drop the requests already accepted: submit what waits, and wait for
+    // all of it. Only for the batches: a periodic job queued after the last one (a sync, say,
+    // that waits on a frozen server) does not hold this thread.
     if (!m_writer)
         return;
     submitPending();
@@ -1163,26 +1206,68 @@ void MarketService::settleWrites()
     m_applyMore.stop();
 }
 
-Result<PartitionRegistered> MarketService::onAlter(const AlterPartition &req, const Ctx &ctx)
+template <typename T>
+void MarketService::writeThen(std::function<Result<T>(MarketStore &)> write,
+                              std::function<void(const Result<T> &, const std::optional<Error> &)> then)
 {
-    settleWrites();
-    if (auto valid = validateConditions(req.conditions); !valid)
-        return valid.error();
-    Result<PartitionRow> row = storeToWrite().alterPartition(ctx.peerId(), req.partitionId, req.conditions);
-    if (!row)
-        return row.error();
-    m_index.upsertPartition(*row);
-    return PartitionRegistered{.partitionId = row->partitionId, .offerId = row->offerId};
+    submitPending(); // the registrations and contract requests accepted before go first
+    // The writer, not m_writer: at shutdown this job may run inside m_writer.reset().
+    StoreWriter *writer = m_writer.get();
+    writer->submit([this, writer, write = std::move(write), then = std::move(then)](MarketStore &store) mutable {
+        auto outcome = std::make_shared<const Result<T>>(write(store));
+        std::optional<Error> undurable;
+        // Durable before it is acknowledged, as a batch is (a refusal wrote nothing).
+        if (*outcome) {
+            if (Result<void> synced = writer->syncCommitted(); !synced)
+                undurable = Error(ErrorCode::StorageError,
+                                  tr("the market wrote this request but could not make it durable (%1); it may be "
+                                     "undone by a power cut")
+                                      .arg(synced.error().message));
+        }
+        completeInWriterOrder([outcome, undurable, then = std::move(then)] { then(*outcome, undurable); });
+    });
 }
 
-Result<Ack> MarketService::onWithdraw(const WithdrawPartition &req, const Ctx &ctx)
+void MarketService::onAlter(const AlterPartition &req, const Ctx &ctx)
 {
-    settleWrites();
-    Result<PartitionRow> row = storeToWrite().withdrawPartition(ctx.peerId(), req.partitionId);
-    if (!row)
-        return row.error();
-    m_index.removeOffer(row->offerId);
-    return Ack{};
+    if (auto valid = validateConditions(req.conditions); !valid) {
+        ctx.fail(valid.error());
+        return;
+    }
+    const qint64 startNs = deferAnswer();
+    writeThen<PartitionRow>(
+        [lenderId = ctx.peerId(), req](MarketStore &store) { return store.alterPartition(lenderId, req.partitionId, req.conditions); },
+        [this, ctx, startNs](const Result<PartitionRow> &row, const std::optional<Error> &undurable) {
+            if (!row) {
+                ctx.fail(row.error());
+            } else {
+                m_index.upsertPartition(*row);
+                if (undurable)
+                    ctx.fail(*undurable);
+                else
+                    ctx.reply(PartitionRegistered{.partitionId = row->partitionId, .offerId = row->offerId});
+            }
+            recordTiming(static_cast<quint32>(MessageType::AlterPartition), startNs);
+        });
+}
+
+void MarketService::onWithdraw(const WithdrawPartition &req, const Ctx &ctx)
+{
+    const qint64 startNs = deferAnswer();
+    writeThen<PartitionRow>(
+        [lenderId = ctx.peerId(), partitionId = req.partitionId](MarketStore &store) { return store.withdrawPartition(lenderId, partitionId); },
+        [this, ctx, startNs](const Result<PartitionRow> &row, const std::optional<Error> &undurable) {
+            if (!row) {
+                ctx.fail(row.error());
+            } else {
+                m_index.upsertPartition(*row); // withdrawn: off offer, with its revision
+                if (undurable)
+                    ctx.fail(*undurable);
+                else
+                    ctx.reply(Ack{});
+            }
+            recordTiming(static_cast<quint32>(MessageType::WithdrawPartition), startNs);
+        });
 }
 
 Result<Ack> MarketService::onHeartbeat(const LenderHeartbeat &req, const Ctx &ctx)
@@ -1190,13 +1275,13 @@ Result<Ack> MarketService::onHeartbeat(const LenderHeartbeat &req, const Ctx &ct
     // lenderSeen() ran already for the envelope; a new address is recorded at once. The
     // address known is in memory: a heartbeat that changes nothing does not wait on the
     // database.
-    LocalLender &local = m_lenders[ctx.peerId()];
+    const auto local = m_lenders.find(ctx.peerId()); // lenderSeen() made it
     const QString known = m_index.lenderAddress(ctx.peerId());
-    const bool askedAlready = known.isEmpty() && local.addressWithoutRow == req.agentAddress;
+    const bool askedAlready = known.isEmpty() && local != m_lenders.end() && local->addressWithoutRow == req.agentAddress;
     if (!req.agentAddress.isEmpty() && known != req.agentAddress && !askedAlready) {
         Result<std::optional<LenderRow>> l = m_store->lender(ctx.peerId());
-        if (l && !l->has_value())
-            local.addressWithoutRow = req.agentAddress; // its registration brings the address
+        if (l && !l->has_value() && local != m_lenders.end())
+            local->addressWithoutRow = req.agentAddress; // its registration brings the address
         if (l && l->has_value()) {
             LenderRow row = **l;
             if (row.address != req.agentAddress) {
@@ -1242,25 +1327,57 @@ void MarketService::onVerifyKey(const VerifyKey &req, const Ctx &ctx)
     });
 }
 
-Result<Ack> MarketService::onPartitionLost(const PartitionLost &req, const Ctx &ctx)
+void MarketService::onPartitionLost(const PartitionLost &req, const Ctx &ctx)
 {
-    settleWrites();
     qCInfo(lcMarket) << "lender" << ctx.peerId() << "lost partition" << req.partitionId << ":" << req.reason;
-    Result<std::optional<ContractRow>> running = m_store->runningContract(ctx.peerId(), req.partitionId);
-    if (!running)
-        return running.error();
-    if (running->has_value()) {
-        Result<ContractRow> ended = finishContract((*running)->id, QString(), QStringLiteral("lost"), now());
-        if (!ended && ended.error().code != ErrorCode::Conflict)
-            return ended.error();
-    }
-    // A lost partition is no longer on offer until the lender registers it again.
-    Result<PartitionRow> withdrawn = storeToWrite().withdrawPartition(ctx.peerId(), req.partitionId);
-    if (withdrawn)
-        m_index.removeOffer(withdrawn->offerId);
-    else if (withdrawn.error().code != ErrorCode::NotFound)
-        return withdrawn.error();
-    return Ack{};
+    // Its running contract ends (billed to now), and the partition is no longer on offer
+    // until the lender registers it again. What was done is applied even if a later step
+    // failed.
+    struct Lost {
+        std::optional<ContractRow> ended;
+        std::optional<LenderRow> lender; // its reliability, which the end moved
+        std::optional<PartitionRow> withdrawn;
+        Error error;
+    };
+    const qint64 startNs = deferAnswer();
+    writeThen<Lost>(
+        [lenderId = ctx.peerId(), partitionId = req.partitionId, endedAtMs = now(),
+         fee = m_config.feeBasisPoints](MarketStore &store) -> Result<Lost> {
+            Lost lost;
+            Result<std::optional<ContractRow>> running = store.runningContract(lenderId, partitionId);
+            if (!running)
+                return running.error();
+            if (running->has_value()) {
+                Result<ContractRow> ended = store.endContract((*running)->id, QString(), QStringLiteral("lost"), endedAtMs, fee);
+                if (ended) {
+                    lost.ended = *ended;
+                    if (Result<std::optional<LenderRow>> row = store.lender(lenderId); row && row->has_value())
+                        lost.lender = **row;
+                } else if (ended.error().code != ErrorCode::Conflict) // Conflict: it ended meanwhile
+                    return ended.error();
+            }
+            Result<PartitionRow> withdrawn = store.withdrawPartition(lenderId, partitionId);
+            if (withdrawn)
+                lost.withdrawn = *withdrawn;
+            else if (withdrawn.error().code != ErrorCode::NotFound)
+                lost.error = withdrawn.error();
+            return lost;
+        },
+        [this, ctx, startNs](const Result<Lost> &lost, const std::optional<Error> &undurable) {
+            if (lost && lost->ended)
+                afterEnded(*lost->ended, lost->lender);
+            if (lost && lost->withdrawn)
+                m_index.upsertPartition(*lost->withdrawn); // withdrawn: off offer, with its revision
+            if (!lost)
+                ctx.fail(lost.error());
+            else if (lost->error.isError())
+                ctx.fail(lost->error);
+            else if (undurable)
+                ctx.fail(*undurable);
+            else
+                ctx.reply(Ack{});
+            recordTiming(static_cast<quint32>(MessageType::PartitionLost), startNs);
+        });
 }
 
 Result<Ack> MarketService::onViolation(const ReportViolation &req, const Ctx &ctx)
@@ -1801,9 +1918,10 @@ void MarketService::submitPending()
 
 void MarketService::lowerSignerOnce(int signerNice)
 {
-    // Once per thread: settleWrites()' waitForDone() ends the pool's thread, and the next
-    // task starts a new one from the writer's thread, with the writer's nice value; the
-    // signer's is set from the service thread's.
+    // Once per thread: a pool thread starts from the thread that first gives it a task (the
+    // writer's, with the writer's nice value), and shutdown()'s waitForDone() ends it, so a
+    // market started again starts a new one; the signer's value is set from the service
+    // thread's.
     static thread_local bool lowered = false;
     if (!std::exchange(lowered, true))
         setThisThreadsNice(signerNice);
@@ -1891,10 +2009,8 @@ void MarketService::applyPending(qsizetype budget)
         }
         logBatch(a);
         m_applying.pop_front();
-        if (m_parkedSync && --m_parkedSync->batchesAhead == 0) {
-            ParkedSync parked = *std::exchange(m_parkedSync, std::nullopt);
-            applySync(std::move(parked.changes), parked.readAtMs, parked.writesBefore, 0);
-        }
+        ++m_batchesAnswered;
+        runDueAfterBatches();
         // What arrived during this commit is the next batch.
         if (maySubmit())
             submitPending();

@@ -229,6 +229,16 @@ private:
     void submitPending();
     void writerFree();
     void settleWrites();
+    // A lender's write about its partitions, on the writer thread after the batches already
+    // accepted (its registrations among them), so that it neither overtakes them nor holds
+    // this thread while the database works; `then` runs here once the batches before it are
+    // answered (completeInWriterOrder()).
+    // `undurable` is set when the write is in the database but the disk did not take it
+    // (StoreWriter::syncCommitted()): the index follows the database, and the requester gets
+    // that error instead of its answer.
+    template <typename T>
+    void writeThen(std::function<Result<T>(MarketStore &)> write,
+                   std::function<void(const Result<T> &, const std::optional<Error> &undurable)> then);
     void completeOnServiceThread(std::function<void()> completion);
     void processCompletions();
     void applyBatch(std::shared_ptr<const BatchOutcome> outcome);
@@ -289,22 +299,28 @@ private:
     void checkHeartbeats();
     void afterLendersFlushed(const Result<void> &touched, const Result<QStringList> &stale);
     void endExpiredContracts();
-    void endExpired(const Result<QList<ContractRow>> &expired);
+    // What one look for expired contracts found and ended on the writer thread.
+    struct ExpiryOutcome {
+        Result<QList<ContractRow>> found = QList<ContractRow>();
+        QList<ContractRow> ended;
+        QHash<QString, LenderRow> lenders; // the rows of the ended contracts' lenders, reliability moved
+    };
+    void endExpired(const ExpiryOutcome &outcome);
     void syncFromDatabase();
     /// `changes` read at `readAtMs` (m_steady) by a sync submitted when m_storeWrites was
-    /// `writesBefore`, after the first `batchesAhead` batches of m_applying had committed:
-    /// applied once they are answered.
-    void applySync(std::shared_ptr<const Result<Changes>> changes, qint64 readAtMs, quint64 writesBefore,
-                   qsizetype batchesAhead);
-    /// A sync read after batches that are not answered yet: applied once they are, or it
-    /// would put back what they changed (applyPending() calls it when their turn is over).
-    struct ParkedSync {
-        std::shared_ptr<const Result<Changes>> changes;
-        qint64 readAtMs = 0;
-        quint64 writesBefore = 0;
-        qsizetype batchesAhead = 0; // of m_applying, still to be answered before it
+    /// `writesBefore`.
+    void applySync(const Result<Changes> &changes, qint64 readAtMs, quint64 writesBefore);
+    /// From a writer job: runs `completion` on the service thread once the batches the writer
+    /// committed before that job are answered (a few per pass, applyPending()), so that what
+    /// the job read or wrote, newer than theirs, is applied after them.
+    void completeInWriterOrder(std::function<void()> completion);
+    void runDueAfterBatches();
+    struct AfterBatches {
+        quint64 batchesAnswered = 0; // due once m_batchesAnswered reaches this
+        std::function<void()> completion;
     };
-    std::optional<ParkedSync> m_parkedSync;
+    std::deque<AfterBatches> m_afterBatches;
+    quint64 m_batchesAnswered = 0;
     /// This thread's store, for a write: counted, so that a sync read before the write is
     /// not applied after it (applySync()).
     MarketStore &storeToWrite();
@@ -312,11 +328,11 @@ private:
 
     // lender agent
     void onRegister(const protocol::RegisterPartition &req, const Ctx &ctx);
-    Result<protocol::PartitionRegistered> onAlter(const protocol::AlterPartition &req, const Ctx &ctx);
-    Result<protocol::Ack> onWithdraw(const protocol::WithdrawPartition &req, const Ctx &ctx);
+    void onAlter(const protocol::AlterPartition &req, const Ctx &ctx);
+    void onWithdraw(const protocol::WithdrawPartition &req, const Ctx &ctx);
     Result<protocol::Ack> onHeartbeat(const protocol::LenderHeartbeat &req, const Ctx &ctx);
     void onVerifyKey(const protocol::VerifyKey &req, const Ctx &ctx);
-    Result<protocol::Ack> onPartitionLost(const protocol::PartitionLost &req, const Ctx &ctx);
+    void onPartitionLost(const protocol::PartitionLost &req, const Ctx &ctx);
     Result<protocol::Ack> onViolation(const protocol::ReportViolation &req, const Ctx &ctx);
     Result<protocol::Ack> onJobState(const protocol::ReportJobState &req, const Ctx &ctx);
     // images (lenders and borrowers)

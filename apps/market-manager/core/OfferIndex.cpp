@@ -162,14 +162,22 @@ void OfferIndex::markOrderDirty()
     m_orderDirty.fill(true);
 }
 
-void OfferIndex::upsertPartition(const PartitionRow &p)
+bool OfferIndex::upsertPartition(const PartitionRow &p)
 {
+    auto found = m_slotByOffer.constFind(p.offerId);
+    // A row's rev grows with each change of it, whichever process made it: one older than
+    // what the index has is a state read before that (a sync or a batch answered late).
+    if (found != m_slotByOffer.cend() && p.rev != 0 && p.rev < m_rev[*found])
+        return false;
     if (p.withdrawn) {
-        removeOffer(p.offerId);
-        return;
+        if (found != m_slotByOffer.cend()) {
+            setFlags(*found, m_flags[*found] & ~Live);
+            if (p.rev != 0)
+                m_rev[*found] = p.rev;
+        }
+        return true;
     }
     LenderInfo &lender = m_lenders[p.lenderId];
-    auto found = m_slotByOffer.constFind(p.offerId);
     qint32 slot;
     if (found == m_slotByOffer.cend()) {
         slot = slotCount();
@@ -181,6 +189,7 @@ void OfferIndex::upsertPartition(const PartitionRow &p)
         m_osMask.push_back(0);
         m_tieBreak.push_back(tieBreakOf(p.offerId));
         m_flags.push_back(0);
+        m_rev.push_back(0);
         m_cold.emplace_back();
         m_encoded.emplace_back();
         if (m_liveBits.size() * 64 < m_flags.size()) {
@@ -217,6 +226,9 @@ void OfferIndex::upsertPartition(const PartitionRow &p)
     c.lenderId = p.lenderId;
     c.partitionId = p.partitionId;
     c.conditions = p.conditions;
+    if (p.rev != 0)
+        m_rev[slot] = p.rev;
+    return true;
 }
 
 void OfferIndex::removeOffer(const QString &offerId)

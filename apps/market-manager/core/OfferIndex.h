@@ -18,7 +18,9 @@
 // The database stays the only authority: a lend is decided by the conditional UPDATE in
 // MarketStore, never by this index, so a stale index can at worst show an offer that a
 // borrow then refuses with Conflict. The service updates the index after each of its own
-// commits and folds in other processes' changes from MarketStore::changesSince().
+// commits and folds in other processes' changes from MarketStore::changesSince(); a row older
+// (by its rev) than the one the index last took for that offer is not applied, so a state
+// read early and applied late cannot set the index back.
 
 #include "MarketStore.h"
 #include "QueryLanguage.h"
@@ -42,8 +44,9 @@ public:
     bool isLenderOnline(const QString &lenderId) const;
     /// The address the lender's agent serves borrowers on; empty if unknown.
     QString lenderAddress(const QString &lenderId) const;
-    /// Adds, updates, or (when withdrawn) removes an offer.
-    void upsertPartition(const PartitionRow &partition);
+    /// Adds, updates, or (when withdrawn) removes an offer; not if the row's rev is older
+    /// than the one the index has of it (rev 0: not known, applied). Returns whether it did.
+    bool upsertPartition(const PartitionRow &partition);
     void removeOffer(const QString &offerId);
     /// The resources a live offer has in the index, if it has that offer.
     std::optional<Resources> resourcesOf(const QString &offerId) const;
@@ -120,6 +123,7 @@ private:
     std::vector<quint64> m_osMask;
     std::vector<quint64> m_tieBreak; // from the offer ID, so that order is the same in every process
     std::vector<quint8> m_flags;
+    std::vector<qint64> m_rev; // of the row the slot was last set from; 0 = not known
     Bits m_liveBits;      // registered (not withdrawn)
     Bits m_availableBits; // live, not lent, lender online
     std::vector<Cold> m_cold;
