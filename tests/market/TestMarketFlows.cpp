@@ -49,6 +49,41 @@ Result<QSqlQuery> insertEndedContracts(Database &db, int count, const QString &o
                             pg ? QStringLiteral("decode('00', 'hex')") : QStringLiteral("X'00'")));
 }
 
+/// A table of the test's PostgreSQL database locked against every access (ACCESS EXCLUSIVE)
+/// by a session of the test's own, until release() (or rolled back at its end), so that
+/// whatever the market asks of that table waits as long as the test wants.
+class HeldTableLock {
+public:
+    explicit HeldTableLock(Database db) : m_db(std::move(db)) {}
+    HeldTableLock(const HeldTableLock &) = delete;
+    HeldTableLock &operator=(const HeldTableLock &) = delete;
+    ~HeldTableLock()
+    {
+        if (m_held)
+            (void)m_db.exec(QStringLiteral("ROLLBACK"));
+    }
+    Result<void> lock(const QString &table)
+    {
+        if (Result<QSqlQuery> begun = m_db.exec(QStringLiteral("BEGIN")); !begun)
+            return begun.error();
+        m_held = true;
+        if (Result<QSqlQuery> locked = m_db.exec(QStringLiteral("LOCK TABLE %1 IN ACCESS EXCLUSIVE MODE").arg(table)); !locked)
+            return locked.error();
+        return {};
+    }
+    Result<void> release()
+    {
+        m_held = false;
+        if (Result<QSqlQuery> committed = m_db.exec(QStringLiteral("COMMIT")); !committed)
+            return committed.error();
+        return {};
+    }
+
+private:
+    Database m_db;
+    bool m_held = false;
+};
+
 QString names(const OfferPage &page)
 {
     QStringList out;
@@ -169,6 +204,8 @@ private:
     /// A store on a fresh database of the current data tag's dialect.
     Result<std::unique_ptr<MarketStore>> openFreshStore();
     std::optional<Database> openSameDatabase();
+    /// `table` held locked by another session (HeldTableLock); nullptr if it could not be.
+    std::unique_ptr<HeldTableLock> holdTableLocked(const QString &table);
 
     QTemporaryDir m_tmp;
     Identity m_marketIdentity;
@@ -327,6 +364,19 @@ std::optional<Database> TestMarketFlows::openSameDatabase()
     if (!db)
         return std::nullopt;
     return std::move(db).value();
+}
+
+std::unique_ptr<HeldTableLock> TestMarketFlows::holdTableLocked(const QString &table)
+{
+    std::optional<Database> db = openSameDatabase();
+    if (!db)
+        return nullptr;
+    auto held = std::make_unique<HeldTableLock>(*std::move(db));
+    if (Result<void> locked = held->lock(table); !locked) {
+        qWarning() << "could not lock" << table << ":" << locked.error();
+        return nullptr;
+    }
+    return held;
 }
 
 // ───────────────────────── lender flows ─────────────────────────
@@ -1620,11 +1670,8 @@ void TestMarketFlows::keysAreVerifiedWhileAReportWaits()
     QCOMPARE(page->offers.size(), 1);
     Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = page->offers[0].offerId});
     CHECK_OK(granted);
-    std::optional<Database> db = openSameDatabase();
-    QVERIFY(db);
-    CHECK_OK(db->exec(QStringLiteral("BEGIN")));
-    CHECK_OK(db->exec(QStringLiteral("LOCK TABLE capacity_log IN ACCESS EXCLUSIVE MODE")));
-    auto unlocked = qScopeGuard([&] { (void)db->exec(QStringLiteral("ROLLBACK")); });
+    std::unique_ptr<HeldTableLock> held = holdTableLocked(QStringLiteral("capacity_log"));
+    QVERIFY(held);
 
     QStringList answered;
     std::optional<Result<BillingReport>> report;
@@ -1644,8 +1691,7 @@ void TestMarketFlows::keysAreVerifiedWhileAReportWaits()
     QCOMPARE(answered, QStringList{QStringLiteral("key")});
     CHECK_OK(*verdict);
     QVERIFY2((*verdict)->valid, qPrintable((*verdict)->reason));
-    unlocked.dismiss();
-    CHECK_OK(db->exec(QStringLiteral("COMMIT")));
+    CHECK_OK(held->release());
     QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 2, 60'000);
     CHECK_OK(*report);
 }
@@ -1661,11 +1707,8 @@ void TestMarketFlows::unregisteredLendersHeartbeatsAskOnce()
     START_MARKET_WITH_CLIENTS(config);
     const QString address = QStringLiteral("127.0.0.1:7500");
     CHECK_OK(lender->call<Ack>(LenderHeartbeat{.agentAddress = address}));
-    std::optional<Database> db = openSameDatabase();
-    QVERIFY(db);
-    CHECK_OK(db->exec(QStringLiteral("BEGIN")));
-    CHECK_OK(db->exec(QStringLiteral("LOCK TABLE lenders IN ACCESS EXCLUSIVE MODE")));
-    auto unlocked = qScopeGuard([&] { (void)db->exec(QStringLiteral("ROLLBACK")); });
+    std::unique_ptr<HeldTableLock> held = holdTableLocked(QStringLiteral("lenders"));
+    QVERIFY(held);
     // The market serves on this thread: a read would hold the test as well, for the statement
     // timeout of the market's connection (16 s), and then the heartbeat is answered all the
     // same. So the time it took says whether the market read.
@@ -1673,8 +1716,7 @@ void TestMarketFlows::unregisteredLendersHeartbeatsAskOnce()
     took.start();
     CHECK_OK(lender->call<Ack>(LenderHeartbeat{.agentAddress = address}, 60'000));
     QVERIFY2(took.elapsed() < 8'000, qPrintable(QStringLiteral("%1 ms").arg(took.elapsed())));
-    unlocked.dismiss();
-    CHECK_OK(db->exec(QStringLiteral("COMMIT")));
+    CHECK_OK(held->release());
     // Once registered, the lender's new address is read and recorded as before.
     CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"))));
     const QString moved = QStringLiteral("127.0.0.1:7600");
@@ -1706,11 +1748,8 @@ void TestMarketFlows::lenderWritesDoNotHoldUpTheMarket()
     Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p3->offerId});
     CHECK_OK(granted);
     const QString lostPartition = QStringLiteral("p3");
-    std::optional<Database> db = openSameDatabase();
-    QVERIFY(db);
-    CHECK_OK(db->exec(QStringLiteral("BEGIN")));
-    CHECK_OK(db->exec(QStringLiteral("LOCK TABLE partitions IN ACCESS EXCLUSIVE MODE")));
-    auto unlocked = qScopeGuard([&] { (void)db->exec(QStringLiteral("ROLLBACK")); });
+    std::unique_ptr<HeldTableLock> held = holdTableLocked(QStringLiteral("partitions"));
+    QVERIFY(held);
 
     QStringList answered;
     lender->request<PartitionRegistered>(AlterPartition{.partitionId = QStringLiteral("p1"), .conditions = conditions(1, 1024, 0, QStringLiteral("2"))},
@@ -1728,8 +1767,7 @@ void TestMarketFlows::lenderWritesDoNotHoldUpTheMarket()
     });
     QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 1, 60'000);
     QCOMPARE(answered, QStringList{QStringLiteral("search 2")}); // p1 and p2, as they were
-    unlocked.dismiss();
-    CHECK_OK(db->exec(QStringLiteral("COMMIT")));
+    CHECK_OK(held->release());
     QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 4, 60'000);
     QCOMPARE(answered, (QStringList{QStringLiteral("search 2"), QStringLiteral("alter"), QStringLiteral("withdraw"),
                                     QStringLiteral("lost")}));
@@ -1764,11 +1802,8 @@ void TestMarketFlows::expiriesDoNotHoldUpTheMarket()
     CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"))));
     Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
     CHECK_OK(granted);
-    std::optional<Database> db = openSameDatabase();
-    QVERIFY(db);
-    CHECK_OK(db->exec(QStringLiteral("BEGIN")));
-    CHECK_OK(db->exec(QStringLiteral("LOCK TABLE lenders IN ACCESS EXCLUSIVE MODE")));
-    auto unlocked = qScopeGuard([&] { (void)db->exec(QStringLiteral("ROLLBACK")); });
+    std::unique_ptr<HeldTableLock> held = holdTableLocked(QStringLiteral("lenders"));
+    QVERIFY(held);
     QElapsedTimer took;
     took.start();
     m_clock += 61'000;
@@ -1778,8 +1813,7 @@ void TestMarketFlows::expiriesDoNotHoldUpTheMarket()
     QVERIFY2(took.elapsed() < 8'000, qPrintable(QStringLiteral("%1 ms").arg(took.elapsed())));
     QCOMPARE(page->total, 1); // p2; p1 is still lent as far as the market knows
     QCOMPARE(pushes.all<ContractEnded>().size(), 0);
-    unlocked.dismiss();
-    CHECK_OK(db->exec(QStringLiteral("COMMIT")));
+    CHECK_OK(held->release());
     // Ended at its limit, the lender told, the partition offered again.
     QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 1, 30'000);
     QCOMPARE(pushes.all<ContractEnded>().first().contractId, granted->contractId);

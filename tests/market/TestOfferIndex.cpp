@@ -50,6 +50,19 @@ QList<protocol::Offer> decodeOffers(const QList<QByteArray> &encoded)
     return out;
 }
 
+/// Lender L's partition p1, offered as `offerId`: 2 vCPUs, 1 GiB, 0.5 per hour, busybox.
+PartitionRow partitionOfL(const QString &offerId)
+{
+    PartitionRow p;
+    p.offerId = offerId;
+    p.lenderId = QStringLiteral("L");
+    p.partitionId = QStringLiteral("p1");
+    p.conditions.resources = p.applied = Resources{2, 1024, 0};
+    p.conditions.ratePerHour = Money::fromMicros(500'000);
+    p.conditions.osImages = {QStringLiteral("busybox")};
+    return p;
+}
+
 } // namespace
 
 class TestOfferIndex : public QObject {
@@ -298,14 +311,8 @@ void TestOfferIndex::unconfirmedAllocationsAreNotOffered()
     // Second embodiment: a manager's rebalance is offered once the lender confirmed it.
     OfferIndex index;
     index.upsertLender(LenderRow{.id = QStringLiteral("L"), .name = QStringLiteral("l"), .address = QStringLiteral("a:1")}, true);
-    PartitionRow p;
-    p.offerId = QStringLiteral("o-00000000000000ab");
-    p.lenderId = QStringLiteral("L");
-    p.partitionId = QStringLiteral("p1");
+    PartitionRow p = partitionOfL(QStringLiteral("o-00000000000000ab"));
     p.externallyReferenced = true;
-    p.conditions.resources = p.applied = Resources{2, 1024, 0};
-    p.conditions.ratePerHour = Money::fromMicros(500'000);
-    p.conditions.osImages = {QStringLiteral("busybox")};
     index.upsertPartition(p);
     const OfferQuery all = OfferQuery::parse(QString()).value();
     QCOMPARE(index.search(all).total, 1);
@@ -331,13 +338,7 @@ void TestOfferIndex::olderRowsDoNotSetTheIndexBack()
     // change of a row raises its rev. A row without a rev (0) always is.
     OfferIndex index;
     index.upsertLender(LenderRow{.id = QStringLiteral("L"), .name = QStringLiteral("l"), .address = QStringLiteral("a:1")}, true);
-    PartitionRow p;
-    p.offerId = QStringLiteral("o-00000000000000cd");
-    p.lenderId = QStringLiteral("L");
-    p.partitionId = QStringLiteral("p1");
-    p.conditions.resources = p.applied = Resources{2, 1024, 0};
-    p.conditions.ratePerHour = Money::fromMicros(500'000);
-    p.conditions.osImages = {QStringLiteral("busybox")};
+    PartitionRow p = partitionOfL(QStringLiteral("o-00000000000000cd"));
     p.rev = 10;
     QVERIFY(index.upsertPartition(p));
     const OfferQuery all = OfferQuery::parse(QString()).value();
