@@ -81,6 +81,19 @@ std::optional<QString> readBorrowerName(MarketStore &store, const QString &borro
     return *name;
 }
 
+/// The rows of `lenderIds` as `store` has them now (those it cannot read left out): after a
+/// write that moved them (a registration, the reliability an end moves).
+QHash<QString, LenderRow> readLenders(MarketStore &store, const QSet<QString> &lenderIds)
+{
+    QHash<QString, LenderRow> rows;
+    for (const QString &id : lenderIds) {
+        Result<std::optional<LenderRow>> row = store.lender(id);
+        if (row && row->has_value())
+            rows.insert(id, **row);
+    }
+    return rows;
+}
+
 /// Borrowers' names read from a store, each once (a lender's list names one borrower many
 /// times); readBorrowerName().
 class BorrowerNames {
@@ -1016,12 +1029,10 @@ void MarketService::endExpiredContracts()
                 outcome->ended.append(*ended);
             }
             // Each lender's row once all its ends moved its reliability.
-            for (const ContractRow &ended : std::as_const(outcome->ended)) {
-                if (outcome->lenders.contains(ended.lenderId))
-                    continue;
-                if (Result<std::optional<LenderRow>> row = store.lender(ended.lenderId); row && row->has_value())
-                    outcome->lenders.insert(ended.lenderId, **row);
-            }
+            QSet<QString> lenderIds;
+            for (const ContractRow &ended : std::as_const(outcome->ended))
+                lenderIds.insert(ended.lenderId);
+            outcome->lenders = readLenders(store, lenderIds);
             // Synced before the lenders are told to stop (on SQLite the writer's commits are
             // synced apart from them, StoreWriter::syncCommitted()). If the disk did not take
             // them they are in the database all the same, and the lenders and the index
@@ -1206,14 +1217,15 @@ void MarketService::settleWrites()
     m_applyMore.stop();
 }
 
-template <typename T>
-void MarketService::writeThen(std::function<Result<T>(MarketStore &)> write,
-                              std::function<void(const Result<T> &, const std::optional<Error> &)> then)
+template <typename T, typename Reply>
+void MarketService::writeThen(const Ctx &ctx, MessageType type, std::function<Result<T>(MarketStore &)> write,
+                              std::function<Result<Reply>(const Result<T> &)> apply)
 {
+    const qint64 startNs = deferAnswer();
     submitPending(); // the registrations and contract requests accepted before go first
     // The writer, not m_writer: at shutdown this job may run inside m_writer.reset().
     StoreWriter *writer = m_writer.get();
-    writer->submit([this, writer, write = std::move(write), then = std::move(then)](MarketStore &store) mutable {
+    writer->submit([this, writer, ctx, type, startNs, write = std::move(write), apply = std::move(apply)](MarketStore &store) mutable {
         auto outcome = std::make_shared<const Result<T>>(write(store));
         std::optional<Error> undurable;
         // Durable before it is acknowledged, as a batch is (a refusal wrote nothing).
@@ -1224,7 +1236,16 @@ void MarketService::writeThen(std::function<Result<T>(MarketStore &)> write,
                                      "undone by a power cut")
                                       .arg(synced.error().message));
         }
-        completeInWriterOrder([outcome, undurable, then = std::move(then)] { then(*outcome, undurable); });
+        completeInWriterOrder([this, ctx, type, startNs, outcome, undurable, apply = std::move(apply)] {
+            const Result<Reply> reply = apply(*outcome);
+            if (!reply)
+                ctx.fail(reply.error());
+            else if (undurable)
+                ctx.fail(*undurable);
+            else
+                ctx.reply(*reply);
+            recordTiming(static_cast<quint32>(type), startNs);
+        });
     });
 }
 
@@ -1234,39 +1255,27 @@ void MarketService::onAlter(const AlterPartition &req, const Ctx &ctx)
         ctx.fail(valid.error());
         return;
     }
-    const qint64 startNs = deferAnswer();
-    writeThen<PartitionRow>(
+    writeThen<PartitionRow, PartitionRegistered>(
+        ctx, MessageType::AlterPartition,
         [lenderId = ctx.peerId(), req](MarketStore &store) { return store.alterPartition(lenderId, req.partitionId, req.conditions); },
-        [this, ctx, startNs](const Result<PartitionRow> &row, const std::optional<Error> &undurable) {
-            if (!row) {
-                ctx.fail(row.error());
-            } else {
-                m_index.upsertPartition(*row);
-                if (undurable)
-                    ctx.fail(*undurable);
-                else
-                    ctx.reply(PartitionRegistered{.partitionId = row->partitionId, .offerId = row->offerId});
-            }
-            recordTiming(static_cast<quint32>(MessageType::AlterPartition), startNs);
+        [this](const Result<PartitionRow> &row) -> Result<PartitionRegistered> {
+            if (!row)
+                return row.error();
+            m_index.upsertPartition(*row);
+            return PartitionRegistered{.partitionId = row->partitionId, .offerId = row->offerId};
         });
 }
 
 void MarketService::onWithdraw(const WithdrawPartition &req, const Ctx &ctx)
 {
-    const qint64 startNs = deferAnswer();
-    writeThen<PartitionRow>(
+    writeThen<PartitionRow, Ack>(
+        ctx, MessageType::WithdrawPartition,
         [lenderId = ctx.peerId(), partitionId = req.partitionId](MarketStore &store) { return store.withdrawPartition(lenderId, partitionId); },
-        [this, ctx, startNs](const Result<PartitionRow> &row, const std::optional<Error> &undurable) {
-            if (!row) {
-                ctx.fail(row.error());
-            } else {
-                m_index.upsertPartition(*row); // withdrawn: off offer, with its revision
-                if (undurable)
-                    ctx.fail(*undurable);
-                else
-                    ctx.reply(Ack{});
-            }
-            recordTiming(static_cast<quint32>(MessageType::WithdrawPartition), startNs);
+        [this](const Result<PartitionRow> &row) -> Result<Ack> {
+            if (!row)
+                return row.error();
+            m_index.upsertPartition(*row); // withdrawn: off offer, with its revision
+            return Ack{};
         });
 }
 
@@ -1339,8 +1348,8 @@ void MarketService::onPartitionLost(const PartitionLost &req, const Ctx &ctx)
         std::optional<PartitionRow> withdrawn;
         Error error;
     };
-    const qint64 startNs = deferAnswer();
-    writeThen<Lost>(
+    writeThen<Lost, Ack>(
+        ctx, MessageType::PartitionLost,
         [lenderId = ctx.peerId(), partitionId = req.partitionId, endedAtMs = now(),
          fee = m_config.feeBasisPoints](MarketStore &store) -> Result<Lost> {
             Lost lost;
@@ -1363,20 +1372,16 @@ void MarketService::onPartitionLost(const PartitionLost &req, const Ctx &ctx)
                 lost.error = withdrawn.error();
             return lost;
         },
-        [this, ctx, startNs](const Result<Lost> &lost, const std::optional<Error> &undurable) {
-            if (lost && lost->ended)
-                afterEnded(*lost->ended, lost->lender);
-            if (lost && lost->withdrawn)
-                m_index.upsertPartition(*lost->withdrawn); // withdrawn: off offer, with its revision
+        [this](const Result<Lost> &lost) -> Result<Ack> {
             if (!lost)
-                ctx.fail(lost.error());
-            else if (lost->error.isError())
-                ctx.fail(lost->error);
-            else if (undurable)
-                ctx.fail(*undurable);
-            else
-                ctx.reply(Ack{});
-            recordTiming(static_cast<quint32>(MessageType::PartitionLost), startNs);
+                return lost.error();
+            if (lost->ended)
+                afterEnded(*lost->ended, lost->lender);
+            if (lost->withdrawn)
+                m_index.upsertPartition(*lost->withdrawn); // withdrawn: off offer, with its revision
+            if (lost->error.isError())
+                return lost->error;
+            return Ack{};
         });
 }
 
@@ -1887,11 +1892,7 @@ void MarketService::submitPending()
             if (e.ended)
                 lenderIds.insert(e.ended->lenderId);
         }
-        for (const QString &id : std::as_const(lenderIds)) {
-            Result<std::optional<LenderRow>> row = store.lender(id);
-            if (row && row->has_value())
-                batch->lenders.insert(id, **row);
-        }
+        batch->lenders = readLenders(store, lenderIds);
         batch->at.writerDone = m_steady.nsecsElapsed();
         // Committed: the writer may take the next batch while this one's receipts are
         // signed (CPU work, on the signer's thread; its one thread keeps the batches' order).

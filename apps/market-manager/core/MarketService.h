@@ -233,12 +233,13 @@ private:
     // accepted (its registrations among them), so that it neither overtakes them nor holds
     // this thread while the database works; `then` runs here once the batches before it are
     // answered (completeInWriterOrder()).
-    // `undurable` is set when the write is in the database but the disk did not take it
-    // (StoreWriter::syncCommitted()): the index follows the database, and the requester gets
-    // that error instead of its answer.
-    template <typename T>
-    void writeThen(std::function<Result<T>(MarketStore &)> write,
-                   std::function<void(const Result<T> &, const std::optional<Error> &undurable)> then);
+    // `apply` takes what was written into this thread's state and says what to answer; a
+    // write the disk did not take (StoreWriter::syncCommitted()) is applied all the same, as
+    // the database has it, and the requester gets that error instead of its answer. Timed as
+    // `type`, as answerFromReader() does.
+    template <typename T, typename Reply>
+    void writeThen(const Ctx &ctx, protocol::MessageType type, std::function<Result<T>(MarketStore &)> write,
+                   std::function<Result<Reply>(const Result<T> &)> apply);
     void completeOnServiceThread(std::function<void()> completion);
     void processCompletions();
     void applyBatch(std::shared_ptr<const BatchOutcome> outcome);

@@ -231,13 +231,6 @@ bool OfferIndex::upsertPartition(const PartitionRow &p)
     return true;
 }
 
-void OfferIndex::removeOffer(const QString &offerId)
-{
-    const auto found = m_slotByOffer.constFind(offerId);
-    if (found != m_slotByOffer.cend())
-        setFlags(*found, m_flags[*found] & ~Live);
-}
-
 std::optional<Resources> OfferIndex::resourcesOf(const QString &offerId) const
 {
     const auto found = m_slotByOffer.constFind(offerId);

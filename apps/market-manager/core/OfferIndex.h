@@ -47,7 +47,6 @@ public:
     /// Adds, updates, or (when withdrawn) removes an offer; not if the row's rev is older
     /// than the one the index has of it (rev 0: not known, applied). Returns whether it did.
     bool upsertPartition(const PartitionRow &partition);
-    void removeOffer(const QString &offerId);
     /// The resources a live offer has in the index, if it has that offer.
     std::optional<Resources> resourcesOf(const QString &offerId) const;
     void setLent(const QString &offerId, bool lent);
