@@ -69,7 +69,20 @@ public:
         m_held = true;
         if (Result<QSqlQuery> locked = m_db.exec(QStringLiteral("LOCK TABLE %1 IN ACCESS EXCLUSIVE MODE").arg(table)); !locked)
             return locked.error();
+        m_table = table;
         return {};
+    }
+    /// The sessions waiting for the lock whose statement is LIKE `statement`: what the test
+    /// made the market ask for has reached the database; -1 if PostgreSQL would not say.
+    int waiting(const QString &statement = QStringLiteral("%"))
+    {
+        // pg_stat_activity is read once per transaction, and this session's is the lock's.
+        if (Result<QSqlQuery> cleared = m_db.exec(QStringLiteral("SELECT pg_stat_clear_snapshot()")); !cleared)
+            return -1;
+        Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                                                       "WHERE NOT l.granted AND l.relation = ?::regclass AND a.query LIKE ?"),
+                                        {m_table, statement});
+        return q && q->next() ? q->value(0).toInt() : -1;
     }
     Result<void> release()
     {
@@ -81,6 +94,7 @@ public:
 
 private:
     Database m_db;
+    QString m_table;
     bool m_held = false;
 };
 
@@ -151,6 +165,12 @@ private slots:
     void lenderWritesDoNotHoldUpTheMarket();
     void expiriesDoNotHoldUpTheMarket_data() { keysAreVerifiedWhileAReportWaits_data(); }
     void expiriesDoNotHoldUpTheMarket();
+    void lenderPresenceDoesNotHoldUpTheMarket_data() { keysAreVerifiedWhileAReportWaits_data(); }
+    void lenderPresenceDoesNotHoldUpTheMarket();
+    void shutdownFinishesQueuedWrites_data() { keysAreVerifiedWhileAReportWaits_data(); }
+    void shutdownFinishesQueuedWrites();
+    void borrowerNamesAreReadWithTheBatch_data() { keysAreVerifiedWhileAReportWaits_data(); }
+    void borrowerNamesAreReadWithTheBatch();
     void lentSecondsAreSplitOverDays_data() { dialects(); }
     void lentSecondsAreSplitOverDays();
     void adminAccessAndViews_data() { dialects(); }
@@ -192,7 +212,7 @@ private:
     MarketService *startMarket(MarketConfig config = {});
     SslChannel *client(const Identity &who, const QString &role);
     QStringList registerOffers(Channel *lender, int count);
-    Result<void> restartMarket();
+    Result<void> restartMarket(MarketConfig config = {});
     // The registration of `partitionId` by the test's lender agent.
     static RegisterPartition registration(const QString &partitionId, const LendingConditions &c,
                                           bool externallyReferenced = false);
@@ -314,10 +334,9 @@ QStringList TestMarketFlows::registerOffers(Channel *lender, int count)
 }
 
 // The service shut down and a new one started on the same database.
-Result<void> TestMarketFlows::restartMarket()
+Result<void> TestMarketFlows::restartMarket(MarketConfig config)
 {
     m_market->shutdown();
-    MarketConfig config;
     config.clock = [this] { return m_clock; };
     config.maintenanceIntervalMs = 50;
     m_market = std::make_unique<MarketService>(m_marketIdentity, m_dbUrl, config);
@@ -1680,7 +1699,9 @@ void TestMarketFlows::keysAreVerifiedWhileAReportWaits()
                                       answered.append(QStringLiteral("report"));
                                       report.emplace(std::move(r));
                                   });
-    QTest::qWait(200); // the report is at the market, waiting for the lock
+    // The report waits for the lock at the market's reader (the only statement on the
+    // capacity log meanwhile).
+    QTRY_VERIFY_WITH_TIMEOUT(held->waiting(QStringLiteral("%cpus_delta%")) == 1, 30'000);
     std::optional<Result<KeyVerdict>> verdict;
     lender->request<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .borrowerId = m_borrower.nodeId(), .key = granted->key},
                                 this, [&](Result<KeyVerdict> r) {
@@ -1729,60 +1750,96 @@ void TestMarketFlows::unregisteredLendersHeartbeatsAskOnce()
 
 void TestMarketFlows::lenderWritesDoNotHoldUpTheMarket()
 {
-    // A lender's alteration, withdrawal and lost partition are written by the writer thread,
-    // after the batches accepted before them: a search asked while one waits on the database
-    // is answered from memory meanwhile. The test holds the partitions table locked. On the
-    // service thread (the test's too), the alteration held everything until the statement
-    // timeout, and then failed.
+    // What peers ask the market to write besides contracts, registrations and ends (a
+    // lender's alteration, withdrawal, lost partition, new address and violation report, a
+    // borrower's name, a manager's rebalance and the lender's answer to it) is written by the
+    // writer thread, after the batches accepted before it: a search asked while they wait on
+    // the database is answered from memory meanwhile. The test holds the partitions table
+    // locked. On the service thread (the test's too), each of them held everything until the
+    // statement timeout, and then failed.
     MarketConfig config;
-    START_MARKET_WITH_CLIENTS(config);
-    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"))));
-    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"))));
-    CHECK_OK(registerPartition(lender, QStringLiteral("p3"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    START_MARKET_WITH_ADMIN(config);
+    PushLog pushes(lender);
+    for (const char *id : {"p1", "p2", "p3", "p4"})
+        CHECK_OK(registerPartition(lender, QString::fromLatin1(id), conditions(1, 1024, 0, QStringLiteral("1"))));
+    CHECK_OK(registerPartition(lender, QStringLiteral("h1"), conditions(2, 2048, 10240, QStringLiteral("1")), true));
     Result<OfferPage> before = borrower->call<OfferPage>(SearchOffers{});
     CHECK_OK(before);
-    QCOMPARE(before->total, 3);
-    const auto p3 = std::find_if(before->offers.cbegin(), before->offers.cend(),
-                                 [](const Offer &o) { return o.partitionId == u"p3"; });
-    QVERIFY(p3 != before->offers.cend());
-    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p3->offerId});
-    CHECK_OK(granted);
-    const QString lostPartition = QStringLiteral("p3");
+    QCOMPARE(before->total, 5);
+    QHash<QString, QString> offerOf;
+    for (const Offer &o : before->offers)
+        offerOf.insert(o.partitionId, o.offerId);
+    Result<ContractGranted> lost = borrower->call<ContractGranted>(Borrow{.offerId = offerOf.value(QStringLiteral("p3"))});
+    CHECK_OK(lost);
+    Result<ContractGranted> violated = borrower->call<ContractGranted>(Borrow{.offerId = offerOf.value(QStringLiteral("p4"))});
+    CHECK_OK(violated);
     std::unique_ptr<HeldTableLock> held = holdTableLocked(QStringLiteral("partitions"));
     QVERIFY(held);
 
     QStringList answered;
-    lender->request<PartitionRegistered>(AlterPartition{.partitionId = QStringLiteral("p1"), .conditions = conditions(1, 1024, 0, QStringLiteral("2"))},
-                                         this, [&](Result<PartitionRegistered> r) {
-                                             answered.append(r ? QStringLiteral("alter") : r.error().toString());
-                                         });
-    lender->request<Ack>(WithdrawPartition{.partitionId = QStringLiteral("p2")}, this, [&](Result<Ack> r) {
-        answered.append(r ? QStringLiteral("withdraw") : r.error().toString());
-    });
-    lender->request<Ack>(PartitionLost{.partitionId = lostPartition, .reason = QStringLiteral("the host rebooted")}, this,
-                         [&](Result<Ack> r) { answered.append(r ? QStringLiteral("lost") : r.error().toString()); });
-    QTest::qWait(200); // they are at the market, the first one waiting for the lock
+    const auto note = [&answered](const QString &what) {
+        return [&answered, what](const auto &r) { answered.append(r ? what : what + QStringLiteral(": ") + r.error().toString()); };
+    };
+    lender->request<PartitionRegistered>(
+        AlterPartition{.partitionId = QStringLiteral("p1"), .conditions = conditions(1, 1024, 0, QStringLiteral("2"))}, this,
+        note(QStringLiteral("alter")));
+    lender->request<Ack>(WithdrawPartition{.partitionId = QStringLiteral("p2")}, this, note(QStringLiteral("withdraw")));
+    lender->request<Ack>(PartitionLost{.partitionId = QStringLiteral("p3"), .reason = QStringLiteral("the host rebooted")}, this,
+                         note(QStringLiteral("lost")));
+    const QString moved = QStringLiteral("127.0.0.1:7600");
+    lender->request<Ack>(LenderHeartbeat{.agentAddress = moved}, this, note(QStringLiteral("address")));
+    lender->request<Ack>(ReportViolation{.partitionId = QStringLiteral("p4"), .contractId = violated->contractId,
+                                         .detail = QStringLiteral("hard_limit"), .restored = false},
+                         this, note(QStringLiteral("violation")));
+    borrower->request<Ack>(SetBorrowerName{.name = QStringLiteral("Bea")}, this, note(QStringLiteral("name")));
+    admin->request<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = QStringLiteral("h1"), .resources = Resources{1, 1024, 10240}},
+                        this, note(QStringLiteral("rebalance")));
+    // The writer waits for the lock (the alteration, or a sync before it); the others are
+    // queued behind it.
+    QTRY_VERIFY_WITH_TIMEOUT(held->waiting() >= 1, 30'000);
+    QTest::qWait(100);
     borrower->request<OfferPage>(SearchOffers{}, this, [&](Result<OfferPage> r) {
         answered.append(r ? QStringLiteral("search %1").arg(r->total) : r.error().toString());
     });
     QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 1, 60'000);
-    QCOMPARE(answered, QStringList{QStringLiteral("search 2")}); // p1 and p2, as they were
+    QCOMPARE(answered, QStringList{QStringLiteral("search 3")}); // p1, p2 and h1, as they were
     CHECK_OK(held->release());
-    QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 4, 60'000);
-    QCOMPARE(answered, (QStringList{QStringLiteral("search 2"), QStringLiteral("alter"), QStringLiteral("withdraw"),
-                                    QStringLiteral("lost")}));
-    // Each is in the index once answered: p1 at its new rate, p2 and the lost one gone, the
-    // lost one's contract ended.
+    QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 8, 60'000);
+    // The lender's in the order it asked; the others' channels are their own.
+    QStringList lenders = answered.mid(1);
+    lenders.removeAll(QStringLiteral("name"));
+    lenders.removeAll(QStringLiteral("rebalance"));
+    QCOMPARE(lenders, (QStringList{QStringLiteral("alter"), QStringLiteral("withdraw"), QStringLiteral("lost"),
+                                   QStringLiteral("address"), QStringLiteral("violation")}));
+    QVERIFY2(answered.contains(QStringLiteral("name")) && answered.contains(QStringLiteral("rebalance")), qPrintable(answered.join(u',')));
+    // Each is in the index once answered: p1 at its new rate, p2 and the lost p3 gone, p4
+    // free again (its contract ended on the violation), h1 at the allocation the lender
+    // confirmed, all at the lender's new address.
     Result<OfferPage> after = borrower->call<OfferPage>(SearchOffers{});
     CHECK_OK(after);
-    QCOMPARE(after->total, 1);
-    QCOMPARE(after->offers[0].partitionId, QStringLiteral("p1"));
-    QCOMPARE(after->offers[0].conditions.ratePerHour.toString(), QStringLiteral("2"));
+    QStringList offered = names(*after).split(u',');
+    offered.sort();
+    QCOMPARE(offered, (QStringList{QStringLiteral("h1"), QStringLiteral("p1"), QStringLiteral("p4")}));
+    for (const Offer &o : after->offers) {
+        QCOMPARE(o.lenderAddress, moved);
+        if (o.partitionId == u"p1")
+            QCOMPARE(o.conditions.ratePerHour.toString(), QStringLiteral("2"));
+        if (o.partitionId == u"h1")
+            QCOMPARE(o.conditions.resources, (Resources{1, 1024, 10240}));
+    }
+    QCOMPARE(pushes.all<AllocationChanged>().size(), 1);
     Result<BillList> bills = borrower->call<BillList>(ListBills{});
     CHECK_OK(bills);
-    QCOMPARE(bills->bills.size(), 1);
-    QCOMPARE(bills->bills[0].contractId, granted->contractId);
-    QVERIFY(bills->bills[0].endedAtMs > 0);
+    QCOMPARE(bills->bills.size(), 2);
+    for (const Bill &bill : bills->bills)
+        QVERIFY(bill.endedAtMs > 0);
+    QCOMPARE(pushes.all<ContractEnded>().size(), 2);
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    Result<QSqlQuery> name = db->exec(QStringLiteral("SELECT name FROM borrowers WHERE id = ?"), {m_borrower.nodeId()});
+    CHECK_OK(name);
+    QVERIFY(name->next());
+    QCOMPARE(name->value(0).toString(), QStringLiteral("Bea"));
 }
 
 void TestMarketFlows::expiriesDoNotHoldUpTheMarket()
@@ -1823,6 +1880,148 @@ void TestMarketFlows::expiriesDoNotHoldUpTheMarket()
     QCOMPARE(bills->bills.size(), 1);
     QCOMPARE(bills->bills[0].durationMs, 60'000);
     QCOMPARE(bills->bills[0].charge.toString(), QStringLiteral("0.06"));
+}
+
+void TestMarketFlows::lenderPresenceDoesNotHoldUpTheMarket()
+{
+    // A lender that comes (back) online is marked so in its row, and what it missed is read,
+    // by the writer thread; one that goes is marked offline there too. Here the lenders table
+    // is held locked while the lender comes back and goes again. On the service thread (the
+    // test's too), each held everything until the statement timeout of the market's
+    // connection (16 s).
+    MarketConfig config;
+    START_MARKET_WITH_CLIENTS(config);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    const auto row = [&]() -> std::pair<int, qint64> {
+        Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT online, last_seen_ms FROM lenders WHERE id = ?"), {m_lender.nodeId()});
+        if (!q || !q->next())
+            return {-1, 0};
+        return {q->value(0).toInt(), q->value(1).toLongLong()};
+    };
+    lender->close();
+    QTRY_COMPARE_WITH_TIMEOUT(row().first, 0, 10'000);
+    const qint64 seenBefore = row().second;
+    std::unique_ptr<HeldTableLock> held = holdTableLocked(QStringLiteral("lenders"));
+    QVERIFY(held);
+
+    QElapsedTimer took;
+    took.start();
+    const qint64 cameBackMs = QDateTime::currentMSecsSinceEpoch();
+    SslChannel *back = client(m_lender, QStringLiteral("lender"));
+    QVERIFY(back);
+    CHECK_OK(back->call<Ack>(LenderHeartbeat{.agentAddress = QStringLiteral("127.0.0.1:7500")}, 60'000));
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{}, 60'000);
+    CHECK_OK(page);
+    QCOMPARE(page->total, 1); // online here at once
+    back->close();
+    QTRY_COMPARE_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{}, 60'000)->total, qint64(0), 10'000);
+    QVERIFY2(took.elapsed() < 8'000, qPrintable(QStringLiteral("%1 ms").arg(took.elapsed())));
+    CHECK_OK(held->release());
+    // Both land, in their order: seen when it came back, offline since it went.
+    QTRY_VERIFY_WITH_TIMEOUT(row().second >= cameBackMs, 30'000);
+    QVERIFY(row().second > seenBefore);
+    QCOMPARE(row().first, 0);
+}
+
+void TestMarketFlows::shutdownFinishesQueuedWrites()
+{
+    // A market shut down while a lender's alteration and the end of an expired contract wait
+    // at its writer (here behind a table lock another thread holds for a while) writes them
+    // before it closes: the writer's last jobs run without the writer the service had.
+    MarketConfig config;
+    START_MARKET_WITH_CLIENTS(config);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"),
+                                                       conditions(1, 1024, 0, QStringLiteral("3.6"), {QStringLiteral("busybox")}, 60));
+    CHECK_OK(p1);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(granted);
+
+    std::atomic<int> locked{0}; // 1 locked, -1 could not
+    std::thread holder([url = m_dbUrl, &locked] {
+        Result<Database> db = Database::open(url);
+        if (!db) {
+            locked = -1;
+            return;
+        }
+        HeldTableLock held(std::move(db).value());
+        if (!held.lock(QStringLiteral("partitions"))) {
+            locked = -1;
+            return;
+        }
+        locked = 1;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        (void)held.release();
+    });
+    const auto joinHolder = qScopeGuard([&holder] { holder.join(); });
+    QTRY_VERIFY_WITH_TIMEOUT(locked != 0, 10'000);
+    QCOMPARE(locked.load(), 1);
+    std::optional<Result<PartitionRegistered>> altered;
+    lender->request<PartitionRegistered>(
+        AlterPartition{.partitionId = QStringLiteral("p2"), .conditions = conditions(1, 1024, 0, QStringLiteral("2"))}, this,
+        [&](Result<PartitionRegistered> r) { altered.emplace(std::move(r)); });
+    m_clock += 61'000;
+    QTest::qWait(300); // the alteration waits for the lock at the writer, the expiry behind it
+    QVERIFY(!altered);
+    m_market->shutdown();
+    m_market.reset();
+
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    Result<QSqlQuery> rate = db->exec(QStringLiteral("SELECT rate_micros FROM partitions WHERE partition_id = 'p2'"));
+    CHECK_OK(rate);
+    QVERIFY(rate->next());
+    QCOMPARE(rate->value(0).toLongLong(), 2'000'000);
+    Result<QSqlQuery> ended = db->exec(QStringLiteral("SELECT end_reason, ended_at_ms FROM contracts WHERE id = ?"), {granted->contractId});
+    CHECK_OK(ended);
+    QVERIFY(ended->next());
+    QCOMPARE(ended->value(0).toString(), QStringLiteral("max_duration"));
+    QCOMPARE(ended->value(1).toLongLong(), granted->startedAtMs + 60'000);
+}
+
+void TestMarketFlows::borrowerNamesAreReadWithTheBatch()
+{
+    // A lender's notice of a new contract carries its borrower's name. A name this market
+    // process does not know yet (here: set before it restarted) is read by the batch that
+    // lends, on the writer thread. The test holds the borrowers table locked: read on the
+    // service thread (the test's too), it held everything until the statement timeout of the
+    // market's connection (16 s).
+    MarketConfig config;
+    START_MARKET_WITH_CLIENTS(config);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    CHECK_OK(borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Bea")}));
+    // No sync meanwhile: it reads the borrowers table too, and would hold the writer first.
+    MarketConfig restarted;
+    restarted.syncIntervalMs = 3'600'000;
+    CHECK_OK(restartMarket(restarted));
+    SslChannel *lenderBack = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrowerBack = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lenderBack && borrowerBack);
+    PushLog pushes(lenderBack);
+    CHECK_OK(lenderBack->call<Ack>(LenderHeartbeat{.agentAddress = QStringLiteral("127.0.0.1:7500")})); // online here
+    Result<OfferPage> page = borrowerBack->call<OfferPage>(SearchOffers{});
+    CHECK_OK(page);
+    QCOMPARE(page->total, 1);
+    std::unique_ptr<HeldTableLock> held = holdTableLocked(QStringLiteral("borrowers"));
+    QVERIFY(held);
+
+    std::optional<Result<ContractGranted>> granted;
+    borrowerBack->request<ContractGranted>(Borrow{.offerId = page->offers[0].offerId}, this,
+                                           [&](Result<ContractGranted> r) { granted.emplace(std::move(r)); });
+    QTRY_VERIFY_WITH_TIMEOUT(held->waiting() >= 1, 30'000); // the name's read
+    QElapsedTimer took;
+    took.start();
+    CHECK_OK(borrowerBack->call<OfferPage>(SearchOffers{}, 60'000));
+    QVERIFY2(took.elapsed() < 8'000, qPrintable(QStringLiteral("%1 ms").arg(took.elapsed())));
+    QVERIFY(!granted);
+    CHECK_OK(held->release());
+    QTRY_VERIFY_WITH_TIMEOUT(granted.has_value(), 30'000);
+    CHECK_OK(*granted);
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractStarted>().size(), 1, 10'000);
+    QCOMPARE(pushes.all<ContractStarted>().first().contractId, (*granted)->contractId);
+    QCOMPARE(pushes.all<ContractStarted>().first().borrowerName, QStringLiteral("Bea"));
 }
 
 void TestMarketFlows::lentSecondsAreSplitOverDays()

@@ -81,6 +81,18 @@ std::optional<QString> readBorrowerName(MarketStore &store, const QString &borro
     return *name;
 }
 
+/// The names of `borrowerIds` as `store` has them now, those it cannot read left out (asked
+/// again when next needed).
+QHash<QString, QString> readBorrowerNames(MarketStore &store, const QSet<QString> &borrowerIds)
+{
+    QHash<QString, QString> names;
+    for (const QString &id : borrowerIds) {
+        if (std::optional<QString> name = readBorrowerName(store, id))
+            names.insert(id, *name);
+    }
+    return names;
+}
+
 /// The rows of `lenderIds` as `store` has them now (those it cannot read left out): after a
 /// write that moved them (a registration, the reliability an end moves).
 QHash<QString, LenderRow> readLenders(MarketStore &store, const QSet<QString> &lenderIds)
@@ -330,7 +342,7 @@ void MarketService::shutdown()
     const QStringList local = m_lenders.keys();
     for (const QString &id : local) {
         if (m_lenders.value(id).online) {
-            if (auto r = storeToWrite().setLenderOffline(id); !r)
+            if (auto r = m_store->setLenderOffline(id); !r)
                 qCWarning(lcMarket) << "could not mark lender" << id << "offline:" << r.error();
         }
     }
@@ -385,10 +397,10 @@ void MarketService::registerHandlers()
     serveAsync(QStringList{kLender}, &MarketService::onRegister);
     serveAsync(QStringList{kLender}, &MarketService::onAlter);
     serveAsync(QStringList{kLender}, &MarketService::onWithdraw);
-    serve(QStringList{kLender}, &MarketService::onHeartbeat);
+    serveAsync(QStringList{kLender}, &MarketService::onHeartbeat);
     serveAsync(QStringList{kLender}, &MarketService::onVerifyKey);
     serveAsync(QStringList{kLender}, &MarketService::onPartitionLost);
-    serve(QStringList{kLender}, &MarketService::onViolation);
+    serveAsync(QStringList{kLender}, &MarketService::onViolation);
     serve(QStringList{kLender}, &MarketService::onJobState);
     serveAsync(QStringList{kLender, kBorrower, kAdmin}, &MarketService::onFetchImage);
     serveAsync(QStringList{kLender, kBorrower, kAdmin}, &MarketService::onListImages);
@@ -396,7 +408,7 @@ void MarketService::registerHandlers()
     serveAsync(QStringList{kBorrower}, &MarketService::onBorrow);
     serveAsync(QStringList{kBorrower}, &MarketService::onEndContract);
     serveAsync(QStringList{kBorrower, kLender}, &MarketService::onListBills);
-    serve(QStringList{kBorrower}, &MarketService::onSetBorrowerName);
+    serveAsync(QStringList{kBorrower}, &MarketService::onSetBorrowerName);
     serveAsync(QStringList{kAdmin}, &MarketService::onAdminPartitions);
     serveAsync(QStringList{kAdmin}, &MarketService::onAdminContracts);
     serveAsync(QStringList{kAdmin}, &MarketService::onAdminBilling);
@@ -622,73 +634,113 @@ void MarketService::lenderSeen(const QString &lenderId, Channel *channel)
         l.channel = channel;
     l.lastSeenMs = realNowMs();
     if (l.online) {
-        if (reconnected)
-            replayMissedNotices(lenderId, previousSeenMs);
-        askAgainIfDue(lenderId, l);
+        if (reconnected) {
+            l.askAgainAtMs = 0; // the catch-up sends every unconfirmed allocation again
+            catchUpLender(lenderId, CatchUp{.lastSeenMs = previousSeenMs});
+        } else {
+            askAgainIfDue(lenderId, l);
+        }
         return;
     }
+    // Online at once, here; its row and what it missed follow from the writer thread (a
+    // new lender, without a row, comes online in the database when it registers).
     l.online = true;
-    // Known lenders come back online at once (a new one does so when it registers).
-    qint64 lastSeenBefore = -1;
-    if (m_store) {
-        if (Result<std::optional<LenderRow>> row = m_store->lender(lenderId); row && row->has_value())
-            lastSeenBefore = (*row)->lastSeenMs;
-        // Not counted by storeToWrite(): a sync takes a local lender's online state from here,
-        // not from its row, so a row read before this write cannot undo it; and counted, a
-        // reconnecting fleet would have every sync thrown away while it comes back.
-        if (auto r = m_store->touchLenders({lenderId}, l.lastSeenMs); !r)
-            qCWarning(lcMarket) << "could not mark lender" << lenderId << "online:" << r.error();
-    }
     if (m_index.setLenderOnline(lenderId, true))
         emit lenderOnlineChanged(lenderId, true);
-    if (lastSeenBefore >= 0)
-        replayMissedNotices(lenderId, lastSeenBefore);
+    catchUpLender(lenderId, CatchUp{.markOnline = true});
 }
 
-void MarketService::replayMissedNotices(const QString &lenderId, qint64 lastSeenMs)
+void MarketService::catchUpLender(const QString &lenderId, const CatchUp &what)
 {
     // Liveness runs on the real clock, contracts on the contract clock (MarketConfig): the
     // ends to tell are those since the lender was last seen, with a heartbeat's margin, on
     // the contract clock.
-    const qint64 away = qMax<qint64>(0, realNowMs() - lastSeenMs);
-    const qint64 sinceMs = now() - away - m_config.heartbeatTimeoutMs;
+    const qint64 realNow = realNowMs();
+    const qint64 contractNow = now();
+    const qint64 margin = m_config.heartbeatTimeoutMs;
+    const auto local = m_lenders.constFind(lenderId);
+    const qint64 seenMs = local != m_lenders.cend() ? local->lastSeenMs : realNow;
+    inWriterOrder<Missed>(
+        Acked::No,
+        [lenderId, what, realNow, contractNow, margin, seenMs](MarketStore &store) -> Result<Missed> {
+            Missed missed;
+            std::optional<qint64> lastSeenMs = what.lastSeenMs;
+            if (what.markOnline) {
+                Result<std::optional<LenderRow>> row = store.lender(lenderId);
+                if (row && row->has_value())
+                    lastSeenMs = (*row)->lastSeenMs;
+                else if (!row)
+                    qCWarning(lcMarket) << "could not read lender" << lenderId << row.error();
+                // Not for a lender without a row: it registers, which writes it online.
+                if (row && row->has_value()) {
+                    if (Result<void> touched = store.touchLenders({lenderId}, seenMs); !touched)
+                        qCWarning(lcMarket) << "could not mark lender" << lenderId << "online:" << touched.error();
+                }
+                if (!lastSeenMs)
+                    return missed; // new here, or unreadable: nothing to tell it again
+            }
+            Result<QList<PartitionRow>> unconfirmed = store.unconfirmedAllocationsOf(lenderId);
+            if (!unconfirmed)
+                return unconfirmed.error();
+            missed.unconfirmed = *unconfirmed;
+            if (what.allocationsOnly || !lastSeenMs)
+                return missed;
+            const qint64 away = qMax<qint64>(0, realNow - *lastSeenMs);
+            Result<QList<ContractRow>> ended = store.contractsEndedSince(lenderId, contractNow - away - margin);
+            if (!ended)
+                return ended.error();
+            missed.ended = *ended;
+            Result<QList<ContractRow>> running = store.runningContractsOf(lenderId);
+            if (!running)
+                return running.error();
+            missed.running = *running;
+            QSet<QString> borrowerIds;
+            for (const ContractRow &c : std::as_const(missed.running))
+                borrowerIds.insert(c.borrowerId);
+            missed.borrowerNames = readBorrowerNames(store, borrowerIds);
+            return missed;
+        },
+        [this, lenderId](const Result<Missed> &missed, const std::optional<Error> &) {
+            if (!missed) {
+                // It is caught up when it next reconnects, or its allocations are due again.
+                if (missed.error().code != ErrorCode::Cancelled)
+                    qCWarning(lcMarket) << "could not read what lender" << lenderId << "missed:" << missed.error();
+                return;
+            }
+            replayMissed(lenderId, *missed);
+        });
+}
+
+void MarketService::replayMissed(const QString &lenderId, const Missed &missed)
+{
+    // Gone again meanwhile: caught up when it comes back.
+    if (!m_lenders.contains(lenderId))
+        return;
     // A lender that was away (its connection dropped, the agent restarted, or it spoke to
-    // another market process) may have missed contract notices: tell it again what runs on
+    // another market process) may have missed contract notices: it is told again what runs on
     // its partitions, and what ended since it was last seen. The agent takes both as no-ops
-    // when it knows them already (a contract it has, an end it recorded).
+    // when it knows them already (a contract it has, an end it recorded). Read in the
+    // writer's order, they reach it before the notices of what the writer did after.
     // The ends first: a partition whose contract ended while the lender was away may have
     // been lent again meanwhile, and the agent takes the new contract only on a free partition.
-    Result<QList<ContractRow>> ended = m_store->contractsEndedSince(lenderId, sinceMs);
-    if (ended) {
-        for (const ContractRow &c : std::as_const(*ended)) {
-            PushState &state = m_pushed[c.id];
-            state.started = true;
-            markEnded(c.id, state);
-            pushToLender(lenderId, endedNotice(c));
-        }
-    } else {
-        qCWarning(lcMarket) << "could not read the ended contracts of lender" << lenderId << ended.error();
+    for (const ContractRow &c : missed.ended) {
+        PushState &state = m_pushed[c.id];
+        state.started = true;
+        markEnded(c.id, state);
+        pushToLender(lenderId, endedNotice(c));
     }
-    Result<QList<ContractRow>> running = m_store->runningContractsOf(lenderId);
-    if (running) {
-        for (const ContractRow &c : std::as_const(*running)) {
-            m_pushed[c.id].started = true;
-            pushToLender(lenderId, startedNotice(c));
-        }
-    } else {
-        qCWarning(lcMarket) << "could not read the running contracts of lender" << lenderId << running.error();
+    for (auto it = missed.borrowerNames.cbegin(); it != missed.borrowerNames.cend(); ++it)
+        rememberBorrowerName(it.key(), it.value());
+    for (const ContractRow &c : missed.running) {
+        m_pushed[c.id].started = true;
+        pushToLender(lenderId, startedNotice(c));
     }
     // Rebalancing (second embodiment) the lender has not confirmed: the AllocationChanged sent
     // while it was away reached nobody, and the partition is not offered until the lender
     // confirms. Every such partition's allocation is sent again; an agent that applied it
     // already takes it as a no-op and confirms it.
-    Result<QList<PartitionRow>> rebalanced = m_store->unconfirmedAllocationsOf(lenderId);
-    if (rebalanced) {
-        for (const PartitionRow &p : std::as_const(*rebalanced))
-            sendAllocation(p);
-    } else {
-        qCWarning(lcMarket) << "could not read the rebalanced partitions of lender" << lenderId << rebalanced.error();
-    }
+    for (const PartitionRow &p : missed.unconfirmed)
+        sendAllocation(p);
 }
 
 void MarketService::askAgainIfDue(const QString &lenderId, LocalLender &lender)
@@ -696,27 +748,22 @@ void MarketService::askAgainIfDue(const QString &lenderId, LocalLender &lender)
     if (lender.askAgainAtMs == 0 || lender.lastSeenMs < lender.askAgainAtMs || !lender.allocationsInFlight.isEmpty())
         return;
     lender.askAgainAtMs = 0;
-    Result<QList<PartitionRow>> unconfirmed = m_store->unconfirmedAllocationsOf(lenderId);
-    if (!unconfirmed) {
-        qCWarning(lcMarket) << "could not read the unconfirmed allocations of lender" << lenderId << unconfirmed.error();
-        return;
-    }
-    for (const PartitionRow &p : std::as_const(*unconfirmed))
-        sendAllocation(p);
-}
-
-MarketStore &MarketService::storeToWrite()
-{
-    ++m_storeWrites;
-    return *m_store;
+    catchUpLender(lenderId, CatchUp{.allocationsOnly = true});
 }
 
 void MarketService::setLenderOffline(const QString &lenderId)
 {
-    if (m_store) {
-        if (auto r = m_store->setLenderOffline(lenderId); !r) // not counted: see lenderSeen()
-            qCWarning(lcMarket) << "could not mark lender" << lenderId << "offline:" << r.error();
-    }
+    // Recorded by the writer, as it came online; at shutdown, shutdown() does it.
+    inWriterOrder<bool>(
+        Acked::No, [lenderId](MarketStore &store) -> Result<bool> {
+            if (Result<void> r = store.setLenderOffline(lenderId); !r)
+                return r.error();
+            return true;
+        },
+        [lenderId](const Result<bool> &r, const std::optional<Error> &) {
+            if (!r && r.error().code != ErrorCode::Cancelled)
+                qCWarning(lcMarket) << "could not mark lender" << lenderId << "offline:" << r.error();
+        });
     if (m_index.setLenderOnline(lenderId, false))
         emit lenderOnlineChanged(lenderId, false);
 }
@@ -752,17 +799,22 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
                 if (flying != local->allocationsInFlight.cend() && flying->waiters == waiters)
                     local->allocationsInFlight.erase(flying);
             }
-            const auto tell = [&waiters](const Result<void> &answer) {
+            const auto tell = [waiters](const Result<void> &answer) {
                 for (const auto &waiter : std::as_const(*waiters))
                     waiter(answer);
             };
             if (r.ok()) {
-                Result<std::optional<PartitionRow>> confirmed = storeToWrite().confirmAllocation(offerId, resources);
-                if (!confirmed)
-                    qCWarning(lcMarket) << "could not record the confirmed allocation of" << partitionId << confirmed.error();
-                else if (confirmed->has_value())
-                    m_index.upsertPartition(**confirmed); // offered from now on
-                tell({});
+                // Recorded by the writer; the partition is offered once that is done.
+                inWriterOrder<std::optional<PartitionRow>>(
+                    Acked::Yes,
+                    [offerId, resources](MarketStore &store) { return store.confirmAllocation(offerId, resources); },
+                    [this, partitionId, tell](const Result<std::optional<PartitionRow>> &confirmed, const std::optional<Error> &) {
+                        if (!confirmed)
+                            qCWarning(lcMarket) << "could not record the confirmed allocation of" << partitionId << confirmed.error();
+                        else if (confirmed->has_value())
+                            m_index.upsertPartition(**confirmed); // offered from now on
+                        tell({});
+                    });
                 return;
             }
             const ErrorCode code = r.error().code;
@@ -778,17 +830,25 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
             // there, ...): the market must not go on offering what the lender will not generate.
             qCWarning(lcMarket, "lender %s refused the allocation %s of %s: %s", qPrintable(lenderId),
                       qPrintable(resources.toString()), qPrintable(partitionId), qPrintable(r.error().toString()));
-            Result<std::optional<PartitionRow>> reverted = storeToWrite().revertAllocation(offerId, resources, r.error(), now());
-            if (!reverted)
-                qCWarning(lcMarket) << "could not put back the allocation of" << partitionId << reverted.error();
-            else if (reverted->has_value())
-                m_index.upsertPartition(**reverted);
-            tell(Error(code, QCoreApplication::translate("MarketService", "the lender refused the allocation %1 of "
-                                                             "partition %2, which is back at %3: %4")
-                                 .arg(resources.toString(), partitionId,
-                                      reverted && reverted->has_value() ? (*reverted)->conditions.resources.toString()
-                                                                         : QCoreApplication::translate("MarketService", "its confirmed allocation"),
-                                      r.error().message)));
+            inWriterOrder<std::optional<PartitionRow>>(
+                Acked::Yes,
+                [offerId, resources, refusal = r.error(), at = now()](MarketStore &store) {
+                    return store.revertAllocation(offerId, resources, refusal, at);
+                },
+                [this, partitionId, resources, code, refusal = r.error(), tell](const Result<std::optional<PartitionRow>> &reverted,
+                                                                              const std::optional<Error> &) {
+                    if (!reverted)
+                        qCWarning(lcMarket) << "could not put back the allocation of" << partitionId << reverted.error();
+                    else if (reverted->has_value())
+                        m_index.upsertPartition(**reverted);
+                    tell(Error(code, QCoreApplication::translate("MarketService", "the lender refused the allocation %1 of "
+                                                                     "partition %2, which is back at %3: %4")
+                                         .arg(resources.toString(), partitionId,
+                                              reverted && reverted->has_value()
+                                                  ? (*reverted)->conditions.resources.toString()
+                                                  : QCoreApplication::translate("MarketService", "its confirmed allocation"),
+                                              refusal.message)));
+                });
         },
         m_config.allocationAnswerTimeoutMs);
 }
@@ -838,20 +898,26 @@ void MarketService::borrowerRenamed(const QString &borrowerId, const QString &na
     rememberBorrowerName(borrowerId, name);
     if (!changed || m_lenders.isEmpty())
         return;
-    Result<QList<ContractRow>> running = m_store->runningContractsOfBorrower(borrowerId);
-    if (!running) {
-        // The lenders see the new name when they are next told of the contract (a reconnect).
-        qCWarning(lcMarket) << "could not read the running contracts of borrower" << borrowerId << running.error();
-        return;
-    }
-    for (const ContractRow &c : std::as_const(*running)) {
-        // Only a contract this process told its lender of: the others' lenders are told by the
-        // process that holds their connections, and a contract not yet told is told with the
-        // name when it is.
-        const auto pushed = m_pushed.constFind(c.id);
-        if (pushed != m_pushed.cend() && pushed->started && !pushed->ended)
-            pushToLender(c.lenderId, startedNotice(c));
-    }
+    // Read on the writer thread, and told in its order: a contract that ended meanwhile is
+    // not told again.
+    inWriterOrder<QList<ContractRow>>(
+        Acked::No, [borrowerId](MarketStore &store) { return store.runningContractsOfBorrower(borrowerId); },
+        [this, borrowerId](const Result<QList<ContractRow>> &running, const std::optional<Error> &) {
+            if (!running) {
+                // The lenders see the new name when they are next told of the contract (a reconnect).
+                if (running.error().code != ErrorCode::Cancelled)
+                    qCWarning(lcMarket) << "could not read the running contracts of borrower" << borrowerId << running.error();
+                return;
+            }
+            for (const ContractRow &c : std::as_const(*running)) {
+                // Only a contract this process told its lender of: the others' lenders are told
+                // by the process that holds their connections, and a contract not yet told is
+                // told with the name when it is.
+                const auto pushed = m_pushed.constFind(c.id);
+                if (pushed != m_pushed.cend() && pushed->started && !pushed->ended)
+                    pushToLender(c.lenderId, startedNotice(c));
+            }
+        });
 }
 
 void MarketService::notifyStarted(const ContractRow &c)
@@ -1077,15 +1143,15 @@ void MarketService::syncFromDatabase()
             base = marks;
     }
     m_syncInFlight = true;
-    const quint64 writesBefore = m_storeWrites;
-    m_writer->submit([this, base, writesBefore](MarketStore &store) {
+    m_writer->submit([this, base](MarketStore &store) {
         const qint64 readAtMs = m_steady.elapsed(); // const, thread-safe
         auto changes = std::make_shared<const Result<Changes>>(store.changesSince(base));
         // Applied after the batches committed before this read (completeInWriterOrder()): a
         // batch answered after it would put back the older state it read at its commit (a
         // refused lend's refreshed offer, a lender's row, an end's free partition where
-        // another process has lent it since).
-        completeInWriterOrder([this, changes, readAtMs, writesBefore] { applySync(*changes, readAtMs, writesBefore); });
+        // another process has lent it since). This process writes only on the writer thread,
+        // so nothing it wrote after this read is applied before it.
+        completeInWriterOrder([this, changes, readAtMs] { applySync(*changes, readAtMs); });
     });
 }
 
@@ -1115,7 +1181,7 @@ void MarketService::runDueAfterBatches()
     }
 }
 
-void MarketService::applySync(const Result<Changes> &changes, qint64 readAtMs, quint64 writesBefore)
+void MarketService::applySync(const Result<Changes> &changes, qint64 readAtMs)
 {
     m_syncInFlight = false;
     if (!changes) {
@@ -1123,19 +1189,8 @@ void MarketService::applySync(const Result<Changes> &changes, qint64 readAtMs, q
         return;
     }
     periodicSucceeded("read changes from the database");
-    // This thread wrote to the database while the read was on its way, perhaps a row it
-    // read before the write: applied now, it could put an older state back in the index.
-    // The next sync, at once, reads again from the same watermarks. (Its writes are few: a
-    // lender's alteration, withdrawal or new address, an allocation's answer, an expiry.)
     if (!m_store)
         return;
-    if (writesBefore != m_storeWrites) {
-        QTimer::singleShot(0, this, [this] {
-            if (m_store)
-                syncFromDatabase();
-        });
-        return;
-    }
     for (const LenderRow &l : std::as_const(changes->lenders)) {
         const auto local = m_lenders.constFind(l.id);
         const bool online = local != m_lenders.cend() ? local->online : l.online;
@@ -1217,36 +1272,49 @@ void MarketService::settleWrites()
     m_applyMore.stop();
 }
 
-template <typename T, typename Reply>
-void MarketService::writeThen(const Ctx &ctx, MessageType type, std::function<Result<T>(MarketStore &)> write,
-                              std::function<Result<Reply>(const Result<T> &)> apply)
+template <typename T>
+void MarketService::inWriterOrder(Acked acked, std::function<Result<T>(MarketStore &)> work,
+                                  std::function<void(const Result<T> &, const std::optional<Error> &)> complete)
 {
-    const qint64 startNs = deferAnswer();
-    submitPending(); // the registrations and contract requests accepted before go first
+    if (!m_writer) {
+        complete(Error(ErrorCode::Cancelled, tr("the market is shutting down")), std::nullopt);
+        return;
+    }
+    if (acked == Acked::Yes)
+        submitPending(); // the registrations and contract requests accepted before go first
     // The writer, not m_writer: at shutdown this job may run inside m_writer.reset().
     StoreWriter *writer = m_writer.get();
-    writer->submit([this, writer, ctx, type, startNs, write = std::move(write), apply = std::move(apply)](MarketStore &store) mutable {
-        auto outcome = std::make_shared<const Result<T>>(write(store));
+    writer->submit([this, writer, acked, work = std::move(work), complete = std::move(complete)](MarketStore &store) mutable {
+        auto outcome = std::make_shared<const Result<T>>(work(store));
         std::optional<Error> undurable;
         // Durable before it is acknowledged, as a batch is (a refusal wrote nothing).
-        if (*outcome) {
+        if (acked == Acked::Yes && *outcome) {
             if (Result<void> synced = writer->syncCommitted(); !synced)
                 undurable = Error(ErrorCode::StorageError,
                                   tr("the market wrote this request but could not make it durable (%1); it may be "
                                      "undone by a power cut")
                                       .arg(synced.error().message));
         }
-        completeInWriterOrder([this, ctx, type, startNs, outcome, undurable, apply = std::move(apply)] {
-            const Result<Reply> reply = apply(*outcome);
-            if (!reply)
-                ctx.fail(reply.error());
-            else if (undurable)
-                ctx.fail(*undurable);
-            else
-                ctx.reply(*reply);
-            recordTiming(static_cast<quint32>(type), startNs);
-        });
+        completeInWriterOrder([outcome, undurable, complete = std::move(complete)] { complete(*outcome, undurable); });
     });
+}
+
+template <typename T, typename Reply>
+void MarketService::writeThen(const Ctx &ctx, MessageType type, std::function<Result<T>(MarketStore &)> write,
+                              std::function<Result<Reply>(const Result<T> &)> apply)
+{
+    const qint64 startNs = deferAnswer();
+    inWriterOrder<T>(Acked::Yes, std::move(write),
+                     [this, ctx, type, startNs, apply = std::move(apply)](const Result<T> &outcome, const std::optional<Error> &undurable) {
+                         const Result<Reply> reply = apply(outcome);
+                         if (!reply)
+                             ctx.fail(reply.error());
+                         else if (undurable)
+                             ctx.fail(*undurable);
+                         else
+                             ctx.reply(*reply);
+                         recordTiming(static_cast<quint32>(type), startNs);
+                     });
 }
 
 void MarketService::onAlter(const AlterPartition &req, const Ctx &ctx)
@@ -1279,29 +1347,51 @@ void MarketService::onWithdraw(const WithdrawPartition &req, const Ctx &ctx)
         });
 }
 
-Result<Ack> MarketService::onHeartbeat(const LenderHeartbeat &req, const Ctx &ctx)
+void MarketService::onHeartbeat(const LenderHeartbeat &req, const Ctx &ctx)
 {
-    // lenderSeen() ran already for the envelope; a new address is recorded at once. The
-    // address known is in memory: a heartbeat that changes nothing does not wait on the
-    // database.
+    // lenderSeen() ran already for the envelope. The address known is in memory: a heartbeat
+    // that changes nothing does not wait on the database. A new one is recorded by the
+    // writer, and the heartbeat answered once it is.
     const auto local = m_lenders.find(ctx.peerId()); // lenderSeen() made it
     const QString known = m_index.lenderAddress(ctx.peerId());
-    const bool askedAlready = known.isEmpty() && local != m_lenders.end() && local->addressWithoutRow == req.agentAddress;
-    if (!req.agentAddress.isEmpty() && known != req.agentAddress && !askedAlready) {
-        Result<std::optional<LenderRow>> l = m_store->lender(ctx.peerId());
-        if (l && !l->has_value() && local != m_lenders.end())
-            local->addressWithoutRow = req.agentAddress; // its registration brings the address
-        if (l && l->has_value()) {
-            LenderRow row = **l;
-            if (row.address != req.agentAddress) {
-                if (auto r = storeToWrite().upsertLender(ctx.peerId(), row.name, req.agentAddress, realNowMs()); !r)
-                    return r.error();
-                row.address = req.agentAddress;
-            }
-            m_index.upsertLender(row, true); // also when the database had it already: asked once
-        }
+    const bool askedAlready = local != m_lenders.end()
+                              && ((known.isEmpty() && local->addressWithoutRow == req.agentAddress)
+                                  || local->addressInFlight == req.agentAddress);
+    if (req.agentAddress.isEmpty() || known == req.agentAddress || askedAlready) {
+        ctx.reply(Ack{});
+        return;
     }
-    return Ack{};
+    if (local != m_lenders.end())
+        local->addressInFlight = req.agentAddress;
+    writeThen<std::optional<LenderRow>, Ack>(
+        ctx, MessageType::LenderHeartbeat,
+        [lenderId = ctx.peerId(), address = req.agentAddress, at = realNowMs()](MarketStore &store) -> Result<std::optional<LenderRow>> {
+            Result<std::optional<LenderRow>> l = store.lender(lenderId);
+            if (!l || !l->has_value())
+                return l; // no row: its registration brings the address
+            LenderRow row = **l;
+            if (row.address != address) {
+                if (Result<void> r = store.upsertLender(lenderId, row.name, address, at); !r)
+                    return r.error();
+                row.address = address;
+            }
+            return std::optional<LenderRow>(row);
+        },
+        [this, lenderId = ctx.peerId(), address = req.agentAddress](const Result<std::optional<LenderRow>> &row) -> Result<Ack> {
+            const auto local = m_lenders.find(lenderId);
+            if (local != m_lenders.end() && local->addressInFlight == address)
+                local->addressInFlight.clear();
+            if (!row)
+                return row.error(); // asked again with the next heartbeat
+            if (!row->has_value()) {
+                if (local != m_lenders.end())
+                    local->addressWithoutRow = address; // its registration brings the address
+                return Ack{};
+            }
+            // Also when the database had it already: asked once.
+            m_index.upsertLender(**row, local != m_lenders.end() && local->online);
+            return Ack{};
+        });
 }
 
 void MarketService::onVerifyKey(const VerifyKey &req, const Ctx &ctx)
@@ -1385,28 +1475,50 @@ void MarketService::onPartitionLost(const PartitionLost &req, const Ctx &ctx)
         });
 }
 
-Result<Ack> MarketService::onViolation(const ReportViolation &req, const Ctx &ctx)
+void MarketService::onViolation(const ReportViolation &req, const Ctx &ctx)
 {
     qCWarning(lcMarket) << "lender" << ctx.peerId() << "reports a lock violation on" << req.partitionId << ":" << req.detail
                         << (req.restored ? "(restored)" : "(not restored)");
-    if (auto recorded = storeToWrite().recordViolation(ctx.peerId(), req.partitionId, req.contractId, req.detail, req.restored,
-                                                 now());
-        !recorded)
-        return recorded.error();
-    emit violationReported(ctx.peerId(), req.partitionId, req.detail);
-    if (req.restored)
-        return Ack{};
-    // The lender could not give the borrower back what was leased: the contract ends now,
-    // billed to this moment, and counts against the lender's reliability.
-    Result<std::optional<ContractRow>> running = m_store->runningContract(ctx.peerId(), req.partitionId);
-    if (!running)
-        return running.error();
-    if (running->has_value() && (req.contractId.isEmpty() || (*running)->id == req.contractId)) {
-        Result<ContractRow> ended = finishContract((*running)->id, QString(), QStringLiteral("violation"), now());
-        if (!ended && ended.error().code != ErrorCode::Conflict)
-            return ended.error();
-    }
-    return Ack{};
+    // Recorded, and the contract ended if the lender could not restore what was leased, by
+    // the writer: the report is answered once both are durable.
+    struct Reported {
+        std::optional<ContractRow> ended;
+        std::optional<LenderRow> lender; // its reliability, which the end moved
+    };
+    writeThen<Reported, Ack>(
+        ctx, MessageType::ReportViolation,
+        [lenderId = ctx.peerId(), req, at = now(), fee = m_config.feeBasisPoints](MarketStore &store) -> Result<Reported> {
+            Reported reported;
+            if (Result<void> recorded = store.recordViolation(lenderId, req.partitionId, req.contractId, req.detail, req.restored, at);
+                !recorded)
+                return recorded.error();
+            if (req.restored)
+                return reported;
+            // The lender could not give the borrower back what was leased: the contract ends
+            // now, billed to this moment, and counts against the lender's reliability.
+            Result<std::optional<ContractRow>> running = store.runningContract(lenderId, req.partitionId);
+            if (!running)
+                return running.error();
+            if (running->has_value() && (req.contractId.isEmpty() || (*running)->id == req.contractId)) {
+                Result<ContractRow> ended = store.endContract((*running)->id, QString(), QStringLiteral("violation"), at, fee);
+                if (ended) {
+                    reported.ended = *ended;
+                    if (Result<std::optional<LenderRow>> row = store.lender(lenderId); row && row->has_value())
+                        reported.lender = **row;
+                } else if (ended.error().code != ErrorCode::Conflict) { // Conflict: it ended meanwhile
+                    return ended.error();
+                }
+            }
+            return reported;
+        },
+        [this, lenderId = ctx.peerId(), partitionId = req.partitionId, detail = req.detail](const Result<Reported> &reported) -> Result<Ack> {
+            if (!reported)
+                return reported.error();
+            emit violationReported(lenderId, partitionId, detail);
+            if (reported->ended)
+                afterEnded(*reported->ended, reported->lender);
+            return Ack{};
+        });
 }
 
 Result<Ack> MarketService::onJobState(const ReportJobState &req, const Ctx &ctx)
@@ -1455,7 +1567,7 @@ Result<ImageInfo> MarketService::addImage(const QString &name, const QString &ar
         if (!out.commit())
             return Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(target, out.errorString()));
     }
-    if (auto r = storeToWrite().addImage(info, now()); !r)
+    if (auto r = m_store->addImage(info, now()); !r)
         return r.error();
     return info;
 }
@@ -1853,6 +1965,15 @@ void MarketService::submitPending()
     for (const PendingEnd &e : std::as_const(ends))
         endJobs.append(EndJob{e.borrowerId, e.contractId});
 
+    // The names of borrowers this process does not know yet, for the notices of their
+    // contracts to lenders connected here (startedNotice()): read with the batch.
+    QSet<QString> unnamed;
+    if (!m_lenders.isEmpty()) {
+        for (const BorrowJob &b : std::as_const(borrowJobs)) {
+            if (!m_borrowerNames.contains(b.borrowerId))
+                unnamed.insert(b.borrowerId);
+        }
+    }
     const qint64 contractNow = now();
     const qint64 realNow = realNowMs();
     const int fee = m_config.feeBasisPoints;
@@ -1861,7 +1982,8 @@ void MarketService::submitPending()
     m_inFlight.push_back(InFlightBatch{std::move(regs), std::move(borrows), std::move(ends)});
     ++m_atWriter;
     const qint64 submittedNs = m_steady.nsecsElapsed();
-    m_lastBatchJob = m_writer->submit([this, regJobs, borrowJobs, endJobs, contractNow, realNow, fee, identity, submittedNs](MarketStore &store) {
+    m_lastBatchJob = m_writer->submit([this, regJobs, borrowJobs, endJobs, unnamed, contractNow, realNow, fee, identity,
+                                       submittedNs](MarketStore &store) {
         auto batch = std::make_shared<BatchOutcome>();
         batch->at.submitted = submittedNs;
         batch->at.started = m_steady.nsecsElapsed(); // QElapsedTimer's reads are const: any thread
@@ -1893,6 +2015,14 @@ void MarketService::submitPending()
                 lenderIds.insert(e.ended->lenderId);
         }
         batch->lenders = readLenders(store, lenderIds);
+        if (!unnamed.isEmpty()) {
+            QSet<QString> lentTo;
+            for (const BorrowOutcome &b : std::as_const(batch->lent)) {
+                if (b.lent && unnamed.contains(b.lent->contract.borrowerId))
+                    lentTo.insert(b.lent->contract.borrowerId);
+            }
+            batch->borrowerNames = readBorrowerNames(store, lentTo);
+        }
         batch->at.writerDone = m_steady.nsecsElapsed();
         // Committed: the writer may take the next batch while this one's receipts are
         // signed (CPU work, on the signer's thread; its one thread keeps the batches' order).
@@ -1964,6 +2094,8 @@ void MarketService::applyBatch(std::shared_ptr<const BatchOutcome> outcome)
     a.requests = std::move(m_inFlight.front());
     m_inFlight.pop_front();
     a.outcome = std::move(outcome);
+    for (auto it = a.outcome->borrowerNames.cbegin(); it != a.outcome->borrowerNames.cend(); ++it)
+        rememberBorrowerName(it.key(), it.value());
     // A batch the disk did not take is in the database all the same (its commit returned),
     // and may or may not survive a power cut: the index and the lenders follow the database,
     // and what it did is not acknowledged. Its requesters get a storage error that says so.
@@ -2139,25 +2271,26 @@ void MarketService::afterEnded(const ContractRow &ended, std::optional<LenderRow
     emit contractEnded(ended.id, ended.endReason);
 }
 
-Result<ContractRow> MarketService::finishContract(const QString &contractId, const QString &borrowerId, const QString &reason,
-                                                  qint64 endedAtMs)
-{
-    Result<ContractRow> ended = storeToWrite().endContract(contractId, borrowerId, reason, endedAtMs, m_config.feeBasisPoints);
-    if (ended)
-        afterEnded(*ended);
-    return ended;
-}
-
-Result<Ack> MarketService::onSetBorrowerName(const SetBorrowerName &req, const Ctx &ctx)
+void MarketService::onSetBorrowerName(const SetBorrowerName &req, const Ctx &ctx)
 {
     Result<QString> name = checkDisplayName(req.name, NameOf::Borrower);
-    if (!name)
-        return name.error();
-    // Rare, small and not on a contract's path: written at once, like a lender's new address.
-    if (Result<void> r = storeToWrite().setBorrowerName(ctx.peerId(), *name, realNowMs()); !r)
-        return r.error();
-    borrowerRenamed(ctx.peerId(), *name);
-    return Ack{};
+    if (!name) {
+        ctx.fail(name.error());
+        return;
+    }
+    writeThen<QString, Ack>(
+        ctx, MessageType::SetBorrowerName,
+        [borrowerId = ctx.peerId(), name = *name, at = realNowMs()](MarketStore &store) -> Result<QString> {
+            if (Result<void> r = store.setBorrowerName(borrowerId, name, at); !r)
+                return r.error();
+            return name;
+        },
+        [this, borrowerId = ctx.peerId()](const Result<QString> &set) -> Result<Ack> {
+            if (!set)
+                return set.error();
+            borrowerRenamed(borrowerId, *set);
+            return Ack{};
+        });
 }
 
 void MarketService::onListBills(const ListBills &req, const Ctx &ctx)
@@ -2381,21 +2514,34 @@ void MarketService::onAdminViolations(const AdminListViolations &req, const Ctx 
 
 void MarketService::onAdminRebalance(const AdminRebalance &req, const Ctx &ctx)
 {
-    Result<PartitionRow> row = storeToWrite().rebalance(req.lenderId, req.partitionId, req.resources);
-    if (!row) {
-        ctx.fail(row.error());
-        return;
-    }
-    m_index.upsertPartition(*row);
-    // The lender applies it the next time it generates the partition (second embodiment). If
-    // it is connected here, the manager hears its answer: a refusal puts the allocation back.
-    // Otherwise the partition is not offered until the lender has confirmed the allocation.
-    sendAllocation(*row, [ctx](Result<void> answered) {
-        if (answered)
-            ctx.reply(Ack{});
-        else
-            ctx.fail(answered.error());
-    });
+    const qint64 startNs = deferAnswer();
+    inWriterOrder<PartitionRow>(
+        Acked::Yes, [req](MarketStore &store) { return store.rebalance(req.lenderId, req.partitionId, req.resources); },
+        [this, ctx, startNs](const Result<PartitionRow> &row, const std::optional<Error> &undurable) {
+            const auto answer = [this, ctx, startNs](const Result<void> &answered) {
+                if (answered)
+                    ctx.reply(Ack{});
+                else
+                    ctx.fail(answered.error());
+                recordTiming(static_cast<quint32>(MessageType::AdminRebalance), startNs);
+            };
+            if (!row) {
+                answer(row.error());
+                return;
+            }
+            m_index.upsertPartition(*row);
+            // The lender applies it the next time it generates the partition (second
+            // embodiment). If it is connected here, the manager hears its answer: a refusal
+            // puts the allocation back. Otherwise the partition is not offered until the
+            // lender has confirmed the allocation. Not durable, it is sent all the same (the
+            // database has it), and the manager hears that instead.
+            sendAllocation(*row, [answer, undurable](const Result<void> &answered) {
+                if (answered && undurable)
+                    answer(*undurable);
+                else
+                    answer(answered);
+            });
+        });
 }
 
 } // namespace lendable::market

@@ -146,6 +146,8 @@ private:
         // A heartbeat's address the database had no row of this lender for (it has not
         // registered yet): the next heartbeats with it do not ask again.
         QString addressWithoutRow;
+        // A heartbeat's new address being recorded: the heartbeats meanwhile do not ask again.
+        QString addressInFlight;
     };
     struct PushState {
         bool started = false;
@@ -198,6 +200,7 @@ private:
         QList<EndOutcome> ended;
         QList<PartitionRow> refreshed;      // offers the index thought free
         QHash<QString, LenderRow> lenders;  // lender rows the batch changed
+        QHash<QString, QString> borrowerNames; // of borrowers that got a contract and whose names were not known
         Error undurable; // committed, but the disk did not take it (StoreWriter::syncCommitted())
         // When each stage of the batch ended, in ns of m_steady (0: it did not run); logged
         // under lendable.market.batch.
@@ -240,6 +243,18 @@ private:
     template <typename T, typename Reply>
     void writeThen(const Ctx &ctx, protocol::MessageType type, std::function<Result<T>(MarketStore &)> write,
                    std::function<Result<Reply>(const Result<T> &)> apply);
+    /// What a writer job (inWriterOrder()) is to those who wait for it.
+    enum class Acked {
+        Yes, // a peer waits for it: after the requests accepted before it, synced before it completes
+        No,  // the market's own bookkeeping (a lender's presence, what it missed): neither
+    };
+    /// `work` on the writer thread; `complete` here, once the batches the writer committed
+    /// before it are answered (completeInWriterOrder()), with what `work` returned and, for
+    /// Acked::Yes, the error of a sync the disk did not take. Once the writer is gone (at
+    /// shutdown) `work` is not run: `complete` gets a Cancelled error at once.
+    template <typename T>
+    void inWriterOrder(Acked acked, std::function<Result<T>(MarketStore &)> work,
+                       std::function<void(const Result<T> &, const std::optional<Error> &undurable)> complete);
     void completeOnServiceThread(std::function<void()> completion);
     void processCompletions();
     void applyBatch(std::shared_ptr<const BatchOutcome> outcome);
@@ -266,7 +281,24 @@ private:
     qint64 deferAnswer();
     void lenderSeen(const QString &lenderId, protocol::Channel *channel);
     void setLenderOffline(const QString &lenderId);
-    void replayMissedNotices(const QString &lenderId, qint64 lastSeenMs); // lastSeenMs: real clock
+    /// What a lender that comes (back) to this process is to catch up on (catchUpLender()).
+    struct CatchUp {
+        bool markOnline = false;            // record it online; its row says when it was last seen
+        std::optional<qint64> lastSeenMs;   // real clock; else that of its row (markOnline)
+        bool allocationsOnly = false;       // only the allocations it has not confirmed
+    };
+    /// What a lender missed, read on the writer thread (catchUpLender()).
+    struct Missed {
+        QList<ContractRow> ended;            // since it was last seen, with a heartbeat's margin
+        QList<ContractRow> running;
+        QList<PartitionRow> unconfirmed;     // rebalanced allocations it has not confirmed
+        QHash<QString, QString> borrowerNames; // of the running contracts' borrowers
+    };
+    /// A lender that came online here, or reconnected, or whose allocations are due to be
+    /// asked again: its row is marked online (CatchUp::markOnline), and what it missed is read
+    /// on the writer thread and told it here in the writer's order (replayMissed()).
+    void catchUpLender(const QString &lenderId, const CatchUp &what);
+    void replayMissed(const QString &lenderId, const Missed &missed);
     void pushToLender(const QString &lenderId, const auto &message);
     /// Sends a partition's allocation to its lender as a request if it is connected here
     /// (second embodiment); its acknowledgement confirms the allocation, its refusal puts the
@@ -292,8 +324,6 @@ private:
     void notifyEnded(const ContractRow &contract);
     void markEnded(const QString &contractId, PushState &state);
     void forgetOldNotices();
-    Result<ContractRow> finishContract(const QString &contractId, const QString &borrowerId, const QString &reason,
-                                       qint64 endedAtMs);
     // The periodic jobs. Their reads and writes run on the writer thread, after the batches
     // submitted before them, and come back here (completeOnServiceThread()): a database that
     // stops answering holds that thread, while this one serves on from memory.
@@ -308,9 +338,8 @@ private:
     };
     void endExpired(const ExpiryOutcome &outcome);
     void syncFromDatabase();
-    /// `changes` read at `readAtMs` (m_steady) by a sync submitted when m_storeWrites was
-    /// `writesBefore`.
-    void applySync(const Result<Changes> &changes, qint64 readAtMs, quint64 writesBefore);
+    /// `changes` read at `readAtMs` (m_steady).
+    void applySync(const Result<Changes> &changes, qint64 readAtMs);
     /// From a writer job: runs `completion` on the service thread once the batches the writer
     /// committed before that job are answered (a few per pass, applyPending()), so that what
     /// the job read or wrote, newer than theirs, is applied after them.
@@ -322,19 +351,16 @@ private:
     };
     std::deque<AfterBatches> m_afterBatches;
     quint64 m_batchesAnswered = 0;
-    /// This thread's store, for a write: counted, so that a sync read before the write is
-    /// not applied after it (applySync()).
-    MarketStore &storeToWrite();
     QString imagePath(const QString &sha256) const;
 
     // lender agent
     void onRegister(const protocol::RegisterPartition &req, const Ctx &ctx);
     void onAlter(const protocol::AlterPartition &req, const Ctx &ctx);
     void onWithdraw(const protocol::WithdrawPartition &req, const Ctx &ctx);
-    Result<protocol::Ack> onHeartbeat(const protocol::LenderHeartbeat &req, const Ctx &ctx);
+    void onHeartbeat(const protocol::LenderHeartbeat &req, const Ctx &ctx);
     void onVerifyKey(const protocol::VerifyKey &req, const Ctx &ctx);
     void onPartitionLost(const protocol::PartitionLost &req, const Ctx &ctx);
-    Result<protocol::Ack> onViolation(const protocol::ReportViolation &req, const Ctx &ctx);
+    void onViolation(const protocol::ReportViolation &req, const Ctx &ctx);
     Result<protocol::Ack> onJobState(const protocol::ReportJobState &req, const Ctx &ctx);
     // images (lenders and borrowers)
     void onFetchImage(const protocol::FetchImage &req, const Ctx &ctx);
@@ -347,7 +373,7 @@ private:
     /// `list` with `rows`' receipts, signed together by `identity`, if they are `wanted`. Any thread.
     static Result<protocol::BillList> withReceipts(protocol::BillList list, const QList<ContractRow> &rows, bool wanted,
                                                    const Identity &identity);
-    Result<protocol::Ack> onSetBorrowerName(const protocol::SetBorrowerName &req, const Ctx &ctx);
+    void onSetBorrowerName(const protocol::SetBorrowerName &req, const Ctx &ctx);
     // admin
     void onAdminPartitions(const protocol::AdminListPartitions &req, const Ctx &ctx);
     void onAdminContracts(const protocol::AdminListContracts &req, const Ctx &ctx);
@@ -414,7 +440,6 @@ private:
     bool m_flushInFlight = false;  // lenders' heartbeats recorded, other processes' timed out
     bool m_expiryInFlight = false; // expired contracts looked for
     bool m_syncInFlight = false;   // changes of other processes read
-    quint64 m_storeWrites = 0;     // storeToWrite() calls
 
     QList<PendingBorrow> m_pendingBorrows;
     QList<PendingEnd> m_pendingEnds;
