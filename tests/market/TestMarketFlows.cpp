@@ -193,6 +193,8 @@ private slots:
     void replayTellsEndsBeforeStarts();
     void noticesReachLendersAcrossProcessesAndReconnects_data() { dialects(); }
     void noticesReachLendersAcrossProcessesAndReconnects();
+    void syncedContractsCarryNamesNotKnownHere_data() { dialects(); }
+    void syncedContractsCarryNamesNotKnownHere();
     void syncSkipsOwnRevisions_data() { dialects(); }
     void syncSkipsOwnRevisions();
     void syncWaitsForTheBatchesBeforeIt_data() { dialects(); }
@@ -1885,25 +1887,31 @@ void TestMarketFlows::expiriesDoNotHoldUpTheMarket()
 void TestMarketFlows::lenderPresenceDoesNotHoldUpTheMarket()
 {
     // A lender that comes (back) online is marked so in its row, and what it missed is read,
-    // by the writer thread; one that goes is marked offline there too. Here the lenders table
-    // is held locked while the lender comes back and goes again. On the service thread (the
-    // test's too), each held everything until the statement timeout of the market's
-    // connection (16 s).
+    // by the writer thread; one that goes is marked offline there too, as are its new
+    // address and a borrower's name written. Here the lenders and borrowers tables are held
+    // locked while the lender comes back, moves and goes again and the borrower names itself.
+    // On the service thread (the test's too), each held everything until the statement
+    // timeout of the market's connection (16 s).
     MarketConfig config;
     START_MARKET_WITH_CLIENTS(config);
     CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"))));
     std::optional<Database> db = openSameDatabase();
     QVERIFY(db);
-    const auto row = [&]() -> std::pair<int, qint64> {
-        Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT online, last_seen_ms FROM lenders WHERE id = ?"), {m_lender.nodeId()});
+    struct Row {
+        int online = -1;
+        qint64 lastSeenMs = 0;
+        QString address;
+    };
+    const auto row = [&]() -> Row {
+        Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT online, last_seen_ms, address FROM lenders WHERE id = ?"), {m_lender.nodeId()});
         if (!q || !q->next())
-            return {-1, 0};
-        return {q->value(0).toInt(), q->value(1).toLongLong()};
+            return {};
+        return {q->value(0).toInt(), q->value(1).toLongLong(), q->value(2).toString()};
     };
     lender->close();
-    QTRY_COMPARE_WITH_TIMEOUT(row().first, 0, 10'000);
-    const qint64 seenBefore = row().second;
-    std::unique_ptr<HeldTableLock> held = holdTableLocked(QStringLiteral("lenders"));
+    QTRY_COMPARE_WITH_TIMEOUT(row().online, 0, 10'000);
+    const qint64 seenBefore = row().lastSeenMs;
+    std::unique_ptr<HeldTableLock> held = holdTableLocked(QStringLiteral("lenders, borrowers"));
     QVERIFY(held);
 
     QElapsedTimer took;
@@ -1915,14 +1923,26 @@ void TestMarketFlows::lenderPresenceDoesNotHoldUpTheMarket()
     Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{}, 60'000);
     CHECK_OK(page);
     QCOMPARE(page->total, 1); // online here at once
+    const QString moved = QStringLiteral("127.0.0.1:7600");
+    back->request<Ack>(LenderHeartbeat{.agentAddress = moved}, this, [](Result<Ack>) {}); // the lender goes before the answer
+    std::optional<Result<Ack>> named;
+    borrower->request<Ack>(SetBorrowerName{.name = QStringLiteral("Bea")}, this, [&](Result<Ack> r) { named.emplace(std::move(r)); });
+    QTest::qWait(200); // both at the market, written by the writer once the lock goes
+    CHECK_OK(borrower->call<OfferPage>(SearchOffers{}, 60'000));
     back->close();
     QTRY_COMPARE_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{}, 60'000)->total, qint64(0), 10'000);
     QVERIFY2(took.elapsed() < 8'000, qPrintable(QStringLiteral("%1 ms").arg(took.elapsed())));
+    QVERIFY(!named);
     CHECK_OK(held->release());
-    // Both land, in their order: seen when it came back, offline since it went.
-    QTRY_VERIFY_WITH_TIMEOUT(row().second >= cameBackMs, 30'000);
-    QVERIFY(row().second > seenBefore);
-    QCOMPARE(row().first, 0);
+    // All land, in their order: seen when it came back, moved, offline since it went.
+    QTRY_VERIFY_WITH_TIMEOUT(named.has_value(), 30'000);
+    CHECK_OK(*named);
+    QTRY_VERIFY_WITH_TIMEOUT(row().lastSeenMs >= cameBackMs && row().online == 0 && row().address == moved, 30'000);
+    QVERIFY(row().lastSeenMs > seenBefore);
+    Result<QSqlQuery> name = db->exec(QStringLiteral("SELECT name FROM borrowers WHERE id = ?"), {m_borrower.nodeId()});
+    CHECK_OK(name);
+    QVERIFY(name->next());
+    QCOMPARE(name->value(0).toString(), QStringLiteral("Bea"));
 }
 
 void TestMarketFlows::shutdownFinishesQueuedWrites()
@@ -1962,8 +1982,17 @@ void TestMarketFlows::shutdownFinishesQueuedWrites()
     lender->request<PartitionRegistered>(
         AlterPartition{.partitionId = QStringLiteral("p2"), .conditions = conditions(1, 1024, 0, QStringLiteral("2"))}, this,
         [&](Result<PartitionRegistered> r) { altered.emplace(std::move(r)); });
+    // The alteration waits for the lock at the writer (or a sync before it), the expiry
+    // behind it.
+    std::optional<Database> watch = openSameDatabase();
+    QVERIFY(watch);
+    const auto waiters = [&] {
+        Result<QSqlQuery> q = watch->exec(QStringLiteral("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'partitions'::regclass"));
+        return q && q->next() ? q->value(0).toInt() : -1;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(waiters() >= 1, 10'000);
     m_clock += 61'000;
-    QTest::qWait(300); // the alteration waits for the lock at the writer, the expiry behind it
+    QTest::qWait(300); // several looks for expired contracts (every 50 ms here)
     QVERIFY(!altered);
     m_market->shutdown();
     m_market.reset();
@@ -2788,6 +2817,37 @@ void TestMarketFlows::replayTellsEndsBeforeStarts()
     QCOMPARE(pushes->all<ContractEnded>().first().contractId, first->contractId);
     QCOMPARE(pushes->envelopes[1].type, static_cast<quint32>(ContractStarted::kType));
     QCOMPARE(pushes->all<ContractStarted>().first().contractId, second->contractId);
+}
+
+void TestMarketFlows::syncedContractsCarryNamesNotKnownHere()
+{
+    // Market B hears through its sync of a contract market A made, for a borrower whose name
+    // B has never seen (it was set on A before B started): B reads the name, on its writer
+    // thread, before it tells its lender of the contract.
+    MarketConfig config;
+    START_MARKET(config);
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(borrower);
+    CHECK_OK(borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Kestrel Bio")}));
+    const Identity marketB = makeIdentity(QStringLiteral("market-b"));
+    MarketConfig configB;
+    configB.clock = [this] { return m_clock; };
+    configB.maintenanceIntervalMs = 50;
+    configB.dataDir = m_tmp.filePath(QStringLiteral("data-b-%1").arg(QLatin1String(QTest::currentDataTag())));
+    auto b = std::make_unique<MarketService>(marketB, m_dbUrl, configB);
+    CHECK_OK(b->listen(QHostAddress::LocalHost, 0));
+    std::unique_ptr<PushLog> pushes;
+    SslChannel *lender = connectClient(b->serverPort(), m_lender, marketB.nodeId(), QStringLiteral("lender"), this, nullptr,
+                                       [&](SslChannel *c) { pushes = std::make_unique<PushLog>(c); });
+    QVERIFY(lender);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1")));
+    CHECK_OK(p1);
+    QTRY_VERIFY_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{})->total == 1, 10'000);
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(granted);
+    QTRY_COMPARE_WITH_TIMEOUT(pushes->all<ContractStarted>().size(), 1, 10'000);
+    QCOMPARE(pushes->all<ContractStarted>().first().contractId, granted->contractId);
+    QCOMPARE(pushes->all<ContractStarted>().first().borrowerName, std::optional<QString>(QStringLiteral("Kestrel Bio")));
 }
 
 void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()

@@ -663,6 +663,7 @@ void MarketService::catchUpLender(const QString &lenderId, const CatchUp &what)
     inWriterOrder<Missed>(
         Acked::No,
         [lenderId, what, realNow, contractNow, margin, seenMs](MarketStore &store) -> Result<Missed> {
+            // Each part that cannot be read is left out, after a warning: the rest is told.
             Missed missed;
             std::optional<qint64> lastSeenMs = what.lastSeenMs;
             if (what.markOnline) {
@@ -671,29 +672,27 @@ void MarketService::catchUpLender(const QString &lenderId, const CatchUp &what)
                     lastSeenMs = (*row)->lastSeenMs;
                 else if (!row)
                     qCWarning(lcMarket) << "could not read lender" << lenderId << row.error();
-                // Not for a lender without a row: it registers, which writes it online.
-                if (row && row->has_value()) {
-                    if (Result<void> touched = store.touchLenders({lenderId}, seenMs); !touched)
-                        qCWarning(lcMarket) << "could not mark lender" << lenderId << "online:" << touched.error();
-                }
+                // A lender without a row changes nothing here: its registration writes it online.
+                if (Result<void> touched = store.touchLenders({lenderId}, seenMs); !touched)
+                    qCWarning(lcMarket) << "could not mark lender" << lenderId << "online:" << touched.error();
                 if (!lastSeenMs)
                     return missed; // new here, or unreadable: nothing to tell it again
             }
-            Result<QList<PartitionRow>> unconfirmed = store.unconfirmedAllocationsOf(lenderId);
-            if (!unconfirmed)
-                return unconfirmed.error();
-            missed.unconfirmed = *unconfirmed;
+            if (Result<QList<PartitionRow>> unconfirmed = store.unconfirmedAllocationsOf(lenderId); unconfirmed)
+                missed.unconfirmed = *unconfirmed;
+            else
+                qCWarning(lcMarket) << "could not read the unconfirmed allocations of lender" << lenderId << unconfirmed.error();
             if (what.allocationsOnly || !lastSeenMs)
                 return missed;
             const qint64 away = qMax<qint64>(0, realNow - *lastSeenMs);
-            Result<QList<ContractRow>> ended = store.contractsEndedSince(lenderId, contractNow - away - margin);
-            if (!ended)
-                return ended.error();
-            missed.ended = *ended;
-            Result<QList<ContractRow>> running = store.runningContractsOf(lenderId);
-            if (!running)
-                return running.error();
-            missed.running = *running;
+            if (Result<QList<ContractRow>> ended = store.contractsEndedSince(lenderId, contractNow - away - margin); ended)
+                missed.ended = *ended;
+            else
+                qCWarning(lcMarket) << "could not read the ended contracts of lender" << lenderId << ended.error();
+            if (Result<QList<ContractRow>> running = store.runningContractsOf(lenderId); running)
+                missed.running = *running;
+            else
+                qCWarning(lcMarket) << "could not read the running contracts of lender" << lenderId << running.error();
             QSet<QString> borrowerIds;
             for (const ContractRow &c : std::as_const(missed.running))
                 borrowerIds.insert(c.borrowerId);
@@ -701,13 +700,8 @@ void MarketService::catchUpLender(const QString &lenderId, const CatchUp &what)
             return missed;
         },
         [this, lenderId](const Result<Missed> &missed, const std::optional<Error> &) {
-            if (!missed) {
-                // It is caught up when it next reconnects, or its allocations are due again.
-                if (missed.error().code != ErrorCode::Cancelled)
-                    qCWarning(lcMarket) << "could not read what lender" << lenderId << "missed:" << missed.error();
-                return;
-            }
-            replayMissed(lenderId, *missed);
+            if (missed) // else Cancelled: the market is shutting down
+                replayMissed(lenderId, *missed);
         });
 }
 
@@ -732,7 +726,9 @@ void MarketService::replayMissed(const QString &lenderId, const Missed &missed)
     for (auto it = missed.borrowerNames.cbegin(); it != missed.borrowerNames.cend(); ++it)
         rememberBorrowerName(it.key(), it.value());
     for (const ContractRow &c : missed.running) {
-        m_pushed[c.id].started = true;
+        PushState &state = m_pushed[c.id];
+        state.started = true;
+        state.startedSerial = ++m_noticeSerial;
         pushToLender(lenderId, startedNotice(c));
     }
     // Rebalancing (second embodiment) the lender has not confirmed: the AllocationChanged sent
@@ -753,7 +749,9 @@ void MarketService::askAgainIfDue(const QString &lenderId, LocalLender &lender)
 
 void MarketService::setLenderOffline(const QString &lenderId)
 {
-    // Recorded by the writer, as it came online; at shutdown, shutdown() does it.
+    // Recorded by the writer, as it came online; at shutdown, shutdown() does it. After the
+    // requests accepted before: a registration written after this would set it online again.
+    submitPending();
     inWriterOrder<bool>(
         Acked::No, [lenderId](MarketStore &store) -> Result<bool> {
             if (Result<void> r = store.setLenderOffline(lenderId); !r)
@@ -794,12 +792,14 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
     it->channel->request<Ack>(
         AllocationChanged{.partitionId = p.partitionId, .resources = resources}, this,
         [this, offerId = p.offerId, lenderId = p.lenderId, partitionId = p.partitionId, resources, waiters](Result<Ack> r) {
-            if (const auto local = m_lenders.find(lenderId); local != m_lenders.end()) {
-                const auto flying = local->allocationsInFlight.constFind(offerId);
-                if (flying != local->allocationsInFlight.cend() && flying->waiters == waiters)
-                    local->allocationsInFlight.erase(flying);
-            }
-            const auto tell = [waiters](const Result<void> &answer) {
+            // In flight until the answer is recorded: a replay or a sync that read the
+            // allocation unconfirmed before that write joins this one instead of asking again.
+            const auto tell = [this, lenderId, offerId, waiters](const Result<void> &answer) {
+                if (const auto local = m_lenders.find(lenderId); local != m_lenders.end()) {
+                    const auto flying = local->allocationsInFlight.constFind(offerId);
+                    if (flying != local->allocationsInFlight.cend() && flying->waiters == waiters)
+                        local->allocationsInFlight.erase(flying);
+                }
                 for (const auto &waiter : std::as_const(*waiters))
                     waiter(answer);
             };
@@ -808,12 +808,17 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
                 inWriterOrder<std::optional<PartitionRow>>(
                     Acked::Yes,
                     [offerId, resources](MarketStore &store) { return store.confirmAllocation(offerId, resources); },
-                    [this, partitionId, tell](const Result<std::optional<PartitionRow>> &confirmed, const std::optional<Error> &) {
-                        if (!confirmed)
+                    [this, partitionId, tell](const Result<std::optional<PartitionRow>> &confirmed,
+                                              const std::optional<Error> &undurable) {
+                        if (!confirmed) {
+                            // Unconfirmed, it is sent again when the lender reconnects.
                             qCWarning(lcMarket) << "could not record the confirmed allocation of" << partitionId << confirmed.error();
-                        else if (confirmed->has_value())
+                            tell(confirmed.error());
+                            return;
+                        }
+                        if (confirmed->has_value())
                             m_index.upsertPartition(**confirmed); // offered from now on
-                        tell({});
+                        tell(undurable ? Result<void>(*undurable) : Result<void>());
                     });
                 return;
             }
@@ -837,14 +842,19 @@ void MarketService::sendAllocation(const PartitionRow &p, std::function<void(Res
                 },
                 [this, partitionId, resources, code, refusal = r.error(), tell](const Result<std::optional<PartitionRow>> &reverted,
                                                                               const std::optional<Error> &) {
-                    if (!reverted)
+                    if (!reverted) {
+                        // Still unconfirmed, it is not offered, and is asked again when the
+                        // lender reconnects.
                         qCWarning(lcMarket) << "could not put back the allocation of" << partitionId << reverted.error();
-                    else if (reverted->has_value())
+                        tell(reverted.error());
+                        return;
+                    }
+                    if (reverted->has_value())
                         m_index.upsertPartition(**reverted);
                     tell(Error(code, QCoreApplication::translate("MarketService", "the lender refused the allocation %1 of "
                                                                      "partition %2, which is back at %3: %4")
                                          .arg(resources.toString(), partitionId,
-                                              reverted && reverted->has_value()
+                                              reverted->has_value()
                                                   ? (*reverted)->conditions.resources.toString()
                                                   : QCoreApplication::translate("MarketService", "its confirmed allocation"),
                                               refusal.message)));
@@ -871,15 +881,11 @@ ContractStarted MarketService::startedNotice(const ContractRow &c)
                            .borrowerName = borrowerNameOf(c.borrowerId)};
 }
 
-QString MarketService::borrowerNameOf(const QString &borrowerId)
+QString MarketService::borrowerNameOf(const QString &borrowerId) const
 {
-    if (auto it = m_borrowerNames.constFind(borrowerId); it != m_borrowerNames.cend())
-        return *it;
-    const std::optional<QString> name = readBorrowerName(*m_store, borrowerId);
-    if (!name)
-        return QString(); // asked again next time
-    rememberBorrowerName(borrowerId, *name);
-    return *name;
+    // Read before the notice, on the writer thread: by the batch that lends, the sync that
+    // brings another process's contract, or the replay of what a lender missed.
+    return m_borrowerNames.value(borrowerId);
 }
 
 void MarketService::rememberBorrowerName(const QString &borrowerId, const QString &name)
@@ -898,11 +904,12 @@ void MarketService::borrowerRenamed(const QString &borrowerId, const QString &na
     rememberBorrowerName(borrowerId, name);
     if (!changed || m_lenders.isEmpty())
         return;
-    // Read on the writer thread, and told in its order: a contract that ended meanwhile is
-    // not told again.
+    // Read on the writer thread, and told in its order: a contract that ended meanwhile, or
+    // whose start was told since the rename (with the new name), is not told again.
+    const quint64 renamedSerial = ++m_noticeSerial;
     inWriterOrder<QList<ContractRow>>(
         Acked::No, [borrowerId](MarketStore &store) { return store.runningContractsOfBorrower(borrowerId); },
-        [this, borrowerId](const Result<QList<ContractRow>> &running, const std::optional<Error> &) {
+        [this, borrowerId, renamedSerial](const Result<QList<ContractRow>> &running, const std::optional<Error> &) {
             if (!running) {
                 // The lenders see the new name when they are next told of the contract (a reconnect).
                 if (running.error().code != ErrorCode::Cancelled)
@@ -913,9 +920,11 @@ void MarketService::borrowerRenamed(const QString &borrowerId, const QString &na
                 // Only a contract this process told its lender of: the others' lenders are told
                 // by the process that holds their connections, and a contract not yet told is
                 // told with the name when it is.
-                const auto pushed = m_pushed.constFind(c.id);
-                if (pushed != m_pushed.cend() && pushed->started && !pushed->ended)
+                const auto pushed = m_pushed.find(c.id);
+                if (pushed != m_pushed.end() && pushed->started && !pushed->ended && pushed->startedSerial < renamedSerial) {
+                    pushed->startedSerial = ++m_noticeSerial;
                     pushToLender(c.lenderId, startedNotice(c));
+                }
             }
         });
 }
@@ -928,6 +937,7 @@ void MarketService::notifyStarted(const ContractRow &c)
     if (state.started || state.ended)
         return;
     state.started = true;
+    state.startedSerial = ++m_noticeSerial;
     pushToLender(c.lenderId, startedNotice(c));
 }
 
@@ -1213,12 +1223,36 @@ void MarketService::applySync(const Result<Changes> &changes, qint64 readAtMs)
     // below then carries its borrower's new name.
     for (const BorrowerName &b : std::as_const(changes->borrowers))
         borrowerRenamed(b.borrowerId, b.name);
-    // Contract notices for our lenders about contracts other processes made or ended.
+    // Contract notices for our lenders about contracts other processes made or ended. A
+    // new contract's borrower whose name this process does not know yet: its notice waits
+    // for a read of the name on the writer thread, which comes back before the next sync's
+    // rows (the contract's end among them).
+    QList<ContractRow> unnamed;
+    QSet<QString> unnamedBorrowers;
     for (const ContractRow &c : std::as_const(changes->contracts)) {
-        if (c.isRunning())
-            notifyStarted(c);
-        else
+        if (!c.isRunning()) {
             notifyEnded(c);
+        } else if (m_lenders.contains(c.lenderId) && !m_borrowerNames.contains(c.borrowerId)) {
+            unnamed.append(c);
+            unnamedBorrowers.insert(c.borrowerId);
+        } else {
+            notifyStarted(c);
+        }
+    }
+    if (!unnamed.isEmpty()) {
+        inWriterOrder<QHash<QString, QString>>(
+            Acked::No, [unnamedBorrowers](MarketStore &store) {
+                return Result<QHash<QString, QString>>(readBorrowerNames(store, unnamedBorrowers));
+            },
+            [this, unnamed](const Result<QHash<QString, QString>> &names, const std::optional<Error> &) {
+                if (names) {
+                    for (auto it = names->cbegin(); it != names->cend(); ++it)
+                        rememberBorrowerName(it.key(), it.value());
+                }
+                // Those it could not read go without the name (the node ID says who it is).
+                for (const ContractRow &c : unnamed)
+                    notifyStarted(c);
+            });
     }
 
     m_syncHistory.emplace_back(readAtMs, Watermarks{changes->maxLenderRev, changes->maxPartitionRev, changes->maxContractRev,
@@ -1389,7 +1423,7 @@ void MarketService::onHeartbeat(const LenderHeartbeat &req, const Ctx &ctx)
                 return Ack{};
             }
             // Also when the database had it already: asked once.
-            m_index.upsertLender(**row, local != m_lenders.end() && local->online);
+            m_index.upsertLender(**row, local != m_lenders.end() ? local->online : (*row)->online);
             return Ack{};
         });
 }
@@ -2164,8 +2198,12 @@ void MarketService::answerRequest(const ApplyingBatch &a, qsizetype i)
         if (!row) {
             r.ctx.fail(row.error());
         } else {
+            const auto local = m_lenders.find(r.lenderId);
             if (std::optional<LenderRow> lender = lenderRow(r.lenderId))
-                m_index.upsertLender(*lender, m_lenders.value(r.lenderId).online);
+                m_index.upsertLender(*lender, local != m_lenders.end() && local->online);
+            // It has a row now: a heartbeat's address is recorded again if the index lacks it.
+            if (local != m_lenders.end())
+                local->addressWithoutRow.clear();
             m_index.upsertPartition(*row);
             if (a.unacknowledged)
                 r.ctx.fail(*a.unacknowledged);
@@ -2259,14 +2297,20 @@ void MarketService::afterLent(const LendResult &r, const QByteArray &key, const 
 void MarketService::afterEnded(const ContractRow &ended, std::optional<LenderRow> lender)
 {
     m_index.setLent(ended.offerId, false);
-    // Every end moves the lender's reliability (completed versus lost contracts).
-    if (!lender) {
-        Result<std::optional<LenderRow>> stored = m_store->lender(ended.lenderId);
-        if (stored && stored->has_value())
-            lender = **stored;
-    }
-    if (lender)
+    // Every end moves the lender's reliability (completed versus lost contracts). The row
+    // comes with the end; one that could not be read then is read again on the writer thread.
+    if (lender) {
         m_index.upsertLender(*lender, m_index.isLenderOnline(ended.lenderId));
+    } else {
+        inWriterOrder<std::optional<LenderRow>>(
+            Acked::No, [lenderId = ended.lenderId](MarketStore &store) { return store.lender(lenderId); },
+            [this, lenderId = ended.lenderId](const Result<std::optional<LenderRow>> &row, const std::optional<Error> &) {
+                if (row && row->has_value())
+                    m_index.upsertLender(**row, m_index.isLenderOnline(lenderId));
+                else if (!row && row.error().code != ErrorCode::Cancelled)
+                    qCWarning(lcMarket) << "could not read lender" << lenderId << "after an end:" << row.error();
+            });
+    }
     notifyEnded(ended);
     emit contractEnded(ended.id, ended.endReason);
 }

@@ -152,6 +152,7 @@ private:
     struct PushState {
         bool started = false;
         bool ended = false;
+        quint64 startedSerial = 0; // m_noticeSerial when its start was last told
         qint64 endedAtSteadyMs = 0;
     };
     using Ctx = protocol::RequestContext;
@@ -313,9 +314,10 @@ private:
     /// The lender's notice of a contract (S48), as pushed live and as replayed: with the name
     /// its borrower goes by.
     protocol::ContractStarted startedNotice(const ContractRow &contract);
-    /// The name a borrower goes by, for lenders' notices: read from the database once, then
-    /// kept as it is set here or synced from another market process (borrowerRenamed()).
-    QString borrowerNameOf(const QString &borrowerId);
+    /// The name a borrower goes by, for lenders' notices, as this process knows it: read on
+    /// the writer thread before the notice, then kept as it is set here or synced from
+    /// another market process (borrowerRenamed()). Empty if it could not be read.
+    QString borrowerNameOf(const QString &borrowerId) const;
     void rememberBorrowerName(const QString &borrowerId, const QString &name);
     /// A borrower's name changed (here, or in another market process): the lenders connected
     /// here that were told of one of its running contracts are told it again, with the new
@@ -447,6 +449,7 @@ private:
     bool m_flushScheduled = false;
     QHash<QString, LocalLender> m_lenders;   // lenders connected to this process
     QHash<QString, PushState> m_pushed;      // contract notices sent to local lenders
+    quint64 m_noticeSerial = 0;              // counts the starts told and the names changed
     // Borrowers' names as read, set here or synced (borrowerNameOf()), at most kKnownNames.
     QHash<QString, QString> m_borrowerNames;
     static constexpr qsizetype kKnownNames = 65536;
