@@ -98,6 +98,15 @@ private:
     bool m_held = false;
 };
 
+/// The name `db` keeps for `borrowerId`, or what went wrong.
+QString storedBorrowerName(Database &db, const QString &borrowerId)
+{
+    Result<QSqlQuery> q = db.exec(QStringLiteral("SELECT name FROM borrowers WHERE id = ?"), {borrowerId});
+    if (!q)
+        return q.error().toString();
+    return q->next() ? q->value(0).toString() : QStringLiteral("(no row)");
+}
+
 QString names(const OfferPage &page)
 {
     QStringList out;
@@ -1838,10 +1847,7 @@ void TestMarketFlows::lenderWritesDoNotHoldUpTheMarket()
     QCOMPARE(pushes.all<ContractEnded>().size(), 2);
     std::optional<Database> db = openSameDatabase();
     QVERIFY(db);
-    Result<QSqlQuery> name = db->exec(QStringLiteral("SELECT name FROM borrowers WHERE id = ?"), {m_borrower.nodeId()});
-    CHECK_OK(name);
-    QVERIFY(name->next());
-    QCOMPARE(name->value(0).toString(), QStringLiteral("Bea"));
+    QCOMPARE(storedBorrowerName(*db, m_borrower.nodeId()), QStringLiteral("Bea"));
 }
 
 void TestMarketFlows::expiriesDoNotHoldUpTheMarket()
@@ -1939,10 +1945,7 @@ void TestMarketFlows::lenderPresenceDoesNotHoldUpTheMarket()
     CHECK_OK(*named);
     QTRY_VERIFY_WITH_TIMEOUT(row().lastSeenMs >= cameBackMs && row().online == 0 && row().address == moved, 30'000);
     QVERIFY(row().lastSeenMs > seenBefore);
-    Result<QSqlQuery> name = db->exec(QStringLiteral("SELECT name FROM borrowers WHERE id = ?"), {m_borrower.nodeId()});
-    CHECK_OK(name);
-    QVERIFY(name->next());
-    QCOMPARE(name->value(0).toString(), QStringLiteral("Bea"));
+    QCOMPARE(storedBorrowerName(*db, m_borrower.nodeId()), QStringLiteral("Bea"));
 }
 
 void TestMarketFlows::shutdownFinishesQueuedWrites()
