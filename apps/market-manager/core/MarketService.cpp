@@ -287,6 +287,7 @@ Result<void> MarketService::start()
     m_syncHistory.clear();
     m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
     m_flushInFlight = m_expiryInFlight = m_syncInFlight = false;
+    m_closing = false;
     m_afterBatches.clear();
     m_batchesAnswered = 0;
     m_lastBatchJob = 0; // numbered by this writer
@@ -333,6 +334,7 @@ void MarketService::shutdown()
     if (!m_store)
         return;
     settleWrites(); // requests already accepted are answered, not dropped
+    m_closing = true; // the bookkeeping still queued is dropped
     m_writer.reset();
     m_signer.waitForDone(); // the writer's last jobs may have passed their outcome to it
     m_reader.reset(); // runs the lists and reports already asked for…
@@ -1319,7 +1321,9 @@ void MarketService::inWriterOrder(Acked acked, std::function<Result<T>(MarketSto
     // The writer, not m_writer: at shutdown this job may run inside m_writer.reset().
     StoreWriter *writer = m_writer.get();
     writer->submit([this, writer, acked, work = std::move(work), complete = std::move(complete)](MarketStore &store) mutable {
-        auto outcome = std::make_shared<const Result<T>>(work(store));
+        auto outcome = std::make_shared<const Result<T>>(
+            acked == Acked::No && m_closing.load() ? Result<T>(Error(ErrorCode::Cancelled, tr("the market is shutting down")))
+                                                   : work(store));
         std::optional<Error> undurable;
         // Durable before it is acknowledged, as a batch is (a refusal wrote nothing).
         if (acked == Acked::Yes && *outcome) {

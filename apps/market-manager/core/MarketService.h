@@ -22,6 +22,7 @@
 #include <QTimer>
 
 #include <array>
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -442,6 +443,10 @@ private:
     bool m_flushInFlight = false;  // lenders' heartbeats recorded, other processes' timed out
     bool m_expiryInFlight = false; // expired contracts looked for
     bool m_syncInFlight = false;   // changes of other processes read
+    // Set while shutdown() runs the writer's last jobs: the bookkeeping among them
+    // (Acked::No) is dropped unread, so that a frozen database does not hold the shutdown
+    // for each of them (shutdown() marks its lenders offline itself). Read on the writer.
+    std::atomic<bool> m_closing{false};
 
     QList<PendingBorrow> m_pendingBorrows;
     QList<PendingEnd> m_pendingEnds;
