@@ -107,6 +107,46 @@ QString storedBorrowerName(Database &db, const QString &borrowerId)
     return q->next() ? q->value(0).toString() : QStringLiteral("(no row)");
 }
 
+/// `table` of the PostgreSQL database at `url` held locked (HeldTableLock) by a thread of
+/// its own for at most `forMs`, or until the holder is destroyed: the test's thread is then
+/// free to wait in a call that waits for the lock (a market's shutdown).
+class LockHolderThread {
+public:
+    LockHolderThread(const QString &url, const QString &table, int forMs)
+        : m_thread([this, url, table, forMs] {
+            Result<Database> db = Database::open(url);
+            if (!db) {
+                m_locked = -1;
+                return;
+            }
+            HeldTableLock held(std::move(db).value());
+            if (!held.lock(table)) {
+                m_locked = -1;
+                return;
+            }
+            m_locked = 1;
+            for (int waited = 0; waited < forMs && !m_release; waited += 10)
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            (void)held.release();
+        })
+    {
+    }
+    LockHolderThread(const LockHolderThread &) = delete;
+    LockHolderThread &operator=(const LockHolderThread &) = delete;
+    ~LockHolderThread()
+    {
+        m_release = true;
+        m_thread.join();
+    }
+    /// 1 once the table is locked, -1 if it could not be, 0 meanwhile.
+    int locked() const { return m_locked; }
+
+private:
+    std::atomic<int> m_locked{0};
+    std::atomic<bool> m_release{false};
+    std::thread m_thread; // last: started once the flags are
+};
+
 QString names(const OfferPage &page)
 {
     QStringList out;
@@ -237,6 +277,11 @@ private:
     /// A store on a fresh database of the current data tag's dialect.
     Result<std::unique_ptr<MarketStore>> openFreshStore();
     std::optional<Database> openSameDatabase();
+    /// p1 (3.6 an hour, for at most 60 s) lent to `borrower`, and p2 free: p1's grant.
+    Result<ContractGranted> lendP1ForAMinute(Channel *lender, Channel *borrower);
+    /// A second market service, `identity`, on the test's database (as another process would
+    /// be), listening; nullptr (m_startError says why) if it could not start.
+    std::unique_ptr<MarketService> startSecondMarket(const Identity &identity);
     /// `table` held locked by another session (HeldTableLock); nullptr if it could not be.
     std::unique_ptr<HeldTableLock> holdTableLocked(const QString &table);
 
@@ -396,6 +441,31 @@ std::optional<Database> TestMarketFlows::openSameDatabase()
     if (!db)
         return std::nullopt;
     return std::move(db).value();
+}
+
+Result<ContractGranted> TestMarketFlows::lendP1ForAMinute(Channel *lender, Channel *borrower)
+{
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"),
+                                                       conditions(1, 1024, 0, QStringLiteral("3.6"), {QStringLiteral("busybox")}, 60));
+    if (!p1)
+        return p1.error();
+    if (Result<PartitionRegistered> p2 = registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"))); !p2)
+        return p2.error();
+    return borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+}
+
+std::unique_ptr<MarketService> TestMarketFlows::startSecondMarket(const Identity &identity)
+{
+    MarketConfig config;
+    config.clock = [this] { return m_clock; };
+    config.maintenanceIntervalMs = 50;
+    config.dataDir = m_tmp.filePath(QStringLiteral("data-b-%1").arg(QLatin1String(QTest::currentDataTag())));
+    auto market = std::make_unique<MarketService>(identity, m_dbUrl, config);
+    if (Result<void> listening = market->listen(QHostAddress::LocalHost, 0); !listening) {
+        m_startError = listening.error().toString();
+        return nullptr;
+    }
+    return market;
 }
 
 std::unique_ptr<HeldTableLock> TestMarketFlows::holdTableLocked(const QString &table)
@@ -1863,11 +1933,7 @@ void TestMarketFlows::expiriesDoNotHoldUpTheMarket()
     MarketConfig config;
     START_MARKET_WITH_CLIENTS(config);
     PushLog pushes(lender);
-    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"),
-                                                       conditions(1, 1024, 0, QStringLiteral("3.6"), {QStringLiteral("busybox")}, 60));
-    CHECK_OK(p1);
-    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"))));
-    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    Result<ContractGranted> granted = lendP1ForAMinute(lender, borrower);
     CHECK_OK(granted);
     std::unique_ptr<HeldTableLock> held = holdTableLocked(QStringLiteral("lenders"));
     QVERIFY(held);
@@ -1957,32 +2023,12 @@ void TestMarketFlows::shutdownFinishesQueuedWrites()
     // before it closes: the writer's last jobs run without the writer the service had.
     MarketConfig config;
     START_MARKET_WITH_CLIENTS(config);
-    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"),
-                                                       conditions(1, 1024, 0, QStringLiteral("3.6"), {QStringLiteral("busybox")}, 60));
-    CHECK_OK(p1);
-    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"))));
-    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    Result<ContractGranted> granted = lendP1ForAMinute(lender, borrower);
     CHECK_OK(granted);
 
-    std::atomic<int> locked{0}; // 1 locked, -1 could not
-    std::thread holder([url = m_dbUrl, &locked] {
-        Result<Database> db = Database::open(url);
-        if (!db) {
-            locked = -1;
-            return;
-        }
-        HeldTableLock held(std::move(db).value());
-        if (!held.lock(QStringLiteral("partitions"))) {
-            locked = -1;
-            return;
-        }
-        locked = 1;
-        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-        (void)held.release();
-    });
-    const auto joinHolder = qScopeGuard([&holder] { holder.join(); });
-    QTRY_VERIFY_WITH_TIMEOUT(locked != 0, 10'000);
-    QCOMPARE(locked.load(), 1);
+    LockHolderThread holder(m_dbUrl, QStringLiteral("partitions"), 1500);
+    QTRY_VERIFY_WITH_TIMEOUT(holder.locked() != 0, 10'000);
+    QCOMPARE(holder.locked(), 1);
     // Shared with the callback: it may be called (the connection closed) after this test.
     auto altered = std::make_shared<std::optional<Result<PartitionRegistered>>>();
     lender->request<PartitionRegistered>(
@@ -2037,30 +2083,9 @@ void TestMarketFlows::shutdownDropsQueuedBookkeeping()
     lender->close();
     QTRY_COMPARE_WITH_TIMEOUT(online(), 0, 10'000);
 
-    std::atomic<int> locked{0}; // 1 locked, -1 could not
-    std::atomic<bool> release{false};
-    std::thread holder([url = m_dbUrl, &locked, &release] {
-        Result<Database> opened = Database::open(url);
-        if (!opened) {
-            locked = -1;
-            return;
-        }
-        HeldTableLock held(std::move(opened).value());
-        if (!held.lock(QStringLiteral("lenders"))) {
-            locked = -1;
-            return;
-        }
-        locked = 1;
-        for (int i = 0; i < 1200 && !release; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        (void)held.release();
-    });
-    const auto joinHolder = qScopeGuard([&] {
-        release = true;
-        holder.join();
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(locked != 0, 10'000);
-    QCOMPARE(locked.load(), 1);
+    LockHolderThread holder(m_dbUrl, QStringLiteral("lenders"), 120'000);
+    QTRY_VERIFY_WITH_TIMEOUT(holder.locked() != 0, 10'000);
+    QCOMPARE(holder.locked(), 1);
     for (int i = 0; i < 4; ++i) {
         SslChannel *visit = client(m_lender, QStringLiteral("lender"));
         QVERIFY(visit);
@@ -2897,12 +2922,8 @@ void TestMarketFlows::syncedContractsCarryNamesNotKnownHere()
     QVERIFY(borrower);
     CHECK_OK(borrower->call<Ack>(SetBorrowerName{.name = QStringLiteral("Kestrel Bio")}));
     const Identity marketB = makeIdentity(QStringLiteral("market-b"));
-    MarketConfig configB;
-    configB.clock = [this] { return m_clock; };
-    configB.maintenanceIntervalMs = 50;
-    configB.dataDir = m_tmp.filePath(QStringLiteral("data-b-%1").arg(QLatin1String(QTest::currentDataTag())));
-    auto b = std::make_unique<MarketService>(marketB, m_dbUrl, configB);
-    CHECK_OK(b->listen(QHostAddress::LocalHost, 0));
+    std::unique_ptr<MarketService> b = startSecondMarket(marketB);
+    QVERIFY2(b, qPrintable(m_startError));
     std::unique_ptr<PushLog> pushes;
     SslChannel *lender = connectClient(b->serverPort(), m_lender, marketB.nodeId(), QStringLiteral("lender"), this, nullptr,
                                        [&](SslChannel *c) { pushes = std::make_unique<PushLog>(c); });
@@ -2926,12 +2947,8 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     config.adminIds = {m_admin.nodeId()};
     START_MARKET(config);
     const Identity marketB = makeIdentity(QStringLiteral("market-b"));
-    MarketConfig configB;
-    configB.clock = [this] { return m_clock; };
-    configB.maintenanceIntervalMs = 50;
-    configB.dataDir = m_tmp.filePath(QStringLiteral("data-b-%1").arg(QLatin1String(QTest::currentDataTag())));
-    auto b = std::make_unique<MarketService>(marketB, m_dbUrl, configB);
-    CHECK_OK(b->listen(QHostAddress::LocalHost, 0));
+    std::unique_ptr<MarketService> b = startSecondMarket(marketB);
+    QVERIFY2(b, qPrintable(m_startError));
     std::unique_ptr<PushLog> pushes;
     std::optional<Error> refuseAllocation; // how the next connection's lender answers AllocationChanged
     const auto lenderOnB = [&] {
