@@ -522,6 +522,10 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>%1 vCPU · %2 memory · %3 disk · %4 per hour · images: %5</source>
         <translation>%1 vCPU · %2 Arbeitsspeicher · %3 Festplatte · %4 pro Stunde · Images: %5</translation>
     </message>
+    <message>
+        <source>none</source>
+        <translation>keines</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BillsPage</name>
@@ -859,6 +863,14 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
         <source>Contract %1 with lender %2</source>
         <translation>Vertrag %1 mit Verleiher %2</translation>
     </message>
+    <message>
+        <source>Nothing was borrowed: %1. The list now shows the new terms; borrow the offer again to accept them.</source>
+        <translation>Nichts wurde ausgeliehen: %1. Die Liste zeigt jetzt die neuen Bedingungen; leihen Sie das Angebot erneut aus, um sie anzunehmen.</translation>
+    </message>
+    <message>
+        <source>The contract ends by itself after %1 (h:mm:ss).</source>
+        <translation>Der Vertrag endet von selbst nach %1 (h:mm:ss).</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::ContractPage</name>
@@ -1138,6 +1150,10 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>No offer is available right now.</source>
         <translation>Derzeit ist kein Angebot verfügbar.</translation>
+    </message>
+    <message>
+        <source>Time limit</source>
+        <translation>Zeitlimit</translation>
     </message>
 </context>
 <context>

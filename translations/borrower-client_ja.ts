@@ -519,6 +519,10 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <source>%1 vCPU · %2 memory · %3 disk · %4 per hour · images: %5</source>
         <translation>%1 vCPU · メモリ %2 · ディスク %3 · 1 時間あたり %4 · イメージ: %5</translation>
     </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BillsPage</name>
@@ -855,6 +859,14 @@ and lenders on the partitions you borrow, instead of your node ID
         <source>Contract %1 with lender %2</source>
         <translation>貸し手 %2 との契約 %1</translation>
     </message>
+    <message>
+        <source>Nothing was borrowed: %1. The list now shows the new terms; borrow the offer again to accept them.</source>
+        <translation>何も借りていません: %1。一覧には新しい条件が表示されています。その条件でよければ、もう一度借りてください。</translation>
+    </message>
+    <message>
+        <source>The contract ends by itself after %1 (h:mm:ss).</source>
+        <translation>契約は %1 (h:mm:ss) 後に自動的に終了します。</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::ContractPage</name>
@@ -1132,6 +1144,10 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>No offer is available right now.</source>
         <translation>現在利用できるオファーはありません。</translation>
+    </message>
+    <message>
+        <source>Time limit</source>
+        <translation>制限時間</translation>
     </message>
 </context>
 <context>

@@ -800,12 +800,19 @@ struct Borrow : Message<MessageType::Borrow> {
     static constexpr const char *kDoc = "Conclude a contract (S45–S48) for an offer, or for the best match of a query.";
     QString offerId;
     QString query;
+    std::optional<LendingConditions> agreedTerms;
     bool operator==(const Borrow &) const = default;
     static constexpr auto fields()
     {
         return std::make_tuple(
             field("offerId", &Borrow::offerId, "Offer to borrow; empty to use query."),
-            field("query", &Borrow::query, "Requirements for \"borrow the best match\"."));
+            field("query", &Borrow::query, "Requirements for \"borrow the best match\"."),
+            field("agreedTerms", &Borrow::agreedTerms,
+                  "With offerId: the terms the borrower agreed to, as its offer list showed them. The market makes the contract "
+                  "only if the offer's terms, when the contract is made, are no worse: a rate no higher, at least these "
+                  "resources, contracts allowed at least this long (0: without limit) and each of these OS images still offered. "
+                  "Otherwise `terms_changed`, naming what changed. Absent: the offer's terms as they are then. Older markets "
+                  "ignore it."));
     }
 };
 

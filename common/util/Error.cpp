@@ -35,6 +35,7 @@ constexpr std::array kNames{
     CodeName{ErrorCode::NoMatch, "no_match"},
     CodeName{ErrorCode::Unsupported, "unsupported"},
     CodeName{ErrorCode::Cancelled, "cancelled"},
+    CodeName{ErrorCode::TermsChanged, "terms_changed"},
     CodeName{ErrorCode::StorageError, "storage_error"},
     CodeName{ErrorCode::DiskFull, "disk_full"},
     CodeName{ErrorCode::IdentityError, "identity_error"},

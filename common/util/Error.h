@@ -39,6 +39,7 @@ enum class ErrorCode : quint16 {
     NoMatch = 27,             ///< no offer meets the requirements
     Unsupported = 28,
     Cancelled = 29,
+    TermsChanged = 30,        ///< the offer's terms are worse than those the borrower agreed to (Borrow.agreedTerms)
     // local failures
     StorageError = 40,        ///< the database refused or failed
     DiskFull = 41,

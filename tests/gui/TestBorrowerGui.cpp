@@ -45,6 +45,7 @@ private slots:
     void nameIsShownOnceTheMarketTakesIt();
     void queryErrorIsShownInTheWindow();
     void billsSortByNumberAndShowWhole();
+    void dearerTermsAreNotBorrowed();
     void cleanupTestCase();
 
 private:
@@ -319,6 +320,77 @@ void TestBorrowerGui::billsSortByNumberAndShowWhole()
     QCOMPARE(months->item(1, 2)->text(), QStringLiteral("2.000000"));
     bills->reload(); // back to the market's
     QTRY_COMPARE(table->rowCount(), 1);
+}
+
+void TestBorrowerGui::dearerTermsAreNotBorrowed()
+{
+    // The borrower agrees to the terms the dialog shows. If the lender raised its rate after
+    // the list was read, the market lends nothing: the window says what changed and shows
+    // the offer's new terms, and no contract tab opens.
+    borrower::OffersPage *offers = m_window->offersPage();
+    offers->memoryFilter()->clear();
+    offers->queryEdit()->clear();
+    offers->search();
+    QTRY_COMPARE_WITH_TIMEOUT(offers->model()->total(), qint64(2), 15000);
+    std::optional<protocol::Offer> seen;
+    for (int row = 0; row < 2 && !seen; ++row) {
+        QTRY_VERIFY(offers->model()->isRowLoaded(row));
+        offers->view()->selectRow(row);
+        std::optional<protocol::Offer> o = offers->selectedOffer();
+        QVERIFY(o);
+        if (o->conditions.ratePerHour == Money::fromMicros(500'000))
+            seen = o;
+    }
+    QVERIFY(seen);
+    const auto alterRate = [&](const QString &rate, const QString &maxDurationS) {
+        const Run alter = lender({QStringLiteral("partition"), QStringLiteral("alter"), seen->partitionId, QStringLiteral("--rate"), rate,
+                                  QStringLiteral("--max-duration"), maxDurationS});
+        return alter.exitCode == 0 ? QString() : alter.describe();
+    };
+    // Dearer, and a contract now ends by itself after an hour.
+    const QString raised = alterRate(QStringLiteral("2"), QStringLiteral("3600"));
+    QVERIFY2(raised.isEmpty(), qPrintable(raised));
+    const int tabs = m_window->tabs()->count();
+    QString said;
+    answerMessageBox(QStringLiteral("contractDialog"), QMessageBox::Ok, &said);
+    m_window->borrowOffer(*seen);
+    QVERIFY2(said.contains(QStringLiteral("0.5 per hour")), qPrintable(said));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->errorBanner()->text().contains(QStringLiteral("the rate is now 2 per hour, not 0.5")), 15000);
+    QVERIFY2(m_window->errorBanner()->text().contains(QStringLiteral("a contract may now last at most 3600 s, not without limit")),
+             qPrintable(m_window->errorBanner()->text()));
+    QVERIFY2(m_window->errorBanner()->text().startsWith(QStringLiteral("Nothing was borrowed")), qPrintable(m_window->errorBanner()->text()));
+    QCOMPARE(m_window->tabs()->count(), tabs);
+    // The list was read again: the offer is there at its new rate.
+    QCOMPARE(offers->model()->headerData(8, Qt::Horizontal).toString(), QStringLiteral("Time limit"));
+    const auto termsShown = [&]() -> QString {
+        for (int row = 0; row < offers->model()->rowCount(); ++row) {
+            if (!offers->model()->isRowLoaded(row))
+                return QString();
+            offers->view()->selectRow(row);
+            const std::optional<protocol::Offer> o = offers->selectedOffer();
+            if (o && o->offerId == seen->offerId)
+                return offers->model()->index(row, 6).data().toString() + QLatin1Char(' ') + offers->model()->index(row, 8).data().toString();
+        }
+        return QString();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(termsShown(), QStringLiteral("2.00 1:00:00"), 15000);
+    // Agreeing to the terms now shown (the dialog says when the contract ends by itself) lends.
+    std::optional<protocol::Offer> now = offers->selectedOffer();
+    QVERIFY(now);
+    answerMessageBox(QStringLiteral("contractDialog"), QMessageBox::Ok, &said);
+    m_window->borrowOffer(*now);
+    QVERIFY2(said.contains(QStringLiteral("2 per hour")) && said.contains(QStringLiteral("ends by itself after 1:00:00")), qPrintable(said));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->count(), tabs + 1, 15000);
+    auto *contract = qobject_cast<borrower::ContractPage *>(m_window->tabs()->currentWidget());
+    QVERIFY(contract);
+    QCOMPARE(contract->contract().ratePerHour, Money::fromMicros(2'000'000));
+    answerMessageBox(QStringLiteral("endContractDialog"), QMessageBox::Ok, &said);
+    QTest::mouseClick(contract->endButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(contract->chargeLabel()->text().contains(QStringLiteral("charge")), 15000);
+    m_window->tabs()->removeTab(m_window->tabs()->indexOf(contract));
+    const QString restored = alterRate(QStringLiteral("0.5"), QStringLiteral("0"));
+    QVERIFY2(restored.isEmpty(), qPrintable(restored));
+    m_window->errorBanner()->hide();
 }
 
 void TestBorrowerGui::cleanupTestCase()

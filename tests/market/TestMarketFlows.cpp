@@ -174,6 +174,10 @@ private slots:
 
     void registerAlterWithdraw_data() { dialects(); }
     void registerAlterWithdraw();
+    void borrowOnAgreedTerms_data() { dialects(); }
+    void borrowOnAgreedTerms();
+    void alterationBeforeABorrowWins_data() { keysAreVerifiedWhileAReportWaits_data(); }
+    void alterationBeforeABorrowWins();
     void searchRequirementsOrderPaging_data() { dialects(); }
     void searchRequirementsOrderPaging();
     void borrowEndBillAndReceipts_data() { dialects(); }
@@ -565,6 +569,126 @@ void TestMarketFlows::registerAlterWithdraw()
     QVERIFY(q->value(1).isNull());
     QCOMPARE(q->value(2).toInt(), 1);
     QCOMPARE(q->value(3).toLongLong(), 2'000'000);
+}
+
+void TestMarketFlows::borrowOnAgreedTerms()
+{
+    // A borrower agrees to the terms its offer list showed (Borrow.agreedTerms). If the
+    // lender made them worse since, nothing is lent and the refusal says what changed;
+    // terms as good or better are lent on, at what they are now.
+    START_MARKET_WITH_CLIENTS();
+    const QString bb = QStringLiteral("busybox"), deb = QStringLiteral("debian-12");
+    const LendingConditions seen = conditions(2, 2048, 10240, QStringLiteral("1.5"), {bb, deb}, 3600);
+    Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p1"), seen);
+    CHECK_OK(reg);
+    const auto alter = [&](const LendingConditions &c) {
+        return lender->call<PartitionRegistered>(AlterPartition{.partitionId = QStringLiteral("p1"), .conditions = c});
+    };
+    const auto borrowAgreeing = [&](const LendingConditions &agreed) {
+        return borrower->call<ContractGranted>(Borrow{.offerId = reg->offerId, .agreedTerms = agreed});
+    };
+    const auto expectRefused = [&](const LendingConditions &now, const QString &says) {
+        CHECK_OK(alter(now));
+        Result<ContractGranted> refused = borrowAgreeing(seen);
+        QCOMPARE(refused.error().code, ErrorCode::TermsChanged);
+        QVERIFY2(refused.error().message.contains(reg->offerId) && refused.error().message.contains(says),
+                 qPrintable(refused.error().message));
+    };
+
+    // Worse: a higher rate, a shorter longest contract, an image gone.
+    expectRefused(conditions(2, 2048, 10240, QStringLiteral("3"), {bb, deb}, 3600), QStringLiteral("the rate is now 3 per hour, not 1.5"));
+    if (QTest::currentTestFailed())
+        return;
+    expectRefused(conditions(2, 2048, 10240, QStringLiteral("1.5"), {bb, deb}, 60), QStringLiteral("at most 60 s, not 3600 s"));
+    if (QTest::currentTestFailed())
+        return;
+    expectRefused(conditions(2, 2048, 10240, QStringLiteral("1.5"), {bb}, 3600), QStringLiteral("no longer offers the OS image debian-12"));
+    if (QTest::currentTestFailed())
+        return;
+    // Nothing was lent: the offer is free, no bill was written.
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{.query = QStringLiteral("cpus>=1")});
+    CHECK_OK(page);
+    QCOMPARE(names(*page), QStringLiteral("p1"));
+    Result<BillList> bills = borrower->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QVERIFY(bills->bills.isEmpty());
+
+    // Agreed to the new terms: lent on them.
+    const LendingConditions dearer = conditions(2, 2048, 10240, QStringLiteral("3"), {bb, deb}, 3600);
+    CHECK_OK(alter(dearer));
+    Result<ContractGranted> onNew = borrowAgreeing(dearer);
+    CHECK_OK(onNew);
+    QCOMPARE(onNew->conditions, dearer);
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = onNew->contractId}));
+
+    // Better than agreed (cheaper, no limit, one image more than agreed to): lent on what
+    // they are now.
+    const LendingConditions better = conditions(2, 2048, 10240, QStringLiteral("1"), {bb, deb}, 0);
+    CHECK_OK(alter(better));
+    LendingConditions agreedFewer = seen;
+    agreedFewer.osImages = {deb};
+    Result<ContractGranted> onBetter = borrowAgreeing(agreedFewer);
+    CHECK_OK(onBetter);
+    QCOMPARE(onBetter->conditions, better);
+    QCOMPARE(onBetter->receipt.ratePerHour, Money::parse(u"1").value());
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = onBetter->contractId}));
+    // Without agreed terms, the offer's as they are.
+    CHECK_OK(alter(dearer));
+    Result<ContractGranted> asTheyAre = borrower->call<ContractGranted>(Borrow{.offerId = reg->offerId});
+    CHECK_OK(asTheyAre);
+    QCOMPARE(asTheyAre->conditions.ratePerHour, Money::parse(u"3").value());
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = asTheyAre->contractId}));
+
+    // Terms are agreed for an offer, not for "the best match".
+    Result<ContractGranted> bestMatch = borrower->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=1"), .agreedTerms = seen});
+    QCOMPARE(bestMatch.error().code, ErrorCode::InvalidArgument);
+    // An unknown offer is still not_found, a lent one still conflict.
+    QCOMPARE(borrower->call<ContractGranted>(Borrow{.offerId = QStringLiteral("o-none"), .agreedTerms = seen}).error().code, ErrorCode::NotFound);
+    Result<ContractGranted> taken = borrowAgreeing(dearer);
+    CHECK_OK(taken);
+    QCOMPARE(borrowAgreeing(dearer).error().code, ErrorCode::Conflict);
+
+    // Fewer resources than agreed (an allocation the lender shrank) are worse too.
+    QCOMPARE(agreedTermsChanges(conditions(1, 2048, 10240, QStringLiteral("1.5"), {bb}), conditions(2, 2048, 10240, QStringLiteral("1.5"), {bb})),
+             QStringList{QStringLiteral("it now has 1 vCPUs, not 2")});
+    QCOMPARE(agreedTermsChanges(conditions(2, 1024, 5120, QStringLiteral("1.5"), {bb}), conditions(2, 2048, 10240, QStringLiteral("1.5"), {bb})),
+             (QStringList{QStringLiteral("it now has 1024 MiB of memory, not 2048"), QStringLiteral("it now has 5120 MiB of disk, not 10240")}));
+    QCOMPARE(agreedTermsChanges(conditions(2, 2048, 10240, QStringLiteral("1.5"), {bb}, 600), conditions(2, 2048, 10240, QStringLiteral("1.5"), {bb}, 0)),
+             QStringList{QStringLiteral("a contract may now last at most 600 s, not without limit")});
+    QVERIFY(agreedTermsChanges(conditions(4, 4096, 20480, QStringLiteral("1"), {bb, deb}, 0), seen).isEmpty());
+}
+
+void TestMarketFlows::alterationBeforeABorrowWins()
+{
+    // The race the agreed terms are for: the lender raises its rate while a borrower, whose
+    // list still shows the old one, borrows. The alteration is accepted first, so it is
+    // written first (both wait on the writer thread behind the locked partitions table), and
+    // the borrow, agreeing to the old rate, is refused rather than charged the new one.
+    START_MARKET_WITH_CLIENTS();
+    const LendingConditions seen = conditions(1, 1024, 0, QStringLiteral("1"));
+    Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p1"), seen);
+    CHECK_OK(reg);
+    std::unique_ptr<HeldTableLock> held = holdTableLocked(QStringLiteral("partitions"));
+    QVERIFY(held);
+    auto answered = std::make_shared<QStringList>();
+    lender->request<PartitionRegistered>(
+        AlterPartition{.partitionId = QStringLiteral("p1"), .conditions = conditions(1, 1024, 0, QStringLiteral("5"))}, this,
+        [answered](const Result<PartitionRegistered> &r) { answered->append(r ? QStringLiteral("altered") : r.error().toString()); });
+    QTRY_VERIFY_WITH_TIMEOUT(held->waiting() >= 1, 30'000);
+    borrower->request<ContractGranted>(Borrow{.offerId = reg->offerId, .agreedTerms = seen}, this,
+                                       [answered](const Result<ContractGranted> &r) {
+                                           answered->append(r ? QStringLiteral("lent at %1").arg(r->conditions.ratePerHour.toString())
+                                                              : errorCodeName(r.error().code));
+                                       });
+    QTest::qWait(200);
+    QVERIFY2(answered->isEmpty(), qPrintable(answered->join(u','))); // both wait for the lock
+    CHECK_OK(held->release());
+    QTRY_COMPARE_WITH_TIMEOUT(answered->size(), 2, 60'000);
+    QCOMPARE(*answered, (QStringList{QStringLiteral("altered"), QStringLiteral("terms_changed")}));
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});
+    CHECK_OK(page);
+    QCOMPARE(page->total, 1); // still free, at its new rate
+    QCOMPARE(page->offers.first().conditions.ratePerHour, Money::parse(u"5").value());
 }
 
 // ───────────────────────── search (S41–S44) ─────────────────────────

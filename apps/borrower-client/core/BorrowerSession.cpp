@@ -250,7 +250,8 @@ void BorrowerSession::searchOffers(const protocol::SearchOffers &search, QObject
     }));
 }
 
-void BorrowerSession::borrow(const QString &offerId, const QString &query, QObject *context, Callback<ContractRecord> cb)
+void BorrowerSession::borrow(const QString &offerId, const QString &query, QObject *context, Callback<ContractRecord> cb,
+                             const std::optional<protocol::LendingConditions> &agreedTerms)
 {
     Result<PeerLink *> link = marketLink();
     if (!link) {
@@ -260,6 +261,7 @@ void BorrowerSession::borrow(const QString &offerId, const QString &query, QObje
     protocol::Borrow req;
     req.offerId = offerId;
     req.query = query;
+    req.agreedTerms = agreedTerms;
     const QString marketAddress = m_marketAddress;
     const QString marketId = m_marketId;
     (*link)->request<protocol::ContractGranted>(

@@ -86,8 +86,11 @@ public:
     /// other market it connects to as well.
     void setDisplayName(const QString &name, QObject *context, Callback<void> cb);
     void searchOffers(const protocol::SearchOffers &search, QObject *context, Callback<protocol::OfferPage> cb);
-    /// Borrow an offer, or (offerId empty) the best match of `query`.
-    void borrow(const QString &offerId, const QString &query, QObject *context, Callback<ContractRecord> cb);
+    /// Borrow an offer, or (offerId empty) the best match of `query`. With `agreedTerms` (the
+    /// offer's terms as the borrower saw them), the market refuses with TermsChanged if the
+    /// offer's terms have become worse since.
+    void borrow(const QString &offerId, const QString &query, QObject *context, Callback<ContractRecord> cb,
+                const std::optional<protocol::LendingConditions> &agreedTerms = std::nullopt);
     void endContract(const QString &contractId, QObject *context, Callback<ContractEnd> cb);
     /// The market's bills. Contracts it ended on its own are ended here too, and with
     /// setFetchMissingReceipts(true) the end receipts missing here are fetched in the

@@ -53,6 +53,12 @@ using namespace lendable::protocol;
 
 namespace {
 
+/// A contract's longest run as the offers list and the dialog show it.
+QString timeLimitText(qint64 maxDurationS)
+{
+    return maxDurationS > 0 ? ui::formatDuration(maxDurationS * 1000) : QObject::tr("none");
+}
+
 QString conditionsText(const LendingConditions &c)
 {
     return QObject::tr("%1 vCPU · %2 memory · %3 disk · %4 per hour · images: %5")
@@ -133,7 +139,9 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
                                        {tr("Disk"), QStringLiteral("disk"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("OS images"), {}},
                                        {tr("Rate / h"), QStringLiteral("rate"), Qt::AlignRight | Qt::AlignVCenter},
-                                       {tr("Reliability"), QStringLiteral("reliability"), Qt::AlignRight | Qt::AlignVCenter}},
+                                       {tr("Reliability"), QStringLiteral("reliability"), Qt::AlignRight | Qt::AlignVCenter},
+                                       // The longest a contract may run (h:mm:ss): it ends by itself then.
+                                       {tr("Time limit"), {}, Qt::AlignRight | Qt::AlignVCenter}},
                                       this))
 {
     m_cpus->setObjectName(QStringLiteral("cpuSpinBox"));
@@ -189,7 +197,7 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
     m_view->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
     ui::sizeColumns(m_view, {QStringLiteral("render-farm-01"), QStringLiteral("part-0000"), QStringLiteral("000"),
                              QStringLiteral("512M"), QStringLiteral("512G"), QString(), QStringLiteral("00.00"),
-                             QStringLiteral("100 %")});
+                             QStringLiteral("100 %"), QStringLiteral("000:00:00")});
     m_view->sortByColumn(6, Qt::AscendingOrder);
     ui::keepSortIndicatorOnSortableColumns(m_view, m_model);
 
@@ -231,7 +239,8 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
                 page.rows.append({o.lenderName.isEmpty() ? o.lenderId.left(12) : o.lenderName, o.partitionId,
                                   o.conditions.resources.cpus, formatSizeMib(o.conditions.resources.memoryMib),
                                   formatSizeMib(o.conditions.resources.diskMib), o.conditions.osImages.join(QStringLiteral(", ")),
-                                  ui::formatAmount(o.conditions.ratePerHour), QStringLiteral("%1 %").arg(o.reliability)});
+                                  ui::formatAmount(o.conditions.ratePerHour), QStringLiteral("%1 %").arg(o.reliability),
+                                  timeLimitText(o.conditions.maxDurationS)});
                 page.keys.append(o.offerId);
             }
             reply(page);
@@ -978,22 +987,34 @@ void BorrowerWindow::borrowOffer(const Offer &offer, bool confirm)
                         tr("Borrow partition %1 of lender %2?").arg(offer.partitionId, offer.lenderName.isEmpty() ? offer.lenderId.left(16) : offer.lenderName),
                         QMessageBox::Ok | QMessageBox::Cancel, this);
         box.setObjectName(QStringLiteral("contractDialog"));
-        box.setInformativeText(tr("%1\n\nYou are charged from now until you end the contract, by the second.")
-                                   .arg(conditionsText(offer.conditions)));
+        QString terms = conditionsText(offer.conditions);
+        if (offer.conditions.maxDurationS > 0)
+            terms += QLatin1Char('\n') + tr("The contract ends by itself after %1 (h:mm:ss).").arg(timeLimitText(offer.conditions.maxDurationS));
+        box.setInformativeText(tr("%1\n\nYou are charged from now until you end the contract, by the second.").arg(terms));
         box.button(QMessageBox::Ok)->setText(tr("Borrow"));
         if (box.exec() != QMessageBox::Ok)
             return;
     }
-    m_session->borrow(offer.offerId, {}, this, [this](Result<ContractRecord> r) {
-        if (!r.ok()) {
-            m_banner->showError(r.error());
+    // The terms the dialog showed are the ones agreed to: if the lender made them worse in
+    // the meantime, the market refuses rather than charge what the borrower did not accept.
+    m_session->borrow(
+        offer.offerId, {}, this,
+        [this](Result<ContractRecord> r) {
+            if (!r.ok()) {
+                if (r.error().code == ErrorCode::TermsChanged)
+                    m_banner->showNotice(tr("Nothing was borrowed: %1. The list now shows the new terms; borrow the offer again "
+                                            "to accept them.")
+                                             .arg(r.error().message));
+                else
+                    m_banner->showError(r.error());
+                m_offers->search();
+                return;
+            }
+            openContract(*r);
             m_offers->search();
-            return;
-        }
-        openContract(*r);
-        m_offers->search();
-        m_bills->reload();
-    });
+            m_bills->reload();
+        },
+        offer.conditions);
 }
 
 void BorrowerWindow::showIdentity()

@@ -1669,9 +1669,13 @@ void MarketService::onSearch(const SearchOffers &req, const Ctx &ctx)
 
 void MarketService::onBorrow(const Borrow &req, const Ctx &ctx)
 {
-    PendingBorrow pending{ctx, 0, ctx.peerId(), {}, req.offerId.isEmpty()};
+    PendingBorrow pending{ctx, 0, ctx.peerId(), {}, req.offerId.isEmpty(), req.agreedTerms};
     if (!pending.bestMatch) {
         pending.candidates.append(req.offerId);
+    } else if (req.agreedTerms) {
+        // Terms are agreed for one offer; the best match's are whatever the query allows.
+        ctx.fail(ErrorCode::InvalidArgument, tr("agreed terms need the offer they were agreed for (offerId)"));
+        return;
     } else {
         Result<OfferQuery> query = OfferQuery::parse(req.query);
         if (!query) {
@@ -1748,6 +1752,7 @@ struct BorrowJob {
     QString borrowerId;
     QStringList candidates; // offer IDs, best first
     bool bestMatch = false;
+    std::optional<LendingConditions> agreedTerms;
 };
 struct EndJob {
     QString borrowerId;
@@ -1801,7 +1806,7 @@ struct ContractOutcomes {
 bool isRefusal(const Error &e)
 {
     return e.code == ErrorCode::NotFound || e.code == ErrorCode::Conflict || e.code == ErrorCode::PermissionDenied
-        || e.code == ErrorCode::InvalidArgument;
+        || e.code == ErrorCode::InvalidArgument || e.code == ErrorCode::TermsChanged;
 }
 
 ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrows, const QList<EndJob> &ends, qint64 t,
@@ -1828,7 +1833,7 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
                 for (const QString &offerId : b.candidates) {
                     o.key = generateLendingKey();
                     Result<LendResult> r =
-                        store.lendInTransaction(offerId, b.borrowerId, timeOrderedId(u"c-", t), hashLendingKey(o.key), t);
+                        store.lendInTransaction(offerId, b.borrowerId, timeOrderedId(u"c-", t), hashLendingKey(o.key), t, b.agreedTerms);
                     if (r) {
                         o.lent = std::move(r).value();
                         o.error = Error();
@@ -1997,7 +2002,7 @@ void MarketService::submitPending()
     QList<BorrowJob> borrowJobs;
     borrowJobs.reserve(borrows.size());
     for (const PendingBorrow &b : std::as_const(borrows))
-        borrowJobs.append(BorrowJob{b.borrowerId, b.candidates, b.bestMatch});
+        borrowJobs.append(BorrowJob{b.borrowerId, b.candidates, b.bestMatch, b.agreedTerms});
     QList<EndJob> endJobs;
     endJobs.reserve(ends.size());
     for (const PendingEnd &e : std::as_const(ends))

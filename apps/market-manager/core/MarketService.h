@@ -164,6 +164,7 @@ private:
         QString borrowerId;
         QStringList candidates; // offer IDs, best first
         bool bestMatch = false;
+        std::optional<protocol::LendingConditions> agreedTerms; // Borrow.agreedTerms
     };
     struct PendingRegistration {
         Ctx ctx;

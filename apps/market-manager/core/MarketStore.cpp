@@ -866,16 +866,83 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
 
 // ───────────────────────── contracts ─────────────────────────
 
+QStringList agreedTermsChanges(const protocol::LendingConditions &offered, const protocol::LendingConditions &agreed)
+{
+    QStringList changes;
+    const Resources &has = offered.resources, &had = agreed.resources;
+    if (offered.ratePerHour > agreed.ratePerHour) {
+        changes.append(QCoreApplication::translate("MarketStore", "the rate is now %1 per hour, not %2")
+                           .arg(offered.ratePerHour.toString(), agreed.ratePerHour.toString()));
+    }
+    if (has.cpus < had.cpus)
+        changes.append(QCoreApplication::translate("MarketStore", "it now has %1 vCPUs, not %2").arg(has.cpus).arg(had.cpus));
+    if (has.memoryMib < had.memoryMib) {
+        changes.append(QCoreApplication::translate("MarketStore", "it now has %1 MiB of memory, not %2")
+                           .arg(has.memoryMib)
+                           .arg(had.memoryMib));
+    }
+    if (has.diskMib < had.diskMib) {
+        changes.append(
+            QCoreApplication::translate("MarketStore", "it now has %1 MiB of disk, not %2").arg(has.diskMib).arg(had.diskMib));
+    }
+    // 0 is "no limit": a limit where there was none is shorter, as is a shorter limit.
+    if (offered.maxDurationS > 0 && agreed.maxDurationS == 0) {
+        changes.append(QCoreApplication::translate("MarketStore", "a contract may now last at most %1 s, not without limit")
+                           .arg(offered.maxDurationS));
+    } else if (offered.maxDurationS > 0 && offered.maxDurationS < agreed.maxDurationS) {
+        changes.append(QCoreApplication::translate("MarketStore", "a contract may now last at most %1 s, not %2 s")
+                           .arg(offered.maxDurationS)
+                           .arg(agreed.maxDurationS));
+    }
+    for (const QString &image : agreed.osImages) {
+        if (!offered.osImages.contains(image))
+            changes.append(QCoreApplication::translate("MarketStore", "it no longer offers the OS image %1").arg(image));
+    }
+    return changes;
+}
+
 Result<LendResult> MarketStore::lend(const QString &offerId, const QString &borrowerId, const QString &contractId,
-                                     const QByteArray &keyHash, qint64 nowMs)
+                                     const QByteArray &keyHash, qint64 nowMs,
+                                     const std::optional<protocol::LendingConditions> &agreed)
 {
     // The contract exists once this commit returns; only then may anyone be told (S48).
-    return inOwnTransaction(m_db, [&] { return lendInTransaction(offerId, borrowerId, contractId, keyHash, nowMs); });
+    return inOwnTransaction(m_db, [&] { return lendInTransaction(offerId, borrowerId, contractId, keyHash, nowMs, agreed); });
 }
 
 Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const QString &borrowerId,
-                                                  const QString &contractId, const QByteArray &keyHash, qint64 nowMs)
+                                                  const QString &contractId, const QByteArray &keyHash, qint64 nowMs,
+                                                  const std::optional<protocol::LendingConditions> &agreed)
 {
+    if (agreed) {
+        // The offer's terms as they are now, held until the commit: PostgreSQL locks the row
+        // (another market process's alteration waits for it), SQLite's write transaction
+        // keeps every other writer out already. An alteration this process accepted before
+        // the borrow was written before it, on the writer thread's one queue.
+        Result<SqlRows> held = m_db.run(
+            QStringLiteral("SELECT cpus, memory_mib, disk_mib, os_images, rate_micros, max_duration_s FROM partitions "
+                           "WHERE offer_id = ?")
+                + (m_db.dialect() == SqlDialect::Postgres ? QStringLiteral(" FOR UPDATE") : QString()),
+            {offerId});
+        if (!held)
+            return held.error();
+        std::optional<protocol::LendingConditions> offered;
+        if (held->next()) {
+            offered.emplace();
+            offered->resources = Resources{int(held->int64(0)), held->int64(1), held->int64(2)};
+            offered->osImages = splitImages(held->text(3));
+            offered->ratePerHour = Money::fromMicros(held->int64(4));
+            offered->maxDurationS = held->int64(5);
+        }
+        held->finish();
+        // No row: the lend below says there is no such offer.
+        if (offered) {
+            if (const QStringList changes = agreedTermsChanges(*offered, *agreed); !changes.isEmpty()) {
+                return Error(ErrorCode::TermsChanged,
+                             QCoreApplication::translate("MarketStore", "the lender changed the terms of offer %1 since you saw them: %2")
+                                 .arg(offerId, changes.join(QStringLiteral("; "))));
+            }
+        }
+    }
     // S46: the borrower ID goes into the lending status only if the status is blank — one
     // row or none, which is what keeps a partition from being lent twice, also when several
     // market processes share the database.

@@ -87,6 +87,11 @@ struct LendResult {
     protocol::LendingConditions conditions;
 };
 
+/// How `offered` is worse for a borrower than the terms it `agreed` to, one phrase each: a
+/// higher rate, fewer resources, a shorter longest contract, an OS image no longer offered.
+/// Empty when it is no worse (better terms are no change to refuse).
+QStringList agreedTermsChanges(const protocol::LendingConditions &offered, const protocol::LendingConditions &agreed);
+
 /// The name a borrower goes by (empty: none).
 struct BorrowerName {
     QString borrowerId;
@@ -182,8 +187,11 @@ public:
     /// S46–S47, atomically: marks the offer lent to `borrowerId` (only if it is registered,
     /// free and its lender online), inserts the contract, commits. Conflict when the
     /// partition is lent, withdrawn or its lender offline; NotFound for an unknown offer.
+    /// With `agreed` (Borrow.agreedTerms), TermsChanged unless the offer's terms are no worse
+    /// than those, read in the same transaction (see agreedTermsChanges()).
     Result<LendResult> lend(const QString &offerId, const QString &borrowerId, const QString &contractId,
-                            const QByteArray &keyHash, qint64 nowMs);
+                            const QByteArray &keyHash, qint64 nowMs,
+                            const std::optional<protocol::LendingConditions> &agreed = std::nullopt);
     /// S59–S60 and the bill: ends a running contract (only by its borrower when
     /// `borrowerId` is given), frees the partition, writes the billing row. NotFound for an
     /// unknown contract, PermissionDenied for another borrower's, Conflict when it ended
@@ -195,7 +203,8 @@ public:
     /// commits. Refusals (NotFound, Conflict, PermissionDenied) write nothing, so the batch
     /// goes on; a database error poisons the whole transaction.
     Result<LendResult> lendInTransaction(const QString &offerId, const QString &borrowerId, const QString &contractId,
-                                         const QByteArray &keyHash, qint64 nowMs);
+                                         const QByteArray &keyHash, qint64 nowMs,
+                                         const std::optional<protocol::LendingConditions> &agreed = std::nullopt);
     Result<ContractRow> endInTransaction(const QString &contractId, const QString &borrowerId, const QString &reason,
                                          qint64 nowMs, int feeBasisPoints);
     Result<std::optional<ContractRow>> contract(const QString &contractId);
