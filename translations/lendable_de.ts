@@ -300,6 +300,37 @@
     </message>
 </context>
 <context>
+    <name>Terms</name>
+    <message>
+        <source>the rate is now %1 per hour, not %2</source>
+        <translation>der Preis beträgt jetzt %1 pro Stunde, nicht %2</translation>
+    </message>
+    <message>
+        <source>vCPUs: %1 now, not %2</source>
+        <translation>vCPUs: jetzt %1, nicht %2</translation>
+    </message>
+    <message>
+        <source>memory: %1 MiB now, not %2 MiB</source>
+        <translation>Arbeitsspeicher: jetzt %1 MiB, nicht %2 MiB</translation>
+    </message>
+    <message>
+        <source>disk: %1 MiB now, not %2 MiB</source>
+        <translation>Festplatte: jetzt %1 MiB, nicht %2 MiB</translation>
+    </message>
+    <message>
+        <source>a contract may now last at most %1 s, not without limit</source>
+        <translation>ein Vertrag darf jetzt höchstens %1 s dauern, nicht unbegrenzt</translation>
+    </message>
+    <message>
+        <source>a contract may now last at most %1 s, not %2 s</source>
+        <translation>ein Vertrag darf jetzt höchstens %1 s dauern, nicht %2 s</translation>
+    </message>
+    <message>
+        <source>it no longer offers the OS image %1</source>
+        <translation>das Betriebssystem-Image %1 wird nicht mehr angeboten</translation>
+    </message>
+</context>
+<context>
     <name>lendable</name>
     <message>
         <source>the desktop app %1 is not installed; use --headless or --cli</source>

@@ -300,6 +300,37 @@
     </message>
 </context>
 <context>
+    <name>Terms</name>
+    <message>
+        <source>the rate is now %1 per hour, not %2</source>
+        <translation>料金は現在 1 時間あたり %1 です (%2 ではありません)</translation>
+    </message>
+    <message>
+        <source>vCPUs: %1 now, not %2</source>
+        <translation>vCPU: 現在 %1 (%2 ではありません)</translation>
+    </message>
+    <message>
+        <source>memory: %1 MiB now, not %2 MiB</source>
+        <translation>メモリ: 現在 %1 MiB (%2 MiB ではありません)</translation>
+    </message>
+    <message>
+        <source>disk: %1 MiB now, not %2 MiB</source>
+        <translation>ディスク: 現在 %1 MiB (%2 MiB ではありません)</translation>
+    </message>
+    <message>
+        <source>a contract may now last at most %1 s, not without limit</source>
+        <translation>契約は現在最長 %1 秒です (無制限ではありません)</translation>
+    </message>
+    <message>
+        <source>a contract may now last at most %1 s, not %2 s</source>
+        <translation>契約は現在最長 %1 秒です (%2 秒ではありません)</translation>
+    </message>
+    <message>
+        <source>it no longer offers the OS image %1</source>
+        <translation>OS イメージ %1 は提供されなくなりました</translation>
+    </message>
+</context>
+<context>
     <name>lendable</name>
     <message>
         <source>the desktop app %1 is not installed; use --headless or --cli</source>

@@ -129,34 +129,6 @@
         <translation>der Berichtszeitraum beginnt vor 1970</translation>
     </message>
     <message>
-        <source>the rate is now %1 per hour, not %2</source>
-        <translation>der Preis beträgt jetzt %1 pro Stunde, nicht %2</translation>
-    </message>
-    <message>
-        <source>it now has %1 vCPUs, not %2</source>
-        <translation>sie hat jetzt %1 vCPUs, nicht %2</translation>
-    </message>
-    <message>
-        <source>it now has %1 MiB of memory, not %2</source>
-        <translation>sie hat jetzt %1 MiB Arbeitsspeicher, nicht %2</translation>
-    </message>
-    <message>
-        <source>it now has %1 MiB of disk, not %2</source>
-        <translation>sie hat jetzt %1 MiB Festplatte, nicht %2</translation>
-    </message>
-    <message>
-        <source>a contract may now last at most %1 s, not without limit</source>
-        <translation>ein Vertrag darf jetzt höchstens %1 s dauern, nicht unbegrenzt</translation>
-    </message>
-    <message>
-        <source>a contract may now last at most %1 s, not %2 s</source>
-        <translation>ein Vertrag darf jetzt höchstens %1 s dauern, nicht %2 s</translation>
-    </message>
-    <message>
-        <source>it no longer offers the OS image %1</source>
-        <translation>das Betriebssystem-Image %1 wird nicht mehr angeboten</translation>
-    </message>
-    <message>
         <source>the lender changed the terms of offer %1 since you saw them: %2</source>
         <translation>der Verleiher hat die Bedingungen von Angebot %1 geändert, seit Sie sie gesehen haben: %2</translation>
     </message>
@@ -749,6 +721,10 @@
     <message>
         <source>agreed terms need the offer they were agreed for (offerId)</source>
         <translation>vereinbarte Bedingungen brauchen das Angebot, für das sie vereinbart wurden (offerId)</translation>
+    </message>
+    <message>
+        <source>agreedTerms: %1</source>
+        <translation>agreedTerms: %1</translation>
     </message>
 </context>
 <context>

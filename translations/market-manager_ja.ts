@@ -129,34 +129,6 @@
         <translation>レポート期間が 1970 年より前に始まっています</translation>
     </message>
     <message>
-        <source>the rate is now %1 per hour, not %2</source>
-        <translation>料金は現在 1 時間あたり %1 です (%2 ではありません)</translation>
-    </message>
-    <message>
-        <source>it now has %1 vCPUs, not %2</source>
-        <translation>vCPU は現在 %1 個です (%2 個ではありません)</translation>
-    </message>
-    <message>
-        <source>it now has %1 MiB of memory, not %2</source>
-        <translation>メモリは現在 %1 MiB です (%2 MiB ではありません)</translation>
-    </message>
-    <message>
-        <source>it now has %1 MiB of disk, not %2</source>
-        <translation>ディスクは現在 %1 MiB です (%2 MiB ではありません)</translation>
-    </message>
-    <message>
-        <source>a contract may now last at most %1 s, not without limit</source>
-        <translation>契約は現在最長 %1 秒です (無制限ではありません)</translation>
-    </message>
-    <message>
-        <source>a contract may now last at most %1 s, not %2 s</source>
-        <translation>契約は現在最長 %1 秒です (%2 秒ではありません)</translation>
-    </message>
-    <message>
-        <source>it no longer offers the OS image %1</source>
-        <translation>OS イメージ %1 は提供されなくなりました</translation>
-    </message>
-    <message>
         <source>the lender changed the terms of offer %1 since you saw them: %2</source>
         <translation>表示後に貸し手がオファー %1 の条件を変更しました: %2</translation>
     </message>
@@ -745,6 +717,10 @@
     <message>
         <source>agreed terms need the offer they were agreed for (offerId)</source>
         <translation>合意した条件には、その対象のオファー (offerId) が必要です</translation>
+    </message>
+    <message>
+        <source>agreedTerms: %1</source>
+        <translation>agreedTerms: %1</translation>
     </message>
 </context>
 <context>

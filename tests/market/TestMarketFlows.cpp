@@ -6,12 +6,14 @@
 #include "LendingKey.h"
 #include "MarketTestSupport.h"
 #include "StoreWriter.h"
+#include "protocol/Terms.h"
 
 #include <QCryptographicHash>
 #include <QFile>
 #include <QScopeGuard>
 #include <QSet>
 #include <QSqlQuery>
+#include <QSemaphore>
 #include <QTest>
 #include <QThread>
 
@@ -178,6 +180,8 @@ private slots:
     void borrowOnAgreedTerms();
     void alterationBeforeABorrowWins_data() { keysAreVerifiedWhileAReportWaits_data(); }
     void alterationBeforeABorrowWins();
+    void agreedTermsHoldAgainstAnotherProcess_data() { keysAreVerifiedWhileAReportWaits_data(); }
+    void agreedTermsHoldAgainstAnotherProcess();
     void searchRequirementsOrderPaging_data() { dialects(); }
     void searchRequirementsOrderPaging();
     void borrowEndBillAndReceipts_data() { dialects(); }
@@ -650,9 +654,9 @@ void TestMarketFlows::borrowOnAgreedTerms()
 
     // Fewer resources than agreed (an allocation the lender shrank) are worse too.
     QCOMPARE(agreedTermsChanges(conditions(1, 2048, 10240, QStringLiteral("1.5"), {bb}), conditions(2, 2048, 10240, QStringLiteral("1.5"), {bb})),
-             QStringList{QStringLiteral("it now has 1 vCPUs, not 2")});
+             QStringList{QStringLiteral("vCPUs: 1 now, not 2")});
     QCOMPARE(agreedTermsChanges(conditions(2, 1024, 5120, QStringLiteral("1.5"), {bb}), conditions(2, 2048, 10240, QStringLiteral("1.5"), {bb})),
-             (QStringList{QStringLiteral("it now has 1024 MiB of memory, not 2048"), QStringLiteral("it now has 5120 MiB of disk, not 10240")}));
+             (QStringList{QStringLiteral("memory: 1024 MiB now, not 2048 MiB"), QStringLiteral("disk: 5120 MiB now, not 10240 MiB")}));
     QCOMPARE(agreedTermsChanges(conditions(2, 2048, 10240, QStringLiteral("1.5"), {bb}, 600), conditions(2, 2048, 10240, QStringLiteral("1.5"), {bb}, 0)),
              QStringList{QStringLiteral("a contract may now last at most 600 s, not without limit")});
     QVERIFY(agreedTermsChanges(conditions(4, 4096, 20480, QStringLiteral("1"), {bb, deb}, 0), seen).isEmpty());
@@ -689,6 +693,53 @@ void TestMarketFlows::alterationBeforeABorrowWins()
     CHECK_OK(page);
     QCOMPARE(page->total, 1); // still free, at its new rate
     QCOMPARE(page->offers.first().conditions.ratePerHour, Money::parse(u"5").value());
+}
+
+void TestMarketFlows::agreedTermsHoldAgainstAnotherProcess()
+{
+    // Another market process on the same PostgreSQL database alters the offer between the
+    // lend's check of the terms and its marking the offer lent. The check locks the row
+    // (SELECT … FOR UPDATE): the alteration waits for the lend's commit and then finds the
+    // partition lent. Without the lock it went through, and the borrower was lent on the new
+    // rate after agreeing to the old one.
+    START_MARKET_WITH_CLIENTS();
+    const LendingConditions seen = conditions(1, 1024, 0, QStringLiteral("1"));
+    Result<PartitionRegistered> reg = registerPartition(lender, QStringLiteral("p1"), seen);
+    CHECK_OK(reg);
+    const Identity marketB = makeIdentity(QStringLiteral("market-b"));
+    std::unique_ptr<MarketService> b = startSecondMarket(marketB);
+    QVERIFY2(b, qPrintable(m_startError));
+    SslChannel *lenderAtB = connectClient(b->serverPort(), m_lender, marketB.nodeId(), QStringLiteral("lender"), this, nullptr);
+    QVERIFY(lenderAtB);
+
+    auto checked = std::make_shared<QSemaphore>();
+    auto go = std::make_shared<QSemaphore>();
+    MarketStore::setTermsCheckedHookForTest([checked, go](const QString &) {
+        checked->release();
+        go->tryAcquire(1, 30'000);
+    });
+    const auto unhook = qScopeGuard([go] {
+        go->release(100);
+        MarketStore::setTermsCheckedHookForTest({});
+    });
+    auto answered = std::make_shared<QStringList>();
+    borrower->request<ContractGranted>(Borrow{.offerId = reg->offerId, .agreedTerms = seen}, this,
+                                       [answered](const Result<ContractGranted> &r) {
+                                           answered->append(r ? QStringLiteral("lent at %1").arg(r->conditions.ratePerHour.toString())
+                                                              : errorCodeName(r.error().code));
+                                       });
+    QTRY_COMPARE_WITH_TIMEOUT(checked->available(), 1, 30'000); // A's lend holds the checked row
+    lenderAtB->request<PartitionRegistered>(
+        AlterPartition{.partitionId = QStringLiteral("p1"), .conditions = conditions(1, 1024, 0, QStringLiteral("5"))}, this,
+        [answered](const Result<PartitionRegistered> &r) {
+            answered->append(r ? QStringLiteral("altered") : QStringLiteral("alteration: ") + errorCodeName(r.error().code));
+        });
+    // B's alteration waits for the row: nothing is answered while A's lend is held.
+    QTest::qWait(1'000);
+    QVERIFY2(answered->isEmpty(), qPrintable(answered->join(u',')));
+    go->release();
+    QTRY_COMPARE_WITH_TIMEOUT(answered->size(), 2, 30'000);
+    QCOMPARE(*answered, (QStringList{QStringLiteral("lent at 1"), QStringLiteral("alteration: conflict")}));
 }
 
 // ───────────────────────── search (S41–S44) ─────────────────────────

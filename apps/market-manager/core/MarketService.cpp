@@ -1670,6 +1670,13 @@ void MarketService::onSearch(const SearchOffers &req, const Ctx &ctx)
 void MarketService::onBorrow(const Borrow &req, const Ctx &ctx)
 {
     PendingBorrow pending{ctx, 0, ctx.peerId(), {}, req.offerId.isEmpty(), req.agreedTerms};
+    // Terms an offer could have: what is agreed is said back in a refusal.
+    if (req.agreedTerms) {
+        if (Result<void> valid = validateConditions(*req.agreedTerms); !valid) {
+            ctx.fail(ErrorCode::InvalidArgument, tr("agreedTerms: %1").arg(valid.error().message));
+            return;
+        }
+    }
     if (!pending.bestMatch) {
         pending.candidates.append(req.offerId);
     } else if (req.agreedTerms) {
@@ -1797,7 +1804,7 @@ struct LendOutcome {
 struct ContractOutcomes {
     QList<LendOutcome> lends;
     QList<Result<ContractRow>> ends;
-    QSet<QString> conflicted; // offers the service's index thought free
+    QSet<QString> conflicted; // offers the service's index thought free, or on other terms
 };
 
 // A refusal of a lend or an end (there is no such offer or contract, it is lent or ended
@@ -1840,6 +1847,10 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
                         break;
                     }
                     o.error = r.error();
+                    // Terms changed: by another market process, perhaps, whose alteration
+                    // this one's index has not seen yet; the borrower's next search should.
+                    if (o.error.code == ErrorCode::TermsChanged)
+                        out.conflicted.insert(offerId);
                     if (o.error.code != ErrorCode::Conflict)
                         break;
                     out.conflicted.insert(offerId);

@@ -1,9 +1,11 @@
 #include "MarketStore.h"
 
 #include "LendingKey.h"
+#include "protocol/Terms.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QMutex>
 #include <QSet>
 #include <QSqlQuery>
 
@@ -866,39 +868,15 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
 
 // ───────────────────────── contracts ─────────────────────────
 
-QStringList agreedTermsChanges(const protocol::LendingConditions &offered, const protocol::LendingConditions &agreed)
+namespace {
+QMutex g_termsCheckedHookMutex;
+std::function<void(const QString &)> g_termsCheckedHook;
+} // namespace
+
+void MarketStore::setTermsCheckedHookForTest(std::function<void(const QString &offerId)> hook)
 {
-    QStringList changes;
-    const Resources &has = offered.resources, &had = agreed.resources;
-    if (offered.ratePerHour > agreed.ratePerHour) {
-        changes.append(QCoreApplication::translate("MarketStore", "the rate is now %1 per hour, not %2")
-                           .arg(offered.ratePerHour.toString(), agreed.ratePerHour.toString()));
-    }
-    if (has.cpus < had.cpus)
-        changes.append(QCoreApplication::translate("MarketStore", "it now has %1 vCPUs, not %2").arg(has.cpus).arg(had.cpus));
-    if (has.memoryMib < had.memoryMib) {
-        changes.append(QCoreApplication::translate("MarketStore", "it now has %1 MiB of memory, not %2")
-                           .arg(has.memoryMib)
-                           .arg(had.memoryMib));
-    }
-    if (has.diskMib < had.diskMib) {
-        changes.append(
-            QCoreApplication::translate("MarketStore", "it now has %1 MiB of disk, not %2").arg(has.diskMib).arg(had.diskMib));
-    }
-    // 0 is "no limit": a limit where there was none is shorter, as is a shorter limit.
-    if (offered.maxDurationS > 0 && agreed.maxDurationS == 0) {
-        changes.append(QCoreApplication::translate("MarketStore", "a contract may now last at most %1 s, not without limit")
-                           .arg(offered.maxDurationS));
-    } else if (offered.maxDurationS > 0 && offered.maxDurationS < agreed.maxDurationS) {
-        changes.append(QCoreApplication::translate("MarketStore", "a contract may now last at most %1 s, not %2 s")
-                           .arg(offered.maxDurationS)
-                           .arg(agreed.maxDurationS));
-    }
-    for (const QString &image : agreed.osImages) {
-        if (!offered.osImages.contains(image))
-            changes.append(QCoreApplication::translate("MarketStore", "it no longer offers the OS image %1").arg(image));
-    }
-    return changes;
+    QMutexLocker lock(&g_termsCheckedHookMutex);
+    g_termsCheckedHook = std::move(hook);
 }
 
 Result<LendResult> MarketStore::lend(const QString &offerId, const QString &borrowerId, const QString &contractId,
@@ -920,7 +898,7 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
         // the borrow was written before it, on the writer thread's one queue.
         Result<SqlRows> held = m_db.run(
             QStringLiteral("SELECT cpus, memory_mib, disk_mib, os_images, rate_micros, max_duration_s FROM partitions "
-                           "WHERE offer_id = ?")
+                           "WHERE offer_id = ? AND lending_status IS NULL AND withdrawn = 0")
                 + (m_db.dialect() == SqlDialect::Postgres ? QStringLiteral(" FOR UPDATE") : QString()),
             {offerId});
         if (!held)
@@ -934,14 +912,22 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
             offered->maxDurationS = held->int64(5);
         }
         held->finish();
-        // No row: the lend below says there is no such offer.
+        // No row (none, or lent or withdrawn, which is not locked for nothing): the lend
+        // below says why.
         if (offered) {
-            if (const QStringList changes = agreedTermsChanges(*offered, *agreed); !changes.isEmpty()) {
+            if (const QStringList changes = protocol::agreedTermsChanges(*offered, *agreed); !changes.isEmpty()) {
                 return Error(ErrorCode::TermsChanged,
                              QCoreApplication::translate("MarketStore", "the lender changed the terms of offer %1 since you saw them: %2")
                                  .arg(offerId, changes.join(QStringLiteral("; "))));
             }
         }
+        std::function<void(const QString &)> hook;
+        {
+            QMutexLocker lock(&g_termsCheckedHookMutex);
+            hook = g_termsCheckedHook;
+        }
+        if (hook)
+            hook(offerId);
     }
     // S46: the borrower ID goes into the lending status only if the status is blank — one
     // row or none, which is what keeps a partition from being lent twice, also when several

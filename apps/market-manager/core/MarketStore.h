@@ -87,11 +87,6 @@ struct LendResult {
     protocol::LendingConditions conditions;
 };
 
-/// How `offered` is worse for a borrower than the terms it `agreed` to, one phrase each: a
-/// higher rate, fewer resources, a shorter longest contract, an OS image no longer offered.
-/// Empty when it is no worse (better terms are no change to refuse).
-QStringList agreedTermsChanges(const protocol::LendingConditions &offered, const protocol::LendingConditions &agreed);
-
 /// The name a borrower goes by (empty: none).
 struct BorrowerName {
     QString borrowerId;
@@ -200,11 +195,16 @@ public:
                                     qint64 nowMs, int feeBasisPoints);
     /// lend() and endContract() without their own transaction, for group commit: the caller
     /// runs many inside one WriteTransaction on database() and acknowledges none before it
-    /// commits. Refusals (NotFound, Conflict, PermissionDenied) write nothing, so the batch
-    /// goes on; a database error poisons the whole transaction.
+    /// commits. Refusals (NotFound, Conflict, PermissionDenied, InvalidArgument,
+    /// TermsChanged) write nothing, so the batch goes on; a database error poisons the whole
+    /// transaction.
     Result<LendResult> lendInTransaction(const QString &offerId, const QString &borrowerId, const QString &contractId,
                                          const QByteArray &keyHash, qint64 nowMs,
                                          const std::optional<protocol::LendingConditions> &agreed = std::nullopt);
+    /// Called (in every store of the process, on the thread that lends) once a lend has read
+    /// and locked the offer's terms to check them against agreed ones, before it marks the
+    /// offer lent; empty: nothing. For tests of what another process does meanwhile.
+    static void setTermsCheckedHookForTest(std::function<void(const QString &offerId)> hook);
     Result<ContractRow> endInTransaction(const QString &contractId, const QString &borrowerId, const QString &reason,
                                          qint64 nowMs, int feeBasisPoints);
     Result<std::optional<ContractRow>> contract(const QString &contractId);
