@@ -1045,6 +1045,22 @@ Knoten-ID: %2</translation>
         <source>End the direct lease: the borrower&apos;s key stops working</source>
         <translation>Die direkte Leihe beenden: Der Schlüssel des Entleihers wird ungültig</translation>
     </message>
+    <message>
+        <source>none — or e.g. 2h, 1d, 1:30:00</source>
+        <translation>keines — oder z. B. 2h, 1d, 1:30:00</translation>
+    </message>
+    <message>
+        <source>The longest a contract may run (hours:minutes:seconds, or an amount such as 90m, 2h or 1d): the market ends it then. Empty for no limit.</source>
+        <translation>Die längste Laufzeit eines Vertrags (Stunden:Minuten:Sekunden oder eine Angabe wie 90m, 2h oder 1d): dann beendet ihn der Marktplatz. Leer für keine Begrenzung.</translation>
+    </message>
+    <message>
+        <source>Time limit</source>
+        <translation>Zeitlimit</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keines</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -1042,6 +1042,22 @@ Node ID: %2</source>
         <source>End the direct lease: the borrower&apos;s key stops working</source>
         <translation>直接の貸し出しを終了します。借り手の鍵は使えなくなります</translation>
     </message>
+    <message>
+        <source>none — or e.g. 2h, 1d, 1:30:00</source>
+        <translation>なし — または例: 2h、1d、1:30:00</translation>
+    </message>
+    <message>
+        <source>The longest a contract may run (hours:minutes:seconds, or an amount such as 90m, 2h or 1d): the market ends it then. Empty for no limit.</source>
+        <translation>契約を続けられる最長の時間 (時:分:秒、または 90m、2h、1d のような量)。その時点でマーケットが契約を終了します。空欄は無制限です。</translation>
+    </message>
+    <message>
+        <source>Time limit</source>
+        <translation>制限時間</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

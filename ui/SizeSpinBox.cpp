@@ -84,10 +84,32 @@ SliderSpin makeSliderSpin(QWidget *parent, bool size, int step, const QString &n
     return c;
 }
 
+namespace {
+constexpr const char *kSettleTimerName = "valueSettleTimer";
+} // namespace
+
+bool isChanging(const SliderSpin &c)
+{
+    if (c.slider->isSliderDown())
+        return true;
+    const auto *settle = c.slider->findChild<QTimer *>(QLatin1String(kSettleTimerName), Qt::FindDirectChildrenOnly);
+    return settle && settle->isActive();
+}
+
+void setRangeAndValue(const SliderSpin &c, int min, int max, int value)
+{
+    const int kept = isChanging(c) ? c.spin->value() : value;
+    c.slider->setRange(min, max);
+    c.spin->setRange(min, max);
+    c.slider->setValue(qBound(min, kept, max));
+    c.spin->setValue(qBound(min, kept, max));
+}
+
 void onValueSettled(const SliderSpin &c, QObject *context, const std::function<void()> &apply)
 {
     // Steps in a run (wheel notches, a held arrow key) are one change, applied once they stop.
     auto *settle = new QTimer(c.slider);
+    settle->setObjectName(QLatin1String(kSettleTimerName));
     settle->setSingleShot(true);
     settle->setInterval(kStepSettleMs);
     const auto run = [settle, slider = c.slider, apply] {

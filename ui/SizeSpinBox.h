@@ -52,5 +52,13 @@ SliderSpin makeSliderSpin(QWidget *parent, bool size, int step, const QString &n
 /// for a value it applied already, and is expected to do nothing then.
 void onValueSettled(const SliderSpin &c, QObject *context, const std::function<void()> &apply);
 inline constexpr int kStepSettleMs = 400;
+/// Whether the user is in the middle of changing \a c: its handle held, or a run of steps or
+/// wheel notches not settled yet (onValueSettled()). A value set from elsewhere meanwhile (an
+/// agent's push) would undo what the user did before it is applied.
+bool isChanging(const SliderSpin &c);
+/// Sets \a c's range, and its value to \a value unless the user is changing it
+/// (isChanging()): then the user's value stays, within the new range, for onValueSettled()'s
+/// apply to send.
+void setRangeAndValue(const SliderSpin &c, int min, int max, int value);
 
 } // namespace lendable::ui

@@ -30,6 +30,7 @@
 #include <QDateTime>
 #include <QLabel>
 #include <QMouseEvent>
+#include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -60,6 +61,8 @@ private slots:
     void lockViolationsAreShown();
     void reserveSlidersApplyKeyboardSteps();
     void wheelAndSpinStepsApplyOnceTheyStop();
+    void aPushKeepsTheOwnersUnsettledValue();
+    void timeLimitIsSetOnTheCard();
     void cleanupTestCase();
 
 private:
@@ -763,6 +766,115 @@ void TestLenderGui::wheelAndSpinStepsApplyOnceTheyStop()
     spin->setValue(int(before));
     Q_EMIT spin->editingFinished();
     QTRY_COMPARE(reservedMemory(), before);
+}
+
+void TestLenderGui::aPushKeepsTheOwnersUnsettledValue()
+{
+    // The agent's news (a push, or any refresh of the machine) set every slider to what the
+    // agent had, also one the owner was changing: a drag's handle jumped back, and a run of
+    // wheel notches not yet settled was dropped, its apply seeing nothing changed. The
+    // owner's value now stays, and is applied when the change settles.
+    m_tab->refresh();
+    auto *slider = m_tab->findChild<QSlider *>(QStringLiteral("memoryReserveSlider"));
+    QVERIFY(slider);
+    QTRY_VERIFY(slider->maximum() > slider->value() + 4 * slider->singleStep());
+    const auto reservedMemory = [this]() -> qint64 {
+        const Result<MachineInfo> info = m_owner->call<MachineInfo>(MachineShow{});
+        return info.ok() ? info->reserve.memoryMib : -1;
+    };
+    const qint64 before = reservedMemory();
+    QTRY_COMPARE(qint64(slider->value()), before);
+
+    // The reserve, its handle held: the machine's news comes in between.
+    QSignalSpy refreshed(m_tab, &lender::MachineTab::hostNameKnown);
+    slider->setSliderDown(true);
+    slider->triggerAction(QAbstractSlider::SliderPageStepAdd);
+    const int dragged = slider->value();
+    QVERIFY(dragged > before);
+    m_tab->refresh();
+    QTRY_VERIFY(refreshed.count() >= 1);
+    QCOMPARE(slider->value(), dragged);
+    QCOMPARE(reservedMemory(), before); // not applied while held
+    slider->setSliderDown(false); // released
+    QTRY_COMPARE(reservedMemory(), qint64(dragged));
+    QTRY_COMPARE(slider->value(), dragged);
+
+    // A card, a run of wheel notches: the agent's state (as it was) comes in before the run
+    // settles.
+    PartitionState state = partitionInAgent(m_tab->cards().first()->state().partitionId);
+    state.state = QStringLiteral("unregistered");
+    lender::PartitionCard card(state);
+    Resources room = m_tab->machine().available;
+    room.memoryMib = qMax<qint64>(room.memoryMib, 1024);
+    card.setState(state, room);
+    QSignalSpy altered(&card, &lender::PartitionCard::alterRequested);
+    QSlider *memory = card.memorySlider();
+    const QPoint centre = memory->rect().center();
+    QWheelEvent wheel(centre, memory->mapToGlobal(centre), QPoint(), QPoint(0, QWheelEvent::DefaultDeltasPerStep), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(memory, &wheel);
+    const int wheeled = memory->value();
+    QVERIFY2(wheeled > state.conditions.resources.memoryMib, qPrintable(QString::number(wheeled)));
+    card.setState(state, room);
+    QCOMPARE(memory->value(), wheeled);
+    QTRY_COMPARE(altered.count(), 1);
+    QCOMPARE(altered.first().at(1).value<LendingConditions>().resources.memoryMib, qint64(wheeled));
+
+    // Back to what it was, for the tests after this one.
+    auto *spin = m_tab->findChild<QSpinBox *>(QStringLiteral("memoryReserveSpinBox"));
+    spin->setValue(int(before));
+    Q_EMIT spin->editingFinished();
+    QTRY_COMPARE(reservedMemory(), before);
+}
+
+void TestLenderGui::timeLimitIsSetOnTheCard()
+{
+    // The longest a contract on the partition may run, set on its card (before, only the
+    // command line's --max-duration could): typed as an amount or as h:mm:ss, shown as
+    // h:mm:ss, empty for no limit. Text that is not a duration is shown in red, not sent.
+    QCOMPARE(ui::parseDurationS(QStringLiteral("90m")), std::optional<qint64>(5400));
+    QCOMPARE(ui::parseDurationS(QStringLiteral(" 1d 12H ")), std::optional<qint64>(129600));
+    QCOMPARE(ui::parseDurationS(QStringLiteral("1:30")), std::optional<qint64>(5400));
+    QCOMPARE(ui::parseDurationS(QStringLiteral("2:00:30")), std::optional<qint64>(7230));
+    QCOMPARE(ui::parseDurationS(QStringLiteral("3600")), std::optional<qint64>(3600));
+    QCOMPARE(ui::parseDurationS(QStringLiteral("none")), std::optional<qint64>(0));
+    QCOMPARE(ui::parseDurationS(QString()), std::optional<qint64>(0));
+    for (const char *bad : {"soon", "1:75", "2 hours", "-5m", "1.5h", "99999999999d"})
+        QVERIFY2(!ui::parseDurationS(QLatin1String(bad)), bad);
+
+    m_tab->refresh();
+    QTRY_VERIFY(!m_tab->cards().isEmpty());
+    lender::PartitionCard *card = m_tab->cards().first();
+    const QString id = card->state().partitionId;
+    QLineEdit *edit = card->timeLimitEdit();
+    QTRY_VERIFY(edit->isEnabled());
+    const qint64 before = partitionInAgent(id).conditions.maxDurationS;
+    const auto enter = [&](const QString &text) {
+        edit->setFocus();
+        edit->clear();
+        QTest::keyClicks(edit, text);
+        QTest::keyClick(edit, Qt::Key_Return);
+    };
+    enter(QStringLiteral("1h 30m"));
+    QTRY_COMPARE(partitionInAgent(id).conditions.maxDurationS, qint64(5400));
+    edit->clearFocus();
+    m_tab->refresh();
+    QTRY_COMPARE(m_tab->card(id)->timeLimitEdit()->text(), QStringLiteral("1:30:00"));
+    edit = m_tab->card(id)->timeLimitEdit();
+
+    enter(QStringLiteral("soon"));
+    QVERIFY(edit->styleSheet().contains(QStringLiteral("#b00020")));
+    QTest::qWait(300);
+    QCOMPARE(partitionInAgent(id).conditions.maxDurationS, qint64(5400));
+
+    enter(QString());
+    QVERIFY(edit->styleSheet().isEmpty());
+    QTRY_COMPARE(partitionInAgent(id).conditions.maxDurationS, qint64(0));
+    if (before > 0) {
+        enter(QString::number(before));
+        QTRY_COMPARE(partitionInAgent(id).conditions.maxDurationS, before);
+    }
+    edit->clearFocus();
 }
 
 void TestLenderGui::cleanupTestCase()

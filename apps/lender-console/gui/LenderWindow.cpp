@@ -191,6 +191,7 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     , m_rows(new QVBoxLayout)
     , m_rate(new QLineEdit(this))
     , m_images(new QLineEdit(this))
+    , m_timeLimit(new QLineEdit(this))
     , m_lock(new QLabel(this))
     , m_stateLabel(new QLabel(this))
     , m_earnings(new QLabel(this))
@@ -207,6 +208,9 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     m_disk = addControl(tr("Disk"), true, 256, QStringLiteral("disk"));
     m_rate->setObjectName(QStringLiteral("rateEdit"));
     m_images->setObjectName(QStringLiteral("imagesEdit"));
+    m_timeLimit->setObjectName(QStringLiteral("timeLimitEdit"));
+    m_timeLimit->setToolTip(tr("The longest a contract may run (hours:minutes:seconds, or an amount such as 90m, 2h or "
+                               "1d): the market ends it then. Empty for no limit."));
     m_register->setObjectName(QStringLiteral("registerButton"));
     m_withdraw->setObjectName(QStringLiteral("withdrawButton"));
     m_lendDirect->setObjectName(QStringLiteral("lendDirectButton"));
@@ -226,6 +230,7 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     auto *terms = new QFormLayout;
     terms->addRow(tr("Rate per hour"), m_rate);
     terms->addRow(tr("OS images"), m_images);
+    terms->addRow(tr("Time limit"), m_timeLimit);
     auto *left = new QVBoxLayout;
     auto *stateRow = new QHBoxLayout;
     stateRow->addWidget(m_lock);
@@ -247,6 +252,11 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
 
     connect(m_rate, &QLineEdit::editingFinished, this, &PartitionCard::emitAlter);
     connect(m_images, &QLineEdit::editingFinished, this, &PartitionCard::emitAlter);
+    connect(m_timeLimit, &QLineEdit::editingFinished, this, &PartitionCard::emitAlter);
+    // A time limit that cannot be read is shown so, and not sent.
+    connect(m_timeLimit, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_timeLimit->setStyleSheet(ui::parseDurationS(text) ? QString() : QStringLiteral("QLineEdit { color: #b00020; }"));
+    });
     connect(m_register, &QPushButton::clicked, this, [this] { emit registerRequested(m_state.partitionId); });
     connect(m_withdraw, &QPushButton::clicked, this, [this] { emit withdrawRequested(m_state.partitionId); });
     connect(m_delete, &QPushButton::clicked, this, [this] { emit deleteRequested(m_state.partitionId); });
@@ -285,6 +295,8 @@ LendingConditions PartitionCard::editedConditions() const
         images.append(s.trimmed());
     if (!images.isEmpty())
         c.osImages = images;
+    if (const std::optional<qint64> limit = ui::parseDurationS(m_timeLimit->text()))
+        c.maxDurationS = *limit;
     return c;
 }
 
@@ -307,12 +319,11 @@ void PartitionCard::setState(const PartitionState &state, const Resources &avail
     setTitle(tr("Partition %1").arg(state.partitionId));
     const Resources &r = state.conditions.resources;
     // The sliders stop at what the machine can still give this partition.
+    // A control the owner is changing keeps the owner's value (a push within a run of wheel
+    // notches would drop it); it is sent once the run settles.
     auto set = [](ResourceControl &c, qint64 value, qint64 max, int min) {
         const int top = int(qMax<qint64>(value, max));
-        c.slider->setRange(min, qMax(min, top));
-        c.spin->setRange(min, qMax(min, top));
-        c.slider->setValue(int(value));
-        c.spin->setValue(int(value));
+        ui::setRangeAndValue(c, min, qMax(min, top), int(value));
     };
     set(m_cpu, r.cpus, r.cpus + available.cpus, 1);
     set(m_memory, r.memoryMib, r.memoryMib + available.memoryMib, 64);
@@ -321,6 +332,8 @@ void PartitionCard::setState(const PartitionState &state, const Resources &avail
         m_rate->setText(state.conditions.ratePerHour.toString());
     if (!m_images->hasFocus())
         m_images->setText(state.conditions.osImages.join(QStringLiteral(", ")));
+    if (!m_timeLimit->hasFocus())
+        m_timeLimit->setText(state.conditions.maxDurationS > 0 ? ui::formatDuration(state.conditions.maxDurationS * 1000) : QString());
     const bool locked = isLocked();
     for (QWidget *w : {static_cast<QWidget *>(m_cpu.slider), static_cast<QWidget *>(m_cpu.spin),
                        static_cast<QWidget *>(m_memory.slider), static_cast<QWidget *>(m_memory.spin),
@@ -330,6 +343,8 @@ void PartitionCard::setState(const PartitionState &state, const Resources &avail
     const bool termsEditable = !locked || state.state == QStringLiteral("registered");
     m_rate->setEnabled(termsEditable);
     m_images->setEnabled(termsEditable);
+    m_timeLimit->setEnabled(termsEditable);
+    m_timeLimit->setPlaceholderText(termsEditable ? tr("none — or e.g. 2h, 1d, 1:30:00") : tr("none"));
     m_lock->setPixmap(locked ? style()->standardIcon(QStyle::SP_VistaShield).pixmap(18, 18) : QPixmap());
     m_lock->setToolTip(locked ? tr("Locked: the allocation cannot change while registered or lent") : QString());
     m_stateLabel->setText(stateText(state));
@@ -1064,12 +1079,10 @@ void MachineTab::refresh()
                                   .arg(formatSizeMib(m_machine.host.memoryMib), formatSizeMib(m_machine.host.diskMib),
                                        formatSizeMib(m_machine.available.memoryMib), formatSizeMib(m_machine.available.diskMib)));
         emit hostNameKnown(m_machine.hostName);
+        // As on the cards: a reserve the owner is changing keeps the owner's value.
         auto setReserve = [](ResourceControl &c, qint64 value, qint64 max) {
             const QSignalBlocker b1(c.slider), b2(c.spin);
-            c.slider->setRange(0, int(max));
-            c.spin->setRange(0, int(max));
-            c.slider->setValue(int(value));
-            c.spin->setValue(int(value));
+            ui::setRangeAndValue(c, 0, int(max), int(value));
         };
         // The reserve can grow only into what no partition uses.
         setReserve(m_reserveCpu, m_machine.reserve.cpus, m_machine.reserve.cpus + m_machine.available.cpus);

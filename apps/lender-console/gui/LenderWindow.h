@@ -54,7 +54,7 @@ private:
 using ResourceControl = ui::SliderSpin;
 
 /// A lendable partition: sliders for its allocation (locked while registered or lent), rate,
-/// OS images, register/withdraw, state, earnings and live usage.
+/// OS images, time limit, register/withdraw, state, earnings and live usage.
 class PartitionCard : public QGroupBox {
     Q_OBJECT
 public:
@@ -71,6 +71,8 @@ public:
     /// "Withdraw" while offered on a market; "End Lease" while lent directly.
     QPushButton *withdrawButton() const { return m_withdraw; }
     QPushButton *lendDirectButton() const { return m_lendDirect; }
+    /// The longest a contract may run ("H:MM:SS", empty for no limit).
+    QLineEdit *timeLimitEdit() const { return m_timeLimit; }
     ui::UsageChart *usageChart() const { return m_usage; }
     /// The allocation the controls show now.
     protocol::LendingConditions editedConditions() const;
@@ -97,6 +99,7 @@ private:
     ResourceControl m_disk;
     QLineEdit *m_rate;
     QLineEdit *m_images;
+    QLineEdit *m_timeLimit;
     QLabel *m_lock;
     QLabel *m_stateLabel;
     QLabel *m_earnings;
