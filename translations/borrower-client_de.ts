@@ -522,10 +522,6 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>%1 vCPU · %2 memory · %3 disk · %4 per hour · images: %5</source>
         <translation>%1 vCPU · %2 Arbeitsspeicher · %3 Festplatte · %4 pro Stunde · Images: %5</translation>
     </message>
-    <message>
-        <source>none</source>
-        <translation>keines</translation>
-    </message>
 </context>
 <context>
     <name>lendable::borrower::BillsPage</name>

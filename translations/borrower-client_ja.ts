@@ -519,10 +519,6 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <source>%1 vCPU · %2 memory · %3 disk · %4 per hour · images: %5</source>
         <translation>%1 vCPU · メモリ %2 · ディスク %3 · 1 時間あたり %4 · イメージ: %5</translation>
     </message>
-    <message>
-        <source>none</source>
-        <translation>なし</translation>
-    </message>
 </context>
 <context>
     <name>lendable::borrower::BillsPage</name>

@@ -331,6 +331,13 @@
     </message>
 </context>
 <context>
+    <name>TimeLimit</name>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+</context>
+<context>
     <name>lendable</name>
     <message>
         <source>the desktop app %1 is not installed; use --headless or --cli</source>

@@ -942,6 +942,10 @@
             <numerusform>Partition %1 hat jetzt %n vCPUs, %2 Arbeitsspeicher und %3 Festplatte; ihr Verleiher übernimmt das, wenn er die Partition das nächste Mal erzeugt.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Time limit</source>
+        <translation>Zeitlimit</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ServicePage</name>

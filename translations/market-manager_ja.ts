@@ -936,6 +936,10 @@
             <numerusform>パーティション %1 は %n vCPU、メモリ %2、ディスク %3 になりました。貸し手は次にパーティションを生成するときに適用します。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Time limit</source>
+        <translation>制限時間</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ServicePage</name>

@@ -24,6 +24,11 @@ QString formatDuration(qint64 ms)
     return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
+QString formatTimeLimit(qint64 maxDurationS)
+{
+    return maxDurationS > 0 ? formatDuration(maxDurationS * 1000) : QCoreApplication::translate("TimeLimit", "none");
+}
+
 std::optional<qint64> parseDurationS(const QString &text)
 {
     constexpr qint64 kMaxS = 100LL * 366 * 24 * 3600;

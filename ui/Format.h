@@ -14,6 +14,9 @@ namespace lendable::ui {
 QString formatTimestamp(qint64 utcMs);
 /// "H:MM:SS" for a duration in milliseconds.
 QString formatDuration(qint64 ms);
+/// A contract's time limit (LendingConditions::maxDurationS) as the tables show it:
+/// "H:MM:SS", or "none" (in the app's language) for no limit.
+QString formatTimeLimit(qint64 maxDurationS);
 /// Seconds of a duration as a person types one: "H:MM:SS" or "H:MM" (as formatDuration()
 /// shows it), amounts with units ("90m", "2h", "1d 12h", "45s", any case, spaces between
 /// allowed), or plain seconds ("3600", as the command line takes them). Empty, "0" and

@@ -193,13 +193,16 @@ void TestMarketGui::partitionsShowLendingStatus()
             model->data(model->index(row, 0)); // asks for the page
             QTRY_VERIFY(model->isRowLoaded(row));
         }
-        if (model->index(row, 9).data().toString().startsWith(QStringLiteral("lent to")))
+        if (model->index(row, 10).data().toString().startsWith(QStringLiteral("lent to")))
             ++lent;
     }
     QCOMPARE(lent, 1); // the second contract ended, the first is running
     // The lender's reliability, as the market counts it (a new lender's is 100 %).
-    QCOMPARE(model->headerData(8, Qt::Horizontal).toString(), QStringLiteral("Reliability"));
-    QCOMPARE(model->index(0, 8).data().toString(), QStringLiteral("100 %"));
+    QCOMPARE(model->headerData(9, Qt::Horizontal).toString(), QStringLiteral("Reliability"));
+    QCOMPARE(model->index(0, 9).data().toString(), QStringLiteral("100 %"));
+    // The longest a contract may run: none set for these.
+    QCOMPARE(model->headerData(7, Qt::Horizontal).toString(), QStringLiteral("Time limit"));
+    QCOMPARE(model->index(0, 7).data().toString(), QStringLiteral("none"));
 }
 
 void TestMarketGui::filterNarrowsPartitions()
@@ -713,7 +716,7 @@ void TestMarketGui::rebalanceWithSliders()
     QVERIFY(rebalanceTo(1, 512));
     QTRY_COMPARE(page->model()->index(0, 2).data().toInt(), 1);
     QTRY_VERIFY(page->model()->isRowLoaded(0));
-    QCOMPARE(page->model()->index(0, 9).data().toString(), QStringLiteral("free"));
+    QCOMPARE(page->model()->index(0, 10).data().toString(), QStringLiteral("free"));
     // Done is said, in the status bar.
     QTRY_COMPARE(notices.size(), 1);
     QVERIFY2(m_window->statusBar()->currentMessage().contains(
@@ -743,9 +746,9 @@ void TestMarketGui::rebalanceWithSliders()
     QTRY_VERIFY(page->model()->isRowLoaded(0));
     QCOMPARE(page->model()->index(0, 2).data().toInt(), 1);
     // The lending status keeps the refusal for whoever looks later.
-    QTRY_VERIFY2(page->model()->index(0, 9).data().toString().contains(QStringLiteral("the lender refused 2 vCPUs")),
-                 qPrintable(page->model()->index(0, 9).data().toString()));
-    QVERIFY(page->model()->index(0, 9).data().toString().contains(QStringLiteral("the machine is full")));
+    QTRY_VERIFY2(page->model()->index(0, 10).data().toString().contains(QStringLiteral("the lender refused 2 vCPUs")),
+                 qPrintable(page->model()->index(0, 10).data().toString()));
+    QVERIFY(page->model()->index(0, 10).data().toString().contains(QStringLiteral("the machine is full")));
 
     // The lender is away: the allocation is offered and shown as awaiting its confirmation.
     answers.refuseAllocation.reset();
@@ -756,7 +759,7 @@ void TestMarketGui::rebalanceWithSliders()
     QTRY_VERIFY(button->isEnabled());
     QVERIFY(rebalanceTo(2, 768));
     QTRY_COMPARE(page->model()->index(0, 2).data().toInt(), 2);
-    QTRY_COMPARE(page->model()->index(0, 9).data().toString(), QStringLiteral("free, new allocation not yet confirmed by the lender"));
+    QTRY_COMPARE(page->model()->index(0, 10).data().toString(), QStringLiteral("free, new allocation not yet confirmed by the lender"));
 
     // A partition whose allocation its lender holds is not offered for rebalancing; the
     // button's tip says why.
@@ -1236,7 +1239,7 @@ void TestMarketGui::exportsWriteFiles()
         auto *model = m_window->partitionsPage()->model();
         for (int row = 0; row < model->rowCount(); ++row) {
             if (model->isRowLoaded(row)
-                && model->index(row, 9).data().toString() == QStringLiteral("lent to Acme \"Labs\", Ltd"))
+                && model->index(row, 10).data().toString() == QStringLiteral("lent to Acme \"Labs\", Ltd"))
                 return true;
         }
         return false;

@@ -53,12 +53,6 @@ using namespace lendable::protocol;
 
 namespace {
 
-/// A contract's longest run as the offers list and the dialog show it.
-QString timeLimitText(qint64 maxDurationS)
-{
-    return maxDurationS > 0 ? ui::formatDuration(maxDurationS * 1000) : QObject::tr("none");
-}
-
 QString conditionsText(const LendingConditions &c)
 {
     return QObject::tr("%1 vCPU · %2 memory · %3 disk · %4 per hour · images: %5")
@@ -240,7 +234,7 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
                                   o.conditions.resources.cpus, formatSizeMib(o.conditions.resources.memoryMib),
                                   formatSizeMib(o.conditions.resources.diskMib), o.conditions.osImages.join(QStringLiteral(", ")),
                                   ui::formatAmount(o.conditions.ratePerHour), QStringLiteral("%1 %").arg(o.reliability),
-                                  timeLimitText(o.conditions.maxDurationS)});
+                                  ui::formatTimeLimit(o.conditions.maxDurationS)});
                 page.keys.append(o.offerId);
             }
             reply(page);
@@ -989,7 +983,7 @@ void BorrowerWindow::borrowOffer(const Offer &offer, bool confirm)
         box.setObjectName(QStringLiteral("contractDialog"));
         QString terms = conditionsText(offer.conditions);
         if (offer.conditions.maxDurationS > 0)
-            terms += QLatin1Char('\n') + tr("The contract ends by itself after %1 (h:mm:ss).").arg(timeLimitText(offer.conditions.maxDurationS));
+            terms += QLatin1Char('\n') + tr("The contract ends by itself after %1 (h:mm:ss).").arg(ui::formatTimeLimit(offer.conditions.maxDurationS));
         box.setInformativeText(tr("%1\n\nYou are charged from now until you end the contract, by the second.").arg(terms));
         box.button(QMessageBox::Ok)->setText(tr("Borrow"));
         if (box.exec() != QMessageBox::Ok)

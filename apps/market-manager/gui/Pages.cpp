@@ -267,6 +267,8 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                                        {tr("Disk"), QStringLiteral("disk"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("OS images"), {}},
                                        {tr("Rate / h"), QStringLiteral("rate"), Qt::AlignRight | Qt::AlignVCenter},
+                                       // The longest a contract may run (h:mm:ss): it ends by itself then.
+                                       {tr("Time limit"), {}, Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("Lender status"), {}},
                                        {tr("Reliability"), QStringLiteral("reliability"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("Lending status"), QStringLiteral("status")}},
@@ -282,7 +284,7 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
     m_view = makeTable(m_model, this, QStringLiteral("partitionsView"));
     ui::sizeColumns(m_view, {QStringLiteral("render-farm-01"), QStringLiteral("part-0000"), QStringLiteral("000"),
                          QStringLiteral("512M"), QStringLiteral("512G"), QStringLiteral("busybox, debian-12"),
-                         QStringLiteral("00.00"), tr("offline"), tr("Reliability")});
+                         QStringLiteral("00.00"), QStringLiteral("000:00:00"), tr("offline"), tr("Reliability")});
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_filter, 1);
@@ -319,7 +321,7 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                                   o.conditions.resources.cpus, formatSizeMib(o.conditions.resources.memoryMib),
                                   formatSizeMib(o.conditions.resources.diskMib),
                                   o.conditions.osImages.join(QStringLiteral(", ")), ui::formatAmount(o.conditions.ratePerHour),
-                                  online ? tr("online") : tr("offline"),
+                                  ui::formatTimeLimit(o.conditions.maxDurationS), online ? tr("online") : tr("offline"),
                                   // the share of the lender's ended contracts not lost (the market's count)
                                   tr("%1 %").arg(o.reliability),
                                   !borrower.isEmpty() ? tr("lent to %1").arg(partyName(borrowerName, borrower))
@@ -332,7 +334,7 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                                       : tr("free")});
                 QHash<int, QString> tips{{0, partyToolTip(o.lenderName, o.lenderId)}};
                 if (!borrower.isEmpty())
-                    tips.insert(9, partyToolTip(borrowerName, borrower));
+                    tips.insert(10, partyToolTip(borrowerName, borrower));
                 page.toolTips.append(tips);
                 // An older market says neither whether a row can be rebalanced nor how far:
                 // unknown, and the dialog offers its own bounds.
