@@ -400,6 +400,12 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>cannot read which market contract %1 was made with in %2 (--market-id ID names the market to expect): %3</source>
         <translation>in %2 lässt sich nicht lesen, mit welchem Marktplatz Vertrag %1 geschlossen wurde (--market-id ID nennt den erwarteten Marktplatz): %3</translation>
     </message>
+    <message>
+        <source>The market ends it by itself at %1 (time limit %2 s).
+</source>
+        <translation>Der Marktplatz beendet ihn von selbst um %1 (Zeitlimit %2 s).
+</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>
@@ -1033,6 +1039,10 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>The market ended this contract on %1 (its lender could no longer lend the partition, or its time ran out) · charge %2 · no end receipt</source>
         <translation>Der Marktplatz hat diesen Vertrag am %1 beendet (sein Verleiher konnte die Partition nicht mehr verleihen, oder seine Zeit war abgelaufen) · Gebühr %2 · kein Beleg über das Ende</translation>
+    </message>
+    <message>
+        <source>The market ends it by itself at %1 (time limit %2, h:mm:ss).</source>
+        <translation>Der Marktplatz beendet ihn von selbst um %1 (Zeitlimit %2, h:mm:ss).</translation>
     </message>
 </context>
 <context>

@@ -397,6 +397,12 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <source>cannot read which market contract %1 was made with in %2 (--market-id ID names the market to expect): %3</source>
         <translation>契約 %1 がどのマーケットと結ばれたかを %2 から読み取れません (--market-id ID で期待するマーケットを指定できます): %3</translation>
     </message>
+    <message>
+        <source>The market ends it by itself at %1 (time limit %2 s).
+</source>
+        <translation>マーケットが %1 にこの契約を自動的に終了します (制限時間 %2 秒)。
+</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>
@@ -1029,6 +1035,10 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>The market ended this contract on %1 (its lender could no longer lend the partition, or its time ran out) · charge %2 · no end receipt</source>
         <translation>マーケットがこの契約を %1 に終了しました (貸し手がパーティションを貸せなくなったか、期限が来ました) · 料金 %2 · 終了時の領収書なし</translation>
+    </message>
+    <message>
+        <source>The market ends it by itself at %1 (time limit %2, h:mm:ss).</source>
+        <translation>マーケットが %1 にこの契約を自動的に終了します (制限時間 %2、h:mm:ss)。</translation>
     </message>
 </context>
 <context>

@@ -5,6 +5,7 @@
 #include "protocol/ReceiptJson.h"
 
 #include "identity/Identity.h"
+#include "storage/Database.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -28,6 +29,7 @@ ContractRecord sampleContract()
     c.ratePerHour = Money::fromMicros(1'250'000);
     c.startedAtMs = 1'700'000'000'000;
     c.osImages = {QStringLiteral("busybox"), QStringLiteral("debian-12")};
+    c.maxDurationS = 7200;
     return c;
 }
 
@@ -79,6 +81,31 @@ private slots:
         QVERIFY(back->endReceipt.has_value());
         QCOMPARE(*back->endReceipt, end);
         QCOMPARE(store->contracts()->size(), 1);
+    }
+
+    void contractsOfAnOlderStoreHaveNoTimeLimit()
+    {
+        // A data directory from before the time limit was kept (schema 1): opened, it gets the
+        // column, and its contracts read as without a limit.
+        QTemporaryDir dir;
+        {
+            Result<BorrowerStore> store = BorrowerStore::open(dir.path());
+            QVERIFY(store.ok());
+            QVERIFY(store->saveContract(sampleContract()).ok());
+        }
+        {
+            Result<Database> db = Database::open(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("borrower.db")));
+            QVERIFY(db.ok());
+            QVERIFY(db->exec(QStringLiteral("ALTER TABLE contracts DROP COLUMN max_duration_s")).ok());
+            QVERIFY(db->exec(QStringLiteral("UPDATE schema_meta SET value = '1' WHERE key = 'schema_version'")).ok());
+        }
+        Result<BorrowerStore> store = BorrowerStore::open(dir.path());
+        QVERIFY2(store.ok(), qPrintable(store.error().message));
+        Result<ContractRecord> back = store->contract(QStringLiteral("c-42"));
+        QVERIFY2(back.ok(), qPrintable(back.error().message));
+        QCOMPARE(back->maxDurationS, qint64(0));
+        QCOMPARE(back->endsByItselfAtMs(), qint64(0));
+        QCOMPARE(back->ratePerHour, sampleContract().ratePerHour);
     }
 
     void unknownIdsAreClearErrors()

@@ -622,12 +622,18 @@ void TestCliMarket::contractTheMarketEndedIsEndedHere()
     reg.conditions.resources = Resources{1, 256, 1024};
     reg.conditions.osImages = {QStringLiteral("busybox")};
     reg.conditions.ratePerHour = Money::parse(u"0.5").value();
+    reg.conditions.maxDurationS = 7200;
     Result<protocol::PartitionRegistered> registered = lender->call<protocol::PartitionRegistered>(reg);
     QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
     QJsonObject granted;
     const QString contractId = borrowOne(m_borrowerA, QStringLiteral("cpus>=1 rate<=0.5"), &granted);
     QVERIFY(!contractId.isEmpty());
     const QString partition = granted.value(QStringLiteral("partition_id")).toString();
+    // Its time limit, and when the market would end it by itself.
+    QCOMPARE(granted.value(QStringLiteral("max_duration_s")).toInteger(), qint64(7200));
+    QCOMPARE(QDateTime::fromString(granted.value(QStringLiteral("ends_at")).toString(), Qt::ISODateWithMs).toMSecsSinceEpoch()
+                 - QDateTime::fromString(granted.value(QStringLiteral("started_at")).toString(), Qt::ISODateWithMs).toMSecsSinceEpoch(),
+             qint64(7'200'000));
     Result<protocol::Ack> lost = lender->call<protocol::Ack>(
         protocol::PartitionLost{.partitionId = partition, .reason = QStringLiteral("the test machine went away")});
     QVERIFY2(lost.ok(), qPrintable(lost.error().toString()));

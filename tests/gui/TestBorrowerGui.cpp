@@ -8,6 +8,7 @@
 #include "BorrowerWindow.h"
 #include "protocol/ReceiptJson.h"
 #include "ui/ErrorBanner.h"
+#include "ui/Format.h"
 
 #include <QApplication>
 #include <QJsonDocument>
@@ -387,6 +388,12 @@ void TestBorrowerGui::dearerTermsAreNotBorrowed()
     auto *contract = qobject_cast<borrower::ContractPage *>(m_window->tabs()->currentWidget());
     QVERIFY(contract);
     QCOMPARE(contract->contract().ratePerHour, Money::fromMicros(2'000'000));
+    // The page says when the market ends the contract by itself.
+    auto *summary = contract->findChild<QLabel *>(QStringLiteral("contractSummaryLabel"));
+    QVERIFY(summary);
+    QVERIFY2(summary->text().contains(QStringLiteral("The market ends it by itself at %1 (time limit 1:00:00")
+                                          .arg(ui::formatTimestamp(contract->contract().startedAtMs + 3'600'000))),
+             qPrintable(summary->text()));
     answerMessageBox(QStringLiteral("endContractDialog"), QMessageBox::Ok, &said);
     QTest::mouseClick(contract->endButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(contract->chargeLabel()->text().contains(QStringLiteral("charge")), 15000);

@@ -153,6 +153,10 @@ private:
                         "The lending key is kept in %7.\n")
                          .arg(c->contractId, c->partitionId, c->lenderId, c->lenderAddress, c->ratePerHour.toString(),
                               isoTime(c->startedAtMs), m_session.store().keyPath(c->contractId)));
+            if (c->maxDurationS > 0)
+                printOut(QCoreApplication::translate("BorrowerCli", "The market ends it by itself at %1 (time limit %2 s).\n")
+                             .arg(isoTime(c->endsByItselfAtMs()))
+                             .arg(c->maxDurationS));
             if (!key.isEmpty())
                 printOut(QCoreApplication::translate("BorrowerCli", "Key: %1\n").arg(QString::fromLatin1(key.toBase64())));
         }

@@ -92,6 +92,11 @@ QJsonObject contractToJson(const ContractRecord &c, const QByteArray &keyToShow)
     o.insert(QStringLiteral("started_at"), isoTime(c.startedAtMs));
     o.insert(QStringLiteral("started_at_ms"), c.startedAtMs);
     o.insert(QStringLiteral("os_images"), QJsonArray::fromStringList(c.osImages));
+    // The market ends the contract by itself then (its time limit); absent: no limit.
+    if (c.maxDurationS > 0) {
+        o.insert(QStringLiteral("max_duration_s"), c.maxDurationS);
+        o.insert(QStringLiteral("ends_at"), isoTime(c.endsByItselfAtMs()));
+    }
     o.insert(QStringLiteral("market_id"), c.marketId);
     if (c.startReceipt)
         o.insert(QStringLiteral("receipt"), protocol::receiptToJson(*c.startReceipt));

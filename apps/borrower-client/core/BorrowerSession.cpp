@@ -282,6 +282,7 @@ void BorrowerSession::borrow(const QString &offerId, const QString &query, QObje
             c.ratePerHour = g.conditions.ratePerHour;
             c.startedAtMs = g.startedAtMs;
             c.osImages = g.conditions.osImages;
+            c.maxDurationS = g.conditions.maxDurationS;
             if (!g.receipt.signature.isEmpty())
                 c.startReceipt = g.receipt;
             // The key goes to disk before the contract is acknowledged to the caller: a

@@ -34,7 +34,12 @@ QList<Migration> migrations()
                        "exit_code INTEGER)"),
         QStringLiteral("CREATE INDEX jobs_by_contract ON jobs (contract_id)"),
     };
-    return {m1};
+    // The contract's time limit, as granted, so that its page can say when it ends.
+    Migration m2;
+    m2.version = 2;
+    m2.description = QStringLiteral("the time limit of each contract");
+    m2.sqliteStatements = {QStringLiteral("ALTER TABLE contracts ADD COLUMN max_duration_s INTEGER NOT NULL DEFAULT 0")};
+    return {m1, m2};
 }
 
 QVariant receiptBlob(const std::optional<protocol::Receipt> &r)
@@ -60,7 +65,7 @@ std::optional<protocol::Receipt> receiptFromBlob(const QVariant &v)
 
 const char *const kContractColumns =
     "contract_id, market_id, market_address, lender_id, lender_address, partition_id, rate_micros, "
-    "started_at_ms, ended_at_ms, charge_micros, direct, os_images, start_receipt, end_receipt";
+    "started_at_ms, ended_at_ms, charge_micros, direct, os_images, start_receipt, end_receipt, max_duration_s";
 const char *const kJobColumns =
     "job_id, contract_id, lender_id, lender_address, os, submitted_at_ms, state, exit_code";
 } // namespace
@@ -105,10 +110,10 @@ Result<void> BorrowerStore::saveContract(const ContractRecord &c)
     const auto text = [](const QString &s) { return s.isNull() ? QStringLiteral("") : s; };
     Result<QSqlQuery> q = m_db.exec(
         QStringLiteral("INSERT OR REPLACE INTO contracts (") + QLatin1String(kContractColumns)
-            + QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            + QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {c.contractId, text(c.marketId), text(c.marketAddress), text(c.lenderId), text(c.lenderAddress), text(c.partitionId), c.ratePerHour.micros(),
          c.startedAtMs, c.endedAtMs, c.charge.micros(), c.direct ? 1 : 0, c.osImages.join(QLatin1Char(',')),
-         receiptBlob(c.startReceipt), receiptBlob(c.endReceipt)});
+         receiptBlob(c.startReceipt), receiptBlob(c.endReceipt), c.maxDurationS});
     if (!q)
         return q.error();
     return {};
@@ -132,6 +137,7 @@ ContractRecord BorrowerStore::contractFromQuery(const QSqlQuery &q) const
     c.osImages = images.isEmpty() ? QStringList() : images.split(QLatin1Char(','));
     c.startReceipt = receiptFromBlob(q.value(12));
     c.endReceipt = receiptFromBlob(q.value(13));
+    c.maxDurationS = q.value(14).toLongLong();
     return c;
 }
 

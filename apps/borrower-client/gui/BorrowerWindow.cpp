@@ -356,6 +356,14 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
                                         ui::formatTimestamp(m_contract.startedAtMs)),
                                this);
     summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    if (m_contract.maxDurationS > 0) {
+        // A job still running then is stopped with it: the borrower plans by this.
+        summary->setText(summary->text() + QStringLiteral("<br>")
+                         + tr("The market ends it by itself at %1 (time limit %2, h:mm:ss).")
+                               .arg(ui::formatTimestamp(m_contract.endsByItselfAtMs()), ui::formatTimeLimit(m_contract.maxDurationS))
+                               .toHtmlEscaped());
+    }
+    summary->setObjectName(QStringLiteral("contractSummaryLabel"));
 
     auto *job = new QGroupBox(tr("New job"), this);
     auto *form = new QFormLayout(job);
