@@ -1044,6 +1044,10 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
         <source>The market ends it by itself at %1 (time limit %2, h:mm:ss).</source>
         <translation>Der Marktplatz beendet ihn von selbst um %1 (Zeitlimit %2, h:mm:ss).</translation>
     </message>
+    <message>
+        <source>Job %1 may run for %2, but the market ends this contract at %3 (its time limit): a job still running then is stopped, and its outputs are lost.</source>
+        <translation>Auftrag %1 darf %2 laufen, aber der Marktplatz beendet diesen Vertrag um %3 (sein Zeitlimit): ein dann noch laufender Auftrag wird gestoppt, und seine Ausgaben gehen verloren.</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::OffersPage</name>

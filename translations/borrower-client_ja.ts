@@ -1040,6 +1040,10 @@ and lenders on the partitions you borrow, instead of your node ID
         <source>The market ends it by itself at %1 (time limit %2, h:mm:ss).</source>
         <translation>マーケットが %1 にこの契約を自動的に終了します (制限時間 %2、h:mm:ss)。</translation>
     </message>
+    <message>
+        <source>Job %1 may run for %2, but the market ends this contract at %3 (its time limit): a job still running then is stopped, and its outputs are lost.</source>
+        <translation>ジョブ %1 は %2 まで実行できますが、マーケットはこの契約を %3 に終了します (契約の制限時間)。その時点で実行中のジョブは停止され、出力は失われます。</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::OffersPage</name>

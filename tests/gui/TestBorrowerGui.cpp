@@ -394,6 +394,14 @@ void TestBorrowerGui::dearerTermsAreNotBorrowed()
     QVERIFY2(summary->text().contains(QStringLiteral("The market ends it by itself at %1 (time limit 1:00:00")
                                           .arg(ui::formatTimestamp(contract->contract().startedAtMs + 3'600'000))),
              qPrintable(summary->text()));
+    // A job allowed longer than the contract has left: the window says it would be stopped.
+    m_window->errorBanner()->hide();
+    contract->findChild<QSpinBox *>(QStringLiteral("timeoutSpinBox"))->setValue(7200);
+    contract->scriptEdit()->setPlainText(QStringLiteral("echo short\n"));
+    QTest::mouseClick(contract->submitButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->errorBanner()->text().contains(QStringLiteral("but the market ends this contract at")), 30000);
+    QVERIFY2(m_window->errorBanner()->text().contains(QStringLiteral("may run for 2:00:00")), qPrintable(m_window->errorBanner()->text()));
+    QTRY_VERIFY_WITH_TIMEOUT(contract->console()->toPlainText().contains(QStringLiteral("short")), 120000);
     answerMessageBox(QStringLiteral("endContractDialog"), QMessageBox::Ok, &said);
     QTest::mouseClick(contract->endButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(contract->chargeLabel()->text().contains(QStringLiteral("charge")), 15000);

@@ -575,6 +575,15 @@ void ContractPage::submit()
         }
         m_jobId = r->jobId;
         m_state->setText(tr("Job %1: queued").arg(m_jobId));
+        // The contract's end stops the job, whatever its own time limit: say so now, not
+        // when its outputs are lost.
+        if (const qint64 ends = m_contract.endsByItselfAtMs(); ends > 0) {
+            const qint64 jobLimitAt = QDateTime::currentMSecsSinceEpoch() + qint64(m_timeout->value()) * 1000;
+            if (jobLimitAt > ends)
+                emit notice(tr("Job %1 may run for %2, but the market ends this contract at %3 (its time limit): a job "
+                               "still running then is stopped, and its outputs are lost.")
+                                .arg(m_jobId, ui::formatDuration(qint64(m_timeout->value()) * 1000), ui::formatTimestamp(ends)));
+        }
         m_session->watchJob(m_jobId, 0, this, [this](Result<void> w) {
             if (!w.ok())
                 emit error(w.error());
@@ -965,6 +974,7 @@ ContractPage *BorrowerWindow::openContract(const ContractRecord &contract)
     }
     auto *page = new ContractPage(m_session, contract, m_tabs);
     connect(page, &ContractPage::error, this, [this](const Error &e) { m_banner->showError(e); });
+    connect(page, &ContractPage::notice, this, [this](const QString &text) { m_banner->showNotice(text); });
     connect(page, &ContractPage::ended, this, [this] {
         m_bills->reload();
         m_offers->search();

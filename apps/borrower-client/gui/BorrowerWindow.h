@@ -87,6 +87,8 @@ public:
 
 signals:
     void error(const lendable::Error &error);
+    /// Something the user should know that is not an error (a job outliving its contract).
+    void notice(const QString &text);
     void ended(const QString &contractId);
 
 private:
