@@ -64,6 +64,12 @@ RegisterPartition simulatedPartition(int l, int p)
     reg.conditions.osImages = rng.bounded(3) == 0 ? QStringList{QStringLiteral("busybox"), QStringLiteral("debian-12")}
                                                   : QStringList{QStringLiteral("busybox")};
     reg.conditions.ratePerHour = Money::fromMicros(250'000LL * cpus + 10'000LL * rng.bounded(50));
+    // Some lenders limit how long a contract may run: longer than any the history lends
+    // (at most 5 h 20 min), so that what it wrote stays true. From a generator of its own,
+    // so that the rest stays as it was.
+    static constexpr qint64 kLimits[] = {0, 0, 0, 8 * 3600, 12 * 3600, 24 * 3600};
+    QRandomGenerator limits(static_cast<quint32>(1000 * l + p + 4242));
+    reg.conditions.maxDurationS = kLimits[limits.bounded(int(std::size(kLimits)))];
     return reg;
 }
 
