@@ -726,6 +726,10 @@
         <source>agreedTerms: %1</source>
         <translation>agreedTerms: %1</translation>
     </message>
+    <message>
+        <source>the maximum duration is at most %1 s (100 years)</source>
+        <translation>die Höchstdauer beträgt höchstens %1 s (100 Jahre)</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

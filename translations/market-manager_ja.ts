@@ -722,6 +722,10 @@
         <source>agreedTerms: %1</source>
         <translation>agreedTerms: %1</translation>
     </message>
+    <message>
+        <source>the maximum duration is at most %1 s (100 years)</source>
+        <translation>最長期間は %1 秒 (100 年) までです</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

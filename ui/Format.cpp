@@ -2,6 +2,7 @@
 
 #include "model/LockReport.h"
 #include "model/Resources.h"
+#include "protocol/Terms.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -31,7 +32,7 @@ QString formatTimeLimit(qint64 maxDurationS)
 
 std::optional<qint64> parseDurationS(const QString &text)
 {
-    constexpr qint64 kMaxS = 100LL * 366 * 24 * 3600;
+    constexpr qint64 kMaxS = protocol::kMaxContractDurationS;
     const QString t = text.trimmed().toLower();
     if (t.isEmpty() || t == QLatin1String("none"))
         return 0;

@@ -4,6 +4,7 @@
 
 #include <QRegularExpression>
 #include <QSlider>
+#include <QLineEdit>
 #include <QTimer>
 
 #include <algorithm>
@@ -86,23 +87,45 @@ SliderSpin makeSliderSpin(QWidget *parent, bool size, int step, const QString &n
 
 namespace {
 constexpr const char *kSettleTimerName = "valueSettleTimer";
+
+QTimer *settleTimer(const SliderSpin &c)
+{
+    return c.slider->findChild<QTimer *>(QLatin1String(kSettleTimerName), Qt::FindDirectChildrenOnly);
+}
+
+// A number typed in the spin box and not entered yet (keyboard tracking is off).
+bool isTyping(const SliderSpin &c)
+{
+    if (!c.spin->hasFocus())
+        return false;
+    const auto *edit = c.spin->findChild<QLineEdit *>();
+    return edit && edit->isModified();
+}
+
 } // namespace
 
 bool isChanging(const SliderSpin &c)
 {
-    if (c.slider->isSliderDown())
+    if (c.slider->isSliderDown() || isTyping(c))
         return true;
-    const auto *settle = c.slider->findChild<QTimer *>(QLatin1String(kSettleTimerName), Qt::FindDirectChildrenOnly);
+    const QTimer *settle = settleTimer(c);
     return settle && settle->isActive();
 }
 
-void setRangeAndValue(const SliderSpin &c, int min, int max, int value)
+void setRangeAndValue(const SliderSpin &c, int min, int max, int value, bool keepUsersChange)
 {
-    const int kept = isChanging(c) ? c.spin->value() : value;
+    if (keepUsersChange && isTyping(c))
+        return; // entered, it is applied, and the next news sets the range
+    const bool keep = keepUsersChange && isChanging(c);
+    if (!keepUsersChange) {
+        if (QTimer *settle = settleTimer(c))
+            settle->stop();
+    }
+    const int shown = keep ? c.spin->value() : value;
     c.slider->setRange(min, max);
     c.spin->setRange(min, max);
-    c.slider->setValue(qBound(min, kept, max));
-    c.spin->setValue(qBound(min, kept, max));
+    c.slider->setValue(qBound(min, shown, max));
+    c.spin->setValue(qBound(min, shown, max));
 }
 
 void onValueSettled(const SliderSpin &c, QObject *context, const std::function<void()> &apply)

@@ -52,13 +52,16 @@ SliderSpin makeSliderSpin(QWidget *parent, bool size, int step, const QString &n
 /// for a value it applied already, and is expected to do nothing then.
 void onValueSettled(const SliderSpin &c, QObject *context, const std::function<void()> &apply);
 inline constexpr int kStepSettleMs = 400;
-/// Whether the user is in the middle of changing \a c: its handle held, or a run of steps or
-/// wheel notches not settled yet (onValueSettled()). A value set from elsewhere meanwhile (an
-/// agent's push) would undo what the user did before it is applied.
+/// Whether the user is in the middle of changing \a c: its handle held, a run of steps or
+/// wheel notches not settled yet (onValueSettled()), or a number typed in the spin box and not
+/// yet entered. A value set from elsewhere meanwhile (an agent's push) would undo what the
+/// user did before it is applied.
 bool isChanging(const SliderSpin &c);
-/// Sets \a c's range, and its value to \a value unless the user is changing it
-/// (isChanging()): then the user's value stays, within the new range, for onValueSettled()'s
-/// apply to send.
-void setRangeAndValue(const SliderSpin &c, int min, int max, int value);
+/// Sets \a c's range, and its value to \a value unless \a keepUsersChange and the user is
+/// changing it (isChanging()): then the user's value stays, within the new range, for
+/// onValueSettled()'s apply to send. A number typed and not yet entered is left as it is.
+/// Without \a keepUsersChange (what the user changes can no longer be applied, say), the
+/// value is set and a run of steps still to settle is dropped.
+void setRangeAndValue(const SliderSpin &c, int min, int max, int value, bool keepUsersChange = true);
 
 } // namespace lendable::ui

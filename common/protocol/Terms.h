@@ -8,6 +8,10 @@
 
 namespace lendable::protocol {
 
+/// The longest time limit (LendingConditions::maxDurationS) a lender may set: 100 years. More
+/// is no limit in practice, and its milliseconds must fit a 64-bit count with room to add.
+inline constexpr qint64 kMaxContractDurationS = 100LL * 366 * 24 * 3600;
+
 /// How `offered` is worse for a borrower than the terms it `agreed` to, one phrase each: a
 /// higher rate, fewer resources, a shorter longest contract (0: none), an OS image no longer
 /// offered. Empty when it is no worse: better terms are no change to refuse.

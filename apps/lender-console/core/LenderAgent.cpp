@@ -5,6 +5,7 @@
 #include "LockGuard.h"
 #include "PartitionMath.h"
 #include "protocol/DisplayName.h"
+#include "protocol/Terms.h"
 #include "util/Paths.h"
 
 #include <QCryptographicHash>
@@ -106,6 +107,9 @@ Result<void> checkTerms(const LendingConditions &c)
                                                      .arg(c.ratePerHour.toString(), Money::fromMicros(Money::kMaxRatePerHourMicros).toString()));
     if (c.maxDurationS < 0)
         return Error(ErrorCode::InvalidArgument, QStringLiteral("the longest contract cannot be negative (0: no limit)"));
+    if (c.maxDurationS > protocol::kMaxContractDurationS)
+        return Error(ErrorCode::InvalidArgument, QStringLiteral("the longest contract is at most %1 s (100 years; 0: no limit)")
+                                                     .arg(protocol::kMaxContractDurationS));
     return {};
 }
 

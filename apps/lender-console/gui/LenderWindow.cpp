@@ -287,7 +287,9 @@ bool PartitionCard::isLocked() const
 LendingConditions PartitionCard::editedConditions() const
 {
     LendingConditions c = m_state.conditions;
-    c.resources = Resources{m_cpu.spin->value(), m_memory.spin->value(), m_disk.spin->value()};
+    // A locked partition's allocation is what it is, whatever a control still shows.
+    if (!isLocked())
+        c.resources = Resources{m_cpu.spin->value(), m_memory.spin->value(), m_disk.spin->value()};
     if (Result<Money> rate = Money::parse(m_rate->text().trimmed()); rate.ok())
         c.ratePerHour = *rate;
     QStringList images;
@@ -320,10 +322,12 @@ void PartitionCard::setState(const PartitionState &state, const Resources &avail
     const Resources &r = state.conditions.resources;
     // The sliders stop at what the machine can still give this partition.
     // A control the owner is changing keeps the owner's value (a push within a run of wheel
-    // notches would drop it); it is sent once the run settles.
-    auto set = [](ResourceControl &c, qint64 value, qint64 max, int min) {
+    // notches would drop it); it is sent once the run settles. Not once the partition is
+    // locked: its allocation can no longer change, and the controls show what it is.
+    const bool keepOwnersChange = !lockedState(state.state);
+    auto set = [keepOwnersChange](ResourceControl &c, qint64 value, qint64 max, int min) {
         const int top = int(qMax<qint64>(value, max));
-        ui::setRangeAndValue(c, min, qMax(min, top), int(value));
+        ui::setRangeAndValue(c, min, qMax(min, top), int(value), keepOwnersChange);
     };
     set(m_cpu, r.cpus, r.cpus + available.cpus, 1);
     set(m_memory, r.memoryMib, r.memoryMib + available.memoryMib, 64);

@@ -3,6 +3,7 @@
 #include "Billing.h"
 #include "LendingKey.h"
 #include "StoreWriter.h"
+#include "protocol/Terms.h"
 #include "util/Paths.h"
 
 #include <QCoreApplication>
@@ -150,6 +151,8 @@ Result<void> validateConditions(const LendingConditions &c)
                        .arg(c.ratePerHour.toString(), Money::fromMicros(Money::kMaxRatePerHourMicros).toString()));
     if (c.maxDurationS < 0)
         return bad(MarketService::tr("the maximum duration cannot be negative"));
+    if (c.maxDurationS > protocol::kMaxContractDurationS)
+        return bad(MarketService::tr("the maximum duration is at most %1 s (100 years)").arg(protocol::kMaxContractDurationS));
     if (c.osImages.isEmpty())
         return bad(MarketService::tr("a partition must offer at least one OS image"));
     for (const QString &image : c.osImages) {
