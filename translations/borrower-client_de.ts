@@ -406,6 +406,12 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <translation>Der Marktplatz beendet ihn von selbst um %1 (Zeitlimit %2 s).
 </translation>
     </message>
+    <message>
+        <source>Note: job %1 may run for %2 s, but the market ends contract %3 at %4 (its time limit): a job still running then is stopped, and its outputs are lost.
+</source>
+        <translation>Hinweis: Auftrag %1 darf %2 s laufen, aber der Marktplatz beendet Vertrag %3 um %4 (sein Zeitlimit): ein dann noch laufender Auftrag wird gestoppt, und seine Ausgaben gehen verloren.
+</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>

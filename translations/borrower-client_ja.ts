@@ -403,6 +403,12 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <translation>マーケットが %1 にこの契約を自動的に終了します (制限時間 %2 秒)。
 </translation>
     </message>
+    <message>
+        <source>Note: job %1 may run for %2 s, but the market ends contract %3 at %4 (its time limit): a job still running then is stopped, and its outputs are lost.
+</source>
+        <translation>注意: ジョブ %1 は %2 秒まで実行できますが、マーケットは契約 %3 を %4 に終了します (契約の制限時間)。その時点で実行中のジョブは停止され、出力は失われます。
+</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>

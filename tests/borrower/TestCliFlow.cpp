@@ -128,7 +128,8 @@ QString TestCliFlow::createPartition()
 {
     const Run p = lenderCli({QStringLiteral("partition"), QStringLiteral("create"), QStringLiteral("--cpus"), QStringLiteral("1"),
                              QStringLiteral("--memory"), QStringLiteral("256M"), QStringLiteral("--disk"), QStringLiteral("512M"),
-                             QStringLiteral("--rate"), QStringLiteral("1.5"), QStringLiteral("--os"), QStringLiteral("busybox")});
+                             QStringLiteral("--rate"), QStringLiteral("1.5"), QStringLiteral("--os"), QStringLiteral("busybox"),
+                             QStringLiteral("--max-duration"), QStringLiteral("3600")});
     if (p.exitCode != 0) {
         qWarning() << p.describe();
         return {};
@@ -178,6 +179,7 @@ void TestCliFlow::offersBorrowSubmitLogsWaitEndBills()
                                                  QStringLiteral("--script"), script, QStringLiteral("--input"), input,
                                                  QStringLiteral("--timeout"), QStringLiteral("300")});
     QVERIFY2(submitted.exitCode == 0, qPrintable(submitted.describe()));
+    QVERIFY2(!submitted.err.contains(QStringLiteral("ends contract")), qPrintable(submitted.describe())); // 300 s fit in the hour
     const QString jobId = submitted.object().value(QStringLiteral("job_id")).toString();
     QVERIFY(!jobId.isEmpty());
 
@@ -217,8 +219,10 @@ void TestCliFlow::offersBorrowSubmitLogsWaitEndBills()
     const QString chatty = m_root->filePath(QStringLiteral("chatty.sh"));
     QVERIFY(writeFile(chatty, "while :; do echo tick; sleep 1; done\n"));
     const Run running = borrower(m_borrowerA, {QStringLiteral("submit"), contractId, QStringLiteral("--os"), QStringLiteral("busybox"),
-                                               QStringLiteral("--script"), chatty, QStringLiteral("--timeout"), QStringLiteral("300")});
+                                               QStringLiteral("--script"), chatty, QStringLiteral("--timeout"), QStringLiteral("7200")});
     QVERIFY2(running.exitCode == 0, qPrintable(running.describe()));
+    // Allowed two hours, on a contract the market ends within the hour: said on standard error.
+    QVERIFY2(running.err.contains(QStringLiteral("may run for 7200 s, but the market ends contract ") + contractId), qPrintable(running.describe()));
     const QString chattyId = running.object().value(QStringLiteral("job_id")).toString();
     bool ticked = false;
     for (int i = 0; i < 60 && !ticked; ++i) {
