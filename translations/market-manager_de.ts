@@ -225,6 +225,10 @@
         <source>the OS image name &apos;%1&apos; is %2 characters long; at most %3 are accepted</source>
         <translation>der Name des Betriebssystem-Abbilds &apos;%1&apos; ist %2 Zeichen lang; höchstens %3 werden angenommen</translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not a duration (as in 2h, 90m, 1d, 1:30:00 or none)</source>
+        <translation>&apos;%1&apos; ist keine Dauer (etwa 2h, 90m, 1d, 1:30:00 oder none)</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::BillingPage</name>

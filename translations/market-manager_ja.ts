@@ -225,6 +225,10 @@
         <source>the OS image name &apos;%1&apos; is %2 characters long; at most %3 are accepted</source>
         <translation>OS イメージ名 &apos;%1&apos; は %2 文字あります。受け付けるのは最大 %3 文字です</translation>
     </message>
+    <message>
+        <source>&apos;%1&apos; is not a duration (as in 2h, 90m, 1d, 1:30:00 or none)</source>
+        <translation>&apos;%1&apos; は期間ではありません (例: 2h、90m、1d、1:30:00、none)</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::BillingPage</name>

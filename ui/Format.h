@@ -6,8 +6,6 @@
 
 #include <QString>
 
-#include <optional>
-
 namespace lendable::ui {
 
 /// "yyyy-MM-dd HH:mm:ss" in local time for UTC milliseconds; empty for 0 (not yet).
@@ -17,11 +15,6 @@ QString formatDuration(qint64 ms);
 /// A contract's time limit (LendingConditions::maxDurationS) as the tables show it:
 /// "H:MM:SS", or "none" (in the app's language) for no limit.
 QString formatTimeLimit(qint64 maxDurationS);
-/// Seconds of a duration as a person types one: "H:MM:SS" or "H:MM" (as formatDuration()
-/// shows it), amounts with units ("90m", "2h", "1d 12h", "45s", any case, spaces between
-/// allowed), or plain seconds ("3600", as the command line takes them). Empty, "0" and
-/// "none" are 0 (no limit). Nothing for anything else, or above 100 years.
-std::optional<qint64> parseDurationS(const QString &text);
 /// A total as people read one: rounded to hundredths (half away from zero), with this
 /// locale's digit grouping and decimal point, "2,638.42". Exact amounts (a charge by the
 /// second is often below 0.01) stay Money::toString(); show them beside or in a tooltip.

@@ -1,6 +1,7 @@
 #include "protocol/Terms.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 
 namespace lendable::protocol {
 
@@ -37,6 +38,38 @@ QStringList agreedTermsChanges(const LendingConditions &offered, const LendingCo
             changes.append(QCoreApplication::translate("Terms", "it no longer offers the OS image %1").arg(image));
     }
     return changes;
+}
+
+std::optional<qint64> parseDurationS(const QString &text)
+{
+    constexpr qint64 kMaxS = kMaxContractDurationS;
+    const QString t = text.trimmed().toLower();
+    if (t.isEmpty() || t == QLatin1String("none"))
+        return 0;
+    qint64 total = 0;
+    static const QRegularExpression clock(QStringLiteral("^(\\d{1,7}):([0-5]\\d)(?::([0-5]\\d))?$"));
+    static const QRegularExpression units(QStringLiteral("^(?:\\s*\\d{1,10}\\s*[dhms])+$"));
+    static const QRegularExpression unit(QStringLiteral("(\\d{1,10})\\s*([dhms])"));
+    static const QRegularExpression seconds(QStringLiteral("^\\d{1,12}$"));
+    if (const QRegularExpressionMatch m = clock.match(t); m.hasMatch()) {
+        total = m.captured(1).toLongLong() * 3600 + m.captured(2).toLongLong() * 60 + m.captured(3).toLongLong();
+    } else if (units.match(t).hasMatch()) {
+        for (QRegularExpressionMatchIterator it = unit.globalMatch(t); it.hasNext();) {
+            const QRegularExpressionMatch m = it.next();
+            const QChar u = m.captured(2).at(0);
+            const qint64 per = u == u'd' ? 86400 : u == u'h' ? 3600 : u == u'm' ? 60 : 1;
+            total += m.captured(1).toLongLong() * per;
+            if (total > kMaxS)
+                return std::nullopt;
+        }
+    } else if (seconds.match(t).hasMatch()) {
+        total = t.toLongLong();
+    } else {
+        return std::nullopt;
+    }
+    if (total > kMaxS)
+        return std::nullopt;
+    return total;
 }
 
 } // namespace lendable::protocol

@@ -6,6 +6,8 @@
 
 #include <QStringList>
 
+#include <optional>
+
 namespace lendable::protocol {
 
 /// The longest time limit (LendingConditions::maxDurationS) a lender may set: 100 years. More
@@ -16,5 +18,11 @@ inline constexpr qint64 kMaxContractDurationS = 100LL * 366 * 24 * 3600;
 /// higher rate, fewer resources, a shorter longest contract (0: none), an OS image no longer
 /// offered. Empty when it is no worse: better terms are no change to refuse.
 QStringList agreedTermsChanges(const LendingConditions &offered, const LendingConditions &agreed);
+
+/// Seconds of a duration as a person types one: "H:MM:SS" or "H:MM", amounts with units
+/// ("90m", "2h", "1d 12h", "45s", any case, spaces between allowed), or plain seconds
+/// ("3600", as the command line takes them). Empty, "0" and "none" are 0 (no limit). Nothing
+/// for anything else, or above kMaxContractDurationS.
+std::optional<qint64> parseDurationS(const QString &text);
 
 } // namespace lendable::protocol

@@ -10,6 +10,7 @@
 #include "LenderWindow.h"
 #include "protocol/LocalChannel.h"
 #include "protocol/ReceiptJson.h"
+#include "protocol/Terms.h"
 #include "ui/Format.h"
 #include "ui/SizeSpinBox.h"
 #include "ui/ErrorBanner.h"
@@ -862,15 +863,15 @@ void TestLenderGui::timeLimitIsSetOnTheCard()
     // The longest a contract on the partition may run, set on its card (before, only the
     // command line's --max-duration could): typed as an amount or as h:mm:ss, shown as
     // h:mm:ss, empty for no limit. Text that is not a duration is shown in red, not sent.
-    QCOMPARE(ui::parseDurationS(QStringLiteral("90m")), std::optional<qint64>(5400));
-    QCOMPARE(ui::parseDurationS(QStringLiteral(" 1d 12H ")), std::optional<qint64>(129600));
-    QCOMPARE(ui::parseDurationS(QStringLiteral("1:30")), std::optional<qint64>(5400));
-    QCOMPARE(ui::parseDurationS(QStringLiteral("2:00:30")), std::optional<qint64>(7230));
-    QCOMPARE(ui::parseDurationS(QStringLiteral("3600")), std::optional<qint64>(3600));
-    QCOMPARE(ui::parseDurationS(QStringLiteral("none")), std::optional<qint64>(0));
-    QCOMPARE(ui::parseDurationS(QString()), std::optional<qint64>(0));
+    QCOMPARE(protocol::parseDurationS(QStringLiteral("90m")), std::optional<qint64>(5400));
+    QCOMPARE(protocol::parseDurationS(QStringLiteral(" 1d 12H ")), std::optional<qint64>(129600));
+    QCOMPARE(protocol::parseDurationS(QStringLiteral("1:30")), std::optional<qint64>(5400));
+    QCOMPARE(protocol::parseDurationS(QStringLiteral("2:00:30")), std::optional<qint64>(7230));
+    QCOMPARE(protocol::parseDurationS(QStringLiteral("3600")), std::optional<qint64>(3600));
+    QCOMPARE(protocol::parseDurationS(QStringLiteral("none")), std::optional<qint64>(0));
+    QCOMPARE(protocol::parseDurationS(QString()), std::optional<qint64>(0));
     for (const char *bad : {"soon", "1:75", "2 hours", "-5m", "1.5h", "99999999999d"})
-        QVERIFY2(!ui::parseDurationS(QLatin1String(bad)), bad);
+        QVERIFY2(!protocol::parseDurationS(QLatin1String(bad)), bad);
 
     // A partition of its own: of those the tests before made, one is lent (its field locked).
     lender::PartitionCard *card = newPartitionsCard();

@@ -767,6 +767,9 @@ void TestMarketFlows::searchRequirementsOrderPaging()
     QCOMPARE(names(*query(QStringLiteral("os!=debian-12"))), QStringLiteral("p1,p5,p4"));
     QCOMPARE(names(*query(QStringLiteral("rate<=1"))), QStringLiteral("p1,p5,p2"));
     QCOMPARE(names(*query(QStringLiteral("reliability>=100"))), QStringLiteral("p1,p5,p2,p3,p4,p6"));
+    // No time limit counts as the longest.
+    QCOMPARE(names(*query(QStringLiteral("time>=8h"))), QStringLiteral("p1,p5,p2,p3,p4,p6"));
+    QCOMPARE(query(QStringLiteral("time<=1h"))->total, 0);
     QCOMPARE(names(*query(QStringLiteral("cpus>=2 memory>=1G os=busybox rate<=1.5 order=rate"))), QStringLiteral("p5,p2"));
 
     // Structured requirements, alone and with text.

@@ -35,6 +35,9 @@ bool refMatches(const Ref &r, const OfferQuery &q)
         case OfferField::Rate: ok = req.accepts(r.row.conditions.ratePerHour.micros()); break;
         case OfferField::Reliability: ok = req.accepts(100); break;
         case OfferField::Os: ok = r.row.conditions.osImages.contains(req.os) == (req.op == CompareOp::Eq); break;
+        case OfferField::TimeLimit:
+            ok = req.accepts(r.row.conditions.maxDurationS > 0 ? r.row.conditions.maxDurationS : kNoTimeLimit);
+            break;
         }
         if (!ok)
             return false;
@@ -95,6 +98,7 @@ void TestOfferIndex::matchesBruteForce()
         r.row.conditions.osImages = {images[rng.bounded(3)]};
         if (rng.bounded(4) == 0)
             r.row.conditions.osImages << images[rng.bounded(3)];
+        r.row.conditions.maxDurationS = 3600 * (i % 4); // none, 1, 2 or 3 hours
         return r;
     };
     for (int i = 0; i < 2000; ++i) {
@@ -122,7 +126,10 @@ void TestOfferIndex::matchesBruteForce()
                               // Deep pages: the counted skip, in blocks and one by one, both ways.
                               QStringLiteral("cpus>=2 order=rate offset=517 limit=13"),
                               QStringLiteral("order=-memory offset=1999"), QStringLiteral("os=alpine order=-rate offset=9"),
-                              QStringLiteral("cpus>=4 offset=8 limit=1"), QStringLiteral("offset=100000")};
+                              QStringLiteral("cpus>=4 offset=8 limit=1"), QStringLiteral("offset=100000"),
+                              // The time limit: no limit counts as the longest.
+                              QStringLiteral("time>=2h order=rate"), QStringLiteral("time<3h cpus>=2 order=-cpus"),
+                              QStringLiteral("time=none order=-rate limit=20"), QStringLiteral("duration!=1:00:00 order=disk")};
     const auto checkAll = [&] {
     for (const QString &text : queries) {
         OfferQuery q = OfferQuery::parse(text).value();

@@ -84,6 +84,17 @@ void TestQueryLanguage::everyKeyAndOperator()
     Result<OfferQuery> bare = OfferQuery::parse(QStringLiteral("memory>=512"));
     QVERIFY(bare.ok());
     QCOMPARE(bare->requirements.constFirst().value, 512);
+
+    // The time limit, in seconds, as durations are typed; none is the longest of all.
+    Result<OfferQuery> time = OfferQuery::parse(QStringLiteral("time>=2h duration<1:30:00 TIME=none time!=90m"));
+    QVERIFY2(time.ok(), qPrintable(time.error().toString()));
+    QCOMPARE(time->requirements.size(), 4);
+    QCOMPARE(time->requirements[0].field, OfferField::TimeLimit);
+    QCOMPARE(time->requirements[0].value, 7200);
+    QCOMPARE(time->requirements[1].value, 5400);
+    QCOMPARE(time->requirements[1].op, CompareOp::Lt);
+    QCOMPARE(time->requirements[2].value, kNoTimeLimit);
+    QCOMPARE(time->requirements[3].value, 5400);
 }
 
 void TestQueryLanguage::badTokensAreNamed_data()
@@ -107,6 +118,8 @@ void TestQueryLanguage::badTokensAreNamed_data()
     QTest::newRow("limit too big") << QStringLiteral("limit=5000") << QStringLiteral("limit=5000");
     QTest::newRow("reliability over 100") << QStringLiteral("reliability>=101") << QStringLiteral("reliability>=101");
     QTest::newRow("bad operator") << QStringLiteral("cpus=>2") << QStringLiteral("cpus=>2");
+    QTest::newRow("bad duration") << QStringLiteral("time>=soon") << QStringLiteral("time>=soon");
+    QTest::newRow("duration too long") << QStringLiteral("time>=99999999d") << QStringLiteral("time>=99999999d");
 }
 
 void TestQueryLanguage::badTokensAreNamed()

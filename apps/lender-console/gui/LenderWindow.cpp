@@ -4,6 +4,7 @@
 #include "identity/Identity.h"
 #include "protocol/DisplayName.h"
 #include "protocol/ReceiptJson.h"
+#include "protocol/Terms.h"
 
 #include "ui/AboutDialog.h"
 #include "ui/ErrorBanner.h"
@@ -255,7 +256,7 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     connect(m_timeLimit, &QLineEdit::editingFinished, this, &PartitionCard::emitAlter);
     // A time limit that cannot be read is shown so, and not sent.
     connect(m_timeLimit, &QLineEdit::textChanged, this, [this](const QString &text) {
-        m_timeLimit->setStyleSheet(ui::parseDurationS(text) ? QString() : QStringLiteral("QLineEdit { color: #b00020; }"));
+        m_timeLimit->setStyleSheet(protocol::parseDurationS(text) ? QString() : QStringLiteral("QLineEdit { color: #b00020; }"));
     });
     connect(m_register, &QPushButton::clicked, this, [this] { emit registerRequested(m_state.partitionId); });
     connect(m_withdraw, &QPushButton::clicked, this, [this] { emit withdrawRequested(m_state.partitionId); });
@@ -297,7 +298,7 @@ LendingConditions PartitionCard::editedConditions() const
         images.append(s.trimmed());
     if (!images.isEmpty())
         c.osImages = images;
-    if (const std::optional<qint64> limit = ui::parseDurationS(m_timeLimit->text()))
+    if (const std::optional<qint64> limit = protocol::parseDurationS(m_timeLimit->text()))
         c.maxDurationS = *limit;
     return c;
 }

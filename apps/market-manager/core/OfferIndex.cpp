@@ -182,6 +182,7 @@ bool OfferIndex::upsertPartition(const PartitionRow &p)
     if (found == m_slotByOffer.cend()) {
         slot = slotCount();
         m_rate.push_back(0);
+        m_timeLimit.push_back(kNoTimeLimit);
         m_memory.push_back(0);
         m_disk.push_back(0);
         m_cpus.push_back(0);
@@ -208,11 +209,13 @@ bool OfferIndex::upsertPartition(const PartitionRow &p)
     if (m_rate[slot] != rate || m_cpus[slot] != r.cpus || m_memory[slot] != r.memoryMib || m_disk[slot] != r.diskMib)
         markOrderDirty();
     const quint64 osMask = maskFor(p.conditions.osImages);
+    const qint64 timeLimit = p.conditions.maxDurationS > 0 ? p.conditions.maxDurationS : kNoTimeLimit;
     if (m_rate[slot] != rate || m_cpus[slot] != r.cpus || m_memory[slot] != r.memoryMib || m_disk[slot] != r.diskMib
-        || m_osMask[slot] != osMask || m_reliability[slot] != lender.reliability
+        || m_osMask[slot] != osMask || m_reliability[slot] != lender.reliability || m_timeLimit[slot] != timeLimit
         || m_cold[slot].conditions.osImages != p.conditions.osImages)
         m_requirementCache.clear();
     m_rate[slot] = rate;
+    m_timeLimit[slot] = timeLimit;
     m_cpus[slot] = r.cpus;
     m_memory[slot] = r.memoryMib;
     m_disk[slot] = r.diskMib;
@@ -283,6 +286,7 @@ void OfferIndex::requirementBits(const Requirement &r, Bits &out) const
     case OfferField::Memory: compareBits(m_memory, r.op, r.value, out); return;
     case OfferField::Disk: compareBits(m_disk, r.op, r.value, out); return;
     case OfferField::Rate: compareBits(m_rate, r.op, r.value, out); return;
+    case OfferField::TimeLimit: compareBits(m_timeLimit, r.op, r.value, out); return;
     case OfferField::Reliability: compareBits(m_reliability, r.op, r.value, out); return;
     case OfferField::Os: {
         const auto it = m_imageBits.constFind(r.os);

@@ -115,6 +115,7 @@ private:
 
     // Columns, one entry per slot.
     std::vector<qint64> m_rate;
+    std::vector<qint64> m_timeLimit; // seconds; kNoTimeLimit for none
     std::vector<qint64> m_memory;
     std::vector<qint64> m_disk;
     std::vector<qint32> m_cpus;

@@ -1,5 +1,7 @@
 #include "QueryLanguage.h"
 
+#include "protocol/Terms.h"
+
 #include "model/Resources.h"
 
 #include <QCoreApplication>
@@ -41,7 +43,7 @@ Error badToken(const QString &token, const QString &why)
     return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("QueryLanguage", "bad query token '%1': %2").arg(shown(token), why));
 }
 
-const QString kKnownKeys = QStringLiteral("cpus, memory, disk, os, rate, reliability, order, limit, offset");
+const QString kKnownKeys = QStringLiteral("cpus, memory, disk, os, rate, reliability, time, order, limit, offset");
 
 Result<qint64> parseWhole(const QString &token, const QString &value, qint64 max)
 {
@@ -122,6 +124,13 @@ Result<void> applyToken(const QString &token, OfferQuery &q, bool &orderSet, boo
         if (m->isNegative())
             return badToken(token, QCoreApplication::translate("QueryLanguage", "a rate cannot be negative"));
         q.requirements.append(numeric(OfferField::Rate, *op, m->micros(), token));
+    } else if (key == u"time" || key == u"duration") {
+        // The offer's time limit: how long a contract may run. "none": no limit, the longest.
+        const std::optional<qint64> s = protocol::parseDurationS(value);
+        if (!s)
+            return badToken(token, QCoreApplication::translate("QueryLanguage", "'%1' is not a duration (as in 2h, 90m, 1d, 1:30:00 or none)")
+                                       .arg(value));
+        q.requirements.append(numeric(OfferField::TimeLimit, *op, *s > 0 ? *s : kNoTimeLimit, token));
     } else if (key == u"reliability") {
         Result<qint64> n = parseWhole(token, value.endsWith(QLatin1Char('%')) ? value.chopped(1) : value, 100);
         if (!n)

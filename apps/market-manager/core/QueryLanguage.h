@@ -11,10 +11,15 @@
 #include <QList>
 #include <QString>
 
+#include <limits>
+
 namespace lendable::market {
 
 /// What a requirement constrains.
-enum class OfferField { Cpus, Memory, Disk, Rate, Reliability, Os };
+/// TimeLimit: the longest a contract may run, in seconds; no limit counts as the longest of
+/// all (kNoTimeLimit), so that `time>=2h` keeps offers without one.
+enum class OfferField { Cpus, Memory, Disk, Rate, Reliability, Os, TimeLimit };
+inline constexpr qint64 kNoTimeLimit = std::numeric_limits<qint64>::max();
 
 enum class CompareOp { Ge, Gt, Le, Lt, Eq, Ne };
 
