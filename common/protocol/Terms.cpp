@@ -42,7 +42,6 @@ QStringList agreedTermsChanges(const LendingConditions &offered, const LendingCo
 
 std::optional<qint64> parseDurationS(const QString &text)
 {
-    constexpr qint64 kMaxS = kMaxContractDurationS;
     const QString t = text.trimmed().toLower();
     if (t.isEmpty() || t == QLatin1String("none"))
         return 0;
@@ -59,7 +58,7 @@ std::optional<qint64> parseDurationS(const QString &text)
             const QChar u = m.captured(2).at(0);
             const qint64 per = u == u'd' ? 86400 : u == u'h' ? 3600 : u == u'm' ? 60 : 1;
             total += m.captured(1).toLongLong() * per;
-            if (total > kMaxS)
+            if (total > kMaxContractDurationS)
                 return std::nullopt;
         }
     } else if (seconds.match(t).hasMatch()) {
@@ -67,7 +66,7 @@ std::optional<qint64> parseDurationS(const QString &text)
     } else {
         return std::nullopt;
     }
-    if (total > kMaxS)
+    if (total > kMaxContractDurationS)
         return std::nullopt;
     return total;
 }

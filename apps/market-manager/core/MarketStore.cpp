@@ -891,26 +891,35 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
                                                   const QString &contractId, const QByteArray &keyHash, qint64 nowMs,
                                                   const std::optional<protocol::LendingConditions> &agreed)
 {
+    // Only the terms the contract copies are read back: QtSql's cost per row grows with its
+    // columns.
+    const QString terms = QStringLiteral("lender_id, partition_id, cpus, memory_mib, disk_mib, os_images, rate_micros, "
+                                         "max_duration_s");
+    const auto termsFrom = [](const SqlRows &q) {
+        LendResult r;
+        r.contract.lenderId = q.text(0);
+        r.contract.partitionId = q.text(1);
+        r.conditions.resources = Resources{int(q.int64(2)), q.int64(3), q.int64(4)};
+        r.conditions.osImages = splitImages(q.text(5));
+        r.conditions.ratePerHour = Money::fromMicros(q.int64(6));
+        r.conditions.maxDurationS = q.int64(7);
+        return r;
+    };
     if (agreed) {
         // The offer's terms as they are now, held until the commit: PostgreSQL locks the row
         // (another market process's alteration waits for it), SQLite's write transaction
         // keeps every other writer out already. An alteration this process accepted before
         // the borrow was written before it, on the writer thread's one queue.
         Result<SqlRows> held = m_db.run(
-            QStringLiteral("SELECT cpus, memory_mib, disk_mib, os_images, rate_micros, max_duration_s FROM partitions "
-                           "WHERE offer_id = ? AND lending_status IS NULL AND withdrawn = 0")
+            QStringLiteral("SELECT ") + terms
+                + QStringLiteral(" FROM partitions WHERE offer_id = ? AND lending_status IS NULL AND withdrawn = 0")
                 + (m_db.dialect() == SqlDialect::Postgres ? QStringLiteral(" FOR UPDATE") : QString()),
             {offerId});
         if (!held)
             return held.error();
         std::optional<protocol::LendingConditions> offered;
-        if (held->next()) {
-            offered.emplace();
-            offered->resources = Resources{int(held->int64(0)), held->int64(1), held->int64(2)};
-            offered->osImages = splitImages(held->text(3));
-            offered->ratePerHour = Money::fromMicros(held->int64(4));
-            offered->maxDurationS = held->int64(5);
-        }
+        if (held->next())
+            offered = termsFrom(*held).conditions;
         held->finish();
         // No row (none, or lent or withdrawn, which is not locked for nothing): the lend
         // below says why.
@@ -937,20 +946,6 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
     // temporary table per statement (market-store-bench: 48 -> 42 us per request). The lender
     // is looked up by its key (EXISTS): an IN list would have SQLite copy every lender into a
     // temporary table for each lend.
-    // Only the terms the contract copies are read back: QtSql's cost per row grows with its
-    // columns.
-    const QString terms = QStringLiteral("lender_id, partition_id, cpus, memory_mib, disk_mib, os_images, rate_micros, "
-                                         "max_duration_s");
-    const auto termsFrom = [](const SqlRows &q) {
-        LendResult r;
-        r.contract.lenderId = q.text(0);
-        r.contract.partitionId = q.text(1);
-        r.conditions.resources = Resources{int(q.int64(2)), q.int64(3), q.int64(4)};
-        r.conditions.osImages = splitImages(q.text(5));
-        r.conditions.ratePerHour = Money::fromMicros(q.int64(6));
-        r.conditions.maxDurationS = q.int64(7);
-        return r;
-    };
     const bool returning = m_db.dialect() == SqlDialect::Postgres;
     Result<SqlRows> upd = m_db.run(
         hotSql(HotSql::Lend,
