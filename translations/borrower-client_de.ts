@@ -336,56 +336,6 @@ Der Leihschlüssel liegt in %7.
         <source>--offset wants a number of offers to skip from 0 to %1, not %2</source>
         <translation>--offset erwartet eine Zahl zu überspringender Angebote von 0 bis %1, nicht %2</translation>
     </message>
-    <message>
-        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
-
-Commands:
-  offers [--query Q] [--order rate] [--limit N] [--offset N]
-                                                  search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
-  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
-  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
-  logs JOB_ID [--follow]                          console output; --follow streams until the job ends
-  wait JOB_ID [--exit-status]                     block until the job ends; fetch its outputs;
-                                                  --exit-status: exit 3 unless the job succeeded
-  cancel JOB_ID                                   stop a job
-  end CONTRACT_ID                                 end a contract and get the signed bill
-  bills [--since DATE]                            your contracts with their charges
-  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline; FILE - reads
-                                                  standard input; exit 0: valid, 1: not valid or not a receipt
-  receipt show CONTRACT_ID                        the signed receipt kept here for a contract, as JSON
-  receipt fetch CONTRACT_ID                       the contract&apos;s receipt, signed by the market now, kept here too
-  name [NAME]                                     the name the market&apos;s managers and your lenders see for you; name &quot;&quot; forgets it
-
-Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]
-with submit, logs and wait.
-The market used is remembered in the data directory; so are each contract&apos;s lender and key.
---language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
-</source>
-        <translation>Aufruf: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
-
-Befehle:
-  offers [--query Q] [--order rate] [--limit N] [--offset N]
-                                                  Angebote suchen, z. B. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
-  borrow OFFER_ID | borrow --query Q [--show-key]  einen Vertrag schließen (der Schlüssel bleibt in DIR/keys)
-  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
-  logs JOB_ID [--follow]                          Konsolenausgabe; --follow streamt bis zum Ende des Jobs
-  wait JOB_ID [--exit-status]                     bis zum Ende des Jobs warten; seine Ausgaben abholen;
-                                                  --exit-status: Exit-Code 3, wenn der Job nicht erfolgreich war
-  cancel JOB_ID                                   einen Job anhalten
-  end CONTRACT_ID                                 einen Vertrag beenden und die signierte Rechnung erhalten
-  bills [--since DATE]                            Ihre Verträge mit ihren Gebühren
-  receipt verify FILE                             einen Beleg offline prüfen (JSON, wie `end --json` es ausgibt); FILE - liest
-                                                  die Standardeingabe; Exit-Code 0: gültig, 1: ungültig oder kein Beleg
-  receipt show CONTRACT_ID                        den hier gespeicherten signierten Beleg eines Vertrags als JSON
-  receipt fetch CONTRACT_ID                       den Beleg des Vertrags, jetzt vom Marktplatz signiert; auch hier gespeichert
-  name [NAME]                                     der Name, den die Verwalter des Marktplatzes und Ihre Verleiher für Sie sehen; name &quot;&quot; vergisst ihn
-
-Direktmodus (eine ohne Marktplatz verliehene Partition): --key-file FILE [--lender ADDR:PORT --lender-id ID]
-mit submit, logs und wait.
-Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher und Schlüssel jedes Vertrags.
---language CODE (de, en, ja) wählt die Sprache der Meldungen; was --json ausgibt, bleibt gleich.
-</translation>
-    </message>
     <message numerus="yes">
         <source>%n offer(s) match, fewer than the %1 skipped
 </source>
@@ -410,6 +360,74 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>Note: job %1 may run for %2 s, but the market ends contract %3 at %4 (its time limit): a job still running then is stopped, and its outputs are lost.
 </source>
         <translation>Hinweis: Auftrag %1 darf %2 s laufen, aber der Marktplatz beendet Vertrag %3 um %4 (sein Zeitlimit): ein dann noch laufender Auftrag wird gestoppt, und seine Ausgaben gehen verloren.
+</translation>
+    </message>
+    <message>
+        <source>--max-rate, --min-time-limit and --os go with `borrow OFFER_ID`; with --query, write them in it (rate&lt;=1.5 time&gt;=8h os=busybox)</source>
+        <translation>--max-rate, --min-time-limit und --os gehören zu `borrow OFFER_ID`; mit --query schreiben Sie sie in die Abfrage (rate&lt;=1.5 time&gt;=8h os=busybox)</translation>
+    </message>
+    <message>
+        <source>--max-rate wants a rate per hour such as 1.5, not &apos;%1&apos;</source>
+        <translation>--max-rate erwartet einen Preis pro Stunde wie 1.5, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>--min-time-limit wants a duration such as 8h, 1:30:00 or 3600 (seconds), or none for offers without a limit; not &apos;%1&apos;</source>
+        <translation>--min-time-limit erwartet eine Dauer wie 8h, 1:30:00 oder 3600 (Sekunden), oder none für Angebote ohne Zeitlimit; nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
+
+Commands:
+  offers [--query Q] [--order rate] [--limit N] [--offset N]
+                                                  search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
+    [--max-rate RATE] [--min-time-limit DURATION] [--os IMAGE]
+                                                  with OFFER_ID: only if the offer&apos;s terms are still these
+                                                  (DURATION: 8h, 1:30:00, 3600; none: without a limit)
+  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
+  logs JOB_ID [--follow]                          console output; --follow streams until the job ends
+  wait JOB_ID [--exit-status]                     block until the job ends; fetch its outputs;
+                                                  --exit-status: exit 3 unless the job succeeded
+  cancel JOB_ID                                   stop a job
+  end CONTRACT_ID                                 end a contract and get the signed bill
+  bills [--since DATE]                            your contracts with their charges
+  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline; FILE - reads
+                                                  standard input; exit 0: valid, 1: not valid or not a receipt
+  receipt show CONTRACT_ID                        the signed receipt kept here for a contract, as JSON
+  receipt fetch CONTRACT_ID                       the contract&apos;s receipt, signed by the market now, kept here too
+  name [NAME]                                     the name the market&apos;s managers and your lenders see for you; name &quot;&quot; forgets it
+
+Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]
+with submit, logs, wait and cancel.
+The market used is remembered in the data directory; so are each contract&apos;s lender and key.
+--language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
+</source>
+        <translation>Aufruf: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
+
+Befehle:
+  offers [--query Q] [--order rate] [--limit N] [--offset N]
+                                                  Angebote suchen, z. B. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  borrow OFFER_ID | borrow --query Q [--show-key]  einen Vertrag schließen (der Schlüssel bleibt in DIR/keys)
+    [--max-rate RATE] [--min-time-limit DURATION] [--os IMAGE]
+                                                  mit OFFER_ID: nur, wenn das Angebot noch diese Bedingungen hat
+                                                  (DURATION: 8h, 1:30:00, 3600; none: ohne Zeitlimit)
+  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
+  logs JOB_ID [--follow]                          Konsolenausgabe; --follow streamt bis zum Ende des Jobs
+  wait JOB_ID [--exit-status]                     bis zum Ende des Jobs warten; seine Ausgaben abholen;
+                                                  --exit-status: Exit-Code 3, wenn der Job nicht erfolgreich war
+  cancel JOB_ID                                   einen Job anhalten
+  end CONTRACT_ID                                 einen Vertrag beenden und die signierte Rechnung erhalten
+  bills [--since DATE]                            Ihre Verträge mit ihren Gebühren
+  receipt verify FILE                             einen Beleg offline prüfen (JSON, wie `end --json` es ausgibt); FILE - liest
+                                                  die Standardeingabe; Exit-Code 0: gültig, 1: ungültig oder kein Beleg
+  receipt show CONTRACT_ID                        den hier gespeicherten signierten Beleg eines Vertrags als JSON
+  receipt fetch CONTRACT_ID                       den Beleg des Vertrags, jetzt vom Marktplatz signiert; auch hier gespeichert
+  name [NAME]                                     der Name, den die Verwalter des Marktplatzes und Ihre Verleiher für Sie sehen; name &quot;&quot; vergisst ihn
+
+Direktmodus (eine ohne Marktplatz verliehene Partition): --key-file FILE [--lender ADDR:PORT --lender-id ID]
+mit submit, logs, wait und cancel.
+Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher und Schlüssel jedes Vertrags.
+--language CODE (de, en, ja) wählt die Sprache der Meldungen; was --json ausgibt, bleibt gleich.
 </translation>
     </message>
 </context>
@@ -701,6 +719,10 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>running (so far)</source>
         <translation>laufend (bisher)</translation>
     </message>
+    <message>
+        <source>Running: double-click to open its tab</source>
+        <translation>Läuft: Doppelklick öffnet seinen Reiter</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerSession</name>
@@ -783,6 +805,14 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>the market sent a receipt for another borrower&apos;s contract %1</source>
         <translation>der Marktplatz hat einen Beleg für den Vertrag %1 eines anderen Entleihers geschickt</translation>
+    </message>
+    <message>
+        <source>is the market the contract was made with still running there?</source>
+        <translation>läuft der Marktplatz, mit dem der Vertrag geschlossen wurde, dort noch?</translation>
+    </message>
+    <message>
+        <source>contract %1 was granted and its key kept, but the contract could not be recorded (%2); end it with `borrower-client --cli end %1` and fix the data directory</source>
+        <translation>Vertrag %1 wurde geschlossen und sein Schlüssel gespeichert, aber der Vertrag konnte nicht festgehalten werden (%2); beenden Sie ihn mit `borrower-client --cli end %1` und reparieren Sie das Datenverzeichnis</translation>
     </message>
 </context>
 <context>
@@ -878,6 +908,10 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>The contract ends by itself after %1 (h:mm:ss).</source>
         <translation>Der Vertrag endet von selbst nach %1 (h:mm:ss).</translation>
+    </message>
+    <message>
+        <source>Contract %1 keeps running, and is billed, until you end it; double-click it on the Bills page to open its tab again.</source>
+        <translation>Vertrag %1 läuft weiter und wird berechnet, bis Sie ihn beenden; ein Doppelklick auf ihn auf der Seite Rechnungen öffnet seinen Reiter wieder.</translation>
     </message>
 </context>
 <context>
@@ -1170,6 +1204,10 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>Time limit</source>
         <translation>Zeitlimit</translation>
+    </message>
+    <message>
+        <source>the list shows every match as you scroll: leave limit= and offset= out of the query (the command line&apos;s `offers` takes them)</source>
+        <translation>die Liste zeigt beim Blättern jeden Treffer: lassen Sie limit= und offset= in der Abfrage weg (das `offers` der Kommandozeile nimmt sie)</translation>
     </message>
 </context>
 <context>

@@ -335,56 +335,6 @@ The lending key is kept in %7.
         <source>--offset wants a number of offers to skip from 0 to %1, not %2</source>
         <translation>--offset にはスキップするオファー数を 0 から %1 で指定してください (%2 ではなく)</translation>
     </message>
-    <message>
-        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
-
-Commands:
-  offers [--query Q] [--order rate] [--limit N] [--offset N]
-                                                  search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
-  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
-  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
-  logs JOB_ID [--follow]                          console output; --follow streams until the job ends
-  wait JOB_ID [--exit-status]                     block until the job ends; fetch its outputs;
-                                                  --exit-status: exit 3 unless the job succeeded
-  cancel JOB_ID                                   stop a job
-  end CONTRACT_ID                                 end a contract and get the signed bill
-  bills [--since DATE]                            your contracts with their charges
-  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline; FILE - reads
-                                                  standard input; exit 0: valid, 1: not valid or not a receipt
-  receipt show CONTRACT_ID                        the signed receipt kept here for a contract, as JSON
-  receipt fetch CONTRACT_ID                       the contract&apos;s receipt, signed by the market now, kept here too
-  name [NAME]                                     the name the market&apos;s managers and your lenders see for you; name &quot;&quot; forgets it
-
-Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]
-with submit, logs and wait.
-The market used is remembered in the data directory; so are each contract&apos;s lender and key.
---language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
-</source>
-        <translation>使い方: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
-
-コマンド:
-  offers [--query Q] [--order rate] [--limit N] [--offset N]
-                                                  オファーを検索、例: --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
-  borrow OFFER_ID | borrow --query Q [--show-key]  契約を結ぶ (キーは DIR/keys に保存)
-  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
-  logs JOB_ID [--follow]                          コンソール出力。--follow でジョブ終了まで流し続ける
-  wait JOB_ID [--exit-status]                     ジョブの終了まで待ち、出力を取得する。
-                                                  --exit-status: ジョブが成功しなければ終了コード 3
-  cancel JOB_ID                                   ジョブを停止する
-  end CONTRACT_ID                                 契約を終了し、署名付きの請求を受け取る
-  bills [--since DATE]                            契約とその料金の一覧
-  receipt verify FILE                             領収書をオフラインで検証する (`end --json` が出力する JSON)。FILE に - で
-                                                  標準入力から読む。終了コード 0: 有効、1: 無効または領収書ではない
-  receipt show CONTRACT_ID                        ここに保存された契約の署名付き領収書を JSON で表示する
-  receipt fetch CONTRACT_ID                       マーケットが今署名した契約の領収書を取得し、ここにも保存する
-  name [NAME]                                     マーケットの管理者と貸し手に表示される名前。name &quot;&quot; で消去
-
-直接モード (マーケットを通さず貸し出されたパーティション): --key-file FILE [--lender ADDR:PORT --lender-id ID]
-を submit, logs, wait と一緒に使います。
-使用したマーケットはデータディレクトリに記録されます。各契約の貸し手とキーも同様です。
---language CODE (de, en, ja) でメッセージの言語を選びます。--json の出力は変わりません。
-</translation>
-    </message>
     <message numerus="yes">
         <source>%n offer(s) match, fewer than the %1 skipped
 </source>
@@ -407,6 +357,74 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <source>Note: job %1 may run for %2 s, but the market ends contract %3 at %4 (its time limit): a job still running then is stopped, and its outputs are lost.
 </source>
         <translation>注意: ジョブ %1 は %2 秒まで実行できますが、マーケットは契約 %3 を %4 に終了します (契約の制限時間)。その時点で実行中のジョブは停止され、出力は失われます。
+</translation>
+    </message>
+    <message>
+        <source>--max-rate, --min-time-limit and --os go with `borrow OFFER_ID`; with --query, write them in it (rate&lt;=1.5 time&gt;=8h os=busybox)</source>
+        <translation>--max-rate、--min-time-limit、--os は `borrow OFFER_ID` と一緒に使います。--query ではクエリに書いてください (rate&lt;=1.5 time&gt;=8h os=busybox)</translation>
+    </message>
+    <message>
+        <source>--max-rate wants a rate per hour such as 1.5, not &apos;%1&apos;</source>
+        <translation>--max-rate には 1.5 のような 1 時間あたりの料金を指定してください (&apos;%1&apos; ではなく)</translation>
+    </message>
+    <message>
+        <source>--min-time-limit wants a duration such as 8h, 1:30:00 or 3600 (seconds), or none for offers without a limit; not &apos;%1&apos;</source>
+        <translation>--min-time-limit には 8h、1:30:00、3600 (秒) のような時間、または時間制限のないオファーには none を指定してください (&apos;%1&apos; ではなく)</translation>
+    </message>
+    <message>
+        <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
+
+Commands:
+  offers [--query Q] [--order rate] [--limit N] [--offset N]
+                                                  search offers, e.g. --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)
+    [--max-rate RATE] [--min-time-limit DURATION] [--os IMAGE]
+                                                  with OFFER_ID: only if the offer&apos;s terms are still these
+                                                  (DURATION: 8h, 1:30:00, 3600; none: without a limit)
+  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
+  logs JOB_ID [--follow]                          console output; --follow streams until the job ends
+  wait JOB_ID [--exit-status]                     block until the job ends; fetch its outputs;
+                                                  --exit-status: exit 3 unless the job succeeded
+  cancel JOB_ID                                   stop a job
+  end CONTRACT_ID                                 end a contract and get the signed bill
+  bills [--since DATE]                            your contracts with their charges
+  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline; FILE - reads
+                                                  standard input; exit 0: valid, 1: not valid or not a receipt
+  receipt show CONTRACT_ID                        the signed receipt kept here for a contract, as JSON
+  receipt fetch CONTRACT_ID                       the contract&apos;s receipt, signed by the market now, kept here too
+  name [NAME]                                     the name the market&apos;s managers and your lenders see for you; name &quot;&quot; forgets it
+
+Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]
+with submit, logs, wait and cancel.
+The market used is remembered in the data directory; so are each contract&apos;s lender and key.
+--language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
+</source>
+        <translation>使い方: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
+
+コマンド:
+  offers [--query Q] [--order rate] [--limit N] [--offset N]
+                                                  オファーを検索、例: --query &quot;cpus&gt;=1 memory&gt;=256M os=busybox rate&lt;=2&quot;
+  borrow OFFER_ID | borrow --query Q [--show-key]  契約を結ぶ (キーは DIR/keys に保存)
+    [--max-rate RATE] [--min-time-limit DURATION] [--os IMAGE]
+                                                  OFFER_ID と一緒に: オファーの条件がまだこのとおりのときだけ
+                                                  (DURATION: 8h, 1:30:00, 3600; none: 時間制限なし)
+  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]
+  logs JOB_ID [--follow]                          コンソール出力。--follow でジョブ終了まで流し続ける
+  wait JOB_ID [--exit-status]                     ジョブの終了まで待ち、出力を取得する。
+                                                  --exit-status: ジョブが成功しなければ終了コード 3
+  cancel JOB_ID                                   ジョブを停止する
+  end CONTRACT_ID                                 契約を終了し、署名付きの請求を受け取る
+  bills [--since DATE]                            契約とその料金の一覧
+  receipt verify FILE                             領収書をオフラインで検証する (`end --json` が出力する JSON)。FILE に - で
+                                                  標準入力から読む。終了コード 0: 有効、1: 無効または領収書ではない
+  receipt show CONTRACT_ID                        ここに保存された契約の署名付き領収書を JSON で表示する
+  receipt fetch CONTRACT_ID                       マーケットが今署名した契約の領収書を取得し、ここにも保存する
+  name [NAME]                                     マーケットの管理者と貸し手に表示される名前。name &quot;&quot; で消去
+
+直接モード (マーケットを通さず貸し出されたパーティション): --key-file FILE [--lender ADDR:PORT --lender-id ID]
+を submit, logs, wait, cancel と一緒に使います。
+使用したマーケットはデータディレクトリに記録されます。各契約の貸し手とキーも同様です。
+--language CODE (de, en, ja) でメッセージの言語を選びます。--json の出力は変わりません。
 </translation>
     </message>
 </context>
@@ -698,6 +716,10 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <source>running (so far)</source>
         <translation>実行中 (現時点まで)</translation>
     </message>
+    <message>
+        <source>Running: double-click to open its tab</source>
+        <translation>実行中: ダブルクリックでタブを開きます</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerSession</name>
@@ -780,6 +802,14 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>the market sent a receipt for another borrower&apos;s contract %1</source>
         <translation>マーケットが別の借り手の契約 %1 の領収書を送りました</translation>
+    </message>
+    <message>
+        <source>is the market the contract was made with still running there?</source>
+        <translation>契約を結んだマーケットはまだそこで動いていますか?</translation>
+    </message>
+    <message>
+        <source>contract %1 was granted and its key kept, but the contract could not be recorded (%2); end it with `borrower-client --cli end %1` and fix the data directory</source>
+        <translation>契約 %1 は成立しキーも保存されましたが、契約を記録できませんでした (%2)。`borrower-client --cli end %1` で終了し、データディレクトリを直してください</translation>
     </message>
 </context>
 <context>
@@ -874,6 +904,10 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>The contract ends by itself after %1 (h:mm:ss).</source>
         <translation>契約は %1 (h:mm:ss) 後に自動的に終了します。</translation>
+    </message>
+    <message>
+        <source>Contract %1 keeps running, and is billed, until you end it; double-click it on the Bills page to open its tab again.</source>
+        <translation>契約 %1 は終了するまで実行され、課金が続きます。請求ページでダブルクリックするとタブがまた開きます。</translation>
     </message>
 </context>
 <context>
@@ -1164,6 +1198,10 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>Time limit</source>
         <translation>制限時間</translation>
+    </message>
+    <message>
+        <source>the list shows every match as you scroll: leave limit= and offset= out of the query (the command line&apos;s `offers` takes them)</source>
+        <translation>一覧はスクロールに応じてすべての一致を表示します: クエリに limit= と offset= を書かないでください (コマンドラインの `offers` では使えます)</translation>
     </message>
 </context>
 <context>

@@ -734,6 +734,14 @@
         <source>the maximum duration is at most %1 s (100 years)</source>
         <translation>die Höchstdauer beträgt höchstens %1 s (100 Jahre)</translation>
     </message>
+    <message>
+        <source>the vCPUs cannot be negative</source>
+        <translation>die vCPUs können nicht negativ sein</translation>
+    </message>
+    <message>
+        <source>the memory cannot be negative</source>
+        <translation>der Arbeitsspeicher kann nicht negativ sein</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

@@ -730,6 +730,14 @@
         <source>the maximum duration is at most %1 s (100 years)</source>
         <translation>最長期間は %1 秒 (100 年) までです</translation>
     </message>
+    <message>
+        <source>the vCPUs cannot be negative</source>
+        <translation>vCPU 数を負にすることはできません</translation>
+    </message>
+    <message>
+        <source>the memory cannot be negative</source>
+        <translation>メモリを負にすることはできません</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

@@ -811,7 +811,8 @@ struct Borrow : Message<MessageType::Borrow> {
                   "With offerId: the terms the borrower agreed to, as its offer list showed them. The market makes the contract "
                   "only if the offer's terms, when the contract is made, are no worse: a rate no higher, at least these "
                   "resources, contracts allowed at least this long (0: without limit) and each of these OS images still offered. "
-                  "Otherwise `terms_changed`, naming what changed. Absent: the offer's terms as they are then. Older markets "
+                  "Otherwise `terms_changed`, naming what changed. A partial agreement leaves the rest open: resources of 0, "
+                  "no OS images and a time limit of 1 s accept any. Absent: the offer's terms as they are then. Older markets "
                   "ignore it."));
     }
 };

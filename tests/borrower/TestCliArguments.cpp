@@ -4,6 +4,7 @@
 #include "CliArguments.h"
 #include "CliFormat.h"
 #include "app/AppSupport.h"
+#include "model/Money.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -82,6 +83,45 @@ private slots:
                      .error()
                      .code,
                  ErrorCode::InvalidArgument);
+    }
+
+    void borrowOnTermsNamed()
+    {
+        // Without terms named, none are agreed: the offer's as they are.
+        QVERIFY(!parseCliArguments(words("borrow o-1")).value().agreedTerms);
+        // What is named is agreed; the rest is left open (any resources, image, time limit).
+        Result<CliInvocation> r = parseCliArguments(words("borrow o-1 --max-rate 1.5"));
+        QVERIFY2(r.ok(), qPrintable(r.error().message));
+        QVERIFY(r->agreedTerms);
+        QCOMPARE(r->agreedTerms->ratePerHour, Money::parse(u"1.5").value());
+        QCOMPARE(r->agreedTerms->resources, Resources{});
+        QVERIFY(r->agreedTerms->osImages.isEmpty());
+        QCOMPARE(r->agreedTerms->maxDurationS, qint64(1)); // any limit is at least 1 s
+        r = parseCliArguments(words("borrow o-1 --min-time-limit 1:30:00 --os busybox --os debian-12"));
+        QVERIFY2(r.ok(), qPrintable(r.error().message));
+        QCOMPARE(r->agreedTerms->ratePerHour, Money::fromMicros(Money::kMaxRatePerHourMicros));
+        QCOMPARE(r->agreedTerms->maxDurationS, qint64(5400));
+        QCOMPARE(r->agreedTerms->osImages, (QStringList{QStringLiteral("busybox"), QStringLiteral("debian-12")}));
+        // "none": only an offer without a limit; 0 s: any limit.
+        QCOMPARE(parseCliArguments(words("borrow o-1 --min-time-limit none")).value().agreedTerms->maxDurationS, qint64(0));
+        QCOMPARE(parseCliArguments(words("borrow o-1 --min-time-limit 0")).value().agreedTerms->maxDurationS, qint64(1));
+        QCOMPARE(parseCliArguments(words("borrow o-1 --min-time-limit 8h")).value().agreedTerms->maxDurationS, qint64(8 * 3600));
+        // Bad values, and terms with "the best match" (the query says them), are usage errors.
+        for (const char *bad : {"borrow o-1 --max-rate cheap", "borrow o-1 --max-rate -1", "borrow o-1 --max-rate 1000000.000001",
+                                "borrow o-1 --min-time-limit soon", "borrow o-1 --min-time-limit 101y"}) {
+            Result<CliInvocation> e = parseCliArguments(words(bad));
+            QVERIFY2(!e.ok() && e.error().code == ErrorCode::InvalidArgument, bad);
+        }
+        Result<CliInvocation> empty = parseCliArguments(QStringList{QStringLiteral("borrow"), QStringLiteral("o-1"),
+                                                                    QStringLiteral("--min-time-limit"), QString()});
+        QCOMPARE(empty.error().code, ErrorCode::InvalidArgument);
+        Result<CliInvocation> withQuery = parseCliArguments(QStringList{QStringLiteral("borrow"), QStringLiteral("--query"),
+                                                                        QStringLiteral("cpus>=1"), QStringLiteral("--max-rate"),
+                                                                        QStringLiteral("2")});
+        QCOMPARE(withQuery.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(withQuery.error().message.contains(QLatin1String("rate<=")), qPrintable(withQuery.error().message));
+        // --max-rate is borrow's alone.
+        QCOMPARE(parseCliArguments(words("offers --max-rate 2")).error().code, ErrorCode::InvalidArgument);
     }
 
     void logsWaitReceipt()

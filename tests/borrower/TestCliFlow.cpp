@@ -9,9 +9,11 @@
 // built into $LENDABLE_IMAGE_CACHE/busybox (default /var/tmp/lendable-cache) on first use.
 
 #include "CliHarness.h"
+#include "StoreEdits.h"
 
 #include "model/Money.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -309,6 +311,18 @@ void TestCliFlow::directLendingWithoutAMarket()
     QVERIFY2(waited.exitCode == 0, qPrintable(waited.describe()));
     QVERIFY2(waited.object().value(QStringLiteral("exit_code")).toInt(-1) == 0, qPrintable(waited.describe()));
     QCOMPARE(waited.object().value(QStringLiteral("state")).toString(), QStringLiteral("succeeded"));
+
+    // Past its retention the lender removes the job's results. `wait` and `logs` then say so
+    // and exit 1, instead of waiting for ever or printing an empty console.
+    QVERIFY(removeJobResults(m_root->filePath(QStringLiteral("lender/lender.db")), jobId, QDateTime::currentMSecsSinceEpoch()));
+    for (const QStringList &command : {QStringList{QStringLiteral("wait"), jobId}, QStringList{QStringLiteral("logs"), jobId},
+                                       QStringList{QStringLiteral("logs"), jobId, QStringLiteral("--follow")}}) {
+        const Run late = runProgram(bin(QStringLiteral("borrower-client")),
+                                    QStringList{QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerB} + command, 60'000);
+        QVERIFY2(!late.timedOut && late.exitCode == 1 && late.err.contains(QLatin1String("not_found"))
+                     && late.err.contains(QStringLiteral("the results of job %1 (succeeded) were removed on").arg(jobId)),
+                 qPrintable(command.join(u' ') + QLatin1Char('\n') + late.describe()));
+    }
 }
 
 void TestCliFlow::withdrawWhileTheMarketIsAway()

@@ -41,6 +41,7 @@ private slots:
     void marketRestartLosesNothing();
     void nameReachesEveryMarket();
     void contractTheMarketEndedIsEndedHere();
+    void borrowOnlyOnTheTermsNamed();
 
 private:
     bool startMarket();
@@ -602,6 +603,18 @@ void TestCliMarket::nameReachesEveryMarket()
     page = manager->call<protocol::AdminContractPage>(protocol::AdminListContracts{});
     QVERIFY2(page.ok(), qPrintable(page.error().message));
     QCOMPARE(page->borrowerNames, std::optional<QStringList>(QStringList{QString()}));
+
+    // The contract is ended at the market it was made with, the second, while the first is
+    // named: the first stays the market used here (offers without --market come from it,
+    // where there is no p-second).
+    const Run ended = cli(dir, {QStringLiteral("end"), borrowed.object().value(QStringLiteral("contract_id")).toString()});
+    QVERIFY2(ended.exitCode == 0 && ended.object().value(QStringLiteral("receipt_valid")).toBool(), qPrintable(ended.describe()));
+    QCOMPARE(ended.object().value(QStringLiteral("receipt")).toObject().value(QStringLiteral("market_id")).toString(), secondId);
+    const Run offers = runProgram(bin(QStringLiteral("borrower-client")),
+                                  {QStringLiteral("--cli"), QStringLiteral("--data"), dir, QStringLiteral("--json"), QStringLiteral("offers")});
+    QVERIFY2(offers.exitCode == 0, qPrintable(offers.describe()));
+    for (const QJsonValue &o : offers.array())
+        QVERIFY2(o.toObject().value(QStringLiteral("partition_id")).toString() != reg.partitionId, qPrintable(offers.describe()));
 }
 
 void TestCliMarket::contractTheMarketEndedIsEndedHere()
@@ -708,6 +721,72 @@ void TestCliMarket::contractTheMarketEndedIsEndedHere()
     // Another borrower's contract, and none: not found at the market.
     const Run foreign = cli(m_borrowerB, {QStringLiteral("receipt"), QStringLiteral("fetch"), contractId});
     QVERIFY2(foreign.exitCode == 1 && foreign.err.contains(QLatin1String("not_found")), qPrintable(foreign.describe()));
+}
+
+void TestCliMarket::borrowOnlyOnTheTermsNamed()
+{
+    // A script picks an offer from `offers --json`, then borrows it: --max-rate,
+    // --min-time-limit and --os agree to those terms, and the market lends nothing if the
+    // lender has made them worse since (terms_changed, exit 1, saying what changed).
+    protocol::HandshakeConfig lenderConfig;
+    lenderConfig.localRole = QStringLiteral("lender");
+    std::unique_ptr<protocol::Channel> lender(protocol::SslChannel::connectTo(QStringLiteral("127.0.0.1"), m_marketPort, m_lenderIdentity,
+                                                                              m_marketId, lenderConfig, nullptr));
+    QVERIFY(lender->waitEstablished(30'000).ok());
+    protocol::RegisterPartition reg;
+    reg.partitionId = QStringLiteral("p-terms");
+    reg.lenderName = QStringLiteral("test lender");
+    reg.agentAddress = QStringLiteral("127.0.0.1:") + QString::number(m_deadLenderPort);
+    reg.conditions.resources = Resources{1, 128, 1024};
+    reg.conditions.osImages = {QStringLiteral("busybox")};
+    reg.conditions.ratePerHour = Money::parse(u"1").value();
+    reg.conditions.maxDurationS = 3 * 3600;
+    QVERIFY(lender->call<protocol::PartitionRegistered>(reg).ok());
+    const auto listed = [&] {
+        const Run offers = cli(m_borrowerB, {QStringLiteral("offers"), QStringLiteral("--query"), QStringLiteral("memory<=128M")});
+        return offers.exitCode == 0 ? offers.array() : QJsonArray();
+    };
+    const QJsonArray seen = listed();
+    QCOMPARE(seen.size(), 1);
+    const QString offerId = seen.first().toObject().value(QStringLiteral("offer_id")).toString();
+    QVERIFY(!offerId.isEmpty());
+
+    // The lender raises the rate and shortens the time limit.
+    reg.conditions.ratePerHour = Money::parse(u"2").value();
+    reg.conditions.maxDurationS = 3600;
+    Result<protocol::PartitionRegistered> altered =
+        lender->call<protocol::PartitionRegistered>(protocol::AlterPartition{.partitionId = reg.partitionId, .conditions = reg.conditions});
+    QVERIFY2(altered.ok(), qPrintable(altered.error().toString()));
+    const auto refusedSaying = [&](const QStringList &terms, const QString &says) {
+        const Run r = cli(m_borrowerB, QStringList{QStringLiteral("borrow"), offerId} + terms);
+        return r.exitCode == 1 && r.err.contains(QLatin1String("terms_changed")) && r.err.contains(says) && r.out.isEmpty()
+                   ? QString()
+                   : r.describe();
+    };
+    QString wrong = refusedSaying({QStringLiteral("--max-rate"), QStringLiteral("1")}, QStringLiteral("the rate is now 2 per hour, not 1"));
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+    wrong = refusedSaying({QStringLiteral("--min-time-limit"), QStringLiteral("2h")}, QStringLiteral("at most 3600 s, not 7200 s"));
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+    wrong = refusedSaying({QStringLiteral("--min-time-limit"), QStringLiteral("none")}, QStringLiteral("not without limit"));
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+    wrong = refusedSaying({QStringLiteral("--os"), QStringLiteral("debian-12")}, QStringLiteral("no longer offers the OS image debian-12"));
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+    // Nothing was lent: the offer is still listed, and this borrower has no contract on it.
+    QCOMPARE(listed().size(), 1);
+    const Run bills = cli(m_borrowerB, {QStringLiteral("bills")});
+    QVERIFY2(bills.exitCode == 0, qPrintable(bills.describe()));
+    for (const QJsonValue &b : bills.array())
+        QVERIFY(b.toObject().value(QStringLiteral("partition_id")).toString() != reg.partitionId);
+
+    // Terms the offer still meets (what is not named is left open): lent, on its terms now.
+    const Run lent = cli(m_borrowerB, {QStringLiteral("borrow"), offerId, QStringLiteral("--max-rate"), QStringLiteral("2.5"),
+                                       QStringLiteral("--min-time-limit"), QStringLiteral("1h"), QStringLiteral("--os"), QStringLiteral("busybox")});
+    QVERIFY2(lent.exitCode == 0, qPrintable(lent.describe()));
+    QCOMPARE(lent.object().value(QStringLiteral("partition_id")).toString(), reg.partitionId);
+    QCOMPARE(lent.object().value(QStringLiteral("rate")).toString(), QStringLiteral("2"));
+    QCOMPARE(lent.object().value(QStringLiteral("max_duration_s")).toInteger(), qint64(3600));
+    const Run ended = cli(m_borrowerB, {QStringLiteral("end"), lent.object().value(QStringLiteral("contract_id")).toString()});
+    QVERIFY2(ended.exitCode == 0, qPrintable(ended.describe()));
 }
 
 QTEST_GUILESS_MAIN(TestCliMarket)

@@ -144,6 +144,10 @@ void TestBorrowerGui::filterPickSubmitWatchEnd()
     // Submit a job and see its output arrive live.
     contract->scriptEdit()->setPlainText(QStringLiteral("echo gui-output-arrives\necho second line\nexit 4\n"));
     QTest::mouseClick(contract->submitButton(), Qt::LeftButton);
+    // While it is submitted, there is no job to cancel yet.
+    QVERIFY(!contract->submitButton()->isEnabled());
+    QVERIFY(!contract->cancelButton()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(!contract->currentJobId().isEmpty(), 60000);
     QTRY_VERIFY_WITH_TIMEOUT(contract->console()->toPlainText().contains(QStringLiteral("gui-output-arrives")), 120000);
     QTRY_VERIFY_WITH_TIMEOUT(contract->stateLabel()->text().contains(QStringLiteral("exit code 4")), 60000);
     QVERIFY(!contract->console()->toPlainText().contains(QStringLiteral("LENDABLE-JOB")));
@@ -157,6 +161,30 @@ void TestBorrowerGui::filterPickSubmitWatchEnd()
     QTRY_VERIFY(contract->history()->count() >= 1);
     const QString line = contract->history()->item(0)->text();
     QVERIFY2(line.contains(contract->currentJobId() + QStringLiteral("  busybox  failed (exit code 4)")), qPrintable(line));
+
+    // Closing the tab ends nothing: the window says the contract still runs, and the Bills
+    // page opens it again on a double-click.
+    const QString contractId = contract->contract().contractId;
+    emit m_window->tabs()->tabCloseRequested(tab);
+    QTRY_COMPARE(m_window->tabs()->count(), 2);
+    QVERIFY2(m_window->errorBanner()->text().contains(QStringLiteral("Contract %1 keeps running").arg(contractId)),
+             qPrintable(m_window->errorBanner()->text()));
+    m_window->tabs()->setCurrentWidget(m_window->billsPage());
+    m_window->billsPage()->reload();
+    QTableWidget *billsTable = m_window->billsPage()->table();
+    QTRY_VERIFY_WITH_TIMEOUT(!billsTable->findItems(contractId, Qt::MatchExactly).isEmpty(), 15000);
+    QTRY_VERIFY(billsTable->isVisible());
+    QTableWidgetItem *running = billsTable->findItems(contractId, Qt::MatchExactly).first();
+    billsTable->scrollToItem(running);
+    const QPoint at = billsTable->visualItemRect(running).center();
+    QTest::mouseClick(billsTable->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(billsTable->viewport(), Qt::LeftButton, {}, at);
+    QTRY_COMPARE(m_window->tabs()->count(), 3);
+    billsTable->clearSelection();
+    contract = qobject_cast<borrower::ContractPage *>(m_window->tabs()->currentWidget());
+    QVERIFY(contract);
+    QCOMPARE(contract->contract().contractId, contractId);
+    m_window->errorBanner()->hide();
 
     // End the contract: a dialog asks first, with the charge so far; Cancel keeps it running.
     QString said;
@@ -203,6 +231,21 @@ void TestBorrowerGui::queryErrorIsShownInTheWindow()
     offers->search();
     // Nothing matches: the market's explanation is shown.
     QTRY_VERIFY(offers->explanationLabel()->text().contains(QStringLiteral("cpus>=64")));
+    // The list pages by itself: a query's limit or offset (any case) would show the same rows
+    // on every page. It is refused before anything is asked.
+    for (const QString &paging : {QStringLiteral("cpus>=1 LIMIT=5"), QStringLiteral("offset=10 cpus>=1")}) {
+        m_window->errorBanner()->showMessage(QString()); // nothing said yet
+        m_window->errorBanner()->hide();
+        const QString before = offers->explanationLabel()->text();
+        offers->queryEdit()->setText(paging);
+        offers->search();
+        QVERIFY2(m_window->errorBanner()->text().contains(QStringLiteral("leave limit= and offset= out of the query")),
+                 qPrintable(m_window->errorBanner()->text()));
+        QTest::qWait(300);
+        QCOMPARE(offers->explanationLabel()->text(), before);
+    }
+    m_window->errorBanner()->hide();
+    offers->queryEdit()->clear();
 }
 
 void TestBorrowerGui::billsSortByNumberAndShowWhole()

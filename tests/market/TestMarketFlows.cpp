@@ -643,6 +643,23 @@ void TestMarketFlows::borrowOnAgreedTerms()
     QCOMPARE(asTheyAre->conditions.ratePerHour, Money::parse(u"3").value());
     CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = asTheyAre->contractId}));
 
+    // A partial agreement (the command line's --max-rate alone): 0 resources, no OS images
+    // and a time limit of 1 s accept any; the rate is held to.
+    LendingConditions rateOnly;
+    rateOnly.ratePerHour = Money::parse(u"2").value();
+    rateOnly.maxDurationS = 1;
+    Result<ContractGranted> refusedRate = borrowAgreeing(rateOnly);
+    QCOMPARE(refusedRate.error().code, ErrorCode::TermsChanged); // it is 3 now
+    QVERIFY2(refusedRate.error().message.contains(QStringLiteral("the rate is now 3 per hour, not 2")), qPrintable(refusedRate.error().message));
+    rateOnly.ratePerHour = Money::parse(u"3").value();
+    Result<ContractGranted> onRate = borrowAgreeing(rateOnly);
+    CHECK_OK(onRate);
+    QCOMPARE(onRate->conditions, dearer);
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = onRate->contractId}));
+    LendingConditions badImage = rateOnly; // what is named is still checked
+    badImage.osImages = {QStringLiteral("no/such image")};
+    QCOMPARE(borrowAgreeing(badImage).error().code, ErrorCode::InvalidArgument);
+
     // Terms are agreed for an offer, not for "the best match".
     Result<ContractGranted> bestMatch = borrower->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=1"), .agreedTerms = seen});
     QCOMPARE(bestMatch.error().code, ErrorCode::InvalidArgument);

@@ -137,7 +137,7 @@ private:
     Result<void> borrow()
     {
         Result<ContractRecord> c = BorrowerSession::await<ContractRecord>([&](QObject *ctx, Callback<ContractRecord> cb) {
-            m_session.borrow(m_inv.offerId, m_inv.query, ctx, cb);
+            m_session.borrow(m_inv.offerId, m_inv.query, ctx, cb, m_inv.agreedTerms);
         });
         if (!c)
             return c.error();
@@ -323,6 +323,10 @@ private:
                 [&](QObject *c, Callback<JobOutcome> cb) { m_session.fetchJobResult(m_inv.jobId, c, cb); });
             if (done && done->console.size() > printed)
                 printRaw(done->console.mid(printed));
+            // Ended, nothing streamed, and no console to fetch (the lender removed the job's
+            // results): say why, rather than show an empty console as if it printed nothing.
+            if (!done && done.error().code == ErrorCode::NotFound && printed == 0)
+                return done.error();
         }
         return {};
     }

@@ -1,6 +1,8 @@
 #include "CliArguments.h"
 
 #include "app/AppSupport.h"
+#include "model/Money.h"
+#include "protocol/Terms.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -33,6 +35,8 @@ struct Options {
     QCommandLineOption follow{QStringLiteral("follow")};
     QCommandLineOption since{QStringLiteral("since"), {}, QStringLiteral("DATE")};
     QCommandLineOption exitStatus{QStringLiteral("exit-status")};
+    QCommandLineOption maxRate{QStringLiteral("max-rate"), {}, QStringLiteral("RATE")};
+    QCommandLineOption minTimeLimit{QStringLiteral("min-time-limit"), {}, QStringLiteral("DURATION")};
     // Read by the launcher before parsing (app::requestedLanguage()); accepted here so that
     // every command takes it.
     QCommandLineOption language{QStringLiteral("language"), {}, QStringLiteral("CODE")};
@@ -40,7 +44,7 @@ struct Options {
     QList<QCommandLineOption> all() const
     {
         return {cli, help, data, market, marketId, json, lender, lenderId, keyFile, query, order, limit, offset, showKey,
-                os, script, input, timeout, follow, since, exitStatus, language};
+                os, script, input, timeout, follow, since, exitStatus, maxRate, minTimeLimit, language};
     }
 };
 
@@ -49,7 +53,8 @@ QHash<CliCommand, QStringList> commandOptions()
 {
     return {
         {CliCommand::Offers, {QStringLiteral("query"), QStringLiteral("order"), QStringLiteral("limit"), QStringLiteral("offset")}},
-        {CliCommand::Borrow, {QStringLiteral("query"), QStringLiteral("show-key")}},
+        {CliCommand::Borrow, {QStringLiteral("query"), QStringLiteral("show-key"), QStringLiteral("max-rate"),
+                              QStringLiteral("min-time-limit"), QStringLiteral("os")}},
         {CliCommand::Submit, {QStringLiteral("os"), QStringLiteral("script"), QStringLiteral("input"), QStringLiteral("timeout")}},
         {CliCommand::Logs, {QStringLiteral("follow")}},
         {CliCommand::Wait, {QStringLiteral("exit-status")}},
@@ -82,6 +87,39 @@ Result<qint64> positiveNumber(const QString &value, const QString &option, bool 
         return usageError(QCoreApplication::translate("BorrowerCli", "--%1 wants a whole number of at least %2, not '%3'").arg(option).arg(allowZero ? 0 : 1).arg(value));
     return n;
 }
+// borrow OFFER_ID's --max-rate, --min-time-limit and --os as Borrow.agreedTerms: what is not
+// named accepts anything (0 resources, no images, a time limit of at least 1 s).
+Result<std::optional<protocol::LendingConditions>> agreedTermsOf(const QCommandLineParser &parser, const Options &o,
+                                                                 const CliInvocation &inv)
+{
+    if (!parser.isSet(o.maxRate) && !parser.isSet(o.minTimeLimit) && !parser.isSet(o.os))
+        return std::optional<protocol::LendingConditions>();
+    if (inv.offerId.isEmpty())
+        return usageError(QCoreApplication::translate("BorrowerCli", "--max-rate, --min-time-limit and --os go with `borrow OFFER_ID`; "
+                                                                     "with --query, write them in it (rate<=1.5 time>=8h os=busybox)"));
+    protocol::LendingConditions agreed;
+    agreed.ratePerHour = Money::fromMicros(Money::kMaxRatePerHourMicros);
+    agreed.maxDurationS = 1;
+    if (parser.isSet(o.maxRate)) {
+        Result<Money> rate = Money::parse(parser.value(o.maxRate).trimmed());
+        if (!rate || rate->isNegative() || rate->micros() > Money::kMaxRatePerHourMicros)
+            return usageError(QCoreApplication::translate("BorrowerCli", "--max-rate wants a rate per hour such as 1.5, not '%1'").arg(parser.value(o.maxRate)));
+        agreed.ratePerHour = *rate;
+    }
+    if (parser.isSet(o.minTimeLimit)) {
+        const QString text = parser.value(o.minTimeLimit).trimmed();
+        const std::optional<qint64> s = text.isEmpty() ? std::nullopt : protocol::parseDurationS(text);
+        if (!s)
+            return usageError(QCoreApplication::translate("BorrowerCli", "--min-time-limit wants a duration such as 8h, 1:30:00 or 3600 "
+                                                                         "(seconds), or none for offers without a limit; not '%1'")
+                                  .arg(parser.value(o.minTimeLimit)));
+        // "none": only an offer without a limit; 0 s: any limit at all.
+        agreed.maxDurationS = text.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0 ? 0 : std::max<qint64>(*s, 1);
+    }
+    if (parser.isSet(o.os))
+        agreed.osImages = parser.values(o.os);
+    return std::optional<protocol::LendingConditions>(agreed);
+}
 } // namespace
 
 QString cliCommandName(CliCommand command)
@@ -111,6 +149,9 @@ QString cliUsage()
               "  offers [--query Q] [--order rate] [--limit N] [--offset N]\n"
               "                                                  search offers, e.g. --query \"cpus>=1 memory>=256M os=busybox rate<=2\"\n"
               "  borrow OFFER_ID | borrow --query Q [--show-key]  conclude a contract (the key stays in DIR/keys)\n"
+              "    [--max-rate RATE] [--min-time-limit DURATION] [--os IMAGE]\n"
+              "                                                  with OFFER_ID: only if the offer's terms are still these\n"
+              "                                                  (DURATION: 8h, 1:30:00, 3600; none: without a limit)\n"
               "  submit CONTRACT_ID --os IMAGE --script FILE [--input FILE …] [--timeout SECONDS]\n"
               "  logs JOB_ID [--follow]                          console output; --follow streams until the job ends\n"
               "  wait JOB_ID [--exit-status]                     block until the job ends; fetch its outputs;\n"
@@ -125,7 +166,7 @@ QString cliUsage()
               "  name [NAME]                                     the name the market's managers and your lenders see for you; name \"\" forgets it\n"
               "\n"
               "Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]\n"
-              "with submit, logs and wait.\n"
+              "with submit, logs, wait and cancel.\n"
               "The market used is remembered in the data directory; so are each contract's lender and key.\n"
               "--language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.\n");
 }
@@ -264,6 +305,12 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
         r = takeOne(QCoreApplication::translate("BorrowerCli", "OFFER_ID"), inv.offerId, true);
         if (r && inv.offerId.isEmpty() == inv.query.isEmpty())
             return usageError(QCoreApplication::translate("BorrowerCli", "`borrow` needs either an OFFER_ID or --query \"…\" (the best match), not both"));
+        if (r) {
+            Result<std::optional<protocol::LendingConditions>> agreed = agreedTermsOf(parser, o, inv);
+            if (!agreed)
+                return agreed.error();
+            inv.agreedTerms = *agreed;
+        }
         break;
     case CliCommand::Submit:
         r = takeOne(QCoreApplication::translate("BorrowerCli", "CONTRACT_ID"), inv.contractId, inv.isDirect());

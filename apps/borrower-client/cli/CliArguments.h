@@ -2,6 +2,7 @@
 // `borrower-client --cli …`: the command line turned into one typed invocation. Kept apart
 // from running it so that parsing is unit-tested without a market.
 
+#include "protocol/Messages.h"
 #include "util/Error.h"
 
 #include <QString>
@@ -33,6 +34,10 @@ struct CliInvocation {
     qint64 offset = 0; ///< offers: how many to skip (`offset=` in the query wins, as at the market)
     QString offerId;
     bool showKey = false;
+    /// borrow OFFER_ID with --max-rate, --min-time-limit or --os: the terms the caller agrees
+    /// to (Borrow.agreedTerms), what it did not name left open. The market lends only if the
+    /// offer is no worse then.
+    std::optional<protocol::LendingConditions> agreedTerms;
     // submit
     QString contractId;     ///< submit, end, receipt show
     QString os;

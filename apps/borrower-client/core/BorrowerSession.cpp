@@ -118,6 +118,20 @@ Result<PeerLink *> BorrowerSession::marketLink()
     return m_market;
 }
 
+Result<PeerLink *> BorrowerSession::contractMarketLink(const QString &address, const QString &marketId)
+{
+    if (marketId.isEmpty() || address.isEmpty() || marketId == m_marketId)
+        return marketLink();
+    if (PeerLink *known = m_otherMarkets.value(marketId))
+        return known;
+    if (Result<std::pair<QString, quint16>> hp = parseHostPort(address, tr("market")); !hp)
+        return hp.error();
+    auto *link = new PeerLink(m_identity, tr("market"), address, marketId, m_policy,
+                              tr("is the market the contract was made with still running there?"), this);
+    m_otherMarkets.insert(marketId, link);
+    return link;
+}
+
 QString BorrowerSession::displayName()
 {
     return m_store ? m_store->setting(kDisplayNameSetting) : QString();
@@ -295,7 +309,10 @@ void BorrowerSession::borrow(const QString &offerId, const QString &query, QObje
                 return;
             }
             if (Result<void> s = m_store->saveContract(c); !s) {
-                cb(s.error());
+                // Running and billed all the same: say which contract, and how to end it.
+                cb(Error(s.error().code, tr("contract %1 was granted and its key kept, but the contract could not be recorded "
+                                            "(%2); end it with `borrower-client --cli end %1` and fix the data directory")
+                                             .arg(g.contractId, s.error().message)));
                 return;
             }
             emit contractGranted(c);
@@ -316,17 +333,13 @@ void BorrowerSession::endContract(const QString &contractId, QObject *context, C
                                           "ask the owner to end it").arg(contractId)));
         return;
     }
-    if (known && !known->marketAddress.isEmpty() && !known->marketId.isEmpty() && known->marketId != m_marketId) {
-        // The contract remembers its market; that is the one that must end it. (The same
-        // market at another address, one of its processes on a shared database, say, is
-        // reached where the session says: the address it was made at may be down.)
-        if (Result<void> r = setMarket(known->marketAddress, known->marketId); !r) {
-            reporting(std::move(cb))(r.error());
-            return;
-        }
+    // The contract remembers its market; that is the one that must end it, without making it
+    // the market the session (and the data directory) uses from then on. (The same market at
+    // another address, one of its processes on a shared database, say, is reached where the
+    // session says: the address it was made at may be down.)
+    if (known && !known->marketAddress.isEmpty() && !known->marketId.isEmpty())
         expectedMarket = known->marketId;
-    }
-    Result<PeerLink *> ml = marketLink();
+    Result<PeerLink *> ml = known ? contractMarketLink(known->marketAddress, known->marketId) : marketLink();
     if (!ml) {
         reporting(std::move(cb))(known ? ml.error() : known.error());
         return;
@@ -739,7 +752,10 @@ void BorrowerSession::waitJob(const QString &jobId, QObject *context, Callback<J
                 finish(std::move(r));
             else if (watchError)
                 finish(*watchError);
-            // else: not over yet; the final state push triggers another fetch.
+            else if (!r.ok() && r.error().code != ErrorCode::Conflict)
+                finish(r.error()); // e.g. the results were removed, or could not be kept here
+            // else: not over yet (conflict: "still running"); the final state push triggers
+            // another fetch.
         });
     };
     st->stateConnection = connect(this, &BorrowerSession::jobStateChanged, context,

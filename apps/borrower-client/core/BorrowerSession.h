@@ -164,6 +164,10 @@ private:
     };
 
     Result<PeerLink *> marketLink();
+    /// The link to the market a contract was made with: the session's market if it is that
+    /// one, else a link of its own, which leaves the session's market (and the one remembered
+    /// in the data directory) as they are.
+    Result<PeerLink *> contractMarketLink(const QString &address, const QString &marketId);
     /// The markets that accepted the current display name.
     QStringList marketsToldTheName();
     void rememberNameToldTo(const QString &name, const QString &marketId);
@@ -188,6 +192,7 @@ private:
     QString m_marketAddress;
     QString m_marketId;
     PeerLink *m_market = nullptr;
+    QHash<QString, PeerLink *> m_otherMarkets; // by market ID: contracts made with another market
     QHash<QString, PeerLink *> m_lenders;   // by "lenderId@address"
     QHash<QString, Watch> m_watches;        // by job ID
     QHash<QString, QString> m_stateMessages; // last JobStateChanged.message by job ID

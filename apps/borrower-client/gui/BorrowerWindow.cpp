@@ -35,6 +35,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QScrollBar>
 #include <QSpinBox>
@@ -52,6 +53,19 @@ namespace lendable::borrower {
 using namespace lendable::protocol;
 
 namespace {
+
+/// The keys of a query's tokens in lower case (`cpus` of `cpus>=2`), as the market reads them.
+QStringList queryKeys(const QString &query)
+{
+    static const QRegularExpression space(QStringLiteral("\\s+"));
+    static const QRegularExpression op(QStringLiteral("[<>=!]"));
+    QStringList keys;
+    for (const QString &token : query.split(space, Qt::SkipEmptyParts)) {
+        const qsizetype at = token.indexOf(op);
+        keys.append((at < 0 ? token : token.left(at)).toLower());
+    }
+    return keys;
+}
 
 QString conditionsText(const LendingConditions &c)
 {
@@ -206,7 +220,9 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
         SearchOffers req = currentSearch();
         req.offset = offset;
         req.limit = limit;
-        if (!sortKey.isEmpty() && !req.query.contains(QStringLiteral("order=")))
+        // An order written in the query (order= or sort=, any case) wins over the header's.
+        const QStringList keys = queryKeys(req.query);
+        if (!sortKey.isEmpty() && !keys.contains(QLatin1String("order")) && !keys.contains(QLatin1String("sort")))
             req.order = ui::sortArgument(sortKey, order);
         m_session->searchOffers(req, this, [this, reply, offset](Result<OfferPage> r) {
             if (!r.ok()) {
@@ -282,6 +298,12 @@ void OffersPage::search()
         problems.append(parseSizeMib(m_disk->text().trimmed()).error().message);
     if (!m_maxRate->text().trimmed().isEmpty() && !Money::parse(m_maxRate->text().trimmed()).ok())
         problems.append(Money::parse(m_maxRate->text().trimmed()).error().message);
+    // The market lets a query's limit and offset win over the list's own paging, which would
+    // then show the same rows on every page, or leave rows blank.
+    const QStringList keys = queryKeys(m_query->text());
+    if (keys.contains(QLatin1String("limit")) || keys.contains(QLatin1String("offset")))
+        problems.append(tr("the list shows every match as you scroll: leave limit= and offset= out of the query (the "
+                           "command line's `offers` takes them)"));
     if (!problems.isEmpty()) {
         emit error(Error(ErrorCode::InvalidArgument, problems.join(QStringLiteral("; "))));
         return;
@@ -564,7 +586,11 @@ void ContractPage::submit()
     }
     m_console->clear();
     m_usage->clear();
+    // Nothing to cancel until the lender has taken the job and named it: the last job's ID
+    // is not this one's.
+    m_jobId.clear();
     setRunning(true);
+    m_cancel->setEnabled(false);
     m_state->setText(tr("Submitting…"));
     m_session->submitJob(m_contract.contractId, spec, this, [this](Result<JobRecord> r) {
         if (!r.ok()) {
@@ -574,6 +600,7 @@ void ContractPage::submit()
             return;
         }
         m_jobId = r->jobId;
+        m_cancel->setEnabled(true);
         m_state->setText(tr("Job %1: queued").arg(m_jobId));
         // The contract's end stops the job, whatever its own time limit: say so now, not
         // when its outputs are lost.
@@ -708,6 +735,14 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
     });
     connect(m_table, &QTableWidget::itemSelectionChanged, this,
             [this] { m_saveReceipt->setEnabled(!selectedContractId().isEmpty()); });
+    // A running contract's tab, closed, opens again from here.
+    connect(m_table, &QTableWidget::itemDoubleClicked, this, [this](QTableWidgetItem *item) {
+        const QTableWidgetItem *id = item ? m_table->item(item->row(), 0) : nullptr;
+        if (!id)
+            return;
+        if (Result<ContractRecord> c = m_session->store().contract(id->text()); c && !c->isEnded())
+            emit openRequested(*c);
+    });
     // An end receipt fetched in the background (the market ended the contract): the column
     // is drawn again from what is kept, without asking the market.
     m_session->setFetchMissingReceipts(true);
@@ -764,7 +799,10 @@ void BillsPage::showBills(const QList<Bill> &bills)
     QMap<QString, QPair<int, Money>> months;
     for (int i = 0; i < m_bills.size(); ++i) {
         const Bill &b = m_bills[i];
-        m_table->setItem(i, 0, new QTableWidgetItem(b.contractId));
+        auto *idItem = new QTableWidgetItem(b.contractId);
+        if (b.endedAtMs == 0)
+            idItem->setToolTip(tr("Running: double-click to open its tab"));
+        m_table->setItem(i, 0, idItem);
         m_table->setItem(i, 1, new QTableWidgetItem(b.partitionId));
         m_table->setItem(i, 2, new NumberItem(ui::formatAmount(b.ratePerHour), b.ratePerHour.micros()));
         m_table->setItem(i, 3, new TimeItem(ui::formatTimestamp(b.startedAtMs), b.startedAtMs));
@@ -947,9 +985,16 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
     connect(m_bills, &BillsPage::error, this, showError);
     connect(m_bills, &BillsPage::notice, this, [this](const QString &text) { m_banner->showNotice(text); });
     connect(m_offers, &OffersPage::borrowRequested, this, [this](const Offer &o) { borrowOffer(o); });
+    connect(m_bills, &BillsPage::openRequested, this, [this](const ContractRecord &c) { openContract(c); });
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
-        if (index >= 2)
-            m_tabs->widget(index)->deleteLater();
+        if (index < 2)
+            return;
+        // Closing the tab ends nothing: a running contract is still billed, so say where it is.
+        if (auto *page = qobject_cast<ContractPage *>(m_tabs->widget(index)); page && !page->contract().isEnded())
+            m_banner->showNotice(tr("Contract %1 keeps running, and is billed, until you end it; double-click it on the Bills "
+                                    "page to open its tab again.")
+                                     .arg(page->contract().contractId));
+        m_tabs->widget(index)->deleteLater();
     });
     // Running contracts from earlier sessions reopen as tabs.
     if (Result<QList<ContractRecord>> all = m_session->store().contracts(); all.ok()) {

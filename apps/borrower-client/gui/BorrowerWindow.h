@@ -74,6 +74,7 @@ public:
     QPlainTextEdit *scriptEdit() const { return m_script; }
     QComboBox *osCombo() const { return m_os; }
     QPushButton *submitButton() const { return m_submit; }
+    QPushButton *cancelButton() const { return m_cancel; }
     QPushButton *endButton() const { return m_end; }
     QPlainTextEdit *console() const { return m_console; }
     QLabel *stateLabel() const { return m_state; }
@@ -135,6 +136,8 @@ signals:
     void error(const lendable::Error &error);
     /// Something done that the user should see (a receipt saved).
     void notice(const QString &text);
+    /// A running contract kept here was double-clicked: its tab is wanted (again).
+    void openRequested(const ContractRecord &contract);
 
 private:
     std::optional<protocol::Receipt> keptReceipt(const QString &contractId) const;

@@ -135,13 +135,14 @@ bool isPlainName(const QString &name)
 
 } // namespace
 
-Result<void> validateConditions(const LendingConditions &c)
+Result<void> validateConditions(const LendingConditions &c, ConditionsOf whose)
 {
     const auto bad = [](const QString &why) { return Error(ErrorCode::InvalidArgument, why); };
-    if (c.resources.cpus < 1)
-        return bad(MarketService::tr("a partition must offer at least 1 vCPU"));
-    if (c.resources.memoryMib < 1)
-        return bad(MarketService::tr("a partition must offer some memory"));
+    const bool offer = whose == ConditionsOf::Offer;
+    if (c.resources.cpus < (offer ? 1 : 0))
+        return bad(offer ? MarketService::tr("a partition must offer at least 1 vCPU") : MarketService::tr("the vCPUs cannot be negative"));
+    if (c.resources.memoryMib < (offer ? 1 : 0))
+        return bad(offer ? MarketService::tr("a partition must offer some memory") : MarketService::tr("the memory cannot be negative"));
     if (c.resources.diskMib < 0)
         return bad(MarketService::tr("the disk size cannot be negative"));
     if (c.ratePerHour.isNegative())
@@ -153,7 +154,7 @@ Result<void> validateConditions(const LendingConditions &c)
         return bad(MarketService::tr("the maximum duration cannot be negative"));
     if (c.maxDurationS > protocol::kMaxContractDurationS)
         return bad(MarketService::tr("the maximum duration is at most %1 s (100 years)").arg(protocol::kMaxContractDurationS));
-    if (c.osImages.isEmpty())
+    if (offer && c.osImages.isEmpty())
         return bad(MarketService::tr("a partition must offer at least one OS image"));
     for (const QString &image : c.osImages) {
         if (!isPlainName(image))
@@ -1675,7 +1676,7 @@ void MarketService::onBorrow(const Borrow &req, const Ctx &ctx)
     PendingBorrow pending{ctx, 0, ctx.peerId(), {}, req.offerId.isEmpty(), req.agreedTerms};
     // Terms an offer could have: what is agreed is said back in a refusal.
     if (req.agreedTerms) {
-        if (Result<void> valid = validateConditions(*req.agreedTerms); !valid) {
+        if (Result<void> valid = validateConditions(*req.agreedTerms, ConditionsOf::Agreement); !valid) {
             ctx.fail(ErrorCode::InvalidArgument, tr("agreedTerms: %1").arg(valid.error().message));
             return;
         }

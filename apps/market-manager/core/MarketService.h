@@ -498,8 +498,11 @@ struct HostCpuShare {
 std::optional<HostCpuShare> hostCpuShare(const std::optional<protocol::HostCpu> &from,
                                          const std::optional<protocol::HostCpu> &to);
 
-/// Checks the lending conditions a lender offers; InvalidArgument naming the problem.
-Result<void> validateConditions(const protocol::LendingConditions &conditions);
+/// Whose conditions are checked: a lender's offer, or the terms a borrower agreed to
+/// (Borrow.agreedTerms), where 0 vCPUs, no memory and no OS image agree to any.
+enum class ConditionsOf { Offer, Agreement };
+/// Checks lending conditions; InvalidArgument naming the problem.
+Result<void> validateConditions(const protocol::LendingConditions &conditions, ConditionsOf whose = ConditionsOf::Offer);
 
 using protocol::kMaxDisplayNameLength;
 /// A lender's or borrower's name without its leading and trailing spaces, or InvalidArgument
