@@ -11,6 +11,8 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QLockFile>
+#include <QProcess>
 #include <QTemporaryDir>
 
 #include <sys/statvfs.h>
@@ -40,6 +42,7 @@ private slots:
     void unknownContractIsCheckedWithTheMarket();
     void directLease();
     void ownersSeeTheBorrowersName();
+    void oneAgentPerDataDirectory();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -613,4 +616,57 @@ void TestLenderAgent::ownersSeeTheBorrowersName()
 }
 
 QTEST_GUILESS_MAIN(TestLenderAgent)
+void TestLenderAgent::oneAgentPerDataDirectory()
+{
+    // Two agents on one data directory would both run, collect and destroy its domains and
+    // jobs: the second is refused, naming the directory and the first one's process, and
+    // leaves the first's agent.address alone.
+    AgentConfig c;
+    c.dataDir = m_dir->path();
+    c.libvirtUri = QStringLiteral("test:///default");
+    const auto addressFile = [this] {
+        QFile f(LenderAgent::addressFilePath(m_dir->path()));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    };
+    const QByteArray firstAddress = addressFile();
+    QVERIFY(!firstAddress.isEmpty());
+    Result<std::unique_ptr<LenderAgent>> second = LenderAgent::create(c);
+    QVERIFY(!second.ok());
+    QCOMPARE(second.error().code, ErrorCode::Conflict);
+    const QString message = second.error().message;
+    QVERIFY2(message.contains(m_dir->path()) && message.contains(QStringLiteral("process %1").arg(::getpid())), qPrintable(message));
+    QCOMPARE(addressFile(), firstAddress);
+    QVERIFY(m_owner->channel->call<MachineInfo>(MachineShow{}).ok());
+
+    // Once the first has gone, the next one starts.
+    m_owner.reset();
+    m_agent.reset();
+    Result<std::unique_ptr<LenderAgent>> next = LenderAgent::create(c);
+    QVERIFY2(next.ok(), qPrintable(next.error().toString()));
+    Result<void> started = (*next)->start();
+    QVERIFY2(started.ok(), qPrintable(started.error().toString()));
+    next->reset();
+
+    // The lock of an agent that was killed (its process is gone) does not hold the next one
+    // back: a lock file as QLockFile writes it, of a process that has ended.
+    QProcess gone;
+    gone.start(QStringLiteral("true"), QStringList());
+    QVERIFY(gone.waitForStarted());
+    const qint64 deadPid = gone.processId();
+    QVERIFY(gone.waitForFinished());
+    QLockFile model(m_dir->filePath(QStringLiteral("model.lock")));
+    QVERIFY(model.tryLock(0));
+    QFile modelFile(m_dir->filePath(QStringLiteral("model.lock")));
+    QVERIFY(modelFile.open(QIODevice::ReadOnly));
+    QList<QByteArray> lines = modelFile.readAll().split('\n');
+    model.unlock();
+    lines[0] = QByteArray::number(deadPid);
+    QFile stale(LenderAgent::lockFilePath(m_dir->path()));
+    QVERIFY(stale.open(QIODevice::WriteOnly));
+    stale.write(lines.join('\n'));
+    stale.close();
+    Result<std::unique_ptr<LenderAgent>> afterKill = LenderAgent::create(c);
+    QVERIFY2(afterKill.ok(), qPrintable(afterKill.error().toString()));
+}
+
 #include "TestLenderAgent.moc"

@@ -15,6 +15,7 @@
 #include <QHostInfo>
 #include <QRandomGenerator>
 #include <QSaveFile>
+#include <QSysInfo>
 
 #include <unistd.h>
 
@@ -136,6 +137,34 @@ QString shownBorrowerName(const QString &name)
     const QString trimmed = name.trimmed();
     return borrowerNameProblem(trimmed).isEmpty() ? trimmed : QString();
 }
+
+/// One agent per data directory: a second would take over agent.address and run, collect
+/// and destroy the same libvirt domains and jobs as the first.
+Result<std::unique_ptr<QLockFile>> lockDataDirectory(const QString &dataDir)
+{
+    auto lock = std::make_unique<QLockFile>(LenderAgent::lockFilePath(dataDir));
+    // Never stale by age: an agent runs for months. The lock of a process that is gone (killed,
+    // crashed) is stale all the same: QLockFile checks whether its process still runs.
+    lock->setStaleLockTime(0);
+    if (lock->tryLock(0))
+        return lock;
+    if (lock->error() == QLockFile::LockFailedError) {
+        qint64 pid = 0;
+        QString host, app;
+        if (lock->getLockInfo(&pid, &host, &app))
+            return Error(ErrorCode::Conflict,
+                         QStringLiteral("another lender agent (process %1%2) is using the data directory %3: stop it, or give this one "
+                                        "another --data directory")
+                             .arg(pid)
+                             .arg(host.isEmpty() || host == QSysInfo::machineHostName() ? QString() : QStringLiteral(" on ") + host,
+                                  QDir::toNativeSeparators(dataDir)));
+        return Error(ErrorCode::Conflict, QStringLiteral("another lender agent is using the data directory %1 (its lock %2 cannot be "
+                                                         "read): stop it, or give this one another --data directory")
+                                              .arg(QDir::toNativeSeparators(dataDir), lock->fileName()));
+    }
+    return Error(ErrorCode::IoError, QStringLiteral("cannot lock the data directory %1: %2 cannot be written")
+                                         .arg(QDir::toNativeSeparators(dataDir), lock->fileName()));
+}
 } // namespace
 
 LenderAgent::LenderAgent(AgentConfig config)
@@ -177,7 +206,11 @@ Result<std::unique_ptr<LenderAgent>> LenderAgent::create(AgentConfig config)
     config.dataDir = QDir(config.dataDir).absolutePath();
     if (Result<void> made = makeDirectory(config.dataDir); !made)
         return made.error();
+    Result<std::unique_ptr<QLockFile>> lock = lockDataDirectory(config.dataDir);
+    if (!lock.ok())
+        return lock.error();
     std::unique_ptr<LenderAgent> agent(new LenderAgent(std::move(config)));
+    agent->m_dataLock = std::move(*lock);
     const QString dataDir = agent->m_config.dataDir;
     Result<Identity> id = Identity::loadOrCreate(dataDir, QStringLiteral("lender"));
     if (!id.ok())
@@ -245,6 +278,11 @@ QString LenderAgent::advertisedAddress() const
 QString LenderAgent::addressFilePath(const QString &dataDir)
 {
     return QDir(dataDir).filePath(QStringLiteral("agent.address"));
+}
+
+QString LenderAgent::lockFilePath(const QString &dataDir)
+{
+    return QDir(dataDir).filePath(QStringLiteral("agent.lock"));
 }
 
 MarketLink *LenderAgent::market(const QString &marketId) const

@@ -17,6 +17,7 @@
 
 #include <QHash>
 #include <QHostAddress>
+#include <QLockFile>
 #include <QPointer>
 #include <QTimer>
 
@@ -60,7 +61,10 @@ struct AgentConfig {
 class LenderAgent : public QObject {
     Q_OBJECT
 public:
-    /// Opens identity, database and libvirt; nothing listens yet.
+    /// Takes the data directory's lock (DATA/agent.lock, held until the agent goes: one agent
+    /// per data directory, else two would run the same domains and jobs), then opens
+    /// identity, database and libvirt; nothing listens yet. Another live agent on the
+    /// directory is a Conflict error naming it and that agent's process ID.
     static Result<std::unique_ptr<LenderAgent>> create(AgentConfig config);
     ~LenderAgent() override;
 
@@ -101,6 +105,7 @@ public:
     int removeExpiredResults(qint64 nowMs);
 
     static QString addressFilePath(const QString &dataDir);
+    static QString lockFilePath(const QString &dataDir);
 
 signals:
     /// The lock found a lent domain changed behind the agent's back (after trying to restore it).
@@ -181,6 +186,8 @@ private:
     void sendPendingWithdrawals(MarketLink *link);
 
     AgentConfig m_config;
+    /// Declared first of what it guards, so that it is let go last.
+    std::unique_ptr<QLockFile> m_dataLock;
     Identity m_identity;
     std::optional<LenderStore> m_store;
     std::unique_ptr<VirtConnection> m_virt;
