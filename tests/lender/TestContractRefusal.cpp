@@ -130,6 +130,7 @@ private slots:
     void contractEndedWhileAwayTakesTheMarketsEnd_data();
     void contractEndedWhileAwayTakesTheMarketsEnd();
     void offerOfAnImageNobodyHasIsRefused();
+    void alterChecksTheImagesAsCreateAndRegisterDo();
     void withdrawnWhileCutOffButLentMeanwhile();
 };
 
@@ -161,6 +162,56 @@ void TestContractRefusal::offerOfAnImageNobodyHasIsRefused()
     Result<PartitionInfo> registered = owner.channel->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}});
     QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
     QCOMPARE(registered->partition.state, QStringLiteral("registered"));
+}
+
+void TestContractRefusal::alterChecksTheImagesAsCreateAndRegisterDo()
+{
+    // `partition alter --os` keeps the rules of create and register: names an image can have,
+    // and on a registered partition only images this machine or its market holds.
+    MarketForAgents market({});
+    QVERIFY(market.listening);
+    std::unique_ptr<LenderAgent> agent = market.startAgent();
+    QVERIFY(agent);
+    Peer owner(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
+    QVERIFY(owner.waitUp().ok());
+    const LendingConditions terms{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"0.5").value(), 0};
+    Result<PartitionInfo> created = owner.channel->call<PartitionInfo>(PartitionCreate{.conditions = terms});
+    QVERIFY2(created.ok(), qPrintable(created.error().toString()));
+    const QString id = created->partition.partitionId;
+    const auto alterTo = [&](const QStringList &images, const char *rate = "0.5") {
+        LendingConditions t = terms;
+        t.osImages = images;
+        t.ratePerHour = Money::parse(QString::fromLatin1(rate)).value();
+        return owner.channel->call<PartitionInfo>(PartitionAlter{.partitionId = id, .conditions = t});
+    };
+    const QStringList busybox{QStringLiteral("busybox")};
+
+    // Not registered: a name no image can have is refused, as by create; an image this
+    // machine lacks is not (it may be added before registration).
+    Result<PartitionInfo> badName = alterTo({QStringLiteral("bad/name"), QStringLiteral("nosuch-image")});
+    QVERIFY(!badName.ok());
+    QCOMPARE(badName.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(badName.error().message.contains(QLatin1String("'bad/name' is not an image name")), qPrintable(badName.error().message));
+    QCOMPARE(agent->store().partition(id)->osImages, busybox);
+    QVERIFY(alterTo({QStringLiteral("busybox"), QStringLiteral("nosuch-image")}).ok());
+    QVERIFY(alterTo(busybox).ok());
+    Result<PartitionInfo> registered = owner.channel->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}});
+    QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
+
+    // Registered: an image that neither this machine nor the market has is refused, as at
+    // registration, and neither side changes.
+    Result<PartitionInfo> missing = alterTo({QStringLiteral("busybox"), QStringLiteral("nosuch-image")}, "0.75");
+    QVERIFY(!missing.ok());
+    QCOMPARE(missing.error().code, ErrorCode::NotFound);
+    QVERIFY2(missing.error().message.contains(QLatin1String("cannot offer OS image nosuch-image, which neither this machine nor market")),
+             qPrintable(missing.error().message));
+    QCOMPARE(agent->store().partition(id)->osImages, busybox);
+    QCOMPARE(agent->store().partition(id)->ratePerHour, Money::parse(u"0.5").value());
+    QCOMPARE(alterTo({QStringLiteral("bad/name")}).error().code, ErrorCode::InvalidArgument);
+    // What it holds is taken.
+    Result<PartitionInfo> dearer = alterTo(busybox, "0.75");
+    QVERIFY2(dearer.ok(), qPrintable(dearer.error().toString()));
+    QCOMPARE(agent->store().partition(id)->ratePerHour, Money::parse(u"0.75").value());
 }
 
 void TestContractRefusal::marketEndsAContractTheAgentRefuses()

@@ -114,6 +114,15 @@ Result<void> checkTerms(const LendingConditions &c)
     return {};
 }
 
+/// The OS image names a new or altered partition offers must be names an image can have.
+Result<void> checkImageNames(const QStringList &osImages)
+{
+    for (const QString &os : osImages)
+        if (!ImageStore::isValidName(os))
+            return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an image name").arg(os));
+    return {};
+}
+
 /// A retention as people say it: "14 days", "12 hours", "30 minutes".
 QString retentionText(qint64 ms)
 {
@@ -876,6 +885,41 @@ void LenderAgent::reconcileContracts(MarketLink *link)
 
 // ───────────── owner ─────────────
 
+void LenderAgent::requireImagesHeld(MarketLink *link, const QString &partitionId, const QStringList &osImages, bool altering,
+                                    const RequestContext &ctx, std::function<void()> then)
+{
+    // An offer of an OS image that neither this machine nor the market has would be
+    // borrowed and paid for, and could run nothing: refused here.
+    QStringList missing;
+    for (const QString &os : osImages)
+        if (!m_images.find(os).ok())
+            missing << os;
+    if (missing.isEmpty())
+        return then();
+    link->request<ImageList>(ListImages{}, this, [ctx, partitionId, link, missing, altering, then](Result<ImageList> held) {
+        if (!held.ok()) {
+            // A market that cannot say (an older one) decides when it is told.
+            if (held.error().code == ErrorCode::UnknownMessageType || held.error().code == ErrorCode::Unsupported)
+                return then();
+            return ctx.fail(held.error());
+        }
+        QStringList absent = missing;
+        for (const ImageInfo &i : std::as_const(held->images))
+            absent.removeAll(i.name);
+        if (absent.isEmpty())
+            return then();
+        const QString images = absent.join(QStringLiteral(", "));
+        const QString market = link->marketId().left(12);
+        ctx.fail(Error(ErrorCode::NotFound,
+                       altering ? QStringLiteral("partition %1 cannot offer OS image %2, which neither this machine nor market %3 "
+                                                 "has: add it first (image add NAME DIR)")
+                                      .arg(partitionId, images, market)
+                                : QStringLiteral("partition %1 offers OS image %2, which neither this machine nor market %3 has: "
+                                                 "add it (image add NAME DIR) or alter the partition's --os")
+                                      .arg(partitionId, images, market)));
+    });
+}
+
 Result<void> LenderAgent::requireOwner(const RequestContext &ctx) const
 {
     if (ctx.peerRole() != QLatin1String("owner"))
@@ -1031,9 +1075,8 @@ void LenderAgent::setupDispatcher()
             return o.error();
         if (Result<void> terms = checkTerms(m.conditions); !terms.ok())
             return terms.error();
-        for (const QString &os : m.conditions.osImages)
-            if (!ImageStore::isValidName(os))
-                return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an image name").arg(os));
+        if (Result<void> names = checkImageNames(m.conditions.osImages); !names.ok())
+            return names.error();
         Result<MachineInfo> mi = machineInfo();
         if (!mi.ok())
             return mi.error();
@@ -1070,6 +1113,8 @@ void LenderAgent::setupDispatcher()
                                                            .arg(p->partitionId, p->marketId.left(12))));
         if (Result<void> terms = checkTerms(m.conditions); !terms.ok())
             return ctx.fail(terms.error());
+        if (Result<void> names = checkImageNames(m.conditions.osImages); !names.ok())
+            return ctx.fail(names.error());
         Result<MachineInfo> mi = machineInfo();
         if (!mi.ok())
             return ctx.fail(mi.error());
@@ -1099,12 +1144,15 @@ void LenderAgent::setupDispatcher()
         if (!link)
             return ctx.fail(Error(ErrorCode::ConnectionFailed, QStringLiteral("market %1 is not configured here").arg(np.marketId.left(12))));
         const LendingConditions terms{np.resources, np.osImages, np.ratePerHour, np.maxDurationS};
-        link->request<PartitionRegistered>(AlterPartition{.partitionId = np.partitionId, .conditions = terms}, this,
-                                           [ctx, commit](Result<PartitionRegistered> r) {
-                                               if (!r.ok())
-                                                   return ctx.fail(r.error());
-                                               commit();
-                                           });
+        // The images it offers from now on are held here or at the market, as at registration.
+        requireImagesHeld(link, np.partitionId, np.osImages, true, ctx, [this, link, np, terms, ctx, commit] {
+            link->request<PartitionRegistered>(AlterPartition{.partitionId = np.partitionId, .conditions = terms}, this,
+                                               [ctx, commit](Result<PartitionRegistered> r) {
+                                                   if (!r.ok())
+                                                       return ctx.fail(r.error());
+                                                   commit();
+                                               });
+        });
     });
 
     d.onCall<PartitionDelete, Ack>([this](const PartitionDelete &m, const RequestContext &ctx) -> Result<Ack> {
@@ -1185,12 +1233,6 @@ void LenderAgent::setupDispatcher()
                               .conditions = LendingConditions{p->resources, p->osImages, p->ratePerHour, p->maxDurationS},
                               .externallyReferenced = m.externallyReferenced};
         const QString partitionId = p->partitionId;
-        // An offer of an OS image that neither this machine nor the market has would be
-        // borrowed and paid for, and could run nothing: refused here.
-        QStringList missing;
-        for (const QString &os : std::as_const(p->osImages))
-            if (!m_images.find(os).ok())
-                missing << os;
         auto send = [this, ctx, partitionId, link, reg, ext = m.externallyReferenced] {
             link->request<PartitionRegistered>(reg, this, [this, ctx, partitionId, link, ext](Result<PartitionRegistered> r) {
                 if (!r.ok())
@@ -1212,25 +1254,7 @@ void LenderAgent::setupDispatcher()
                 ctx.reply(PartitionInfo{.partition = stateOf(np)});
             });
         };
-        if (missing.isEmpty())
-            return send();
-        link->request<ImageList>(ListImages{}, this, [ctx, partitionId, link, missing, send](Result<ImageList> held) {
-            if (!held.ok()) {
-                // A market that cannot say (an older one) decides at registration.
-                if (held.error().code == ErrorCode::UnknownMessageType || held.error().code == ErrorCode::Unsupported)
-                    return send();
-                return ctx.fail(held.error());
-            }
-            QStringList absent = missing;
-            for (const ImageInfo &i : std::as_const(held->images))
-                absent.removeAll(i.name);
-            if (!absent.isEmpty())
-                return ctx.fail(Error(ErrorCode::NotFound,
-                                      QStringLiteral("partition %1 offers OS image %2, which neither this machine nor market %3 has: "
-                                                     "add it (image add NAME DIR) or alter the partition's --os")
-                                          .arg(partitionId, absent.join(QStringLiteral(", ")), link->marketId().left(12))));
-            send();
-        });
+        requireImagesHeld(link, partitionId, p->osImages, false, ctx, send);
     });
 
     d.on<PartitionWithdraw>([this](const PartitionWithdraw &m, const RequestContext &ctx) {

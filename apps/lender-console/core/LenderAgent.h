@@ -149,6 +149,11 @@ private:
     void notifyOwnersOfMachine();
     void notifyOwnersById(const QString &partitionId);
     Result<void> requireOwner(const protocol::RequestContext &ctx) const;
+    /// Calls `then` once every image of `osImages` is held here or by the market of `link`
+    /// (asked only for those missing here); else fails `ctx` naming the missing ones. For a
+    /// registration, and for an alteration of a registered partition (`altering`).
+    void requireImagesHeld(MarketLink *link, const QString &partitionId, const QStringList &osImages, bool altering,
+                           const protocol::RequestContext &ctx, std::function<void()> then);
 
     // borrower side
     using Verdict = std::function<void(Result<ContractRecord>)>;
