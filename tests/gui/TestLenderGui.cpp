@@ -53,6 +53,7 @@ private slots:
     void lockedPartitionSlidersDoNotMove();
     void lentCardNamesTheBorrower();
     void lendingDirectlyFromTheCard();
+    void endLeaseWhileAJobRunsInADirectLease();
     void jobsDialogShowsWhatRan();
     void usageChartKeepsItsLabelsWhole();
     void withdrawingWhileTheMarketIsAway();
@@ -281,6 +282,40 @@ void TestLenderGui::lentCardNamesTheBorrower()
     card.setState(state, m_tab->machine().available);
     QVERIFY2(card.stateLabel()->text().startsWith(QStringLiteral("Lent to bbbbbbbbbbbb — contract c-1")), qPrintable(card.stateLabel()->text()));
     QVERIFY(card.stateLabel()->toolTip().contains(QStringLiteral("no name given")));
+}
+
+void TestLenderGui::endLeaseWhileAJobRunsInADirectLease()
+{
+    // While a borrower's job runs in a partition lent directly, the agent reports it
+    // "running", not "lent": End Lease must stay on offer then, for it is what stops the job
+    // (the user guide says so). A market's running contract is not the owner's to end.
+    lender::PartitionCard *any = m_tab->cards().isEmpty() ? newPartitionsCard() : m_tab->cards().first();
+    QVERIFY(any);
+    PartitionState state = partitionInAgent(any->state().partitionId);
+    state.state = QStringLiteral("running");
+    state.marketId.clear();
+    state.contractId = QStringLiteral("d-1");
+    state.borrowerId = QString(64, QLatin1Char('b'));
+    state.jobId = QStringLiteral("j-1");
+    lender::PartitionCard card(state);
+    card.setState(state, m_tab->machine().available);
+    QCOMPARE(card.withdrawButton()->text(), QStringLiteral("End Lease"));
+    QVERIFY(card.withdrawButton()->isEnabled());
+    QSignalSpy ended(&card, &lender::PartitionCard::withdrawRequested);
+    QTest::mouseClick(card.withdrawButton(), Qt::LeftButton);
+    QCOMPARE(ended.count(), 1);
+    QCOMPARE(ended.first().at(0).toString(), state.partitionId);
+
+    state.marketId = QString(64, QLatin1Char('m'));
+    card.setState(state, m_tab->machine().available);
+    QCOMPARE(card.withdrawButton()->text(), QStringLiteral("Withdraw"));
+    QVERIFY(!card.withdrawButton()->isEnabled());
+    // The lease ended and its job is being stopped: nothing left to end.
+    state.marketId.clear();
+    state.contractId.clear();
+    state.borrowerId.clear();
+    card.setState(state, m_tab->machine().available);
+    QVERIFY(!card.withdrawButton()->isEnabled());
 }
 
 void TestLenderGui::lendingDirectlyFromTheCard()

@@ -359,8 +359,10 @@ void PartitionCard::setState(const PartitionState &state, const Resources &avail
                                                                  state.borrowerId));
     m_register->setEnabled(state.state == QStringLiteral("unregistered"));
     m_lendDirect->setEnabled(state.state == QStringLiteral("unregistered"));
-    // A direct lease has no market to end it: its owner ends it here.
-    const bool directLease = state.state == QStringLiteral("lent") && state.marketId.isEmpty();
+    // A direct lease has no market to end it: its owner ends it here, also (above all) while
+    // a borrower's job runs in it, which the agent reports as "running" rather than "lent".
+    const bool directLease = (state.state == QStringLiteral("lent") || state.state == QStringLiteral("running"))
+                             && state.marketId.isEmpty() && !state.contractId.isEmpty();
     m_withdraw->setText(directLease ? tr("End Lease") : tr("Withdraw"));
     m_withdraw->setToolTip(directLease ? tr("End the direct lease: the borrower's key stops working") : QString());
     m_withdraw->setEnabled(state.state == QStringLiteral("registered") || directLease);
