@@ -43,6 +43,7 @@ private slots:
     void directLease();
     void ownersSeeTheBorrowersName();
     void oneAgentPerDataDirectory();
+    void directLeaseEndsAtItsTimeLimit();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -667,6 +668,57 @@ void TestLenderAgent::oneAgentPerDataDirectory()
     stale.close();
     Result<std::unique_ptr<LenderAgent>> afterKill = LenderAgent::create(c);
     QVERIFY2(afterKill.ok(), qPrintable(afterKill.error().toString()));
+}
+
+void TestLenderAgent::directLeaseEndsAtItsTimeLimit()
+{
+    // A direct lease has no market to end it at the partition's time limit: the agent does,
+    // at the limit while it runs, and at its next start when the limit passed while it was
+    // down. Its key then stops working, saying why.
+    const auto lendWithLimit = [this](qint64 limitS) -> std::optional<DirectLease> {
+        const QString pid = createPartition();
+        const LendingConditions terms{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"0.5").value(), limitS};
+        if (pid.isEmpty() || !m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = terms}).ok())
+            return std::nullopt;
+        Result<DirectLease> lease = m_owner->channel->call<DirectLease>(LendDirect{.partitionId = pid, .borrowerId = m_borrower.nodeId()});
+        if (!lease.ok())
+            qWarning() << lease.error();
+        return lease.ok() ? std::optional<DirectLease>(*lease) : std::nullopt;
+    };
+    const std::optional<DirectLease> lease = lendWithLimit(2);
+    QVERIFY(lease);
+    const QString pid = lease->partitionId;
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    // Within the limit the key is good (this lender holds no image: NotFound, not KeyInvalid).
+    QCOMPARE(submit(b, pid, lease->contractId, lease->key).error().code, ErrorCode::NotFound);
+    QTRY_COMPARE_WITH_TIMEOUT(m_agent->store().partition(pid)->state, PartitionStateName::Unregistered, 6000);
+    Result<ContractRecord> ended = m_agent->store().contract(lease->contractId);
+    QVERIFY(ended.ok());
+    QCOMPARE(ended->endedAtMs, ended->startedAtMs + 2000);
+    Result<JobAccepted> refused = submit(b, pid, lease->contractId, lease->key);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, ErrorCode::KeyInvalid);
+    QVERIFY2(refused.error().message.contains(QLatin1String("reached its time limit (2 s)")), qPrintable(refused.error().message));
+
+    // The limit passes while the agent is down: the next one ends the lease as it starts.
+    const std::optional<DirectLease> second = lendWithLimit(1);
+    QVERIFY(second);
+    m_owner.reset();
+    m_agent.reset();
+    QTest::qWait(1500);
+    AgentConfig c;
+    c.dataDir = m_dir->path();
+    c.libvirtUri = QStringLiteral("test:///default");
+    Result<std::unique_ptr<LenderAgent>> again = LenderAgent::create(c);
+    QVERIFY2(again.ok(), qPrintable(again.error().toString()));
+    m_agent = std::move(*again);
+    QCOMPARE(m_agent->store().partition(second->partitionId)->state, PartitionStateName::Lent);
+    QVERIFY(m_agent->start().ok());
+    QCOMPARE(m_agent->store().partition(second->partitionId)->state, PartitionStateName::Unregistered);
+    Result<ContractRecord> endedWhileDown = m_agent->store().contract(second->contractId);
+    QVERIFY(endedWhileDown.ok());
+    QCOMPARE(endedWhileDown->endedAtMs, endedWhileDown->startedAtMs + 1000);
 }
 
 #include "TestLenderAgent.moc"

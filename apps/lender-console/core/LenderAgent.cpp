@@ -190,6 +190,7 @@ LenderAgent::~LenderAgent()
     m_usageTimer.stop();
     m_heartbeatTimer.stop();
     m_resultSweepTimer.stop();
+    m_directLeaseTimer.stop();
     // A smoke boot still under way is stopped now, while libvirt is still open.
     delete m_kvmProbe.data();
     qDeleteAll(m_markets);
@@ -328,6 +329,11 @@ Result<void> LenderAgent::start()
     if (Result<void> r = reconcile(); !r.ok())
         return r;
     chooseVirtType();
+    // Direct leases whose time limit passed while the agent was down end now, at their limit.
+    m_directLeaseTimer.setSingleShot(true);
+    m_directLeaseTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_directLeaseTimer, &QTimer::timeout, this, [this] { endExpiredDirectLeases(nowMs()); });
+    endExpiredDirectLeases(nowMs());
 
     HandshakeConfig hc;
     hc.localNodeId = nodeId();
@@ -795,6 +801,34 @@ void LenderAgent::endContractLocally(const QString &contractId, qint64 endedAtMs
     if (Result<void> e = m_store->endContract(contractId, endedAtMs); !e.ok())
         qWarning("lender: %s", qPrintable(e.error().toString()));
     notifyOwnersById(c->partitionId);
+}
+
+void LenderAgent::endExpiredDirectLeases(qint64 nowMs)
+{
+    m_directLeaseTimer.stop();
+    Result<QList<ContractRecord>> running = m_store->runningContracts();
+    if (!running.ok()) {
+        qWarning("lender: cannot read the running contracts: %s", qPrintable(running.error().toString()));
+        return;
+    }
+    std::optional<qint64> next;
+    for (const ContractRecord &c : std::as_const(*running)) {
+        if (!c.marketId.isEmpty() || c.maxDurationS <= 0)
+            continue; // a market ends its own contracts
+        const qint64 limitAtMs = c.startedAtMs + c.maxDurationS * 1000;
+        if (limitAtMs <= nowMs) {
+            qInfo("lender: direct lease %s of partition %s reached its time limit (%lld s)", qPrintable(c.contractId),
+                  qPrintable(c.partitionId), static_cast<long long>(c.maxDurationS));
+            // Ended at its limit, as a market ends a contract at its longest duration.
+            endContractLocally(c.contractId, limitAtMs, QStringLiteral("the direct lease reached its time limit"));
+        } else if (!next || limitAtMs < *next) {
+            next = limitAtMs;
+        }
+    }
+    // At most an hour at a time: a timer's interval is an int of milliseconds, and a clock
+    // that jumps is caught up with.
+    if (next)
+        m_directLeaseTimer.start(int(qBound<qint64>(1, *next - nowMs, qint64(3600) * 1000)));
 }
 
 void LenderAgent::askMarketForEnd(MarketLink *link, const QString &contractId, std::function<void(qint64 endedAtMs)> ended)
@@ -1393,6 +1427,8 @@ void LenderAgent::setupDispatcher()
         if (Result<void> s = m_store->startContract(c); !s.ok())
             return s.error();
         notifyOwnersById(p->partitionId);
+        if (c.maxDurationS > 0)
+            endExpiredDirectLeases(nowMs()); // sets the timer for its limit
         return DirectLease{.partitionId = p->partitionId, .contractId = c.contractId, .key = key, .lenderId = nodeId(),
                            .lenderAddress = advertisedAddress()};
     });
@@ -1460,6 +1496,20 @@ void LenderAgent::verifyLease(const QString &partitionId, const QString &contrac
         const bool keyOk = constantTimeEquals(keyHashOf(key), c->keyHash);
         if (!keyOk || c->borrowerId != borrowerId || c->partitionId != partitionId)
             return done(invalid(QStringLiteral("the lending key is not valid for this borrower, contract and partition")));
+        // A direct lease past its time limit has ended, whether or not its timer fired yet.
+        const bool direct = c->marketId.isEmpty() && c->maxDurationS > 0;
+        const qint64 limitAtMs = c->startedAtMs + c->maxDurationS * 1000;
+        if (direct && c->isRunning() && nowMs() >= limitAtMs) {
+            endExpiredDirectLeases(nowMs());
+            if (Result<ContractRecord> ended = m_store->contract(contractId); ended.ok())
+                c = ended;
+        }
+        if (direct && !c->isRunning() && c->endedAtMs == limitAtMs)
+            return done(invalid(QStringLiteral("direct lease %1 reached its time limit (%2 s) at %3 and has ended; its lending key is "
+                                               "no longer valid")
+                                    .arg(contractId)
+                                    .arg(c->maxDurationS)
+                                    .arg(QDateTime::fromMSecsSinceEpoch(limitAtMs, Qt::UTC).toString(Qt::ISODate))));
         if (!c->isRunning())
             return done(invalid(QStringLiteral("contract %1 has ended; its lending key is no longer valid").arg(contractId)));
         return done(*c);

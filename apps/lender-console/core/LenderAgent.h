@@ -174,6 +174,10 @@ private:
     void onJobState(const JobRecord &record);
     void onJobFinished(const JobRecord &record);
     void endContractLocally(const QString &contractId, qint64 endedAtMs, const QString &why);
+    /// A direct lease has no market to end it at its time limit: the agent does, at the limit
+    /// (its timer), at start for those whose limit passed while it was down, and when a job
+    /// comes under one. Ends those whose limit is past `nowMs` and sets the timer for the next.
+    void endExpiredDirectLeases(qint64 nowMs);
     /// Asks the market when a contract ended (ListBills for it) and calls `ended` with the
     /// market's end; not for a contract still running there or unknown to it, nor when the
     /// question fails (which is logged).
@@ -221,6 +225,7 @@ private:
     QTimer m_usageTimer;
     QTimer m_heartbeatTimer;
     QTimer m_resultSweepTimer;
+    QTimer m_directLeaseTimer; ///< fires at the next direct lease's time limit
 };
 
 } // namespace lendable::lender
