@@ -636,6 +636,8 @@ void MarketService::lenderSeen(const QString &lenderId, Channel *channel)
     // and what was pushed into that one since it died reached nobody.
     const bool reconnected = channel && l.channel && l.channel != channel;
     const qint64 previousSeenMs = l.lastSeenMs;
+    if (channel && l.channel != channel)
+        l.connectedSerial = ++m_noticeSerial;
     if (channel)
         l.channel = channel;
     l.lastSeenMs = realNowMs();
@@ -723,8 +725,13 @@ void MarketService::replayMissed(const QString &lenderId, const Missed &missed)
     // writer's order, they reach it before the notices of what the writer did after.
     // The ends first: a partition whose contract ended while the lender was away may have
     // been lent again meanwhile, and the agent takes the new contract only on a free partition.
+    // Not what this connection was told already (a sync that read the end, or the start, of
+    // another process's contract after the lender came back and before this catch-up).
+    const quint64 connectedSerial = m_lenders.value(lenderId).connectedSerial;
     for (const ContractRow &c : missed.ended) {
         PushState &state = m_pushed[c.id];
+        if (state.ended && state.endedSerial > connectedSerial)
+            continue;
         state.started = true;
         markEnded(c.id, state);
         pushToLender(lenderId, endedNotice(c));
@@ -733,6 +740,8 @@ void MarketService::replayMissed(const QString &lenderId, const Missed &missed)
         rememberBorrowerName(it.key(), it.value());
     for (const ContractRow &c : missed.running) {
         PushState &state = m_pushed[c.id];
+        if (state.started && state.startedSerial > connectedSerial)
+            continue;
         state.started = true;
         state.startedSerial = ++m_noticeSerial;
         pushToLender(lenderId, startedNotice(c));
@@ -961,6 +970,7 @@ void MarketService::notifyEnded(const ContractRow &c)
 void MarketService::markEnded(const QString &contractId, PushState &state)
 {
     state.ended = true;
+    state.endedSerial = ++m_noticeSerial;
     state.endedAtSteadyMs = m_steady.elapsed();
     m_endedNotices.emplace_back(state.endedAtSteadyMs, contractId);
 }

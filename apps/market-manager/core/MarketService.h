@@ -149,11 +149,15 @@ private:
         QString addressWithoutRow;
         // A heartbeat's new address being recorded: the heartbeats meanwhile do not ask again.
         QString addressInFlight;
+        // m_noticeSerial when its current channel became its own: notices told after that
+        // were told on this connection, and its catch-up does not tell them again.
+        quint64 connectedSerial = 0;
     };
     struct PushState {
         bool started = false;
         bool ended = false;
         quint64 startedSerial = 0; // m_noticeSerial when its start was last told
+        quint64 endedSerial = 0;   // m_noticeSerial when its end was last told
         qint64 endedAtSteadyMs = 0;
     };
     using Ctx = protocol::RequestContext;
