@@ -66,6 +66,7 @@ private slots:
     void wheelAndSpinStepsApplyOnceTheyStop();
     void aPushKeepsTheOwnersUnsettledValue();
     void timeLimitIsSetOnTheCard();
+    void unreadableRateOrImagesAreShownNotSent();
     void cleanupTestCase();
 
 private:
@@ -938,6 +939,43 @@ void TestLenderGui::timeLimitIsSetOnTheCard()
     QTRY_COMPARE(partitionInAgent(id).conditions.maxDurationS, qint64(0));
     QCOMPARE(before, qint64(0)); // a new partition has none
     edit->clearFocus();
+}
+
+void TestLenderGui::unreadableRateOrImagesAreShownNotSent()
+{
+    // A rate written the German way ("0,80"), no OS image, or a name no image can have: the
+    // field turns red and the partition keeps what it had (before, they were dropped without
+    // a word).
+    lender::PartitionCard *card = newPartitionsCard();
+    QVERIFY(card);
+    const QString id = card->state().partitionId;
+    auto *rate = card->findChild<QLineEdit *>(QStringLiteral("rateEdit"));
+    auto *images = card->findChild<QLineEdit *>(QStringLiteral("imagesEdit"));
+    QVERIFY(rate && images);
+    QTRY_VERIFY(rate->isEnabled() && images->isEnabled());
+    const PartitionState before = partitionInAgent(id);
+    const auto enter = [](QLineEdit *edit, const QString &text) {
+        edit->setFocus();
+        edit->clear();
+        QTest::keyClicks(edit, text);
+        QTest::keyClick(edit, Qt::Key_Return);
+    };
+    for (const auto &[edit, text] : {std::pair{rate, QStringLiteral("0,80")}, std::pair{rate, QStringLiteral("-1")},
+                                     std::pair{images, QStringLiteral(" , ")}, std::pair{images, QStringLiteral("busybox, bad/name")}}) {
+        enter(edit, text);
+        QVERIFY2(edit->styleSheet().contains(QStringLiteral("#b00020")), qPrintable(text));
+        QTest::qWait(200);
+        const PartitionState now = partitionInAgent(id);
+        QCOMPARE(now.conditions.ratePerHour, before.conditions.ratePerHour);
+        QCOMPARE(now.conditions.osImages, before.conditions.osImages);
+    }
+    // Readable again: black, and sent.
+    enter(images, QStringLiteral("busybox"));
+    QVERIFY(images->styleSheet().isEmpty());
+    enter(rate, QStringLiteral("0.80"));
+    QVERIFY(rate->styleSheet().isEmpty());
+    QTRY_COMPARE(partitionInAgent(id).conditions.ratePerHour, Money::parse(u"0.8").value());
+    rate->clearFocus();
 }
 
 void TestLenderGui::cleanupTestCase()

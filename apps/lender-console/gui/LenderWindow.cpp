@@ -1,4 +1,5 @@
 #include "LenderWindow.h"
+#include "ImageStore.h"
 #include "PartitionMath.h"
 #include "OwnerCli.h"
 #include "identity/Identity.h"
@@ -13,6 +14,7 @@
 #include "ui/UsageChart.h"
 
 #include <QApplication>
+#include <algorithm>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -51,6 +53,34 @@ namespace lendable::lender {
 using namespace lendable::protocol;
 
 namespace {
+
+/// The rate typed on a card, if it is one the market takes.
+std::optional<Money> typedRate(const QString &text)
+{
+    const Result<Money> rate = Money::parse(text.trimmed());
+    if (!rate || rate->isNegative() || rate->micros() > Money::kMaxRatePerHourMicros)
+        return std::nullopt;
+    return *rate;
+}
+
+/// The OS images typed on a card ("busybox, debian-12"), if there is one and each is a name.
+std::optional<QStringList> typedImages(const QString &text)
+{
+    QStringList images;
+    for (const QString &s : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (!s.trimmed().isEmpty())
+            images.append(s.trimmed());
+    }
+    if (images.isEmpty() || !std::all_of(images.cbegin(), images.cend(), [](const QString &i) { return lender::ImageStore::isValidName(i); }))
+        return std::nullopt;
+    return images;
+}
+
+/// Text a field cannot take is shown in red (and not sent).
+void markReadable(QLineEdit *edit, bool readable)
+{
+    edit->setStyleSheet(readable ? QString() : QStringLiteral("QLineEdit { color: #b00020; }"));
+}
 const QList<QColor> kPartitionColors{QColor(0x3b82f6), QColor(0x10b981), QColor(0xf59e0b), QColor(0x8b5cf6),
                                      QColor(0xef4444), QColor(0x14b8a6), QColor(0xec4899), QColor(0x84cc16)};
 const QColor kReserveColor(0x6b7280);
@@ -254,10 +284,12 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     connect(m_rate, &QLineEdit::editingFinished, this, &PartitionCard::emitAlter);
     connect(m_images, &QLineEdit::editingFinished, this, &PartitionCard::emitAlter);
     connect(m_timeLimit, &QLineEdit::editingFinished, this, &PartitionCard::emitAlter);
-    // A time limit that cannot be read is shown so, and not sent.
-    connect(m_timeLimit, &QLineEdit::textChanged, this, [this](const QString &text) {
-        m_timeLimit->setStyleSheet(protocol::parseDurationS(text) ? QString() : QStringLiteral("QLineEdit { color: #b00020; }"));
-    });
+    // A rate, images or a time limit that cannot be read are shown so, and not sent.
+    connect(m_rate, &QLineEdit::textChanged, this, [this](const QString &text) { markReadable(m_rate, typedRate(text).has_value()); });
+    connect(m_images, &QLineEdit::textChanged, this,
+            [this](const QString &text) { markReadable(m_images, typedImages(text).has_value()); });
+    connect(m_timeLimit, &QLineEdit::textChanged, this,
+            [this](const QString &text) { markReadable(m_timeLimit, protocol::parseDurationS(text).has_value()); });
     connect(m_register, &QPushButton::clicked, this, [this] { emit registerRequested(m_state.partitionId); });
     connect(m_withdraw, &QPushButton::clicked, this, [this] { emit withdrawRequested(m_state.partitionId); });
     connect(m_delete, &QPushButton::clicked, this, [this] { emit deleteRequested(m_state.partitionId); });
@@ -291,13 +323,10 @@ LendingConditions PartitionCard::editedConditions() const
     // A locked partition's allocation is what it is, whatever a control still shows.
     if (!isLocked())
         c.resources = Resources{m_cpu.spin->value(), m_memory.spin->value(), m_disk.spin->value()};
-    if (Result<Money> rate = Money::parse(m_rate->text().trimmed()); rate.ok())
+    if (const std::optional<Money> rate = typedRate(m_rate->text()))
         c.ratePerHour = *rate;
-    QStringList images;
-    for (const QString &s : m_images->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
-        images.append(s.trimmed());
-    if (!images.isEmpty())
-        c.osImages = images;
+    if (const std::optional<QStringList> images = typedImages(m_images->text()))
+        c.osImages = *images;
     if (const std::optional<qint64> limit = protocol::parseDurationS(m_timeLimit->text()))
         c.maxDurationS = *limit;
     return c;
