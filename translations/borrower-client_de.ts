@@ -913,6 +913,13 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
         <source>Contract %1 keeps running, and is billed, until you end it; double-click it on the Bills page to open its tab again.</source>
         <translation>Vertrag %1 läuft weiter und wird berechnet, bis Sie ihn beenden; ein Doppelklick auf ihn auf der Seite Rechnungen öffnet seinen Reiter wieder.</translation>
     </message>
+    <message numerus="yes">
+        <source>%1. Trying again in %n s; what you asked for is done once the market answers.</source>
+        <translation>
+            <numerusform>%1. Neuer Versuch in %n Sekunde; was Sie angefordert haben, geschieht, sobald der Marktplatz antwortet.</numerusform>
+            <numerusform>%1. Neuer Versuch in %n Sekunden; was Sie angefordert haben, geschieht, sobald der Marktplatz antwortet.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::ContractPage</name>
@@ -1294,6 +1301,10 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>Run one command (offers, borrow, submit, logs, wait, cancel, end, bills, receipt, name) and exit.</source>
         <translation>Einen Befehl ausführen (offers, borrow, submit, logs, wait, cancel, end, bills, receipt, name) und beenden.</translation>
+    </message>
+    <message>
+        <source>Enter both the market&apos;s address and its ID.</source>
+        <translation>Geben Sie die Adresse und die ID des Marktplatzes ein.</translation>
     </message>
 </context>
 </TS>

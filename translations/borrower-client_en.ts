@@ -22,6 +22,16 @@
     </message>
 </context>
 <context>
+    <name>lendable::borrower::BorrowerWindow</name>
+    <message numerus="yes">
+        <source>%1. Trying again in %n s; what you asked for is done once the market answers.</source>
+        <translation>
+            <numerusform>%1. Trying again in %n second; what you asked for is done once the market answers.</numerusform>
+            <numerusform>%1. Trying again in %n seconds; what you asked for is done once the market answers.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>lendable::borrower::OffersPage</name>
     <message numerus="yes">
         <source>%1 excluded %n offer(s)</source>

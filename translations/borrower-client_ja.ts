@@ -909,6 +909,12 @@ and lenders on the partitions you borrow, instead of your node ID
         <source>Contract %1 keeps running, and is billed, until you end it; double-click it on the Bills page to open its tab again.</source>
         <translation>契約 %1 は終了するまで実行され、課金が続きます。請求ページでダブルクリックするとタブがまた開きます。</translation>
     </message>
+    <message numerus="yes">
+        <source>%1. Trying again in %n s; what you asked for is done once the market answers.</source>
+        <translation>
+            <numerusform>%1。%n 秒後に再試行します。依頼した操作はマーケットが応答しだい行われます。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::ContractPage</name>
@@ -1288,6 +1294,10 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>Run one command (offers, borrow, submit, logs, wait, cancel, end, bills, receipt, name) and exit.</source>
         <translation>コマンドを 1 つ実行して終了します（offers、borrow、submit、logs、wait、cancel、end、bills、receipt、name）。</translation>
+    </message>
+    <message>
+        <source>Enter both the market&apos;s address and its ID.</source>
+        <translation>マーケットのアドレスと ID の両方を入力してください。</translation>
     </message>
 </context>
 </TS>

@@ -23,6 +23,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QHeaderView>
 #include <QAction>
@@ -48,6 +49,7 @@ private slots:
     void queryErrorIsShownInTheWindow();
     void billsSortByNumberAndShowWhole();
     void dearerTermsAreNotBorrowed();
+    void unreachableMarketIsShownUntilItAnswers();
     void cleanupTestCase();
 
 private:
@@ -450,6 +452,40 @@ void TestBorrowerGui::dearerTermsAreNotBorrowed()
     QTRY_VERIFY_WITH_TIMEOUT(contract->chargeLabel()->text().contains(QStringLiteral("charge")), 15000);
     m_window->tabs()->removeTab(m_window->tabs()->indexOf(contract));
     m_window->errorBanner()->hide();
+}
+
+void TestBorrowerGui::unreachableMarketIsShownUntilItAnswers()
+{
+    // A market that is not there (yet): the window says so, and that it keeps trying, rather
+    // than stay blank; once the market answers, the banner goes and the offers come.
+    const QString marketDir = m_dir.filePath(QStringLiteral("market-late"));
+    const Run id = runProgram(bin(QStringLiteral("market-manager")), {QStringLiteral("--data"), marketDir, QStringLiteral("--print-id")});
+    QVERIFY2(id.exitCode == 0, qPrintable(id.describe()));
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    const QString address = QStringLiteral("127.0.0.1:%1").arg(port);
+    borrower::BorrowerSession session(m_dir.filePath(QStringLiteral("borrower-early")));
+    QVERIFY(session.open().ok());
+    QVERIFY(session.setMarket(address, QString::fromUtf8(id.out).trimmed()).ok());
+    borrower::BorrowerWindow window(&session);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY_WITH_TIMEOUT(window.errorBanner()->text().contains(QStringLiteral("cannot reach the market at %1").arg(address)), 15000);
+    QVERIFY2(window.errorBanner()->text().contains(QStringLiteral("Trying again in")), qPrintable(window.errorBanner()->text()));
+    QVERIFY(window.errorBanner()->isVisible());
+
+    Service late;
+    QVERIFY2(late.start(bin(QStringLiteral("market-manager")),
+                        {QStringLiteral("--headless"), QStringLiteral("--listen"), address, QStringLiteral("--data"), marketDir},
+                        QRegularExpression(QStringLiteral("^market ([0-9a-f]{64}) listening on (\\S+)"))),
+             qPrintable(late.log()));
+    QTRY_VERIFY_WITH_TIMEOUT(!window.errorBanner()->isVisible(), 45000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.offersPage()->explanationLabel()->text().contains(QStringLiteral("No offer is available right now")), 15000);
+    late.stop();
 }
 
 void TestBorrowerGui::cleanupTestCase()

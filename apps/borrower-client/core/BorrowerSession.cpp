@@ -101,6 +101,8 @@ Result<PeerLink *> BorrowerSession::marketLink()
     if (!m_market) {
         m_market = new PeerLink(m_identity, tr("market"), m_marketAddress, m_marketId, m_policy,
                                 tr("is the market running there? check --market and --market-id"), this);
+        connect(m_market, &PeerLink::retrying, this, &BorrowerSession::marketUnreachable);
+        connect(m_market, &PeerLink::connected, this, &BorrowerSession::marketConnected);
         // A name set (or forgotten) while another market was in use: this market is told
         // before anything else. The list is empty only if no name was ever set here.
         const QString name = displayName();

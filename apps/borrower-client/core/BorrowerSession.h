@@ -154,6 +154,11 @@ signals:
     void watchLost(const QString &jobId, const lendable::Error &error);
     /// Every failure of an asynchronous call, for a window's status area.
     void error(const lendable::Error &error);
+    /// The session's market could not be reached; requests wait, and another attempt follows
+    /// in `retryInMs` (only while some request waits, with an unlimited reconnect policy).
+    void marketUnreachable(const lendable::Error &reason, int retryInMs);
+    /// A connection with the session's market is established (again).
+    void marketConnected();
 
 private:
     struct Watch {

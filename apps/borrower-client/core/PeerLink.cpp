@@ -126,7 +126,9 @@ void PeerLink::onAttemptFailed(const Error &reason)
         flushWaiters(explain(reason));
         return;
     }
-    m_retry.start(m_policy.delayAfter(m_failures));
+    const int delay = m_policy.delayAfter(m_failures);
+    m_retry.start(delay);
+    emit retrying(explain(reason), delay);
 }
 
 void PeerLink::flushWaiters(const Result<protocol::Channel *> &result)

@@ -74,6 +74,9 @@ signals:
     void connected();
     /// An established connection was lost (not emitted for failed attempts).
     void disconnected(const lendable::Error &reason);
+    /// An attempt failed and another follows in `retryInMs` (requests are still waiting):
+    /// `reason` in its actionable form.
+    void retrying(const lendable::Error &reason, int retryInMs);
     /// A push from the peer.
     void pushReceived(const lendable::protocol::Envelope &envelope);
 

@@ -986,6 +986,20 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
     connect(m_bills, &BillsPage::notice, this, [this](const QString &text) { m_banner->showNotice(text); });
     connect(m_offers, &OffersPage::borrowRequested, this, [this](const Offer &o) { borrowOffer(o); });
     connect(m_bills, &BillsPage::openRequested, this, [this](const ContractRecord &c) { openContract(c); });
+    // A market that cannot be reached: what was asked waits for it, and the window says so
+    // rather than stay blank; the banner goes once the market answers.
+    connect(m_session, &BorrowerSession::marketUnreachable, this, [this](const Error &reason, int retryInMs) {
+        const Error shown(reason.code, tr("%1. Trying again in %n s; what you asked for is done once the market answers.", nullptr,
+                                          qMax(1, (retryInMs + 999) / 1000))
+                                           .arg(reason.message));
+        m_banner->showError(shown);
+        m_unreachableText = m_banner->text();
+    });
+    connect(m_session, &BorrowerSession::marketConnected, this, [this] {
+        if (!m_unreachableText.isEmpty() && m_banner->text() == m_unreachableText)
+            m_banner->hide();
+        m_unreachableText.clear();
+    });
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
         if (index < 2)
             return;

@@ -176,6 +176,8 @@ private:
 
     BorrowerSession *m_session;
     ui::ErrorBanner *m_banner;
+    /// What the banner says while the market cannot be reached, taken down once it answers.
+    QString m_unreachableText;
     QTabWidget *m_tabs;
     OffersPage *m_offers;
     BillsPage *m_bills;

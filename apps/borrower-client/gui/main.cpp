@@ -16,7 +16,7 @@ using namespace lendable;
 
 namespace {
 /// Asks for the market once; the session remembers it (trust on first use, made visible).
-bool askForMarket(borrower::BorrowerSession &session)
+bool askForMarket(borrower::BorrowerSession &session, const QString &givenAddress)
 {
     QDialog dialog;
     dialog.setObjectName(QStringLiteral("connectDialog"));
@@ -27,7 +27,7 @@ bool askForMarket(borrower::BorrowerSession &session)
         "<tt>market-manager --print-id</tt> on it). The ID is pinned: a different market at that address is refused."), &dialog);
     intro->setWordWrap(true);
     form->addRow(intro);
-    auto *address = new QLineEdit(QStringLiteral("127.0.0.1:7400"), &dialog);
+    auto *address = new QLineEdit(givenAddress.isEmpty() ? QStringLiteral("127.0.0.1:7400") : givenAddress, &dialog);
     auto *id = new QLineEdit(&dialog);
     id->setMinimumWidth(520);
     form->addRow(QApplication::translate("main", "Address"), address);
@@ -39,6 +39,11 @@ bool askForMarket(borrower::BorrowerSession &session)
     form->addRow(buttons);
     QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        // Both, or nothing is kept and every request would fail.
+        if (address->text().trimmed().isEmpty() || id->text().trimmed().isEmpty()) {
+            error->setText(QApplication::translate("main", "Enter both the market's address and its ID."));
+            return;
+        }
         const Result<void> r = session.setMarket(address->text().trimmed(), id->text().trimmed());
         if (r.ok())
             dialog.accept();
@@ -82,7 +87,8 @@ int main(int argc, char *argv[])
     if (const Result<void> r = session.setMarket(parser.value(market), parser.value(marketId)); !r.ok()) {
         return ui::showStartupError(QApplication::applicationDisplayName(), r.error());
     }
-    if (session.marketAddress().isEmpty() && !askForMarket(session))
+    // A market named without its ID (or none yet): asked for, the address given filled in.
+    if ((session.marketAddress().isEmpty() || session.marketId().isEmpty()) && !askForMarket(session, session.marketAddress()))
         return 1;
 
     borrower::BorrowerWindow window(&session);
