@@ -186,44 +186,6 @@
         <translation>Der Beleg über den Beginn von Vertrag %1 ist gültig: signiert von Marktplatz %2, als der Vertrag begann; er berechnet nichts (die Gebühr steht im Beleg über das Ende).</translation>
     </message>
     <message>
-        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
-  machine show
-  machine reserve --cpus N --memory SIZE --disk SIZE
-  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
-  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
-  partition register ID [--market-id ID] [--external]
-  partition withdraw ID [--force]          --force: also while the market is unreachable (it is told later)
-  partition delete ID
-  partition list
-  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
-  job list [--partition ID] [--limit N] [--all]
-  image list
-  image add NAME DIR
-  bill list [--since DATE] [--market-id ID]  the market&apos;s bills for this machine&apos;s contracts: charge, payout, fee
-  receipt show CONTRACT_ID [--market-id ID]  the contract&apos;s receipt, signed by the market, as JSON
-  receipt verify FILE [--market-id ID]       check a receipt offline (FILE - reads standard input);
-                                             exit 0: valid, 1: not valid or not a receipt
-Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit status 0 on success.</source>
-        <translation>Aufruf: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
-  machine show
-  machine reserve --cpus N --memory SIZE --disk SIZE
-  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
-  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
-  partition register ID [--market-id ID] [--external]
-  partition withdraw ID [--force]          --force: auch wenn der Marktplatz nicht erreichbar ist (er erfährt es später)
-  partition delete ID
-  partition list
-  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
-  job list [--partition ID] [--limit N] [--all]
-  image list
-  image add NAME DIR
-  bill list [--since DATE] [--market-id ID]  die Abrechnungen des Marktplatzes für die Verträge dieses Rechners: Gebühr, Auszahlung, Provision
-  receipt show CONTRACT_ID [--market-id ID]  den vom Marktplatz signierten Beleg des Vertrags als JSON
-  receipt verify FILE [--market-id ID]       einen Beleg offline prüfen (FILE - liest die Standardeingabe);
-                                             Exit-Code 0: gültig, 1: ungültig oder kein Beleg
-Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:00:00Z (UTC). Exit-Status 0 bei Erfolg.</translation>
-    </message>
-    <message>
         <source>receipt show needs a contract ID</source>
         <translation>receipt show braucht eine Vertrags-ID</translation>
     </message>
@@ -318,6 +280,50 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
     <message>
         <source>(--market-id ID also checks that it is your market&apos;s signature; a contract kept in the --data directory is checked against the market it was made with)</source>
         <translation>(--market-id ID prüft auch, dass es die Signatur Ihres Marktplatzes ist; ein im --data-Verzeichnis geführter Vertrag wird mit dem Marktplatz verglichen, mit dem er geschlossen wurde)</translation>
+    </message>
+    <message>
+        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID [--force]          --force: also while the market is unreachable (it is told later)
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
+  job list [--partition ID] [--limit N] [--all]
+  image list
+  image add NAME DIR
+  bill list [--since DATE] [--market-id ID]  the market&apos;s bills for this machine&apos;s contracts: charge, payout, fee
+  receipt show CONTRACT_ID [--market-id ID]  the contract&apos;s receipt, signed by the market, as JSON
+  receipt verify FILE [--market-id ID]       check a receipt offline (FILE - reads standard input);
+                                             exit 0: valid, 1: not valid or not a receipt
+--timeout SECONDS: how long to wait for the agent&apos;s answer (default 60).
+Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit status 0 on success.</source>
+        <translation>Aufruf: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID [--force]          --force: auch wenn der Marktplatz nicht erreichbar ist (er erfährt es später)
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
+  job list [--partition ID] [--limit N] [--all]
+  image list
+  image add NAME DIR
+  bill list [--since DATE] [--market-id ID]  die Abrechnungen des Marktplatzes für die Verträge dieses Rechners: Gebühr, Auszahlung, Provision
+  receipt show CONTRACT_ID [--market-id ID]  den vom Marktplatz signierten Beleg des Vertrags als JSON
+  receipt verify FILE [--market-id ID]       einen Beleg offline prüfen (FILE - liest die Standardeingabe);
+                                             Exit-Code 0: gültig, 1: ungültig oder kein Beleg
+--timeout SECONDS: wie lange auf die Antwort des Agenten gewartet wird (Standard 60).
+Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:00:00Z (UTC). Exit-Status 0 bei Erfolg.</translation>
+    </message>
+    <message>
+        <source>--timeout wants seconds from 1 to 86400, not &apos;%1&apos;</source>
+        <translation>--timeout erwartet Sekunden von 1 bis 86400, nicht &apos;%1&apos;</translation>
     </message>
 </context>
 <context>

@@ -186,44 +186,6 @@
         <translation>契約 %1 の開始時の領収書は有効です: 契約開始時にマーケット %2 が署名しました。これは請求ではありません (料金は終了時の領収書に記載されます)。</translation>
     </message>
     <message>
-        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
-  machine show
-  machine reserve --cpus N --memory SIZE --disk SIZE
-  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
-  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
-  partition register ID [--market-id ID] [--external]
-  partition withdraw ID [--force]          --force: also while the market is unreachable (it is told later)
-  partition delete ID
-  partition list
-  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
-  job list [--partition ID] [--limit N] [--all]
-  image list
-  image add NAME DIR
-  bill list [--since DATE] [--market-id ID]  the market&apos;s bills for this machine&apos;s contracts: charge, payout, fee
-  receipt show CONTRACT_ID [--market-id ID]  the contract&apos;s receipt, signed by the market, as JSON
-  receipt verify FILE [--market-id ID]       check a receipt offline (FILE - reads standard input);
-                                             exit 0: valid, 1: not valid or not a receipt
-Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit status 0 on success.</source>
-        <translation>使い方: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
-  machine show
-  machine reserve --cpus N --memory SIZE --disk SIZE
-  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
-  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
-  partition register ID [--market-id ID] [--external]
-  partition withdraw ID [--force]          --force: マーケットに接続できなくても取り下げる (マーケットには後で通知)
-  partition delete ID
-  partition list
-  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
-  job list [--partition ID] [--limit N] [--all]
-  image list
-  image add NAME DIR
-  bill list [--since DATE] [--market-id ID]  このマシンの契約に対するマーケットの請求: 料金、支払い、手数料
-  receipt show CONTRACT_ID [--market-id ID]  マーケットが署名した契約の領収書を JSON で表示する
-  receipt verify FILE [--market-id ID]       領収書をオフラインで検証する (FILE に - で標準入力から読む)。
-                                             終了コード 0: 有効、1: 無効または領収書ではない
-サイズは 512M、2G、日付は 2026-05-01 や 2026-05-01T12:00:00Z (UTC) のように指定できます。成功時の終了ステータスは 0 です。</translation>
-    </message>
-    <message>
         <source>receipt show needs a contract ID</source>
         <translation>receipt show には契約 ID が必要です</translation>
     </message>
@@ -318,6 +280,50 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
     <message>
         <source>(--market-id ID also checks that it is your market&apos;s signature; a contract kept in the --data directory is checked against the market it was made with)</source>
         <translation>(--market-id ID を付けると、あなたのマーケットの署名であることも確認します。--data ディレクトリにある契約は、結ばれたマーケットと照合します)</translation>
+    </message>
+    <message>
+        <source>usage: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID [--force]          --force: also while the market is unreachable (it is told later)
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
+  job list [--partition ID] [--limit N] [--all]
+  image list
+  image add NAME DIR
+  bill list [--since DATE] [--market-id ID]  the market&apos;s bills for this machine&apos;s contracts: charge, payout, fee
+  receipt show CONTRACT_ID [--market-id ID]  the contract&apos;s receipt, signed by the market, as JSON
+  receipt verify FILE [--market-id ID]       check a receipt offline (FILE - reads standard input);
+                                             exit 0: valid, 1: not valid or not a receipt
+--timeout SECONDS: how long to wait for the agent&apos;s answer (default 60).
+Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit status 0 on success.</source>
+        <translation>使い方: lender-console --cli [--data DIR] [--connect ADDR:PORT] [--agent-id ID] [--json] [--language CODE] COMMAND
+  machine show
+  machine reserve --cpus N --memory SIZE --disk SIZE
+  partition create --cpus N --memory SIZE --disk SIZE --rate DECIMAL [--os IMAGE[,IMAGE...]] [--max-duration S]
+  partition alter ID [--cpus N] [--memory SIZE] [--disk SIZE] [--rate DECIMAL] [--os ...] [--max-duration S]
+  partition register ID [--market-id ID] [--external]
+  partition withdraw ID [--force]          --force: マーケットに接続できなくても取り下げる (マーケットには後で通知)
+  partition delete ID
+  partition list
+  partition lend-direct ID --borrower-id ID [--borrower-name NAME]
+  job list [--partition ID] [--limit N] [--all]
+  image list
+  image add NAME DIR
+  bill list [--since DATE] [--market-id ID]  このマシンの契約に対するマーケットの請求: 料金、支払い、手数料
+  receipt show CONTRACT_ID [--market-id ID]  マーケットが署名した契約の領収書を JSON で表示する
+  receipt verify FILE [--market-id ID]       領収書をオフラインで検証する (FILE に - で標準入力から読む)。
+                                             終了コード 0: 有効、1: 無効または領収書ではない
+--timeout SECONDS: エージェントの応答を待つ秒数 (既定 60)。
+サイズは 512M、2G、日付は 2026-05-01 や 2026-05-01T12:00:00Z (UTC) のように指定できます。成功時の終了ステータスは 0 です。</translation>
+    </message>
+    <message>
+        <source>--timeout wants seconds from 1 to 86400, not &apos;%1&apos;</source>
+        <translation>--timeout には 1 から 86400 までの秒数を指定してください (&apos;%1&apos; ではなく)</translation>
     </message>
 </context>
 <context>

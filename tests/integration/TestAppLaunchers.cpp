@@ -329,6 +329,17 @@ void TestAppLaunchers::embeddedOnlyOptionsAreRefusedWithConnect()
         {QStringLiteral("market-manager"), {QStringLiteral("--headless"), QStringLiteral("--bogus")}, QStringLiteral("invalid_argument: Unknown option 'bogus'")},
         {QStringLiteral("borrower-client"), {QStringLiteral("--bogus")}, QStringLiteral("invalid_argument: Unknown option 'bogus'")},
         {QStringLiteral("lender-console"), {QStringLiteral("--headless"), QStringLiteral("extra")}, QStringLiteral("unexpected argument 'extra'")},
+        // The owner's command line: a word too many for a command, or a timeout that is no
+        // number of seconds, were ignored (a bad --timeout waited 0 ms).
+        {QStringLiteral("lender-console"), {QStringLiteral("--cli"), QStringLiteral("--data"), QStringLiteral("/nonexistent/lendable"), QStringLiteral("partition"),
+                                            QStringLiteral("list"), QStringLiteral("all")},
+         QStringLiteral("'all' is one word too many for `partition list`")},
+        {QStringLiteral("lender-console"), {QStringLiteral("--cli"), QStringLiteral("--data"), QStringLiteral("/nonexistent/lendable"), QStringLiteral("partition"),
+                                            QStringLiteral("register"), QStringLiteral("p-1"), QStringLiteral("m-1")},
+         QStringLiteral("'m-1' is one word too many for `partition register`")},
+        {QStringLiteral("lender-console"), {QStringLiteral("--cli"), QStringLiteral("--data"), QStringLiteral("/nonexistent/lendable"), QStringLiteral("machine"),
+                                            QStringLiteral("show"), QStringLiteral("--timeout"), QStringLiteral("soon")},
+         QStringLiteral("--timeout wants seconds from 1 to 86400, not 'soon'")},
         {QStringLiteral("market-manager"), {QStringLiteral("--listen")}, QStringLiteral("invalid_argument: Missing value after '--listen'")},
         {QStringLiteral("lender-console"), {QStringLiteral("--headless"), QStringLiteral("--advertise"), QStringLiteral("foo")},
          QStringLiteral("--advertise: ")},

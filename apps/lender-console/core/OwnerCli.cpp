@@ -427,6 +427,7 @@ QString ownerCliUsage()
               "  receipt show CONTRACT_ID [--market-id ID]  the contract's receipt, signed by the market, as JSON\n"
               "  receipt verify FILE [--market-id ID]       check a receipt offline (FILE - reads standard input);\n"
               "                                             exit 0: valid, 1: not valid or not a receipt\n"
+              "--timeout SECONDS: how long to wait for the agent's answer (default 60).\n"
               "Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit status 0 on success.");
 }
 
@@ -449,7 +450,17 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
     const QString verb = a.positional[1];
     const QString arg1 = a.positional.value(2);
     const QString arg2 = a.positional.value(3);
-    const int timeoutMs = a.options.value(QStringLiteral("--timeout"), QStringLiteral("60000")).toInt();
+    // How long to wait for the agent's answer, in seconds (a register or an alteration waits
+    // for the market too).
+    int timeoutMs = 60'000;
+    if (a.options.contains(QStringLiteral("--timeout"))) {
+        bool ok = false;
+        const int seconds = a.options.value(QStringLiteral("--timeout")).trimmed().toInt(&ok);
+        if (!ok || seconds < 1 || seconds > 86'400)
+            return failWith(Error(ErrorCode::InvalidArgument, QCoreApplication::translate("OwnerCli", "--timeout wants seconds from 1 to 86400, not '%1'")
+                                                                  .arg(a.options.value(QStringLiteral("--timeout")))));
+        timeoutMs = seconds * 1000;
+    }
 
     auto usage = [](const QString &what) { return failWith(Error(ErrorCode::InvalidArgument, what)); };
     const bool known = (noun == QLatin1String("machine") && (verb == QLatin1String("show") || verb == QLatin1String("reserve"))) ||
@@ -470,7 +481,10 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
     if (noun == QLatin1String("image") && verb == QLatin1String("add") && (arg1.isEmpty() || arg2.isEmpty()))
         return usage(QCoreApplication::translate("OwnerCli", "image add needs NAME and DIR"));
     // A word too many is a mistake, not something to ignore.
-    const qsizetype allowed = noun == QLatin1String("bill") ? 2 : noun == QLatin1String("receipt") ? 3 : a.positional.size();
+    const qsizetype allowed = noun == QLatin1String("receipt")                                      ? 3
+                              : noun == QLatin1String("image") && verb == QLatin1String("add")       ? 4
+                              : needsId                                                              ? 3
+                              : 2; // machine show/reserve, partition create/list, image/job/bill list
     if (a.positional.size() > allowed)
         return usage(QCoreApplication::translate("OwnerCli", "'%1' is one word too many for `%2 %3`").arg(a.positional.value(allowed), noun, verb));
     if (noun == QLatin1String("receipt") && arg1.isEmpty())
