@@ -12,9 +12,11 @@
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QCoreApplication>
 #include <QHostInfo>
 #include <QRandomGenerator>
 #include <QSaveFile>
+#include <QSet>
 #include <QSysInfo>
 
 #include <unistd.h>
@@ -147,6 +149,13 @@ QString shownBorrowerName(const QString &name)
     return borrowerNameProblem(trimmed).isEmpty() ? trimmed : QString();
 }
 
+/// The data directories agents of this process hold (their QLockFile names this process).
+QSet<QString> &directoriesLockedHere()
+{
+    static QSet<QString> held;
+    return held;
+}
+
 /// One agent per data directory: a second would take over agent.address and run, collect
 /// and destroy the same libvirt domains and jobs as the first.
 Result<std::unique_ptr<QLockFile>> lockDataDirectory(const QString &dataDir)
@@ -155,17 +164,26 @@ Result<std::unique_ptr<QLockFile>> lockDataDirectory(const QString &dataDir)
     // Never stale by age: an agent runs for months. The lock of a process that is gone (killed,
     // crashed) is stale all the same: QLockFile checks whether its process still runs.
     lock->setStaleLockTime(0);
-    if (lock->tryLock(0))
+    bool locked = lock->tryLock(0);
+    qint64 pid = 0;
+    QString host, app;
+    const bool named = !locked && lock->error() == QLockFile::LockFailedError && lock->getLockInfo(&pid, &host, &app);
+    const bool thisHost = host.isEmpty() || host == QSysInfo::machineHostName();
+    // A lock naming this very process that no agent here holds was left by an earlier run
+    // that had the same process ID, killed: in a container the agent is process 1 each time.
+    if (named && thisHost && pid == QCoreApplication::applicationPid() && !directoriesLockedHere().contains(dataDir))
+        locked = lock->removeStaleLockFile() && lock->tryLock(0);
+    if (locked) {
+        directoriesLockedHere().insert(dataDir); // until the agent goes (~LenderAgent)
         return lock;
+    }
     if (lock->error() == QLockFile::LockFailedError) {
-        qint64 pid = 0;
-        QString host, app;
-        if (lock->getLockInfo(&pid, &host, &app))
+        if (named)
             return Error(ErrorCode::Conflict,
                          QStringLiteral("another lender agent (process %1%2) is using the data directory %3: stop it, or give this one "
                                         "another --data directory")
                              .arg(pid)
-                             .arg(host.isEmpty() || host == QSysInfo::machineHostName() ? QString() : QStringLiteral(" on ") + host,
+                             .arg(thisHost ? QString() : QStringLiteral(" on ") + host,
                                   QDir::toNativeSeparators(dataDir)));
         return Error(ErrorCode::Conflict, QStringLiteral("another lender agent is using the data directory %1 (its lock %2 cannot be "
                                                          "read): stop it, or give this one another --data directory")
@@ -191,6 +209,8 @@ LenderAgent::~LenderAgent()
     m_heartbeatTimer.stop();
     m_resultSweepTimer.stop();
     m_directLeaseTimer.stop();
+    if (m_dataLock) // let go after the members, as m_dataLock is declared first of them
+        directoriesLockedHere().remove(m_config.dataDir);
     // A smoke boot still under way is stopped now, while libvirt is still open.
     delete m_kvmProbe.data();
     qDeleteAll(m_markets);
