@@ -1465,6 +1465,7 @@ struct MachineInfo : Message<MessageType::MachineInfo> {
     QString virtType;
     QString hostName;
     std::optional<QString> libvirtProblem;
+    std::optional<QStringList> marketIds;
     bool operator==(const MachineInfo &) const = default;
     static constexpr auto fields()
     {
@@ -1480,7 +1481,10 @@ struct MachineInfo : Message<MessageType::MachineInfo> {
             field("hostName", &MachineInfo::hostName, "Host name."),
             field("libvirtProblem", &MachineInfo::libvirtProblem,
                   "Set while the agent cannot reach libvirt's daemon: why, and since when. The agent reconnects by itself; "
-                  "running jobs go on, none can start. `host` then gives the CPUs and memory libvirt last reported."));
+                  "running jobs go on, none can start. `host` then gives the CPUs and memory libvirt last reported."),
+            field("marketIds", &MachineInfo::marketIds,
+                  "The node IDs of the markets the agent is configured to lend on, whether or not a partition is registered "
+                  "there now. Absent from older agents."));
     }
 };
 

@@ -625,6 +625,18 @@ void TestLenderGui::billsOfTheChosenMarket()
     QTRY_VERIFY_WITH_TIMEOUT(agent->market(first.id()) && agent->market(first.id())->isConnected() && agent->market(second.id())
                                  && agent->market(second.id())->isConnected(),
                              lendable::test::kGuiWaitMs);
+    // Before any partition is registered on either: the choice is there all the same (the
+    // agent names its markets), so bills of a market no partition is on now can be read.
+    {
+        std::unique_ptr<lender::MachineTab> early(m_window->addMachine(owner.get(), QStringLiteral("two-markets")));
+        QTRY_COMPARE(early->machine().marketIds.value_or(QStringList()).size(), 2);
+        QTest::mouseClick(early->billsButton(), Qt::LeftButton);
+        QVERIFY(early->billsDialog());
+        auto *choice = early->billsDialog()->findChild<QComboBox *>(QStringLiteral("billsMarket"));
+        QVERIFY(choice && choice->isVisible());
+        QCOMPARE(choice->count(), 2);
+        early->billsDialog()->close();
+    }
     const QString onFirst = registeredPartition(owner.get(), Money::fromMicros(1'000'000), first.id());
     const QString onSecond = registeredPartition(owner.get(), Money::fromMicros(2'000'000), second.id());
     QVERIFY(!onFirst.isEmpty() && !onSecond.isEmpty());

@@ -1030,6 +1030,10 @@ Result<MachineInfo> LenderAgent::machineInfo()
     mi.hostName = m_virt->hostName();
     if (!m_virt->isConnected())
         mi.libvirtProblem = m_virt->problem();
+    QStringList markets;
+    for (const MarketLink *l : m_markets)
+        markets << l->marketId();
+    mi.marketIds = markets;
     return mi;
 }
 

@@ -984,7 +984,9 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
         } else {
             m_billsDialog->refresh();
         }
-        QStringList markets;
+        // The markets the agent lends on, also those no partition is registered on now (their
+        // bills and receipts stay), and any a partition names.
+        QStringList markets = m_machine.marketIds.value_or(QStringList());
         for (const PartitionState &p : std::as_const(m_partitions))
             if (!p.marketId.isEmpty() && !markets.contains(p.marketId))
                 markets << p.marketId;
