@@ -909,16 +909,24 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
         <source>The contract ends by itself after %1 (h:mm:ss).</source>
         <translation>Der Vertrag endet von selbst nach %1 (h:mm:ss).</translation>
     </message>
-    <message>
-        <source>Contract %1 keeps running, and is billed, until you end it; double-click it on the Bills page to open its tab again.</source>
-        <translation>Vertrag %1 läuft weiter und wird berechnet, bis Sie ihn beenden; ein Doppelklick auf ihn auf der Seite Rechnungen öffnet seinen Reiter wieder.</translation>
-    </message>
     <message numerus="yes">
         <source>%1. Trying again in %n s; what you asked for is done once the market answers.</source>
         <translation>
             <numerusform>%1. Neuer Versuch in %n Sekunde; was Sie angefordert haben, geschieht, sobald der Marktplatz antwortet.</numerusform>
             <numerusform>%1. Neuer Versuch in %n Sekunden; was Sie angefordert haben, geschieht, sobald der Marktplatz antwortet.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Open running contracts</source>
+        <translation>Laufende Verträge &amp;öffnen</translation>
+    </message>
+    <message>
+        <source>Contract %1, lent to you directly, runs until the partition&apos;s owner ends it; File › Open running contracts opens its tab again.</source>
+        <translation>Vertrag %1, Ihnen direkt verliehen, läuft, bis der Besitzer der Partition ihn beendet; Datei › Laufende Verträge öffnen öffnet seinen Reiter wieder.</translation>
+    </message>
+    <message>
+        <source>Contract %1 keeps running, and is billed, until you end it; double-click it on the Bills page (or File › Open running contracts) to open its tab again.</source>
+        <translation>Vertrag %1 läuft weiter und wird berechnet, bis Sie ihn beenden; ein Doppelklick auf ihn auf der Seite Rechnungen (oder Datei › Laufende Verträge öffnen) öffnet seinen Reiter wieder.</translation>
     </message>
 </context>
 <context>

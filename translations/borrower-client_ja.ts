@@ -905,15 +905,23 @@ and lenders on the partitions you borrow, instead of your node ID
         <source>The contract ends by itself after %1 (h:mm:ss).</source>
         <translation>契約は %1 (h:mm:ss) 後に自動的に終了します。</translation>
     </message>
-    <message>
-        <source>Contract %1 keeps running, and is billed, until you end it; double-click it on the Bills page to open its tab again.</source>
-        <translation>契約 %1 は終了するまで実行され、課金が続きます。請求ページでダブルクリックするとタブがまた開きます。</translation>
-    </message>
     <message numerus="yes">
         <source>%1. Trying again in %n s; what you asked for is done once the market answers.</source>
         <translation>
             <numerusform>%1。%n 秒後に再試行します。依頼した操作はマーケットが応答しだい行われます。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Open running contracts</source>
+        <translation>実行中の契約を開く(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Contract %1, lent to you directly, runs until the partition&apos;s owner ends it; File › Open running contracts opens its tab again.</source>
+        <translation>直接貸し出された契約 %1 は、パーティションの所有者が終了するまで続きます。ファイル › 実行中の契約を開く でタブがまた開きます。</translation>
+    </message>
+    <message>
+        <source>Contract %1 keeps running, and is billed, until you end it; double-click it on the Bills page (or File › Open running contracts) to open its tab again.</source>
+        <translation>契約 %1 は終了するまで実行され、課金が続きます。請求ページでダブルクリックする (または ファイル › 実行中の契約を開く) とタブがまた開きます。</translation>
     </message>
 </context>
 <context>

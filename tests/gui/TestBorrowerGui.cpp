@@ -186,6 +186,17 @@ void TestBorrowerGui::filterPickSubmitWatchEnd()
     contract = qobject_cast<borrower::ContractPage *>(m_window->tabs()->currentWidget());
     QVERIFY(contract);
     QCOMPARE(contract->contract().contractId, contractId);
+    // So does File › Open running contracts (also for one lent directly, which Bills lacks).
+    emit m_window->tabs()->tabCloseRequested(m_window->tabs()->indexOf(contract));
+    QTRY_COMPARE(m_window->tabs()->count(), 2);
+    auto *reopen = m_window->findChild<QAction *>(QStringLiteral("openRunningContractsAction"));
+    QVERIFY(reopen);
+    reopen->trigger();
+    QCOMPARE(m_window->tabs()->count(), 3);
+    contract = qobject_cast<borrower::ContractPage *>(m_window->tabs()->widget(2));
+    QVERIFY(contract);
+    QCOMPARE(contract->contract().contractId, contractId);
+    m_window->tabs()->setCurrentWidget(contract);
     m_window->errorBanner()->hide();
 
     // End the contract: a dialog asks first, with the charge so far; Cancel keeps it running.

@@ -800,7 +800,7 @@ void BillsPage::showBills(const QList<Bill> &bills)
     for (int i = 0; i < m_bills.size(); ++i) {
         const Bill &b = m_bills[i];
         auto *idItem = new QTableWidgetItem(b.contractId);
-        if (b.endedAtMs == 0)
+        if (b.endedAtMs == 0 && m_session->store().contract(b.contractId).ok()) // kept here: its tab can open
             idItem->setToolTip(tr("Running: double-click to open its tab"));
         m_table->setItem(i, 0, idItem);
         m_table->setItem(i, 1, new QTableWidgetItem(b.partitionId));
@@ -970,6 +970,19 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
             setDisplayName(wanted);
     });
     name->setObjectName(QStringLiteral("displayNameAction"));
+    // Every running contract kept here gets its tab (again): also one lent directly, which
+    // the Bills page, the market's, does not list.
+    QAction *reopen = file->addAction(tr("&Open running contracts"), this, [this] {
+        if (Result<QList<ContractRecord>> all = m_session->store().contracts(); all.ok()) {
+            for (const ContractRecord &c : *all) {
+                if (!c.isEnded())
+                    openContract(c);
+            }
+        } else {
+            m_banner->showError(all.error());
+        }
+    });
+    reopen->setObjectName(QStringLiteral("openRunningContractsAction"));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     ui::addLanguageMenu(menuBar());
@@ -1004,10 +1017,16 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
         if (index < 2)
             return;
         // Closing the tab ends nothing: a running contract is still billed, so say where it is.
-        if (auto *page = qobject_cast<ContractPage *>(m_tabs->widget(index)); page && !page->contract().isEnded())
-            m_banner->showNotice(tr("Contract %1 keeps running, and is billed, until you end it; double-click it on the Bills "
-                                    "page to open its tab again.")
-                                     .arg(page->contract().contractId));
+        if (auto *page = qobject_cast<ContractPage *>(m_tabs->widget(index)); page && !page->contract().isEnded()) {
+            if (page->contract().direct)
+                m_banner->showNotice(tr("Contract %1, lent to you directly, runs until the partition's owner ends it; "
+                                        "File › Open running contracts opens its tab again.")
+                                         .arg(page->contract().contractId));
+            else
+                m_banner->showNotice(tr("Contract %1 keeps running, and is billed, until you end it; double-click it on the "
+                                        "Bills page (or File › Open running contracts) to open its tab again.")
+                                         .arg(page->contract().contractId));
+        }
         m_tabs->widget(index)->deleteLater();
     });
     // Running contracts from earlier sessions reopen as tabs.

@@ -16,7 +16,7 @@ using namespace lendable;
 
 namespace {
 /// Asks for the market once; the session remembers it (trust on first use, made visible).
-bool askForMarket(borrower::BorrowerSession &session, const QString &givenAddress)
+bool askForMarket(borrower::BorrowerSession &session, const QString &givenAddress, const QString &knownId)
 {
     QDialog dialog;
     dialog.setObjectName(QStringLiteral("connectDialog"));
@@ -28,7 +28,7 @@ bool askForMarket(borrower::BorrowerSession &session, const QString &givenAddres
     intro->setWordWrap(true);
     form->addRow(intro);
     auto *address = new QLineEdit(givenAddress.isEmpty() ? QStringLiteral("127.0.0.1:7400") : givenAddress, &dialog);
-    auto *id = new QLineEdit(&dialog);
+    auto *id = new QLineEdit(knownId, &dialog);
     id->setMinimumWidth(520);
     form->addRow(QApplication::translate("main", "Address"), address);
     form->addRow(QApplication::translate("main", "Market ID"), id);
@@ -87,8 +87,12 @@ int main(int argc, char *argv[])
     if (const Result<void> r = session.setMarket(parser.value(market), parser.value(marketId)); !r.ok()) {
         return ui::showStartupError(QApplication::applicationDisplayName(), r.error());
     }
-    // A market named without its ID (or none yet): asked for, the address given filled in.
-    if ((session.marketAddress().isEmpty() || session.marketId().isEmpty()) && !askForMarket(session, session.marketAddress()))
+    // No market yet, or one named without its ID: asked for, with the address given and the ID
+    // remembered (if any) filled in, so that a new address is never paired with an old ID
+    // without a word.
+    const bool addressWithoutId = parser.isSet(market) && !parser.isSet(marketId);
+    if ((session.marketAddress().isEmpty() || session.marketId().isEmpty() || addressWithoutId)
+        && !askForMarket(session, session.marketAddress(), session.marketId()))
         return 1;
 
     borrower::BorrowerWindow window(&session);
