@@ -132,6 +132,7 @@ private slots:
     void offerOfAnImageNobodyHasIsRefused();
     void alterChecksTheImagesAsCreateAndRegisterDo();
     void withdrawnWhileCutOffButLentMeanwhile();
+    void violationFoundWhileCutOffReachesTheMarket();
 };
 
 void TestContractRefusal::offerOfAnImageNobodyHasIsRefused()
@@ -461,6 +462,57 @@ void TestContractRefusal::withdrawnWhileCutOffButLentMeanwhile()
     QCOMPARE(endReason, QStringLiteral("lost"));
     QTRY_VERIFY_WITH_TIMEOUT(agent->store().pendingWithdrawals(market.id()).value().isEmpty(), 10'000);
     QTRY_VERIFY2(offerOf().isEmpty(), "the withdrawn partition is still offered");
+}
+
+void TestContractRefusal::violationFoundWhileCutOffReachesTheMarket()
+{
+    // A lock violation the agent could not undo, found while its market is unreachable for
+    // longer than a request waits for the connection, still reaches the market when it is
+    // back: the report is kept until the market acknowledges it. The market then ends the
+    // contract (reason `violation`), so the borrower stops paying for what it no longer gets.
+    const Identity borrowerIdentity = newIdentity(QStringLiteral("borrower"));
+    MarketForAgents market({});
+    QVERIFY(market.listening);
+    Relay relay(market.service->serverPort());
+    QVERIFY(relay.listening);
+    std::unique_ptr<LenderAgent> agent = startAgentOn(market.agentDir(), relay.address, market.id());
+    QVERIFY(agent);
+    Peer owner(agent->identity(), agent->localAddress(), agent->nodeId(), QStringLiteral("owner"));
+    QVERIFY(owner.waitUp().ok());
+    Result<PartitionInfo> created = owner.channel->call<PartitionInfo>(PartitionCreate{
+        .conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"0.5").value(), 0}});
+    QVERIFY2(created.ok(), qPrintable(created.error().toString()));
+    const QString id = created->partition.partitionId;
+    Result<PartitionInfo> registered = owner.channel->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}});
+    QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
+    Peer borrower(borrowerIdentity, market.address, market.id(), QStringLiteral("borrower"));
+    QVERIFY(borrower.waitUp().ok());
+    QString offer;
+    QTRY_VERIFY_WITH_TIMEOUT(!(offer = offerOfPartition(borrower, id)).isEmpty(), 10'000);
+    Result<ContractGranted> granted = borrower.channel->call<ContractGranted>(Borrow{.offerId = offer});
+    QVERIFY2(granted.ok(), qPrintable(granted.error().toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(agent->store().partition(id)->contractId, granted->contractId, 10'000);
+
+    QString endReason;
+    QObject endSeen; // gone before endReason: the connection never outlives it
+    connect(market.service.get(), &market::MarketService::contractEnded, &endSeen,
+            [&endReason, contractId = granted->contractId](const QString &ended, const QString &reason) {
+                if (ended == contractId)
+                    endReason = reason;
+            });
+    relay.cut();
+    QTRY_COMPARE_WITH_TIMEOUT(owner.channel->call<BillList>(OwnerBills{}).error().code, ErrorCode::ConnectionFailed, 10'000);
+    // (What the audit reports when libvirt refuses to put a hard limit back.)
+    agent->reportViolation(id, granted->contractId, QStringLiteral("hard_limit 786432 -> 999 (not restored)"), false);
+    // Longer than a request waits for the market's connection (10 s).
+    QTest::qWait(12'000);
+    QVERIFY(endReason.isEmpty());
+    relay.heal();
+    // (The agent tries again after a backoff that grew while it was cut off.)
+    QTRY_VERIFY_WITH_TIMEOUT(!endReason.isEmpty(), 60'000);
+    QCOMPARE(endReason, QStringLiteral("violation"));
+    // Acknowledged: not sent again.
+    QTRY_VERIFY_WITH_TIMEOUT(agent->store().pendingViolations(market.id()).value().isEmpty(), 10'000);
 }
 
 #include "TestContractRefusal.moc"

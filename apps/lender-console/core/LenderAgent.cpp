@@ -384,6 +384,7 @@ Result<void> LenderAgent::start()
         auto *link = new MarketLink(m_identity, e, this);
         setupMarketHandlers(link);
         connect(link, &MarketLink::connected, this, [this, link] {
+            sendPendingViolations(link);
             sendPendingWithdrawals(link);
             sendHeartbeat(link);
             if (m_config.reconcileContractsOnConnect)
@@ -632,20 +633,71 @@ void LenderAgent::auditNow()
         qWarning("lender: lock violation on partition %s (job %s): %s", qPrintable(rec.partitionId),
                  qPrintable(rec.jobId), qPrintable(detail));
         emit violationDetected(rec.partitionId, detail, audit->restored());
-        // Every violation goes to the market, restored or not.
-        QString reportedTo;
-        Result<ContractRecord> c = m_store->contract(rec.contractId);
-        if (c.ok() && !c->marketId.isEmpty())
-            if (MarketLink *link = market(c->marketId)) { // sent now, or once it is connected again
-                link->notify(ReportViolation{.partitionId = rec.partitionId, .contractId = rec.contractId,
-                                             .detail = detail, .restored = audit->restored()});
-                reportedTo = c->marketId;
-            }
-        // The owner is told too: the change undone may well be the owner's own.
-        notifyOwnersOfViolation(LockViolated{.partitionId = rec.partitionId, .contractId = rec.contractId, .detail = detail,
-                                             .restored = audit->restored(), .atMs = QDateTime::currentMSecsSinceEpoch(),
-                                             .marketId = reportedTo});
+        reportViolation(rec.partitionId, rec.contractId, detail, audit->restored());
     }
+}
+
+void LenderAgent::reportViolation(const QString &partitionId, const QString &contractId, const QString &detail, bool restored)
+{
+    const qint64 atMs = nowMs();
+    // Every violation goes to the market, restored or not. One the agent could not undo ends
+    // the contract there, so the report must not be lost while the market is unreachable: it
+    // is kept until the market acknowledges it, and sent again on each connection.
+    QString reportedTo;
+    Result<ContractRecord> c = m_store->contract(contractId);
+    if (c.ok() && !c->marketId.isEmpty()) {
+        if (MarketLink *link = market(c->marketId)) {
+            PendingViolation v{.id = 0, .marketId = c->marketId, .partitionId = partitionId, .contractId = contractId,
+                               .detail = detail, .restored = restored, .atMs = atMs};
+            if (Result<qint64> id = m_store->addPendingViolation(v); id.ok()) {
+                v.id = *id;
+                if (link->isConnected())
+                    sendViolation(link, v);
+            } else {
+                // Cannot be kept: sent now at least (or once the market is connected again).
+                qWarning("lender: cannot keep the violation report on partition %s: %s", qPrintable(partitionId),
+                         qPrintable(id.error().toString()));
+                link->notify(ReportViolation{.partitionId = partitionId, .contractId = contractId, .detail = detail, .restored = restored});
+            }
+            reportedTo = c->marketId;
+        }
+    }
+    // The owner is told too: the change undone may well be the owner's own.
+    notifyOwnersOfViolation(LockViolated{.partitionId = partitionId, .contractId = contractId, .detail = detail,
+                                         .restored = restored, .atMs = atMs, .marketId = reportedTo});
+}
+
+void LenderAgent::sendViolation(MarketLink *link, const PendingViolation &v)
+{
+    if (m_violationsInFlight.contains(v.id))
+        return; // its answer is still awaited
+    m_violationsInFlight.insert(v.id);
+    link->request<Ack>(
+        ReportViolation{.partitionId = v.partitionId, .contractId = v.contractId, .detail = v.detail, .restored = v.restored}, this,
+        [this, marketId = link->marketId(), v](Result<Ack> r) {
+            m_violationsInFlight.remove(v.id);
+            if (!r.ok()) {
+                qWarning("lender: market %s did not take the report of the violation on partition %s (sent again on the next "
+                         "connection): %s",
+                         qPrintable(marketId.left(12)), qPrintable(v.partitionId), qPrintable(r.error().toString()));
+                return;
+            }
+            if (Result<void> done = m_store->removePendingViolation(v.id); !done.ok())
+                qWarning("lender: %s", qPrintable(done.error().toString()));
+        },
+        protocol::kDefaultRequestTimeoutMs, 0);
+}
+
+void LenderAgent::sendPendingViolations(MarketLink *link)
+{
+    Result<QList<PendingViolation>> pending = m_store->pendingViolations(link->marketId());
+    if (!pending.ok()) {
+        qWarning("lender: cannot read the violation reports market %s has not acknowledged: %s",
+                 qPrintable(link->marketId().left(12)), qPrintable(pending.error().toString()));
+        return;
+    }
+    for (const PendingViolation &v : std::as_const(*pending))
+        sendViolation(link, v);
 }
 
 void LenderAgent::sampleUsage()

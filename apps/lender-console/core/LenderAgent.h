@@ -19,6 +19,7 @@
 #include <QHostAddress>
 #include <QLockFile>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 
 #include <memory>
@@ -98,6 +99,11 @@ public:
     /// Pushes a violation the audit found to the owners that watch (OwnerWatch); public for
     /// the window's tests, which have no lent domain to change.
     void notifyOwnersOfViolation(const protocol::LockViolated &violation);
+    /// Reports a violation the audit found to the market of the partition's contract and to
+    /// the owners that watch. The market's report is kept in the store until the market
+    /// acknowledges it, and sent again on each connection (a violation not put back ends the
+    /// contract there). Public for the tests, which have no lent domain to change.
+    void reportViolation(const QString &partitionId, const QString &contractId, const QString &detail, bool restored);
 
     /// Removes the output files and console of every finished job that ended more than
     /// AgentConfig::resultRetentionMs before `nowMs`, and records when; returns how many jobs'
@@ -193,6 +199,9 @@ private:
     /// Tells a market, on each connection, of the partitions withdrawn from it while it was
     /// unreachable (`withdraw --force`); one it lent meanwhile is reported lost.
     void sendPendingWithdrawals(MarketLink *link);
+    /// Sends the violation reports `link`'s market has not acknowledged (reportViolation()).
+    void sendPendingViolations(MarketLink *link);
+    void sendViolation(MarketLink *link, const PendingViolation &v);
 
     AgentConfig m_config;
     /// Declared first of what it guards, so that it is let go last.
@@ -214,6 +223,7 @@ private:
     QHash<QString, QList<QPointer<protocol::Channel>>> m_jobWatchers;
     QList<QPointer<protocol::Channel>> m_ownerWatchers;
     QHash<QString, QString> m_lastViolation; ///< job ID → the violation it could not undo, reported once
+    QSet<qint64> m_violationsInFlight; ///< pending violation reports whose market's answer is awaited
     struct CpuSample {
         qint64 cpuTimeNs = -1;
         qint64 atNs = 0;

@@ -52,7 +52,15 @@ QList<Migration> migrations()
     m4.description = QStringLiteral("withdrawals the market has not heard of");
     m4.sqliteStatements = {QStringLiteral("CREATE TABLE pending_withdrawals (market_id TEXT NOT NULL, partition_id TEXT NOT NULL,"
                                           " since_ms INTEGER NOT NULL, PRIMARY KEY (market_id, partition_id))")};
-    return {m1, m2, m3, m4};
+    // Lock violations whose market has not acknowledged the report yet (it was unreachable):
+    // the agent sends them again on each connection until it does.
+    Migration m5;
+    m5.version = 5;
+    m5.description = QStringLiteral("violation reports the market has not acknowledged");
+    m5.sqliteStatements = {QStringLiteral("CREATE TABLE pending_violations (id INTEGER PRIMARY KEY AUTOINCREMENT, market_id TEXT NOT NULL,"
+                                          " partition_id TEXT NOT NULL, contract_id TEXT NOT NULL, detail TEXT NOT NULL,"
+                                          " restored INTEGER NOT NULL, at_ms INTEGER NOT NULL)")};
+    return {m1, m2, m3, m4, m5};
 }
 
 QVariant nullable(const QString &s)
@@ -480,6 +488,39 @@ Result<QStringList> LenderStore::pendingWithdrawals(const QString &marketId)
 Result<void> LenderStore::removePendingWithdrawal(const QString &marketId, const QString &partitionId)
 {
     auto q = m_db.exec(QStringLiteral("DELETE FROM pending_withdrawals WHERE market_id = ? AND partition_id = ?"), {marketId, partitionId});
+    if (!q.ok())
+        return q.error();
+    return {};
+}
+
+Result<qint64> LenderStore::addPendingViolation(const PendingViolation &v)
+{
+    auto q = m_db.exec(QStringLiteral("INSERT INTO pending_violations (market_id, partition_id, contract_id, detail, restored, at_ms)"
+                                      " VALUES (?, ?, ?, ?, ?, ?)"),
+                       {v.marketId, v.partitionId, v.contractId, v.detail, v.restored ? 1 : 0, v.atMs});
+    if (!q.ok())
+        return q.error();
+    return q->lastInsertId().toLongLong();
+}
+
+Result<QList<PendingViolation>> LenderStore::pendingViolations(const QString &marketId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT id, market_id, partition_id, contract_id, detail, restored, at_ms FROM pending_violations"
+                                      " WHERE market_id = ? ORDER BY id"),
+                       {marketId});
+    if (!q.ok())
+        return q.error();
+    QList<PendingViolation> list;
+    while (q->next())
+        list << PendingViolation{.id = q->value(0).toLongLong(), .marketId = q->value(1).toString(), .partitionId = q->value(2).toString(),
+                                 .contractId = q->value(3).toString(), .detail = q->value(4).toString(),
+                                 .restored = q->value(5).toInt() != 0, .atMs = q->value(6).toLongLong()};
+    return list;
+}
+
+Result<void> LenderStore::removePendingViolation(qint64 id)
+{
+    auto q = m_db.exec(QStringLiteral("DELETE FROM pending_violations WHERE id = ?"), {id});
     if (!q.ok())
         return q.error();
     return {};

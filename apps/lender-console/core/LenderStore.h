@@ -72,6 +72,17 @@ struct JobRecord {
     bool isFinished() const;
 };
 
+/// A lock violation reported to a market that has not acknowledged it yet.
+struct PendingViolation {
+    qint64 id = 0; ///< the store's, in the order they were found
+    QString marketId;
+    QString partitionId;
+    QString contractId;
+    QString detail;
+    bool restored = false;
+    qint64 atMs = 0; ///< when the agent found it
+};
+
 /// Terminal job states.
 bool isFinishedJobState(const QString &state);
 
@@ -127,6 +138,12 @@ public:
     Result<void> addPendingWithdrawal(const QString &marketId, const QString &partitionId, qint64 atMs);
     Result<QStringList> pendingWithdrawals(const QString &marketId);
     Result<void> removePendingWithdrawal(const QString &marketId, const QString &partitionId);
+
+    /// Lock violations a market has not acknowledged yet (it was unreachable when they were
+    /// found), oldest first; the agent sends them on each connection until it does.
+    Result<qint64> addPendingViolation(const PendingViolation &v);
+    Result<QList<PendingViolation>> pendingViolations(const QString &marketId);
+    Result<void> removePendingViolation(qint64 id);
 
     Database &database() { return m_db; }
 
