@@ -19,7 +19,9 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+#include <functional>
 #include <memory>
+#include <utility>
 
 namespace lendable::lender::testing {
 
@@ -90,22 +92,27 @@ public:
         hc.localRole = QStringLiteral("market");
         hc.acceptedRoles = {QStringLiteral("lender")};
         m_server = std::make_unique<Server>(m_identity, hc);
-        m_dispatcher.onCall<RegisterPartition, PartitionRegistered>([this](const RegisterPartition &m, const RequestContext &) -> Result<PartitionRegistered> {
-            registered << m.partitionId;
-            return PartitionRegistered{.partitionId = m.partitionId, .offerId = QStringLiteral("o-") + m.partitionId};
+        m_dispatcher.on<RegisterPartition>([this](const RegisterPartition &m, const RequestContext &ctx) {
+            answer(ctx, [this, m]() -> Result<PartitionRegistered> {
+                registered << m.partitionId;
+                return PartitionRegistered{.partitionId = m.partitionId, .offerId = QStringLiteral("o-") + m.partitionId};
+            });
         });
-        m_dispatcher.onCall<AlterPartition, PartitionRegistered>([this](const AlterPartition &m, const RequestContext &) -> Result<PartitionRegistered> {
-            for (const Contract &c : std::as_const(contracts))
-                if (c.partitionId == m.partitionId && c.running)
-                    return Error(ErrorCode::Conflict, QStringLiteral("lent"));
-            altered << m;
-            return PartitionRegistered{.partitionId = m.partitionId, .offerId = QStringLiteral("o-") + m.partitionId};
+        m_dispatcher.on<AlterPartition>([this](const AlterPartition &m, const RequestContext &ctx) {
+            answer(ctx, [this, m]() -> Result<PartitionRegistered> {
+                for (const Contract &c : std::as_const(contracts))
+                    if (c.partitionId == m.partitionId && c.running)
+                        return Error(ErrorCode::Conflict, QStringLiteral("lent"));
+                altered << m;
+                return PartitionRegistered{.partitionId = m.partitionId, .offerId = QStringLiteral("o-") + m.partitionId};
+            });
         });
         m_dispatcher.onCall<WithdrawPartition, Ack>([this](const WithdrawPartition &m, const RequestContext &) -> Result<Ack> {
             for (const Contract &c : std::as_const(contracts))
                 if (c.partitionId == m.partitionId && c.running)
                     return Error(ErrorCode::Conflict, QStringLiteral("lent"));
             registered.removeAll(m.partitionId);
+            withdrawn << m.partitionId;
             return Ack{};
         });
         m_dispatcher.onCall<LenderHeartbeat, Ack>([this](const LenderHeartbeat &, const RequestContext &) -> Result<Ack> {
@@ -133,6 +140,18 @@ public:
         });
         if (Result<void> l = m_server->listen(QHostAddress::LocalHost, 0); !l.ok())
             qFatal("test market cannot listen: %s", qPrintable(l.error().toString()));
+    }
+
+    /// While set, registrations and alterations wait, unanswered and undecided, for
+    /// answerHeld(): a market that answers late.
+    bool holdChanges = false;
+    int heldCount() const { return int(m_held.size()); }
+    /// Decides and answers the held registrations and alterations, in the order they came.
+    void answerHeld()
+    {
+        const QList<std::function<void()>> held = std::exchange(m_held, {});
+        for (const std::function<void()> &a : held)
+            a();
     }
 
     QString id() const { return m_identity.nodeId(); }
@@ -178,6 +197,7 @@ public:
     }
 
     QStringList registered;
+    QStringList withdrawn; ///< every WithdrawPartition, in order
     QList<AlterPartition> altered;
     QList<Contract> contracts;
     QList<ReportViolation> violations;
@@ -186,6 +206,19 @@ public:
     int verifyCalls = 0;
 
 private:
+    void answer(const RequestContext &ctx, std::function<Result<PartitionRegistered>()> decide)
+    {
+        auto a = [ctx, decide] {
+            const Result<PartitionRegistered> r = decide();
+            r.ok() ? ctx.reply(*r) : ctx.fail(r.error());
+        };
+        if (holdChanges)
+            m_held << a;
+        else
+            a();
+    }
+
+    QList<std::function<void()>> m_held;
     Identity m_identity;
     std::unique_ptr<Server> m_server;
     Dispatcher m_dispatcher;

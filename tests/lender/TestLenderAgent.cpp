@@ -44,6 +44,9 @@ private slots:
     void ownersSeeTheBorrowersName();
     void oneAgentPerDataDirectory();
     void directLeaseEndsAtItsTimeLimit();
+    void registrationUnderWayHoldsThePartition();
+    void registrationCommitsOnlyOnTheStateItStartedFrom();
+    void alterCommitsOnThePartitionAsItIsNow();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -614,6 +617,120 @@ void TestLenderAgent::ownersSeeTheBorrowersName()
     std::optional<PartitionState> garbled = lentTo(QStringLiteral("evil\x1b[2Jname"));
     QVERIFY(garbled);
     QVERIFY(!garbled->borrowerName);
+}
+
+void TestLenderAgent::registrationUnderWayHoldsThePartition()
+{
+    // The market answers a registration late (it may be away for seconds). Meanwhile the
+    // partition is not lent directly, altered, deleted or registered again: the registration
+    // ends as asked, with no direct lease's contract on a registered partition.
+    const QString pid = createPartition();
+    m_market->holdChanges = true;
+    std::optional<Result<PartitionInfo>> answer;
+    QObject context;
+    m_owner->channel->request<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false},
+                                             &context, [&answer](Result<PartitionInfo> r) { answer = r; });
+    QTRY_COMPARE(m_market->heldCount(), 1);
+    const auto refusedAsUnderWay = [](const Error &e) {
+        return e.code == ErrorCode::Conflict && e.message.contains(QLatin1String("is being registered with market"));
+    };
+    const Result<DirectLease> lease = m_owner->channel->call<DirectLease>(LendDirect{.partitionId = pid, .borrowerId = m_borrower.nodeId()});
+    QVERIFY2(!lease.ok() && refusedAsUnderWay(lease.error()), qPrintable(lease.ok() ? QStringLiteral("lent") : lease.error().toString()));
+    const LendingConditions dearer{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"0.75").value(), 0};
+    const Result<PartitionInfo> altered = m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = dearer});
+    QVERIFY(!altered.ok() && refusedAsUnderWay(altered.error()));
+    const Result<PartitionInfo> again =
+        m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false});
+    QVERIFY(!again.ok() && refusedAsUnderWay(again.error()));
+    const Result<Ack> deleted = m_owner->channel->call<Ack>(PartitionDelete{.partitionId = pid});
+    QVERIFY(!deleted.ok() && refusedAsUnderWay(deleted.error()));
+    QCOMPARE(m_market->heldCount(), 1);
+
+    m_market->answerHeld();
+    QTRY_VERIFY(answer.has_value());
+    QVERIFY2(answer->ok(), qPrintable(answer->error().toString()));
+    QCOMPARE(answer->value().partition.state, QStringLiteral("registered"));
+    const PartitionRecord p = m_agent->store().partition(pid).value();
+    QCOMPARE(p.state, PartitionStateName::Registered);
+    QVERIFY(p.contractId.isEmpty());
+    // Answered: the partition is free again (its terms change through the market).
+    m_market->holdChanges = false;
+    const Result<PartitionInfo> later = m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = dearer});
+    QVERIFY2(later.ok(), qPrintable(later.error().toString()));
+}
+
+void TestLenderAgent::registrationCommitsOnlyOnTheStateItStartedFrom()
+{
+    // A registration is committed only on the partition as it was when asked for. Here a
+    // direct lease reaches the store behind the agent's back while the market is answering:
+    // the registration fails, its offer is withdrawn at the market, and the lease stays.
+    const QString pid = createPartition();
+    m_market->holdChanges = true;
+    std::optional<Result<PartitionInfo>> answer;
+    QObject context;
+    m_owner->channel->request<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false},
+                                             &context, [&answer](Result<PartitionInfo> r) { answer = r; });
+    QTRY_COMPARE(m_market->heldCount(), 1);
+    const ContractRecord direct{.contractId = QStringLiteral("d-behind"), .partitionId = pid, .borrowerId = m_borrower.nodeId(),
+                                .keyHash = QByteArray(32, 'k'), .marketId = {}, .startedAtMs = QDateTime::currentMSecsSinceEpoch(),
+                                .endedAtMs = 0, .maxDurationS = 0, .ratePerHour = Money(), .borrowerName = {}};
+    QVERIFY(m_agent->store().startContract(direct).ok());
+    m_market->answerHeld();
+    QTRY_VERIFY(answer.has_value());
+    QVERIFY(!answer->ok());
+    QCOMPARE(answer->error().code, ErrorCode::Conflict);
+    QVERIFY2(answer->error().message.contains(QLatin1String("the registration is withdrawn there")), qPrintable(answer->error().message));
+    QTRY_COMPARE(m_market->withdrawn, QStringList{pid});
+    QTRY_VERIFY(m_agent->store().pendingWithdrawals(m_market->id()).value().isEmpty());
+    PartitionRecord p = m_agent->store().partition(pid).value();
+    QCOMPARE(p.state, PartitionStateName::Lent);
+    QCOMPARE(p.contractId, direct.contractId);
+    QVERIFY(p.marketId.isEmpty());
+
+    // A partition left registered with a running direct lease (as an agent without this check
+    // could leave it) stays lent when withdrawn, so that the lease can still be ended.
+    p.state = PartitionStateName::Registered;
+    p.marketId = m_market->id();
+    p.offerId = QStringLiteral("o-") + pid;
+    QVERIFY(m_agent->store().updatePartition(p).ok());
+    Result<PartitionInfo> w = m_owner->channel->call<PartitionInfo>(PartitionWithdraw{.partitionId = pid});
+    QVERIFY2(w.ok(), qPrintable(w.error().toString()));
+    QCOMPARE(w->partition.state, QStringLiteral("lent"));
+    QCOMPARE(m_agent->store().partition(pid)->contractId, direct.contractId);
+    w = m_owner->channel->call<PartitionInfo>(PartitionWithdraw{.partitionId = pid});
+    QVERIFY2(w.ok(), qPrintable(w.error().toString()));
+    QCOMPARE(w->partition.state, QStringLiteral("unregistered"));
+    QVERIFY(!m_agent->store().contract(direct.contractId)->isRunning());
+}
+
+void TestLenderAgent::alterCommitsOnThePartitionAsItIsNow()
+{
+    // New terms of a registered partition are committed on the partition as it is when the
+    // market answers, not on a copy from before: a contract that ran and ended meanwhile
+    // keeps its earnings.
+    const QString pid = createPartition();
+    QVERIFY(m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false}).ok());
+    m_market->holdChanges = true;
+    const LendingConditions dearer{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::parse(u"0.75").value(), 0};
+    std::optional<Result<PartitionInfo>> answer;
+    QObject context;
+    m_owner->channel->request<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = dearer}, &context,
+                                             [&answer](Result<PartitionInfo> r) { answer = r; });
+    QTRY_COMPARE(m_market->heldCount(), 1);
+    const TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId());
+    QTRY_COMPARE(m_agent->store().partition(pid)->state, PartitionStateName::Lent);
+    QTest::qWait(300);
+    m_market->endContract(c.contractId);
+    QTRY_COMPARE(m_agent->store().partition(pid)->state, PartitionStateName::Registered);
+    const Money earned = m_agent->store().partition(pid)->earnings;
+    QVERIFY(earned > Money());
+    m_market->answerHeld();
+    QTRY_VERIFY(answer.has_value());
+    QVERIFY2(answer->ok(), qPrintable(answer->error().toString()));
+    const PartitionRecord p = m_agent->store().partition(pid).value();
+    QCOMPARE(p.ratePerHour, Money::parse(u"0.75").value());
+    QCOMPARE(p.earnings, earned);
+    QCOMPARE(answer->value().partition.earnings, earned);
 }
 
 QTEST_GUILESS_MAIN(TestLenderAgent)

@@ -1033,6 +1033,22 @@ Result<void> LenderAgent::requireOwner(const RequestContext &ctx) const
     return {};
 }
 
+std::shared_ptr<void> LenderAgent::claimPartition(const QString &partitionId, const QString &what)
+{
+    m_changesUnderWay->insert(partitionId, what);
+    return std::shared_ptr<void>(nullptr, [under = std::weak_ptr<QHash<QString, QString>>(m_changesUnderWay), partitionId](void *) {
+        if (const std::shared_ptr<QHash<QString, QString>> changes = under.lock())
+            changes->remove(partitionId);
+    });
+}
+
+Result<void> LenderAgent::requireNoChangeUnderWay(const QString &partitionId) const
+{
+    if (const auto it = m_changesUnderWay->constFind(partitionId); it != m_changesUnderWay->cend())
+        return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is %2: try again once the market has answered").arg(partitionId, *it));
+    return {};
+}
+
 Result<Resources> LenderAgent::hostResources() const
 {
     Result<Resources> host = m_virt->hostResources(m_config.dataDir);
@@ -1212,6 +1228,8 @@ void LenderAgent::setupDispatcher()
         Result<PartitionRecord> p = m_store->partition(m.partitionId);
         if (!p.ok())
             return ctx.fail(p.error());
+        if (Result<void> free = requireNoChangeUnderWay(p->partitionId); !free.ok())
+            return ctx.fail(free.error());
         // The lock (FIG. 7): from registration, and always while lent, the allocation is fixed.
         if (p->state == PartitionStateName::Lent)
             return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 is lent (contract %2): it cannot be changed until the contract ends")
@@ -1240,11 +1258,25 @@ void LenderAgent::setupDispatcher()
         }
         np.ratePerHour = m.conditions.ratePerHour;
         np.maxDurationS = m.conditions.maxDurationS;
-        auto commit = [this, ctx, np] {
-            if (Result<void> u = m_store->updatePartition(np); !u.ok())
+        auto commit = [this, ctx, np, from = p->state] {
+            // The partition as it is now, not as it was before the market was asked: a contract
+            // may have ended meanwhile (its earnings), or the partition been withdrawn.
+            Result<PartitionRecord> cur = m_store->partition(np.partitionId);
+            if (!cur.ok())
+                return ctx.fail(cur.error());
+            if (cur->state != from || cur->marketId != np.marketId)
+                return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 became %2 while market %3 took its new terms; "
+                                                                          "nothing changed here: alter it again")
+                                                               .arg(np.partitionId, cur->state, np.marketId.left(12))));
+            PartitionRecord updated = *cur;
+            updated.resources = np.resources;
+            updated.osImages = np.osImages;
+            updated.ratePerHour = np.ratePerHour;
+            updated.maxDurationS = np.maxDurationS;
+            if (Result<void> u = m_store->updatePartition(updated); !u.ok())
                 return ctx.fail(u.error());
-            notifyOwners(np);
-            ctx.reply(PartitionInfo{.partition = stateOf(np)});
+            notifyOwners(updated);
+            ctx.reply(PartitionInfo{.partition = stateOf(updated)});
         };
         if (!registered)
             return commit();
@@ -1254,10 +1286,12 @@ void LenderAgent::setupDispatcher()
         if (!link)
             return ctx.fail(Error(ErrorCode::ConnectionFailed, QStringLiteral("market %1 is not configured here").arg(np.marketId.left(12))));
         const LendingConditions terms{np.resources, np.osImages, np.ratePerHour, np.maxDurationS};
+        // Until the market answers, no other registration, alteration or direct lease of it.
+        auto claim = claimPartition(np.partitionId, QStringLiteral("having its new terms sent to market %1").arg(np.marketId.left(12)));
         // The images it offers from now on are held here or at the market, as at registration.
-        requireImagesHeld(link, np.partitionId, np.osImages, true, ctx, [this, link, np, terms, ctx, commit] {
+        requireImagesHeld(link, np.partitionId, np.osImages, true, ctx, [this, link, np, terms, ctx, commit, claim] {
             link->request<PartitionRegistered>(AlterPartition{.partitionId = np.partitionId, .conditions = terms}, this,
-                                               [ctx, commit](Result<PartitionRegistered> r) {
+                                               [ctx, commit, claim](Result<PartitionRegistered> r) {
                                                    if (!r.ok())
                                                        return ctx.fail(r.error());
                                                    commit();
@@ -1273,6 +1307,8 @@ void LenderAgent::setupDispatcher()
             return p.error();
         if (p->isLocked())
             return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is %2: withdraw it first").arg(p->partitionId, p->state));
+        if (Result<void> free = requireNoChangeUnderWay(p->partitionId); !free.ok())
+            return free.error();
         if (Result<void> del = m_store->deletePartition(m.partitionId); !del.ok())
             return del.error();
         return Ack{};
@@ -1332,24 +1368,40 @@ void LenderAgent::setupDispatcher()
         Result<PartitionRecord> p = m_store->partition(m.partitionId);
         if (!p.ok())
             return ctx.fail(p.error());
+        if (Result<void> free = requireNoChangeUnderWay(p->partitionId); !free.ok())
+            return ctx.fail(free.error());
         if (p->state != PartitionStateName::Unregistered)
             return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 is already %2").arg(p->partitionId, p->state)));
         Result<MarketLink *> chosen = chooseMarket(m.marketId);
         if (!chosen.ok())
             return ctx.fail(chosen.error());
         MarketLink *link = *chosen;
+        // The market may take long to answer (it may be away for a while): until it does, no
+        // direct lease, alteration or other registration of the partition.
+        auto claim = claimPartition(p->partitionId, QStringLiteral("being registered with market %1").arg(link->marketId().left(12)));
         RegisterPartition reg{.partitionId = p->partitionId, .lenderName = m_config.lenderName,
                               .agentAddress = advertisedAddress(),
                               .conditions = LendingConditions{p->resources, p->osImages, p->ratePerHour, p->maxDurationS},
                               .externallyReferenced = m.externallyReferenced};
         const QString partitionId = p->partitionId;
-        auto send = [this, ctx, partitionId, link, reg, ext = m.externallyReferenced] {
-            link->request<PartitionRegistered>(reg, this, [this, ctx, partitionId, link, ext](Result<PartitionRegistered> r) {
+        auto send = [this, ctx, partitionId, link, reg, ext = m.externallyReferenced, claim] {
+            link->request<PartitionRegistered>(reg, this, [this, ctx, partitionId, link, ext, claim](Result<PartitionRegistered> r) {
                 if (!r.ok())
                     return ctx.fail(r.error());
                 Result<PartitionRecord> cur = m_store->partition(partitionId);
-                if (!cur.ok())
-                    return ctx.fail(cur.error());
+                if (!cur.ok() || cur->state != PartitionStateName::Unregistered || !cur->contractId.isEmpty()) {
+                    // It changed while the market registered it (the store was changed behind the
+                    // agent's back): the offer just made must not stay on the market. Withdrawn
+                    // there now, or when it is back (as a forced withdrawal is).
+                    if (Result<void> a = m_store->addPendingWithdrawal(link->marketId(), partitionId, nowMs()); !a.ok())
+                        qWarning("lender: %s", qPrintable(a.error().toString()));
+                    else if (link->isConnected())
+                        sendPendingWithdrawals(link);
+                    return ctx.fail(cur.ok() ? Error(ErrorCode::Conflict, QStringLiteral("partition %1 became %2 while market %3 registered it; "
+                                                                                         "the registration is withdrawn there")
+                                                                              .arg(partitionId, cur->state, link->marketId().left(12)))
+                                             : cur.error());
+                }
                 PartitionRecord np = *cur;
                 np.state = PartitionStateName::Registered;
                 np.marketId = link->marketId();
@@ -1391,7 +1443,10 @@ void LenderAgent::setupDispatcher()
             if (!cur.ok())
                 return ctx.fail(cur.error());
             PartitionRecord np = *cur;
-            np.state = PartitionStateName::Unregistered;
+            // A partition that holds a running contract (a direct lease given while a
+            // registration was under way, before that was refused) stays lent under it, so that
+            // the contract can still be ended.
+            np.state = np.contractId.isEmpty() ? PartitionStateName::Unregistered : PartitionStateName::Lent;
             np.marketId.clear();
             np.offerId.clear();
             np.externallyReferenced = false;
@@ -1490,6 +1545,8 @@ void LenderAgent::setupDispatcher()
         Result<PartitionRecord> p = m_store->partition(m.partitionId);
         if (!p.ok())
             return p.error();
+        if (Result<void> free = requireNoChangeUnderWay(p->partitionId); !free.ok())
+            return free.error();
         if (p->state != PartitionStateName::Unregistered)
             return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is %2: only an unregistered partition can be lent directly")
                                                   .arg(p->partitionId, p->state));

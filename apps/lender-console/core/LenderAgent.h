@@ -155,6 +155,13 @@ private:
     void notifyOwnersOfMachine();
     void notifyOwnersById(const QString &partitionId);
     Result<void> requireOwner(const protocol::RequestContext &ctx) const;
+    /// Marks a registration or alteration of `partitionId` under way at its market (`what`,
+    /// as the refusal says it) until the last copy of the returned claim goes: the request's
+    /// continuations hold it, so it goes once the market answered or the request failed.
+    std::shared_ptr<void> claimPartition(const QString &partitionId, const QString &what);
+    /// Conflict while a registration or alteration of the partition awaits its market: its
+    /// answer is committed against the partition as it was asked about.
+    Result<void> requireNoChangeUnderWay(const QString &partitionId) const;
     /// Calls `then` once every image of `osImages` is held here or by the market of `link`
     /// (asked only for those missing here); else fails `ctx` naming the missing ones. For a
     /// registration, and for an alteration of a registered partition (`altering`).
@@ -214,6 +221,8 @@ private:
     std::unique_ptr<protocol::Server> m_server;
     protocol::Dispatcher m_dispatcher;
     QList<MarketLink *> m_markets;
+    /// Partition ID → the registration or alteration under way at its market (claimPartition()).
+    std::shared_ptr<QHash<QString, QString>> m_changesUnderWay = std::make_shared<QHash<QString, QString>>();
     QHash<QString, JobRunner *> m_runners;                     ///< by job ID, while running
     QHash<QString, QString> m_runnerByDomain;                  ///< domain name -> job ID
     /// Finished jobs whose domain is still being torn down, by partition ID: the partition's
