@@ -126,6 +126,11 @@ public:
                     return KeyVerdict{.valid = true, .contractId = c.contractId, .reason = {}, .borrowerName = c.borrowerName};
             return KeyVerdict{.valid = false, .contractId = {}, .reason = QStringLiteral("no running contract with that key")};
         });
+        m_dispatcher.on<FetchImage>([this](const FetchImage &m, const RequestContext &ctx) {
+            if (!holdImages)
+                return ctx.fail(Error(ErrorCode::NotFound, QStringLiteral("this market holds no OS image '%1'").arg(m.name)));
+            m_heldImages << qMakePair(m, ctx);
+        });
         m_dispatcher.onCall<ReportViolation, Ack>([this](const ReportViolation &m, const RequestContext &) -> Result<Ack> {
             violations << m;
             return Ack{};
@@ -140,6 +145,28 @@ public:
         });
         if (Result<void> l = m_server->listen(QHostAddress::LocalHost, 0); !l.ok())
             qFatal("test market cannot listen: %s", qPrintable(l.error().toString()));
+    }
+
+    /// While set, requests for OS images (FetchImage) wait for answerImageRequests(); else
+    /// the market holds no image.
+    bool holdImages = false;
+    int heldImageRequests() const { return int(m_heldImages.size()); }
+    /// Answers the held requests for images: with the first bytes of a (1000-byte) image of
+    /// that name when `held`, else that there is none.
+    void answerImageRequests(bool held)
+    {
+        const auto requests = std::exchange(m_heldImages, {});
+        for (const auto &[m, ctx] : requests) {
+            if (!held) {
+                ctx.fail(Error(ErrorCode::NotFound, QStringLiteral("this market holds no OS image '%1'").arg(m.name)));
+                continue;
+            }
+            ImageChunk c;
+            c.image = ImageInfo{m.name, QString(64, QLatin1Char('a')), 1000};
+            c.offset = m.offset;
+            c.data = QByteArray(int(qBound(qint64(0), qMin(qint64(m.length), qint64(1000) - m.offset), qint64(1000))), 'x');
+            ctx.reply(c);
+        }
     }
 
     /// While set, registrations and alterations wait, unanswered and undecided, for
@@ -219,6 +246,7 @@ private:
     }
 
     QList<std::function<void()>> m_held;
+    QList<QPair<FetchImage, RequestContext>> m_heldImages;
     Identity m_identity;
     std::unique_ptr<Server> m_server;
     Dispatcher m_dispatcher;

@@ -2,6 +2,7 @@
 // store in chunks, checks the archive's SHA-256 and every file against image.json, and only
 // then adds it. A market that sends something else is refused and nothing is kept.
 
+#include "ImageDownloads.h"
 #include "ImageFetcher.h"
 #include "LenderTestSupport.h"
 #include "MarketLink.h"
@@ -30,7 +31,31 @@ private slots:
     void downloadsVerifiesAndAdds();
     void refusesWhatDoesNotMatchItsHash();
     void unknownImageIsATypedError();
+    void twoFetchersOfOneImageKeepApart();
+    void oneDownloadPerImage();
+
+private:
+    /// A market holding image "tiny" (three 1 MiB chunks), its files under `dir`.
+    static std::unique_ptr<market::MarketService> marketWithTinyImage(const QTemporaryDir &dir, const Identity &identity);
 };
+
+std::unique_ptr<market::MarketService> TestImageFetch::marketWithTinyImage(const QTemporaryDir &dir, const Identity &identity)
+{
+    QDir().mkpath(dir.filePath(QStringLiteral("src")));
+    if (!lender::testing::writeTestImage(dir.filePath(QStringLiteral("src")), QStringLiteral("tiny"), 2'500'000))
+        return nullptr;
+    QProcess tar;
+    tar.start(QStringLiteral("tar"), {QStringLiteral("-cf"), dir.filePath(QStringLiteral("tiny.tar")), QStringLiteral("-C"),
+                                      dir.filePath(QStringLiteral("src")), QStringLiteral(".")});
+    if (!tar.waitForFinished() || tar.exitCode() != 0)
+        return nullptr;
+    market::MarketConfig config;
+    config.dataDir = dir.filePath(QStringLiteral("market"));
+    auto market = std::make_unique<market::MarketService>(identity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), config);
+    if (!market->listen(QHostAddress::LocalHost, 0).ok() || !market->addImage(QStringLiteral("tiny"), dir.filePath(QStringLiteral("tiny.tar"))).ok())
+        return nullptr;
+    return market;
+}
 
 void TestImageFetch::downloadsVerifiesAndAdds()
 {
@@ -66,7 +91,7 @@ void TestImageFetch::downloadsVerifiesAndAdds()
     QFile original(dir.filePath(QStringLiteral("src/vmlinuz"))), copy(store.find(QStringLiteral("tiny"))->directory + QStringLiteral("/vmlinuz"));
     QVERIFY(original.open(QIODevice::ReadOnly) && copy.open(QIODevice::ReadOnly));
     QVERIFY(original.readAll() == copy.readAll());
-    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("lender/images/.incoming/tiny.tar.part"))));
+    QVERIFY(QDir(dir.filePath(QStringLiteral("lender/images/.incoming"))).entryList(QDir::Files).isEmpty());
     market.shutdown();
 }
 
@@ -121,6 +146,67 @@ void TestImageFetch::unknownImageIsATypedError()
     QTRY_VERIFY_WITH_TIMEOUT(done.has_value(), 30000);
     QCOMPARE(done->error().code, ErrorCode::NotFound);
     market.shutdown();
+}
+
+void TestImageFetch::twoFetchersOfOneImageKeepApart()
+{
+    // Two downloads of one image at once (two fetchers) each write a partial file of their
+    // own: neither removes or truncates the other's.
+    QTemporaryDir dir;
+    const Identity marketIdentity = makeIdentity(QStringLiteral("market"));
+    std::unique_ptr<market::MarketService> market = marketWithTinyImage(dir, marketIdentity);
+    QVERIFY(market);
+    lender::MarketLink link(makeIdentity(QStringLiteral("lender")),
+                            lender::MarketEndpoint::parse(QStringLiteral("127.0.0.1:%1").arg(market->serverPort()), marketIdentity.nodeId()).value());
+    link.start();
+    lender::ImageStore store(dir.filePath(QStringLiteral("lender/images")));
+    const QString incoming = dir.filePath(QStringLiteral("lender/images/.incoming"));
+    lender::ImageFetcher a(&link, &store, incoming), b(&link, &store, incoming);
+    std::optional<Result<lender::ImageEntry>> doneA, doneB;
+    a.fetch(QStringLiteral("tiny"), {}, [&](Result<lender::ImageEntry> r) { doneA.emplace(std::move(r)); });
+    b.fetch(QStringLiteral("tiny"), {}, [&](Result<lender::ImageEntry> r) { doneB.emplace(std::move(r)); });
+    QTRY_VERIFY_WITH_TIMEOUT(doneA.has_value() && doneB.has_value(), 30000);
+    QVERIFY2(doneA->ok(), qPrintable(doneA->error().toString()));
+    QVERIFY2(doneB->ok(), qPrintable(doneB->error().toString()));
+    QVERIFY(store.find(QStringLiteral("tiny")).ok());
+    QVERIFY(QDir(incoming).entryList(QDir::Files).isEmpty());
+    market->shutdown();
+}
+
+void TestImageFetch::oneDownloadPerImage()
+{
+    // Jobs in two partitions need the same missing image at once: one download, whose result
+    // both get (and whose progress both see).
+    QTemporaryDir dir;
+    const Identity marketIdentity = makeIdentity(QStringLiteral("market"));
+    std::unique_ptr<market::MarketService> market = marketWithTinyImage(dir, marketIdentity);
+    QVERIFY(market);
+    lender::MarketLink link(makeIdentity(QStringLiteral("lender")),
+                            lender::MarketEndpoint::parse(QStringLiteral("127.0.0.1:%1").arg(market->serverPort()), marketIdentity.nodeId()).value());
+    link.start();
+    lender::ImageStore store(dir.filePath(QStringLiteral("lender/images")));
+    lender::ImageDownloads downloads(&store, dir.filePath(QStringLiteral("lender/images/.incoming")));
+    std::optional<Result<lender::ImageEntry>> first, second;
+    qint64 firstSaw = 0, secondSaw = 0;
+    downloads.fetch(&link, QStringLiteral("tiny"), [&](qint64 d, qint64) { firstSaw = d; },
+                    [&](Result<lender::ImageEntry> r) { first.emplace(std::move(r)); });
+    downloads.fetch(&link, QStringLiteral("tiny"), [&](qint64 d, qint64) { secondSaw = d; },
+                    [&](Result<lender::ImageEntry> r) { second.emplace(std::move(r)); });
+    QVERIFY(downloads.isDownloading(QStringLiteral("tiny")));
+    QCOMPARE(downloads.findChildren<lender::ImageFetcher *>().size(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(first.has_value() && second.has_value(), 30000);
+    QVERIFY2(first->ok(), qPrintable(first->error().toString()));
+    QVERIFY2(second->ok(), qPrintable(second->error().toString()));
+    QCOMPARE(second->value().directory, first->value().directory);
+    QVERIFY(firstSaw > 0);
+    QCOMPARE(secondSaw, firstSaw);
+    QVERIFY(!downloads.isDownloading(QStringLiteral("tiny")));
+    // Done: a later request downloads afresh.
+    std::optional<Result<lender::ImageEntry>> again;
+    downloads.fetch(&link, QStringLiteral("tiny"), {}, [&](Result<lender::ImageEntry> r) { again.emplace(std::move(r)); });
+    QTRY_VERIFY_WITH_TIMEOUT(again.has_value(), 30000);
+    QVERIFY2(again->ok(), qPrintable(again->error().toString()));
+    market->shutdown();
 }
 
 QTEST_GUILESS_MAIN(TestImageFetch)

@@ -47,6 +47,8 @@ private slots:
     void registrationUnderWayHoldsThePartition();
     void registrationCommitsOnlyOnTheStateItStartedFrom();
     void alterCommitsOnThePartitionAsItIsNow();
+    void oneJobStartsAtATimeInAPartition();
+    void contractEndedWhileTheImageWasAskedFor();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -731,6 +733,61 @@ void TestLenderAgent::alterCommitsOnThePartitionAsItIsNow()
     QCOMPARE(p.ratePerHour, Money::parse(u"0.75").value());
     QCOMPARE(p.earnings, earned);
     QCOMPARE(answer->value().partition.earnings, earned);
+}
+
+void TestLenderAgent::oneJobStartsAtATimeInAPartition()
+{
+    // A job whose image the agent lacks waits for the market's word on it; the partition is
+    // that job's meanwhile: a second submission is refused at once, not let in beside it.
+    TestMarket::Contract c;
+    const QString pid = registeredAndLent(&c, m_borrower.nodeId());
+    QVERIFY(!pid.isEmpty());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    m_market->holdImages = true;
+    std::optional<Result<JobAccepted>> first;
+    QObject context;
+    b.channel->request<JobAccepted>(SubmitJob{.contractId = c.contractId, .partitionId = pid, .key = c.key, .os = QStringLiteral("busybox"),
+                                              .script = "echo hi\n", .inputs = {}, .timeoutS = 30},
+                                    &context, [&first](Result<JobAccepted> r) { first = r; });
+    QTRY_COMPARE(m_market->heldImageRequests(), 1);
+    const Result<JobAccepted> second = submit(b, pid, c.contractId, c.key);
+    QVERIFY(!second.ok());
+    QCOMPARE(second.error().code, ErrorCode::Conflict);
+    QVERIFY2(second.error().message.contains(QLatin1String("another job is being started in partition")), qPrintable(second.error().message));
+    QCOMPARE(m_market->heldImageRequests(), 1);
+    m_market->answerImageRequests(false);
+    QTRY_VERIFY(first.has_value());
+    QCOMPARE(first->error().code, ErrorCode::NotFound);
+    // Refused, the first job leaves the partition free.
+    m_market->holdImages = false;
+    QCOMPARE(submit(b, pid, c.contractId, c.key).error().code, ErrorCode::NotFound);
+}
+
+void TestLenderAgent::contractEndedWhileTheImageWasAskedFor()
+{
+    // The contract ends while the market is asked for the job's image: the job is refused
+    // (its key died with the contract), even though the market has the image.
+    TestMarket::Contract c;
+    const QString pid = registeredAndLent(&c, m_borrower.nodeId());
+    QVERIFY(!pid.isEmpty());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    m_market->holdImages = true;
+    std::optional<Result<JobAccepted>> job;
+    QObject context;
+    b.channel->request<JobAccepted>(SubmitJob{.contractId = c.contractId, .partitionId = pid, .key = c.key, .os = QStringLiteral("busybox"),
+                                              .script = "echo hi\n", .inputs = {}, .timeoutS = 30},
+                                    &context, [&job](Result<JobAccepted> r) { job = r; });
+    QTRY_COMPARE(m_market->heldImageRequests(), 1);
+    m_market->endContract(c.contractId);
+    QTRY_VERIFY(!m_agent->store().contract(c.contractId)->isRunning());
+    m_market->answerImageRequests(true);
+    QTRY_VERIFY(job.has_value());
+    QVERIFY(!job->ok());
+    QCOMPARE(job->error().code, ErrorCode::KeyInvalid);
+    QVERIFY2(job->error().message.contains(QLatin1String("has ended")), qPrintable(job->error().message));
+    QCOMPARE(m_agent->activeJobCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestLenderAgent)

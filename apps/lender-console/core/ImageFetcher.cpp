@@ -46,9 +46,9 @@ void ImageFetcher::fetch(const QString &name, Progress progress, Done done)
         finish(made.error());
         return;
     }
-    m_part.setFileName(m_workDir + QStringLiteral("/%1.tar.part").arg(name));
-    if (!m_part.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        finish(Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(m_part.fileName(), m_part.errorString())));
+    m_part.setFileTemplate(m_workDir + QStringLiteral("/%1-XXXXXX.tar.part").arg(name));
+    if (!m_part.open()) {
+        finish(Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(m_part.fileTemplate(), m_part.errorString())));
         return;
     }
     requestNext();
@@ -145,7 +145,8 @@ void ImageFetcher::finish(Result<ImageEntry> result)
 {
     if (m_part.isOpen())
         m_part.close();
-    QFile::remove(m_part.fileName());
+    if (!m_part.fileName().isEmpty())
+        m_part.remove();
     if (Done done = std::exchange(m_done, {}))
         done(std::move(result));
 }

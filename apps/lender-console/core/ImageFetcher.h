@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QObject>
 #include <QPointer>
+#include <QTemporaryFile>
 
 #include <functional>
 
@@ -25,7 +26,8 @@ public:
     using Done = std::function<void(Result<ImageEntry>)>;
     static constexpr qint64 kChunkBytes = 1024 * 1024;
 
-    /// `workDir` holds partial downloads (cleaned up on success and failure).
+    /// `workDir` holds partial downloads (cleaned up on success and failure), each under a
+    /// name of its own. One fetcher downloads one image once; ImageDownloads runs them.
     ImageFetcher(MarketLink *market, ImageStore *store, QString workDir, QObject *parent = nullptr);
     ~ImageFetcher() override;
 
@@ -43,7 +45,7 @@ private:
     QString m_name;
     protocol::ImageInfo m_info;
     qint64 m_offset = 0;
-    QFile m_part;
+    QTemporaryFile m_part; ///< a name of its own: two downloads of one image never share it
     QCryptographicHash m_hash{QCryptographicHash::Sha256};
     Progress m_progress;
     Done m_done;

@@ -197,6 +197,7 @@ Result<std::unique_ptr<QLockFile>> lockDataDirectory(const QString &dataDir)
 LenderAgent::LenderAgent(AgentConfig config)
     : m_config(std::move(config))
     , m_images(QDir(m_config.dataDir).filePath(QStringLiteral("images")))
+    , m_imageDownloads(&m_images, QDir(m_config.dataDir).filePath(QStringLiteral("images/.incoming")))
 {
 }
 
@@ -1691,6 +1692,8 @@ void LenderAgent::submitJob(const SubmitJob &m, const RequestContext &ctx)
             if (r->record().partitionId == m.partitionId)
                 return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("job %1 is still running in partition %2")
                                                                .arg(r->record().jobId, m.partitionId)));
+        if (m_jobsStarting.contains(m.partitionId))
+            return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("another job is being started in partition %1").arg(m.partitionId)));
         const QString os = m.os.isEmpty() ? p->osImages.value(0) : m.os;
         if (!p->osImages.contains(os))
             return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("partition %1 offers the OS images %2, not '%3'")
@@ -1709,9 +1712,13 @@ void LenderAgent::submitJob(const SubmitJob &m, const RequestContext &ctx)
             return ctx.fail(image.error());
         const ContractRecord contract = *c;
         const PartitionRecord partition = *p;
+        // The partition is this job's from now on: another one submitted while the market
+        // answers is refused, not let in beside it.
+        m_jobsStarting.insert(partition.partitionId);
         source->request<ImageChunk>(
             FetchImage{.sha256 = {}, .name = os, .offset = 0, .length = 1}, this,
             [this, m, ctx, contract, partition, os, source, error = image.error()](Result<ImageChunk> probe) {
+                m_jobsStarting.remove(partition.partitionId);
                 if (!probe.ok())
                     return ctx.fail(Error(ErrorCode::NotFound, QStringLiteral("%1; the market cannot provide it either: %2")
                                                                    .arg(error.message, probe.error().message)));
@@ -1724,6 +1731,11 @@ void LenderAgent::acceptJob(const SubmitJob &m, const RequestContext &ctx, const
                             const PartitionRecord &partition, const QString &os, const std::optional<ImageEntry> &image,
                             MarketLink *imageSource)
 {
+    // The market may have taken long to answer about the image: the contract may have ended
+    // meanwhile, and its key with it.
+    if (Result<ContractRecord> now = m_store->contract(contract.contractId); !now.ok() || !now->isRunning())
+        return ctx.fail(Error(ErrorCode::KeyInvalid, QStringLiteral("contract %1 has ended; its lending key is no longer valid")
+                                                         .arg(contract.contractId)));
     const QString borrower = ctx.peerId();
     JobRecord rec;
     rec.jobId = randomId("j", 8);
@@ -1797,15 +1809,14 @@ Result<void> LenderAgent::imageFits(const ImageEntry &image, qint64 memoryMib)
 void LenderAgent::fetchImageThenStart(JobRunner *runner, const QString &os, MarketLink *source, qint64 memoryMib)
 {
     QPointer<JobRunner> r(runner);
-    auto *fetcher = new ImageFetcher(source, &m_images, QDir(m_config.dataDir).filePath(QStringLiteral("images/.incoming")), this);
-    fetcher->fetch(
-        os,
+    // A job in another partition may be downloading the same image: this one waits for it.
+    m_imageDownloads.fetch(
+        source, os,
         [r](qint64 done, qint64 total) {
             if (r)
                 r->reportProgress(QStringLiteral("image_download"), done, total);
         },
-        [this, r, fetcher, memoryMib](Result<ImageEntry> image) {
-            fetcher->deleteLater();
+        [this, r, memoryMib](Result<ImageEntry> image) {
             if (!r || m_runners.value(r->record().jobId) != r)
                 return; // cancelled meanwhile
             if (image.ok()) {

@@ -5,6 +5,7 @@
 // configured market. `lender-console --headless`, the Lender Console and the tests all run
 // this one class.
 
+#include "ImageDownloads.h"
 #include "ImageStore.h"
 #include "JobRunner.h"
 #include "LenderStore.h"
@@ -217,6 +218,7 @@ private:
     std::optional<LenderStore> m_store;
     std::unique_ptr<VirtConnection> m_virt;
     ImageStore m_images;
+    ImageDownloads m_imageDownloads; ///< one download per image at a time
     JobEnvironment m_env;
     std::unique_ptr<protocol::Server> m_server;
     protocol::Dispatcher m_dispatcher;
@@ -224,6 +226,8 @@ private:
     /// Partition ID → the registration or alteration under way at its market (claimPartition()).
     std::shared_ptr<QHash<QString, QString>> m_changesUnderWay = std::make_shared<QHash<QString, QString>>();
     QHash<QString, JobRunner *> m_runners;                     ///< by job ID, while running
+    /// Partitions whose next job awaits the market's word on its image (before it has a runner).
+    QSet<QString> m_jobsStarting;
     QHash<QString, QString> m_runnerByDomain;                  ///< domain name -> job ID
     /// Finished jobs whose domain is still being torn down, by partition ID: the partition's
     /// next domain waits for it, so a partition never holds two domains at once.

@@ -1,0 +1,36 @@
+#pragma once
+// The agent's downloads of OS images (third embodiment), one per image at a time: jobs in
+// two partitions that need the same missing image share one download and both get its
+// result, instead of two downloads racing to add the same image.
+
+#include "ImageFetcher.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+namespace lendable::lender {
+
+class ImageDownloads : public QObject {
+    Q_OBJECT
+public:
+    /// Downloads go into `store` through partial files under `workDir`.
+    ImageDownloads(ImageStore *store, QString workDir, QObject *parent = nullptr);
+
+    /// Downloads image `name` from `market`, or, while a download of it is under way, waits
+    /// for that one; `done` runs exactly once, with that download's result.
+    void fetch(MarketLink *market, const QString &name, ImageFetcher::Progress progress, ImageFetcher::Done done);
+    bool isDownloading(const QString &name) const { return m_flights.contains(name); }
+
+private:
+    struct Flight {
+        QList<ImageFetcher::Progress> progress;
+        QList<ImageFetcher::Done> done;
+    };
+    ImageStore *m_store;
+    QString m_workDir;
+    QHash<QString, Flight> m_flights; ///< by image name
+};
+
+} // namespace lendable::lender
