@@ -47,6 +47,11 @@ private:
     bool startMarket();
     Run cli(const QString &dataDir, QStringList args, bool withMarket = true);
     QString borrowOne(const QString &dataDir, const QString &query, QJsonObject *out = nullptr);
+    /// A new connection of this test's lender (the market may have restarted since the first).
+    std::unique_ptr<protocol::Channel> lenderConnection();
+    /// A registration of `partitionId` (1 vCPU, `memoryMib`, 1 GiB, busybox) at `rate` per
+    /// hour with a time limit of `maxDurationS`, its agent where nothing listens.
+    protocol::RegisterPartition registration(const QString &partitionId, qint64 memoryMib, const char16_t *rate, qint64 maxDurationS) const;
 
     QTemporaryDir m_root;
     Service m_market;
@@ -148,6 +153,31 @@ QString TestCliMarket::borrowOne(const QString &dataDir, const QString &query, Q
     if (out)
         *out = r.object();
     return r.object().value(QStringLiteral("contract_id")).toString();
+}
+
+std::unique_ptr<protocol::Channel> TestCliMarket::lenderConnection()
+{
+    protocol::HandshakeConfig config;
+    config.localRole = QStringLiteral("lender");
+    std::unique_ptr<protocol::Channel> lender(
+        protocol::SslChannel::connectTo(QStringLiteral("127.0.0.1"), m_marketPort, m_lenderIdentity, m_marketId, config, nullptr));
+    if (!lender->waitEstablished(30'000).ok())
+        return nullptr;
+    return lender;
+}
+
+protocol::RegisterPartition TestCliMarket::registration(const QString &partitionId, qint64 memoryMib, const char16_t *rate,
+                                                        qint64 maxDurationS) const
+{
+    protocol::RegisterPartition reg;
+    reg.partitionId = partitionId;
+    reg.lenderName = QStringLiteral("test lender");
+    reg.agentAddress = QStringLiteral("127.0.0.1:") + QString::number(m_deadLenderPort);
+    reg.conditions.resources = Resources{1, memoryMib, 1024};
+    reg.conditions.osImages = {QStringLiteral("busybox")};
+    reg.conditions.ratePerHour = Money::parse(rate).value();
+    reg.conditions.maxDurationS = maxDurationS;
+    return reg;
 }
 
 void TestCliMarket::offersAsJson()
@@ -623,20 +653,10 @@ void TestCliMarket::contractTheMarketEndedIsEndedHere()
     // hears of it with its bills; the contract is ended here too, its kept receipt is the
     // start one (shown with a warning, and verified as a start receipt, not as a bill of 0).
     // (The market restarted in a test before: a new connection of the same lender.)
-    protocol::HandshakeConfig lenderConfig;
-    lenderConfig.localRole = QStringLiteral("lender");
-    std::unique_ptr<protocol::Channel> lender(protocol::SslChannel::connectTo(QStringLiteral("127.0.0.1"), m_marketPort, m_lenderIdentity,
-                                                                              m_marketId, lenderConfig, nullptr));
-    QVERIFY(lender->waitEstablished(30'000).ok());
-    protocol::RegisterPartition reg;
-    reg.partitionId = QStringLiteral("p-lost");
-    reg.lenderName = QStringLiteral("test lender");
-    reg.agentAddress = QStringLiteral("127.0.0.1:") + QString::number(m_deadLenderPort);
-    reg.conditions.resources = Resources{1, 256, 1024};
-    reg.conditions.osImages = {QStringLiteral("busybox")};
-    reg.conditions.ratePerHour = Money::parse(u"0.5").value();
-    reg.conditions.maxDurationS = 7200;
-    Result<protocol::PartitionRegistered> registered = lender->call<protocol::PartitionRegistered>(reg);
+    std::unique_ptr<protocol::Channel> lender = lenderConnection();
+    QVERIFY(lender);
+    Result<protocol::PartitionRegistered> registered =
+        lender->call<protocol::PartitionRegistered>(registration(QStringLiteral("p-lost"), 256, u"0.5", 7200));
     QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
     QJsonObject granted;
     const QString contractId = borrowOne(m_borrowerA, QStringLiteral("cpus>=1 rate<=0.5"), &granted);
@@ -728,19 +748,9 @@ void TestCliMarket::borrowOnlyOnTheTermsNamed()
     // A script picks an offer from `offers --json`, then borrows it: --max-rate,
     // --min-time-limit and --os agree to those terms, and the market lends nothing if the
     // lender has made them worse since (terms_changed, exit 1, saying what changed).
-    protocol::HandshakeConfig lenderConfig;
-    lenderConfig.localRole = QStringLiteral("lender");
-    std::unique_ptr<protocol::Channel> lender(protocol::SslChannel::connectTo(QStringLiteral("127.0.0.1"), m_marketPort, m_lenderIdentity,
-                                                                              m_marketId, lenderConfig, nullptr));
-    QVERIFY(lender->waitEstablished(30'000).ok());
-    protocol::RegisterPartition reg;
-    reg.partitionId = QStringLiteral("p-terms");
-    reg.lenderName = QStringLiteral("test lender");
-    reg.agentAddress = QStringLiteral("127.0.0.1:") + QString::number(m_deadLenderPort);
-    reg.conditions.resources = Resources{1, 128, 1024};
-    reg.conditions.osImages = {QStringLiteral("busybox")};
-    reg.conditions.ratePerHour = Money::parse(u"1").value();
-    reg.conditions.maxDurationS = 3 * 3600;
+    std::unique_ptr<protocol::Channel> lender = lenderConnection();
+    QVERIFY(lender);
+    protocol::RegisterPartition reg = registration(QStringLiteral("p-terms"), 128, u"1", 3 * 3600);
     QVERIFY(lender->call<protocol::PartitionRegistered>(reg).ok());
     const auto listed = [&] {
         const Run offers = cli(m_borrowerB, {QStringLiteral("offers"), QStringLiteral("--query"), QStringLiteral("memory<=128M")});

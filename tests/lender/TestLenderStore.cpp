@@ -105,6 +105,7 @@ private slots:
         QVERIFY(m_store->database().exec(QStringLiteral("DROP INDEX jobs_submitted")).ok());
         QVERIFY(m_store->database().exec(QStringLiteral("ALTER TABLE jobs DROP COLUMN results_removed_at_ms")).ok());
         QVERIFY(m_store->database().exec(QStringLiteral("DROP TABLE pending_withdrawals")).ok());
+        QVERIFY(m_store->database().exec(QStringLiteral("DROP TABLE pending_violations")).ok());
         QVERIFY(m_store->database().exec(QStringLiteral("UPDATE schema_meta SET value = '1' WHERE key = 'schema_version'")).ok());
         m_store.reset();
         Result<LenderStore> reopened = LenderStore::open(m_dir->filePath(QStringLiteral("lender.db")));
