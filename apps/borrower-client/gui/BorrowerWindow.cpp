@@ -972,16 +972,7 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
     name->setObjectName(QStringLiteral("displayNameAction"));
     // Every running contract kept here gets its tab (again): also one lent directly, which
     // the Bills page, the market's, does not list.
-    QAction *reopen = file->addAction(tr("&Open running contracts"), this, [this] {
-        if (Result<QList<ContractRecord>> all = m_session->store().contracts(); all.ok()) {
-            for (const ContractRecord &c : *all) {
-                if (!c.isEnded())
-                    openContract(c);
-            }
-        } else {
-            m_banner->showError(all.error());
-        }
-    });
+    QAction *reopen = file->addAction(tr("&Open running contracts"), this, &BorrowerWindow::openRunningContracts);
     reopen->setObjectName(QStringLiteral("openRunningContractsAction"));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -1030,16 +1021,24 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
         m_tabs->widget(index)->deleteLater();
     });
     // Running contracts from earlier sessions reopen as tabs.
-    if (Result<QList<ContractRecord>> all = m_session->store().contracts(); all.ok()) {
-        for (const ContractRecord &c : *all) {
-            if (!c.isEnded())
-                openContract(c);
-        }
-    }
+    openRunningContracts();
     m_tabs->setCurrentIndex(0);
     ui::restoreWindowState(this);
     m_offers->search();
     m_bills->reload();
+}
+
+void BorrowerWindow::openRunningContracts()
+{
+    Result<QList<ContractRecord>> all = m_session->store().contracts();
+    if (!all.ok()) {
+        m_banner->showError(all.error());
+        return;
+    }
+    for (const ContractRecord &c : *all) {
+        if (!c.isEnded())
+            openContract(c);
+    }
 }
 
 ContractPage *BorrowerWindow::openContract(const ContractRecord &contract)

@@ -162,6 +162,9 @@ public:
     ui::ErrorBanner *errorBanner() const { return m_banner; }
     /// The page of a contract, opened if needed.
     ContractPage *openContract(const ContractRecord &contract);
+    /// Opens a tab for every running contract kept here that has none (File › Open running
+    /// contracts; at start, those of earlier sessions).
+    void openRunningContracts();
     /// Asks for confirmation (unless `confirm` is false), then borrows.
     void borrowOffer(const protocol::Offer &offer, bool confirm = true);
     /// Tells the market the name its managers (and the lenders it borrows from) see for this borrower (File › Your Name at the

@@ -888,7 +888,7 @@ void LenderAgent::endExpiredDirectLeases(qint64 nowMs)
     for (const ContractRecord &c : std::as_const(*running)) {
         if (!c.marketId.isEmpty() || c.maxDurationS <= 0)
             continue; // a market ends its own contracts
-        const qint64 limitAtMs = c.startedAtMs + c.maxDurationS * 1000;
+        const qint64 limitAtMs = c.limitAtMs();
         if (limitAtMs <= nowMs) {
             qInfo("lender: direct lease %s of partition %s reached its time limit (%lld s)", qPrintable(c.contractId),
                   qPrintable(c.partitionId), static_cast<long long>(c.maxDurationS));
@@ -1632,7 +1632,7 @@ void LenderAgent::verifyLease(const QString &partitionId, const QString &contrac
             return done(invalid(QStringLiteral("the lending key is not valid for this borrower, contract and partition")));
         // A direct lease past its time limit has ended, whether or not its timer fired yet.
         const bool direct = c->marketId.isEmpty() && c->maxDurationS > 0;
-        const qint64 limitAtMs = c->startedAtMs + c->maxDurationS * 1000;
+        const qint64 limitAtMs = c->limitAtMs();
         if (direct && c->isRunning() && nowMs() >= limitAtMs) {
             endExpiredDirectLeases(nowMs());
             if (Result<ContractRecord> ended = m_store->contract(contractId); ended.ok())
@@ -1750,7 +1750,7 @@ void LenderAgent::acceptJob(const SubmitJob &m, const RequestContext &ctx, const
     rec.timeoutS = m.timeoutS > 0 ? m.timeoutS : m_config.defaultJobTimeoutS;
     if (contract.maxDurationS > 0) {
         // A job never outlives its contract.
-        const qint64 left = (contract.startedAtMs + contract.maxDurationS * 1000 - rec.submittedAtMs) / 1000;
+        const qint64 left = (contract.limitAtMs() - rec.submittedAtMs) / 1000;
         rec.timeoutS = qMax<qint64>(1, qMin(rec.timeoutS, left));
     }
     JobRunner *runner = addRunner(rec, partition.resources);

@@ -51,6 +51,8 @@ struct ContractRecord {
     Money ratePerHour;
     QString borrowerName;             ///< the name the borrower went by (ContractStarted); empty if none or unknown
     bool isRunning() const { return endedAtMs == 0; }
+    /// When its time limit ends it (UTC ms); 0 without a limit.
+    qint64 limitAtMs() const { return maxDurationS > 0 ? startedAtMs + maxDurationS * 1000 : 0; }
 };
 
 struct JobRecord {
