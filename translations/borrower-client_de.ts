@@ -430,6 +430,12 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
 --language CODE (de, en, ja) wählt die Sprache der Meldungen; was --json ausgibt, bleibt gleich.
 </translation>
     </message>
+    <message>
+        <source>Note: job %1 may run for %2 s, but the lender ends lease %3 at %4 (its time limit): a job still running then is stopped, and its outputs are lost.
+</source>
+        <translation>Hinweis: Auftrag %1 darf %2 s laufen, aber der Verleiher beendet die Leihe %3 um %4 (ihr Zeitlimit): ein dann noch laufender Auftrag wird gestoppt, und seine Ausgaben gehen verloren.
+</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>
@@ -529,6 +535,18 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>the key in %1 is too short to be a lending key (%2 of 32 bytes)</source>
         <translation>der Schlüssel in %1 ist zu kurz für einen Leihschlüssel (%2 von 32 Bytes)</translation>
+    </message>
+    <message>
+        <source>%1 in %2 is not a whole number of %3</source>
+        <translation>%1 in %2 ist keine ganze Zahl (%3)</translation>
+    </message>
+    <message>
+        <source>milliseconds</source>
+        <translation>Millisekunden</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>Sekunden</translation>
     </message>
 </context>
 <context>
@@ -1102,6 +1120,14 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>Job %1 may run for %2, but the market ends this contract at %3 (its time limit): a job still running then is stopped, and its outputs are lost.</source>
         <translation>Auftrag %1 darf %2 laufen, aber der Marktplatz beendet diesen Vertrag um %3 (sein Zeitlimit): ein dann noch laufender Auftrag wird gestoppt, und seine Ausgaben gehen verloren.</translation>
+    </message>
+    <message>
+        <source>The lender ends it by itself at %1 (time limit %2, h:mm:ss).</source>
+        <translation>Der Verleiher beendet ihn von selbst um %1 (Zeitlimit %2, h:mm:ss).</translation>
+    </message>
+    <message>
+        <source>Job %1 may run for %2, but the lender ends this lease at %3 (its time limit): a job still running then is stopped, and its outputs are lost.</source>
+        <translation>Auftrag %1 darf %2 laufen, aber der Verleiher beendet diese Leihe um %3 (ihr Zeitlimit): ein dann noch laufender Auftrag wird gestoppt, und seine Ausgaben gehen verloren.</translation>
     </message>
 </context>
 <context>

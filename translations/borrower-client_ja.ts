@@ -427,6 +427,12 @@ The market used is remembered in the data directory; so are each contract&apos;s
 --language CODE (de, en, ja) でメッセージの言語を選びます。--json の出力は変わりません。
 </translation>
     </message>
+    <message>
+        <source>Note: job %1 may run for %2 s, but the lender ends lease %3 at %4 (its time limit): a job still running then is stopped, and its outputs are lost.
+</source>
+        <translation>注意: ジョブ %1 は %2 秒まで実行できますが、貸し手はリース %3 を %4 に終了します (制限時間)。その時点で実行中のジョブは停止され、出力は失われます。
+</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>
@@ -526,6 +532,18 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>the key in %1 is too short to be a lending key (%2 of 32 bytes)</source>
         <translation>%1 のキーは貸出キーとしては短すぎます (%2 / 32 バイト)</translation>
+    </message>
+    <message>
+        <source>%1 in %2 is not a whole number of %3</source>
+        <translation>%2 の %1 は整数の%3ではありません</translation>
+    </message>
+    <message>
+        <source>milliseconds</source>
+        <translation>ミリ秒</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>秒</translation>
     </message>
 </context>
 <context>
@@ -1097,6 +1115,14 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>Job %1 may run for %2, but the market ends this contract at %3 (its time limit): a job still running then is stopped, and its outputs are lost.</source>
         <translation>ジョブ %1 は %2 まで実行できますが、マーケットはこの契約を %3 に終了します (契約の制限時間)。その時点で実行中のジョブは停止され、出力は失われます。</translation>
+    </message>
+    <message>
+        <source>The lender ends it by itself at %1 (time limit %2, h:mm:ss).</source>
+        <translation>貸し手が %1 にこの契約を自動的に終了します (制限時間 %2、h:mm:ss)。</translation>
+    </message>
+    <message>
+        <source>Job %1 may run for %2, but the lender ends this lease at %3 (its time limit): a job still running then is stopped, and its outputs are lost.</source>
+        <translation>ジョブ %1 は %2 まで実行できますが、貸し手はこのリースを %3 に終了します (制限時間)。その時点で実行中のジョブは停止され、出力は失われます。</translation>
     </message>
 </context>
 <context>

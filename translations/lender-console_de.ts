@@ -325,6 +325,10 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
         <source>--timeout wants seconds from 1 to 86400, not &apos;%1&apos;</source>
         <translation>--timeout erwartet Sekunden von 1 bis 86400, nicht &apos;%1&apos;</translation>
     </message>
+    <message>
+        <source>the lease ends by itself at %1 (time limit %2 s)</source>
+        <translation>die Leihe endet von selbst um %1 (Zeitlimit %2 s)</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>
@@ -754,6 +758,10 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
 Give the borrower this key file; it is shown only now. The borrower runs jobs with: borrower-client --cli submit --key-file FILE …</source>
         <translation>Partition %1 ist an %2 verliehen, Vertrag %3.
 Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der Entleiher startet Jobs mit: borrower-client --cli submit --key-file DATEI …</translation>
+    </message>
+    <message>
+        <source>The lease ends by itself at %1 (the partition&apos;s time limit, %2 h:mm:ss).</source>
+        <translation>Die Leihe endet von selbst um %1 (das Zeitlimit der Partition, %2 h:mm:ss).</translation>
     </message>
 </context>
 <context>

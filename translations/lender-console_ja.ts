@@ -325,6 +325,10 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
         <source>--timeout wants seconds from 1 to 86400, not &apos;%1&apos;</source>
         <translation>--timeout には 1 から 86400 までの秒数を指定してください (&apos;%1&apos; ではなく)</translation>
     </message>
+    <message>
+        <source>the lease ends by itself at %1 (time limit %2 s)</source>
+        <translation>リースは %1 に自動的に終了します (制限時間 %2 秒)</translation>
+    </message>
 </context>
 <context>
     <name>PartitionMath</name>
@@ -753,6 +757,10 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
 Give the borrower this key file; it is shown only now. The borrower runs jobs with: borrower-client --cli submit --key-file FILE …</source>
         <translation>パーティション %1 を %2 に貸しました(契約 %3)。
 この鍵ファイルを借り手に渡してください。表示されるのは今だけです。借り手は次のようにジョブを実行します: borrower-client --cli submit --key-file FILE …</translation>
+    </message>
+    <message>
+        <source>The lease ends by itself at %1 (the partition&apos;s time limit, %2 h:mm:ss).</source>
+        <translation>リースは %1 に自動的に終了します (パーティションの制限時間 %2、h:mm:ss)。</translation>
     </message>
 </context>
 <context>

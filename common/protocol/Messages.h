@@ -1658,6 +1658,8 @@ struct DirectLease : Message<MessageType::DirectLease> {
     QByteArray key;
     std::optional<QString> lenderId;
     std::optional<QString> lenderAddress;
+    std::optional<qint64> startedAtMs;
+    std::optional<qint64> maxDurationS;
     bool operator==(const DirectLease &) const = default;
     static constexpr auto fields()
     {
@@ -1667,7 +1669,10 @@ struct DirectLease : Message<MessageType::DirectLease> {
             field("key", &DirectLease::key, "Lending key."),
             field("lenderId", &DirectLease::lenderId, "The agent's node ID, which the borrower checks it by. Absent from older agents."),
             field("lenderAddress", &DirectLease::lenderAddress,
-                  "host:port where the agent serves borrowers (its advertised address). Absent from older agents."));
+                  "host:port where the agent serves borrowers (its advertised address). Absent from older agents."),
+            field("startedAtMs", &DirectLease::startedAtMs, "Start of the lease, UTC ms. Absent from older agents."),
+            field("maxDurationS", &DirectLease::maxDurationS,
+                  "The partition's time limit: the agent ends the lease this many seconds after its start. 0: none. Absent from older agents."));
     }
 };
 

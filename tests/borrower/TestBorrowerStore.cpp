@@ -187,6 +187,20 @@ private slots:
         // Round trip through the writer's JSON.
         KeyMaterial k{QStringLiteral("d-1"), QStringLiteral("p-2"), {}, {}, raw};
         QCOMPARE(*parseKeyJson(QJsonDocument(keyToJson(k)).toJson(), QStringLiteral("x")), k);
+        // A direct lease's start and time limit, as its lender's agent writes them.
+        k.startedAtMs = 1'765'000'000'123;
+        k.maxDurationS = 3600;
+        const QJsonObject withLimit = keyToJson(k);
+        QCOMPARE(withLimit.value(QLatin1String("max_duration_s")).toInteger(), 3600);
+        QCOMPARE(*parseKeyJson(QJsonDocument(withLimit).toJson(), QStringLiteral("x")), k);
+        QVERIFY(!keyToJson(KeyMaterial{QStringLiteral("d-1"), QStringLiteral("p-2"), {}, {}, raw}).contains(QLatin1String("max_duration_s")));
+        for (const char *badNumber : {R"("max_duration_s":-1)", R"("max_duration_s":"3600")", R"("started_at_ms":1.5)"}) {
+            const QByteArray json = QByteArray(R"({"contract_id":"d","partition_id":"p","key":")") + raw.toBase64() + "\"," + badNumber + "}";
+            Result<KeyMaterial> r = parseKeyJson(json, QStringLiteral("bad.json"));
+            QVERIFY2(!r.ok(), badNumber);
+            QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
+            QVERIFY2(r.error().message.contains(QStringLiteral("bad.json")), qPrintable(r.error().message));
+        }
         for (const char *bad : {"[]", "{}", R"({"contract_id":"d","partition_id":"p"})",
                                 R"({"contract_id":"d","partition_id":"p","key":"!!!"})",
                                 R"({"contract_id":"d","partition_id":"p","key":"AAAA"})", "not json"}) {

@@ -291,6 +291,9 @@ void TestCliFlow::directLendingWithoutAMarket()
     // the key reaches, so the file alone is enough.
     QCOMPARE(lease.object().value(QStringLiteral("lender_id")).toString(), m_lenderId);
     QCOMPARE(lease.object().value(QStringLiteral("lender_address")).toString(), m_lenderAddress);
+    // And when the lease ends by itself: the partition's time limit, counted from its start.
+    QCOMPARE(lease.object().value(QStringLiteral("max_duration_s")).toInteger(), 3600);
+    QVERIFY(qAbs(lease.object().value(QStringLiteral("started_at_ms")).toInteger() - QDateTime::currentMSecsSinceEpoch()) < 60'000);
     const QString keyFile = m_root->filePath(QStringLiteral("direct-key.json"));
     QVERIFY(writeFile(keyFile, lease.out));
     const QString script = m_root->filePath(QStringLiteral("direct.sh"));
@@ -299,10 +302,13 @@ void TestCliFlow::directLendingWithoutAMarket()
     const Run submitted = runProgram(bin(QStringLiteral("borrower-client")),
                                      QStringList{QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerB, QStringLiteral("--json"),
                                                  QStringLiteral("submit"), QStringLiteral("--os"), QStringLiteral("busybox"),
-                                                 QStringLiteral("--script"), script}
+                                                 QStringLiteral("--script"), script, QStringLiteral("--timeout"), QStringLiteral("7200")}
                                          + direct,
                                      600'000);
     QVERIFY2(submitted.exitCode == 0, qPrintable(submitted.describe()));
+    // The borrower knows the lease's limit from the key file: a job allowed longer is warned of.
+    QVERIFY2(submitted.err.contains(QStringLiteral("but the lender ends lease %1 at").arg(lease.object().value(QStringLiteral("contract_id")).toString())),
+             qPrintable(submitted.describe()));
     const QString jobId = submitted.object().value(QStringLiteral("job_id")).toString();
     const Run waited = runProgram(bin(QStringLiteral("borrower-client")),
                                   {QStringLiteral("--cli"), QStringLiteral("--data"), m_borrowerB, QStringLiteral("--json"),

@@ -7,10 +7,12 @@
 #include "LenderAgent.h"
 #include "DiskSupport.h"
 #include "LenderTestSupport.h"
+#include "OwnerCli.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QJsonObject>
 #include <QLockFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -876,6 +878,12 @@ void TestLenderAgent::directLeaseEndsAtItsTimeLimit()
     const std::optional<DirectLease> lease = lendWithLimit(2);
     QVERIFY(lease);
     const QString pid = lease->partitionId;
+    // The borrower is told the limit with the key (the key file carries it).
+    QCOMPARE(lease->maxDurationS, std::optional<qint64>(2));
+    QVERIFY(lease->startedAtMs && *lease->startedAtMs == m_agent->store().contract(lease->contractId)->startedAtMs);
+    const QJsonObject keyFile = directLeaseKeyFile(*lease);
+    QCOMPARE(keyFile.value(QLatin1String("max_duration_s")).toInteger(), 2);
+    QCOMPARE(keyFile.value(QLatin1String("started_at_ms")).toInteger(), *lease->startedAtMs);
     Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
     QVERIFY(b.waitUp().ok());
     // Within the limit the key is good (this lender holds no image: NotFound, not KeyInvalid).

@@ -212,8 +212,11 @@ private:
         // standard error, not when its outputs are lost.
         if (Result<ContractRecord> contract = m_session.store().contract(contractId); contract && contract->endsByItselfAtMs() > 0
             && spec.timeoutS > 0 && QDateTime::currentMSecsSinceEpoch() + spec.timeoutS * 1000 > contract->endsByItselfAtMs()) {
-            printErr(QCoreApplication::translate("BorrowerCli", "Note: job %1 may run for %2 s, but the market ends contract %3 at %4 (its "
-                                                                "time limit): a job still running then is stopped, and its outputs are lost.\n")
+            printErr((contract->direct ? QCoreApplication::translate("BorrowerCli", "Note: job %1 may run for %2 s, but the lender ends "
+                                                                                    "lease %3 at %4 (its time limit): a job still running "
+                                                                                    "then is stopped, and its outputs are lost.\n")
+                                       : QCoreApplication::translate("BorrowerCli", "Note: job %1 may run for %2 s, but the market ends contract %3 at %4 (its "
+                                                                                    "time limit): a job still running then is stopped, and its outputs are lost.\n"))
                          .arg(job->jobId)
                          .arg(spec.timeoutS)
                          .arg(contractId, isoTime(contract->endsByItselfAtMs())));

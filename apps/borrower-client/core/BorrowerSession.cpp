@@ -243,8 +243,14 @@ Result<ContractRecord> BorrowerSession::addDirectContract(KeyMaterial key, const
     c.lenderId = key.lenderId;
     c.lenderAddress = key.lenderAddress;
     c.direct = true;
+    // The lender's own start and time limit, when its key file says them (agents since
+    // 2026-12-07); else the first time this client saw the key, and no known limit.
+    if (key.startedAtMs > 0)
+        c.startedAtMs = key.startedAtMs;
     if (c.startedAtMs == 0)
         c.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    if (key.startedAtMs > 0 || key.maxDurationS > 0)
+        c.maxDurationS = key.maxDurationS;
     if (Result<void> r = m_store->saveContract(c); !r)
         return r.error();
     if (Result<void> r = m_store->saveKey(key); !r)

@@ -32,12 +32,12 @@ struct ContractRecord {
     Money charge;
     bool direct = false;
     QStringList osImages;
-    qint64 maxDurationS = 0; ///< the market ends the contract this long after its start; 0: no limit
+    qint64 maxDurationS = 0; ///< the market (or, lent directly, the lender) ends the contract this long after its start; 0: no limit
     std::optional<protocol::Receipt> startReceipt;
     std::optional<protocol::Receipt> endReceipt;
 
     bool isEnded() const { return endedAtMs > 0; }
-    /// When the market ends the contract by itself (its time limit), UTC ms; 0 if never.
+    /// When the market (or, lent directly, the lender) ends the contract by itself (its time limit), UTC ms; 0 if never.
     qint64 endsByItselfAtMs() const { return maxDurationS > 0 ? startedAtMs + maxDurationS * 1000 : 0; }
     bool operator==(const ContractRecord &) const = default;
 };

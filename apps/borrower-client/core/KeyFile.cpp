@@ -9,6 +9,9 @@
 #include <QRegularExpression>
 #include <QSaveFile>
 
+#include <cmath>
+#include <string_view>
+
 namespace lendable::borrower {
 
 namespace {
@@ -45,6 +48,20 @@ Result<KeyMaterial> parseKeyJson(const QByteArray &json, const QString &origin)
             return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("KeyFile", "the key in %1 is neither base64 nor 64 hex digits").arg(origin));
         k.key = *decoded;
     }
+    // A direct lease's start and time limit, written by agents since 2026-12-07.
+    for (const auto &[name, target] : {std::pair{"started_at_ms", &k.startedAtMs}, std::pair{"max_duration_s", &k.maxDurationS}}) {
+        const QJsonValue v = o.value(QLatin1String(name));
+        if (v.isUndefined() || v.isNull())
+            continue;
+        const double d = v.toDouble(-1);
+        if (!v.isDouble() || d < 0 || d > 9.0e15 || d != std::floor(d))
+            return Error(ErrorCode::InvalidArgument,
+                         QCoreApplication::translate("KeyFile", "%1 in %2 is not a whole number of %3")
+                             .arg(QLatin1String(name), origin,
+                                  std::string_view(name) == "started_at_ms" ? QCoreApplication::translate("KeyFile", "milliseconds")
+                                                                            : QCoreApplication::translate("KeyFile", "seconds")));
+        *target = static_cast<qint64>(d);
+    }
     if (k.key.size() < 16)
         return Error(ErrorCode::InvalidArgument,
                      QCoreApplication::translate("KeyFile", "the key in %1 is too short to be a lending key (%2 of 32 bytes)").arg(origin).arg(k.key.size()));
@@ -61,6 +78,10 @@ QJsonObject keyToJson(const KeyMaterial &key)
         o.insert(QStringLiteral("lender_id"), key.lenderId);
     if (!key.lenderAddress.isEmpty())
         o.insert(QStringLiteral("lender_address"), key.lenderAddress);
+    if (key.startedAtMs > 0)
+        o.insert(QStringLiteral("started_at_ms"), key.startedAtMs);
+    if (key.maxDurationS > 0)
+        o.insert(QStringLiteral("max_duration_s"), key.maxDurationS);
     return o;
 }
 

@@ -4,7 +4,8 @@
 // a partition lent without a market, so a borrower reads both the same way:
 //
 //   {"contract_id": "...", "partition_id": "...", "key": "<base64 or 64 hex digits>",
-//    "lender_id": "<node ID, optional>", "lender_address": "<host:port, optional>"}
+//    "lender_id": "<node ID, optional>", "lender_address": "<host:port, optional>",
+//    "started_at_ms": <UTC ms, optional>, "max_duration_s": <time limit in s, optional>}
 
 #include "util/Error.h"
 
@@ -20,6 +21,8 @@ struct KeyMaterial {
     QString lenderId;       ///< may be empty in a key file; then --lender-id supplies it
     QString lenderAddress;  ///< may be empty in a key file; then --lender supplies it
     QByteArray key;
+    qint64 startedAtMs = 0;  ///< a direct lease's start as its lender wrote it; 0: not in the file
+    qint64 maxDurationS = 0; ///< a direct lease's time limit (its lender ends it then); 0: none or not in the file
     bool operator==(const KeyMaterial &) const = default;
 };
 

@@ -381,7 +381,8 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
     if (m_contract.maxDurationS > 0) {
         // A job still running then is stopped with it: the borrower plans by this.
         summary->setText(summary->text() + QStringLiteral("<br>")
-                         + tr("The market ends it by itself at %1 (time limit %2, h:mm:ss).")
+                         + (m_contract.direct ? tr("The lender ends it by itself at %1 (time limit %2, h:mm:ss).")
+                                              : tr("The market ends it by itself at %1 (time limit %2, h:mm:ss)."))
                                .arg(ui::formatTimestamp(m_contract.endsByItselfAtMs()), ui::formatTimeLimit(m_contract.maxDurationS))
                                .toHtmlEscaped());
     }
@@ -607,8 +608,10 @@ void ContractPage::submit()
         if (const qint64 ends = m_contract.endsByItselfAtMs(); ends > 0) {
             const qint64 jobLimitAt = QDateTime::currentMSecsSinceEpoch() + qint64(m_timeout->value()) * 1000;
             if (jobLimitAt > ends)
-                emit notice(tr("Job %1 may run for %2, but the market ends this contract at %3 (its time limit): a job "
-                               "still running then is stopped, and its outputs are lost.")
+                emit notice((m_contract.direct ? tr("Job %1 may run for %2, but the lender ends this lease at %3 (its time limit): a job "
+                                                    "still running then is stopped, and its outputs are lost.")
+                                               : tr("Job %1 may run for %2, but the market ends this contract at %3 (its time limit): a job "
+                                                    "still running then is stopped, and its outputs are lost."))
                                 .arg(m_jobId, ui::formatDuration(qint64(m_timeout->value()) * 1000), ui::formatTimestamp(ends)));
         }
         m_session->watchJob(m_jobId, 0, this, [this](Result<void> w) {

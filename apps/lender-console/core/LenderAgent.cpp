@@ -1564,7 +1564,7 @@ void LenderAgent::setupDispatcher()
         if (c.maxDurationS > 0)
             endExpiredDirectLeases(nowMs()); // sets the timer for its limit
         return DirectLease{.partitionId = p->partitionId, .contractId = c.contractId, .key = key, .lenderId = nodeId(),
-                           .lenderAddress = advertisedAddress()};
+                           .lenderAddress = advertisedAddress(), .startedAtMs = c.startedAtMs, .maxDurationS = c.maxDurationS};
     });
 
     d.on<OwnerWatch>([this](const OwnerWatch &, const RequestContext &ctx) {

@@ -405,6 +405,10 @@ QJsonObject directLeaseKeyFile(const DirectLease &lease)
         o.insert(QStringLiteral("lender_id"), *lease.lenderId);
     if (lease.lenderAddress && !lease.lenderAddress->isEmpty())
         o.insert(QStringLiteral("lender_address"), *lease.lenderAddress);
+    if (lease.startedAtMs && *lease.startedAtMs > 0)
+        o.insert(QStringLiteral("started_at_ms"), *lease.startedAtMs);
+    if (lease.maxDurationS && *lease.maxDurationS > 0)
+        o.insert(QStringLiteral("max_duration_s"), *lease.maxDurationS);
     return o;
 }
 
@@ -767,6 +771,10 @@ int runOwnerCli(const QStringList &rawArgs, const QString &defaultDataDir)
                 .arg(r->partitionId, r->contractId, keyHex));
     if (!asJson && r->lenderId && r->lenderAddress)
         out(QCoreApplication::translate("OwnerCli", "the borrower reaches this machine at %1, agent ID %2").arg(*r->lenderAddress, *r->lenderId));
+    if (!asJson && r->startedAtMs && r->maxDurationS && *r->maxDurationS > 0)
+        out(QCoreApplication::translate("OwnerCli", "the lease ends by itself at %1 (time limit %2 s)")
+                .arg(QDateTime::fromMSecsSinceEpoch(*r->startedAtMs + *r->maxDurationS * 1000, Qt::UTC).toString(Qt::ISODate))
+                .arg(*r->maxDurationS));
     return 0;
 }
 

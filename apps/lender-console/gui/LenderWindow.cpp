@@ -489,7 +489,13 @@ KeyFileDialog::KeyFileDialog(const protocol::DirectLease &lease, const QString &
     setWindowTitle(tr("Key for Partition %1").arg(lease.partitionId));
     auto *intro = new QLabel(tr("Partition %1 is lent to %2, contract %3.\nGive the borrower this key file; it is shown only now. "
                                 "The borrower runs jobs with: borrower-client --cli submit --key-file FILE …")
-                                 .arg(lease.partitionId, borrowerLabel, lease.contractId),
+                                     .arg(lease.partitionId, borrowerLabel, lease.contractId)
+                                 + (lease.startedAtMs && lease.maxDurationS && *lease.maxDurationS > 0
+                                        ? QLatin1Char('\n')
+                                              + tr("The lease ends by itself at %1 (the partition's time limit, %2 h:mm:ss).")
+                                                    .arg(ui::formatTimestamp(*lease.startedAtMs + *lease.maxDurationS * 1000),
+                                                         ui::formatTimeLimit(*lease.maxDurationS))
+                                        : QString()),
                              this);
     intro->setTextFormat(Qt::PlainText); // the borrower's name is the owner's text
     intro->setWordWrap(true);
