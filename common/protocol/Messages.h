@@ -806,7 +806,9 @@ struct Borrow : Message<MessageType::Borrow> {
     {
         return std::make_tuple(
             field("offerId", &Borrow::offerId, "Offer to borrow; empty to use query."),
-            field("query", &Borrow::query, "Requirements for \"borrow the best match\"."),
+            field("query", &Borrow::query,
+                  "Requirements for \"borrow the best match\". The match is lent on the terms it was matched with: should its lender have made them worse "
+                  "before the lend commits, the next best match is taken (`conflict` when none is left)."),
             field("agreedTerms", &Borrow::agreedTerms,
                   "With offerId: the terms the borrower agreed to, as its offer list showed them. The market makes the contract "
                   "only if the offer's terms, when the contract is made, are no worse: a rate no higher, at least these "

@@ -180,6 +180,8 @@ private slots:
     void borrowOnAgreedTerms();
     void alterationBeforeABorrowWins_data() { keysAreVerifiedWhileAReportWaits_data(); }
     void alterationBeforeABorrowWins();
+    void bestMatchIsLentOnTheTermsItMatched_data() { keysAreVerifiedWhileAReportWaits_data(); }
+    void bestMatchIsLentOnTheTermsItMatched();
     void agreedTermsHoldAgainstAnotherProcess_data() { keysAreVerifiedWhileAReportWaits_data(); }
     void agreedTermsHoldAgainstAnotherProcess();
     void searchRequirementsOrderPaging_data() { dialects(); }
@@ -710,6 +712,39 @@ void TestMarketFlows::alterationBeforeABorrowWins()
     CHECK_OK(page);
     QCOMPARE(page->total, 1); // still free, at its new rate
     QCOMPARE(page->offers.first().conditions.ratePerHour, Money::parse(u"5").value());
+}
+
+void TestMarketFlows::bestMatchIsLentOnTheTermsItMatched()
+{
+    // "Borrow the best match" races an alteration too: the lender raises its rate after the
+    // market matched the query against the old one. The lend holds the offer to the terms it
+    // matched with: a query that only the old rate met is refused, and one that others meet
+    // gets the next best, never the dearer offer at a rate the query excluded.
+    START_MARKET_WITH_CLIENTS();
+    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("3"))));
+    std::unique_ptr<HeldTableLock> held = holdTableLocked(QStringLiteral("partitions"));
+    QVERIFY(held);
+    auto answered = std::make_shared<QStringList>();
+    lender->request<PartitionRegistered>(
+        AlterPartition{.partitionId = QStringLiteral("p1"), .conditions = conditions(1, 1024, 0, QStringLiteral("5"))}, this,
+        [answered](const Result<PartitionRegistered> &r) { answered->append(r ? QStringLiteral("altered") : r.error().toString()); });
+    QTRY_VERIFY_WITH_TIMEOUT(held->waiting() >= 1, 30'000);
+    // Matched now, against the index that still has p1 at 1 per hour.
+    for (const QString &query : {QStringLiteral("rate<=2"), QStringLiteral("order=rate")}) {
+        borrower->request<ContractGranted>(Borrow{.query = query}, this, [answered, query](const Result<ContractGranted> &r) {
+            answered->append(query + QStringLiteral(": ")
+                             + (r ? QStringLiteral("%1 at %2").arg(r->partitionId, r->conditions.ratePerHour.toString())
+                                  : errorCodeName(r.error().code)));
+        });
+    }
+    QTest::qWait(200);
+    QVERIFY2(answered->isEmpty(), qPrintable(answered->join(u','))); // all wait for the lock
+    CHECK_OK(held->release());
+    QTRY_COMPARE_WITH_TIMEOUT(answered->size(), 3, 60'000);
+    QVERIFY2(answered->contains(QStringLiteral("altered")), qPrintable(answered->join(u',')));
+    QVERIFY2(answered->contains(QStringLiteral("rate<=2: conflict")), qPrintable(answered->join(u',')));
+    QVERIFY2(answered->contains(QStringLiteral("order=rate: p2 at 3")), qPrintable(answered->join(u',')));
 }
 
 void TestMarketFlows::agreedTermsHoldAgainstAnotherProcess()

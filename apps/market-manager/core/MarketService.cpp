@@ -1705,6 +1705,9 @@ void MarketService::onBorrow(const Borrow &req, const Ctx &ctx)
         }
         // A few candidates: other borrowers may take the best ones before this commit.
         pending.candidates = m_index.bestMatches(*query, 8);
+        pending.matchedTerms.reserve(pending.candidates.size());
+        for (const QString &offerId : std::as_const(pending.candidates))
+            pending.matchedTerms.append(m_index.conditionsOf(offerId).value_or(LendingConditions{}));
         if (pending.candidates.isEmpty()) {
             const OfferPage why = m_index.search(*query);
             QStringList parts;
@@ -1774,6 +1777,7 @@ struct BorrowJob {
     QStringList candidates; // offer IDs, best first
     bool bestMatch = false;
     std::optional<LendingConditions> agreedTerms;
+    QList<LendingConditions> matchedTerms; // best match: per candidate, the terms it matched with
 };
 struct EndJob {
     QString borrowerId;
@@ -1851,10 +1855,17 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
         } else {
             for (const BorrowJob &b : borrows) {
                 LendOutcome o;
-                for (const QString &offerId : b.candidates) {
+                for (qsizetype c = 0; c < b.candidates.size(); ++c) {
+                    const QString &offerId = b.candidates[c];
                     o.key = generateLendingKey();
+                    // A best match is lent on the terms it matched the query with: an
+                    // alteration committed since (this process's, not yet in the index when
+                    // the match was made, or another process's) must not lend the borrower
+                    // dearer or smaller than it asked for.
+                    const std::optional<LendingConditions> held =
+                        b.bestMatch && c < b.matchedTerms.size() ? std::optional<LendingConditions>(b.matchedTerms[c]) : b.agreedTerms;
                     Result<LendResult> r =
-                        store.lendInTransaction(offerId, b.borrowerId, timeOrderedId(u"c-", t), hashLendingKey(o.key), t, b.agreedTerms);
+                        store.lendInTransaction(offerId, b.borrowerId, timeOrderedId(u"c-", t), hashLendingKey(o.key), t, held);
                     if (r) {
                         o.lent = std::move(r).value();
                         o.error = Error();
@@ -1863,8 +1874,18 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
                     o.error = r.error();
                     // Terms changed: by another market process, perhaps, whose alteration
                     // this one's index has not seen yet; the borrower's next search should.
-                    if (o.error.code == ErrorCode::TermsChanged)
+                    if (o.error.code == ErrorCode::TermsChanged) {
                         out.conflicted.insert(offerId);
+                        if (b.bestMatch) {
+                            // Nobody agreed to these terms by name: the next candidate, and
+                            // if it was the last, the offer is taken as far as this query goes.
+                            o.error = Error(ErrorCode::Conflict,
+                                            QCoreApplication::translate("MarketService", "offer %1 matched, but its lender changed its terms "
+                                                                                         "before it could be lent; search again")
+                                                .arg(offerId));
+                            continue;
+                        }
+                    }
                     if (o.error.code != ErrorCode::Conflict)
                         break;
                     out.conflicted.insert(offerId);
@@ -2027,7 +2048,7 @@ void MarketService::submitPending()
     QList<BorrowJob> borrowJobs;
     borrowJobs.reserve(borrows.size());
     for (const PendingBorrow &b : std::as_const(borrows))
-        borrowJobs.append(BorrowJob{b.borrowerId, b.candidates, b.bestMatch, b.agreedTerms});
+        borrowJobs.append(BorrowJob{b.borrowerId, b.candidates, b.bestMatch, b.agreedTerms, b.matchedTerms});
     QList<EndJob> endJobs;
     endJobs.reserve(ends.size());
     for (const PendingEnd &e : std::as_const(ends))

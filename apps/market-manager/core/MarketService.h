@@ -169,6 +169,9 @@ private:
         QStringList candidates; // offer IDs, best first
         bool bestMatch = false;
         std::optional<protocol::LendingConditions> agreedTerms; // Borrow.agreedTerms
+        // Best match: each candidate's terms as the index matched them to the query, which
+        // the lend holds the offer to (an alteration may commit between match and lend).
+        QList<protocol::LendingConditions> matchedTerms;
     };
     struct PendingRegistration {
         Ctx ctx;

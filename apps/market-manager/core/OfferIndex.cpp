@@ -242,6 +242,14 @@ std::optional<Resources> OfferIndex::resourcesOf(const QString &offerId) const
     return m_cold[*found].conditions.resources;
 }
 
+std::optional<protocol::LendingConditions> OfferIndex::conditionsOf(const QString &offerId) const
+{
+    const auto found = m_slotByOffer.constFind(offerId);
+    if (found == m_slotByOffer.cend() || !(m_flags[*found] & Live))
+        return std::nullopt;
+    return m_cold[*found].conditions;
+}
+
 void OfferIndex::setLent(const QString &offerId, bool lent)
 {
     const auto found = m_slotByOffer.constFind(offerId);

@@ -49,6 +49,8 @@ public:
     bool upsertPartition(const PartitionRow &partition);
     /// The resources a live offer has in the index, if it has that offer.
     std::optional<Resources> resourcesOf(const QString &offerId) const;
+    /// The terms a live offer has in the index, if it has that offer.
+    std::optional<protocol::LendingConditions> conditionsOf(const QString &offerId) const;
     void setLent(const QString &offerId, bool lent);
 
     /// Offers that are registered, free and whose lender is online.
