@@ -202,6 +202,10 @@ private slots:
     void endedNoticesAreForgotten();
     void offlineLendersAreNotOffered_data() { dialects(); }
     void offlineLendersAreNotOffered();
+    void endsPastTheTimeLimitAreBilledToIt_data() { dialects(); }
+    void endsPastTheTimeLimitAreBilledToIt();
+    void billingReportRefusesTheEndOfTime_data() { dialects(); }
+    void billingReportRefusesTheEndOfTime();
     void maxDurationAndPartitionLost_data() { dialects(); }
     void maxDurationAndPartitionLost();
     void lockViolations_data() { dialects(); }
@@ -1576,6 +1580,71 @@ void TestMarketFlows::maxDurationAndPartitionLost()
     // A lost partition without a contract is just withdrawn.
     CHECK_OK(lender->call<Ack>(PartitionLost{.partitionId = QStringLiteral("p1"), .reason = QStringLiteral("deleted")}));
     QCOMPARE(names(*borrower->call<OfferPage>(SearchOffers{})), QStringLiteral("p2"));
+}
+
+void TestMarketFlows::endsPastTheTimeLimitAreBilledToIt()
+{
+    // The expiry sweep runs now and then, and not while the market is down: an end that
+    // reaches the market past a contract's time limit (the borrower's, a lost partition's)
+    // is billed to the limit and ended for it, as the sweep would have, and the meter of a
+    // running contract stops there too. Here the sweep never runs by itself.
+    MarketConfig config;
+    config.maintenanceIntervalMs = 3'600'000;
+    START_MARKET_WITH_CLIENTS(config);
+    PushLog pushes(lender);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6"), {QStringLiteral("busybox")}, 60));
+    Result<PartitionRegistered> p2 = registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("3.6"), {QStringLiteral("busybox")}, 60));
+    CHECK_OK(p1);
+    CHECK_OK(p2);
+    Result<ContractGranted> first = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(first);
+    m_clock = kT0 + 95'000;
+    Result<BillList> running = borrower->call<BillList>(ListBills{});
+    CHECK_OK(running);
+    QCOMPARE(running->bills.first().state, QStringLiteral("running"));
+    QCOMPARE(running->bills.first().durationMs, 60'000);
+    QCOMPARE(running->bills.first().charge, Money::parse(u"0.06").value());
+    Result<ContractClosed> closed = borrower->call<ContractClosed>(EndContract{.contractId = first->contractId});
+    CHECK_OK(closed);
+    QCOMPARE(closed->charge, Money::parse(u"0.06").value());
+    QCOMPARE(closed->receipt.endedAtMs, kT0 + 60'000);
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 1, 10'000);
+    QCOMPARE(pushes.all<ContractEnded>().first().reason, QStringLiteral("max_duration"));
+
+    // A partition lost after its contract's limit: the contract had ended by then, so the
+    // loss does not count against the lender.
+    Result<ContractGranted> second = borrower->call<ContractGranted>(Borrow{.offerId = p2->offerId});
+    CHECK_OK(second);
+    m_clock = kT0 + 200'000;
+    CHECK_OK(lender->call<Ack>(PartitionLost{.partitionId = QStringLiteral("p2"), .reason = QStringLiteral("host shutdown")}));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 2, 10'000);
+    QCOMPARE(pushes.all<ContractEnded>().last().reason, QStringLiteral("max_duration"));
+    Result<BillList> bills = borrower->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    for (const Bill &b : bills->bills) {
+        QCOMPARE(b.state, QStringLiteral("ended"));
+        QCOMPARE(b.durationMs, 60'000);
+    }
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});
+    CHECK_OK(page);
+    QCOMPARE(page->offers.first().reliability, 100);
+}
+
+void TestMarketFlows::billingReportRefusesTheEndOfTime()
+{
+    // The report steps through its days: a period near the top of 64 bits wrapped round and
+    // filled memory until the market was killed.
+    MarketConfig config;
+    config.adminIds = {m_admin.nodeId()};
+    START_MARKET(config);
+    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
+    QVERIFY(admin);
+    const qint64 top = std::numeric_limits<qint64>::max();
+    Result<BillingReport> refused = admin->call<BillingReport>(AdminBillingReport{.fromMs = top - 5 * 86'400'000LL, .toMs = top});
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(refused.error().message.contains(QLatin1String("after the year 9999")), qPrintable(refused.error().message));
+    CHECK_OK(admin->call<BillingReport>(AdminBillingReport{.fromMs = kT0, .toMs = kT0 + 86'400'000LL}));
 }
 
 void TestMarketFlows::lockViolations()

@@ -1110,8 +1110,7 @@ void MarketService::endExpiredContracts()
             for (const ContractRow &c : std::as_const(*outcome->found)) {
                 // Billed up to the limit, not to whenever this sweep ran: the lender stops
                 // lending then.
-                const qint64 limit = c.startedAtMs + c.maxDurationS * 1000;
-                Result<ContractRow> ended = store.endContract(c.id, QString(), QStringLiteral("max_duration"), limit, fee);
+                Result<ContractRow> ended = store.endContract(c.id, QString(), QStringLiteral("max_duration"), c.limitAtMs(), fee);
                 // Conflict: another market process (or its borrower, meanwhile) ended it first.
                 if (!ended) {
                     if (ended.error().code != ErrorCode::Conflict)

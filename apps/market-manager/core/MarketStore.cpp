@@ -251,8 +251,10 @@ protocol::Bill ContractRow::toBill(qint64 nowMs) const
     b.startedAtMs = startedAtMs;
     b.endedAtMs = endedAtMs;
     if (isRunning()) {
-        // A running contract shows what it has cost so far, so a borrower sees the meter run.
-        b.durationMs = qMax<qint64>(0, nowMs - startedAtMs);
+        // A running contract shows what it has cost so far, so a borrower sees the meter run;
+        // it stops at the time limit, as the bill will, however late the expiry sweep is.
+        const qint64 until = limitAtMs() > 0 ? qMin(nowMs, limitAtMs()) : nowMs;
+        b.durationMs = qMax<qint64>(0, until - startedAtMs);
         const Result<Money> soFar = Money::charge(ratePerHour, b.durationMs);
         b.charge = soFar.ok() ? *soFar : Money();
         b.state = QStringLiteral("running");
@@ -1046,7 +1048,16 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
 
     // Market processes' clocks may differ by a little: an end "before" the start is billed as
     // zero time rather than refused.
-    const qint64 endedAt = qMax(nowMs, c.startedAtMs);
+    qint64 endedAt = qMax(nowMs, c.startedAtMs);
+    // A contract past its time limit ended there, whoever ends it later: the expiry sweep
+    // runs only now and then (and not while the market is down), and the lender stopped
+    // lending at the limit. Billed to it, and ended for that reason (a partition lost after
+    // its contract's limit does not count against its lender).
+    QString endReason = reason;
+    if (const qint64 limit = c.limitAtMs(); limit > 0 && endedAt > limit) {
+        endedAt = limit;
+        endReason = QStringLiteral("max_duration");
+    }
     Result<BillAmounts> bill = computeBill(c.ratePerHour, c.startedAtMs, endedAt, feeBasisPoints);
     if (!bill)
         return bill.error();
@@ -1058,7 +1069,7 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
                                                                                "WHERE id = ? AND ended_at_ms IS NULL")
                                                              .arg(nextRev(QStringLiteral("contracts")));
                                                      }),
-                                              {endedAt, reason, contractId});
+                                              {endedAt, endReason, contractId});
     if (!upd)
         return upd.error();
     if (upd->rowsAffected() != 1)
@@ -1082,7 +1093,7 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
     if (!billed)
         return billed.error();
     // A partition lost, or whose lock the lender could not restore, counts against it.
-    const bool lost = reason == u"lost" || reason == u"violation";
+    const bool lost = endReason == u"lost" || endReason == u"violation";
     Result<SqlRows> counted = m_db.run(
         hotSql(HotSql::CountEnd,
                [&]() -> QString {
@@ -1096,7 +1107,7 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
     if (!counted)
         return counted.error();
     c.endedAtMs = endedAt;
-    c.endReason = reason;
+    c.endReason = endReason;
     c.bill = *bill;
     return c;
 }
@@ -1556,6 +1567,10 @@ Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketStore", "the report period starts before 1970"));
     if (toMs <= fromMs)
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketStore", "the report period ends (%1) before it starts (%2)").arg(toMs).arg(fromMs));
+    // Days are stepped through below: near the top of 64 bits the step would wrap round.
+    constexpr qint64 kEndOf9999Ms = 253'402'300'800'000;
+    if (toMs > kEndOf9999Ms)
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketStore", "the report period ends after the year 9999 (%1)").arg(toMs));
     if ((toMs - fromMs) / kDayMs > protocol::AdminBillingReport::kMaxDays)
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketStore", "a report covers at most ten years"));
     protocol::BillingReport report;

@@ -77,6 +77,8 @@ struct ContractRow {
     qint64 rev = 0;
 
     bool isRunning() const { return endedAtMs == 0; }
+    /// When its time limit ends it, UTC ms; 0 without a limit.
+    qint64 limitAtMs() const { return maxDurationS > 0 ? startedAtMs + maxDurationS * 1000 : 0; }
     protocol::Bill toBill(qint64 nowMs) const;
 };
 
