@@ -37,6 +37,10 @@
         <source>offset %1 is negative</source>
         <translation>Versatz %1 ist negativ</translation>
     </message>
+    <message>
+        <source>offer %1 matched, but its lender changed its terms before it could be lent; search again</source>
+        <translation>Angebot %1 passte, aber sein Verleiher hat die Bedingungen geändert, bevor es verliehen werden konnte; suchen Sie erneut</translation>
+    </message>
 </context>
 <context>
     <name>MarketStore</name>
@@ -131,6 +135,10 @@
     <message>
         <source>the lender changed the terms of offer %1 since you saw them: %2</source>
         <translation>der Verleiher hat die Bedingungen von Angebot %1 geändert, seit Sie sie gesehen haben: %2</translation>
+    </message>
+    <message>
+        <source>the report period ends after the year 9999 (%1)</source>
+        <translation>der Berichtszeitraum endet nach dem Jahr 9999 (%1)</translation>
     </message>
 </context>
 <context>
@@ -741,6 +749,34 @@
     <message>
         <source>the memory cannot be negative</source>
         <translation>der Arbeitsspeicher kann nicht negativ sein</translation>
+    </message>
+    <message>
+        <source>%1 vCPUs: a partition has at most %2</source>
+        <translation>%1 vCPUs: eine Partition hat höchstens %2</translation>
+    </message>
+    <message>
+        <source>%1 MiB of memory: a partition has at most %2 MiB (1 PiB)</source>
+        <translation>%1 MiB Arbeitsspeicher: eine Partition hat höchstens %2 MiB (1 PiB)</translation>
+    </message>
+    <message>
+        <source>%1 MiB of disk: a partition has at most %2 MiB (16 PiB)</source>
+        <translation>%1 MiB Festplatte: eine Partition hat höchstens %2 MiB (16 PiB)</translation>
+    </message>
+    <message>
+        <source>the agent address is %1 characters long; a host:port has at most %2</source>
+        <translation>die Agent-Adresse ist %1 Zeichen lang; ein host:port hat höchstens %2</translation>
+    </message>
+    <message>
+        <source>the agent address holds spaces or control characters</source>
+        <translation>die Agent-Adresse enthält Leer- oder Steuerzeichen</translation>
+    </message>
+    <message>
+        <source>the agent address: %1</source>
+        <translation>die Agent-Adresse: %1</translation>
+    </message>
+    <message>
+        <source>a partition ID may not hold control characters, line breaks or bidirectional marks, nor begin or end with a space</source>
+        <translation>eine Partitions-ID darf keine Steuerzeichen, Zeilenumbrüche oder Richtungszeichen enthalten und nicht mit einem Leerzeichen beginnen oder enden</translation>
     </message>
 </context>
 <context>

@@ -37,6 +37,10 @@
         <source>offset %1 is negative</source>
         <translation>オフセット %1 が負です</translation>
     </message>
+    <message>
+        <source>offer %1 matched, but its lender changed its terms before it could be lent; search again</source>
+        <translation>オファー %1 は一致しましたが、貸し出す前に貸し手が条件を変更しました。もう一度検索してください</translation>
+    </message>
 </context>
 <context>
     <name>MarketStore</name>
@@ -131,6 +135,10 @@
     <message>
         <source>the lender changed the terms of offer %1 since you saw them: %2</source>
         <translation>表示後に貸し手がオファー %1 の条件を変更しました: %2</translation>
+    </message>
+    <message>
+        <source>the report period ends after the year 9999 (%1)</source>
+        <translation>レポート期間が 9999 年より後に終わっています (%1)</translation>
     </message>
 </context>
 <context>
@@ -737,6 +745,34 @@
     <message>
         <source>the memory cannot be negative</source>
         <translation>メモリを負にすることはできません</translation>
+    </message>
+    <message>
+        <source>%1 vCPUs: a partition has at most %2</source>
+        <translation>vCPU %1 個: パーティションは最大 %2 個です</translation>
+    </message>
+    <message>
+        <source>%1 MiB of memory: a partition has at most %2 MiB (1 PiB)</source>
+        <translation>メモリ %1 MiB: パーティションは最大 %2 MiB (1 PiB) です</translation>
+    </message>
+    <message>
+        <source>%1 MiB of disk: a partition has at most %2 MiB (16 PiB)</source>
+        <translation>ディスク %1 MiB: パーティションは最大 %2 MiB (16 PiB) です</translation>
+    </message>
+    <message>
+        <source>the agent address is %1 characters long; a host:port has at most %2</source>
+        <translation>エージェントのアドレスは %1 文字です。host:port は最大 %2 文字です</translation>
+    </message>
+    <message>
+        <source>the agent address holds spaces or control characters</source>
+        <translation>エージェントのアドレスに空白または制御文字が含まれています</translation>
+    </message>
+    <message>
+        <source>the agent address: %1</source>
+        <translation>エージェントのアドレス: %1</translation>
+    </message>
+    <message>
+        <source>a partition ID may not hold control characters, line breaks or bidirectional marks, nor begin or end with a space</source>
+        <translation>パーティション ID には制御文字、改行、双方向制御文字を含めることはできず、空白で始めたり終えたりすることもできません</translation>
     </message>
 </context>
 <context>

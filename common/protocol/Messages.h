@@ -31,7 +31,8 @@ struct LendingConditions {
     static constexpr auto fields()
     {
         return std::make_tuple(
-            field("resources", &LendingConditions::resources, "Resources allocated to the partition."),
+            field("resources", &LendingConditions::resources,
+                  "Resources allocated to the partition. An offer's are at most 4096 vCPUs, 2^30 MiB of memory and 2^34 MiB of disk (else `invalid_argument`)."),
             field("osImages", &LendingConditions::osImages, "Names of the OS images a borrower may boot."),
             field("ratePerHour", &LendingConditions::ratePerHour, "Price per hour, in micro-units."),
             field("maxDurationS", &LendingConditions::maxDurationS, "Longest contract in seconds; 0 means no limit."));
@@ -464,9 +465,12 @@ struct RegisterPartition : Message<MessageType::RegisterPartition> {
     static constexpr auto fields()
     {
         return std::make_tuple(
-            field("partitionId", &RegisterPartition::partitionId, "Partition ID on the lender."),
+            field("partitionId", &RegisterPartition::partitionId,
+                  "Partition ID on the lender: 1 to 128 characters, no control characters, line breaks or bidirectional embeddings, overrides or isolates, "
+                  "no leading or trailing space (else `invalid_argument`)."),
             field("lenderName", &RegisterPartition::lenderName, "Display name of the lender: at most 128 characters (code points), no control characters and no bidirectional embeddings, overrides or isolates (else `invalid_argument`); leading and trailing spaces are dropped."),
-            field("agentAddress", &RegisterPartition::agentAddress, "host:port where the agent serves borrowers."),
+            field("agentAddress", &RegisterPartition::agentAddress,
+                  "host:port where the agent serves borrowers: at most 261 characters, a port from 1 to 65535 (else `invalid_argument`)."),
             field("conditions", &RegisterPartition::conditions, "Lending conditions offered."),
             field("externallyReferenced", &RegisterPartition::externallyReferenced, "The market holds the allocation and may rebalance it (second embodiment)."));
     }
@@ -525,7 +529,8 @@ struct LenderHeartbeat : Message<MessageType::LenderHeartbeat> {
     static constexpr auto fields()
     {
         return std::make_tuple(
-            field("agentAddress", &LenderHeartbeat::agentAddress, "host:port where the agent serves borrowers."),
+            field("agentAddress", &LenderHeartbeat::agentAddress,
+                  "host:port where the agent serves borrowers, as RegisterPartition's (else `invalid_argument`); empty: unchanged."),
             field("partitionIds", &LenderHeartbeat::partitionIds, "Partitions the agent still holds for this market."));
     }
 };

@@ -14,6 +14,13 @@ namespace lendable::protocol {
 /// is no limit in practice, and its milliseconds must fit a 64-bit count with room to add.
 inline constexpr qint64 kMaxContractDurationS = 100LL * 366 * 24 * 3600;
 
+/// The largest partition a lender may offer: far beyond any machine, and small enough that the
+/// market's sums over 100,000 partitions (a lender's budget, lent capacity) fit 64 bits, and
+/// vCPUs 32.
+inline constexpr int kMaxPartitionCpus = 4096;
+inline constexpr qint64 kMaxPartitionMemoryMib = qint64(1) << 30; // 1 PiB
+inline constexpr qint64 kMaxPartitionDiskMib = qint64(1) << 34;   // 16 PiB
+
 /// How `offered` is worse for a borrower than the terms it `agreed` to, one phrase each: a
 /// higher rate, fewer resources, a shorter longest contract (0: none), an OS image no longer
 /// offered. Empty when it is no worse: better terms are no change to refuse.

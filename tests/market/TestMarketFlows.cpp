@@ -2890,6 +2890,31 @@ void TestMarketFlows::borrowerNames()
     QCOMPARE(badName.error().code, ErrorCode::InvalidArgument);
     QVERIFY2(badName.error().message.contains(QLatin1String("the lender's name contains a control character (U+0009)")),
              qPrintable(badName.error().message));
+    // What every manager's table and borrower's list shows of a registration is checked too:
+    // a partition ID that reads as another, an address that is no host:port (a 2 MiB one made
+    // every search page holding its offers too large to send), sizes no machine has (their
+    // sums overflowed the lender's rebalancing budget).
+    const auto refusedRegistration = [&](RegisterPartition r, const char *expected) {
+        Result<PartitionRegistered> refused = lender->call<PartitionRegistered>(r);
+        if (refused || refused.error().code != ErrorCode::InvalidArgument || !refused.error().message.contains(QLatin1String(expected))) {
+            qWarning() << (refused ? QStringLiteral("registered") : refused.error().toString());
+            return false;
+        }
+        return true;
+    };
+    RegisterPartition badId = registration(QStringLiteral("p0\u202Etxt.exe"), conditions(1, 1024, 0, QStringLiteral("1")));
+    QVERIFY(refusedRegistration(badId, "bidirectional marks"));
+    badId.partitionId = QStringLiteral("p0\n");
+    QVERIFY(refusedRegistration(badId, "control characters"));
+    RegisterPartition badAddress = registration(QStringLiteral("p0"), conditions(1, 1024, 0, QStringLiteral("1")));
+    badAddress.agentAddress = QString(2 * 1024 * 1024, QLatin1Char('a')) + QStringLiteral(":1");
+    QVERIFY(refusedRegistration(badAddress, "a host:port has at most 261"));
+    badAddress.agentAddress = QStringLiteral("lender.example:0");
+    QVERIFY(refusedRegistration(badAddress, "is not HOST:PORT"));
+    QVERIFY(refusedRegistration(registration(QStringLiteral("p0"), conditions(1, qint64(1) << 62, 0, QStringLiteral("1"))),
+                                "a partition has at most 1073741824 MiB"));
+    QVERIFY(refusedRegistration(registration(QStringLiteral("p0"), conditions(5000, 1024, 0, QStringLiteral("1"))),
+                                "a partition has at most 4096"));
 
     Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6")));
     Result<PartitionRegistered> p2 = registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("3.6")));

@@ -3,7 +3,9 @@
 #include "Billing.h"
 #include "LendingKey.h"
 #include "StoreWriter.h"
+#include "protocol/DisplayName.h"
 #include "protocol/Terms.h"
+#include "util/HostPort.h"
 #include "util/Paths.h"
 
 #include <QCoreApplication>
@@ -145,6 +147,16 @@ Result<void> validateConditions(const LendingConditions &c, ConditionsOf whose)
         return bad(offer ? MarketService::tr("a partition must offer some memory") : MarketService::tr("the memory cannot be negative"));
     if (c.resources.diskMib < 0)
         return bad(MarketService::tr("the disk size cannot be negative"));
+    if (c.resources.cpus > protocol::kMaxPartitionCpus)
+        return bad(MarketService::tr("%1 vCPUs: a partition has at most %2").arg(c.resources.cpus).arg(protocol::kMaxPartitionCpus));
+    if (c.resources.memoryMib > protocol::kMaxPartitionMemoryMib)
+        return bad(MarketService::tr("%1 MiB of memory: a partition has at most %2 MiB (1 PiB)")
+                       .arg(c.resources.memoryMib)
+                       .arg(protocol::kMaxPartitionMemoryMib));
+    if (c.resources.diskMib > protocol::kMaxPartitionDiskMib)
+        return bad(MarketService::tr("%1 MiB of disk: a partition has at most %2 MiB (16 PiB)")
+                       .arg(c.resources.diskMib)
+                       .arg(protocol::kMaxPartitionDiskMib));
     if (c.ratePerHour.isNegative())
         return bad(MarketService::tr("the rate cannot be negative (%1)").arg(c.ratePerHour.toString()));
     if (c.ratePerHour.micros() > Money::kMaxRatePerHourMicros)
@@ -161,6 +173,23 @@ Result<void> validateConditions(const LendingConditions &c, ConditionsOf whose)
             return bad(MarketService::tr("'%1' is not an image name (letters, digits, '.', '_', '+', '-'; at most 64)")
                            .arg(image));
     }
+    return {};
+}
+
+/// A lender's advertised address, as every borrower of its offers is given it: HOST:PORT, no
+/// longer than a DNS name and a port. Unchecked, one lender's 2 MiB "address" made every
+/// search page holding its offers too large to send.
+Result<void> checkAgentAddress(const QString &address)
+{
+    constexpr qsizetype kLongest = 253 + 2 + 1 + 5; // a DNS name (or bracketed IPv6), ':', a port
+    if (address.size() > kLongest)
+        return Error(ErrorCode::InvalidArgument, MarketService::tr("the agent address is %1 characters long; a host:port has at most %2")
+                                                     .arg(address.size())
+                                                     .arg(kLongest));
+    if (protocol::firstForbiddenNameCharacter(address) >= 0 || address.trimmed() != address)
+        return Error(ErrorCode::InvalidArgument, MarketService::tr("the agent address holds spaces or control characters"));
+    if (Result<HostPort> hp = parseHostPort(address); !hp)
+        return Error(ErrorCode::InvalidArgument, MarketService::tr("the agent address: %1").arg(hp.error().message));
     return {};
 }
 
@@ -1287,8 +1316,16 @@ void MarketService::onRegister(const RegisterPartition &req, const Ctx &ctx)
     const auto refuse = [&](const QString &why) { ctx.fail(ErrorCode::InvalidArgument, why); };
     if (req.partitionId.isEmpty() || req.partitionId.size() > 128)
         return refuse(tr("a partition ID of 1 to 128 characters is required"));
+    // Managers' tables, exports and borrowers' lists show it as it is.
+    if (protocol::firstForbiddenNameCharacter(req.partitionId) >= 0 || req.partitionId.trimmed() != req.partitionId)
+        return refuse(tr("a partition ID may not hold control characters, line breaks or bidirectional marks, "
+                         "nor begin or end with a space"));
     if (req.agentAddress.isEmpty())
         return refuse(tr("the agent address (host:port where borrowers reach the lender) is required"));
+    if (Result<void> address = checkAgentAddress(req.agentAddress); !address) {
+        ctx.fail(address.error());
+        return;
+    }
     if (auto valid = validateConditions(req.conditions); !valid) {
         ctx.fail(valid.error());
         return;
@@ -1410,6 +1447,10 @@ void MarketService::onHeartbeat(const LenderHeartbeat &req, const Ctx &ctx)
                                   || local->addressInFlight == req.agentAddress);
     if (req.agentAddress.isEmpty() || known == req.agentAddress || askedAlready) {
         ctx.reply(Ack{});
+        return;
+    }
+    if (Result<void> address = checkAgentAddress(req.agentAddress); !address) {
+        ctx.fail(address.error());
         return;
     }
     if (local != m_lenders.end())
