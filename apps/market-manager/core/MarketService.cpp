@@ -1569,7 +1569,10 @@ void MarketService::onPartitionLost(const PartitionLost &req, const Ctx &ctx)
 
 void MarketService::onViolation(const ReportViolation &req, const Ctx &ctx)
 {
-    qCWarning(lcMarket) << "lender" << ctx.peerId() << "reports a lock violation on" << req.partitionId << ":" << req.detail
+    // What is kept of the detail (MarketStore::recordViolation()) is what is logged and shown:
+    // a lender's megabytes of "detail" would flood the log and every manager's view.
+    const QString detail = req.detail.left(kMaxViolationDetail);
+    qCWarning(lcMarket) << "lender" << ctx.peerId() << "reports a lock violation on" << req.partitionId << ":" << detail
                         << (req.restored ? "(restored)" : "(not restored)");
     // Recorded, and the contract ended if the lender could not restore what was leased, by
     // the writer: the report is answered once both are durable.
@@ -1603,7 +1606,7 @@ void MarketService::onViolation(const ReportViolation &req, const Ctx &ctx)
             }
             return reported;
         },
-        [this, lenderId = ctx.peerId(), partitionId = req.partitionId, detail = req.detail](const Result<Reported> &reported) -> Result<Ack> {
+        [this, lenderId = ctx.peerId(), partitionId = req.partitionId, detail](const Result<Reported> &reported) -> Result<Ack> {
             if (!reported)
                 return reported.error();
             emit violationReported(lenderId, partitionId, detail);

@@ -1126,7 +1126,7 @@ Result<void> MarketStore::recordViolation(const QString &lenderId, const QString
     Result<QSqlQuery> q = m_db.exec(QStringLiteral("INSERT INTO violations (at_ms, lender_id, partition_id, contract_id, detail, "
                                                    "restored) VALUES (?, ?, ?, ?, ?, ?)"),
                                     {atMs, lenderId, partitionId, contractId.isEmpty() ? QVariant() : QVariant(contractId),
-                                     detail.left(4096), restored ? 1 : 0});
+                                     detail.left(kMaxViolationDetail), restored ? 1 : 0});
     if (!q)
         return q.error();
     return {};

@@ -23,6 +23,9 @@
 
 namespace lendable::market {
 
+/// The characters of a lock-violation report's detail that are kept, logged and shown.
+inline constexpr qsizetype kMaxViolationDetail = 4096;
+
 /// The wall clock, UTC ms: MarketConfig::clock's default, and what lender liveness and the
 /// capacity history go by whatever clock the market is configured with.
 qint64 realNowMs();
