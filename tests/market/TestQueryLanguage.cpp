@@ -95,6 +95,13 @@ void TestQueryLanguage::everyKeyAndOperator()
     QCOMPARE(time->requirements[1].op, CompareOp::Lt);
     QCOMPARE(time->requirements[2].value, kNoTimeLimit);
     QCOMPARE(time->requirements[3].value, 5400);
+    // 0 is a duration of no time, not "none": time>0 is every offer, time<=0 none.
+    Result<OfferQuery> zero = OfferQuery::parse(QStringLiteral("time>0 time<=0s time=0:00 time=None"));
+    QVERIFY2(zero.ok(), qPrintable(zero.error().toString()));
+    QCOMPARE(zero->requirements[0].value, 0);
+    QCOMPARE(zero->requirements[1].value, 0);
+    QCOMPARE(zero->requirements[2].value, 0);
+    QCOMPARE(zero->requirements[3].value, kNoTimeLimit);
 }
 
 void TestQueryLanguage::badTokensAreNamed_data()

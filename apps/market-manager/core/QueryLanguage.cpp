@@ -130,7 +130,10 @@ Result<void> applyToken(const QString &token, OfferQuery &q, bool &orderSet, boo
         if (!s)
             return badToken(token, QCoreApplication::translate("QueryLanguage", "'%1' is not a duration (as in 2h, 90m, 1d, 1:30:00 or none)")
                                        .arg(value));
-        q.requirements.append(numeric(OfferField::TimeLimit, *op, *s > 0 ? *s : kNoTimeLimit, token));
+        // Only "none" is no limit here: "time>0" is every offer, "time<=0" none, as they read
+        // (parseDurationS() also reads "0" and an empty text as none, for a lender's field).
+        const bool none = value.trimmed().compare(QLatin1String("none"), Qt::CaseInsensitive) == 0;
+        q.requirements.append(numeric(OfferField::TimeLimit, *op, none ? kNoTimeLimit : *s, token));
     } else if (key == u"reliability") {
         Result<qint64> n = parseWhole(token, value.endsWith(QLatin1Char('%')) ? value.chopped(1) : value, 100);
         if (!n)
