@@ -356,6 +356,7 @@ struct Database::Private {
     // closes its own when it finds the connection broken, and the number may be reused).
     int watchFd = -1;
     int answerTimeoutS = 0; // answer_timeout, or the override of setAnswerTimeout()
+    bool icuCollation = false; // PostgreSQL: "und-x-icu" exists (lowerSql())
 
     void noteFailure(const Error &error)
     {
@@ -435,6 +436,21 @@ struct SqlRows::Statement {
 };
 
 namespace {
+
+// lendable_lower(TEXT) in SQLite's SQL: QString::toLower(), which folds every script's capitals
+// ("Ä" too), where SQLite's own LOWER() folds ASCII letters only. A filter lowercased by Qt
+// then finds what it names, whatever its letters.
+void unicodeLower(sqlite3_context *context, int, sqlite3_value **argv)
+{
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const auto *text = static_cast<const char16_t *>(sqlite3_value_text16(argv[0]));
+    const int bytes = sqlite3_value_bytes16(argv[0]);
+    const QString lower = QStringView(text, bytes / 2).toString().toLower();
+    sqlite3_result_text16(context, lower.utf16(), int(lower.size() * 2), SQLITE_TRANSIENT);
+}
 
 // A SQLite failure as Lendable's error: DiskFull for SQLITE_FULL and for a write that failed
 // with ENOSPC, StorageError otherwise.
@@ -698,6 +714,10 @@ Result<Database> Database::openWith(const QString &url, const QString &connectio
             database.d->native = *static_cast<sqlite3 *const *>(handle.constData());
         if (!database.d->native)
             return Error(ErrorCode::Internal, QStringLiteral("the Qt SQLite driver gave no handle for %1").arg(u.path));
+        if (const int rc = sqlite3_create_function_v2(database.d->native, "lendable_lower", 1, SQLITE_UTF16 | SQLITE_DETERMINISTIC,
+                                                      nullptr, unicodeLower, nullptr, nullptr, nullptr);
+            rc != SQLITE_OK)
+            return sqliteError(database.d->native, rc, QStringLiteral("lendable_lower()"));
     } else {
         database.d->answerTimeoutS = u.answerTimeoutS;
         if (!database.d->watchConnection()) // without it, a server that stops answering would hold statements forever
@@ -706,8 +726,19 @@ Result<Database> Database::openWith(const QString &url, const QString &connectio
             if (auto q = database.exec(setting); !q)
                 return q.error().within(QStringLiteral("cannot open the database %1: ").arg(u.redacted()));
         }
+        auto icu = database.exec(QStringLiteral("SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'"));
+        if (!icu)
+            return icu.error().within(QStringLiteral("cannot open the database %1: ").arg(u.redacted()));
+        database.d->icuCollation = icu->next();
     }
     return database;
+}
+
+QString Database::lowerSql(const QString &expr) const
+{
+    if (d->parsed.dialect == SqlDialect::Sqlite)
+        return QStringLiteral("lendable_lower(%1)").arg(expr);
+    return d->icuCollation ? QStringLiteral("LOWER((%1) COLLATE \"und-x-icu\")").arg(expr) : QStringLiteral("LOWER(%1)").arg(expr);
 }
 
 void Database::setAnswerTimeout(int seconds)

@@ -163,6 +163,11 @@ public:
 
     QSqlDatabase &db();
     SqlDialect dialect() const;
+    /// SQL that lowercases the text `expr` as QString::toLower() does, every script's capitals
+    /// ("Ä" too): SQLite's LOWER() and PostgreSQL's under the "C" locale fold ASCII letters only.
+    /// On SQLite lendable_lower(), registered on each connection; on PostgreSQL LOWER() under
+    /// ICU's root collation when the server has ICU, else plain LOWER().
+    QString lowerSql(const QString &expr) const;
     /// The URL as given to open(), password included (to open the same database in another
     /// thread); log redactedUrl() instead.
     QString url() const;

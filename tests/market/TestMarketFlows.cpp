@@ -2938,6 +2938,17 @@ void TestMarketFlows::borrowerNames()
     CHECK_OK(byBorrowerId);
     QCOMPARE(byBorrowerId->total, 1);
     QCOMPARE(byBorrowerId->rows.first().partitionId, QStringLiteral("p2"));
+    // Letters beyond ASCII are found in either case as well (SQLite's LOWER() folds ASCII only).
+    CHECK_OK(anonymous->call<Ack>(SetBorrowerName{.name = QStringLiteral("Ärzte Köln")}));
+    for (const QString &filter : {QStringLiteral("ärzte"), QStringLiteral("ÄRZTE KÖLN")}) {
+        Result<AdminPartitionPage> byName = admin->call<AdminPartitionPage>(AdminListPartitions{.filter = filter});
+        CHECK_OK(byName);
+        QVERIFY2(byName->total == 1 && byName->rows.first().partitionId == QLatin1String("p2"), qPrintable(filter));
+        Result<AdminContractPage> contractsByName = admin->call<AdminContractPage>(AdminListContracts{.filter = filter});
+        CHECK_OK(contractsByName);
+        QVERIFY2(contractsByName->total == 1, qPrintable(filter));
+    }
+    CHECK_OK(anonymous->call<Ack>(SetBorrowerName{.name = QString()}));
     m_clock += 1000;
     CHECK_OK(acme->call<ContractClosed>(EndContract{.contractId = c1->contractId}));
     CHECK_OK(anonymous->call<ContractClosed>(EndContract{.contractId = c2->contractId}));

@@ -208,13 +208,14 @@ QString likePattern(const QString &filter)
 }
 
 // "(LOWER(a) LIKE ? ESCAPE '\' OR …)": one of `columns` holds `filter` as a plain substring
-// (likePattern()); a bind per column is appended to `binds`.
-QString matchesAnyColumn(const QStringList &columns, const QString &filter, QVariantList &binds)
+// (likePattern()); a bind per column is appended to `binds`. Lowercased as likePattern() does
+// (Database::lowerSql(), not LOWER(), which may fold ASCII only): "ärzte" finds "Ärzte".
+QString matchesAnyColumn(const Database &db, const QStringList &columns, const QString &filter, QVariantList &binds)
 {
     QStringList tests;
     const QString pattern = likePattern(filter);
     for (const QString &column : columns) {
-        tests << QStringLiteral("LOWER(%1) LIKE ? ESCAPE '\\'").arg(column);
+        tests << QStringLiteral("%1 LIKE ? ESCAPE '\\'").arg(db.lowerSql(column));
         binds << pattern;
     }
     return QLatin1Char('(') + tests.join(QStringLiteral(" OR ")) + QLatin1Char(')');
@@ -1380,7 +1381,7 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
     if (!filter.isEmpty()) {
         // A lent partition is also found by its borrower's ID or name.
         where += QStringLiteral(" AND ")
-               + matchesAnyColumn({QStringLiteral("p.partition_id"), QStringLiteral("p.lender_id"), QStringLiteral("l.name"),
+               + matchesAnyColumn(m_db, {QStringLiteral("p.partition_id"), QStringLiteral("p.lender_id"), QStringLiteral("l.name"),
                                    QStringLiteral("p.offer_id"), QStringLiteral("COALESCE(p.lending_status, '')"),
                                    QStringLiteral("COALESCE(bw.name, '')")},
                                   filter, binds);
@@ -1492,7 +1493,7 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
             binds << *endedBeforeMs;
         }
         if (!filter.isEmpty()) {
-            conditions << matchesAnyColumn({QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("COALESCE(bw.name, '')"),
+            conditions << matchesAnyColumn(m_db, {QStringLiteral("c.id"), QStringLiteral("c.borrower_id"), QStringLiteral("COALESCE(bw.name, '')"),
                                             QStringLiteral("c.lender_id"), QStringLiteral("COALESCE(l.name, '')"),
                                             QStringLiteral("c.partition_id")},
                                            filter, binds);
@@ -1527,12 +1528,12 @@ Result<ViolationPage> MarketStore::listViolations(const QString &filter, qint64 
     QString where;
     QVariantList binds;
     if (!filter.isEmpty()) {
-        QStringList tests{matchesAnyColumn({QStringLiteral("v.lender_id"), QStringLiteral("COALESCE(l.name, '')"),
+        QStringList tests{matchesAnyColumn(m_db, {QStringLiteral("v.lender_id"), QStringLiteral("COALESCE(l.name, '')"),
                                             QStringLiteral("v.partition_id"), QStringLiteral("COALESCE(v.contract_id, '')"),
                                             QStringLiteral("v.detail")},
                                            filter, binds)};
         for (const QString &term : detailTerms)
-            tests << matchesAnyColumn({QStringLiteral("v.detail")}, term, binds);
+            tests << matchesAnyColumn(m_db, {QStringLiteral("v.detail")}, term, binds);
         where = QStringLiteral("WHERE ") + tests.join(QStringLiteral(" OR "));
     }
     const QString from = QStringLiteral(" FROM violations v LEFT JOIN lenders l ON l.id = v.lender_id ");
