@@ -40,6 +40,14 @@ QStringList agreedTermsChanges(const LendingConditions &offered, const LendingCo
     return changes;
 }
 
+std::optional<Money> parseRatePerHour(const QString &text)
+{
+    const Result<Money> rate = Money::parse(text.trimmed());
+    if (!rate || rate->isNegative() || rate->micros() > Money::kMaxRatePerHourMicros)
+        return std::nullopt;
+    return *rate;
+}
+
 std::optional<qint64> parseDurationS(const QString &text)
 {
     const QString t = text.trimmed().toLower();

@@ -26,6 +26,10 @@ inline constexpr qint64 kMaxPartitionDiskMib = qint64(1) << 34;   // 16 PiB
 /// offered. Empty when it is no worse: better terms are no change to refuse.
 QStringList agreedTermsChanges(const LendingConditions &offered, const LendingConditions &agreed);
 
+/// A rate per hour as a person types one ("1.5", "0.000001"): a decimal a market takes, not
+/// negative and at most Money::kMaxRatePerHourMicros. Nothing for anything else.
+std::optional<Money> parseRatePerHour(const QString &text);
+
 /// Seconds of a duration as a person types one: "H:MM:SS" or "H:MM", amounts with units
 /// ("90m", "2h", "1d 12h", "45s", any case, spaces between allowed), or plain seconds
 /// ("3600", as the command line takes them). Empty, "0" and "none" are 0 (no limit). Nothing

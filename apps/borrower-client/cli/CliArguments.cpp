@@ -101,8 +101,8 @@ Result<std::optional<protocol::LendingConditions>> agreedTermsOf(const QCommandL
     agreed.ratePerHour = Money::fromMicros(Money::kMaxRatePerHourMicros);
     agreed.maxDurationS = 1;
     if (parser.isSet(o.maxRate)) {
-        Result<Money> rate = Money::parse(parser.value(o.maxRate).trimmed());
-        if (!rate || rate->isNegative() || rate->micros() > Money::kMaxRatePerHourMicros)
+        const std::optional<Money> rate = protocol::parseRatePerHour(parser.value(o.maxRate));
+        if (!rate)
             return usageError(QCoreApplication::translate("BorrowerCli", "--max-rate wants a rate per hour such as 1.5, not '%1'").arg(parser.value(o.maxRate)));
         agreed.ratePerHour = *rate;
     }

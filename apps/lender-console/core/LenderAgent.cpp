@@ -31,6 +31,12 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+/// KeyInvalid for a key whose contract has ended (the verification, and a job accepted late).
+Error endedContractKey(const QString &contractId)
+{
+    return Error(ErrorCode::KeyInvalid, QStringLiteral("contract %1 has ended; its lending key is no longer valid").arg(contractId));
+}
+
 QString randomId(const char *prefix, int bytes)
 {
     QByteArray b(bytes, Qt::Uninitialized);
@@ -1645,7 +1651,7 @@ void LenderAgent::verifyLease(const QString &partitionId, const QString &contrac
                                     .arg(c->maxDurationS)
                                     .arg(QDateTime::fromMSecsSinceEpoch(limitAtMs, Qt::UTC).toString(Qt::ISODate))));
         if (!c->isRunning())
-            return done(invalid(QStringLiteral("contract %1 has ended; its lending key is no longer valid").arg(contractId)));
+            return done(endedContractKey(contractId));
         return done(*c);
     }
     // FIG. 15: the lender does not know the contract; ask the market that manages the partition.
@@ -1734,8 +1740,7 @@ void LenderAgent::acceptJob(const SubmitJob &m, const RequestContext &ctx, const
     // The market may have taken long to answer about the image: the contract may have ended
     // meanwhile, and its key with it.
     if (Result<ContractRecord> now = m_store->contract(contract.contractId); !now.ok() || !now->isRunning())
-        return ctx.fail(Error(ErrorCode::KeyInvalid, QStringLiteral("contract %1 has ended; its lending key is no longer valid")
-                                                         .arg(contract.contractId)));
+        return ctx.fail(endedContractKey(contract.contractId));
     const QString borrower = ctx.peerId();
     JobRecord rec;
     rec.jobId = randomId("j", 8);

@@ -54,15 +54,6 @@ using namespace lendable::protocol;
 
 namespace {
 
-/// The rate typed on a card, if it is one the market takes.
-std::optional<Money> typedRate(const QString &text)
-{
-    const Result<Money> rate = Money::parse(text.trimmed());
-    if (!rate || rate->isNegative() || rate->micros() > Money::kMaxRatePerHourMicros)
-        return std::nullopt;
-    return *rate;
-}
-
 /// The OS images typed on a card ("busybox, debian-12"), if there is one and each is a name.
 std::optional<QStringList> typedImages(const QString &text)
 {
@@ -285,7 +276,7 @@ PartitionCard::PartitionCard(const PartitionState &state, QWidget *parent)
     connect(m_images, &QLineEdit::editingFinished, this, &PartitionCard::emitAlter);
     connect(m_timeLimit, &QLineEdit::editingFinished, this, &PartitionCard::emitAlter);
     // A rate, images or a time limit that cannot be read are shown so, and not sent.
-    connect(m_rate, &QLineEdit::textChanged, this, [this](const QString &text) { markReadable(m_rate, typedRate(text).has_value()); });
+    connect(m_rate, &QLineEdit::textChanged, this, [this](const QString &text) { markReadable(m_rate, protocol::parseRatePerHour(text).has_value()); });
     connect(m_images, &QLineEdit::textChanged, this,
             [this](const QString &text) { markReadable(m_images, typedImages(text).has_value()); });
     connect(m_timeLimit, &QLineEdit::textChanged, this,
@@ -323,7 +314,7 @@ LendingConditions PartitionCard::editedConditions() const
     // A locked partition's allocation is what it is, whatever a control still shows.
     if (!isLocked())
         c.resources = Resources{m_cpu.spin->value(), m_memory.spin->value(), m_disk.spin->value()};
-    if (const std::optional<Money> rate = typedRate(m_rate->text()))
+    if (const std::optional<Money> rate = protocol::parseRatePerHour(m_rate->text()))
         c.ratePerHour = *rate;
     if (const std::optional<QStringList> images = typedImages(m_images->text()))
         c.osImages = *images;
