@@ -204,6 +204,8 @@ private slots:
     void offlineLendersAreNotOffered();
     void endsPastTheTimeLimitAreBilledToIt_data() { dialects(); }
     void endsPastTheTimeLimitAreBilledToIt();
+    void feeIsTheOneAContractStartedWith_data() { dialects(); }
+    void feeIsTheOneAContractStartedWith();
     void maxDurationAndPartitionLost_data() { dialects(); }
     void maxDurationAndPartitionLost();
     void lockViolations_data() { dialects(); }
@@ -1626,6 +1628,44 @@ void TestMarketFlows::endsPastTheTimeLimitAreBilledToIt()
     Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});
     CHECK_OK(page);
     QCOMPARE(page->offers.first().reliability, 100);
+}
+
+void TestMarketFlows::feeIsTheOneAContractStartedWith()
+{
+    // The operator raises the fee from 10 % to 20 % (a restart with another --fee-percent):
+    // a contract that started before is billed with 10 %, one started after with 20 %.
+    // Before, the fee was whichever the process that ended a contract had.
+    MarketConfig tenPercent;
+    tenPercent.feeBasisPoints = 1000;
+    START_MARKET_WITH_CLIENTS(tenPercent);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6")));
+    Result<PartitionRegistered> p2 = registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("3.6")));
+    CHECK_OK(p1);
+    CHECK_OK(p2);
+    Result<ContractGranted> before = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(before);
+    delete lender;
+    delete borrower;
+    MarketConfig twentyPercent;
+    twentyPercent.feeBasisPoints = 2000;
+    CHECK_OK(restartMarket(twentyPercent));
+    lender = client(m_lender, QStringLiteral("lender"));
+    borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower);
+    CHECK_OK(lender->call<Ack>(LenderHeartbeat{.agentAddress = QStringLiteral("127.0.0.1:7500")}));
+    Result<ContractGranted> after = borrower->call<ContractGranted>(Borrow{.offerId = p2->offerId});
+    CHECK_OK(after);
+    m_clock += 100'000; // 0.1 per contract at 3.6 an hour
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = before->contractId}));
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = after->contractId}));
+    Result<BillList> bills = borrower->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QCOMPARE(bills->bills.size(), 2);
+    for (const Bill &b : bills->bills) {
+        QCOMPARE(b.charge, Money::parse(u"0.1").value());
+        QCOMPARE(b.marketFee, Money::parse(b.contractId == before->contractId ? u"0.01" : u"0.02").value());
+        QCOMPARE(b.lenderPayout.micros() + b.marketFee.micros(), b.charge.micros());
+    }
 }
 
 void TestMarketFlows::lockViolations()

@@ -105,7 +105,7 @@ PartitionRow partitionFrom(const Row &q)
 const QString kContractColumns = QStringLiteral(
     "c.id, c.offer_id, c.borrower_id, c.lender_id, c.partition_id, c.rate_micros, c.cpus, c.memory_mib, "
     "c.disk_mib, c.max_duration_s, c.started_at_ms, c.ended_at_ms, c.key_hash, c.end_reason, c.rev, "
-    "b.duration_ms, b.charge_micros, b.fee_micros, b.payout_micros");
+    "b.duration_ms, b.charge_micros, b.fee_micros, b.payout_micros, c.fee_basis_points");
 const QString kContractFrom = QStringLiteral(" FROM contracts c LEFT JOIN billing b ON b.contract_id = c.id ");
 
 template <typename Row>
@@ -129,6 +129,8 @@ ContractRow contractFrom(const Row &q)
     c.bill.charge = Money::fromMicros(q.int64(16));
     c.bill.fee = Money::fromMicros(q.int64(17));
     c.bill.payout = Money::fromMicros(q.int64(18));
+    if (!q.isNull(19))
+        c.feeBasisPoints = int(q.int64(19));
     return c;
 }
 
@@ -430,6 +432,12 @@ QList<Migration> marketMigrations()
         QStringLiteral("ALTER TABLE borrowers ADD COLUMN rev BIGINT NOT NULL DEFAULT 0"),
         QStringLiteral("CREATE INDEX borrowers_rev ON borrowers(rev)"),
     };
+    // The fee a contract is billed with is the market's when it started, not whichever a
+    // market process has when it ends (an operator's change, or processes configured apart).
+    // Contracts made before have none and keep the old rule.
+    const QStringList v10 = {
+        QStringLiteral("ALTER TABLE contracts ADD COLUMN fee_basis_points INTEGER"),
+    };
     return {Migration{1, QStringLiteral("market resource and billing databases"), dialectStatements(v1, SqlDialect::Sqlite), pg},
             Migration{2, QStringLiteral("history of lendable capacity; lock violations"), dialectStatements(v2, SqlDialect::Sqlite),
                       dialectStatements(v2, SqlDialect::Postgres)},
@@ -442,7 +450,8 @@ QList<Migration> marketMigrations()
                       dialectStatements(v6, SqlDialect::Postgres)},
             Migration{7, QStringLiteral("lenders by name"), v7, v7},
             Migration{8, QStringLiteral("borrowers' names"), v8, v8},
-            Migration{9, QStringLiteral("revisions of borrowers' names"), v9, v9}};
+            Migration{9, QStringLiteral("revisions of borrowers' names"), v9, v9},
+            Migration{10, QStringLiteral("the fee a contract started with"), v10, v10}};
 }
 
 MarketStore::MarketStore(Database db)
@@ -884,15 +893,17 @@ void MarketStore::setTermsCheckedHookForTest(std::function<void(const QString &o
 
 Result<LendResult> MarketStore::lend(const QString &offerId, const QString &borrowerId, const QString &contractId,
                                      const QByteArray &keyHash, qint64 nowMs,
-                                     const std::optional<protocol::LendingConditions> &agreed)
+                                     const std::optional<protocol::LendingConditions> &agreed, std::optional<int> feeBasisPoints)
 {
     // The contract exists once this commit returns; only then may anyone be told (S48).
-    return inOwnTransaction(m_db, [&] { return lendInTransaction(offerId, borrowerId, contractId, keyHash, nowMs, agreed); });
+    return inOwnTransaction(m_db,
+                            [&] { return lendInTransaction(offerId, borrowerId, contractId, keyHash, nowMs, agreed, feeBasisPoints); });
 }
 
 Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const QString &borrowerId,
                                                   const QString &contractId, const QByteArray &keyHash, qint64 nowMs,
-                                                  const std::optional<protocol::LendingConditions> &agreed)
+                                                  const std::optional<protocol::LendingConditions> &agreed,
+                                                  std::optional<int> feeBasisPoints)
 {
     // Only the terms the contract copies are read back: QtSql's cost per row grows with its
     // columns.
@@ -1010,18 +1021,20 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
     c.maxDurationS = lent->conditions.maxDurationS;
     c.startedAtMs = nowMs;
     c.keyHash = keyHash;
+    c.feeBasisPoints = feeBasisPoints;
     const SqlValue expires = c.maxDurationS > 0 ? SqlValue(nowMs + c.maxDurationS * 1000) : SqlValue();
+    const SqlValue fee = feeBasisPoints ? SqlValue(qint64(*feeBasisPoints)) : SqlValue();
     Result<SqlRows> ins = m_db.run(
         hotSql(HotSql::InsertContract,
                [&]() -> QString {
                    return QStringLiteral(
                               "INSERT INTO contracts (id, offer_id, borrower_id, lender_id, partition_id, rate_micros, cpus, "
-                              "memory_mib, disk_mib, max_duration_s, expires_at_ms, started_at_ms, key_hash, rev) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %1)")
+                              "memory_mib, disk_mib, max_duration_s, expires_at_ms, started_at_ms, key_hash, fee_basis_points, rev) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %1)")
                        .arg(nextRev(QStringLiteral("contracts")));
                }),
         {c.id, c.offerId, c.borrowerId, c.lenderId, c.partitionId, c.ratePerHour.micros(), c.resources.cpus,
-         c.resources.memoryMib, c.resources.diskMib, c.maxDurationS, expires, c.startedAtMs, c.keyHash});
+         c.resources.memoryMib, c.resources.diskMib, c.maxDurationS, expires, c.startedAtMs, c.keyHash, fee});
     if (!ins)
         return ins.error();
     return *std::move(lent);
@@ -1059,7 +1072,8 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
         endedAt = limit;
         endReason = QStringLiteral("max_duration");
     }
-    Result<BillAmounts> bill = computeBill(c.ratePerHour, c.startedAtMs, endedAt, feeBasisPoints);
+    const int fee = c.feeBasisPoints.value_or(feeBasisPoints);
+    Result<BillAmounts> bill = computeBill(c.ratePerHour, c.startedAtMs, endedAt, fee);
     if (!bill)
         return bill.error();
 
@@ -1090,7 +1104,7 @@ Result<ContractRow> MarketStore::endInTransaction(const QString &contractId, con
         QStringLiteral("INSERT INTO billing (contract_id, borrower_id, lender_id, ended_at_ms, duration_ms, charge_micros, "
                        "fee_micros, payout_micros, fee_basis_points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {contractId, c.borrowerId, c.lenderId, endedAt, bill->durationMs, bill->charge.micros(), bill->fee.micros(),
-         bill->payout.micros(), feeBasisPoints});
+         bill->payout.micros(), fee});
     if (!billed)
         return billed.error();
     // A partition lost, or whose lock the lender could not restore, counts against it.

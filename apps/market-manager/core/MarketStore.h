@@ -78,6 +78,9 @@ struct ContractRow {
     QString endReason;
     BillAmounts bill;           ///< zero while running
     qint64 rev = 0;
+    /// The market's fee when the contract started, which its bill takes; none for a contract
+    /// made before markets kept it (its bill takes the fee configured when it ends).
+    std::optional<int> feeBasisPoints;
 
     bool isRunning() const { return endedAtMs == 0; }
     /// When its time limit ends it, UTC ms; 0 without a limit.
@@ -188,14 +191,17 @@ public:
     /// free and its lender online), inserts the contract, commits. Conflict when the
     /// partition is lent, withdrawn or its lender offline; NotFound for an unknown offer.
     /// With `agreed` (Borrow.agreedTerms), TermsChanged unless the offer's terms are no worse
-    /// than those, read in the same transaction (see agreedTermsChanges()).
+    /// than those, read in the same transaction (see agreedTermsChanges()). The contract keeps
+    /// `feeBasisPoints`, the market's fee now, for its bill.
     Result<LendResult> lend(const QString &offerId, const QString &borrowerId, const QString &contractId,
                             const QByteArray &keyHash, qint64 nowMs,
-                            const std::optional<protocol::LendingConditions> &agreed = std::nullopt);
+                            const std::optional<protocol::LendingConditions> &agreed = std::nullopt,
+                            std::optional<int> feeBasisPoints = std::nullopt);
     /// S59–S60 and the bill: ends a running contract (only by its borrower when
     /// `borrowerId` is given), frees the partition, writes the billing row. NotFound for an
     /// unknown contract, PermissionDenied for another borrower's, Conflict when it ended
-    /// already.
+    /// already. The bill takes the fee the contract started with, `feeBasisPoints` if it kept
+    /// none.
     Result<ContractRow> endContract(const QString &contractId, const QString &borrowerId, const QString &reason,
                                     qint64 nowMs, int feeBasisPoints);
     /// lend() and endContract() without their own transaction, for group commit: the caller
@@ -205,7 +211,8 @@ public:
     /// transaction.
     Result<LendResult> lendInTransaction(const QString &offerId, const QString &borrowerId, const QString &contractId,
                                          const QByteArray &keyHash, qint64 nowMs,
-                                         const std::optional<protocol::LendingConditions> &agreed = std::nullopt);
+                                         const std::optional<protocol::LendingConditions> &agreed = std::nullopt,
+                                         std::optional<int> feeBasisPoints = std::nullopt);
     /// Called (in every store of the process, on the thread that lends) once a lend has read
     /// and locked the offer's terms to check them against agreed ones, before it marks the
     /// offer lent; empty: nothing. For tests of what another process does meanwhile.
