@@ -140,6 +140,10 @@
         <source>the report period ends after the year 9999 (%1)</source>
         <translation>der Berichtszeitraum endet nach dem Jahr 9999 (%1)</translation>
     </message>
+    <message>
+        <source>the lender changed the terms of offer %1 since it was matched</source>
+        <translation>der Verleiher hat die Bedingungen von Angebot %1 seit dem Abgleich geändert</translation>
+    </message>
 </context>
 <context>
     <name>OfferIndex</name>

@@ -140,6 +140,10 @@
         <source>the report period ends after the year 9999 (%1)</source>
         <translation>レポート期間が 9999 年より後に終わっています (%1)</translation>
     </message>
+    <message>
+        <source>the lender changed the terms of offer %1 since it was matched</source>
+        <translation>一致した後に貸し手がオファー %1 の条件を変更しました</translation>
+    </message>
 </context>
 <context>
     <name>OfferIndex</name>

@@ -727,15 +727,20 @@ void TestMarketFlows::bestMatchIsLentOnTheTermsItMatched()
     START_MARKET_WITH_CLIENTS();
     CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"))));
     CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("3"))));
+    // A query may bound terms from above too: p3's one-hour limit is what "time<=1h" asks for.
+    CHECK_OK(registerPartition(lender, QStringLiteral("p3"), conditions(1, 1024, 0, QStringLiteral("9"), {QStringLiteral("busybox")}, 3600)));
     std::unique_ptr<HeldTableLock> held = holdTableLocked(QStringLiteral("partitions"));
     QVERIFY(held);
     auto answered = std::make_shared<QStringList>();
     lender->request<PartitionRegistered>(
         AlterPartition{.partitionId = QStringLiteral("p1"), .conditions = conditions(1, 1024, 0, QStringLiteral("5"))}, this,
         [answered](const Result<PartitionRegistered> &r) { answered->append(r ? QStringLiteral("altered") : r.error().toString()); });
+    lender->request<PartitionRegistered>(
+        AlterPartition{.partitionId = QStringLiteral("p3"), .conditions = conditions(1, 1024, 0, QStringLiteral("9"))}, this,
+        [answered](const Result<PartitionRegistered> &r) { answered->append(r ? QStringLiteral("altered") : r.error().toString()); });
     QTRY_VERIFY_WITH_TIMEOUT(held->waiting() >= 1, 30'000);
-    // Matched now, against the index that still has p1 at 1 per hour.
-    for (const QString &query : {QStringLiteral("rate<=2"), QStringLiteral("order=rate")}) {
+    // Matched now, against the index that still has p1 at 1 per hour and p3 with its limit.
+    for (const QString &query : {QStringLiteral("rate<=2"), QStringLiteral("order=rate"), QStringLiteral("time<=1h")}) {
         borrower->request<ContractGranted>(Borrow{.query = query}, this, [answered, query](const Result<ContractGranted> &r) {
             answered->append(query + QStringLiteral(": ")
                              + (r ? QStringLiteral("%1 at %2").arg(r->partitionId, r->conditions.ratePerHour.toString())
@@ -745,10 +750,15 @@ void TestMarketFlows::bestMatchIsLentOnTheTermsItMatched()
     QTest::qWait(200);
     QVERIFY2(answered->isEmpty(), qPrintable(answered->join(u','))); // all wait for the lock
     CHECK_OK(held->release());
-    QTRY_COMPARE_WITH_TIMEOUT(answered->size(), 3, 60'000);
-    QVERIFY2(answered->contains(QStringLiteral("altered")), qPrintable(answered->join(u',')));
+    QTRY_COMPARE_WITH_TIMEOUT(answered->size(), 5, 60'000);
+    QCOMPARE(answered->count(QStringLiteral("altered")), 2);
     QVERIFY2(answered->contains(QStringLiteral("rate<=2: conflict")), qPrintable(answered->join(u',')));
     QVERIFY2(answered->contains(QStringLiteral("order=rate: p2 at 3")), qPrintable(answered->join(u',')));
+    QVERIFY2(answered->contains(QStringLiteral("time<=1h: conflict")), qPrintable(answered->join(u',')));
+    // Unchanged offers are still lent as matched.
+    Result<ContractGranted> unchanged = borrower->call<ContractGranted>(Borrow{.query = QStringLiteral("rate<=6 order=rate")});
+    CHECK_OK(unchanged);
+    QCOMPARE(unchanged->partitionId, QStringLiteral("p1"));
 }
 
 void TestMarketFlows::agreedTermsHoldAgainstAnotherProcess()

@@ -1908,7 +1908,8 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
                     const std::optional<LendingConditions> held =
                         b.bestMatch && c < b.matchedTerms.size() ? std::optional<LendingConditions>(b.matchedTerms[c]) : b.agreedTerms;
                     Result<LendResult> r =
-                        store.lendInTransaction(offerId, b.borrowerId, timeOrderedId(u"c-", t), hashLendingKey(o.key), t, held, feeBasisPoints);
+                        store.lendInTransaction(offerId, b.borrowerId, timeOrderedId(u"c-", t), hashLendingKey(o.key), t, held, feeBasisPoints,
+                                                b.bestMatch ? AgreedAs::Exactly : AgreedAs::NoWorse);
                     if (r) {
                         o.lent = std::move(r).value();
                         o.error = Error();

@@ -893,17 +893,18 @@ void MarketStore::setTermsCheckedHookForTest(std::function<void(const QString &o
 
 Result<LendResult> MarketStore::lend(const QString &offerId, const QString &borrowerId, const QString &contractId,
                                      const QByteArray &keyHash, qint64 nowMs,
-                                     const std::optional<protocol::LendingConditions> &agreed, std::optional<int> feeBasisPoints)
+                                     const std::optional<protocol::LendingConditions> &agreed, std::optional<int> feeBasisPoints,
+                                     AgreedAs agreedAs)
 {
     // The contract exists once this commit returns; only then may anyone be told (S48).
-    return inOwnTransaction(m_db,
-                            [&] { return lendInTransaction(offerId, borrowerId, contractId, keyHash, nowMs, agreed, feeBasisPoints); });
+    return inOwnTransaction(
+        m_db, [&] { return lendInTransaction(offerId, borrowerId, contractId, keyHash, nowMs, agreed, feeBasisPoints, agreedAs); });
 }
 
 Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const QString &borrowerId,
                                                   const QString &contractId, const QByteArray &keyHash, qint64 nowMs,
                                                   const std::optional<protocol::LendingConditions> &agreed,
-                                                  std::optional<int> feeBasisPoints)
+                                                  std::optional<int> feeBasisPoints, AgreedAs agreedAs)
 {
     // Only the terms the contract copies are read back: QtSql's cost per row grows with its
     // columns.
@@ -937,6 +938,10 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
         held->finish();
         // No row (none, or lent or withdrawn, which is not locked for nothing): the lend
         // below says why.
+        if (offered && agreedAs == AgreedAs::Exactly && *offered != *agreed) {
+            return Error(ErrorCode::TermsChanged,
+                         QCoreApplication::translate("MarketStore", "the lender changed the terms of offer %1 since it was matched").arg(offerId));
+        }
         if (offered) {
             if (const QStringList changes = protocol::agreedTermsChanges(*offered, *agreed); !changes.isEmpty()) {
                 return Error(ErrorCode::TermsChanged,

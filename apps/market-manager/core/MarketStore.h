@@ -88,6 +88,11 @@ struct ContractRow {
     protocol::Bill toBill(qint64 nowMs) const;
 };
 
+/// How a lend holds an offer to the terms given with it: no worse for the borrower (the terms
+/// a borrower agreed to, Borrow.agreedTerms), or exactly those (a best match's, as matched to
+/// a query that may bound them from above too: "time<=1h", "os!=x", "cpus=2").
+enum class AgreedAs { NoWorse, Exactly };
+
 /// What a successful lend needs to tell the borrower and the lender.
 /// A new contract and the lending conditions it was granted on.
 struct LendResult {
@@ -191,12 +196,13 @@ public:
     /// free and its lender online), inserts the contract, commits. Conflict when the
     /// partition is lent, withdrawn or its lender offline; NotFound for an unknown offer.
     /// With `agreed` (Borrow.agreedTerms), TermsChanged unless the offer's terms are no worse
-    /// than those, read in the same transaction (see agreedTermsChanges()). The contract keeps
+    /// than those (AgreedAs::Exactly: unless they are those), read in the same transaction (see
+    /// agreedTermsChanges()). The contract keeps
     /// `feeBasisPoints`, the market's fee now, for its bill.
     Result<LendResult> lend(const QString &offerId, const QString &borrowerId, const QString &contractId,
                             const QByteArray &keyHash, qint64 nowMs,
                             const std::optional<protocol::LendingConditions> &agreed = std::nullopt,
-                            std::optional<int> feeBasisPoints = std::nullopt);
+                            std::optional<int> feeBasisPoints = std::nullopt, AgreedAs agreedAs = AgreedAs::NoWorse);
     /// S59–S60 and the bill: ends a running contract (only by its borrower when
     /// `borrowerId` is given), frees the partition, writes the billing row. NotFound for an
     /// unknown contract, PermissionDenied for another borrower's, Conflict when it ended
@@ -212,7 +218,7 @@ public:
     Result<LendResult> lendInTransaction(const QString &offerId, const QString &borrowerId, const QString &contractId,
                                          const QByteArray &keyHash, qint64 nowMs,
                                          const std::optional<protocol::LendingConditions> &agreed = std::nullopt,
-                                         std::optional<int> feeBasisPoints = std::nullopt);
+                                         std::optional<int> feeBasisPoints = std::nullopt, AgreedAs agreedAs = AgreedAs::NoWorse);
     /// Called (in every store of the process, on the thread that lends) once a lend has read
     /// and locked the offer's terms to check them against agreed ones, before it marks the
     /// offer lent; empty: nothing. For tests of what another process does meanwhile.
