@@ -779,8 +779,8 @@
         <translation>die Agent-Adresse: %1</translation>
     </message>
     <message>
-        <source>a partition ID may not hold control characters, line breaks or bidirectional marks, nor begin or end with a space</source>
-        <translation>eine Partitions-ID darf keine Steuerzeichen, Zeilenumbrüche oder Richtungszeichen enthalten und nicht mit einem Leerzeichen beginnen oder enden</translation>
+        <source>a partition ID may not hold control characters, line breaks or bidirectional embeddings, overrides or isolates, nor begin or end with a space</source>
+        <translation>eine Partitions-ID darf keine Steuerzeichen, Zeilenumbrüche oder bidirektionalen Einbettungen, Überschreibungen oder Isolierungen enthalten und nicht mit einem Leerzeichen beginnen oder enden</translation>
     </message>
 </context>
 <context>

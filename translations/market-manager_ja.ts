@@ -775,8 +775,8 @@
         <translation>エージェントのアドレス: %1</translation>
     </message>
     <message>
-        <source>a partition ID may not hold control characters, line breaks or bidirectional marks, nor begin or end with a space</source>
-        <translation>パーティション ID には制御文字、改行、双方向制御文字を含めることはできず、空白で始めたり終えたりすることもできません</translation>
+        <source>a partition ID may not hold control characters, line breaks or bidirectional embeddings, overrides or isolates, nor begin or end with a space</source>
+        <translation>パーティション ID には制御文字、改行、双方向の埋め込み・上書き・分離を含めることはできず、空白で始めたり終えたりすることもできません</translation>
     </message>
 </context>
 <context>

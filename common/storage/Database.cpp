@@ -726,10 +726,10 @@ Result<Database> Database::openWith(const QString &url, const QString &connectio
             if (auto q = database.exec(setting); !q)
                 return q.error().within(QStringLiteral("cannot open the database %1: ").arg(u.redacted()));
         }
-        auto icu = database.exec(QStringLiteral("SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'"));
-        if (!icu)
-            return icu.error().within(QStringLiteral("cannot open the database %1: ").arg(u.redacted()));
-        database.d->icuCollation = icu->next();
+        // Tried, not looked up: the collation is listed in every database of a server built
+        // with ICU, also one whose encoding ICU cannot take (SQL_ASCII), where using it fails.
+        auto icu = database.exec(QStringLiteral("SELECT LOWER('A' COLLATE \"und-x-icu\")"));
+        database.d->icuCollation = icu && icu->next() && icu->value(0).toString() == QLatin1String("a");
     }
     return database;
 }

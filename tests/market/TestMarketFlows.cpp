@@ -1600,7 +1600,10 @@ void TestMarketFlows::endsPastTheTimeLimitAreBilledToIt()
     // running contract stops there too. Here the sweep never runs by itself.
     MarketConfig config;
     config.maintenanceIntervalMs = 3'600'000;
+    config.adminIds = {m_admin.nodeId()};
     START_MARKET_WITH_CLIENTS(config);
+    SslChannel *admin = client(m_admin, QStringLiteral("admin"));
+    QVERIFY(admin);
     PushLog pushes(lender);
     Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("3.6"), {QStringLiteral("busybox")}, 60));
     Result<PartitionRegistered> p2 = registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("3.6"), {QStringLiteral("busybox")}, 60));
@@ -1614,12 +1617,29 @@ void TestMarketFlows::endsPastTheTimeLimitAreBilledToIt()
     QCOMPARE(running->bills.first().state, QStringLiteral("running"));
     QCOMPARE(running->bills.first().durationMs, 60'000);
     QCOMPARE(running->bills.first().charge, Money::parse(u"0.06").value());
+    // The managers' figures stop there too: lent vCPU-seconds, and the order by duration.
+    const auto lentSeconds = [&] {
+        Result<BillingReport> report = admin->call<BillingReport>(AdminBillingReport{.fromMs = kT0 - kT0 % 86'400'000, .toMs = kT0 - kT0 % 86'400'000 + 86'400'000});
+        qint64 sum = 0;
+        for (const DayStat &d : report ? report->days : QList<DayStat>{})
+            sum += d.lentSeconds;
+        return report ? sum : qint64(-1);
+    };
+    QCOMPARE(lentSeconds(), 60);
+    Result<ContractGranted> unlimited = borrower->call<ContractGranted>(Borrow{.offerId = registerPartition(lender, QStringLiteral("p9"), conditions(1, 1024, 0, QStringLiteral("1")))->offerId});
+    CHECK_OK(unlimited);
+    m_clock = kT0 + 130'000; // the unlimited one: 35 s; the expired one stays at 60 s
+    Result<AdminContractPage> byDuration = admin->call<AdminContractPage>(AdminListContracts{.sort = QStringLiteral("duration")});
+    CHECK_OK(byDuration);
+    QCOMPARE(byDuration->rows.first().contractId, unlimited->contractId);
+    QCOMPARE(byDuration->rows.last().contractId, first->contractId);
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = unlimited->contractId}));
     Result<ContractClosed> closed = borrower->call<ContractClosed>(EndContract{.contractId = first->contractId});
     CHECK_OK(closed);
     QCOMPARE(closed->charge, Money::parse(u"0.06").value());
     QCOMPARE(closed->receipt.endedAtMs, kT0 + 60'000);
-    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 1, 10'000);
-    QCOMPARE(pushes.all<ContractEnded>().first().reason, QStringLiteral("max_duration"));
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 2, 10'000);
+    QCOMPARE(pushes.all<ContractEnded>().last().reason, QStringLiteral("max_duration"));
 
     // A partition lost after its contract's limit: the contract had ended by then, so the
     // loss does not count against the lender.
@@ -1627,13 +1647,13 @@ void TestMarketFlows::endsPastTheTimeLimitAreBilledToIt()
     CHECK_OK(second);
     m_clock = kT0 + 200'000;
     CHECK_OK(lender->call<Ack>(PartitionLost{.partitionId = QStringLiteral("p2"), .reason = QStringLiteral("host shutdown")}));
-    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 2, 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 3, 10'000);
     QCOMPARE(pushes.all<ContractEnded>().last().reason, QStringLiteral("max_duration"));
     Result<BillList> bills = borrower->call<BillList>(ListBills{});
     CHECK_OK(bills);
     for (const Bill &b : bills->bills) {
         QCOMPARE(b.state, QStringLiteral("ended"));
-        QCOMPARE(b.durationMs, 60'000);
+        QCOMPARE(b.durationMs, b.contractId == unlimited->contractId ? 35'000 : 60'000);
     }
     Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});
     CHECK_OK(page);
@@ -2941,14 +2961,24 @@ void TestMarketFlows::borrowerNames()
         return true;
     };
     RegisterPartition badId = registration(QStringLiteral("p0\u202Etxt.exe"), conditions(1, 1024, 0, QStringLiteral("1")));
-    QVERIFY(refusedRegistration(badId, "bidirectional marks"));
-    badId.partitionId = QStringLiteral("p0\n");
+    QVERIFY(refusedRegistration(badId, "bidirectional embeddings"));
+    badId.partitionId = QStringLiteral("p\n0");
     QVERIFY(refusedRegistration(badId, "control characters"));
+    badId.partitionId = QStringLiteral(" p0");
+    QVERIFY(refusedRegistration(badId, "nor begin or end with a space"));
     RegisterPartition badAddress = registration(QStringLiteral("p0"), conditions(1, 1024, 0, QStringLiteral("1")));
     badAddress.agentAddress = QString(2 * 1024 * 1024, QLatin1Char('a')) + QStringLiteral(":1");
     QVERIFY(refusedRegistration(badAddress, "a host:port has at most 261"));
     badAddress.agentAddress = QStringLiteral("lender.example:0");
     QVERIFY(refusedRegistration(badAddress, "is not HOST:PORT"));
+    badAddress.agentAddress = QStringLiteral("[fe80::1%eth0]:7401"); // IPv6, with its zone
+    CHECK_OK(lender->call<PartitionRegistered>(badAddress));
+    CHECK_OK(lender->call<Ack>(WithdrawPartition{.partitionId = QStringLiteral("p0")}));
+    // A heartbeat's address is checked alike, also one the market has stored already.
+    for (const QString &address : QStringList{QString(300, QLatin1Char('a')) + QStringLiteral(":1"), QStringLiteral("[fe80::1%eth0]:7401")}) {
+        Result<Ack> beat = lender->call<Ack>(LenderHeartbeat{.agentAddress = address});
+        QVERIFY2(address.size() > 261 ? !beat && beat.error().code == ErrorCode::InvalidArgument : beat.ok(), qPrintable(address.left(20)));
+    }
     QVERIFY(refusedRegistration(registration(QStringLiteral("p0"), conditions(1, qint64(1) << 62, 0, QStringLiteral("1"))),
                                 "a partition has at most 1073741824 MiB"));
     QVERIFY(refusedRegistration(registration(QStringLiteral("p0"), conditions(5000, 1024, 0, QStringLiteral("1"))),

@@ -1,4 +1,5 @@
 #include "KeyFile.h"
+#include "protocol/Terms.h"
 #include "util/Paths.h"
 
 #include <QCoreApplication>
@@ -54,7 +55,8 @@ Result<KeyMaterial> parseKeyJson(const QByteArray &json, const QString &origin)
         if (v.isUndefined() || v.isNull())
             continue;
         const double d = v.toDouble(-1);
-        if (!v.isDouble() || d < 0 || d > 9.0e15 || d != std::floor(d))
+        const double most = std::string_view(name) == "max_duration_s" ? double(protocol::kMaxContractDurationS) : 9.0e15;
+        if (!v.isDouble() || d < 0 || d > most || d != std::floor(d))
             return Error(ErrorCode::InvalidArgument,
                          QCoreApplication::translate("KeyFile", "%1 in %2 is not a whole number of %3")
                              .arg(QLatin1String(name), origin,

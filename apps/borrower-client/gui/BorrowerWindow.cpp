@@ -624,7 +624,9 @@ void ContractPage::submit()
 void ContractPage::endContract(bool confirm)
 {
     if (confirm) {
-        const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+        // Billed up to the time limit at most, however late the market's end comes.
+        const qint64 limitAt = m_contract.endsByItselfAtMs();
+        const qint64 nowMs = limitAt > 0 ? qMin(QDateTime::currentMSecsSinceEpoch(), limitAt) : QDateTime::currentMSecsSinceEpoch();
         const Money soFar = Money::charge(m_contract.ratePerHour, qMax<qint64>(0, nowMs - m_contract.startedAtMs)).value_or(Money());
         QMessageBox box(QMessageBox::Question, tr("End contract"),
                         tr("End contract %1 for partition %2?").arg(m_contract.contractId, m_contract.partitionId),

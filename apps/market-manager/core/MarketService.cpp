@@ -1318,8 +1318,8 @@ void MarketService::onRegister(const RegisterPartition &req, const Ctx &ctx)
         return refuse(tr("a partition ID of 1 to 128 characters is required"));
     // Managers' tables, exports and borrowers' lists show it as it is.
     if (protocol::firstForbiddenNameCharacter(req.partitionId) >= 0 || req.partitionId.trimmed() != req.partitionId)
-        return refuse(tr("a partition ID may not hold control characters, line breaks or bidirectional marks, "
-                         "nor begin or end with a space"));
+        return refuse(tr("a partition ID may not hold control characters, line breaks or bidirectional embeddings, overrides "
+                         "or isolates, nor begin or end with a space"));
     if (req.agentAddress.isEmpty())
         return refuse(tr("the agent address (host:port where borrowers reach the lender) is required"));
     if (Result<void> address = checkAgentAddress(req.agentAddress); !address) {
@@ -1445,12 +1445,15 @@ void MarketService::onHeartbeat(const LenderHeartbeat &req, const Ctx &ctx)
     const bool askedAlready = local != m_lenders.end()
                               && ((known.isEmpty() && local->addressWithoutRow == req.agentAddress)
                                   || local->addressInFlight == req.agentAddress);
+    // Checked first: an address stored before addresses were checked is refused too.
+    if (!req.agentAddress.isEmpty()) {
+        if (Result<void> address = checkAgentAddress(req.agentAddress); !address) {
+            ctx.fail(address.error());
+            return;
+        }
+    }
     if (req.agentAddress.isEmpty() || known == req.agentAddress || askedAlready) {
         ctx.reply(Ack{});
-        return;
-    }
-    if (Result<void> address = checkAgentAddress(req.agentAddress); !address) {
-        ctx.fail(address.error());
         return;
     }
     if (local != m_lenders.end())
@@ -1571,7 +1574,9 @@ void MarketService::onViolation(const ReportViolation &req, const Ctx &ctx)
 {
     // What is kept of the detail (MarketStore::recordViolation()) is what is logged and shown:
     // a lender's megabytes of "detail" would flood the log and every manager's view.
-    const QString detail = req.detail.left(kMaxViolationDetail);
+    ReportViolation report = req;
+    report.detail = keptViolationDetail(req.detail);
+    const QString &detail = report.detail;
     qCWarning(lcMarket) << "lender" << ctx.peerId() << "reports a lock violation on" << req.partitionId << ":" << detail
                         << (req.restored ? "(restored)" : "(not restored)");
     // Recorded, and the contract ended if the lender could not restore what was leased, by
@@ -1582,7 +1587,7 @@ void MarketService::onViolation(const ReportViolation &req, const Ctx &ctx)
     };
     writeThen<Reported, Ack>(
         ctx, MessageType::ReportViolation,
-        [lenderId = ctx.peerId(), req, at = now(), fee = m_config.feeBasisPoints](MarketStore &store) -> Result<Reported> {
+        [lenderId = ctx.peerId(), req = report, at = now(), fee = m_config.feeBasisPoints](MarketStore &store) -> Result<Reported> {
             Reported reported;
             if (Result<void> recorded = store.recordViolation(lenderId, req.partitionId, req.contractId, req.detail, req.restored, at);
                 !recorded)
@@ -1901,10 +1906,11 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
                 for (qsizetype c = 0; c < b.candidates.size(); ++c) {
                     const QString &offerId = b.candidates[c];
                     o.key = generateLendingKey();
-                    // A best match is lent on the terms it matched the query with: an
-                    // alteration committed since (this process's, not yet in the index when
-                    // the match was made, or another process's) must not lend the borrower
-                    // dearer or smaller than it asked for.
+                    // A best match is lent on exactly the terms it matched the query with:
+                    // an alteration committed since (this process's, not yet in the index
+                    // when the match was made, or another process's) must not lend the
+                    // borrower what its query excludes, from below (dearer, smaller) or from
+                    // above (time<=1h, os!=x).
                     const std::optional<LendingConditions> held =
                         b.bestMatch && c < b.matchedTerms.size() ? std::optional<LendingConditions>(b.matchedTerms[c]) : b.agreedTerms;
                     Result<LendResult> r =

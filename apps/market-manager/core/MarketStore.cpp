@@ -1146,7 +1146,7 @@ Result<void> MarketStore::recordViolation(const QString &lenderId, const QString
     Result<QSqlQuery> q = m_db.exec(QStringLiteral("INSERT INTO violations (at_ms, lender_id, partition_id, contract_id, detail, "
                                                    "restored) VALUES (?, ?, ?, ?, ?, ?)"),
                                     {atMs, lenderId, partitionId, contractId.isEmpty() ? QVariant() : QVariant(contractId),
-                                     detail.left(kMaxViolationDetail), restored ? 1 : 0});
+                                     keptViolationDetail(detail), restored ? 1 : 0});
     if (!q)
         return q.error();
     return {};
@@ -1481,8 +1481,10 @@ Result<ContractPage> MarketStore::listContracts(const QString &filter, bool runn
                 + pageClause(offset, limit);
         order = QStringLiteral(" ORDER BY b.ended_at_ms%1, c.id%1").arg(direction);
     } else {
-        // A running contract has no bill yet: its duration and charge so far, as toBill() makes them.
-        const QString elapsed = QStringLiteral("(%1 - c.started_at_ms)").arg(nowMs);
+        // A running contract has no bill yet: its duration and charge so far, as toBill() makes
+        // them (up to its time limit, however late the expiry sweep is).
+        const QString elapsed =
+            QStringLiteral("(CASE WHEN c.expires_at_ms < %1 THEN c.expires_at_ms ELSE %1 END - c.started_at_ms)").arg(nowMs);
         Result<Order> ordered = orderClause(
             sort, QStringLiteral("-started"), kContractSortKeys,
             {{QStringLiteral("c.id")},
@@ -1626,7 +1628,9 @@ Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64
     // between them. No contract is read by this process, and no contract is walked per day.
     // Lent and registered capacity are counted until now: a period that ends later (today, a
     // custom range into next week) would otherwise count running contracts and registered
-    // vCPUs for hours that have not been yet. A day wholly to come has no capacity at all.
+    // vCPUs for hours that have not been yet. A day wholly to come has no capacity at all. A
+    // running contract past its time limit ended there (MarketStore::endInTransaction()),
+    // however late the expiry sweep is: COALESCE(ended_at_ms, expires_at_ms).
     const qint64 untilMs = nowMs ? qBound(fromMs, *nowMs, toMs) : toMs;
     const QString from = QString::number(fromMs), to = QString::number(untilMs), day = QString::number(kDayMs);
     const auto dayOf = [&day](const QString &ms) { return QStringLiteral("(%1 - (((%1 % %2) + %2) % %2))").arg(ms, day); };
@@ -1635,9 +1639,12 @@ Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64
                        "CAST(SUM(cpus * (s - sd)) AS BIGINT), CAST(SUM(cpus * (e - ed)) AS BIGINT) FROM ("
                        "SELECT cpus, s, e, %1 AS sd, %2 AS ed FROM ("
                        "SELECT cpus, CASE WHEN started_at_ms < %3 THEN %3 ELSE started_at_ms END AS s, "
-                       "CASE WHEN ended_at_ms IS NULL OR ended_at_ms > %4 THEN %4 ELSE ended_at_ms END AS e "
-                       "FROM contracts WHERE started_at_ms < %4 AND (ended_at_ms IS NULL OR ended_at_ms > %3) "
-                       "AND (ended_at_ms IS NULL OR ended_at_ms > started_at_ms)) clipped) dated GROUP BY sd, ed")
+                       "CASE WHEN COALESCE(ended_at_ms, expires_at_ms) IS NULL OR COALESCE(ended_at_ms, expires_at_ms) > %4 THEN %4 "
+                       "ELSE COALESCE(ended_at_ms, expires_at_ms) END AS e "
+                       "FROM contracts WHERE started_at_ms < %4 "
+                       "AND (COALESCE(ended_at_ms, expires_at_ms) IS NULL OR COALESCE(ended_at_ms, expires_at_ms) > %3) "
+                       "AND (COALESCE(ended_at_ms, expires_at_ms) IS NULL OR COALESCE(ended_at_ms, expires_at_ms) > started_at_ms)) clipped) "
+                       "dated GROUP BY sd, ed")
             .arg(dayOf(QStringLiteral("s")), dayOf(QStringLiteral("(e - 1)")), from, to));
     if (!lent)
         return lent.error();

@@ -25,6 +25,15 @@ namespace lendable::market {
 
 /// The characters of a lock-violation report's detail that are kept, logged and shown.
 inline constexpr qsizetype kMaxViolationDetail = 4096;
+/// A report's detail as kept: its first kMaxViolationDetail UTF-16 units, without half a
+/// surrogate pair at the cut.
+inline QString keptViolationDetail(const QString &detail)
+{
+    qsizetype n = qMin(detail.size(), kMaxViolationDetail);
+    if (n < detail.size() && n > 0 && detail.at(n - 1).isHighSurrogate())
+        --n;
+    return detail.left(n);
+}
 
 /// The wall clock, UTC ms: MarketConfig::clock's default, and what lender liveness and the
 /// capacity history go by whatever clock the market is configured with.
