@@ -144,6 +144,9 @@ void TestMarketGui::initTestCase()
     market::MarketConfig config;
     config.dataDir = m_dir.path();
     config.statsSampleMs = 200; // ServiceStats.history fills in a test's time
+    // The fixture's lender sends no heartbeats: it stays online however long the run takes
+    // (the tests that borrow late would find no lender online after the default 30 s).
+    config.heartbeatTimeoutMs = 600'000;
     m_market = std::make_unique<market::MarketService>(marketId, QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("m.db")), config);
     QVERIFY(m_market->start().ok());
 
