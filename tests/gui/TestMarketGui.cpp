@@ -93,6 +93,7 @@ private slots:
     void exportFilesFetchesThePeriodOnce();
     void exportsWriteFiles();
     void csvNamesCannotBeFormulas();
+    void csvIdsKeepTheirColumns();
     void customRangeReportsItsDays();
     void billingPeriodIsRemembered();
     void violationsAreListed();
@@ -1481,6 +1482,65 @@ void TestMarketGui::csvNamesCannotBeFormulas()
     QCOMPARE(pay.size(), 2);
     for (const QByteArray &row : pay)
         QVERIFY2(row.endsWith(",'-rack-b"), row.constData());
+}
+
+void TestMarketGui::csvIdsKeepTheirColumns()
+{
+    // A partition ID is the lender's own text (any 1–128 characters the market takes): one
+    // with a comma stays one field, and one that starts like a formula opens as text, in the
+    // invoices and the payouts alike. So do the party IDs of every row, the total's included.
+    market::BillingPage::Contracts contracts;
+    Bill b;
+    b.contractId = QStringLiteral("c-2");
+    b.partitionId = QStringLiteral("=1+2,evil");
+    b.borrowerId = QStringLiteral("@borrower");
+    b.lenderId = QStringLiteral("+lender\"x\"");
+    b.startedAtMs = 1'000;
+    b.endedAtMs = 61'000;
+    b.durationMs = 60'000;
+    b.ratePerHour = Money::fromMicros(1'000'000);
+    b.charge = Money::fromMicros(16'667);
+    b.marketFee = Money::fromMicros(1'667);
+    b.lenderPayout = Money::fromMicros(15'000);
+    contracts.bills << b;
+    // The fields of one CSV line as RFC 4180 reads them (a spreadsheet would).
+    const auto fieldsOf = [](const QString &line) {
+        QStringList fields{QString()};
+        bool quoted = false;
+        for (qsizetype i = 0; i < line.size(); ++i) {
+            const QChar c = line[i];
+            if (quoted && c == QLatin1Char('"') && i + 1 < line.size() && line[i + 1] == QLatin1Char('"'))
+                fields.last() += line[++i];
+            else if (c == QLatin1Char('"'))
+                quoted = !quoted;
+            else if (c == QLatin1Char(',') && !quoted)
+                fields.append(QString());
+            else
+                fields.last() += c;
+        }
+        return fields;
+    };
+    for (const bool invoices : {true, false}) {
+        const QString path = m_dir.filePath(invoices ? QStringLiteral("id-invoices.csv") : QStringLiteral("id-payouts.csv"));
+        QVERIFY(market::BillingPage::writeCsv(path, invoices, contracts).ok());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 3); // the header, the contract, the total
+        const qsizetype columns = fieldsOf(lines[0]).size();
+        const QString party = invoices ? QStringLiteral("'@borrower") : QStringLiteral("'+lender\"x\"");
+        const QStringList row = fieldsOf(lines[1]);
+        QCOMPARE(row.size(), columns);
+        QCOMPARE(row[0], party);
+        QCOMPARE(row[1], QStringLiteral("c-2"));
+        QCOMPARE(row[2], QStringLiteral("'=1+2,evil"));
+        QCOMPARE(row[3], invoices ? QStringLiteral("'+lender\"x\"") : QStringLiteral("'@borrower"));
+        QCOMPARE(row[8], invoices ? QStringLiteral("0.016667") : QStringLiteral("0.001667"));
+        const QStringList total = fieldsOf(lines[2]);
+        QCOMPARE(total.size(), columns);
+        QCOMPARE(total[0], party);
+        QCOMPARE(total[1], QStringLiteral("TOTAL"));
+    }
 }
 
 void TestMarketGui::totalsReadAsPeopleWriteThem()

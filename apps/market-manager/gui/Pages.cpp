@@ -241,9 +241,11 @@ QString csvField(const QString &value)
     return QLatin1Char('"') + QString(value).replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
 }
 
-/// A name (someone else's text) as a CSV field: one that a spreadsheet would take for a
-/// formula (=, +, -, @, a tab or a carriage return first) gets a leading apostrophe, as OWASP
-/// advises against CSV injection, so it opens as the text it is.
+/// Someone else's text (a name, a partition ID: a lender picks any 1–128 characters) as a CSV
+/// field: one that a spreadsheet would take for a formula (=, +, -, @, a tab or a carriage
+/// return first) gets a leading apostrophe, as OWASP advises against CSV injection, so it
+/// opens as the text it is; one with a comma, a quote or a line break is quoted, so that the
+/// columns after it stay where they are.
 QString csvText(const QString &value)
 {
     static const QString formulaStarts = QStringLiteral("=+-@\t\r");
@@ -1379,27 +1381,30 @@ Result<void> BillingPage::writeCsv(const QString &path, bool invoices, const Con
         byParty[invoices ? b.borrowerId : b.lenderId].append(b);
     QString csv = invoices ? QStringLiteral("borrower_id,contract_id,partition_id,lender_id,started_at,ended_at,duration_ms,rate,charge,borrower_name\n")
                            : QStringLiteral("lender_id,contract_id,partition_id,borrower_id,started_at,ended_at,duration_ms,charge,market_fee,payout,lender_name\n");
+    // Every text field through csvText(), IDs too: a partition ID is the lender's own text, and
+    // the others cost nothing to treat alike. Times and amounts are this program's.
     for (auto it = byParty.cbegin(); it != byParty.cend(); ++it) {
+        const QString party = csvText(it.key());
         const QString name = csvText(contracts.names.value(it.key()));
         Money total;
         for (const Bill &b : it.value()) {
             const QString started = QDateTime::fromMSecsSinceEpoch(b.startedAtMs, Qt::UTC).toString(Qt::ISODateWithMs);
             const QString ended = QDateTime::fromMSecsSinceEpoch(b.endedAtMs, Qt::UTC).toString(Qt::ISODateWithMs);
             if (invoices) {
-                csv += QStringList{it.key(), b.contractId, b.partitionId, b.lenderId, started, ended,
+                csv += QStringList{party, csvText(b.contractId), csvText(b.partitionId), csvText(b.lenderId), started, ended,
                                    QString::number(b.durationMs), b.ratePerHour.toString(), b.charge.toString(), name}
                            .join(QLatin1Char(',')) + QLatin1Char('\n');
                 total = total.add(b.charge).value_or(total);
             } else {
-                csv += QStringList{it.key(), b.contractId, b.partitionId, b.borrowerId, started, ended,
+                csv += QStringList{party, csvText(b.contractId), csvText(b.partitionId), csvText(b.borrowerId), started, ended,
                                    QString::number(b.durationMs), b.charge.toString(), b.marketFee.toString(),
                                    b.lenderPayout.toString(), name}
                            .join(QLatin1Char(',')) + QLatin1Char('\n');
                 total = total.add(b.lenderPayout).value_or(total);
             }
         }
-        csv += invoices ? QStringLiteral("%1,TOTAL,,,,,,,%2,%3\n").arg(it.key(), total.toString(), name)
-                        : QStringLiteral("%1,TOTAL,,,,,,,,%2,%3\n").arg(it.key(), total.toString(), name);
+        csv += invoices ? QStringLiteral("%1,TOTAL,,,,,,,%2,%3\n").arg(party, total.toString(), name)
+                        : QStringLiteral("%1,TOTAL,,,,,,,,%2,%3\n").arg(party, total.toString(), name);
     }
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly))
