@@ -107,6 +107,7 @@ private slots:
     void headersSortInTheMarket();
     void totalsReadAsPeopleWriteThem();
     void refreshKeepsTheRowsInView();
+    void partitionsAreRefreshedInPlace();
     void reconnectsWhenTheMarketComesBack();
     void cleanupTestCase();
 
@@ -1617,6 +1618,82 @@ void TestMarketGui::refreshKeepsTheRowsInView()
     QCOMPARE(contracts->view()->currentIndex().row(), row + 1);
     QCOMPARE(model->keyAt(0).toString(), fresh->contractId);
     QVERIFY(m_borrower->call<ContractClosed>(EndContract{.contractId = fresh->contractId}).ok());
+}
+
+void TestMarketGui::partitionsAreRefreshedInPlace()
+{
+    // The Lenders & partitions tab is live, as the other tables are: shown, it is fetched again
+    // now and then in place, so that a partition lent meanwhile says so, and Rebalance… is no
+    // longer offered for it; the filter, the order, the scroll position and the selected
+    // partition stay (also when a partition registered meanwhile comes in above it).
+    Channel *lender = m_market->connectLocal(QString(64, QLatin1Char('4')), QStringLiteral("lender"));
+    QVERIFY(lender->waitEstablished(5000).ok());
+    market::test::PushLog answers(lender);
+    QHash<QString, QString> offers;
+    for (int i = 0; i < 40; ++i) {
+        RegisterPartition reg = busyboxPartition(QStringLiteral("y%1").arg(i, 2, 10, QLatin1Char('0')), QStringLiteral("rack-y"),
+                                                 QStringLiteral("127.0.0.1:7404"), Resources{1, 512, 1024});
+        reg.externallyReferenced = true;
+        const Result<PartitionRegistered> r = lender->call<PartitionRegistered>(reg);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        offers.insert(reg.partitionId, r->offerId);
+    }
+    auto *page = m_window->partitionsPage();
+    QTableView *view = page->view();
+    ui::PagedTableModel *model = page->model();
+    auto *button = page->findChild<QPushButton *>(QStringLiteral("rebalanceButton"));
+    m_window->tabs()->setCurrentWidget(page);
+    page->filterEdit()->setText(QStringLiteral("rack-y"));
+    view->sortByColumn(1, Qt::DescendingOrder); // y39 first
+    QTRY_COMPARE(model->total(), qint64(40));
+    QTRY_VERIFY(model->isRowLoaded(0));
+    QCOMPARE(model->index(0, 1).data().toString(), QStringLiteral("y39"));
+    view->scrollToBottom();
+    QScrollBar *scroll = view->verticalScrollBar();
+    QVERIFY2(scroll->value() > 0, "the window is too tall for the test: the rows do not scroll");
+    const int scrolled = scroll->value();
+    const int row = 37; // y02
+    QCOMPARE(model->index(row, 1).data().toString(), QStringLiteral("y02"));
+    view->selectRow(row);
+    QTRY_VERIFY(button->isEnabled());
+    QCOMPARE(model->index(row, 10).data().toString(), QStringLiteral("free"));
+
+    m_window->setRefreshIntervalMs(100);
+    const auto restoreInterval = qScopeGuard([this] { m_window->setRefreshIntervalMs(5000); });
+    // Lent meanwhile, and a partition that sorts above it registered.
+    Result<ContractGranted> lent = m_borrower->call<ContractGranted>(Borrow{.offerId = offers.value(QStringLiteral("y02")), .query = {}});
+    QVERIFY2(lent.ok(), qPrintable(lent.error().toString()));
+    RegisterPartition above = busyboxPartition(QStringLiteral("y99"), QStringLiteral("rack-y"), QStringLiteral("127.0.0.1:7404"),
+                                               Resources{1, 512, 1024});
+    above.externallyReferenced = true;
+    QVERIFY(lender->call<PartitionRegistered>(above).ok());
+    QTRY_COMPARE(model->total(), qint64(41));
+    QTRY_VERIFY2(model->index(row + 1, 10).data().toString().startsWith(QStringLiteral("lent to ")),
+                 qPrintable(model->index(row + 1, 10).data().toString()));
+    // The selection followed its partition; what the user looks at is as they left it.
+    QTRY_COMPARE(view->currentIndex().row(), row + 1);
+    QCOMPARE(view->selectionModel()->selectedRows().size(), 1);
+    QCOMPARE(view->selectionModel()->selectedRows().first().row(), row + 1);
+    QCOMPARE(model->index(row + 1, 1).data().toString(), QStringLiteral("y02"));
+    QCOMPARE(page->filterEdit()->text(), QStringLiteral("rack-y"));
+    QCOMPARE(view->horizontalHeader()->sortIndicatorSection(), 1);
+    QCOMPARE(view->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
+    QCOMPARE(model->index(0, 1).data().toString(), QStringLiteral("y99"));
+    QCOMPARE(scroll->value(), scrolled);
+    // Rebalance… follows: not for a lent partition, and the tip says why.
+    QTRY_VERIFY(!button->isEnabled());
+    QVERIFY2(button->toolTip().startsWith(QStringLiteral("This partition is lent")), qPrintable(button->toolTip()));
+
+    // The contract ends: free again, and Rebalance… is offered again.
+    QVERIFY(m_borrower->call<ContractClosed>(EndContract{.contractId = lent->contractId}).ok());
+    QTRY_COMPARE(model->index(row + 1, 10).data().toString(), QStringLiteral("free"));
+    QTRY_VERIFY(button->isEnabled());
+    QCOMPARE(view->currentIndex().row(), row + 1);
+    QCOMPARE(scroll->value(), scrolled);
+
+    page->filterEdit()->clear();
+    view->sortByColumn(0, Qt::AscendingOrder);
+    delete lender;
 }
 
 void TestMarketGui::reconnectsWhenTheMarketComesBack()

@@ -118,16 +118,18 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     connect(m_reconnectTimer, &QTimer::timeout, this, &MarketWindow::tryReconnect);
     if (channel)
         connect(channel, &protocol::Channel::closed, this, &MarketWindow::lost);
-    // A live market changes under the admin's eyes: refresh the contracts, billing or
-    // violations now and then while one of them is shown, and when it is shown again (the
-    // partitions table keeps its scroll position unless asked). Hidden pages are not asked
-    // for: a billing report reads every bill of its period, and a window left open on
-    // another tab would have the market compute one every 5 s for nobody.
+    // A live market changes under the admin's eyes: refresh the partitions (their lending
+    // status), contracts, billing or violations now and then while one of them is shown, and
+    // when it is shown again. Hidden pages are not asked for: a billing report reads every
+    // bill of its period, and a window left open on another tab would have the market compute
+    // one every 5 s for nobody.
     const auto reloadShown = [this] {
         QWidget *shown = m_tabs->currentWidget();
         // The tables in place: a refresh must not empty them, scroll them to the top or
         // lose the row the admin selected.
-        if (shown == m_contracts)
+        if (shown == m_partitions)
+            m_partitions->refresh();
+        else if (shown == m_contracts)
             m_contracts->refresh();
         else if (shown == m_billing)
             m_billing->reload();

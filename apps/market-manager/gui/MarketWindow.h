@@ -42,8 +42,8 @@ public:
     ui::ErrorBanner *errorBanner() const { return m_banner; }
     /// Reloads every view (File ▸ Refresh).
     void refreshAll();
-    /// How often the contracts, billing or violations page is reloaded while it is shown
-    /// (default 5 s); hidden ones are reloaded when shown.
+    /// How often the partitions, contracts, billing or violations page is reloaded while it
+    /// is shown (default 5 s); hidden ones are reloaded when shown.
     void setRefreshIntervalMs(int ms);
     /// How to connect to the market again when the connection is lost (attached with
     /// --connect): the window tries, with a growing pause (1 s up to 30 s), until it is

@@ -133,7 +133,12 @@ struct PartitionKey {
     QString borrowerId;                        // empty when free
     std::optional<bool> marketHoldsAllocation; // unknown from a market that does not say
     std::optional<Resources> rebalanceLimit;   // likewise
-    bool operator==(const PartitionKey &) const = default;
+    // The same partition whatever its state: a refresh keeps the selection on a partition that
+    // was lent or rebalanced meanwhile (keepSelectionAcrossRefresh() compares keys).
+    bool operator==(const PartitionKey &other) const
+    {
+        return lenderId == other.lenderId && partitionId == other.partitionId;
+    }
 };
 
 // The key of the selected partitions row, if one is selected and loaded.
@@ -361,8 +366,8 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
     connect(m_filter, &QLineEdit::textChanged, this, [this] { m_model->reload(); });
     // Rebalance… only with a partition selected whose allocation the market holds (the
     // others' lenders hold theirs), and that is not lent; the button's tip says why not. Also
-    // after the rows were fetched again (a filter, Refresh, a rebalance done), which clears
-    // the selection silently.
+    // after the rows were fetched again: a reload (a filter, File › Refresh) clears the
+    // selection silently, and a refresh brings the selected partition's new state (lent since).
     const auto updateRebalance = [this] {
         const std::optional<PartitionKey> key = selectedPartition(m_view, m_model);
         const bool heldByLender = key && key->marketHoldsAllocation == false;
@@ -382,6 +387,11 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
 void PartitionsPage::reload()
 {
     m_model->reload();
+}
+
+void PartitionsPage::refresh()
+{
+    m_model->refresh();
 }
 
 void PartitionsPage::rebalanceSelected()
@@ -459,7 +469,8 @@ void PartitionsPage::rebalanceSelected()
                            nullptr, req.resources.cpus)
                             .arg(req.partitionId, formatSizeMib(req.resources.memoryMib), formatSizeMib(req.resources.diskMib)));
         }
-        m_model->reload();
+        // The row's new allocation, or the refusal, in place: the user's place in the table stays.
+        m_model->refresh();
     });
 }
 

@@ -32,6 +32,9 @@ public:
     QTableView *view() const { return m_view; }
     QLineEdit *filterEdit() const { return m_filter; }
     void reload();
+    /// The rows in view fetched again in place (scroll position, order, filter and selection
+    /// kept): lending status is live, and Rebalance… follows the selected row's new state.
+    void refresh();
 
 signals:
     void error(const lendable::Error &error);
