@@ -100,6 +100,7 @@ private slots:
     void lockReportsReadAsPeopleSayThem();
     void sizesAreTypedAsTheyAreListed();
     void rebalanceWithSliders();
+    void rebalanceAsksOnlyWhatChanged();
     void serviceShowsTheMarketsFigures();
     void serviceChartStartsWithTheMarketsHistory();
     void serviceChartDrawsALoneSample();
@@ -781,6 +782,70 @@ void TestMarketGui::rebalanceWithSliders()
     QVERIFY(!button->isEnabled());
     delete owner;
     page->filterEdit()->clear();
+}
+
+void TestMarketGui::rebalanceAsksOnlyWhatChanged()
+{
+    // A partition smaller than the sliders' steps (100M of disk, steps of 256M; 48M of memory,
+    // registered before the agents asked for 64M): the dialog shows what it has and goes
+    // down to the least a partition may have, and a change of its vCPUs alone asks for that
+    // alone, the sizes exactly as they were.
+    Channel *lender = m_market->connectLocal(QString(64, QLatin1Char('6')), QStringLiteral("lender"));
+    QVERIFY(lender->waitEstablished(5000).ok());
+    market::test::PushLog answers(lender);
+    RegisterPartition reg = busyboxPartition(QStringLiteral("z1"), QStringLiteral("rack-z"), QStringLiteral("127.0.0.1:7406"),
+                                             Resources{2, 48, 100});
+    reg.externallyReferenced = true;
+    QVERIFY(lender->call<PartitionRegistered>(reg).ok());
+    auto *page = m_window->partitionsPage();
+    m_window->tabs()->setCurrentWidget(page);
+    page->filterEdit()->setText(QStringLiteral("rack-z"));
+    QTRY_COMPARE(page->model()->total(), qint64(1));
+    QTRY_VERIFY(page->model()->isRowLoaded(0));
+    auto *button = page->findChild<QPushButton *>(QStringLiteral("rebalanceButton"));
+    page->view()->selectRow(0);
+    QTRY_VERIFY(button->isEnabled());
+    struct Shown {
+        int value = -1;
+        int minimum = -1;
+        QString text;
+    };
+    QHash<QString, Shown> shown;
+    bool seen = false;
+    QTimer::singleShot(0, this, [&] {
+        auto *dialog = page->findChild<QDialog *>(QStringLiteral("rebalanceDialog"));
+        if (!dialog)
+            return;
+        seen = true;
+        for (const QString &name : {QStringLiteral("cpu"), QStringLiteral("memory"), QStringLiteral("disk")}) {
+            auto *spin = dialog->findChild<QSpinBox *>(name + QStringLiteral("SpinBox"));
+            auto *slider = dialog->findChild<QSlider *>(name + QStringLiteral("Slider"));
+            QCOMPARE(slider->minimum(), spin->minimum());
+            QCOMPARE(slider->value(), spin->value());
+            shown.insert(name, Shown{spin->value(), spin->minimum(), spin->text()});
+        }
+        dialog->findChild<QSlider *>(QStringLiteral("cpuSlider"))->setValue(1);
+        dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        // Refused, the dialog would stay open with the refusal: closed for the checks below.
+        QTimer::singleShot(5000, dialog, &QDialog::reject);
+    });
+    button->click();
+    QVERIFY(seen);
+    QCOMPARE(shown.value(QStringLiteral("cpu")).minimum, 1);
+    QCOMPARE(shown.value(QStringLiteral("memory")).value, 48);
+    QCOMPARE(shown.value(QStringLiteral("memory")).minimum, 48); // less than 64M: what it has
+    QCOMPARE(shown.value(QStringLiteral("memory")).text, QStringLiteral("48M"));
+    QCOMPARE(shown.value(QStringLiteral("disk")).value, 100);
+    QCOMPARE(shown.value(QStringLiteral("disk")).minimum, 16);
+    QCOMPARE(shown.value(QStringLiteral("disk")).text, QStringLiteral("100M"));
+    // The lender was asked for one vCPU and the sizes it has; the market agreed.
+    QTRY_COMPARE(answers.all<AllocationChanged>().size(), 1);
+    QCOMPARE(answers.all<AllocationChanged>().first().resources, (Resources{1, 48, 100}));
+    QTRY_COMPARE(page->model()->index(0, 2).data().toInt(), 1);
+    QCOMPARE(page->model()->index(0, 3).data().toString(), QStringLiteral("48M"));
+    QCOMPARE(page->model()->index(0, 4).data().toString(), QStringLiteral("100M"));
+    page->filterEdit()->clear();
+    delete lender;
 }
 
 void TestMarketGui::serviceShowsTheMarketsFigures()

@@ -122,6 +122,11 @@ void requestPage(const QPointer<Channel> &channel, QObject *context, const Reque
     });
 }
 
+/// The least a partition may have: what its lender's agent builds (lender::checkPartitionShape(),
+/// and the user guide: 1 vCPU, 64M of memory, 16M of disk for its job's files). The market
+/// itself checks less.
+constexpr Resources kMinPartition{1, 64, 16};
+
 /// The most contracts an export reads (each a few hundred bytes in memory).
 constexpr qint64 kMaxExportContracts = 2'000'000;
 
@@ -404,11 +409,14 @@ void PartitionsPage::rebalanceSelected()
     dialog.setWindowTitle(tr("Rebalance Partition %1").arg(key->partitionId));
     auto *form = new QFormLayout(&dialog);
     QList<QSpinBox *> spins;
-    // Sizes in MiB, shown and typed as the table shows them ("512M", "4G").
-    auto addSlider = [&](const QString &label, int value, int max, int step, bool size, const QString &name) {
+    // Sizes in MiB, shown and typed as the table shows them ("512M", "4G"). The least a
+    // control offers is the least a partition may have, never its step (a disk of 100M shown as
+    // 256M would ask for a change nobody made); one registered with less keeps what it has
+    // as its least, so that opening the dialog changes nothing.
+    auto addSlider = [&](const QString &label, int value, int least, int max, int step, bool size, const QString &name) {
         const auto [slider, spin] = ui::makeSliderSpin(&dialog, size, step, name);
-        slider->setRange(step, max);
-        spin->setRange(step, max);
+        slider->setRange(qMin(least, value), max);
+        spin->setRange(qMin(least, value), max);
         slider->setValue(value);
         spin->setValue(value);
         auto *row = new QHBoxLayout;
@@ -429,13 +437,19 @@ void PartitionsPage::rebalanceSelected()
     const qint64 maxMem = budgetKnown ? qMax(mem, limit->memoryMib) : qMax<qint64>(256, mem * 4);
     const qint64 maxDisk = budgetKnown ? qMax(disk, limit->diskMib) : qMax<qint64>(1024, disk * 4);
     const auto spinRange = [](qint64 v) { return int(qMin<qint64>(v, INT_MAX)); };
-    QSpinBox *cpuSpin = addSlider(tr("vCPUs"), cpus, maxCpus, 1, false, QStringLiteral("cpu"));
-    QSpinBox *memSpin = addSlider(tr("Memory"), spinRange(mem), spinRange(maxMem), 64, true, QStringLiteral("memory"));
-    QSpinBox *diskSpin = addSlider(tr("Disk"), spinRange(disk), spinRange(maxDisk), 256, true, QStringLiteral("disk"));
-    // One width for the three boxes, so that the sliders line up.
+    QSpinBox *cpuSpin = addSlider(tr("vCPUs"), cpus, kMinPartition.cpus, maxCpus, 1, false, QStringLiteral("cpu"));
+    QSpinBox *memSpin = addSlider(tr("Memory"), spinRange(mem), int(kMinPartition.memoryMib), spinRange(maxMem), 64, true,
+                                  QStringLiteral("memory"));
+    QSpinBox *diskSpin = addSlider(tr("Disk"), spinRange(disk), int(kMinPartition.diskMib), spinRange(maxDisk), 256, true,
+                                   QStringLiteral("disk"));
+    // One width for the three boxes, so that the sliders line up. A box's own hint fits its
+    // bounds' texts ("16M", "1G"): the sizes between them ("1536M") need room of their own.
     int spinWidth = 0;
-    for (QSpinBox *spin : std::as_const(spins))
-        spinWidth = qMax(spinWidth, spin->sizeHint().width());
+    for (QSpinBox *spin : std::as_const(spins)) {
+        const QFontMetrics metrics = spin->fontMetrics();
+        const int bounds = qMax(metrics.horizontalAdvance(formatSizeMib(spin->minimum())), metrics.horizontalAdvance(formatSizeMib(spin->maximum())));
+        spinWidth = qMax(spinWidth, spin->sizeHint().width() + qMax(0, metrics.horizontalAdvance(QStringLiteral("00000M")) - bounds));
+    }
     for (QSpinBox *spin : std::as_const(spins))
         spin->setMinimumWidth(spinWidth);
     auto *note = new QLabel(budgetKnown ? tr("The sliders go as far as the lender's budget allows: what it has not given its other "
@@ -456,7 +470,10 @@ void PartitionsPage::rebalanceSelected()
     AdminRebalance req;
     req.lenderId = key->lenderId;
     req.partitionId = key->partitionId;
-    req.resources = Resources{cpuSpin->value(), memSpin->value(), diskSpin->value()};
+    // What the user left alone goes as the partition has it, exactly (a size beyond a spin
+    // box's range was shown cut to it).
+    const auto chosen = [&spinRange](const QSpinBox *spin, qint64 had) { return spin->value() == spinRange(had) ? had : spin->value(); };
+    req.resources = Resources{cpuSpin->value(), chosen(memSpin, mem), chosen(diskSpin, disk)};
     if (req.resources == Resources{cpus, mem, disk})
         return; // nothing changed: nothing to ask the lender
     m_channel->request<Ack>(req, this, [this, req](Result<Ack> r) {
