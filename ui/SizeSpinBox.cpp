@@ -70,6 +70,18 @@ QValidator::State SizeSpinBox::validate(QString &input, int &) const
     return typing.match(input.trimmed()).hasMatch() ? QValidator::Intermediate : QValidator::Invalid;
 }
 
+void SizeSpinBox::fixup(QString &input) const
+{
+    // Qt asks for a fix when what is entered is not a value of the box, and then puts the
+    // value back. A size it cannot take is said (the signal is the box's, not a change of it).
+    StepSpinBox::fixup(input);
+    if (const std::optional<qint64> mib = sizeOf(input); mib && (*mib < minimum() || *mib > maximum())) {
+        const QString bound = *mib > maximum() ? tr("at most %1").arg(formatSizeMib(maximum()))
+                                               : tr("at least %1").arg(formatSizeMib(minimum()));
+        Q_EMIT const_cast<SizeSpinBox *>(this)->outOfRange(input.trimmed(), bound);
+    }
+}
+
 SliderSpin makeSliderSpin(QWidget *parent, bool size, int step, const QString &name)
 {
     SliderSpin c;

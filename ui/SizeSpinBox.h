@@ -30,10 +30,17 @@ class SizeSpinBox : public StepSpinBox {
 public:
     explicit SizeSpinBox(QWidget *parent = nullptr);
 
+Q_SIGNALS:
+    /// A size beyond the range was entered (Enter, the box left, interpretText()): the box
+    /// goes back to its value, as a spin box does, and says so here so that what was typed is
+    /// not dropped without a word. \a bound is what the box allows: "at most 1G", "at least 16M".
+    void outOfRange(const QString &typed, const QString &bound);
+
 protected:
     QString textFromValue(int mib) const override;
     int valueFromText(const QString &text) const override;
     QValidator::State validate(QString &input, int &pos) const override;
+    void fixup(QString &input) const override;
 };
 
 /// A slider and a spin box that hold one resource amount together (an allocation, a reserve):

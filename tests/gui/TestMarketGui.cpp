@@ -29,6 +29,7 @@
 #include <QDir>
 #include <QStatusBar>
 #include <QDialogButtonBox>
+#include <QPointer>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
@@ -101,6 +102,7 @@ private slots:
     void sizesAreTypedAsTheyAreListed();
     void rebalanceWithSliders();
     void rebalanceAsksOnlyWhatChanged();
+    void rebalanceSaysWhatItCannotDo();
     void serviceShowsTheMarketsFigures();
     void serviceChartStartsWithTheMarketsHistory();
     void serviceChartDrawsALoneSample();
@@ -641,9 +643,18 @@ void TestMarketGui::sizesAreTypedAsTheyAreListed()
     QCOMPARE(type(QStringLiteral("0,25G")), 256);
     QCOMPARE(type(QStringLiteral("1.0001G")), 256);
     QCOMPARE(type(QStringLiteral("3072M")), 3072);
-    // Beyond the range: the value stays where it was.
+    // Beyond the range: the value stays where it was, and the box says what it took for
+    // what (for the dialog it is in to tell the user).
+    QSignalSpy refused(&spin, &ui::SizeSpinBox::outOfRange);
     QCOMPARE(type(QStringLiteral("1T")), 3072);
     QCOMPARE(spin.text(), QStringLiteral("3G"));
+    QCOMPARE(refused.size(), 1);
+    QCOMPARE(refused.first(), (QVariantList{QStringLiteral("1T"), QStringLiteral("at most 8G")}));
+    QCOMPARE(type(QStringLiteral("32")), 3072);
+    QCOMPARE(refused.last(), (QVariantList{QStringLiteral("32"), QStringLiteral("at least 64M")}));
+    refused.clear();
+    QCOMPARE(type(QStringLiteral("3G")), 3072); // taken: nothing to say
+    QCOMPARE(refused.size(), 0);
     // Steps are MiB, as the sliders' are.
     spin.setSingleStep(64);
     spin.stepBy(1);
@@ -739,16 +750,35 @@ void TestMarketGui::rebalanceWithSliders()
     QTRY_COMPARE(page->model()->total(), qint64(1));
     QTRY_VERIFY(page->model()->isRowLoaded(0));
 
-    // Refused by the lender: the manager sees why, and the allocation stays.
+    // Refused by the lender: the manager sees why in the dialog, which stays open with what
+    // they set (to adjust and send again), and the allocation stays.
     answers.refuseAllocation = Error(ErrorCode::ResourceExhausted, QStringLiteral("the machine is full"));
-    QSignalSpy errors(page, &market::PartitionsPage::error);
     page->view()->selectRow(0);
     QTRY_VERIFY(button->isEnabled());
-    QVERIFY(rebalanceTo(2, 1024));
-    QTRY_COMPARE(errors.size(), 1);
-    const Error shown = errors.first().first().value<Error>();
-    QCOMPARE(shown.code, ErrorCode::ResourceExhausted);
-    QVERIFY2(shown.message.contains(QStringLiteral("the machine is full")), qPrintable(shown.message));
+    QString refusal;
+    std::pair<int, int> kept{-1, -1};
+    QTimer::singleShot(0, this, [&] {
+        auto *dialog = page->findChild<QDialog *>(QStringLiteral("rebalanceDialog"));
+        if (!dialog)
+            return;
+        QTimer::singleShot(10'000, dialog, &QDialog::reject); // not left open by a failure
+        const QPointer<QDialog> open(dialog);
+        dialog->findChild<QSlider *>(QStringLiteral("cpuSlider"))->setValue(2);
+        dialog->findChild<QSlider *>(QStringLiteral("memorySlider"))->setValue(1024);
+        QPushButton *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        ok->click();
+        auto *banner = dialog->findChild<ui::ErrorBanner *>();
+        if (banner && QTest::qWaitFor([&] { return open && banner->isVisible() && ok->isEnabled(); }, 5000))
+            refusal = banner->text();
+        if (!open)
+            return;
+        kept = {dialog->findChild<QSpinBox *>(QStringLiteral("cpuSpinBox"))->value(),
+                dialog->findChild<QSpinBox *>(QStringLiteral("memorySpinBox"))->value()};
+        dialog->reject();
+    });
+    button->click();
+    QVERIFY2(refusal.contains(QStringLiteral("the machine is full")), qPrintable(refusal));
+    QCOMPARE(kept, (std::pair<int, int>{2, 1024}));
     QTRY_VERIFY(page->model()->isRowLoaded(0));
     QCOMPARE(page->model()->index(0, 2).data().toInt(), 1);
     // The lending status keeps the refusal for whoever looks later.
@@ -844,6 +874,101 @@ void TestMarketGui::rebalanceAsksOnlyWhatChanged()
     QTRY_COMPARE(page->model()->index(0, 2).data().toInt(), 1);
     QCOMPARE(page->model()->index(0, 3).data().toString(), QStringLiteral("48M"));
     QCOMPARE(page->model()->index(0, 4).data().toString(), QStringLiteral("100M"));
+    page->filterEdit()->clear();
+    delete lender;
+}
+
+void TestMarketGui::rebalanceSaysWhatItCannotDo()
+{
+    // The Rebalance dialog never drops what the user did without a word: a size typed beyond
+    // the budget is said (the OK that took the focus from it sends nothing), so is an OK with
+    // nothing changed, and a refusal keeps the dialog open with what the user set, to send
+    // again.
+    Channel *lender = m_market->connectLocal(QString(64, QLatin1Char('8')), QStringLiteral("lender"));
+    QVERIFY(lender->waitEstablished(5000).ok());
+    market::test::PushLog answers(lender);
+    RegisterPartition reg = busyboxPartition(QStringLiteral("w1"), QStringLiteral("rack-w"), QStringLiteral("127.0.0.1:7408"),
+                                             Resources{2, 1024, 1024});
+    reg.externallyReferenced = true;
+    QVERIFY(lender->call<PartitionRegistered>(reg).ok());
+    auto *page = m_window->partitionsPage();
+    m_window->tabs()->setCurrentWidget(page);
+    page->filterEdit()->setText(QStringLiteral("rack-w"));
+    QTRY_COMPARE(page->model()->total(), qint64(1));
+    QTRY_VERIFY(page->model()->isRowLoaded(0));
+    auto *button = page->findChild<QPushButton *>(QStringLiteral("rebalanceButton"));
+    page->view()->selectRow(0);
+    QTRY_VERIFY(button->isEnabled());
+    QSignalSpy notices(page, &market::PartitionsPage::notice);
+
+    // What the dialog showed after each step: whether it was open, its banner, the memory box.
+    struct Seen {
+        bool open = false;
+        QString banner;
+        int memory = -1;
+    };
+    QList<Seen> seen;
+    bool closedAtLast = false;
+    QTimer::singleShot(0, this, [&] {
+        QPointer<QDialog> dialog = page->findChild<QDialog *>(QStringLiteral("rebalanceDialog"));
+        if (!dialog)
+            return;
+        QTimer::singleShot(20'000, dialog, &QDialog::reject); // not left open by a failure
+        if (!QTest::qWaitForWindowActive(dialog))
+            return;
+        auto *memory = dialog->findChild<QSpinBox *>(QStringLiteral("memorySpinBox"));
+        auto *banner = dialog->findChild<ui::ErrorBanner *>();
+        QPushButton *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        if (!banner)
+            return dialog->reject(); // no room in the dialog to say anything
+        const auto look = [&] {
+            if (dialog)
+                seen.append({dialog->isVisible(), banner->text(), memory->value()});
+        };
+        const auto type = [&](const QString &text) {
+            memory->setFocus();
+            memory->selectAll();
+            QTest::keyClicks(memory, text);
+        };
+        // 2G where the budget allows 1G, then OK (clicked: the box loses the focus to it).
+        type(QStringLiteral("2G"));
+        QTest::mouseClick(ok, Qt::LeftButton);
+        look();
+        if (!dialog)
+            return;
+        // OK again: the box went back to 1G, which the partition has.
+        QTest::mouseClick(ok, Qt::LeftButton);
+        look();
+        if (!dialog)
+            return;
+        // 512M, entered with Enter; the lender says no.
+        answers.refuseAllocation = Error(ErrorCode::ResourceExhausted, QStringLiteral("the machine is full"));
+        type(QStringLiteral("512M"));
+        QTest::keyClick(memory, Qt::Key_Return);
+        QTest::qWaitFor([&] { return !dialog || (banner->isVisible() && ok->isEnabled()); }, 5000);
+        look();
+        if (!dialog)
+            return;
+        // Now it can: the same dialog, OK once more.
+        answers.refuseAllocation.reset();
+        QTest::mouseClick(ok, Qt::LeftButton);
+        closedAtLast = QTest::qWaitFor([&] { return !dialog || !dialog->isVisible(); }, 5000);
+    });
+    button->click();
+    QCOMPARE(seen.size(), 3);
+    QVERIFY(seen[0].open);
+    QCOMPARE(seen[0].banner, QStringLiteral("Memory cannot be 2G: at most 1G."));
+    QCOMPARE(seen[0].memory, 1024);
+    QVERIFY(seen[1].open);
+    QVERIFY2(seen[1].banner.startsWith(QStringLiteral("Nothing to change")), qPrintable(seen[1].banner));
+    QVERIFY(seen[2].open);
+    QVERIFY2(seen[2].banner.contains(QStringLiteral("the machine is full")), qPrintable(seen[2].banner));
+    QCOMPARE(seen[2].memory, 512);
+    QVERIFY(closedAtLast);
+    QTRY_COMPARE(notices.size(), 1);
+    QCOMPARE(answers.all<AllocationChanged>().size(), 2); // the refused one and the last
+    QCOMPARE(answers.all<AllocationChanged>().last().resources, (Resources{2, 512, 1024}));
+    QTRY_COMPARE(page->model()->index(0, 3).data().toString(), QStringLiteral("512M"));
     page->filterEdit()->clear();
     delete lender;
 }

@@ -1,5 +1,6 @@
 #include "Pages.h"
 
+#include "ui/ErrorBanner.h"
 #include "ui/Format.h"
 #include "ui/GuiSupport.h"
 #include "ui/SizeSpinBox.h"
@@ -461,34 +462,98 @@ void PartitionsPage::rebalanceSelected()
     note->setWordWrap(true);
     form->addRow(note);
     dialog.setMinimumWidth(qMax(dialog.fontMetrics().horizontalAdvance(dialog.windowTitle()) + 160, 440));
+    // What cannot be done is said here, in the dialog, which stays open with what the user set:
+    // a size typed beyond a control's range, nothing changed, the market's or the lender's no.
+    auto *problem = new ui::ErrorBanner(&dialog);
+    form->addRow(problem);
+    // Taller to show it: the wrapped note above would be cut instead.
+    const auto fit = [shown = &dialog] {
+        shown->layout()->activate();
+        if (const int height = shown->heightForWidth(shown->width()); height > shown->height())
+            shown->resize(shown->width(), height);
+    };
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     form->addRow(buttons);
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    AdminRebalance req;
-    req.lenderId = key->lenderId;
-    req.partitionId = key->partitionId;
-    // What the user left alone goes as the partition has it, exactly (a size beyond a spin
-    // box's range was shown cut to it).
-    const auto chosen = [&spinRange](const QSpinBox *spin, qint64 had) { return spin->value() == spinRange(had) ? had : spin->value(); };
-    req.resources = Resources{cpuSpin->value(), chosen(memSpin, mem), chosen(diskSpin, disk)};
-    if (req.resources == Resources{cpus, mem, disk})
-        return; // nothing changed: nothing to ask the lender
-    m_channel->request<Ack>(req, this, [this, req](Result<Ack> r) {
-        if (!r.ok()) {
-            failed(Failed::Rebalance, r.error());
-        } else {
-            succeeded(Failed::Rebalance);
-            emit notice(tr("Partition %1 now has %n vCPU(s), %2 memory and %3 disk; its lender applies that the next time it "
-                           "generates the partition.",
-                           nullptr, req.resources.cpus)
-                            .arg(req.partitionId, formatSizeMib(req.resources.memoryMib), formatSizeMib(req.resources.diskMib)));
+    // A number typed is the value once entered (Enter, or the box left), not digit by digit:
+    // "2048" on its way would otherwise leave 204 behind when 2048 is refused.
+    for (QSpinBox *spin : std::as_const(spins))
+        spin->setKeyboardTracking(false);
+    // A size refused as it is entered (the box goes back to its value) also holds the OK that
+    // took the focus from its box: that OK would send what the user did not mean. The next OK
+    // sends what the boxes show.
+    auto refusedInput = std::make_shared<bool>(false);
+    const QList<std::pair<QSpinBox *, QString>> sizes{{memSpin, tr("Memory")}, {diskSpin, tr("Disk")}};
+    for (const auto &[spin, label] : sizes) {
+        connect(static_cast<ui::SizeSpinBox *>(spin), &ui::SizeSpinBox::outOfRange, &dialog,
+                [problem, refusedInput, label, fit](const QString &typed, const QString &bound) {
+                    problem->showMessage(tr("%1 cannot be %2: %3.").arg(label, typed, bound));
+                    fit();
+                    *refusedInput = true;
+                });
+    }
+    for (QSpinBox *spin : std::as_const(spins)) {
+        connect(spin, &QSpinBox::valueChanged, &dialog, [problem, refusedInput] {
+            if (std::exchange(*refusedInput, false))
+                problem->hide(); // what it said is mended
+        });
+    }
+    const QList<QWidget *> controls = dialog.findChildren<QWidget *>(Qt::FindDirectChildrenOnly);
+    const auto setAsking = [controls, buttons, problem](bool asking) {
+        // While the market is asked, nothing to change or send twice; Cancel closes the dialog
+        // (the answer then goes to the status bar or the window's banner).
+        for (QWidget *w : controls) {
+            if (w != buttons && w != problem)
+                w->setEnabled(!asking);
         }
-        // The row's new allocation, or the refusal, in place: the user's place in the table stays.
-        m_model->refresh();
+        buttons->button(QDialogButtonBox::Ok)->setEnabled(!asking);
+    };
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&, refusedInput] {
+        if (std::exchange(*refusedInput, false) && problem->isVisible())
+            return; // said in the banner (unless the user dismissed it)
+        AdminRebalance req;
+        req.lenderId = key->lenderId;
+        req.partitionId = key->partitionId;
+        // What the user left alone goes as the partition has it, exactly (a size beyond a
+        // spin box's range was shown cut to it).
+        const auto chosen = [&spinRange](const QSpinBox *spin, qint64 had) { return spin->value() == spinRange(had) ? had : spin->value(); };
+        req.resources = Resources{cpuSpin->value(), chosen(memSpin, mem), chosen(diskSpin, disk)};
+        if (req.resources == Resources{cpus, mem, disk}) {
+            problem->showNotice(tr("Nothing to change: the partition has these values already. Move a slider or type a new value, "
+                                   "or Cancel."));
+            fit();
+            return;
+        }
+        if (!m_channel) {
+            problem->showError(Error(ErrorCode::ConnectionClosed, tr("Not connected to the market.")));
+            fit();
+            return;
+        }
+        problem->hide();
+        setAsking(true);
+        m_channel->request<Ack>(req, this, [this, req, open = QPointer<QDialog>(&dialog), problem, setAsking, fit](Result<Ack> r) {
+            // The row's new allocation, or the refusal, in place: the user's place in the table stays.
+            m_model->refresh();
+            if (r.ok()) {
+                succeeded(Failed::Rebalance);
+                emit notice(tr("Partition %1 now has %n vCPU(s), %2 memory and %3 disk; its lender applies that the next time "
+                               "it generates the partition.",
+                               nullptr, req.resources.cpus)
+                                .arg(req.partitionId, formatSizeMib(req.resources.memoryMib), formatSizeMib(req.resources.diskMib)));
+                if (open)
+                    open->accept();
+            } else if (open) {
+                // Refused with the dialog still open: said there, with what the user set, to
+                // adjust and send again.
+                setAsking(false);
+                problem->showError(r.error());
+                fit();
+            } else {
+                failed(Failed::Rebalance, r.error());
+            }
+        });
     });
+    dialog.exec();
 }
 
 void PartitionsPage::failed(Failed what, const Error &e)
