@@ -757,8 +757,9 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     m_period->addItem(tr("Last 30 days"), 30);
     m_period->addItem(tr("Last 90 days"), 90);
     m_period->addItem(tr("Custom range"), 0);
-    // A custom range: whole days (UTC), the first and the last both included. The last day
-    // is never before the first (its edit's minimum follows the first's date).
+    // A custom range: whole days (UTC), the first and the last both included. Neither date
+    // moves the other: a last day before the first (a year half typed, say) is shown as the
+    // wrong range it is, and nothing is asked for or remembered until it is right again.
     const QDate today = QDateTime::currentDateTimeUtc().date();
     for (QDateEdit *edit : {m_first, m_last}) {
         edit->setCalendarPopup(true);
@@ -771,7 +772,6 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     m_first->setDate(today.addDays(-29));
     m_last->setObjectName(QStringLiteral("periodLastDayEdit"));
     m_last->setToolTip(tr("The period's last day (UTC), included"));
-    m_last->setMinimumDate(m_first->date());
     auto *rangeLayout = new QHBoxLayout(m_range);
     rangeLayout->setContentsMargins(0, 0, 0, 0);
     rangeLayout->addWidget(m_first);
@@ -783,19 +783,19 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     m_reloadSoon.setSingleShot(true);
     m_reloadSoon.setInterval(300);
     connect(&m_reloadSoon, &QTimer::timeout, this, &BillingPage::reload);
-    connect(m_first, &QDateEdit::dateChanged, this, [this](QDate first) {
-        m_last->setMinimumDate(first);
-        if (period().custom) {
+    // A range checkRange() refuses is said (reload() puts the reason in the banner) and
+    // neither fetched nor remembered.
+    const auto datesChanged = [this] {
+        const bool right = checkRange(m_first->date(), m_last->date()).ok();
+        markRange(right);
+        if (!period().custom)
+            return;
+        if (right)
             rememberPeriod();
-            m_reloadSoon.start();
-        }
-    });
-    connect(m_last, &QDateEdit::dateChanged, this, [this] {
-        if (period().custom) {
-            rememberPeriod();
-            m_reloadSoon.start();
-        }
-    });
+        m_reloadSoon.start();
+    };
+    connect(m_first, &QDateEdit::dateChanged, this, datesChanged);
+    connect(m_last, &QDateEdit::dateChanged, this, datesChanged);
     m_totals->setObjectName(QStringLiteral("totalsLabel"));
     m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto makeChart = [this](const QString &name) {
@@ -935,6 +935,8 @@ void BillingPage::rememberPeriod()
         return;
     }
     settings.setValue(QStringLiteral("billing/period"), QStringLiteral("custom"));
+    if (!checkRange(p.first, p.last).ok())
+        return; // the last right days stay remembered
     settings.setValue(QStringLiteral("billing/firstDay"), p.first.toString(Qt::ISODate));
     settings.setValue(QStringLiteral("billing/lastDay"), p.last.toString(Qt::ISODate));
 }
@@ -962,10 +964,9 @@ Result<void> BillingPage::checkRange(QDate first, QDate last)
 void BillingPage::showDates(QDate first, QDate last)
 {
     const QSignalBlocker blockFirst(m_first), blockLast(m_last);
-    m_last->setMinimumDate(QDate(2000, 1, 1)); // so that a last day before the old first holds
     m_first->setDate(first);
     m_last->setDate(last);
-    m_last->setMinimumDate(first);
+    markRange(true);
 }
 
 Result<void> BillingPage::setRange(QDate first, QDate last)
@@ -979,6 +980,13 @@ Result<void> BillingPage::setRange(QDate first, QDate last)
     else
         reload();
     return {};
+}
+
+void BillingPage::markRange(bool right)
+{
+    // The two dates in the error colour while they make no period the market reports on.
+    for (QDateEdit *edit : {m_first, m_last})
+        edit->setStyleSheet(right ? QString() : QStringLiteral("QDateEdit { color: #b00020; }"));
 }
 
 Result<BillingPage::Period> BillingPage::checkedPeriod() const

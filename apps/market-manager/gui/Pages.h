@@ -227,8 +227,11 @@ private:
     /// Puts a range checkRange() accepts into the date edits, without their signals (no
     /// report is asked for, nothing is remembered).
     void showDates(QDate first, QDate last);
-    /// Saves the period shown as the user's choice (after they picked or typed it).
+    /// Saves the period shown as the user's choice (after they picked or typed it); of a
+    /// custom range that checkRange() refuses, only that it is custom.
     void rememberPeriod();
+    /// Shows the date edits as a range checkRange() takes, or as one it refuses.
+    void markRange(bool right);
     /// period(), or InvalidArgument for a custom range checkRange() refuses.
     Result<Period> checkedPeriod() const;
     /// Asks for the report of `p` and shows it; `done` gets the outcome.
