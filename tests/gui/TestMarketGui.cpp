@@ -109,6 +109,7 @@ private slots:
     void onlyTheShownPageIsRefreshed();
     void headersSortInTheMarket();
     void totalsReadAsPeopleWriteThem();
+    void pdfTotalsAreItsTablesSums(); // after the tests that count the contracts
     void refreshKeepsTheRowsInView();
     void partitionsAreRefreshedInPlace();
     void reconnectsWhenTheMarketComesBack();
@@ -1594,6 +1595,63 @@ void TestMarketGui::customRangeReportsItsDays()
     }
     period->setCurrentIndex(0);
     QVERIFY(!first->isVisible());
+}
+
+void TestMarketGui::pdfTotalsAreItsTablesSums()
+{
+    // The PDF's first page says its totals are the sums of the bills its tables list: so they
+    // are, also when a contract ended after the tab last loaded its report (up to a refresh
+    // ago), which the tables list and that report does not.
+    auto *billing = m_window->billingPage();
+    m_window->tabs()->setCurrentWidget(m_window->partitionsPage()); // no refresh of the report meanwhile
+    billing->setLastDays(7);
+    QSignalSpy loaded(billing, &market::BillingPage::reportLoaded);
+    billing->reload();
+    QVERIFY(loaded.wait(10'000));
+    const QString before = billing->findChild<QLabel *>(QStringLiteral("totalsLabel"))->text();
+
+    // A dear contract (the highest rate a market takes, for a few hundred ms) ends now.
+    Channel *lender = m_market->connectLocal(QString(64, QLatin1Char('9')), QStringLiteral("lender"));
+    QVERIFY(lender->waitEstablished(5000).ok());
+    RegisterPartition reg = busyboxPartition(QStringLiteral("v1"), QStringLiteral("rack-v"), QStringLiteral("127.0.0.1:7409"),
+                                             Resources{1, 512, 1024});
+    reg.conditions.ratePerHour = Money::fromMicros(Money::kMaxRatePerHourMicros);
+    const Result<PartitionRegistered> registered = lender->call<PartitionRegistered>(reg);
+    QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
+    const Result<ContractGranted> dear = m_borrower->call<ContractGranted>(Borrow{.offerId = registered->offerId, .query = {}});
+    QVERIFY2(dear.ok(), qPrintable(dear.error().toString()));
+    QTest::qWait(300);
+    QVERIFY(m_borrower->call<ContractClosed>(EndContract{.contractId = dear->contractId}).ok());
+
+    // The report and the invoices from one fetch of the period's bills.
+    using File = market::BillingPage::ExportFile;
+    const QString pdf = m_dir.filePath(QStringLiteral("totals.pdf"));
+    const QString csv = m_dir.filePath(QStringLiteral("totals.csv"));
+    std::optional<Result<void>> outcome;
+    billing->exportFiles({File{File::Report, pdf}, File{File::Invoices, csv}}, {}, [&](Result<void> r) { outcome.emplace(std::move(r)); });
+    QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 10'000);
+    QVERIFY2(outcome->ok(), qPrintable(outcome->error().toString()));
+    QCOMPARE(billing->findChild<QLabel *>(QStringLiteral("totalsLabel"))->text(), before); // the tab was not reloaded
+    Money charged;
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        const QList<QByteArray> fields = line.split(',');
+        if (fields.value(1) == "TOTAL")
+            charged = charged.add(Money::parse(QString::fromUtf8(fields.value(8))).value()).value();
+    }
+    QVERIFY(charged.micros() > 1'000'000); // the dear contract is in the bills
+
+    QProcess toText;
+    toText.start(QStandardPaths::findExecutable(QStringLiteral("pdftotext")), {pdf, QStringLiteral("-")});
+    QVERIFY(toText.waitForFinished(30'000));
+    const QString text = QString::fromUtf8(toText.readAllStandardOutput());
+    const QString firstPage = text.left(text.indexOf(QLatin1Char('\f')));
+    const QString revenue = QStringLiteral("Revenue %1 · ").arg(ui::formatTotal(charged));
+    QVERIFY2(firstPage.contains(revenue), qPrintable(revenue + QLatin1Char('\n') + firstPage));
+    // Not in the way of the tests that sort the partitions by rate.
+    QVERIFY(lender->call<Ack>(WithdrawPartition{.partitionId = QStringLiteral("v1")}).ok());
+    delete lender;
 }
 
 void TestMarketGui::billingPeriodIsRemembered()

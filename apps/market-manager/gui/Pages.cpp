@@ -1190,6 +1190,14 @@ QDate utcDate(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).date();
 }
 
+/// The period's totals in one line, as the tab and the PDF's first page show them.
+QString totalsLine(Money revenue, Money fees, Money payouts, qint32 feeBasisPoints)
+{
+    return BillingPage::tr("Revenue %1 · Fees %2 · Payouts %3 · Fee %4 %")
+        .arg(ui::formatTotal(revenue), ui::formatTotal(fees), ui::formatTotal(payouts))
+        .arg(double(feeBasisPoints) / 100.0);
+}
+
 } // namespace
 
 BillingPage::Bars BillingPage::barsOf(const QList<DayStat> &days)
@@ -1306,10 +1314,8 @@ void BillingPage::showReport(const BillingReport &report)
                         : bars.unit == BarUnit::Week ? tr("Fees vs payouts per week")
                                                      : tr("Fees vs payouts per month");
     // Totals rounded to hundredths, as people read them; exact to the micro-unit in the
-    // tooltip, the CSV and the PDF.
-    m_totals->setText(tr("Revenue %1 · Fees %2 · Payouts %3 · Fee %4 %")
-                          .arg(ui::formatTotal(totalRevenue), ui::formatTotal(totalFees), ui::formatTotal(totalPayouts))
-                          .arg(double(report.feeBasisPoints) / 100.0));
+    // tooltip, the CSV and the PDF's tables.
+    m_totals->setText(totalsLine(totalRevenue, totalFees, totalPayouts, report.feeBasisPoints));
     m_totals->setToolTip(tr("Exact: revenue %1, fees %2, payouts %3")
                              .arg(totalRevenue.toString(), totalFees.toString(), totalPayouts.toString()));
 
@@ -1729,7 +1735,16 @@ Result<void> BillingPage::writePdf(const QString &path, const Contracts &contrac
                          p.custom ? tr("Lendable billing report — %1 to %2").arg(from, to)
                                   : tr("Lendable billing report — %1 (%2 to %3)").arg(m_period->currentText(), from, to));
         painter.setFont(body);
-        painter.drawText(QRect(0, 40, page.width(), 24), Qt::AlignLeft | Qt::AlignVCenter, m_totals->text());
+        // The sums of the bills the tables list (one fetch), not the tab's report: that one
+        // is up to a refresh older, and the page says its totals are these tables' sums.
+        Money revenue, fees, payouts;
+        for (const Bill &b : contracts.bills) {
+            revenue = revenue.add(b.charge).value_or(revenue);
+            fees = fees.add(b.marketFee).value_or(fees);
+            payouts = payouts.add(b.lenderPayout).value_or(payouts);
+        }
+        painter.drawText(QRect(0, 40, page.width(), 24), Qt::AlignLeft | Qt::AlignVCenter,
+                         totalsLine(revenue, fees, payouts, m_report.feeBasisPoints));
         const int chartTop = 70;
         const int chartW = page.width() / 2 - 10;
         const int chartH = (page.height() - chartTop - 40) / 2 - 10;
