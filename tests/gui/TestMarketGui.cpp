@@ -110,6 +110,7 @@ private slots:
     void headersSortInTheMarket();
     void totalsReadAsPeopleWriteThem();
     void pdfTotalsAreItsTablesSums(); // after the tests that count the contracts
+    void pdfDatesAreReadWhole();
     void refreshKeepsTheRowsInView();
     void partitionsAreRefreshedInPlace();
     void reconnectsWhenTheMarketComesBack();
@@ -1652,6 +1653,47 @@ void TestMarketGui::pdfTotalsAreItsTablesSums()
     // Not in the way of the tests that sort the partitions by rate.
     QVERIFY(lender->call<Ack>(WithdrawPartition{.partitionId = QStringLiteral("v1")}).ok());
     delete lender;
+}
+
+void TestMarketGui::pdfDatesAreReadWhole()
+{
+    // The PDF's charts are narrower than the window's: their dates are chosen for the width
+    // they are drawn at (fewer of them), each read whole, not "11..." ten times; the window's
+    // charts keep theirs.
+    auto *billing = m_window->billingPage();
+    m_window->tabs()->setCurrentWidget(m_window->partitionsPage());
+    const auto windowLabels = [billing] {
+        auto *axis = qobject_cast<QCategoryAxis *>(
+            billing->findChild<QChartView *>(QStringLiteral("revenueChart"))->chart()->axes(Qt::Horizontal).value(0));
+        return axis ? axis->categoriesLabels() : QStringList();
+    };
+    for (const int days : {30, 90}) {
+        billing->setLastDays(days);
+        QTRY_COMPARE(billing->report().days.size(), qsizetype(days));
+        QTest::qWait(200); // a report asked for before may still come
+        const QStringList inWindow = windowLabels();
+        QVERIFY(!inWindow.isEmpty());
+        const QString pdf = m_dir.filePath(QStringLiteral("dates-%1.pdf").arg(days));
+        std::optional<Result<void>> outcome;
+        billing->exportPdf(pdf, [&](Result<void> r) { outcome.emplace(std::move(r)); });
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 10'000);
+        QVERIFY2(outcome->ok(), qPrintable(outcome->error().toString()));
+        QCOMPARE(windowLabels(), inWindow);
+        QProcess toText;
+        toText.start(QStandardPaths::findExecutable(QStringLiteral("pdftotext")), {QStringLiteral("-layout"), pdf, QStringLiteral("-")});
+        QVERIFY(toText.waitForFinished(30'000));
+        const QString text = QString::fromUtf8(toText.readAllStandardOutput());
+        const QString firstPage = text.left(text.indexOf(QLatin1Char('\f')));
+        // Three charts with dates under them, at least four dates each, none cut short.
+        static const QRegularExpression date(QStringLiteral("(^|\\s)(\\d{4}-)?\\d\\d-\\d\\d(?=\\s|$)"),
+                                             QRegularExpression::MultilineOption);
+        static const QRegularExpression cut(QStringLiteral("\\d(\\.\\.\\.|\u2026)"));
+        QVERIFY2(firstPage.count(date) >= 3 * 4, qPrintable(firstPage));
+        QVERIFY2(!firstPage.contains(cut), qPrintable(firstPage));
+        // The first day's date is the first label.
+        QVERIFY2(firstPage.contains(billing->period().first.toString(QStringLiteral("MM-dd"))), qPrintable(firstPage));
+    }
+    billing->setLastDays(7);
 }
 
 void TestMarketGui::billingPeriodIsRemembered()

@@ -1224,7 +1224,7 @@ BillingPage::Bars BillingPage::barsOf(const QList<DayStat> &days)
     return bars;
 }
 
-QList<std::pair<qsizetype, QString>> BillingPage::barLabels(const Bars &bars, QDate today)
+QList<std::pair<qsizetype, QString>> BillingPage::barLabels(const Bars &bars, QDate today, qsizetype atMost)
 {
     // The year where it is not this one, on the first label and where it changes: "2025-12-29",
     // "01-05", not a December and a January side by side with no year between them.
@@ -1235,7 +1235,8 @@ QList<std::pair<qsizetype, QString>> BillingPage::barLabels(const Bars &bars, QD
     // 14th date, not 90 clipped ones; fewer labels where they are longer (with a year), and
     // months every quarter, half year or year.
     const bool months = bars.unit == BarUnit::Month;
-    const qsizetype most = months || !thisYearOnly ? 6 : 10;
+    const qsizetype readable = months || !thisYearOnly ? 6 : 10;
+    const qsizetype most = atMost > 0 ? qMin(atMost, readable) : readable;
     static const QList<int> monthSteps{1, 2, 3, 6, 12, 24, 60};
     static const QList<int> daySteps{1, 2, 3, 4, 5, 7, 14, 28, 56, 91, 182, 364};
     int step = 1;
@@ -1271,6 +1272,47 @@ QCategoryAxis *barAxis(qsizetype bars, const QList<std::pair<qsizetype, QString>
     for (const auto &[at, label] : labels)
         axis->append(label, double(at)); // distinct: dates, with their year where it repeats
     return axis;
+}
+
+/// Puts on `chart`'s time axis (barAxis()) as many of barLabels()' labels as are read whole at
+/// the width the chart is laid out at now, and returns the labels it had (for putAxisLabels()).
+QList<std::pair<double, QString>> putAxisLabels(QChart *chart, const QList<std::pair<double, QString>> &labels)
+{
+    QList<std::pair<double, QString>> had;
+    const QList<QAbstractAxis *> axes = chart->axes(Qt::Horizontal);
+    auto *axis = axes.isEmpty() ? nullptr : qobject_cast<QCategoryAxis *>(axes.first());
+    if (!axis)
+        return had;
+    for (const QString &label : axis->categoriesLabels()) {
+        had.append({axis->endValue(label), label});
+        axis->remove(label);
+    }
+    for (const auto &[at, label] : labels)
+        axis->append(label, at);
+    return had;
+}
+
+/// The labels of `bars` that `chart`'s time axis has room for at its present width: each with
+/// a label's width and an em to spare before the next.
+QList<std::pair<double, QString>> labelsThatFit(QChart *chart, const BillingPage::Bars &bars, QDate today)
+{
+    const QList<QAbstractAxis *> axes = chart->axes(Qt::Horizontal);
+    const QFontMetricsF metrics(axes.isEmpty() ? chart->font() : axes.first()->labelsFont());
+    const double perBar = chart->plotArea().width() / double(qMax<qsizetype>(1, bars.stats.size()));
+    QList<std::pair<qsizetype, QString>> labels;
+    for (qsizetype most = 10; most >= 1; --most) {
+        labels = BillingPage::barLabels(bars, today, most);
+        double widest = 0;
+        for (const auto &l : std::as_const(labels))
+            widest = qMax(widest, metrics.horizontalAdvance(l.second));
+        const qsizetype step = labels.size() > 1 ? labels[1].first - labels[0].first : bars.stats.size();
+        if (double(step) * perBar >= widest + metrics.height())
+            break;
+    }
+    QList<std::pair<double, QString>> out;
+    for (const auto &[at, label] : std::as_const(labels))
+        out.append({double(at), label});
+    return out;
 }
 
 } // namespace
@@ -1749,15 +1791,24 @@ Result<void> BillingPage::writePdf(const QString &path, const Contracts &contrac
         const int chartW = page.width() / 2 - 10;
         const int chartH = (page.height() - chartTop - 40) / 2 - 10;
         const QList<QChartView *> charts{m_revenue, m_split, m_parties, m_utilisation};
+        const Bars bars = barsOf(m_report.days);
+        const QDate today = QDateTime::currentDateTimeUtc().date();
         for (int i = 0; i < charts.size(); ++i) {
             const QRect target((i % 2) * (chartW + 20), chartTop + (i / 2) * (chartH + 20), chartW, chartH);
             // Laid out at the page's size for the while, not scaled from the window's: a small
-            // window would give small charts with large letters, a large one the reverse.
+            // window would give small charts with large letters, a large one the reverse. The
+            // dates under the bars likewise, as many as are read whole at that width.
             QChart *chart = charts[i]->chart();
             const QRectF shown = chart->geometry();
             chart->setGeometry(QRectF(shown.topLeft(), QSizeF(target.size())));
             chart->layout()->activate();
+            const bool dated = charts[i] != m_parties;
+            const QList<std::pair<double, QString>> had = dated ? putAxisLabels(chart, labelsThatFit(chart, bars, today))
+                                                                : QList<std::pair<double, QString>>();
+            chart->layout()->activate();
             charts[i]->scene()->render(&painter, QRectF(target), chart->geometry());
+            if (dated)
+                putAxisLabels(chart, had);
             chart->setGeometry(shown);
             chart->layout()->activate();
         }

@@ -194,10 +194,10 @@ public:
     };
     static Bars barsOf(const QList<protocol::DayStat> &days);
     /// The labelled bars (index, label): every bar up to ten, then every `step`th so that at
-    /// most ten are (six where labels are longer: with a year, or months); "MM-dd" (the year
-    /// too where it is not `today`'s, on the first label and where it changes), "yyyy-MM" for
-    /// months.
-    static QList<std::pair<qsizetype, QString>> barLabels(const Bars &bars, QDate today);
+    /// most ten are (six where labels are longer: with a year, or months), or at most `atMost`
+    /// where that is fewer (a chart drawn narrower); "MM-dd" (the year too where it is not
+    /// `today`'s, on the first label and where it changes), "yyyy-MM" for months.
+    static QList<std::pair<qsizetype, QString>> barLabels(const Bars &bars, QDate today, qsizetype atMost = 0);
     /// How many rows the top chart has room for at its present height (it shows at most
     /// that many parties, fewer if the report has fewer).
     int partyRows() const { return m_partyRows; }
