@@ -581,6 +581,14 @@
         <source>A size in MiB, or with a unit: 512M, 4G, 1T</source>
         <translation>Eine Größe in MiB oder mit Einheit: 512M, 4G, 1T</translation>
     </message>
+    <message>
+        <source>at most %1</source>
+        <translation>höchstens %1</translation>
+    </message>
+    <message>
+        <source>at least %1</source>
+        <translation>mindestens %1</translation>
+    </message>
 </context>
 <context>
     <name>lendable::ui::UsageChart</name>

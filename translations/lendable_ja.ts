@@ -581,6 +581,14 @@
         <source>A size in MiB, or with a unit: 512M, 4G, 1T</source>
         <translation>MiB単位のサイズ、または単位付き: 512M, 4G, 1T</translation>
     </message>
+    <message>
+        <source>at most %1</source>
+        <translation>最大 %1</translation>
+    </message>
+    <message>
+        <source>at least %1</source>
+        <translation>最小 %1</translation>
+    </message>
 </context>
 <context>
     <name>lendable::ui::UsageChart</name>

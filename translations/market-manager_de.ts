@@ -1002,6 +1002,18 @@
         <source>Time limit</source>
         <translation>Zeitlimit</translation>
     </message>
+    <message>
+        <source>%1 cannot be %2: %3.</source>
+        <translation>%1 kann nicht %2 sein: %3.</translation>
+    </message>
+    <message>
+        <source>Nothing to change: the partition has these values already. Move a slider or type a new value, or Cancel.</source>
+        <translation>Nichts zu ändern: die Partition hat diese Werte bereits. Bewegen Sie einen Schieberegler oder geben Sie einen neuen Wert ein, oder brechen Sie ab.</translation>
+    </message>
+    <message>
+        <source>Not connected to the market.</source>
+        <translation>Nicht mit dem Marktplatz verbunden.</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ServicePage</name>

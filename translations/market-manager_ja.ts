@@ -996,6 +996,18 @@
         <source>Time limit</source>
         <translation>制限時間</translation>
     </message>
+    <message>
+        <source>%1 cannot be %2: %3.</source>
+        <translation>%1 を %2 にはできません: %3。</translation>
+    </message>
+    <message>
+        <source>Nothing to change: the partition has these values already. Move a slider or type a new value, or Cancel.</source>
+        <translation>変更はありません: パーティションはすでにこの値です。スライダーを動かすか新しい値を入力するか、キャンセルしてください。</translation>
+    </message>
+    <message>
+        <source>Not connected to the market.</source>
+        <translation>マーケットに接続されていません。</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::ServicePage</name>
