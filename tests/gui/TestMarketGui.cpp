@@ -125,6 +125,11 @@ private:
         QDateEdit *last;
     };
     BillingPeriod showBillingPeriod();
+    // A lender's partition whose allocation the market holds, registered and shown alone
+    // (filtered by its lender's name) and selected on the Lenders & partitions tab: its
+    // enabled Rebalance… button, or nullptr.
+    QPushButton *selectHeldPartition(Channel *lender, const QString &partitionId, const QString &lenderName,
+                                     const QString &agentAddress, Resources resources);
 
     QTemporaryDir m_dir;
     std::unique_ptr<market::MarketService> m_market;
@@ -816,6 +821,23 @@ void TestMarketGui::rebalanceWithSliders()
     page->filterEdit()->clear();
 }
 
+QPushButton *TestMarketGui::selectHeldPartition(Channel *lender, const QString &partitionId, const QString &lenderName,
+                                               const QString &agentAddress, Resources resources)
+{
+    RegisterPartition reg = busyboxPartition(partitionId, lenderName, agentAddress, resources);
+    reg.externallyReferenced = true;
+    if (!lender->call<PartitionRegistered>(reg).ok())
+        return nullptr;
+    auto *page = m_window->partitionsPage();
+    m_window->tabs()->setCurrentWidget(page);
+    page->filterEdit()->setText(lenderName);
+    if (!QTest::qWaitFor([page] { return page->model()->total() == 1 && page->model()->isRowLoaded(0); }, 5000))
+        return nullptr;
+    auto *button = page->findChild<QPushButton *>(QStringLiteral("rebalanceButton"));
+    page->view()->selectRow(0);
+    return QTest::qWaitFor([button] { return button->isEnabled(); }, 5000) ? button : nullptr;
+}
+
 void TestMarketGui::rebalanceAsksOnlyWhatChanged()
 {
     // A partition smaller than the sliders' steps (100M of disk, steps of 256M; 48M of memory,
@@ -825,18 +847,10 @@ void TestMarketGui::rebalanceAsksOnlyWhatChanged()
     Channel *lender = m_market->connectLocal(QString(64, QLatin1Char('6')), QStringLiteral("lender"));
     QVERIFY(lender->waitEstablished(5000).ok());
     market::test::PushLog answers(lender);
-    RegisterPartition reg = busyboxPartition(QStringLiteral("z1"), QStringLiteral("rack-z"), QStringLiteral("127.0.0.1:7406"),
-                                             Resources{2, 48, 100});
-    reg.externallyReferenced = true;
-    QVERIFY(lender->call<PartitionRegistered>(reg).ok());
+    QPushButton *button = selectHeldPartition(lender, QStringLiteral("z1"), QStringLiteral("rack-z"), QStringLiteral("127.0.0.1:7406"),
+                                              Resources{2, 48, 100});
+    QVERIFY(button);
     auto *page = m_window->partitionsPage();
-    m_window->tabs()->setCurrentWidget(page);
-    page->filterEdit()->setText(QStringLiteral("rack-z"));
-    QTRY_COMPARE(page->model()->total(), qint64(1));
-    QTRY_VERIFY(page->model()->isRowLoaded(0));
-    auto *button = page->findChild<QPushButton *>(QStringLiteral("rebalanceButton"));
-    page->view()->selectRow(0);
-    QTRY_VERIFY(button->isEnabled());
     struct Shown {
         int value = -1;
         int minimum = -1;
@@ -889,18 +903,10 @@ void TestMarketGui::rebalanceSaysWhatItCannotDo()
     Channel *lender = m_market->connectLocal(QString(64, QLatin1Char('8')), QStringLiteral("lender"));
     QVERIFY(lender->waitEstablished(5000).ok());
     market::test::PushLog answers(lender);
-    RegisterPartition reg = busyboxPartition(QStringLiteral("w1"), QStringLiteral("rack-w"), QStringLiteral("127.0.0.1:7408"),
-                                             Resources{2, 1024, 1024});
-    reg.externallyReferenced = true;
-    QVERIFY(lender->call<PartitionRegistered>(reg).ok());
+    QPushButton *button = selectHeldPartition(lender, QStringLiteral("w1"), QStringLiteral("rack-w"), QStringLiteral("127.0.0.1:7408"),
+                                              Resources{2, 1024, 1024});
+    QVERIFY(button);
     auto *page = m_window->partitionsPage();
-    m_window->tabs()->setCurrentWidget(page);
-    page->filterEdit()->setText(QStringLiteral("rack-w"));
-    QTRY_COMPARE(page->model()->total(), qint64(1));
-    QTRY_VERIFY(page->model()->isRowLoaded(0));
-    auto *button = page->findChild<QPushButton *>(QStringLiteral("rebalanceButton"));
-    page->view()->selectRow(0);
-    QTRY_VERIFY(button->isEnabled());
     QSignalSpy notices(page, &market::PartitionsPage::notice);
 
     // What the dialog showed after each step: whether it was open, its banner, the memory box.
