@@ -39,6 +39,11 @@ struct Resources {
     QString toString() const;
 };
 
+/// The smallest partition a Lendable agent builds (lender::checkPartitionShape()): one vCPU,
+/// 64 MiB of memory and 16 MiB of disk for its job's script, inputs, outputs and console. A
+/// market rebalances no partition below it (a component that already has less may stay).
+inline constexpr Resources kMinPartition{1, 64, 16};
+
 /// Parses a size into MiB: a whole number with an optional binary unit K, M, G or T
 /// (case-insensitive, optionally followed by "B" or "iB": "2G", "2GiB", "2gb" all mean
 /// 2048 MiB); a bare number is MiB. Sizes that are not a whole number of MiB ("1000K"),

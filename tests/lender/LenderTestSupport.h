@@ -223,6 +223,15 @@ public:
             }
     }
 
+    /// Asks the lender to take a new allocation of an externally referenced partition, as a
+    /// market's rebalancing does (second embodiment), and waits for its answer.
+    Result<Ack> changeAllocation(const QString &partitionId, const Resources &resources)
+    {
+        if (!m_lender)
+            return Error(ErrorCode::ConnectionClosed, QStringLiteral("no lender is connected"));
+        return m_lender->call<Ack>(AllocationChanged{.partitionId = partitionId, .resources = resources});
+    }
+
     QStringList registered;
     QStringList withdrawn; ///< every WithdrawPartition, in order
     QList<AlterPartition> altered;

@@ -51,6 +51,7 @@ private slots:
     void alterCommitsOnThePartitionAsItIsNow();
     void oneJobStartsAtATimeInAPartition();
     void contractEndedWhileTheImageWasAskedFor();
+    void allocationBelowTheSmallestPartitionIsRefused();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -790,6 +791,28 @@ void TestLenderAgent::contractEndedWhileTheImageWasAskedFor()
     QCOMPARE(job->error().code, ErrorCode::KeyInvalid);
     QVERIFY2(job->error().message.contains(QLatin1String("has ended")), qPrintable(job->error().message));
     QCOMPARE(m_agent->activeJobCount(), 0);
+}
+
+void TestLenderAgent::allocationBelowTheSmallestPartitionIsRefused()
+{
+    // A market (another implementation, or an older one) rebalances an externally referenced
+    // partition below what this agent builds: the agent refuses and keeps the allocation.
+    const QString pid = createPartition(1, QStringLiteral("256M"));
+    QVERIFY(!pid.isEmpty());
+    Result<PartitionInfo> r =
+        m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = true});
+    QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+    QVERIFY(r->partition.externallyReferenced);
+    const Resources before = m_agent->store().partition(pid)->resources;
+    for (const Resources &tooSmall : {Resources{0, 256, 1024}, Resources{1, 32, 1024}, Resources{1, 256, 8}}) {
+        Result<Ack> refused = m_market->changeAllocation(pid, tooSmall);
+        QVERIFY2(!refused.ok(), qPrintable(tooSmall.toString()));
+        QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(m_agent->store().partition(pid)->resources, before);
+    }
+    Result<Ack> smallest = m_market->changeAllocation(pid, kMinPartition);
+    QVERIFY2(smallest.ok(), qPrintable(smallest.error().toString()));
+    QCOMPARE(m_agent->store().partition(pid)->resources, kMinPartition);
 }
 
 QTEST_GUILESS_MAIN(TestLenderAgent)

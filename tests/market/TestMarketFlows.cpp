@@ -3091,6 +3091,9 @@ void TestMarketFlows::rebalance()
     QCOMPARE(rebalance(QStringLiteral("p3"), Resources{1, 1024, 1024}).error().code, ErrorCode::PermissionDenied);
     QCOMPARE(rebalance(QStringLiteral("p9"), Resources{1, 1024, 1024}).error().code, ErrorCode::NotFound);
     QCOMPARE(rebalance(QStringLiteral("p2"), Resources{0, 1024, 1024}).error().code, ErrorCode::InvalidArgument);
+    // No smaller than a lender's agent builds a partition (kMinPartition).
+    QCOMPARE(rebalance(QStringLiteral("p2"), Resources{1, 63, 10240}).error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(rebalance(QStringLiteral("p2"), Resources{1, 1024, 15}).error().code, ErrorCode::InvalidArgument);
 
     QTRY_COMPARE_WITH_TIMEOUT(pushes.all<AllocationChanged>().size(), 2, 10'000);
     QCOMPARE(pushes.all<AllocationChanged>()[0], (AllocationChanged{.partitionId = QStringLiteral("p2"), .resources = Resources{1, 1024, 10240}}));

@@ -844,6 +844,11 @@ void LenderAgent::setupMarketHandlers(MarketLink *link)
             ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 cannot be rebalanced now").arg(m.partitionId)));
             return;
         }
+        // This agent generates no partition it could not generate for its owner.
+        if (Result<void> shape = checkPartitionShape(m.resources); !shape.ok()) {
+            ctx.fail(shape.error());
+            return;
+        }
         Result<Resources> host = hostResources();
         Result<Resources> reserve = m_store->reserve();
         Result<Resources> others = allocatedTotal(m.partitionId);

@@ -37,9 +37,10 @@ Result<void> checkPartitionShape(const Resources &wanted)
 {
     if (wanted.anyNegative())
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("PartitionMath", "negative resources: %1").arg(wanted.toString()));
-    if (wanted.cpus < 1)
+    static_assert(kMinPartition.cpus == 1 && kMinPartition.memoryMib == 64, "the messages below name the minimums");
+    if (wanted.cpus < kMinPartition.cpus)
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("PartitionMath", "a partition needs at least 1 CPU"));
-    if (wanted.memoryMib < 64)
+    if (wanted.memoryMib < kMinPartition.memoryMib)
         return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("PartitionMath", "a partition needs at least 64M of memory"));
     if (wanted.diskMib < kMinPartitionDiskMib)
         return Error(ErrorCode::InvalidArgument,

@@ -12,7 +12,7 @@
 namespace lendable::lender {
 
 /// The least disk a partition may have: with none, a job could not even hold its script.
-inline constexpr qint64 kMinPartitionDiskMib = 16;
+inline constexpr qint64 kMinPartitionDiskMib = kMinPartition.diskMib;
 
 struct MachineBudget {
     Resources host;
@@ -36,7 +36,7 @@ Result<void> checkPartitionFits(const Resources &host, const Resources &reserve,
 Result<void> checkReserve(const Resources &host, const Resources &reserve, const Resources &allocated,
                           const std::optional<Resources> &current = std::nullopt);
 
-/// A partition needs at least one vCPU, 64 MiB of memory and kMinPartitionDiskMib of disk
+/// A partition needs at least kMinPartition: one vCPU, 64 MiB of memory and 16 MiB of disk
 /// (its job's script, inputs, outputs and console); negative values are refused.
 Result<void> checkPartitionShape(const Resources &wanted);
 

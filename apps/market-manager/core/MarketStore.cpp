@@ -829,9 +829,9 @@ Result<PartitionRow> MarketStore::withdrawPartition(const QString &lenderId, con
 
 Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QString &partitionId, const Resources &resources)
 {
-    if (resources.anyNegative() || resources.cpus < 1 || resources.memoryMib < 1)
+    if (resources.anyNegative())
         return Error(ErrorCode::InvalidArgument,
-                     QCoreApplication::translate("MarketStore", "a partition needs at least 1 CPU and some memory (asked for %1)").arg(resources.toString()));
+                     QCoreApplication::translate("MarketStore", "negative resources: %1").arg(resources.toString()));
     WriteTransaction tx(m_db);
     if (!tx.ok())
         return tx.error();
@@ -847,6 +847,15 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
     if (p.isLent())
         return Error(ErrorCode::Conflict,
                      QCoreApplication::translate("MarketStore", "partition %1 is lent (contract %2): its allocation is locked").arg(partitionId, p.contractId));
+    // No smaller than a lender's agent builds a partition; a component the partition already
+    // has less of (its lender registered it so) may stay as it is or grow.
+    const Resources &now = p.conditions.resources;
+    const Resources least{qMin(kMinPartition.cpus, qMax(now.cpus, 1)), qMin(kMinPartition.memoryMib, qMax<qint64>(now.memoryMib, 1)),
+                          qMin(kMinPartition.diskMib, now.diskMib)};
+    if (!least.fitsWithin(resources))
+        return Error(ErrorCode::InvalidArgument,
+                     QCoreApplication::translate("MarketStore", "partition %1 needs at least %2 (asked for %3)")
+                         .arg(partitionId, least.toString(), resources.toString()));
 
     // The lender's budget: what it registered for all its externally referenced partitions.
     Result<RebalancingBudget> sums = rebalancingBudget(lenderId);

@@ -123,11 +123,6 @@ void requestPage(const QPointer<Channel> &channel, QObject *context, const Reque
     });
 }
 
-/// The least a partition may have: what its lender's agent builds (lender::checkPartitionShape(),
-/// and the user guide: 1 vCPU, 64M of memory, 16M of disk for its job's files). The market
-/// itself checks less.
-constexpr Resources kMinPartition{1, 64, 16};
-
 /// The most contracts an export reads (each a few hundred bytes in memory).
 constexpr qint64 kMaxExportContracts = 2'000'000;
 
