@@ -83,12 +83,13 @@ void writeStats(const market::MarketService &service, const QString &path)
 }
 
 int runHeadless(const QString &dataDir, const QString &listenText, const QString &databaseUrl, const QStringList &adminIds,
-                const QString &feePercent, const QString &heartbeatS, const QString &statsFile, const QStringList &images)
+                const QString &feePercent, const QString &heartbeatS, const QString &statsFile, const QStringList &images,
+                const QString &imagesDir)
 {
     Result<ListenAddress> endpoint = parseListenAddress(listenText);
     if (!endpoint)
         return app::fail(endpoint.error());
-    Result<market::MarketConfig> config = market::marketConfigFromOptions({dataDir, adminIds, feePercent, heartbeatS});
+    Result<market::MarketConfig> config = market::marketConfigFromOptions({dataDir, adminIds, feePercent, heartbeatS, imagesDir});
     if (!config)
         return app::fail(config.error());
     if (Result<void> made = makeDirectory(dataDir); !made)
@@ -175,6 +176,8 @@ int main(int argc, char *argv[])
     parser.addOption(statsFile);
     const QCommandLineOption image(QStringList{QStringLiteral("image")}, QCoreApplication::translate("main", "Serve the OS image in DIR to lenders as NAME (repeatable)."), QStringLiteral("NAME=DIR"));
     parser.addOption(image);
+    const QCommandLineOption imagesDir(QStringList{QStringLiteral("images")}, QCoreApplication::translate("main", "Keep the imported OS images in DIR (default: images in the data directory). Market processes on one PostgreSQL database give the same DIR on a shared file system, so that each can serve every image."), QStringLiteral("DIR"));
+    parser.addOption(imagesDir);
     const QCommandLineOption connect(QStringList{QStringLiteral("connect")}, QCoreApplication::translate("main", "Attach the desktop app to a running market as admin."), QStringLiteral("ADDR:PORT"));
     parser.addOption(connect);
     // Read by the desktop app (market-manager-gui), which this program runs with the same
@@ -203,7 +206,7 @@ int main(int argc, char *argv[])
             return lendable::app::fail(ok.error());
         return runHeadless(dataDir, parser.isSet(listen) ? parser.value(listen) : QStringLiteral("0.0.0.0:7400"),
                            parser.value(database), parser.values(adminId), parser.value(feePercent), parser.value(heartbeat),
-                           parser.value(statsFile), parser.values(image));
+                           parser.value(statsFile), parser.values(image), parser.value(imagesDir));
     }
     return lendable::app::execGui(QStringLiteral("market-manager-gui"));
 }

@@ -295,7 +295,9 @@ private:
     Result<ContractGranted> lendP1ForAMinute(Channel *lender, Channel *borrower);
     /// A second market service, `identity`, on the test's database (as another process would
     /// be), listening; nullptr (m_startError says why) if it could not start.
-    std::unique_ptr<MarketService> startSecondMarket(const Identity &identity);
+    /// A second market service on the test's database (as another process would be), with
+    /// its own data directory, and its images in `imagesDir` if given.
+    std::unique_ptr<MarketService> startSecondMarket(const Identity &identity, const QString &imagesDir = {});
     /// `table` held locked by another session (HeldTableLock); nullptr if it could not be.
     std::unique_ptr<HeldTableLock> holdTableLocked(const QString &table);
 
@@ -468,9 +470,10 @@ Result<ContractGranted> TestMarketFlows::lendP1ForAMinute(Channel *lender, Chann
     return borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
 }
 
-std::unique_ptr<MarketService> TestMarketFlows::startSecondMarket(const Identity &identity)
+std::unique_ptr<MarketService> TestMarketFlows::startSecondMarket(const Identity &identity, const QString &imagesDir)
 {
     MarketConfig config;
+    config.imagesDir = imagesDir;
     config.clock = [this] { return m_clock; };
     config.maintenanceIntervalMs = 50;
     config.dataDir = m_tmp.filePath(QStringLiteral("data-b-%1").arg(QLatin1String(QTest::currentDataTag())));
@@ -3746,6 +3749,62 @@ void TestMarketFlows::images()
     QCOMPARE(lender->call<ImageChunk>(FetchImage{.name = QStringLiteral("windows")}).error().code, ErrorCode::NotFound);
     QCOMPARE(lender->call<ImageChunk>(FetchImage{.sha256 = sha, .offset = archive.size() + 1}).error().code, ErrorCode::InvalidArgument);
     QCOMPARE(lender->call<ImageChunk>(FetchImage{}).error().code, ErrorCode::InvalidArgument);
+    // The last chunk ends at the image's end, whatever length was asked for.
+    Result<ImageChunk> last = lender->call<ImageChunk>(FetchImage{.sha256 = sha, .offset = archive.size() - 5, .length = 100});
+    CHECK_OK(last);
+    QCOMPARE(last->data, archive.right(5));
+
+    // The stored file cut short (a copy cut off, a damaged disk): a typed error, not a short
+    // image; importing it again mends it.
+    const QString stored = m_tmp.filePath(QStringLiteral("data-%1/images/%2/image.tar").arg(QLatin1String(QTest::currentDataTag()), sha));
+    QVERIFY2(QFile::exists(stored), qPrintable(stored));
+    QVERIFY(QFile::resize(stored, 1000));
+    Result<ImageChunk> damaged = lender->call<ImageChunk>(FetchImage{.sha256 = sha, .offset = 0, .length = 100});
+    QCOMPARE(damaged.error().code, ErrorCode::IoError);
+    QVERIFY2(damaged.error().message.contains(QStringLiteral("damaged")), qPrintable(damaged.error().message));
+    CHECK_OK(market->addImage(QStringLiteral("busybox"), path));
+    QCOMPARE(QFileInfo(stored).size(), archive.size());
+    Result<ImageChunk> mended = lender->call<ImageChunk>(FetchImage{.sha256 = sha, .offset = archive.size() - 5, .length = 100});
+    CHECK_OK(mended);
+    QCOMPARE(mended->data, archive.right(5));
+
+    // A name is the image imported under it last, also when that one was imported before.
+    const QString otherPath = path + QStringLiteral(".other");
+    QFile other(otherPath);
+    QVERIFY(other.open(QIODevice::WriteOnly));
+    other.write("another image");
+    other.close();
+    m_clock += 1000;
+    Result<ImageInfo> newer = market->addImage(QStringLiteral("busybox"), otherPath);
+    CHECK_OK(newer);
+    QCOMPARE(lender->call<ImageChunk>(FetchImage{.name = QStringLiteral("busybox")})->image.sha256, newer->sha256);
+    m_clock += 1000;
+    CHECK_OK(market->addImage(QStringLiteral("busybox"), path));
+    QCOMPARE(lender->call<ImageChunk>(FetchImage{.name = QStringLiteral("busybox")})->image.sha256, sha);
+
+    // Another process on the same database, with images of its own: it does not list what it
+    // cannot serve, and says why when asked for it. Given the same images directory, it serves
+    // them.
+    const Identity marketB = makeIdentity(QStringLiteral("market-b"));
+    std::unique_ptr<MarketService> b = startSecondMarket(marketB);
+    QVERIFY2(b, qPrintable(m_startError));
+    SslChannel *lenderB = connectClient(b->serverPort(), m_lender, marketB.nodeId(), QStringLiteral("lender"), this);
+    QVERIFY(lenderB);
+    QCOMPARE(lenderB->call<ImageList>(ListImages{})->images.size(), 0);
+    Result<ImageChunk> elsewhere = lenderB->call<ImageChunk>(FetchImage{.sha256 = sha, .offset = 0, .length = 10});
+    QCOMPARE(elsewhere.error().code, ErrorCode::NotFound);
+    QVERIFY2(elsewhere.error().message.contains(QStringLiteral("--images")), qPrintable(elsewhere.error().message));
+    delete lenderB;
+    b.reset();
+    std::unique_ptr<MarketService> shared = startSecondMarket(marketB, m_tmp.filePath(QStringLiteral("data-%1/images").arg(QLatin1String(QTest::currentDataTag()))));
+    QVERIFY2(shared, qPrintable(m_startError));
+    SslChannel *lenderShared = connectClient(shared->serverPort(), m_lender, marketB.nodeId(), QStringLiteral("lender"), this);
+    QVERIFY(lenderShared);
+    QCOMPARE(lenderShared->call<ImageList>(ListImages{})->images.size(), 2);
+    Result<ImageChunk> served = lenderShared->call<ImageChunk>(FetchImage{.sha256 = sha, .offset = 10, .length = 6});
+    CHECK_OK(served);
+    QCOMPARE(served->data, archive.mid(10, 6));
+    delete lenderShared;
 }
 
 void TestMarketFlows::stateSurvivesRestart()

@@ -4,6 +4,7 @@
 #include "identity/Identity.h"
 
 #include <QCoreApplication>
+#include <QDir>
 
 namespace lendable::market {
 
@@ -20,6 +21,8 @@ Result<MarketConfig> marketConfigFromOptions(const MarketOptionTexts &options)
 {
     MarketConfig config;
     config.dataDir = options.dataDir;
+    if (!options.imagesDir.isEmpty())
+        config.imagesDir = QDir(options.imagesDir).absolutePath();
     for (const QString &id : options.adminIds) {
         if (!Identity::isValidNodeId(id.toLower()))
             return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("main", "'%1' is not a node ID (64 hex characters)").arg(id));

@@ -16,6 +16,7 @@ struct MarketOptionTexts {
     QStringList adminIds;   ///< --admin-id (repeatable): node IDs, 64 hex characters
     QString feePercent;     ///< --fee-percent: 0–100, at most two decimals
     QString heartbeatS;     ///< --heartbeat-timeout: seconds, 0.1 to 86,400
+    QString imagesDir;      ///< --images: where imported OS images are kept
 };
 
 /// A fee in percent ("10", "2.5", "0": 0–100, at most two decimals) in basis points;

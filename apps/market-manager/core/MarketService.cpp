@@ -20,6 +20,7 @@
 #include <QSaveFile>
 #include <QThread>
 
+#include <algorithm>
 #include <atomic>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -67,9 +68,19 @@ ContractEnded endedNotice(const ContractRow &c)
     return ContractEnded{.contractId = c.id, .partitionId = c.partitionId, .endedAtMs = c.endedAtMs, .reason = c.endReason};
 }
 
-QString imagePathIn(const QString &dataDir, const QString &sha256)
+QString imagePathIn(const QString &imagesDir, const QString &sha256)
 {
-    return QDir(dataDir).filePath(QStringLiteral("images/%1/image.tar").arg(sha256));
+    return QDir(imagesDir).filePath(QStringLiteral("%1/image.tar").arg(sha256));
+}
+
+// Whether the file at `path` is `sizeBytes` long and has that SHA-256 (hex).
+bool fileHolds(const QString &path, qint64 sizeBytes, const QString &sha256)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || file.size() != sizeBytes)
+        return false;
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    return hash.addData(&file) && QString::fromLatin1(hash.result().toHex()) == sha256;
 }
 
 /// A borrower's name (empty: none) as `store` has it; nothing, after a warning, when it cannot
@@ -1629,9 +1640,16 @@ Result<Ack> MarketService::onJobState(const ReportJobState &req, const Ctx &ctx)
 
 // ───────────────────────── images (third embodiment) ─────────────────────────
 
+QString MarketService::imagesDir() const
+{
+    if (!m_config.imagesDir.isEmpty())
+        return m_config.imagesDir;
+    return m_config.dataDir.isEmpty() ? QString() : QDir(m_config.dataDir).filePath(QStringLiteral("images"));
+}
+
 QString MarketService::imagePath(const QString &sha256) const
 {
-    return imagePathIn(m_config.dataDir, sha256);
+    return imagePathIn(imagesDir(), sha256);
 }
 
 Result<ImageInfo> MarketService::addImage(const QString &name, const QString &archivePath)
@@ -1640,7 +1658,7 @@ Result<ImageInfo> MarketService::addImage(const QString &name, const QString &ar
         return started.error();
     if (!isPlainName(name))
         return Error(ErrorCode::InvalidArgument, tr("'%1' is not an image name (letters, digits, '.', '_', '+', '-')").arg(name));
-    if (m_config.dataDir.isEmpty())
+    if (imagesDir().isEmpty())
         return Error(ErrorCode::Unsupported, tr("this market has no data directory to keep images in"));
     QFile in(archivePath);
     if (!in.open(QIODevice::ReadOnly))
@@ -1653,7 +1671,9 @@ Result<ImageInfo> MarketService::addImage(const QString &name, const QString &ar
     const QString target = imagePath(sha);
     if (Result<void> made = makeDirectory(QFileInfo(target).absolutePath()); !made)
         return made.error();
-    if (!QFile::exists(target)) {
+    // A file already there is taken only if it holds this image: one left short by a copy
+    // that was cut off, or damaged since, is written again.
+    if (!fileHolds(target, info.sizeBytes, sha)) {
         in.seek(0);
         QSaveFile out(target);
         if (!out.open(QIODevice::WriteOnly))
@@ -1679,7 +1699,7 @@ void MarketService::onFetchImage(const FetchImage &req, const Ctx &ctx)
     if (req.offset < 0 || req.length < 0)
         return ctx.fail(ErrorCode::InvalidArgument, tr("offset and length cannot be negative"));
     // The database and the file are read on the reader thread: a chunk is up to a MiB from disk.
-    answerFromReader<ImageChunk>(ctx, MessageType::FetchImage, [req, dataDir = m_config.dataDir](MarketStore &store) -> Result<ImageChunk> {
+    answerFromReader<ImageChunk>(ctx, MessageType::FetchImage, [req, imagesDir = imagesDir()](MarketStore &store) -> Result<ImageChunk> {
         Result<std::optional<ImageInfo>> info = store.image(req.sha256, req.name);
         if (!info)
             return info.error();
@@ -1689,10 +1709,18 @@ void MarketService::onFetchImage(const FetchImage &req, const Ctx &ctx)
         if (req.offset > image.sizeBytes)
             return Error(ErrorCode::InvalidArgument, tr("offset %1 is beyond the end of image %2 (%3 bytes)")
                                                          .arg(QString::number(req.offset), image.name, QString::number(image.sizeBytes)));
-        QFile file(imagePathIn(dataDir, image.sha256));
+        QFile file(imagePathIn(imagesDir, image.sha256));
+        if (!file.exists())
+            return Error(ErrorCode::NotFound,
+                         tr("this market process has no file of image %1 (%2): it was imported by another process on the same "
+                            "database. Import it here too, or give every process the same --images directory")
+                             .arg(image.name, image.sha256));
         if (!file.open(QIODevice::ReadOnly) || !file.seek(req.offset))
             return Error(ErrorCode::IoError, tr("cannot read image %1: %2").arg(image.name, file.errorString()));
-        const qint64 length = qMin(req.length > 0 ? req.length : kMaxImageChunk, kMaxImageChunk);
+        if (file.size() != image.sizeBytes)
+            return Error(ErrorCode::IoError, tr("image %1 is damaged on this market: %2 of its %3 bytes are on disk (import it again)")
+                                                 .arg(image.name, QString::number(file.size()), QString::number(image.sizeBytes)));
+        const qint64 length = std::min({req.length > 0 ? req.length : kMaxImageChunk, kMaxImageChunk, image.sizeBytes - req.offset});
         ImageChunk chunk;
         chunk.image = image;
         chunk.offset = req.offset;
@@ -1703,10 +1731,13 @@ void MarketService::onFetchImage(const FetchImage &req, const Ctx &ctx)
 
 void MarketService::onListImages(const ListImages &, const Ctx &ctx)
 {
-    answerFromReader<ImageList>(ctx, MessageType::ListImages, [](MarketStore &store) -> Result<ImageList> {
+    answerFromReader<ImageList>(ctx, MessageType::ListImages, [imagesDir = imagesDir()](MarketStore &store) -> Result<ImageList> {
         Result<QList<ImageInfo>> images = store.images();
         if (!images)
             return images.error();
+        // Those this process can serve: another on the same database may have imported an
+        // image into a directory of its own.
+        images->removeIf([&imagesDir](const ImageInfo &image) { return !QFile::exists(imagePathIn(imagesDir, image.sha256)); });
         return ImageList{.images = *images};
     });
 }

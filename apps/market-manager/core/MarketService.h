@@ -38,8 +38,12 @@ struct MarketConfig {
     QStringList adminIds;
     /// A lender that sends nothing for this long is offline and its offers are not offered.
     int heartbeatTimeoutMs = 30'000;
-    /// Where images live (DIR/images/<sha256>/image.tar); empty = no image store.
+    /// The market's data directory; images live in DIR/images unless imagesDir says otherwise.
     QString dataDir;
+    /// Where images live (DIR/<sha256>/image.tar); empty = "images" in dataDir, and no image
+    /// store without either. Market processes on one database share it (a shared file
+    /// system), so that each can serve every image the database lists.
+    QString imagesDir;
     /// The contract clock, UTC ms: contract starts (S48), ends (S61) and max-duration
     /// expiry. Tests inject one to bill exact durations. Liveness (heartbeats) always runs on
     /// the real clock.
@@ -362,6 +366,8 @@ private:
     };
     std::deque<AfterBatches> m_afterBatches;
     quint64 m_batchesAnswered = 0;
+    /// MarketConfig::imagesDir, or "images" in the data directory; empty: no image store.
+    QString imagesDir() const;
     QString imagePath(const QString &sha256) const;
 
     // lender agent

@@ -1737,7 +1737,7 @@ Result<protocol::BillingReport> MarketStore::billingReport(qint64 fromMs, qint64
 Result<void> MarketStore::addImage(const protocol::ImageInfo &image, qint64 nowMs)
 {
     Result<QSqlQuery> q = m_db.exec(QStringLiteral("INSERT INTO images (sha256, name, size_bytes, added_at_ms) VALUES (?, ?, ?, ?) "
-                                                   "ON CONFLICT (sha256) DO UPDATE SET name = excluded.name"),
+                                                   "ON CONFLICT (sha256) DO UPDATE SET name = excluded.name, added_at_ms = excluded.added_at_ms"),
                                     {image.sha256, image.name, image.sizeBytes, nowMs});
     if (!q)
         return q.error();

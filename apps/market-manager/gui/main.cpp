@@ -96,6 +96,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption feePercent(QStringList{QStringLiteral("fee-percent")}, QApplication::translate("main", "Market fee of the embedded market in percent of each charge (default 10)."), QStringLiteral("PERCENT"));
     const QCommandLineOption heartbeat(QStringList{QStringLiteral("heartbeat-timeout")}, QApplication::translate("main", "Seconds without a message after which a lender of the embedded market is offline (default 30)."), QStringLiteral("SECONDS"));
     const QCommandLineOption image(QStringList{QStringLiteral("image")}, QApplication::translate("main", "The embedded market serves the OS image in DIR to lenders as NAME (repeatable)."), QStringLiteral("NAME=DIR"));
+    const QCommandLineOption imagesDir(QStringList{QStringLiteral("images")}, QApplication::translate("main", "The embedded market keeps the imported OS images in DIR (default: images in the data directory)."), QStringLiteral("DIR"));
     const QCommandLineOption statsFile(QStringList{QStringLiteral("stats-file")}, QApplication::translate("main", "Headless only (handled by the launcher)."), QStringLiteral("PATH"));
     const QCommandLineOption exportReport(QStringList{QStringLiteral("export-report")}, QApplication::translate("main", "Write the billing report of the period (--period, or --from and --to) as PDF to PATH, then quit."), QStringLiteral("PATH"));
     const QCommandLineOption exportInvoices(QStringList{QStringLiteral("export-invoices")}, QApplication::translate("main", "Write the period's invoices as CSV to PATH, then quit."), QStringLiteral("PATH"));
@@ -103,8 +104,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption period(QStringList{QStringLiteral("period")}, QApplication::translate("main", "The billing period in days, up to today: 7, 30 or 90 (exports: 7 by default; the window: the period chosen last)."), QStringLiteral("DAYS"));
     const QCommandLineOption firstDay(QStringList{QStringLiteral("from")}, QApplication::translate("main", "The billing period's first day (UTC), instead of --period."), QStringLiteral("YYYY-MM-DD"));
     const QCommandLineOption lastDay(QStringList{QStringLiteral("to")}, QApplication::translate("main", "The billing period's last day (UTC), included; with --from (default: today)."), QStringLiteral("YYYY-MM-DD"));
-    for (const auto *o : {&headless, &listen, &database, &connectTo, &marketId, &adminId, &feePercent, &heartbeat, &image, &statsFile,
-                          &exportReport, &exportInvoices, &exportPayouts, &period, &firstDay, &lastDay})
+    for (const auto *o : {&headless, &listen, &database, &connectTo, &marketId, &adminId, &feePercent, &heartbeat, &image, &imagesDir,
+                          &statsFile, &exportReport, &exportInvoices, &exportPayouts, &period, &firstDay, &lastDay})
         parser.addOption(*o);
     if (Result<void> parsed = app::parseCommandLine(parser, application.arguments()); !parsed)
         return showFatal(parsed.error());
@@ -114,7 +115,7 @@ int main(int argc, char *argv[])
     if (parser.isSet(statsFile))
         return showFatal(Error(ErrorCode::InvalidArgument, QApplication::translate("main", "--stats-file works with --headless only")));
     if (parser.isSet(connectTo)) {
-        for (const QCommandLineOption *o : {&listen, &database, &adminId, &feePercent, &heartbeat, &image}) {
+        for (const QCommandLineOption *o : {&listen, &database, &adminId, &feePercent, &heartbeat, &image, &imagesDir}) {
             if (parser.isSet(*o))
                 return showFatal(Error(ErrorCode::InvalidArgument,
                                        QApplication::translate("main", "--%1 sets up the embedded market; with --connect the market "
@@ -221,7 +222,7 @@ int main(int argc, char *argv[])
         where = parser.value(connectTo);
     } else {
         Result<market::MarketConfig> config = market::marketConfigFromOptions(
-            {dataDir, parser.values(adminId), parser.value(feePercent), parser.value(heartbeat)});
+            {dataDir, parser.values(adminId), parser.value(feePercent), parser.value(heartbeat), parser.value(imagesDir)});
         if (!config)
             return showFatal(config.error());
         const QString url = parser.isSet(database) ? parser.value(database) : QStringLiteral("sqlite:") + dataDir + QStringLiteral("/market.db");
