@@ -115,6 +115,17 @@ void configurePostgres(QSqlDatabase &db, const DatabaseUrl &u)
     db.setConnectOptions(options.join(QLatin1Char(';')));
 }
 
+// The SQLSTATE (PostgreSQL) or result code (SQLite) of an error of this file: the last
+// " [CODE]" of its message (queryError(), sqliteError()); empty when it has none.
+QString nativeCodeOf(const Error &e)
+{
+    static const QRegularExpression re(QStringLiteral(" \\[([0-9A-Z]{1,5})\\] \\(in: "));
+    QString code;
+    for (QRegularExpressionMatchIterator it = re.globalMatch(e.message); it.hasNext();)
+        code = it.next().captured(1);
+    return code;
+}
+
 // A failed QSqlQuery's error: StorageError, or DiskFull for SQLITE_FULL, PostgreSQL's
 // disk_full and ENOSPC; internal (the database's words and the SQL).
 Error queryError(const QSqlQuery &query, const QString &sql, SqlDialect dialect)
@@ -214,6 +225,19 @@ std::optional<QString> withLiterals(const QString &sql, const QVariantList &bind
 }
 
 } // namespace
+
+bool isWriteConflict(const Error &e)
+{
+    if (e.code != ErrorCode::StorageError)
+        return false;
+    const QString code = nativeCodeOf(e);
+    if (code == QLatin1String("40P01") || code == QLatin1String("40001"))
+        return true;
+    // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes in the high bytes.
+    bool numeric = false;
+    const int rc = code.toInt(&numeric);
+    return numeric && ((rc & 0xff) == 5 || (rc & 0xff) == 6);
+}
 
 QString sqlDialectName(SqlDialect dialect)
 {
@@ -333,6 +357,7 @@ struct Database::Private {
     bool inTransaction = false;
     // The first failure inside the open write transaction, reported by commit().
     Error transactionError;
+    bool commitOutcomeUnknown = false; // of the last commit() (commitOutcomeUnknown())
     // execCached(): prepared statements by SQL text.
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> statements; // stable addresses
     // Statements that failed, freed once that is possible: on PostgreSQL, freeing one is a
@@ -1180,6 +1205,7 @@ Result<void> Database::beginWrite()
 
 Result<void> Database::commit()
 {
+    d->commitOutcomeUnknown = false;
     if (!d->inTransaction)
         return Error(ErrorCode::Internal, QStringLiteral("commit without a write transaction on %1").arg(d->connectionName));
     if (d->transactionError.isError()) {
@@ -1188,7 +1214,11 @@ Result<void> Database::commit()
         return first.within(QStringLiteral("transaction rolled back after a failed statement: "));
     }
     Error error;
+    // On a connection known lost, runControl() sends nothing: the server rolled back.
+    const bool sent = !connectionGone();
     if (!runControl(QStringLiteral("COMMIT"), &error)) {
+        d->commitOutcomeUnknown = sent && d->parsed.dialect == SqlDialect::Postgres
+            && (error.code == ErrorCode::Timeout || connectionGone());
         rollback();
         return error;
     }
@@ -1215,6 +1245,11 @@ void Database::rollback()
 bool Database::inTransaction() const
 {
     return d->inTransaction;
+}
+
+bool Database::commitOutcomeUnknown() const
+{
+    return d->commitOutcomeUnknown;
 }
 
 WriteTransaction::WriteTransaction(Database &db) : m_db(db)

@@ -19,6 +19,12 @@ enum class SqlDialect { Sqlite, Postgres };
 
 QString sqlDialectName(SqlDialect dialect);
 
+/// True for a transaction the database gave up on because of other writers: PostgreSQL's
+/// deadlock (SQLSTATE 40P01) or serialization failure (40001), SQLite's busy or locked
+/// database after its timeout. The transaction was rolled back, nothing of it committed:
+/// running it again is safe.
+bool isWriteConflict(const Error &e);
+
 /// The one database setting, URL-like:
 ///   "sqlite:/abs/path.db", "sqlite:///abs/path.db", a bare file path (all SQLite;
 ///   "sqlite::memory:" for a private in-memory database),
@@ -193,6 +199,11 @@ public:
     /// Rolls back an open transaction; does nothing otherwise.
     void rollback();
     bool inTransaction() const;
+    /// After commit() failed: true when PostgreSQL was sent the COMMIT and its answer never
+    /// came (the connection was lost, or the server did not answer in time). The transaction
+    /// may then have committed, all of it, or not at all; only reading the database again
+    /// tells. False after any other failure, where nothing was committed.
+    bool commitOutcomeUnknown() const;
 
     /// Runs one statement. With binds, prepares it and binds positional '?' placeholders in
     /// order; without, runs it directly (PostgreSQL cannot PREPARE DDL). The query is

@@ -14,8 +14,12 @@
 #include <QSet>
 #include <QSqlQuery>
 #include <QSemaphore>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 #include <QThread>
+#include <QUrl>
+#include <QUrlQuery>
 
 #include <algorithm>
 #include <atomic>
@@ -157,6 +161,89 @@ QString names(const OfferPage &page)
     return out.join(QLatin1Char(','));
 }
 
+
+/// A TCP proxy in front of the test's PostgreSQL server, on a thread of its own (the
+/// market opens its database on the test's), that can lose the answer to a COMMIT: armed, it
+/// lets the next COMMIT a client sends reach the server, which commits, and cuts the client's
+/// connection when the answer comes (a network that fails, a server that dies, just then).
+/// While `refuse` is set, it cuts every new connection at once (a server out of reach).
+class CommitCutter : public QThread {
+public:
+    explicit CommitCutter(quint16 serverPort) : m_serverPort(serverPort) {}
+    ~CommitCutter() override
+    {
+        quit();
+        wait();
+    }
+    /// Starts the thread; the port it listens on, 0 if it could not.
+    quint16 open()
+    {
+        start();
+        m_ready.acquire();
+        return m_port;
+    }
+
+    std::atomic<bool> armed{false};
+    std::atomic<bool> refuse{false};
+    std::atomic<int> cut{0}; ///< COMMITs whose answer was lost
+
+private:
+    void run() override
+    {
+        QTcpServer server;
+        if (server.listen(QHostAddress::LocalHost, 0))
+            m_port = server.serverPort();
+        QObject::connect(&server, &QTcpServer::newConnection, &server, [this, &server] {
+            while (QTcpSocket *c = server.nextPendingConnection())
+                accept(c);
+        });
+        m_ready.release();
+        exec();
+    }
+
+    void accept(QTcpSocket *client)
+    {
+        if (refuse) {
+            client->abort();
+            client->deleteLater();
+            return;
+        }
+        auto *server = new QTcpSocket(client);
+        auto pending = std::make_shared<QByteArray>(); // what the client sent before the server answered the connection
+        auto cutting = std::make_shared<bool>(false);
+        QObject::connect(server, &QTcpSocket::connected, server, [server, pending] { server->write(std::exchange(*pending, {})); });
+        QObject::connect(client, &QTcpSocket::readyRead, client, [this, client, server, pending, cutting] {
+            const QByteArray bytes = client->readAll();
+            if (bytes.contains("COMMIT") && armed.exchange(false)) {
+                *cutting = true;
+                ++cut;
+            }
+            if (server->state() == QAbstractSocket::ConnectedState)
+                server->write(bytes);
+            else
+                pending->append(bytes);
+        });
+        QObject::connect(server, &QTcpSocket::readyRead, server, [client, server, cutting] {
+            const QByteArray bytes = server->readAll();
+            if (*cutting) { // the answer to the COMMIT: lost, and the connection with it
+                server->abort();
+                client->abort();
+                client->deleteLater();
+                return;
+            }
+            client->write(bytes);
+        });
+        QObject::connect(server, &QTcpSocket::disconnected, client, &QTcpSocket::disconnectFromHost);
+        QObject::connect(client, &QTcpSocket::disconnected, server, &QTcpSocket::disconnectFromHost);
+        QObject::connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
+        server->connectToHost(QHostAddress::LocalHost, m_serverPort);
+    }
+
+    quint16 m_serverPort;
+    quint16 m_port = 0;
+    QSemaphore m_ready;
+};
+
 } // namespace
 
 // Evaluates its argument once (it is often a request).
@@ -260,6 +347,10 @@ private slots:
     void noticesReachLendersAcrossProcessesAndReconnects();
     void syncedContractsCarryNamesNotKnownHere_data() { dialects(); }
     void syncedContractsCarryNamesNotKnownHere();
+    void unansweredCommitIsReadBack_data() { keysAreVerifiedWhileAReportWaits_data(); }
+    void unansweredCommitIsReadBack();
+    void startupMissesNoChangeCommittedMeanwhile_data() { keysAreVerifiedWhileAReportWaits_data(); }
+    void startupMissesNoChangeCommittedMeanwhile();
     void syncSkipsOwnRevisions_data() { dialects(); }
     void syncSkipsOwnRevisions();
     void syncWaitsForTheBatchesBeforeIt_data() { dialects(); }
@@ -3462,6 +3553,90 @@ void TestMarketFlows::noticesReachLendersAcrossProcessesAndReconnects()
     QCOMPARE(pushes->all<ContractEnded>().size(), 1);
     QCOMPARE(pushes->all<AllocationChanged>().size(), 1);
     b.reset();
+}
+
+void TestMarketFlows::unansweredCommitIsReadBack()
+{
+    // PostgreSQL commits a batch of contracts and its answer is lost with the connection: the
+    // market reads back whether the batch committed, and answers as it did. When it cannot
+    // read back either, the borrower is told that it is not known (not to try again, which
+    // could make a second contract), and the market's syncs find out later.
+    QFETCH(QString, dialect);
+    Result<QString> url = freshDatabaseUrl(dialect, m_tmp);
+    CHECK_OK(url);
+    m_dbUrl = *url;
+    QUrl viaCutter(*url);
+    CommitCutter cutter(quint16(viaCutter.port()));
+    const quint16 cutterPort = cutter.open();
+    QVERIFY(cutterPort != 0);
+    viaCutter.setPort(cutterPort);
+    QUrlQuery query(viaCutter);
+    query.addQueryItem(QStringLiteral("sslmode"), QStringLiteral("disable")); // the cutter reads the COMMIT
+    viaCutter.setQuery(query);
+    MarketConfig config;
+    config.clock = [this] { return m_clock; };
+    config.dataDir = m_tmp.filePath(QStringLiteral("data-cut"));
+    config.maintenanceIntervalMs = 3'600'000; // nothing else commits
+    config.syncIntervalMs = 50;
+    m_market = std::make_unique<MarketService>(m_marketIdentity, viaCutter.toString(), config);
+    CHECK_OK(m_market->listen(QHostAddress::LocalHost, 0));
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
+    QVERIFY(lender && borrower);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1")));
+    Result<PartitionRegistered> p2 = registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1")));
+    CHECK_OK(p1);
+    CHECK_OK(p2);
+
+    cutter.armed = true;
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    QCOMPARE(cutter.cut.load(), 1);
+    CHECK_OK(granted);
+    QCOMPARE(names(*borrower->call<OfferPage>(SearchOffers{})), QStringLiteral("p2"));
+
+    // Cut again, and the database out of reach for the read back too.
+    cutter.armed = true;
+    cutter.refuse = true;
+    Result<ContractGranted> unknown = borrower->call<ContractGranted>(Borrow{.offerId = p2->offerId});
+    QCOMPARE(cutter.cut.load(), 2);
+    QCOMPARE(unknown.error().code, ErrorCode::StorageError);
+    QVERIFY2(unknown.error().message.contains(QStringLiteral("did not answer whether it made contract"))
+                 && unknown.error().message.contains(p2->offerId),
+             qPrintable(unknown.error().message));
+    cutter.refuse = false;
+    // It was made: once the database is back, the market's syncs read it and p2 is no longer
+    // offered; the borrower finds both contracts among its own.
+    QTRY_COMPARE_WITH_TIMEOUT(borrower->call<OfferPage>(SearchOffers{})->total, 0, 20'000);
+    Result<BillList> bills = borrower->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QCOMPARE(bills->bills.size(), 2);
+}
+
+void TestMarketFlows::startupMissesNoChangeCommittedMeanwhile()
+{
+    // Another process's change took its revision before a market process started and
+    // committed after that process loaded the database: its revision is below the
+    // watermarks the new process loaded with. The new process still comes to offer it.
+    MarketConfig config;
+    START_MARKET(config);
+    SslChannel *lender = client(m_lender, QStringLiteral("lender"));
+    QVERIFY(lender);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    Result<Database> other = Database::open(m_dbUrl);
+    CHECK_OK(other);
+    CHECK_OK(other->exec(QStringLiteral("BEGIN")));
+    CHECK_OK(other->exec(QStringLiteral("UPDATE partitions SET cpus = 7, rev = nextval('market_rev') * %1 + %2 WHERE partition_id = 'p1'")
+                             .arg(MarketStore::kRevTagSpan)
+                             .arg(MarketStore::kRevTagSpan - 1)));
+    // A later revision, committed before the new process starts.
+    CHECK_OK(registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    const Identity marketB = makeIdentity(QStringLiteral("market-b"));
+    std::unique_ptr<MarketService> b = startSecondMarket(marketB);
+    QVERIFY2(b, qPrintable(m_startError));
+    CHECK_OK(other->exec(QStringLiteral("COMMIT")));
+    SslChannel *borrower = connectClient(b->serverPort(), m_borrower, marketB.nodeId(), QStringLiteral("borrower"), this);
+    QVERIFY(borrower);
+    QTRY_COMPARE_WITH_TIMEOUT(names(*borrower->call<OfferPage>(SearchOffers{.minCpus = 7})), QStringLiteral("p1"), 10'000);
 }
 
 void TestMarketFlows::syncSkipsOwnRevisions()

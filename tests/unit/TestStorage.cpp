@@ -145,6 +145,8 @@ private slots:
     void concurrentMigrations();
     void concurrentLendsNeverDoubleLend_data() { dialects(); }
     void concurrentLendsNeverDoubleLend();
+    void writeConflictsAreKnownAsSuch_data() { dialects(); }
+    void writeConflictsAreKnownAsSuch();
     void bindValuesRoundTrip_data() { dialects(); }
     void bindValuesRoundTrip();
     void foreignKeysEnforced_data() { dialects(); }
@@ -1071,6 +1073,75 @@ void TestStorage::concurrentLendsNeverDoubleLend()
     auto lent = db.exec(QStringLiteral("SELECT COUNT(*) FROM partitions WHERE lending_status IS NOT NULL"));
     QVERIFY(lent && lent->next());
     QCOMPARE(lent->value(0).toInt(), kPartitions);
+}
+
+void TestStorage::writeConflictsAreKnownAsSuch()
+{
+    // What a writer may run again because it lost to another (isWriteConflict()): on
+    // PostgreSQL a deadlock between two connections, on SQLite a database another connection
+    // is writing. Other failures are not.
+    OPEN_FRESH(db);
+    QVERIFY(db.migrate(baseMigrations()).ok());
+    QVERIFY(db.exec(QStringLiteral("INSERT INTO partitions (id) VALUES (1), (2)")).ok());
+    Error conflict;
+    if (db.dialect() == SqlDialect::Postgres) {
+        // Each takes one row, then wants the other's: PostgreSQL aborts one of them.
+        const QString url = m_lastUrl;
+        std::latch bothHoldOne(2);
+        std::vector<Error> errors(2);
+        std::vector<std::thread> threads;
+        for (int i = 0; i < 2; ++i) {
+            threads.emplace_back([&, i] {
+                auto conn = Database::open(url);
+                if (!conn) {
+                    errors[i] = conn.error();
+                    bothHoldOne.count_down();
+                    return;
+                }
+                WriteTransaction tx(*conn);
+                const QString update = QStringLiteral("UPDATE partitions SET note = 'w%1' WHERE id = ?").arg(i);
+                Result<QSqlQuery> first = tx.ok() ? conn->exec(update, {i + 1}) : Result<QSqlQuery>(tx.error());
+                bothHoldOne.arrive_and_wait();
+                if (!first) {
+                    errors[i] = first.error();
+                    return;
+                }
+                if (Result<QSqlQuery> second = conn->exec(update, {2 - i}); !second) {
+                    errors[i] = second.error();
+                    return;
+                }
+                if (Result<void> committed = tx.commit(); !committed)
+                    errors[i] = committed.error();
+            });
+        }
+        for (std::thread &t : threads)
+            t.join();
+        QVERIFY2(errors[0].isError() != errors[1].isError(),
+                 qPrintable(QStringLiteral("%1 / %2").arg(errors[0].toString(), errors[1].toString())));
+        conflict = errors[0].isError() ? errors[0] : errors[1];
+    } else {
+        auto other = Database::open(m_lastUrl);
+        QVERIFY2(other.ok(), qPrintable(other.ok() ? QString() : describe(other.error())));
+        QVERIFY(other->exec(QStringLiteral("PRAGMA busy_timeout = 0")).ok());
+        WriteTransaction writing(db);
+        QVERIFY(writing.ok());
+        QVERIFY(db.exec(QStringLiteral("UPDATE partitions SET note = 'w0' WHERE id = 1")).ok());
+        WriteTransaction second(*other);
+        Result<QSqlQuery> blocked = second.ok() ? other->exec(QStringLiteral("UPDATE partitions SET note = 'w1' WHERE id = 2"))
+                                                : Result<QSqlQuery>(second.error());
+        QVERIFY(!blocked.ok());
+        conflict = blocked.error();
+        QVERIFY(writing.commit().ok());
+    }
+    QVERIFY2(isWriteConflict(conflict), qPrintable(conflict.toString()));
+
+    // Not a conflict: a statement that is wrong, and a constraint it breaks.
+    Result<QSqlQuery> wrong = db.exec(QStringLiteral("SELECT nothing FROM nowhere"));
+    QVERIFY(!wrong.ok());
+    QVERIFY2(!isWriteConflict(wrong.error()), qPrintable(wrong.error().toString()));
+    Result<QSqlQuery> duplicate = db.exec(QStringLiteral("INSERT INTO partitions (id) VALUES (1)"));
+    QVERIFY(!duplicate.ok());
+    QVERIFY2(!isWriteConflict(duplicate.error()), qPrintable(duplicate.error().toString()));
 }
 
 void TestStorage::bindValuesRoundTrip()

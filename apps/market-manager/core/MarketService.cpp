@@ -329,6 +329,15 @@ Result<void> MarketService::start()
     m_quickReader = std::move(quickReader).value();
     m_loaded = Watermarks{all->maxLenderRev, all->maxPartitionRev, all->maxContractRev, all->maxBorrowerRev};
     m_syncHistory.clear();
+    // On PostgreSQL a change that took its revision before the load and commits after it is
+    // below the loaded watermarks, and nothing here knows the watermarks of a settle window
+    // ago. So the syncs of the first window read the lenders and partitions again from the
+    // start (as large as the load, once or twice). Contracts and names from the load on: a
+    // lender that connects here is told its running contracts from the database
+    // (catchUpLender()), and none is connected before the load.
+    if (m_config.syncSettleMs > 0)
+        m_syncHistory.emplace_back(m_steady.elapsed() - m_config.syncSettleMs,
+                                   Watermarks{0, 0, m_loaded.contracts, m_loaded.borrowers});
     m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
     m_flushInFlight = m_expiryInFlight = m_syncInFlight = false;
     m_closing = false;
@@ -1208,9 +1217,9 @@ void MarketService::syncFromDatabase()
             base = marks;
     }
     m_syncInFlight = true;
-    m_writer->submit([this, base](MarketStore &store) {
+    m_writer->submit([this, base, recheck = m_recheck](MarketStore &store) {
         const qint64 readAtMs = m_steady.elapsed(); // const, thread-safe
-        auto changes = std::make_shared<const Result<Changes>>(store.changesSince(base));
+        auto changes = std::make_shared<const Result<Changes>>(store.changesSince(base, recheck));
         // Applied after the batches committed before this read (completeInWriterOrder()): a
         // batch answered after it would put back the older state it read at its commit (a
         // refused lend's refreshed offer, a lender's row, an end's free partition where
@@ -1256,6 +1265,11 @@ void MarketService::applySync(const Result<Changes> &changes, qint64 readAtMs)
     periodicSucceeded("read changes from the database");
     if (!m_store)
         return;
+    // What it was asked to read again is read: the rows below say where each stands.
+    for (const QString &offerId : changes->recheck.offers)
+        m_recheck.offers.remove(offerId);
+    for (const QString &contractId : changes->recheck.contracts)
+        m_recheck.contracts.remove(contractId);
     for (const LenderRow &l : std::as_const(changes->lenders)) {
         const auto local = m_lenders.constFind(l.id);
         const bool online = local != m_lenders.cend() ? local->online : l.online;
@@ -1725,6 +1739,8 @@ void MarketService::onFetchImage(const FetchImage &req, const Ctx &ctx)
         chunk.image = image;
         chunk.offset = req.offset;
         chunk.data = file.read(length);
+        if (chunk.data.size() != length)
+            return Error(ErrorCode::IoError, tr("cannot read image %1: %2").arg(image.name, file.errorString()));
         return chunk;
     });
 }
@@ -1821,16 +1837,6 @@ void MarketService::scheduleFlush()
 
 namespace {
 
-// A transaction the database gave up on because of other writers (PostgreSQL deadlock or
-// serialization failure, SQLite still busy after its timeout): running it again is safe,
-// nothing of it was committed.
-bool isRetryable(const Error &e)
-{
-    return e.code == ErrorCode::StorageError
-        && (e.message.contains(QLatin1String("(40P01)")) || e.message.contains(QLatin1String("(40001)"))
-            || e.message.contains(QLatin1String("database is locked")));
-}
-
 Receipt unsignedReceipt(const ContractRow &c)
 {
     Receipt r;
@@ -1902,6 +1908,10 @@ struct ContractOutcomes {
     QList<LendOutcome> lends;
     QList<Result<ContractRow>> ends;
     QSet<QString> conflicted; // offers the service's index thought free, or on other terms
+    // A commit that went unanswered and could not be read back: the offers and contracts it
+    // may have changed, for the syncs to read until they can (MarketService::m_recheck).
+    QStringList recheckOffers;
+    QStringList recheckContracts;
 };
 
 // A refusal of a lend or an end (there is no such offer or contract, it is lent or ended
@@ -1911,6 +1921,31 @@ bool isRefusal(const Error &e)
 {
     return e.code == ErrorCode::NotFound || e.code == ErrorCode::Conflict || e.code == ErrorCode::PermissionDenied
         || e.code == ErrorCode::InvalidArgument || e.code == ErrorCode::TermsChanged;
+}
+
+// After a COMMIT whose answer never came (Database::commitOutcomeUnknown()): whether the
+// batch in `out` committed, all of it, read back from one row it wrote; nothing while the
+// database cannot say. A batch that wrote nothing but refusals has nothing to lose.
+std::optional<bool> batchCommitted(MarketStore &store, const ContractOutcomes &out)
+{
+    for (const LendOutcome &o : out.lends) {
+        if (!o.lent)
+            continue;
+        // A contract ID is new with its lend: the row is there only if the lend committed.
+        Result<std::optional<ContractRow>> c = store.contract(o.lent->contract.id);
+        if (!c)
+            return std::nullopt;
+        return c->has_value();
+    }
+    for (const Result<ContractRow> &e : out.ends) {
+        if (!e)
+            continue;
+        Result<std::optional<ContractRow>> c = store.contract(e->id);
+        if (!c)
+            return std::nullopt;
+        return c->has_value() && (*c)->endedAtMs == e->endedAtMs && (*c)->endReason == e->endReason;
+    }
+    return false;
 }
 
 ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrows, const QList<EndJob> &ends, qint64 t,
@@ -1923,11 +1958,13 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
     // (PostgreSQL aborts it; Database rolls SQLite's back). So the batch rolls back and each
     // request runs on its own: only the failing one fails, not its whole group commit.
     bool requestFailed = false;
+    bool outcomeUnknown = false; // the commit went unanswered, and reading back failed too
     constexpr int kAttempts = 4;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
         out = ContractOutcomes();
         batchError = Error();
         requestFailed = false;
+        bool rolledBack = false; // the commit went unanswered, and nothing of it is there
         WriteTransaction tx(store.database());
         if (!tx.ok()) {
             batchError = tx.error();
@@ -1993,18 +2030,71 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
             if (!requestFailed) {
                 if (beforeCommit)
                     beforeCommit();
-                if (auto committed = tx.commit(); !committed)
+                if (auto committed = tx.commit(); !committed) {
                     batchError = committed.error();
+                    if (store.database().commitOutcomeUnknown()) {
+                        // Lost with its answer (a connection cut, a server frozen): read back.
+                        const std::optional<bool> made = batchCommitted(store, out);
+                        qCWarning(lcMarket).noquote() << QStringLiteral("the commit of a contract batch of %1 went unanswered (%2); read back: %3")
+                                                             .arg(QString::number(borrows.size() + ends.size()), batchError.message,
+                                                                  !made  ? QStringLiteral("unknown")
+                                                                  : *made ? QStringLiteral("committed")
+                                                                          : QStringLiteral("not committed"));
+                        if (made && *made)
+                            batchError = Error();
+                        rolledBack = made && !*made;
+                        outcomeUnknown = !made;
+                    }
+                }
             }
         }
-        if (!batchError.isError() || requestFailed || !isRetryable(batchError))
+        // A statement or the commit lost to another writer (a deadlock, mostly, between
+        // market processes), or a commit that did not reach the database: everything rolled
+        // back, so the batch runs again as it was.
+        if (!batchError.isError() || !(isWriteConflict(batchError) || rolledBack))
             break;
         qCDebug(lcMarket) << "contract batch of" << borrows.size() + ends.size() << "retried:" << batchError;
     }
     if (!batchError.isError())
         return out;
 
-    if ((requestFailed || isRetryable(batchError)) && borrows.size() + ends.size() > 1) {
+    if (outcomeUnknown) {
+        // Done or not, all of it: the borrowers are told so, with what to look at, rather
+        // than to try again (which could make a second contract); the syncs read these rows
+        // until they can, and tell the index and the lenders.
+        for (LendOutcome &o : out.lends) {
+            if (!o.lent)
+                continue;
+            const ContractRow &c = o.lent->contract;
+            out.recheckOffers << c.offerId;
+            out.recheckContracts << c.id;
+            o.error = Error(ErrorCode::StorageError,
+                            QCoreApplication::translate("MarketService",
+                                                        "the market's database did not answer whether it made contract %1 on offer %2. "
+                                                        "Look at your running contracts before you borrow again: if it is there, it "
+                                                        "runs and is billed like any other, and you can end it")
+                                .arg(c.id, c.offerId));
+            o.lent.reset();
+        }
+        for (Result<ContractRow> &e : out.ends) {
+            if (!e)
+                continue;
+            out.recheckOffers << e->offerId;
+            out.recheckContracts << e->id;
+            e = Result<ContractRow>(Error(ErrorCode::StorageError,
+                                          QCoreApplication::translate("MarketService",
+                                                                      "the market's database did not answer whether contract %1 "
+                                                                      "ended. Look at it again before you end it again")
+                                              .arg(e->id)));
+        }
+        for (qsizetype i = out.lends.size(); i < borrows.size(); ++i)
+            out.lends.append(LendOutcome{.lent = {}, .key = {}, .error = batchError});
+        for (qsizetype i = out.ends.size(); i < ends.size(); ++i)
+            out.ends.append(Result<ContractRow>(batchError));
+        return out;
+    }
+
+    if ((requestFailed || isWriteConflict(batchError)) && borrows.size() + ends.size() > 1) {
         // Still contended, or a request failed half-way: one transaction per request, so
         // that each that can get through does, and a failing one takes only its own writes back.
         ContractOutcomes each;
@@ -2012,9 +2102,15 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
             ContractOutcomes one = runContracts(store, {b}, {}, t, feeBasisPoints);
             each.lends.append(one.lends.constFirst());
             each.conflicted.unite(one.conflicted);
+            each.recheckOffers << one.recheckOffers;
+            each.recheckContracts << one.recheckContracts;
         }
-        for (const EndJob &e : ends)
-            each.ends.append(runContracts(store, {}, {e}, t, feeBasisPoints).ends.constFirst());
+        for (const EndJob &e : ends) {
+            ContractOutcomes one = runContracts(store, {}, {e}, t, feeBasisPoints);
+            each.ends.append(one.ends.constFirst());
+            each.recheckOffers << one.recheckOffers;
+            each.recheckContracts << one.recheckContracts;
+        }
         return each;
     }
     // Nothing of the batch was committed: every request fails, with its own refusal if it
@@ -2167,6 +2263,8 @@ void MarketService::submitPending()
                 batch->lent.append(BorrowOutcome{std::move(o.lent), std::move(o.key), std::move(o.error), {}});
             for (Result<ContractRow> &e : outcomes.ends)
                 batch->ended.append(EndOutcome{std::move(e), {}});
+            batch->recheckOffers = std::move(outcomes.recheckOffers);
+            batch->recheckContracts = std::move(outcomes.recheckContracts);
             // The service's index was stale about these: what the database says now.
             for (const QString &offerId : std::as_const(outcomes.conflicted)) {
                 Result<std::optional<PartitionRow>> p = store.partitionByOffer(offerId);
@@ -2266,6 +2364,10 @@ void MarketService::applyBatch(std::shared_ptr<const BatchOutcome> outcome)
     a.outcome = std::move(outcome);
     for (auto it = a.outcome->borrowerNames.cbegin(); it != a.outcome->borrowerNames.cend(); ++it)
         rememberBorrowerName(it.key(), it.value());
+    for (const QString &offerId : a.outcome->recheckOffers)
+        m_recheck.offers.insert(offerId);
+    for (const QString &contractId : a.outcome->recheckContracts)
+        m_recheck.contracts.insert(contractId);
     // A batch the disk did not take is in the database all the same (its commit returned),
     // and may or may not survive a power cut: the index and the lenders follow the database,
     // and what it did is not acknowledged. Its requesters get a storage error that says so.

@@ -216,6 +216,9 @@ private:
         QHash<QString, LenderRow> lenders;  // lender rows the batch changed
         QHash<QString, QString> borrowerNames; // of borrowers that got a contract and whose names were not known
         Error undurable; // committed, but the disk did not take it (StoreWriter::syncCommitted())
+        // Offers and contracts a commit that went unanswered may have changed (m_recheck).
+        QStringList recheckOffers;
+        QStringList recheckContracts;
         // When each stage of the batch ended, in ns of m_steady (0: it did not run); logged
         // under lendable.market.batch.
         struct Stages {
@@ -364,6 +367,10 @@ private:
         quint64 batchesAnswered = 0; // due once m_batchesAnswered reaches this
         std::function<void()> completion;
     };
+    // Offers and contracts whose commit went unanswered and could not be read back: each
+    // sync reads them, whoever wrote them, until one succeeds, so that the index and the
+    // lenders come to know what the database holds.
+    Recheck m_recheck;
     std::deque<AfterBatches> m_afterBatches;
     quint64 m_batchesAnswered = 0;
     /// MarketConfig::imagesDir, or "images" in the data directory; empty: no image store.

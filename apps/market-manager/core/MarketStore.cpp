@@ -1773,6 +1773,11 @@ Result<QList<protocol::ImageInfo>> MarketStore::images()
 Result<Changes> MarketStore::loadAll()
 {
     Changes c;
+    // Watermarks from the whole tables, withdrawn rows and contracts included; read first, as
+    // changesSince() does: a row committed between them and the rows is read again by the
+    // first sync, rather than left below the watermarks.
+    if (Result<void> marks = readWatermarks(c); !marks)
+        return marks.error();
     Result<QList<LenderRow>> lenders = selectLenders(QString(), {});
     if (!lenders)
         return lenders.error();
@@ -1781,9 +1786,6 @@ Result<Changes> MarketStore::loadAll()
     if (!partitions)
         return partitions.error();
     c.partitions = *partitions;
-    // Watermarks from the whole tables, withdrawn rows and contracts included.
-    if (Result<void> marks = readWatermarks(c); !marks)
-        return marks.error();
     return c;
 }
 
@@ -1805,7 +1807,7 @@ Result<void> MarketStore::readWatermarks(Changes &c)
     return {};
 }
 
-Result<Changes> MarketStore::changesSince(const Watermarks &since)
+Result<Changes> MarketStore::changesSince(const Watermarks &since, const Recheck &recheck)
 {
     Changes c;
     c.maxLenderRev = since.lenders;
@@ -1846,6 +1848,33 @@ Result<Changes> MarketStore::changesSince(const Watermarks &since)
         c.borrowers.append(BorrowerName{borrowers->text(0), borrowers->text(1)});
     if (borrowers->error().isError())
         return borrowers->error();
+    // Rows asked for by ID: those read above already are not read twice.
+    if (!recheck.isEmpty()) {
+        QSet<QString> haveOffers, haveContracts;
+        for (const PartitionRow &p : std::as_const(c.partitions))
+            haveOffers.insert(p.offerId);
+        for (const ContractRow &k : std::as_const(c.contracts))
+            haveContracts.insert(k.id);
+        for (const QString &offerId : recheck.offers) {
+            if (!haveOffers.contains(offerId)) {
+                Result<std::optional<PartitionRow>> p = partitionByOffer(offerId);
+                if (!p)
+                    return p.error();
+                if (p->has_value())
+                    c.partitions.append(**p);
+            }
+        }
+        for (const QString &contractId : recheck.contracts) {
+            if (!haveContracts.contains(contractId)) {
+                Result<std::optional<ContractRow>> k = contract(contractId);
+                if (!k)
+                    return k.error();
+                if (k->has_value())
+                    c.contracts.append(**k);
+            }
+        }
+        c.recheck = recheck;
+    }
     return c;
 }
 

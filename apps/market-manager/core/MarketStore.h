@@ -17,6 +17,8 @@
 #include "protocol/Messages.h"
 #include "storage/Database.h"
 
+#include <QSet>
+
 #include <array>
 #include <memory>
 #include <optional>
@@ -116,11 +118,20 @@ struct BorrowerName {
 };
 
 /// What other processes (or this one) changed since a watermark.
+/// Rows a sync reads by ID whatever their revision and whoever wrote them: those a commit
+/// that went unanswered may have changed.
+struct Recheck {
+    QSet<QString> offers;
+    QSet<QString> contracts;
+    bool isEmpty() const { return offers.isEmpty() && contracts.isEmpty(); }
+};
+
 struct Changes {
     QList<LenderRow> lenders;
     QList<PartitionRow> partitions;
     QList<ContractRow> contracts;
     QList<BorrowerName> borrowers; ///< names set or taken back
+    Recheck recheck;               ///< the rows asked for by ID, read (in the lists above)
     qint64 maxLenderRev = 0;
     qint64 maxPartitionRev = 0;
     qint64 maxContractRev = 0;
@@ -308,7 +319,9 @@ public:
     Result<Changes> loadAll();
     /// Rows whose rev is above the watermarks, except those this process's tag wrote; the
     /// watermarks returned cover those too.
-    Result<Changes> changesSince(const Watermarks &since);
+    /// With `recheck`, also those rows (partitions by offer ID, contracts by ID), whatever
+    /// their rev, and Changes::recheck says they were read.
+    Result<Changes> changesSince(const Watermarks &since, const Recheck &recheck = {});
 
     /// Takes a tag (1–65535) no other process opened since took, for the revs of this
     /// store's writes; a market service's stores share one (setRevisionTag()).
