@@ -8,6 +8,7 @@
 #include "DiskSupport.h"
 #include "LenderTestSupport.h"
 #include "OwnerCli.h"
+#include "protocol/Terms.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -15,7 +16,10 @@
 #include <QJsonObject>
 #include <QLockFile>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
+
+#include <limits>
 
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -52,6 +56,8 @@ private slots:
     void oneJobStartsAtATimeInAPartition();
     void contractEndedWhileTheImageWasAskedFor();
     void allocationBelowTheSmallestPartitionIsRefused();
+    void timeLimitLongerThanOneTimerWait();
+    void timeLimitBeyondAnyContractIsRefused();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -104,6 +110,7 @@ void TestLenderAgent::init()
 
 void TestLenderAgent::cleanup()
 {
+    JobRunner::setLongestWaitMs(JobRunner::kLongestWaitMs);
     m_owner.reset();
     m_agent.reset();
     m_market.reset();
@@ -813,6 +820,62 @@ void TestLenderAgent::allocationBelowTheSmallestPartitionIsRefused()
     Result<Ack> smallest = m_market->changeAllocation(pid, kMinPartition);
     QVERIFY2(smallest.ok(), qPrintable(smallest.error().toString()));
     QCOMPARE(m_agent->store().partition(pid)->resources, kMinPartition);
+}
+
+void TestLenderAgent::timeLimitLongerThanOneTimerWait()
+{
+    // A job's deadline timer waits at most a day at a time (shortened here to 100 ms): a job
+    // whose time limit is further away runs on past each wait, and stops at its own limit.
+    JobRunner::setLongestWaitMs(100);
+    JobEnvironment env;
+    env.virt = &m_agent->virt();
+    env.agentId = m_agent->nodeId();
+    JobRecord rec = jobRecord(QStringLiteral("jlonglimit"), QStringLiteral("p-none"), QStringLiteral("c-none"),
+                              QStringLiteral("preparing"), QDateTime::currentMSecsSinceEpoch(), 0);
+    rec.timeoutS = 1;
+    JobRunner runner(&env, rec, Resources{1, 256, 0});
+    QVERIFY(runner.prepare("true\n", {}).ok());
+    ImageEntry image; // never booted on the test driver
+    image.name = QStringLiteral("busybox");
+    image.kernelPath = m_dir->filePath(QStringLiteral("vmlinuz"));
+    image.initrdPath = m_dir->filePath(QStringLiteral("initramfs.img"));
+    QSignalSpy finished(&runner, &JobRunner::finished);
+    const Result<void> started = runner.start(image);
+    QVERIFY2(started.ok(), qPrintable(started.error().toString()));
+    QTest::qWait(600); // six waits
+    const bool stillRunning = runner.isRunning() && finished.isEmpty();
+    if (!stillRunning)
+        qWarning("the job ended early: %s (%s)", qPrintable(runner.record().state), qPrintable(runner.record().message));
+    QVERIFY(stillRunning);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
+    QCOMPARE(runner.record().state, QStringLiteral("timed_out"));
+    QCOMPARE(runner.record().message, QStringLiteral("stopped after its time limit of 1 s"));
+    QVERIFY(runner.record().endedAtMs >= rec.submittedAtMs + 1000);
+    QVERIFY(!m_agent->virt().lookup(rec.domainName));
+}
+
+void TestLenderAgent::timeLimitBeyondAnyContractIsRefused()
+{
+    // A job's time limit is at most a contract's longest (100 years): more is refused as an
+    // invalid argument before anything else, rather than overflowing its milliseconds.
+    TestMarket::Contract c;
+    const QString pid = registeredAndLent(&c, m_borrower.nodeId());
+    QVERIFY(!pid.isEmpty());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const auto withLimit = [&](qint64 timeoutS) {
+        return b.channel->call<JobAccepted>(SubmitJob{.contractId = c.contractId, .partitionId = pid, .key = c.key,
+                                                      .os = QStringLiteral("busybox"), .script = "echo hi\n", .inputs = {},
+                                                      .timeoutS = timeoutS});
+    };
+    for (const qint64 tooLong : {protocol::kMaxContractDurationS + 1, std::numeric_limits<qint64>::max()}) {
+        const Result<JobAccepted> r = withLimit(tooLong);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(r.error().message.contains(QLatin1String("time limit is at most")), qPrintable(r.error().message));
+    }
+    // The longest is taken (this lender holds no image: NotFound, past the checks).
+    QCOMPARE(withLimit(protocol::kMaxContractDurationS).error().code, ErrorCode::NotFound);
 }
 
 QTEST_GUILESS_MAIN(TestLenderAgent)

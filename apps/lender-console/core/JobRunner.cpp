@@ -1,6 +1,7 @@
 #include "JobRunner.h"
 
 #include "LockGuard.h"
+#include "protocol/Terms.h"
 #include "util/Paths.h"
 
 #include <QDateTime>
@@ -20,6 +21,8 @@ qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
 }
+
+qint64 g_longestWaitMs = JobRunner::kLongestWaitMs;
 
 constexpr QFileDevice::Permissions kTraversable = QFileDevice::ReadOwner | QFileDevice::WriteOwner |
                                                    QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther;
@@ -190,11 +193,27 @@ Result<void> JobRunner::start(const ImageEntry &image)
     return {};
 }
 
+void JobRunner::setLongestWaitMs(qint64 ms)
+{
+    g_longestWaitMs = qBound<qint64>(1, ms, kLongestWaitMs);
+}
+
+qint64 JobRunner::timeLimitS() const
+{
+    const qint64 s = m_record.timeoutS > 0 ? m_record.timeoutS : m_env->defaultTimeoutS;
+    // Bounded as a contract's time limit is, so that its milliseconds cannot overflow (a
+    // record written by an older agent may hold any value).
+    return qBound<qint64>(1, s, protocol::kMaxContractDurationS);
+}
+
+void JobRunner::armDeadline()
+{
+    m_deadline.start(int(qBound<qint64>(0, deadlineAtMs() - nowMs(), g_longestWaitMs)));
+}
+
 void JobRunner::startTimers()
 {
-    const qint64 timeoutS = m_record.timeoutS > 0 ? m_record.timeoutS : m_env->defaultTimeoutS;
-    const qint64 remaining = m_record.submittedAtMs + timeoutS * 1000 - nowMs();
-    m_deadline.start(int(qBound<qint64>(0, remaining, 24LL * 3600 * 1000)));
+    armDeadline();
     // libvirt creates the console file when the domain starts.
     if (m_consoleWatcher.files().isEmpty() && QFile::exists(consolePath(m_record.jobDir)))
         m_consoleWatcher.addPath(consolePath(m_record.jobDir));
@@ -331,6 +350,11 @@ void JobRunner::onDeadline()
 {
     if (m_collected)
         return;
+    // A time limit longer than one wait (a day) is reached in several: not yet, wait again.
+    if (nowMs() < deadlineAtMs()) {
+        armDeadline();
+        return;
+    }
     m_endReason = QStringLiteral("timed_out");
     if (Result<void> r = m_env->virt->destroy(m_record.domainName); !r.ok())
         qWarning("job %s: %s", qPrintable(m_record.jobId), qPrintable(r.error().toString()));
@@ -426,8 +450,7 @@ void JobRunner::collect()
         message = QStringLiteral("cancelled by the borrower");
     } else if (m_endReason == QLatin1String("timed_out")) {
         state = QStringLiteral("timed_out");
-        const qint64 timeoutS = m_record.timeoutS > 0 ? m_record.timeoutS : m_env->defaultTimeoutS;
-        message = QStringLiteral("stopped after its time limit of %1 s").arg(timeoutS);
+        message = QStringLiteral("stopped after its time limit of %1 s").arg(timeLimitS());
     } else if (m_endReason == QLatin1String("disk_exceeded")) {
         state = QStringLiteral("error");
         message = QStringLiteral("%1: its files and console output took %2 MiB of disk, more than its partition's %3 MiB; "

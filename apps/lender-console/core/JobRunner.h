@@ -55,6 +55,17 @@ public:
     void collectNow();
 
     void cancel();
+
+    /// The longest single wait of the deadline timer (a QTimer interval is an int of
+    /// milliseconds): a time limit further away is waited for in steps of at most this long.
+    static constexpr qint64 kLongestWaitMs = qint64(24) * 3600 * 1000;
+    /// For tests: steps of `ms` instead of kLongestWaitMs, so that a time limit longer than
+    /// one step is tested without waiting a day.
+    static void setLongestWaitMs(qint64 ms);
+    /// The job's time limit in seconds: its own, else the agent's default.
+    qint64 timeLimitS() const;
+    /// When the job's time limit runs out (UTC ms): its submission plus its time limit.
+    qint64 deadlineAtMs() const { return m_record.submittedAtMs + timeLimitS() * 1000; }
     /// The disk the job's files and console took at the last check (0 before it runs).
     qint64 diskUsedBytes() const { return m_diskUsedBytes; }
     /// The domain stopped (lifecycle event); safe to call more than once.
@@ -103,6 +114,8 @@ private:
     void setState(const QString &state, const QString &message = {});
     void buildSpec(const ImageEntry *image);
     void startTimers();
+    /// Sets the deadline timer for the rest of the time limit, or the longest wait if sooner.
+    void armDeadline();
     void pollConsole();
     void pollDomain();
     /// The partition's disk is the job's share and its console output: past the partition's

@@ -1692,6 +1692,11 @@ void LenderAgent::submitJob(const SubmitJob &m, const RequestContext &ctx)
         return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("the job has no script")));
     if (m.timeoutS < 0)
         return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("a negative time limit makes no sense")));
+    // As long as a contract may last, at most: its milliseconds must not overflow.
+    if (m.timeoutS > protocol::kMaxContractDurationS)
+        return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("the time limit is at most %1 s (100 years; 0: this lender's "
+                                                                         "default)")
+                                                              .arg(protocol::kMaxContractDurationS)));
     const QString borrower = ctx.peerId();
     verifyLease(m.partitionId, m.contractId, m.key, borrower, [this, m, ctx, borrower](Result<ContractRecord> c) {
         if (!c.ok())
