@@ -212,14 +212,15 @@ public:
                                            .startedAtMs = QDateTime::currentMSecsSinceEpoch(), .maxDurationS = 0,
                                            .borrowerName = borrowerName});
     }
-    void endContract(const QString &contractId)
+    /// Ends a contract as the market does, for `reason` (ContractEnded::reason).
+    void endContract(const QString &contractId, const QString &reason = QStringLiteral("borrower"))
     {
         for (Contract &c : contracts)
             if (c.contractId == contractId) {
                 c.running = false;
                 if (m_lender)
                     m_lender->push(ContractEnded{.contractId = c.contractId, .partitionId = c.partitionId,
-                                                 .endedAtMs = QDateTime::currentMSecsSinceEpoch(), .reason = QStringLiteral("borrower")});
+                                                 .endedAtMs = QDateTime::currentMSecsSinceEpoch(), .reason = reason});
             }
     }
 

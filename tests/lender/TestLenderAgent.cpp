@@ -58,6 +58,7 @@ private slots:
     void allocationBelowTheSmallestPartitionIsRefused();
     void timeLimitLongerThanOneTimerWait();
     void timeLimitBeyondAnyContractIsRefused();
+    void stoppedJobsSayWhoStoppedThem();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -876,6 +877,70 @@ void TestLenderAgent::timeLimitBeyondAnyContractIsRefused()
     }
     // The longest is taken (this lender holds no image: NotFound, past the checks).
     QCOMPARE(withLimit(protocol::kMaxContractDurationS).error().code, ErrorCode::NotFound);
+}
+
+void TestLenderAgent::stoppedJobsSayWhoStoppedThem()
+{
+    // A job stopped because its contract ended says why, in words: not "cancelled by the
+    // borrower" whoever ended it. Jobs run on the test driver (nothing boots: they run until
+    // stopped).
+    QTemporaryDir imageDir;
+    QVERIFY(writeTestImage(imageDir.path(), QStringLiteral("busybox"), 4096));
+    QVERIFY(m_agent->images().add(QStringLiteral("busybox"), imageDir.path()).ok());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const auto runningJob = [&](const QString &pid, const QString &cid, const QByteArray &key) -> QString {
+        const Result<JobAccepted> job = submit(b, pid, cid, key);
+        if (!job.ok()) {
+            qWarning() << job.error();
+            return {};
+        }
+        if (!QTest::qWaitFor([&] { return m_agent->store().job(job->jobId)->state == QLatin1String("booting"); }, 10'000))
+            return {};
+        return job->jobId;
+    };
+    const auto endedAs = [&](const QString &jobId) -> QString {
+        if (!QTest::qWaitFor([&] { return m_agent->store().job(jobId)->isFinished(); }, 10'000))
+            return QStringLiteral("(still %1)").arg(m_agent->store().job(jobId)->state);
+        const JobRecord j = m_agent->store().job(jobId).value();
+        return j.state + QStringLiteral(": ") + j.message;
+    };
+
+    // The market ended the contract at its time limit.
+    TestMarket::Contract c;
+    const QString pid = registeredAndLent(&c, m_borrower.nodeId());
+    QVERIFY(!pid.isEmpty());
+    QString job = runningJob(pid, c.contractId, c.key);
+    QVERIFY(!job.isEmpty());
+    m_market->endContract(c.contractId, QStringLiteral("max_duration"));
+    QCOMPARE(endedAs(job), QStringLiteral("cancelled: stopped: the contract reached its time limit"));
+
+    // The market ended it for a reason this agent does not know.
+    TestMarket::Contract other;
+    const QString otherPid = registeredAndLent(&other, m_borrower.nodeId());
+    QVERIFY(!otherPid.isEmpty());
+    job = runningJob(otherPid, other.contractId, other.key);
+    QVERIFY(!job.isEmpty());
+    m_market->endContract(other.contractId, QStringLiteral("audit_hold"));
+    QCOMPARE(endedAs(job), QStringLiteral("cancelled: stopped: the market ended the contract (audit_hold)"));
+
+    // The owner ended a direct lease.
+    const QString direct = createPartition();
+    Result<DirectLease> lease = m_owner->channel->call<DirectLease>(LendDirect{.partitionId = direct, .borrowerId = m_borrower.nodeId()});
+    QVERIFY2(lease.ok(), qPrintable(lease.error().toString()));
+    job = runningJob(direct, lease->contractId, lease->key);
+    QVERIFY(!job.isEmpty());
+    QVERIFY(m_owner->channel->call<PartitionInfo>(PartitionWithdraw{.partitionId = direct}).ok());
+    QCOMPARE(endedAs(job), QStringLiteral("cancelled: stopped: the owner ended the direct lease"));
+
+    // The borrower cancelled its own job.
+    TestMarket::Contract third;
+    const QString thirdPid = registeredAndLent(&third, m_borrower.nodeId());
+    QVERIFY(!thirdPid.isEmpty());
+    job = runningJob(thirdPid, third.contractId, third.key);
+    QVERIFY(!job.isEmpty());
+    QVERIFY(b.channel->call<Ack>(CancelJob{.jobId = job}).ok());
+    QCOMPARE(endedAs(job), QStringLiteral("cancelled: cancelled by the borrower"));
 }
 
 QTEST_GUILESS_MAIN(TestLenderAgent)

@@ -361,11 +361,12 @@ void JobRunner::onDeadline()
     domainStopped();
 }
 
-void JobRunner::cancel()
+void JobRunner::cancel(const QString &why)
 {
     if (m_collected)
         return;
     m_endReason = QStringLiteral("cancelled");
+    m_cancelMessage = why;
     if (Result<void> r = m_env->virt->destroy(m_record.domainName); !r.ok())
         qWarning("job %s: %s", qPrintable(m_record.jobId), qPrintable(r.error().toString()));
     domainStopped();
@@ -447,7 +448,7 @@ void JobRunner::collect()
     QString message;
     if (m_endReason == QLatin1String("cancelled")) {
         state = QStringLiteral("cancelled");
-        message = QStringLiteral("cancelled by the borrower");
+        message = m_cancelMessage.isEmpty() ? QStringLiteral("cancelled by the borrower") : m_cancelMessage;
     } else if (m_endReason == QLatin1String("timed_out")) {
         state = QStringLiteral("timed_out");
         message = QStringLiteral("stopped after its time limit of %1 s").arg(timeLimitS());

@@ -54,7 +54,9 @@ public:
     /// After an agent restart: the domain is gone; collect what it left.
     void collectNow();
 
-    void cancel();
+    /// Stops the job (state `cancelled`). `why` is the message its record keeps; empty: the
+    /// borrower cancelled it.
+    void cancel(const QString &why = {});
 
     /// The longest single wait of the deadline timer (a QTimer interval is an int of
     /// milliseconds): a time limit further away is waited for in steps of at most this long.
@@ -146,6 +148,7 @@ private:
     bool m_collected = false;
     bool m_tearingDown = false;
     QString m_endReason;   ///< "cancelled", "timed_out" or empty
+    QString m_cancelMessage; ///< why it was cancelled, when not by its borrower
     /// Past its disk only when it ended (between two checks): it ran to its end.
     bool m_diskExceededAtEnd = false;
 };

@@ -15,6 +15,7 @@
 #include <QCoreApplication>
 #include <QHostInfo>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSet>
 #include <QSysInfo>
@@ -144,6 +145,27 @@ QString retentionText(qint64 ms)
         return minutes == 1 ? QStringLiteral("1 minute") : QStringLiteral("%1 minutes").arg(minutes);
     }
     return QStringLiteral("%1 s").arg(qMax<qint64>(1, qRound64(double(ms) / 1000)));
+}
+
+/// Why a market ended a contract (ContractEnded::reason), in words: the message of a job it
+/// stopped.
+QString marketEndWhy(const QString &reason)
+{
+    if (reason == QLatin1String("borrower"))
+        return QStringLiteral("the borrower ended the contract");
+    if (reason == QLatin1String("max_duration"))
+        return QStringLiteral("the contract reached its time limit");
+    if (reason == QLatin1String("lost"))
+        return QStringLiteral("the market ended the contract: the partition was reported lost");
+    if (reason == QLatin1String("admin"))
+        return QStringLiteral("the market's administrator ended the contract");
+    if (reason == QLatin1String("violation"))
+        return QStringLiteral("the market ended the contract over a lock violation on the partition");
+    // A reason this agent does not know (a newer market's) is shown as it came, when it is
+    // a plain word.
+    static const QRegularExpression word(QStringLiteral("^[a-z][a-z_]{0,31}$"));
+    return word.match(reason).hasMatch() ? QStringLiteral("the market ended the contract (%1)").arg(reason)
+                                         : QStringLiteral("the market ended the contract");
 }
 
 /// The name a ContractStarted gives its borrower, as this machine keeps and shows it.
@@ -833,7 +855,7 @@ void LenderAgent::setupMarketHandlers(MarketLink *link)
                             : c.error());
             return;
         }
-        endContractLocally(m.contractId, m.endedAtMs > 0 ? m.endedAtMs : nowMs(), QStringLiteral("the contract ended"));
+        endContractLocally(m.contractId, m.endedAtMs > 0 ? m.endedAtMs : nowMs(), marketEndWhy(m.reason));
         ctx.reply(Ack{});
     });
     d.on<AllocationChanged>([this, link](const AllocationChanged &m, const RequestContext &ctx) {
@@ -876,11 +898,12 @@ void LenderAgent::endContractLocally(const QString &contractId, qint64 endedAtMs
     Result<ContractRecord> c = m_store->contract(contractId);
     if (!c.ok())
         return;
-    // The key is dead: a job still running under it stops.
+    // The key is dead: a job still running under it stops, saying why (not as though its
+    // borrower had cancelled it).
     for (JobRunner *r : m_runners.values())
         if (r->record().contractId == contractId) {
             qInfo("lender: stopping job %s: %s", qPrintable(r->record().jobId), qPrintable(why));
-            r->cancel();
+            r->cancel(QStringLiteral("stopped: ") + why);
         }
     if (Result<void> e = m_store->endContract(contractId, endedAtMs); !e.ok())
         qWarning("lender: %s", qPrintable(e.error().toString()));
