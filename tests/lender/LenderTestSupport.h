@@ -82,6 +82,8 @@ public:
         QByteArray key;
         bool running = true;
         std::optional<QString> borrowerName; ///< what the notice and the key's verdict say
+        qint64 startedAtMs = 0;
+        qint64 maxDurationS = 0; ///< 0: no limit
     };
 
     TestMarket()
@@ -192,24 +194,26 @@ public:
     Contract startContract(const QString &partitionId, const QString &borrowerId, bool notify = true,
                            std::optional<QString> borrowerName = std::nullopt)
     {
-        Contract c{QStringLiteral("c-%1").arg(++m_next), partitionId, borrowerId, randomKey(), true, borrowerName};
+        Contract c{QStringLiteral("c-%1").arg(++m_next), partitionId, borrowerId, randomKey(), true, borrowerName,
+                   QDateTime::currentMSecsSinceEpoch()};
         contracts << c;
         if (notify && m_lender)
             m_lender->push(ContractStarted{.contractId = c.contractId, .partitionId = partitionId, .borrowerId = borrowerId,
                                            .keyHash = QCryptographicHash::hash(c.key, QCryptographicHash::Sha256),
-                                           .startedAtMs = QDateTime::currentMSecsSinceEpoch(), .maxDurationS = 0,
+                                           .startedAtMs = c.startedAtMs, .maxDurationS = c.maxDurationS,
                                            .borrowerName = borrowerName});
         return c;
     }
-    /// Tells the lender of a contract again, as a market does when the lender comes back, with
-    /// the name the borrower goes by now and the borrower `as` (the contract's own if empty).
+    /// Tells the lender of a contract again, as a market does when the lender comes back (or
+    /// late, after a key check), with its start and time limit as `c` gives them, the name the
+    /// borrower goes by now and the borrower `as` (the contract's own if empty).
     void notifyAgain(const Contract &c, const QString &borrowerName, const QString &as = {})
     {
         if (m_lender)
             m_lender->push(ContractStarted{.contractId = c.contractId, .partitionId = c.partitionId,
                                            .borrowerId = as.isEmpty() ? c.borrowerId : as,
                                            .keyHash = QCryptographicHash::hash(c.key, QCryptographicHash::Sha256),
-                                           .startedAtMs = QDateTime::currentMSecsSinceEpoch(), .maxDurationS = 0,
+                                           .startedAtMs = c.startedAtMs, .maxDurationS = c.maxDurationS,
                                            .borrowerName = borrowerName});
     }
     /// Ends a contract as the market does, for `reason` (ContractEnded::reason).

@@ -59,6 +59,7 @@ private slots:
     void timeLimitLongerThanOneTimerWait();
     void timeLimitBeyondAnyContractIsRefused();
     void stoppedJobsSayWhoStoppedThem();
+    void contractLearntFromAKeyTakesTheMarketsTerms();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -941,6 +942,60 @@ void TestLenderAgent::stoppedJobsSayWhoStoppedThem()
     QVERIFY(!job.isEmpty());
     QVERIFY(b.channel->call<Ack>(CancelJob{.jobId = job}).ok());
     QCOMPARE(endedAs(job), QStringLiteral("cancelled: cancelled by the borrower"));
+}
+
+void TestLenderAgent::contractLearntFromAKeyTakesTheMarketsTerms()
+{
+    // A contract first learnt from its borrower's key (FIG. 15) is recorded with what the
+    // check can know: started now, no time limit. The market's notice, when it comes, gives
+    // its real start (earnings count from it) and its time limit (jobs end by it).
+    QTemporaryDir imageDir;
+    QVERIFY(writeTestImage(imageDir.path(), QStringLiteral("busybox"), 4096));
+    QVERIFY(m_agent->images().add(QStringLiteral("busybox"), imageDir.path()).ok());
+    const QString pid = createPartition(); // 0.5 per hour
+    QVERIFY(m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false}).ok());
+    TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId(), false);
+    c.startedAtMs -= 3600 * 1000; // an hour ago
+    c.maxDurationS = 2 * 3600;
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const auto submitFor = [&](qint64 timeoutS) {
+        return b.channel->call<JobAccepted>(SubmitJob{.contractId = c.contractId, .partitionId = pid, .key = c.key,
+                                                      .os = QStringLiteral("busybox"), .script = "echo hi\n", .inputs = {},
+                                                      .timeoutS = timeoutS});
+    };
+    Result<JobAccepted> first = submitFor(30);
+    QVERIFY2(first.ok(), qPrintable(first.error().toString()));
+    QCOMPARE(m_market->verifyCalls, 1);
+    QVERIFY(m_agent->store().contract(c.contractId)->startedAtMs > c.startedAtMs);
+    QVERIFY(b.channel->call<Ack>(CancelJob{.jobId = first->jobId}).ok());
+    QTRY_VERIFY(m_agent->store().job(first->jobId)->isFinished());
+
+    // A notice that names another borrower changes nothing.
+    m_market->notifyAgain(c, QString(), m_stranger.nodeId());
+    QTest::qWait(300);
+    QCOMPARE(m_agent->store().contract(c.contractId)->maxDurationS, 0);
+
+    m_market->notifyAgain(c, QStringLiteral("Orbit Analytics"));
+    QTRY_COMPARE(m_agent->store().contract(c.contractId)->maxDurationS, 2 * 3600);
+    const ContractRecord known = m_agent->store().contract(c.contractId).value();
+    QCOMPARE(known.startedAtMs, c.startedAtMs);
+    QCOMPARE(known.keyHash, QCryptographicHash::hash(c.key, QCryptographicHash::Sha256));
+    QCOMPARE(known.borrowerName, QStringLiteral("Orbit Analytics"));
+    QCOMPARE(m_agent->store().partition(pid)->contractId, c.contractId);
+
+    // A job asked for three hours gets what is left of the contract: about an hour.
+    Result<JobAccepted> capped = submitFor(3 * 3600);
+    QVERIFY2(capped.ok(), qPrintable(capped.error().toString()));
+    const qint64 timeoutS = m_agent->store().job(capped->jobId)->timeoutS;
+    QVERIFY2(timeoutS > 3500 && timeoutS <= 3600, qPrintable(QString::number(timeoutS)));
+    QCOMPARE(m_market->verifyCalls, 1);
+
+    // Ended, it earned its hour: 0.5.
+    m_market->endContract(c.contractId);
+    QTRY_COMPARE(m_agent->store().partition(pid)->state, PartitionStateName::Registered);
+    const Money earned = m_agent->store().partition(pid)->earnings;
+    QVERIFY2(earned >= Money::parse(u"0.5").value() && earned < Money::parse(u"0.51").value(), qPrintable(earned.toString()));
 }
 
 QTEST_GUILESS_MAIN(TestLenderAgent)

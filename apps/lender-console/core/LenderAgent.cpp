@@ -825,14 +825,22 @@ void LenderAgent::setupMarketHandlers(MarketLink *link)
         if (!refusal.isError()) {
             ContractRecord c{.contractId = m.contractId, .partitionId = m.partitionId, .borrowerId = m.borrowerId,
                              .keyHash = m.keyHash, .marketId = link->marketId(), .startedAtMs = m.startedAtMs,
-                             .endedAtMs = 0, .maxDurationS = m.maxDurationS, .ratePerHour = p->ratePerHour,
+                             .endedAtMs = 0, .maxDurationS = qBound<qint64>(0, m.maxDurationS, protocol::kMaxContractDurationS),
+                             .ratePerHour = p->ratePerHour,
                              .borrowerName = shownBorrowerName(m.borrowerName.value_or(QString()))};
             if (Result<void> r = m_store->startContract(c); !r.ok() && r.error().code != ErrorCode::AlreadyExists) {
                 refusal = r.error();
-            } else if (!r.ok() && m.borrowerName) {
-                // Told again (this machine came back to the market): the name the borrower goes by now.
-                if (Result<void> renamed = m_store->renameBorrower(m.contractId, link->marketId(), m.borrowerId, c.borrowerName); !renamed)
-                    qWarning("lender: contract %s: %s", qPrintable(m.contractId), qPrintable(renamed.error().toString()));
+            } else if (!r.ok()) {
+                // Known already: told again (this machine came back to the market), or first
+                // learnt from a borrower's key (FIG. 15), which told neither the contract's
+                // start nor its time limit. The market's word on them counts: earnings are
+                // counted from the start, and jobs end by the limit.
+                if (Result<void> terms = m_store->takeMarketTerms(c); !terms)
+                    qWarning("lender: contract %s: %s", qPrintable(m.contractId), qPrintable(terms.error().toString()));
+                // The name the borrower goes by now.
+                if (m.borrowerName)
+                    if (Result<void> renamed = m_store->renameBorrower(m.contractId, link->marketId(), m.borrowerId, c.borrowerName); !renamed)
+                        qWarning("lender: contract %s: %s", qPrintable(m.contractId), qPrintable(renamed.error().toString()));
             }
         }
         if (refusal.isError()) {

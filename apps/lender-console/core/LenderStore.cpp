@@ -306,6 +306,23 @@ Result<void> LenderStore::renameBorrower(const QString &contractId, const QStrin
     return {};
 }
 
+Result<void> LenderStore::takeMarketTerms(const ContractRecord &notice)
+{
+    const bool startOk = notice.startedAtMs > 0;
+    const bool limitOk = notice.maxDurationS >= 0;
+    const bool hashOk = notice.keyHash.size() == 32;
+    auto q = m_db.exec(QStringLiteral("UPDATE contracts SET started_at_ms = CASE WHEN ? THEN ? ELSE started_at_ms END,"
+                                      " max_duration_s = CASE WHEN ? THEN ? ELSE max_duration_s END,"
+                                      " key_hash = CASE WHEN ? THEN ? ELSE key_hash END"
+                                      " WHERE contract_id = ? AND market_id = ? AND borrower_id = ? AND partition_id = ?"
+                                      " AND ended_at_ms = 0"),
+                       {startOk, notice.startedAtMs, limitOk, notice.maxDurationS, hashOk, notice.keyHash, notice.contractId,
+                        notice.marketId, notice.borrowerId, notice.partitionId});
+    if (!q.ok())
+        return q.error();
+    return {};
+}
+
 Result<void> LenderStore::endContract(const QString &contractId, qint64 endedAtMs)
 {
     Result<ContractRecord> c = contract(contractId);

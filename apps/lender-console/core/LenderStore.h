@@ -110,6 +110,12 @@ public:
     /// The name the borrower of a running contract goes by now, as its market told it again;
     /// only for that market's contract with that borrower (nothing changes otherwise).
     Result<void> renameBorrower(const QString &contractId, const QString &marketId, const QString &borrowerId, const QString &name);
+    /// The start, time limit and key hash of a running contract as its market's notice
+    /// (ContractStarted) gives them: a contract first learnt from a key check (FIG. 15) was
+    /// recorded with what the check could know (its start as the check's time, no limit).
+    /// Only for that market's contract with that borrower on that partition (nothing changes
+    /// otherwise); a start of 0, a negative limit or a hash of the wrong size is not taken.
+    Result<void> takeMarketTerms(const ContractRecord &notice);
     /// Ends a contract (idempotent), frees its partition and adds the earnings.
     Result<void> endContract(const QString &contractId, qint64 endedAtMs);
     /// Moves an ended contract's end to `endedAtMs` (not before its start), and its
