@@ -147,6 +147,7 @@ void TestDomainXml::unitsAreConvertedToKib()
     QCOMPARE(p->tunables.hardLimitKib, 2097152);
     QCOMPARE(p->tunables.vcpus, 1);
     QCOMPARE(p->tunables.maxVcpus, 4);
+    QCOMPARE(p->virtType, QStringLiteral("qemu"));
 }
 
 void TestDomainXml::garbageIsATypedError()

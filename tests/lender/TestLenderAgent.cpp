@@ -5,6 +5,7 @@
 #include "AgentOptions.h"
 #include "JobRunner.h"
 #include "LenderAgent.h"
+#include "LockGuard.h"
 #include "DiskSupport.h"
 #include "LenderTestSupport.h"
 #include "OwnerCli.h"
@@ -60,6 +61,7 @@ private slots:
     void timeLimitBeyondAnyContractIsRefused();
     void stoppedJobsSayWhoStoppedThem();
     void contractLearntFromAKeyTakesTheMarketsTerms();
+    void resumedKvmJobKeepsItsHardLimit();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -996,6 +998,75 @@ void TestLenderAgent::contractLearntFromAKeyTakesTheMarketsTerms()
     QTRY_COMPARE(m_agent->store().partition(pid)->state, PartitionStateName::Registered);
     const Money earned = m_agent->store().partition(pid)->earnings;
     QVERIFY2(earned >= Money::parse(u"0.5").value() && earned < Money::parse(u"0.51").value(), qPrintable(earned.toString()));
+}
+
+void TestLenderAgent::resumedKvmJobKeepsItsHardLimit()
+{
+    // An agent restarted on a KVM host follows its running jobs again before it has decided
+    // its own domain type (TCG until then; here, on the test driver, TCG for good): a job's
+    // domain started under KVM has KVM's memory hard limit (+256 MiB, not TCG's +512), which
+    // the lock must neither report as a violation nor "restore".
+    m_owner.reset();
+    m_agent.reset();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const JobRecord job = jobRecord(QStringLiteral("jkvm"), QStringLiteral("p-kvm"), QStringLiteral("c-kvm"),
+                                    QStringLiteral("running"), now, 0);
+    QVERIFY(QDir().mkpath(JobRunner::shareDir(job.jobDir)));
+    DomainSpec spec = partitionDomainSpec(1, 256, QStringLiteral("kvm"));
+    spec.name = job.domainName;
+    spec.partitionId = job.partitionId;
+    spec.jobId = job.jobId;
+    spec.kernel = m_dir->filePath(QStringLiteral("vmlinuz"));
+    spec.initrd = m_dir->filePath(QStringLiteral("initramfs.img"));
+    spec.shareDir = JobRunner::shareDir(job.jobDir);
+    spec.consolePath = JobRunner::consolePath(job.jobDir);
+    // The test driver starts the domains of its node file: the one the earlier agent left.
+    const QString node = m_dir->filePath(QStringLiteral("node.xml"));
+    QFile nodeFile(node);
+    QVERIFY(nodeFile.open(QIODevice::WriteOnly));
+    nodeFile.write((QStringLiteral("<node>\n") + domainXml(spec) + QStringLiteral("\n</node>\n")).toUtf8());
+    nodeFile.close();
+
+    AgentConfig c;
+    c.dataDir = m_dir->path();
+    c.libvirtUri = QStringLiteral("test://") + node; // no --virt-type
+    Result<std::unique_ptr<LenderAgent>> a = LenderAgent::create(c);
+    QVERIFY2(a.ok(), qPrintable(a.error().toString()));
+    m_agent = std::move(*a);
+    PartitionRecord p;
+    p.partitionId = job.partitionId;
+    p.resources = Resources{1, 256, 1024};
+    p.osImages = {QStringLiteral("busybox")};
+    p.createdAtMs = now;
+    QVERIFY(m_agent->store().insertPartition(p).ok());
+    QVERIFY(m_agent->store().insertJob(job).ok());
+    const qint64 kvmLimitKib = hardLimitFor(256, QStringLiteral("kvm")) * 1024;
+    QCOMPARE(liveTunables(m_agent->virt(), job.domainName)->hardLimitKib, kvmLimitKib);
+
+    QSignalSpy violations(m_agent.get(), &LenderAgent::violationDetected);
+    const Result<void> started = m_agent->start();
+    QVERIFY2(started.ok(), qPrintable(started.error().toString()));
+    QCOMPARE(m_agent->virtType(), QStringLiteral("qemu"));
+    QCOMPARE(m_agent->activeJobCount(), 1);
+    m_agent->auditNow();
+    QTest::qWait(100);
+    if (!violations.isEmpty())
+        qWarning() << "violation:" << violations.first();
+    QVERIFY(violations.isEmpty());
+    QCOMPARE(liveTunables(m_agent->virt(), job.domainName)->hardLimitKib, kvmLimitKib);
+    QCOMPARE(m_agent->store().job(job.jobId)->state, QStringLiteral("running"));
+
+    // A change to it is still one.
+    DomainRef d = m_agent->virt().lookup(job.domainName);
+    QVERIFY(d);
+    virTypedParameter param{};
+    qstrncpy(param.field, VIR_DOMAIN_MEMORY_HARD_LIMIT, VIR_TYPED_PARAM_FIELD_LENGTH);
+    param.type = VIR_TYPED_PARAM_ULLONG;
+    param.value.ul = quint64(kvmLimitKib) * 2;
+    QCOMPARE(virDomainSetMemoryParameters(d.get(), &param, 1, VIR_DOMAIN_AFFECT_LIVE), 0);
+    m_agent->auditNow();
+    QCOMPARE(violations.size(), 1);
+    QCOMPARE(liveTunables(m_agent->virt(), job.domainName)->hardLimitKib, kvmLimitKib);
 }
 
 QTEST_GUILESS_MAIN(TestLenderAgent)

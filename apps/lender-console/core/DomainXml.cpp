@@ -230,6 +230,8 @@ Result<ParsedDomain> parseDomainXml(const QString &xml)
             path << r.name().toString();
             const QString here = path.join(QLatin1Char('/'));
             unit = r.attributes().value(QStringLiteral("unit")).toString();
+            if (here == QLatin1String("domain"))
+                p.virtType = r.attributes().value(QStringLiteral("type")).toString();
             if (here == QLatin1String("domain/vcpu")) {
                 const auto cur = r.attributes().value(QStringLiteral("current"));
                 const QString text = r.readElementText();

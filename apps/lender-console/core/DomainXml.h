@@ -83,6 +83,7 @@ Tunables leaseTunables(const DomainSpec &spec);
 /// Reads a domain XML (live or not). Also returns the metadata IDs when present.
 struct ParsedDomain {
     QString name;
+    QString virtType;             ///< the domain's type ("qemu", "kvm", ...)
     Tunables tunables;
     QString partitionId;
     QString jobId;

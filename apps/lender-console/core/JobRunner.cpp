@@ -99,7 +99,7 @@ void JobRunner::setState(const QString &state, const QString &message)
 
 void JobRunner::buildSpec(const ImageEntry *image)
 {
-    m_spec = partitionDomainSpec(m_resources.cpus, m_resources.memoryMib, m_env->virtType);
+    m_spec = partitionDomainSpec(m_resources.cpus, m_resources.memoryMib, m_virtType.isEmpty() ? m_env->virtType : m_virtType);
     m_spec.name = m_record.domainName;
     m_spec.partitionId = m_record.partitionId;
     m_spec.jobId = m_record.jobId;
@@ -224,11 +224,17 @@ void JobRunner::startTimers()
 
 void JobRunner::resume()
 {
-    // The pinning the domain was started with (by an agent before this one) goes on being
-    // guarded, and no other job is pinned onto its CPUs.
-    if (Result<Tunables> live = liveTunables(*m_env->virt, m_record.domainName); live.ok() && live->cpuMask > 0) {
-        m_cpuMask = quint64(live->cpuMask);
-        m_spec.cpuMask = m_cpuMask;
+    if (Result<ParsedDomain> live = liveDomain(*m_env->virt, m_record.domainName); live.ok()) {
+        // The pinning the domain was started with (by an agent before this one) goes on being
+        // guarded, and no other job is pinned onto its CPUs.
+        if (live->tunables.cpuMask > 0)
+            m_cpuMask = quint64(live->tunables.cpuMask);
+        // So does the domain type it was started with, and the memory hard limit that goes
+        // with it (KVM's margin is not TCG's): this agent may not have decided its own yet
+        // (start() reconciles first), or may have decided otherwise.
+        if (live->virtType == QLatin1String("kvm") || live->virtType == QLatin1String("qemu"))
+            m_virtType = live->virtType;
+        buildSpec(nullptr);
     }
     m_outputFile.setFileName(outputPath(m_record.jobDir));
     m_outputFile.open(QIODevice::WriteOnly | QIODevice::Truncate);

@@ -142,6 +142,8 @@ private:
     QTimer m_deadline;
     QTimer m_diskTimer;
     quint64 m_cpuMask = 0;
+    /// The domain type of a resumed job's live domain; empty: the agent's (JobEnvironment).
+    QString m_virtType;
     qint64 m_diskUsedBytes = 0;            ///< at the last check
     QElapsedTimer m_bootClock;
     bool m_domainUp = false;

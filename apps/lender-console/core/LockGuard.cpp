@@ -46,7 +46,7 @@ LockReport AuditResult::report() const
     return r;
 }
 
-Result<Tunables> liveTunables(VirtConnection &virt, const QString &domainName)
+Result<ParsedDomain> liveDomain(VirtConnection &virt, const QString &domainName)
 {
     DomainRef d = virt.lookup(domainName);
     if (!d)
@@ -54,7 +54,12 @@ Result<Tunables> liveTunables(VirtConnection &virt, const QString &domainName)
     Result<QString> xml = virt.liveXml(d.get());
     if (!xml.ok())
         return xml.error();
-    Result<ParsedDomain> parsed = parseDomainXml(*xml);
+    return parseDomainXml(*xml);
+}
+
+Result<Tunables> liveTunables(VirtConnection &virt, const QString &domainName)
+{
+    Result<ParsedDomain> parsed = liveDomain(virt, domainName);
     if (!parsed.ok())
         return parsed.error();
     return parsed->tunables;

@@ -25,6 +25,8 @@ struct AuditResult {
 /// NotFound when the domain is gone.
 Result<AuditResult> auditAndRestore(VirtConnection &virt, const QString &domainName, const Tunables &lease);
 
+/// Reads the live XML of a domain. NotFound when the domain is gone.
+Result<ParsedDomain> liveDomain(VirtConnection &virt, const QString &domainName);
 /// Reads the live tunables of a domain (for tests and the owner's view).
 Result<Tunables> liveTunables(VirtConnection &virt, const QString &domainName);
 
