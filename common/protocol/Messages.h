@@ -538,7 +538,7 @@ struct LenderHeartbeat : Message<MessageType::LenderHeartbeat> {
 struct ContractStarted : Message<MessageType::ContractStarted> {
     static constexpr const char *kName = "ContractStarted";
     static constexpr const char *kDirection = "market → lender (push)";
-    static constexpr const char *kDoc = "A contract was concluded for one of the lender's partitions (S48): the key hash lets the agent check borrowers locally. An agent that cannot honour it (it has no such partition, or the partition belongs to another market) answers with PartitionLost, and the market ends the contract. The market tells a running contract again when the lender comes back (after a reconnect, or to another market process) and when its borrower changes its name; an agent that knows the contract takes it as a no-op, except for `borrowerName`, which it updates.";
+    static constexpr const char *kDoc = "A contract was concluded for one of the lender's partitions (S48): the key hash lets the agent check borrowers locally. An agent that cannot honour it (it has no such partition, or the partition belongs to another market) answers with PartitionLost, and the market ends the contract. The market tells a running contract again when the lender comes back (after a reconnect, or to another market process) and when its borrower changes its name; an agent that knows the contract updates `borrowerName`, and takes the start, time limit and key hash from it if it learnt the contract from a key check (FIG. 15) before the notice came.";
     QString contractId;
     QString partitionId;
     QString borrowerId;
