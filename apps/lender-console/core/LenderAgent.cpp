@@ -874,9 +874,14 @@ void LenderAgent::setupMarketHandlers(MarketLink *link)
             ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 cannot be rebalanced now").arg(m.partitionId)));
             return;
         }
-        // This agent generates no partition it could not generate for its owner.
-        if (Result<void> shape = checkPartitionShape(m.resources); !shape.ok()) {
-            ctx.fail(shape.error());
+        // No smaller than this agent builds a partition, as the market rebalances: a component
+        // the partition already has less of (registered by an older agent) may stay.
+        const Resources &now = p->resources;
+        const Resources least{qMin(kMinPartition.cpus, qMax(now.cpus, 1)), qMin(kMinPartition.memoryMib, qMax<qint64>(now.memoryMib, 1)),
+                              qMin(kMinPartition.diskMib, qMax<qint64>(now.diskMib, 0))};
+        if (m.resources.anyNegative() || !least.fitsWithin(m.resources)) {
+            ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("partition %1 needs at least %2 (the market asked for %3)")
+                                                           .arg(m.partitionId, least.toString(), m.resources.toString())));
             return;
         }
         Result<Resources> host = hostResources();
