@@ -161,6 +161,11 @@ public:
     /// (connection_closed if none is given).
     void close(const Error &reason = {});
 
+    /// Bytes sent on this channel that its transport has not yet handed on (the peer reads
+    /// slower than this side sends): what a sender of much data paces itself by. 0 for a
+    /// transport without a queue of its own.
+    virtual qint64 queuedBytes() const { return 0; }
+
 signals:
     /// The Hello exchange completed; requests may flow.
     void established();

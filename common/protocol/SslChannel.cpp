@@ -998,6 +998,14 @@ void SslChannel::writeFrame(const QByteArray &frame)
     m_reactor->deferFlush(m_fd);
 }
 
+qint64 SslChannel::queuedBytes() const
+{
+    qint64 total = -m_outgoingOffset;
+    for (const QByteArray &frame : m_outgoing)
+        total += frame.size();
+    return total;
+}
+
 void SslChannel::flushDeferred()
 {
     m_flushPending = false;

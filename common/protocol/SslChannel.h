@@ -45,6 +45,8 @@ public:
 
     /// "IP:port" of the peer (the host name as given, for a client still resolving it).
     QString peerAddress() const override;
+    /// The frames not yet taken by SSL_write.
+    qint64 queuedBytes() const override;
 
 protected:
     void writeFrame(const QByteArray &frame) override;

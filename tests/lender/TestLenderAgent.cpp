@@ -62,6 +62,7 @@ private slots:
     void stoppedJobsSayWhoStoppedThem();
     void contractLearntFromAKeyTakesTheMarketsTerms();
     void resumedKvmJobKeepsItsHardLimit();
+    void largeOutputIsSentWhole();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -1067,6 +1068,42 @@ void TestLenderAgent::resumedKvmJobKeepsItsHardLimit()
     m_agent->auditNow();
     QCOMPARE(violations.size(), 1);
     QCOMPARE(liveTunables(m_agent->virt(), job.domainName)->hardLimitKib, kvmLimitKib);
+}
+
+void TestLenderAgent::largeOutputIsSentWhole()
+{
+    // A finished job's output of many MiB (more than the agent queues for one watcher at a
+    // time): a watcher gets all of it, in order, then the job's state, also from an offset.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const JobRecord j = jobRecord(QStringLiteral("j-large"), QStringLiteral("p-1"), QStringLiteral("c-1"),
+                                  QStringLiteral("succeeded"), now - 60000, now);
+    QVERIFY(QDir().mkpath(j.jobDir));
+    QByteArray output;
+    for (int line = 0; output.size() < 13 * 1024 * 1024 + 17; ++line)
+        output += QByteArray::number(line).rightJustified(12, ' ') + " some of a chatty job's output\n";
+    QFile console(lender::JobRunner::outputPath(j.jobDir));
+    QVERIFY(console.open(QIODevice::WriteOnly));
+    QCOMPARE(console.write(output), output.size());
+    console.close();
+    QVERIFY(m_agent->store().insertJob(j).ok());
+
+    for (const qint64 from : {qint64(0), qint64(5 * 1024 * 1024 + 3)}) {
+        Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+        QVERIFY(b.waitUp().ok());
+        b.output = QByteArray(from, '\0'); // what it has already: the pushes continue from `from`
+        qint64 outputWhenStateCame = -1;
+        QObject::connect(b.channel, &Channel::envelopeReceived, &b, [&](const Envelope &e) {
+            if (e.type == quint32(MessageType::JobStateChanged) && outputWhenStateCame < 0)
+                outputWhenStateCame = b.output.size();
+        });
+        QVERIFY(b.channel->call<Ack>(WatchJob{.jobId = j.jobId, .fromOffset = from}).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(!b.states.isEmpty(), 30'000);
+        QVERIFY(!b.outputGaps);
+        QCOMPARE(outputWhenStateCame, output.size());
+        QCOMPARE(b.output.size(), output.size());
+        QVERIFY(b.output.mid(from) == output.mid(from));
+        QCOMPARE(b.lastState().state, QStringLiteral("succeeded"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestLenderAgent)

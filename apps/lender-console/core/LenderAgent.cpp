@@ -27,6 +27,13 @@ namespace lendable::lender {
 using namespace lendable::protocol;
 
 namespace {
+// Job output to a watcher (WatchJob): read from the file a MiB at a time, while its channel
+// holds less than 4 MiB not yet sent; a live watcher with more than 16 MiB waiting is
+// behind, and goes back to the file (LenderAgent::paceOutput()).
+constexpr qint64 kBacklogChunk = 1024 * 1024;
+constexpr qint64 kMaxBacklogQueued = 4 * 1024 * 1024;
+constexpr qint64 kMaxLiveOutputQueued = 16 * 1024 * 1024;
+
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
@@ -427,6 +434,8 @@ Result<void> LenderAgent::start()
     connect(&m_auditTimer, &QTimer::timeout, this, &LenderAgent::auditNow);
     m_auditTimer.start(m_config.auditIntervalMs);
     connect(&m_usageTimer, &QTimer::timeout, this, &LenderAgent::sampleUsage);
+    m_outputPacer.setInterval(20);
+    connect(&m_outputPacer, &QTimer::timeout, this, &LenderAgent::paceOutput);
     m_usageTimer.start(1000);
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &LenderAgent::sendHeartbeats);
     m_heartbeatTimer.start(m_config.heartbeatIntervalMs);
@@ -1834,9 +1843,24 @@ JobRunner *LenderAgent::addRunner(const JobRecord &record, const Resources &reso
     m_runnerByDomain.insert(record.domainName, record.jobId);
     connect(runner, &JobRunner::output, this, [this](const QString &jobId, qint64 offset, const QByteArray &data) {
         const JobOutput out{.jobId = jobId, .offset = offset, .data = data};
-        for (const QPointer<Channel> &w : m_jobWatchers.value(jobId))
-            if (w)
+        const auto watchers = m_jobWatchers.find(jobId);
+        if (watchers == m_jobWatchers.end())
+            return;
+        for (auto it = watchers->begin(); it != watchers->end();) {
+            const QPointer<Channel> w = *it;
+            if (!w) {
+                it = watchers->erase(it);
+            } else if (w->queuedBytes() > kMaxLiveOutputQueued) {
+                // It reads slower than the job writes: from the file, at its pace, from here.
+                it = watchers->erase(it);
+                m_outputBacklogs.append(OutputBacklog{jobId, w, offset});
+                if (!m_outputPacer.isActive())
+                    m_outputPacer.start();
+            } else {
                 w->push(out);
+                ++it;
+            }
+        }
     });
     connect(runner, &JobRunner::progress, this, [this](const QString &jobId, const QString &stage, qint64 done, qint64 total) {
         const JobProgress pr{.jobId = jobId, .stage = stage, .done = done, .total = total};
@@ -1984,25 +2008,67 @@ void LenderAgent::watchJob(const WatchJob &m, const RequestContext &ctx)
     Channel *ch = ctx.channel();
     if (!ch)
         return;
-    // The backlog first, then live pushes continue exactly where it ends (one thread: no
-    // output can slip in between).
-    JobRunner *runner = m_runners.value(m.jobId);
-    const qint64 end = runner ? runner->outputSize() : QFileInfo(JobRunner::outputPath(j->jobDir)).size();
-    qint64 offset = m.fromOffset;
-    while (offset < end) {
-        const QByteArray chunk = JobRunner::outputFrom(j->jobDir, offset, qMin<qint64>(end - offset, 1024 * 1024));
-        if (chunk.isEmpty())
-            break;
-        ch->push(JobOutput{.jobId = j->jobId, .offset = offset, .data = chunk});
-        offset += chunk.size();
+    // The backlog first, at the pace the channel takes it; then the job's state, and live
+    // pushes from exactly where the backlog ends (paceOutput()).
+    if (const auto live = m_jobWatchers.find(m.jobId); live != m_jobWatchers.end())
+        live->removeAll(QPointer<Channel>(ch));
+    m_outputBacklogs.removeIf([&](const OutputBacklog &b) { return b.jobId == m.jobId && b.channel == ch; });
+    m_outputBacklogs.append(OutputBacklog{m.jobId, ch, m.fromOffset});
+    paceOutput();
+    if (!m_outputBacklogs.isEmpty() && !m_outputPacer.isActive())
+        m_outputPacer.start();
+}
+
+void LenderAgent::paceOutput()
+{
+    for (qsizetype i = 0; i < m_outputBacklogs.size();) {
+        OutputBacklog &b = m_outputBacklogs[i];
+        Channel *ch = b.channel;
+        if (!ch || ch->isClosed()) {
+            m_outputBacklogs.removeAt(i);
+            continue;
+        }
+        if (ch->queuedBytes() >= kMaxBacklogQueued) {
+            ++i; // its channel is full: more when it has taken some
+            continue;
+        }
+        JobRunner *runner = m_runners.value(b.jobId);
+        const Result<JobRecord> j = runner ? Result<JobRecord>(runner->record()) : m_store->job(b.jobId);
+        if (!j.ok()) {
+            m_outputBacklogs.removeAt(i);
+            continue;
+        }
+        const qint64 end = runner ? runner->outputSize() : QFileInfo(JobRunner::outputPath(j->jobDir)).size();
+        // At most a queue's worth per pass, whatever the channel says: one whose transport has
+        // no queue says 0, and one that failed a write says 0 until it reports it closed.
+        qint64 sent = 0;
+        while (b.next < end && sent < kMaxBacklogQueued && ch->queuedBytes() < kMaxBacklogQueued) {
+            const QByteArray chunk = JobRunner::outputFrom(j->jobDir, b.next, qMin<qint64>(end - b.next, kBacklogChunk));
+            if (chunk.isEmpty()) {
+                b.next = end; // the file holds less than it should: what there was is sent
+                break;
+            }
+            ch->push(JobOutput{.jobId = b.jobId, .offset = b.next, .data = chunk});
+            b.next += chunk.size();
+            sent += chunk.size();
+        }
+        if (b.next < end) {
+            ++i; // its channel is full: more when it has taken some
+            continue;
+        }
+        // Caught up: the job's state, then live pushes from here (one thread: no output can
+        // slip in between).
+        ch->push(JobStateChanged{.jobId = j->jobId, .state = j->state, .exitCode = j->exitCode, .message = j->message});
+        if (runner) {
+            auto &list = m_jobWatchers[b.jobId];
+            list.removeAll(QPointer<Channel>());
+            if (!list.contains(QPointer<Channel>(ch)))
+                list << QPointer<Channel>(ch);
+        }
+        m_outputBacklogs.removeAt(i);
     }
-    ch->push(JobStateChanged{.jobId = j->jobId, .state = j->state, .exitCode = j->exitCode, .message = j->message});
-    if (runner) {
-        auto &list = m_jobWatchers[m.jobId];
-        list.removeAll(QPointer<Channel>());
-        if (!list.contains(QPointer<Channel>(ch)))
-            list << QPointer<Channel>(ch);
-    }
+    if (m_outputBacklogs.isEmpty())
+        m_outputPacer.stop();
 }
 
 } // namespace lendable::lender

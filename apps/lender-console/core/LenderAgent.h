@@ -233,7 +233,19 @@ private:
     /// next domain waits for it, so a partition never holds two domains at once.
     QHash<QString, JobRunner *> m_draining;
     QHash<QString, std::function<void()>> m_startAfterDrain;   ///< by partition ID
-    QHash<QString, QList<QPointer<protocol::Channel>>> m_jobWatchers;
+    QHash<QString, QList<QPointer<protocol::Channel>>> m_jobWatchers; ///< live: output, state, usage as they come
+    /// A watcher of a job's output that is behind (WatchJob's backlog, or a reader slower than
+    /// the job writes): sent the output from the job's file as fast as its channel takes it
+    /// (paceOutput()), then live again, so that the agent holds at most a few MiB for it
+    /// whatever the output's size.
+    struct OutputBacklog {
+        QString jobId;
+        QPointer<protocol::Channel> channel;
+        qint64 next = 0; ///< the first byte of output not yet sent
+    };
+    QList<OutputBacklog> m_outputBacklogs;
+    QTimer m_outputPacer;
+    void paceOutput();
     QList<QPointer<protocol::Channel>> m_ownerWatchers;
     QHash<QString, QString> m_lastViolation; ///< job ID → the violation it could not undo, reported once
     QSet<qint64> m_violationsInFlight; ///< pending violation reports whose market's answer is awaited
