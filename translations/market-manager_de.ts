@@ -41,6 +41,14 @@
         <source>offer %1 matched, but its lender changed its terms before it could be lent; search again</source>
         <translation>Angebot %1 passte, aber sein Verleiher hat die Bedingungen geändert, bevor es verliehen werden konnte; suchen Sie erneut</translation>
     </message>
+    <message>
+        <source>the market&apos;s database did not answer whether it made contract %1 on offer %2. Look at your running contracts before you borrow again: if it is there, it runs and is billed like any other, and you can end it</source>
+        <translation>die Datenbank des Marktes hat nicht beantwortet, ob sie Vertrag %1 für Angebot %2 geschlossen hat. Sehen Sie in Ihren laufenden Verträgen nach, bevor Sie erneut leihen: Ist er dort, läuft er und wird wie jeder andere abgerechnet, und Sie können ihn beenden</translation>
+    </message>
+    <message>
+        <source>the market&apos;s database did not answer whether contract %1 ended. Look at it again before you end it again</source>
+        <translation>die Datenbank des Marktes hat nicht beantwortet, ob Vertrag %1 beendet ist. Sehen Sie ihn erneut an, bevor Sie ihn noch einmal beenden</translation>
+    </message>
 </context>
 <context>
     <name>MarketStore</name>
@@ -63,10 +71,6 @@
     <message>
         <source>partition %1 is lent (contract %2): it cannot be withdrawn until the contract ends</source>
         <translation>Partition %1 ist verliehen (Vertrag %2): sie kann bis Vertragsende nicht zurückgezogen werden</translation>
-    </message>
-    <message>
-        <source>a partition needs at least 1 CPU and some memory (asked for %1)</source>
-        <translation>eine Partition braucht mindestens 1 CPU und etwas Arbeitsspeicher (angefragt: %1)</translation>
     </message>
     <message>
         <source>partition %1 of lender %2 is not registered</source>
@@ -143,6 +147,14 @@
     <message>
         <source>the lender changed the terms of offer %1 since it was matched</source>
         <translation>der Verleiher hat die Bedingungen von Angebot %1 seit dem Abgleich geändert</translation>
+    </message>
+    <message>
+        <source>negative resources: %1</source>
+        <translation>negative Ressourcen: %1</translation>
+    </message>
+    <message>
+        <source>partition %1 needs at least %2 (asked for %3)</source>
+        <translation>Partition %1 braucht mindestens %2 (verlangt: %3)</translation>
     </message>
 </context>
 <context>
@@ -782,6 +794,14 @@
         <source>a partition ID may not hold control characters, line breaks or bidirectional embeddings, overrides or isolates, nor begin or end with a space</source>
         <translation>eine Partitions-ID darf keine Steuerzeichen, Zeilenumbrüche oder bidirektionalen Einbettungen, Überschreibungen oder Isolierungen enthalten und nicht mit einem Leerzeichen beginnen oder enden</translation>
     </message>
+    <message>
+        <source>this market process has no file of image %1 (%2): it was imported by another process on the same database. Import it here too, or give every process the same --images directory</source>
+        <translation>dieser Marktprozess hat keine Datei des Abbilds %1 (%2): Es wurde von einem anderen Prozess an derselben Datenbank importiert. Importieren Sie es auch hier, oder geben Sie jedem Prozess dasselbe Verzeichnis --images</translation>
+    </message>
+    <message>
+        <source>image %1 is damaged on this market: %2 of its %3 bytes are on disk (import it again)</source>
+        <translation>Abbild %1 ist auf diesem Markt beschädigt: %2 seiner %3 Bytes liegen auf der Platte (importieren Sie es erneut)</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>
@@ -1378,6 +1398,14 @@
     <message>
         <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file (without it, to the log).</source>
         <translation>Headless: bei SIGUSR1 die serverseitigen Anfragezeiten (JSON) in diese Datei schreiben (ohne sie ins Protokoll).</translation>
+    </message>
+    <message>
+        <source>The embedded market keeps the imported OS images in DIR (default: images in the data directory).</source>
+        <translation>Der eingebettete Markt bewahrt die importierten Betriebssystem-Abbilder in DIR auf (Standard: images im Datenverzeichnis).</translation>
+    </message>
+    <message>
+        <source>Keep the imported OS images in DIR (default: images in the data directory). Market processes on one PostgreSQL database give the same DIR on a shared file system, so that each can serve every image.</source>
+        <translation>Die importierten Betriebssystem-Abbilder in DIR aufbewahren (Standard: images im Datenverzeichnis). Marktprozesse an einer PostgreSQL-Datenbank geben dasselbe DIR auf einem gemeinsamen Dateisystem an, damit jeder jedes Abbild ausliefern kann.</translation>
     </message>
 </context>
 </TS>

@@ -41,6 +41,14 @@
         <source>offer %1 matched, but its lender changed its terms before it could be lent; search again</source>
         <translation>オファー %1 は一致しましたが、貸し出す前に貸し手が条件を変更しました。もう一度検索してください</translation>
     </message>
+    <message>
+        <source>the market&apos;s database did not answer whether it made contract %1 on offer %2. Look at your running contracts before you borrow again: if it is there, it runs and is billed like any other, and you can end it</source>
+        <translation>マーケットのデータベースは、オファー %2 で契約 %1 を結んだかどうかを返しませんでした。再び借りる前に実行中の契約を確認してください。そこにあれば、他の契約と同じく実行・課金され、終了できます</translation>
+    </message>
+    <message>
+        <source>the market&apos;s database did not answer whether contract %1 ended. Look at it again before you end it again</source>
+        <translation>マーケットのデータベースは、契約 %1 が終了したかどうかを返しませんでした。もう一度終了する前に、契約を確認してください</translation>
+    </message>
 </context>
 <context>
     <name>MarketStore</name>
@@ -63,10 +71,6 @@
     <message>
         <source>partition %1 is lent (contract %2): it cannot be withdrawn until the contract ends</source>
         <translation>パーティション %1 は貸出中です (契約 %2)。契約が終わるまで取り下げできません</translation>
-    </message>
-    <message>
-        <source>a partition needs at least 1 CPU and some memory (asked for %1)</source>
-        <translation>パーティションには少なくとも 1 CPU とメモリが必要です (要求: %1)</translation>
     </message>
     <message>
         <source>partition %1 of lender %2 is not registered</source>
@@ -143,6 +147,14 @@
     <message>
         <source>the lender changed the terms of offer %1 since it was matched</source>
         <translation>一致した後に貸し手がオファー %1 の条件を変更しました</translation>
+    </message>
+    <message>
+        <source>negative resources: %1</source>
+        <translation>負のリソース: %1</translation>
+    </message>
+    <message>
+        <source>partition %1 needs at least %2 (asked for %3)</source>
+        <translation>パーティション %1 には少なくとも %2 が必要です（要求: %3）</translation>
     </message>
 </context>
 <context>
@@ -778,6 +790,14 @@
         <source>a partition ID may not hold control characters, line breaks or bidirectional embeddings, overrides or isolates, nor begin or end with a space</source>
         <translation>パーティション ID には制御文字、改行、双方向の埋め込み・上書き・分離を含めることはできず、空白で始めたり終えたりすることもできません</translation>
     </message>
+    <message>
+        <source>this market process has no file of image %1 (%2): it was imported by another process on the same database. Import it here too, or give every process the same --images directory</source>
+        <translation>このマーケットプロセスにはイメージ %1 (%2) のファイルがありません。同じデータベースの別のプロセスがインポートしました。ここでもインポートするか、すべてのプロセスに同じ --images ディレクトリを指定してください</translation>
+    </message>
+    <message>
+        <source>image %1 is damaged on this market: %2 of its %3 bytes are on disk (import it again)</source>
+        <translation>イメージ %1 はこのマーケットで破損しています: %3 バイトのうち %2 バイトしかディスクにありません（もう一度インポートしてください）</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>
@@ -1368,6 +1388,14 @@
     <message>
         <source>Headless: on SIGUSR1, write the server-side request timings (JSON) to this file (without it, to the log).</source>
         <translation>ヘッドレス: SIGUSR1 を受けたら、サーバー側のリクエスト時間（JSON）をこのファイルに書き込みます（指定がなければログへ）。</translation>
+    </message>
+    <message>
+        <source>The embedded market keeps the imported OS images in DIR (default: images in the data directory).</source>
+        <translation>組み込みマーケットは、インポートした OS イメージを DIR に保存します（既定: データディレクトリ内の images）。</translation>
+    </message>
+    <message>
+        <source>Keep the imported OS images in DIR (default: images in the data directory). Market processes on one PostgreSQL database give the same DIR on a shared file system, so that each can serve every image.</source>
+        <translation>インポートした OS イメージを DIR に保存します（既定: データディレクトリ内の images）。1 つの PostgreSQL データベースを使うマーケットプロセスは、共有ファイルシステム上の同じ DIR を指定し、どのプロセスもすべてのイメージを配信できるようにします。</translation>
     </message>
 </context>
 </TS>

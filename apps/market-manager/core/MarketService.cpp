@@ -1217,7 +1217,7 @@ void MarketService::syncFromDatabase()
             base = marks;
     }
     m_syncInFlight = true;
-    m_writer->submit([this, base, recheck = m_recheck](MarketStore &store) {
+    m_writer->submit([this, base, recheck = m_recheck, recheckAdded = m_recheckAdded](MarketStore &store) {
         const qint64 readAtMs = m_steady.elapsed(); // const, thread-safe
         auto changes = std::make_shared<const Result<Changes>>(store.changesSince(base, recheck));
         // Applied after the batches committed before this read (completeInWriterOrder()): a
@@ -1225,7 +1225,7 @@ void MarketService::syncFromDatabase()
         // refused lend's refreshed offer, a lender's row, an end's free partition where
         // another process has lent it since). This process writes only on the writer thread,
         // so nothing it wrote after this read is applied before it.
-        completeInWriterOrder([this, changes, readAtMs] { applySync(*changes, readAtMs); });
+        completeInWriterOrder([this, changes, readAtMs, recheckAdded] { applySync(*changes, readAtMs, recheckAdded); });
     });
 }
 
@@ -1255,7 +1255,7 @@ void MarketService::runDueAfterBatches()
     }
 }
 
-void MarketService::applySync(const Result<Changes> &changes, qint64 readAtMs)
+void MarketService::applySync(const Result<Changes> &changes, qint64 readAtMs, quint64 recheckAdded)
 {
     m_syncInFlight = false;
     if (!changes) {
@@ -1265,11 +1265,10 @@ void MarketService::applySync(const Result<Changes> &changes, qint64 readAtMs)
     periodicSucceeded("read changes from the database");
     if (!m_store)
         return;
-    // What it was asked to read again is read: the rows below say where each stands.
-    for (const QString &offerId : changes->recheck.offers)
-        m_recheck.offers.remove(offerId);
-    for (const QString &contractId : changes->recheck.contracts)
-        m_recheck.contracts.remove(contractId);
+    // What it was asked to read again is read, after its transactions ended: the rows below
+    // say where each stands. Unless more came meanwhile, which the next sync reads with it.
+    if (!changes->recheck.isEmpty() && recheckAdded == m_recheckAdded)
+        m_recheck = Recheck();
     for (const LenderRow &l : std::as_const(changes->lenders)) {
         const auto local = m_lenders.constFind(l.id);
         const bool online = local != m_lenders.cend() ? local->online : l.online;
@@ -1717,6 +1716,19 @@ void MarketService::onFetchImage(const FetchImage &req, const Ctx &ctx)
         Result<std::optional<ImageInfo>> info = store.image(req.sha256, req.name);
         if (!info)
             return info.error();
+        // By name: the newest of that name this process has a file of, as ListImages lists
+        // (another process on the database may have imported a newer one into its own directory).
+        if (req.sha256.isEmpty() && info->has_value() && !QFile::exists(imagePathIn(imagesDir, (*info)->sha256))) {
+            Result<QList<ImageInfo>> all = store.images();
+            if (!all)
+                return all.error();
+            for (const ImageInfo &image : std::as_const(*all)) {
+                if (image.name == req.name && QFile::exists(imagePathIn(imagesDir, image.sha256))) {
+                    *info = image;
+                    break;
+                }
+            }
+        }
         if (!info->has_value())
             return Error(ErrorCode::NotFound, tr("this market holds no image %1").arg(req.sha256.isEmpty() ? req.name : req.sha256));
         const ImageInfo &image = **info;
@@ -1908,10 +1920,9 @@ struct ContractOutcomes {
     QList<LendOutcome> lends;
     QList<Result<ContractRow>> ends;
     QSet<QString> conflicted; // offers the service's index thought free, or on other terms
-    // A commit that went unanswered and could not be read back: the offers and contracts it
-    // may have changed, for the syncs to read until they can (MarketService::m_recheck).
-    QStringList recheckOffers;
-    QStringList recheckContracts;
+    // A commit that went unanswered and whose end the server could not tell: the offers and
+    // contracts it may have changed, for the syncs to read until they can (m_recheck).
+    Recheck recheck;
 };
 
 // A refusal of a lend or an end (there is no such offer or contract, it is lent or ended
@@ -1921,31 +1932,6 @@ bool isRefusal(const Error &e)
 {
     return e.code == ErrorCode::NotFound || e.code == ErrorCode::Conflict || e.code == ErrorCode::PermissionDenied
         || e.code == ErrorCode::InvalidArgument || e.code == ErrorCode::TermsChanged;
-}
-
-// After a COMMIT whose answer never came (Database::commitOutcomeUnknown()): whether the
-// batch in `out` committed, all of it, read back from one row it wrote; nothing while the
-// database cannot say. A batch that wrote nothing but refusals has nothing to lose.
-std::optional<bool> batchCommitted(MarketStore &store, const ContractOutcomes &out)
-{
-    for (const LendOutcome &o : out.lends) {
-        if (!o.lent)
-            continue;
-        // A contract ID is new with its lend: the row is there only if the lend committed.
-        Result<std::optional<ContractRow>> c = store.contract(o.lent->contract.id);
-        if (!c)
-            return std::nullopt;
-        return c->has_value();
-    }
-    for (const Result<ContractRow> &e : out.ends) {
-        if (!e)
-            continue;
-        Result<std::optional<ContractRow>> c = store.contract(e->id);
-        if (!c)
-            return std::nullopt;
-        return c->has_value() && (*c)->endedAtMs == e->endedAtMs && (*c)->endReason == e->endReason;
-    }
-    return false;
 }
 
 ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrows, const QList<EndJob> &ends, qint64 t,
@@ -2027,15 +2013,31 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
             requestFailed = batchError.isError();
             // Nothing is acknowledged before this commit returns (S48, S61). A batch with a
             // request that failed half-way is not committed: `tx` rolls it back.
+            // PostgreSQL: the transaction's ID, to ask the server whether it committed should
+            // the answer to the COMMIT be lost (a row read back could come before a commit
+            // that is still landing).
+            std::optional<qint64> xid;
+            if (!requestFailed && store.dialect() == SqlDialect::Postgres) {
+                if (Result<QSqlQuery> q = store.database().exec(QStringLiteral("SELECT txid_current()")); q && q->next())
+                    xid = q->value(0).toLongLong();
+            }
             if (!requestFailed) {
                 if (beforeCommit)
                     beforeCommit();
                 if (auto committed = tx.commit(); !committed) {
                     batchError = committed.error();
                     if (store.database().commitOutcomeUnknown()) {
-                        // Lost with its answer (a connection cut, a server frozen): read back.
-                        const std::optional<bool> made = batchCommitted(store, out);
-                        qCWarning(lcMarket).noquote() << QStringLiteral("the commit of a contract batch of %1 went unanswered (%2); read back: %3")
+                        // Lost with its answer (a connection cut, a server frozen): ask, for up
+                        // to 2 s while the server is out of reach or the commit still lands.
+                        std::optional<bool> made;
+                        for (int asked = 0; xid && !made && asked < 20; ++asked) {
+                            if (asked > 0)
+                                QThread::msleep(100);
+                            made = transactionCommitted(store.database(), *xid);
+                        }
+                        if (!made && xid)
+                            out.recheck.transactions.insert(*xid);
+                        qCWarning(lcMarket).noquote() << QStringLiteral("the commit of a contract batch of %1 went unanswered (%2); the server says: %3")
                                                              .arg(QString::number(borrows.size() + ends.size()), batchError.message,
                                                                   !made  ? QStringLiteral("unknown")
                                                                   : *made ? QStringLiteral("committed")
@@ -2066,8 +2068,8 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
             if (!o.lent)
                 continue;
             const ContractRow &c = o.lent->contract;
-            out.recheckOffers << c.offerId;
-            out.recheckContracts << c.id;
+            out.recheck.offers.insert(c.offerId);
+            out.recheck.contracts.insert(c.id);
             o.error = Error(ErrorCode::StorageError,
                             QCoreApplication::translate("MarketService",
                                                         "the market's database did not answer whether it made contract %1 on offer %2. "
@@ -2079,8 +2081,8 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
         for (Result<ContractRow> &e : out.ends) {
             if (!e)
                 continue;
-            out.recheckOffers << e->offerId;
-            out.recheckContracts << e->id;
+            out.recheck.offers.insert(e->offerId);
+            out.recheck.contracts.insert(e->id);
             e = Result<ContractRow>(Error(ErrorCode::StorageError,
                                           QCoreApplication::translate("MarketService",
                                                                       "the market's database did not answer whether contract %1 "
@@ -2102,14 +2104,12 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
             ContractOutcomes one = runContracts(store, {b}, {}, t, feeBasisPoints);
             each.lends.append(one.lends.constFirst());
             each.conflicted.unite(one.conflicted);
-            each.recheckOffers << one.recheckOffers;
-            each.recheckContracts << one.recheckContracts;
+            each.recheck.unite(one.recheck);
         }
         for (const EndJob &e : ends) {
             ContractOutcomes one = runContracts(store, {}, {e}, t, feeBasisPoints);
             each.ends.append(one.ends.constFirst());
-            each.recheckOffers << one.recheckOffers;
-            each.recheckContracts << one.recheckContracts;
+            each.recheck.unite(one.recheck);
         }
         return each;
     }
@@ -2263,8 +2263,7 @@ void MarketService::submitPending()
                 batch->lent.append(BorrowOutcome{std::move(o.lent), std::move(o.key), std::move(o.error), {}});
             for (Result<ContractRow> &e : outcomes.ends)
                 batch->ended.append(EndOutcome{std::move(e), {}});
-            batch->recheckOffers = std::move(outcomes.recheckOffers);
-            batch->recheckContracts = std::move(outcomes.recheckContracts);
+            batch->recheck = std::move(outcomes.recheck);
             // The service's index was stale about these: what the database says now.
             for (const QString &offerId : std::as_const(outcomes.conflicted)) {
                 Result<std::optional<PartitionRow>> p = store.partitionByOffer(offerId);
@@ -2364,10 +2363,10 @@ void MarketService::applyBatch(std::shared_ptr<const BatchOutcome> outcome)
     a.outcome = std::move(outcome);
     for (auto it = a.outcome->borrowerNames.cbegin(); it != a.outcome->borrowerNames.cend(); ++it)
         rememberBorrowerName(it.key(), it.value());
-    for (const QString &offerId : a.outcome->recheckOffers)
-        m_recheck.offers.insert(offerId);
-    for (const QString &contractId : a.outcome->recheckContracts)
-        m_recheck.contracts.insert(contractId);
+    if (!a.outcome->recheck.isEmpty()) {
+        m_recheck.unite(a.outcome->recheck);
+        ++m_recheckAdded;
+    }
     // A batch the disk did not take is in the database all the same (its commit returned),
     // and may or may not survive a power cut: the index and the lenders follow the database,
     // and what it did is not acknowledged. Its requesters get a storage error that says so.

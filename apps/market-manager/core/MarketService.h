@@ -216,9 +216,8 @@ private:
         QHash<QString, LenderRow> lenders;  // lender rows the batch changed
         QHash<QString, QString> borrowerNames; // of borrowers that got a contract and whose names were not known
         Error undurable; // committed, but the disk did not take it (StoreWriter::syncCommitted())
-        // Offers and contracts a commit that went unanswered may have changed (m_recheck).
-        QStringList recheckOffers;
-        QStringList recheckContracts;
+        // What a commit that went unanswered may have changed (m_recheck).
+        Recheck recheck;
         // When each stage of the batch ended, in ns of m_steady (0: it did not run); logged
         // under lendable.market.batch.
         struct Stages {
@@ -357,7 +356,7 @@ private:
     void endExpired(const ExpiryOutcome &outcome);
     void syncFromDatabase();
     /// `changes` read at `readAtMs` (m_steady).
-    void applySync(const Result<Changes> &changes, qint64 readAtMs);
+    void applySync(const Result<Changes> &changes, qint64 readAtMs, quint64 recheckAdded);
     /// From a writer job: runs `completion` on the service thread once the batches the writer
     /// committed before that job are answered (a few per pass, applyPending()), so that what
     /// the job read or wrote, newer than theirs, is applied after them.
@@ -371,6 +370,7 @@ private:
     // sync reads them, whoever wrote them, until one succeeds, so that the index and the
     // lenders come to know what the database holds.
     Recheck m_recheck;
+    quint64 m_recheckAdded = 0; ///< how many batches added to m_recheck, so a sync clears only what it read
     std::deque<AfterBatches> m_afterBatches;
     quint64 m_batchesAnswered = 0;
     /// MarketConfig::imagesDir, or "images" in the data directory; empty: no image store.

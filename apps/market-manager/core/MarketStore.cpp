@@ -1770,6 +1770,19 @@ Result<QList<protocol::ImageInfo>> MarketStore::images()
 
 // ───────────────────────── synchronisation ─────────────────────────
 
+std::optional<bool> transactionCommitted(Database &db, qint64 xid)
+{
+    Result<QSqlQuery> q = db.exec(QStringLiteral("SELECT txid_status(?)"), {xid});
+    if (!q || !q->next() || q->isNull(0))
+        return std::nullopt;
+    const QString status = q->value(0).toString();
+    if (status == QLatin1String("committed"))
+        return true;
+    if (status == QLatin1String("aborted"))
+        return false;
+    return std::nullopt; // in progress
+}
+
 Result<Changes> MarketStore::loadAll()
 {
     Changes c;
@@ -1848,8 +1861,12 @@ Result<Changes> MarketStore::changesSince(const Watermarks &since, const Recheck
         c.borrowers.append(BorrowerName{borrowers->text(0), borrowers->text(1)});
     if (borrowers->error().isError())
         return borrowers->error();
-    // Rows asked for by ID: those read above already are not read twice.
+    // Rows asked for by ID: those read above already are not read twice. They count as read
+    // only once the transactions that may have written them have ended.
     if (!recheck.isEmpty()) {
+        bool ended = true;
+        for (const qint64 xid : recheck.transactions)
+            ended = ended && transactionCommitted(m_db, xid).has_value();
         QSet<QString> haveOffers, haveContracts;
         for (const PartitionRow &p : std::as_const(c.partitions))
             haveOffers.insert(p.offerId);
@@ -1873,7 +1890,8 @@ Result<Changes> MarketStore::changesSince(const Watermarks &since, const Recheck
                     c.contracts.append(**k);
             }
         }
-        c.recheck = recheck;
+        if (ended)
+            c.recheck = recheck;
     }
     return c;
 }

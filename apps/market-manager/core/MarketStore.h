@@ -123,15 +123,28 @@ struct BorrowerName {
 struct Recheck {
     QSet<QString> offers;
     QSet<QString> contracts;
-    bool isEmpty() const { return offers.isEmpty() && contracts.isEmpty(); }
+    /// PostgreSQL transaction IDs of those commits: until each is committed or aborted for
+    /// the server (txid_status()), a read of the rows may come before the commit lands.
+    QSet<qint64> transactions;
+    bool isEmpty() const { return offers.isEmpty() && contracts.isEmpty() && transactions.isEmpty(); }
+    void unite(const Recheck &other)
+    {
+        offers.unite(other.offers);
+        contracts.unite(other.contracts);
+        transactions.unite(other.transactions);
+    }
 };
+
+/// What PostgreSQL says of transaction `xid` (txid_status()): true committed, false aborted,
+/// nothing while it is in progress, unknown to the server, or the server cannot be asked.
+std::optional<bool> transactionCommitted(Database &db, qint64 xid);
 
 struct Changes {
     QList<LenderRow> lenders;
     QList<PartitionRow> partitions;
     QList<ContractRow> contracts;
     QList<BorrowerName> borrowers; ///< names set or taken back
-    Recheck recheck;               ///< the rows asked for by ID, read (in the lists above)
+    Recheck recheck;               ///< the rows asked for by ID, read after their transactions ended (in the lists above)
     qint64 maxLenderRev = 0;
     qint64 maxPartitionRev = 0;
     qint64 maxContractRev = 0;
