@@ -1097,7 +1097,13 @@ void TestLenderAgent::largeOutputIsSentWhole()
                 outputWhenStateCame = b.output.size();
         });
         QVERIFY(b.channel->call<Ack>(WatchJob{.jobId = j.jobId, .fromOffset = from}).ok());
-        QTRY_VERIFY_WITH_TIMEOUT(!b.states.isEmpty(), 30'000);
+        // The result, asked for at once (as `borrower-client logs` does), comes after the output.
+        qint64 outputWhenResultCame = -1;
+        b.channel->request<JobResult>(FetchJobResult{.jobId = j.jobId}, &b, [&](Result<JobResult> r) {
+            outputWhenResultCame = r.ok() ? b.output.size() : -2;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(!b.states.isEmpty() && outputWhenResultCame != -1, 30'000);
+        QCOMPARE(outputWhenResultCame, output.size());
         QVERIFY(!b.outputGaps);
         QCOMPARE(outputWhenStateCame, output.size());
         QCOMPARE(b.output.size(), output.size());

@@ -1646,6 +1646,20 @@ void LenderAgent::setupDispatcher()
         ctx.reply(Ack{});
     });
     d.on<FetchJobResult>([this](const FetchJobResult &m, const RequestContext &ctx) {
+        // After the output a watch on this channel has still to send (paceOutput()).
+        for (OutputBacklog &b : m_outputBacklogs) {
+            if (b.jobId == m.jobId && b.channel == ctx.channel()) {
+                b.afterCaughtUp.append([this, m, ctx] { answerJobResult(m, ctx); });
+                return;
+            }
+        }
+        answerJobResult(m, ctx);
+    });
+}
+
+void LenderAgent::answerJobResult(const FetchJobResult &m, const RequestContext &ctx)
+{
+    {
         Result<JobRecord> j = jobForPeer(m.jobId, ctx);
         if (!j.ok())
             return ctx.fail(j.error());
@@ -1668,7 +1682,7 @@ void LenderAgent::setupDispatcher()
                       .console = JobRunner::outputFrom(j->jobDir, 0, qMax<qint64>(0, kMaxResultBytes - used)),
                       .startedAtMs = j->submittedAtMs, .endedAtMs = j->endedAtMs};
         ctx.reply(res);
-    });
+    }
 }
 
 // ───────────── borrower: jobs (FIG. 9, 15) ─────────────
@@ -2065,7 +2079,9 @@ void LenderAgent::paceOutput()
             if (!list.contains(QPointer<Channel>(ch)))
                 list << QPointer<Channel>(ch);
         }
-        m_outputBacklogs.removeAt(i);
+        const QList<std::function<void()>> after = m_outputBacklogs.takeAt(i).afterCaughtUp;
+        for (const std::function<void()> &answer : after)
+            answer();
     }
     if (m_outputBacklogs.isEmpty())
         m_outputPacer.stop();

@@ -242,10 +242,14 @@ private:
         QString jobId;
         QPointer<protocol::Channel> channel;
         qint64 next = 0; ///< the first byte of output not yet sent
+        /// Replies on the same channel that follow the backlog, as they did when it was sent
+        /// at once: a job's result asked for after WatchJob comes after the output.
+        QList<std::function<void()>> afterCaughtUp;
     };
     QList<OutputBacklog> m_outputBacklogs;
     QTimer m_outputPacer;
     void paceOutput();
+    void answerJobResult(const protocol::FetchJobResult &m, const protocol::RequestContext &ctx);
     QList<QPointer<protocol::Channel>> m_ownerWatchers;
     QHash<QString, QString> m_lastViolation; ///< job ID → the violation it could not undo, reported once
     QSet<qint64> m_violationsInFlight; ///< pending violation reports whose market's answer is awaited
