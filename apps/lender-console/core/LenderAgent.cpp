@@ -1659,30 +1659,28 @@ void LenderAgent::setupDispatcher()
 
 void LenderAgent::answerJobResult(const FetchJobResult &m, const RequestContext &ctx)
 {
-    {
-        Result<JobRecord> j = jobForPeer(m.jobId, ctx);
-        if (!j.ok())
-            return ctx.fail(j.error());
-        if (!j->isFinished())
-            return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("job %1 is still %2").arg(j->jobId, j->state)));
-        if (j->resultsRemovedAtMs > 0)
-            return ctx.fail(Error(ErrorCode::NotFound,
-                                  QStringLiteral("the results of job %1 (%2) were removed on %3: this lender keeps a finished job's "
-                                                 "output files and console for %4")
-                                      .arg(j->jobId, j->state,
-                                           QDateTime::fromMSecsSinceEpoch(j->resultsRemovedAtMs, Qt::UTC).toString(Qt::ISODate),
-                                           retentionText(m_config.resultRetentionMs))));
-        Result<QList<JobFile>> outs = JobRunner::outputs(j->jobDir, kMaxResultBytes);
-        if (!outs.ok())
-            return ctx.fail(outs.error());
-        qint64 used = 0;
-        for (const JobFile &f : std::as_const(*outs))
-            used += f.data.size();
-        JobResult res{.jobId = j->jobId, .state = j->state, .exitCode = j->exitCode, .outputs = *outs,
-                      .console = JobRunner::outputFrom(j->jobDir, 0, qMax<qint64>(0, kMaxResultBytes - used)),
-                      .startedAtMs = j->submittedAtMs, .endedAtMs = j->endedAtMs};
-        ctx.reply(res);
-    }
+    Result<JobRecord> j = jobForPeer(m.jobId, ctx);
+    if (!j.ok())
+        return ctx.fail(j.error());
+    if (!j->isFinished())
+        return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("job %1 is still %2").arg(j->jobId, j->state)));
+    if (j->resultsRemovedAtMs > 0)
+        return ctx.fail(Error(ErrorCode::NotFound,
+                              QStringLiteral("the results of job %1 (%2) were removed on %3: this lender keeps a finished job's "
+                                             "output files and console for %4")
+                                  .arg(j->jobId, j->state,
+                                       QDateTime::fromMSecsSinceEpoch(j->resultsRemovedAtMs, Qt::UTC).toString(Qt::ISODate),
+                                       retentionText(m_config.resultRetentionMs))));
+    Result<QList<JobFile>> outs = JobRunner::outputs(j->jobDir, kMaxResultBytes);
+    if (!outs.ok())
+        return ctx.fail(outs.error());
+    qint64 used = 0;
+    for (const JobFile &f : std::as_const(*outs))
+        used += f.data.size();
+    JobResult res{.jobId = j->jobId, .state = j->state, .exitCode = j->exitCode, .outputs = *outs,
+                  .console = JobRunner::outputFrom(j->jobDir, 0, qMax<qint64>(0, kMaxResultBytes - used)),
+                  .startedAtMs = j->submittedAtMs, .endedAtMs = j->endedAtMs};
+    ctx.reply(res);
 }
 
 // ───────────── borrower: jobs (FIG. 9, 15) ─────────────
@@ -2029,8 +2027,6 @@ void LenderAgent::watchJob(const WatchJob &m, const RequestContext &ctx)
     m_outputBacklogs.removeIf([&](const OutputBacklog &b) { return b.jobId == m.jobId && b.channel == ch; });
     m_outputBacklogs.append(OutputBacklog{m.jobId, ch, m.fromOffset});
     paceOutput();
-    if (!m_outputBacklogs.isEmpty() && !m_outputPacer.isActive())
-        m_outputPacer.start();
 }
 
 void LenderAgent::paceOutput()
@@ -2085,6 +2081,8 @@ void LenderAgent::paceOutput()
     }
     if (m_outputBacklogs.isEmpty())
         m_outputPacer.stop();
+    else if (!m_outputPacer.isActive())
+        m_outputPacer.start();
 }
 
 } // namespace lendable::lender

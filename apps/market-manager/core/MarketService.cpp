@@ -1944,13 +1944,13 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
     // (PostgreSQL aborts it; Database rolls SQLite's back). So the batch rolls back and each
     // request runs on its own: only the failing one fails, not its whole group commit.
     bool requestFailed = false;
-    bool outcomeUnknown = false; // the commit went unanswered, and reading back failed too
+    bool outcomeUnknown = false; // the commit went unanswered, and the server could not say how it ended
     constexpr int kAttempts = 4;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
         out = ContractOutcomes();
         batchError = Error();
         requestFailed = false;
-        bool rolledBack = false; // the commit went unanswered, and nothing of it is there
+        bool rolledBack = false; // the commit went unanswered, and the server says it aborted
         WriteTransaction tx(store.database());
         if (!tx.ok()) {
             batchError = tx.error();
@@ -2013,15 +2013,15 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
             requestFailed = batchError.isError();
             // Nothing is acknowledged before this commit returns (S48, S61). A batch with a
             // request that failed half-way is not committed: `tx` rolls it back.
-            // PostgreSQL: the transaction's ID, to ask the server whether it committed should
-            // the answer to the COMMIT be lost (a row read back could come before a commit
-            // that is still landing).
-            std::optional<qint64> xid;
-            if (!requestFailed && store.dialect() == SqlDialect::Postgres) {
-                if (Result<QSqlQuery> q = store.database().exec(QStringLiteral("SELECT txid_current()")); q && q->next())
-                    xid = q->value(0).toLongLong();
-            }
             if (!requestFailed) {
+                // PostgreSQL: the transaction's ID, to ask the server whether it committed
+                // should the answer to the COMMIT be lost (a row read back could come before a
+                // commit that is still landing).
+                std::optional<qint64> xid;
+                if (store.dialect() == SqlDialect::Postgres) {
+                    if (Result<QSqlQuery> q = store.database().exec(QStringLiteral("SELECT txid_current()")); q && q->next())
+                        xid = q->value(0).toLongLong();
+                }
                 if (beforeCommit)
                     beforeCommit();
                 if (auto committed = tx.commit(); !committed) {
@@ -2078,6 +2078,7 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
                                 .arg(c.id, c.offerId));
             o.lent.reset();
         }
+        // (Every request ran: only a batch without a failed request commits.)
         for (Result<ContractRow> &e : out.ends) {
             if (!e)
                 continue;
@@ -2089,10 +2090,6 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
                                                                       "ended. Look at it again before you end it again")
                                               .arg(e->id)));
         }
-        for (qsizetype i = out.lends.size(); i < borrows.size(); ++i)
-            out.lends.append(LendOutcome{.lent = {}, .key = {}, .error = batchError});
-        for (qsizetype i = out.ends.size(); i < ends.size(); ++i)
-            out.ends.append(Result<ContractRow>(batchError));
         return out;
     }
 

@@ -366,9 +366,9 @@ private:
         quint64 batchesAnswered = 0; // due once m_batchesAnswered reaches this
         std::function<void()> completion;
     };
-    // Offers and contracts whose commit went unanswered and could not be read back: each
-    // sync reads them, whoever wrote them, until one succeeds, so that the index and the
-    // lenders come to know what the database holds.
+    // Offers and contracts whose commit went unanswered and whose end the server could not
+    // tell: each sync reads them, whoever wrote them, until one reads them after their
+    // transactions ended, so that the index and the lenders come to know what the database holds.
     Recheck m_recheck;
     quint64 m_recheckAdded = 0; ///< how many batches added to m_recheck, so a sync clears only what it read
     std::deque<AfterBatches> m_afterBatches;

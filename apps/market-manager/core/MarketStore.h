@@ -117,7 +117,6 @@ struct BorrowerName {
     QString name;
 };
 
-/// What other processes (or this one) changed since a watermark.
 /// Rows a sync reads by ID whatever their revision and whoever wrote them: those a commit
 /// that went unanswered may have changed.
 struct Recheck {
@@ -139,6 +138,7 @@ struct Recheck {
 /// nothing while it is in progress, unknown to the server, or the server cannot be asked.
 std::optional<bool> transactionCommitted(Database &db, qint64 xid);
 
+/// What other processes (or this one) changed since a watermark.
 struct Changes {
     QList<LenderRow> lenders;
     QList<PartitionRow> partitions;
