@@ -44,6 +44,16 @@ struct Resources {
 /// market rebalances no partition below it (a component that already has less may stay).
 inline constexpr Resources kMinPartition{1, 64, 16};
 
+/// The least a rebalance may give a partition that has `now`: kMinPartition, except that a
+/// component the partition already has less of (its lender registered it so) may stay as it
+/// is. A market refuses less, an agent refuses less, and the manager's dialog offers no less.
+constexpr Resources leastRebalanceFor(const Resources &now)
+{
+    return {now.cpus < kMinPartition.cpus ? (now.cpus < 1 ? 1 : now.cpus) : kMinPartition.cpus,
+            now.memoryMib < kMinPartition.memoryMib ? (now.memoryMib < 1 ? 1 : now.memoryMib) : kMinPartition.memoryMib,
+            now.diskMib < kMinPartition.diskMib ? (now.diskMib < 0 ? 0 : now.diskMib) : kMinPartition.diskMib};
+}
+
 /// Parses a size into MiB: a whole number with an optional binary unit K, M, G or T
 /// (case-insensitive, optionally followed by "B" or "iB": "2G", "2GiB", "2gb" all mean
 /// 2048 MiB); a bare number is MiB. Sizes that are not a whole number of MiB ("1000K"),

@@ -21,6 +21,7 @@ private slots:
     void arithmetic();
     void predicates();
     void toStringReadable();
+    void leastRebalance();
 };
 
 void TestResources::parseSize_data()
@@ -157,6 +158,19 @@ void TestResources::toStringReadable()
 {
     QCOMPARE((Resources{4, 8192, 102'400}.toString()), QStringLiteral("4 CPUs, 8G memory, 100G disk"));
     QCOMPARE((Resources{1, 1536, 512}.toString()), QStringLiteral("1 CPU, 1536M memory, 512M disk"));
+}
+
+void TestResources::leastRebalance()
+{
+    // A partition at or above the smallest may go down to the smallest.
+    QCOMPARE(leastRebalanceFor({4, 8192, 102'400}), kMinPartition);
+    QCOMPARE(leastRebalanceFor(kMinPartition), kMinPartition);
+    // A component it already has less of stays as it is, each on its own.
+    QCOMPARE(leastRebalanceFor({2, 32, 8}), (Resources{1, 32, 8}));
+    QCOMPARE(leastRebalanceFor({1, 1024, 0}), (Resources{1, 64, 0}));
+    // Nonsense (none, or negative) still asks for something a partition can run with.
+    QCOMPARE(leastRebalanceFor({0, 0, -5}), (Resources{1, 1, 0}));
+    static_assert(leastRebalanceFor({8, 4096, 4096}) == kMinPartition);
 }
 
 QTEST_APPLESS_MAIN(TestResources)

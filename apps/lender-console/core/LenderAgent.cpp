@@ -885,9 +885,7 @@ void LenderAgent::setupMarketHandlers(MarketLink *link)
         }
         // No smaller than this agent builds a partition, as the market rebalances: a component
         // the partition already has less of (registered by an older agent) may stay.
-        const Resources &now = p->resources;
-        const Resources least{qMin(kMinPartition.cpus, qMax(now.cpus, 1)), qMin(kMinPartition.memoryMib, qMax<qint64>(now.memoryMib, 1)),
-                              qMin(kMinPartition.diskMib, qMax<qint64>(now.diskMib, 0))};
+        const Resources least = leastRebalanceFor(p->resources);
         if (m.resources.anyNegative() || !least.fitsWithin(m.resources)) {
             ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("partition %1 needs at least %2 (the market asked for %3)")
                                                            .arg(m.partitionId, least.toString(), m.resources.toString())));

@@ -849,9 +849,7 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
                      QCoreApplication::translate("MarketStore", "partition %1 is lent (contract %2): its allocation is locked").arg(partitionId, p.contractId));
     // No smaller than a lender's agent builds a partition; a component the partition already
     // has less of (its lender registered it so) may stay as it is or grow.
-    const Resources &now = p.conditions.resources;
-    const Resources least{qMin(kMinPartition.cpus, qMax(now.cpus, 1)), qMin(kMinPartition.memoryMib, qMax<qint64>(now.memoryMib, 1)),
-                          qMin(kMinPartition.diskMib, now.diskMib)};
+    const Resources least = leastRebalanceFor(p.conditions.resources);
     if (!least.fitsWithin(resources))
         return Error(ErrorCode::InvalidArgument,
                      QCoreApplication::translate("MarketStore", "partition %1 needs at least %2 (asked for %3)")

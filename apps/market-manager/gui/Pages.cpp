@@ -406,13 +406,13 @@ void PartitionsPage::rebalanceSelected()
     auto *form = new QFormLayout(&dialog);
     QList<QSpinBox *> spins;
     // Sizes in MiB, shown and typed as the table shows them ("512M", "4G"). The least a
-    // control offers is the least a partition may have, never its step (a disk of 100M shown as
-    // 256M would ask for a change nobody made); one registered with less keeps what it has
-    // as its least, so that opening the dialog changes nothing.
+    // control offers is the least the market accepts (leastRebalanceFor()), never its step (a
+    // disk of 100M shown as 256M would ask for a change nobody made); one registered with less
+    // keeps what it has as its least, so that opening the dialog changes nothing.
     auto addSlider = [&](const QString &label, int value, int least, int max, int step, bool size, const QString &name) {
         const auto [slider, spin] = ui::makeSliderSpin(&dialog, size, step, name);
-        slider->setRange(qMin(least, value), max);
-        spin->setRange(qMin(least, value), max);
+        slider->setRange(least, max);
+        spin->setRange(least, max);
         slider->setValue(value);
         spin->setValue(value);
         auto *row = new QHBoxLayout;
@@ -433,10 +433,11 @@ void PartitionsPage::rebalanceSelected()
     const qint64 maxMem = budgetKnown ? qMax(mem, limit->memoryMib) : qMax<qint64>(256, mem * 4);
     const qint64 maxDisk = budgetKnown ? qMax(disk, limit->diskMib) : qMax<qint64>(1024, disk * 4);
     const auto spinRange = [](qint64 v) { return int(qMin<qint64>(v, INT_MAX)); };
-    QSpinBox *cpuSpin = addSlider(tr("vCPUs"), cpus, kMinPartition.cpus, maxCpus, 1, false, QStringLiteral("cpu"));
-    QSpinBox *memSpin = addSlider(tr("Memory"), spinRange(mem), int(kMinPartition.memoryMib), spinRange(maxMem), 64, true,
+    const Resources least = leastRebalanceFor(key->resources);
+    QSpinBox *cpuSpin = addSlider(tr("vCPUs"), cpus, least.cpus, maxCpus, 1, false, QStringLiteral("cpu"));
+    QSpinBox *memSpin = addSlider(tr("Memory"), spinRange(mem), spinRange(least.memoryMib), spinRange(maxMem), 64, true,
                                   QStringLiteral("memory"));
-    QSpinBox *diskSpin = addSlider(tr("Disk"), spinRange(disk), int(kMinPartition.diskMib), spinRange(maxDisk), 256, true,
+    QSpinBox *diskSpin = addSlider(tr("Disk"), spinRange(disk), spinRange(least.diskMib), spinRange(maxDisk), 256, true,
                                    QStringLiteral("disk"));
     // One width for the three boxes, so that the sliders line up. A box's own hint fits its
     // bounds' texts ("16M", "1G"): the sizes between them ("1536M") need room of their own.
