@@ -63,6 +63,8 @@ private slots:
     void contractLearntFromAKeyTakesTheMarketsTerms();
     void resumedKvmJobKeepsItsHardLimit();
     void largeOutputIsSentWhole();
+    void domainThatWouldNotStopHoldsItsPartition();
+    void marketContractPastItsLimitStartsNoJob();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -1113,6 +1115,70 @@ void TestLenderAgent::largeOutputIsSentWhole()
 }
 
 QTEST_GUILESS_MAIN(TestLenderAgent)
+void TestLenderAgent::domainThatWouldNotStopHoldsItsPartition()
+{
+    // libvirt could not destroy a stopped job's domain: it runs on, with the partition's CPUs
+    // and memory, so the next job there waits until the agent, trying again, has stopped it.
+    QTemporaryDir imageDir;
+    QVERIFY(writeTestImage(imageDir.path(), QStringLiteral("busybox"), 4096));
+    QVERIFY(m_agent->images().add(QStringLiteral("busybox"), imageDir.path()).ok());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    TestMarket::Contract c;
+    const QString pid = registeredAndLent(&c, m_borrower.nodeId());
+    QVERIFY(!pid.isEmpty());
+    const auto stateOf = [&](const QString &jobId) { return m_agent->store().job(jobId)->state; };
+    const auto domainRuns = [&](const QString &name) {
+        DomainRef d = m_agent->virt().lookup(name);
+        return d && virDomainIsActive(d.get()) == 1;
+    };
+
+    const Result<JobAccepted> first = submit(b, pid, c.contractId, c.key);
+    QVERIFY2(first.ok(), qPrintable(first.error().toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(first->jobId), QStringLiteral("booting"), 10'000);
+    const QString firstDomain = m_agent->store().job(first->jobId)->domainName;
+    QVERIFY(domainRuns(firstDomain));
+
+    m_agent->virt().failDestroysForTest(1'000);
+    QVERIFY(b.channel->call<Ack>(CancelJob{.jobId = first->jobId}).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(first->jobId), QStringLiteral("cancelled"), 10'000);
+    QVERIFY(domainRuns(firstDomain));
+
+    // The next job waits for the partition, past one attempt to stop the domain again.
+    const Result<JobAccepted> second = submit(b, pid, c.contractId, c.key);
+    QVERIFY2(second.ok(), qPrintable(second.error().toString()));
+    QTest::qWait(2'500);
+    QVERIFY(domainRuns(firstDomain));
+    QVERIFY2(stateOf(second->jobId) != QLatin1String("booting"), qPrintable(stateOf(second->jobId)));
+
+    // Once libvirt can stop it, it goes, and the next job starts.
+    m_agent->virt().failDestroysForTest(0);
+    QTRY_VERIFY_WITH_TIMEOUT(!domainRuns(firstDomain), 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(second->jobId), QStringLiteral("booting"), 10'000);
+    QVERIFY(b.channel->call<Ack>(CancelJob{.jobId = second->jobId}).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(second->jobId), QStringLiteral("cancelled"), 10'000);
+}
+
+void TestLenderAgent::marketContractPastItsLimitStartsNoJob()
+{
+    // The market's notice that a contract ended at its time limit did not come (the market
+    // is out of reach): the agent knows the limit, and starts no job of it past it.
+    const QString pid = createPartition();
+    QVERIFY(m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false}).ok());
+    TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId(), false);
+    c.startedAtMs = QDateTime::currentMSecsSinceEpoch() - 600'000;
+    c.maxDurationS = 60;
+    m_market->notifyAgain(c, QString());
+    QTRY_COMPARE(m_agent->store().partition(pid)->state, PartitionStateName::Lent);
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const Result<JobAccepted> job = submit(b, pid, c.contractId, c.key);
+    QVERIFY(!job.ok());
+    QCOMPARE(job.error().code, ErrorCode::KeyInvalid);
+    QVERIFY2(job.error().message.contains(QLatin1String("reached its time limit (60 s)")), qPrintable(job.error().message));
+    QVERIFY(m_agent->store().contract(c.contractId)->isRunning()); // its market ends it, not the agent
+}
+
 void TestLenderAgent::oneAgentPerDataDirectory()
 {
     // Two agents on one data directory would both run, collect and destroy its domains and

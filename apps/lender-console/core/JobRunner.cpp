@@ -79,6 +79,8 @@ JobRunner::JobRunner(JobEnvironment *env, JobRecord record, Resources resources,
     connect(&m_deadline, &QTimer::timeout, this, &JobRunner::onDeadline);
     m_diskTimer.setInterval(50);
     connect(&m_diskTimer, &QTimer::timeout, this, &JobRunner::checkDisk);
+    m_teardownRetry.setSingleShot(true);
+    connect(&m_teardownRetry, &QTimer::timeout, this, &JobRunner::retryTeardown);
     buildSpec(nullptr);
 }
 
@@ -347,8 +349,7 @@ void JobRunner::checkDisk()
     // the guest would go on writing meanwhile.
     if (Result<DomainRef> d = m_env->virt->find(m_record.domainName); d.ok() && *d)
         virDomainSuspend(d->get());
-    if (Result<void> r = m_env->virt->destroy(m_record.domainName); !r.ok())
-        qWarning("job %s: %s", qPrintable(m_record.jobId), qPrintable(r.error().toString()));
+    destroyDomain();
     domainStopped();
 }
 
@@ -362,8 +363,7 @@ void JobRunner::onDeadline()
         return;
     }
     m_endReason = QStringLiteral("timed_out");
-    if (Result<void> r = m_env->virt->destroy(m_record.domainName); !r.ok())
-        qWarning("job %s: %s", qPrintable(m_record.jobId), qPrintable(r.error().toString()));
+    destroyDomain();
     domainStopped();
 }
 
@@ -373,8 +373,7 @@ void JobRunner::cancel(const QString &why)
         return;
     m_endReason = QStringLiteral("cancelled");
     m_cancelMessage = why;
-    if (Result<void> r = m_env->virt->destroy(m_record.domainName); !r.ok())
-        qWarning("job %s: %s", qPrintable(m_record.jobId), qPrintable(r.error().toString()));
+    destroyDomain();
     domainStopped();
 }
 
@@ -386,13 +385,43 @@ void JobRunner::guestFinished()
     m_tearingDown = true;
     // The guest wrote exit_code before its marker and its 9p writes are already on the host
     // (the share is mounted without a cache), so nothing is lost by not waiting for it.
-    m_env->virt->destroyInBackground(m_record.domainName, this, [this](Result<void> r) {
-        if (!r.ok())
-            qWarning("job %s: %s", qPrintable(m_record.jobId), qPrintable(r.error().toString()));
-        m_tearingDown = false;
-        emit domainGone(m_record.jobId);
-    });
+    m_env->virt->destroyInBackground(m_record.domainName, this, [this](Result<void> r) { teardownDone(r); });
     collect();
+}
+
+void JobRunner::destroyDomain()
+{
+    if (Result<void> r = m_env->virt->destroy(m_record.domainName); !r.ok()) {
+        qWarning("job %s: %s", qPrintable(m_record.jobId), qPrintable(r.error().toString()));
+        // Still running: it holds the partition's CPUs and memory until it is gone.
+        m_tearingDown = true;
+        m_teardownRetry.start(kTeardownRetryMs);
+    }
+}
+
+void JobRunner::retryTeardown()
+{
+    m_env->virt->destroyInBackground(m_record.domainName, this, [this](Result<void> r) { teardownDone(r); });
+}
+
+void JobRunner::teardownDone(const Result<void> &r)
+{
+    if (!r.ok()) {
+        // libvirt could not stop the domain (or could not be asked): the partition is not
+        // free while it runs, so the next job there waits, and the agent tries again.
+        if (m_teardownFailures++ == 0)
+            qWarning("job %s: %s; trying again every %d s", qPrintable(m_record.jobId), qPrintable(r.error().toString()),
+                     kTeardownRetryMs / 1000);
+        m_tearingDown = true;
+        m_teardownRetry.start(kTeardownRetryMs);
+        return;
+    }
+    if (m_teardownFailures > 0)
+        qWarning("job %s: its domain is stopped now, after %d failed attempts", qPrintable(m_record.jobId), m_teardownFailures);
+    const bool wasTearingDown = m_tearingDown;
+    m_tearingDown = false;
+    if (wasTearingDown)
+        emit domainGone(m_record.jobId);
 }
 
 void JobRunner::domainStopped()

@@ -109,7 +109,8 @@ signals:
     void progress(const QString &jobId, const QString &stage, qint64 done, qint64 total);
     /// Emitted once, after the record reached a terminal state and was collected.
     void finished(const lendable::lender::JobRecord &record);
-    /// The background teardown started by guestFinished() completed (after finished()).
+    /// The domain's teardown completed after finished(): the background one started by
+    /// guestFinished(), or one that failed and was tried again until libvirt stopped it.
     void domainGone(const QString &jobId);
 
 private:
@@ -124,6 +125,11 @@ private:
     /// disk allocation, the job is stopped.
     void checkDisk();
     void onDeadline();
+    /// Destroys the domain now; one libvirt could not stop is tried again (retryTeardown())
+    /// until it is gone, and the runner is not isDomainGone() meanwhile.
+    void destroyDomain();
+    void retryTeardown();
+    void teardownDone(const Result<void> &r);
     void collect();
     void appendOutput(const QByteArray &data);
     QString kernelOf(const ImageEntry &image) const;
@@ -141,6 +147,9 @@ private:
     QTimer m_domainTimer;
     QTimer m_deadline;
     QTimer m_diskTimer;
+    QTimer m_teardownRetry;
+    static constexpr int kTeardownRetryMs = 2000;
+    int m_teardownFailures = 0;
     quint64 m_cpuMask = 0;
     /// The domain type of a resumed job's live domain; empty: the agent's (JobEnvironment).
     QString m_virtType;

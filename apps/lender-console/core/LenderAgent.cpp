@@ -1712,6 +1712,15 @@ void LenderAgent::verifyLease(const QString &partitionId, const QString &contrac
                                     .arg(QDateTime::fromMSecsSinceEpoch(limitAtMs, Qt::UTC).toString(Qt::ISODate))));
         if (!c->isRunning())
             return done(endedContractKey(contractId));
+        // A market's contract past its time limit: the market ends it (its notice may not
+        // have come yet, the market being out of reach), and no job of it may start, even for
+        // the second its deadline would leave.
+        if (!direct && c->maxDurationS > 0 && nowMs() >= limitAtMs)
+            return done(invalid(QStringLiteral("contract %1 reached its time limit (%2 s) at %3: its market ends it, and its lending key "
+                                               "starts no more jobs")
+                                    .arg(contractId)
+                                    .arg(c->maxDurationS)
+                                    .arg(QDateTime::fromMSecsSinceEpoch(limitAtMs, Qt::UTC).toString(Qt::ISODate))));
         return done(*c);
     }
     // FIG. 15: the lender does not know the contract; ask the market that manages the partition.

@@ -353,8 +353,18 @@ Result<QString> VirtConnection::liveXml(virDomainPtr domain) const
     return s;
 }
 
+bool VirtConnection::destroyFailsForTest()
+{
+    int left = m_destroyFailuresForTest.load();
+    while (left > 0 && !m_destroyFailuresForTest.compare_exchange_weak(left, left - 1)) {
+    }
+    return left > 0;
+}
+
 Result<void> VirtConnection::destroy(const QString &name)
 {
+    if (destroyFailsForTest())
+        return Error(ErrorCode::VirtError, QStringLiteral("cannot stop domain %1: failed as the test asked").arg(name));
     return destroyByName(m_conn, name);
 }
 
@@ -363,8 +373,10 @@ void VirtConnection::destroyInBackground(const QString &name, QObject *context, 
     // libvirt connections may be used from several threads; the extra reference keeps this
     // one open until the worker is done, even if the VirtConnection goes first.
     virConnectRef(m_conn);
-    std::thread([conn = m_conn, bridge = m_bridge, ctx = QPointer<QObject>(context), name, done = std::move(done)] {
-        const Result<void> r = destroyByName(conn, name);
+    const bool failForTest = destroyFailsForTest();
+    std::thread([conn = m_conn, bridge = m_bridge, ctx = QPointer<QObject>(context), name, done = std::move(done), failForTest] {
+        const Result<void> r = failForTest ? Result<void>(Error(ErrorCode::VirtError, QStringLiteral("cannot stop domain %1: failed as the test asked").arg(name)))
+                                           : destroyByName(conn, name);
         virConnectClose(conn);
         std::lock_guard lock(bridge->mutex);
         if (VirtConnection *target = bridge->target)

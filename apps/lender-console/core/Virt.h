@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QTimer>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -94,6 +95,9 @@ public:
     /// (SIGTERM, wait, relabel, cgroups) and must not stall the agent's event loop. `done`
     /// runs on this connection's thread, unless `context` is gone by then.
     void destroyInBackground(const QString &name, QObject *context, std::function<void(Result<void>)> done);
+    /// For tests: the next `count` calls of destroy() and destroyInBackground() fail as
+    /// libvirt's would when it cannot stop a domain, leaving it running.
+    void failDestroysForTest(int count) { m_destroyFailuresForTest = count; }
 
     /// Lifecycle and tunable events of every domain; runs on the owning thread.
     void setEventHandler(std::function<void(const DomainEvent &)> handler) { m_eventHandler = std::move(handler); }
@@ -149,6 +153,9 @@ private:
     virConnectPtr m_conn = nullptr;
     QString m_uri;
     std::shared_ptr<Bridge> m_bridge;
+    std::atomic<int> m_destroyFailuresForTest{0};
+    /// True (and one fewer to go) while failDestroysForTest() has failures left.
+    bool destroyFailsForTest();
     int m_lifecycleId = -1;
     int m_tunableId = -1;
     bool m_closeCallback = false;
