@@ -8,7 +8,9 @@
 
 #include "LenderAgent.h"
 #include "LenderWindow.h"
+#include "identity/Identity.h"
 #include "protocol/LocalChannel.h"
+#include "protocol/SslChannel.h"
 #include "protocol/ReceiptJson.h"
 #include "protocol/Terms.h"
 #include "ui/Format.h"
@@ -67,6 +69,7 @@ private slots:
     void aPushKeepsTheOwnersUnsettledValue();
     void timeLimitIsSetOnTheCard();
     void unreadableRateOrImagesAreShownNotSent();
+    void reconnectsWhenTheAgentComesBack();
     void cleanupTestCase();
 
 private:
@@ -988,6 +991,84 @@ void TestLenderGui::unreadableRateOrImagesAreShownNotSent()
     QVERIFY(rate->styleSheet().isEmpty());
     QTRY_COMPARE(partitionInAgent(id).conditions.ratePerHour, Money::parse(u"0.8").value());
     rate->clearFocus();
+}
+
+void TestLenderGui::reconnectsWhenTheAgentComesBack()
+{
+    // Attached to an agent over TLS (as --connect does): the agent stops, the tab says the
+    // connection is lost, keeps what it showed and takes no changes; the agent starts again
+    // on the same address, and the tab carries on by itself with what the agent says now.
+    QTemporaryDir dir;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const Identity owner = Identity::generate(QStringLiteral("owner"), now.addDays(-1), now.addDays(30)).value();
+    lender::AgentConfig config;
+    config.dataDir = dir.path();
+    config.libvirtUri = QStringLiteral("test:///default");
+    config.ownerIds = {owner.nodeId()};
+    const auto startAgent = [&]() -> std::unique_ptr<lender::LenderAgent> {
+        Result<std::unique_ptr<lender::LenderAgent>> a = lender::LenderAgent::create(config);
+        if (!a.ok() || !(*a)->start().ok())
+            return nullptr;
+        return std::move(*a);
+    };
+    std::unique_ptr<lender::LenderAgent> agent = startAgent();
+    QVERIFY(agent);
+    const QString address = agent->localAddress();
+    config.listenPort = quint16(address.section(QLatin1Char(':'), -1).toUInt());
+    QVERIFY(config.listenPort != 0);
+    const QString agentId = agent->nodeId();
+    HandshakeConfig handshake;
+    handshake.localRole = QStringLiteral("owner");
+    int attempts = 0;
+    const auto connectOwner = [&]() -> Channel * {
+        ++attempts;
+        return SslChannel::connectTo(QStringLiteral("127.0.0.1"), config.listenPort, owner, agentId, handshake, this);
+    };
+    Channel *first = connectOwner();
+    QVERIFY(first->waitEstablished(10'000).ok());
+    lender::LenderWindow window(owner.nodeId());
+    lender::MachineTab *tab = window.addMachine(first, address);
+    tab->setReconnector(connectOwner, 100);
+    window.show();
+    QTRY_VERIFY(tab->machine().host.cpus > 0);
+    PartitionCreate create;
+    create.conditions = LendingConditions{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::fromMicros(500'000), 0};
+    const Result<PartitionInfo> before = first->call<PartitionInfo>(create);
+    QVERIFY2(before.ok(), qPrintable(before.error().toString()));
+    QTRY_VERIFY(tab->card(before->partition.partitionId) != nullptr);
+    QVERIFY(tab->isConnected());
+    QVERIFY(!tab->connectionWarning()->isVisible());
+
+    agent.reset();
+    QTRY_VERIFY(!tab->isConnected());
+    QTRY_VERIFY(tab->connectionWarning()->isVisible());
+    QVERIFY2(tab->connectionWarning()->text().contains(QStringLiteral("from before")), qPrintable(tab->connectionWarning()->text()));
+    QVERIFY(window.errorBanner()->isVisible());
+    // What the agent said before stays to be read; nothing on it can be changed.
+    QVERIFY(tab->card(before->partition.partitionId) != nullptr);
+    QVERIFY(!tab->newPartitionButton()->isEnabled());
+    QVERIFY(!tab->card(before->partition.partitionId)->isEnabled());
+    QTest::qWait(500);
+    QVERIFY2(attempts > 2, qPrintable(QString::number(attempts))); // tried again meanwhile, and failed
+
+    // Back, with a partition the owner made while the console was away.
+    agent = startAgent();
+    QVERIFY(agent);
+    std::unique_ptr<Channel> local = ownerOf(agent.get());
+    QVERIFY(local);
+    const Result<PartitionInfo> meanwhile = local->call<PartitionInfo>(create);
+    QVERIFY2(meanwhile.ok(), qPrintable(meanwhile.error().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(tab->isConnected(), 30'000);
+    QTRY_VERIFY(!tab->connectionWarning()->isVisible());
+    QVERIFY(tab->jobsButton()->isEnabled());
+    QTRY_VERIFY(tab->card(meanwhile->partition.partitionId) != nullptr);
+    // The agent's pushes reach the tab again: a partition made now appears by itself.
+    const Result<PartitionInfo> later = local->call<PartitionInfo>(create);
+    QVERIFY2(later.ok(), qPrintable(later.error().toString()));
+    QTRY_VERIFY(tab->card(later->partition.partitionId) != nullptr);
+    window.close();
+    local.reset();
+    agent.reset();
 }
 
 void TestLenderGui::cleanupTestCase()

@@ -899,7 +899,19 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
     , m_billsButton(new QPushButton(tr("Bills…"), this))
     , m_cardLayout(new QVBoxLayout)
 {
+    m_reconnectTimer = new QTimer(this);
+    m_connectionWarning = new QLabel(this);
+    m_content = new QWidget(this);
     m_summary->setObjectName(QStringLiteral("machineSummary"));
+    // Shown while the connection to the agent is lost; it goes once the agent answers again.
+    m_connectionWarning->setObjectName(QStringLiteral("connectionWarning"));
+    m_connectionWarning->setWordWrap(true);
+    m_connectionWarning->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_connectionWarning->setStyleSheet(QStringLiteral("#connectionWarning { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0; "
+                                                      "border-radius: 4px; padding: 6px; }"));
+    m_connectionWarning->hide();
+    m_reconnectTimer->setSingleShot(true);
+    connect(m_reconnectTimer, &QTimer::timeout, this, &MachineTab::tryReconnect);
     // Shown while the agent cannot reach libvirt's daemon; it goes when the agent is back.
     m_libvirtWarning->setObjectName(QStringLiteral("libvirtWarning"));
     m_libvirtWarning->setWordWrap(true);
@@ -948,11 +960,15 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
     top->addWidget(m_billsButton);
     top->addWidget(m_new);
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_connectionWarning);
     layout->addWidget(m_libvirtWarning);
-    layout->addWidget(m_bar);
-    layout->addLayout(top);
-    layout->addWidget(reserveBox);
-    layout->addWidget(scroll, 1);
+    auto *content = new QVBoxLayout(m_content);
+    content->setContentsMargins(0, 0, 0, 0);
+    content->addWidget(m_bar);
+    content->addLayout(top);
+    content->addWidget(reserveBox);
+    content->addWidget(scroll, 1);
+    layout->addWidget(m_content, 1);
 
     m_jobsButton->setObjectName(QStringLiteral("jobsButton"));
     m_jobsButton->setToolTip(tr("The jobs borrowers ran on this machine, and what became of their results"));
@@ -1003,9 +1019,18 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
         send<PartitionInfo>(req);
     });
 
-    if (m_owner) {
+    if (owner)
+        attach(owner);
+    refresh();
+}
+
+void MachineTab::attach(Channel *owner)
+{
+    m_owner = owner;
+    connect(owner, &Channel::closed, this, &MachineTab::lost);
+    {
         // Live: the agent pushes partition changes and usage samples to watching owners.
-        connect(m_owner, &Channel::envelopeReceived, this, [this](const Envelope &e) {
+        connect(owner, &Channel::envelopeReceived, this, [this](const Envelope &e) {
             if (e.type == quint32(MessageType::PartitionInfo)) {
                 if (Result<PartitionInfo> info = decodeMessage<PartitionInfo>(e); info.ok())
                     applyPartition(info->partition);
@@ -1025,12 +1050,67 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
                     showViolation(*v);
             }
         });
-        m_owner->request<Ack>(OwnerWatch{}, this, [this](Result<Ack> r) {
+        owner->request<Ack>(OwnerWatch{}, this, [this](Result<Ack> r) {
             if (!r.ok())
                 emit error(r.error());
         });
     }
-    refresh();
+}
+
+void MachineTab::lost(const Error &reason)
+{
+    if (sender() != m_owner.data() || !m_owner)
+        return; // an earlier connection
+    Channel *gone = m_owner;
+    m_owner = nullptr;
+    gone->disconnect(this);
+    if (m_reconnect)
+        gone->deleteLater(); // made for this tab; a new one replaces it
+    // What the tab shows is what the agent said before: it stays to be read, but nothing on
+    // it can be changed until the agent answers again.
+    m_content->setEnabled(false);
+    m_connectionWarning->setText(m_reconnect ? tr("Lost the connection to the lender agent (%1). Connecting again… What is shown is from before.")
+                                                   .arg(reason.message)
+                                             : tr("Lost the connection to the lender agent (%1). What is shown is from before.").arg(reason.message));
+    m_connectionWarning->show();
+    emit error(Error(reason.code, tr("Lost the connection to the lender agent: %1").arg(reason.message)));
+    if (m_reconnect) {
+        m_reconnectFailures = 0;
+        m_reconnectTimer->start(m_reconnectDelayMs);
+    }
+}
+
+void MachineTab::tryReconnect()
+{
+    Channel *attempt = m_reconnect ? m_reconnect() : nullptr;
+    const auto again = [this](const QString &why) {
+        ++m_reconnectFailures;
+        const int delay = int(qMin<qint64>(30'000, qint64(m_reconnectDelayMs) << qMin(m_reconnectFailures, 5)));
+        m_connectionWarning->setText(tr("Lost the connection to the lender agent. Trying again in %1 s (%2). What is shown is from before.")
+                                         .arg(qMax(1, delay / 1000))
+                                         .arg(why));
+        m_reconnectTimer->start(delay);
+    };
+    if (!attempt) {
+        again(tr("cannot connect"));
+        return;
+    }
+    connect(attempt, &Channel::established, this, [this, attempt] {
+        attempt->disconnect(this);
+        attach(attempt);
+        m_content->setEnabled(true);
+        m_connectionWarning->hide();
+        if (m_jobs)
+            m_jobs->setChannel(attempt);
+        if (m_billsDialog)
+            m_billsDialog->setChannel(attempt);
+        emit notice(tr("Connected to the lender agent again."));
+        refresh();
+    });
+    connect(attempt, &Channel::closed, this, [attempt, again](const Error &why) {
+        attempt->deleteLater();
+        again(why.message);
+    });
 }
 
 void MachineTab::showViolation(const LockViolated &v)
@@ -1124,6 +1204,8 @@ void MachineTab::refresh()
         setReserve(m_reserveMemory, m_machine.reserve.memoryMib, m_machine.reserve.memoryMib + m_machine.available.memoryMib);
         setReserve(m_reserveDisk, m_machine.reserve.diskMib, m_machine.reserve.diskMib + m_machine.available.diskMib);
         m_new->setEnabled(m_machine.available.cpus > 0 && m_machine.available.memoryMib >= 64);
+        if (!m_owner)
+            return; // lost meanwhile
         m_owner->request<PartitionListReply>(PartitionList{}, this, [this](Result<PartitionListReply> list) {
             if (!list.ok()) {
                 emit error(list.error());

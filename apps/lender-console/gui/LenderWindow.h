@@ -8,6 +8,9 @@
 #include <QHash>
 #include <QMainWindow>
 #include <QPointer>
+#include <QTimer>
+
+#include <functional>
 
 class QLabel;
 class QSlider;
@@ -167,6 +170,12 @@ public:
     explicit JobsDialog(protocol::Channel *owner, QWidget *parent = nullptr);
     /// Asks for the newest page again (of the chosen partition).
     void refresh();
+    /// The agent's connection, after the console connected again; asks afresh.
+    void setChannel(protocol::Channel *owner)
+    {
+        m_owner = owner;
+        refresh();
+    }
     /// The partitions the filter offers.
     void setPartitions(const QStringList &partitionIds);
     QTableWidget *table() const { return m_table; }
@@ -199,6 +208,12 @@ class BillsDialog : public QDialog {
 public:
     explicit BillsDialog(protocol::Channel *owner, QWidget *parent = nullptr);
     void refresh();
+    /// The agent's connection, after the console connected again; asks afresh.
+    void setChannel(protocol::Channel *owner)
+    {
+        m_owner = owner;
+        refresh();
+    }
     /// The markets this machine's partitions are registered with; a choice appears for two or more.
     void setMarkets(const QStringList &marketIds);
     QTableWidget *table() const { return m_table; }
@@ -234,6 +249,19 @@ class MachineTab : public QWidget {
 public:
     MachineTab(protocol::Channel *owner, QWidget *parent = nullptr);
     void refresh();
+    /// Makes a new connection to the agent (--connect), for when this one is lost: the tab
+    /// then tries it, after `firstDelayMs` and doubling up to 30 s, until the agent answers.
+    /// Without one, a lost connection is only said.
+    using Reconnector = std::function<protocol::Channel *()>;
+    void setReconnector(Reconnector reconnect, int firstDelayMs = 1000)
+    {
+        m_reconnect = std::move(reconnect);
+        m_reconnectDelayMs = firstDelayMs;
+    }
+    /// False while the connection to the agent is lost: the tab shows what the agent said
+    /// before, and takes no changes.
+    bool isConnected() const { return m_owner != nullptr; }
+    QLabel *connectionWarning() const { return m_connectionWarning; }
     PartitionCard *card(const QString &partitionId) const { return m_cards.value(partitionId); }
     QList<PartitionCard *> cards() const { return m_cards.values(); }
     const protocol::MachineInfo &machine() const { return m_machine; }
@@ -268,8 +296,18 @@ private:
     void showViolation(const protocol::LockViolated &violation);
     template <typename Reply, typename Request>
     void send(const Request &request);
+    /// Listens to the agent on `owner` (its pushes, its end) and asks it to push.
+    void attach(protocol::Channel *owner);
+    void lost(const lendable::Error &reason);
+    void tryReconnect();
 
     QPointer<protocol::Channel> m_owner;
+    Reconnector m_reconnect;
+    int m_reconnectDelayMs = 1000;
+    int m_reconnectFailures = 0;
+    QTimer *m_reconnectTimer = nullptr;
+    QLabel *m_connectionWarning = nullptr;
+    QWidget *m_content = nullptr; ///< everything below the warnings: disabled while disconnected
     protocol::MachineInfo m_machine;
     QList<protocol::PartitionState> m_partitions;
     MachineBar *m_bar;

@@ -97,7 +97,11 @@ int main(int argc, char *argv[])
             if (const Result<void> up = channel->waitEstablished(15000); !up.ok())
                 return showFatal(up.error());
             ui::rememberConnection(addresses[i], ids[i].toLower());
-            window.addMachine(channel, addresses[i]);
+            // An agent restarted (or a network that dropped) is attached to again by itself.
+            window.addMachine(channel, addresses[i])
+                ->setReconnector([host = e->host, port = e->port, id = *identity, agent = ids[i].toLower(), owner, &application] {
+                    return protocol::SslChannel::connectTo(host, port, id, agent, owner, &application);
+                });
         }
     } else {
         Result<lender::AgentConfig> config = lender::agentConfigFromOptions(agentOptions.texts(parser, dataDir));
