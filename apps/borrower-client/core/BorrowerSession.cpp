@@ -290,7 +290,19 @@ void BorrowerSession::borrow(const QString &offerId, const QString &query, QObje
         req, context,
         reporting<protocol::ContractGranted>([this, cb, marketAddress, marketId](Result<protocol::ContractGranted> r) {
             if (!r) {
-                cb(r.error());
+                const Error &e = r.error();
+                if (e.code == ErrorCode::ConnectionClosed || e.code == ErrorCode::Timeout) {
+                    // The request went out and no answer came back: the market may have made
+                    // the contract all the same, running and billed, and its key is lost with
+                    // the answer. Borrowing again would make a second one.
+                    cb(Error(e.code, tr("no answer from the market at %1 to the borrow (%2). It may have made the contract all the "
+                                        "same, without your getting its key: before you borrow again, look for a running "
+                                        "contract that is not yours here (`borrower-client --cli bills`) and end it "
+                                        "(`borrower-client --cli end CONTRACT_ID`)")
+                                         .arg(marketAddress, e.message)));
+                    return;
+                }
+                cb(e);
                 return;
             }
             const protocol::ContractGranted &g = *r;

@@ -3,6 +3,7 @@
 #include "protocol/SslChannel.h"
 #include "util/HostPort.h"
 
+#include <QDateTime>
 #include <QHostAddress>
 
 namespace lendable::borrower {
@@ -36,6 +37,8 @@ PeerLink::PeerLink(const Identity &identity, QString kind, QString address, QStr
 {
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &PeerLink::attempt);
+    m_keepAlive.setSingleShot(true);
+    connect(&m_keepAlive, &QTimer::timeout, this, &PeerLink::keepAlive);
 }
 
 PeerLink::~PeerLink()
@@ -80,6 +83,8 @@ void PeerLink::attempt()
             return;
         m_connecting = false;
         m_failures = 0;
+        if (m_policy.keepAliveMs > 0)
+            m_keepAlive.start(m_policy.keepAliveMs);
         emit connected();
         flushWaiters(static_cast<protocol::Channel *>(ch));
     });
@@ -92,6 +97,7 @@ void PeerLink::attempt()
         if (m_channel != ch)
             return;
         m_channel = nullptr;
+        m_keepAlive.stop();
         if (m_connecting) {
             m_connecting = false;
             onAttemptFailed(reason);
@@ -140,9 +146,32 @@ void PeerLink::flushWaiters(const Result<protocol::Channel *> &result)
     }
 }
 
+void PeerLink::keepAlive()
+{
+    protocol::Channel *ch = channel();
+    if (!ch || m_policy.keepAliveMs <= 0)
+        return;
+    const int waitMs = m_policy.keepAliveMs;
+    ch->request<protocol::Pong>(protocol::Ping{.sentAtMs = QDateTime::currentMSecsSinceEpoch()}, this,
+                                [this, ch = QPointer<protocol::Channel>(ch), waitMs](Result<protocol::Pong> r) {
+                                    if (!ch || ch != m_channel)
+                                        return; // that connection is gone already
+                                    if (r.ok()) {
+                                        m_keepAlive.start(waitMs);
+                                        return;
+                                    }
+                                    if (r.error().code != ErrorCode::Timeout)
+                                        return; // closed meanwhile: the channel says why
+                                    ch->close(Error(ErrorCode::Timeout,
+                                                    tr("it stopped answering (no answer to a ping in %1 s)").arg(qMax(1, waitMs / 1000))));
+                                },
+                                waitMs);
+}
+
 void PeerLink::disconnectFromPeer()
 {
     m_retry.stop();
+    m_keepAlive.stop();
     m_waiters.clear();
     m_connecting = false;
     m_failures = 0;

@@ -21,6 +21,12 @@ struct ReconnectPolicy {
     int maxDelayMs = 30'000;
     int maxAttempts = 0;        ///< consecutive failed attempts before waiters fail; 0 = unlimited
     int handshakeTimeoutMs = 10'000;
+    /// While connected, the peer is pinged this often, and a ping it leaves unanswered for as
+    /// long ends the connection (as lost: watches are picked up again on a new one). Without
+    /// it, a peer that stops answering but keeps its connection open (a frozen process, a
+    /// host that lost power behind a NAT) would leave a watch waiting for ever: nothing is
+    /// sent, so nothing fails. 0: no pings.
+    int keepAliveMs = 15'000;
     /// Delay before attempt n+1 after n consecutive failures (n ≥ 1): initial × 2^(n-1), capped.
     int delayAfter(int failures) const;
 };
@@ -88,6 +94,8 @@ private:
     void attempt();
     void onAttemptFailed(const Error &reason);
     void flushWaiters(const Result<protocol::Channel *> &result);
+    /// Pings the peer (ReconnectPolicy::keepAliveMs); ends the connection if no Pong comes.
+    void keepAlive();
     static bool isPermanent(const Error &e);
 
     Identity m_identity;
@@ -100,6 +108,7 @@ private:
     bool m_connecting = false;
     int m_failures = 0;
     QTimer m_retry;
+    QTimer m_keepAlive;
     QList<Waiter> m_waiters;
 };
 

@@ -1,0 +1,94 @@
+// PeerLink's keepalive: a peer that stops answering but keeps its connection open is found
+// out and the connection ended as lost; a peer that answers is left connected however long
+// nothing else is said. The peer is a real TLS server on loopback, reached through a TCP
+// relay that can freeze (as a stopped process or a dead host behind a NAT: the connection
+// stays open, nothing comes back).
+
+#include "FreezingRelay.h"
+#include "PeerLink.h"
+
+#include "protocol/Server.h"
+
+#include <QDateTime>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace lendable;
+using namespace lendable::borrower;
+using namespace lendable::protocol;
+using lendable::testing::FreezingRelay;
+
+namespace {
+
+Identity newIdentity(const QString &name)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return Identity::generate(name, now.addDays(-1), now.addDays(30)).value();
+}
+
+} // namespace
+
+class TestPeerLink : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void frozenPeerIsFoundOut();
+    void answeringPeerStaysConnected();
+
+private:
+    Identity m_borrower = newIdentity(QStringLiteral("borrower"));
+    Identity m_peer = newIdentity(QStringLiteral("lender agent"));
+    std::unique_ptr<Server> m_server;
+};
+
+void TestPeerLink::initTestCase()
+{
+    HandshakeConfig config;
+    config.localNodeId = m_peer.nodeId();
+    config.localRole = QStringLiteral("lender");
+    config.acceptedRoles = {QStringLiteral("borrower")};
+    m_server = std::make_unique<Server>(m_peer, config);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0).ok());
+}
+
+void TestPeerLink::frozenPeerIsFoundOut()
+{
+    FreezingRelay relay(m_server->serverPort());
+    QVERIFY(relay.port() != 0);
+    ReconnectPolicy policy;
+    policy.keepAliveMs = 300;
+    PeerLink link(m_borrower, QStringLiteral("lender agent"), QStringLiteral("127.0.0.1:%1").arg(relay.port()), m_peer.nodeId(), policy, {});
+    std::optional<Result<Channel *>> up;
+    link.withChannel(this, [&up](Result<Channel *> ch) { up = ch; });
+    QTRY_VERIFY(up.has_value());
+    QVERIFY2(up->ok(), qPrintable(up->error().toString()));
+    QSignalSpy lost(&link, &PeerLink::disconnected);
+    QTest::qWait(1'000); // pings answered meanwhile: still connected
+    QCOMPARE(lost.count(), 0);
+
+    relay.freeze();
+    QTRY_COMPARE_WITH_TIMEOUT(lost.count(), 1, 5'000);
+    const Error reason = lost.constFirst().constFirst().value<Error>();
+    QCOMPARE(reason.code, ErrorCode::Timeout);
+    QVERIFY2(reason.message.contains(QLatin1String("stopped answering")), qPrintable(reason.message));
+    QVERIFY(!link.channel());
+}
+
+void TestPeerLink::answeringPeerStaysConnected()
+{
+    ReconnectPolicy policy;
+    policy.keepAliveMs = 200;
+    PeerLink link(m_borrower, QStringLiteral("lender agent"), QStringLiteral("127.0.0.1:%1").arg(m_server->serverPort()), m_peer.nodeId(),
+                  policy, {});
+    std::optional<Result<Channel *>> up;
+    link.withChannel(this, [&up](Result<Channel *> ch) { up = ch; });
+    QTRY_VERIFY(up.has_value());
+    QVERIFY2(up->ok(), qPrintable(up->error().toString()));
+    QSignalSpy lost(&link, &PeerLink::disconnected);
+    QTest::qWait(1'500);
+    QCOMPARE(lost.count(), 0);
+    QCOMPARE(link.channel(), **up);
+}
+
+QTEST_GUILESS_MAIN(TestPeerLink)
+#include "TestPeerLink.moc"
