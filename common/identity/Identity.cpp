@@ -21,6 +21,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <utility>
 
 namespace lendable {
@@ -44,6 +47,9 @@ using ExtensionPtr = std::unique_ptr<X509_EXTENSION, OpenSslDeleter<X509_EXTENSI
 
 constexpr auto kKeyFile = "key.pem";
 constexpr auto kCertFile = "cert.pem";
+/// The key of an identity being created, until its certificate is written beside it: a key
+/// file without its certificate is then never the state an interrupted creation leaves.
+constexpr auto kPendingKeyFile = "key.pem.pending";
 // Identity files are a few hundred bytes; anything this big is not one.
 constexpr qint64 kMaxPemSize = 64 * 1024;
 // X.520 caps a common name at 64 characters; OpenSSL refuses longer ones.
@@ -286,8 +292,16 @@ Result<Identity> Identity::load(const QString &dataDir)
 {
     const QString keyFile = keyPath(dataDir);
     const QString certFile = certificatePath(dataDir);
-    const bool haveKey = QFileInfo::exists(keyFile);
+    bool haveKey = QFileInfo::exists(keyFile);
     const bool haveCert = QFileInfo::exists(certFile);
+    const QString pendingKey = QDir(identityDir(dataDir)).filePath(QLatin1String(kPendingKeyFile));
+    if (!haveKey && haveCert && QFileInfo::exists(pendingKey)) {
+        // A creation interrupted after its certificate was written (saveTo()): the key is
+        // the certificate's (fromPem() checks), so the creation is finished now.
+        if (::rename(QFile::encodeName(pendingKey).constData(), QFile::encodeName(keyFile).constData()) != 0)
+            return Error(ErrorCode::IoError, QStringLiteral("cannot rename %1 to %2: %3").arg(pendingKey, keyFile, QString::fromLocal8Bit(std::strerror(errno))));
+        haveKey = true;
+    }
     if (!haveKey && !haveCert) {
         return Error(ErrorCode::IdentityError,
                      QStringLiteral("no identity in %1 (expected %2 and %3)").arg(identityDir(dataDir), keyFile, certFile));
@@ -343,10 +357,20 @@ Result<void> Identity::saveTo(const QString &dataDir) const
         return made.error();
     if (!QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner))
         return Error(ErrorCode::IoError, QStringLiteral("cannot set the permissions of %1").arg(dir));
-    if (auto r = writeAtomically(keyPath(dataDir), m_keyPem, QFileDevice::ReadOwner | QFileDevice::WriteOwner); !r)
+    // The key under its pending name, then the certificate, then the key under its own name:
+    // a crash at any point leaves either no identity (a pending key alone is written over by
+    // the next creation) or one that load() completes, never a key without its certificate.
+    const QString pendingKey = QDir(dir).filePath(QLatin1String(kPendingKeyFile));
+    if (auto r = writeAtomically(pendingKey, m_keyPem, QFileDevice::ReadOwner | QFileDevice::WriteOwner); !r)
         return r;
-    return writeAtomically(certificatePath(dataDir), m_certificatePem,
-                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+    if (auto r = writeAtomically(certificatePath(dataDir), m_certificatePem,
+                                 QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+        !r)
+        return r;
+    if (::rename(QFile::encodeName(pendingKey).constData(), QFile::encodeName(keyPath(dataDir)).constData()) != 0)
+        return Error(ErrorCode::IoError,
+                     QStringLiteral("cannot rename %1 to %2: %3").arg(pendingKey, keyPath(dataDir), QString::fromLocal8Bit(std::strerror(errno))));
+    return {};
 }
 
 bool Identity::isNull() const

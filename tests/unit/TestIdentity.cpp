@@ -81,6 +81,7 @@ private slots:
     void filePermissions();
     void missingKeyIsAnErrorAndWritesNothing();
     void missingCertificateIsAnError();
+    void interruptedCreationIsFinishedOrStartedAfresh();
     void loadNeverCreates();
     void uncreatableDirectorySaysWhy();
     void garbageKey();
@@ -204,6 +205,41 @@ void TestIdentity::missingCertificateIsAnError()
     QVERIFY2(r.error().message.contains(certFile), qPrintable(r.error().message));
     QVERIFY(!QFile::exists(certFile));
     QCOMPARE(entries(Identity::identityDir(dir.path())), QStringList{QStringLiteral("key.pem")});
+}
+
+void TestIdentity::interruptedCreationIsFinishedOrStartedAfresh()
+{
+    // A first start that died before the certificate was written left only the pending key:
+    // no node ID existed yet, so the next start makes a new identity.
+    QTemporaryDir dir;
+    const QString pending = Identity::keyPath(dir.path()) + QStringLiteral(".pending");
+    QVERIFY(QDir().mkpath(Identity::identityDir(dir.path())));
+    {
+        QFile f(pending);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("-----BEGIN PRIVATE KEY-----\ncut short");
+    }
+    const Result<Identity> fresh = Identity::loadOrCreate(dir.path());
+    QVERIFY2(fresh.ok(), qPrintable(fresh.error().toString()));
+    QCOMPARE(entries(Identity::identityDir(dir.path())), (QStringList{QStringLiteral("cert.pem"), QStringLiteral("key.pem")}));
+
+    // One that died after the certificate, before the key took its name, is finished: the
+    // same node as the certificate says.
+    QVERIFY(QFile::rename(Identity::keyPath(dir.path()), pending));
+    for (const Result<Identity> &again : {Identity::load(dir.path()), Identity::loadOrCreate(dir.path())}) {
+        QVERIFY2(again.ok(), qPrintable(again.error().toString()));
+        QCOMPARE(again->nodeId(), fresh->nodeId());
+    }
+    QCOMPARE(entries(Identity::identityDir(dir.path())), (QStringList{QStringLiteral("cert.pem"), QStringLiteral("key.pem")}));
+
+    // A pending key that is not the certificate's is damage, and is said to be.
+    QTemporaryDir other;
+    QVERIFY(Identity::loadOrCreate(other.path()).ok());
+    QVERIFY(QFile::remove(Identity::keyPath(dir.path())));
+    QVERIFY(QFile::copy(Identity::keyPath(other.path()), pending));
+    const Result<Identity> mismatched = Identity::loadOrCreate(dir.path());
+    QVERIFY(!mismatched.ok());
+    QCOMPARE(mismatched.error().code, ErrorCode::IdentityError);
 }
 
 void TestIdentity::loadNeverCreates()
