@@ -60,6 +60,7 @@
 #include "GuiTimeouts.h"
 
 #include <algorithm>
+#include <memory>
 
 using namespace lendable;
 using namespace lendable::protocol;
@@ -111,6 +112,7 @@ private slots:
     void totalsReadAsPeopleWriteThem();
     void pdfTotalsAreItsTablesSums(); // after the tests that count the contracts
     void pdfDatesAreReadWhole();
+    void exportKeepsItsPeriod();
     void refreshKeepsTheRowsInView();
     void partitionsAreRefreshedInPlace();
     void reconnectsWhenTheMarketComesBack();
@@ -1701,6 +1703,49 @@ void TestMarketGui::pdfDatesAreReadWhole()
         // The first day's date is the first label.
         QVERIFY2(firstPage.contains(billing->period().first.toString(QStringLiteral("MM-dd"))), qPrintable(firstPage));
     }
+    billing->setLastDays(7);
+}
+
+void TestMarketGui::exportKeepsItsPeriod()
+{
+    // An export writes the period shown when it started, all of it (the title, the footer and
+    // the charts as well as the tables), and the period cannot be changed while it runs: the
+    // fetch of a long period takes a while, and a period changed meanwhile (or a last-N-days
+    // one that crossed midnight UTC) made a PDF of two periods.
+    const auto [billing, period, first, last] = showBillingPeriod();
+    QVERIFY(period && first && last);
+    m_window->tabs()->setCurrentWidget(m_window->partitionsPage()); // no refresh meanwhile
+    billing->setLastDays(7);
+    QTRY_COMPARE(billing->report().days.size(), qsizetype(7));
+    QTest::qWait(200); // a report asked for before may still come
+    const market::BillingPage::Period sevenDays = billing->period();
+    const QString pdf = m_dir.filePath(QStringLiteral("kept.pdf"));
+    // Shared with the export: a check that fails returns before the export ends.
+    const auto outcome = std::make_shared<std::optional<Result<void>>>();
+    billing->exportPdf(pdf, [outcome](Result<void> r) { outcome->emplace(std::move(r)); });
+    QVERIFY(!outcome->has_value()); // fetching
+    for (QWidget *w : std::initializer_list<QWidget *>{period, first, last})
+        QVERIFY2(!w->isEnabled(), qPrintable(w->objectName()));
+    // Changed all the same, as the turn of the day changes a last-N-days period: the export
+    // keeps the one it started with.
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    QVERIFY(billing->setRange(today.addDays(-40), today.addDays(-31)).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(outcome->has_value(), 10'000);
+    QVERIFY2((*outcome)->ok(), qPrintable((*outcome)->error().toString()));
+    for (QWidget *w : std::initializer_list<QWidget *>{period, first, last})
+        QVERIFY2(w->isEnabled(), qPrintable(w->objectName()));
+    QProcess toText;
+    toText.start(QStandardPaths::findExecutable(QStringLiteral("pdftotext")), {pdf, QStringLiteral("-")});
+    QVERIFY(toText.waitForFinished(30'000));
+    const QString text = QString::fromUtf8(toText.readAllStandardOutput());
+    const QString from = sevenDays.first.toString(Qt::ISODate);
+    const QString to = sevenDays.last.toString(Qt::ISODate);
+    QVERIFY2(text.contains(QStringLiteral("Lendable billing report — Last 7 days (%1 to %2)").arg(from, to)), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Lendable billing report · %1 to %2 (UTC)").arg(from, to)), qPrintable(text));
+    // The charts are the seven days' (their first date is the period's first day), not the range's.
+    const QString firstPage = text.left(text.indexOf(QLatin1Char('\f')));
+    QVERIFY2(firstPage.contains(sevenDays.first.toString(QStringLiteral("MM-dd"))), qPrintable(firstPage));
+    QVERIFY2(!firstPage.contains(today.addDays(-40).toString(QStringLiteral("MM-dd"))), qPrintable(firstPage));
     billing->setLastDays(7);
 }
 

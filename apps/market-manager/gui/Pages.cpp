@@ -852,31 +852,33 @@ BillingPage::BillingPage(Channel *channel, QWidget *parent)
     connect(m_period, &QComboBox::activated, this, &BillingPage::rememberPeriod);
     // Asks where to save, then fetches the period's contracts and writes the file; a
     // failure (the market gone, an unwritable file, a full disk) shows in the error banner.
+    // The period is taken before the dialog opens: the file is of the period its proposed
+    // name says, also when the day turns (UTC) while the dialog is open.
     const auto exportTo = [this](const QString &title, const QString &what, const QString &filter, const QString &suffix,
-                                 const std::function<void(const QString &, std::function<void(Result<void>)>)> &write) {
-        const QString path = QFileDialog::getSaveFileName(this, title, suggestedExportPath(what, suffix), filter);
+                                 ExportFile::Kind kind) {
+        const Result<Period> p = checkedPeriod();
+        if (!p)
+            return failed(Failed::Export, p.error());
+        const QString path = QFileDialog::getSaveFileName(this, title, exportPath(what, suffix, *p), filter);
         if (path.isEmpty())
             return;
         // The folder is proposed next time only once a file was written there: a folder that
         // took none (/proc, a full or read-only disk) is not one to start the next dialog in.
-        write(path, [this, path](Result<void> r) {
+        exportFiles(*p, {ExportFile{kind, path}}, {}, [this, path](Result<void> r) {
             if (!r.ok())
                 return failed(Failed::Export, r.error());
             succeeded(Failed::Export);
             QSettings().setValue(QStringLiteral("billing/exportDirectory"), QFileInfo(path).absolutePath());
         });
     };
-    connect(invoices, &QPushButton::clicked, this, [this, exportTo] {
-        exportTo(tr("Export invoices"), QStringLiteral("invoices"), tr("CSV files (*.csv)"), QStringLiteral("csv"),
-                 [this](const QString &p, auto done) { exportCsv(p, true, std::move(done)); });
+    connect(invoices, &QPushButton::clicked, this, [exportTo] {
+        exportTo(tr("Export invoices"), QStringLiteral("invoices"), tr("CSV files (*.csv)"), QStringLiteral("csv"), ExportFile::Invoices);
     });
-    connect(payouts, &QPushButton::clicked, this, [this, exportTo] {
-        exportTo(tr("Export payouts"), QStringLiteral("payouts"), tr("CSV files (*.csv)"), QStringLiteral("csv"),
-                 [this](const QString &p, auto done) { exportCsv(p, false, std::move(done)); });
+    connect(payouts, &QPushButton::clicked, this, [exportTo] {
+        exportTo(tr("Export payouts"), QStringLiteral("payouts"), tr("CSV files (*.csv)"), QStringLiteral("csv"), ExportFile::Payouts);
     });
-    connect(pdf, &QPushButton::clicked, this, [this, exportTo] {
-        exportTo(tr("Export report"), QStringLiteral("report"), tr("PDF files (*.pdf)"), QStringLiteral("pdf"),
-                 [this](const QString &p, auto done) { exportPdf(p, std::move(done)); });
+    connect(pdf, &QPushButton::clicked, this, [exportTo] {
+        exportTo(tr("Export report"), QStringLiteral("report"), tr("PDF files (*.pdf)"), QStringLiteral("pdf"), ExportFile::Report);
     });
 }
 
@@ -1048,16 +1050,10 @@ void BillingPage::succeeded(Failed what)
     }
 }
 
-void BillingPage::fetchPeriod(std::function<void(Result<Contracts>)> done)
+void BillingPage::fetchPeriod(const Period &p, std::function<void(Result<Contracts>)> done)
 {
     // The contract list is fetched for an export only: the 5 s refresh reloads the report,
     // which the server aggregates, and never every contract of the period.
-    Result<Period> checked = checkedPeriod();
-    if (!checked) {
-        done(checked.error());
-        return;
-    }
-    const Period p = *checked;
     fetchPeriodContracts(m_channel, this, p.fromMs, p.toMs, [p, done](Result<Contracts> all) {
         if (!all.ok()) {
             done(all.error());
@@ -1075,33 +1071,43 @@ void BillingPage::fetchPeriod(std::function<void(Result<Contracts>)> done)
 
 QString BillingPage::suggestedExportPath(const QString &what, const QString &suffix) const
 {
+    return exportPath(what, suffix, period());
+}
+
+QString BillingPage::exportPath(const QString &what, const QString &suffix, const Period &p)
+{
     QString dir = QSettings().value(QStringLiteral("billing/exportDirectory")).toString();
     if (dir.isEmpty() || !QFileInfo(dir).isDir())
         dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
     if (dir.isEmpty())
         dir = QDir::homePath();
-    const Period p = period();
     return QDir(dir).filePath(QStringLiteral("lendable-%1-%2-to-%3.%4")
                                   .arg(what, p.first.toString(Qt::ISODate), p.last.toString(Qt::ISODate), suffix));
 }
 
 std::function<void(Result<void>)> BillingPage::trackExport(const QString &path, std::function<void(Result<void>)> done)
 {
-    if (m_exports++ == 0) {
-        for (QPushButton *b : std::as_const(m_exportButtons))
-            b->setEnabled(false);
-    }
+    if (m_exports++ == 0)
+        setExportControlsEnabled(false);
     emit exportStarted(path);
     return [page = QPointer<BillingPage>(this), path, done = std::move(done)](Result<void> r) {
         if (page) {
-            if (--page->m_exports == 0) {
-                for (QPushButton *b : std::as_const(page->m_exportButtons))
-                    b->setEnabled(true);
-            }
+            if (--page->m_exports == 0)
+                page->setExportControlsEnabled(true);
             emit page->exportFinished(path, r.ok());
         }
         done(std::move(r));
     };
+}
+
+void BillingPage::setExportControlsEnabled(bool enabled)
+{
+    // The period too: an export writes the period it started with, and a period changed
+    // meanwhile would have the tab show another than the one being written.
+    for (QPushButton *b : std::as_const(m_exportButtons))
+        b->setEnabled(enabled);
+    for (QWidget *w : std::initializer_list<QWidget *>{m_period, m_first, m_last})
+        w->setEnabled(enabled);
 }
 
 void BillingPage::exportCsv(const QString &path, bool invoices, std::function<void(Result<void>)> done)
@@ -1121,31 +1127,49 @@ void BillingPage::exportFiles(QList<ExportFile> files, std::function<void(const 
         done({});
         return;
     }
+    // The period taken once, here: every file, and every part of the PDF (its title, footer,
+    // charts and tables), is of it. Asked again while writing, a "last N days" period that
+    // crossed midnight UTC during a long fetch would be another.
+    Result<Period> p = checkedPeriod();
+    if (!p) {
+        done(p.error());
+        return;
+    }
+    exportFiles(*p, std::move(files), std::move(wrote), std::move(done));
+}
+
+void BillingPage::exportFiles(const Period &p, QList<ExportFile> files, std::function<void(const QString &path)> wrote,
+                              std::function<void(Result<void>)> done)
+{
+    if (files.isEmpty()) {
+        done({});
+        return;
+    }
     done = trackExport(files.constFirst().path, std::move(done));
-    fetchPeriod([this, files, wrote, done](Result<Contracts> contracts) {
+    fetchPeriod(p, [this, files, p, wrote, done](Result<Contracts> contracts) {
         if (!contracts.ok())
             done(contracts.error());
         else
-            writeFiles(files, *contracts, wrote, done);
+            writeFiles(files, p, *contracts, wrote, done);
     });
 }
 
-void BillingPage::writeFiles(QList<ExportFile> files, const Contracts &contracts, std::function<void(const QString &path)> wrote,
-                             std::function<void(Result<void>)> done)
+void BillingPage::writeFiles(QList<ExportFile> files, const Period &p, const Contracts &contracts,
+                             std::function<void(const QString &path)> wrote, std::function<void(Result<void>)> done)
 {
     if (files.isEmpty()) {
         done({});
         return;
     }
     const ExportFile next = files.takeFirst();
-    const auto written = [this, files, contracts, wrote, done, next](Result<void> r) {
+    const auto written = [this, files, p, contracts, wrote, done, next](Result<void> r) {
         if (!r.ok()) {
             done(r);
             return;
         }
         if (wrote)
             wrote(next.path);
-        writeFiles(files, contracts, wrote, done);
+        writeFiles(files, p, contracts, wrote, done);
     };
     if (next.kind != ExportFile::Report) {
         written(writeCsv(next.path, next.kind == ExportFile::Invoices, contracts));
@@ -1153,13 +1177,12 @@ void BillingPage::writeFiles(QList<ExportFile> files, const Contracts &contracts
     }
     // The first page draws the report the tab shows. If that is not yet the period's (a
     // date changed a moment ago, or the day turned), the period's report comes first.
-    const Period p = period();
     if (p.first == m_shownFirst && p.last == m_shownLast) {
-        written(writePdf(next.path, contracts));
+        written(writePdf(next.path, p, contracts));
         return;
     }
-    loadReport(p, [this, next, contracts, written](Result<void> loaded) {
-        written(loaded.ok() ? writePdf(next.path, contracts) : loaded);
+    loadReport(p, [this, next, p, contracts, written](Result<void> loaded) {
+        written(loaded.ok() ? writePdf(next.path, p, contracts) : loaded);
     });
 }
 
@@ -1735,14 +1758,13 @@ private:
 
 } // namespace
 
-Result<void> BillingPage::writePdf(const QString &path, const Contracts &contracts)
+Result<void> BillingPage::writePdf(const QString &path, const Period &p, const Contracts &contracts)
 {
     // Written to memory first, then replaced in one step (QSaveFile): a full disk or an
     // unwritable directory is a typed error, and an earlier report at `path` stays whole.
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    const Period p = period();
     const QString from = p.first.toString(Qt::ISODate);
     const QString to = p.last.toString(Qt::ISODate);
     {
@@ -1764,14 +1786,17 @@ Result<void> BillingPage::writePdf(const QString &path, const Contracts &contrac
                                  .arg(from, to, QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
         const QRect page = report.page();
 
-        // Page 1: the totals and the four charts as the Billing tab shows them.
+        // Page 1: the totals and the four charts as the Billing tab shows them. A "last N
+        // days" period is named as the list names it ("Last 30 days"), by its N, not by what
+        // the list shows now.
+        const QString lastDaysName = p.custom ? QString() : m_period->itemText(m_period->findData(int(p.first.daysTo(p.last) + 1)));
         QFont title = body;
         title.setPointSize(16);
         title.setBold(true);
         painter.setFont(title);
         painter.drawText(QRect(0, 0, page.width(), 36), Qt::AlignLeft | Qt::AlignVCenter,
                          p.custom ? tr("Lendable billing report — %1 to %2").arg(from, to)
-                                  : tr("Lendable billing report — %1 (%2 to %3)").arg(m_period->currentText(), from, to));
+                                  : tr("Lendable billing report — %1 (%2 to %3)").arg(lastDaysName, from, to));
         painter.setFont(body);
         // The sums of the bills the tables list (one fetch), not the tab's report: that one
         // is up to a refresh older, and the page says its totals are these tables' sums.

@@ -164,8 +164,9 @@ public:
     /// totals and the charts, then an invoice line per borrower and a payout line per lender;
     /// `done` gets the outcome (also when the fetch failed).
     void exportPdf(const QString &path, std::function<void(Result<void>)> done);
-    /// Writes the report as PDF with the invoices and payouts of `contracts` (ended ones).
-    Result<void> writePdf(const QString &path, const Contracts &contracts);
+    /// Writes the report of period `p` as PDF with the invoices and payouts of `contracts`
+    /// (its ended ones); the charts are the tab's, which must show `p`'s report.
+    Result<void> writePdf(const QString &path, const Period &p, const Contracts &contracts);
     /// A file of an export: the report (PDF), the invoices or the payouts (CSV).
     struct ExportFile {
         enum Kind { Report, Invoices, Payouts } kind;
@@ -173,8 +174,10 @@ public:
     };
     /// Writes `files` in turn from one fetch of the period's contracts, so that they list the
     /// same contracts (one that ended between two fetches would be in one file and not the
-    /// next) and a long period is read once. `wrote` after each file; `done` after the last,
-    /// or with the first failure (the files after it are not written).
+    /// next) and a long period is read once. The period is the one shown when the export
+    /// starts, for every file and every part of the PDF, whatever the tab shows later; the
+    /// period's controls are disabled until the export ends. `wrote` after each file; `done`
+    /// after the last, or with the first failure (the files after it are not written).
     void exportFiles(QList<ExportFile> files, std::function<void(const QString &path)> wrote,
                      std::function<void(Result<void>)> done);
     /// Borrowers and lenders each in the top chart, at most.
@@ -236,13 +239,20 @@ private:
     Result<Period> checkedPeriod() const;
     /// Asks for the report of `p` and shows it; `done` gets the outcome.
     void loadReport(const Period &p, std::function<void(Result<void>)> done);
-    /// Counts an export to `path` in until `done` is called: the buttons are disabled and
-    /// exportStarted()/exportFinished() are emitted.
+    /// Counts an export to `path` in until `done` is called: the export buttons and the
+    /// period's controls are disabled and exportStarted()/exportFinished() are emitted.
     std::function<void(Result<void>)> trackExport(const QString &path, std::function<void(Result<void>)> done);
-    /// The period's ended contracts and their parties' names, fetched page by page.
-    void fetchPeriod(std::function<void(Result<Contracts>)> done);
-    void writeFiles(QList<ExportFile> files, const Contracts &contracts, std::function<void(const QString &path)> wrote,
-                    std::function<void(Result<void>)> done);
+    /// The ended contracts of `p` and their parties' names, fetched page by page.
+    void fetchPeriod(const Period &p, std::function<void(Result<Contracts>)> done);
+    void writeFiles(QList<ExportFile> files, const Period &p, const Contracts &contracts,
+                    std::function<void(const QString &path)> wrote, std::function<void(Result<void>)> done);
+    /// exportFiles() of period `p`.
+    void exportFiles(const Period &p, QList<ExportFile> files, std::function<void(const QString &path)> wrote,
+                     std::function<void(Result<void>)> done);
+    /// suggestedExportPath() of period `p`.
+    static QString exportPath(const QString &what, const QString &suffix, const Period &p);
+    /// The export buttons and the period's controls, enabled or not.
+    void setExportControlsEnabled(bool enabled);
 
     QPointer<protocol::Channel> m_channel;
     QComboBox *m_period;
