@@ -108,6 +108,7 @@ private slots:
     void serviceChartStartsWithTheMarketsHistory();
     void serviceChartDrawsALoneSample();
     void onlyTheShownPageIsRefreshed();
+    void billingAsksOneReportAtATime();
     void headersSortInTheMarket();
     void totalsReadAsPeopleWriteThem();
     void pdfTotalsAreItsTablesSums(); // after the tests that count the contracts
@@ -1285,6 +1286,34 @@ void TestMarketGui::columnsFitWhatTheyHold()
         const QString problem = fits(partitions, 0, column);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
+}
+
+void TestMarketGui::billingAsksOneReportAtATime()
+{
+    // The window reloads the shown Billing tab every 5 s, and on a large market a report
+    // takes longer than that: the tab asks for one report at a time, not for one more on every
+    // reload (the market reads its requests one after the other and would queue them).
+    auto *billing = m_window->billingPage();
+    m_window->tabs()->setCurrentWidget(m_window->partitionsPage()); // no refresh meanwhile
+    billing->setLastDays(7);
+    QTRY_COMPARE(billing->report().days.size(), qsizetype(7));
+    QTest::qWait(300); // a report asked for before may still come
+    QSignalSpy loaded(billing, &market::BillingPage::reportLoaded);
+    for (int i = 0; i < 5; ++i)
+        billing->reload();
+    QTRY_COMPARE(loaded.count(), 1);
+    QTest::qWait(500); // none after it: the answer was to the reloads asked meanwhile too
+    QCOMPARE(loaded.count(), 1);
+    // Another period asked for meanwhile is asked for once the answer is in, and shown.
+    loaded.clear();
+    billing->reload();
+    billing->setLastDays(30);
+    QTRY_COMPARE(loaded.count(), 2);
+    QCOMPARE(billing->report().days.size(), qsizetype(30));
+    QTest::qWait(500);
+    QCOMPARE(loaded.count(), 2);
+    billing->setLastDays(7);
+    QTRY_COMPARE(billing->report().days.size(), qsizetype(7));
 }
 
 void TestMarketGui::exportFilesFetchesThePeriodOnce()

@@ -1028,11 +1028,27 @@ void BillingPage::reload()
         failed(Failed::Report, p.error());
         return;
     }
-    loadReport(*p, [this](Result<void> loaded) {
+    // One report at a time. The window asks every 5 s while the tab is shown, and on a large
+    // market a report can take longer than that: the market reads its requests one after the
+    // other, and would queue them without bound. Asked again meanwhile, the tab asks once the
+    // answer is in, and only for another period than the one answered (the next refresh
+    // brings the same period's newer figures).
+    if (m_reportAsked) {
+        m_askAgain = true;
+        return;
+    }
+    m_reportAsked = true;
+    loadReport(*p, [this, asked = *p](Result<void> loaded) {
+        m_reportAsked = false;
         if (!loaded.ok())
             failed(Failed::Report, loaded.error());
         else
             succeeded(Failed::Report);
+        if (std::exchange(m_askAgain, false)) {
+            const Period now = period();
+            if (now.custom != asked.custom || now.first != asked.first || now.last != asked.last)
+                reload();
+        }
     });
 }
 

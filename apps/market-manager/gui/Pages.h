@@ -265,6 +265,9 @@ private:
     QDate m_shownFirst;
     QDate m_shownLast;
     int m_exports = 0;
+    /// A report reload() asked for is on its way; another reload() came meanwhile.
+    bool m_reportAsked = false;
+    bool m_askAgain = false;
     QLabel *m_totals;
     QChartView *m_revenue;
     QChartView *m_split;
