@@ -2114,6 +2114,8 @@ void TestMarketGui::reconnectsWhenTheMarketComesBack()
     market::MarketWindow window(first, marketIdentity.nodeId(), QStringLiteral("127.0.0.1:%1").arg(port), admin.nodeId());
     window.setReconnector(connectAdmin);
     window.setReconnectDelayMs(100);
+    window.setRefreshIntervalMs(100); // the shown page would be refreshed a few times below
+    window.tabs()->setCurrentWidget(window.partitionsPage());
     window.show();
     QTRY_VERIFY(window.isConnected());
 
@@ -2126,6 +2128,13 @@ void TestMarketGui::reconnectsWhenTheMarketComesBack()
     QVERIFY(status);
     QVERIFY2(status->text().contains(QStringLiteral("from before")), qPrintable(status->text()));
     QTest::qWait(500); // a few attempts fail meanwhile
+    // The banner still says what happened: no page was refreshed meanwhile (each would have
+    // said "not connected to the market" over it), neither by the timer nor when shown.
+    window.tabs()->setCurrentWidget(window.contractsPage());
+    QTest::qWait(300);
+    QVERIFY2(window.errorBanner()->isVisible() && window.errorBanner()->text().contains(QStringLiteral("Connecting again")),
+             qPrintable(window.errorBanner()->text()));
+    window.tabs()->setCurrentWidget(window.partitionsPage());
 
     // Back, with a partition registered while the window was away.
     service = std::make_unique<market::MarketService>(marketIdentity, url, config);
@@ -2144,6 +2153,10 @@ void TestMarketGui::reconnectsWhenTheMarketComesBack()
     QTRY_VERIFY(!window.errorBanner()->isVisible());
     QTRY_COMPARE(window.partitionsPage()->model()->total(), qint64(1));
     QVERIFY2(status->text().startsWith(QStringLiteral("Market ")), qPrintable(status->text()));
+    // Refreshed again now and then once back: a partition registered now shows by itself.
+    reg.partitionId = QStringLiteral("after-reconnect");
+    QVERIFY(lender->call<PartitionRegistered>(reg).ok());
+    QTRY_COMPARE(window.partitionsPage()->model()->total(), qint64(2));
     window.close();
     lender.reset();
     service->shutdown();

@@ -124,6 +124,10 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     // bill of its period, and a window left open on another tab would have the market compute
     // one every 5 s for nobody.
     const auto reloadShown = [this] {
+        // Disconnected, a page would only say "not connected" over the banner that says what
+        // happened (lost() stops the timer; this is for a tab shown meanwhile).
+        if (!m_channel)
+            return;
         QWidget *shown = m_tabs->currentWidget();
         // The tables in place: a refresh must not empty them, scroll them to the top or
         // lose the row the admin selected.
@@ -149,6 +153,14 @@ MarketWindow::~MarketWindow() = default;
 
 void MarketWindow::refreshAll()
 {
+    if (!m_channel) {
+        // The banner says why; with a way to connect again, adopt() refreshes every tab once
+        // the market is back.
+        statusBar()->showMessage(m_reconnect ? tr("Not connected to the market: the tabs are refreshed once it is back.")
+                                             : tr("Not connected to the market: there is nothing to refresh."),
+                                 10'000);
+        return;
+    }
     m_partitions->reload();
     m_contracts->reload();
     m_billing->reload();
@@ -178,6 +190,9 @@ void MarketWindow::lost(const Error &reason)
                                      : tr("Disconnected from the market: %1").arg(reason.message);
     m_banner->showError(Error(reason.code, what));
     m_errorFrom = this;
+    // No page refreshed until the market is back: each would answer at once that it is not
+    // connected, in the banner, over what happened and what the window does about it.
+    m_refresh->stop();
     // What the tabs show is what the market said before: the status bar says it is old.
     m_status->setText(m_reconnect ? tr("Disconnected · connecting again… · the figures shown are from before")
                                   : tr("Disconnected · the figures shown are from before"));
@@ -223,6 +238,7 @@ void MarketWindow::adopt(protocol::Channel *channel)
     }
     statusBar()->showMessage(tr("Connected to the market again."), 10'000);
     refreshAll();
+    m_refresh->start();
 }
 
 void MarketWindow::setRefreshIntervalMs(int ms)
