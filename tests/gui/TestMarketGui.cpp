@@ -111,6 +111,7 @@ private slots:
     void billingAsksOneReportAtATime();
     void headersSortInTheMarket();
     void totalsReadAsPeopleWriteThem();
+    void shownTotalsAddUp();
     void pdfTotalsAreItsTablesSums(); // after the tests that count the contracts
     void pdfDatesAreReadWhole();
     void exportKeepsItsPeriod();
@@ -1982,6 +1983,28 @@ void TestMarketGui::totalsReadAsPeopleWriteThem()
     QCOMPARE(ui::formatCharge(Money::fromMicros(3'000'000)), QStringLiteral("3.000000"));
     QCOMPARE(ui::formatCharge(Money::fromMicros(-500'000)), QStringLiteral("-0.500000"));
     QLocale::setDefault(before);
+}
+
+void TestMarketGui::shownTotalsAddUp()
+{
+    // The Billing tab's and the PDF's totals, rounded to hundredths, add up: each rounded on
+    // its own, revenue 1,630.706 of which fees 163.074 read 1,630.71 = 163.07 + 1,467.63.
+    const QLocale before;
+    const auto restoreLocale = qScopeGuard([&before] { QLocale::setDefault(before); });
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QCOMPARE(market::BillingPage::totalsLine(Money::fromMicros(1'630'706'000), Money::fromMicros(163'074'000),
+                                             Money::fromMicros(1'467'632'000), 1000),
+             QStringLiteral("Revenue 1,630.71 · Fees 163.07 · Payouts 1,467.64 · Fee 10 %"));
+    // Where rounding each on its own adds up, that is what is shown.
+    QCOMPARE(market::BillingPage::totalsLine(Money::fromMicros(2'000'000), Money::fromMicros(200'000), Money::fromMicros(1'800'000), 1000),
+             QStringLiteral("Revenue 2.00 · Fees 0.20 · Payouts 1.80 · Fee 10 %"));
+    QCOMPARE(market::BillingPage::totalsLine(Money::fromMicros(-1'630'706'000), Money::fromMicros(-163'074'000),
+                                             Money::fromMicros(-1'467'632'000), 1000),
+             QStringLiteral("Revenue -1,630.71 · Fees -163.07 · Payouts -1,467.64 · Fee 10 %"));
+    // Figures that do not add up exactly are not made to.
+    QCOMPARE(market::BillingPage::totalsLine(Money::fromMicros(1'630'706'000), Money::fromMicros(163'074'000),
+                                             Money::fromMicros(1'467'000'000), 1000),
+             QStringLiteral("Revenue 1,630.71 · Fees 163.07 · Payouts 1,467.00 · Fee 10 %"));
 }
 
 void TestMarketGui::refreshKeepsTheRowsInView()

@@ -1225,15 +1225,31 @@ QDate utcDate(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).date();
 }
 
-/// The period's totals in one line, as the tab and the PDF's first page show them.
-QString totalsLine(Money revenue, Money fees, Money payouts, qint32 feeBasisPoints)
+/// `amount` to hundredths as ui::formatTotal() rounds it (half away from zero).
+Money roundedToCents(Money amount)
 {
-    return BillingPage::tr("Revenue %1 · Fees %2 · Payouts %3 · Fee %4 %")
-        .arg(ui::formatTotal(revenue), ui::formatTotal(fees), ui::formatTotal(payouts))
-        .arg(double(feeBasisPoints) / 100.0);
+    const qint64 cents = (qAbs(amount.micros()) + 5'000) / 10'000;
+    return Money::fromMicros((amount.isNegative() ? -cents : cents) * 10'000);
 }
 
 } // namespace
+
+QString BillingPage::totalsLine(Money revenue, Money fees, Money payouts, qint32 feeBasisPoints)
+{
+    // Rounded each on its own, the three would not always add up (revenue 1,630.71, fees
+    // 163.07, payouts 1,467.63), and a reader adding them would think a cent lost. The
+    // revenue is the fees and the payouts exactly, bill by bill: the payouts are shown as what
+    // is left of the revenue shown once the fees shown are taken, which is at most a cent
+    // from their own rounding. Figures that do not add up exactly are shown as they are.
+    QString shownPayouts = ui::formatTotal(payouts);
+    if (const Result<Money> rest = revenue.subtract(fees); rest.ok() && *rest == payouts) {
+        if (const Result<Money> shown = roundedToCents(revenue).subtract(roundedToCents(fees)); shown.ok())
+            shownPayouts = ui::formatTotal(*shown);
+    }
+    return tr("Revenue %1 · Fees %2 · Payouts %3 · Fee %4 %")
+        .arg(ui::formatTotal(revenue), ui::formatTotal(fees), shownPayouts)
+        .arg(double(feeBasisPoints) / 100.0);
+}
 
 BillingPage::Bars BillingPage::barsOf(const QList<DayStat> &days)
 {
@@ -1390,8 +1406,8 @@ void BillingPage::showReport(const BillingReport &report)
     const QString split = bars.unit == BarUnit::Day    ? tr("Fees vs payouts")
                         : bars.unit == BarUnit::Week ? tr("Fees vs payouts per week")
                                                      : tr("Fees vs payouts per month");
-    // Totals rounded to hundredths, as people read them; exact to the micro-unit in the
-    // tooltip, the CSV and the PDF's tables.
+    // Totals rounded to hundredths, as people read them, so that they add up; exact to the
+    // micro-unit in the tooltip, the CSV and the PDF's tables.
     m_totals->setText(totalsLine(totalRevenue, totalFees, totalPayouts, report.feeBasisPoints));
     m_totals->setToolTip(tr("Exact: revenue %1, fees %2, payouts %3")
                              .arg(totalRevenue.toString(), totalFees.toString(), totalPayouts.toString()));

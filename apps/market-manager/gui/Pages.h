@@ -180,6 +180,10 @@ public:
     /// after the last, or with the first failure (the files after it are not written).
     void exportFiles(QList<ExportFile> files, std::function<void(const QString &path)> wrote,
                      std::function<void(Result<void>)> done);
+    /// The period's totals in one line, as the tab and the PDF's first page show them: rounded
+    /// to hundredths, the payouts shown as the revenue shown less the fees shown, so that
+    /// what is shown adds up.
+    static QString totalsLine(Money revenue, Money fees, Money payouts, qint32 feeBasisPoints);
     /// Borrowers and lenders each in the top chart, at most.
     static constexpr int kChartParties = 5;
 
