@@ -134,6 +134,8 @@ QVariant PagedTableModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section < m_columns.size())
         return m_columns.at(section).title;
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section < m_columns.size() && !m_columns.at(section).toolTip.isEmpty())
+        return m_columns.at(section).toolTip;
     return QAbstractTableModel::headerData(section, orientation, role);
 }
 

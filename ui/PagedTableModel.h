@@ -51,6 +51,7 @@ public:
         QString title;
         QString sortKey; ///< what the service sorts by; empty = not sortable
         Qt::Alignment alignment = Qt::AlignLeft | Qt::AlignVCenter;
+        QString toolTip; ///< the header's, if any
     };
 
     explicit PagedTableModel(QList<Column> columns, QObject *parent = nullptr);

@@ -38,6 +38,7 @@
 #include <QScopeGuard>
 #include <QSpinBox>
 #include <QTimer>
+#include <QTimeZone>
 #include <QLabel>
 #include <QBarSeries>
 #include <QBarSet>
@@ -248,6 +249,19 @@ void TestMarketGui::contractsAndBilling()
     QCOMPARE(contracts->model()->index(0, 2).data(Qt::ToolTipRole).toString(), QStringLiteral("rack-a\n") + QString(64, QLatin1Char('1')));
     QCOMPARE(contracts->model()->index(0, 1).data(Qt::ToolTipRole).toString(), QString(64, QLatin1Char('2'))); // no name: the ID
     QCOMPARE(contracts->model()->index(0, 0).data(Qt::ToolTipRole).toString(), m_contractId); // other cells: their text
+    // The times are this computer's local time, as the headers' tooltips say with the zone's
+    // name; a time's tooltip has it in UTC, as billing periods and exports go.
+    const QString zone = QString::fromUtf8(QTimeZone::systemTimeZoneId());
+    for (const int column : {5, 6}) {
+        const QString header = contracts->model()->headerData(column, Qt::Horizontal, Qt::ToolTipRole).toString();
+        QVERIFY2(header.contains(QStringLiteral("in this computer's time zone (%1)").arg(zone)) && header.contains(QStringLiteral("UTC")),
+                 qPrintable(header));
+    }
+    const QString started = contracts->model()->index(0, 5).data().toString();
+    const QString startedInUtc =
+        QDateTime::fromString(started, QStringLiteral("yyyy-MM-dd HH:mm:ss")).toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    const QString startedTip = contracts->model()->index(0, 5).data(Qt::ToolTipRole).toString();
+    QVERIFY2(startedTip.endsWith(QStringLiteral("In UTC, as billing periods and exports go: %1.").arg(startedInUtc)), qPrintable(startedTip));
     // Below the list: how many, or that nothing matches.
     QTRY_COMPARE(contracts->summary()->text(), QStringLiteral("1 running contract"));
     contracts->runningOnly()->setChecked(false);

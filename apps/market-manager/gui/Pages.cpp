@@ -79,6 +79,15 @@ QString partyToolTip(const QString &name, const QString &nodeId)
     return name.isEmpty() ? nodeId : QStringLiteral("%1\n%2").arg(name, nodeId);
 }
 
+/// A time's tooltip where the table shows it in local time (ui::formatTimestamp()): the
+/// zone it is shown in, and the time in UTC, as billing periods and exports have it.
+QString utcToolTip(qint64 utcMs)
+{
+    const QDateTime utc = QDateTime::fromMSecsSinceEpoch(utcMs, Qt::UTC);
+    return ContractsPage::tr("Shown in this computer's time zone (%1). In UTC, as billing periods and exports go: %2.")
+        .arg(utc.toLocalTime().timeZoneAbbreviation(), utc.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+}
+
 double toUnits(Money m)
 {
     return double(m.micros()) / double(Money::kMicrosPerUnit); // for drawing only, never for sums
@@ -578,8 +587,14 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
                                        {tr("Lender"), QStringLiteral("lender")},
                                        {tr("Partition"), QStringLiteral("partition")},
                                        {tr("Rate / h"), QStringLiteral("rate"), Qt::AlignRight | Qt::AlignVCenter},
-                                       {tr("Started"), QStringLiteral("started")},
-                                       {tr("Ended"), QStringLiteral("ended")},
+                                       {tr("Started"), QStringLiteral("started"), Qt::AlignLeft | Qt::AlignVCenter,
+                                        tr("When the contract started, in this computer's time zone (%1). Billing periods and "
+                                           "exports go by UTC.")
+                                            .arg(QString::fromUtf8(QTimeZone::systemTimeZoneId()))},
+                                       {tr("Ended"), QStringLiteral("ended"), Qt::AlignLeft | Qt::AlignVCenter,
+                                        tr("When the contract ended, in this computer's time zone (%1). Billing periods and "
+                                           "exports go by UTC.")
+                                            .arg(QString::fromUtf8(QTimeZone::systemTimeZoneId()))},
                                        {tr("Duration"), QStringLiteral("duration"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("Charge"), QStringLiteral("charge"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("State"), {}}},
@@ -632,7 +647,14 @@ ContractsPage::ContractsPage(Channel *channel, QWidget *parent)
                                   ui::formatAmount(b.ratePerHour), ui::formatTimestamp(b.startedAtMs), ui::formatTimestamp(b.endedAtMs),
                                   ui::formatDuration(b.durationMs), ui::formatCharge(b.charge),
                                   b.state == QStringLiteral("running") ? tr("running") : tr("ended")});
-                page.toolTips.append({{1, partyToolTip(borrowerName, b.borrowerId)}, {2, partyToolTip(lenderName, b.lenderId)}});
+                QHash<int, QString> tips{{1, partyToolTip(borrowerName, b.borrowerId)}, {2, partyToolTip(lenderName, b.lenderId)}};
+                // The times are local, the billing periods and exports UTC: the time in UTC,
+                // to find a contract in them.
+                for (const auto &[column, ms] : {std::pair{5, b.startedAtMs}, std::pair{6, b.endedAtMs}}) {
+                    if (ms > 0)
+                        tips.insert(column, utcToolTip(ms));
+                }
+                page.toolTips.append(tips);
                 page.keys.append(b.contractId);
             }
             return page;
