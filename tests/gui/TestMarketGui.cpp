@@ -97,6 +97,7 @@ private slots:
     void exportsWriteFiles();
     void csvNamesCannotBeFormulas();
     void csvIdsKeepTheirColumns();
+    void csvTotalRowsAreDocumented();
     void customRangeReportsItsDays();
     void billingPeriodIsRemembered();
     void violationsAreListed();
@@ -1948,6 +1949,71 @@ void TestMarketGui::csvIdsKeepTheirColumns()
         QCOMPARE(total.size(), columns);
         QCOMPARE(total[0], party);
         QCOMPARE(total[1], QStringLiteral("TOTAL"));
+    }
+}
+
+void TestMarketGui::csvTotalRowsAreDocumented()
+{
+    // Each party's rows in a CSV export end with a TOTAL row whose sum is in the column of the
+    // amounts it adds up, which a spreadsheet's sum over that column counts twice: the user
+    // guide says where it is and how to skip it, and that the files are UTF-8. Checked against
+    // what writeCsv() writes, so that the guide and the files do not drift apart.
+    market::BillingPage::Contracts contracts;
+    for (int i = 0; i < 2; ++i) {
+        Bill b;
+        b.contractId = QStringLiteral("c-%1").arg(i);
+        b.partitionId = QStringLiteral("p-1");
+        b.borrowerId = QStringLiteral("b-1");
+        b.lenderId = QStringLiteral("l-1");
+        b.startedAtMs = 1'000;
+        b.endedAtMs = 3'601'000;
+        b.durationMs = 3'600'000;
+        b.ratePerHour = Money::fromMicros(1'500'000 + i * 1'000'000);
+        b.charge = b.ratePerHour;
+        b.marketFee = Money::feeOf(b.charge, 1000);
+        b.lenderPayout = Money::payoutOf(b.charge, 1000);
+        b.state = QStringLiteral("ended");
+        contracts.bills << b;
+    }
+    contracts.names = {{QStringLiteral("b-1"), QStringLiteral("Zo\u00eb")}, {QStringLiteral("l-1"), QStringLiteral("J\u00f6rg")}};
+    const QString guidePath = qEnvironmentVariable("LENDABLE_SOURCE_DIR") + QStringLiteral("/docs/user-guide.md");
+    QFile guideFile(guidePath);
+    QVERIFY2(guideFile.open(QIODevice::ReadOnly), qPrintable(guidePath));
+    const QString guide = QString::fromUtf8(guideFile.readAll()).simplified(); // a paragraph's lines joined
+    QVERIFY(guide.contains(QStringLiteral("The CSV files are UTF-8")));
+    QVERIFY(guide.contains(QStringLiteral("its second column (`contract_id`) reads `TOTAL`")));
+    for (const bool invoices : {true, false}) {
+        const QString path = m_dir.filePath(invoices ? QStringLiteral("doc-invoices.csv") : QStringLiteral("doc-payouts.csv"));
+        QVERIFY(market::BillingPage::writeCsv(path, invoices, contracts).ok());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        QVERIFY(!bytes.startsWith("\xEF\xBB\xBF")); // no byte-order mark, as the guide says
+        QVERIFY(bytes.contains(invoices ? QByteArray("Zo\xC3\xAB") : QByteArray("J\xC3\xB6rg")));
+        const QStringList lines = QString::fromUtf8(bytes).trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 4); // the header, two contracts, the total
+        const QStringList header = lines[0].split(QLatin1Char(','));
+        QCOMPARE(header.indexOf(QStringLiteral("contract_id")), 1); // column B
+        const QString amounts = invoices ? QStringLiteral("charge") : QStringLiteral("payout");
+        const qsizetype at = header.indexOf(amounts);
+        QVERIFY(at >= 0);
+        Money sum;
+        for (int row = 1; row <= 2; ++row)
+            sum = sum.add(Money::parse(lines[row].split(QLatin1Char(',')).value(at)).value()).value();
+        const QStringList total = lines[3].split(QLatin1Char(','));
+        QCOMPARE(total.size(), header.size());
+        QCOMPARE(total[1], QStringLiteral("TOTAL"));
+        QCOMPARE(total[at], sum.toString());
+        for (qsizetype c = 2; c < total.size() - 1; ++c)
+            QVERIFY2(c == at || total[c].isEmpty(), qPrintable(lines[3]));
+        // The guide names the column, its number and its spreadsheet letter, and skips the
+        // TOTAL rows in a sum over it.
+        const QString letter(QChar(char16_t(u'A' + at)));
+        const QRegularExpression named(QStringLiteral("`%1` \\(the %2th(?: column)?, %3\\)").arg(amounts).arg(at + 1).arg(letter));
+        QVERIFY2(guide.contains(named), qPrintable(named.pattern()));
+        const QString skipped = invoices ? QStringLiteral("=SUMIF(B:B;\"<>TOTAL\";%1:%1)").arg(letter)
+                                         : QStringLiteral("`%1:%1` over the payouts").arg(letter);
+        QVERIFY2(guide.contains(skipped), qPrintable(skipped));
     }
 }
 
