@@ -29,6 +29,8 @@
 #include <QAction>
 #include <QStatusBar>
 #include <QScopeGuard>
+#include <QDir>
+#include <QFileInfo>
 #include <QTest>
 
 #include <csignal>
@@ -50,6 +52,7 @@ private slots:
     void billsSortByNumberAndShowWhole();
     void dearerTermsAreNotBorrowed();
     void unreachableMarketIsShownUntilItAnswers();
+    void inputsAreCheckedBeforeTheyAreRead();
     void cleanupTestCase();
 
 private:
@@ -497,6 +500,55 @@ void TestBorrowerGui::unreachableMarketIsShownUntilItAnswers()
     QTRY_VERIFY_WITH_TIMEOUT(!window.errorBanner()->isVisible(), 45000);
     QTRY_VERIFY_WITH_TIMEOUT(window.offersPage()->explanationLabel()->text().contains(QStringLiteral("No offer is available right now")), 15000);
     late.stop();
+}
+
+void TestBorrowerGui::inputsAreCheckedBeforeTheyAreRead()
+{
+    // Inputs are checked by their sizes and names before any is read: one too large is
+    // refused at once, not read whole on the window's thread first; so are two of one name
+    // (they would overwrite each other in /job/in) and inputs too large together.
+    borrower::ContractRecord c;
+    c.contractId = QStringLiteral("c-inputs-checked");
+    c.partitionId = QStringLiteral("p-none");
+    c.lenderId = m_lender.match.captured(1);
+    c.lenderAddress = m_lender.match.captured(2);
+    c.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    borrower::ContractPage *page = m_window->openContract(c);
+    const auto close = qScopeGuard([&] {
+        m_window->tabs()->removeTab(m_window->tabs()->indexOf(page));
+        page->deleteLater();
+        m_window->errorBanner()->hide();
+    });
+    auto *inputs = page->findChild<QListWidget *>(QStringLiteral("inputsList"));
+    QVERIFY(inputs);
+    const auto sparseFile = [&](const QString &path, qint64 size) {
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly) && f.resize(size);
+    };
+    const auto submitWith = [&](const QStringList &paths) {
+        inputs->clear();
+        inputs->addItems(paths);
+        m_window->errorBanner()->showMessage(QString());
+        QTest::mouseClick(page->submitButton(), Qt::LeftButton);
+        return m_window->errorBanner()->text();
+    };
+    const QString big = m_dir.filePath(QStringLiteral("inputs/big.bin"));
+    QVERIFY(sparseFile(big, 64 * 1024 * 1024));
+    QString said = submitWith({big});
+    QVERIFY2(said.contains(QStringLiteral("Input %1 is ").arg(big)) && said.contains(QLatin1String("at most")), qPrintable(said));
+    QVERIFY(page->submitButton()->isEnabled()); // nothing was submitted
+    const QString one = m_dir.filePath(QStringLiteral("inputs/a/data.txt"));
+    const QString other = m_dir.filePath(QStringLiteral("inputs/b/data.txt"));
+    QVERIFY(sparseFile(one, 10) && sparseFile(other, 20));
+    said = submitWith({one, other});
+    QVERIFY2(said.contains(QLatin1String("Two input files are named data.txt")), qPrintable(said));
+    const QString half = m_dir.filePath(QStringLiteral("inputs/half.bin"));
+    const QString otherHalf = m_dir.filePath(QStringLiteral("inputs/other-half.bin"));
+    QVERIFY(sparseFile(half, 8 * 1024 * 1024) && sparseFile(otherHalf, 8 * 1024 * 1024));
+    said = submitWith({half, otherHalf});
+    QVERIFY2(said.contains(QLatin1String("The script and input files add up to more than")), qPrintable(said));
+    QVERIFY(page->submitButton()->isEnabled());
 }
 
 void TestBorrowerGui::cleanupTestCase()

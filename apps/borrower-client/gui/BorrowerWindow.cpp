@@ -369,6 +369,7 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
     m_charge->setObjectName(QStringLiteral("chargeLabel"));
     m_history->setObjectName(QStringLiteral("jobHistoryList"));
     m_progress->setVisible(false);
+    m_inputs->setObjectName(QStringLiteral("inputsList"));
     m_inputs->setMaximumHeight(70);
 
     auto *summary = new QLabel(tr("<b>Contract %1</b> with lender %2 — partition %3<br>%4<br>Started %5")
@@ -576,6 +577,41 @@ void ContractPage::submit()
     spec.os = m_os->currentText();
     spec.script = m_script->toPlainText().toUtf8();
     spec.timeoutS = m_timeout->value();
+    // Names and sizes are checked before anything is read: a file of gigabytes would
+    // otherwise be read whole on this thread, the window frozen meanwhile, only to be refused.
+    const qsizetype limit = BorrowerSession::kMaxJobBytes;
+    const QLocale locale;
+    qint64 total = spec.script.size();
+    QStringList names;
+    for (int i = 0; i < m_inputs->count(); ++i) {
+        const QFileInfo info(m_inputs->item(i)->text());
+        const QString name = info.fileName();
+        if (names.contains(name)) {
+            emit error(Error(ErrorCode::InvalidArgument, tr("Two input files are named %1: they would overwrite each other in /job/in. "
+                                                            "Rename one of them, or remove it from the list.")
+                                                             .arg(name)));
+            return;
+        }
+        names.append(name);
+        // Not a device or a pipe either: its size says nothing of what reading it gives.
+        if (!info.isFile()) {
+            emit error(Error(ErrorCode::IoError, tr("Cannot send input %1: it is not a file (or no longer there).").arg(info.filePath())));
+            return;
+        }
+        if (info.size() > limit) {
+            emit error(Error(ErrorCode::InvalidArgument, tr("Input %1 is %2; at most %3 go with a job, script and inputs together.")
+                                                             .arg(info.filePath(), locale.formattedDataSize(info.size()),
+                                                                  locale.formattedDataSize(limit))));
+            return;
+        }
+        total += info.size() + name.toUtf8().size();
+        if (total > limit) {
+            emit error(Error(ErrorCode::InvalidArgument, tr("The script and input files add up to more than %1, the most that goes "
+                                                            "with a job. Remove an input, or make it smaller.")
+                                                             .arg(locale.formattedDataSize(limit))));
+            return;
+        }
+    }
     for (int i = 0; i < m_inputs->count(); ++i) {
         const QString path = m_inputs->item(i)->text();
         QFile f(path);
@@ -583,7 +619,8 @@ void ContractPage::submit()
             emit error(Error(ErrorCode::IoError, tr("cannot read input %1: %2").arg(path, f.errorString())));
             return;
         }
-        spec.inputs.append(JobFile{QFileInfo(path).fileName(), f.readAll()});
+        // No more than the limit, even from a file that grew since: the session refuses the rest.
+        spec.inputs.append(JobFile{QFileInfo(path).fileName(), f.read(limit + 1)});
     }
     m_console->clear();
     m_usage->clear();
