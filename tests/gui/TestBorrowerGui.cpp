@@ -53,6 +53,7 @@ private slots:
     void dearerTermsAreNotBorrowed();
     void unreachableMarketIsShownUntilItAnswers();
     void inputsAreCheckedBeforeTheyAreRead();
+    void laterPagesKeepTheSearchShown();
     void cleanupTestCase();
 
 private:
@@ -549,6 +550,32 @@ void TestBorrowerGui::inputsAreCheckedBeforeTheyAreRead()
     said = submitWith({half, otherHalf});
     QVERIFY2(said.contains(QLatin1String("The script and input files add up to more than")), qPrintable(said));
     QVERIFY(page->submitButton()->isEnabled());
+}
+
+void TestBorrowerGui::laterPagesKeepTheSearchShown()
+{
+    // A page of the list fetched later (scrolling down) is of the search the list shows, not
+    // of what a filter box says after an edit not searched for yet.
+    borrower::OffersPage *offers = m_window->offersPage();
+    offers->memoryFilter()->clear();
+    offers->queryEdit()->clear();
+    offers->model()->setPageSize(1);
+    const auto restore = qScopeGuard([&] {
+        offers->model()->setPageSize(200);
+        offers->memoryFilter()->clear();
+        offers->search();
+    });
+    offers->search();
+    // Edited (no Return) before the second page is fetched, which the view asks for once the
+    // first has said there are two rows.
+    offers->memoryFilter()->setText(QStringLiteral("512M"));
+    QTRY_COMPARE_WITH_TIMEOUT(offers->model()->total(), qint64(2), 15000);
+    QTRY_VERIFY(offers->model()->isRowLoaded(0));
+    (void)offers->model()->index(1, 0).data(); // as the view does when the row is shown
+    QTRY_VERIFY_WITH_TIMEOUT(offers->model()->isRowLoaded(1), 15000);
+    QCOMPARE(offers->model()->total(), qint64(2));
+    QStringList partitions{offers->model()->index(0, 1).data().toString(), offers->model()->index(1, 1).data().toString()};
+    QVERIFY2(partitions[0] != partitions[1], qPrintable(partitions.join(QLatin1Char(' '))));
 }
 
 void TestBorrowerGui::cleanupTestCase()

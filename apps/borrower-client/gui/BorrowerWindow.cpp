@@ -217,7 +217,7 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
 
     m_model->setFetcher([this](qint64 offset, int limit, const QString &sortKey, Qt::SortOrder order,
                                const ui::PagedTableModel::Reply &reply) {
-        SearchOffers req = currentSearch();
+        SearchOffers req = m_search;
         req.offset = offset;
         req.limit = limit;
         // An order written in the query (order= or sort=, any case) wins over the header's.
@@ -308,6 +308,7 @@ void OffersPage::search()
         emit error(Error(ErrorCode::InvalidArgument, problems.join(QStringLiteral("; "))));
         return;
     }
+    m_search = currentSearch();
     m_offers.clear();
     m_model->reload();
 }

@@ -62,6 +62,9 @@ private:
     QPushButton *m_borrow;
     QTableView *m_view;
     ui::PagedTableModel *m_model;
+    /// The search the list shows, as it was when search() ran: pages fetched later (while
+    /// scrolling, or sorting) ask for it, not for what the filter boxes say by then.
+    protocol::SearchOffers m_search;
     QHash<QString, protocol::Offer> m_offers; // offers of the loaded pages, by offer ID
 };
 
