@@ -54,6 +54,7 @@ private slots:
     void unreachableMarketIsShownUntilItAnswers();
     void inputsAreCheckedBeforeTheyAreRead();
     void laterPagesKeepTheSearchShown();
+    void consoleKeepsCharactersSplitAcrossChunks();
     void cleanupTestCase();
 
 private:
@@ -576,6 +577,46 @@ void TestBorrowerGui::laterPagesKeepTheSearchShown()
     QCOMPARE(offers->model()->total(), qint64(2));
     QStringList partitions{offers->model()->index(0, 1).data().toString(), offers->model()->index(1, 1).data().toString()};
     QVERIFY2(partitions[0] != partitions[1], qPrintable(partitions.join(QLatin1Char(' '))));
+}
+
+void TestBorrowerGui::consoleKeepsCharactersSplitAcrossChunks()
+{
+    // Output arrives in chunks cut anywhere, inside a character too: the console shows it whole.
+    borrower::ContractRecord c;
+    c.contractId = QStringLiteral("c-console-chunks");
+    c.partitionId = QStringLiteral("p-none");
+    c.lenderId = m_lender.match.captured(1);
+    c.lenderAddress = m_lender.match.captured(2);
+    c.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    QVERIFY(m_session->store().saveContract(c).ok());
+    borrower::JobRecord j;
+    j.jobId = QStringLiteral("j-console-chunks");
+    j.contractId = c.contractId;
+    j.lenderId = c.lenderId;
+    j.lenderAddress = c.lenderAddress;
+    j.os = QStringLiteral("busybox");
+    j.submittedAtMs = c.startedAtMs;
+    j.state = QStringLiteral("running");
+    QVERIFY(m_session->store().saveJob(j).ok());
+    borrower::ContractPage *page = m_window->openContract(c);
+    const auto close = qScopeGuard([&] {
+        m_window->tabs()->removeTab(m_window->tabs()->indexOf(page));
+        page->deleteLater();
+        (void)m_session->store().markContractEnded(c.contractId, QDateTime::currentMSecsSinceEpoch(), Money(), std::nullopt);
+        m_window->errorBanner()->hide();
+    });
+    QCOMPARE(page->currentJobId(), j.jobId); // the job still running is watched again
+    const QString text = QStringLiteral("café → 日本語 ✓\n");
+    const QByteArray bytes = text.toUtf8();
+    // Cut inside é (2 bytes), inside → (3 bytes, after its first) and inside 日 (after its second).
+    const QList<qsizetype> cuts{bytes.indexOf("\xc3\xa9") + 1, bytes.indexOf("\xe2\x86\x92") + 1, bytes.indexOf("\xe6\x97\xa5") + 2,
+                                bytes.size()};
+    qsizetype from = 0;
+    for (qsizetype cut : cuts) {
+        emit m_session->jobOutput(j.jobId, from, bytes.mid(from, cut - from));
+        from = cut;
+    }
+    QCOMPARE(page->console()->toPlainText(), text);
 }
 
 void TestBorrowerGui::cleanupTestCase()

@@ -467,7 +467,7 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
         if (jobId != m_jobId)
             return;
         m_console->moveCursor(QTextCursor::End);
-        m_console->insertPlainText(QString::fromUtf8(data));
+        m_console->insertPlainText(m_consoleDecoder.decode(data));
         m_console->verticalScrollBar()->setValue(m_console->verticalScrollBar()->maximum());
     });
     connect(m_session, &BorrowerSession::jobStateChanged, this, [this](const JobStateChanged &s) {
@@ -624,6 +624,7 @@ void ContractPage::submit()
         spec.inputs.append(JobFile{QFileInfo(path).fileName(), f.read(limit + 1)});
     }
     m_console->clear();
+    m_consoleDecoder.resetState();
     m_usage->clear();
     // Nothing to cancel until the lender has taken the job and named it: the last job's ID
     // is not this one's.

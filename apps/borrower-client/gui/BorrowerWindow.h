@@ -4,6 +4,7 @@
 #include "ui/PagedTableModel.h"
 
 #include <QMainWindow>
+#include <QStringDecoder>
 
 class QTabWidget;
 class QSpinBox;
@@ -114,6 +115,8 @@ private:
     ui::UsageChart *m_usage;
     QListWidget *m_history;
     QLabel *m_charge;
+    /// One per job: a character split across two chunks of output is shown whole.
+    QStringDecoder m_consoleDecoder{QStringDecoder::Utf8};
 };
 
 /// Every contract with its duration and charge, totals per month, receipts, CSV export.
