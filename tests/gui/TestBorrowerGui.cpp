@@ -55,6 +55,7 @@ private slots:
     void inputsAreCheckedBeforeTheyAreRead();
     void laterPagesKeepTheSearchShown();
     void consoleKeepsCharactersSplitAcrossChunks();
+    void timeLimitStopsTheContractTab();
     void cleanupTestCase();
 
 private:
@@ -66,6 +67,8 @@ private:
     QTemporaryDir m_dir{QDir::tempPath() + QStringLiteral("/lendable-bgui-XXXXXX")};
     Service m_market;
     Service m_lender;
+    /// The offer of the small partition (rate 0.5) as the offers list shows it now.
+    std::optional<protocol::Offer> cheapOffer();
     std::unique_ptr<borrower::BorrowerSession> m_session;
     std::unique_ptr<borrower::BorrowerWindow> m_window;
 };
@@ -504,6 +507,23 @@ void TestBorrowerGui::unreachableMarketIsShownUntilItAnswers()
     late.stop();
 }
 
+std::optional<protocol::Offer> TestBorrowerGui::cheapOffer()
+{
+    borrower::OffersPage *offers = m_window->offersPage();
+    offers->memoryFilter()->clear();
+    offers->queryEdit()->clear();
+    offers->search();
+    if (!QTest::qWaitFor([&] { return offers->model()->total() == 2 && offers->model()->isRowLoaded(0) && offers->model()->isRowLoaded(1); },
+                         15000))
+        return std::nullopt;
+    for (int row = 0; row < 2; ++row) {
+        offers->view()->selectRow(row);
+        if (std::optional<protocol::Offer> o = offers->selectedOffer(); o && o->conditions.resources.memoryMib == 256)
+            return o;
+    }
+    return std::nullopt;
+}
+
 void TestBorrowerGui::inputsAreCheckedBeforeTheyAreRead()
 {
     // Inputs are checked by their sizes and names before any is read: one too large is
@@ -617,6 +637,42 @@ void TestBorrowerGui::consoleKeepsCharactersSplitAcrossChunks()
         from = cut;
     }
     QCOMPARE(page->console()->toPlainText(), text);
+}
+
+void TestBorrowerGui::timeLimitStopsTheContractTab()
+{
+    // At the contract's time limit the tab stops offering Submit and End, says why, and asks
+    // the market for its bills, which bring the contract's end once the market ended it.
+    std::optional<protocol::Offer> offer = cheapOffer();
+    QVERIFY(offer);
+    const auto alterLimit = [&](const QString &maxDurationS) {
+        return lender({QStringLiteral("partition"), QStringLiteral("alter"), offer->partitionId, QStringLiteral("--max-duration"), maxDurationS})
+                   .exitCode == 0;
+    };
+    const auto restore = qScopeGuard([&] { alterLimit(QStringLiteral("0")); });
+    QVERIFY(alterLimit(QStringLiteral("4")));
+    QVERIFY(QTest::qWaitFor([&] {
+        offer = cheapOffer();
+        return offer && offer->conditions.maxDurationS == 4;
+    }, 15000));
+    const int tabs = m_window->tabs()->count();
+    m_window->borrowOffer(*offer, false);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->count(), tabs + 1, 15000);
+    auto *page = qobject_cast<borrower::ContractPage *>(m_window->tabs()->currentWidget());
+    QVERIFY(page);
+    const auto close = qScopeGuard([&] { m_window->tabs()->removeTab(m_window->tabs()->indexOf(page)); });
+    QCOMPARE(page->contract().maxDurationS, qint64(4));
+    QVERIFY(page->submitButton()->isEnabled());
+    QVERIFY(page->endButton()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(!page->submitButton()->isEnabled(), 10000);
+    QVERIFY(!page->endButton()->isEnabled());
+    QVERIFY2(page->chargeLabel()->text().contains(QLatin1String("reached its time limit"))
+                 || page->chargeLabel()->text().contains(QLatin1String("The market ended this contract")),
+             qPrintable(page->chargeLabel()->text()));
+    QTRY_VERIFY_WITH_TIMEOUT(page->chargeLabel()->text().contains(QLatin1String("The market ended this contract")), 30000);
+    QVERIFY(page->contract().isEnded());
+    QVERIFY(!page->submitButton()->isEnabled());
+    m_window->errorBanner()->hide();
 }
 
 void TestBorrowerGui::cleanupTestCase()

@@ -562,14 +562,67 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
         m_submit->setEnabled(false);
         m_end->setEnabled(false);
     }
+    m_timeLimit.setSingleShot(true);
+    connect(&m_timeLimit, &QTimer::timeout, this, &ContractPage::timeLimitReached);
+    armTimeLimit();
 }
 
 void ContractPage::setRunning(bool running)
 {
-    m_submit->setEnabled(!running && !m_contract.isEnded());
+    m_submit->setEnabled(!running && !m_contract.isEnded() && !pastTimeLimit());
     m_cancel->setEnabled(running);
     if (!running)
         m_progress->setVisible(false);
+}
+
+bool ContractPage::pastTimeLimit() const
+{
+    const qint64 ends = m_contract.endsByItselfAtMs();
+    return ends > 0 && QDateTime::currentMSecsSinceEpoch() >= ends;
+}
+
+void ContractPage::armTimeLimit()
+{
+    const qint64 ends = m_contract.endsByItselfAtMs();
+    if (ends <= 0 || m_contract.isEnded())
+        return;
+    // A timer counts in int milliseconds (24 days): a later limit is waited for in steps.
+    m_timeLimit.start(int(qBound(qint64(0), ends - QDateTime::currentMSecsSinceEpoch(), qint64(std::numeric_limits<int>::max()))));
+}
+
+void ContractPage::timeLimitReached()
+{
+    if (m_contract.isEnded())
+        return;
+    if (!pastTimeLimit()) {
+        armTimeLimit();
+        return;
+    }
+    // Whatever was asked now would be refused, and a job still running is being stopped.
+    m_submit->setEnabled(false);
+    m_cancel->setEnabled(false);
+    m_end->setEnabled(false);
+    const QString why = m_contract.direct
+                            ? tr("The lease reached its time limit (%1, h:mm:ss) at %2: the lender ends it, and stops a job still "
+                                 "running. No more jobs can be submitted.")
+                            : tr("The contract reached its time limit (%1, h:mm:ss) at %2: the market ends it, and the lender "
+                                 "stops a job still running. No more jobs can be submitted.");
+    m_charge->setText(why.arg(ui::formatTimeLimit(m_contract.maxDurationS), ui::formatTimestamp(m_contract.endsByItselfAtMs())));
+    m_submit->setToolTip(m_charge->text());
+    // The market's bills bring its end, and the charge (contractEndedAtMarket()); no market
+    // knows of a direct lease.
+    if (!m_contract.direct)
+        askForEnd(5);
+}
+
+void ContractPage::askForEnd(int attempts)
+{
+    m_session->listBills(0, this, [this, attempts](Result<BillList>) {
+        // The market ends a contract at the sweep after its limit: while its bill still says
+        // running, ask again a little later.
+        if (!m_contract.isEnded() && attempts > 1)
+            QTimer::singleShot(3000, this, [this, attempts] { askForEnd(attempts - 1); });
+    });
 }
 
 void ContractPage::submit()
@@ -685,7 +738,7 @@ void ContractPage::endContract(bool confirm)
     m_end->setEnabled(false);
     m_session->endContract(m_contract.contractId, this, [this](Result<ContractEnd> r) {
         if (!r.ok()) {
-            m_end->setEnabled(true);
+            m_end->setEnabled(!pastTimeLimit());
             emit error(r.error());
             // Ended already, by the market: its bill says when, and this page follows.
             if (r.error().code == ErrorCode::Conflict)

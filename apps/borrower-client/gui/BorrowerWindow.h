@@ -5,6 +5,7 @@
 
 #include <QMainWindow>
 #include <QStringDecoder>
+#include <QTimer>
 
 class QTabWidget;
 class QSpinBox;
@@ -98,6 +99,16 @@ signals:
 
 private:
     void setRunning(bool running);
+    /// Whether the contract's time limit has passed (the market or lender ends it then).
+    bool pastTimeLimit() const;
+    /// Arms m_timeLimit for the moment the contract ends by itself, if it has a time limit.
+    void armTimeLimit();
+    /// The contract's time limit passed: no more jobs or ending from here; the market's bills
+    /// bring its end (contractEndedAtMarket()).
+    void timeLimitReached();
+    /// Asks the market for the bills, again a little later while they still show this
+    /// contract running (the market ends it at its next sweep), at most `attempts` times.
+    void askForEnd(int attempts);
 
     BorrowerSession *m_session;
     ContractRecord m_contract;
@@ -117,6 +128,7 @@ private:
     QLabel *m_charge;
     /// One per job: a character split across two chunks of output is shown whole.
     QStringDecoder m_consoleDecoder{QStringDecoder::Utf8};
+    QTimer m_timeLimit;
 };
 
 /// Every contract with its duration and charge, totals per month, receipts, CSV export.
