@@ -42,6 +42,7 @@ private slots:
     void nameReachesEveryMarket();
     void contractTheMarketEndedIsEndedHere();
     void borrowOnlyOnTheTermsNamed();
+    void endNotRecordedHereSaysSoAndFails();
 
 private:
     bool startMarket();
@@ -797,6 +798,57 @@ void TestCliMarket::borrowOnlyOnTheTermsNamed()
     QCOMPARE(lent.object().value(QStringLiteral("max_duration_s")).toInteger(), qint64(3600));
     const Run ended = cli(m_borrowerB, {QStringLiteral("end"), lent.object().value(QStringLiteral("contract_id")).toString()});
     QVERIFY2(ended.exitCode == 0, qPrintable(ended.describe()));
+}
+
+void TestCliMarket::endNotRecordedHereSaysSoAndFails()
+{
+    // The market ends the contract, but its record here cannot be updated (a full disk, here
+    // a trigger that refuses the write): the end and its receipt are printed all the same,
+    // standard error says the record still says running, and the command fails. The key is
+    // kept until the record is updated, which the next `bills` does.
+    // (The market may have restarted in a test before: a new connection of the same lender.)
+    std::unique_ptr<protocol::Channel> lender = lenderConnection();
+    QVERIFY(lender);
+    Result<protocol::PartitionRegistered> registered =
+        lender->call<protocol::PartitionRegistered>(registration(QStringLiteral("p-unwritable"), 256, u"1", 0));
+    QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
+    const QString dir = m_root.filePath(QStringLiteral("borrower-unwritable"));
+    const Run borrowed = cli(dir, {QStringLiteral("borrow"), registered->offerId});
+    QVERIFY2(borrowed.exitCode == 0, qPrintable(borrowed.describe()));
+    const QString contractId = borrowed.object().value(QStringLiteral("contract_id")).toString();
+    const QString db = QDir(dir).filePath(QStringLiteral("borrower.db"));
+    const auto sql = [&db](const QString &statement) {
+        const QString connection = QStringLiteral("endNotRecorded");
+        bool done = false;
+        {
+            QSqlDatabase d = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+            d.setDatabaseName(db);
+            QSqlQuery q(d);
+            done = d.open() && q.exec(statement);
+        }
+        QSqlDatabase::removeDatabase(connection);
+        return done;
+    };
+    QVERIFY(sql(QStringLiteral("CREATE TRIGGER refuse_end BEFORE UPDATE OF ended_at_ms ON contracts "
+                               "BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END")));
+    const QDir keys(dir + QStringLiteral("/keys"));
+    QCOMPARE(keys.entryList(QDir::Files).size(), 1);
+    const Run ended = cli(dir, {QStringLiteral("end"), contractId});
+    QCOMPARE(ended.exitCode, 1);
+    QCOMPARE(ended.object().value(QStringLiteral("contract_id")).toString(), contractId);
+    QVERIFY(ended.object().value(QStringLiteral("receipt_valid")).toBool());
+    QCOMPARE(ended.object().value(QStringLiteral("record_updated")), QJsonValue(false));
+    QVERIFY2(ended.err.contains(QStringLiteral("contract %1 was ended at the market").arg(contractId))
+                 && ended.err.contains(QLatin1String("could not be updated")) && ended.err.contains(QLatin1String("disk full (test)")),
+             qPrintable(ended.describe()));
+    QCOMPARE(keys.entryList(QDir::Files).size(), 1);
+    // Written again: the market's bills end it here too, and the key goes.
+    QVERIFY(sql(QStringLiteral("DROP TRIGGER refuse_end")));
+    const Run bills = cli(dir, {QStringLiteral("bills")});
+    QVERIFY2(bills.exitCode == 0, qPrintable(bills.describe()));
+    QCOMPARE(keys.entryList(QDir::Files).size(), 0);
+    const Run again = cli(dir, {QStringLiteral("end"), contractId});
+    QVERIFY2(again.exitCode != 0 && again.err.contains(contractId), qPrintable(again.describe()));
 }
 
 QTEST_GUILESS_MAIN(TestCliMarket)

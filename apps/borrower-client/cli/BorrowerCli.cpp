@@ -396,6 +396,10 @@ private:
                               e->receiptProblem.isError() ? QCoreApplication::translate("BorrowerCli", " (the receipt does NOT verify)")
                                                           : QCoreApplication::translate("BorrowerCli", " (signed receipt verified)")));
         }
+        // What the market did is printed above; that this directory does not show it yet is
+        // a failure of the command all the same.
+        if (e->recordProblem.isError())
+            m_exitCode = app::fail(e->recordProblem);
         return {};
     }
 

@@ -115,6 +115,10 @@ QJsonObject contractEndToJson(const ContractEnd &end)
     o.insert(QStringLiteral("receipt_valid"), !end.receiptProblem.isError());
     if (end.receiptProblem.isError())
         o.insert(QStringLiteral("receipt_problem"), end.receiptProblem.message);
+    // Ended at the market either way; false when the data directory still says it runs.
+    o.insert(QStringLiteral("record_updated"), !end.recordProblem.isError());
+    if (end.recordProblem.isError())
+        o.insert(QStringLiteral("record_problem"), end.recordProblem.message);
     return o;
 }
 

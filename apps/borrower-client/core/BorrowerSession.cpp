@@ -383,16 +383,33 @@ void BorrowerSession::endContract(const QString &contractId, QObject *context, C
             if (Result<void> v = protocol::verifyReceipt(r->receipt, expectedMarket); !v)
                 end.receiptProblem = v.error();
             const qint64 endedAt = r->receipt.endedAtMs > 0 ? r->receipt.endedAtMs : QDateTime::currentMSecsSinceEpoch();
-            if (Result<ContractRecord> c = m_store->contract(contractId); c) {
-                (void)m_store->markContractEnded(contractId, endedAt, r->charge, r->receipt);
+            Result<void> recorded;
+            const bool held = m_store->contract(contractId).ok();
+            if (held) {
+                recorded = m_store->markContractEnded(contractId, endedAt, r->charge, r->receipt);
             } else {
                 // Remember it all the same: the receipt is the borrower's proof of payment.
                 ContractRecord rec = endedContractFrom(r->receipt);
                 rec.endedAtMs = endedAt;
                 rec.charge = r->charge;
-                (void)m_store->saveContract(rec);
+                recorded = m_store->saveContract(rec);
             }
-            m_store->removeKey(contractId);
+            if (recorded) {
+                m_store->removeKey(contractId);
+            } else {
+                // Ended and billed at the market all the same. A record that still says
+                // running keeps its key, as every running contract here does, until the
+                // market's bills end it here too.
+                end.recordProblem = Error(recorded.error().code,
+                                          held ? tr("contract %1 was ended at the market (charge %2), but its record in %3 could not be "
+                                                    "updated (%4): it still says the contract runs. Once the data directory can be "
+                                                    "written, `borrower-client --cli bills` updates it.")
+                                                     .arg(contractId, r->charge.toString(), m_dataDir, recorded.error().message)
+                                               : tr("contract %1 was ended at the market (charge %2), but its end and receipt could not "
+                                                    "be kept in %3 (%4); `borrower-client --cli receipt fetch %1` gets the receipt again.")
+                                                     .arg(contractId, r->charge.toString(), m_dataDir, recorded.error().message));
+                emit error(end.recordProblem);
+            }
             emit contractEnded(end);
             cb(end);
         }));

@@ -47,6 +47,10 @@ struct JobOutcome {
 struct ContractEnd {
     protocol::ContractClosed closed;
     Error receiptProblem;      ///< null when the receipt verified against the pinned market
+    /// Null when the data directory's record says the contract ended (and its key is gone);
+    /// else why it could not be updated: the market ended the contract all the same, and the
+    /// key is kept until the record is (the next bills do it).
+    Error recordProblem;
 };
 
 class BorrowerSession : public QObject {

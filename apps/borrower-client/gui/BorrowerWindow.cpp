@@ -753,6 +753,8 @@ void ContractPage::endContract(bool confirm)
                                                                : tr("verified")));
         m_submit->setEnabled(false);
         m_cancel->setEnabled(false);
+        if (r->recordProblem.isError())
+            emit error(r->recordProblem);
         emit ended(m_contract.contractId);
     });
 }
