@@ -9,6 +9,8 @@
 
 #include "identity/Identity.h"
 #include "model/Money.h"
+#include "protocol/Dispatcher.h"
+#include "protocol/Server.h"
 #include "protocol/SslChannel.h"
 
 #include <QDir>
@@ -24,6 +26,8 @@
 
 using namespace lendable;
 using namespace cliharness;
+
+class FakeLender;
 
 class TestCliMarket : public QObject {
     Q_OBJECT
@@ -43,8 +47,15 @@ private slots:
     void contractTheMarketEndedIsEndedHere();
     void borrowOnlyOnTheTermsNamed();
     void endNotRecordedHereSaysSoAndFails();
+    void logsOfAFinishedJobPrintTheWholeConsole();
+    void waitKeepsTheWholeConsole();
+    void outputsOverTheLimitAreSaid();
+    void anOutputNotKeptIsSaid();
 
 private:
+    /// Submits the fake lender's jobs from a new data directory `name`; the directory, or
+    /// empty on failure.
+    QString submitToFakeLender(FakeLender &lender, const QString &name);
     bool startMarket();
     Run cli(const QString &dataDir, QStringList args, bool withMarket = true);
     QString borrowOne(const QString &dataDir, const QString &query, QJsonObject *out = nullptr);
@@ -849,6 +860,153 @@ void TestCliMarket::endNotRecordedHereSaysSoAndFails()
     QCOMPARE(keys.entryList(QDir::Files).size(), 0);
     const Run again = cli(dir, {QStringLiteral("end"), contractId});
     QVERIFY2(again.exitCode != 0 && again.err.contains(contractId), qPrintable(again.describe()));
+}
+
+/// A lender agent in this process, with a partition lent directly: it takes jobs, and sends a
+/// job's result cut at 12 MiB, console and outputs together, as LenderAgent does; a watch gets
+/// the whole console, as from its file. Job j-long-console prints 14 MiB; j-big-outputs' outputs
+/// are over the limit; j-bad-name has an output named "../escape".
+class FakeLender {
+public:
+    const QStringList jobIds{QStringLiteral("j-long-console"), QStringLiteral("j-big-outputs"), QStringLiteral("j-bad-name")};
+    QByteArray console;
+
+    explicit FakeLender(const QString &dir)
+        : m_identity(Identity::loadOrCreate(dir, QStringLiteral("lender")).value())
+        , m_server(m_identity, config())
+    {
+        for (int line = 0; console.size() < 14 * 1024 * 1024; ++line)
+            console += QByteArrayLiteral("console line ") + QByteArray::number(line) + QByteArrayLiteral(" of a job that prints a lot\n");
+        console += "END OF CONSOLE\n";
+        m_dispatcher.onCall<protocol::SubmitJob, protocol::JobAccepted>([this](const protocol::SubmitJob &, const protocol::RequestContext &) {
+            return Result<protocol::JobAccepted>(protocol::JobAccepted{.jobId = jobIds.value(m_submitted++)});
+        });
+        m_dispatcher.on<protocol::WatchJob>([this](const protocol::WatchJob &m, const protocol::RequestContext &ctx) {
+            ctx.reply(protocol::Ack{});
+            for (qint64 at = m.fromOffset; at < console.size(); at += 1024 * 1024)
+                ctx.channel()->push(protocol::JobOutput{.jobId = m.jobId, .offset = at, .data = console.mid(at, 1024 * 1024)});
+            ctx.channel()->push(protocol::JobStateChanged{.jobId = m.jobId, .state = QStringLiteral("succeeded"), .exitCode = 0, .message = {}});
+        });
+        m_dispatcher.on<protocol::FetchJobResult>([this](const protocol::FetchJobResult &m, const protocol::RequestContext &ctx) {
+            constexpr qint64 kResultBytes = 12 * 1024 * 1024;
+            if (m.jobId == jobIds[1])
+                return ctx.fail(Error(ErrorCode::ResourceExhausted, QStringLiteral("the job's output files exceed %1 bytes").arg(kResultBytes)));
+            const protocol::JobFile result{QStringLiteral("result.txt"), QByteArrayLiteral("ok\n")};
+            const QList<protocol::JobFile> outputs = m.jobId == jobIds[2] ? QList<protocol::JobFile>{result, {QStringLiteral("../escape"), "x"}}
+                                                                          : QList<protocol::JobFile>{result};
+            qint64 used = 0;
+            for (const protocol::JobFile &f : outputs)
+                used += f.data.size();
+            ctx.reply(protocol::JobResult{.jobId = m.jobId, .state = QStringLiteral("succeeded"), .exitCode = 0, .outputs = outputs,
+                                          .console = console.left(kResultBytes - used), .startedAtMs = 1, .endedAtMs = 2});
+        });
+        QObject::connect(&m_server, &protocol::Server::channelEstablished, &m_server, [this](protocol::Channel *c) { m_dispatcher.attach(c); });
+    }
+
+    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0).ok(); }
+
+    /// The key file of the lease, as its owner gives it to the borrower.
+    bool writeKeyFile(const QString &path) const
+    {
+        QFile key(path);
+        const QByteArray json = QJsonDocument(QJsonObject{{QStringLiteral("contract_id"), QStringLiteral("c-fake-lease")},
+                                                          {QStringLiteral("partition_id"), QStringLiteral("p-fake")},
+                                                          {QStringLiteral("key"), QString::fromLatin1(QByteArray(32, 'k').toBase64())},
+                                                          {QStringLiteral("lender_id"), m_identity.nodeId()},
+                                                          {QStringLiteral("lender_address"),
+                                                           QStringLiteral("127.0.0.1:%1").arg(m_server.serverPort())}})
+                                    .toJson();
+        return key.open(QIODevice::WriteOnly) && key.write(json) == json.size();
+    }
+
+private:
+    static protocol::HandshakeConfig config()
+    {
+        protocol::HandshakeConfig c;
+        c.localRole = QStringLiteral("lender");
+        return c;
+    }
+
+    Identity m_identity;
+    protocol::Server m_server;
+    protocol::Dispatcher m_dispatcher;
+    int m_submitted = 0;
+};
+
+QString TestCliMarket::submitToFakeLender(FakeLender &lender, const QString &name)
+{
+    const QString keyFile = m_root.filePath(name + QStringLiteral("-lease.json"));
+    const QString script = m_root.filePath(name + QStringLiteral("-job.sh"));
+    QFile scriptFile(script);
+    if (!lender.listen() || !lender.writeKeyFile(keyFile) || !scriptFile.open(QIODevice::WriteOnly) || scriptFile.write("echo a lot\n") != 11)
+        return {};
+    scriptFile.close();
+    const QString dir = m_root.filePath(name);
+    for (const QString &jobId : lender.jobIds) {
+        const Run s = cli(dir, {QStringLiteral("submit"), QStringLiteral("--key-file"), keyFile, QStringLiteral("--os"), QStringLiteral("busybox"),
+                                QStringLiteral("--script"), script}, false);
+        if (s.exitCode != 0 || s.object().value(QStringLiteral("job_id")).toString() != jobId) {
+            qWarning() << s.describe();
+            return {};
+        }
+    }
+    return dir;
+}
+
+void TestCliMarket::logsOfAFinishedJobPrintTheWholeConsole()
+{
+    // The console in a job's result is cut at 12 MiB, less its outputs: `logs` without
+    // --follow prints all of it, as the watch gets it, and not only what the result holds.
+    FakeLender lender(m_root.filePath(QStringLiteral("fake-lender-logs")));
+    const QString dir = submitToFakeLender(lender, QStringLiteral("borrower-logs"));
+    QVERIFY(!dir.isEmpty());
+    const Run logs = runProgram(bin(QStringLiteral("borrower-client")),
+                                {QStringLiteral("--cli"), QStringLiteral("--data"), dir, QStringLiteral("logs"), lender.jobIds[0]});
+    QVERIFY2(logs.exitCode == 0, qPrintable(logs.err));
+    QCOMPARE(logs.out.size(), lender.console.size());
+    QVERIFY(logs.out == lender.console);
+}
+
+void TestCliMarket::waitKeepsTheWholeConsole()
+{
+    // `wait` writes the whole console to console.log: what the result holds, then the rest
+    // from where it stops.
+    FakeLender lender(m_root.filePath(QStringLiteral("fake-lender-wait")));
+    const QString dir = submitToFakeLender(lender, QStringLiteral("borrower-wait"));
+    QVERIFY(!dir.isEmpty());
+    const Run waited = cli(dir, {QStringLiteral("wait"), lender.jobIds[0]}, false);
+    QVERIFY2(waited.exitCode == 0, qPrintable(waited.err));
+    QCOMPARE(waited.object().value(QStringLiteral("outputs")).toArray().size(), 1);
+    QFile kept(waited.object().value(QStringLiteral("console")).toString());
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QCOMPARE(kept.size(), lender.console.size());
+    QVERIFY(kept.readAll() == lender.console);
+    QCOMPARE(waited.object().value(QStringLiteral("complete")), QJsonValue(true));
+}
+
+void TestCliMarket::outputsOverTheLimitAreSaid()
+{
+    // Outputs over 12 MiB are not sent: `wait` fails, and says where they are and what to do.
+    FakeLender lender(m_root.filePath(QStringLiteral("fake-lender-big")));
+    const QString dir = submitToFakeLender(lender, QStringLiteral("borrower-big"));
+    QVERIFY(!dir.isEmpty());
+    const Run tooBig = cli(dir, {QStringLiteral("wait"), lender.jobIds[1]}, false);
+    QCOMPARE(tooBig.exitCode, 1);
+    QVERIFY2(tooBig.err.contains(QLatin1String("add up to more than 12 MiB"))
+                 && tooBig.err.contains(QLatin1String("stay in the job's directory on the lender's machine")),
+             qPrintable(tooBig.err));
+}
+
+void TestCliMarket::anOutputNotKeptIsSaid()
+{
+    // An output that is not kept here (its name is no plain file name) is said, and `wait` fails.
+    FakeLender lender(m_root.filePath(QStringLiteral("fake-lender-name")));
+    const QString dir = submitToFakeLender(lender, QStringLiteral("borrower-name"));
+    QVERIFY(!dir.isEmpty());
+    const Run badName = cli(dir, {QStringLiteral("wait"), lender.jobIds[2]}, false);
+    QCOMPARE(badName.exitCode, 1);
+    QCOMPARE(badName.object().value(QStringLiteral("complete")), QJsonValue(false));
+    QVERIFY2(badName.err.contains(QLatin1String("output \"../escape\" was not kept")), qPrintable(badName.err));
 }
 
 QTEST_GUILESS_MAIN(TestCliMarket)

@@ -14,7 +14,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QTimer>
 
 #include <cstdio>
 #include <optional>
@@ -69,8 +68,9 @@ public:
     {
     }
 
-    /// The process's exit code after a successful run(): 0, or 3 from `wait --exit-status`
-    /// for a job that did not succeed.
+    /// The process's exit code after a successful run(): 0, 3 from `wait --exit-status` for a
+    /// job that did not succeed, or 1 when what was done could not all be kept or fetched
+    /// here (`end`, `wait`; said on standard error).
     int exitCode() const { return m_exitCode; }
 
     Result<void> run()
@@ -233,44 +233,23 @@ private:
     }
 
     // Streams output; with follow=false prints the output so far and stops (on a watch the
-    // lender sends what it has, then the job's state).
+    // lender sends what it has, then the job's state). A finished job's console comes this
+    // way too: the one in its result is cut at kMaxResultBytes, less its outputs.
     Result<void> logs()
     {
         if (Result<void> d = importDirect(); !d)
             return d;
-        if (!m_inv.follow) {
-            Result<JobOutcome> done = BorrowerSession::await<JobOutcome>(
-                [&](QObject *ctx, Callback<JobOutcome> cb) { m_session.fetchJobResult(m_inv.jobId, ctx, cb); });
-            if (done && isFinalJobState(done->state)) {
-                printRaw(done->console);
-                return {};
-            }
-            if (!done && done.error().code != ErrorCode::Conflict && done.error().code != ErrorCode::NotFound)
-                return done.error();
-        }
         QEventLoop loop;
         QObject ctx;
         std::optional<Error> failure;
         qint64 printed = 0;
         bool acked = false;
-        // Without --follow, an agent that sends no state after its backlog is left after a
-        // quiet moment, and at the latest after 10 s of a job that keeps printing.
-        QTimer latest;
-        latest.setSingleShot(true);
-        QObject::connect(&latest, &QTimer::timeout, &loop, &QEventLoop::quit);
-        if (!m_inv.follow)
-            latest.start(10000);
-        QTimer quiet;
-        quiet.setSingleShot(true);
-        QObject::connect(&quiet, &QTimer::timeout, &loop, &QEventLoop::quit);
         QObject::connect(&m_session, &BorrowerSession::jobOutput, &ctx,
                          [&](const QString &jobId, qint64 offset, const QByteArray &data) {
                              if (jobId != m_inv.jobId)
                                  return;
                              printRaw(data);
                              printed = offset + data.size();
-                             if (!m_inv.follow)
-                                 quiet.start(1500);
                          });
         bool ended = false;
         QObject::connect(&m_session, &BorrowerSession::jobStateChanged, &ctx, [&](const protocol::JobStateChanged &c) {
@@ -305,25 +284,33 @@ private:
                 return;
             }
             acked = true;
-            if (!m_inv.follow && !quiet.isActive())
-                quiet.start(1500);
-            // A job that ended before the watch began may send no state change: ask once.
-            m_session.fetchJobResult(m_inv.jobId, &ctx, [&](Result<JobOutcome> done) {
-                if (done && isFinalJobState(done->state)) {
-                    ended = true;
-                    loop.quit();
-                }
-            });
+            // A job that ended before the watch began may send no state change: ask once. The
+            // agent answers after the output it had when the watch began, so without --follow
+            // its answer also says that all of it is printed (unless the answer timed out
+            // behind a long console: the state follows that). Its console is not completed
+            // here: the watch prints it.
+            m_session.fetchJobResult(
+                m_inv.jobId, &ctx,
+                [&](Result<JobOutcome> done) {
+                    if (done && isFinalJobState(done->state)) {
+                        ended = true;
+                        loop.quit();
+                    } else if (!m_inv.follow && (done || done.error().code != ErrorCode::Timeout)) {
+                        loop.quit();
+                    }
+                },
+                false);
         });
         if (!failure && !ended)
             loop.exec();
         m_session.unwatchJob(m_inv.jobId);
         if (failure)
             return *failure;
-        if (ended) {
-            // Anything the console held beyond what streamed (a push lost in a reconnect).
+        // Anything the console held beyond what streamed (a push lost in a reconnect); a
+        // result holds no more than kMaxResultBytes of it.
+        if (ended && printed < BorrowerSession::kMaxResultBytes) {
             Result<JobOutcome> done = BorrowerSession::await<JobOutcome>(
-                [&](QObject *c, Callback<JobOutcome> cb) { m_session.fetchJobResult(m_inv.jobId, c, cb); });
+                [&](QObject *c, Callback<JobOutcome> cb) { m_session.fetchJobResult(m_inv.jobId, c, cb, false); });
             if (done && done->console.size() > printed)
                 printRaw(done->console.mid(printed));
             // Ended, nothing streamed, and no console to fetch (the lender removed the job's
@@ -358,6 +345,9 @@ private:
                                                         : QCoreApplication::translate("BorrowerCli", "ended %1").arg(out->state)));
             m_exitCode = 3;
         }
+        // Part of the result is missing here: said, and the command failed, whatever the job did.
+        for (const QString &missing : std::as_const(out->incomplete))
+            m_exitCode = app::fail(Error(ErrorCode::IoError, missing));
         return {};
     }
 

@@ -147,6 +147,10 @@ QJsonObject outcomeToJson(const JobOutcome &out)
     o.insert(QStringLiteral("exit_code"), out.exitCode ? QJsonValue(*out.exitCode) : QJsonValue(QJsonValue::Null));
     o.insert(QStringLiteral("outputs"), QJsonArray::fromStringList(out.outputPaths));
     o.insert(QStringLiteral("console"), out.consolePath);
+    // Whether the console and every output are here; if not, what is missing.
+    o.insert(QStringLiteral("complete"), out.incomplete.isEmpty());
+    if (!out.incomplete.isEmpty())
+        o.insert(QStringLiteral("incomplete"), QJsonArray::fromStringList(out.incomplete));
     if (!out.message.isEmpty())
         o.insert(QStringLiteral("message"), out.message);
     return o;

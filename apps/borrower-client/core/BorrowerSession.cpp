@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QPointer>
 #include <QSaveFile>
 
 namespace lendable::borrower {
@@ -639,7 +640,11 @@ void BorrowerSession::onLenderDisconnected(const QString &lenderKey, const Error
             continue;
         const QString jobId = w.jobId;
         sendWatch(jobId, this, [this, jobId, reason](Result<void> r) {
-            if (!r && m_watches.contains(jobId))
+            if (r || !m_watches.contains(jobId))
+                return;
+            if (m_watches.value(jobId).toFile)
+                finishConsoleFetch(jobId, r.error());
+            else
                 emit watchLost(jobId, r.error());
         });
     }
@@ -666,6 +671,13 @@ void BorrowerSession::onLenderPush(const protocol::Envelope &e)
             offset = it->offset;
         }
         it->offset = offset + data.size();
+        if (it->toFile) {
+            const auto fetch = m_consoleFetches.constFind(m->jobId);
+            if (fetch != m_consoleFetches.cend() && !(fetch->file->seek(offset) && fetch->file->write(data) == data.size()))
+                finishConsoleFetch(m->jobId, Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(fetch->file->fileName(),
+                                                                                                     fetch->file->errorString())));
+            break;
+        }
         emit jobOutput(m->jobId, offset, data);
         break;
     }
@@ -673,6 +685,11 @@ void BorrowerSession::onLenderPush(const protocol::Envelope &e)
         Result<protocol::JobStateChanged> m = protocol::decodeMessage<protocol::JobStateChanged>(e);
         if (!m)
             return;
+        // The lender sends the state after the console it had: a fetched console is whole.
+        if (const auto it = m_watches.constFind(m->jobId); it != m_watches.cend() && it->toFile) {
+            finishConsoleFetch(m->jobId, std::nullopt);
+            return;
+        }
         std::optional<int> exit;
         if (m->exitCode)
             exit = *m->exitCode;
@@ -727,11 +744,16 @@ Result<JobOutcome> BorrowerSession::storeResult(const protocol::JobResult &r)
             return w.error();
         o.outputPaths.append(path);
     }
+    for (const protocol::JobFile &f : r.outputs) {
+        const QString name = QFileInfo(f.name).fileName();
+        if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..") || name != f.name)
+            o.incomplete.append(tr("output \"%1\" was not kept: its name is not a plain file name").arg(f.name));
+    }
     (void)m_store->updateJobState(r.jobId, r.state, o.exitCode);
     return o;
 }
 
-void BorrowerSession::fetchJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb)
+void BorrowerSession::fetchJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb, bool wholeConsole)
 {
     Result<PeerLink *> link = lenderLinkForJob(jobId);
     if (!link) {
@@ -740,9 +762,21 @@ void BorrowerSession::fetchJobResult(const QString &jobId, QObject *context, Cal
     }
     protocol::FetchJobResult req;
     req.jobId = jobId;
-    (*link)->request<protocol::JobResult>(req, context, [this, cb](Result<protocol::JobResult> r) {
+    (*link)->request<protocol::JobResult>(req, context, [this, cb, jobId, wholeConsole, guard = QPointer<QObject>(context),
+                                                         hadContext = context != nullptr](Result<protocol::JobResult> r) {
         if (!r) {
-            cb(r.error());
+            // The lender sends a result whole or not at all: outputs past its limit stay there.
+            if (r.error().code == ErrorCode::ResourceExhausted)
+                cb(Error(ErrorCode::ResourceExhausted,
+                         tr("the output files of job %1 add up to more than %2 MiB, the most a lender sends with a job's result, so "
+                            "they were not fetched (%3). They stay in the job's directory on the lender's machine while it keeps "
+                            "the job's results: ask the lender for them, and have jobs leave smaller outputs (compressed, or fewer). "
+                            "`borrower-client --cli logs %1` prints the console.")
+                             .arg(jobId)
+                             .arg(kMaxResultBytes / (1024 * 1024))
+                             .arg(r.error().message)));
+            else
+                cb(r.error());
             return;
         }
         if (!isFinalJobState(r->state)) {
@@ -752,13 +786,91 @@ void BorrowerSession::fetchJobResult(const QString &jobId, QObject *context, Cal
             cb(o);
             return;
         }
+        const auto finished = [this, cb, guard, hadContext](const JobOutcome &o) {
+            emit jobFinished(o);
+            if (!hadContext || guard)
+                cb(o);
+        };
+        // Its console is being completed already (an earlier fetch): that outcome, whole, is
+        // this one's too; writing the result again would cut the file being completed.
+        if (m_consoleFetches.contains(jobId)) {
+            m_consoleFetches[jobId].waiters.append(finished);
+            return;
+        }
         Result<JobOutcome> o = storeResult(*r);
-        if (o.ok())
-            emit jobFinished(*o);
-        else
+        if (!o.ok()) {
             emit error(o.error());
-        cb(std::move(o));
+            cb(std::move(o));
+            return;
+        }
+        // The lender cuts a result at kMaxResultBytes, its console last: one that reaches the
+        // limit may go on in the lender's file.
+        qint64 sent = r->console.size();
+        for (const protocol::JobFile &f : std::as_const(r->outputs))
+            sent += f.data.size();
+        if (sent < kMaxResultBytes) {
+            finished(*o);
+        } else if (wholeConsole) {
+            completeConsole(*o, finished);
+        } else {
+            o->incomplete.append(tr("the console of job %1 in %2 is cut at %3 bytes, as the lender sends it with the result; "
+                                    "`borrower-client --cli logs %1` prints all of it")
+                                     .arg(jobId, o->consolePath)
+                                     .arg(r->console.size()));
+            finished(*o);
+        }
     });
+}
+
+void BorrowerSession::completeConsole(const JobOutcome &outcome, std::function<void(const JobOutcome &)> done)
+{
+    JobRecord job;
+    Result<PeerLink *> link = lenderLinkForJob(outcome.jobId, &job);
+    auto file = std::make_shared<QFile>(outcome.consolePath);
+    if (!link || !file->open(QIODevice::ReadWrite)) {
+        JobOutcome cut = outcome;
+        cut.incomplete.append(tr("the console of job %1 in %2 is cut at %3 bytes, as the lender sends it with the result, and the "
+                                 "rest could not be fetched (%4); `borrower-client --cli logs %1` prints all of it")
+                                  .arg(outcome.jobId, outcome.consolePath)
+                                  .arg(outcome.console.size())
+                                  .arg(link ? file->errorString() : link.error().message));
+        done(cut);
+        return;
+    }
+    // The rest comes from the lender's file through a watch from where the result stops,
+    // as `logs --follow` gets it, and goes to console.log as it arrives (it may be large).
+    m_consoleFetches.insert(outcome.jobId, ConsoleFetch{outcome, file, {std::move(done)}});
+    Watch w;
+    w.jobId = outcome.jobId;
+    w.lenderKey = lenderKeyOf(job.lenderId, job.lenderAddress);
+    w.offset = outcome.console.size();
+    w.toFile = true;
+    m_watches.insert(outcome.jobId, w);
+    const QString jobId = outcome.jobId;
+    sendWatch(jobId, this, [this, jobId](Result<void> r) {
+        if (!r)
+            finishConsoleFetch(jobId, r.error());
+    });
+}
+
+void BorrowerSession::finishConsoleFetch(const QString &jobId, const std::optional<Error> &failure)
+{
+    if (const auto it = m_watches.constFind(jobId); it != m_watches.cend() && it->toFile)
+        m_watches.erase(it);
+    if (!m_consoleFetches.contains(jobId))
+        return;
+    ConsoleFetch fetch = m_consoleFetches.take(jobId);
+    const qint64 size = fetch.file->size();
+    fetch.file->close();
+    JobOutcome o = fetch.outcome;
+    if (failure)
+        o.incomplete.append(tr("the console of job %1 in %2 is cut at %3 bytes: the rest could not be fetched (%4); "
+                               "`borrower-client --cli logs %1` prints all of it")
+                                .arg(jobId, o.consolePath)
+                                .arg(size)
+                                .arg(failure->message));
+    for (const std::function<void(const JobOutcome &)> &waiter : std::as_const(fetch.waiters))
+        waiter(o);
 }
 
 void BorrowerSession::waitJob(const QString &jobId, QObject *context, Callback<JobOutcome> cb)
@@ -767,6 +879,8 @@ void BorrowerSession::waitJob(const QString &jobId, QObject *context, Callback<J
     // is caught by the fetch, one that ends later by its final state push.
     struct Waiting {
         bool done = false;
+        bool fetching = false;
+        bool fetchAgain = false;
         QMetaObject::Connection stateConnection;
         QMetaObject::Connection lostConnection;
     };
@@ -780,17 +894,28 @@ void BorrowerSession::waitJob(const QString &jobId, QObject *context, Callback<J
         unwatchJob(jobId);
         cb(std::move(r));
     };
-    auto fetch = [this, st, context, finish, jobId](std::optional<Error> watchError) {
-        // Fetches may overlap (a final push during the first fetch); finish() runs once.
+    // One fetch at a time: a final push during the first fetch asks again once it answered
+    // (its result's console may still be completing, and two would both write it).
+    auto fetch = std::make_shared<std::function<void(std::optional<Error>)>>();
+    *fetch = [this, st, context, finish, jobId, again = std::weak_ptr(fetch)](std::optional<Error> watchError) {
         if (st->done)
             return;
-        fetchJobResult(jobId, context, [finish, watchError](Result<JobOutcome> r) {
+        if (st->fetching) {
+            st->fetchAgain = true;
+            return;
+        }
+        st->fetching = true;
+        fetchJobResult(jobId, context, [st, finish, watchError, again](Result<JobOutcome> r) {
+            st->fetching = false;
             if (r.ok() && isFinalJobState(r->state))
                 finish(std::move(r));
             else if (watchError)
                 finish(*watchError);
             else if (!r.ok() && r.error().code != ErrorCode::Conflict)
                 finish(r.error()); // e.g. the results were removed, or could not be kept here
+            else if (std::exchange(st->fetchAgain, false))
+                if (const auto f = again.lock())
+                    (*f)(std::nullopt);
             // else: not over yet (conflict: "still running"); the final state push triggers
             // another fetch.
         });
@@ -798,7 +923,7 @@ void BorrowerSession::waitJob(const QString &jobId, QObject *context, Callback<J
     st->stateConnection = connect(this, &BorrowerSession::jobStateChanged, context,
                                   [jobId, fetch](const protocol::JobStateChanged &c) {
                                       if (c.jobId == jobId && isFinalJobState(c.state))
-                                          fetch(std::nullopt);
+                                          (*fetch)(std::nullopt);
                                   });
     st->lostConnection = connect(this, &BorrowerSession::watchLost, context,
                                  [jobId, finish](const QString &id, const Error &e) {
@@ -806,7 +931,7 @@ void BorrowerSession::waitJob(const QString &jobId, QObject *context, Callback<J
                                          finish(e);
                                  });
     watchJob(jobId, 0, context, [fetch](Result<void> r) {
-        fetch(r.ok() ? std::nullopt : std::optional<Error>(r.error()));
+        (*fetch)(r.ok() ? std::nullopt : std::optional<Error>(r.error()));
     });
 }
 

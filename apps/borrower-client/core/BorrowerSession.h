@@ -11,10 +11,12 @@
 #include "identity/Identity.h"
 #include "protocol/Messages.h"
 
+#include <QFile>
 #include <QHash>
 #include <QObject>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace lendable::borrower {
@@ -41,6 +43,9 @@ struct JobOutcome {
     QString message;           ///< the lender's last word on the job's state, e.g. why it failed
     qint64 startedAtMs = 0;
     qint64 endedAtMs = 0;
+    /// What of the result is missing here, in words (a console cut short, an output not
+    /// kept); empty when all of it is. Said to the user, never dropped silently.
+    QStringList incomplete;
 };
 
 /// The answer to EndContract, with the local verdict on its receipt.
@@ -58,6 +63,9 @@ class BorrowerSession : public QObject {
 public:
     /// Largest script plus inputs that fit in one frame with room for the envelope.
     static constexpr qsizetype kMaxJobBytes = 15 * 1024 * 1024;
+    /// The most a lender sends in one job result, output files and console together (its
+    /// console is cut to what room the outputs leave; outputs beyond it are refused).
+    static constexpr qint64 kMaxResultBytes = 12 * 1024 * 1024;
 
     explicit BorrowerSession(QString dataDir, QObject *parent = nullptr);
     ~BorrowerSession() override;
@@ -113,8 +121,10 @@ public:
     /// re-subscribes after a lost connection from where it stopped. `cb` reports the Ack.
     void watchJob(const QString &jobId, qint64 fromOffset, QObject *context, Callback<void> cb);
     void unwatchJob(const QString &jobId);
-    /// Fetches the result of a job and writes its outputs under DATA/jobs/<job_id>/.
-    void fetchJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb);
+    /// Fetches the result of a job and writes its outputs under DATA/jobs/<job_id>/. A console
+    /// the lender cut (kMaxResultBytes) is completed from where it stops, through a watch
+    /// written to console.log, unless `wholeConsole` is false (a caller that watched it all).
+    void fetchJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb, bool wholeConsole = true);
     /// Waits until the job ends (watching it), then fetches its result.
     void waitJob(const QString &jobId, QObject *context, Callback<JobOutcome> cb);
     void cancelJob(const QString &jobId, QObject *context, Callback<void> cb);
@@ -170,6 +180,15 @@ private:
         QString lenderKey;
         qint64 offset = 0;
         bool final = false;
+        /// A watch that completes a fetched result's console (m_consoleFetches): its output
+        /// goes to console.log, not to jobOutput(), and its state ends it.
+        bool toFile = false;
+    };
+    /// The rest of a job's console being fetched into its console.log, and who waits for it.
+    struct ConsoleFetch {
+        JobOutcome outcome;
+        std::shared_ptr<QFile> file;
+        QList<std::function<void(const JobOutcome &)>> waiters;
     };
 
     Result<PeerLink *> marketLink();
@@ -186,6 +205,11 @@ private:
     void onLenderDisconnected(const QString &lenderKey, const Error &reason);
     void sendWatch(const QString &jobId, QObject *context, Callback<void> cb);
     Result<JobOutcome> storeResult(const protocol::JobResult &result);
+    /// Fetches the part of a finished job's console past what `outcome` has into its
+    /// console.log; `done` gets the outcome, with a word in `incomplete` if that failed.
+    void completeConsole(const JobOutcome &outcome, std::function<void(const JobOutcome &)> done);
+    /// Ends a console fetch: with `failure`, the console stays cut and the outcome says so.
+    void finishConsoleFetch(const QString &jobId, const std::optional<Error> &failure);
     template <typename T>
     Callback<T> reporting(Callback<T> cb);
     /// fetchReceipt() without reporting a failure through error().
@@ -204,6 +228,7 @@ private:
     QHash<QString, PeerLink *> m_otherMarkets; // by market ID: contracts made with another market
     QHash<QString, PeerLink *> m_lenders;   // by "lenderId@address"
     QHash<QString, Watch> m_watches;        // by job ID
+    QHash<QString, ConsoleFetch> m_consoleFetches; // by job ID
     QHash<QString, QString> m_stateMessages; // last JobStateChanged.message by job ID
     bool m_fetchMissingReceipts = false;
 };

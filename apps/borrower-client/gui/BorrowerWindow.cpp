@@ -498,6 +498,8 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
                 }
                 if (!r->outputPaths.isEmpty())
                     m_history->addItem(tr("    outputs: %1").arg(r->outputPaths.join(QStringLiteral(", "))));
+                if (!r->incomplete.isEmpty())
+                    emit error(Error(ErrorCode::IoError, r->incomplete.join(QStringLiteral("; "))));
             });
         }
     });
@@ -523,9 +525,12 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
             m_history->addItem(historyLine(j));
         if (!jobs->isEmpty()) {
             const JobRecord &last = jobs->last();
+            // Its end only: a console kept whole may be far longer than the view keeps, and
+            // is read here on the window's thread.
             QFile console(m_session->store().jobDir(last.jobId) + QStringLiteral("/console.log"));
-            if (console.open(QIODevice::ReadOnly))
-                m_console->setPlainText(QString::fromUtf8(console.readAll()));
+            constexpr qint64 kShownConsoleBytes = 2 * 1024 * 1024;
+            if (console.open(QIODevice::ReadOnly) && console.seek(qMax<qint64>(0, console.size() - kShownConsoleBytes)))
+                m_console->setPlainText(QString::fromUtf8(console.read(kShownConsoleBytes)));
             m_state->setText(tr("Last job %1: %2").arg(last.jobId, jobStateText(last.state))
                              + (last.exitCode ? tr(" (exit code %1)").arg(*last.exitCode) : QString()));
             if (!isFinalJobState(last.state)) {
