@@ -47,6 +47,7 @@ private slots:
     void contractTheMarketEndedIsEndedHere();
     void borrowOnlyOnTheTermsNamed();
     void endNotRecordedHereSaysSoAndFails();
+    void billsSayWhenOnlyTheNewestAreListed();
     void logsOfAFinishedJobPrintTheWholeConsole();
     void waitKeepsTheWholeConsole();
     void outputsOverTheLimitAreSaid();
@@ -860,6 +861,65 @@ void TestCliMarket::endNotRecordedHereSaysSoAndFails()
     QCOMPARE(keys.entryList(QDir::Files).size(), 0);
     const Run again = cli(dir, {QStringLiteral("end"), contractId});
     QVERIFY2(again.exitCode != 0 && again.err.contains(contractId), qPrintable(again.describe()));
+}
+
+void TestCliMarket::billsSayWhenOnlyTheNewestAreListed()
+{
+    // The market lists a borrower's newest 1,000 contracts: `bills` says when that many came
+    // back, that older ones are left out and the total covers only those. (The contracts are
+    // made over a connection of the borrower's own identity: a thousand runs of the CLI
+    // would take minutes.)
+    const QString dir = m_root.filePath(QStringLiteral("borrower-many"));
+    Result<Identity> borrower = Identity::loadOrCreate(dir, QStringLiteral("borrower"));
+    QVERIFY(borrower.ok());
+    std::unique_ptr<protocol::Channel> lender = lenderConnection();
+    QVERIFY(lender);
+    protocol::HandshakeConfig config;
+    config.localRole = QStringLiteral("borrower");
+    std::unique_ptr<protocol::Channel> market(
+        protocol::SslChannel::connectTo(QStringLiteral("127.0.0.1"), m_marketPort, *borrower, m_marketId, config, nullptr));
+    QVERIFY(market->waitEstablished(30'000).ok());
+    constexpr int kContracts = 1000;
+    const auto all = [](protocol::Channel *ch, const auto &requests, auto reply) {
+        int answered = 0;
+        QStringList failures;
+        QList<decltype(reply)> answers;
+        for (const auto &req : requests)
+            ch->template request<decltype(reply)>(req, ch, [&](Result<decltype(reply)> r) {
+                ++answered;
+                if (r.ok())
+                    answers.append(*r);
+                else
+                    failures.append(r.error().toString());
+            }, 120'000);
+        if (!QTest::qWaitFor([&] { return answered == requests.size(); }, 180'000))
+            failures.prepend(QStringLiteral("%1 of %2 requests answered in time").arg(answered).arg(requests.size()));
+        if (!failures.isEmpty())
+            qWarning() << failures.first();
+        return answers;
+    };
+    QList<protocol::RegisterPartition> registrations;
+    for (int i = 0; i < kContracts; ++i)
+        registrations.append(registration(QStringLiteral("p-many-%1").arg(i), 256, u"0.01", 0));
+    const QList<protocol::PartitionRegistered> registered = all(lender.get(), registrations, protocol::PartitionRegistered{});
+    QCOMPARE(registered.size(), kContracts);
+    QList<protocol::Borrow> borrows;
+    for (const protocol::PartitionRegistered &r : registered)
+        borrows.append(protocol::Borrow{.offerId = r.offerId, .query = {}, .agreedTerms = std::nullopt});
+    QCOMPARE(all(market.get(), borrows, protocol::ContractGranted{}).size(), kContracts);
+
+    const Run listed = cli(dir, {QStringLiteral("bills")});
+    QVERIFY2(listed.exitCode == 0, qPrintable(listed.describe()));
+    QCOMPARE(listed.array().size(), kContracts);
+    QVERIFY2(listed.err.contains(QLatin1String("only the newest 1000 contracts are listed")) && listed.err.contains(QLatin1String("the total covers only those")),
+             qPrintable(listed.err));
+    const Run table = runProgram(bin(QStringLiteral("borrower-client")),
+                                 {QStringLiteral("--cli"), QStringLiteral("--data"), dir, QStringLiteral("bills")});
+    QVERIFY2(table.exitCode == 0 && table.out.contains("Total: ") && table.err.contains(QLatin1String("only the newest 1000")),
+             qPrintable(table.err));
+    // Fewer than that: nothing to say.
+    const Run few = cli(m_borrowerA, {QStringLiteral("bills")});
+    QVERIFY2(few.exitCode == 0 && !few.err.contains(QLatin1String("only the newest")), qPrintable(few.describe()));
 }
 
 /// A lender agent in this process, with a partition lent directly: it takes jobs, and sends a

@@ -56,6 +56,7 @@ private slots:
     void laterPagesKeepTheSearchShown();
     void consoleKeepsCharactersSplitAcrossChunks();
     void timeLimitStopsTheContractTab();
+    void billsSayWhenOnlyTheNewestAreListed();
     void cleanupTestCase();
 
 private:
@@ -673,6 +674,35 @@ void TestBorrowerGui::timeLimitStopsTheContractTab()
     QVERIFY(page->contract().isEnded());
     QVERIFY(!page->submitButton()->isEnabled());
     m_window->errorBanner()->hide();
+}
+
+void TestBorrowerGui::billsSayWhenOnlyTheNewestAreListed()
+{
+    // The market lists the newest 1,000 contracts: a list that long says older ones and their
+    // charges are left out of it and of its totals.
+    borrower::BillsPage *bills = m_window->billsPage();
+    QList<protocol::Bill> many;
+    const qint64 t0 = QDateTime::currentMSecsSinceEpoch() - 3'600'000;
+    for (int i = 0; i < borrower::BorrowerSession::kMaxBills; ++i) {
+        protocol::Bill b;
+        b.contractId = QStringLiteral("c-many-%1").arg(i);
+        b.partitionId = QStringLiteral("p");
+        b.startedAtMs = t0 + i;
+        b.endedAtMs = t0 + i + 1000;
+        b.durationMs = 1000;
+        b.charge = Money::fromMicros(10);
+        many.append(b);
+    }
+    bills->showBills(many.mid(1));
+    QVERIFY(bills->limitLabel()->isHidden());
+    bills->showBills(many);
+    QVERIFY(!bills->limitLabel()->isHidden());
+    QVERIFY2(bills->limitLabel()->text().contains(QLatin1String("Only the newest"))
+                 && bills->limitLabel()->text().contains(QLatin1String("totals per month cover only those")),
+             qPrintable(bills->limitLabel()->text()));
+    bills->reload(); // back to the market's
+    QTRY_VERIFY_WITH_TIMEOUT(bills->table()->rowCount() < borrower::BorrowerSession::kMaxBills, 15000);
+    QVERIFY(bills->limitLabel()->isHidden());
 }
 
 void TestBorrowerGui::cleanupTestCase()

@@ -411,6 +411,11 @@ private:
                 total = total.add(bill.charge).value();
             printOut(QCoreApplication::translate("BorrowerCli", "Total: %1\n").arg(total.toString()));
         }
+        // The market lists the newest contracts only: a full list is not all there is.
+        if (b->bills.size() >= BorrowerSession::kMaxBills)
+            printErr(QCoreApplication::translate("BorrowerCli", "note: only the newest %1 contracts are listed (the most the market lists), "
+                                                                "and the total covers only those; --since DATE lists those started since\n")
+                         .arg(BorrowerSession::kMaxBills));
         return {};
     }
 

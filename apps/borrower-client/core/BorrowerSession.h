@@ -63,6 +63,9 @@ class BorrowerSession : public QObject {
 public:
     /// Largest script plus inputs that fit in one frame with room for the envelope.
     static constexpr qsizetype kMaxJobBytes = 15 * 1024 * 1024;
+    /// The most contracts a market lists in its bills (ListBills: the newest 1,000). A list
+    /// this long may leave older contracts out, and its totals with them.
+    static constexpr int kMaxBills = 1000;
     /// The most a lender sends in one job result, output files and console together (its
     /// console is cut to what room the outputs leave; outputs beyond it are refused).
     static constexpr qint64 kMaxResultBytes = 12 * 1024 * 1024;

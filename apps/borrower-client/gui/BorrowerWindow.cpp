@@ -771,6 +771,7 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
     , m_session(session)
     , m_table(new QTableWidget(0, 8, this))
     , m_months(new QTableWidget(0, 3, this))
+    , m_limitNote(new QLabel(this))
     , m_saveReceipt(new QPushButton(tr("Save receipt…"), this))
 {
     m_table->setObjectName(QStringLiteral("billsTable"));
@@ -813,8 +814,12 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
     top->addWidget(m_saveReceipt);
     top->addWidget(verify);
     top->addWidget(exportButton);
+    m_limitNote->setObjectName(QStringLiteral("billsLimitLabel"));
+    m_limitNote->setWordWrap(true);
+    m_limitNote->setVisible(false);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
+    layout->addWidget(m_limitNote);
     layout->addWidget(m_table, 1);
     layout->addWidget(new QLabel(tr("Totals per month, by the month a contract ended in"), this));
     layout->addWidget(m_months);
@@ -893,6 +898,12 @@ void BillsPage::reload()
 void BillsPage::showBills(const QList<Bill> &bills)
 {
     m_bills = bills;
+    // The market lists the newest contracts only: a full list may leave older ones out, and
+    // the totals below with them.
+    m_limitNote->setVisible(m_bills.size() >= BorrowerSession::kMaxBills);
+    m_limitNote->setText(tr("Only the newest %1 contracts are listed (the most the market lists), and the totals per month "
+                            "cover only those: older contracts and their charges are missing here.")
+                             .arg(QLocale().toString(BorrowerSession::kMaxBills)));
     // The receipts this directory keeps, read once for the whole table.
     QHash<QString, std::optional<Receipt>> kept;
     if (Result<QList<ContractRecord>> local = m_session->store().contracts(); local.ok())

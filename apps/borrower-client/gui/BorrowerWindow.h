@@ -141,6 +141,8 @@ public:
     void showBills(const QList<protocol::Bill> &bills);
     QTableWidget *table() const { return m_table; }
     QTableWidget *monthTable() const { return m_months; }
+    /// Says when the market listed as many contracts as it lists at most (the newest ones).
+    QLabel *limitLabel() const { return m_limitNote; }
     const QList<protocol::Bill> &bills() const { return m_bills; }
     Result<void> exportCsv(const QString &path) const;
     /// Writes the receipt kept for a contract as JSON, in the form `receipt verify` reads.
@@ -166,6 +168,7 @@ private:
     BorrowerSession *m_session;
     QTableWidget *m_table;
     QTableWidget *m_months;
+    QLabel *m_limitNote;
     QPushButton *m_saveReceipt;
     QList<protocol::Bill> m_bills;
 };
