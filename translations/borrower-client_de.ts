@@ -436,6 +436,12 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <translation>Hinweis: Auftrag %1 darf %2 s laufen, aber der Verleiher beendet die Leihe %3 um %4 (ihr Zeitlimit): ein dann noch laufender Auftrag wird gestoppt, und seine Ausgaben gehen verloren.
 </translation>
     </message>
+    <message>
+        <source>note: only the newest %1 contracts are listed (the most the market lists), and the total covers only those; --since DATE lists those started since
+</source>
+        <translation>Hinweis: Nur die neuesten %1 Verträge sind aufgeführt (mehr listet der Marktplatz nicht auf), und die Summe gilt nur für diese; --since DATE listet die seitdem begonnenen
+</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>
@@ -741,6 +747,10 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>Running: double-click to open its tab</source>
         <translation>Läuft: Doppelklick öffnet seinen Reiter</translation>
     </message>
+    <message>
+        <source>Only the newest %1 contracts are listed (the most the market lists), and the totals per month cover only those: older contracts and their charges are missing here.</source>
+        <translation>Nur die neuesten %1 Verträge sind aufgeführt (mehr listet der Marktplatz nicht auf), und die Summen pro Monat gelten nur für diese: ältere Verträge und ihre Gebühren fehlen hier.</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerSession</name>
@@ -831,6 +841,34 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>contract %1 was granted and its key kept, but the contract could not be recorded (%2); end it with `borrower-client --cli end %1` and fix the data directory</source>
         <translation>Vertrag %1 wurde geschlossen und sein Schlüssel gespeichert, aber der Vertrag konnte nicht festgehalten werden (%2); beenden Sie ihn mit `borrower-client --cli end %1` und reparieren Sie das Datenverzeichnis</translation>
+    </message>
+    <message>
+        <source>contract %1 was ended at the market (charge %2), but its record in %3 could not be updated (%4): it still says the contract runs. Once the data directory can be written, `borrower-client --cli bills` updates it.</source>
+        <translation>Vertrag %1 wurde beim Marktplatz beendet (Gebühr %2), aber sein Eintrag in %3 konnte nicht aktualisiert werden (%4): Dort läuft der Vertrag noch. Sobald das Datenverzeichnis beschreibbar ist, aktualisiert ihn `borrower-client --cli bills`.</translation>
+    </message>
+    <message>
+        <source>contract %1 was ended at the market (charge %2), but its end and receipt could not be kept in %3 (%4); `borrower-client --cli receipt fetch %1` gets the receipt again.</source>
+        <translation>Vertrag %1 wurde beim Marktplatz beendet (Gebühr %2), aber sein Ende und sein Beleg konnten nicht in %3 gespeichert werden (%4); `borrower-client --cli receipt fetch %1` holt den Beleg erneut.</translation>
+    </message>
+    <message>
+        <source>output &quot;%1&quot; was not kept: its name is not a plain file name</source>
+        <translation>Ausgabe „%1“ wurde nicht gespeichert: Ihr Name ist kein einfacher Dateiname</translation>
+    </message>
+    <message>
+        <source>the output files of job %1 add up to more than %2 MiB, the most a lender sends with a job&apos;s result, so they were not fetched (%3). They stay in the job&apos;s directory on the lender&apos;s machine while it keeps the job&apos;s results: ask the lender for them, and have jobs leave smaller outputs (compressed, or fewer). `borrower-client --cli logs %1` prints the console.</source>
+        <translation>die Ausgabedateien von Job %1 sind zusammen größer als %2 MiB, das Meiste, was ein Verleiher mit dem Ergebnis eines Jobs sendet, und wurden daher nicht geholt (%3). Sie bleiben im Verzeichnis des Jobs auf dem Rechner des Verleihers, solange er die Ergebnisse des Jobs aufbewahrt: Bitten Sie den Verleiher darum, und lassen Sie Jobs kleinere Ausgaben hinterlassen (komprimiert oder weniger). `borrower-client --cli logs %1` gibt die Konsole aus.</translation>
+    </message>
+    <message>
+        <source>the console of job %1 in %2 is cut at %3 bytes, as the lender sends it with the result; `borrower-client --cli logs %1` prints all of it</source>
+        <translation>die Konsole von Job %1 in %2 ist nach %3 Bytes abgeschnitten, wie der Verleiher sie mit dem Ergebnis sendet; `borrower-client --cli logs %1` gibt sie ganz aus</translation>
+    </message>
+    <message>
+        <source>the console of job %1 in %2 is cut at %3 bytes, as the lender sends it with the result, and the rest could not be fetched (%4); `borrower-client --cli logs %1` prints all of it</source>
+        <translation>die Konsole von Job %1 in %2 ist nach %3 Bytes abgeschnitten, wie der Verleiher sie mit dem Ergebnis sendet, und der Rest konnte nicht geholt werden (%4); `borrower-client --cli logs %1` gibt sie ganz aus</translation>
+    </message>
+    <message>
+        <source>the console of job %1 in %2 is cut at %3 bytes: the rest could not be fetched (%4); `borrower-client --cli logs %1` prints all of it</source>
+        <translation>die Konsole von Job %1 in %2 ist nach %3 Bytes abgeschnitten: Der Rest konnte nicht geholt werden (%4); `borrower-client --cli logs %1` gibt sie ganz aus</translation>
     </message>
 </context>
 <context>
@@ -1128,6 +1166,30 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>Job %1 may run for %2, but the lender ends this lease at %3 (its time limit): a job still running then is stopped, and its outputs are lost.</source>
         <translation>Auftrag %1 darf %2 laufen, aber der Verleiher beendet diese Leihe um %3 (ihr Zeitlimit): ein dann noch laufender Auftrag wird gestoppt, und seine Ausgaben gehen verloren.</translation>
+    </message>
+    <message>
+        <source>The lease reached its time limit (%1, h:mm:ss) at %2: the lender ends it, and stops a job still running. No more jobs can be submitted.</source>
+        <translation>Die Leihe hat um %2 ihre Zeitgrenze erreicht (%1, h:mm:ss): Der Verleiher beendet sie und hält einen noch laufenden Job an. Es können keine Jobs mehr übermittelt werden.</translation>
+    </message>
+    <message>
+        <source>The contract reached its time limit (%1, h:mm:ss) at %2: the market ends it, and the lender stops a job still running. No more jobs can be submitted.</source>
+        <translation>Der Vertrag hat um %2 seine Zeitgrenze erreicht (%1, h:mm:ss): Der Marktplatz beendet ihn, und der Verleiher hält einen noch laufenden Job an. Es können keine Jobs mehr übermittelt werden.</translation>
+    </message>
+    <message>
+        <source>Two input files are named %1: they would overwrite each other in /job/in. Rename one of them, or remove it from the list.</source>
+        <translation>Zwei Eingabedateien heißen %1: Sie würden einander in /job/in überschreiben. Benennen Sie eine um, oder entfernen Sie sie aus der Liste.</translation>
+    </message>
+    <message>
+        <source>Cannot send input %1: it is not a file (or no longer there).</source>
+        <translation>Eingabe %1 kann nicht gesendet werden: Sie ist keine Datei (oder nicht mehr vorhanden).</translation>
+    </message>
+    <message>
+        <source>Input %1 is %2; at most %3 go with a job, script and inputs together.</source>
+        <translation>Eingabe %1 ist %2 groß; höchstens %3 gehen mit einem Job mit, Skript und Eingaben zusammen.</translation>
+    </message>
+    <message>
+        <source>The script and input files add up to more than %1, the most that goes with a job. Remove an input, or make it smaller.</source>
+        <translation>Skript und Eingabedateien sind zusammen größer als %1, das Meiste, was mit einem Job mitgeht. Entfernen Sie eine Eingabe, oder verkleinern Sie sie.</translation>
     </message>
 </context>
 <context>

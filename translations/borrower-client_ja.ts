@@ -433,6 +433,12 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <translation>注意: ジョブ %1 は %2 秒まで実行できますが、貸し手はリース %3 を %4 に終了します (制限時間)。その時点で実行中のジョブは停止され、出力は失われます。
 </translation>
     </message>
+    <message>
+        <source>note: only the newest %1 contracts are listed (the most the market lists), and the total covers only those; --since DATE lists those started since
+</source>
+        <translation>注: 一覧は最新の %1 件の契約のみです (マーケットが一覧にする上限)。合計もそれらのみの合計です。--since DATE でその日以降に始まった契約を一覧にします
+</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>
@@ -738,6 +744,10 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <source>Running: double-click to open its tab</source>
         <translation>実行中: ダブルクリックでタブを開きます</translation>
     </message>
+    <message>
+        <source>Only the newest %1 contracts are listed (the most the market lists), and the totals per month cover only those: older contracts and their charges are missing here.</source>
+        <translation>一覧は最新の %1 件の契約のみです (マーケットが一覧にする上限)。月ごとの合計もそれらのみの合計で、それより古い契約とその料金はここにありません。</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerSession</name>
@@ -828,6 +838,34 @@ The market used is remembered in the data directory; so are each contract&apos;s
     <message>
         <source>contract %1 was granted and its key kept, but the contract could not be recorded (%2); end it with `borrower-client --cli end %1` and fix the data directory</source>
         <translation>契約 %1 は成立しキーも保存されましたが、契約を記録できませんでした (%2)。`borrower-client --cli end %1` で終了し、データディレクトリを直してください</translation>
+    </message>
+    <message>
+        <source>contract %1 was ended at the market (charge %2), but its record in %3 could not be updated (%4): it still says the contract runs. Once the data directory can be written, `borrower-client --cli bills` updates it.</source>
+        <translation>契約 %1 はマーケットで終了しました (料金 %2) が、%3 の記録を更新できませんでした (%4)。記録ではまだ実行中です。データディレクトリに書き込めるようになったら、`borrower-client --cli bills` が更新します。</translation>
+    </message>
+    <message>
+        <source>contract %1 was ended at the market (charge %2), but its end and receipt could not be kept in %3 (%4); `borrower-client --cli receipt fetch %1` gets the receipt again.</source>
+        <translation>契約 %1 はマーケットで終了しました (料金 %2) が、その終了と領収書を %3 に保存できませんでした (%4)。`borrower-client --cli receipt fetch %1` で領収書を再取得できます。</translation>
+    </message>
+    <message>
+        <source>output &quot;%1&quot; was not kept: its name is not a plain file name</source>
+        <translation>出力「%1」は保存されませんでした: 名前が単純なファイル名ではありません</translation>
+    </message>
+    <message>
+        <source>the output files of job %1 add up to more than %2 MiB, the most a lender sends with a job&apos;s result, so they were not fetched (%3). They stay in the job&apos;s directory on the lender&apos;s machine while it keeps the job&apos;s results: ask the lender for them, and have jobs leave smaller outputs (compressed, or fewer). `borrower-client --cli logs %1` prints the console.</source>
+        <translation>ジョブ %1 の出力ファイルは合計 %2 MiB を超えています。これは貸し手がジョブの結果として送る上限なので、取得されませんでした (%3)。貸し手がジョブの結果を保管している間は、貸し手のマシンのジョブのディレクトリに残っています。貸し手に依頼し、ジョブが残す出力を小さく (圧縮する、または減らす) してください。`borrower-client --cli logs %1` でコンソールを表示できます。</translation>
+    </message>
+    <message>
+        <source>the console of job %1 in %2 is cut at %3 bytes, as the lender sends it with the result; `borrower-client --cli logs %1` prints all of it</source>
+        <translation>%2 にあるジョブ %1 のコンソールは、貸し手が結果と一緒に送るとおり %3 バイトで切れています。`borrower-client --cli logs %1` ですべて表示できます</translation>
+    </message>
+    <message>
+        <source>the console of job %1 in %2 is cut at %3 bytes, as the lender sends it with the result, and the rest could not be fetched (%4); `borrower-client --cli logs %1` prints all of it</source>
+        <translation>%2 にあるジョブ %1 のコンソールは、貸し手が結果と一緒に送るとおり %3 バイトで切れており、残りを取得できませんでした (%4)。`borrower-client --cli logs %1` ですべて表示できます</translation>
+    </message>
+    <message>
+        <source>the console of job %1 in %2 is cut at %3 bytes: the rest could not be fetched (%4); `borrower-client --cli logs %1` prints all of it</source>
+        <translation>%2 にあるジョブ %1 のコンソールは %3 バイトで切れています。残りを取得できませんでした (%4)。`borrower-client --cli logs %1` ですべて表示できます</translation>
     </message>
 </context>
 <context>
@@ -1123,6 +1161,30 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>Job %1 may run for %2, but the lender ends this lease at %3 (its time limit): a job still running then is stopped, and its outputs are lost.</source>
         <translation>ジョブ %1 は %2 まで実行できますが、貸し手はこのリースを %3 に終了します (制限時間)。その時点で実行中のジョブは停止され、出力は失われます。</translation>
+    </message>
+    <message>
+        <source>The lease reached its time limit (%1, h:mm:ss) at %2: the lender ends it, and stops a job still running. No more jobs can be submitted.</source>
+        <translation>貸与は %2 に制限時間 (%1、h:mm:ss) に達しました。貸し手が貸与を終了し、実行中のジョブを停止します。これ以上ジョブを送信できません。</translation>
+    </message>
+    <message>
+        <source>The contract reached its time limit (%1, h:mm:ss) at %2: the market ends it, and the lender stops a job still running. No more jobs can be submitted.</source>
+        <translation>契約は %2 に制限時間 (%1、h:mm:ss) に達しました。マーケットが契約を終了し、貸し手が実行中のジョブを停止します。これ以上ジョブを送信できません。</translation>
+    </message>
+    <message>
+        <source>Two input files are named %1: they would overwrite each other in /job/in. Rename one of them, or remove it from the list.</source>
+        <translation>2 つの入力ファイルの名前が %1 です。/job/in で互いに上書きされます。どちらかの名前を変えるか、一覧から削除してください。</translation>
+    </message>
+    <message>
+        <source>Cannot send input %1: it is not a file (or no longer there).</source>
+        <translation>入力 %1 を送信できません: ファイルではありません (またはもう存在しません)。</translation>
+    </message>
+    <message>
+        <source>Input %1 is %2; at most %3 go with a job, script and inputs together.</source>
+        <translation>入力 %1 は %2 です。ジョブと一緒に送れるのは、スクリプトと入力を合わせて最大 %3 です。</translation>
+    </message>
+    <message>
+        <source>The script and input files add up to more than %1, the most that goes with a job. Remove an input, or make it smaller.</source>
+        <translation>スクリプトと入力ファイルの合計が、ジョブと一緒に送れる上限の %1 を超えています。入力を削除するか、小さくしてください。</translation>
     </message>
 </context>
 <context>
