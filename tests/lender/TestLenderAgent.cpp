@@ -65,6 +65,7 @@ private slots:
     void largeOutputIsSentWhole();
     void domainThatWouldNotStopHoldsItsPartition();
     void marketContractPastItsLimitStartsNoJob();
+    void consoleThatRolledOverIsReadWhole();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -1177,6 +1178,59 @@ void TestLenderAgent::marketContractPastItsLimitStartsNoJob()
     QCOMPARE(job.error().code, ErrorCode::KeyInvalid);
     QVERIFY2(job.error().message.contains(QLatin1String("reached its time limit (60 s)")), qPrintable(job.error().message));
     QVERIFY(m_agent->store().contract(c.contractId)->isRunning()); // its market ends it, not the agent
+}
+
+void TestLenderAgent::consoleThatRolledOverIsReadWhole()
+{
+    // libvirt's virtlogd rolls a console file over at 2 MiB (console.log becomes console.log.0,
+    // the older ones .1 …, and a new console.log begins): the agent reads on from where the
+    // file it was reading went, and loses nothing. The test driver boots nothing: the test
+    // writes the console as a guest would, and rolls it over as virtlogd does.
+    QTemporaryDir imageDir;
+    QVERIFY(writeTestImage(imageDir.path(), QStringLiteral("busybox"), 4096));
+    QVERIFY(m_agent->images().add(QStringLiteral("busybox"), imageDir.path()).ok());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    TestMarket::Contract c;
+    const QString pid = registeredAndLent(&c, m_borrower.nodeId());
+    QVERIFY(!pid.isEmpty());
+    const Result<JobAccepted> job = submit(b, pid, c.contractId, c.key);
+    QVERIFY2(job.ok(), qPrintable(job.error().toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_agent->store().job(job->jobId)->state, QStringLiteral("booting"), 10'000);
+    const QString jobDir = m_agent->store().job(job->jobId)->jobDir;
+    const QString console = JobRunner::consolePath(jobDir);
+    const auto write = [](const QString &path, const QByteArray &bytes) {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly | QIODevice::Append) && f.write(bytes) == bytes.size();
+    };
+    const auto rollOver = [&] {
+        for (int i = 8; i >= 0; --i) {
+            const QString from = i == 0 ? console : console + QLatin1Char('.') + QString::number(i - 1);
+            if (QFile::exists(from) && !QFile::rename(from, console + QLatin1Char('.') + QString::number(i)))
+                return false;
+        }
+        return true;
+    };
+    const auto output = [&] { return JobRunner::outputFrom(jobDir, 0); };
+
+    QVERIFY(write(console, "boot noise\nLENDABLE-JOB-START\none\n"));
+    QTRY_COMPARE(output(), QByteArray("one\n"));
+    // Written just before the roll-over, so read from the rolled-over file.
+    QVERIFY(write(console, "two\n"));
+    QVERIFY(rollOver());
+    QVERIFY(write(console, "three\n"));
+    QTRY_COMPARE(output(), QByteArray("one\ntwo\nthree\n"));
+    // Rolled over twice between two reads: both files, oldest first.
+    QVERIFY(write(console, "four\n"));
+    QVERIFY(rollOver());
+    QVERIFY(write(console, "five\n"));
+    QVERIFY(rollOver());
+    QVERIFY(write(console, "six\n"));
+    QTRY_COMPARE(output(), QByteArray("one\ntwo\nthree\nfour\nfive\nsix\n"));
+    // The partition's disk counts the rolled-over files too.
+    QVERIFY(JobRunner::consoleDiskBytes(jobDir) > JobRunner::diskUsedBytes(console));
+    QVERIFY(b.channel->call<Ack>(CancelJob{.jobId = job->jobId}).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(m_agent->store().job(job->jobId)->isFinished(), 10'000);
 }
 
 void TestLenderAgent::oneAgentPerDataDirectory()

@@ -63,6 +63,7 @@ private slots:
     void cleanupTestCase();
     void jobPrintsAndExits3();
     void jobPastItsLimitIsStopped();
+    void longConsoleIsWhole();
     void jobPastItsDiskIsStopped();
     void tamperingIsDetectedRestoredAndReported();
     void unpinnedJobAndResultsPastTheirRetention();
@@ -136,6 +137,31 @@ void TestLenderVm::jobPrintsAndExits3()
     // torn down right after, in the background.
     QTRY_VERIFY_WITH_TIMEOUT(!m_vm.agent->virt().lookup(QStringLiteral("lendable-") + jobId), 30000);
     QVERIFY(!QFileInfo::exists(m_vm.dir->filePath(QStringLiteral("jobs/") + jobId + QStringLiteral("/share"))));
+    release(l);
+}
+
+void TestLenderVm::longConsoleIsWhole()
+{
+    // A console longer than virtlogd's 2 MiB roll-over size (libvirt hands the console file
+    // to virtlogd): every line reaches the borrower, in order, and the result holds it all.
+    const Lease l = lendPartition();
+    QVERIFY(!l.partitionId.isEmpty());
+    Peer b(m_borrower, m_vm.agent->localAddress(), m_vm.agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const int lines = 600'000; // 4.1 MB: two roll-overs
+    const QString jobId = submit(b, l, QByteArray("seq 1 ") + QByteArray::number(lines) + "\n", {}, 600);
+    QVERIFY(!jobId.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(b.hasFinalState(), 600'000);
+    QCOMPARE(b.lastState().state, QStringLiteral("succeeded"));
+    QByteArray expected;
+    for (int i = 1; i <= lines; ++i)
+        expected += QByteArray::number(i) + '\n';
+    QVERIFY(!b.outputGaps);
+    QCOMPARE(b.output.size(), expected.size());
+    QVERIFY(b.output == expected);
+    Result<JobResult> r = b.channel->call<JobResult>(FetchJobResult{.jobId = jobId});
+    QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+    QVERIFY(r->console == expected);
     release(l);
 }
 

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
+#include <QFileInfo>
 
 #include <grp.h>
 #include <sys/stat.h>
@@ -242,6 +243,7 @@ void JobRunner::resume()
     m_outputFile.open(QIODevice::WriteOnly | QIODevice::Truncate);
     m_outputSize = 0;
     m_consoleOffset = 0;
+    m_consoleInode = 0;
     m_domainUp = true;
     m_bootClock.start();
     pollConsole();
@@ -255,6 +257,7 @@ void JobRunner::collectNow()
     m_outputFile.open(QIODevice::WriteOnly | QIODevice::Truncate);
     m_outputSize = 0;
     m_consoleOffset = 0;
+    m_consoleInode = 0;
     m_domainUp = false;
     if (m_endReason.isEmpty() && !QFile::exists(shareDir(m_record.jobDir) + QStringLiteral("/exit_code")))
         m_record.message = QStringLiteral("the job ended while the lender agent was not running");
@@ -276,9 +279,20 @@ void JobRunner::appendOutput(const QByteArray &data)
 
 void JobRunner::pollConsole()
 {
-    QFile f(consolePath(m_record.jobDir));
+    const QString path = consolePath(m_record.jobDir);
+    QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return;
+    struct stat st {};
+    if (::fstat(f.handle(), &st) != 0)
+        return;
+    if (quint64(st.st_ino) != m_consoleInode) {
+        // Not the file read so far: it rolled over (or this is the first read since the job
+        // started or the agent did). What the earlier files hold comes first.
+        readRolledOver(path);
+        m_consoleInode = quint64(st.st_ino);
+        m_consoleOffset = 0;
+    }
     if (f.size() < m_consoleOffset)
         return;
     f.seek(m_consoleOffset);
@@ -287,16 +301,77 @@ void JobRunner::pollConsole()
         if (chunk.isEmpty())
             break;
         m_consoleOffset += chunk.size();
-        const bool wasStarted = m_parser.jobStarted();
-        appendOutput(m_parser.feed(chunk));
-        if (!wasStarted && m_parser.jobStarted()) {
-            emit progress(m_record.jobId, QStringLiteral("boot"), 1, 1);
-            if (m_record.state != QLatin1String("running"))
-                setState(QStringLiteral("running"));
-        }
+        feedConsole(chunk);
     }
+    // The watch follows the file it was set on, which a roll-over renamed.
+    if (m_consoleWatcher.files().isEmpty() && !m_collected)
+        m_consoleWatcher.addPath(path);
     if (m_domainUp && !m_collected && (m_parser.exitMarker() || !m_parser.initError().isEmpty()))
         guestFinished();
+}
+
+void JobRunner::readRolledOver(const QString &path)
+{
+    // libvirt hands a file chardev (the console) to virtlogd, which rolls it over at its
+    // max_size (2 MiB unless virtlogd.conf says otherwise): console.log becomes console.log.0,
+    // the older ones move up to .1, .2 …, and a new console.log begins. Read from where the
+    // file read so far went (newest first on disk), then every newer one, oldest first.
+    QStringList rolled;
+    int from = -1;
+    for (int i = 0; i < 64; ++i) {
+        const QString p = path + QLatin1Char('.') + QString::number(i);
+        struct stat st {};
+        if (::stat(QFile::encodeName(p).constData(), &st) != 0)
+            break;
+        rolled << p;
+        if (m_consoleInode != 0 && quint64(st.st_ino) == m_consoleInode) {
+            from = i;
+            break;
+        }
+    }
+    qint64 offset = 0;
+    if (from >= 0) {
+        offset = m_consoleOffset;
+    } else {
+        // The first read (a resumed job: all of it again), or the file read so far is gone
+        // already (rolled over more often than virtlogd keeps files): what is left.
+        if (m_consoleInode != 0 && !rolled.isEmpty())
+            qWarning("job %s: its console rolled over faster than it was read: some of its output is lost", qPrintable(m_record.jobId));
+        from = int(rolled.size()) - 1;
+    }
+    for (int i = from; i >= 0; --i) {
+        QFile r(rolled[i]);
+        if (!r.open(QIODevice::ReadOnly))
+            continue;
+        if (i == from && offset > 0)
+            r.seek(offset);
+        for (QByteArray chunk = r.read(1024 * 1024); !chunk.isEmpty(); chunk = r.read(1024 * 1024))
+            feedConsole(chunk);
+    }
+}
+
+qint64 JobRunner::consoleDiskBytes(const QString &jobDir)
+{
+    const QString path = consolePath(jobDir);
+    qint64 total = diskUsedBytes(path);
+    for (int i = 0; i < 64; ++i) {
+        const QString rolled = path + QLatin1Char('.') + QString::number(i);
+        if (!QFileInfo::exists(rolled))
+            break;
+        total += diskUsedBytes(rolled);
+    }
+    return total;
+}
+
+void JobRunner::feedConsole(const QByteArray &chunk)
+{
+    const bool wasStarted = m_parser.jobStarted();
+    appendOutput(m_parser.feed(chunk));
+    if (!wasStarted && m_parser.jobStarted()) {
+        emit progress(m_record.jobId, QStringLiteral("boot"), 1, 1);
+        if (m_record.state != QLatin1String("running"))
+            setState(QStringLiteral("running"));
+    }
 }
 
 void JobRunner::pollDomain()
@@ -335,7 +410,7 @@ void JobRunner::checkDisk()
         return;
     QElapsedTimer walk;
     walk.start();
-    m_diskUsedBytes = diskUsedBytes(shareDir(m_record.jobDir)) + diskUsedBytes(consolePath(m_record.jobDir));
+    m_diskUsedBytes = diskUsedBytes(shareDir(m_record.jobDir)) + consoleDiskBytes(m_record.jobDir);
     // Checked often, since a guest writes hundreds of MiB a second through its share; a
     // job with very many files is looked at less often, so that the walk stays a small part
     // of the agent's time (at most a twentieth).
@@ -453,7 +528,7 @@ void JobRunner::collect()
     // when its walk is slow, on a busy disk), and a guest that wrote past its partition's
     // disk and ended between two checks would otherwise count as done, with its files kept.
     if (m_endReason.isEmpty() && m_resources.diskMib > 0) {
-        m_diskUsedBytes = diskUsedBytes(share) + diskUsedBytes(consolePath(m_record.jobDir));
+        m_diskUsedBytes = diskUsedBytes(share) + consoleDiskBytes(m_record.jobDir);
         if (m_diskUsedBytes > m_resources.diskMib * 1024 * 1024) {
             m_endReason = QStringLiteral("disk_exceeded");
             m_diskExceededAtEnd = true;

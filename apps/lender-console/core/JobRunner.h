@@ -96,6 +96,8 @@ public:
     /// blocks, so that a sparse file counts what it really uses. Symbolic links are not
     /// followed.
     static qint64 diskUsedBytes(const QString &path);
+    /// The disk a job's console takes: its file and the files it rolled over to.
+    static qint64 consoleDiskBytes(const QString &jobDir);
 
     /// Paths inside a job directory.
     static QString shareDir(const QString &jobDir);
@@ -120,6 +122,10 @@ private:
     /// Sets the deadline timer for the rest of the time limit, or the longest wait if sooner.
     void armDeadline();
     void pollConsole();
+    /// The console's rolled-over files (virtlogd's console.log.0, .1 …) from where the file
+    /// read so far went, before the current file is read from its start.
+    void readRolledOver(const QString &path);
+    void feedConsole(const QByteArray &chunk);
     void pollDomain();
     /// The partition's disk is the job's share and its console output: past the partition's
     /// disk allocation, the job is stopped.
@@ -140,6 +146,7 @@ private:
     DomainSpec m_spec;
     ConsoleParser m_parser;
     qint64 m_consoleOffset = 0;
+    quint64 m_consoleInode = 0; ///< of the file m_consoleOffset is in; 0: none read yet
     qint64 m_outputSize = 0;
     QFile m_outputFile;
     QFileSystemWatcher m_consoleWatcher;   ///< inotify: console output is passed on as it is written
