@@ -870,6 +870,10 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>the console of job %1 in %2 is cut at %3 bytes: the rest could not be fetched (%4); `borrower-client --cli logs %1` prints all of it</source>
         <translation>die Konsole von Job %1 in %2 ist nach %3 Bytes abgeschnitten: Der Rest konnte nicht geholt werden (%4); `borrower-client --cli logs %1` gibt sie ganz aus</translation>
     </message>
+    <message>
+        <source>no answer from the market at %1 to the borrow (%2). It may have made the contract all the same, without your getting its key: before you borrow again, look for a running contract that is not yours here (`borrower-client --cli bills`) and end it (`borrower-client --cli end CONTRACT_ID`)</source>
+        <translation>keine Antwort des Markts unter %1 auf das Ausleihen (%2). Er kann den Vertrag trotzdem geschlossen haben, ohne dass Sie dessen Schlüssel bekamen: Suchen Sie vor dem nächsten Ausleihen nach einem laufenden Vertrag, der hier nicht geführt wird (`borrower-client --cli bills`), und beenden Sie ihn (`borrower-client --cli end CONTRACT_ID`)</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerWindow</name>
@@ -1346,6 +1350,10 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>the %1 at %2 refused this borrower: %3</source>
         <translation>der %1 unter %2 hat diesen Entleiher abgewiesen: %3</translation>
+    </message>
+    <message>
+        <source>it stopped answering (no answer to a ping in %1 s)</source>
+        <translation>sie antwortet nicht mehr (keine Antwort auf einen Ping in %1 s)</translation>
     </message>
 </context>
 <context>

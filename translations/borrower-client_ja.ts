@@ -867,6 +867,10 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <source>the console of job %1 in %2 is cut at %3 bytes: the rest could not be fetched (%4); `borrower-client --cli logs %1` prints all of it</source>
         <translation>%2 にあるジョブ %1 のコンソールは %3 バイトで切れています。残りを取得できませんでした (%4)。`borrower-client --cli logs %1` ですべて表示できます</translation>
     </message>
+    <message>
+        <source>no answer from the market at %1 to the borrow (%2). It may have made the contract all the same, without your getting its key: before you borrow again, look for a running contract that is not yours here (`borrower-client --cli bills`) and end it (`borrower-client --cli end CONTRACT_ID`)</source>
+        <translation>%1 のマーケットから借用への応答がありません（%2）。キーを受け取らないまま契約が成立している可能性があります。もう一度借りる前に、ここにない実行中の契約を探し（`borrower-client --cli bills`）、終了してください（`borrower-client --cli end CONTRACT_ID`）</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerWindow</name>
@@ -1339,6 +1343,10 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>the %1 at %2 refused this borrower: %3</source>
         <translation>%2 の%1がこの借り手を拒否しました: %3</translation>
+    </message>
+    <message>
+        <source>it stopped answering (no answer to a ping in %1 s)</source>
+        <translation>応答しなくなりました（%1 秒以内に ping への応答がありません）</translation>
     </message>
 </context>
 <context>

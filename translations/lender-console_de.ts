@@ -982,6 +982,30 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
         <source>The agent could not put the lease back: the borrower no longer has what was leased; end the lease if it cannot be given back.</source>
         <translation>Der Agent konnte die Zuteilung des Vertrags nicht wiederherstellen: Der Entleiher hat nicht mehr, was verliehen wurde; beenden Sie die Leihe, wenn es sich nicht zurückgeben lässt.</translation>
     </message>
+    <message>
+        <source>Lost the connection to the lender agent (%1). Connecting again… What is shown is from before.</source>
+        <translation>Die Verbindung zum Verleih-Agenten ist verloren (%1). Verbinde erneut … Das Angezeigte ist von vorher.</translation>
+    </message>
+    <message>
+        <source>Lost the connection to the lender agent (%1). What is shown is from before.</source>
+        <translation>Die Verbindung zum Verleih-Agenten ist verloren (%1). Das Angezeigte ist von vorher.</translation>
+    </message>
+    <message>
+        <source>Lost the connection to the lender agent: %1</source>
+        <translation>Die Verbindung zum Verleih-Agenten ist verloren: %1</translation>
+    </message>
+    <message>
+        <source>Lost the connection to the lender agent. Trying again in %1 s (%2). What is shown is from before.</source>
+        <translation>Die Verbindung zum Verleih-Agenten ist verloren. Neuer Versuch in %1 s (%2). Das Angezeigte ist von vorher.</translation>
+    </message>
+    <message>
+        <source>cannot connect</source>
+        <translation>keine Verbindung möglich</translation>
+    </message>
+    <message>
+        <source>Connected to the lender agent again.</source>
+        <translation>Wieder mit dem Verleih-Agenten verbunden.</translation>
+    </message>
 </context>
 <context>
     <name>lendable::lender::PartitionCard</name>

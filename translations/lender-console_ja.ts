@@ -979,6 +979,30 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
         <source>The agent could not put the lease back: the borrower no longer has what was leased; end the lease if it cannot be given back.</source>
         <translation>エージェントは契約どおりの割り当てに戻せませんでした。借り手は貸し出した分を使えなくなっています。戻せない場合は貸出を終了してください。</translation>
     </message>
+    <message>
+        <source>Lost the connection to the lender agent (%1). Connecting again… What is shown is from before.</source>
+        <translation>貸し手エージェントとの接続が切れました（%1）。再接続しています… 表示は切断前のものです。</translation>
+    </message>
+    <message>
+        <source>Lost the connection to the lender agent (%1). What is shown is from before.</source>
+        <translation>貸し手エージェントとの接続が切れました（%1）。表示は切断前のものです。</translation>
+    </message>
+    <message>
+        <source>Lost the connection to the lender agent: %1</source>
+        <translation>貸し手エージェントとの接続が切れました: %1</translation>
+    </message>
+    <message>
+        <source>Lost the connection to the lender agent. Trying again in %1 s (%2). What is shown is from before.</source>
+        <translation>貸し手エージェントとの接続が切れました。%1 秒後に再試行します（%2）。表示は切断前のものです。</translation>
+    </message>
+    <message>
+        <source>cannot connect</source>
+        <translation>接続できません</translation>
+    </message>
+    <message>
+        <source>Connected to the lender agent again.</source>
+        <translation>貸し手エージェントに再接続しました。</translation>
+    </message>
 </context>
 <context>
     <name>lendable::lender::PartitionCard</name>

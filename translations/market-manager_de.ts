@@ -595,6 +595,18 @@
         <source>No contracts yet.</source>
         <translation>Noch keine Verträge.</translation>
     </message>
+    <message>
+        <source>Shown in this computer&apos;s time zone (%1). In UTC, as billing periods and exports go: %2.</source>
+        <translation>In der Zeitzone dieses Computers (%1). In UTC, wie Abrechnungszeiträume und Exporte: %2.</translation>
+    </message>
+    <message>
+        <source>When the contract started, in this computer&apos;s time zone (%1). Billing periods and exports go by UTC.</source>
+        <translation>Beginn des Vertrags, in der Zeitzone dieses Computers (%1). Abrechnungszeiträume und Exporte richten sich nach UTC.</translation>
+    </message>
+    <message>
+        <source>When the contract ended, in this computer&apos;s time zone (%1). Billing periods and exports go by UTC.</source>
+        <translation>Ende des Vertrags, in der Zeitzone dieses Computers (%1). Abrechnungszeiträume und Exporte richten sich nach UTC.</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketService</name>
@@ -896,6 +908,14 @@
     <message>
         <source>Connected to the market again.</source>
         <translation>Wieder mit dem Marktplatz verbunden.</translation>
+    </message>
+    <message>
+        <source>Not connected to the market: the tabs are refreshed once it is back.</source>
+        <translation>Nicht mit dem Markt verbunden: Die Reiter werden aktualisiert, sobald er wieder da ist.</translation>
+    </message>
+    <message>
+        <source>Not connected to the market: there is nothing to refresh.</source>
+        <translation>Nicht mit dem Markt verbunden: Es gibt nichts zu aktualisieren.</translation>
     </message>
 </context>
 <context>

@@ -591,6 +591,18 @@
         <source>No contracts yet.</source>
         <translation>まだ契約はありません。</translation>
     </message>
+    <message>
+        <source>Shown in this computer&apos;s time zone (%1). In UTC, as billing periods and exports go: %2.</source>
+        <translation>このコンピューターのタイムゾーン（%1）で表示しています。請求期間とエクスポートと同じ UTC では: %2。</translation>
+    </message>
+    <message>
+        <source>When the contract started, in this computer&apos;s time zone (%1). Billing periods and exports go by UTC.</source>
+        <translation>契約の開始時刻（このコンピューターのタイムゾーン %1）。請求期間とエクスポートは UTC です。</translation>
+    </message>
+    <message>
+        <source>When the contract ended, in this computer&apos;s time zone (%1). Billing periods and exports go by UTC.</source>
+        <translation>契約の終了時刻（このコンピューターのタイムゾーン %1）。請求期間とエクスポートは UTC です。</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketService</name>
@@ -892,6 +904,14 @@
     <message>
         <source>Connected to the market again.</source>
         <translation>マーケットに再接続しました。</translation>
+    </message>
+    <message>
+        <source>Not connected to the market: the tabs are refreshed once it is back.</source>
+        <translation>マーケットに接続していません。再接続するとタブが更新されます。</translation>
+    </message>
+    <message>
+        <source>Not connected to the market: there is nothing to refresh.</source>
+        <translation>マーケットに接続していません。更新するものはありません。</translation>
     </message>
 </context>
 <context>
