@@ -142,11 +142,7 @@ Result<Money> Money::charge(Money ratePerHour, qint64 durationMs)
         return Error(ErrorCode::InvalidArgument,
                      QStringLiteral("negative duration %1 ms for a charge").arg(durationMs));
     }
-    // By the second (ARCHITECTURE "Billing"): the part of a second a contract ran past its
-    // last whole one is not billed, so that a charge is the rate times the duration a person
-    // reads (H:MM:SS).
-    const qint64 billedMs = durationMs - durationMs % 1000;
-    const Int128 micros = divideRounded(Int128(ratePerHour.micros()) * billedMs, kMsPerHour);
+    const Int128 micros = divideRounded(Int128(ratePerHour.micros()) * durationMs, kMsPerHour);
     if (!fitsInt64(micros)) {
         return Error(ErrorCode::InvalidArgument,
                      QStringLiteral("charge of %1 per hour for %2 ms is too large")

@@ -41,9 +41,8 @@ public:
     /// "0.000001".
     QString toString() const;
 
-    /// The charge of a contract, by the second: `ratePerHour × s / 3'600` for the whole
-    /// seconds s of `durationMs` (a part of a second is not billed), computed in 128 bits and
-    /// rounded once, half away from zero, to micro-units. A negative duration or a result
+    /// The charge of a contract: `ratePerHour × durationMs / 3'600'000`, computed in 128 bits
+    /// and rounded once, half away from zero, to micro-units. A negative duration or a result
     /// outside qint64 micros is InvalidArgument.
     static Result<Money> charge(Money ratePerHour, qint64 durationMs);
 

@@ -143,23 +143,21 @@ void TestMoney::charge_data()
     QTest::addColumn<QString>("rate");
     QTest::addColumn<qint64>("durationMs");
     QTest::addColumn<QString>("expected");
-    // By the second: what a contract ran past its last whole second is not billed.
-    QTest::newRow("big rate for 999 ms") << QStringLiteral("3600") << qint64(999) << QStringLiteral("0");
-    QTest::newRow("1/h for 1.8 s bills 1 s") << QStringLiteral("1") << qint64(1800) << QStringLiteral("0.000278");
-    QTest::newRow("3.6/h for 2.999 s bills 2 s") << QStringLiteral("3.6") << qint64(2999) << QStringLiteral("0.002");
-    QTest::newRow("1/h for 18 s is exact") << QStringLiteral("1") << qint64(18'000) << QStringLiteral("0.005");
+    // 1/h for 1 ms is 0.000000277… units: 0.277 micros rounds to nothing.
+    QTest::newRow("1/h for 1 ms") << QStringLiteral("1") << qint64(1) << QStringLiteral("0");
+    QTest::newRow("1/h for 1.8 s is exact") << QStringLiteral("1") << qint64(1800) << QStringLiteral("0.0005");
     QTest::newRow("1/h for an hour") << QStringLiteral("1") << qint64(3'600'000) << QStringLiteral("1");
     QTest::newRow("zero duration") << QStringLiteral("5") << qint64(0) << QStringLiteral("0");
     QTest::newRow("zero rate") << QStringLiteral("0") << qint64(3'600'000) << QStringLiteral("0");
     // Exact halves round away from zero, never to even.
     QTest::newRow("0.5 micro up") << QStringLiteral("0.000001") << qint64(1'800'000) << QStringLiteral("0.000001");
-    QTest::newRow("just below half") << QStringLiteral("0.000001") << qint64(1'799'000) << QStringLiteral("0");
+    QTest::newRow("just below half") << QStringLiteral("0.000001") << qint64(1'799'999) << QStringLiteral("0");
     QTest::newRow("1.5 micros up") << QStringLiteral("0.000001") << qint64(5'400'000) << QStringLiteral("0.000002");
     QTest::newRow("2.5 micros up (not to even)") << QStringLiteral("0.000001") << qint64(9'000'000)
                                                  << QStringLiteral("0.000003");
     QTest::newRow("negative half away from zero") << QStringLiteral("-0.000001") << qint64(1'800'000)
                                                   << QStringLiteral("-0.000001");
-    QTest::newRow("negative below half") << QStringLiteral("-0.000001") << qint64(1'799'000) << QStringLiteral("0");
+    QTest::newRow("negative below half") << QStringLiteral("-0.000001") << qint64(1'799'999) << QStringLiteral("0");
     // 0.36/h for 1 s = 0.0001 exactly; 2.5/h for 90 min = 3.75.
     QTest::newRow("0.36/h for 1 s") << QStringLiteral("0.36") << qint64(1000) << QStringLiteral("0.0001");
     QTest::newRow("2.5/h for 90 min") << QStringLiteral("2.5") << qint64(5'400'000) << QStringLiteral("3.75");
