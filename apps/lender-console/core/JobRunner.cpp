@@ -469,6 +469,7 @@ void JobRunner::destroyDomain()
     if (Result<void> r = m_env->virt->destroy(m_record.domainName); !r.ok()) {
         qWarning("job %s: %s", qPrintable(m_record.jobId), qPrintable(r.error().toString()));
         // Still running: it holds the partition's CPUs and memory until it is gone.
+        ++m_teardownFailures;
         m_tearingDown = true;
         m_teardownRetry.start(kTeardownRetryMs);
     }
@@ -484,7 +485,7 @@ void JobRunner::teardownDone(const Result<void> &r)
     if (!r.ok()) {
         // libvirt could not stop the domain (or could not be asked): the partition is not
         // free while it runs, so the next job there waits, and the agent tries again.
-        if (m_teardownFailures++ == 0)
+        if (m_teardownFailures++ == 0) // said once (destroyDomain() says its own)
             qWarning("job %s: %s; trying again every %d s", qPrintable(m_record.jobId), qPrintable(r.error().toString()),
                      kTeardownRetryMs / 1000);
         m_tearingDown = true;

@@ -25,8 +25,13 @@ Result<void> destroyByName(virConnectPtr conn, const QString &name)
 {
     const QByteArray utf8 = name.toUtf8();
     DomainRef d(virDomainLookupByName(conn, utf8.constData()));
-    if (!d)
-        return {};
+    if (!d) {
+        // Gone only if libvirt says there is no such domain: a daemon that cannot be asked
+        // (restarting, say) has not stopped it.
+        if (virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
+            return {};
+        return virtError(QStringLiteral("cannot look up domain %1 to stop it").arg(name));
+    }
     if (virDomainDestroy(d.get()) < 0) {
         // It may have ended between lookup and destroy.
         if (DomainRef again(virDomainLookupByName(conn, utf8.constData())); again && virDomainIsActive(again.get()) == 1)
