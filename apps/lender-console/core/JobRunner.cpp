@@ -289,7 +289,7 @@ void JobRunner::pollConsole()
     if (quint64(st.st_ino) != m_consoleInode) {
         // Not the file read so far: it rolled over (or this is the first read since the job
         // started or the agent did). What the earlier files hold comes first.
-        readRolledOver(path);
+        readRolledOver(path, quint64(st.st_ino));
         m_consoleInode = quint64(st.st_ino);
         m_consoleOffset = 0;
     }
@@ -310,7 +310,7 @@ void JobRunner::pollConsole()
         guestFinished();
 }
 
-void JobRunner::readRolledOver(const QString &path)
+void JobRunner::readRolledOver(const QString &path, quint64 current)
 {
     // libvirt hands a file chardev (the console) to virtlogd, which rolls it over at its
     // max_size (2 MiB unless virtlogd.conf says otherwise): console.log becomes console.log.0,
@@ -323,6 +323,9 @@ void JobRunner::readRolledOver(const QString &path)
         struct stat st {};
         if (::stat(QFile::encodeName(p).constData(), &st) != 0)
             break;
+        // The file opened as the current one, rolled over since: it is read after these.
+        if (quint64(st.st_ino) == current)
+            continue;
         rolled << p;
         if (m_consoleInode != 0 && quint64(st.st_ino) == m_consoleInode) {
             from = i;

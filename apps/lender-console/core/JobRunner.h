@@ -124,7 +124,7 @@ private:
     void pollConsole();
     /// The console's rolled-over files (virtlogd's console.log.0, .1 …) from where the file
     /// read so far went, before the current file is read from its start.
-    void readRolledOver(const QString &path);
+    void readRolledOver(const QString &path, quint64 current);
     void feedConsole(const QByteArray &chunk);
     void pollDomain();
     /// The partition's disk is the job's share and its console output: past the partition's
