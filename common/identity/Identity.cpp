@@ -296,8 +296,16 @@ Result<Identity> Identity::load(const QString &dataDir)
     const bool haveCert = QFileInfo::exists(certFile);
     const QString pendingKey = QDir(identityDir(dataDir)).filePath(QLatin1String(kPendingKeyFile));
     if (!haveKey && haveCert && QFileInfo::exists(pendingKey)) {
-        // A creation interrupted after its certificate was written (saveTo()): the key is
-        // the certificate's (fromPem() checks), so the creation is finished now.
+        // A creation interrupted after its certificate was written (saveTo()): a key that is
+        // the certificate's finishes it; any other is damage, said as such, and left as it is.
+        const auto pendingPem = readPemFile(pendingKey, QStringLiteral("private key"));
+        if (!pendingPem)
+            return pendingPem.error();
+        const auto certPem = readPemFile(certFile, QStringLiteral("certificate"));
+        if (!certPem)
+            return certPem.error();
+        if (Result<Identity> pair = fromPem(*pendingPem, *certPem, pendingKey, certFile); !pair)
+            return pair.error();
         if (::rename(QFile::encodeName(pendingKey).constData(), QFile::encodeName(keyFile).constData()) != 0)
             return Error(ErrorCode::IoError, QStringLiteral("cannot rename %1 to %2: %3").arg(pendingKey, keyFile, QString::fromLocal8Bit(std::strerror(errno))));
         haveKey = true;

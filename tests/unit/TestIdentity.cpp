@@ -240,6 +240,9 @@ void TestIdentity::interruptedCreationIsFinishedOrStartedAfresh()
     const Result<Identity> mismatched = Identity::loadOrCreate(dir.path());
     QVERIFY(!mismatched.ok());
     QCOMPARE(mismatched.error().code, ErrorCode::IdentityError);
+    // … and left as it was found, not taken as the key.
+    QVERIFY(!QFile::exists(Identity::keyPath(dir.path())));
+    QVERIFY(QFile::exists(pending));
 }
 
 void TestIdentity::loadNeverCreates()
