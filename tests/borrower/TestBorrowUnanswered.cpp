@@ -49,6 +49,7 @@ void TestBorrowUnanswered::lostAnswerSaysTheContractMayExist()
     ReconnectPolicy policy;
     policy.maxAttempts = 1;
     policy.keepAliveMs = 300;
+    policy.keepAliveTimeoutMs = 1'500;
     session.setReconnectPolicy(policy);
     QVERIFY(session.setMarket(QStringLiteral("127.0.0.1:%1").arg(relay.port()), marketIdentity.nodeId()).ok());
     // Connected, and the offer seen.

@@ -57,6 +57,7 @@ void TestPeerLink::frozenPeerIsFoundOut()
     QVERIFY(relay.port() != 0);
     ReconnectPolicy policy;
     policy.keepAliveMs = 300;
+    policy.keepAliveTimeoutMs = 1'500; // room for a loaded machine's pauses
     PeerLink link(m_borrower, QStringLiteral("lender agent"), QStringLiteral("127.0.0.1:%1").arg(relay.port()), m_peer.nodeId(), policy, {});
     std::optional<Result<Channel *>> up;
     link.withChannel(this, [&up](Result<Channel *> ch) { up = ch; });
@@ -67,7 +68,7 @@ void TestPeerLink::frozenPeerIsFoundOut()
     QCOMPARE(lost.count(), 0);
 
     relay.freeze();
-    QTRY_COMPARE_WITH_TIMEOUT(lost.count(), 1, 5'000);
+    QTRY_COMPARE_WITH_TIMEOUT(lost.count(), 1, 15'000);
     const Error reason = lost.constFirst().constFirst().value<Error>();
     QCOMPARE(reason.code, ErrorCode::Timeout);
     QVERIFY2(reason.message.contains(QLatin1String("stopped answering")), qPrintable(reason.message));
@@ -78,6 +79,7 @@ void TestPeerLink::answeringPeerStaysConnected()
 {
     ReconnectPolicy policy;
     policy.keepAliveMs = 200;
+    policy.keepAliveTimeoutMs = 5'000;
     PeerLink link(m_borrower, QStringLiteral("lender agent"), QStringLiteral("127.0.0.1:%1").arg(m_server->serverPort()), m_peer.nodeId(),
                   policy, {});
     std::optional<Result<Channel *>> up;
@@ -85,7 +87,7 @@ void TestPeerLink::answeringPeerStaysConnected()
     QTRY_VERIFY(up.has_value());
     QVERIFY2(up->ok(), qPrintable(up->error().toString()));
     QSignalSpy lost(&link, &PeerLink::disconnected);
-    QTest::qWait(1'500);
+    QTest::qWait(2'000); // ten pings and more
     QCOMPARE(lost.count(), 0);
     QCOMPARE(link.channel(), **up);
 }

@@ -37,6 +37,7 @@ PeerLink::PeerLink(const Identity &identity, QString kind, QString address, QStr
 {
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &PeerLink::attempt);
+    m_clock.start();
     m_keepAlive.setSingleShot(true);
     connect(&m_keepAlive, &QTimer::timeout, this, &PeerLink::keepAlive);
 }
@@ -89,6 +90,7 @@ void PeerLink::attempt()
         flushWaiters(static_cast<protocol::Channel *>(ch));
     });
     connect(ch, &protocol::Channel::envelopeReceived, this, [this](const protocol::Envelope &e) {
+        m_lastHeardMs = m_clock.elapsed();
         if (e.id == 0)
             emit pushReceived(e);
     });
@@ -151,13 +153,22 @@ void PeerLink::keepAlive()
     protocol::Channel *ch = channel();
     if (!ch || m_policy.keepAliveMs <= 0)
         return;
-    const int waitMs = m_policy.keepAliveMs;
+    // Still sending (an upload): a ping would wait behind it, and the request under way has
+    // its own time limit.
+    if (ch->queuedBytes() > 0) {
+        m_keepAlive.start(m_policy.keepAliveMs);
+        return;
+    }
+    const qint64 sentAt = m_clock.elapsed();
+    const int waitMs = qMax(m_policy.keepAliveTimeoutMs, 1);
     ch->request<protocol::Pong>(protocol::Ping{.sentAtMs = QDateTime::currentMSecsSinceEpoch()}, this,
-                                [this, ch = QPointer<protocol::Channel>(ch), waitMs](Result<protocol::Pong> r) {
+                                [this, ch = QPointer<protocol::Channel>(ch), waitMs, sentAt](Result<protocol::Pong> r) {
                                     if (!ch || ch != m_channel)
                                         return; // that connection is gone already
-                                    if (r.ok()) {
-                                        m_keepAlive.start(waitMs);
+                                    // Answered, or not yet but the peer is heard from (its Pong
+                                    // comes behind what it sends): alive.
+                                    if (r.ok() || (r.error().code == ErrorCode::Timeout && m_lastHeardMs > sentAt)) {
+                                        m_keepAlive.start(m_policy.keepAliveMs);
                                         return;
                                     }
                                     if (r.error().code != ErrorCode::Timeout)

@@ -7,6 +7,7 @@
 #include "identity/Identity.h"
 #include "protocol/Channel.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -21,12 +22,16 @@ struct ReconnectPolicy {
     int maxDelayMs = 30'000;
     int maxAttempts = 0;        ///< consecutive failed attempts before waiters fail; 0 = unlimited
     int handshakeTimeoutMs = 10'000;
-    /// While connected, the peer is pinged this often, and a ping it leaves unanswered for as
-    /// long ends the connection (as lost: watches are picked up again on a new one). Without
-    /// it, a peer that stops answering but keeps its connection open (a frozen process, a
-    /// host that lost power behind a NAT) would leave a watch waiting for ever: nothing is
-    /// sent, so nothing fails. 0: no pings.
+    /// While connected and idle, the peer is pinged this often, and a ping it leaves
+    /// unanswered for keepAliveTimeoutMs, with nothing else heard from it meanwhile, ends the
+    /// connection (as lost: watches are picked up again on a new one). Without it, a peer
+    /// that stops answering but keeps its connection open (a frozen process, a host that
+    /// lost power behind a NAT) would leave a watch waiting for ever: nothing is sent, so
+    /// nothing fails. 0: no pings.
     int keepAliveMs = 15'000;
+    /// As long as any request may take: a Pong can come behind a large frame (a job's
+    /// result), and this side's own ping behind its upload is not sent while that is.
+    int keepAliveTimeoutMs = protocol::kDefaultRequestTimeoutMs;
     /// Delay before attempt n+1 after n consecutive failures (n ≥ 1): initial × 2^(n-1), capped.
     int delayAfter(int failures) const;
 };
@@ -109,6 +114,8 @@ private:
     int m_failures = 0;
     QTimer m_retry;
     QTimer m_keepAlive;
+    QElapsedTimer m_clock;
+    qint64 m_lastHeardMs = 0; ///< when the peer last sent anything (m_clock)
     QList<Waiter> m_waiters;
 };
 
