@@ -732,8 +732,15 @@ Result<JobOutcome> BorrowerSession::storeResult(const protocol::JobResult &r)
     if (Result<void> made = makeDirectory(outDir); !made)
         return made.error();
     o.consolePath = dir + QStringLiteral("/console.log");
-    if (Result<void> w = writeFile(o.consolePath, r.console); !w)
-        return w.error();
+    // A console completed earlier (wait, logs) is longer than the result's, which the
+    // lender cuts: kept, not cut back to it.
+    bool keptWhole = false;
+    if (QFile kept(o.consolePath); kept.size() > r.console.size() && kept.open(QIODevice::ReadOnly))
+        keptWhole = kept.read(r.console.size()) == r.console;
+    if (!keptWhole) {
+        if (Result<void> w = writeFile(o.consolePath, r.console); !w)
+            return w.error();
+    }
     for (const protocol::JobFile &f : r.outputs) {
         // Output names come from the guest: keep only a plain file name inside out/.
         const QString name = QFileInfo(f.name).fileName();
@@ -808,8 +815,8 @@ void BorrowerSession::fetchJobResult(const QString &jobId, QObject *context, Cal
         qint64 sent = r->console.size();
         for (const protocol::JobFile &f : std::as_const(r->outputs))
             sent += f.data.size();
-        if (sent < kMaxResultBytes) {
-            finished(*o);
+        if (sent < kMaxResultBytes || QFileInfo(o->consolePath).size() > r->console.size()) {
+            finished(*o); // whole, or completed before (storeResult() kept it)
         } else if (wholeConsole) {
             completeConsole(*o, finished);
         } else {
@@ -819,7 +826,10 @@ void BorrowerSession::fetchJobResult(const QString &jobId, QObject *context, Cal
                                      .arg(r->console.size()));
             finished(*o);
         }
-    });
+    },
+    // The lender answers once the watch on this connection has sent its backlog (which may
+    // be a long console): a dead lender is found out by the link's keepalive instead.
+    kResultTimeoutMs);
 }
 
 void BorrowerSession::completeConsole(const JobOutcome &outcome, std::function<void(const JobOutcome &)> done)

@@ -63,6 +63,8 @@ class BorrowerSession : public QObject {
 public:
     /// Largest script plus inputs that fit in one frame with room for the envelope.
     static constexpr qsizetype kMaxJobBytes = 15 * 1024 * 1024;
+    /// How long a job's result may take to come (FetchJobResult).
+    static constexpr int kResultTimeoutMs = 10 * 60 * 1000;
     /// The most contracts a market lists in its bills (ListBills: the newest 1,000). A list
     /// this long may leave older contracts out, and its totals with them.
     static constexpr int kMaxBills = 1000;
