@@ -1928,6 +1928,12 @@ void LenderAgent::fetchImageThenStart(JobRunner *runner, const QString &os, Mark
 void LenderAgent::startRunner(JobRunner *runner, const ImageEntry &image)
 {
     const QString partitionId = runner->record().partitionId;
+    // Without libvirt no domain starts, and none that is still going away can go: said now,
+    // rather than waited for.
+    if (!m_virt->isConnected()) {
+        runner->failBeforeStart(Error(ErrorCode::VirtError, m_virt->problem()));
+        return;
+    }
     if (m_draining.contains(partitionId)) {
         // The partition's previous domain is still going away (a fraction of a second).
         QPointer<JobRunner> r(runner);
