@@ -318,8 +318,7 @@ void JobRunner::readRolledOver(const QString &path, quint64 current)
     // file read so far went (newest first on disk), then every newer one, oldest first.
     QStringList rolled;
     int from = -1;
-    for (int i = 0; i < 64; ++i) {
-        const QString p = path + QLatin1Char('.') + QString::number(i);
+    for (const QString &p : rolledOverFiles(path)) {
         struct stat st {};
         if (::stat(QFile::encodeName(p).constData(), &st) != 0)
             break;
@@ -328,7 +327,7 @@ void JobRunner::readRolledOver(const QString &path, quint64 current)
             continue;
         rolled << p;
         if (m_consoleInode != 0 && quint64(st.st_ino) == m_consoleInode) {
-            from = i;
+            from = int(rolled.size()) - 1;
             break;
         }
     }
@@ -353,16 +352,24 @@ void JobRunner::readRolledOver(const QString &path, quint64 current)
     }
 }
 
+QStringList JobRunner::rolledOverFiles(const QString &consolePath)
+{
+    QStringList files;
+    for (int i = 0; i < 64; ++i) {
+        const QString rolled = consolePath + QLatin1Char('.') + QString::number(i);
+        if (!QFileInfo::exists(rolled))
+            break;
+        files << rolled;
+    }
+    return files;
+}
+
 qint64 JobRunner::consoleDiskBytes(const QString &jobDir)
 {
     const QString path = consolePath(jobDir);
     qint64 total = diskUsedBytes(path);
-    for (int i = 0; i < 64; ++i) {
-        const QString rolled = path + QLatin1Char('.') + QString::number(i);
-        if (!QFileInfo::exists(rolled))
-            break;
+    for (const QString &rolled : rolledOverFiles(path))
         total += diskUsedBytes(rolled);
-    }
     return total;
 }
 

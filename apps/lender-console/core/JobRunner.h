@@ -98,6 +98,9 @@ public:
     static qint64 diskUsedBytes(const QString &path);
     /// The disk a job's console takes: its file and the files it rolled over to.
     static qint64 consoleDiskBytes(const QString &jobDir);
+    /// The files a console rolled over to (`consolePath`.0, .1 …, newest first), as far as
+    /// they run without a gap.
+    static QStringList rolledOverFiles(const QString &consolePath);
 
     /// Paths inside a job directory.
     static QString shareDir(const QString &jobDir);
