@@ -50,6 +50,12 @@ constexpr auto kCertFile = "cert.pem";
 /// The key of an identity being created, until its certificate is written beside it: a key
 /// file without its certificate is then never the state an interrupted creation leaves.
 constexpr auto kPendingKeyFile = "key.pem.pending";
+
+QString pendingKeyPath(const QString &dataDir)
+{
+    return QDir(Identity::identityDir(dataDir)).filePath(QLatin1String(kPendingKeyFile));
+}
+
 // Identity files are a few hundred bytes; anything this big is not one.
 constexpr qint64 kMaxPemSize = 64 * 1024;
 // X.520 caps a common name at 64 characters; OpenSSL refuses longer ones.
@@ -145,6 +151,14 @@ Result<void> writeAtomically(const QString &path, const QByteArray &bytes, QFile
         return Error(ErrorCode::IoError, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     if (!QFile::setPermissions(path, permissions))
         return Error(ErrorCode::IoError, QStringLiteral("cannot set the permissions of %1").arg(path));
+    return {};
+}
+
+/// rename(2): `to` is replaced at once, never missing between.
+Result<void> renameOver(const QString &from, const QString &to)
+{
+    if (::rename(QFile::encodeName(from).constData(), QFile::encodeName(to).constData()) != 0)
+        return Error(ErrorCode::IoError, QStringLiteral("cannot rename %1 to %2: %3").arg(from, to, QString::fromLocal8Bit(std::strerror(errno))));
     return {};
 }
 
@@ -294,7 +308,7 @@ Result<Identity> Identity::load(const QString &dataDir)
     const QString certFile = certificatePath(dataDir);
     bool haveKey = QFileInfo::exists(keyFile);
     const bool haveCert = QFileInfo::exists(certFile);
-    const QString pendingKey = QDir(identityDir(dataDir)).filePath(QLatin1String(kPendingKeyFile));
+    const QString pendingKey = pendingKeyPath(dataDir);
     if (!haveKey && haveCert && QFileInfo::exists(pendingKey)) {
         // A creation interrupted after its certificate was written (saveTo()): a key that is
         // the certificate's finishes it; any other is damage, said as such, and left as it is.
@@ -306,8 +320,8 @@ Result<Identity> Identity::load(const QString &dataDir)
             return certPem.error();
         if (Result<Identity> pair = fromPem(*pendingPem, *certPem, pendingKey, certFile); !pair)
             return pair.error();
-        if (::rename(QFile::encodeName(pendingKey).constData(), QFile::encodeName(keyFile).constData()) != 0)
-            return Error(ErrorCode::IoError, QStringLiteral("cannot rename %1 to %2: %3").arg(pendingKey, keyFile, QString::fromLocal8Bit(std::strerror(errno))));
+        if (Result<void> renamed = renameOver(pendingKey, keyFile); !renamed)
+            return renamed.error();
         haveKey = true;
     }
     if (!haveKey && !haveCert) {
@@ -368,17 +382,14 @@ Result<void> Identity::saveTo(const QString &dataDir) const
     // The key under its pending name, then the certificate, then the key under its own name:
     // a crash at any point leaves either no identity (a pending key alone is written over by
     // the next creation) or one that load() completes, never a key without its certificate.
-    const QString pendingKey = QDir(dir).filePath(QLatin1String(kPendingKeyFile));
+    const QString pendingKey = pendingKeyPath(dataDir);
     if (auto r = writeAtomically(pendingKey, m_keyPem, QFileDevice::ReadOwner | QFileDevice::WriteOwner); !r)
         return r;
     if (auto r = writeAtomically(certificatePath(dataDir), m_certificatePem,
                                  QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
         !r)
         return r;
-    if (::rename(QFile::encodeName(pendingKey).constData(), QFile::encodeName(keyPath(dataDir)).constData()) != 0)
-        return Error(ErrorCode::IoError,
-                     QStringLiteral("cannot rename %1 to %2: %3").arg(pendingKey, keyPath(dataDir), QString::fromLocal8Bit(std::strerror(errno))));
-    return {};
+    return renameOver(pendingKey, keyPath(dataDir));
 }
 
 bool Identity::isNull() const
