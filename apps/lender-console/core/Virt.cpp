@@ -21,6 +21,12 @@ void quietErrorHandler(void *, virErrorPtr) {}
 
 void eventTick(int, void *) {}
 
+/// What destroy() says when VirtConnection::failDestroysForTest() has it fail.
+Error destroyFailureForTest(const QString &name)
+{
+    return Error(ErrorCode::VirtError, QStringLiteral("cannot stop domain %1: failed as the test asked").arg(name));
+}
+
 Result<void> destroyByName(virConnectPtr conn, const QString &name)
 {
     const QByteArray utf8 = name.toUtf8();
@@ -369,7 +375,7 @@ bool VirtConnection::destroyFailsForTest()
 Result<void> VirtConnection::destroy(const QString &name)
 {
     if (destroyFailsForTest())
-        return Error(ErrorCode::VirtError, QStringLiteral("cannot stop domain %1: failed as the test asked").arg(name));
+        return destroyFailureForTest(name);
     return destroyByName(m_conn, name);
 }
 
@@ -380,8 +386,7 @@ void VirtConnection::destroyInBackground(const QString &name, QObject *context, 
     virConnectRef(m_conn);
     const bool failForTest = destroyFailsForTest();
     std::thread([conn = m_conn, bridge = m_bridge, ctx = QPointer<QObject>(context), name, done = std::move(done), failForTest] {
-        const Result<void> r = failForTest ? Result<void>(Error(ErrorCode::VirtError, QStringLiteral("cannot stop domain %1: failed as the test asked").arg(name)))
-                                           : destroyByName(conn, name);
+        const Result<void> r = failForTest ? Result<void>(destroyFailureForTest(name)) : destroyByName(conn, name);
         virConnectClose(conn);
         std::lock_guard lock(bridge->mutex);
         if (VirtConnection *target = bridge->target)
