@@ -7,6 +7,7 @@
 #include "CliHarness.h"
 #include "StoreEdits.h"
 
+#include "BorrowerSession.h"
 #include "identity/Identity.h"
 #include "model/Money.h"
 #include "protocol/Dispatcher.h"
@@ -15,6 +16,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QPointer>
 #include <QSqlDatabase>
 #include <QScopeGuard>
 #include <QSqlQuery>
@@ -26,6 +28,8 @@
 
 using namespace lendable;
 using namespace cliharness;
+using lendable::borrower::BorrowerSession;
+using lendable::borrower::JobOutcome;
 
 class FakeLender;
 
@@ -52,6 +56,7 @@ private slots:
     void waitKeepsTheWholeConsole();
     void outputsOverTheLimitAreSaid();
     void anOutputNotKeptIsSaid();
+    void aWatchBesideAConsoleFetchLeavesBothWhole();
 
 private:
     /// Submits the fake lender's jobs from a new data directory `name`; the directory, or
@@ -925,11 +930,20 @@ void TestCliMarket::billsSayWhenOnlyTheNewestAreListed()
 /// A lender agent in this process, with a partition lent directly: it takes jobs, and sends a
 /// job's result cut at 12 MiB, console and outputs together, as LenderAgent does; a watch gets
 /// the whole console, as from its file. Job j-long-console prints 14 MiB; j-big-outputs' outputs
-/// are over the limit; j-bad-name has an output named "../escape".
+/// are over the limit; j-bad-name has an output named "../escape". With `holdLaterWatches`,
+/// a watch from past the start is answered, and its console and state wait for releaseHeld().
 class FakeLender {
 public:
     const QStringList jobIds{QStringLiteral("j-long-console"), QStringLiteral("j-big-outputs"), QStringLiteral("j-bad-name")};
     QByteArray console;
+    bool holdLaterWatches = false;
+    qsizetype heldWatches() const { return m_held.size(); }
+    void releaseHeld()
+    {
+        for (const auto &[channel, watch] : std::exchange(m_held, {}))
+            if (channel)
+                pushConsole(channel, watch);
+    }
 
     explicit FakeLender(const QString &dir)
         : m_identity(Identity::loadOrCreate(dir, QStringLiteral("lender")).value())
@@ -943,9 +957,10 @@ public:
         });
         m_dispatcher.on<protocol::WatchJob>([this](const protocol::WatchJob &m, const protocol::RequestContext &ctx) {
             ctx.reply(protocol::Ack{});
-            for (qint64 at = m.fromOffset; at < console.size(); at += 1024 * 1024)
-                ctx.channel()->push(protocol::JobOutput{.jobId = m.jobId, .offset = at, .data = console.mid(at, 1024 * 1024)});
-            ctx.channel()->push(protocol::JobStateChanged{.jobId = m.jobId, .state = QStringLiteral("succeeded"), .exitCode = 0, .message = {}});
+            if (holdLaterWatches && m.fromOffset > 0)
+                m_held.append({QPointer<protocol::Channel>(ctx.channel()), m});
+            else
+                pushConsole(ctx.channel(), m);
         });
         m_dispatcher.on<protocol::FetchJobResult>([this](const protocol::FetchJobResult &m, const protocol::RequestContext &ctx) {
             constexpr qint64 kResultBytes = 12 * 1024 * 1024;
@@ -980,6 +995,13 @@ public:
     }
 
 private:
+    void pushConsole(protocol::Channel *channel, const protocol::WatchJob &m)
+    {
+        for (qint64 at = m.fromOffset; at < console.size(); at += 1024 * 1024)
+            channel->push(protocol::JobOutput{.jobId = m.jobId, .offset = at, .data = console.mid(at, 1024 * 1024)});
+        channel->push(protocol::JobStateChanged{.jobId = m.jobId, .state = QStringLiteral("succeeded"), .exitCode = 0, .message = {}});
+    }
+
     static protocol::HandshakeConfig config()
     {
         protocol::HandshakeConfig c;
@@ -991,6 +1013,7 @@ private:
     protocol::Server m_server;
     protocol::Dispatcher m_dispatcher;
     int m_submitted = 0;
+    QList<std::pair<QPointer<protocol::Channel>, protocol::WatchJob>> m_held;
 };
 
 QString TestCliMarket::submitToFakeLender(FakeLender &lender, const QString &name)
@@ -1067,6 +1090,64 @@ void TestCliMarket::anOutputNotKeptIsSaid()
     QCOMPARE(badName.exitCode, 1);
     QCOMPARE(badName.object().value(QStringLiteral("complete")), QJsonValue(false));
     QVERIFY2(badName.err.contains(QLatin1String("output \"../escape\" was not kept")), qPrintable(badName.err));
+}
+
+void TestCliMarket::aWatchBesideAConsoleFetchLeavesBothWhole()
+{
+    // A result's console is completed through a watch of its own; a caller that watches the
+    // same job meanwhile gets the whole console and the state, and the completion still ends
+    // (before, the caller's watch took the completion's place, which then never ended, and
+    // every later fetch of the job waited for it).
+    FakeLender lender(m_root.filePath(QStringLiteral("fake-lender-beside")));
+    const QString dir = submitToFakeLender(lender, QStringLiteral("borrower-beside"));
+    QVERIFY(!dir.isEmpty());
+    const QString jobId = lender.jobIds[0];
+    lender.holdLaterWatches = true;
+
+    BorrowerSession session(dir);
+    QVERIFY(session.open().ok());
+    QByteArray watched;
+    bool offsetsInOrder = true;
+    int finalStates = 0;
+    connect(&session, &BorrowerSession::jobOutput, this, [&](const QString &id, qint64 offset, const QByteArray &data) {
+        if (id != jobId)
+            return;
+        offsetsInOrder = offsetsInOrder && offset == watched.size();
+        watched += data;
+    });
+    connect(&session, &BorrowerSession::jobStateChanged, this, [&](const protocol::JobStateChanged &c) {
+        if (c.jobId == jobId && c.state == QLatin1String("succeeded"))
+            ++finalStates;
+    });
+
+    std::optional<Result<JobOutcome>> fetched;
+    session.fetchJobResult(jobId, this, [&](Result<JobOutcome> r) { fetched = std::move(r); });
+    QTRY_COMPARE_WITH_TIMEOUT(lender.heldWatches(), 1, 30000); // the completion's watch, from where the result stops
+    QVERIFY(!fetched);
+
+    std::optional<Result<void>> watching;
+    session.watchJob(jobId, 0, this, [&](Result<void> r) { watching = std::move(r); });
+    QTRY_VERIFY_WITH_TIMEOUT(watching && fetched, 30000);
+    QVERIFY(watching->ok());
+    QVERIFY2(fetched->ok(), qPrintable(fetched->error().message));
+    QVERIFY2(fetched->value().incomplete.isEmpty(), qPrintable(fetched->value().incomplete.join(QLatin1Char('\n'))));
+    QTRY_COMPARE_WITH_TIMEOUT(watched.size(), lender.console.size(), 30000);
+    QVERIFY(offsetsInOrder);
+    QVERIFY(watched == lender.console);
+    QTRY_COMPARE(finalStates, 1);
+    QFile kept(fetched->value().consolePath);
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QCOMPARE(kept.size(), lender.console.size());
+    QVERIFY(kept.readAll() == lender.console);
+
+    // The completion's own watch, answered late, changes nothing; a later fetch answers at once.
+    lender.releaseHeld();
+    std::optional<Result<JobOutcome>> again;
+    session.fetchJobResult(jobId, this, [&](Result<JobOutcome> r) { again = std::move(r); });
+    QTRY_VERIFY_WITH_TIMEOUT(again, 30000);
+    QVERIFY2(again->ok(), qPrintable(again->error().message));
+    QCOMPARE(QFileInfo(again->value().consolePath).size(), lender.console.size());
+    QCOMPARE(watched.size(), lender.console.size());
 }
 
 QTEST_GUILESS_MAIN(TestCliMarket)

@@ -608,15 +608,21 @@ void BorrowerSession::watchJob(const QString &jobId, qint64 fromOffset, QObject 
 
 void BorrowerSession::sendWatch(const QString &jobId, QObject *context, Callback<void> cb)
 {
-    const auto it = m_watches.constFind(jobId);
-    if (it == m_watches.constEnd())
+    const auto watch = m_watches.constFind(jobId);
+    const auto fetch = m_consoleFetches.constFind(jobId);
+    const bool watched = watch != m_watches.cend();
+    const bool fetching = fetch != m_consoleFetches.cend();
+    if (!watched && !fetching)
         return;
-    PeerLink *link = m_lenders.value(it->lenderKey);
-    if (!link)
+    PeerLink *link = m_lenders.value(watched ? watch->lenderKey : fetch->lenderKey);
+    if (!link) {
+        cb(Error(ErrorCode::ConnectionClosed, tr("no connection to the lender of job %1").arg(jobId)));
         return;
+    }
     protocol::WatchJob req;
     req.jobId = jobId;
-    req.fromOffset = it->offset;
+    // One watch per job on the lender's connection: from where the one further behind is.
+    req.fromOffset = watched && fetching ? qMin(watch->offset, fetch->offset) : watched ? watch->offset : fetch->offset;
     link->request<protocol::Ack>(req, context, [this, cb, jobId](Result<protocol::Ack> r) {
         if (!r) {
             emit error(r.error());
@@ -632,23 +638,41 @@ void BorrowerSession::unwatchJob(const QString &jobId)
     m_watches.remove(jobId);
 }
 
-void BorrowerSession::onLenderDisconnected(const QString &lenderKey, const Error &reason)
+void BorrowerSession::onLenderDisconnected(const QString &lenderKey, const Error &)
 {
-    // Pick the watches up again from where they stopped; PeerLink retries per the policy.
-    for (const Watch &w : std::as_const(m_watches)) {
-        if (w.lenderKey != lenderKey || w.final)
-            continue;
-        const QString jobId = w.jobId;
-        sendWatch(jobId, this, [this, jobId, reason](Result<void> r) {
-            if (r || !m_watches.contains(jobId))
+    // Pick the watches and console fetches up again from where they stopped; PeerLink
+    // retries per the policy.
+    QSet<QString> jobIds;
+    for (const Watch &w : std::as_const(m_watches))
+        if (w.lenderKey == lenderKey && !w.final)
+            jobIds.insert(w.jobId);
+    for (auto it = m_consoleFetches.cbegin(); it != m_consoleFetches.cend(); ++it)
+        if (it->lenderKey == lenderKey)
+            jobIds.insert(it.key());
+    for (const QString &jobId : std::as_const(jobIds)) {
+        sendWatch(jobId, this, [this, jobId](Result<void> r) {
+            if (r)
                 return;
-            if (m_watches.value(jobId).toFile)
-                finishConsoleFetch(jobId, r.error());
-            else
+            finishConsoleFetch(jobId, r.error());
+            if (const auto w = m_watches.constFind(jobId); w != m_watches.cend() && !w->final)
                 emit watchLost(jobId, r.error());
         });
     }
 }
+
+namespace {
+/// The part of `data`, pushed at `offset`, from `next` on: after a new watch the same bytes
+/// may come twice, and each is kept once. Moves `next` past it; `from` gets where it starts.
+QByteArray unseenPart(qint64 &next, qint64 offset, const QByteArray &data, qint64 *from)
+{
+    const qint64 skip = qBound<qint64>(0, next - offset, data.size());
+    *from = offset + skip;
+    if (skip == data.size())
+        return {};
+    next = offset + data.size();
+    return skip == 0 ? data : data.mid(skip);
+}
+} // namespace
 
 void BorrowerSession::onLenderPush(const protocol::Envelope &e)
 {
@@ -657,28 +681,20 @@ void BorrowerSession::onLenderPush(const protocol::Envelope &e)
         Result<protocol::JobOutput> m = protocol::decodeMessage<protocol::JobOutput>(e);
         if (!m)
             return;
-        auto it = m_watches.find(m->jobId);
-        if (it == m_watches.end())
-            return;
-        // After a re-subscription the same bytes may come twice: keep each byte once.
-        qint64 offset = m->offset;
-        QByteArray data = m->data;
-        if (offset < it->offset) {
-            const qint64 skip = it->offset - offset;
-            if (skip >= data.size())
-                return;
-            data = data.mid(skip);
-            offset = it->offset;
-        }
-        it->offset = offset + data.size();
-        if (it->toFile) {
-            const auto fetch = m_consoleFetches.constFind(m->jobId);
-            if (fetch != m_consoleFetches.cend() && !(fetch->file->seek(offset) && fetch->file->write(data) == data.size()))
+        // A console being fetched to its file and a caller's watch each take what they have
+        // not had yet.
+        qint64 from = 0;
+        if (const auto fetch = m_consoleFetches.find(m->jobId); fetch != m_consoleFetches.end()) {
+            const QByteArray part = unseenPart(fetch->offset, m->offset, m->data, &from);
+            if (!part.isEmpty() && !(fetch->file->seek(from) && fetch->file->write(part) == part.size()))
                 finishConsoleFetch(m->jobId, Error(ErrorCode::IoError, tr("cannot write %1: %2").arg(fetch->file->fileName(),
                                                                                                      fetch->file->errorString())));
-            break;
         }
-        emit jobOutput(m->jobId, offset, data);
+        if (const auto watch = m_watches.find(m->jobId); watch != m_watches.end()) {
+            const QByteArray part = unseenPart(watch->offset, m->offset, m->data, &from);
+            if (!part.isEmpty())
+                emit jobOutput(m->jobId, from, part);
+        }
         break;
     }
     case protocol::MessageType::JobStateChanged: {
@@ -686,9 +702,10 @@ void BorrowerSession::onLenderPush(const protocol::Envelope &e)
         if (!m)
             return;
         // The lender sends the state after the console it had: a fetched console is whole.
-        if (const auto it = m_watches.constFind(m->jobId); it != m_watches.cend() && it->toFile) {
+        if (m_consoleFetches.contains(m->jobId)) {
             finishConsoleFetch(m->jobId, std::nullopt);
-            return;
+            if (!m_watches.contains(m->jobId))
+                return;
         }
         std::optional<int> exit;
         if (m->exitCode)
@@ -849,13 +866,11 @@ void BorrowerSession::completeConsole(const JobOutcome &outcome, std::function<v
     }
     // The rest comes from the lender's file through a watch from where the result stops,
     // as `logs --follow` gets it, and goes to console.log as it arrives (it may be large).
-    m_consoleFetches.insert(outcome.jobId, ConsoleFetch{outcome, file, {std::move(done)}});
-    Watch w;
-    w.jobId = outcome.jobId;
-    w.lenderKey = lenderKeyOf(job.lenderId, job.lenderAddress);
-    w.offset = outcome.console.size();
-    w.toFile = true;
-    m_watches.insert(outcome.jobId, w);
+    m_consoleFetches.insert(outcome.jobId, ConsoleFetch{.outcome = outcome,
+                                                        .file = file,
+                                                        .waiters = {std::move(done)},
+                                                        .lenderKey = lenderKeyOf(job.lenderId, job.lenderAddress),
+                                                        .offset = outcome.console.size()});
     const QString jobId = outcome.jobId;
     sendWatch(jobId, this, [this, jobId](Result<void> r) {
         if (!r)
@@ -865,8 +880,6 @@ void BorrowerSession::completeConsole(const JobOutcome &outcome, std::function<v
 
 void BorrowerSession::finishConsoleFetch(const QString &jobId, const std::optional<Error> &failure)
 {
-    if (const auto it = m_watches.constFind(jobId); it != m_watches.cend() && it->toFile)
-        m_watches.erase(it);
     if (!m_consoleFetches.contains(jobId))
         return;
     ConsoleFetch fetch = m_consoleFetches.take(jobId);

@@ -180,20 +180,23 @@ signals:
     void marketConnected();
 
 private:
+    /// A caller's watch of a job (watchJob()): its output goes to jobOutput().
     struct Watch {
         QString jobId;
         QString lenderKey;
-        qint64 offset = 0;
+        qint64 offset = 0; // the next byte it has not had
         bool final = false;
-        /// A watch that completes a fetched result's console (m_consoleFetches): its output
-        /// goes to console.log, not to jobOutput(), and its state ends it.
-        bool toFile = false;
     };
     /// The rest of a job's console being fetched into its console.log, and who waits for it.
+    /// It has a watch of its own on the lender's connection, beside any caller's Watch of
+    /// the same job (the lender keeps one per job and connection, sent from the lesser
+    /// offset of the two); the job's state ends it.
     struct ConsoleFetch {
         JobOutcome outcome;
         std::shared_ptr<QFile> file;
         QList<std::function<void(const JobOutcome &)>> waiters;
+        QString lenderKey;
+        qint64 offset = 0; // the next byte it has not had
     };
 
     Result<PeerLink *> marketLink();
@@ -208,6 +211,8 @@ private:
     Result<PeerLink *> lenderLinkForJob(const QString &jobId, JobRecord *job = nullptr);
     void onLenderPush(const protocol::Envelope &envelope);
     void onLenderDisconnected(const QString &lenderKey, const Error &reason);
+    /// Asks the job's lender for its console and state from the least offset that this
+    /// job's Watch and ConsoleFetch still need; `cb` gets the lender's answer.
     void sendWatch(const QString &jobId, QObject *context, Callback<void> cb);
     Result<JobOutcome> storeResult(const protocol::JobResult &result);
     /// Fetches the part of a finished job's console past what `outcome` has into its
