@@ -1,6 +1,7 @@
 #include "PeerLink.h"
 
 #include "protocol/SslChannel.h"
+#include "util/Backoff.h"
 #include "util/HostPort.h"
 
 #include <QDateTime>
@@ -10,10 +11,7 @@ namespace lendable::borrower {
 
 int ReconnectPolicy::delayAfter(int failures) const
 {
-    qint64 d = initialDelayMs;
-    for (int i = 1; i < failures && d < maxDelayMs; ++i)
-        d *= 2;
-    return static_cast<int>(std::min<qint64>(d, maxDelayMs));
+    return backoffDelayMs(initialDelayMs, maxDelayMs, failures);
 }
 
 Result<std::pair<QString, quint16>> parseHostPort(const QString &text, const QString &what)

@@ -12,6 +12,7 @@
 #include "ui/Format.h"
 #include "ui/GuiSupport.h"
 #include "ui/UsageChart.h"
+#include "util/Backoff.h"
 
 #include <QApplication>
 #include <algorithm>
@@ -1075,8 +1076,8 @@ void MachineTab::lost(const Error &reason)
     m_connectionWarning->show();
     emit error(Error(reason.code, tr("Lost the connection to the lender agent: %1").arg(reason.message)));
     if (m_reconnect) {
-        m_reconnectFailures = 0;
-        m_reconnectTimer->start(m_reconnectDelayMs);
+        m_reconnectFailures = 1; // the connection lost
+        m_reconnectTimer->start(backoffDelayMs(m_reconnectDelayMs, kMaxReconnectDelayMs, m_reconnectFailures));
     }
 }
 
@@ -1085,7 +1086,7 @@ void MachineTab::tryReconnect()
     Channel *attempt = m_reconnect ? m_reconnect() : nullptr;
     const auto again = [this](const QString &why) {
         ++m_reconnectFailures;
-        const int delay = int(qMin<qint64>(30'000, qint64(m_reconnectDelayMs) << qMin(m_reconnectFailures, 5)));
+        const int delay = backoffDelayMs(m_reconnectDelayMs, kMaxReconnectDelayMs, m_reconnectFailures);
         m_connectionWarning->setText(tr("Lost the connection to the lender agent. Trying again in %1 s (%2). What is shown is from before.")
                                          .arg(qMax(1, delay / 1000))
                                          .arg(why));

@@ -6,6 +6,7 @@
 #include "ui/ErrorBanner.h"
 #include "ui/GuiSupport.h"
 #include "ui/PagedTableModel.h"
+#include "util/Backoff.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -197,8 +198,8 @@ void MarketWindow::lost(const Error &reason)
     m_status->setText(m_reconnect ? tr("Disconnected · connecting again… · the figures shown are from before")
                                   : tr("Disconnected · the figures shown are from before"));
     if (m_reconnect) {
-        m_reconnectFailures = 0;
-        m_reconnectTimer->start(m_reconnectDelayMs);
+        m_reconnectFailures = 1; // the connection lost
+        m_reconnectTimer->start(backoffDelayMs(m_reconnectDelayMs, kMaxReconnectDelayMs, m_reconnectFailures));
     }
 }
 
@@ -214,7 +215,7 @@ void MarketWindow::tryReconnect()
         attempt->deleteLater();
         // Not yet: again after a longer pause (doubling, up to 30 s).
         ++m_reconnectFailures;
-        const int delay = int(qMin<qint64>(30'000, qint64(m_reconnectDelayMs) << qMin(m_reconnectFailures, 5)));
+        const int delay = backoffDelayMs(m_reconnectDelayMs, kMaxReconnectDelayMs, m_reconnectFailures);
         m_status->setText(tr("Disconnected · trying again in %1 s (%2) · the figures shown are from before")
                               .arg(qMax(1, delay / 1000))
                               .arg(reason.message));
