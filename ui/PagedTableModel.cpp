@@ -3,6 +3,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QPointer>
+#include <QScopeGuard>
 #include <QSignalBlocker>
 #include <QTableView>
 
@@ -29,6 +30,7 @@ void PagedTableModel::reload()
     ++m_generation;
     m_pages.clear();
     m_inFlight.clear();
+    m_waiting.clear();
     m_total = 0;
     endResetModel();
     // The first page tells how many rows there are.
@@ -45,6 +47,7 @@ void PagedTableModel::refresh()
     // dropped (fetched again when scrolled to).
     ++m_generation;
     m_inFlight.clear();
+    m_waiting.clear();
     QList<std::pair<quint64, int>> byUse;
     for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
         byUse.append({it->lastUse, it.key()});
@@ -158,6 +161,15 @@ void PagedTableModel::requestPage(int page) const
 {
     if (!m_fetcher || m_inFlight.contains(page))
         return;
+    if (m_inFlight.size() >= kMaxInFlight) {
+        // Asked for when one comes back, if it is still among the last looked at: a fast
+        // scroll through 100,000 rows passes hundreds of pages that nobody waits for.
+        m_waiting.insert(page, ++m_useClock);
+        while (m_waiting.size() > kMaxWaiting)
+            m_waiting.erase(std::min_element(m_waiting.begin(), m_waiting.end()));
+        return;
+    }
+    m_waiting.remove(page);
     m_inFlight.insert(page);
     auto *self = const_cast<PagedTableModel *>(this);
     const quint64 generation = m_generation;
@@ -169,11 +181,24 @@ void PagedTableModel::requestPage(int page) const
               });
 }
 
+void PagedTableModel::sendWaiting() const
+{
+    while (m_inFlight.size() < kMaxInFlight && !m_waiting.isEmpty()) {
+        const auto newest = std::max_element(m_waiting.begin(), m_waiting.end());
+        const int page = newest.key();
+        m_waiting.erase(newest);
+        if (!m_pages.contains(page))
+            requestPage(page);
+    }
+}
+
 void PagedTableModel::receivePage(int page, quint64 generation, Result<TablePage> result)
 {
     if (generation != m_generation)
         return; // an answer to a query that was replaced
     m_inFlight.remove(page);
+    // The next page waiting goes out once this one's rows are in (below), or at once on failure.
+    const auto next = qScopeGuard([this] { sendWaiting(); });
     if (!result.ok()) {
         m_lastError = result.error();
         emit failed(m_lastError);

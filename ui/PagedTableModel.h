@@ -74,6 +74,12 @@ public:
     bool isRowLoaded(int row) const;
     qint64 total() const { return m_total; }
     int pagesCached() const { return int(m_pages.size()); }
+    /// Pages asked of the service and not answered yet (at most kMaxInFlight).
+    int pagesInFlight() const { return int(m_inFlight.size()); }
+    /// At most this many page requests are out at once. Pages looked at meanwhile wait, and
+    /// only the last few of them (a fast scroll passes many) are asked for, newest first.
+    static constexpr int kMaxInFlight = 2;
+    static constexpr int kMaxWaiting = 4;
     const Error &lastError() const { return m_lastError; }
     bool isSortable(int column) const;
     /// The column the rows are sorted by (-1 before the first sort) and its order.
@@ -94,6 +100,8 @@ signals:
 
 private:
     void requestPage(int page) const;
+    /// Sends the newest waiting pages while fewer than kMaxInFlight are out.
+    void sendWaiting() const;
     void receivePage(int page, quint64 generation, Result<TablePage> result);
 
     struct CachedPage {
@@ -115,6 +123,7 @@ private:
     mutable quint64 m_useClock = 0;
     mutable QHash<int, CachedPage> m_pages;
     mutable QSet<int> m_inFlight;
+    mutable QHash<int, quint64> m_waiting; // page → when it was last looked at (m_useClock)
     Error m_lastError;
 };
 
