@@ -588,6 +588,12 @@ void TestMarketGui::violationsAreListed()
              QStringLiteral("As the lender reported it: vcpus 4 -> 8 (restored); hard_limit 786432 -> 999 (not restored)"));
     QCOMPARE(page->model()->index(1, 5).data().toString(), QStringLiteral("memory 2048 -> 1024 MiB"));
     QCOMPARE(page->model()->index(1, 5).data(Qt::ToolTipRole).toString(), QStringLiteral("memory 2048 -> 1024 MiB")); // nothing more to say
+    // The time is local, as the header's tooltip says; the cell's gives it in UTC too.
+    QVERIFY(page->model()->headerData(0, Qt::Horizontal, Qt::ToolTipRole).toString().contains(QLatin1String("time zone")));
+    const QString reportedTip = page->model()->index(0, 0).data(Qt::ToolTipRole).toString();
+    QVERIFY2(reportedTip.startsWith(QLatin1String("Shown in this computer's time zone"))
+                 && reportedTip.contains(QLatin1String("In UTC, as billing periods and exports go: ")),
+             qPrintable(reportedTip));
     // (No translator is installed here: the source text, with the count.)
     QCOMPARE(page->findChild<QLabel *>(QStringLiteral("violationSummaryLabel"))->text(), QStringLiteral("2 violations reported"));
     page->filterEdit()->setText(QStringLiteral("VCPUS"));

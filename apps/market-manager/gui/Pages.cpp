@@ -693,7 +693,9 @@ ViolationsPage::ViolationsPage(Channel *channel, QWidget *parent)
     , m_channel(channel)
     , m_filter(new QLineEdit(this))
     , m_summary(new QLabel(this))
-    , m_model(new ui::PagedTableModel({{tr("Reported"), {}},
+    , m_model(new ui::PagedTableModel({{tr("Reported"), {}, Qt::AlignLeft | Qt::AlignVCenter,
+                                        tr("When the market was told, in this computer's time zone (%1).")
+                                            .arg(QString::fromUtf8(QTimeZone::systemTimeZoneId()))},
                                        {tr("Lender"), {}},
                                        {tr("Partition"), {}},
                                        {tr("Contract"), {}},
@@ -735,9 +737,12 @@ ViolationsPage::ViolationsPage(Channel *channel, QWidget *parent)
                                   v.contractId.isEmpty() ? tr("none") : v.contractId,
                                   v.restored ? tr("restored") : tr("not restored: contract ended"), described});
                 page.keys.append(QStringLiteral("%1/%2/%3").arg(v.atMs).arg(v.lenderId, v.partitionId));
-                // The lender's own words, where they are not what the cell shows.
-                page.toolTips.append(described == v.detail ? QHash<int, QString>()
-                                                            : QHash<int, QString>{{5, tr("As the lender reported it: %1").arg(v.detail)}});
+                // The time in UTC too, and the lender's own words where they are not what the
+                // cell shows.
+                QHash<int, QString> tips{{0, utcToolTip(v.atMs)}};
+                if (described != v.detail)
+                    tips.insert(5, tr("As the lender reported it: %1").arg(v.detail));
+                page.toolTips.append(tips);
             }
             return page;
         });
