@@ -3,6 +3,7 @@
 #include <QAtomicInteger>
 #include <QDateTime>
 #include <QLoggingCategory>
+#include <QScopeGuard>
 #include <QTimerEvent>
 
 namespace lendable::protocol {
@@ -46,6 +47,8 @@ void Channel::timerEvent(QTimerEvent *event)
 {
     if (event->timerId() == m_sweepTimer.timerId()) {
         sweepTimeouts();
+    } else if (event->timerId() == m_holdTimer.timerId()) {
+        resumeInput(); // also when no answer and no drained output came to try it
     } else if (event->timerId() == m_helloTimer.timerId()) {
         m_helloTimer.stop();
         close(Error(ErrorCode::Timeout, tr("no Hello exchange within %1 ms").arg(m_config->handshakeTimeoutMs)));
@@ -64,6 +67,10 @@ void Channel::replyError(quint64 requestId, const Error &error)
 {
     if (requestId == 0)
         return;
+    const auto done = qScopeGuard([this, requestId] {
+        if (!m_unanswered.isEmpty())
+            answered(requestId);
+    });
     if (error.code != ErrorCode::DiskFull && !error.internal) {
         sendEnvelope(makeEnvelope(toErrorMessage(error), requestId, true));
         return;
@@ -129,6 +136,8 @@ void Channel::close(const Error &reason)
     m_closeReason = reason.isError() ? reason : Error(ErrorCode::ConnectionClosed, tr("the connection was closed"));
     m_sweepTimer.stop();
     m_helloTimer.stop();
+    m_holdTimer.stop();
+    m_unanswered = {}; // no answer goes out any more
     failAllPending(m_closeReason);
     closeTransport();
     if (m_observer)
@@ -203,6 +212,16 @@ void Channel::bytesReceived(QByteArrayView bytes)
         close(error);
     };
     while (!m_closed) {
+        // Back-pressure (service side): the frames read stay in m_reader until it eases.
+        if (m_inputHeld)
+            return;
+        if (m_side == Side::Service && m_established
+            && (m_unanswered.size() >= kMaxUnansweredRequests || queuedBytes() > kMaxQueuedOutputBytes) && overloaded()) {
+            m_inputHeld = true;
+            m_holdTimer.start(10'000, this);
+            holdInput(true);
+            return;
+        }
         Result<std::optional<QByteArray>> body = m_reader.nextBody();
         if (!body.ok())
             return lostFraming(body.error());
@@ -350,6 +369,9 @@ void Channel::handleEnvelope(Envelope envelope)
         return;
     }
 
+    // A request the peer waits for (back-pressure counts them until they are answered).
+    if (m_side == Side::Service && envelope.id != 0)
+        m_unanswered.insert(envelope.id, nowMs());
     if (envelope.type == static_cast<quint32>(MessageType::Ping)) {
         Result<Ping> ping = decodeMessage<Ping>(envelope);
         if (ping.ok())
@@ -361,6 +383,59 @@ void Channel::handleEnvelope(Envelope envelope)
     if (m_observer)
         m_observer->observedEnvelope(this, envelope);
     emit envelopeReceived(envelope);
+}
+
+bool Channel::overloaded()
+{
+    if (queuedBytes() > kMaxQueuedOutputBytes)
+        return true;
+    if (m_unanswered.size() < kMaxUnansweredRequests)
+        return false;
+    // A request some handler never answers must not stop the connection for good: one its
+    // peer gave up on long ago (after its own deadline) no longer counts.
+    const qint64 cutoff = nowMs() - 4 * kDefaultRequestTimeoutMs;
+    m_unanswered.removeIf([cutoff](const QHash<quint64, qint64>::iterator it) { return it.value() < cutoff; });
+    return m_unanswered.size() >= kMaxUnansweredRequests;
+}
+
+void Channel::answered(quint64 requestId)
+{
+    if (!m_unanswered.remove(requestId))
+        return;
+    if (m_unanswered.isEmpty())
+        m_unanswered = {}; // its table too: thousands of channels wait idle between requests
+    if (m_inputHeld)
+        scheduleResume();
+}
+
+void Channel::outputDrained()
+{
+    if (m_inputHeld && queuedBytes() <= kMaxQueuedOutputBytes)
+        scheduleResume();
+}
+
+void Channel::scheduleResume()
+{
+    // Not here and now: an answer is written from inside a handler, which may be inside the
+    // loop of bytesReceived() that held the input.
+    if (m_resumeScheduled || m_closed)
+        return;
+    m_resumeScheduled = true;
+    QMetaObject::invokeMethod(this, [this] {
+        m_resumeScheduled = false;
+        resumeInput();
+    }, Qt::QueuedConnection);
+}
+
+void Channel::resumeInput()
+{
+    if (!m_inputHeld || m_closed || overloaded())
+        return; // the next answer or drained output tries again
+    m_inputHeld = false;
+    m_holdTimer.stop();
+    bytesReceived({}); // the frames read before it held, which may hold it again
+    if (!m_inputHeld && !m_closed)
+        holdInput(false);
 }
 
 void Channel::handleHello(const Envelope &envelope)

@@ -84,12 +84,16 @@ public:
     {
         if (requestId != 0 && canSend())
             writeFrame(encodeMessageFrame(message, requestId, true));
+        if (!m_unanswered.isEmpty())
+            answered(requestId);
     }
     /// A reply frame encoded ahead for this request (encodeOfferPageFrame() with its id).
     void replyFrame(quint64 requestId, const QByteArray &frame)
     {
         if (requestId != 0 && canSend())
             writeFrame(frame);
+        if (!m_unanswered.isEmpty())
+            answered(requestId);
     }
     void replyError(quint64 requestId, const Error &error);
 
@@ -166,6 +170,18 @@ public:
     /// transport without a queue of its own.
     virtual qint64 queuedBytes() const { return 0; }
 
+    /// Back-pressure on the service side: it stops reading a peer's requests while this many
+    /// of them wait for their answers, or while this much of its output waits for the peer to
+    /// take it, and reads on once they went down. A peer that sends requests and reads no
+    /// answers (or a request whose answer is large, many times over) would otherwise grow
+    /// this side's memory without a bound. A well-behaved client never comes near either:
+    /// it waits for its answers, and reads them. The output bound is above the lender's pace
+    /// for a watch's backlog (4 MiB queued at most), so a watch does not stop the requests.
+    static constexpr int kMaxUnansweredRequests = 256;
+    static constexpr qint64 kMaxQueuedOutputBytes = 8 * 1024 * 1024;
+    /// Reading is stopped by the back-pressure above.
+    bool isInputHeld() const { return m_inputHeld; }
+
 signals:
     /// The Hello exchange completed; requests may flow.
     void established();
@@ -186,6 +202,11 @@ protected:
     void transportClosed(const Error &reason);
     virtual void writeFrame(const QByteArray &frame) = 0;
     virtual void closeTransport() = 0;
+    /// The transport stops (`held`) or starts again reading from its peer (back-pressure;
+    /// the frames it read meanwhile wait here). One without a queue of its own ignores it.
+    virtual void holdInput(bool held) { Q_UNUSED(held); }
+    /// The transport's queued output went down: input held for it may go on.
+    void outputDrained();
     const HandshakeConfig &config() const { return *m_config; }
     bool isTransportReady() const { return m_transportReady; }
     void timerEvent(QTimerEvent *event) override;
@@ -210,6 +231,13 @@ private:
     void handleHello(const Envelope &envelope);
     void sweepTimeouts();
     void failAllPending(const Error &error);
+    /// Back-pressure: too many requests unanswered or too much output queued (it forgets
+    /// requests a handler left unanswered for long, which their peer gave up on).
+    bool overloaded();
+    /// A reply to `requestId` went out (or could not: the channel closed).
+    void answered(quint64 requestId);
+    void scheduleResume();
+    void resumeInput();
 
     Side m_side;
     std::shared_ptr<const HandshakeConfig> m_config;
@@ -225,11 +253,15 @@ private:
     quint64 m_nextId = 1;
     QHash<quint64, Pending> m_pending;
     qsizetype m_rawPending = 0; // of m_pending, those of requestFrame()
+    QHash<quint64, qint64> m_unanswered; // service side: the peer's requests not answered yet → when they came (ms)
+    bool m_inputHeld = false;       // back-pressure stopped reading
+    bool m_resumeScheduled = false;
     // QBasicTimers rather than QTimer members: a market holds thousands of idle channels, and
     // a QTimer is a QObject with its private data and connections; nor QObject::startTimer(),
     // which gives the object a QObjectPrivate::ExtraData (≈ 0.2 KiB) for good (market-bench).
     QBasicTimer m_sweepTimer; // running only while requests are pending
     QBasicTimer m_helloTimer; // running only until the Hello exchange completes
+    QBasicTimer m_holdTimer;  // running only while back-pressure holds the input: tries again
 };
 
 } // namespace lendable::protocol

@@ -1,4 +1,5 @@
 #include "Registry.h"
+#include "Channel.h"
 
 #include <QHash>
 
@@ -73,9 +74,16 @@ QString protocolMarkdown()
         "The client's first message is `Hello`; the service answers `Welcome` or `Error`. "
         "Every request is answered by its reply type or by `Error`. "
         "Unknown payload keys are ignored so that newer peers may add optional fields.\n\n"
+        "A service reads no more requests from a client while %3 of its requests wait for their answers, "
+        "or while %4 MiB of its output wait for the client to read them, and reads on once they went down "
+        "(nothing is lost: the requests wait in the connection). A client that waits for its answers and "
+        "reads them never meets this; one that sends requests and reads nothing is slowed down instead of "
+        "growing the service's memory.\n\n"
         "Protocol version: %1 (oldest accepted: %2).\n\n")
               .arg(kProtocolVersion)
-              .arg(kMinProtocolVersion);
+              .arg(kMinProtocolVersion)
+              .arg(Channel::kMaxUnansweredRequests)
+              .arg(Channel::kMaxQueuedOutputBytes / (1024 * 1024));
 
     md += QStringLiteral("## Messages\n\n| # | message | direction |\n|---|---|---|\n");
     for (const MessageInfo &m : allMessageInfos())

@@ -359,12 +359,15 @@ WriteOutcome writeSome(SSL *ssl, const QByteArray &data, qsizetype &written, int
 
 // Writes the queue until it is empty or the socket is full; an emptied queue gives its
 // block back, so an idle channel holds no buffer.
-WriteOutcome writeQueue(SSL *ssl, QList<QByteArray> &queue, qsizetype &offset, int *sslErrorOut, int *errnoOut)
+WriteOutcome writeQueue(SSL *ssl, QList<QByteArray> &queue, qsizetype &offset, int *sslErrorOut, int *errnoOut,
+                        qint64 *writtenFrameBytes = nullptr)
 {
     while (!queue.isEmpty()) {
         const WriteOutcome outcome = writeSome(ssl, queue.constFirst(), offset, sslErrorOut, errnoOut);
         if (outcome != WriteOutcome::Done)
             return outcome;
+        if (writtenFrameBytes)
+            *writtenFrameBytes += queue.constFirst().size();
         queue.removeFirst();
         offset = 0;
     }
@@ -476,30 +479,31 @@ public:
         return t_reactor;
     }
 
-    /// Changes what `fd` is watched for from `from` to `to` (EPOLLIN/EPOLLOUT; 0 = not at all).
-    bool watch(int fd, SslChannel *channel, quint32 from, quint32 to)
+    /// Changes what `fd` is watched for from `from` to `to` (EPOLLIN/EPOLLOUT; 0 = not at
+    /// all). A channel watched for nothing stays this reactor's (its deferred flush is found:
+    /// one whose input is held may still write) until `forget` (its socket is about to close).
+    bool watch(int fd, SslChannel *channel, quint32 from, quint32 to, bool forget = false)
     {
-        if (from == to)
-            return true;
-        epoll_event event{};
-        event.events = to;
-        event.data.fd = fd;
-        const int op = from == 0 ? EPOLL_CTL_ADD : to == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
-        const bool done = m_epoll >= 0 && ::epoll_ctl(m_epoll, op, fd, &event) == 0;
         if (fd >= m_channels.size())
             m_channels.resize(qMax<qsizetype>(fd + 1, m_channels.size() * 2), nullptr);
-        if (to == 0) {
+        if (from != to) {
+            epoll_event event{};
+            event.events = to;
+            event.data.fd = fd;
+            const int op = from == 0 ? EPOLL_CTL_ADD : to == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
+            const bool done = m_epoll >= 0 && ::epoll_ctl(m_epoll, op, fd, &event) == 0;
+            if (!done && to != 0)
+                return false; // a removal of what is gone anyway is fine
+        }
+        if (forget) {
             if (m_channels[fd] == channel) {
                 m_channels[fd] = nullptr;
                 --m_count;
             }
-            return true; // a removal of what is gone anyway is fine
-        }
-        if (!done)
-            return false;
-        if (from == 0) {
+        } else if (m_channels[fd] != channel) {
+            if (!m_channels[fd])
+                ++m_count;
             m_channels[fd] = channel;
-            ++m_count;
         }
         return true;
     }
@@ -931,6 +935,8 @@ void SslChannel::onSocketEvent(quint32 events)
 
 void SslChannel::readAvailable()
 {
+    if (isInputHeld())
+        return; // back-pressure: holdInput(false) reads on
     if (m_reading) {
         // A handler runs a nested event loop (e.g. Channel::call) while this channel is
         // still delivering: pause until it returns, rather than deliver out of order.
@@ -952,7 +958,7 @@ void SslChannel::readAvailable()
             bytesReceived(QByteArrayView(buffer, n));
             if (!self)
                 return;
-            if (m_state != State::Open)
+            if (m_state != State::Open || isInputHeld())
                 break;
             total += n;
             // The socket's own readiness wakes us again; bytes already inside OpenSSL would not.
@@ -988,6 +994,7 @@ void SslChannel::writeFrame(const QByteArray &frame)
         return;
     const bool queued = !m_outgoing.isEmpty() || m_writeWantsRead;
     m_outgoing.append(frame); // shares the frame's bytes, no copy
+    m_outgoingBytes += frame.size();
     if (queued)
         return; // the deferred flush, writability or readability goes on with the queue
     // Frames sent in one pass of the event loop (the replies and lender notices of a group
@@ -1000,10 +1007,14 @@ void SslChannel::writeFrame(const QByteArray &frame)
 
 qint64 SslChannel::queuedBytes() const
 {
-    qint64 total = -m_outgoingOffset;
-    for (const QByteArray &frame : m_outgoing)
-        total += frame.size();
-    return total;
+    return m_outgoingBytes - m_outgoingOffset;
+}
+
+void SslChannel::holdInput(bool held)
+{
+    updateInterest();
+    if (!held && m_state == State::Open)
+        readAvailable(); // what OpenSSL or the socket kept meanwhile
 }
 
 void SslChannel::flushDeferred()
@@ -1029,8 +1040,12 @@ void SslChannel::flush()
     if (m_state != State::Open || m_writeWantsRead)
         return;
     int sslErrorCode = 0, savedErrno = 0;
-    const WriteOutcome outcome = writeQueue(m_ssl, m_outgoing, m_outgoingOffset, &sslErrorCode, &savedErrno);
+    qint64 written = 0;
+    const WriteOutcome outcome = writeQueue(m_ssl, m_outgoing, m_outgoingOffset, &sslErrorCode, &savedErrno, &written);
+    m_outgoingBytes -= written;
     afterWrite(static_cast<int>(outcome), sslErrorCode, savedErrno);
+    if (isInputHeld() && m_state == State::Open)
+        outputDrained();
 }
 
 void SslChannel::afterWrite(int outcome, int sslErrorCode, int savedErrno)
@@ -1050,6 +1065,7 @@ void SslChannel::afterWrite(int outcome, int sslErrorCode, int savedErrno)
         m_state = State::Closed;
         m_outgoing = {};
         m_outgoingOffset = 0;
+        m_outgoingBytes = 0;
         unwatch();
         QTimer::singleShot(0, this, [this, error] { transportClosed(error); });
         break;
@@ -1068,7 +1084,7 @@ bool SslChannel::updateInterest()
         if (m_state == State::Connecting) {
             wanted = EPOLLOUT;
         } else {
-            if (!m_readPaused)
+            if (!m_readPaused && !isInputHeld())
                 wanted |= EPOLLIN;
             if (m_readWantsWrite
                 || (m_state == State::Open && !m_outgoing.isEmpty() && !m_writeWantsRead && !m_flushPending))
@@ -1086,7 +1102,7 @@ bool SslChannel::updateInterest()
 void SslChannel::unwatch()
 {
     if (m_reactor && m_fd >= 0)
-        m_reactor->watch(m_fd, this, m_events, 0);
+        m_reactor->watch(m_fd, this, m_events, 0, true);
     m_events = 0;
 }
 
@@ -1155,6 +1171,7 @@ void SslChannel::releaseSocket(bool orderly)
     const int fd = std::exchange(m_fd, -1);
     QList<QByteArray> queue = std::exchange(m_outgoing, {});
     qsizetype offset = std::exchange(m_outgoingOffset, 0);
+    m_outgoingBytes = 0;
     if (fd < 0) {
         if (ssl)
             SSL_free(ssl);

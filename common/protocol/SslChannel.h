@@ -51,6 +51,7 @@ public:
 protected:
     void writeFrame(const QByteArray &frame) override;
     void closeTransport() override;
+    void holdInput(bool held) override;
     void timerEvent(QTimerEvent *event) override;
 
 private:
@@ -105,6 +106,7 @@ private:
     SslReactor *m_reactor = nullptr;  ///< this thread's epoll set, which watches the socket
     QList<QByteArray> m_outgoing; ///< frames not yet taken by SSL_write; empty (no memory) when idle
     qsizetype m_outgoingOffset = 0;
+    qint64 m_outgoingBytes = 0;       ///< the sizes of m_outgoing's frames, added up
     QString m_address;
     int m_fd = -1;
     quint32 m_events = 0;             ///< what the reactor watches the socket for (EPOLLIN/EPOLLOUT)

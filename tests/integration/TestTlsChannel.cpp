@@ -12,9 +12,12 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QScopeGuard>
+#include <QSemaphore>
 #include <QThread>
 #include <QtEndian>
 
+#include <atomic>
 #include <csignal>
 
 using namespace lendable;
@@ -71,6 +74,7 @@ private slots:
     void nestedEventLoopKeepsOrder();
     void burstOfFramesGoesOutTogether();
     void requestFrameHandsTheReplyUndecoded();
+    void peerThatReadsNoAnswersIsHeldBack();
 
 private:
     std::unique_ptr<Server> startServer(const Identity &identity, HandshakeConfig config = serviceConfig());
@@ -701,6 +705,99 @@ void TestTlsChannel::burstOfFramesGoesOutTogether()
     delete other;
     QTRY_COMPARE_WITH_TIMEOUT(closed.count(), 2, 10000);
     QCOMPARE(server->channels().size(), 0);
+}
+
+void TestTlsChannel::peerThatReadsNoAnswersIsHeldBack()
+{
+    // A client that sends requests and reads none of the answers: the service stops reading
+    // its requests once 8 MiB of answers wait for it, or 256 requests wait for their answers,
+    // instead of growing without a bound; and reads on, losing nothing, once they went down.
+    Server server(m_serverIdentity, serviceConfig());
+    Dispatcher dispatcher;
+    constexpr qsizetype kChunk = 256 * 1024;
+    dispatcher.onCall<FetchImage, ImageChunk>([](const FetchImage &f, const RequestContext &) -> Result<ImageChunk> {
+        return ImageChunk{.image = {}, .offset = f.offset, .data = QByteArray(kChunk, 'i')};
+    });
+    QList<RequestContext> unanswered; // answered later, as the market answers after its commit
+    dispatcher.on<EndContract>([&unanswered](const EndContract &, const RequestContext &ctx) { unanswered.append(ctx); });
+    QSignalSpy established(&server, &Server::channelEstablished);
+    connect(&server, &Server::channelEstablished, this, [&dispatcher](Channel *c) { dispatcher.attach(c); });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0).ok());
+
+    // The client in a thread of its own, which stops (reads nothing) once its requests are out.
+    QThread clientThread;
+    QObject worker;
+    worker.moveToThread(&clientThread);
+    clientThread.start();
+    QSemaphore goOn;
+    SslChannel *client = nullptr;
+    const auto stopThread = qScopeGuard([&] {
+        goOn.release(); // were it still stopped (a check failed)
+        QMetaObject::invokeMethod(&worker, [&] { delete std::exchange(client, nullptr); }, Qt::BlockingQueuedConnection);
+        clientThread.quit();
+        clientThread.wait();
+    });
+    constexpr int kFetches = 200; // 50 MiB of answers, were they all made at once
+    std::atomic<int> fetched{0};
+    std::atomic<bool> inOrder{true};
+    const quint16 port = server.serverPort();
+    QMetaObject::invokeMethod(&worker, [&] {
+        client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), port, m_clientIdentity, m_serverIdentity.nodeId(), clientConfig());
+        connect(client, &Channel::established, client, [&] {
+            for (int i = 0; i < kFetches; ++i)
+                client->request<ImageChunk>(FetchImage{.sha256 = {}, .name = QStringLiteral("img"), .offset = i * kChunk, .length = kChunk},
+                                            client, [&, i](Result<ImageChunk> r) {
+                                                if (!r.ok() || r->offset != i * kChunk || r->data.size() != kChunk || fetched != i)
+                                                    inOrder = false;
+                                                ++fetched;
+                                            });
+            QTimer::singleShot(200, client, [&goOn] { goOn.acquire(); }); // sent by then; now it stops
+        });
+    });
+    QTRY_COMPARE_WITH_TIMEOUT(established.count(), 1, 10000);
+    auto *serviceSide = established.at(0).at(0).value<Channel *>();
+    QTRY_VERIFY_WITH_TIMEOUT(serviceSide->isInputHeld(), 10000);
+    QTest::qWait(500);
+    QVERIFY2(serviceSide->queuedBytes() <= Channel::kMaxQueuedOutputBytes + kChunk, qPrintable(QString::number(serviceSide->queuedBytes())));
+    QVERIFY(serviceSide->isInputHeld());
+    QVERIFY(fetched < kFetches);
+
+    // The client reads again: every answer comes, in order, and the service reads on.
+    goOn.release();
+    QTRY_COMPARE_WITH_TIMEOUT(fetched.load(), kFetches, 30000);
+    QVERIFY(inOrder);
+    QTRY_VERIFY(!serviceSide->isInputHeld());
+    QMetaObject::invokeMethod(&worker, [&] { delete std::exchange(client, nullptr); }, Qt::BlockingQueuedConnection);
+
+    // 400 requests answered later: 256 are taken, the rest wait in their peer's stream.
+    QSignalSpy second(&server, &Server::channelEstablished);
+    auto *other = connectClient(server);
+    QVERIFY(other->waitEstablished(10000).ok());
+    QTRY_COMPARE(second.count(), 1);
+    auto *otherSide = second.at(0).at(0).value<Channel *>();
+    constexpr int kEnds = 400;
+    int ended = 0;
+    for (int i = 0; i < kEnds; ++i)
+        other->request<ContractClosed>(EndContract{.contractId = QString::number(i)}, this, [&ended, i](Result<ContractClosed> r) {
+            if (r.ok() && r->contractId == QString::number(i) && ended == i)
+                ++ended;
+        });
+    QTRY_COMPARE_WITH_TIMEOUT(unanswered.size(), Channel::kMaxUnansweredRequests, 10000);
+    QTest::qWait(300);
+    QCOMPARE(unanswered.size(), Channel::kMaxUnansweredRequests);
+    QVERIFY(otherSide->isInputHeld());
+    int handled = 0;
+    const auto answerAll = [&] {
+        for (const RequestContext &ctx : std::exchange(unanswered, {})) {
+            ctx.reply(ContractClosed{.contractId = QString::number(handled), .durationMs = 1, .charge = Money::fromMicros(1), .receipt = {}});
+            ++handled;
+        }
+        return handled == kEnds;
+    };
+    QVERIFY(QTest::qWaitFor(answerAll, 10000));
+    QTRY_COMPARE_WITH_TIMEOUT(ended, kEnds, 10000);
+    QVERIFY(!otherSide->isInputHeld());
+    delete other;
 }
 
 QTEST_GUILESS_MAIN(TestTlsChannel)
