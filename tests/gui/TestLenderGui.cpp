@@ -3,6 +3,7 @@
 // allocation in the agent, the sliders stop at what the machine can give, and a locked
 // (lent) partition's sliders do not move.
 
+#include "../borrower/FreezingRelay.h"
 #include "../lender/DiskSupport.h"
 #include "../lender/MarketAgentSupport.h"
 
@@ -70,6 +71,7 @@ private slots:
     void timeLimitIsSetOnTheCard();
     void unreadableRateOrImagesAreShownNotSent();
     void reconnectsWhenTheAgentComesBack();
+    void agentThatStopsAnsweringIsFoundOut();
     void cleanupTestCase();
 
 private:
@@ -1069,6 +1071,51 @@ void TestLenderGui::reconnectsWhenTheAgentComesBack()
     window.close();
     local.reset();
     agent.reset();
+}
+
+void TestLenderGui::agentThatStopsAnsweringIsFoundOut()
+{
+    // An agent that stops answering without closing the connection (a frozen process, a link
+    // gone without a word): the tab's pings find it out; it says so, takes no changes, and
+    // connects again. Before, it showed what the agent said before as current, for ever.
+    QTemporaryDir dir;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const Identity owner = Identity::generate(QStringLiteral("owner"), now.addDays(-1), now.addDays(30)).value();
+    lender::AgentConfig config;
+    config.dataDir = dir.path();
+    config.libvirtUri = QStringLiteral("test:///default");
+    config.ownerIds = {owner.nodeId()};
+    Result<std::unique_ptr<lender::LenderAgent>> agent = lender::LenderAgent::create(config);
+    QVERIFY2(agent.ok() && (*agent)->start().ok(), "agent");
+    const quint16 agentPort = quint16((*agent)->localAddress().section(QLatin1Char(':'), -1).toUInt());
+    lendable::testing::FreezingRelay relay(agentPort);
+    HandshakeConfig handshake;
+    handshake.localRole = QStringLiteral("owner");
+    const QString agentId = (*agent)->nodeId();
+    const auto connectOwner = [&]() -> Channel * {
+        return SslChannel::connectTo(QStringLiteral("127.0.0.1"), relay.port(), owner, agentId, handshake, this);
+    };
+    Channel *first = connectOwner();
+    QVERIFY(first->waitEstablished(10'000).ok());
+    lender::LenderWindow window(owner.nodeId());
+    lender::MachineTab *tab = window.addMachine(first, QStringLiteral("127.0.0.1:%1").arg(relay.port()));
+    tab->setReconnector(connectOwner, 100);
+    tab->setKeepAlive(200, 1500);
+    window.show();
+    QTRY_VERIFY(tab->machine().host.cpus > 0);
+    QTest::qWait(1000); // pings answered meanwhile: nothing happens
+    QVERIFY(tab->isConnected());
+    QVERIFY(!tab->connectionWarning()->isVisible());
+
+    QSignalSpy errors(tab, &lender::MachineTab::error);
+    relay.freeze(); // the connection open now passes nothing more; new ones do
+    QTRY_VERIFY_WITH_TIMEOUT(tab->connectionWarning()->isVisible(), 10'000);
+    QVERIFY(!errors.isEmpty());
+    const QString said = errors.first().first().value<Error>().message;
+    QVERIFY2(said.contains(QStringLiteral("the lender agent stopped answering")), qPrintable(said));
+    QTRY_VERIFY_WITH_TIMEOUT(tab->isConnected(), 10'000); // a new connection, through the relay
+    QTRY_VERIFY(!tab->connectionWarning()->isVisible());
+    QVERIFY(tab->newPartitionButton()->isEnabled());
 }
 
 void TestLenderGui::cleanupTestCase()

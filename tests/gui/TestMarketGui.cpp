@@ -2,6 +2,7 @@
 // registers partitions and a borrower makes contracts through the protocol, and the admin
 // window shows them (partitions with lending status, contracts, billing figures, exports).
 
+#include "../borrower/FreezingRelay.h"
 #include "MarketService.h"
 #include "app/AppSupport.h"
 #include "MarketTestSupport.h"
@@ -120,6 +121,7 @@ private slots:
     void refreshKeepsTheRowsInView();
     void partitionsAreRefreshedInPlace();
     void reconnectsWhenTheMarketComesBack();
+    void marketThatStopsAnsweringIsFoundOut();
     void cleanupTestCase();
 
 private:
@@ -2269,6 +2271,45 @@ void TestMarketGui::reconnectsWhenTheMarketComesBack()
     window.close();
     lender.reset();
     service->shutdown();
+}
+
+void TestMarketGui::marketThatStopsAnsweringIsFoundOut()
+{
+    // A market that stops answering without closing the connection (a frozen process, a link
+    // gone without a word): the window's pings find it out; it says so and connects again.
+    // Before, it went on showing what the market said before as current.
+    QTemporaryDir dir;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const Identity marketIdentity = Identity::generate(QStringLiteral("market"), now.addDays(-1), now.addDays(30)).value();
+    const Identity admin = Identity::generate(QStringLiteral("admin"), now.addDays(-1), now.addDays(30)).value();
+    market::MarketConfig config;
+    config.dataDir = dir.path();
+    config.adminIds = {admin.nodeId()};
+    market::MarketService service(marketIdentity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), config);
+    QVERIFY(service.listen(QHostAddress::LocalHost, 0).ok());
+    lendable::testing::FreezingRelay relay(service.serverPort());
+    const auto connectAdmin = [&]() -> Channel * {
+        HandshakeConfig handshake;
+        handshake.localRole = QStringLiteral("admin");
+        return SslChannel::connectTo(QStringLiteral("127.0.0.1"), relay.port(), admin, marketIdentity.nodeId(), handshake, this);
+    };
+    Channel *first = connectAdmin();
+    QVERIFY(first->waitEstablished(10'000).ok());
+    market::MarketWindow window(first, marketIdentity.nodeId(), QStringLiteral("127.0.0.1:%1").arg(relay.port()), admin.nodeId());
+    window.setReconnector(connectAdmin);
+    window.setReconnectDelayMs(100);
+    window.setKeepAlive(200, 1500);
+    window.show();
+    QTRY_VERIFY(window.isConnected());
+    QTest::qWait(1000); // pings answered meanwhile: nothing happens
+    QVERIFY(window.isConnected());
+
+    relay.freeze(); // the connection open now passes nothing more; new ones do
+    QTRY_VERIFY_WITH_TIMEOUT(window.errorBanner()->text().contains(QStringLiteral("the market stopped answering")), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.isConnected(), 10'000); // a new connection, through the relay
+    QTRY_VERIFY(!window.errorBanner()->isVisible());
+    window.close();
+    service.shutdown();
 }
 
 void TestMarketGui::cleanupTestCase()

@@ -1025,10 +1025,23 @@ MachineTab::MachineTab(Channel *owner, QWidget *parent)
     refresh();
 }
 
+void MachineTab::setKeepAlive(int intervalMs, int timeoutMs)
+{
+    m_keepAliveMs = intervalMs;
+    m_keepAliveTimeoutMs = timeoutMs;
+    if (m_owner) {
+        qDeleteAll(m_owner->findChildren<ui::KeepAlive *>(Qt::FindDirectChildrenOnly));
+        new ui::KeepAlive(m_owner, tr("the lender agent"), m_keepAliveMs, m_keepAliveTimeoutMs);
+    }
+}
+
 void MachineTab::attach(Channel *owner)
 {
     m_owner = owner;
     connect(owner, &Channel::closed, this, &MachineTab::lost);
+    // An agent that stops answering (a frozen process, a link gone without a word) closes
+    // no connection: the pings find it out, and lost() handles it as any lost connection.
+    new ui::KeepAlive(owner, tr("the lender agent"), m_keepAliveMs, m_keepAliveTimeoutMs);
     {
         // Live: the agent pushes partition changes and usage samples to watching owners.
         connect(owner, &Channel::envelopeReceived, this, [this](const Envelope &e) {

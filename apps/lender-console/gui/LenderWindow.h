@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/Channel.h"
+#include "ui/KeepAlive.h"
 #include "ui/SizeSpinBox.h"
 
 #include <QDialog>
@@ -258,6 +259,10 @@ public:
         m_reconnect = std::move(reconnect);
         m_reconnectDelayMs = firstDelayMs;
     }
+    /// How often the agent is pinged, and how long a ping may go unanswered before the
+    /// connection counts as lost (ui::KeepAlive; tests shorten them): for the connection now
+    /// and those to come.
+    void setKeepAlive(int intervalMs, int timeoutMs);
     /// False while the connection to the agent is lost: the tab shows what the agent said
     /// before, and takes no changes.
     bool isConnected() const { return m_owner != nullptr; }
@@ -304,6 +309,8 @@ private:
     QPointer<protocol::Channel> m_owner;
     Reconnector m_reconnect;
     int m_reconnectDelayMs = 1000;
+    int m_keepAliveMs = ui::KeepAlive::kIntervalMs;
+    int m_keepAliveTimeoutMs = ui::KeepAlive::kTimeoutMs;
     int m_reconnectFailures = 0;
     QTimer *m_reconnectTimer = nullptr;
     QLabel *m_connectionWarning = nullptr;

@@ -117,8 +117,11 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     m_reconnectTimer = new QTimer(this);
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &MarketWindow::tryReconnect);
-    if (channel)
+    if (channel) {
         connect(channel, &protocol::Channel::closed, this, &MarketWindow::lost);
+        // A market that stops answering closes no connection: the pings find it out.
+        new ui::KeepAlive(channel, tr("the market"), m_keepAliveMs, m_keepAliveTimeoutMs);
+    }
     // A live market changes under the admin's eyes: refresh the partitions (their lending
     // status), contracts, billing or violations now and then while one of them is shown, and
     // when it is shown again. Hidden pages are not asked for: a billing report reads every
@@ -203,6 +206,16 @@ void MarketWindow::lost(const Error &reason)
     }
 }
 
+void MarketWindow::setKeepAlive(int intervalMs, int timeoutMs)
+{
+    m_keepAliveMs = intervalMs;
+    m_keepAliveTimeoutMs = timeoutMs;
+    if (m_channel) {
+        qDeleteAll(m_channel->findChildren<ui::KeepAlive *>(Qt::FindDirectChildrenOnly));
+        new ui::KeepAlive(m_channel, tr("the market"), m_keepAliveMs, m_keepAliveTimeoutMs);
+    }
+}
+
 void MarketWindow::tryReconnect()
 {
     protocol::Channel *attempt = m_reconnect ? m_reconnect() : nullptr;
@@ -227,6 +240,7 @@ void MarketWindow::adopt(protocol::Channel *channel)
 {
     m_channel = channel;
     connect(channel, &protocol::Channel::closed, this, &MarketWindow::lost);
+    new ui::KeepAlive(channel, tr("the market"), m_keepAliveMs, m_keepAliveTimeoutMs);
     m_partitions->setChannel(channel);
     m_contracts->setChannel(channel);
     m_billing->setChannel(channel);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/Channel.h"
+#include "ui/KeepAlive.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -53,6 +54,10 @@ public:
     void setReconnector(Reconnector reconnect) { m_reconnect = std::move(reconnect); }
     /// The first retry's pause, in ms (tests shorten it).
     void setReconnectDelayMs(int ms) { m_reconnectDelayMs = ms; }
+    /// How often the market is pinged, and how long a ping may go unanswered before the
+    /// connection counts as lost (ui::KeepAlive; tests shorten them): for the connection now
+    /// and those to come.
+    void setKeepAlive(int intervalMs, int timeoutMs);
     bool isConnected() const;
 
 protected:
@@ -77,6 +82,8 @@ private:
     Reconnector m_reconnect;
     int m_reconnectDelayMs = 1000;
     int m_reconnectFailures = 0;
+    int m_keepAliveMs = ui::KeepAlive::kIntervalMs;
+    int m_keepAliveTimeoutMs = ui::KeepAlive::kTimeoutMs;
     QTimer *m_reconnectTimer;
     /// Takes `channel` as the market's connection: the pages ask it from now on.
     void adopt(protocol::Channel *channel);
