@@ -66,6 +66,7 @@ private slots:
     void domainThatWouldNotStopHoldsItsPartition();
     void marketContractPastItsLimitStartsNoJob();
     void consoleThatRolledOverIsReadWhole();
+    void exitCodeIsReadOnlyWhenItIsShort();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -1355,6 +1356,66 @@ void TestLenderAgent::directLeaseEndsAtItsTimeLimit()
     Result<ContractRecord> endedWhileDown = m_agent->store().contract(second->contractId);
     QVERIFY(endedWhileDown.ok());
     QCOMPARE(endedWhileDown->endedAtMs, endedWhileDown->startedAtMs + 1000);
+}
+
+void TestLenderAgent::exitCodeIsReadOnlyWhenItIsShort()
+{
+    // The guest writes share/exit_code, and may put anything there: a sparse file of 1 TiB,
+    // a link to an endless device, a long text. The agent reads a few bytes of a regular file
+    // at most; anything else is no exit code. The test driver boots nothing: the test writes
+    // the share and the console as a guest would.
+    JobEnvironment env;
+    env.virt = &m_agent->virt();
+    env.agentId = m_agent->nodeId();
+    ImageEntry image; // never booted on the test driver
+    image.name = QStringLiteral("busybox");
+    image.kernelPath = m_dir->filePath(QStringLiteral("vmlinuz"));
+    image.initrdPath = m_dir->filePath(QStringLiteral("initramfs.img"));
+    const auto writeBytes = [](const QByteArray &bytes) {
+        return [bytes](const QString &path) {
+            QFile f(path);
+            return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size() && f.flush();
+        };
+    };
+    struct Case {
+        QString name;
+        std::function<bool(const QString &path)> write;
+        QString state;
+        QString message;
+    };
+    const QString none = QStringLiteral("the guest stopped without an exit code");
+    // The sparse file first: read whole, it takes the agent down at once.
+    const QList<Case> cases{
+        {QStringLiteral("sparse"),
+         [](const QString &path) {
+             QFile f(path);
+             return f.open(QIODevice::WriteOnly) && f.resize(qint64(1) << 40);
+         },
+         QStringLiteral("error"), none},
+        {QStringLiteral("endless"), [](const QString &path) { return QFile::link(QStringLiteral("/dev/zero"), path); },
+         QStringLiteral("error"), none},
+        {QStringLiteral("long"), writeBytes(QByteArray(4096, '1')), QStringLiteral("error"), none},
+        {QStringLiteral("short"), writeBytes("7\n"), QStringLiteral("failed"), QStringLiteral("exit code 7")},
+    };
+    for (const Case &c : cases) {
+        const JobRecord rec = jobRecord(QStringLiteral("jexit") + c.name, QStringLiteral("p-none"), QStringLiteral("c-none"),
+                                        QStringLiteral("preparing"), QDateTime::currentMSecsSinceEpoch(), 0);
+        JobRunner runner(&env, rec, Resources{1, 256, 0});
+        QVERIFY(runner.prepare("true\n", {}).ok());
+        QSignalSpy finished(&runner, &JobRunner::finished);
+        const Result<void> started = runner.start(image);
+        QVERIFY2(started.ok(), qPrintable(started.error().toString()));
+        QVERIFY2(c.write(JobRunner::shareDir(rec.jobDir) + QStringLiteral("/exit_code")), qPrintable(c.name));
+        QFile console(JobRunner::consolePath(rec.jobDir));
+        QVERIFY(console.open(QIODevice::WriteOnly | QIODevice::Append));
+        console.write("LENDABLE-JOB-START\nLENDABLE-JOB-EXIT 0\n");
+        console.close();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10'000);
+        QCOMPARE(runner.record().state, c.state);
+        QCOMPARE(runner.record().message, c.message);
+        QVERIFY(!QFileInfo::exists(JobRunner::shareDir(rec.jobDir)));
+        QTRY_VERIFY_WITH_TIMEOUT(runner.isDomainGone(), 10'000);
+    }
 }
 
 #include "TestLenderAgent.moc"

@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 
+#include <fcntl.h>
 #include <grp.h>
 #include <sys/stat.h>
 #include <pwd.h>
@@ -43,6 +44,31 @@ Result<void> writeFile(const QString &path, const QByteArray &data)
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(data) != data.size())
         return Error(ErrorCode::IoError, QStringLiteral("cannot write %1: %2").arg(path, f.errorString()));
     return {};
+}
+
+/// The most an exit_code file holds: a decimal exit status and a newline, with room to spare.
+constexpr qint64 kMaxExitCodeBytes = 32;
+
+// share/exit_code is the guest's to write, and it may be anything: a sparse file of a
+// terabyte (read whole, it would take the agent down, and again at each restart), a link to
+// /dev/zero or to a FIFO nobody writes. Only a short regular file is read; a link is not
+// followed (O_NOFOLLOW) and nothing is waited for (O_NONBLOCK). Anything else is no exit code.
+std::optional<int> readExitCode(const QString &path)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return std::nullopt;
+    struct stat st {};
+    char buf[kMaxExitCodeBytes + 1];
+    ssize_t n = -1;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= kMaxExitCodeBytes)
+        n = ::read(fd, buf, sizeof buf);
+    ::close(fd);
+    if (n < 0 || n > kMaxExitCodeBytes)
+        return std::nullopt;
+    bool ok = false;
+    const int v = QByteArray(buf, n).trimmed().toInt(&ok);
+    return ok ? std::optional<int>(v) : std::nullopt;
 }
 
 // QEMU runs as libvirt-qemu under qemu:///system and libvirt does not relabel 9p shares:
@@ -545,16 +571,7 @@ void JobRunner::collect()
             m_diskExceededAtEnd = true;
         }
     }
-    std::optional<int> rc;
-    {
-        QFile f(share + QStringLiteral("/exit_code"));
-        if (f.open(QIODevice::ReadOnly)) {
-            bool ok = false;
-            const int v = f.readAll().trimmed().toInt(&ok);
-            if (ok)
-                rc = v;
-        }
-    }
+    const std::optional<int> rc = readExitCode(share + QStringLiteral("/exit_code"));
     // out/ moves next to the agent's own files, and the share (the guest's view) goes: no
     // stale 9p directories are left behind.
     const QString result = resultDir(m_record.jobDir);
