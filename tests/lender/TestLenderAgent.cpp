@@ -22,6 +22,12 @@
 
 #include <limits>
 
+#include <QScopeGuard>
+
+#include <cerrno>
+#include <cstring>
+
+#include <sys/mount.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -67,6 +73,7 @@ private slots:
     void marketContractPastItsLimitStartsNoJob();
     void consoleThatRolledOverIsReadWhole();
     void exitCodeIsReadOnlyWhenItIsShort();
+    void fullDiskFailsTheJobsPreparation();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -1416,6 +1423,39 @@ void TestLenderAgent::exitCodeIsReadOnlyWhenItIsShort()
         QVERIFY(!QFileInfo::exists(JobRunner::shareDir(rec.jobDir)));
         QTRY_VERIFY_WITH_TIMEOUT(runner.isDomainGone(), 10'000);
     }
+}
+
+void TestLenderAgent::fullDiskFailsTheJobsPreparation()
+{
+    // The borrower's script and inputs are written to a full disk (here a tmpfs of 1 MiB that
+    // a file filled): the job's preparation fails, saying the disk is full, rather than
+    // leaving an empty job.sh that "succeeds" having done nothing.
+    if (::geteuid() != 0)
+        QSKIP("mounting a small tmpfs needs root");
+    QTemporaryDir mountPoint;
+    QVERIFY(mountPoint.isValid());
+    const QByteArray where = QFile::encodeName(mountPoint.path());
+    if (::mount("tmpfs", where.constData(), "tmpfs", 0, "size=1m") != 0)
+        QSKIP(qPrintable(QStringLiteral("cannot mount a tmpfs: %1").arg(QString::fromLocal8Bit(std::strerror(errno)))));
+    const auto unmount = qScopeGuard([&] { ::umount2(where.constData(), MNT_DETACH); });
+    {
+        QFile fill(mountPoint.filePath(QStringLiteral("fill")));
+        QVERIFY(fill.open(QIODevice::WriteOnly));
+        const QByteArray chunk(64 * 1024, 'x');
+        while (fill.write(chunk) == chunk.size() && fill.flush()) {
+        }
+    }
+    JobEnvironment env;
+    env.virt = &m_agent->virt();
+    env.agentId = m_agent->nodeId();
+    JobRecord rec = jobRecord(QStringLiteral("jfull"), QStringLiteral("p-none"), QStringLiteral("c-none"), QStringLiteral("preparing"),
+                              QDateTime::currentMSecsSinceEpoch(), 0);
+    rec.jobDir = mountPoint.filePath(QStringLiteral("jobs/jfull"));
+    JobRunner runner(&env, rec, Resources{1, 256, 0});
+    const Result<void> prepared = runner.prepare("echo hi\n", {JobFile{QStringLiteral("data.csv"), "1,2,3\n"}});
+    QVERIFY2(!prepared.ok(), "prepared on a full disk");
+    QCOMPARE(prepared.error().code, ErrorCode::DiskFull);
+    QVERIFY2(prepared.error().message.contains(QLatin1String("job.sh")), qPrintable(prepared.error().message));
 }
 
 #include "TestLenderAgent.moc"

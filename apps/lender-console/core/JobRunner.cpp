@@ -10,6 +10,9 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 
+#include <cerrno>
+#include <cstring>
+
 #include <fcntl.h>
 #include <grp.h>
 #include <sys/stat.h>
@@ -38,11 +41,34 @@ Result<void> checkFileName(const QString &name)
     return {};
 }
 
-Result<void> writeFile(const QString &path, const QByteArray &data)
+// The job's file `name` (job.sh, in/…) in its share. Written with write() and close()
+// checked, not through QFile: QFile keeps a small file in its buffer and meets a full disk
+// only when it flushes on closing, which says nothing, and the job then ran an empty job.sh
+// and "succeeded" having done nothing.
+Result<void> writeFile(const QString &share, const QString &name, const QByteArray &data)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(data) != data.size())
-        return Error(ErrorCode::IoError, QStringLiteral("cannot write %1: %2").arg(path, f.errorString()));
+    const auto failed = [&name](int err) {
+        if (err == ENOSPC || err == EDQUOT)
+            return Error(ErrorCode::DiskFull, QStringLiteral("the lender's disk is full: the job's %1 cannot be written").arg(name));
+        return Error(ErrorCode::IoError, QStringLiteral("cannot write the job's %1: %2").arg(name, QString::fromLocal8Bit(std::strerror(err))));
+    };
+    const int fd = ::open(QFile::encodeName(share + QLatin1Char('/') + name).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return failed(errno);
+    for (qsizetype done = 0; done < data.size();) {
+        const ssize_t n = ::write(fd, data.constData() + done, size_t(data.size() - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const int err = n < 0 ? errno : ENOSPC;
+            ::close(fd);
+            return failed(err);
+        }
+        done += n;
+    }
+    // Some file systems (NFS) say only here that the data did not fit.
+    if (::close(fd) != 0 && errno != EINTR)
+        return failed(errno);
     return {};
 }
 
@@ -154,10 +180,10 @@ Result<void> JobRunner::prepare(const QByteArray &script, const QList<protocol::
         if (Result<void> made = makeDirectory(share + sub); !made)
             return made;
     QFile::setPermissions(m_record.jobDir, kTraversable);
-    if (Result<void> w = writeFile(share + QStringLiteral("/job.sh"), script); !w.ok())
+    if (Result<void> w = writeFile(share, QStringLiteral("job.sh"), script); !w.ok())
         return w;
     for (const protocol::JobFile &f : inputs)
-        if (Result<void> w = writeFile(share + QStringLiteral("/in/") + f.name, f.data); !w.ok())
+        if (Result<void> w = writeFile(share, QStringLiteral("in/") + f.name, f.data); !w.ok())
             return w;
     if (m_env->virt && m_env->virt->runsGuestsUnprivileged())
         if (Result<void> own = handShareToQemu(share); !own.ok())

@@ -37,7 +37,8 @@ public:
     JobRunner(JobEnvironment *env, JobRecord record, Resources resources, QObject *parent = nullptr);
     ~JobRunner() override;
 
-    /// Writes job.sh and in/ (names checked: no '/', no '..') into a fresh share directory.
+    /// Writes job.sh and in/ (names checked: no '/', no '..') into a fresh share directory;
+    /// fails with DiskFull when they do not fit on the disk.
     Result<void> prepare(const QByteArray &script, const QList<protocol::JobFile> &inputs);
     /// The host CPUs (bit mask) the domain's vCPUs and emulator threads are pinned to when
     /// it starts; 0 = not pinned. The lock then guards the pinning too.
