@@ -45,6 +45,25 @@ private slots:
         QCOMPARE(p.finish(), QByteArray("LENDABLE"));
         QVERIFY(!p.exitMarker());
     }
+    void endlessLineThatCouldBeAMarkerIsPassedOn()
+    {
+        // A job prints "LENDABLE-" and then never a newline: past the longest marker line
+        // (and a margin) it cannot become one, and is passed on as output, not held back for
+        // as long as the job runs.
+        ConsoleParser p;
+        QCOMPARE(p.feed("LENDABLE-JOB-START image=x\n"), QByteArray());
+        const QByteArray line = "LENDABLE-" + QByteArray(64 * 1024, 'x');
+        QByteArray out;
+        for (qsizetype at = 0; at < line.size(); at += 1000)
+            out += p.feed(line.mid(at, 1000));
+        QVERIFY2(out.size() >= line.size() - 8 * 1024, qPrintable(QString::number(out.size())));
+        QVERIFY(line.startsWith(out));
+        // Its continuation is output too, and the job's own exit marker still counts.
+        out += p.feed("y\nLENDABLE-JOB-EXIT 5\n");
+        out += p.finish();
+        QCOMPARE(out, line + "y\n");
+        QCOMPARE(p.exitMarker(), std::optional<int>(5));
+    }
     void initError()
     {
         ConsoleParser p;

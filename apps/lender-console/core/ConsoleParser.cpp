@@ -60,9 +60,17 @@ QByteArray ConsoleParser::feed(const QByteArray &bytes)
         pos = nl + 1;
     }
     // A partial job line is passed on now (a progress bar without newline shows live), unless
-    // it may still turn into a marker line.
-    if (!m_line.isEmpty() && m_started && !m_ended && (m_lineEmitted || !couldBeMarker(m_line))) {
+    // it may still turn into a marker line. One longer than a marker line can be is not held
+    // back: a job that prints "LENDABLE-" and never a newline would otherwise be kept in
+    // memory for as long as it runs, its borrower seeing nothing.
+    const bool tooLong = m_line.size() > kMaxMarkerLineBytes;
+    if (!m_line.isEmpty() && m_started && !m_ended && (m_lineEmitted || !couldBeMarker(m_line) || tooLong)) {
         out += handleLine(m_line, false);
+        m_lineEmitted = true;
+        m_line.clear();
+    } else if (tooLong) {
+        // Before the job's start or after its end no line is output: this one, no marker, is
+        // dropped now (with the rest of it, up to its newline) rather than kept.
         m_lineEmitted = true;
         m_line.clear();
     }

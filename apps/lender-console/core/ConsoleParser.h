@@ -3,7 +3,7 @@
 // (installer/os-images/README.md): everything before the `LENDABLE-JOB-START` line is boot
 // noise, `LENDABLE-JOB-EXIT <rc>` ends the job, `LENDABLE-INIT-ERROR <msg>` says why a job
 // never ran. Markers are removed from the output; partial lines are passed on at once unless
-// they could still become a marker.
+// they could still become a marker (and are no longer than a marker line can be).
 
 #include <QByteArray>
 #include <QString>
@@ -14,6 +14,10 @@ namespace lendable::lender {
 
 class ConsoleParser {
 public:
+    /// A partial line longer than this is no marker (the longest /init prints, an init error,
+    /// is a sentence): it is passed on as output, not held back until its newline.
+    static constexpr qsizetype kMaxMarkerLineBytes = 4096;
+
     /// Feeds console bytes; returns the job output they complete.
     QByteArray feed(const QByteArray &bytes);
     /// The console ended: returns whatever output was held back.
