@@ -74,6 +74,7 @@ private slots:
     void consoleThatRolledOverIsReadWhole();
     void exitCodeIsReadOnlyWhenItIsShort();
     void fullDiskFailsTheJobsPreparation();
+    void jobThatFailsBeforeItStartsIsFinishedWhole();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -1456,6 +1457,45 @@ void TestLenderAgent::fullDiskFailsTheJobsPreparation()
     QVERIFY2(!prepared.ok(), "prepared on a full disk");
     QCOMPARE(prepared.error().code, ErrorCode::DiskFull);
     QVERIFY2(prepared.error().message.contains(QLatin1String("job.sh")), qPrintable(prepared.error().message));
+}
+
+void TestLenderAgent::jobThatFailsBeforeItStartsIsFinishedWhole()
+{
+    // The image a job needs cannot be had (here the market's download does not match its
+    // SHA-256): the job ends in error before any domain starts, with its end time (the Jobs
+    // dialog shows how long it took; the results sweep sees it) and without the share that
+    // held the borrower's script and inputs.
+    TestMarket::Contract c;
+    const QString pid = registeredAndLent(&c, m_borrower.nodeId());
+    QVERIFY(!pid.isEmpty());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    m_market->holdImages = true;
+    std::optional<Result<JobAccepted>> accepted;
+    QObject context;
+    b.channel->request<JobAccepted>(SubmitJob{.contractId = c.contractId, .partitionId = pid, .key = c.key, .os = QStringLiteral("busybox"),
+                                              .script = "echo hi\n", .inputs = {JobFile{QStringLiteral("data.csv"), "1,2\n"}},
+                                              .timeoutS = 30},
+                                    &context, [&accepted](Result<JobAccepted> r) { accepted = r; });
+    QTRY_COMPARE(m_market->heldImageRequests(), 1);
+    m_market->answerImageRequests(true); // asked whether it has the image: it has
+    QTRY_VERIFY(accepted.has_value());
+    QVERIFY2(accepted->ok(), qPrintable(accepted->error().toString()));
+    const QString jobId = accepted->value().jobId;
+    QTRY_COMPARE(m_market->heldImageRequests(), 1);
+    m_market->answerImageRequests(true); // the download: not the image it announced
+    QTRY_VERIFY_WITH_TIMEOUT(m_agent->store().job(jobId)->isFinished(), 10'000);
+    const JobRecord j = m_agent->store().job(jobId).value();
+    QCOMPARE(j.state, QStringLiteral("error"));
+    QVERIFY2(j.message.contains(QLatin1String("SHA-256")), qPrintable(j.message));
+    QVERIFY2(j.endedAtMs >= j.submittedAtMs && j.endedAtMs > 0, qPrintable(QString::number(j.endedAtMs)));
+    QVERIFY(!QFileInfo::exists(JobRunner::shareDir(j.jobDir)));
+    Result<JobList> listed = m_owner->channel->call<JobList>(ListJobs{.partitionId = pid});
+    QVERIFY2(listed.ok(), qPrintable(listed.error().toString()));
+    QCOMPARE(listed->jobs.size(), 1);
+    QCOMPARE(listed->jobs[0].endedAtMs, j.endedAtMs);
+    QCOMPARE(m_agent->removeExpiredResults(j.endedAtMs + qint64(14) * 86400 * 1000 + 1), 1);
+    QVERIFY(!QFileInfo::exists(j.jobDir));
 }
 
 #include "TestLenderAgent.moc"

@@ -196,7 +196,21 @@ Result<void> JobRunner::prepare(const QByteArray &script, const QList<protocol::
 
 void JobRunner::failBeforeStart(const Error &error)
 {
-    setState(QStringLiteral("error"), error.message);
+    finishUnstarted(error.message);
+}
+
+void JobRunner::finishUnstarted(const QString &message)
+{
+    if (m_collected)
+        return;
+    // Finished as collect() finishes a job that ran: with its end time (the results sweep
+    // and the owner's Jobs dialog go by it), its output file closed and the share (the
+    // borrower's script and inputs) gone. Its directory stays for the sweep.
+    m_collected = true;
+    m_outputFile.close();
+    QDir(shareDir(m_record.jobDir)).removeRecursively();
+    m_record.endedAtMs = nowMs();
+    setState(QStringLiteral("error"), message);
     emit finished(m_record);
 }
 
@@ -228,10 +242,7 @@ Result<void> JobRunner::start(const ImageEntry &image)
         dom = m_env->virt->createTransient(domainXml(xmlSpec));
     }
     if (!dom.ok()) {
-        m_record.endedAtMs = nowMs();
-        m_collected = true;
-        setState(QStringLiteral("error"), dom.error().message);
-        emit finished(m_record);
+        finishUnstarted(dom.error().message);
         return dom.error();
     }
     m_domainUp = true;

@@ -45,7 +45,8 @@ public:
     void setCpuMask(quint64 mask) { m_cpuMask = mask; }
     /// Boots the domain. On failure the job is finished in state `error`.
     Result<void> start(const ImageEntry &image);
-    /// Before start(): a step the agent does for the job (an image download) failed.
+    /// Before start(): a step the agent does for the job (an image download) failed. The job
+    /// is finished in state `error`, with its end time, and its share removed.
     void failBeforeStart(const Error &error);
     /// Before start(): progress of a step the agent does for the job (stage as in JobProgress).
     void reportProgress(const QString &stage, qint64 done, qint64 total) { emit progress(m_record.jobId, stage, done, total); }
@@ -121,6 +122,8 @@ signals:
 
 private:
     void setState(const QString &state, const QString &message = {});
+    /// No domain ran: the job ends in `error` with `message`, as collect() ends one.
+    void finishUnstarted(const QString &message);
     void buildSpec(const ImageEntry *image);
     void startTimers();
     /// Sets the deadline timer for the rest of the time limit, or the longest wait if sooner.
