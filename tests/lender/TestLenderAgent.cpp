@@ -75,6 +75,8 @@ private slots:
     void exitCodeIsReadOnlyWhenItIsShort();
     void fullDiskFailsTheJobsPreparation();
     void jobThatFailsBeforeItStartsIsFinishedWhole();
+    void jobTheStoreRefusesLeavesNoFiles();
+    void interruptedImageDownloadsAreRemovedAtStart();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -1496,6 +1498,62 @@ void TestLenderAgent::jobThatFailsBeforeItStartsIsFinishedWhole()
     QCOMPARE(listed->jobs[0].endedAtMs, j.endedAtMs);
     QCOMPARE(m_agent->removeExpiredResults(j.endedAtMs + qint64(14) * 86400 * 1000 + 1), 1);
     QVERIFY(!QFileInfo::exists(j.jobDir));
+}
+
+void TestLenderAgent::jobTheStoreRefusesLeavesNoFiles()
+{
+    // The store cannot record a job (its database refuses, here by a trigger): the submission
+    // fails, and the job's prepared directory goes with it, as nothing would point to it.
+    QTemporaryDir imageDir;
+    QVERIFY(writeTestImage(imageDir.path(), QStringLiteral("busybox"), 4096));
+    QVERIFY(m_agent->images().add(QStringLiteral("busybox"), imageDir.path()).ok());
+    TestMarket::Contract c;
+    const QString pid = registeredAndLent(&c, m_borrower.nodeId());
+    QVERIFY(!pid.isEmpty());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    QVERIFY(m_agent->store()
+                .database()
+                .exec(QStringLiteral("CREATE TEMP TRIGGER refuse_jobs BEFORE INSERT ON main.jobs "
+                                     "BEGIN SELECT RAISE(FAIL, 'the test refuses jobs'); END"))
+                .ok());
+    const QDir jobs(m_dir->filePath(QStringLiteral("jobs")));
+    const QStringList before = jobs.entryList(QDir::AllEntries | QDir::NoDotAndDotDot);
+    QVERIFY(!submit(b, pid, c.contractId, c.key).ok());
+    QCOMPARE(jobs.entryList(QDir::AllEntries | QDir::NoDotAndDotDot), before);
+    QCOMPARE(m_agent->activeJobCount(), 0);
+    // Recorded again, the next one runs.
+    QVERIFY(m_agent->store().database().exec(QStringLiteral("DROP TRIGGER temp.refuse_jobs")).ok());
+    const Result<JobAccepted> job = submit(b, pid, c.contractId, c.key);
+    QVERIFY2(job.ok(), qPrintable(job.error().toString()));
+    QVERIFY(b.channel->call<Ack>(CancelJob{.jobId = job->jobId}).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(m_agent->store().job(job->jobId)->isFinished(), 10'000);
+}
+
+void TestLenderAgent::interruptedImageDownloadsAreRemovedAtStart()
+{
+    // An agent stopped during an image download leaves its partial archive (and maybe a
+    // half-unpacked image) under images/.incoming: the next one removes them as it starts,
+    // and keeps the images it holds.
+    QTemporaryDir imageDir;
+    QVERIFY(writeTestImage(imageDir.path(), QStringLiteral("busybox"), 4096));
+    QVERIFY(m_agent->images().add(QStringLiteral("busybox"), imageDir.path()).ok());
+    m_owner.reset();
+    m_agent.reset();
+    const QString incoming = m_dir->filePath(QStringLiteral("images/.incoming"));
+    QVERIFY(QDir().mkpath(incoming + QStringLiteral("/unpack-Ab12Cd/busybox")));
+    QVERIFY(fillFile(incoming + QStringLiteral("/busybox-Ef34Gh.tar.part"), 1));
+    AgentConfig c;
+    c.dataDir = m_dir->path();
+    c.libvirtUri = QStringLiteral("test:///default");
+    Result<std::unique_ptr<LenderAgent>> again = LenderAgent::create(c);
+    QVERIFY2(again.ok(), qPrintable(again.error().toString()));
+    m_agent = std::move(*again);
+    const Result<void> started = m_agent->start();
+    QVERIFY2(started.ok(), qPrintable(started.error().toString()));
+    const QStringList left = QDir(incoming).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(QStringLiteral(", "))));
+    QVERIFY(m_agent->images().find(QStringLiteral("busybox")).ok());
 }
 
 #include "TestLenderAgent.moc"

@@ -22,6 +22,8 @@ public:
     /// for that one; `done` runs exactly once, with that download's result.
     void fetch(MarketLink *market, const QString &name, ImageFetcher::Progress progress, ImageFetcher::Done done);
     bool isDownloading(const QString &name) const { return m_flights.contains(name); }
+    /// Where the partial files go (removed at the agent's start).
+    QString workDir() const { return m_workDir; }
 
 private:
     struct Flight {

@@ -552,6 +552,9 @@ Result<void> LenderAgent::reconcile()
     // Domains this agent started that no job claims are orphans from a crash between
     // starting a domain and recording it.
     destroyOrphanDomains(*active, claimed);
+    // Image downloads an earlier agent did not finish (a partial archive, a half-unpacked
+    // image) are of no use: none is under way yet, and each starts anew.
+    QDir(m_imageDownloads.workDir()).removeRecursively();
     // Shares of finished jobs are the guest's view only; nothing reads them any more.
     const QDir jobs(QDir(m_config.dataDir).filePath(QStringLiteral("jobs")));
     for (const QString &id : jobs.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
@@ -1841,8 +1844,10 @@ void LenderAgent::acceptJob(const SubmitJob &m, const RequestContext &ctx, const
         return ctx.fail(prep.error());
     }
     if (Result<void> ins = m_store->insertJob(rec); !ins.ok()) {
+        // Unrecorded, nothing would ever point to its directory (nor remove it).
         m_runners.remove(rec.jobId);
         m_runnerByDomain.remove(rec.domainName);
+        QDir(rec.jobDir).removeRecursively();
         runner->deleteLater();
         return ctx.fail(ins.error());
     }
