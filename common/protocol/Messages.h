@@ -1463,7 +1463,7 @@ struct MachineShow : Message<MessageType::MachineShow> {
 struct MachineInfo : Message<MessageType::MachineInfo> {
     static constexpr const char *kName = "MachineInfo";
     static constexpr const char *kDirection = "agent → owner";
-    static constexpr const char *kDoc = "Answer to MachineShow and SetReserve; pushed to watching owners (OwnerWatch) when the agent loses or regains libvirt.";
+    static constexpr const char *kDoc = "Answer to MachineShow and SetReserve; pushed to watching owners (OwnerWatch) when the agent loses or regains libvirt, when the reserve changes and when a partition is deleted (read the partitions again).";
     Resources host;
     Resources reserve;
     Resources allocated;
@@ -1686,7 +1686,7 @@ struct DirectLease : Message<MessageType::DirectLease> {
 struct OwnerWatch : Message<MessageType::OwnerWatch> {
     static constexpr const char *kName = "OwnerWatch";
     static constexpr const char *kDirection = "owner → agent";
-    static constexpr const char *kDoc = "Subscribe to PartitionInfo, UsageSample and LockViolated pushes, and to MachineInfo when the agent loses or regains libvirt.";
+    static constexpr const char *kDoc = "Subscribe to PartitionInfo, UsageSample and LockViolated pushes, and to MachineInfo when the agent loses or regains libvirt, when the reserve changes and when a partition is deleted.";
     bool operator==(const OwnerWatch &) const = default;
     static constexpr auto fields()
     {

@@ -77,6 +77,7 @@ private slots:
     void jobThatFailsBeforeItStartsIsFinishedWhole();
     void jobTheStoreRefusesLeavesNoFiles();
     void interruptedImageDownloadsAreRemovedAtStart();
+    void ownerWatchersHearOfDeletesAndReserveChanges();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -1554,6 +1555,33 @@ void TestLenderAgent::interruptedImageDownloadsAreRemovedAtStart()
     const QStringList left = QDir(incoming).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
     QVERIFY2(left.isEmpty(), qPrintable(left.join(QStringLiteral(", "))));
     QVERIFY(m_agent->images().find(QStringLiteral("busybox")).ok());
+}
+
+void TestLenderAgent::ownerWatchersHearOfDeletesAndReserveChanges()
+{
+    // Another owner window watches (the Lender Console open twice, or beside the CLI): a
+    // partition deleted or a new reserve is pushed to it as the machine (MachineInfo, on
+    // which it reads the machine and the partitions again), as a created one is pushed.
+    Peer watcher(m_agent->identity(), m_agent->localAddress(), m_agent->nodeId(), QStringLiteral("owner"));
+    QVERIFY(watcher.waitUp().ok());
+    QList<MachineInfo> machines;
+    connect(watcher.channel, &Channel::envelopeReceived, &watcher, [&machines](const Envelope &e) {
+        if (e.type == quint32(MessageType::MachineInfo))
+            machines << decodeMessage<MachineInfo>(e).value();
+    });
+    QVERIFY(watcher.channel->call<Ack>(OwnerWatch{}).ok());
+    const QString pid = createPartition(1, QStringLiteral("256M"));
+    QVERIFY(!pid.isEmpty());
+    const MachineInfo withIt = *m_owner->channel->call<MachineInfo>(MachineShow{});
+    QVERIFY(m_owner->channel->call<Ack>(PartitionDelete{.partitionId = pid}).ok());
+    QTRY_VERIFY(!machines.isEmpty());
+    QCOMPARE(machines.last().allocated.cpus, withIt.allocated.cpus - 1);
+    QCOMPARE(machines.last().allocated.memoryMib, withIt.allocated.memoryMib - 256);
+    machines.clear();
+    const Resources reserve{1, 512, 1024};
+    QVERIFY(m_owner->channel->call<MachineInfo>(SetReserve{.reserve = reserve}).ok());
+    QTRY_VERIFY(!machines.isEmpty());
+    QCOMPARE(machines.last().reserve, reserve);
 }
 
 #include "TestLenderAgent.moc"

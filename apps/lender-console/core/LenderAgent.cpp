@@ -1251,6 +1251,8 @@ void LenderAgent::setupDispatcher()
             return ok.error();
         if (Result<void> s = m_store->setReserve(m.reserve); !s.ok())
             return s.error();
+        // Other owner windows show what is left to lend: they read it again.
+        notifyOwnersOfMachine();
         return machineInfo();
     });
 
@@ -1369,6 +1371,9 @@ void LenderAgent::setupDispatcher()
             return free.error();
         if (Result<void> del = m_store->deletePartition(m.partitionId); !del.ok())
             return del.error();
+        // No PartitionInfo tells of a partition that is gone: the machine does, on which other
+        // owner windows read the partitions (and what is left to lend) again.
+        notifyOwnersOfMachine();
         return Ack{};
     });
 

@@ -152,7 +152,8 @@ private:
     Result<Resources> hostResources() const;
     protocol::PartitionState stateOf(const PartitionRecord &p);
     void notifyOwners(const PartitionRecord &p);
-    /// Pushes MachineInfo to watching owners (libvirt lost or back).
+    /// Pushes MachineInfo to watching owners (libvirt lost or back, the reserve changed, a
+    /// partition deleted): they read the machine and its partitions again.
     void notifyOwnersOfMachine();
     void notifyOwnersById(const QString &partitionId);
     Result<void> requireOwner(const protocol::RequestContext &ctx) const;
