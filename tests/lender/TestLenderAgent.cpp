@@ -78,6 +78,8 @@ private slots:
     void jobTheStoreRefusesLeavesNoFiles();
     void interruptedImageDownloadsAreRemovedAtStart();
     void ownerWatchersHearOfDeletesAndReserveChanges();
+    void partitionWhoseDomainIsStillStoppingIsHeld();
+    void machineCountsADomainStillStopping();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -1582,6 +1584,93 @@ void TestLenderAgent::ownerWatchersHearOfDeletesAndReserveChanges()
     QVERIFY(m_owner->channel->call<MachineInfo>(SetReserve{.reserve = reserve}).ok());
     QTRY_VERIFY(!machines.isEmpty());
     QCOMPARE(machines.last().reserve, reserve);
+}
+
+void TestLenderAgent::partitionWhoseDomainIsStillStoppingIsHeld()
+{
+    // libvirt could not yet destroy the domain of a partition's last job: it runs on with the
+    // partition's CPUs and memory. Until it is gone the partition is neither deleted nor
+    // altered (its CPUs would go to a new partition, whose domain would start beside it).
+    QTemporaryDir imageDir;
+    QVERIFY(writeTestImage(imageDir.path(), QStringLiteral("busybox"), 4096));
+    QVERIFY(m_agent->images().add(QStringLiteral("busybox"), imageDir.path()).ok());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const QString pid = createPartition();
+    QVERIFY(!pid.isEmpty());
+    const Result<DirectLease> lease = m_owner->channel->call<DirectLease>(LendDirect{.partitionId = pid, .borrowerId = m_borrower.nodeId()});
+    QVERIFY2(lease.ok(), qPrintable(lease.error().toString()));
+    const Result<JobAccepted> job = submit(b, pid, lease->contractId, lease->key);
+    QVERIFY2(job.ok(), qPrintable(job.error().toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_agent->store().job(job->jobId)->state, QStringLiteral("booting"), 10'000);
+    const QString domain = m_agent->store().job(job->jobId)->domainName;
+    const auto domainRuns = [&] {
+        DomainRef d = m_agent->virt().lookup(domain);
+        return d && virDomainIsActive(d.get()) == 1;
+    };
+
+    m_agent->virt().failDestroysForTest(1'000);
+    // Withdrawn, the lease ends and its job is stopped; its domain is not.
+    QVERIFY(m_owner->channel->call<PartitionInfo>(PartitionWithdraw{.partitionId = pid}).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(m_agent->store().job(job->jobId)->isFinished(), 10'000);
+    QCOMPARE(m_agent->store().partition(pid)->state, PartitionStateName::Unregistered);
+    QVERIFY(domainRuns());
+    const auto refusedAsStopping = [](const Error &e) {
+        return e.code == ErrorCode::Conflict && e.message.contains(QLatin1String("is still being stopped"));
+    };
+    const Result<Ack> deleted = m_owner->channel->call<Ack>(PartitionDelete{.partitionId = pid});
+    QVERIFY2(!deleted.ok() && refusedAsStopping(deleted.error()), qPrintable(deleted.ok() ? QStringLiteral("deleted") : deleted.error().toString()));
+    const LendingConditions bigger{Resources{1, 512, 1024}, {QStringLiteral("busybox")}, Money::fromMicros(1), 0};
+    const Result<PartitionInfo> altered = m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = bigger});
+    QVERIFY2(!altered.ok() && refusedAsStopping(altered.error()), qPrintable(altered.ok() ? QStringLiteral("altered") : altered.error().toString()));
+    QCOMPARE(m_agent->store().partition(pid)->resources.memoryMib, qint64(256));
+
+    // Once libvirt has stopped it, the partition is the owner's to change again.
+    m_agent->virt().failDestroysForTest(0);
+    QTRY_VERIFY_WITH_TIMEOUT(!domainRuns(), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = bigger}).ok(), 10'000);
+    QVERIFY(m_owner->channel->call<Ack>(PartitionDelete{.partitionId = pid}).ok());
+}
+
+void TestLenderAgent::machineCountsADomainStillStopping()
+{
+    // The market rebalances a partition (registered --external) whose last job's domain
+    // libvirt could not destroy yet: until that domain is gone, the machine counts what it
+    // holds, not the smaller new allocation, so that no other partition is given its memory.
+    QTemporaryDir imageDir;
+    QVERIFY(writeTestImage(imageDir.path(), QStringLiteral("busybox"), 4096));
+    QVERIFY(m_agent->images().add(QStringLiteral("busybox"), imageDir.path()).ok());
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const QString pid = createPartition(1, QStringLiteral("256M"));
+    QVERIFY(!pid.isEmpty());
+    QVERIFY(m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = true}).ok());
+    const TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId());
+    QTRY_COMPARE_WITH_TIMEOUT(m_agent->store().partition(pid)->state, PartitionStateName::Lent, 10'000);
+    const Result<JobAccepted> job = submit(b, pid, c.contractId, c.key);
+    QVERIFY2(job.ok(), qPrintable(job.error().toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_agent->store().job(job->jobId)->state, QStringLiteral("booting"), 10'000);
+    const QString domain = m_agent->store().job(job->jobId)->domainName;
+    const auto domainRuns = [&] {
+        DomainRef d = m_agent->virt().lookup(domain);
+        return d && virDomainIsActive(d.get()) == 1;
+    };
+    const auto allocatedMemory = [&] { return m_owner->channel->call<MachineInfo>(MachineShow{})->allocated.memoryMib; };
+
+    m_agent->virt().failDestroysForTest(1'000);
+    m_market->endContract(c.contractId);
+    QTRY_VERIFY_WITH_TIMEOUT(m_agent->store().job(job->jobId)->isFinished(), 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_agent->store().partition(pid)->state, PartitionStateName::Registered, 10'000);
+    QVERIFY(domainRuns());
+    const qint64 before = allocatedMemory();
+    const Result<Ack> smaller = m_market->changeAllocation(pid, Resources{1, 128, 1024});
+    QVERIFY2(smaller.ok(), qPrintable(smaller.error().toString()));
+    QCOMPARE(m_agent->store().partition(pid)->resources.memoryMib, qint64(128));
+    QCOMPARE(allocatedMemory(), before);
+
+    m_agent->virt().failDestroysForTest(0);
+    QTRY_VERIFY_WITH_TIMEOUT(!domainRuns(), 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(allocatedMemory(), before - 128, 10'000);
 }
 
 #include "TestLenderAgent.moc"

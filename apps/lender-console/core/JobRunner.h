@@ -81,6 +81,8 @@ public:
     void guestFinished();
 
     const JobRecord &record() const { return m_record; }
+    /// The partition's allocation the job runs with.
+    const Resources &resources() const { return m_resources; }
     QString domainName() const { return m_record.domainName; }
     const DomainSpec &spec() const { return m_spec; }
     /// What the live domain must show (the lease snapshot the lock audits against).

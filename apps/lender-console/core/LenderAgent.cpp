@@ -1107,6 +1107,16 @@ Result<void> LenderAgent::requireNoChangeUnderWay(const QString &partitionId) co
     return {};
 }
 
+Result<void> LenderAgent::requireNoDomainLeft(const QString &partitionId) const
+{
+    if (const JobRunner *r = m_draining.value(partitionId))
+        return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is still being stopped: libvirt has not yet destroyed the domain of "
+                                                         "its last job %2, which holds its CPUs and memory (the agent tries again every "
+                                                         "few seconds); try again once it is gone")
+                                              .arg(partitionId, r->record().jobId));
+    return {};
+}
+
 Result<Resources> LenderAgent::hostResources() const
 {
     Result<Resources> host = m_virt->hostResources(m_config.dataDir);
@@ -1124,10 +1134,26 @@ Result<Resources> LenderAgent::allocatedTotal(const QString &exceptPartition)
     Result<QList<PartitionRecord>> ps = m_store->partitions();
     if (!ps.ok())
         return ps.error();
+    // A partition whose last domain is still going away (libvirt could not destroy it yet)
+    // has what that domain holds, whatever its allocation says now.
+    const auto withDraining = [this](const QString &partitionId, Resources r) {
+        if (const JobRunner *d = m_draining.value(partitionId)) {
+            r.cpus = qMax(r.cpus, d->resources().cpus);
+            r.memoryMib = qMax(r.memoryMib, d->resources().memoryMib);
+            r.diskMib = qMax(r.diskMib, d->resources().diskMib);
+        }
+        return r;
+    };
     Resources total;
-    for (const PartitionRecord &p : std::as_const(*ps))
+    QSet<QString> listed;
+    for (const PartitionRecord &p : std::as_const(*ps)) {
+        listed.insert(p.partitionId);
         if (p.partitionId != exceptPartition)
-            total += p.resources;
+            total += withDraining(p.partitionId, p.resources);
+    }
+    for (auto it = m_draining.cbegin(); it != m_draining.cend(); ++it)
+        if (!listed.contains(it.key()) && it.key() != exceptPartition)
+            total += withDraining(it.key(), Resources{});
     return total;
 }
 
@@ -1290,6 +1316,8 @@ void LenderAgent::setupDispatcher()
             return ctx.fail(p.error());
         if (Result<void> free = requireNoChangeUnderWay(p->partitionId); !free.ok())
             return ctx.fail(free.error());
+        if (Result<void> gone = requireNoDomainLeft(p->partitionId); !gone.ok())
+            return ctx.fail(gone.error());
         // The lock (FIG. 7): from registration, and always while lent, the allocation is fixed.
         if (p->state == PartitionStateName::Lent)
             return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 is lent (contract %2): it cannot be changed until the contract ends")
@@ -1369,6 +1397,9 @@ void LenderAgent::setupDispatcher()
             return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is %2: withdraw it first").arg(p->partitionId, p->state));
         if (Result<void> free = requireNoChangeUnderWay(p->partitionId); !free.ok())
             return free.error();
+        // Its CPUs and memory would go to a new partition, whose domain would start beside it.
+        if (Result<void> gone = requireNoDomainLeft(p->partitionId); !gone.ok())
+            return gone.error();
         if (Result<void> del = m_store->deletePartition(m.partitionId); !del.ok())
             return del.error();
         // No PartitionInfo tells of a partition that is gone: the machine does, on which other
