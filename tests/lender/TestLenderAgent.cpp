@@ -80,6 +80,7 @@ private slots:
     void ownerWatchersHearOfDeletesAndReserveChanges();
     void partitionWhoseDomainIsStillStoppingIsHeld();
     void machineCountsADomainStillStopping();
+    void marketContractThatReachedItsLimitWhileTheImageWasAskedFor();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -1671,6 +1672,39 @@ void TestLenderAgent::machineCountsADomainStillStopping()
     m_agent->virt().failDestroysForTest(0);
     QTRY_VERIFY_WITH_TIMEOUT(!domainRuns(), 10'000);
     QTRY_COMPARE_WITH_TIMEOUT(allocatedMemory(), before - 128, 10'000);
+}
+
+void TestLenderAgent::marketContractThatReachedItsLimitWhileTheImageWasAskedFor()
+{
+    // The market answers about the job's image only after the contract reached its time limit
+    // (its notice that the contract ended has not come): the job is refused, as one submitted
+    // after the limit is, rather than started for the second its deadline would leave.
+    const QString pid = createPartition();
+    QVERIFY(m_owner->channel->call<PartitionInfo>(PartitionRegister{.partitionId = pid, .marketId = {}, .externallyReferenced = false}).ok());
+    TestMarket::Contract c = m_market->startContract(pid, m_borrower.nodeId(), false);
+    c.startedAtMs = QDateTime::currentMSecsSinceEpoch() - 57'000;
+    c.maxDurationS = 60;
+    m_market->notifyAgain(c, QString());
+    QTRY_COMPARE(m_agent->store().partition(pid)->state, PartitionStateName::Lent);
+    QTRY_COMPARE(m_agent->store().contract(c.contractId)->maxDurationS, 60);
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    m_market->holdImages = true;
+    std::optional<Result<JobAccepted>> job;
+    QObject context;
+    b.channel->request<JobAccepted>(SubmitJob{.contractId = c.contractId, .partitionId = pid, .key = c.key, .os = QStringLiteral("busybox"),
+                                              .script = "echo hi\n", .inputs = {}, .timeoutS = 30},
+                                    &context, [&job](Result<JobAccepted> r) { job = r; });
+    QTRY_COMPARE(m_market->heldImageRequests(), 1);
+    const qint64 limitAtMs = c.startedAtMs + 60'000;
+    QVERIFY2(QDateTime::currentMSecsSinceEpoch() < limitAtMs, "the submission came after the limit: nothing tested");
+    QTest::qWait(int(limitAtMs - QDateTime::currentMSecsSinceEpoch()) + 100);
+    m_market->answerImageRequests(true);
+    QTRY_VERIFY(job.has_value());
+    QVERIFY2(!job->ok(), "a job was accepted past its contract's time limit");
+    QCOMPARE(job->error().code, ErrorCode::KeyInvalid);
+    QVERIFY2(job->error().message.contains(QLatin1String("reached its time limit (60 s)")), qPrintable(job->error().message));
+    QCOMPARE(m_agent->activeJobCount(), 0);
 }
 
 #include "TestLenderAgent.moc"

@@ -45,6 +45,20 @@ Error endedContractKey(const QString &contractId)
     return Error(ErrorCode::KeyInvalid, QStringLiteral("contract %1 has ended; its lending key is no longer valid").arg(contractId));
 }
 
+/// KeyInvalid for a market's contract past its time limit: the market ends it (its notice
+/// may not have come yet, the market being out of reach), and no job of it may start, even
+/// for the second its deadline would leave (the verification, and a job accepted late).
+Result<void> requireMarketContractWithinLimit(const ContractRecord &c)
+{
+    if (c.marketId.isEmpty() || c.maxDurationS <= 0 || nowMs() < c.limitAtMs())
+        return {};
+    return Error(ErrorCode::KeyInvalid, QStringLiteral("contract %1 reached its time limit (%2 s) at %3: its market ends it, and its "
+                                                       "lending key starts no more jobs")
+                                            .arg(c.contractId)
+                                            .arg(c.maxDurationS)
+                                            .arg(QDateTime::fromMSecsSinceEpoch(c.limitAtMs(), Qt::UTC).toString(Qt::ISODate)));
+}
+
 QString randomId(const char *prefix, int bytes)
 {
     QByteArray b(bytes, Qt::Uninitialized);
@@ -1751,15 +1765,8 @@ void LenderAgent::verifyLease(const QString &partitionId, const QString &contrac
                                     .arg(QDateTime::fromMSecsSinceEpoch(limitAtMs, Qt::UTC).toString(Qt::ISODate))));
         if (!c->isRunning())
             return done(endedContractKey(contractId));
-        // A market's contract past its time limit: the market ends it (its notice may not
-        // have come yet, the market being out of reach), and no job of it may start, even for
-        // the second its deadline would leave.
-        if (!direct && c->maxDurationS > 0 && nowMs() >= limitAtMs)
-            return done(invalid(QStringLiteral("contract %1 reached its time limit (%2 s) at %3: its market ends it, and its lending key "
-                                               "starts no more jobs")
-                                    .arg(contractId)
-                                    .arg(c->maxDurationS)
-                                    .arg(QDateTime::fromMSecsSinceEpoch(limitAtMs, Qt::UTC).toString(Qt::ISODate))));
+        if (Result<void> within = requireMarketContractWithinLimit(*c); !within.ok())
+            return done(within.error());
         return done(*c);
     }
     // FIG. 15: the lender does not know the contract; ask the market that manages the partition.
@@ -1851,9 +1858,12 @@ void LenderAgent::acceptJob(const SubmitJob &m, const RequestContext &ctx, const
                             MarketLink *imageSource)
 {
     // The market may have taken long to answer about the image: the contract may have ended
-    // meanwhile, and its key with it.
-    if (Result<ContractRecord> now = m_store->contract(contract.contractId); !now.ok() || !now->isRunning())
+    // meanwhile, and its key with it, or reached its time limit (its end not heard of yet).
+    Result<ContractRecord> now = m_store->contract(contract.contractId);
+    if (!now.ok() || !now->isRunning())
         return ctx.fail(endedContractKey(contract.contractId));
+    if (Result<void> within = requireMarketContractWithinLimit(*now); !within.ok())
+        return ctx.fail(within.error());
     const QString borrower = ctx.peerId();
     JobRecord rec;
     rec.jobId = randomId("j", 8);
