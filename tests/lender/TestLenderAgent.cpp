@@ -81,6 +81,7 @@ private slots:
     void partitionWhoseDomainIsStillStoppingIsHeld();
     void machineCountsADomainStillStopping();
     void marketContractThatReachedItsLimitWhileTheImageWasAskedFor();
+    void consoleThatRollsOverWhileItIsReadIsReadOnce();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -1705,6 +1706,59 @@ void TestLenderAgent::marketContractThatReachedItsLimitWhileTheImageWasAskedFor(
     QCOMPARE(job->error().code, ErrorCode::KeyInvalid);
     QVERIFY2(job->error().message.contains(QLatin1String("reached its time limit (60 s)")), qPrintable(job->error().message));
     QCOMPARE(m_agent->activeJobCount(), 0);
+}
+
+void TestLenderAgent::consoleThatRollsOverWhileItIsReadIsReadOnce()
+{
+    // virtlogd may roll the console over again while the agent reads the files it rolled over
+    // before: what is read is the files looked at (held open), not whatever has their names by
+    // then. Here the roll-over comes as the agent passes on the first of them. The test driver
+    // boots nothing: the test writes and rolls over the console as a guest and virtlogd would.
+    JobEnvironment env;
+    env.virt = &m_agent->virt();
+    env.agentId = m_agent->nodeId();
+    const JobRecord rec = jobRecord(QStringLiteral("jrolling"), QStringLiteral("p-none"), QStringLiteral("c-none"),
+                                    QStringLiteral("preparing"), QDateTime::currentMSecsSinceEpoch(), 0);
+    const QString console = JobRunner::consolePath(rec.jobDir);
+    const auto write = [](const QString &path, const QByteArray &bytes) {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly | QIODevice::Append) && f.write(bytes) == bytes.size();
+    };
+    const auto rollOver = [&] {
+        for (int i = 8; i >= 0; --i) {
+            const QString from = i == 0 ? console : console + QLatin1Char('.') + QString::number(i - 1);
+            if (QFile::exists(from) && !QFile::rename(from, console + QLatin1Char('.') + QString::number(i)))
+                return false;
+        }
+        return true;
+    };
+    bool rolledWhileRead = false;
+    JobRunner runner(&env, rec, Resources{1, 256, 0});
+    QVERIFY(runner.prepare("true\n", {}).ok());
+    ImageEntry image; // never booted on the test driver
+    image.name = QStringLiteral("busybox");
+    image.kernelPath = m_dir->filePath(QStringLiteral("vmlinuz"));
+    image.initrdPath = m_dir->filePath(QStringLiteral("initramfs.img"));
+    const Result<void> started = runner.start(image);
+    QVERIFY2(started.ok(), qPrintable(started.error().toString()));
+    const auto output = [&] { return JobRunner::outputFrom(rec.jobDir, 0); };
+    QVERIFY(write(console, "LENDABLE-JOB-START\none\n"));
+    QTRY_COMPARE(output(), QByteArray("one\n"));
+
+    connect(&runner, &JobRunner::output, &runner, [&](const QString &, qint64, const QByteArray &data) {
+        if (data == "two\n" && !rolledWhileRead)
+            rolledWhileRead = rollOver() && write(console, "five\n");
+    });
+    // Rolled over twice before the agent looks again (no event is handled in between).
+    QVERIFY(write(console, "two\n"));
+    QVERIFY(rollOver());
+    QVERIFY(write(console, "three\n"));
+    QVERIFY(rollOver());
+    QVERIFY(write(console, "four\n"));
+    QTRY_VERIFY(rolledWhileRead);
+    QTRY_COMPARE(output(), QByteArray("one\ntwo\nthree\nfour\nfive\n"));
+    runner.cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.isDomainGone(), 10'000);
 }
 
 #include "TestLenderAgent.moc"

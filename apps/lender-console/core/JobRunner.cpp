@@ -12,6 +12,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <vector>
 
 #include <fcntl.h>
 #include <grp.h>
@@ -379,16 +381,20 @@ void JobRunner::readRolledOver(const QString &path, quint64 current)
     // max_size (2 MiB unless virtlogd.conf says otherwise): console.log becomes console.log.0,
     // the older ones move up to .1, .2 …, and a new console.log begins. Read from where the
     // file read so far went (newest first on disk), then every newer one, oldest first.
-    QStringList rolled;
+    // Each file is opened as it is looked at, and known by the inode of what was opened: a
+    // roll-over between looking and reading renames them, and a name looked at earlier would
+    // then be another file.
+    std::vector<std::unique_ptr<QFile>> rolled;
     int from = -1;
     for (const QString &p : rolledOverFiles(path)) {
+        auto f = std::make_unique<QFile>(p);
         struct stat st {};
-        if (::stat(QFile::encodeName(p).constData(), &st) != 0)
+        if (!f->open(QIODevice::ReadOnly) || ::fstat(f->handle(), &st) != 0)
             break;
         // The file opened as the current one, rolled over since: it is read after these.
         if (quint64(st.st_ino) == current)
             continue;
-        rolled << p;
+        rolled.push_back(std::move(f));
         if (m_consoleInode != 0 && quint64(st.st_ino) == m_consoleInode) {
             from = int(rolled.size()) - 1;
             break;
@@ -400,14 +406,12 @@ void JobRunner::readRolledOver(const QString &path, quint64 current)
     } else {
         // The first read (a resumed job: all of it again), or the file read so far is gone
         // already (rolled over more often than virtlogd keeps files): what is left.
-        if (m_consoleInode != 0 && !rolled.isEmpty())
+        if (m_consoleInode != 0 && !rolled.empty())
             qWarning("job %s: its console rolled over faster than it was read: some of its output is lost", qPrintable(m_record.jobId));
         from = int(rolled.size()) - 1;
     }
     for (int i = from; i >= 0; --i) {
-        QFile r(rolled[i]);
-        if (!r.open(QIODevice::ReadOnly))
-            continue;
+        QFile &r = *rolled[size_t(i)];
         if (i == from && offset > 0)
             r.seek(offset);
         for (QByteArray chunk = r.read(1024 * 1024); !chunk.isEmpty(); chunk = r.read(1024 * 1024))
