@@ -751,7 +751,9 @@ void TestTlsChannel::peerThatReadsNoAnswersIsHeldBack()
                                                     inOrder = false;
                                                 ++fetched;
                                             });
-            QTimer::singleShot(200, client, [&goOn] { goOn.acquire(); }); // sent by then; now it stops
+            // After the deferred flush that sends them (posted before this), it stops: it
+            // reads nothing until goOn.
+            QMetaObject::invokeMethod(client, [&goOn] { goOn.acquire(); }, Qt::QueuedConnection);
         });
     });
     QTRY_COMPARE_WITH_TIMEOUT(established.count(), 1, 10000);

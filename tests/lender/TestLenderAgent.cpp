@@ -1626,6 +1626,11 @@ void TestLenderAgent::partitionWhoseDomainIsStillStoppingIsHeld()
     const Result<PartitionInfo> altered = m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = bigger});
     QVERIFY2(!altered.ok() && refusedAsStopping(altered.error()), qPrintable(altered.ok() ? QStringLiteral("altered") : altered.error().toString()));
     QCOMPARE(m_agent->store().partition(pid)->resources.memoryMib, qint64(256));
+    // Its terms are not what that domain holds: they may change meanwhile.
+    const LendingConditions dearer{Resources{1, 256, 1024}, {QStringLiteral("busybox")}, Money::fromMicros(2), 3600};
+    const Result<PartitionInfo> reTermed = m_owner->channel->call<PartitionInfo>(PartitionAlter{.partitionId = pid, .conditions = dearer});
+    QVERIFY2(reTermed.ok(), qPrintable(reTermed.error().toString()));
+    QCOMPARE(m_agent->store().partition(pid)->maxDurationS, qint64(3600));
 
     // Once libvirt has stopped it, the partition is the owner's to change again.
     m_agent->virt().failDestroysForTest(0);

@@ -1124,9 +1124,9 @@ Result<void> LenderAgent::requireNoChangeUnderWay(const QString &partitionId) co
 Result<void> LenderAgent::requireNoDomainLeft(const QString &partitionId) const
 {
     if (const JobRunner *r = m_draining.value(partitionId))
-        return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is still being stopped: libvirt has not yet destroyed the domain of "
-                                                         "its last job %2, which holds its CPUs and memory (the agent tries again every "
-                                                         "few seconds); try again once it is gone")
+        return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is still being stopped: the domain of its last job %2, which "
+                                                         "holds its CPUs and memory, is going away (when libvirt cannot destroy it, the "
+                                                         "agent tries again every 2 s); try again once it is gone")
                                               .arg(partitionId, r->record().jobId));
     return {};
 }
@@ -1330,8 +1330,11 @@ void LenderAgent::setupDispatcher()
             return ctx.fail(p.error());
         if (Result<void> free = requireNoChangeUnderWay(p->partitionId); !free.ok())
             return ctx.fail(free.error());
-        if (Result<void> gone = requireNoDomainLeft(p->partitionId); !gone.ok())
-            return ctx.fail(gone.error());
+        // Its allocation stays while its last domain, which holds it, is going away; its terms
+        // (rate, images, time limit) may change meanwhile.
+        if (m.conditions.resources != p->resources)
+            if (Result<void> gone = requireNoDomainLeft(p->partitionId); !gone.ok())
+                return ctx.fail(gone.error());
         // The lock (FIG. 7): from registration, and always while lent, the allocation is fixed.
         if (p->state == PartitionStateName::Lent)
             return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 is lent (contract %2): it cannot be changed until the contract ends")
