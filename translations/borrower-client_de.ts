@@ -874,6 +874,10 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>no answer from the market at %1 to the borrow (%2). It may have made the contract all the same, without your getting its key: before you borrow again, look for a running contract that is not yours here (`borrower-client --cli bills`) and end it (`borrower-client --cli end CONTRACT_ID`)</source>
         <translation>keine Antwort des Markts unter %1 auf das Ausleihen (%2). Er kann den Vertrag trotzdem geschlossen haben, ohne dass Sie dessen Schlüssel bekamen: Suchen Sie vor dem nächsten Ausleihen nach einem laufenden Vertrag, der hier nicht geführt wird (`borrower-client --cli bills`), und beenden Sie ihn (`borrower-client --cli end CONTRACT_ID`)</translation>
     </message>
+    <message>
+        <source>no connection to the lender of job %1</source>
+        <translation>keine Verbindung zum Verleiher von Job %1</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerWindow</name>

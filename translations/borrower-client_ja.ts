@@ -871,6 +871,10 @@ The market used is remembered in the data directory; so are each contract&apos;s
         <source>no answer from the market at %1 to the borrow (%2). It may have made the contract all the same, without your getting its key: before you borrow again, look for a running contract that is not yours here (`borrower-client --cli bills`) and end it (`borrower-client --cli end CONTRACT_ID`)</source>
         <translation>%1 のマーケットから借用への応答がありません（%2）。キーを受け取らないまま契約が成立している可能性があります。もう一度借りる前に、ここにない実行中の契約を探し（`borrower-client --cli bills`）、終了してください（`borrower-client --cli end CONTRACT_ID`）</translation>
     </message>
+    <message>
+        <source>no connection to the lender of job %1</source>
+        <translation>ジョブ %1 の貸し手への接続がありません</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerWindow</name>

@@ -36,6 +36,13 @@
     </message>
 </context>
 <context>
+    <name>KeepAlive</name>
+    <message>
+        <source>%1 stopped answering (a ping had no answer in %2 s)</source>
+        <translation>%1 antwortet nicht mehr (keine Antwort auf einen Ping in %2 s)</translation>
+    </message>
+</context>
+<context>
     <name>LanguageMenu</name>
     <message>
         <source>&amp;Settings</source>

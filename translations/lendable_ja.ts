@@ -36,6 +36,13 @@
     </message>
 </context>
 <context>
+    <name>KeepAlive</name>
+    <message>
+        <source>%1 stopped answering (a ping had no answer in %2 s)</source>
+        <translation>%1が応答しなくなりました（%2 秒以内に ping への応答がありません）</translation>
+    </message>
+</context>
+<context>
     <name>LanguageMenu</name>
     <message>
         <source>&amp;Settings</source>

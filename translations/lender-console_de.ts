@@ -1006,6 +1006,10 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
         <source>Connected to the lender agent again.</source>
         <translation>Wieder mit dem Verleih-Agenten verbunden.</translation>
     </message>
+    <message>
+        <source>the lender agent</source>
+        <translation>der Verleih-Agent</translation>
+    </message>
 </context>
 <context>
     <name>lendable::lender::PartitionCard</name>

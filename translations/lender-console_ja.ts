@@ -1003,6 +1003,10 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
         <source>Connected to the lender agent again.</source>
         <translation>貸し手エージェントに再接続しました。</translation>
     </message>
+    <message>
+        <source>the lender agent</source>
+        <translation>貸し手エージェント</translation>
+    </message>
 </context>
 <context>
     <name>lendable::lender::PartitionCard</name>

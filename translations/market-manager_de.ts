@@ -917,6 +917,10 @@
         <source>Not connected to the market: there is nothing to refresh.</source>
         <translation>Nicht mit dem Markt verbunden: Es gibt nichts zu aktualisieren.</translation>
     </message>
+    <message>
+        <source>the market</source>
+        <translation>der Markt</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::PartitionsPage</name>
@@ -1207,6 +1211,10 @@
     <message>
         <source>As the lender reported it: %1</source>
         <translation>So vom Verleiher gemeldet: %1</translation>
+    </message>
+    <message>
+        <source>When the market was told, in this computer&apos;s time zone (%1).</source>
+        <translation>Wann der Markt davon erfuhr, in der Zeitzone dieses Computers (%1).</translation>
     </message>
 </context>
 <context>

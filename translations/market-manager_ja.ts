@@ -913,6 +913,10 @@
         <source>Not connected to the market: there is nothing to refresh.</source>
         <translation>マーケットに接続していません。更新するものはありません。</translation>
     </message>
+    <message>
+        <source>the market</source>
+        <translation>マーケット</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::PartitionsPage</name>
@@ -1197,6 +1201,10 @@
     <message>
         <source>As the lender reported it: %1</source>
         <translation>貸し手からの報告のまま: %1</translation>
+    </message>
+    <message>
+        <source>When the market was told, in this computer&apos;s time zone (%1).</source>
+        <translation>マーケットに報告された時刻（このコンピューターのタイムゾーン %1）。</translation>
     </message>
 </context>
 <context>
