@@ -1121,16 +1121,6 @@ Result<void> LenderAgent::requireNoChangeUnderWay(const QString &partitionId) co
     return {};
 }
 
-Result<void> LenderAgent::requireNoDomainLeft(const QString &partitionId) const
-{
-    if (const JobRunner *r = m_draining.value(partitionId))
-        return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is still being stopped: the domain of its last job %2, which "
-                                                         "holds its CPUs and memory, is going away (when libvirt cannot destroy it, the "
-                                                         "agent tries again every 2 s); try again once it is gone")
-                                              .arg(partitionId, r->record().jobId));
-    return {};
-}
-
 Result<Resources> LenderAgent::hostResources() const
 {
     Result<Resources> host = m_virt->hostResources(m_config.dataDir);
@@ -1330,11 +1320,6 @@ void LenderAgent::setupDispatcher()
             return ctx.fail(p.error());
         if (Result<void> free = requireNoChangeUnderWay(p->partitionId); !free.ok())
             return ctx.fail(free.error());
-        // Its allocation stays while its last domain, which holds it, is going away; its terms
-        // (rate, images, time limit) may change meanwhile.
-        if (m.conditions.resources != p->resources)
-            if (Result<void> gone = requireNoDomainLeft(p->partitionId); !gone.ok())
-                return ctx.fail(gone.error());
         // The lock (FIG. 7): from registration, and always while lent, the allocation is fixed.
         if (p->state == PartitionStateName::Lent)
             return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("partition %1 is lent (contract %2): it cannot be changed until the contract ends")
@@ -1414,9 +1399,9 @@ void LenderAgent::setupDispatcher()
             return Error(ErrorCode::Conflict, QStringLiteral("partition %1 is %2: withdraw it first").arg(p->partitionId, p->state));
         if (Result<void> free = requireNoChangeUnderWay(p->partitionId); !free.ok())
             return free.error();
-        // Its CPUs and memory would go to a new partition, whose domain would start beside it.
-        if (Result<void> gone = requireNoDomainLeft(p->partitionId); !gone.ok())
-            return gone.error();
+        // Its last domain may still be going away (libvirt could not destroy it yet): the
+        // machine counts what it holds until it is gone (allocatedTotal()), so no new
+        // partition is given its CPUs and memory meanwhile.
         if (Result<void> del = m_store->deletePartition(m.partitionId); !del.ok())
             return del.error();
         // No PartitionInfo tells of a partition that is gone: the machine does, on which other

@@ -164,9 +164,6 @@ private:
     /// Conflict while a registration or alteration of the partition awaits its market: its
     /// answer is committed against the partition as it was asked about.
     Result<void> requireNoChangeUnderWay(const QString &partitionId) const;
-    /// Conflict while the domain of the partition's last job is still going away (libvirt
-    /// could not destroy it yet): it holds the partition's CPUs and memory until it is gone.
-    Result<void> requireNoDomainLeft(const QString &partitionId) const;
     /// Calls `then` once every image of `osImages` is held here or by the market of `link`
     /// (asked only for those missing here); else fails `ctx` naming the missing ones. For a
     /// registration, and for an alteration of a registered partition (`altering`).
