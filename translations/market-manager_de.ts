@@ -814,6 +814,10 @@
         <source>image %1 is damaged on this market: %2 of its %3 bytes are on disk (import it again)</source>
         <translation>Abbild %1 ist auf diesem Markt beschädigt: %2 seiner %3 Bytes liegen auf der Platte (importieren Sie es erneut)</translation>
     </message>
+    <message>
+        <source>%1 OS image names: a partition offers at most %2</source>
+        <translation>%1 Namen von OS-Images: eine Partition bietet höchstens %2 an</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

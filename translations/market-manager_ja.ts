@@ -810,6 +810,10 @@
         <source>image %1 is damaged on this market: %2 of its %3 bytes are on disk (import it again)</source>
         <translation>イメージ %1 はこのマーケットで破損しています: %3 バイトのうち %2 バイトしかディスクにありません（もう一度インポートしてください）</translation>
     </message>
+    <message>
+        <source>%1 OS image names: a partition offers at most %2</source>
+        <translation>OS イメージ名 %1 個: パーティションが提供できるのは最大 %2 個です</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

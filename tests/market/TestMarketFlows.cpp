@@ -6,6 +6,7 @@
 #include "LendingKey.h"
 #include "MarketTestSupport.h"
 #include "StoreWriter.h"
+#include "QueryLanguage.h"
 #include "protocol/Terms.h"
 
 #include <QCryptographicHash>
@@ -370,6 +371,8 @@ private slots:
     void images();
     void stateSurvivesRestart_data() { dialects(); }
     void stateSurvivesRestart();
+    void osImageNamesAreCapped_data() { dialects(); }
+    void osImageNamesAreCapped();
 
 private:
     void dialects();
@@ -4024,6 +4027,53 @@ void TestMarketFlows::stateSurvivesRestart()
     CHECK_OK(closed);
     QCOMPARE(closed->charge, Money::parse(u"1").value());
     QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->total, 2);
+}
+
+void TestMarketFlows::osImageNamesAreCapped()
+{
+    // One lender's 27,000 image names per partition once made every page of offers larger
+    // than a frame may be: no borrower could search. At most 64 names, each at most 64
+    // characters, and an offer that long still leaves the largest page well within a frame.
+    START_MARKET_WITH_CLIENTS();
+    QCOMPARE(kMaxOsImagesPerPartition, qsizetype(64));
+    QStringList most;
+    for (int i = 0; i < kMaxOsImagesPerPartition; ++i)
+        most << QStringLiteral("image-%1-").arg(i).leftJustified(64, QLatin1Char('x'));
+    const QStringList tooMany = most + QStringList{QStringLiteral("one-more")};
+
+    // Every field of the offer as long as the market takes it.
+    QString emojis;
+    for (int i = 0; i < kMaxDisplayNameLength; ++i)
+        emojis += QString::fromUcs4(U"\U0001F600", 1); // 4 bytes of UTF-8 each
+    RegisterPartition largest = registration(QString(128, QChar(0x20AC)), conditions(1, 1024, 0, QStringLiteral("1"), most));
+    largest.lenderName = emojis;
+    largest.agentAddress = QString(255, QChar(0x20AC)) + QStringLiteral(":65535"); // 3 bytes each
+    Result<PartitionRegistered> reg = lender->call<PartitionRegistered>(largest);
+    CHECK_OK(reg);
+    Result<OfferPage> page = borrower->call<OfferPage>(SearchOffers{});
+    CHECK_OK(page);
+    QCOMPARE(page->offers.size(), 1);
+    QCOMPARE(page->offers.first().conditions.osImages, most);
+    OfferPage fullest{.total = OfferQuery::kMaxLimit};
+    for (qint64 i = 0; i < OfferQuery::kMaxLimit; ++i)
+        fullest.offers.append(page->offers.first());
+    const qsizetype pageBytes = encodeFrame(makeEnvelope(fullest, 1, true)).size();
+    QVERIFY2(pageBytes < kDefaultMaxFrameBytes / 2, qPrintable(QString::number(pageBytes)));
+
+    // One name more is refused, naming the limit: at registration, at alteration, and in the
+    // terms a borrower agrees to.
+    Result<PartitionRegistered> refused = registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("1"), tooMany));
+    QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(refused.error().message.contains(QStringLiteral("65 OS image names")) && refused.error().message.contains(QStringLiteral("at most 64")),
+             qPrintable(refused.error().message));
+    Result<PartitionRegistered> altered = lender->call<PartitionRegistered>(
+        AlterPartition{.partitionId = largest.partitionId, .conditions = conditions(1, 1024, 0, QStringLiteral("1"), tooMany)});
+    QCOMPARE(altered.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(altered.error().message.contains(QStringLiteral("at most 64")), qPrintable(altered.error().message));
+    Result<ContractGranted> agreed =
+        borrower->call<ContractGranted>(Borrow{.offerId = reg->offerId, .agreedTerms = conditions(1, 1024, 0, QStringLiteral("1"), tooMany)});
+    QCOMPARE(agreed.error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->offers.first().conditions.osImages, most);
 }
 
 QTEST_GUILESS_MAIN(TestMarketFlows)

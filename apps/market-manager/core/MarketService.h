@@ -518,6 +518,14 @@ struct HostCpuShare {
 std::optional<HostCpuShare> hostCpuShare(const std::optional<protocol::HostCpu> &from,
                                          const std::optional<protocol::HostCpu> &to);
 
+/// The most OS image names one partition may offer (LendingConditions::osImages). Every
+/// page of offers carries each offer's names: unbounded, one lender's 27,000 names per
+/// partition made every default page larger than a frame may be, and no borrower could
+/// search. With this, the partition ID, the names and the address each bounded, an offer
+/// encodes to at most about 6 KB, and the largest page (OfferQuery::kMaxLimit offers) to
+/// well under the 16 MiB a frame may have. A lender's machine holds a handful of images.
+inline constexpr qsizetype kMaxOsImagesPerPartition = 64;
+
 /// Whose conditions are checked: a lender's offer, or the terms a borrower agreed to
 /// (Borrow.agreedTerms), where 0 vCPUs, no memory and no OS image agree to any.
 enum class ConditionsOf { Offer, Agreement };
