@@ -373,6 +373,8 @@ private slots:
     void stateSurvivesRestart();
     void osImageNamesAreCapped_data() { dialects(); }
     void osImageNamesAreCapped();
+    void rebalanceIsHeldToPartitionLimits_data() { dialects(); }
+    void rebalanceIsHeldToPartitionLimits();
 
 private:
     void dialects();
@@ -4074,6 +4076,50 @@ void TestMarketFlows::osImageNamesAreCapped()
         borrower->call<ContractGranted>(Borrow{.offerId = reg->offerId, .agreedTerms = conditions(1, 1024, 0, QStringLiteral("1"), tooMany)});
     QCOMPARE(agreed.error().code, ErrorCode::InvalidArgument);
     QCOMPARE(borrower->call<OfferPage>(SearchOffers{})->offers.first().conditions.osImages, most);
+}
+
+void TestMarketFlows::rebalanceIsHeldToPartitionLimits()
+{
+    // A rebalance to 2^63 - 1 MiB of memory was acknowledged and stored; the lender's sums
+    // then overflowed, and the admin page and every later rebalance of the lender failed.
+    MarketConfig config;
+    START_MARKET_WITH_ADMIN(config);
+    PushLog pushes(lender);
+    CHECK_OK(registerHeldPair(lender));
+    const auto rebalance = [&](const QString &partition, Resources r) {
+        return admin->call<Ack>(AdminRebalance{.lenderId = m_lender.nodeId(), .partitionId = partition, .resources = r});
+    };
+    constexpr qint64 kHuge = std::numeric_limits<qint64>::max();
+    Result<Ack> memory = rebalance(QStringLiteral("p2"), Resources{1, kHuge, 10240});
+    QCOMPARE(memory.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(memory.error().message.contains(QString::number(kHuge)) && memory.error().message.contains(QString::number(kMaxPartitionMemoryMib)),
+             qPrintable(memory.error().message));
+    Result<Ack> disk = rebalance(QStringLiteral("p2"), Resources{1, 1024, kMaxPartitionDiskMib + 1});
+    QCOMPARE(disk.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(disk.error().message.contains(QString::number(kMaxPartitionDiskMib)), qPrintable(disk.error().message));
+    QCOMPARE(rebalance(QStringLiteral("p2"), Resources{kMaxPartitionCpus + 1, 1024, 10240}).error().code, ErrorCode::InvalidArgument);
+    QVERIFY(pushes.all<AllocationChanged>().isEmpty());
+    // Within the limits, the most a partition may have is beyond the budget, not wrapped into it.
+    QCOMPARE(rebalance(QStringLiteral("p2"), Resources{1, kMaxPartitionMemoryMib, kMaxPartitionDiskMib}).error().code,
+             ErrorCode::ResourceExhausted);
+    // Nothing was stored: the manager's page reads, and the lender's partitions rebalance.
+    Result<AdminPartitionPage> page = admin->call<AdminPartitionPage>(AdminListPartitions{});
+    CHECK_OK(page);
+    QCOMPARE(page->rows.size(), 2);
+    for (const Offer &row : std::as_const(page->rows))
+        QCOMPARE(row.conditions.resources, (Resources{2, 2048, 10240}));
+    CHECK_OK(rebalance(QStringLiteral("p2"), Resources{1, 1024, 10240}));
+    CHECK_OK(rebalance(QStringLiteral("p1"), Resources{3, 3072, 10240}));
+
+    // The store's budget arithmetic does not wrap round either, whoever asks it.
+    Result<std::unique_ptr<MarketStore>> store = openFreshStore();
+    CHECK_OK(store);
+    for (const QString &id : {QStringLiteral("p1"), QStringLiteral("p2")})
+        CHECK_OK((*store)->registerPartition(m_lender.nodeId(), registration(id, conditions(2, 2048, 10240, QStringLiteral("1")), true), kT0));
+    Result<PartitionRow> wrapped = (*store)->rebalance(m_lender.nodeId(), QStringLiteral("p2"), Resources{1, kHuge, 10240});
+    QCOMPARE(wrapped.error().code, ErrorCode::ResourceExhausted);
+    CHECK_OK((*store)->rebalancingBudget(m_lender.nodeId()));
+    CHECK_OK((*store)->rebalance(m_lender.nodeId(), QStringLiteral("p2"), Resources{1, 1024, 10240}));
 }
 
 QTEST_GUILESS_MAIN(TestMarketFlows)

@@ -148,26 +148,35 @@ bool isPlainName(const QString &name)
 
 } // namespace
 
-Result<void> validateConditions(const LendingConditions &c, ConditionsOf whose)
+Result<void> validateResources(const Resources &r, ConditionsOf whose)
 {
     const auto bad = [](const QString &why) { return Error(ErrorCode::InvalidArgument, why); };
     const bool offer = whose == ConditionsOf::Offer;
-    if (c.resources.cpus < (offer ? 1 : 0))
+    if (r.cpus < (offer ? 1 : 0))
         return bad(offer ? MarketService::tr("a partition must offer at least 1 vCPU") : MarketService::tr("the vCPUs cannot be negative"));
-    if (c.resources.memoryMib < (offer ? 1 : 0))
+    if (r.memoryMib < (offer ? 1 : 0))
         return bad(offer ? MarketService::tr("a partition must offer some memory") : MarketService::tr("the memory cannot be negative"));
-    if (c.resources.diskMib < 0)
+    if (r.diskMib < 0)
         return bad(MarketService::tr("the disk size cannot be negative"));
-    if (c.resources.cpus > protocol::kMaxPartitionCpus)
-        return bad(MarketService::tr("%1 vCPUs: a partition has at most %2").arg(c.resources.cpus).arg(protocol::kMaxPartitionCpus));
-    if (c.resources.memoryMib > protocol::kMaxPartitionMemoryMib)
+    if (r.cpus > protocol::kMaxPartitionCpus)
+        return bad(MarketService::tr("%1 vCPUs: a partition has at most %2").arg(r.cpus).arg(protocol::kMaxPartitionCpus));
+    if (r.memoryMib > protocol::kMaxPartitionMemoryMib)
         return bad(MarketService::tr("%1 MiB of memory: a partition has at most %2 MiB (1 PiB)")
-                       .arg(c.resources.memoryMib)
+                       .arg(r.memoryMib)
                        .arg(protocol::kMaxPartitionMemoryMib));
-    if (c.resources.diskMib > protocol::kMaxPartitionDiskMib)
+    if (r.diskMib > protocol::kMaxPartitionDiskMib)
         return bad(MarketService::tr("%1 MiB of disk: a partition has at most %2 MiB (16 PiB)")
-                       .arg(c.resources.diskMib)
+                       .arg(r.diskMib)
                        .arg(protocol::kMaxPartitionDiskMib));
+    return {};
+}
+
+Result<void> validateConditions(const LendingConditions &c, ConditionsOf whose)
+{
+    const auto bad = [](const QString &why) { return Error(ErrorCode::InvalidArgument, why); };
+    if (Result<void> resources = validateResources(c.resources, whose); !resources)
+        return resources;
+    const bool offer = whose == ConditionsOf::Offer;
     if (c.ratePerHour.isNegative())
         return bad(MarketService::tr("the rate cannot be negative (%1)").arg(c.ratePerHour.toString()));
     if (c.ratePerHour.micros() > Money::kMaxRatePerHourMicros)
@@ -2796,6 +2805,12 @@ void MarketService::onAdminViolations(const AdminListViolations &req, const Ctx 
 
 void MarketService::onAdminRebalance(const AdminRebalance &req, const Ctx &ctx)
 {
+    // Within what a lender may register (the store refuses less than kMinPartition): the
+    // lender's sums, and the admin pages and budgets read from them, stay within 64 bits.
+    if (Result<void> valid = validateResources(req.resources, ConditionsOf::Offer); !valid) {
+        ctx.fail(valid.error());
+        return;
+    }
     const qint64 startNs = deferAnswer();
     inWriterOrder<PartitionRow>(
         Acked::Yes, [req](MarketStore &store) { return store.rebalance(req.lenderId, req.partitionId, req.resources); },

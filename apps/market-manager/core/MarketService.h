@@ -529,6 +529,9 @@ inline constexpr qsizetype kMaxOsImagesPerPartition = 64;
 /// Whose conditions are checked: a lender's offer, or the terms a borrower agreed to
 /// (Borrow.agreedTerms), where 0 vCPUs, no memory and no OS image agree to any.
 enum class ConditionsOf { Offer, Agreement };
+/// Checks a partition's resources (an offer's, agreed terms', a rebalance's) against
+/// protocol::kMaxPartitionCpus and the like; InvalidArgument naming the value and the limit.
+Result<void> validateResources(const Resources &resources, ConditionsOf whose = ConditionsOf::Offer);
 /// Checks lending conditions; InvalidArgument naming the problem.
 Result<void> validateConditions(const protocol::LendingConditions &conditions, ConditionsOf whose = ConditionsOf::Offer);
 

@@ -8,6 +8,7 @@
 #include <QMutex>
 #include <QSet>
 #include <QSqlQuery>
+#include <QtNumeric>
 
 #include <algorithm>
 #include <limits>
@@ -23,6 +24,20 @@ qint64 realNowMs()
 namespace {
 
 constexpr qint64 kDayMs = 86'400'000;
+
+// a + b, each component at most its type's largest value instead of wrapping round (for a
+// message that names a sum no real partition reaches).
+Resources saturatingSum(const Resources &a, const Resources &b)
+{
+    Resources sum;
+    if (qAddOverflow(a.cpus, b.cpus, &sum.cpus))
+        sum.cpus = std::numeric_limits<int>::max();
+    if (qAddOverflow(a.memoryMib, b.memoryMib, &sum.memoryMib))
+        sum.memoryMib = std::numeric_limits<qint64>::max();
+    if (qAddOverflow(a.diskMib, b.diskMib, &sum.diskMib))
+        sum.diskMib = std::numeric_limits<qint64>::max();
+    return sum;
+}
 
 // Runs `work` (one of the *InTransaction() steps) in its own write transaction: its result
 // once the commit returned, or its refusal (the transaction rolls back).
@@ -859,8 +874,12 @@ Result<PartitionRow> MarketStore::rebalance(const QString &lenderId, const QStri
     Result<RebalancingBudget> sums = rebalancingBudget(lenderId);
     if (!sums)
         return sums.error();
-    const Resources inUse = sums->allocated - p.conditions.resources + resources;
-    if (!inUse.fitsWithin(sums->budget))
+    // Checked without overflow whatever the request holds (a rebalance to 2^63 - 1 MiB once
+    // wrapped round to fit): the others' share, then what is left of the budget beside it.
+    const Resources others = sums->allocated - p.conditions.resources;
+    const Resources room = sums->budget - others;
+    const Resources inUse = saturatingSum(others, resources);
+    if (!resources.fitsWithin(room))
         return Error(ErrorCode::ResourceExhausted,
                      QCoreApplication::translate("MarketStore", "the lender's externally referenced partitions would need %1, but it registered only %2")
                          .arg(inUse.toString(), sums->budget.toString()));
