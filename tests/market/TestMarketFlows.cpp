@@ -11,6 +11,7 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QLoggingCategory>
 #include <QScopeGuard>
 #include <QSet>
 #include <QSqlQuery>
@@ -153,6 +154,20 @@ private:
     std::atomic<bool> m_release{false};
     std::thread m_thread; // last: started once the flags are
 };
+
+// The longest message logged while a test measures (measureLogLines()); longer ones are
+// measured, not passed on.
+std::atomic<qsizetype> g_longestLogLine{0};
+QtMessageHandler g_previousMessageHandler = nullptr;
+constexpr qsizetype kLogLinePassedOn = 2000;
+void measureLogLine(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    qsizetype longest = g_longestLogLine.load();
+    while (message.size() > longest && !g_longestLogLine.compare_exchange_weak(longest, message.size())) {
+    }
+    if (message.size() <= kLogLinePassedOn && g_previousMessageHandler)
+        g_previousMessageHandler(type, context, message);
+}
 
 QString names(const OfferPage &page)
 {
@@ -375,6 +390,10 @@ private slots:
     void osImageNamesAreCapped();
     void rebalanceIsHeldToPartitionLimits_data() { dialects(); }
     void rebalanceIsHeldToPartitionLimits();
+    void lenderReportsAboutOthersPartitionsAreNotFound_data() { dialects(); }
+    void lenderReportsAboutOthersPartitionsAreNotFound();
+    void lenderTextsAreLoggedShort_data() { dialects(); }
+    void lenderTextsAreLoggedShort();
 
 private:
     void dialects();
@@ -4120,6 +4139,69 @@ void TestMarketFlows::rebalanceIsHeldToPartitionLimits()
     QCOMPARE(wrapped.error().code, ErrorCode::ResourceExhausted);
     CHECK_OK((*store)->rebalancingBudget(m_lender.nodeId()));
     CHECK_OK((*store)->rebalance(m_lender.nodeId(), QStringLiteral("p2"), Resources{1, 1024, 10240}));
+}
+
+void TestMarketFlows::lenderReportsAboutOthersPartitionsAreNotFound()
+{
+    START_MARKET_WITH_CLIENTS();
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1")));
+    CHECK_OK(p1);
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(granted);
+    SslChannel *other = client(m_lender2, QStringLiteral("lender"));
+    QVERIFY(other);
+
+    // Reports about a partition that is not the lender's are NotFound, and change nothing.
+    Result<Ack> notTheirs = other->call<Ack>(PartitionLost{.partitionId = QStringLiteral("p1"), .reason = QStringLiteral("mine now")});
+    QCOMPARE(notTheirs.error().code, ErrorCode::NotFound);
+    QVERIFY2(notTheirs.error().message.contains(QStringLiteral("p1")), qPrintable(notTheirs.error().message));
+    QCOMPARE(lender->call<Ack>(PartitionLost{.partitionId = QStringLiteral("p9"), .reason = QStringLiteral("never was")}).error().code,
+             ErrorCode::NotFound);
+    Result<Ack> violation = other->call<Ack>(ReportViolation{.partitionId = QStringLiteral("p1"), .contractId = granted->contractId,
+                                                             .detail = QStringLiteral("vcpus 1 -> 2"), .restored = false});
+    QCOMPARE(violation.error().code, ErrorCode::NotFound);
+    Result<BillList> bills = borrower->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QCOMPARE(bills->bills.first().state, QStringLiteral("running"));
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    Result<QSqlQuery> kept = db->exec(QStringLiteral("SELECT COUNT(*) FROM violations"));
+    CHECK_OK(kept);
+    QVERIFY(kept->next());
+    QCOMPARE(kept->value(0).toInt(), 0);
+    // Its own partition's loss is taken: the contract ends, and the partition is off offer.
+    CHECK_OK(lender->call<Ack>(PartitionLost{.partitionId = QStringLiteral("p1"), .reason = QStringLiteral("host shutdown")}));
+}
+
+void TestMarketFlows::lenderTextsAreLoggedShort()
+{
+    // A lender's 10 MiB "reason" was logged whole, 1:1 into the operator's log.
+    START_MARKET_WITH_CLIENTS();
+    PushLog pushes(lender);
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1")));
+    CHECK_OK(p1);
+    Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId});
+    CHECK_OK(granted);
+
+    QLoggingCategory::setFilterRules(QStringLiteral("lendable.market.debug=true\nlendable.market.info=true"));
+    g_longestLogLine = 0;
+    g_previousMessageHandler = qInstallMessageHandler(measureLogLine);
+    auto restore = qScopeGuard([] {
+        qInstallMessageHandler(g_previousMessageHandler);
+        QLoggingCategory::setFilterRules(QString());
+    });
+    const QString huge(1 << 20, QLatin1Char('r'));
+    CHECK_OK(lender->call<Ack>(ReportJobState{.contractId = granted->contractId, .jobId = huge, .state = huge}));
+    CHECK_OK(lender->call<Ack>(ReportViolation{.partitionId = QStringLiteral("p1"), .contractId = granted->contractId, .detail = huge, .restored = true}));
+    CHECK_OK(lender->call<Ack>(PartitionLost{.partitionId = QStringLiteral("p1"), .reason = huge}));
+    restore.dismiss();
+    qInstallMessageHandler(g_previousMessageHandler);
+    QLoggingCategory::setFilterRules(QString());
+    QVERIFY2(g_longestLogLine.load() > 0, "nothing was logged");
+    QVERIFY2(g_longestLogLine.load() <= kLogLinePassedOn, qPrintable(QStringLiteral("a log line of %1 characters").arg(g_longestLogLine.load())));
+    // The reports were taken all the same: the contract ended as lost.
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 1, 10'000);
+    QCOMPARE(pushes.all<ContractEnded>().first().reason, QStringLiteral("lost"));
 }
 
 QTEST_GUILESS_MAIN(TestMarketFlows)

@@ -1560,7 +1560,8 @@ void MarketService::onVerifyKey(const VerifyKey &req, const Ctx &ctx)
 
 void MarketService::onPartitionLost(const PartitionLost &req, const Ctx &ctx)
 {
-    qCInfo(lcMarket) << "lender" << ctx.peerId() << "lost partition" << req.partitionId << ":" << req.reason;
+    qCInfo(lcMarket) << "lender" << ctx.peerId() << "lost partition" << loggedPeerText(req.partitionId) << ":"
+                     << loggedPeerText(req.reason);
     // Its running contract ends (billed to now), and the partition is no longer on offer
     // until the lender registers it again. What was done is applied even if a later step
     // failed.
@@ -1592,6 +1593,8 @@ void MarketService::onPartitionLost(const PartitionLost &req, const Ctx &ctx)
                 lost.withdrawn = *withdrawn;
             else if (withdrawn.error().code != ErrorCode::NotFound)
                 lost.error = withdrawn.error();
+            else if (!lost.ended)
+                return withdrawn.error(); // not a partition this lender has on offer here: nothing was done
             return lost;
         },
         [this](const Result<Lost> &lost) -> Result<Ack> {
@@ -1609,13 +1612,14 @@ void MarketService::onPartitionLost(const PartitionLost &req, const Ctx &ctx)
 
 void MarketService::onViolation(const ReportViolation &req, const Ctx &ctx)
 {
-    // What is kept of the detail (MarketStore::recordViolation()) is what is logged and shown:
-    // a lender's megabytes of "detail" would flood the log and every manager's view.
+    // What is kept of the detail (MarketStore::recordViolation()) is what is shown, and the
+    // log has its start: a lender's megabytes of "detail" would flood the log and every
+    // manager's view.
     ReportViolation report = req;
     report.detail = keptViolationDetail(req.detail);
     const QString &detail = report.detail;
-    qCWarning(lcMarket) << "lender" << ctx.peerId() << "reports a lock violation on" << req.partitionId << ":" << detail
-                        << (req.restored ? "(restored)" : "(not restored)");
+    qCWarning(lcMarket) << "lender" << ctx.peerId() << "reports a lock violation on" << loggedPeerText(req.partitionId) << ":"
+                        << loggedPeerText(detail) << (req.restored ? "(restored)" : "(not restored)");
     // Recorded, and the contract ended if the lender could not restore what was leased, by
     // the writer: the report is answered once both are durable.
     struct Reported {
@@ -1626,6 +1630,14 @@ void MarketService::onViolation(const ReportViolation &req, const Ctx &ctx)
         ctx, MessageType::ReportViolation,
         [lenderId = ctx.peerId(), req = report, at = now(), fee = m_config.feeBasisPoints](MarketStore &store) -> Result<Reported> {
             Reported reported;
+            // Only about a partition the lender registered here (since withdrawn, perhaps: a
+            // report kept while the market was unreachable comes later).
+            Result<std::optional<PartitionRow>> partition = store.partition(lenderId, req.partitionId);
+            if (!partition)
+                return partition.error();
+            if (!partition->has_value())
+                return Error(ErrorCode::NotFound, QCoreApplication::translate("MarketStore", "partition %1 is not registered with this market")
+                                                      .arg(loggedPeerText(req.partitionId)));
             if (Result<void> recorded = store.recordViolation(lenderId, req.partitionId, req.contractId, req.detail, req.restored, at);
                 !recorded)
                 return recorded.error();
@@ -1660,7 +1672,8 @@ void MarketService::onViolation(const ReportViolation &req, const Ctx &ctx)
 
 Result<Ack> MarketService::onJobState(const ReportJobState &req, const Ctx &ctx)
 {
-    qCDebug(lcMarket) << "lender" << ctx.peerId() << "job" << req.jobId << "of contract" << req.contractId << "is" << req.state;
+    qCDebug(lcMarket) << "lender" << ctx.peerId() << "job" << loggedPeerText(req.jobId) << "of contract"
+                      << loggedPeerText(req.contractId) << "is" << loggedPeerText(req.state);
     return Ack{};
 }
 

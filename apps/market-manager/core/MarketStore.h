@@ -25,16 +25,32 @@
 
 namespace lendable::market {
 
+/// The first `units` UTF-16 units of `text`, without half a surrogate pair at the cut.
+inline QString leftWhole(const QString &text, qsizetype units)
+{
+    qsizetype n = qMin(text.size(), units);
+    if (n < text.size() && n > 0 && text.at(n - 1).isHighSurrogate())
+        --n;
+    return text.left(n);
+}
+
 /// The characters of a lock-violation report's detail that are kept, logged and shown.
 inline constexpr qsizetype kMaxViolationDetail = 4096;
-/// A report's detail as kept: its first kMaxViolationDetail UTF-16 units, without half a
-/// surrogate pair at the cut.
+/// A report's detail as kept: its first kMaxViolationDetail UTF-16 units.
 inline QString keptViolationDetail(const QString &detail)
 {
-    qsizetype n = qMin(detail.size(), kMaxViolationDetail);
-    if (n < detail.size() && n > 0 && detail.at(n - 1).isHighSurrogate())
-        --n;
-    return detail.left(n);
+    return leftWhole(detail, kMaxViolationDetail);
+}
+
+/// The characters of a text a peer sent (a partition or job ID, a reason) that the log shows.
+inline constexpr qsizetype kMaxLoggedPeerText = 256;
+/// A peer's text as the log shows it: whole when short, else its first kMaxLoggedPeerText
+/// characters and how long it was. Unbounded, a lender's 10 MiB "reason" was 10 MiB of log.
+inline QString loggedPeerText(const QString &text)
+{
+    if (text.size() <= kMaxLoggedPeerText)
+        return text;
+    return QStringLiteral("%1… (%2 characters)").arg(leftWhole(text, kMaxLoggedPeerText)).arg(text.size());
 }
 
 /// The wall clock, UTC ms: MarketConfig::clock's default, and what lender liveness and the
