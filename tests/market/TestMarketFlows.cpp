@@ -15,6 +15,7 @@
 #include <QScopeGuard>
 #include <QSet>
 #include <QSqlQuery>
+#include <QSslSocket>
 #include <QSemaphore>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -22,6 +23,7 @@
 #include <QThread>
 #include <QUrl>
 #include <QUrlQuery>
+#include <QtEndian>
 
 #include <algorithm>
 #include <atomic>
@@ -394,6 +396,8 @@ private slots:
     void lenderReportsAboutOthersPartitionsAreNotFound();
     void lenderTextsAreLoggedShort_data() { dialects(); }
     void lenderTextsAreLoggedShort();
+    void framesOverTheMarketsCapAreRefused_data() { dialects(); }
+    void framesOverTheMarketsCapAreRefused();
 
 private:
     void dialects();
@@ -4202,6 +4206,66 @@ void TestMarketFlows::lenderTextsAreLoggedShort()
     // The reports were taken all the same: the contract ended as lost.
     QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractEnded>().size(), 1, 10'000);
     QCOMPARE(pushes.all<ContractEnded>().first().reason, QStringLiteral("lost"));
+}
+
+void TestMarketFlows::framesOverTheMarketsCapAreRefused()
+{
+    // The market buffers at most kMaxInboundFrameBytes of a frame, not the protocol's 16 MiB:
+    // forty connections that each sent a header and 16 MB of body held 694 MB.
+    START_MARKET_WITH_CLIENTS();
+    QVERIFY(kMaxInboundFrameBytes < kDefaultMaxFrameBytes);
+
+    // The largest request a client sends is still taken: a lender's heartbeat naming a
+    // partition per vCPU of the largest machine, each ID 128 characters of 3 bytes.
+    LenderHeartbeat heartbeat{.agentAddress = QStringLiteral("127.0.0.1:7500")};
+    for (int i = 0; i < 8192; ++i)
+        heartbeat.partitionIds << QString::number(i).rightJustified(128, QChar(0x20AC));
+    const qsizetype heartbeatBytes = encodeFrame(makeEnvelope(heartbeat, 1)).size();
+    QVERIFY2(heartbeatBytes > 3'000'000 && heartbeatBytes <= kMaxInboundFrameBytes, qPrintable(QString::number(heartbeatBytes)));
+    CHECK_OK(lender->call<Ack>(heartbeat, 60'000));
+
+    // A header announcing one byte more is refused before any of the body is read, with a
+    // typed error, and the connection closed.
+    QSslSocket socket;
+    socket.setSslConfiguration(tlsConfiguration(m_borrower2));
+    connect(&socket, &QSslSocket::sslErrors, &socket, [&socket](const QList<QSslError> &) { socket.ignoreSslErrors(); });
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), market->serverPort());
+    QTRY_VERIFY_WITH_TIMEOUT(socket.isEncrypted(), 10'000); // the market runs in this thread: no blocking waits
+    Hello hello;
+    hello.protocolVersion = kProtocolVersion;
+    hello.minProtocolVersion = kMinProtocolVersion;
+    hello.role = QStringLiteral("borrower");
+    socket.write(encodeFrame(makeEnvelope(hello, 1)));
+    FrameReader reader;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            reader.append(socket.readAll());
+            return reader.bufferedBytes() > 0;
+        }(),
+        10'000);
+    Result<std::optional<Envelope>> welcome = reader.next();
+    QVERIFY(welcome.ok() && welcome->has_value());
+    QCOMPARE((*welcome)->type, static_cast<quint32>(MessageType::Welcome));
+    QByteArray header(kFrameHeaderBytes, Qt::Uninitialized);
+    qToBigEndian(quint32(kMaxInboundFrameBytes + 1), header.data());
+    socket.write(header);
+    std::optional<Envelope> error;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            reader.append(socket.readAll());
+            Result<std::optional<Envelope>> e = reader.next();
+            if (e.ok() && e->has_value())
+                error = **e;
+            return error.has_value();
+        }(),
+        10'000);
+    QCOMPARE(error->type, static_cast<quint32>(MessageType::Error));
+    const Error refusal = fromErrorMessage(decodeMessage<ErrorMessage>(*error).value());
+    QCOMPARE(refusal.code, ErrorCode::FrameTooLarge);
+    QVERIFY2(refusal.message.contains(QString::number(kMaxInboundFrameBytes)), qPrintable(refusal.message));
+    QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::UnconnectedState, 10'000);
+    // The others are served on.
+    CHECK_OK(borrower->call<OfferPage>(SearchOffers{}));
 }
 
 QTEST_GUILESS_MAIN(TestMarketFlows)

@@ -246,7 +246,8 @@ MarketService::MarketService(const Identity &identity, const QString &databaseUr
     , m_server(identity,
                HandshakeConfig{.localNodeId = identity.nodeId(),
                                .localRole = QStringLiteral("market"),
-                               .acceptedRoles = {kLender, kBorrower, kAdmin}},
+                               .acceptedRoles = {kLender, kBorrower, kAdmin},
+                               .maxFrameBytes = kMaxInboundFrameBytes},
                this)
 {
     if (!m_config.clock)

@@ -518,6 +518,19 @@ struct HostCpuShare {
 std::optional<HostCpuShare> hostCpuShare(const std::optional<protocol::HostCpu> &from,
                                          const std::optional<protocol::HostCpu> &to);
 
+/// The largest frame a peer may send the market (the protocol's default is 16 MiB): a
+/// connection buffers at most this of a frame that has not come whole, so that many
+/// connections that send a header and stop hold little. The largest request a client sends
+/// is a lender's LenderHeartbeat, which names each partition the lender has on this market:
+/// at most one per vCPU of its machine (8192, the most an x86-64 Linux kernel runs), each ID
+/// at most 128 UTF-16 units, 384 bytes of UTF-8: about 3.2 MB. Every other request is a few
+/// KiB: a registration holds one partition, its at most kMaxOsImagesPerPartition names
+/// included, under 8 KiB; an agent's lock-violation detail is a phrase per tunable (and the
+/// market keeps kMaxViolationDetail characters of it). Images go from the market to lenders,
+/// never the other way (an admin adds them on the market's machine). The replies the market
+/// sends are not bound by this.
+inline constexpr qsizetype kMaxInboundFrameBytes = 4 * 1024 * 1024;
+
 /// The most OS image names one partition may offer (LendingConditions::osImages). Every
 /// page of offers carries each offer's names: unbounded, one lender's 27,000 names per
 /// partition made every default page larger than a frame may be, and no borrower could
