@@ -398,6 +398,8 @@ private slots:
     void lenderTextsAreLoggedShort();
     void framesOverTheMarketsCapAreRefused_data() { dialects(); }
     void framesOverTheMarketsCapAreRefused();
+    void renamesDoNotHoldUpOtherBorrowers_data() { dialects(); }
+    void renamesDoNotHoldUpOtherBorrowers();
 
 private:
     void dialects();
@@ -4266,6 +4268,44 @@ void TestMarketFlows::framesOverTheMarketsCapAreRefused()
     QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::UnconnectedState, 10'000);
     // The others are served on.
     CHECK_OK(borrower->call<OfferPage>(SearchOffers{}));
+}
+
+void TestMarketFlows::renamesDoNotHoldUpOtherBorrowers()
+{
+    // Each rename is a transaction and a sync of its own. All of one borrower's pipelined
+    // renames went into the writer's queue at once, and another borrower's Borrow waited
+    // behind every one of them; now a borrower's renames take turns with everyone else's.
+    START_MARKET_WITH_CLIENTS();
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1")));
+    CHECK_OK(p1);
+    SslChannel *renamer = client(m_borrower2, QStringLiteral("borrower"));
+    QVERIFY(renamer);
+    constexpr int kRenames = 300;
+    int answered = 0;
+    QStringList failures;
+    for (int i = 0; i < kRenames; ++i)
+        renamer->request<Ack>(SetBorrowerName{.name = QStringLiteral("name %1").arg(i)}, this, [&answered, &failures](Result<Ack> r) {
+            ++answered;
+            if (!r)
+                failures << r.error().toString();
+        }, 300'000);
+    QTRY_VERIFY_WITH_TIMEOUT(answered > 0, 60'000); // the market is on them
+    int answeredBeforeBorrow = -1;
+    std::optional<Result<ContractGranted>> granted;
+    borrower->request<ContractGranted>(Borrow{.offerId = p1->offerId}, this, [&](Result<ContractGranted> r) {
+        answeredBeforeBorrow = answered;
+        granted = std::move(r);
+    }, 300'000);
+    QTRY_VERIFY_WITH_TIMEOUT(granted.has_value(), 300'000);
+    CHECK_OK(*granted);
+    QTRY_COMPARE_WITH_TIMEOUT(answered, kRenames, 300'000);
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(QLatin1Char('\n'))));
+    QVERIFY2(answeredBeforeBorrow < kRenames / 10,
+             qPrintable(QStringLiteral("%1 of %2 renames were answered before the borrow").arg(answeredBeforeBorrow).arg(kRenames)));
+    // In the order sent: the last name is the one kept.
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    QCOMPARE(storedBorrowerName(*db, m_borrower2.nodeId()), QStringLiteral("name %1").arg(kRenames - 1));
 }
 
 QTEST_GUILESS_MAIN(TestMarketFlows)

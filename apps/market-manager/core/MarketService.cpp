@@ -2583,19 +2583,59 @@ void MarketService::onSetBorrowerName(const SetBorrowerName &req, const Ctx &ctx
         ctx.fail(name.error());
         return;
     }
-    writeThen<QString, Ack>(
-        ctx, MessageType::SetBorrowerName,
-        [borrowerId = ctx.peerId(), name = *name, at = realNowMs()](MarketStore &store) -> Result<QString> {
-            if (Result<void> r = store.setBorrowerName(borrowerId, name, at); !r)
-                return r.error();
-            return name;
-        },
-        [this, borrowerId = ctx.peerId()](const Result<QString> &set) -> Result<Ack> {
-            if (!set)
-                return set.error();
-            borrowerRenamed(borrowerId, *set);
-            return Ack{};
-        });
+    // As writeThen(), but in turn with the borrower's other renames (m_renames): each is
+    // written, and answered, after the ones it sent before.
+    const QString borrowerId = ctx.peerId();
+    m_renames[borrowerId].waiting.push_back([this, ctx, borrowerId, name = *name, startNs = deferAnswer()] {
+        inWriterOrder<QString>(
+            Acked::Yes,
+            [borrowerId, name, at = realNowMs()](MarketStore &store) -> Result<QString> {
+                if (Result<void> r = store.setBorrowerName(borrowerId, name, at); !r)
+                    return r.error();
+                return name;
+            },
+            [this, ctx, borrowerId, startNs](const Result<QString> &set, const std::optional<Error> &undurable) {
+                if (!set) {
+                    ctx.fail(set.error());
+                } else {
+                    borrowerRenamed(borrowerId, *set);
+                    if (undurable)
+                        ctx.fail(*undurable);
+                    else
+                        ctx.reply(Ack{});
+                }
+                recordTiming(static_cast<quint32>(MessageType::SetBorrowerName), startNs);
+                if (const auto it = m_renames.find(borrowerId); it != m_renames.end())
+                    --it->inWriter;
+                startRenames(borrowerId);
+            });
+    });
+    startRenames(borrowerId);
+}
+
+void MarketService::startRenames(const QString &borrowerId)
+{
+    // A loop, not a call from each rename's end: at shutdown each ends at once, inside the
+    // call that starts it, and thousands waiting would recurse as deep.
+    for (;;) {
+        auto it = m_renames.find(borrowerId);
+        if (it == m_renames.end() || it->starting)
+            return;
+        if (it->waiting.empty()) {
+            if (it->inWriter <= 0)
+                m_renames.erase(it);
+            return;
+        }
+        if (it->inWriter >= kRenamesInWriter)
+            return;
+        std::function<void()> start = std::move(it->waiting.front());
+        it->waiting.pop_front();
+        ++it->inWriter;
+        it->starting = true;
+        start();
+        if (it = m_renames.find(borrowerId); it != m_renames.end())
+            it->starting = false;
+    }
 }
 
 void MarketService::onListBills(const ListBills &req, const Ctx &ctx)
