@@ -1035,7 +1035,9 @@ void LenderAgent::sendPendingWithdrawals(MarketLink *link)
             link->request<Ack>(PartitionLost{.partitionId = id,
                                              .reason = QStringLiteral("the owner withdrew the partition while this market was unreachable")},
                                this, [link, id, heard](Result<Ack> lost) {
-                                   if (lost.ok())
+                                   // not_found: the market has it on offer no more (its contract
+                                   // ended otherwise meanwhile, a refused job's report, say).
+                                   if (lost.ok() || lost.error().code == ErrorCode::NotFound)
                                        return heard();
                                    qWarning("lender: market %s did not take the loss of partition %s (tried again on the next connection): %s",
                                             qPrintable(link->marketId().left(12)), qPrintable(id), qPrintable(lost.error().toString()));
