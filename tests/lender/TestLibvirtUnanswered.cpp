@@ -36,6 +36,14 @@ public:
                 take(client);
         });
     }
+    // The sockets are the server's children or this object's, so they are deleted after this
+    // object's members; what they would say as they close must reach no one by then.
+    ~Relay() override
+    {
+        for (QObject *owner : {static_cast<QObject *>(this), static_cast<QObject *>(&m_server)})
+            for (QLocalSocket *s : owner->findChildren<QLocalSocket *>())
+                s->disconnect();
+    }
     bool listening() const { return m_server.isListening(); }
     QString error() const { return m_server.errorString(); }
 
