@@ -1010,6 +1010,18 @@ Geben Sie dem Entleiher diese Schlüsseldatei; sie wird nur jetzt angezeigt. Der
         <source>the lender agent</source>
         <translation>der Verleih-Agent</translation>
     </message>
+    <message>
+        <source>Connecting to the lender agent…</source>
+        <translation>Verbinde mit dem Verleih-Agenten …</translation>
+    </message>
+    <message>
+        <source>Not connected to the lender agent yet (%1). Trying again in %2 s.</source>
+        <translation>Noch nicht mit dem Verleih-Agenten verbunden (%1). Neuer Versuch in %2 s.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to a lender agent: %1. Its tab tries again by itself.</source>
+        <translation>Keine Verbindung zu einem Verleih-Agenten: %1. Sein Reiter versucht es von selbst erneut.</translation>
+    </message>
 </context>
 <context>
     <name>lendable::lender::PartitionCard</name>

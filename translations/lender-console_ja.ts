@@ -1007,6 +1007,18 @@ Give the borrower this key file; it is shown only now. The borrower runs jobs wi
         <source>the lender agent</source>
         <translation>貸し手エージェント</translation>
     </message>
+    <message>
+        <source>Connecting to the lender agent…</source>
+        <translation>貸し手エージェントに接続しています…</translation>
+    </message>
+    <message>
+        <source>Not connected to the lender agent yet (%1). Trying again in %2 s.</source>
+        <translation>貸し手エージェントにまだ接続していません（%1）。%2 秒後に再試行します。</translation>
+    </message>
+    <message>
+        <source>Cannot connect to a lender agent: %1. Its tab tries again by itself.</source>
+        <translation>貸し手エージェントに接続できません: %1。そのタブが自動的に再試行します。</translation>
+    </message>
 </context>
 <context>
     <name>lendable::lender::PartitionCard</name>

@@ -72,6 +72,7 @@ private slots:
     void unreadableRateOrImagesAreShownNotSent();
     void reconnectsWhenTheAgentComesBack();
     void agentThatStopsAnsweringIsFoundOut();
+    void agentDownAtStartGetsATabThatConnectsLater();
     void cleanupTestCase();
 
 private:
@@ -1116,6 +1117,73 @@ void TestLenderGui::agentThatStopsAnsweringIsFoundOut()
     QTRY_VERIFY_WITH_TIMEOUT(tab->isConnected(), 10'000); // a new connection, through the relay
     QTRY_VERIFY(!tab->connectionWarning()->isVisible());
     QVERIFY(tab->newPartitionButton()->isEnabled());
+}
+
+void TestLenderGui::agentDownAtStartGetsATabThatConnectsLater()
+{
+    // --connect to two agents, one of them down: the window opens with both tabs (before, the
+    // app quit). The agent that is up is shown at once; the other tab says it cannot reach
+    // its agent and keeps trying, and shows it once it is up.
+    QTemporaryDir upDir, downDir;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const Identity owner = Identity::generate(QStringLiteral("owner"), now.addDays(-1), now.addDays(30)).value();
+    const auto configIn = [&](const QString &dir) {
+        lender::AgentConfig c;
+        c.dataDir = dir;
+        c.libvirtUri = QStringLiteral("test:///default");
+        c.ownerIds = {owner.nodeId()};
+        return c;
+    };
+    const auto startAgent = [](const lender::AgentConfig &c) -> std::unique_ptr<lender::LenderAgent> {
+        Result<std::unique_ptr<lender::LenderAgent>> a = lender::LenderAgent::create(c);
+        if (!a.ok() || !(*a)->start().ok())
+            return nullptr;
+        return std::move(*a);
+    };
+    const auto portOf = [](const lender::LenderAgent &a) { return quint16(a.localAddress().section(QLatin1Char(':'), -1).toUInt()); };
+    std::unique_ptr<lender::LenderAgent> up = startAgent(configIn(upDir.path()));
+    QVERIFY(up);
+    lender::AgentConfig downConfig = configIn(downDir.path());
+    std::unique_ptr<lender::LenderAgent> down = startAgent(downConfig); // for its port and ID; then it stops
+    QVERIFY(down);
+    downConfig.listenPort = portOf(*down);
+    const QString downId = down->nodeId();
+    down.reset();
+
+    HandshakeConfig handshake;
+    handshake.localRole = QStringLiteral("owner");
+    int downAttempts = 0;
+    lender::LenderWindow window(owner.nodeId());
+    lender::MachineTab *upTab = window.addMachine(nullptr, up->localAddress());
+    upTab->setReconnector([&, port = portOf(*up), id = up->nodeId()]() -> Channel * {
+        return SslChannel::connectTo(QStringLiteral("127.0.0.1"), port, owner, id, handshake, this);
+    }, 100);
+    lender::MachineTab *downTab = window.addMachine(nullptr, QStringLiteral("127.0.0.1:%1").arg(downConfig.listenPort));
+    downTab->setReconnector([&]() -> Channel * {
+        ++downAttempts;
+        return SslChannel::connectTo(QStringLiteral("127.0.0.1"), downConfig.listenPort, owner, downId, handshake, this);
+    }, 100);
+    downTab->connectNow();
+    upTab->connectNow();
+    window.show();
+
+    QTRY_VERIFY(upTab->isConnected());
+    QTRY_VERIFY(upTab->machine().host.cpus > 0);
+    QVERIFY(!upTab->connectionWarning()->isVisible());
+    QVERIFY(upTab->newPartitionButton()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(downAttempts > 2, 20'000);
+    QVERIFY(!downTab->isConnected());
+    QVERIFY(!downTab->newPartitionButton()->isEnabled());
+    QVERIFY2(downTab->connectionWarning()->text().contains(QStringLiteral("Not connected to the lender agent yet")), qPrintable(downTab->connectionWarning()->text()));
+    QVERIFY(window.errorBanner()->isVisible());
+
+    down = startAgent(downConfig);
+    QVERIFY(down);
+    QTRY_VERIFY_WITH_TIMEOUT(downTab->isConnected(), 20'000);
+    QTRY_VERIFY(downTab->machine().host.cpus > 0);
+    QVERIFY(!downTab->connectionWarning()->isVisible());
+    QVERIFY(downTab->newPartitionButton()->isEnabled());
+    QVERIFY(upTab->isConnected());
 }
 
 void TestLenderGui::cleanupTestCase()

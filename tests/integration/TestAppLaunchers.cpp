@@ -3,6 +3,7 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSettings>
@@ -59,6 +60,7 @@ private slots:
     void desktopAppsAcceptTheLaunchersOptions();
     void embeddedOnlyOptionsAreRefusedWithConnect();
     void marketManagerExportsTheBillingReport();
+    void lenderConsoleOpensWithAnAgentDown();
 };
 
 void TestAppLaunchers::printId_data()
@@ -443,6 +445,25 @@ void TestAppLaunchers::marketManagerExportsTheBillingReport()
     QVERIFY2(week.exitCode == 0, qPrintable(week.err));
     const Run weekText = run(pdftotext, {pdf, QStringLiteral("-")});
     QVERIFY2(weekText.out.contains(QStringLiteral("Last 7 days")) && !weekText.out.contains(QStringLiteral("2026-01-01")), qPrintable(weekText.out));
+}
+
+void TestAppLaunchers::lenderConsoleOpensWithAnAgentDown()
+{
+    // `lender-console --connect A --connect B`: an agent that cannot be reached does not stop
+    // the window from opening (it gets a tab that tries again); before, the app said the
+    // error and quit, also when the other agents were there.
+    if (!QFile::exists(bin(QStringLiteral("lender-console-gui"))))
+        QSKIP("the desktop app is not built");
+    QTemporaryDir dir;
+    const QString shot = dir.filePath(QStringLiteral("console.png"));
+    const QString id(64, QLatin1Char('a'));
+    const Run r = run(bin(QStringLiteral("lender-console")),
+                      {QStringLiteral("--data"), dir.path(), QStringLiteral("--connect"), QStringLiteral("127.0.0.1:1"), QStringLiteral("--agent-id"), id,
+                       QStringLiteral("--connect"), QStringLiteral("127.0.0.1:2"), QStringLiteral("--agent-id"), id, QStringLiteral("--screenshot"), shot,
+                       QStringLiteral("--screenshot-delay"), QStringLiteral("1500")},
+                      offscreenEnvironment());
+    QVERIFY2(r.exitCode == 0, qPrintable(QString::number(r.exitCode) + QLatin1Char(' ') + r.err));
+    QVERIFY(QFileInfo(shot).size() > 0);
 }
 
 QTEST_GUILESS_MAIN(TestAppLaunchers)

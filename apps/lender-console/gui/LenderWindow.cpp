@@ -1035,9 +1035,19 @@ void MachineTab::setKeepAlive(int intervalMs, int timeoutMs)
     }
 }
 
+void MachineTab::connectNow()
+{
+    m_content->setEnabled(false);
+    m_connectionWarning->setText(tr("Connecting to the lender agent…"));
+    m_connectionWarning->show();
+    m_reconnectFailures = 0;
+    tryReconnect();
+}
+
 void MachineTab::attach(Channel *owner)
 {
     m_owner = owner;
+    m_everConnected = true;
     connect(owner, &Channel::closed, this, &MachineTab::lost);
     // An agent that stops answering (a frozen process, a link gone without a word) closes
     // no connection: the pings find it out, and lost() handles it as any lost connection.
@@ -1100,9 +1110,17 @@ void MachineTab::tryReconnect()
     const auto again = [this](const QString &why) {
         ++m_reconnectFailures;
         const int delay = backoffDelayMs(m_reconnectDelayMs, kMaxReconnectDelayMs, m_reconnectFailures);
-        m_connectionWarning->setText(tr("Lost the connection to the lender agent. Trying again in %1 s (%2). What is shown is from before.")
-                                         .arg(qMax(1, delay / 1000))
-                                         .arg(why));
+        if (m_everConnected) {
+            m_connectionWarning->setText(tr("Lost the connection to the lender agent. Trying again in %1 s (%2). What is shown is from before.")
+                                             .arg(qMax(1, delay / 1000))
+                                             .arg(why));
+        } else {
+            // Never reached yet: the tab has nothing to show; the banner says it once, as this
+            // tab may not be the one in view.
+            m_connectionWarning->setText(tr("Not connected to the lender agent yet (%1). Trying again in %2 s.").arg(why).arg(qMax(1, delay / 1000)));
+            if (m_reconnectFailures == 1)
+                emit error(Error(ErrorCode::ConnectionFailed, tr("Cannot connect to a lender agent: %1. Its tab tries again by itself.").arg(why)));
+        }
         m_reconnectTimer->start(delay);
     };
     if (!attempt) {
@@ -1111,6 +1129,7 @@ void MachineTab::tryReconnect()
     }
     connect(attempt, &Channel::established, this, [this, attempt] {
         attempt->disconnect(this);
+        const bool before = m_everConnected;
         attach(attempt);
         m_content->setEnabled(true);
         m_connectionWarning->hide();
@@ -1118,7 +1137,8 @@ void MachineTab::tryReconnect()
             m_jobs->setChannel(attempt);
         if (m_billsDialog)
             m_billsDialog->setChannel(attempt);
-        emit notice(tr("Connected to the lender agent again."));
+        if (before)
+            emit notice(tr("Connected to the lender agent again."));
         refresh();
     });
     connect(attempt, &Channel::closed, this, [attempt, again](const Error &why) {

@@ -259,6 +259,10 @@ public:
         m_reconnect = std::move(reconnect);
         m_reconnectDelayMs = firstDelayMs;
     }
+    /// Connects with the reconnector now: for a tab made before its agent answered (each
+    /// --connect at start). The tab says it is connecting, takes no changes, and tries again
+    /// as for a lost connection until the agent answers; the other tabs are not held up.
+    void connectNow();
     /// How often the agent is pinged, and how long a ping may go unanswered before the
     /// connection counts as lost (ui::KeepAlive; tests shorten them): for the connection now
     /// and those to come.
@@ -312,6 +316,7 @@ private:
     int m_keepAliveMs = ui::KeepAlive::kIntervalMs;
     int m_keepAliveTimeoutMs = ui::KeepAlive::kTimeoutMs;
     int m_reconnectFailures = 0;
+    bool m_everConnected = false; ///< false until the agent first answered (connectNow())
     QTimer *m_reconnectTimer = nullptr;
     QLabel *m_connectionWarning = nullptr;
     QWidget *m_content = nullptr; ///< everything below the warnings: disabled while disconnected

@@ -89,19 +89,26 @@ int main(int argc, char *argv[])
         }
         if (ids.size() != addresses.size())
             return showFatal(Error(ErrorCode::InvalidArgument, QApplication::translate("main", "give one --agent-id per --connect")));
+        QList<lender::MarketEndpoint> endpoints;
         for (qsizetype i = 0; i < addresses.size(); ++i) {
             Result<lender::MarketEndpoint> e = lender::MarketEndpoint::parse(addresses[i], ids[i]);
             if (!e.ok())
                 return showFatal(e.error());
-            auto *channel = protocol::SslChannel::connectTo(e->host, e->port, *identity, ids[i].toLower(), owner, &application);
-            if (const Result<void> up = channel->waitEstablished(15000); !up.ok())
-                return showFatal(up.error());
-            ui::rememberConnection(addresses[i], ids[i].toLower());
-            // An agent restarted (or a network that dropped) is attached to again by itself.
-            window.addMachine(channel, addresses[i])
-                ->setReconnector([host = e->host, port = e->port, id = *identity, agent = ids[i].toLower(), owner, &application] {
-                    return protocol::SslChannel::connectTo(host, port, id, agent, owner, &application);
-                });
+            endpoints.append(*e);
+        }
+        // Each agent is connected to by its own tab, all at once: one that is down, or slow to
+        // answer, neither stops the window from opening nor holds up the others. A tab tries
+        // again until its agent answers, and again whenever the connection is lost.
+        for (qsizetype i = 0; i < addresses.size(); ++i) {
+            const QString address = addresses[i];
+            const QString id = ids[i].toLower();
+            lender::MachineTab *tab = window.addMachine(nullptr, address);
+            tab->setReconnector([host = endpoints[i].host, port = endpoints[i].port, identity = *identity, id, address, owner, &application] {
+                protocol::Channel *channel = protocol::SslChannel::connectTo(host, port, identity, id, owner, &application);
+                QObject::connect(channel, &protocol::Channel::established, &application, [address, id] { ui::rememberConnection(address, id); });
+                return channel;
+            });
+            tab->connectNow();
         }
     } else {
         Result<lender::AgentConfig> config = lender::agentConfigFromOptions(agentOptions.texts(parser, dataDir));
