@@ -489,6 +489,14 @@
         <source>the service is shutting down</source>
         <translation>der Dienst wird heruntergefahren</translation>
     </message>
+    <message>
+        <source>cannot accept connections: %1 (%2 connections open, %3 in their TLS handshake; the process may have %4 files open). New connections wait until one closes; accepting is tried again every %5 ms (this is logged once a minute at most).</source>
+        <translation>Verbindungen können nicht angenommen werden: %1 (%2 Verbindungen offen, %3 im TLS-Handshake; der Prozess darf %4 Dateien offen haben). Neue Verbindungen warten, bis eine geschlossen wird; das Annehmen wird alle %5 ms erneut versucht (dies wird höchstens einmal pro Minute protokolliert).</translation>
+    </message>
+    <message>
+        <source>unlimited</source>
+        <translation>unbegrenzt</translation>
+    </message>
 </context>
 <context>
     <name>lendable::protocol::SslChannel</name>

@@ -489,6 +489,14 @@
         <source>the service is shutting down</source>
         <translation>サービスは終了処理中です</translation>
     </message>
+    <message>
+        <source>cannot accept connections: %1 (%2 connections open, %3 in their TLS handshake; the process may have %4 files open). New connections wait until one closes; accepting is tried again every %5 ms (this is logged once a minute at most).</source>
+        <translation>接続を受け付けられません: %1（開いている接続 %2、TLS ハンドシェイク中 %3。プロセスが開けるファイル数は %4）。新しい接続はどれかが閉じるまで待ちます。受け付けは %5 ミリ秒ごとに再試行します（このログは最大で 1 分に 1 回です）。</translation>
+    </message>
+    <message>
+        <source>unlimited</source>
+        <translation>無制限</translation>
+    </message>
 </context>
 <context>
     <name>lendable::protocol::SslChannel</name>

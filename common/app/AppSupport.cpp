@@ -17,6 +17,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <vector>
 
@@ -33,6 +34,15 @@ void setApplicationInfo(const QString &appName)
     // to die: libvirt asks its applications to ignore SIGPIPE (an agent stopped for 40 s was
     // killed by it when it went on).
     std::signal(SIGPIPE, SIG_IGN);
+    // A market holds a connection per lender and borrower, an agent one per borrower and
+    // domain console: the soft limit on open files (1,024 in a login shell and under systemd)
+    // is raised to the hard one, as servers do. Nothing here uses select(), which needs
+    // descriptors below 1,024.
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
+    }
 }
 
 void CommonOptions::addTo(QCommandLineParser &parser) const

@@ -3,9 +3,17 @@
 #include "protocol/LocalChannel.h"
 #include "protocol/SslChannel.h"
 
+#include <QAtomicInteger>
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QSocketNotifier>
 #include <QTcpServer>
 #include <QTimerEvent>
 
+#include <cerrno>
+#include <cstring>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -14,6 +22,13 @@
 namespace lendable::protocol {
 
 namespace {
+Q_LOGGING_CATEGORY(lcServer, "lendable.protocol")
+
+// Running out of file descriptors is logged once a minute at most: while they are used up,
+// accepting stops and starts as each connection comes and goes.
+constexpr qint64 kAcceptWarningIntervalMs = 60'000;
+QAtomicInteger<qint64> g_acceptWarnedAtMs{0};
+
 // How long after connections came or went the heap is trimmed (see scheduleTrim()).
 constexpr int kTrimDelayMs = 1000;
 } // namespace
@@ -61,7 +76,81 @@ Result<void> Server::listen(const QHostAddress &address, quint16 port)
     if (!m_listener->listen(address, port))
         return Error(ErrorCode::ConnectionFailed,
                      tr("cannot listen on %1:%2: %3").arg(address.toString(), QString::number(port), m_listener->errorString()));
+    // QTcpServer binds and listens; the connections are taken here (acceptPending()), since
+    // Qt's accepting spins when the process is out of file descriptors.
+    m_listener->pauseAccepting();
+    m_acceptNotifier = new QSocketNotifier(m_listener->socketDescriptor(), QSocketNotifier::Read, this);
+    connect(m_acceptNotifier, &QSocketNotifier::activated, this, &Server::acceptPending);
     return {};
+}
+
+void Server::acceptPending()
+{
+    if (!m_acceptNotifier)
+        return;
+    const int listening = static_cast<int>(m_acceptNotifier->socket());
+    for (int taken = 0; taken < kMaxAcceptsPerPass;) {
+        const int fd = ::accept4(listening, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            ++taken;
+            if (m_refusedWhilePaused > 0) {
+                qCDebug(lcServer) << "accepting connections again, after" << m_refusedWhilePaused << "pauses";
+                m_refusedWhilePaused = 0;
+            }
+            accept(fd);
+            continue;
+        }
+        switch (errno) {
+        case EINTR:
+        case ECONNABORTED: // the peer gave up while it waited: the next one
+        case EPROTO:
+        case EPERM: // a firewall rule
+            continue;
+        case EAGAIN:
+#if EAGAIN != EWOULDBLOCK
+        case EWOULDBLOCK:
+#endif
+            return; // none left
+        default: // EMFILE, ENFILE, ENOBUFS, ENOMEM: out of descriptors or kernel memory
+            pauseAccepting(errno);
+            return;
+        }
+    }
+}
+
+void Server::pauseAccepting(int error)
+{
+    m_acceptNotifier->setEnabled(false);
+    if (m_acceptRetryTimer == 0)
+        m_acceptRetryTimer = startTimer(kAcceptRetryMs);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_refusedWhilePaused++ == 0 && now - g_acceptWarnedAtMs.loadRelaxed() >= kAcceptWarningIntervalMs) {
+        // The connections wait in the kernel's queue (or are refused when it is full) until a
+        // descriptor is free.
+        g_acceptWarnedAtMs.storeRelaxed(now);
+        rlimit files{};
+        ::getrlimit(RLIMIT_NOFILE, &files);
+        qCWarning(lcServer).noquote()
+            << tr("cannot accept connections: %1 (%2 connections open, %3 in their TLS handshake; the process may have %4 files open). "
+                  "New connections wait until one closes; accepting is tried again every %5 ms (this is logged once a minute at most).")
+                   .arg(QString::fromLocal8Bit(std::strerror(error)))
+                   .arg(m_channels.size())
+                   .arg(m_handshaking.size())
+                   .arg(files.rlim_cur == RLIM_INFINITY ? tr("unlimited") : QString::number(files.rlim_cur))
+                   .arg(kAcceptRetryMs);
+    }
+}
+
+void Server::resumeAccepting()
+{
+    if (m_acceptRetryTimer != 0) {
+        killTimer(m_acceptRetryTimer);
+        m_acceptRetryTimer = 0;
+    }
+    if (m_acceptNotifier && !m_acceptNotifier->isEnabled()) {
+        m_acceptNotifier->setEnabled(true);
+        acceptPending();
+    }
 }
 
 quint16 Server::serverPort() const
@@ -76,6 +165,11 @@ QHostAddress Server::serverAddress() const
 
 void Server::close()
 {
+    if (m_acceptRetryTimer != 0) {
+        killTimer(m_acceptRetryTimer);
+        m_acceptRetryTimer = 0;
+    }
+    delete std::exchange(m_acceptNotifier, nullptr); // before the socket it watches is closed
     m_listener->close();
     for (SslChannel *c : std::exchange(m_handshaking, {})) {
         if (c->m_setup)
@@ -125,6 +219,8 @@ void Server::handshakeDone(SslChannel *channel, const Error &error)
 {
     m_handshaking.removeOne(channel);
     scheduleTrim();
+    if (error.isError() && m_acceptRetryTimer != 0)
+        QMetaObject::invokeMethod(this, &Server::resumeAccepting, Qt::QueuedConnection); // its descriptor is freed by then
     if (error.isError()) {
         const QString address = channel->peerAddress();
         emit connectionRefused(address.left(address.lastIndexOf(QLatin1Char(':'))), error);
@@ -151,6 +247,8 @@ void Server::observedClosed(Channel *channel, const Error &reason)
 {
     m_channels.removeAll(QPointer<Channel>(channel));
     scheduleTrim();
+    if (m_acceptRetryTimer != 0) // a descriptor freed (the socket closes now or as the channel goes)
+        QMetaObject::invokeMethod(this, &Server::resumeAccepting, Qt::QueuedConnection);
     emit channelClosed(channel, reason);
     channel->deleteLater();
 }
@@ -177,6 +275,10 @@ void Server::scheduleTrim()
 
 void Server::timerEvent(QTimerEvent *event)
 {
+    if (event->timerId() == m_acceptRetryTimer && m_acceptRetryTimer != 0) {
+        resumeAccepting();
+        return;
+    }
     if (event->timerId() != m_trimTimer || m_trimTimer == 0) {
         QObject::timerEvent(event);
         return;

@@ -8,6 +8,7 @@
 #include <memory>
 
 struct ssl_ctx_st;
+class QSocketNotifier;
 
 namespace lendable::protocol {
 
@@ -46,6 +47,13 @@ public:
     /// envelopeReceived signal: one handler instead of a connection per channel.
     void setEnvelopeHandler(EnvelopeHandler handler) { m_envelopeHandler = std::move(handler); }
 
+    /// How long accepting waits after the process ran out of file descriptors (or kernel
+    /// memory) for a new connection, unless a connection closes first.
+    static constexpr int kAcceptRetryMs = 1000;
+    /// Connections taken in one pass of the event loop, so that a flood of them does not
+    /// hold up the channels already open.
+    static constexpr int kMaxAcceptsPerPass = 64;
+
 signals:
     void channelEstablished(lendable::protocol::Channel *channel);
     void channelClosed(lendable::protocol::Channel *channel, const lendable::Error &reason);
@@ -57,6 +65,14 @@ protected:
 
 private:
     friend class TlsListener;
+    /// Takes the connections waiting on the listening socket (accept4), up to
+    /// kMaxAcceptsPerPass. Out of file descriptors, it stops watching the socket (which would
+    /// wake the loop at once, for ever; Qt's own accepting either did that or stopped for
+    /// good), says so
+    /// once, and tries again after kAcceptRetryMs or when a connection closes.
+    void acceptPending();
+    void pauseAccepting(int error);
+    void resumeAccepting();
     void accept(qintptr fd);
     void handshakeDone(SslChannel *channel, const Error &error);
     void adopt(Channel *channel);
@@ -75,6 +91,9 @@ private:
     QList<SslChannel *> m_handshaking;  ///< accepted, TLS handshake still running
     QList<QPointer<Channel>> m_channels;
     int m_trimTimer = 0; ///< pending malloc_trim() after connections came or went
+    QSocketNotifier *m_acceptNotifier = nullptr; ///< the listening socket, readable when a connection waits
+    int m_acceptRetryTimer = 0;                  ///< set while accepting is paused (out of descriptors)
+    qint64 m_refusedWhilePaused = 0;             ///< pauses since accepting last worked, for the log
 };
 
 } // namespace lendable::protocol

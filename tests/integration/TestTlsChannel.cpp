@@ -6,6 +6,7 @@
 #include "protocol/SslChannel.h"
 
 #include <QDir>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSslSocket>
 #include <QTcpServer>
@@ -17,8 +18,16 @@
 #include <QThread>
 #include <QtEndian>
 
+#include <arpa/inet.h>
 #include <atomic>
 #include <csignal>
+#include <ctime>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
 
 using namespace lendable;
 using namespace lendable::protocol;
@@ -75,6 +84,7 @@ private slots:
     void burstOfFramesGoesOutTogether();
     void requestFrameHandsTheReplyUndecoded();
     void peerThatReadsNoAnswersIsHeldBack();
+    void serverOutOfDescriptorsWaitsAndRecovers();
 
 private:
     std::unique_ptr<Server> startServer(const Identity &identity, HandshakeConfig config = serviceConfig());
@@ -800,6 +810,89 @@ void TestTlsChannel::peerThatReadsNoAnswersIsHeldBack()
     QTRY_COMPARE_WITH_TIMEOUT(ended, kEnds, 10000);
     QVERIFY(!otherSide->isInputHeld());
     delete other;
+}
+
+namespace {
+qint64 threadCpuMs()
+{
+    timespec t{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return qint64(t.tv_sec) * 1000 + t.tv_nsec / 1'000'000;
+}
+} // namespace
+
+void TestTlsChannel::serverOutOfDescriptorsWaitsAndRecovers()
+{
+    // The process runs out of file descriptors while connections wait to be taken: the
+    // server stops taking them and says so once, without spinning (Qt's own accepting woke
+    // the event loop again at once, for ever: a core at 100 %, and not a word in the log),
+    // and takes connections again by itself once descriptors are free.
+    Server server(m_serverIdentity, serviceConfig());
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0).ok());
+    const quint16 port = server.serverPort();
+    rlimit original{};
+    QVERIFY(::getrlimit(RLIMIT_NOFILE, &original) == 0);
+    auto restoreLimit = qScopeGuard([&] { ::setrlimit(RLIMIT_NOFILE, &original); });
+    const qsizetype open = QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size();
+    rlimit low = original;
+    low.rlim_cur = rlim_t(open + 12); // room for a few connections, not for all
+    QVERIFY(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+
+    // The connections come from a child process, which holds them until told to let go: their
+    // client ends take none of this process's descriptors.
+    int toChild[2];
+    int fromChild[2];
+    QVERIFY(::pipe(toChild) == 0);
+    QVERIFY(::pipe(fromChild) == 0);
+    constexpr int kConnections = 40; // fewer than the listening socket's queue (50) takes
+    const pid_t child = ::fork();
+    QVERIFY(child >= 0);
+    if (child == 0) {
+        ::setrlimit(RLIMIT_NOFILE, &original);
+        ::close(toChild[1]);
+        ::close(fromChild[0]);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        std::vector<int> held;
+        for (int i = 0; i < kConnections; ++i) {
+            const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+            if (s >= 0 && ::connect(s, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0)
+                held.push_back(s);
+        }
+        const char made = char(held.size());
+        (void)!::write(fromChild[1], &made, 1);
+        char go = 0;
+        (void)!::read(toChild[0], &go, 1); // until told, or the test is gone
+        ::_exit(0);
+    }
+    ::close(toChild[0]);
+    ::close(fromChild[1]);
+    const auto reap = qScopeGuard([&] {
+        ::close(toChild[1]);
+        ::close(fromChild[0]);
+        ::waitpid(child, nullptr, 0);
+    });
+    char made = 0;
+    QCOMPARE(::read(fromChild[0], &made, 1), ssize_t(1));
+    QCOMPARE(int(made), kConnections);
+
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^cannot accept connections: ")));
+    QTest::qWait(300); // takes what it can, and runs out
+    const qint64 before = threadCpuMs();
+    QTest::qWait(1500);
+    const qint64 spent = threadCpuMs() - before;
+    QVERIFY2(spent < 500, qPrintable(QStringLiteral("the event loop's thread used %1 ms of CPU in 1.5 s while out of descriptors").arg(spent)));
+
+    // Descriptors free again (the connections went, the limit is back): a client gets through.
+    (void)!::write(toChild[1], "x", 1);
+    restoreLimit.dismiss();
+    ::setrlimit(RLIMIT_NOFILE, &original);
+    SslChannel *client = SslChannel::connectTo(QStringLiteral("127.0.0.1"), port, m_clientIdentity, m_serverIdentity.nodeId(), clientConfig());
+    const Result<void> up = client->waitEstablished(10'000);
+    QVERIFY2(up.ok(), qPrintable(up.error().toString()));
+    delete client;
 }
 
 QTEST_GUILESS_MAIN(TestTlsChannel)
