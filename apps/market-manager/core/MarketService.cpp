@@ -354,6 +354,7 @@ Result<void> MarketService::start()
                                    Watermarks{0, 0, m_loaded.contracts, m_loaded.borrowers});
     m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
     m_flushInFlight = m_expiryInFlight = m_syncInFlight = false;
+    m_expiryUpTo.reset();
     m_closing = false;
     m_afterBatches.clear();
     m_batchesAnswered = 0;
@@ -402,6 +403,7 @@ void MarketService::shutdown()
         return;
     settleWrites(); // requests already accepted are answered, not dropped
     m_closing = true; // the bookkeeping still queued is dropped
+    bringExpiryLookUpToNow(); // a look still queued ends what has expired by now
     m_writer.reset();
     m_signer.waitForDone(); // the writer's last jobs may have passed their outcome to it
     m_reader.reset(); // runs the lists and reports already asked for…
@@ -1159,16 +1161,23 @@ void MarketService::endExpiredContracts()
     // Looked for and ended on the writer thread (see checkHeartbeats()): a thousand contracts
     // that expire together are a thousand transactions, which on this thread held every
     // search meanwhile. The lenders and the index hear of the ends in the writer's order.
-    if (m_expiryInFlight || !m_writer)
+    if (!m_writer)
         return;
+    if (m_expiryInFlight) {
+        bringExpiryLookUpToNow();
+        return;
+    }
     m_expiryInFlight = true;
-    const qint64 at = now();
+    // The clock is read here, on the service thread, and handed to the writer (the
+    // clock a test injects is this thread's).
+    auto upTo = std::make_shared<std::atomic<qint64>>(now());
+    m_expiryUpTo = upTo;
     // The writer, not m_writer: at shutdown this job may run inside m_writer.reset(), which
     // has set m_writer to null already.
     StoreWriter *writer = m_writer.get();
-    writer->submit([this, writer, at, fee = m_config.feeBasisPoints](MarketStore &store) {
+    writer->submit([this, writer, upTo, fee = m_config.feeBasisPoints](MarketStore &store) {
         auto outcome = std::make_shared<ExpiryOutcome>();
-        outcome->found = store.expiredContracts(at);
+        outcome->found = store.expiredContracts(upTo->load());
         if (outcome->found) {
             for (const ContractRow &c : std::as_const(*outcome->found)) {
                 // Billed up to the limit, not to whenever this sweep ran: the lender stops
@@ -1200,9 +1209,17 @@ void MarketService::endExpiredContracts()
     });
 }
 
+void MarketService::bringExpiryLookUpToNow()
+{
+    // Harmless once the writer has started the look: it read its time as it did.
+    if (m_expiryInFlight && m_expiryUpTo)
+        m_expiryUpTo->store(now());
+}
+
 void MarketService::endExpired(const ExpiryOutcome &outcome)
 {
     m_expiryInFlight = false;
+    m_expiryUpTo.reset();
     if (!outcome.found) {
         periodicFailed("look for expired contracts", outcome.found.error());
         return;

@@ -347,6 +347,9 @@ private:
     void checkHeartbeats();
     void afterLendersFlushed(const Result<void> &touched, const Result<QStringList> &stale);
     void endExpiredContracts();
+    // The look for expired contracts that waits at the writer, if one does, made to look up
+    // to now() (m_expiryUpTo).
+    void bringExpiryLookUpToNow();
     // What one look for expired contracts found and ended on the writer thread.
     struct ExpiryOutcome {
         Result<QList<ContractRow>> found = QList<ContractRow>();
@@ -467,6 +470,12 @@ private:
     bool m_flushInFlight = false;  // lenders' heartbeats recorded, other processes' timed out
     bool m_expiryInFlight = false; // expired contracts looked for
     bool m_syncInFlight = false;   // changes of other processes read
+    // The contract time up to which the look in flight ends contracts: now() as it was
+    // queued, moved on by every maintenance pass (and by shutdown()) while it waits at the
+    // writer, and read by the writer as the look starts. A look held at the writer (a slow
+    // database, a lock) ends what expired while it waited, not only what had expired when it
+    // was queued: the next look is queued only once this one is back.
+    std::shared_ptr<std::atomic<qint64>> m_expiryUpTo;
     // Set while shutdown() runs the writer's last jobs: the bookkeeping among them
     // (Acked::No) is dropped unread, so that a frozen database does not hold the shutdown
     // for each of them (shutdown() marks its lenders offline itself). Read on the writer.
