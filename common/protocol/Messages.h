@@ -33,7 +33,7 @@ struct LendingConditions {
         return std::make_tuple(
             field("resources", &LendingConditions::resources,
                   "Resources allocated to the partition. An offer's are at most 4096 vCPUs, 2^30 MiB of memory and 2^34 MiB of disk (else `invalid_argument`)."),
-            field("osImages", &LendingConditions::osImages, "Names of the OS images a borrower may boot."),
+            field("osImages", &LendingConditions::osImages, "Names of the OS images a borrower may boot: at most 64 names, each 1 to 64 characters: a letter or digit, then letters, digits, `.`, `_`, `+` or `-` (the market answers `invalid_argument` otherwise)."),
             field("ratePerHour", &LendingConditions::ratePerHour, "Price per hour, in micro-units."),
             field("maxDurationS", &LendingConditions::maxDurationS, "Longest contract in seconds; 0 means no limit."));
     }
@@ -621,7 +621,7 @@ struct KeyVerdict : Message<MessageType::KeyVerdict> {
 struct ReportViolation : Message<MessageType::ReportViolation> {
     static constexpr const char *kName = "ReportViolation";
     static constexpr const char *kDirection = "lender → market";
-    static constexpr const char *kDoc = "The lock saw a lent partition's allocation changed behind the agent's back.";
+    static constexpr const char *kDoc = "The lock saw a lent partition's allocation changed behind the agent's back. `not_found` for a partition the market does not have from this lender.";
     QString partitionId;
     QString contractId;
     QString detail;
@@ -734,7 +734,7 @@ struct ImageList : Message<MessageType::ImageList> {
 struct PartitionLost : Message<MessageType::PartitionLost> {
     static constexpr const char *kName = "PartitionLost";
     static constexpr const char *kDirection = "lender → market";
-    static constexpr const char *kDoc = "A partition can no longer be lent (machine shutdown, domain lost, a contract the agent refused); the market ends its contract (reason `lost`) and stops offering the partition until it is registered again.";
+    static constexpr const char *kDoc = "A partition can no longer be lent (machine shutdown, domain lost, a contract the agent refused); the market ends its contract (reason `lost`) and stops offering the partition until it is registered again. `not_found` for a partition the market does not have from this lender (never registered, or withdrawn): it is on offer no more.";
     QString partitionId;
     QString reason;
     bool operator==(const PartitionLost &) const = default;

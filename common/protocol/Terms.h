@@ -21,6 +21,15 @@ inline constexpr int kMaxPartitionCpus = 4096;
 inline constexpr qint64 kMaxPartitionMemoryMib = qint64(1) << 30; // 1 PiB
 inline constexpr qint64 kMaxPartitionDiskMib = qint64(1) << 34;   // 16 PiB
 
+/// The most OS image names one partition may offer (LendingConditions::osImages); the market
+/// refuses more, and the lender agent before it. Every page of offers carries each offer's
+/// names: unbounded, one lender's 27,000 names per partition made every default page larger
+/// than a frame may be, and no borrower could search. With this, the partition ID, the names
+/// and the address each bounded, an offer encodes to at most about 6 KB, and the largest page
+/// (OfferQuery::kMaxLimit offers) to well under the 16 MiB a frame may have. A lender's
+/// machine holds a handful of images.
+inline constexpr qsizetype kMaxOsImagesPerPartition = 64;
+
 /// How `offered` is worse for a borrower than the terms it `agreed` to, one phrase each: a
 /// higher rate, fewer resources, a shorter longest contract (0: none), an OS image no longer
 /// offered. Empty when it is no worse: better terms are no change to refuse.

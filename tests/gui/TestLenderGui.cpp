@@ -961,8 +961,8 @@ void TestLenderGui::timeLimitIsSetOnTheCard()
 
 void TestLenderGui::unreadableRateOrImagesAreShownNotSent()
 {
-    // A rate written the German way ("0,80"), no OS image, or a name no image can have: the
-    // field turns red and the partition keeps what it had (before, they were dropped without
+    // A rate written the German way ("0,80"), no OS image, a name no image can have, or too
+    // many names: the field turns red and the partition keeps what it had (before, they were dropped without
     // a word).
     lender::PartitionCard *card = newPartitionsCard();
     QVERIFY(card);
@@ -978,8 +978,13 @@ void TestLenderGui::unreadableRateOrImagesAreShownNotSent()
         QTest::keyClicks(edit, text);
         QTest::keyClick(edit, Qt::Key_Return);
     };
+    // More names than a partition may offer (65; the agent and the market refuse them).
+    QStringList tooMany;
+    for (int i = 0; i <= 64; ++i)
+        tooMany << QStringLiteral("i%1").arg(i);
     for (const auto &[edit, text] : {std::pair{rate, QStringLiteral("0,80")}, std::pair{rate, QStringLiteral("-1")},
-                                     std::pair{images, QStringLiteral(" , ")}, std::pair{images, QStringLiteral("busybox, bad/name")}}) {
+                                     std::pair{images, QStringLiteral(" , ")}, std::pair{images, QStringLiteral("busybox, bad/name")},
+                                     std::pair{images, tooMany.join(QLatin1Char(','))}}) {
         enter(edit, text);
         QVERIFY2(edit->styleSheet().contains(QStringLiteral("#b00020")), qPrintable(text));
         QTest::qWait(200);

@@ -195,6 +195,20 @@ void TestContractRefusal::alterChecksTheImagesAsCreateAndRegisterDo()
     QVERIFY2(badName.error().message.contains(QLatin1String("'bad/name' is not an image name")), qPrintable(badName.error().message));
     QCOMPARE(agent->store().partition(id)->osImages, busybox);
     QVERIFY(alterTo({QStringLiteral("busybox"), QStringLiteral("nosuch-image")}).ok());
+    // At most 64 names, as the market takes (protocol::kMaxOsImagesPerPartition): more are
+    // refused here, by create and alter, not kept to be refused at every registration.
+    QStringList many;
+    for (int i = 0; i < 64; ++i)
+        many << QStringLiteral("image-%1").arg(i);
+    QVERIFY2(alterTo(many + QStringList{many.first()}).ok(), "64 names, one given twice");
+    Result<PartitionInfo> tooMany = alterTo(many + QStringList{QStringLiteral("image-64")});
+    QVERIFY(!tooMany.ok());
+    QCOMPARE(tooMany.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(tooMany.error().message.contains(QLatin1String("65 OS image names: a partition offers at most 64")), qPrintable(tooMany.error().message));
+    QCOMPARE(agent->store().partition(id)->osImages, many);
+    LendingConditions manyTerms = terms;
+    manyTerms.osImages = many + QStringList{QStringLiteral("image-64")};
+    QCOMPARE(owner.channel->call<PartitionInfo>(PartitionCreate{.conditions = manyTerms}).error().code, ErrorCode::InvalidArgument);
     QVERIFY(alterTo(busybox).ok());
     Result<PartitionInfo> registered = owner.channel->call<PartitionInfo>(PartitionRegister{.partitionId = id, .marketId = {}});
     QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));

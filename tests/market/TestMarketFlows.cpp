@@ -4072,9 +4072,9 @@ void TestMarketFlows::osImageNamesAreCapped()
     // than a frame may be: no borrower could search. At most 64 names, each at most 64
     // characters, and an offer that long still leaves the largest page well within a frame.
     START_MARKET_WITH_CLIENTS();
-    QCOMPARE(kMaxOsImagesPerPartition, qsizetype(64));
+    QCOMPARE(protocol::kMaxOsImagesPerPartition, qsizetype(64));
     QStringList most;
-    for (int i = 0; i < kMaxOsImagesPerPartition; ++i)
+    for (int i = 0; i < protocol::kMaxOsImagesPerPartition; ++i)
         most << QStringLiteral("image-%1-").arg(i).leftJustified(64, QLatin1Char('x'));
     const QStringList tooMany = most + QStringList{QStringLiteral("one-more")};
 

@@ -147,6 +147,11 @@ Result<void> checkTerms(const LendingConditions &c)
 /// The OS image names a new or altered partition offers must be names an image can have.
 Result<void> checkImageNames(const QStringList &osImages)
 {
+    // The market refuses more names than this; the partition would be kept here, and its
+    // every registration refused.
+    if (const qsizetype distinct = QSet<QString>(osImages.cbegin(), osImages.cend()).size(); distinct > protocol::kMaxOsImagesPerPartition)
+        return Error(ErrorCode::InvalidArgument,
+                     QStringLiteral("%1 OS image names: a partition offers at most %2").arg(distinct).arg(protocol::kMaxOsImagesPerPartition));
     for (const QString &os : osImages)
         if (!ImageStore::isValidName(os))
             return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an image name").arg(os));

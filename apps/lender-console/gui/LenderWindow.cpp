@@ -55,7 +55,8 @@ using namespace lendable::protocol;
 
 namespace {
 
-/// The OS images typed on a card ("busybox, debian-12"), if there is one and each is a name.
+/// The OS images typed on a card ("busybox, debian-12"), if there is one, each is a name,
+/// and there are no more than a partition may offer.
 std::optional<QStringList> typedImages(const QString &text)
 {
     QStringList images;
@@ -63,6 +64,9 @@ std::optional<QStringList> typedImages(const QString &text)
         if (!s.trimmed().isEmpty())
             images.append(s.trimmed());
     }
+    images.removeDuplicates();
+    if (images.size() > protocol::kMaxOsImagesPerPartition)
+        return std::nullopt;
     if (images.isEmpty() || !std::all_of(images.cbegin(), images.cend(), [](const QString &i) { return lender::ImageStore::isValidName(i); }))
         return std::nullopt;
     return images;

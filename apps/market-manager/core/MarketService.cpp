@@ -188,10 +188,10 @@ Result<void> validateConditions(const LendingConditions &c, ConditionsOf whose)
         return bad(MarketService::tr("the maximum duration is at most %1 s (100 years)").arg(protocol::kMaxContractDurationS));
     if (offer && c.osImages.isEmpty())
         return bad(MarketService::tr("a partition must offer at least one OS image"));
-    if (c.osImages.size() > kMaxOsImagesPerPartition)
+    if (c.osImages.size() > protocol::kMaxOsImagesPerPartition)
         return bad(MarketService::tr("%1 OS image names: a partition offers at most %2")
                        .arg(c.osImages.size())
-                       .arg(kMaxOsImagesPerPartition));
+                       .arg(protocol::kMaxOsImagesPerPartition));
     for (const QString &image : c.osImages) {
         if (!isPlainName(image))
             return bad(MarketService::tr("'%1' is not an image name (letters, digits, '.', '_', '+', '-'; at most 64)")

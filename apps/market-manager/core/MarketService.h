@@ -12,6 +12,7 @@
 #include "protocol/Dispatcher.h"
 #include "protocol/LocalChannel.h"
 #include "protocol/Server.h"
+#include "protocol/Terms.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -546,20 +547,13 @@ std::optional<HostCpuShare> hostCpuShare(const std::optional<protocol::HostCpu> 
 /// is a lender's LenderHeartbeat, which names each partition the lender has on this market:
 /// at most one per vCPU of its machine (8192, the most an x86-64 Linux kernel runs), each ID
 /// at most 128 UTF-16 units, 384 bytes of UTF-8: about 3.2 MB. Every other request is a few
-/// KiB: a registration holds one partition, its at most kMaxOsImagesPerPartition names
+/// KiB: a registration holds one partition, its at most protocol::kMaxOsImagesPerPartition names
 /// included, under 8 KiB; an agent's lock-violation detail is a phrase per tunable (and the
 /// market keeps kMaxViolationDetail characters of it). Images go from the market to lenders,
 /// never the other way (an admin adds them on the market's machine). The replies the market
 /// sends are not bound by this.
 inline constexpr qsizetype kMaxInboundFrameBytes = 4 * 1024 * 1024;
 
-/// The most OS image names one partition may offer (LendingConditions::osImages). Every
-/// page of offers carries each offer's names: unbounded, one lender's 27,000 names per
-/// partition made every default page larger than a frame may be, and no borrower could
-/// search. With this, the partition ID, the names and the address each bounded, an offer
-/// encodes to at most about 6 KB, and the largest page (OfferQuery::kMaxLimit offers) to
-/// well under the 16 MiB a frame may have. A lender's machine holds a handful of images.
-inline constexpr qsizetype kMaxOsImagesPerPartition = 64;
 
 /// Whose conditions are checked: a lender's offer, or the terms a borrower agreed to
 /// (Borrow.agreedTerms), where 0 vCPUs, no memory and no OS image agree to any.
