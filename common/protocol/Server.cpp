@@ -33,26 +33,11 @@ QAtomicInteger<qint64> g_acceptWarnedAtMs{0};
 constexpr int kTrimDelayMs = 1000;
 } // namespace
 
-// Hands each accepted socket descriptor to the Server instead of wrapping it in a QTcpSocket.
-class TlsListener : public QTcpServer {
-public:
-    explicit TlsListener(Server *server)
-        : m_server(server)
-    {
-    }
-
-protected:
-    void incomingConnection(qintptr fd) override { m_server->accept(fd); }
-
-private:
-    Server *m_server;
-};
-
 Server::Server(const Identity &identity, HandshakeConfig config, QObject *parent)
     : QObject(parent)
     , m_identity(identity)
     , m_config(std::move(config))
-    , m_listener(std::make_unique<TlsListener>(this))
+    , m_listener(std::make_unique<QTcpServer>())
 {
     m_config.localNodeId = identity.nodeId();
     m_channelConfig = std::make_shared<const HandshakeConfig>(m_config);
@@ -141,6 +126,12 @@ void Server::pauseAccepting(int error)
     }
 }
 
+void Server::resumeAcceptingSoon()
+{
+    if (m_acceptRetryTimer != 0)
+        QMetaObject::invokeMethod(this, &Server::resumeAccepting, Qt::QueuedConnection);
+}
+
 void Server::resumeAccepting()
 {
     if (m_acceptRetryTimer != 0) {
@@ -219,9 +210,8 @@ void Server::handshakeDone(SslChannel *channel, const Error &error)
 {
     m_handshaking.removeOne(channel);
     scheduleTrim();
-    if (error.isError() && m_acceptRetryTimer != 0)
-        QMetaObject::invokeMethod(this, &Server::resumeAccepting, Qt::QueuedConnection); // its descriptor is freed by then
     if (error.isError()) {
+        resumeAcceptingSoon();
         const QString address = channel->peerAddress();
         emit connectionRefused(address.left(address.lastIndexOf(QLatin1Char(':'))), error);
         channel->deleteLater();
@@ -247,8 +237,7 @@ void Server::observedClosed(Channel *channel, const Error &reason)
 {
     m_channels.removeAll(QPointer<Channel>(channel));
     scheduleTrim();
-    if (m_acceptRetryTimer != 0) // a descriptor freed (the socket closes now or as the channel goes)
-        QMetaObject::invokeMethod(this, &Server::resumeAccepting, Qt::QueuedConnection);
+    resumeAcceptingSoon();
     emit channelClosed(channel, reason);
     channel->deleteLater();
 }

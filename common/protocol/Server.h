@@ -9,18 +9,18 @@
 
 struct ssl_ctx_st;
 class QSocketNotifier;
+class QTcpServer;
 
 namespace lendable::protocol {
 
 class LocalChannel;
 class SslChannel;
-class TlsListener;
 
 /// Accepts mutual-TLS connections and turns each into an established Channel. Owns its
 /// channels; a closed channel is deleted later.
 ///
-/// A QTcpServer hands over the accepted socket descriptor and SslChannel runs the TLS 1.3
-/// handshake on it with OpenSSL directly (a handshake timeout of the config's
+/// A QTcpServer binds and listens, the Server accepts each connection's socket descriptor
+/// itself (acceptPending()), and SslChannel runs the TLS 1.3 handshake on it with OpenSSL directly (a handshake timeout of the config's
 /// handshakeTimeoutMs); all channels of one identity share one SSL_CTX. Not QSslServer: its
 /// sockets cost 84–89 KiB each while idle, and Qt made an SSL_CTX per socket
 /// (docs/performance.md).
@@ -64,15 +64,17 @@ protected:
     void timerEvent(QTimerEvent *event) override;
 
 private:
-    friend class TlsListener;
     /// Takes the connections waiting on the listening socket (accept4), up to
     /// kMaxAcceptsPerPass. Out of file descriptors, it stops watching the socket (which would
     /// wake the loop at once, for ever; Qt's own accepting either did that or stopped for
-    /// good), says so
-    /// once, and tries again after kAcceptRetryMs or when a connection closes.
+    /// good), logs it (once a minute at most), and tries again after kAcceptRetryMs or when
+    /// a connection closes.
     void acceptPending();
     void pauseAccepting(int error);
     void resumeAccepting();
+    /// A descriptor was freed (a connection closed or failed its handshake): while accepting
+    /// is paused, it is tried again on the next pass of the event loop, once the socket is closed.
+    void resumeAcceptingSoon();
     void accept(qintptr fd);
     void handshakeDone(SslChannel *channel, const Error &error);
     void adopt(Channel *channel);
@@ -86,7 +88,7 @@ private:
     HandshakeConfig m_config;
     std::shared_ptr<const HandshakeConfig> m_channelConfig; ///< m_config, one copy for all channels
     Admission m_admission;
-    std::unique_ptr<TlsListener> m_listener;
+    std::unique_ptr<QTcpServer> m_listener; ///< binds and listens; paused, as acceptPending() accepts
     ssl_ctx_st *m_ctx = nullptr;        ///< shared with every server of this identity
     QList<SslChannel *> m_handshaking;  ///< accepted, TLS handshake still running
     QList<QPointer<Channel>> m_channels;
