@@ -925,6 +925,30 @@
         <source>the market</source>
         <translation>der Markt</translation>
     </message>
+    <message>
+        <source>Not connected to the market yet: the tabs are filled once it answers.</source>
+        <translation>Noch nicht mit dem Markt verbunden: Die Reiter werden gefüllt, sobald er antwortet.</translation>
+    </message>
+    <message>
+        <source>Connecting to the market at %1…</source>
+        <translation>Verbinde mit dem Markt unter %1…</translation>
+    </message>
+    <message>
+        <source>Not connected · trying again in %1 s (%2)</source>
+        <translation>Nicht verbunden · neuer Versuch in %1 s (%2)</translation>
+    </message>
+    <message>
+        <source>Connected to the market.</source>
+        <translation>Mit dem Markt verbunden.</translation>
+    </message>
+    <message>
+        <source>the market at %1: %2</source>
+        <translation>der Markt unter %1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1. Trying again until the market answers; the tabs are filled then.</source>
+        <translation>Keine Verbindung: %1. Neue Versuche, bis der Markt antwortet; dann werden die Reiter gefüllt.</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::PartitionsPage</name>

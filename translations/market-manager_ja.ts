@@ -921,6 +921,30 @@
         <source>the market</source>
         <translation>マーケット</translation>
     </message>
+    <message>
+        <source>Not connected to the market yet: the tabs are filled once it answers.</source>
+        <translation>まだマーケットに接続されていません。応答があり次第タブに表示されます。</translation>
+    </message>
+    <message>
+        <source>Connecting to the market at %1…</source>
+        <translation>%1 のマーケットに接続しています…</translation>
+    </message>
+    <message>
+        <source>Not connected · trying again in %1 s (%2)</source>
+        <translation>未接続 · %1 秒後に再試行 (%2)</translation>
+    </message>
+    <message>
+        <source>Connected to the market.</source>
+        <translation>マーケットに接続しました。</translation>
+    </message>
+    <message>
+        <source>the market at %1: %2</source>
+        <translation>%1 のマーケット: %2</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1. Trying again until the market answers; the tabs are filled then.</source>
+        <translation>接続できません: %1。マーケットが応答するまで再試行し、その後タブに表示します。</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::PartitionsPage</name>

@@ -38,6 +38,7 @@
 #include <QStandardPaths>
 #include <QScopeGuard>
 #include <QSpinBox>
+#include <QTcpServer>
 #include <QTimer>
 #include <QTimeZone>
 #include <QLabel>
@@ -122,6 +123,7 @@ private slots:
     void partitionsAreRefreshedInPlace();
     void reconnectsWhenTheMarketComesBack();
     void marketThatStopsAnsweringIsFoundOut();
+    void opensBeforeTheMarketAnswers();
     void cleanupTestCase();
 
 private:
@@ -2309,6 +2311,91 @@ void TestMarketGui::marketThatStopsAnsweringIsFoundOut()
     QTRY_VERIFY_WITH_TIMEOUT(window.isConnected(), 10'000); // a new connection, through the relay
     QTRY_VERIFY(!window.errorBanner()->isVisible());
     window.close();
+    service.shutdown();
+}
+
+void TestMarketGui::opensBeforeTheMarketAnswers()
+{
+    // --connect to a market that does not answer yet (as the app does now): the window opens
+    // without a connection, says it cannot reach the market and why, and tries again; once
+    // the market is up it connects and fills its tabs by itself. Before, the app waited 15 s
+    // and quit.
+    QTemporaryDir dir;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const Identity marketIdentity = Identity::generate(QStringLiteral("market"), now.addDays(-1), now.addDays(30)).value();
+    const Identity admin = Identity::generate(QStringLiteral("admin"), now.addDays(-1), now.addDays(30)).value();
+    quint16 port = 0;
+    {
+        QTcpServer probe; // a port nothing listens on, for now
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    int attempts = 0;
+    const auto connectAdmin = [&]() -> Channel * {
+        ++attempts;
+        HandshakeConfig handshake;
+        handshake.localRole = QStringLiteral("admin");
+        return SslChannel::connectTo(QStringLiteral("127.0.0.1"), port, admin, marketIdentity.nodeId(), handshake, this);
+    };
+    const QString where = QStringLiteral("127.0.0.1:%1").arg(port);
+    market::MarketWindow window(nullptr, marketIdentity.nodeId(), where, admin.nodeId());
+    window.setReconnector(connectAdmin);
+    window.setReconnectDelayMs(100);
+    window.setRefreshIntervalMs(100);
+    window.show();
+    window.connectNow();
+    QVERIFY(!window.isConnected());
+    QTRY_VERIFY2(window.errorBanner()->isVisible() && window.errorBanner()->text().startsWith(QStringLiteral("Cannot connect: cannot reach ") + where)
+                     && window.errorBanner()->text().contains(QStringLiteral("Trying again until the market answers")),
+                 qPrintable(window.errorBanner()->text()));
+    auto *status = window.findChild<QLabel *>(QStringLiteral("connectionLabel"));
+    QVERIFY(status);
+    QTRY_VERIFY2(status->text().startsWith(QStringLiteral("Not connected · trying again in")), qPrintable(status->text()));
+    QVERIFY2(!status->text().contains(QStringLiteral("from before")), qPrintable(status->text())); // nothing is shown yet
+    QTRY_VERIFY(attempts >= 3); // it goes on trying
+    QVERIFY(!window.isConnected());
+    QCOMPARE(window.partitionsPage()->model()->total(), qint64(0));
+
+    // The market comes up, with a partition.
+    market::MarketConfig config;
+    config.dataDir = dir.path();
+    config.adminIds = {admin.nodeId()};
+    market::MarketService service(marketIdentity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), config);
+    QVERIFY(service.listen(QHostAddress::LocalHost, port).ok());
+    std::unique_ptr<Channel> lender(service.connectLocal(QString(64, QLatin1Char('7')), QStringLiteral("lender")));
+    QVERIFY(lender->waitEstablished(5000).ok());
+    RegisterPartition reg;
+    reg.partitionId = QStringLiteral("there-before-the-window");
+    reg.agentAddress = QStringLiteral("127.0.0.1:7401");
+    reg.conditions.resources = Resources{1, 512, 1024};
+    reg.conditions.osImages = {QStringLiteral("busybox")};
+    reg.conditions.ratePerHour = Money::fromMicros(1'000'000);
+    QVERIFY(lender->call<PartitionRegistered>(reg).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(window.isConnected(), 30'000);
+    QTRY_VERIFY(!window.errorBanner()->isVisible());
+    QTRY_COMPARE(window.partitionsPage()->model()->total(), qint64(1));
+    QVERIFY2(status->text().startsWith(QStringLiteral("Market ")), qPrintable(status->text()));
+    window.close();
+
+    // A wrong market ID (the handshake refuses the market's certificate): said the same
+    // way.
+    const QString wrongId(64, QLatin1Char('b'));
+    market::MarketWindow wrong(nullptr, wrongId, where, admin.nodeId());
+    wrong.setReconnector([&]() -> Channel * {
+        HandshakeConfig handshake;
+        handshake.localRole = QStringLiteral("admin");
+        return SslChannel::connectTo(QStringLiteral("127.0.0.1"), port, admin, wrongId, handshake, this);
+    });
+    wrong.setReconnectDelayMs(100);
+    wrong.show();
+    wrong.connectNow();
+    QTRY_VERIFY2(wrong.errorBanner()->isVisible() && wrong.errorBanner()->text().startsWith(QStringLiteral("Cannot connect: ") + where + QStringLiteral(" is node "))
+                     && wrong.errorBanner()->text().contains(QStringLiteral("not the pinned node ") + wrongId),
+                 qPrintable(wrong.errorBanner()->text()));
+    QTest::qWait(300);
+    QVERIFY(!wrong.isConnected());
+    wrong.close();
+    lender.reset();
     service.shutdown();
 }
 

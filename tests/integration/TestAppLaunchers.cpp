@@ -61,6 +61,7 @@ private slots:
     void embeddedOnlyOptionsAreRefusedWithConnect();
     void marketManagerExportsTheBillingReport();
     void lenderConsoleOpensWithAnAgentDown();
+    void marketManagerOpensWithTheMarketDown();
 };
 
 void TestAppLaunchers::printId_data()
@@ -464,6 +465,30 @@ void TestAppLaunchers::lenderConsoleOpensWithAnAgentDown()
                       offscreenEnvironment());
     QVERIFY2(r.exitCode == 0, qPrintable(QString::number(r.exitCode) + QLatin1Char(' ') + r.err));
     QVERIFY(QFileInfo(shot).size() > 0);
+}
+
+void TestAppLaunchers::marketManagerOpensWithTheMarketDown()
+{
+    // `market-manager --connect A --market-id ID` with no market answering at A: the window
+    // opens and tries again until it does (before, the app said the error and quit). An
+    // export needs the market's figures, so it still fails, with the reason.
+    if (!QFile::exists(bin(QStringLiteral("market-manager-gui"))))
+        QSKIP("the desktop app is not built");
+    QTemporaryDir dir;
+    const QString shot = dir.filePath(QStringLiteral("manager.png"));
+    const QString id(64, QLatin1Char('a'));
+    const Run r = run(bin(QStringLiteral("market-manager")),
+                      {QStringLiteral("--data"), dir.path(), QStringLiteral("--connect"), QStringLiteral("127.0.0.1:1"), QStringLiteral("--market-id"), id,
+                       QStringLiteral("--screenshot"), shot, QStringLiteral("--screenshot-delay"), QStringLiteral("1500")},
+                      offscreenEnvironment());
+    QVERIFY2(r.exitCode == 0, qPrintable(QString::number(r.exitCode) + QLatin1Char(' ') + r.err));
+    QVERIFY(QFileInfo(shot).size() > 0);
+    const Run exported = run(bin(QStringLiteral("market-manager")),
+                             {QStringLiteral("--data"), dir.path(), QStringLiteral("--connect"), QStringLiteral("127.0.0.1:1"), QStringLiteral("--market-id"), id,
+                              QStringLiteral("--export-invoices"), dir.filePath(QStringLiteral("i.csv"))},
+                             offscreenEnvironment());
+    QVERIFY2(exported.exitCode != 0 && exported.err.contains(QStringLiteral("127.0.0.1:1")), qPrintable(exported.err));
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("i.csv"))));
 }
 
 QTEST_GUILESS_MAIN(TestAppLaunchers)

@@ -117,6 +117,7 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     m_reconnectTimer = new QTimer(this);
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &MarketWindow::tryReconnect);
+    m_everConnected = channel != nullptr;
     if (channel) {
         connect(channel, &protocol::Channel::closed, this, &MarketWindow::lost);
         // A market that stops answering closes no connection: the pings find it out.
@@ -160,9 +161,12 @@ void MarketWindow::refreshAll()
     if (!m_channel) {
         // The banner says why; with a way to connect again, adopt() refreshes every tab once
         // the market is back.
-        statusBar()->showMessage(m_reconnect ? tr("Not connected to the market: the tabs are refreshed once it is back.")
-                                             : tr("Not connected to the market: there is nothing to refresh."),
-                                 10'000);
+        if (!m_everConnected)
+            statusBar()->showMessage(tr("Not connected to the market yet: the tabs are filled once it answers."), 10'000);
+        else
+            statusBar()->showMessage(m_reconnect ? tr("Not connected to the market: the tabs are refreshed once it is back.")
+                                                 : tr("Not connected to the market: there is nothing to refresh."),
+                                     10'000);
         return;
     }
     m_partitions->reload();
@@ -216,6 +220,13 @@ void MarketWindow::setKeepAlive(int intervalMs, int timeoutMs)
     }
 }
 
+void MarketWindow::connectNow()
+{
+    m_status->setText(tr("Connecting to the market at %1…").arg(m_where));
+    m_reconnectFailures = 0;
+    tryReconnect();
+}
+
 void MarketWindow::tryReconnect()
 {
     protocol::Channel *attempt = m_reconnect ? m_reconnect() : nullptr;
@@ -229,9 +240,25 @@ void MarketWindow::tryReconnect()
         // Not yet: again after a longer pause (doubling, up to 30 s).
         ++m_reconnectFailures;
         const int delay = backoffDelayMs(m_reconnectDelayMs, kMaxReconnectDelayMs, m_reconnectFailures);
-        m_status->setText(tr("Disconnected · trying again in %1 s (%2) · the figures shown are from before")
-                              .arg(qMax(1, delay / 1000))
-                              .arg(reason.message));
+        if (m_everConnected) {
+            m_status->setText(tr("Disconnected · trying again in %1 s (%2) · the figures shown are from before")
+                                  .arg(qMax(1, delay / 1000))
+                                  .arg(reason.message));
+        } else {
+            // Never connected: the tabs are empty, not old. The banner says it once (the
+            // admin may have closed it); the status bar keeps the latest attempt's reason.
+            m_status->setText(tr("Not connected · trying again in %1 s (%2)").arg(qMax(1, delay / 1000)).arg(reason.message));
+            if (m_reconnectFailures == 1) {
+                // The reason names the address when the connection failed; a refusal in
+                // the handshake (a wrong --market-id) does not.
+                const QString why = reason.message.contains(m_where) ? reason.message
+                                                                     : tr("the market at %1: %2").arg(m_where, reason.message);
+                m_banner->showError(Error(reason.code, tr("Cannot connect: %1. Trying again until the market answers; "
+                                                          "the tabs are filled then.")
+                                                           .arg(why)));
+                m_errorFrom = this;
+            }
+        }
         m_reconnectTimer->start(delay);
     });
 }
@@ -251,7 +278,8 @@ void MarketWindow::adopt(protocol::Channel *channel)
         m_banner->hide();
         m_errorFrom = nullptr;
     }
-    statusBar()->showMessage(tr("Connected to the market again."), 10'000);
+    statusBar()->showMessage(m_everConnected ? tr("Connected to the market again.") : tr("Connected to the market."), 10'000);
+    m_everConnected = true;
     refreshAll();
     m_refresh->start();
 }

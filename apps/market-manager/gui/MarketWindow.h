@@ -52,6 +52,11 @@ public:
     /// connection ends only with the process), a lost connection is only reported.
     using Reconnector = std::function<protocol::Channel *()>;
     void setReconnector(Reconnector reconnect) { m_reconnect = std::move(reconnect); }
+    /// Connects with the reconnector, for a window opened without a connection (--connect to
+    /// a market not reachable yet): the window is there at once, says it is not connected
+    /// and why, and tries again with the same growing pause until the market answers; then
+    /// it fills its tabs.
+    void connectNow();
     /// The first retry's pause, in ms (tests shorten it).
     void setReconnectDelayMs(int ms) { m_reconnectDelayMs = ms; }
     /// How often the market is pinged, and how long a ping may go unanswered before the
@@ -82,6 +87,7 @@ private:
     Reconnector m_reconnect;
     int m_reconnectDelayMs = 1000;
     int m_reconnectFailures = 0;
+    bool m_everConnected = false; ///< false until the market first answered (a window opened with connectNow())
     int m_keepAliveMs = ui::KeepAlive::kIntervalMs;
     int m_keepAliveTimeoutMs = ui::KeepAlive::kTimeoutMs;
     QTimer *m_reconnectTimer;

@@ -36,6 +36,19 @@ int showFatal(const Error &error)
     return ui::showStartupError(QApplication::translate("main", "Lendable Market Manager"), error);
 }
 
+/// A connection to the market at `address` as admin; the market is remembered as met (its
+/// ID need not be given again) once the connection is established.
+protocol::Channel *connectAdmin(const HostPort &hp, const Identity &identity, const QString &marketNodeId, const QString &address,
+                                QObject *parent)
+{
+    protocol::HandshakeConfig config;
+    config.localRole = QStringLiteral("admin");
+    protocol::Channel *channel = protocol::SslChannel::connectTo(hp.host, hp.port, identity, marketNodeId, config, parent);
+    QObject::connect(channel, &protocol::Channel::established, parent,
+                     [address, marketNodeId] { ui::rememberConnection(address, marketNodeId); });
+    return channel;
+}
+
 /// --export-report/--export-invoices/--export-payouts: once the billing report of the period
 /// has loaded, writes each file asked for in turn (from one fetch of the period's contracts),
 /// then quits (exit code 0, or 1 after the first failure, printed on stderr).
@@ -216,9 +229,9 @@ int main(int argc, char *argv[])
                                    QApplication::translate("main", "the node ID of the market at %1 is not known here yet: give it "
                                                                    "with --market-id ID (the market prints it with --print-id)")
                                        .arg(parser.value(connectTo))));
-        protocol::HandshakeConfig config;
-        config.localRole = QStringLiteral("admin");
-        channel = protocol::SslChannel::connectTo(hp->host, hp->port, *identity, marketNodeId, config, &application);
+        // An export needs the market now; the window waits for it (connectNow() below).
+        if (!exports.isEmpty())
+            channel = connectAdmin(*hp, *identity, marketNodeId, parser.value(connectTo), &application);
         where = parser.value(connectTo);
     } else {
         Result<market::MarketConfig> config = market::marketConfigFromOptions(
@@ -242,21 +255,22 @@ int main(int argc, char *argv[])
         where = QApplication::translate("main", "embedded, serving %1")
                     .arg(HostPort{service->serverAddress().toString(), service->serverPort()}.toString());
     }
-    const Result<void> up = channel->waitEstablished(15000);
-    if (!up.ok())
-        return showFatal(up.error());
-    if (parser.isSet(connectTo))
-        ui::rememberConnection(parser.value(connectTo), marketNodeId);
+    if (channel) {
+        const Result<void> up = channel->waitEstablished(15000);
+        if (!up.ok())
+            return showFatal(up.error());
+    }
 
     market::MarketWindow window(channel, marketNodeId, where, identity->nodeId());
     if (parser.isSet(connectTo)) {
-        // A market restarted (or a network that dropped) is attached to again by itself.
+        // A market not reachable yet, restarted, or behind a network that dropped, is
+        // attached to by itself as soon as it answers: the window does not wait for it.
         const HostPort hp = *parseHostPort(parser.value(connectTo)); // checked above
-        window.setReconnector([hp, id = *identity, marketNodeId, &application]() -> protocol::Channel * {
-            protocol::HandshakeConfig config;
-            config.localRole = QStringLiteral("admin");
-            return protocol::SslChannel::connectTo(hp.host, hp.port, id, marketNodeId, config, &application);
+        window.setReconnector([hp, id = *identity, marketNodeId, address = parser.value(connectTo), &application] {
+            return connectAdmin(hp, id, marketNodeId, address, &application);
         });
+        if (!channel)
+            window.connectNow();
     }
     // An export lays the window out (its charts go into the PDF as the Billing tab shows
     // them) but does not put it on the screen of the desktop it runs on.
