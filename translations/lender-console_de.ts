@@ -615,6 +615,14 @@ Größen wie 512M oder 2G sind erlaubt, Daten wie 2026-05-01 oder 2026-05-01T12:
         <source>image %1 from the market has no image.json</source>
         <translation>Image %1 vom Marktplatz hat keine image.json</translation>
     </message>
+    <message>
+        <source>image %1 needs %2 MiB free under %3 to download and unpack; %4 MiB are free</source>
+        <translation>Abbild %1 braucht %2 MiB freien Platz unter %3 zum Herunterladen und Entpacken; frei sind %4 MiB</translation>
+    </message>
+    <message>
+        <source>image %1 needs %2 MiB free under %3 to keep it; %4 MiB are free</source>
+        <translation>Abbild %1 braucht %2 MiB freien Platz unter %3, um es aufzubewahren; frei sind %4 MiB</translation>
+    </message>
 </context>
 <context>
     <name>lendable::lender::JobsDialog</name>

@@ -614,6 +614,14 @@ Sizes accept 512M, 2G; dates 2026-05-01 or 2026-05-01T12:00:00Z (UTC). Exit stat
         <source>image %1 from the market has no image.json</source>
         <translation>マーケットからのイメージ %1 に image.json がありません</translation>
     </message>
+    <message>
+        <source>image %1 needs %2 MiB free under %3 to download and unpack; %4 MiB are free</source>
+        <translation>イメージ %1 のダウンロードと展開には %3 に %2 MiB の空きが必要ですが、空きは %4 MiB です</translation>
+    </message>
+    <message>
+        <source>image %1 needs %2 MiB free under %3 to keep it; %4 MiB are free</source>
+        <translation>イメージ %1 を保存するには %3 に %2 MiB の空きが必要ですが、空きは %4 MiB です</translation>
+    </message>
 </context>
 <context>
     <name>lendable::lender::JobsDialog</name>

@@ -3,6 +3,7 @@
 // then adds it. A market that sends something else is refused and nothing is kept.
 
 #include "ImageDownloads.h"
+#include "DiskSupport.h"
 #include "ImageFetcher.h"
 #include "LenderTestSupport.h"
 #include "MarketLink.h"
@@ -11,8 +12,16 @@
 #include "protocol/Server.h"
 
 #include <QProcess>
+#include <QScopeGuard>
+#include <QStorageInfo>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cerrno>
+#include <cstring>
+
+#include <sys/mount.h>
+#include <unistd.h>
 
 using namespace lendable;
 using namespace lendable::protocol;
@@ -33,6 +42,7 @@ private slots:
     void unknownImageIsATypedError();
     void twoFetchersOfOneImageKeepApart();
     void oneDownloadPerImage();
+    void noRoomIsSaidBeforeTheDownload();
 
 private:
     /// A market holding image "tiny" (three 1 MiB chunks), its files under `dir`.
@@ -206,6 +216,95 @@ void TestImageFetch::oneDownloadPerImage()
     downloads.fetch(&link, QStringLiteral("tiny"), {}, [&](Result<lender::ImageEntry> r) { again.emplace(std::move(r)); });
     QTRY_VERIFY_WITH_TIMEOUT(again.has_value(), 30000);
     QVERIFY2(again->ok(), qPrintable(again->error().toString()));
+    market->shutdown();
+}
+
+void TestImageFetch::noRoomIsSaidBeforeTheDownload()
+{
+    // An image larger than the room the lender has for it: a real small file system (tmpfs,
+    // 4 MiB). The archive (about 2.5 MB) is downloaded, unpacked beside itself and copied
+    // into the store, so it needs twice its size where it is unpacked, and its size again
+    // where the store is if that is another file system. Too little room is a disk_full
+    // error before the first byte is written, nothing is kept, and the image comes once there
+    // is room. Before, the archive was downloaded whole and tar's failure to unpack it was
+    // blamed on the market (bad_payload).
+    if (::geteuid() != 0)
+        QSKIP("mounting a small tmpfs needs root");
+    QTemporaryDir dir;
+    const Identity marketIdentity = makeIdentity(QStringLiteral("market"));
+    std::unique_ptr<market::MarketService> market = marketWithTinyImage(dir, marketIdentity);
+    QVERIFY(market);
+    const QString small = dir.filePath(QStringLiteral("small"));
+    QVERIFY(QDir().mkpath(small));
+    const QByteArray where = QFile::encodeName(small);
+    if (::mount("tmpfs", where.constData(), "tmpfs", 0, "size=4m") != 0)
+        QSKIP(qPrintable(QStringLiteral("cannot mount a tmpfs: %1").arg(QString::fromLocal8Bit(std::strerror(errno)))));
+    const auto unmount = qScopeGuard([&] { ::umount2(where.constData(), MNT_DETACH); });
+
+    lender::MarketLink link(makeIdentity(QStringLiteral("lender")),
+                            lender::MarketEndpoint::parse(QStringLiteral("127.0.0.1:%1").arg(market->serverPort()), marketIdentity.nodeId()).value());
+    link.start();
+    const auto fetch = [&](lender::ImageStore &store, const QString &workDir, QList<qint64> &progress) {
+        lender::ImageFetcher fetcher(&link, &store, workDir);
+        std::optional<Result<lender::ImageEntry>> done;
+        fetcher.fetch(QStringLiteral("tiny"), [&](qint64 d, qint64) { progress.append(d); },
+                      [&](Result<lender::ImageEntry> r) { done.emplace(std::move(r)); });
+        if (!QTest::qWaitFor([&] { return done.has_value(); }, 30'000))
+            return Result<lender::ImageEntry>(Error(ErrorCode::Timeout, QStringLiteral("no answer in 30 s")));
+        return *done;
+    };
+
+    // Downloaded and unpacked on the small file system, the store on it too.
+    {
+        lender::ImageStore store(small + QStringLiteral("/images"));
+        QList<qint64> progress;
+        const Result<lender::ImageEntry> r = fetch(store, small + QStringLiteral("/images/.incoming"), progress);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, ErrorCode::DiskFull);
+        QVERIFY2(r.error().message.contains(QStringLiteral("to download and unpack")), qPrintable(r.error().message));
+        QVERIFY2(progress.isEmpty(), qPrintable(QString::number(progress.size())));
+        QVERIFY(!store.find(QStringLiteral("tiny")).ok());
+        QVERIFY(QDir(small + QStringLiteral("/images/.incoming")).entryList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
+    }
+    // Downloaded elsewhere, the store on the small file system, which a file fills but 1 MiB.
+    const QString filler = small + QStringLiteral("/filler");
+    QVERIFY(lender::testing::fillFile(filler, 3));
+    {
+        lender::ImageStore store(small + QStringLiteral("/images"));
+        QList<qint64> progress;
+        const Result<lender::ImageEntry> r = fetch(store, dir.filePath(QStringLiteral("incoming")), progress);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, ErrorCode::DiskFull);
+        QVERIFY2(r.error().message.contains(QStringLiteral("to keep it")), qPrintable(r.error().message));
+        QVERIFY(progress.isEmpty());
+        QVERIFY(!store.find(QStringLiteral("tiny")).ok());
+    }
+    // With room again, the same download goes through.
+    QVERIFY(QFile::remove(filler));
+    {
+        lender::ImageStore store(small + QStringLiteral("/images"));
+        QList<qint64> progress;
+        const Result<lender::ImageEntry> r = fetch(store, dir.filePath(QStringLiteral("incoming")), progress);
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        QVERIFY(progress.size() >= 3);
+        QVERIFY(store.find(QStringLiteral("tiny")).ok());
+        QVERIFY(QDir(dir.filePath(QStringLiteral("incoming"))).entryList(QDir::Files).isEmpty());
+    }
+    // An image added by hand (`image add`) to a store without room: disk_full, said as such
+    // (the copy's own error said only that it failed), and nothing half-copied is left.
+    QVERIFY(lender::testing::fillFile(filler, 0));
+    {
+        lender::ImageStore store(small + QStringLiteral("/images"));
+        const qint64 free = QStorageInfo(small).bytesAvailable();
+        QVERIFY(lender::testing::fillFile(filler, int(free / (1024 * 1024)) - 1)); // 1 MiB or so left
+        const Result<lender::ImageEntry> added = store.add(QStringLiteral("tiny-again"), dir.filePath(QStringLiteral("src")));
+        QVERIFY(!added.ok());
+        QCOMPARE(added.error().code, ErrorCode::DiskFull);
+        QVERIFY2(added.error().message.contains(QStringLiteral("no room for image tiny-again")), qPrintable(added.error().message));
+        QVERIFY(!store.find(QStringLiteral("tiny-again")).ok());
+        QVERIFY(!QFileInfo::exists(small + QStringLiteral("/images/.incoming-tiny-again")));
+        QVERIFY(store.find(QStringLiteral("tiny")).ok()); // the image it held is still whole
+    }
     market->shutdown();
 }
 

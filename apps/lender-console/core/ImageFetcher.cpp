@@ -5,12 +5,47 @@
 
 #include <QDir>
 #include <QDirIterator>
+#include <QFileInfo>
 #include <QProcess>
+#include <QStorageInfo>
 #include <QTemporaryDir>
 
 namespace lendable::lender {
 
 using namespace lendable::protocol;
+
+namespace {
+QString mib(qint64 bytes)
+{
+    return QString::number(double(bytes) / (1024.0 * 1024.0), 'f', 1);
+}
+
+/// Whether there is room for an archive of `archiveBytes` to be downloaded into `workDir`,
+/// unpacked beside it, and copied into the image store under `storeRoot` (the archive is
+/// removed before the copy): twice the archive on the work directory's file system, and once
+/// more on the store's if that is another. Said before the download, not after a few
+/// gigabytes of it. An archive that unpacks larger than itself (a compressed one) is still
+/// caught when a write fails.
+Result<void> checkRoom(const QString &name, qint64 archiveBytes, const QString &workDir, const QString &storeRoot)
+{
+    const QStorageInfo work(workDir);
+    QString storeDir = storeRoot;
+    while (!QFileInfo::exists(storeDir) && QFileInfo(storeDir).dir().path() != storeDir)
+        storeDir = QFileInfo(storeDir).dir().path(); // the store's directory may not be made yet
+    const QStorageInfo store(storeDir);
+    if (!work.isValid() || !store.isValid())
+        return {}; // nothing known: the writes will tell
+    const bool oneFileSystem = work.device() == store.device();
+    const qint64 needWork = archiveBytes * 2;
+    if (work.bytesAvailable() < needWork)
+        return Error(ErrorCode::DiskFull, ImageFetcher::tr("image %1 needs %2 MiB free under %3 to download and unpack; %4 MiB are free")
+                                              .arg(name, mib(needWork), workDir, mib(work.bytesAvailable())));
+    if (!oneFileSystem && store.bytesAvailable() < archiveBytes)
+        return Error(ErrorCode::DiskFull, ImageFetcher::tr("image %1 needs %2 MiB free under %3 to keep it; %4 MiB are free")
+                                              .arg(name, mib(archiveBytes), storeRoot, mib(store.bytesAvailable())));
+    return {};
+}
+} // namespace
 
 ImageFetcher::ImageFetcher(MarketLink *market, ImageStore *store, QString workDir, QObject *parent)
     : QObject(parent)
@@ -79,6 +114,10 @@ void ImageFetcher::requestNext()
                 finish(Error(ErrorCode::BadPayload, tr("the market described image %1 badly").arg(m_name)));
                 return;
             }
+            if (Result<void> room = checkRoom(m_name, m_info.sizeBytes, m_workDir, m_store->root()); !room) {
+                finish(room.error());
+                return;
+            }
         } else if (chunk->image.sha256 != m_info.sha256) {
             finish(Error(ErrorCode::BadPayload, tr("the market switched images in the middle of the download")));
             return;
@@ -124,10 +163,19 @@ Result<ImageEntry> ImageFetcher::unpackAndAdd()
         return Error(ErrorCode::IoError, tr("cannot create a directory under %1").arg(m_workDir));
     // GNU tar keeps members inside the target (it drops leading '/' and refuses '..').
     QProcess tar;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C")); // its errors are read below
+    tar.setProcessEnvironment(env);
     tar.start(QStringLiteral("tar"), {QStringLiteral("-xf"), m_part.fileName(), QStringLiteral("-C"), unpacked.path(),
                                       QStringLiteral("--no-same-owner"), QStringLiteral("--no-same-permissions")});
-    if (!tar.waitForFinished(120'000) || tar.exitStatus() != QProcess::NormalExit || tar.exitCode() != 0)
-        return Error(ErrorCode::BadPayload, tr("cannot unpack image %1: %2").arg(m_name, QString::fromLocal8Bit(tar.readAllStandardError()).trimmed()));
+    if (!tar.waitForFinished(120'000) || tar.exitStatus() != QProcess::NormalExit || tar.exitCode() != 0) {
+        const QString said = QString::fromLocal8Bit(tar.readAllStandardError()).trimmed();
+        // A disk that filled up is not the archive's fault.
+        const bool full = said.contains(QLatin1String("No space left on device")) || said.contains(QLatin1String("Disk quota exceeded"));
+        return Error(full ? ErrorCode::DiskFull : ErrorCode::BadPayload, tr("cannot unpack image %1: %2").arg(m_name, said));
+    }
+    // Checked and unpacked: the archive's room is the store's copy's.
+    m_part.remove();
     // The archive holds the image directory's files, at its top or in one directory.
     QString dir = unpacked.path();
     if (!QFile::exists(dir + QStringLiteral("/image.json"))) {

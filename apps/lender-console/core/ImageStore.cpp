@@ -3,9 +3,11 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QStorageInfo>
 
 namespace lendable::lender {
 
@@ -135,9 +137,17 @@ Result<ImageEntry> ImageStore::add(const QString &name, const QString &sourceDir
     QDir(tmp).removeRecursively();
     root.mkpath(tmp);
     for (const QString &f : files) {
-        if (!QFile::copy(sdir.filePath(f), QDir(tmp).filePath(f))) {
+        if (QFile from(sdir.filePath(f)); !from.copy(QDir(tmp).filePath(f))) {
+            // Out of room is said as such (the copy's own error does not say it).
+            const qint64 size = QFileInfo(from).size();
+            const qint64 free = QStorageInfo(tmp).bytesAvailable();
             QDir(tmp).removeRecursively();
-            return Error(ErrorCode::IoError, QStringLiteral("cannot copy %1 into %2").arg(sdir.filePath(f), tmp));
+            if (free >= 0 && free < size)
+                return Error(ErrorCode::DiskFull, QStringLiteral("no room for image %1 under %2: %3 is %4 bytes, %5 bytes are free")
+                                                      .arg(name, m_root, f)
+                                                      .arg(size)
+                                                      .arg(free));
+            return Error(ErrorCode::IoError, QStringLiteral("cannot copy %1 into %2: %3").arg(sdir.filePath(f), tmp, from.errorString()));
         }
         // QEMU (libvirt-qemu) must be able to read the kernel and initrd.
         QFile::setPermissions(QDir(tmp).filePath(f), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
