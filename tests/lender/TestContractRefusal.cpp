@@ -195,6 +195,13 @@ void TestContractRefusal::alterChecksTheImagesAsCreateAndRegisterDo()
     QVERIFY2(badName.error().message.contains(QLatin1String("'bad/name' is not an image name")), qPrintable(badName.error().message));
     QCOMPARE(agent->store().partition(id)->osImages, busybox);
     QVERIFY(alterTo({QStringLiteral("busybox"), QStringLiteral("nosuch-image")}).ok());
+    // The names the market takes, '+' too (protocol::isValidOsImageName): before, this agent
+    // refused "alpine+musl", which the market would have registered.
+    const Result<PartitionInfo> plus = alterTo({QStringLiteral("busybox"), QStringLiteral("alpine+musl")});
+    QVERIFY2(plus.ok(), qPrintable(plus.error().toString()));
+    QCOMPARE(agent->store().partition(id)->osImages, (QStringList{QStringLiteral("busybox"), QStringLiteral("alpine+musl")}));
+    QVERIFY(!alterTo({QStringLiteral("+alpine")}).ok()); // a letter or digit first
+    QVERIFY(!alterTo({QString(65, QLatin1Char('a'))}).ok());
     // At most 64 names, as the market takes (protocol::kMaxOsImagesPerPartition): more are
     // refused here, by create and alter, not kept to be refused at every registration.
     QStringList many;

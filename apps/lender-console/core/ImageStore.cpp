@@ -1,12 +1,13 @@
 #include "ImageStore.h"
 
+#include "protocol/ImageName.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QStorageInfo>
 
 namespace lendable::lender {
@@ -31,8 +32,7 @@ bool isPlainFileName(const QString &n)
 
 bool ImageStore::isValidName(const QString &name)
 {
-    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
-    return re.match(name).hasMatch();
+    return protocol::isValidOsImageName(name); // the market's rule, to the character
 }
 
 Result<ImageEntry> ImageStore::inspect(const QString &directory, bool verifyHashes)
@@ -115,7 +115,7 @@ Result<ImageEntry> ImageStore::find(const QString &name) const
 Result<ImageEntry> ImageStore::add(const QString &name, const QString &sourceDir)
 {
     if (!isValidName(name))
-        return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an image name (letters, digits, . _ -)").arg(name));
+        return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an image name (letters, digits, '.', '_', '+', '-'; at most 64)").arg(name));
     Result<ImageEntry> src = inspect(sourceDir, true);
     if (!src.ok())
         return src.error();

@@ -4,6 +4,7 @@
 #include "LendingKey.h"
 #include "StoreWriter.h"
 #include "protocol/DisplayName.h"
+#include "protocol/ImageName.h"
 #include "protocol/Terms.h"
 #include "util/HostPort.h"
 #include "util/Paths.h"
@@ -16,7 +17,6 @@
 #include <QJsonObject>
 #include <QMutexLocker>
 #include <QLoggingCategory>
-#include <QRegularExpression>
 #include <QSaveFile>
 #include <QThread>
 
@@ -140,11 +140,6 @@ private:
     QHash<QString, QString> m_known;
 };
 
-bool isPlainName(const QString &name)
-{
-    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$"));
-    return re.match(name).hasMatch();
-}
 
 } // namespace
 
@@ -193,7 +188,7 @@ Result<void> validateConditions(const LendingConditions &c, ConditionsOf whose)
                        .arg(c.osImages.size())
                        .arg(protocol::kMaxOsImagesPerPartition));
     for (const QString &image : c.osImages) {
-        if (!isPlainName(image))
+        if (!protocol::isValidOsImageName(image))
             return bad(MarketService::tr("'%1' is not an image name (letters, digits, '.', '_', '+', '-'; at most 64)")
                            .arg(image));
     }
@@ -1713,7 +1708,7 @@ Result<ImageInfo> MarketService::addImage(const QString &name, const QString &ar
 {
     if (auto started = start(); !started)
         return started.error();
-    if (!isPlainName(name))
+    if (!protocol::isValidOsImageName(name))
         return Error(ErrorCode::InvalidArgument, tr("'%1' is not an image name (letters, digits, '.', '_', '+', '-')").arg(name));
     if (imagesDir().isEmpty())
         return Error(ErrorCode::Unsupported, tr("this market has no data directory to keep images in"));
