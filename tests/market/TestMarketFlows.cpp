@@ -342,6 +342,8 @@ private slots:
     void expiriesDoNotHoldUpTheMarket();
     void lenderPresenceDoesNotHoldUpTheMarket_data() { keysAreVerifiedWhileAReportWaits_data(); }
     void lenderPresenceDoesNotHoldUpTheMarket();
+    void heartbeatsAreStampedWhenWritten_data() { keysAreVerifiedWhileAReportWaits_data(); }
+    void heartbeatsAreStampedWhenWritten();
     void shutdownFinishesQueuedWrites_data() { keysAreVerifiedWhileAReportWaits_data(); }
     void shutdownFinishesQueuedWrites();
     void shutdownDropsQueuedBookkeeping_data() { keysAreVerifiedWhileAReportWaits_data(); }
@@ -2500,6 +2502,53 @@ void TestMarketFlows::lenderPresenceDoesNotHoldUpTheMarket()
     QTRY_VERIFY_WITH_TIMEOUT(row().lastSeenMs >= cameBackMs && row().online == 0 && row().address == moved, 30'000);
     QVERIFY(row().lastSeenMs > seenBefore);
     QCOMPARE(storedBorrowerName(*db, m_borrower.nodeId()), QStringLiteral("Bea"));
+}
+
+void TestMarketFlows::heartbeatsAreStampedWhenWritten()
+{
+    // The market stamps the lenders it sees alive in the shared database now and then (every
+    // 5 s here), for the other market processes to time out the ones nobody vouches for. A
+    // stamp held at the writer (here behind an alteration that waits for a table lock) writes
+    // the time it is written, not the time it was queued: before, it wrote a time seconds
+    // old, which other processes took for a lender that had stopped answering seconds ago.
+    MarketConfig config;
+    config.heartbeatTimeoutMs = 15'000; // stamped every 5 s
+    START_MARKET_WITH_CLIENTS(config);
+    CHECK_OK(registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1"))));
+    std::optional<Database> db = openSameDatabase();
+    QVERIFY(db);
+    const auto lastSeen = [&] {
+        Result<QSqlQuery> q = db->exec(QStringLiteral("SELECT last_seen_ms FROM lenders WHERE id = ?"), {m_lender.nodeId()});
+        return q && q->next() ? q->value(0).toLongLong() : qint64(-1);
+    };
+    // Just after a stamp, so that the next is due while the writer is held.
+    CHECK_OK(lender->call<Ack>(LenderHeartbeat{.agentAddress = QStringLiteral("127.0.0.1:7500")}));
+    const qint64 before = lastSeen();
+    QTRY_VERIFY_WITH_TIMEOUT(lastSeen() != before, 10'000);
+    QElapsedTimer sinceStamp;
+    sinceStamp.start();
+    auto altered = std::make_shared<std::optional<Result<PartitionRegistered>>>();
+    qint64 releasedAtMs = 0;
+    {
+        LockHolderThread holder(m_dbUrl, QStringLiteral("partitions"), 60'000);
+        QTRY_VERIFY_WITH_TIMEOUT(holder.locked() != 0, 10'000);
+        QCOMPARE(holder.locked(), 1);
+        lender->request<PartitionRegistered>(
+            AlterPartition{.partitionId = QStringLiteral("p1"), .conditions = conditions(1, 1024, 0, QStringLiteral("2"))}, this,
+            [altered](Result<PartitionRegistered> r) { altered->emplace(std::move(r)); });
+        // The next stamp is queued 5 s after the last, behind the alteration; released 1.5 s
+        // after that.
+        while (sinceStamp.elapsed() < 6'500)
+            QTest::qWait(50);
+        QVERIFY(!altered->has_value());
+        releasedAtMs = QDateTime::currentMSecsSinceEpoch();
+    } // the lock released
+    QTRY_VERIFY_WITH_TIMEOUT(altered->has_value(), 10'000);
+    CHECK_OK(**altered);
+    // The stamp behind it is written within moments; the one after it is not due for 5 s.
+    QTest::qWait(1'000);
+    const qint64 stamped = lastSeen();
+    QVERIFY2(stamped >= releasedAtMs - 100, qPrintable(QStringLiteral("stamped %1 ms before the lock was released").arg(releasedAtMs - stamped)));
 }
 
 void TestMarketFlows::shutdownFinishesQueuedWrites()

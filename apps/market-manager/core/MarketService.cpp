@@ -348,7 +348,7 @@ Result<void> MarketService::start()
         m_syncHistory.emplace_back(m_steady.elapsed() - m_config.syncSettleMs,
                                    Watermarks{0, 0, m_loaded.contracts, m_loaded.borrowers});
     m_syncHistory.emplace_back(m_steady.elapsed(), m_loaded);
-    m_flushInFlight = m_expiryInFlight = m_syncInFlight = false;
+    m_flushInFlight = m_syncInFlight = false;
     m_expiryUpTo.reset();
     m_closing = false;
     m_afterBatches.clear();
@@ -1096,8 +1096,13 @@ void MarketService::checkHeartbeats()
         }
     }
     m_flushInFlight = true;
-    m_writer->submit([this, alive, keep, realNow, cutoff](MarketStore &store) {
-        auto touched = std::make_shared<Result<void>>(store.touchLenders(alive, realNow));
+    m_writer->submit([this, alive, keep, cutoff](MarketStore &store) {
+        // Stamped as the job runs, not as it was queued: held at the writer behind other
+        // jobs (a slow database, a lock), it would stamp a time long past, and the other
+        // processes would time these lenders out early. They were online here when it was
+        // queued; one timed out here since is marked offline by a job queued after this one.
+        // The cut-off stays the older time: it can only time out fewer.
+        auto touched = std::make_shared<Result<void>>(store.touchLenders(alive, realNowMs()));
         auto stale = std::make_shared<Result<QStringList>>(store.markStaleLendersOffline(cutoff, keep));
         completeOnServiceThread([this, touched, stale] { afterLendersFlushed(*touched, *stale); });
     });
@@ -1158,11 +1163,10 @@ void MarketService::endExpiredContracts()
     // search meanwhile. The lenders and the index hear of the ends in the writer's order.
     if (!m_writer)
         return;
-    if (m_expiryInFlight) {
+    if (m_expiryUpTo) {
         bringExpiryLookUpToNow();
         return;
     }
-    m_expiryInFlight = true;
     // The clock is read here, on the service thread, and handed to the writer (the
     // clock a test injects is this thread's).
     auto upTo = std::make_shared<std::atomic<qint64>>(now());
@@ -1207,13 +1211,12 @@ void MarketService::endExpiredContracts()
 void MarketService::bringExpiryLookUpToNow()
 {
     // Harmless once the writer has started the look: it read its time as it did.
-    if (m_expiryInFlight && m_expiryUpTo)
+    if (m_expiryUpTo)
         m_expiryUpTo->store(now());
 }
 
 void MarketService::endExpired(const ExpiryOutcome &outcome)
 {
-    m_expiryInFlight = false;
     m_expiryUpTo.reset();
     if (!outcome.found) {
         periodicFailed("look for expired contracts", outcome.found.error());

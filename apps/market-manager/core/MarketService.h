@@ -468,10 +468,10 @@ private:
     qint64 m_startedAtMs = 0; // wall clock, for ServiceStats
     qint64 m_lastFlushMs = 0;
     // A periodic job at the writer, not yet back: the next one waits for it.
-    bool m_flushInFlight = false;  // lenders' heartbeats recorded, other processes' timed out
-    bool m_expiryInFlight = false; // expired contracts looked for
-    bool m_syncInFlight = false;   // changes of other processes read
-    // The contract time up to which the look in flight ends contracts: now() as it was
+    bool m_flushInFlight = false; // lenders' heartbeats recorded, other processes' timed out
+    bool m_syncInFlight = false;  // changes of other processes read
+    // Set while a look for expired contracts is in flight (the next waits for it): the
+    // contract time up to which it ends contracts, now() as it was
     // queued, moved on by every maintenance pass (and by shutdown()) while it waits at the
     // writer, and read by the writer as the look starts. A look held at the writer (a slow
     // database, a lock) ends what expired while it waited, not only what had expired when it
