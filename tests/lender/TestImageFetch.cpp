@@ -16,6 +16,9 @@
 #include <QStorageInfo>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QFileInfo>
+#include <QTimer>
+#include <QStandardPaths>
 
 #include <cerrno>
 #include <cstring>
@@ -43,6 +46,7 @@ private slots:
     void twoFetchersOfOneImageKeepApart();
     void oneDownloadPerImage();
     void noRoomIsSaidBeforeTheDownload();
+    void unpackingDoesNotHoldTheAgent();
 
 private:
     /// A market holding image "tiny" (three 1 MiB chunks), its files under `dir`.
@@ -302,9 +306,59 @@ void TestImageFetch::noRoomIsSaidBeforeTheDownload()
         QCOMPARE(added.error().code, ErrorCode::DiskFull);
         QVERIFY2(added.error().message.contains(QStringLiteral("no room for image tiny-again")), qPrintable(added.error().message));
         QVERIFY(!store.find(QStringLiteral("tiny-again")).ok());
-        QVERIFY(!QFileInfo::exists(small + QStringLiteral("/images/.incoming-tiny-again")));
+        QVERIFY2(QDir(small + QStringLiteral("/images")).entryList({QStringLiteral(".incoming-*")}, QDir::AllEntries | QDir::Hidden).isEmpty(),
+                 qPrintable(QDir(small + QStringLiteral("/images")).entryList(QDir::AllEntries | QDir::Hidden).join(QLatin1Char(' '))));
         QVERIFY(store.find(QStringLiteral("tiny")).ok()); // the image it held is still whole
     }
+    market->shutdown();
+}
+
+void TestImageFetch::unpackingDoesNotHoldTheAgent()
+{
+    // Unpacking a downloaded image, and the store's checking and copying of its files, take
+    // seconds for a large image. They run on a thread of their own: the agent's event loop
+    // (in the Lender Console, its window's) goes on meanwhile. Here tar is made slow (a tar
+    // in front of the real one on PATH that says it started, then waits 1.5 s); before, the
+    // loop stood still until the image was in, so nothing ran while tar did.
+    QTemporaryDir dir;
+    const Identity marketIdentity = makeIdentity(QStringLiteral("market"));
+    std::unique_ptr<market::MarketService> market = marketWithTinyImage(dir, marketIdentity);
+    QVERIFY(market);
+    const QString realTar = QStandardPaths::findExecutable(QStringLiteral("tar"));
+    QVERIFY(!realTar.isEmpty());
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("bin"))));
+    const QString started = dir.filePath(QStringLiteral("tar-started"));
+    {
+        QFile slowTar(dir.filePath(QStringLiteral("bin/tar")));
+        QVERIFY(slowTar.open(QIODevice::WriteOnly));
+        slowTar.write(QStringLiteral("#!/bin/sh\ntouch '%1'\nsleep 1.5\nexec '%2' \"$@\"\n").arg(started, realTar).toUtf8());
+        slowTar.close();
+        QVERIFY(slowTar.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+    }
+    const QByteArray oldPath = qgetenv("PATH");
+    qputenv("PATH", QFile::encodeName(dir.filePath(QStringLiteral("bin"))) + ':' + oldPath);
+    const auto restorePath = qScopeGuard([&] { qputenv("PATH", oldPath); });
+
+    lender::MarketLink link(makeIdentity(QStringLiteral("lender")),
+                            lender::MarketEndpoint::parse(QStringLiteral("127.0.0.1:%1").arg(market->serverPort()), marketIdentity.nodeId()).value());
+    link.start();
+    lender::ImageStore store(dir.filePath(QStringLiteral("lender/images")));
+    lender::ImageFetcher fetcher(&link, &store, dir.filePath(QStringLiteral("lender/images/.incoming")));
+    std::optional<Result<lender::ImageEntry>> done;
+    int ticksWhileUnpacking = 0;
+    QTimer tick;
+    tick.setInterval(20);
+    connect(&tick, &QTimer::timeout, this, [&] {
+        if (!done && QFileInfo::exists(started))
+            ++ticksWhileUnpacking;
+    });
+    tick.start();
+    fetcher.fetch(QStringLiteral("tiny"), {}, [&](Result<lender::ImageEntry> r) { done.emplace(std::move(r)); });
+    QTRY_VERIFY_WITH_TIMEOUT(done.has_value(), 30'000);
+    QVERIFY2(done->ok(), qPrintable(done->error().toString()));
+    QVERIFY(QFileInfo::exists(started)); // the slow tar unpacked it
+    QVERIFY2(ticksWhileUnpacking >= 10, qPrintable(QString::number(ticksWhileUnpacking)));
+    QVERIFY(store.find(QStringLiteral("tiny")).ok());
     market->shutdown();
 }
 

@@ -57,6 +57,12 @@ ImageFetcher::ImageFetcher(MarketLink *market, ImageStore *store, QString workDi
 
 ImageFetcher::~ImageFetcher()
 {
+    // An unpack under way reads the archive and writes into the store: it ends first (the
+    // store outlives this fetcher).
+    if (m_unpacker) {
+        m_unpacker->wait();
+        delete m_unpacker;
+    }
     if (m_part.isOpen())
         m_part.remove();
 }
@@ -152,30 +158,45 @@ void ImageFetcher::requestNext()
                                                     .arg(m_name, m_info.sha256)));
             return;
         }
-        finish(unpackAndAdd());
+        unpackAndAddAside();
     });
 }
 
-Result<ImageEntry> ImageFetcher::unpackAndAdd()
+void ImageFetcher::unpackAndAddAside()
 {
-    QTemporaryDir unpacked(m_workDir + QStringLiteral("/unpack-XXXXXX"));
+    auto result = std::make_shared<Result<ImageEntry>>(Error(ErrorCode::Internal, QStringLiteral("not unpacked")));
+    m_unpacker = QThread::create([result, store = m_store, name = m_name, archive = m_part.fileName(), workDir = m_workDir] {
+        *result = unpackAndAdd(store, name, archive, workDir);
+    });
+    m_unpacker->setObjectName(QStringLiteral("unpack %1").arg(m_name));
+    connect(m_unpacker, &QThread::finished, this, [this, result] {
+        m_unpacker->deleteLater();
+        m_unpacker = nullptr;
+        finish(std::move(*result));
+    });
+    m_unpacker->start(QThread::LowPriority);
+}
+
+Result<ImageEntry> ImageFetcher::unpackAndAdd(ImageStore *store, const QString &name, const QString &archive, const QString &workDir)
+{
+    QTemporaryDir unpacked(workDir + QStringLiteral("/unpack-XXXXXX"));
     if (!unpacked.isValid())
-        return Error(ErrorCode::IoError, tr("cannot create a directory under %1").arg(m_workDir));
+        return Error(ErrorCode::IoError, tr("cannot create a directory under %1").arg(workDir));
     // GNU tar keeps members inside the target (it drops leading '/' and refuses '..').
     QProcess tar;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C")); // its errors are read below
     tar.setProcessEnvironment(env);
-    tar.start(QStringLiteral("tar"), {QStringLiteral("-xf"), m_part.fileName(), QStringLiteral("-C"), unpacked.path(),
+    tar.start(QStringLiteral("tar"), {QStringLiteral("-xf"), archive, QStringLiteral("-C"), unpacked.path(),
                                       QStringLiteral("--no-same-owner"), QStringLiteral("--no-same-permissions")});
     if (!tar.waitForFinished(120'000) || tar.exitStatus() != QProcess::NormalExit || tar.exitCode() != 0) {
         const QString said = QString::fromLocal8Bit(tar.readAllStandardError()).trimmed();
         // A disk that filled up is not the archive's fault.
         const bool full = said.contains(QLatin1String("No space left on device")) || said.contains(QLatin1String("Disk quota exceeded"));
-        return Error(full ? ErrorCode::DiskFull : ErrorCode::BadPayload, tr("cannot unpack image %1: %2").arg(m_name, said));
+        return Error(full ? ErrorCode::DiskFull : ErrorCode::BadPayload, tr("cannot unpack image %1: %2").arg(name, said));
     }
     // Checked and unpacked: the archive's room is the store's copy's.
-    m_part.remove();
+    QFile::remove(archive);
     // The archive holds the image directory's files, at its top or in one directory.
     QString dir = unpacked.path();
     if (!QFile::exists(dir + QStringLiteral("/image.json"))) {
@@ -183,10 +204,10 @@ Result<ImageEntry> ImageFetcher::unpackAndAdd()
         if (subdirs.size() == 1 && QFile::exists(dir + QLatin1Char('/') + subdirs.first() + QStringLiteral("/image.json")))
             dir += QLatin1Char('/') + subdirs.first();
         else
-            return Error(ErrorCode::BadPayload, tr("image %1 from the market has no image.json").arg(m_name));
+            return Error(ErrorCode::BadPayload, tr("image %1 from the market has no image.json").arg(name));
     }
     // ImageStore::add checks every file against image.json before taking the image.
-    return m_store->add(m_name, dir);
+    return store->add(name, dir);
 }
 
 void ImageFetcher::finish(Result<ImageEntry> result)

@@ -12,6 +12,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QTemporaryFile>
+#include <QThread>
 
 #include <functional>
 
@@ -37,7 +38,11 @@ public:
 private:
     void requestNext();
     void finish(Result<ImageEntry> result);
-    Result<ImageEntry> unpackAndAdd();
+    /// Unpacks the checked archive and adds the image on a thread of its own: tar and the
+    /// store's hashing and copying take seconds for a large image, during which the agent (in
+    /// the Lender Console, its window) must go on answering.
+    void unpackAndAddAside();
+    static Result<ImageEntry> unpackAndAdd(ImageStore *store, const QString &name, const QString &archive, const QString &workDir);
 
     QPointer<MarketLink> m_market;
     ImageStore *m_store;
@@ -49,6 +54,7 @@ private:
     QCryptographicHash m_hash{QCryptographicHash::Sha256};
     Progress m_progress;
     Done m_done;
+    QThread *m_unpacker = nullptr; ///< running unpackAndAdd(); waited for by the destructor
 };
 
 } // namespace lendable::lender

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStorageInfo>
+#include <QTemporaryDir>
 
 namespace lendable::lender {
 
@@ -133,15 +134,18 @@ Result<ImageEntry> ImageStore::add(const QString &name, const QString &sourceDir
     root.mkpath(QStringLiteral("."));
     QFile::setPermissions(m_root, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
                                       QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther);
-    const QString tmp = root.filePath(QStringLiteral(".incoming-") + name);
-    QDir(tmp).removeRecursively();
-    root.mkpath(tmp);
+    // A name of its own: an owner's `image add` may run while a download of the same image
+    // is added from its unpacking thread. Removed on every way out but the rename.
+    QTemporaryDir incoming(root.filePath(QStringLiteral(".incoming-%1-XXXXXX").arg(name)));
+    if (!incoming.isValid())
+        return Error(ErrorCode::IoError, QStringLiteral("cannot create a directory under %1: %2").arg(m_root, incoming.errorString()));
+    const QString tmp = incoming.path();
     for (const QString &f : files) {
         if (QFile from(sdir.filePath(f)); !from.copy(QDir(tmp).filePath(f))) {
             // Out of room is said as such (the copy's own error does not say it).
             const qint64 size = QFileInfo(from).size();
             const qint64 free = QStorageInfo(tmp).bytesAvailable();
-            QDir(tmp).removeRecursively();
+            incoming.remove();
             if (free >= 0 && free < size)
                 return Error(ErrorCode::DiskFull, QStringLiteral("no room for image %1 under %2: %3 is %4 bytes, %5 bytes are free")
                                                       .arg(name, m_root, f)
