@@ -8,8 +8,14 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMutex>
 #include <QStorageInfo>
 #include <QTemporaryDir>
+
+#include <cerrno>
+
+#include <fcntl.h>
+#include <stdio.h>
 
 namespace lendable::lender {
 
@@ -160,9 +166,20 @@ Result<ImageEntry> ImageStore::add(const QString &name, const QString &sourceDir
     QFile::setPermissions(tmp, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
                                    QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther);
     const QString dest = root.filePath(name);
-    QDir(dest).removeRecursively();
-    if (!root.rename(tmp, dest))
-        return Error(ErrorCode::IoError, QStringLiteral("cannot move %1 to %2").arg(tmp, dest));
+    // Put in place in one step: an image held already is swapped with the new one (then
+    // removed with `incoming`), so that a reader never finds the name missing, and adds of one
+    // name (an owner's `image add` beside a download's, which runs on its unpacking thread)
+    // take turns here, each finding the image it put.
+    static QMutex placing;
+    const QMutexLocker locked(&placing);
+    const QByteArray from = QFile::encodeName(tmp), to = QFile::encodeName(dest);
+    if (::renameat2(AT_FDCWD, from.constData(), AT_FDCWD, to.constData(), RENAME_EXCHANGE) != 0) {
+        // None held yet (ENOENT), or a file system that cannot swap (EINVAL): by name.
+        if (errno != ENOENT)
+            QDir(dest).removeRecursively();
+        if (!root.rename(tmp, dest))
+            return Error(ErrorCode::IoError, QStringLiteral("cannot move %1 to %2").arg(tmp, dest));
+    }
     return find(name);
 }
 
