@@ -497,6 +497,10 @@
         <source>unlimited</source>
         <translation>unbegrenzt</translation>
     </message>
+    <message>
+        <source>nothing was heard from this peer, nor did it read anything, for %1 s: the connection is closed as idle</source>
+        <translation>von dieser Gegenstelle kam %1 s lang nichts, und sie hat nichts gelesen: die Verbindung wird als untätig geschlossen</translation>
+    </message>
 </context>
 <context>
     <name>lendable::protocol::SslChannel</name>

@@ -497,6 +497,10 @@
         <source>unlimited</source>
         <translation>無制限</translation>
     </message>
+    <message>
+        <source>nothing was heard from this peer, nor did it read anything, for %1 s: the connection is closed as idle</source>
+        <translation>このピアから %1 秒間何も届かず、何も読み取られませんでした。アイドル状態の接続として閉じます</translation>
+    </message>
 </context>
 <context>
     <name>lendable::protocol::SslChannel</name>

@@ -145,6 +145,24 @@ void Channel::close(const Error &reason)
     emit closed(m_closeReason);
 }
 
+bool Channel::quietSinceLastLook()
+{
+    // Waiting on this side (answers owed, input held back) is not the peer's silence; nor is
+    // a Hello exchange still running (its own timer ends that).
+    const bool quiet = m_established && !m_closed && m_activity == m_activityAtLook && m_unanswered.isEmpty() && !m_inputHeld;
+    m_activityAtLook = m_activity;
+    return quiet;
+}
+
+void Channel::closeAsIdle(const Error &reason)
+{
+    if (m_closed)
+        return;
+    if (canSend())
+        sendEnvelope(makeEnvelope(toErrorMessage(reason)));
+    close(reason);
+}
+
 void Channel::transportReady(const QString &peerId)
 {
     if (m_closed)
@@ -205,6 +223,7 @@ void Channel::bytesReceived(QByteArrayView bytes)
 {
     if (m_closed)
         return;
+    ++m_activity;
     m_reader.append(bytes);
     const auto lostFraming = [this](const Error &error) {
         // The stream lost its framing: say why, then close (the peer may log it).

@@ -17,6 +17,11 @@ namespace lendable::protocol {
 
 inline constexpr int kDefaultRequestTimeoutMs = 30'000;
 inline constexpr int kDefaultHandshakeTimeoutMs = 10'000;
+/// A service closes a connection over which nothing has moved for this long (see
+/// HandshakeConfig::idleTimeoutMs). Every long-lived client of this project says something
+/// far more often: lenders heartbeat every 10 s, the desktop apps and the borrower's links
+/// ping every 15 s.
+inline constexpr int kDefaultIdleTimeoutMs = 5 * 60 * 1000;
 
 /// What one side says about itself in the Hello exchange.
 struct HandshakeConfig {
@@ -27,6 +32,10 @@ struct HandshakeConfig {
     QString software = QStringLiteral("lendable/") + QStringLiteral(LENDABLE_VERSION);
     qsizetype maxFrameBytes = kDefaultMaxFrameBytes;
     int handshakeTimeoutMs = kDefaultHandshakeTimeoutMs;
+    /// Service side: a connection from which nothing came and which took nothing of this
+    /// side's output for between this and twice this long, while this side owed it no answer,
+    /// is closed (Server's sweep), telling the peer why. 0: never.
+    int idleTimeoutMs = kDefaultIdleTimeoutMs;
 };
 
 /// Decides, on the service side, whether a verified peer may use the service in the role it
@@ -182,6 +191,13 @@ public:
     /// Reading is stopped by the back-pressure above.
     bool isInputHeld() const { return m_inputHeld; }
 
+    /// Service side, for the Server's idle sweep: whether, since the last call, nothing came
+    /// from the peer and it took nothing of this side's output, while this side owed it no
+    /// answer and read on. Each call starts a new period.
+    bool quietSinceLastLook();
+    /// Closes the channel as idle (`reason`), telling the peer why with an Error frame.
+    void closeAsIdle(const Error &reason);
+
 signals:
     /// The Hello exchange completed; requests may flow.
     void established();
@@ -198,6 +214,8 @@ protected:
     /// The transport authenticated the peer as `peerId`; starts the Hello exchange.
     void transportReady(const QString &peerId);
     void bytesReceived(QByteArrayView bytes);
+    /// The peer took some of this side's output (the transport wrote it out).
+    void outputTaken() { ++m_activity; }
     /// The transport is gone (error or orderly close).
     void transportClosed(const Error &reason);
     virtual void writeFrame(const QByteArray &frame) = 0;
@@ -255,6 +273,8 @@ private:
     qsizetype m_rawPending = 0; // of m_pending, those of requestFrame()
     QHash<quint64, qint64> m_unanswered; // service side: the peer's requests not answered yet → when they came (ms)
     bool m_inputHeld = false;       // back-pressure stopped reading
+    quint32 m_activity = 0;         // bumped as bytes come or go; the idle sweep compares it
+    quint32 m_activityAtLook = 0;   // m_activity at the idle sweep's last look
     bool m_resumeScheduled = false;
     // QBasicTimers rather than QTimer members: a market holds thousands of idle channels, and
     // a QTimer is a QObject with its private data and connections; nor QObject::startTimer(),

@@ -79,11 +79,17 @@ QString protocolMarkdown()
         "(nothing is lost: the requests wait in the connection). A client that waits for its answers and "
         "reads them never meets this; one that sends requests and reads nothing is slowed down instead of "
         "growing the service's memory.\n\n"
+        "A service closes a connection over which nothing has moved for %5 minutes or more (nothing came "
+        "from the client, and the client read nothing of the service's), unless it owes the client an "
+        "answer, and tells the client why first: an `Error` push with the code `timeout`. A client that "
+        "stays connected without anything to ask sends a `Ping` now and then (this project's clients do "
+        "every 10 or 15 s).\n\n"
         "Protocol version: %1 (oldest accepted: %2).\n\n")
               .arg(kProtocolVersion)
               .arg(kMinProtocolVersion)
               .arg(Channel::kMaxUnansweredRequests)
-              .arg(Channel::kMaxQueuedOutputBytes / (1024 * 1024));
+              .arg(Channel::kMaxQueuedOutputBytes / (1024 * 1024))
+              .arg(kDefaultIdleTimeoutMs / 60'000);
 
     md += QStringLiteral("## Messages\n\n| # | message | direction |\n|---|---|---|\n");
     for (const MessageInfo &m : allMessageInfos())

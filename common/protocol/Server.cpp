@@ -66,6 +66,9 @@ Result<void> Server::listen(const QHostAddress &address, quint16 port)
     m_listener->pauseAccepting();
     m_acceptNotifier = new QSocketNotifier(m_listener->socketDescriptor(), QSocketNotifier::Read, this);
     connect(m_acceptNotifier, &QSocketNotifier::activated, this, &Server::acceptPending);
+    // One timer for every channel (a timer each would cost each of thousands of idle ones).
+    if (m_config.idleTimeoutMs > 0 && m_idleTimer == 0)
+        m_idleTimer = startTimer(m_config.idleTimeoutMs, Qt::CoarseTimer);
     return {};
 }
 
@@ -159,6 +162,10 @@ void Server::close()
     if (m_acceptRetryTimer != 0) {
         killTimer(m_acceptRetryTimer);
         m_acceptRetryTimer = 0;
+    }
+    if (m_idleTimer != 0) {
+        killTimer(m_idleTimer);
+        m_idleTimer = 0;
     }
     delete std::exchange(m_acceptNotifier, nullptr); // before the socket it watches is closed
     m_listener->close();
@@ -262,10 +269,30 @@ void Server::scheduleTrim()
 #endif
 }
 
+void Server::closeIdleChannels()
+{
+    // A peer that connected and then said nothing for a whole period (or stopped reading
+    // what it was sent) holds a descriptor and its buffers for nothing. The in-process
+    // channels (the embedded apps) are not network peers.
+    const auto channels = m_channels; // closing one takes it out of the list
+    for (const QPointer<Channel> &c : channels) {
+        if (!c || !qobject_cast<SslChannel *>(c.data()) || !c->quietSinceLastLook())
+            continue;
+        qCDebug(lcServer) << "closing an idle connection from" << c->peerId();
+        c->closeAsIdle(Error(ErrorCode::Timeout, tr("nothing was heard from this peer, nor did it read anything, for %1 s: "
+                                                    "the connection is closed as idle")
+                                                     .arg(m_config.idleTimeoutMs / 1000.0)));
+    }
+}
+
 void Server::timerEvent(QTimerEvent *event)
 {
     if (event->timerId() == m_acceptRetryTimer && m_acceptRetryTimer != 0) {
         resumeAccepting();
+        return;
+    }
+    if (event->timerId() == m_idleTimer && m_idleTimer != 0) {
+        closeIdleChannels();
         return;
     }
     if (event->timerId() != m_trimTimer || m_trimTimer == 0) {

@@ -82,6 +82,9 @@ private:
     void observedClosed(Channel *channel, const Error &reason) override;
     void observedEnvelope(Channel *channel, const Envelope &envelope) override;
     void scheduleTrim();
+    /// Closes the TLS channels that were quiet for a whole idle period
+    /// (HandshakeConfig::idleTimeoutMs; Channel::quietSinceLastLook()).
+    void closeIdleChannels();
 
     Identity m_identity;
     EnvelopeHandler m_envelopeHandler;
@@ -95,6 +98,7 @@ private:
     int m_trimTimer = 0; ///< pending malloc_trim() after connections came or went
     QSocketNotifier *m_acceptNotifier = nullptr; ///< the listening socket, readable when a connection waits
     int m_acceptRetryTimer = 0;                  ///< set while accepting is paused (out of descriptors)
+    int m_idleTimer = 0;                         ///< the idle sweep, once listening (0: no idle timeout)
     qint64 m_refusedWhilePaused = 0;             ///< pauses since accepting last worked, for the log
 };
 

@@ -1043,6 +1043,8 @@ void SslChannel::flush()
     qint64 written = 0;
     const WriteOutcome outcome = writeQueue(m_ssl, m_outgoing, m_outgoingOffset, &sslErrorCode, &savedErrno, &written);
     m_outgoingBytes -= written;
+    if (written > 0)
+        outputTaken();
     afterWrite(static_cast<int>(outcome), sslErrorCode, savedErrno);
     if (isInputHeld() && m_state == State::Open)
         outputDrained();

@@ -16,13 +16,16 @@
 #include <QScopeGuard>
 #include <QSemaphore>
 #include <QThread>
+#include <QTimer>
 #include <QtEndian>
 
 #include <arpa/inet.h>
 #include <atomic>
 #include <csignal>
 #include <ctime>
+#include <memory>
 #include <netinet/in.h>
+#include <optional>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -84,6 +87,7 @@ private slots:
     void burstOfFramesGoesOutTogether();
     void requestFrameHandsTheReplyUndecoded();
     void peerThatReadsNoAnswersIsHeldBack();
+    void idleConnectionsAreClosed();
     void serverOutOfDescriptorsWaitsAndRecovers();
 
 private:
@@ -715,6 +719,62 @@ void TestTlsChannel::burstOfFramesGoesOutTogether()
     delete other;
     QTRY_COMPARE_WITH_TIMEOUT(closed.count(), 2, 10000);
     QCOMPARE(server->channels().size(), 0);
+}
+
+void TestTlsChannel::idleConnectionsAreClosed()
+{
+    // A peer that connects and then says nothing holds a descriptor and its buffers for
+    // nothing: the service closes a connection over which nothing moved for a whole idle
+    // period (here 400 ms), and tells the peer why. A peer that pings, or that waits for an
+    // answer the service owes it, is not idle. Before, such a connection stayed for ever.
+    HandshakeConfig config = serviceConfig();
+    config.idleTimeoutMs = 400;
+    Server server(m_serverIdentity, config);
+    Dispatcher dispatcher;
+    QList<RequestContext> unanswered; // answered later, as the market answers after its commit
+    dispatcher.on<EndContract>([&unanswered](const EndContract &, const RequestContext &ctx) { unanswered.append(ctx); });
+    connect(&server, &Server::channelEstablished, this, [&dispatcher](Channel *c) { dispatcher.attach(c); });
+    QSignalSpy serverClosed(&server, &Server::channelClosed);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0).ok());
+
+    std::unique_ptr<SslChannel> silent(connectClient(server));
+    std::unique_ptr<SslChannel> pinging(connectClient(server));
+    std::unique_ptr<SslChannel> waiting(connectClient(server));
+    QVERIFY(silent->waitEstablished(10000).ok());
+    QVERIFY(pinging->waitEstablished(10000).ok());
+    QVERIFY(waiting->waitEstablished(10000).ok());
+    QSignalSpy silentClosed(silent.get(), &Channel::closed);
+    std::optional<Result<ContractClosed>> answer;
+    waiting->request<ContractClosed>(EndContract{.contractId = QStringLiteral("c1")}, this,
+                                     [&answer](Result<ContractClosed> r) { answer.emplace(std::move(r)); });
+    QTimer pings;
+    pings.setInterval(100);
+    connect(&pings, &QTimer::timeout, this, [&] { pinging->request<Pong>(Ping{.sentAtMs = 1}, this, [](Result<Pong>) {}); });
+    pings.start();
+
+    QTRY_COMPARE_WITH_TIMEOUT(silentClosed.count(), 1, 5000);
+    const Error told = silentClosed.at(0).at(0).value<Error>();
+    QCOMPARE(told.code, ErrorCode::Timeout);
+    QVERIFY2(told.message.contains(QStringLiteral("closed as idle")), qPrintable(told.toString()));
+    QTRY_COMPARE(serverClosed.count(), 1);
+    QCOMPARE(serverClosed.at(0).at(1).value<Error>().code, ErrorCode::Timeout);
+    QTest::qWait(1200); // three periods more
+    QVERIFY(pinging->isEstablished());
+    QVERIFY(waiting->isEstablished());
+    QCOMPARE(serverClosed.count(), 1);
+
+    // Answered, the waiting one goes quiet and is closed in its turn; so is the one that
+    // stops pinging.
+    QCOMPARE(unanswered.size(), 1);
+    unanswered[0].reply(ContractClosed{.contractId = QStringLiteral("c1"), .durationMs = 1, .charge = Money::fromMicros(1), .receipt = {}});
+    QTRY_VERIFY(answer.has_value());
+    QVERIFY2(answer->ok(), qPrintable(answer->error().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(!waiting->isEstablished(), 5000);
+    QVERIFY(pinging->isEstablished());
+    pings.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!pinging->isEstablished(), 5000);
+    QTRY_COMPARE(serverClosed.count(), 3);
+    QCOMPARE(server.channels().size(), 0);
 }
 
 void TestTlsChannel::peerThatReadsNoAnswersIsHeldBack()
