@@ -81,6 +81,32 @@ RegisterPartition busyboxPartition(const QString &id, const QString &lenderName,
     reg.conditions.ratePerHour = Money::fromMicros(1'000'000);
     return reg;
 }
+/// A market of a test's own and an admin it lists, for the tests that attach to a market
+/// over TLS (as --connect does).
+struct AttachedMarket {
+    Identity market;
+    Identity admin;
+    market::MarketConfig config;
+    explicit AttachedMarket(const QString &dataDir)
+        : market(Identity::generate(QStringLiteral("market"), QDateTime::currentDateTimeUtc().addDays(-1),
+                                    QDateTime::currentDateTimeUtc().addDays(30))
+                     .value())
+        , admin(Identity::generate(QStringLiteral("admin"), QDateTime::currentDateTimeUtc().addDays(-1),
+                                   QDateTime::currentDateTimeUtc().addDays(30))
+                    .value())
+    {
+        config.dataDir = dataDir;
+        config.adminIds = {admin.nodeId()};
+    }
+    /// A new admin connection to 127.0.0.1:`port` that pins `marketId` (the market's own
+    /// unless given).
+    Channel *connectAdmin(quint16 port, QObject *parent, const QString &marketId = {}) const
+    {
+        HandshakeConfig handshake;
+        handshake.localRole = QStringLiteral("admin");
+        return SslChannel::connectTo(QStringLiteral("127.0.0.1"), port, admin, marketId.isEmpty() ? market.nodeId() : marketId, handshake, parent);
+    }
+};
 } // namespace
 
 class TestMarketGui : public QObject {
@@ -2207,21 +2233,15 @@ void TestMarketGui::reconnectsWhenTheMarketComesBack()
     // it is disconnected and that what it shows is from before; the market starts again on
     // the same address, and the window carries on by itself, fetching afresh.
     QTemporaryDir dir;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const Identity marketIdentity = Identity::generate(QStringLiteral("market"), now.addDays(-1), now.addDays(30)).value();
-    const Identity admin = Identity::generate(QStringLiteral("admin"), now.addDays(-1), now.addDays(30)).value();
-    market::MarketConfig config;
-    config.dataDir = dir.path();
-    config.adminIds = {admin.nodeId()};
+    const AttachedMarket m(dir.path());
+    const Identity &marketIdentity = m.market;
+    const Identity &admin = m.admin;
+    const market::MarketConfig &config = m.config;
     const QString url = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db"));
     auto service = std::make_unique<market::MarketService>(marketIdentity, url, config);
     QVERIFY(service->listen(QHostAddress::LocalHost, 0).ok());
     const quint16 port = service->serverPort();
-    const auto connectAdmin = [&]() -> Channel * {
-        HandshakeConfig handshake;
-        handshake.localRole = QStringLiteral("admin");
-        return SslChannel::connectTo(QStringLiteral("127.0.0.1"), port, admin, marketIdentity.nodeId(), handshake, this);
-    };
+    const auto connectAdmin = [&]() -> Channel * { return m.connectAdmin(port, this); };
     Channel *first = connectAdmin();
     QVERIFY(first->waitEstablished(10'000).ok());
     market::MarketWindow window(first, marketIdentity.nodeId(), QStringLiteral("127.0.0.1:%1").arg(port), admin.nodeId());
@@ -2254,12 +2274,7 @@ void TestMarketGui::reconnectsWhenTheMarketComesBack()
     QVERIFY(service->listen(QHostAddress::LocalHost, port).ok());
     std::unique_ptr<Channel> lender(service->connectLocal(QString(64, QLatin1Char('7')), QStringLiteral("lender")));
     QVERIFY(lender->waitEstablished(5000).ok());
-    RegisterPartition reg;
-    reg.partitionId = QStringLiteral("after-restart");
-    reg.agentAddress = QStringLiteral("127.0.0.1:7401");
-    reg.conditions.resources = Resources{1, 512, 1024};
-    reg.conditions.osImages = {QStringLiteral("busybox")};
-    reg.conditions.ratePerHour = Money::fromMicros(1'000'000);
+    RegisterPartition reg = busyboxPartition(QStringLiteral("after-restart"), QString(), QStringLiteral("127.0.0.1:7401"), Resources{1, 512, 1024});
     const Result<PartitionRegistered> registered = lender->call<PartitionRegistered>(reg);
     QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
     QTRY_VERIFY_WITH_TIMEOUT(window.isConnected(), 30'000);
@@ -2281,20 +2296,13 @@ void TestMarketGui::marketThatStopsAnsweringIsFoundOut()
     // gone without a word): the window's pings find it out; it says so and connects again.
     // Before, it went on showing what the market said before as current.
     QTemporaryDir dir;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const Identity marketIdentity = Identity::generate(QStringLiteral("market"), now.addDays(-1), now.addDays(30)).value();
-    const Identity admin = Identity::generate(QStringLiteral("admin"), now.addDays(-1), now.addDays(30)).value();
-    market::MarketConfig config;
-    config.dataDir = dir.path();
-    config.adminIds = {admin.nodeId()};
-    market::MarketService service(marketIdentity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), config);
+    const AttachedMarket m(dir.path());
+    const Identity &marketIdentity = m.market;
+    const Identity &admin = m.admin;
+    market::MarketService service(marketIdentity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), m.config);
     QVERIFY(service.listen(QHostAddress::LocalHost, 0).ok());
     lendable::testing::FreezingRelay relay(service.serverPort());
-    const auto connectAdmin = [&]() -> Channel * {
-        HandshakeConfig handshake;
-        handshake.localRole = QStringLiteral("admin");
-        return SslChannel::connectTo(QStringLiteral("127.0.0.1"), relay.port(), admin, marketIdentity.nodeId(), handshake, this);
-    };
+    const auto connectAdmin = [&]() -> Channel * { return m.connectAdmin(relay.port(), this); };
     Channel *first = connectAdmin();
     QVERIFY(first->waitEstablished(10'000).ok());
     market::MarketWindow window(first, marketIdentity.nodeId(), QStringLiteral("127.0.0.1:%1").arg(relay.port()), admin.nodeId());
@@ -2321,9 +2329,9 @@ void TestMarketGui::opensBeforeTheMarketAnswers()
     // the market is up it connects and fills its tabs by itself. Before, the app waited 15 s
     // and quit.
     QTemporaryDir dir;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const Identity marketIdentity = Identity::generate(QStringLiteral("market"), now.addDays(-1), now.addDays(30)).value();
-    const Identity admin = Identity::generate(QStringLiteral("admin"), now.addDays(-1), now.addDays(30)).value();
+    const AttachedMarket m(dir.path());
+    const Identity &marketIdentity = m.market;
+    const Identity &admin = m.admin;
     quint16 port = 0;
     {
         QTcpServer probe; // a port nothing listens on, for now
@@ -2333,9 +2341,7 @@ void TestMarketGui::opensBeforeTheMarketAnswers()
     int attempts = 0;
     const auto connectAdmin = [&]() -> Channel * {
         ++attempts;
-        HandshakeConfig handshake;
-        handshake.localRole = QStringLiteral("admin");
-        return SslChannel::connectTo(QStringLiteral("127.0.0.1"), port, admin, marketIdentity.nodeId(), handshake, this);
+        return m.connectAdmin(port, this);
     };
     const QString where = QStringLiteral("127.0.0.1:%1").arg(port);
     market::MarketWindow window(nullptr, marketIdentity.nodeId(), where, admin.nodeId());
@@ -2357,20 +2363,13 @@ void TestMarketGui::opensBeforeTheMarketAnswers()
     QCOMPARE(window.partitionsPage()->model()->total(), qint64(0));
 
     // The market comes up, with a partition.
-    market::MarketConfig config;
-    config.dataDir = dir.path();
-    config.adminIds = {admin.nodeId()};
-    market::MarketService service(marketIdentity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), config);
+    market::MarketService service(marketIdentity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), m.config);
     QVERIFY(service.listen(QHostAddress::LocalHost, port).ok());
     std::unique_ptr<Channel> lender(service.connectLocal(QString(64, QLatin1Char('7')), QStringLiteral("lender")));
     QVERIFY(lender->waitEstablished(5000).ok());
-    RegisterPartition reg;
-    reg.partitionId = QStringLiteral("there-before-the-window");
-    reg.agentAddress = QStringLiteral("127.0.0.1:7401");
-    reg.conditions.resources = Resources{1, 512, 1024};
-    reg.conditions.osImages = {QStringLiteral("busybox")};
-    reg.conditions.ratePerHour = Money::fromMicros(1'000'000);
-    QVERIFY(lender->call<PartitionRegistered>(reg).ok());
+    QVERIFY(lender->call<PartitionRegistered>(busyboxPartition(QStringLiteral("there-before-the-window"), QString(), QStringLiteral("127.0.0.1:7401"),
+                                                               Resources{1, 512, 1024}))
+                .ok());
     QTRY_VERIFY_WITH_TIMEOUT(window.isConnected(), 30'000);
     QTRY_VERIFY(!window.errorBanner()->isVisible());
     QTRY_COMPARE(window.partitionsPage()->model()->total(), qint64(1));
@@ -2381,11 +2380,7 @@ void TestMarketGui::opensBeforeTheMarketAnswers()
     // way.
     const QString wrongId(64, QLatin1Char('b'));
     market::MarketWindow wrong(nullptr, wrongId, where, admin.nodeId());
-    wrong.setReconnector([&]() -> Channel * {
-        HandshakeConfig handshake;
-        handshake.localRole = QStringLiteral("admin");
-        return SslChannel::connectTo(QStringLiteral("127.0.0.1"), port, admin, wrongId, handshake, this);
-    });
+    wrong.setReconnector([&]() -> Channel * { return m.connectAdmin(port, this, wrongId); });
     wrong.setReconnectDelayMs(100);
     wrong.show();
     wrong.connectNow();
