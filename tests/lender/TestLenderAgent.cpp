@@ -15,6 +15,9 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonObject>
+#include <QJsonDocument>
+#include <QCryptographicHash>
+#include <QTimer>
 #include <QLockFile>
 #include <QProcess>
 #include <QSignalSpy>
@@ -49,6 +52,7 @@ private slots:
     void diskThatShrankBelowThePromisesStaysReadable();
     void lockRefusesAlterWhileRegisteredOrLent();
     void otherNodesAreNotOwners();
+    void imageAddDoesNotHoldTheAgent();
     void wrongKeyIsRefused();
     void otherBorrowerWithTheRightKeyIsRefused();
     void endedKeyIsRefused();
@@ -478,6 +482,62 @@ void TestLenderAgent::otherNodesAreNotOwners()
     Peer borrower(m_borrower, m_agent->localAddress(), m_agent->nodeId());
     QVERIFY(borrower.waitUp().ok());
     QCOMPARE(borrower.channel->call<MachineInfo>(MachineShow{}).error().code, ErrorCode::PermissionDenied);
+}
+
+void TestLenderAgent::imageAddDoesNotHoldTheAgent()
+{
+    // An owner's `image add` of a large image (128 MiB): the store checks every file's
+    // SHA-256 and copies it, aside, on a thread of its own. The agent (in this test's thread,
+    // as in the Lender Console's) goes on meanwhile: this thread's timer ticks many times
+    // before the answer. Before, the add ran on the agent's thread, and nothing else did
+    // until it was done.
+    QTemporaryDir src;
+    QVERIFY(src.isValid());
+    QByteArray kernel(128 * 1024 * 1024, Qt::Uninitialized);
+    for (qsizetype i = 0; i < kernel.size(); i += 4096)
+        std::memset(kernel.data() + i, int(i / 4096) & 0xff, 4096);
+    const QByteArray initrd(4096, 'i');
+    {
+        QFile k(src.filePath(QStringLiteral("vmlinuz"))), i(src.filePath(QStringLiteral("initramfs.img")));
+        QVERIFY(k.open(QIODevice::WriteOnly) && k.write(kernel) == kernel.size());
+        QVERIFY(i.open(QIODevice::WriteOnly) && i.write(initrd) == initrd.size());
+    }
+    const auto sha = [](const QByteArray &b) { return QString::fromLatin1(QCryptographicHash::hash(b, QCryptographicHash::Sha256).toHex()); };
+    const QJsonObject json{{QStringLiteral("formatVersion"), 1},
+                           {QStringLiteral("name"), QStringLiteral("large")},
+                           {QStringLiteral("kernel"), QStringLiteral("vmlinuz")},
+                           {QStringLiteral("initrd"), QStringLiteral("initramfs.img")},
+                           {QStringLiteral("cmdline"), QStringLiteral("console=ttyS0")},
+                           {QStringLiteral("minMemoryMiB"), 128},
+                           {QStringLiteral("sha256"), QJsonObject{{QStringLiteral("vmlinuz"), sha(kernel)}, {QStringLiteral("initramfs.img"), sha(initrd)}}},
+                           {QStringLiteral("size"), QJsonObject{{QStringLiteral("vmlinuz"), kernel.size()}, {QStringLiteral("initramfs.img"), initrd.size()}}}};
+    kernel = {};
+    {
+        QFile j(src.filePath(QStringLiteral("image.json")));
+        QVERIFY(j.open(QIODevice::WriteOnly) && j.write(QJsonDocument(json).toJson()) > 0);
+    }
+    std::optional<Result<ImageList>> added;
+    int ticksWhileAdding = 0;
+    QTimer tick;
+    tick.setInterval(5);
+    connect(&tick, &QTimer::timeout, this, [&] {
+        if (!added)
+            ++ticksWhileAdding;
+    });
+    tick.start();
+    m_owner->channel->request<ImageList>(ImageAdd{.name = QStringLiteral("large"), .directory = src.path()}, this,
+                                         [&added](Result<ImageList> r) { added.emplace(std::move(r)); });
+    QTRY_VERIFY_WITH_TIMEOUT(added.has_value(), 60'000);
+    QVERIFY2(added->ok(), qPrintable(added->error().toString()));
+    QCOMPARE(added->value().images.size(), 1);
+    QCOMPARE(added->value().images.first().name, QStringLiteral("large"));
+    QVERIFY2(ticksWhileAdding >= 5, qPrintable(QString::number(ticksWhileAdding)));
+    // A bad one is refused the same way, aside too.
+    QVERIFY(QFile::resize(src.filePath(QStringLiteral("initramfs.img")), 10));
+    const Result<ImageList> bad = m_owner->channel->call<ImageList>(ImageAdd{.name = QStringLiteral("large2"), .directory = src.path()});
+    QVERIFY(!bad.ok());
+    QVERIFY2(bad.error().message.contains(QStringLiteral("initramfs.img")), qPrintable(bad.error().toString()));
+    QVERIFY(!m_agent->images().find(QStringLiteral("large2")).ok());
 }
 
 void TestLenderAgent::wrongKeyIsRefused()

@@ -24,6 +24,13 @@ public:
     bool isDownloading(const QString &name) const { return m_flights.contains(name); }
     /// Where the partial files go (removed at the agent's start).
     QString workDir() const { return m_workDir; }
+    /// Adds the image in `directory` (an owner's `image add`) on a thread of its own: the
+    /// store checks every file's SHA-256 and copies it, seconds for a large image, which on
+    /// the agent's thread held everything else (in the Lender Console, the window). `done`
+    /// runs exactly once, on this object's thread, unless this object goes first.
+    void addLocal(const QString &name, const QString &directory, ImageFetcher::Done done);
+    /// Waits for the adds under way.
+    ~ImageDownloads() override;
 
 private:
     struct Flight {
@@ -33,6 +40,7 @@ private:
     ImageStore *m_store;
     QString m_workDir;
     QHash<QString, Flight> m_flights; ///< by image name
+    QList<QThread *> m_adding;        ///< addLocal()'s threads, waited for by the destructor
 };
 
 } // namespace lendable::lender

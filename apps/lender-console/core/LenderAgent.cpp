@@ -1626,13 +1626,18 @@ void LenderAgent::setupDispatcher()
         return l;
     });
 
-    d.onCall<ImageAdd, ImageList>([this](const ImageAdd &m, const RequestContext &ctx) -> Result<ImageList> {
-        if (Result<void> o = requireOwner(ctx); !o.ok())
-            return o.error();
-        Result<ImageEntry> e = m_images.add(m.name, m.directory);
-        if (!e.ok())
-            return e.error();
-        return ImageList{.images = {e->info()}};
+    d.on<ImageAdd>([this](const ImageAdd &m, const RequestContext &ctx) {
+        if (Result<void> o = requireOwner(ctx); !o.ok()) {
+            ctx.fail(o.error());
+            return;
+        }
+        // Checked and copied aside: the agent answers everyone else meanwhile.
+        m_imageDownloads.addLocal(m.name, m.directory, [ctx](Result<ImageEntry> e) {
+            if (!e.ok())
+                ctx.fail(e.error());
+            else
+                ctx.reply(ImageList{.images = {e->info()}});
+        });
     });
 
     d.onCall<LendDirect, DirectLease>([this](const LendDirect &m, const RequestContext &ctx) -> Result<DirectLease> {
