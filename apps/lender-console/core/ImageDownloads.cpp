@@ -1,7 +1,5 @@
 #include "ImageDownloads.h"
 
-#include <memory>
-
 namespace lendable::lender {
 
 ImageDownloads::ImageDownloads(ImageStore *store, QString workDir, QObject *parent)
@@ -11,27 +9,10 @@ ImageDownloads::ImageDownloads(ImageStore *store, QString workDir, QObject *pare
 {
 }
 
-ImageDownloads::~ImageDownloads()
-{
-    for (QThread *t : std::as_const(m_adding)) {
-        t->wait();
-        delete t;
-    }
-}
-
 void ImageDownloads::addLocal(const QString &name, const QString &directory, ImageFetcher::Done done)
 {
-    auto result = std::make_shared<Result<ImageEntry>>(Error(ErrorCode::Internal, QStringLiteral("not added")));
-    QThread *thread = QThread::create([result, store = m_store, name, directory] { *result = store->add(name, directory); });
-    thread->setObjectName(QStringLiteral("add image %1").arg(name));
-    m_adding.append(thread);
-    connect(thread, &QThread::finished, this, [this, thread, result, done = std::move(done)] {
-        m_adding.removeOne(thread);
-        thread->deleteLater();
-        if (done)
-            done(std::move(*result));
-    });
-    thread->start(QThread::LowPriority);
+    m_adding.run(QStringLiteral("add image %1").arg(name), [store = m_store, name, directory] { return store->add(name, directory); },
+                 std::move(done));
 }
 
 void ImageDownloads::fetch(MarketLink *market, const QString &name, ImageFetcher::Progress progress, ImageFetcher::Done done)

@@ -4,6 +4,7 @@
 // result, instead of two downloads racing to add the same image.
 
 #include "ImageFetcher.h"
+#include "ImageWorkAside.h"
 
 #include <QHash>
 #include <QList>
@@ -29,8 +30,6 @@ public:
     /// the agent's thread held everything else (in the Lender Console, the window). `done`
     /// runs exactly once, on this object's thread, unless this object goes first.
     void addLocal(const QString &name, const QString &directory, ImageFetcher::Done done);
-    /// Waits for the adds under way.
-    ~ImageDownloads() override;
 
 private:
     struct Flight {
@@ -40,7 +39,7 @@ private:
     ImageStore *m_store;
     QString m_workDir;
     QHash<QString, Flight> m_flights; ///< by image name
-    QList<QThread *> m_adding;        ///< addLocal()'s threads, waited for by the destructor
+    ImageWorkAside m_adding;          ///< addLocal()'s adds
 };
 
 } // namespace lendable::lender

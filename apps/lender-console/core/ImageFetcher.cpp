@@ -57,12 +57,6 @@ ImageFetcher::ImageFetcher(MarketLink *market, ImageStore *store, QString workDi
 
 ImageFetcher::~ImageFetcher()
 {
-    // An unpack under way reads the archive and writes into the store: it ends first (the
-    // store outlives this fetcher).
-    if (m_unpacker) {
-        m_unpacker->wait();
-        delete m_unpacker;
-    }
     if (m_part.isOpen())
         m_part.remove();
 }
@@ -164,17 +158,10 @@ void ImageFetcher::requestNext()
 
 void ImageFetcher::unpackAndAddAside()
 {
-    auto result = std::make_shared<Result<ImageEntry>>(Error(ErrorCode::Internal, QStringLiteral("not unpacked")));
-    m_unpacker = QThread::create([result, store = m_store, name = m_name, archive = m_part.fileName(), workDir = m_workDir] {
-        *result = unpackAndAdd(store, name, archive, workDir);
-    });
-    m_unpacker->setObjectName(QStringLiteral("unpack %1").arg(m_name));
-    connect(m_unpacker, &QThread::finished, this, [this, result] {
-        m_unpacker->deleteLater();
-        m_unpacker = nullptr;
-        finish(std::move(*result));
-    });
-    m_unpacker->start(QThread::LowPriority);
+    m_unpacking.run(
+        QStringLiteral("unpack %1").arg(m_name),
+        [store = m_store, name = m_name, archive = m_part.fileName(), workDir = m_workDir] { return unpackAndAdd(store, name, archive, workDir); },
+        [this](Result<ImageEntry> result) { finish(std::move(result)); });
 }
 
 Result<ImageEntry> ImageFetcher::unpackAndAdd(ImageStore *store, const QString &name, const QString &archive, const QString &workDir)

@@ -6,13 +6,13 @@
 // before the image store takes it.
 
 #include "ImageStore.h"
+#include "ImageWorkAside.h"
 
 #include <QCryptographicHash>
 #include <QFile>
 #include <QObject>
 #include <QPointer>
 #include <QTemporaryFile>
-#include <QThread>
 
 #include <functional>
 
@@ -54,7 +54,7 @@ private:
     QCryptographicHash m_hash{QCryptographicHash::Sha256};
     Progress m_progress;
     Done m_done;
-    QThread *m_unpacker = nullptr; ///< running unpackAndAdd(); waited for by the destructor
+    ImageWorkAside m_unpacking; ///< runs unpackAndAdd(); last, so destroyed (and waited for) first
 };
 
 } // namespace lendable::lender
