@@ -154,12 +154,9 @@ bool Channel::quietSinceLastLook()
     return quiet;
 }
 
-void Channel::closeAsIdle(const Error &reason)
+void Channel::closeTellingPeer(const Error &reason)
 {
-    if (m_closed)
-        return;
-    if (canSend())
-        sendEnvelope(makeEnvelope(toErrorMessage(reason)));
+    sendEnvelope(makeEnvelope(toErrorMessage(reason))); // nothing once closed
     close(reason);
 }
 
@@ -225,11 +222,6 @@ void Channel::bytesReceived(QByteArrayView bytes)
         return;
     ++m_activity;
     m_reader.append(bytes);
-    const auto lostFraming = [this](const Error &error) {
-        // The stream lost its framing: say why, then close (the peer may log it).
-        sendEnvelope(makeEnvelope(toErrorMessage(error)));
-        close(error);
-    };
     while (!m_closed) {
         // Back-pressure (service side): the frames read stay in m_reader until it eases.
         if (m_inputHeld)
@@ -243,7 +235,7 @@ void Channel::bytesReceived(QByteArrayView bytes)
         }
         Result<std::optional<QByteArray>> body = m_reader.nextBody();
         if (!body.ok())
-            return lostFraming(body.error());
+            return closeTellingPeer(body.error()); // lost its framing: the peer may log why
         if (!body->has_value())
             return;
         if (m_rawPending > 0 && deliverRawReply(**body))
@@ -251,7 +243,7 @@ void Channel::bytesReceived(QByteArrayView bytes)
         Result<Envelope> envelope = decodeFrameBody(**body);
         if (!envelope.ok()) {
             m_reader.fail(envelope.error());
-            return lostFraming(envelope.error());
+            return closeTellingPeer(envelope.error());
         }
         handleEnvelope(std::move(envelope).value());
     }

@@ -195,8 +195,9 @@ public:
     /// from the peer and it took nothing of this side's output, while this side owed it no
     /// answer and read on. Each call starts a new period.
     bool quietSinceLastLook();
-    /// Closes the channel as idle (`reason`), telling the peer why with an Error frame.
-    void closeAsIdle(const Error &reason);
+    /// Closes the channel for `reason`, telling the peer why first with an Error push (a
+    /// stream that lost its framing, an idle connection).
+    void closeTellingPeer(const Error &reason);
 
 signals:
     /// The Hello exchange completed; requests may flow.

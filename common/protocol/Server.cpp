@@ -279,7 +279,7 @@ void Server::closeIdleChannels()
         if (!c || !qobject_cast<SslChannel *>(c.data()) || !c->quietSinceLastLook())
             continue;
         qCDebug(lcServer) << "closing an idle connection from" << c->peerId();
-        c->closeAsIdle(Error(ErrorCode::Timeout, tr("nothing was heard from this peer, nor did it read anything, for %1 s: "
+        c->closeTellingPeer(Error(ErrorCode::Timeout, tr("nothing was heard from this peer, nor did it read anything, for %1 s: "
                                                     "the connection is closed as idle")
                                                      .arg(m_config.idleTimeoutMs / 1000.0)));
     }
