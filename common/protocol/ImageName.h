@@ -16,4 +16,10 @@ inline bool isValidOsImageName(const QString &name)
     return re.match(name).hasMatch();
 }
 
+/// The rule above as the lender agent's refusals say it.
+inline QString osImageNameRule()
+{
+    return QStringLiteral("letters, digits, '.', '_', '+', '-'; at most 64");
+}
+
 } // namespace lendable::protocol

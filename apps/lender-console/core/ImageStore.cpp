@@ -122,7 +122,7 @@ Result<ImageEntry> ImageStore::find(const QString &name) const
 Result<ImageEntry> ImageStore::add(const QString &name, const QString &sourceDir)
 {
     if (!isValidName(name))
-        return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an image name (letters, digits, '.', '_', '+', '-'; at most 64)").arg(name));
+        return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an image name (%2)").arg(name, protocol::osImageNameRule()));
     Result<ImageEntry> src = inspect(sourceDir, true);
     if (!src.ok())
         return src.error();

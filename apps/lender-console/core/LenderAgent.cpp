@@ -5,6 +5,7 @@
 #include "LockGuard.h"
 #include "PartitionMath.h"
 #include "protocol/DisplayName.h"
+#include "protocol/ImageName.h"
 #include "protocol/Terms.h"
 #include "util/Paths.h"
 
@@ -154,7 +155,7 @@ Result<void> checkImageNames(const QStringList &osImages)
                      QStringLiteral("%1 OS image names: a partition offers at most %2").arg(distinct).arg(protocol::kMaxOsImagesPerPartition));
     for (const QString &os : osImages)
         if (!ImageStore::isValidName(os))
-            return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an image name (letters, digits, '.', '_', '+', '-'; at most 64)").arg(os));
+            return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not an image name (%2)").arg(os, protocol::osImageNameRule()));
     return {};
 }
 

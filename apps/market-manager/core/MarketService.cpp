@@ -140,7 +140,6 @@ private:
     QHash<QString, QString> m_known;
 };
 
-
 } // namespace
 
 Result<void> validateResources(const Resources &r, ConditionsOf whose)

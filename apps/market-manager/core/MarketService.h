@@ -554,7 +554,6 @@ std::optional<HostCpuShare> hostCpuShare(const std::optional<protocol::HostCpu> 
 /// sends are not bound by this.
 inline constexpr qsizetype kMaxInboundFrameBytes = 4 * 1024 * 1024;
 
-
 /// Whose conditions are checked: a lender's offer, or the terms a borrower agreed to
 /// (Borrow.agreedTerms), where 0 vCPUs, no memory and no OS image agree to any.
 enum class ConditionsOf { Offer, Agreement };
