@@ -375,6 +375,22 @@ Der Leihschlüssel liegt in %7.
         <translation>--min-time-limit erwartet eine Dauer wie 8h, 1:30:00 oder 3600 (Sekunden), oder none für Angebote ohne Zeitlimit; nicht &apos;%1&apos;</translation>
     </message>
     <message>
+        <source>Note: job %1 may run for %2 s, but the lender ends lease %3 at %4 (its time limit): a job still running then is stopped, and its outputs are lost.
+</source>
+        <translation>Hinweis: Auftrag %1 darf %2 s laufen, aber der Verleiher beendet die Leihe %3 um %4 (ihr Zeitlimit): ein dann noch laufender Auftrag wird gestoppt, und seine Ausgaben gehen verloren.
+</translation>
+    </message>
+    <message>
+        <source>note: only the newest %1 contracts are listed (the most the market lists), and the total covers only those; --since DATE lists those started since
+</source>
+        <translation>Hinweis: Nur die neuesten %1 Verträge sind aufgeführt (mehr listet der Marktplatz nicht auf), und die Summe gilt nur für diese; --since DATE listet die seitdem begonnenen
+</translation>
+    </message>
+    <message>
+        <source>the lender agent sent no more of job %1&apos;s console, and not its state, for %2 s; what it sent is printed above. Try again, or `borrower-client --cli logs %1 --follow`</source>
+        <translation>der Verleiher-Agent hat %2 s lang nichts mehr von der Konsole des Auftrags %1 gesendet, und auch nicht seinen Zustand; was er gesendet hat, steht oben. Versuchen Sie es erneut, oder `borrower-client --cli logs %1 --follow`</translation>
+    </message>
+    <message>
         <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 Commands:
@@ -400,9 +416,13 @@ Commands:
 Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]
 with submit, logs, wait and cancel.
 The market used is remembered in the data directory; so are each contract&apos;s lender and key.
+--request-timeout SECONDS (default 30) is how long each request waits for its answer; `logs` without --follow
+also stops when the lender sends nothing for that long.
 --language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
 </source>
-        <translation>Aufruf: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
+        <translation>Aufruf: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--request-timeout SECONDS (Vorgabe 30) ist, wie lange jede Anfrage auf ihre Antwort wartet; `logs` ohne --follow
+hört auch auf, wenn der Verleiher so lange nichts sendet.
+--language CODE] COMMAND …
 
 Befehle:
   offers [--query Q] [--order rate] [--limit N] [--offset N]
@@ -431,16 +451,8 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
 </translation>
     </message>
     <message>
-        <source>Note: job %1 may run for %2 s, but the lender ends lease %3 at %4 (its time limit): a job still running then is stopped, and its outputs are lost.
-</source>
-        <translation>Hinweis: Auftrag %1 darf %2 s laufen, aber der Verleiher beendet die Leihe %3 um %4 (ihr Zeitlimit): ein dann noch laufender Auftrag wird gestoppt, und seine Ausgaben gehen verloren.
-</translation>
-    </message>
-    <message>
-        <source>note: only the newest %1 contracts are listed (the most the market lists), and the total covers only those; --since DATE lists those started since
-</source>
-        <translation>Hinweis: Nur die neuesten %1 Verträge sind aufgeführt (mehr listet der Marktplatz nicht auf), und die Summe gilt nur für diese; --since DATE listet die seitdem begonnenen
-</translation>
+        <source>--request-timeout wants a number of seconds from 1 to %1, not %2</source>
+        <translation>--request-timeout erwartet eine Anzahl Sekunden von 1 bis %1, nicht %2</translation>
     </message>
 </context>
 <context>

@@ -372,6 +372,22 @@ The lending key is kept in %7.
         <translation>--min-time-limit には 8h、1:30:00、3600 (秒) のような時間、または時間制限のないオファーには none を指定してください (&apos;%1&apos; ではなく)</translation>
     </message>
     <message>
+        <source>Note: job %1 may run for %2 s, but the lender ends lease %3 at %4 (its time limit): a job still running then is stopped, and its outputs are lost.
+</source>
+        <translation>注意: ジョブ %1 は %2 秒まで実行できますが、貸し手はリース %3 を %4 に終了します (制限時間)。その時点で実行中のジョブは停止され、出力は失われます。
+</translation>
+    </message>
+    <message>
+        <source>note: only the newest %1 contracts are listed (the most the market lists), and the total covers only those; --since DATE lists those started since
+</source>
+        <translation>注: 一覧は最新の %1 件の契約のみです (マーケットが一覧にする上限)。合計もそれらのみの合計です。--since DATE でその日以降に始まった契約を一覧にします
+</translation>
+    </message>
+    <message>
+        <source>the lender agent sent no more of job %1&apos;s console, and not its state, for %2 s; what it sent is printed above. Try again, or `borrower-client --cli logs %1 --follow`</source>
+        <translation>貸し手エージェントは %2 秒間、ジョブ %1 のコンソールの続きも状態も送ってきませんでした。送られた分は上に表示されています。もう一度試すか、`borrower-client --cli logs %1 --follow` を使ってください</translation>
+    </message>
+    <message>
         <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 Commands:
@@ -397,9 +413,13 @@ Commands:
 Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]
 with submit, logs, wait and cancel.
 The market used is remembered in the data directory; so are each contract&apos;s lender and key.
+--request-timeout SECONDS (default 30) is how long each request waits for its answer; `logs` without --follow
+also stops when the lender sends nothing for that long.
 --language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.
 </source>
-        <translation>使い方: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
+        <translation>使い方: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--request-timeout SECONDS（既定 30）は各リクエストが応答を待つ時間です。--follow なしの `logs` は、
+貸し手がその間何も送らないときにも終了します。
+--language CODE] COMMAND …
 
 コマンド:
   offers [--query Q] [--order rate] [--limit N] [--offset N]
@@ -428,16 +448,8 @@ The market used is remembered in the data directory; so are each contract&apos;s
 </translation>
     </message>
     <message>
-        <source>Note: job %1 may run for %2 s, but the lender ends lease %3 at %4 (its time limit): a job still running then is stopped, and its outputs are lost.
-</source>
-        <translation>注意: ジョブ %1 は %2 秒まで実行できますが、貸し手はリース %3 を %4 に終了します (制限時間)。その時点で実行中のジョブは停止され、出力は失われます。
-</translation>
-    </message>
-    <message>
-        <source>note: only the newest %1 contracts are listed (the most the market lists), and the total covers only those; --since DATE lists those started since
-</source>
-        <translation>注: 一覧は最新の %1 件の契約のみです (マーケットが一覧にする上限)。合計もそれらのみの合計です。--since DATE でその日以降に始まった契約を一覧にします
-</translation>
+        <source>--request-timeout wants a number of seconds from 1 to %1, not %2</source>
+        <translation>--request-timeout には 1 から %1 までの秒数を指定してください（%2 ではなく）</translation>
     </message>
 </context>
 <context>

@@ -131,9 +131,11 @@ private slots:
         QCOMPARE(l->command, CliCommand::Logs);
         QCOMPARE(l->jobId, QStringLiteral("j-1"));
         QVERIFY(l->follow);
-        Result<CliInvocation> w = parseCliArguments(words("wait j-2"));
+        QCOMPARE(l->requestTimeoutS, 0);
+        Result<CliInvocation> w = parseCliArguments(words("wait j-2 --request-timeout 90"));
         QVERIFY(w.ok());
         QCOMPARE(w->command, CliCommand::Wait);
+        QCOMPARE(w->requestTimeoutS, 90);
         Result<CliInvocation> v = parseCliArguments(words("receipt verify /tmp/r.json"));
         QVERIFY(v.ok());
         QCOMPARE(v->command, CliCommand::ReceiptVerify);
@@ -214,6 +216,8 @@ private slots:
         QTest::newRow("negative offset") << QStringLiteral("offers --offset -1") << QStringLiteral("-1");
         QTest::newRow("offset too far") << QStringLiteral("offers --offset 3000000000") << QStringLiteral("from 0 to 2147483647");
         QTest::newRow("offset of another command") << QStringLiteral("borrow --offset 1") << QStringLiteral("--offset");
+        QTest::newRow("zero request timeout") << QStringLiteral("offers --request-timeout 0") << QStringLiteral("--request-timeout");
+        QTest::newRow("request timeout over an hour") << QStringLiteral("bills --request-timeout 3601") << QStringLiteral("from 1 to 3600");
     }
 
     void usageErrorsNameTheWord()

@@ -53,6 +53,7 @@ private slots:
     void endNotRecordedHereSaysSoAndFails();
     void billsSayWhenOnlyTheNewestAreListed();
     void logsOfAFinishedJobPrintTheWholeConsole();
+    void logsStopWhenTheLenderFallsSilent();
     void waitKeepsTheWholeConsole();
     void outputsOverTheLimitAreSaid();
     void anOutputNotKeptIsSaid();
@@ -942,6 +943,10 @@ public:
     const QStringList jobIds{QStringLiteral("j-long-console"), QStringLiteral("j-big-outputs"), QStringLiteral("j-bad-name")};
     QByteArray console;
     bool holdLaterWatches = false;
+    /// Watches get the console's first kSilentAfterBytes and nothing more (no state), and
+    /// results are not answered: an agent that answers pings and nothing else.
+    bool silent = false;
+    static constexpr qsizetype kSilentAfterBytes = 4096;
     qsizetype heldWatches() const { return m_held.size(); }
     void releaseHeld()
     {
@@ -962,13 +967,17 @@ public:
         });
         m_dispatcher.on<protocol::WatchJob>([this](const protocol::WatchJob &m, const protocol::RequestContext &ctx) {
             ctx.reply(protocol::Ack{});
-            if (holdLaterWatches && m.fromOffset > 0)
+            if (silent)
+                ctx.channel()->push(protocol::JobOutput{.jobId = m.jobId, .offset = 0, .data = console.left(kSilentAfterBytes)});
+            else if (holdLaterWatches && m.fromOffset > 0)
                 m_held.append({QPointer<protocol::Channel>(ctx.channel()), m});
             else
                 pushConsole(ctx.channel(), m);
         });
         m_dispatcher.on<protocol::FetchJobResult>([this](const protocol::FetchJobResult &m, const protocol::RequestContext &ctx) {
             constexpr qint64 kResultBytes = 12 * 1024 * 1024;
+            if (silent)
+                return;
             if (m.jobId == jobIds[1])
                 return ctx.fail(Error(ErrorCode::ResourceExhausted, QStringLiteral("the job's output files exceed %1 bytes").arg(kResultBytes)));
             const protocol::JobFile result{QStringLiteral("result.txt"), QByteArrayLiteral("ok\n")};
@@ -1053,6 +1062,28 @@ void TestCliMarket::logsOfAFinishedJobPrintTheWholeConsole()
     QVERIFY2(logs.exitCode == 0, qPrintable(logs.err));
     QCOMPARE(logs.out.size(), lender.console.size());
     QVERIFY(logs.out == lender.console);
+}
+
+void TestCliMarket::logsStopWhenTheLenderFallsSilent()
+{
+    // An agent that answers pings but sends neither the rest of the console nor the job's
+    // state nor its result: `logs` without --follow prints what came and stops with a
+    // timeout once nothing more came for --request-timeout, instead of waiting for ever (it
+    // waited for the result's 10 minutes, then for a state that never came).
+    FakeLender lender(m_root.filePath(QStringLiteral("fake-lender-silent")));
+    const QString dir = submitToFakeLender(lender, QStringLiteral("borrower-silent"));
+    QVERIFY(!dir.isEmpty());
+    lender.silent = true;
+    const Run logs = runProgram(bin(QStringLiteral("borrower-client")),
+                                {QStringLiteral("--cli"), QStringLiteral("--data"), dir, QStringLiteral("--request-timeout"), QStringLiteral("2"),
+                                 QStringLiteral("logs"), lender.jobIds[0]},
+                                60'000);
+    QVERIFY2(!logs.timedOut, qPrintable(logs.describe()));
+    QCOMPARE(logs.exitCode, 1);
+    QVERIFY(logs.out == lender.console.left(FakeLender::kSilentAfterBytes));
+    QVERIFY2(logs.err.contains(QLatin1String("sent no more of job %1's console, and not its state, for 2 s").arg(lender.jobIds[0])),
+             qPrintable(logs.err));
+    QVERIFY2(logs.err.contains(QLatin1String("timeout")), qPrintable(logs.err));
 }
 
 void TestCliMarket::waitKeepsTheWholeConsole()

@@ -14,6 +14,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QTimer>
 
 #include <cstdio>
 #include <optional>
@@ -244,12 +245,30 @@ private:
         std::optional<Error> failure;
         qint64 printed = 0;
         bool acked = false;
+        // Without --follow, the output so far and then the job's state or result are due: an
+        // agent that answers pings but sends neither, and no more output, for a request's time
+        // ends the command with a timeout instead of holding it for ever. Output that keeps
+        // coming (a long console) keeps it waiting.
+        QTimer silence;
+        silence.setSingleShot(true);
+        silence.setInterval(m_session.reconnectPolicy().requestTimeoutMs);
+        QObject::connect(&silence, &QTimer::timeout, &ctx, [&] {
+            failure = Error(ErrorCode::Timeout,
+                            QCoreApplication::translate("BorrowerCli", "the lender agent sent no more of job %1's console, and not its state, "
+                                                                       "for %2 s; what it sent is printed above. Try again, or "
+                                                                       "`borrower-client --cli logs %1 --follow`")
+                                .arg(m_inv.jobId)
+                                .arg(silence.interval() / 1000.0));
+            loop.quit();
+        });
         QObject::connect(&m_session, &BorrowerSession::jobOutput, &ctx,
                          [&](const QString &jobId, qint64 offset, const QByteArray &data) {
                              if (jobId != m_inv.jobId)
                                  return;
                              printRaw(data);
                              printed = offset + data.size();
+                             if (silence.isActive())
+                                 silence.start();
                          });
         bool ended = false;
         QObject::connect(&m_session, &BorrowerSession::jobStateChanged, &ctx, [&](const protocol::JobStateChanged &c) {
@@ -284,6 +303,8 @@ private:
                 return;
             }
             acked = true;
+            if (!m_inv.follow)
+                silence.start();
             // A job that ended before the watch began may send no state change: ask once. The
             // agent answers after the output it had when the watch began, so without --follow
             // its answer also says that all of it is printed (unless the answer timed out
@@ -596,7 +617,13 @@ int runCli(const QStringList &arguments)
     BorrowerSession session(dataDir);
     if (Result<void> o = session.open(); !o)
         return app::fail(o.error());
-    session.setReconnectPolicy(cliReconnectPolicy());
+    ReconnectPolicy policy = cliReconnectPolicy();
+    if (inv->requestTimeoutS > 0) {
+        // A ping waits as long as a request: its Pong may come behind an answer.
+        policy.requestTimeoutMs = int(inv->requestTimeoutS * 1000);
+        policy.keepAliveTimeoutMs = policy.requestTimeoutMs;
+    }
+    session.setReconnectPolicy(policy);
     if (Result<void> m = session.setMarket(inv->market, inv->marketId); !m)
         return app::fail(m.error());
     Runner runner(*inv, session);

@@ -20,6 +20,7 @@ struct Options {
     QCommandLineOption market{QStringLiteral("market"), {}, QStringLiteral("ADDR:PORT")};
     QCommandLineOption marketId{QStringLiteral("market-id"), {}, QStringLiteral("ID")};
     QCommandLineOption json{QStringLiteral("json")};
+    QCommandLineOption requestTimeout{QStringLiteral("request-timeout"), {}, QStringLiteral("SECONDS")};
     QCommandLineOption lender{QStringLiteral("lender"), {}, QStringLiteral("ADDR:PORT")};
     QCommandLineOption lenderId{QStringLiteral("lender-id"), {}, QStringLiteral("ID")};
     QCommandLineOption keyFile{QStringLiteral("key-file"), {}, QStringLiteral("FILE")};
@@ -43,7 +44,7 @@ struct Options {
 
     QList<QCommandLineOption> all() const
     {
-        return {cli, help, data, market, marketId, json, lender, lenderId, keyFile, query, order, limit, offset, showKey,
+        return {cli, help, data, market, marketId, json, requestTimeout, lender, lenderId, keyFile, query, order, limit, offset, showKey,
                 os, script, input, timeout, follow, since, exitStatus, maxRate, minTimeLimit, language};
     }
 };
@@ -71,7 +72,10 @@ QHash<CliCommand, QStringList> commandOptions()
 const QStringList kCommonOptions{QStringLiteral("cli"),     QStringLiteral("help"),      QStringLiteral("data"),
                                  QStringLiteral("market"),  QStringLiteral("market-id"), QStringLiteral("json"),
                                  QStringLiteral("lender"),  QStringLiteral("lender-id"), QStringLiteral("key-file"),
-                                 QStringLiteral("language")};
+                                 QStringLiteral("language"), QStringLiteral("request-timeout")};
+
+// --request-timeout's largest value: an hour.
+constexpr qint64 kMaxRequestTimeoutS = 3600;
 
 Error usageError(const QString &text)
 {
@@ -168,6 +172,8 @@ QString cliUsage()
               "Direct mode (a partition lent without a market): --key-file FILE [--lender ADDR:PORT --lender-id ID]\n"
               "with submit, logs, wait and cancel.\n"
               "The market used is remembered in the data directory; so are each contract's lender and key.\n"
+              "--request-timeout SECONDS (default 30) is how long each request waits for its answer; `logs` without --follow\n"
+              "also stops when the lender sends nothing for that long.\n"
               "--language CODE (de, en, ja) chooses the language of messages; what --json prints stays the same.\n");
 }
 
@@ -264,6 +270,16 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
         if (!n)
             return n.error();
         inv.timeoutS = *n;
+    }
+    if (parser.isSet(o.requestTimeout)) {
+        Result<qint64> n = positiveNumber(parser.value(o.requestTimeout), QStringLiteral("request-timeout"), false);
+        if (!n)
+            return n.error();
+        if (*n > kMaxRequestTimeoutS)
+            return usageError(QCoreApplication::translate("BorrowerCli", "--request-timeout wants a number of seconds from 1 to %1, not %2")
+                                  .arg(kMaxRequestTimeoutS)
+                                  .arg(*n));
+        inv.requestTimeoutS = *n;
     }
     if (parser.isSet(o.since)) {
         Result<qint64> ms = parseCliDate(parser.value(o.since));

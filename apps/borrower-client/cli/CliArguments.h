@@ -23,6 +23,9 @@ struct CliInvocation {
     QString market;
     QString marketId;
     bool json = false;
+    /// --request-timeout: how long each request to the market or a lender waits for its
+    /// answer, in seconds; 0: the default (30 s).
+    qint64 requestTimeoutS = 0;
     // direct mode (a partition lent without a market)
     QString lender;
     QString lenderId;

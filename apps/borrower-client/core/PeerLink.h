@@ -32,6 +32,9 @@ struct ReconnectPolicy {
     /// As long as any request may take: a Pong can come behind a large frame (a job's
     /// result), and this side's own ping behind its upload is not sent while that is.
     int keepAliveTimeoutMs = protocol::kDefaultRequestTimeoutMs;
+    /// How long a request over the link waits for its answer, unless the caller names its
+    /// own limit (a job's result, which may be large, waits longer).
+    int requestTimeoutMs = protocol::kDefaultRequestTimeoutMs;
     /// Delay before attempt n+1 after n consecutive failures (n ≥ 1): initial × 2^(n-1), capped.
     int delayAfter(int failures) const;
 };
@@ -60,11 +63,13 @@ public:
     /// `context` dies first.
     void withChannel(QObject *context, std::function<void(Result<protocol::Channel *>)> fn);
 
-    /// A typed request over this link, connecting first if needed.
+    /// A typed request over this link, connecting first if needed; `timeoutMs` 0: the
+    /// policy's requestTimeoutMs.
     template <typename Reply, typename Request>
-    void request(const Request &req, QObject *context, std::function<void(Result<Reply>)> callback,
-                 int timeoutMs = protocol::kDefaultRequestTimeoutMs)
+    void request(const Request &req, QObject *context, std::function<void(Result<Reply>)> callback, int timeoutMs = 0)
     {
+        if (timeoutMs <= 0)
+            timeoutMs = m_policy.requestTimeoutMs;
         withChannel(context, [this, req, context, cb = std::move(callback), timeoutMs](Result<protocol::Channel *> ch) {
             if (!ch) {
                 cb(ch.error());
