@@ -890,6 +890,10 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>no connection to the lender of job %1</source>
         <translation>keine Verbindung zum Verleiher von Job %1</translation>
     </message>
+    <message>
+        <source>the market at %1 is no longer used: another market was chosen</source>
+        <translation>der Marktplatz unter %1 wird nicht mehr verwendet: ein anderer wurde gewählt</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerWindow</name>
@@ -1003,6 +1007,14 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>Contract %1 keeps running, and is billed, until you end it; double-click it on the Bills page (or File › Open running contracts) to open its tab again.</source>
         <translation>Vertrag %1 läuft weiter und wird berechnet, bis Sie ihn beenden; ein Doppelklick auf ihn auf der Seite Rechnungen (oder Datei › Laufende Verträge öffnen) öffnet seinen Reiter wieder.</translation>
+    </message>
+    <message>
+        <source>&amp;Market…</source>
+        <translation>&amp;Marktplatz…</translation>
+    </message>
+    <message>
+        <source>is the market running there? File › Market… changes its address and ID</source>
+        <translation>läuft der Marktplatz dort? Datei › Marktplatz… ändert seine Adresse und ID</translation>
     </message>
 </context>
 <context>
@@ -1213,6 +1225,29 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     </message>
 </context>
 <context>
+    <name>lendable::borrower::MarketDialog</name>
+    <message>
+        <source>Connect to a market</source>
+        <translation>Mit einem Marktplatz verbinden</translation>
+    </message>
+    <message>
+        <source>Enter the market&apos;s address and its node ID (ask its operator, or run &lt;tt&gt;market-manager --print-id&lt;/tt&gt; on it). The ID is pinned: a different market at that address is refused.</source>
+        <translation>Geben Sie die Adresse des Marktplatzes und seine Knoten-ID ein (fragen Sie den Betreiber oder führen Sie dort &lt;tt&gt;market-manager --print-id&lt;/tt&gt; aus). Die ID wird festgelegt: ein anderer Marktplatz unter dieser Adresse wird abgewiesen.</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Market ID</source>
+        <translation>Marktplatz-ID</translation>
+    </message>
+    <message>
+        <source>Enter both the market&apos;s address and its ID.</source>
+        <translation>Geben Sie die Adresse und die ID des Marktplatzes ein.</translation>
+    </message>
+</context>
+<context>
     <name>lendable::borrower::OffersPage</name>
     <message>
         <source>Borrow…</source>
@@ -1371,25 +1406,13 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
         <source>it stopped answering (no answer to a ping in %1 s)</source>
         <translation>sie antwortet nicht mehr (keine Antwort auf einen Ping in %1 s)</translation>
     </message>
+    <message>
+        <source>the connection to the %1 at %2 was dropped</source>
+        <translation>die Verbindung zu %1 unter %2 wurde aufgegeben</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
-    <message>
-        <source>Connect to a market</source>
-        <translation>Mit einem Marktplatz verbinden</translation>
-    </message>
-    <message>
-        <source>Enter the market&apos;s address and its node ID (ask its operator, or run &lt;tt&gt;market-manager --print-id&lt;/tt&gt; on it). The ID is pinned: a different market at that address is refused.</source>
-        <translation>Geben Sie die Adresse des Marktplatzes und seine Knoten-ID ein (fragen Sie den Betreiber oder führen Sie dort &lt;tt&gt;market-manager --print-id&lt;/tt&gt; aus). Die ID wird festgelegt: ein anderer Marktplatz unter dieser Adresse wird abgewiesen.</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>Adresse</translation>
-    </message>
-    <message>
-        <source>Market ID</source>
-        <translation>Marktplatz-ID</translation>
-    </message>
     <message>
         <source>Lendable Borrower Client</source>
         <translation>Lendable Entleiher-Client</translation>
@@ -1421,10 +1444,6 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>Run one command (offers, borrow, submit, logs, wait, cancel, end, bills, receipt, name) and exit.</source>
         <translation>Einen Befehl ausführen (offers, borrow, submit, logs, wait, cancel, end, bills, receipt, name) und beenden.</translation>
-    </message>
-    <message>
-        <source>Enter both the market&apos;s address and its ID.</source>
-        <translation>Geben Sie die Adresse und die ID des Marktplatzes ein.</translation>
     </message>
 </context>
 </TS>

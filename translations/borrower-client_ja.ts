@@ -887,6 +887,10 @@ also stops when the lender sends nothing for that long.
         <source>no connection to the lender of job %1</source>
         <translation>ジョブ %1 の貸し手への接続がありません</translation>
     </message>
+    <message>
+        <source>the market at %1 is no longer used: another market was chosen</source>
+        <translation>%1 のマーケットはもう使われません: 別のマーケットが選ばれました</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerWindow</name>
@@ -998,6 +1002,14 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>Contract %1 keeps running, and is billed, until you end it; double-click it on the Bills page (or File › Open running contracts) to open its tab again.</source>
         <translation>契約 %1 は終了するまで実行され、課金が続きます。請求ページでダブルクリックする (または ファイル › 実行中の契約を開く) とタブがまた開きます。</translation>
+    </message>
+    <message>
+        <source>&amp;Market…</source>
+        <translation>マーケット(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>is the market running there? File › Market… changes its address and ID</source>
+        <translation>マーケットはそこで動いていますか? ファイル › マーケット… でアドレスと ID を変更できます</translation>
     </message>
 </context>
 <context>
@@ -1208,6 +1220,29 @@ and lenders on the partitions you borrow, instead of your node ID
     </message>
 </context>
 <context>
+    <name>lendable::borrower::MarketDialog</name>
+    <message>
+        <source>Connect to a market</source>
+        <translation>マーケットに接続</translation>
+    </message>
+    <message>
+        <source>Enter the market&apos;s address and its node ID (ask its operator, or run &lt;tt&gt;market-manager --print-id&lt;/tt&gt; on it). The ID is pinned: a different market at that address is refused.</source>
+        <translation>マーケットのアドレスとノード ID を入力してください (運営者に尋ねるか、そのマシンで &lt;tt&gt;market-manager --print-id&lt;/tt&gt; を実行します)。ID は固定され、そのアドレスにある別のマーケットは拒否されます。</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>アドレス</translation>
+    </message>
+    <message>
+        <source>Market ID</source>
+        <translation>マーケット ID</translation>
+    </message>
+    <message>
+        <source>Enter both the market&apos;s address and its ID.</source>
+        <translation>マーケットのアドレスと ID の両方を入力してください。</translation>
+    </message>
+</context>
+<context>
     <name>lendable::borrower::OffersPage</name>
     <message>
         <source>Borrow…</source>
@@ -1364,25 +1399,13 @@ and lenders on the partitions you borrow, instead of your node ID
         <source>it stopped answering (no answer to a ping in %1 s)</source>
         <translation>応答しなくなりました（%1 秒以内に ping への応答がありません）</translation>
     </message>
+    <message>
+        <source>the connection to the %1 at %2 was dropped</source>
+        <translation>%2 の %1 への接続は切断されました</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
-    <message>
-        <source>Connect to a market</source>
-        <translation>マーケットに接続</translation>
-    </message>
-    <message>
-        <source>Enter the market&apos;s address and its node ID (ask its operator, or run &lt;tt&gt;market-manager --print-id&lt;/tt&gt; on it). The ID is pinned: a different market at that address is refused.</source>
-        <translation>マーケットのアドレスとノード ID を入力してください (運営者に尋ねるか、そのマシンで &lt;tt&gt;market-manager --print-id&lt;/tt&gt; を実行します)。ID は固定され、そのアドレスにある別のマーケットは拒否されます。</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>アドレス</translation>
-    </message>
-    <message>
-        <source>Market ID</source>
-        <translation>マーケット ID</translation>
-    </message>
     <message>
         <source>Lendable Borrower Client</source>
         <translation>Lendable 借り手クライアント</translation>
@@ -1414,10 +1437,6 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>Run one command (offers, borrow, submit, logs, wait, cancel, end, bills, receipt, name) and exit.</source>
         <translation>コマンドを 1 つ実行して終了します（offers、borrow、submit、logs、wait、cancel、end、bills、receipt、name）。</translation>
-    </message>
-    <message>
-        <source>Enter both the market&apos;s address and its ID.</source>
-        <translation>マーケットのアドレスと ID の両方を入力してください。</translation>
     </message>
 </context>
 </TS>

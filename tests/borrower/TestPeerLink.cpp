@@ -11,6 +11,7 @@
 
 #include <QDateTime>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace lendable;
@@ -34,6 +35,7 @@ private slots:
     void initTestCase();
     void frozenPeerIsFoundOut();
     void answeringPeerStaysConnected();
+    void droppedLinkFailsWhatWaits();
 
 private:
     Identity m_borrower = newIdentity(QStringLiteral("borrower"));
@@ -90,6 +92,35 @@ void TestPeerLink::answeringPeerStaysConnected()
     QTest::qWait(2'000); // ten pings and more
     QCOMPARE(lost.count(), 0);
     QCOMPARE(link.channel(), **up);
+}
+
+void TestPeerLink::droppedLinkFailsWhatWaits()
+{
+    // A link given up (the desktop app chose another market) fails a request waiting for a
+    // connection that keeps failing, with the reason given, and stops trying; the request is
+    // not left waiting for ever (it was, forgotten, before).
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 deadPort = probe.serverPort();
+    probe.close();
+    ReconnectPolicy retryForEver;
+    retryForEver.initialDelayMs = 100;
+    retryForEver.maxAttempts = 0;
+    PeerLink away(m_borrower, QStringLiteral("market"), QStringLiteral("127.0.0.1:%1").arg(deadPort), m_peer.nodeId(), retryForEver, {});
+    QSignalSpy retrying(&away, &PeerLink::retrying);
+    std::optional<Result<Channel *>> waited;
+    away.withChannel(this, [&waited](Result<Channel *> ch) { waited = ch; });
+    QTRY_VERIFY(retrying.count() >= 2);
+    QVERIFY(!waited);
+    away.disconnectFromPeer(Error(ErrorCode::Cancelled, QStringLiteral("another market was chosen")));
+    QVERIFY(waited.has_value());
+    QVERIFY(!waited->ok());
+    QCOMPARE(waited->error().code, ErrorCode::Cancelled);
+    QCOMPARE(waited->error().message, QStringLiteral("another market was chosen"));
+    QTest::qWait(300); // and it stopped trying
+    const qsizetype attempts = retrying.count();
+    QTest::qWait(500);
+    QCOMPARE(retrying.count(), attempts);
 }
 
 QTEST_GUILESS_MAIN(TestPeerLink)

@@ -6,6 +6,7 @@
 
 #include "BorrowerSession.h"
 #include "BorrowerWindow.h"
+#include "MarketDialog.h"
 #include "protocol/ReceiptJson.h"
 #include "ui/ErrorBanner.h"
 #include "ui/Format.h"
@@ -52,6 +53,7 @@ private slots:
     void billsSortByNumberAndShowWhole();
     void dearerTermsAreNotBorrowed();
     void unreachableMarketIsShownUntilItAnswers();
+    void anotherMarketIsChosenFromTheMenu();
     void inputsAreCheckedBeforeTheyAreRead();
     void laterPagesKeepTheSearchShown();
     void consoleKeepsCharactersSplitAcrossChunks();
@@ -506,6 +508,76 @@ void TestBorrowerGui::unreachableMarketIsShownUntilItAnswers()
     QTRY_VERIFY_WITH_TIMEOUT(!window.errorBanner()->isVisible(), 45000);
     QTRY_VERIFY_WITH_TIMEOUT(window.offersPage()->explanationLabel()->text().contains(QStringLiteral("No offer is available right now")), 15000);
     late.stop();
+}
+
+void TestBorrowerGui::anotherMarketIsChosenFromTheMenu()
+{
+    // A market that is not there: the banner says so and points to File › Market…, the
+    // window's way to another market (not the command line's options). There, a malformed ID
+    // is refused in the dialog, and the market this test runs is taken: the banner goes, the
+    // offers and bills come from that market, and the data directory remembers it.
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    const QString nowhere = QStringLiteral("127.0.0.1:%1").arg(port);
+    const QString dataDir = m_dir.filePath(QStringLiteral("borrower-moving"));
+    borrower::BorrowerSession session(dataDir);
+    QVERIFY(session.open().ok());
+    QVERIFY(session.setMarket(nowhere, QString(64, QLatin1Char('a'))).ok());
+    borrower::BorrowerWindow window(&session);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY_WITH_TIMEOUT(window.errorBanner()->text().contains(QStringLiteral("cannot reach the market at %1").arg(nowhere)), 15000);
+    QVERIFY2(window.errorBanner()->text().contains(QStringLiteral("File › Market…")), qPrintable(window.errorBanner()->text()));
+    QVERIFY2(!window.errorBanner()->text().contains(QStringLiteral("--market")), qPrintable(window.errorBanner()->text()));
+
+    QAction *action = window.findChild<QAction *>(QStringLiteral("marketAction"));
+    QVERIFY(action);
+    QString refusal;
+    bool answered = false;
+    QTimer poll;
+    poll.setInterval(50);
+    connect(&poll, &QTimer::timeout, this, [&] {
+        for (QWidget *w : QApplication::topLevelWidgets()) {
+            auto *dialog = qobject_cast<borrower::MarketDialog *>(w);
+            if (!dialog || !dialog->isVisible())
+                continue;
+            poll.stop();
+            dialog->addressEdit()->setText(m_session->marketAddress());
+            dialog->idEdit()->setText(QStringLiteral("not-an-id"));
+            dialog->tryAccept();
+            refusal = dialog->isVisible() ? dialog->errorLabel()->text() : QString();
+            dialog->idEdit()->setText(m_session->marketId());
+            dialog->tryAccept();
+            answered = !dialog->isVisible();
+            return;
+        }
+    });
+    poll.start();
+    action->trigger();
+    QVERIFY(answered);
+    QVERIFY2(refusal.contains(QStringLiteral("is not a market ID")), qPrintable(refusal));
+
+    QCOMPARE(session.marketAddress(), m_session->marketAddress());
+    QCOMPARE(session.marketId(), m_session->marketId());
+    QTRY_VERIFY_WITH_TIMEOUT(window.offersPage()->explanationLabel()->text().contains(QStringLiteral("match")), 15000);
+    QVERIFY(window.offersPage()->model()->total() > 0);
+    QVERIFY2(!window.errorBanner()->isVisible(), qPrintable(window.errorBanner()->text()));
+    QVERIFY2(window.statusBar()->currentMessage().contains(m_session->marketId().left(16)), qPrintable(window.statusBar()->currentMessage()));
+    // Nothing that was asked of the market no longer used turns up late in the window.
+    QTest::qWait(1000);
+    QVERIFY2(!window.errorBanner()->isVisible(), qPrintable(window.errorBanner()->text()));
+    QVERIFY2(!window.offersPage()->explanationLabel()->text().contains(QStringLiteral("failed")),
+             qPrintable(window.offersPage()->explanationLabel()->text()));
+
+    // Remembered: a session on that data directory uses it without being told.
+    borrower::BorrowerSession again(dataDir);
+    QVERIFY(again.open().ok());
+    QVERIFY(again.setMarket({}, {}).ok());
+    QCOMPARE(again.marketId(), m_session->marketId());
 }
 
 std::optional<protocol::Offer> TestBorrowerGui::cheapOffer()

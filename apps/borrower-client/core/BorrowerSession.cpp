@@ -78,9 +78,12 @@ Result<void> BorrowerSession::setMarket(const QString &address, const QString &m
     if (!id.isEmpty() && !Identity::isValidNodeId(id))
         return Error(ErrorCode::InvalidArgument,
                      tr("'%1' is not a market ID (64 hex characters, as `market-manager --print-id` prints)").arg(marketId));
-    if (addr != m_marketAddress || id != m_marketId) {
-        delete m_market;
-        m_market = nullptr;
+    if ((addr != m_marketAddress || id != m_marketId) && m_market) {
+        // What still waits on the old market is told so, not left waiting for ever.
+        PeerLink *old = std::exchange(m_market, nullptr);
+        old->disconnect(this);
+        old->disconnectFromPeer(Error(ErrorCode::Cancelled, tr("the market at %1 is no longer used: another market was chosen").arg(old->address())));
+        old->deleteLater();
     }
     m_marketAddress = addr;
     m_marketId = id;
@@ -93,6 +96,18 @@ Result<void> BorrowerSession::setMarket(const QString &address, const QString &m
     return {};
 }
 
+QString BorrowerSession::marketHint() const
+{
+    return m_marketHint.isEmpty() ? tr("is the market running there? check --market and --market-id") : m_marketHint;
+}
+
+void BorrowerSession::setMarketHint(const QString &hint)
+{
+    m_marketHint = hint;
+    if (m_market)
+        m_market->setHint(marketHint());
+}
+
 Result<PeerLink *> BorrowerSession::marketLink()
 {
     if (m_marketAddress.isEmpty() || m_marketId.isEmpty())
@@ -100,8 +115,7 @@ Result<PeerLink *> BorrowerSession::marketLink()
                      tr("no market is configured; pass --market ADDR:PORT and --market-id ID "
                         "(the market's operator gets the ID with `market-manager --print-id`)"));
     if (!m_market) {
-        m_market = new PeerLink(m_identity, tr("market"), m_marketAddress, m_marketId, m_policy,
-                                tr("is the market running there? check --market and --market-id"), this);
+        m_market = new PeerLink(m_identity, tr("market"), m_marketAddress, m_marketId, m_policy, marketHint(), this);
         connect(m_market, &PeerLink::retrying, this, &BorrowerSession::marketUnreachable);
         connect(m_market, &PeerLink::connected, this, &BorrowerSession::marketConnected);
         // A name set (or forgotten) while another market was in use: this market is told

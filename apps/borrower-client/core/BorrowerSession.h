@@ -86,7 +86,12 @@ public:
 
     /// The market to use. Empty values fall back to the market remembered in the data
     /// directory; given values are remembered. InvalidArgument for a malformed address or ID.
+    /// Another market than the one in use: what still waits on that one fails (cancelled).
     Result<void> setMarket(const QString &address, const QString &marketId);
+    /// What a failure to reach the market adds on what to do; by default it names the command
+    /// line's --market and --market-id (the desktop app names its menu instead).
+    void setMarketHint(const QString &hint);
+    QString marketHint() const;
     QString marketAddress() const { return m_marketAddress; }
     QString marketId() const { return m_marketId; }
 
@@ -235,6 +240,7 @@ private:
     QString m_marketAddress;
     QString m_marketId;
     PeerLink *m_market = nullptr;
+    QString m_marketHint;
     QHash<QString, PeerLink *> m_otherMarkets; // by market ID: contracts made with another market
     QHash<QString, PeerLink *> m_lenders;   // by "lenderId@address"
     QHash<QString, Watch> m_watches;        // by job ID

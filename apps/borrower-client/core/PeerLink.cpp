@@ -177,18 +177,23 @@ void PeerLink::keepAlive()
                                 waitMs);
 }
 
-void PeerLink::disconnectFromPeer()
+void PeerLink::disconnectFromPeer(const Error &reason)
 {
+    const Error why = reason.isError()
+        ? reason
+        : Error(ErrorCode::ConnectionClosed, tr("the connection to the %1 at %2 was dropped").arg(m_kind, m_address));
     m_retry.stop();
     m_keepAlive.stop();
-    m_waiters.clear();
     m_connecting = false;
     m_failures = 0;
     if (m_channel) {
         protocol::Channel *ch = m_channel;
         m_channel = nullptr;
-        ch->close();
+        ch->disconnect(this);
+        ch->close(why);
+        ch->deleteLater();
     }
+    flushWaiters(why);
 }
 
 Error PeerLink::explain(const Error &error) const

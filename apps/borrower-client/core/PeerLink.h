@@ -80,8 +80,9 @@ public:
         });
     }
 
-    /// Drops the connection (pending requests fail) and forgets waiters.
-    void disconnectFromPeer();
+    /// Drops the connection and stops trying: the requests under way, and those waiting for a
+    /// connection, fail with `reason` (connection_closed if none is given).
+    void disconnectFromPeer(const Error &reason = {});
 
     /// The actionable form of a transport error on this link; other errors unchanged.
     Error explain(const Error &error) const;

@@ -1,5 +1,6 @@
 #include "BorrowerWindow.h"
 
+#include "MarketDialog.h"
 #include "OfferText.h"
 
 #include "protocol/ReceiptJson.h"
@@ -224,7 +225,13 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
         const QStringList keys = queryKeys(req.query);
         if (!sortKey.isEmpty() && !keys.contains(QLatin1String("order")) && !keys.contains(QLatin1String("sort")))
             req.order = ui::sortArgument(sortKey, order);
-        m_session->searchOffers(req, this, [this, reply, offset](Result<OfferPage> r) {
+        m_session->searchOffers(req, this, [this, reply, offset, search = m_searches](Result<OfferPage> r) {
+            // The list drops a superseded search's pages itself; its words are dropped here,
+            // as are those of one given up with the market it was asked of (File › Market…).
+            if (search != m_searches || (!r.ok() && r.error().code == ErrorCode::Cancelled)) {
+                reply(ui::TablePage{});
+                return;
+            }
             if (!r.ok()) {
                 m_explanation->setText(tr("Search failed: %1").arg(r.error().message));
                 reply(r.error());
@@ -309,6 +316,7 @@ void OffersPage::search()
         return;
     }
     m_search = currentSearch();
+    ++m_searches;
     m_offers.clear();
     m_model->reload();
 }
@@ -886,7 +894,12 @@ BillsPage::BillsPage(BorrowerSession *session, QWidget *parent)
 
 void BillsPage::reload()
 {
-    m_session->listBills(0, this, [this](Result<BillList> r) {
+    // Only the latest list is shown, and none asked of a market no longer used (File ›
+    // Market…: given up, cancelled, as it is left).
+    const quint64 reload = ++m_reloads;
+    m_session->listBills(0, this, [this, reload](Result<BillList> r) {
+        if (reload != m_reloads || (!r.ok() && r.error().code == ErrorCode::Cancelled))
+            return;
         if (!r.ok()) {
             emit error(r.error());
             return;
@@ -1085,6 +1098,8 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
             setDisplayName(wanted);
     });
     name->setObjectName(QStringLiteral("displayNameAction"));
+    QAction *market = file->addAction(tr("&Market…"), this, &BorrowerWindow::chooseMarket);
+    market->setObjectName(QStringLiteral("marketAction"));
     // Every running contract kept here gets its tab (again): also one lent directly, which
     // the Bills page, the market's, does not list.
     QAction *reopen = file->addAction(tr("&Open running contracts"), this, &BorrowerWindow::openRunningContracts);
@@ -1099,6 +1114,8 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
             .exec();
     });
 
+    // A market that cannot be reached is another here than on the command line.
+    m_session->setMarketHint(tr("is the market running there? File › Market… changes its address and ID"));
     auto showError = [this](const Error &e) { m_banner->showError(e); };
     connect(m_offers, &OffersPage::error, this, showError);
     connect(m_bills, &BillsPage::error, this, showError);
@@ -1139,6 +1156,20 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
     openRunningContracts();
     m_tabs->setCurrentIndex(0);
     ui::restoreWindowState(this);
+    m_offers->search();
+    m_bills->reload();
+}
+
+void BorrowerWindow::chooseMarket()
+{
+    MarketDialog dialog(m_session, m_session->marketAddress(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    // What the banner said of the market used before is no longer so.
+    if (!m_unreachableText.isEmpty() && m_banner->text() == m_unreachableText)
+        m_banner->hide();
+    m_unreachableText.clear();
+    showIdentity();
     m_offers->search();
     m_bills->reload();
 }

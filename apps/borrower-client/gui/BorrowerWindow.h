@@ -67,6 +67,7 @@ private:
     /// The search the list shows, as it was when search() ran: pages fetched later (while
     /// scrolling, or sorting) ask for it, not for what the filter boxes say by then.
     protocol::SearchOffers m_search;
+    quint64 m_searches = 0; ///< search() calls so far: a superseded one's answer says nothing
     QHash<QString, protocol::Offer> m_offers; // offers of the loaded pages, by offer ID
 };
 
@@ -171,6 +172,7 @@ private:
     QLabel *m_limitNote;
     QPushButton *m_saveReceipt;
     QList<protocol::Bill> m_bills;
+    quint64 m_reloads = 0; ///< reload() calls so far: only the latest one's answer is shown
 };
 
 class BorrowerWindow : public QMainWindow {
@@ -191,6 +193,9 @@ public:
     /// Tells the market the name its managers (and the lenders it borrows from) see for this borrower (File › Your Name at the
     /// Market…); the status bar shows it once the market accepted it.
     void setDisplayName(const QString &name);
+    /// File › Market…: asks for another market's address and ID; once taken, the offers and
+    /// bills are those of that market.
+    void chooseMarket();
 
 protected:
     void closeEvent(QCloseEvent *event) override;

@@ -2,57 +2,13 @@
 
 #include "BorrowerSession.h"
 #include "BorrowerWindow.h"
+#include "MarketDialog.h"
 #include "app/AppSupport.h"
 #include "ui/GuiSupport.h"
 
 #include <QApplication>
-#include <QDialog>
-#include <QDialogButtonBox>
-#include <QFormLayout>
-#include <QLabel>
-#include <QLineEdit>
 
 using namespace lendable;
-
-namespace {
-/// Asks for the market once; the session remembers it (trust on first use, made visible).
-bool askForMarket(borrower::BorrowerSession &session, const QString &givenAddress, const QString &knownId)
-{
-    QDialog dialog;
-    dialog.setObjectName(QStringLiteral("connectDialog"));
-    dialog.setWindowTitle(QApplication::translate("main", "Connect to a market"));
-    auto *form = new QFormLayout(&dialog);
-    auto *intro = new QLabel(QApplication::translate("main",
-        "Enter the market's address and its node ID (ask its operator, or run "
-        "<tt>market-manager --print-id</tt> on it). The ID is pinned: a different market at that address is refused."), &dialog);
-    intro->setWordWrap(true);
-    form->addRow(intro);
-    auto *address = new QLineEdit(givenAddress.isEmpty() ? QStringLiteral("127.0.0.1:7400") : givenAddress, &dialog);
-    auto *id = new QLineEdit(knownId, &dialog);
-    id->setMinimumWidth(520);
-    form->addRow(QApplication::translate("main", "Address"), address);
-    form->addRow(QApplication::translate("main", "Market ID"), id);
-    auto *error = new QLabel(&dialog);
-    error->setStyleSheet(QStringLiteral("color: #b00020"));
-    form->addRow(error);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-    form->addRow(buttons);
-    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
-        // Both, or nothing is kept and every request would fail.
-        if (address->text().trimmed().isEmpty() || id->text().trimmed().isEmpty()) {
-            error->setText(QApplication::translate("main", "Enter both the market's address and its ID."));
-            return;
-        }
-        const Result<void> r = session.setMarket(address->text().trimmed(), id->text().trimmed());
-        if (r.ok())
-            dialog.accept();
-        else
-            error->setText(r.error().message);
-    });
-    return dialog.exec() == QDialog::Accepted;
-}
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -91,9 +47,12 @@ int main(int argc, char *argv[])
     // remembered (if any) filled in, so that a new address is never paired with an old ID
     // without a word.
     const bool addressWithoutId = parser.isSet(market) && !parser.isSet(marketId);
-    if ((session.marketAddress().isEmpty() || session.marketId().isEmpty() || addressWithoutId)
-        && !askForMarket(session, session.marketAddress(), session.marketId()))
-        return 1;
+    // Asked once; the session remembers it (trust on first use, made visible).
+    if (session.marketAddress().isEmpty() || session.marketId().isEmpty() || addressWithoutId) {
+        borrower::MarketDialog dialog(&session, session.marketAddress());
+        if (dialog.exec() != QDialog::Accepted)
+            return 1;
+    }
 
     borrower::BorrowerWindow window(&session);
     window.show();
