@@ -15,6 +15,10 @@
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
+    <message>
+        <source>--idle-timeout wants seconds from %1 to 86400, or 0 to keep idle connections open, not &apos;%2&apos;</source>
+        <translation>--idle-timeout erwartet Sekunden von %1 bis 86400, oder 0, um stille Verbindungen offen zu lassen, nicht &apos;%2&apos;</translation>
+    </message>
 </context>
 <context>
     <name>GuiOptions</name>

@@ -15,6 +15,10 @@
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
+    <message>
+        <source>--idle-timeout wants seconds from %1 to 86400, or 0 to keep idle connections open, not &apos;%2&apos;</source>
+        <translation>--idle-timeout には %1 から 86400 までの秒数、またはアイドル接続を開いたままにする 0 を指定してください（&apos;%2&apos; ではなく）</translation>
+    </message>
 </context>
 <context>
     <name>GuiOptions</name>

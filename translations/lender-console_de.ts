@@ -1250,5 +1250,9 @@ Knoten-ID: %2</translation>
         <source>--advertise: %1</source>
         <translation>--advertise: %1</translation>
     </message>
+    <message>
+        <source>Seconds a borrower&apos;s or owner&apos;s connection may stay silent before the agent closes it, 30 to 86400, or 0 for never (default 300).</source>
+        <translation>Sekunden, die die Verbindung eines Entleihers oder Besitzers still bleiben darf, bevor der Agent sie schließt, 30 bis 86400, oder 0 für nie (Vorgabe 300).</translation>
+    </message>
 </context>
 </TS>

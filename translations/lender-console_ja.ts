@@ -1247,5 +1247,9 @@ Node ID: %2</source>
         <source>--advertise: %1</source>
         <translation>--advertise: %1</translation>
     </message>
+    <message>
+        <source>Seconds a borrower&apos;s or owner&apos;s connection may stay silent before the agent closes it, 30 to 86400, or 0 for never (default 300).</source>
+        <translation>借り手または所有者の接続が無通信のままでいられる秒数。これを過ぎるとエージェントが接続を閉じます。30 から 86400、0 なら閉じません（既定 300）。</translation>
+    </message>
 </context>
 </TS>

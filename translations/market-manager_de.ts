@@ -1463,5 +1463,13 @@
         <source>Keep the imported OS images in DIR (default: images in the data directory). Market processes on one PostgreSQL database give the same DIR on a shared file system, so that each can serve every image.</source>
         <translation>Die importierten Betriebssystem-Abbilder in DIR aufbewahren (Standard: images im Datenverzeichnis). Marktprozesse an einer PostgreSQL-Datenbank geben dasselbe DIR auf einem gemeinsamen Dateisystem an, damit jeder jedes Abbild ausliefern kann.</translation>
     </message>
+    <message>
+        <source>Seconds a connection to the embedded market may stay silent before it is closed, 30 to 86400, or 0 for never (default 300).</source>
+        <translation>Sekunden, die eine Verbindung zum eingebetteten Marktplatz still bleiben darf, bevor sie geschlossen wird, 30 bis 86400, oder 0 für nie (Vorgabe 300).</translation>
+    </message>
+    <message>
+        <source>Seconds a connection may stay silent before it is closed, 30 to 86400, or 0 for never (default 300; closed after up to twice this).</source>
+        <translation>Sekunden, die eine Verbindung still bleiben darf, bevor sie geschlossen wird, 30 bis 86400, oder 0 für nie (Vorgabe 300; geschlossen nach höchstens dem Doppelten).</translation>
+    </message>
 </context>
 </TS>

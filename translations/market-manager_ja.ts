@@ -1453,5 +1453,13 @@
         <source>Keep the imported OS images in DIR (default: images in the data directory). Market processes on one PostgreSQL database give the same DIR on a shared file system, so that each can serve every image.</source>
         <translation>インポートした OS イメージを DIR に保存します（既定: データディレクトリ内の images）。1 つの PostgreSQL データベースを使うマーケットプロセスは、共有ファイルシステム上の同じ DIR を指定し、どのプロセスもすべてのイメージを配信できるようにします。</translation>
     </message>
+    <message>
+        <source>Seconds a connection to the embedded market may stay silent before it is closed, 30 to 86400, or 0 for never (default 300).</source>
+        <translation>組み込みマーケットへの接続が無通信のままでいられる秒数。これを過ぎると閉じられます。30 から 86400、0 なら閉じません（既定 300）。</translation>
+    </message>
+    <message>
+        <source>Seconds a connection may stay silent before it is closed, 30 to 86400, or 0 for never (default 300; closed after up to twice this).</source>
+        <translation>接続が無通信のままでいられる秒数。これを過ぎると閉じられます。30 から 86400、0 なら閉じません（既定 300。閉じるのは最大でその 2 倍の後）。</translation>
+    </message>
 </context>
 </TS>

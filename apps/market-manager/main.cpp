@@ -82,14 +82,14 @@ void writeStats(const market::MarketService &service, const QString &path)
         std::fprintf(stderr, "market-manager: cannot write the stats file %s: %s\n", qPrintable(path), qPrintable(out.errorString()));
 }
 
-int runHeadless(const QString &dataDir, const QString &listenText, const QString &databaseUrl, const QStringList &adminIds,
-                const QString &feePercent, const QString &heartbeatS, const QString &statsFile, const QStringList &images,
-                const QString &imagesDir)
+int runHeadless(const market::MarketOptionTexts &options, const QString &listenText, const QString &databaseUrl, const QString &statsFile,
+                const QStringList &images)
 {
+    const QString &dataDir = options.dataDir;
     Result<ListenAddress> endpoint = parseListenAddress(listenText);
     if (!endpoint)
         return app::fail(endpoint.error());
-    Result<market::MarketConfig> config = market::marketConfigFromOptions({dataDir, adminIds, feePercent, heartbeatS, imagesDir});
+    Result<market::MarketConfig> config = market::marketConfigFromOptions(options);
     if (!config)
         return app::fail(config.error());
     if (Result<void> made = makeDirectory(dataDir); !made)
@@ -172,6 +172,8 @@ int main(int argc, char *argv[])
     parser.addOption(feePercent);
     const QCommandLineOption heartbeat(QStringList{QStringLiteral("heartbeat-timeout")}, QCoreApplication::translate("main", "Seconds without a message after which a lender is offline (default 30)."), QStringLiteral("SECONDS"));
     parser.addOption(heartbeat);
+    const QCommandLineOption idleTimeout(QStringList{QStringLiteral("idle-timeout")}, QCoreApplication::translate("main", "Seconds a connection may stay silent before it is closed, 30 to 86400, or 0 for never (default 300; closed after up to twice this)."), QStringLiteral("SECONDS"));
+    parser.addOption(idleTimeout);
     const QCommandLineOption statsFile(QStringList{QStringLiteral("stats-file")}, QCoreApplication::translate("main", "Headless: on SIGUSR1, write the server-side request timings (JSON) to this file (without it, to the log)."), QStringLiteral("PATH"));
     parser.addOption(statsFile);
     const QCommandLineOption image(QStringList{QStringLiteral("image")}, QCoreApplication::translate("main", "Serve the OS image in DIR to lenders as NAME (repeatable)."), QStringLiteral("NAME=DIR"));
@@ -204,9 +206,14 @@ int main(int argc, char *argv[])
                          &exportInvoices, &exportPayouts, &period, &firstDay, &lastDay});
             !ok)
             return lendable::app::fail(ok.error());
-        return runHeadless(dataDir, parser.isSet(listen) ? parser.value(listen) : QStringLiteral("0.0.0.0:7400"),
-                           parser.value(database), parser.values(adminId), parser.value(feePercent), parser.value(heartbeat),
-                           parser.value(statsFile), parser.values(image), parser.value(imagesDir));
+        const market::MarketOptionTexts options{.dataDir = dataDir,
+                                                .adminIds = parser.values(adminId),
+                                                .feePercent = parser.value(feePercent),
+                                                .heartbeatS = parser.value(heartbeat),
+                                                .imagesDir = parser.value(imagesDir),
+                                                .idleTimeoutS = parser.value(idleTimeout)};
+        return runHeadless(options, parser.isSet(listen) ? parser.value(listen) : QStringLiteral("0.0.0.0:7400"), parser.value(database),
+                           parser.value(statsFile), parser.values(image));
     }
     return lendable::app::execGui(QStringLiteral("market-manager-gui"));
 }

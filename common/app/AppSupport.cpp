@@ -202,6 +202,19 @@ std::optional<qint64> parseUtcDate(const QString &text)
     return dt.toMSecsSinceEpoch();
 }
 
+Result<int> parseIdleTimeoutMs(const QString &text)
+{
+    bool ok = false;
+    const qint64 s = text.trimmed().toLongLong(&ok);
+    if (!ok || (s != 0 && (s < kMinIdleTimeoutS || s > 86'400)))
+        return Error(ErrorCode::InvalidArgument,
+                     QCoreApplication::translate("CommandLine", "--idle-timeout wants seconds from %1 to 86400, or 0 to keep idle "
+                                                                "connections open, not '%2'")
+                         .arg(kMinIdleTimeoutS)
+                         .arg(text));
+    return int(s * 1000);
+}
+
 int fail(const Error &error)
 {
     std::fprintf(stderr, "%s: %s\n", qPrintable(QCoreApplication::applicationName()), qPrintable(error.toString()));

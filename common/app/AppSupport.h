@@ -85,6 +85,12 @@ qsizetype displayWidth(const QString &text);
 /// it is neither.
 std::optional<qint64> parseUtcDate(const QString &text);
 
+/// --idle-timeout of a service: seconds from kMinIdleTimeoutS to a day, or 0 for never, in ms;
+/// InvalidArgument quoting the text otherwise. Below the minimum, connections of the project's
+/// own clients (a ping every 15 s, a lender's heartbeat every 10 s) would be cut.
+Result<int> parseIdleTimeoutMs(const QString &text);
+inline constexpr int kMinIdleTimeoutS = 30;
+
 /// Prints "<program>: <error>" on stderr and returns exit code 1 (2 for usage errors).
 int fail(const Error &error);
 

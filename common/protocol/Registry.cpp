@@ -81,7 +81,8 @@ QString protocolMarkdown()
         "growing the service's memory.\n\n"
         "A service closes a connection over which nothing has moved for %5 minutes or more (nothing came "
         "from the client, and the client read nothing of the service's), unless it owes the client an "
-        "answer, and tells the client why first: an `Error` push with the code `timeout`. A client that "
+        "answer, and tells the client why first: an `Error` push with the code `timeout` (`--idle-timeout` of "
+        "`market-manager` and `lender-console` changes the period). A client that "
         "stays connected without anything to ask sends a `Ping` now and then (this project's clients do "
         "every 10 or 15 s).\n\n"
         "Protocol version: %1 (oldest accepted: %2).\n\n")

@@ -376,6 +376,29 @@ void TestLenderAgent::commandLineOptionsMakeTheConfig()
     QCOMPARE(set->resultRetentionMs, qint64(12) * 3600 * 1000);
     texts.keepResultsDays = QStringLiteral("0");
     QCOMPARE(lender::agentConfigFromOptions(texts)->resultRetentionMs, 0);
+    QCOMPARE(plain->idleTimeoutMs, protocol::kDefaultIdleTimeoutMs);
+    texts.idleTimeoutS = QStringLiteral("600");
+    QCOMPARE(lender::agentConfigFromOptions(texts)->idleTimeoutMs, 600'000);
+    texts.idleTimeoutS = QStringLiteral("10");
+    QVERIFY2(lender::agentConfigFromOptions(texts).error().message.contains(QStringLiteral("not '10'")),
+             qPrintable(lender::agentConfigFromOptions(texts).error().message));
+    texts.idleTimeoutS.clear();
+
+    // The agent's server closes a borrower's silent connection after the configured time
+    // (here less than the option allows), telling it why.
+    QTemporaryDir otherDir;
+    AgentConfig quick;
+    quick.dataDir = otherDir.path();
+    quick.libvirtUri = QStringLiteral("test:///default");
+    quick.idleTimeoutMs = 400;
+    Result<std::unique_ptr<LenderAgent>> agent = LenderAgent::create(quick);
+    QVERIFY2(agent.ok(), qPrintable(agent.error().toString()));
+    QVERIFY((*agent)->start().ok());
+    Peer silent(m_borrower, (*agent)->localAddress(), (*agent)->nodeId());
+    QVERIFY(silent.waitUp().ok());
+    QSignalSpy closed(silent.channel, &Channel::closed);
+    QTRY_COMPARE_WITH_TIMEOUT(closed.count(), 1, 10'000);
+    QCOMPARE(closed.at(0).at(0).value<Error>().code, ErrorCode::Timeout);
     for (const char *bad : {"-1", "two", "3661", "nan"}) {
         texts.keepResultsDays = QString::fromLatin1(bad);
         Result<AgentConfig> refused = lender::agentConfigFromOptions(texts);

@@ -4,6 +4,7 @@
 
 #include "Billing.h"
 #include "LendingKey.h"
+#include "MarketOptions.h"
 #include "MarketTestSupport.h"
 #include "StoreWriter.h"
 #include "QueryLanguage.h"
@@ -17,6 +18,7 @@
 #include <QSqlQuery>
 #include <QSslSocket>
 #include <QSemaphore>
+#include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -344,6 +346,7 @@ private slots:
     void lenderPresenceDoesNotHoldUpTheMarket();
     void heartbeatsAreStampedWhenWritten_data() { keysAreVerifiedWhileAReportWaits_data(); }
     void heartbeatsAreStampedWhenWritten();
+    void idleTimeoutIsTheOneConfigured();
     void shutdownFinishesQueuedWrites_data() { keysAreVerifiedWhileAReportWaits_data(); }
     void shutdownFinishesQueuedWrites();
     void shutdownDropsQueuedBookkeeping_data() { keysAreVerifiedWhileAReportWaits_data(); }
@@ -4365,6 +4368,51 @@ void TestMarketFlows::renamesDoNotHoldUpOtherBorrowers()
     std::optional<Database> db = openSameDatabase();
     QVERIFY(db);
     QCOMPARE(storedBorrowerName(*db, m_borrower2.nodeId()), QStringLiteral("name %1").arg(kRenames - 1));
+}
+
+void TestMarketFlows::idleTimeoutIsTheOneConfigured()
+{
+    // --idle-timeout (MarketOptionTexts::idleTimeoutS): seconds from 30 to a day, or 0 for
+    // never; a value that would cut the project's own clients between two pings is refused.
+    MarketOptionTexts texts{.dataDir = m_tmp.filePath(QStringLiteral("idle"))};
+    QCOMPARE(marketConfigFromOptions(texts)->idleTimeoutMs, protocol::kDefaultIdleTimeoutMs);
+    texts.idleTimeoutS = QStringLiteral("45");
+    QCOMPARE(marketConfigFromOptions(texts)->idleTimeoutMs, 45'000);
+    texts.idleTimeoutS = QStringLiteral("0");
+    QCOMPARE(marketConfigFromOptions(texts)->idleTimeoutMs, 0);
+    for (const char *bad : {"29", "86401", "-30", "soon", "1e3"}) {
+        texts.idleTimeoutS = QString::fromLatin1(bad);
+        const Result<MarketConfig> refused = marketConfigFromOptions(texts);
+        QVERIFY2(!refused.ok() && refused.error().code == ErrorCode::InvalidArgument, bad);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("not '%1'").arg(texts.idleTimeoutS)), qPrintable(refused.error().message));
+    }
+
+    // The market's server closes a silent connection after the configured time (here less
+    // than the option allows), telling the peer why; none is closed with 0.
+    MarketConfig config;
+    config.dataDir = m_tmp.filePath(QStringLiteral("idle"));
+    QVERIFY(QDir().mkpath(config.dataDir));
+    for (const int idleMs : {400, 0}) {
+        config.idleTimeoutMs = idleMs;
+        MarketService market(m_marketIdentity, QStringLiteral("sqlite:") + m_tmp.filePath(QStringLiteral("idle/m%1.db").arg(idleMs)), config);
+        QVERIFY(market.listen(QHostAddress::LocalHost, 0).ok());
+        Error error;
+        SslChannel *silent = connectClient(market.serverPort(), m_borrower, m_marketIdentity.nodeId(), QStringLiteral("borrower"), this, &error);
+        QVERIFY2(silent, qPrintable(error.toString()));
+        QSignalSpy closed(silent, &Channel::closed);
+        if (idleMs > 0) {
+            QTRY_COMPARE_WITH_TIMEOUT(closed.count(), 1, 10'000);
+            const Error told = closed.at(0).at(0).value<Error>();
+            QCOMPARE(told.code, ErrorCode::Timeout);
+            QVERIFY2(told.message.contains(QStringLiteral("closed as idle")), qPrintable(told.toString()));
+        } else {
+            QTest::qWait(1'500);
+            QCOMPARE(closed.count(), 0);
+            QVERIFY(silent->call<Pong>(Ping{.sentAtMs = 1}).ok());
+        }
+        delete silent;
+        market.shutdown();
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMarketFlows)

@@ -295,7 +295,10 @@ void TestMarketProcesses::badArgumentsAreRefused()
                                      QStringList{QStringLiteral("--fee-percent"), QStringLiteral("150")},
                                      // lenders heartbeat every 10 s: NaN, or less than 15 s, would make them flap
                                      QStringList{QStringLiteral("--heartbeat-timeout"), QStringLiteral("nan")},
-                                     QStringList{QStringLiteral("--heartbeat-timeout"), QStringLiteral("3")}}) {
+                                     QStringList{QStringLiteral("--heartbeat-timeout"), QStringLiteral("3")},
+                                     // clients ping every 15 s: a shorter idle timeout would cut them
+                                     QStringList{QStringLiteral("--idle-timeout"), QStringLiteral("5")},
+                                     QStringList{QStringLiteral("--idle-timeout"), QStringLiteral("forever")}}) {
         QProcess p;
         p.start(program, QStringList{QStringLiteral("--headless"), QStringLiteral("--data"), data} + extra);
         QVERIFY(p.waitForFinished(30'000));

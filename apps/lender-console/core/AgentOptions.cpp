@@ -1,5 +1,6 @@
 #include "AgentOptions.h"
 
+#include "app/AppSupport.h"
 #include "identity/Identity.h"
 #include "protocol/DisplayName.h"
 #include "util/HostPort.h"
@@ -75,6 +76,12 @@ Result<AgentConfig> agentConfigFromOptions(const AgentOptionTexts &options)
                              .arg(options.keepResultsDays));
         config.resultRetentionMs = qint64(days * 86400.0 * 1000.0);
     }
+    if (!options.idleTimeoutS.isEmpty()) {
+        Result<int> ms = app::parseIdleTimeoutMs(options.idleTimeoutS);
+        if (!ms)
+            return ms.error();
+        config.idleTimeoutMs = *ms;
+    }
     config.pinCpus = !options.noCpuPinning;
     return config;
 }
@@ -107,6 +114,10 @@ AgentCommandLine::AgentCommandLine(const QString &defaultListen)
                                                       "(default %1; 0 = for ever).")
                       .arg(AgentConfig{}.resultRetentionMs / (86400 * 1000)),
                   QStringLiteral("DAYS"), QString::number(AgentConfig{}.resultRetentionMs / (86400 * 1000)))
+    , idleTimeout(QStringList{QStringLiteral("idle-timeout")},
+                  QCoreApplication::translate("main", "Seconds a borrower's or owner's connection may stay silent before the agent "
+                                                      "closes it, 30 to 86400, or 0 for never (default 300)."),
+                  QStringLiteral("SECONDS"))
     , noCpuPinning(QStringList{QStringLiteral("no-cpu-pinning")},
                    QCoreApplication::translate("main", "Do not pin running partitions to host CPUs of their own (vcpupin); the "
                                                        "host's scheduler places their vCPUs."))
@@ -115,7 +126,7 @@ AgentCommandLine::AgentCommandLine(const QString &defaultListen)
 
 QList<const QCommandLineOption *> AgentCommandLine::all() const
 {
-    return {&listen, &advertise, &market, &marketId, &libvirt, &virtType, &ownerId, &name, &jobTimeout, &keepResults, &noCpuPinning};
+    return {&listen, &advertise, &market, &marketId, &libvirt, &virtType, &ownerId, &name, &jobTimeout, &keepResults, &idleTimeout, &noCpuPinning};
 }
 
 void AgentCommandLine::addTo(QCommandLineParser &parser) const
@@ -137,6 +148,7 @@ AgentOptionTexts AgentCommandLine::texts(const QCommandLineParser &parser, const
             .name = parser.value(name),
             .jobTimeoutS = parser.value(jobTimeout),
             .keepResultsDays = parser.value(keepResults),
+            .idleTimeoutS = parser.value(idleTimeout),
             .noCpuPinning = parser.isSet(noCpuPinning)};
 }
 

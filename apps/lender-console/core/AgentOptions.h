@@ -25,6 +25,7 @@ struct AgentOptionTexts {
     QString name;             ///< --name
     QString jobTimeoutS;      ///< --job-timeout seconds
     QString keepResultsDays;  ///< --keep-results days (0 = for ever)
+    QString idleTimeoutS;     ///< --idle-timeout seconds (0 = never)
     bool noCpuPinning = false; ///< --no-cpu-pinning
 };
 
@@ -46,6 +47,7 @@ struct AgentCommandLine {
     QCommandLineOption name;
     QCommandLineOption jobTimeout;
     QCommandLineOption keepResults;
+    QCommandLineOption idleTimeout;
     QCommandLineOption noCpuPinning;
 
     /// Every option above, in the order --help lists them.

@@ -415,6 +415,7 @@ Result<void> LenderAgent::start()
     hc.localNodeId = nodeId();
     hc.localRole = QStringLiteral("lender");
     hc.acceptedRoles = {QStringLiteral("borrower"), QStringLiteral("owner")};
+    hc.idleTimeoutMs = qMax(0, m_config.idleTimeoutMs);
     m_server = std::make_unique<Server>(m_identity, hc);
     const QString self = nodeId();
     const QStringList owners = m_config.ownerIds;

@@ -53,6 +53,9 @@ struct AgentConfig {
     /// (vcpupin); off with --no-cpu-pinning.
     bool pinCpus = true;
     int heartbeatIntervalMs = 10000;
+    /// A borrower's or owner's connection over which nothing moved for this long (to twice as
+    /// long) is closed (HandshakeConfig::idleTimeoutMs; --idle-timeout); 0: never.
+    int idleTimeoutMs = protocol::kDefaultIdleTimeoutMs;
     int auditIntervalMs = 1000;
     /// On each connection to a market, ask it about this machine's contracts of that market
     /// that still run here, and end those it ended (LenderAgent::reconcileContracts()). Off

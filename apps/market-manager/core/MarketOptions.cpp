@@ -1,6 +1,7 @@
 #include "MarketOptions.h"
 
 #include "ImageImport.h"
+#include "app/AppSupport.h"
 #include "identity/Identity.h"
 
 #include <QCoreApplication>
@@ -44,6 +45,12 @@ Result<MarketConfig> marketConfigFromOptions(const MarketOptionTexts &options)
                          QCoreApplication::translate("main", "'%1' is not a heartbeat timeout in seconds from 15 to 86400 (lender agents "
                                                              "send a heartbeat every 10 s)").arg(options.heartbeatS));
         config.heartbeatTimeoutMs = static_cast<int>(s * 1000);
+    }
+    if (!options.idleTimeoutS.isEmpty()) {
+        Result<int> ms = app::parseIdleTimeoutMs(options.idleTimeoutS);
+        if (!ms)
+            return ms.error();
+        config.idleTimeoutMs = *ms;
     }
     return config;
 }

@@ -17,6 +17,7 @@ struct MarketOptionTexts {
     QString feePercent;     ///< --fee-percent: 0–100, at most two decimals
     QString heartbeatS;     ///< --heartbeat-timeout: seconds, 0.1 to 86,400
     QString imagesDir;      ///< --images: where imported OS images are kept
+    QString idleTimeoutS;   ///< --idle-timeout: seconds, 30 to 86,400, or 0 for never
 };
 
 /// A fee in percent ("10", "2.5", "0": 0–100, at most two decimals) in basis points;

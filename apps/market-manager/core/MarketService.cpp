@@ -241,7 +241,8 @@ MarketService::MarketService(const Identity &identity, const QString &databaseUr
                HandshakeConfig{.localNodeId = identity.nodeId(),
                                .localRole = QStringLiteral("market"),
                                .acceptedRoles = {kLender, kBorrower, kAdmin},
-                               .maxFrameBytes = kMaxInboundFrameBytes},
+                               .maxFrameBytes = kMaxInboundFrameBytes,
+                               .idleTimeoutMs = qMax(0, m_config.idleTimeoutMs)},
                this)
 {
     if (!m_config.clock)

@@ -39,6 +39,9 @@ struct MarketConfig {
     QStringList adminIds;
     /// A lender that sends nothing for this long is offline and its offers are not offered.
     int heartbeatTimeoutMs = 30'000;
+    /// A connection over which nothing moved for this long (to twice as long) is closed
+    /// (HandshakeConfig::idleTimeoutMs; --idle-timeout); 0: never.
+    int idleTimeoutMs = protocol::kDefaultIdleTimeoutMs;
     /// The market's data directory; images live in DIR/images unless imagesDir says otherwise.
     QString dataDir;
     /// Where images live (DIR/<sha256>/image.tar); empty = "images" in dataDir, and no image

@@ -108,6 +108,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption adminId(QStringList{QStringLiteral("admin-id")}, QApplication::translate("main", "A node ID allowed to administer the embedded market (repeatable)."), QStringLiteral("ID"));
     const QCommandLineOption feePercent(QStringList{QStringLiteral("fee-percent")}, QApplication::translate("main", "Market fee of the embedded market in percent of each charge (default 10)."), QStringLiteral("PERCENT"));
     const QCommandLineOption heartbeat(QStringList{QStringLiteral("heartbeat-timeout")}, QApplication::translate("main", "Seconds without a message after which a lender of the embedded market is offline (default 30)."), QStringLiteral("SECONDS"));
+    const QCommandLineOption idleTimeout(QStringList{QStringLiteral("idle-timeout")}, QApplication::translate("main", "Seconds a connection to the embedded market may stay silent before it is closed, 30 to 86400, or 0 for never (default 300)."), QStringLiteral("SECONDS"));
     const QCommandLineOption image(QStringList{QStringLiteral("image")}, QApplication::translate("main", "The embedded market serves the OS image in DIR to lenders as NAME (repeatable)."), QStringLiteral("NAME=DIR"));
     const QCommandLineOption imagesDir(QStringList{QStringLiteral("images")}, QApplication::translate("main", "The embedded market keeps the imported OS images in DIR (default: images in the data directory)."), QStringLiteral("DIR"));
     const QCommandLineOption statsFile(QStringList{QStringLiteral("stats-file")}, QApplication::translate("main", "Headless only (handled by the launcher)."), QStringLiteral("PATH"));
@@ -117,8 +118,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption period(QStringList{QStringLiteral("period")}, QApplication::translate("main", "The billing period in days, up to today: 7, 30 or 90 (exports: 7 by default; the window: the period chosen last)."), QStringLiteral("DAYS"));
     const QCommandLineOption firstDay(QStringList{QStringLiteral("from")}, QApplication::translate("main", "The billing period's first day (UTC), instead of --period."), QStringLiteral("YYYY-MM-DD"));
     const QCommandLineOption lastDay(QStringList{QStringLiteral("to")}, QApplication::translate("main", "The billing period's last day (UTC), included; with --from (default: today)."), QStringLiteral("YYYY-MM-DD"));
-    for (const auto *o : {&headless, &listen, &database, &connectTo, &marketId, &adminId, &feePercent, &heartbeat, &image, &imagesDir,
-                          &statsFile, &exportReport, &exportInvoices, &exportPayouts, &period, &firstDay, &lastDay})
+    for (const auto *o : {&headless, &listen, &database, &connectTo, &marketId, &adminId, &feePercent, &heartbeat, &idleTimeout, &image,
+                          &imagesDir, &statsFile, &exportReport, &exportInvoices, &exportPayouts, &period, &firstDay, &lastDay})
         parser.addOption(*o);
     if (Result<void> parsed = app::parseCommandLine(parser, application.arguments()); !parsed)
         return showFatal(parsed.error());
@@ -128,7 +129,7 @@ int main(int argc, char *argv[])
     if (parser.isSet(statsFile))
         return showFatal(Error(ErrorCode::InvalidArgument, QApplication::translate("main", "--stats-file works with --headless only")));
     if (parser.isSet(connectTo)) {
-        for (const QCommandLineOption *o : {&listen, &database, &adminId, &feePercent, &heartbeat, &image, &imagesDir}) {
+        for (const QCommandLineOption *o : {&listen, &database, &adminId, &feePercent, &heartbeat, &idleTimeout, &image, &imagesDir}) {
             if (parser.isSet(*o))
                 return showFatal(Error(ErrorCode::InvalidArgument,
                                        QApplication::translate("main", "--%1 sets up the embedded market; with --connect the market "
@@ -234,8 +235,12 @@ int main(int argc, char *argv[])
             channel = connectAdmin(*hp, *identity, marketNodeId, parser.value(connectTo), &application);
         where = parser.value(connectTo);
     } else {
-        Result<market::MarketConfig> config = market::marketConfigFromOptions(
-            {dataDir, parser.values(adminId), parser.value(feePercent), parser.value(heartbeat), parser.value(imagesDir)});
+        Result<market::MarketConfig> config = market::marketConfigFromOptions({.dataDir = dataDir,
+                                                                               .adminIds = parser.values(adminId),
+                                                                               .feePercent = parser.value(feePercent),
+                                                                               .heartbeatS = parser.value(heartbeat),
+                                                                               .imagesDir = parser.value(imagesDir),
+                                                                               .idleTimeoutS = parser.value(idleTimeout)});
         if (!config)
             return showFatal(config.error());
         const QString url = parser.isSet(database) ? parser.value(database) : QStringLiteral("sqlite:") + dataDir + QStringLiteral("/market.db");
