@@ -894,6 +894,18 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>the market at %1 is no longer used: another market was chosen</source>
         <translation>der Marktplatz unter %1 wird nicht mehr verwendet: ein anderer wurde gewählt</translation>
     </message>
+    <message>
+        <source>output &quot;%1&quot; was not fetched: cannot write %2: %3</source>
+        <translation>Ausgabe „%1“ wurde nicht abgeholt: %2 kann nicht geschrieben werden: %3</translation>
+    </message>
+    <message>
+        <source>output &quot;%1&quot; was not fetched: %2</source>
+        <translation>Ausgabe „%1“ wurde nicht abgeholt: %2</translation>
+    </message>
+    <message>
+        <source>output &quot;%1&quot; was not fetched: it changed on the lender&apos;s machine while it was fetched</source>
+        <translation>Ausgabe „%1“ wurde nicht abgeholt: Sie hat sich auf dem Rechner des Verleihers geändert, während sie abgeholt wurde</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerWindow</name>

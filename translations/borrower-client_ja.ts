@@ -891,6 +891,18 @@ also stops when the lender sends nothing for that long.
         <source>the market at %1 is no longer used: another market was chosen</source>
         <translation>%1 のマーケットはもう使われません: 別のマーケットが選ばれました</translation>
     </message>
+    <message>
+        <source>output &quot;%1&quot; was not fetched: cannot write %2: %3</source>
+        <translation>出力「%1」は取得されませんでした: %2 に書き込めません: %3</translation>
+    </message>
+    <message>
+        <source>output &quot;%1&quot; was not fetched: %2</source>
+        <translation>出力「%1」は取得されませんでした: %2</translation>
+    </message>
+    <message>
+        <source>output &quot;%1&quot; was not fetched: it changed on the lender&apos;s machine while it was fetched</source>
+        <translation>出力「%1」は取得されませんでした: 取得中に貸し手のマシン上で変更されました</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerWindow</name>

@@ -63,6 +63,8 @@ enum class MessageType : quint32 {
     JobResult = 307,
     UsageSample = 308,
     JobProgress = 309,
+    FetchJobOutput = 310,
+    JobOutputPart = 311,
 
     // market admin (Market Manager app)
     AdminListPartitions = 400,

@@ -92,6 +92,19 @@ struct JobFile {
     }
 };
 
+/// A job's output file by name and size, without its contents.
+struct JobFileSize {
+    static constexpr const char *kName = "JobFileSize";
+    QString name;
+    qint64 size = 0;
+    bool operator==(const JobFileSize &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(field("name", &JobFileSize::name, "File name, no directories."),
+                               field("size", &JobFileSize::size, "Size in bytes."));
+    }
+};
+
 /// Where a receipt sits in the batch of receipts the market signed with one signature (the
 /// receipts of one group commit): the batch's receipts are the leaves of a Merkle tree as in
 /// RFC 9162 §2.1.1 (leaf = SHA-256(0x00 ‖ canonical receipt bytes), node = SHA-256(0x01 ‖
@@ -1041,13 +1054,20 @@ struct CancelJob : Message<MessageType::CancelJob> {
 struct FetchJobResult : Message<MessageType::FetchJobResult> {
     static constexpr const char *kName = "FetchJobResult";
     static constexpr const char *kDirection = "borrower → lender";
-    static constexpr const char *kDoc = "Fetch a finished job's exit code, output files and full console.";
+    static constexpr const char *kDoc = "Fetch a finished job's exit code, output files and console. Output files and console "
+                                        "together are sent up to 12 MiB (the console is cut to fit, the outputs never are: "
+                                        "`resource_exhausted` if they are larger); with `withoutOutputs` the answer names "
+                                        "them and their sizes instead, for FetchJobOutput.";
     QString jobId;
+    std::optional<bool> withoutOutputs;
     bool operator==(const FetchJobResult &) const = default;
     static constexpr auto fields()
     {
         return std::make_tuple(
-            field("jobId", &FetchJobResult::jobId, "Job ID."));
+            field("jobId", &FetchJobResult::jobId, "Job ID."),
+            field("withoutOutputs", &FetchJobResult::withoutOutputs,
+                  "Leave the output files out of the answer and list them in `outputSizes` (a lender before this field sends "
+                  "them, or refuses as without it)."));
     }
 };
 
@@ -1062,6 +1082,7 @@ struct JobResult : Message<MessageType::JobResult> {
     QByteArray console;
     qint64 startedAtMs = 0;
     qint64 endedAtMs = 0;
+    std::optional<QList<JobFileSize>> outputSizes;
     bool operator==(const JobResult &) const = default;
     static constexpr auto fields()
     {
@@ -1072,7 +1093,53 @@ struct JobResult : Message<MessageType::JobResult> {
             field("outputs", &JobResult::outputs, "Files the job left in /job/out."),
             field("console", &JobResult::console, "Job console output."),
             field("startedAtMs", &JobResult::startedAtMs, "Submission, UTC ms."),
-            field("endedAtMs", &JobResult::endedAtMs, "End, UTC ms."));
+            field("endedAtMs", &JobResult::endedAtMs, "End, UTC ms."),
+            field("outputSizes", &JobResult::outputSizes,
+                  "Asked `withoutOutputs`: the files the job left in /job/out, by name and size (`outputs` is empty)."));
+    }
+};
+
+/// The most one JobOutputPart carries.
+inline constexpr qint64 kMaxJobOutputPartBytes = 4 * 1024 * 1024;
+
+struct FetchJobOutput : Message<MessageType::FetchJobOutput> {
+    static constexpr const char *kName = "FetchJobOutput";
+    static constexpr const char *kDirection = "borrower → lender";
+    static constexpr const char *kDoc = "Fetch part of one output file of a finished job (one JobResult.outputSizes named), "
+                                        "however large the file.";
+    QString jobId;
+    QString name;
+    qint64 offset = 0;
+    qint64 length = 0;
+    bool operator==(const FetchJobOutput &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("jobId", &FetchJobOutput::jobId, "Job ID."),
+            field("name", &FetchJobOutput::name, "Output file name."),
+            field("offset", &FetchJobOutput::offset, "First byte wanted."),
+            field("length", &FetchJobOutput::length, "Bytes wanted, 1 to 4 MiB (more is cut to 4 MiB)."));
+    }
+};
+
+struct JobOutputPart : Message<MessageType::JobOutputPart> {
+    static constexpr const char *kName = "JobOutputPart";
+    static constexpr const char *kDirection = "lender → borrower";
+    static constexpr const char *kDoc = "Answer to FetchJobOutput.";
+    QString jobId;
+    QString name;
+    qint64 offset = 0;
+    QByteArray data;
+    qint64 size = 0;
+    bool operator==(const JobOutputPart &) const = default;
+    static constexpr auto fields()
+    {
+        return std::make_tuple(
+            field("jobId", &JobOutputPart::jobId, "Job ID."),
+            field("name", &JobOutputPart::name, "Output file name."),
+            field("offset", &JobOutputPart::offset, "Where `data` begins in the file."),
+            field("data", &JobOutputPart::data, "The bytes from `offset`: as many as asked, fewer at the end of the file."),
+            field("size", &JobOutputPart::size, "The file's whole size in bytes."));
     }
 };
 
@@ -1868,6 +1935,8 @@ using AllMessages = std::tuple<
     JobResult,
     UsageSample,
     JobProgress,
+    FetchJobOutput,
+    JobOutputPart,
     AdminListPartitions,
     AdminPartitionPage,
     AdminListContracts,

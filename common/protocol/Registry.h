@@ -11,7 +11,7 @@
 namespace lendable::protocol {
 
 /// Payload types that appear inside messages, documented once each.
-using SharedTypes = std::tuple<LendingConditions, Offer, Exclusion, JobFile, ReceiptBatch, Receipt, Bill, PartitionState,
+using SharedTypes = std::tuple<LendingConditions, Offer, Exclusion, JobFile, JobFileSize, ReceiptBatch, Receipt, Bill, PartitionState,
                                ImageInfo, DayStat, PartyTotal, AllocationRefusal, Violation, LatencyBucket, RequestTimes, HostCpu, RequestInterval, ServiceSample,
                                JobSummary>;
 

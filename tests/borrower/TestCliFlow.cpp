@@ -165,7 +165,10 @@ void TestCliFlow::offersBorrowSubmitLogsWaitEndBills()
     QCOMPARE(borrowed.object().value(QStringLiteral("lender_id")).toString(), m_lenderId);
 
     const QString script = m_root->filePath(QStringLiteral("job.sh"));
-    QVERIFY(writeFile(script, "echo hello from job\ncat /job/in/a.txt\necho result > result.txt\nsleep 2\nexit 3\n"));
+    // numbers.txt (13 MB) is more than a result carries (12 MiB): the outputs are then
+    // fetched part by part.
+    QVERIFY(writeFile(script, "echo hello from job\ncat /job/in/a.txt\necho result > result.txt\nseq 1 1800000 > numbers.txt\n"
+                              "sleep 2\nexit 3\n"));
     const QString input = m_root->filePath(QStringLiteral("a.txt"));
     QVERIFY(writeFile(input, "input one\n"));
 
@@ -203,13 +206,23 @@ void TestCliFlow::offersBorrowSubmitLogsWaitEndBills()
              qPrintable(strict.describe()));
     QCOMPARE(strict.object().value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
     const QJsonArray outputs = w.value(QStringLiteral("outputs")).toArray();
-    QCOMPARE(outputs.size(), 1);
-    const QString outPath = outputs.first().toString();
+    QCOMPARE(outputs.size(), 2);
+    QCOMPARE(w.value(QStringLiteral("complete")), QJsonValue(true));
+    const QString outPath = outputs.at(1).toString();
     QVERIFY2(outPath.startsWith(m_borrowerA + QStringLiteral("/jobs/")) && outPath.endsWith(QStringLiteral("/out/result.txt")),
              qPrintable(outPath));
     QFile out(outPath);
     QVERIFY(out.open(QIODevice::ReadOnly));
     QCOMPARE(out.readAll(), QByteArray("result\n"));
+    QByteArray numbers;
+    for (int n = 1; n <= 1'800'000; ++n)
+        numbers += QByteArray::number(n) + '\n';
+    QVERIFY(numbers.size() > 12 * 1024 * 1024);
+    QFile numbersOut(outputs.at(0).toString());
+    QVERIFY2(numbersOut.fileName().endsWith(QStringLiteral("/out/numbers.txt")), qPrintable(numbersOut.fileName()));
+    QVERIFY(numbersOut.open(QIODevice::ReadOnly));
+    QCOMPARE(numbersOut.size(), numbers.size());
+    QVERIFY(numbersOut.readAll() == numbers);
 
     // Logs of a finished job without --follow: the whole console.
     const Run again = runProgram(bin(QStringLiteral("borrower-client")),

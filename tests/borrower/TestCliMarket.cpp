@@ -57,6 +57,7 @@ private slots:
     void waitKeepsTheWholeConsole();
     void outputsOverTheLimitAreSaid();
     void anOutputNotKeptIsSaid();
+    void largeOutputsComePartByPart();
     void aWatchBesideAConsoleFetchLeavesBothWhole();
 
 private:
@@ -947,6 +948,12 @@ public:
     /// results are not answered: an agent that answers pings and nothing else.
     bool silent = false;
     static constexpr qsizetype kSilentAfterBytes = 4096;
+    /// Asked withoutOutputs for the big-outputs job, names three outputs: one whose name is
+    /// no plain file name, one that grows while it is fetched, and okOutput (this version's
+    /// lender; without it, one before FetchJobOutput, which ignores withoutOutputs).
+    bool namesLargeOutputs = false;
+    QByteArray okOutput;
+    static constexpr qint64 kGrowingBytes = 9 * 1024 * 1024;
     qsizetype heldWatches() const { return m_held.size(); }
     void releaseHeld()
     {
@@ -978,6 +985,13 @@ public:
             constexpr qint64 kResultBytes = 12 * 1024 * 1024;
             if (silent)
                 return;
+            if (namesLargeOutputs && m.jobId == jobIds[1] && m.withoutOutputs.value_or(false)) {
+                const QList<protocol::JobFileSize> named{{QStringLiteral("../escape"), 3},
+                                                         {QStringLiteral("growing.bin"), kGrowingBytes},
+                                                         {QStringLiteral("ok.bin"), okOutput.size()}};
+                return ctx.reply(protocol::JobResult{.jobId = m.jobId, .state = QStringLiteral("succeeded"), .exitCode = 0, .outputs = {},
+                                                     .console = "console\n", .startedAtMs = 1, .endedAtMs = 2, .outputSizes = named});
+            }
             if (m.jobId == jobIds[1])
                 return ctx.fail(Error(ErrorCode::ResourceExhausted, QStringLiteral("the job's output files exceed %1 bytes").arg(kResultBytes)));
             const protocol::JobFile result{QStringLiteral("result.txt"), QByteArrayLiteral("ok\n")};
@@ -989,8 +1003,23 @@ public:
             ctx.reply(protocol::JobResult{.jobId = m.jobId, .state = QStringLiteral("succeeded"), .exitCode = 0, .outputs = outputs,
                                           .console = console.left(kResultBytes - used), .startedAtMs = 1, .endedAtMs = 2});
         });
+        m_dispatcher.on<protocol::FetchJobOutput>([this](const protocol::FetchJobOutput &m, const protocol::RequestContext &ctx) {
+            if (!namesLargeOutputs)
+                return ctx.fail(Error(ErrorCode::InvalidArgument, QStringLiteral("unknown message")));
+            ++outputRequests;
+            if (m.name == QLatin1String("ok.bin"))
+                return ctx.reply(protocol::JobOutputPart{.jobId = m.jobId, .name = m.name, .offset = m.offset,
+                                                         .data = okOutput.mid(m.offset, qMin(m.length, protocol::kMaxJobOutputPartBytes)),
+                                                         .size = okOutput.size()});
+            if (m.name == QLatin1String("growing.bin")) // larger each time it is asked
+                return ctx.reply(protocol::JobOutputPart{.jobId = m.jobId, .name = m.name, .offset = m.offset,
+                                                         .data = QByteArray(int(qMin(m.length, protocol::kMaxJobOutputPartBytes)), 'g'),
+                                                         .size = kGrowingBytes + (m.offset > 0 ? 1 : 0)});
+            ctx.fail(Error(ErrorCode::NotFound, QStringLiteral("the job left no output file named '%1'").arg(m.name)));
+        });
         QObject::connect(&m_server, &protocol::Server::channelEstablished, &m_server, [this](protocol::Channel *c) { m_dispatcher.attach(c); });
     }
+    int outputRequests = 0;
 
     bool listen() { return m_server.listen(QHostAddress::LocalHost, 0).ok(); }
 
@@ -1105,7 +1134,9 @@ void TestCliMarket::waitKeepsTheWholeConsole()
 
 void TestCliMarket::outputsOverTheLimitAreSaid()
 {
-    // Outputs over 12 MiB are not sent: `wait` fails, and says where they are and what to do.
+    // A lender of a version before FetchJobOutput sends no outputs over 12 MiB, also when asked
+    // to name them instead (it does not know withoutOutputs): `wait` fails, and says where they
+    // are and what to do. (A lender of this version sends them part by part: TestCliFlow.)
     FakeLender lender(m_root.filePath(QStringLiteral("fake-lender-big")));
     const QString dir = submitToFakeLender(lender, QStringLiteral("borrower-big"));
     QVERIFY(!dir.isEmpty());
@@ -1126,6 +1157,41 @@ void TestCliMarket::anOutputNotKeptIsSaid()
     QCOMPARE(badName.exitCode, 1);
     QCOMPARE(badName.object().value(QStringLiteral("complete")), QJsonValue(false));
     QVERIFY2(badName.err.contains(QLatin1String("output \"../escape\" was not kept")), qPrintable(badName.err));
+}
+
+void TestCliMarket::largeOutputsComePartByPart()
+{
+    // Outputs over 12 MiB: the lender names them instead and `wait` fetches each part by part.
+    // What is fetched whole is kept; one whose name is no plain file name is not asked for;
+    // one that changes on the lender's machine while it is fetched is not kept, not even in
+    // part: `wait` says both and exits 1. (A real lender: TestCliFlow.)
+    FakeLender lender(m_root.filePath(QStringLiteral("fake-lender-parts")));
+    lender.namesLargeOutputs = true;
+    for (int i = 0; lender.okOutput.size() < 10 * 1024 * 1024 + 17; ++i)
+        lender.okOutput += QByteArray::number(i) + ' ';
+    const QString dir = submitToFakeLender(lender, QStringLiteral("borrower-parts"));
+    QVERIFY(!dir.isEmpty());
+    const Run waited = cli(dir, {QStringLiteral("wait"), lender.jobIds[1]}, false);
+    QCOMPARE(waited.exitCode, 1);
+    const QJsonObject w = waited.object();
+    QCOMPARE(w.value(QStringLiteral("complete")), QJsonValue(false));
+    const QJsonArray outputs = w.value(QStringLiteral("outputs")).toArray();
+    QCOMPARE(outputs.size(), 1);
+    QFile ok(outputs.at(0).toString());
+    QVERIFY2(ok.fileName().endsWith(QStringLiteral("/out/ok.bin")), qPrintable(ok.fileName()));
+    QVERIFY(ok.open(QIODevice::ReadOnly));
+    QVERIFY(ok.readAll() == lender.okOutput);
+    const QStringList said = w.value(QStringLiteral("incomplete")).toVariant().toStringList();
+    QVERIFY2(said.join(u'\n').contains(QLatin1String("output \"../escape\" was not kept: its name is not a plain file name")), qPrintable(said.join(u'\n')));
+    QVERIFY2(said.join(u'\n').contains(QLatin1String("output \"growing.bin\" was not fetched: it changed on the lender's machine")),
+             qPrintable(said.join(u'\n')));
+    QVERIFY2(waited.err.contains(QLatin1String("growing.bin")), qPrintable(waited.err));
+    // Nothing of growing.bin, nor of ../escape, is left beside ok.bin.
+    const QStringList kept = QDir(QFileInfo(ok.fileName()).path()).entryList(QDir::Files | QDir::Hidden);
+    QCOMPARE(kept, QStringList{QStringLiteral("ok.bin")});
+    QVERIFY(!QFileInfo::exists(QFileInfo(ok.fileName()).path() + QStringLiteral("/../escape")));
+    // ok.bin in 4 MiB parts (3), growing.bin until its size changed (2).
+    QCOMPARE(lender.outputRequests, 5);
 }
 
 void TestCliMarket::aWatchBesideAConsoleFetchLeavesBothWhole()

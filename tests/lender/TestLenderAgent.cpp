@@ -86,6 +86,7 @@ private slots:
     void machineCountsADomainStillStopping();
     void marketContractThatReachedItsLimitWhileTheImageWasAskedFor();
     void consoleThatRollsOverWhileItIsReadIsReadOnce();
+    void outputsOfAnySizeAreFetchedPartByPart();
 
 private:
     QString createPartition(int cpus = 1, const QString &mem = QStringLiteral("256M"));
@@ -274,6 +275,82 @@ void TestLenderAgent::resultsPastTheirRetentionAreRemoved()
     QCOMPARE(m_agent->removeExpiredResults(now + 2 * kDay), 1);
     QVERIFY(!QFileInfo::exists(recent.jobDir));
     QCOMPARE(b.channel->call<JobResult>(FetchJobResult{.jobId = recent.jobId}).error().code, ErrorCode::NotFound);
+}
+
+void TestLenderAgent::outputsOfAnySizeAreFetchedPartByPart()
+{
+    // Output files larger than a result carries (12 MiB) are named in it on request
+    // (withoutOutputs) and fetched part by part (FetchJobOutput): only the job's own regular
+    // files, by plain name, to its borrower; a part is at most 4 MiB.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const JobRecord j = jobRecord(QStringLiteral("j-big"), QStringLiteral("p-1"), QStringLiteral("c-1"), QStringLiteral("succeeded"),
+                                  now - 60'000, now);
+    const QString out = lender::JobRunner::resultDir(j.jobDir);
+    QVERIFY(QDir().mkpath(out));
+    QByteArray big(13 * 1024 * 1024 + 123, Qt::Uninitialized);
+    for (qsizetype i = 0; i < big.size(); ++i)
+        big[i] = char((i * 7919) >> 3);
+    QFile bigFile(out + QStringLiteral("/big.bin"));
+    QVERIFY(bigFile.open(QIODevice::WriteOnly) && bigFile.write(big) == big.size());
+    bigFile.close();
+    QFile small(out + QStringLiteral("/small.txt"));
+    QVERIFY(small.open(QIODevice::WriteOnly) && small.write("small\n") == 6);
+    small.close();
+    QFile empty(out + QStringLiteral("/empty"));
+    QVERIFY(empty.open(QIODevice::WriteOnly));
+    empty.close();
+    QVERIFY(QFile::link(QStringLiteral("/etc/passwd"), out + QStringLiteral("/link")));
+    QVERIFY(QDir().mkpath(out + QStringLiteral("/sub")));
+    QFile console(lender::JobRunner::outputPath(j.jobDir));
+    QVERIFY(console.open(QIODevice::WriteOnly) && console.write("console\n") == 8);
+    console.close();
+    QVERIFY(m_agent->store().insertJob(j).ok());
+
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    QCOMPARE(b.channel->call<JobResult>(FetchJobResult{.jobId = j.jobId}).error().code, ErrorCode::ResourceExhausted);
+    Result<JobResult> named = b.channel->call<JobResult>(FetchJobResult{.jobId = j.jobId, .withoutOutputs = true});
+    QVERIFY2(named.ok(), qPrintable(named.error().toString()));
+    QVERIFY(named->outputs.isEmpty());
+    QCOMPARE(named->console, QByteArray("console\n"));
+    QCOMPARE(named->state, QStringLiteral("succeeded"));
+    const QList<JobFileSize> expected{{QStringLiteral("big.bin"), big.size()}, {QStringLiteral("empty"), 0}, {QStringLiteral("small.txt"), 6}};
+    QCOMPARE(named->outputSizes.value_or(QList<JobFileSize>{}), expected);
+
+    QByteArray fetched;
+    while (fetched.size() < big.size()) {
+        Result<JobOutputPart> part = b.channel->call<JobOutputPart>(
+            FetchJobOutput{.jobId = j.jobId, .name = QStringLiteral("big.bin"), .offset = fetched.size(), .length = 64 * 1024 * 1024});
+        QVERIFY2(part.ok(), qPrintable(part.error().toString()));
+        QCOMPARE(part->offset, fetched.size());
+        QCOMPARE(part->size, big.size());
+        QVERIFY(part->data.size() <= kMaxJobOutputPartBytes && !part->data.isEmpty());
+        fetched += part->data;
+    }
+    QVERIFY(fetched == big);
+    Result<JobOutputPart> atEnd = b.channel->call<JobOutputPart>(
+        FetchJobOutput{.jobId = j.jobId, .name = QStringLiteral("big.bin"), .offset = big.size(), .length = 10});
+    QVERIFY(atEnd.ok() && atEnd->data.isEmpty());
+
+    const auto refused = [&](const QString &name, qint64 offset, qint64 length) {
+        return b.channel->call<JobOutputPart>(FetchJobOutput{.jobId = j.jobId, .name = name, .offset = offset, .length = length}).error().code;
+    };
+    QCOMPARE(refused(QStringLiteral("link"), 0, 10), ErrorCode::NotFound);          // a link is not followed
+    QCOMPARE(refused(QStringLiteral("sub"), 0, 10), ErrorCode::NotFound);           // nor a directory read
+    QCOMPARE(refused(QStringLiteral("missing"), 0, 10), ErrorCode::NotFound);
+    QCOMPARE(refused(QStringLiteral("../console.log"), 0, 10), ErrorCode::InvalidArgument);
+    QCOMPARE(refused(QStringLiteral(".."), 0, 10), ErrorCode::InvalidArgument);
+    QCOMPARE(refused(QStringLiteral("small.txt"), 7, 10), ErrorCode::InvalidArgument); // past the end
+    QCOMPARE(refused(QStringLiteral("small.txt"), -1, 10), ErrorCode::InvalidArgument);
+    QCOMPARE(refused(QStringLiteral("small.txt"), 0, 0), ErrorCode::InvalidArgument);
+    // Another borrower's job is not this one's to read.
+    Peer other(m_stranger, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(other.waitUp().ok());
+    const ErrorCode strangers =
+        other.channel->call<JobOutputPart>(FetchJobOutput{.jobId = j.jobId, .name = QStringLiteral("small.txt"), .offset = 0, .length = 6})
+            .error()
+            .code;
+    QVERIFY2(strangers == ErrorCode::PermissionDenied || strangers == ErrorCode::NotFound, errorCodeName(strangers).toUtf8().constData());
 }
 
 void TestLenderAgent::ownerListsTheJobsNewestFirst()

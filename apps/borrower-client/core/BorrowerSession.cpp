@@ -793,6 +793,11 @@ Result<JobOutcome> BorrowerSession::storeResult(const protocol::JobResult &r)
 
 void BorrowerSession::fetchJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb, bool wholeConsole)
 {
+    requestJobResult(jobId, context, std::move(cb), wholeConsole, false);
+}
+
+void BorrowerSession::requestJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb, bool wholeConsole, bool withoutOutputs)
+{
     Result<PeerLink *> link = lenderLinkForJob(jobId);
     if (!link) {
         reporting(std::move(cb))(link.error());
@@ -800,10 +805,18 @@ void BorrowerSession::fetchJobResult(const QString &jobId, QObject *context, Cal
     }
     protocol::FetchJobResult req;
     req.jobId = jobId;
-    (*link)->request<protocol::JobResult>(req, context, [this, cb, jobId, wholeConsole, guard = QPointer<QObject>(context),
+    if (withoutOutputs)
+        req.withoutOutputs = true;
+    (*link)->request<protocol::JobResult>(req, context, [this, cb, jobId, wholeConsole, withoutOutputs, guard = QPointer<QObject>(context),
                                                          hadContext = context != nullptr](Result<protocol::JobResult> r) {
         if (!r) {
-            // The lender sends a result whole or not at all: outputs past its limit stay there.
+            // Outputs too large to come with the result: named in it instead, each fetched
+            // part by part (FetchJobOutput).
+            if (r.error().code == ErrorCode::ResourceExhausted && !withoutOutputs && (!hadContext || guard)) {
+                requestJobResult(jobId, guard, cb, wholeConsole, true);
+                return;
+            }
+            // A lender of a version before that sends them whole or not at all.
             if (r.error().code == ErrorCode::ResourceExhausted)
                 cb(Error(ErrorCode::ResourceExhausted,
                          tr("the output files of job %1 add up to more than %2 MiB, the most a lender sends with a job's result, so "
@@ -846,21 +859,103 @@ void BorrowerSession::fetchJobResult(const QString &jobId, QObject *context, Cal
         qint64 sent = r->console.size();
         for (const protocol::JobFile &f : std::as_const(r->outputs))
             sent += f.data.size();
-        if (sent < kMaxResultBytes || QFileInfo(o->consolePath).size() > r->console.size()) {
-            finished(*o); // whole, or completed before (storeResult() kept it)
-        } else if (wholeConsole) {
-            completeConsole(*o, finished);
-        } else {
-            o->incomplete.append(tr("the console of job %1 in %2 is cut at %3 bytes, as the lender sends it with the result; "
-                                    "`borrower-client --cli logs %1` prints all of it")
-                                     .arg(jobId, o->consolePath)
-                                     .arg(r->console.size()));
-            finished(*o);
-        }
+        const auto completed = [this, jobId, wholeConsole, finished, sent, consoleSize = r->console.size()](JobOutcome o) {
+            if (sent < kMaxResultBytes || QFileInfo(o.consolePath).size() > consoleSize) {
+                finished(o); // whole, or completed before (storeResult() kept it)
+            } else if (wholeConsole) {
+                completeConsole(o, finished);
+            } else {
+                o.incomplete.append(tr("the console of job %1 in %2 is cut at %3 bytes, as the lender sends it with the result; "
+                                       "`borrower-client --cli logs %1` prints all of it")
+                                        .arg(jobId, o.consolePath)
+                                        .arg(consoleSize));
+                finished(o);
+            }
+        };
+        if (r->outputSizes && !r->outputSizes->isEmpty())
+            fetchOutputs(jobId, *r->outputSizes, *o, hadContext ? guard.data() : this, completed);
+        else
+            completed(*o);
     },
     // The lender answers once the watch on this connection has sent its backlog (which may
     // be a long console): a dead lender is found out by the link's keepalive instead.
     kResultTimeoutMs);
+}
+
+void BorrowerSession::fetchOutputs(const QString &jobId, const QList<protocol::JobFileSize> &files, const JobOutcome &outcome,
+                                   QObject *context, std::function<void(JobOutcome)> done)
+{
+    // One file after the other, each part by part into a file that appears under its name
+    // only once it is whole; one that cannot be fetched or kept is said in `incomplete`.
+    struct Fetching {
+        QList<protocol::JobFileSize> files;
+        qsizetype index = -1;
+        qint64 offset = 0;
+        std::unique_ptr<QSaveFile> file;
+        JobOutcome outcome;
+    };
+    auto st = std::make_shared<Fetching>();
+    st->files = files;
+    st->outcome = outcome;
+    const QString outDir = m_store->jobOutputDir(jobId);
+    auto step = std::make_shared<std::function<void()>>();
+    const auto notKept = [st](const QString &why) {
+        st->outcome.incomplete.append(why);
+        if (st->file)
+            st->file->cancelWriting();
+        st->file.reset();
+    };
+    *step = [this, st, jobId, outDir, context, done, notKept, weakStep = std::weak_ptr(step)] {
+        const auto next = weakStep.lock();
+        if (!next)
+            return;
+        while (!st->file) {
+            if (++st->index >= st->files.size()) {
+                done(st->outcome);
+                return;
+            }
+            const protocol::JobFileSize &f = st->files.at(st->index);
+            const QString name = QFileInfo(f.name).fileName();
+            if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..") || name != f.name) {
+                notKept(tr("output \"%1\" was not kept: its name is not a plain file name").arg(f.name));
+                continue;
+            }
+            st->file = std::make_unique<QSaveFile>(outDir + QLatin1Char('/') + name);
+            st->offset = 0;
+            if (!st->file->open(QIODevice::WriteOnly))
+                notKept(tr("output \"%1\" was not fetched: cannot write %2: %3").arg(name, st->file->fileName(), st->file->errorString()));
+        }
+        const protocol::JobFileSize f = st->files.at(st->index);
+        if (st->offset >= f.size) {
+            if (st->file->commit())
+                st->outcome.outputPaths.append(st->file->fileName());
+            else
+                st->outcome.incomplete.append(tr("output \"%1\" was not fetched: cannot write %2: %3").arg(f.name, st->file->fileName(), st->file->errorString()));
+            st->file.reset();
+            (*next)();
+            return;
+        }
+        Result<PeerLink *> link = lenderLinkForJob(jobId);
+        if (!link) {
+            notKept(tr("output \"%1\" was not fetched: %2").arg(f.name, link.error().message));
+            (*next)();
+            return;
+        }
+        protocol::FetchJobOutput req{.jobId = jobId, .name = f.name, .offset = st->offset,
+                                     .length = qMin(protocol::kMaxJobOutputPartBytes, f.size - st->offset)};
+        (*link)->request<protocol::JobOutputPart>(req, context, [st, f, next, notKept](Result<protocol::JobOutputPart> r) {
+            if (!r)
+                notKept(tr("output \"%1\" was not fetched: %2").arg(f.name, r.error().message));
+            else if (r->name != f.name || r->offset != st->offset || r->size != f.size || r->data.isEmpty())
+                notKept(tr("output \"%1\" was not fetched: it changed on the lender's machine while it was fetched").arg(f.name));
+            else if (st->file->write(r->data) != r->data.size())
+                notKept(tr("output \"%1\" was not fetched: cannot write %2: %3").arg(f.name, st->file->fileName(), st->file->errorString()));
+            else
+                st->offset += r->data.size();
+            (*next)();
+        });
+    };
+    (*step)();
 }
 
 void BorrowerSession::completeConsole(const JobOutcome &outcome, std::function<void(const JobOutcome &)> done)

@@ -223,6 +223,14 @@ private:
     /// Fetches the part of a finished job's console past what `outcome` has into its
     /// console.log; `done` gets the outcome, with a word in `incomplete` if that failed.
     void completeConsole(const JobOutcome &outcome, std::function<void(const JobOutcome &)> done);
+    /// fetchJobResult(); `withoutOutputs`: the lender names the output files instead of
+    /// sending them, and fetchOutputs() gets them (the retry when they are too large).
+    void requestJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb, bool wholeConsole, bool withoutOutputs);
+    /// Fetches the output files a result named (JobResult.outputSizes) part by part into the
+    /// job's out/ directory, adds them to the outcome's outputPaths (or says in incomplete
+    /// why not), then calls `done`.
+    void fetchOutputs(const QString &jobId, const QList<protocol::JobFileSize> &files, const JobOutcome &outcome, QObject *context,
+                      std::function<void(JobOutcome)> done);
     /// Ends a console fetch: with `failure`, the console stays cut and the outcome says so.
     void finishConsoleFetch(const QString &jobId, const std::optional<Error> &failure);
     template <typename T>

@@ -680,4 +680,55 @@ Result<QList<protocol::JobFile>> JobRunner::outputs(const QString &jobDir, qint6
     return out;
 }
 
+Result<QList<protocol::JobFileSize>> JobRunner::outputSizes(const QString &jobDir)
+{
+    QList<protocol::JobFileSize> out;
+    const QDir dir(resultDir(jobDir));
+    for (const QFileInfo &fi : dir.entryInfoList(QDir::Files | QDir::Hidden | QDir::NoSymLinks, QDir::Name))
+        out << protocol::JobFileSize{fi.fileName(), fi.size()};
+    return out;
+}
+
+Result<std::pair<QByteArray, qint64>> JobRunner::outputPart(const QString &jobDir, const QString &name, qint64 offset, qint64 maxBytes)
+{
+    if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..") || name.contains(QLatin1Char('/'))
+        || name.contains(QChar(0)))
+        return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not the name of an output file").arg(name));
+    const QString path = resultDir(jobDir) + QLatin1Char('/') + name;
+    // Not followed if it is a link: only the job's own regular files leave the machine.
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    struct stat st = {};
+    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        const int error = errno;
+        if (fd >= 0)
+            ::close(fd);
+        if (fd >= 0 || error == ENOENT || error == ELOOP || error == ENOTDIR)
+            return Error(ErrorCode::NotFound, QStringLiteral("the job left no output file named '%1'").arg(name));
+        return Error(ErrorCode::IoError, QStringLiteral("cannot read output %1: %2").arg(name, QString::fromLocal8Bit(std::strerror(error))));
+    }
+    const qint64 size = st.st_size;
+    if (offset > size) {
+        ::close(fd);
+        return Error(ErrorCode::InvalidArgument, QStringLiteral("output %1 has %2 bytes: offset %3 is past its end").arg(name).arg(size).arg(offset));
+    }
+    QByteArray data(int(qMin(maxBytes, size - offset)), Qt::Uninitialized);
+    qsizetype got = 0;
+    while (got < data.size()) {
+        const ssize_t n = ::pread(fd, data.data() + got, size_t(data.size() - got), off_t(offset + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            const int error = errno;
+            ::close(fd);
+            return Error(ErrorCode::IoError, QStringLiteral("cannot read output %1: %2").arg(name, QString::fromLocal8Bit(std::strerror(error))));
+        }
+        if (n == 0)
+            break;
+        got += n;
+    }
+    ::close(fd);
+    data.truncate(got);
+    return std::pair<QByteArray, qint64>(data, size);
+}
+
 } // namespace lendable::lender

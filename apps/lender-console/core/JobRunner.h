@@ -95,6 +95,12 @@ public:
     static QByteArray outputFrom(const QString &jobDir, qint64 offset, qint64 maxBytes = 8 * 1024 * 1024);
     /// Files the job left in out/ (regular files at the top level), once finished.
     static Result<QList<protocol::JobFile>> outputs(const QString &jobDir, qint64 maxBytes);
+    /// The same files by name and size, without reading them.
+    static Result<QList<protocol::JobFileSize>> outputSizes(const QString &jobDir);
+    /// Up to `maxBytes` of the output file `name` from `offset`, and the file's size.
+    /// InvalidArgument for a name that is not a plain file name or an offset past the end;
+    /// NotFound for a file that is not one of outputs() (missing, a link, a directory).
+    static Result<std::pair<QByteArray, qint64>> outputPart(const QString &jobDir, const QString &name, qint64 offset, qint64 maxBytes);
 
     /// Bytes the files under `path` (or the file itself) take on the disk: their allocated
     /// blocks, so that a sparse file counts what it really uses. Symbolic links are not

@@ -1698,6 +1698,7 @@ void LenderAgent::setupDispatcher()
             r->cancel();
         ctx.reply(Ack{});
     });
+    d.on<FetchJobOutput>([this](const FetchJobOutput &m, const RequestContext &ctx) { answerJobOutput(m, ctx); });
     d.on<FetchJobResult>([this](const FetchJobResult &m, const RequestContext &ctx) {
         // After the output a watch on this channel has still to send (paceOutput()).
         for (OutputBacklog &b : m_outputBacklogs) {
@@ -1710,30 +1711,62 @@ void LenderAgent::setupDispatcher()
     });
 }
 
+Result<JobRecord> LenderAgent::finishedJobForPeer(const QString &jobId, const RequestContext &ctx)
+{
+    Result<JobRecord> j = jobForPeer(jobId, ctx);
+    if (!j.ok())
+        return j.error();
+    if (!j->isFinished())
+        return Error(ErrorCode::Conflict, QStringLiteral("job %1 is still %2").arg(j->jobId, j->state));
+    if (j->resultsRemovedAtMs > 0)
+        return Error(ErrorCode::NotFound,
+                     QStringLiteral("the results of job %1 (%2) were removed on %3: this lender keeps a finished job's "
+                                    "output files and console for %4")
+                         .arg(j->jobId, j->state, QDateTime::fromMSecsSinceEpoch(j->resultsRemovedAtMs, Qt::UTC).toString(Qt::ISODate),
+                              retentionText(m_config.resultRetentionMs)));
+    return j;
+}
+
 void LenderAgent::answerJobResult(const FetchJobResult &m, const RequestContext &ctx)
 {
-    Result<JobRecord> j = jobForPeer(m.jobId, ctx);
+    Result<JobRecord> j = finishedJobForPeer(m.jobId, ctx);
     if (!j.ok())
         return ctx.fail(j.error());
-    if (!j->isFinished())
-        return ctx.fail(Error(ErrorCode::Conflict, QStringLiteral("job %1 is still %2").arg(j->jobId, j->state)));
-    if (j->resultsRemovedAtMs > 0)
-        return ctx.fail(Error(ErrorCode::NotFound,
-                              QStringLiteral("the results of job %1 (%2) were removed on %3: this lender keeps a finished job's "
-                                             "output files and console for %4")
-                                  .arg(j->jobId, j->state,
-                                       QDateTime::fromMSecsSinceEpoch(j->resultsRemovedAtMs, Qt::UTC).toString(Qt::ISODate),
-                                       retentionText(m_config.resultRetentionMs))));
-    Result<QList<JobFile>> outs = JobRunner::outputs(j->jobDir, kMaxResultBytes);
-    if (!outs.ok())
-        return ctx.fail(outs.error());
+    JobResult res{.jobId = j->jobId, .state = j->state, .exitCode = j->exitCode, .outputs = {}, .console = {},
+                  .startedAtMs = j->submittedAtMs, .endedAtMs = j->endedAtMs, .outputSizes = {}};
     qint64 used = 0;
-    for (const JobFile &f : std::as_const(*outs))
-        used += f.data.size();
-    JobResult res{.jobId = j->jobId, .state = j->state, .exitCode = j->exitCode, .outputs = *outs,
-                  .console = JobRunner::outputFrom(j->jobDir, 0, qMax<qint64>(0, kMaxResultBytes - used)),
-                  .startedAtMs = j->submittedAtMs, .endedAtMs = j->endedAtMs};
+    if (m.withoutOutputs.value_or(false)) {
+        // Named only: the borrower fetches each with FetchJobOutput, however large.
+        Result<QList<JobFileSize>> sizes = JobRunner::outputSizes(j->jobDir);
+        if (!sizes.ok())
+            return ctx.fail(sizes.error());
+        res.outputSizes = *sizes;
+    } else {
+        Result<QList<JobFile>> outs = JobRunner::outputs(j->jobDir, kMaxResultBytes);
+        if (!outs.ok())
+            return ctx.fail(outs.error());
+        for (const JobFile &f : std::as_const(*outs))
+            used += f.data.size();
+        res.outputs = *outs;
+    }
+    res.console = JobRunner::outputFrom(j->jobDir, 0, qMax<qint64>(0, kMaxResultBytes - used));
     ctx.reply(res);
+}
+
+void LenderAgent::answerJobOutput(const FetchJobOutput &m, const RequestContext &ctx)
+{
+    Result<JobRecord> j = finishedJobForPeer(m.jobId, ctx);
+    if (!j.ok())
+        return ctx.fail(j.error());
+    if (m.offset < 0 || m.length <= 0)
+        return ctx.fail(Error(ErrorCode::InvalidArgument,
+                              QStringLiteral("FetchJobOutput wants an offset of 0 or more and a length of 1 or more, not %1 and %2")
+                                  .arg(m.offset)
+                                  .arg(m.length)));
+    Result<std::pair<QByteArray, qint64>> part = JobRunner::outputPart(j->jobDir, m.name, m.offset, qMin(m.length, kMaxJobOutputPartBytes));
+    if (!part.ok())
+        return ctx.fail(Error(part.error().code, QStringLiteral("job %1: %2").arg(j->jobId, part.error().message)));
+    ctx.reply(JobOutputPart{.jobId = j->jobId, .name = m.name, .offset = m.offset, .data = part->first, .size = part->second});
 }
 
 // ───────────── borrower: jobs (FIG. 9, 15) ─────────────

@@ -254,6 +254,10 @@ private:
     QTimer m_outputPacer;
     void paceOutput();
     void answerJobResult(const protocol::FetchJobResult &m, const protocol::RequestContext &ctx);
+    void answerJobOutput(const protocol::FetchJobOutput &m, const protocol::RequestContext &ctx);
+    /// The peer's job (jobForPeer()) if it ended and its results are still kept: Conflict
+    /// while it runs, NotFound once they are removed.
+    Result<JobRecord> finishedJobForPeer(const QString &jobId, const protocol::RequestContext &ctx);
     QList<QPointer<protocol::Channel>> m_ownerWatchers;
     QHash<QString, QString> m_lastViolation; ///< job ID → the violation it could not undo, reported once
     QSet<qint64> m_violationsInFlight; ///< pending violation reports whose market's answer is awaited
