@@ -2358,6 +2358,8 @@ void TestMarketGui::opensBeforeTheMarketAnswers()
     QVERIFY(status);
     QTRY_VERIFY2(status->text().startsWith(QStringLiteral("Not connected · trying again in")), qPrintable(status->text()));
     QVERIFY2(!status->text().contains(QStringLiteral("from before")), qPrintable(status->text())); // nothing is shown yet
+    // Said once, in the banner: the status bar's passing "not connected yet" is gone.
+    QVERIFY2(window.statusBar()->currentMessage().isEmpty(), qPrintable(window.statusBar()->currentMessage()));
     QTRY_VERIFY(attempts >= 3); // it goes on trying
     QVERIFY(!window.isConnected());
     QCOMPARE(window.partitionsPage()->model()->total(), qint64(0));

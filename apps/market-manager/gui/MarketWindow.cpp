@@ -257,6 +257,8 @@ void MarketWindow::tryReconnect()
                                                           "the tabs are filled then.")
                                                            .arg(why)));
                 m_errorFrom = this;
+                // The banner says what the status bar's passing message did (refreshAll()).
+                statusBar()->clearMessage();
             }
         }
         m_reconnectTimer->start(delay);
