@@ -153,7 +153,8 @@ struct Receipt {
             field("ratePerHour", &Receipt::ratePerHour, "Agreed rate per hour."),
             field("startedAtMs", &Receipt::startedAtMs, "Start (UTC ms): when the lending key was issued (S48)."),
             field("endedAtMs", &Receipt::endedAtMs, "End (UTC ms); 0 on a start receipt."),
-            field("charge", &Receipt::charge, "Charge = rate × duration, rounded once; 0 on a start receipt."),
+            field("charge", &Receipt::charge, "Charge = rate per hour × duration in ms / 3,600,000, computed exactly and rounded once, "
+                                                 "half away from zero, to micro-units (Money::charge()); 0 on a start receipt."),
             field("marketCertificate", &Receipt::marketCertificate, "The market's certificate (PEM); its SHA-256 is marketId."),
             field("signature", &Receipt::signature,
                   "ECDSA-SHA256 signature by the market: over the canonical CBOR of the fields above, or, when `batch` "
