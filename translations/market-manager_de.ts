@@ -226,10 +226,6 @@
         <translation>unbekannter Schlüssel &apos;%1&apos; (Schlüssel: %2)</translation>
     </message>
     <message>
-        <source>unknown order &apos;%1&apos; (use rate, cpus, memory, disk or reliability, &apos;-&apos; in front to reverse)</source>
-        <translation>unbekannte Sortierung &apos;%1&apos; (verwenden Sie rate, cpus, memory, disk oder reliability, &apos;-&apos; davor kehrt sie um)</translation>
-    </message>
-    <message>
         <source>search requirements, offset and limit cannot be negative</source>
         <translation>Suchanforderungen, Offset und Limit können nicht negativ sein</translation>
     </message>
@@ -252,6 +248,10 @@
     <message>
         <source>&apos;%1&apos; is not a duration (as in 2h, 90m, 1d, 1:30:00 or none)</source>
         <translation>&apos;%1&apos; ist keine Dauer (etwa 2h, 90m, 1d, 1:30:00 oder none)</translation>
+    </message>
+    <message>
+        <source>unknown order &apos;%1&apos; (use rate, cpus, memory, disk, reliability or time, &apos;-&apos; in front to reverse)</source>
+        <translation>unbekannte Sortierung &apos;%1&apos; (verwenden Sie rate, cpus, memory, disk, reliability oder time, &apos;-&apos; davor kehrt sie um)</translation>
     </message>
 </context>
 <context>

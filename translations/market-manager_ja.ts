@@ -226,10 +226,6 @@
         <translation>不明なキー &apos;%1&apos; (キー: %2)</translation>
     </message>
     <message>
-        <source>unknown order &apos;%1&apos; (use rate, cpus, memory, disk or reliability, &apos;-&apos; in front to reverse)</source>
-        <translation>不明な並び順 &apos;%1&apos; (rate, cpus, memory, disk, reliability のいずれか。先頭に &apos;-&apos; を付けると逆順)</translation>
-    </message>
-    <message>
         <source>search requirements, offset and limit cannot be negative</source>
         <translation>検索条件、offset、limit を負にはできません</translation>
     </message>
@@ -252,6 +248,10 @@
     <message>
         <source>&apos;%1&apos; is not a duration (as in 2h, 90m, 1d, 1:30:00 or none)</source>
         <translation>&apos;%1&apos; は期間ではありません (例: 2h、90m、1d、1:30:00、none)</translation>
+    </message>
+    <message>
+        <source>unknown order &apos;%1&apos; (use rate, cpus, memory, disk, reliability or time, &apos;-&apos; in front to reverse)</source>
+        <translation>不明な並び順 &apos;%1&apos; (rate, cpus, memory, disk, reliability, time のいずれか。先頭に &apos;-&apos; を付けると逆順)</translation>
     </message>
 </context>
 <context>

@@ -137,6 +137,14 @@ void TestBorrowerGui::filterPickSubmitWatchEnd()
     QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
     clickHeader(6);
     QTRY_COMPARE(offers->model()->isRowLoaded(0) ? offers->model()->index(0, 6).data().toString() : QString(), QStringLiteral("0.50"));
+    // The time limit is an order the market keeps as well (neither offer has a limit: both
+    // come, the search did not fail).
+    clickHeader(8);
+    QCOMPARE(header->sortIndicatorSection(), 8);
+    QTRY_VERIFY(offers->model()->isRowLoaded(0) && offers->model()->isRowLoaded(1));
+    QVERIFY2(offers->explanationLabel()->text().contains(QStringLiteral("2 offer(s) match")), qPrintable(offers->explanationLabel()->text()));
+    offers->view()->sortByColumn(6, Qt::AscendingOrder);
+    QTRY_COMPARE(offers->model()->isRowLoaded(0) ? offers->model()->index(0, 6).data().toString() : QString(), QStringLiteral("0.50"));
     // Filter: at least 512M of memory leaves the bigger partition only.
     QTest::keyClicks(offers->memoryFilter(), QStringLiteral("512M"));
     QTest::keyClick(offers->memoryFilter(), Qt::Key_Return);

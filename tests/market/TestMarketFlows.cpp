@@ -2948,9 +2948,13 @@ void TestMarketFlows::adminListsSort()
     SslChannel *borrower = client(m_borrower, QStringLiteral("borrower"));
     QVERIFY(admin && alice && bob && borrower);
 
-    Result<PartitionRegistered> p1 = registerPartition(alice, QStringLiteral("p1"), conditions(2, 2048, 0, QStringLiteral("2")));
+    LendingConditions twoHours = conditions(2, 2048, 0, QStringLiteral("2"));
+    twoHours.maxDurationS = 7200;
+    LendingConditions oneHour = conditions(1, 4096, 0, QStringLiteral("3"));
+    oneHour.maxDurationS = 3600;
+    Result<PartitionRegistered> p1 = registerPartition(alice, QStringLiteral("p1"), twoHours);
     Result<PartitionRegistered> p3 = registerPartition(alice, QStringLiteral("p3"), conditions(4, 1024, 0, QStringLiteral("1")));
-    RegisterPartition bobs = registration(QStringLiteral("p2"), conditions(1, 4096, 0, QStringLiteral("3")));
+    RegisterPartition bobs = registration(QStringLiteral("p2"), oneHour);
     bobs.lenderName = QStringLiteral("Bob's box");
     Result<PartitionRegistered> p2 = bob->call<PartitionRegistered>(bobs);
     CHECK_OK(p1);
@@ -2995,6 +2999,9 @@ void TestMarketFlows::adminListsSort()
     QCOMPARE(partitions(QStringLiteral("memory")), (QStringList{QStringLiteral("p3"), QStringLiteral("p1"), QStringLiteral("p2")}));
     QCOMPARE(partitions(QStringLiteral("-rate")), (QStringList{QStringLiteral("p2"), QStringLiteral("p1"), QStringLiteral("p3")}));
     QCOMPARE(partitions(QStringLiteral("status")).last(), QStringLiteral("p3")); // free first, then lent
+    // By time limit: the shortest first, none (p3) after every limit; reversed, none first.
+    QCOMPARE(partitions(QStringLiteral("time")), (QStringList{QStringLiteral("p2"), QStringLiteral("p1"), QStringLiteral("p3")}));
+    QCOMPARE(partitions(QStringLiteral("-time")), (QStringList{QStringLiteral("p3"), QStringLiteral("p1"), QStringLiteral("p2")}));
     {
         // By the lender's reliability: Bob's lower one first (set in the database as a lost
         // partition would have lowered it).

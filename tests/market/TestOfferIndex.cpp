@@ -129,7 +129,8 @@ void TestOfferIndex::matchesBruteForce()
                               QStringLiteral("cpus>=4 offset=8 limit=1"), QStringLiteral("offset=100000"),
                               // The time limit: no limit counts as the longest.
                               QStringLiteral("time>=2h order=rate"), QStringLiteral("time<3h cpus>=2 order=-cpus"),
-                              QStringLiteral("time=none order=-rate limit=20"), QStringLiteral("duration!=1:00:00 order=disk")};
+                              QStringLiteral("time=none order=-rate limit=20"), QStringLiteral("duration!=1:00:00 order=disk"),
+                              QStringLiteral("order=time limit=40"), QStringLiteral("cpus>=2 order=-time offset=100 limit=30")};
     const auto checkAll = [&] {
     for (const QString &text : queries) {
         OfferQuery q = OfferQuery::parse(text).value();
@@ -146,6 +147,7 @@ void TestOfferIndex::matchesBruteForce()
             case OrderKey::Memory: return c.resources.memoryMib;
             case OrderKey::Disk: return c.resources.diskMib;
             case OrderKey::Reliability: return 100;
+            case OrderKey::TimeLimit: return c.maxDurationS > 0 ? c.maxDurationS : std::numeric_limits<qint64>::max(); // none last
             }
             return 0;
         };

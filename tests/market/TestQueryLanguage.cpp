@@ -76,7 +76,9 @@ void TestQueryLanguage::everyKeyAndOperator()
                                       std::pair{QStringLiteral("sort=+disk"), Order{OrderKey::Disk, false}},
                                       std::pair{QStringLiteral("order=-vcpus"), Order{OrderKey::Cpus, true}},
                                       std::pair{QStringLiteral("order=mem"), Order{OrderKey::Memory, false}},
-                                      std::pair{QStringLiteral("order=-price"), Order{OrderKey::Rate, true}}}) {
+                                      std::pair{QStringLiteral("order=-price"), Order{OrderKey::Rate, true}},
+                                      std::pair{QStringLiteral("order=TIME"), Order{OrderKey::TimeLimit, false}},
+                                      std::pair{QStringLiteral("order=-time_limit"), Order{OrderKey::TimeLimit, true}}}) {
         Result<OfferQuery> o = OfferQuery::parse(text);
         QVERIFY2(o.ok(), qPrintable(text + QStringLiteral(": ") + o.error().toString()));
         QVERIFY2(o->order == order, qPrintable(text + QStringLiteral(" → ") + o->order.toString()));

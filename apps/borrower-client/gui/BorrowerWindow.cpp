@@ -150,7 +150,7 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
                                        {tr("Rate / h"), QStringLiteral("rate"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("Reliability"), QStringLiteral("reliability"), Qt::AlignRight | Qt::AlignVCenter},
                                        // The longest a contract may run (h:mm:ss): it ends by itself then.
-                                       {tr("Time limit"), {}, Qt::AlignRight | Qt::AlignVCenter}},
+                                       {tr("Time limit"), QStringLiteral("time"), Qt::AlignRight | Qt::AlignVCenter}},
                                       this))
 {
     m_cpus->setObjectName(QStringLiteral("cpuSpinBox"));

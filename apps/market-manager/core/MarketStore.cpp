@@ -1402,7 +1402,7 @@ QStringList textOrder(SqlDialect dialect, const QString &expr)
 
 const QStringList MarketStore::kPartitionSortKeys{QStringLiteral("lender"), QStringLiteral("partition"), QStringLiteral("cpus"),
                                                   QStringLiteral("memory"), QStringLiteral("disk"), QStringLiteral("rate"),
-                                                  QStringLiteral("status"), QStringLiteral("reliability")};
+                                                  QStringLiteral("status"), QStringLiteral("reliability"), QStringLiteral("time")};
 const QStringList MarketStore::kContractSortKeys{QStringLiteral("contract"), QStringLiteral("borrower"), QStringLiteral("lender"),
                                                  QStringLiteral("partition"), QStringLiteral("rate"), QStringLiteral("started"),
                                                  QStringLiteral("ended"), QStringLiteral("duration"), QStringLiteral("charge")};
@@ -1417,7 +1417,9 @@ Result<PartitionPage> MarketStore::listPartitions(const QString &filter, const Q
                                          // table names it: by name, or by node ID if it has none
                                          QStringList{QStringLiteral("CASE WHEN p.lending_status IS NULL THEN 0 ELSE 1 END")}
                                              + textOrder(dialect(), QStringLiteral("COALESCE(NULLIF(bw.name, ''), p.lending_status, '')")),
-                                         {QStringLiteral("l.reliability")}},
+                                         {QStringLiteral("l.reliability")},
+                                         // no limit (0) after every limit, as the market's search orders them
+                                         {QStringLiteral("CASE WHEN p.max_duration_s = 0 THEN 1 ELSE 0 END"), QStringLiteral("p.max_duration_s")}},
                                         QStringLiteral("p.lender_id, p.partition_id"));
     if (!order)
         return order.error();

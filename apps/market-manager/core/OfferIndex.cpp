@@ -206,10 +206,11 @@ bool OfferIndex::upsertPartition(const PartitionRow &p)
     }
     const Resources &r = p.conditions.resources;
     const qint64 rate = p.conditions.ratePerHour.micros();
-    if (m_rate[slot] != rate || m_cpus[slot] != r.cpus || m_memory[slot] != r.memoryMib || m_disk[slot] != r.diskMib)
+    const qint64 timeLimit = p.conditions.maxDurationS > 0 ? p.conditions.maxDurationS : kNoTimeLimit;
+    if (m_rate[slot] != rate || m_cpus[slot] != r.cpus || m_memory[slot] != r.memoryMib || m_disk[slot] != r.diskMib
+        || m_timeLimit[slot] != timeLimit)
         markOrderDirty();
     const quint64 osMask = maskFor(p.conditions.osImages);
-    const qint64 timeLimit = p.conditions.maxDurationS > 0 ? p.conditions.maxDurationS : kNoTimeLimit;
     if (m_rate[slot] != rate || m_cpus[slot] != r.cpus || m_memory[slot] != r.memoryMib || m_disk[slot] != r.diskMib
         || m_osMask[slot] != osMask || m_reliability[slot] != lender.reliability || m_timeLimit[slot] != timeLimit
         || m_cold[slot].conditions.osImages != p.conditions.osImages)
@@ -281,6 +282,7 @@ const std::vector<qint32> &OfferIndex::permutation(const Order &order) const
         case OrderKey::Memory: sortBy(m_memory); break;
         case OrderKey::Disk: sortBy(m_disk); break;
         case OrderKey::Reliability: sortBy(m_reliability); break;
+        case OrderKey::TimeLimit: sortBy(m_timeLimit); break;
         }
         m_orderDirty[k] = false;
     }

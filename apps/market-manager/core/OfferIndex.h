@@ -75,7 +75,7 @@ private:
     // Available = Live and nothing else. Unconfirmed: a rebalanced allocation the lender has
     // not confirmed it will generate (second embodiment).
     enum Flag : quint8 { Live = 1, Lent = 2, LenderOffline = 4, Unconfirmed = 8 };
-    static constexpr int kOrderKeys = 5;
+    static constexpr int kOrderKeys = 6;
     static constexpr int kOverflowBit = 63;
     using Bits = std::vector<quint64>;
 
@@ -138,7 +138,7 @@ private:
     QHash<QString, int> m_imageBits;
     qsizetype m_liveCount = 0;
     mutable std::array<std::vector<qint32>, kOrderKeys> m_order;
-    mutable std::array<bool, kOrderKeys> m_orderDirty{true, true, true, true, true};
+    mutable std::array<bool, kOrderKeys> m_orderDirty{true, true, true, true, true, true};
     // Requirement bitmaps by (field, op, value, os), valid until the columns change.
     using RequirementKey = std::tuple<int, int, qint64, QString>;
     const Bits &cachedRequirementBits(const Requirement &r) const;

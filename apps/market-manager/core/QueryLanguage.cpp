@@ -222,6 +222,7 @@ QString Order::toString() const
     case OrderKey::Memory: name = QStringLiteral("memory"); break;
     case OrderKey::Disk: name = QStringLiteral("disk"); break;
     case OrderKey::Reliability: name = QStringLiteral("reliability"); break;
+    case OrderKey::TimeLimit: name = QStringLiteral("time"); break;
     }
     return descending ? QLatin1Char('-') + name : name;
 }
@@ -248,9 +249,11 @@ Result<Order> parseOrder(const QString &text)
         o.key = OrderKey::Disk;
     else if (name == u"reliability")
         o.key = OrderKey::Reliability;
+    else if (name == u"time" || name == u"timelimit" || name == u"time_limit")
+        o.key = OrderKey::TimeLimit;
     else
         return Error(ErrorCode::InvalidArgument,
-                     QCoreApplication::translate("QueryLanguage", "unknown order '%1' (use rate, cpus, memory, disk or reliability, '-' in front to reverse)")
+                     QCoreApplication::translate("QueryLanguage", "unknown order '%1' (use rate, cpus, memory, disk, reliability or time, '-' in front to reverse)")
                          .arg(shown(text)));
     return o;
 }

@@ -37,8 +37,8 @@ struct Requirement {
 };
 
 /// Sort keys; `descending` flips the natural order. Ties are broken by offer ID so that
-/// paging is stable.
-enum class OrderKey { Rate, Cpus, Memory, Disk, Reliability };
+/// paging is stable. TimeLimit puts offers without a limit after every limit.
+enum class OrderKey { Rate, Cpus, Memory, Disk, Reliability, TimeLimit };
 
 struct Order {
     OrderKey key = OrderKey::Rate;
@@ -70,7 +70,7 @@ struct OfferQuery {
 };
 
 /// Parses one `order=` value: `rate`, `-rate`, `cpus`, `-cpus`, `memory`, `-memory`,
-/// `disk`, `-disk`, `reliability`, `-reliability`.
+/// `disk`, `-disk`, `reliability`, `-reliability`, `time`, `-time` (the time limit).
 Result<Order> parseOrder(const QString &text);
 
 } // namespace lendable::market

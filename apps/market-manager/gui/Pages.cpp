@@ -285,7 +285,7 @@ PartitionsPage::PartitionsPage(Channel *channel, QWidget *parent)
                                        {tr("OS images"), {}},
                                        {tr("Rate / h"), QStringLiteral("rate"), Qt::AlignRight | Qt::AlignVCenter},
                                        // The longest a contract may run (h:mm:ss): it ends by itself then.
-                                       {tr("Time limit"), {}, Qt::AlignRight | Qt::AlignVCenter},
+                                       {tr("Time limit"), QStringLiteral("time"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("Lender status"), {}},
                                        {tr("Reliability"), QStringLiteral("reliability"), Qt::AlignRight | Qt::AlignVCenter},
                                        {tr("Lending status"), QStringLiteral("status")}},
