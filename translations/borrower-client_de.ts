@@ -1379,6 +1379,22 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
         <source>the list shows every match as you scroll: leave limit= and offset= out of the query (the command line&apos;s `offers` takes them)</source>
         <translation>die Liste zeigt beim Blättern jeden Treffer: lassen Sie limit= und offset= in der Abfrage weg (das `offers` der Kommandozeile nimmt sie)</translation>
     </message>
+    <message>
+        <source>e.g. 8h</source>
+        <translation>z. B. 8h</translation>
+    </message>
+    <message>
+        <source>Offers whose contracts may run at least this long (8h, 1:30:00, 3600 seconds); offers without a time limit always do. &quot;none&quot;: only offers without a time limit.</source>
+        <translation>Angebote, deren Verträge mindestens so lange laufen dürfen (8h, 1:30:00, 3600 Sekunden); Angebote ohne Zeitlimit immer. &quot;none&quot;: nur Angebote ohne Zeitlimit.</translation>
+    </message>
+    <message>
+        <source>Min &amp;time limit</source>
+        <translation>Min. &amp;Zeitlimit</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a time limit: write one such as 8h, 1:30:00 or 3600 (seconds), or none for offers without a limit</source>
+        <translation>&apos;%1&apos; ist kein Zeitlimit: schreiben Sie eines wie 8h, 1:30:00 oder 3600 (Sekunden), oder none für Angebote ohne Zeitlimit</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::PeerLink</name>

@@ -1372,6 +1372,22 @@ and lenders on the partitions you borrow, instead of your node ID
         <source>the list shows every match as you scroll: leave limit= and offset= out of the query (the command line&apos;s `offers` takes them)</source>
         <translation>一覧はスクロールに応じてすべての一致を表示します: クエリに limit= と offset= を書かないでください (コマンドラインの `offers` では使えます)</translation>
     </message>
+    <message>
+        <source>e.g. 8h</source>
+        <translation>例: 8h</translation>
+    </message>
+    <message>
+        <source>Offers whose contracts may run at least this long (8h, 1:30:00, 3600 seconds); offers without a time limit always do. &quot;none&quot;: only offers without a time limit.</source>
+        <translation>契約が少なくともこの時間実行できるオファー（8h、1:30:00、3600 秒）。時間制限のないオファーは常に該当します。&quot;none&quot;: 時間制限のないオファーのみ。</translation>
+    </message>
+    <message>
+        <source>Min &amp;time limit</source>
+        <translation>最小時間制限(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a time limit: write one such as 8h, 1:30:00 or 3600 (seconds), or none for offers without a limit</source>
+        <translation>&apos;%1&apos; は時間制限ではありません: 8h、1:30:00、3600（秒）のように書くか、制限のないオファーには none と書いてください</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::PeerLink</name>

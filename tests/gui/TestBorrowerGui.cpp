@@ -406,6 +406,7 @@ void TestBorrowerGui::dearerTermsAreNotBorrowed()
     // the offer's new terms, and no contract tab opens.
     borrower::OffersPage *offers = m_window->offersPage();
     offers->memoryFilter()->clear();
+    offers->minTimeLimitFilter()->clear();
     offers->queryEdit()->clear();
     offers->search();
     QTRY_COMPARE_WITH_TIMEOUT(offers->model()->total(), qint64(2), 15000);
@@ -736,6 +737,31 @@ void TestBorrowerGui::timeLimitStopsTheContractTab()
         offer = cheapOffer();
         return offer && offer->conditions.maxDurationS == 4;
     }, 15000));
+    // The Min time limit box: at least a minute leaves the offer without a limit, as does
+    // none; 3 s takes both; a word that is no duration is said, and nothing is searched.
+    {
+        borrower::OffersPage *offers = m_window->offersPage();
+        const auto matching = [&](const QString &limit) {
+            offers->minTimeLimitFilter()->setText(limit);
+            offers->search();
+            // The list empties on a new search: loaded again is this search's answer.
+            if (!QTest::qWaitFor([&] { return offers->model()->isRowLoaded(0) && offers->explanationLabel()->text().contains(QStringLiteral("match")); },
+                                 15000))
+                return qint64(-1);
+            return offers->model()->total();
+        };
+        QCOMPARE(matching(QStringLiteral("1m")), qint64(1));
+        QVERIFY(offers->model()->isRowLoaded(0));
+        QCOMPARE(offers->model()->index(0, 8).data().toString(), QStringLiteral("none"));
+        QCOMPARE(matching(QStringLiteral("None")), qint64(1));
+        QCOMPARE(matching(QStringLiteral("3s")), qint64(2));
+        offers->minTimeLimitFilter()->setText(QStringLiteral("soon"));
+        offers->search();
+        QTRY_VERIFY2(m_window->errorBanner()->text().contains(QStringLiteral("'soon' is not a time limit")),
+                     qPrintable(m_window->errorBanner()->text()));
+        m_window->errorBanner()->hide();
+        offers->minTimeLimitFilter()->clear();
+    }
     const int tabs = m_window->tabs()->count();
     m_window->borrowOffer(*offer, false);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->count(), tabs + 1, 15000);

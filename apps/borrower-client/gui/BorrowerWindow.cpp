@@ -4,6 +4,7 @@
 #include "OfferText.h"
 
 #include "protocol/ReceiptJson.h"
+#include "protocol/Terms.h"
 #include "ui/AboutDialog.h"
 #include "ui/ErrorBanner.h"
 #include "ui/Format.h"
@@ -138,6 +139,7 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
     , m_disk(new QLineEdit(this))
     , m_os(new QLineEdit(this))
     , m_maxRate(new QLineEdit(this))
+    , m_minTimeLimit(new QLineEdit(this))
     , m_query(new QLineEdit(this))
     , m_explanation(new QLabel(this))
     , m_borrow(new QPushButton(tr("Borrow…"), this))
@@ -164,6 +166,10 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
     m_os->setPlaceholderText(tr("e.g. busybox"));
     m_maxRate->setObjectName(QStringLiteral("maxRateEdit"));
     m_maxRate->setPlaceholderText(tr("e.g. 1.50"));
+    m_minTimeLimit->setObjectName(QStringLiteral("minTimeLimitEdit"));
+    m_minTimeLimit->setPlaceholderText(tr("e.g. 8h"));
+    m_minTimeLimit->setToolTip(tr("Offers whose contracts may run at least this long (8h, 1:30:00, 3600 seconds); offers without "
+                                  "a time limit always do. \"none\": only offers without a time limit."));
     m_query->setObjectName(QStringLiteral("queryEdit"));
     m_query->setPlaceholderText(tr("Query language, e.g. cpus>=2 memory>=1G os=busybox rate<=1.5 order=rate"));
     m_query->setClearButtonEnabled(true);
@@ -187,6 +193,7 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
     addFilter(tr("Min &disk"), m_disk);
     addFilter(tr("&OS image"), m_os);
     addFilter(tr("Max &rate"), m_maxRate);
+    addFilter(tr("Min &time limit"), m_minTimeLimit);
     filters->addStretch();
     auto *queryRow = new QHBoxLayout;
     queryRow->addWidget(m_query, 1);
@@ -265,7 +272,7 @@ OffersPage::OffersPage(BorrowerSession *session, QWidget *parent)
     });
     connect(searchButton, &QPushButton::clicked, this, &OffersPage::search);
     connect(m_query, &QLineEdit::returnPressed, this, &OffersPage::search);
-    for (QLineEdit *e : {m_memory, m_disk, m_os, m_maxRate})
+    for (QLineEdit *e : {m_memory, m_disk, m_os, m_maxRate, m_minTimeLimit})
         connect(e, &QLineEdit::returnPressed, this, &OffersPage::search);
     connect(m_cpus, &QSpinBox::valueChanged, this, &OffersPage::search);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -292,6 +299,15 @@ SearchOffers OffersPage::currentSearch() const
     if (Result<Money> rate = Money::parse(m_maxRate->text().trimmed()); !m_maxRate->text().trimmed().isEmpty() && rate.ok())
         req.maxRate = *rate;
     req.query = m_query->text().trimmed();
+    // The search has no field of its own for it: the query's `time` requirement says it.
+    const QString limit = m_minTimeLimit->text().trimmed();
+    QString timeRequirement;
+    if (limit.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0)
+        timeRequirement = QStringLiteral("time=none");
+    else if (const std::optional<qint64> s = protocol::parseDurationS(limit); s && *s > 0)
+        timeRequirement = QStringLiteral("time>=%1").arg(*s);
+    if (!timeRequirement.isEmpty())
+        req.query = req.query.isEmpty() ? timeRequirement : req.query + QLatin1Char(' ') + timeRequirement;
     return req;
 }
 
@@ -305,6 +321,10 @@ void OffersPage::search()
         problems.append(parseSizeMib(m_disk->text().trimmed()).error().message);
     if (!m_maxRate->text().trimmed().isEmpty() && !Money::parse(m_maxRate->text().trimmed()).ok())
         problems.append(Money::parse(m_maxRate->text().trimmed()).error().message);
+    if (const QString limit = m_minTimeLimit->text().trimmed(); !limit.isEmpty() && !protocol::parseDurationS(limit))
+        problems.append(tr("'%1' is not a time limit: write one such as 8h, 1:30:00 or 3600 (seconds), or none for offers without "
+                           "a limit")
+                            .arg(limit));
     // The market lets a query's limit and offset win over the list's own paging, which would
     // then show the same rows on every page, or leave rows blank.
     const QStringList keys = queryKeys(m_query->text());

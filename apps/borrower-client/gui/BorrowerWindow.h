@@ -39,6 +39,8 @@ public:
     QLineEdit *memoryFilter() const { return m_memory; }
     QLineEdit *osFilter() const { return m_os; }
     QLineEdit *maxRateFilter() const { return m_maxRate; }
+    /// The shortest time limit wanted (8h, 1:30:00, 3600), or none for offers without one.
+    QLineEdit *minTimeLimitFilter() const { return m_minTimeLimit; }
     QLineEdit *queryEdit() const { return m_query; }
     QLabel *explanationLabel() const { return m_explanation; }
     QPushButton *borrowButton() const { return m_borrow; }
@@ -59,6 +61,7 @@ private:
     QLineEdit *m_disk;
     QLineEdit *m_os;
     QLineEdit *m_maxRate;
+    QLineEdit *m_minTimeLimit;
     QLineEdit *m_query;
     QLabel *m_explanation;
     QPushButton *m_borrow;
