@@ -953,7 +953,9 @@ void BorrowerSession::fetchOutputs(const QString &jobId, const QList<protocol::J
             else
                 st->offset += r->data.size();
             (*next)();
-        });
+        },
+        // As long as a result may take: a part is up to 4 MiB, on what may be a slow link.
+        kResultTimeoutMs);
     };
     (*step)();
 }
