@@ -454,6 +454,10 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>--request-timeout wants a number of seconds from 1 to %1, not %2</source>
         <translation>--request-timeout erwartet eine Anzahl Sekunden von 1 bis %1, nicht %2</translation>
     </message>
+    <message>
+        <source>fetching the output files of job %1 (%2 MiB)</source>
+        <translation>die Ausgabedateien des Auftrags %1 werden abgeholt (%2 MiB)</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>
@@ -1234,6 +1238,10 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>The script and input files add up to more than %1, the most that goes with a job. Remove an input, or make it smaller.</source>
         <translation>Skript und Eingabedateien sind zusammen größer als %1, das Meiste, was mit einem Job mitgeht. Entfernen Sie eine Eingabe, oder verkleinern Sie sie.</translation>
+    </message>
+    <message>
+        <source>fetching outputs %p%</source>
+        <translation>Ausgaben werden abgeholt %p%</translation>
     </message>
 </context>
 <context>

@@ -451,6 +451,10 @@ also stops when the lender sends nothing for that long.
         <source>--request-timeout wants a number of seconds from 1 to %1, not %2</source>
         <translation>--request-timeout には 1 から %1 までの秒数を指定してください（%2 ではなく）</translation>
     </message>
+    <message>
+        <source>fetching the output files of job %1 (%2 MiB)</source>
+        <translation>ジョブ %1 の出力ファイルを取得しています (%2 MiB)</translation>
+    </message>
 </context>
 <context>
     <name>BorrowerStore</name>
@@ -1229,6 +1233,10 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>The script and input files add up to more than %1, the most that goes with a job. Remove an input, or make it smaller.</source>
         <translation>スクリプトと入力ファイルの合計が、ジョブと一緒に送れる上限の %1 を超えています。入力を削除するか、小さくしてください。</translation>
+    </message>
+    <message>
+        <source>fetching outputs %p%</source>
+        <translation>出力を取得中 %p%</translation>
     </message>
 </context>
 <context>

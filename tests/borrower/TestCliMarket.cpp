@@ -1186,12 +1186,35 @@ void TestCliMarket::largeOutputsComePartByPart()
     QVERIFY2(said.join(u'\n').contains(QLatin1String("output \"growing.bin\" was not fetched: it changed on the lender's machine")),
              qPrintable(said.join(u'\n')));
     QVERIFY2(waited.err.contains(QLatin1String("growing.bin")), qPrintable(waited.err));
+    // Said while it comes (once: standard error is no terminal here).
+    QCOMPARE(waited.err.count(QStringLiteral("fetching the output files of job %1 (").arg(lender.jobIds[1])), 1);
     // Nothing of growing.bin, nor of ../escape, is left beside ok.bin.
     const QStringList kept = QDir(QFileInfo(ok.fileName()).path()).entryList(QDir::Files | QDir::Hidden);
     QCOMPARE(kept, QStringList{QStringLiteral("ok.bin")});
     QVERIFY(!QFileInfo::exists(QFileInfo(ok.fileName()).path() + QStringLiteral("/../escape")));
     // ok.bin in 4 MiB parts (3), growing.bin until its size changed (2).
     QCOMPARE(lender.outputRequests, 5);
+
+    // The session says how far it got (the window's bar): from 0 up to all of it, never back.
+    BorrowerSession session(dir);
+    QVERIFY(session.open().ok());
+    QList<protocol::JobProgress> steps;
+    connect(&session, &BorrowerSession::progress, this, [&](const protocol::JobProgress &p) {
+        if (p.jobId == lender.jobIds[1])
+            steps.append(p);
+    });
+    const Result<JobOutcome> again = BorrowerSession::await<JobOutcome>(
+        [&](QObject *ctx, auto cb) { session.fetchJobResult(lender.jobIds[1], ctx, cb); });
+    QVERIFY(again.ok());
+    QVERIFY(steps.size() >= 4);
+    const qint64 total = 3 + FakeLender::kGrowingBytes + lender.okOutput.size();
+    QCOMPARE(steps.constFirst().done, 0);
+    QCOMPARE(steps.constLast().done, total);
+    for (qsizetype i = 0; i < steps.size(); ++i) {
+        QCOMPARE(steps[i].stage, QStringLiteral("result_download"));
+        QCOMPARE(steps[i].total, total);
+        QVERIFY(i == 0 || steps[i].done >= steps[i - 1].done);
+    }
 }
 
 void TestCliMarket::aWatchBesideAConsoleFetchLeavesBothWhole()

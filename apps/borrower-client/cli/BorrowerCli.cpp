@@ -17,6 +17,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <unistd.h>
 #include <optional>
 
 namespace lendable::borrower {
@@ -346,6 +347,24 @@ private:
     {
         if (Result<void> d = importDirect(); !d)
             return d;
+        // Outputs too large to come with the result come file by file, which may take a while:
+        // said once on standard error, and how far it got while it runs if that is a terminal.
+        QObject listening;
+        const bool terminal = ::isatty(STDERR_FILENO) == 1;
+        int shownPercent = -1;
+        QObject::connect(&m_session, &BorrowerSession::progress, &listening, [&](const protocol::JobProgress &p) {
+            if (p.jobId != m_inv.jobId || p.stage != QLatin1String("result_download") || p.total <= 0)
+                return;
+            const int percent = int(100 * p.done / p.total);
+            const QString what = QCoreApplication::translate("BorrowerCli", "fetching the output files of job %1 (%2 MiB)")
+                                     .arg(m_inv.jobId)
+                                     .arg(double(p.total) / (1024 * 1024), 0, 'f', 1);
+            if (!terminal && shownPercent < 0)
+                printErr(what + QLatin1Char('\n'));
+            else if (terminal && percent != shownPercent)
+                printErr(QStringLiteral("\r%1: %2 %").arg(what).arg(percent) + (p.done >= p.total ? QStringLiteral("\n") : QString()));
+            shownPercent = percent;
+        });
         Result<JobOutcome> out = BorrowerSession::await<JobOutcome>(
             [&](QObject *ctx, Callback<JobOutcome> cb) { m_session.waitJob(m_inv.jobId, ctx, cb); });
         if (!out)

@@ -893,10 +893,19 @@ void BorrowerSession::fetchOutputs(const QString &jobId, const QList<protocol::J
         qint64 offset = 0;
         std::unique_ptr<QSaveFile> file;
         JobOutcome outcome;
+        qint64 done = 0;  ///< bytes of all the files handled so far (fetched or given up)
+        qint64 total = 0;
     };
     auto st = std::make_shared<Fetching>();
     st->files = files;
     st->outcome = outcome;
+    for (const protocol::JobFileSize &f : files)
+        st->total += qMax<qint64>(0, f.size);
+    // Said as the lender says its stages (JobProgress), for the window's bar and the CLI.
+    const auto report = [this, st, jobId] {
+        emit progress(protocol::JobProgress{.jobId = jobId, .stage = QStringLiteral("result_download"), .done = st->done, .total = st->total});
+    };
+    report();
     const QString outDir = m_store->jobOutputDir(jobId);
     auto step = std::make_shared<std::function<void()>>();
     const auto notKept = [st](const QString &why) {
@@ -904,8 +913,10 @@ void BorrowerSession::fetchOutputs(const QString &jobId, const QList<protocol::J
         if (st->file)
             st->file->cancelWriting();
         st->file.reset();
+        if (st->index >= 0 && st->index < st->files.size()) // what it did not get counts as handled
+            st->done += qMax<qint64>(0, st->files.at(st->index).size - st->offset);
     };
-    *step = [this, st, jobId, outDir, context, done, notKept, weakStep = std::weak_ptr(step)] {
+    *step = [this, st, jobId, outDir, context, done, notKept, report, weakStep = std::weak_ptr(step)] {
         const auto next = weakStep.lock();
         if (!next)
             return;
@@ -914,6 +925,7 @@ void BorrowerSession::fetchOutputs(const QString &jobId, const QList<protocol::J
                 done(st->outcome);
                 return;
             }
+            st->offset = 0;
             const protocol::JobFileSize &f = st->files.at(st->index);
             const QString name = QFileInfo(f.name).fileName();
             if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..") || name != f.name) {
@@ -921,7 +933,6 @@ void BorrowerSession::fetchOutputs(const QString &jobId, const QList<protocol::J
                 continue;
             }
             st->file = std::make_unique<QSaveFile>(outDir + QLatin1Char('/') + name);
-            st->offset = 0;
             if (!st->file->open(QIODevice::WriteOnly))
                 notKept(tr("output \"%1\" was not fetched: cannot write %2: %3").arg(name, st->file->fileName(), st->file->errorString()));
         }
@@ -943,15 +954,18 @@ void BorrowerSession::fetchOutputs(const QString &jobId, const QList<protocol::J
         }
         protocol::FetchJobOutput req{.jobId = jobId, .name = f.name, .offset = st->offset,
                                      .length = qMin(protocol::kMaxJobOutputPartBytes, f.size - st->offset)};
-        (*link)->request<protocol::JobOutputPart>(req, context, [st, f, next, notKept](Result<protocol::JobOutputPart> r) {
+        (*link)->request<protocol::JobOutputPart>(req, context, [st, f, next, notKept, report](Result<protocol::JobOutputPart> r) {
             if (!r)
                 notKept(tr("output \"%1\" was not fetched: %2").arg(f.name, r.error().message));
             else if (r->name != f.name || r->offset != st->offset || r->size != f.size || r->data.isEmpty())
                 notKept(tr("output \"%1\" was not fetched: it changed on the lender's machine while it was fetched").arg(f.name));
             else if (st->file->write(r->data) != r->data.size())
                 notKept(tr("output \"%1\" was not fetched: cannot write %2: %3").arg(f.name, st->file->fileName(), st->file->errorString()));
-            else
+            else {
                 st->offset += r->data.size();
+                st->done += r->data.size();
+            }
+            report();
             (*next)();
         },
         // As long as a result may take: a part is up to 4 MiB, on what may be a slow link.

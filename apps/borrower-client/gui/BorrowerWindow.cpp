@@ -520,6 +520,7 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
                 done.exitCode = s.exitCode;
             m_history->addItem(historyLine(done));
             m_session->fetchJobResult(s.jobId, this, [this](Result<JobOutcome> r) {
+                m_progress->setVisible(false); // large outputs came with a bar of their own
                 if (!r.ok()) {
                     emit error(r.error());
                     return;
@@ -535,9 +536,10 @@ ContractPage::ContractPage(BorrowerSession *session, ContractRecord contract, QW
         if (p.jobId != m_jobId)
             return;
         m_progress->setVisible(true);
-        m_progress->setFormat(p.stage == QStringLiteral("image_download") ? tr("downloading image %p%")
-                              : p.stage == QStringLiteral("boot")         ? tr("booting")
-                                                                          : tr("collecting outputs"));
+        m_progress->setFormat(p.stage == QStringLiteral("image_download")    ? tr("downloading image %p%")
+                              : p.stage == QStringLiteral("boot")            ? tr("booting")
+                              : p.stage == QStringLiteral("result_download") ? tr("fetching outputs %p%")
+                                                                             : tr("collecting outputs"));
         m_progress->setRange(0, p.total > 0 ? 100 : 0);
         if (p.total > 0)
             m_progress->setValue(int(100 * p.done / p.total));
