@@ -859,10 +859,6 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <translation>Vertrag %1 wurde geschlossen und sein Schlüssel gespeichert, aber der Vertrag konnte nicht festgehalten werden (%2); beenden Sie ihn mit `borrower-client --cli end %1` und reparieren Sie das Datenverzeichnis</translation>
     </message>
     <message>
-        <source>contract %1 was ended at the market (charge %2), but its record in %3 could not be updated (%4): it still says the contract runs. Once the data directory can be written, `borrower-client --cli bills` updates it.</source>
-        <translation>Vertrag %1 wurde beim Marktplatz beendet (Gebühr %2), aber sein Eintrag in %3 konnte nicht aktualisiert werden (%4): Dort läuft der Vertrag noch. Sobald das Datenverzeichnis beschreibbar ist, aktualisiert ihn `borrower-client --cli bills`.</translation>
-    </message>
-    <message>
         <source>contract %1 was ended at the market (charge %2), but its end and receipt could not be kept in %3 (%4); `borrower-client --cli receipt fetch %1` gets the receipt again.</source>
         <translation>Vertrag %1 wurde beim Marktplatz beendet (Gebühr %2), aber sein Ende und sein Beleg konnten nicht in %3 gespeichert werden (%4); `borrower-client --cli receipt fetch %1` holt den Beleg erneut.</translation>
     </message>
@@ -909,6 +905,10 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>output &quot;%1&quot; was not fetched: it changed on the lender&apos;s machine while it was fetched</source>
         <translation>Ausgabe „%1“ wurde nicht abgeholt: Sie hat sich auf dem Rechner des Verleihers geändert, während sie abgeholt wurde</translation>
+    </message>
+    <message>
+        <source>contract %1 was ended at the market (charge %2), but its record in %3 could not be updated (%4): it still says the contract runs. Once the data directory can be written, `borrower-client --cli receipt fetch %1` updates it.</source>
+        <translation>Vertrag %1 wurde beim Marktplatz beendet (Gebühr %2), aber sein Eintrag in %3 konnte nicht aktualisiert werden (%4): Dort läuft der Vertrag noch. Sobald das Datenverzeichnis beschreibbar ist, aktualisiert ihn `borrower-client --cli receipt fetch %1`.</translation>
     </message>
 </context>
 <context>

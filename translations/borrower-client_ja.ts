@@ -856,10 +856,6 @@ also stops when the lender sends nothing for that long.
         <translation>契約 %1 は成立しキーも保存されましたが、契約を記録できませんでした (%2)。`borrower-client --cli end %1` で終了し、データディレクトリを直してください</translation>
     </message>
     <message>
-        <source>contract %1 was ended at the market (charge %2), but its record in %3 could not be updated (%4): it still says the contract runs. Once the data directory can be written, `borrower-client --cli bills` updates it.</source>
-        <translation>契約 %1 はマーケットで終了しました (料金 %2) が、%3 の記録を更新できませんでした (%4)。記録ではまだ実行中です。データディレクトリに書き込めるようになったら、`borrower-client --cli bills` が更新します。</translation>
-    </message>
-    <message>
         <source>contract %1 was ended at the market (charge %2), but its end and receipt could not be kept in %3 (%4); `borrower-client --cli receipt fetch %1` gets the receipt again.</source>
         <translation>契約 %1 はマーケットで終了しました (料金 %2) が、その終了と領収書を %3 に保存できませんでした (%4)。`borrower-client --cli receipt fetch %1` で領収書を再取得できます。</translation>
     </message>
@@ -906,6 +902,10 @@ also stops when the lender sends nothing for that long.
     <message>
         <source>output &quot;%1&quot; was not fetched: it changed on the lender&apos;s machine while it was fetched</source>
         <translation>出力「%1」は取得されませんでした: 取得中に貸し手のマシン上で変更されました</translation>
+    </message>
+    <message>
+        <source>contract %1 was ended at the market (charge %2), but its record in %3 could not be updated (%4): it still says the contract runs. Once the data directory can be written, `borrower-client --cli receipt fetch %1` updates it.</source>
+        <translation>契約 %1 はマーケットで終了しました (料金 %2) が、%3 の記録を更新できませんでした (%4)。記録ではまだ実行中です。データディレクトリに書き込めるようになったら、`borrower-client --cli receipt fetch %1` が更新します。</translation>
     </message>
 </context>
 <context>

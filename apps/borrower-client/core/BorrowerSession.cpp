@@ -418,7 +418,7 @@ void BorrowerSession::endContract(const QString &contractId, QObject *context, C
                 end.recordProblem = Error(recorded.error().code,
                                           held ? tr("contract %1 was ended at the market (charge %2), but its record in %3 could not be "
                                                     "updated (%4): it still says the contract runs. Once the data directory can be "
-                                                    "written, `borrower-client --cli bills` updates it.")
+                                                    "written, `borrower-client --cli receipt fetch %1` updates it.")
                                                      .arg(contractId, r->charge.toString(), m_dataDir, recorded.error().message)
                                                : tr("contract %1 was ended at the market (charge %2), but its end and receipt could not "
                                                     "be kept in %3 (%4); `borrower-client --cli receipt fetch %1` gets the receipt again.")
@@ -500,7 +500,11 @@ void BorrowerSession::fetchReceipt(const QString &contractId, QObject *context, 
 
 void BorrowerSession::requestReceipt(const QString &contractId, QObject *context, Callback<protocol::Receipt> cb)
 {
-    Result<PeerLink *> link = marketLink();
+    // Asked of the contract's own market, as ending it is: another than the one in use now
+    // has the receipt (and the end) of its contracts only.
+    const Result<ContractRecord> known = m_store->contract(contractId);
+    const bool ofItsMarket = known && !known->marketAddress.isEmpty() && !known->marketId.isEmpty();
+    Result<PeerLink *> link = ofItsMarket ? contractMarketLink(known->marketAddress, known->marketId) : marketLink();
     if (!link) {
         cb(link.error());
         return;
@@ -508,7 +512,7 @@ void BorrowerSession::requestReceipt(const QString &contractId, QObject *context
     protocol::ListBills req;
     req.contractId = contractId;
     req.receipts = true;
-    const QString expectedMarket = marketId();
+    const QString expectedMarket = ofItsMarket ? known->marketId : marketId();
     (*link)->request<protocol::BillList>(req, context, [this, cb, contractId, expectedMarket](Result<protocol::BillList> r) {
         cb(keepFetchedReceipt(contractId, expectedMarket, std::move(r)));
     });
