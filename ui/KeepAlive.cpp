@@ -18,6 +18,12 @@ KeepAlive::KeepAlive(protocol::Channel *channel, QString peer, int intervalMs, i
     m_timer.start();
 }
 
+void KeepAlive::keep(protocol::Channel *channel, const QString &peer, int intervalMs, int timeoutMs)
+{
+    qDeleteAll(channel->findChildren<KeepAlive *>(Qt::FindDirectChildrenOnly));
+    new KeepAlive(channel, peer, intervalMs, timeoutMs);
+}
+
 void KeepAlive::ping()
 {
     if (!m_channel || m_channel->isClosed()) {

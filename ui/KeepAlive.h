@@ -26,6 +26,8 @@ public:
 
     /// `peer` names the other side in the message ("the lender agent", "the market").
     KeepAlive(protocol::Channel *channel, QString peer, int intervalMs = kIntervalMs, int timeoutMs = kTimeoutMs);
+    /// Gives `channel` its one keepalive with these settings, replacing one it has.
+    static void keep(protocol::Channel *channel, const QString &peer, int intervalMs, int timeoutMs);
 
 private:
     void ping();

@@ -1033,10 +1033,8 @@ void MachineTab::setKeepAlive(int intervalMs, int timeoutMs)
 {
     m_keepAliveMs = intervalMs;
     m_keepAliveTimeoutMs = timeoutMs;
-    if (m_owner) {
-        qDeleteAll(m_owner->findChildren<ui::KeepAlive *>(Qt::FindDirectChildrenOnly));
-        new ui::KeepAlive(m_owner, tr("the lender agent"), m_keepAliveMs, m_keepAliveTimeoutMs);
-    }
+    if (m_owner)
+        ui::KeepAlive::keep(m_owner, tr("the lender agent"), m_keepAliveMs, m_keepAliveTimeoutMs);
 }
 
 void MachineTab::connectNow()
@@ -1055,7 +1053,7 @@ void MachineTab::attach(Channel *owner)
     connect(owner, &Channel::closed, this, &MachineTab::lost);
     // An agent that stops answering (a frozen process, a link gone without a word) closes
     // no connection: the pings find it out, and lost() handles it as any lost connection.
-    new ui::KeepAlive(owner, tr("the lender agent"), m_keepAliveMs, m_keepAliveTimeoutMs);
+    ui::KeepAlive::keep(owner, tr("the lender agent"), m_keepAliveMs, m_keepAliveTimeoutMs);
     {
         // Live: the agent pushes partition changes and usage samples to watching owners.
         connect(owner, &Channel::envelopeReceived, this, [this](const Envelope &e) {

@@ -121,7 +121,7 @@ MarketWindow::MarketWindow(protocol::Channel *channel, const QString &marketId, 
     if (channel) {
         connect(channel, &protocol::Channel::closed, this, &MarketWindow::lost);
         // A market that stops answering closes no connection: the pings find it out.
-        new ui::KeepAlive(channel, tr("the market"), m_keepAliveMs, m_keepAliveTimeoutMs);
+        ui::KeepAlive::keep(channel, tr("the market"), m_keepAliveMs, m_keepAliveTimeoutMs);
     }
     // A live market changes under the admin's eyes: refresh the partitions (their lending
     // status), contracts, billing or violations now and then while one of them is shown, and
@@ -214,10 +214,8 @@ void MarketWindow::setKeepAlive(int intervalMs, int timeoutMs)
 {
     m_keepAliveMs = intervalMs;
     m_keepAliveTimeoutMs = timeoutMs;
-    if (m_channel) {
-        qDeleteAll(m_channel->findChildren<ui::KeepAlive *>(Qt::FindDirectChildrenOnly));
-        new ui::KeepAlive(m_channel, tr("the market"), m_keepAliveMs, m_keepAliveTimeoutMs);
-    }
+    if (m_channel)
+        ui::KeepAlive::keep(m_channel, tr("the market"), m_keepAliveMs, m_keepAliveTimeoutMs);
 }
 
 void MarketWindow::connectNow()
@@ -269,7 +267,7 @@ void MarketWindow::adopt(protocol::Channel *channel)
 {
     m_channel = channel;
     connect(channel, &protocol::Channel::closed, this, &MarketWindow::lost);
-    new ui::KeepAlive(channel, tr("the market"), m_keepAliveMs, m_keepAliveTimeoutMs);
+    ui::KeepAlive::keep(channel, tr("the market"), m_keepAliveMs, m_keepAliveTimeoutMs);
     m_partitions->setChannel(channel);
     m_contracts->setChannel(channel);
     m_billing->setChannel(channel);
