@@ -960,6 +960,12 @@ public:
     bool namesLargeOutputs = false;
     QByteArray okOutput;
     static constexpr qint64 kGrowingBytes = 9 * 1024 * 1024;
+    /// The big-outputs job's console is short when it names its outputs.
+    const QByteArray &consoleOf(const QString &jobId) const
+    {
+        static const QByteArray shortConsole("console\n");
+        return namesLargeOutputs && jobId == jobIds[1] ? shortConsole : console;
+    }
     qsizetype heldWatches() const { return m_held.size(); }
     void releaseHeld()
     {
@@ -996,7 +1002,7 @@ public:
                                                          {QStringLiteral("growing.bin"), kGrowingBytes},
                                                          {QStringLiteral("ok.bin"), okOutput.size()}};
                 return ctx.reply(protocol::JobResult{.jobId = m.jobId, .state = QStringLiteral("succeeded"), .exitCode = 0, .outputs = {},
-                                                     .console = "console\n", .startedAtMs = 1, .endedAtMs = 2, .outputSizes = named});
+                                                     .console = consoleOf(m.jobId), .startedAtMs = 1, .endedAtMs = 2, .outputSizes = named});
             }
             if (m.jobId == jobIds[1])
                 return ctx.fail(Error(ErrorCode::ResourceExhausted, QStringLiteral("the job's output files exceed %1 bytes").arg(kResultBytes)));
@@ -1046,6 +1052,7 @@ public:
 private:
     void pushConsole(protocol::Channel *channel, const protocol::WatchJob &m)
     {
+        const QByteArray &console = consoleOf(m.jobId);
         for (qint64 at = m.fromOffset; at < console.size(); at += 1024 * 1024)
             channel->push(protocol::JobOutput{.jobId = m.jobId, .offset = at, .data = console.mid(at, 1024 * 1024)});
         channel->push(protocol::JobStateChanged{.jobId = m.jobId, .state = QStringLiteral("succeeded"), .exitCode = 0, .message = {}});
@@ -1199,6 +1206,12 @@ void TestCliMarket::largeOutputsComePartByPart()
     QCOMPARE(kept, QStringList{QStringLiteral("ok.bin")});
     QVERIFY(!QFileInfo::exists(QFileInfo(ok.fileName()).path() + QStringLiteral("/../escape")));
     // ok.bin in 4 MiB parts (3), growing.bin until its size changed (2).
+    QCOMPARE(lender.outputRequests, 5);
+    // `logs` prints the console and fetches no output file.
+    const Run logs = runProgram(bin(QStringLiteral("borrower-client")),
+                                {QStringLiteral("--cli"), QStringLiteral("--data"), dir, QStringLiteral("logs"), lender.jobIds[1]});
+    QVERIFY2(logs.exitCode == 0, qPrintable(logs.describe()));
+    QCOMPARE(logs.out, QByteArray("console\n"));
     QCOMPARE(lender.outputRequests, 5);
 
     // The session says how far it got (the window's bar): from 0 up to all of it, never back.

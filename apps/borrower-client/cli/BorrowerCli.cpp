@@ -310,7 +310,7 @@ private:
             // agent answers after the output it had when the watch began, so without --follow
             // its answer also says that all of it is printed (unless the answer timed out
             // behind a long console: the state follows that). Its console is not completed
-            // here: the watch prints it.
+            // here: the watch prints it. Nor are its output files fetched: `wait` does that.
             m_session.fetchJobResult(
                 m_inv.jobId, &ctx,
                 [&](Result<JobOutcome> done) {
@@ -321,7 +321,7 @@ private:
                         loop.quit();
                     }
                 },
-                false);
+                false, false);
         });
         if (!failure && !ended)
             loop.exec();
@@ -332,7 +332,7 @@ private:
         // result holds no more than kMaxResultBytes of it.
         if (ended && printed < BorrowerSession::kMaxResultBytes) {
             Result<JobOutcome> done = BorrowerSession::await<JobOutcome>(
-                [&](QObject *c, Callback<JobOutcome> cb) { m_session.fetchJobResult(m_inv.jobId, c, cb, false); });
+                [&](QObject *c, Callback<JobOutcome> cb) { m_session.fetchJobResult(m_inv.jobId, c, cb, false, false); });
             if (done && done->console.size() > printed)
                 printRaw(done->console.mid(printed));
             // Ended, nothing streamed, and no console to fetch (the lender removed the job's

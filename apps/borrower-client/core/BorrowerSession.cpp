@@ -795,12 +795,13 @@ Result<JobOutcome> BorrowerSession::storeResult(const protocol::JobResult &r)
     return o;
 }
 
-void BorrowerSession::fetchJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb, bool wholeConsole)
+void BorrowerSession::fetchJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb, bool wholeConsole, bool outputs)
 {
-    requestJobResult(jobId, context, std::move(cb), wholeConsole, false);
+    requestJobResult(jobId, context, std::move(cb), wholeConsole, !outputs, outputs);
 }
 
-void BorrowerSession::requestJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb, bool wholeConsole, bool withoutOutputs)
+void BorrowerSession::requestJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb, bool wholeConsole, bool withoutOutputs,
+                                       bool fetchNamed)
 {
     Result<PeerLink *> link = lenderLinkForJob(jobId);
     if (!link) {
@@ -811,13 +812,13 @@ void BorrowerSession::requestJobResult(const QString &jobId, QObject *context, C
     req.jobId = jobId;
     if (withoutOutputs)
         req.withoutOutputs = true;
-    (*link)->request<protocol::JobResult>(req, context, [this, cb, jobId, wholeConsole, withoutOutputs, guard = QPointer<QObject>(context),
+    (*link)->request<protocol::JobResult>(req, context, [this, cb, jobId, wholeConsole, withoutOutputs, fetchNamed, guard = QPointer<QObject>(context),
                                                          hadContext = context != nullptr](Result<protocol::JobResult> r) {
         if (!r) {
             // Outputs too large to come with the result: named in it instead, each fetched
             // part by part (FetchJobOutput).
             if (r.error().code == ErrorCode::ResourceExhausted && !withoutOutputs && (!hadContext || guard)) {
-                requestJobResult(jobId, guard, cb, wholeConsole, true);
+                requestJobResult(jobId, guard, cb, wholeConsole, true, fetchNamed);
                 return;
             }
             // A lender of a version before that sends them whole or not at all.
@@ -876,7 +877,7 @@ void BorrowerSession::requestJobResult(const QString &jobId, QObject *context, C
                 finished(o);
             }
         };
-        if (r->outputSizes && !r->outputSizes->isEmpty())
+        if (fetchNamed && r->outputSizes && !r->outputSizes->isEmpty())
             fetchOutputs(jobId, *r->outputSizes, *o, hadContext ? guard.data() : this, completed);
         else
             completed(*o);

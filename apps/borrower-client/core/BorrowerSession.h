@@ -134,7 +134,9 @@ public:
     /// Fetches the result of a job and writes its outputs under DATA/jobs/<job_id>/. A console
     /// the lender cut (kMaxResultBytes) is completed from where it stops, through a watch
     /// written to console.log, unless `wholeConsole` is false (a caller that watched it all).
-    void fetchJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb, bool wholeConsole = true);
+    /// Without `outputs` the lender is asked to leave the output files out, and they are not
+    /// fetched (a caller that wants the state and the console only: `logs`).
+    void fetchJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb, bool wholeConsole = true, bool outputs = true);
     /// Waits until the job ends (watching it), then fetches its result.
     void waitJob(const QString &jobId, QObject *context, Callback<JobOutcome> cb);
     void cancelJob(const QString &jobId, QObject *context, Callback<void> cb);
@@ -224,8 +226,10 @@ private:
     /// console.log; `done` gets the outcome, with a word in `incomplete` if that failed.
     void completeConsole(const JobOutcome &outcome, std::function<void(const JobOutcome &)> done);
     /// fetchJobResult(); `withoutOutputs`: the lender names the output files instead of
-    /// sending them, and fetchOutputs() gets them (the retry when they are too large).
-    void requestJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb, bool wholeConsole, bool withoutOutputs);
+    /// sending them, and fetchOutputs() gets them if `fetchNamed` (the retry when they are
+    /// too large).
+    void requestJobResult(const QString &jobId, QObject *context, Callback<JobOutcome> cb, bool wholeConsole, bool withoutOutputs,
+                          bool fetchNamed);
     /// Fetches the output files a result named (JobResult.outputSizes) part by part into the
     /// job's out/ directory, adds them to the outcome's outputPaths (or says in incomplete
     /// why not), then calls `done`.
