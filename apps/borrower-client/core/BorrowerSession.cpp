@@ -31,6 +31,18 @@ Result<void> writeFile(const QString &path, const QByteArray &data)
         return Error(ErrorCode::IoError, BorrowerSession::tr("cannot write %1: %2").arg(path, f.errorString()));
     return {};
 }
+
+// Output names come from the guest: only a plain file name is kept, inside out/.
+bool isPlainFileName(const QString &name)
+{
+    const QString base = QFileInfo(name).fileName();
+    return !base.isEmpty() && base != QLatin1String(".") && base != QLatin1String("..") && base == name;
+}
+
+QString notPlainFileName(const QString &name)
+{
+    return BorrowerSession::tr("output \"%1\" was not kept: its name is not a plain file name").arg(name);
+}
 } // namespace
 
 BorrowerSession::BorrowerSession(QString dataDir, QObject *parent)
@@ -777,19 +789,14 @@ Result<JobOutcome> BorrowerSession::storeResult(const protocol::JobResult &r)
             return w.error();
     }
     for (const protocol::JobFile &f : r.outputs) {
-        // Output names come from the guest: keep only a plain file name inside out/.
-        const QString name = QFileInfo(f.name).fileName();
-        if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..") || name != f.name)
+        if (!isPlainFileName(f.name)) {
+            o.incomplete.append(notPlainFileName(f.name));
             continue;
-        const QString path = outDir + QLatin1Char('/') + name;
+        }
+        const QString path = outDir + QLatin1Char('/') + f.name;
         if (Result<void> w = writeFile(path, f.data); !w)
             return w.error();
         o.outputPaths.append(path);
-    }
-    for (const protocol::JobFile &f : r.outputs) {
-        const QString name = QFileInfo(f.name).fileName();
-        if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..") || name != f.name)
-            o.incomplete.append(tr("output \"%1\" was not kept: its name is not a plain file name").arg(f.name));
     }
     (void)m_store->updateJobState(r.jobId, r.state, o.exitCode);
     return o;
@@ -932,14 +939,13 @@ void BorrowerSession::fetchOutputs(const QString &jobId, const QList<protocol::J
             }
             st->offset = 0;
             const protocol::JobFileSize &f = st->files.at(st->index);
-            const QString name = QFileInfo(f.name).fileName();
-            if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..") || name != f.name) {
-                notKept(tr("output \"%1\" was not kept: its name is not a plain file name").arg(f.name));
+            if (!isPlainFileName(f.name)) {
+                notKept(notPlainFileName(f.name));
                 continue;
             }
-            st->file = std::make_unique<QSaveFile>(outDir + QLatin1Char('/') + name);
+            st->file = std::make_unique<QSaveFile>(outDir + QLatin1Char('/') + f.name);
             if (!st->file->open(QIODevice::WriteOnly))
-                notKept(tr("output \"%1\" was not fetched: cannot write %2: %3").arg(name, st->file->fileName(), st->file->errorString()));
+                notKept(tr("output \"%1\" was not fetched: cannot write %2: %3").arg(f.name, st->file->fileName(), st->file->errorString()));
         }
         const protocol::JobFileSize f = st->files.at(st->index);
         if (st->offset >= f.size) {

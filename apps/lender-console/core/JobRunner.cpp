@@ -34,10 +34,16 @@ qint64 g_longestWaitMs = JobRunner::kLongestWaitMs;
 constexpr QFileDevice::Permissions kTraversable = QFileDevice::ReadOwner | QFileDevice::WriteOwner |
                                                    QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther;
 
+// A name of a file directly in a job's directory: no directories, not '.' or '..'.
+bool isPlainFileName(const QString &name)
+{
+    return !name.isEmpty() && name != QLatin1String(".") && name != QLatin1String("..") && !name.contains(QLatin1Char('/'))
+        && !name.contains(QChar(0));
+}
+
 Result<void> checkFileName(const QString &name)
 {
-    if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..") || name.contains(QLatin1Char('/')) ||
-        name.contains(QChar(0)) || name.size() > 255)
+    if (!isPlainFileName(name) || name.size() > 255)
         return Error(ErrorCode::InvalidArgument,
                      QStringLiteral("input file name '%1' is not allowed (no '/', not '.' or '..', at most 255 characters)").arg(name));
     return {};
@@ -691,8 +697,7 @@ Result<QList<protocol::JobFileSize>> JobRunner::outputSizes(const QString &jobDi
 
 Result<std::pair<QByteArray, qint64>> JobRunner::outputPart(const QString &jobDir, const QString &name, qint64 offset, qint64 maxBytes)
 {
-    if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..") || name.contains(QLatin1Char('/'))
-        || name.contains(QChar(0)))
+    if (!isPlainFileName(name))
         return Error(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not the name of an output file").arg(name));
     const QString path = resultDir(jobDir) + QLatin1Char('/') + name;
     // Not followed if it is a link: only the job's own regular files leave the machine.

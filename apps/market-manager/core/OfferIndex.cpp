@@ -207,12 +207,14 @@ bool OfferIndex::upsertPartition(const PartitionRow &p)
     const Resources &r = p.conditions.resources;
     const qint64 rate = p.conditions.ratePerHour.micros();
     const qint64 timeLimit = p.conditions.maxDurationS > 0 ? p.conditions.maxDurationS : kNoTimeLimit;
-    if (m_rate[slot] != rate || m_cpus[slot] != r.cpus || m_memory[slot] != r.memoryMib || m_disk[slot] != r.diskMib
-        || m_timeLimit[slot] != timeLimit)
+    // A column the orders sort by changed (reliability is the lender's: set and marked with
+    // it): the orders go, and the requirement bitmaps with them.
+    const bool sortedColumnChanged = m_rate[slot] != rate || m_cpus[slot] != r.cpus || m_memory[slot] != r.memoryMib
+                                  || m_disk[slot] != r.diskMib || m_timeLimit[slot] != timeLimit;
+    if (sortedColumnChanged)
         markOrderDirty();
     const quint64 osMask = maskFor(p.conditions.osImages);
-    if (m_rate[slot] != rate || m_cpus[slot] != r.cpus || m_memory[slot] != r.memoryMib || m_disk[slot] != r.diskMib
-        || m_osMask[slot] != osMask || m_reliability[slot] != lender.reliability || m_timeLimit[slot] != timeLimit
+    if (sortedColumnChanged || m_osMask[slot] != osMask || m_reliability[slot] != lender.reliability
         || m_cold[slot].conditions.osImages != p.conditions.osImages)
         m_requirementCache.clear();
     m_rate[slot] = rate;
