@@ -49,6 +49,14 @@
         <source>the market&apos;s database did not answer whether contract %1 ended. Look at it again before you end it again</source>
         <translation>die Datenbank des Marktes hat nicht beantwortet, ob Vertrag %1 beendet ist. Sehen Sie ihn erneut an, bevor Sie ihn noch einmal beenden</translation>
     </message>
+    <message>
+        <source>requestId has %1 characters; at most %2</source>
+        <translation>requestId hat %1 Zeichen; höchstens %2</translation>
+    </message>
+    <message>
+        <source>requestId may hold only printable ASCII characters without spaces</source>
+        <translation>requestId darf nur druckbare ASCII-Zeichen ohne Leerzeichen enthalten</translation>
+    </message>
 </context>
 <context>
     <name>MarketStore</name>
@@ -155,6 +163,14 @@
     <message>
         <source>partition %1 needs at least %2 (asked for %3)</source>
         <translation>Partition %1 braucht mindestens %2 (verlangt: %3)</translation>
+    </message>
+    <message>
+        <source>request ID %1 was used for offer %2, not %3</source>
+        <translation>die Anfrage-ID %1 wurde für Angebot %2 verwendet, nicht für %3</translation>
+    </message>
+    <message>
+        <source>your borrow %1 made contract %2, which has ended since</source>
+        <translation>Ihre Ausleihe %1 hat Vertrag %2 geschlossen, der inzwischen beendet ist</translation>
     </message>
 </context>
 <context>

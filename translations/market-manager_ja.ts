@@ -49,6 +49,14 @@
         <source>the market&apos;s database did not answer whether contract %1 ended. Look at it again before you end it again</source>
         <translation>マーケットのデータベースは、契約 %1 が終了したかどうかを返しませんでした。もう一度終了する前に、契約を確認してください</translation>
     </message>
+    <message>
+        <source>requestId has %1 characters; at most %2</source>
+        <translation>requestId は %1 文字です。最大 %2 文字です</translation>
+    </message>
+    <message>
+        <source>requestId may hold only printable ASCII characters without spaces</source>
+        <translation>requestId には空白以外の印字可能な ASCII 文字しか使えません</translation>
+    </message>
 </context>
 <context>
     <name>MarketStore</name>
@@ -155,6 +163,14 @@
     <message>
         <source>partition %1 needs at least %2 (asked for %3)</source>
         <translation>パーティション %1 には少なくとも %2 が必要です（要求: %3）</translation>
+    </message>
+    <message>
+        <source>request ID %1 was used for offer %2, not %3</source>
+        <translation>リクエスト ID %1 はオファー %3 ではなくオファー %2 に使われました</translation>
+    </message>
+    <message>
+        <source>your borrow %1 made contract %2, which has ended since</source>
+        <translation>借用 %1 は契約 %2 を結びましたが、その契約はその後終了しています</translation>
     </message>
 </context>
 <context>

@@ -206,6 +206,7 @@ void Channel::transportReady(const QString &peerId)
                                 return;
                             }
                             m_peerRole = welcome->role;
+                            m_peerFeatures = welcome->features;
                             m_helloTimer.stop();
                             m_established = true;
                             if (m_observer)

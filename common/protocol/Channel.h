@@ -74,6 +74,8 @@ public:
     QString peerId() const { return m_peerId; }
     /// The role the peer declared in Hello (client) or Welcome (service).
     QString peerRole() const { return m_peerRole; }
+    /// Client side: the features the service listed in Welcome (kFeatureBorrowRequestId, …).
+    bool peerHasFeature(QLatin1StringView feature) const { return m_peerFeatures.contains(feature); }
     virtual QString peerAddress() const = 0;
     bool isEstablished() const { return m_established && !m_closed; }
     bool isClosed() const { return m_closed; }
@@ -265,6 +267,7 @@ private:
     FrameReader m_reader;
     QString m_peerId;
     QString m_peerRole;
+    QStringList m_peerFeatures; // client side only (Welcome.features)
     bool m_transportReady = false;
     bool m_established = false;
     bool m_closed = false;

@@ -9,6 +9,11 @@ inline constexpr quint32 kProtocolVersion = 1;
 /// The oldest version this build still accepts from a peer.
 inline constexpr quint32 kMinProtocolVersion = 1;
 
+/// Features a service lists in Welcome.features, for what a client must not count on from
+/// an older service of the same protocol version.
+/// The market makes no second contract for a Borrow sent again with its `requestId`.
+inline constexpr const char *kFeatureBorrowRequestId = "borrow-request-id";
+
 /// Every message type, numbered once. ONLY APPEND, NEVER INSERT, RENUMBER OR REMOVE:
 /// the numbers are on the wire. Ranges: 1–99 session, 100–199 lender↔market,
 /// 200–299 borrower↔market, 300–399 borrower↔lender, 400–499 admin↔market,

@@ -416,7 +416,7 @@ struct Welcome : Message<MessageType::Welcome> {
             field("protocolVersion", &Welcome::protocolVersion, "The version chosen for this connection."),
             field("role", &Welcome::role, "The service's role: `market` or `lender`."),
             field("nodeId", &Welcome::nodeId, "The service's node ID (also proven by its TLS certificate)."),
-            field("features", &Welcome::features, "Features both sides support."),
+            field("features", &Welcome::features, "Features the service supports beyond its protocol version: `borrow-request-id` (a market; see Borrow.requestId)."),
             field("software", &Welcome::software, "Program name and version."));
     }
 };
@@ -552,7 +552,7 @@ struct LenderHeartbeat : Message<MessageType::LenderHeartbeat> {
 struct ContractStarted : Message<MessageType::ContractStarted> {
     static constexpr const char *kName = "ContractStarted";
     static constexpr const char *kDirection = "market → lender (push)";
-    static constexpr const char *kDoc = "A contract was concluded for one of the lender's partitions (S48): the key hash lets the agent check borrowers locally. An agent that cannot honour it (it has no such partition, or the partition belongs to another market) answers with PartitionLost, and the market ends the contract. The market tells a running contract again when the lender comes back (after a reconnect, or to another market process) and when its borrower changes its name; an agent that knows the contract updates `borrowerName`, and takes the start, time limit and key hash from it if it learnt the contract from a key check (FIG. 15) before the notice came.";
+    static constexpr const char *kDoc = "A contract was concluded for one of the lender's partitions (S48): the key hash lets the agent check borrowers locally. An agent that cannot honour it (it has no such partition, or the partition belongs to another market) answers with PartitionLost, and the market ends the contract. The market tells a running contract again when the lender comes back (after a reconnect, or to another market process), when its borrower changes its name, and with a new `keyHash` when its borrower sent its Borrow again (Borrow.requestId); an agent that knows the contract updates `borrowerName` and `keyHash`, and takes the start and time limit from it if it learnt the contract from a key check (FIG. 15) before the notice came. An agent shown a key that does not match the hash it holds for a running contract of that borrower asks the market (VerifyKey) before it refuses: the notice of a new key may come late, or from a market process it is not connected to.";
     QString contractId;
     QString partitionId;
     QString borrowerId;
@@ -820,6 +820,7 @@ struct Borrow : Message<MessageType::Borrow> {
     QString offerId;
     QString query;
     std::optional<LendingConditions> agreedTerms;
+    std::optional<QString> requestId;
     bool operator==(const Borrow &) const = default;
     static constexpr auto fields()
     {
@@ -834,7 +835,15 @@ struct Borrow : Message<MessageType::Borrow> {
                   "resources, contracts allowed at least this long (0: without limit) and each of these OS images still offered. "
                   "Otherwise `terms_changed`, naming what changed. A partial agreement leaves the rest open: resources of 0, "
                   "no OS images and a time limit of 1 s accept any. Absent: the offer's terms as they are then. Older markets "
-                  "ignore it."));
+                  "ignore it."),
+            field("requestId", &Borrow::requestId,
+                  "Chosen by the borrower, one per contract it asks for (a random UUID), at most 64 printable ASCII "
+                  "characters; absent or empty: none. A Borrow sent again with the same ID, because the answer to the first was lost, "
+                  "makes no second contract: the market answers with the contract the first one made (`repeated`), under a "
+                  "new lending key, since the first key was never seen (the lender is told the new one, and the old one no "
+                  "longer opens the partition). `conflict` if that contract has ended since; `invalid_argument` if the ID was "
+                  "used for another offer. Honoured by a market whose Welcome lists the feature `borrow-request-id`; older "
+                  "markets ignore it, so a borrower repeats a Borrow only to a market that lists it."));
     }
 };
 
@@ -850,6 +859,7 @@ struct ContractGranted : Message<MessageType::ContractGranted> {
     qint64 startedAtMs = 0;
     QByteArray key;
     Receipt receipt;
+    std::optional<bool> repeated;
     bool operator==(const ContractGranted &) const = default;
     static constexpr auto fields()
     {
@@ -861,7 +871,10 @@ struct ContractGranted : Message<MessageType::ContractGranted> {
             field("conditions", &ContractGranted::conditions, "Lending conditions agreed."),
             field("startedAtMs", &ContractGranted::startedAtMs, "Start, UTC ms."),
             field("key", &ContractGranted::key, "The lending key (256 bits); shown once."),
-            field("receipt", &ContractGranted::receipt, "Signed start receipt."));
+            field("receipt", &ContractGranted::receipt, "Signed start receipt."),
+            field("repeated", &ContractGranted::repeated,
+                  "Present and true when this answers a Borrow sent again with the `requestId` of one that had made the "
+                  "contract already: the contract is that one, and `key` is its new lending key."));
     }
 };
 

@@ -312,6 +312,8 @@ private slots:
     void undurableCommitIsNotAcknowledged();
     void lenderPushesAndVerifyKey_data() { dialects(); }
     void lenderPushesAndVerifyKey();
+    void borrowSentAgainMakesNoSecondContract_data() { dialects(); }
+    void borrowSentAgainMakesNoSecondContract();
     void endedNoticesAreForgotten_data() { dialects(); }
     void endedNoticesAreForgotten();
     void offlineLendersAreNotOffered_data() { dialects(); }
@@ -1482,6 +1484,100 @@ void TestMarketFlows::undurableCommitIsNotAcknowledged()
     Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = offers[1]});
     CHECK_OK(granted);
     QVERIFY(verifyReceipt(granted->receipt, m_marketIdentity.nodeId()).ok());
+}
+
+void TestMarketFlows::borrowSentAgainMakesNoSecondContract()
+{
+    START_MARKET_WITH_CLIENTS();
+    PushLog pushes(lender);
+    QVERIFY(borrower->peerHasFeature(QLatin1String(kFeatureBorrowRequestId)));
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1")));
+    Result<PartitionRegistered> p2 = registerPartition(lender, QStringLiteral("p2"), conditions(1, 1024, 0, QStringLiteral("2")));
+    CHECK_OK(p1);
+    CHECK_OK(p2);
+    const QString requestId = QStringLiteral("6f1c2a9e-0b7d-4e53-9d0a-2b8f1c3e5a77");
+    Result<ContractGranted> first = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId, .requestId = requestId});
+    CHECK_OK(first);
+    QVERIFY(!first->repeated.has_value());
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractStarted>().size(), 1, 10'000);
+
+    // Sent again (its answer lost): the same contract, under a new key, and no second one.
+    m_clock = kT0 + 5'000;
+    Result<ContractGranted> again = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId, .requestId = requestId});
+    CHECK_OK(again);
+    QCOMPARE(again->repeated, std::optional<bool>(true));
+    QCOMPARE(again->contractId, first->contractId);
+    QCOMPARE(again->partitionId, first->partitionId);
+    QCOMPARE(again->lenderId, first->lenderId);
+    QCOMPARE(again->lenderAddress, first->lenderAddress);
+    QCOMPARE(again->conditions, first->conditions);
+    QCOMPARE(again->startedAtMs, first->startedAtMs);
+    QCOMPARE(again->receipt.contractId, first->contractId);
+    QCOMPARE(again->receipt.startedAtMs, first->startedAtMs);
+    QVERIFY(verifyReceipt(again->receipt, m_marketIdentity.nodeId()).ok());
+    QCOMPARE(again->key.size(), kLendingKeyBytes);
+    QVERIFY(again->key != first->key);
+    // The lender is told the new key; the old one opens nothing any more.
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.all<ContractStarted>().size(), 2, 10'000);
+    const ContractStarted told = pushes.all<ContractStarted>().last();
+    QCOMPARE(told.contractId, first->contractId);
+    QCOMPARE(told.keyHash, hashLendingKey(again->key));
+    QCOMPARE(told.startedAtMs, first->startedAtMs);
+    const auto verdict = [&](const QByteArray &key) {
+        return lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .borrowerId = m_borrower.nodeId(), .key = key});
+    };
+    QVERIFY(verdict(again->key)->valid);
+    QVERIFY(!verdict(first->key)->valid);
+    Result<BillList> bills = borrower->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QCOMPARE(bills->bills.size(), 1);
+
+    // The ID is this borrower's: another borrower's Borrow with it is a borrow of its own.
+    SslChannel *borrower2 = client(m_borrower2, QStringLiteral("borrower"));
+    QVERIFY(borrower2);
+    Result<ContractGranted> others = borrower2->call<ContractGranted>(Borrow{.offerId = p2->offerId, .requestId = requestId});
+    CHECK_OK(others);
+    QVERIFY(others->contractId != first->contractId);
+    QVERIFY(!others->repeated.has_value());
+    // Used for another offer: refused, and the contract keeps its key.
+    Result<ContractGranted> elsewhere = borrower->call<ContractGranted>(Borrow{.offerId = p2->offerId, .requestId = requestId});
+    QCOMPARE(elsewhere.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(elsewhere.error().message.contains(p1->offerId), qPrintable(elsewhere.error().message));
+    QVERIFY(verdict(again->key)->valid);
+    // A best match sent again is the contract it made, whichever offer that was.
+    Result<ContractGranted> best = borrower->call<ContractGranted>(Borrow{.query = QStringLiteral("cpus>=1"), .requestId = requestId});
+    CHECK_OK(best);
+    QCOMPARE(best->contractId, first->contractId);
+    QCOMPARE(best->repeated, std::optional<bool>(true));
+    // Nothing else matches, and it is still found.
+    Result<ContractGranted> lastMatch = borrower->call<ContractGranted>(Borrow{.query = QStringLiteral("rate<=1.5"), .requestId = requestId});
+    CHECK_OK(lastMatch);
+    QCOMPARE(lastMatch->contractId, first->contractId);
+    QCOMPARE(borrower->call<ContractGranted>(Borrow{.query = QStringLiteral("rate<=1.5"), .requestId = QStringLiteral("new")}).error().code,
+             ErrorCode::NoMatch);
+    // Not a request ID: refused before anything is done.
+    for (const QString &bad : {QString(65, QLatin1Char('a')), QStringLiteral("two words"), QStringLiteral("ünï")}) {
+        Result<ContractGranted> refused = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId, .requestId = bad});
+        QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(refused.error().message.contains(QLatin1String("requestId")), qPrintable(refused.error().message));
+    }
+
+    // Ended since: said, with the contract, and nothing is made.
+    m_clock = kT0 + 60'000;
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = first->contractId}));
+    Result<ContractGranted> late = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId, .requestId = requestId});
+    QCOMPARE(late.error().code, ErrorCode::Conflict);
+    QVERIFY2(late.error().message.contains(first->contractId), qPrintable(late.error().message));
+    bills = borrower->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QCOMPARE(bills->bills.size(), 1);
+    // A new ID is a new contract; no ID, as older borrowers send, too.
+    CHECK_OK(borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId, .requestId = QStringLiteral("second")}));
+    Result<ContractGranted> plain = borrower->call<ContractGranted>(Borrow{.offerId = p2->offerId});
+    QCOMPARE(plain.error().code, ErrorCode::Conflict); // borrower2 holds it
+    bills = borrower->call<BillList>(ListBills{});
+    CHECK_OK(bills);
+    QCOMPARE(bills->bills.size(), 2);
 }
 
 void TestMarketFlows::lenderPushesAndVerifyKey()

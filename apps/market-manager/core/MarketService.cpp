@@ -241,6 +241,7 @@ MarketService::MarketService(const Identity &identity, const QString &databaseUr
                HandshakeConfig{.localNodeId = identity.nodeId(),
                                .localRole = QStringLiteral("market"),
                                .acceptedRoles = {kLender, kBorrower, kAdmin},
+                               .features = {QLatin1String(kFeatureBorrowRequestId)},
                                .maxFrameBytes = kMaxInboundFrameBytes,
                                .idleTimeoutMs = qMax(0, m_config.idleTimeoutMs)},
                this)
@@ -1010,6 +1011,22 @@ void MarketService::notifyStarted(const ContractRow &c)
         return; // its lender is connected to another market process, which tells it
     PushState &state = m_pushed[c.id];
     if (state.started || state.ended)
+        return;
+    state.started = true;
+    state.startedSerial = ++m_noticeSerial;
+    pushToLender(c.lenderId, startedNotice(c));
+}
+
+void MarketService::notifyKeyChanged(const ContractRow &c)
+{
+    // The contract's notice again, with its new key hash: an agent that knows the contract
+    // takes the market's hash from it (LenderStore::takeMarketTerms()). A lender connected to
+    // another market process is not told; its agent asks the market (FIG. 15) when the key it
+    // is shown does not match the hash it holds.
+    if (!m_lenders.contains(c.lenderId))
+        return;
+    PushState &state = m_pushed[c.id];
+    if (state.ended)
         return;
     state.started = true;
     state.startedSerial = ++m_noticeSerial;
@@ -1830,9 +1847,33 @@ void MarketService::onSearch(const SearchOffers &req, const Ctx &ctx)
         ctx.reply(m_index.search(*query)); // nothing matches: the explanation
 }
 
+namespace {
+
+// Borrow.requestId: up to 64 printable ASCII characters (a UUID has 36).
+Result<void> checkBorrowRequestId(const QString &id)
+{
+    constexpr qsizetype kMaxLength = 64;
+    if (id.size() > kMaxLength)
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketService", "requestId has %1 characters; at most %2")
+                                                     .arg(id.size())
+                                                     .arg(kMaxLength));
+    for (const QChar ch : id) {
+        if (ch.unicode() <= 0x20 || ch.unicode() >= 0x7f)
+            return Error(ErrorCode::InvalidArgument,
+                         QCoreApplication::translate("MarketService", "requestId may hold only printable ASCII characters without spaces"));
+    }
+    return {};
+}
+
+} // namespace
+
 void MarketService::onBorrow(const Borrow &req, const Ctx &ctx)
 {
-    PendingBorrow pending{ctx, 0, ctx.peerId(), {}, req.offerId.isEmpty(), req.agreedTerms};
+    PendingBorrow pending{ctx, 0, ctx.peerId(), {}, req.offerId.isEmpty(), req.agreedTerms, req.requestId.value_or(QString())};
+    if (Result<void> valid = checkBorrowRequestId(pending.requestId); !valid) {
+        ctx.fail(valid.error());
+        return;
+    }
     // Terms an offer could have: what is agreed is said back in a refusal.
     if (req.agreedTerms) {
         if (Result<void> valid = validateConditions(*req.agreedTerms, ConditionsOf::Agreement); !valid) {
@@ -1862,9 +1903,13 @@ void MarketService::onBorrow(const Borrow &req, const Ctx &ctx)
             QStringList parts;
             for (const Exclusion &e : why.explanation)
                 parts.append(tr("%1 excluded %2").arg(e.requirement).arg(e.excluded));
-            ctx.fail(ErrorCode::NoMatch, parts.isEmpty() ? tr("no offer is available")
-                                                         : tr("no offer matches: %1").arg(parts.join(QStringLiteral("; "))));
-            return;
+            pending.noMatch = Error(ErrorCode::NoMatch, parts.isEmpty() ? tr("no offer is available")
+                                                                        : tr("no offer matches: %1").arg(parts.join(QStringLiteral("; "))));
+            // Sent again, it may have taken the last match itself: the database says.
+            if (pending.requestId.isEmpty()) {
+                ctx.fail(pending.noMatch);
+                return;
+            }
         }
     }
     pending.receivedNs = deferAnswer();
@@ -1917,6 +1962,8 @@ struct BorrowJob {
     bool bestMatch = false;
     std::optional<LendingConditions> agreedTerms;
     QList<LendingConditions> matchedTerms; // best match: per candidate, the terms it matched with
+    QString requestId;                     // Borrow.requestId; empty: none
+    Error noMatch;                         // best match without candidates: why, unless it is a repeat
 };
 struct EndJob {
     QString borrowerId;
@@ -1956,7 +2003,29 @@ struct LendOutcome {
     std::optional<LendResult> lent;
     QByteArray key;
     Error error;
+    bool repeated = false; // lent by an earlier Borrow with the same request ID
 };
+
+// A Borrow sent again with its request ID: the contract the first one made, under the new
+// key `o.key` (true), or nothing of it (false: the borrow is new). A refusal or a database
+// error is in `o.error`.
+bool repeatBorrow(MarketStore &store, const BorrowJob &b, LendOutcome &o)
+{
+    if (b.requestId.isEmpty())
+        return false;
+    o.key = generateLendingKey();
+    Result<std::optional<LendResult>> made = store.repeatedBorrowInTransaction(
+        b.borrowerId, b.requestId, b.bestMatch ? QString() : b.candidates.value(0), hashLendingKey(o.key));
+    if (made && !made->has_value())
+        return false;
+    if (!made) {
+        o.error = made.error();
+    } else {
+        o.lent = std::move(**made);
+        o.repeated = true;
+    }
+    return true;
+}
 
 struct ContractOutcomes {
     QList<LendOutcome> lends;
@@ -1973,7 +2042,7 @@ struct ContractOutcomes {
 bool isRefusal(const Error &e)
 {
     return e.code == ErrorCode::NotFound || e.code == ErrorCode::Conflict || e.code == ErrorCode::PermissionDenied
-        || e.code == ErrorCode::InvalidArgument || e.code == ErrorCode::TermsChanged;
+        || e.code == ErrorCode::InvalidArgument || e.code == ErrorCode::TermsChanged || e.code == ErrorCode::NoMatch;
 }
 
 ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrows, const QList<EndJob> &ends, qint64 t,
@@ -1999,7 +2068,11 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
         } else {
             for (const BorrowJob &b : borrows) {
                 LendOutcome o;
-                for (qsizetype c = 0; c < b.candidates.size(); ++c) {
+                // A Borrow sent again (its answer lost) finds the contract the first made.
+                const bool repeated = repeatBorrow(store, b, o);
+                if (!repeated && b.candidates.isEmpty())
+                    o.error = b.noMatch;
+                for (qsizetype c = 0; !repeated && c < b.candidates.size(); ++c) {
                     const QString &offerId = b.candidates[c];
                     o.key = generateLendingKey();
                     // A best match is lent on exactly the terms it matched the query with:
@@ -2011,7 +2084,7 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
                         b.bestMatch && c < b.matchedTerms.size() ? std::optional<LendingConditions>(b.matchedTerms[c]) : b.agreedTerms;
                     Result<LendResult> r =
                         store.lendInTransaction(offerId, b.borrowerId, timeOrderedId(u"c-", t), hashLendingKey(o.key), t, held, feeBasisPoints,
-                                                b.bestMatch ? AgreedAs::Exactly : AgreedAs::NoWorse);
+                                                b.bestMatch ? AgreedAs::Exactly : AgreedAs::NoWorse, b.requestId);
                     if (r) {
                         o.lent = std::move(r).value();
                         o.error = Error();
@@ -2264,7 +2337,7 @@ void MarketService::submitPending()
     QList<BorrowJob> borrowJobs;
     borrowJobs.reserve(borrows.size());
     for (const PendingBorrow &b : std::as_const(borrows))
-        borrowJobs.append(BorrowJob{b.borrowerId, b.candidates, b.bestMatch, b.agreedTerms, b.matchedTerms});
+        borrowJobs.append(BorrowJob{b.borrowerId, b.candidates, b.bestMatch, b.agreedTerms, b.matchedTerms, b.requestId, b.noMatch});
     QList<EndJob> endJobs;
     endJobs.reserve(ends.size());
     for (const PendingEnd &e : std::as_const(ends))
@@ -2299,7 +2372,7 @@ void MarketService::submitPending()
                                                      [this, &batch] { batch->at.statements = m_steady.nsecsElapsed(); });
             batch->at.committed = m_steady.nsecsElapsed();
             for (LendOutcome &o : outcomes.lends)
-                batch->lent.append(BorrowOutcome{std::move(o.lent), std::move(o.key), std::move(o.error), {}});
+                batch->lent.append(BorrowOutcome{std::move(o.lent), std::move(o.key), std::move(o.error), {}, o.repeated});
             for (Result<ContractRow> &e : outcomes.ends)
                 batch->ended.append(EndOutcome{std::move(e), {}});
             batch->recheck = std::move(outcomes.recheck);
@@ -2493,7 +2566,7 @@ void MarketService::answerRequest(const ApplyingBatch &a, qsizetype i)
     if (i < batch.borrows.size()) {
         const BorrowOutcome &o = outcome.lent[i];
         if (o.lent)
-            afterLent(*o.lent, o.key, o.receipt, batch.borrows[i].ctx, a.unacknowledged);
+            afterLent(*o.lent, o.key, o.receipt, batch.borrows[i].ctx, a.unacknowledged, o.repeated);
         else
             batch.borrows[i].ctx.fail(o.error);
         recordTiming(static_cast<quint32>(MessageType::Borrow), batch.borrows[i].receivedNs);
@@ -2544,11 +2617,15 @@ void MarketService::logBatch(const ApplyingBatch &a) const
 }
 
 void MarketService::afterLent(const LendResult &r, const QByteArray &key, const std::optional<Receipt> &receipt,
-                              const Ctx &ctx, const std::optional<Error> &replyError)
+                              const Ctx &ctx, const std::optional<Error> &replyError, bool repeated)
 {
     m_index.setLent(r.contract.offerId, true);
-    notifyStarted(r.contract);
-    emit contractStarted(r.contract.id, r.contract.lenderId, r.contract.borrowerId);
+    if (repeated) {
+        notifyKeyChanged(r.contract);
+    } else {
+        notifyStarted(r.contract);
+        emit contractStarted(r.contract.id, r.contract.lenderId, r.contract.borrowerId);
+    }
     ContractGranted granted;
     granted.contractId = r.contract.id;
     granted.lenderId = r.contract.lenderId;
@@ -2562,6 +2639,8 @@ void MarketService::afterLent(const LendResult &r, const QByteArray &key, const 
     granted.conditions = r.conditions;
     granted.startedAtMs = r.contract.startedAtMs;
     granted.key = key;
+    if (repeated)
+        granted.repeated = true;
     if (receipt)
         granted.receipt = *receipt;
     if (replyError)

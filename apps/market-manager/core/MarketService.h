@@ -177,6 +177,8 @@ private:
         QStringList candidates; // offer IDs, best first
         bool bestMatch = false;
         std::optional<protocol::LendingConditions> agreedTerms; // Borrow.agreedTerms
+        QString requestId; // Borrow.requestId; empty: none
+        Error noMatch;     // a best match without candidates: why (it waits only to be found a repeat)
         // Best match: each candidate's terms as the index matched them to the query, which
         // the lend holds the offer to (an alteration may commit between match and lend).
         QList<protocol::LendingConditions> matchedTerms;
@@ -199,6 +201,7 @@ private:
         QByteArray key;
         Error error;
         std::optional<protocol::Receipt> receipt;
+        bool repeated = false; // lent by an earlier Borrow with its request ID; `key` is new
     };
     struct EndOutcome {
         Result<ContractRow> ended;
@@ -285,8 +288,10 @@ private:
     // Run first by each task of the signer's pool: gives its thread the signer's nice value.
     static void lowerSignerOnce(int signerNice);
     // The index and the lender follow a lend; the borrower gets the grant, or `replyError`.
+    // A repeated borrow (Borrow.requestId) changed only the contract's key: the lender is told
+    // it again, and the answer says so.
     void afterLent(const LendResult &lent, const QByteArray &key, const std::optional<protocol::Receipt> &receipt,
-                   const Ctx &ctx, const std::optional<Error> &replyError = std::nullopt);
+                   const Ctx &ctx, const std::optional<Error> &replyError = std::nullopt, bool repeated = false);
     void afterEnded(const ContractRow &ended, std::optional<LenderRow> lender = std::nullopt);
     void registerHandlers();
     Result<void> admit(const QString &peerId, const QString &role) const;
@@ -330,6 +335,7 @@ private:
     /// has come (MarketConfig::allocationAnswerTimeoutMs).
     void askAgainIfDue(const QString &lenderId, LocalLender &lender);
     void notifyStarted(const ContractRow &contract);
+    void notifyKeyChanged(const ContractRow &contract);
     /// The lender's notice of a contract (S48), as pushed live and as replayed: with the name
     /// its borrower goes by.
     protocol::ContractStarted startedNotice(const ContractRow &contract);

@@ -453,6 +453,14 @@ QList<Migration> marketMigrations()
     const QStringList v10 = {
         QStringLiteral("ALTER TABLE contracts ADD COLUMN fee_basis_points INTEGER"),
     };
+    // The ID a borrower gave its Borrow (Borrow.requestId): a Borrow sent again with it, its
+    // answer lost, finds the contract the first made instead of making a second. One per
+    // borrower; contracts made without one have none.
+    const QStringList v11 = {
+        QStringLiteral("ALTER TABLE contracts ADD COLUMN borrow_request_id TEXT"),
+        QStringLiteral("CREATE UNIQUE INDEX contracts_borrow_request ON contracts(borrower_id, borrow_request_id) "
+                       "WHERE borrow_request_id IS NOT NULL"),
+    };
     return {Migration{1, QStringLiteral("market resource and billing databases"), dialectStatements(v1, SqlDialect::Sqlite), pg},
             Migration{2, QStringLiteral("history of lendable capacity; lock violations"), dialectStatements(v2, SqlDialect::Sqlite),
                       dialectStatements(v2, SqlDialect::Postgres)},
@@ -466,7 +474,8 @@ QList<Migration> marketMigrations()
             Migration{7, QStringLiteral("lenders by name"), v7, v7},
             Migration{8, QStringLiteral("borrowers' names"), v8, v8},
             Migration{9, QStringLiteral("revisions of borrowers' names"), v9, v9},
-            Migration{10, QStringLiteral("the fee a contract started with"), v10, v10}};
+            Migration{10, QStringLiteral("the fee a contract started with"), v10, v10},
+            Migration{11, QStringLiteral("borrowers' request IDs"), v11, v11}};
 }
 
 MarketStore::MarketStore(Database db)
@@ -920,17 +929,64 @@ void MarketStore::setTermsCheckedHookForTest(std::function<void(const QString &o
 Result<LendResult> MarketStore::lend(const QString &offerId, const QString &borrowerId, const QString &contractId,
                                      const QByteArray &keyHash, qint64 nowMs,
                                      const std::optional<protocol::LendingConditions> &agreed, std::optional<int> feeBasisPoints,
-                                     AgreedAs agreedAs)
+                                     AgreedAs agreedAs, const QString &requestId)
 {
     // The contract exists once this commit returns; only then may anyone be told (S48).
-    return inOwnTransaction(
-        m_db, [&] { return lendInTransaction(offerId, borrowerId, contractId, keyHash, nowMs, agreed, feeBasisPoints, agreedAs); });
+    return inOwnTransaction(m_db, [&] {
+        return lendInTransaction(offerId, borrowerId, contractId, keyHash, nowMs, agreed, feeBasisPoints, agreedAs, requestId);
+    });
+}
+
+Result<std::optional<LendResult>> MarketStore::repeatedBorrowInTransaction(const QString &borrowerId, const QString &requestId,
+                                                                           const QString &offerId, const QByteArray &keyHash)
+{
+    // The contract and the OS images of its offer (which the contract's terms name, as the
+    // first answer did).
+    Result<SqlRows> q = m_db.run(QStringLiteral("SELECT ") + kContractColumns + QStringLiteral(", COALESCE(p.os_images, '')") + kContractFrom
+                                     + QStringLiteral("LEFT JOIN partitions p ON p.offer_id = c.offer_id "
+                                                      "WHERE c.borrower_id = ? AND c.borrow_request_id = ?"),
+                                 {borrowerId, requestId});
+    if (!q)
+        return q.error();
+    if (!q->next()) {
+        if (Error failed = q->error(); failed.isError())
+            return failed;
+        return std::optional<LendResult>();
+    }
+    LendResult r;
+    r.contract = contractFrom(*q);
+    const int imagesColumn = int(kContractColumns.count(QLatin1Char(',')) + 1);
+    r.conditions.osImages = splitImages(q->text(imagesColumn));
+    q->finish();
+    ContractRow &c = r.contract;
+    if (!offerId.isEmpty() && c.offerId != offerId)
+        return Error(ErrorCode::InvalidArgument, QCoreApplication::translate("MarketStore", "request ID %1 was used for offer %2, not %3")
+                                                     .arg(requestId, c.offerId, offerId));
+    if (!c.isRunning())
+        return Error(ErrorCode::Conflict, QCoreApplication::translate("MarketStore", "your borrow %1 made contract %2, which has ended since")
+                                              .arg(requestId, c.id));
+    r.conditions.resources = c.resources;
+    r.conditions.ratePerHour = c.ratePerHour;
+    r.conditions.maxDurationS = c.maxDurationS;
+    // The first key was never seen: a new one, which the lender is told.
+    Result<SqlRows> contractKey =
+        m_db.run(QStringLiteral("UPDATE contracts SET key_hash = ? WHERE id = ? AND ended_at_ms IS NULL"), {keyHash, c.id});
+    if (!contractKey)
+        return contractKey.error();
+    contractKey->finish();
+    Result<SqlRows> partitionKey =
+        m_db.run(QStringLiteral("UPDATE partitions SET key_hash = ? WHERE offer_id = ? AND contract_id = ?"), {keyHash, c.offerId, c.id});
+    if (!partitionKey)
+        return partitionKey.error();
+    partitionKey->finish();
+    c.keyHash = keyHash;
+    return std::optional<LendResult>(std::move(r));
 }
 
 Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const QString &borrowerId,
                                                   const QString &contractId, const QByteArray &keyHash, qint64 nowMs,
                                                   const std::optional<protocol::LendingConditions> &agreed,
-                                                  std::optional<int> feeBasisPoints, AgreedAs agreedAs)
+                                                  std::optional<int> feeBasisPoints, AgreedAs agreedAs, const QString &requestId)
 {
     // Only the terms the contract copies are read back: QtSql's cost per row grows with its
     // columns.
@@ -1060,12 +1116,14 @@ Result<LendResult> MarketStore::lendInTransaction(const QString &offerId, const 
                [&]() -> QString {
                    return QStringLiteral(
                               "INSERT INTO contracts (id, offer_id, borrower_id, lender_id, partition_id, rate_micros, cpus, "
-                              "memory_mib, disk_mib, max_duration_s, expires_at_ms, started_at_ms, key_hash, fee_basis_points, rev) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %1)")
+                              "memory_mib, disk_mib, max_duration_s, expires_at_ms, started_at_ms, key_hash, fee_basis_points, "
+                              "borrow_request_id, rev) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %1)")
                        .arg(nextRev(QStringLiteral("contracts")));
                }),
         {c.id, c.offerId, c.borrowerId, c.lenderId, c.partitionId, c.ratePerHour.micros(), c.resources.cpus,
-         c.resources.memoryMib, c.resources.diskMib, c.maxDurationS, expires, c.startedAtMs, c.keyHash, fee});
+         c.resources.memoryMib, c.resources.diskMib, c.maxDurationS, expires, c.startedAtMs, c.keyHash, fee,
+         requestId.isEmpty() ? SqlValue() : SqlValue(requestId)});
     if (!ins)
         return ins.error();
     return *std::move(lent);

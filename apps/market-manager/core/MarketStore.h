@@ -248,10 +248,12 @@ public:
     /// than those (AgreedAs::Exactly: unless they are those), read in the same transaction (see
     /// agreedTermsChanges()). The contract keeps
     /// `feeBasisPoints`, the market's fee now, for its bill.
+    /// The contract keeps `requestId` (Borrow.requestId; empty: none), unique per borrower.
     Result<LendResult> lend(const QString &offerId, const QString &borrowerId, const QString &contractId,
                             const QByteArray &keyHash, qint64 nowMs,
                             const std::optional<protocol::LendingConditions> &agreed = std::nullopt,
-                            std::optional<int> feeBasisPoints = std::nullopt, AgreedAs agreedAs = AgreedAs::NoWorse);
+                            std::optional<int> feeBasisPoints = std::nullopt, AgreedAs agreedAs = AgreedAs::NoWorse,
+                            const QString &requestId = {});
     /// S59–S60 and the bill: ends a running contract (only by its borrower when
     /// `borrowerId` is given), frees the partition, writes the billing row. NotFound for an
     /// unknown contract, PermissionDenied for another borrower's, Conflict when it ended
@@ -267,7 +269,16 @@ public:
     Result<LendResult> lendInTransaction(const QString &offerId, const QString &borrowerId, const QString &contractId,
                                          const QByteArray &keyHash, qint64 nowMs,
                                          const std::optional<protocol::LendingConditions> &agreed = std::nullopt,
-                                         std::optional<int> feeBasisPoints = std::nullopt, AgreedAs agreedAs = AgreedAs::NoWorse);
+                                         std::optional<int> feeBasisPoints = std::nullopt, AgreedAs agreedAs = AgreedAs::NoWorse,
+                                         const QString &requestId = {});
+    /// A Borrow sent again with its `requestId` (its answer was lost), inside the caller's
+    /// transaction: nothing when no contract of `borrowerId` has that ID (the borrow is new);
+    /// the running contract it made, now under `keyHash` (the first key was never seen), with
+    /// the terms it was granted on; InvalidArgument when it was made for another offer than
+    /// `offerId` (empty: a best match, any offer), Conflict when it has ended. A refusal
+    /// writes nothing.
+    Result<std::optional<LendResult>> repeatedBorrowInTransaction(const QString &borrowerId, const QString &requestId,
+                                                                  const QString &offerId, const QByteArray &keyHash);
     /// Called (in every store of the process, on the thread that lends) once a lend has read
     /// and locked the offer's terms to check them against agreed ones, before it marks the
     /// offer lent; empty: nothing. For tests of what another process does meanwhile.
