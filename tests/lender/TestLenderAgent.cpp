@@ -57,6 +57,7 @@ private slots:
     void otherBorrowerWithTheRightKeyIsRefused();
     void endedKeyIsRefused();
     void unknownContractIsCheckedWithTheMarket();
+    void newKeyOfAKnownContractIsCheckedWithTheMarket();
     void directLease();
     void ownersSeeTheBorrowersName();
     void oneAgentPerDataDirectory();
@@ -697,6 +698,40 @@ void TestLenderAgent::unknownContractIsCheckedWithTheMarket()
     // Now known locally: no more questions to the market.
     QCOMPARE(submit(b, pid, c.contractId, c.key).error().code, ErrorCode::NotFound);
     QCOMPARE(m_market->verifyCalls, 2);
+}
+
+void TestLenderAgent::newKeyOfAKnownContractIsCheckedWithTheMarket()
+{
+    // The market gave the contract a new key (its borrower sent the Borrow again, the first
+    // answer lost) and its notice has not come: the key the agent holds no longer matches,
+    // and the market's word decides.
+    TestMarket::Contract c;
+    const QString pid = registeredAndLent(&c, m_borrower.nodeId());
+    QVERIFY(!pid.isEmpty());
+    const QByteArray oldKey = c.key;
+    const QByteArray newKey = randomKey();
+    m_market->contracts.last().key = newKey;
+    Peer b(m_borrower, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(b.waitUp().ok());
+    const int asked = m_market->verifyCalls;
+    QCOMPARE(submit(b, pid, c.contractId, newKey).error().code, ErrorCode::NotFound); // past the key check
+    QCOMPARE(m_market->verifyCalls, asked + 1);
+    QCOMPARE(m_agent->store().contract(c.contractId)->keyHash, QCryptographicHash::hash(newKey, QCryptographicHash::Sha256));
+    // Taken: no more questions for it; the old key is refused (after the market says so).
+    QCOMPARE(submit(b, pid, c.contractId, newKey).error().code, ErrorCode::NotFound);
+    QCOMPARE(m_market->verifyCalls, asked + 1);
+    QCOMPARE(submit(b, pid, c.contractId, oldKey).error().code, ErrorCode::KeyInvalid);
+    QCOMPARE(m_market->verifyCalls, asked + 2);
+    // Another borrower with the new key is refused without asking; so is the new key once the
+    // contract ended.
+    Peer thief(m_stranger, m_agent->localAddress(), m_agent->nodeId());
+    QVERIFY(thief.waitUp().ok());
+    QCOMPARE(submit(thief, pid, c.contractId, newKey).error().code, ErrorCode::KeyInvalid);
+    QCOMPARE(m_market->verifyCalls, asked + 2);
+    m_market->endContract(c.contractId);
+    QTRY_COMPARE_WITH_TIMEOUT(m_agent->store().partition(pid)->state, PartitionStateName::Registered, 10000);
+    QCOMPARE(submit(b, pid, c.contractId, newKey).error().code, ErrorCode::KeyInvalid);
+    QCOMPARE(m_market->verifyCalls, asked + 2);
 }
 
 void TestLenderAgent::directLease()

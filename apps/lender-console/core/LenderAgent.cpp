@@ -1782,8 +1782,36 @@ void LenderAgent::verifyLease(const QString &partitionId, const QString &contrac
     if (c.ok()) {
         // First embodiment: the market's contract notice gave us the key hash (S52–S54).
         const bool keyOk = constantTimeEquals(keyHashOf(key), c->keyHash);
-        if (!keyOk || c->borrowerId != borrowerId || c->partitionId != partitionId)
-            return done(invalid(QStringLiteral("the lending key is not valid for this borrower, contract and partition")));
+        const QString notValid = QStringLiteral("the lending key is not valid for this borrower, contract and partition");
+        if (c->borrowerId != borrowerId || c->partitionId != partitionId)
+            return done(invalid(notValid));
+        if (!keyOk) {
+            // A market contract's key changes when its borrower sends a Borrow again whose
+            // answer was lost (Borrow.requestId). The market's notice of the new key may come
+            // after the borrower does, or not at all from a market process this machine is not
+            // connected to: the market says whether the key is the contract's now (FIG. 15).
+            MarketLink *link = c->isRunning() && !c->marketId.isEmpty() ? market(c->marketId) : nullptr;
+            if (!link)
+                return done(invalid(notValid));
+            link->request<KeyVerdict>(
+                VerifyKey{.partitionId = partitionId, .borrowerId = borrowerId, .key = key}, this,
+                [this, done, partitionId, borrowerId, contractId, key, notValid, record = *c, invalid](Result<KeyVerdict> v) {
+                    if (!v.ok() || !v->valid || v->contractId != contractId)
+                        return done(invalid(notValid));
+                    ContractRecord rekeyed = record;
+                    rekeyed.keyHash = keyHashOf(key);
+                    rekeyed.startedAtMs = 0;  // the start and the limit stay as they are
+                    rekeyed.maxDurationS = -1;
+                    if (Result<void> taken = m_store->takeMarketTerms(rekeyed); !taken)
+                        return done(invalid(taken.error().message));
+                    Result<ContractRecord> now = m_store->contract(contractId);
+                    if (!now.ok() || !constantTimeEquals(keyHashOf(key), now->keyHash))
+                        return done(invalid(notValid)); // it ended meanwhile
+                    qInfo("lender: contract %s has a new lending key (its borrower asked for the contract again)", qPrintable(contractId));
+                    verifyLease(partitionId, contractId, key, borrowerId, done);
+                });
+            return;
+        }
         // A direct lease past its time limit has ended, whether or not its timer fired yet.
         const bool direct = c->marketId.isEmpty() && c->maxDurationS > 0;
         const qint64 limitAtMs = c->limitAtMs();
