@@ -40,6 +40,8 @@ public:
     /// The connections open now still deliver what the client sends, but nothing comes back
     /// (an answer lost on the way); new ones work.
     void freezeAnswers() { setOnOpen(nullptr, "frozenBack"); }
+    /// No new connections (refused); those open stay as they are.
+    void stopListening() { m_server.close(); }
 
 private:
     void setOnOpen(const char *a, const char *b)

@@ -1,10 +1,13 @@
 // A borrow whose answer is lost on the way back: the market made the contract (running and
-// billed) and the borrower never got its key. The client must not say "try again" (that
-// makes a second contract) but that the contract may exist, and how to find and end it. A
-// real market over real TLS on loopback, behind a relay that loses the answer.
+// billed) and the borrower never got its key. The client sends the Borrow again with its
+// request ID, and the market answers with that contract under a new key: no second contract,
+// and none left behind. When it cannot ask again, it must not say "try again" (that makes a
+// second contract) but that the contract may exist, and how to find and end it. A real
+// market over real TLS on loopback, behind a relay that loses the answer.
 
 #include "BorrowerSession.h"
 #include "FreezingRelay.h"
+#include "LendingKey.h"
 #include "MarketService.h"
 
 #include <QDateTime>
@@ -19,66 +22,137 @@ using lendable::testing::FreezingRelay;
 class TestBorrowUnanswered : public QObject {
     Q_OBJECT
 private slots:
+    void lostAnswerIsAskedForAgain();
     void lostAnswerSaysTheContractMayExist();
+
+private:
+    // A market with one offer, and a borrower session that reaches it through `relay` and has
+    // seen the offer.
+    struct Setup {
+        QTemporaryDir dir;
+        Identity marketIdentity;
+        std::unique_ptr<market::MarketService> service;
+        std::unique_ptr<Channel> lender;
+        QList<ContractStarted> notices; // what the lender was told
+        QString offerId;
+        std::unique_ptr<FreezingRelay> relay;
+        std::unique_ptr<BorrowerSession> session;
+    };
+    static void start(Setup &s);
 };
 
-void TestBorrowUnanswered::lostAnswerSaysTheContractMayExist()
+void TestBorrowUnanswered::start(Setup &s)
 {
-    QTemporaryDir dir;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const Identity marketIdentity = Identity::generate(QStringLiteral("market"), now.addDays(-1), now.addDays(30)).value();
+    s.marketIdentity = Identity::generate(QStringLiteral("market"), now.addDays(-1), now.addDays(30)).value();
     market::MarketConfig config;
-    config.dataDir = dir.filePath(QStringLiteral("market"));
+    config.dataDir = s.dir.filePath(QStringLiteral("market"));
     QVERIFY(QDir().mkpath(config.dataDir));
-    market::MarketService service(marketIdentity, QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("m.db")), config);
-    QVERIFY(service.listen(QHostAddress::LocalHost, 0).ok());
-    std::unique_ptr<Channel> lender(service.connectLocal(QString(64, QLatin1Char('7')), QStringLiteral("lender")));
-    QVERIFY(lender->waitEstablished(5000).ok());
+    s.service = std::make_unique<market::MarketService>(s.marketIdentity, QStringLiteral("sqlite:") + s.dir.filePath(QStringLiteral("m.db")),
+                                                        config);
+    QVERIFY(s.service->listen(QHostAddress::LocalHost, 0).ok());
+    s.lender.reset(s.service->connectLocal(QString(64, QLatin1Char('7')), QStringLiteral("lender")));
+    QVERIFY(s.lender->waitEstablished(5000).ok());
+    QObject::connect(s.lender.get(), &Channel::envelopeReceived, s.lender.get(), [&s](const Envelope &e) {
+        if (e.type == static_cast<quint32>(MessageType::ContractStarted))
+            s.notices.append(decodeMessage<ContractStarted>(e).value());
+    });
     RegisterPartition reg;
     reg.partitionId = QStringLiteral("p-1");
     reg.agentAddress = QStringLiteral("127.0.0.1:7401");
     reg.conditions.resources = Resources{1, 512, 1024};
     reg.conditions.osImages = {QStringLiteral("busybox")};
     reg.conditions.ratePerHour = Money::fromMicros(1'000'000);
-    const Result<PartitionRegistered> registered = lender->call<PartitionRegistered>(reg);
+    const Result<PartitionRegistered> registered = s.lender->call<PartitionRegistered>(reg);
     QVERIFY2(registered.ok(), qPrintable(registered.error().toString()));
+    s.offerId = registered->offerId;
 
-    FreezingRelay relay(service.serverPort());
-    BorrowerSession session(dir.filePath(QStringLiteral("borrower")));
-    QVERIFY(session.open().ok());
+    s.relay = std::make_unique<FreezingRelay>(s.service->serverPort());
+    s.session = std::make_unique<BorrowerSession>(s.dir.filePath(QStringLiteral("borrower")));
+    QVERIFY(s.session->open().ok());
     ReconnectPolicy policy;
     policy.maxAttempts = 1;
     policy.keepAliveMs = 300;
     policy.keepAliveTimeoutMs = 1'500;
-    session.setReconnectPolicy(policy);
-    QVERIFY(session.setMarket(QStringLiteral("127.0.0.1:%1").arg(relay.port()), marketIdentity.nodeId()).ok());
+    s.session->setReconnectPolicy(policy);
+    QVERIFY(s.session->setMarket(QStringLiteral("127.0.0.1:%1").arg(s.relay->port()), s.marketIdentity.nodeId()).ok());
     // Connected, and the offer seen.
     const Result<OfferPage> offers = BorrowerSession::await<OfferPage>(
-        [&](QObject *ctx, auto cb) { session.searchOffers(SearchOffers{}, ctx, cb); });
+        [&](QObject *ctx, auto cb) { s.session->searchOffers(SearchOffers{}, ctx, cb); });
     QVERIFY2(offers.ok(), qPrintable(offers.error().toString()));
     QCOMPARE(offers->offers.size(), 1);
+}
 
-    relay.freezeAnswers();
+void TestBorrowUnanswered::lostAnswerIsAskedForAgain()
+{
+    Setup s;
+    start(s);
+    if (QTest::currentTestFailed())
+        return;
+    // The first answer is lost; the connection is found dead and a new one made, over
+    // which the Borrow goes again.
+    s.relay->freezeAnswers();
+    const Result<ContractRecord> granted = BorrowerSession::await<ContractRecord>(
+        [&](QObject *ctx, auto cb) { s.session->borrow(s.offerId, QString(), ctx, cb); });
+    QVERIFY2(granted.ok(), qPrintable(granted.error().toString()));
+
+    // One contract, this one, kept here with a key the market and the lender take.
+    const Result<BillList> bills = BorrowerSession::await<BillList>([&](QObject *ctx, auto cb) { s.session->listBills(0, ctx, cb); });
+    QVERIFY2(bills.ok(), qPrintable(bills.error().toString()));
+    QCOMPARE(bills->bills.size(), 1);
+    QCOMPARE(bills->bills.constFirst().contractId, granted->contractId);
+    QVERIFY(s.session->store().contract(granted->contractId).ok());
+    const Result<KeyMaterial> key = s.session->store().key(granted->contractId);
+    QVERIFY2(key.ok(), qPrintable(key.error().toString()));
+    // The lender heard of the contract twice: made, then with the key the borrower holds.
+    QTRY_COMPARE_WITH_TIMEOUT(s.notices.size(), 2, 10'000);
+    QCOMPARE(s.notices.at(0).contractId, granted->contractId);
+    QCOMPARE(s.notices.at(1).contractId, granted->contractId);
+    QVERIFY(s.notices.at(0).keyHash != s.notices.at(1).keyHash);
+    QCOMPARE(s.notices.at(1).keyHash, market::hashLendingKey(key->key));
+    const Result<KeyVerdict> verdict =
+        s.lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p-1"), .borrowerId = s.session->nodeId(), .key = key->key});
+    QVERIFY2(verdict.ok(), qPrintable(verdict.error().toString()));
+    QVERIFY(verdict->valid);
+    QCOMPARE(verdict->contractId, granted->contractId);
+
+    const Result<ContractEnd> ended = BorrowerSession::await<ContractEnd>(
+        [&](QObject *ctx, auto cb) { s.session->endContract(granted->contractId, ctx, cb); });
+    QVERIFY2(ended.ok(), qPrintable(ended.error().toString()));
+    s.lender.reset();
+    s.service->shutdown();
+}
+
+void TestBorrowUnanswered::lostAnswerSaysTheContractMayExist()
+{
+    Setup s;
+    start(s);
+    if (QTest::currentTestFailed())
+        return;
+    // The answer is lost, and the market cannot be reached again to ask.
+    s.relay->freezeAnswers();
+    s.relay->stopListening();
     const Result<ContractRecord> lost = BorrowerSession::await<ContractRecord>(
-        [&](QObject *ctx, auto cb) { session.borrow(registered->offerId, QString(), ctx, cb); });
+        [&](QObject *ctx, auto cb) { s.session->borrow(s.offerId, QString(), ctx, cb); });
     QVERIFY(!lost.ok());
     QVERIFY2(lost.error().message.contains(QLatin1String("may have made the contract")), qPrintable(lost.error().message));
     QVERIFY2(lost.error().message.contains(QLatin1String("--cli end")), qPrintable(lost.error().message));
-    QVERIFY2(!lost.error().message.contains(QLatin1String("is the market running there")), qPrintable(lost.error().message));
 
     // It was made: the market bills it, and this data directory has neither it nor its key.
-    const Result<BillList> bills = BorrowerSession::await<BillList>([&](QObject *ctx, auto cb) { session.listBills(0, ctx, cb); });
+    FreezingRelay direct(s.service->serverPort());
+    QVERIFY(s.session->setMarket(QStringLiteral("127.0.0.1:%1").arg(direct.port()), s.marketIdentity.nodeId()).ok());
+    const Result<BillList> bills = BorrowerSession::await<BillList>([&](QObject *ctx, auto cb) { s.session->listBills(0, ctx, cb); });
     QVERIFY2(bills.ok(), qPrintable(bills.error().toString()));
     QCOMPARE(bills->bills.size(), 1);
     const Bill &made = bills->bills.constFirst();
     QCOMPARE(made.endedAtMs, 0);
-    QVERIFY(!session.store().contract(made.contractId).ok());
+    QVERIFY(!s.session->store().contract(made.contractId).ok());
     // And it can be ended from here, as the message says.
     const Result<ContractEnd> ended = BorrowerSession::await<ContractEnd>(
-        [&](QObject *ctx, auto cb) { session.endContract(made.contractId, ctx, cb); });
+        [&](QObject *ctx, auto cb) { s.session->endContract(made.contractId, ctx, cb); });
     QVERIFY2(ended.ok(), qPrintable(ended.error().toString()));
-    lender.reset();
-    service.shutdown();
+    s.lender.reset();
+    s.service->shutdown();
 }
 
 QTEST_GUILESS_MAIN(TestBorrowUnanswered)

@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QPointer>
 #include <QSaveFile>
+#include <QUuid>
 
 namespace lendable::borrower {
 
@@ -311,25 +312,15 @@ void BorrowerSession::borrow(const QString &offerId, const QString &query, QObje
     req.offerId = offerId;
     req.query = query;
     req.agreedTerms = agreedTerms;
+    // One ID for this contract, however often the Borrow is sent: a market that honours it
+    // makes no second contract for a Borrow whose answer was lost.
+    req.requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QString marketAddress = m_marketAddress;
     const QString marketId = m_marketId;
-    (*link)->request<protocol::ContractGranted>(
-        req, context,
+    sendBorrow(*link, req, 1, std::nullopt, context,
         reporting<protocol::ContractGranted>([this, cb, marketAddress, marketId](Result<protocol::ContractGranted> r) {
             if (!r) {
-                const Error &e = r.error();
-                if (e.code == ErrorCode::ConnectionClosed || e.code == ErrorCode::Timeout) {
-                    // The request went out and no answer came back: the market may have made
-                    // the contract all the same, running and billed, and its key is lost with
-                    // the answer. Borrowing again would make a second one.
-                    cb(Error(e.code, tr("no answer from the market at %1 to the borrow (%2). It may have made the contract all the "
-                                        "same, without your getting its key: before you borrow again, look for a running "
-                                        "contract that is not yours here (`borrower-client --cli bills`) and end it "
-                                        "(`borrower-client --cli end CONTRACT_ID`)")
-                                         .arg(marketAddress, e.message)));
-                    return;
-                }
-                cb(e);
+                cb(r.error());
                 return;
             }
             const protocol::ContractGranted &g = *r;
@@ -365,6 +356,60 @@ void BorrowerSession::borrow(const QString &offerId, const QString &query, QObje
             emit contractGranted(c);
             cb(c);
         }));
+}
+
+namespace {
+// Times a Borrow is sent, with its request ID, while its answers are lost.
+constexpr int kBorrowAttempts = 4;
+bool isLostAnswer(const Error &e)
+{
+    return e.code == ErrorCode::ConnectionClosed || e.code == ErrorCode::Timeout;
+}
+} // namespace
+
+void BorrowerSession::sendBorrow(PeerLink *link, const protocol::Borrow &req, int attempt, std::optional<Error> lost,
+                                 QObject *context, Callback<protocol::ContractGranted> done)
+{
+    QPointer<PeerLink> guard(link);
+    // The request went out and no answer came back: the market may have made the contract
+    // all the same, running and billed, and its key is lost with the answer.
+    const auto unanswered = [address = link->address()](const Error &e) {
+        return Error(e.code, tr("no answer from the market at %1 to the borrow (%2). It may have made the contract all the "
+                                "same, without your getting its key: before you borrow again, look for a running "
+                                "contract that is not yours here (`borrower-client --cli bills`) and end it "
+                                "(`borrower-client --cli end CONTRACT_ID`)")
+                                 .arg(address, e.message));
+    };
+    link->withChannel(context, [this, guard, req, attempt, lost, context, done, unanswered](Result<protocol::Channel *> ch) {
+        if (!ch) {
+            // A Borrow sent before, unanswered, may have made the contract: say that, not
+            // only that the market cannot be reached now.
+            done(lost ? unanswered(*lost) : ch.error());
+            return;
+        }
+        // Sent again only to a market that makes no second contract for it; to an older one,
+        // a Borrow sent again could.
+        const bool repeatable = (*ch)->peerHasFeature(QLatin1String(protocol::kFeatureBorrowRequestId));
+        (*ch)->request<protocol::ContractGranted>(
+            req, context,
+            [this, guard, req, attempt, lost, repeatable, context, done, unanswered](Result<protocol::ContractGranted> r) {
+                if (r.ok() || !isLostAnswer(r.error())) {
+                    if (!r.ok() && guard)
+                        r = Result<protocol::ContractGranted>(guard->explain(r.error()));
+                    done(std::move(r));
+                    return;
+                }
+                const Error e = guard ? guard->explain(r.error()) : r.error();
+                if (!repeatable || attempt >= kBorrowAttempts || !guard) {
+                    done(unanswered(e));
+                    return;
+                }
+                qInfo("borrower: no answer from the market to borrow %s (%s); asking again (%d of %d)", qPrintable(*req.requestId),
+                      qPrintable(e.message), attempt + 1, kBorrowAttempts);
+                sendBorrow(guard, req, attempt + 1, e, context, done);
+            },
+            m_policy.requestTimeoutMs);
+    });
 }
 
 void BorrowerSession::endContract(const QString &contractId, QObject *context, Callback<ContractEnd> cb)

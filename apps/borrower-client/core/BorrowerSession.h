@@ -187,6 +187,10 @@ signals:
     void marketConnected();
 
 private:
+    // Sends `req` (attempt `attempt` of a few) and, while its answers are lost, again with
+    // the same request ID to a market that honours it; `lost` is what became of the last.
+    void sendBorrow(PeerLink *link, const protocol::Borrow &req, int attempt, std::optional<Error> lost, QObject *context,
+                    Callback<protocol::ContractGranted> done);
     /// A caller's watch of a job (watchJob()): its output goes to jobOutput().
     struct Watch {
         QString jobId;
