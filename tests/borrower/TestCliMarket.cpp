@@ -24,7 +24,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
+#include <sys/mount.h>
+#include <unistd.h>
 
 using namespace lendable;
 using namespace cliharness;
@@ -58,6 +62,7 @@ private slots:
     void outputsOverTheLimitAreSaid();
     void anOutputNotKeptIsSaid();
     void largeOutputsComePartByPart();
+    void outputsThatCannotFitAreNotFetched();
     void aWatchBesideAConsoleFetchLeavesBothWhole();
 
 private:
@@ -1234,6 +1239,38 @@ void TestCliMarket::largeOutputsComePartByPart()
         QCOMPARE(steps[i].total, total);
         QVERIFY(i == 0 || steps[i].done >= steps[i - 1].done);
     }
+}
+
+void TestCliMarket::outputsThatCannotFitAreNotFetched()
+{
+    // The job's output directory is a tmpfs of 8 MiB: neither growing.bin (9 MiB) nor ok.bin
+    // (10 MiB) fits, so neither is asked for (before, each was fetched until a write failed);
+    // `wait` says both, with their sizes and the room there is, and exits 1.
+    if (::geteuid() != 0)
+        QSKIP("mounting a small tmpfs needs root");
+    FakeLender lender(m_root.filePath(QStringLiteral("fake-lender-room")));
+    lender.namesLargeOutputs = true;
+    for (int i = 0; lender.okOutput.size() < 10 * 1024 * 1024 + 17; ++i)
+        lender.okOutput += QByteArray::number(i) + ' ';
+    const QString dir = submitToFakeLender(lender, QStringLiteral("borrower-room"));
+    QVERIFY(!dir.isEmpty());
+    const QString outDir = dir + QStringLiteral("/jobs/") + lender.jobIds[1] + QStringLiteral("/out");
+    QVERIFY(QDir().mkpath(outDir));
+    const QByteArray where = QFile::encodeName(outDir);
+    if (::mount("tmpfs", where.constData(), "tmpfs", 0, "size=8m") != 0)
+        QSKIP(qPrintable(QStringLiteral("cannot mount a tmpfs: %1").arg(QString::fromLocal8Bit(std::strerror(errno)))));
+    const auto unmount = qScopeGuard([&] { ::umount2(where.constData(), MNT_DETACH); });
+
+    const Run waited = cli(dir, {QStringLiteral("wait"), lender.jobIds[1]}, false);
+    QCOMPARE(waited.exitCode, 1);
+    const QJsonObject w = waited.object();
+    QCOMPARE(w.value(QStringLiteral("complete")), QJsonValue(false));
+    QCOMPARE(w.value(QStringLiteral("outputs")).toArray().size(), 0);
+    const QString said = w.value(QStringLiteral("incomplete")).toVariant().toStringList().join(u'\n');
+    QVERIFY2(said.contains(QStringLiteral("output \"growing.bin\" was not fetched: it has 9.00 MiB and %1 has ").arg(outDir)), qPrintable(said));
+    QVERIFY2(said.contains(QStringLiteral("output \"ok.bin\" was not fetched: it has 10.00 MiB and %1 has ").arg(outDir)), qPrintable(said));
+    QCOMPARE(lender.outputRequests, 0);
+    QCOMPARE(QDir(outDir).entryList(QDir::Files | QDir::Hidden), QStringList());
 }
 
 void TestCliMarket::aWatchBesideAConsoleFetchLeavesBothWhole()

@@ -7,8 +7,10 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QLocale>
 #include <QPointer>
 #include <QSaveFile>
+#include <QStorageInfo>
 #include <QUuid>
 
 namespace lendable::borrower {
@@ -986,6 +988,14 @@ void BorrowerSession::fetchOutputs(const QString &jobId, const QList<protocol::J
             const protocol::JobFileSize &f = st->files.at(st->index);
             if (!isPlainFileName(f.name)) {
                 notKept(notPlainFileName(f.name));
+                continue;
+            }
+            // One that cannot fit is not fetched at all: its parts would be fetched for
+            // nothing, and a smaller one after it may still fit.
+            if (const QStorageInfo room(outDir); room.isValid() && room.bytesAvailable() >= 0 && f.size > room.bytesAvailable()) {
+                notKept(tr("output \"%1\" was not fetched: it has %2 and %3 has %4 free")
+                            .arg(f.name, QLocale::c().formattedDataSize(f.size), outDir,
+                                 QLocale::c().formattedDataSize(room.bytesAvailable())));
                 continue;
             }
             st->file = std::make_unique<QSaveFile>(outDir + QLatin1Char('/') + f.name);
