@@ -910,6 +910,10 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
         <source>contract %1 was ended at the market (charge %2), but its record in %3 could not be updated (%4): it still says the contract runs. Once the data directory can be written, `borrower-client --cli receipt fetch %1` updates it.</source>
         <translation>Vertrag %1 wurde beim Marktplatz beendet (Gebühr %2), aber sein Eintrag in %3 konnte nicht aktualisiert werden (%4): Dort läuft der Vertrag noch. Sobald das Datenverzeichnis beschreibbar ist, aktualisiert ihn `borrower-client --cli receipt fetch %1`.</translation>
     </message>
+    <message>
+        <source>output &quot;%1&quot; was not fetched: it has %2 and %3 has %4 free</source>
+        <translation>Ausgabe „%1“ wurde nicht abgeholt: Sie ist %2 groß, und %3 hat nur %4 frei</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerWindow</name>
@@ -1031,6 +1035,10 @@ die Verleiher auf den Partitionen, die Sie leihen, anstelle Ihrer Knoten-ID
     <message>
         <source>is the market running there? File › Market… changes its address and ID</source>
         <translation>läuft der Marktplatz dort? Datei › Marktplatz… ändert seine Adresse und ID</translation>
+    </message>
+    <message>
+        <source>No answer from the market to the borrow (%1). Asking again (%2 of %3); the market makes one contract however often it is asked.</source>
+        <translation>Keine Antwort des Marktes auf die Ausleihe (%1). Erneute Anfrage (%2 von %3); der Markt schließt nur einen Vertrag, wie oft auch gefragt wird.</translation>
     </message>
 </context>
 <context>

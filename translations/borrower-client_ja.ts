@@ -907,6 +907,10 @@ also stops when the lender sends nothing for that long.
         <source>contract %1 was ended at the market (charge %2), but its record in %3 could not be updated (%4): it still says the contract runs. Once the data directory can be written, `borrower-client --cli receipt fetch %1` updates it.</source>
         <translation>契約 %1 はマーケットで終了しました (料金 %2) が、%3 の記録を更新できませんでした (%4)。記録ではまだ実行中です。データディレクトリに書き込めるようになったら、`borrower-client --cli receipt fetch %1` が更新します。</translation>
     </message>
+    <message>
+        <source>output &quot;%1&quot; was not fetched: it has %2 and %3 has %4 free</source>
+        <translation>出力「%1」は取得されませんでした: サイズは %2 ですが、%3 の空きは %4 です</translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerWindow</name>
@@ -1026,6 +1030,10 @@ and lenders on the partitions you borrow, instead of your node ID
     <message>
         <source>is the market running there? File › Market… changes its address and ID</source>
         <translation>マーケットはそこで動いていますか? ファイル › マーケット… でアドレスと ID を変更できます</translation>
+    </message>
+    <message>
+        <source>No answer from the market to the borrow (%1). Asking again (%2 of %3); the market makes one contract however often it is asked.</source>
+        <translation>借用に対するマーケットの応答がありません (%1)。再度問い合わせています (%2 / %3)。何度問い合わせても、マーケットが結ぶ契約は 1 件だけです。</translation>
     </message>
 </context>
 <context>

@@ -92,9 +92,15 @@ void TestBorrowUnanswered::lostAnswerIsAskedForAgain()
     // The first answer is lost; the connection is found dead and a new one made, over
     // which the Borrow goes again.
     s.relay->freezeAnswers();
+    QList<int> askedAgain;
+    connect(s.session.get(), &BorrowerSession::borrowAskedAgain, this, [&](const Error &, int attempt, int attempts) {
+        askedAgain.append(attempt);
+        QCOMPARE(attempts, 4);
+    });
     const Result<ContractRecord> granted = BorrowerSession::await<ContractRecord>(
         [&](QObject *ctx, auto cb) { s.session->borrow(s.offerId, QString(), ctx, cb); });
     QVERIFY2(granted.ok(), qPrintable(granted.error().toString()));
+    QCOMPARE(askedAgain, QList<int>{2}); // said, for the window's status bar
 
     // One contract, this one, kept here with a key the market and the lender take.
     const Result<BillList> bills = BorrowerSession::await<BillList>([&](QObject *ctx, auto cb) { s.session->listBills(0, ctx, cb); });

@@ -3,6 +3,7 @@
 // see its output arrive in the console, and end the contract with the charge shown.
 
 #include "../borrower/CliHarness.h"
+#include "../borrower/FreezingRelay.h"
 
 #include "BorrowerSession.h"
 #include "BorrowerWindow.h"
@@ -59,6 +60,7 @@ private slots:
     void consoleKeepsCharactersSplitAcrossChunks();
     void timeLimitStopsTheContractTab();
     void billsSayWhenOnlyTheNewestAreListed();
+    void lostBorrowAnswerIsAskedForAgain();
     void cleanupTestCase();
 
 private:
@@ -587,6 +589,48 @@ void TestBorrowerGui::anotherMarketIsChosenFromTheMenu()
     QVERIFY(again.open().ok());
     QVERIFY(again.setMarket({}, {}).ok());
     QCOMPARE(again.marketId(), m_session->marketId());
+}
+
+void TestBorrowerGui::lostBorrowAnswerIsAskedForAgain()
+{
+    // The answer to a borrow is lost on the way back: the window says that it asks again
+    // (rather than sit silent), and the contract the market made opens in its tab, once.
+    const std::optional<protocol::Offer> offer = cheapOffer();
+    QVERIFY(offer);
+    const QString market = m_session->marketAddress();
+    testing::FreezingRelay relay(quint16(market.section(QLatin1Char(':'), -1).toUInt()));
+    borrower::BorrowerSession session(m_dir.filePath(QStringLiteral("borrower-lost-answer")));
+    QVERIFY(session.open().ok());
+    borrower::ReconnectPolicy policy;
+    policy.keepAliveMs = 300;
+    policy.keepAliveTimeoutMs = 1'500;
+    session.setReconnectPolicy(policy);
+    QVERIFY(session.setMarket(QStringLiteral("127.0.0.1:%1").arg(relay.port()), m_session->marketId()).ok());
+    borrower::BorrowerWindow window(&session);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY_WITH_TIMEOUT(window.offersPage()->model()->total() > 0, 15000);
+
+    relay.freezeAnswers();
+    QString notice;
+    connect(&session, &borrower::BorrowerSession::borrowAskedAgain, this, [&] { notice = window.errorBanner()->text(); });
+    window.borrowOffer(*offer, false);
+    QTRY_COMPARE_WITH_TIMEOUT(window.tabs()->count(), 3, 30000);
+    QVERIFY2(notice.contains(QStringLiteral("No answer from the market to the borrow")), qPrintable(notice));
+    QVERIFY2(notice.contains(QStringLiteral("Asking again (2 of 4)")), qPrintable(notice));
+    // Answered: the notice is gone, and the market bills one contract to this borrower.
+    QVERIFY2(!window.errorBanner()->isVisible() || !window.errorBanner()->text().contains(QStringLiteral("Asking again")),
+             qPrintable(window.errorBanner()->text()));
+    auto *contract = qobject_cast<borrower::ContractPage *>(window.tabs()->currentWidget());
+    QVERIFY(contract);
+    const Result<protocol::BillList> bills =
+        borrower::BorrowerSession::await<protocol::BillList>([&](QObject *ctx, auto cb) { session.listBills(0, ctx, cb); });
+    QVERIFY2(bills.ok(), qPrintable(bills.error().toString()));
+    QCOMPARE(bills->bills.size(), 1);
+    QCOMPARE(bills->bills.constFirst().contractId, contract->contract().contractId);
+    const Result<borrower::ContractEnd> ended = borrower::BorrowerSession::await<borrower::ContractEnd>(
+        [&](QObject *ctx, auto cb) { session.endContract(contract->contract().contractId, ctx, cb); });
+    QVERIFY2(ended.ok(), qPrintable(ended.error().toString()));
 }
 
 std::optional<protocol::Offer> TestBorrowerGui::cheapOffer()

@@ -408,6 +408,7 @@ void BorrowerSession::sendBorrow(PeerLink *link, const protocol::Borrow &req, in
                 }
                 qInfo("borrower: no answer from the market to borrow %s (%s); asking again (%d of %d)", qPrintable(*req.requestId),
                       qPrintable(e.message), attempt + 1, kBorrowAttempts);
+                emit borrowAskedAgain(e, attempt + 1, kBorrowAttempts);
                 sendBorrow(guard, req, attempt + 1, e, context, done);
             },
             m_policy.requestTimeoutMs);

@@ -183,6 +183,9 @@ signals:
     /// The session's market could not be reached; requests wait, and another attempt follows
     /// in `retryInMs` (only while some request waits, with an unlimited reconnect policy).
     void marketUnreachable(const lendable::Error &reason, int retryInMs);
+    /// No answer came to a borrow (`why`); it is sent again with its request ID, as attempt
+    /// `attempt` of `attempts` (a market that honours the ID makes no second contract).
+    void borrowAskedAgain(const lendable::Error &why, int attempt, int attempts);
     /// A connection with the session's market is established (again).
     void marketConnected();
 

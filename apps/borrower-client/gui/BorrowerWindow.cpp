@@ -1153,6 +1153,16 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
         m_banner->showError(shown);
         m_unreachableText = m_banner->text();
     });
+    // A borrow whose answer was lost is asked for again: the window says so, rather than sit
+    // silent for as long as that takes.
+    connect(m_session, &BorrowerSession::borrowAskedAgain, this, [this](const Error &why, int attempt, int attempts) {
+        m_banner->showNotice(tr("No answer from the market to the borrow (%1). Asking again (%2 of %3); the market makes one "
+                                "contract however often it is asked.")
+                                 .arg(why.message)
+                                 .arg(attempt)
+                                 .arg(attempts));
+        m_askedAgainText = m_banner->text();
+    });
     connect(m_session, &BorrowerSession::marketConnected, this, [this] {
         if (!m_unreachableText.isEmpty() && m_banner->text() == m_unreachableText)
             m_banner->hide();
@@ -1257,6 +1267,10 @@ void BorrowerWindow::borrowOffer(const Offer &offer, bool confirm)
     m_session->borrow(
         offer.offerId, {}, this,
         [this](Result<ContractRecord> r) {
+            // The notice that it was asked again is over, answered or not.
+            if (!m_askedAgainText.isEmpty() && m_banner->text() == m_askedAgainText)
+                m_banner->hide();
+            m_askedAgainText.clear();
             if (!r.ok()) {
                 if (r.error().code == ErrorCode::TermsChanged)
                     m_banner->showNotice(tr("Nothing was borrowed: %1. The list now shows the new terms; borrow the offer again "

@@ -210,6 +210,7 @@ private:
     ui::ErrorBanner *m_banner;
     /// What the banner says while the market cannot be reached, taken down once it answers.
     QString m_unreachableText;
+    QString m_askedAgainText; // the banner's notice that a borrow is asked for again
     QTabWidget *m_tabs;
     OffersPage *m_offers;
     BillsPage *m_bills;
