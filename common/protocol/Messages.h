@@ -837,8 +837,9 @@ struct Borrow : Message<MessageType::Borrow> {
                   "no OS images and a time limit of 1 s accept any. Absent: the offer's terms as they are then. Older markets "
                   "ignore it."),
             field("requestId", &Borrow::requestId,
-                  "Chosen by the borrower, one per contract it asks for (a random UUID), at most 64 printable ASCII "
-                  "characters; absent or empty: none. A Borrow sent again with the same ID, because the answer to the first was lost, "
+                  "Chosen by the borrower, one per contract it asks for, at most 64 printable ASCII characters; absent "
+                  "or empty: none. This project's clients send 12 hex digits of the time in milliseconds and 20 random hex "
+                  "digits: an ID that grows with time is added at the end of the market's index of them. A Borrow sent again with the same ID, because the answer to the first was lost, "
                   "makes no second contract: the market answers with the contract the first one made (`repeated`), under a "
                   "new lending key, since the first key was never seen (the lender is told the new one, and the old one no "
                   "longer opens the partition). `conflict` if that contract has ended since; `invalid_argument` if the ID was "

@@ -1555,6 +1555,46 @@ void TestMarketFlows::borrowSentAgainMakesNoSecondContract()
     QCOMPARE(lastMatch->contractId, first->contractId);
     QCOMPARE(borrower->call<ContractGranted>(Borrow{.query = QStringLiteral("rate<=1.5"), .requestId = QStringLiteral("new")}).error().code,
              ErrorCode::NoMatch);
+    // Several in one group commit, as a busy market gets them. First a repeat by offer,
+    // found once the lend is refused (the offer is lent: to that contract), beside a new
+    // borrow; then a best match sent again, whose lend of another offer fails at the unique
+    // index, so that the batch runs again request by request, beside another new borrow.
+    Result<PartitionRegistered> p3 = registerPartition(lender, QStringLiteral("p3"), conditions(1, 1024, 0, QStringLiteral("1.2")));
+    Result<PartitionRegistered> p4 = registerPartition(lender, QStringLiteral("p4"), conditions(1, 1024, 0, QStringLiteral("1.3")));
+    CHECK_OK(p3);
+    CHECK_OK(p4);
+    const auto together = [&](const QList<Borrow> &pipelined) {
+        QList<std::optional<Result<ContractGranted>>> answers(pipelined.size());
+        for (qsizetype i = 0; i < pipelined.size(); ++i)
+            borrower->request<ContractGranted>(pipelined[i], this, [&answers, i](Result<ContractGranted> r) { answers[i] = std::move(r); });
+        const bool all = QTest::qWaitFor([&] { return std::all_of(answers.cbegin(), answers.cend(), [](const auto &a) { return a.has_value(); }); }, 10'000);
+        Q_UNUSED(all) // an answer missing is said below
+        QList<Result<ContractGranted>> out;
+        for (const auto &a : std::as_const(answers))
+            out.append(a.value_or(Result<ContractGranted>(Error(ErrorCode::Timeout, QStringLiteral("no answer")))));
+        return out;
+    };
+    QList<Result<ContractGranted>> round = together({Borrow{.offerId = p1->offerId, .requestId = requestId},
+                                                     Borrow{.offerId = p3->offerId, .requestId = QStringLiteral("third")}});
+    CHECK_OK(round[0]);
+    CHECK_OK(round[1]);
+    QCOMPARE(round[0]->contractId, first->contractId);
+    QCOMPARE(round[0]->repeated, std::optional<bool>(true));
+    QVERIFY(round[1]->contractId != first->contractId);
+    QVERIFY(!round[1]->repeated.has_value());
+    QVERIFY(verdict(round[0]->key)->valid);
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = round[1]->contractId}));
+    round = together({Borrow{.query = QStringLiteral("cpus>=1 order=-rate"), .requestId = requestId},
+                      Borrow{.offerId = p3->offerId, .requestId = QStringLiteral("fourth")}});
+    CHECK_OK(round[0]);
+    CHECK_OK(round[1]);
+    QCOMPARE(round[0]->contractId, first->contractId);
+    QCOMPARE(round[0]->repeated, std::optional<bool>(true));
+    QVERIFY(verdict(round[0]->key)->valid);
+    QVERIFY(!round[1]->repeated.has_value());
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = round[1]->contractId}));
+    // The best match first lent p4, the dearest, which the rollback freed again.
+    CHECK_OK(borrower2->call<ContractGranted>(Borrow{.offerId = p4->offerId}));
     // Not a request ID: refused before anything is done.
     for (const QString &bad : {QString(65, QLatin1Char('a')), QStringLiteral("two words"), QStringLiteral("ünï")}) {
         Result<ContractGranted> refused = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId, .requestId = bad});
@@ -1570,14 +1610,14 @@ void TestMarketFlows::borrowSentAgainMakesNoSecondContract()
     QVERIFY2(late.error().message.contains(first->contractId), qPrintable(late.error().message));
     bills = borrower->call<BillList>(ListBills{});
     CHECK_OK(bills);
-    QCOMPARE(bills->bills.size(), 1);
+    QCOMPARE(bills->bills.size(), 3); // it, "third" and "fourth"
     // A new ID is a new contract; no ID, as older borrowers send, too.
     CHECK_OK(borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId, .requestId = QStringLiteral("second")}));
     Result<ContractGranted> plain = borrower->call<ContractGranted>(Borrow{.offerId = p2->offerId});
     QCOMPARE(plain.error().code, ErrorCode::Conflict); // borrower2 holds it
     bills = borrower->call<BillList>(ListBills{});
     CHECK_OK(bills);
-    QCOMPARE(bills->bills.size(), 2);
+    QCOMPARE(bills->bills.size(), 4);
 }
 
 void TestMarketFlows::lenderPushesAndVerifyKey()

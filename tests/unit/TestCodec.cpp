@@ -4,8 +4,10 @@
 #include "protocol/Dispatcher.h"
 #include "protocol/LocalChannel.h"
 #include "protocol/Registry.h"
+#include "protocol/RequestId.h"
 
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -38,6 +40,7 @@ private slots:
     void randomFramesNeverCrash();
     void dispatcherAnswersUnknownTypesAndBadPayloads();
     void serviceRequiresHelloFirst();
+    void borrowRequestIdsGrowWithTime();
 };
 
 void TestCodec::registryNumbersAndNamesAreUnique()
@@ -511,6 +514,28 @@ void TestCodec::serviceRequiresHelloFirst()
     const Result<void> r = client->waitEstablished(5000);
     QVERIFY(!r.ok());
     QCOMPARE(r.error().code, ErrorCode::RoleRefused);
+}
+
+void TestCodec::borrowRequestIdsGrowWithTime()
+{
+    // 32 hex digits, the first 12 the time in ms: later IDs sort after earlier ones (the
+    // market's index takes them at its end), and no two are alike.
+    const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32}$"));
+    QSet<QString> seen;
+    QString previous;
+    for (int i = 0; i < 2000; ++i) {
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        const QString id = newBorrowRequestId();
+        QVERIFY2(hex.match(id).hasMatch(), qPrintable(id));
+        const qint64 at = id.left(12).toLongLong(nullptr, 16);
+        QVERIFY(at >= before && at <= QDateTime::currentMSecsSinceEpoch());
+        QVERIFY(previous.left(12) <= id.left(12));
+        QVERIFY(!seen.contains(id));
+        seen.insert(id);
+        previous = id;
+        if (i % 500 == 0)
+            QTest::qSleep(2);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCodec)

@@ -1,6 +1,7 @@
 #include "BorrowerSession.h"
 
 #include "protocol/ReceiptJson.h"
+#include "protocol/RequestId.h"
 #include "util/Paths.h"
 
 #include <QSet>
@@ -11,7 +12,6 @@
 #include <QPointer>
 #include <QSaveFile>
 #include <QStorageInfo>
-#include <QUuid>
 
 namespace lendable::borrower {
 
@@ -316,7 +316,7 @@ void BorrowerSession::borrow(const QString &offerId, const QString &query, QObje
     req.agreedTerms = agreedTerms;
     // One ID for this contract, however often the Borrow is sent: a market that honours it
     // makes no second contract for a Borrow whose answer was lost.
-    req.requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    req.requestId = protocol::newBorrowRequestId();
     const QString marketAddress = m_marketAddress;
     const QString marketId = m_marketId;
     sendBorrow(*link, req, 1, std::nullopt, context,

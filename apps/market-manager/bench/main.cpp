@@ -19,6 +19,7 @@
 #include "LatencyHistogram.h"
 #include "MarketService.h"
 #include "identity/Identity.h"
+#include "protocol/RequestId.h"
 #include "protocol/SslChannel.h"
 #include "util/HostPort.h"
 
@@ -636,8 +637,10 @@ public:
             QStringList &offers = offersOf(c);
             const QString offer = offers.takeAt(static_cast<qsizetype>(m_rng.bounded(static_cast<int>(offers.size()))));
             // Of the grant only the contract ID is read (its receipt carries the market's
-            // certificate).
-            c.channel->requestFrame(makeEnvelope(Borrow{.offerId = offer, .query = {}}), c.channel,
+            // certificate). Each Borrow has a request ID, made as the Borrower Client makes
+            // them (the market keeps it with the contract, in an index of its own).
+            const Borrow borrow{.offerId = offer, .query = {}, .requestId = newBorrowRequestId()};
+            c.channel->requestFrame(makeEnvelope(borrow), c.channel,
                                     [this, i, finish](Result<Channel::RawReply> r) {
                                         QString contract;
                                         if (r.ok() && r->type == static_cast<quint32>(MessageType::ContractGranted))

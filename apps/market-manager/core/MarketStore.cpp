@@ -455,10 +455,12 @@ QList<Migration> marketMigrations()
     };
     // The ID a borrower gave its Borrow (Borrow.requestId): a Borrow sent again with it, its
     // answer lost, finds the contract the first made instead of making a second. One per
-    // borrower; contracts made without one have none.
+    // borrower; contracts made without one have none. The ID leads the index: the clients'
+    // IDs grow with time (protocol::newBorrowRequestId()), so that new ones go at its end,
+    // where led by the borrower each group commit dirtied a page per borrower in it.
     const QStringList v11 = {
         QStringLiteral("ALTER TABLE contracts ADD COLUMN borrow_request_id TEXT"),
-        QStringLiteral("CREATE UNIQUE INDEX contracts_borrow_request ON contracts(borrower_id, borrow_request_id) "
+        QStringLiteral("CREATE UNIQUE INDEX contracts_borrow_request ON contracts(borrow_request_id, borrower_id) "
                        "WHERE borrow_request_id IS NOT NULL"),
     };
     return {Migration{1, QStringLiteral("market resource and billing databases"), dialectStatements(v1, SqlDialect::Sqlite), pg},
