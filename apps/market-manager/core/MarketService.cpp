@@ -1005,28 +1005,16 @@ void MarketService::borrowerRenamed(const QString &borrowerId, const QString &na
         });
 }
 
-void MarketService::notifyStarted(const ContractRow &c)
+void MarketService::notifyStarted(const ContractRow &c, bool keyChanged)
 {
+    // With a new key (a Borrow sent again) the notice goes again: an agent that knows the
+    // contract takes the market's hash from it (LenderStore::takeMarketTerms()). A lender
+    // connected to another market process is told by none; its agent asks the market
+    // (FIG. 15) when a key does not match the hash it holds.
     if (!m_lenders.contains(c.lenderId))
         return; // its lender is connected to another market process, which tells it
     PushState &state = m_pushed[c.id];
-    if (state.started || state.ended)
-        return;
-    state.started = true;
-    state.startedSerial = ++m_noticeSerial;
-    pushToLender(c.lenderId, startedNotice(c));
-}
-
-void MarketService::notifyKeyChanged(const ContractRow &c)
-{
-    // The contract's notice again, with its new key hash: an agent that knows the contract
-    // takes the market's hash from it (LenderStore::takeMarketTerms()). A lender connected to
-    // another market process is not told; its agent asks the market (FIG. 15) when the key it
-    // is shown does not match the hash it holds.
-    if (!m_lenders.contains(c.lenderId))
-        return;
-    PushState &state = m_pushed[c.id];
-    if (state.ended)
+    if ((state.started && !keyChanged) || state.ended)
         return;
     state.started = true;
     state.startedSerial = ++m_noticeSerial;
@@ -2632,12 +2620,9 @@ void MarketService::afterLent(const LendResult &r, const QByteArray &key, const 
                               const Ctx &ctx, const std::optional<Error> &replyError, bool repeated)
 {
     m_index.setLent(r.contract.offerId, true);
-    if (repeated) {
-        notifyKeyChanged(r.contract);
-    } else {
-        notifyStarted(r.contract);
+    notifyStarted(r.contract, repeated);
+    if (!repeated)
         emit contractStarted(r.contract.id, r.contract.lenderId, r.contract.borrowerId);
-    }
     ContractGranted granted;
     granted.contractId = r.contract.id;
     granted.lenderId = r.contract.lenderId;

@@ -334,8 +334,7 @@ private:
     /// Asks a connected lender again for the allocations it left unanswered, once their time
     /// has come (MarketConfig::allocationAnswerTimeoutMs).
     void askAgainIfDue(const QString &lenderId, LocalLender &lender);
-    void notifyStarted(const ContractRow &contract);
-    void notifyKeyChanged(const ContractRow &contract);
+    void notifyStarted(const ContractRow &contract, bool keyChanged = false);
     /// The lender's notice of a contract (S48), as pushed live and as replayed: with the name
     /// its borrower goes by.
     protocol::ContractStarted startedNotice(const ContractRow &contract);
