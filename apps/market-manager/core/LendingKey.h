@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringView>
 
+#include "util/Ids.h"
+
 namespace lendable::market {
 
 inline constexpr int kLendingKeyBytes = 32;
@@ -20,10 +22,7 @@ QByteArray hashLendingKey(const QByteArray &key);
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
 /// A random identifier: `prefix` followed by 32 hex characters (128 random bits).
 QString randomId(QStringView prefix);
-/// An identifier that sorts by creation time: `prefix`, 12 hex characters of the
-/// milliseconds since the epoch, 20 random hex characters (80 bits). The same length as
-/// randomId(). A database keys new rows of such IDs at the end of its index, where
-/// random IDs made every insert dirty a page of its own (docs/performance.md).
-QString timeOrderedId(QStringView prefix, qint64 nowMs);
+/// util/Ids.h: the same length as randomId(), sorting by creation time.
+using ::lendable::timeOrderedId;
 
 } // namespace lendable::market
