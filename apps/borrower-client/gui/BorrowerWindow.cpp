@@ -1164,9 +1164,7 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
         m_askedAgainText = m_banner->text();
     });
     connect(m_session, &BorrowerSession::marketConnected, this, [this] {
-        if (!m_unreachableText.isEmpty() && m_banner->text() == m_unreachableText)
-            m_banner->hide();
-        m_unreachableText.clear();
+        hideBannerIfStill(m_unreachableText);
     });
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
         if (index < 2)
@@ -1192,15 +1190,20 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
     m_bills->reload();
 }
 
+void BorrowerWindow::hideBannerIfStill(QString &shown)
+{
+    if (!shown.isEmpty() && m_banner->text() == shown)
+        m_banner->hide();
+    shown.clear();
+}
+
 void BorrowerWindow::chooseMarket()
 {
     MarketDialog dialog(m_session, m_session->marketAddress(), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     // What the banner said of the market used before is no longer so.
-    if (!m_unreachableText.isEmpty() && m_banner->text() == m_unreachableText)
-        m_banner->hide();
-    m_unreachableText.clear();
+    hideBannerIfStill(m_unreachableText);
     showIdentity();
     m_offers->search();
     m_bills->reload();
@@ -1268,9 +1271,7 @@ void BorrowerWindow::borrowOffer(const Offer &offer, bool confirm)
         offer.offerId, {}, this,
         [this](Result<ContractRecord> r) {
             // The notice that it was asked again is over, answered or not.
-            if (!m_askedAgainText.isEmpty() && m_banner->text() == m_askedAgainText)
-                m_banner->hide();
-            m_askedAgainText.clear();
+            hideBannerIfStill(m_askedAgainText);
             if (!r.ok()) {
                 if (r.error().code == ErrorCode::TermsChanged)
                     m_banner->showNotice(tr("Nothing was borrowed: %1. The list now shows the new terms; borrow the offer again "

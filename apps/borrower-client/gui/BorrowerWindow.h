@@ -205,6 +205,9 @@ protected:
 
 private:
     void showIdentity();
+    // Hides the banner if it still shows `shown` (a text this window put there, which is no
+    // longer so), and forgets it.
+    void hideBannerIfStill(QString &shown);
 
     BorrowerSession *m_session;
     ui::ErrorBanner *m_banner;
