@@ -965,6 +965,13 @@ public:
     bool namesLargeOutputs = false;
     QByteArray okOutput;
     static constexpr qint64 kGrowingBytes = 9 * 1024 * 1024;
+    /// namesLargeOutputs, with an okOutput of a little over 10 MiB of numbers.
+    void nameLargeOutputs()
+    {
+        namesLargeOutputs = true;
+        for (int i = 0; okOutput.size() < 10 * 1024 * 1024 + 17; ++i)
+            okOutput += QByteArray::number(i) + ' ';
+    }
     /// The big-outputs job's console is short when it names its outputs.
     const QByteArray &consoleOf(const QString &jobId) const
     {
@@ -1184,9 +1191,7 @@ void TestCliMarket::largeOutputsComePartByPart()
     // one that changes on the lender's machine while it is fetched is not kept, not even in
     // part: `wait` says both and exits 1. (A real lender: TestCliFlow.)
     FakeLender lender(m_root.filePath(QStringLiteral("fake-lender-parts")));
-    lender.namesLargeOutputs = true;
-    for (int i = 0; lender.okOutput.size() < 10 * 1024 * 1024 + 17; ++i)
-        lender.okOutput += QByteArray::number(i) + ' ';
+    lender.nameLargeOutputs();
     const QString dir = submitToFakeLender(lender, QStringLiteral("borrower-parts"));
     QVERIFY(!dir.isEmpty());
     const Run waited = cli(dir, {QStringLiteral("wait"), lender.jobIds[1]}, false);
@@ -1249,9 +1254,7 @@ void TestCliMarket::outputsThatCannotFitAreNotFetched()
     if (::geteuid() != 0)
         QSKIP("mounting a small tmpfs needs root");
     FakeLender lender(m_root.filePath(QStringLiteral("fake-lender-room")));
-    lender.namesLargeOutputs = true;
-    for (int i = 0; lender.okOutput.size() < 10 * 1024 * 1024 + 17; ++i)
-        lender.okOutput += QByteArray::number(i) + ' ';
+    lender.nameLargeOutputs();
     const QString dir = submitToFakeLender(lender, QStringLiteral("borrower-room"));
     QVERIFY(!dir.isEmpty());
     const QString outDir = dir + QStringLiteral("/jobs/") + lender.jobIds[1] + QStringLiteral("/out");
