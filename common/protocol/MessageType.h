@@ -13,6 +13,8 @@ inline constexpr quint32 kMinProtocolVersion = 1;
 /// an older service of the same protocol version.
 /// The market makes no second contract for a Borrow sent again with its `requestId`.
 inline constexpr const char *kFeatureBorrowRequestId = "borrow-request-id";
+/// The market answers ListBills.requestId: whether a borrower's Borrow made a contract.
+inline constexpr const char *kFeatureBillsByRequestId = "bills-by-request-id";
 
 /// Every message type, numbered once. ONLY APPEND, NEVER INSERT, RENUMBER OR REMOVE:
 /// the numbers are on the wire. Ranges: 1–99 session, 100–199 lender↔market,

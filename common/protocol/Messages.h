@@ -918,6 +918,7 @@ struct ListBills : Message<MessageType::ListBills> {
     qint64 sinceMs = 0;
     std::optional<QString> contractId;
     std::optional<bool> receipts;
+    std::optional<QString> requestId;
     bool operator==(const ListBills &) const = default;
     static constexpr auto fields()
     {
@@ -930,7 +931,13 @@ struct ListBills : Message<MessageType::ListBills> {
             field("receipts", &ListBills::receipts,
                   "True: each bill carries its signed receipt (the end receipt of an ended contract, the start receipt of a "
                   "running one), the answer's receipts signed together as one batch. How a borrower gets the end receipt of a "
-                  "contract the market ended on its own, and a lender any receipt. Absent: none (older markets ignore it)."));
+                  "contract the market ended on its own, and a lender any receipt. Absent: none (older markets ignore it)."),
+            field("requestId", &ListBills::requestId,
+                  "A borrower's only: the contract that its Borrow with this `requestId` made, whenever it started: one bill, "
+                  "or `not_found` when that Borrow made none (and `invalid_argument` from a lender). How a borrower that lost "
+                  "a Borrow's answer, and with it the process that sent it, learns whether the contract exists without making "
+                  "one. Honoured by a market whose Welcome lists the feature `bills-by-request-id`; older markets ignore it "
+                  "(and answer with all the asker's bills), so a borrower sends it only to a market that lists it."));
     }
 };
 

@@ -8,6 +8,8 @@
 #include "MarketTestSupport.h"
 #include "StoreWriter.h"
 #include "QueryLanguage.h"
+#include "protocol/ReceiptJson.h"
+#include "protocol/RequestId.h"
 #include "protocol/Terms.h"
 
 #include <QCryptographicHash>
@@ -314,6 +316,8 @@ private slots:
     void lenderPushesAndVerifyKey();
     void borrowSentAgainMakesNoSecondContract_data() { dialects(); }
     void borrowSentAgainMakesNoSecondContract();
+    void billOfABorrowRequest_data() { dialects(); }
+    void billOfABorrowRequest();
     void endedNoticesAreForgotten_data() { dialects(); }
     void endedNoticesAreForgotten();
     void offlineLendersAreNotOffered_data() { dialects(); }
@@ -1484,6 +1488,61 @@ void TestMarketFlows::undurableCommitIsNotAcknowledged()
     Result<ContractGranted> granted = borrower->call<ContractGranted>(Borrow{.offerId = offers[1]});
     CHECK_OK(granted);
     QVERIFY(verifyReceipt(granted->receipt, m_marketIdentity.nodeId()).ok());
+}
+
+// A borrower that lost a Borrow's answer, and the process that sent it, asks what the Borrow
+// made without making anything (ListBills.requestId).
+void TestMarketFlows::billOfABorrowRequest()
+{
+    START_MARKET_WITH_CLIENTS();
+    QVERIFY(borrower->peerHasFeature(QLatin1String(kFeatureBillsByRequestId)));
+    Result<PartitionRegistered> p1 = registerPartition(lender, QStringLiteral("p1"), conditions(1, 1024, 0, QStringLiteral("1")));
+    CHECK_OK(p1);
+    const QString requestId = protocol::newBorrowRequestId();
+    Result<ContractGranted> made = borrower->call<ContractGranted>(Borrow{.offerId = p1->offerId, .requestId = requestId});
+    CHECK_OK(made);
+
+    // Running: its bill, with a receipt signed now.
+    Result<BillList> asked = borrower->call<BillList>(ListBills{.receipts = true, .requestId = requestId});
+    CHECK_OK(asked);
+    QCOMPARE(asked->bills.size(), 1);
+    QCOMPARE(asked->bills.constFirst().contractId, made->contractId);
+    QCOMPARE(asked->bills.constFirst().state, QStringLiteral("running"));
+    QVERIFY(asked->bills.constFirst().receipt.has_value());
+    CHECK_OK(receiptOfBill(*asked, made->contractId, m_marketIdentity.nodeId()));
+    // Asking makes nothing and changes nothing: the key still opens the partition.
+    Result<KeyVerdict> verdict =
+        lender->call<KeyVerdict>(VerifyKey{.partitionId = QStringLiteral("p1"), .borrowerId = m_borrower.nodeId(), .key = made->key});
+    CHECK_OK(verdict);
+    QVERIFY(verdict->valid);
+    QCOMPARE(borrower->call<BillList>(ListBills{})->bills.size(), 1);
+
+    // An ID no Borrow of this borrower's had: none, and another borrower's is none of its business.
+    QCOMPARE(borrower->call<BillList>(ListBills{.requestId = protocol::newBorrowRequestId()}).error().code, ErrorCode::NotFound);
+    SslChannel *borrower2 = client(m_borrower2, QStringLiteral("borrower"));
+    QVERIFY(borrower2);
+    QCOMPARE(borrower2->call<BillList>(ListBills{.requestId = requestId}).error().code, ErrorCode::NotFound);
+    // With a contract ID as well, both must name it.
+    QCOMPARE(borrower->call<BillList>(ListBills{.contractId = QStringLiteral("c-other"), .requestId = requestId}).error().code,
+             ErrorCode::NotFound);
+    CHECK_OK(borrower->call<BillList>(ListBills{.contractId = made->contractId, .requestId = requestId}));
+    // A lender makes no Borrows; not an ID: refused.
+    QCOMPARE(lender->call<BillList>(ListBills{.requestId = requestId}).error().code, ErrorCode::InvalidArgument);
+    for (const QString &bad : {QString(), QString(65, QLatin1Char('a')), QStringLiteral("two words")}) {
+        Result<BillList> refused = borrower->call<BillList>(ListBills{.requestId = bad});
+        QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(refused.error().message.contains(QLatin1String("requestId")), qPrintable(refused.error().message));
+    }
+
+    // Ended: its bill says so, with the end receipt.
+    m_clock = kT0 + 90'000;
+    CHECK_OK(borrower->call<ContractClosed>(EndContract{.contractId = made->contractId}));
+    asked = borrower->call<BillList>(ListBills{.receipts = true, .requestId = requestId});
+    CHECK_OK(asked);
+    QCOMPARE(asked->bills.size(), 1);
+    QCOMPARE(asked->bills.constFirst().state, QStringLiteral("ended"));
+    QVERIFY(asked->bills.constFirst().endedAtMs > 0);
+    QVERIFY(asked->bills.constFirst().receipt->endedAtMs > 0);
 }
 
 void TestMarketFlows::borrowSentAgainMakesNoSecondContract()

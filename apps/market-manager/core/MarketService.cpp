@@ -241,7 +241,7 @@ MarketService::MarketService(const Identity &identity, const QString &databaseUr
                HandshakeConfig{.localNodeId = identity.nodeId(),
                                .localRole = QStringLiteral("market"),
                                .acceptedRoles = {kLender, kBorrower, kAdmin},
-                               .features = {QLatin1String(kFeatureBorrowRequestId)},
+                               .features = {QLatin1String(kFeatureBorrowRequestId), QLatin1String(kFeatureBillsByRequestId)},
                                .maxFrameBytes = kMaxInboundFrameBytes,
                                .idleTimeoutMs = qMax(0, m_config.idleTimeoutMs)},
                this)
@@ -2734,11 +2734,31 @@ void MarketService::onListBills(const ListBills &req, const Ctx &ctx)
     // Read (and its receipts signed) on the reader thread: a party with many contracts would
     // otherwise hold every search behind its list.
     const bool asLender = ctx.peerRole() == kLender;
+    if (req.requestId) {
+        // Only a borrower makes Borrows; a lender's request IDs name nothing.
+        if (asLender) {
+            ctx.fail(Error(ErrorCode::InvalidArgument, tr("requestId is a borrower's; a lender lists its bills without it")));
+            return;
+        }
+        if (Result<void> valid = checkBorrowRequestId(*req.requestId); !valid || req.requestId->isEmpty()) {
+            ctx.fail(valid ? Error(ErrorCode::InvalidArgument, tr("requestId is empty")) : valid.error());
+            return;
+        }
+    }
     answerFromReader<BillList>(
         ctx, MessageType::ListBills,
         [req, asLender, peerId = ctx.peerId(), t = now(), identity = m_identity](MarketStore &store) -> Result<BillList> {
             QList<ContractRow> rows;
-            if (req.contractId) {
+            if (req.requestId) {
+                // What the Borrow made, if it made anything; the contract and request filters together
+                // must name the same one.
+                Result<std::optional<ContractRow>> c = store.contractOfBorrowRequest(peerId, *req.requestId);
+                if (!c)
+                    return c.error();
+                if (!c->has_value() || (req.contractId && (*c)->id != *req.contractId))
+                    return Error(ErrorCode::NotFound, tr("your borrow %1 made no contract at this market").arg(*req.requestId));
+                rows.append(**c);
+            } else if (req.contractId) {
                 Result<std::optional<ContractRow>> c = store.contract(*req.contractId);
                 if (!c)
                     return c.error();

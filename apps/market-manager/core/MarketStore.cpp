@@ -1226,6 +1226,15 @@ Result<std::optional<ContractRow>> MarketStore::contract(const QString &contract
     return rows->isEmpty() ? std::optional<ContractRow>() : std::optional<ContractRow>(rows->first());
 }
 
+Result<std::optional<ContractRow>> MarketStore::contractOfBorrowRequest(const QString &borrowerId, const QString &requestId)
+{
+    Result<QList<ContractRow>> rows =
+        fetchContracts(QStringLiteral("WHERE c.borrow_request_id = ? AND c.borrower_id = ?"), {requestId, borrowerId});
+    if (!rows)
+        return rows.error();
+    return rows->isEmpty() ? std::optional<ContractRow>() : std::optional<ContractRow>(rows->first());
+}
+
 Result<void> MarketStore::recordViolation(const QString &lenderId, const QString &partitionId, const QString &contractId,
                                           const QString &detail, bool restored, qint64 atMs)
 {

@@ -286,6 +286,8 @@ public:
     Result<ContractRow> endInTransaction(const QString &contractId, const QString &borrowerId, const QString &reason,
                                          qint64 nowMs, int feeBasisPoints);
     Result<std::optional<ContractRow>> contract(const QString &contractId);
+    /// The contract that \a borrowerId's Borrow with \a requestId made; none if it made none.
+    Result<std::optional<ContractRow>> contractOfBorrowRequest(const QString &borrowerId, const QString &requestId);
     /// The running contract on a partition, if any.
     Result<std::optional<ContractRow>> runningContract(const QString &lenderId, const QString &partitionId);
     /// Keeps a lender's report that a lent partition's lock was violated.
