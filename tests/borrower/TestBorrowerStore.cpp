@@ -97,6 +97,7 @@ private slots:
             Result<Database> db = Database::open(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("borrower.db")));
             QVERIFY(db.ok());
             QVERIFY(db->exec(QStringLiteral("ALTER TABLE contracts DROP COLUMN max_duration_s")).ok());
+            QVERIFY(db->exec(QStringLiteral("DROP TABLE pending_borrows")).ok());
             QVERIFY(db->exec(QStringLiteral("UPDATE schema_meta SET value = '1' WHERE key = 'schema_version'")).ok());
         }
         Result<BorrowerStore> store = BorrowerStore::open(dir.path());
@@ -106,6 +107,8 @@ private slots:
         QCOMPARE(back->maxDurationS, qint64(0));
         QCOMPARE(back->endsByItselfAtMs(), qint64(0));
         QCOMPARE(back->ratePerHour, sampleContract().ratePerHour);
+        // And a place for the borrows waiting for their answer.
+        QVERIFY(store->pendingBorrows().ok());
     }
 
     void unknownIdsAreClearErrors()
@@ -142,6 +145,34 @@ private slots:
         QVERIFY(isFinalJobState(QStringLiteral("failed")));
         QVERIFY(!isFinalJobState(QStringLiteral("running")));
         QVERIFY(store->jobOutputDir(QStringLiteral("j-1")).startsWith(dir.path() + QStringLiteral("/jobs/j-1")));
+    }
+
+    void pendingBorrowsAreKeptUntilForgotten()
+    {
+        // Noted before a Borrow goes, kept across processes until answered.
+        QTemporaryDir dir;
+        const PendingBorrowRecord byOffer{QStringLiteral("0193a1b2c3d4aaaabbbbccccddddeeee0001"), QString(64, QLatin1Char('a')),
+                                          QStringLiteral("127.0.0.1:7400"), QStringLiteral("o-1"), QString(), 2000};
+        const PendingBorrowRecord byQuery{QStringLiteral("0193a1b2c3d4aaaabbbbccccddddeeee0002"), QString(64, QLatin1Char('a')),
+                                          QStringLiteral("127.0.0.1:7400"), QString(), QStringLiteral("cpus>=2 order=rate"), 1000};
+        {
+            Result<BorrowerStore> store = BorrowerStore::open(dir.path());
+            QVERIFY(store.ok());
+            QVERIFY(store->pendingBorrows()->isEmpty());
+            QVERIFY(store->savePendingBorrow(byOffer).ok());
+            QVERIFY(store->savePendingBorrow(byQuery).ok());
+        }
+        Result<BorrowerStore> store = BorrowerStore::open(dir.path());
+        QVERIFY(store.ok());
+        QCOMPARE(*store->pendingBorrows(), (QList<PendingBorrowRecord>{byQuery, byOffer})); // oldest first
+        // Sent again with its ID: the same row, sent later.
+        PendingBorrowRecord later = byQuery;
+        later.sentAtMs = 3000;
+        QVERIFY(store->savePendingBorrow(later).ok());
+        QCOMPARE(*store->pendingBorrows(), (QList<PendingBorrowRecord>{byOffer, later}));
+        QVERIFY(store->removePendingBorrow(byOffer.requestId).ok());
+        QVERIFY(store->removePendingBorrow(QStringLiteral("never-noted")).ok());
+        QCOMPARE(*store->pendingBorrows(), QList<PendingBorrowRecord>{later});
     }
 
     void settingsRemembered()

@@ -185,6 +185,16 @@ private slots:
         QVERIFY2(e.message.contains(QLatin1String("--exit-status does not apply to `logs`")), qPrintable(e.message));
     }
 
+    void recoverTakesNothingButTheCommonOptions()
+    {
+        Result<CliInvocation> r = parseCliArguments(words("recover --json --request-timeout 5"));
+        QVERIFY2(r.ok(), qPrintable(r.error().message));
+        QCOMPARE(r->command, CliCommand::Recover);
+        QVERIFY(r->json);
+        QCOMPARE(cliCommandName(CliCommand::Recover), QStringLiteral("recover"));
+        QVERIFY(cliUsage().contains(QLatin1String("recover")));
+    }
+
     void directMode()
     {
         Result<CliInvocation> d = parseCliArguments(
@@ -218,6 +228,8 @@ private slots:
         QTest::newRow("offset of another command") << QStringLiteral("borrow --offset 1") << QStringLiteral("--offset");
         QTest::newRow("zero request timeout") << QStringLiteral("offers --request-timeout 0") << QStringLiteral("--request-timeout");
         QTest::newRow("request timeout over an hour") << QStringLiteral("bills --request-timeout 3601") << QStringLiteral("from 1 to 3600");
+        QTest::newRow("recover takes no argument") << QStringLiteral("recover r-1") << QStringLiteral("r-1");
+        QTest::newRow("option of borrow with recover") << QStringLiteral("recover --query x") << QStringLiteral("--query");
     }
 
     void usageErrorsNameTheWord()

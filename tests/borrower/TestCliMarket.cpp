@@ -5,6 +5,7 @@
 // process that registers partitions; no job runs here (TestCliFlow does that in a VM).
 
 #include "CliHarness.h"
+#include "FreezingRelay.h"
 #include "StoreEdits.h"
 
 #include "BorrowerSession.h"
@@ -54,6 +55,7 @@ private slots:
     void nameReachesEveryMarket();
     void contractTheMarketEndedIsEndedHere();
     void borrowOnlyOnTheTermsNamed();
+    void lostBorrowsAreRecovered();
     void endNotRecordedHereSaysSoAndFails();
     void billsSayWhenOnlyTheNewestAreListed();
     void logsOfAFinishedJobPrintTheWholeConsole();
@@ -831,6 +833,81 @@ void TestCliMarket::borrowOnlyOnTheTermsNamed()
     QCOMPARE(lent.object().value(QStringLiteral("max_duration_s")).toInteger(), qint64(3600));
     const Run ended = cli(m_borrowerB, {QStringLiteral("end"), lent.object().value(QStringLiteral("contract_id")).toString()});
     QVERIFY2(ended.exitCode == 0, qPrintable(ended.describe()));
+}
+
+void TestCliMarket::lostBorrowsAreRecovered()
+{
+    // What a `borrow` killed while it waited leaves behind: its Borrow made the contract at the
+    // market, no answer came, and the borrow is noted in the data directory. (Made here by a
+    // session whose answers a relay loses, deleted while it waits as the process would die.)
+    std::unique_ptr<protocol::Channel> lender = lenderConnection();
+    QVERIFY(lender);
+    QStringList offers;
+    for (const QString &partition : {QStringLiteral("p-rec-a"), QStringLiteral("p-rec-b")}) {
+        Result<protocol::PartitionRegistered> r = lender->call<protocol::PartitionRegistered>(registration(partition, 256, u"0.4", 0));
+        QVERIFY2(r.ok(), qPrintable(r.error().toString()));
+        offers.append(r->offerId);
+    }
+    const QString dir = m_root.filePath(QStringLiteral("borrower-recover"));
+    const auto billed = [&]() -> QStringList {
+        QStringList ids;
+        for (const QJsonValue &b : cli(dir, {QStringLiteral("bills")}).array())
+            ids.append(b.toObject().value(QStringLiteral("contract_id")).toString());
+        return ids;
+    };
+    const auto loseTheAnswer = [&](const QString &offerId) {
+        lendable::testing::FreezingRelay relay(m_marketPort);
+        BorrowerSession session(dir);
+        QVERIFY(session.open().ok());
+        QVERIFY(session.setMarket(QStringLiteral("127.0.0.1:%1").arg(relay.port()), m_marketId).ok());
+        const Result<protocol::OfferPage> seen = BorrowerSession::await<protocol::OfferPage>(
+            [&](QObject *ctx, auto cb) { session.searchOffers(protocol::SearchOffers{}, ctx, cb); });
+        QVERIFY2(seen.ok(), qPrintable(seen.error().toString()));
+        const qsizetype before = billed().size();
+        relay.freezeAnswers();
+        QObject waiting;
+        session.borrow(offerId, QString(), &waiting, [](Result<borrower::ContractRecord>) {});
+        QTRY_COMPARE_WITH_TIMEOUT(billed().size(), before + 1, 20'000);
+    };
+
+    loseTheAnswer(offers.at(0));
+    if (QTest::currentTestFailed())
+        return;
+    const QString madeA = billed().constFirst();
+    // `recover` asks the market and takes the contract, under a new key; nothing is made.
+    const Run recovered = cli(dir, {QStringLiteral("recover")});
+    QVERIFY2(recovered.exitCode == 0, qPrintable(recovered.describe()));
+    QCOMPARE(recovered.array().size(), 1);
+    const QJsonObject one = recovered.array().at(0).toObject();
+    QCOMPARE(one.value(QStringLiteral("outcome")).toString(), QStringLiteral("recovered"));
+    QCOMPARE(one.value(QStringLiteral("offer_id")).toString(), offers.at(0));
+    QCOMPARE(one.value(QStringLiteral("contract")).toObject().value(QStringLiteral("contract_id")).toString(), madeA);
+    QVERIFY(QFile::exists(dir + QStringLiteral("/keys/") + madeA + QStringLiteral(".json")));
+    QCOMPARE(billed().size(), 1);
+    // Nothing is left to ask about, and it says so.
+    const Run none = runProgram(bin(QStringLiteral("borrower-client")),
+                                {QStringLiteral("--cli"), QStringLiteral("--data"), dir, QStringLiteral("recover")});
+    QVERIFY2(none.exitCode == 0 && none.out.contains("No borrow"), qPrintable(none.describe()));
+
+    // The user borrows the same offer again after a lost answer: `borrow` answers with the
+    // contract the first one made, says so, and makes no second one.
+    loseTheAnswer(offers.at(1));
+    if (QTest::currentTestFailed())
+        return;
+    const QString madeB = billed().constFirst();
+    QVERIFY(madeB != madeA);
+    const Run again = cli(dir, {QStringLiteral("borrow"), offers.at(1)});
+    QVERIFY2(again.exitCode == 0, qPrintable(again.describe()));
+    QCOMPARE(again.object().value(QStringLiteral("contract_id")).toString(), madeB);
+    QVERIFY2(again.err.contains(QStringLiteral("made contract ") + madeB), qPrintable(again.describe()));
+    QCOMPARE(billed().size(), 2);
+
+    for (const QString &c : {madeA, madeB}) {
+        const Run ended = cli(dir, {QStringLiteral("end"), c});
+        QVERIFY2(ended.exitCode == 0, qPrintable(ended.describe()));
+    }
+    for (const QString &partition : {QStringLiteral("p-rec-a"), QStringLiteral("p-rec-b")})
+        QVERIFY(lender->call<protocol::Ack>(protocol::WithdrawPartition{.partitionId = partition}).ok());
 }
 
 void TestCliMarket::endNotRecordedHereSaysSoAndFails()

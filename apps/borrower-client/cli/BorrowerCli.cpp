@@ -90,6 +90,7 @@ public:
         case CliCommand::ReceiptShow: return {}; // handled before a session exists
         case CliCommand::ReceiptFetch: return fetchReceipt();
         case CliCommand::Name: return name();
+        case CliCommand::Recover: return recover();
         }
         return {};
     }
@@ -138,6 +139,11 @@ private:
 
     Result<void> borrow()
     {
+        // Borrows whose answers were lost are asked about first: said, whatever they made.
+        QObject::connect(&m_session, &BorrowerSession::borrowsRecovered, &m_session, [](const QList<BorrowRecovery> &recoveries) {
+            for (const BorrowRecovery &r : recoveries)
+                printErr(BorrowerSession::describeRecovery(r) + QLatin1Char('\n'));
+        });
         Result<ContractRecord> c = BorrowerSession::await<ContractRecord>([&](QObject *ctx, Callback<ContractRecord> cb) {
             m_session.borrow(m_inv.offerId, m_inv.query, ctx, cb, m_inv.agreedTerms);
         });
@@ -430,6 +436,37 @@ private:
         // a failure of the command all the same.
         if (e->recordProblem.isError())
             m_exitCode = app::fail(e->recordProblem);
+        return {};
+    }
+
+    Result<void> recover()
+    {
+        Result<QList<BorrowRecovery>> r = BorrowerSession::await<QList<BorrowRecovery>>(
+            [&](QObject *ctx, Callback<QList<BorrowRecovery>> cb) { m_session.recoverPendingBorrows(ctx, cb); });
+        if (!r)
+            return r.error();
+        if (m_inv.json) {
+            QJsonArray a;
+            for (const BorrowRecovery &one : std::as_const(*r))
+                a.append(recoveryToJson(one));
+            printJson(a);
+        } else if (r->isEmpty()) {
+            printOut(QCoreApplication::translate("BorrowerCli", "No borrow sent from here waits for its answer.\n"));
+        } else {
+            for (const BorrowRecovery &one : std::as_const(*r))
+                printOut(BorrowerSession::describeRecovery(one) + QLatin1Char('\n'));
+        }
+        // What is not known yet is asked about again; the command did not finish its work.
+        int open = 0;
+        ErrorCode why = ErrorCode::None;
+        for (const BorrowRecovery &one : std::as_const(*r)) {
+            if (one.outcome != BorrowRecovery::Outcome::Unknown)
+                continue;
+            if (open++ == 0)
+                why = one.problem ? one.problem->code : ErrorCode::Timeout;
+        }
+        if (open > 0)
+            m_exitCode = app::fail(Error(why, QCoreApplication::translate("BorrowerCli", "%n borrow(s) not known yet; `recover` asks again", nullptr, open)));
         return {};
     }
 

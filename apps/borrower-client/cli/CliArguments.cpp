@@ -66,6 +66,7 @@ QHash<CliCommand, QStringList> commandOptions()
         {CliCommand::ReceiptShow, {}},
         {CliCommand::ReceiptFetch, {}},
         {CliCommand::Name, {}},
+        {CliCommand::Recover, {}},
     };
 }
 
@@ -141,6 +142,7 @@ QString cliCommandName(CliCommand command)
     case CliCommand::ReceiptShow: return QStringLiteral("receipt show");
     case CliCommand::ReceiptFetch: return QStringLiteral("receipt fetch");
     case CliCommand::Name: return QStringLiteral("name");
+    case CliCommand::Recover: return QStringLiteral("recover");
     }
     return {};
 }
@@ -163,6 +165,8 @@ QString cliUsage()
               "  cancel JOB_ID                                   stop a job\n"
               "  end CONTRACT_ID                                 end a contract and get the signed bill\n"
               "  bills [--since DATE]                            your contracts with their charges\n"
+              "  recover                                         ask the market what borrows whose answer was lost made, and\n"
+              "                                                  take their contracts (it makes none); `borrow` does so first\n"
               "  receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline; FILE - reads\n"
               "                                                  standard input; exit 0: valid, 1: not valid or not a receipt\n"
               "  receipt show CONTRACT_ID                        the signed receipt kept here for a contract, as JSON\n"
@@ -198,17 +202,18 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
     QStringList pos = parser.positionalArguments();
     if (pos.isEmpty())
         return usageError(QCoreApplication::translate("BorrowerCli", "no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, "
-                             "bills, receipt verify, receipt show, receipt fetch and name"));
+                             "bills, recover, receipt verify, receipt show, receipt fetch and name"));
     static const QHash<QString, CliCommand> names{
         {QStringLiteral("offers"), CliCommand::Offers}, {QStringLiteral("borrow"), CliCommand::Borrow},
         {QStringLiteral("submit"), CliCommand::Submit}, {QStringLiteral("logs"), CliCommand::Logs},
         {QStringLiteral("wait"), CliCommand::Wait},     {QStringLiteral("cancel"), CliCommand::Cancel},
         {QStringLiteral("end"), CliCommand::End},       {QStringLiteral("bills"), CliCommand::Bills},
-        {QStringLiteral("receipt"), CliCommand::ReceiptVerify}, {QStringLiteral("name"), CliCommand::Name}};
+        {QStringLiteral("receipt"), CliCommand::ReceiptVerify}, {QStringLiteral("name"), CliCommand::Name},
+        {QStringLiteral("recover"), CliCommand::Recover}};
     const QString name = pos.takeFirst();
     if (!names.contains(name))
         return usageError(QCoreApplication::translate("BorrowerCli", "unknown command '%1'; the commands are offers, borrow, submit, logs, wait, cancel, end, "
-                             "bills, receipt verify, receipt show, receipt fetch and name").arg(name));
+                             "bills, recover, receipt verify, receipt show, receipt fetch and name").arg(name));
     CliInvocation inv;
     inv.command = names.value(name);
     if (inv.command == CliCommand::ReceiptVerify) {
@@ -314,6 +319,7 @@ Result<CliInvocation> parseCliArguments(const QStringList &arguments)
     switch (inv.command) {
     case CliCommand::Offers:
     case CliCommand::Bills:
+    case CliCommand::Recover:
         if (!pos.isEmpty())
             return usageError(QCoreApplication::translate("BorrowerCli", "`%1` takes no arguments, got: %2").arg(cliCommandName(inv.command), pos.join(QLatin1Char(' '))));
         break;

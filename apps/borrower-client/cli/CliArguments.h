@@ -12,7 +12,7 @@
 
 namespace lendable::borrower {
 
-enum class CliCommand { Offers, Borrow, Submit, Logs, Wait, Cancel, End, Bills, ReceiptVerify, ReceiptShow, ReceiptFetch, Name };
+enum class CliCommand { Offers, Borrow, Submit, Logs, Wait, Cancel, End, Bills, ReceiptVerify, ReceiptShow, ReceiptFetch, Name, Recover };
 
 QString cliCommandName(CliCommand command);
 

@@ -105,6 +105,37 @@ QJsonObject contractToJson(const ContractRecord &c, const QByteArray &keyToShow)
     return o;
 }
 
+QJsonObject recoveryToJson(const BorrowRecovery &r)
+{
+    QJsonObject o;
+    o.insert(QStringLiteral("request_id"), r.borrow.requestId);
+    o.insert(QStringLiteral("market_id"), r.borrow.marketId);
+    o.insert(QStringLiteral("offer_id"), r.borrow.offerId);
+    o.insert(QStringLiteral("query"), r.borrow.query);
+    o.insert(QStringLiteral("sent_at"), isoTime(r.borrow.sentAtMs));
+    o.insert(QStringLiteral("sent_at_ms"), r.borrow.sentAtMs);
+    const char *outcome = "unknown";
+    switch (r.outcome) {
+    case BorrowRecovery::Outcome::Recovered: outcome = "recovered"; break;
+    case BorrowRecovery::Outcome::Ended: outcome = "ended"; break;
+    case BorrowRecovery::Outcome::NoContract: outcome = "none"; break;
+    case BorrowRecovery::Outcome::Unknown: break;
+    }
+    o.insert(QStringLiteral("outcome"), QLatin1String(outcome));
+    if (r.contract) {
+        QJsonObject c = contractToJson(*r.contract);
+        if (r.contract->isEnded()) {
+            c.insert(QStringLiteral("ended_at"), isoTime(r.contract->endedAtMs));
+            c.insert(QStringLiteral("ended_at_ms"), r.contract->endedAtMs);
+            c.insert(QStringLiteral("charge"), r.contract->charge.toString());
+        }
+        o.insert(QStringLiteral("contract"), c);
+    }
+    if (r.problem)
+        o.insert(QStringLiteral("problem"), r.problem->message);
+    return o;
+}
+
 QJsonObject contractEndToJson(const ContractEnd &end)
 {
     QJsonObject o;

@@ -22,6 +22,9 @@ QJsonObject contractToJson(const ContractRecord &contract, const QByteArray &key
 QJsonObject contractEndToJson(const ContractEnd &end);
 QJsonObject billToJson(const protocol::Bill &bill);
 QJsonObject outcomeToJson(const JobOutcome &outcome);
+/// `recover --json`: request_id, market_id, offer_id, query, sent_at(_ms), outcome
+/// (`recovered`, `ended`, `none`, `unknown`), contract (recovered, ended), problem (unknown).
+QJsonObject recoveryToJson(const BorrowRecovery &recovery);
 QString isoTime(qint64 utcMs);
 /// "1 h 02 min 03.456 s"-style duration for people.
 QString humanDuration(qint64 ms);

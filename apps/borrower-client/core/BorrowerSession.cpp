@@ -22,6 +22,13 @@ const QString kDisplayNameSetting = QStringLiteral("display_name");
 /// The markets (IDs, comma-separated) that accepted the current display name.
 const QString kDisplayNameMarketsSetting = QStringLiteral("display_name_markets");
 
+// Times a Borrow is sent, with its request ID, while its answers are lost.
+constexpr int kBorrowAttempts = 4;
+bool isLostAnswer(const Error &e)
+{
+    return e.code == ErrorCode::ConnectionClosed || e.code == ErrorCode::Timeout;
+}
+
 QString lenderKeyOf(const QString &lenderId, const QString &address)
 {
     return lenderId + QLatin1Char('@') + address;
@@ -310,64 +317,296 @@ void BorrowerSession::borrow(const QString &offerId, const QString &query, QObje
         reporting(std::move(cb))(link.error());
         return;
     }
+    Result<QList<PendingBorrowRecord>> pending = m_store->pendingBorrows();
+    if (!pending) {
+        reporting(std::move(cb))(pending.error());
+        return;
+    }
+    const bool anyOfThisMarket =
+        std::any_of(pending->cbegin(), pending->cend(), [this](const PendingBorrowRecord &p) { return p.marketId == m_marketId; });
+    if (!anyOfThisMarket) {
+        sendNewBorrow(offerId, query, agreedTerms, QString(), context, std::move(cb));
+        return;
+    }
+    // A borrow of this market whose answer was lost may be this very one (sent again after the
+    // process that sent it died), or may have left a contract that is not held here: asked
+    // about first.
+    recoverPendingBorrows(context, [this, offerId, query, agreedTerms, context, cb](Result<QList<BorrowRecovery>> r) {
+        if (!r) {
+            reporting(cb)(r.error());
+            return;
+        }
+        emit borrowsRecovered(*r);
+        QString sameRequest;
+        for (const BorrowRecovery &rec : std::as_const(*r)) {
+            const PendingBorrowRecord &p = rec.borrow;
+            if (p.marketId != m_marketId || p.offerId != offerId || p.query != query)
+                continue;
+            if (rec.outcome == BorrowRecovery::Outcome::Recovered && rec.contract) {
+                cb(*rec.contract);
+                return;
+            }
+            if (rec.outcome == BorrowRecovery::Outcome::Unknown)
+                sameRequest = p.requestId;
+        }
+        sendNewBorrow(offerId, query, agreedTerms, sameRequest, context, cb);
+    });
+}
+
+void BorrowerSession::sendNewBorrow(const QString &offerId, const QString &query,
+                                    const std::optional<protocol::LendingConditions> &agreedTerms, const QString &requestId,
+                                    QObject *context, Callback<ContractRecord> cb)
+{
+    Result<PeerLink *> link = marketLink();
+    if (!link) {
+        reporting(std::move(cb))(link.error());
+        return;
+    }
     protocol::Borrow req;
     req.offerId = offerId;
     req.query = query;
     req.agreedTerms = agreedTerms;
     // One ID for this contract, however often the Borrow is sent: a market that honours it
     // makes no second contract for a Borrow whose answer was lost.
-    req.requestId = protocol::newBorrowRequestId();
+    req.requestId = requestId.isEmpty() ? protocol::newBorrowRequestId() : requestId;
     const QString marketAddress = m_marketAddress;
     const QString marketId = m_marketId;
+    // Noted before it goes, so that a process that dies waiting leaves what a later one needs
+    // to ask the market what it made.
+    const PendingBorrowRecord noted{*req.requestId, marketId, marketAddress, offerId, query, QDateTime::currentMSecsSinceEpoch()};
+    if (Result<void> n = m_store->savePendingBorrow(noted); !n) {
+        reporting(std::move(cb))(Error(n.error().code, tr("the borrow was not sent: it could not be noted in %1 first (%2)")
+                                                           .arg(m_dataDir, n.error().message)));
+        return;
+    }
     sendBorrow(*link, req, 1, std::nullopt, context,
-        reporting<protocol::ContractGranted>([this, cb, marketAddress, marketId](Result<protocol::ContractGranted> r) {
+        reporting<protocol::ContractGranted>([this, cb, marketAddress, marketId, requestId = *req.requestId](Result<protocol::ContractGranted> r) {
             if (!r) {
+                // Unanswered, it may have made the contract: kept, to be asked about.
+                if (!isLostAnswer(r.error()))
+                    forgetPendingBorrow(requestId);
                 cb(r.error());
                 return;
             }
-            const protocol::ContractGranted &g = *r;
-            ContractRecord c;
-            c.contractId = g.contractId;
-            c.marketId = marketId;
-            c.marketAddress = marketAddress;
-            c.lenderId = g.lenderId.toLower();
-            c.lenderAddress = g.lenderAddress;
-            c.partitionId = g.partitionId;
-            c.ratePerHour = g.conditions.ratePerHour;
-            c.startedAtMs = g.startedAtMs;
-            c.osImages = g.conditions.osImages;
-            c.maxDurationS = g.conditions.maxDurationS;
-            if (!g.receipt.signature.isEmpty())
-                c.startReceipt = g.receipt;
-            // The key goes to disk before the contract is acknowledged to the caller: a
-            // contract whose key was lost could be paid for but never used.
-            KeyMaterial key{g.contractId, g.partitionId, c.lenderId, g.lenderAddress, g.key};
-            if (Result<void> k = m_store->saveKey(key); !k) {
-                cb(Error(k.error().code, tr("contract %1 was granted but its key could not be kept (%2); end it with "
-                                            "`borrower-client --cli end %1` and fix the data directory")
-                                             .arg(g.contractId, k.error().message)));
+            Result<ContractRecord> c = keepGranted(*r, marketAddress, marketId);
+            if (!c) {
+                cb(c.error());
                 return;
             }
-            if (Result<void> s = m_store->saveContract(c); !s) {
-                // Running and billed all the same: say which contract, and how to end it.
-                cb(Error(s.error().code, tr("contract %1 was granted and its key kept, but the contract could not be recorded "
-                                            "(%2); end it with `borrower-client --cli end %1` and fix the data directory")
-                                             .arg(g.contractId, s.error().message)));
-                return;
-            }
-            emit contractGranted(c);
-            cb(c);
+            forgetPendingBorrow(requestId);
+            emit contractGranted(*c);
+            cb(*c);
         }));
 }
 
-namespace {
-// Times a Borrow is sent, with its request ID, while its answers are lost.
-constexpr int kBorrowAttempts = 4;
-bool isLostAnswer(const Error &e)
+Result<ContractRecord> BorrowerSession::keepGranted(const protocol::ContractGranted &g, const QString &marketAddress,
+                                                    const QString &marketId)
 {
-    return e.code == ErrorCode::ConnectionClosed || e.code == ErrorCode::Timeout;
+    ContractRecord c;
+    c.contractId = g.contractId;
+    c.marketId = marketId;
+    c.marketAddress = marketAddress;
+    c.lenderId = g.lenderId.toLower();
+    c.lenderAddress = g.lenderAddress;
+    c.partitionId = g.partitionId;
+    c.ratePerHour = g.conditions.ratePerHour;
+    c.startedAtMs = g.startedAtMs;
+    c.osImages = g.conditions.osImages;
+    c.maxDurationS = g.conditions.maxDurationS;
+    if (!g.receipt.signature.isEmpty())
+        c.startReceipt = g.receipt;
+    // The key goes to disk before the contract is acknowledged to the caller: a
+    // contract whose key was lost could be paid for but never used.
+    KeyMaterial key{g.contractId, g.partitionId, c.lenderId, g.lenderAddress, g.key};
+    if (Result<void> k = m_store->saveKey(key); !k)
+        return Error(k.error().code, tr("contract %1 was granted but its key could not be kept (%2); end it with "
+                                        "`borrower-client --cli end %1` and fix the data directory")
+                                         .arg(g.contractId, k.error().message));
+    if (Result<void> s = m_store->saveContract(c); !s) {
+        // Running and billed all the same: say which contract, and how to end it.
+        return Error(s.error().code, tr("contract %1 was granted and its key kept, but the contract could not be recorded "
+                                        "(%2); end it with `borrower-client --cli end %1` and fix the data directory")
+                                         .arg(g.contractId, s.error().message));
+    }
+    return c;
 }
-} // namespace
+
+void BorrowerSession::forgetPendingBorrow(const QString &requestId)
+{
+    // Left behind, it is asked about once more by the next borrow, which finds what it made.
+    if (Result<void> r = m_store->removePendingBorrow(requestId); !r)
+        qWarning("borrower: the answered borrow %s stays noted in %s: %s", qPrintable(requestId), qPrintable(m_dataDir),
+                 qPrintable(r.error().message));
+}
+
+QString BorrowerSession::describeRecovery(const BorrowRecovery &r)
+{
+    const PendingBorrowRecord &p = r.borrow;
+    const QString sent = QDateTime::fromMSecsSinceEpoch(p.sentAtMs, Qt::UTC).toString(Qt::ISODate);
+    const QString what = p.offerId.isEmpty() ? tr("The borrow of the best match of \"%1\", sent %2 and not answered,").arg(p.query, sent)
+                                             : tr("The borrow of offer %1, sent %2 and not answered,").arg(p.offerId, sent);
+    switch (r.outcome) {
+    case BorrowRecovery::Outcome::Recovered:
+        return tr("%1 made contract %2: it is kept here now, with a new lending key.").arg(what, r.contract ? r.contract->contractId : QString());
+    case BorrowRecovery::Outcome::Ended:
+        return tr("%1 made contract %2, which has ended since (charge %3): it is kept here with its end receipt.")
+            .arg(what, r.contract ? r.contract->contractId : QString(), r.contract ? r.contract->charge.toString() : QString());
+    case BorrowRecovery::Outcome::NoContract:
+        return tr("%1 made no contract.").arg(what);
+    case BorrowRecovery::Outcome::Unknown:
+        break;
+    }
+    return tr("%1 may have made a contract; not known yet: %2.").arg(what, r.problem ? r.problem->message : QString());
+}
+
+struct BorrowerSession::RecoveryChain {
+    QList<PendingBorrowRecord> todo;
+    QList<BorrowRecovery> done;
+    Callback<QList<BorrowRecovery>> cb;
+};
+
+void BorrowerSession::recoverPendingBorrows(QObject *context, Callback<QList<BorrowRecovery>> cb)
+{
+    Result<QList<PendingBorrowRecord>> pending = m_store->pendingBorrows();
+    if (!pending) {
+        reporting(std::move(cb))(pending.error());
+        return;
+    }
+    auto chain = std::make_shared<RecoveryChain>();
+    chain->todo = std::move(*pending);
+    chain->cb = std::move(cb);
+    recoverNext(chain, context);
+}
+
+void BorrowerSession::recoverNext(const std::shared_ptr<RecoveryChain> &chain, QObject *context)
+{
+    if (chain->todo.isEmpty()) {
+        chain->cb(chain->done);
+        return;
+    }
+    const PendingBorrowRecord next = chain->todo.takeFirst();
+    recoverPendingBorrow(next, context, [this, chain, context](BorrowRecovery r) {
+        chain->done.append(std::move(r));
+        recoverNext(chain, context);
+    });
+}
+
+void BorrowerSession::recoverPendingBorrow(const PendingBorrowRecord &p, QObject *context, std::function<void(BorrowRecovery)> done)
+{
+    BorrowRecovery rec{p, BorrowRecovery::Outcome::Unknown, std::nullopt, std::nullopt, 0};
+    const auto unknown = [rec, done](const Error &why) {
+        BorrowRecovery out = rec;
+        out.problem = why;
+        done(std::move(out));
+    };
+    const auto settled = [this, rec, done](BorrowRecovery::Outcome outcome, std::optional<ContractRecord> contract) {
+        forgetPendingBorrow(rec.borrow.requestId);
+        BorrowRecovery out = rec;
+        out.outcome = outcome;
+        out.contract = std::move(contract);
+        done(std::move(out));
+    };
+    if (p.marketId != m_marketId) {
+        unknown(Error(ErrorCode::InvalidArgument, tr("it went to the market %1 at %2, not to the one in use: only that market can say "
+                                                     "(--market %2 --market-id %1)")
+                                                      .arg(p.marketId, p.marketAddress)));
+        return;
+    }
+    Result<PeerLink *> link = marketLink();
+    if (!link) {
+        unknown(link.error());
+        return;
+    }
+    QPointer<PeerLink> guard(*link);
+    (*link)->withChannel(context, [this, guard, p, context, unknown, settled, done](Result<protocol::Channel *> ch) {
+        if (!ch) {
+            unknown(ch.error());
+            return;
+        }
+        if (!(*ch)->peerHasFeature(QLatin1String(protocol::kFeatureBillsByRequestId))) {
+            unknown(Error(ErrorCode::Unsupported, tr("the market cannot say what a borrow made (an older version): look for a running "
+                                                     "contract that is not yours here (`borrower-client --cli bills`), and end it "
+                                                     "(`borrower-client --cli end CONTRACT_ID`)")));
+            return;
+        }
+        protocol::ListBills ask;
+        ask.requestId = p.requestId;
+        ask.receipts = true;
+        (*ch)->request<protocol::BillList>(
+            ask, context,
+            [this, guard, p, context, unknown, settled, done](Result<protocol::BillList> r) {
+                if (!r && r.error().code == ErrorCode::NotFound) {
+                    // None yet. A Borrow that is still on its way, or queued at the market, may
+                    // still make one: forgotten only once it cannot.
+                    const qint64 age = QDateTime::currentMSecsSinceEpoch() - p.sentAtMs;
+                    if (age >= m_pendingBorrowGraceMs) {
+                        settled(BorrowRecovery::Outcome::NoContract, std::nullopt);
+                        return;
+                    }
+                    BorrowRecovery soon{p, BorrowRecovery::Outcome::Unknown, std::nullopt,
+                                        Error(ErrorCode::Timeout, tr("it was sent %1 s ago, and the market may still make its "
+                                                                     "contract; it can tell in a minute")
+                                                                      .arg(qMax<qint64>(0, age / 1000))),
+                                        p.sentAtMs + m_pendingBorrowGraceMs};
+                    done(std::move(soon));
+                    return;
+                }
+                if (!r) {
+                    unknown(guard ? guard->explain(r.error()) : r.error());
+                    return;
+                }
+                if (r->bills.size() != 1) {
+                    unknown(Error(ErrorCode::BadPayload, tr("the market answered with %1 bills for one borrow").arg(r->bills.size())));
+                    return;
+                }
+                const protocol::Bill bill = r->bills.constFirst();
+                if (bill.endedAtMs > 0) {
+                    // Made and ended since (its time limit, the lender, a manager): kept as
+                    // ended, with the end receipt that proves what it cost.
+                    Result<protocol::Receipt> kept = keepFetchedReceipt(bill.contractId, p.marketId, std::move(r));
+                    if (!kept) {
+                        unknown(kept.error());
+                        return;
+                    }
+                    Result<ContractRecord> record = m_store->contract(bill.contractId);
+                    settled(BorrowRecovery::Outcome::Ended, record ? *record : endedContractFrom(*kept));
+                    return;
+                }
+                if (!guard) {
+                    unknown(Error(ErrorCode::Cancelled, tr("the market in use changed")));
+                    return;
+                }
+                // Running: the same Borrow again, with its ID, makes no contract; the market
+                // answers with this one under a new key (the first was never seen here).
+                protocol::Borrow again;
+                again.offerId = p.offerId;
+                again.query = p.query;
+                again.requestId = p.requestId;
+                sendBorrow(guard, again, 1, std::nullopt, context,
+                           [this, p, bill, unknown, settled](Result<protocol::ContractGranted> g) {
+                               if (!g) {
+                                   unknown(g.error());
+                                   return;
+                               }
+                               if (g->contractId != bill.contractId) {
+                                   // Not what the market said the borrow made: kept, so as not to
+                                   // take the wrong one. (A market that honours the ID cannot.)
+                                   unknown(Error(ErrorCode::BadPayload, tr("the market answered with contract %1, not %2")
+                                                                            .arg(g->contractId, bill.contractId)));
+                                   return;
+                               }
+                               Result<ContractRecord> c = keepGranted(*g, p.marketAddress, p.marketId);
+                               if (!c) {
+                                   unknown(c.error());
+                                   return;
+                               }
+                               emit contractGranted(*c);
+                               settled(BorrowRecovery::Outcome::Recovered, *c);
+                           });
+            },
+            m_policy.requestTimeoutMs);
+    });
+}
 
 void BorrowerSession::sendBorrow(PeerLink *link, const protocol::Borrow &req, int attempt, std::optional<Error> lost,
                                  QObject *context, Callback<protocol::ContractGranted> done)
@@ -375,7 +614,15 @@ void BorrowerSession::sendBorrow(PeerLink *link, const protocol::Borrow &req, in
     QPointer<PeerLink> guard(link);
     // The request went out and no answer came back: the market may have made the contract
     // all the same, running and billed, and its key is lost with the answer.
-    const auto unanswered = [address = link->address()](const Error &e) {
+    // A market that honours the request ID can say later what the borrow made, and makes no
+    // second contract for it; an older one cannot.
+    const auto unanswered = [address = link->address()](const Error &e, bool repeatable) {
+        if (repeatable)
+            return Error(e.code, tr("no answer from the market at %1 to the borrow (%2). It may have made the contract all the "
+                                    "same, without your getting its key. The borrow is noted here: `borrower-client --cli "
+                                    "recover` asks the market what it made and takes the contract if there is one, and the "
+                                    "same borrow again makes no second contract")
+                                     .arg(address, e.message));
         return Error(e.code, tr("no answer from the market at %1 to the borrow (%2). It may have made the contract all the "
                                 "same, without your getting its key: before you borrow again, look for a running "
                                 "contract that is not yours here (`borrower-client --cli bills`) and end it "
@@ -386,7 +633,8 @@ void BorrowerSession::sendBorrow(PeerLink *link, const protocol::Borrow &req, in
         if (!ch) {
             // A Borrow sent before, unanswered, may have made the contract: say that, not
             // only that the market cannot be reached now.
-            done(lost ? unanswered(*lost) : ch.error());
+            // (Only a market that honours the ID is asked again.)
+            done(lost ? unanswered(*lost, true) : ch.error());
             return;
         }
         // Sent again only to a market that makes no second contract for it; to an older one,
@@ -403,7 +651,7 @@ void BorrowerSession::sendBorrow(PeerLink *link, const protocol::Borrow &req, in
                 }
                 const Error e = guard ? guard->explain(r.error()) : r.error();
                 if (!repeatable || attempt >= kBorrowAttempts || !guard) {
-                    done(unanswered(e));
+                    done(unanswered(e, repeatable));
                     return;
                 }
                 qInfo("borrower: no answer from the market to borrow %s (%s); asking again (%d of %d)", qPrintable(*req.requestId),

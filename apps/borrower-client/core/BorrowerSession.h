@@ -58,6 +58,24 @@ struct ContractEnd {
     Error recordProblem;
 };
 
+/// What became of a borrow whose answer was lost, as its market tells
+/// (BorrowerSession::recoverPendingBorrows()).
+struct BorrowRecovery {
+    enum class Outcome {
+        Recovered,  ///< it made the contract, which runs: kept here now, under a new lending key
+        Ended,      ///< it made the contract, which has ended since: kept here as ended, with its end receipt
+        NoContract, ///< it made none: forgotten here
+        Unknown,    ///< not known yet (`problem` says why): kept, to be asked again
+    };
+    PendingBorrowRecord borrow;
+    Outcome outcome = Outcome::Unknown;
+    std::optional<ContractRecord> contract; ///< Recovered and Ended
+    std::optional<Error> problem;           ///< Unknown
+    /// Unknown because it was sent moments ago (the market may still make its contract): when
+    /// the market can tell, UTC ms. 0 otherwise.
+    qint64 knownAfterMs = 0;
+};
+
 class BorrowerSession : public QObject {
     Q_OBJECT
 public:
@@ -111,8 +129,27 @@ public:
     /// Borrow an offer, or (offerId empty) the best match of `query`. With `agreedTerms` (the
     /// offer's terms as the borrower saw them), the market refuses with TermsChanged if the
     /// offer's terms have become worse since.
+    ///
+    /// Each borrow is noted in the data directory until it is answered. Borrows of this market
+    /// whose answers were lost are asked about first (recoverPendingBorrows(), reported by
+    /// borrowsRecovered()): when one of them was for this same offer or query and made its
+    /// contract, that contract is the answer, and none is made; when its market cannot yet say,
+    /// this borrow goes with its request ID, so that the market makes one contract for both.
     void borrow(const QString &offerId, const QString &query, QObject *context, Callback<ContractRecord> cb,
                 const std::optional<protocol::LendingConditions> &agreedTerms = std::nullopt);
+    /// Asks the market in use what each borrow whose answer was lost (the process that sent it
+    /// died waiting, or every attempt went unanswered) made, and takes it: a running contract
+    /// is kept here under a new lending key (the market makes no contract for it), an ended one
+    /// with its end receipt. Borrows sent to another market are left as they are (Unknown).
+    /// A borrow that made none is forgotten once pendingBorrowGraceMs() have passed since it
+    /// was sent. Fails only when the data directory cannot be read.
+    void recoverPendingBorrows(QObject *context, Callback<QList<BorrowRecovery>> cb);
+    /// How long after a Borrow was sent its market may still make the contract: one that has
+    /// made none is forgotten only after this long. 60 s by default.
+    qint64 pendingBorrowGraceMs() const { return m_pendingBorrowGraceMs; }
+    /// One sentence on what became of a borrow whose answer was lost, for people.
+    static QString describeRecovery(const BorrowRecovery &recovery);
+    void setPendingBorrowGraceMs(qint64 ms) { m_pendingBorrowGraceMs = ms; }
     void endContract(const QString &contractId, QObject *context, Callback<ContractEnd> cb);
     /// The market's bills. Contracts it ended on its own are ended here too, and with
     /// setFetchMissingReceipts(true) the end receipts missing here are fetched in the
@@ -186,6 +223,8 @@ signals:
     /// No answer came to a borrow (`why`); it is sent again with its request ID, as attempt
     /// `attempt` of `attempts` (a market that honours the ID makes no second contract).
     void borrowAskedAgain(const lendable::Error &why, int attempt, int attempts);
+    /// borrow() asked the market about borrows whose answers were lost before it sent its own.
+    void borrowsRecovered(const QList<lendable::borrower::BorrowRecovery> &recoveries);
     /// A connection with the session's market is established (again).
     void marketConnected();
 
@@ -194,6 +233,16 @@ private:
     // the same request ID to a market that honours it; `lost` is what became of the last.
     void sendBorrow(PeerLink *link, const protocol::Borrow &req, int attempt, std::optional<Error> lost, QObject *context,
                     Callback<protocol::ContractGranted> done);
+    /// borrow() once the borrows whose answers were lost are asked about: notes the borrow
+    /// (with `requestId`, or a new one) in the data directory, sends it, keeps what it made.
+    void sendNewBorrow(const QString &offerId, const QString &query, const std::optional<protocol::LendingConditions> &agreedTerms,
+                       const QString &requestId, QObject *context, Callback<ContractRecord> cb);
+    /// Keeps a granted contract and its key here.
+    Result<ContractRecord> keepGranted(const protocol::ContractGranted &granted, const QString &marketAddress, const QString &marketId);
+    void forgetPendingBorrow(const QString &requestId);
+    struct RecoveryChain;
+    void recoverNext(const std::shared_ptr<RecoveryChain> &chain, QObject *context);
+    void recoverPendingBorrow(const PendingBorrowRecord &pending, QObject *context, std::function<void(BorrowRecovery)> done);
     /// A caller's watch of a job (watchJob()): its output goes to jobOutput().
     struct Watch {
         QString jobId;
@@ -266,6 +315,7 @@ private:
     QHash<QString, ConsoleFetch> m_consoleFetches; // by job ID
     QHash<QString, QString> m_stateMessages; // last JobStateChanged.message by job ID
     bool m_fetchMissingReceipts = false;
+    qint64 m_pendingBorrowGraceMs = 60'000;
 };
 
 } // namespace lendable::borrower

@@ -39,7 +39,16 @@ QList<Migration> migrations()
     m2.version = 2;
     m2.description = QStringLiteral("the time limit of each contract");
     m2.sqliteStatements = {QStringLiteral("ALTER TABLE contracts ADD COLUMN max_duration_s INTEGER NOT NULL DEFAULT 0")};
-    return {m1, m2};
+    // Borrows sent and not answered yet: a process killed while it waits leaves its Borrow's
+    // request ID here, so that a later one can ask the market what that Borrow made.
+    Migration m3;
+    m3.version = 3;
+    m3.description = QStringLiteral("borrows waiting for their answer");
+    m3.sqliteStatements = {QStringLiteral("CREATE TABLE pending_borrows ("
+                                          "request_id TEXT PRIMARY KEY, market_id TEXT NOT NULL, "
+                                          "market_address TEXT NOT NULL DEFAULT '', offer_id TEXT NOT NULL DEFAULT '', "
+                                          "query TEXT NOT NULL DEFAULT '', sent_at_ms INTEGER NOT NULL)")};
+    return {m1, m2, m3};
 }
 
 QVariant receiptBlob(const std::optional<protocol::Receipt> &r)
@@ -278,6 +287,38 @@ void BorrowerStore::removeKey(const QString &contractId)
 QString BorrowerStore::jobDir(const QString &jobId) const
 {
     return m_dataDir + QStringLiteral("/jobs/") + safeFileName(jobId);
+}
+
+Result<void> BorrowerStore::savePendingBorrow(const PendingBorrowRecord &p)
+{
+    const auto text = [](const QString &s) { return s.isNull() ? QStringLiteral("") : s; };
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("INSERT OR REPLACE INTO pending_borrows (request_id, market_id, market_address, "
+                                                   "offer_id, query, sent_at_ms) VALUES (?, ?, ?, ?, ?, ?)"),
+                                    {p.requestId, text(p.marketId), text(p.marketAddress), text(p.offerId), text(p.query), p.sentAtMs});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<void> BorrowerStore::removePendingBorrow(const QString &requestId)
+{
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("DELETE FROM pending_borrows WHERE request_id = ?"), {requestId});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<QList<PendingBorrowRecord>> BorrowerStore::pendingBorrows()
+{
+    Result<QSqlQuery> q = m_db.exec(QStringLiteral("SELECT request_id, market_id, market_address, offer_id, query, sent_at_ms "
+                                                   "FROM pending_borrows ORDER BY sent_at_ms, request_id"));
+    if (!q)
+        return q.error();
+    QList<PendingBorrowRecord> out;
+    while (q->next())
+        out.append(PendingBorrowRecord{q->value(0).toString(), q->value(1).toString(), q->value(2).toString(),
+                                       q->value(3).toString(), q->value(4).toString(), q->value(5).toLongLong()});
+    return out;
 }
 
 QString BorrowerStore::setting(const QString &name)

@@ -55,6 +55,18 @@ struct JobRecord {
     bool operator==(const JobRecord &) const = default;
 };
 
+/// A Borrow sent and not answered yet (its process may have died waiting): enough to ask
+/// the market what it made, and to send it again.
+struct PendingBorrowRecord {
+    QString requestId;
+    QString marketId;
+    QString marketAddress;
+    QString offerId; ///< empty for the best match of `query`
+    QString query;
+    qint64 sentAtMs = 0;
+    bool operator==(const PendingBorrowRecord &) const = default;
+};
+
 /// Whether a job state is final (no more output or state changes follow).
 bool isFinalJobState(const QString &state);
 
@@ -95,6 +107,12 @@ public:
     /// DATA/jobs/<job_id>; outputs go to its `out` subdirectory.
     QString jobDir(const QString &jobId) const;
     QString jobOutputDir(const QString &jobId) const { return jobDir(jobId) + QStringLiteral("/out"); }
+
+    /// Borrows waiting for their answer, kept until answered (or found to have made nothing).
+    Result<void> savePendingBorrow(const PendingBorrowRecord &pending);
+    Result<void> removePendingBorrow(const QString &requestId);
+    /// Oldest first.
+    Result<QList<PendingBorrowRecord>> pendingBorrows();
 
     /// Small named settings (the last market used). Empty when unset.
     QString setting(const QString &name);
