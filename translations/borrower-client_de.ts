@@ -301,14 +301,6 @@ Der Leihschlüssel liegt in %7.
 </translation>
     </message>
     <message>
-        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
-        <translation>kein Befehl angegeben; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch und name</translation>
-    </message>
-    <message>
-        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
-        <translation>unbekannter Befehl &apos;%1&apos;; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch und name</translation>
-    </message>
-    <message>
         <source>write `receipt verify FILE`, `receipt show CONTRACT_ID` or `receipt fetch CONTRACT_ID`</source>
         <translation>schreiben Sie `receipt verify FILE`, `receipt show CONTRACT_ID` oder `receipt fetch CONTRACT_ID`</translation>
     </message>
@@ -391,6 +383,27 @@ Der Leihschlüssel liegt in %7.
         <translation>der Verleiher-Agent hat %2 s lang nichts mehr von der Konsole des Auftrags %1 gesendet, und auch nicht seinen Zustand; was er gesendet hat, steht oben. Versuchen Sie es erneut, oder `borrower-client --cli logs %1 --follow`</translation>
     </message>
     <message>
+        <source>--request-timeout wants a number of seconds from 1 to %1, not %2</source>
+        <translation>--request-timeout erwartet eine Anzahl Sekunden von 1 bis %1, nicht %2</translation>
+    </message>
+    <message>
+        <source>fetching the output files of job %1 (%2 MiB)</source>
+        <translation>die Ausgabedateien des Auftrags %1 werden abgeholt (%2 MiB)</translation>
+    </message>
+    <message>
+        <source>No borrow sent from here waits for its answer.
+</source>
+        <translation>Keine von hier gesendete Ausleihe wartet auf ihre Antwort.
+</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n borrow(s) not known yet; `recover` asks again</source>
+        <translation>
+            <numerusform>%n Ausleihe noch nicht bekannt; `recover` fragt erneut</numerusform>
+            <numerusform>%n Ausleihen noch nicht bekannt; `recover` fragt erneut</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 Commands:
@@ -407,6 +420,8 @@ Commands:
   cancel JOB_ID                                   stop a job
   end CONTRACT_ID                                 end a contract and get the signed bill
   bills [--since DATE]                            your contracts with their charges
+  recover                                         ask the market what borrows whose answer was lost made, and
+                                                  take their contracts (it makes none); `borrow` does so first
   receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline; FILE - reads
                                                   standard input; exit 0: valid, 1: not valid or not a receipt
   receipt show CONTRACT_ID                        the signed receipt kept here for a contract, as JSON
@@ -438,6 +453,8 @@ Befehle:
   cancel JOB_ID                                   einen Job anhalten
   end CONTRACT_ID                                 einen Vertrag beenden und die signierte Rechnung erhalten
   bills [--since DATE]                            Ihre Verträge mit ihren Gebühren
+  recover                                         den Markt fragen, was Ausleihen ohne Antwort bewirkt haben, und
+                                                  ihre Verträge übernehmen (er schließt keine); `borrow` tut das zuerst
   receipt verify FILE                             einen Beleg offline prüfen (JSON, wie `end --json` es ausgibt); FILE - liest
                                                   die Standardeingabe; Exit-Code 0: gültig, 1: ungültig oder kein Beleg
   receipt show CONTRACT_ID                        den hier gespeicherten signierten Beleg eines Vertrags als JSON
@@ -451,12 +468,12 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
 </translation>
     </message>
     <message>
-        <source>--request-timeout wants a number of seconds from 1 to %1, not %2</source>
-        <translation>--request-timeout erwartet eine Anzahl Sekunden von 1 bis %1, nicht %2</translation>
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, recover, receipt verify, receipt show, receipt fetch and name</source>
+        <translation>kein Befehl angegeben; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, recover, receipt verify, receipt show, receipt fetch und name</translation>
     </message>
     <message>
-        <source>fetching the output files of job %1 (%2 MiB)</source>
-        <translation>die Ausgabedateien des Auftrags %1 werden abgeholt (%2 MiB)</translation>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, recover, receipt verify, receipt show, receipt fetch and name</source>
+        <translation>unbekannter Befehl &apos;%1&apos;; die Befehle sind offers, borrow, submit, logs, wait, cancel, end, bills, recover, receipt verify, receipt show, receipt fetch und name</translation>
     </message>
 </context>
 <context>
@@ -913,6 +930,62 @@ Der verwendete Marktplatz wird im Datenverzeichnis gespeichert, ebenso Verleiher
     <message>
         <source>output &quot;%1&quot; was not fetched: it has %2 and %3 has %4 free</source>
         <translation>Ausgabe „%1“ wurde nicht abgeholt: Sie ist %2 groß, und %3 hat nur %4 frei</translation>
+    </message>
+    <message>
+        <source>the borrow was not sent: it could not be noted in %1 first (%2)</source>
+        <translation>die Ausleihe wurde nicht gesendet: Sie ließ sich vorher nicht in %1 vermerken (%2)</translation>
+    </message>
+    <message>
+        <source>The borrow of the best match of &quot;%1&quot;, sent %2 and not answered,</source>
+        <translation>Die Ausleihe des besten Treffers für „%1“, gesendet %2 und unbeantwortet,</translation>
+    </message>
+    <message>
+        <source>The borrow of offer %1, sent %2 and not answered,</source>
+        <translation>Die Ausleihe von Angebot %1, gesendet %2 und unbeantwortet,</translation>
+    </message>
+    <message>
+        <source>%1 made contract %2: it is kept here now, with a new lending key.</source>
+        <translation>%1 hat Vertrag %2 geschlossen: Er wird jetzt hier geführt, mit einem neuen Leihschlüssel.</translation>
+    </message>
+    <message>
+        <source>%1 made contract %2, which has ended since (charge %3): it is kept here with its end receipt.</source>
+        <translation>%1 hat Vertrag %2 geschlossen, der inzwischen beendet ist (Gebühr %3): Er wird hier mit seinem Beleg über das Ende geführt.</translation>
+    </message>
+    <message>
+        <source>%1 made no contract.</source>
+        <translation>%1 hat keinen Vertrag geschlossen.</translation>
+    </message>
+    <message>
+        <source>%1 may have made a contract; not known yet: %2.</source>
+        <translation>%1 kann einen Vertrag geschlossen haben; noch nicht bekannt: %2.</translation>
+    </message>
+    <message>
+        <source>it went to the market %1 at %2, not to the one in use: only that market can say (--market %2 --market-id %1)</source>
+        <translation>sie ging an den Markt %1 unter %2, nicht an den verwendeten: Nur dieser Markt kann es sagen (--market %2 --market-id %1)</translation>
+    </message>
+    <message>
+        <source>the market cannot say what a borrow made (an older version): look for a running contract that is not yours here (`borrower-client --cli bills`), and end it (`borrower-client --cli end CONTRACT_ID`)</source>
+        <translation>der Markt kann nicht sagen, was eine Ausleihe bewirkt hat (eine ältere Version): Suchen Sie nach einem laufenden Vertrag, der hier nicht geführt wird (`borrower-client --cli bills`), und beenden Sie ihn (`borrower-client --cli end CONTRACT_ID`)</translation>
+    </message>
+    <message>
+        <source>it was sent %1 s ago, and the market may still make its contract; it can tell in a minute</source>
+        <translation>sie wurde vor %1 s gesendet, und der Markt kann ihren Vertrag noch schließen; in einer Minute kann er es sagen</translation>
+    </message>
+    <message>
+        <source>the market answered with %1 bills for one borrow</source>
+        <translation>der Markt antwortete mit %1 Rechnungen für eine Ausleihe</translation>
+    </message>
+    <message>
+        <source>the market in use changed</source>
+        <translation>der verwendete Markt hat gewechselt</translation>
+    </message>
+    <message>
+        <source>the market answered with contract %1, not %2</source>
+        <translation>der Markt antwortete mit Vertrag %1, nicht %2</translation>
+    </message>
+    <message>
+        <source>no answer from the market at %1 to the borrow (%2). It may have made the contract all the same, without your getting its key. The borrow is noted here: `borrower-client --cli recover` asks the market what it made and takes the contract if there is one, and the same borrow again makes no second contract</source>
+        <translation>keine Antwort des Markts unter %1 auf das Ausleihen (%2). Er kann den Vertrag trotzdem geschlossen haben, ohne dass Sie dessen Schlüssel bekamen. Die Ausleihe ist hier vermerkt: `borrower-client --cli recover` fragt den Markt, was sie bewirkt hat, und übernimmt den Vertrag, falls es ihn gibt; dieselbe Ausleihe noch einmal schließt keinen zweiten Vertrag</translation>
     </message>
 </context>
 <context>

@@ -20,6 +20,13 @@
 </numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n borrow(s) not known yet; `recover` asks again</source>
+        <translation>
+            <numerusform>%n borrow not known yet; `recover` asks again</numerusform>
+            <numerusform>%n borrows not known yet; `recover` asks again</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>lendable::borrower::BorrowerWindow</name>

@@ -300,14 +300,6 @@ The lending key is kept in %7.
 </translation>
     </message>
     <message>
-        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
-        <translation>コマンドが指定されていません。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、receipt show、receipt fetch、name です</translation>
-    </message>
-    <message>
-        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, receipt verify, receipt show, receipt fetch and name</source>
-        <translation>不明なコマンド &apos;%1&apos;。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、receipt verify、receipt show、receipt fetch、name です</translation>
-    </message>
-    <message>
         <source>write `receipt verify FILE`, `receipt show CONTRACT_ID` or `receipt fetch CONTRACT_ID`</source>
         <translation>`receipt verify FILE`、`receipt show CONTRACT_ID`、`receipt fetch CONTRACT_ID` のいずれかを指定してください</translation>
     </message>
@@ -388,6 +380,26 @@ The lending key is kept in %7.
         <translation>貸し手エージェントは %2 秒間、ジョブ %1 のコンソールの続きも状態も送ってきませんでした。送られた分は上に表示されています。もう一度試すか、`borrower-client --cli logs %1 --follow` を使ってください</translation>
     </message>
     <message>
+        <source>--request-timeout wants a number of seconds from 1 to %1, not %2</source>
+        <translation>--request-timeout には 1 から %1 までの秒数を指定してください（%2 ではなく）</translation>
+    </message>
+    <message>
+        <source>fetching the output files of job %1 (%2 MiB)</source>
+        <translation>ジョブ %1 の出力ファイルを取得しています (%2 MiB)</translation>
+    </message>
+    <message>
+        <source>No borrow sent from here waits for its answer.
+</source>
+        <translation>ここから送信して応答を待っている借用はありません。
+</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n borrow(s) not known yet; `recover` asks again</source>
+        <translation>
+            <numerusform>%n 件の借用はまだ不明です。`recover` で再度問い合わせます</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Usage: borrower-client --cli [--data DIR] [--market ADDR:PORT --market-id ID] [--json] [--language CODE] COMMAND …
 
 Commands:
@@ -404,6 +416,8 @@ Commands:
   cancel JOB_ID                                   stop a job
   end CONTRACT_ID                                 end a contract and get the signed bill
   bills [--since DATE]                            your contracts with their charges
+  recover                                         ask the market what borrows whose answer was lost made, and
+                                                  take their contracts (it makes none); `borrow` does so first
   receipt verify FILE                             check a receipt (JSON, as `end --json` prints) offline; FILE - reads
                                                   standard input; exit 0: valid, 1: not valid or not a receipt
   receipt show CONTRACT_ID                        the signed receipt kept here for a contract, as JSON
@@ -435,6 +449,8 @@ also stops when the lender sends nothing for that long.
   cancel JOB_ID                                   ジョブを停止する
   end CONTRACT_ID                                 契約を終了し、署名付きの請求を受け取る
   bills [--since DATE]                            契約とその料金の一覧
+  recover                                         応答のなかった借用の結果をマーケットに問い合わせ、その契約を
+                                                  引き取る（新たな契約は結ばない）。`borrow` も最初にこれを行う
   receipt verify FILE                             領収書をオフラインで検証する (`end --json` が出力する JSON)。FILE に - で
                                                   標準入力から読む。終了コード 0: 有効、1: 無効または領収書ではない
   receipt show CONTRACT_ID                        ここに保存された契約の署名付き領収書を JSON で表示する
@@ -448,12 +464,12 @@ also stops when the lender sends nothing for that long.
 </translation>
     </message>
     <message>
-        <source>--request-timeout wants a number of seconds from 1 to %1, not %2</source>
-        <translation>--request-timeout には 1 から %1 までの秒数を指定してください（%2 ではなく）</translation>
+        <source>no command given; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, recover, receipt verify, receipt show, receipt fetch and name</source>
+        <translation>コマンドが指定されていません。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、recover、receipt verify、receipt show、receipt fetch、name です</translation>
     </message>
     <message>
-        <source>fetching the output files of job %1 (%2 MiB)</source>
-        <translation>ジョブ %1 の出力ファイルを取得しています (%2 MiB)</translation>
+        <source>unknown command &apos;%1&apos;; the commands are offers, borrow, submit, logs, wait, cancel, end, bills, recover, receipt verify, receipt show, receipt fetch and name</source>
+        <translation>不明なコマンド &apos;%1&apos;。コマンドは offers、borrow、submit、logs、wait、cancel、end、bills、recover、receipt verify、receipt show、receipt fetch、name です</translation>
     </message>
 </context>
 <context>
@@ -910,6 +926,62 @@ also stops when the lender sends nothing for that long.
     <message>
         <source>output &quot;%1&quot; was not fetched: it has %2 and %3 has %4 free</source>
         <translation>出力「%1」は取得されませんでした: サイズは %2 ですが、%3 の空きは %4 です</translation>
+    </message>
+    <message>
+        <source>the borrow was not sent: it could not be noted in %1 first (%2)</source>
+        <translation>借用は送信されませんでした: 送信前に %1 へ記録できませんでした（%2）</translation>
+    </message>
+    <message>
+        <source>The borrow of the best match of &quot;%1&quot;, sent %2 and not answered,</source>
+        <translation>「%1」に最も合う提供の借用（%2 に送信、応答なし）は、</translation>
+    </message>
+    <message>
+        <source>The borrow of offer %1, sent %2 and not answered,</source>
+        <translation>提供 %1 の借用（%2 に送信、応答なし）は、</translation>
+    </message>
+    <message>
+        <source>%1 made contract %2: it is kept here now, with a new lending key.</source>
+        <translation>%1契約 %2 を結んでいました。新しい貸出キーとともに、ここに保存しました。</translation>
+    </message>
+    <message>
+        <source>%1 made contract %2, which has ended since (charge %3): it is kept here with its end receipt.</source>
+        <translation>%1契約 %2 を結んでいましたが、その後終了しています（料金 %3）。終了の領収書とともに、ここに保存しました。</translation>
+    </message>
+    <message>
+        <source>%1 made no contract.</source>
+        <translation>%1契約を結んでいません。</translation>
+    </message>
+    <message>
+        <source>%1 may have made a contract; not known yet: %2.</source>
+        <translation>%1契約を結んだ可能性があります。まだ分かりません: %2。</translation>
+    </message>
+    <message>
+        <source>it went to the market %1 at %2, not to the one in use: only that market can say (--market %2 --market-id %1)</source>
+        <translation>使用中ではないマーケット %1（%2）に送られました。答えられるのはそのマーケットだけです（--market %2 --market-id %1）</translation>
+    </message>
+    <message>
+        <source>the market cannot say what a borrow made (an older version): look for a running contract that is not yours here (`borrower-client --cli bills`), and end it (`borrower-client --cli end CONTRACT_ID`)</source>
+        <translation>マーケットは借用の結果を答えられません（古いバージョン）。ここにない実行中の契約を探し（`borrower-client --cli bills`）、終了してください（`borrower-client --cli end CONTRACT_ID`）</translation>
+    </message>
+    <message>
+        <source>it was sent %1 s ago, and the market may still make its contract; it can tell in a minute</source>
+        <translation>%1 秒前に送信されたばかりで、マーケットがまだ契約を結ぶ可能性があります。1 分後には分かります</translation>
+    </message>
+    <message>
+        <source>the market answered with %1 bills for one borrow</source>
+        <translation>マーケットは 1 件の借用に対して %1 件の請求を返しました</translation>
+    </message>
+    <message>
+        <source>the market in use changed</source>
+        <translation>使用中のマーケットが変わりました</translation>
+    </message>
+    <message>
+        <source>the market answered with contract %1, not %2</source>
+        <translation>マーケットは %2 ではなく契約 %1 を返しました</translation>
+    </message>
+    <message>
+        <source>no answer from the market at %1 to the borrow (%2). It may have made the contract all the same, without your getting its key. The borrow is noted here: `borrower-client --cli recover` asks the market what it made and takes the contract if there is one, and the same borrow again makes no second contract</source>
+        <translation>%1 のマーケットから借用への応答がありません（%2）。キーを受け取らないまま契約が成立している可能性があります。この借用はここに記録されています: `borrower-client --cli recover` がマーケットに結果を問い合わせ、契約があれば引き取ります。同じ借用をもう一度行っても 2 件目の契約はできません</translation>
     </message>
 </context>
 <context>

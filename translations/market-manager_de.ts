@@ -834,6 +834,18 @@
         <source>%1 OS image names: a partition offers at most %2</source>
         <translation>%1 Namen von OS-Images: eine Partition bietet höchstens %2 an</translation>
     </message>
+    <message>
+        <source>requestId is a borrower&apos;s; a lender lists its bills without it</source>
+        <translation>requestId gehört zu einem Entleiher; ein Verleiher listet seine Rechnungen ohne sie</translation>
+    </message>
+    <message>
+        <source>requestId is empty</source>
+        <translation>requestId ist leer</translation>
+    </message>
+    <message>
+        <source>your borrow %1 made no contract at this market</source>
+        <translation>Ihre Ausleihe %1 hat bei diesem Markt keinen Vertrag geschlossen</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

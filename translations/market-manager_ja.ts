@@ -830,6 +830,18 @@
         <source>%1 OS image names: a partition offers at most %2</source>
         <translation>OS イメージ名 %1 個: パーティションが提供できるのは最大 %2 個です</translation>
     </message>
+    <message>
+        <source>requestId is a borrower&apos;s; a lender lists its bills without it</source>
+        <translation>requestId は借り手のものです。貸し手は requestId なしで請求を一覧します</translation>
+    </message>
+    <message>
+        <source>requestId is empty</source>
+        <translation>requestId が空です</translation>
+    </message>
+    <message>
+        <source>your borrow %1 made no contract at this market</source>
+        <translation>あなたの借用 %1 はこのマーケットで契約を結んでいません</translation>
+    </message>
 </context>
 <context>
     <name>lendable::market::MarketWindow</name>

@@ -61,6 +61,7 @@ private slots:
     void timeLimitStopsTheContractTab();
     void billsSayWhenOnlyTheNewestAreListed();
     void lostBorrowAnswerIsAskedForAgain();
+    void windowClosedWhileBorrowingLosesNothing();
     void cleanupTestCase();
 
 private:
@@ -630,6 +631,61 @@ void TestBorrowerGui::lostBorrowAnswerIsAskedForAgain()
     QCOMPARE(bills->bills.constFirst().contractId, contract->contract().contractId);
     const Result<borrower::ContractEnd> ended = borrower::BorrowerSession::await<borrower::ContractEnd>(
         [&](QObject *ctx, auto cb) { session.endContract(contract->contract().contractId, ctx, cb); });
+    QVERIFY2(ended.ok(), qPrintable(ended.error().toString()));
+}
+
+void TestBorrowerGui::windowClosedWhileBorrowingLosesNothing()
+{
+    // The window is closed while its borrow waits for an answer that is lost: the market made
+    // the contract. The next window on the data directory asks the market, says what the
+    // borrow made, and opens the contract's tab, with a key that works.
+    const std::optional<protocol::Offer> offer = cheapOffer();
+    QVERIFY(offer);
+    const QString market = m_session->marketAddress();
+    const QString dir = m_dir.filePath(QStringLiteral("borrower-window-closed"));
+    const auto billed = [&](borrower::BorrowerSession &s) {
+        const Result<protocol::BillList> bills =
+            borrower::BorrowerSession::await<protocol::BillList>([&](QObject *ctx, auto cb) { s.listBills(0, ctx, cb); });
+        return bills.ok() ? bills->bills : QList<protocol::Bill>();
+    };
+    {
+        testing::FreezingRelay relay(quint16(market.section(QLatin1Char(':'), -1).toUInt()));
+        auto session = std::make_unique<borrower::BorrowerSession>(dir);
+        QVERIFY(session->open().ok());
+        QVERIFY(session->setMarket(QStringLiteral("127.0.0.1:%1").arg(relay.port()), m_session->marketId()).ok());
+        auto window = std::make_unique<borrower::BorrowerWindow>(session.get());
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        QTRY_VERIFY_WITH_TIMEOUT(window->offersPage()->model()->total() > 0, 15000);
+        relay.freezeAnswers();
+        window->borrowOffer(*offer, false);
+        // Made at the market (asked there by another process of this borrower), unanswered here.
+        borrower::BorrowerSession other(dir);
+        QVERIFY(other.open().ok());
+        QVERIFY(other.setMarket(market, m_session->marketId()).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(billed(other).size(), 1, 20000);
+        QCOMPARE(window->tabs()->count(), 2);
+        window.reset(); // closed while it waits
+        session.reset();
+    }
+    auto session = std::make_unique<borrower::BorrowerSession>(dir);
+    QVERIFY(session->open().ok());
+    QVERIFY(session->setMarket(market, m_session->marketId()).ok());
+    const QString made = billed(*session).constFirst().contractId;
+    QVERIFY(!session->store().contract(made).ok());
+    borrower::BorrowerWindow window(session.get());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_COMPARE_WITH_TIMEOUT(window.tabs()->count(), 3, 20000);
+    auto *contract = qobject_cast<borrower::ContractPage *>(window.tabs()->currentWidget());
+    QVERIFY(contract);
+    QCOMPARE(contract->contract().contractId, made);
+    QVERIFY2(window.errorBanner()->text().contains(QStringLiteral("made contract ") + made), qPrintable(window.errorBanner()->text()));
+    QVERIFY(session->store().key(made).ok());
+    QVERIFY(session->store().pendingBorrows()->isEmpty());
+    QCOMPARE(billed(*session).size(), 1);
+    const Result<borrower::ContractEnd> ended = borrower::BorrowerSession::await<borrower::ContractEnd>(
+        [&](QObject *ctx, auto cb) { session->endContract(made, ctx, cb); });
     QVERIFY2(ended.ok(), qPrintable(ended.error().toString()));
 }
 

@@ -44,6 +44,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QTableView>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -1165,7 +1166,12 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
     });
     connect(m_session, &BorrowerSession::marketConnected, this, [this] {
         hideBannerIfStill(m_unreachableText);
+        // What could not be asked while the market was out of reach.
+        recoverLostBorrows();
     });
+    // A borrow asks first about those whose answers were lost: what they made is said, and a
+    // running contract among them opens in its tab.
+    connect(m_session, &BorrowerSession::borrowsRecovered, this, &BorrowerWindow::showRecoveries);
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
         if (index < 2)
             return;
@@ -1188,6 +1194,61 @@ BorrowerWindow::BorrowerWindow(BorrowerSession *session, QWidget *parent)
     ui::restoreWindowState(this);
     m_offers->search();
     m_bills->reload();
+    recoverLostBorrows();
+}
+
+void BorrowerWindow::recoverLostBorrows()
+{
+    Result<QList<PendingBorrowRecord>> pending = m_session->store().pendingBorrows();
+    if (!pending.ok()) {
+        m_banner->showError(pending.error());
+        return;
+    }
+    const QString market = m_session->marketId();
+    if (m_recovering
+        || std::none_of(pending->cbegin(), pending->cend(), [&market](const PendingBorrowRecord &p) { return p.marketId == market; }))
+        return;
+    m_recovering = true;
+    m_session->recoverPendingBorrows(this, [this](Result<QList<BorrowRecovery>> r) {
+        m_recovering = false;
+        if (r.ok())
+            showRecoveries(*r);
+    });
+}
+
+void BorrowerWindow::showRecoveries(const QList<BorrowRecovery> &recoveries)
+{
+    QStringList said;
+    bool settled = false;
+    qint64 askAgainAtMs = 0;
+    for (const BorrowRecovery &r : recoveries) {
+        // Another market's borrows wait until that market is chosen again, and those the
+        // market could not be asked about until it answers (the banner says it cannot be
+        // reached; they are asked about once it is): not said each time.
+        if (r.borrow.marketId != m_session->marketId())
+            continue;
+        const ErrorCode why = r.problem ? r.problem->code : ErrorCode::None;
+        if (r.outcome == BorrowRecovery::Outcome::Unknown
+            && (why == ErrorCode::ConnectionFailed || why == ErrorCode::ConnectionClosed || why == ErrorCode::Cancelled))
+            continue;
+        // Sent moments ago: the market may still make it; asked again once it can tell.
+        if (r.knownAfterMs > 0)
+            askAgainAtMs = askAgainAtMs == 0 ? r.knownAfterMs : qMin(askAgainAtMs, r.knownAfterMs);
+        said.append(BorrowerSession::describeRecovery(r));
+        if (r.outcome == BorrowRecovery::Outcome::Recovered && r.contract)
+            openContract(*r.contract);
+        settled = settled || r.outcome != BorrowRecovery::Outcome::Unknown;
+    }
+    if (askAgainAtMs > 0)
+        QTimer::singleShot(int(qBound(qint64(0), askAgainAtMs - QDateTime::currentMSecsSinceEpoch(), qint64(3'600'000))) + 1'000, this,
+                           &BorrowerWindow::recoverLostBorrows);
+    if (said.isEmpty())
+        return;
+    m_banner->showNotice(said.join(QLatin1Char(' ')));
+    if (settled) {
+        m_bills->reload();
+        m_offers->search();
+    }
 }
 
 void BorrowerWindow::hideBannerIfStill(QString &shown)
@@ -1207,6 +1268,7 @@ void BorrowerWindow::chooseMarket()
     showIdentity();
     m_offers->search();
     m_bills->reload();
+    recoverLostBorrows();
 }
 
 void BorrowerWindow::openRunningContracts()

@@ -208,12 +208,17 @@ private:
     // Hides the banner if it still shows `shown` (a text this window put there, which is no
     // longer so), and forgets it.
     void hideBannerIfStill(QString &shown);
+    /// Asks the market about borrows whose answers were lost (a window closed while it
+    /// borrowed, or every attempt unanswered), if any were sent to it, and shows what they made.
+    void recoverLostBorrows();
+    void showRecoveries(const QList<BorrowRecovery> &recoveries);
 
     BorrowerSession *m_session;
     ui::ErrorBanner *m_banner;
     /// What the banner says while the market cannot be reached, taken down once it answers.
     QString m_unreachableText;
     QString m_askedAgainText; // the banner's notice that a borrow is asked for again
+    bool m_recovering = false; // recoverLostBorrows() waits for the market's answers
     QTabWidget *m_tabs;
     OffersPage *m_offers;
     BillsPage *m_bills;
