@@ -239,6 +239,19 @@ bool isWriteConflict(const Error &e)
     return numeric && ((rc & 0xff) == 5 || (rc & 0xff) == 6);
 }
 
+bool isUniqueViolation(const Error &e)
+{
+    if (e.code != ErrorCode::StorageError)
+        return false;
+    const QString code = nativeCodeOf(e);
+    if (code == QLatin1String("23505"))
+        return true;
+    // SQLITE_CONSTRAINT (19), extended or not; only a unique key's names itself so.
+    bool numeric = false;
+    const int rc = code.toInt(&numeric);
+    return numeric && (rc & 0xff) == 19 && e.message.contains(QLatin1String("UNIQUE constraint failed"));
+}
+
 QString sqlDialectName(SqlDialect dialect)
 {
     return dialect == SqlDialect::Sqlite ? QStringLiteral("SQLite") : QStringLiteral("PostgreSQL");

@@ -25,6 +25,12 @@ QString sqlDialectName(SqlDialect dialect);
 /// running it again is safe.
 bool isWriteConflict(const Error &e);
 
+/// True for a statement refused because it would have put a second row under a unique key:
+/// PostgreSQL's unique_violation (SQLSTATE 23505), SQLite's UNIQUE constraint. On PostgreSQL
+/// the transaction is aborted; a row another transaction committed under that key meanwhile
+/// is visible to the next one.
+bool isUniqueViolation(const Error &e);
+
 /// The one database setting, URL-like:
 ///   "sqlite:/abs/path.db", "sqlite:///abs/path.db", a bare file path (all SQLite;
 ///   "sqlite::memory:" for a private in-memory database),

@@ -128,6 +128,7 @@ private slots:
     void badArgumentsAreRefused();
     void serverRunsOnJemalloc();
     void twoProcessesOnePostgresNeverDoubleLend();
+    void oneRequestIdAtTwoProcessesMakesOneContract();
     void killDuringContractsLosesNothingAcknowledged();
     void fullDiskRefusesTypedAndRecovers();
     void postgresRestartIsSurvived();
@@ -421,6 +422,89 @@ void TestMarketProcesses::twoProcessesOnePostgresNeverDoubleLend()
         ids << g.contractId;
     ids.sort();
     QCOMPARE(noticed, ids);
+}
+
+// A borrower whose answer was lost asks again through another market process (the first one's
+// address down, say) while the first is still making the contract: the two processes get
+// one request ID at once, and one contract is made, which both answer with.
+void TestMarketProcesses::oneRequestIdAtTwoProcessesMakesOneContract()
+{
+    Result<QString> url = PgServer::instance().freshDatabase();
+    CHECK_OK(url);
+    HeadlessMarket a, b;
+    CHECK_OK(a.start(m_tmp.filePath(QStringLiteral("rid-a")), *url));
+    CHECK_OK(b.start(m_tmp.filePath(QStringLiteral("rid-b")), *url));
+    SslChannel *lender = connectClient(a.port, m_lender, a.nodeId, QStringLiteral("lender"), this);
+    QVERIFY(lender);
+    // One vCPU for the borrows by offer, two for the best matches (cpus>=2), which so never
+    // take an offer that a borrow by offer names.
+    constexpr int kPartitions = 14;
+    QStringList offers;
+    for (int i = 0; i < kPartitions; ++i) {
+        Result<PartitionRegistered> reg = lender->call<PartitionRegistered>(RegisterPartition{
+            .partitionId = QStringLiteral("r%1").arg(i), .agentAddress = QStringLiteral("127.0.0.1:1"),
+            .conditions = conditions(i < 6 ? 1 : 2, 1024, 0, QStringLiteral("1"))});
+        CHECK_OK(reg);
+        offers << reg->offerId;
+    }
+    SslChannel *viaA = connectClient(a.port, m_borrowers[0], a.nodeId, QStringLiteral("borrower"), this);
+    SslChannel *viaB = connectClient(b.port, m_borrowers[0], b.nodeId, QStringLiteral("borrower"), this);
+    QVERIFY(viaA && viaB);
+    QVERIFY(viaB->peerHasFeature(QLatin1String(kFeatureBorrowRequestId)));
+    QTRY_COMPARE_WITH_TIMEOUT(viaB->call<OfferPage>(SearchOffers{})->total, kPartitions, 20'000);
+
+    // Twelve IDs, by offer and by best match in turn (which each process may match to another
+    // offer), each sent to both processes at once: the first six together (group commits of
+    // several), then one at a time (a request alone looks for its ID before it lends).
+    constexpr int kRequests = 12;
+    QList<std::optional<Result<ContractGranted>>> answers(2 * kRequests);
+    QStringList ids;
+    const auto answered = [&answers](int upTo) {
+        return std::all_of(answers.cbegin(), answers.cbegin() + 2 * upTo, [](const auto &r) { return r.has_value(); });
+    };
+    for (int i = 0; i < kRequests; ++i) {
+        ids << QStringLiteral("rid-%1").arg(i);
+        const Borrow req = i % 2 == 0 ? Borrow{.offerId = offers[i / 2], .requestId = ids[i]}
+                                      : Borrow{.query = QStringLiteral("cpus>=2"), .requestId = ids[i]};
+        viaA->request<ContractGranted>(req, this, [&answers, i](Result<ContractGranted> r) { answers[2 * i] = std::move(r); }, 60'000);
+        viaB->request<ContractGranted>(req, this, [&answers, i](Result<ContractGranted> r) { answers[2 * i + 1] = std::move(r); }, 60'000);
+        if (i >= kRequests / 2)
+            QTRY_VERIFY_WITH_TIMEOUT(answered(i + 1), 60'000);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(answered(kRequests), 120'000);
+
+    // Both answers of each ID name one contract, one of them as a repeat.
+    QStringList contracts;
+    for (int i = 0; i < kRequests; ++i) {
+        const Result<ContractGranted> &first = *answers[2 * i];
+        const Result<ContractGranted> &second = *answers[2 * i + 1];
+        CHECK_OK(first);
+        CHECK_OK(second);
+        QCOMPARE(second->contractId, first->contractId);
+        QCOMPARE(int(first->repeated.value_or(false)) + int(second->repeated.value_or(false)), 1);
+        contracts << first->contractId;
+    }
+    contracts.removeDuplicates();
+    QCOMPARE(contracts.size(), kRequests);
+    Result<Database> db = Database::open(*url);
+    CHECK_OK(db);
+    Result<QSqlQuery> count =
+        db->exec(QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT offer_id), COUNT(DISTINCT borrow_request_id) FROM contracts"));
+    CHECK_OK(count);
+    QVERIFY(count->next());
+    QCOMPARE(count->value(0).toInt(), kRequests);
+    QCOMPARE(count->value(1).toInt(), kRequests);
+    QCOMPARE(count->value(2).toInt(), kRequests);
+    // Whichever answer came last holds the key the partition takes now.
+    for (int i = 0; i < kRequests; ++i) {
+        const ContractGranted &x = **answers[2 * i];
+        const ContractGranted &y = **answers[2 * i + 1];
+        Result<KeyVerdict> vx = lender->call<KeyVerdict>(VerifyKey{.partitionId = x.partitionId, .borrowerId = m_borrowers[0].nodeId(), .key = x.key});
+        Result<KeyVerdict> vy = lender->call<KeyVerdict>(VerifyKey{.partitionId = y.partitionId, .borrowerId = m_borrowers[0].nodeId(), .key = y.key});
+        CHECK_OK(vx);
+        CHECK_OK(vy);
+        QCOMPARE(int(vx->valid) + int(vy->valid), 1);
+    }
 }
 
 void TestMarketProcesses::killDuringContractsLosesNothingAcknowledged()

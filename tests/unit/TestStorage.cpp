@@ -1142,6 +1142,15 @@ void TestStorage::writeConflictsAreKnownAsSuch()
     Result<QSqlQuery> duplicate = db.exec(QStringLiteral("INSERT INTO partitions (id) VALUES (1)"));
     QVERIFY(!duplicate.ok());
     QVERIFY2(!isWriteConflict(duplicate.error()), qPrintable(duplicate.error().toString()));
+
+    // A second row under a unique key is known as such (isUniqueViolation()), through Qt SQL
+    // and through the statements run on SQLite's own API alike; nothing else is.
+    QVERIFY2(isUniqueViolation(duplicate.error()), qPrintable(duplicate.error().toString()));
+    Result<SqlRows> duplicateRun = db.run(QStringLiteral("INSERT INTO partitions (id) VALUES (?)"), {2});
+    QVERIFY(!duplicateRun.ok());
+    QVERIFY2(isUniqueViolation(duplicateRun.error()), qPrintable(duplicateRun.error().toString()));
+    QVERIFY(!isUniqueViolation(conflict));
+    QVERIFY(!isUniqueViolation(wrong.error()));
 }
 
 void TestStorage::bindValuesRoundTrip()

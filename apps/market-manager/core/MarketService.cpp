@@ -2045,6 +2045,7 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
     bool requestFailed = false;
     bool outcomeUnknown = false; // the commit went unanswered, and the server could not say how it ended
     constexpr int kAttempts = 4;
+    const bool alone = borrows.size() + ends.size() == 1;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
         out = ContractOutcomes();
         batchError = Error();
@@ -2061,7 +2062,7 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
             // the contracts' unique index instead, and so the batch: each request then runs
             // alone, and alone it looks first. Looking first in every batch cost a tenth of the
             // contracts/s (docs/performance.md).
-            const bool lookFirst = borrows.size() + ends.size() == 1;
+            const bool lookFirst = alone;
             for (const BorrowJob &b : borrows) {
                 LendOutcome o;
                 const bool repeated = (lookFirst || b.candidates.isEmpty()) && repeatBorrow(store, b, o);
@@ -2106,7 +2107,9 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
                     if (!b.bestMatch)
                         break;
                 }
-                if (!lookFirst && !repeated && !b.candidates.isEmpty() && !o.lent && isRefusal(o.error)) {
+                // (Also when it looked first: another market process may have made the
+                // contract between that look and this lend, which its lock made wait for it.)
+                if (!repeated && !b.candidates.isEmpty() && !o.lent && isRefusal(o.error)) {
                     LendOutcome again;
                     if (repeatBorrow(store, b, again))
                         o = std::move(again);
@@ -2168,7 +2171,11 @@ ContractOutcomes runContracts(MarketStore &store, const QList<BorrowJob> &borrow
         // A statement or the commit lost to another writer (a deadlock, mostly, between
         // market processes), or a commit that did not reach the database: everything rolled
         // back, so the batch runs again as it was.
-        if (!batchError.isError() || !(isWriteConflict(batchError) || rolledBack))
+        // A request alone whose request ID another market process used meanwhile (a best match
+        // sent again, which matched another offer there): rolled back, and it runs again, to
+        // find that process's contract when it looks first.
+        const bool requestIdTaken = alone && isUniqueViolation(batchError);
+        if (!batchError.isError() || !(isWriteConflict(batchError) || rolledBack || requestIdTaken))
             break;
         qCDebug(lcMarket) << "contract batch of" << borrows.size() + ends.size() << "retried:" << batchError;
     }
