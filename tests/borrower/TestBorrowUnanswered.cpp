@@ -51,6 +51,7 @@ private:
     // The next process on the same data directory, with a way to the market that works.
     static void reopen(Setup &s);
     static Result<QList<BorrowRecovery>> recover(BorrowerSession &session);
+    static Result<BillList> billsOf(BorrowerSession &session);
     static bool keyOpens(Setup &s, const QByteArray &key);
 };
 
@@ -128,6 +129,11 @@ Result<QList<BorrowRecovery>> TestBorrowUnanswered::recover(BorrowerSession &ses
     return BorrowerSession::await<QList<BorrowRecovery>>([&](QObject *ctx, auto cb) { session.recoverPendingBorrows(ctx, cb); });
 }
 
+Result<BillList> TestBorrowUnanswered::billsOf(BorrowerSession &session)
+{
+    return BorrowerSession::await<BillList>([&](QObject *ctx, auto cb) { session.listBills(0, ctx, cb); });
+}
+
 bool TestBorrowUnanswered::keyOpens(Setup &s, const QByteArray &key)
 {
     const Result<KeyVerdict> verdict =
@@ -155,7 +161,7 @@ void TestBorrowUnanswered::lostAnswerIsAskedForAgain()
     QCOMPARE(askedAgain, QList<int>{2}); // said, for the window's status bar
 
     // One contract, this one, kept here with a key the market and the lender take.
-    const Result<BillList> bills = BorrowerSession::await<BillList>([&](QObject *ctx, auto cb) { s.session->listBills(0, ctx, cb); });
+    const Result<BillList> bills = billsOf(*s.session);
     QVERIFY2(bills.ok(), qPrintable(bills.error().toString()));
     QCOMPARE(bills->bills.size(), 1);
     QCOMPARE(bills->bills.constFirst().contractId, granted->contractId);
@@ -200,7 +206,7 @@ void TestBorrowUnanswered::lostAnswerSaysTheContractMayExist()
     // only the borrow, noted.
     FreezingRelay direct(s.service->serverPort());
     QVERIFY(s.session->setMarket(QStringLiteral("127.0.0.1:%1").arg(direct.port()), s.marketIdentity.nodeId()).ok());
-    Result<BillList> bills = BorrowerSession::await<BillList>([&](QObject *ctx, auto cb) { s.session->listBills(0, ctx, cb); });
+    Result<BillList> bills = billsOf(*s.session);
     QVERIFY2(bills.ok(), qPrintable(bills.error().toString()));
     QCOMPARE(bills->bills.size(), 1);
     const Bill made = bills->bills.constFirst();
@@ -223,7 +229,7 @@ void TestBorrowUnanswered::lostAnswerSaysTheContractMayExist()
     QVERIFY2(key.ok(), qPrintable(key.error().toString()));
     QVERIFY(keyOpens(s, key->key));
     QVERIFY(s.session->store().pendingBorrows()->isEmpty());
-    bills = BorrowerSession::await<BillList>([&](QObject *ctx, auto cb) { s.session->listBills(0, ctx, cb); });
+    bills = billsOf(*s.session);
     QVERIFY2(bills.ok(), qPrintable(bills.error().toString()));
     QCOMPARE(bills->bills.size(), 1);
     // Nothing is left to ask about.
@@ -259,7 +265,7 @@ void TestBorrowUnanswered::killedBorrowIsTakenByTheNextBorrow()
     QVERIFY(keyOpens(s, key->key));
     QTRY_COMPARE_WITH_TIMEOUT(s.notices.size(), 2, 10'000); // the lender told the new key
     QCOMPARE(s.notices.at(1).keyHash, market::hashLendingKey(key->key));
-    const Result<BillList> bills = BorrowerSession::await<BillList>([&](QObject *ctx, auto cb) { s.session->listBills(0, ctx, cb); });
+    const Result<BillList> bills = billsOf(*s.session);
     QVERIFY2(bills.ok(), qPrintable(bills.error().toString()));
     QCOMPARE(bills->bills.size(), 1);
     QVERIFY(s.session->store().pendingBorrows()->isEmpty());
@@ -293,7 +299,7 @@ void TestBorrowUnanswered::borrowThatMadeNothingIsForgotten()
     QCOMPARE(int(r->constFirst().outcome), int(BorrowRecovery::Outcome::NoContract));
     QVERIFY(!r->constFirst().contract.has_value());
     QVERIFY(s.session->store().pendingBorrows()->isEmpty());
-    const Result<BillList> bills = BorrowerSession::await<BillList>([&](QObject *ctx, auto cb) { s.session->listBills(0, ctx, cb); });
+    const Result<BillList> bills = billsOf(*s.session);
     QVERIFY2(bills.ok(), qPrintable(bills.error().toString()));
     QVERIFY(bills->bills.isEmpty());
     s.lender.reset();

@@ -331,14 +331,10 @@ void BorrowerSession::borrow(const QString &offerId, const QString &query, QObje
     // A borrow of this market whose answer was lost may be this very one (sent again after the
     // process that sent it died), or may have left a contract that is not held here: asked
     // about first.
-    recoverPendingBorrows(context, [this, offerId, query, agreedTerms, context, cb](Result<QList<BorrowRecovery>> r) {
-        if (!r) {
-            reporting(cb)(r.error());
-            return;
-        }
-        emit borrowsRecovered(*r);
+    recoverBorrows(std::move(*pending), context, [this, offerId, query, agreedTerms, context, cb](const QList<BorrowRecovery> &r) {
+        emit borrowsRecovered(r);
         QString sameRequest;
-        for (const BorrowRecovery &rec : std::as_const(*r)) {
+        for (const BorrowRecovery &rec : r) {
             const PendingBorrowRecord &p = rec.borrow;
             if (p.marketId != m_marketId || p.offerId != offerId || p.query != query)
                 continue;
@@ -462,7 +458,7 @@ QString BorrowerSession::describeRecovery(const BorrowRecovery &r)
 struct BorrowerSession::RecoveryChain {
     QList<PendingBorrowRecord> todo;
     QList<BorrowRecovery> done;
-    Callback<QList<BorrowRecovery>> cb;
+    std::function<void(const QList<BorrowRecovery> &)> cb;
 };
 
 void BorrowerSession::recoverPendingBorrows(QObject *context, Callback<QList<BorrowRecovery>> cb)
@@ -472,9 +468,15 @@ void BorrowerSession::recoverPendingBorrows(QObject *context, Callback<QList<Bor
         reporting(std::move(cb))(pending.error());
         return;
     }
+    recoverBorrows(std::move(*pending), context, [cb = std::move(cb)](const QList<BorrowRecovery> &r) { cb(r); });
+}
+
+void BorrowerSession::recoverBorrows(QList<PendingBorrowRecord> pending, QObject *context,
+                                     std::function<void(const QList<BorrowRecovery> &)> done)
+{
     auto chain = std::make_shared<RecoveryChain>();
-    chain->todo = std::move(*pending);
-    chain->cb = std::move(cb);
+    chain->todo = std::move(pending);
+    chain->cb = std::move(done);
     recoverNext(chain, context);
 }
 
@@ -494,9 +496,10 @@ void BorrowerSession::recoverNext(const std::shared_ptr<RecoveryChain> &chain, Q
 void BorrowerSession::recoverPendingBorrow(const PendingBorrowRecord &p, QObject *context, std::function<void(BorrowRecovery)> done)
 {
     BorrowRecovery rec{p, BorrowRecovery::Outcome::Unknown, std::nullopt, std::nullopt, 0};
-    const auto unknown = [rec, done](const Error &why) {
+    const auto unknown = [rec, done](const Error &why, qint64 knownAfterMs = 0) {
         BorrowRecovery out = rec;
         out.problem = why;
+        out.knownAfterMs = knownAfterMs;
         done(std::move(out));
     };
     const auto settled = [this, rec, done](BorrowRecovery::Outcome outcome, std::optional<ContractRecord> contract) {
@@ -518,7 +521,7 @@ void BorrowerSession::recoverPendingBorrow(const PendingBorrowRecord &p, QObject
         return;
     }
     QPointer<PeerLink> guard(*link);
-    (*link)->withChannel(context, [this, guard, p, context, unknown, settled, done](Result<protocol::Channel *> ch) {
+    (*link)->withChannel(context, [this, guard, p, context, unknown, settled](Result<protocol::Channel *> ch) {
         if (!ch) {
             unknown(ch.error());
             return;
@@ -534,7 +537,7 @@ void BorrowerSession::recoverPendingBorrow(const PendingBorrowRecord &p, QObject
         ask.receipts = true;
         (*ch)->request<protocol::BillList>(
             ask, context,
-            [this, guard, p, context, unknown, settled, done](Result<protocol::BillList> r) {
+            [this, guard, p, context, unknown, settled](Result<protocol::BillList> r) {
                 if (!r && r.error().code == ErrorCode::NotFound) {
                     // None yet. A Borrow that is still on its way, or queued at the market, may
                     // still make one: forgotten only once it cannot.
@@ -543,12 +546,10 @@ void BorrowerSession::recoverPendingBorrow(const PendingBorrowRecord &p, QObject
                         settled(BorrowRecovery::Outcome::NoContract, std::nullopt);
                         return;
                     }
-                    BorrowRecovery soon{p, BorrowRecovery::Outcome::Unknown, std::nullopt,
-                                        Error(ErrorCode::Timeout, tr("it was sent %1 s ago, and the market may still make its "
-                                                                     "contract; it can tell in a minute")
-                                                                      .arg(qMax<qint64>(0, age / 1000))),
-                                        p.sentAtMs + m_pendingBorrowGraceMs};
-                    done(std::move(soon));
+                    unknown(Error(ErrorCode::Timeout, tr("it was sent %1 s ago, and the market may still make its "
+                                                         "contract; it can tell in a minute")
+                                                          .arg(qMax<qint64>(0, age / 1000))),
+                            p.sentAtMs + m_pendingBorrowGraceMs);
                     return;
                 }
                 if (!r) {

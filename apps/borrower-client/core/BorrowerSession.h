@@ -240,6 +240,8 @@ private:
     /// Keeps a granted contract and its key here.
     Result<ContractRecord> keepGranted(const protocol::ContractGranted &granted, const QString &marketAddress, const QString &marketId);
     void forgetPendingBorrow(const QString &requestId);
+    /// recoverPendingBorrows() of borrows already read from the data directory.
+    void recoverBorrows(QList<PendingBorrowRecord> pending, QObject *context, std::function<void(const QList<BorrowRecovery> &)> done);
     struct RecoveryChain;
     void recoverNext(const std::shared_ptr<RecoveryChain> &chain, QObject *context);
     void recoverPendingBorrow(const PendingBorrowRecord &pending, QObject *context, std::function<void(BorrowRecovery)> done);
