@@ -416,7 +416,7 @@ struct Welcome : Message<MessageType::Welcome> {
             field("protocolVersion", &Welcome::protocolVersion, "The version chosen for this connection."),
             field("role", &Welcome::role, "The service's role: `market` or `lender`."),
             field("nodeId", &Welcome::nodeId, "The service's node ID (also proven by its TLS certificate)."),
-            field("features", &Welcome::features, "Features the service supports beyond its protocol version: `borrow-request-id` (a market; see Borrow.requestId)."),
+            field("features", &Welcome::features, "Features the service supports beyond its protocol version: `borrow-request-id` (a market; see Borrow.requestId), `bills-by-request-id` (a market; see ListBills.requestId)."),
             field("software", &Welcome::software, "Program name and version."));
     }
 };
